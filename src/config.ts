@@ -1,0 +1,104 @@
+/**
+ * The node's configuration, parsed once from the environment. This is the only
+ * module that reads process.env; everything else receives a Config.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export const registrationModes = ["closed", "invite", "approval", "open"] as const;
+export type RegistrationMode = (typeof registrationModes)[number];
+
+export interface Config {
+  /** Public host[:port], as it appears in actor ids and handles. */
+  domain: string;
+  /** Public origin: http for localhost and loopback, https otherwise. */
+  origin: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  secret: string;
+  registration: RegistrationMode;
+  allowPrivateAddress: boolean;
+  /** argon2id memory cost in KiB; tests use the minimum. */
+  passwordCost: number;
+  logLevel: "debug" | "info" | "warning" | "error";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const hostPort = z
+  .string()
+  .regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, "must be host or host:port");
+
+const schema = z.object({
+  SYNCO_DOMAIN: hostPort.default("localhost:8080"),
+  SYNCO_HOST: z
+    .string()
+    .refine((v) => isIP(v) !== 0 || v === "localhost", "must be an IP address or localhost")
+    .default("127.0.0.1"),
+  SYNCO_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SYNCO_DATA_DIR: z.string().min(1).default("./data"),
+  SYNCO_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "must be sqlite:PATH or postgres://…")
+    .optional(),
+  SYNCO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SYNCO_REGISTRATION: z.enum(registrationModes).default("approval"),
+  SYNCO_ALLOW_PRIVATE_ADDRESS: z.enum(["0", "1", ""]).default("0"),
+  SYNCO_PASSWORD_COST: z.coerce.number().int().min(8).max(1 << 22).default(19456),
+  SYNCO_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+});
+
+/** True for hosts whose origin is http: localhost and loopback addresses. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "");
+  return h === "localhost" || h.endsWith(".localhost") || /^127\./.test(h) || h === "::1";
+}
+
+export function originFor(domain: string): string {
+  const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.split(":")[0];
+  return `${isLoopbackHost(host ?? domain) ? "http" : "https"}://${domain}`;
+}
+
+/**
+ * Parses the environment. A bad value throws a ConfigError whose message is one
+ * line naming the variable and what is wrong with it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(`${name}: ${issue?.message ?? "invalid"} (got ${JSON.stringify(env[name])})`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SYNCO_DATA_DIR);
+  return {
+    domain: e.SYNCO_DOMAIN.toLowerCase(),
+    origin: originFor(e.SYNCO_DOMAIN.toLowerCase()),
+    host: e.SYNCO_HOST,
+    port: e.SYNCO_PORT,
+    dataDir,
+    databaseUrl: e.SYNCO_DATABASE_URL ?? `sqlite:${join(dataDir, "synco.db")}`,
+    secret: e.SYNCO_SECRET ?? "",
+    registration: e.SYNCO_REGISTRATION,
+    allowPrivateAddress: e.SYNCO_ALLOW_PRIVATE_ADDRESS === "1",
+    passwordCost: e.SYNCO_PASSWORD_COST,
+    logLevel: e.SYNCO_LOG_LEVEL,
+  };
+}
+
+/** Creates the data dir and, when no secret was given, reads or generates one there. */
+export function prepareDataDir(config: Config): Config {
+  mkdirSync(config.dataDir, { recursive: true });
+  if (config.secret) return config;
+  const file = join(config.dataDir, "secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return { ...config, secret: readFileSync(file, "utf8").trim() };
+}

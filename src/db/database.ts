@@ -1,0 +1,52 @@
+/**
+ * One database handle for the whole node, on SQLite (embedded default) or
+ * PostgreSQL. Column types are kept portable: ids, timestamps (ISO-8601 UTC) and
+ * JSON are text; booleans are 0/1 integers; so both dialects return the same values.
+ */
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import type { Schema } from "./schema.ts";
+import { openSqlite } from "./sqlite.ts";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Db {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  url: string;
+  /** Online, consistent copy of the database to a file (SQLite only). */
+  backupTo(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length);
+    const { database, raw } = openSqlite(path);
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+    return {
+      db,
+      dialect: "sqlite",
+      url,
+      async backupTo(file) {
+        const { backup } = await import("node:sqlite");
+        await backup(raw, file);
+      },
+      close: () => db.destroy(),
+    };
+  }
+  // pg is loaded only for postgres URLs, so an SQLite node never pays for it.
+  const pg = (await import("pg")).default;
+  // COUNT(*) and BIGINT come back as strings by default; our counts fit in a double.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: "postgres",
+    url,
+    async backupTo() {
+      throw new Error("For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL");
+    },
+    close: () => db.destroy(),
+  };
+}

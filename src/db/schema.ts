@@ -1,0 +1,75 @@
+/**
+ * The tables as Kysely sees them. Timestamps are ISO-8601 UTC text; booleans are
+ * 0/1 integers; JSON is text (see database.ts for why).
+ */
+import type { Generated } from "kysely";
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  role: "admin" | "moderator" | "member";
+  status: Generated<"active" | "pending" | "suspended">;
+  display_name: Generated<string>;
+  bio: Generated<string>;
+  language: Generated<string>;
+  avatar_id: string | null;
+  header_id: string | null;
+  fields: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvitesTable {
+  code: string;
+  created_by: string | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface UploadsTable {
+  id: string;
+  owner_id: string | null;
+  purpose: string;
+  content_type: string;
+  width: number;
+  height: number;
+  size: number;
+  path: string;
+  description: Generated<string>;
+  created_at: string;
+}
+
+export interface KvTable {
+  key: string;
+  value: string;
+  expires_at: string | null;
+}
+
+export interface QueueMessagesTable {
+  id: string;
+  queue: string;
+  payload: string;
+  ordering_key: string | null;
+  available_at: string;
+  locked_until: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+}
+
+export interface Schema {
+  settings: SettingsTable;
+  accounts: AccountsTable;
+  invites: InvitesTable;
+  uploads: UploadsTable;
+  kv: KvTable;
+  queue_messages: QueueMessagesTable;
+}
