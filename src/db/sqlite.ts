@@ -26,10 +26,14 @@ export function openSqlite(path: string): { database: SqliteDatabase; raw: Datab
   const database: SqliteDatabase = {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = raw.prepare(sql);
+      // Kysely opens transactions with a plain BEGIN, which takes the write lock only at
+      // the first write and then fails with SQLITE_BUSY if another process wrote first.
+      // BEGIN IMMEDIATE waits for the lock up front (busy_timeout), so it never fails so.
+      const statement = raw.prepare(sql === "begin" ? "begin immediate" : sql);
       return {
         reader: statement.columns().length > 0,
-        all: (parameters) => statement.all(...bind(parameters)),
+        // Rows come back with a null prototype; plain objects keep both dialects alike.
+        all: (parameters) => statement.all(...bind(parameters)).map((row) => ({ ...row })),
         run: (parameters) => statement.run(...bind(parameters)),
         iterate: (parameters) => statement.iterate(...bind(parameters)),
       };

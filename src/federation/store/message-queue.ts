@@ -1,0 +1,192 @@
+/**
+ * Fedify's MessageQueue on our database: a message is a row until its handler
+ * finishes, so a process killed mid-delivery loses nothing — the claim is a lease
+ * that expires, and another (or the restarted) worker takes the message again.
+ * On PostgreSQL, FOR UPDATE SKIP LOCKED lets several worker processes share it.
+ */
+import { EventEmitter } from "node:events";
+import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import { newId } from "../../kernel/ids.ts";
+import { durationMs } from "./duration.ts";
+
+export interface QueueOptions {
+  /** Which logical queue (inbox, outbox, fanout share one table). */
+  queue?: string;
+  /** Handlers running at once per listening process. */
+  concurrency?: number;
+  /** How long a claim lasts before another worker may retry the message. */
+  leaseMs?: number;
+  /** Longest wait between polls when idle (other processes' messages). */
+  pollMs?: number;
+}
+
+type Claimed = { id: string; payload: string; attempts: number };
+
+export class DatabaseMessageQueue implements MessageQueue {
+  /** Fedify retries failed deliveries itself with backoff; a thrown handler is retried here. */
+  readonly nativeRetrial = false;
+  readonly #handle: Pick<Db, "db" | "dialect">;
+  readonly #queue: string;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #wake = new EventEmitter();
+
+  constructor(handle: Pick<Db, "db" | "dialect">, options: QueueOptions = {}) {
+    this.#handle = handle;
+    this.#queue = options.queue ?? "default";
+    this.#concurrency = options.concurrency ?? 8;
+    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#wake.setMaxListeners(0);
+  }
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await this.enqueueMany([message], options);
+  }
+
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    if (messages.length === 0) return;
+    const now = Date.now();
+    const availableAt = new Date(now + durationMs(options?.delay)).toISOString();
+    const rows = messages.map((m) => ({
+      id: newId(now),
+      queue: this.#queue,
+      payload: JSON.stringify(m),
+      ordering_key: options?.orderingKey ?? null,
+      available_at: availableAt,
+      created_at: new Date(now).toISOString(),
+    }));
+    // Chunked so a fan-out to thousands stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.#handle.db.insertInto("queue_messages").values(rows.slice(i, i + 500)).execute();
+    }
+    this.#wake.emit("message");
+  }
+
+  async getDepth() {
+    const now = new Date().toISOString();
+    const row = await this.#handle.db
+      .selectFrom("queue_messages")
+      .select([
+        (eb) => eb.fn.countAll<number>().as("total"),
+        (eb) => eb.fn.sum<number>(eb.case().when("available_at", "<=", now).then(1).else(0).end()).as("ready"),
+      ])
+      .where("queue", "=", this.#queue)
+      .executeTakeFirstOrThrow();
+    const total = Number(row.total);
+    const ready = Number(row.ready ?? 0);
+    return { queued: total, ready, delayed: total - ready };
+  }
+
+  /** Takes the oldest ready message whose ordering key has no earlier message pending. */
+  async claim(): Promise<Claimed | undefined> {
+    const { db, dialect } = this.#handle;
+    const now = new Date();
+    const nowIso = now.toISOString();
+    return db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom("queue_messages as m")
+        .select(["m.id", "m.payload", "m.attempts"])
+        .where("m.queue", "=", this.#queue)
+        .where("m.available_at", "<=", nowIso)
+        .where((eb) => eb.or([eb("m.locked_until", "is", null), eb("m.locked_until", "<", nowIso)]))
+        .where((eb) =>
+          eb.or([
+            eb("m.ordering_key", "is", null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom("queue_messages as e")
+                  .select(sql`1`.as("one"))
+                  .whereRef("e.queue", "=", "m.queue")
+                  .whereRef("e.ordering_key", "=", "m.ordering_key")
+                  .whereRef("e.id", "<", "m.id"),
+              ),
+            ),
+          ]),
+        )
+        .orderBy("m.available_at")
+        .orderBy("m.id")
+        .limit(1);
+      if (dialect === "postgres") query = query.forUpdate().skipLocked();
+      const row = await query.executeTakeFirst();
+      if (!row) return undefined;
+      await trx
+        .updateTable("queue_messages")
+        .set({
+          locked_until: new Date(now.getTime() + this.#leaseMs).toISOString(),
+          attempts: row.attempts + 1,
+        })
+        .where("id", "=", row.id)
+        .execute();
+      return { ...row, attempts: row.attempts + 1 };
+    });
+  }
+
+  async #complete(id: string): Promise<void> {
+    await this.#handle.db.deleteFrom("queue_messages").where("id", "=", id).execute();
+  }
+
+  /** A handler that threw is retried later with exponential backoff (capped at an hour). */
+  async #release(message: Claimed): Promise<void> {
+    const backoff = Math.min(3_600_000, 1_000 * 2 ** Math.min(message.attempts, 12));
+    await this.#handle.db
+      .updateTable("queue_messages")
+      .set({ locked_until: null, available_at: new Date(Date.now() + backoff).toISOString() })
+      .where("id", "=", message.id)
+      .execute();
+  }
+
+  /** Milliseconds until the next delayed message is due, capped by the poll interval. */
+  async #idleWait(): Promise<number> {
+    const row = await this.#handle.db
+      .selectFrom("queue_messages")
+      .select((eb) => eb.fn.min("available_at").as("next"))
+      .where("queue", "=", this.#queue)
+      .where("locked_until", "is", null)
+      .executeTakeFirst();
+    const next = row?.next ? Date.parse(String(row.next)) - Date.now() : this.#pollMs;
+    return Math.max(5, Math.min(this.#pollMs, next));
+  }
+
+  #sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake.off("message", done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake.once("message", done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  async listen(
+    handler: (message: unknown) => Promise<void> | void,
+    options: MessageQueueListenOptions = {},
+  ): Promise<void> {
+    const { signal } = options;
+    const worker = async () => {
+      while (!signal?.aborted) {
+        const message = await this.claim();
+        if (!message) {
+          await this.#sleep(await this.#idleWait(), signal);
+          continue;
+        }
+        try {
+          await handler(JSON.parse(message.payload));
+          await this.#complete(message.id);
+        } catch {
+          await this.#release(message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.#concurrency }, worker));
+  }
+}
