@@ -37,7 +37,7 @@ const hostPort = z
   .regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, "must be host or host:port");
 
 const schema = z.object({
-  SYNCO_DOMAIN: hostPort.default("localhost:8080"),
+  SYNCO_DOMAIN: hostPort.optional(),
   SYNCO_HOST: z
     .string()
     .refine((v) => isIP(v) !== 0 || v === "localhost", "must be an IP address or localhost")
@@ -79,9 +79,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = resolve(e.SYNCO_DATA_DIR);
+  // Unset, the public address is where a local run listens: localhost on the chosen port.
+  const domain = (e.SYNCO_DOMAIN ?? `localhost:${e.SYNCO_PORT}`).toLowerCase();
   return {
-    domain: e.SYNCO_DOMAIN.toLowerCase(),
-    origin: originFor(e.SYNCO_DOMAIN.toLowerCase()),
+    domain,
+    origin: originFor(domain),
     host: e.SYNCO_HOST,
     port: e.SYNCO_PORT,
     dataDir,

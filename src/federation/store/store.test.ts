@@ -27,7 +27,7 @@ test("kv: set, get, overwrite, delete", async () => {
 test("kv: entries expire after their ttl", async () => {
   const clock = fixedClock(new Date("2026-01-01T00:00:00Z"));
   const kv = new DatabaseKvStore(handle, clock);
-  await kv.set(["ttl"], "v", { ttl: Temporal.Duration.from({ seconds: 30 }) });
+  await kv.set(["ttl"], "v", { ttl: Temporal.Duration.from({ seconds: 30 }) as never });
   assert.equal(await kv.get(["ttl"]), "v");
   clock.advance(31_000);
   assert.equal(await kv.get(["ttl"]), undefined);
@@ -93,7 +93,7 @@ test("queue: messages with one ordering key are handled in order", async () => {
 
 test("queue: a delayed message waits", async () => {
   const queue = new DatabaseMessageQueue(handle, { queue: "delayed" });
-  await queue.enqueue("later", { delay: Temporal.Duration.from({ hours: 1 }) });
+  await queue.enqueue("later", { delay: Temporal.Duration.from({ hours: 1 }) as never });
   assert.equal(await queue.claim(), undefined);
   assert.deepEqual(await queue.getDepth(), { queued: 1, ready: 0, delayed: 1 });
 });

@@ -1,0 +1,55 @@
+import { serve } from "@hono/node-server";
+import { createNode } from "../../src/app.ts";
+import { setupLogging } from "../../src/logging.ts";
+import { guard, parse, UsageError } from "./args.ts";
+import { configOrExit } from "./config.ts";
+
+const help = `Usage: synco start [--role web|worker|all]
+
+Runs the node. Roles: "web" answers HTTP, "worker" processes the queue
+(federation delivery and background jobs), "all" (the default) does both.
+Several web and worker processes can share one PostgreSQL database.
+Configuration comes from the environment (see README.md).`;
+
+export async function run(args: string[]): Promise<number> {
+  return guard(async () => {
+    const parsed = parse(args, { role: { type: "string", default: "all" } }, help);
+    if (!parsed) return 0;
+    const role = parsed.values.role;
+    if (role !== "web" && role !== "worker" && role !== "all") {
+      throw new UsageError(`synco start: --role must be web, worker or all (got "${role}")`);
+    }
+    const config = configOrExit();
+    await setupLogging(config.logLevel);
+    const node = await createNode(config);
+    const stoppers: (() => Promise<void>)[] = [];
+
+    if (role !== "worker") {
+      const server = serve({ fetch: node.app.fetch, hostname: config.host, port: config.port });
+      await new Promise<void>((resolve, reject) => {
+        server.once("listening", resolve);
+        server.once("error", reject);
+      });
+      stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : config.port;
+      console.log(`Synco is running at ${config.origin}/ (listening on ${config.host}:${port})`);
+    }
+    if (role !== "web") stoppers.push(await node.startWorker());
+
+    const admins = await node.db.db.selectFrom("accounts").select("id").where("role", "=", "admin").limit(1).execute();
+    if (admins.length === 0) {
+      console.log(
+        "No admin yet. Create the first one with:\n  npm run synco -- admin create-user --username NAME --email EMAIL --password PASSWORD --admin",
+      );
+    }
+
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    for (const stop of stoppers) await stop();
+    await node.close();
+    return 0;
+  });
+}

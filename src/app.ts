@@ -1,0 +1,64 @@
+/**
+ * The composition root: builds the database, the capabilities and the HTTP app
+ * from a Config. Everything a running node holds is reachable from a SyncoNode.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { CoopSettingsStore } from "./accounts/coop.ts";
+import type { Config } from "./config.ts";
+import { type Db, openDatabase } from "./db/database.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { assetRoutes } from "./web/assets.ts";
+import type { WebEnv } from "./web/context.ts";
+import { notFound, onError } from "./web/errors.ts";
+import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { homePages } from "./web/pages/home.ts";
+import { startWorker } from "./worker.ts";
+
+/** Bodies above this are refused with 413 before anything reads them. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface SyncoNode {
+  config: Config;
+  db: Db;
+  coop: CoopSettingsStore;
+  app: Hono<WebEnv>;
+  /** Starts background work (queue, housekeeping); returns a function that stops it. */
+  startWorker(): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function createNode(config: Config, options: { migrate?: boolean } = {}): Promise<SyncoNode> {
+  const db = await openDatabase(config.databaseUrl);
+  if (options.migrate ?? true) await migrateToLatest(db.db);
+  const coop = new CoopSettingsStore(db.db, { registration: config.registration });
+
+  const app = new Hono<WebEnv>();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(async (c, next) => {
+    const locale = negotiateLocale(c.req.header("accept-language"));
+    c.set("locale", locale);
+    c.set("t", translator(locale));
+    c.set("viewer", null);
+    c.set("csrfToken", "");
+    const settings = await coop.get();
+    c.set("coop", { name: settings.name, description: settings.description });
+    await next();
+  });
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.get("/healthz", (c) => c.text("ok"));
+  app.route("/", assetRoutes(config.dataDir));
+  app.route("/", homePages());
+
+  return {
+    config,
+    db,
+    coop,
+    app,
+    startWorker: () => startWorker(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The page shell: landmarks (banner, navigation, main, contentinfo), a skip link,
+ * navigation to the five pillars, and the language of the page. Works without
+ * JavaScript; the one stylesheet is cached for a year and versioned by its hash.
+ */
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { WebEnv } from "./context.ts";
+import type { MessageKey } from "./i18n/i18n.ts";
+import { stylesheetPath } from "./static.ts";
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export const pillars = [
+  { path: "/social", key: "pillar.social" },
+  { path: "/media", key: "pillar.media" },
+  { path: "/decisions", key: "pillar.decisions" },
+  { path: "/economy", key: "pillar.economy" },
+  { path: "/commons", key: "pillar.commons" },
+] as const satisfies readonly { path: string; key: MessageKey }[];
+
+function accountLinks(c: Context<WebEnv>): Html {
+  const t = c.get("t");
+  const viewer = c.get("viewer");
+  if (!viewer) {
+    return html`<a href="/login">${t("nav.login")}</a> <a href="/signup" class="button">${t("nav.signup")}</a>`;
+  }
+  return html`<a href="/@${viewer.username}">${viewer.displayName || viewer.username}</a>
+    <a href="/settings">${t("nav.settings")}</a>
+    ${viewer.role === "admin" ? html`<a href="/admin">${t("nav.admin")}</a>` : ""}
+    <form method="post" action="/logout" class="inline">
+      <input type="hidden" name="_csrf" value="${c.get("csrfToken")}" />
+      <button type="submit" class="link">${t("nav.logout")}</button>
+    </form>`;
+}
+
+export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
+  const t = c.get("t");
+  const coop = c.get("coop");
+  const current = new URL(c.req.url).pathname;
+  return html`<!doctype html>
+<html lang="${c.get("locale")}">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>${title === coop.name ? title : `${title} · ${coop.name}`}</title>
+<link rel="stylesheet" href="${stylesheetPath}" />
+</head>
+<body>
+<a class="skip" href="#main">${t("site.skip")}</a>
+<header class="site-header">
+  <a class="brand" href="/">${coop.name}</a>
+  <nav aria-label="${t("site.menu")}">
+    <ul class="pillars">
+      ${pillars.map(
+        (p) =>
+          html`<li><a href="${p.path}"${current.startsWith(p.path) ? html` aria-current="page"` : ""}>${t(p.key)}</a></li>`,
+      )}
+    </ul>
+  </nav>
+  <div class="account">${accountLinks(c)}</div>
+</header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+<footer class="site-footer"><p>${t("site.footer")}</p></footer>
+</body>
+</html>`;
+}

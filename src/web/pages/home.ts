@@ -1,0 +1,34 @@
+/** The front page and the five pillars' landing pages (filled in as each pillar lands). */
+import { Hono } from "hono";
+import { html } from "hono/html";
+import type { WebEnv } from "../context.ts";
+import { layout, pillars } from "../layout.ts";
+
+export function homePages(): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+
+  app.get("/", (c) => {
+    const t = c.get("t");
+    const coop = c.get("coop");
+    const body = html`<h1>${t("home.title", { name: coop.name })}</h1>
+      <p class="lead">${coop.description || t("home.lead")}</p>
+      <h2>${t("home.pillars")}</h2>
+      <ul class="cards">
+        ${pillars.map(
+          (p) => html`<li class="card"><h3><a href="${p.path}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
+        )}
+      </ul>`;
+    return c.html(layout(c, coop.name, body));
+  });
+
+  for (const pillar of pillars) {
+    app.get(pillar.path, (c) => {
+      const t = c.get("t");
+      const body = html`<h1>${t(pillar.key)}</h1>
+        <p class="lead">${t(`${pillar.key}.about`)}</p>
+        <p class="notice">${t("pillar.empty")}</p>`;
+      return c.html(layout(c, t(pillar.key), body));
+    });
+  }
+  return app;
+}

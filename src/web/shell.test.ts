@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startTestNode, type TestNode } from "../../test/support/node.ts";
+import { pillars } from "./layout.ts";
+
+let t: TestNode;
+before(async () => {
+  t = await startTestNode();
+});
+after(() => t.close());
+
+test("the front page has landmarks, a skip link and all five pillars", async () => {
+  const res = await fetch(`${t.url}/`);
+  assert.equal(res.status, 200);
+  const page = await res.text();
+  assert.match(page, /<html lang="en">/);
+  assert.match(page, /<a class="skip" href="#main">/);
+  for (const landmark of ["<header", "<nav aria-label=", '<main id="main"', "<footer"]) assert.ok(page.includes(landmark), landmark);
+  for (const p of pillars) assert.ok(page.includes(`href="${p.path}"`), p.path);
+});
+
+test("every pillar has a page, even while it is empty", async () => {
+  for (const p of pillars) {
+    const res = await fetch(`${t.url}${p.path}`);
+    assert.equal(res.status, 200, p.path);
+    assert.match(await res.text(), new RegExp(`href="${p.path}" aria-current="page"`));
+  }
+});
+
+test("Accept-Language picks Spanish", async () => {
+  const page = await (await fetch(`${t.url}/economy`, { headers: { "accept-language": "es-ES,es;q=0.9" } })).text();
+  assert.match(page, /<html lang="es">/);
+  assert.match(page, /<h1>Economía<\/h1>/);
+});
+
+test("an unknown page is a 404 page for people and JSON for the API", async () => {
+  const page = await fetch(`${t.url}/no/such/page`);
+  assert.equal(page.status, 404);
+  assert.match(await page.text(), /There is no page at this address/);
+  const api = await fetch(`${t.url}/api/v1/nothing`);
+  assert.equal(api.status, 404);
+  assert.deepEqual(await api.json(), { error: "There is no page at this address." });
+});
+
+test("an oversized body is refused with 413 before it is read", async () => {
+  const res = await fetch(`${t.url}/`, { method: "POST", body: new Uint8Array(11 * 1024 * 1024) });
+  assert.equal(res.status, 413);
+  const text = await res.text();
+  assert.match(text, /too large/);
+  assert.doesNotMatch(text, /at .*\.ts:\d+/);
+});
+
+test("the stylesheet is cached for good and security headers are set", async () => {
+  const page = await (await fetch(`${t.url}/`)).text();
+  const href = /<link rel="stylesheet" href="([^"]+)"/.exec(page)?.[1];
+  assert.ok(href);
+  const css = await fetch(`${t.url}${href}`);
+  assert.equal(css.status, 200);
+  assert.match(css.headers.get("cache-control") ?? "", /immutable/);
+  assert.match(css.headers.get("content-type") ?? "", /text\/css/);
+  const res = await fetch(`${t.url}/`);
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  assert.ok(res.headers.get("x-frame-options"));
+});
