@@ -126,7 +126,8 @@ export class PrivacyFilter {
   readonly #entries: { label: string; rho: number }[] = [];
 
   constructor(budgetRho: number, alreadySpent = 0) {
-    if (!(budgetRho > 0) || !Number.isFinite(budgetRho)) throw new RangeError(`bad budget ρ ${budgetRho}`);
+    if (!(budgetRho > 0) || !Number.isFinite(budgetRho))
+      throw new RangeError(`bad budget ρ ${budgetRho}`);
     if (!(alreadySpent >= 0)) throw new RangeError(`bad spent ρ ${alreadySpent}`);
     this.budget = budgetRho;
     this.#spent = alreadySpent;

@@ -37,7 +37,12 @@ function plausible(k: number, n: number, p: number): boolean {
 describe("Bernoulli samplers", () => {
   test("Bernoulli(p) for rational p matches p", () => {
     const source = seededByteSource("bernoulli");
-    for (const p of [rational(1n, 3n), rational(7n, 10n), rational(1n, 1000n), rational(123456789n, 10n ** 20n + 7n)]) {
+    for (const p of [
+      rational(1n, 3n),
+      rational(7n, 10n),
+      rational(1n, 1000n),
+      rational(123456789n, 10n ** 20n + 7n),
+    ]) {
       const n = 200_000;
       let k = 0;
       for (let i = 0; i < n; i++) if (bernoulli(source, p)) k++;
@@ -86,10 +91,18 @@ describe("discrete Gaussian and Laplace: chi-square against the exact pmf", () =
   for (const scale of gaussScales) {
     test(`discrete Gaussian σ = ${scale}, with a 3 % wrong-scale control`, () => {
       const sigma = toNumber(parseRational(scale));
-      const counts = draw(discreteGaussian(parseRational(scale)), 100_000, seededByteSource(`g${scale}`));
+      const counts = draw(
+        discreteGaussian(parseRational(scale)),
+        100_000,
+        seededByteSource(`g${scale}`),
+      );
       const reach = Math.ceil(12 * sigma) + 5;
       assert.ok(fits(counts, discreteGaussianPmf(sigma), reach), "right scale rejected");
-      assert.equal(fits(counts, discreteGaussianPmf(sigma * 1.03), reach), false, "3 % off accepted");
+      assert.equal(
+        fits(counts, discreteGaussianPmf(sigma * 1.03), reach),
+        false,
+        "3 % off accepted",
+      );
     });
   }
 
@@ -98,7 +111,11 @@ describe("discrete Gaussian and Laplace: chi-square against the exact pmf", () =
     test(`discrete Laplace b = ${scale}, with a 3 % wrong-scale control`, () => {
       const b = toNumber(parseRational(scale));
       // Scale is harder to see in a Laplace than in a Gaussian: twice the samples.
-      const counts = draw(discreteLaplace(parseRational(scale)), 200_000, seededByteSource(`l${scale}`));
+      const counts = draw(
+        discreteLaplace(parseRational(scale)),
+        200_000,
+        seededByteSource(`l${scale}`),
+      );
       const reach = Math.ceil(40 * b) + 5;
       assert.ok(fits(counts, discreteLaplacePmf(b), reach), "right scale rejected");
       assert.equal(fits(counts, discreteLaplacePmf(b * 1.03), reach), false, "3 % off accepted");

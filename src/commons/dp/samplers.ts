@@ -70,7 +70,8 @@ function bernoulliExpNegBig(source: ByteSource, num: bigint, den: bigint): boole
 /** Bernoulli(exp(−x)) for a rational x ≥ 0. */
 export function bernoulliExpNeg(source: ByteSource, x: Rational): boolean {
   if (x.num < 0n) throw new RangeError("bernoulliExpNeg: x must be ≥ 0");
-  if (x.num <= MAX && x.den <= MAX) return bernoulliExpNegNumber(source, Number(x.num), Number(x.den));
+  if (x.num <= MAX && x.den <= MAX)
+    return bernoulliExpNegNumber(source, Number(x.num), Number(x.den));
   return bernoulliExpNegBig(source, x.num, x.den);
 }
 
@@ -148,7 +149,9 @@ export function discreteLaplace(scale: Rational, options: SamplerOptions = {}): 
   return {
     kind: "laplace",
     scale,
-    sample: fast ? (source) => BigInt(laplaceNumber(source, tn, sn)) : (source) => laplaceBig(source, t, s),
+    sample: fast
+      ? (source) => BigInt(laplaceNumber(source, tn, sn))
+      : (source) => laplaceBig(source, t, s),
   };
 }
 
