@@ -5,13 +5,13 @@
  * counting stops at the first project that does not fit.
  */
 import { candidates, type Profile } from "./profile.ts";
-import { cmp } from "./rational.ts";
+import { cmp, type Rational } from "./rational.ts";
 
 /** Eligible, supported projects from most to least supported; ties by the tie order. */
 export function greedyOrder(p: Profile): number[] {
   return candidates(p).sort((a, b) => {
-    const d = cmp(p.score[b]!, p.score[a]!);
-    return d !== 0 ? d : p.tieRank[a]! - p.tieRank[b]!;
+    const d = cmp(p.score[b] as Rational, p.score[a] as Rational);
+    return d !== 0 ? d : (p.tieRank[a] as number) - (p.tieRank[b] as number);
   });
 }
 

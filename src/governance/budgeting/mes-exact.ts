@@ -96,17 +96,14 @@ export function price(cost: bigint, entries: Entry[], budgets: Rational[]): Pric
 
 /** Zero-cost projects need no money: bought first, in tie order. */
 export function freeProjects(p: Profile, pool: number[]): number[] {
-  return pool.filter((c) => p.cost[c] === 0n).sort((a, b) => p.tieRank[a]! - p.tieRank[b]!);
+  return pool
+    .filter((c) => p.cost[c] === 0n)
+    .sort((a, b) => (p.tieRank[a] as number) - (p.tieRank[b] as number));
 }
 
-export function mesExact(
-  p: Profile,
-  pool: number[],
-  endowment: Rational,
-  record = false,
-): MesRun {
+export function mesExact(p: Profile, pool: number[], endowment: Rational, record = false): MesRun {
   const n = p.voterIds.length;
-  let classOf = new Int32Array(n);
+  let classOf: Int32Array = new Int32Array(n);
   let budgets: Rational[] = [endowment];
   const winners = freeProjects(p, pool);
   const rounds: Round[] = [];
@@ -115,14 +112,16 @@ export function mesExact(
     if (p.cost[c] === 0n) continue;
     // ρ is never below cost / total utility (everyone paying their full share).
     const u = p.utilities[c];
-    const total = u ? u.reduce((s, x) => s + x, 0n) : BigInt(p.votes[c] as number) * (p.cost[c] as bigint);
+    const total = u
+      ? u.reduce((s, x) => s + x, 0n)
+      : BigInt(p.votes[c] as number) * (p.cost[c] as bigint);
     lowerBound.set(c, rat(p.cost[c] as bigint, total));
   }
   for (;;) {
     // ρ only grows as budgets shrink, so last round's ρ bounds this round's from below.
     const order = [...lowerBound.keys()].sort((a, b) => {
       const d = cmp(lowerBound.get(a) as Rational, lowerBound.get(b) as Rational);
-      return d !== 0 ? d : p.tieRank[a]! - p.tieRank[b]!;
+      return d !== 0 ? d : (p.tieRank[a] as number) - (p.tieRank[b] as number);
     });
     let best = -1;
     let bestPrice: Price | undefined;
@@ -136,7 +135,7 @@ export function mesExact(
       }
       lowerBound.set(c, found.rho);
       const d = bestPrice ? cmp(found.rho, bestPrice.rho) : -1;
-      if (d < 0 || (d === 0 && p.tieRank[c]! < p.tieRank[best]!)) {
+      if (d < 0 || (d === 0 && (p.tieRank[c] as number) < (p.tieRank[best] as number))) {
         best = c;
         bestPrice = found;
       }
@@ -162,9 +161,7 @@ function pay(
   const nextBudgets = [...budgets];
   const newClass = new Map<string, number>();
   for (const e of entries) {
-    const after = capped.has(e)
-      ? ZERO
-      : sub(budgets[e.cls] as Rational, mulInt(rho, e.utility));
+    const after = capped.has(e) ? ZERO : sub(budgets[e.cls] as Rational, mulInt(rho, e.utility));
     newClass.set(`${e.cls}:${e.utility}`, nextBudgets.length);
     nextBudgets.push(after);
   }

@@ -57,7 +57,8 @@ export class FastMes {
   uncertain = 0;
 
   constructor(p: Profile) {
-    if (p.utilities.some((u) => u !== undefined)) throw new Error("FastMes counts approval ballots");
+    if (p.utilities.some((u) => u !== undefined))
+      throw new Error("FastMes counts approval ballots");
     const limit = BigInt(Number.MAX_SAFE_INTEGER);
     const total = p.cost.reduce((s, c) => s + c, 0n);
     if (total > limit || p.budget > limit) throw new RangeError("amounts too large for FastMes");
@@ -103,7 +104,7 @@ export class FastMes {
         stamp[cls] = id;
         count[cls] = 1;
         touched.push(cls);
-      } else count[cls]++;
+      } else count[cls] = (count[cls] as number) + 1;
     }
     return k;
   }
@@ -149,7 +150,9 @@ export class FastMes {
     const exactStart = endowment.d === 1n && endowment.n <= BigInt(Number.MAX_SAFE_INTEGER);
     this.budget[0] = e;
     let E = exactStart ? 0 : 2 * U * e;
-    const winners = pool.filter((c) => p.cost[c] === 0n).sort((a, b) => p.tieRank[a]! - p.tieRank[b]!);
+    const winners = pool
+      .filter((c) => p.cost[c] === 0n)
+      .sort((a, b) => (p.tieRank[a] as number) - (p.tieRank[b] as number));
     const active = pool.filter((c) => p.cost[c] !== 0n);
     // Lower bounds on each project's price: prices only rise as budgets fall.
     const bound = new Map<number, Quote>();
@@ -163,12 +166,21 @@ export class FastMes {
       let best = -1;
       let bestQuote: Quote | undefined;
       // Cheapest first, so that the bounds rule most projects out without a look.
-      order.sort((a, b) => priceOf(bound.get(a), this.cost[a]!) - priceOf(bound.get(b), this.cost[b]!));
+      order.sort(
+        (a, b) =>
+          priceOf(bound.get(a), this.cost[a] as number) -
+          priceOf(bound.get(b), this.cost[b] as number),
+      );
       for (const c of order) {
         const lower = bound.get(c);
         if (!lower) continue;
         if (bestQuote) {
-          const d = comparePrices(lower, this.cost[c]!, bestQuote, this.cost[best]!);
+          const d = comparePrices(
+            lower,
+            this.cost[c] as number,
+            bestQuote,
+            this.cost[best] as number,
+          );
           if (d > 0) continue;
         }
         const k = this.gather(c);
@@ -187,12 +199,17 @@ export class FastMes {
           bestQuote = found;
           continue;
         }
-        const d = comparePrices(found, this.cost[c]!, bestQuote, this.cost[best]!);
+        const d = comparePrices(
+          found,
+          this.cost[c] as number,
+          bestQuote,
+          this.cost[best] as number,
+        );
         if (Number.isNaN(d)) {
           this.uncertain++;
           return undefined;
         }
-        if (d < 0 || (d === 0 && p.tieRank[c]! < p.tieRank[best]!)) {
+        if (d < 0 || (d === 0 && (p.tieRank[c] as number) < (p.tieRank[best] as number))) {
           best = c;
           bestQuote = found;
         }

@@ -6,8 +6,9 @@
  * Stepping does not stop at the first exhaustive outcome: a later step may
  * still fit the budget and is then preferred.
  */
-import { FastMes } from "./mes-fast.ts";
+
 import { mesExact } from "./mes-exact.ts";
+import { FastMes } from "./mes-fast.ts";
 import { candidates, type Profile, totalCost } from "./profile.ts";
 import { add, type Rational, rat } from "./rational.ts";
 

@@ -131,7 +131,8 @@ export function parsePbFile(text: string): PbFile {
   for (const rec of records(text)) {
     const title = sectionTitle(rec);
     if (title) {
-      if (lines[title]) throw new PbFormatError(rec.line, `a second ${title.toUpperCase()} section`);
+      if (lines[title])
+        throw new PbFormatError(rec.line, `a second ${title.toUpperCase()} section`);
       const order = SECTIONS.indexOf(title);
       if (order > 0 && !lines[SECTIONS[order - 1] as Section]) {
         throw new PbFormatError(
@@ -160,7 +161,10 @@ export function parsePbFile(text: string): PbFile {
       const id = section === "projects" ? "project_id" : "voter_id";
       for (const required of section === "projects" ? [id, "cost"] : [id, "vote"]) {
         if (!columns.includes(required)) {
-          throw new PbFormatError(rec.line, `the ${section.toUpperCase()} header lacks "${required}"`);
+          throw new PbFormatError(
+            rec.line,
+            `the ${section.toUpperCase()} header lacks "${required}"`,
+          );
         }
       }
       file[section].columns = columns;
@@ -227,12 +231,16 @@ export function toElection(file: PbFile): Election {
   }
   const voteType = (metaRow.vote_type ?? "approval").toLowerCase();
   if (!VOTE_TYPES.includes(voteType as VoteType)) {
-    throw new PbFormatError(1, `META vote_type "${voteType}" is not one of ${VOTE_TYPES.join(", ")}`);
+    throw new PbFormatError(
+      1,
+      `META vote_type "${voteType}" is not one of ${VOTE_TYPES.join(", ")}`,
+    );
   }
   let minProjectScore: Rational | undefined;
   if (metaRow.min_project_score_threshold !== undefined) {
     minProjectScore = parseDecimal(metaRow.min_project_score_threshold);
-    if (!minProjectScore) throw new PbFormatError(1, "META min_project_score_threshold is not a number");
+    if (!minProjectScore)
+      throw new PbFormatError(1, "META min_project_score_threshold is not a number");
   }
   const projects: Project[] = [];
   const known = new Set<string>();
@@ -260,7 +268,8 @@ export function toElection(file: PbFile): Election {
     const ids = list(row.vote ?? "");
     const seen = new Set<string>();
     for (const id of ids) {
-      if (!known.has(id)) throw new PbFormatError(line, `vote names project "${id}", not in PROJECTS`);
+      if (!known.has(id))
+        throw new PbFormatError(line, `vote names project "${id}", not in PROJECTS`);
       if (seen.has(id)) throw new PbFormatError(line, `vote names project ${id} twice`);
       seen.add(id);
     }
@@ -288,7 +297,13 @@ export function toElection(file: PbFile): Election {
       warnings.push(`META ${key} is ${value} but the file has ${actual}`);
     }
   }
-  const election: Election = { budget, voteType: voteType as VoteType, projects, ballots, warnings };
+  const election: Election = {
+    budget,
+    voteType: voteType as VoteType,
+    projects,
+    ballots,
+    warnings,
+  };
   if (minProjectScore) election.minProjectScore = minProjectScore;
   return election;
 }

@@ -125,7 +125,9 @@ export function toProfile(election: Election, seed = 1): Profile {
     unit,
     voterIds: ballots.map((b) => b.voterId),
     supporters: supporterLists.map((s) => Int32Array.from(s)),
-    utilities: pointLists.map((pts) => (cardinal ? pts.map((p) => scaled(p, pointUnit)) : undefined)),
+    utilities: pointLists.map((pts) =>
+      cardinal ? pts.map((p) => scaled(p, pointUnit)) : undefined,
+    ),
     votes,
     score: normalScore,
     eligible,
