@@ -1,0 +1,195 @@
+/**
+ * The Cyberstride detector: runs the multi-process model (multiprocess.ts) over
+ * a series and raises an alarm when a change or a transient becomes probable.
+ *
+ * Beer's Cyberstride filtered each daily indicator of each factory with Harrison
+ * & Stevens's model and told the manager when the probability of a change in
+ * level, a change in slope or a transient crossed a threshold ("Brain of the
+ * Firm", 2nd ed., 1981, ch. 16; Medina, "Cybernetic Revolutionaries", 2011).
+ * Looking one step back matters: on the step it happens, a step change and a
+ * transient look alike and share the probability; the next observation tells
+ * them apart and concentrates it (Harrison & Stevens 1976, §5).
+ */
+import {
+  defaultModelParameters,
+  type FilterState,
+  initialState,
+  type ModelParameters,
+  type Prior,
+  type Regime,
+  regimes,
+  type StepOutput,
+  step,
+} from "./multiprocess.ts";
+
+export interface DetectorParameters extends ModelParameters {
+  /** Alarm when the probability of a change or transient reaches this. */
+  threshold: number;
+  /** Also alarm on the probability, given the newest observation, of a change one step back. */
+  lookBack: boolean;
+  /** Observations used to set the prior (level, slope, noise); no alarm before the last of them. */
+  warmup: number;
+  /** Steps after an alarm during which no new alarm is raised (one change, one alarm). */
+  cooldown: number;
+}
+
+export const defaultDetectorParameters: DetectorParameters = {
+  ...defaultModelParameters,
+  threshold: 0.5,
+  lookBack: true,
+  warmup: 10,
+  cooldown: 4,
+};
+
+export interface Alarm {
+  /** The most probable kind of change. */
+  kind: Exclude<Regime, "steady">;
+  /** 0: the change is at this step; 1: it was at the previous step. */
+  lag: 0 | 1;
+  probability: number;
+}
+
+export interface DetectionStep<T = number | string> extends StepOutput {
+  t: T;
+  value: number;
+  alarm: Alarm | null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/**
+ * A prior from the first observations, robust to a change among them: slope is
+ * the median first difference, the noise the scaled median absolute deviation
+ * of the differences (a difference of two noisy values has variance 2V).
+ */
+export function priorFromWarmup(values: number[]): Prior {
+  if (values.length < 3) throw new RangeError("at least 3 observations are needed to start");
+  const diffs = values.slice(1).map((v, i) => v - (values[i] as number));
+  const slope = median(diffs);
+  const mad = median(diffs.map((d) => Math.abs(d - slope)));
+  let variance = (1.4826 * mad) ** 2 / 2;
+  if (!(variance > 0)) {
+    const meanSquare = diffs.reduce((s, d) => s + (d - slope) ** 2, 0) / diffs.length;
+    variance = meanSquare / 2;
+  }
+  // A perfectly regular start: assume a noise of a millionth of the values' size.
+  if (!(variance > 0)) variance = (1e-6 * Math.max(1, Math.abs(median(values)))) ** 2;
+  const first = values[0] as number;
+  return {
+    level: first - slope,
+    slope,
+    levelVariance: 1,
+    slopeVariance: 0.25,
+    variance,
+    // A MAD is about 37% efficient: count the warmup for that many observations.
+    degreesOfFreedom: Math.max(1, 0.37 * diffs.length),
+  };
+}
+
+function mostProbableChange(p: Record<Regime, number>): Alarm["kind"] {
+  let best: Alarm["kind"] = "step";
+  for (const r of regimes) if (r !== "steady" && p[r] > p[best]) best = r;
+  return best;
+}
+
+export function validateParameters(p: DetectorParameters): void {
+  const sum = regimes.reduce((s, r) => s + p.prior[r], 0);
+  for (const r of regimes) {
+    if (!(p.prior[r] > 0)) throw new RangeError(`prior.${r} must be positive`);
+    for (const key of ["level", "slope", "observation"] as const) {
+      if (!(p.variances[r][key] >= 0)) throw new RangeError(`variances.${r}.${key} must be ≥ 0`);
+    }
+  }
+  if (Math.abs(sum - 1) > 1e-9)
+    throw new RangeError(`prior probabilities must sum to 1 (got ${sum})`);
+  if (!(p.threshold > 0 && p.threshold < 1)) throw new RangeError("threshold must be in (0, 1)");
+  if (!(p.varianceDiscount > 0 && p.varianceDiscount <= 1)) {
+    throw new RangeError("varianceDiscount must be in (0, 1]");
+  }
+  if (!(Number.isInteger(p.warmup) && p.warmup >= 3))
+    throw new RangeError("warmup must be an integer ≥ 3");
+  if (!(Number.isInteger(p.cooldown) && p.cooldown >= 0)) {
+    throw new RangeError("cooldown must be an integer ≥ 0");
+  }
+}
+
+/**
+ * The on-line detector. Observations are pushed one at a time; the first
+ * `warmup` are held until they can set the prior, then filtered in order, so a
+ * push returns the steps it completed (none, all the held ones, or one).
+ */
+export class CyberstrideDetector<T = number | string> {
+  readonly parameters: DetectorParameters;
+  private state: FilterState | undefined;
+  private held: { t: T; value: number }[] = [];
+  private index = 0;
+  private lastAlarm = Number.NEGATIVE_INFINITY;
+
+  constructor(parameters: Partial<DetectorParameters> = {}) {
+    this.parameters = { ...defaultDetectorParameters, ...parameters };
+    validateParameters(this.parameters);
+  }
+
+  push(t: T, value: number): DetectionStep<T>[] {
+    if (!Number.isFinite(value))
+      throw new RangeError(`value at t=${String(t)} is not a finite number`);
+    if (this.state) return [this.filter(t, value)];
+    this.held.push({ t, value });
+    if (this.held.length < this.parameters.warmup) return [];
+    return this.start();
+  }
+
+  /** Filters whatever is still held (a series shorter than the warmup). */
+  finish(): DetectionStep<T>[] {
+    if (this.state || this.held.length === 0) return [];
+    return this.start();
+  }
+
+  private start(): DetectionStep<T>[] {
+    const held = this.held;
+    this.held = [];
+    this.state = initialState(priorFromWarmup(held.map((h) => h.value)), this.parameters);
+    return held.map((h) => this.filter(h.t, h.value));
+  }
+
+  private filter(t: T, value: number): DetectionStep<T> {
+    const p = this.parameters;
+    const result = step(this.state as FilterState, value, p);
+    this.state = result.state;
+    const i = this.index++;
+    const out = result.output;
+    let alarm: Alarm | null = null;
+    if (i >= p.warmup && i - this.lastAlarm > p.cooldown) {
+      const now = 1 - out.current.steady;
+      const back = 1 - out.previous.steady;
+      if (now >= p.threshold) {
+        alarm = { kind: mostProbableChange(out.current), lag: 0, probability: now };
+      } else if (p.lookBack && i - 1 >= p.warmup && back >= p.threshold) {
+        alarm = { kind: mostProbableChange(out.previous), lag: 1, probability: back };
+      }
+      if (alarm) this.lastAlarm = i;
+    }
+    return { t, value, ...out, alarm };
+  }
+}
+
+/** Runs the detector over a whole series. */
+export function detect<T>(
+  series: readonly { t: T; value: number }[],
+  parameters: Partial<DetectorParameters> = {},
+): DetectionStep<T>[] {
+  const detector = new CyberstrideDetector<T>(parameters);
+  const steps: DetectionStep<T>[] = [];
+  for (const point of series) steps.push(...detector.push(point.t, point.value));
+  steps.push(...detector.finish());
+  return steps;
+}
+
+/** The times at which alarms were raised. */
+export function alarmTimes<T>(steps: readonly DetectionStep<T>[]): T[] {
+  return steps.filter((s) => s.alarm).map((s) => s.t);
+}

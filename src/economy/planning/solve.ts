@@ -1,0 +1,213 @@
+/**
+ * Solves an allocation round with HiGHS (Huangfu & Hall, "Parallelizing the
+ * dual revised simplex method", 2018; the interior-point solver is IPX, Schork
+ * & Gondzio 2020), through highs-js's model API: the matrix goes in compressed
+ * columns to Highs_passModel, no LP text is written or parsed. Synchronous and
+ * CPU-bound: call it from a worker thread (worker.ts, planner.ts).
+ */
+import type { Highs } from "./highs.ts";
+import { type PlanInput, validatePlanInput } from "./input.ts";
+import { type AllocationModel, buildAllocationModel } from "./model.ts";
+
+export interface PlanFlow {
+  from: string;
+  to: string;
+  good: string;
+  quantity: number;
+  unitCost: number;
+  /** Price of the good where it arrives (the dual of the need row). */
+  destinationPrice: number;
+  /** What a unit costs to send: transport + the supply's value + its hours' value. */
+  marginalCost: number;
+}
+
+export interface PlanResult {
+  status: "optimal";
+  objective: number;
+  transportCost: number;
+  shortfallCost: number;
+  flows: PlanFlow[];
+  needs: {
+    coop: string;
+    good: string;
+    quantity: number;
+    delivered: number;
+    unmet: number;
+    /** Marginal cost of serving one more unit of this need (dual of its row). */
+    price: number;
+  }[];
+  unmet: { coop: string; good: string; quantity: number; priority: number }[];
+  supplies: {
+    coop: string;
+    good: string;
+    quantity: number;
+    used: number;
+    /** What one more unit of this supply would save (minus the dual of its row). */
+    shadowPrice: number;
+  }[];
+  labour: { coop: string; hours: number; used: number; shadowPrice: number }[];
+  solver: {
+    name: "HiGHS";
+    version: string;
+    method: "ipm";
+    status: string;
+    iterations: number;
+    seconds: number;
+    variables: number;
+    constraints: number;
+    nonzeros: number;
+  };
+}
+
+/** The round cannot be planned: HiGHS proved it infeasible, or stopped early. */
+export class PlanSolveError extends Error {
+  override name = "PlanSolveError";
+  readonly status: string;
+  constructor(status: string, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// Values below this are solver noise around zero (HiGHS's default feasibility tolerance is 1e-7).
+const epsilon = 1e-7;
+const clean = (v: number) => (Math.abs(v) < epsilon ? 0 : v);
+/** Negation that never yields -0 (which JSON prints as 0 but deepEqual tells apart). */
+const negate = (v: number) => (v === 0 ? 0 : -v);
+
+function statusName(highs: Highs, code: number): string {
+  for (const [name, value] of Object.entries(highs.constants.modelStatus))
+    if (value === code) return name;
+  return `unknown(${code})`;
+}
+
+export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanResult {
+  const input = validatePlanInput(raw);
+  const model = buildAllocationModel(input);
+  const started = performance.now();
+  const lp = highs.createModel({
+    numCols: model.numCols,
+    numRows: model.numRows,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: {
+      format: "csc",
+      numRows: model.numRows,
+      numCols: model.numCols,
+      starts: model.starts,
+      indices: model.indices,
+      values: model.values,
+    },
+  });
+  try {
+    lp.options.set({ output_flag: false, solver: "ipm" });
+    if (input.options?.timeLimit) lp.options.set("time_limit", input.options.timeLimit);
+    lp.run();
+    const code = lp.getModelStatus();
+    const status = statusName(highs, code);
+    if (code === highs.constants.modelStatus.infeasible) {
+      throw new PlanSolveError(
+        status,
+        "infeasible: the needs' minimums cannot all be met with these supplies, labour hours and links",
+      );
+    }
+    if (code !== highs.constants.modelStatus.optimal) {
+      throw new PlanSolveError(
+        status,
+        `the solver stopped without an optimal plan (status: ${status})`,
+      );
+    }
+    const solution = lp.getSolution();
+    const seconds = (performance.now() - started) / 1000;
+    const iterations = Number(lp.info.get("ipm_iteration_count"));
+    return interpret(input, model, solution, {
+      name: "HiGHS",
+      version: highs.version.string,
+      method: "ipm",
+      status,
+      iterations,
+      seconds,
+      variables: model.numCols,
+      constraints: model.numRows,
+      nonzeros: model.indices.length,
+    });
+  } finally {
+    lp.dispose();
+  }
+}
+
+function interpret(
+  input: ReturnType<typeof validatePlanInput>,
+  model: AllocationModel,
+  solution: { colValue: Float64Array; rowValue: Float64Array; rowDual: Float64Array },
+  solver: PlanResult["solver"],
+): PlanResult {
+  const { colValue, rowValue, rowDual } = solution;
+  const dual = (row: number) => clean(rowDual[row] as number);
+  const labourValue = new Map<string, number>();
+  model.labourRows.forEach((l, i) => {
+    labourValue.set(l.coop, negate(dual(model.firstLabourRow + i)));
+  });
+
+  let transportCost = 0;
+  const flows: PlanFlow[] = [];
+  model.flows.forEach((f, j) => {
+    const quantity = clean(colValue[j] as number);
+    if (quantity <= 0) return;
+    transportCost += quantity * f.cost;
+    const supply = input.supplies[f.supply] as (typeof input.supplies)[number];
+    flows.push({
+      from: f.from,
+      to: f.to,
+      good: f.good,
+      quantity,
+      unitCost: f.cost,
+      destinationPrice: dual(model.firstNeedRow + f.need),
+      marginalCost: f.cost - dual(f.supply) + supply.hoursPerUnit * (labourValue.get(f.from) ?? 0),
+    });
+  });
+
+  let shortfallCost = 0;
+  const unmet: PlanResult["unmet"] = [];
+  const needs = input.needs.map((n, i) => {
+    const short = clean(colValue[model.flows.length + i] as number);
+    shortfallCost += short * n.priority;
+    if (short > 0)
+      unmet.push({ coop: n.coop, good: n.good, quantity: short, priority: n.priority });
+    return {
+      coop: n.coop,
+      good: n.good,
+      quantity: n.quantity,
+      delivered: clean(n.quantity - short),
+      unmet: short,
+      price: dual(model.firstNeedRow + i),
+    };
+  });
+
+  return {
+    status: "optimal",
+    objective: transportCost + shortfallCost,
+    transportCost,
+    shortfallCost,
+    flows,
+    needs,
+    unmet,
+    supplies: input.supplies.map((s, i) => ({
+      coop: s.coop,
+      good: s.good,
+      quantity: s.quantity,
+      used: clean(rowValue[i] as number),
+      shadowPrice: negate(dual(i)),
+    })),
+    labour: model.labourRows.map((l, i) => ({
+      coop: l.coop,
+      hours: l.hours,
+      used: clean(rowValue[model.firstLabourRow + i] as number),
+      shadowPrice: negate(dual(model.firstLabourRow + i)),
+    })),
+    solver,
+  };
+}
