@@ -24,7 +24,7 @@ export interface Payment {
 export interface MesProjectStory {
   round?: number;
   payments?: Payment[];
-  /** The cost below which it would have been bought in some round. */
+  /** It would have been bought at any cost below this (earlier rounds unchanged). */
   neededCost?: Rational;
   /** How many more supporters (approval ballots) it would have needed. */
   neededSupporters?: number;
@@ -88,7 +88,14 @@ function costThreshold(p: Profile, hs: Holding[], round: Round): Rational | unde
   const slope = sub(rat(1n), mulInt(rho, paying)); // 1 − (paying)·ρ
   if (slope.n <= 0n) return undefined;
   const x = div(capped, slope);
-  return x.n > 0n ? x : undefined;
+  if (x.n <= 0n) return undefined;
+  // With exactly as many supporters as the winner's effective vote count, c's
+  // price equals the winner's at every small cost: only the tie rule (lowest
+  // cost first) lets it win, so it must also be cheaper than the winner.
+  const k = hs.reduce((s, h) => s + h.count, 0n);
+  const winnerCost = rat(p.cost[round.winner] as bigint);
+  if (cmp(mulInt(rho, k), rat(1n)) === 0 && cmp(winnerCost, x) < 0) return winnerCost;
+  return x;
 }
 
 /** Extra supporters needed in this round, taking the richest non-supporters first. */
@@ -117,7 +124,9 @@ function supportersNeeded(
     if (each.n === 0n) return undefined;
     const missing = sub(cost, money);
     const wanted = div(missing, each);
-    const whole = (wanted.n + wanted.d - 1n) / wanted.d;
+    // In a round, c must then hold strictly more than its cost at the winner's
+    // price (its own price is then lower); after the last round, enough to pay.
+    const whole = share ? wanted.n / wanted.d + 1n : (wanted.n + wanted.d - 1n) / wanted.d;
     if (whole <= BigInt(free)) return added + Number(whole);
     added += free;
     money = add(money, mulInt(each, BigInt(free)));

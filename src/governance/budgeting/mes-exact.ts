@@ -31,6 +31,8 @@ export interface MesRun {
   winners: number[];
   /** Filled when recording, plus a final entry (winner -1) for the state after the last round. */
   rounds: Round[];
+  /** Rounds in which several projects had the lowest price and the tie order decided. */
+  ties: number;
 }
 
 interface Entry {
@@ -108,6 +110,7 @@ export function mesExact(p: Profile, pool: number[], endowment: Rational, record
   const winners = freeProjects(p, pool);
   const rounds: Round[] = [];
   const lowerBound = new Map<number, Rational>();
+  let ties = 0;
   for (const c of pool) {
     if (p.cost[c] === 0n) continue;
     // ρ is never below cost / total utility (everyone paying their full share).
@@ -125,6 +128,7 @@ export function mesExact(p: Profile, pool: number[], endowment: Rational, record
     });
     let best = -1;
     let bestPrice: Price | undefined;
+    let tied = false;
     for (const c of order) {
       const bound = lowerBound.get(c) as Rational;
       if (bestPrice && cmp(bound, bestPrice.rho) > 0) break;
@@ -135,6 +139,8 @@ export function mesExact(p: Profile, pool: number[], endowment: Rational, record
       }
       lowerBound.set(c, found.rho);
       const d = bestPrice ? cmp(found.rho, bestPrice.rho) : -1;
+      if (d < 0) tied = false;
+      if (d === 0) tied = true;
       if (d < 0 || (d === 0 && (p.tieRank[c] as number) < (p.tieRank[best] as number))) {
         best = c;
         bestPrice = found;
@@ -142,11 +148,12 @@ export function mesExact(p: Profile, pool: number[], endowment: Rational, record
     }
     if (record) rounds.push({ winner: best, rho: bestPrice?.rho ?? ZERO, classOf, budgets });
     if (!bestPrice) break;
+    if (tied) ties++;
     winners.push(best);
     lowerBound.delete(best);
     [classOf, budgets] = pay(p, best, bestPrice, classOf, budgets);
   }
-  return { winners, rounds };
+  return { winners, rounds, ties };
 }
 
 /** Charges the winner's supporters and splits their classes by what they paid. */
