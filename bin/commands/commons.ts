@@ -151,7 +151,9 @@ function number(text: string | undefined, what: string): number | undefined {
 }
 
 function printRelease(release: Release, what: string): void {
-  const cost = `ρ = ${release.rho.toPrecision(6)}, ε = ${release.epsilon.toPrecision(6)} at δ = ${release.delta}`;
+  const pure =
+    release.pureEpsilon === undefined ? "" : ` (pure ε = ${release.pureEpsilon.toPrecision(6)})`;
+  const cost = `ρ = ${release.rho.toPrecision(6)}, ε = ${release.epsilon.toPrecision(6)} at δ = ${release.delta}${pure}`;
   console.log(`${what}: ${cost}`);
   for (const n of release.noise)
     console.log(`  noise ${n.kind}, scale ${n.scale}, sensitivity ${n.sensitivity}`);

@@ -39,6 +39,8 @@ test("count adds one draw of noise calibrated to k to the bounded count", () => 
     assert.equal(release.rho, noise.rho);
     assert.ok(release.rho <= 0.5 && release.rho > 0.499);
     assert.equal(release.epsilon, zcdpToEpsilon(release.rho, 1e-6));
+    // Laplace noise is pure ε-DP with ε = Δ/b; the Gaussian has no pure ε.
+    assert.equal(release.pureEpsilon, kind === "laplace" ? 2 / toNumber(noise.scale) : undefined);
   }
 });
 

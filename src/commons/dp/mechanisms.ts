@@ -38,6 +38,8 @@ export interface Estimate {
 
 export interface Release extends PrivacyCost {
   readonly mechanism: string;
+  /** For Laplace noise and permute-and-flip: the pure ε-DP guarantee (δ = 0) as well. */
+  readonly pureEpsilon?: number;
   readonly estimates: readonly Estimate[];
   /** The noise drawn: kind, exact scale (as "num/den" or an integer) and sensitivity. */
   readonly noise: readonly {
@@ -74,6 +76,16 @@ export interface ValueOptions extends AggregateOptions {
 
 export function formatRational(r: Rational): string {
   return r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`;
+}
+
+/** ρ, ε at δ, and for Laplace noise the pure ε too (the sum of Δ/b). */
+function costOf(...noises: CalibratedNoise[]): PrivacyCost & { pureEpsilon?: number } {
+  const cost = privacyCost(noises.reduce((sum, n) => sum + n.rho, 0));
+  if (noises.some((n) => n.kind !== "laplace")) return cost;
+  return {
+    ...cost,
+    pureEpsilon: noises.reduce((sum, n) => sum + n.sensitivity / toNumber(n.scale), 0),
+  };
 }
 
 function describe(noise: CalibratedNoise) {
@@ -128,7 +140,7 @@ export function count(table: Table, options: AggregateOptions, source: ByteSourc
     mechanism: options.by ? "histogram" : "count",
     estimates,
     noise: [describe(noise)],
-    ...privacyCost(noise.rho),
+    ...costOf(noise),
   };
 }
 
@@ -197,7 +209,7 @@ export function boundedSum(table: Table, options: ValueOptions, source: ByteSour
     const s = Number(noisy[i] ?? 0n);
     return { key, value: s * p.step, ci: { low: (s - a) * p.step, high: (s + a) * p.step, level } };
   });
-  return { mechanism: "sum", estimates, noise: [describe(noise)], ...privacyCost(noise.rho) };
+  return { mechanism: "sum", estimates, noise: [describe(noise)], ...costOf(noise) };
 }
 
 /**
@@ -242,6 +254,6 @@ export function boundedMean(table: Table, options: ValueOptions, source: ByteSou
     mechanism: "mean",
     estimates,
     noise: [describe(sumNoise), describe(countNoise)],
-    ...privacyCost(rho),
+    ...costOf(sumNoise, countNoise),
   };
 }

@@ -137,5 +137,6 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
       },
     ],
     ...privacyCost(rho),
+    pureEpsilon: toNumber(epsilon),
   };
 }
