@@ -223,11 +223,17 @@ export function explainGreedy(p: Profile, winners: number[], skipping: boolean):
     } else r.reason = `only ${money(p, before)} was left at its turn, less than its cost ${r.cost}`;
     if (!r.selected && !excluded) {
       r.neededCost = money(p, before);
-      // The fewest extra votes that move it to a turn where its cost still fits.
-      for (const d of order) {
+      // The fewest extra votes that move it to a turn where its cost still fits
+      // (approval and ordinal ballots, where the score is the vote count).
+      const byVotes = p.voteType === "approval" || p.voteType === "ordinal";
+      for (const d of byVotes ? order : []) {
         if ((leftAt.get(d) ?? 0n) < (p.cost[c] as bigint)) break;
         if (d === c) break;
-        const tie = (p.tieRank[c] as number) < (p.tieRank[d] as number) ? 0 : 1;
+        // With equal votes the tie order compares cost, then the lot.
+        const cc = p.cost[c] as bigint;
+        const cd = p.cost[d] as bigint;
+        const first = cc < cd || (cc === cd && (p.lot[c] as number) < (p.lot[d] as number));
+        const tie = first ? 0 : 1;
         r.neededVotes = (p.votes[d] as number) - (p.votes[c] as number) + tie;
       }
     }

@@ -13,8 +13,15 @@ import { syntheticElection } from "./synthetic.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
 
-function pb(budget: number, projects: string, votes: string, meta = "vote_type;approval"): Election {
-  return readPb(`META\nkey;value\nbudget;${budget}\n${meta}\nPROJECTS\n${projects}\nVOTES\n${votes}\n`);
+function pb(
+  budget: number,
+  projects: string,
+  votes: string,
+  meta = "vote_type;approval",
+): Election {
+  return readPb(
+    `META\nkey;value\nbudget;${budget}\n${meta}\nPROJECTS\n${projects}\nVOTES\n${votes}\n`,
+  );
 }
 const sorted = (xs: string[]) => [...xs].sort();
 
@@ -23,11 +30,16 @@ describe("official results counted with MES + Add1", () => {
     it(`reproduces ${name}`, () => {
       const file = parsePbFile(fixture(name));
       assert.equal(file.meta.rule, "equalshares/add1");
-      const official = file.projects.rows.filter((r) => r.selected === "1").map((r) => r.project_id ?? "");
+      const official = file.projects.rows
+        .filter((r) => r.selected === "1")
+        .map((r) => r.project_id ?? "");
       const result = count(toElection(file), { rule: "mes-add1" });
       assert.deepEqual(sorted(result.selected), sorted(official));
       const costs = new Map(file.projects.rows.map((r) => [r.project_id, Number(r.cost)]));
-      assert.equal(result.spent, official.reduce((s, id) => s + (costs.get(id) ?? 0), 0));
+      assert.equal(
+        result.spent,
+        official.reduce((s, id) => s + (costs.get(id) ?? 0), 0),
+      );
       assert.equal(result.exactRuns, 0, "the certified float count decided every run");
     });
   }
@@ -124,7 +136,10 @@ describe("Add1 completion", () => {
         }
       }
     }
-    assert.ok(passedExhaustive > 0, "some election has an exhaustive outcome before Add1's last one");
+    assert.ok(
+      passedExhaustive > 0,
+      "some election has an exhaustive outcome before Add1's last one",
+    );
   });
 });
 
@@ -218,7 +233,10 @@ describe("hand-made elections", () => {
     for (const rule of ["mes", "mes-add1", "greedy"] as const) {
       const result = count(e, { rule, explain: true });
       assert.deepEqual(result.selected, ["A"], rule);
-      assert.match(result.projects.find((p) => p.id === "B")?.reason ?? "", /min_project_score_threshold/);
+      assert.match(
+        result.projects.find((p) => p.id === "B")?.reason ?? "",
+        /min_project_score_threshold/,
+      );
     }
   });
 });

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { type PbFile, PbFormatError, parsePbFile, readPb, toElection, writePbFile } from "./pabulib.ts";
+import {
+  type PbFile,
+  PbFormatError,
+  parsePbFile,
+  readPb,
+  toElection,
+  writePbFile,
+} from "./pabulib.ts";
 import { toDecimal } from "./rational.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures");
@@ -63,13 +70,19 @@ describe("Pabulib reader", () => {
       cumulative.ballots[0]?.points?.map((p) => Number(p.n)),
       [7, 3],
     );
-    const ordinal = readPb(pb("budget;10\nvote_type;ordinal", "project_id;cost\na;4\nb;6", "voter_id;vote\nv1;b,a"));
+    const ordinal = readPb(
+      pb("budget;10\nvote_type;ordinal", "project_id;cost\na;4\nb;6", "voter_id;vote\nv1;b,a"),
+    );
     assert.deepEqual(ordinal.ballots[0]?.projects, ["b", "a"]);
     assert.equal(ordinal.voteType, "ordinal");
   });
 
   it("names the line and the problem of a malformed file", () => {
-    const ok = ["budget;10\nvote_type;approval", "project_id;cost\na;4\nb;6", "voter_id;vote\nv1;a"] as const;
+    const ok = [
+      "budget;10\nvote_type;approval",
+      "project_id;cost\na;4\nb;6",
+      "voter_id;vote\nv1;a",
+    ] as const;
     const cases: [string, number, RegExp][] = [
       [pb(ok[0], "project_id;cost\na;four", ok[2]), 7, /cost of project a "four" is not a number/],
       [pb(ok[0], "project_id;cost\na;-4", ok[2]), 7, /negative/],
@@ -82,7 +95,11 @@ describe("Pabulib reader", () => {
       [pb(ok[0], ok[1], 'voter_id;vote\nv1;"a'), 11, /never closed/],
       [pb("vote_type;approval", ok[1], ok[2]), 1, /lacks budget/],
       [pb("budget;10\nvote_type;ranked", ok[1], ok[2]), 1, /vote_type "ranked"/],
-      [pb("budget;10\nvote_type;cumulative", ok[1], "voter_id;vote;points\nv1;a,b;1"), 11, /2 projects in vote but 1 points/],
+      [
+        pb("budget;10\nvote_type;cumulative", ok[1], "voter_id;vote;points\nv1;a,b;1"),
+        11,
+        /2 projects in vote but 1 points/,
+      ],
       ["PROJECTS\nproject_id;cost\n", 1, /PROJECTS before META/],
       ["hello\n", 1, /expected the section title META/],
       ["META\nkey;value\nbudget;1\nPROJECTS\nproject_id;cost\n", 6, /no VOTES section/],
@@ -98,7 +115,11 @@ describe("Pabulib reader", () => {
 
   it("warns when META counts disagree with the file, and reads the score threshold", () => {
     const election = readPb(
-      pb("budget;10\nnum_votes;5\nmin_project_score_threshold;2", "project_id;cost\na;4", "voter_id;vote\nv1;a"),
+      pb(
+        "budget;10\nnum_votes;5\nmin_project_score_threshold;2",
+        "project_id;cost\na;4",
+        "voter_id;vote\nv1;a",
+      ),
     );
     assert.deepEqual(election.warnings, ["META num_votes is 5 but the file has 1"]);
     assert.equal(election.minProjectScore?.n, 2n);

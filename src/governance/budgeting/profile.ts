@@ -27,6 +27,8 @@ export interface Profile {
   eligible: boolean[];
   /** Position in the tie-breaking order: lowest cost, then most votes, then the lot. */
   tieRank: Int32Array;
+  /** The lot alone: each project's position in the seeded random order. */
+  lot: Int32Array;
   seed: number;
 }
 
@@ -132,6 +134,7 @@ export function toProfile(election: Election, seed = 1): Profile {
     score: normalScore,
     eligible,
     tieRank,
+    lot,
     seed,
   };
 }
