@@ -31,21 +31,39 @@ export interface DetectorParameters extends ModelParameters {
   warmup: number;
   /** Steps after an alarm during which no new alarm is raised (one change, one alarm). */
   cooldown: number;
+  /**
+   * Also alarm on drift: a run of forecast errors of one sign, which the mixture
+   * absorbs a little at a time (a change of slope) without any single step
+   * looking like a change. Monitored by cumulative Bayes factors (West &
+   * Harrison 1986, JASA 81:741–750; W&H ch. 11).
+   */
+  drift: boolean;
+  /** The alternative the drift monitor weighs: forecasts off by this many standard deviations. */
+  driftShift: number;
+  /** Alarm when the log Bayes factor for that alternative, over the current run, reaches this. */
+  driftEvidence: number;
+  /** After an alarm, the share of a step's and a slope change's variances added to the state. */
+  interventionScale: number;
 }
 
 export const defaultDetectorParameters: DetectorParameters = {
   ...defaultModelParameters,
   threshold: 0.5,
   lookBack: true,
-  warmup: 10,
+  warmup: 20,
   cooldown: 4,
+  drift: true,
+  driftShift: 1,
+  driftEvidence: 4,
+  interventionScale: 0.1,
 };
 
 export interface Alarm {
-  /** The most probable kind of change. */
-  kind: Exclude<Regime, "steady">;
-  /** 0: the change is at this step; 1: it was at the previous step. */
-  lag: 0 | 1;
+  /** The most probable kind of change, or drift (from the Bayes factor monitor). */
+  kind: Exclude<Regime, "steady"> | "drift";
+  /** 0: the change is at this step; 1: it was at the previous step; for drift, the run's length. */
+  lag: number;
+  /** Probability of the change; for drift, the Bayes factor's share 1 − 1/(1 + BF). */
   probability: number;
 }
 
@@ -90,8 +108,8 @@ export function priorFromWarmup(values: number[]): Prior {
   };
 }
 
-function mostProbableChange(p: Record<Regime, number>): Alarm["kind"] {
-  let best: Alarm["kind"] = "step";
+function mostProbableChange(p: Record<Regime, number>): Exclude<Regime, "steady"> {
+  let best: Exclude<Regime, "steady"> = "step";
   for (const r of regimes) if (r !== "steady" && p[r] > p[best]) best = r;
   return best;
 }
@@ -115,6 +133,8 @@ export function validateParameters(p: DetectorParameters): void {
   if (!(Number.isInteger(p.cooldown) && p.cooldown >= 0)) {
     throw new RangeError("cooldown must be an integer ≥ 0");
   }
+  if (!(p.driftShift > 0)) throw new RangeError("driftShift must be positive");
+  if (!(p.driftEvidence > 0)) throw new RangeError("driftEvidence must be positive");
 }
 
 /**
@@ -128,6 +148,9 @@ export class CyberstrideDetector<T = number | string> {
   private held: { t: T; value: number }[] = [];
   private index = 0;
   private lastAlarm = Number.NEGATIVE_INFINITY;
+  // Drift monitors, upward and downward: log Bayes factor over the current run and its length.
+  private driftUp = { evidence: 0, run: 0 };
+  private driftDown = { evidence: 0, run: 0 };
 
   constructor(parameters: Partial<DetectorParameters> = {}) {
     this.parameters = { ...defaultDetectorParameters, ...parameters };
@@ -162,6 +185,7 @@ export class CyberstrideDetector<T = number | string> {
     this.state = result.state;
     const i = this.index++;
     const out = result.output;
+    const drift = this.monitorDrift((value - out.forecast) / out.scale);
     let alarm: Alarm | null = null;
     if (i >= p.warmup && i - this.lastAlarm > p.cooldown) {
       const now = 1 - out.current.steady;
@@ -170,10 +194,58 @@ export class CyberstrideDetector<T = number | string> {
         alarm = { kind: mostProbableChange(out.current), lag: 0, probability: now };
       } else if (p.lookBack && i - 1 >= p.warmup && back >= p.threshold) {
         alarm = { kind: mostProbableChange(out.previous), lag: 1, probability: back };
+      } else if (p.drift && drift.evidence >= p.driftEvidence) {
+        const factor = Math.exp(drift.evidence);
+        alarm = { kind: "drift", lag: drift.run - 1, probability: factor / (1 + factor) };
       }
-      if (alarm) this.lastAlarm = i;
+    }
+    if (alarm) {
+      this.lastAlarm = i;
+      this.intervene();
+      this.driftUp = { evidence: 0, run: 0 };
+      this.driftDown = { evidence: 0, run: 0 };
     }
     return { t, value, ...out, alarm };
+  }
+
+  /**
+   * After an alarm, tell the model that something changed (W&H §11.2,
+   * intervention by increased uncertainty): the level and slope get the
+   * variances of a step and a slope change, so the next observations re-learn
+   * them instead of being absorbed a little at a time.
+   */
+  private intervene(): void {
+    const v = this.parameters.variances;
+    const state = this.state as FilterState;
+    this.state = {
+      ...state,
+      components: state.components.map((c) => ({
+        ...c,
+        c00: c.c00 + v.step.level * this.parameters.interventionScale,
+        c11: c.c11 + v.slope.slope * this.parameters.interventionScale,
+      })),
+    };
+  }
+
+  /**
+   * One step of the two one-sided monitors on the standardised error z. The log
+   * Bayes factor of "forecasts are off by h" against "they are right" is
+   * h·z − h²/2 for a normal error; a run accumulates it while it stays positive
+   * (W&H §11.4: L_t = H_t · min(1, L_{t−1}), written here for the alternative).
+   * z is clipped at ±3 so that a single transient does not make a run.
+   */
+  private monitorDrift(z: number): { evidence: number; run: number } {
+    const h = this.parameters.driftShift;
+    const clipped = Math.max(-3, Math.min(3, z));
+    const advance = (m: { evidence: number; run: number }, x: number) => {
+      const evidence = Math.max(0, m.evidence) + h * x - (h * h) / 2;
+      return evidence > 0
+        ? { evidence, run: m.evidence > 0 ? m.run + 1 : 1 }
+        : { evidence: 0, run: 0 };
+    };
+    this.driftUp = advance(this.driftUp, clipped);
+    this.driftDown = advance(this.driftDown, -clipped);
+    return this.driftUp.evidence >= this.driftDown.evidence ? this.driftUp : this.driftDown;
   }
 }
 

@@ -55,7 +55,7 @@ export interface ModelParameters {
  * then flagged on the step it happens, a smaller one on the next step.
  */
 export const defaultModelParameters: ModelParameters = {
-  prior: { steady: 0.94, step: 0.02, slope: 0.02, transient: 0.02 },
+  prior: { steady: 0.985, step: 0.005, slope: 0.005, transient: 0.005 },
   variances: {
     steady: { level: 0.02, slope: 0.0002, observation: 1 },
     step: { level: 100, slope: 0.0002, observation: 1 },
@@ -93,6 +93,8 @@ export interface StepOutput {
   /** Central interval of the forecast if nothing changes (the steady regime). */
   lower: number;
   upper: number;
+  /** Standard deviation of the forecast if nothing changes (Student t scale). */
+  scale: number;
   /** Posterior probability of each regime now, given the data up to now. */
   current: Record<Regime, number>;
   /** Posterior probability of each regime at the previous step, given the data up to now. */
@@ -199,7 +201,8 @@ export function step(
     const q = c.variance * (c.c00 + 2 * c.c01 + c.c11 + steady.level + steady.observation);
     steadyVariance += c.probability * (q + (f - forecast) * (f - forecast));
   }
-  const halfWidth = studentQuantile(z95, n) * Math.sqrt(steadyVariance);
+  const scale = Math.sqrt(steadyVariance);
+  const halfWidth = studentQuantile(z95, n) * scale;
 
   // Kalman update for every (previous i, current j) pair.
   const nextN = parameters.varianceDiscount * n + 1;
@@ -307,6 +310,7 @@ export function step(
       forecast,
       lower: forecast - halfWidth,
       upper: forecast + halfWidth,
+      scale,
       current,
       previous,
     },

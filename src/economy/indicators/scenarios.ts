@@ -55,7 +55,7 @@ export const defaultShape: ScenarioShape = {
   spacing: 50,
   stepSize: [8, 12],
   transientSize: [10, 15],
-  slopeSize: [0.6, 1],
+  slopeSize: [1, 1.5],
 };
 
 /**
