@@ -3,7 +3,7 @@
  * M. Bun & T. Steinke, "Concentrated Differential Privacy: Simplifications,
  * Extensions, and Lower Bounds" (TCC 2016). Costs add up under composition
  * (ibid., Lemma 2.3), pure ε-DP is (ε²/2)-zCDP (Prop. 1.4), and ρ-zCDP converts
- * to (ε, δ)-DP by the tight bound of Canonne, Kamath & Steinke 2020 (Cor. 13;
+ * to (ε, δ)-DP by the tight bound of Canonne, Kamath & Steinke 2020 (arXiv:2004.00010v3, p. 13;
  * also Asoodeh et al. 2021).
  */
 
@@ -56,7 +56,7 @@ export function tightBoundAt(rho: number, delta: number, alpha: number): number 
 }
 
 /**
- * The tight conversion: ε = inf_{α>1} ε(α) (CKS 2020, Cor. 13). One-dimensional
+ * The tight conversion: ε = inf_{α>1} ε(α) (CKS 2020, p. 13). One-dimensional
  * minimisation over u = log(α − 1): a coarse scan finds the basin, then
  * golden-section search refines it. Any α gives a valid bound, so a slightly
  * imperfect minimum only costs tightness, never validity.

@@ -36,7 +36,7 @@ export function discreteLaplacePmf(b: number): (k: number) => number {
 /**
  * The smallest integer a with P[|Y| > a] ≤ beta for the discrete Gaussian.
  * Summed exactly (in double precision) up to σ = 10^4; above, the subgaussian
- * tail bound P[Y ≥ a] ≤ exp(−a²/(2σ²)) (CKS 2020, Prop. 25 via Chernoff)
+ * tail bound P[Y ≥ a] ≤ exp(−a²/(2σ²)) (CKS 2020 show the discrete Gaussian is σ-subgaussian; then Chernoff)
  * gives a slightly wider, still valid interval.
  */
 export function discreteGaussianHalfWidth(sigma: number, beta: number): number {

@@ -87,7 +87,8 @@ function geometricNumber(source: ByteSource, t: number, s: number): number | big
   let v = 0;
   while (bernoulliExpNegAtMostOne(source, 1, 1)) v++;
   const x = v * t + u;
-  if (x <= MAX) return Math.floor(x / s);
+  // ⌊x/s⌋ without trusting a rounded quotient: x − (x mod s) is an exact multiple of s.
+  if (x <= MAX) return (x - (x % s)) / s;
   return (BigInt(v) * BigInt(t) + BigInt(u)) / BigInt(s);
 }
 

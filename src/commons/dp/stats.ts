@@ -104,7 +104,8 @@ export interface GoodnessOfFit {
  * against a wrong scale.
  *
  * `pmf` must be accurate to well below 1/n; `support` is a range outside
- * which the mass is negligible (it is added to the outer bins anyway).
+ * which the mass is negligible (what little there is joins the outer bins,
+ * half each: the pmfs tested here are symmetric).
  */
 export function chiSquareGoodnessOfFit(
   samples: Map<number, number>,
