@@ -105,13 +105,25 @@ async function sample(args: string[]): Promise<number> {
     fail("sample", `--scale: ${(error as Error).message}`);
   }
   const source = values.seed === undefined ? cryptoByteSource() : seededByteSource(values.seed);
+  // A reader that stops early (| head) closes the pipe: stop sampling, quietly.
+  let closed = false;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  };
+  process.stdout.on("error", onError);
   const chunk: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !closed; i++) {
     chunk.push(sampler.sample(source).toString());
     if (chunk.length === 10_000 || i === count - 1) {
       const ok = process.stdout.write(`${chunk.join("\n")}\n`);
       chunk.length = 0;
-      if (!ok) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      if (!ok) {
+        await new Promise<void>((resolve) => {
+          process.stdout.once("drain", resolve);
+          process.stdout.once("error", () => resolve());
+        });
+      }
     }
   }
   return 0;

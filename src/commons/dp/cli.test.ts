@@ -49,6 +49,13 @@ test("sample prints N integers, the seeded ones being the library's own draws", 
   );
 });
 
+test("sample stops quietly when its reader closes the pipe", () => {
+  const script = `"${process.execPath}" "${join(root, "bin/synco.ts")}" commons sample --kind gauss --scale 3 --count 2000000 | head -n 1; echo "status \${PIPESTATUS[0]}"`;
+  const result = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+  assert.match(result.stdout, /^-?\d+\nstatus 0\n$/);
+  assert.equal(result.stderr, "");
+});
+
 test("help for each command; bad arguments exit 2 with one line", () => {
   for (const args of [["--help"], ["sample", "--help"], ["query", "--help"]]) {
     const { code, out } = synco(...args);
