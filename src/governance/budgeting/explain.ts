@@ -32,20 +32,45 @@ export interface MesProjectStory {
   moneyLeft?: Rational;
 }
 
+/**
+ * A round's budgets over one common denominator, so that the many sums and
+ * comparisons below are integer operations (the rationals' denominators run
+ * to dozens of digits in large elections, and a gcd per addition is slow).
+ */
+interface Scaled {
+  round: Round;
+  /** Common denominator of the budgets. */
+  d: bigint;
+  /** Budget numerators over d, per class. */
+  b: bigint[];
+}
+
+function scaleRound(round: Round): Scaled {
+  let d = 1n;
+  for (const x of round.budgets) if (d % x.d !== 0n) d = (d / gcd(d, x.d)) * x.d;
+  return { round, d, b: round.budgets.map((x) => x.n * (d / x.d)) };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
 interface Holding {
-  budget: Rational;
+  /** Budget numerator over the round's denominator. */
+  budget: bigint;
   count: bigint;
   utility: bigint;
 }
 
-function holdings(p: Profile, c: number, round: Round): Holding[] {
+function holdings(p: Profile, c: number, s: Scaled): Holding[] {
   const byKey = new Map<string, Holding>();
   const supporters = p.supporters[c] as Int32Array;
   const utilities = p.utilities[c];
   for (let k = 0; k < supporters.length; k++) {
-    const cls = round.classOf[supporters[k] as number] as number;
-    const budget = round.budgets[cls] as Rational;
-    if (budget.n === 0n) continue;
+    const cls = s.round.classOf[supporters[k] as number] as number;
+    const budget = s.b[cls] as bigint;
+    if (budget === 0n) continue;
     const utility = utilities ? (utilities[k] as bigint) : (p.cost[c] as bigint);
     const key = `${cls}:${utility}`;
     const h = byKey.get(key);
@@ -55,46 +80,54 @@ function holdings(p: Profile, c: number, round: Round): Holding[] {
   return [...byKey.values()];
 }
 
-function moneyOf(hs: Holding[]): Rational {
-  return hs.reduce((s, h) => add(s, mulInt(h.budget, h.count)), ZERO);
+function moneyOf(hs: Holding[], s: Scaled): Rational {
+  return rat(
+    hs.reduce((sum, h) => sum + h.budget * h.count, 0n),
+    s.d,
+  );
 }
 
 /**
- * The largest cost x at which c would at least tie the round's winner: on
- * approval ballots (cost utilities) the largest x with Σ min(b_i, ρ·x) ≥ x; on
+ * The cost below which c would have beaten the round's winner: on approval
+ * ballots (cost utilities) the largest x with Σ min(b_i, ρ·x) ≥ x; on
  * cardinal ballots Σ min(b_i, ρ·u_i). After the last round (no winner) it is
  * the money its supporters hold.
  */
-function costThreshold(p: Profile, hs: Holding[], round: Round): Rational | undefined {
-  if (round.winner < 0) return moneyOf(hs);
-  const rho = round.rho;
+function costThreshold(p: Profile, hs: Holding[], s: Scaled): Rational | undefined {
+  const { round, d } = s;
+  if (round.winner < 0) return moneyOf(hs, s);
+  const { n: rn, d: rd } = round.rho;
   if (p.voteType === "cumulative" || p.voteType === "scoring") {
-    return hs.reduce((s, h) => {
-      const share = mulInt(rho, h.utility);
-      return add(s, mulInt(cmp(h.budget, share) < 0 ? h.budget : share, h.count));
-    }, ZERO);
+    // Over the denominator d·rd: min(b·rd, rn·u·d).
+    let sum = 0n;
+    for (const h of hs) {
+      const own = h.budget * rd;
+      const share = rn * h.utility * d;
+      sum += (own < share ? own : share) * h.count;
+    }
+    return rat(sum, d * rd);
   }
-  // f(x) = Σ min(b_i, ρx) − x is concave with f(0) = 0; walk its pieces.
-  const sorted = [...hs].sort((a, b) => cmp(a.budget, b.budget));
-  let capped = ZERO;
-  let paying = sorted.reduce((s, h) => s + h.count, 0n);
+  // f(x) = Σ min(b_i, ρx) − x is concave with f(0) = 0; walk its pieces. At
+  // x = b/ρ, where a group starts paying all it has, f ≥ 0 reads
+  // (capped + paying·b)·rn ≥ b·rd over the denominator d.
+  const sorted = [...hs].sort((a, b) => (a.budget < b.budget ? -1 : a.budget > b.budget ? 1 : 0));
+  let capped = 0n;
+  let paying = sorted.reduce((sum, h) => sum + h.count, 0n);
   for (const h of sorted) {
-    const x = div(h.budget, rho); // where this group starts paying all it has
-    const f = sub(add(capped, mulInt(h.budget, paying)), x);
-    if (f.n < 0n) break;
-    capped = add(capped, mulInt(h.budget, h.count));
+    if ((capped + paying * h.budget) * rn < h.budget * rd) break;
+    capped += h.budget * h.count;
     paying -= h.count;
   }
-  const slope = sub(rat(1n), mulInt(rho, paying)); // 1 − (paying)·ρ
+  const slope = sub(rat(1n), mulInt(round.rho, paying)); // 1 − paying·ρ
   if (slope.n <= 0n) return undefined;
-  const x = div(capped, slope);
+  const x = div(rat(capped, d), slope);
   if (x.n <= 0n) return undefined;
   // With exactly as many supporters as the winner's effective vote count, c's
   // price equals the winner's at every small cost: only the tie rule (lowest
   // cost first) lets it win, so it must also be cheaper than the winner.
-  const k = hs.reduce((s, h) => s + h.count, 0n);
+  const k = hs.reduce((sum, h) => sum + h.count, 0n);
   const winnerCost = rat(p.cost[round.winner] as bigint);
-  if (cmp(mulInt(rho, k), rat(1n)) === 0 && cmp(winnerCost, x) < 0) return winnerCost;
+  if (cmp(mulInt(round.rho, k), rat(1n)) === 0 && cmp(winnerCost, x) < 0) return winnerCost;
   return x;
 }
 
@@ -103,14 +136,18 @@ function supportersNeeded(
   p: Profile,
   c: number,
   hs: Holding[],
-  round: Round,
-  richest: { budget: Rational; cls: number; size: number }[],
+  s: Scaled,
+  richest: Group[],
 ): number | undefined {
-  const cost = rat(p.cost[c] as bigint);
-  const share = round.winner < 0 ? undefined : mulInt(round.rho, p.cost[c] as bigint);
-  const capAt = (b: Rational) => (share && cmp(share, b) < 0 ? share : b);
-  let money = hs.reduce((s, h) => add(s, mulInt(capAt(h.budget), h.count)), ZERO);
-  if (cmp(money, cost) >= 0) return 1; // it tied and lost the tie: one more supporter decides
+  const { round, d } = s;
+  const cost = p.cost[c] as bigint;
+  // Amounts over the denominator d·rd; a voter contributes min(b, ρ·cost).
+  const rd = round.winner < 0 ? 1n : round.rho.d;
+  const share = round.winner < 0 ? undefined : round.rho.n * cost * d;
+  const capAt = (b: bigint) => (share !== undefined && share < b * rd ? share : b * rd);
+  const target = cost * d * rd;
+  let money = hs.reduce((sum, h) => sum + capAt(h.budget) * h.count, 0n);
+  if (money >= target) return 1; // it tied and lost the tie: one more supporter decides
   const inClass = new Map<number, number>();
   for (const v of p.supporters[c] as Int32Array) {
     const cls = round.classOf[v] as number;
@@ -120,27 +157,35 @@ function supportersNeeded(
   for (const group of richest) {
     const free = group.size - (inClass.get(group.cls) ?? 0);
     if (free <= 0) continue;
-    const each = capAt(group.budget);
-    if (each.n === 0n) return undefined;
-    const missing = sub(cost, money);
-    const wanted = div(missing, each);
+    const each = capAt(s.b[group.cls] as bigint);
+    if (each === 0n) return undefined;
+    const missing = target - money;
     // In a round, c must then hold strictly more than its cost at the winner's
     // price (its own price is then lower); after the last round, enough to pay.
-    const whole = share ? wanted.n / wanted.d + 1n : (wanted.n + wanted.d - 1n) / wanted.d;
+    const whole = share !== undefined ? missing / each + 1n : (missing + each - 1n) / each;
     if (whole <= BigInt(free)) return added + Number(whole);
     added += free;
-    money = add(money, mulInt(each, BigInt(free)));
+    money += each * BigInt(free);
   }
   return undefined;
 }
 
-function richestClasses(round: Round): { budget: Rational; cls: number; size: number }[] {
+interface Group {
+  cls: number;
+  size: number;
+}
+
+function richestClasses(s: Scaled): Group[] {
   const size = new Map<number, number>();
-  for (const cls of round.classOf) size.set(cls, (size.get(cls) ?? 0) + 1);
+  for (const cls of s.round.classOf) size.set(cls, (size.get(cls) ?? 0) + 1);
   return [...size.entries()]
-    .map(([cls, n]) => ({ cls, size: n, budget: round.budgets[cls] as Rational }))
-    .filter((g) => g.budget.n > 0n)
-    .sort((a, b) => cmp(b.budget, a.budget));
+    .map(([cls, n]) => ({ cls, size: n }))
+    .filter((g) => (s.b[g.cls] as bigint) > 0n)
+    .sort((x, y) => {
+      const bx = s.b[x.cls] as bigint;
+      const by = s.b[y.cls] as bigint;
+      return bx > by ? -1 : bx < by ? 1 : 0;
+    });
 }
 
 /** Who paid how much for the winner of a round. */
@@ -178,22 +223,20 @@ export function explainMes(p: Profile, rounds: Round[], pool: number[]): MesProj
   const approval = p.utilities.every((u) => u === undefined);
   const final = rounds[rounds.length - 1];
   for (const round of rounds) {
-    const richest = approval ? richestClasses(round) : [];
+    const scaled = scaleRound(round);
+    const richest = approval ? richestClasses(scaled) : [];
     for (const c of losers) {
       const story = stories[c] as MesProjectStory;
-      const hs = holdings(p, c, round);
-      const t = costThreshold(p, hs, round);
+      const hs = holdings(p, c, scaled);
+      const t = costThreshold(p, hs, scaled);
       if (t && (!story.neededCost || cmp(t, story.neededCost) > 0)) story.neededCost = t;
+      if (round === final) story.moneyLeft = moneyOf(hs, scaled);
       if (!approval) continue;
-      const more = supportersNeeded(p, c, hs, round, richest);
+      const more = supportersNeeded(p, c, hs, scaled, richest);
       if (more !== undefined && (story.neededSupporters ?? Infinity) > more)
         story.neededSupporters = more;
-      if (round === final) story.moneyLeft = moneyOf(hs);
     }
   }
-  if (!approval && final)
-    for (const c of losers)
-      (stories[c] as MesProjectStory).moneyLeft = moneyOf(holdings(p, c, final));
   return stories;
 }
 
