@@ -55,7 +55,7 @@ export const defaultDetectorParameters: DetectorParameters = {
   drift: true,
   driftShift: 1,
   driftEvidence: 4,
-  interventionScale: 0.1,
+  interventionScale: 1,
 };
 
 export interface Alarm {
