@@ -51,6 +51,11 @@ function scaleRound(round: Round): Scaled {
   return { round, d, b: round.budgets.map((x) => x.n * (d / x.d)) };
 }
 
+/** Math.min for bigint (Math.min takes numbers only). */
+function smaller(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];
   return a < 0n ? -a : a;
@@ -103,7 +108,7 @@ function costThreshold(p: Profile, hs: Holding[], s: Scaled): Rational | undefin
     for (const h of hs) {
       const own = h.budget * rd;
       const share = rn * h.utility * d;
-      sum += (own < share ? own : share) * h.count;
+      sum += smaller(own, share) * h.count;
     }
     return rat(sum, d * rd);
   }
