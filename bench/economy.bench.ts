@@ -161,7 +161,7 @@ for (const y of values) state = step(state, y, defaultModelParameters).state;
 const perStep = ((performance.now() - t) * 1000) / values.length;
 const detector = new CyberstrideDetector<number>();
 t = performance.now();
-values.forEach((y, i) => detector.push(i, y));
+for (const [i, y] of values.entries()) detector.push(i, y);
 const perPush = ((performance.now() - t) * 1000) / values.length;
 console.log(
   `multi-process update (16 Kalman updates + collapse): ${perStep.toFixed(2)} µs per update`,

@@ -112,15 +112,28 @@ async function runDetect(args: string[]): Promise<number> {
   } else if (values.json) {
     console.log(JSON.stringify(alarmTimes(steps)));
   } else {
-    const alarms = steps.filter((s) => s.alarm);
-    console.log(
-      `${steps.length} observations, ${alarms.length} alarm${alarms.length === 1 ? "" : "s"}`,
-    );
-    for (const s of alarms) {
-      const a = s.alarm as NonNullable<typeof s.alarm>;
-      const when = a.lag ? "at the previous step" : "at this step";
-      console.log(`  t=${s.t}: ${a.kind} ${when} (p=${a.probability.toFixed(3)})`);
-    }
+    const count = steps.filter((s) => s.alarm).length;
+    console.log(`${steps.length} observations, ${count} alarm${count === 1 ? "" : "s"}`);
+    steps.forEach((s, i) => {
+      const a = s.alarm;
+      if (!a) return;
+      let kind: string = a.kind;
+      // A change flagged on its own step is named by the next value, looking back.
+      const next = steps[i + 1]?.previous;
+      if (a.lag === 0 && a.kind !== "drift" && next) {
+        const best = (["step", "slope", "transient"] as const).reduce((x, y) =>
+          next[y] > next[x] ? y : x,
+        );
+        kind = next[best] >= 0.5 ? best : "step or transient";
+      }
+      const when =
+        a.kind === "drift"
+          ? `over ${a.lag + 1} steps`
+          : a.lag
+            ? "at the previous step"
+            : "at this step";
+      console.log(`  t=${s.t}: ${kind} ${when} (p=${a.probability.toFixed(3)})`);
+    });
   }
   return 0;
 }

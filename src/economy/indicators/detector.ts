@@ -148,6 +148,7 @@ export class CyberstrideDetector<T = number | string> {
   private held: { t: T; value: number }[] = [];
   private index = 0;
   private lastAlarm = Number.NEGATIVE_INFINITY;
+  private intervenePending = false;
   // Drift monitors, upward and downward: log Bayes factor over the current run and its length.
   private driftUp = { evidence: 0, run: 0 };
   private driftDown = { evidence: 0, run: 0 };
@@ -185,6 +186,12 @@ export class CyberstrideDetector<T = number | string> {
     this.state = result.state;
     const i = this.index++;
     const out = result.output;
+    // The intervention for the previous step's alarm comes after this step's
+    // update, so that this step could still name the change by looking back.
+    if (this.intervenePending) {
+      this.intervenePending = false;
+      this.intervene();
+    }
     const drift = this.monitorDrift((value - out.forecast) / out.scale);
     let alarm: Alarm | null = null;
     if (i >= p.warmup && i - this.lastAlarm > p.cooldown) {
@@ -201,7 +208,9 @@ export class CyberstrideDetector<T = number | string> {
     }
     if (alarm) {
       this.lastAlarm = i;
-      this.intervene();
+      // A change seen at this very step is named only by the next value: wait for it.
+      if (alarm.lag === 0 && alarm.kind !== "drift") this.intervenePending = true;
+      else this.intervene();
       this.driftUp = { evidence: 0, run: 0 };
       this.driftDown = { evidence: 0, run: 0 };
     }
@@ -209,7 +218,7 @@ export class CyberstrideDetector<T = number | string> {
   }
 
   /**
-   * After an alarm, tell the model that something changed (W&H §11.2,
+   * After an alarm (one step later), tell the model that something changed (W&H §11.2,
    * intervention by increased uncertainty): the level and slope get the
    * variances of a step and a slope change, so the next observations re-learn
    * them instead of being absorbed a little at a time.
