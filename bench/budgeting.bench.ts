@@ -66,8 +66,8 @@ const p = toProfile(election);
 console.log(
   `synthetic election generated in ${generate.toFixed(3)} s (seed 2024, 10,000 voters, 100 projects)`,
 );
-bench("10,000 × 100, MES + Add1", p, "add1", 5, 1);
 bench("10,000 × 100, MES without completion", p, "none", 5, 0.2);
+bench("10,000 × 100, MES + Add1", p, "add1", 5, 1);
 
 const [exactRun, exactSeconds] = time(() =>
   mesExact(p, candidates(p), { n: p.budget, d: 10_000n }),

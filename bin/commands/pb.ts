@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import {
+  CountError,
   count,
   PbFormatError,
   RULES,
@@ -93,14 +94,21 @@ async function countCommand(args: string[]): Promise<number> {
   }
   for (const warning of election.warnings) console.error(`warning: ${warning}`);
   const json = values.json === true;
-  const result = count(election, {
-    rule: rule as RuleName,
-    seed: Number(seedText),
-    compare: compare as "none" | "satisfaction" | "exclusion",
-    add1Start,
-    exactOnly: values.exact === true,
-    explain: json,
-  });
+  let result: ReturnType<typeof count>;
+  try {
+    result = count(election, {
+      rule: rule as RuleName,
+      seed: Number(seedText),
+      compare: compare as "none" | "satisfaction" | "exclusion",
+      add1Start,
+      exactOnly: values.exact === true,
+      explain: json,
+    });
+  } catch (error) {
+    if (!(error instanceof CountError)) throw error;
+    console.error(`synco pb count: ${error.message}`);
+    return 1;
+  }
   if (json) {
     console.log(JSON.stringify(result, null, 2));
     return 0;

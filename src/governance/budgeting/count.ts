@@ -10,6 +10,11 @@ import type { Election } from "./pabulib.ts";
 import { candidates, type Profile, toProfile, totalCost } from "./profile.ts";
 import { type Rational, rat, toDecimal } from "./rational.ts";
 
+/** A rule that cannot count this election (e.g. MES on ordinal ballots). */
+export class CountError extends Error {
+  override name = "CountError";
+}
+
 export const RULES = ["mes-add1", "mes", "greedy", "greedy-noskip"] as const;
 export type RuleName = (typeof RULES)[number];
 
@@ -99,8 +104,11 @@ export function count(election: Election, options: CountOptions): CountResult {
   if (options.rule === "greedy" || options.rule === "greedy-noskip") {
     winners = greedy(p, options.rule === "greedy");
   } else {
-    if (p.voteType === "ordinal")
-      throw new Error("the Method of Equal Shares needs approval, cumulative or scoring ballots");
+    if (p.voteType === "ordinal") {
+      throw new CountError(
+        "the Method of Equal Shares needs approval, cumulative or scoring ballots",
+      );
+    }
     const outcome = methodOfEqualShares(p, {
       completion: options.rule === "mes-add1" ? "add1" : "none",
       add1Start: options.add1Start ?? "exact",
@@ -112,6 +120,13 @@ export function count(election: Election, options: CountOptions): CountResult {
     result.exactRuns = outcome.exactRuns;
     if (options.explain && p.voterIds.length > 0) {
       const run = mesExact(p, candidates(p), outcome.endowment, true);
+      // Self-check: the exact recount of the kept run must agree with the count
+      // (unless Add1 bought everything because everything fits).
+      const everything =
+        run.winners.length < winners.length && totalCost(p, candidates(p)) <= p.budget;
+      if (!everything && run.winners.join() !== winners.join()) {
+        throw new Error("internal error: the exact recount disagrees with the count");
+      }
       stories = explainMes(p, run.rounds, candidates(p));
     }
     const how = options.compare ?? "none";

@@ -1,5 +1,6 @@
 /** Participatory budgeting: Pabulib files, greedy and the Method of Equal Shares, explained. */
 export {
+  CountError,
   type CountOptions,
   type CountResult,
   count,

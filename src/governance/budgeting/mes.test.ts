@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { count } from "./count.ts";
+import { CountError, count } from "./count.ts";
 import { methodOfEqualShares } from "./mes.ts";
 import { mesExact } from "./mes-exact.ts";
 import { FastMes } from "./mes-fast.ts";
@@ -221,6 +221,17 @@ describe("hand-made elections", () => {
     );
     // x would need v1's 4.2 left: any cost below that.
     assert.equal(result.projects.find((p) => p.id === "x")?.neededCost, 4.2);
+  });
+
+  it("counts ordinal ballots by greedy only", () => {
+    const e = pb(
+      10,
+      "project_id;cost\na;4\nb;7",
+      "voter_id;vote\nv1;b,a\nv2;a",
+      "vote_type;ordinal",
+    );
+    assert.deepEqual(count(e, { rule: "greedy" }).selected, ["a"]);
+    assert.throws(() => count(e, { rule: "mes" }), CountError);
   });
 
   it("excludes projects below META min_project_score_threshold", () => {
