@@ -2,7 +2,7 @@
  * The synco command line. Each command lives in bin/commands/ and is loaded only
  * when it runs, so `synco start` never loads the engines and the reverse.
  */
-import { commands, type Command } from "./commands/index.ts";
+import { type Command, commands } from "./commands/index.ts";
 
 const usage = `Usage: synco <command> [options]
 

@@ -29,7 +29,10 @@ export interface SyncoNode {
   close(): Promise<void>;
 }
 
-export async function createNode(config: Config, options: { migrate?: boolean } = {}): Promise<SyncoNode> {
+export async function createNode(
+  config: Config,
+  options: { migrate?: boolean } = {},
+): Promise<SyncoNode> {
   const db = await openDatabase(config.databaseUrl);
   if (options.migrate ?? true) await migrateToLatest(db.db);
   const coop = new CoopSettingsStore(db.db, { registration: config.registration });

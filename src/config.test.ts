@@ -38,7 +38,8 @@ test("each bad value names its variable in one line", () => {
   for (const [env, name] of cases) {
     assert.throws(
       () => loadConfig(env),
-      (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${name}:`) && !e.message.includes("\n"),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message.startsWith(`${name}:`) && !e.message.includes("\n"),
       name,
     );
   }

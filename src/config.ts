@@ -51,7 +51,12 @@ const schema = z.object({
   SYNCO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SYNCO_REGISTRATION: z.enum(registrationModes).default("approval"),
   SYNCO_ALLOW_PRIVATE_ADDRESS: z.enum(["0", "1", ""]).default("0"),
-  SYNCO_PASSWORD_COST: z.coerce.number().int().min(8).max(1 << 22).default(19456),
+  SYNCO_PASSWORD_COST: z.coerce
+    .number()
+    .int()
+    .min(8)
+    .max(1 << 22)
+    .default(19456),
   SYNCO_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
 });
 
@@ -62,7 +67,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function originFor(domain: string): string {
-  const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.split(":")[0];
+  const host = domain.startsWith("[")
+    ? domain.slice(0, domain.indexOf("]") + 1)
+    : domain.split(":")[0];
   return `${isLoopbackHost(host ?? domain) ? "http" : "https"}://${domain}`;
 }
 
@@ -75,7 +82,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "environment");
-    throw new ConfigError(`${name}: ${issue?.message ?? "invalid"} (got ${JSON.stringify(env[name])})`);
+    throw new ConfigError(
+      `${name}: ${issue?.message ?? "invalid"} (got ${JSON.stringify(env[name])})`,
+    );
   }
   const e = parsed.data;
   const dataDir = resolve(e.SYNCO_DATA_DIR);
@@ -101,6 +110,7 @@ export function prepareDataDir(config: Config): Config {
   mkdirSync(config.dataDir, { recursive: true });
   if (config.secret) return config;
   const file = join(config.dataDir, "secret");
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
   return { ...config, secret: readFileSync(file, "utf8").trim() };
 }

@@ -7,7 +7,11 @@ export async function setupLogging(level: "debug" | "info" | "warning" | "error"
     sinks: { console: getConsoleSink() },
     loggers: [
       { category: ["synco"], sinks: ["console"], lowestLevel: level },
-      { category: ["fedify"], sinks: ["console"], lowestLevel: level === "debug" ? "info" : "warning" },
+      {
+        category: ["fedify"],
+        sinks: ["console"],
+        lowestLevel: level === "debug" ? "info" : "warning",
+      },
       { category: ["logtape", "meta"], sinks: ["console"], lowestLevel: "warning" },
     ],
   });

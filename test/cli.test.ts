@@ -20,7 +20,10 @@ before(async () => {
 });
 
 function synco(args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { env: { ...env, ...extra }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    env: { ...env, ...extra },
+    encoding: "utf8",
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -55,13 +58,41 @@ test("migrate, then create the first admin, then refuse a duplicate", async () =
   const migrated = synco(["migrate"]);
   assert.equal(migrated.code, 0, migrated.err);
   assert.equal(synco(["migrate"]).out.trim(), "Already up to date.");
-  const created = synco(["admin", "create-user", "--username", "ada", "--email", "ada@example.org", "--password", "correct horse", "--admin"]);
+  const created = synco([
+    "admin",
+    "create-user",
+    "--username",
+    "ada",
+    "--email",
+    "ada@example.org",
+    "--password",
+    "correct horse",
+    "--admin",
+  ]);
   assert.equal(created.code, 0, created.err);
   assert.match(created.out, /Created admin @ada@/);
-  const again = synco(["admin", "create-user", "--username", "ADA", "--email", "x@example.org", "--password", "correct horse"]);
+  const again = synco([
+    "admin",
+    "create-user",
+    "--username",
+    "ADA",
+    "--email",
+    "x@example.org",
+    "--password",
+    "correct horse",
+  ]);
   assert.equal(again.code, 1);
   assert.match(again.err, /username-taken/);
-  const weak = synco(["admin", "create-user", "--username", "bob", "--email", "bob@example.org", "--password", "short"]);
+  const weak = synco([
+    "admin",
+    "create-user",
+    "--username",
+    "bob",
+    "--email",
+    "bob@example.org",
+    "--password",
+    "short",
+  ]);
   assert.equal(weak.code, 1);
   assert.match(weak.err, /invalid-password/);
   const missing = synco(["admin", "create-user", "--username", "bob"]);
@@ -113,8 +144,13 @@ test("start answers HTTP, then stops cleanly on SIGTERM", async () => {
   while (!/Synco is running/.test(output) && Date.now() < deadline && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  assert.match(output, /Synco is running at http:\/\/localhost:0\/ \(listening on 127\.0\.0\.1:\d+\)/);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  assert.match(
+    output,
+    /Synco is running at http:\/\/localhost:0\/ \(listening on 127\.0\.0\.1:\d+\)/,
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   child.kill("SIGTERM");
   assert.equal(await exited, 0);
 });

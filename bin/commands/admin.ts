@@ -19,7 +19,12 @@ const inviteHelp = `Usage: synco admin invite [--uses N] [--days D]
 
 Prints an invite link. --uses 0 allows unlimited uses; --days 0 never expires.`;
 
-async function withDatabase<T>(body: (db: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof configOrExit>) => Promise<T>) {
+async function withDatabase<T>(
+  body: (
+    db: Awaited<ReturnType<typeof openDatabase>>,
+    config: ReturnType<typeof configOrExit>,
+  ) => Promise<T>,
+) {
   const config = configOrExit();
   const db = await openDatabase(config.databaseUrl);
   try {
@@ -44,7 +49,9 @@ async function createUser(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const { username, email, password, admin } = parsed.values;
   if (typeof username !== "string" || typeof email !== "string" || typeof password !== "string") {
-    throw new UsageError(`synco admin create-user: --username, --email and --password are required\n\n${createUserHelp}`);
+    throw new UsageError(
+      `synco admin create-user: --username, --email and --password are required\n\n${createUserHelp}`,
+    );
   }
   return withDatabase(async (db, config) => {
     const result = await createAccount(
@@ -53,7 +60,9 @@ async function createUser(args: string[]): Promise<number> {
       { passwordCost: config.passwordCost },
     );
     if (!result.ok) {
-      console.error(`synco admin create-user: ${result.reason}${result.message ? `: ${result.message}` : ""}`);
+      console.error(
+        `synco admin create-user: ${result.reason}${result.message ? `: ${result.message}` : ""}`,
+      );
       return 1;
     }
     console.log(`Created ${admin ? "admin" : "member"} @${result.value.username}@${config.domain}`);
@@ -62,12 +71,18 @@ async function createUser(args: string[]): Promise<number> {
 }
 
 async function invite(args: string[]): Promise<number> {
-  const parsed = parse(args, { uses: { type: "string", default: "1" }, days: { type: "string", default: "7" } }, inviteHelp);
+  const parsed = parse(
+    args,
+    { uses: { type: "string", default: "1" }, days: { type: "string", default: "7" } },
+    inviteHelp,
+  );
   if (!parsed) return 0;
   const uses = Number(parsed.values.uses);
   const days = Number(parsed.values.days);
-  if (!Number.isInteger(uses) || uses < 0) throw new UsageError("synco admin invite: --uses must be a whole number ≥ 0");
-  if (!Number.isFinite(days) || days < 0) throw new UsageError("synco admin invite: --days must be a number ≥ 0");
+  if (!Number.isInteger(uses) || uses < 0)
+    throw new UsageError("synco admin invite: --uses must be a whole number ≥ 0");
+  if (!Number.isFinite(days) || days < 0)
+    throw new UsageError("synco admin invite: --days must be a number ≥ 0");
   return withDatabase(async (db, config) => {
     const code = await createInvite(db.db, {
       createdBy: null,

@@ -22,10 +22,13 @@ export async function run(args: string[]): Promise<number> {
     const file = parsed.positionals[0];
     if (!file) throw new UsageError(`synco backup: FILE is required\n\n${help}`);
     const target = resolve(file);
-    if (existsSync(target)) throw new UsageError(`synco backup: ${target} already exists; choose a new file`);
+    if (existsSync(target))
+      throw new UsageError(`synco backup: ${target} already exists; choose a new file`);
     const config = configOrExit();
     if (!config.databaseUrl.startsWith("sqlite:")) {
-      console.error(`synco backup: the database is PostgreSQL.\n\n${help.split("\n\n").slice(2).join("\n\n")}`);
+      console.error(
+        `synco backup: the database is PostgreSQL.\n\n${help.split("\n\n").slice(2).join("\n\n")}`,
+      );
       return 1;
     }
     const db = await openDatabase(config.databaseUrl);

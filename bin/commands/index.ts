@@ -12,8 +12,17 @@ export const commands: Record<string, Entry> = {
   start: { summary: "run the node (web and queue worker)", load: () => import("./start.ts") },
   migrate: { summary: "apply database migrations", load: () => import("./migrate.ts") },
   admin: { summary: "create users and invites", load: () => import("./admin.ts") },
-  backup: { summary: "copy the database consistently while it runs", load: () => import("./backup.ts") },
+  backup: {
+    summary: "copy the database consistently while it runs",
+    load: () => import("./backup.ts"),
+  },
   pb: { summary: "participatory budgeting: count .pb elections", load: () => import("./pb.ts") },
-  economy: { summary: "economy engines: detect anomalies, plan allocations", load: () => import("./economy.ts") },
-  commons: { summary: "differential privacy: sample noise, answer queries", load: () => import("./commons.ts") },
+  economy: {
+    summary: "economy engines: detect anomalies, plan allocations",
+    load: () => import("./economy.ts"),
+  },
+  commons: {
+    summary: "differential privacy: sample noise, answer queries",
+    load: () => import("./commons.ts"),
+  },
 };

@@ -37,7 +37,12 @@ export async function run(args: string[]): Promise<number> {
     }
     if (role !== "web") stoppers.push(await node.startWorker());
 
-    const admins = await node.db.db.selectFrom("accounts").select("id").where("role", "=", "admin").limit(1).execute();
+    const admins = await node.db.db
+      .selectFrom("accounts")
+      .select("id")
+      .where("role", "=", "admin")
+      .limit(1)
+      .execute();
     if (admins.length === 0) {
       console.log(
         "No admin yet. Create the first one with:\n  npm run synco -- admin create-user --username NAME --email EMAIL --password PASSWORD --admin",

@@ -15,11 +15,30 @@ export const usernameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_]{1,30}$/, "use 1 to 30 letters, digits or underscores");
-export const emailSchema = z.string().trim().toLowerCase().email("is not an email address").max(254);
-export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(1000, "is too long");
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .email("is not an email address")
+  .max(254);
+export const passwordSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(1000, "is too long");
 
 /** Names a node keeps for itself (its co-op actor, its instance actor, its routes). */
-const reserved = new Set(["admin", "coop", "instance", "root", "synco", "api", "oauth", "settings", "www", "postmaster"]);
+const reserved = new Set([
+  "admin",
+  "coop",
+  "instance",
+  "root",
+  "synco",
+  "api",
+  "oauth",
+  "settings",
+  "www",
+  "postmaster",
+]);
 
 export interface NewAccount {
   username: string;
@@ -30,23 +49,41 @@ export interface NewAccount {
   language?: string;
 }
 
-export type CreateAccountFailure = "invalid-username" | "reserved-username" | "invalid-email" | "invalid-password" | "username-taken" | "email-taken";
+export type CreateAccountFailure =
+  | "invalid-username"
+  | "reserved-username"
+  | "invalid-email"
+  | "invalid-password"
+  | "username-taken"
+  | "email-taken";
 
 export async function createAccount(
   db: Kysely<Schema>,
   input: NewAccount,
   options: { passwordCost: number },
-): Promise<{ ok: true; value: { id: string; username: string } } | { ok: false; reason: CreateAccountFailure; message?: string }> {
+): Promise<
+  | { ok: true; value: { id: string; username: string } }
+  | { ok: false; reason: CreateAccountFailure; message?: string }
+> {
   const username = usernameSchema.safeParse(input.username);
-  if (!username.success) return { ok: false, reason: "invalid-username", message: username.error.issues[0]?.message };
+  if (!username.success)
+    return { ok: false, reason: "invalid-username", message: username.error.issues[0]?.message };
   if (reserved.has(username.data.toLowerCase())) return { ok: false, reason: "reserved-username" };
   const email = emailSchema.safeParse(input.email);
-  if (!email.success) return { ok: false, reason: "invalid-email", message: email.error.issues[0]?.message };
+  if (!email.success)
+    return { ok: false, reason: "invalid-email", message: email.error.issues[0]?.message };
   const password = passwordSchema.safeParse(input.password);
-  if (!password.success) return { ok: false, reason: "invalid-password", message: password.error.issues[0]?.message };
+  if (!password.success)
+    return { ok: false, reason: "invalid-password", message: password.error.issues[0]?.message };
 
   if (await findByUsername(db, username.data)) return { ok: false, reason: "username-taken" };
-  if (await db.selectFrom("accounts").select("id").where((eb) => eb(eb.fn("lower", ["email"]), "=", email.data)).executeTakeFirst()) {
+  if (
+    await db
+      .selectFrom("accounts")
+      .select("id")
+      .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.data))
+      .executeTakeFirst()
+  ) {
     return { ok: false, reason: "email-taken" };
   }
   // Hashing happens before the write and outside any transaction (it takes real time).

@@ -20,14 +20,21 @@ export class CoopSettingsStore {
   readonly #defaults: CoopSettings;
   #cached: { value: CoopSettings; at: number } | undefined;
 
-  constructor(db: Kysely<Schema>, defaults: Partial<CoopSettings> & { registration: RegistrationMode }) {
+  constructor(
+    db: Kysely<Schema>,
+    defaults: Partial<CoopSettings> & { registration: RegistrationMode },
+  ) {
     this.#db = db;
     this.#defaults = { name: "Synco", description: "", rules: "", ...defaults };
   }
 
   async get(): Promise<CoopSettings> {
     if (this.#cached && Date.now() - this.#cached.at < CACHE_MS) return this.#cached.value;
-    const rows = await this.#db.selectFrom("settings").selectAll().where("key", "like", "coop.%").execute();
+    const rows = await this.#db
+      .selectFrom("settings")
+      .selectAll()
+      .where("key", "like", "coop.%")
+      .execute();
     const stored = Object.fromEntries(rows.map((r) => [r.key.slice(5), r.value]));
     const value: CoopSettings = {
       name: stored.name ?? this.#defaults.name,

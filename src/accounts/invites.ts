@@ -28,8 +28,16 @@ export async function createInvite(db: Kysely<Schema>, options: InviteOptions): 
 export type InviteProblem = "unknown-invite" | "invite-expired" | "invite-used-up";
 
 /** Checks an invite without using it. */
-export async function checkInvite(db: Kysely<Schema>, code: string, now = new Date()): Promise<InviteProblem | null> {
-  const invite = await db.selectFrom("invites").selectAll().where("code", "=", code).executeTakeFirst();
+export async function checkInvite(
+  db: Kysely<Schema>,
+  code: string,
+  now = new Date(),
+): Promise<InviteProblem | null> {
+  const invite = await db
+    .selectFrom("invites")
+    .selectAll()
+    .where("code", "=", code)
+    .executeTakeFirst();
   if (!invite) return "unknown-invite";
   if (invite.expires_at && invite.expires_at <= now.toISOString()) return "invite-expired";
   if (invite.max_uses !== null && invite.uses >= invite.max_uses) return "invite-used-up";
@@ -37,7 +45,11 @@ export async function checkInvite(db: Kysely<Schema>, code: string, now = new Da
 }
 
 /** Uses an invite inside the caller's transaction; the guarded update makes it race-free. */
-export async function consumeInvite(trx: Transaction<Schema>, code: string, now = new Date()): Promise<boolean> {
+export async function consumeInvite(
+  trx: Transaction<Schema>,
+  code: string,
+  now = new Date(),
+): Promise<boolean> {
   const result = await trx
     .updateTable("invites")
     .set((eb) => ({ uses: eb("uses", "+", 1) }))

@@ -9,7 +9,13 @@ const PASSES = 2;
 const PARALLELISM = 1;
 const TAG_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, memory: number, passes: number, parallelism: number) {
+function derive(
+  password: string,
+  salt: Buffer,
+  memory: number,
+  passes: number,
+  parallelism: number,
+) {
   return new Promise<Buffer>((resolve, reject) =>
     argon2(
       "argon2id",
@@ -31,6 +37,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!match) return false;
   const [, m, t, p, salt, hash] = match;
   const expected = Buffer.from(hash ?? "", "base64url");
-  const key = await derive(password, Buffer.from(salt ?? "", "base64url"), Number(m), Number(t), Number(p));
+  const key = await derive(
+    password,
+    Buffer.from(salt ?? "", "base64url"),
+    Number(m),
+    Number(t),
+    Number(p),
+  );
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

@@ -18,7 +18,11 @@ test("migrations are recorded and running them again changes nothing", async () 
 test("values round-trip identically on both dialects", async () => {
   const { db } = handle;
   await db.insertInto("settings").values({ key: "k", value: "v" }).execute();
-  const row = await db.selectFrom("settings").selectAll().where("key", "=", "k").executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("settings")
+    .selectAll()
+    .where("key", "=", "k")
+    .executeTakeFirstOrThrow();
   assert.deepEqual(row, { key: "k", value: "v" });
   const count = await db
     .selectFrom("settings")

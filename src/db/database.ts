@@ -45,7 +45,9 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     dialect: "postgres",
     url,
     async backupTo() {
-      throw new Error("For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL");
+      throw new Error(
+        "For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL",
+      );
     },
     close: () => db.destroy(),
   };

@@ -3,6 +3,8 @@
  * 0/1 integers; JSON is text (see database.ts for why).
  */
 import type { Generated } from "kysely";
+import type { AccountsSchema } from "./schema/accounts.ts";
+import type { FederationSchema } from "./schema/federation.ts";
 
 export interface SettingsTable {
   key: string;
@@ -65,7 +67,8 @@ export interface QueueMessagesTable {
   created_at: string;
 }
 
-export interface Schema {
+/** Every table. Each area keeps its own tables in schema/<area>.ts. */
+export interface Schema extends AccountsSchema, FederationSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

@@ -11,7 +11,12 @@ export class InputError extends Error {
   }
 }
 
-export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R };
+export type Result<T, R extends string = string> =
+  | { ok: true; value: T }
+  | { ok: false; reason: R };
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-export const fail = <R extends string>(reason: R): { ok: false; reason: R } => ({ ok: false, reason });
+export const fail = <R extends string>(reason: R): { ok: false; reason: R } => ({
+  ok: false,
+  reason,
+});

@@ -6,7 +6,10 @@ test("ids made in one millisecond still sort in creation order", () => {
   const ids = Array.from({ length: 5000 }, () => newId(1_700_000_000_000));
   assert.deepEqual([...ids].sort(), ids);
   assert.equal(new Set(ids).size, ids.length);
-  assert.match(ids[0] ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(
+    ids[0] ?? "",
+    /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
 });
 
 test("ids keep increasing even when the clock steps back", () => {

@@ -9,8 +9,8 @@ import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { InputError } from "../kernel/errors.ts";
-import { translator } from "./i18n/i18n.ts";
 import type { WebEnv } from "./context.ts";
+import { translator } from "./i18n/i18n.ts";
 import { layout } from "./layout.ts";
 
 const logger = getLogger(["synco", "http"]);
@@ -45,10 +45,17 @@ export function onError(error: Error, c: Context<WebEnv>) {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return errorPage(c, 422, t("error.badRequest", { detail: `${where}${issue?.message ?? "invalid"}` }));
+    return errorPage(
+      c,
+      422,
+      t("error.badRequest", { detail: `${where}${issue?.message ?? "invalid"}` }),
+    );
   }
   if (error instanceof HTTPException && error.status < 500) {
-    const message = error.status === 413 ? t("error.tooLarge") : error.message || t("error.badRequest", { detail: String(error.status) });
+    const message =
+      error.status === 413
+        ? t("error.tooLarge")
+        : error.message || t("error.badRequest", { detail: String(error.status) });
     return errorPage(c, error.status, message);
   }
   logger.error("Unhandled error on {method} {path}: {error}", {

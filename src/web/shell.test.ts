@@ -15,7 +15,8 @@ test("the front page has landmarks, a skip link and all five pillars", async () 
   const page = await res.text();
   assert.match(page, /<html lang="en">/);
   assert.match(page, /<a class="skip" href="#main">/);
-  for (const landmark of ["<header", "<nav aria-label=", '<main id="main"', "<footer"]) assert.ok(page.includes(landmark), landmark);
+  for (const landmark of ["<header", "<nav aria-label=", '<main id="main"', "<footer"])
+    assert.ok(page.includes(landmark), landmark);
   for (const p of pillars) assert.ok(page.includes(`href="${p.path}"`), p.path);
 });
 
@@ -28,7 +29,9 @@ test("every pillar has a page, even while it is empty", async () => {
 });
 
 test("Accept-Language picks Spanish", async () => {
-  const page = await (await fetch(`${t.url}/economy`, { headers: { "accept-language": "es-ES,es;q=0.9" } })).text();
+  const page = await (
+    await fetch(`${t.url}/economy`, { headers: { "accept-language": "es-ES,es;q=0.9" } })
+  ).text();
   assert.match(page, /<html lang="es">/);
   assert.match(page, /<h1>Economía<\/h1>/);
 });

@@ -21,10 +21,14 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function startTestNode(options: { host?: string; env?: Record<string, string> } = {}): Promise<TestNode> {
+export async function startTestNode(
+  options: { host?: string; env?: Record<string, string> } = {},
+): Promise<TestNode> {
   const host = options.host ?? "127.0.0.1";
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server: Server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
+  const server: Server = createServer((req, res) =>
+    handler ? handler(req, res) : res.writeHead(503).end(),
+  );
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   const domain = `${host}:${port}`;

@@ -12,7 +12,10 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-async function admin<T>(url: string, body: (query: (sql: string) => Promise<unknown>) => Promise<T>) {
+async function admin<T>(
+  url: string,
+  body: (query: (sql: string) => Promise<unknown>) => Promise<T>,
+) {
   const pg = (await import("pg")).default;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

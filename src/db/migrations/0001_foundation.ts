@@ -28,8 +28,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("accounts_username").on("accounts").expression(sql`lower(username)`).unique().execute();
-  await db.schema.createIndex("accounts_email").on("accounts").expression(sql`lower(email)`).unique().execute();
+  await db.schema
+    .createIndex("accounts_username")
+    .on("accounts")
+    .expression(sql`lower(username)`)
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex("accounts_email")
+    .on("accounts")
+    .expression(sql`lower(email)`)
+    .unique()
+    .execute();
 
   await db.schema
     .createTable("invites")

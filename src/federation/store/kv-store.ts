@@ -5,9 +5,9 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { systemClock } from "../../kernel/clock.ts";
-import type { Db } from "../../db/database.ts";
 import { durationMs } from "./duration.ts";
 
 const encodeKey = (key: KvKey) => JSON.stringify(key);
@@ -42,11 +42,17 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    const row = { key: encodeKey(key), value: JSON.stringify(value), expires_at: this.#expiry(options) };
+    const row = {
+      key: encodeKey(key),
+      value: JSON.stringify(value),
+      expires_at: this.#expiry(options),
+    };
     await this.#db
       .insertInto("kv")
       .values(row)
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value: row.value, expires_at: row.expires_at }))
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({ value: row.value, expires_at: row.expires_at }),
+      )
       .execute();
   }
 
@@ -55,7 +61,12 @@ export class DatabaseKvStore implements KvStore {
   }
 
   /** Compare-and-swap under a row lock (PostgreSQL) or the single connection (SQLite). */
-  async cas(key: KvKey, expected: unknown, next: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+  async cas(
+    key: KvKey,
+    expected: unknown,
+    next: unknown,
+    options?: KvStoreSetOptions,
+  ): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       const k = encodeKey(key);
       let query = trx.selectFrom("kv").select(["value", "expires_at"]).where("key", "=", k);
@@ -67,7 +78,9 @@ export class DatabaseKvStore implements KvStore {
       await trx
         .insertInto("kv")
         .values(value)
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value: value.value, expires_at: value.expires_at }))
+        .onConflict((oc) =>
+          oc.column("key").doUpdateSet({ value: value.value, expires_at: value.expires_at }),
+        )
         .execute();
       return true;
     });
@@ -79,11 +92,15 @@ export class DatabaseKvStore implements KvStore {
       const exact = encodeKey(prefix);
       const start = `${exact.slice(0, -1)},`;
       query = query.where((eb) =>
-        eb.or([eb("key", "=", exact), eb(eb.fn("substr", ["key", eb.lit(1), eb.lit(start.length)]), "=", start)]),
+        eb.or([
+          eb("key", "=", exact),
+          eb(eb.fn("substr", ["key", eb.lit(1), eb.lit(start.length)]), "=", start),
+        ]),
       );
     }
     for (const row of await query.execute()) {
-      if (this.#live(row.expires_at)) yield { key: JSON.parse(row.key) as KvKey, value: JSON.parse(row.value) };
+      if (this.#live(row.expires_at))
+        yield { key: JSON.parse(row.key) as KvKey, value: JSON.parse(row.value) };
     }
   }
 

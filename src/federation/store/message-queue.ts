@@ -5,7 +5,11 @@
  * On PostgreSQL, FOR UPDATE SKIP LOCKED lets several worker processes share it.
  */
 import { EventEmitter } from "node:events";
-import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+import type {
+  MessageQueue,
+  MessageQueueEnqueueOptions,
+  MessageQueueListenOptions,
+} from "@fedify/fedify";
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { newId } from "../../kernel/ids.ts";
@@ -47,7 +51,10 @@ export class DatabaseMessageQueue implements MessageQueue {
     await this.enqueueMany([message], options);
   }
 
-  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+  async enqueueMany(
+    messages: readonly unknown[],
+    options?: MessageQueueEnqueueOptions,
+  ): Promise<void> {
     if (messages.length === 0) return;
     const now = Date.now();
     const availableAt = new Date(now + durationMs(options?.delay)).toISOString();
@@ -61,7 +68,10 @@ export class DatabaseMessageQueue implements MessageQueue {
     }));
     // Chunked so a fan-out to thousands stays under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 500) {
-      await this.#handle.db.insertInto("queue_messages").values(rows.slice(i, i + 500)).execute();
+      await this.#handle.db
+        .insertInto("queue_messages")
+        .values(rows.slice(i, i + 500))
+        .execute();
     }
     this.#wake.emit("message");
   }
@@ -72,7 +82,10 @@ export class DatabaseMessageQueue implements MessageQueue {
       .selectFrom("queue_messages")
       .select([
         (eb) => eb.fn.countAll<number>().as("total"),
-        (eb) => eb.fn.sum<number>(eb.case().when("available_at", "<=", now).then(1).else(0).end()).as("ready"),
+        (eb) =>
+          eb.fn
+            .sum<number>(eb.case().when("available_at", "<=", now).then(1).else(0).end())
+            .as("ready"),
       ])
       .where("queue", "=", this.#queue)
       .executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Temporal } from "@js-temporal/polyfill";
 import { onPostgres, testDatabase } from "../../../test/support/db.ts";
-import { openDatabase, type Db } from "../../db/database.ts";
+import { type Db, openDatabase } from "../../db/database.ts";
 import { fixedClock } from "../../kernel/clock.ts";
 import { DatabaseKvStore } from "./kv-store.ts";
 import { DatabaseMessageQueue } from "./message-queue.ts";
@@ -54,7 +54,11 @@ test("kv: compare-and-swap succeeds only on the expected value", async () => {
   assert.deepEqual(await kv.get(["c"]), { v: 2 });
 });
 
-async function drain(queue: DatabaseMessageQueue, count: number, handler: (m: unknown) => Promise<void> | void) {
+async function drain(
+  queue: DatabaseMessageQueue,
+  count: number,
+  handler: (m: unknown) => Promise<void> | void,
+) {
   const controller = new AbortController();
   let seen = 0;
   const deadline = setTimeout(() => controller.abort(), 10_000);
@@ -76,7 +80,10 @@ test("queue: every message is handled once and removed", async () => {
   await drain(queue, 50, (m) => {
     seen.push((m as { i: number }).i);
   });
-  assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.deepEqual(await queue.getDepth(), { queued: 0, ready: 0, delayed: 0 });
 });
 
@@ -88,7 +95,10 @@ test("queue: messages with one ordering key are handled in order", async () => {
     await new Promise((r) => setTimeout(r, Math.random() * 3));
     seen.push((m as { i: number }).i);
   });
-  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
 });
 
 test("queue: a delayed message waits", async () => {

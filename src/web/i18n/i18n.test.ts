@@ -6,7 +6,8 @@ test("every catalogue has exactly the English keys, none empty", () => {
   const keys = Object.keys(catalogues.en).sort();
   for (const [locale, catalogue] of Object.entries(catalogues)) {
     assert.deepEqual(Object.keys(catalogue).sort(), keys, `${locale} differs from en`);
-    for (const [key, text] of Object.entries(catalogue)) assert.ok(text.trim(), `${locale}:${key} is empty`);
+    for (const [key, text] of Object.entries(catalogue))
+      assert.ok(text.trim(), `${locale}:${key} is empty`);
   }
 });
 

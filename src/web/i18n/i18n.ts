@@ -2,8 +2,8 @@
  * Message catalogues and language negotiation. The member's own setting wins;
  * otherwise Accept-Language (RFC 9110 §12.5.4, q-values honoured); otherwise English.
  */
-import { type Catalogue, en, type MessageKey } from "./en.ts";
-import { es } from "./es.ts";
+import { type Catalogue, en, type MessageKey } from "./en/index.ts";
+import { es } from "./es/index.ts";
 
 export const catalogues = { en, es } as const satisfies Record<string, Catalogue>;
 export type Locale = keyof typeof catalogues;
@@ -20,11 +20,16 @@ export function translator(locale: Locale): Translate {
   const catalogue: Catalogue = catalogues[locale];
   return (key, params) => {
     const text = catalogue[key] ?? en[key] ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : text;
+    return params
+      ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m))
+      : text;
   };
 }
 
-export function negotiateLocale(acceptLanguage: string | undefined, preferred?: string | null): Locale {
+export function negotiateLocale(
+  acceptLanguage: string | undefined,
+  preferred?: string | null,
+): Locale {
   if (isLocale(preferred)) return preferred;
   if (!acceptLanguage) return "en";
   const ranked = acceptLanguage

@@ -15,7 +15,8 @@ export function homePages(): Hono<WebEnv> {
       <h2>${t("home.pillars")}</h2>
       <ul class="cards">
         ${pillars.map(
-          (p) => html`<li class="card"><h3><a href="${p.path}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
+          (p) =>
+            html`<li class="card"><h3><a href="${p.path}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
         )}
       </ul>`;
     return c.html(layout(c, coop.name, body));

@@ -1,10 +1,11 @@
-import type { Catalogue } from "./en.ts";
+import type { shell as en } from "../en/shell.ts";
 
-/** El catálogo en castellano; tiene exactamente las mismas claves que el inglés. */
-export const es: Catalogue = {
+/** Mensajes del armazón de páginas, errores y subidas. */
+export const shell: Record<keyof typeof en, string> = {
   "site.skip": "Saltar al contenido",
   "site.menu": "Navegación principal",
-  "site.footer": "Funciona con Synco, software libre que las cooperativas gestionan para sus socias y socios.",
+  "site.footer":
+    "Funciona con Synco, software libre que las cooperativas gestionan para sus socias y socios.",
   "site.language": "Idioma",
   "pillar.social": "Social",
   "pillar.media": "Medios",
@@ -13,9 +14,12 @@ export const es: Catalogue = {
   "pillar.commons": "Procomún",
   "pillar.social.about": "Conversa en público con quienes están aquí y en todo el fediverso.",
   "pillar.media.about": "Artículos y publicaciones de los medios independientes de la cooperativa.",
-  "pillar.decisions.about": "Propuestas, votaciones y presupuestos participativos decididos en común.",
-  "pillar.economy.about": "Ofertas, necesidades y planes compartidos entre cooperativas, con indicadores.",
-  "pillar.commons.about": "Datos compartidos como procomún, consultados con privacidad diferencial.",
+  "pillar.decisions.about":
+    "Propuestas, votaciones y presupuestos participativos decididos en común.",
+  "pillar.economy.about":
+    "Ofertas, necesidades y planes compartidos entre cooperativas, con indicadores.",
+  "pillar.commons.about":
+    "Datos compartidos como procomún, consultados con privacidad diferencial.",
   "pillar.empty": "Aún no hay nada aquí. Esta parte del nodo está en construcción.",
   "home.title": "Bienvenida a {name}",
   "home.lead": "La infraestructura digital pública propia de una cooperativa.",
@@ -30,7 +34,8 @@ export const es: Catalogue = {
   "error.notFound": "No hay ninguna página en esta dirección.",
   "error.badRequest": "No se ha podido entender la petición: {detail}",
   "error.tooLarge": "Lo que has enviado es demasiado grande.",
-  "error.internal": "Algo ha fallado por nuestra parte. Ha quedado registrado; vuelve a intentarlo.",
+  "error.internal":
+    "Algo ha fallado por nuestra parte. Ha quedado registrado; vuelve a intentarlo.",
   "error.back": "Volver al inicio",
   "upload.unsupported": "Este tipo de archivo no es compatible; usa JPEG, PNG, WebP, GIF o AVIF.",
   "upload.tooLarge": "La imagen supera los {max} MB.",

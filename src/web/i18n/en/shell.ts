@@ -1,5 +1,5 @@
-/** The English catalogue; every other catalogue has exactly these keys. */
-export const en = {
+/** English messages of the page shell, errors and uploads. */
+export const shell = {
   "site.skip": "Skip to content",
   "site.menu": "Main navigation",
   "site.footer": "Powered by Synco, free software that cooperatives run for their members.",
@@ -34,6 +34,3 @@ export const en = {
   "upload.tooLarge": "The image is larger than {max} MB.",
   "upload.unreadable": "The image could not be read.",
 } as const;
-
-export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;

@@ -1,0 +1,10 @@
+/**
+ * The English catalogue, one file per area so each area's messages sit together.
+ * Every other catalogue has exactly these keys (checked by tsc and by a test).
+ */
+import { shell } from "./shell.ts";
+
+export const en = { ...shell };
+
+export type MessageKey = keyof typeof en;
+export type Catalogue = Record<MessageKey, string>;

@@ -1,0 +1,5 @@
+/** El catálogo en castellano, un archivo por área, con las mismas claves que el inglés. */
+import type { Catalogue } from "../en/index.ts";
+import { shell } from "./shell.ts";
+
+export const es: Catalogue = { ...shell };
