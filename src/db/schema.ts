@@ -67,6 +67,14 @@ export interface QueueMessagesTable {
   created_at: string;
 }
 
+export interface OutboxEventsTable {
+  id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+  relayed_at: string | null;
+}
+
 /** Every table. Each area keeps its own tables in schema/<area>.ts. */
 export interface Schema extends AccountsSchema, FederationSchema {
   settings: SettingsTable;
@@ -75,4 +83,5 @@ export interface Schema extends AccountsSchema, FederationSchema {
   uploads: UploadsTable;
   kv: KvTable;
   queue_messages: QueueMessagesTable;
+  outbox_events: OutboxEventsTable;
 }

@@ -2,7 +2,8 @@ import { type Kysely, sql } from "kysely";
 
 /**
  * The foundation: node settings, accounts (so the CLI can create the first admin),
- * invites, uploads, and the tables behind Fedify's KvStore and MessageQueue.
+ * invites, uploads, the outbox of events, and the tables behind Fedify's KvStore
+ * and MessageQueue.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -88,5 +89,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex("queue_messages_ready")
     .on("queue_messages")
     .columns(["queue", "available_at"])
+    .execute();
+
+  await db.schema
+    .createTable("outbox_events")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("type", "text", (c) => c.notNull())
+    .addColumn("payload", "text", (c) => c.notNull())
+    .addColumn("created_at", "text", (c) => c.notNull())
+    .addColumn("relayed_at", "text")
+    .execute();
+  await db.schema
+    .createIndex("outbox_events_pending")
+    .on("outbox_events")
+    .columns(["relayed_at", "id"])
     .execute();
 }
