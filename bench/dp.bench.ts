@@ -5,13 +5,13 @@
  */
 import { boundedMean } from "../src/commons/dp/mechanisms.ts";
 import { type ByteSource, cryptoByteSource, seededByteSource } from "../src/commons/dp/random.ts";
-import { parseRational } from "../src/commons/dp/rational.ts";
 import {
   discreteGaussian,
   discreteLaplace,
   type IntegerSampler,
 } from "../src/commons/dp/samplers.ts";
 import { parseCsv, tableFromColumns } from "../src/commons/dp/table.ts";
+import { parseRational } from "../src/kernel/rational.ts";
 
 function rate(sampler: IntegerSampler, source: ByteSource): number {
   let n = 0;

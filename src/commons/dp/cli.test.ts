@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { parseRational } from "../../kernel/rational.ts";
 import { seededByteSource } from "./random.ts";
-import { parseRational } from "./rational.ts";
 import { discreteGaussian } from "./samplers.ts";
 
 const root = join(import.meta.dirname, "../../..");

@@ -2,6 +2,8 @@
  * The differential privacy engine: exact integer noise, the mechanisms the data
  * commons answers with, and zCDP accounting. Pure: no I/O beyond randomness.
  */
+
+export { parseRational, type Rational } from "../../kernel/rational.ts";
 export {
   BudgetExceededError,
   compose,
@@ -29,7 +31,6 @@ export { calibrate, type NoiseKind } from "./noise.ts";
 export { parseCandidates, quantile } from "./quantile.ts";
 export { MECHANISMS, type Mechanism, type QuerySpec, runQuery } from "./query.ts";
 export { type ByteSource, cryptoByteSource, seededByteSource } from "./random.ts";
-export { parseRational, type Rational } from "./rational.ts";
 export {
   bernoulli,
   bernoulliExpNeg,

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { toNumber } from "../../kernel/rational.ts";
 import { BudgetExceededError, PrivacyFilter, zcdpToEpsilon } from "./accounting.ts";
 import { boundedMean, boundedSum, count, histogram } from "./mechanisms.ts";
 import { calibrate } from "./noise.ts";
 import { seededByteSource } from "./random.ts";
-import { toNumber } from "./rational.ts";
 import { parseCsv, tableFromColumns } from "./table.ts";
 
 const pums = parseCsv(readFileSync(new URL("fixtures/PUMS_pid.csv", import.meta.url), "utf8"));

@@ -10,10 +10,10 @@
  * group then costs ρ once for the whole vector.
  */
 
+import { type Rational, toNumber } from "../../kernel/rational.ts";
 import { type PrivacyCost, type PrivacyFilter, privacyCost } from "./accounting.ts";
 import { addNoise, type CalibratedNoise, calibrate, halfWidth, type NoiseKind } from "./noise.ts";
 import type { ByteSource } from "./random.ts";
-import { type Rational, toNumber } from "./rational.ts";
 import { boundContributions, type Grid, gridValues, makeGrid, type Table } from "./table.ts";
 
 export interface Interval {
@@ -75,7 +75,7 @@ export interface ValueOptions extends AggregateOptions {
 }
 
 export function formatRational(r: Rational): string {
-  return r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`;
+  return r.d === 1n ? r.n.toString() : `${r.n}/${r.d}`;
 }
 
 /** ρ, ε at δ, and for Laplace noise the pure ε too (the sum of Δ/b). */

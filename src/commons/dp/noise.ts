@@ -2,10 +2,12 @@
  * Calibrating integer noise to a sensitivity and a ρ budget, and the confidence
  * half-width that goes with it.
  */
+
+import { type Rational, toNumber } from "../../kernel/rational.ts";
 import { gaussianRho, laplaceEpsilon, pureToRho } from "./accounting.ts";
 import { discreteGaussianHalfWidth, discreteLaplaceHalfWidth } from "./pmf.ts";
 import type { ByteSource } from "./random.ts";
-import { type Rational, roundUpSignificant, toNumber } from "./rational.ts";
+import { roundUpSignificant } from "./rational.ts";
 import { type IntegerSampler, noiseSampler } from "./samplers.ts";
 
 export type NoiseKind = "gauss" | "laplace";

@@ -11,11 +11,13 @@
  * Δ = k·max(q, 1 − q). With q = a/b the code scales utilities by b to stay
  * on integers.
  */
+
+import { parseRational, rat, toNumber } from "../../kernel/rational.ts";
 import { type PrivacyFilter, privacyCost, pureToRho } from "./accounting.ts";
 import type { Release } from "./mechanisms.ts";
 import { formatRational } from "./mechanisms.ts";
 import { type ByteSource, uniformBelow } from "./random.ts";
-import { parseRational, rational, roundDownSignificant, toNumber } from "./rational.ts";
+import { roundDownSignificant } from "./rational.ts";
 import { bernoulliExpNeg } from "./samplers.ts";
 import { boundContributions, type Table } from "./table.ts";
 
@@ -52,7 +54,7 @@ export function parseCandidates(text: string): number[] {
 
 export function quantile(table: Table, options: QuantileOptions, source: ByteSource): Release {
   const q = parseRational(options.quantile);
-  if (q.num < 0n || q.num > q.den) throw new RangeError("quantile must be in [0, 1]");
+  if (q.n < 0n || q.n > q.d) throw new RangeError("quantile must be in [0, 1]");
   const level = options.confidence ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`confidence must be in (0, 1), got ${level}`);
   const m = options.candidates.length;
@@ -90,14 +92,14 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
   };
   // Scaled utilities: −|b·#{x ≤ c} − a·n| for q = a/b.
   const utility = options.candidates.map((c) => {
-    const d = q.den * atMost(c) - q.num * n;
+    const d = q.d * atMost(c) - q.n * n;
     return d < 0n ? d : -d;
   });
   let best = utility[0] ?? 0n;
   for (const u of utility) if (u > best) best = u;
   // Scaled by b: k·max(a, b − a).
-  let sensitivity = BigInt(k) * q.num;
-  if (BigInt(k) * (q.den - q.num) > sensitivity) sensitivity = BigInt(k) * (q.den - q.num);
+  let sensitivity = BigInt(k) * q.n;
+  if (BigInt(k) * (q.d - q.n) > sensitivity) sensitivity = BigInt(k) * (q.d - q.n);
   const safeSensitivity = sensitivity > 0n ? sensitivity : 1n;
 
   // Permute lazily (Fisher–Yates) and flip: accept with exp(−ε·(u* − u)/(2Δ)).
@@ -108,7 +110,7 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
     [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
     const r = order[i] ?? 0;
     const gap = best - (utility[r] ?? 0n);
-    if (bernoulliExpNeg(source, rational(epsilon.num * gap, epsilon.den * 2n * safeSensitivity))) {
+    if (bernoulliExpNeg(source, rat(epsilon.n * gap, epsilon.d * 2n * safeSensitivity))) {
       chosen = r;
       break;
     }
@@ -120,7 +122,7 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
   // released candidate's rank error is than the best candidate's (the exact
   // quantile, and how well the grid can reach it, stay private).
   const gamma =
-    (2 * (Number(safeSensitivity) / Number(q.den)) * Math.log(m / (1 - level))) / toNumber(epsilon);
+    (2 * (Number(safeSensitivity) / Number(q.d)) * Math.log(m / (1 - level))) / toNumber(epsilon);
   return {
     mechanism: "quantile",
     estimates: [
@@ -133,7 +135,7 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
       {
         kind: "permute-and-flip",
         scale: formatRational(epsilon),
-        sensitivity: Number(safeSensitivity) / Number(q.den),
+        sensitivity: Number(safeSensitivity) / Number(q.d),
       },
     ],
     ...privacyCost(rho),

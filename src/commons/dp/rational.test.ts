@@ -1,22 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  isqrt,
-  parseRational,
-  rational,
-  roundDownSignificant,
-  roundUpSignificant,
-  toNumber,
-} from "./rational.ts";
+import { isqrt, parseRational, rat, toNumber } from "../../kernel/rational.ts";
+import { roundDownSignificant, roundUpSignificant } from "./rational.ts";
 
 test("parses decimals, exponents and fractions exactly, in lowest terms", () => {
-  assert.deepEqual(parseRational("2.5"), { num: 5n, den: 2n });
-  assert.deepEqual(parseRational("-0.125"), { num: -1n, den: 8n });
-  assert.deepEqual(parseRational("1e3"), { num: 1000n, den: 1n });
-  assert.deepEqual(parseRational("1.5e-2"), { num: 3n, den: 200n });
-  assert.deepEqual(parseRational("6/4"), { num: 3n, den: 2n });
-  assert.deepEqual(parseRational("0.1"), { num: 1n, den: 10n });
-  assert.deepEqual(rational(3n, -6n), { num: -1n, den: 2n });
+  assert.deepEqual(parseRational("2.5"), { n: 5n, d: 2n });
+  assert.deepEqual(parseRational("-0.125"), { n: -1n, d: 8n });
+  assert.deepEqual(parseRational("1e3"), { n: 1000n, d: 1n });
+  assert.deepEqual(parseRational("1.5e-2"), { n: 3n, d: 200n });
+  assert.deepEqual(parseRational("6/4"), { n: 3n, d: 2n });
+  assert.deepEqual(parseRational("0.1"), { n: 1n, d: 10n });
+  assert.deepEqual(rat(3n, -6n), { n: -1n, d: 2n });
 });
 
 test("refuses what is not a number", () => {
@@ -40,7 +34,7 @@ test("rounding to significant digits goes the declared way", () => {
     assert.ok(up >= x && up <= x * 1.001, `${x} up ${up}`);
     assert.ok(down <= x && down >= x * 0.999, `${x} down ${down}`);
   }
-  assert.deepEqual(roundUpSignificant(353553.39), { num: 353600n, den: 1n });
+  assert.deepEqual(roundUpSignificant(353553.39), { n: 353600n, d: 1n });
   assert.throws(() => roundUpSignificant(0));
   assert.throws(() => roundDownSignificant(Number.NaN));
 });

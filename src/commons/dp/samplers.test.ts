@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parseRational, rat, toNumber } from "../../kernel/rational.ts";
 import { discreteGaussianPmf, discreteLaplacePmf } from "./pmf.ts";
 import { type ByteSource, seededByteSource } from "./random.ts";
-import { parseRational, rational, toNumber } from "./rational.ts";
 import {
   bernoulli,
   bernoulliExpNeg,
@@ -37,12 +37,7 @@ function plausible(k: number, n: number, p: number): boolean {
 describe("Bernoulli samplers", () => {
   test("Bernoulli(p) for rational p matches p", () => {
     const source = seededByteSource("bernoulli");
-    for (const p of [
-      rational(1n, 3n),
-      rational(7n, 10n),
-      rational(1n, 1000n),
-      rational(123456789n, 10n ** 20n + 7n),
-    ]) {
+    for (const p of [rat(1n, 3n), rat(7n, 10n), rat(1n, 1000n), rat(123456789n, 10n ** 20n + 7n)]) {
       const n = 200_000;
       let k = 0;
       for (let i = 0; i < n; i++) if (bernoulli(source, p)) k++;
@@ -53,8 +48,8 @@ describe("Bernoulli samplers", () => {
   test("Bernoulli(0) never and Bernoulli(1) always succeed", () => {
     const source = seededByteSource(1);
     for (let i = 0; i < 1000; i++) {
-      assert.equal(bernoulli(source, rational(0n, 5n)), false);
-      assert.equal(bernoulli(source, rational(5n, 5n)), true);
+      assert.equal(bernoulli(source, rat(0n, 5n)), false);
+      assert.equal(bernoulli(source, rat(5n, 5n)), true);
     }
   });
 
@@ -72,17 +67,17 @@ describe("Bernoulli samplers", () => {
   test("a wrong probability is detected (the binomial check can fail)", () => {
     const source = seededByteSource("control");
     let k = 0;
-    for (let i = 0; i < 200_000; i++) if (bernoulliExpNeg(source, rational(1n, 2n))) k++;
+    for (let i = 0; i < 200_000; i++) if (bernoulliExpNeg(source, rat(1n, 2n))) k++;
     assert.equal(plausible(k, 200_000, Math.exp(-0.5) * 1.03), false);
   });
 
   test("bad probabilities are refused", () => {
     const source = seededByteSource(1);
-    assert.throws(() => bernoulli(source, rational(3n, 2n)), /\[0, 1\]/);
-    assert.throws(() => bernoulli(source, rational(-1n, 2n)), /\[0, 1\]/);
-    assert.throws(() => bernoulliExpNeg(source, rational(-1n, 2n)), /≥ 0/);
-    assert.throws(() => discreteGaussian(rational(0n)), /> 0/);
-    assert.throws(() => discreteLaplace(rational(-2n)), /> 0/);
+    assert.throws(() => bernoulli(source, rat(3n, 2n)), /\[0, 1\]/);
+    assert.throws(() => bernoulli(source, rat(-1n, 2n)), /\[0, 1\]/);
+    assert.throws(() => bernoulliExpNeg(source, rat(-1n, 2n)), /≥ 0/);
+    assert.throws(() => discreteGaussian(rat(0n)), /> 0/);
+    assert.throws(() => discreteLaplace(rat(-2n)), /> 0/);
   });
 });
 

@@ -15,16 +15,17 @@
  * BigInt path. Both consume the same bytes for the same decision, so they
  * produce the same samples; the tests check this against the pure-BigInt run.
  */
+
+import { isqrt, type Rational } from "../../kernel/rational.ts";
 import { type ByteSource, uniformBelow, uniformBelowBig } from "./random.ts";
-import { isqrt, type Rational } from "./rational.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
 /** Bernoulli(p) for a rational 0 ≤ p ≤ 1: a uniform integer below den is < num. */
 export function bernoulli(source: ByteSource, p: Rational): boolean {
-  if (p.num < 0n || p.num > p.den) throw new RangeError("bernoulli: p must be in [0, 1]");
-  if (p.den <= MAX) return uniformBelow(source, Number(p.den)) < Number(p.num);
-  return uniformBelowBig(source, p.den) < p.num;
+  if (p.n < 0n || p.n > p.d) throw new RangeError("bernoulli: p must be in [0, 1]");
+  if (p.d <= MAX) return uniformBelow(source, Number(p.d)) < Number(p.n);
+  return uniformBelowBig(source, p.d) < p.n;
 }
 
 /**
@@ -69,10 +70,9 @@ function bernoulliExpNegBig(source: ByteSource, num: bigint, den: bigint): boole
 
 /** Bernoulli(exp(−x)) for a rational x ≥ 0. */
 export function bernoulliExpNeg(source: ByteSource, x: Rational): boolean {
-  if (x.num < 0n) throw new RangeError("bernoulliExpNeg: x must be ≥ 0");
-  if (x.num <= MAX && x.den <= MAX)
-    return bernoulliExpNegNumber(source, Number(x.num), Number(x.den));
-  return bernoulliExpNegBig(source, x.num, x.den);
+  if (x.n < 0n) throw new RangeError("bernoulliExpNeg: x must be ≥ 0");
+  if (x.n <= MAX && x.d <= MAX) return bernoulliExpNegNumber(source, Number(x.n), Number(x.d));
+  return bernoulliExpNegBig(source, x.n, x.d);
 }
 
 /**
@@ -136,14 +136,14 @@ export interface SamplerOptions {
 }
 
 function checkScale(scale: Rational): void {
-  if (scale.num <= 0n) throw new RangeError("scale must be > 0");
+  if (scale.n <= 0n) throw new RangeError("scale must be > 0");
 }
 
 /** The discrete Laplace with scale b: P[Y = y] ∝ exp(−|y|/b), y ∈ ℤ. */
 export function discreteLaplace(scale: Rational, options: SamplerOptions = {}): IntegerSampler {
   checkScale(scale);
   // b = t/s, so exp(−|y|/b) = exp(−|y|·s/t).
-  const { num: t, den: s } = scale;
+  const { n: t, d: s } = scale;
   const fast = !options.bigintOnly && t <= MAX && s <= MAX;
   const tn = Number(t);
   const sn = Number(s);
@@ -164,8 +164,8 @@ export function discreteLaplace(scale: Rational, options: SamplerOptions = {}): 
  */
 export function discreteGaussian(sigma: Rational, options: SamplerOptions = {}): IntegerSampler {
   checkScale(sigma);
-  const p = sigma.num * sigma.num;
-  const q = sigma.den * sigma.den;
+  const p = sigma.n * sigma.n;
+  const q = sigma.d * sigma.d;
   const t = isqrt(p / q) + 1n;
   const den = 2n * p * q * t * t;
   const qt = q * t;

@@ -4,7 +4,7 @@
  * to public bounds. Everything here is a per-unit or per-row transformation
  * chosen from public parameters, so the sensitivities the mechanisms assume hold.
  */
-import { parseRational, type Rational } from "./rational.ts";
+import { parseRational, type Rational } from "../../kernel/rational.ts";
 
 export interface Table {
   readonly header: readonly string[];
@@ -128,12 +128,12 @@ function floorDiv(a: bigint, b: bigint): bigint {
 
 export function makeGrid(step: string, lower: string, upper: string): Grid {
   const g = parseRational(step);
-  if (g.num <= 0n) throw new RangeError("grid step must be > 0");
+  if (g.n <= 0n) throw new RangeError("grid step must be > 0");
   const lo = parseRational(lower);
   const hi = parseRational(upper);
-  // lower/step = (lo.num·g.den)/(lo.den·g.num), exactly.
-  const low = ceilDiv(lo.num * g.den, lo.den * g.num);
-  const high = floorDiv(hi.num * g.den, hi.den * g.num);
+  // lower/step = (lo.n·g.d)/(lo.d·g.n), exactly.
+  const low = ceilDiv(lo.n * g.d, lo.d * g.n);
+  const high = floorDiv(hi.n * g.d, hi.d * g.n);
   if (low > high) throw new RangeError(`no grid point between lower ${lower} and upper ${upper}`);
   const limit = BigInt(Number.MAX_SAFE_INTEGER) / 1024n;
   if (-low > limit || high > limit) throw new RangeError("bounds too large for the grid step");
@@ -153,7 +153,7 @@ export function gridValues(
   grid: Grid,
 ): { values: Float64Array; rows: Uint32Array } {
   const raw = table.column(column);
-  const perUnit = Number(grid.step.den) / Number(grid.step.num);
+  const perUnit = Number(grid.step.d) / Number(grid.step.n);
   const values = new Float64Array(kept.length);
   const rows = new Uint32Array(kept.length);
   let n = 0;

@@ -3,6 +3,7 @@
  * an alarm within `window` steps at or after a change is a hit (the issue's
  * definition). Seeded, so the bench prints the same figures on every run.
  */
+import { mulberry32 } from "../../kernel/mulberry32.ts";
 
 export type ChangeKind = "step" | "slope" | "transient";
 export type ScenarioKind = ChangeKind | "none";
@@ -16,16 +17,7 @@ export interface LabelledSeries {
 }
 
 /** mulberry32: a small, fast, seedable generator (Tommy Ettinger, public domain). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** Standard normal by Box–Muller. */
 export function gaussian(random: () => number): number {

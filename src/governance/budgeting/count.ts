@@ -2,13 +2,14 @@
  * Counting an election under a named rule, with an explanation for every
  * project. This is the module's entry point; the CLI prints its result.
  */
+
+import { type Rational, rat, toDecimal } from "../../kernel/rational.ts";
 import { explainMes, type MesProjectStory, type Payment } from "./explain.ts";
 import { greedy, greedyOrder } from "./greedy.ts";
 import { methodOfEqualShares } from "./mes.ts";
 import { mesExact } from "./mes-exact.ts";
 import type { Election } from "./pabulib.ts";
 import { candidates, type Profile, toProfile, totalCost } from "./profile.ts";
-import { type Rational, rat, toDecimal } from "./rational.ts";
 
 /** A rule that cannot count this election (e.g. MES on ordinal ballots). */
 export class CountError extends Error {

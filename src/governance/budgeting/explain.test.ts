@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { cmp, rat } from "../../kernel/rational.ts";
 import { count } from "./count.ts";
 import { explainMes, totalPaid } from "./explain.ts";
 import { methodOfEqualShares } from "./mes.ts";
 import { mesExact } from "./mes-exact.ts";
 import { type Election, readPb } from "./pabulib.ts";
 import { candidates, toProfile } from "./profile.ts";
-import { cmp, rat } from "./rational.ts";
 import { syntheticElection } from "./synthetic.ts";
 
 const assen = readPb(

@@ -9,9 +9,20 @@
  * the optimistic case), until in some round it would have been bought at the
  * price of that round's winner (a tie at least), earlier rounds unchanged.
  */
+
+import {
+  add,
+  cmp,
+  div,
+  mul,
+  mulInt,
+  type Rational,
+  rat,
+  sub,
+  ZERO,
+} from "../../kernel/rational.ts";
 import type { Round } from "./mes-exact.ts";
 import type { Profile } from "./profile.ts";
-import { add, cmp, div, mul, mulInt, type Rational, rat, sub, ZERO } from "./rational.ts";
 
 export interface Payment {
   /** Money units this group of voters paid each. */

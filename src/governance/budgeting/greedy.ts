@@ -4,8 +4,9 @@
  * scoring: points), buying each that still fits the budget. Without skipping,
  * counting stops at the first project that does not fit.
  */
+
+import { cmp, type Rational } from "../../kernel/rational.ts";
 import { candidates, type Profile } from "./profile.ts";
-import { cmp, type Rational } from "./rational.ts";
 
 /** Eligible, supported projects from most to least supported; ties by the tie order. */
 export function greedyOrder(p: Profile): number[] {

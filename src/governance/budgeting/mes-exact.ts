@@ -14,8 +14,9 @@
  * supported the same winners with the same utilities have paid the same and
  * hold the same budget, so a class is refined only when a winner splits it.
  */
+
+import { add, cmp, div, mulInt, type Rational, rat, sub, ZERO } from "../../kernel/rational.ts";
 import type { Profile } from "./profile.ts";
-import { add, cmp, div, mulInt, type Rational, rat, sub, ZERO } from "./rational.ts";
 
 export interface Round {
   winner: number;

@@ -15,8 +15,9 @@
  * the run goes); a sum of t floating-point terms errs by at most t·u·Σ|terms|
  * with u = 2⁻⁵³. We use bounds a few times larger than needed.
  */
+
+import type { Rational } from "../../kernel/rational.ts";
 import type { Profile } from "./profile.ts";
-import type { Rational } from "./rational.ts";
 
 const U = 2 ** -52; // twice the unit roundoff: headroom on every bound
 

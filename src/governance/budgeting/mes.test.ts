@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { add, rat } from "../../kernel/rational.ts";
 import { CountError, count } from "./count.ts";
 import { methodOfEqualShares } from "./mes.ts";
 import { mesExact } from "./mes-exact.ts";
 import { FastMes } from "./mes-fast.ts";
 import { type Election, parsePbFile, readPb, toElection } from "./pabulib.ts";
 import { candidates, toProfile, totalCost } from "./profile.ts";
-import { add, rat } from "./rational.ts";
 import { syntheticElection } from "./synthetic.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");

@@ -7,10 +7,10 @@
  * still fit the budget and is then preferred.
  */
 
+import { add, type Rational, rat } from "../../kernel/rational.ts";
 import { mesExact } from "./mes-exact.ts";
 import { FastMes } from "./mes-fast.ts";
 import { candidates, type Profile, totalCost } from "./profile.ts";
-import { add, type Rational, rat } from "./rational.ts";
 
 export interface MesOptions {
   completion: "none" | "add1";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { toDecimal } from "../../kernel/rational.ts";
 import {
   type PbFile,
   PbFormatError,
@@ -10,7 +11,6 @@ import {
   toElection,
   writePbFile,
 } from "./pabulib.ts";
-import { toDecimal } from "./rational.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures");
 const read = (name: string) => readFileSync(join(fixtures, name), "utf8");

@@ -4,7 +4,7 @@
  * for a quote). CRLF line ends and spaces around fields are tolerated. Every
  * malformed input throws a PbFormatError naming the line and the problem.
  */
-import { parseDecimal, type Rational } from "./rational.ts";
+import { parseDecimal, type Rational } from "../../kernel/rational.ts";
 
 export class PbFormatError extends Error {
   override name = "PbFormatError";

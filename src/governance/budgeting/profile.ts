@@ -3,8 +3,10 @@
  * integers (scaled by a power of ten so decimal costs stay exact), supporters
  * per project, eligibility and the fixed tie-breaking order.
  */
+
+import { mulberry32 } from "../../kernel/mulberry32.ts";
+import { cmp, type Rational } from "../../kernel/rational.ts";
 import type { Election, VoteType } from "./pabulib.ts";
-import { cmp, type Rational } from "./rational.ts";
 
 export interface Profile {
   voteType: VoteType;
@@ -33,16 +35,7 @@ export interface Profile {
 }
 
 /** A small seeded generator (mulberry32), so a lot can be redrawn from its recorded seed. */
-export function lotGenerator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const lotGenerator = mulberry32;
 
 /** A random permutation of 0..m-1 drawn from the seed (Fisher–Yates). */
 export function drawLot(m: number, seed: number): Int32Array {

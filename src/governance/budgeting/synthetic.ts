@@ -4,9 +4,10 @@
  * and maxApproved projects drawn with Zipf-like popularity (weight 1/rank),
  * costs uniform in [minCost, maxCost], the budget a fraction of the total cost.
  */
+
+import { rat } from "../../kernel/rational.ts";
 import type { Election } from "./pabulib.ts";
 import { lotGenerator } from "./profile.ts";
-import { rat } from "./rational.ts";
 
 export interface SyntheticOptions {
   voters: number;

@@ -1,8 +1,8 @@
 /**
  * Exact rational numbers on BigInt, always in lowest terms with a positive
- * denominator. Used wherever a comparison could decide an outcome, so that no
- * floating-point rounding ever does (issue 8: "no floating-point rounding may
- * decide an outcome").
+ * denominator. Used wherever rounding must not decide anything: budgeting
+ * outcomes (no float may decide who wins) and noise parameters (the exact
+ * samplers of Canonne, Kamath & Steinke 2020 take rationals).
  */
 export interface Rational {
   readonly n: bigint;
@@ -106,4 +106,25 @@ export function parseDecimal(text: string): Rational | undefined {
   if (e > 0) n *= 10n ** BigInt(e);
   else if (e < 0) d *= 10n ** BigInt(-e);
   return rat(sign === "-" ? -n : n, d);
+}
+
+/** Parses "2.5", "-0.125", "1e-3" or "5/2" exactly; throws a RangeError on anything else. */
+export function parseRational(text: string): Rational {
+  const fraction = /^([+-]?\d+)\/(\d+)$/.exec(text.trim());
+  if (fraction) return rat(BigInt(fraction[1] ?? ""), BigInt(fraction[2] ?? ""));
+  const decimal = parseDecimal(text);
+  if (!decimal) throw new RangeError(`not a number: "${text}"`);
+  return decimal;
+}
+
+/** ⌊√n⌋ for n ≥ 0 by Newton's iteration on BigInt. */
+export function isqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError("isqrt of a negative number");
+  if (n < 2n) return n;
+  let x = 1n << BigInt((n.toString(2).length >> 1) + 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
 }
