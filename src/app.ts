@@ -6,14 +6,20 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { CoopSettingsStore } from "./accounts/coop.ts";
+import { type AccountDataContributor, accountsContributor } from "./accounts/data.ts";
+import { smtpMailer } from "./accounts/mail.ts";
+import { RateLimiter } from "./accounts/rate-limits.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { type Clock, systemClock } from "./kernel/clock.ts";
+import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
+import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { startWorker } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
@@ -31,11 +37,14 @@ export interface SyncoNode {
 
 export async function createNode(
   config: Config,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; clock?: Clock } = {},
 ): Promise<SyncoNode> {
   const db = await openDatabase(config.databaseUrl);
   if (options.migrate ?? true) await migrateToLatest(db.db);
   const coop = new CoopSettingsStore(db.db, { registration: config.registration });
+  const clock = options.clock ?? systemClock;
+  // What a member's export holds and what deleting an account erases, area by area.
+  const contributors: AccountDataContributor[] = [accountsContributor];
 
   const app = new Hono<WebEnv>();
   app.onError(onError);
@@ -45,16 +54,28 @@ export async function createNode(
     const locale = negotiateLocale(c.req.header("accept-language"));
     c.set("locale", locale);
     c.set("t", translator(locale));
-    c.set("viewer", null);
-    c.set("csrfToken", "");
     const settings = await coop.get();
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
+  app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use(csrfProtection());
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
+  app.route(
+    "/",
+    accountPages({
+      db: db.db,
+      config,
+      coop,
+      limiter: new RateLimiter(db.db, clock),
+      mailer: config.smtpUrl ? await smtpMailer(config.smtpUrl, config.mailFrom) : null,
+      contributors,
+      clock,
+    }),
+  );
 
   return {
     config,

@@ -26,6 +26,10 @@ export interface Config {
   /** argon2id memory cost in KiB; tests use the minimum. */
   passwordCost: number;
   logLevel: "debug" | "info" | "warning" | "error";
+  /** SMTP server for outgoing mail (smtp[s]://user:pass@host:port); null: the node sends no mail. */
+  smtpUrl: string | null;
+  /** The From address of outgoing mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +62,11 @@ const schema = z.object({
     .max(1 << 22)
     .default(19456),
   SYNCO_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  SYNCO_SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/.+)?$/, "must be smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  SYNCO_MAIL_FROM: z.string().email("must be an email address").optional(),
 });
 
 /** True for hosts whose origin is http: localhost and loopback addresses. */
@@ -102,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateAddress: e.SYNCO_ALLOW_PRIVATE_ADDRESS === "1",
     passwordCost: e.SYNCO_PASSWORD_COST,
     logLevel: e.SYNCO_LOG_LEVEL,
+    smtpUrl: e.SYNCO_SMTP_URL || null,
+    mailFrom: e.SYNCO_MAIL_FROM ?? `synco@${domain.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}`,
   };
 }
 

@@ -2,9 +2,10 @@
  * The English catalogue, one file per area so each area's messages sit together.
  * Every other catalogue has exactly these keys (checked by tsc and by a test).
  */
+import { accounts } from "./accounts.ts";
 import { shell } from "./shell.ts";
 
-export const en = { ...shell };
+export const en = { ...shell, ...accounts };
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;

@@ -1,0 +1,216 @@
+/**
+ * A member's data, area by area: the export archive and account deletion.
+ *
+ * Each area that stores something about a member (accounts here; social,
+ * groups, … later) provides an AccountDataContributor. The composition root
+ * (src/app.ts) builds the list, so accounts never imports a later area.
+ * Deletion runs every contributor's `erase` in one transaction, later areas
+ * first, then turns the account row into a tombstone: the username stays
+ * reserved (never reused; the federated actor answers 410 Gone) and an
+ * `account.deleted` event goes to the outbox in the same transaction.
+ */
+import { unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { type Kysely, sql, type Transaction } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
+import type { Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
+import { mediaUrl } from "../storage/images.ts";
+
+export interface AccountDataContributor {
+  /** The key of this area's section in the export archive. */
+  name: string;
+  /** Everything this area holds about the member, as plain JSON-serialisable data. */
+  export(db: Kysely<Schema>, accountId: string): Promise<unknown>;
+  /** Removes the member's data inside the deletion transaction (database work only). */
+  erase(trx: Transaction<Schema>, accountId: string): Promise<void>;
+}
+
+/**
+ * The status of a deleted account. The foundation's column type lists
+ * active|pending|suspended; the column has no CHECK, so this value is stored as is.
+ */
+export const DELETED = "deleted";
+const deletedStatus = sql<"active" | "pending" | "suspended">`'deleted'`;
+
+export function isDeleted(account: { status: string }): boolean {
+  return account.status === DELETED;
+}
+
+/** The accounts area's own contribution: profile, sessions, invites, application, uploads. */
+export const accountsContributor: AccountDataContributor = {
+  name: "accounts",
+  async export(db, accountId) {
+    const account = await db
+      .selectFrom("accounts")
+      .select([
+        "id",
+        "username",
+        "email",
+        "role",
+        "status",
+        "display_name",
+        "bio",
+        "language",
+        "avatar_id",
+        "header_id",
+        "fields",
+        "created_at",
+        "updated_at",
+      ])
+      .where("id", "=", accountId)
+      .executeTakeFirstOrThrow();
+    const sessions = await db
+      .selectFrom("sessions")
+      .select(["user_agent", "created_at", "last_seen_at", "expires_at"])
+      .where("account_id", "=", accountId)
+      .orderBy("created_at")
+      .execute();
+    const invites = await db
+      .selectFrom("invites")
+      .select(["code", "max_uses", "uses", "expires_at", "created_at"])
+      .where("created_by", "=", accountId)
+      .orderBy("created_at")
+      .execute();
+    const application = await db
+      .selectFrom("applications")
+      .select(["reason", "invite_code", "created_at"])
+      .where("account_id", "=", accountId)
+      .executeTakeFirst();
+    const uploads = await db
+      .selectFrom("uploads")
+      .select([
+        "id",
+        "purpose",
+        "content_type",
+        "width",
+        "height",
+        "size",
+        "path",
+        "description",
+        "created_at",
+      ])
+      .where("owner_id", "=", accountId)
+      .orderBy("created_at")
+      .execute();
+    return {
+      profile: {
+        ...account,
+        fields: JSON.parse(account.fields) as unknown,
+      },
+      sessions,
+      invitesCreated: invites,
+      application: application ?? null,
+      uploads: uploads.map(({ path, ...u }) => ({ ...u, url: mediaUrl(path) })),
+    };
+  },
+  async erase(trx, accountId) {
+    await trx.deleteFrom("sessions").where("account_id", "=", accountId).execute();
+    await trx.deleteFrom("account_tokens").where("account_id", "=", accountId).execute();
+    await trx.deleteFrom("email_verifications").where("account_id", "=", accountId).execute();
+    await trx.deleteFrom("applications").where("account_id", "=", accountId).execute();
+    await trx.deleteFrom("invites").where("created_by", "=", accountId).execute();
+    await trx.deleteFrom("uploads").where("owner_id", "=", accountId).execute();
+  },
+};
+
+/** The export archive: one JSON object with a section per contributor. */
+export async function exportAccount(
+  db: Kysely<Schema>,
+  accountId: string,
+  contributors: readonly AccountDataContributor[],
+  clock: Clock = systemClock,
+): Promise<Record<string, unknown>> {
+  const archive: Record<string, unknown> = {
+    format: "synco-account-export",
+    version: 1,
+    exportedAt: clock.now().toISOString(),
+  };
+  for (const contributor of contributors) {
+    archive[contributor.name] = await contributor.export(db, accountId);
+  }
+  return archive;
+}
+
+export type DeleteFailure = "not-found" | "last-admin";
+
+/** Deletes a member's data and leaves a tombstone; the last active admin cannot be deleted. */
+export async function deleteAccount(
+  db: Kysely<Schema>,
+  accountId: string,
+  options: { contributors: readonly AccountDataContributor[]; dataDir: string; clock?: Clock },
+): Promise<{ ok: true } | { ok: false; reason: DeleteFailure }> {
+  const now = (options.clock ?? systemClock).now().toISOString();
+  const files = await db
+    .selectFrom("uploads")
+    .select("path")
+    .where("owner_id", "=", accountId)
+    .execute();
+  const outcome = await db.transaction().execute(async (trx) => {
+    const account = await trx
+      .selectFrom("accounts")
+      .select(["id", "role", "status"])
+      .where("id", "=", accountId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!account || isDeleted(account)) return "not-found" as const;
+    if (account.role === "admin" && (await otherActiveAdmins(trx, accountId)) === 0)
+      return "last-admin" as const;
+    for (const contributor of [...options.contributors].reverse()) {
+      await contributor.erase(trx, accountId);
+    }
+    await trx
+      .updateTable("accounts")
+      .set({
+        // The address is freed (and kept unique) for someone else to use.
+        email: `deleted+${accountId}@invalid`,
+        password_hash: "",
+        role: "member",
+        status: deletedStatus,
+        display_name: "",
+        bio: "",
+        avatar_id: null,
+        header_id: null,
+        fields: "[]",
+        updated_at: now,
+      })
+      .where("id", "=", accountId)
+      .execute();
+    await recordEvent(trx, { type: "account.deleted", payload: { accountId } });
+    return "deleted" as const;
+  });
+  if (outcome !== "deleted") return { ok: false, reason: outcome };
+  await removeUnreferencedFiles(
+    db,
+    options.dataDir,
+    files.map((f) => f.path),
+  );
+  return { ok: true };
+}
+
+export async function otherActiveAdmins(db: Kysely<Schema>, accountId: string): Promise<number> {
+  const row = await db
+    .selectFrom("accounts")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("role", "=", "admin")
+    .where("status", "=", "active")
+    .where("id", "!=", accountId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Files are content-addressed, so one may back another upload too; only orphans go. */
+export async function removeUnreferencedFiles(
+  db: Kysely<Schema>,
+  dataDir: string,
+  paths: string[],
+): Promise<void> {
+  for (const path of new Set(paths)) {
+    const still = await db
+      .selectFrom("uploads")
+      .select("id")
+      .where("path", "=", path)
+      .executeTakeFirst();
+    if (!still) await unlink(join(dataDir, "media", path)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Login sessions. The cookie holds a random token; the table holds its sha256.
+ * Sessions slide: each use pushes the expiry forward, written at most every few
+ * minutes so reading pages does not mean writing the database.
+ */
+import type { Kysely } from "kysely";
+import type { AccountsTable, Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
+import { newId, newToken } from "../kernel/ids.ts";
+import { hashToken } from "./tokens.ts";
+
+export const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+export interface SessionAccount {
+  sessionId: string;
+  accountId: string;
+  username: string;
+  displayName: string;
+  role: AccountsTable["role"];
+  language: string;
+}
+
+export async function createSession(
+  db: Kysely<Schema>,
+  accountId: string,
+  userAgent: string,
+  clock: Clock = systemClock,
+): Promise<{ id: string; token: string }> {
+  const token = newToken();
+  const now = clock.now();
+  const id = newId();
+  await db
+    .insertInto("sessions")
+    .values({
+      id,
+      token_hash: hashToken(token),
+      account_id: accountId,
+      user_agent: userAgent.slice(0, 300),
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
+    })
+    .execute();
+  return { id, token };
+}
+
+/** The active member behind a session token, or undefined (expired, revoked, suspended, deleted). */
+export async function findSession(
+  db: Kysely<Schema>,
+  token: string,
+  clock: Clock = systemClock,
+): Promise<SessionAccount | undefined> {
+  const now = clock.now();
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("accounts", "accounts.id", "sessions.account_id")
+    .select([
+      "sessions.id as sessionId",
+      "sessions.last_seen_at as lastSeen",
+      "accounts.id as accountId",
+      "accounts.username",
+      "accounts.display_name as displayName",
+      "accounts.role",
+      "accounts.language",
+      "accounts.status",
+    ])
+    .where("sessions.token_hash", "=", hashToken(token))
+    .where("sessions.expires_at", ">", now.toISOString())
+    .executeTakeFirst();
+  if (row?.status !== "active") return undefined;
+  if (now.getTime() - Date.parse(row.lastSeen) > TOUCH_EVERY_MS) {
+    await db
+      .updateTable("sessions")
+      .set({
+        last_seen_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS).toISOString(),
+      })
+      .where("id", "=", row.sessionId)
+      .execute();
+  }
+  return {
+    sessionId: row.sessionId,
+    accountId: row.accountId,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    language: row.language,
+  };
+}
+
+export async function listSessions(db: Kysely<Schema>, accountId: string) {
+  return db
+    .selectFrom("sessions")
+    .select(["id", "user_agent", "created_at", "last_seen_at", "expires_at"])
+    .where("account_id", "=", accountId)
+    .orderBy("last_seen_at", "desc")
+    .execute();
+}
+
+/** Ends one session of a member; a session id of someone else's changes nothing. */
+export async function endSession(
+  db: Kysely<Schema>,
+  accountId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where("id", "=", sessionId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** "Log out everywhere": every session of the member ends, optionally but one. */
+export async function endAllSessions(
+  db: Kysely<Schema>,
+  accountId: string,
+  options: { except?: string } = {},
+): Promise<number> {
+  let query = db.deleteFrom("sessions").where("account_id", "=", accountId);
+  if (options.except) query = query.where("id", "!=", options.except);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

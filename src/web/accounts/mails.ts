@@ -1,0 +1,45 @@
+/** The messages the account pages send; each in the member's own language. */
+import type { Context } from "hono";
+import { issueAccountToken } from "../../accounts/tokens.ts";
+import type { WebEnv } from "../context.ts";
+import { isLocale, translator } from "../i18n/i18n.ts";
+import type { AccountsDeps } from "./deps.ts";
+
+interface Recipient {
+  id: string;
+  username: string;
+  email: string;
+  language: string;
+  display_name: string;
+}
+
+async function send(
+  c: Context<WebEnv>,
+  deps: AccountsDeps,
+  account: Recipient,
+  kind: "verify" | "reset",
+  link: string,
+) {
+  if (!deps.mailer) return;
+  const t = translator(isLocale(account.language) ? account.language : c.get("locale"));
+  const params = { name: account.display_name || account.username, coop: c.get("coop").name, link };
+  await deps.mailer.send({
+    to: account.email,
+    subject: t(`mail.${kind}.subject`, params),
+    text: t(`mail.${kind}.body`, params),
+  });
+}
+
+export async function sendVerification(c: Context<WebEnv>, deps: AccountsDeps, account: Recipient) {
+  const token = await issueAccountToken(deps.db, account.id, "verify", { clock: deps.clock });
+  await send(c, deps, account, "verify", `${deps.config.origin}/verify-email/${token}`);
+}
+
+export async function sendPasswordReset(
+  c: Context<WebEnv>,
+  deps: AccountsDeps,
+  account: Recipient,
+) {
+  const token = await issueAccountToken(deps.db, account.id, "reset", { clock: deps.clock });
+  await send(c, deps, account, "reset", `${deps.config.origin}/password/reset/${token}`);
+}
