@@ -12,6 +12,8 @@ import { RateLimiter } from "./accounts/rate-limits.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { FederationGateway } from "./federation/index.ts";
+import { federationMiddleware } from "./federation/middleware.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
@@ -30,6 +32,8 @@ export interface SyncoNode {
   db: Db;
   coop: CoopSettingsStore;
   app: Hono<WebEnv>;
+  /** ActivityPub (Fedify loads on first use). */
+  federation: FederationGateway;
   /** Starts background work (queue, housekeeping); returns a function that stops it. */
   startWorker(): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -46,6 +50,8 @@ export async function createNode(
   // What a member's export holds and what deleting an account erases, area by area.
   const contributors: AccountDataContributor[] = [accountsContributor];
 
+  const federation = new FederationGateway({ config, db, coop });
+
   const app = new Hono<WebEnv>();
   app.onError(onError);
   app.notFound(notFound);
@@ -58,6 +64,7 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
+  app.use(federationMiddleware(federation));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
@@ -82,7 +89,8 @@ export async function createNode(
     db,
     coop,
     app,
-    startWorker: () => startWorker(db),
+    federation,
+    startWorker: () => startWorker(db, federation),
     close: () => db.close(),
   };
 }

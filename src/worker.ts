@@ -1,15 +1,74 @@
 /**
- * The worker role: background work that must not run inside a request.
- * For now, housekeeping of expired cache entries; federation's queue joins it.
+ * The worker role: background work that must not run inside a request —
+ * housekeeping of expired cache entries, the outbox relay and Fedify's queues
+ * (inbox processing, fan-out, delivery). Fedify is loaded only once there is
+ * federation work (an unrelayed event or a queued message), so an idle node
+ * stays small; after that the relay polls every RELAY_POLL_MS or is nudged.
  */
 import { getLogger } from "@logtape/logtape";
 import type { Db } from "./db/database.ts";
+import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
 
 const logger = getLogger(["synco", "worker"]);
 const SWEEP_EVERY_MS = 10 * 60_000;
+const IDLE_POLL_MS = 1_000;
+const RELAY_POLL_MS = 250;
 
-export async function startWorker(db: Db): Promise<() => Promise<void>> {
+function pause(ms: number, signal: AbortSignal, gateway: FederationGateway): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const off = gateway.onNudge(done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+async function hasFederationWork(db: Db): Promise<boolean> {
+  const event = await db.db
+    .selectFrom("outbox_events")
+    .select("id")
+    .where("relayed_at", "is", null)
+    .limit(1)
+    .executeTakeFirst();
+  if (event) return true;
+  const message = await db.db.selectFrom("queue_messages").select("id").limit(1).executeTakeFirst();
+  return message !== undefined;
+}
+
+async function runFederation(db: Db, gateway: FederationGateway, signal: AbortSignal) {
+  while (!signal.aborted && !gateway.loaded) {
+    try {
+      if (await hasFederationWork(db)) break;
+    } catch (error) {
+      logger.error("Checking for federation work failed: {error}", { error });
+    }
+    await pause(IDLE_POLL_MS, signal, gateway);
+  }
+  if (signal.aborted) return;
+  const runtime = await gateway.load();
+  const queues = runtime.startQueue(signal);
+  while (!signal.aborted) {
+    let relayed = 0;
+    try {
+      relayed = await runtime.relay.relayPending();
+    } catch (error) {
+      logger.error("The outbox relay failed: {error}", { error });
+    }
+    if (relayed === 0) await pause(RELAY_POLL_MS, signal, gateway);
+  }
+  await queues;
+}
+
+export async function startWorker(
+  db: Db,
+  gateway: FederationGateway,
+): Promise<() => Promise<void>> {
   const kv = new DatabaseKvStore(db);
   const sweep = async () => {
     try {
@@ -20,5 +79,13 @@ export async function startWorker(db: Db): Promise<() => Promise<void>> {
   };
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
   timer.unref();
-  return async () => clearInterval(timer);
+  const controller = new AbortController();
+  const federation = runFederation(db, gateway, controller.signal).catch((error) =>
+    logger.error("The federation worker stopped: {error}", { error }),
+  );
+  return async () => {
+    clearInterval(timer);
+    controller.abort();
+    await federation;
+  };
 }

@@ -1,0 +1,60 @@
+/**
+ * Fedify, wired for one node: our KvStore and three MessageQueues on the
+ * database (inbox, outbox, fanout, each with its own concurrency), the actors,
+ * collections and inbox listeners. The queue runs only where startQueue() is
+ * called (the worker role); a web-only process just enqueues. This module is
+ * imported lazily (see index.ts): loading Fedify costs ~300 ms and ~60 MB.
+ */
+import { createFederation, type Federation } from "@fedify/fedify";
+import { registerActors } from "./actors.ts";
+import { registerCollections } from "./collections.ts";
+import type { FederationDeps } from "./deps.ts";
+import { registerInbox } from "./inbox.ts";
+import { resolveActor } from "./lookup.ts";
+import { Relay } from "./relay.ts";
+import { DatabaseKvStore } from "./store/kv-store.ts";
+import { DatabaseMessageQueue } from "./store/message-queue.ts";
+
+export interface FederationRuntime {
+  federation: Federation<void>;
+  relay: Relay;
+  /** Looks up a remote actor by handle or URL (cached, refreshed when stale). */
+  lookup(query: string): ReturnType<typeof resolveActor>;
+  /** Runs the queues until the signal aborts. */
+  startQueue(signal: AbortSignal): Promise<void>;
+}
+
+export interface QueueTuning {
+  inbox?: number;
+  outbox?: number;
+  fanout?: number;
+}
+
+export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}): FederationRuntime {
+  const handle = deps.db;
+  const queue = (name: string, concurrency: number) =>
+    new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500 });
+  const federation = createFederation<void>({
+    kv: new DatabaseKvStore(handle),
+    queue: {
+      inbox: queue("inbox", tuning.inbox ?? 8),
+      outbox: queue("outbox", tuning.outbox ?? 64),
+      fanout: queue("fanout", tuning.fanout ?? 2),
+    },
+    manuallyStartQueue: true,
+    origin: deps.config.origin,
+    allowPrivateAddress: deps.config.allowPrivateAddress,
+    userAgent: { software: "Synco/0.1.0", url: new URL(deps.config.origin) },
+  });
+  registerActors(federation, deps);
+  registerCollections(federation, deps);
+  registerInbox(federation, deps);
+  const relay = new Relay(federation, deps);
+  const context = () => federation.createContext(new URL(deps.config.origin), undefined);
+  return {
+    federation,
+    relay,
+    lookup: (query) => resolveActor(context(), deps, query),
+    startQueue: (signal) => federation.startQueue(undefined, { signal }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * What other servers send us: Follow, Accept, Reject, Undo(Follow), Update of an
+ * actor and Delete of an actor. Fedify has already verified the HTTP Signature
+ * (RFC 9421 or draft-cavage), Linked Data Signature or Object Integrity Proof and
+ * checked that the signer owns the actor; it drops activities it has already
+ * processed (per origin, by activity id). Anything else is logged and skipped.
+ */
+import type { Federation, InboxContext } from "@fedify/fedify";
+import {
+  Accept,
+  Activity,
+  Delete,
+  Follow,
+  getTypeId,
+  isActor,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
+import { receiveAccept, receiveFollow, receiveReject, receiveUndoFollow } from "./follows.ts";
+import { ensureActor, signedLoader, storeActor } from "./lookup.ts";
+import { markGone } from "./remote-actors.ts";
+
+const logger = getLogger(["synco", "federation", "inbox"]);
+
+function skip(activity: Activity, why: string): void {
+  logger.info("Skipping {type} {id}: {why}", {
+    type: getTypeId(activity).href,
+    id: activity.id?.href ?? "(no id)",
+    why,
+  });
+}
+
+export function registerInbox(federation: Federation<void>, deps: FederationDeps): void {
+  const { db } = deps.db;
+
+  /** The local actor an activity is about: a visible member or the co-op. */
+  async function localFollowee(ctx: InboxContext<void>, uri: URL | null) {
+    const parsed = uri ? ctx.parseUri(uri) : null;
+    if (parsed?.type !== "actor" || parsed.identifier === INSTANCE) return null;
+    if (parsed.identifier === COOP) return { accountId: null, uri: uri as URL };
+    const member = await findMember(db, parsed.identifier);
+    if (!member || !isVisible(member) || member.username !== parsed.identifier) return null;
+    return { accountId: member.id, uri: uri as URL };
+  }
+
+  async function onFollow(ctx: InboxContext<void>, follow: Follow) {
+    if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
+    const followee = await localFollowee(ctx, follow.objectId);
+    if (!followee) return skip(follow, "its object is not an actor of this node");
+    const follower = await ensureActor(ctx, deps, follow.actorId);
+    if (!follower) return skip(follow, "its actor could not be fetched");
+    const status = await receiveFollow(db, {
+      activityUri: follow.id.href,
+      follower,
+      followeeAccountId: followee.accountId,
+      followeeUri: followee.uri.href,
+    });
+    logger.info("{follower} follows {followee}: {status}", {
+      follower: follower.uri,
+      followee: followee.uri.href,
+      status,
+    });
+  }
+
+  /** Accept(Follow) and Reject(Follow): matched by our Follow's id, else by the pair. */
+  async function onAnswer(
+    activity: Accept | Reject,
+    apply: typeof receiveAccept | typeof receiveReject,
+  ) {
+    if (!activity.actorId) return skip(activity, "it has no actor");
+    const followeeUri = activity.actorId.href;
+    const byId = await apply(db, {
+      followeeUri,
+      followActivityUri: activity.objectId?.href ?? null,
+    });
+    if (!byId && !(await apply(db, { followeeUri, followActivityUri: null })))
+      skip(activity, "no follow of ours matches it");
+  }
+
+  async function onUndo(ctx: InboxContext<void>, undo: Undo) {
+    const object = await undo
+      .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
+      .catch(() => null);
+    if (!(object instanceof Follow)) return skip(undo, "only Undo(Follow) is handled");
+    if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
+      return skip(undo, "the undone Follow is not its actor's");
+    if (!object.objectId) return skip(undo, "the undone Follow has no object");
+    const removed = await receiveUndoFollow(db, {
+      followerUri: undo.actorId.href,
+      followeeUri: object.objectId.href,
+    });
+    if (!removed) skip(undo, "there was no such follow");
+  }
+
+  async function onUpdate(ctx: InboxContext<void>, update: Update) {
+    const object = await update
+      .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
+      .catch(() => null);
+    if (!object || !isActor(object)) return skip(update, "only Update of an actor is handled");
+    if (object.id?.href !== update.actorId?.href)
+      return skip(update, "an actor may only update itself");
+    await storeActor(deps, object);
+  }
+
+  async function onDelete(_ctx: InboxContext<void>, del: Delete) {
+    if (!del.actorId || del.objectId?.href !== del.actorId.href)
+      return skip(del, "only Delete of the actor itself is handled");
+    await markGone(db, del.actorId.href);
+    deps.invalidate();
+  }
+
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE }))
+    .withIdempotency("per-origin")
+    .on(Follow, onFollow)
+    .on(Accept, (_ctx, a) => onAnswer(a, receiveAccept))
+    .on(Reject, (_ctx, r) => onAnswer(r, receiveReject))
+    .on(Undo, onUndo)
+    .on(Update, onUpdate)
+    .on(Delete, onDelete)
+    .on(Activity, (_ctx, activity) => skip(activity, "Synco does not handle this type yet"))
+    .onUnverifiedActivity(async (_ctx, activity, reason) => {
+      // A deleted actor's server answers 410 for its key, so its own Delete cannot be
+      // verified; the 410 from the actor's own origin is the proof (as Mastodon does).
+      if (
+        activity instanceof Delete &&
+        reason.type === "keyFetchError" &&
+        "status" in reason.result &&
+        reason.result.status === 410 &&
+        activity.actorId &&
+        reason.keyId?.origin === activity.actorId.origin &&
+        activity.objectId?.href === activity.actorId.href
+      ) {
+        await markGone(db, activity.actorId.href);
+        return new Response(null, { status: 202 });
+      }
+    })
+    .onError((_ctx, error) => {
+      logger.warning("An inbox activity failed: {error}", { error });
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * Hono middleware in front of Fedify (there is no @fedify/hono here): requests
+ * for federation paths go to federation.fetch(); what Fedify does not serve
+ * (a browser asking for /users/ada, an unknown path) falls through to the pages.
+ * Inbox bodies are capped; actor, WebFinger and NodeInfo answers are cached for a
+ * minute (and dropped when a local actor changes), so they cost no Fedify work.
+ */
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { WebEnv } from "../web/context.ts";
+import type { FederationGateway } from "./index.ts";
+
+/** Mastodon refuses activities above 1 MB; so do we. */
+export const MAX_INBOX_BYTES = 1024 * 1024;
+const CACHE_MS = 60_000;
+const CACHE_ENTRIES = 10_000;
+
+const federationPath =
+  /^\/(?:\.well-known\/(?:webfinger|nodeinfo|host-meta)|nodeinfo\/2\.1|users\/[^/]+(?:\/[^/]+)?|actor|inbox)$/;
+const inboxPath = /^\/(?:inbox|users\/[^/]+\/inbox|actor\/inbox)$/;
+/** Documents whose answer depends only on the URL and whether JSON was asked for. */
+const cacheablePath =
+  /^\/(?:\.well-known\/(?:webfinger|nodeinfo)|nodeinfo\/2\.1|users\/[^/]+|actor)$/;
+
+const wantsActivityJson = (accept: string | undefined) =>
+  !!accept && /application\/(?:activity\+json|ld\+json|json)/.test(accept);
+
+export function federationMiddleware(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
+  const limit = bodyLimit({
+    maxSize: MAX_INBOX_BYTES,
+    onError: (c) => c.text("The activity is too large.", 413),
+  });
+
+  const serve: MiddlewareHandler<WebEnv> = async (c, next) => {
+    const url = new URL(c.req.url);
+    const path = url.pathname;
+    const cacheKey =
+      c.req.method === "GET" && cacheablePath.test(path)
+        ? `${wantsActivityJson(c.req.header("accept")) ? "ap" : "other"} ${path}${url.search}`
+        : null;
+    if (cacheKey) {
+      const hit = gateway.documents.get(cacheKey);
+      if (hit && hit.expires > Date.now())
+        return new Response(hit.body, { status: hit.status, headers: hit.headers });
+    }
+    const { federation } = await gateway.load();
+    let fallThrough = false;
+    const response = await federation.fetch(c.req.raw, {
+      contextData: undefined,
+      onNotFound: () => {
+        fallThrough = true;
+        return new Response(null, { status: 404 });
+      },
+      onNotAcceptable: () => {
+        fallThrough = true;
+        return new Response(null, { status: 406 });
+      },
+    });
+    if (fallThrough) {
+      // A browser at an actor's id gets the member's profile page.
+      const member = /^\/users\/([A-Za-z0-9_]+)$/.exec(path)?.[1];
+      if (member && c.req.method === "GET") return c.redirect(`/@${member}`, 302);
+      await next();
+      return;
+    }
+    if (cacheKey && (response.status === 200 || response.status === 410)) {
+      const body = await response.text();
+      const headers = [...response.headers.entries()];
+      if (gateway.documents.size >= CACHE_ENTRIES) gateway.documents.clear();
+      gateway.documents.set(cacheKey, {
+        status: response.status,
+        headers,
+        body,
+        expires: Date.now() + CACHE_MS,
+      });
+      return new Response(body, { status: response.status, headers });
+    }
+    return response;
+  };
+
+  return async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (!federationPath.test(path)) return next();
+    if (c.req.method === "POST" && inboxPath.test(path)) {
+      // bodyLimit passes on what the next handler returns: Fedify's response.
+      return limit(c, (() => serve(c, next)) as () => Promise<void>);
+    }
+    return serve(c, next);
+  };
+}

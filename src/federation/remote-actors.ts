@@ -1,0 +1,98 @@
+/**
+ * The cache of actors on other servers. Rows are written from documents Fedify
+ * has fetched and verified (see lookup.ts); this module knows nothing of Fedify.
+ */
+import type { Kysely, Selectable } from "kysely";
+import type { RemoteActorsTable } from "../db/schema/federation.ts";
+import type { Schema } from "../db/schema.ts";
+import { newId } from "../kernel/ids.ts";
+
+export type RemoteActor = Selectable<RemoteActorsTable>;
+
+/** Older than this, a cached actor is fetched again when next looked up. */
+export const REFRESH_AFTER_MS = 24 * 3600_000;
+
+export interface RemoteActorInput {
+  uri: string;
+  type: string;
+  username: string;
+  host: string;
+  name: string;
+  summary: string;
+  url: string | null;
+  avatarUrl: string | null;
+  inbox: string;
+  sharedInbox: string | null;
+  followers: string | null;
+  following: string | null;
+  manuallyApprovesFollowers: boolean;
+}
+
+export async function upsertRemoteActor(
+  db: Kysely<Schema>,
+  input: RemoteActorInput,
+): Promise<RemoteActor> {
+  const now = new Date().toISOString();
+  const fields = {
+    handle: `${input.username}@${input.host}`.toLowerCase(),
+    type: input.type,
+    username: input.username,
+    host: input.host,
+    name: input.name,
+    summary: input.summary,
+    url: input.url,
+    avatar_url: input.avatarUrl,
+    inbox_url: input.inbox,
+    shared_inbox_url: input.sharedInbox,
+    followers_url: input.followers,
+    following_url: input.following,
+    manually_approves: input.manuallyApprovesFollowers ? 1 : 0,
+    gone: 0,
+    fetched_at: now,
+  };
+  await db
+    .insertInto("remote_actors")
+    .values({ id: newId(), uri: input.uri, created_at: now, ...fields })
+    .onConflict((oc) => oc.column("uri").doUpdateSet(fields))
+    .execute();
+  return db
+    .selectFrom("remote_actors")
+    .selectAll()
+    .where("uri", "=", input.uri)
+    .executeTakeFirstOrThrow();
+}
+
+export function findRemoteActor(
+  db: Kysely<Schema>,
+  by: { uri: string } | { handle: string } | { id: string },
+): Promise<RemoteActor | undefined> {
+  let query = db.selectFrom("remote_actors").selectAll();
+  if ("uri" in by) query = query.where("uri", "=", by.uri);
+  else if ("id" in by) query = query.where("id", "=", by.id);
+  else query = query.where("handle", "=", by.handle.toLowerCase().replace(/^@/, ""));
+  return query.executeTakeFirst();
+}
+
+export function isStale(actor: RemoteActor, now = Date.now()): boolean {
+  return now - Date.parse(actor.fetched_at) > REFRESH_AFTER_MS;
+}
+
+/** An actor deleted itself (Delete(Person)) or its server answered 410: forget its follows. */
+export async function markGone(db: Kysely<Schema>, uri: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const actor = await trx
+      .selectFrom("remote_actors")
+      .select("id")
+      .where("uri", "=", uri)
+      .executeTakeFirst();
+    if (!actor) return false;
+    await trx
+      .deleteFrom("follows")
+      .where((eb) =>
+        eb.or([eb("follower_remote_id", "=", actor.id), eb("followee_remote_id", "=", actor.id)]),
+      )
+      .execute();
+    await trx.updateTable("remote_actors").set({ gone: 1 }).where("id", "=", actor.id).execute();
+    return true;
+  });
+}
