@@ -57,6 +57,47 @@ export type CreateAccountFailure =
   | "username-taken"
   | "email-taken";
 
+/** Every problem with a new account's username, email and password, by field (empty when fine). */
+export async function checkNewAccount(
+  db: Kysely<Schema>,
+  input: { username: string; email: string; password: string },
+): Promise<Partial<Record<"username" | "email" | "password", CreateAccountFailure>>> {
+  const problems: Partial<Record<"username" | "email" | "password", CreateAccountFailure>> = {};
+  const username = usernameSchema.safeParse(input.username);
+  if (!username.success) problems.username = "invalid-username";
+  else if (reserved.has(username.data.toLowerCase())) problems.username = "reserved-username";
+  else if (await findByUsername(db, username.data)) problems.username = "username-taken";
+  const email = emailSchema.safeParse(input.email);
+  if (!email.success) problems.email = "invalid-email";
+  else if (await findByEmail(db, email.data)) problems.email = "email-taken";
+  if (!passwordSchema.safeParse(input.password).success) problems.password = "invalid-password";
+  return problems;
+}
+
+/** Writes a checked account (the password already hashed) inside the caller's transaction. */
+export async function insertAccount(
+  trx: Kysely<Schema>,
+  input: Omit<NewAccount, "password"> & { passwordHash: string },
+): Promise<string> {
+  const now = new Date().toISOString();
+  const id = newId();
+  await trx
+    .insertInto("accounts")
+    .values({
+      id,
+      username: usernameSchema.parse(input.username),
+      email: emailSchema.parse(input.email),
+      password_hash: input.passwordHash,
+      role: input.role ?? "member",
+      status: input.status ?? "active",
+      language: input.language ?? "en",
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
 export async function createAccount(
   db: Kysely<Schema>,
   input: NewAccount,
@@ -65,52 +106,20 @@ export async function createAccount(
   | { ok: true; value: { id: string; username: string } }
   | { ok: false; reason: CreateAccountFailure; message?: string }
 > {
-  const username = usernameSchema.safeParse(input.username);
-  if (!username.success)
-    return { ok: false, reason: "invalid-username", message: username.error.issues[0]?.message };
-  if (reserved.has(username.data.toLowerCase())) return { ok: false, reason: "reserved-username" };
-  const email = emailSchema.safeParse(input.email);
-  if (!email.success)
-    return { ok: false, reason: "invalid-email", message: email.error.issues[0]?.message };
-  const password = passwordSchema.safeParse(input.password);
-  if (!password.success)
-    return { ok: false, reason: "invalid-password", message: password.error.issues[0]?.message };
-
-  if (await findByUsername(db, username.data)) return { ok: false, reason: "username-taken" };
-  if (
-    await db
-      .selectFrom("accounts")
-      .select("id")
-      .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.data))
-      .executeTakeFirst()
-  ) {
-    return { ok: false, reason: "email-taken" };
-  }
+  const problems = await checkNewAccount(db, input);
+  const reason = problems.username ?? problems.email ?? problems.password;
+  if (reason) return { ok: false, reason };
   // Hashing happens before the write and outside any transaction (it takes real time).
-  const passwordHash = await hashPassword(password.data, options.passwordCost);
-  const now = new Date().toISOString();
-  const id = newId();
+  const passwordHash = await hashPassword(input.password, options.passwordCost);
+  const username = usernameSchema.parse(input.username);
   try {
-    await db
-      .insertInto("accounts")
-      .values({
-        id,
-        username: username.data,
-        email: email.data,
-        password_hash: passwordHash,
-        role: input.role ?? "member",
-        status: input.status ?? "active",
-        language: input.language ?? "en",
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const id = await insertAccount(db, { ...input, passwordHash });
+    return { ok: true, value: { id, username } };
   } catch {
     // Lost a race with another sign-up for the same name or address.
-    if (await findByUsername(db, username.data)) return { ok: false, reason: "username-taken" };
+    if (await findByUsername(db, username)) return { ok: false, reason: "username-taken" };
     return { ok: false, reason: "email-taken" };
   }
-  return { ok: true, value: { id, username: username.data } };
 }
 
 export function findByUsername(db: Kysely<Schema>, username: string) {
@@ -118,5 +127,13 @@ export function findByUsername(db: Kysely<Schema>, username: string) {
     .selectFrom("accounts")
     .selectAll()
     .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()))
+    .executeTakeFirst();
+}
+
+export function findByEmail(db: Kysely<Schema>, email: string) {
+  return db
+    .selectFrom("accounts")
+    .selectAll()
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.trim().toLowerCase()))
     .executeTakeFirst();
 }

@@ -1,0 +1,62 @@
+/** The public profile page at /@username. A deleted member's page answers 410 Gone. */
+import { Hono } from "hono";
+import { html, raw } from "hono/html";
+import { isDeleted } from "../../accounts/data.ts";
+import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
+import { mediaUrl } from "../../storage/images.ts";
+import type { WebEnv } from "../context.ts";
+import { errorPage } from "../errors.ts";
+import { layout } from "../layout.ts";
+import type { AccountsDeps } from "./deps.ts";
+
+export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+
+  app.get("/:handle{@[A-Za-z0-9_]{1,30}}", async (c) => {
+    const t = c.get("t");
+    const username = c.req.param("handle").slice(1);
+    const account = await publicProfile(deps.db, username);
+    if (account && isDeleted(account)) return errorPage(c, 410, t("profile.gone"));
+    if (account?.status !== "active") return c.notFound();
+    const viewer = c.get("viewer");
+    const name = account.display_name || account.username;
+    const fields = parseFields(account.fields);
+    const joined = new Intl.DateTimeFormat(c.get("locale"), { dateStyle: "long" }).format(
+      new Date(account.created_at),
+    );
+    const body = html`<article class="profile" lang="${account.language}">
+      ${account.header_path ? html`<img class="profile-header" src="${mediaUrl(account.header_path)}" alt="" width="1500" height="500" />` : ""}
+      <div class="profile-id">
+        ${
+          account.avatar_path
+            ? html`<img class="avatar" src="${mediaUrl(account.avatar_path)}" alt="" width="96" height="96" />`
+            : html`<span class="avatar placeholder" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
+        }
+        <div>
+          <h1>${name}</h1>
+          <p class="handle">@${account.username}@${deps.config.domain}</p>
+          ${account.role !== "member" ? html`<p class="badge">${t(account.role === "admin" ? "profile.role.admin" : "profile.role.moderator")}</p>` : ""}
+        </div>
+      </div>
+      ${account.bio ? html`<div class="bio">${raw(bioHtml(account.bio))}</div>` : ""}
+      ${
+        fields.length > 0
+          ? html`<dl class="fields">${fields.map((f) => html`<dt>${f.name}</dt><dd>${fieldValue(f.value)}</dd>`)}</dl>`
+          : ""
+      }
+      <p class="muted">${t("profile.joined", { date: joined })}</p>
+      ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
+    </article>`;
+    return c.html(layout(c, name, body));
+  });
+
+  return app;
+}
+
+/** A field value that is a web address becomes a link (rel=me lets other sites verify it). */
+function fieldValue(value: string) {
+  if (/^https?:\/\/[^\s<>"]+$/.test(value)) {
+    return html`<a href="${value}" rel="me nofollow noopener noreferrer">${value.replace(/^https?:\/\//, "")}</a>`;
+  }
+  return value;
+}
