@@ -33,7 +33,7 @@ export interface QueueTuning {
 export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}): FederationRuntime {
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
-    new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500 });
+    new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
   const federation = createFederation<void>({
     kv: new DatabaseKvStore(handle),
     queue: {

@@ -20,7 +20,11 @@ export interface QueueOptions {
   queue?: string;
   /** Handlers running at once per listening process. */
   concurrency?: number;
-  /** How long a claim lasts before another worker may retry the message. */
+  /**
+   * How long a claim lasts before another worker may retry the message. A live
+   * handler renews its claim every third of this, so it can be short: a killed
+   * process's messages are taken again soon after, however long deliveries take.
+   */
   leaseMs?: number;
   /** Longest wait between polls when idle (other processes' messages). */
   pollMs?: number;
@@ -42,7 +46,7 @@ export class DatabaseMessageQueue implements MessageQueue {
     this.#handle = handle;
     this.#queue = options.queue ?? "default";
     this.#concurrency = options.concurrency ?? 8;
-    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#wake.setMaxListeners(0);
   }
@@ -139,6 +143,25 @@ export class DatabaseMessageQueue implements MessageQueue {
     });
   }
 
+  /** Extends a live claim while its handler runs. */
+  #renewWhileRunning(id: string): () => void {
+    const timer = setInterval(
+      () => {
+        this.#handle.db
+          .updateTable("queue_messages")
+          .set({ locked_until: new Date(Date.now() + this.#leaseMs).toISOString() })
+          .where("id", "=", id)
+          .execute()
+          .catch(() => {
+            // The next renewal or the handler's end will try again.
+          });
+      },
+      Math.max(10, Math.floor(this.#leaseMs / 3)),
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   async #complete(id: string): Promise<void> {
     await this.#handle.db.deleteFrom("queue_messages").where("id", "=", id).execute();
   }
@@ -192,10 +215,13 @@ export class DatabaseMessageQueue implements MessageQueue {
           await this.#sleep(await this.#idleWait(), signal);
           continue;
         }
+        const stopRenewing = this.#renewWhileRunning(message.id);
         try {
           await handler(JSON.parse(message.payload));
+          stopRenewing();
           await this.#complete(message.id);
         } catch {
+          stopRenewing();
           await this.#release(message);
         }
       }

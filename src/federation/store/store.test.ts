@@ -146,3 +146,25 @@ test("queue: concurrent claimers never take the same message", async () => {
     if (second !== handle) await second.close();
   }
 });
+
+test("queue: a live handler renews its claim, so a slow delivery is not taken twice", async () => {
+  const live = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 60 });
+  const other = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 60 });
+  await live.enqueue("slow");
+  const controller = new AbortController();
+  let stolen: unknown;
+  const listening = live.listen(
+    async () => {
+      // Well past three leases: without renewal the other worker would claim it here.
+      for (let i = 0; i < 6; i++) {
+        await new Promise((r) => setTimeout(r, 40));
+        stolen ??= await other.claim();
+      }
+      controller.abort();
+    },
+    { signal: controller.signal },
+  );
+  await listening;
+  assert.equal(stolen, undefined);
+  assert.deepEqual(await live.getDepth(), { queued: 0, ready: 0, delayed: 0 });
+});
