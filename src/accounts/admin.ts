@@ -8,6 +8,7 @@ import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Role } from "./accounts.ts";
 import { otherActiveAdmins } from "./data.ts";
+import { locksRows } from "./locking.ts";
 
 export interface AdminAction {
   actorId: string | null;
@@ -126,7 +127,7 @@ function pendingAccount(trx: Kysely<Schema>, accountId: string) {
     .select(["accounts.id", "accounts.username"])
     .where("accounts.id", "=", accountId)
     .where("accounts.status", "=", "pending")
-    .forUpdate()
+    .$if(locksRows(trx), (q) => q.forUpdate())
     .executeTakeFirst();
 }
 
@@ -142,7 +143,12 @@ export async function setRole(
 ): Promise<{ ok: true; username: string } | { ok: false; reason: RoleFailure }> {
   return db.transaction().execute(async (trx) => {
     // On PostgreSQL the admins' rows are locked, so two demotions at once cannot both pass.
-    await trx.selectFrom("accounts").select("id").where("role", "=", "admin").forUpdate().execute();
+    await trx
+      .selectFrom("accounts")
+      .select("id")
+      .where("role", "=", "admin")
+      .$if(locksRows(trx), (q) => q.forUpdate())
+      .execute();
     const account = await trx
       .selectFrom("accounts")
       .select(["id", "username", "role"])

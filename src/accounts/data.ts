@@ -16,6 +16,7 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { mediaUrl } from "../storage/images.ts";
+import { locksRows } from "./locking.ts";
 
 export interface AccountDataContributor {
   /** The key of this area's section in the export archive. */
@@ -151,7 +152,7 @@ export async function deleteAccount(
       .selectFrom("accounts")
       .select(["id", "role", "status"])
       .where("id", "=", accountId)
-      .forUpdate()
+      .$if(locksRows(trx), (q) => q.forUpdate())
       .executeTakeFirst();
     if (!account || isDeleted(account)) return "not-found" as const;
     if (account.role === "admin" && (await otherActiveAdmins(trx, accountId)) === 0)

@@ -9,6 +9,7 @@ import sanitizeHtml from "sanitize-html";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
+import { locksRows } from "./locking.ts";
 
 export const MAX_DISPLAY_NAME = 100;
 export const MAX_BIO = 2000;
@@ -34,21 +35,20 @@ const bioPolicy: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "a", "strong", "em", "b", "i", "code", "ul", "ol", "li"],
   allowedAttributes: { a: ["href"] },
   allowedSchemes: ["http", "https", "mailto"],
-  transformTags: {
-    a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener noreferrer" }),
-  },
 };
 
 export function sanitizeBio(bio: string): string {
   return sanitizeHtml(bio, bioPolicy).trim();
 }
 
-/** The bio as HTML for a page or an actor's summary: sanitized, line breaks kept. */
+/** The bio as HTML for a page or an actor's summary: sanitized, links marked nofollow, line breaks kept. */
 export function bioHtml(bio: string): string {
   const clean = sanitizeHtml(bio, {
     ...bioPolicy,
     allowedAttributes: { a: ["href", "rel"] },
-    transformTags: {},
+    transformTags: {
+      a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener noreferrer" }),
+    },
   });
   return /<(p|ul|ol)\b/.test(clean) ? clean : clean.replace(/\r?\n/g, "<br>");
 }
@@ -107,7 +107,7 @@ export async function updateProfile(
       .selectFrom("accounts")
       .select(["avatar_id", "header_id"])
       .where("id", "=", accountId)
-      .forUpdate()
+      .$if(locksRows(trx), (q) => q.forUpdate())
       .executeTakeFirstOrThrow();
     await trx
       .updateTable("accounts")

@@ -19,8 +19,9 @@ const MINUTE = 60_000;
 export const limits = {
   loginPerIp: { name: "login-ip", max: 30, windowMs: 15 * MINUTE },
   loginPerAccount: { name: "login-account", max: 10, windowMs: 15 * MINUTE },
-  signupPerIp: { name: "signup-ip", max: 12, windowMs: 60 * MINUTE },
-  signupPerAccount: { name: "signup-account", max: 4, windowMs: 60 * MINUTE },
+  // Generous per IP: a whole assembly may sign up at once from one hall's network.
+  signupPerIp: { name: "signup-ip", max: 30, windowMs: 60 * MINUTE },
+  signupPerAccount: { name: "signup-account", max: 5, windowMs: 60 * MINUTE },
   resetPerIp: { name: "reset-ip", max: 10, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, Limit>;
 

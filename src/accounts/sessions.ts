@@ -95,6 +95,7 @@ export async function listSessions(db: Kysely<Schema>, accountId: string) {
     .select(["id", "user_agent", "created_at", "last_seen_at", "expires_at"])
     .where("account_id", "=", accountId)
     .orderBy("last_seen_at", "desc")
+    .orderBy("id", "desc")
     .execute();
 }
 
