@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
