@@ -34,6 +34,8 @@ test("each bad value names its variable in one line", () => {
     [{ SYNCO_SECRET: "short" }, "SYNCO_SECRET"],
     [{ SYNCO_REGISTRATION: "sometimes" }, "SYNCO_REGISTRATION"],
     [{ SYNCO_ALLOW_PRIVATE_ADDRESS: "yes" }, "SYNCO_ALLOW_PRIVATE_ADDRESS"],
+    [{ SYNCO_SMTP_URL: "mail.example:25" }, "SYNCO_SMTP_URL"],
+    [{ SYNCO_MAIL_FROM: "not an address" }, "SYNCO_MAIL_FROM"],
   ];
   for (const [env, name] of cases) {
     assert.throws(
@@ -58,4 +60,16 @@ test("a secret is generated into the data dir once and then reused", () => {
 
 test("private addresses are reachable only when asked for", () => {
   assert.equal(loadConfig({ SYNCO_ALLOW_PRIVATE_ADDRESS: "1" }).allowPrivateAddress, true);
+});
+
+test("mail is optional: without SYNCO_SMTP_URL the node sends none", () => {
+  const none = loadConfig({ SYNCO_DOMAIN: "coop.example:8443" });
+  assert.equal(none.smtpUrl, null);
+  assert.equal(none.mailFrom, "synco@coop.example");
+  const smtp = loadConfig({
+    SYNCO_SMTP_URL: "smtp://user:pass@mail.example:587",
+    SYNCO_MAIL_FROM: "hola@coop.example",
+  });
+  assert.equal(smtp.smtpUrl, "smtp://user:pass@mail.example:587");
+  assert.equal(smtp.mailFrom, "hola@coop.example");
 });

@@ -1,9 +1,12 @@
 /** The messages the account pages send; each in the member's own language. */
+import { getLogger } from "@logtape/logtape";
 import type { Context } from "hono";
 import { issueAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
 import { isLocale, translator } from "../i18n/i18n.ts";
 import type { AccountsDeps } from "./deps.ts";
+
+const logger = getLogger(["synco", "mail"]);
 
 interface Recipient {
   id: string;
@@ -23,11 +26,21 @@ async function send(
   if (!deps.mailer) return;
   const t = translator(isLocale(account.language) ? account.language : c.get("locale"));
   const params = { name: account.display_name || account.username, coop: c.get("coop").name, link };
-  await deps.mailer.send({
-    to: account.email,
-    subject: t(`mail.${kind}.subject`, params),
-    text: t(`mail.${kind}.body`, params),
-  });
+  try {
+    await deps.mailer.send({
+      to: account.email,
+      subject: t(`mail.${kind}.subject`, params),
+      text: t(`mail.${kind}.body`, params),
+    });
+  } catch (error) {
+    // A mail server that is down must not turn a sign-up into an error page; logging in
+    // again sends a new confirmation, and a reset can be asked for again.
+    logger.error("Sending {kind} mail to account {id} failed: {error}", {
+      kind,
+      id: account.id,
+      error,
+    });
+  }
 }
 
 export async function sendVerification(c: Context<WebEnv>, deps: AccountsDeps, account: Recipient) {

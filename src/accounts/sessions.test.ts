@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { testDatabase } from "../../test/support/db.ts";
+import type { Db } from "../db/database.ts";
+import { fixedClock } from "../kernel/clock.ts";
+import { createAccount } from "./accounts.ts";
+import { createSession, endAllSessions, findSession, SESSION_LIFETIME_MS } from "./sessions.ts";
+import { hashToken } from "./tokens.ts";
+
+let handle: Db;
+let accountId: string;
+before(async () => {
+  handle = await testDatabase();
+  const result = await createAccount(
+    handle.db,
+    { username: "uma", email: "uma@example.test", password: "long enough" },
+    { passwordCost: 8 },
+  );
+  assert.ok(result.ok);
+  accountId = result.value.id;
+});
+after(() => handle.close());
+
+test("the table holds only the token's hash", async () => {
+  const { id, token } = await createSession(handle.db, accountId, "test");
+  const row = await handle.db
+    .selectFrom("sessions")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.token_hash, hashToken(token));
+  assert.notEqual(row.token_hash, token);
+  assert.equal((await findSession(handle.db, token))?.accountId, accountId);
+  assert.equal(await findSession(handle.db, `${token}x`), undefined);
+});
+
+test("a session expires after its lifetime without use, and slides while used", async () => {
+  const clock = fixedClock(new Date("2030-01-01T00:00:00Z"));
+  const { token } = await createSession(handle.db, accountId, "test", clock);
+  clock.advance(SESSION_LIFETIME_MS - 1000);
+  assert.ok(await findSession(handle.db, token, clock), "used just before it expires: extended");
+  clock.advance(SESSION_LIFETIME_MS - 1000);
+  assert.ok(await findSession(handle.db, token, clock), "still valid thanks to the last use");
+  clock.advance(SESSION_LIFETIME_MS + 1);
+  assert.equal(await findSession(handle.db, token, clock), undefined);
+});
+
+test("a suspended member's sessions stop working; log out everywhere deletes them", async () => {
+  const { token } = await createSession(handle.db, accountId, "test");
+  await handle.db
+    .updateTable("accounts")
+    .set({ status: "suspended" })
+    .where("id", "=", accountId)
+    .execute();
+  assert.equal(await findSession(handle.db, token), undefined);
+  await handle.db
+    .updateTable("accounts")
+    .set({ status: "active" })
+    .where("id", "=", accountId)
+    .execute();
+  assert.ok(await findSession(handle.db, token));
+  assert.ok((await endAllSessions(handle.db, accountId)) >= 1);
+  assert.equal(await findSession(handle.db, token), undefined);
+});
