@@ -52,11 +52,20 @@ export function field(o: FieldOptions): Html {
   </div>`;
 }
 
-/** The box above a form that says something is wrong; focused so screen readers announce it. */
+/**
+ * The box above a form that says something is wrong, with a link to each field
+ * in error (role="alert", so screen readers announce it when the page loads).
+ */
 export function errorSummary(c: Context<WebEnv>, errors: FieldErrors, message?: string): Html {
-  if (!message && Object.keys(errors).length === 0) return html``;
+  const entries = Object.entries(errors);
+  if (!message && entries.length === 0) return html``;
   return html`<div class="errors" role="alert">
     <p>${message ?? c.get("t")("form.fix")}</p>
+    ${
+      entries.length > 0
+        ? html`<ul>${entries.map(([name, text]) => html`<li><a href="#f-${name}">${text}</a></li>`)}</ul>`
+        : ""
+    }
   </div>`;
 }
 

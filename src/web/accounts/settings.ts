@@ -105,8 +105,8 @@ function imageField(
   const t = c.get("t");
   const remove = kind === "avatar" ? "removeAvatar" : "removeHeader";
   return html`<div class="image-field">
-    ${path ? html`<img src="/media/${path}" alt="" class="${kind === "avatar" ? "avatar preview" : "profile-header preview"}" width="${kind === "avatar" ? 96 : 300}" height="${kind === "avatar" ? 96 : 100}" />` : ""}
     ${field({ name: kind, label: t(kind === "avatar" ? "profile.avatar" : "profile.header"), type: "file", error, hint: t("profile.imageHint"), accept: "image/jpeg,image/png,image/webp,image/gif,image/avif" })}
+    ${path ? html`<img src="/media/${path}" alt="" class="${kind === "avatar" ? "avatar preview" : "profile-header preview"}" width="${kind === "avatar" ? 96 : 300}" height="${kind === "avatar" ? 96 : 100}" />` : ""}
     ${path ? html`<label class="check"><input type="checkbox" name="${remove}" value="1" /> ${t(kind === "avatar" ? "profile.removeAvatar" : "profile.removeHeader")}</label>` : ""}
   </div>`;
 }

@@ -57,6 +57,7 @@ async function signupPage(
               value: form.invite,
               error: errors.invite,
               required: mode === "invite",
+              ...(mode === "invite" ? {} : { hint: t("signup.inviteOptional") }),
               autocomplete: "off",
               maxlength: 100,
             })

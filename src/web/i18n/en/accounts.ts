@@ -27,6 +27,7 @@ export const accounts = {
   "signup.modeApproval":
     "Tell the co-op why you want to join; an administrator reads every application.",
   "signup.invite": "Invite code",
+  "signup.inviteOptional": "Optional: the code from the member who invited you, if any.",
   "signup.username": "Username",
   "signup.usernameHint": "1 to 30 letters, digits or underscores. It cannot be changed later.",
   "signup.email": "Email",

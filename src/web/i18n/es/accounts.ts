@@ -29,6 +29,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "signup.modeApproval":
     "Cuéntale a la cooperativa por qué quieres unirte; la administración lee cada solicitud.",
   "signup.invite": "Código de invitación",
+  "signup.inviteOptional": "Opcional: el código de la persona socia que te invitó, si la hay.",
   "signup.username": "Nombre de usuario",
   "signup.usernameHint": "De 1 a 30 letras, cifras o guiones bajos. No se puede cambiar después.",
   "signup.email": "Correo electrónico",
