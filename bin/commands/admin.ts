@@ -1,5 +1,7 @@
-import { createAccount } from "../../src/accounts/accounts.ts";
+import { createAccount, findByUsername } from "../../src/accounts/accounts.ts";
+import { logAdminAction } from "../../src/accounts/admin.ts";
 import { createInvite } from "../../src/accounts/invites.ts";
+import { issueAccountToken } from "../../src/accounts/tokens.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { guard, parse, UsageError } from "./args.ts";
@@ -12,12 +14,19 @@ Subcommands:
                  create an active member (an admin with --admin)
   invite [--uses N] [--days D]
                  create an invite link (single use and valid 7 days by default;
-                 --uses 0 for unlimited uses, --days 0 for no expiry)`;
+                 --uses 0 for unlimited uses, --days 0 for no expiry)
+  reset-link --username U
+                 print a one-time password reset link for a member (valid 24 hours)`;
 
 const createUserHelp = `Usage: synco admin create-user --username U --email E --password P [--admin]`;
 const inviteHelp = `Usage: synco admin invite [--uses N] [--days D]
 
 Prints an invite link. --uses 0 allows unlimited uses; --days 0 never expires.`;
+
+const resetLinkHelp = `Usage: synco admin reset-link --username U
+
+Prints a link that lets the member choose a new password once, within 24 hours.
+Their sessions end when they use it. For nodes without mail, or a locked-out admin.`;
 
 async function withDatabase<T>(
   body: (
@@ -94,11 +103,36 @@ async function invite(args: string[]): Promise<number> {
   });
 }
 
+async function resetLink(args: string[]): Promise<number> {
+  const parsed = parse(args, { username: { type: "string" } }, resetLinkHelp);
+  if (!parsed) return 0;
+  const { username } = parsed.values;
+  if (typeof username !== "string")
+    throw new UsageError(`synco admin reset-link: --username is required\n\n${resetLinkHelp}`);
+  return withDatabase(async (db, config) => {
+    const account = await findByUsername(db.db, username);
+    if (!account || !["active", "pending", "suspended"].includes(account.status)) {
+      console.error(`synco admin reset-link: no member @${username}`);
+      return 1;
+    }
+    const token = await issueAccountToken(db.db, account.id, "reset");
+    await logAdminAction(db.db, {
+      actorId: null,
+      action: "member.reset-link",
+      target: account.username,
+      details: { via: "cli" },
+    });
+    console.log(`${config.origin}/password/reset/${token}`);
+    return 0;
+  });
+}
+
 export async function run(args: string[]): Promise<number> {
   return guard(async () => {
     const [sub, ...rest] = args;
     if (sub === "create-user") return createUser(rest);
     if (sub === "invite") return invite(rest);
+    if (sub === "reset-link") return resetLink(rest);
     if (!sub || sub === "--help" || sub === "-h") {
       console.log(help);
       return sub ? 0 : 2;

@@ -4,8 +4,9 @@ import { testDatabase } from "../../test/support/db.ts";
 import type { Db } from "../db/database.ts";
 import { fixedClock } from "../kernel/clock.ts";
 import { createAccount } from "./accounts.ts";
+import { sweepAccounts } from "./housekeeping.ts";
 import { createSession, endAllSessions, findSession, SESSION_LIFETIME_MS } from "./sessions.ts";
-import { hashToken } from "./tokens.ts";
+import { hashToken, issueAccountToken } from "./tokens.ts";
 
 let handle: Db;
 let accountId: string;
@@ -61,4 +62,30 @@ test("a suspended member's sessions stop working; log out everywhere deletes the
   assert.ok(await findSession(handle.db, token));
   assert.ok((await endAllSessions(handle.db, accountId)) >= 1);
   assert.equal(await findSession(handle.db, token), undefined);
+});
+
+test("housekeeping removes expired sessions and tokens, and keeps live ones", async () => {
+  const clock = fixedClock(new Date("2031-01-01T00:00:00Z"));
+  const old = await createSession(handle.db, accountId, "old", clock);
+  await issueAccountToken(handle.db, accountId, "reset", { clock });
+  clock.advance(SESSION_LIFETIME_MS + 1);
+  const live = await createSession(handle.db, accountId, "live", clock);
+  await sweepAccounts(handle.db, clock);
+  const ids = (
+    await handle.db
+      .selectFrom("sessions")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .execute()
+  ).map((s) => s.id);
+  assert.ok(ids.includes(live.id));
+  assert.ok(!ids.includes(old.id));
+  assert.deepEqual(
+    await handle.db
+      .selectFrom("account_tokens")
+      .select("token_hash")
+      .where("account_id", "=", accountId)
+      .execute(),
+    [],
+  );
 });
