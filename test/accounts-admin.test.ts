@@ -182,6 +182,7 @@ test("an admin-issued reset link works once and ends the member's sessions", asy
   assert.equal(res.status, 200);
   const link = /(http:\/\/[^ <]+\/password\/reset\/[\w-]+)/.exec(await res.text())?.[1];
   assert.ok(link);
+  assert.equal((await admin.post("/admin/members/no-such-id/reset-link", {})).status, 404);
   const path = new URL(link).pathname;
   const v = await visitor(node, path);
   const client = sessionClient(node, v.cookie, v.csrf);

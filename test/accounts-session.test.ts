@@ -155,3 +155,13 @@ test("machine endpoints are not CSRF-checked; every other POST is", async () => 
   const page = await fetch(`${node.url}/settings/profile`, { method: "POST", body: "{}" });
   assert.equal(page.status, 403);
 });
+
+test("without mail configured, an unconfirmed address does not block logging in", async () => {
+  const hana = await createMember(node, { username: "hana", password: "correct horse" });
+  // As if she had signed up while the node still had SMTP settings.
+  await node.node.db.db
+    .insertInto("email_verifications")
+    .values({ account_id: hana.id, created_at: new Date().toISOString() })
+    .execute();
+  await signIn(node, "hana", "correct horse");
+});

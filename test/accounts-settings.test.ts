@@ -205,6 +205,60 @@ test("sessions: a member ends one session, then logs out everywhere", async () =
   assert.equal((await di.get("/settings")).status, 303);
 });
 
+test("a member's forms act only on their own account, whatever ids they send", async () => {
+  const ivy = await member("ivy");
+  const jay = await member("jay");
+  const jayBefore = await account("jay");
+  const res = await ivy.postMultipart(
+    "/settings/profile",
+    profileForm({
+      displayName: "Ivy",
+      id: jayBefore.id,
+      account_id: jayBefore.id,
+      username: "jay",
+    }),
+  );
+  assert.equal(res.status, 303);
+  assert.equal((await account("ivy")).display_name, "Ivy");
+  assert.deepEqual(await account("jay"), jayBefore);
+  const pw = await ivy.post("/settings/password", {
+    current: "long enough",
+    password: "ivy's new pass",
+    confirmation: "ivy's new pass",
+    account_id: jayBefore.id,
+  });
+  assert.equal(pw.status, 303);
+  assert.equal((await account("jay")).password_hash, jayBefore.password_hash);
+  assert.equal((await jay.get("/settings")).status, 200, "jay's session is untouched");
+});
+
+test("a header image is stored at 1500×500 and shown on the profile", async () => {
+  const kai = await member("kai");
+  const res = await kai.postMultipart(
+    "/settings/profile",
+    profileForm({ header: new Blob([await png(3000, 1200)], { type: "image/png" }) }),
+  );
+  assert.equal(res.status, 303);
+  const row = await account("kai");
+  const header = await db()
+    .selectFrom("uploads")
+    .selectAll()
+    .where("id", "=", row.header_id ?? "")
+    .executeTakeFirstOrThrow();
+  assert.deepEqual([header.width, header.height, header.purpose], [1500, 500, "header"]);
+  assert.match(
+    await (await fetch(`${node.url}/@kai`)).text(),
+    new RegExp(`class="profile-header" src="/media/${header.path}"`),
+  );
+  const removed = await kai.postMultipart("/settings/profile", profileForm({ removeHeader: "1" }));
+  assert.equal(removed.status, 303);
+  assert.equal((await account("kai")).header_id, null);
+  assert.equal(
+    await db().selectFrom("uploads").select("id").where("id", "=", header.id).executeTakeFirst(),
+    undefined,
+  );
+});
+
 test("a member cannot end another member's session, nor see admin pages", async () => {
   const eve = await member("eve");
   const finn = await member("finn");

@@ -60,7 +60,10 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
     ) {
       return loginPage(c, { login, next, message: t("auth.rateLimited") }, 429);
     }
-    const result = await authenticate(deps.db, login, password, deps.config.passwordCost);
+    const result = await authenticate(deps.db, login, password, {
+      passwordCost: deps.config.passwordCost,
+      requireVerifiedEmail: deps.mailer !== null,
+    });
     if (!result.ok) {
       if (result.reason === "invalid") {
         await deps.limiter.hit(limits.loginPerIp, ip);
