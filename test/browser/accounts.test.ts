@@ -8,7 +8,6 @@ import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { createInvite } from "../../src/accounts/invites.ts";
 import { type Locale, translator } from "../../src/web/i18n/i18n.ts";
 import { launchBrowser, newContext, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
@@ -48,11 +47,24 @@ async function logIn(
 async function journey(locale: Locale, browserLocale: string, username: string) {
   const t = translator(locale);
   const suffix = locale;
-  const invite = await createInvite(node.node.db.db, {
-    createdBy: null,
-    maxUses: 1,
-    expiresAt: null,
-  });
+  // 0. An admin makes a single-use invite link (the admin's own language setting wins over the browser's).
+  await node.node.db.db
+    .updateTable("accounts")
+    .set({ language: locale })
+    .where("username", "=", "admin_ada")
+    .execute();
+  const adminContext = await newContext(browser, { locale: browserLocale });
+  const admin = await adminContext.newPage();
+  await logIn(admin, t, "admin_ada", "admin password");
+  await admin.getByRole("link", { name: t("nav.admin") }).click();
+  await admin.getByRole("link", { name: t("admin.invites") }).click();
+  await admin.getByLabel(t("admin.inviteUses")).fill("1");
+  await admin.getByLabel(t("admin.inviteDays")).fill("3");
+  await admin.getByRole("button", { name: t("admin.inviteCreate") }).click();
+  const created = (await admin.getByRole("status").textContent()) ?? "";
+  const invite = /signup\?invite=([\w-]+)/.exec(created)?.[1];
+  assert.ok(invite, created);
+  await screenshot(admin, `accounts-admin-invites-${suffix}`);
   const avatar = await sharp({
     create: { width: 600, height: 600, channels: 3, background: "#1e6b3a" },
   })
@@ -73,9 +85,15 @@ async function journey(locale: Locale, browserLocale: string, username: string) 
   await page.getByRole("button", { name: t("signup.submit") }).click();
   await page.waitForLoadState();
   assert.equal(await page.getByLabel(t("signup.password")).getAttribute("aria-invalid"), "true");
-  assert.equal(await page.locator("#f-password-error").textContent(), t("signup.error.invalid-password"));
+  assert.equal(
+    await page.locator("#f-password-error").textContent(),
+    t("signup.error.invalid-password"),
+  );
   // The summary links to the field, and following the link puts the focus there.
-  await page.getByRole("alert").getByRole("link", { name: t("signup.error.invalid-password") }).click();
+  await page
+    .getByRole("alert")
+    .getByRole("link", { name: t("signup.error.invalid-password") })
+    .click();
   assert.equal(await page.evaluate("document.activeElement?.id"), "f-password");
   await screenshot(page, `accounts-signup-error-${suffix}`);
   await page.getByLabel(t("signup.password")).fill("tomatoes for everyone");
@@ -84,16 +102,7 @@ async function journey(locale: Locale, browserLocale: string, username: string) 
   assert.ok(await page.getByText(t("signup.applied")).isVisible());
   await screenshot(page, `accounts-applied-${suffix}`);
 
-  // 2. An admin approves the application (the admin's own language setting wins over the browser's).
-  await node.node.db.db
-    .updateTable("accounts")
-    .set({ language: locale })
-    .where("username", "=", "admin_ada")
-    .execute();
-  const adminContext = await newContext(browser, { locale: browserLocale });
-  const admin = await adminContext.newPage();
-  await logIn(admin, t, "admin_ada", "admin password");
-  await admin.getByRole("link", { name: t("nav.admin") }).click();
+  // 2. The admin approves the application.
   await admin.getByRole("link", { name: t("admin.applications") }).click();
   const application = admin.getByRole("region", { name: `@${username}` });
   assert.ok(await application.getByText("I grow tomatoes").isVisible());
@@ -102,6 +111,12 @@ async function journey(locale: Locale, browserLocale: string, username: string) 
   await admin.getByText(t("admin.approved", { name: username })).waitFor();
   await admin.getByRole("link", { name: t("admin.members") }).click();
   await screenshot(admin, `accounts-admin-members-${suffix}`);
+  await admin.getByRole("link", { name: t("admin.log") }).click();
+  const entry = admin.getByRole("row", {
+    name: new RegExp(`${t("admin.action.application.approve")} ${username}$`),
+  });
+  assert.ok(await entry.isVisible());
+  await screenshot(admin, `accounts-admin-log-${suffix}`);
   await adminContext.close();
 
   // 3. The new member logs in and edits their profile with an avatar.
@@ -128,6 +143,10 @@ async function journey(locale: Locale, browserLocale: string, username: string) 
   assert.deepEqual(avatarSize, [400, true], "the avatar is served, scaled to 400px");
   assert.ok(await page.getByRole("heading", { level: 1 }).isVisible());
   await screenshot(page, `accounts-profile-${suffix}`);
+
+  await page.goto(`${node.url}/settings/sessions`);
+  assert.ok(await page.getByText(t("sessions.this")).isVisible());
+  await screenshot(page, `accounts-sessions-${suffix}`);
 
   // 4. Export.
   await page.goto(`${node.url}/settings/export`);

@@ -5,7 +5,8 @@ import type { Role } from "../../accounts/accounts.ts";
 import { listAdminActions, listMembers, logAdminAction, setRole } from "../../accounts/admin.ts";
 import { issueAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
-import type { MessageKey } from "../i18n/i18n.ts";
+import { en } from "../i18n/en/index.ts";
+import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { requireRole } from "../session.ts";
 import { adminLayout } from "./admin.ts";
 import type { AccountsDeps } from "./deps.ts";
@@ -113,7 +114,7 @@ export function adminMemberPages(deps: AccountsDeps): Hono<WebEnv> {
         (a) => html`<tr>
           <td>${formatDate(locale, a.created_at)}</td>
           <td>${a.actor ? `@${a.actor}` : "—"}</td>
-          <td><code>${a.action}</code>${Object.keys(a.details).length > 0 ? html` <span class="muted">${JSON.stringify(a.details)}</span>` : ""}</td>
+          <td>${actionLabel(t, a.action)}${Object.keys(a.details).length > 0 ? html` <span class="muted">(${describeDetails(a.details)})</span>` : ""}</td>
           <td>${a.target ?? ""}</td>
         </tr>`,
       )}</tbody>
@@ -122,4 +123,17 @@ export function adminMemberPages(deps: AccountsDeps): Hono<WebEnv> {
   });
 
   return app;
+}
+
+/** Known actions in words; anything newer is shown as its code. */
+function actionLabel(t: Translate, action: string) {
+  const key = `admin.action.${action}`;
+  return key in en ? t(key as MessageKey) : html`<code>${action}</code>`;
+}
+
+/** Details as "key: value" pairs, e.g. "from: member · to: admin". */
+function describeDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
+    .join(" · ");
 }

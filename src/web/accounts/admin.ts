@@ -125,7 +125,8 @@ async function invitesPage(
     ${
       invites.length === 0
         ? html`<p class="muted">${t("admin.none")}</p>`
-        : html`<table>
+        : html`<h3>${t("admin.inviteList")}</h3>
+    <table>
       <thead><tr><th scope="col">${t("admin.inviteLink")}</th><th scope="col">${t("admin.inviteUses")}</th><th scope="col">${t("admin.inviteExpires")}</th><th scope="col">${t("admin.inviteBy")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
       <tbody>${invites.map(
         (i) => html`<tr>

@@ -162,6 +162,7 @@ export const accounts = {
   "admin.inviteCreate": "Create an invite",
   "admin.inviteCreated": "New invite link: {link}",
   "admin.inviteBad": "Use a whole number from 0 to 1000.",
+  "admin.inviteList": "Existing invites",
   "admin.inviteLink": "Link",
   "admin.inviteExpires": "Expires",
   "admin.inviteBy": "Created by",
@@ -193,6 +194,14 @@ export const accounts = {
   "admin.who": "Who",
   "admin.what": "What",
   "admin.target": "Target",
+
+  "admin.action.coop.update": "Changed the co-op's settings",
+  "admin.action.invite.create": "Created an invite",
+  "admin.action.invite.revoke": "Revoked an invite",
+  "admin.action.application.approve": "Approved an application",
+  "admin.action.application.reject": "Rejected an application",
+  "admin.action.member.role": "Changed a role",
+  "admin.action.member.reset-link": "Issued a password reset link",
 
   "role.admin": "administrator",
   "role.moderator": "moderator",

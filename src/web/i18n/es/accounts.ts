@@ -172,6 +172,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "admin.inviteCreate": "Crear una invitación",
   "admin.inviteCreated": "Nuevo enlace de invitación: {link}",
   "admin.inviteBad": "Usa un número entero de 0 a 1000.",
+  "admin.inviteList": "Invitaciones existentes",
   "admin.inviteLink": "Enlace",
   "admin.inviteExpires": "Caduca",
   "admin.inviteBy": "Creada por",
@@ -203,6 +204,14 @@ export const accounts: Record<keyof typeof en, string> = {
   "admin.who": "Quién",
   "admin.what": "Qué",
   "admin.target": "Sobre",
+
+  "admin.action.coop.update": "Cambió los ajustes de la cooperativa",
+  "admin.action.invite.create": "Creó una invitación",
+  "admin.action.invite.revoke": "Revocó una invitación",
+  "admin.action.application.approve": "Aprobó una solicitud",
+  "admin.action.application.reject": "Rechazó una solicitud",
+  "admin.action.member.role": "Cambió un papel",
+  "admin.action.member.reset-link": "Emitió un enlace de contraseña",
 
   "role.admin": "administración",
   "role.moderator": "moderación",
