@@ -7,7 +7,7 @@ import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Role } from "./accounts.ts";
-import { otherActiveAdmins } from "./data.ts";
+import { lockAdmins, otherActiveAdmins } from "./data.ts";
 import { locksRows } from "./locking.ts";
 
 export interface AdminAction {
@@ -142,13 +142,7 @@ export async function setRole(
   clock: Clock = systemClock,
 ): Promise<{ ok: true; username: string } | { ok: false; reason: RoleFailure }> {
   return db.transaction().execute(async (trx) => {
-    // On PostgreSQL the admins' rows are locked, so two demotions at once cannot both pass.
-    await trx
-      .selectFrom("accounts")
-      .select("id")
-      .where("role", "=", "admin")
-      .$if(locksRows(trx), (q) => q.forUpdate())
-      .execute();
+    const admins = await lockAdmins(trx);
     const account = await trx
       .selectFrom("accounts")
       .select(["id", "username", "role"])
@@ -157,7 +151,7 @@ export async function setRole(
       .executeTakeFirst();
     if (!account) return { ok: false as const, reason: "no-such-member" as const };
     if (account.role === role) return { ok: true as const, username: account.username };
-    if (account.role === "admin" && (await otherActiveAdmins(trx, accountId)) === 0)
+    if (account.role === "admin" && otherActiveAdmins(admins, accountId) === 0)
       return { ok: false as const, reason: "last-admin" as const };
     await trx
       .updateTable("accounts")

@@ -148,6 +148,7 @@ export async function deleteAccount(
     .where("owner_id", "=", accountId)
     .execute();
   const outcome = await db.transaction().execute(async (trx) => {
+    const admins = await lockAdmins(trx);
     const account = await trx
       .selectFrom("accounts")
       .select(["id", "role", "status"])
@@ -155,7 +156,7 @@ export async function deleteAccount(
       .$if(locksRows(trx), (q) => q.forUpdate())
       .executeTakeFirst();
     if (!account || isDeleted(account)) return "not-found" as const;
-    if (account.role === "admin" && (await otherActiveAdmins(trx, accountId)) === 0)
+    if (account.role === "admin" && otherActiveAdmins(admins, accountId) === 0)
       return "last-admin" as const;
     for (const contributor of [...options.contributors].reverse()) {
       await contributor.erase(trx, accountId);
@@ -189,15 +190,26 @@ export async function deleteAccount(
   return { ok: true };
 }
 
-export async function otherActiveAdmins(db: Kysely<Schema>, accountId: string): Promise<number> {
-  const row = await db
+/**
+ * The admins' rows, locked on PostgreSQL until the transaction ends. Every change
+ * that could remove an admin (demotion, deletion) takes this lock first, always in
+ * the same order, so two of them at once cannot remove the last admin, nor deadlock.
+ */
+export async function lockAdmins(trx: Kysely<Schema>): Promise<{ id: string; status: string }[]> {
+  return trx
     .selectFrom("accounts")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .select(["id", "status"])
     .where("role", "=", "admin")
-    .where("status", "=", "active")
-    .where("id", "!=", accountId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .orderBy("id")
+    .$if(locksRows(trx), (q) => q.forUpdate())
+    .execute();
+}
+
+export function otherActiveAdmins(
+  admins: { id: string; status: string }[],
+  accountId: string,
+): number {
+  return admins.filter((a) => a.id !== accountId && a.status === "active").length;
 }
 
 /** Files are content-addressed, so one may back another upload too; only orphans go. */
