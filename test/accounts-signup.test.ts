@@ -188,7 +188,7 @@ test("closed mode shows no form and refuses sign-ups", async () => {
   assert.equal(await countAccounts(), before);
 });
 
-test("a logged-in member who opens /login goes on; login accepts the email too", async () => {
+test("a logged-in member who opens /login or /signup goes on; login accepts the email too", async () => {
   await createMember(node, {
     username: "emil",
     password: "long enough",
@@ -197,6 +197,7 @@ test("a logged-in member who opens /login goes on; login accepts the email too",
   const emil = await signIn(node, "EMIL@example.test", "long enough");
   const res = await emil.get("/login");
   assert.equal(res.status, 303);
+  assert.equal((await emil.get("/signup?invite=abc")).status, 303);
 });
 
 test("sign-ups are limited per address and per IP (429, nothing created)", async () => {
