@@ -93,7 +93,7 @@ async function signupPage(
 export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
-  app.get("/signup", (c) => {
+  app.get("/signup", async (c) => {
     // A member who follows an invite link meant for someone else just goes on.
     if (c.get("viewer")) return c.redirect("/", 303);
     return signupPage(c, deps, { invite: c.req.query("invite") ?? "" });
