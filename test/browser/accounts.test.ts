@@ -182,14 +182,31 @@ test("the same journey in Spanish", async () => {
   await journey("es", "es-ES", "lucia");
 });
 
-test("the sign-up form on a phone fits the screen", async () => {
+test("sign-up, settings and the members list fit a phone's screen", async () => {
   const context = await newContext(browser, { locale: "es-ES", mobile: true });
   const page = await context.newPage();
+  const overflow = () =>
+    page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
   await page.goto(`${node.url}/signup`);
-  const overflow = await page.evaluate<number>(
-    "document.documentElement.scrollWidth - window.innerWidth",
-  );
-  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  assert.ok((await overflow()) <= 0, `sign-up is ${await overflow()}px wider than the screen`);
   await screenshot(page, "accounts-signup-es-mobile");
+  await node.node.db.db
+    .updateTable("accounts")
+    .set({ language: "es" })
+    .where("username", "=", "admin_ada")
+    .execute();
+  await logIn(page, translator("es"), "admin_ada", "admin password");
+  for (const path of [
+    "/settings",
+    "/settings/sessions",
+    "/admin/members",
+    "/admin/invites",
+    "/admin/log",
+  ]) {
+    await page.goto(`${node.url}${path}`);
+    assert.ok((await overflow()) <= 0, `${path} is ${await overflow()}px wider than the screen`);
+  }
+  await page.goto(`${node.url}/admin/members`);
+  await screenshot(page, "accounts-admin-members-es-mobile");
   await context.close();
 });

@@ -10,7 +10,7 @@ import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { requireRole } from "../session.ts";
 import { adminLayout } from "./admin.ts";
 import type { AccountsDeps } from "./deps.ts";
-import { csrfField, formatDate, notice, readForm } from "./forms.ts";
+import { csrfField, formatDate, notice, readForm, scrollBox } from "./forms.ts";
 
 const roles = ["member", "moderator", "admin"] as const satisfies readonly Role[];
 
@@ -24,7 +24,9 @@ async function membersPage(
   const locale = c.get("locale");
   const members = await listMembers(deps.db);
   const body = html`${message ? notice(message.text, message.ok ? "ok" : "") : ""}
-    <table class="members">
+    ${scrollBox(
+      t("admin.members"),
+      html`<table class="members">
       <thead><tr><th scope="col">${t("admin.member")}</th><th scope="col">${t("admin.role")}</th><th scope="col">${t("admin.status")}</th><th scope="col">${t("admin.joined")}</th><th scope="col">${t("admin.actions")}</th></tr></thead>
       <tbody>${members.map(
         (m) => html`<tr>
@@ -44,7 +46,8 @@ async function membersPage(
           <td><form method="post" action="/admin/members/${m.id}/reset-link" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("admin.resetLink")}</button></form></td>
         </tr>`,
       )}</tbody>
-    </table>`;
+    </table>`,
+    )}`;
   return adminLayout(c, "/admin/members", body, status);
 }
 
@@ -108,7 +111,9 @@ export function adminMemberPages(deps: AccountsDeps): Hono<WebEnv> {
     const body =
       actions.length === 0
         ? html`<p class="muted">${t("admin.none")}</p>`
-        : html`<table class="admin-log">
+        : scrollBox(
+            t("admin.log"),
+            html`<table class="admin-log">
       <thead><tr><th scope="col">${t("admin.when")}</th><th scope="col">${t("admin.who")}</th><th scope="col">${t("admin.what")}</th><th scope="col">${t("admin.target")}</th></tr></thead>
       <tbody>${actions.map(
         (a) => html`<tr>
@@ -118,7 +123,8 @@ export function adminMemberPages(deps: AccountsDeps): Hono<WebEnv> {
           <td>${a.target ?? ""}</td>
         </tr>`,
       )}</tbody>
-    </table>`;
+    </table>`,
+          );
     return adminLayout(c, "/admin/log", body);
   });
 

@@ -23,6 +23,7 @@ import {
   formatDate,
   notice,
   readForm,
+  scrollBox,
 } from "./forms.ts";
 
 const sections = [
@@ -126,7 +127,9 @@ async function invitesPage(
       invites.length === 0
         ? html`<p class="muted">${t("admin.none")}</p>`
         : html`<h3>${t("admin.inviteList")}</h3>
-    <table>
+    ${scrollBox(
+      t("admin.inviteList"),
+      html`<table>
       <thead><tr><th scope="col">${t("admin.inviteLink")}</th><th scope="col">${t("admin.inviteUses")}</th><th scope="col">${t("admin.inviteExpires")}</th><th scope="col">${t("admin.inviteBy")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
       <tbody>${invites.map(
         (i) => html`<tr>
@@ -137,7 +140,8 @@ async function invitesPage(
           <td><form method="post" action="/admin/invites/${i.code}/revoke" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("admin.inviteRevoke")}</button></form></td>
         </tr>`,
       )}</tbody>
-    </table>`
+    </table>`,
+    )}`
     }`;
   return adminLayout(c, "/admin/invites", body, status);
 }

@@ -86,3 +86,11 @@ export function formatDate(locale: string, iso: string): string {
     new Date(iso),
   );
 }
+
+/**
+ * A wide table scrolls sideways inside its own box on a phone instead of widening
+ * the page; the box is a labelled region that takes focus, so keyboards can scroll it.
+ */
+export function scrollBox(label: string, table: Html): Html {
+  return html`<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
+}

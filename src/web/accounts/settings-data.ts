@@ -16,6 +16,7 @@ import {
   formatDate,
   notice,
   readForm,
+  scrollBox,
 } from "./forms.ts";
 import { settingsLayout } from "./settings.ts";
 
@@ -29,7 +30,9 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const sessions = await listSessions(deps.db, viewer.id);
     const current = currentSessionId(c);
     const body = html`<p>${t("sessions.lead")}</p>
-      <table>
+      ${scrollBox(
+        t("settings.sessions"),
+        html`<table>
         <thead><tr><th scope="col">${t("sessions.device")}</th><th scope="col">${t("sessions.started")}</th><th scope="col">${t("sessions.lastSeen")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
         <tbody>
           ${sessions.map(
@@ -41,7 +44,8 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
             </tr>`,
           )}
         </tbody>
-      </table>
+      </table>`,
+      )}
       <form method="post" action="/settings/sessions/end-all" class="stack">
         ${csrfField(c)}
         <p class="hint">${t("sessions.endAllHint")}</p>
