@@ -10,6 +10,16 @@ import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./de
 
 const PAGE = 40;
 
+function onePerSharedInbox<T extends { shared_inbox_url: string | null }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    if (!r.shared_inbox_url) return true;
+    if (seen.has(r.shared_inbox_url)) return false;
+    seen.add(r.shared_inbox_url);
+    return true;
+  });
+}
+
 export function registerCollections(federation: Federation<void>, deps: FederationDeps): void {
   const { db } = deps.db;
   /** The account behind a member identifier, deleted ones included (their Delete fans out). */
@@ -38,7 +48,10 @@ export function registerCollections(federation: Federation<void>, deps: Federati
         if (filter?.origin) query = query.where("r.uri", "like", `${filter.origin}/%`);
         if (cursor !== null) query = query.where("follows.id", ">", cursor).limit(PAGE + 1);
         const rows = await query.execute();
-        const page = cursor === null ? rows : rows.slice(0, PAGE);
+        // The one-shot form feeds sendActivity(…, "followers", { preferSharedInbox: true }),
+        // which delivers once per shared inbox: one follower per shared inbox is enough, and
+        // 10,000 followers on 1,000 servers then cost 1,000 recipients in memory, not 10,000.
+        const page = cursor === null ? onePerSharedInbox(rows) : rows.slice(0, PAGE);
         const items: Recipient[] = page.map((r) => ({
           id: new URL(r.uri),
           inboxId: new URL(r.inbox_url),

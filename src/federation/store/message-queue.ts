@@ -4,7 +4,6 @@
  * that expires, and another (or the restarted) worker takes the message again.
  * On PostgreSQL, FOR UPDATE SKIP LOCKED lets several worker processes share it.
  */
-import { EventEmitter } from "node:events";
 import type {
   MessageQueue,
   MessageQueueEnqueueOptions,
@@ -40,7 +39,8 @@ export class DatabaseMessageQueue implements MessageQueue {
   readonly #concurrency: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
-  readonly #wake = new EventEmitter();
+  /** Idle workers of this process, woken one per new message. */
+  readonly #waiters: (() => void)[] = [];
 
   constructor(handle: Pick<Db, "db" | "dialect">, options: QueueOptions = {}) {
     this.#handle = handle;
@@ -48,7 +48,6 @@ export class DatabaseMessageQueue implements MessageQueue {
     this.#concurrency = options.concurrency ?? 8;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
-    this.#wake.setMaxListeners(0);
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -62,22 +61,25 @@ export class DatabaseMessageQueue implements MessageQueue {
     if (messages.length === 0) return;
     const now = Date.now();
     const availableAt = new Date(now + durationMs(options?.delay)).toISOString();
-    const rows = messages.map((m) => ({
-      id: newId(now),
-      queue: this.#queue,
-      payload: JSON.stringify(m),
-      ordering_key: options?.orderingKey ?? null,
-      available_at: availableAt,
-      created_at: new Date(now).toISOString(),
-    }));
-    // Chunked so a fan-out to thousands stays under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500) {
-      await this.#handle.db
-        .insertInto("queue_messages")
-        .values(rows.slice(i, i + 500))
-        .execute();
+    // Serialised a chunk at a time: a fan-out to thousands of inboxes would otherwise hold
+    // every payload string at once. Chunks also stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < messages.length; i += 500) {
+      const rows = messages.slice(i, i + 500).map((m) => ({
+        id: newId(now),
+        queue: this.#queue,
+        payload: JSON.stringify(m),
+        ordering_key: options?.orderingKey ?? null,
+        available_at: availableAt,
+        created_at: new Date(now).toISOString(),
+      }));
+      await this.#handle.db.insertInto("queue_messages").values(rows).execute();
     }
-    this.#wake.emit("message");
+    this.#wakeUp(messages.length);
+  }
+
+  /** Wakes as many idle workers as there are new messages (not all of them). */
+  #wakeUp(count: number): void {
+    for (const waiter of this.#waiters.splice(0, count)) waiter();
   }
 
   async getDepth() {
@@ -98,49 +100,50 @@ export class DatabaseMessageQueue implements MessageQueue {
     return { queued: total, ready, delayed: total - ready };
   }
 
-  /** Takes the oldest ready message whose ordering key has no earlier message pending. */
+  /**
+   * Takes the oldest ready message whose ordering key has no earlier message
+   * pending, in one statement (UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING):
+   * atomic on SQLite's one writer, and on PostgreSQL the inner FOR UPDATE SKIP
+   * LOCKED lets concurrent claimers pass over each other's rows.
+   */
   async claim(): Promise<Claimed | undefined> {
     const { db, dialect } = this.#handle;
     const now = new Date();
     const nowIso = now.toISOString();
-    return db.transaction().execute(async (trx) => {
-      let query = trx
-        .selectFrom("queue_messages as m")
-        .select(["m.id", "m.payload", "m.attempts"])
-        .where("m.queue", "=", this.#queue)
-        .where("m.available_at", "<=", nowIso)
-        .where((eb) => eb.or([eb("m.locked_until", "is", null), eb("m.locked_until", "<", nowIso)]))
-        .where((eb) =>
-          eb.or([
-            eb("m.ordering_key", "is", null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom("queue_messages as e")
-                  .select(sql`1`.as("one"))
-                  .whereRef("e.queue", "=", "m.queue")
-                  .whereRef("e.ordering_key", "=", "m.ordering_key")
-                  .whereRef("e.id", "<", "m.id"),
-              ),
+    let next = db
+      .selectFrom("queue_messages as m")
+      .select("m.id")
+      .where("m.queue", "=", this.#queue)
+      .where("m.available_at", "<=", nowIso)
+      .where((eb) => eb.or([eb("m.locked_until", "is", null), eb("m.locked_until", "<", nowIso)]))
+      .where((eb) =>
+        eb.or([
+          eb("m.ordering_key", "is", null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("queue_messages as e")
+                .select(sql`1`.as("one"))
+                .whereRef("e.queue", "=", "m.queue")
+                .whereRef("e.ordering_key", "=", "m.ordering_key")
+                .whereRef("e.id", "<", "m.id"),
             ),
-          ]),
-        )
-        .orderBy("m.available_at")
-        .orderBy("m.id")
-        .limit(1);
-      if (dialect === "postgres") query = query.forUpdate().skipLocked();
-      const row = await query.executeTakeFirst();
-      if (!row) return undefined;
-      await trx
-        .updateTable("queue_messages")
-        .set({
-          locked_until: new Date(now.getTime() + this.#leaseMs).toISOString(),
-          attempts: row.attempts + 1,
-        })
-        .where("id", "=", row.id)
-        .execute();
-      return { ...row, attempts: row.attempts + 1 };
-    });
+          ),
+        ]),
+      )
+      .orderBy("m.available_at")
+      .orderBy("m.id")
+      .limit(1);
+    if (dialect === "postgres") next = next.forUpdate().skipLocked();
+    return db
+      .updateTable("queue_messages")
+      .set((eb) => ({
+        locked_until: new Date(now.getTime() + this.#leaseMs).toISOString(),
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("id", "=", next)
+      .returning(["id", "payload", "attempts"])
+      .executeTakeFirst();
   }
 
   /** Extends a live claim while its handler runs. */
@@ -193,12 +196,13 @@ export class DatabaseMessageQueue implements MessageQueue {
       if (signal?.aborted) return resolve();
       const done = () => {
         clearTimeout(timer);
-        this.#wake.off("message", done);
+        const i = this.#waiters.indexOf(done);
+        if (i >= 0) this.#waiters.splice(i, 1);
         signal?.removeEventListener("abort", done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.#wake.once("message", done);
+      this.#waiters.push(done);
       signal?.addEventListener("abort", done, { once: true });
     });
   }
