@@ -207,7 +207,12 @@ test("an admin-issued reset link works once and ends the member's sessions", asy
   });
   assert.equal(reused.status, 404);
   assert.match(await reused.text(), /not valid or has expired/);
-  // Without mail, the reset page tells members to ask an admin.
+  // Without mail, the reset page tells members to ask an admin, and asking by form does nothing.
+  const tokens = await db().selectFrom("account_tokens").select("token_hash").execute();
+  const asked = await client.post("/password/reset", { email: "tao@example.test" });
+  assert.equal(asked.status, 422);
+  assert.match(await asked.text(), /This node cannot send email/);
+  assert.deepEqual(await db().selectFrom("account_tokens").select("token_hash").execute(), tokens);
   assert.match(
     await (await fetch(`${node.url}/password/reset`)).text(),
     /This node cannot send email. Ask one of the co-op/,

@@ -130,6 +130,22 @@ test("with SMTP, a forgotten password is reset by a mailed link; unknown address
   await signIn(node, "walt", "brand new pass");
 });
 
+test("reset requests are limited per IP", async () => {
+  await node.node.db.db.deleteFrom("rate_limits").execute();
+  const c = await client();
+  for (let i = 0; i < 10; i++) {
+    assert.equal(
+      (await c.post("/password/reset", { email: `someone${i}@example.test` })).status,
+      200,
+    );
+  }
+  const refused = await c.post("/password/reset", { email: "walt@example.test" });
+  assert.equal(refused.status, 429);
+  assert.match(await refused.text(), /Too many attempts/);
+  const mails = inbox.filter((m) => m.to.includes("walt@example.test")).length;
+  assert.equal(mails, 1, "no new mail was sent");
+});
+
 test("the admin page says mail is configured", async () => {
   await createMember(node, { username: "xena", password: "long enough", role: "admin" });
   const xena = await signIn(node, "xena", "long enough");
