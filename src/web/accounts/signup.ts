@@ -163,12 +163,13 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
     const token = c.req.param("token");
     const accountId = await peekAccountToken(deps.db, token, "verify", deps.clock);
     if (!accountId) return invalidLink(c, "verify.invalid");
-    const body = html`<h1>${t("signup.title")}</h1>
+    const body = html`<h1>${t("verify.title")}</h1>
+      <p>${t("verify.lead")}</p>
       <form method="post" action="/verify-email/${token}" class="stack">
         ${csrfField(c)}
-        <div><button type="submit">${t("signup.email")} ✓</button></div>
+        <div><button type="submit">${t("verify.submit")}</button></div>
       </form>`;
-    return c.html(layout(c, t("signup.title"), body));
+    return c.html(layout(c, t("verify.title"), body));
   });
 
   app.post("/verify-email/:token", async (c) => {

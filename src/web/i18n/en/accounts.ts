@@ -53,6 +53,9 @@ export const accounts = {
   "signup.error.invite-used-up": "This invite has been used up.",
   "signup.error.reason": "Please write a few words (up to 1000 characters).",
 
+  "verify.title": "Confirm your email address",
+  "verify.lead": "One click and your address is confirmed.",
+  "verify.submit": "Confirm my address",
   "verify.done": "Your email address is confirmed. You can log in now.",
   "verify.invalid": "This confirmation link is not valid or has expired.",
 

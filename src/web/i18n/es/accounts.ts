@@ -55,6 +55,9 @@ export const accounts: Record<keyof typeof en, string> = {
   "signup.error.invite-used-up": "Esta invitación ya se ha usado del todo.",
   "signup.error.reason": "Escribe unas palabras (hasta 1000 caracteres).",
 
+  "verify.title": "Confirma tu dirección de correo",
+  "verify.lead": "Un clic y tu dirección queda confirmada.",
+  "verify.submit": "Confirmar mi dirección",
   "verify.done": "Tu dirección de correo está confirmada. Ya puedes entrar.",
   "verify.invalid": "Este enlace de confirmación no es válido o ha caducado.",
 
