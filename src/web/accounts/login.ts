@@ -1,7 +1,5 @@
 /** Logging in and out. Failed logins are limited per IP and per account. */
-
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { authenticate, findByLogin } from "../../accounts/auth.ts";
 import { limits } from "../../accounts/rate-limits.ts";
