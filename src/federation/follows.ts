@@ -201,10 +201,12 @@ export async function receiveFollow(
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom("follows")
-      .select(["id", "status"])
+      .select(["id", "status", "activity_uri"])
       .where("follower_uri", "=", input.follower.uri)
       .where("followee_uri", "=", input.followeeUri)
       .executeTakeFirst();
+    // The same Follow delivered again (retries, shared and personal inbox both): nothing to do.
+    if (existing?.activity_uri === input.activityUri) return existing.status;
     const now = new Date().toISOString();
     let id: string;
     let status: "accepted" | "pending";

@@ -28,7 +28,8 @@ const wantsActivityJson = (accept: string | undefined) =>
 export function federationMiddleware(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
   const limit = bodyLimit({
     maxSize: MAX_INBOX_BYTES,
-    onError: (c) => c.text("The activity is too large.", 413),
+    // The rest of the body may still be on its way: close the connection rather than reuse it.
+    onError: (c) => c.text("The activity is too large.", 413, { connection: "close" }),
   });
 
   const serve: MiddlewareHandler<WebEnv> = async (c, next) => {

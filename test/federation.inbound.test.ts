@@ -1,0 +1,232 @@
+/**
+ * What other servers send, good and bad: a signed Follow is accepted once even
+ * when delivered twice; malformed JSON is 400, a missing or wrong signature 401,
+ * an oversized body 413 (nothing stored in each case); an unknown activity type
+ * is skipped with a log line; and with private addresses not allowed, no fetch
+ * reaches a loopback address.
+ */
+import assert from "node:assert/strict";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, test } from "node:test";
+import { signRequest } from "@fedify/fedify";
+import { configure, type LogRecord } from "@logtape/logtape";
+import { actorUri } from "../src/federation/follows.ts";
+import { followStatus, waitFor } from "../src/federation/testing.ts";
+import { createMember } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+const logs: LogRecord[] = [];
+let node: TestNode;
+let stopWorker: () => Promise<void>;
+let remote: Server;
+let remoteUrl: string;
+const delivered: { path: string; body: Record<string, unknown> }[] = [];
+const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const impostor = generateKeyPairSync("rsa", { modulusLength: 2048 });
+
+/** A fake remote server: one actor ("eve") with an RSA key, and inboxes that record what arrives. */
+async function startRemote() {
+  remote = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      if (req.method === "POST") {
+        delivered.push({ path: req.url ?? "", body: JSON.parse(body) });
+        return res.writeHead(202).end();
+      }
+      if (req.url !== "/users/eve") return res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/activity+json" });
+      res.end(
+        JSON.stringify({
+          "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+          id: `${remoteUrl}/users/eve`,
+          type: "Person",
+          preferredUsername: "eve",
+          inbox: `${remoteUrl}/users/eve/inbox`,
+          endpoints: { sharedInbox: `${remoteUrl}/inbox` },
+          publicKey: {
+            id: `${remoteUrl}/users/eve#main-key`,
+            owner: `${remoteUrl}/users/eve`,
+            publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => remote.listen(0, "127.0.2.9", () => r()));
+  remoteUrl = `http://127.0.2.9:${(remote.address() as AddressInfo).port}`;
+}
+
+async function signedPost(path: string, activity: object, key: KeyObject = keys.privateKey) {
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    key.export({ type: "pkcs8", format: "der" }),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    true,
+    ["sign"],
+  );
+  const request = await signRequest(
+    new Request(`${node.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body: JSON.stringify(activity),
+    }),
+    privateKey,
+    new URL(`${remoteUrl}/users/eve#main-key`),
+    { spec: "draft-cavage-http-signatures-12" },
+  );
+  return fetch(request);
+}
+
+const countRows = async (table: "follows" | "queue_messages") =>
+  Number(
+    (
+      await node.node.db.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+before(async () => {
+  await configure({
+    reset: true,
+    sinks: { memory: (record) => logs.push(record) },
+    loggers: [
+      { category: ["synco"], sinks: ["memory"], lowestLevel: "info" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
+    ],
+  });
+  await startRemote();
+  node = await startTestNode({ host: "127.0.2.1" });
+  await createMember(node, { username: "ada", password: "password123" });
+  stopWorker = await node.node.startWorker();
+});
+after(async () => {
+  await stopWorker?.();
+  await node?.close();
+  remote?.closeAllConnections();
+  remote?.close();
+});
+
+const follow = (n: number) => ({
+  "@context": "https://www.w3.org/ns/activitystreams",
+  id: `${remoteUrl}/follows/${n}`,
+  type: "Follow",
+  actor: `${remoteUrl}/users/eve`,
+  object: `${node.url}/users/ada`,
+});
+
+test("malformed JSON is refused with 400 and nothing is stored", async () => {
+  const res = await fetch(`${node.url}/users/ada/inbox`, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: '{"type": "Follow", "actor": ',
+  });
+  assert.equal(res.status, 400);
+  assert.equal(await countRows("queue_messages"), 0);
+  assert.equal(await countRows("follows"), 0);
+});
+
+test("an unsigned activity, or one signed by another key, is refused with 401", async () => {
+  const unsigned = await fetch(`${node.url}/users/ada/inbox`, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: JSON.stringify(follow(1)),
+  });
+  assert.equal(unsigned.status, 401);
+  const forged = await signedPost("/users/ada/inbox", follow(2), impostor.privateKey);
+  assert.equal(forged.status, 401);
+  assert.equal(await countRows("follows"), 0);
+});
+
+test("an oversized body is refused with 413, with or without Content-Length", async () => {
+  const big = JSON.stringify({ ...follow(3), padding: "x".repeat(1_100_000) });
+  const sized = await fetch(`${node.url}/inbox`, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: big,
+  });
+  assert.equal(sized.status, 413);
+  const chunks = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 12; i++)
+        controller.enqueue(new TextEncoder().encode(big.slice(0, 100_000)));
+      controller.close();
+    },
+  });
+  const streamed = await fetch(`${node.url}/inbox`, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: chunks,
+    duplex: "half",
+  } as RequestInit);
+  assert.equal(streamed.status, 413);
+  assert.equal(await countRows("follows"), 0);
+});
+
+test("a signed Follow delivered twice makes one follow and one Accept", async () => {
+  const first = await signedPost("/users/ada/inbox", follow(4));
+  assert.equal(first.status, 202);
+  const again = await signedPost("/inbox", follow(4));
+  assert.equal(again.status, 202);
+  const ada = actorUri(node.url, "ada");
+  await waitFor(
+    "the follow is stored",
+    async () => (await followStatus(node.node, `${remoteUrl}/users/eve`, ada)) === "accepted",
+  );
+  await waitFor("the Accept arrives", () => delivered.some((d) => d.body.type === "Accept"));
+  await waitFor("the queue is drained", async () => (await countRows("queue_messages")) === 0);
+  const accepts = delivered.filter((d) => d.body.type === "Accept");
+  assert.equal(accepts.length, 1);
+  assert.equal(
+    (accepts[0]?.body.object as { id?: string } | undefined)?.id,
+    `${remoteUrl}/follows/4`,
+  );
+  assert.equal(await countRows("follows"), 1);
+});
+
+test("an activity of an unknown type is skipped with a log line", async () => {
+  const res = await signedPost("/inbox", {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/frobs/1`,
+    type: "Like",
+    actor: `${remoteUrl}/users/eve`,
+    object: `${node.url}/users/ada`,
+  });
+  assert.equal(res.status, 202);
+  await waitFor("a log line says why it was skipped", () =>
+    logs.some(
+      (r) =>
+        r.rawMessage.toString().startsWith("Skipping") &&
+        r.properties.id === `${remoteUrl}/frobs/1`,
+    ),
+  );
+  assert.equal(await countRows("follows"), 1);
+});
+
+test("with private addresses not allowed, a loopback actor is never fetched", async () => {
+  let requests = 0;
+  const target = createServer((_req, res) => {
+    requests++;
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => target.listen(0, "127.0.2.8", () => r()));
+  const host = `127.0.2.8:${(target.address() as AddressInfo).port}`;
+  const strict = await startTestNode({
+    host: "127.0.2.2",
+    env: { SYNCO_ALLOW_PRIVATE_ADDRESS: "0" },
+  });
+  try {
+    assert.equal(await strict.node.federation.lookup(`http://${host}/users/eve`), null);
+    assert.equal(await strict.node.federation.lookup(`eve@${host}`), null);
+    assert.equal(requests, 0);
+  } finally {
+    await strict.close();
+    target.close();
+  }
+});
