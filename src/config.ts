@@ -26,6 +26,8 @@ export interface Config {
   /** argon2id memory cost in KiB; tests use the minimum. */
   passwordCost: number;
   logLevel: "debug" | "info" | "warning" | "error";
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (per-IP rate limits). */
+  trustedProxies: string[];
   /** SMTP server for outgoing mail (smtp[s]://user:pass@host:port); null: the node sends no mail. */
   smtpUrl: string | null;
   /** The From address of outgoing mail. */
@@ -62,6 +64,13 @@ const schema = z.object({
     .max(1 << 22)
     .default(19456),
   SYNCO_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  SYNCO_TRUSTED_PROXIES: z
+    .string()
+    .refine(
+      (v) => v.split(",").every((a) => a.trim() === "" || isIP(a.trim()) !== 0),
+      "must be a comma-separated list of IP addresses",
+    )
+    .default(""),
   SYNCO_SMTP_URL: z
     .string()
     .regex(/^(smtps?:\/\/.+)?$/, "must be smtp://user:pass@host:port or smtps://…")
@@ -111,6 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateAddress: e.SYNCO_ALLOW_PRIVATE_ADDRESS === "1",
     passwordCost: e.SYNCO_PASSWORD_COST,
     logLevel: e.SYNCO_LOG_LEVEL,
+    trustedProxies: e.SYNCO_TRUSTED_PROXIES.split(",")
+      .map((a) => a.trim())
+      .filter(Boolean),
     smtpUrl: e.SYNCO_SMTP_URL || null,
     mailFrom: e.SYNCO_MAIL_FROM ?? `synco@${domain.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}`,
   };

@@ -19,6 +19,11 @@ export async function run(args: string[]): Promise<number> {
     if (role !== "web" && role !== "worker" && role !== "all") {
       throw new UsageError(`synco start: --role must be web, worker or all (got "${role}")`);
     }
+    // Listen for the stop signal first: a SIGTERM during start-up still stops cleanly.
+    const stopSignal = new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
     const config = configOrExit();
     await setupLogging(config.logLevel);
     const node = await createNode(config);
@@ -49,10 +54,7 @@ export async function run(args: string[]): Promise<number> {
       );
     }
 
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    await stopSignal;
     for (const stop of stoppers) await stop();
     await node.close();
     return 0;

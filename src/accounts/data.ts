@@ -11,7 +11,7 @@
  */
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
@@ -27,12 +27,7 @@ export interface AccountDataContributor {
   erase(trx: Transaction<Schema>, accountId: string): Promise<void>;
 }
 
-/**
- * The status of a deleted account. The foundation's column type lists
- * active|pending|suspended; the column has no CHECK, so this value is stored as is.
- */
 export const DELETED = "deleted";
-const deletedStatus = sql<"active" | "pending" | "suspended">`'deleted'`;
 
 export function isDeleted(account: { status: string }): boolean {
   return account.status === DELETED;
@@ -168,7 +163,7 @@ export async function deleteAccount(
         email: `deleted+${accountId}@invalid`,
         password_hash: "",
         role: "member",
-        status: deletedStatus,
+        status: DELETED,
         display_name: "",
         bio: "",
         avatar_id: null,

@@ -17,7 +17,8 @@ export interface AccountsTable {
   email: string;
   password_hash: string;
   role: "admin" | "moderator" | "member";
-  status: Generated<"active" | "pending" | "suspended">;
+  /** "deleted" rows are tombstones: the name stays reserved and the actor answers 410 Gone. */
+  status: Generated<"active" | "pending" | "suspended" | "deleted">;
   display_name: Generated<string>;
   bio: Generated<string>;
   language: Generated<string>;

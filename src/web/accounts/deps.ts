@@ -21,10 +21,24 @@ export interface AccountsDeps {
   clock: Clock;
 }
 
-/** The client's address, for per-IP limits (the socket's peer; no proxy headers are trusted). */
-export function clientIp(c: Context<WebEnv>): string {
+/**
+ * The client's address, for per-IP limits: the socket's peer, unless that peer is
+ * one of SYNCO_TRUSTED_PROXIES — then the nearest X-Forwarded-For hop that is not
+ * itself a trusted proxy (hops further left could be forged by the client).
+ */
+export function clientIp(c: Context<WebEnv>, trustedProxies: readonly string[]): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+  const peer = env?.incoming?.socket?.remoteAddress ?? "unknown";
+  if (!trustedProxies.includes(peer)) return peer;
+  const hops = (c.req.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i] ?? "";
+    if (!trustedProxies.includes(hop)) return hop;
+  }
+  return peer;
 }
 
 /** A local path to go to after logging in; anything else (other sites, `//host`) becomes "/". */

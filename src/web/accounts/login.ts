@@ -49,7 +49,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
     if (!login || !password) {
       return loginPage(c, { login, next, message: t("login.invalid") }, 422);
     }
-    const ip = clientIp(c);
+    const ip = clientIp(c, deps.config.trustedProxies);
     const account = await findByLogin(deps.db, login);
     const accountKey = account?.id ?? `unknown:${login.toLowerCase()}`;
     if (

@@ -58,7 +58,7 @@ export function resetPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.post("/password/reset", async (c) => {
     if (!deps.mailer) return requestPage(c, deps, {}, 422);
-    if (!(await deps.limiter.hit(limits.resetPerIp, clientIp(c))))
+    if (!(await deps.limiter.hit(limits.resetPerIp, clientIp(c, deps.config.trustedProxies))))
       return requestPage(c, deps, { message: c.get("t")("auth.rateLimited") }, 429);
     const form = await readForm(c);
     const account = await findByEmail(deps.db, (form.email ?? "").slice(0, 300));

@@ -110,7 +110,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       reason: (raw.reason ?? "").slice(0, MAX_REASON * 2),
       language: c.get("locale"),
     };
-    const ip = clientIp(c);
+    const ip = clientIp(c, deps.config.trustedProxies);
     const email = emailSchema.safeParse(form.email);
     const allowed =
       (await deps.limiter.hit(limits.signupPerIp, ip)) &&
