@@ -1,42 +1,205 @@
+/**
+ * Real nodes on 127.0.1.x in one process, each with its own database and worker:
+ * follow, accept (at once or by hand), reject, unfollow, profile updates and
+ * account deletion travel between them; and a GoToSocial-like server that refuses
+ * unsigned GETs still lets us look its actors up.
+ */
 import assert from "node:assert/strict";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { actorUri, unfollow } from "../src/federation/follows.ts";
+import { verifyRequest } from "@fedify/fedify";
+import { getDocumentLoader } from "@fedify/vocab-runtime";
+import { recordEvent } from "../src/db/outbox.ts";
+import {
+  acceptFollowRequest,
+  actorUri,
+  rejectFollowRequest,
+  setManuallyApproves,
+  unfollow,
+} from "../src/federation/follows.ts";
+import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
 let b: TestNode;
+let c: TestNode;
 const stops: (() => Promise<void>)[] = [];
 
 before(async () => {
-  [a, b] = await Promise.all([
+  [a, b, c] = await Promise.all([
     startTestNode({ host: "127.0.1.1" }),
     startTestNode({ host: "127.0.1.2" }),
+    startTestNode({ host: "127.0.1.3" }),
   ]);
-  for (const n of [a, b]) stops.push(await n.node.startWorker());
+  for (const n of [a, b, c]) stops.push(await n.node.startWorker());
 });
 after(async () => {
   for (const stop of stops) await stop();
-  await Promise.all([a?.close(), b?.close()]);
+  await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
+
+const uri = (n: TestNode, username: string) => actorUri(n.url, username);
+const statusOn = (n: TestNode, follower: string, followee: string) =>
+  followStatus(n.node, follower, followee);
 
 test("a member follows a member of another node, which accepts; then unfollows", async () => {
   const ann = await createMember(a, { username: "ann", password: "password123" });
   await createMember(b, { username: "bob", password: "password123" });
   const { actor, result } = await followRemote(a.node, ann, `@bob@${b.domain}`);
-  assert.equal(actor.uri, `${b.url}/users/bob`);
+  assert.equal(actor.uri, uri(b, "bob"));
   assert.ok(result.ok);
-  const annUri = actorUri(a.url, "ann");
-  await waitFor("bob's node records the follow", () =>
-    followStatus(b.node, annUri, actor.uri).then((s) => s === "accepted"),
+  await waitFor(
+    "bob's node records the follow",
+    async () => (await statusOn(b, uri(a, "ann"), actor.uri)) === "accepted",
   );
-  await waitFor("ann's node hears the Accept", () =>
-    followStatus(a.node, annUri, actor.uri).then((s) => s === "accepted"),
+  await waitFor(
+    "ann's node hears the Accept",
+    async () => (await statusOn(a, uri(a, "ann"), actor.uri)) === "accepted",
   );
   assert.ok(await unfollow(a.node.db.db, a.url, ann, actor.uri));
   a.node.federation.nudge();
-  await waitFor("bob's node hears the Undo", () =>
-    followStatus(b.node, annUri, actor.uri).then((s) => s === null),
+  await waitFor(
+    "bob's node hears the Undo",
+    async () => (await statusOn(b, uri(a, "ann"), actor.uri)) === null,
   );
+});
+
+test("a locked member's requests wait; one is accepted, another rejected", async () => {
+  const cat = await createMember(c, { username: "cat", password: "password123" });
+  await setManuallyApproves(c.node.db.db, cat.id, true);
+  const amy = await createMember(a, { username: "amy", password: "password123" });
+  const ben = await createMember(b, { username: "ben", password: "password123" });
+  const fromA = await followRemote(a.node, amy, `${c.url}/users/cat`);
+  assert.equal(fromA.actor.manually_approves, 1);
+  const fromB = await followRemote(b.node, ben, `cat@${c.domain}`);
+  const requests = async () =>
+    c.node.db.db
+      .selectFrom("follows")
+      .select(["id", "follower_uri"])
+      .where("followee_account_id", "=", cat.id)
+      .where("status", "=", "pending")
+      .execute();
+  await waitFor("both requests reach cat", async () => (await requests()).length === 2);
+  const rows = await requests();
+  const amyRequest = rows.find((r) => r.follower_uri === uri(a, "amy"));
+  const benRequest = rows.find((r) => r.follower_uri === uri(b, "ben"));
+  assert.ok(amyRequest && benRequest);
+  assert.equal(await statusOn(a, uri(a, "amy"), fromA.actor.uri), "pending");
+
+  assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id));
+  assert.ok(await rejectFollowRequest(c.node.db.db, cat.id, benRequest.id));
+  c.node.federation.nudge();
+  await waitFor(
+    "amy's node hears the Accept",
+    async () => (await statusOn(a, uri(a, "amy"), fromA.actor.uri)) === "accepted",
+  );
+  await waitFor(
+    "ben's node hears the Reject",
+    async () => (await statusOn(b, uri(b, "ben"), fromB.actor.uri)) === null,
+  );
+  // Someone else's request cannot be answered.
+  assert.equal(await acceptFollowRequest(c.node.db.db, amy.id, benRequest.id), false);
+});
+
+test("profile updates reach followers as Update(Person); deletion as Delete(Person)", async () => {
+  const dan = await createMember(b, { username: "dan", password: "password123" });
+  const ari = await createMember(a, { username: "ari", password: "password123" });
+  const cal = await createMember(c, { username: "cal", password: "password123" });
+  await followRemote(a.node, ari, `dan@${b.domain}`);
+  await followRemote(c.node, cal, `dan@${b.domain}`);
+  for (const n of [a, c])
+    await waitFor(
+      "the follow is accepted",
+      async () =>
+        (await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan"))) === "accepted",
+    );
+
+  await b.node.db.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("accounts")
+      .set({ display_name: "Dan the Baker", updated_at: new Date().toISOString() })
+      .where("id", "=", dan.id)
+      .execute();
+    await recordEvent(trx, { type: "account.updated", payload: { accountId: dan.id } });
+  });
+  for (const n of [a, c])
+    await waitFor(
+      "the new name arrives",
+      async () =>
+        (await findRemoteActor(n.node.db.db, { uri: uri(b, "dan") }))?.name === "Dan the Baker",
+    );
+
+  await b.node.db.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("accounts")
+      .set({ status: "deleted" as never, updated_at: new Date().toISOString() })
+      .where("id", "=", dan.id)
+      .execute();
+    await recordEvent(trx, { type: "account.deleted", payload: { accountId: dan.id } });
+  });
+  const gone = await fetch(uri(b, "dan"), { headers: { accept: "application/activity+json" } });
+  assert.equal(gone.status, 410);
+  for (const n of [a, c]) {
+    await waitFor(
+      "the deletion arrives",
+      async () => (await findRemoteActor(n.node.db.db, { uri: uri(b, "dan") }))?.gone === 1,
+    );
+    assert.equal(await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan")), null);
+  }
+});
+
+test("members follow the co-op's Organization actor", async () => {
+  const eli = await createMember(a, { username: "eli", password: "password123" });
+  const { actor } = await followRemote(a.node, eli, `coop@${c.domain}`);
+  assert.equal(actor.type, "Organization");
+  await waitFor(
+    "the co-op accepts",
+    async () => (await statusOn(a, uri(a, "eli"), uri(c, "coop"))) === "accepted",
+  );
+  const followers = (await (
+    await fetch(`${c.url}/users/coop/followers`, {
+      headers: { accept: "application/activity+json" },
+    })
+  ).json()) as { totalItems: number };
+  assert.equal(followers.totalItems, 1);
+});
+
+/** Like GoToSocial: actor documents only for GETs signed by a key that verifies. */
+test("looking up an actor on a server that refuses unsigned GETs signs the request", async () => {
+  const signedBy: string[] = [];
+  const loader = getDocumentLoader({ allowPrivateAddress: true });
+  const strict = createServer(async (req: IncomingMessage, res) => {
+    const origin = `http://${req.headers.host}`;
+    const request = new Request(`${origin}${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+    });
+    const key = await verifyRequest(request, { documentLoader: loader, contextLoader: loader });
+    if (!key) return res.writeHead(401).end("signature required");
+    signedBy.push(key.id?.href ?? "");
+    res.writeHead(200, { "content-type": "application/activity+json" });
+    res.end(
+      JSON.stringify({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${origin}/users/gts`,
+        type: "Person",
+        preferredUsername: "gts",
+        inbox: `${origin}/users/gts/inbox`,
+      }),
+    );
+  });
+  await new Promise<void>((r) => strict.listen(0, "127.0.1.4", () => r()));
+  try {
+    const url = `http://127.0.1.4:${(strict.address() as AddressInfo).port}/users/gts`;
+    assert.equal((await fetch(url)).status, 401);
+    const found = await a.node.federation.lookup(url);
+    assert.equal(found?.uri, url);
+    assert.ok(signedBy.includes(`${a.url}/actor#main-key`), signedBy.join());
+  } finally {
+    strict.closeAllConnections();
+    strict.close();
+  }
 });
