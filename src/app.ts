@@ -19,6 +19,7 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
+import { networkPages } from "./web/federation/pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -71,6 +72,7 @@ export async function createNode(
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
+  app.route("/", networkPages({ db: db.db, config, federation }));
   app.route(
     "/",
     accountPages({

@@ -16,6 +16,7 @@ import {
   Tombstone,
 } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
+import { bioHtml, parseFields } from "../accounts/profile.ts";
 import {
   COOP,
   type FederationDeps,
@@ -41,18 +42,11 @@ export function textToHtml(text: string): string {
     .join("");
 }
 
+/** Profile fields as PropertyValue attachments (Mastodon's "profile metadata"). */
 function profileFields(json: string): PropertyValue[] {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((f) =>
-      f && typeof f.name === "string" && typeof f.value === "string"
-        ? [new PropertyValue({ name: f.name, value: escapeHtml(f.value) })]
-        : [],
-    );
-  } catch {
-    return [];
-  }
+  return parseFields(json).map(
+    (f) => new PropertyValue({ name: f.name, value: escapeHtml(f.value) }),
+  );
 }
 
 async function keysFor(ctx: Context<void>, identifier: string) {
@@ -79,7 +73,7 @@ async function person(ctx: Context<void>, deps: FederationDeps, m: Member) {
     id: ctx.getActorUri(m.username),
     preferredUsername: m.username,
     name: m.display_name || m.username,
-    summary: textToHtml(m.bio),
+    summary: bioHtml(m.bio),
     url: new URL(`/@${m.username}`, origin),
     published: instant(m.created_at),
     updated: instant(m.updated_at),

@@ -3,9 +3,10 @@
  * Every other catalogue has exactly these keys (checked by tsc and by a test).
  */
 import { accounts } from "./accounts.ts";
+import { federation } from "./federation.ts";
 import { shell } from "./shell.ts";
 
-export const en = { ...shell, ...accounts };
+export const en = { ...shell, ...accounts, ...federation };
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
