@@ -20,7 +20,8 @@ import { migrateToLatest } from "../src/db/migrate.ts";
 import { recordEvent } from "../src/db/outbox.ts";
 import { newId } from "../src/kernel/ids.ts";
 
-const cli = join(import.meta.dirname, "..", "bin", "synco.ts");
+/** The real start command (bin/synco: the pinned Node with the project's flags). */
+const cli = join(import.meta.dirname, "..", "bin", "synco");
 const HOST = "127.0.0.1";
 const only = process.argv.slice(2);
 const wants = (name: string) => only.length === 0 || only.includes(name);
@@ -106,56 +107,78 @@ async function getBench(name: string, port: number, path: string, accept: string
   );
 }
 
-// ---- the node under test ----
-const dataDir = mkdtempSync(join(tmpdir(), "synco-bench-fed-"));
-const databaseUrl = `sqlite:${join(dataDir, "synco.db")}`;
-const db = await openDatabase(databaseUrl);
-await migrateToLatest(db.db);
-const ann = await createAccount(
-  db.db,
-  { username: "ann", email: "ann@example.test", password: "password123" },
-  { passwordCost: 8 },
-);
-if (!ann.ok) throw new Error(ann.reason);
-const port = await freePort();
-const domain = `${HOST}:${port}`;
-const origin = `http://${domain}`;
-const child: ChildProcess = spawn(process.execPath, [cli, "start"], {
-  env: {
-    ...process.env,
-    SYNCO_HOST: HOST,
-    SYNCO_PORT: String(port),
-    SYNCO_DOMAIN: domain,
-    SYNCO_DATA_DIR: dataDir,
-    SYNCO_DATABASE_URL: databaseUrl,
-    SYNCO_ALLOW_PRIVATE_ADDRESS: "1",
-    SYNCO_LOG_LEVEL: "error",
-  },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-process.on("exit", () => child.kill("SIGKILL"));
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${origin}/healthz`)).ok) break;
-  } catch {
-    if (i > 500) throw new Error("the node did not start");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const pid = child.pid ?? 0;
-
-if (wants("webfinger"))
-  await getBench(
-    "WebFinger",
-    port,
-    `/.well-known/webfinger?resource=acct:ann@${domain}`,
-    "application/jrd+json",
+// ---- the node under test: a fresh one (new SQLite database) for each part ----
+async function startNode() {
+  const dataDir = mkdtempSync(join(tmpdir(), "synco-bench-fed-"));
+  const databaseUrl = `sqlite:${join(dataDir, "synco.db")}`;
+  const db = await openDatabase(databaseUrl);
+  await migrateToLatest(db.db);
+  const created = await createAccount(
+    db.db,
+    { username: "ann", email: "ann@example.test", password: "password123" },
+    { passwordCost: 8 },
   );
-if (wants("actor"))
-  await getBench("actor document", port, "/users/ann", "application/activity+json");
+  if (!created.ok) throw new Error(created.reason);
+  const port = await freePort();
+  const domain = `${HOST}:${port}`;
+  const origin = `http://${domain}`;
+  const child: ChildProcess = spawn(cli, ["start", "--role", process.env.BENCH_ROLE ?? "all"], {
+    env: {
+      ...process.env,
+      SYNCO_HOST: HOST,
+      SYNCO_PORT: String(port),
+      SYNCO_DOMAIN: domain,
+      SYNCO_DATA_DIR: dataDir,
+      SYNCO_DATABASE_URL: databaseUrl,
+      SYNCO_ALLOW_PRIVATE_ADDRESS: "1",
+      SYNCO_LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const kill = () => child.kill("SIGKILL");
+  process.on("exit", kill);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) break;
+    } catch {
+      if (i > 500) throw new Error("the node did not start");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  return {
+    port,
+    domain,
+    origin,
+    db,
+    ann: created.value,
+    pid: child.pid ?? 0,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      process.off("exit", kill);
+      await db.close();
+    },
+  };
+}
+
+if (wants("webfinger") || wants("actor")) {
+  const { port, domain, stop } = await startNode();
+  if (wants("webfinger"))
+    await getBench(
+      "WebFinger",
+      port,
+      `/.well-known/webfinger?resource=acct:ann@${domain}`,
+      "application/jrd+json",
+    );
+  if (wants("actor"))
+    await getBench("actor document", port, "/users/ann", "application/activity+json");
+  await stop();
+}
 
 // ---- inbox ingest: signed Create(Note) activities from one remote actor ----
 if (wants("inbox")) {
+  const { port, origin, stop } = await startNode();
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const remote = createServer((req, res) => {
     const actorId = `http://${req.headers.host}/users/remote`;
@@ -216,16 +239,18 @@ if (wants("inbox")) {
   }
   const signing = (performance.now() - signingStarted) / 1000;
   await load(port, 200, 16, (i) => signed[i] as Req); // warm-up (the key is fetched once)
-  const r = await load(port, TOTAL - 200, 32, (i) => signed[i + 200] as Req);
+  const r = await load(port, TOTAL - 200, 64, (i) => signed[i + 200] as Req);
   console.log(
     `inbox ingest: ${r.rps.toFixed(0)} signed activities/s accepted (statuses ${JSON.stringify(r.statuses)}; signed beforehand in ${signing.toFixed(1)} s) (target ≥ 500): ${r.rps >= 500 && (r.statuses[202] ?? 0) === TOTAL - 200 ? "ok" : "MISSED"}`,
   );
   remote.close();
+  await stop();
 }
 
 // ---- fan-out: one activity to 10,000 followers on 1,000 origins ----
 if (wants("fanout")) {
-  const ORIGINS = 1_000;
+  const { origin, db, ann, pid, stop } = await startNode();
+  const ORIGINS = Number(process.env.BENCH_ORIGINS ?? 1_000);
   const PER_ORIGIN = 10;
   const shared = !process.env.BENCH_NO_SHARED_INBOX;
   let deliveries = 0;
@@ -272,7 +297,7 @@ if (wants("fanout")) {
         followee_uri: `${origin}/users/ann`,
         follower_account_id: null,
         follower_remote_id: id,
-        followee_account_id: ann.value.id,
+        followee_account_id: ann.id,
         followee_remote_id: null,
         status: "accepted" as const,
         activity_uri: `${uri}#follow`,
@@ -299,11 +324,15 @@ if (wants("fanout")) {
   await db.db
     .transaction()
     .execute((trx) =>
-      recordEvent(trx, { type: "account.updated", payload: { accountId: ann.value.id } }),
+      recordEvent(trx, { type: "account.updated", payload: { accountId: ann.id } }),
     );
   let peak = rssBefore;
   while (deliveries < expected && performance.now() - started < 120_000) {
     peak = Math.max(peak, rssMb(pid));
+    if (process.env.BENCH_TRACE)
+      console.log(
+        `${(performance.now() - started).toFixed(0)} ms: ${deliveries} delivered, RSS ${rssMb(pid).toFixed(0)} MB`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (performance.now() - started) / 1000;
@@ -312,10 +341,7 @@ if (wants("fanout")) {
     `fan-out: ${deliveries}/${expected} deliveries (${ORIGINS * PER_ORIGIN} followers on ${ORIGINS} origins, ${shared ? "shared inboxes" : "one inbox each"}) in ${seconds.toFixed(1)} s (target < 20 s): ${deliveries >= expected && seconds < 20 ? "ok" : "MISSED"}; node RSS ${rssBefore.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB (target < 250 MB): ${peak < 250 ? "ok" : "MISSED"}`,
   );
   for (const s of sinks) s.close();
+  await stop();
 }
 
-const exited = new Promise((r) => child.once("exit", r));
-child.kill("SIGTERM");
-await exited;
-await db.close();
 process.exit(0);

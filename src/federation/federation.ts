@@ -15,6 +15,7 @@ import {
 import { type DocumentLoader, getDocumentLoader } from "@fedify/vocab-runtime";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
+import { installDeliveryFetch } from "./delivery-fetch.ts";
 import type { FederationDeps } from "./deps.ts";
 import { registerInbox } from "./inbox.ts";
 import { resolveActor } from "./lookup.ts";
@@ -62,7 +63,7 @@ export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}):
     kv,
     queue: {
       inbox: queue("inbox", tuning.inbox ?? 8),
-      outbox: queue("outbox", tuning.outbox ?? 64),
+      outbox: queue("outbox", tuning.outbox ?? 32),
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
     manuallyStartQueue: true,
@@ -95,6 +96,9 @@ export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}):
     federation,
     relay,
     lookup: (query) => resolveActor(context(), deps, query),
-    startQueue: (signal) => federation.startQueue(undefined, { signal }),
+    startQueue: (signal) => {
+      installDeliveryFetch();
+      return federation.startQueue(undefined, { signal });
+    },
   };
 }
