@@ -85,4 +85,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("account_id", "text", (c) => c.primaryKey().references("accounts.id"))
     .addColumn("manually_approves", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
+
+  // The queue's claim orders by (available_at, id); without id in the index, a fan-out's
+  // thousands of messages (one available_at) are sorted on every claim.
+  await db.schema
+    .createIndex("queue_messages_claim")
+    .on("queue_messages")
+    .columns(["queue", "available_at", "id"])
+    .execute();
 }
