@@ -12,6 +12,7 @@ import { RateLimiter } from "./accounts/rate-limits.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { federationContributor } from "./federation/account-data.ts";
 import { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
@@ -49,7 +50,7 @@ export async function createNode(
   const coop = new CoopSettingsStore(db.db, { registration: config.registration });
   const clock = options.clock ?? systemClock;
   // What a member's export holds and what deleting an account erases, area by area.
-  const contributors: AccountDataContributor[] = [accountsContributor];
+  const contributors: AccountDataContributor[] = [accountsContributor, federationContributor];
 
   const federation = new FederationGateway({ config, db, coop });
 

@@ -10,7 +10,9 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { verifyRequest } from "@fedify/fedify";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
-import { recordEvent } from "../src/db/outbox.ts";
+import { accountsContributor, deleteAccount } from "../src/accounts/data.ts";
+import { updateProfile } from "../src/accounts/profile.ts";
+import { federationContributor } from "../src/federation/account-data.ts";
 import {
   acceptFollowRequest,
   actorUri,
@@ -117,14 +119,13 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan"))) === "accepted",
     );
 
-  await b.node.db.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("accounts")
-      .set({ display_name: "Dan the Baker", updated_at: new Date().toISOString() })
-      .where("id", "=", dan.id)
-      .execute();
-    await recordEvent(trx, { type: "account.updated", payload: { accountId: dan.id } });
-  });
+  // The accounts area's own profile update records account.updated with the change.
+  await updateProfile(
+    b.node.db.db,
+    dan.id,
+    { displayName: "Dan the Baker", bio: "Bread daily.", language: "en", fields: [] },
+    {},
+  );
   for (const n of [a, c])
     await waitFor(
       "the new name arrives",
@@ -132,14 +133,12 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await findRemoteActor(n.node.db.db, { uri: uri(b, "dan") }))?.name === "Dan the Baker",
     );
 
-  await b.node.db.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("accounts")
-      .set({ status: "deleted" as never, updated_at: new Date().toISOString() })
-      .where("id", "=", dan.id)
-      .execute();
-    await recordEvent(trx, { type: "account.deleted", payload: { accountId: dan.id } });
+  // And its account deletion (with this area's contributor) records account.deleted.
+  const deleted = await deleteAccount(b.node.db.db, dan.id, {
+    contributors: [accountsContributor, federationContributor],
+    dataDir: b.node.config.dataDir,
   });
+  assert.ok(deleted.ok);
   const gone = await fetch(uri(b, "dan"), { headers: { accept: "application/activity+json" } });
   assert.equal(gone.status, 410);
   for (const n of [a, c]) {
@@ -149,6 +148,15 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
     );
     assert.equal(await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan")), null);
   }
+  // Once the Delete is queued, the deleted member's follows are removed on their node too.
+  await waitFor("dan's follows are removed", async () => {
+    const rows = await b.node.db.db
+      .selectFrom("follows")
+      .select("id")
+      .where("followee_account_id", "=", dan.id)
+      .execute();
+    return rows.length === 0;
+  });
 });
 
 test("members follow the co-op's Organization actor", async () => {

@@ -159,6 +159,17 @@ export class Relay {
           await ctx.sendActivity(sender, followees.map(recipientOf), del, {
             preferSharedInbox: true,
           });
+        // The Delete is queued (durably): the member's follows can go now. Re-relayed after a
+        // crash, the event finds none and sends its Delete to nobody new, which is harmless.
+        await db
+          .deleteFrom("follows")
+          .where((eb) =>
+            eb.or([
+              eb("follower_account_id", "=", accountId),
+              eb("followee_account_id", "=", accountId),
+            ]),
+          )
+          .execute();
         return;
       }
       case "follow.requested": {
