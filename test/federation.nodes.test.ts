@@ -211,3 +211,24 @@ test("looking up an actor on a server that refuses unsigned GETs signs the reque
     strict.close();
   }
 });
+
+test("a cached remote actor is fetched again once it is stale", async () => {
+  const fay = await createMember(c, { username: "fay", password: "password123" });
+  const first = await a.node.federation.lookup(`fay@${c.domain}`);
+  assert.equal(first?.name, "fay");
+  // Renamed without an Update reaching us (say, it was lost): a fresh copy is still used…
+  await c.node.db.db
+    .updateTable("accounts")
+    .set({ display_name: "Fay Renamed" })
+    .where("id", "=", fay.id)
+    .execute();
+  c.node.federation.deps.invalidate();
+  assert.equal((await a.node.federation.lookup(`fay@${c.domain}`))?.name, "fay");
+  // …until it is older than a day.
+  await a.node.db.db
+    .updateTable("remote_actors")
+    .set({ fetched_at: new Date(Date.now() - 2 * 86_400_000).toISOString() })
+    .where("uri", "=", uri(c, "fay"))
+    .execute();
+  assert.equal((await a.node.federation.lookup(`fay@${c.domain}`))?.name, "Fay Renamed");
+});
