@@ -24,6 +24,9 @@ import { networkPages } from "./web/federation/pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
+import { socialPages } from "./web/social/pages.ts";
+import { postActionPages } from "./web/social/post-actions.ts";
+import { profileSection } from "./web/social/profile.ts";
 import { startWorker } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
@@ -74,6 +77,9 @@ export async function createNode(
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
+  const social = { db: db.db, config, coop, federation };
+  app.route("/", socialPages(social));
+  app.route("/", postActionPages(social));
   app.route(
     "/",
     accountPages({
@@ -84,6 +90,7 @@ export async function createNode(
       mailer: config.smtpUrl ? await smtpMailer(config.smtpUrl, config.mailFrom) : null,
       contributors,
       clock,
+      profileSection: profileSection(social),
     }),
   );
 

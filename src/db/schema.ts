@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { FederationSchema } from "./schema/federation.ts";
+import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
   key: string;
@@ -77,7 +78,7 @@ export interface OutboxEventsTable {
 }
 
 /** Every table. Each area keeps its own tables in schema/<area>.ts. */
-export interface Schema extends AccountsSchema, FederationSchema {
+export interface Schema extends AccountsSchema, FederationSchema, SocialSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_accounts.ts";
 import * as m0003 from "./0003_federation.ts";
+import * as m0004 from "./0004_social.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_accounts": m0002,
   "0003_federation": m0003,
+  "0004_social": m0004,
 };

@@ -19,6 +19,11 @@ export interface AccountsDeps {
   mailer: Mailer | null;
   contributors: readonly AccountDataContributor[];
   clock: Clock;
+  /** What later areas show under a profile (the social pages: pinned posts and the member's posts). */
+  profileSection?: (
+    c: Context<WebEnv>,
+    account: { id: string; username: string },
+  ) => Promise<unknown>;
 }
 
 /**

@@ -46,7 +46,8 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
       }
       <p class="muted">${t("profile.joined", { date: joined })}</p>
       ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
-    </article>`;
+    </article>
+    ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;
     return c.html(layout(c, name, body));
   });
 

@@ -22,7 +22,8 @@ export function homePages(): Hono<WebEnv> {
     return c.html(layout(c, coop.name, body));
   });
 
-  for (const pillar of pillars) {
+  // /social is the social pages' own (src/web/social/pages.ts).
+  for (const pillar of pillars.filter((p) => p.path !== "/social")) {
     app.get(pillar.path, (c) => {
       const t = c.get("t");
       const body = html`<h1>${t(pillar.key)}</h1>

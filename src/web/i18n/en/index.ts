@@ -5,8 +5,9 @@
 import { accounts } from "./accounts.ts";
 import { federation } from "./federation.ts";
 import { shell } from "./shell.ts";
+import { social } from "./social.ts";
 
-export const en = { ...shell, ...accounts, ...federation };
+export const en = { ...shell, ...accounts, ...federation, ...social };
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;

@@ -3,5 +3,6 @@ import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { federation } from "./federation.ts";
 import { shell } from "./shell.ts";
+import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation };
+export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social };

@@ -1,0 +1,216 @@
+/**
+ * Tables of the social network: posts (local and remote alike), their mentions,
+ * hashtags and media, polls and votes, likes, bookmarks, pins, the home feed
+ * (fan-out on write), notifications, and the co-op's moderation.
+ */
+import type { Generated } from "kysely";
+
+export type Visibility = "public" | "unlisted" | "followers" | "direct";
+
+/**
+ * A post by a member (author_account_id) or by a remote actor (author_remote_id).
+ * A boost is a post too (reblog_of_id set, no content), as in Mastodon, so it
+ * appears in timelines by the same queries. Deleted posts keep their row (with
+ * content emptied) until the Delete has gone out; deleted_at hides them.
+ */
+export interface PostsTable {
+  id: string;
+  uri: string;
+  url: string | null;
+  author_uri: string;
+  author_account_id: string | null;
+  author_remote_id: string | null;
+  local: number;
+  visibility: Visibility;
+  in_reply_to_id: string | null;
+  in_reply_to_uri: string | null;
+  /** The id of the first post of the thread (itself for a thread's start). */
+  thread_id: string;
+  reblog_of_id: string | null;
+  /** What a member typed (local posts only), so edits start from it. */
+  source: Generated<string>;
+  content_html: Generated<string>;
+  spoiler: Generated<string>;
+  sensitive: Generated<number>;
+  language: string | null;
+  has_poll: Generated<number>;
+  replies_count: Generated<number>;
+  reblogs_count: Generated<number>;
+  likes_count: Generated<number>;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+/** Who a post mentions: a member (account_id) or a remote actor (remote_id). */
+export interface PostMentionsTable {
+  post_id: string;
+  actor_uri: string;
+  account_id: string | null;
+  remote_id: string | null;
+  /** @user or @user@host, as written. */
+  handle: string;
+}
+
+export interface PostTagsTable {
+  post_id: string;
+  /** Lower-cased, without the '#'. */
+  tag: string;
+}
+
+/** Images: our uploads (upload_id) or a remote server's (remote_url). */
+export interface PostMediaTable {
+  id: string;
+  post_id: string;
+  position: number;
+  upload_id: string | null;
+  remote_url: string | null;
+  media_type: string;
+  description: Generated<string>;
+  width: number | null;
+  height: number | null;
+}
+
+export interface PollsTable {
+  post_id: string;
+  multiple: number;
+  /** JSON: [{ title, votes }] in order. */
+  options: string;
+  voters_count: Generated<number>;
+  expires_at: string | null;
+  closed_at: string | null;
+  /** Set once the poll-ended notifications were written (and the final Update sent). */
+  ended_notified: Generated<number>;
+}
+
+/** One row per voter and choice (anyOf polls allow several choices, one each). */
+export interface PollVotesTable {
+  id: string;
+  post_id: string;
+  choice: number;
+  voter_uri: string;
+  account_id: string | null;
+  remote_id: string | null;
+  /** The vote Note's id: ours when a member voted, theirs when a remote actor did. */
+  uri: string;
+  created_at: string;
+}
+
+export interface LikesTable {
+  id: string;
+  post_id: string;
+  actor_uri: string;
+  account_id: string | null;
+  remote_id: string | null;
+  /** The Like activity's id. */
+  uri: string;
+  created_at: string;
+}
+
+export interface BookmarksTable {
+  account_id: string;
+  post_id: string;
+  created_at: string;
+}
+
+export interface PinsTable {
+  account_id: string;
+  post_id: string;
+  created_at: string;
+}
+
+/** The home feed of each member, written when a post arrives or is made (fan-out on write). */
+export interface HomeEntriesTable {
+  account_id: string;
+  post_id: string;
+}
+
+export type NotificationType =
+  | "follow"
+  | "follow_request"
+  | "mention"
+  | "reply"
+  | "reblog"
+  | "favourite"
+  | "poll";
+
+export interface NotificationsTable {
+  id: string;
+  account_id: string;
+  type: NotificationType;
+  from_uri: string;
+  from_account_id: string | null;
+  from_remote_id: string | null;
+  post_id: string | null;
+  read: Generated<number>;
+  created_at: string;
+}
+
+/** Blocks and mutes between a member and any actor (kind tells which). */
+export interface ActorFiltersTable {
+  account_id: string;
+  target_uri: string;
+  kind: "block" | "mute";
+  created_at: string;
+}
+
+export interface ReportsTable {
+  id: string;
+  /** A member's account, or null when the report came from another server (Flag). */
+  reporter_account_id: string | null;
+  reporter_uri: string;
+  target_uri: string;
+  /** JSON array of post ids reported. */
+  post_ids: string;
+  comment: Generated<string>;
+  status: Generated<"open" | "resolved">;
+  forwarded: Generated<number>;
+  /** The Flag's id (theirs when received, ours when forwarded). */
+  uri: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+
+/** A moderator's decision about one remote actor (local accounts use accounts.status). */
+export interface ActorLimitsTable {
+  actor_uri: string;
+  level: "silence" | "suspend";
+  created_at: string;
+}
+
+/** Domain policy: suspend (defederate), silence (limit), or allow (for allow-list mode). */
+export interface DomainPoliciesTable {
+  domain: string;
+  policy: "suspend" | "silence" | "allow";
+  reason: Generated<string>;
+  created_at: string;
+}
+
+export interface ModerationLogTable {
+  id: string;
+  moderator_id: string | null;
+  action: string;
+  target: string;
+  reason: Generated<string>;
+  created_at: string;
+}
+
+export type SocialSchema = {
+  posts: PostsTable;
+  post_mentions: PostMentionsTable;
+  post_tags: PostTagsTable;
+  post_media: PostMediaTable;
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
+  likes: LikesTable;
+  bookmarks: BookmarksTable;
+  pins: PinsTable;
+  home_entries: HomeEntriesTable;
+  notifications: NotificationsTable;
+  actor_filters: ActorFiltersTable;
+  reports: ReportsTable;
+  actor_limits: ActorLimitsTable;
+  domain_policies: DomainPoliciesTable;
+  moderation_log: ModerationLogTable;
+};

@@ -1,0 +1,62 @@
+/**
+ * The home feed is written when a post is made or arrives (fan-out on write):
+ * one home_entries row per member who should see it — the author's accepted
+ * local followers (not for direct messages), the members it mentions, and a
+ * local author. Reading a home page is then one range scan of a primary key,
+ * however many posts the database holds (bench/social.bench.ts).
+ */
+import type { Kysely } from "kysely";
+import type { Visibility } from "../db/schema/social.ts";
+import type { Schema } from "../db/schema.ts";
+
+export async function fanOut(
+  trx: Kysely<Schema>,
+  post: {
+    id: string;
+    authorUri: string;
+    authorAccountId: string | null;
+    visibility: Visibility;
+    mentionedAccountIds: string[];
+  },
+): Promise<void> {
+  const direct = new Set(post.mentionedAccountIds);
+  if (post.authorAccountId) direct.add(post.authorAccountId);
+  if (post.visibility !== "direct") {
+    await trx
+      .insertInto("home_entries")
+      .columns(["account_id", "post_id"])
+      .expression(
+        (eb) =>
+          eb
+            .selectFrom("follows")
+            .select((s) => [
+              "follows.follower_account_id as account_id",
+              s.val(post.id).as("post_id"),
+            ])
+            .where("followee_uri", "=", post.authorUri)
+            .where("status", "=", "accepted")
+            .where("follower_account_id", "is not", null)
+            // A member who blocked or muted the author does not get it.
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w
+                    .selectFrom("actor_filters")
+                    .select("actor_filters.kind")
+                    .whereRef("actor_filters.account_id", "=", "follows.follower_account_id")
+                    .where("actor_filters.target_uri", "=", post.authorUri),
+                ),
+              ),
+            ) as never,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  for (const accountId of direct) {
+    await trx
+      .insertInto("home_entries")
+      .values({ account_id: accountId, post_id: post.id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * A member's interactions with posts: boost (Announce) and like, and undoing
+ * both; bookmarks (private) and pins (own public posts, at most MAX_PINS, as
+ * Mastodon allows). Boosts and likes of remote posts federate through outbox events.
+ */
+import type { Kysely } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
+import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
+import { newId } from "../kernel/ids.ts";
+import { type Member, memberUri, postUri, type SocialContext } from "./context.ts";
+import { fanOut } from "./fanout.ts";
+import { notify } from "./notifications.ts";
+import { canSee } from "./visibility.ts";
+
+export const MAX_PINS = 5;
+
+async function visiblePost(trx: Kysely<Schema>, s: SocialContext, member: Member, postId: string) {
+  const post = await trx
+    .selectFrom("posts")
+    .select([
+      "id",
+      "uri",
+      "visibility",
+      "author_uri",
+      "author_account_id",
+      "author_remote_id",
+      "deleted_at",
+      "local",
+      "reblog_of_id",
+    ])
+    .where("id", "=", postId)
+    .executeTakeFirst();
+  if (!post || post.reblog_of_id) return null;
+  return (await canSee(trx, { id: member.id, uri: memberUri(s.origin, member.username) }, post))
+    ? post
+    : null;
+}
+
+export type InteractionProblem = "not-found" | "not-allowed" | "already" | "limit";
+
+/** Boosts a public or unlisted post (followers-only and direct posts cannot be boosted). */
+export async function boost(
+  s: SocialContext,
+  member: Member,
+  postId: string,
+): Promise<Result<{ id: string }, InteractionProblem>> {
+  const actorUri = memberUri(s.origin, member.username);
+  return s.db.transaction().execute(async (trx) => {
+    const post = await visiblePost(trx, s, member, postId);
+    if (!post) return fail("not-found" as const);
+    if (post.visibility !== "public" && post.visibility !== "unlisted")
+      return fail("not-allowed" as const);
+    const existing = await trx
+      .selectFrom("posts")
+      .select("id")
+      .where("reblog_of_id", "=", postId)
+      .where("author_uri", "=", actorUri)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (existing) return fail("already" as const);
+    const id = newId();
+    await trx
+      .insertInto("posts")
+      .values({
+        id,
+        uri: `${postUri(s.origin, id)}/activity`,
+        url: null,
+        author_uri: actorUri,
+        author_account_id: member.id,
+        author_remote_id: null,
+        local: 1,
+        visibility: "public",
+        in_reply_to_id: null,
+        in_reply_to_uri: null,
+        thread_id: id,
+        reblog_of_id: postId,
+        language: null,
+        created_at: new Date().toISOString(),
+        edited_at: null,
+        deleted_at: null,
+      })
+      .execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ reblogs_count: eb("reblogs_count", "+", 1) }))
+      .where("id", "=", postId)
+      .execute();
+    if (post.author_account_id)
+      await notify(trx, {
+        accountId: post.author_account_id,
+        type: "reblog",
+        fromUri: actorUri,
+        fromAccountId: member.id,
+        postId,
+      });
+    await fanOut(trx, {
+      id,
+      authorUri: actorUri,
+      authorAccountId: member.id,
+      visibility: "public",
+      mentionedAccountIds: [],
+    });
+    await recordEvent(trx, { type: "post.boosted", payload: { boostId: id } });
+    return ok({ id });
+  });
+}
+
+export async function unboost(s: SocialContext, member: Member, postId: string): Promise<boolean> {
+  const actorUri = memberUri(s.origin, member.username);
+  return s.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("posts as b")
+      .innerJoin("posts as o", "o.id", "b.reblog_of_id")
+      .select(["b.id", "b.uri", "o.uri as object_uri", "o.author_remote_id", "o.id as object_id"])
+      .where("b.reblog_of_id", "=", postId)
+      .where("b.author_uri", "=", actorUri)
+      .where("b.deleted_at", "is", null)
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx.deleteFrom("home_entries").where("post_id", "=", row.id).execute();
+    await trx.deleteFrom("posts").where("id", "=", row.id).execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
+      .where("id", "=", row.object_id)
+      .where("reblogs_count", ">", 0)
+      .execute();
+    await recordEvent(trx, {
+      type: "post.unboosted",
+      payload: {
+        accountId: member.id,
+        boostUri: row.uri,
+        objectUri: row.object_uri,
+        objectAuthorRemoteId: row.author_remote_id,
+      },
+    });
+    return true;
+  });
+}
+
+export async function like(
+  s: SocialContext,
+  member: Member,
+  postId: string,
+): Promise<Result<{ id: string }, InteractionProblem>> {
+  const actorUri = memberUri(s.origin, member.username);
+  return s.db.transaction().execute(async (trx) => {
+    const post = await visiblePost(trx, s, member, postId);
+    if (!post) return fail("not-found" as const);
+    const existing = await trx
+      .selectFrom("likes")
+      .select("id")
+      .where("post_id", "=", postId)
+      .where("actor_uri", "=", actorUri)
+      .executeTakeFirst();
+    if (existing) return fail("already" as const);
+    const id = newId();
+    await trx
+      .insertInto("likes")
+      .values({
+        id,
+        post_id: postId,
+        actor_uri: actorUri,
+        account_id: member.id,
+        remote_id: null,
+        uri: `${s.origin}/likes/${id}`,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ likes_count: eb("likes_count", "+", 1) }))
+      .where("id", "=", postId)
+      .execute();
+    if (post.author_account_id)
+      await notify(trx, {
+        accountId: post.author_account_id,
+        type: "favourite",
+        fromUri: actorUri,
+        fromAccountId: member.id,
+        postId,
+      });
+    // Only a remote author's server needs to hear of it (Mastodon sends Like to the author alone).
+    if (post.author_remote_id)
+      await recordEvent(trx, { type: "post.liked", payload: { likeId: id } });
+    return ok({ id });
+  });
+}
+
+export async function unlike(s: SocialContext, member: Member, postId: string): Promise<boolean> {
+  const actorUri = memberUri(s.origin, member.username);
+  return s.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("likes")
+      .innerJoin("posts", "posts.id", "likes.post_id")
+      .select(["likes.id", "likes.uri", "posts.uri as object_uri", "posts.author_remote_id"])
+      .where("likes.post_id", "=", postId)
+      .where("likes.actor_uri", "=", actorUri)
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx.deleteFrom("likes").where("id", "=", row.id).execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
+      .where("id", "=", postId)
+      .where("likes_count", ">", 0)
+      .execute();
+    if (row.author_remote_id)
+      await recordEvent(trx, {
+        type: "post.unliked",
+        payload: {
+          accountId: member.id,
+          likeUri: row.uri,
+          objectUri: row.object_uri,
+          authorRemoteId: row.author_remote_id,
+        },
+      });
+    return true;
+  });
+}
+
+export async function bookmark(s: SocialContext, member: Member, postId: string): Promise<boolean> {
+  return s.db.transaction().execute(async (trx) => {
+    if (!(await visiblePost(trx, s, member, postId))) return false;
+    await trx
+      .insertInto("bookmarks")
+      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    return true;
+  });
+}
+
+export async function unbookmark(
+  s: SocialContext,
+  member: Member,
+  postId: string,
+): Promise<boolean> {
+  const r = await s.db
+    .deleteFrom("bookmarks")
+    .where("account_id", "=", member.id)
+    .where("post_id", "=", postId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Pins one of the member's own public or unlisted posts to their profile. */
+export async function pin(
+  s: SocialContext,
+  member: Member,
+  postId: string,
+): Promise<Result<null, InteractionProblem>> {
+  return s.db.transaction().execute(async (trx) => {
+    const post = await trx
+      .selectFrom("posts")
+      .select(["visibility"])
+      .where("id", "=", postId)
+      .where("author_account_id", "=", member.id)
+      .where("deleted_at", "is", null)
+      .where("reblog_of_id", "is", null)
+      .executeTakeFirst();
+    if (!post) return fail("not-found" as const);
+    if (post.visibility !== "public" && post.visibility !== "unlisted")
+      return fail("not-allowed" as const);
+    const pins = await trx
+      .selectFrom("pins")
+      .select("post_id")
+      .where("account_id", "=", member.id)
+      .execute();
+    if (pins.some((p) => p.post_id === postId)) return fail("already" as const);
+    if (pins.length >= MAX_PINS) return fail("limit" as const);
+    await trx
+      .insertInto("pins")
+      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .execute();
+    return ok(null);
+  });
+}
+
+export async function unpin(s: SocialContext, member: Member, postId: string): Promise<boolean> {
+  const r = await s.db
+    .deleteFrom("pins")
+    .where("account_id", "=", member.id)
+    .where("post_id", "=", postId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -1,0 +1,358 @@
+/**
+ * Members' posts: write, edit, delete. Each change is written with its outbox
+ * event (post.created / post.updated / post.deleted) in one transaction; the
+ * federation relay turns them into Create / Update / Delete(Tombstone).
+ */
+import type { Kysely, Transaction } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
+import type { Visibility } from "../db/schema/social.ts";
+import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
+import { newId } from "../kernel/ids.ts";
+import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH, parseHashtags, renderText } from "./content.ts";
+import { type Member, memberUri, postUri, postUrl, type SocialContext, tagUrl } from "./context.ts";
+import { fanOut } from "./fanout.ts";
+import { notify } from "./notifications.ts";
+import { insertPoll, type NewPoll, validatePoll } from "./polls.ts";
+import { canSee } from "./visibility.ts";
+
+export const visibilities = ["public", "unlisted", "followers", "direct"] as const;
+export const MAX_MEDIA = 4;
+
+/** A mention the web layer resolved to an actor (members here, or looked up remotely). */
+export interface MentionTarget {
+  /** As written: "@user" or "@user@host". */
+  text: string;
+  uri: string;
+  url: string;
+  accountId: string | null;
+  remoteId: string | null;
+}
+
+export interface PostInput {
+  text: string;
+  spoiler: string;
+  visibility: Visibility;
+  language: string | null;
+  sensitive: boolean;
+  inReplyToId: string | null;
+  mentions: MentionTarget[];
+  media: { uploadId: string; description: string }[];
+  poll: NewPoll | null;
+}
+
+export type PostProblem =
+  | "empty"
+  | "too-long"
+  | "spoiler-too-long"
+  | "reply-not-found"
+  | "too-many-media"
+  | "media-not-found"
+  | "poll-invalid";
+
+function check(input: PostInput): PostProblem | null {
+  if (!input.text.trim() && input.media.length === 0) return "empty";
+  if (input.text.length > MAX_POST_LENGTH) return "too-long";
+  if (input.spoiler.length > MAX_SPOILER_LENGTH) return "spoiler-too-long";
+  if (input.media.length > MAX_MEDIA) return "too-many-media";
+  if (input.poll && (input.media.length > 0 || !validatePoll(input.poll))) return "poll-invalid";
+  return null;
+}
+
+async function writeMentionsAndTags(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  postId: string,
+  input: Pick<PostInput, "text" | "mentions">,
+): Promise<{ html: string }> {
+  const html = renderText(input.text, {
+    mentions: input.mentions,
+    tagUrl: (tag) => tagUrl(s.origin, tag),
+  });
+  await trx.deleteFrom("post_mentions").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
+  const seen = new Set<string>();
+  for (const m of input.mentions) {
+    if (seen.has(m.uri)) continue;
+    seen.add(m.uri);
+    await trx
+      .insertInto("post_mentions")
+      .values({
+        post_id: postId,
+        actor_uri: m.uri,
+        account_id: m.accountId,
+        remote_id: m.remoteId,
+        handle: m.text,
+      })
+      .execute();
+  }
+  for (const tag of parseHashtags(input.text))
+    await trx.insertInto("post_tags").values({ post_id: postId, tag }).execute();
+  return { html };
+}
+
+/** Writes a member's post; a reply must be to a post the member can see. */
+export async function createPost(
+  s: SocialContext,
+  author: Member,
+  input: PostInput,
+): Promise<Result<{ id: string }, PostProblem>> {
+  const problem = check(input);
+  if (problem) return fail(problem);
+  const authorUri = memberUri(s.origin, author.username);
+  return s.db.transaction().execute(async (trx) => {
+    let parent:
+      | { id: string; uri: string; thread_id: string; author_account_id: string | null }
+      | undefined;
+    if (input.inReplyToId) {
+      const row = await trx
+        .selectFrom("posts")
+        .select([
+          "id",
+          "uri",
+          "thread_id",
+          "author_account_id",
+          "visibility",
+          "author_uri",
+          "deleted_at",
+        ])
+        .where("id", "=", input.inReplyToId)
+        .executeTakeFirst();
+      if (!row || !(await canSee(trx, { id: author.id, uri: authorUri }, row)))
+        return fail("reply-not-found" as const);
+      parent = row;
+    }
+    if (input.media.length > 0) {
+      const owned = await trx
+        .selectFrom("uploads")
+        .select("id")
+        .where("owner_id", "=", author.id)
+        .where("purpose", "=", "attachment")
+        .where(
+          "id",
+          "in",
+          input.media.map((m) => m.uploadId),
+        )
+        .execute();
+      if (owned.length !== new Set(input.media.map((m) => m.uploadId)).size)
+        return fail("media-not-found" as const);
+    }
+    const id = newId();
+    const now = new Date().toISOString();
+    await trx
+      .insertInto("posts")
+      .values({
+        id,
+        uri: postUri(s.origin, id),
+        url: postUrl(s.origin, author.username, id),
+        author_uri: authorUri,
+        author_account_id: author.id,
+        author_remote_id: null,
+        local: 1,
+        visibility: input.visibility,
+        in_reply_to_id: parent?.id ?? null,
+        in_reply_to_uri: parent?.uri ?? null,
+        thread_id: parent?.thread_id ?? id,
+        reblog_of_id: null,
+        source: input.text,
+        spoiler: input.spoiler.trim(),
+        sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
+        language: input.language,
+        has_poll: input.poll ? 1 : 0,
+        created_at: now,
+        edited_at: null,
+        deleted_at: null,
+      })
+      .execute();
+    const { html } = await writeMentionsAndTags(trx, s, id, input);
+    await trx.updateTable("posts").set({ content_html: html }).where("id", "=", id).execute();
+    for (const [position, m] of input.media.entries()) {
+      const upload = await trx
+        .selectFrom("uploads")
+        .select(["content_type", "width", "height"])
+        .where("id", "=", m.uploadId)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("post_media")
+        .values({
+          id: newId(),
+          post_id: id,
+          position,
+          upload_id: m.uploadId,
+          remote_url: null,
+          media_type: upload.content_type,
+          description: m.description,
+          width: upload.width,
+          height: upload.height,
+        })
+        .execute();
+    }
+    if (input.poll) await insertPoll(trx, id, input.poll);
+    if (parent) {
+      await trx
+        .updateTable("posts")
+        .set((eb) => ({ replies_count: eb("replies_count", "+", 1) }))
+        .where("id", "=", parent.id)
+        .execute();
+    }
+    await notifyLocal(trx, {
+      id,
+      authorUri,
+      authorAccountId: author.id,
+      parentAuthorId: parent?.author_account_id ?? null,
+      mentions: input.mentions,
+    });
+    await fanOut(trx, {
+      id,
+      authorUri,
+      authorAccountId: author.id,
+      visibility: input.visibility,
+      mentionedAccountIds: input.mentions.flatMap((m) => (m.accountId ? [m.accountId] : [])),
+    });
+    await recordEvent(trx, { type: "post.created", payload: { postId: id } });
+    return ok({ id });
+  });
+}
+
+/** Reply and mention notifications for the members a new post concerns. */
+export async function notifyLocal(
+  trx: Kysely<Schema>,
+  p: {
+    id: string;
+    authorUri: string;
+    authorAccountId: string | null;
+    authorRemoteId?: string | null;
+    parentAuthorId: string | null;
+    mentions: { accountId: string | null }[];
+  },
+): Promise<void> {
+  const from = {
+    fromUri: p.authorUri,
+    fromAccountId: p.authorAccountId,
+    fromRemoteId: p.authorRemoteId ?? null,
+    postId: p.id,
+  };
+  if (p.parentAuthorId) await notify(trx, { accountId: p.parentAuthorId, type: "reply", ...from });
+  for (const m of p.mentions) {
+    if (m.accountId && m.accountId !== p.parentAuthorId)
+      await notify(trx, { accountId: m.accountId, type: "mention", ...from });
+  }
+}
+
+async function ownPost(trx: Transaction<Schema>, accountId: string, postId: string) {
+  return trx
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "=", postId)
+    .where("author_account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .where("reblog_of_id", "is", null)
+    .executeTakeFirst();
+}
+
+/** Edits the text, content warning or sensitivity of a member's own post (Update). */
+export async function editPost(
+  s: SocialContext,
+  author: Member,
+  postId: string,
+  input: Pick<PostInput, "text" | "spoiler" | "sensitive" | "mentions">,
+): Promise<Result<{ id: string }, PostProblem | "not-found">> {
+  if (input.text.length > MAX_POST_LENGTH) return fail("too-long");
+  if (input.spoiler.length > MAX_SPOILER_LENGTH) return fail("spoiler-too-long");
+  return s.db.transaction().execute(async (trx) => {
+    const post = await ownPost(trx, author.id, postId);
+    if (!post) return fail("not-found" as const);
+    const hasMedia = await trx
+      .selectFrom("post_media")
+      .select("id")
+      .where("post_id", "=", postId)
+      .executeTakeFirst();
+    if (!input.text.trim() && !hasMedia) return fail("empty" as const);
+    const { html } = await writeMentionsAndTags(trx, s, postId, input);
+    await trx
+      .updateTable("posts")
+      .set({
+        source: input.text,
+        content_html: html,
+        spoiler: input.spoiler.trim(),
+        sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
+        edited_at: new Date().toISOString(),
+      })
+      .where("id", "=", postId)
+      .execute();
+    await recordEvent(trx, { type: "post.updated", payload: { postId } });
+    return ok({ id: postId });
+  });
+}
+
+/**
+ * Deletes a post: its row stays as a tombstone (content gone, deleted_at set) so
+ * its URI answers 410 and the relay can still address the Delete to those who
+ * had it; boosts of it, feed entries, bookmarks and likes go at once.
+ */
+export async function deletePost(
+  s: SocialContext,
+  actor: { id: string; moderator?: boolean },
+  postId: string,
+): Promise<boolean> {
+  return s.db.transaction().execute(async (trx) => {
+    const post = actor.moderator
+      ? await trx
+          .selectFrom("posts")
+          .selectAll()
+          .where("id", "=", postId)
+          .where("deleted_at", "is", null)
+          .executeTakeFirst()
+      : await ownPost(trx, actor.id, postId);
+    if (!post) return false;
+    await tombstone(trx, post.id);
+    if (post.in_reply_to_id)
+      await trx
+        .updateTable("posts")
+        .set((eb) => ({ replies_count: eb("replies_count", "-", 1) }))
+        .where("id", "=", post.in_reply_to_id)
+        .where("replies_count", ">", 0)
+        .execute();
+    if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
+    return true;
+  });
+}
+
+/** Empties a post and drops everything hanging off it, but keeps mentions (for addressing). */
+export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<void> {
+  await trx.deleteFrom("home_entries").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_media").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("bookmarks").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("pins").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("likes").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("poll_votes").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("polls").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("notifications").where("post_id", "=", postId).execute();
+  const boosts = await trx
+    .selectFrom("posts")
+    .select("id")
+    .where("reblog_of_id", "=", postId)
+    .execute();
+  for (const b of boosts) {
+    await trx.deleteFrom("home_entries").where("post_id", "=", b.id).execute();
+    await trx.deleteFrom("notifications").where("post_id", "=", b.id).execute();
+  }
+  await trx.deleteFrom("posts").where("reblog_of_id", "=", postId).where("local", "=", 0).execute();
+  await trx
+    .updateTable("posts")
+    .set({ deleted_at: new Date().toISOString(), reblog_of_id: null })
+    .where("reblog_of_id", "=", postId)
+    .execute();
+  await trx
+    .updateTable("posts")
+    .set({
+      content_html: "",
+      source: "",
+      spoiler: "",
+      has_poll: 0,
+      deleted_at: new Date().toISOString(),
+    })
+    .where("id", "=", postId)
+    .execute();
+}

@@ -1,0 +1,457 @@
+/**
+ * Posts, boosts and likes that arrive from other servers, already parsed by the
+ * federation layer into plain data. HTML is sanitized here, on arrival. Only an
+ * object's own author may change or delete it (the federation layer has checked
+ * that the activity's signer is its actor; here the actor must be the author).
+ */
+import type { Kysely } from "kysely";
+import type { Visibility } from "../db/schema/social.ts";
+import type { Schema } from "../db/schema.ts";
+import { newId } from "../kernel/ids.ts";
+import { sanitizeRemoteHtml } from "./content.ts";
+import type { SocialContext } from "./context.ts";
+import { fanOut } from "./fanout.ts";
+import { notify } from "./notifications.ts";
+import { type PollOption, receivePollUpdate } from "./polls.ts";
+import { notifyLocal, tombstone } from "./posts.ts";
+
+export interface RemotePostInput {
+  uri: string;
+  url: string | null;
+  authorUri: string;
+  authorRemoteId: string;
+  visibility: Visibility;
+  inReplyToUri: string | null;
+  contentHtml: string;
+  spoiler: string;
+  sensitive: boolean;
+  language: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  /** Actor URIs of those mentioned (ours among them become notifications). */
+  mentions: { uri: string; handle: string }[];
+  tags: string[];
+  media: {
+    url: string;
+    mediaType: string;
+    description: string;
+    width: number | null;
+    height: number | null;
+  }[];
+  poll: {
+    options: PollOption[];
+    multiple: boolean;
+    expiresAt: string | null;
+    closedAt: string | null;
+    votersCount: number | null;
+  } | null;
+}
+
+/** Our members among the mentioned actor URIs. */
+async function localMentions(db: Kysely<Schema>, s: SocialContext, uris: string[]) {
+  const prefix = `${s.origin}/users/`;
+  const names = uris.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  if (names.length === 0) return [];
+  return db
+    .selectFrom("accounts")
+    .select(["id", "username"])
+    .where("username", "in", names)
+    .where("status", "=", "active")
+    .execute();
+}
+
+async function writeDetails(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  postId: string,
+  input: RemotePostInput,
+) {
+  await trx.deleteFrom("post_mentions").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_media").where("post_id", "=", postId).execute();
+  const locals = await localMentions(
+    trx,
+    s,
+    input.mentions.map((m) => m.uri),
+  );
+  const seen = new Set<string>();
+  for (const m of input.mentions) {
+    if (seen.has(m.uri)) continue;
+    seen.add(m.uri);
+    const account = locals.find((a) => `${s.origin}/users/${a.username}` === m.uri);
+    await trx
+      .insertInto("post_mentions")
+      .values({
+        post_id: postId,
+        actor_uri: m.uri,
+        account_id: account?.id ?? null,
+        remote_id: null,
+        handle: m.handle,
+      })
+      .execute();
+  }
+  for (const tag of new Set(
+    input.tags
+      .map((t) => t.replace(/^#/, "").toLowerCase())
+      .filter((t) => /^[\p{L}\p{N}_]{1,100}$/u.test(t)),
+  ))
+    await trx.insertInto("post_tags").values({ post_id: postId, tag }).execute();
+  for (const [position, m] of input.media.slice(0, 4).entries())
+    await trx
+      .insertInto("post_media")
+      .values({
+        id: newId(),
+        post_id: postId,
+        position,
+        upload_id: null,
+        remote_url: m.url,
+        media_type: m.mediaType,
+        description: m.description.slice(0, 1500),
+        width: m.width,
+        height: m.height,
+      })
+      .execute();
+  return locals;
+}
+
+/** Stores a post that arrived (Create) or was fetched; a known URI is left as it is. */
+export async function storeRemotePost(
+  s: SocialContext,
+  input: RemotePostInput,
+): Promise<{ id: string; created: boolean }> {
+  return s.db.transaction().execute(async (trx) => {
+    const known = await trx
+      .selectFrom("posts")
+      .select("id")
+      .where("uri", "=", input.uri)
+      .executeTakeFirst();
+    if (known) return { id: known.id, created: false };
+    const parent = input.inReplyToUri
+      ? await trx
+          .selectFrom("posts")
+          .select(["id", "thread_id", "author_account_id"])
+          .where("uri", "=", input.inReplyToUri)
+          .where("deleted_at", "is", null)
+          .executeTakeFirst()
+      : undefined;
+    const id = newId();
+    await trx
+      .insertInto("posts")
+      .values({
+        id,
+        uri: input.uri,
+        url: input.url,
+        author_uri: input.authorUri,
+        author_account_id: null,
+        author_remote_id: input.authorRemoteId,
+        local: 0,
+        visibility: input.visibility,
+        in_reply_to_id: parent?.id ?? null,
+        in_reply_to_uri: input.inReplyToUri,
+        thread_id: parent?.thread_id ?? id,
+        reblog_of_id: null,
+        content_html: sanitizeRemoteHtml(input.contentHtml),
+        spoiler: input.spoiler.slice(0, 1000),
+        sensitive: input.sensitive ? 1 : 0,
+        language: input.language,
+        has_poll: input.poll ? 1 : 0,
+        created_at: input.createdAt,
+        edited_at: input.editedAt,
+        deleted_at: null,
+      })
+      .execute();
+    const locals = await writeDetails(trx, s, id, input);
+    if (input.poll)
+      await trx
+        .insertInto("polls")
+        .values({
+          post_id: id,
+          multiple: input.poll.multiple ? 1 : 0,
+          options: JSON.stringify(input.poll.options),
+          voters_count: input.poll.votersCount ?? 0,
+          expires_at: input.poll.expiresAt,
+          closed_at: input.poll.closedAt,
+        })
+        .execute();
+    if (parent)
+      await trx
+        .updateTable("posts")
+        .set((eb) => ({ replies_count: eb("replies_count", "+", 1) }))
+        .where("id", "=", parent.id)
+        .execute();
+    await notifyLocal(trx, {
+      id,
+      authorUri: input.authorUri,
+      authorAccountId: null,
+      authorRemoteId: input.authorRemoteId,
+      parentAuthorId: parent?.author_account_id ?? null,
+      mentions: locals.map((a) => ({ accountId: a.id })),
+    });
+    await fanOut(trx, {
+      id,
+      authorUri: input.authorUri,
+      authorAccountId: null,
+      visibility: input.visibility,
+      mentionedAccountIds: locals.map((a) => a.id),
+    });
+    // Replies that arrived before this post find their parent now.
+    await trx
+      .updateTable("posts")
+      .set({ in_reply_to_id: id })
+      .where("in_reply_to_uri", "=", input.uri)
+      .where("in_reply_to_id", "is", null)
+      .execute();
+    return { id, created: true };
+  });
+}
+
+/** Update(Note/Question) from its author: new content, tags, media, poll counts. */
+export async function updateRemotePost(s: SocialContext, input: RemotePostInput): Promise<boolean> {
+  const post = await s.db
+    .selectFrom("posts")
+    .select(["id", "author_uri", "deleted_at"])
+    .where("uri", "=", input.uri)
+    .executeTakeFirst();
+  if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
+  await s.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("posts")
+      .set({
+        content_html: sanitizeRemoteHtml(input.contentHtml),
+        spoiler: input.spoiler.slice(0, 1000),
+        sensitive: input.sensitive ? 1 : 0,
+        edited_at: input.editedAt ?? new Date().toISOString(),
+      })
+      .where("id", "=", post.id)
+      .execute();
+    await writeDetails(trx, s, post.id, input);
+  });
+  if (input.poll)
+    await receivePollUpdate(s.db, post.id, {
+      options: input.poll.options,
+      votersCount: input.poll.votersCount,
+      closedAt: input.poll.closedAt,
+      expiresAt: input.poll.expiresAt,
+    });
+  return true;
+}
+
+/** Delete(Tombstone or Note) from its author. */
+export async function deleteRemotePost(
+  db: Kysely<Schema>,
+  uri: string,
+  actorUri: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const post = await trx
+      .selectFrom("posts")
+      .select(["id", "author_uri", "in_reply_to_id", "deleted_at"])
+      .where("uri", "=", uri)
+      .executeTakeFirst();
+    if (!post || post.author_uri !== actorUri || post.deleted_at) return false;
+    await tombstone(trx, post.id);
+    if (post.in_reply_to_id)
+      await trx
+        .updateTable("posts")
+        .set((eb) => ({ replies_count: eb("replies_count", "-", 1) }))
+        .where("id", "=", post.in_reply_to_id)
+        .where("replies_count", ">", 0)
+        .execute();
+    return true;
+  });
+}
+
+/** Announce of a post we hold (ours, or a remote one already stored). */
+export async function receiveBoost(
+  db: Kysely<Schema>,
+  input: {
+    uri: string;
+    actorUri: string;
+    actorRemoteId: string;
+    postId: string;
+    createdAt: string;
+  },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const known = await trx
+      .selectFrom("posts")
+      .select("id")
+      .where("uri", "=", input.uri)
+      .executeTakeFirst();
+    if (known) return false;
+    const target = await trx
+      .selectFrom("posts")
+      .select(["id", "visibility", "author_account_id", "deleted_at"])
+      .where("id", "=", input.postId)
+      .executeTakeFirst();
+    if (
+      !target ||
+      target.deleted_at ||
+      (target.visibility !== "public" && target.visibility !== "unlisted")
+    )
+      return false;
+    const dup = await trx
+      .selectFrom("posts")
+      .select("id")
+      .where("reblog_of_id", "=", input.postId)
+      .where("author_uri", "=", input.actorUri)
+      .executeTakeFirst();
+    if (dup) return false;
+    const id = newId();
+    await trx
+      .insertInto("posts")
+      .values({
+        id,
+        uri: input.uri,
+        url: null,
+        author_uri: input.actorUri,
+        author_account_id: null,
+        author_remote_id: input.actorRemoteId,
+        local: 0,
+        visibility: "public",
+        in_reply_to_id: null,
+        in_reply_to_uri: null,
+        thread_id: id,
+        reblog_of_id: input.postId,
+        language: null,
+        created_at: input.createdAt,
+        edited_at: null,
+        deleted_at: null,
+      })
+      .execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ reblogs_count: eb("reblogs_count", "+", 1) }))
+      .where("id", "=", input.postId)
+      .execute();
+    if (target.author_account_id)
+      await notify(trx, {
+        accountId: target.author_account_id,
+        type: "reblog",
+        fromUri: input.actorUri,
+        fromRemoteId: input.actorRemoteId,
+        postId: input.postId,
+      });
+    await fanOut(trx, {
+      id,
+      authorUri: input.actorUri,
+      authorAccountId: null,
+      visibility: "public",
+      mentionedAccountIds: [],
+    });
+    return true;
+  });
+}
+
+/** Undo(Announce): by the Announce's id, and only its own actor's. */
+export async function receiveUndoBoost(
+  db: Kysely<Schema>,
+  uri: string,
+  actorUri: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("posts")
+      .select(["id", "reblog_of_id"])
+      .where("uri", "=", uri)
+      .where("author_uri", "=", actorUri)
+      .where("reblog_of_id", "is not", null)
+      .executeTakeFirst();
+    if (!row?.reblog_of_id) return false;
+    await trx.deleteFrom("home_entries").where("post_id", "=", row.id).execute();
+    await trx.deleteFrom("posts").where("id", "=", row.id).execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
+      .where("id", "=", row.reblog_of_id)
+      .where("reblogs_count", ">", 0)
+      .execute();
+    await trx
+      .deleteFrom("notifications")
+      .where("type", "=", "reblog")
+      .where("from_uri", "=", actorUri)
+      .where("post_id", "=", row.reblog_of_id)
+      .execute();
+    return true;
+  });
+}
+
+export async function receiveLike(
+  db: Kysely<Schema>,
+  input: { uri: string; actorUri: string; actorRemoteId: string; postId: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const post = await trx
+      .selectFrom("posts")
+      .select(["id", "author_account_id", "deleted_at", "visibility"])
+      .where("id", "=", input.postId)
+      .executeTakeFirst();
+    if (!post || post.deleted_at) return false;
+    const existing = await trx
+      .selectFrom("likes")
+      .select("id")
+      .where("post_id", "=", input.postId)
+      .where("actor_uri", "=", input.actorUri)
+      .executeTakeFirst();
+    if (existing) return false;
+    await trx
+      .insertInto("likes")
+      .values({
+        id: newId(),
+        post_id: input.postId,
+        actor_uri: input.actorUri,
+        account_id: null,
+        remote_id: input.actorRemoteId,
+        uri: input.uri,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ likes_count: eb("likes_count", "+", 1) }))
+      .where("id", "=", input.postId)
+      .execute();
+    if (post.author_account_id)
+      await notify(trx, {
+        accountId: post.author_account_id,
+        type: "favourite",
+        fromUri: input.actorUri,
+        fromRemoteId: input.actorRemoteId,
+        postId: input.postId,
+      });
+    return true;
+  });
+}
+
+/** Undo(Like): by the Like's id, else by (actor, object). */
+export async function receiveUndoLike(
+  db: Kysely<Schema>,
+  input: { uri: string | null; actorUri: string; objectUri: string | null },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom("likes")
+      .innerJoin("posts", "posts.id", "likes.post_id")
+      .select(["likes.id", "likes.post_id"])
+      .where("likes.actor_uri", "=", input.actorUri);
+    if (input.uri) q = q.where("likes.uri", "=", input.uri);
+    else if (input.objectUri) q = q.where("posts.uri", "=", input.objectUri);
+    else return false;
+    const row = await q.executeTakeFirst();
+    if (!row) return false;
+    await trx.deleteFrom("likes").where("id", "=", row.id).execute();
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
+      .where("id", "=", row.post_id)
+      .where("likes_count", ">", 0)
+      .execute();
+    await trx
+      .deleteFrom("notifications")
+      .where("type", "=", "favourite")
+      .where("from_uri", "=", input.actorUri)
+      .where("post_id", "=", row.post_id)
+      .execute();
+    return true;
+  });
+}

@@ -1,0 +1,263 @@
+/**
+ * Posts as pages (and later the client API) show them: author, content, media,
+ * poll, counts, and what the viewer did (liked, boosted, bookmarked, voted).
+ * Hydrates a page of post ids in a fixed number of queries, whatever its size.
+ */
+import type { Kysely } from "kysely";
+import type { Visibility } from "../db/schema/social.ts";
+import type { Schema } from "../db/schema.ts";
+import { mediaUrl } from "../storage/images.ts";
+import type { SocialContext } from "./context.ts";
+import { isClosed, type PollOption, parseOptions } from "./polls.ts";
+
+export interface AuthorView {
+  uri: string;
+  name: string;
+  handle: string;
+  /** Where a person opens the profile. */
+  url: string;
+  avatarUrl: string | null;
+  local: boolean;
+  username: string | null;
+}
+
+export interface MediaView {
+  url: string;
+  mediaType: string;
+  description: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface PollView {
+  options: PollOption[];
+  multiple: boolean;
+  votersCount: number;
+  expiresAt: string | null;
+  closed: boolean;
+  ownVotes: number[];
+}
+
+export interface PostView {
+  id: string;
+  uri: string;
+  url: string;
+  author: AuthorView;
+  visibility: Visibility;
+  contentHtml: string;
+  spoiler: string;
+  sensitive: boolean;
+  language: string | null;
+  inReplyToId: string | null;
+  inReplyToUri: string | null;
+  threadId: string;
+  createdAt: string;
+  editedAt: string | null;
+  repliesCount: number;
+  reblogsCount: number;
+  likesCount: number;
+  media: MediaView[];
+  poll: PollView | null;
+  liked: boolean;
+  reblogged: boolean;
+  bookmarked: boolean;
+  pinned: boolean;
+  /** Set on a boost: the post boosted (the outer view is the booster's). */
+  reblog: PostView | null;
+}
+
+const columns = [
+  "p.id",
+  "p.uri",
+  "p.url",
+  "p.author_uri",
+  "p.author_account_id",
+  "p.local",
+  "p.visibility",
+  "p.in_reply_to_id",
+  "p.in_reply_to_uri",
+  "p.thread_id",
+  "p.reblog_of_id",
+  "p.content_html",
+  "p.spoiler",
+  "p.sensitive",
+  "p.language",
+  "p.has_poll",
+  "p.replies_count",
+  "p.reblogs_count",
+  "p.likes_count",
+  "p.created_at",
+  "p.edited_at",
+  "p.deleted_at",
+  "a.username",
+  "a.display_name",
+  "av.path as avatar_path",
+  "r.handle as r_handle",
+  "r.name as r_name",
+  "r.url as r_url",
+  "r.avatar_url as r_avatar",
+] as const;
+
+function loadRows(db: Kysely<Schema>, ids: string[]) {
+  return db
+    .selectFrom("posts as p")
+    .leftJoin("accounts as a", "a.id", "p.author_account_id")
+    .leftJoin("uploads as av", "av.id", "a.avatar_id")
+    .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
+    .select(columns)
+    .where("p.id", "in", ids)
+    .execute();
+}
+type Row = Awaited<ReturnType<typeof loadRows>>[number];
+
+function author(s: SocialContext, r: Row): AuthorView {
+  if (r.username)
+    return {
+      uri: r.author_uri,
+      name: r.display_name || r.username,
+      handle: `@${r.username}@${s.domain}`,
+      url: `/@${r.username}`,
+      avatarUrl: r.avatar_path ? mediaUrl(r.avatar_path) : null,
+      local: true,
+      username: r.username,
+    };
+  return {
+    uri: r.author_uri,
+    name: r.r_name || r.r_handle || r.author_uri,
+    handle: r.r_handle ? `@${r.r_handle}` : r.author_uri,
+    url: r.r_url ?? r.author_uri,
+    avatarUrl: r.r_avatar,
+    local: false,
+    username: null,
+  };
+}
+
+/** Views of the posts with these ids, in the order given; deleted ones are left out. */
+export async function hydrate(
+  s: SocialContext,
+  viewerId: string | null,
+  viewerUri: string | null,
+  ids: string[],
+): Promise<PostView[]> {
+  if (ids.length === 0) return [];
+  const rows = await loadRows(s.db, ids);
+  const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
+  const innerRows = inner.length ? await loadRows(s.db, inner) : [];
+  const all = [...rows, ...innerRows];
+  const allIds = all.map((r) => r.id);
+  const [media, polls, likes, boosts, bookmarks, pins, votes] = await Promise.all([
+    s.db
+      .selectFrom("post_media as m")
+      .leftJoin("uploads as u", "u.id", "m.upload_id")
+      .select([
+        "m.post_id",
+        "m.remote_url",
+        "u.path",
+        "m.media_type",
+        "m.description",
+        "m.width",
+        "m.height",
+      ])
+      .where("m.post_id", "in", allIds)
+      .orderBy("m.position")
+      .execute(),
+    s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
+    viewerUri
+      ? s.db
+          .selectFrom("likes")
+          .select("post_id")
+          .where("actor_uri", "=", viewerUri)
+          .where("post_id", "in", allIds)
+          .execute()
+      : [],
+    viewerUri
+      ? s.db
+          .selectFrom("posts")
+          .select("reblog_of_id")
+          .where("author_uri", "=", viewerUri)
+          .where("reblog_of_id", "in", allIds)
+          .execute()
+      : [],
+    viewerId
+      ? s.db
+          .selectFrom("bookmarks")
+          .select("post_id")
+          .where("account_id", "=", viewerId)
+          .where("post_id", "in", allIds)
+          .execute()
+      : [],
+    s.db.selectFrom("pins").select("post_id").where("post_id", "in", allIds).execute(),
+    viewerUri
+      ? s.db
+          .selectFrom("poll_votes")
+          .select(["post_id", "choice"])
+          .where("voter_uri", "=", viewerUri)
+          .where("post_id", "in", allIds)
+          .execute()
+      : [],
+  ]);
+  const liked = new Set(likes.map((l) => l.post_id));
+  const boosted = new Set(boosts.map((b) => b.reblog_of_id));
+  const marked = new Set(bookmarks.map((b) => b.post_id));
+  const pinned = new Set(pins.map((p) => p.post_id));
+  const view = (r: Row): PostView => {
+    const poll = polls.find((p) => p.post_id === r.id);
+    return {
+      id: r.id,
+      uri: r.uri,
+      url: r.local && r.username ? `/@${r.username}/${r.id}` : (r.url ?? r.uri),
+      author: author(s, r),
+      visibility: r.visibility,
+      contentHtml: r.content_html,
+      spoiler: r.spoiler,
+      sensitive: r.sensitive === 1,
+      language: r.language,
+      inReplyToId: r.in_reply_to_id,
+      inReplyToUri: r.in_reply_to_uri,
+      threadId: r.thread_id,
+      createdAt: r.created_at,
+      editedAt: r.edited_at,
+      repliesCount: r.replies_count,
+      reblogsCount: r.reblogs_count,
+      likesCount: r.likes_count,
+      media: media
+        .filter((m) => m.post_id === r.id)
+        .map((m) => ({
+          url: m.path ? mediaUrl(m.path) : (m.remote_url ?? ""),
+          mediaType: m.media_type,
+          description: m.description,
+          width: m.width,
+          height: m.height,
+        })),
+      poll: poll
+        ? {
+            options: parseOptions(poll.options),
+            multiple: poll.multiple === 1,
+            votersCount: poll.voters_count,
+            expiresAt: poll.expires_at,
+            closed: isClosed(poll),
+            ownVotes: votes.filter((v) => v.post_id === r.id).map((v) => v.choice),
+          }
+        : null,
+      liked: liked.has(r.id),
+      reblogged: boosted.has(r.id),
+      bookmarked: marked.has(r.id),
+      pinned: pinned.has(r.id),
+      reblog: null,
+    };
+  };
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const out: PostView[] = [];
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r || r.deleted_at) continue;
+    const v = view(r);
+    if (r.reblog_of_id) {
+      const target = byId.get(r.reblog_of_id);
+      if (!target || target.deleted_at) continue;
+      v.reblog = view(target);
+    }
+    out.push(v);
+  }
+  return out;
+}

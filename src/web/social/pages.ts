@@ -1,0 +1,251 @@
+/**
+ * The social pages: /social (home for members, this co-op's and the federated
+ * timelines for everyone), posting, thread pages at /@username/{id}, hashtags
+ * at /tags/{tag}, bookmarks and notifications. Pages go back in time with a
+ * max_id cursor.
+ */
+import { type Context, Hono } from "hono";
+import { html } from "hono/html";
+import { InputError } from "../../kernel/errors.ts";
+import { listNotifications, markAllRead } from "../../social/notifications.ts";
+import { closeEndedPolls } from "../../social/polls.ts";
+import { createPost, type PostProblem } from "../../social/posts.ts";
+import {
+  bookmarkedPosts,
+  homeTimeline,
+  type Page,
+  publicTimeline,
+  tagTimeline,
+  thread,
+} from "../../social/timelines.ts";
+import { csrfField, formatDate, notice } from "../accounts/forms.ts";
+import type { WebEnv } from "../context.ts";
+import { type Html, layout } from "../layout.ts";
+import { requireViewer } from "../session.ts";
+import { composeForm, parseCompose, resolveMentions, storeAttachment } from "./compose.ts";
+import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
+import { postCard, postList } from "./render.ts";
+
+const cursor = (c: Context<WebEnv>) => {
+  const maxId = c.req.query("max_id");
+  if (maxId !== undefined && !isPostId(maxId)) throw new InputError("Bad max_id", 400);
+  return maxId;
+};
+
+export function socialNav(c: Context<WebEnv>): Html {
+  const t = c.get("t");
+  const viewer = c.get("viewer");
+  const here = new URL(c.req.url).pathname;
+  const link = (path: string, label: string) =>
+    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+  return html`<nav class="social-nav" aria-label="${t("social.tabs")}"><ul>
+    ${viewer ? link("/social", t("social.home")) : ""}
+    ${link("/social/local", t("social.local"))}
+    ${link("/social/federated", t("social.federated"))}
+    ${viewer ? link("/notifications", t("social.nav.notifications")) : ""}
+    ${viewer ? link("/bookmarks", t("social.nav.bookmarks")) : ""}
+    ${viewer ? link("/social/filters", t("social.nav.filters")) : ""}
+    ${viewer && viewer.role !== "member" ? link("/moderation", t("social.nav.moderation")) : ""}
+    ${link("/rules", t("social.nav.rules"))}
+  </ul></nav>`;
+}
+
+const problemMessage = (c: Context<WebEnv>, p: PostProblem): [string, string] => {
+  const t = c.get("t");
+  switch (p) {
+    case "empty":
+      return ["text", t("social.error.empty")];
+    case "too-long":
+      return ["text", t("social.error.tooLong", { max: 5000 })];
+    case "spoiler-too-long":
+      return ["spoiler", t("social.error.spoilerTooLong")];
+    case "reply-not-found":
+      return ["text", t("social.error.replyNotFound")];
+    case "poll-invalid":
+      return ["poll", t("social.error.poll")];
+    default:
+      return ["image", t("social.error.media")];
+  }
+};
+
+export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const s = socialContext(deps);
+
+  async function timelinePage(
+    c: Context<WebEnv>,
+    title: string,
+    page: Page,
+    base: string,
+    compose: Html = html``,
+    status = 200,
+  ) {
+    const body = html`${socialNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${compose}${postList(c, page.items, page.nextMaxId, base)}`;
+    return c.html(layout(c, title, body), status as 200);
+  }
+
+  app.get("/social", async (c) => {
+    const viewer = c.get("viewer");
+    if (!viewer) return c.redirect("/social/local", 302);
+    const t = c.get("t");
+    const page = await homeTimeline(
+      s,
+      viewerRef(deps, viewer) as NonNullable<ReturnType<typeof viewerRef>>,
+      { maxId: cursor(c) },
+    );
+    return timelinePage(c, t("social.home"), page, "/social", composeForm(c));
+  });
+
+  for (const scope of ["local", "federated"] as const) {
+    app.get(`/social/${scope}`, async (c) => {
+      const t = c.get("t");
+      const page = await publicTimeline(s, viewerRef(deps, c.get("viewer")), scope, {
+        maxId: cursor(c),
+      });
+      return timelinePage(
+        c,
+        t(scope === "local" ? "social.local" : "social.federated"),
+        page,
+        `/social/${scope}`,
+      );
+    });
+  }
+
+  app.post("/social/posts", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const form = await c.req.parseBody();
+    const parsed = parseCompose(c, form);
+    const failWith = async (
+      errors: Record<string, string>,
+      values: Parameters<typeof composeForm>[1],
+    ) => {
+      const body = html`${socialNav(c)}<h1>${t("social.compose.title")}</h1>${composeForm(c, values, errors)}`;
+      return c.html(layout(c, t("social.compose.title"), body), 422);
+    };
+    if (!parsed.ok) return failWith(parsed.errors, parsed.values);
+    const mentions = await resolveMentions(deps, parsed.input.text);
+    const media: { uploadId: string; description: string }[] = [];
+    if (parsed.image) {
+      const stored = await storeAttachment(deps, viewer.id, parsed.image, parsed.alt);
+      if (!stored.ok)
+        return failWith(
+          { image: t("social.error.media") },
+          { text: parsed.input.text, spoiler: parsed.input.spoiler },
+        );
+      media.push({ uploadId: stored.value.id, description: parsed.alt });
+    }
+    const result = await createPost(s, viewer, { ...parsed.input, mentions, media });
+    if (!result.ok) {
+      const [name, message] = problemMessage(c, result.reason);
+      return failWith(
+        { [name]: message },
+        { text: parsed.input.text, spoiler: parsed.input.spoiler },
+      );
+    }
+    deps.federation.nudge();
+    const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
+    return c.redirect(`${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
+  });
+
+  app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!isPostId(id)) return c.notFound();
+    return threadPage(c, id);
+  });
+
+  async function threadPage(c: Context<WebEnv>, id: string) {
+    const t = c.get("t");
+    const viewer = c.get("viewer");
+    const found = await thread(s, viewerRef(deps, viewer), id);
+    if (!found) return c.notFound();
+    const name = found.post.author.name;
+    const body = html`${socialNav(c)}
+      <h1>${t("social.thread.title", { name })}</h1>
+      ${notice(c.req.query("done")?.slice(0, 200))}
+      ${found.ancestors.map((p) => postCard(c, p))}
+      ${postCard(c, found.post, { focus: true })}
+      ${viewer ? composeForm(c, { inReplyTo: found.post.id, visibility: found.post.visibility, text: found.post.author.local && found.post.author.username === viewer.username ? "" : `${found.post.author.handle.replace(`@${deps.config.domain}`, "")} ` }, {}, name) : ""}
+      ${found.descendants.length ? html`<h2>${t("social.thread.replies")}</h2>${found.descendants.map((p) => postCard(c, p))}` : ""}`;
+    return c.html(layout(c, t("social.thread.title", { name }), body));
+  }
+
+  /** A post by id: ActivityPub clients get the Note (served by Fedify), browsers the thread. */
+  app.get("/posts/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!isPostId(id)) return c.notFound();
+    if (/application\/(activity\+json|ld\+json)/.test(c.req.header("accept") ?? "")) {
+      const { federation } = await deps.federation.load();
+      return federation.fetch(c.req.raw, { contextData: undefined });
+    }
+    const row = await deps.db
+      .selectFrom("posts")
+      .innerJoin("accounts", "accounts.id", "posts.author_account_id")
+      .select("accounts.username")
+      .where("posts.id", "=", id)
+      .executeTakeFirst();
+    if (row) return c.redirect(`/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
+    return threadPage(c, id);
+  });
+
+  app.get("/tags/:tag", async (c) => {
+    const tag = c.req.param("tag");
+    if (!/^[\p{L}\p{N}_]{1,100}$/u.test(tag)) return c.notFound();
+    const t = c.get("t");
+    const page = await tagTimeline(s, viewerRef(deps, c.get("viewer")), tag, { maxId: cursor(c) });
+    return timelinePage(
+      c,
+      t("social.tag.title", { tag: tag.toLowerCase() }),
+      page,
+      `/tags/${encodeURIComponent(tag)}`,
+    );
+  });
+
+  app.get("/bookmarks", async (c) => {
+    const viewer = requireViewer(c);
+    const page = await bookmarkedPosts(
+      s,
+      viewerRef(deps, viewer) as NonNullable<ReturnType<typeof viewerRef>>,
+      { maxId: cursor(c) },
+    );
+    return timelinePage(c, c.get("t")("social.bookmarks.title"), page, "/bookmarks");
+  });
+
+  app.get("/notifications", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    await closeEndedPolls(deps.db);
+    const maxId = cursor(c);
+    const items = await listNotifications(deps.db, deps.config.domain, viewer.id, {
+      maxId,
+      limit: 31,
+    });
+    const more = items.length > 30;
+    const shown = items.slice(0, 30);
+    const body = html`${socialNav(c)}<h1>${t("social.notifications.title")}</h1>
+      ${
+        shown.length === 0
+          ? html`<p class="notice">${t("social.notifications.none")}</p>`
+          : html`
+      <form method="post" action="/notifications/read" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("social.notifications.markRead")}</button></form>
+      <ul class="notifications">${shown.map(
+        (n) => html`<li class="${n.read ? "" : "unread"}">
+          ${t(`social.notification.${n.type}`, { name: n.fromName })}
+          ${n.type !== "poll" ? html` <a href="${n.fromUrl}" class="handle">${n.fromHandle}</a>` : ""}
+          ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
+          <span class="muted"> · <time datetime="${n.createdAt}">${formatDate(c.get("locale"), n.createdAt)}</time></span>
+        </li>`,
+      )}</ul>`
+      }
+      ${more ? html`<nav class="pager"><a rel="next" href="/notifications?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
+    return c.html(layout(c, t("social.notifications.title"), body));
+  });
+
+  app.post("/notifications/read", async (c) => {
+    const viewer = requireViewer(c);
+    await markAllRead(deps.db, viewer.id);
+    return c.redirect("/notifications", 303);
+  });
+
+  return app;
+}
