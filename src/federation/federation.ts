@@ -56,7 +56,11 @@ export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}):
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
     new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
-  const kv = new DatabaseKvStore(handle);
+  // Remote keys and documents are read on every inbox request: keep them in memory too.
+  const kv = new DatabaseKvStore(handle, undefined, {
+    memoize: (key) =>
+      key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
+  });
   const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
   const allowPrivateAddress = deps.config.allowPrivateAddress;
   const federation = createFederation<void>({

@@ -12,15 +12,38 @@ import { durationMs } from "./duration.ts";
 
 const encodeKey = (key: KvKey) => JSON.stringify(key);
 
+export interface KvStoreOptions {
+  /**
+   * Keys whose values may also be kept in this process's memory: caches of remote
+   * documents and keys, read on every inbox request. Others always go to the database,
+   * which all processes share (idempotence records, compare-and-swap state).
+   */
+  memoize?: (key: KvKey) => boolean;
+}
+
+const MEMORY_ENTRIES = 5_000;
+
 export class DatabaseKvStore implements KvStore {
   readonly #db: Db["db"];
   readonly #lockRows: boolean;
   readonly #clock: Clock;
+  readonly #memoize: (key: KvKey) => boolean;
+  readonly #memory = new Map<string, { value: unknown; expiresAt: string | null }>();
 
-  constructor(handle: Pick<Db, "db" | "dialect">, clock: Clock = systemClock) {
+  constructor(
+    handle: Pick<Db, "db" | "dialect">,
+    clock: Clock = systemClock,
+    options: KvStoreOptions = {},
+  ) {
     this.#db = handle.db;
     this.#lockRows = handle.dialect === "postgres";
     this.#clock = clock;
+    this.#memoize = options.memoize ?? (() => false);
+  }
+
+  #remember(key: string, value: unknown, expiresAt: string | null): void {
+    if (this.#memory.size >= MEMORY_ENTRIES) this.#memory.clear();
+    this.#memory.set(key, { value, expiresAt });
   }
 
   #expiry(options?: KvStoreSetOptions): string | null {
@@ -33,12 +56,21 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const k = encodeKey(key);
+    const memoize = this.#memoize(key);
+    if (memoize) {
+      const hit = this.#memory.get(k);
+      if (hit && this.#live(hit.expiresAt)) return hit.value as T;
+    }
     const row = await this.#db
       .selectFrom("kv")
       .select(["value", "expires_at"])
-      .where("key", "=", encodeKey(key))
+      .where("key", "=", k)
       .executeTakeFirst();
-    return row && this.#live(row.expires_at) ? (JSON.parse(row.value) as T) : undefined;
+    if (!row || !this.#live(row.expires_at)) return undefined;
+    const value = JSON.parse(row.value) as T;
+    if (memoize) this.#remember(k, value, row.expires_at);
+    return value;
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
@@ -47,6 +79,8 @@ export class DatabaseKvStore implements KvStore {
       value: JSON.stringify(value),
       expires_at: this.#expiry(options),
     };
+    if (this.#memoize(key)) this.#remember(row.key, JSON.parse(row.value), row.expires_at);
+    else this.#memory.delete(row.key);
     await this.#db
       .insertInto("kv")
       .values(row)
@@ -57,6 +91,7 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async delete(key: KvKey): Promise<void> {
+    this.#memory.delete(encodeKey(key));
     await this.#db.deleteFrom("kv").where("key", "=", encodeKey(key)).execute();
   }
 
@@ -67,6 +102,7 @@ export class DatabaseKvStore implements KvStore {
     next: unknown,
     options?: KvStoreSetOptions,
   ): Promise<boolean> {
+    this.#memory.delete(encodeKey(key));
     return this.#db.transaction().execute(async (trx) => {
       const k = encodeKey(key);
       let query = trx.selectFrom("kv").select(["value", "expires_at"]).where("key", "=", k);

@@ -168,3 +168,20 @@ test("queue: a live handler renews its claim, so a slow delivery is not taken tw
   assert.equal(stolen, undefined);
   assert.deepEqual(await live.getDepth(), { queued: 0, ready: 0, delayed: 0 });
 });
+
+test("kv: memoized keys are served from memory, and writes and deletes keep it right", async () => {
+  const kv = new DatabaseKvStore(handle, undefined, { memoize: (key) => key[0] === "m" });
+  await kv.set(["m", "a"], { v: 1 });
+  await kv.set(["plain"], 1);
+  // Changed behind the store's back (as by another process): memory still answers for
+  // memoized keys, the database for the others.
+  await handle.db.updateTable("kv").set({ value: '{"v":2}' }).execute();
+  assert.deepEqual(await kv.get(["m", "a"]), { v: 1 });
+  assert.deepEqual(await kv.get(["plain"]), { v: 2 });
+  await kv.set(["m", "a"], { v: 3 });
+  assert.deepEqual(await kv.get(["m", "a"]), { v: 3 });
+  await kv.delete(["m", "a"]);
+  assert.equal(await kv.get(["m", "a"]), undefined);
+  assert.equal(await kv.cas(["m", "b"], undefined, 5), true);
+  assert.equal(await kv.get(["m", "b"]), 5);
+});
