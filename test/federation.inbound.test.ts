@@ -11,8 +11,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { signRequest } from "@fedify/fedify";
+import { Like } from "@fedify/vocab";
 import { configure, type LogRecord } from "@logtape/logtape";
+import { recordEvent } from "../src/db/outbox.ts";
 import { actorUri } from "../src/federation/follows.ts";
+import { FederationGateway } from "../src/federation/index.ts";
 import { followStatus, waitFor } from "../src/federation/testing.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -61,7 +64,7 @@ async function startRemote() {
   remoteUrl = `http://127.0.2.9:${(remote.address() as AddressInfo).port}`;
 }
 
-async function signedPost(path: string, activity: object, key: KeyObject = keys.privateKey) {
+async function signedRequest(path: string, activity: object, key: KeyObject = keys.privateKey) {
   const privateKey = await crypto.subtle.importKey(
     "pkcs8",
     key.export({ type: "pkcs8", format: "der" }),
@@ -79,7 +82,11 @@ async function signedPost(path: string, activity: object, key: KeyObject = keys.
     new URL(`${remoteUrl}/users/eve#main-key`),
     { spec: "draft-cavage-http-signatures-12" },
   );
-  return fetch(request);
+  return request;
+}
+
+async function signedPost(path: string, activity: object, key: KeyObject = keys.privateKey) {
+  return fetch(await signedRequest(path, activity, key));
 }
 
 const countRows = async (table: "follows" | "queue_messages") =>
@@ -229,4 +236,54 @@ test("with private addresses not allowed, a loopback actor is never fetched", as
     await strict.close();
     target.close();
   }
+});
+
+test("an area's extension gets its outbox events and the activities the core leaves", async () => {
+  // This node's own worker stops, so the extended federation below processes the queue.
+  await stopWorker();
+  const seen: string[] = [];
+  const gateway = new FederationGateway(
+    { config: node.node.config, db: node.node.db, coop: node.node.coop },
+    {
+      extensions: async () => ({
+        eventHandlers: {
+          "test.pinged": async (_ctx, _deps, _event, payload) => {
+            seen.push(`event ${JSON.stringify(payload)}`);
+          },
+        },
+        inbox: [
+          {
+            types: [Like],
+            handle: async (_ctx, activity) => {
+              seen.push(`inbox ${activity.id?.href}`);
+              return true;
+            },
+          },
+        ],
+      }),
+    },
+  );
+  const runtime = await gateway.load();
+  await node.node.db.db
+    .transaction()
+    .execute((trx) => recordEvent(trx, { type: "test.pinged", payload: { n: 1 } }));
+  assert.equal(await runtime.relay.relayPending(), 1);
+  assert.deepEqual(seen, ['event {"n":1}']);
+
+  const controller = new AbortController();
+  const queues = runtime.startQueue(controller.signal);
+  const like = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/likes/2`,
+    type: "Like",
+    actor: `${remoteUrl}/users/eve`,
+    object: `${node.url}/users/ada`,
+  };
+  const res = await runtime.federation.fetch(await signedRequest("/inbox", like), {
+    contextData: undefined,
+  });
+  assert.equal(res.status, 202);
+  await waitFor("the extension handles the Like", () => seen.includes(`inbox ${like.id}`));
+  controller.abort();
+  await queues;
 });

@@ -17,6 +17,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
 import type { FederationDeps } from "./deps.ts";
+import type { FederationExtensions } from "./extensions.ts";
 import { registerInbox } from "./inbox.ts";
 import { resolveActor } from "./lookup.ts";
 import { Relay } from "./relay.ts";
@@ -52,7 +53,11 @@ function memoized(make: DocumentLoaderFactory): DocumentLoaderFactory {
   };
 }
 
-export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}): FederationRuntime {
+export function buildFederation(
+  deps: FederationDeps,
+  tuning: QueueTuning = {},
+  extensions: FederationExtensions = {},
+): FederationRuntime {
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
     new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
@@ -93,8 +98,8 @@ export function buildFederation(deps: FederationDeps, tuning: QueueTuning = {}):
   });
   registerActors(federation, deps);
   registerCollections(federation, deps);
-  registerInbox(federation, deps);
-  const relay = new Relay(federation, deps);
+  registerInbox(federation, deps, extensions.inbox);
+  const relay = new Relay(federation, deps, extensions.eventHandlers);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {
     federation,

@@ -19,6 +19,7 @@ import {
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
+import type { InboxExtension } from "./extensions.ts";
 import { receiveAccept, receiveFollow, receiveReject, receiveUndoFollow } from "./follows.ts";
 import { ensureActor, signedLoader, storeActor } from "./lookup.ts";
 import { markGone } from "./remote-actors.ts";
@@ -33,8 +34,21 @@ function skip(activity: Activity, why: string): void {
   });
 }
 
-export function registerInbox(federation: Federation<void>, deps: FederationDeps): void {
+export function registerInbox(
+  federation: Federation<void>,
+  deps: FederationDeps,
+  extensions: InboxExtension[] = [],
+): void {
   const { db } = deps.db;
+
+  /** What the core does not take is offered to the extensions, then skipped. */
+  async function pass(ctx: InboxContext<void>, activity: Activity, why: string) {
+    for (const extension of extensions) {
+      if (!extension.types.some((type) => activity instanceof type)) continue;
+      if (await extension.handle(ctx, activity, deps)) return;
+    }
+    skip(activity, why);
+  }
 
   /** The local actor an activity is about: a visible member or the co-op. */
   async function localFollowee(ctx: InboxContext<void>, uri: URL | null) {
@@ -67,6 +81,7 @@ export function registerInbox(federation: Federation<void>, deps: FederationDeps
 
   /** Accept(Follow) and Reject(Follow): matched by our Follow's id, else by the pair. */
   async function onAnswer(
+    ctx: InboxContext<void>,
     activity: Accept | Reject,
     apply: typeof receiveAccept | typeof receiveReject,
   ) {
@@ -77,14 +92,14 @@ export function registerInbox(federation: Federation<void>, deps: FederationDeps
       followActivityUri: activity.objectId?.href ?? null,
     });
     if (!byId && !(await apply(db, { followeeUri, followActivityUri: null })))
-      skip(activity, "no follow of ours matches it");
+      await pass(ctx, activity, "no follow of ours matches it");
   }
 
   async function onUndo(ctx: InboxContext<void>, undo: Undo) {
     const object = await undo
       .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
       .catch(() => null);
-    if (!(object instanceof Follow)) return skip(undo, "only Undo(Follow) is handled");
+    if (!(object instanceof Follow)) return pass(ctx, undo, "only Undo(Follow) is handled");
     if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
       return skip(undo, "the undone Follow is not its actor's");
     if (!object.objectId) return skip(undo, "the undone Follow has no object");
@@ -99,30 +114,36 @@ export function registerInbox(federation: Federation<void>, deps: FederationDeps
     const object = await update
       .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
       .catch(() => null);
-    if (!object || !isActor(object)) return skip(update, "only Update of an actor is handled");
+    if (!object || !isActor(object)) return pass(ctx, update, "only Update of an actor is handled");
     if (object.id?.href !== update.actorId?.href)
       return skip(update, "an actor may only update itself");
     await storeActor(deps, object);
   }
 
-  async function onDelete(_ctx: InboxContext<void>, del: Delete) {
+  async function onDelete(ctx: InboxContext<void>, del: Delete) {
     if (!del.actorId || del.objectId?.href !== del.actorId.href)
-      return skip(del, "only Delete of the actor itself is handled");
+      return pass(ctx, del, "only Delete of the actor itself is handled");
     await markGone(db, del.actorId.href);
     deps.invalidate();
   }
 
-  federation
+  const core: unknown[] = [Follow, Accept, Reject, Undo, Update, Delete, Activity];
+  let listeners = federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE }))
     .withIdempotency("per-origin")
     .on(Follow, onFollow)
-    .on(Accept, (_ctx, a) => onAnswer(a, receiveAccept))
-    .on(Reject, (_ctx, r) => onAnswer(r, receiveReject))
+    .on(Accept, (ctx, a) => onAnswer(ctx, a, receiveAccept))
+    .on(Reject, (ctx, r) => onAnswer(ctx, r, receiveReject))
     .on(Undo, onUndo)
     .on(Update, onUpdate)
     .on(Delete, onDelete)
-    .on(Activity, (_ctx, activity) => skip(activity, "Synco does not handle this type yet"))
+    .on(Activity, (ctx, activity) => pass(ctx, activity, "Synco does not handle this type yet"));
+  // Types only extensions know (Create, Announce, Like, …) get a listener of their own.
+  const extra = new Set(extensions.flatMap((e) => e.types).filter((t) => !core.includes(t)));
+  for (const type of extra)
+    listeners = listeners.on(type, (ctx, activity) => pass(ctx, activity, "no handler took it"));
+  listeners
     .onUnverifiedActivity(async (_ctx, activity, reason) => {
       // A deleted actor's server answers 410 for its key, so its own Delete cannot be
       // verified; the 410 from the actor's own origin is the proof (as Mastodon does).

@@ -8,6 +8,7 @@ import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { FederationDeps } from "./deps.ts";
+import type { FederationExtensions } from "./extensions.ts";
 import type { FederationRuntime, QueueTuning } from "./federation.ts";
 import { ActorKeys } from "./keys.ts";
 import type { RemoteActor } from "./remote-actors.ts";
@@ -15,6 +16,7 @@ import type { RemoteActor } from "./remote-actors.ts";
 export class FederationGateway {
   readonly deps: FederationDeps;
   readonly #tuning: QueueTuning;
+  readonly #extensions: () => Promise<FederationExtensions>;
   readonly #wake = new EventEmitter();
   #runtime: Promise<FederationRuntime> | undefined;
   /** Cached answers to actor, WebFinger and NodeInfo requests (see middleware.ts). */
@@ -23,11 +25,17 @@ export class FederationGateway {
     { status: number; headers: [string, string][]; body: string; expires: number }
   >();
 
+  /**
+   * `extensions` is called once, when Fedify loads: pass a dynamic import so the
+   * areas' federation code loads lazily too, e.g.
+   * `() => import("./federation/social/index.ts").then((m) => m.socialExtensions)`.
+   */
   constructor(
     parts: { config: Config; db: Db; coop: CoopSettingsStore },
-    tuning: QueueTuning = {},
+    options: { tuning?: QueueTuning; extensions?: () => Promise<FederationExtensions> } = {},
   ) {
-    this.#tuning = tuning;
+    this.#tuning = options.tuning ?? {};
+    this.#extensions = options.extensions ?? (async () => ({}));
     this.#wake.setMaxListeners(0);
     this.deps = {
       config: parts.config,
@@ -43,8 +51,8 @@ export class FederationGateway {
   }
 
   load(): Promise<FederationRuntime> {
-    this.#runtime ??= import("./federation.ts").then((m) =>
-      m.buildFederation(this.deps, this.#tuning),
+    this.#runtime ??= Promise.all([import("./federation.ts"), this.#extensions()]).then(
+      ([m, extensions]) => m.buildFederation(this.deps, this.#tuning, extensions),
     );
     return this.#runtime;
   }

@@ -25,6 +25,7 @@ import { z } from "zod";
 import type { OutboxEventsTable } from "../db/schema.ts";
 import { memberActor } from "./actors.ts";
 import type { FederationDeps } from "./deps.ts";
+import type { EventHandler } from "./extensions.ts";
 import { findRemoteActor, type RemoteActor } from "./remote-actors.ts";
 
 const logger = getLogger(["synco", "federation", "relay"]);
@@ -63,10 +64,16 @@ export class Relay {
   readonly #federation: Federation<void>;
   readonly #deps: FederationDeps;
   readonly #failures = new Map<string, number>();
+  readonly #handlers: Record<string, EventHandler>;
 
-  constructor(federation: Federation<void>, deps: FederationDeps) {
+  constructor(
+    federation: Federation<void>,
+    deps: FederationDeps,
+    handlers: Record<string, EventHandler> = {},
+  ) {
     this.#federation = federation;
     this.#deps = deps;
+    this.#handlers = handlers;
   }
 
   /** Relays up to `limit` pending events; returns how many were handled. */
@@ -252,9 +259,12 @@ export class Relay {
         await ctx.sendActivity({ identifier: username }, recipientOf(follower), reject);
         return;
       }
-      default:
+      default: {
+        const handler = this.#handlers[event.type];
+        if (handler) return handler(ctx, this.#deps, event, payload);
         // Events of areas that do not federate (yet) are marked relayed and left.
         logger.debug("No activity for event type {type}", { type: event.type });
+      }
     }
   }
 

@@ -1,0 +1,35 @@
+/**
+ * How later areas plug into federation without editing the core: handlers for
+ * their outbox event types (the relay calls them by type) and inbox handlers for
+ * the activity types they understand (Create, Announce, Like, Update or Delete of
+ * their objects, …). The core keeps follows and actors; whatever it does not take
+ * is offered to the extensions in order, and only then skipped with a log line.
+ * Extensions are loaded with Fedify (lazily), so they may import it freely.
+ */
+import type { Context, InboxContext } from "@fedify/fedify";
+import type { Activity } from "@fedify/vocab";
+import type { Selectable } from "kysely";
+import type { OutboxEventsTable } from "../db/schema.ts";
+import type { FederationDeps } from "./deps.ts";
+
+export type OutboxEvent = Selectable<OutboxEventsTable>;
+
+/** Turns one outbox event into activities (ctx.sendActivity); ids must be stable per event. */
+export type EventHandler = (
+  ctx: Context<void>,
+  deps: FederationDeps,
+  event: OutboxEvent,
+  payload: unknown,
+) => Promise<void>;
+
+export interface InboxExtension {
+  /** The activity classes (from @fedify/vocab: Create, Announce, …) it may handle. */
+  types: (typeof Activity)[];
+  /** Handles the activity and returns true, or returns false to let the next one try. */
+  handle(ctx: InboxContext<void>, activity: Activity, deps: FederationDeps): Promise<boolean>;
+}
+
+export interface FederationExtensions {
+  eventHandlers?: Record<string, EventHandler>;
+  inbox?: InboxExtension[];
+}
