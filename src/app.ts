@@ -24,6 +24,8 @@ import { networkPages } from "./web/federation/pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
+import { filterPages } from "./web/social/filters.ts";
+import { moderationPages } from "./web/social/moderation-pages.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
@@ -55,7 +57,10 @@ export async function createNode(
   // What a member's export holds and what deleting an account erases, area by area.
   const contributors: AccountDataContributor[] = [accountsContributor, federationContributor];
 
-  const federation = new FederationGateway({ config, db, coop });
+  const federation = new FederationGateway(
+    { config, db, coop },
+    { extensions: () => import("./federation/social/index.ts").then((m) => m.socialExtensions) },
+  );
 
   const app = new Hono<WebEnv>();
   app.onError(onError);
@@ -80,6 +85,8 @@ export async function createNode(
   const social = { db: db.db, config, coop, federation };
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
+  app.route("/", filterPages(social));
+  app.route("/", moderationPages(social));
   app.route(
     "/",
     accountPages({

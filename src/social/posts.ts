@@ -69,12 +69,18 @@ async function writeMentionsAndTags(
     mentions: input.mentions,
     tagUrl: (tag) => tagUrl(s.origin, tag),
   });
-  await trx.deleteFrom("post_mentions").where("post_id", "=", postId).execute();
+  // Mentions an edit removes stay, silent, so those actors still hear of edits and deletion.
+  await trx.updateTable("post_mentions").set({ silent: 1 }).where("post_id", "=", postId).execute();
   await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
   const seen = new Set<string>();
   for (const m of input.mentions) {
     if (seen.has(m.uri)) continue;
     seen.add(m.uri);
+    await trx
+      .deleteFrom("post_mentions")
+      .where("post_id", "=", postId)
+      .where("actor_uri", "=", m.uri)
+      .execute();
     await trx
       .insertInto("post_mentions")
       .values({

@@ -56,6 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("account_id", "text")
     .addColumn("remote_id", "text")
     .addColumn("handle", "text", (c) => c.notNull())
+    .addColumn("silent", "integer", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("post_mentions_pk", ["post_id", "actor_uri"])
     .execute();
   await index("post_mentions_account", "post_mentions", ["account_id"]);

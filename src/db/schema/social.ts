@@ -50,6 +50,11 @@ export interface PostMentionsTable {
   remote_id: string | null;
   /** @user or @user@host, as written. */
   handle: string;
+  /**
+   * 1 when an edit removed the mention: the actor still hears of later edits and
+   * the deletion (Mastodon's "silent" mentions), but is no longer tagged.
+   */
+  silent: Generated<number>;
 }
 
 export interface PostTagsTable {

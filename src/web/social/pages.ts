@@ -175,8 +175,12 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const id = c.req.param("id");
     if (!isPostId(id)) return c.notFound();
     if (/application\/(activity\+json|ld\+json)/.test(c.req.header("accept") ?? "")) {
-      const { federation } = await deps.federation.load();
-      return federation.fetch(c.req.raw, { contextData: undefined });
+      // Fedify and the mapping load on first use, as everywhere else.
+      const [{ federation }, { servePost }] = await Promise.all([
+        deps.federation.load(),
+        import("../../federation/social/serve.ts"),
+      ]);
+      return servePost(federation, deps.db, deps.config.origin, c.req.raw, id);
     }
     const row = await deps.db
       .selectFrom("posts")

@@ -1,0 +1,62 @@
+/**
+ * The social network's part of federation, plugged into the core through its
+ * extension points (src/federation/extensions.ts): handlers for the social
+ * outbox events, and inbox handlers for Create, Update, Delete, Announce, Like,
+ * Undo, Flag and Block. Loaded with Fedify, lazily (see src/app.ts).
+ */
+import type { InboxContext } from "@fedify/fedify";
+import {
+  type Activity,
+  Announce,
+  Block,
+  Create,
+  Delete,
+  Flag,
+  Like,
+  Undo,
+  Update,
+} from "@fedify/vocab";
+import type { FederationDeps } from "../deps.ts";
+import type { FederationExtensions } from "../extensions.ts";
+import { signedLoader } from "../lookup.ts";
+import { type SocialInbox, socialInbox } from "./inbox-handlers.ts";
+import { socialEventHandlers } from "./relay-handlers.ts";
+
+const inboxes = new WeakMap<FederationDeps, SocialInbox>();
+const inboxFor = (deps: FederationDeps) => {
+  let inbox = inboxes.get(deps);
+  if (!inbox) {
+    inbox = socialInbox(deps);
+    inboxes.set(deps, inbox);
+  }
+  return inbox;
+};
+
+async function handle(
+  ctx: InboxContext<void>,
+  activity: Activity,
+  deps: FederationDeps,
+): Promise<boolean> {
+  const social = inboxFor(deps);
+  if (activity instanceof Create) await social.onCreate(ctx, activity);
+  else if (activity instanceof Announce) await social.onAnnounce(ctx, activity);
+  else if (activity instanceof Like) await social.onLike(ctx, activity);
+  else if (activity instanceof Flag) await social.onFlag(ctx, activity);
+  else if (activity instanceof Block) await social.onBlock(ctx, activity);
+  else if (activity instanceof Delete) await social.onDelete(ctx, activity);
+  else if (activity instanceof Update || activity instanceof Undo) {
+    const object = await activity
+      .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
+      .catch(() => null);
+    if (activity instanceof Update) {
+      if (!object) return false;
+      await social.onUpdate(ctx, activity, object);
+    } else await social.onUndo(ctx, activity, object);
+  } else return false;
+  return true;
+}
+
+export const socialExtensions: FederationExtensions = {
+  eventHandlers: socialEventHandlers,
+  inbox: [{ types: [Create, Update, Delete, Announce, Like, Undo, Flag, Block], handle }],
+};

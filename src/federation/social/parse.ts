@@ -1,0 +1,136 @@
+/**
+ * Remote Notes, Articles and Questions to the plain data the social capability
+ * stores. Visibility is read from the addressing as Mastodon reads it: Public in
+ * `to` → public; in `cc` → unlisted; the author's followers → followers-only;
+ * otherwise direct. Anything missing or malformed becomes an empty value.
+ */
+import type { Context } from "@fedify/fedify";
+import {
+  type Object as APObject,
+  type Article,
+  Collection,
+  Document,
+  Hashtag,
+  Image,
+  Link,
+  Mention,
+  type Note,
+  PUBLIC_COLLECTION,
+  Question,
+} from "@fedify/vocab";
+import type { RemotePostInput } from "../../social/remote-posts.ts";
+import type { RemoteActor } from "../remote-actors.ts";
+
+const PUBLIC = new Set([PUBLIC_COLLECTION.href, "as:Public", "Public"]);
+
+export function visibilityOf(
+  object: Note | Article | Question,
+  author: RemoteActor,
+): RemotePostInput["visibility"] {
+  const to = object.toIds.map((u) => u.href);
+  const cc = object.ccIds.map((u) => u.href);
+  if (to.some((u) => PUBLIC.has(u))) return "public";
+  if (cc.some((u) => PUBLIC.has(u))) return "unlisted";
+  if (author.followers_url && [...to, ...cc].includes(author.followers_url)) return "followers";
+  return "direct";
+}
+
+const iso = (t: { toString(): string } | null | undefined) =>
+  t ? new Date(t.toString()).toISOString() : null;
+
+function hrefOf(url: URL | Link | null | undefined): string | null {
+  if (!url) return null;
+  if (url instanceof URL) return url.href;
+  return url.href?.href ?? null;
+}
+
+export async function parseRemotePost(
+  ctx: Context<void>,
+  loader: Awaited<ReturnType<Context<void>["getDocumentLoader"]>>,
+  object: Note | Article | Question,
+  author: RemoteActor,
+): Promise<RemotePostInput | null> {
+  if (!object.id) return null;
+  const opts = {
+    documentLoader: loader,
+    contextLoader: ctx.contextLoader,
+    suppressError: true,
+  } as const;
+  const mentions: RemotePostInput["mentions"] = [];
+  const tags: string[] = [];
+  try {
+    for await (const tag of object.getTags(opts)) {
+      if (tag instanceof Mention && tag.href)
+        mentions.push({ uri: tag.href.href, handle: tag.name?.toString() ?? tag.href.href });
+      else if (tag instanceof Hashtag && tag.name) tags.push(tag.name.toString());
+    }
+  } catch {
+    // Tags that cannot be read are left out; the post itself is still worth keeping.
+  }
+  const media: RemotePostInput["media"] = [];
+  try {
+    for await (const a of object.getAttachments(opts)) {
+      if (!(a instanceof Document || a instanceof Image)) continue;
+      const url = a.url instanceof URL || a.url instanceof Link ? hrefOf(a.url) : null;
+      if (!url || !/^https?:/.test(url)) continue;
+      media.push({
+        url,
+        mediaType: a.mediaType ?? "image/jpeg",
+        description: a.name?.toString() ?? "",
+        width: a.width,
+        height: a.height,
+      });
+    }
+  } catch {
+    // As with tags.
+  }
+  let poll: RemotePostInput["poll"] = null;
+  if (object instanceof Question) {
+    // Options are usually embedded (no ids), so read both lists: oneOf first, else anyOf.
+    const read = async (list: AsyncIterable<APObject>) => {
+      const out: { title: string; votes: number }[] = [];
+      for await (const o of list) {
+        const title = o.name?.toString();
+        if (!title) continue;
+        const replies = await o.getReplies(opts).catch(() => null);
+        out.push({
+          title: title.slice(0, 200),
+          votes: replies instanceof Collection ? (replies.totalItems ?? 0) : 0,
+        });
+      }
+      return out;
+    };
+    const exclusive = await read(object.getExclusiveOptions(opts));
+    const multiple = exclusive.length === 0;
+    const options = multiple ? await read(object.getInclusiveOptions(opts)) : exclusive;
+    if (options.length >= 1) {
+      const closed = object.closed;
+      poll = {
+        options: options.slice(0, 20),
+        multiple,
+        expiresAt: iso(object.endTime),
+        closedAt: closed === true ? new Date().toISOString() : closed ? iso(closed) : null,
+        votersCount: object.voters,
+      };
+    }
+  }
+  const url = hrefOf(object.url instanceof URL || object.url instanceof Link ? object.url : null);
+  return {
+    uri: object.id.href,
+    url,
+    authorUri: author.uri,
+    authorRemoteId: author.id,
+    visibility: visibilityOf(object, author),
+    inReplyToUri: object.replyTargetId?.href ?? null,
+    contentHtml: (object.content?.toString() ?? "").slice(0, 100_000),
+    spoiler: object.summary?.toString() ?? "",
+    sensitive: object.sensitive ?? false,
+    language: null,
+    createdAt: iso(object.published) ?? new Date().toISOString(),
+    editedAt: iso(object.updated),
+    mentions,
+    tags,
+    media,
+    poll,
+  };
+}

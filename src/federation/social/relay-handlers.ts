@@ -1,0 +1,384 @@
+/**
+ * Outbox events of the social capability turned into activities (relay.ts calls
+ * these by event type). Activity ids are stable per event (or per object), so a
+ * re-relayed event is dropped by receiving inboxes as a repeat.
+ */
+import type { Context } from "@fedify/fedify";
+import {
+  Announce,
+  Block,
+  Create,
+  Delete,
+  Endpoints,
+  Flag,
+  Like,
+  Note,
+  PUBLIC_COLLECTION,
+  type Recipient,
+  Tombstone,
+  Undo,
+  Update,
+} from "@fedify/vocab";
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import type { OutboxEventsTable } from "../../db/schema.ts";
+import { parseOptions } from "../../social/polls.ts";
+import type { FederationDeps } from "../deps.ts";
+import { COOP } from "../deps.ts";
+import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
+import { allowsDelivery } from "./domain-policy.ts";
+import { addressing, instant, type LocalPost, loadLocalPost, postObject } from "./notes.ts";
+
+type Event = Selectable<OutboxEventsTable>;
+type Handler = (
+  ctx: Context<void>,
+  deps: FederationDeps,
+  event: Event,
+  payload: unknown,
+) => Promise<void>;
+
+const recipient = (a: {
+  uri: string;
+  inbox_url: string;
+  shared_inbox_url: string | null;
+}): Recipient => ({
+  id: new URL(a.uri),
+  inboxId: new URL(a.inbox_url),
+  endpoints: a.shared_inbox_url
+    ? new Endpoints({ sharedInbox: new URL(a.shared_inbox_url) })
+    : null,
+});
+
+const activityId = (deps: FederationDeps, event: Event) =>
+  new URL(`/activities/${event.id}`, deps.config.origin);
+
+/** Sends to the post's audience: followers (unless direct), the mentioned, and `extra`. */
+async function sendToAudience(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  p: LocalPost,
+  activity: Create | Update | Delete,
+  extra: RemoteActor[] = [],
+) {
+  const sender = { identifier: p.post.username };
+  if (p.post.visibility !== "direct")
+    await ctx.sendActivity(sender, "followers", activity, { preferSharedInbox: true });
+  const direct = new Map<string, Recipient>();
+  for (const m of p.mentions)
+    if (m.inbox_url)
+      direct.set(
+        m.actor_uri,
+        recipient({
+          uri: m.actor_uri,
+          inbox_url: m.inbox_url,
+          shared_inbox_url: m.shared_inbox_url,
+        }),
+      );
+  for (const a of extra) direct.set(a.uri, recipient(a));
+  const allowed: Recipient[] = [];
+  for (const r of direct.values())
+    if (r.id && (await allowsDelivery(deps.db.db, r.id.host))) allowed.push(r);
+  if (allowed.length > 0)
+    await ctx.sendActivity(sender, allowed, activity, { preferSharedInbox: true });
+}
+
+/** The remote author of the post replied to, who should hear of the reply. */
+async function parentAuthor(deps: FederationDeps, p: LocalPost): Promise<RemoteActor[]> {
+  if (!p.post.in_reply_to_id) return [];
+  const parent = await deps.db.db
+    .selectFrom("posts")
+    .select("author_remote_id")
+    .where("id", "=", p.post.in_reply_to_id)
+    .executeTakeFirst();
+  const actor = parent?.author_remote_id
+    ? await findRemoteActor(deps.db.db, { id: parent.author_remote_id })
+    : undefined;
+  return actor ? [actor] : [];
+}
+
+/** Remote actors who voted on a poll: they hear of its new counts. */
+async function remoteVoters(deps: FederationDeps, postId: string): Promise<RemoteActor[]> {
+  return deps.db.db
+    .selectFrom("poll_votes")
+    .innerJoin("remote_actors as r", "r.id", "poll_votes.remote_id")
+    .selectAll("r")
+    .distinct()
+    .where("poll_votes.post_id", "=", postId)
+    .execute();
+}
+
+const postEvent = z.object({ postId: z.string() });
+
+export const socialEventHandlers: Record<string, Handler> = {
+  async "post.created"(ctx, deps, _event, payload) {
+    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+    if (!p || p.post.deleted_at || p.post.reblog_of_id) return;
+    const create = new Create({
+      id: new URL(`${p.post.uri}/activity`),
+      actor: ctx.getActorUri(p.post.username),
+      object: postObject(ctx, deps.config.origin, p),
+      published: instant(p.post.created_at),
+      ...addressing(ctx, p),
+    });
+    await sendToAudience(ctx, deps, p, create, await parentAuthor(deps, p));
+  },
+
+  async "post.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+    if (!p || p.post.deleted_at) return;
+    const update = new Update({
+      id: activityId(deps, event),
+      actor: ctx.getActorUri(p.post.username),
+      object: postObject(ctx, deps.config.origin, p),
+      ...addressing(ctx, p),
+    });
+    await sendToAudience(ctx, deps, p, update, await parentAuthor(deps, p));
+  },
+
+  /** Results of our poll changed (a vote, or it closed): Update(Question). */
+  async "poll.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+    if (!p?.poll || p.post.deleted_at) return;
+    const update = new Update({
+      id: activityId(deps, event),
+      actor: ctx.getActorUri(p.post.username),
+      object: postObject(ctx, deps.config.origin, p),
+      ...addressing(ctx, p),
+    });
+    await sendToAudience(ctx, deps, p, update, await remoteVoters(deps, p.post.id));
+  },
+
+  async "post.deleted"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+    if (!p) return;
+    const del = new Delete({
+      id: activityId(deps, event),
+      actor: ctx.getActorUri(p.post.username),
+      object: new Tombstone({ id: new URL(p.post.uri) }),
+      to: PUBLIC_COLLECTION,
+    });
+    await sendToAudience(
+      ctx,
+      deps,
+      { ...p, post: { ...p.post, visibility: p.post.visibility } },
+      del,
+      await parentAuthor(deps, p),
+    );
+  },
+
+  async "post.boosted"(ctx, deps, _event, payload) {
+    const { boostId } = z.object({ boostId: z.string() }).parse(payload);
+    const row = await deps.db.db
+      .selectFrom("posts as b")
+      .innerJoin("accounts as a", "a.id", "b.author_account_id")
+      .innerJoin("posts as o", "o.id", "b.reblog_of_id")
+      .select([
+        "b.uri",
+        "b.created_at",
+        "a.username",
+        "o.uri as object_uri",
+        "o.author_uri",
+        "o.author_remote_id",
+      ])
+      .where("b.id", "=", boostId)
+      .executeTakeFirst();
+    if (!row) return;
+    const announce = new Announce({
+      id: new URL(row.uri),
+      actor: ctx.getActorUri(row.username),
+      object: new URL(row.object_uri),
+      published: instant(row.created_at),
+      to: PUBLIC_COLLECTION,
+      ccs: [ctx.getFollowersUri(row.username), new URL(row.author_uri)],
+    });
+    const sender = { identifier: row.username };
+    await ctx.sendActivity(sender, "followers", announce, { preferSharedInbox: true });
+    const author = row.author_remote_id
+      ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
+      : undefined;
+    if (author && (await allowsDelivery(deps.db.db, new URL(author.uri).host)))
+      await ctx.sendActivity(sender, recipient(author), announce);
+  },
+
+  async "post.unboosted"(ctx, deps, event, payload) {
+    const p = z
+      .object({
+        accountId: z.string(),
+        boostUri: z.string(),
+        objectUri: z.string(),
+        objectAuthorRemoteId: z.string().nullable(),
+      })
+      .parse(payload);
+    const account = await deps.db.db
+      .selectFrom("accounts")
+      .select("username")
+      .where("id", "=", p.accountId)
+      .executeTakeFirst();
+    if (!account) return;
+    const actor = ctx.getActorUri(account.username);
+    const undo = new Undo({
+      id: activityId(deps, event),
+      actor,
+      object: new Announce({ id: new URL(p.boostUri), actor, object: new URL(p.objectUri) }),
+      to: PUBLIC_COLLECTION,
+    });
+    const sender = { identifier: account.username };
+    await ctx.sendActivity(sender, "followers", undo, { preferSharedInbox: true });
+    const author = p.objectAuthorRemoteId
+      ? await findRemoteActor(deps.db.db, { id: p.objectAuthorRemoteId })
+      : undefined;
+    if (author) await ctx.sendActivity(sender, recipient(author), undo);
+  },
+
+  async "post.liked"(ctx, deps, _event, payload) {
+    const { likeId } = z.object({ likeId: z.string() }).parse(payload);
+    const row = await deps.db.db
+      .selectFrom("likes")
+      .innerJoin("accounts as a", "a.id", "likes.account_id")
+      .innerJoin("posts as o", "o.id", "likes.post_id")
+      .select(["likes.uri", "a.username", "o.uri as object_uri", "o.author_remote_id"])
+      .where("likes.id", "=", likeId)
+      .executeTakeFirst();
+    const author = row?.author_remote_id
+      ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
+      : undefined;
+    if (!row || !author || !(await allowsDelivery(deps.db.db, new URL(author.uri).host))) return;
+    const like = new Like({
+      id: new URL(row.uri),
+      actor: ctx.getActorUri(row.username),
+      object: new URL(row.object_uri),
+      to: new URL(author.uri),
+    });
+    await ctx.sendActivity({ identifier: row.username }, recipient(author), like);
+  },
+
+  async "post.unliked"(ctx, deps, event, payload) {
+    const p = z
+      .object({
+        accountId: z.string(),
+        likeUri: z.string(),
+        objectUri: z.string(),
+        authorRemoteId: z.string(),
+      })
+      .parse(payload);
+    const account = await deps.db.db
+      .selectFrom("accounts")
+      .select("username")
+      .where("id", "=", p.accountId)
+      .executeTakeFirst();
+    const author = await findRemoteActor(deps.db.db, { id: p.authorRemoteId });
+    if (!account || !author) return;
+    const actor = ctx.getActorUri(account.username);
+    const undo = new Undo({
+      id: activityId(deps, event),
+      actor,
+      object: new Like({ id: new URL(p.likeUri), actor, object: new URL(p.objectUri) }),
+      to: new URL(author.uri),
+    });
+    await ctx.sendActivity({ identifier: account.username }, recipient(author), undo);
+  },
+
+  /**
+   * A member voted on a remote poll: one Create(Note) per choice, with the
+   * option's title as `name`, sent to the poll's author alone (as Mastodon does).
+   */
+  async "poll.voted"(ctx, deps, _event, payload) {
+    const p = z.object({ postId: z.string(), voteIds: z.array(z.string()) }).parse(payload);
+    const poll = await deps.db.db
+      .selectFrom("posts")
+      .innerJoin("polls", "polls.post_id", "posts.id")
+      .select(["posts.uri", "posts.author_remote_id", "polls.options"])
+      .where("posts.id", "=", p.postId)
+      .executeTakeFirst();
+    const author = poll?.author_remote_id
+      ? await findRemoteActor(deps.db.db, { id: poll.author_remote_id })
+      : undefined;
+    if (!poll || !author) return;
+    const options = parseOptions(poll.options);
+    const votes = await deps.db.db
+      .selectFrom("poll_votes")
+      .innerJoin("accounts as a", "a.id", "poll_votes.account_id")
+      .select(["poll_votes.uri", "poll_votes.choice", "poll_votes.created_at", "a.username"])
+      .where("poll_votes.id", "in", p.voteIds)
+      .execute();
+    for (const vote of votes) {
+      const title = options[vote.choice]?.title;
+      if (!title) continue;
+      const actor = ctx.getActorUri(vote.username);
+      const note = new Note({
+        id: new URL(vote.uri),
+        attribution: actor,
+        name: title,
+        replyTarget: new URL(poll.uri),
+        to: new URL(author.uri),
+        published: instant(vote.created_at),
+      });
+      const create = new Create({
+        id: new URL(`${vote.uri}/activity`),
+        actor,
+        object: note,
+        to: new URL(author.uri),
+      });
+      await ctx.sendActivity({ identifier: vote.username }, recipient(author), create);
+    }
+  },
+
+  /** A member blocked a remote actor: Block, so its server drops follows (as Mastodon does). */
+  async "actor.blocked"(ctx, deps, event, payload) {
+    await sendBlock(ctx, deps, event, payload, false);
+  },
+
+  async "actor.unblocked"(ctx, deps, event, payload) {
+    await sendBlock(ctx, deps, event, payload, true);
+  },
+
+  /** A member's report about a remote post, forwarded anonymously as Flag from the co-op actor. */
+  async "report.forwarded"(ctx, deps, event, payload) {
+    const { reportId } = z.object({ reportId: z.string() }).parse(payload);
+    const report = await deps.db.db
+      .selectFrom("reports")
+      .selectAll()
+      .where("id", "=", reportId)
+      .executeTakeFirst();
+    const target = report
+      ? await findRemoteActor(deps.db.db, { uri: report.target_uri })
+      : undefined;
+    if (!report || !target) return;
+    const ids = JSON.parse(report.post_ids) as string[];
+    const posts = ids.length
+      ? await deps.db.db.selectFrom("posts").select("uri").where("id", "in", ids).execute()
+      : [];
+    const flag = new Flag({
+      id: activityId(deps, event),
+      actor: ctx.getActorUri(COOP),
+      objects: [new URL(target.uri), ...posts.map((p) => new URL(p.uri))],
+      content: report.comment,
+    });
+    await ctx.sendActivity({ identifier: COOP }, recipient(target), flag);
+  },
+};
+
+async function sendBlock(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  event: Event,
+  payload: unknown,
+  undo: boolean,
+) {
+  const p = z.object({ accountId: z.string(), targetRemoteId: z.string() }).parse(payload);
+  const account = await deps.db.db
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", p.accountId)
+    .executeTakeFirst();
+  const target = await findRemoteActor(deps.db.db, { id: p.targetRemoteId });
+  if (!account || !target) return;
+  const actor = ctx.getActorUri(account.username);
+  const block = new Block({
+    id: undo ? new URL(`${activityId(deps, event).href}#block`) : activityId(deps, event),
+    actor,
+    object: new URL(target.uri),
+  });
+  const activity = undo ? new Undo({ id: activityId(deps, event), actor, object: block }) : block;
+  await ctx.sendActivity({ identifier: account.username }, recipient(target), activity);
+}

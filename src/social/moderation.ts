@@ -1,0 +1,388 @@
+/**
+ * The co-op's own moderation. Members block (no contact either way; a remote
+ * actor hears Block, as from Mastodon) and mute (quietly hidden). Anyone reports
+ * a post to the co-op's moderators (remote reports arrive as Flag; a report about
+ * a remote post can be forwarded to its server as Flag from the co-op actor).
+ * Moderators silence (hidden from public timelines) or suspend accounts (a
+ * member: no login, content hidden; a remote actor: refused), set domain
+ * policies (suspend = defederate, silence = limit), or run the node in
+ * allow-list mode. Every moderator action is logged.
+ */
+import type { Kysely } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
+import type { DomainPoliciesTable } from "../db/schema/social.ts";
+import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
+import { newId } from "../kernel/ids.ts";
+import { type Member, memberUri, type SocialContext } from "./context.ts";
+
+export type FederationMode = "open" | "allowlist";
+const MODE_KEY = "social.federation_mode";
+
+export async function federationMode(db: Kysely<Schema>): Promise<FederationMode> {
+  const row = await db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", MODE_KEY)
+    .executeTakeFirst();
+  return row?.value === "allowlist" ? "allowlist" : "open";
+}
+
+/** An actor a member or moderator acts on: a member here, or a known remote actor. */
+export interface ActorTarget {
+  uri: string;
+  accountId: string | null;
+  remoteId: string | null;
+}
+
+export async function log(
+  trx: Kysely<Schema>,
+  moderatorId: string | null,
+  action: string,
+  target: string,
+  reason = "",
+) {
+  await trx
+    .insertInto("moderation_log")
+    .values({
+      id: newId(),
+      moderator_id: moderatorId,
+      action,
+      target,
+      reason: reason.slice(0, 1000),
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+}
+
+/** Blocks or mutes an actor. A block also ends follows both ways and clears the feed of them. */
+export async function filterActor(
+  s: SocialContext,
+  member: Member,
+  target: ActorTarget,
+  kind: "block" | "mute",
+): Promise<Result<null, "self">> {
+  const me = memberUri(s.origin, member.username);
+  if (target.uri === me) return fail("self");
+  await s.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("actor_filters")
+      .values({
+        account_id: member.id,
+        target_uri: target.uri,
+        kind,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await trx
+      .deleteFrom("home_entries")
+      .where("account_id", "=", member.id)
+      .where("post_id", "in", (eb) =>
+        eb.selectFrom("posts").select("id").where("author_uri", "=", target.uri),
+      )
+      .execute();
+    if (kind === "block") {
+      // Their follow of the member ends here; the member's follow of them is ended by the caller (Undo(Follow)).
+      await trx
+        .deleteFrom("follows")
+        .where("follower_uri", "=", target.uri)
+        .where("followee_uri", "=", me)
+        .execute();
+      if (target.remoteId)
+        await recordEvent(trx, {
+          type: "actor.blocked",
+          payload: { accountId: member.id, targetRemoteId: target.remoteId },
+        });
+    }
+  });
+  return ok(null);
+}
+
+export async function unfilterActor(
+  s: SocialContext,
+  member: Member,
+  targetUri: string,
+  kind: "block" | "mute",
+): Promise<boolean> {
+  return s.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .deleteFrom("actor_filters")
+      .where("account_id", "=", member.id)
+      .where("target_uri", "=", targetUri)
+      .where("kind", "=", kind)
+      .executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) return false;
+    if (kind === "block") {
+      const remote = await trx
+        .selectFrom("remote_actors")
+        .select("id")
+        .where("uri", "=", targetUri)
+        .executeTakeFirst();
+      if (remote)
+        await recordEvent(trx, {
+          type: "actor.unblocked",
+          payload: { accountId: member.id, targetRemoteId: remote.id },
+        });
+    }
+    return true;
+  });
+}
+
+export function listFilters(db: Kysely<Schema>, accountId: string) {
+  return db
+    .selectFrom("actor_filters as f")
+    .leftJoin("remote_actors as r", "r.uri", "f.target_uri")
+    .select(["f.target_uri", "f.kind", "f.created_at", "r.handle"])
+    .where("f.account_id", "=", accountId)
+    .orderBy("f.created_at", "desc")
+    .execute();
+}
+
+export const MAX_REPORT_COMMENT = 1000;
+
+/** A member reports posts of an actor; `forward` sends it on to a remote author's server. */
+export async function report(
+  s: SocialContext,
+  reporter: Member,
+  input: { targetUri: string; postIds: string[]; comment: string; forward: boolean },
+): Promise<Result<{ id: string }, "bad-comment" | "not-found">> {
+  if (!input.comment.trim() || input.comment.length > MAX_REPORT_COMMENT)
+    return fail("bad-comment");
+  return s.db.transaction().execute(async (trx) => {
+    const found = await trx
+      .selectFrom("posts")
+      .select(["id", "author_uri", "author_remote_id"])
+      .where("id", "in", input.postIds.length ? input.postIds : [""])
+      .execute();
+    if (
+      found.length !== input.postIds.length ||
+      found.some((p) => p.author_uri !== input.targetUri)
+    )
+      return fail("not-found" as const);
+    const id = newId();
+    const remote = found.some((p) => p.author_remote_id);
+    await trx
+      .insertInto("reports")
+      .values({
+        id,
+        reporter_account_id: reporter.id,
+        reporter_uri: memberUri(s.origin, reporter.username),
+        target_uri: input.targetUri,
+        post_ids: JSON.stringify(input.postIds),
+        comment: input.comment.trim(),
+        forwarded: input.forward && remote ? 1 : 0,
+        uri: null,
+        created_at: new Date().toISOString(),
+        resolved_at: null,
+        resolved_by: null,
+      })
+      .execute();
+    if (input.forward && remote)
+      await recordEvent(trx, { type: "report.forwarded", payload: { reportId: id } });
+    return ok({ id });
+  });
+}
+
+/** Flag from another server: about actors and posts here (or theirs, that we hold). */
+export async function receiveReport(
+  db: Kysely<Schema>,
+  input: {
+    uri: string;
+    reporterUri: string;
+    targetUri: string;
+    postIds: string[];
+    comment: string;
+  },
+): Promise<boolean> {
+  const known = await db
+    .selectFrom("reports")
+    .select("id")
+    .where("uri", "=", input.uri)
+    .executeTakeFirst();
+  if (known) return false;
+  await db
+    .insertInto("reports")
+    .values({
+      id: newId(),
+      reporter_account_id: null,
+      reporter_uri: input.reporterUri,
+      target_uri: input.targetUri,
+      post_ids: JSON.stringify(input.postIds.slice(0, 20)),
+      comment: input.comment.slice(0, MAX_REPORT_COMMENT),
+      uri: input.uri,
+      created_at: new Date().toISOString(),
+      resolved_at: null,
+      resolved_by: null,
+    })
+    .execute();
+  return true;
+}
+
+export function openReports(db: Kysely<Schema>) {
+  return db
+    .selectFrom("reports")
+    .selectAll()
+    .where("status", "=", "open")
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+}
+
+export async function resolveReport(
+  db: Kysely<Schema>,
+  moderatorId: string,
+  reportId: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable("reports")
+      .set({ status: "resolved", resolved_at: new Date().toISOString(), resolved_by: moderatorId })
+      .where("id", "=", reportId)
+      .where("status", "=", "open")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await log(trx, moderatorId, "report.resolve", reportId);
+    return true;
+  });
+}
+
+export type LimitLevel = "silence" | "suspend" | null;
+
+/**
+ * Silences, suspends or restores an account. A member suspended cannot log in
+ * (accounts.status) and their posts are hidden; a remote actor suspended is refused.
+ */
+export async function limitActor(
+  db: Kysely<Schema>,
+  moderatorId: string,
+  target: ActorTarget,
+  level: LimitLevel,
+  reason: string,
+): Promise<Result<null, "not-allowed">> {
+  return db.transaction().execute(async (trx) => {
+    if (target.accountId) {
+      const account = await trx
+        .selectFrom("accounts")
+        .select(["role", "status"])
+        .where("id", "=", target.accountId)
+        .executeTakeFirst();
+      if (!account || account.role === "admin" || String(account.status) === "deleted")
+        return fail("not-allowed" as const);
+      const status = level === "suspend" ? "suspended" : "active";
+      if (account.status === "active" || account.status === "suspended")
+        await trx
+          .updateTable("accounts")
+          .set({ status })
+          .where("id", "=", target.accountId)
+          .execute();
+      if (level === "suspend")
+        await trx.deleteFrom("sessions").where("account_id", "=", target.accountId).execute();
+    }
+    await trx.deleteFrom("actor_limits").where("actor_uri", "=", target.uri).execute();
+    if (level)
+      await trx
+        .insertInto("actor_limits")
+        .values({ actor_uri: target.uri, level, created_at: new Date().toISOString() })
+        .execute();
+    if (level === "suspend" && target.remoteId) {
+      await trx
+        .deleteFrom("follows")
+        .where((eb) =>
+          eb.or([
+            eb("follower_remote_id", "=", target.remoteId),
+            eb("followee_remote_id", "=", target.remoteId),
+          ]),
+        )
+        .execute();
+    }
+    await log(trx, moderatorId, level ? `account.${level}` : "account.restore", target.uri, reason);
+    return ok(null);
+  });
+}
+
+export function actorLimits(db: Kysely<Schema>) {
+  return db.selectFrom("actor_limits").selectAll().orderBy("created_at", "desc").execute();
+}
+
+/** Is this actor refused (suspended itself)? */
+export async function isSuspendedActor(db: Kysely<Schema>, uri: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("actor_limits")
+    .select("level")
+    .where("actor_uri", "=", uri)
+    .executeTakeFirst();
+  return row?.level === "suspend";
+}
+
+export const domainPattern =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** Sets (or with null, removes) a domain's policy; suspending one ends every follow with it. */
+export async function setDomainPolicy(
+  db: Kysely<Schema>,
+  moderatorId: string,
+  domain: string,
+  policy: DomainPoliciesTable["policy"] | null,
+  reason: string,
+): Promise<Result<null, "bad-domain">> {
+  const d = domain.trim().toLowerCase();
+  if (!domainPattern.test(d)) return fail("bad-domain");
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("domain_policies").where("domain", "=", d).execute();
+    if (policy)
+      await trx
+        .insertInto("domain_policies")
+        .values({
+          domain: d,
+          policy,
+          reason: reason.slice(0, 1000),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+    if (policy === "suspend") {
+      const actors = trx
+        .selectFrom("remote_actors")
+        .select("id")
+        .where((eb) => eb.or([eb("host", "=", d), eb("host", "like", `${d}:%`)]));
+      await trx
+        .deleteFrom("follows")
+        .where((eb) =>
+          eb.or([eb("follower_remote_id", "in", actors), eb("followee_remote_id", "in", actors)]),
+        )
+        .execute();
+    }
+    await log(trx, moderatorId, policy ? `domain.${policy}` : "domain.remove", d, reason);
+  });
+  return ok(null);
+}
+
+export function domainPolicies(db: Kysely<Schema>) {
+  return db.selectFrom("domain_policies").selectAll().orderBy("domain").execute();
+}
+
+export async function setFederationMode(
+  db: Kysely<Schema>,
+  moderatorId: string,
+  mode: FederationMode,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("settings")
+      .values({ key: MODE_KEY, value: mode })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: mode }))
+      .execute();
+    await log(trx, moderatorId, `federation.${mode}`, "node");
+  });
+}
+
+export function moderationLog(db: Kysely<Schema>, maxId?: string) {
+  return db
+    .selectFrom("moderation_log as l")
+    .leftJoin("accounts as a", "a.id", "l.moderator_id")
+    .select(["l.id", "l.action", "l.target", "l.reason", "l.created_at", "a.username"])
+    .$if(maxId !== undefined, (q) => q.where("l.id", "<", maxId as string))
+    .orderBy("l.id", "desc")
+    .limit(51)
+    .execute();
+}

@@ -1,0 +1,202 @@
+/**
+ * The moderators' pages (/moderation): open reports (resolve), accounts (silence,
+ * suspend, restore), domains (suspend, limit, allow; allow-list mode) and the
+ * log of every action. Moderators and admins only (403 for others).
+ */
+import { type Context, Hono } from "hono";
+import { html } from "hono/html";
+import { InputError } from "../../kernel/errors.ts";
+import {
+  actorLimits,
+  domainPolicies,
+  federationMode,
+  type LimitLevel,
+  limitActor,
+  moderationLog,
+  openReports,
+  resolveReport,
+  setDomainPolicy,
+  setFederationMode,
+} from "../../social/moderation.ts";
+import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
+import type { WebEnv } from "../context.ts";
+import { type Html, layout } from "../layout.ts";
+import { requireRole } from "../session.ts";
+import { isPostId, type SocialPagesDeps } from "./deps.ts";
+import { findTarget } from "./filters.ts";
+
+function modNav(c: Context<WebEnv>): Html {
+  const t = c.get("t");
+  const here = new URL(c.req.url).pathname;
+  const link = (path: string, label: string) =>
+    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+  return html`<nav class="social-nav" aria-label="${t("social.mod.title")}"><ul>
+    ${link("/moderation", t("social.mod.reports"))}${link("/moderation/accounts", t("social.mod.accounts"))}
+    ${link("/moderation/domains", t("social.mod.domains"))}${link("/moderation/log", t("social.mod.log"))}
+  </ul></nav>`;
+}
+
+export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const db = deps.db;
+  const page = (c: Context<WebEnv>, title: string, body: Html, status = 200) =>
+    c.html(
+      layout(
+        c,
+        title,
+        html`${modNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${body}`,
+      ),
+      status as 200,
+    );
+  const done = (c: Context<WebEnv>, path: string) =>
+    c.redirect(`${path}?${new URLSearchParams({ done: c.get("t")("social.mod.saved") })}`, 303);
+
+  app.get("/moderation", async (c) => {
+    requireRole(c, "moderator");
+    const t = c.get("t");
+    const reports = await openReports(db);
+    const body =
+      reports.length === 0
+        ? html`<p>${t("social.mod.noReports")}</p>`
+        : html`<ul class="reports">${reports.map(
+            (
+              r,
+            ) => html`<li class="card"><p><strong>${t("social.mod.reportBy", { reporter: r.reporter_uri, target: r.target_uri })}</strong></p>
+            <p>${r.comment}</p>
+            <p>${(JSON.parse(r.post_ids) as string[]).map((id) => html`<a href="/posts/${id}">${id.slice(-8)}</a> `)}</p>
+            <p class="muted">${formatDate(c.get("locale"), r.created_at)}</p>
+            <form method="post" action="/moderation/reports/${r.id}/resolve" class="inline">${csrfField(c)}<button type="submit">${t("social.mod.resolve")}</button></form></li>`,
+          )}</ul>`;
+    return page(c, t("social.mod.reports"), body);
+  });
+
+  app.post("/moderation/reports/:id/resolve", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const id = c.req.param("id");
+    if (!isPostId(id) || !(await resolveReport(db, moderator.id, id)))
+      throw new InputError(c.get("t")("social.error.notFound"), 404);
+    return done(c, "/moderation");
+  });
+
+  async function accountsPage(
+    c: Context<WebEnv>,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
+    requireRole(c, "moderator");
+    const t = c.get("t");
+    const limits = await actorLimits(db);
+    const body = html`<form method="post" action="/moderation/accounts" class="stack">
+        ${csrfField(c)}${errorSummary(c, errors)}
+        ${field({ name: "account", label: t("social.mod.account"), error: errors.account, required: true, maxlength: 500 })}
+        <fieldset><legend>${t("social.mod.action")}</legend>
+          <label><input type="radio" name="level" value="silence" checked /> ${t("social.mod.silence")}</label>
+          <label><input type="radio" name="level" value="suspend" /> ${t("social.mod.suspend")}</label>
+          <label><input type="radio" name="level" value="none" /> ${t("social.mod.lift")}</label>
+        </fieldset>
+        ${field({ name: "reason", label: t("social.mod.reason"), maxlength: 1000 })}
+        <div><button type="submit">${t("social.mod.apply")}</button></div>
+      </form>
+      <h2>${t("social.mod.limits")}</h2>
+      <ul>${limits.map((l) => html`<li>${l.actor_uri} <span class="badge">${l.level}</span></li>`)}</ul>`;
+    return page(c, t("social.mod.accounts"), body, status);
+  }
+
+  app.get("/moderation/accounts", (c) => accountsPage(c));
+
+  app.post("/moderation/accounts", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const t = c.get("t");
+    const form = await readForm(c);
+    const level: LimitLevel | undefined =
+      form.level === "silence"
+        ? "silence"
+        : form.level === "suspend"
+          ? "suspend"
+          : form.level === "none"
+            ? null
+            : undefined;
+    if (level === undefined) throw new InputError(t("social.error.action"), 422);
+    const target = await findTarget(deps, (form.account ?? "").slice(0, 500));
+    if (!target) return accountsPage(c, { account: t("social.mod.notFound") }, 422);
+    const result = await limitActor(db, moderator.id, target, level, form.reason ?? "");
+    if (!result.ok) return accountsPage(c, { account: t("auth.forbidden") }, 422);
+    return done(c, "/moderation/accounts");
+  });
+
+  async function domainsPage(
+    c: Context<WebEnv>,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
+    requireRole(c, "moderator");
+    const t = c.get("t");
+    const [policies, mode] = await Promise.all([domainPolicies(db), federationMode(db)]);
+    const body = html`<form method="post" action="/moderation/domains" class="stack">
+        ${csrfField(c)}${errorSummary(c, errors)}
+        ${field({ name: "domain", label: t("social.mod.domain"), error: errors.domain, required: true, maxlength: 260 })}
+        <fieldset><legend>${t("social.mod.action")}</legend>
+          <label><input type="radio" name="policy" value="suspend" checked /> ${t("social.mod.domainSuspend")}</label>
+          <label><input type="radio" name="policy" value="silence" /> ${t("social.mod.domainSilence")}</label>
+          <label><input type="radio" name="policy" value="allow" /> ${t("social.mod.domainAllow")}</label>
+          <label><input type="radio" name="policy" value="none" /> ${t("social.mod.domainRemove")}</label>
+        </fieldset>
+        ${field({ name: "reason", label: t("social.mod.reason"), maxlength: 1000 })}
+        <div><button type="submit">${t("social.mod.apply")}</button></div>
+      </form>
+      <ul>${policies.map((p) => html`<li>${p.domain} <span class="badge">${p.policy}</span> ${p.reason}</li>`)}</ul>
+      <form method="post" action="/moderation/mode" class="stack">${csrfField(c)}
+        <fieldset><legend>${t("social.mod.mode")}</legend>
+          <label><input type="checkbox" name="allowlist" value="on"${mode === "allowlist" ? html` checked` : ""} /> ${t("social.mod.allowlist")}</label>
+        </fieldset><div><button type="submit">${t("social.mod.apply")}</button></div></form>`;
+    return page(c, t("social.mod.domains"), body, status);
+  }
+
+  app.get("/moderation/domains", (c) => domainsPage(c));
+
+  app.post("/moderation/domains", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const t = c.get("t");
+    const form = await readForm(c);
+    const policy =
+      form.policy === "suspend" || form.policy === "silence" || form.policy === "allow"
+        ? form.policy
+        : form.policy === "none"
+          ? null
+          : undefined;
+    if (policy === undefined) throw new InputError(t("social.error.action"), 422);
+    const result = await setDomainPolicy(
+      db,
+      moderator.id,
+      form.domain ?? "",
+      policy,
+      form.reason ?? "",
+    );
+    if (!result.ok) return domainsPage(c, { domain: t("social.mod.badDomain") }, 422);
+    return done(c, "/moderation/domains");
+  });
+
+  app.post("/moderation/mode", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const form = await readForm(c);
+    await setFederationMode(db, moderator.id, form.allowlist === "on" ? "allowlist" : "open");
+    return done(c, "/moderation/domains");
+  });
+
+  app.get("/moderation/log", async (c) => {
+    requireRole(c, "moderator");
+    const t = c.get("t");
+    const maxId = c.req.query("max_id");
+    if (maxId !== undefined && !isPostId(maxId)) throw new InputError("Bad max_id", 400);
+    const rows = await moderationLog(db, maxId);
+    const shown = rows.slice(0, 50);
+    const body =
+      shown.length === 0
+        ? html`<p>${t("social.mod.logEmpty")}</p>`
+        : html`<ul class="mod-log">${shown.map((r) => html`<li><time datetime="${r.created_at}">${formatDate(c.get("locale"), r.created_at)}</time> · ${r.username ?? "—"} · <code>${r.action}</code> ${r.target} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
+        ${rows.length > 50 ? html`<nav class="pager"><a rel="next" href="/moderation/log?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
+    return page(c, t("social.mod.log"), body);
+  });
+
+  return app;
+}
