@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { FederationSchema } from "./schema/federation.ts";
+import type { GroupsSchema } from "./schema/groups.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
@@ -78,7 +79,7 @@ export interface OutboxEventsTable {
 }
 
 /** Every table. Each area keeps its own tables in schema/<area>.ts. */
-export interface Schema extends AccountsSchema, FederationSchema, SocialSchema {
+export interface Schema extends AccountsSchema, FederationSchema, SocialSchema, GroupsSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_accounts.ts";
 import * as m0003 from "./0003_federation.ts";
 import * as m0004 from "./0004_social.ts";
+import * as m0005 from "./0005_groups.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0002_accounts": m0002,
   "0003_federation": m0003,
   "0004_social": m0004,
+  "0005_groups": m0005,
 };

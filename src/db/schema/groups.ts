@@ -1,0 +1,117 @@
+/**
+ * Tables of groups (FEP-1b12): assemblies, working groups and federations of
+ * co-ops hosted here, their members (local members, remote people, or — in a
+ * federation — other nodes' co-op actors with named delegates), their threads,
+ * and this co-op's own side of the federations it belongs to.
+ */
+
+export type GroupKind = "assembly" | "working_group" | "federation";
+export type GroupRole = "admin" | "moderator" | "member";
+/** pending: a join request; invited: an invitation not yet taken; active: a member. */
+export type MembershipStatus = "pending" | "invited" | "active";
+/** In a federation: delegates vote for their co-op, or members of member co-ops vote directly. */
+export type VotingMode = "delegates" | "direct";
+
+export interface GroupsTable {
+  id: string;
+  /** Shares the WebFinger namespace with usernames (acct:name@host). */
+  name: string;
+  kind: GroupKind;
+  display_name: string;
+  description: string;
+  visibility: "public" | "members";
+  /** 1: joining waits for a moderator (manuallyApprovesFollowers). */
+  moderated: number;
+  /** 1: only moderators start threads (Lemmy's postingRestrictedToMods). */
+  posting_restricted: number;
+  voting_mode: VotingMode;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * One actor's place in a group. A local member has account_id; a remote person
+ * or co-op has remote_id. The assembly has no rows for plain members: every
+ * active member of the node belongs to it (rows only record roles given there).
+ */
+export interface GroupMembersTable {
+  id: string;
+  group_id: string;
+  actor_uri: string;
+  account_id: string | null;
+  remote_id: string | null;
+  /** "coop": a member co-op of a federation (an Organization actor). */
+  actor_kind: "person" | "coop";
+  role: GroupRole;
+  status: MembershipStatus;
+  /** The Follow activity's id (remote members), answered with Accept or Reject. */
+  follow_activity_uri: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The people a member co-op named to speak and vote for it in a federation hosted here. */
+export interface GroupDelegatesTable {
+  group_id: string;
+  coop_uri: string;
+  delegate_uri: string;
+  created_at: string;
+}
+
+/**
+ * A thread (in_reply_to_id null) or reply in a group. group_id is set for groups
+ * hosted here; group_uri always names the group (its actor id), so posts a
+ * remote group announced to our members are kept here too.
+ */
+export interface GroupPostsTable {
+  id: string;
+  group_id: string | null;
+  group_uri: string;
+  uri: string;
+  author_uri: string;
+  author_account_id: string | null;
+  author_remote_id: string | null;
+  in_reply_to_id: string | null;
+  thread_id: string;
+  title: string;
+  content_html: string;
+  /** The Create activity as received (JSON), announced unchanged (FEP-1b12). */
+  activity_json: string | null;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+/** This co-op's membership in a federation hosted on another node (its Organization follows it). */
+export interface CoopAffiliationsTable {
+  id: string;
+  group_uri: string;
+  group_remote_id: string;
+  status: "pending" | "active";
+  follow_activity_uri: string;
+  created_at: string;
+}
+
+/** The members this co-op's assembly named as its delegates in a federation. */
+export interface CoopDelegatesTable {
+  affiliation_id: string;
+  account_id: string;
+  created_at: string;
+}
+
+/** Moderators of remote groups our members belong to, as their Add/Remove told us. */
+export interface RemoteGroupModeratorsTable {
+  group_uri: string;
+  actor_uri: string;
+  created_at: string;
+}
+
+export type GroupsSchema = {
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_delegates: GroupDelegatesTable;
+  group_posts: GroupPostsTable;
+  coop_affiliations: CoopAffiliationsTable;
+  coop_delegates: CoopDelegatesTable;
+  remote_group_moderators: RemoteGroupModeratorsTable;
+};

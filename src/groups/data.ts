@@ -1,0 +1,60 @@
+/**
+ * The groups area's part of a member's export and of account deletion:
+ * memberships (with roles, requests and invitations), delegations they hold for
+ * the co-op, and the threads and replies they wrote.
+ */
+import type { AccountDataContributor } from "../accounts/data.ts";
+
+export const groupsContributor: AccountDataContributor = {
+  name: "groups",
+  async export(db, accountId) {
+    const memberships = await db
+      .selectFrom("group_members")
+      .innerJoin("groups", "groups.id", "group_members.group_id")
+      .select([
+        "groups.name as group",
+        "groups.kind",
+        "group_members.role",
+        "group_members.status",
+        "group_members.created_at",
+      ])
+      .where("group_members.account_id", "=", accountId)
+      .orderBy("group_members.id")
+      .execute();
+    const delegations = await db
+      .selectFrom("coop_delegates")
+      .innerJoin("coop_affiliations", "coop_affiliations.id", "coop_delegates.affiliation_id")
+      .select(["coop_affiliations.group_uri as federation", "coop_delegates.created_at"])
+      .where("coop_delegates.account_id", "=", accountId)
+      .execute();
+    const posts = await db
+      .selectFrom("group_posts")
+      .select(["uri", "group_uri", "title", "content_html", "in_reply_to_id", "created_at"])
+      .where("author_account_id", "=", accountId)
+      .where("deleted_at", "is", null)
+      .orderBy("id")
+      .execute();
+    return { memberships, delegations, posts };
+  },
+  async erase(trx, accountId) {
+    const account = await trx
+      .selectFrom("accounts")
+      .select("username")
+      .where("id", "=", accountId)
+      .executeTakeFirst();
+    await trx.deleteFrom("group_members").where("account_id", "=", accountId).execute();
+    await trx.deleteFrom("coop_delegates").where("account_id", "=", accountId).execute();
+    if (account)
+      await trx
+        .deleteFrom("group_delegates")
+        .where("delegate_uri", "like", `%/users/${account.username}`)
+        .execute();
+    // Their words go; the thread's other replies stay in place.
+    await trx
+      .updateTable("group_posts")
+      .set({ content_html: "", title: "", activity_json: null, deleted_at: new Date().toISOString() })
+      .where("author_account_id", "=", accountId)
+      .execute();
+    await trx.updateTable("groups").set({ created_by: null }).where("created_by", "=", accountId).execute();
+  },
+};

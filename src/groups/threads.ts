@@ -1,0 +1,228 @@
+/**
+ * Discussions in a group: threads and their replies. Kept in group_posts (the
+ * social posts table has no audience or group column to hang them on). A post in
+ * a group hosted here is announced by the Group to its members (FEP-1b12); a
+ * member's post in a group on another node is sent to that Group, which
+ * announces it; posts a remote Group announced to our members are kept too.
+ */
+import type { Kysely, Selectable } from "kysely";
+import { z } from "zod";
+import { recordEvent } from "../db/outbox.ts";
+import type { Schema } from "../db/schema.ts";
+import type { GroupPostsTable } from "../db/schema/groups.ts";
+import { newId } from "../kernel/ids.ts";
+import type { Group } from "./groups.ts";
+import { canModerate, type LocalMember, standingOf } from "./memberships.ts";
+import { groupPostUri, groupUri, personUri } from "./uris.ts";
+
+export type GroupPost = Selectable<GroupPostsTable>;
+
+export const threadSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  content: z.string().trim().min(1).max(10_000),
+});
+export const replySchema = z.object({ content: z.string().trim().min(1).max(10_000) });
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Plain text as the HTML an ActivityStreams Note carries. */
+export function textToHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .filter((p) => p.trim())
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+    .join("");
+}
+
+/** May this viewer read the group's threads? Public groups: anyone; others: members. */
+export async function canRead(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  viewer: LocalMember | null,
+): Promise<boolean> {
+  if (group.visibility === "public") return true;
+  if (!viewer) return false;
+  return (await standingOf(db, origin, group, viewer)).status === "active";
+}
+
+export type PostFailure = "forbidden" | "invalid" | "not-found";
+
+/** A member starts a thread, or replies to a post of the group. */
+export async function writeInGroup(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  author: LocalMember,
+  input: { title?: string; content: string; inReplyToId?: string },
+): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: PostFailure }> {
+  const standing = await standingOf(db, origin, group, author);
+  if (standing.status !== "active") return { ok: false, reason: "forbidden" };
+  const reply = input.inReplyToId !== undefined;
+  const parsed = reply ? replySchema.safeParse(input) : threadSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: "invalid" };
+  // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
+  if (!reply && group.posting_restricted && !canModerate(standing.role))
+    return { ok: false, reason: "forbidden" };
+  const parent = reply ? await findPost(db, input.inReplyToId as string) : undefined;
+  if (reply && (!parent || parent.group_id !== group.id || parent.deleted_at))
+    return { ok: false, reason: "not-found" };
+  const id = newId();
+  const post: GroupPost = {
+    id,
+    group_id: group.id,
+    group_uri: groupUri(origin, group.name),
+    uri: groupPostUri(origin, group.name, id),
+    author_uri: personUri(origin, author.username),
+    author_account_id: author.id,
+    author_remote_id: null,
+    in_reply_to_id: parent?.id ?? null,
+    thread_id: parent?.thread_id ?? id,
+    title: reply ? "" : (input.title ?? "").trim(),
+    content_html: textToHtml(parsed.data.content),
+    activity_json: null,
+    created_at: new Date().toISOString(),
+    deleted_at: null,
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto("group_posts").values(post).execute();
+    await recordEvent(trx, { type: "groups.post.created", payload: { postId: id } });
+  });
+  return { ok: true, value: post };
+}
+
+/** A member writes in a group hosted elsewhere (they follow it): sent to the Group. */
+export async function writeInRemoteGroup(
+  db: Kysely<Schema>,
+  origin: string,
+  groupActorUri: string,
+  author: LocalMember,
+  input: { title?: string; content: string; inReplyToId?: string },
+): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: PostFailure }> {
+  const follows = await db
+    .selectFrom("follows")
+    .select("id")
+    .where("follower_uri", "=", personUri(origin, author.username))
+    .where("followee_uri", "=", groupActorUri)
+    .where("status", "=", "accepted")
+    .executeTakeFirst();
+  if (!follows) return { ok: false, reason: "forbidden" };
+  const reply = input.inReplyToId !== undefined;
+  const parsed = reply ? replySchema.safeParse(input) : threadSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: "invalid" };
+  const parent = reply ? await findPost(db, input.inReplyToId as string) : undefined;
+  if (reply && parent?.group_uri !== groupActorUri) return { ok: false, reason: "not-found" };
+  const id = newId();
+  const post: GroupPost = {
+    id,
+    group_id: null,
+    group_uri: groupActorUri,
+    uri: `${origin}/group-posts/${id}`,
+    author_uri: personUri(origin, author.username),
+    author_account_id: author.id,
+    author_remote_id: null,
+    in_reply_to_id: parent?.id ?? null,
+    thread_id: parent?.thread_id ?? id,
+    title: reply ? "" : (input.title ?? "").trim(),
+    content_html: textToHtml(parsed.data.content),
+    activity_json: null,
+    created_at: new Date().toISOString(),
+    deleted_at: null,
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto("group_posts").values(post).execute();
+    await recordEvent(trx, { type: "groups.post.sent", payload: { postId: id } });
+  });
+  return { ok: true, value: post };
+}
+
+export function findPost(db: Kysely<Schema>, id: string) {
+  return db.selectFrom("group_posts").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function findPostByUri(db: Kysely<Schema>, uri: string) {
+  return db.selectFrom("group_posts").selectAll().where("uri", "=", uri).executeTakeFirst();
+}
+
+/**
+ * A post from elsewhere, addressed to a group hosted here (Create) or announced
+ * to our members by a remote Group (Announce). Stored once per URI; when the
+ * group is hosted here, an event has the Group announce it to its members.
+ */
+export async function receiveGroupPost(
+  db: Kysely<Schema>,
+  input: {
+    group: Group | null;
+    groupUri: string;
+    uri: string;
+    authorUri: string;
+    authorRemoteId: string | null;
+    inReplyToUri: string | null;
+    title: string;
+    contentHtml: string;
+    activityJson: string | null;
+  },
+): Promise<"stored" | "duplicate" | "no-parent"> {
+  return db.transaction().execute(async (trx) => {
+    if (await findPostByUri(trx, input.uri)) return "duplicate" as const;
+    const parent = input.inReplyToUri ? await findPostByUri(trx, input.inReplyToUri) : undefined;
+    if (input.inReplyToUri && parent?.group_uri !== input.groupUri) return "no-parent" as const;
+    const id = newId();
+    await trx
+      .insertInto("group_posts")
+      .values({
+        id,
+        group_id: input.group?.id ?? null,
+        group_uri: input.groupUri,
+        uri: input.uri,
+        author_uri: input.authorUri,
+        author_account_id: null,
+        author_remote_id: input.authorRemoteId,
+        in_reply_to_id: parent?.id ?? null,
+        thread_id: parent?.thread_id ?? id,
+        title: parent ? "" : input.title.slice(0, 200),
+        content_html: input.contentHtml,
+        activity_json: input.activityJson,
+        created_at: new Date().toISOString(),
+        deleted_at: null,
+      })
+      .execute();
+    if (input.group)
+      await recordEvent(trx, { type: "groups.post.created", payload: { postId: id } });
+    return "stored" as const;
+  });
+}
+
+/** The threads of a group (newest first) with their number of replies. */
+export async function listThreads(db: Kysely<Schema>, groupActorUri: string) {
+  const rows = await db
+    .selectFrom("group_posts")
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom("group_posts as r")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("r.thread_id", "=", "group_posts.id")
+        .whereRef("r.id", "!=", "group_posts.id")
+        .where("r.deleted_at", "is", null)
+        .as("replies"),
+    )
+    .where("group_uri", "=", groupActorUri)
+    .where("in_reply_to_id", "is", null)
+    .where("deleted_at", "is", null)
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ ...r, replies: Number(r.replies ?? 0) }));
+}
+
+/** A thread's first post and its replies, in order. */
+export async function threadOf(db: Kysely<Schema>, threadId: string) {
+  return db
+    .selectFrom("group_posts")
+    .selectAll()
+    .where("thread_id", "=", threadId)
+    .where("deleted_at", "is", null)
+    .orderBy("id")
+    .execute();
+}
