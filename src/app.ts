@@ -16,6 +16,8 @@ import { federationContributor } from "./federation/account-data.ts";
 import { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+import { socialContributor } from "./social/data.ts";
+import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import type { WebEnv } from "./web/context.ts";
@@ -33,6 +35,7 @@ import { startWorker } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const POLL_SWEEP_MS = 15_000;
 
 export interface SyncoNode {
   config: Config;
@@ -55,7 +58,11 @@ export async function createNode(
   const coop = new CoopSettingsStore(db.db, { registration: config.registration });
   const clock = options.clock ?? systemClock;
   // What a member's export holds and what deleting an account erases, area by area.
-  const contributors: AccountDataContributor[] = [accountsContributor, federationContributor];
+  const contributors: AccountDataContributor[] = [
+    accountsContributor,
+    federationContributor,
+    socialContributor,
+  ];
 
   const federation = new FederationGateway(
     { config, db, coop },
@@ -107,7 +114,19 @@ export async function createNode(
     coop,
     app,
     federation,
-    startWorker: () => startWorker(db, federation),
+    startWorker: async () => {
+      const stop = await startWorker(db, federation);
+      // Polls whose time is up: poll-ended notifications and a last Update(Question).
+      const polls = setInterval(() => {
+        closeEndedPolls(db.db)
+          .then((n) => n > 0 && federation.nudge())
+          .catch(() => undefined);
+      }, POLL_SWEEP_MS);
+      return async () => {
+        clearInterval(polls);
+        await stop();
+      };
+    },
     close: () => db.close(),
   };
 }

@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { notify } from "../social/notifications.ts";
 import type { RemoteActor } from "./remote-actors.ts";
 
 export type LocalAccount = { id: string; username: string };
@@ -92,8 +93,22 @@ export async function follow(
       .execute();
     if (target.kind === "remote")
       await recordEvent(trx, { type: "follow.requested", payload: { followId: id } });
+    else await notifyFollow(trx, target.account.id, status, followerUri, follower.id, null);
     return { ok: true, value: { id, status } } as const;
   });
+}
+
+/** The member followed (or asked to be followed) hears of it (a social notification). */
+function notifyFollow(
+  trx: Kysely<Schema>,
+  accountId: string,
+  status: "accepted" | "pending",
+  fromUri: string,
+  fromAccountId: string | null,
+  fromRemoteId: string | null,
+) {
+  const type = status === "accepted" ? "follow" : "follow_request";
+  return notify(trx, { accountId, type, fromUri, fromAccountId, fromRemoteId });
 }
 
 /** Stops following (or withdraws a request); remote followees get Undo(Follow). */
@@ -237,6 +252,15 @@ export async function receiveFollow(
           accepted_at: status === "accepted" ? now : null,
         })
         .execute();
+      if (input.followeeAccountId)
+        await notifyFollow(
+          trx,
+          input.followeeAccountId,
+          status,
+          input.follower.uri,
+          null,
+          input.follower.id,
+        );
     }
     if (status === "accepted")
       await recordEvent(trx, { type: "follow.accepted", payload: { followId: id } });

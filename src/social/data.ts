@@ -1,0 +1,203 @@
+/**
+ * The social area's part of a member's export and of account deletion
+ * (AccountDataContributor, src/accounts/data.ts). Deletion erases the member's
+ * posts (with their media rows, tags, mentions, polls, and others' boosts of
+ * them), likes, boosts, votes, bookmarks, pins, blocks, mutes and notifications.
+ * Other servers learn of it from Delete(Person), after which Mastodon removes all
+ * of an actor's content. Follows are the federation area's (its own contributor
+ * exports them and the relay removes them once the Delete is queued).
+ */
+import type { Kysely } from "kysely";
+import type { AccountDataContributor } from "../accounts/data.ts";
+import type { Schema } from "../db/schema.ts";
+import { mediaUrl } from "../storage/images.ts";
+
+async function exportSocial(db: Kysely<Schema>, accountId: string) {
+  const posts = await db
+    .selectFrom("posts")
+    .leftJoin("posts as o", "o.id", "posts.reblog_of_id")
+    .select([
+      "posts.id",
+      "posts.uri",
+      "posts.visibility",
+      "posts.source",
+      "posts.content_html",
+      "posts.spoiler",
+      "posts.sensitive",
+      "posts.in_reply_to_uri",
+      "posts.created_at",
+      "posts.edited_at",
+      "posts.deleted_at",
+      "o.uri as boost_of",
+    ])
+    .where("posts.author_account_id", "=", accountId)
+    .orderBy("posts.id")
+    .execute();
+  const ids = posts.map((p) => p.id);
+  const media = ids.length
+    ? await db
+        .selectFrom("post_media")
+        .innerJoin("uploads", "uploads.id", "post_media.upload_id")
+        .select([
+          "post_media.post_id",
+          "uploads.path",
+          "post_media.description",
+          "post_media.media_type",
+        ])
+        .where("post_media.post_id", "in", ids)
+        .execute()
+    : [];
+  const polls = ids.length
+    ? await db.selectFrom("polls").selectAll().where("post_id", "in", ids).execute()
+    : [];
+  const postUris = async (rows: { post_id: string; created_at: string }[]) => {
+    if (rows.length === 0) return [];
+    const uris = await db
+      .selectFrom("posts")
+      .select(["id", "uri"])
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.post_id),
+      )
+      .execute();
+    return rows.map((r) => ({
+      uri: uris.find((u) => u.id === r.post_id)?.uri ?? null,
+      created_at: r.created_at,
+    }));
+  };
+  const own = (table: "likes" | "bookmarks" | "pins") =>
+    db
+      .selectFrom(table)
+      .select(["post_id", "created_at"])
+      .where("account_id", "=", accountId)
+      .execute();
+  const votes = await db
+    .selectFrom("poll_votes")
+    .innerJoin("posts", "posts.id", "poll_votes.post_id")
+    .innerJoin("polls", "polls.post_id", "posts.id")
+    .select(["posts.uri", "poll_votes.choice", "polls.options", "poll_votes.created_at"])
+    .where("poll_votes.account_id", "=", accountId)
+    .execute();
+  return {
+    posts: posts
+      .filter((p) => !p.boost_of)
+      .map(({ boost_of: _, ...p }) => ({
+        ...p,
+        sensitive: p.sensitive === 1,
+        media: media
+          .filter((m) => m.post_id === p.id)
+          .map((m) => ({
+            url: mediaUrl(m.path),
+            description: m.description,
+            mediaType: m.media_type,
+          })),
+        poll: polls.find((x) => x.post_id === p.id)
+          ? {
+              options: JSON.parse(
+                polls.find((x) => x.post_id === p.id)?.options ?? "[]",
+              ) as unknown,
+            }
+          : null,
+      })),
+    boosts: posts
+      .filter((p) => p.boost_of)
+      .map((p) => ({ of: p.boost_of, created_at: p.created_at })),
+    likes: await postUris(await own("likes")),
+    bookmarks: await postUris(await own("bookmarks")),
+    pins: await postUris(await own("pins")),
+    votes: votes.map((v) => ({
+      poll: v.uri,
+      choice: (JSON.parse(v.options) as { title: string }[])[v.choice]?.title ?? v.choice,
+      created_at: v.created_at,
+    })),
+    filters: await db
+      .selectFrom("actor_filters")
+      .select(["target_uri", "kind", "created_at"])
+      .where("account_id", "=", accountId)
+      .execute(),
+    notifications: await db
+      .selectFrom("notifications")
+      .select(["type", "from_uri", "post_id", "created_at"])
+      .where("account_id", "=", accountId)
+      .orderBy("id")
+      .execute(),
+  };
+}
+
+async function eraseSocial(trx: Kysely<Schema>, accountId: string) {
+  const own = trx.selectFrom("posts").select("id").where("author_account_id", "=", accountId);
+  const boostsOfOwn = trx.selectFrom("posts").select("id").where("reblog_of_id", "in", own);
+  // Counts on others' posts the member liked or boosted go down by one.
+  const liked = await trx
+    .selectFrom("likes")
+    .select("post_id")
+    .where("account_id", "=", accountId)
+    .execute();
+  for (const l of liked)
+    await trx
+      .updateTable("posts")
+      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
+      .where("id", "=", l.post_id)
+      .where("likes_count", ">", 0)
+      .execute();
+  const boosted = await trx
+    .selectFrom("posts")
+    .select("reblog_of_id")
+    .where("author_account_id", "=", accountId)
+    .where("reblog_of_id", "is not", null)
+    .execute();
+  for (const b of boosted)
+    if (b.reblog_of_id)
+      await trx
+        .updateTable("posts")
+        .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
+        .where("id", "=", b.reblog_of_id)
+        .where("reblogs_count", ">", 0)
+        .execute();
+  for (const table of [
+    "home_entries",
+    "post_media",
+    "post_tags",
+    "post_mentions",
+    "poll_votes",
+    "polls",
+    "likes",
+    "bookmarks",
+    "pins",
+    "notifications",
+  ] as const) {
+    await trx.deleteFrom(table).where("post_id", "in", boostsOfOwn).execute();
+    await trx.deleteFrom(table).where("post_id", "in", own).execute();
+  }
+  await trx
+    .updateTable("posts")
+    .set({ in_reply_to_id: null })
+    .where("in_reply_to_id", "in", own)
+    .execute();
+  await trx.deleteFrom("posts").where("id", "in", boostsOfOwn).execute();
+  await trx.deleteFrom("posts").where("author_account_id", "=", accountId).execute();
+  await trx.deleteFrom("likes").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("poll_votes").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("bookmarks").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("pins").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("home_entries").where("account_id", "=", accountId).execute();
+  await trx
+    .deleteFrom("notifications")
+    .where((eb) => eb.or([eb("account_id", "=", accountId), eb("from_account_id", "=", accountId)]))
+    .execute();
+  await trx.deleteFrom("actor_filters").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("post_mentions").where("account_id", "=", accountId).execute();
+  // Reports the member made stay with the moderators, without their name.
+  await trx
+    .updateTable("reports")
+    .set({ reporter_account_id: null })
+    .where("reporter_account_id", "=", accountId)
+    .execute();
+}
+
+export const socialContributor: AccountDataContributor = {
+  name: "social",
+  export: exportSocial,
+  erase: eraseSocial,
+};
