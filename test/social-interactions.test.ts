@@ -23,9 +23,11 @@ before(async () => {
   ids = {};
   for (const name of ["ann", "ben", "cy"])
     ids[name] = (await createMember(node, { username: name, password: "long enough" })).id;
-  [ann, ben, cy] = await Promise.all(
-    ["ann", "ben", "cy"].map((n) => signIn(node, n, "long enough")),
-  );
+  [ann, ben, cy] = await Promise.all([
+    signIn(node, "ann", "long enough"),
+    signIn(node, "ben", "long enough"),
+    signIn(node, "cy", "long enough"),
+  ]);
 });
 
 const db = () => node.node.db.db;
