@@ -153,9 +153,9 @@ test("polls: one vote per member, refused votes change nothing, and its end is n
       ).options,
     );
   assert.equal((await ben.post(`/posts/${poll.id}/vote`, { choice: "0" })).status, 303);
-  for (const bad of [{ choice: "1" }, {}])
+  for (const bad of [{ choice: "1" }, {}] as Record<string, string>[])
     assert.equal((await ben.post(`/posts/${poll.id}/vote`, bad)).status, 422);
-  for (const bad of [{ choice: "7" }, { choice: "x" }, {}])
+  for (const bad of [{ choice: "7" }, { choice: "x" }, {}] as Record<string, string>[])
     assert.equal((await cy.post(`/posts/${poll.id}/vote`, bad)).status, 422);
   const both = new URLSearchParams([
     ["_csrf", cy.csrf],
