@@ -26,7 +26,8 @@ function accountLinks(c: Context<WebEnv>): Html {
   if (!viewer) {
     return html`<a href="/login">${t("nav.login")}</a> <a href="/signup" class="button">${t("nav.signup")}</a>`;
   }
-  return html`<a href="/@${viewer.username}">${viewer.displayName || viewer.username}</a>
+  return html`<a href="/network">${t("network.nav")}</a>
+    <a href="/@${viewer.username}">${viewer.displayName || viewer.username}</a>
     <a href="/settings">${t("nav.settings")}</a>
     ${viewer.role === "admin" ? html`<a href="/admin">${t("nav.admin")}</a>` : ""}
     <form method="post" action="/logout" class="inline">
