@@ -1,11 +1,12 @@
 /**
  * The worker role: background work that must not run inside a request —
- * housekeeping of expired cache entries, the outbox relay and Fedify's queues
+ * housekeeping (expired cache entries, sessions, tokens and rate-limit windows), the outbox relay and Fedify's queues
  * (inbox processing, fan-out, delivery). Fedify is loaded only once there is
  * federation work (an unrelayed event or a queued message), so an idle node
  * stays small; after that the relay polls every RELAY_POLL_MS or is nudged.
  */
 import { getLogger } from "@logtape/logtape";
+import { sweepAccounts } from "./accounts/housekeeping.ts";
 import type { Db } from "./db/database.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
@@ -73,8 +74,9 @@ export async function startWorker(
   const sweep = async () => {
     try {
       await kv.sweep();
+      await sweepAccounts(db.db);
     } catch (error) {
-      logger.error("Sweeping expired cache entries failed: {error}", { error });
+      logger.error("Sweeping expired entries failed: {error}", { error });
     }
   };
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
