@@ -4,6 +4,7 @@
  */
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
+import type { ApiSchema } from "./schema/api.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { SocialSchema } from "./schema/social.ts";
@@ -79,7 +80,12 @@ export interface OutboxEventsTable {
 }
 
 /** Every table. Each area keeps its own tables in schema/<area>.ts. */
-export interface Schema extends AccountsSchema, FederationSchema, SocialSchema, GroupsSchema {
+export interface Schema
+  extends AccountsSchema,
+    FederationSchema,
+    SocialSchema,
+    GroupsSchema,
+    ApiSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

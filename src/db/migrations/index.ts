@@ -4,6 +4,7 @@ import * as m0002 from "./0002_accounts.ts";
 import * as m0003 from "./0003_federation.ts";
 import * as m0004 from "./0004_social.ts";
 import * as m0005 from "./0005_groups.ts";
+import * as m0006 from "./0006_api.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003_federation": m0003,
   "0004_social": m0004,
   "0005_groups": m0005,
+  "0006_api": m0006,
 };
