@@ -143,14 +143,15 @@ export async function tagTimeline(
   const rows = await s.db
     .selectFrom("post_tags as t")
     .innerJoin("posts as p", "p.id", "t.post_id")
-    .select("p.id")
+    .select("t.post_id as id")
     .where("t.tag", "=", tag.toLowerCase())
     .where("p.visibility", "=", "public")
-    .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
+    .$if(req.maxId !== undefined, (q) => q.where("t.post_id", "<", req.maxId as string))
     .where("p.deleted_at", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
-    .orderBy("p.id", "desc")
+    // Ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
+    .orderBy("t.post_id", "desc")
     .limit(limit + 1)
     .execute();
   return pageOf(
