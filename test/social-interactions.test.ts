@@ -180,7 +180,7 @@ test("polls: one vote per member, refused votes change nothing, and its end is n
   ]);
   assert.match(
     await (await ben.get(`/@ann/${poll.id}`)).text(),
-    /100%<\/strong> Rye <em>\(your choice\)/,
+    /100%<\/strong> <span>Rye<\/span> <em>\(your choice\)/,
   );
   // Time is up: no more votes; the author and the voters hear it ended.
   await db()

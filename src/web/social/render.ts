@@ -52,7 +52,7 @@ function pollHtml(c: Context<WebEnv>, post: PostView): Html {
   return html`<div class="poll"><ul>
       ${poll.options.map((o, i) => {
         const pct = Math.round((o.votes / total) * 100);
-        return html`<li><span class="poll-bar" style="width:${pct}%"></span><strong>${pct}%</strong> ${o.title} ${poll.ownVotes.includes(i) ? html`<em>${t("social.poll.yourVote")}</em>` : ""}</li>`;
+        return html`<li><span class="poll-bar" style="width:${pct}%"></span><strong>${pct}%</strong> <span>${o.title}</span> ${poll.ownVotes.includes(i) ? html`<em>${t("social.poll.yourVote")}</em>` : ""}</li>`;
       })}
     </ul><p class="muted">${t("social.poll.voters", { n: poll.votersCount })} · ${status}</p></div>`;
 }
@@ -138,12 +138,11 @@ export function postCard(
       </div>
       <a class="post-time muted" href="${threadUrl}"><time datetime="${post.createdAt}">${when}</time></a>
     </header>
-    ${post.inReplyToId ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩</a></p>` : ""}
+    ${post.inReplyToId && !options.focus ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
     ${body(c, post)}
     <footer class="post-foot">
       <span class="badge">${t(`social.visibility.${post.visibility}`)}</span>
       ${post.editedAt ? html`<span class="muted">${t("social.edited")}</span>` : ""}
-      ${post.pinned && options.focus !== false ? "" : ""}
       <span class="muted">${t("social.counts", { replies: post.repliesCount, boosts: post.reblogsCount, likes: post.likesCount })}</span>
       ${actions.length ? html`<div class="post-actions">${actions}</div>` : ""}
     </footer>
