@@ -13,8 +13,10 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
+import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
@@ -23,6 +25,9 @@ import { assetRoutes } from "./web/assets.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
+import { coopFederationPages } from "./web/groups/federations.ts";
+import { groupManagePages } from "./web/groups/manage.ts";
+import { groupPages } from "./web/groups/pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -62,11 +67,19 @@ export async function createNode(
     accountsContributor,
     federationContributor,
     socialContributor,
+    groupsContributor,
   ];
 
   const federation = new FederationGateway(
     { config, db, coop },
-    { extensions: () => import("./federation/social/index.ts").then((m) => m.socialExtensions) },
+    {
+      // Groups' handlers go first: a group post is not a timeline post or a boost.
+      extensions: () =>
+        Promise.all([
+          import("./federation/social/index.ts"),
+          import("./federation/groups/index.ts"),
+        ]).then(([social, groups]) => groups.withGroups(social.socialExtensions)),
+    },
   );
 
   const app = new Hono<WebEnv>();
@@ -81,6 +94,7 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
+  app.use(groupFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
@@ -94,6 +108,10 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
+  const groups = { db: db.db, config, federation };
+  app.route("/", coopFederationPages(groups));
+  app.route("/", groupManagePages(groups));
+  app.route("/", groupPages(groups));
   app.route(
     "/",
     accountPages({

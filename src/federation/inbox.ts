@@ -63,7 +63,8 @@ export function registerInbox(
   async function onFollow(ctx: InboxContext<void>, follow: Follow) {
     if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
     const followee = await localFollowee(ctx, follow.objectId);
-    if (!followee) return skip(follow, "its object is not an actor of this node");
+    // Not a member or the co-op: perhaps a group's (an extension's) actor.
+    if (!followee) return pass(ctx, follow, "its object is not an actor of this node");
     const follower = await ensureActor(ctx, deps, follow.actorId);
     if (!follower) return skip(follow, "its actor could not be fetched");
     const status = await receiveFollow(db, {
@@ -107,7 +108,7 @@ export function registerInbox(
       followerUri: undo.actorId.href,
       followeeUri: object.objectId.href,
     });
-    if (!removed) skip(undo, "there was no such follow");
+    if (!removed) await pass(ctx, undo, "there was no such follow");
   }
 
   async function onUpdate(ctx: InboxContext<void>, update: Update) {

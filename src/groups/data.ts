@@ -52,9 +52,18 @@ export const groupsContributor: AccountDataContributor = {
     // Their words go; the thread's other replies stay in place.
     await trx
       .updateTable("group_posts")
-      .set({ content_html: "", title: "", activity_json: null, deleted_at: new Date().toISOString() })
+      .set({
+        content_html: "",
+        title: "",
+        activity_json: null,
+        deleted_at: new Date().toISOString(),
+      })
       .where("author_account_id", "=", accountId)
       .execute();
-    await trx.updateTable("groups").set({ created_by: null }).where("created_by", "=", accountId).execute();
+    await trx
+      .updateTable("groups")
+      .set({ created_by: null })
+      .where("created_by", "=", accountId)
+      .execute();
   },
 };

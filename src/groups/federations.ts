@@ -126,7 +126,10 @@ export async function answerAffiliation(
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
-  const r = await db.deleteFrom("coop_affiliations").where("group_uri", "=", groupUri).executeTakeFirst();
+  const r = await db
+    .deleteFrom("coop_affiliations")
+    .where("group_uri", "=", groupUri)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -165,7 +168,11 @@ export async function setDelegates(
       if (!had.has(id)) {
         await trx
           .insertInto("coop_delegates")
-          .values({ affiliation_id: affiliationId, account_id: id, created_at: new Date().toISOString() })
+          .values({
+            affiliation_id: affiliationId,
+            account_id: id,
+            created_at: new Date().toISOString(),
+          })
           .execute();
         await recordEvent(trx, {
           type: "groups.delegate.added",

@@ -6,8 +6,8 @@
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
 import { z } from "zod";
-import type { Schema } from "../db/schema.ts";
 import type { GroupKind, GroupsTable } from "../db/schema/groups.ts";
+import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import { personUri } from "./uris.ts";
 
@@ -34,6 +34,7 @@ const reserved = new Set([
   "assembly",
   "groups",
   "new",
+  "federations",
 ]);
 
 export const newGroupSchema = z.object({

@@ -8,8 +8,8 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
-import type { Schema } from "../db/schema.ts";
 import type { GroupMembersTable, GroupRole } from "../db/schema/groups.ts";
+import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Group } from "./groups.ts";
 import { personUri } from "./uris.ts";
@@ -314,7 +314,7 @@ export async function setRole(
     return { ok: false, reason: "forbidden" };
   return db.transaction().execute(async (trx) => {
     const row = await memberRow(trx, group, memberId);
-    if (!row || row.status !== "active") return { ok: false, reason: "not-found" } as const;
+    if (row?.status !== "active") return { ok: false, reason: "not-found" } as const;
     if (row.actor_kind !== "person") return { ok: false, reason: "invalid" } as const;
     if (row.role === role) return { ok: true } as const;
     await trx

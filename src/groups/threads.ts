@@ -8,8 +8,8 @@
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import { recordEvent } from "../db/outbox.ts";
-import type { Schema } from "../db/schema.ts";
 import type { GroupPostsTable } from "../db/schema/groups.ts";
+import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Group } from "./groups.ts";
 import { canModerate, type LocalMember, standingOf } from "./memberships.ts";

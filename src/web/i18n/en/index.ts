@@ -4,10 +4,11 @@
  */
 import { accounts } from "./accounts.ts";
 import { federation } from "./federation.ts";
+import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const en = { ...shell, ...accounts, ...federation, ...social };
+export const en = { ...shell, ...accounts, ...federation, ...social, ...groups };
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;

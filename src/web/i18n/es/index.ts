@@ -2,7 +2,8 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { federation } from "./federation.ts";
+import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social };
+export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups };

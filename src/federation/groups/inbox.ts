@@ -1,0 +1,214 @@
+/**
+ * The groups' inbox handlers, offered what the core inbox does not take
+ * (src/federation/extensions.ts). For groups hosted here: Follow (join: Accept
+ * at once, or a pending request in a moderated group), Undo(Follow) (leave),
+ * Create of a post addressed to the group (kept as a thread or reply, then
+ * announced to the members unchanged, FEP-1b12), and Add/Remove of a delegate
+ * by a member co-op of a federation. For groups elsewhere that our members or
+ * our co-op belong to: Announce of a post or of a moderators change, and
+ * Accept/Reject of our co-op's Follow. Anything else returns false, so the next
+ * extension (social) may take it.
+ */
+import type { InboxContext } from "@fedify/fedify";
+import {
+  Accept,
+  type Activity,
+  Add,
+  type Announce,
+  Create,
+  Follow,
+  type Reject,
+  Remove,
+  type Undo,
+} from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
+import { findGroup, type Group } from "../../groups/groups.ts";
+import { membershipOf, receiveJoin, receiveLeave } from "../../groups/memberships.ts";
+import { receiveGroupPost } from "../../groups/threads.ts";
+import type { FederationDeps } from "../deps.ts";
+import { ensureActor, signedLoader } from "../lookup.ts";
+import { addressedUris, isGroupPostObject, postFields } from "./parse.ts";
+
+const logger = getLogger(["synco", "federation", "groups"]);
+
+function skip(activity: Activity, why: string): true {
+  logger.info("Skipping {id}: {why}", { id: activity.id?.href ?? "(no id)", why });
+  return true;
+}
+
+export function groupsInbox(deps: FederationDeps) {
+  const { db } = deps.db;
+  const prefix = `${deps.config.origin}/groups/`;
+
+  /** The group hosted here that a URI names (the actor, or one of its collections). */
+  async function localGroup(uri: string | null | undefined): Promise<Group | undefined> {
+    if (!uri?.startsWith(prefix)) return undefined;
+    const name = /^([A-Za-z0-9_]{1,30})(?:\/(?:moderators|followers))?$/.exec(
+      uri.slice(prefix.length),
+    )?.[1];
+    const group = name ? await findGroup(db, name) : undefined;
+    return group?.name === name ? group : undefined;
+  }
+
+  const objectOf = async (ctx: InboxContext<void>, activity: Activity) =>
+    activity
+      .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
+      .catch(() => null);
+
+  async function onFollow(ctx: InboxContext<void>, follow: Follow): Promise<boolean> {
+    const group = await localGroup(follow.objectId?.href);
+    if (!group) return false;
+    if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
+    const actor = await ensureActor(ctx, deps, follow.actorId);
+    if (!actor) return skip(follow, "its actor could not be fetched");
+    const status = await receiveJoin(db, group, {
+      actorUri: actor.uri,
+      remoteId: actor.id,
+      actorType: actor.type,
+      activityUri: follow.id.href,
+    });
+    logger.info("{actor} joins group {group}: {status}", {
+      actor: actor.uri,
+      group: group.name,
+      status,
+    });
+    return true;
+  }
+
+  async function onUndo(ctx: InboxContext<void>, undo: Undo): Promise<boolean> {
+    const object = await objectOf(ctx, undo);
+    if (!(object instanceof Follow)) return false;
+    const group = await localGroup(object.objectId?.href);
+    if (!group) return false;
+    if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
+      return skip(undo, "the undone Follow is not its actor's");
+    await receiveLeave(db, group, undo.actorId.href);
+    return true;
+  }
+
+  /** A post addressed to a group hosted here: kept, then announced by the Group. */
+  async function onCreate(ctx: InboxContext<void>, create: Create): Promise<boolean> {
+    const object = await objectOf(ctx, create);
+    if (!isGroupPostObject(object)) return false;
+    let group: Group | undefined;
+    for (const uri of await addressedUris(create, object)) {
+      group = await localGroup(uri);
+      if (group) break;
+    }
+    if (!group) return false;
+    const fields = postFields(object);
+    if (!fields || !create.actorId) return skip(create, "the post has no id or author");
+    if (fields.authorUri !== create.actorId.href)
+      return skip(create, "the post's author is not the actor");
+    if (new URL(fields.uri).origin !== create.actorId.origin)
+      return skip(create, "the post is not on its author's server");
+    const member = await membershipOf(db, group.id, create.actorId.href);
+    // Anyone may write in a public, open group (as in Lemmy); otherwise only its members.
+    const open = group.visibility === "public" && !group.moderated && !group.posting_restricted;
+    if (member?.status !== "active" && !open)
+      return skip(create, `${create.actorId.href} is not a member of ${group.name}`);
+    if (group.posting_restricted && !fields.inReplyToUri && member?.role === "member")
+      return skip(create, "only moderators start threads in this group");
+    const author = await ensureActor(ctx, deps, create.actorId);
+    if (!author) return skip(create, "its actor could not be fetched");
+    const result = await receiveGroupPost(db, {
+      group,
+      groupUri: `${prefix}${group.name}`,
+      ...fields,
+      authorRemoteId: author.id,
+      activityJson: JSON.stringify(await create.toJsonLd({ format: "compact" })),
+    });
+    if (result !== "stored") skip(create, result);
+    return true;
+  }
+
+  /** Is this remote group one our members or our co-op belong to? */
+  async function followedGroup(uri: string): Promise<boolean> {
+    const follow = await db
+      .selectFrom("follows")
+      .select("id")
+      .where("followee_uri", "=", uri)
+      .where("status", "=", "accepted")
+      .limit(1)
+      .executeTakeFirst();
+    if (follow) return true;
+    const aff = await db
+      .selectFrom("coop_affiliations")
+      .select("id")
+      .where("group_uri", "=", uri)
+      .executeTakeFirst();
+    return !!aff;
+  }
+
+  /** A remote Group redistributes a post, or a change of its moderators (FEP-1b12). */
+  async function onAnnounce(ctx: InboxContext<void>, announce: Announce): Promise<boolean> {
+    const groupUri = announce.actorId?.href;
+    if (!groupUri || !(await followedGroup(groupUri))) return false;
+    const inner = await objectOf(ctx, announce);
+    if (inner instanceof Create) {
+      const object = await objectOf(ctx, inner);
+      if (!isGroupPostObject(object)) return skip(announce, "the announced object is not a post");
+      const fields = postFields(object);
+      if (!fields || fields.authorUri !== inner.actorId?.href)
+        return skip(announce, "the announced post's author is not its Create's actor");
+      const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
+      const mine = fields.authorUri.startsWith(`${deps.config.origin}/`);
+      if (mine) return true; // our own member's post, already kept when written
+      await receiveGroupPost(db, {
+        group: null,
+        groupUri,
+        ...fields,
+        authorRemoteId: author?.id ?? null,
+        activityJson: null,
+      });
+      return true;
+    }
+    if (inner instanceof Add || inner instanceof Remove) {
+      if (
+        inner.targetId?.href !== `${groupUri}/moderators` &&
+        !inner.targetId?.href.startsWith(groupUri)
+      )
+        return skip(announce, "the Add/Remove is not about the group's moderators");
+      const person = inner.objectId?.href;
+      if (!person) return skip(announce, "the Add/Remove has no object");
+      if (inner instanceof Add)
+        await db
+          .insertInto("remote_group_moderators")
+          .values({ group_uri: groupUri, actor_uri: person, created_at: new Date().toISOString() })
+          .onConflict((oc) => oc.columns(["group_uri", "actor_uri"]).doNothing())
+          .execute();
+      else
+        await db
+          .deleteFrom("remote_group_moderators")
+          .where("group_uri", "=", groupUri)
+          .where("actor_uri", "=", person)
+          .execute();
+      return true;
+    }
+    return skip(announce, "only announced posts and moderator changes are kept");
+  }
+
+  /** A member co-op names (Add) or drops (Remove) a delegate in a federation hosted here. */
+  async function onDelegate(add: Add | Remove): Promise<boolean> {
+    const group = await localGroup(add.targetId?.href);
+    if (!group) return false;
+    if (!add.actorId || !add.objectId)
+      return skip(add, "an Add/Remove needs an actor and an object");
+    const result = await receiveDelegate(db, group, {
+      coopUri: add.actorId.href,
+      delegateUri: add.objectId.href,
+      add: add instanceof Add,
+    });
+    if (result !== "ok") skip(add, result);
+    return true;
+  }
+
+  /** The answer to our co-op's Follow of a federation elsewhere. */
+  async function onAnswer(answer: Accept | Reject): Promise<boolean> {
+    if (!answer.actorId) return false;
+    return answerAffiliation(db, answer.actorId.href, answer instanceof Accept);
+  }
+
+  return { onFollow, onUndo, onCreate, onAnnounce, onDelegate, onAnswer };
+}

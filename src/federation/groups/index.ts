@@ -1,0 +1,57 @@
+/**
+ * The groups' part of federation (FEP-1b12), plugged in through the extension
+ * points (src/federation/extensions.ts). Groups' inbox handlers go before the
+ * social network's: an Announce by a Group our members follow, or a Create
+ * addressed to a group hosted here, is a group post and not a boost or a
+ * timeline post; whatever groups do not take they return false on.
+ */
+import type { InboxContext } from "@fedify/fedify";
+import {
+  Accept,
+  type Activity,
+  Add,
+  Announce,
+  Create,
+  Follow,
+  Reject,
+  Remove,
+  Undo,
+} from "@fedify/vocab";
+import type { FederationDeps } from "../deps.ts";
+import type { FederationExtensions } from "../extensions.ts";
+import { groupsInbox } from "./inbox.ts";
+import { groupsEventHandlers } from "./relay-handlers.ts";
+
+const inboxes = new WeakMap<FederationDeps, ReturnType<typeof groupsInbox>>();
+
+async function handle(
+  ctx: InboxContext<void>,
+  activity: Activity,
+  deps: FederationDeps,
+): Promise<boolean> {
+  let inbox = inboxes.get(deps);
+  if (!inbox) {
+    inbox = groupsInbox(deps);
+    inboxes.set(deps, inbox);
+  }
+  if (activity instanceof Follow) return inbox.onFollow(ctx, activity);
+  if (activity instanceof Undo) return inbox.onUndo(ctx, activity);
+  if (activity instanceof Create) return inbox.onCreate(ctx, activity);
+  if (activity instanceof Announce) return inbox.onAnnounce(ctx, activity);
+  if (activity instanceof Add || activity instanceof Remove) return inbox.onDelegate(activity);
+  if (activity instanceof Accept || activity instanceof Reject) return inbox.onAnswer(activity);
+  return false;
+}
+
+export const groupsExtensions: FederationExtensions = {
+  eventHandlers: groupsEventHandlers,
+  inbox: [{ types: [Follow, Undo, Create, Announce, Add, Remove, Accept, Reject], handle }],
+};
+
+/** Groups first, then another area's extensions (the social network's). */
+export function withGroups(other: FederationExtensions = {}): FederationExtensions {
+  return {
+    eventHandlers: { ...other.eventHandlers, ...groupsEventHandlers },
+    inbox: [...(groupsExtensions.inbox ?? []), ...(other.inbox ?? [])],
+  };
+}

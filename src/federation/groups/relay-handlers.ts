@@ -1,0 +1,249 @@
+/**
+ * Outbox events of the groups area, turned into activities (relay.ts calls them
+ * by type). Activity ids derive from the event id, so a re-relayed event sends
+ * the same ids and receivers drop the repeat. What a Group sends is signed with
+ * the group's own key (actor.ts).
+ */
+import type { Context } from "@fedify/fedify";
+import {
+  Accept,
+  Add,
+  Announce,
+  Create,
+  Follow,
+  PUBLIC_COLLECTION,
+  Reject,
+  Remove,
+} from "@fedify/vocab";
+import { z } from "zod";
+import { findGroupById, type Group } from "../../groups/groups.ts";
+import { findPost } from "../../groups/threads.ts";
+import { coopUri, groupUri, personUri } from "../../groups/uris.ts";
+import { COOP, type FederationDeps } from "../deps.ts";
+import type { EventHandler, OutboxEvent } from "../extensions.ts";
+import { signedLoader } from "../lookup.ts";
+import { recipientOf } from "../relay.ts";
+import { findRemoteActor } from "../remote-actors.ts";
+import { groupSender, groupUrls } from "./actor.ts";
+import { createActivity } from "./objects.ts";
+
+const activityId = (deps: FederationDeps, event: OutboxEvent, suffix = "") =>
+  new URL(`/activities/${event.id}${suffix}`, deps.config.origin);
+
+/** Remote actors who are active members of the group (Announce goes to each). */
+async function remoteMembers(deps: FederationDeps, group: Group) {
+  return deps.db.db
+    .selectFrom("group_members")
+    .innerJoin("remote_actors", "remote_actors.id", "group_members.remote_id")
+    .selectAll("remote_actors")
+    .where("group_members.group_id", "=", group.id)
+    .where("group_members.status", "=", "active")
+    .where("remote_actors.gone", "=", 0)
+    .execute();
+}
+
+/** The Group wraps an activity in an Announce to its members (FEP-1b12). */
+async function announce(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  event: OutboxEvent,
+  group: Group,
+  object: Create | Add | Remove,
+) {
+  const recipients = await remoteMembers(deps, group);
+  if (recipients.length === 0) return;
+  const urls = groupUrls(deps.config.origin, group.name);
+  const activity = new Announce({
+    id: activityId(deps, event),
+    actor: new URL(urls.id),
+    object,
+    audience: new URL(urls.id),
+    tos: group.visibility === "public" ? [PUBLIC_COLLECTION] : [new URL(urls.followers)],
+    ccs: [new URL(urls.followers)],
+  });
+  await ctx.sendActivity(await groupSender(deps, group), recipients.map(recipientOf), activity, {
+    preferSharedInbox: true,
+  });
+}
+
+async function groupOf(deps: FederationDeps, groupId: string) {
+  return findGroupById(deps.db.db, groupId);
+}
+
+const ids = {
+  member: z.object({ groupId: z.string(), memberId: z.string() }),
+  removed: z.object({
+    groupId: z.string(),
+    remoteId: z.string(),
+    actorUri: z.string(),
+    followActivityUri: z.string(),
+  }),
+  post: z.object({ postId: z.string() }),
+  moderator: z.object({ groupId: z.string(), actorUri: z.string() }),
+  affiliation: z.object({ affiliationId: z.string() }),
+  delegate: z.object({ affiliationId: z.string(), accountId: z.string() }),
+};
+
+/** Accept(Follow) from the Group: the join is admitted. */
+const memberAccepted: EventHandler = async (ctx, deps, _event, payload) => {
+  const { groupId, memberId } = ids.member.parse(payload);
+  const group = await groupOf(deps, groupId);
+  const row = await deps.db.db
+    .selectFrom("group_members")
+    .selectAll()
+    .where("id", "=", memberId)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  if (!group || !row?.remote_id || !row.follow_activity_uri) return;
+  const member = await findRemoteActor(deps.db.db, { id: row.remote_id });
+  if (!member) return;
+  const id = groupUri(deps.config.origin, group.name);
+  const accept = new Accept({
+    id: activityId(deps, _event),
+    actor: new URL(id),
+    object: new Follow({
+      id: new URL(row.follow_activity_uri),
+      actor: new URL(row.actor_uri),
+      object: new URL(id),
+    }),
+  });
+  await ctx.sendActivity(await groupSender(deps, group), recipientOf(member), accept);
+};
+
+/** Reject(Follow) from the Group: a request turned down, or a member removed. */
+const memberRemoved: EventHandler = async (ctx, deps, event, payload) => {
+  const p = ids.removed.parse(payload);
+  const group = await groupOf(deps, p.groupId);
+  const member = await findRemoteActor(deps.db.db, { id: p.remoteId });
+  if (!group || !member) return;
+  const id = groupUri(deps.config.origin, group.name);
+  const reject = new Reject({
+    id: activityId(deps, event),
+    actor: new URL(id),
+    object: new Follow({
+      id: new URL(p.followActivityUri),
+      actor: new URL(p.actorUri),
+      object: new URL(id),
+    }),
+  });
+  await ctx.sendActivity(await groupSender(deps, group), recipientOf(member), reject);
+};
+
+/** A post in a group hosted here: announced to the members, wrapping its Create. */
+const postCreated: EventHandler = async (ctx, deps, event, payload) => {
+  const { postId } = ids.post.parse(payload);
+  const post = await findPost(deps.db.db, postId);
+  if (!post?.group_id || post.deleted_at) return;
+  const group = await groupOf(deps, post.group_id);
+  if (!group) return;
+  let create: Create;
+  if (post.activity_json) {
+    // Received from elsewhere: the Create goes out as it came (FEP-1b12).
+    const parsed = await Create.fromJsonLd(JSON.parse(post.activity_json), {
+      documentLoader: await signedLoader(ctx),
+      contextLoader: ctx.contextLoader,
+    });
+    create = parsed;
+  } else create = await createActivity(deps.db.db, post, group.visibility === "public");
+  await announce(ctx, deps, event, group, create);
+};
+
+/** A member's post in a group on another node: the Create goes to that Group. */
+const postSent: EventHandler = async (ctx, deps, _event, payload) => {
+  const { postId } = ids.post.parse(payload);
+  const db = deps.db.db;
+  const post = await findPost(db, postId);
+  if (!post || post.group_id || !post.author_account_id || post.deleted_at) return;
+  const author = await db
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", post.author_account_id)
+    .executeTakeFirst();
+  const group = await findRemoteActor(db, { uri: post.group_uri });
+  if (!author || !group) return;
+  const create = await createActivity(db, post, false);
+  await ctx.sendActivity({ identifier: author.username }, recipientOf(group), create);
+};
+
+/** The moderators (attributedTo) changed: Announce{Add|Remove} by the Group. */
+const moderatorChanged =
+  (added: boolean): EventHandler =>
+  async (ctx, deps, event, payload) => {
+    const p = ids.moderator.parse(payload);
+    const group = await groupOf(deps, p.groupId);
+    if (!group) return;
+    const urls = groupUrls(deps.config.origin, group.name);
+    const values = {
+      id: activityId(deps, event, "/change"),
+      actor: new URL(urls.id),
+      object: new URL(p.actorUri),
+      target: new URL(urls.moderators),
+      audience: new URL(urls.id),
+      tos: [PUBLIC_COLLECTION],
+      ccs: [new URL(urls.id)],
+    };
+    await announce(ctx, deps, event, group, added ? new Add(values) : new Remove(values));
+  };
+
+/** Our co-op (its Organization actor) follows a federation on another node. */
+const coopFollow: EventHandler = async (ctx, deps, _event, payload) => {
+  const { affiliationId } = ids.affiliation.parse(payload);
+  const db = deps.db.db;
+  const aff = await db
+    .selectFrom("coop_affiliations")
+    .selectAll()
+    .where("id", "=", affiliationId)
+    .executeTakeFirst();
+  const group = aff ? await findRemoteActor(db, { id: aff.group_remote_id }) : undefined;
+  if (!aff || !group) return;
+  const follow = new Follow({
+    id: new URL(aff.follow_activity_uri),
+    actor: new URL(coopUri(deps.config.origin)),
+    object: new URL(group.uri),
+  });
+  await ctx.sendActivity({ identifier: COOP }, recipientOf(group), follow);
+};
+
+/** Our co-op names (Add) or drops (Remove) a delegate in a federation. */
+const delegateChanged =
+  (added: boolean): EventHandler =>
+  async (ctx, deps, event, payload) => {
+    const p = ids.delegate.parse(payload);
+    const db = deps.db.db;
+    const aff = await db
+      .selectFrom("coop_affiliations")
+      .selectAll()
+      .where("id", "=", p.affiliationId)
+      .executeTakeFirst();
+    const account = await db
+      .selectFrom("accounts")
+      .select("username")
+      .where("id", "=", p.accountId)
+      .executeTakeFirst();
+    const group = aff ? await findRemoteActor(db, { id: aff.group_remote_id }) : undefined;
+    if (!aff || !account || !group) return;
+    const values = {
+      id: activityId(deps, event),
+      actor: new URL(coopUri(deps.config.origin)),
+      object: new URL(personUri(deps.config.origin, account.username)),
+      target: new URL(group.uri),
+      tos: [new URL(group.uri)],
+    };
+    await ctx.sendActivity(
+      { identifier: COOP },
+      recipientOf(group),
+      added ? new Add(values) : new Remove(values),
+    );
+  };
+
+export const groupsEventHandlers: Record<string, EventHandler> = {
+  "groups.member.accepted": memberAccepted,
+  "groups.member.removed": memberRemoved,
+  "groups.post.created": postCreated,
+  "groups.post.sent": postSent,
+  "groups.moderator.added": moderatorChanged(true),
+  "groups.moderator.removed": moderatorChanged(false),
+  "groups.coop.follow": coopFollow,
+  "groups.delegate.added": delegateChanged(true),
+  "groups.delegate.removed": delegateChanged(false),
+};

@@ -1,0 +1,103 @@
+/**
+ * A co-op's side of federations hosted on other nodes (admins act for the
+ * assembly): join one by its handle — the co-op's Organization actor follows
+ * the Group — and name delegates among the members, sent as Add / Remove.
+ */
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { sql } from "kysely";
+import { joinFederation, listAffiliations, setDelegates } from "../../groups/federations.ts";
+import { InputError } from "../../kernel/errors.ts";
+import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
+import type { WebEnv } from "../context.ts";
+import { layout } from "../layout.ts";
+import { requireRole } from "../session.ts";
+import { doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
+
+export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const { db, config } = deps;
+
+  app.get("/groups/federations", async (c) => {
+    requireRole(c, "admin");
+    const t = c.get("t");
+    const affiliations = await listAffiliations(db);
+    const delegates = await db
+      .selectFrom("coop_delegates")
+      .innerJoin("accounts", "accounts.id", "coop_delegates.account_id")
+      .select(["coop_delegates.affiliation_id", "accounts.username"])
+      .execute();
+    const body = html`${groupsNav(c)}
+      <h1>${t("groups.fed.title")}</h1>
+      <p class="lead">${t("groups.fed.lead")}</p>
+      ${notice(c.req.query("done")?.slice(0, 300))}
+      ${affiliations.length === 0 ? html`<p>${t("groups.fed.none")}</p>` : ""}
+      <ul class="cards">${affiliations.map((a) => {
+        const names = delegates.filter((d) => d.affiliation_id === a.id).map((d) => d.username);
+        return html`<li class="card"><h2>${a.name || a.handle}</h2><p class="handle">@${a.handle}</p>
+          ${a.status === "pending" ? html`<p class="badge">${t("groups.fed.pending")}</p>` : ""}
+          <form method="post" action="/groups/federations/${a.id}/delegates" class="stack">
+            ${csrfField(c)}
+            ${field({ name: `delegates-${a.id}`, label: t("groups.fed.delegates"), value: names.join(", "), maxlength: 2000 })}
+            <div><button type="submit">${t("groups.fed.saveDelegates")}</button></div>
+          </form></li>`;
+      })}</ul>
+      <form method="post" action="/groups/federations" class="stack">
+        ${csrfField(c)}
+        ${field({ name: "handle", label: t("groups.fed.join.label"), required: true, maxlength: 500 })}
+        <div><button type="submit">${t("groups.fed.join")}</button></div>
+      </form>`;
+    return c.html(layout(c, t("groups.fed.title"), body));
+  });
+
+  app.post("/groups/federations", async (c) => {
+    requireRole(c, "admin");
+    const t = c.get("t");
+    const handle = ((await readForm(c)).handle ?? "").trim().slice(0, 500);
+    const actor =
+      /^@?[^@\s]+@[^@\s]+$/.test(handle) || /^https?:\/\//.test(handle)
+        ? await deps.federation.lookup(handle)
+        : null;
+    if (actor?.type !== "Group")
+      throw new InputError(t("groups.fed.notGroup", { query: handle }), 422);
+    await joinFederation(db, config.origin, { uri: actor.uri, remoteId: actor.id });
+    deps.federation.nudge();
+    return c.redirect(
+      `/groups/federations${doneQuery(t("groups.fed.joined", { name: actor.name || actor.handle }))}`,
+      303,
+    );
+  });
+
+  app.post("/groups/federations/:id/delegates", async (c) => {
+    requireRole(c, "admin");
+    const t = c.get("t");
+    const id = c.req.param("id");
+    const raw = (await readForm(c))[`delegates-${id}`] ?? "";
+    const names = raw
+      .split(/[\s,]+/)
+      .map((n) => n.replace(/^@/, "").toLowerCase())
+      .filter(Boolean)
+      .slice(0, 100);
+    const accounts = names.length
+      ? await db
+          .selectFrom("accounts")
+          .select("id")
+          .where(sql<string>`lower(username)`, "in", names)
+          .where("status", "=", "active")
+          .execute()
+      : [];
+    if (accounts.length !== names.length) throw new InputError(t("groups.error.invalid"), 422);
+    if (
+      !(await setDelegates(
+        db,
+        id,
+        accounts.map((a) => a.id),
+      ))
+    )
+      throw new InputError(t("error.notFound"), 404);
+    deps.federation.nudge();
+    return c.redirect(`/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+  });
+
+  return app;
+}

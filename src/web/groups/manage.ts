@@ -1,0 +1,214 @@
+/**
+ * Membership management for a group's moderators and admins: join requests
+ * (admit / turn down), invitations (a member here by username, or an actor
+ * elsewhere by handle), roles (admins only) and removal; for a federation, its
+ * member co-ops with their delegates, and our own co-op joining it.
+ */
+import { type Context, Hono } from "hono";
+import { html } from "hono/html";
+import { findByUsername } from "../../accounts/accounts.ts";
+import { delegatesOf, joinWithOurCoop } from "../../groups/federations.ts";
+import type { Group } from "../../groups/groups.ts";
+import {
+  approveRequest,
+  canModerate,
+  invite,
+  listMembers,
+  type ModerationFailure,
+  removeMember,
+  setRole,
+} from "../../groups/memberships.ts";
+import { InputError } from "../../kernel/errors.ts";
+import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
+import type { WebEnv } from "../context.ts";
+import { layout } from "../layout.ts";
+import { requireViewer } from "../session.ts";
+import {
+  doneQuery,
+  type GroupsDeps,
+  groupFromPath,
+  groupsNav,
+  postButton,
+  viewerStanding,
+} from "./render.ts";
+
+const ROLES = ["member", "moderator", "admin"] as const;
+
+export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const { db, config } = deps;
+
+  /** The group, if the viewer moderates it; 403 otherwise (nothing else happens). */
+  async function moderated(c: Context<WebEnv>) {
+    const viewer = requireViewer(c);
+    const group = await groupFromPath(c, deps);
+    const standing = await viewerStanding(c, deps, group);
+    if (!canModerate(standing.role))
+      throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
+    return { viewer, group, role: standing.role };
+  }
+
+  function outcome(
+    c: Context<WebEnv>,
+    group: Group,
+    result: { ok: true } | { ok: false; reason: ModerationFailure | "already-member" },
+  ) {
+    const t = c.get("t");
+    if (!result.ok) {
+      if (result.reason === "forbidden") throw new InputError(t("groups.manage.forbidden"), 403);
+      if (result.reason === "not-found") throw new InputError(t("error.notFound"), 404);
+      throw new InputError(t("groups.error.invalid"), 422);
+    }
+    deps.federation.nudge();
+    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`, 303);
+  }
+
+  app.get("/groups/:name/manage", async (c) => {
+    const { group, role } = await moderated(c);
+    const t = c.get("t");
+    const members = await listMembers(db, group);
+    const pending = members.filter((m) => m.status === "pending");
+    const others = members.filter((m) => m.status !== "pending");
+    const delegates = group.kind === "federation" ? await delegatesOf(db, group.id) : [];
+    const base = `/groups/${group.name}/members`;
+    const roleForm = (
+      id: string,
+      current: string,
+    ) => html`<form method="post" action="${base}/${id}/role" class="inline">
+      ${csrfField(c)}<label class="visually-hidden" for="role-${id}">${t("groups.manage.role")}</label>
+      <select id="role-${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${t(`groups.role.${r}`)}</option>`)}</select>
+      <button type="submit" class="secondary">${t("groups.manage.setRole")}</button></form>`;
+    const body = html`${groupsNav(c)}
+      <p><a href="/groups/${group.name}">${group.display_name}</a></p>
+      <h1>${t("groups.manage.title", { name: group.display_name })}</h1>
+      ${notice(c.req.query("done")?.slice(0, 300))}
+      <section aria-labelledby="req-h"><h2 id="req-h">${t("groups.manage.requests")}</h2>
+        ${pending.length === 0 ? html`<p>${t("groups.manage.requests.none")}</p>` : ""}
+        <ul class="member-list requests">${pending.map(
+          (
+            m,
+          ) => html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>
+            ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}
+            <span class="actions">${postButton(c, `${base}/${m.id}/approve`, t("groups.manage.approve"))}
+            ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.reject"), { kind: "secondary" })}</span></li>`,
+        )}</ul>
+      </section>
+      <section aria-labelledby="inv-h"><h2 id="inv-h">${t("groups.manage.invite")}</h2>
+        <form method="post" action="/groups/${group.name}/invite" class="stack">
+          ${csrfField(c)}
+          ${field({ name: "who", label: t("groups.manage.invite.label"), required: true, maxlength: 500 })}
+          <div><button type="submit">${t("groups.manage.invite")}</button></div>
+        </form>
+      </section>
+      <section aria-labelledby="mem-h"><h2 id="mem-h">${t("groups.membersHeading")}</h2>
+        <ul class="member-list">${others.map(
+          (
+            m,
+          ) => html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>
+            ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}
+            ${m.status === "invited" ? html`<span class="badge">${t("groups.status.invited")}</span>` : html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>`}
+            <span class="actions">${role === "admin" && m.status === "active" && m.actorKind === "person" ? roleForm(m.id, m.role) : ""}
+            ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}</span></li>`,
+        )}</ul>
+      </section>
+      ${
+        group.kind === "federation"
+          ? html`<section aria-labelledby="coops-h"><h2 id="coops-h">${t("groups.federation.coops")}</h2>
+            <p>${t("groups.federation.votingMode", { mode: t(`groups.form.votingMode.${group.voting_mode}`) })}</p>
+            ${members.some((m) => m.actorKind === "coop") ? "" : html`<p>${t("groups.federation.coops.none")}</p>`}
+            <ul class="member-list coops">${members
+              .filter((m) => m.actorKind === "coop" && m.status === "active")
+              .map((m) => {
+                const named = delegates
+                  .filter((d) => d.coop_uri === m.actorUri)
+                  .map((d) => d.delegate_uri);
+                return html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>:
+                  ${named.length ? named.join(", ") : t("groups.federation.delegates.none")}</li>`;
+              })}</ul>
+            ${c.get("viewer")?.role === "admin" ? postButton(c, `/groups/${group.name}/our-coop`, t("groups.federation.joinOurs")) : ""}
+          </section>`
+          : ""
+      }`;
+    return c.html(layout(c, t("groups.manage.title", { name: group.display_name }), body));
+  });
+
+  app.post("/groups/:name/members/:id/approve", async (c) => {
+    const { viewer, group } = await moderated(c);
+    return outcome(
+      c,
+      group,
+      await approveRequest(db, config.origin, group, c.req.param("id"), viewer),
+    );
+  });
+
+  app.post("/groups/:name/members/:id/remove", async (c) => {
+    const { viewer, group } = await moderated(c);
+    return outcome(
+      c,
+      group,
+      await removeMember(db, config.origin, group, c.req.param("id"), viewer),
+    );
+  });
+
+  app.post("/groups/:name/members/:id/role", async (c) => {
+    const { viewer, group } = await moderated(c);
+    const role = (await readForm(c)).role;
+    if (!ROLES.includes(role as (typeof ROLES)[number]))
+      throw new InputError(c.get("t")("groups.error.invalid"), 422);
+    return outcome(
+      c,
+      group,
+      await setRole(
+        db,
+        config.origin,
+        group,
+        c.req.param("id"),
+        role as (typeof ROLES)[number],
+        viewer,
+      ),
+    );
+  });
+
+  app.post("/groups/:name/invite", async (c) => {
+    const { viewer, group } = await moderated(c);
+    const t = c.get("t");
+    const who = ((await readForm(c)).who ?? "").trim().replace(/^@/, "").slice(0, 500);
+    const localName = new RegExp(
+      `^([A-Za-z0-9_]{1,30})(?:@${config.domain.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})?$`,
+      "i",
+    ).exec(who)?.[1];
+    let result: Awaited<ReturnType<typeof invite>>;
+    if (localName) {
+      const account = await findByUsername(db, localName);
+      if (account?.status !== "active")
+        throw new InputError(t("groups.manage.invite.notFound", { query: who }), 422);
+      result = await invite(db, config.origin, group, { kind: "local", account }, viewer);
+    } else {
+      const actor =
+        /^[^@\s]+@[^@\s]+$/.test(who) || /^https?:\/\//.test(who)
+          ? await deps.federation.lookup(who)
+          : null;
+      if (!actor) throw new InputError(t("groups.manage.invite.notFound", { query: who }), 422);
+      result = await invite(
+        db,
+        config.origin,
+        group,
+        { kind: "remote", actorUri: actor.uri, remoteId: actor.id, actorType: actor.type },
+        viewer,
+      );
+    }
+    return outcome(c, group, result);
+  });
+
+  app.post("/groups/:name/our-coop", async (c) => {
+    const viewer = requireViewer(c);
+    const group = await groupFromPath(c, deps);
+    const standing = await viewerStanding(c, deps, group);
+    if (viewer.role !== "admin" || !canModerate(standing.role))
+      throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
+    await joinWithOurCoop(db, config.origin, group);
+    return outcome(c, group, { ok: true });
+  });
+
+  return app;
+}

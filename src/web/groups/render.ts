@@ -1,0 +1,60 @@
+/** Pieces the groups pages share: looking a group up, the viewer's standing, small widgets. */
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/database.ts";
+import type { FederationGateway } from "../../federation/index.ts";
+import { findGroup, type Group } from "../../groups/groups.ts";
+import { standingOf } from "../../groups/memberships.ts";
+import { InputError } from "../../kernel/errors.ts";
+import { csrfField } from "../accounts/forms.ts";
+import type { WebEnv } from "../context.ts";
+import type { Html } from "../layout.ts";
+
+export interface GroupsDeps {
+  db: Db["db"];
+  config: Pick<Config, "origin" | "domain">;
+  federation: FederationGateway;
+}
+
+/** The group named in the path, or 404. */
+export async function groupFromPath(c: Context<WebEnv>, deps: GroupsDeps): Promise<Group> {
+  const name = c.req.param("name") ?? "";
+  const group = await findGroup(deps.db, name);
+  if (!group) throw new InputError(c.get("t")("error.notFound"), 404);
+  return group;
+}
+
+/** The signed-in viewer's standing in the group (none for visitors). */
+export async function viewerStanding(c: Context<WebEnv>, deps: GroupsDeps, group: Group) {
+  const viewer = c.get("viewer");
+  if (!viewer) return { status: null, role: null } as const;
+  return standingOf(deps.db, deps.config.origin, group, viewer);
+}
+
+export function postButton(
+  c: Context<WebEnv>,
+  action: string,
+  label: string,
+  options: { kind?: string; fields?: Record<string, string> } = {},
+): Html {
+  return html`<form method="post" action="${action}" class="inline">
+    ${csrfField(c)}${Object.entries(options.fields ?? {}).map(
+      ([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`,
+    )}
+    <button type="submit"${options.kind ? html` class="${options.kind}"` : ""}>${label}</button>
+  </form>`;
+}
+
+export function groupsNav(c: Context<WebEnv>): Html {
+  const t = c.get("t");
+  const viewer = c.get("viewer");
+  return html`<nav class="groups-nav" aria-label="${t("groups.title")}"><ul>
+    <li><a href="/groups">${t("groups.title")}</a></li>
+    ${viewer ? html`<li><a href="/groups/new">${t("groups.new")}</a></li>` : ""}
+    ${viewer?.role === "admin" ? html`<li><a href="/groups/federations">${t("groups.federations")}</a></li>` : ""}
+  </ul></nav>`;
+}
+
+/** Where a form's outcome is shown: ?done=… on the page it returns to. */
+export const doneQuery = (text: string) => `?${new URLSearchParams({ done: text })}`;

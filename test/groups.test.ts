@@ -1,0 +1,305 @@
+/**
+ * Groups on one node: the shared WebFinger namespace (a group may not take a
+ * username, nor a member a group's name), the assembly, forms that refuse bad
+ * input with 422/403 and change nothing, who may admit and remove, who may read
+ * a members-only group, the voting-eligibility rule, and export and deletion.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { createAccount } from "../src/accounts/accounts.ts";
+import { deleteAccount } from "../src/accounts/data.ts";
+import { groupsContributor } from "../src/groups/data.ts";
+import { assembly, createGroup, findGroup } from "../src/groups/groups.ts";
+import { joinGroup, standingOf } from "../src/groups/memberships.ts";
+import { eligibleVoters } from "../src/groups/voting.ts";
+import { createMember, type SignedIn, signIn } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+let node: TestNode;
+let ada: SignedIn;
+let bea: SignedIn;
+let adaId: string;
+let beaId: string;
+
+before(async () => {
+  node = await startTestNode({ host: "127.0.20.1" });
+  adaId = (await createMember(node, { username: "ada", password: "password123", role: "admin" }))
+    .id;
+  beaId = (await createMember(node, { username: "bea", password: "password123" })).id;
+  ada = await signIn(node, "ada", "password123");
+  bea = await signIn(node, "bea", "password123");
+});
+after(() => node?.close());
+
+const db = () => node.node.db.db;
+const groupCount = async () =>
+  Number(
+    (await db().selectFrom("groups").select(db().fn.countAll().as("n")).executeTakeFirstOrThrow())
+      .n,
+  );
+const memberRows = async (name: string) => {
+  const group = await findGroup(db(), name);
+  assert.ok(group);
+  return db().selectFrom("group_members").selectAll().where("group_id", "=", group.id).execute();
+};
+
+test("group names and usernames share one namespace", async () => {
+  const taken = await createGroup(
+    db(),
+    node.url,
+    { id: adaId, username: "ada" },
+    {
+      name: "BEA",
+      kind: "working_group",
+      displayName: "B",
+      visibility: "public",
+      moderated: false,
+    },
+  );
+  assert.deepEqual(taken, { ok: false, reason: "name-taken" });
+  const reserved = await createGroup(
+    db(),
+    node.url,
+    { id: adaId, username: "ada" },
+    {
+      name: "coop",
+      kind: "working_group",
+      displayName: "C",
+      visibility: "public",
+      moderated: false,
+    },
+  );
+  assert.deepEqual(reserved, { ok: false, reason: "reserved-name" });
+  const made = await createGroup(
+    db(),
+    node.url,
+    { id: adaId, username: "ada" },
+    {
+      name: "gardens",
+      kind: "working_group",
+      displayName: "Gardens",
+      visibility: "public",
+      moderated: false,
+    },
+  );
+  assert.ok(made.ok);
+  // The other way round: no member may take the group's name (any case).
+  const account = await createAccount(
+    db(),
+    { username: "Gardens", email: "g@example.test", password: "password123" },
+    { passwordCost: node.node.config.passwordCost },
+  );
+  assert.equal(account.ok, false);
+  assert.equal(
+    await db()
+      .selectFrom("accounts")
+      .select("id")
+      .where("email", "=", "g@example.test")
+      .executeTakeFirst(),
+    undefined,
+  );
+  // WebFinger answers for the group with its Group actor.
+  const jrd = await (
+    await fetch(`${node.url}/.well-known/webfinger?resource=acct:gardens@${node.domain}`)
+  ).json();
+  assert.equal(jrd.links[0].href, `${node.url}/groups/gardens`);
+  const actor = await (
+    await fetch(`${node.url}/groups/gardens`, { headers: { accept: "application/activity+json" } })
+  ).json();
+  assert.equal(actor.type, "Group");
+  assert.equal(actor.attributedTo, `${node.url}/groups/gardens/moderators`);
+  assert.equal(actor.postingRestrictedToMods, false);
+  assert.ok(actor.publicKey.publicKeyPem.includes("PUBLIC KEY"));
+  const moderators = await (
+    await fetch(`${node.url}/groups/gardens/moderators`, {
+      headers: { accept: "application/activity+json" },
+    })
+  ).json();
+  assert.deepEqual(moderators.orderedItems, [`${node.url}/users/ada`]);
+});
+
+test("every active member is in the assembly, without joining", async () => {
+  const group = await assembly(db());
+  assert.equal(
+    (await standingOf(db(), node.url, group, { id: beaId, username: "bea" })).status,
+    "active",
+  );
+  assert.deepEqual(await joinGroup(db(), node.url, group, { id: beaId, username: "bea" }), {
+    ok: false,
+    reason: "assembly",
+  });
+  const page = await (await bea.get(`/groups/${group.name}`)).text();
+  assert.match(page, /Every active member/);
+});
+
+test("the create form: bad input is 422, a federation needs an admin (403); nothing is written", async () => {
+  const before = await groupCount();
+  const bad = await bea.post("/groups", {
+    kind: "working_group",
+    name: "no spaces!",
+    displayName: "",
+    visibility: "public",
+  });
+  assert.equal(bad.status, 422);
+  assert.match(await bad.text(), /letters, digits or underscores/);
+  const clash = await bea.post("/groups", {
+    kind: "working_group",
+    name: "ada",
+    displayName: "Ada's",
+    visibility: "public",
+  });
+  assert.equal(clash.status, 422);
+  const federation = await bea.post("/groups", {
+    kind: "federation",
+    name: "fed",
+    displayName: "Fed",
+    visibility: "public",
+  });
+  assert.equal(federation.status, 403);
+  const noCsrf = await fetch(`${node.url}/groups`, {
+    method: "POST",
+    headers: { cookie: bea.cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      kind: "working_group",
+      name: "sneaky",
+      displayName: "S",
+      visibility: "public",
+    }),
+  });
+  assert.equal(noCsrf.status, 403);
+  assert.equal(await groupCount(), before);
+  const ok = await bea.post("/groups", {
+    kind: "working_group",
+    name: "bakery",
+    displayName: "Bakery",
+    visibility: "members",
+    moderated: "on",
+  });
+  assert.equal(ok.status, 303);
+  assert.equal(await groupCount(), before + 1);
+});
+
+test("only moderators admit and remove; only members read a members-only group", async () => {
+  // bea made "bakery" (members only, moderated); ada asks to join.
+  assert.equal((await ada.post("/groups/bakery/join", {})).status, 303);
+  const request = (await memberRows("bakery")).find((r) => r.status === "pending");
+  assert.ok(request);
+  // ada cannot read the threads yet, nor see the management page, nor admit herself.
+  assert.match(await (await ada.get("/groups/bakery")).text(), /Only members can read/);
+  assert.equal((await ada.get("/groups/bakery/manage")).status, 403);
+  assert.equal((await ada.post(`/groups/bakery/members/${request.id}/approve`, {})).status, 403);
+  assert.equal((await memberRows("bakery")).find((r) => r.id === request.id)?.status, "pending");
+  // bea writes a thread; ada cannot open it.
+  const thread = await bea.post("/groups/bakery/threads", {
+    title: "Sourdough",
+    content: "Starter schedule",
+  });
+  assert.equal(thread.status, 303);
+  const threadPath = thread.headers.get("location") ?? "";
+  assert.equal((await ada.get(threadPath)).status, 403);
+  assert.equal((await fetch(`${node.url}${threadPath}`, { redirect: "manual" })).status, 303);
+  // A thread with no title is refused and nothing is written.
+  const posts = async () => (await db().selectFrom("group_posts").select("id").execute()).length;
+  const count = await posts();
+  assert.equal((await bea.post("/groups/bakery/threads", { title: "", content: "x" })).status, 422);
+  assert.equal(
+    (await ada.post("/groups/bakery/threads", { title: "Hi", content: "x" })).status,
+    403,
+  );
+  assert.equal(await posts(), count);
+  // bea admits ada, who can now read and reply.
+  assert.equal((await bea.post(`/groups/bakery/members/${request.id}/approve`, {})).status, 303);
+  assert.match(await (await ada.get(threadPath)).text(), /Starter schedule/);
+  assert.equal((await ada.post(`${threadPath}/replies`, { content: "Every morning" })).status, 303);
+  // A member cannot remove the admin, nor change roles.
+  const beaRow = (await memberRows("bakery")).find((r) => r.account_id === beaId);
+  assert.ok(beaRow);
+  assert.equal((await ada.post(`/groups/bakery/members/${beaRow.id}/remove`, {})).status, 403);
+  assert.equal(
+    (await ada.post(`/groups/bakery/members/${beaRow.id}/role`, { role: "member" })).status,
+    403,
+  );
+  assert.equal((await memberRows("bakery")).find((r) => r.id === beaRow.id)?.role, "admin");
+  // The admin removes ada.
+  const adaRow = (await memberRows("bakery")).find((r) => r.account_id === adaId);
+  assert.ok(adaRow);
+  assert.equal((await bea.post(`/groups/bakery/members/${adaRow.id}/remove`, {})).status, 303);
+  assert.equal(
+    (await memberRows("bakery")).some((r) => r.account_id === adaId),
+    false,
+  );
+});
+
+test("eligibleVoters: members vote in groups; in federations, delegates per co-op or members directly", () => {
+  const person = (uri: string, status: "active" | "pending" = "active") =>
+    ({ actorUri: uri, actorKind: "person", status, role: "member" }) as const;
+  assert.deepEqual(
+    eligibleVoters({
+      kind: "working_group",
+      votingMode: "delegates",
+      members: [person("a"), person("b", "pending")],
+    }),
+    [{ countsFor: "a", castBy: ["a"] }],
+  );
+  const federation = {
+    kind: "federation" as const,
+    votingMode: "delegates" as const,
+    members: [
+      {
+        actorUri: "c1",
+        actorKind: "coop" as const,
+        status: "active" as const,
+        role: "member" as const,
+        delegates: ["d1", "d2"],
+        coopMembers: ["d1", "d2", "m1"],
+      },
+      {
+        actorUri: "c2",
+        actorKind: "coop" as const,
+        status: "active" as const,
+        role: "member" as const,
+        delegates: [],
+        coopMembers: ["m2"],
+      },
+      {
+        actorUri: "c3",
+        actorKind: "coop" as const,
+        status: "pending" as const,
+        role: "member" as const,
+        delegates: ["d3"],
+        coopMembers: ["m3"],
+      },
+      person("lurker"),
+    ],
+  };
+  assert.deepEqual(eligibleVoters(federation), [{ countsFor: "c1", castBy: ["d1", "d2"] }]);
+  assert.deepEqual(
+    eligibleVoters(federation, "direct").map((b) => b.countsFor),
+    ["d1", "d2", "m1", "m2"],
+  );
+});
+
+test("export lists memberships and posts; deletion erases them", async () => {
+  const exported = (await groupsContributor.export(db(), beaId)) as {
+    memberships: { group: string }[];
+    posts: unknown[];
+  };
+  assert.ok(exported.memberships.some((m) => m.group === "bakery"));
+  assert.equal(exported.posts.length, 1);
+  const deleted = await deleteAccount(db(), beaId, {
+    contributors: [groupsContributor],
+    dataDir: node.node.config.dataDir,
+  });
+  assert.ok(deleted.ok);
+  assert.equal(
+    (await db().selectFrom("group_members").select("id").where("account_id", "=", beaId).execute())
+      .length,
+    0,
+  );
+  const left = await db()
+    .selectFrom("group_posts")
+    .selectAll()
+    .where("author_account_id", "=", beaId)
+    .execute();
+  assert.ok(left.every((p) => p.deleted_at && p.content_html === ""));
+});
