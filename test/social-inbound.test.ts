@@ -1,0 +1,357 @@
+/**
+ * Bad input at the inbox, for every social handler: activities signed by a
+ * (fake) remote server's actor that try to create posts for someone else, edit
+ * or delete our members' posts, like or vote twice, vote for options that do not
+ * exist, undo others' likes, or report nobody. Each is accepted by the inbox
+ * (202, as Mastodon does) and changes nothing; the good ones are stored once,
+ * with their HTML sanitized. Mastodon's own Question fixture parses.
+ */
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { signRequest } from "@fedify/fedify";
+import { Create, Question } from "@fedify/vocab";
+import { getDocumentLoader } from "@fedify/vocab-runtime";
+import { waitFor } from "../src/federation/testing.ts";
+import { createPost } from "../src/social/posts.ts";
+import { createMember } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+let node: TestNode;
+let stopWorker: () => Promise<void>;
+let remote: Server;
+let remoteUrl: string;
+let ann: { id: string; username: string };
+const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const eve = () => `${remoteUrl}/users/eve`;
+
+async function startRemote() {
+  remote = createServer((req, res) => {
+    if (req.method === "POST") return req.resume().on("end", () => res.writeHead(202).end());
+    if (req.url !== "/users/eve") return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/activity+json" });
+    res.end(
+      JSON.stringify({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        id: eve(),
+        type: "Person",
+        preferredUsername: "eve",
+        inbox: `${eve()}/inbox`,
+        followers: `${eve()}/followers`,
+        publicKey: {
+          id: `${eve()}#main-key`,
+          owner: eve(),
+          publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
+        },
+      }),
+    );
+  });
+  await new Promise<void>((r) => remote.listen(0, "127.0.14.9", () => r()));
+  remoteUrl = `http://127.0.14.9:${(remote.address() as AddressInfo).port}`;
+}
+
+let sent = 0;
+async function send(activity: Record<string, unknown>) {
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    keys.privateKey.export({ type: "pkcs8", format: "der" }),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    true,
+    ["sign"],
+  );
+  const body = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${eve()}/activities/${++sent}`,
+    actor: eve(),
+    ...activity,
+  };
+  const request = await signRequest(
+    new Request(`${node.url}/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body: JSON.stringify(body),
+    }),
+    privateKey,
+    new URL(`${eve()}#main-key`),
+    { spec: "draft-cavage-http-signatures-12" },
+  );
+  const res = await fetch(request);
+  assert.equal(res.status, 202, `${activity.type}: ${await res.text()}`);
+}
+const drained = () =>
+  waitFor(
+    "the inbox queue is empty",
+    async () =>
+      !(await node.node.db.db.selectFrom("queue_messages").select("id").executeTakeFirst()),
+  );
+const db = () => node.node.db.db;
+const s = () => ({ db: db(), origin: node.url, domain: node.domain });
+const note = (id: string, extra: Record<string, unknown> = {}) => ({
+  id: `${eve()}/notes/${id}`,
+  type: "Note",
+  attributedTo: eve(),
+  content: `<p>note ${id}</p>`,
+  to: "https://www.w3.org/ns/activitystreams#Public",
+  ...extra,
+});
+
+before(async () => {
+  await startRemote();
+  node = await startTestNode({ host: "127.0.14.1" });
+  stopWorker = await node.node.startWorker();
+  ann = await createMember(node, { username: "ann", password: "long enough" });
+});
+after(async () => {
+  await stopWorker?.();
+  await node?.close();
+  await new Promise((r) => remote?.close(r));
+});
+
+test("posts: only relevant ones by their own author are stored, sanitized; others' posts cannot be changed", async () => {
+  const annUri = `${node.url}/users/ann`;
+  const mention = { type: "Mention", href: annUri, name: `@ann@${node.domain}` };
+  const created = await createPost(s(), ann, {
+    text: "ann's own post",
+    spoiler: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    inReplyToId: null,
+    mentions: [],
+    media: [],
+    poll: null,
+  });
+  assert.ok(created.ok);
+  const annPost = await db()
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "=", created.value.id)
+    .executeTakeFirstOrThrow();
+  // Someone else's post (attributedTo mallory), one on another origin, one nobody here cares about.
+  await send({
+    type: "Create",
+    object: note("1", { attributedTo: "http://127.0.14.9:1/users/mallory", tag: [mention] }),
+  });
+  await send({
+    type: "Create",
+    object: note("2", { id: "http://127.0.14.8:1/notes/2", tag: [mention] }),
+  });
+  await send({ type: "Create", object: note("3") });
+  // Not theirs to change or delete.
+  await send({
+    type: "Update",
+    object: { ...note("4"), id: annPost.uri, content: "<p>hijacked</p>" },
+  });
+  await send({ type: "Delete", object: annPost.uri });
+  // A good one: mentions ann, with a script to strip.
+  await send({
+    type: "Create",
+    object: note("5", {
+      content: '<p>hi <script>alert(1)</script><a href="javascript:x" onclick="y">ann</a></p>',
+      tag: [mention],
+      cc: [annUri],
+    }),
+  });
+  await drained();
+  const stored = await db()
+    .selectFrom("posts")
+    .select(["uri", "content_html"])
+    .where("local", "=", 0)
+    .execute();
+  assert.deepEqual(
+    stored.map((p) => p.uri),
+    [`${eve()}/notes/5`],
+  );
+  assert.doesNotMatch(stored[0]?.content_html ?? "", /script|javascript|onclick/);
+  const after = await db()
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "=", annPost.id)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(after, annPost);
+  // The same Create again (a new activity id, same object) stores nothing new; ann was notified once.
+  await send({ type: "Create", object: note("5", { tag: [mention] }) });
+  await drained();
+  assert.equal(
+    (await db().selectFrom("posts").select("id").where("local", "=", 0).execute()).length,
+    1,
+  );
+  assert.equal(
+    (
+      await db()
+        .selectFrom("notifications")
+        .select("id")
+        .where("account_id", "=", ann.id)
+        .where("type", "=", "mention")
+        .execute()
+    ).length,
+    1,
+  );
+});
+
+test("likes, boosts, undo, votes and reports: refused when wrong, counted once when right", async () => {
+  const post = await createPost(s(), ann, {
+    text: "vote here",
+    spoiler: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    inReplyToId: null,
+    mentions: [],
+    media: [],
+    poll: { options: ["Rye", "Spelt"], multiple: false, expiresInSeconds: 3600 },
+  });
+  assert.ok(post.ok);
+  const row = await db()
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "=", post.value.id)
+    .executeTakeFirstOrThrow();
+  await send({ type: "Like", object: `${node.url}/posts/01900000-0000-7000-8000-000000000000` });
+  await send({ type: "Like", id: `${eve()}/likes/1`, object: row.uri });
+  await send({ type: "Like", id: `${eve()}/likes/2`, object: row.uri });
+  await send({ type: "Announce", object: `${eve()}/notes/unknown` });
+  await send({
+    type: "Undo",
+    object: {
+      type: "Like",
+      id: "http://127.0.14.9:1/likes/9",
+      actor: "http://127.0.14.9:1/users/mallory",
+      object: row.uri,
+    },
+  });
+  const vote = (n: number, name: string) => ({
+    type: "Create",
+    object: {
+      id: `${eve()}/votes/${n}`,
+      type: "Note",
+      attributedTo: eve(),
+      name,
+      inReplyTo: row.uri,
+      to: `${node.url}/users/ann`,
+    },
+  });
+  await send(vote(1, "Barley"));
+  await send(vote(2, "Rye"));
+  await send(vote(3, "Spelt"));
+  await send({
+    type: "Flag",
+    object: ["https://elsewhere.example/users/x"],
+    content: "about nobody here",
+  });
+  await send({ type: "Flag", object: [`${node.url}/users/ann`, row.uri], content: "spam" });
+  await drained();
+  const counted = await db()
+    .selectFrom("posts")
+    .select(["likes_count", "reblogs_count"])
+    .where("id", "=", row.id)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(counted, { likes_count: 1, reblogs_count: 0 });
+  const poll = await db()
+    .selectFrom("polls")
+    .selectAll()
+    .where("post_id", "=", row.id)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(JSON.parse(poll.options), [
+    { title: "Rye", votes: 1 },
+    { title: "Spelt", votes: 0 },
+  ]);
+  assert.equal(poll.voters_count, 1);
+  const reports = await db().selectFrom("reports").selectAll().execute();
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]?.target_uri, `${node.url}/users/ann`);
+  assert.deepEqual(JSON.parse(reports[0]?.post_ids ?? "[]"), [row.id]);
+  // eve undoes her own like: gone.
+  await send({
+    type: "Undo",
+    object: { type: "Like", id: `${eve()}/likes/1`, actor: eve(), object: row.uri },
+  });
+  await drained();
+  assert.equal(
+    (
+      await db()
+        .selectFrom("posts")
+        .select("likes_count")
+        .where("id", "=", row.id)
+        .executeTakeFirstOrThrow()
+    ).likes_count,
+    0,
+  );
+  // A poll whose time is up refuses votes.
+  const closed = await createPost(s(), ann, {
+    text: "closed poll",
+    spoiler: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    inReplyToId: null,
+    mentions: [],
+    media: [],
+    poll: { options: ["A", "B"], multiple: true, expiresInSeconds: 300 },
+  });
+  assert.ok(closed.ok);
+  const closedRow = await db()
+    .selectFrom("posts")
+    .select("uri")
+    .where("id", "=", closed.value.id)
+    .executeTakeFirstOrThrow();
+  await db()
+    .updateTable("polls")
+    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where("post_id", "=", closed.value.id)
+    .execute();
+  await send({
+    type: "Create",
+    object: {
+      id: `${eve()}/votes/4`,
+      type: "Note",
+      attributedTo: eve(),
+      name: "A",
+      inReplyTo: closedRow.uri,
+    },
+  });
+  await drained();
+  assert.equal(
+    (
+      await db()
+        .selectFrom("poll_votes")
+        .select("id")
+        .where("post_id", "=", closed.value.id)
+        .execute()
+    ).length,
+    0,
+  );
+});
+
+test("Mastodon's Create(Question) fixture parses with its options and tallies", async () => {
+  const json = JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, "../src/federation/fixtures/mastodon-create-question.json"),
+      "utf8",
+    ),
+  );
+  const loader = getDocumentLoader();
+  const create = await Create.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
+  const question = await create.getObject({ documentLoader: loader, contextLoader: loader });
+  assert.ok(question instanceof Question);
+  const { parseRemotePost } = await import("../src/federation/social/parse.ts");
+  const { federation } = await node.node.federation.load();
+  const ctx = federation.createContext(new URL(node.url), undefined);
+  const author = {
+    id: "x",
+    uri: "https://mastodon.example/users/sender",
+    followers_url: null,
+  } as never;
+  const parsed = await parseRemotePost(ctx, loader, question, author);
+  assert.equal(parsed?.contentHtml, "Which color was the submarine?");
+  assert.deepEqual(parsed?.poll?.options, [
+    { title: "Yellow", votes: 10 },
+    { title: "Blue", votes: 3 },
+  ]);
+  assert.equal(parsed?.poll?.multiple, false);
+  assert.equal(parsed?.visibility, "direct");
+});
