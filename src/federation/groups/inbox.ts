@@ -145,10 +145,22 @@ export function groupsInbox(deps: FederationDeps) {
   async function onAnnounce(ctx: InboxContext<void>, announce: Announce): Promise<boolean> {
     const groupUri = announce.actorId?.href;
     if (!groupUri || !(await followedGroup(groupUri))) return false;
-    const inner = await objectOf(ctx, announce);
+    // The Group wraps activities of others (FEP-1b12): take the embedded copy, then
+    // check a post from another server against its author's own copy (as Mastodon
+    // fetches a boosted status), so a Group cannot put words in anyone's mouth.
+    const loader = await signedLoader(ctx);
+    const inner = await announce
+      .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
+      .catch(() => null);
     if (inner instanceof Create) {
-      const object = await objectOf(ctx, inner);
+      let object = await inner
+        .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
+        .catch(() => null);
+      if (object?.id && object.id.origin !== announce.actorId?.origin)
+        object = await ctx.lookupObject(object.id, { documentLoader: loader }).catch(() => null);
       if (!isGroupPostObject(object)) return skip(announce, "the announced object is not a post");
+      if (!(await addressedUris(inner, object)).includes(groupUri))
+        return skip(announce, "the announced post is not addressed to the group");
       const fields = postFields(object);
       if (!fields || fields.authorUri !== inner.actorId?.href)
         return skip(announce, "the announced post's author is not its Create's actor");

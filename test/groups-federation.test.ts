@@ -1,0 +1,276 @@
+/**
+ * Groups across three real nodes (127.0.21.x): a working group and a federation
+ * of co-ops on node A; members and co-ops on nodes B and C. Joining (at once and
+ * by a moderator's approval), posting from the group's node and from elsewhere,
+ * redistribution by Announce (FEP-1b12), moderators added and removed, a member
+ * removed (Reject) and one leaving (Undo), and co-ops joining the federation and
+ * naming delegates, from which the voting rule counts one vote per co-op.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { unfollow } from "../src/federation/follows.ts";
+import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import { joinFederation, setDelegates, votingGroupOf } from "../src/groups/federations.ts";
+import { createGroup, findGroup, type Group } from "../src/groups/groups.ts";
+import { approveRequest, membershipOf, removeMember, setRole } from "../src/groups/memberships.ts";
+import { writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
+import { eligibleVoters } from "../src/groups/voting.ts";
+import { createMember } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+let a: TestNode;
+let b: TestNode;
+let c: TestNode;
+const stops: (() => Promise<void>)[] = [];
+let ana: { id: string; username: string };
+let ben: { id: string; username: string };
+let cat: { id: string; username: string };
+let garden: Group;
+let council: Group;
+
+before(async () => {
+  [a, b, c] = await Promise.all([
+    startTestNode({
+      host: "127.0.21.1",
+      env: { SYNCO_LOG_LEVEL: process.env.GROUPS_LOG ?? "error" },
+    }),
+    startTestNode({ host: "127.0.21.2" }),
+    startTestNode({
+      host: "127.0.21.3",
+      env: { SYNCO_LOG_LEVEL: process.env.GROUPS_LOG ?? "error" },
+    }),
+  ]);
+  for (const n of [a, b, c]) stops.push(await n.node.startWorker());
+  ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
+  ben = await createMember(b, { username: "ben", password: "password123", role: "admin" });
+  cat = await createMember(c, { username: "cat", password: "password123", role: "admin" });
+  const made = await createGroup(a.node.db.db, a.url, ana, {
+    name: "garden",
+    kind: "working_group",
+    displayName: "Garden",
+    visibility: "public",
+    moderated: false,
+  });
+  const made2 = await createGroup(a.node.db.db, a.url, ana, {
+    name: "council",
+    kind: "working_group",
+    displayName: "Council",
+    visibility: "members",
+    moderated: true,
+  });
+  assert.ok(made.ok && made2.ok);
+  garden = made.value;
+  council = made2.value;
+});
+after(async () => {
+  for (const stop of stops) await stop();
+  await Promise.all([a?.close(), b?.close(), c?.close()]);
+});
+
+const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
+const groupId = (name: string) => `${a.url}/groups/${name}`;
+const memberStatus = async (group: Group, uri: string) =>
+  (await membershipOf(a.node.db.db, group.id, uri))?.status ?? null;
+const postsOn = (n: TestNode, group: string) =>
+  n.node.db.db
+    .selectFrom("group_posts")
+    .selectAll()
+    .where("group_uri", "=", groupId(group))
+    .execute();
+
+test("members of other nodes join: at once in an open group, after approval in a moderated one", async () => {
+  const joined = await followRemote(b.node, ben, `garden@${a.domain}`);
+  assert.equal(joined.actor.type, "Group");
+  assert.equal(joined.actor.uri, groupId("garden"));
+  await followRemote(c.node, cat, `${a.url}/groups/garden`);
+  for (const [n, name] of [
+    [b, "ben"],
+    [c, "cat"],
+  ] as const)
+    await waitFor(
+      `${name} is accepted in garden`,
+      async () => (await followStatus(n.node, user(n, name), groupId("garden"))) === "accepted",
+    );
+  assert.equal(await memberStatus(garden, user(b, "ben")), "active");
+
+  const asked = await followRemote(c.node, cat, `council@${a.domain}`);
+  assert.equal(asked.actor.manually_approves, 1);
+  await waitFor(
+    "cat's request reaches the council",
+    async () => (await memberStatus(council, user(c, "cat"))) === "pending",
+  );
+  assert.equal(await followStatus(c.node, user(c, "cat"), groupId("council")), "pending");
+  const row = await membershipOf(a.node.db.db, council.id, user(c, "cat"));
+  assert.ok(row);
+  // A non-moderator cannot admit; ana (the group's admin) can.
+  const outsider = await createMember(a, { username: "otto", password: "password123" });
+  assert.deepEqual(await approveRequest(a.node.db.db, a.url, council, row.id, outsider), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.ok((await approveRequest(a.node.db.db, a.url, council, row.id, ana)).ok);
+  a.node.federation.nudge();
+  await waitFor(
+    "cat hears the Accept",
+    async () => (await followStatus(c.node, user(c, "cat"), groupId("council"))) === "accepted",
+  );
+});
+
+test("posts reach every member by Announce, from the group's node and from elsewhere", async () => {
+  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+    title: "Seeds",
+    content: "Who has tomato seeds?",
+  });
+  assert.ok(thread.ok);
+  a.node.federation.nudge();
+  for (const n of [b, c])
+    await waitFor("the thread is announced", async () =>
+      (await postsOn(n, "garden")).some((p) => p.uri === thread.value.uri),
+    );
+  const onB = (await postsOn(b, "garden")).find((p) => p.uri === thread.value.uri);
+  assert.equal(onB?.title, "Seeds");
+  assert.match(onB?.content_html ?? "", /tomato seeds/);
+
+  // ben, on node B, replies in the group: his Create goes to the Group, which announces it.
+  const local = (await postsOn(b, "garden")).find((p) => p.uri === thread.value.uri);
+  assert.ok(local);
+  const reply = await writeInRemoteGroup(b.node.db.db, b.url, groupId("garden"), ben, {
+    content: "I do!",
+    inReplyToId: local.id,
+  });
+  assert.ok(reply.ok);
+  b.node.federation.nudge();
+  await waitFor("the group keeps ben's reply", async () =>
+    (await postsOn(a, "garden")).some((p) => p.uri === reply.value.uri),
+  );
+  const onA = (await postsOn(a, "garden")).find((p) => p.uri === reply.value.uri);
+  assert.equal(onA?.in_reply_to_id, thread.value.id);
+  assert.equal(onA?.group_id, garden.id);
+  await waitFor("cat's node gets ben's reply by Announce", async () =>
+    (await postsOn(c, "garden")).some((p) => p.uri === reply.value.uri),
+  );
+  const onC = (await postsOn(c, "garden")).find((p) => p.uri === reply.value.uri);
+  const parentOnC = (await postsOn(c, "garden")).find((p) => p.uri === thread.value.uri);
+  assert.equal(onC?.in_reply_to_id, parentOnC?.id);
+});
+
+test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {
+  const row = await membershipOf(a.node.db.db, garden.id, user(b, "ben"));
+  assert.ok(row);
+  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "moderator", ana)).ok);
+  a.node.federation.nudge();
+  const mods = (n: TestNode) =>
+    n.node.db.db
+      .selectFrom("remote_group_moderators")
+      .select("actor_uri")
+      .where("group_uri", "=", groupId("garden"))
+      .execute();
+  await waitFor("C hears ben was made a moderator", async () =>
+    (await mods(c)).some((m) => m.actor_uri === user(b, "ben")),
+  );
+  const collection = await (
+    await fetch(`${groupId("garden")}/moderators`, {
+      headers: { accept: "application/activity+json" },
+    })
+  ).json();
+  assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
+  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "member", ana)).ok);
+  a.node.federation.nudge();
+  await waitFor("C hears ben is no longer a moderator", async () => (await mods(c)).length === 0);
+});
+
+test("a removed member hears Reject; a member who leaves sends Undo", async () => {
+  const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
+  assert.ok(row);
+  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana)).ok);
+  a.node.federation.nudge();
+  await waitFor(
+    "cat's node drops the membership",
+    async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
+  );
+  assert.ok(await unfollow(b.node.db.db, b.url, ben, groupId("garden")));
+  b.node.federation.nudge();
+  await waitFor(
+    "the group hears ben left",
+    async () => (await memberStatus(garden, user(b, "ben"))) === null,
+  );
+  // After leaving, the group's posts no longer reach B.
+  const before = (await postsOn(b, "garden")).length;
+  const later = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+    title: "Later",
+    content: "Only members hear",
+  });
+  assert.ok(later.ok);
+  a.node.federation.nudge();
+  await waitFor(
+    "the event is relayed",
+    async () =>
+      !(await a.node.db.db
+        .selectFrom("outbox_events")
+        .select("id")
+        .where("relayed_at", "is", null)
+        .executeTakeFirst()),
+  );
+  assert.equal((await postsOn(b, "garden")).length, before);
+});
+
+test("co-ops join a federation and name delegates; one vote per co-op", async () => {
+  const made = await createGroup(a.node.db.db, a.url, ana, {
+    name: "fednet",
+    kind: "federation",
+    displayName: "Federation",
+    visibility: "public",
+    moderated: false,
+    votingMode: "delegates",
+  });
+  assert.ok(made.ok);
+  const fednet = made.value;
+  for (const [n, member] of [
+    [b, ben],
+    [c, cat],
+  ] as const) {
+    const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
+    assert.ok(actor);
+    const joined = await joinFederation(n.node.db.db, n.url, {
+      uri: actor.uri,
+      remoteId: actor.id,
+    });
+    assert.ok(joined.ok);
+    n.node.federation.nudge();
+    await waitFor(
+      "the federation accepts the co-op",
+      async () =>
+        (await n.node.db.db.selectFrom("coop_affiliations").select("status").executeTakeFirst())
+          ?.status === "active",
+    );
+    const coop = await membershipOf(a.node.db.db, fednet.id, `${n.url}/users/coop`);
+    assert.equal(coop?.actor_kind, "coop");
+    assert.ok(await setDelegates(n.node.db.db, joined.value, [member.id]));
+    n.node.federation.nudge();
+  }
+  const delegates = () =>
+    a.node.db.db
+      .selectFrom("group_delegates")
+      .selectAll()
+      .where("group_id", "=", fednet.id)
+      .execute();
+  await waitFor("both delegates are recorded", async () => (await delegates()).length === 2);
+  const ballots = eligibleVoters(
+    await votingGroupOf(a.node.db.db, a.url, (await findGroup(a.node.db.db, "fednet")) as Group),
+  );
+  assert.deepEqual(
+    ballots.map((v) => [v.countsFor, v.castBy]).sort(),
+    [
+      [`${b.url}/users/coop`, [user(b, "ben")]],
+      [`${c.url}/users/coop`, [user(c, "cat")]],
+    ].sort(),
+  );
+  // Dropping a delegate is sent as Remove.
+  const aff = await b.node.db.db
+    .selectFrom("coop_affiliations")
+    .select("id")
+    .executeTakeFirstOrThrow();
+  assert.ok(await setDelegates(b.node.db.db, aff.id, []));
+  b.node.federation.nudge();
+  await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
+});
