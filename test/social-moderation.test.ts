@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { unfollow } from "../src/federation/follows.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { createMember, type SignedIn, signIn, visitor } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -293,7 +294,28 @@ test("a suspended domain is refused both ways; allow-list mode refuses unlisted 
     (await mod.post("/moderation/domains", { domain: b.domain, policy: "none" })).status,
     303,
   );
+  // (bob follows mo again first: allow-list mode ends follows with unlisted servers.)
+  await unfollow(b.node.db.db, b.url, bobRow, `${a.url}/users/mo`);
+  const refollow = await followRemote(b.node, bobRow, `mo@${a.domain}`);
+  assert.ok(refollow.result.ok);
+  await waitFor(
+    "mo's node has bob as a follower again",
+    async () =>
+      !!(await a.node.db.db
+        .selectFrom("follows")
+        .select("id")
+        .where("follower_uri", "=", `${b.url}/users/bob`)
+        .executeTakeFirst()),
+  );
   assert.equal((await mod.post("/moderation/mode", { allowlist: "on" })).status, 303);
+  assert.equal(
+    await a.node.db.db
+      .selectFrom("follows")
+      .select("id")
+      .where("follower_uri", "=", `${b.url}/users/bob`)
+      .executeTakeFirst(),
+    undefined,
+  );
   const again = await write(bob, b, `hello again @mo@${a.domain}`);
   await idle(b);
   assert.equal(await copyOn(a, again.uri), undefined);

@@ -372,6 +372,20 @@ export async function setFederationMode(
       .values({ key: MODE_KEY, value: mode })
       .onConflict((oc) => oc.column("key").doUpdateSet({ value: mode }))
       .execute();
+    if (mode === "allowlist") {
+      // Follows with servers not on the list end at once, so nothing more is delivered to them.
+      const allowed = trx
+        .selectFrom("domain_policies")
+        .select("domain")
+        .where("policy", "=", "allow");
+      const actors = trx.selectFrom("remote_actors").select("id").where("host", "not in", allowed);
+      await trx
+        .deleteFrom("follows")
+        .where((eb) =>
+          eb.or([eb("follower_remote_id", "in", actors), eb("followee_remote_id", "in", actors)]),
+        )
+        .execute();
+    }
     await log(trx, moderatorId, `federation.${mode}`, "node");
   });
 }
