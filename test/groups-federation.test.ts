@@ -168,11 +168,11 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
   await waitFor("C hears ben was made a moderator", async () =>
     (await mods(c)).some((m) => m.actor_uri === user(b, "ben")),
   );
-  const collection = await (
+  const collection = (await (
     await fetch(`${groupId("garden")}/moderators`, {
       headers: { accept: "application/activity+json" },
     })
-  ).json();
+  ).json()) as { orderedItems: string[] };
   assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
   assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "member", ana)).ok);
   a.node.federation.nudge();

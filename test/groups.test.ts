@@ -99,22 +99,27 @@ test("group names and usernames share one namespace", async () => {
     undefined,
   );
   // WebFinger answers for the group with its Group actor.
-  const jrd = await (
+  const jrd = (await (
     await fetch(`${node.url}/.well-known/webfinger?resource=acct:gardens@${node.domain}`)
-  ).json();
-  assert.equal(jrd.links[0].href, `${node.url}/groups/gardens`);
-  const actor = await (
+  ).json()) as { links: { href: string }[] };
+  assert.equal(jrd.links[0]?.href, `${node.url}/groups/gardens`);
+  const actor = (await (
     await fetch(`${node.url}/groups/gardens`, { headers: { accept: "application/activity+json" } })
-  ).json();
+  ).json()) as {
+    type: string;
+    attributedTo: string;
+    postingRestrictedToMods: boolean;
+    publicKey: { publicKeyPem: string };
+  };
   assert.equal(actor.type, "Group");
   assert.equal(actor.attributedTo, `${node.url}/groups/gardens/moderators`);
   assert.equal(actor.postingRestrictedToMods, false);
   assert.ok(actor.publicKey.publicKeyPem.includes("PUBLIC KEY"));
-  const moderators = await (
+  const moderators = (await (
     await fetch(`${node.url}/groups/gardens/moderators`, {
       headers: { accept: "application/activity+json" },
     })
-  ).json();
+  ).json()) as { orderedItems: string[] };
   assert.deepEqual(moderators.orderedItems, [`${node.url}/users/ada`]);
 });
 
