@@ -289,6 +289,18 @@ test("a suspended domain is refused both ways; allow-list mode refuses unlisted 
   await idle(a);
   assert.equal(await copyOn(b, toB.uri), undefined);
 
+  // A Follow from the suspended domain is refused too.
+  await unfollow(b.node.db.db, b.url, bobRow, `${a.url}/users/mo`);
+  assert.ok((await followRemote(b.node, bobRow, `${a.url}/users/mo`)).result.ok);
+  await idle(b);
+  const bobFollows = () =>
+    a.node.db.db
+      .selectFrom("follows")
+      .select("id")
+      .where("follower_uri", "=", `${b.url}/users/bob`)
+      .execute();
+  assert.equal((await bobFollows()).length, 0);
+
   // Lifted, but allow-list mode on with no domain listed: still refused.
   assert.equal(
     (await mod.post("/moderation/domains", { domain: b.domain, policy: "none" })).status,

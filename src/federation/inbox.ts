@@ -23,6 +23,7 @@ import type { InboxExtension } from "./extensions.ts";
 import { receiveAccept, receiveFollow, receiveReject, receiveUndoFollow } from "./follows.ts";
 import { ensureActor, signedLoader, storeActor } from "./lookup.ts";
 import { markGone } from "./remote-actors.ts";
+import { allowsFederation } from "./social/domain-policy.ts";
 
 const logger = getLogger(["synco", "federation", "inbox"]);
 
@@ -62,6 +63,9 @@ export function registerInbox(
 
   async function onFollow(ctx: InboxContext<void>, follow: Follow) {
     if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
+    // The co-op's domain policy (defederation, allow-list mode; src/federation/social/domain-policy.ts).
+    if (!(await allowsFederation(db, follow.actorId.host.toLowerCase())))
+      return skip(follow, "its domain may not federate here");
     const followee = await localFollowee(ctx, follow.objectId);
     // Not a member or the co-op: perhaps a group's (an extension's) actor.
     if (!followee) return pass(ctx, follow, "its object is not an actor of this node");
