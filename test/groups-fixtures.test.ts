@@ -1,0 +1,267 @@
+/**
+ * Groups and the rest of the fediverse: Lemmy's documents (a community, an
+ * Announce{Create{Page}}, an Add of a moderator) parse as we read them, and a
+ * Mastodon-shaped server (a fake one on 127.0.22.9, signing as Mastodon does)
+ * joins a public group, posts to it by mention, is refused in a members-only
+ * group, and its malformed or unauthorized activities are skipped.
+ */
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { signRequest } from "@fedify/fedify";
+import { Add, Announce, Create, Group, Page } from "@fedify/vocab";
+import { configure, type LogRecord } from "@logtape/logtape";
+import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
+import { actorInput } from "../src/federation/lookup.ts";
+import { waitFor } from "../src/federation/testing.ts";
+import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
+import { membershipOf } from "../src/groups/memberships.ts";
+import { createMember } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+const fixtures = join(import.meta.dirname, "..", "src", "federation", "fixtures", "groups");
+const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, name), "utf8"));
+/** Lemmy's test assets leave out @context (its tests merge assets/lemmy/context.json); add the part we read. */
+const withContext = (json: object) => ({
+  "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+  ...json,
+});
+
+const logs: LogRecord[] = [];
+const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const delivered: Record<string, unknown>[] = [];
+let node: TestNode;
+let stopWorker: () => Promise<void>;
+let remote: Server;
+let remoteUrl: string;
+let garden: GroupRow;
+let council: GroupRow;
+
+/** A Mastodon-like server: actor alice (RSA key, shared inbox) and an inbox that records. */
+async function startRemote() {
+  remote = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      if (req.method === "POST") {
+        delivered.push(JSON.parse(body));
+        return res.writeHead(202).end();
+      }
+      if (req.url !== "/users/alice") return res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/activity+json" });
+      res.end(
+        JSON.stringify({
+          "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+          id: `${remoteUrl}/users/alice`,
+          type: "Person",
+          preferredUsername: "alice",
+          inbox: `${remoteUrl}/users/alice/inbox`,
+          followers: `${remoteUrl}/users/alice/followers`,
+          endpoints: { sharedInbox: `${remoteUrl}/inbox` },
+          publicKey: {
+            id: `${remoteUrl}/users/alice#main-key`,
+            owner: `${remoteUrl}/users/alice`,
+            publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => remote.listen(0, "127.0.22.9", () => r()));
+  remoteUrl = `http://127.0.22.9:${(remote.address() as AddressInfo).port}`;
+}
+
+async function signedPost(activity: object) {
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    keys.privateKey.export({ type: "pkcs8", format: "der" }),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    true,
+    ["sign"],
+  );
+  const request = await signRequest(
+    new Request(`${node.url}/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body: JSON.stringify(activity),
+    }),
+    privateKey,
+    new URL(`${remoteUrl}/users/alice#main-key`),
+    { spec: "draft-cavage-http-signatures-12" },
+  );
+  return fetch(request);
+}
+
+/** The Mastodon fixture with its example hosts replaced by ours. */
+const mastodonNote = (group: string, n: number) =>
+  JSON.parse(
+    JSON.stringify(fixture("mastodon-create-note-mentioning-group.json"))
+      .replaceAll("https://mastodon.example", remoteUrl)
+      .replaceAll("https://synco.example/groups/garden", `${node.url}/groups/${group}`)
+      .replaceAll("statuses/1", `statuses/${n}`),
+  );
+
+const skipped = (id: string) =>
+  waitFor(`${id} is skipped`, () =>
+    logs.some((r) => r.message.some((part) => typeof part === "string" && part.includes(id))),
+  );
+const postsIn = (group: GroupRow) =>
+  node.node.db.db.selectFrom("group_posts").selectAll().where("group_id", "=", group.id).execute();
+
+before(async () => {
+  await configure({
+    reset: true,
+    sinks: { memory: (record) => logs.push(record) },
+    loggers: [
+      { category: ["synco", "federation", "groups"], sinks: ["memory"], lowestLevel: "info" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
+    ],
+  });
+  await startRemote();
+  node = await startTestNode({ host: "127.0.22.1" });
+  const ada = await createMember(node, { username: "ada", password: "password123" });
+  const made = await createGroup(node.node.db.db, node.url, ada, {
+    name: "garden",
+    kind: "working_group",
+    displayName: "Garden",
+    visibility: "public",
+    moderated: false,
+  });
+  const made2 = await createGroup(node.node.db.db, node.url, ada, {
+    name: "council",
+    kind: "working_group",
+    displayName: "Council",
+    visibility: "members",
+    moderated: true,
+  });
+  assert.ok(made.ok && made2.ok);
+  garden = made.value;
+  council = made2.value;
+  stopWorker = await node.node.startWorker();
+});
+after(async () => {
+  await stopWorker?.();
+  await node?.close();
+  remote?.closeAllConnections();
+  remote?.close();
+});
+
+test("Lemmy's community, Announce{Create{Page}} and Add of a moderator parse", async () => {
+  const group = await Group.fromJsonLd(withContext(fixture("lemmy-group.json")));
+  assert.equal(group.attributionId?.href, "https://enterprise.lemmy.ml/c/tenforward/moderators");
+  const input = actorInput(group);
+  assert.equal(input?.type, "Group");
+  assert.equal(input?.sharedInbox, "https://enterprise.lemmy.ml/inbox");
+  assert.equal(input?.followers, "https://enterprise.lemmy.ml/c/tenforward/followers");
+
+  const announce = await Announce.fromJsonLd(
+    withContext(fixture("lemmy-announce-create-page.json")),
+  );
+  const create = await announce.getObject();
+  assert.ok(create instanceof Create);
+  const page = await create.getObject();
+  assert.ok(page instanceof Page);
+  assert.deepEqual(postFields(page), {
+    uri: "http://enterprise.lemmy.ml/post/7",
+    authorUri: "http://enterprise.lemmy.ml/u/lemmy_beta",
+    inReplyToUri: null,
+    title: "post 4",
+    contentHtml: "post 4",
+  });
+  // Lemmy names the community in `to`, not `audience` (FEP-1b12 allows both).
+  assert.ok((await addressedUris(create, page)).includes("http://enterprise.lemmy.ml/c/main"));
+
+  const add = await Add.fromJsonLd(withContext(fixture("lemmy-add-mod.json")));
+  assert.equal(add.targetId?.href, "http://enterprise.lemmy.ml/c/main/moderators");
+  assert.equal(add.objectId?.href, "http://ds9.lemmy.ml/u/lemmy_alpha");
+});
+
+test("a Mastodon user follows a public group (Accept) and posts to it by mention", async () => {
+  const follow = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/follows/1`,
+    type: "Follow",
+    actor: `${remoteUrl}/users/alice`,
+    object: `${node.url}/groups/garden`,
+  };
+  assert.equal((await signedPost(follow)).status, 202);
+  await waitFor("the group accepts alice", () =>
+    delivered.some((d) => d.type === "Accept" && (d.object as { id?: string })?.id === follow.id),
+  );
+  const accept = delivered.find((d) => d.type === "Accept");
+  assert.equal(accept?.actor, `${node.url}/groups/garden`);
+  assert.equal(
+    (await membershipOf(node.node.db.db, garden.id, `${remoteUrl}/users/alice`))?.status,
+    "active",
+  );
+
+  const note = mastodonNote("garden", 1);
+  assert.equal((await signedPost(note)).status, 202);
+  await waitFor("the note becomes a thread", async () => (await postsIn(garden)).length === 1);
+  const [thread] = await postsIn(garden);
+  assert.equal(thread?.title, "Lorem ipsum");
+  assert.equal(thread?.author_uri, `${remoteUrl}/users/alice`);
+  // The group announces it to its members, alice's server included, with the Create inside.
+  await waitFor("the Announce reaches alice's server", () =>
+    delivered.some((d) => d.type === "Announce"),
+  );
+  const announce = delivered.find((d) => d.type === "Announce");
+  assert.equal(announce?.actor, `${node.url}/groups/garden`);
+  assert.equal(announce?.audience, `${node.url}/groups/garden`);
+  assert.equal((announce?.object as { id?: string })?.id, note.id);
+
+  // Undo(Follow): alice leaves.
+  const undo = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/undo/1`,
+    type: "Undo",
+    actor: follow.actor,
+    object: follow,
+  };
+  assert.equal((await signedPost(undo)).status, 202);
+  await waitFor(
+    "alice leaves",
+    async () => !(await membershipOf(node.node.db.db, garden.id, follow.actor)),
+  );
+});
+
+test("posts to a members-only group by a non-member, or by someone else's name, are skipped", async () => {
+  const outsider = mastodonNote("council", 2);
+  assert.equal((await signedPost(outsider)).status, 202);
+  await skipped(outsider.id);
+  assert.equal((await postsIn(council)).length, 0);
+
+  const forged = mastodonNote("garden", 3);
+  forged.object.attributedTo = `${node.url}/users/ada`;
+  assert.equal((await signedPost(forged)).status, 202);
+  await skipped(forged.id);
+  assert.equal((await postsIn(garden)).length, 1);
+
+  // A request to join the moderated group waits; an unsigned one is refused outright.
+  const follow = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/follows/2`,
+    type: "Follow",
+    actor: `${remoteUrl}/users/alice`,
+    object: `${node.url}/groups/council`,
+  };
+  const unsigned = await fetch(`${node.url}/inbox`, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: JSON.stringify(follow),
+  });
+  assert.equal(unsigned.status, 401);
+  assert.equal((await signedPost(follow)).status, 202);
+  await waitFor(
+    "the request waits",
+    async () =>
+      (await membershipOf(node.node.db.db, council.id, follow.actor))?.status === "pending",
+  );
+  assert.equal(delivered.filter((d) => (d.object as { id?: string })?.id === follow.id).length, 0);
+});
