@@ -18,7 +18,8 @@ export function homePages(): Hono<WebEnv> {
           (p) =>
             html`<li class="card"><h3><a href="${p.path}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
         )}
-      </ul>`;
+      </ul>
+      <p><a href="/groups">${t("groups.title")}</a>: ${t("groups.lead")}</p>`;
     return c.html(layout(c, coop.name, body));
   });
 
@@ -28,6 +29,7 @@ export function homePages(): Hono<WebEnv> {
       const t = c.get("t");
       const body = html`<h1>${t(pillar.key)}</h1>
         <p class="lead">${t(`${pillar.key}.about`)}</p>
+        ${pillar.path === "/decisions" ? html`<p><a href="/groups">${t("groups.title")}</a>: ${t("groups.lead")}</p>` : ""}
         <p class="notice">${t("pillar.empty")}</p>`;
       return c.html(layout(c, t(pillar.key), body));
     });
