@@ -188,7 +188,8 @@ test("reports: members report, moderators resolve; a forwarded report arrives as
 });
 
 test("moderators silence and suspend accounts; members cannot", async () => {
-  await write(amy, a, "amy speaks in public");
+  const spoken = await write(amy, a, "amy speaks in public");
+  assert.equal((await mod.get(`/@amy/${spoken.id}`)).status, 200);
   assert.equal(
     (await amy.post("/moderation/accounts", { account: "amy", level: "silence" })).status,
     403,
@@ -217,6 +218,8 @@ test("moderators silence and suspend accounts; members cannot", async () => {
     .where("username", "=", "amy")
     .executeTakeFirstOrThrow();
   assert.equal(status.status, "suspended");
+  // Her posts are hidden from everyone.
+  assert.equal((await mod.get(`/@amy/${spoken.id}`)).status, 404);
   // Suspended: the session ends and login is refused.
   assert.equal((await amy.get("/social")).status, 302);
   const start = await visitor(a);

@@ -279,6 +279,10 @@ test("timelines page back with max_id; a bad cursor is a 400", async () => {
   assert.doesNotMatch(second, /numbered 22/);
   assert.match(second, /numbered 0/);
   assert.equal((await fetch(`${node.url}/social/local?max_id=x'--`)).status, 400);
+  assert.equal((await fetch(`${node.url}/tags/${encodeURIComponent("<b>")}`)).status, 404);
+  assert.equal((await fetch(`${node.url}/@cy/not-a-post`)).status, 404);
+  assert.equal((await fetch(`${node.url}/posts/not-a-post`)).status, 404);
+  assert.equal((await fetch(`${node.url}/@cy?max_id=nope`)).status, 400);
   // A visitor at /social goes to the public timeline; the home page needs a member.
   assert.equal((await fetch(`${node.url}/social`, { redirect: "manual" })).status, 302);
 });

@@ -40,6 +40,18 @@ const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
       )
     : eb.lit(true);
 
+/** Not by a suspended actor (silenced ones still reach their followers). */
+const notSuspended = (eb: PostsEb) =>
+  eb.not(
+    eb.exists(
+      eb
+        .selectFrom("actor_limits as l")
+        .select("l.level")
+        .whereRef("l.actor_uri", "=", "p.author_uri")
+        .where("l.level", "=", "suspend"),
+    ),
+  );
+
 /** Not by a silenced or suspended actor, nor from a silenced or suspended domain. */
 const notLimited = (eb: PostsEb) =>
   eb.and([
@@ -91,6 +103,7 @@ export async function homeTimeline(
     .innerJoin("posts as p", "p.id", "h.post_id")
     .select("h.post_id")
     .where("h.account_id", "=", viewer.id)
+    .where(notSuspended)
     .$if(req.maxId !== undefined, (q) => q.where("h.post_id", "<", req.maxId as string))
     .where("p.deleted_at", "is", null)
     .where(notFiltered(viewer))
@@ -184,6 +197,7 @@ export async function profileTimeline(
     .selectFrom("posts as p")
     .select("p.id")
     .where("p.author_uri", "=", authorUri)
+    .where(notSuspended)
     .where(
       "p.visibility",
       "in",

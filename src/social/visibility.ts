@@ -1,7 +1,8 @@
 /**
  * Who may see a post (Mastodon's rules): public and unlisted — anyone;
  * followers-only — the author, accepted followers and those mentioned;
- * direct — the author and those mentioned. Deleted posts — nobody.
+ * direct — the author and those mentioned. Deleted posts, and posts of a
+ * suspended author — nobody.
  */
 import type { Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
@@ -19,6 +20,14 @@ export async function canSee(
   post: { id: string; visibility: Visibility; author_uri: string; deleted_at: string | null },
 ): Promise<boolean> {
   if (post.deleted_at) return false;
+  // A suspended author's posts are hidden from everyone (moderation.ts).
+  const suspended = await db
+    .selectFrom("actor_limits")
+    .select("level")
+    .where("actor_uri", "=", post.author_uri)
+    .where("level", "=", "suspend")
+    .executeTakeFirst();
+  if (suspended) return false;
   if (post.visibility === "public" || post.visibility === "unlisted") return true;
   if (!viewer) return false;
   if (post.author_uri === viewer.uri) return true;

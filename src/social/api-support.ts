@@ -1,0 +1,183 @@
+/**
+ * Read-only helpers the client API needs beyond what the pages use: mentions,
+ * hashtags and media ids of posts, who a reply answers, who liked or boosted,
+ * a post's favourites, and newer-than-cursor reads (since_id / min_id).
+ * Additive only: nothing here changes how the social capability behaves.
+ */
+import type { Kysely } from "kysely";
+import type { Schema } from "../db/schema.ts";
+
+export function mentionsOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("post_mentions")
+    .select(["post_id", "actor_uri", "account_id", "remote_id", "handle"])
+    .where("post_id", "in", postIds)
+    .where("silent", "=", 0)
+    .execute();
+}
+
+export function tagsOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("post_tags")
+    .select(["post_id", "tag"])
+    .where("post_id", "in", postIds)
+    .execute();
+}
+
+export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("post_media as m")
+    .leftJoin("uploads as u", "u.id", "m.upload_id")
+    .select([
+      "m.id",
+      "m.post_id",
+      "m.upload_id",
+      "m.remote_url",
+      "u.path",
+      "m.media_type",
+      "m.description",
+      "m.width",
+      "m.height",
+    ])
+    .where("m.post_id", "in", postIds)
+    .orderBy("m.position")
+    .execute();
+}
+
+/** Author URIs of posts (for in_reply_to_account_id). */
+export function authorsOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom("posts").select(["id", "author_uri"]).where("id", "in", postIds).execute();
+}
+
+/** Actor URIs that liked a post, newest first. */
+export function likersOf(db: Kysely<Schema>, postId: string, limit: number) {
+  return db
+    .selectFrom("likes")
+    .select(["id", "actor_uri"])
+    .where("post_id", "=", postId)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Actor URIs that boosted a post, newest first. */
+export function boostersOf(db: Kysely<Schema>, postId: string, limit: number) {
+  return db
+    .selectFrom("posts")
+    .select(["id", "author_uri"])
+    .where("reblog_of_id", "=", postId)
+    .where("deleted_at", "is", null)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Posts a member liked, by like id (newest first), before the cursor. */
+export function likedPostIds(
+  db: Kysely<Schema>,
+  actorUri: string,
+  page: { maxId?: string | undefined; limit: number },
+) {
+  return db
+    .selectFrom("likes as l")
+    .innerJoin("posts as p", "p.id", "l.post_id")
+    .select(["l.id", "l.post_id"])
+    .where("l.actor_uri", "=", actorUri)
+    .where("p.deleted_at", "is", null)
+    .$if(page.maxId !== undefined, (q) => q.where("l.id", "<", page.maxId as string))
+    .orderBy("l.id", "desc")
+    .limit(page.limit)
+    .execute();
+}
+
+/** Home entries newer than a cursor (oldest first when `ascending`): since_id / min_id. */
+export function newerHomeIds(
+  db: Kysely<Schema>,
+  accountId: string,
+  afterId: string,
+  limit: number,
+  ascending: boolean,
+) {
+  return db
+    .selectFrom("home_entries as h")
+    .innerJoin("posts as p", "p.id", "h.post_id")
+    .select("h.post_id")
+    .where("h.account_id", "=", accountId)
+    .where("h.post_id", ">", afterId)
+    .where("p.deleted_at", "is", null)
+    .orderBy("h.post_id", ascending ? "asc" : "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Search: public posts whose text contains the words (simple LIKE; no index yet). */
+export function searchPostIds(db: Kysely<Schema>, query: string, limit: number) {
+  const like = `%${query.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+  return db
+    .selectFrom("posts")
+    .select("id")
+    .where("visibility", "=", "public")
+    .where("deleted_at", "is", null)
+    .where("reblog_of_id", "is", null)
+    .where((eb) => eb(eb.fn("lower", ["content_html"]), "like", like))
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Hashtags in use that start with the query, with how many posts carry each. */
+export function searchTags(db: Kysely<Schema>, prefix: string, limit: number) {
+  return db
+    .selectFrom("post_tags")
+    .select(["tag", (eb) => eb.fn.countAll<number>().as("uses")])
+    .where("tag", "like", `${prefix.toLowerCase().replace(/[%_\\]/g, "")}%`)
+    .groupBy("tag")
+    .orderBy("uses", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** A post by its URI or URL (for search with resolve, and for remote ids). */
+export function postByUri(db: Kysely<Schema>, uri: string) {
+  return db
+    .selectFrom("posts")
+    .select("id")
+    .where((eb) => eb.or([eb("uri", "=", uri), eb("url", "=", uri)]))
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
+/** Dismisses one notification of a member; false when there is none with that id. */
+export async function dismissNotification(db: Kysely<Schema>, accountId: string, id: string) {
+  const r = await db
+    .deleteFrom("notifications")
+    .where("id", "=", id)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function clearNotifications(db: Kysely<Schema>, accountId: string) {
+  await db.deleteFrom("notifications").where("account_id", "=", accountId).execute();
+}
+
+/** Notifications of a member newer than a cursor (since_id / min_id), and one by id. */
+export function notificationIdsAfter(
+  db: Kysely<Schema>,
+  accountId: string,
+  afterId: string,
+  limit: number,
+) {
+  return db
+    .selectFrom("notifications")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("id", ">", afterId)
+    .orderBy("id", "asc")
+    .limit(limit)
+    .execute();
+}
