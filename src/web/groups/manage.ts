@@ -64,8 +64,9 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   }
 
   app.get("/groups/:name/manage", async (c) => {
-    const { group, role } = await moderated(c);
+    const { group, role, viewer } = await moderated(c);
     const t = c.get("t");
+    const me = `${config.origin}/users/${viewer.username}`;
     const members = await listMembers(db, group);
     const pending = members.filter((m) => m.status === "pending");
     const others = members.filter((m) => m.status !== "pending");
@@ -107,8 +108,12 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
           ) => html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>
             ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}
             ${m.status === "invited" ? html`<span class="badge">${t("groups.status.invited")}</span>` : html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>`}
-            <span class="actions">${role === "admin" && m.status === "active" && m.actorKind === "person" ? roleForm(m.id, m.role) : ""}
-            ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}</span></li>`,
+            ${
+              m.actorUri === me
+                ? ""
+                : html`<span class="actions">${role === "admin" && m.status === "active" && m.actorKind === "person" ? roleForm(m.id, m.role) : ""}
+              ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}</span>`
+            }</li>`,
         )}</ul>
       </section>
       ${

@@ -25,6 +25,7 @@ import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
 import { requireViewer } from "../session.ts";
 import {
+  authorHandles,
   doneQuery,
   type GroupsDeps,
   groupFromPath,
@@ -71,7 +72,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const kinds = viewer.role === "admin" ? KINDS : (["working_group"] as const);
     const radio = (name: string, value: string, label: string, checked: boolean) =>
-      html`<label><input type="radio" name="${name}" value="${value}"${checked ? html` checked` : ""} /> ${label}</label>`;
+      html`<label class="choice"><input type="radio" name="${name}" value="${value}"${checked ? html` checked` : ""} /> ${label}</label>`;
     const body = html`${groupsNav(c)}
       <h1>${t("groups.new")}</h1>
       ${errorSummary(c, errors, message)}
@@ -87,8 +88,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           ${radio("visibility", "public", t("groups.visibility.public"), (values.visibility ?? "public") === "public")}
           ${radio("visibility", "members", t("groups.visibility.members"), values.visibility === "members")}
         </fieldset>
-        <label><input type="checkbox" name="moderated" value="on"${values.moderated === "on" ? html` checked` : ""} /> ${t("groups.form.moderated")}</label>
-        <label><input type="checkbox" name="postingRestricted" value="on"${values.postingRestricted === "on" ? html` checked` : ""} /> ${t("groups.form.postingRestricted")}</label>
+        <label class="choice"><input type="checkbox" name="moderated" value="on"${values.moderated === "on" ? html` checked` : ""} /> ${t("groups.form.moderated")}</label>
+        <label class="choice"><input type="checkbox" name="postingRestricted" value="on"${values.postingRestricted === "on" ? html` checked` : ""} /> ${t("groups.form.postingRestricted")}</label>
         ${
           viewer.role === "admin"
             ? html`<fieldset><legend>${t("groups.form.votingMode")}</legend>
@@ -169,13 +170,18 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         );
     }
     const threads = readable ? await listThreads(db, groupUri(config.origin, group.name)) : [];
+    const author = await authorHandles(
+      deps,
+      threads.map((p) => p.author_uri),
+    );
     const canStart = standing.status === "active" && (!group.posting_restricted || moderator);
     const body = html`${groupsNav(c)}
       <header class="group-header">
         <h1>${group.display_name}</h1>
         <p class="handle">${t("groups.handle", { handle: `@${group.name}@${config.domain}` })}</p>
         <p><span class="badge">${t(`groups.kind.${group.kind}`)}</span>
-          <span class="badge">${t(`groups.visibility.${group.visibility}`)}</span></p>
+          <span class="badge">${t(`groups.visibility.${group.visibility}`)}</span>
+          ${group.moderated ? html`<span class="badge">${t("groups.form.moderated")}</span>` : ""}</p>
         <div class="actions">${action}
           ${moderator ? html`<a class="button secondary" href="/groups/${group.name}/manage">${t("groups.manage")}</a>` : ""}</div>
       </header>
@@ -188,7 +194,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         ${!readable ? html`<p class="notice">${t("groups.threads.hidden")}</p>` : threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
         <ul class="thread-list">${threads.map(
           (p) => html`<li><a href="/groups/${group.name}/threads/${p.id}">${p.title || "…"}</a>
-            <span class="meta">${p.author_uri.replace(/^https?:\/\//, "")} · ${t("groups.threads.replies", { count: p.replies })}</span></li>`,
+            <span class="meta">${author(p.author_uri)} · ${t("groups.threads.replies", { count: p.replies })}</span></li>`,
         )}</ul>
         ${
           canStart
@@ -274,12 +280,16 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("error.notFound"), 404);
     const posts = await threadOf(db, first.id);
     const standing = await viewerStanding(c, deps, group);
+    const author = await authorHandles(
+      deps,
+      posts.map((p) => p.author_uri),
+    );
     const body = html`${groupsNav(c)}
       <p><a href="/groups/${group.name}">${t("groups.thread.back", { name: group.display_name })}</a></p>
       <h1>${first.title}</h1>
       <ol class="group-thread">${posts.map(
         (p) => html`<li class="group-post" id="p-${p.id}">
-          <p class="meta">${p.author_uri.replace(/^https?:\/\//, "")} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
+          <p class="meta">${author(p.author_uri)} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
           <div class="content">${raw(p.content_html)}</div></li>`,
       )}</ol>
       ${

@@ -58,3 +58,24 @@ export function groupsNav(c: Context<WebEnv>): Html {
 
 /** Where a form's outcome is shown: ?done=… on the page it returns to. */
 export const doneQuery = (text: string) => `?${new URLSearchParams({ done: text })}`;
+
+/** How to show authors: @name for members here, @user@host for others (when known). */
+export async function authorHandles(
+  deps: GroupsDeps,
+  uris: string[],
+): Promise<(uri: string) => string> {
+  const prefix = `${deps.config.origin}/users/`;
+  const remote = [...new Set(uris.filter((u) => !u.startsWith(prefix)))];
+  const rows = remote.length
+    ? await deps.db
+        .selectFrom("remote_actors")
+        .select(["uri", "handle"])
+        .where("uri", "in", remote)
+        .execute()
+    : [];
+  const known = new Map(rows.map((r) => [r.uri, `@${r.handle}`]));
+  return (uri) =>
+    uri.startsWith(prefix)
+      ? `@${uri.slice(prefix.length)}`
+      : (known.get(uri) ?? uri.replace(/^https?:\/\//, ""));
+}

@@ -1,0 +1,119 @@
+/**
+ * Groups in a real browser: a member creates a moderated group on node A; a
+ * member of node B finds it under Network and asks to join (a Follow of the
+ * Group); the group's admin admits them on the management page, and B's
+ * member then sees the group's thread. Screenshots go to test-results/.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { waitFor } from "../../src/federation/testing.ts";
+import { launchBrowser, newContext, screenshot } from "../support/browser.ts";
+import { createMember } from "../support/login.ts";
+import { startTestNode, type TestNode } from "../support/node.ts";
+
+let a: TestNode;
+let b: TestNode;
+let browser: Browser;
+const stops: (() => Promise<void>)[] = [];
+
+before(async () => {
+  [a, b] = await Promise.all([
+    startTestNode({ host: "127.0.23.1" }),
+    startTestNode({ host: "127.0.23.2" }),
+  ]);
+  for (const n of [a, b]) stops.push(await n.node.startWorker());
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  for (const stop of stops) await stop();
+  await Promise.all([a?.close(), b?.close()]);
+});
+
+async function logIn(page: Page, node: TestNode, username: string) {
+  await page.goto(`${node.url}/login`);
+  await page.locator("#f-login").fill(username);
+  await page.locator("#f-password").fill("password123");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+test("create a group, and admit a member from another node", async () => {
+  await createMember(a, { username: "ana", password: "password123" });
+  await createMember(b, { username: "bo", password: "password123" });
+  const anaContext = await newContext(browser);
+  const ana = await anaContext.newPage();
+  await logIn(ana, a, "ana");
+  await ana.goto(`${a.url}/groups`);
+  await ana.getByRole("link", { name: "Create a group" }).first().click();
+  await ana.getByLabel("Name", { exact: true }).fill("orchard");
+  await ana.getByLabel("Display name").fill("Orchard working group");
+  await ana.getByLabel("Description").fill("Pruning, grafting and the apple harvest.");
+  await ana.getByLabel("A moderator admits each new member").check();
+  await screenshot(ana, "groups-create-form");
+  await ana.getByRole("button", { name: "Create group" }).click();
+  await ana.waitForURL(/\/groups\/orchard/);
+  assert.match(
+    (await ana.getByRole("status").first().textContent()) ?? "",
+    /Orchard working group/,
+  );
+  await ana.getByLabel("Title").fill("Harvest day");
+  await ana.getByLabel("Message").fill("Saturday at nine, bring baskets.");
+  await ana.getByRole("button", { name: "Post" }).click();
+  await ana.waitForURL(/\/threads\//);
+  await screenshot(ana, "groups-thread");
+
+  // bo, on node B, finds the group by its handle and asks to join.
+  const boContext = await newContext(browser, { mobile: true });
+  const bo = await boContext.newPage();
+  await logIn(bo, b, "bo");
+  await bo.goto(`${b.url}/network`);
+  await bo.getByLabel("Handle or address").fill(`@orchard@${a.domain}`);
+  await bo.getByRole("button", { name: "Search" }).click();
+  await bo.getByRole("button", { name: "Follow", exact: true }).click();
+  await bo.waitForURL(/\/network\?/);
+  await screenshot(bo, "groups-remote-request");
+
+  // ana sees the request and admits bo.
+  await waitFor(
+    "the request reaches node A",
+    async () =>
+      await a.node.db.db
+        .selectFrom("group_members")
+        .select("id")
+        .where("status", "=", "pending")
+        .executeTakeFirst(),
+  );
+  await ana.goto(`${a.url}/groups/orchard/manage`);
+  const request = ana.getByRole("listitem").filter({ hasText: `bo@${b.domain}` });
+  await screenshot(ana, "groups-manage-request");
+  await request.getByRole("button", { name: "Admit" }).click();
+  await ana.waitForURL(/\/manage\?/);
+  assert.equal(await ana.getByRole("button", { name: "Admit" }).count(), 0);
+  // ana makes bo a moderator (the group announces Add to its attributedTo collection).
+  const member = ana.getByRole("listitem").filter({ hasText: `bo@${b.domain}` });
+  await member.getByLabel("Role").selectOption("moderator");
+  await member.getByRole("button", { name: "Change role" }).click();
+  await ana.waitForURL(/\/manage\?/);
+  await screenshot(ana, "groups-manage-admitted");
+
+  // bo's node hears the Accept; the group page on A lists bo as a member.
+  await waitFor(
+    "bo's follow of the group is accepted",
+    async () =>
+      (
+        await b.node.db.db
+          .selectFrom("follows")
+          .select("status")
+          .where("followee_uri", "=", `${a.url}/groups/orchard`)
+          .executeTakeFirst()
+      )?.status === "accepted",
+  );
+  await ana.goto(`${a.url}/groups/orchard`);
+  const boRow = ana.getByRole("listitem").filter({ hasText: `@bo@${b.domain}` });
+  assert.match((await boRow.textContent()) ?? "", /moderator/);
+  await screenshot(ana, "groups-page");
+  await anaContext.close();
+  await boContext.close();
+});
