@@ -2,6 +2,8 @@
  * The composition root: builds the database, the capabilities and the HTTP app
  * from a Config. Everything a running node holds is reachable from a SyncoNode.
  */
+
+import type { Server } from "node:http";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
@@ -9,6 +11,7 @@ import { CoopSettingsStore } from "./accounts/coop.ts";
 import { type AccountDataContributor, accountsContributor } from "./accounts/data.ts";
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
+import { apiRoutes, StreamingHub } from "./api/index.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -49,6 +52,8 @@ export interface SyncoNode {
   app: Hono<WebEnv>;
   /** ActivityPub (Fedify loads on first use). */
   federation: FederationGateway;
+  /** Answers the client API's WebSocket stream (/api/v1/streaming) on an HTTP server. */
+  attachStreaming(server: Server): void;
   /** Starts background work (queue, housekeeping); returns a function that stops it. */
   startWorker(): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -100,6 +105,10 @@ export async function createNode(
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
   app.get("/healthz", (c) => c.text("ok"));
+  const limiter = new RateLimiter(db.db, clock);
+  const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
+  const streaming = new StreamingHub(apiDeps);
+  app.route("/", apiRoutes(apiDeps) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
@@ -118,7 +127,7 @@ export async function createNode(
       db: db.db,
       config,
       coop,
-      limiter: new RateLimiter(db.db, clock),
+      limiter,
       mailer: config.smtpUrl ? await smtpMailer(config.smtpUrl, config.mailFrom) : null,
       contributors,
       clock,
@@ -132,6 +141,7 @@ export async function createNode(
     coop,
     app,
     federation,
+    attachStreaming: (server) => streaming.attach(server),
     startWorker: async () => {
       const stop = await startWorker(db, federation);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
@@ -145,6 +155,9 @@ export async function createNode(
         await stop();
       };
     },
-    close: () => db.close(),
+    close: async () => {
+      streaming.close();
+      await db.close();
+    },
   };
 }

@@ -31,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
 
     if (role !== "worker") {
       const server = serve({ fetch: node.app.fetch, hostname: config.host, port: config.port });
+      node.attachStreaming(server as import("node:http").Server);
       await new Promise<void>((resolve, reject) => {
         server.once("listening", resolve);
         server.once("error", reject);

@@ -47,6 +47,7 @@ export async function startTestNode(
   });
   const node = await createNode(config);
   handler = getRequestListener(node.app.fetch);
+  node.attachStreaming(server);
   return {
     node,
     url: `http://${domain}`,

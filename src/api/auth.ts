@@ -1,0 +1,66 @@
+/**
+ * Bearer tokens (RFC 6750): `Authorization: Bearer …` or, as Mastodon also
+ * accepts, an `access_token` query parameter. `requireScope` ends a request
+ * with 401 when there is no valid token and 403 when its scopes fall short.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { ApiContext, ApiDeps, ApiEnv, TokenOwner } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+import { grants } from "./oauth/scopes.ts";
+import { findToken } from "./oauth/store.ts";
+
+export function bearerToken(header: string | undefined, query: string | null): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  return m?.[1] ?? query ?? null;
+}
+
+export function tokenMiddleware(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const given = bearerToken(
+      c.req.header("authorization"),
+      new URL(c.req.url).searchParams.get("access_token"),
+    );
+    let owner: TokenOwner | null = null;
+    if (given) {
+      const row = await findToken(deps.db, given);
+      if (!row) throw new ApiError(401, "The access token is invalid");
+      owner = {
+        tokenId: row.id,
+        appId: row.app_id,
+        scopes: new Set(row.scopes.split(" ")),
+        account:
+          row.account_id && row.username ? { id: row.account_id, username: row.username } : null,
+      };
+    }
+    c.set("token", owner);
+    await next();
+  };
+}
+
+/** The token, which must grant `scope`. */
+export function requireToken(c: ApiContext, scope: string): TokenOwner {
+  const token = c.get("token");
+  if (!token) throw new ApiError(401, "The access token is invalid");
+  if (!grants(token.scopes, scope))
+    throw new ApiError(403, "This action is outside the authorized scopes");
+  return token;
+}
+
+/** The member behind the token, which must grant `scope` (an app-only token is refused). */
+export function requireUser(c: ApiContext, scope: string): { id: string; username: string } {
+  const token = requireToken(c, scope);
+  if (!token.account) throw new ApiError(422, "This method requires an authenticated user");
+  return token.account;
+}
+
+/** The member, if a token was given (public endpoints answer visitors too). */
+export function optionalUser(
+  c: ApiContext,
+  scope = "read",
+): { id: string; username: string } | null {
+  const token = c.get("token");
+  if (!token) return null;
+  if (!grants(token.scopes, scope))
+    throw new ApiError(403, "This action is outside the authorized scopes");
+  return token.account;
+}

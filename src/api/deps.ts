@@ -1,0 +1,45 @@
+/** What the client API needs from the node, passed in at composition (src/app.ts). */
+import type { Context } from "hono";
+import type { CoopSettingsStore } from "../accounts/coop.ts";
+import type { RateLimiter } from "../accounts/rate-limits.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/database.ts";
+import type { FederationGateway } from "../federation/index.ts";
+import type { Clock } from "../kernel/clock.ts";
+import type { SocialContext } from "../social/context.ts";
+import type { ViewerRef } from "../social/visibility.ts";
+import type { WebEnv } from "../web/context.ts";
+
+export interface ApiDeps {
+  db: Db["db"];
+  config: Config;
+  coop: CoopSettingsStore;
+  federation: FederationGateway;
+  limiter: RateLimiter;
+  clock: Clock;
+}
+
+/** The member (or app) behind a bearer token. */
+export interface TokenOwner {
+  tokenId: string;
+  appId: string;
+  scopes: Set<string>;
+  account: { id: string; username: string } | null;
+}
+
+export type ApiEnv = {
+  Variables: WebEnv["Variables"] & { token: TokenOwner | null };
+};
+
+export type ApiContext = Context<ApiEnv>;
+
+export const socialContext = (deps: ApiDeps): SocialContext => ({
+  db: deps.db,
+  origin: deps.config.origin,
+  domain: deps.config.domain,
+});
+
+export const memberRef = (deps: ApiDeps, account: { id: string; username: string }): ViewerRef => ({
+  id: account.id,
+  uri: `${deps.config.origin}/users/${account.username}`,
+});

@@ -1,0 +1,61 @@
+/**
+ * The Mastodon client API (/api/v1, /api/v2, /oauth) and its WebSocket stream.
+ * Errors inside it are answered as Mastodon does (`{"error": "…"}`, see errors.ts).
+ */
+import { Hono } from "hono";
+import { tokenMiddleware } from "./auth.ts";
+import type { ApiDeps, ApiEnv } from "./deps.ts";
+import { apiOnError } from "./errors.ts";
+import { oauthRoutes } from "./oauth/routes.ts";
+import { accountActionRoutes } from "./routes/account-actions.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { instanceRoutes } from "./routes/instance.ts";
+import { moreRoutes } from "./routes/more.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
+import { statusRoutes } from "./routes/statuses.ts";
+import { timelineRoutes } from "./routes/timelines.ts";
+import { MISSING_AVATAR, MISSING_HEADER } from "./serializers/account.ts";
+
+export type { ApiDeps } from "./deps.ts";
+export { StreamingHub } from "./streaming/hub.ts";
+
+// A 1×1 grey PNG: the avatar and header of accounts that have none (Mastodon's missing.png).
+const MISSING_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA0QDQrU5P0gAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError(apiOnError);
+  app.use("/api/*", async (c, next) => {
+    // Browser-based apps (Elk, Phanpy) call the API from another origin.
+    c.header("Access-Control-Allow-Origin", "*");
+    c.header("Access-Control-Expose-Headers", "Link");
+    if (c.req.method === "OPTIONS") {
+      c.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+      c.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+      return c.body(null, 204);
+    }
+    await next();
+  });
+  app.use("/api/*", tokenMiddleware(deps));
+  app.use("/oauth/*", tokenMiddleware(deps));
+  for (const path of [MISSING_AVATAR, MISSING_HEADER])
+    app.get(path, (c) =>
+      c.body(MISSING_PNG, 200, {
+        "content-type": "image/png",
+        "cache-control": "public, max-age=86400",
+      }),
+    );
+  app.route("/", oauthRoutes(deps));
+  app.route("/", instanceRoutes(deps));
+  app.route("/", accountActionRoutes(deps));
+  app.route("/", accountRoutes(deps));
+  app.route("/", statusRoutes(deps));
+  app.route("/", timelineRoutes(deps));
+  app.route("/", notificationRoutes(deps));
+  app.route("/", moreRoutes(deps));
+  app.all("/api/*", (c) => c.json({ error: "Record not found" }, 404));
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * Pagination as Mastodon does it: max_id (older than), since_id (newer than,
+ * newest first), min_id (newer than, oldest first) and limit, with a Link
+ * header (RFC 8288) pointing at the next (older) and prev (newer) pages.
+ * Our ids are UUIDv7 and sort by time, so they are the cursors themselves.
+ */
+import { z } from "zod";
+import type { ApiContext } from "./deps.ts";
+import type { Params } from "./params.ts";
+
+const cursor = z.string().max(100).optional();
+
+export interface Page {
+  maxId?: string | undefined;
+  sinceId?: string | undefined;
+  minId?: string | undefined;
+  limit: number;
+}
+
+export function readPage(p: Params, defaults = { limit: 20, max: 40 }): Page {
+  const parsed = z
+    .object({
+      max_id: cursor,
+      since_id: cursor,
+      min_id: cursor,
+      limit: z.coerce.number().int().optional(),
+    })
+    .parse(p);
+  const limit = Math.max(1, Math.min(defaults.max, parsed.limit ?? defaults.limit));
+  return {
+    maxId: parsed.max_id || undefined,
+    sinceId: parsed.since_id || undefined,
+    minId: parsed.min_id || undefined,
+    limit,
+  };
+}
+
+/** Sets the Link header for a page whose items have these cursor ids (newest first). */
+export function setLink(c: ApiContext, ids: string[], options: { hasMore?: boolean } = {}): void {
+  if (ids.length === 0) return;
+  const url = new URL(c.req.url);
+  const make = (key: string, value: string) => {
+    const u = new URL(url);
+    for (const k of ["max_id", "since_id", "min_id"]) u.searchParams.delete(k);
+    u.searchParams.set(key, value);
+    return u.href;
+  };
+  const links: string[] = [];
+  if (options.hasMore !== false)
+    links.push(`<${make("max_id", ids.at(-1) as string)}>; rel="next"`);
+  links.push(`<${make("min_id", ids[0] as string)}>; rel="prev"`);
+  c.header("Link", links.join(", "));
+}

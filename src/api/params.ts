@@ -1,0 +1,81 @@
+/**
+ * Mastodon takes parameters from the query string, JSON bodies, url-encoded
+ * forms and multipart forms alike, with Rails' bracket notation for arrays and
+ * nested objects (`media_ids[]=1`, `poll[options][]=a`). All of them end up
+ * here as one plain object; zod then checks it at the edge.
+ */
+
+import type { ApiContext } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+
+export type Params = Record<string, unknown>;
+
+function setPath(target: Params, key: string, value: unknown): void {
+  const parts = key.replace(/\]/g, "").split("[");
+  let at: Record<string, unknown> = target;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    const last = i === parts.length - 1;
+    const nextIsArray = parts[i + 1] === "";
+    if (last) {
+      if (part === "" && Array.isArray(at)) (at as unknown[]).push(value);
+      else at[part] = value;
+      return;
+    }
+    if (part === "" && Array.isArray(at)) {
+      const fresh = {};
+      (at as unknown[]).push(fresh);
+      at = fresh;
+      continue;
+    }
+    const existing = at[part];
+    if (existing === undefined || typeof existing !== "object" || existing === null)
+      at[part] = nextIsArray ? [] : {};
+    at = at[part] as Record<string, unknown>;
+  }
+}
+
+/** Pairs (from a query string or form) into an object with bracket notation expanded. */
+export function fromPairs(pairs: Iterable<[string, unknown]>): Params {
+  const out: Params = {};
+  for (const [key, value] of pairs) {
+    if (key.includes("[")) setPath(out, key, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Query, then body (JSON, form or multipart) over it; 400 when the body cannot be read. */
+export async function readParams(c: ApiContext): Promise<Params> {
+  const url = new URL(c.req.url);
+  const query = fromPairs(url.searchParams.entries());
+  if (c.req.method === "GET" || c.req.method === "HEAD") return query;
+  const type = c.req.header("content-type") ?? "";
+  if (type.includes("application/json")) {
+    const text = await c.req.text();
+    if (!text.trim()) return query;
+    try {
+      const body: unknown = JSON.parse(text);
+      if (typeof body !== "object" || body === null || Array.isArray(body))
+        throw new ApiError(400, "Request body must be a JSON object");
+      return { ...query, ...(body as Params) };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(400, "Unable to parse the request body as JSON");
+    }
+  }
+  if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw new ApiError(400, "Unable to parse the request body");
+    }
+    return { ...query, ...fromPairs(form.entries()) };
+  }
+  return query;
+}
+
+/** Booleans as Rails reads them: true, "true", "1", "on". */
+export const truthy = (v: unknown) =>
+  v === true || v === "true" || v === "1" || v === 1 || v === "on";

@@ -1,0 +1,213 @@
+/**
+ * The node as Mastodon describes an instance: /api/v1/instance and
+ * /api/v2/instance (docs.joinmastodon.org/entities/V1_Instance, /Instance),
+ * custom emojis (none), and what apps may show empty: trends, filters,
+ * announcements, suggestions, followed tags.
+ */
+import { Hono } from "hono";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
+import {
+  MAX_POLL_OPTION_LENGTH,
+  MAX_POLL_OPTIONS,
+  MAX_POLL_SECONDS,
+  MIN_POLL_SECONDS,
+} from "../../social/polls.ts";
+import { MAX_MEDIA } from "../../social/posts.ts";
+import { MAX_UPLOAD_BYTES } from "../../storage/images.ts";
+import { optionalUser, requireUser } from "../auth.ts";
+import type { ApiDeps, ApiEnv } from "../deps.ts";
+import { loadAccount } from "../serializers/account.ts";
+
+export const VERSION = "4.3.0 (compatible; Synco 0.1)";
+
+export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const { config } = deps;
+  const l = { db: deps.db, origin: config.origin, domain: config.domain };
+
+  const common = async () => {
+    const coop = await deps.coop.get();
+    const admin = await deps.db
+      .selectFrom("accounts")
+      .select("username")
+      .where("role", "=", "admin")
+      .where("status", "=", "active")
+      .orderBy("created_at")
+      .executeTakeFirst();
+    const contact = admin
+      ? await loadAccount(l, `${config.origin}/users/${admin.username}`)
+      : undefined;
+    const rules = coop.rules
+      .split(/\r?\n/)
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .map((text, i) => ({ id: String(i + 1), text, hint: "" }));
+    return { coop, contact: contact ?? null, rules };
+  };
+  const configuration = {
+    urls: { streaming: config.origin.replace(/^http/, "ws") },
+    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    statuses: {
+      max_characters: MAX_POST_LENGTH,
+      max_media_attachments: MAX_MEDIA,
+      characters_reserved_per_url: 23,
+    },
+    media_attachments: {
+      supported_mime_types: [
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "image/heic",
+      ],
+      image_size_limit: MAX_UPLOAD_BYTES,
+      image_matrix_limit: 2560 * 2560,
+      video_size_limit: 0,
+      video_frame_rate_limit: 0,
+      video_matrix_limit: 0,
+    },
+    polls: {
+      max_options: MAX_POLL_OPTIONS,
+      max_characters_per_option: MAX_POLL_OPTION_LENGTH,
+      min_expiration: MIN_POLL_SECONDS,
+      max_expiration: MAX_POLL_SECONDS,
+    },
+    translation: { enabled: false },
+  };
+
+  app.get("/api/v1/instance", async (c) => {
+    const { coop, contact, rules } = await common();
+    const [users, statuses, domains] = await Promise.all([
+      deps.db
+        .selectFrom("accounts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "active")
+        .executeTakeFirst(),
+      deps.db
+        .selectFrom("posts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("local", "=", 1)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst(),
+      deps.db.selectFrom("remote_actors").select("host").distinct().execute(),
+    ]);
+    return c.json({
+      uri: config.domain,
+      title: coop.name,
+      short_description: coop.description,
+      description: coop.description,
+      email: "",
+      version: VERSION,
+      urls: { streaming_api: config.origin.replace(/^http/, "ws") },
+      stats: {
+        user_count: Number(users?.n ?? 0),
+        status_count: Number(statuses?.n ?? 0),
+        domain_count: domains.length,
+      },
+      thumbnail: null,
+      languages: ["en", "es"],
+      registrations: coop.registration !== "closed",
+      approval_required: coop.registration === "approval" || coop.registration === "invite",
+      invites_enabled: coop.registration === "invite",
+      configuration,
+      contact_account: contact,
+      rules,
+    });
+  });
+
+  app.get("/api/v2/instance", async (c) => {
+    const { coop, contact, rules } = await common();
+    const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
+    const active = await deps.db
+      .selectFrom("posts")
+      .select("author_account_id")
+      .distinct()
+      .where("local", "=", 1)
+      .where("created_at", ">", since)
+      .execute();
+    return c.json({
+      domain: config.domain,
+      title: coop.name,
+      version: VERSION,
+      source_url: "https://github.com/synco-coop/synco",
+      description: coop.description,
+      usage: { users: { active_month: active.length } },
+      thumbnail: {
+        url: `${config.origin}/avatars/original/missing.png`,
+        blurhash: null,
+        versions: {},
+      },
+      icon: [],
+      languages: ["en", "es"],
+      configuration: {
+        ...configuration,
+        vapid: { public_key: "" },
+        accounts: { ...configuration.accounts, max_display_name_length: 100 },
+      },
+      registrations: {
+        enabled: coop.registration !== "closed",
+        approval_required: coop.registration === "approval" || coop.registration === "invite",
+        message: null,
+        url: null,
+      },
+      api_versions: { mastodon: 2 },
+      contact: { email: "", account: contact },
+      rules,
+    });
+  });
+
+  app.get("/api/v1/instance/rules", async (c) => c.json((await common()).rules));
+  app.get("/api/v1/instance/peers", async (c) => {
+    const rows = await deps.db.selectFrom("remote_actors").select("host").distinct().execute();
+    return c.json(rows.map((r) => r.host));
+  });
+  app.get("/api/v1/instance/activity", (c) => c.json([]));
+  app.get("/api/v1/instance/extended_description", async (c) =>
+    c.json({ updated_at: new Date(0).toISOString(), content: (await deps.coop.get()).description }),
+  );
+  app.get("/api/v1/custom_emojis", (c) => c.json([]));
+  app.get("/api/v1/preferences", async (c) => {
+    const me = requireUser(c, "read:accounts");
+    const row = await deps.db
+      .selectFrom("accounts")
+      .select("language")
+      .where("id", "=", me.id)
+      .executeTakeFirst();
+    return c.json({
+      "posting:default:visibility": "public",
+      "posting:default:sensitive": false,
+      "posting:default:language": row?.language ?? null,
+      "reading:expand:media": "default",
+      "reading:expand:spoilers": false,
+    });
+  });
+  // Answered, empty: apps ask for these on start and must not see errors.
+  for (const path of [
+    "/api/v1/trends",
+    "/api/v1/trends/tags",
+    "/api/v1/trends/statuses",
+    "/api/v1/trends/links",
+    "/api/v1/announcements",
+    "/api/v1/followed_tags",
+    "/api/v1/featured_tags",
+    "/api/v1/endorsements",
+    "/api/v1/conversations",
+    "/api/v1/domain_blocks",
+  ])
+    app.get(path, (c) => {
+      optionalUser(c);
+      return c.json([]);
+    });
+  app.get("/api/v2/suggestions", (c) => c.json([]));
+  app.get("/api/v1/suggestions", (c) => c.json([]));
+  app.get("/api/v1/filters", (c) => {
+    requireUser(c, "read:filters");
+    return c.json([]);
+  });
+  app.get("/api/v2/filters", (c) => {
+    requireUser(c, "read:filters");
+    return c.json([]);
+  });
+  return app;
+}

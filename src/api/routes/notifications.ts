@@ -1,0 +1,219 @@
+/**
+ * Notifications (docs.joinmastodon.org/methods/notifications) with types and
+ * exclude_types, one by id, dismiss and clear; polls (show, vote); media
+ * uploads (POST /api/v2/media, GET / PUT /api/v1/media/:id).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  clearNotifications,
+  dismissNotification,
+  notificationIdsAfter,
+} from "../../social/api-support.ts";
+import { listNotifications } from "../../social/notifications.ts";
+import { vote } from "../../social/polls.ts";
+import { hydrate } from "../../social/views.ts";
+import { storeImage } from "../../storage/images.ts";
+import { optionalUser, requireUser } from "../auth.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { ApiError, notFound, unprocessable } from "../errors.ts";
+import { readPage, setLink } from "../pagination.ts";
+import { readParams } from "../params.ts";
+import { mastodonType, serializeNotifications } from "../serializers/notification.ts";
+import { serializeMedia, serializePoll } from "../serializers/status.ts";
+
+const list = (v: unknown) =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === "string",
+  );
+
+export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const s = socialContext(deps);
+  const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+
+  app.get("/api/v1/notifications", async (c) => {
+    const me = requireUser(c, "read:notifications");
+    const p = await readParams(c);
+    const page = readPage(p, { limit: 40, max: 80 });
+    const types = new Set(list(p.types));
+    const exclude = new Set(list(p.exclude_types));
+    const after = page.minId ?? page.sinceId;
+    let maxId = page.maxId;
+    if (after && !maxId) {
+      // Newer than the cursor: read forward from it, then show newest first.
+      const ids = await notificationIdsAfter(deps.db, me.id, after, 400);
+      const newest = page.minId ? ids.slice(0, page.limit) : ids.slice(-page.limit);
+      maxId = newest.length ? `${newest.at(-1)?.id}\uffff` : after;
+    }
+    const rows = (
+      await listNotifications(deps.db, deps.config.domain, me.id, { maxId, limit: 200 })
+    )
+      .filter((n) => !after || n.id > after)
+      .filter(
+        (n) =>
+          (types.size === 0 || types.has(mastodonType(n.type))) &&
+          !exclude.has(mastodonType(n.type)),
+      )
+      .slice(0, page.limit);
+    const out = await serializeNotifications(s, l, memberRef(deps, me), rows);
+    setLink(
+      c,
+      rows.map((n) => n.id),
+      { hasMore: rows.length === page.limit },
+    );
+    return c.json(out);
+  });
+
+  app.get("/api/v1/notifications/unread_count", async (c) => {
+    const me = requireUser(c, "read:notifications");
+    const rows = await listNotifications(deps.db, deps.config.domain, me.id, { limit: 1000 });
+    return c.json({ count: rows.filter((n) => !n.read).length });
+  });
+
+  app.post("/api/v1/notifications/clear", async (c) => {
+    const me = requireUser(c, "write:notifications");
+    await clearNotifications(deps.db, me.id);
+    return c.json({});
+  });
+
+  app.get("/api/v1/notifications/:id", async (c) => {
+    const me = requireUser(c, "read:notifications");
+    const id = c.req.param("id");
+    const rows = await listNotifications(deps.db, deps.config.domain, me.id, {
+      maxId: `${id}\uffff`,
+      limit: 1,
+    });
+    const [out] = await serializeNotifications(
+      s,
+      l,
+      memberRef(deps, me),
+      rows.filter((n) => n.id === id),
+    );
+    if (!out) throw notFound();
+    return c.json(out);
+  });
+
+  app.post("/api/v1/notifications/:id/dismiss", async (c) => {
+    const me = requireUser(c, "write:notifications");
+    if (!(await dismissNotification(deps.db, me.id, c.req.param("id")))) throw notFound();
+    return c.json({});
+  });
+
+  const pollOf = async (postId: string, viewer: { id: string; username: string } | null) => {
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    const [view] = await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [postId]);
+    if (!view?.poll || view.reblog) throw notFound();
+    const { canSee } = await import("../../social/visibility.ts");
+    if (
+      !(await canSee(deps.db, ref, {
+        id: view.id,
+        visibility: view.visibility,
+        author_uri: view.author.uri,
+        deleted_at: null,
+      }))
+    )
+      throw notFound();
+    return serializePoll(view.id, view.poll, !!viewer);
+  };
+
+  app.get("/api/v1/polls/:id", async (c) =>
+    c.json(await pollOf(c.req.param("id"), optionalUser(c, "read:statuses"))),
+  );
+
+  app.post("/api/v1/polls/:id/votes", async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const p = z
+      .object({ choices: z.array(z.coerce.number().int()).min(1).max(20) })
+      .parse(await readParams(c));
+    const result = await vote(s, me, c.req.param("id"), p.choices);
+    if (!result.ok) {
+      if (result.reason === "not-found") throw notFound();
+      const why = {
+        closed: "The poll has already ended",
+        "already-voted": "You have already voted on this poll",
+        "bad-choice": "Choices are not valid for this poll",
+        "own-poll": "You cannot vote on your own poll",
+      }[result.reason];
+      throw unprocessable(why);
+    }
+    deps.federation.nudge();
+    return c.json(await pollOf(c.req.param("id"), me));
+  });
+
+  const uploadAnswer = (u: {
+    id: string;
+    path: string;
+    description: string;
+    content_type: string;
+    width: number;
+    height: number;
+  }) =>
+    serializeMedia(deps.config.origin, {
+      id: u.id,
+      path: u.path,
+      remote_url: null,
+      media_type: u.content_type,
+      description: u.description,
+      width: u.width,
+      height: u.height,
+    });
+
+  const upload = async (c: ApiContext) => {
+    const me = requireUser(c, "write:media");
+    const p = await readParams(c);
+    const file = p.file;
+    if (!(file instanceof File) || file.size === 0) throw unprocessable("File can't be blank");
+    const description = typeof p.description === "string" ? p.description.slice(0, 1500) : "";
+    const stored = await storeImage(deps.db, deps.config.dataDir, {
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      purpose: "attachment",
+      ownerId: me.id,
+      description,
+    });
+    if (!stored.ok)
+      throw stored.reason === "too-large"
+        ? new ApiError(413, "File is too large")
+        : unprocessable("File content type is not supported");
+    const row = await deps.db
+      .selectFrom("uploads")
+      .selectAll()
+      .where("id", "=", stored.value.id)
+      .executeTakeFirstOrThrow();
+    return c.json(uploadAnswer(row));
+  };
+  app.post("/api/v2/media", upload);
+  app.post("/api/v1/media", upload);
+
+  const ownUpload = (id: string, ownerId: string) =>
+    deps.db
+      .selectFrom("uploads")
+      .selectAll()
+      .where("id", "=", id)
+      .where("owner_id", "=", ownerId)
+      .where("purpose", "=", "attachment")
+      .executeTakeFirst();
+
+  app.get("/api/v1/media/:id", async (c) => {
+    const me = requireUser(c, "write:media");
+    const row = await ownUpload(c.req.param("id"), me.id);
+    if (!row) throw notFound();
+    return c.json(uploadAnswer(row));
+  });
+
+  app.put("/api/v1/media/:id", async (c) => {
+    const me = requireUser(c, "write:media");
+    const row = await ownUpload(c.req.param("id"), me.id);
+    if (!row) throw notFound();
+    const p = z.object({ description: z.string().max(1500).optional() }).parse(await readParams(c));
+    // The alt text of an upload not yet attached (attached media keep theirs in post_media).
+    if (p.description !== undefined)
+      await deps.db
+        .updateTable("uploads")
+        .set({ description: p.description })
+        .where("id", "=", row.id)
+        .execute();
+    return c.json(uploadAnswer({ ...row, description: p.description ?? row.description }));
+  });
+  return app;
+}

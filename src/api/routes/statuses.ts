@@ -1,0 +1,341 @@
+/**
+ * Statuses (docs.joinmastodon.org/methods/statuses): post (with media, poll,
+ * reply, content warning, language and Idempotency-Key), show, edit, delete,
+ * context, history, source, and the interactions: favourite, reblog, bookmark,
+ * pin and their undoing, favourited_by and reblogged_by.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { findByUsername } from "../../accounts/accounts.ts";
+import { boostersOf, likersOf } from "../../social/api-support.ts";
+import { parseMentions } from "../../social/content.ts";
+import { memberUri, memberUrl } from "../../social/context.ts";
+import {
+  bookmark,
+  boost,
+  like,
+  pin,
+  unbookmark,
+  unboost,
+  unlike,
+  unpin,
+} from "../../social/interactions.ts";
+import { createPost, deletePost, editPost, type MentionTarget } from "../../social/posts.ts";
+import { thread } from "../../social/timelines.ts";
+import { hydrate } from "../../social/views.ts";
+import { optionalUser, requireUser } from "../auth.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { ApiError, notFound, unprocessable } from "../errors.ts";
+import { readParams, truthy } from "../params.ts";
+import { loadAccounts } from "../serializers/account.ts";
+import { fromMastodonVisibility, serializeStatuses } from "../serializers/status.ts";
+
+const postProblems: Record<string, string> = {
+  empty: "Text can't be blank",
+  "too-long": "Text character limit exceeded",
+  "spoiler-too-long": "Spoiler text is too long",
+  "reply-not-found": "The post being replied to was not found",
+  "too-many-media": "Cannot attach more than 4 files",
+  "media-not-found": "Media could not be found",
+  "poll-invalid": "Poll is invalid (2 to 4 distinct options, 5 minutes to 30 days, no media)",
+};
+
+const statusInput = z.object({
+  status: z.string().max(100_000).optional(),
+  spoiler_text: z.string().max(10_000).optional(),
+  visibility: z.string().optional(),
+  in_reply_to_id: z.string().max(100).nullish(),
+  media_ids: z.array(z.string().max(100)).max(20).optional(),
+  sensitive: z.unknown().optional(),
+  language: z.string().max(10).nullish(),
+  poll: z
+    .object({
+      options: z.array(z.string().max(1000)).max(20),
+      expires_in: z.coerce.number().int(),
+      multiple: z.unknown().optional(),
+    })
+    .nullish(),
+});
+
+export async function resolveMentions(deps: ApiDeps, text: string): Promise<MentionTarget[]> {
+  const out: MentionTarget[] = [];
+  for (const ref of parseMentions(text, deps.config.domain).slice(0, 20)) {
+    if (!ref.host) {
+      const account = await findByUsername(deps.db, ref.username);
+      if (account?.status === "active")
+        out.push({
+          text: ref.text,
+          uri: memberUri(deps.config.origin, account.username),
+          url: memberUrl(deps.config.origin, account.username),
+          accountId: account.id,
+          remoteId: null,
+        });
+      continue;
+    }
+    const actor = await deps.federation.lookup(`${ref.username}@${ref.host}`).catch(() => null);
+    if (actor && !actor.gone)
+      out.push({
+        text: ref.text,
+        uri: actor.uri,
+        url: actor.url ?? actor.uri,
+        accountId: null,
+        remoteId: actor.id,
+      });
+  }
+  return out;
+}
+
+export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const s = socialContext(deps);
+  const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+
+  /** One status as the viewer may see it, or 404. */
+  const one = async (
+    c: ApiContext,
+    id: string,
+    viewer: { id: string; username: string } | null,
+  ) => {
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    const found = await thread(s, ref, id);
+    const views = found
+      ? [found.post]
+      : (await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [id])).filter(
+          (v) => v.reblog && v.author.uri === ref?.uri,
+        );
+    const [status] = await serializeStatuses(l, views, !!viewer);
+    if (!status) throw notFound();
+    return status;
+  };
+
+  app.post("/api/v1/statuses", async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const key = c.req.header("idempotency-key")?.slice(0, 200);
+    if (key) {
+      const seen = await deps.db
+        .selectFrom("idempotency_keys")
+        .select("status_id")
+        .where("account_id", "=", me.id)
+        .where("key", "=", key)
+        .executeTakeFirst();
+      if (seen) return c.json(await one(c, seen.status_id, me));
+    }
+    const p = statusInput.parse(await readParams(c));
+    const visibility = fromMastodonVisibility(p.visibility ?? "public");
+    if (!visibility) throw unprocessable("Visibility is not included in the list");
+    const text = p.status ?? "";
+    const result = await createPost(s, me, {
+      text,
+      spoiler: p.spoiler_text ?? "",
+      visibility,
+      language: p.language ?? null,
+      sensitive: truthy(p.sensitive),
+      inReplyToId: p.in_reply_to_id || null,
+      mentions: await resolveMentions(deps, text),
+      media: await mediaFor(deps, me.id, p.media_ids ?? []),
+      poll: p.poll
+        ? {
+            options: p.poll.options,
+            multiple: truthy(p.poll.multiple),
+            expiresInSeconds: p.poll.expires_in,
+          }
+        : null,
+    });
+    if (!result.ok) {
+      if (result.reason === "reply-not-found") throw notFound();
+      throw unprocessable(postProblems[result.reason] ?? result.reason);
+    }
+    if (key)
+      await deps.db
+        .insertInto("idempotency_keys")
+        .values({
+          account_id: me.id,
+          key,
+          status_id: result.value.id,
+          created_at: new Date().toISOString(),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    deps.federation.nudge();
+    return c.json(await one(c, result.value.id, me));
+  });
+
+  app.get("/api/v1/statuses/:id", async (c) =>
+    c.json(await one(c, c.req.param("id"), optionalUser(c, "read:statuses"))),
+  );
+
+  app.put("/api/v1/statuses/:id", async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const p = statusInput.parse(await readParams(c));
+    const text = p.status ?? "";
+    const result = await editPost(s, me, c.req.param("id"), {
+      text,
+      spoiler: p.spoiler_text ?? "",
+      sensitive: truthy(p.sensitive),
+      mentions: await resolveMentions(deps, text),
+    });
+    if (!result.ok) {
+      if (result.reason === "not-found") throw notFound();
+      throw unprocessable(postProblems[result.reason] ?? result.reason);
+    }
+    deps.federation.nudge();
+    return c.json(await one(c, result.value.id, me));
+  });
+
+  app.delete("/api/v1/statuses/:id", async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const id = c.req.param("id");
+    const status = await one(c, id, me);
+    const source = await deps.db
+      .selectFrom("posts")
+      .select("source")
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
+    deps.federation.nudge();
+    return c.json({ ...status, text: source?.source ?? "" });
+  });
+
+  app.get("/api/v1/statuses/:id/context", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const found = await thread(s, viewer ? memberRef(deps, viewer) : null, c.req.param("id"));
+    if (!found) throw notFound();
+    return c.json({
+      ancestors: await serializeStatuses(l, found.ancestors, !!viewer),
+      descendants: await serializeStatuses(l, found.descendants, !!viewer),
+    });
+  });
+
+  // Earlier versions are not kept by the social capability: the history is the current version.
+  app.get("/api/v1/statuses/:id/history", async (c) => {
+    const status = await one(c, c.req.param("id"), optionalUser(c, "read:statuses"));
+    return c.json([
+      {
+        content: status.content,
+        spoiler_text: status.spoiler_text,
+        sensitive: status.sensitive,
+        created_at: status.edited_at ?? status.created_at,
+        account: status.account,
+        poll: status.poll
+          ? { options: status.poll.options.map((o) => ({ title: o.title })) }
+          : null,
+        media_attachments: status.media_attachments,
+        emojis: [],
+      },
+    ]);
+  });
+
+  app.get("/api/v1/statuses/:id/source", async (c) => {
+    const me = requireUser(c, "read:statuses");
+    const row = await deps.db
+      .selectFrom("posts")
+      .select(["id", "source", "spoiler"])
+      .where("id", "=", c.req.param("id"))
+      .where("author_account_id", "=", me.id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    return c.json({ id: row.id, text: row.source, spoiler_text: row.spoiler });
+  });
+
+  const act = (
+    path: string,
+    scope: string,
+    run: (me: { id: string; username: string }, id: string) => Promise<boolean>,
+    answer?: (me: { id: string; username: string }, id: string) => Promise<string>,
+  ) =>
+    app.post(`/api/v1/statuses/:id/${path}`, async (c) => {
+      const me = requireUser(c, scope);
+      const id = c.req.param("id");
+      await one(c, id, me);
+      if (!(await run(me, id)))
+        throw new ApiError(422, "Validation failed: this action is not possible on this status");
+      deps.federation.nudge();
+      return c.json(await one(c, answer ? await answer(me, id) : id, me));
+    });
+  act("favourite", "write:favourites", async (me, id) => {
+    const r = await like(s, me, id);
+    return r.ok || r.reason === "already";
+  });
+  act("unfavourite", "write:favourites", async (me, id) => {
+    await unlike(s, me, id);
+    return true;
+  });
+  act(
+    "reblog",
+    "write:statuses",
+    async (me, id) => {
+      const r = await boost(s, me, id);
+      return r.ok || r.reason === "already";
+    },
+    async (me, id) => {
+      const row = await deps.db
+        .selectFrom("posts")
+        .select("id")
+        .where("reblog_of_id", "=", id)
+        .where("author_uri", "=", memberRef(deps, me).uri)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      return row?.id ?? id;
+    },
+  );
+  act("unreblog", "write:statuses", async (me, id) => {
+    await unboost(s, me, id);
+    return true;
+  });
+  act("bookmark", "write:bookmarks", async (me, id) => {
+    await bookmark(s, me, id);
+    return true;
+  });
+  act("unbookmark", "write:bookmarks", async (me, id) => {
+    await unbookmark(s, me, id);
+    return true;
+  });
+  act("pin", "write:accounts", async (me, id) => {
+    const r = await pin(s, me, id);
+    return r.ok || r.reason === "already";
+  });
+  act("unpin", "write:accounts", async (me, id) => {
+    await unpin(s, me, id);
+    return true;
+  });
+  app.post("/api/v1/statuses/:id/mute", async (c) =>
+    c.json(await one(c, c.req.param("id"), requireUser(c, "write:mutes"))),
+  );
+  app.post("/api/v1/statuses/:id/unmute", async (c) =>
+    c.json(await one(c, c.req.param("id"), requireUser(c, "write:mutes"))),
+  );
+
+  for (const [path, list] of [
+    ["favourited_by", likersOf],
+    ["reblogged_by", boostersOf],
+  ] as const) {
+    app.get(`/api/v1/statuses/:id/${path}`, async (c) => {
+      const viewer = optionalUser(c, "read:statuses");
+      await one(c, c.req.param("id"), viewer);
+      const limit = Math.min(80, Math.max(1, Number(c.req.query("limit") ?? 40) || 40));
+      const rows = await list(deps.db, c.req.param("id"), limit);
+      const uris = rows.map((r) => ("actor_uri" in r ? r.actor_uri : r.author_uri));
+      const accounts = await loadAccounts(l, uris);
+      return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
+    });
+  }
+  return app;
+}
+
+/** The member's own uploads by id, with the description each carries. */
+async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await deps.db
+    .selectFrom("uploads")
+    .select(["id", "description"])
+    .where("id", "in", ids)
+    .where("owner_id", "=", ownerId)
+    .where("purpose", "=", "attachment")
+    .execute();
+  if (rows.length !== new Set(ids).size) throw unprocessable("Media could not be found");
+  return ids.map((id) => ({
+    uploadId: id,
+    description: rows.find((r) => r.id === id)?.description ?? "",
+  }));
+}

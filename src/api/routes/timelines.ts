@@ -1,0 +1,151 @@
+/**
+ * Timelines (docs.joinmastodon.org/methods/timelines): home, public (local or
+ * remote only), hashtag, list; and bookmarks and favourites. Older pages come
+ * from the social capability with max_id; since_id / min_id read newer entries.
+ */
+import { Hono } from "hono";
+import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
+import {
+  bookmarkedPosts,
+  homeTimeline,
+  publicTimeline,
+  tagTimeline,
+} from "../../social/timelines.ts";
+import { hydrate, type PostView } from "../../social/views.ts";
+import { optionalUser, requireUser } from "../auth.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { readPage, setLink } from "../pagination.ts";
+import { readParams, truthy } from "../params.ts";
+import { serializeStatuses } from "../serializers/status.ts";
+
+export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const s = socialContext(deps);
+  const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+
+  /** Answers a page of views: since_id / min_id cut to newer ones, Link header set. */
+  const answer = async (
+    c: ApiContext,
+    items: PostView[],
+    signedIn: boolean,
+    more: boolean,
+    cursorOf = (v: PostView) => v.id,
+  ) => {
+    const statuses = await serializeStatuses(l, items, signedIn);
+    setLink(c, items.map(cursorOf), { hasMore: more });
+    return c.json(statuses);
+  };
+  const newer = (
+    items: PostView[],
+    page: { sinceId?: string | undefined; minId?: string | undefined },
+  ) =>
+    items.filter(
+      (v) => (!page.sinceId || v.id > page.sinceId) && (!page.minId || v.id > page.minId),
+    );
+
+  app.get("/api/v1/timelines/home", async (c) => {
+    const me = requireUser(c, "read:statuses");
+    const ref = memberRef(deps, me);
+    const page = readPage(await readParams(c));
+    const after = page.minId ?? page.sinceId;
+    if (after && !page.maxId) {
+      const rows = await newerHomeIds(deps.db, me.id, after, page.limit, !!page.minId);
+      const ids = rows
+        .map((r) => r.post_id)
+        .sort()
+        .reverse();
+      return answer(c, await hydrate(s, ref.id, ref.uri, ids), true, false);
+    }
+    const got = await homeTimeline(s, ref, { maxId: page.maxId, limit: page.limit });
+    return answer(c, got.items, true, got.nextMaxId !== null);
+  });
+
+  app.get("/api/v1/timelines/public", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const p = await readParams(c);
+    const page = readPage(p);
+    const local = truthy(p.local);
+    const remoteOnly = truthy(p.remote);
+    const got = await publicTimeline(
+      s,
+      viewer ? memberRef(deps, viewer) : null,
+      local ? "local" : "federated",
+      { maxId: page.maxId, limit: page.limit },
+    );
+    let items = newer(got.items, page);
+    if (remoteOnly) items = items.filter((v) => !v.author.local);
+    if (truthy(p.only_media)) items = items.filter((v) => v.media.length > 0);
+    return answer(c, items, !!viewer, got.nextMaxId !== null);
+  });
+
+  app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const page = readPage(await readParams(c));
+    const got = await tagTimeline(
+      s,
+      viewer ? memberRef(deps, viewer) : null,
+      c.req.param("hashtag").replace(/^#/, ""),
+      { maxId: page.maxId, limit: page.limit },
+    );
+    return answer(c, newer(got.items, page), !!viewer, got.nextMaxId !== null);
+  });
+
+  app.get("/api/v1/timelines/list/:id", async (c) => {
+    const me = requireUser(c, "read:lists");
+    const list = await deps.db
+      .selectFrom("lists")
+      .select("id")
+      .where("id", "=", c.req.param("id"))
+      .where("account_id", "=", me.id)
+      .executeTakeFirst();
+    if (!list) throw notFound();
+    const members = new Set(
+      (
+        await deps.db
+          .selectFrom("list_accounts")
+          .select("actor_uri")
+          .where("list_id", "=", list.id)
+          .execute()
+      ).map((r) => r.actor_uri),
+    );
+    const page = readPage(await readParams(c));
+    // The home feed, kept to the list's accounts (up to a few pages back).
+    const out: PostView[] = [];
+    let maxId = page.maxId;
+    let more = true;
+    for (let round = 0; round < 5 && out.length < page.limit && more; round++) {
+      const got = await homeTimeline(s, memberRef(deps, me), { maxId, limit: 40 });
+      out.push(...newer(got.items, page).filter((v) => members.has(v.author.uri)));
+      maxId = got.nextMaxId ?? undefined;
+      more = got.nextMaxId !== null;
+    }
+    return answer(c, out.slice(0, page.limit), true, more);
+  });
+
+  app.get("/api/v1/bookmarks", async (c) => {
+    const me = requireUser(c, "read:bookmarks");
+    const page = readPage(await readParams(c));
+    const got = await bookmarkedPosts(s, memberRef(deps, me), {
+      maxId: page.maxId,
+      limit: page.limit,
+    });
+    return answer(c, got.items, true, got.nextMaxId !== null);
+  });
+
+  app.get("/api/v1/favourites", async (c) => {
+    const me = requireUser(c, "read:favourites");
+    const ref = memberRef(deps, me);
+    const page = readPage(await readParams(c));
+    const rows = await likedPostIds(deps.db, ref.uri, { maxId: page.maxId, limit: page.limit });
+    const views = await hydrate(
+      s,
+      ref.id,
+      ref.uri,
+      rows.map((r) => r.post_id),
+    );
+    const likeIdOf = new Map(rows.map((r) => [r.post_id, r.id]));
+    return answer(c, views, true, rows.length === page.limit, (v) => likeIdOf.get(v.id) ?? v.id);
+  });
+  return app;
+}

@@ -1,0 +1,278 @@
+/**
+ * Account (docs.joinmastodon.org/entities/Account) for members of this node and
+ * for remote actors we know. Ids: a member's account id, a remote actor's
+ * remote_actors id — both UUIDv7, so they never clash. Loaded by actor URI in a
+ * fixed number of queries for a whole page.
+ */
+import type { Kysely } from "kysely";
+import { bioHtml, parseFields, sanitizeBio } from "../../accounts/profile.ts";
+import type { Schema } from "../../db/schema.ts";
+import { htmlToText } from "../../social/content.ts";
+import { mediaUrl } from "../../storage/images.ts";
+
+export interface ApiAccount {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+  uri: string;
+  display_name: string;
+  note: string;
+  avatar: string;
+  avatar_static: string;
+  header: string;
+  header_static: string;
+  locked: boolean;
+  fields: { name: string; value: string; verified_at: string | null }[];
+  emojis: never[];
+  bot: boolean;
+  group: boolean;
+  discoverable: boolean | null;
+  indexable: boolean;
+  hide_collections: boolean | null;
+  noindex: boolean;
+  memorial: boolean | null;
+  created_at: string;
+  last_status_at: string | null;
+  statuses_count: number;
+  followers_count: number;
+  following_count: number;
+  /** Only on the member's own account (CredentialAccount). */
+  source?: {
+    privacy: string;
+    sensitive: boolean;
+    language: string;
+    note: string;
+    fields: { name: string; value: string; verified_at: null }[];
+    follow_requests_count: number;
+  };
+  role?: { id: string; name: string; color: string; permissions: string; highlighted: boolean };
+}
+
+export const MISSING_AVATAR = "/avatars/original/missing.png";
+export const MISSING_HEADER = "/headers/original/missing.png";
+
+/** Start of the day (Mastodon gives last_status_at as a date). */
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
+
+export interface AccountLoader {
+  db: Kysely<Schema>;
+  origin: string;
+  domain: string;
+}
+
+async function counts(l: AccountLoader, uris: string[]) {
+  if (uris.length === 0)
+    return new Map<
+      string,
+      { followers: number; following: number; statuses: number; last: string | null }
+    >();
+  const [followers, following, statuses] = await Promise.all([
+    l.db
+      .selectFrom("follows")
+      .select(["followee_uri as uri", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("followee_uri", "in", uris)
+      .where("status", "=", "accepted")
+      .groupBy("followee_uri")
+      .execute(),
+    l.db
+      .selectFrom("follows")
+      .select(["follower_uri as uri", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("follower_uri", "in", uris)
+      .where("status", "=", "accepted")
+      .groupBy("follower_uri")
+      .execute(),
+    l.db
+      .selectFrom("posts")
+      .select([
+        "author_uri as uri",
+        (eb) => eb.fn.countAll<number>().as("n"),
+        (eb) => eb.fn.max("created_at").as("last"),
+      ])
+      .where("author_uri", "in", uris)
+      .where("deleted_at", "is", null)
+      .groupBy("author_uri")
+      .execute(),
+  ]);
+  const out = new Map<
+    string,
+    { followers: number; following: number; statuses: number; last: string | null }
+  >();
+  for (const uri of uris) {
+    const s = statuses.find((r) => r.uri === uri);
+    out.set(uri, {
+      followers: Number(followers.find((r) => r.uri === uri)?.n ?? 0),
+      following: Number(following.find((r) => r.uri === uri)?.n ?? 0),
+      statuses: Number(s?.n ?? 0),
+      last: (s?.last as string | null | undefined) ?? null,
+    });
+  }
+  return out;
+}
+
+/** Accounts for these actor URIs (unknown URIs are left out). */
+export async function loadAccounts(
+  l: AccountLoader,
+  uris: string[],
+): Promise<Map<string, ApiAccount>> {
+  const unique = [...new Set(uris)];
+  const out = new Map<string, ApiAccount>();
+  if (unique.length === 0) return out;
+  const prefix = `${l.origin}/users/`;
+  const names = unique.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+  const [locals, remotes, numbers] = await Promise.all([
+    names.length
+      ? l.db
+          .selectFrom("accounts as a")
+          .leftJoin("uploads as av", "av.id", "a.avatar_id")
+          .leftJoin("uploads as hd", "hd.id", "a.header_id")
+          .leftJoin("follow_policies as fp", "fp.account_id", "a.id")
+          .select([
+            "a.id",
+            "a.username",
+            "a.display_name",
+            "a.bio",
+            "a.fields",
+            "a.created_at",
+            "a.status",
+            "av.path as avatar",
+            "hd.path as header",
+            "fp.manually_approves",
+          ])
+          .where("a.username", "in", names)
+          .execute()
+      : [],
+    l.db.selectFrom("remote_actors").selectAll().where("uri", "in", unique).execute(),
+    counts(l, unique),
+  ]);
+  const abs = (path: string) => `${l.origin}${path}`;
+  for (const a of locals) {
+    if (a.status === "deleted") continue;
+    const uri = `${prefix}${a.username}`;
+    const n = numbers.get(uri);
+    const avatar = abs(a.avatar ? mediaUrl(a.avatar) : MISSING_AVATAR);
+    const header = abs(a.header ? mediaUrl(a.header) : MISSING_HEADER);
+    out.set(uri, {
+      id: a.id,
+      username: a.username,
+      acct: a.username,
+      url: `${l.origin}/@${a.username}`,
+      uri,
+      display_name: a.display_name,
+      note: bioHtml(a.bio),
+      avatar,
+      avatar_static: avatar,
+      header,
+      header_static: header,
+      locked: a.manually_approves === 1,
+      fields: parseFields(a.fields).map((f) => ({ ...f, verified_at: null })),
+      emojis: [],
+      bot: false,
+      group: false,
+      discoverable: true,
+      indexable: false,
+      hide_collections: false,
+      noindex: false,
+      memorial: false,
+      created_at: new Date(a.created_at).toISOString(),
+      last_status_at: day(n?.last),
+      statuses_count: n?.statuses ?? 0,
+      followers_count: n?.followers ?? 0,
+      following_count: n?.following ?? 0,
+    });
+  }
+  for (const r of remotes) {
+    const avatar = r.avatar_url ?? abs(MISSING_AVATAR);
+    const n = numbers.get(r.uri);
+    out.set(r.uri, {
+      id: r.id,
+      username: r.username,
+      acct: `${r.username}@${r.host}`,
+      url: r.url ?? r.uri,
+      uri: r.uri,
+      display_name: r.name,
+      note: sanitizeBio(r.summary),
+      avatar,
+      avatar_static: avatar,
+      header: abs(MISSING_HEADER),
+      header_static: abs(MISSING_HEADER),
+      locked: r.manually_approves === 1,
+      fields: [],
+      emojis: [],
+      bot: r.type === "Service" || r.type === "Application",
+      group: r.type === "Group",
+      discoverable: null,
+      indexable: false,
+      hide_collections: null,
+      noindex: false,
+      memorial: null,
+      created_at: new Date(r.created_at).toISOString(),
+      last_status_at: day(n?.last),
+      statuses_count: n?.statuses ?? 0,
+      followers_count: n?.followers ?? 0,
+      following_count: n?.following ?? 0,
+    });
+  }
+  return out;
+}
+
+export async function loadAccount(l: AccountLoader, uri: string): Promise<ApiAccount | undefined> {
+  return (await loadAccounts(l, [uri])).get(uri);
+}
+
+/** The actor behind an API account id: a member here or a known remote actor. */
+export async function actorById(l: AccountLoader, id: string) {
+  const local = await l.db
+    .selectFrom("accounts")
+    .select(["id", "username", "status"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (local && local.status === "active")
+    return {
+      uri: `${l.origin}/users/${local.username}`,
+      local: { id: local.id, username: local.username },
+      remote: null,
+    };
+  if (local) return undefined;
+  const remote = await l.db
+    .selectFrom("remote_actors")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!remote || remote.gone) return undefined;
+  return { uri: remote.uri, local: null, remote };
+}
+
+/** The member's own account with `source` (CredentialAccount). */
+export async function credentialAccount(
+  l: AccountLoader,
+  account: { id: string; username: string },
+  extra: { followRequests: number; role: string },
+): Promise<ApiAccount | undefined> {
+  const uri = `${l.origin}/users/${account.username}`;
+  const base = await loadAccount(l, uri);
+  const row = await l.db
+    .selectFrom("accounts")
+    .select(["bio", "fields", "language"])
+    .where("id", "=", account.id)
+    .executeTakeFirst();
+  if (!base || !row) return undefined;
+  return {
+    ...base,
+    source: {
+      privacy: "public",
+      sensitive: false,
+      language: row.language,
+      note: htmlToText(row.bio),
+      fields: parseFields(row.fields).map((f) => ({ ...f, verified_at: null })),
+      follow_requests_count: extra.followRequests,
+    },
+    role: {
+      id: extra.role === "admin" ? "3" : extra.role === "moderator" ? "2" : "-99",
+      name: extra.role === "member" ? "" : extra.role === "admin" ? "Admin" : "Moderator",
+      color: "",
+      permissions: extra.role === "admin" ? "1" : "0",
+      highlighted: extra.role !== "member",
+    },
+  };
+}

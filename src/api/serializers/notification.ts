@@ -1,0 +1,46 @@
+/**
+ * Notification (docs.joinmastodon.org/entities/Notification). Our "reply" is a
+ * Mastodon "mention"; the others keep their names (follow, follow_request,
+ * reblog, favourite, poll).
+ */
+
+import type { SocialContext } from "../../social/context.ts";
+import type { NotificationView } from "../../social/notifications.ts";
+import { hydrate } from "../../social/views.ts";
+import type { ViewerRef } from "../../social/visibility.ts";
+import { type AccountLoader, loadAccounts } from "./account.ts";
+import { serializeStatuses } from "./status.ts";
+
+export const mastodonType = (t: string) => (t === "reply" ? "mention" : t);
+
+export async function serializeNotifications(
+  s: SocialContext,
+  l: AccountLoader,
+  viewer: ViewerRef,
+  views: NotificationView[],
+) {
+  const postIds = [...new Set(views.flatMap((n) => (n.postId ? [n.postId] : [])))];
+  const [accounts, posts] = await Promise.all([
+    loadAccounts(
+      l,
+      views.map((n) => n.fromUri),
+    ),
+    hydrate(s, viewer.id, viewer.uri, postIds).then((v) => serializeStatuses(l, v, true)),
+  ]);
+  return views.flatMap((n) => {
+    const account = accounts.get(n.fromUri);
+    if (!account) return [];
+    const status = n.postId ? posts.find((p) => p.id === n.postId) : undefined;
+    if (n.postId && !status) return [];
+    return [
+      {
+        id: n.id,
+        type: mastodonType(n.type),
+        group_key: `ungrouped-${n.id}`,
+        created_at: new Date(n.createdAt).toISOString(),
+        account,
+        ...(status ? { status } : {}),
+      },
+    ];
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * Status (docs.joinmastodon.org/entities/Status), with its MediaAttachment, Poll,
+ * Mention and Tag, from the social capability's PostViews. A page of posts is
+ * serialized in a fixed number of queries. Our "followers" visibility is
+ * Mastodon's "private".
+ */
+import type { Visibility } from "../../db/schema/social.ts";
+import { authorsOf, mediaOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
+import type { PostView } from "../../social/views.ts";
+import { mediaUrl } from "../../storage/images.ts";
+import { type AccountLoader, type ApiAccount, loadAccounts } from "./account.ts";
+
+export const toMastodonVisibility = (v: Visibility) => (v === "followers" ? "private" : v);
+export const fromMastodonVisibility = (v: string): Visibility | null =>
+  v === "private" ? "followers" : v === "public" || v === "unlisted" || v === "direct" ? v : null;
+
+type MediaRow = Awaited<ReturnType<typeof mediaOf>>[number];
+
+export function serializeMedia(
+  origin: string,
+  m: {
+    upload_id?: string | null;
+    id: string;
+    path: string | null;
+    remote_url: string | null;
+    media_type: string;
+    description: string;
+    width: number | null;
+    height: number | null;
+  },
+) {
+  const url = m.path ? `${origin}${mediaUrl(m.path)}` : (m.remote_url ?? "");
+  const meta =
+    m.width && m.height
+      ? {
+          original: {
+            width: m.width,
+            height: m.height,
+            size: `${m.width}x${m.height}`,
+            aspect: m.width / m.height,
+          },
+        }
+      : {};
+  return {
+    id: m.upload_id ?? m.id,
+    type: m.media_type.startsWith("image/")
+      ? m.media_type === "image/gif"
+        ? "gifv"
+        : "image"
+      : m.media_type.startsWith("video/")
+        ? "video"
+        : m.media_type.startsWith("audio/")
+          ? "audio"
+          : "unknown",
+    url,
+    preview_url: url,
+    remote_url: m.path ? null : m.remote_url,
+    text_url: null,
+    meta: { ...meta, focus: { x: 0, y: 0 } },
+    description: m.description || null,
+    blurhash: null,
+  };
+}
+
+export function serializePoll(id: string, poll: NonNullable<PostView["poll"]>, signedIn: boolean) {
+  return {
+    id,
+    expires_at: poll.expiresAt,
+    expired: poll.closed,
+    multiple: poll.multiple,
+    votes_count: poll.options.reduce((n, o) => n + o.votes, 0),
+    voters_count: poll.multiple ? poll.votersCount : poll.votersCount,
+    options: poll.options.map((o) => ({ title: o.title, votes_count: o.votes })),
+    emojis: [],
+    ...(signedIn ? { voted: poll.ownVotes.length > 0, own_votes: poll.ownVotes } : {}),
+  };
+}
+
+export type ApiStatus = ReturnType<typeof build>;
+
+function build(
+  origin: string,
+  v: PostView,
+  account: ApiAccount,
+  extra: {
+    media: MediaRow[];
+    mentions: { id: string; username: string; url: string; acct: string }[];
+    tags: string[];
+    replyAccountId: string | null;
+    signedIn: boolean;
+  },
+  reblog: unknown,
+) {
+  return {
+    id: v.id,
+    uri: v.uri,
+    url: v.url.startsWith("/") ? `${origin}${v.url}` : v.url,
+    created_at: new Date(v.createdAt).toISOString(),
+    account,
+    content: v.contentHtml,
+    visibility: toMastodonVisibility(v.visibility),
+    sensitive: v.sensitive,
+    spoiler_text: v.spoiler,
+    media_attachments: extra.media.map((m) => serializeMedia(origin, m)),
+    application: null,
+    mentions: extra.mentions,
+    tags: extra.tags.map((t) => ({ name: t, url: `${origin}/tags/${encodeURIComponent(t)}` })),
+    emojis: [],
+    reblogs_count: v.reblogsCount,
+    favourites_count: v.likesCount,
+    replies_count: v.repliesCount,
+    in_reply_to_id: v.inReplyToId,
+    in_reply_to_account_id: extra.replyAccountId,
+    reblog,
+    poll: v.poll ? serializePoll(v.id, v.poll, extra.signedIn) : null,
+    card: null,
+    language: v.language,
+    text: null as string | null,
+    edited_at: v.editedAt ? new Date(v.editedAt).toISOString() : null,
+    filtered: [],
+    ...(extra.signedIn
+      ? {
+          favourited: v.liked,
+          reblogged: v.reblogged,
+          muted: false,
+          bookmarked: v.bookmarked,
+          pinned: v.pinned,
+        }
+      : {}),
+  };
+}
+
+/** Statuses for post views, in order; a view whose author is unknown is left out. */
+export async function serializeStatuses(
+  l: AccountLoader,
+  views: PostView[],
+  signedIn: boolean,
+): Promise<ApiStatus[]> {
+  const all = views.flatMap((v) => (v.reblog ? [v, v.reblog] : [v]));
+  const ids = all.map((v) => v.id);
+  const replyIds = all.flatMap((v) => (v.inReplyToId ? [v.inReplyToId] : []));
+  const [media, mentions, tags, parents] = await Promise.all([
+    mediaOf(l.db, ids),
+    mentionsOf(l.db, ids),
+    tagsOf(l.db, ids),
+    authorsOf(l.db, replyIds),
+  ]);
+  const accounts = await loadAccounts(l, [
+    ...all.map((v) => v.author.uri),
+    ...mentions.map((m) => m.actor_uri),
+    ...parents.map((p) => p.author_uri),
+  ]);
+  const one = (v: PostView, reblog: unknown): ApiStatus | null => {
+    const account = accounts.get(v.author.uri);
+    if (!account) return null;
+    const parent = parents.find((p) => p.id === v.inReplyToId);
+    return build(
+      l.origin,
+      v,
+      account,
+      {
+        media: media.filter((m) => m.post_id === v.id),
+        mentions: mentions
+          .filter((m) => m.post_id === v.id)
+          .flatMap((m) => {
+            const a = accounts.get(m.actor_uri);
+            return a ? [{ id: a.id, username: a.username, url: a.url, acct: a.acct }] : [];
+          }),
+        tags: tags.filter((t) => t.post_id === v.id).map((t) => t.tag),
+        replyAccountId: parent ? (accounts.get(parent.author_uri)?.id ?? null) : null,
+        signedIn,
+      },
+      reblog,
+    );
+  };
+  const out: ApiStatus[] = [];
+  for (const v of views) {
+    if (v.reblog) {
+      const inner = one(v.reblog, null);
+      if (!inner) continue;
+      const outer = one(v, inner);
+      if (outer)
+        out.push({ ...outer, content: "", media_attachments: [], poll: null, reblog: inner });
+    } else {
+      const s = one(v, null);
+      if (s) out.push(s);
+    }
+  }
+  return out;
+}
