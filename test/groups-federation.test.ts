@@ -10,12 +10,17 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { unfollow } from "../src/federation/follows.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
-import { joinFederation, setDelegates, votingGroupOf } from "../src/groups/federations.ts";
+import {
+  joinFederation,
+  leaveFederation,
+  setDelegates,
+  votingGroupOf,
+} from "../src/groups/federations.ts";
 import { createGroup, findGroup, type Group } from "../src/groups/groups.ts";
 import { approveRequest, membershipOf, removeMember, setRole } from "../src/groups/memberships.ts";
 import { writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
-import { createMember } from "./support/login.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
@@ -273,4 +278,62 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
   assert.ok(await setDelegates(b.node.db.db, aff.id, []));
   b.node.federation.nudge();
   await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
+  // C's co-op leaves (Undo of its Follow); its membership and delegates go.
+  const affC = await c.node.db.db
+    .selectFrom("coop_affiliations")
+    .select("id")
+    .executeTakeFirstOrThrow();
+  assert.ok(await leaveFederation(c.node.db.db, affC.id));
+  c.node.federation.nudge();
+  await waitFor(
+    "C's co-op has left",
+    async () => !(await membershipOf(a.node.db.db, fednet.id, `${c.url}/users/coop`)),
+  );
+  assert.equal((await delegates()).length, 0);
+});
+
+test("the co-op's federation pages: admins only, a bad handle is 422 and changes nothing", async () => {
+  await createMember(b, { username: "bob", password: "password123" });
+  const bob = await signIn(b, "bob", "password123");
+  const admin = await signIn(b, "ben", "password123");
+  const count = async () =>
+    (await b.node.db.db.selectFrom("coop_affiliations").select("id").execute()).length;
+  const before = await count();
+  assert.equal((await bob.get("/groups/federations")).status, 403);
+  assert.equal(
+    (await bob.post("/groups/federations", { handle: `garden@${a.domain}` })).status,
+    403,
+  );
+  assert.equal((await admin.post("/groups/federations", { handle: "not a handle" })).status, 422);
+  // A Person is not a federation.
+  assert.equal(
+    (await admin.post("/groups/federations", { handle: `ana@${a.domain}` })).status,
+    422,
+  );
+  assert.equal(await count(), before);
+  const page = await (await admin.get("/groups/federations")).text();
+  assert.match(page, /Federation/);
+  const aff = await b.node.db.db
+    .selectFrom("coop_affiliations")
+    .select("id")
+    .executeTakeFirstOrThrow();
+  // Delegates must be active members here; an unknown name changes nothing.
+  const field = `delegates-${aff.id}`;
+  assert.equal(
+    (await admin.post(`/groups/federations/${aff.id}/delegates`, { [field]: "ben, nobody" }))
+      .status,
+    422,
+  );
+  assert.equal(
+    (await b.node.db.db.selectFrom("coop_delegates").select("account_id").execute()).length,
+    0,
+  );
+  assert.equal(
+    (await admin.post(`/groups/federations/${aff.id}/delegates`, { [field]: "ben" })).status,
+    303,
+  );
+  assert.equal(
+    (await b.node.db.db.selectFrom("coop_delegates").select("account_id").execute()).length,
+    1,
+  );
 });

@@ -44,11 +44,26 @@ export const groupsContributor: AccountDataContributor = {
       .executeTakeFirst();
     await trx.deleteFrom("group_members").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("coop_delegates").where("account_id", "=", accountId).execute();
-    if (account)
-      await trx
-        .deleteFrom("group_delegates")
-        .where("delegate_uri", "like", `%/users/${account.username}`)
+    if (account) {
+      // A delegate of this node's co-op: same origin as the co-op, /users/{username}.
+      const suffix = `/users/${account.username}`;
+      const rows = await trx
+        .selectFrom("group_delegates")
+        .selectAll()
+        .where("delegate_uri", "like", `%${suffix}`)
         .execute();
+      for (const row of rows.filter(
+        (r) =>
+          r.delegate_uri.endsWith(suffix) &&
+          r.coop_uri === `${r.delegate_uri.slice(0, -suffix.length)}/users/coop`,
+      ))
+        await trx
+          .deleteFrom("group_delegates")
+          .where("group_id", "=", row.group_id)
+          .where("coop_uri", "=", row.coop_uri)
+          .where("delegate_uri", "=", row.delegate_uri)
+          .execute();
+    }
     // Their words go; the thread's other replies stay in place.
     await trx
       .updateTable("group_posts")

@@ -112,6 +112,28 @@ export async function joinFederation(
   });
 }
 
+/** The co-op leaves a federation elsewhere (Undo of its Follow); its delegates go with it. */
+export async function leaveFederation(db: Kysely<Schema>, affiliationId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const aff = await trx
+      .selectFrom("coop_affiliations")
+      .selectAll()
+      .where("id", "=", affiliationId)
+      .executeTakeFirst();
+    if (!aff) return false;
+    await trx.deleteFrom("coop_delegates").where("affiliation_id", "=", aff.id).execute();
+    await trx.deleteFrom("coop_affiliations").where("id", "=", aff.id).execute();
+    await recordEvent(trx, {
+      type: "groups.coop.unfollow",
+      payload: {
+        groupRemoteId: aff.group_remote_id,
+        followActivityUri: aff.follow_activity_uri,
+      },
+    });
+    return true;
+  });
+}
+
 /** The federation accepted (or rejected) the co-op's Follow. */
 export async function answerAffiliation(
   db: Kysely<Schema>,

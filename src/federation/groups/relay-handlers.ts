@@ -14,6 +14,7 @@ import {
   PUBLIC_COLLECTION,
   Reject,
   Remove,
+  Undo,
 } from "@fedify/vocab";
 import { z } from "zod";
 import { findGroupById, type Group } from "../../groups/groups.ts";
@@ -204,6 +205,20 @@ const coopFollow: EventHandler = async (ctx, deps, _event, payload) => {
   await ctx.sendActivity({ identifier: COOP }, recipientOf(group), follow);
 };
 
+/** Our co-op leaves a federation: Undo(Follow). */
+const coopUnfollow: EventHandler = async (ctx, deps, event, payload) => {
+  const p = z.object({ groupRemoteId: z.string(), followActivityUri: z.string() }).parse(payload);
+  const group = await findRemoteActor(deps.db.db, { id: p.groupRemoteId });
+  if (!group) return;
+  const actor = new URL(coopUri(deps.config.origin));
+  const undo = new Undo({
+    id: activityId(deps, event),
+    actor,
+    object: new Follow({ id: new URL(p.followActivityUri), actor, object: new URL(group.uri) }),
+  });
+  await ctx.sendActivity({ identifier: COOP }, recipientOf(group), undo);
+};
+
 /** Our co-op names (Add) or drops (Remove) a delegate in a federation. */
 const delegateChanged =
   (added: boolean): EventHandler =>
@@ -244,6 +259,7 @@ export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
   "groups.coop.follow": coopFollow,
+  "groups.coop.unfollow": coopUnfollow,
   "groups.delegate.added": delegateChanged(true),
   "groups.delegate.removed": delegateChanged(false),
 };

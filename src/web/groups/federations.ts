@@ -6,7 +6,12 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { sql } from "kysely";
-import { joinFederation, listAffiliations, setDelegates } from "../../groups/federations.ts";
+import {
+  joinFederation,
+  leaveFederation,
+  listAffiliations,
+  setDelegates,
+} from "../../groups/federations.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
@@ -40,6 +45,9 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
             ${csrfField(c)}
             ${field({ name: `delegates-${a.id}`, label: t("groups.fed.delegates"), value: names.join(", "), maxlength: 2000 })}
             <div><button type="submit">${t("groups.fed.saveDelegates")}</button></div>
+          </form>
+          <form method="post" action="/groups/federations/${a.id}/leave" class="inline">
+            ${csrfField(c)}<button type="submit" class="secondary">${t("groups.leave")}</button>
           </form></li>`;
       })}</ul>
       <form method="post" action="/groups/federations" class="stack">
@@ -94,6 +102,15 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         accounts.map((a) => a.id),
       ))
     )
+      throw new InputError(t("error.notFound"), 404);
+    deps.federation.nudge();
+    return c.redirect(`/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+  });
+
+  app.post("/groups/federations/:id/leave", async (c) => {
+    requireRole(c, "admin");
+    const t = c.get("t");
+    if (!(await leaveFederation(db, c.req.param("id"))))
       throw new InputError(t("error.notFound"), 404);
     deps.federation.nudge();
     return c.redirect(`/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
