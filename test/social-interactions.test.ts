@@ -106,6 +106,27 @@ test("like, boost, bookmark and pin, undone again; the author is notified once",
   assert.equal((await db().selectFrom("pins").selectAll().execute()).length, 5);
 });
 
+test("a double click boosts and likes once (PostgreSQL: the post's row is locked)", async () => {
+  const p = await write(ann, { text: "click twice" });
+  const twice = (action: string) =>
+    Promise.all([
+      ben.post(`/posts/${p.id}/${action}`, {}),
+      ben.post(`/posts/${p.id}/${action}`, {}),
+    ]);
+  for (const action of ["boost", "like"])
+    assert.deepEqual(
+      (await twice(action)).map((r) => r.status),
+      [303, 303],
+    );
+  const row = await post(p.id);
+  assert.equal(row.reblogs_count, 1);
+  assert.equal(row.likes_count, 1);
+  assert.equal(
+    (await db().selectFrom("posts").select("id").where("reblog_of_id", "=", p.id).execute()).length,
+    1,
+  );
+});
+
 test("what others cannot do: act on posts they cannot see, read others' notifications", async () => {
   const dm = await write(ann, { text: "secret for @ben", visibility: "direct" });
   const fo = await write(ann, { text: "followers see this", visibility: "followers" });

@@ -4,6 +4,7 @@
  * Mastodon allows). Boosts and likes of remote posts federate through outbox events.
  */
 import type { Kysely } from "kysely";
+import { locksRows } from "../accounts/locking.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
@@ -30,6 +31,9 @@ async function visiblePost(trx: Kysely<Schema>, s: SocialContext, member: Member
       "reblog_of_id",
     ])
     .where("id", "=", postId)
+    // On PostgreSQL the post's row is locked, so one member's two boosts (a double
+    // click) are taken one after the other and the second finds the first.
+    .$if(locksRows(trx), (q) => q.forUpdate())
     .executeTakeFirst();
   if (!post || post.reblog_of_id) return null;
   return (await canSee(trx, { id: member.id, uri: memberUri(s.origin, member.username) }, post))

@@ -6,6 +6,7 @@
  * votes on our polls change the counts, which go out as Update(Question).
  */
 import type { Kysely } from "kysely";
+import { locksRows } from "../accounts/locking.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
@@ -69,6 +70,21 @@ export function isClosed(
   return !!poll.closed_at || (!!poll.expires_at && Date.parse(poll.expires_at) <= now);
 }
 
+/**
+ * Votes on one poll are taken one at a time: on PostgreSQL the poll's row is
+ * locked first, so two votes of one actor arriving together cannot both pass
+ * the "already voted" check (SQLite has one connection, hence one writer).
+ */
+async function lockPoll(trx: Kysely<Schema>, postId: string): Promise<void> {
+  if (locksRows(trx))
+    await trx
+      .selectFrom("polls")
+      .select("post_id")
+      .where("post_id", "=", postId)
+      .forUpdate()
+      .execute();
+}
+
 export type VoteProblem = "not-found" | "closed" | "already-voted" | "bad-choice" | "own-poll";
 
 /** A member votes on a poll here or elsewhere. */
@@ -80,6 +96,7 @@ export async function vote(
 ): Promise<Result<{ voteIds: string[] }, VoteProblem>> {
   const voterUri = memberUri(s.origin, voter.username);
   return s.db.transaction().execute(async (trx) => {
+    await lockPoll(trx, postId);
     const post = await trx
       .selectFrom("posts")
       .innerJoin("polls", "polls.post_id", "posts.id")
@@ -175,6 +192,7 @@ export async function receiveVote(
   input: { postId: string; voterUri: string; remoteId: string; optionName: string; uri: string },
 ): Promise<Result<null, VoteProblem>> {
   return db.transaction().execute(async (trx) => {
+    await lockPoll(trx, input.postId);
     const poll = await trx
       .selectFrom("polls")
       .innerJoin("posts", "posts.id", "polls.post_id")
