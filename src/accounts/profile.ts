@@ -5,10 +5,10 @@
  * Each change records `account.updated` in its transaction (→ Update(Person)).
  */
 import type { Kysely } from "kysely";
-import sanitizeHtml from "sanitize-html";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
+import { type SanitizeOptions, sanitizeHtml, simpleTransform } from "../kernel/sanitize-html.ts";
 import { locksRows } from "./locking.ts";
 
 export const MAX_DISPLAY_NAME = 100;
@@ -31,7 +31,7 @@ export interface Profile {
 export type ProfileProblem = "too-long" | "field-incomplete" | "bad-language";
 export type ProfileErrors = Partial<Record<string, ProfileProblem>>;
 
-const bioPolicy: sanitizeHtml.IOptions = {
+const bioPolicy: SanitizeOptions = {
   allowedTags: ["p", "br", "a", "strong", "em", "b", "i", "code", "ul", "ol", "li"],
   allowedAttributes: { a: ["href"] },
   allowedSchemes: ["http", "https", "mailto"],
@@ -47,7 +47,7 @@ export function bioHtml(bio: string): string {
     ...bioPolicy,
     allowedAttributes: { a: ["href", "rel"] },
     transformTags: {
-      a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener noreferrer" }),
+      a: simpleTransform("a", { rel: "nofollow noopener noreferrer" }),
     },
   });
   return /<(p|ul|ol)\b/.test(clean) ? clean : clean.replace(/\r?\n/g, "<br>");

@@ -6,7 +6,6 @@
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
-import sanitizeHtml from "sanitize-html";
 import { findByUsername } from "../../accounts/accounts.ts";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
@@ -29,6 +28,7 @@ import {
 import type { FederationGateway } from "../../federation/index.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import { csrfField, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
@@ -58,7 +58,7 @@ const cleanSummary = (summary: string) =>
     allowedTags: ["p", "br", "a", "span"],
     allowedAttributes: { a: ["href"] },
     allowedSchemes: ["http", "https"],
-    transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener ugc" }) },
+    transformTags: { a: simpleTransform("a", { rel: "nofollow noopener ugc" }) },
   });
 
 function networkNav(c: Context<WebEnv>): Html {
