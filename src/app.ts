@@ -31,6 +31,7 @@ import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
 import { groupManagePages } from "./web/groups/manage.ts";
 import { groupPages } from "./web/groups/pages.ts";
+import { remoteGroupPages } from "./web/groups/remote.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -119,6 +120,7 @@ export async function createNode(
   app.route("/", moderationPages(social));
   const groups = { db: db.db, config, federation };
   app.route("/", coopFederationPages(groups));
+  app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupPages(groups));
   app.route(

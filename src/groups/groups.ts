@@ -35,6 +35,7 @@ const reserved = new Set([
   "groups",
   "new",
   "federations",
+  "elsewhere",
 ]);
 
 export const newGroupSchema = z.object({

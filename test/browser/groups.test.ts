@@ -2,7 +2,7 @@
  * Groups in a real browser: a member creates a moderated group on node A; a
  * member of node B finds it under Network and asks to join (a Follow of the
  * Group); the group's admin admits them on the management page, and B's
- * member then sees the group's thread. Screenshots go to test-results/.
+ * member then writes a thread from their own node, which the group shows. Screenshots go to test-results/.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -114,6 +114,26 @@ test("create a group, and admit a member from another node", async () => {
   const boRow = ana.getByRole("listitem").filter({ hasText: `@bo@${b.domain}` });
   assert.match((await boRow.textContent()) ?? "", /moderator/);
   await screenshot(ana, "groups-page");
+
+  // bo writes in the group from his own node; the group on A keeps and shows it.
+  await bo.goto(`${b.url}/groups/elsewhere`);
+  await bo.getByRole("link", { name: "Orchard working group" }).click();
+  await bo.getByLabel("Title").fill("Ladders");
+  await bo.getByLabel("Message").fill("I can bring two ladders.");
+  await bo.getByRole("button", { name: "Post" }).click();
+  await bo.waitForURL(/\/groups\/elsewhere\/view/);
+  assert.equal(await bo.getByRole("link", { name: "Ladders" }).count(), 1);
+  await screenshot(bo, "groups-elsewhere-phone");
+  await waitFor("the group on A keeps bo's thread", async () =>
+    a.node.db.db
+      .selectFrom("group_posts")
+      .select("id")
+      .where("title", "=", "Ladders")
+      .executeTakeFirst(),
+  );
+  await ana.goto(`${a.url}/groups/orchard`);
+  await ana.getByRole("link", { name: "Ladders" }).click();
+  assert.match((await ana.locator(".group-thread").textContent()) ?? "", /two ladders/);
   await anaContext.close();
   await boContext.close();
 });

@@ -52,6 +52,7 @@ export function groupsNav(c: Context<WebEnv>): Html {
   return html`<nav class="groups-nav" aria-label="${t("groups.title")}"><ul>
     <li><a href="/groups">${t("groups.title")}</a></li>
     ${viewer ? html`<li><a href="/groups/new">${t("groups.new")}</a></li>` : ""}
+    ${viewer ? html`<li><a href="/groups/elsewhere">${t("groups.elsewhere")}</a></li>` : ""}
     ${viewer?.role === "admin" ? html`<li><a href="/groups/federations">${t("groups.federations")}</a></li>` : ""}
   </ul></nav>`;
 }
