@@ -104,3 +104,13 @@ export async function until<T>(
 export async function json(res: Response): Promise<Record<string, string>> {
   return (await res.json()) as Record<string, string>;
 }
+
+/**
+ * The HTTP status of a failed masto call. In these tests the server runs in the
+ * same process, and @hono/node-server swaps the global Response class, so masto
+ * sometimes rethrows the Response itself instead of wrapping it in MastoHttpError.
+ */
+export function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number; status?: number };
+  return e.statusCode ?? e.status;
+}

@@ -2,7 +2,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createOAuthAPIClient, createRestAPIClient } from "masto";
-import { authorize, json, memberClient, pkce, REDIRECT, registerApp } from "./api-helpers.ts";
+import {
+  authorize,
+  json,
+  memberClient,
+  pkce,
+  REDIRECT,
+  registerApp,
+  statusOf,
+} from "./api-helpers.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
 let node: TestNode;
@@ -109,10 +117,7 @@ describe("OAuth", () => {
       clientSecret: app.clientSecret ?? "",
       token: refreshed.access_token,
     });
-    await assert.rejects(
-      cy.v1.accounts.verifyCredentials(),
-      (e: { statusCode?: number; status?: number }) => (e.statusCode ?? e.status) === 401,
-    );
+    await assert.rejects(cy.v1.accounts.verifyCredentials(), (e) => statusOf(e) === 401);
   });
 
   it("a token without a scope gets 403", async () => {

@@ -102,6 +102,13 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const pollOf = async (postId: string, viewer: { id: string; username: string } | null) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
+    // Only ids that exist go to hydrate (an empty IN () fails on PostgreSQL).
+    const exists = await deps.db
+      .selectFrom("polls")
+      .select("post_id")
+      .where("post_id", "=", postId)
+      .executeTakeFirst();
+    if (!exists) throw notFound();
     const [view] = await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [postId]);
     if (!view?.poll || view.reblog) throw notFound();
     const { canSee } = await import("../../social/visibility.ts");

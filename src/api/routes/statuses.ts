@@ -98,11 +98,24 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   ) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
     const found = await thread(s, ref, id);
+    // A boost is not a thread's post: the member's own boost is shown as such.
+    // (Only ids that exist go to hydrate: an empty IN () fails on PostgreSQL.)
+    const boostRow = found
+      ? undefined
+      : await deps.db
+          .selectFrom("posts")
+          .select("id")
+          .where("id", "=", id)
+          .where("reblog_of_id", "is not", null)
+          .where("deleted_at", "is", null)
+          .executeTakeFirst();
     const views = found
       ? [found.post]
-      : (await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [id])).filter(
-          (v) => v.reblog && v.author.uri === ref?.uri,
-        );
+      : boostRow
+        ? (await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [id])).filter(
+            (v) => v.reblog && v.author.uri === ref?.uri,
+          )
+        : [];
     const [status] = await serializeStatuses(l, views, !!viewer);
     if (!status) throw notFound();
     return status;
