@@ -215,6 +215,10 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   assert.equal(announce?.actor, `${node.url}/groups/garden`);
   assert.equal(announce?.audience, `${node.url}/groups/garden`);
   assert.equal((announce?.object as { id?: string })?.id, note.id);
+  // ... and, for Mastodon, an Announce of the post itself (as Lemmy does).
+  await waitFor("the plain Announce of the post arrives", () =>
+    delivered.some((d) => d.type === "Announce" && d.object === note.object.id),
+  );
 
   // Undo(Follow): alice leaves.
   const undo = {

@@ -25,7 +25,7 @@ import { getLogger } from "@logtape/logtape";
 import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
 import { findGroup, type Group } from "../../groups/groups.ts";
 import { membershipOf, receiveJoin, receiveLeave } from "../../groups/memberships.ts";
-import { receiveGroupPost } from "../../groups/threads.ts";
+import { findPostByUri, receiveGroupPost } from "../../groups/threads.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { addressedUris, isGroupPostObject, postFields } from "./parse.ts";
@@ -148,6 +148,9 @@ export function groupsInbox(deps: FederationDeps) {
     // The Group wraps activities of others (FEP-1b12): take the embedded copy, then
     // check a post from another server against its author's own copy (as Mastodon
     // fetches a boosted status), so a Group cannot put words in anyone's mouth.
+    const objectId = announce.objectId?.href;
+    if (objectId && (await findPostByUri(db, objectId)))
+      return skip(announce, "the announced post is already kept");
     const loader = await signedLoader(ctx);
     const inner = await announce
       .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
@@ -198,7 +201,8 @@ export function groupsInbox(deps: FederationDeps) {
           .execute();
       return true;
     }
-    return skip(announce, "only announced posts and moderator changes are kept");
+    // The plain Announce of a post (sent for Mastodon alongside Announce{Create}) adds nothing.
+    return skip(announce, "only announced Creates and moderator changes are kept");
   }
 
   /** A member co-op names (Add) or drops (Remove) a delegate in a federation hosted here. */

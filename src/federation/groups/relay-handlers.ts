@@ -147,6 +147,24 @@ const postCreated: EventHandler = async (ctx, deps, event, payload) => {
     create = parsed;
   } else create = await createActivity(deps.db.db, post, group.visibility === "public");
   await announce(ctx, deps, event, group, create);
+  // Mastodon and Pleroma do not read Announce{Create}: like Lemmy, also announce the
+  // post itself, which they show as a boost by the group (others drop the repeat).
+  if (group.visibility === "public") {
+    const urls = groupUrls(deps.config.origin, group.name);
+    const recipients = await remoteMembers(deps, group);
+    if (recipients.length === 0) return;
+    const boost = new Announce({
+      id: activityId(deps, event, "/object"),
+      actor: new URL(urls.id),
+      object: new URL(post.uri),
+      audience: new URL(urls.id),
+      tos: [PUBLIC_COLLECTION],
+      ccs: [new URL(urls.followers)],
+    });
+    await ctx.sendActivity(await groupSender(deps, group), recipients.map(recipientOf), boost, {
+      preferSharedInbox: true,
+    });
+  }
 };
 
 /** A member's post in a group on another node: the Create goes to that Group. */
