@@ -9,8 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { WebEnv } from "../../web/context.ts";
-import { api as apiEn } from "../../web/i18n/en/api.ts";
-import { api as apiEs } from "../../web/i18n/es/api.ts";
+import type { api as apiEn } from "../../web/i18n/en/api.ts";
 import { layout } from "../../web/layout.ts";
 import { requireToken } from "../auth.ts";
 import type { ApiContext, ApiDeps, ApiEnv } from "../deps.ts";
@@ -35,8 +34,7 @@ import {
 type ApiMessage = keyof typeof apiEn;
 
 function msg(c: ApiContext, key: ApiMessage, params: Record<string, string> = {}): string {
-  const text = (c.get("locale") === "es" ? apiEs : apiEn)[key];
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m);
+  return c.get("t")(key, params);
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");

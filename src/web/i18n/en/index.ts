@@ -3,12 +3,13 @@
  * Every other catalogue has exactly these keys (checked by tsc and by a test).
  */
 import { accounts } from "./accounts.ts";
+import { api } from "./api.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const en = { ...shell, ...accounts, ...federation, ...social, ...groups };
+export const en = { ...shell, ...accounts, ...federation, ...social, ...groups, ...api };
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;

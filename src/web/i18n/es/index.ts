@@ -1,9 +1,10 @@
 /** El catálogo en castellano, un archivo por área, con las mismas claves que el inglés. */
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
+import { api } from "./api.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups };
+export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups, ...api };
