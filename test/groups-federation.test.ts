@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { unfollow } from "../src/federation/follows.ts";
+import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
 import {
   joinFederation,
@@ -16,7 +17,7 @@ import {
   setDelegates,
   votingGroupOf,
 } from "../src/groups/federations.ts";
-import { createGroup, findGroup, type Group } from "../src/groups/groups.ts";
+import { createGroup, findGroup, type Group, updateGroup } from "../src/groups/groups.ts";
 import { approveRequest, membershipOf, removeMember, setRole } from "../src/groups/memberships.ts";
 import { writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
@@ -217,6 +218,23 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
         .executeTakeFirst()),
   );
   assert.equal((await postsOn(b, "garden")).length, before);
+});
+
+test("a change of settings reaches members elsewhere as Update(Group)", async () => {
+  const result = await updateGroup(a.node.db.db, council, {
+    displayName: "Council of the co-op",
+    description: "Meets monthly",
+    visibility: "members",
+    moderated: true,
+  });
+  assert.ok(result.ok);
+  a.node.federation.nudge();
+  await waitFor(
+    "C's copy of the group is updated",
+    async () =>
+      (await findRemoteActor(c.node.db.db, { uri: groupId("council") }))?.name ===
+      "Council of the co-op",
+  );
 });
 
 test("co-ops join a federation and name delegates; one vote per co-op", async () => {

@@ -235,6 +235,26 @@ test("only moderators admit and remove; only members read a members-only group",
   );
 });
 
+test("settings: only the group's admins change them; bad input is 422 and changes nothing", async () => {
+  // ada was removed from bakery; she joins again and is a plain member.
+  assert.equal((await ada.post("/groups/bakery/join", {})).status, 303);
+  const request = (await memberRows("bakery")).find((r) => r.account_id === adaId);
+  assert.ok(request);
+  assert.equal((await bea.post(`/groups/bakery/members/${request.id}/approve`, {})).status, 303);
+  const form = { displayName: "Bakery co-op", description: "Bread", visibility: "public" };
+  assert.equal((await ada.post("/groups/bakery/settings", form)).status, 403);
+  assert.equal(
+    (await bea.post("/groups/bakery/settings", { ...form, displayName: "" })).status,
+    422,
+  );
+  assert.equal((await findGroup(db(), "bakery"))?.display_name, "Bakery");
+  assert.equal((await bea.post("/groups/bakery/settings", form)).status, 303);
+  const group = await findGroup(db(), "bakery");
+  assert.equal(group?.display_name, "Bakery co-op");
+  assert.equal(group?.visibility, "public");
+  assert.equal(group?.moderated, 0);
+});
+
 test("eligibleVoters: members vote in groups; in federations, delegates per co-op or members directly", () => {
   const person = (uri: string, status: "active" | "pending" = "active") =>
     ({ actorUri: uri, actorKind: "person", status, role: "member" }) as const;

@@ -6,6 +6,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
 import { z } from "zod";
+import { recordEvent } from "../db/outbox.ts";
 import type { GroupKind, GroupsTable } from "../db/schema/groups.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
@@ -169,4 +170,43 @@ export async function createGroup(
     return { ok: false, reason: "name-taken" };
   }
   return { ok: true, value: group };
+}
+
+export const groupSettingsSchema = newGroupSchema.pick({
+  displayName: true,
+  description: true,
+  visibility: true,
+  moderated: true,
+  postingRestricted: true,
+  votingMode: true,
+});
+export type GroupSettings = z.input<typeof groupSettingsSchema>;
+
+/**
+ * Changes a group's settings (its admins decide; the caller checks the role).
+ * Members elsewhere hear of it as Update(Group), FEP-1b12's metadata change.
+ */
+export async function updateGroup(
+  db: Kysely<Schema>,
+  group: Group,
+  input: GroupSettings,
+): Promise<{ ok: true; value: Group } | { ok: false; reason: "invalid" }> {
+  const parsed = groupSettingsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: "invalid" };
+  const g = parsed.data;
+  const changes = {
+    display_name: g.displayName,
+    description: g.description,
+    // The assembly stays members-only and open to every member.
+    visibility: group.kind === "assembly" ? group.visibility : g.visibility,
+    moderated: group.kind === "assembly" ? 0 : g.moderated ? 1 : 0,
+    posting_restricted: g.postingRestricted ? 1 : 0,
+    voting_mode: g.votingMode,
+    updated_at: new Date().toISOString(),
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("groups").set(changes).where("id", "=", group.id).execute();
+    await recordEvent(trx, { type: "groups.updated", payload: { groupId: group.id } });
+  });
+  return { ok: true, value: { ...group, ...changes } };
 }

@@ -15,6 +15,7 @@ import {
   Reject,
   Remove,
   Undo,
+  Update,
 } from "@fedify/vocab";
 import { z } from "zod";
 import { findGroupById, type Group } from "../../groups/groups.ts";
@@ -25,7 +26,7 @@ import type { EventHandler, OutboxEvent } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { recipientOf } from "../relay.ts";
 import { findRemoteActor } from "../remote-actors.ts";
-import { groupSender, groupUrls } from "./actor.ts";
+import { groupActor, groupSender, groupUrls } from "./actor.ts";
 import { createActivity } from "./objects.ts";
 
 const activityId = (deps: FederationDeps, event: OutboxEvent, suffix = "") =>
@@ -269,6 +270,26 @@ const delegateChanged =
     );
   };
 
+/** The group's settings changed: Update(Group) to its members (FEP-1b12 moderation). */
+const groupUpdated: EventHandler = async (ctx, deps, event, payload) => {
+  const { groupId } = z.object({ groupId: z.string() }).parse(payload);
+  const group = await groupOf(deps, groupId);
+  if (!group) return;
+  const recipients = await remoteMembers(deps, group);
+  if (recipients.length === 0) return;
+  const urls = groupUrls(deps.config.origin, group.name);
+  const update = new Update({
+    id: activityId(deps, event),
+    actor: new URL(urls.id),
+    object: await groupActor(deps, group),
+    tos: [PUBLIC_COLLECTION],
+    ccs: [new URL(urls.followers)],
+  });
+  await ctx.sendActivity(await groupSender(deps, group), recipients.map(recipientOf), update, {
+    preferSharedInbox: true,
+  });
+};
+
 export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.member.accepted": memberAccepted,
   "groups.member.removed": memberRemoved,
@@ -276,6 +297,7 @@ export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.post.sent": postSent,
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
+  "groups.updated": groupUpdated,
   "groups.coop.follow": coopFollow,
   "groups.coop.unfollow": coopUnfollow,
   "groups.delegate.added": delegateChanged(true),

@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { findByUsername } from "../../accounts/accounts.ts";
 import { delegatesOf, joinWithOurCoop } from "../../groups/federations.ts";
-import type { Group } from "../../groups/groups.ts";
+import { type Group, updateGroup } from "../../groups/groups.ts";
 import {
   approveRequest,
   canModerate,
@@ -116,6 +116,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
             }</li>`,
         )}</ul>
       </section>
+      ${role === "admin" ? settingsForm(c, group) : ""}
       ${
         group.kind === "federation"
           ? html`<section aria-labelledby="coops-h"><h2 id="coops-h">${t("groups.federation.coops")}</h2>
@@ -135,6 +136,62 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
           : ""
       }`;
     return c.html(layout(c, t("groups.manage.title", { name: group.display_name }), body));
+  });
+
+  function settingsForm(c: Context<WebEnv>, group: Group) {
+    const t = c.get("t");
+    const radio = (name: string, value: string, label: string, checked: boolean) =>
+      html`<label class="choice"><input type="radio" name="${name}" value="${value}"${checked ? html` checked` : ""} /> ${label}</label>`;
+    const box = (name: string, label: string, checked: boolean) =>
+      html`<label class="choice"><input type="checkbox" name="${name}" value="on"${checked ? html` checked` : ""} /> ${label}</label>`;
+    return html`<section aria-labelledby="set-h"><h2 id="set-h">${t("groups.settings")}</h2>
+      <form method="post" action="/groups/${group.name}/settings" class="stack group-form">
+        ${csrfField(c)}
+        ${field({ name: "displayName", label: t("groups.form.displayName"), value: group.display_name, required: true, maxlength: 100 })}
+        ${field({ name: "description", label: t("groups.form.description"), type: "textarea", value: group.description, maxlength: 5000 })}
+        ${
+          group.kind === "assembly"
+            ? ""
+            : html`<fieldset><legend>${t("groups.form.visibility")}</legend>
+              ${radio("visibility", "public", t("groups.visibility.public"), group.visibility === "public")}
+              ${radio("visibility", "members", t("groups.visibility.members"), group.visibility === "members")}
+            </fieldset>
+            ${box("moderated", t("groups.form.moderated"), group.moderated === 1)}`
+        }
+        ${box("postingRestricted", t("groups.form.postingRestricted"), group.posting_restricted === 1)}
+        ${
+          group.kind === "federation"
+            ? html`<fieldset><legend>${t("groups.form.votingMode")}</legend>
+              ${radio("votingMode", "delegates", t("groups.form.votingMode.delegates"), group.voting_mode === "delegates")}
+              ${radio("votingMode", "direct", t("groups.form.votingMode.direct"), group.voting_mode === "direct")}
+            </fieldset>`
+            : ""
+        }
+        <div><button type="submit">${t("groups.settings.save")}</button></div>
+      </form></section>`;
+  }
+
+  app.post("/groups/:name/settings", async (c) => {
+    const { group, role } = await moderated(c);
+    const t = c.get("t");
+    if (role !== "admin") throw new InputError(t("groups.settings.forbidden"), 403);
+    const form = await readForm(c);
+    const result = await updateGroup(db, group, {
+      displayName: form.displayName ?? "",
+      description: form.description ?? "",
+      visibility: form.visibility === "members" ? "members" : "public",
+      moderated: form.moderated === "on",
+      postingRestricted: form.postingRestricted === "on",
+      votingMode:
+        form.votingMode === "direct"
+          ? "direct"
+          : group.kind === "federation"
+            ? "delegates"
+            : group.voting_mode,
+    });
+    if (!result.ok) throw new InputError(t("groups.error.displayName"), 422);
+    deps.federation.nudge();
+    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`, 303);
   });
 
   app.post("/groups/:name/members/:id/approve", async (c) => {

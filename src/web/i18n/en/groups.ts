@@ -97,4 +97,8 @@ export const groups = {
   "groups.fed.saveDelegates": "Save delegates",
   "groups.fed.notGroup": "No federation was found at {query}.",
   "groups.fed.joined": "Our co-op asked to join {name}.",
+  "groups.settings": "Settings",
+  "groups.settings.save": "Save settings",
+  "groups.settings.saved": "The settings were saved.",
+  "groups.settings.forbidden": "Only the group's admins may change its settings.",
 } as const;

@@ -103,4 +103,8 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.fed.saveDelegates": "Guardar delegadas",
   "groups.fed.notGroup": "No se encontró ninguna federación en {query}.",
   "groups.fed.joined": "Nuestra cooperativa pidió unirse a {name}.",
+  "groups.settings": "Ajustes",
+  "groups.settings.save": "Guardar ajustes",
+  "groups.settings.saved": "Se guardaron los ajustes.",
+  "groups.settings.forbidden": "Solo las administradoras del grupo pueden cambiar sus ajustes.",
 };
