@@ -269,6 +269,20 @@ test("edit and delete: only the author; others get 404 and nothing changes", asy
   assert.deepEqual(types, ["post.created", "post.updated", "post.deleted"]);
 });
 
+test("after an unfollow the author's posts leave the home feed, but not those mentioning the member", async () => {
+  await write(cy, { text: "cy for everyone" });
+  await write(cy, { text: "cy to @ben" });
+  assert.equal((await ben.post("/network/follow", { uri: uri("cy") })).status, 303);
+  await write(cy, { text: "cy after the follow" });
+  let home = await (await ben.get("/social")).text();
+  assert.match(home, /cy after the follow/);
+  assert.match(home, /cy to /);
+  assert.equal((await ben.post("/network/unfollow", { uri: uri("cy") })).status, 303);
+  home = await (await ben.get("/social")).text();
+  assert.doesNotMatch(home, /cy after the follow/);
+  assert.match(home, /cy to /);
+});
+
 test("timelines page back with max_id; a bad cursor is a 400", async () => {
   for (let i = 0; i < 23; i++) await write(cy, { text: `numbered ${i}` });
   const first = await (await fetch(`${node.url}/social/local`)).text();

@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { dropFromHome } from "../social/fanout.ts";
 import { notify } from "../social/notifications.ts";
 import type { RemoteActor } from "./remote-actors.ts";
 
@@ -127,6 +128,7 @@ export async function unfollow(
       .executeTakeFirst();
     if (!row) return false;
     await trx.deleteFrom("follows").where("id", "=", row.id).execute();
+    await dropFromHome(trx, follower.id, followeeUri);
     if (row.followee_remote_id) {
       await recordEvent(trx, {
         type: "follow.undone",

@@ -60,3 +60,35 @@ export async function fanOut(
       .execute();
   }
 }
+
+/**
+ * After an unfollow: the author's posts leave the member's home feed (as on
+ * Mastodon), except those that mention the member.
+ */
+export async function dropFromHome(
+  trx: Kysely<Schema>,
+  accountId: string,
+  authorUri: string,
+): Promise<void> {
+  await trx
+    .deleteFrom("home_entries")
+    .where("account_id", "=", accountId)
+    .where("post_id", "in", (eb) =>
+      eb
+        .selectFrom("posts")
+        .select("posts.id")
+        .where("posts.author_uri", "=", authorUri)
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom("post_mentions")
+                .select("post_mentions.post_id")
+                .whereRef("post_mentions.post_id", "=", "posts.id")
+                .where("post_mentions.account_id", "=", accountId),
+            ),
+          ),
+        ),
+    )
+    .execute();
+}
