@@ -9,7 +9,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { findGroup, type Group } from "../../groups/groups.ts";
-import { moderatorUris } from "../../groups/memberships.ts";
+import { moderatorUris } from "../../groups/roster.ts";
 import { findPost } from "../../groups/threads.ts";
 import { groupUri } from "../../groups/uris.ts";
 import type { WebEnv } from "../../web/context.ts";

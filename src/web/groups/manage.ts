@@ -13,11 +13,11 @@ import {
   approveRequest,
   canModerate,
   invite,
-  listMembers,
   type ModerationFailure,
   removeMember,
   setRole,
 } from "../../groups/memberships.ts";
+import { listMembers } from "../../groups/roster.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
