@@ -9,7 +9,7 @@ import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
-import { dropFromHome } from "../social/fanout.ts";
+import { backfillHome, dropFromHome } from "../social/fanout.ts";
 import { notify } from "../social/notifications.ts";
 import type { RemoteActor } from "./remote-actors.ts";
 
@@ -94,7 +94,10 @@ export async function follow(
       .execute();
     if (target.kind === "remote")
       await recordEvent(trx, { type: "follow.requested", payload: { followId: id } });
-    else await notifyFollow(trx, target.account.id, status, followerUri, follower.id, null);
+    else {
+      await notifyFollow(trx, target.account.id, status, followerUri, follower.id, null);
+      if (status === "accepted") await backfillHome(trx, follower.id, followeeUri);
+    }
     return { ok: true, value: { id, status } } as const;
   });
 }
@@ -169,6 +172,8 @@ export async function acceptFollowRequest(
       .execute();
     if (row.follower_remote_id)
       await recordEvent(trx, { type: "follow.accepted", payload: { followId: row.id } });
+    else if (row.follower_account_id)
+      await backfillHome(trx, row.follower_account_id, row.followee_uri);
     return true;
   });
 }
@@ -285,7 +290,19 @@ export async function receiveAccept(
       input.followActivityUri ? eb("activity_uri", "=", input.followActivityUri) : eb.lit(true),
     )
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const accepted = Number(result.numUpdatedRows) > 0;
+  if (accepted) {
+    const followers = await db
+      .selectFrom("follows")
+      .select("follower_account_id")
+      .where("followee_uri", "=", input.followeeUri)
+      .where("status", "=", "accepted")
+      .where("follower_account_id", "is not", null)
+      .execute();
+    for (const f of followers)
+      if (f.follower_account_id) await backfillHome(db, f.follower_account_id, input.followeeUri);
+  }
+  return accepted;
 }
 
 /** The remote followee rejected the request, or removed us as a follower. */

@@ -92,3 +92,31 @@ export async function dropFromHome(
     )
     .execute();
 }
+
+/**
+ * After a follow is accepted: the author's latest posts that followers may see,
+ * and that this node already holds, enter the member's home feed (as Mastodon
+ * merges them in), so a new follow does not start from an empty page.
+ */
+export async function backfillHome(
+  db: Kysely<Schema>,
+  accountId: string,
+  authorUri: string,
+  limit = 20,
+): Promise<void> {
+  const recent = await db
+    .selectFrom("posts")
+    .select("id")
+    .where("author_uri", "=", authorUri)
+    .where("visibility", "in", ["public", "unlisted", "followers"])
+    .where("deleted_at", "is", null)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  if (recent.length === 0) return;
+  await db
+    .insertInto("home_entries")
+    .values(recent.map((p) => ({ account_id: accountId, post_id: p.id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
