@@ -12,6 +12,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
+import { signupRoutes } from "./routes/signup.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
 import { MISSING_AVATAR, MISSING_HEADER } from "./serializers/account.ts";
@@ -56,6 +57,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.route("/", timelineRoutes(deps));
   app.route("/", notificationRoutes(deps));
   app.route("/", moreRoutes(deps));
+  app.route("/", signupRoutes(deps));
   app.all("/api/*", (c) => c.json({ error: "Record not found" }, 404));
   return app;
 }

@@ -11,6 +11,7 @@ import { checkProfile, dropUploads, parseFields, updateProfile } from "../../acc
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
+import { tagsOf } from "../../social/api-support.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
@@ -159,25 +160,32 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const onlyMedia = truthy(p.only_media);
     const noReplies = truthy(p.exclude_replies);
     const noReblogs = truthy(p.exclude_reblogs);
-    const tagged = typeof p.tagged === "string" ? p.tagged.toLowerCase() : null;
+    const tagged = typeof p.tagged === "string" ? p.tagged.toLowerCase().replace(/^#/, "") : null;
     // Filters are applied to pages of the capability's profile timeline, reading on until the page is full.
     const out = [];
     let maxId = page.maxId;
     let more = true;
     for (let round = 0; round < 5 && out.length < page.limit && more; round++) {
       const got = await profileTimeline(s, ref, actor.uri, { maxId, limit: 40 });
+      const withTag = tagged
+        ? new Set(
+            (
+              await tagsOf(
+                deps.db,
+                got.items.map((v) => (v.reblog ?? v).id),
+              )
+            )
+              .filter((t) => t.tag === tagged)
+              .map((t) => t.post_id),
+          )
+        : null;
       for (const v of got.items) {
         if (page.sinceId && v.id <= page.sinceId) continue;
         if (page.minId && v.id <= page.minId) continue;
         if (noReblogs && v.reblog) continue;
         if (noReplies && v.inReplyToId && !v.reblog) continue;
         if (onlyMedia && (v.reblog ?? v).media.length === 0) continue;
-        if (
-          tagged &&
-          !(v.reblog ?? v).contentHtml.toLowerCase().includes(`#<span>${tagged}</span>`) &&
-          !(v.reblog ?? v).contentHtml.toLowerCase().includes(`#${tagged}`)
-        )
-          continue;
+        if (withTag && !withTag.has((v.reblog ?? v).id)) continue;
         if (out.length < page.limit) out.push(v);
       }
       maxId = got.nextMaxId ?? undefined;

@@ -1,21 +1,16 @@
 /**
  * Search v2 (accounts, hashtags, statuses), lists and their accounts, markers,
- * reports, and signing up from an app (POST /api/v1/accounts), which follows the
- * co-op's registration mode with the web sign-up's checks and rate limits.
+ * and reports.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { emailSchema } from "../../accounts/accounts.ts";
-import { limits } from "../../accounts/rate-limits.ts";
-import { register } from "../../accounts/registration.ts";
 import { newId } from "../../kernel/ids.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import { report } from "../../social/moderation.ts";
 import { hydrate } from "../../social/views.ts";
-import { requireToken, requireUser } from "../auth.ts";
+import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
-import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { issueToken } from "../oauth/store.ts";
+import { notFound, unprocessable } from "../errors.ts";
 import { readParams, truthy } from "../params.ts";
 import { actorById, loadAccounts } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
@@ -274,78 +269,5 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
   });
 
-  // Sign-up from an app: the token must be the app's own (client_credentials), as on Mastodon.
-  app.post("/api/v1/accounts", async (c) => {
-    const token = requireToken(c, "write:accounts");
-    const p = z
-      .object({
-        username: z.string().max(100),
-        email: z.string().max(300),
-        password: z.string().max(2000),
-        agreement: z.unknown(),
-        locale: z.string().max(10).optional(),
-        reason: z.string().max(2000).optional(),
-        invite_code: z.string().max(200).optional(),
-      })
-      .parse(await readParams(c));
-    if (!truthy(p.agreement))
-      throw new ApiError(422, "Validation failed: Agreement must be accepted", {
-        details: { agreement: [{ error: "ERR_ACCEPTED", description: "must be accepted" }] },
-      });
-    const ip = c.req.header("x-forwarded-for")?.split(",")[0]?.trim() || "api";
-    const email = emailSchema.safeParse(p.email);
-    const allowed =
-      (await deps.limiter.hit(limits.signupPerIp, ip)) &&
-      (!email.success || (await deps.limiter.hit(limits.signupPerAccount, email.data)));
-    if (!allowed) throw new ApiError(429, "Too many requests");
-    const coop = await deps.coop.get();
-    const result = await register(
-      db,
-      {
-        username: p.username,
-        email: p.email,
-        password: p.password,
-        invite: p.invite_code ?? "",
-        reason: p.reason ?? "",
-        language: p.locale === "es" ? "es" : "en",
-      },
-      {
-        mode: coop.registration,
-        passwordCost: deps.config.passwordCost,
-        verifyEmail: deps.config.smtpUrl !== null,
-        clock: deps.clock,
-      },
-    );
-    if (!result.ok) {
-      if (result.reason === "closed")
-        throw new ApiError(403, "Registrations are closed on this server");
-      const details = Object.fromEntries(
-        Object.entries(result.problems).map(([k, v]) => [
-          k === "invite" ? "invite_code" : k,
-          [{ error: v?.includes("taken") ? "ERR_TAKEN" : "ERR_INVALID", description: String(v) }],
-        ]),
-      );
-      throw new ApiError(
-        422,
-        `Validation failed: ${Object.entries(result.problems)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(", ")}`,
-        { details },
-      );
-    }
-    const issued = await issueToken(db, {
-      appId: token.appId,
-      accountId: result.value.id,
-      scopes: [...token.scopes],
-    });
-    // A pending account (approval mode) gets its token, but it works only once approved.
-    return c.json({
-      access_token: issued.accessToken,
-      token_type: "Bearer",
-      scope: issued.scopes.join(" "),
-      created_at: Math.floor(Date.parse(issued.createdAt) / 1000),
-      ...(result.value.status === "pending" ? { approval_required: true } : {}),
-    });
-  });
   return app;
 }

@@ -24,7 +24,7 @@ import { createPost, deletePost, editPost, type MentionTarget } from "../../soci
 import { thread } from "../../social/timelines.ts";
 import { hydrate } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
@@ -91,11 +91,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
 
   /** One status as the viewer may see it, or 404. */
-  const one = async (
-    c: ApiContext,
-    id: string,
-    viewer: { id: string; username: string } | null,
-  ) => {
+  const one = async (id: string, viewer: { id: string; username: string } | null) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
     const found = await thread(s, ref, id);
     // A boost is not a thread's post: the member's own boost is shown as such.
@@ -131,7 +127,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .where("account_id", "=", me.id)
         .where("key", "=", key)
         .executeTakeFirst();
-      if (seen) return c.json(await one(c, seen.status_id, me));
+      if (seen) return c.json(await one(seen.status_id, me));
     }
     const p = statusInput.parse(await readParams(c));
     const visibility = fromMastodonVisibility(p.visibility ?? "public");
@@ -158,7 +154,14 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "reply-not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    if (key)
+    if (key) {
+      // Keys only need to outlive an app's retries: a day is plenty.
+      const dayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
+      await deps.db
+        .deleteFrom("idempotency_keys")
+        .where("account_id", "=", me.id)
+        .where("created_at", "<", dayAgo)
+        .execute();
       await deps.db
         .insertInto("idempotency_keys")
         .values({
@@ -169,12 +172,13 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         })
         .onConflict((oc) => oc.doNothing())
         .execute();
+    }
     deps.federation.nudge();
-    return c.json(await one(c, result.value.id, me));
+    return c.json(await one(result.value.id, me));
   });
 
   app.get("/api/v1/statuses/:id", async (c) =>
-    c.json(await one(c, c.req.param("id"), optionalUser(c, "read:statuses"))),
+    c.json(await one(c.req.param("id"), optionalUser(c, "read:statuses"))),
   );
 
   app.put("/api/v1/statuses/:id", async (c) => {
@@ -192,13 +196,13 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
     deps.federation.nudge();
-    return c.json(await one(c, result.value.id, me));
+    return c.json(await one(result.value.id, me));
   });
 
   app.delete("/api/v1/statuses/:id", async (c) => {
     const me = requireUser(c, "write:statuses");
     const id = c.req.param("id");
-    const status = await one(c, id, me);
+    const status = await one(id, me);
     const source = await deps.db
       .selectFrom("posts")
       .select("source")
@@ -221,7 +225,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   // Earlier versions are not kept by the social capability: the history is the current version.
   app.get("/api/v1/statuses/:id/history", async (c) => {
-    const status = await one(c, c.req.param("id"), optionalUser(c, "read:statuses"));
+    const status = await one(c.req.param("id"), optionalUser(c, "read:statuses"));
     return c.json([
       {
         content: status.content,
@@ -260,11 +264,11 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     app.post(`/api/v1/statuses/:id/${path}`, async (c) => {
       const me = requireUser(c, scope);
       const id = c.req.param("id");
-      await one(c, id, me);
+      await one(id, me);
       if (!(await run(me, id)))
         throw new ApiError(422, "Validation failed: this action is not possible on this status");
       deps.federation.nudge();
-      return c.json(await one(c, answer ? await answer(me, id) : id, me));
+      return c.json(await one(answer ? await answer(me, id) : id, me));
     });
   act("favourite", "write:favourites", async (me, id) => {
     const r = await like(s, me, id);
@@ -313,10 +317,10 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return true;
   });
   app.post("/api/v1/statuses/:id/mute", async (c) =>
-    c.json(await one(c, c.req.param("id"), requireUser(c, "write:mutes"))),
+    c.json(await one(c.req.param("id"), requireUser(c, "write:mutes"))),
   );
   app.post("/api/v1/statuses/:id/unmute", async (c) =>
-    c.json(await one(c, c.req.param("id"), requireUser(c, "write:mutes"))),
+    c.json(await one(c.req.param("id"), requireUser(c, "write:mutes"))),
   );
 
   for (const [path, list] of [
@@ -325,7 +329,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   ] as const) {
     app.get(`/api/v1/statuses/:id/${path}`, async (c) => {
       const viewer = optionalUser(c, "read:statuses");
-      await one(c, c.req.param("id"), viewer);
+      await one(c.req.param("id"), viewer);
       const limit = Math.min(80, Math.max(1, Number(c.req.query("limit") ?? 40) || 40));
       const rows = await list(deps.db, c.req.param("id"), limit);
       const uris = rows.map((r) => ("actor_uri" in r ? r.actor_uri : r.author_uri));

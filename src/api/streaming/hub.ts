@@ -190,7 +190,7 @@ export class StreamingHub {
     if (!wanted) return;
     const rows = await db
       .selectFrom("posts")
-      .select(["id", "local"])
+      .select(["id", "local", "author_uri"])
       .where("id", ">", from)
       .where("visibility", "=", "public")
       .where("deleted_at", "is", null)
@@ -209,8 +209,21 @@ export class StreamingHub {
         posts.map((p) => p.id),
       )
       .execute();
+    const accountIds = [...this.#clients].flatMap((c) => (c.account ? [c.account.id] : []));
+    // What each member blocked or muted stays off their public streams too.
+    const filters = accountIds.length
+      ? await db
+          .selectFrom("actor_filters")
+          .select(["account_id", "target_uri"])
+          .where("account_id", "in", accountIds)
+          .execute()
+      : [];
     for (const client of this.#clients) {
+      const hidden = new Set(
+        filters.filter((f) => f.account_id === client.account?.id).map((f) => f.target_uri),
+      );
       for (const post of posts) {
+        if (hidden.has(post.author_uri)) continue;
         const names: string[][] = [];
         if (client.streams.has("public")) names.push(["public"]);
         if (client.streams.has("public:local") && post.local) names.push(["public:local"]);
