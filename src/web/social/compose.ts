@@ -54,7 +54,7 @@ export function composeForm(
       ${errors.visibility ? html`<p class="field-error" id="f-visibility-error">${errors.visibility}</p>` : ""}
     </div>
     <details class="compose-extra"${errors.image || errors.alt ? html` open` : ""}><summary>${t("social.compose.image")}</summary>
-      ${field({ name: "image", label: t("social.compose.image"), type: "file", error: errors.image, accept: "image/*" })}
+      ${field({ name: "image", label: t("social.compose.imageFile"), type: "file", error: errors.image, accept: "image/*" })}
       ${field({ name: "alt", label: t("social.compose.alt"), error: errors.alt, hint: t("social.compose.altHint"), maxlength: 1500 })}
       <label><input type="checkbox" name="sensitive" value="on" /> ${t("social.compose.sensitive")}</label>
     </details>

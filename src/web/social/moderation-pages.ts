@@ -98,7 +98,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
         <div><button type="submit">${t("social.mod.apply")}</button></div>
       </form>
       <h2>${t("social.mod.limits")}</h2>
-      <ul>${limits.map((l) => html`<li>${l.actor_uri} <span class="badge">${l.level}</span></li>`)}</ul>`;
+      <ul>${limits.map((l) => html`<li>${l.actor_uri} <span class="badge">${t(`social.mod.level.${l.level}`)}</span></li>`)}</ul>`;
     return page(c, t("social.mod.accounts"), body, status);
   }
 
@@ -144,7 +144,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
         ${field({ name: "reason", label: t("social.mod.reason"), maxlength: 1000 })}
         <div><button type="submit">${t("social.mod.apply")}</button></div>
       </form>
-      <ul>${policies.map((p) => html`<li>${p.domain} <span class="badge">${p.policy}</span> ${p.reason}</li>`)}</ul>
+      <ul>${policies.map((p) => html`<li>${p.domain} <span class="badge">${t(`social.mod.policy.${p.policy}`)}</span> ${p.reason}</li>`)}</ul>
       <form method="post" action="/moderation/mode" class="stack">${csrfField(c)}
         <fieldset><legend>${t("social.mod.mode")}</legend>
           <label><input type="checkbox" name="allowlist" value="on"${mode === "allowlist" ? html` checked` : ""} /> ${t("social.mod.allowlist")}</label>

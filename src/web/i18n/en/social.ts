@@ -143,4 +143,10 @@ export const social = {
   "social.mod.badDomain": "Type a domain name like example.org.",
   "social.mod.logEmpty": "Nothing in the log yet.",
   "social.mod.limits": "Silenced and suspended accounts",
+  "social.mod.policy.suspend": "Suspended",
+  "social.mod.policy.silence": "Limited",
+  "social.mod.policy.allow": "Allowed",
+  "social.mod.level.suspend": "Suspended",
+  "social.mod.level.silence": "Silenced",
+  "social.compose.imageFile": "Image file",
 };

@@ -146,4 +146,10 @@ export const social: Record<keyof typeof en, string> = {
   "social.mod.badDomain": "Escribe un nombre de dominio como example.org.",
   "social.mod.logEmpty": "Aún no hay nada en el registro.",
   "social.mod.limits": "Cuentas limitadas y suspendidas",
+  "social.mod.policy.suspend": "Suspendido",
+  "social.mod.policy.silence": "Limitado",
+  "social.mod.policy.allow": "Permitido",
+  "social.mod.level.suspend": "Suspendida",
+  "social.mod.level.silence": "Limitada",
+  "social.compose.imageFile": "Archivo de imagen",
 };
