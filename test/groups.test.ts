@@ -255,6 +255,31 @@ test("settings: only the group's admins change them; bad input is 422 and change
   assert.equal(group?.moderated, 0);
 });
 
+test("an invited member sees the invitation and joins at once, even in a moderated group", async () => {
+  const cid = (await createMember(node, { username: "cy", password: "password123" })).id;
+  const cy = await signIn(node, "cy", "password123");
+  // bakery is no longer moderated (settings test); council is.
+  assert.equal(
+    (
+      await bea.post("/groups", {
+        kind: "working_group",
+        name: "council",
+        displayName: "Council",
+        visibility: "members",
+        moderated: "on",
+      })
+    ).status,
+    303,
+  );
+  assert.equal((await ada.post("/groups/council/invite", { who: "cy" })).status, 403);
+  assert.equal((await bea.post("/groups/council/invite", { who: "nobody_here" })).status, 422);
+  assert.equal((await bea.post("/groups/council/invite", { who: "cy" })).status, 303);
+  assert.match(await (await cy.get("/groups")).text(), /You are invited to[\s\S]*Council/);
+  assert.equal((await cy.post("/groups/council/join", {})).status, 303);
+  const row = (await memberRows("council")).find((r) => r.account_id === cid);
+  assert.equal(row?.status, "active");
+});
+
 test("eligibleVoters: members vote in groups; in federations, delegates per co-op or members directly", () => {
   const person = (uri: string, status: "active" | "pending" = "active") =>
     ({ actorUri: uri, actorKind: "person", status, role: "member" }) as const;

@@ -44,10 +44,26 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   app.get("/groups", async (c) => {
     const t = c.get("t");
     const groups = await listGroups(db);
+    const viewer = c.get("viewer");
+    const invited = viewer
+      ? await db
+          .selectFrom("group_members")
+          .innerJoin("groups", "groups.id", "group_members.group_id")
+          .select(["groups.name", "groups.display_name"])
+          .where("group_members.account_id", "=", viewer.id)
+          .where("group_members.status", "=", "invited")
+          .execute()
+      : [];
     const body = html`${groupsNav(c)}
       <h1>${t("groups.title")}</h1>
       <p class="lead">${t("groups.lead")}</p>
       ${notice(c.req.query("done")?.slice(0, 300))}
+      ${
+        invited.length
+          ? html`<section class="notice" aria-labelledby="inv-h"><h2 id="inv-h">${t("groups.invitations")}</h2>
+            <ul>${invited.map((g) => html`<li><a href="/groups/${g.name}">${g.display_name}</a></li>`)}</ul></section>`
+          : ""
+      }
       ${groups.length === 0 ? html`<p>${t("groups.none")}</p>` : ""}
       <ul class="cards group-list">${groups.map(
         (g) => html`<li class="card group-card">

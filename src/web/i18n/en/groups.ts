@@ -97,6 +97,7 @@ export const groups = {
   "groups.fed.saveDelegates": "Save delegates",
   "groups.fed.notGroup": "No federation was found at {query}.",
   "groups.fed.joined": "Our co-op asked to join {name}.",
+  "groups.invitations": "You are invited to",
   "groups.settings": "Settings",
   "groups.settings.save": "Save settings",
   "groups.settings.saved": "The settings were saved.",

@@ -103,6 +103,7 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.fed.saveDelegates": "Guardar delegadas",
   "groups.fed.notGroup": "No se encontró ninguna federación en {query}.",
   "groups.fed.joined": "Nuestra cooperativa pidió unirse a {name}.",
+  "groups.invitations": "Te invitaron a",
   "groups.settings": "Ajustes",
   "groups.settings.save": "Guardar ajustes",
   "groups.settings.saved": "Se guardaron los ajustes.",
