@@ -6,7 +6,7 @@
  * Mastodon's Sanitize::Config::MASTODON_STRICT uses (p, br, span, a, and a few
  * inline tags), and links get rel="nofollow noopener ugc".
  */
-import sanitizeHtml from "sanitize-html";
+import { sanitizeHtml } from "../kernel/sanitize-html.ts";
 
 export const MAX_POST_LENGTH = 5000;
 export const MAX_SPOILER_LENGTH = 500;
