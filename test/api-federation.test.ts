@@ -132,4 +132,22 @@ it("follows across nodes, streams the other node's post, votes on its poll", asy
   assert.equal(payload.type, "favourite");
   assert.equal(payload.account?.username, "cat");
   assert.equal(payload.status?.id, own.id);
+
+  // Edits and deletions of this node's posts reach the streams too.
+  await ann.client.v1.statuses.$select(own.id).update({ status: "Meeting at the #coop, 7pm" });
+  await until(
+    async () =>
+      localEvents.some(
+        (e) =>
+          e.event === "status.update" && (e.payload as mastodon.v1.Status).content.includes("7pm"),
+      ),
+    "status.update on public:local",
+  );
+  await ann.client.v1.statuses.$select(own.id).remove();
+  await until(
+    async () => localEvents.some((e) => e.event === "delete" && e.payload === own.id),
+    "delete on public:local",
+  );
+  const health = await fetch(`${a.url}/api/v1/streaming/health`);
+  assert.equal(await health.text(), "OK");
 });

@@ -49,6 +49,8 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
         "cache-control": "public, max-age=86400",
       }),
     );
+  // Apps check this before opening the WebSocket (Mastodon's streaming server answers "OK").
+  app.get("/api/v1/streaming/health", (c) => c.text("OK"));
   app.route("/", oauthRoutes(deps));
   app.route("/", instanceRoutes(deps));
   app.route("/", accountActionRoutes(deps));

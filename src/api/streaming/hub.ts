@@ -180,6 +180,7 @@ export class StreamingHub {
     };
     await this.#publicUpdates(from, fresh);
     await this.#userUpdates(from, fresh);
+    await this.#editsAndDeletes(from, fresh);
   }
 
   async #publicUpdates(from: string, fresh: (kind: string, id: string) => boolean) {
@@ -290,6 +291,38 @@ export class StreamingHub {
       for (const n of out) {
         const stream = client.streams.has("user") ? ["user"] : ["user:notification"];
         this.#send(client, { stream, event: "notification", payload: JSON.stringify(n) });
+      }
+    }
+  }
+
+  /**
+   * Edits (status.update) and deletions (delete) of this node's posts, read from
+   * the outbox events the social capability records for federation. Sent on each
+   * stream a client is subscribed to; a client that never had the post ignores it.
+   */
+  async #editsAndDeletes(from: string, fresh: (kind: string, id: string) => boolean) {
+    const rows = await this.#deps.db
+      .selectFrom("outbox_events")
+      .select(["id", "type", "payload"])
+      .where("id", ">", from)
+      .where("type", "in", ["post.updated", "post.deleted"])
+      .orderBy("id")
+      .limit(200)
+      .execute();
+    for (const row of rows.filter((r) => fresh("event", r.id))) {
+      const postId = (JSON.parse(row.payload) as { postId?: string }).postId;
+      if (!postId) continue;
+      for (const client of this.#clients) {
+        const streams = [...client.streams].map((name) => name.split("#"));
+        if (streams.length === 0) continue;
+        const payload = row.type === "post.deleted" ? postId : await this.#status(client, postId);
+        if (!payload) continue;
+        for (const [name = "", tag] of streams)
+          this.#send(client, {
+            stream: tag ? [name, tag] : [name],
+            event: row.type === "post.deleted" ? "delete" : "status.update",
+            payload,
+          });
       }
     }
   }
