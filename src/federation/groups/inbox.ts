@@ -117,7 +117,8 @@ export function groupsInbox(deps: FederationDeps) {
       groupUri: `${prefix}${group.name}`,
       ...fields,
       authorRemoteId: author.id,
-      activityJson: JSON.stringify(await create.toJsonLd({ format: "compact" })),
+      // As received (Fedify keeps the parsed document), to be announced as it came.
+      activityJson: JSON.stringify(await create.toJsonLd()),
     });
     if (result !== "stored") skip(create, result);
     return true;
