@@ -11,6 +11,7 @@ import { CoopSettingsStore } from "./accounts/coop.ts";
 import { type AccountDataContributor, accountsContributor } from "./accounts/data.ts";
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
+import { apiContributor } from "./api/account-data.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
@@ -74,6 +75,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    apiContributor,
   ];
 
   const federation = new FederationGateway(

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createOAuthAPIClient, createRestAPIClient } from "masto";
+import { deleteAccount, exportAccount } from "../src/accounts/data.ts";
+import { apiContributor } from "../src/api/account-data.ts";
 import {
   authorize,
   json,
@@ -153,5 +155,42 @@ describe("OAuth", () => {
     });
     assert.equal(res.status, 403);
     assert.match((await json(res)).error ?? "", /scope/);
+  });
+
+  it("the export lists authorized apps and lists; deleting the account revokes its tokens", async () => {
+    const { client, token, id } = await memberClient(node, "eve");
+    await client.v1.lists.create({ title: "Neighbours" });
+    const archive = await exportAccount(node.node.db.db, id, [apiContributor]);
+    const section = archive.api as {
+      authorizedApps: { name: string }[];
+      lists: { title: string }[];
+    };
+    assert.deepEqual(
+      section.authorizedApps.map((a) => a.name),
+      ["Test app"],
+    );
+    assert.deepEqual(
+      section.lists.map((l) => l.title),
+      ["Neighbours"],
+    );
+    assert.ok(!JSON.stringify(archive).includes(token), "no token in the export");
+    const deleted = await deleteAccount(node.node.db.db, id, {
+      contributors: [apiContributor],
+      dataDir: node.node.config.dataDir,
+    });
+    assert.ok(deleted.ok);
+    const live = await node.node.db.db
+      .selectFrom("oauth_tokens")
+      .select("id")
+      .where("account_id", "=", id)
+      .where("revoked_at", "is", null)
+      .execute();
+    assert.equal(live.length, 0);
+    const lists = await node.node.db.db
+      .selectFrom("lists")
+      .select("id")
+      .where("account_id", "=", id)
+      .execute();
+    assert.equal(lists.length, 0);
   });
 });

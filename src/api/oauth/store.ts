@@ -64,6 +64,11 @@ export async function issueCode(
 ): Promise<string> {
   const code = newToken();
   const now = Date.now();
+  // Expired codes are never useful: each new code clears them away.
+  await db
+    .deleteFrom("oauth_codes")
+    .where("expires_at", "<", new Date(now).toISOString())
+    .execute();
   await db
     .insertInto("oauth_codes")
     .values({
