@@ -1,6 +1,7 @@
 /**
  * Groups and the rest of the fediverse: Lemmy's documents (a community, an
- * Announce{Create{Page}}, an Add of a moderator) parse as we read them, and a
+ * Announce{Create{Page}}, an Add of a moderator) parse as we read them, a
+ * Lemmy-shaped Create{Page} naming the group in `to` becomes a thread, and a
  * Mastodon-shaped server (a fake one on 127.0.22.9, signing as Mastodon does)
  * joins a public group, posts to it by mention, is refused in a members-only
  * group, and its malformed or unauthorized activities are skipped.
@@ -235,6 +236,22 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   );
 });
 
+test("a Lemmy-shaped Create{Page} naming the group in `to` becomes a thread", async () => {
+  const lemmy = JSON.parse(
+    JSON.stringify(fixture("lemmy-announce-create-page.json").object)
+      .replaceAll("http://enterprise.lemmy.ml/u/lemmy_beta", `${remoteUrl}/users/alice`)
+      .replaceAll("http://enterprise.lemmy.ml/c/main", `${node.url}/groups/garden`)
+      .replaceAll("http://enterprise.lemmy.ml", remoteUrl),
+  );
+  assert.equal((await signedPost(withContext(lemmy))).status, 202);
+  await waitFor("the Page is kept", async () =>
+    (await postsIn(garden)).some((p) => p.uri === `${remoteUrl}/post/7`),
+  );
+  const page = (await postsIn(garden)).find((p) => p.uri === `${remoteUrl}/post/7`);
+  assert.equal(page?.title, "post 4");
+  assert.equal(page?.in_reply_to_id, null);
+});
+
 test("posts to a members-only group by a non-member, or by someone else's name, are skipped", async () => {
   const outsider = mastodonNote("council", 2);
   assert.equal((await signedPost(outsider)).status, 202);
@@ -245,7 +262,7 @@ test("posts to a members-only group by a non-member, or by someone else's name, 
   forged.object.attributedTo = `${node.url}/users/ada`;
   assert.equal((await signedPost(forged)).status, 202);
   await skipped(forged.id);
-  assert.equal((await postsIn(garden)).length, 1);
+  assert.equal((await postsIn(garden)).filter((p) => p.uri === forged.object.id).length, 0);
 
   // A request to join the moderated group waits; an unsigned one is refused outright.
   const follow = {
