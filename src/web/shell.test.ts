@@ -42,7 +42,11 @@ test("an unknown page is a 404 page for people and JSON for the API", async () =
   assert.match(await page.text(), /There is no page at this address/);
   const api = await fetch(`${t.url}/api/v1/nothing`);
   assert.equal(api.status, 404);
-  assert.deepEqual(await api.json(), { error: "There is no page at this address." });
+  // The client API answers as Mastodon does.
+  assert.deepEqual(await api.json(), { error: "Record not found" });
+  const other = await fetch(`${t.url}/no/such/page`, { headers: { accept: "application/json" } });
+  assert.equal(other.status, 404);
+  assert.deepEqual(await other.json(), { error: "There is no page at this address." });
 });
 
 test("an oversized body is refused with 413 before it is read", async () => {
