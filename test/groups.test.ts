@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import { createAccount } from "../src/accounts/accounts.ts";
 import { deleteAccount } from "../src/accounts/data.ts";
 import { groupsContributor } from "../src/groups/data.ts";
+import { joinWithOurCoop, receiveDelegate } from "../src/groups/federations.ts";
 import { assembly, createGroup, findGroup } from "../src/groups/groups.ts";
 import { joinGroup, standingOf } from "../src/groups/memberships.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
@@ -278,6 +279,51 @@ test("an invited member sees the invitation and joins at once, even in a moderat
   assert.equal((await cy.post("/groups/council/join", {})).status, 303);
   const row = (await memberRows("council")).find((r) => r.account_id === cid);
   assert.equal(row?.status, "active");
+});
+
+test("delegates: only a member co-op names them, and only its own people", async () => {
+  const fed = await createGroup(
+    db(),
+    node.url,
+    { id: adaId, username: "ada" },
+    {
+      name: "fed_here",
+      kind: "federation",
+      displayName: "Fed",
+      visibility: "public",
+      moderated: false,
+    },
+  );
+  assert.ok(fed.ok);
+  const coop = "https://other.example/users/coop";
+  const person = "https://other.example/users/rosa";
+  assert.equal(
+    await receiveDelegate(db(), fed.value, { coopUri: coop, delegateUri: person, add: true }),
+    "not-a-member-coop",
+  );
+  await joinWithOurCoop(db(), node.url, fed.value);
+  const ours = `${node.url}/users/coop`;
+  assert.equal(
+    await receiveDelegate(db(), fed.value, { coopUri: ours, delegateUri: person, add: true }),
+    "not-its-member",
+  );
+  assert.equal(
+    await receiveDelegate(db(), fed.value, {
+      coopUri: ours,
+      delegateUri: `${node.url}/users/bea`,
+      add: true,
+    }),
+    "ok",
+  );
+  const rows = await db()
+    .selectFrom("group_delegates")
+    .selectAll()
+    .where("group_id", "=", fed.value.id)
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => r.delegate_uri),
+    [`${node.url}/users/bea`],
+  );
 });
 
 test("eligibleVoters: members vote in groups; in federations, delegates per co-op or members directly", () => {
