@@ -112,6 +112,22 @@ describe("errors as Mastodon answers them", () => {
   });
 });
 
+describe("browser apps", () => {
+  it("get CORS answers, Link exposed, for the API and the token endpoint", async () => {
+    for (const path of ["/api/v1/statuses", "/oauth/token"]) {
+      const pre = await fetch(`${node.url}${path}`, {
+        method: "OPTIONS",
+        headers: { origin: "https://phanpy.example", "access-control-request-method": "POST" },
+      });
+      assert.equal(pre.status, 204, path);
+      assert.equal(pre.headers.get("access-control-allow-origin"), "*");
+      assert.match(pre.headers.get("access-control-allow-headers") ?? "", /Authorization/);
+    }
+    const res = await fetch(`${node.url}/api/v1/instance`);
+    assert.match(res.headers.get("access-control-expose-headers") ?? "", /Link/);
+  });
+});
+
 describe("the consent page", () => {
   it("sends a visitor to log in first, then back", async () => {
     const app = await registerApp(node);

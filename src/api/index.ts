@@ -29,7 +29,7 @@ const MISSING_PNG = Buffer.from(
 export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(apiOnError);
-  app.use("/api/*", async (c, next) => {
+  const cors: Parameters<typeof app.use>[1] = async (c, next) => {
     // Browser-based apps (Elk, Phanpy) call the API from another origin.
     c.header("Access-Control-Allow-Origin", "*");
     c.header("Access-Control-Expose-Headers", "Link");
@@ -39,7 +39,11 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.body(null, 204);
     }
     await next();
-  });
+  };
+  app.use("/api/*", cors);
+  // Browser apps (Phanpy) also exchange and revoke tokens from their own origin.
+  app.use("/oauth/token", cors);
+  app.use("/oauth/revoke", cors);
   app.use("/api/*", tokenMiddleware(deps));
   app.use("/oauth/*", tokenMiddleware(deps));
   for (const path of [MISSING_AVATAR, MISSING_HEADER])

@@ -18,7 +18,8 @@ import { optionalUser, requireUser } from "../auth.ts";
 import type { ApiDeps, ApiEnv } from "../deps.ts";
 import { loadAccount } from "../serializers/account.ts";
 
-export const VERSION = "4.3.0 (compatible; Synco 0.1)";
+// 4.2: apps then use the v1 notifications and filters this node answers (4.3 apps ask for grouped v2 notifications).
+export const VERSION = "4.2.0 (compatible; Synco 0.1)";
 
 export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
