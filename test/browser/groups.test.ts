@@ -137,3 +137,18 @@ test("create a group, and admit a member from another node", async () => {
   await anaContext.close();
   await boContext.close();
 });
+
+test("the directory and a group page for a visitor, in Spanish, on a phone", async () => {
+  const context = await newContext(browser, { locale: "es-ES", mobile: true });
+  const page = await context.newPage();
+  await page.goto(`${a.url}/groups`);
+  assert.equal(await page.getByRole("heading", { name: "Grupos", level: 1 }).count(), 1);
+  assert.equal(await page.getByRole("link", { name: "Orchard working group" }).count(), 1);
+  await screenshot(page, "groups-directory-es-phone");
+  await page.getByRole("link", { name: "Orchard working group" }).click();
+  assert.equal(await page.getByRole("link", { name: "Harvest day" }).count(), 1);
+  // A visitor cannot join without logging in: no join button, no thread form.
+  assert.equal(await page.getByRole("button", { name: "Unirme" }).count(), 0);
+  await screenshot(page, "groups-page-es-phone");
+  await context.close();
+});

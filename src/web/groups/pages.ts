@@ -30,6 +30,7 @@ import {
   doneQuery,
   type GroupsDeps,
   groupFromPath,
+  groupName,
   groupsNav,
   postButton,
   viewerStanding,
@@ -67,7 +68,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       ${groups.length === 0 ? html`<p>${t("groups.none")}</p>` : ""}
       <ul class="cards group-list">${groups.map(
         (g) => html`<li class="card group-card">
-          <h2><a href="/groups/${g.name}">${g.display_name}</a></h2>
+          <h2><a href="/groups/${g.name}">${groupName(c, g)}</a></h2>
           <p class="handle">@${g.name}@${config.domain}</p>
           <p><span class="badge">${t(`groups.kind.${g.kind}`)}</span>
             <span class="badge">${t(`groups.visibility.${g.visibility}`)}</span>
@@ -168,6 +169,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const active = members.filter((m) => m.status === "active");
     const moderator = standing.role === "admin" || standing.role === "moderator";
     let action = html``;
+    if (!viewer && group.kind !== "assembly")
+      action = html`<a class="button" href="/login?next=${encodeURIComponent(`/groups/${group.name}`)}">${group.moderated ? t("groups.requestJoin") : t("groups.join")}</a>`;
     if (viewer && group.kind !== "assembly") {
       if (standing.status === "active")
         action = postButton(c, `/groups/${group.name}/leave`, t("groups.leave"), {
@@ -194,7 +197,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const canStart = standing.status === "active" && (!group.posting_restricted || moderator);
     const body = html`${groupsNav(c)}
       <header class="group-header">
-        <h1>${group.display_name}</h1>
+        <h1>${groupName(c, group)}</h1>
         <p class="handle">${t("groups.handle", { handle: `@${group.name}@${config.domain}` })}</p>
         <p><span class="badge">${t(`groups.kind.${group.kind}`)}</span>
           <span class="badge">${t(`groups.visibility.${group.visibility}`)}</span>
@@ -234,7 +237,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
             ${m.role !== "member" ? html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>` : ""}</li>`,
         )}</ul>
       </section>`;
-    return c.html(layout(c, group.display_name, body));
+    return c.html(layout(c, groupName(c, group), body));
   }
 
   app.get("/groups/:name{[A-Za-z0-9_]{1,30}}", async (c) =>

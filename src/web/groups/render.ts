@@ -57,6 +57,13 @@ export function groupsNav(c: Context<WebEnv>): Html {
   </ul></nav>`;
 }
 
+/** The assembly's name, made by the migration in English, reads in the page's language. */
+export function groupName(c: Context<WebEnv>, group: Pick<Group, "kind" | "display_name">): string {
+  return group.kind === "assembly" && group.display_name === "Assembly"
+    ? c.get("t")("groups.kind.assembly")
+    : group.display_name;
+}
+
 /** Where a form's outcome is shown: ?done=… on the page it returns to. */
 export const doneQuery = (text: string) => `?${new URLSearchParams({ done: text })}`;
 

@@ -10,7 +10,7 @@ export const groups = {
   "groups.kind.federation": "Federation of co-ops",
   "groups.visibility.public": "Public",
   "groups.visibility.members": "Members only",
-  "groups.members.count": "{count} members",
+  "groups.members.count": "Members: {count}",
   "groups.handle": "Handle on the fediverse: {handle}",
   "groups.elsewhere": "Groups elsewhere",
   "groups.elsewhere.hint":

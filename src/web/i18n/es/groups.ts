@@ -12,7 +12,7 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.kind.federation": "Federación de cooperativas",
   "groups.visibility.public": "Público",
   "groups.visibility.members": "Solo miembros",
-  "groups.members.count": "{count} miembros",
+  "groups.members.count": "Miembros: {count}",
   "groups.handle": "Usuario en el fediverso: {handle}",
   "groups.elsewhere": "Grupos en otros servidores",
   "groups.elsewhere.hint":
