@@ -217,6 +217,15 @@ test("only moderators admit and remove; only members read a members-only group",
   assert.equal((await bea.post(`/groups/bakery/members/${request.id}/approve`, {})).status, 303);
   assert.match(await (await ada.get(threadPath)).text(), /Starter schedule/);
   assert.equal((await ada.post(`${threadPath}/replies`, { content: "Every morning" })).status, 303);
+  // A post's ActivityPub id opened in a browser leads to its thread.
+  const reply = await db()
+    .selectFrom("group_posts")
+    .selectAll()
+    .where("author_account_id", "=", adaId)
+    .executeTakeFirstOrThrow();
+  const opened = await ada.get(new URL(reply.uri).pathname);
+  assert.equal(opened.status, 302);
+  assert.equal(opened.headers.get("location"), `${threadPath}#p-${reply.id}`);
   // A member cannot remove the admin, nor change roles.
   const beaRow = (await memberRows("bakery")).find((r) => r.account_id === beaId);
   assert.ok(beaRow);

@@ -324,6 +324,15 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     return c.html(layout(c, first.title, body));
   });
 
+  // A post's id (its ActivityPub URI) opened in a browser: the thread, at the post.
+  app.get("/groups/:name/posts/:id", async (c) => {
+    const group = await groupFromPath(c, deps);
+    const post = await findPost(db, c.req.param("id"));
+    if (!post || post.group_id !== group.id || post.deleted_at)
+      throw new InputError(c.get("t")("error.notFound"), 404);
+    return c.redirect(`/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
+  });
+
   app.post("/groups/:name/threads/:id/replies", async (c) => {
     const viewer = requireViewer(c);
     const t = c.get("t");

@@ -105,6 +105,14 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     return c.redirect(`${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`, 303);
   });
 
+  // A member's post in a group elsewhere, opened in a browser: its thread here.
+  app.get("/group-posts/:id", async (c) => {
+    const post = await findPost(db, c.req.param("id"));
+    if (!post || post.group_id || post.deleted_at)
+      throw new InputError(c.get("t")("error.notFound"), 404);
+    return c.redirect(`/groups/elsewhere/threads/${post.thread_id}#p-${post.id}`, 302);
+  });
+
   app.get("/groups/elsewhere/threads/:id", async (c) => {
     const t = c.get("t");
     const first = await findPost(db, c.req.param("id"));
