@@ -150,4 +150,18 @@ it("follows across nodes, streams the other node's post, votes on its poll", asy
   );
   const health = await fetch(`${a.url}/api/v1/streaming/health`);
   assert.equal(await health.text(), "OK");
+
+  // A post this node never received is fetched by its address (search with resolve=true).
+  const dan = await memberClient(b, "dan", bob.app);
+  const lonely = await dan.client.v1.statuses.create({ status: "Nobody over there follows me" });
+  const byUrl = await ann.client.v2.search.list({ q: lonely.uri, resolve: true, type: "statuses" });
+  assert.equal(byUrl.statuses.length, 1);
+  assert.match(byUrl.statuses[0]?.content ?? "", /Nobody over there/);
+  assert.equal(byUrl.statuses[0]?.account.acct, `dan@${b.domain}`);
+  const unresolved = await cat.client.v2.search.list({
+    q: `${b.url}/posts/nothing-here`,
+    resolve: true,
+    type: "statuses",
+  });
+  assert.equal(unresolved.statuses.length, 0);
 });

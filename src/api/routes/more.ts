@@ -8,6 +8,7 @@ import { newId } from "../../kernel/ids.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import { report } from "../../social/moderation.ts";
 import { hydrate } from "../../social/views.ts";
+import { canSee } from "../../social/visibility.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
@@ -54,10 +55,31 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
         : [];
     let statuses: unknown[] = [];
     if (want("statuses") && q) {
-      const ids = /^https?:\/\//.test(q)
-        ? [(await postByUri(db, q))?.id].filter((x): x is string => !!x)
-        : (await searchPostIds(db, q, limit)).map((r) => r.id);
-      statuses = await serializeStatuses(l, await hydrate(s, ref.id, ref.uri, ids), true);
+      let ids: string[];
+      if (/^https?:\/\//.test(q)) {
+        let found = (await postByUri(db, q))?.id ?? null;
+        // Fedify loads only here, when a member asks for a post this node does not have.
+        if (!found && truthy(p.resolve)) {
+          const { resolveRemotePost } = await import("../../federation/social/resolve-post.ts");
+          found = await resolveRemotePost(deps.federation, q).catch(() => null);
+          deps.federation.nudge();
+        }
+        ids = found ? [found] : [];
+      } else ids = (await searchPostIds(db, q, limit)).map((r) => r.id);
+      const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
+      // A post found by its address is shown only to those who may see it.
+      const visible = [];
+      for (const v of views)
+        if (
+          await canSee(db, ref, {
+            id: v.id,
+            visibility: v.visibility,
+            author_uri: v.author.uri,
+            deleted_at: null,
+          })
+        )
+          visible.push(v);
+      statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });
   });
