@@ -404,3 +404,24 @@ it("Instance (v2), V1_Instance, custom emojis, empty trends and filters", async 
   ])
     assert.deepEqual(await get(ada, path), [], path);
 });
+
+it("Tag, FamiliarFollowers, directory and the profile extras apps ask for", async () => {
+  check("Tag", await get(ada, "/api/v1/tags/Coop"), {
+    name: "string",
+    url: "url",
+    history: "array",
+    following: "boolean",
+  });
+  const boAccount = await get(ada, "/api/v1/accounts/lookup?acct=bo");
+  const [familiar] = await get(ada, `/api/v1/accounts/familiar_followers?id[]=${boAccount.id}`);
+  check("FamiliarFollowers", familiar, { id: "id", accounts: "array" });
+  const directory = await get(ada, "/api/v1/directory?limit=5");
+  for (const a of directory) check("Account (directory)", a, account);
+  assert.deepEqual(await get(ada, `/api/v1/accounts/${boAccount.id}/featured_tags`), []);
+  assert.ok(Array.isArray(await get(ada, `/api/v1/accounts/${boAccount.id}/lists`)));
+  check(
+    "Relationship (note)",
+    await post(ada, `/api/v1/accounts/${boAccount.id}/note`, { comment: "x" }),
+    relationship,
+  );
+});

@@ -9,6 +9,7 @@ import { apiOnError } from "./errors.ts";
 import { oauthRoutes } from "./oauth/routes.ts";
 import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { extraRoutes } from "./routes/extras.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
@@ -57,6 +58,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/streaming/health", (c) => c.text("OK"));
   app.route("/", oauthRoutes(deps));
   app.route("/", instanceRoutes(deps));
+  app.route("/", extraRoutes(deps));
   app.route("/", accountActionRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route("/", statusRoutes(deps));

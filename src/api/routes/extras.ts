@@ -1,0 +1,112 @@
+/**
+ * Smaller endpoints apps call when opening a profile, a hashtag or the
+ * directory (Tusky, Ice Cubes and Elk ask for these and show an error on a 404):
+ * familiar followers, an account's featured tags and the member's lists that
+ * contain it, private notes, hashtags, scheduled statuses, the directory.
+ * Mounted before accounts.ts so /accounts/familiar_followers is not taken for an id.
+ */
+import { Hono } from "hono";
+import { optionalUser, requireUser } from "../auth.ts";
+import { type ApiDeps, type ApiEnv, memberRef } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { readParams } from "../params.ts";
+import { actorById, loadAccounts } from "../serializers/account.ts";
+import { relationships } from "../serializers/relationship.ts";
+
+export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const { db, config } = deps;
+  const l = { db, origin: config.origin, domain: config.domain };
+
+  // Followers of theirs that the member follows: not computed yet, so none (an answer per id).
+  app.get("/api/v1/accounts/familiar_followers", async (c) => {
+    requireUser(c, "read:follows");
+    const p = await readParams(c);
+    const ids = (Array.isArray(p.id) ? p.id : [p.id]).filter(
+      (x): x is string => typeof x === "string",
+    );
+    return c.json(ids.map((id) => ({ id, accounts: [] })));
+  });
+
+  app.get("/api/v1/accounts/:id/featured_tags", async (c) => {
+    optionalUser(c);
+    if (!(await actorById(l, c.req.param("id")))) throw notFound();
+    return c.json([]);
+  });
+  app.get("/api/v1/accounts/:id/identity_proofs", (c) => c.json([]));
+
+  app.get("/api/v1/accounts/:id/lists", async (c) => {
+    const me = requireUser(c, "read:lists");
+    const actor = await actorById(l, c.req.param("id"));
+    if (!actor) throw notFound();
+    const rows = await db
+      .selectFrom("lists as li")
+      .innerJoin("list_accounts as la", "la.list_id", "li.id")
+      .select(["li.id", "li.title", "li.replies_policy", "li.exclusive"])
+      .where("li.account_id", "=", me.id)
+      .where("la.actor_uri", "=", actor.uri)
+      .execute();
+    return c.json(
+      rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        replies_policy: r.replies_policy,
+        exclusive: r.exclusive === 1,
+      })),
+    );
+  });
+
+  // Private notes on accounts are not kept yet: the note is accepted and the relationship answered.
+  app.post("/api/v1/accounts/:id/note", async (c) => {
+    const me = requireUser(c, "write:accounts");
+    const actor = await actorById(l, c.req.param("id"));
+    if (!actor) throw notFound();
+    const [r] = await relationships(db, memberRef(deps, me), [
+      { id: c.req.param("id"), uri: actor.uri },
+    ]);
+    return c.json(r);
+  });
+
+  const tag = (name: string) => ({
+    name,
+    url: `${config.origin}/tags/${encodeURIComponent(name)}`,
+    history: [],
+    following: false,
+  });
+  app.get("/api/v1/tags/:name", (c) => {
+    optionalUser(c);
+    return c.json(tag(c.req.param("name").replace(/^#/, "").toLowerCase()));
+  });
+  // Following hashtags is not supported yet: the tag is answered, not followed.
+  for (const action of ["follow", "unfollow"])
+    app.post(`/api/v1/tags/:name/${action}`, (c) => {
+      requireUser(c, "write:follows");
+      return c.json(tag(c.req.param("name").replace(/^#/, "").toLowerCase()));
+    });
+
+  app.get("/api/v1/scheduled_statuses", (c) => {
+    requireUser(c, "read:statuses");
+    return c.json([]);
+  });
+  app.get("/api/v1/instance/translation_languages", (c) => c.json({}));
+
+  // The profile directory: this node's active members, newest first.
+  app.get("/api/v1/directory", async (c) => {
+    optionalUser(c);
+    const p = await readParams(c);
+    const limit = Math.max(1, Math.min(80, Number(p.limit ?? 40) || 40));
+    const offset = Math.max(0, Number(p.offset ?? 0) || 0);
+    const rows = await db
+      .selectFrom("accounts")
+      .select("username")
+      .where("status", "=", "active")
+      .orderBy("created_at", "desc")
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    const uris = rows.map((r) => `${config.origin}/users/${r.username}`);
+    const accounts = await loadAccounts(l, uris);
+    return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
+  });
+  return app;
+}
