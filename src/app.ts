@@ -54,8 +54,11 @@ export interface SyncoNode {
   app: Hono<WebEnv>;
   /** ActivityPub (Fedify loads on first use). */
   federation: FederationGateway;
-  /** Answers the client API's WebSocket stream (/api/v1/streaming) on an HTTP server. */
-  attachStreaming(server: Server): void;
+  /**
+   * Answers the client API's WebSocket stream (/api/v1/streaming) on an HTTP server;
+   * returns a function that closes the open streams (call it before server.close()).
+   */
+  attachStreaming(server: Server): () => void;
   /** Starts background work (queue, housekeeping); returns a function that stops it. */
   startWorker(): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -31,12 +31,18 @@ export async function run(args: string[]): Promise<number> {
 
     if (role !== "worker") {
       const server = serve({ fetch: node.app.fetch, hostname: config.host, port: config.port });
-      node.attachStreaming(server as import("node:http").Server);
+      const closeStreams = node.attachStreaming(server as import("node:http").Server);
       await new Promise<void>((resolve, reject) => {
         server.once("listening", resolve);
         server.once("error", reject);
       });
-      stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
+      stoppers.push(
+        () =>
+          new Promise((resolve) => {
+            closeStreams();
+            server.close(() => resolve());
+          }),
+      );
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : config.port;
       console.log(`Synco is running at ${config.origin}/ (listening on ${config.host}:${port})`);

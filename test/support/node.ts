@@ -47,12 +47,13 @@ export async function startTestNode(
   });
   const node = await createNode(config);
   handler = getRequestListener(node.app.fetch);
-  node.attachStreaming(server);
+  const closeStreams = node.attachStreaming(server);
   return {
     node,
     url: `http://${domain}`,
     domain,
     async close() {
+      closeStreams();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await node.close();

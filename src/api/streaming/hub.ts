@@ -67,13 +67,21 @@ export class StreamingHub {
     this.#deps = deps;
   }
 
-  /** Answers WebSocket upgrades to /api/v1/streaming on this HTTP server. */
-  attach(server: Server): void {
+  /**
+   * Answers WebSocket upgrades to /api/v1/streaming on this HTTP server. Returns a
+   * function that closes the open sockets: call it before server.close(), which
+   * otherwise waits for every connected app to leave.
+   */
+  attach(server: Server): () => void {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`)) return;
       this.#upgrade(req, socket, head, url).catch(() => socket.destroy());
     });
+    return () => {
+      for (const c of this.#clients) c.socket.terminate();
+      this.#clients.clear();
+    };
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
