@@ -102,6 +102,21 @@ describe("statuses through masto", () => {
     assert.ok(onlyFav.length > 0 && onlyFav.every((n) => n.type === "favourite"));
     const noFav = await ada.v1.notifications.list({ excludeTypes: ["favourite"] });
     assert.ok(noFav.every((n) => n.type !== "favourite"));
+    assert.ok(notes.length >= 3);
+    const [n0, n1, n2] = notes as [
+      mastodon.v1.Notification,
+      mastodon.v1.Notification,
+      mastodon.v1.Notification,
+    ];
+    assert.equal((await ada.v1.notifications.$select(n1.id).fetch()).id, n1.id);
+    assert.deepEqual(
+      (await ada.v1.notifications.list({ sinceId: n2.id })).map((n) => n.id),
+      [n0.id, n1.id],
+    );
+    assert.deepEqual(
+      (await ada.v1.notifications.list({ minId: n2.id, limit: 1 })).map((n) => n.id),
+      [n1.id],
+    );
     const first = notes[0];
     assert.ok(first);
     await ada.v1.notifications.$select(first.id).dismiss();

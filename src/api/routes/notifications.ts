@@ -42,9 +42,9 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     let maxId = page.maxId;
     if (after && !maxId) {
       // Newer than the cursor: read forward from it, then show newest first.
+      // The page ends just below the first id past it (listNotifications reads "< max_id").
       const ids = await notificationIdsAfter(deps.db, me.id, after, 400);
-      const newest = page.minId ? ids.slice(0, page.limit) : ids.slice(-page.limit);
-      maxId = newest.length ? `${newest.at(-1)?.id}\uffff` : after;
+      maxId = page.minId ? ids[page.limit]?.id : undefined;
     }
     const rows = (
       await listNotifications(deps.db, deps.config.domain, me.id, { maxId, limit: 200 })
@@ -80,8 +80,9 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/notifications/:id", async (c) => {
     const me = requireUser(c, "read:notifications");
     const id = c.req.param("id");
+    const next = await notificationIdsAfter(deps.db, me.id, id, 1);
     const rows = await listNotifications(deps.db, deps.config.domain, me.id, {
-      maxId: `${id}\uffff`,
+      maxId: next[0]?.id,
       limit: 1,
     });
     const [out] = await serializeNotifications(
