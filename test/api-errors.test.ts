@@ -233,7 +233,8 @@ describe("signing up from an app", () => {
     const me = await fetch(`${node.url}/api/v1/accounts/verify_credentials`, {
       headers: { authorization: `Bearer ${body.access_token}` },
     });
-    assert.equal(me.status, 401);
+    assert.equal(me.status, 403);
+    assert.match((await json(me)).error ?? "", /pending approval/);
     await node.node.coop.update({ registration: "closed" });
     await assert.rejects(
       client.v1.accounts.create({

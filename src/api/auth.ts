@@ -24,6 +24,10 @@ export function tokenMiddleware(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (given) {
       const row = await findToken(deps.db, given);
       if (!row) throw new ApiError(401, "The access token is invalid");
+      // As Mastodon: a member waiting for approval or suspended is told so (403).
+      if (row.status === "pending")
+        throw new ApiError(403, "Your login is currently pending approval");
+      if (row.status === "suspended") throw new ApiError(403, "Your login is currently disabled");
       owner = {
         tokenId: row.id,
         appId: row.app_id,

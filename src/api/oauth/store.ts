@@ -134,7 +134,7 @@ export async function issueToken(
   return { accessToken, refreshToken, scopes: input.scopes, createdAt: row.created_at };
 }
 
-/** The live token, with its member (who must be active) if it has one. */
+/** The live token, with its member and the member's status, if it has one. */
 export async function findToken(db: Kysely<Schema>, token: string) {
   const row = await db
     .selectFrom("oauth_tokens as t")
@@ -144,7 +144,8 @@ export async function findToken(db: Kysely<Schema>, token: string) {
     .where("t.revoked_at", "is", null)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (row.account_id && row.status !== "active") return undefined;
+  // A deleted member's tokens are gone for good; pending and suspended ones are refused by the caller.
+  if (row.account_id && (row.status === "deleted" || !row.status)) return undefined;
   return row;
 }
 

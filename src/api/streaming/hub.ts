@@ -90,7 +90,8 @@ export class StreamingHub {
       req.headers.authorization,
       url.searchParams.get("access_token") ?? protocol ?? null,
     );
-    const token = given ? await findToken(this.#deps.db, given) : undefined;
+    const found = given ? await findToken(this.#deps.db, given) : undefined;
+    const token = found && (!found.account_id || found.status === "active") ? found : undefined;
     if (given && !token) {
       socket.end(
         'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"The access token is invalid"}',
