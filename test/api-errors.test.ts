@@ -57,6 +57,12 @@ describe("errors as Mastodon answers them", () => {
     ["GET", "/api/v1/no-such-endpoint", {}, 404],
     ["POST", "/api/v1/statuses", { body: "{not json", type: "application/json" }, 400],
     ["POST", "/api/v1/statuses", asJson({ status: "" }), 422],
+    [
+      "POST",
+      "/api/v1/statuses",
+      asJson({ status: "later", scheduled_at: "2099-01-01T00:00:00Z" }),
+      422,
+    ],
     ["POST", "/api/v1/statuses", asJson({ status: "hi", visibility: "everyone" }), 422],
     ["POST", "/api/v1/statuses", asJson({ status: 42 }), 422],
     ["POST", "/api/v1/statuses", asJson({ status: "x".repeat(6000) }), 422],

@@ -129,7 +129,10 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .executeTakeFirst();
       if (seen) return c.json(await one(seen.status_id, me));
     }
-    const p = statusInput.parse(await readParams(c));
+    const raw = await readParams(c);
+    // Posting at the wrong time would be worse than refusing: scheduling is not supported yet.
+    if (raw.scheduled_at) throw unprocessable("Scheduled posts are not supported on this server");
+    const p = statusInput.parse(raw);
     const visibility = fromMastodonVisibility(p.visibility ?? "public");
     if (!visibility) throw unprocessable("Visibility is not included in the list");
     const text = p.status ?? "";
