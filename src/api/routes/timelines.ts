@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
+import { listFilters } from "../../social/moderation.ts";
 import {
   bookmarkedPosts,
   homeTimeline,
@@ -55,7 +56,12 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .map((r) => r.post_id)
         .sort()
         .reverse();
-      return answer(c, await hydrate(s, ref.id, ref.uri, ids), true, false);
+      // As homeTimeline does: nothing by someone the member blocked or muted.
+      const hidden = new Set((await listFilters(deps.db, me.id)).map((f) => f.target_uri));
+      const views = (await hydrate(s, ref.id, ref.uri, ids)).filter(
+        (v) => !hidden.has(v.author.uri),
+      );
+      return answer(c, views, true, false);
     }
     const got = await homeTimeline(s, ref, { maxId: page.maxId, limit: page.limit });
     return answer(c, got.items, true, got.nextMaxId !== null);
