@@ -278,10 +278,30 @@ export class StreamingHub {
     ]);
     const newHome = home.filter((h) => fresh(`home:${h.account_id}`, h.post_id));
     const newNotes = notes.filter((n) => fresh("notification", n.id));
+    const homePosts = newHome.length
+      ? await db
+          .selectFrom("posts")
+          .select(["id", "author_uri"])
+          .where("id", "in", [...new Set(newHome.map((h) => h.post_id))])
+          .execute()
+      : [];
+    const filters = newHome.length
+      ? await db
+          .selectFrom("actor_filters")
+          .select(["account_id", "target_uri"])
+          .where("account_id", "in", ids)
+          .execute()
+      : [];
     for (const client of users) {
       const me = client.account as { id: string; username: string };
+      // As the home timeline: nothing by someone the member blocked or muted.
+      const hidden = new Set(
+        filters.filter((f) => f.account_id === me.id).map((f) => f.target_uri),
+      );
       if (client.streams.has("user"))
         for (const h of newHome.filter((x) => x.account_id === me.id)) {
+          const author = homePosts.find((p) => p.id === h.post_id)?.author_uri;
+          if (!author || hidden.has(author)) continue;
           const payload = await this.#status(client, h.post_id);
           if (payload) this.#send(client, { stream: ["user"], event: "update", payload });
         }
