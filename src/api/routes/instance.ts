@@ -19,7 +19,7 @@ import type { ApiDeps, ApiEnv } from "../deps.ts";
 import { loadAccount } from "../serializers/account.ts";
 
 // 4.2: apps then use the v1 notifications and filters this node answers (4.3 apps ask for grouped v2 notifications).
-export const VERSION = "4.2.0 (compatible; Synco 0.1)";
+export const VERSION = "4.2.0 (compatible; Synco 0.1.0)";
 
 export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -131,7 +131,8 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       domain: config.domain,
       title: coop.name,
       version: VERSION,
-      source_url: "https://github.com/synco-coop/synco",
+      // No public repository address is configured yet: the node itself stands in for it.
+      source_url: `${config.origin}/`,
       description: coop.description,
       usage: { users: { active_month: active.length } },
       thumbnail: {
