@@ -90,7 +90,7 @@ test("group names and usernames share one namespace", async () => {
     { username: "Gardens", email: "g@example.test", password: "password123" },
     { passwordCost: node.node.config.passwordCost },
   );
-  assert.equal(account.ok, false);
+  assert.deepEqual(account, { ok: false, reason: "username-taken" });
   assert.equal(
     await db()
       .selectFrom("accounts")

@@ -115,7 +115,11 @@ export async function createAccount(
   try {
     const id = await insertAccount(db, { ...input, passwordHash });
     return { ok: true, value: { id, username } };
-  } catch {
+  } catch (error) {
+    // A group holds the name (the database refuses it: names are shared with groups).
+    if (String((error as Error).message).includes("username-taken")) {
+      return { ok: false, reason: "username-taken" };
+    }
     // Lost a race with another sign-up for the same name or address.
     if (await findByUsername(db, username)) return { ok: false, reason: "username-taken" };
     return { ok: false, reason: "email-taken" };
