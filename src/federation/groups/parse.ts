@@ -12,7 +12,7 @@ import {
   Note,
   Page,
 } from "@fedify/vocab";
-import sanitizeHtml from "sanitize-html";
+import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 
 export type GroupPostObject = Note | Page | Article;
 export const isGroupPostObject = (o: unknown): o is GroupPostObject =>
@@ -56,7 +56,7 @@ export function cleanContent(html: string): string {
     ],
     allowedAttributes: { a: ["href"] },
     allowedSchemes: ["http", "https"],
-    transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener ugc" }) },
+    transformTags: { a: simpleTransform("a", { rel: "nofollow noopener ugc" }) },
   });
 }
 
