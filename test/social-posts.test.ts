@@ -302,3 +302,9 @@ test("timelines page back with max_id; a bad cursor is a 400", async () => {
   // A visitor at /social goes to the public timeline; the home page needs a member.
   assert.equal((await fetch(`${node.url}/social`, { redirect: "manual" })).status, 302);
 });
+
+test("hydrating ids that do not exist gives nothing (and no SQL error on either database)", async () => {
+  const { hydrate } = await import("../src/social/views.ts");
+  const s = { db: node.node.db.db, origin: node.url, domain: node.domain };
+  assert.deepEqual(await hydrate(s, null, null, ["00000000-0000-7000-8000-000000000000"]), []);
+});

@@ -144,6 +144,8 @@ export async function hydrate(
   const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
   const innerRows = inner.length ? await loadRows(s.db, inner) : [];
   const all = [...rows, ...innerRows];
+  // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
+  if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);
   const [media, polls, likes, boosts, bookmarks, pins, votes] = await Promise.all([
     s.db
