@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { findByUsername } from "../../accounts/accounts.ts";
+import { resolveMentions } from "../../federation/mentions.ts";
 import { boostersOf, likersOf } from "../../social/api-support.ts";
 import { parseMentions } from "../../social/content.ts";
 import { memberUri, memberUrl } from "../../social/context.ts";
@@ -56,34 +57,6 @@ const statusInput = z.object({
     })
     .nullish(),
 });
-
-export async function resolveMentions(deps: ApiDeps, text: string): Promise<MentionTarget[]> {
-  const out: MentionTarget[] = [];
-  for (const ref of parseMentions(text, deps.config.domain).slice(0, 20)) {
-    if (!ref.host) {
-      const account = await findByUsername(deps.db, ref.username);
-      if (account?.status === "active")
-        out.push({
-          text: ref.text,
-          uri: memberUri(deps.config.origin, account.username),
-          url: memberUrl(deps.config.origin, account.username),
-          accountId: account.id,
-          remoteId: null,
-        });
-      continue;
-    }
-    const actor = await deps.federation.lookup(`${ref.username}@${ref.host}`).catch(() => null);
-    if (actor && !actor.gone)
-      out.push({
-        text: ref.text,
-        uri: actor.uri,
-        url: actor.url ?? actor.uri,
-        accountId: null,
-        remoteId: actor.id,
-      });
-  }
-  return out;
-}
 
 export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();

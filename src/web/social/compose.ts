@@ -72,38 +72,6 @@ export function composeForm(
   </form>`;
 }
 
-/** Resolves @name and @name@server in the text to actors; unknown ones are left out. */
-export async function resolveMentions(
-  deps: SocialPagesDeps,
-  text: string,
-): Promise<MentionTarget[]> {
-  const out: MentionTarget[] = [];
-  for (const ref of parseMentions(text, deps.config.domain).slice(0, 20)) {
-    if (!ref.host) {
-      const account = await findByUsername(deps.db, ref.username);
-      if (account?.status === "active")
-        out.push({
-          text: ref.text,
-          uri: memberUri(deps.config.origin, account.username),
-          url: memberUrl(deps.config.origin, account.username),
-          accountId: account.id,
-          remoteId: null,
-        });
-      continue;
-    }
-    const actor = await deps.federation.lookup(`${ref.username}@${ref.host}`).catch(() => null);
-    if (actor && !actor.gone)
-      out.push({
-        text: ref.text,
-        uri: actor.uri,
-        url: actor.url ?? actor.uri,
-        accountId: null,
-        remoteId: actor.id,
-      });
-  }
-  return out;
-}
-
 export type ParsedCompose =
   | { ok: true; input: Omit<PostInput, "mentions" | "media">; image: File | null; alt: string }
   | { ok: false; errors: FieldErrors; values: ComposeValues };

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
+import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { listNotifications, markAllRead } from "../../social/notifications.ts";
 import { closeEndedPolls } from "../../social/polls.ts";
@@ -22,7 +23,7 @@ import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
 import { requireViewer } from "../session.ts";
-import { composeForm, parseCompose, resolveMentions, storeAttachment } from "./compose.ts";
+import { composeForm, parseCompose, storeAttachment } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
 

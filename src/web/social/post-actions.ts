@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
+import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
 import {
   bookmark,
@@ -23,7 +24,6 @@ import { csrfField, errorSummary, field, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
 import { requireViewer } from "../session.ts";
-import { resolveMentions } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
 
 export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
