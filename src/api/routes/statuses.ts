@@ -6,11 +6,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { findByUsername } from "../../accounts/accounts.ts";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { boostersOf, likersOf } from "../../social/api-support.ts";
-import { parseMentions } from "../../social/content.ts";
-import { memberUri, memberUrl } from "../../social/context.ts";
 import {
   bookmark,
   boost,
@@ -21,7 +18,7 @@ import {
   unlike,
   unpin,
 } from "../../social/interactions.ts";
-import { createPost, deletePost, editPost, type MentionTarget } from "../../social/posts.ts";
+import { createPost, deletePost, editPost } from "../../social/posts.ts";
 import { thread } from "../../social/timelines.ts";
 import { hydrate } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";

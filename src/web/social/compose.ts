@@ -6,10 +6,8 @@
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { findByUsername } from "../../accounts/accounts.ts";
-import { MAX_POST_LENGTH, parseMentions } from "../../social/content.ts";
-import { memberUri, memberUrl } from "../../social/context.ts";
-import { type MentionTarget, type PostInput, visibilities } from "../../social/posts.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
+import { type PostInput, visibilities } from "../../social/posts.ts";
 import { storeImage } from "../../storage/images.ts";
 import { csrfField, errorSummary, type FieldErrors, field } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
