@@ -19,7 +19,7 @@ import {
 } from "../src/groups/federations.ts";
 import { createGroup, findGroup, type Group, updateGroup } from "../src/groups/groups.ts";
 import { approveRequest, membershipOf, removeMember, setRole } from "../src/groups/memberships.ts";
-import { writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
+import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
 import { createMember, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -158,6 +158,55 @@ test("posts reach every member by Announce, from the group's node and from elsew
   const onC = (await postsOn(c, "garden")).find((p) => p.uri === reply.value.uri);
   const parentOnC = (await postsOn(c, "garden")).find((p) => p.uri === thread.value.uri);
   assert.equal(onC?.in_reply_to_id, parentOnC?.id);
+});
+
+test("deleted posts: the Group announces the Delete; a remote author's Delete reaches everyone", async () => {
+  const kept = (n: TestNode, uri: string) =>
+    n.node.db.db
+      .selectFrom("group_posts")
+      .select(["deleted_at", "content_html"])
+      .where("uri", "=", uri)
+      .executeTakeFirst();
+  const deleted = async (n: TestNode, uri: string) => !!(await kept(n, uri))?.deleted_at;
+  // ben (node B) deletes his reply: his Delete goes to the Group, which announces it to C.
+  const reply = (await postsOn(b, "garden")).find(
+    (p) => p.author_uri === user(b, "ben") && !p.deleted_at,
+  );
+  assert.ok(reply);
+  // Someone else on B cannot delete it (nothing is sent).
+  const bert = await createMember(b, { username: "bert", password: "password123" });
+  assert.deepEqual(await deleteGroupPost(b.node.db.db, b.url, null, reply.id, bert), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.ok((await deleteGroupPost(b.node.db.db, b.url, null, reply.id, ben)).ok);
+  b.node.federation.nudge();
+  await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
+  await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
+  assert.equal((await kept(c, reply.uri))?.content_html, "");
+
+  // ana deletes a thread on A: B and C drop their copies; its id answers 410.
+  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+    title: "Tools",
+    content: "Who has a spade?",
+  });
+  assert.ok(thread.ok);
+  a.node.federation.nudge();
+  for (const n of [b, c])
+    await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
+  const outsider = await createMember(a, { username: "olga", password: "password123" });
+  assert.deepEqual(await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, outsider), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.equal(await deleted(a, thread.value.uri), false);
+  assert.ok((await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, ana)).ok);
+  a.node.federation.nudge();
+  for (const n of [b, c])
+    await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
+  const gone = await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } });
+  assert.equal(gone.status, 410);
+  assert.equal(((await gone.json()) as { type: string }).type, "Tombstone");
 });
 
 test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {

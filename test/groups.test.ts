@@ -408,3 +408,70 @@ test("export lists memberships and posts; deletion erases them", async () => {
     .execute();
   assert.ok(left.every((p) => p.deleted_at && p.content_html === ""));
 });
+
+test("deleting posts: the author or a moderator; others get 403/404 and nothing changes", async () => {
+  // cyd's account was deleted above: cyd founds the group (its admin).
+  const cydId = (await createMember(node, { username: "cyd", password: "password123" })).id;
+  const cyd = await signIn(node, "cyd", "password123");
+  assert.equal(
+    (
+      await cyd.post("/groups", {
+        kind: "working_group",
+        name: "pantry",
+        displayName: "Pantry",
+        visibility: "public",
+      })
+    ).status,
+    303,
+  );
+  assert.equal((await ada.post("/groups/pantry/join", {})).status, 303);
+  const thread = await ada.post("/groups/pantry/threads", { title: "Jars", content: "Need jars" });
+  assert.equal(thread.status, 303);
+  const threadPath = thread.headers.get("location") ?? "";
+  const threadId = threadPath.split("/").pop() ?? "";
+  assert.equal((await cyd.post(`${threadPath}/replies`, { content: "I have ten" })).status, 303);
+  const rows = () =>
+    db().selectFrom("group_posts").selectAll().where("thread_id", "=", threadId).execute();
+  const cydReply = (await rows()).find((r) => r.author_account_id === cydId);
+  assert.ok(cydReply);
+  const events = async () =>
+    (
+      await db()
+        .selectFrom("outbox_events")
+        .select("id")
+        .where("type", "=", "groups.post.deleted")
+        .execute()
+    ).length;
+  const before = await events();
+  // ada, a plain member, may not delete cyd's reply; an unknown post is 404; nothing changes.
+  assert.equal((await ada.post(`/groups/pantry/posts/${cydReply.id}/delete`, {})).status, 403);
+  assert.equal(
+    (await ada.post("/groups/pantry/posts/00000000-0000-7000-8000-000000000000/delete", {})).status,
+    404,
+  );
+  // Nor through another group's address.
+  assert.equal((await cyd.post(`/groups/bakery/posts/${cydReply.id}/delete`, {})).status, 404);
+  assert.ok((await rows()).every((r) => r.deleted_at === null));
+  assert.equal(await events(), before);
+  // cyd (the group's admin) deletes a reply of ada's; ada deletes her own thread.
+  assert.equal((await ada.post(`${threadPath}/replies`, { content: "Thanks" })).status, 303);
+  const adaReply = (await rows()).find((r) => r.content_html.includes("Thanks"));
+  assert.ok(adaReply);
+  assert.equal((await cyd.post(`/groups/pantry/posts/${adaReply.id}/delete`, {})).status, 303);
+  assert.equal((await ada.post(`/groups/pantry/posts/${threadId}/delete`, {})).status, 303);
+  const after = await rows();
+  assert.ok(after.find((r) => r.id === adaReply.id)?.deleted_at);
+  assert.ok(after.find((r) => r.id === threadId)?.deleted_at);
+  assert.equal(after.find((r) => r.id === threadId)?.content_html, "");
+  assert.equal(await events(), before + 2);
+  // The thread is gone from the group, its page and its ActivityPub id answer 410.
+  assert.doesNotMatch(await (await cyd.get("/groups/pantry")).text(), /Jars/);
+  assert.equal((await cyd.get(threadPath)).status, 410);
+  const uri = after.find((r) => r.id === threadId)?.uri ?? "";
+  const gone = await fetch(uri, { headers: { accept: "application/activity+json" } });
+  assert.equal(gone.status, 410);
+  assert.equal(((await gone.json()) as { type: string }).type, "Tombstone");
+  // Deleting again is 404 and records nothing.
+  assert.equal((await ada.post(`/groups/pantry/posts/${threadId}/delete`, {})).status, 404);
+  assert.equal(await events(), before + 2);
+});

@@ -226,3 +226,82 @@ export async function threadOf(db: Kysely<Schema>, threadId: string) {
     .orderBy("id")
     .execute();
 }
+
+export type DeleteFailure = "forbidden" | "not-found";
+
+/**
+ * The author or a moderator of the group deletes a thread or a reply. The row
+ * stays as a tombstone (deleted_at, content emptied): its URI answers 410 and
+ * the Delete is relayed — announced by the Group to its members when the group
+ * is hosted here, or sent by the author to the Group when it is elsewhere.
+ * Someone who may not read the group gets not-found, so nothing is revealed.
+ */
+export async function deleteGroupPost(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group | null,
+  postId: string,
+  by: LocalMember,
+): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: DeleteFailure }> {
+  const post = await findPost(db, postId);
+  if (!post || post.deleted_at) return { ok: false, reason: "not-found" };
+  if (group ? post.group_id !== group.id : post.group_id !== null)
+    return { ok: false, reason: "not-found" };
+  const byUri = personUri(origin, by.username);
+  const author = post.author_uri === byUri;
+  if (!author) {
+    if (!group) return { ok: false, reason: "forbidden" };
+    if (!(await canRead(db, origin, group, by))) return { ok: false, reason: "not-found" };
+    if (!canModerate((await standingOf(db, origin, group, by)).role))
+      return { ok: false, reason: "forbidden" };
+  }
+  const deleted = await db.transaction().execute(async (trx) => {
+    const at = new Date().toISOString();
+    const result = await trx
+      .updateTable("group_posts")
+      .set({ deleted_at: at, content_html: "", title: "", activity_json: null })
+      .where("id", "=", post.id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return null;
+    await recordEvent(trx, {
+      type: "groups.post.deleted",
+      payload: { postId: post.id, actorUri: byUri },
+    });
+    return { ...post, deleted_at: at, content_html: "", title: "", activity_json: null };
+  });
+  return deleted ? { ok: true, value: deleted } : { ok: false, reason: "not-found" };
+}
+
+/**
+ * A Delete from elsewhere, of a post kept here: honoured when its actor wrote
+ * the post, or is the Group it was posted in (which speaks for its moderators).
+ * A post of a group hosted here is then announced as deleted to its members.
+ */
+export async function receiveGroupPostDelete(
+  db: Kysely<Schema>,
+  input: { uri: string; actorUri: string },
+): Promise<"deleted" | "unknown" | "forbidden"> {
+  return db.transaction().execute(async (trx) => {
+    const post = await findPostByUri(trx, input.uri);
+    if (!post || post.deleted_at) return "unknown" as const;
+    if (post.author_uri !== input.actorUri && post.group_uri !== input.actorUri)
+      return "forbidden" as const;
+    await trx
+      .updateTable("group_posts")
+      .set({
+        deleted_at: new Date().toISOString(),
+        content_html: "",
+        title: "",
+        activity_json: null,
+      })
+      .where("id", "=", post.id)
+      .execute();
+    if (post.group_id)
+      await recordEvent(trx, {
+        type: "groups.post.deleted",
+        payload: { postId: post.id, actorUri: input.actorUri },
+      });
+    return "deleted" as const;
+  });
+}

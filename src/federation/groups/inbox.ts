@@ -16,6 +16,7 @@ import {
   Add,
   type Announce,
   Create,
+  Delete,
   Follow,
   type Reject,
   Remove,
@@ -25,7 +26,7 @@ import { getLogger } from "@logtape/logtape";
 import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
 import { findGroup, type Group } from "../../groups/groups.ts";
 import { membershipOf, receiveJoin, receiveLeave } from "../../groups/memberships.ts";
-import { findPostByUri, receiveGroupPost } from "../../groups/threads.ts";
+import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { addressedUris, isGroupPostObject, postFields } from "./parse.ts";
@@ -124,6 +125,28 @@ export function groupsInbox(deps: FederationDeps) {
     return true;
   }
 
+  /**
+   * A Delete of a group post kept here, from its author (sent to the Group, or
+   * announced by it) or from the Group itself. Not a group post: false, so the
+   * social network may take it.
+   */
+  async function onDelete(del: Delete, announcedBy?: string): Promise<boolean> {
+    const uri = del.objectId?.href;
+    const actorUri = del.actorId?.href;
+    if (!uri || !actorUri) return false;
+    const post = await findPostByUri(db, uri);
+    if (!post) return false;
+    // Announced: the Group vouches for its own posts only; directly: the signer is the actor.
+    if (announcedBy && post.group_uri !== announcedBy)
+      return skip(del, "the announcing Group is not the post's");
+    const result = await receiveGroupPostDelete(db, {
+      uri,
+      actorUri: announcedBy && actorUri !== post.author_uri ? announcedBy : actorUri,
+    });
+    if (result !== "deleted") skip(del, result);
+    return true;
+  }
+
   /** Is this remote group one our members or our co-op belong to? */
   async function followedGroup(uri: string): Promise<boolean> {
     const follow = await db
@@ -202,6 +225,7 @@ export function groupsInbox(deps: FederationDeps) {
           .execute();
       return true;
     }
+    if (inner instanceof Delete) return onDelete(inner, groupUri);
     // The plain Announce of a post (sent for Mastodon alongside Announce{Create}) adds nothing.
     return skip(announce, "only announced Creates and moderator changes are kept");
   }
@@ -227,5 +251,13 @@ export function groupsInbox(deps: FederationDeps) {
     return answerAffiliation(db, answer.actorId.href, answer instanceof Accept);
   }
 
-  return { onFollow, onUndo, onCreate, onAnnounce, onDelegate, onAnswer };
+  return {
+    onFollow,
+    onUndo,
+    onCreate,
+    onDelete: (d: Delete) => onDelete(d),
+    onAnnounce,
+    onDelegate,
+    onAnswer,
+  };
 }

@@ -12,6 +12,7 @@ import {
   Add,
   Announce,
   Create,
+  Delete,
   Follow,
   Reject,
   Remove,
@@ -37,6 +38,7 @@ async function handle(
   if (activity instanceof Follow) return inbox.onFollow(ctx, activity);
   if (activity instanceof Undo) return inbox.onUndo(ctx, activity);
   if (activity instanceof Create) return inbox.onCreate(ctx, activity);
+  if (activity instanceof Delete) return inbox.onDelete(activity);
   if (activity instanceof Announce) return inbox.onAnnounce(ctx, activity);
   if (activity instanceof Add || activity instanceof Remove) return inbox.onDelegate(activity);
   if (activity instanceof Accept || activity instanceof Reject) return inbox.onAnswer(activity);
@@ -45,7 +47,7 @@ async function handle(
 
 export const groupsExtensions: FederationExtensions = {
   eventHandlers: groupsEventHandlers,
-  inbox: [{ types: [Follow, Undo, Create, Announce, Add, Remove, Accept, Reject], handle }],
+  inbox: [{ types: [Follow, Undo, Create, Delete, Announce, Add, Remove, Accept, Reject], handle }],
 };
 
 /** Groups first, then another area's extensions (the social network's). */

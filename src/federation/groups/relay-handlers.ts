@@ -10,10 +10,12 @@ import {
   Add,
   Announce,
   Create,
+  Delete,
   Follow,
   PUBLIC_COLLECTION,
   Reject,
   Remove,
+  Tombstone,
   Undo,
   Update,
 } from "@fedify/vocab";
@@ -50,7 +52,7 @@ async function announce(
   deps: FederationDeps,
   event: OutboxEvent,
   group: Group,
-  object: Create | Add | Remove,
+  object: Create | Add | Remove | Delete,
 ) {
   const recipients = await remoteMembers(deps, group);
   if (recipients.length === 0) return;
@@ -185,6 +187,41 @@ const postSent: EventHandler = async (ctx, deps, _event, payload) => {
   await ctx.sendActivity({ identifier: author.username }, recipientOf(group), create);
 };
 
+/**
+ * A post deleted (by its author or a moderator). In a group hosted here the Group
+ * announces the Delete to its members, as Lemmy does (Announce{Delete}, the
+ * object a Tombstone); a member's post in a group elsewhere: the author's Delete
+ * goes to that Group, which announces it.
+ */
+const postDeleted: EventHandler = async (ctx, deps, event, payload) => {
+  const p = z.object({ postId: z.string(), actorUri: z.string() }).parse(payload);
+  const db = deps.db.db;
+  const post = await findPost(db, p.postId);
+  if (!post?.deleted_at) return;
+  const values = {
+    id: activityId(deps, event, "/delete"),
+    actor: new URL(p.actorUri),
+    object: new Tombstone({ id: new URL(post.uri) }),
+    audience: new URL(post.group_uri),
+    tos: [PUBLIC_COLLECTION],
+    ccs: [new URL(post.group_uri)],
+  };
+  if (post.group_id) {
+    const group = await groupOf(deps, post.group_id);
+    if (group) await announce(ctx, deps, event, group, new Delete(values));
+    return;
+  }
+  const origin = `${deps.config.origin}/users/`;
+  if (!post.author_account_id || !p.actorUri.startsWith(origin)) return;
+  const group = await findRemoteActor(db, { uri: post.group_uri });
+  if (!group) return;
+  await ctx.sendActivity(
+    { identifier: p.actorUri.slice(origin.length) },
+    recipientOf(group),
+    new Delete(values),
+  );
+};
+
 /** The moderators (attributedTo) changed: Announce{Add|Remove} by the Group. */
 const moderatorChanged =
   (added: boolean): EventHandler =>
@@ -295,6 +332,7 @@ export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.member.removed": memberRemoved,
   "groups.post.created": postCreated,
   "groups.post.sent": postSent,
+  "groups.post.deleted": postDeleted,
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
   "groups.updated": groupUpdated,

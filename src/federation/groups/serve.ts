@@ -116,6 +116,18 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
     const postMatch = postPath.exec(path);
     if (postMatch?.[2]) {
       const post = await findPost(db, postMatch[2]);
+      // A deleted post answers 410 Gone with a Tombstone (as deleted members do).
+      if (post?.deleted_at && post.uri === `${origin}${path}`)
+        return json(
+          {
+            "@context": AS_CONTEXT,
+            id: post.uri,
+            type: "Tombstone",
+            formerType: post.in_reply_to_id ? "Note" : "Page",
+            deleted: post.deleted_at,
+          },
+          410,
+        );
       if (!post || post.deleted_at || !post.author_account_id) return next();
       const group = post.group_id ? await findGroup(db, postMatch[1] ?? "") : undefined;
       if (post.group_id && group?.id !== post.group_id) return next();

@@ -11,8 +11,15 @@ import { html, raw } from "hono/html";
 import { createGroup, type Group, listGroups } from "../../groups/groups.ts";
 import { joinGroup, leaveGroup } from "../../groups/memberships.ts";
 import { listMembers } from "../../groups/roster.ts";
-import { canRead, findPost, listThreads, threadOf, writeInGroup } from "../../groups/threads.ts";
-import { groupUri } from "../../groups/uris.ts";
+import {
+  canRead,
+  deleteGroupPost,
+  findPost,
+  listThreads,
+  threadOf,
+  writeInGroup,
+} from "../../groups/threads.ts";
+import { groupUri, personUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
 import {
   csrfField,
@@ -296,10 +303,14 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("groups.threads.hidden"), 403);
     }
     const first = await findPost(db, c.req.param("id"));
-    if (!first || first.group_id !== group.id || first.in_reply_to_id || first.deleted_at)
+    if (!first || first.group_id !== group.id || first.in_reply_to_id)
       throw new InputError(t("error.notFound"), 404);
+    if (first.deleted_at)
+      return c.html(layout(c, t("groups.post.gone"), html`<h1>${t("groups.post.gone")}</h1>`), 410);
     const posts = await threadOf(db, first.id);
     const standing = await viewerStanding(c, deps, group);
+    const moderator = standing.role === "admin" || standing.role === "moderator";
+    const me = viewer ? personUri(config.origin, viewer.username) : null;
     const author = await authorHandles(
       deps,
       posts.map((p) => p.author_uri),
@@ -310,7 +321,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       <ol class="group-thread">${posts.map(
         (p) => html`<li class="group-post" id="p-${p.id}">
           <p class="meta">${author(p.author_uri)} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
-          <div class="content">${raw(p.content_html)}</div></li>`,
+          <div class="content">${raw(p.content_html)}</div>
+          ${moderator || p.author_uri === me ? postButton(c, `/groups/${group.name}/posts/${p.id}/delete`, t("groups.post.delete"), { kind: "secondary" }) : ""}</li>`,
       )}</ol>
       ${
         standing.status === "active"
@@ -328,9 +340,29 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   app.get("/groups/:name/posts/:id", async (c) => {
     const group = await groupFromPath(c, deps);
     const post = await findPost(db, c.req.param("id"));
-    if (!post || post.group_id !== group.id || post.deleted_at)
+    if (!post || post.group_id !== group.id)
       throw new InputError(c.get("t")("error.notFound"), 404);
+    if (post.deleted_at) return c.text(c.get("t")("groups.post.gone"), 410);
     return c.redirect(`/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
+  });
+
+  // The author or a moderator deletes a thread or a reply (relayed as a Delete).
+  app.post("/groups/:name/posts/:id/delete", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const group = await groupFromPath(c, deps);
+    const result = await deleteGroupPost(db, config.origin, group, c.req.param("id"), viewer);
+    if (!result.ok)
+      throw new InputError(
+        t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
+        result.reason === "forbidden" ? 403 : 404,
+      );
+    deps.federation.nudge();
+    const post = result.value;
+    const to = post.in_reply_to_id
+      ? `/groups/${group.name}/threads/${post.thread_id}`
+      : `/groups/${group.name}`;
+    return c.redirect(`${to}${doneQuery(t("groups.post.deleted"))}`, 303);
   });
 
   app.post("/groups/:name/threads/:id/replies", async (c) => {

@@ -102,4 +102,8 @@ export const groups = {
   "groups.settings.save": "Save settings",
   "groups.settings.saved": "The settings were saved.",
   "groups.settings.forbidden": "Only the group's admins may change its settings.",
+  "groups.post.delete": "Delete",
+  "groups.post.deleted": "The post was deleted.",
+  "groups.post.gone": "This post was deleted.",
+  "groups.post.deleteForbidden": "Only its author or the group's moderators may delete a post.",
 } as const;

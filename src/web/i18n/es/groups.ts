@@ -108,4 +108,9 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.settings.save": "Guardar ajustes",
   "groups.settings.saved": "Se guardaron los ajustes.",
   "groups.settings.forbidden": "Solo las administradoras del grupo pueden cambiar sus ajustes.",
+  "groups.post.delete": "Borrar",
+  "groups.post.deleted": "La publicación se borró.",
+  "groups.post.gone": "Esta publicación se borró.",
+  "groups.post.deleteForbidden":
+    "Solo su autor o los moderadores del grupo pueden borrar una publicación.",
 };
