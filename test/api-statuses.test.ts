@@ -133,9 +133,22 @@ describe("statuses through masto", () => {
     assert.match(edited.content, /First/);
     const source = await ada.v1.statuses.$select(s.id).source.fetch();
     assert.equal(source.text, "First");
-    assert.equal((await ada.v1.statuses.$select(s.id).history.list()).length, 1);
+    await ada.v1.statuses.$select(s.id).update({ status: "First!", spoilerText: "" });
+    const history = await ada.v1.statuses.$select(s.id).history.list();
+    assert.deepEqual(
+      history.map((v) => [v.content.replace(/<[^>]+>/g, ""), v.spoilerText]),
+      [
+        ["Frist", "cw"],
+        ["First", ""],
+        ["First!", ""],
+      ],
+    );
+    assert.equal(history[0]?.createdAt, s.createdAt);
+    assert.equal(history[2]?.account.id, s.account.id);
+    const stranger = await fetch(`${node.url}/api/v1/statuses/nope/history`);
+    assert.equal(stranger.status, 404);
     const gone = await ada.v1.statuses.$select(s.id).remove();
-    assert.equal(gone.text, "First");
+    assert.equal(gone.text, "First!");
     await assert.rejects(ada.v1.statuses.$select(s.id).fetch());
   });
 

@@ -403,3 +403,48 @@ test("Mastodon's Create(Question) fixture parses with its options and tallies", 
   assert.equal(parsed?.poll?.multiple, false);
   assert.equal(parsed?.visibility, "direct");
 });
+
+test("a remote Update keeps the earlier version; an unchanged one adds none; Delete erases them", async () => {
+  const annUri = `${node.url}/users/ann`;
+  const tag = [{ type: "Mention", href: annUri, name: `@ann@${node.domain}` }];
+  await send({ type: "Create", object: note("h1", { content: "<p>first take</p>", tag }) });
+  await drained();
+  const uriH1 = `${eve()}/notes/h1`;
+  const post = await db()
+    .selectFrom("posts")
+    .select("id")
+    .where("uri", "=", uriH1)
+    .executeTakeFirstOrThrow();
+  const edits = () =>
+    db()
+      .selectFrom("post_edits")
+      .selectAll()
+      .where("post_id", "=", post.id)
+      .orderBy("id")
+      .execute();
+  await send({
+    type: "Update",
+    object: note("h1", { content: "<p>second take</p>", tag, updated: "2026-01-02T00:00:00Z" }),
+  });
+  await drained();
+  // The same content again (as an Update(Question) that only recounts votes would be).
+  await send({
+    type: "Update",
+    object: note("h1", { content: "<p>second take</p>", tag, updated: "2026-01-03T00:00:00Z" }),
+  });
+  await drained();
+  const kept = await edits();
+  assert.deepEqual(
+    kept.map((e) => e.content_html),
+    ["<p>first take</p>"],
+  );
+  const { postHistory } = await import("../src/social/edits.ts");
+  const history = await postHistory(db(), post.id);
+  assert.deepEqual(
+    history?.map((v) => v.contentHtml),
+    ["<p>first take</p>", "<p>second take</p>"],
+  );
+  await send({ type: "Delete", object: uriH1 });
+  await drained();
+  assert.equal((await edits()).length, 0);
+});

@@ -230,11 +230,22 @@ test("the export holds posts, media, likes, bookmarks and votes; deletion erases
   for (const action of ["like", "bookmark", "boost"])
     assert.equal((await cy.post(`/posts/${target.id}/${action}`, {})).status, 303);
   assert.equal((await cy.post(`/posts/${target.id}/vote`, { choice: "1" })).status, 303);
+  assert.equal(
+    (await cy.post(`/posts/${mine.id}/edit`, { text: "cy's own words, edited", spoiler: "" }))
+      .status,
+    303,
+  );
   const archive = (await (await cy.get("/settings/export.json")).json()) as {
     social: Record<string, unknown[]>;
   };
   const social = archive.social;
-  assert.ok(social.posts?.some((p) => (p as { source: string }).source === "cy's own words"));
+  const own = social.posts?.find(
+    (p) => (p as { source: string }).source === "cy's own words, edited",
+  ) as { earlier_versions: { source: string }[] } | undefined;
+  assert.deepEqual(
+    own?.earlier_versions.map((v) => v.source),
+    ["cy's own words"],
+  );
   assert.deepEqual(
     social.likes?.map((l) => (l as { uri: string }).uri),
     [target.uri],
@@ -254,6 +265,11 @@ test("the export holds posts, media, likes, bookmarks and votes; deletion erases
   assert.equal(
     await db().selectFrom("posts").select("id").where("id", "=", mine.id).executeTakeFirst(),
     undefined,
+  );
+  assert.equal(
+    (await db().selectFrom("post_edits").select("id").where("post_id", "=", mine.id).execute())
+      .length,
+    0,
   );
   assert.equal(
     (

@@ -253,6 +253,28 @@ test("edit and delete: only the author; others get 404 and nothing changes", asy
     tags.map((t) => t.tag),
     ["two"],
   );
+  assert.equal(
+    (await ana.post(`/posts/${post.id}/edit`, { text: "third draft", spoiler: "cw" })).status,
+    303,
+  );
+  const kept = await db()
+    .selectFrom("post_edits")
+    .selectAll()
+    .where("post_id", "=", post.id)
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(
+    kept.map((e) => [e.source, e.spoiler, e.created_at]),
+    [
+      ["first draft #one", "", post.created_at],
+      ["second draft #two", "", row.edited_at],
+    ],
+  );
+  const page = await (await ana.get(`/@ana/${post.id}`)).text();
+  assert.match(page, /<details class="post-history" id="history">/);
+  assert.match(page, /Earlier versions \(2\)/);
+  assert.ok(page.indexOf("first draft") < page.indexOf("second draft"));
+  assert.match(page, /href="\/@ana\/[^"]+#history"/);
 
   assert.equal((await ana.post(`/posts/${post.id}/delete`, {})).status, 303);
   row = await db()
@@ -262,11 +284,16 @@ test("edit and delete: only the author; others get 404 and nothing changes", asy
     .executeTakeFirstOrThrow();
   assert.ok(row.deleted_at);
   assert.equal(row.content_html, "");
+  assert.equal(
+    (await db().selectFrom("post_edits").select("id").where("post_id", "=", post.id).execute())
+      .length,
+    0,
+  );
   assert.equal((await fetch(`${node.url}/@ana/${post.id}`)).status, 404);
   const types = (await db().selectFrom("outbox_events").select(["type", "payload"]).execute())
     .filter((e) => JSON.parse(e.payload).postId === post.id)
     .map((e) => e.type);
-  assert.deepEqual(types, ["post.created", "post.updated", "post.deleted"]);
+  assert.deepEqual(types, ["post.created", "post.updated", "post.updated", "post.deleted"]);
 });
 
 test("a follow brings the author's recent posts home; an unfollow takes them away, except mentions", async () => {

@@ -47,6 +47,14 @@ async function exportSocial(db: Kysely<Schema>, accountId: string) {
         .where("post_media.post_id", "in", ids)
         .execute()
     : [];
+  const edits = ids.length
+    ? await db
+        .selectFrom("post_edits")
+        .select(["post_id", "source", "content_html", "spoiler", "sensitive", "created_at"])
+        .where("post_id", "in", ids)
+        .orderBy("id")
+        .execute()
+    : [];
   const polls = ids.length
     ? await db.selectFrom("polls").selectAll().where("post_id", "in", ids).execute()
     : [];
@@ -92,6 +100,9 @@ async function exportSocial(db: Kysely<Schema>, accountId: string) {
             description: m.description,
             mediaType: m.media_type,
           })),
+        earlier_versions: edits
+          .filter((e) => e.post_id === p.id)
+          .map(({ post_id: _, ...e }) => ({ ...e, sensitive: e.sensitive === 1 })),
         poll: polls.find((x) => x.post_id === p.id)
           ? {
               options: JSON.parse(
@@ -158,6 +169,7 @@ async function eraseSocial(trx: Kysely<Schema>, accountId: string) {
   for (const table of [
     "home_entries",
     "post_media",
+    "post_edits",
     "post_tags",
     "post_mentions",
     "poll_votes",

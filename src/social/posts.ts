@@ -11,6 +11,7 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH, parseHashtags, renderText } from "./content.ts";
 import { type Member, memberUri, postUri, postUrl, type SocialContext, tagUrl } from "./context.ts";
+import { keepVersion } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
 import { insertPoll, type NewPoll, validatePoll } from "./polls.ts";
@@ -274,6 +275,7 @@ export async function editPost(
       .where("post_id", "=", postId)
       .executeTakeFirst();
     if (!input.text.trim() && !hasMedia) return fail("empty" as const);
+    await keepVersion(trx, postId);
     const { html } = await writeMentionsAndTags(trx, s, postId, input);
     await trx
       .updateTable("posts")
@@ -329,6 +331,7 @@ export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<vo
   await trx.deleteFrom("home_entries").where("post_id", "=", postId).execute();
   await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
   await trx.deleteFrom("post_media").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("post_edits").where("post_id", "=", postId).execute();
   await trx.deleteFrom("bookmarks").where("post_id", "=", postId).execute();
   await trx.deleteFrom("pins").where("post_id", "=", postId).execute();
   await trx.deleteFrom("likes").where("post_id", "=", postId).execute();

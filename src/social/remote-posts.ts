@@ -10,6 +10,7 @@ import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import { sanitizeRemoteHtml } from "./content.ts";
 import type { SocialContext } from "./context.ts";
+import { keepVersionIfChanged } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
 import { type PollOption, receivePollUpdate } from "./polls.ts";
@@ -214,17 +215,19 @@ export async function updateRemotePost(s: SocialContext, input: RemotePostInput)
     .executeTakeFirst();
   if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
   await s.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("posts")
-      .set({
-        content_html: sanitizeRemoteHtml(input.contentHtml),
-        spoiler: input.spoiler.slice(0, 1000),
-        sensitive: input.sensitive ? 1 : 0,
-        edited_at: input.editedAt ?? new Date().toISOString(),
-      })
-      .where("id", "=", post.id)
-      .execute();
-    await writeDetails(trx, s, post.id, input);
+    await keepVersionIfChanged(trx, post.id, async () => {
+      await trx
+        .updateTable("posts")
+        .set({
+          content_html: sanitizeRemoteHtml(input.contentHtml),
+          spoiler: input.spoiler.slice(0, 1000),
+          sensitive: input.sensitive ? 1 : 0,
+          edited_at: input.editedAt ?? new Date().toISOString(),
+        })
+        .where("id", "=", post.id)
+        .execute();
+      await writeDetails(trx, s, post.id, input);
+    });
   });
   if (input.poll)
     await receivePollUpdate(s.db, post.id, {

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { boostersOf, likersOf } from "../../social/api-support.ts";
+import { earlierVersions } from "../../social/edits.ts";
 import {
   bookmark,
   boost,
@@ -26,7 +27,11 @@ import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts"
 import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
-import { fromMastodonVisibility, serializeStatuses } from "../serializers/status.ts";
+import {
+  fromMastodonVisibility,
+  serializeMedia,
+  serializeStatuses,
+} from "../serializers/status.ts";
 
 const postProblems: Record<string, string> = {
   empty: "Text can't be blank",
@@ -196,10 +201,33 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
   });
 
-  // Earlier versions are not kept by the social capability: the history is the current version.
+  // Every version (StatusEdit), oldest first, the current one last, as Mastodon answers.
   app.get("/api/v1/statuses/:id/history", async (c) => {
-    const status = await one(c.req.param("id"), optionalUser(c, "read:statuses"));
+    const id = c.req.param("id");
+    const status = await one(id, optionalUser(c, "read:statuses"));
+    const versions = await earlierVersions(deps.db, id);
+    const abs = (url: string) => (url.startsWith("/") ? `${deps.config.origin}${url}` : url);
     return c.json([
+      ...versions.map((v, i) => ({
+        content: v.contentHtml,
+        spoiler_text: v.spoiler,
+        sensitive: v.sensitive,
+        created_at: v.createdAt,
+        account: status.account,
+        poll: v.pollOptions ? { options: v.pollOptions.map((title) => ({ title })) } : null,
+        media_attachments: v.media.map((m, j) =>
+          serializeMedia(deps.config.origin, {
+            id: `${id}-${i}-${j}`,
+            path: null,
+            remote_url: abs(m.url),
+            media_type: m.mediaType,
+            description: m.description,
+            width: null,
+            height: null,
+          }),
+        ),
+        emojis: [],
+      })),
       {
         content: status.content,
         spoiler_text: status.spoiler_text,

@@ -5,6 +5,8 @@ import * as m0003 from "./0003_federation.ts";
 import * as m0004 from "./0004_social.ts";
 import * as m0005 from "./0005_groups.ts";
 import * as m0006 from "./0006_api.ts";
+import * as m0007 from "./0007_post_edits.ts";
+import * as m0008 from "./0008_groups_moderation.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   "0004_social": m0004,
   "0005_groups": m0005,
   "0006_api": m0006,
+  "0007_post_edits": m0007,
+  "0008_groups_moderation": m0008,
 };

@@ -42,6 +42,25 @@ export interface PostsTable {
   deleted_at: string | null;
 }
 
+/**
+ * A version of a post that an edit replaced (local edits and remote Update),
+ * as it was: created_at is when that version was written (the post's creation
+ * or its previous edit). The current version stays in posts.
+ */
+export interface PostEditsTable {
+  id: string;
+  post_id: string;
+  source: Generated<string>;
+  content_html: Generated<string>;
+  spoiler: Generated<string>;
+  sensitive: Generated<number>;
+  /** JSON: [{ url, mediaType, description }] as the version showed them. */
+  media: Generated<string>;
+  /** JSON: the poll's option titles, or null. */
+  poll_options: string | null;
+  created_at: string;
+}
+
 /** Who a post mentions: a member (account_id) or a remote actor (remote_id). */
 export interface PostMentionsTable {
   post_id: string;
@@ -203,6 +222,7 @@ export interface ModerationLogTable {
 
 export type SocialSchema = {
   posts: PostsTable;
+  post_edits: PostEditsTable;
   post_mentions: PostMentionsTable;
   post_tags: PostTagsTable;
   post_media: PostMediaTable;

@@ -5,9 +5,10 @@
  * max_id cursor.
  */
 import { type Context, Hono } from "hono";
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { earlierVersions, type VersionView } from "../../social/edits.ts";
 import { listNotifications, markAllRead } from "../../social/notifications.ts";
 import { closeEndedPolls } from "../../social/polls.ts";
 import { createPost, type PostProblem } from "../../social/posts.ts";
@@ -32,6 +33,26 @@ const cursor = (c: Context<WebEnv>) => {
   if (maxId !== undefined && !isPostId(maxId)) throw new InputError("Bad max_id", 400);
   return maxId;
 };
+
+/** The earlier versions of an edited post, oldest first, under the post on its thread page. */
+function historyDetails(c: Context<WebEnv>, versions: VersionView[]): Html | string {
+  if (versions.length === 0) return "";
+  const t = c.get("t");
+  const locale = c.get("locale");
+  return html`<details class="post-history" id="history">
+    <summary>${t("social.history.summary", { count: versions.length })}</summary>
+    <ol>
+      ${versions.map(
+        (v) => html`<li>
+          <p class="muted"><time datetime="${v.createdAt}">${formatDate(locale, v.createdAt)}</time></p>
+          ${v.spoiler ? html`<p><strong>${v.spoiler}</strong></p>` : ""}
+          <div class="post-content">${raw(v.contentHtml)}</div>
+          ${v.media.length ? html`<p class="muted">${v.media.map((m) => m.description || m.url).join(" · ")}</p>` : ""}
+        </li>`,
+      )}
+    </ol>
+  </details>`;
+}
 
 export function socialNav(c: Context<WebEnv>): Html {
   const t = c.get("t");
@@ -166,6 +187,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       ${notice(c.req.query("done")?.slice(0, 200))}
       ${found.ancestors.map((p) => postCard(c, p))}
       ${postCard(c, found.post, { focus: true })}
+      ${historyDetails(c, await earlierVersions(deps.db, found.post.id))}
       ${viewer ? composeForm(c, { inReplyTo: found.post.id, visibility: found.post.visibility, text: found.post.author.local && found.post.author.username === viewer.username ? "" : `${found.post.author.handle.replace(`@${deps.config.domain}`, "")} ` }, {}, name) : ""}
       ${found.descendants.length ? html`<h2>${t("social.thread.replies")}</h2>${found.descendants.map((p) => postCard(c, p))}` : ""}`;
     return c.html(layout(c, t("social.thread.title", { name }), body));

@@ -142,7 +142,7 @@ export function postCard(
     ${body(c, post)}
     <footer class="post-foot">
       <span class="badge">${t(`social.visibility.${post.visibility}`)}</span>
-      ${post.editedAt ? html`<span class="muted">${t("social.edited")}</span>` : ""}
+      ${post.editedAt ? html`<a class="muted edited" href="${threadUrl}#history">${t("social.edited")}</a>` : ""}
       <span class="muted">${t("social.counts", { replies: post.repliesCount, boosts: post.reblogsCount, likes: post.likesCount })}</span>
       ${actions.length ? html`<div class="post-actions">${actions}</div>` : ""}
     </footer>

@@ -48,6 +48,7 @@ export const social = {
   "social.error.action": "That could not be done.",
   "social.posted": "Your post is up.",
   "social.edited": "Edited",
+  "social.history.summary": "Earlier versions ({count})",
   "social.edit": "Edit",
   "social.edit.title": "Edit your post",
   "social.edit.save": "Save",

@@ -50,6 +50,7 @@ export const social: Record<keyof typeof en, string> = {
   "social.error.action": "No se pudo hacer.",
   "social.posted": "Tu publicación ya está.",
   "social.edited": "Editada",
+  "social.history.summary": "Versiones anteriores ({count})",
   "social.edit": "Editar",
   "social.edit.title": "Editar tu publicación",
   "social.edit.save": "Guardar",
