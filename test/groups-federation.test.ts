@@ -18,7 +18,14 @@ import {
   votingGroupOf,
 } from "../src/groups/federations.ts";
 import { createGroup, findGroup, type Group, updateGroup } from "../src/groups/groups.ts";
-import { approveRequest, membershipOf, removeMember, setRole } from "../src/groups/memberships.ts";
+import {
+  approveRequest,
+  isBanned,
+  membershipOf,
+  removeMember,
+  setRole,
+  unban,
+} from "../src/groups/memberships.ts";
 import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
 import { createMember, signIn } from "./support/login.ts";
@@ -267,6 +274,55 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
         .executeTakeFirst()),
   );
   assert.equal((await postsOn(b, "garden")).length, before);
+});
+
+test("a banned member's Follow is rejected until the ban is lifted", async () => {
+  // cat was removed above (not banned): she may follow again.
+  await followRemote(c.node, cat, groupId("garden"));
+  await waitFor(
+    "cat is back in garden",
+    async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === "accepted",
+  );
+  const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
+  assert.ok(row);
+  const olga = await createMember(a, { username: "olivia", password: "password123" });
+  assert.deepEqual(
+    await removeMember(a.node.db.db, a.url, garden, row.id, olga, { reason: "no" }),
+    { ok: false, reason: "forbidden" },
+  );
+  assert.equal(await isBanned(a.node.db.db, garden.id, user(c, "cat")), false);
+  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana, { reason: "Spam" })).ok);
+  a.node.federation.nudge();
+  await waitFor(
+    "cat hears the Reject",
+    async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
+  );
+  // Her next Follow is rejected, and no request is kept.
+  await followRemote(c.node, cat, groupId("garden"));
+  const rejects = () =>
+    a.node.db.db
+      .selectFrom("outbox_events")
+      .select("id")
+      .where("type", "=", "groups.member.removed")
+      .where("relayed_at", "is not", null)
+      .execute();
+  const before = (await rejects()).length;
+  await waitFor("the Follow is rejected", async () => {
+    a.node.federation.nudge();
+    return (
+      (await rejects()).length > before &&
+      (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null
+    );
+  });
+  assert.equal(await memberStatus(garden, user(c, "cat")), null);
+  // Lifted: she follows and is in.
+  assert.ok((await unban(a.node.db.db, a.url, garden, user(c, "cat"), ana)).ok);
+  await followRemote(c.node, cat, groupId("garden"));
+  await waitFor(
+    "cat is accepted again",
+    async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === "accepted",
+  );
+  assert.equal(await memberStatus(garden, user(c, "cat")), "active");
 });
 
 test("a change of settings reaches members elsewhere as Update(Group)", async () => {

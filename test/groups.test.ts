@@ -475,3 +475,76 @@ test("deleting posts: the author or a moderator; others get 403/404 and nothing 
   assert.equal((await ada.post(`/groups/pantry/posts/${threadId}/delete`, {})).status, 404);
   assert.equal(await events(), before + 2);
 });
+
+test("a ban: removed and refused until lifted; only moderators ban; shown and logged", async () => {
+  const cyd = await signIn(node, "cyd", "password123");
+  const adaRow = (await memberRows("pantry")).find((r) => r.account_id === adaId);
+  assert.ok(adaRow);
+  const bans = () => db().selectFrom("group_bans").selectAll().execute();
+  // ada, a plain member, cannot ban cyd (the admin) nor anyone; nothing changes.
+  const cydRow = (await memberRows("pantry")).find((r) => r.role === "admin");
+  assert.ok(cydRow);
+  assert.equal(
+    (await ada.post(`/groups/pantry/members/${cydRow.id}/ban`, { reason: "x" })).status,
+    403,
+  );
+  assert.equal((await bans()).length, 0);
+  // A reason too long is 422 and nothing changes.
+  assert.equal(
+    (await cyd.post(`/groups/pantry/members/${adaRow.id}/ban`, { reason: "x".repeat(501) })).status,
+    422,
+  );
+  assert.ok((await memberRows("pantry")).some((r) => r.id === adaRow.id));
+  assert.equal((await bans()).length, 0);
+  assert.equal(
+    (await cyd.post(`/groups/pantry/members/${adaRow.id}/ban`, { reason: "Spam" })).status,
+    303,
+  );
+  assert.equal(
+    (await memberRows("pantry")).some((r) => r.account_id === adaId),
+    false,
+  );
+  const [ban] = await bans();
+  assert.equal(ban?.actor_uri, `${node.url}/users/ada`);
+  assert.equal(ban?.banned_by, `${node.url}/users/cyd`);
+  assert.equal(ban?.reason, "Spam");
+  // ada may not come back, nor be invited; the ban and the log show on the manage page.
+  assert.equal((await ada.post("/groups/pantry/join", {})).status, 403);
+  assert.equal((await cyd.post("/groups/pantry/invite", { who: "ada" })).status, 422);
+  assert.equal(
+    (await memberRows("pantry")).some((r) => r.account_id === adaId),
+    false,
+  );
+  const page = await (await cyd.get("/groups/pantry/manage")).text();
+  assert.match(page, /users\/ada/);
+  assert.match(page, /Spam/);
+  assert.match(page, /cyd banned/);
+  assert.match(page, /cyd deleted/);
+  // ada cannot lift her own ban (she is no moderator); cyd can, and ada joins again.
+  assert.equal(
+    (await ada.post("/groups/pantry/bans/remove", { actor: `${node.url}/users/ada` })).status,
+    403,
+  );
+  assert.equal((await bans()).length, 1);
+  assert.equal(
+    (await cyd.post("/groups/pantry/bans/remove", { actor: `${node.url}/users/nobody` })).status,
+    404,
+  );
+  assert.equal(
+    (await cyd.post("/groups/pantry/bans/remove", { actor: `${node.url}/users/ada` })).status,
+    303,
+  );
+  assert.equal((await bans()).length, 0);
+  assert.equal((await ada.post("/groups/pantry/join", {})).status, 303);
+  assert.ok((await memberRows("pantry")).some((r) => r.account_id === adaId));
+  const log = await db()
+    .selectFrom("group_moderation_log")
+    .select(["action", "moderator_uri", "target_uri", "reason"])
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(
+    log.map((e) => e.action),
+    ["delete", "ban", "unban"],
+  );
+  assert.equal(log[1]?.reason, "Spam");
+});

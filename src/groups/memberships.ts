@@ -71,7 +71,7 @@ async function insertMember(
 
 export type JoinResult =
   | { ok: true; value: "active" | "pending" }
-  | { ok: false; reason: "assembly" | "already-member" | "already-requested" };
+  | { ok: false; reason: "assembly" | "already-member" | "already-requested" | "banned" };
 
 /** A local member joins (or asks to, in a moderated group); an invitation admits at once. */
 export async function joinGroup(
@@ -83,6 +83,7 @@ export async function joinGroup(
   if (group.kind === "assembly") return { ok: false, reason: "assembly" };
   const uri = personUri(origin, member.username);
   return db.transaction().execute(async (trx) => {
+    if (await isBanned(trx, group.id, uri)) return { ok: false, reason: "banned" } as const;
     const row = await membershipOf(trx, group.id, uri);
     if (row?.status === "active") return { ok: false, reason: "already-member" } as const;
     if (row?.status === "pending") return { ok: false, reason: "already-requested" } as const;
@@ -145,6 +146,19 @@ export async function receiveJoin(
   const actorKind =
     group.kind === "federation" && input.actorType === "Organization" ? "coop" : "person";
   return db.transaction().execute(async (trx) => {
+    if (await isBanned(trx, group.id, input.actorUri)) {
+      // Banned: Reject(Follow), and no request is kept.
+      await recordEvent(trx, {
+        type: "groups.member.removed",
+        payload: {
+          groupId: group.id,
+          remoteId: input.remoteId,
+          actorUri: input.actorUri,
+          followActivityUri: input.activityUri,
+        },
+      });
+      return "refused" as const;
+    }
     const row = await membershipOf(trx, group.id, input.actorUri);
     let status: "active" | "pending";
     let memberId: string;
@@ -183,7 +197,7 @@ export async function receiveJoin(
         type: "groups.member.accepted",
         payload: { groupId: group.id, memberId },
       });
-    return status;
+    return status as "active" | "pending";
   });
 }
 
@@ -206,7 +220,7 @@ export async function receiveLeave(
   });
 }
 
-export type ModerationFailure = "forbidden" | "not-found" | "not-pending" | "invalid";
+export type ModerationFailure = "forbidden" | "not-found" | "not-pending" | "invalid" | "banned";
 
 /** The group-level role of whoever acts; null when they are not an active member. */
 async function actingRole(db: Kysely<Schema>, origin: string, group: Group, by: LocalMember) {
@@ -263,9 +277,11 @@ export async function removeMember(
   group: Group,
   memberId: string,
   by: LocalMember,
+  ban?: { reason: string },
 ): Promise<{ ok: true } | { ok: false; reason: ModerationFailure }> {
   const role = await actingRole(db, origin, group, by);
   if (!canModerate(role)) return { ok: false, reason: "forbidden" };
+  if (ban && ban.reason.length > 500) return { ok: false, reason: "invalid" };
   return db.transaction().execute(async (trx) => {
     const row = await memberRow(trx, group, memberId);
     if (!row) return { ok: false, reason: "not-found" } as const;
@@ -294,8 +310,100 @@ export async function removeMember(
         type: "groups.moderator.removed",
         payload: { groupId: group.id, actorUri: row.actor_uri },
       });
+    if (ban) {
+      const at = now();
+      const byUri = personUri(origin, by.username);
+      await trx
+        .insertInto("group_bans")
+        .values({
+          group_id: group.id,
+          actor_uri: row.actor_uri,
+          banned_by: byUri,
+          reason: ban.reason.trim(),
+          created_at: at,
+        })
+        .onConflict((oc) => oc.columns(["group_id", "actor_uri"]).doNothing())
+        .execute();
+      await logModeration(trx, group.id, "ban", byUri, row.actor_uri, ban.reason.trim());
+    }
     return { ok: true } as const;
   });
+}
+
+/** Is this actor banned from the group? */
+export async function isBanned(db: Kysely<Schema>, groupId: string, actorUri: string) {
+  return !!(await db
+    .selectFrom("group_bans")
+    .select("actor_uri")
+    .where("group_id", "=", groupId)
+    .where("actor_uri", "=", actorUri)
+    .executeTakeFirst());
+}
+
+/** An entry of the group's moderation log, in the transaction of the change. */
+export async function logModeration(
+  trx: Kysely<Schema>,
+  groupId: string,
+  action: "ban" | "unban" | "delete" | "hide" | "unhide",
+  moderatorUri: string,
+  targetUri: string,
+  reason = "",
+) {
+  await trx
+    .insertInto("group_moderation_log")
+    .values({
+      id: newId(),
+      group_id: groupId,
+      action,
+      moderator_uri: moderatorUri,
+      target_uri: targetUri,
+      reason: reason.slice(0, 500),
+      created_at: now(),
+    })
+    .execute();
+}
+
+/** A moderator lifts a ban: the actor may follow or ask again. */
+export async function unban(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  actorUri: string,
+  by: LocalMember,
+): Promise<{ ok: true } | { ok: false; reason: ModerationFailure }> {
+  if (!canModerate(await actingRole(db, origin, group, by)))
+    return { ok: false, reason: "forbidden" };
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .deleteFrom("group_bans")
+      .where("group_id", "=", group.id)
+      .where("actor_uri", "=", actorUri)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return { ok: false, reason: "not-found" } as const;
+    await logModeration(trx, group.id, "unban", personUri(origin, by.username), actorUri);
+    return { ok: true } as const;
+  });
+}
+
+/** The group's bans, newest first (for its moderators). */
+export function listBans(db: Kysely<Schema>, groupId: string) {
+  return db
+    .selectFrom("group_bans")
+    .selectAll()
+    .where("group_id", "=", groupId)
+    .orderBy("created_at", "desc")
+    .execute();
+}
+
+/** The group's moderation log, newest first (for its moderators). */
+export function moderationLog(db: Kysely<Schema>, groupId: string, limit = 100) {
+  return db
+    .selectFrom("group_moderation_log")
+    .selectAll()
+    .where("group_id", "=", groupId)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
 }
 
 /**
@@ -352,6 +460,7 @@ export async function invite(
   const actorUri =
     target.kind === "local" ? personUri(origin, target.account.username) : target.actorUri;
   return db.transaction().execute(async (trx) => {
+    if (await isBanned(trx, group.id, actorUri)) return { ok: false, reason: "banned" } as const;
     const row = await membershipOf(trx, group.id, actorUri);
     if (row?.status === "active") return { ok: false, reason: "already-member" } as const;
     if (row?.status === "pending") {

@@ -12,7 +12,7 @@ import type { GroupPostsTable } from "../db/schema/groups.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Group } from "./groups.ts";
-import { canModerate, type LocalMember, standingOf } from "./memberships.ts";
+import { canModerate, type LocalMember, logModeration, standingOf } from "./memberships.ts";
 import { groupPostUri, groupUri, personUri } from "./uris.ts";
 
 export type GroupPost = Selectable<GroupPostsTable>;
@@ -83,6 +83,7 @@ export async function writeInGroup(
     activity_json: null,
     created_at: new Date().toISOString(),
     deleted_at: null,
+    hidden_at: null,
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("group_posts").values(post).execute();
@@ -128,6 +129,7 @@ export async function writeInRemoteGroup(
     activity_json: null,
     created_at: new Date().toISOString(),
     deleted_at: null,
+    hidden_at: null,
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("group_posts").values(post).execute();
@@ -268,6 +270,7 @@ export async function deleteGroupPost(
       type: "groups.post.deleted",
       payload: { postId: post.id, actorUri: byUri },
     });
+    if (!author && group) await logModeration(trx, group.id, "delete", byUri, post.uri);
     return { ...post, deleted_at: at, content_html: "", title: "", activity_json: null };
   });
   return deleted ? { ok: true, value: deleted } : { ok: false, reason: "not-found" };

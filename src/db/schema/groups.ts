@@ -80,6 +80,8 @@ export interface GroupPostsTable {
   activity_json: string | null;
   created_at: string;
   deleted_at: string | null;
+  /** Hidden by a moderator: shown to the group's moderators only (migration 0008). */
+  hidden_at: string | null;
 }
 
 /** This co-op's membership in a federation hosted on another node (its Organization follows it). */
@@ -106,6 +108,28 @@ export interface RemoteGroupModeratorsTable {
   created_at: string;
 }
 
+/** An actor a moderator removed and banned: their Follow is rejected until unbanned. */
+export interface GroupBansTable {
+  group_id: string;
+  actor_uri: string;
+  /** The moderator's actor URI. */
+  banned_by: string;
+  reason: string;
+  created_at: string;
+}
+
+/** What the group's moderators did: ban, unban, delete, hide, unhide. */
+export interface GroupModerationLogTable {
+  id: string;
+  group_id: string;
+  action: "ban" | "unban" | "delete" | "hide" | "unhide";
+  moderator_uri: string;
+  /** The actor banned, or the post acted on. */
+  target_uri: string;
+  reason: string;
+  created_at: string;
+}
+
 export type GroupsSchema = {
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -114,4 +138,6 @@ export type GroupsSchema = {
   coop_affiliations: CoopAffiliationsTable;
   coop_delegates: CoopDelegatesTable;
   remote_group_moderators: RemoteGroupModeratorsTable;
+  group_bans: GroupBansTable;
+  group_moderation_log: GroupModerationLogTable;
 };

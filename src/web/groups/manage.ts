@@ -13,9 +13,12 @@ import {
   approveRequest,
   canModerate,
   invite,
+  listBans,
   type ModerationFailure,
+  moderationLog,
   removeMember,
   setRole,
+  unban,
 } from "../../groups/memberships.ts";
 import { listMembers } from "../../groups/roster.ts";
 import { InputError } from "../../kernel/errors.ts";
@@ -57,6 +60,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     if (!result.ok) {
       if (result.reason === "forbidden") throw new InputError(t("groups.manage.forbidden"), 403);
       if (result.reason === "not-found") throw new InputError(t("error.notFound"), 404);
+      if (result.reason === "banned") throw new InputError(t("groups.manage.isBanned"), 422);
       throw new InputError(t("groups.error.invalid"), 422);
     }
     deps.federation.nudge();
@@ -72,6 +76,14 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const others = members.filter((m) => m.status !== "pending");
     const delegates = group.kind === "federation" ? await delegatesOf(db, group.id) : [];
     const base = `/groups/${group.name}/members`;
+    const bans = await listBans(db, group.id);
+    const log = await moderationLog(db, group.id, 50);
+    const banForm = (
+      id: string,
+    ) => html`<form method="post" action="${base}/${id}/ban" class="inline ban-form">
+      ${csrfField(c)}<label class="visually-hidden" for="reason-${id}">${t("groups.manage.banReason")}</label>
+      <input id="reason-${id}" name="reason" maxlength="500" placeholder="${t("groups.manage.banReason")}" />
+      <button type="submit" class="secondary">${t("groups.manage.ban")}</button></form>`;
     const roleForm = (
       id: string,
       current: string,
@@ -112,9 +124,27 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
               m.actorUri === me
                 ? ""
                 : html`<span class="actions">${role === "admin" && m.status === "active" && m.actorKind === "person" ? roleForm(m.id, m.role) : ""}
-              ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}</span>`
+              ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}
+              ${banForm(m.id)}</span>`
             }</li>`,
         )}</ul>
+      </section>
+      <section aria-labelledby="bans-h"><h2 id="bans-h">${t("groups.manage.bans")}</h2>
+        ${bans.length === 0 ? html`<p>${t("groups.manage.bans.none")}</p>` : ""}
+        <ul class="member-list bans">${bans.map(
+          (b) => html`<li><span class="handle">${b.actor_uri}</span>
+            <span class="meta">${t("groups.manage.bannedBy", { who: b.banned_by, when: b.created_at.slice(0, 16).replace("T", " ") })}${b.reason ? ` — ${b.reason}` : ""}</span>
+            ${postButton(c, `/groups/${group.name}/bans/remove`, t("groups.manage.unban"), { kind: "secondary", fields: { actor: b.actor_uri } })}</li>`,
+        )}</ul>
+      </section>
+      <section aria-labelledby="log-h"><h2 id="log-h">${t("groups.manage.log")}</h2>
+        ${log.length === 0 ? html`<p>${t("groups.manage.log.none")}</p>` : ""}
+        <ol class="moderation-log">${log.map(
+          (
+            e,
+          ) => html`<li><time datetime="${e.created_at}">${e.created_at.slice(0, 16).replace("T", " ")}</time>
+            ${t(`groups.log.${e.action}`, { who: e.moderator_uri, target: e.target_uri })}${e.reason ? ` — ${e.reason}` : ""}</li>`,
+        )}</ol>
       </section>
       ${role === "admin" ? settingsForm(c, group) : ""}
       ${
@@ -210,6 +240,24 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       group,
       await removeMember(db, config.origin, group, c.req.param("id"), viewer),
     );
+  });
+
+  app.post("/groups/:name/members/:id/ban", async (c) => {
+    const { viewer, group } = await moderated(c);
+    const reason = ((await readForm(c)).reason ?? "").trim();
+    if (reason.length > 500) throw new InputError(c.get("t")("groups.error.invalid"), 422);
+    return outcome(
+      c,
+      group,
+      await removeMember(db, config.origin, group, c.req.param("id"), viewer, { reason }),
+    );
+  });
+
+  app.post("/groups/:name/bans/remove", async (c) => {
+    const { viewer, group } = await moderated(c);
+    const actor = ((await readForm(c)).actor ?? "").trim();
+    if (!actor) throw new InputError(c.get("t")("groups.error.invalid"), 422);
+    return outcome(c, group, await unban(db, config.origin, group, actor, viewer));
   });
 
   app.post("/groups/:name/members/:id/role", async (c) => {

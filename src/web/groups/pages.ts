@@ -256,6 +256,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
     const result = await joinGroup(db, config.origin, group, viewer);
+    if (!result.ok && result.reason === "banned") throw new InputError(t("groups.banned"), 403);
     const done = result.ok
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
           name: group.display_name,
