@@ -18,9 +18,10 @@ import { Add, Announce, Create, Group, Page } from "@fedify/vocab";
 import { configure, type LogRecord } from "@logtape/logtape";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
+import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { waitFor } from "../src/federation/testing.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
-import { membershipOf } from "../src/groups/memberships.ts";
+import { invite, membershipOf } from "../src/groups/memberships.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -285,4 +286,56 @@ test("posts to a members-only group by a non-member, or by someone else's name, 
       (await membershipOf(node.node.db.db, council.id, follow.actor))?.status === "pending",
   );
   assert.equal(delivered.filter((d) => (d.object as { id?: string })?.id === follow.id).length, 0);
+});
+
+test("a remote person is invited (Invite from the Group); their Accept admits them, a Reject declines", async () => {
+  const db = node.node.db.db;
+  const alice = `${remoteUrl}/users/alice`;
+  const actor = await findRemoteActor(db, { uri: alice });
+  assert.ok(actor);
+  const target = {
+    kind: "remote" as const,
+    actorUri: alice,
+    remoteId: actor.id,
+    actorType: actor.type,
+  };
+  const ada = { id: garden.created_by ?? "", username: "ada" };
+  // A plain member may not invite; nothing is written or sent.
+  const otto = await createMember(node, { username: "otto", password: "password123" });
+  assert.deepEqual(await invite(db, node.url, garden, target, otto), {
+    ok: false,
+    reason: "forbidden",
+  });
+  assert.equal(await membershipOf(db, garden.id, alice), undefined);
+  const invites = () => delivered.filter((d) => d.type === "Invite");
+  assert.ok((await invite(db, node.url, garden, target, ada)).ok);
+  await waitFor("alice's server gets the Invite", () => invites().length === 1);
+  const first = invites()[0];
+  assert.equal(first?.actor, `${node.url}/groups/garden`);
+  assert.equal(first?.object, `${node.url}/groups/garden`);
+  assert.equal(first?.target, alice);
+  const answer = (type: string, n: number, object: unknown) => ({
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${remoteUrl}/answers/${n}`,
+    type,
+    actor: alice,
+    object,
+  });
+  // alice declines: the invitation is dropped.
+  assert.equal((await signedPost(answer("Reject", 1, first?.id))).status, 202);
+  await waitFor(
+    "the invitation is declined",
+    async () => (await membershipOf(db, garden.id, alice)) === undefined,
+  );
+  // Invited again, she accepts (the Invite embedded, as Mobilizon sends it) and is in.
+  assert.ok((await invite(db, node.url, garden, target, ada)).ok);
+  await waitFor("the second Invite arrives", () => invites().length === 2);
+  const second = invites()[1];
+  assert.notEqual(second?.id, first?.id);
+  assert.equal((await membershipOf(db, garden.id, alice))?.status, "invited");
+  assert.equal((await signedPost(answer("Accept", 2, second))).status, 202);
+  await waitFor(
+    "alice is admitted",
+    async () => (await membershipOf(db, garden.id, alice))?.status === "active",
+  );
 });

@@ -482,7 +482,7 @@ export async function invite(
       target.kind === "remote" && group.kind === "federation" && target.actorType === "Organization"
         ? "coop"
         : "person";
-    await insertMember(trx, {
+    const memberId = await insertMember(trx, {
       group_id: group.id,
       actor_uri: actorUri,
       account_id: target.kind === "local" ? target.account.id : null,
@@ -492,6 +492,39 @@ export async function invite(
       status: "invited",
       follow_activity_uri: null,
     });
+    // A remote invitee hears of it: Invite{actor: the Group, object: the Group, target: them}.
+    if (target.kind === "remote")
+      await recordEvent(trx, {
+        type: "groups.member.invited",
+        payload: { groupId: group.id, memberId },
+      });
     return { ok: true } as const;
+  });
+}
+
+/**
+ * A remote invitee answers our Invite: Accept admits them (the invitation was
+ * approval), Reject declines it (the invitation is dropped). Only the invited
+ * actor's own answer counts, and only while the invitation stands.
+ */
+export async function receiveInviteAnswer(
+  db: Kysely<Schema>,
+  group: Group,
+  input: { memberId: string; actorUri: string; accept: boolean },
+): Promise<"admitted" | "declined" | "ignored"> {
+  return db.transaction().execute(async (trx) => {
+    const row = await memberRow(trx, group, input.memberId);
+    if (row?.status !== "invited" || row.actor_uri !== input.actorUri) return "ignored" as const;
+    if (await isBanned(trx, group.id, input.actorUri)) return "ignored" as const;
+    if (!input.accept) {
+      await trx.deleteFrom("group_members").where("id", "=", row.id).execute();
+      return "declined" as const;
+    }
+    await trx
+      .updateTable("group_members")
+      .set({ status: "active", updated_at: now() })
+      .where("id", "=", row.id)
+      .execute();
+    return "admitted" as const;
   });
 }

@@ -24,8 +24,13 @@ import {
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
-import { findGroup, type Group } from "../../groups/groups.ts";
-import { membershipOf, receiveJoin, receiveLeave } from "../../groups/memberships.ts";
+import { findGroup, findGroupById, type Group } from "../../groups/groups.ts";
+import {
+  membershipOf,
+  receiveInviteAnswer,
+  receiveJoin,
+  receiveLeave,
+} from "../../groups/memberships.ts";
 import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
@@ -245,9 +250,39 @@ export function groupsInbox(deps: FederationDeps) {
     return true;
   }
 
-  /** The answer to our co-op's Follow of a federation elsewhere. */
+  /**
+   * A remote invitee's answer to our Invite (its id is /activities/{event id}
+   * of the groups.member.invited event), or the answer to our co-op's Follow of
+   * a federation elsewhere.
+   */
   async function onAnswer(answer: Accept | Reject): Promise<boolean> {
     if (!answer.actorId) return false;
+    const activities = `${deps.config.origin}/activities/`;
+    const objectId = answer.objectId?.href;
+    if (objectId?.startsWith(activities)) {
+      const event = await db
+        .selectFrom("outbox_events")
+        .select("payload")
+        .where("id", "=", objectId.slice(activities.length))
+        .where("type", "=", "groups.member.invited")
+        .executeTakeFirst();
+      if (event) {
+        const payload = JSON.parse(event.payload) as { groupId: string; memberId: string };
+        const group = await findGroupById(db, payload.groupId);
+        if (!group) return skip(answer, "the group is gone");
+        const result = await receiveInviteAnswer(db, group, {
+          memberId: payload.memberId,
+          actorUri: answer.actorId.href,
+          accept: answer instanceof Accept,
+        });
+        logger.info("{actor} answers the invitation to {group}: {result}", {
+          actor: answer.actorId.href,
+          group: group.name,
+          result,
+        });
+        return true;
+      }
+    }
     return answerAffiliation(db, answer.actorId.href, answer instanceof Accept);
   }
 

@@ -12,6 +12,7 @@ import {
   Create,
   Delete,
   Follow,
+  Invite,
   PUBLIC_COLLECTION,
   Reject,
   Remove,
@@ -112,6 +113,34 @@ const memberAccepted: EventHandler = async (ctx, deps, _event, payload) => {
     }),
   });
   await ctx.sendActivity(await groupSender(deps, group), recipientOf(member), accept);
+};
+
+/**
+ * The Group invites a remote actor: Invite{actor: the Group, object: the Group,
+ * target: the invitee}, as Mobilizon and Smithereen shape it (Lemmy has none).
+ * Their Accept of it, or a Follow of the Group, admits them.
+ */
+const memberInvited: EventHandler = async (ctx, deps, event, payload) => {
+  const { groupId, memberId } = ids.member.parse(payload);
+  const group = await groupOf(deps, groupId);
+  const row = await deps.db.db
+    .selectFrom("group_members")
+    .selectAll()
+    .where("id", "=", memberId)
+    .where("status", "=", "invited")
+    .executeTakeFirst();
+  if (!group || !row?.remote_id) return;
+  const member = await findRemoteActor(deps.db.db, { id: row.remote_id });
+  if (!member) return;
+  const id = new URL(groupUri(deps.config.origin, group.name));
+  const invite = new Invite({
+    id: activityId(deps, event),
+    actor: id,
+    object: id,
+    target: new URL(row.actor_uri),
+    tos: [new URL(row.actor_uri)],
+  });
+  await ctx.sendActivity(await groupSender(deps, group), recipientOf(member), invite);
 };
 
 /** Reject(Follow) from the Group: a request turned down, or a member removed. */
@@ -330,6 +359,7 @@ const groupUpdated: EventHandler = async (ctx, deps, event, payload) => {
 export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.member.accepted": memberAccepted,
   "groups.member.removed": memberRemoved,
+  "groups.member.invited": memberInvited,
   "groups.post.created": postCreated,
   "groups.post.sent": postSent,
   "groups.post.deleted": postDeleted,
