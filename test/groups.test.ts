@@ -548,3 +548,63 @@ test("a ban: removed and refused until lifted; only moderators ban; shown and lo
   );
   assert.equal(log[1]?.reason, "Spam");
 });
+
+test("moderators hide a thread (shown to them only) and show it again; logged; others get 403", async () => {
+  const cyd = await signIn(node, "cyd", "password123");
+  const made = await ada.post("/groups/pantry/threads", { title: "Secret", content: "Buy now!!" });
+  assert.equal(made.status, 303);
+  const threadPath = made.headers.get("location") ?? "";
+  const threadId = threadPath.split("/").pop() ?? "";
+  const hiddenAt = async () =>
+    (
+      await db()
+        .selectFrom("group_posts")
+        .select("hidden_at")
+        .where("id", "=", threadId)
+        .executeTakeFirstOrThrow()
+    ).hidden_at;
+  const logged = async () =>
+    (await db().selectFrom("group_moderation_log").select("id").execute()).length;
+  const before = await logged();
+  // ada (a plain member) may not hide; a bad value is 422; an unknown thread 404; nothing changes.
+  assert.equal((await ada.post(`${threadPath}/hide`, { hidden: "yes" })).status, 403);
+  assert.equal((await cyd.post(`${threadPath}/hide`, { hidden: "maybe" })).status, 422);
+  assert.equal(
+    (
+      await cyd.post("/groups/pantry/threads/00000000-0000-7000-8000-000000000000/hide", {
+        hidden: "yes",
+      })
+    ).status,
+    404,
+  );
+  assert.equal(await hiddenAt(), null);
+  assert.equal(await logged(), before);
+  // cyd hides it after a report: ada no longer sees it; cyd does, marked.
+  assert.equal(
+    (await cyd.post(`${threadPath}/hide`, { hidden: "yes", reason: "Reported as spam" })).status,
+    303,
+  );
+  assert.ok(await hiddenAt());
+  assert.doesNotMatch(await (await ada.get("/groups/pantry")).text(), /Secret/);
+  assert.equal((await ada.get(threadPath)).status, 404);
+  assert.equal((await fetch(`${node.url}${threadPath}`, { redirect: "manual" })).status, 404);
+  const forMods = await (await cyd.get("/groups/pantry")).text();
+  assert.match(forMods, /Secret/);
+  assert.match(forMods, /class="badge">hidden</);
+  assert.match(await (await cyd.get(threadPath)).text(), /Buy now/);
+  const [entry] = await db()
+    .selectFrom("group_moderation_log")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(1)
+    .execute();
+  assert.equal(entry?.action, "hide");
+  assert.equal(entry?.reason, "Reported as spam");
+  assert.equal(entry?.moderator_uri, `${node.url}/users/cyd`);
+  assert.match(await (await cyd.get("/groups/pantry/manage")).text(), /cyd hid/);
+  // Shown again: ada sees it.
+  assert.equal((await cyd.post(`${threadPath}/hide`, { hidden: "no" })).status, 303);
+  assert.equal(await hiddenAt(), null);
+  assert.match(await (await ada.get("/groups/pantry")).text(), /Secret/);
+  assert.equal(await logged(), before + 2);
+});

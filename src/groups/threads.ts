@@ -195,8 +195,12 @@ export async function receiveGroupPost(
   });
 }
 
-/** The threads of a group (newest first) with their number of replies. */
-export async function listThreads(db: Kysely<Schema>, groupActorUri: string) {
+/** The threads of a group (newest first) with their number of replies; hidden ones for moderators only. */
+export async function listThreads(
+  db: Kysely<Schema>,
+  groupActorUri: string,
+  options: { includeHidden?: boolean } = {},
+) {
   const rows = await db
     .selectFrom("group_posts")
     .selectAll()
@@ -212,6 +216,7 @@ export async function listThreads(db: Kysely<Schema>, groupActorUri: string) {
     .where("group_uri", "=", groupActorUri)
     .where("in_reply_to_id", "is", null)
     .where("deleted_at", "is", null)
+    .$if(!options.includeHidden, (q) => q.where("hidden_at", "is", null))
     .orderBy("id", "desc")
     .limit(100)
     .execute();
@@ -307,4 +312,45 @@ export async function receiveGroupPostDelete(
       });
     return "deleted" as const;
   });
+}
+
+/**
+ * A moderator hides a thread (after a report, say) or shows it again. A hidden
+ * thread is shown to the group's moderators only, marked; the change is written
+ * to the group's moderation log with its reason. Hiding is local to this node
+ * (no activity: FEP-1b12 and Lemmy have none for it; deleting is what federates).
+ */
+export async function setThreadHidden(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  postId: string,
+  by: LocalMember,
+  input: { hidden: boolean; reason?: string },
+): Promise<{ ok: true } | { ok: false; reason: DeleteFailure | "invalid" }> {
+  const post = await findPost(db, postId);
+  if (!post || post.group_id !== group.id || post.in_reply_to_id || post.deleted_at)
+    return { ok: false, reason: "not-found" };
+  if (!(await canRead(db, origin, group, by))) return { ok: false, reason: "not-found" };
+  if (!canModerate((await standingOf(db, origin, group, by)).role))
+    return { ok: false, reason: "forbidden" };
+  const reason = (input.reason ?? "").trim();
+  if (reason.length > 500) return { ok: false, reason: "invalid" };
+  if (!!post.hidden_at === input.hidden) return { ok: true };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("group_posts")
+      .set({ hidden_at: input.hidden ? new Date().toISOString() : null })
+      .where("id", "=", post.id)
+      .execute();
+    await logModeration(
+      trx,
+      group.id,
+      input.hidden ? "hide" : "unhide",
+      personUri(origin, by.username),
+      post.uri,
+      reason,
+    );
+  });
+  return { ok: true };
 }

@@ -128,7 +128,8 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
           },
           410,
         );
-      if (!post || post.deleted_at || !post.author_account_id) return next();
+      // A thread hidden by the group's moderators is not served either.
+      if (!post || post.deleted_at || post.hidden_at || !post.author_account_id) return next();
       const group = post.group_id ? await findGroup(db, postMatch[1] ?? "") : undefined;
       if (post.group_id && group?.id !== post.group_id) return next();
       // Posts of members-only groups are not served to anyone who asks.

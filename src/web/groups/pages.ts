@@ -16,6 +16,7 @@ import {
   deleteGroupPost,
   findPost,
   listThreads,
+  setThreadHidden,
   threadOf,
   writeInGroup,
 } from "../../groups/threads.ts";
@@ -196,7 +197,9 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           group.moderated ? t("groups.requestJoin") : t("groups.join"),
         );
     }
-    const threads = readable ? await listThreads(db, groupUri(config.origin, group.name)) : [];
+    const threads = readable
+      ? await listThreads(db, groupUri(config.origin, group.name), { includeHidden: moderator })
+      : [];
     const author = await authorHandles(
       deps,
       threads.map((p) => p.author_uri),
@@ -221,6 +224,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         ${!readable ? html`<p class="notice">${t("groups.threads.hidden")}</p>` : threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
         <ul class="thread-list">${threads.map(
           (p) => html`<li><a href="/groups/${group.name}/threads/${p.id}">${p.title || "…"}</a>
+            ${p.hidden_at ? html`<span class="badge">${t("groups.thread.hidden")}</span>` : ""}
             <span class="meta">${author(p.author_uri)} · ${t("groups.threads.replies", { count: p.replies })}</span></li>`,
         )}</ul>
         ${
@@ -308,9 +312,11 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("error.notFound"), 404);
     if (first.deleted_at)
       return c.html(layout(c, t("groups.post.gone"), html`<h1>${t("groups.post.gone")}</h1>`), 410);
-    const posts = await threadOf(db, first.id);
     const standing = await viewerStanding(c, deps, group);
     const moderator = standing.role === "admin" || standing.role === "moderator";
+    // A hidden thread is for the group's moderators only.
+    if (first.hidden_at && !moderator) throw new InputError(t("error.notFound"), 404);
+    const posts = await threadOf(db, first.id);
     const me = viewer ? personUri(config.origin, viewer.username) : null;
     const author = await authorHandles(
       deps,
@@ -319,6 +325,18 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const body = html`${groupsNav(c)}
       <p><a href="/groups/${group.name}">${t("groups.thread.back", { name: group.display_name })}</a></p>
       <h1>${first.title}</h1>
+      ${
+        moderator
+          ? first.hidden_at
+            ? html`<p class="notice">${t("groups.thread.hiddenNote")}
+              ${postButton(c, `/groups/${group.name}/threads/${first.id}/hide`, t("groups.thread.unhide"), { kind: "secondary", fields: { hidden: "no" } })}</p>`
+            : html`<form method="post" action="/groups/${group.name}/threads/${first.id}/hide" class="inline hide-form">
+              ${csrfField(c)}<input type="hidden" name="hidden" value="yes" />
+              <label class="visually-hidden" for="hide-reason">${t("groups.manage.banReason")}</label>
+              <input id="hide-reason" name="reason" maxlength="500" placeholder="${t("groups.manage.banReason")}" />
+              <button type="submit" class="secondary">${t("groups.thread.hide")}</button></form>`
+          : ""
+      }
       <ol class="group-thread">${posts.map(
         (p) => html`<li class="group-post" id="p-${p.id}">
           <p class="meta">${author(p.author_uri)} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
@@ -345,6 +363,35 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(c.get("t")("error.notFound"), 404);
     if (post.deleted_at) return c.text(c.get("t")("groups.post.gone"), 410);
     return c.redirect(`/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
+  });
+
+  // A moderator hides a thread (shown to moderators only) or shows it again; logged.
+  app.post("/groups/:name/threads/:id/hide", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const group = await groupFromPath(c, deps);
+    const form = await readForm(c);
+    if (form.hidden !== "yes" && form.hidden !== "no")
+      throw new InputError(t("groups.error.invalid"), 422);
+    const result = await setThreadHidden(db, config.origin, group, c.req.param("id"), viewer, {
+      hidden: form.hidden === "yes",
+      reason: form.reason ?? "",
+    });
+    if (!result.ok)
+      throw new InputError(
+        t(
+          result.reason === "forbidden"
+            ? "groups.manage.forbidden"
+            : result.reason === "invalid"
+              ? "groups.error.invalid"
+              : "error.notFound",
+        ),
+        result.reason === "forbidden" ? 403 : result.reason === "invalid" ? 422 : 404,
+      );
+    return c.redirect(
+      `/groups/${group.name}/threads/${c.req.param("id")}${doneQuery(t("groups.manage.done"))}`,
+      303,
+    );
   });
 
   // The author or a moderator deletes a thread or a reply (relayed as a Delete).

@@ -121,4 +121,8 @@ export const groups = {
   "groups.log.delete": "{who} deleted {target}",
   "groups.log.hide": "{who} hid {target}",
   "groups.log.unhide": "{who} showed {target} again",
+  "groups.thread.hidden": "hidden",
+  "groups.thread.hiddenNote": "This thread is hidden: only the group's moderators see it.",
+  "groups.thread.hide": "Hide thread",
+  "groups.thread.unhide": "Show thread again",
 } as const;

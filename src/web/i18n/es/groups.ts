@@ -128,4 +128,8 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.log.delete": "{who} borró {target}",
   "groups.log.hide": "{who} ocultó {target}",
   "groups.log.unhide": "{who} volvió a mostrar {target}",
+  "groups.thread.hidden": "oculto",
+  "groups.thread.hiddenNote": "Este hilo está oculto: solo lo ven los moderadores del grupo.",
+  "groups.thread.hide": "Ocultar hilo",
+  "groups.thread.unhide": "Volver a mostrar el hilo",
 };
