@@ -17,6 +17,7 @@ import { signRequest } from "@fedify/fedify";
 import { Create, Question } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { waitFor } from "../src/federation/testing.ts";
+import { pin, unpin } from "../src/social/interactions.ts";
 import { receiveVote } from "../src/social/polls.ts";
 import { createPost } from "../src/social/posts.ts";
 import { createMember } from "./support/login.ts";
@@ -32,7 +33,16 @@ const eve = () => `${remoteUrl}/users/eve`;
 
 async function startRemote() {
   remote = createServer((req, res) => {
-    if (req.method === "POST") return req.resume().on("end", () => res.writeHead(202).end());
+    if (req.method === "POST") {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += chunk;
+      });
+      return req.on("end", () => {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(202).end();
+      });
+    }
     if (req.url !== "/users/eve") return res.writeHead(404).end();
     res.writeHead(200, { "content-type": "application/activity+json" });
     res.end(
@@ -55,6 +65,8 @@ async function startRemote() {
   remoteUrl = `http://127.0.14.9:${(remote.address() as AddressInfo).port}`;
 }
 
+/** What our node delivered to eve's inbox. */
+const received: Record<string, unknown>[] = [];
 let sent = 0;
 async function send(activity: Record<string, unknown>) {
   const privateKey = await crypto.subtle.importKey(
@@ -447,4 +459,48 @@ test("a remote Update keeps the earlier version; an unchanged one adds none; Del
   await send({ type: "Delete", object: uriH1 });
   await drained();
   assert.equal((await edits()).length, 0);
+});
+
+test("a pin goes to followers as Add to the featured collection, an unpin as Remove", async () => {
+  const annUri = `${node.url}/users/ann`;
+  await send({ type: "Follow", id: `${eve()}/follows/ann`, object: annUri });
+  await drained();
+  await waitFor("eve gets the Accept", () => received.some((a) => a.type === "Accept"));
+  const created = await createPost(s(), ann, {
+    text: "pin me",
+    spoiler: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    inReplyToId: null,
+    mentions: [],
+    media: [],
+    poll: null,
+  });
+  assert.ok(created.ok);
+  const postUri = `${node.url}/posts/${created.value.id}`;
+  assert.ok((await pin(s(), ann, created.value.id)).ok);
+  node.node.federation.nudge();
+  const add = await waitFor("eve gets the Add", () =>
+    received.find((a) => a.type === "Add" && a.object === postUri),
+  );
+  assert.equal(add.actor, annUri);
+  assert.equal(add.target, `${annUri}/featured`);
+  assert.equal(await unpin(s(), ann, created.value.id), true);
+  assert.equal(await unpin(s(), ann, created.value.id), false, "not pinned any more");
+  node.node.federation.nudge();
+  const remove = await waitFor("eve gets the Remove", () =>
+    received.find((a) => a.type === "Remove" && a.object === postUri),
+  );
+  assert.equal(remove.target, `${annUri}/featured`);
+  const events = await db()
+    .selectFrom("outbox_events")
+    .select("type")
+    .where("type", "in", ["post.pinned", "post.unpinned"])
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ["post.pinned", "post.unpinned"],
+  );
 });

@@ -104,6 +104,41 @@ test("like, boost, bookmark and pin, undone again; the author is notified once",
   const sixth = await write(ann, { text: "pin 5" });
   assert.equal((await ann.post(`/posts/${sixth.id}/pin`, {})).status, 422);
   assert.equal((await db().selectFrom("pins").selectAll().execute()).length, 5);
+
+  // The pins are the actor's `featured` collection (Mastodon's toot:featured), newest pin first.
+  const as = { headers: { accept: "application/activity+json" } };
+  const actor = (await (await fetch(uri("ann"), as)).json()) as { featured?: string };
+  assert.equal(actor.featured, `${uri("ann")}/featured`);
+  type Item = { id: string; type: string; content: string };
+  const featured = async () => {
+    const res = await fetch(actor.featured as string, as);
+    assert.equal(res.status, 200);
+    return (await res.json()) as {
+      type: string;
+      totalItems: number;
+      orderedItems: Item[] | Item;
+    };
+  };
+  const pinned = await db()
+    .selectFrom("pins")
+    .innerJoin("posts", "posts.id", "pins.post_id")
+    .select(["posts.uri", "posts.id"])
+    .where("pins.account_id", "=", ids.ann as string)
+    .orderBy("pins.created_at", "desc")
+    .orderBy("posts.id", "desc")
+    .execute();
+  let collection = await featured();
+  assert.equal(collection.type, "OrderedCollection");
+  assert.equal(collection.totalItems, 5);
+  const items = [collection.orderedItems].flat();
+  assert.deepEqual(new Set(items.map((i) => i.id)), new Set(pinned.map((p) => p.uri)));
+  assert.ok(items.every((i) => i.type === "Note"));
+  assert.ok(items.some((i) => /Like and boost me/.test(i.content)));
+  assert.equal((await ann.post(`/posts/${p.id}/unpin`, {})).status, 303);
+  collection = await featured();
+  assert.equal(collection.totalItems, 4);
+  assert.ok(![collection.orderedItems].flat().some((i) => i.id === p.uri));
+  assert.equal((await fetch(`${uri("nobody")}/featured`, as)).status, 404);
 });
 
 test("a double click boosts and likes once (PostgreSQL: the post's row is locked)", async () => {

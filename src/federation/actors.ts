@@ -26,6 +26,7 @@ import {
   isVisible,
   type Member,
 } from "./deps.ts";
+import { registerFeatured } from "./social/featured.ts";
 
 /** Fedify's types name the standard Temporal; at run time it uses the polyfill (Node 24 has none). */
 const instant = (iso: string) =>
@@ -87,6 +88,7 @@ async function person(ctx: Context<void>, deps: FederationDeps, m: Member) {
       ? new Image({ url: new URL(`/media/${m.header_path}`, origin), mediaType: "image/webp" })
       : null,
     attachments: profileFields(m.fields),
+    featured: ctx.getFeaturedUri(m.username),
     ...endpoints(ctx, m.username),
     ...(await keysFor(ctx, m.username)),
   });
@@ -104,6 +106,7 @@ export async function memberActor(
 
 export function registerActors(federation: Federation<void>, deps: FederationDeps): void {
   const { db } = deps.db;
+  registerFeatured(federation, deps);
   federation
     .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
       if (identifier === INSTANCE) {

@@ -278,15 +278,21 @@ export async function pin(
       .insertInto("pins")
       .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
       .execute();
+    // Followers hear of it as Add to the member's featured collection (as from Mastodon).
+    await recordEvent(trx, { type: "post.pinned", payload: { accountId: member.id, postId } });
     return ok(null);
   });
 }
 
 export async function unpin(s: SocialContext, member: Member, postId: string): Promise<boolean> {
-  const r = await s.db
-    .deleteFrom("pins")
-    .where("account_id", "=", member.id)
-    .where("post_id", "=", postId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  return s.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .deleteFrom("pins")
+      .where("account_id", "=", member.id)
+      .where("post_id", "=", postId)
+      .executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) return false;
+    await recordEvent(trx, { type: "post.unpinned", payload: { accountId: member.id, postId } });
+    return true;
+  });
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from "@fedify/fedify";
 import {
+  Add,
   Announce,
   Block,
   Create,
@@ -15,6 +16,7 @@ import {
   Note,
   PUBLIC_COLLECTION,
   type Recipient,
+  Remove,
   Tombstone,
   Undo,
   Update,
@@ -51,6 +53,37 @@ const recipient = (a: {
 
 const activityId = (deps: FederationDeps, event: Event) =>
   new URL(`/activities/${event.id}`, deps.config.origin);
+
+async function sendFeaturedChange(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  event: Event,
+  payload: unknown,
+  Kind: typeof Add | typeof Remove,
+): Promise<void> {
+  const { accountId, postId } = z
+    .object({ accountId: z.string(), postId: z.string() })
+    .parse(payload);
+  const row = await deps.db.db
+    .selectFrom("posts")
+    .innerJoin("accounts", "accounts.id", "posts.author_account_id")
+    .select(["posts.uri", "posts.visibility", "accounts.username"])
+    .where("posts.id", "=", postId)
+    .where("posts.author_account_id", "=", accountId)
+    .executeTakeFirst();
+  if (!row || (row.visibility !== "public" && row.visibility !== "unlisted")) return;
+  const activity = new Kind({
+    id: activityId(deps, event),
+    actor: ctx.getActorUri(row.username),
+    object: new URL(row.uri),
+    target: ctx.getFeaturedUri(row.username),
+    to: PUBLIC_COLLECTION,
+    cc: ctx.getFollowersUri(row.username),
+  });
+  await ctx.sendActivity({ identifier: row.username }, "followers", activity, {
+    preferSharedInbox: true,
+  });
+}
 
 /** Sends to the post's audience: followers (unless direct), the mentioned, and `extra`. */
 async function sendToAudience(
@@ -164,6 +197,15 @@ export const socialEventHandlers: Record<string, Handler> = {
       del,
       await parentAuthor(deps, p),
     );
+  },
+
+  // A pin or unpin: Add / Remove of the Note to the actor's featured collection, to followers.
+  async "post.pinned"(ctx, deps, event, payload) {
+    await sendFeaturedChange(ctx, deps, event, payload, Add);
+  },
+
+  async "post.unpinned"(ctx, deps, event, payload) {
+    await sendFeaturedChange(ctx, deps, event, payload, Remove);
   },
 
   async "post.boosted"(ctx, deps, _event, payload) {
