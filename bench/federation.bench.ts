@@ -44,6 +44,12 @@ function rssMb(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
 }
 
+/** User + system CPU time the process has used so far (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
+
 type Req = { method: string; path: string; headers: Record<string, string>; body?: string };
 
 /** Sends `total` requests, `concurrency` at a time, over keep-alive connections. */
@@ -178,7 +184,7 @@ if (wants("webfinger") || wants("actor")) {
 
 // ---- inbox ingest: signed Create(Note) activities from one remote actor ----
 if (wants("inbox")) {
-  const { port, origin, stop } = await startNode();
+  const { port, origin, pid, stop } = await startNode();
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const remote = createServer((req, res) => {
     const actorId = `http://${req.headers.host}/users/remote`;
@@ -239,7 +245,12 @@ if (wants("inbox")) {
   }
   const signing = (performance.now() - signingStarted) / 1000;
   await load(port, 200, 16, (i) => signed[i] as Req); // warm-up (the key is fetched once)
+  const cpuBefore = cpuSeconds(pid);
   const r = await load(port, TOTAL - 200, 64, (i) => signed[i + 200] as Req);
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  console.log(
+    `inbox ingest: node CPU ${cpu.toFixed(1)} s over ${r.seconds.toFixed(1)} s (${((cpu * 1000) / (TOTAL - 200)).toFixed(2)} ms per activity, web and worker together)`,
+  );
   console.log(
     `inbox ingest: ${r.rps.toFixed(0)} signed activities/s accepted (statuses ${JSON.stringify(r.statuses)}; signed beforehand in ${signing.toFixed(1)} s) (target ≥ 500): ${r.rps >= 500 && (r.statuses[202] ?? 0) === TOTAL - 200 ? "ok" : "MISSED"}`,
   );
