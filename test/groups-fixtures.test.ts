@@ -21,7 +21,7 @@ import { actorInput } from "../src/federation/lookup.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { waitFor } from "../src/federation/testing.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
-import { invite, membershipOf } from "../src/groups/memberships.ts";
+import { invite, membershipOf, removeMember } from "../src/groups/memberships.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -338,4 +338,20 @@ test("a remote person is invited (Invite from the Group); their Accept admits th
     "alice is admitted",
     async () => (await membershipOf(db, garden.id, alice))?.status === "active",
   );
+});
+
+test("a banned person's posts to an open group are skipped", async () => {
+  const db = node.node.db.db;
+  const alice = `${remoteUrl}/users/alice`;
+  const row = await membershipOf(db, garden.id, alice);
+  assert.equal(row?.status, "active");
+  const ada = { id: garden.created_by ?? "", username: "ada" };
+  assert.ok((await removeMember(db, node.url, garden, row.id, ada, { reason: "Spam" })).ok);
+  const before = (await postsIn(garden)).length;
+  // garden is public and open: anyone's post would be taken, but not a banned person's.
+  const note = mastodonNote("garden", 7);
+  assert.equal((await signedPost(note)).status, 202);
+  await skipped(note.id);
+  assert.equal((await postsIn(garden)).length, before);
+  assert.equal(await membershipOf(db, garden.id, alice), undefined);
 });

@@ -112,7 +112,8 @@ export async function writeInRemoteGroup(
   const parsed = reply ? replySchema.safeParse(input) : threadSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const parent = reply ? await findPost(db, input.inReplyToId as string) : undefined;
-  if (reply && parent?.group_uri !== groupActorUri) return { ok: false, reason: "not-found" };
+  if (reply && (parent?.group_uri !== groupActorUri || parent.deleted_at))
+    return { ok: false, reason: "not-found" };
   const id = newId();
   const post: GroupPost = {
     id,

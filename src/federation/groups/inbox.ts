@@ -26,6 +26,7 @@ import { getLogger } from "@logtape/logtape";
 import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
 import { findGroup, findGroupById, type Group } from "../../groups/groups.ts";
 import {
+  isBanned,
   membershipOf,
   receiveInviteAnswer,
   receiveJoin,
@@ -109,6 +110,8 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "the post's author is not the actor");
     if (new URL(fields.uri).origin !== create.actorId.origin)
       return skip(create, "the post is not on its author's server");
+    if (await isBanned(db, group.id, create.actorId.href))
+      return skip(create, `${create.actorId.href} is banned from ${group.name}`);
     const member = await membershipOf(db, group.id, create.actorId.href);
     // Anyone may write in a public, open group (as in Lemmy); otherwise only its members.
     const open = group.visibility === "public" && !group.moderated && !group.posting_restricted;
