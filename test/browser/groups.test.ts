@@ -134,6 +134,30 @@ test("create a group, and admit a member from another node", async () => {
   await ana.goto(`${a.url}/groups/orchard`);
   await ana.getByRole("link", { name: "Ladders" }).click();
   assert.match((await ana.locator(".group-thread").textContent()) ?? "", /two ladders/);
+
+  // ana (the group's admin) deletes bo's thread: gone here, and on B by Announce{Delete}.
+  const ladders = await a.node.db.db
+    .selectFrom("group_posts")
+    .select("uri")
+    .where("title", "=", "Ladders")
+    .executeTakeFirstOrThrow();
+  await ana.getByRole("button", { name: "Delete" }).first().click();
+  await ana.waitForURL(/\/groups\/orchard\?/);
+  assert.equal(await ana.getByRole("link", { name: "Ladders" }).count(), 0);
+  await waitFor(
+    "B drops its copy of the thread",
+    async () =>
+      !!(
+        await b.node.db.db
+          .selectFrom("group_posts")
+          .select("deleted_at")
+          .where("uri", "=", ladders.uri)
+          .executeTakeFirst()
+      )?.deleted_at,
+  );
+  await ana.goto(`${a.url}/groups/orchard/manage`);
+  assert.match((await ana.locator(".moderation-log").textContent()) ?? "", /deleted/);
+  await screenshot(ana, "groups-manage-log");
   await anaContext.close();
   await boContext.close();
 });
