@@ -181,6 +181,76 @@ test("an image with alt text; an image without alt text is refused", async () =>
   );
 });
 
+test("four images, each with its own alt text; five, a missing alt or a non-image: 422, nothing written", async () => {
+  const png = (background: string) =>
+    sharp({ create: { width: 20, height: 20, channels: 3, background } })
+      .png()
+      .toBuffer();
+  const image = async (colour: string) => new Blob([await png(colour)], { type: "image/png" });
+  const colours = ["#ff0000", "#00ff00", "#0000ff", "#ffff00", "#00ffff"];
+  const four: Record<string, string | Blob> = { text: "four of them" };
+  for (const [i, colour] of colours.slice(0, 4).entries()) {
+    four[`image_${i + 1}`] = await image(colour);
+    four[`alt_${i + 1}`] = `square ${i + 1}`;
+  }
+  const bad: [string, Record<string, string | Blob>, RegExp][] = [
+    ["five", { ...four, image_5: await image("#00ffff"), alt_5: "square 5" }, /At most 4 images/],
+    [
+      "five, the fifth under the one-image name",
+      { ...four, image: await image("#00ffff"), alt: "square 0" },
+      /At most 4 images/,
+    ],
+    ["a missing alt", { ...four, alt_3: "" }, /Describe the image/],
+    [
+      "a text file",
+      { ...four, image_2: new Blob(["hello"], { type: "text/plain" }) },
+      /could not be used/,
+    ],
+    [
+      "not really a png",
+      { ...four, image_4: new Blob(["not a png"], { type: "image/png" }) },
+      /could not be used/,
+    ],
+  ];
+  const before = { posts: await count("posts"), uploads: await count("uploads") };
+  for (const [what, fields, message] of bad) {
+    const res = await ana.postMultipart("/social/posts", compose(fields));
+    assert.equal(res.status, 422, what);
+    assert.match(await res.text(), message, what);
+    assert.deepEqual(
+      { posts: await count("posts"), uploads: await count("uploads") },
+      before,
+      what,
+    );
+  }
+  // The form offers the four slots.
+  const page = await (await ana.get("/social")).text();
+  for (const n of [1, 2, 3, 4])
+    assert.match(page, new RegExp(`name="image_${n}"[\\s\\S]*name="alt_${n}"`));
+  assert.doesNotMatch(page, /name="image_5"/);
+
+  await write(ana, four);
+  const post = (await posts(uri("ana"))).find((p) => p.source === "four of them");
+  assert.ok(post);
+  const media = await db()
+    .selectFrom("post_media")
+    .select(["position", "description"])
+    .where("post_id", "=", post.id)
+    .orderBy("position")
+    .execute();
+  assert.deepEqual(
+    media.map((m) => [m.position, m.description]),
+    [
+      [0, "square 1"],
+      [1, "square 2"],
+      [2, "square 3"],
+      [3, "square 4"],
+    ],
+  );
+  const thread = await (await fetch(`${node.url}/@ana/${post.id}`)).text();
+  for (const n of [1, 2, 3, 4]) assert.match(thread, new RegExp(`alt="square ${n}"`));
+});
+
 test("bad input on the compose form: 422 with field errors, 403 without CSRF, nothing written", async () => {
   const before = await count("posts");
   const events = await count("outbox_events");

@@ -1,20 +1,30 @@
 /**
- * The compose form and its handler: text, content warning, visibility, one
- * image with alt text, or a poll. Mentions are resolved here (members of this
+ * The compose form and its handler: text, content warning, visibility, up to
+ * four images (image_1…image_4), each with its own alt text (alt_1…alt_4), or
+ * a poll. Mentions are resolved here (members of this
  * node by name, others by WebFinger through the federation gateway) before the
  * capability writes the post; an unknown handle stays plain text, as on Mastodon.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
-import { type PostInput, visibilities } from "../../social/posts.ts";
-import { storeImage } from "../../storage/images.ts";
+import { MAX_MEDIA, type PostInput, visibilities } from "../../social/posts.ts";
+import { MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import { csrfField, errorSummary, type FieldErrors, field } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 
 export const pollDurations = [300, 3600, 86400, 604800] as const;
+const slots = Array.from({ length: MAX_MEDIA }, (_, i) => i + 1);
+
+/** An image of the form, with its alt text and the names of its fields. */
+export interface ComposeImage {
+  file: File;
+  alt: string;
+  fileField: string;
+  altField: string;
+}
 
 export interface ComposeValues {
   text?: string;
@@ -51,9 +61,14 @@ export function composeForm(
       <select id="f-visibility" name="visibility"${errors.visibility ? html` aria-invalid="true" aria-describedby="f-visibility-error"` : ""}>${visibilities.map(option)}</select>
       ${errors.visibility ? html`<p class="field-error" id="f-visibility-error">${errors.visibility}</p>` : ""}
     </div>
-    <details class="compose-extra"${errors.image || errors.alt ? html` open` : ""}><summary>${t("social.compose.image")}</summary>
-      ${field({ name: "image", label: t("social.compose.imageFile"), type: "file", error: errors.image, accept: "image/*" })}
-      ${field({ name: "alt", label: t("social.compose.alt"), error: errors.alt, hint: t("social.compose.altHint"), maxlength: 1500 })}
+    <details class="compose-extra"${Object.keys(errors).some((k) => /^(image|alt)/.test(k)) ? html` open` : ""}><summary>${t("social.compose.images", { max: MAX_MEDIA })}</summary>
+      ${errors.image ? html`<p class="field-error" id="f-image">${errors.image}</p>` : ""}
+      ${slots.map(
+        (n) => html`<fieldset><legend>${t("social.compose.imageN", { n })}</legend>
+        ${field({ name: `image_${n}`, label: t("social.compose.imageFile"), type: "file", error: errors[`image_${n}`], accept: "image/*" })}
+        ${field({ name: `alt_${n}`, label: t("social.compose.alt"), error: errors[`alt_${n}`], hint: t("social.compose.altHint"), maxlength: 1500 })}
+      </fieldset>`,
+      )}
       <label><input type="checkbox" name="sensitive" value="on" /> ${t("social.compose.sensitive")}</label>
     </details>
     <details class="compose-extra"${errors.poll ? html` open` : ""}><summary>${t("social.compose.poll")}</summary>
@@ -71,7 +86,7 @@ export function composeForm(
 }
 
 export type ParsedCompose =
-  | { ok: true; input: Omit<PostInput, "mentions" | "media">; image: File | null; alt: string }
+  | { ok: true; input: Omit<PostInput, "mentions" | "media">; images: ComposeImage[] }
   | { ok: false; errors: FieldErrors; values: ComposeValues };
 
 /** Reads the compose form; field errors (422) for what is wrong with it. */
@@ -87,23 +102,41 @@ export function parseCompose(
   const inReplyTo = str("in_reply_to");
   const pollOptions = [1, 2, 3, 4].map((n) => str(`poll_option_${n}`).trim());
   const filled = pollOptions.filter(Boolean);
-  const file = body.image instanceof File && body.image.size > 0 ? body.image : null;
-  const alt = str("alt").trim();
   const errors: FieldErrors = {};
+  // image_1…image_4 with alt_1…alt_4 (and image/alt, the one-image form's names, as the first).
+  const images: (ComposeImage & { slot: number })[] = [];
+  let tooMany = false;
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^image(?:_(\d{1,3}))?$/.exec(key);
+    if (!m) continue;
+    const files = [value].flat().filter((v): v is File => v instanceof File && v.size > 0);
+    const slot = m[1] ? Number(m[1]) : 0;
+    if (files.length > 1 || (files.length === 1 && slot > MAX_MEDIA)) tooMany = true;
+    const file = files[0];
+    if (!file) continue;
+    const altField = m[1] ? `alt_${m[1]}` : "alt";
+    images.push({ file, alt: str(altField).trim(), fileField: key, altField, slot });
+  }
+  images.sort((a, b) => a.slot - b.slot);
+  if (tooMany || images.length > MAX_MEDIA)
+    errors.image = t("social.error.tooManyImages", { max: MAX_MEDIA });
+  for (const image of images) {
+    if (!image.alt || image.alt.length > 1500) errors[image.altField] = t("social.error.alt");
+    if (!image.file.type.startsWith("image/") || image.file.size > MAX_UPLOAD_BYTES)
+      errors[image.fileField] = t("social.error.media");
+  }
   if (text.length > MAX_POST_LENGTH)
     errors.text = t("social.error.tooLong", { max: MAX_POST_LENGTH });
-  else if (!text.trim() && !file) errors.text = t("social.error.empty");
+  else if (!text.trim() && images.length === 0) errors.text = t("social.error.empty");
   if (spoiler.length > 500) errors.spoiler = t("social.error.spoilerTooLong");
   if (!(visibilities as readonly string[]).includes(visibility))
     errors.visibility = t("social.error.visibility");
   if (inReplyTo && !isPostId(inReplyTo)) errors.text = t("social.error.replyNotFound");
-  if (file && !alt) errors.alt = t("social.error.alt");
-  if (alt.length > 1500) errors.alt = t("social.error.alt");
   const duration = Number(str("poll_duration") || 86400);
   if (
     filled.length > 0 &&
     (filled.length < 2 ||
-      file ||
+      images.length > 0 ||
       new Set(filled).size !== filled.length ||
       !(pollDurations as readonly number[]).includes(duration))
   )
@@ -112,8 +145,7 @@ export function parseCompose(
     return { ok: false, errors, values: { text, spoiler, visibility, inReplyTo, pollOptions } };
   return {
     ok: true,
-    image: file,
-    alt,
+    images: images.map(({ slot: _, ...image }) => image),
     input: {
       text,
       spoiler,
@@ -126,6 +158,23 @@ export function parseCompose(
         : null,
     },
   };
+}
+
+/**
+ * Reads each image's header before any is stored, so a form with one bad image
+ * writes nothing; null when all can be read, else the field of the first that cannot.
+ */
+export async function unreadableImage(images: ComposeImage[]): Promise<string | null> {
+  const sharp = (await import("sharp")).default;
+  for (const image of images) {
+    try {
+      const meta = await sharp(new Uint8Array(await image.file.arrayBuffer())).metadata();
+      if (!meta.format || !meta.width || !meta.height) return image.fileField;
+    } catch {
+      return image.fileField;
+    }
+  }
+  return null;
 }
 
 /** Stores the image of a post (outside any transaction: sharp is slow). */

@@ -24,7 +24,7 @@ import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
 import { requireViewer } from "../session.ts";
-import { composeForm, parseCompose, storeAttachment } from "./compose.ts";
+import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
 
@@ -136,7 +136,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/social/posts", async (c) => {
     const viewer = requireViewer(c);
     const t = c.get("t");
-    const form = await c.req.parseBody();
+    const form = await c.req.parseBody({ all: true });
     const parsed = parseCompose(c, form);
     const failWith = async (
       errors: Record<string, string>,
@@ -146,19 +146,34 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       return c.html(layout(c, t("social.compose.title"), body), 422);
     };
     if (!parsed.ok) return failWith(parsed.errors, parsed.values);
+    const keep = { text: parsed.input.text, spoiler: parsed.input.spoiler };
+    const unreadable = await unreadableImage(parsed.images);
+    if (unreadable) return failWith({ [unreadable]: t("social.error.media") }, keep);
     const mentions = await resolveMentions(deps, parsed.input.text);
     const media: { uploadId: string; description: string }[] = [];
-    if (parsed.image) {
-      const stored = await storeAttachment(deps, viewer.id, parsed.image, parsed.alt);
-      if (!stored.ok)
-        return failWith(
-          { image: t("social.error.media") },
-          { text: parsed.input.text, spoiler: parsed.input.spoiler },
-        );
-      media.push({ uploadId: stored.value.id, description: parsed.alt });
+    // The uploads of a post that is not written go again, so bad input leaves no rows.
+    const forget = () =>
+      media.length
+        ? deps.db
+            .deleteFrom("uploads")
+            .where(
+              "id",
+              "in",
+              media.map((m) => m.uploadId),
+            )
+            .execute()
+        : undefined;
+    for (const image of parsed.images) {
+      const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
+      if (!stored.ok) {
+        await forget();
+        return failWith({ [image.fileField]: t("social.error.media") }, keep);
+      }
+      media.push({ uploadId: stored.value.id, description: image.alt });
     }
     const result = await createPost(s, viewer, { ...parsed.input, mentions, media });
     if (!result.ok) {
+      await forget();
       const [name, message] = problemMessage(c, result.reason);
       return failWith(
         { [name]: message },
