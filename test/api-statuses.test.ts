@@ -189,6 +189,47 @@ describe("statuses through masto", () => {
     assert.equal(pages, 2);
   });
 
+  it("public and tag timelines take since_id and min_id, with the max_id pages' filters", async () => {
+    const say = async (who: mastodon.rest.Client, status: string) =>
+      (await who.v1.statuses.create({ status: `${status} #pager` })).id;
+    const a0 = await say(ada, "a0");
+    const a1 = await say(ada, "a1");
+    const a2 = await say(ada, "a2");
+    const b3 = await say(bo, "b3");
+    const a4 = await say(ada, "a4");
+    const a5 = await say(ada, "a5");
+    const boId = (await bo.v1.accounts.verifyCredentials()).id;
+    await ada.v1.accounts.$select(boId).mute();
+    const ids = (list: { id: string }[]) => list.map((x) => x.id);
+    const anonymous = async (path: string) =>
+      ids((await (await fetch(`${node.url}${path}`)).json()) as { id: string }[]);
+    for (const [name, read] of [
+      [
+        "public",
+        (q: Record<string, string | number>) => ada.v1.timelines.public.list({ local: true, ...q }),
+      ],
+      [
+        "tag",
+        (q: Record<string, string | number>) => ada.v1.timelines.tag.$select("pager").list(q),
+      ],
+    ] as const) {
+      // min_id: the page right after the cursor (newest first), not the newest page.
+      assert.deepEqual(ids(await read({ minId: a0, limit: 2 })), [a2, a1], name);
+      // since_id: the newest page above the cursor.
+      assert.deepEqual(ids(await read({ sinceId: a0, limit: 2 })), [a5, a4], name);
+      // What ada muted stays out, as on the max_id pages.
+      assert.deepEqual(ids(await read({ minId: a2, limit: 2 })), [a5, a4], name);
+      assert.deepEqual(ids(await read({ sinceId: a2, limit: 40 })), [a5, a4], name);
+      assert.deepEqual(ids(await read({ maxId: a4, minId: a1, limit: 40 })), [a2], name);
+    }
+    assert.deepEqual(await anonymous(`/api/v1/timelines/public?local=true&min_id=${a2}&limit=2`), [
+      a4,
+      b3,
+    ]);
+    assert.deepEqual(await anonymous(`/api/v1/timelines/tag/pager?min_id=${a1}&limit=2`), [b3, a2]);
+    await ada.v1.accounts.$select(boId).unmute();
+  });
+
   it("an Idempotency-Key makes a retried post a single post", async () => {
     const post = () =>
       fetch(`${node.url}/api/v1/statuses`, {

@@ -21,8 +21,21 @@ export interface Page {
 
 export interface PageRequest {
   maxId?: string | undefined;
+  /** Newer than this id, the newest first (public and hashtag timelines). */
+  sinceId?: string | undefined;
+  /** Newer than this id, the page right after it (public and hashtag timelines). */
+  minId?: string | undefined;
   limit?: number | undefined;
 }
+
+/** The lower bound of a since_id / min_id page, and whether to read upwards from it. */
+const lowerBound = (req: PageRequest) => {
+  const after = [req.sinceId, req.minId]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
+  return { after, upwards: !!req.minId };
+};
 
 type PostsEb = ExpressionBuilder<Schema & { p: Schema["posts"] }, "p">;
 
@@ -83,9 +96,11 @@ async function pageOf(
   viewer: ViewerRef | null,
   ids: string[],
   limit: number,
+  upwards = false,
 ): Promise<Page> {
-  const more = ids.length > limit;
-  const pageIds = ids.slice(0, limit);
+  // Read upwards from min_id: the page is the first `limit` after it, shown newest first.
+  const more = !upwards && ids.length > limit;
+  const pageIds = upwards ? ids.slice(0, limit).reverse() : ids.slice(0, limit);
   const items = await hydrate(s, viewer?.id ?? null, viewer?.uri ?? null, pageIds);
   return { items, nextMaxId: more ? (pageIds.at(-1) ?? null) : null };
 }
@@ -125,17 +140,19 @@ export async function publicTimeline(
   req: PageRequest = {},
 ): Promise<Page> {
   const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
   const rows = await s.db
     .selectFrom("posts as p")
     .select("p.id")
     .where("p.visibility", "=", "public")
     .$if(scope === "local", (q) => q.where("p.local", "=", 1))
     .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
+    .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
     .where("p.reblog_of_id", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
-    .orderBy("p.id", "desc")
+    .orderBy("p.id", upwards ? "asc" : "desc")
     .limit(limit + 1)
     .execute();
   return pageOf(
@@ -143,6 +160,7 @@ export async function publicTimeline(
     viewer,
     rows.map((r) => r.id),
     limit,
+    upwards,
   );
 }
 
@@ -153,6 +171,7 @@ export async function tagTimeline(
   req: PageRequest = {},
 ): Promise<Page> {
   const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
   const rows = await s.db
     .selectFrom("post_tags as t")
     .innerJoin("posts as p", "p.id", "t.post_id")
@@ -160,11 +179,12 @@ export async function tagTimeline(
     .where("t.tag", "=", tag.toLowerCase())
     .where("p.visibility", "=", "public")
     .$if(req.maxId !== undefined, (q) => q.where("t.post_id", "<", req.maxId as string))
+    .$if(after !== undefined, (q) => q.where("t.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
     // Ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
-    .orderBy("t.post_id", "desc")
+    .orderBy("t.post_id", upwards ? "asc" : "desc")
     .limit(limit + 1)
     .execute();
   return pageOf(
@@ -172,6 +192,7 @@ export async function tagTimeline(
     viewer,
     rows.map((r) => r.id),
     limit,
+    upwards,
   );
 }
 

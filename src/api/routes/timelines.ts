@@ -1,7 +1,8 @@
 /**
  * Timelines (docs.joinmastodon.org/methods/timelines): home, public (local or
  * remote only), hashtag, list; and bookmarks and favourites. Older pages come
- * from the social capability with max_id; since_id / min_id read newer entries.
+ * from the social capability with max_id; since_id / min_id read newer entries
+ * (public and hashtag: the capability's own queries, with the same filters).
  */
 import { Hono } from "hono";
 import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
@@ -77,9 +78,9 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       s,
       viewer ? memberRef(deps, viewer) : null,
       local ? "local" : "federated",
-      { maxId: page.maxId, limit: page.limit },
+      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
     );
-    let items = newer(got.items, page);
+    let items = got.items;
     if (remoteOnly) items = items.filter((v) => !v.author.local);
     if (truthy(p.only_media)) items = items.filter((v) => v.media.length > 0);
     return answer(c, items, !!viewer, got.nextMaxId !== null);
@@ -92,9 +93,9 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       s,
       viewer ? memberRef(deps, viewer) : null,
       c.req.param("hashtag").replace(/^#/, ""),
-      { maxId: page.maxId, limit: page.limit },
+      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
     );
-    return answer(c, newer(got.items, page), !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
   });
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
