@@ -110,40 +110,27 @@ export class DatabaseMessageQueue implements MessageQueue {
     const { db, dialect } = this.#handle;
     const now = new Date();
     const nowIso = now.toISOString();
-    let next = db
-      .selectFrom("queue_messages as m")
-      .select("m.id")
-      .where("m.queue", "=", this.#queue)
-      .where("m.available_at", "<=", nowIso)
-      .where((eb) => eb.or([eb("m.locked_until", "is", null), eb("m.locked_until", "<", nowIso)]))
-      .where((eb) =>
-        eb.or([
-          eb("m.ordering_key", "is", null),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom("queue_messages as e")
-                .select(sql`1`.as("one"))
-                .whereRef("e.queue", "=", "m.queue")
-                .whereRef("e.ordering_key", "=", "m.ordering_key")
-                .whereRef("e.id", "<", "m.id"),
-            ),
-          ),
-        ]),
-      )
-      .orderBy("m.available_at")
-      .orderBy("m.id")
-      .limit(1);
-    if (dialect === "postgres") next = next.forUpdate().skipLocked();
-    return db
-      .updateTable("queue_messages")
-      .set((eb) => ({
-        locked_until: new Date(now.getTime() + this.#leaseMs).toISOString(),
-        attempts: eb("attempts", "+", 1),
-      }))
-      .where("id", "=", next)
-      .returning(["id", "payload", "attempts"])
-      .executeTakeFirst();
+    const lockedUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
+    // Written as SQL rather than built with Kysely's builder: this runs once per message
+    // (and per idle poll), and building and compiling the tree each time cost more CPU
+    // than the statement itself.
+    const skipLocked = dialect === "postgres" ? sql` for update skip locked` : sql``;
+    const { rows } = await sql<Claimed>`
+      update queue_messages
+      set locked_until = ${lockedUntil}, attempts = attempts + 1
+      where id = (
+        select m.id from queue_messages m
+        where m.queue = ${this.#queue}
+          and m.available_at <= ${nowIso}
+          and (m.locked_until is null or m.locked_until < ${nowIso})
+          and (m.ordering_key is null or not exists (
+            select 1 from queue_messages e
+            where e.queue = m.queue and e.ordering_key = m.ordering_key and e.id < m.id))
+        order by m.available_at, m.id
+        limit 1${skipLocked})
+      returning id, payload, attempts`.execute(db);
+    const row = rows[0];
+    return row && { id: row.id, payload: row.payload, attempts: Number(row.attempts) };
   }
 
   /** Extends a live claim while its handler runs. */
