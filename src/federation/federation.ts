@@ -20,7 +20,6 @@ import type { FederationDeps } from "./deps.ts";
 import type { FederationExtensions } from "./extensions.ts";
 import { registerInbox } from "./inbox.ts";
 import { resolveActor } from "./lookup.ts";
-import { installPublicKeyCache } from "./public-key-cache.ts";
 import { Relay } from "./relay.ts";
 import { DatabaseKvStore } from "./store/kv-store.ts";
 import { DatabaseMessageQueue } from "./store/message-queue.ts";
@@ -70,7 +69,6 @@ export function buildFederation(
   });
   const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
   const allowPrivateAddress = deps.config.allowPrivateAddress;
-  installPublicKeyCache();
   const federation = createFederation<void>({
     kv,
     tracerProvider: tracerProvider(),
