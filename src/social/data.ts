@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import type { AccountDataContributor } from "../accounts/data.ts";
 import type { Schema } from "../db/schema.ts";
 import { mediaUrl } from "../storage/images.ts";
+import { bumpCount } from "./counters.ts";
 
 async function exportSocial(db: Kysely<Schema>, accountId: string) {
   const posts = await db
@@ -145,13 +146,7 @@ async function eraseSocial(trx: Kysely<Schema>, accountId: string) {
     .select("post_id")
     .where("account_id", "=", accountId)
     .execute();
-  for (const l of liked)
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
-      .where("id", "=", l.post_id)
-      .where("likes_count", ">", 0)
-      .execute();
+  for (const l of liked) await bumpCount(trx, l.post_id, "likes_count", -1);
   const boosted = await trx
     .selectFrom("posts")
     .select("reblog_of_id")
@@ -159,13 +154,7 @@ async function eraseSocial(trx: Kysely<Schema>, accountId: string) {
     .where("reblog_of_id", "is not", null)
     .execute();
   for (const b of boosted)
-    if (b.reblog_of_id)
-      await trx
-        .updateTable("posts")
-        .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
-        .where("id", "=", b.reblog_of_id)
-        .where("reblogs_count", ">", 0)
-        .execute();
+    if (b.reblog_of_id) await bumpCount(trx, b.reblog_of_id, "reblogs_count", -1);
   for (const table of [
     "home_entries",
     "post_media",

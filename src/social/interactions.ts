@@ -10,6 +10,7 @@ import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { type Member, memberUri, postUri, type SocialContext } from "./context.ts";
+import { bumpCount } from "./counters.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
 import { canSee } from "./visibility.ts";
@@ -85,11 +86,7 @@ export async function boost(
         deleted_at: null,
       })
       .execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ reblogs_count: eb("reblogs_count", "+", 1) }))
-      .where("id", "=", postId)
-      .execute();
+    await bumpCount(trx, postId, "reblogs_count", 1);
     if (post.author_account_id)
       await notify(trx, {
         accountId: post.author_account_id,
@@ -124,12 +121,7 @@ export async function unboost(s: SocialContext, member: Member, postId: string):
     if (!row) return false;
     await trx.deleteFrom("home_entries").where("post_id", "=", row.id).execute();
     await trx.deleteFrom("posts").where("id", "=", row.id).execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
-      .where("id", "=", row.object_id)
-      .where("reblogs_count", ">", 0)
-      .execute();
+    await bumpCount(trx, row.object_id, "reblogs_count", -1);
     await recordEvent(trx, {
       type: "post.unboosted",
       payload: {
@@ -172,11 +164,7 @@ export async function like(
         created_at: new Date().toISOString(),
       })
       .execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ likes_count: eb("likes_count", "+", 1) }))
-      .where("id", "=", postId)
-      .execute();
+    await bumpCount(trx, postId, "likes_count", 1);
     if (post.author_account_id)
       await notify(trx, {
         accountId: post.author_account_id,
@@ -204,12 +192,7 @@ export async function unlike(s: SocialContext, member: Member, postId: string): 
       .executeTakeFirst();
     if (!row) return false;
     await trx.deleteFrom("likes").where("id", "=", row.id).execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
-      .where("id", "=", postId)
-      .where("likes_count", ">", 0)
-      .execute();
+    await bumpCount(trx, postId, "likes_count", -1);
     if (row.author_remote_id)
       await recordEvent(trx, {
         type: "post.unliked",

@@ -11,6 +11,7 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH, parseHashtags, renderText } from "./content.ts";
 import { type Member, memberUri, postUri, postUrl, type SocialContext, tagUrl } from "./context.ts";
+import { bumpCount } from "./counters.ts";
 import { keepVersion } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
@@ -196,11 +197,7 @@ export async function createPost(
     }
     if (input.poll) await insertPoll(trx, id, input.poll);
     if (parent) {
-      await trx
-        .updateTable("posts")
-        .set((eb) => ({ replies_count: eb("replies_count", "+", 1) }))
-        .where("id", "=", parent.id)
-        .execute();
+      await bumpCount(trx, parent.id, "replies_count", 1);
     }
     await notifyLocal(trx, {
       id,
@@ -314,13 +311,7 @@ export async function deletePost(
       : await ownPost(trx, actor.id, postId);
     if (!post) return false;
     await tombstone(trx, post.id);
-    if (post.in_reply_to_id)
-      await trx
-        .updateTable("posts")
-        .set((eb) => ({ replies_count: eb("replies_count", "-", 1) }))
-        .where("id", "=", post.in_reply_to_id)
-        .where("replies_count", ">", 0)
-        .execute();
+    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
     if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
     return true;
   });

@@ -10,6 +10,7 @@ import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import { sanitizeRemoteHtml } from "./content.ts";
 import type { SocialContext } from "./context.ts";
+import { bumpCount } from "./counters.ts";
 import { keepVersionIfChanged } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
@@ -174,12 +175,7 @@ export async function storeRemotePost(
           closed_at: input.poll.closedAt,
         })
         .execute();
-    if (parent)
-      await trx
-        .updateTable("posts")
-        .set((eb) => ({ replies_count: eb("replies_count", "+", 1) }))
-        .where("id", "=", parent.id)
-        .execute();
+    if (parent) await bumpCount(trx, parent.id, "replies_count", 1);
     await notifyLocal(trx, {
       id,
       authorUri: input.authorUri,
@@ -253,13 +249,7 @@ export async function deleteRemotePost(
       .executeTakeFirst();
     if (!post || post.author_uri !== actorUri || post.deleted_at) return false;
     await tombstone(trx, post.id);
-    if (post.in_reply_to_id)
-      await trx
-        .updateTable("posts")
-        .set((eb) => ({ replies_count: eb("replies_count", "-", 1) }))
-        .where("id", "=", post.in_reply_to_id)
-        .where("replies_count", ">", 0)
-        .execute();
+    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
     return true;
   });
 }
@@ -322,11 +312,7 @@ export async function receiveBoost(
         deleted_at: null,
       })
       .execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ reblogs_count: eb("reblogs_count", "+", 1) }))
-      .where("id", "=", input.postId)
-      .execute();
+    await bumpCount(trx, input.postId, "reblogs_count", 1);
     if (target.author_account_id)
       await notify(trx, {
         accountId: target.author_account_id,
@@ -363,12 +349,7 @@ export async function receiveUndoBoost(
     if (!row?.reblog_of_id) return false;
     await trx.deleteFrom("home_entries").where("post_id", "=", row.id).execute();
     await trx.deleteFrom("posts").where("id", "=", row.id).execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ reblogs_count: eb("reblogs_count", "-", 1) }))
-      .where("id", "=", row.reblog_of_id)
-      .where("reblogs_count", ">", 0)
-      .execute();
+    await bumpCount(trx, row.reblog_of_id, "reblogs_count", -1);
     await trx
       .deleteFrom("notifications")
       .where("type", "=", "reblog")
@@ -409,11 +390,7 @@ export async function receiveLike(
         created_at: new Date().toISOString(),
       })
       .execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ likes_count: eb("likes_count", "+", 1) }))
-      .where("id", "=", input.postId)
-      .execute();
+    await bumpCount(trx, input.postId, "likes_count", 1);
     if (post.author_account_id)
       await notify(trx, {
         accountId: post.author_account_id,
@@ -443,12 +420,7 @@ export async function receiveUndoLike(
     const row = await q.executeTakeFirst();
     if (!row) return false;
     await trx.deleteFrom("likes").where("id", "=", row.id).execute();
-    await trx
-      .updateTable("posts")
-      .set((eb) => ({ likes_count: eb("likes_count", "-", 1) }))
-      .where("id", "=", row.post_id)
-      .where("likes_count", ">", 0)
-      .execute();
+    await bumpCount(trx, row.post_id, "likes_count", -1);
     await trx
       .deleteFrom("notifications")
       .where("type", "=", "favourite")
