@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { setManuallyApproves } from "../../src/federation/follows.ts";
-import { launchBrowser, newContext, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
@@ -30,20 +30,12 @@ after(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
 
-async function logIn(page: Page, node: TestNode, username: string) {
-  await page.goto(`${node.url}/login`);
-  await page.locator("#f-login").fill(username);
-  await page.locator("#f-password").fill("password123");
-  await page.locator("form[action='/login'] button[type=submit]").click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
-
 test("find a member of another node with the search box and follow them", async () => {
   await createMember(a, { username: "ana", password: "password123" });
   await createMember(b, { username: "bea", password: "password123" });
   const context = await newContext(browser);
   const page = await context.newPage();
-  await logIn(page, a, "ana");
+  await logIn(page, a.url, "ana", "password123");
   await page.goto(`${a.url}/network`);
   await page.getByLabel("Handle or address").fill(`@bea@${b.domain}`);
   await page.getByRole("button", { name: "Search" }).click();
@@ -73,14 +65,14 @@ test("a locked member answers a follow request on a phone, in Spanish", async ()
   const asker = await browser.newContext();
   const askerPage = await asker.newPage();
   await createMember(a, { username: "teo", password: "password123" });
-  await logIn(askerPage, a, "teo");
+  await logIn(askerPage, a.url, "teo", "password123");
   await askerPage.goto(`${a.url}/network?q=${encodeURIComponent(`luz@${b.domain}`)}`);
   await askerPage.getByRole("button", { name: "Follow", exact: true }).click();
   await asker.close();
 
   const context = await newContext(browser, { locale: "es-ES", mobile: true });
   const page = await context.newPage();
-  await logIn(page, b, "luz");
+  await logIn(page, b.url, "luz", "password123");
   for (let i = 0; i < 100; i++) {
     await page.goto(`${b.url}/network/requests`);
     if (await page.getByRole("button", { name: "Aceptar" }).count()) break;

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { waitFor } from "../../src/federation/testing.ts";
-import { launchBrowser, newContext, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
@@ -31,20 +31,12 @@ after(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
 
-async function logIn(page: Page, node: TestNode, username: string) {
-  await page.goto(`${node.url}/login`);
-  await page.locator("#f-login").fill(username);
-  await page.locator("#f-password").fill("password123");
-  await page.locator("form[action='/login'] button[type=submit]").click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
-
 test("create a group, and admit a member from another node", async () => {
   await createMember(a, { username: "ana", password: "password123" });
   await createMember(b, { username: "bo", password: "password123" });
   const anaContext = await newContext(browser);
   const ana = await anaContext.newPage();
-  await logIn(ana, a, "ana");
+  await logIn(ana, a.url, "ana", "password123");
   await ana.goto(`${a.url}/groups`);
   await ana.getByRole("link", { name: "Create a group" }).first().click();
   await ana.getByLabel("Name", { exact: true }).fill("orchard");
@@ -67,7 +59,7 @@ test("create a group, and admit a member from another node", async () => {
   // bo, on node B, finds the group by its handle and asks to join.
   const boContext = await newContext(browser, { mobile: true });
   const bo = await boContext.newPage();
-  await logIn(bo, b, "bo");
+  await logIn(bo, b.url, "bo", "password123");
   await bo.goto(`${b.url}/network`);
   await bo.getByLabel("Handle or address").fill(`@orchard@${a.domain}`);
   await bo.getByRole("button", { name: "Search" }).click();

@@ -41,3 +41,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Logs a member in through the login page (the form's own field ids, any language). */
+export async function logIn(
+  page: Page,
+  origin: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${origin}/login`);
+  await page.locator("#f-login").fill(username);
+  await page.locator("#f-password").fill(password);
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
