@@ -97,6 +97,10 @@ export async function createNode(
   app.onError(onError);
   app.notFound(notFound);
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  // Federation first: servers' requests need no locale, co-op name or session, and an
+  // inbox POST is the busiest request a node answers. What they pass on gets the rest.
+  app.use(groupFederationMiddleware(federation));
+  app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
     c.set("locale", locale);
@@ -105,8 +109,6 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
-  app.use(groupFederationMiddleware(federation));
-  app.use(federationMiddleware(federation));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());

@@ -12,7 +12,12 @@ import {
   getAuthenticatedDocumentLoader,
   kvCache,
 } from "@fedify/fedify";
-import { type DocumentLoader, getDocumentLoader } from "@fedify/vocab-runtime";
+import {
+  type DocumentLoader,
+  getDocumentLoader,
+  preloadedContexts,
+  type RemoteDocument,
+} from "@fedify/vocab-runtime";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
@@ -54,6 +59,26 @@ function memoized(make: DocumentLoaderFactory): DocumentLoaderFactory {
   };
 }
 
+/**
+ * Loads JSON-LD contexts: the well-known ones Fedify ships are marked `static`, which
+ * lets jsonld keep them resolved between documents instead of walking and re-keying
+ * the whole ActivityStreams context for every activity it expands (several times per
+ * inbox POST). Any other context goes through the document loader and its cache.
+ */
+function contextLoader(documents: DocumentLoader): DocumentLoader {
+  return async (url, options) => {
+    const document = Object.hasOwn(preloadedContexts, url) ? preloadedContexts[url] : undefined;
+    if (document === undefined) return documents(url, options);
+    const remote: RemoteDocument & { tag: "static" } = {
+      contextUrl: null,
+      documentUrl: url,
+      document,
+      tag: "static",
+    };
+    return remote;
+  };
+}
+
 export function buildFederation(
   deps: FederationDeps,
   tuning: QueueTuning = {},
@@ -69,6 +94,16 @@ export function buildFederation(
   });
   const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
   const allowPrivateAddress = deps.config.allowPrivateAddress;
+  const documents = memoized((opts) =>
+    kvCache({
+      loader: getDocumentLoader({
+        allowPrivateAddress: opts?.allowPrivateAddress ?? allowPrivateAddress,
+        userAgent,
+      }),
+      kv,
+      prefix: ["_fedify", "remoteDocument"],
+    }),
+  );
   const federation = createFederation<void>({
     kv,
     tracerProvider: tracerProvider(),
@@ -82,16 +117,8 @@ export function buildFederation(
     // Our own loader factories (Fedify then refuses allowPrivateAddress/userAgent options,
     // so both are applied here): Fedify's built-in ones build a new cached loader, URL
     // patterns and all, for every request — a third of the CPU an inbox POST costs.
-    documentLoaderFactory: memoized((opts) =>
-      kvCache({
-        loader: getDocumentLoader({
-          allowPrivateAddress: opts?.allowPrivateAddress ?? allowPrivateAddress,
-          userAgent,
-        }),
-        kv,
-        prefix: ["_fedify", "remoteDocument"],
-      }),
-    ),
+    documentLoaderFactory: documents,
+    contextLoaderFactory: memoized((opts) => contextLoader(documents(opts))),
     authenticatedDocumentLoaderFactory: (identity, opts) =>
       getAuthenticatedDocumentLoader(identity, {
         allowPrivateAddress: opts?.allowPrivateAddress ?? allowPrivateAddress,
