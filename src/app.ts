@@ -18,8 +18,9 @@ import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
-import { FederationGateway } from "./federation/index.ts";
+import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
+import { federationGateway } from "./federation-gateway.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { socialContributor } from "./social/data.ts";
@@ -41,7 +42,7 @@ import { moderationPages } from "./web/social/moderation-pages.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
-import { startWorker } from "./worker.ts";
+import { type InboxHelper, startWorker } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -59,8 +60,12 @@ export interface SyncoNode {
    * returns a function that closes the open streams (call it before server.close()).
    */
   attachStreaming(server: Server): () => void;
-  /** Starts background work (queue, housekeeping); returns a function that stops it. */
-  startWorker(): Promise<() => Promise<void>>;
+  /**
+   * Starts background work (queues, outbox relay, housekeeping); returns a function
+   * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
+   * this one is saturated (inbox-helper.ts): for a process that also answers HTTP.
+   */
+  startWorker(options?: { inboxHelper?: InboxHelper }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -81,17 +86,7 @@ export async function createNode(
     apiContributor,
   ];
 
-  const federation = new FederationGateway(
-    { config, db, coop },
-    {
-      // Groups' handlers go first: a group post is not a timeline post or a boost.
-      extensions: () =>
-        Promise.all([
-          import("./federation/social/index.ts"),
-          import("./federation/groups/index.ts"),
-        ]).then(([social, groups]) => groups.withGroups(social.socialExtensions)),
-    },
-  );
+  const federation = federationGateway(config, db, coop);
 
   const app = new Hono<WebEnv>();
   app.onError(onError);
@@ -151,8 +146,8 @@ export async function createNode(
     app,
     federation,
     attachStreaming: (server) => streaming.attach(server),
-    startWorker: async () => {
-      const stop = await startWorker(db, federation);
+    startWorker: async (options = {}) => {
+      const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
         closeEndedPolls(db.db)

@@ -8,6 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { sweepAccounts } from "./accounts/housekeeping.ts";
 import type { Db } from "./db/database.ts";
+import type { FederationRuntime } from "./federation/federation.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
 
@@ -42,7 +43,18 @@ async function hasFederationWork(db: Db): Promise<boolean> {
   return message !== undefined;
 }
 
-async function runFederation(db: Db, gateway: FederationGateway, signal: AbortSignal) {
+/**
+ * Extra inbox capacity while the outbox relay and the queues run (inbox-helper.ts:
+ * a helper thread when this thread is saturated); runs until the signal aborts.
+ */
+export type InboxHelper = (runtime: FederationRuntime, signal: AbortSignal) => Promise<void>;
+
+async function runFederation(
+  db: Db,
+  gateway: FederationGateway,
+  signal: AbortSignal,
+  inboxHelper?: InboxHelper,
+) {
   while (!signal.aborted && !gateway.loaded) {
     try {
       if (await hasFederationWork(db)) break;
@@ -53,7 +65,7 @@ async function runFederation(db: Db, gateway: FederationGateway, signal: AbortSi
   }
   if (signal.aborted) return;
   const runtime = await gateway.load();
-  const queues = runtime.startQueue(signal);
+  const queues = Promise.all([runtime.startQueue(signal), inboxHelper?.(runtime, signal)]);
   while (!signal.aborted) {
     let relayed = 0;
     try {
@@ -69,6 +81,7 @@ async function runFederation(db: Db, gateway: FederationGateway, signal: AbortSi
 export async function startWorker(
   db: Db,
   gateway: FederationGateway,
+  options: { inboxHelper?: InboxHelper } = {},
 ): Promise<() => Promise<void>> {
   const kv = new DatabaseKvStore(db);
   const sweep = async () => {
@@ -82,12 +95,12 @@ export async function startWorker(
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
   timer.unref();
   const controller = new AbortController();
-  const federation = runFederation(db, gateway, controller.signal).catch((error) =>
-    logger.error("The federation worker stopped: {error}", { error }),
+  const running = runFederation(db, gateway, controller.signal, options.inboxHelper).catch(
+    (error) => logger.error("The federation worker stopped: {error}", { error }),
   );
   return async () => {
     clearInterval(timer);
     controller.abort();
-    await federation;
+    await running;
   };
 }

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { createNode } from "../../src/app.ts";
+import { inboxHelper } from "../../src/inbox-helper.ts";
 import { setupLogging } from "../../src/logging.ts";
 import { guard, parse, UsageError } from "./args.ts";
 import { configOrExit } from "./config.ts";
@@ -47,7 +48,9 @@ export async function run(args: string[]): Promise<number> {
       const port = typeof address === "object" && address ? address.port : config.port;
       console.log(`Synco is running at ${config.origin}/ (listening on ${config.host}:${port})`);
     }
-    if (role !== "web") stoppers.push(await node.startWorker());
+    if (role === "worker") stoppers.push(await node.startWorker());
+    // Answering HTTP too: in an inbound burst a helper thread takes the inbox (a second core).
+    if (role === "all") stoppers.push(await node.startWorker({ inboxHelper: inboxHelper(config) }));
 
     const admins = await node.db.db
       .selectFrom("accounts")

@@ -17,28 +17,54 @@ function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+const SQLITE_BUSY = 5;
+/** How long a statement waits for another connection's write lock before it fails. */
+const BUSY_BUDGET_MS = 5_000;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs a statement, retrying while another connection holds the write lock (the
+ * inbox helper thread, or a worker process beside the web one). SQLite's own busy
+ * handler sleeps 1, 2, 5, 10… ms between tries, and a node:sqlite call blocks its
+ * thread while it sleeps, though a write holds the lock for some 50 µs: waiting in
+ * steps from 50 µs instead keeps two busy writers from costing each other milliseconds.
+ */
+function whenFree<T>(run: () => T): T {
+  const deadline = performance.now() + BUSY_BUDGET_MS;
+  for (let wait = 0.05; ; wait = Math.min(wait * 2, 5)) {
+    try {
+      return run();
+    } catch (error) {
+      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || performance.now() > deadline)
+        throw error;
+    }
+    Atomics.wait(nap, 0, 0, wait);
+  }
+}
 
 export function openSqlite(path: string): { database: SqliteDatabase; raw: DatabaseSync } {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const raw = new DatabaseSync(path);
-  raw.exec("PRAGMA journal_mode = WAL");
+  // No busy timeout: whenFree() waits for the write lock (in finer steps than SQLite does).
+  raw.exec("PRAGMA busy_timeout = 0");
+  whenFree(() => raw.exec("PRAGMA journal_mode = WAL"));
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA foreign_keys = ON");
-  raw.exec("PRAGMA busy_timeout = 5000");
   // Prepared statements are reused by their SQL text: Kysely compiles the same few
   // hundred shapes over and over, and preparing one costs more than running it.
   const cache = new Map<string, SqliteStatement>();
   const prepare = (sql: string): SqliteStatement => {
     // Kysely opens transactions with a plain BEGIN, which takes the write lock only at
     // the first write and then fails with SQLITE_BUSY if another process wrote first.
-    // BEGIN IMMEDIATE waits for the lock up front (busy_timeout), so it never fails so.
+    // BEGIN IMMEDIATE waits for the lock up front (whenFree), so it never fails so.
     const statement = raw.prepare(sql === "begin" ? "begin immediate" : sql);
     return {
       reader: statement.columns().length > 0,
       // Rows come back with a null prototype; plain objects keep both dialects alike.
-      all: (parameters) => statement.all(...bind(parameters)).map((row) => ({ ...row })),
-      run: (parameters) => statement.run(...bind(parameters)),
-      iterate: (parameters) => statement.iterate(...bind(parameters)),
+      all: (parameters) =>
+        whenFree(() => statement.all(...bind(parameters))).map((row) => ({ ...row })),
+      run: (parameters) => whenFree(() => statement.run(...bind(parameters))),
+      iterate: (parameters) => whenFree(() => statement.iterate(...bind(parameters))),
     };
   };
   const database: SqliteDatabase = {

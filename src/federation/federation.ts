@@ -35,8 +35,12 @@ export interface FederationRuntime {
   relay: Relay;
   /** Looks up a remote actor by handle or URL (cached, refreshed when stale). */
   lookup(query: string): ReturnType<typeof resolveActor>;
-  /** Runs the queues until the signal aborts. */
-  startQueue(signal: AbortSignal): Promise<void>;
+  /** Runs the queues (or only the one named) until the signal aborts. */
+  startQueue(signal: AbortSignal, queue?: "inbox" | "outbox" | "fanout"): Promise<void>;
+  /** Stops (or restarts) this process's inbox consumers taking messages. */
+  pauseInbox(paused: boolean): void;
+  /** How many inbox messages this process has taken so far. */
+  inboxTaken(): number;
 }
 
 export interface QueueTuning {
@@ -104,11 +108,12 @@ export function buildFederation(
       prefix: ["_fedify", "remoteDocument"],
     }),
   );
+  const inbox = queue("inbox", tuning.inbox ?? 8);
   const federation = createFederation<void>({
     kv,
     tracerProvider: tracerProvider(),
     queue: {
-      inbox: queue("inbox", tuning.inbox ?? 8),
+      inbox,
       outbox: queue("outbox", tuning.outbox ?? 32),
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
@@ -134,9 +139,11 @@ export function buildFederation(
     federation,
     relay,
     lookup: (query) => resolveActor(context(), deps, query),
-    startQueue: (signal) => {
+    startQueue: (signal, queue) => {
       installDeliveryFetch();
-      return federation.startQueue(undefined, { signal });
+      return federation.startQueue(undefined, { signal, queue });
     },
+    pauseInbox: (paused) => inbox.pause(paused),
+    inboxTaken: () => inbox.taken,
   };
 }

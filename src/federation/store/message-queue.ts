@@ -4,6 +4,8 @@
  * that expires, and another (or the restarted) worker takes the message again.
  * On PostgreSQL, FOR UPDATE SKIP LOCKED lets several worker processes share it.
  */
+
+import { BroadcastChannel } from "node:worker_threads";
 import type {
   MessageQueue,
   MessageQueueEnqueueOptions,
@@ -31,20 +33,42 @@ export interface QueueOptions {
 
 type Claimed = { id: string; payload: string; attempts: number };
 
+/**
+ * New messages are announced on a BroadcastChannel named after the database and the
+ * queue, so idle workers of every thread of this process wake at once: the web
+ * thread enqueues what the inbox helper thread (inbox-helper.ts) handles. Other
+ * processes find them by polling.
+ */
+const announcers = new Map<string, BroadcastChannel>();
+
+function announce(channel: string, count: number): void {
+  let announcer = announcers.get(channel);
+  if (!announcer) {
+    announcer = new BroadcastChannel(channel);
+    announcer.unref();
+    announcers.set(channel, announcer);
+  }
+  announcer.postMessage(count);
+}
+
 export class DatabaseMessageQueue implements MessageQueue {
   /** Fedify retries failed deliveries itself with backoff; a thrown handler is retried here. */
   readonly nativeRetrial = false;
-  readonly #handle: Pick<Db, "db" | "dialect">;
+  readonly #handle: Pick<Db, "db" | "dialect" | "url">;
   readonly #queue: string;
+  readonly #channel: string;
   readonly #concurrency: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
   /** Idle workers of this process, woken one per new message. */
   readonly #waiters: (() => void)[] = [];
+  #paused = false;
+  #taken = 0;
 
-  constructor(handle: Pick<Db, "db" | "dialect">, options: QueueOptions = {}) {
+  constructor(handle: Pick<Db, "db" | "dialect" | "url">, options: QueueOptions = {}) {
     this.#handle = handle;
     this.#queue = options.queue ?? "default";
+    this.#channel = `synco-queue ${handle.url} ${this.#queue}`;
     this.#concurrency = options.concurrency ?? 8;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
@@ -77,7 +101,21 @@ export class DatabaseMessageQueue implements MessageQueue {
         insert into queue_messages (id, queue, payload, ordering_key, available_at, created_at)
         values ${sql.join(rows)}`.execute(this.#handle.db);
     }
-    this.#wakeUp(messages.length);
+    announce(this.#channel, messages.length);
+  }
+
+  /**
+   * While paused, this process's workers take no new messages: another consumer (the
+   * inbox helper thread, inbox-helper.ts) has them. Handlers already running finish.
+   */
+  pause(paused: boolean): void {
+    this.#paused = paused;
+    if (!paused) this.#wakeUp(this.#waiters.length);
+  }
+
+  /** How many messages this process's workers have taken so far. */
+  get taken(): number {
+    return this.#taken;
   }
 
   /** Wakes as many idle workers as there are new messages (not all of them). */
@@ -202,13 +240,17 @@ export class DatabaseMessageQueue implements MessageQueue {
     options: MessageQueueListenOptions = {},
   ): Promise<void> {
     const { signal } = options;
+    const news = new BroadcastChannel(this.#channel);
+    news.unref();
+    news.onmessage = (event) => this.#wakeUp(Number((event as { data: unknown }).data));
     const worker = async () => {
       while (!signal?.aborted) {
-        const message = await this.claim();
+        const message = this.#paused ? undefined : await this.claim();
         if (!message) {
-          await this.#sleep(await this.#idleWait(), signal);
+          await this.#sleep(this.#paused ? this.#pollMs : await this.#idleWait(), signal);
           continue;
         }
+        this.#taken++;
         const stopRenewing = this.#renewWhileRunning(message.id);
         try {
           await handler(JSON.parse(message.payload));
@@ -220,6 +262,10 @@ export class DatabaseMessageQueue implements MessageQueue {
         }
       }
     };
-    await Promise.all(Array.from({ length: this.#concurrency }, worker));
+    try {
+      await Promise.all(Array.from({ length: this.#concurrency }, worker));
+    } finally {
+      news.close();
+    }
   }
 }
