@@ -34,6 +34,8 @@ export interface InboxHelperOptions {
 
 /** How long a stopping helper may take to finish its handlers before it is terminated. */
 const STOP_TIMEOUT_MS = 15_000;
+/** After a helper failed, how long this thread carries on alone before trying another. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
 /**
  * The helper's young generation. The process runs with a 1 MB semi-space to start
  * small; the helper exists only under load, where scavenging so small a space
@@ -82,6 +84,7 @@ export function inboxHelper(config: Config, options: InboxHelperOptions = {}): I
   return async (runtime, signal) => {
     let lastLoop = performance.eventLoopUtilization();
     let lastTaken = runtime.inboxTaken();
+    let notBefore = 0;
     while (!signal.aborted) {
       await sleep(checkMs, signal);
       const loop = performance.eventLoopUtilization();
@@ -89,12 +92,17 @@ export function inboxHelper(config: Config, options: InboxHelperOptions = {}): I
       const taken = runtime.inboxTaken() - lastTaken;
       lastLoop = loop;
       lastTaken = runtime.inboxTaken();
-      if (signal.aborted || busy < saturated || taken < minTaken) continue;
+      if (signal.aborted || busy < saturated || taken < minTaken || Date.now() < notBefore)
+        continue;
       runtime.pauseInbox(true);
       onHelper?.("started");
       try {
         const code = await runHelper(config, idleExitMs, signal);
-        if (code !== 0) logger.error("The inbox helper stopped with exit code {code}", { code });
+        if (code !== 0 && !signal.aborted) {
+          // Starting a helper costs a second of CPU: a failing one must not loop.
+          logger.error("The inbox helper stopped with exit code {code}", { code });
+          notBefore = Date.now() + RETRY_AFTER_FAILURE_MS;
+        }
       } finally {
         runtime.pauseInbox(false);
         onHelper?.("stopped");

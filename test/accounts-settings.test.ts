@@ -336,3 +336,30 @@ test("export holds the member's own data and nobody else's", async () => {
   assert.doesNotMatch(text, /hal/);
   assert.doesNotMatch(text, /password_hash|argon2/);
 });
+
+test("wrong passwords on the password and delete forms count as login guesses: past ten, even the right one is refused (429)", async () => {
+  const kit = await member("kit");
+  const before = await account("kit");
+  for (let i = 0; i < 5; i++) {
+    const pw = await kit.post("/settings/password", {
+      current: `wrong ${i}`,
+      password: "new password",
+      confirmation: "new password",
+    });
+    assert.equal(pw.status, 422);
+    const del = await kit.post("/settings/delete", { password: `wrong ${i}`, confirm: "yes" });
+    assert.equal(del.status, 422);
+  }
+  const pw = await kit.post("/settings/password", {
+    current: "long enough",
+    password: "new password",
+    confirmation: "new password",
+  });
+  assert.equal(pw.status, 429);
+  assert.match(await pw.text(), /Too many attempts/);
+  const del = await kit.post("/settings/delete", { password: "long enough", confirm: "yes" });
+  assert.equal(del.status, 429);
+  const after = await account("kit");
+  assert.equal(after.password_hash, before.password_hash);
+  assert.equal(after.status, before.status);
+});

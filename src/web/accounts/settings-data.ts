@@ -1,8 +1,10 @@
 /** A member's sessions, their data export and deleting their account. */
+
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { deleteAccount, exportAccount } from "../../accounts/data.ts";
 import { verifyPassword } from "../../accounts/passwords.ts";
+import { limits } from "../../accounts/rate-limits.ts";
 import { endAllSessions, endSession, listSessions } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
@@ -108,13 +110,23 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const form = await readForm(c);
     const errors: FieldErrors = {};
+    // A wrong password is a guess, as at the login form: the same budget per account.
+    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id)))
+      return settingsLayout(
+        c,
+        "/settings/delete",
+        deleteForm(c, { password: t("auth.rateLimited") }),
+        429,
+      );
     const account = await deps.db
       .selectFrom("accounts")
       .select("password_hash")
       .where("id", "=", viewer.id)
       .executeTakeFirstOrThrow();
-    if (!(await verifyPassword((form.password ?? "").slice(0, 2000), account.password_hash)))
+    if (!(await verifyPassword((form.password ?? "").slice(0, 2000), account.password_hash))) {
       errors.password = t("password.wrong");
+      await deps.limiter.hit(limits.loginPerAccount, viewer.id);
+    }
     if (form.confirm !== "yes") errors.confirm = t("delete.mustConfirm");
     if (Object.keys(errors).length > 0)
       return settingsLayout(c, "/settings/delete", deleteForm(c, errors), 422);

@@ -1,4 +1,5 @@
 /** A member's own settings: profile (with images) and password. Only ever the viewer's own account. */
+
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { removeUnreferencedFiles } from "../../accounts/data.ts";
@@ -15,6 +16,7 @@ import {
   parseFields,
   updateProfile,
 } from "../../accounts/profile.ts";
+import { limits } from "../../accounts/rate-limits.ts";
 import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { locales } from "../i18n/i18n.ts";
@@ -240,6 +242,14 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const form = await readForm(c);
+    // A wrong current password is a guess, as at the login form: the same budget per account.
+    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id)))
+      return settingsLayout(
+        c,
+        "/settings/password",
+        passwordForm(c, { current: t("auth.rateLimited") }),
+        429,
+      );
     const result = await changePassword(
       deps.db,
       viewer.id,
@@ -253,7 +263,10 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     );
     if (!result.ok) {
       const errors: FieldErrors = {};
-      if (result.problems.current) errors.current = t("password.wrong");
+      if (result.problems.current) {
+        errors.current = t("password.wrong");
+        await deps.limiter.hit(limits.loginPerAccount, viewer.id);
+      }
       if (result.problems.password) errors.password = t("signup.error.invalid-password");
       if (result.problems.confirmation) errors.confirmation = t("reset.mismatch");
       return settingsLayout(c, "/settings/password", passwordForm(c, errors), 422);
