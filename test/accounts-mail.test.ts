@@ -149,3 +149,73 @@ test("the admin page says mail is configured", async () => {
   const xena = await signIn(node, "xena", "long enough");
   assert.match(await (await xena.get("/admin")).text(), /Email is configured/);
 });
+
+test("with SMTP, a new address applies only once the link mailed to it is followed; the old one is told", async () => {
+  await createMember(node, {
+    username: "xiomara",
+    password: "long enough",
+    email: "xiomara@example.test",
+  });
+  const xiomara = await signIn(node, "xiomara", "long enough");
+  const res = await xiomara.post("/settings/email", {
+    email: "Xiomara.New@example.test",
+    password: "long enough",
+  });
+  assert.equal(res.status, 303);
+  const sent = await (await xiomara.get(res.headers.get("location") ?? "")).text();
+  assert.match(sent, /We sent a link to xiomara.new@example.test/);
+  const email = async () =>
+    (
+      await node.node.db.db
+        .selectFrom("accounts")
+        .select("email")
+        .where("username", "=", "xiomara")
+        .executeTakeFirstOrThrow()
+    ).email;
+  assert.equal(await email(), "xiomara@example.test", "nothing changes before the link is followed");
+  const mail = await mailTo("xiomara.new@example.test", 1);
+  assert.match(mail.text, /Subject: Confirm your new address for Huerta/);
+  const path = new URL(/(http:\/\/\S+\/confirm-email\/[\w-]+)/.exec(mail.text)?.[1] ?? "").pathname;
+  const opened = await fetch(`${node.url}${path}`);
+  assert.equal(opened.status, 200);
+  assert.match(await opened.text(), /Use xiomara.new@example.test as the address/);
+  assert.equal(await email(), "xiomara@example.test", "opening the link changes nothing");
+
+  const confirmed = await xiomara.post(path, {});
+  assert.equal(confirmed.status, 303);
+  assert.equal(await email(), "xiomara.new@example.test");
+  const told = await mailTo("xiomara@example.test", 1);
+  assert.match(told.text, /is now xiomara.new@example.test/);
+  assert.equal((await xiomara.post(path, {})).status, 404, "the link works once");
+  assert.equal((await xiomara.get("/confirm-email/not-a-token")).status, 404);
+});
+
+test("with SMTP, a confirmation for an address someone took meanwhile is refused", async () => {
+  await createMember(node, {
+    username: "yuri",
+    password: "long enough",
+    email: "yuri@example.test",
+  });
+  const yuri = await signIn(node, "yuri", "long enough");
+  assert.equal(
+    (await yuri.post("/settings/email", { email: "shared@example.test", password: "long enough" }))
+      .status,
+    303,
+  );
+  const mail = await mailTo("shared@example.test", 1);
+  const path = new URL(/(http:\/\/\S+\/confirm-email\/[\w-]+)/.exec(mail.text)?.[1] ?? "").pathname;
+  await createMember(node, {
+    username: "zora",
+    password: "long enough",
+    email: "shared@example.test",
+  });
+  const refused = await yuri.post(path, {});
+  assert.equal(refused.status, 409);
+  assert.match(await refused.text(), /An account already uses this address/);
+  const row = await node.node.db.db
+    .selectFrom("accounts")
+    .select("email")
+    .where("username", "=", "yuri")
+    .executeTakeFirstOrThrow();
+  assert.equal(row.email, "yuri@example.test");
+});

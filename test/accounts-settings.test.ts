@@ -363,3 +363,34 @@ test("wrong passwords on the password and delete forms count as login guesses: p
   assert.equal(after.password_hash, before.password_hash);
   assert.equal(after.status, before.status);
 });
+
+test("without mail, a member changes their address at once; bad input changes nothing (422)", async () => {
+  const lin = await member("lin");
+  await member("mo");
+  const email = async () => (await account("lin")).email;
+  const before = await email();
+  for (const [form, message] of [
+    [{ email: "lin2@example.test", password: "wrong one" }, /The current password is wrong/],
+    [{ email: "not an address", password: "long enough" }, /This is not an email address/],
+    [{ email: before.toUpperCase(), password: "long enough" }, /This is already your address/],
+    [
+      { email: (await account("mo")).email, password: "long enough" },
+      /An account already uses this address/,
+    ],
+  ] as const) {
+    const res = await lin.post("/settings/email", form);
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), message);
+    assert.equal(await email(), before);
+  }
+  const res = await lin.post("/settings/email", {
+    email: "Lin.Two@example.test",
+    password: "long enough",
+  });
+  assert.equal(res.status, 303);
+  assert.equal(await email(), "lin.two@example.test");
+  assert.match(
+    await (await lin.get("/settings/email?done=changed")).text(),
+    /Your address is now lin.two@example.test/,
+  );
+});

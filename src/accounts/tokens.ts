@@ -13,6 +13,7 @@ export function hashToken(token: string): string {
 const LIFETIME_MS: Record<AccountTokenPurpose, number> = {
   reset: 24 * 3600_000,
   verify: 7 * 24 * 3600_000,
+  email: 24 * 3600_000,
 };
 
 /** Issues a one-time token; earlier unused tokens of the same purpose stop working. */
@@ -20,7 +21,7 @@ export async function issueAccountToken(
   db: Kysely<Schema>,
   accountId: string,
   purpose: AccountTokenPurpose,
-  options: { createdBy?: string | null; clock?: Clock } = {},
+  options: { createdBy?: string | null; clock?: Clock; email?: string } = {},
 ): Promise<string> {
   const token = newToken();
   const now = (options.clock ?? systemClock).now();
@@ -37,6 +38,7 @@ export async function issueAccountToken(
         account_id: accountId,
         purpose,
         created_by: options.createdBy ?? null,
+        email: options.email ?? null,
         expires_at: new Date(now.getTime() + LIFETIME_MS[purpose]).toISOString(),
         created_at: now.toISOString(),
       })

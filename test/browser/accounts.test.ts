@@ -148,6 +148,15 @@ async function journey(locale: Locale, browserLocale: string, username: string) 
   assert.ok(await page.getByText(t("sessions.this")).isVisible());
   await screenshot(page, `accounts-sessions-${suffix}`);
 
+  // A new email address (this node sends no mail, so it applies at once).
+  const newEmail = `${username}.new@example.test`.toLowerCase();
+  await page.getByRole("link", { name: t("settings.email") }).click();
+  await page.getByLabel(t("email.new")).fill(newEmail);
+  await page.getByLabel(t("email.password")).fill("tomatoes for everyone");
+  await page.getByRole("button", { name: t("email.save") }).click();
+  await page.getByText(t("email.changed", { email: newEmail })).waitFor();
+  await screenshot(page, `accounts-settings-email-${suffix}`);
+
   // 4. Export.
   await page.goto(`${node.url}/settings/export`);
   await screenshot(page, `accounts-export-${suffix}`);
@@ -199,6 +208,7 @@ test("sign-up, settings and the members list fit a phone's screen", async () => 
   for (const path of [
     "/settings",
     "/settings/sessions",
+    "/settings/email",
     "/admin/members",
     "/admin/invites",
     "/admin/log",

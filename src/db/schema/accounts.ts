@@ -19,7 +19,7 @@ export interface ApplicationsTable {
   created_at: string;
 }
 
-export type AccountTokenPurpose = "reset" | "verify";
+export type AccountTokenPurpose = "reset" | "verify" | "email";
 
 /** One-time tokens sent by email or handed out by an admin; stored hashed. */
 export interface AccountTokensTable {
@@ -27,6 +27,8 @@ export interface AccountTokensTable {
   account_id: string;
   purpose: AccountTokenPurpose;
   created_by: string | null;
+  /** For an "email" token: the new address it confirms. */
+  email: string | null;
   expires_at: string;
   created_at: string;
 }

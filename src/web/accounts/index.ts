@@ -9,6 +9,7 @@ import { profilePages } from "./profile-page.ts";
 import { resetPages } from "./reset.ts";
 import { settingsPages } from "./settings.ts";
 import { accountDataPages } from "./settings-data.ts";
+import { emailSettingsPages } from "./settings-email.ts";
 import { signupPages } from "./signup.ts";
 
 export type { AccountsDeps } from "./deps.ts";
@@ -20,6 +21,7 @@ export function accountPages(deps: AccountsDeps): Hono<WebEnv> {
   app.route("/", resetPages(deps));
   app.route("/", settingsPages(deps));
   app.route("/", accountDataPages(deps));
+  app.route("/", emailSettingsPages(deps));
   app.route("/", profilePages(deps));
   app.route("/", adminPages(deps));
   app.route("/", adminMemberPages(deps));

@@ -1,6 +1,7 @@
 /** The messages the account pages send; each in the member's own language. */
 import { getLogger } from "@logtape/logtape";
 import type { Context } from "hono";
+import { requestEmailChange } from "../../accounts/email-change.ts";
 import { issueAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
 import { isLocale, translator } from "../i18n/i18n.ts";
@@ -20,12 +21,16 @@ async function send(
   c: Context<WebEnv>,
   deps: AccountsDeps,
   account: Recipient,
-  kind: "verify" | "reset",
-  link: string,
+  kind: "verify" | "reset" | "email" | "emailChanged",
+  values: { link?: string; email?: string },
 ) {
   if (!deps.mailer) return;
   const t = translator(isLocale(account.language) ? account.language : c.get("locale"));
-  const params = { name: account.display_name || account.username, coop: c.get("coop").name, link };
+  const params = {
+    name: account.display_name || account.username,
+    coop: c.get("coop").name,
+    ...values,
+  };
   try {
     await deps.mailer.send({
       to: account.email,
@@ -45,7 +50,7 @@ async function send(
 
 export async function sendVerification(c: Context<WebEnv>, deps: AccountsDeps, account: Recipient) {
   const token = await issueAccountToken(deps.db, account.id, "verify", { clock: deps.clock });
-  await send(c, deps, account, "verify", `${deps.config.origin}/verify-email/${token}`);
+  await send(c, deps, account, "verify", { link: `${deps.config.origin}/verify-email/${token}` });
 }
 
 export async function sendPasswordReset(
@@ -54,5 +59,30 @@ export async function sendPasswordReset(
   account: Recipient,
 ) {
   const token = await issueAccountToken(deps.db, account.id, "reset", { clock: deps.clock });
-  await send(c, deps, account, "reset", `${deps.config.origin}/password/reset/${token}`);
+  await send(c, deps, account, "reset", {
+    link: `${deps.config.origin}/password/reset/${token}`,
+  });
+}
+
+/** The link that confirms a new address goes to that address, not the old one. */
+export async function sendEmailChange(
+  c: Context<WebEnv>,
+  deps: AccountsDeps,
+  account: Recipient,
+  email: string,
+) {
+  const token = await requestEmailChange(deps.db, account.id, email, deps.clock);
+  await send(c, deps, { ...account, email }, "email", {
+    link: `${deps.config.origin}/confirm-email/${token}`,
+  });
+}
+
+/** The old address hears that the account has moved (a hijacked session shows up here). */
+export async function sendEmailChanged(
+  c: Context<WebEnv>,
+  deps: AccountsDeps,
+  account: Recipient,
+  email: string,
+) {
+  await send(c, deps, account, "emailChanged", { email });
 }

@@ -28,6 +28,7 @@ import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } fr
 const sections = [
   { path: "/settings", key: "settings.profile" },
   { path: "/settings/password", key: "settings.password" },
+  { path: "/settings/email", key: "settings.email" },
   { path: "/settings/sessions", key: "settings.sessions" },
   { path: "/settings/export", key: "settings.export" },
   { path: "/settings/delete", key: "settings.delete" },

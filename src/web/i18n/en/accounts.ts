@@ -220,4 +220,23 @@ export const accounts = {
   "mail.reset.subject": "Reset your password on {coop}",
   "mail.reset.body":
     "Hello {name},\n\nsomeone asked to reset your password on {coop}. To choose a new one, open this link within 24 hours:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.",
+  "settings.email": "Email address",
+  "email.current": "Your address is {email}.",
+  "email.new": "New address",
+  "email.password": "Your password",
+  "email.save": "Change the address",
+  "email.sent": "We sent a link to {email}. Your address changes once you follow it.",
+  "email.changed": "Your address is now {email}.",
+  "email.same": "This is already your address.",
+  "email.confirm.title": "Confirm your new address",
+  "email.confirm.lead": "Use {email} as the address of your account?",
+  "email.confirm.submit": "Confirm",
+  "email.invalid":
+    "This link is not valid (any more). Ask for a new one under Settings, Email address.",
+  "mail.email.subject": "Confirm your new address for {coop}",
+  "mail.email.body":
+    "Hello {name},\n\nto use this address for your account on {coop}, open this link within 24 hours:\n\n{link}\n\nIf you did not ask for this, ignore this message: nothing changes.",
+  "mail.emailChanged.subject": "Your address on {coop} was changed",
+  "mail.emailChanged.body":
+    "Hello {name},\n\nthe email address of your account on {coop} is now {email}.\n\nIf you did not do this, tell the co-op's administrators at once.",
 } as const;

@@ -230,4 +230,23 @@ export const accounts: Record<keyof typeof en, string> = {
   "mail.reset.subject": "Restablece tu contraseña en {coop}",
   "mail.reset.body":
     "Hola, {name}:\n\nalguien ha pedido restablecer tu contraseña en {coop}. Para elegir una nueva, abre este enlace en las próximas 24 horas:\n\n{link}\n\nSi no fuiste tú, ignora este mensaje; tu contraseña no cambia.",
+  "settings.email": "Dirección de correo",
+  "email.current": "Tu dirección es {email}.",
+  "email.new": "Nueva dirección",
+  "email.password": "Tu contraseña",
+  "email.save": "Cambiar la dirección",
+  "email.sent": "Hemos enviado un enlace a {email}. Tu dirección cambiará cuando lo sigas.",
+  "email.changed": "Tu dirección ahora es {email}.",
+  "email.same": "Esta ya es tu dirección.",
+  "email.confirm.title": "Confirma tu nueva dirección",
+  "email.confirm.lead": "¿Usar {email} como dirección de tu cuenta?",
+  "email.confirm.submit": "Confirmar",
+  "email.invalid":
+    "Este enlace no es válido (o ya no lo es). Pide uno nuevo en Ajustes, Dirección de correo.",
+  "mail.email.subject": "Confirma tu nueva dirección en {coop}",
+  "mail.email.body":
+    "Hola, {name}:\n\npara usar esta dirección en tu cuenta de {coop}, abre este enlace en las próximas 24 horas:\n\n{link}\n\nSi no lo has pedido tú, ignora este mensaje: nada cambia.",
+  "mail.emailChanged.subject": "Tu dirección en {coop} ha cambiado",
+  "mail.emailChanged.body":
+    "Hola, {name}:\n\nla dirección de correo de tu cuenta en {coop} ahora es {email}.\n\nSi no has sido tú, avisa enseguida a quienes administran la cooperativa.",
 };
