@@ -172,7 +172,11 @@ test("with SMTP, a new address applies only once the link mailed to it is follow
         .where("username", "=", "xiomara")
         .executeTakeFirstOrThrow()
     ).email;
-  assert.equal(await email(), "xiomara@example.test", "nothing changes before the link is followed");
+  assert.equal(
+    await email(),
+    "xiomara@example.test",
+    "nothing changes before the link is followed",
+  );
   const mail = await mailTo("xiomara.new@example.test", 1);
   assert.match(mail.text, /Subject: Confirm your new address for Huerta/);
   const path = new URL(/(http:\/\/\S+\/confirm-email\/[\w-]+)/.exec(mail.text)?.[1] ?? "").pathname;
