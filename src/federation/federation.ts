@@ -25,6 +25,7 @@ import type { FederationDeps } from "./deps.ts";
 import type { FederationExtensions } from "./extensions.ts";
 import { registerInbox } from "./inbox.ts";
 import { resolveActor } from "./lookup.ts";
+import { memoizeParses } from "./parse-memo.ts";
 import { Relay } from "./relay.ts";
 import { DatabaseKvStore } from "./store/kv-store.ts";
 import { DatabaseMessageQueue } from "./store/message-queue.ts";
@@ -88,6 +89,7 @@ export function buildFederation(
   tuning: QueueTuning = {},
   extensions: FederationExtensions = {},
 ): FederationRuntime {
+  memoizeParses();
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
     new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
