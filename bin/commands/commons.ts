@@ -3,7 +3,15 @@
  *   synco commons sample --kind gauss|laplace --scale S --count N
  *   synco commons query FILE.csv --mechanism … (see docs/dp.md)
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import {
   BudgetExceededError,
   cryptoByteSource,
@@ -129,6 +137,35 @@ async function sample(args: string[]): Promise<number> {
   return 0;
 }
 
+/** How long a query waits for another one holding the ledger before it gives up. */
+const LEDGER_WAIT_MS = 30_000;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Holds `${ledger}.lock` (created exclusively) from reading the ledger to writing it,
+ * so two queries run at once cannot both spend what only one may. A lock left by a
+ * killed run is not broken silently: the budget is the commons' promise, so the
+ * message says which file to remove once no query is running.
+ */
+function lockLedger(path: string): () => void {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LEDGER_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (Date.now() > deadline)
+        fail(
+          "query",
+          `the ledger is locked by another query (${lock}); if none is running, remove that file`,
+        );
+      Atomics.wait(nap, 0, 0, 20);
+    }
+  }
+}
+
 interface Ledger {
   budget: number;
   entries: { at: string; file: string; mechanism: string; rho: number }[];
@@ -229,61 +266,73 @@ async function query(args: string[]): Promise<number> {
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  const ledger =
-    v.ledger === undefined ? undefined : loadLedger(v.ledger, number(v.budget, "--budget"));
-  const filter =
-    ledger &&
-    new PrivacyFilter(
-      ledger.budget,
-      ledger.entries.reduce((s, e) => s + e.rho, 0),
-    );
-  const source = v.seed === undefined ? cryptoByteSource() : seededByteSource(v.seed);
-
-  let release: Release;
+  const unlock = v.ledger === undefined ? undefined : lockLedger(v.ledger);
   try {
-    release = runQuery(
-      parseCsv(text),
-      {
-        mechanism,
-        rho,
-        filter,
-        column: v.column,
-        lower: v.lower,
-        upper: v.upper,
-        grid: v.grid,
-        by: v.by,
-        keys: v.keys?.split(",").map((k) => k.trim()),
-        unit: v.unit,
-        maxRowsPerUnit:
-          v["max-rows"] === undefined
-            ? undefined
-            : positiveInteger(v["max-rows"], "--max-rows", "query"),
-        noise: v.noise as "gauss" | "laplace" | undefined,
-        confidence: number(v.confidence, "--confidence"),
-        quantile: v.quantile,
-        candidates: v.candidates === undefined ? undefined : parseCandidates(v.candidates),
-      },
-      source,
-    );
-  } catch (error) {
-    if (error instanceof BudgetExceededError) {
-      console.error(`synco commons query: refused: ${error.message}`);
-      return 1;
+    return spend();
+  } finally {
+    unlock?.();
+  }
+
+  /** The query against the ledger (held from here until it is written) and its output. */
+  function spend(): number {
+    const ledger =
+      v.ledger === undefined ? undefined : loadLedger(v.ledger, number(v.budget, "--budget"));
+    const filter =
+      ledger &&
+      new PrivacyFilter(
+        ledger.budget,
+        ledger.entries.reduce((s, e) => s + e.rho, 0),
+      );
+    const source = v.seed === undefined ? cryptoByteSource() : seededByteSource(v.seed);
+
+    let release: Release;
+    try {
+      release = runQuery(
+        parseCsv(text),
+        {
+          mechanism,
+          rho,
+          filter,
+          column: v.column,
+          lower: v.lower,
+          upper: v.upper,
+          grid: v.grid,
+          by: v.by,
+          keys: v.keys?.split(",").map((k) => k.trim()),
+          unit: v.unit,
+          maxRowsPerUnit:
+            v["max-rows"] === undefined
+              ? undefined
+              : positiveInteger(v["max-rows"], "--max-rows", "query"),
+          noise: v.noise as "gauss" | "laplace" | undefined,
+          confidence: number(v.confidence, "--confidence"),
+          quantile: v.quantile,
+          candidates: v.candidates === undefined ? undefined : parseCandidates(v.candidates),
+        },
+        source,
+      );
+    } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        console.error(`synco commons query: refused: ${error.message}`);
+        return 1;
+      }
+      if (error instanceof RangeError) fail("query", error.message);
+      throw error;
     }
-    if (error instanceof RangeError) fail("query", error.message);
-    throw error;
+    if (ledger && v.ledger) {
+      ledger.entries.push({ at: new Date().toISOString(), file, mechanism, rho: release.rho });
+      // Written aside, then renamed over: a crash leaves the old ledger or the new, whole.
+      writeFileSync(`${v.ledger}.tmp`, `${JSON.stringify(ledger, null, 2)}\n`);
+      renameSync(`${v.ledger}.tmp`, v.ledger);
+    }
+    if (v.json) console.log(JSON.stringify(release, null, 2));
+    else
+      printRelease(
+        release,
+        `${mechanism}${v.column ? ` of ${v.column}` : ""}${v.by ? ` by ${v.by}` : ""} in ${file}`,
+      );
+    return 0;
   }
-  if (ledger && v.ledger) {
-    ledger.entries.push({ at: new Date().toISOString(), file, mechanism, rho: release.rho });
-    writeFileSync(v.ledger, `${JSON.stringify(ledger, null, 2)}\n`);
-  }
-  if (v.json) console.log(JSON.stringify(release, null, 2));
-  else
-    printRelease(
-      release,
-      `${mechanism}${v.column ? ` of ${v.column}` : ""}${v.by ? ` by ${v.by}` : ""} in ${file}`,
-    );
-  return 0;
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -140,6 +140,37 @@ test("a ledger records spending and refuses the query that would exceed the budg
     const saved = JSON.parse(readFileSync(ledger, "utf8"));
     assert.equal(saved.entries.length, 2);
     assert.equal(ask("--budget", "2").code, 2); // a budget that disagrees with the ledger
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("queries run at once on one ledger never spend more than its budget together", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synco-dp-"));
+  try {
+    const ledger = join(dir, "ledger.json");
+    const args = ["query", fixture, "--mechanism", "count", "--rho", "0.3", "--ledger", ledger];
+    assert.equal(synco(...args, "--budget", "1").code, 0);
+    // Six at once, room for two more: each reads, spends and writes the ledger in turn.
+    const codes = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, [join(root, "bin/synco.ts"), "commons", ...args], {
+              stdio: "ignore",
+            }).once("exit", resolve),
+          ),
+      ),
+    );
+    assert.deepEqual(
+      codes.sort(),
+      [0, 0, 1, 1, 1, 1],
+      "two queries fit the budget; the rest are refused",
+    );
+    const saved = JSON.parse(readFileSync(ledger, "utf8"));
+    assert.equal(saved.entries.length, 3);
+    assert.equal(existsSync(`${ledger}.lock`), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
