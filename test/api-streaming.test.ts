@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import { hashToken } from "../src/accounts/tokens.ts";
 import { memberClient, until } from "./api-helpers.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -67,4 +68,23 @@ it("a node with connected apps closes promptly", async () => {
   const closing = other.close().then(() => "closed");
   const timeout = new Promise((resolve) => setTimeout(() => resolve("still open"), 5000).unref());
   assert.equal(await Promise.race([closing, timeout]), "closed");
+});
+
+it("a stream whose token is revoked is closed (1008)", async () => {
+  const { token } = await memberClient(node, "cy");
+  const client = open(wsUrl(`/api/v1/streaming?stream=public&access_token=${token}`));
+  assert.ok(await client.opened);
+  const closed = new Promise<number>((resolve) =>
+    client.ws.addEventListener("close", (e) => resolve(e.code)),
+  );
+  const revoked = await node.node.db.db
+    .updateTable("oauth_tokens")
+    .set({ revoked_at: new Date().toISOString() })
+    .where("token_hash", "=", hashToken(token))
+    .executeTakeFirst();
+  assert.equal(Number(revoked.numUpdatedRows), 1);
+  const timeout = new Promise<string>((resolve) =>
+    setTimeout(() => resolve("still open"), 10_000).unref(),
+  );
+  assert.equal(await Promise.race([closed, timeout]), 1008);
 });

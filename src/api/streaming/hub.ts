@@ -25,12 +25,16 @@ import { serializeNotifications } from "../serializers/notification.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
 const POLL_MS = 250;
+/** How often open streams' tokens are checked again (a revoked token ends its stream). */
+const TOKEN_CHECK_MS = 2_000;
 /** How far back each read looks, so rows committed a little late are not missed. */
 const LOOKBACK_MS = 10_000;
 const PATH = "/api/v1/streaming";
 
 interface Client {
   socket: WebSocket;
+  /** The access token's id, when the app gave one: checked again while it streams. */
+  tokenId: string | null;
   account: { id: string; username: string } | null;
   scopes: Set<string>;
   /** Subscribed streams, e.g. "user", "public:local", "hashtag:coop". */
@@ -60,6 +64,7 @@ export class StreamingHub {
   /** Ids already sent (per kind), with when they were seen, pruned after the look-back. */
   readonly #sent = new Map<string, number>();
   #since = Date.now();
+  #tokensCheckedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
 
@@ -101,6 +106,7 @@ export class StreamingHub {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const client: Client = {
         socket: ws,
+        tokenId: token?.id ?? null,
         account:
           token?.account_id && token.username
             ? { id: token.account_id, username: token.username }
@@ -179,6 +185,10 @@ export class StreamingHub {
       return;
     }
     const now = Date.now();
+    if (now - this.#tokensCheckedAt >= TOKEN_CHECK_MS) {
+      this.#tokensCheckedAt = now;
+      await this.#endRevoked();
+    }
     const from = idAt(Math.max(this.#since, now - LOOKBACK_MS));
     for (const [k, at] of this.#sent) if (at < now - 2 * LOOKBACK_MS) this.#sent.delete(k);
     const fresh = (kind: string, id: string) => {
@@ -190,6 +200,31 @@ export class StreamingHub {
     await this.#publicUpdates(from, fresh);
     await this.#userUpdates(from, fresh);
     await this.#editsAndDeletes(from, fresh);
+  }
+
+  /**
+   * Ends the streams whose token has been revoked, or whose member is no longer
+   * active (suspended, deleted), as Mastodon does: a stream is not a way around it.
+   */
+  async #endRevoked(): Promise<void> {
+    const ids = [...new Set([...this.#clients].flatMap((c) => (c.tokenId ? [c.tokenId] : [])))];
+    const live = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#deps.db
+        .selectFrom("oauth_tokens as t")
+        .leftJoin("accounts as a", "a.id", "t.account_id")
+        .select("t.id")
+        .where("t.id", "in", ids.slice(i, i + 500))
+        .where("t.revoked_at", "is", null)
+        .where((eb) => eb.or([eb("t.account_id", "is", null), eb("a.status", "=", "active")]))
+        .execute();
+      for (const row of rows) live.add(row.id);
+    }
+    for (const client of this.#clients) {
+      if (client.tokenId === null || live.has(client.tokenId)) continue;
+      this.#clients.delete(client);
+      client.socket.close(1008, "The access token is no longer valid");
+    }
   }
 
   async #publicUpdates(from: string, fresh: (kind: string, id: string) => boolean) {

@@ -8,6 +8,7 @@ declare module "ws" {
     readonly readyState: number;
     send(data: string): void;
     terminate(): void;
+    close(code?: number, reason?: string): void;
     on(event: "message", listener: (data: Buffer | string) => void): this;
     on(event: "close", listener: () => void): this;
   }
