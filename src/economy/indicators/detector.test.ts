@@ -89,3 +89,31 @@ test("bad parameters and values are refused with the reason", () => {
   assert.throws(() => new CyberstrideDetector().push(1, Number.NaN), /t=1 is not a finite number/);
   assert.throws(() => detect([{ t: 0, value: 1 }]), /at least 3/);
 });
+
+test("a detector saved as JSON and restored carries on exactly as the original", () => {
+  const data = labelledSeries("slope", 1, seededRandom(7)).values.map((value, t) => ({ t, value }));
+  for (const cut of [5, 60, 130]) {
+    const original = new CyberstrideDetector<number>({ warmup: 10 });
+    const before = data.slice(0, cut).flatMap((p) => original.push(p.t, p.value));
+    const restored = CyberstrideDetector.restore<number>(
+      JSON.parse(JSON.stringify(original.snapshot())),
+    );
+    const rest = data.slice(cut);
+    const expected = rest.flatMap((p) => original.push(p.t, p.value));
+    assert.deepEqual(
+      rest.flatMap((p) => restored.push(p.t, p.value)),
+      expected,
+      `cut at ${cut}`,
+    );
+    assert.equal(before.length + expected.length, data.length);
+  }
+  assert.throws(() => CyberstrideDetector.restore({} as never), /not a detector snapshot/);
+  assert.throws(
+    () =>
+      CyberstrideDetector.restore({
+        ...new CyberstrideDetector().snapshot(),
+        parameters: { ...new CyberstrideDetector().parameters, threshold: 2 },
+      }),
+    /threshold must be in/,
+  );
+});

@@ -138,6 +138,24 @@ export function validateParameters(p: DetectorParameters): void {
 }
 
 /**
+ * Everything a detector knows, as plain JSON: an indicator's detector is saved
+ * after each observation and restored on the next, so a restart of the node
+ * neither forgets what the series has taught it nor re-reads the history.
+ */
+export interface DetectorSnapshot<T = number | string> {
+  version: 1;
+  parameters: DetectorParameters;
+  state: FilterState | null;
+  held: { t: T; value: number }[];
+  index: number;
+  /** The index of the last alarm; null before the first. */
+  lastAlarm: number | null;
+  intervenePending: boolean;
+  driftUp: { evidence: number; run: number };
+  driftDown: { evidence: number; run: number };
+}
+
+/**
  * The on-line detector. Observations are pushed one at a time; the first
  * `warmup` are held until they can set the prior, then filtered in order, so a
  * push returns the steps it completed (none, all the held ones, or one).
@@ -165,6 +183,36 @@ export class CyberstrideDetector<T = number | string> {
     this.held.push({ t, value });
     if (this.held.length < this.parameters.warmup) return [];
     return this.start();
+  }
+
+  /** The detector's whole state, JSON-safe (see DetectorSnapshot). */
+  snapshot(): DetectorSnapshot<T> {
+    return structuredClone({
+      version: 1 as const,
+      parameters: this.parameters,
+      state: this.state ?? null,
+      held: this.held,
+      index: this.index,
+      lastAlarm: Number.isFinite(this.lastAlarm) ? this.lastAlarm : null,
+      intervenePending: this.intervenePending,
+      driftUp: this.driftUp,
+      driftDown: this.driftDown,
+    });
+  }
+
+  /** A detector that carries on exactly where the snapshot's left off. */
+  static restore<T = number | string>(snapshot: DetectorSnapshot<T>): CyberstrideDetector<T> {
+    if (snapshot?.version !== 1) throw new TypeError("not a detector snapshot (version 1)");
+    const detector = new CyberstrideDetector<T>(snapshot.parameters);
+    const copy = structuredClone(snapshot);
+    detector.state = copy.state ?? undefined;
+    detector.held = copy.held;
+    detector.index = copy.index;
+    detector.lastAlarm = copy.lastAlarm ?? Number.NEGATIVE_INFINITY;
+    detector.intervenePending = copy.intervenePending;
+    detector.driftUp = copy.driftUp;
+    detector.driftDown = copy.driftDown;
+    return detector;
   }
 
   /** Filters whatever is still held (a series shorter than the warmup). */
