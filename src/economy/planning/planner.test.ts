@@ -34,6 +34,10 @@ test("errors come back from the worker with their kind and details", async () =>
       ...round,
       needs: [{ coop: "C", good: "flour", quantity: 30, priority: 5, minimum: 19 }],
     }),
-    (e: unknown) => e instanceof PlanSolveError && e.status === "infeasible",
+    (e: unknown) =>
+      e instanceof PlanSolveError &&
+      e.status === "infeasible" &&
+      e.shortNeeds.length === 1 &&
+      e.shortNeeds[0]?.coop === "C",
   );
 });

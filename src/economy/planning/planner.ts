@@ -11,7 +11,7 @@ import type { WorkerReply } from "./worker.ts";
 
 export type { PlanInput } from "./input.ts";
 export { PlanInputError } from "./input.ts";
-export { type PlanResult, PlanSolveError } from "./solve.ts";
+export { type PlanResult, PlanSolveError, type ShortNeed } from "./solve.ts";
 
 export function planAllocation(input: PlanInput | unknown): Promise<PlanResult> {
   return new Promise((resolve, reject) => {
@@ -23,7 +23,7 @@ export function planAllocation(input: PlanInput | unknown): Promise<PlanResult> 
       else if (reply.name === "PlanInputError")
         reject(new PlanInputError(reply.issues ?? [reply.message]));
       else if (reply.name === "PlanSolveError")
-        reject(new PlanSolveError(reply.status ?? "unknown", reply.message));
+        reject(new PlanSolveError(reply.status ?? "unknown", reply.message, reply.shortNeeds));
       else reject(new Error(`${reply.name}: ${reply.message}`));
     });
     worker.once("error", (error) => {

@@ -67,10 +67,40 @@ test("a need larger than what can be sent is partly unmet, priced at its priorit
   for (const f of r.flows) close(f.marginalCost, f.destinationPrice, 1e-4);
 });
 
-test("minimums that cannot be met are reported as infeasible", () => {
+test("minimums that cannot be met are reported as infeasible, naming the needs short", () => {
   assert.throws(
     () => solveAllocation(highs, round(25, 20)),
-    (e: unknown) => e instanceof PlanSolveError && /infeasible/.test(e.message),
+    (e: unknown) => {
+      assert.ok(e instanceof PlanSolveError);
+      assert.match(e.message, /infeasible.*short: flour for C \(minimum 20, at most 18 with/);
+      assert.equal(e.shortNeeds.length, 1);
+      close(e.shortNeeds[0]?.delivered, 18); // 8 from A (its hours) and 10 from B
+      return true;
+    },
+  );
+  // Two minimums on one supply: the diagnosis names those two, not the need without one.
+  const competing = validatePlanInput({
+    coops: [{ id: "A" }, { id: "B" }, { id: "C" }, { id: "D" }],
+    supplies: [{ coop: "A", good: "oil", quantity: 10 }],
+    needs: [
+      { coop: "B", good: "oil", quantity: 8, priority: 1, minimum: 6 },
+      { coop: "C", good: "oil", quantity: 8, priority: 1, minimum: 6 },
+      { coop: "D", good: "oil", quantity: 8, priority: 9 },
+    ],
+    links: [
+      { from: "A", to: "B", cost: 1 },
+      { from: "A", to: "C", cost: 1 },
+      { from: "A", to: "D", cost: 1 },
+    ],
+  });
+  assert.throws(
+    () => solveAllocation(highs, competing),
+    (e: unknown) => {
+      assert.ok(e instanceof PlanSolveError);
+      const named = e.shortNeeds.map((n) => n.coop);
+      assert.ok(named.length >= 1 && named.every((c) => c === "B" || c === "C"), String(named));
+      return true;
+    },
   );
   // The same minimum within reach is fine.
   close(solveAllocation(highs, round(25, 18)).needs[0]?.delivered, 18);

@@ -59,15 +59,30 @@ export interface PlanResult {
   };
 }
 
+/** A need whose minimum cannot be met alongside the others (see shortOfMinimum). */
+export interface ShortNeed {
+  coop: string;
+  good: string;
+  minimum: number;
+  /** What reached it when the planner got as close to every minimum as it could. */
+  delivered: number;
+}
+
 /** The round cannot be planned: HiGHS proved it infeasible, or stopped early. */
 export class PlanSolveError extends Error {
   override name = "PlanSolveError";
   readonly status: string;
-  constructor(status: string, message: string) {
+  /** When infeasible: the needs whose minimums stand in each other's way. */
+  readonly shortNeeds: ShortNeed[];
+  constructor(status: string, message: string, shortNeeds: ShortNeed[] = []) {
     super(message);
     this.status = status;
+    this.shortNeeds = shortNeeds;
   }
 }
+
+/** How much more a unit short of a minimum costs, in the diagnosis, than anything else. */
+const MINIMUM_PENALTY = 1e4;
 
 // Values below this are solver noise around zero (HiGHS's default feasibility tolerance is 1e-7).
 const epsilon = 1e-7;
@@ -81,16 +96,21 @@ function statusName(highs: Highs, code: number): string {
   return `unknown(${code})`;
 }
 
-export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanResult {
-  const input = validatePlanInput(raw);
-  const model = buildAllocationModel(input);
-  const started = performance.now();
-  const lp = highs.createModel({
+/** An LP of the model, with the column costs and upper bounds given (the model's by default). */
+function createLp(
+  highs: Highs,
+  model: AllocationModel,
+  columns: { cost: Float64Array; upper: Float64Array } = {
+    cost: model.colCost,
+    upper: model.colUpper,
+  },
+) {
+  return highs.createModel({
     numCols: model.numCols,
     numRows: model.numRows,
-    colCost: model.colCost,
+    colCost: columns.cost,
     colLower: model.colLower,
-    colUpper: model.colUpper,
+    colUpper: columns.upper,
     rowLower: model.rowLower,
     rowUpper: model.rowUpper,
     matrix: {
@@ -102,6 +122,51 @@ export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanRes
       values: model.values,
     },
   });
+}
+
+/**
+ * Names the needs behind an infeasible round. The round is solved again with the
+ * minimums lifted, but each unit that a need with a minimum goes short costs far
+ * more than any transport or priority, so the plan comes as close to every minimum
+ * as the supplies, hours and links allow. The needs still below their minimum
+ * there are the ones that cannot all be served: at least one of them must give.
+ */
+function shortOfMinimum(
+  highs: Highs,
+  input: ReturnType<typeof validatePlanInput>,
+  model: AllocationModel,
+): ShortNeed[] {
+  const first = model.flows.length;
+  const cost = Float64Array.from(model.colCost);
+  const upper = Float64Array.from(model.colUpper);
+  const dearest = cost.reduce((max, c) => Math.max(max, Math.abs(c)), 1);
+  input.needs.forEach((n, i) => {
+    upper[first + i] = n.quantity;
+    if (n.minimum > 0) cost[first + i] = n.priority + MINIMUM_PENALTY * dearest;
+  });
+  const lp = createLp(highs, model, { cost, upper });
+  try {
+    lp.options.set({ output_flag: false, solver: "ipm" });
+    lp.run();
+    if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return [];
+    const { colValue } = lp.getSolution();
+    return input.needs.flatMap((n, i) => {
+      const delivered = clean(n.quantity - (colValue[first + i] as number));
+      // Interior-point answers carry a little noise: short means short by more than that.
+      return n.minimum - delivered > 1e-6 * Math.max(1, n.minimum)
+        ? [{ coop: n.coop, good: n.good, minimum: n.minimum, delivered }]
+        : [];
+    });
+  } finally {
+    lp.dispose();
+  }
+}
+
+export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanResult {
+  const input = validatePlanInput(raw);
+  const model = buildAllocationModel(input);
+  const started = performance.now();
+  const lp = createLp(highs, model);
   try {
     lp.options.set({ output_flag: false, solver: "ipm" });
     if (input.options?.timeLimit) lp.options.set("time_limit", input.options.timeLimit);
@@ -109,9 +174,15 @@ export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanRes
     const code = lp.getModelStatus();
     const status = statusName(highs, code);
     if (code === highs.constants.modelStatus.infeasible) {
+      const short = shortOfMinimum(highs, input, model);
+      const named = short.map(
+        (n) =>
+          `${n.good} for ${n.coop} (minimum ${n.minimum}, at most ${Number(n.delivered.toPrecision(6))} with the others)`,
+      );
       throw new PlanSolveError(
         status,
-        "infeasible: the needs' minimums cannot all be met with these supplies, labour hours and links",
+        `infeasible: the needs' minimums cannot all be met with these supplies, labour hours and links${named.length > 0 ? `; short: ${named.join("; ")}` : ""}`,
+        short,
       );
     }
     if (code !== highs.constants.modelStatus.optimal) {
