@@ -7,10 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { signRequest } from "@fedify/fedify";
 import { Like } from "@fedify/vocab";
 import { configure, type LogRecord } from "@logtape/logtape";
 import { recordEvent } from "../src/db/outbox.ts";
@@ -19,75 +18,21 @@ import { FederationGateway } from "../src/federation/index.ts";
 import { followStatus, waitFor } from "../src/federation/testing.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 const logs: LogRecord[] = [];
 let node: TestNode;
 let stopWorker: () => Promise<void>;
-let remote: Server;
+/** A fake remote server on 127.0.2.9: one actor ("eve") with an RSA key, and inboxes that record. */
+let remote: RemoteActor;
 let remoteUrl: string;
-const delivered: { path: string; body: Record<string, unknown> }[] = [];
-const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const impostor = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
-/** A fake remote server: one actor ("eve") with an RSA key, and inboxes that record what arrives. */
-async function startRemote() {
-  remote = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      if (req.method === "POST") {
-        delivered.push({ path: req.url ?? "", body: JSON.parse(body) });
-        return res.writeHead(202).end();
-      }
-      if (req.url !== "/users/eve") return res.writeHead(404).end();
-      res.writeHead(200, { "content-type": "application/activity+json" });
-      res.end(
-        JSON.stringify({
-          "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-          id: `${remoteUrl}/users/eve`,
-          type: "Person",
-          preferredUsername: "eve",
-          inbox: `${remoteUrl}/users/eve/inbox`,
-          endpoints: { sharedInbox: `${remoteUrl}/inbox` },
-          publicKey: {
-            id: `${remoteUrl}/users/eve#main-key`,
-            owner: `${remoteUrl}/users/eve`,
-            publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
-          },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((r) => remote.listen(0, "127.0.2.9", () => r()));
-  remoteUrl = `http://127.0.2.9:${(remote.address() as AddressInfo).port}`;
-}
-
-async function signedRequest(path: string, activity: object, key: KeyObject = keys.privateKey) {
-  const privateKey = await crypto.subtle.importKey(
-    "pkcs8",
-    key.export({ type: "pkcs8", format: "der" }),
-    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-    true,
-    ["sign"],
-  );
-  const request = await signRequest(
-    new Request(`${node.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/activity+json" },
-      body: JSON.stringify(activity),
-    }),
-    privateKey,
-    new URL(`${remoteUrl}/users/eve#main-key`),
-    { spec: "draft-cavage-http-signatures-12" },
-  );
-  return request;
-}
-
-async function signedPost(path: string, activity: object, key: KeyObject = keys.privateKey) {
-  return fetch(await signedRequest(path, activity, key));
-}
+const signedRequest = (path: string, activity: object, key?: KeyObject) =>
+  remote.signed(`${node.url}${path}`, activity, key);
+const signedPost = async (path: string, activity: object, key?: KeyObject) =>
+  fetch(await signedRequest(path, activity, key));
+const delivered = () => remote.delivered;
 
 const countRows = async (table: "follows" | "queue_messages") =>
   Number(
@@ -108,7 +53,8 @@ before(async () => {
       { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
     ],
   });
-  await startRemote();
+  remote = await startRemoteActor("127.0.2.9", "eve");
+  remoteUrl = remote.url;
   node = await startTestNode({ host: "127.0.2.1" });
   await createMember(node, { username: "ada", password: "password123" });
   stopWorker = await node.node.startWorker();
@@ -116,7 +62,6 @@ before(async () => {
 after(async () => {
   await stopWorker?.();
   await node?.close();
-  remote?.closeAllConnections();
   remote?.close();
 });
 
@@ -186,9 +131,9 @@ test("a signed Follow delivered twice makes one follow and one Accept", async ()
     "the follow is stored",
     async () => (await followStatus(node.node, `${remoteUrl}/users/eve`, ada)) === "accepted",
   );
-  await waitFor("the Accept arrives", () => delivered.some((d) => d.body.type === "Accept"));
+  await waitFor("the Accept arrives", () => delivered().some((d) => d.body.type === "Accept"));
   await waitFor("the queue is drained", async () => (await countRows("queue_messages")) === 0);
-  const accepts = delivered.filter((d) => d.body.type === "Accept");
+  const accepts = delivered().filter((d) => d.body.type === "Accept");
   assert.equal(accepts.length, 1);
   assert.equal(
     (accepts[0]?.body.object as { id?: string } | undefined)?.id,

@@ -7,13 +7,9 @@
  * group, and its malformed or unauthorized activities are skipped.
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { signRequest } from "@fedify/fedify";
 import { Add, Announce, Create, Group, Page } from "@fedify/vocab";
 import { configure, type LogRecord } from "@logtape/logtape";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
@@ -24,6 +20,7 @@ import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
 import { invite, membershipOf, removeMember } from "../src/groups/memberships.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 const fixtures = join(import.meta.dirname, "..", "src", "federation", "fixtures", "groups");
 const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, name), "utf8"));
@@ -34,71 +31,19 @@ const withContext = (json: object) => ({
 });
 
 const logs: LogRecord[] = [];
-const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const delivered: Record<string, unknown>[] = [];
 let node: TestNode;
 let stopWorker: () => Promise<void>;
-let remote: Server;
+/** A Mastodon-like server on 127.0.22.9: actor alice, with an RSA key and a shared inbox. */
+let remote: RemoteActor;
 let remoteUrl: string;
 let garden: GroupRow;
 let council: GroupRow;
 
-/** A Mastodon-like server: actor alice (RSA key, shared inbox) and an inbox that records. */
-async function startRemote() {
-  remote = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      if (req.method === "POST") {
-        delivered.push(JSON.parse(body));
-        return res.writeHead(202).end();
-      }
-      if (req.url !== "/users/alice") return res.writeHead(404).end();
-      res.writeHead(200, { "content-type": "application/activity+json" });
-      res.end(
-        JSON.stringify({
-          "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-          id: `${remoteUrl}/users/alice`,
-          type: "Person",
-          preferredUsername: "alice",
-          inbox: `${remoteUrl}/users/alice/inbox`,
-          followers: `${remoteUrl}/users/alice/followers`,
-          endpoints: { sharedInbox: `${remoteUrl}/inbox` },
-          publicKey: {
-            id: `${remoteUrl}/users/alice#main-key`,
-            owner: `${remoteUrl}/users/alice`,
-            publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
-          },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((r) => remote.listen(0, "127.0.22.9", () => r()));
-  remoteUrl = `http://127.0.22.9:${(remote.address() as AddressInfo).port}`;
-}
-
-async function signedPost(activity: object) {
-  const privateKey = await crypto.subtle.importKey(
-    "pkcs8",
-    keys.privateKey.export({ type: "pkcs8", format: "der" }),
-    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-    true,
-    ["sign"],
-  );
-  const request = await signRequest(
-    new Request(`${node.url}/inbox`, {
-      method: "POST",
-      headers: { "content-type": "application/activity+json" },
-      body: JSON.stringify(activity),
-    }),
-    privateKey,
-    new URL(`${remoteUrl}/users/alice#main-key`),
-    { spec: "draft-cavage-http-signatures-12" },
-  );
-  return fetch(request);
-}
+/** Signed as alice, Mastodon-style, to the node's shared inbox. */
+const signedPost = async (activity: object) =>
+  fetch(await remote.signed(`${node.url}/inbox`, activity));
+/** What the node delivered to alice's server. */
+const delivered = () => remote.delivered.map((d) => d.body);
 
 /** The Mastodon fixture with its example hosts replaced by ours. */
 const mastodonNote = (group: string, n: number) =>
@@ -125,7 +70,8 @@ before(async () => {
       { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
     ],
   });
-  await startRemote();
+  remote = await startRemoteActor("127.0.22.9", "alice");
+  remoteUrl = remote.url;
   node = await startTestNode({ host: "127.0.22.1" });
   const ada = await createMember(node, { username: "ada", password: "password123" });
   const made = await createGroup(node.node.db.db, node.url, ada, {
@@ -150,7 +96,6 @@ before(async () => {
 after(async () => {
   await stopWorker?.();
   await node?.close();
-  remote?.closeAllConnections();
   remote?.close();
 });
 
@@ -194,9 +139,9 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   };
   assert.equal((await signedPost(follow)).status, 202);
   await waitFor("the group accepts alice", () =>
-    delivered.some((d) => d.type === "Accept" && (d.object as { id?: string })?.id === follow.id),
+    delivered().some((d) => d.type === "Accept" && (d.object as { id?: string })?.id === follow.id),
   );
-  const accept = delivered.find((d) => d.type === "Accept");
+  const accept = delivered().find((d) => d.type === "Accept");
   assert.equal(accept?.actor, `${node.url}/groups/garden`);
   assert.equal(
     (await membershipOf(node.node.db.db, garden.id, `${remoteUrl}/users/alice`))?.status,
@@ -211,15 +156,15 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   assert.equal(thread?.author_uri, `${remoteUrl}/users/alice`);
   // The group announces it to its members, alice's server included, with the Create inside.
   await waitFor("the Announce reaches alice's server", () =>
-    delivered.some((d) => d.type === "Announce"),
+    delivered().some((d) => d.type === "Announce"),
   );
-  const announce = delivered.find((d) => d.type === "Announce");
+  const announce = delivered().find((d) => d.type === "Announce");
   assert.equal(announce?.actor, `${node.url}/groups/garden`);
   assert.equal(announce?.audience, `${node.url}/groups/garden`);
   assert.equal((announce?.object as { id?: string })?.id, note.id);
   // ... and, for Mastodon, an Announce of the post itself (as Lemmy does).
   await waitFor("the plain Announce of the post arrives", () =>
-    delivered.some((d) => d.type === "Announce" && d.object === note.object.id),
+    delivered().some((d) => d.type === "Announce" && d.object === note.object.id),
   );
 
   // Undo(Follow): alice leaves.
@@ -285,7 +230,10 @@ test("posts to a members-only group by a non-member, or by someone else's name, 
     async () =>
       (await membershipOf(node.node.db.db, council.id, follow.actor))?.status === "pending",
   );
-  assert.equal(delivered.filter((d) => (d.object as { id?: string })?.id === follow.id).length, 0);
+  assert.equal(
+    delivered().filter((d) => (d.object as { id?: string })?.id === follow.id).length,
+    0,
+  );
 });
 
 test("a remote person is invited (Invite from the Group); their Accept admits them, a Reject declines", async () => {
@@ -307,7 +255,7 @@ test("a remote person is invited (Invite from the Group); their Accept admits th
     reason: "forbidden",
   });
   assert.equal(await membershipOf(db, garden.id, alice), undefined);
-  const invites = () => delivered.filter((d) => d.type === "Invite");
+  const invites = () => delivered().filter((d) => d.type === "Invite");
   assert.ok((await invite(db, node.url, garden, target, ada)).ok);
   await waitFor("alice's server gets the Invite", () => invites().length === 1);
   const first = invites()[0];

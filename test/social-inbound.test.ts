@@ -7,13 +7,9 @@
  * with their HTML sanitized. Mastodon's own Question fixture parses.
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { signRequest } from "@fedify/fedify";
 import { Create, Question } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { waitFor } from "../src/federation/testing.ts";
@@ -22,77 +18,26 @@ import { receiveVote } from "../src/social/polls.ts";
 import { createPost } from "../src/social/posts.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 let node: TestNode;
 let stopWorker: () => Promise<void>;
-let remote: Server;
-let remoteUrl: string;
+/** A fake remote server on 127.0.14.9: actor eve, with an RSA key; it records what reaches it. */
+let remote: RemoteActor;
 let ann: { id: string; username: string };
-const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const eve = () => `${remoteUrl}/users/eve`;
-
-async function startRemote() {
-  remote = createServer((req, res) => {
-    if (req.method === "POST") {
-      let body = "";
-      req.on("data", (chunk) => {
-        body += chunk;
-      });
-      return req.on("end", () => {
-        received.push(JSON.parse(body) as Record<string, unknown>);
-        res.writeHead(202).end();
-      });
-    }
-    if (req.url !== "/users/eve") return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/activity+json" });
-    res.end(
-      JSON.stringify({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        id: eve(),
-        type: "Person",
-        preferredUsername: "eve",
-        inbox: `${eve()}/inbox`,
-        followers: `${eve()}/followers`,
-        publicKey: {
-          id: `${eve()}#main-key`,
-          owner: eve(),
-          publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
-        },
-      }),
-    );
-  });
-  await new Promise<void>((r) => remote.listen(0, "127.0.14.9", () => r()));
-  remoteUrl = `http://127.0.14.9:${(remote.address() as AddressInfo).port}`;
-}
-
-/** What our node delivered to eve's inbox. */
-const received: Record<string, unknown>[] = [];
+const eve = () => remote.id;
+/** What our node delivered to eve. */
+const received = () => remote.delivered.map((d) => d.body);
 let sent = 0;
+/** Signs `activity` as eve (with an id and actor of hers) and posts it to the node's shared inbox. */
 async function send(activity: Record<string, unknown>) {
-  const privateKey = await crypto.subtle.importKey(
-    "pkcs8",
-    keys.privateKey.export({ type: "pkcs8", format: "der" }),
-    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-    true,
-    ["sign"],
-  );
   const body = {
     "@context": "https://www.w3.org/ns/activitystreams",
     id: `${eve()}/activities/${++sent}`,
     actor: eve(),
     ...activity,
   };
-  const request = await signRequest(
-    new Request(`${node.url}/inbox`, {
-      method: "POST",
-      headers: { "content-type": "application/activity+json" },
-      body: JSON.stringify(body),
-    }),
-    privateKey,
-    new URL(`${eve()}#main-key`),
-    { spec: "draft-cavage-http-signatures-12" },
-  );
-  const res = await fetch(request);
+  const res = await fetch(await remote.signed(`${node.url}/inbox`, body));
   assert.equal(res.status, 202, `${activity.type}: ${await res.text()}`);
 }
 const drained = () =>
@@ -113,7 +58,7 @@ const note = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 before(async () => {
-  await startRemote();
+  remote = await startRemoteActor("127.0.14.9", "eve");
   node = await startTestNode({ host: "127.0.14.1" });
   stopWorker = await node.node.startWorker();
   ann = await createMember(node, { username: "ann", password: "long enough" });
@@ -121,7 +66,7 @@ before(async () => {
 after(async () => {
   await stopWorker?.();
   await node?.close();
-  await new Promise((r) => remote?.close(r));
+  remote?.close();
 });
 
 test("posts: only relevant ones by their own author are stored, sanitized; others' posts cannot be changed", async () => {
@@ -465,7 +410,7 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   const annUri = `${node.url}/users/ann`;
   await send({ type: "Follow", id: `${eve()}/follows/ann`, object: annUri });
   await drained();
-  await waitFor("eve gets the Accept", () => received.some((a) => a.type === "Accept"));
+  await waitFor("eve gets the Accept", () => received().some((a) => a.type === "Accept"));
   const created = await createPost(s(), ann, {
     text: "pin me",
     spoiler: "",
@@ -482,7 +427,7 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   assert.ok((await pin(s(), ann, created.value.id)).ok);
   node.node.federation.nudge();
   const add = await waitFor("eve gets the Add", () =>
-    received.find((a) => a.type === "Add" && a.object === postUri),
+    received().find((a) => a.type === "Add" && a.object === postUri),
   );
   assert.equal(add.actor, annUri);
   assert.equal(add.target, `${annUri}/featured`);
@@ -490,7 +435,7 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   assert.equal(await unpin(s(), ann, created.value.id), false, "not pinned any more");
   node.node.federation.nudge();
   const remove = await waitFor("eve gets the Remove", () =>
-    received.find((a) => a.type === "Remove" && a.object === postUri),
+    received().find((a) => a.type === "Remove" && a.object === postUri),
   );
   assert.equal(remove.target, `${annUri}/featured`);
   const events = await db()
