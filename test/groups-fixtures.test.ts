@@ -101,6 +101,25 @@ after(async () => {
   remote?.close();
 });
 
+test("the Group actor names its keys and a featured collection, which answers", async () => {
+  const ap = { accept: "application/activity+json" };
+  const doc = (await (await fetch(`${node.url}/groups/garden`, { headers: ap })).json()) as {
+    featured?: string;
+    assertionMethod?: { id: string; publicKeyMultibase: string }[];
+  };
+  // GoToSocial reads every actor's featured collection and logs an error without one.
+  assert.equal(doc.featured, `${node.url}/groups/garden/featured`);
+  const featured = await fetch(doc.featured, { headers: ap });
+  assert.equal(featured.status, 200);
+  assert.equal(((await featured.json()) as { totalItems: number }).totalItems, 0);
+  // FEP-521a: RSA and Ed25519 as Multikeys; an Ed25519 multibase key starts with z6Mk.
+  assert.deepEqual(
+    doc.assertionMethod?.map((k) => k.id),
+    [`${node.url}/groups/garden#multikey-1`, `${node.url}/groups/garden#multikey-2`],
+  );
+  assert.match(doc.assertionMethod?.[1]?.publicKeyMultibase ?? "", /^z6Mk/);
+});
+
 test("Lemmy's community, Announce{Create{Page}} and Add of a moderator parse", async () => {
   const group = await Group.fromJsonLd(withContext(fixture("lemmy-group.json")));
   assert.equal(group.attributionId?.href, "https://enterprise.lemmy.ml/c/tenforward/moderators");

@@ -31,6 +31,7 @@ export function groupUrls(origin: string, name: string) {
     inbox: `${origin}/inbox`,
     outbox: `${id}/outbox`,
     followers: `${id}/followers`,
+    featured: `${id}/featured`,
     moderators: `${id}/moderators`,
     key: `${id}#main-key`,
     /** Fedify's naming for members' Multikeys: one per key pair, in order. */
@@ -66,6 +67,7 @@ export async function groupActor(deps: FederationDeps, group: GroupRow): Promise
     inbox: new URL(urls.inbox),
     outbox: new URL(urls.outbox),
     followers: new URL(urls.followers),
+    featured: new URL(urls.featured),
     attribution: new URL(urls.moderators),
     endpoints: new Endpoints({ sharedInbox: new URL(urls.inbox) }),
     publicKey: rsa

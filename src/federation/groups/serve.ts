@@ -18,7 +18,7 @@ import type { FederationGateway } from "../index.ts";
 const AS_CONTEXT = "https://www.w3.org/ns/activitystreams";
 const wantsActivityJson = (accept: string | undefined) =>
   !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
-const groupPath = /^\/groups\/([A-Za-z0-9_]{1,30})(?:\/(followers|moderators|outbox))?$/;
+const groupPath = /^\/groups\/([A-Za-z0-9_]{1,30})(?:\/(followers|moderators|outbox|featured))?$/;
 const postPath = /^\/(?:groups\/([A-Za-z0-9_]{1,30})\/posts|group-posts)\/([0-9a-f-]{36})$/;
 
 const json = (body: unknown, status = 200) =>
@@ -44,6 +44,16 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
 
   async function collection(group: Group, which: string): Promise<Response> {
     const id = `${groupUri(origin, group.name)}/${which}`;
+    // Nothing is pinned in a group; GoToSocial reads every actor's `featured` and logs
+    // an error for each actor without one.
+    if (which === "featured")
+      return json({
+        "@context": AS_CONTEXT,
+        id,
+        type: "OrderedCollection",
+        totalItems: 0,
+        orderedItems: [],
+      });
     if (which === "moderators")
       return json({
         "@context": AS_CONTEXT,
