@@ -50,6 +50,12 @@ export interface QueueTuning {
   fanout?: number;
 }
 
+/** Every 4xx except 408 (Request Timeout) and 429 (Too Many Requests). */
+export const PERMANENT_FAILURE_STATUS_CODES: readonly number[] = Array.from(
+  { length: 100 },
+  (_, i) => 400 + i,
+).filter((code) => code !== 408 && code !== 429);
+
 /** One loader per distinct options, made once. */
 function memoized(make: DocumentLoaderFactory): DocumentLoaderFactory {
   const loaders = new Map<string, DocumentLoader>();
@@ -120,6 +126,9 @@ export function buildFederation(
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
     manuallyStartQueue: true,
+    // A delivery refused with a 4xx is refused for good (a bad signature, a message the
+    // peer will not take): retrying it only loops. 408 and 429 are "later", so retried.
+    permanentFailureStatusCodes: PERMANENT_FAILURE_STATUS_CODES,
     origin: deps.config.origin,
     // Our own loader factories (Fedify then refuses allowPrivateAddress/userAgent options,
     // so both are applied here): Fedify's built-in ones build a new cached loader, URL

@@ -3,8 +3,10 @@
  * actor and Delete of an actor. Fedify has already verified the HTTP Signature
  * (RFC 9421 or draft-cavage), Linked Data Signature or Object Integrity Proof and
  * checked that the signer owns the actor; it drops activities it has already
- * processed (per origin, by activity id). Anything else is logged and skipped.
+ * processed (per origin, by activity id, and for an Update by its content too: see
+ * idempotencyKey). Anything else is logged and skipped.
  */
+import { createHash } from "node:crypto";
 import type { Federation, InboxContext } from "@fedify/fedify";
 import {
   Accept,
@@ -18,11 +20,11 @@ import {
   Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import { actorGone } from "./actor-gone.ts";
 import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
 import type { InboxExtension } from "./extensions.ts";
 import { receiveAccept, receiveFollow, receiveReject, receiveUndoFollow } from "./follows.ts";
 import { ensureActor, signedLoader, storeActor } from "./lookup.ts";
-import { markGone } from "./remote-actors.ts";
 import { allowsFederation } from "./social/domain-policy.ts";
 
 const logger = getLogger(["synco", "federation", "inbox"]);
@@ -33,6 +35,22 @@ function skip(activity: Activity, why: string): void {
     id: activity.id?.href ?? "(no id)",
     why,
   });
+}
+
+/**
+ * Which deliveries count as repeats. By default Fedify drops a second activity with
+ * the same id (per receiving origin, for a day). That is right for a re-delivery,
+ * but GoToSocial gives every Update of a status the same id
+ * (`{status}/activity#Update`), so later edits and poll counts would be dropped:
+ * an Update is a repeat only if its content is the same too.
+ */
+export async function idempotencyKey(ctx: InboxContext<void>, activity: Activity) {
+  const id = activity.id?.href;
+  if (!id) return null;
+  const key = `${ctx.origin}\n${id}`;
+  if (!(activity instanceof Update)) return key;
+  const json = JSON.stringify(await activity.toJsonLd());
+  return `${key}\n${createHash("sha256").update(json).digest("hex")}`;
 }
 
 export function registerInbox(
@@ -128,7 +146,7 @@ export function registerInbox(
   async function onDelete(ctx: InboxContext<void>, del: Delete) {
     if (!del.actorId || del.objectId?.href !== del.actorId.href)
       return pass(ctx, del, "only Delete of the actor itself is handled");
-    await markGone(db, del.actorId.href);
+    await actorGone(deps, del.actorId.href);
     deps.invalidate();
   }
 
@@ -136,7 +154,7 @@ export function registerInbox(
   let listeners = federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE }))
-    .withIdempotency("per-origin")
+    .withIdempotency(idempotencyKey)
     .on(Follow, onFollow)
     .on(Accept, (ctx, a) => onAnswer(ctx, a, receiveAccept))
     .on(Reject, (ctx, r) => onAnswer(ctx, r, receiveReject))
@@ -161,7 +179,7 @@ export function registerInbox(
         reason.keyId?.origin === activity.actorId.origin &&
         activity.objectId?.href === activity.actorId.href
       ) {
-        await markGone(db, activity.actorId.href);
+        await actorGone(deps, activity.actorId.href);
         return new Response(null, { status: 202 });
       }
     })
