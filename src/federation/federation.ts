@@ -103,6 +103,9 @@ export function buildFederation(
   const kv = new DatabaseKvStore(handle, undefined, {
     memoize: (key) =>
       key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
+    // Fedify 2.3.6 checks and records a queued inbox activity by its id alone, whatever
+    // withIdempotency says; the inbox keeps its own records instead (inbox.ts, seenKey).
+    ignore: (key) => key[0] === "_fedify" && key[1] === "activityIdempotence",
   });
   const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
   const allowPrivateAddress = deps.config.allowPrivateAddress;
@@ -143,7 +146,7 @@ export function buildFederation(
   });
   registerActors(federation, deps);
   registerCollections(federation, deps);
-  registerInbox(federation, deps, extensions.inbox);
+  registerInbox(federation, deps, extensions.inbox, kv);
   const relay = new Relay(federation, deps, extensions.eventHandlers);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {
