@@ -55,7 +55,6 @@ function hrefOf(url: URL | Link | null | undefined): string | null {
 
 export async function parseRemotePost(
   ctx: Context<void>,
-  loader: Awaited<ReturnType<Context<void>["getDocumentLoader"]>>,
   object: Note | Article | Question,
   author: RemoteActor,
 ): Promise<RemotePostInput | null> {
