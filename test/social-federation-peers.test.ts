@@ -2,11 +2,15 @@
  * What happens between real nodes (127.0.61.x) around the people one follows:
  * a boost by someone a member follows reaches home timelines, notifications and
  * counts (it used to be taken for a group's Announce and dropped); a deleted
- * account's posts, boosts, likes and votes leave the other nodes.
+ * account's posts, boosts, likes and votes leave the other nodes; a member who
+ * joins a group on another node gets its recent threads.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { GROUP_BACKFILL_THREADS } from "../src/federation/groups/backfill.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
+import { createGroup } from "../src/groups/groups.ts";
+import { writeInGroup } from "../src/groups/threads.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -168,4 +172,41 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     .where((eb) => eb.or([eb("follower_uri", "=", doraUri), eb("followee_uri", "=", doraUri)]))
     .execute();
   assert.deepEqual(follows, []);
+});
+
+test("a member joining a group on another node gets its recent threads", async () => {
+  const made = await createGroup(a.node.db.db, a.url, annRow, {
+    name: "bakers",
+    kind: "working_group",
+    displayName: "Bakers",
+    visibility: "public",
+    moderated: false,
+  });
+  assert.ok(made.ok);
+  const uris: string[] = [];
+  for (let i = 1; i <= GROUP_BACKFILL_THREADS + 2; i++) {
+    const thread = await writeInGroup(a.node.db.db, a.url, made.value, annRow, {
+      title: `Loaf ${i}`,
+      content: `Recipe ${i}`,
+    });
+    assert.ok(thread.ok);
+    uris.push(thread.value.uri);
+  }
+  a.node.federation.nudge();
+  await followRemote(c.node, carlRow, `bakers@${a.domain}`);
+  const groupUri = `${a.url}/groups/bakers`;
+  const onC = () =>
+    c.node.db.db
+      .selectFrom("group_posts")
+      .select("uri")
+      .where("group_uri", "=", groupUri)
+      .execute();
+  await waitFor("carl's node has the recent threads", async () => {
+    return (await onC()).length === GROUP_BACKFILL_THREADS;
+  });
+  const got = new Set((await onC()).map((p) => p.uri));
+  assert.deepEqual(
+    uris.filter((u) => got.has(u)),
+    uris.slice(-GROUP_BACKFILL_THREADS),
+  );
 });
