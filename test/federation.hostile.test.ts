@@ -131,7 +131,6 @@ test("embedded mentions beyond the cap are left out; 10,000 of them is a quick 4
     kept.some((m) => m.actor_uri === annUri),
     "ann's mention (the first) is kept",
   );
-  const started = performance.now();
   const huge = await post({
     type: "Create",
     object: {
@@ -143,7 +142,8 @@ test("embedded mentions beyond the cap are left out; 10,000 of them is a quick 4
     },
   });
   assert.equal(huge.status, 400);
-  assert.ok(performance.now() - started < 1_000, "refused without parsing");
+  // Refused by the shape check, before any JSON-LD work (which took seconds).
+  assert.match(await huge.text(), /more than \d+ items/);
 });
 
 test("deeply nested JSON, invalid JSON and reserved keys are a 400, not a 500", async () => {
