@@ -19,6 +19,7 @@ import {
 } from "@fedify/vocab-runtime";
 import { userAgent as userAgentOf } from "../kernel/version.ts";
 import { registerActors } from "./actors.ts";
+import { installBoundedFetch } from "./bounded-fetch.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
 import type { FederationDeps } from "./deps.ts";
@@ -50,6 +51,12 @@ export interface QueueTuning {
   fanout?: number;
 }
 
+/** Every 4xx except 408 (Request Timeout) and 429 (Too Many Requests). */
+export const PERMANENT_FAILURE_STATUS_CODES: readonly number[] = Array.from(
+  { length: 100 },
+  (_, i) => 400 + i,
+).filter((code) => code !== 408 && code !== 429);
+
 /**
  * Loads JSON-LD contexts: the well-known ones Fedify ships are marked `static`, which
  * lets jsonld keep them resolved between documents instead of walking and re-keying
@@ -76,6 +83,7 @@ export function buildFederation(
   extensions: FederationExtensions = {},
 ): FederationRuntime {
   memoizeParses();
+  installBoundedFetch();
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
     new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
@@ -83,6 +91,9 @@ export function buildFederation(
   const kv = new DatabaseKvStore(handle, undefined, {
     memoize: (key) =>
       key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
+    // Fedify 2.3.6 checks and records a queued inbox activity by its id alone, whatever
+    // withIdempotency says; the inbox keeps its own records instead (inbox.ts, seenKey).
+    ignore: (key) => key[0] === "_fedify" && key[1] === "activityIdempotence",
   });
   // Every request this node makes says who it is (GoToSocial refuses one without), and
   // reaches private addresses only when the configuration allows: both come from the
@@ -105,6 +116,9 @@ export function buildFederation(
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
     manuallyStartQueue: true,
+    // A delivery refused with a 4xx is refused for good (a bad signature, a message the
+    // peer will not take): retrying it only loops. 408 and 429 are "later", so retried.
+    permanentFailureStatusCodes: PERMANENT_FAILURE_STATUS_CODES,
     origin: deps.config.origin,
     // One loader each, made once: Fedify's built-in factories build a new cached loader,
     // URL patterns and all, for every request — a third of the CPU an inbox POST costs.
@@ -121,7 +135,7 @@ export function buildFederation(
   Object.assign(federation, { allowPrivateAddress, userAgent });
   registerActors(federation, deps);
   registerCollections(federation, deps);
-  registerInbox(federation, deps, extensions.inbox);
+  registerInbox(federation, deps, extensions.inbox, kv);
   const relay = new Relay(federation, deps, extensions.eventHandlers);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {

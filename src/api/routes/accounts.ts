@@ -12,6 +12,7 @@ import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { tagsOf } from "../../social/api-support.ts";
+import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
@@ -154,7 +155,9 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const page = readPage(p);
     const ref = viewer ? memberRef(deps, viewer) : null;
     if (truthy(p.pinned)) {
-      const pins = actor.local ? await pinnedPosts(s, ref, actor.local.id) : [];
+      const pins = actor.local
+        ? await pinnedPosts(s, ref, actor.local.id)
+        : await remotePinnedPosts(s, ref, actor.uri);
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
     const onlyMedia = truthy(p.only_media);
