@@ -197,6 +197,17 @@ test("a profile URL on a private address resolves through WebFinger when allowed
   assert.ok(peer.seen.some((s) => s.path.startsWith("/.well-known/webfinger?resource=http")));
 });
 
+test("a member's profile URL on another node resolves to their actor", async () => {
+  const other = await startTestNode({ host: "127.0.31.2" });
+  try {
+    await createMember(other, { username: "carol", password: "password123" });
+    const found = await node.node.federation.lookup(`${other.url}/@carol`);
+    assert.equal(found?.uri, `${other.url}/users/carol`);
+  } finally {
+    await other.close();
+  }
+});
+
 test("every request the node makes, deliveries included, names Synco and the node", async () => {
   const ada = await createMember(node, { username: "ada", password: "password123" });
   const actor = await node.node.federation.lookup(peer.id);

@@ -151,6 +151,13 @@ export function registerActors(federation: Federation<void>, deps: FederationDep
       return person(ctx, deps, member);
     })
     .mapActorAlias("/actor", INSTANCE)
+    // A member's profile page (/@name) answers WebFinger too, as on Mastodon: a search box
+    // given a profile URL asks WebFinger about it when the page is not an actor document.
+    .mapAlias((_ctx, resource) => {
+      if (resource.origin !== new URL(deps.config.origin).origin) return null;
+      const name = /^\/@([A-Za-z0-9_]+)$/.exec(resource.pathname)?.[1];
+      return name ? { username: name } : null;
+    })
     .mapHandle(async (_ctx, handle) => {
       const name = handle.toLowerCase();
       if (name === COOP || name === INSTANCE) return name;
