@@ -146,8 +146,8 @@ async function startStrictPeer(host: string) {
 }
 
 before(async () => {
-  peer = await startStrictPeer("127.0.31.9");
-  node = await startTestNode({ host: "127.0.31.1" });
+  peer = await startStrictPeer("127.0.52.9");
+  node = await startTestNode({ host: "127.0.52.1" });
   stopWorker = await node.node.startWorker();
 });
 after(async () => {
@@ -198,7 +198,7 @@ test("a profile URL on a private address resolves through WebFinger when allowed
 });
 
 test("a member's profile URL on another node resolves to their actor", async () => {
-  const other = await startTestNode({ host: "127.0.31.2" });
+  const other = await startTestNode({ host: "127.0.52.2" });
   try {
     await createMember(other, { username: "carol", password: "password123" });
     const found = await node.node.federation.lookup(`${other.url}/@carol`);

@@ -7,7 +7,7 @@
  * GoToSocial WebFingers only over https and calls a loopback node's http origin
  * for the rest, so the node's port answers both (test/support/node.ts `tls`);
  * GoToSocial serves https itself. Both use one self-signed certificate for
- * 127.0.41.5 (Synco) and 127.0.41.6 (GoToSocial), which this process trusts.
+ * 127.0.51.5 (Synco) and 127.0.51.6 (GoToSocial), which this process trusts.
  * Without a GoToSocial binary (SYNCO_GOTOSOCIAL_BIN or ~/.cache/synco/gotosocial;
  * README "Interop with GoToSocial") every check is skipped, loudly.
  */
@@ -29,8 +29,8 @@ import {
 } from "./support/gotosocial.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
-const SYNCO_HOST = "127.0.41.5";
-const GTS_HOST = "127.0.41.6";
+const SYNCO_HOST = "127.0.51.5";
+const GTS_HOST = "127.0.51.6";
 const binary = gotosocialBinary();
 const skip = existsSync(binary)
   ? false
