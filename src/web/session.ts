@@ -22,6 +22,7 @@ import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { InputError } from "../kernel/errors.ts";
 import { newToken } from "../kernel/ids.ts";
+import { isUnsafeKey } from "../kernel/object-keys.ts";
 import type { Viewer, WebEnv } from "./context.ts";
 import { negotiateLocale, translator } from "./i18n/i18n.ts";
 
@@ -134,6 +135,9 @@ export function csrfProtection(): MiddlewareHandler<WebEnv> {
       ) {
         // Hono caches the parsed body, so the handler's own parseBody() does not read it twice.
         const body = await c.req.parseBody();
+        // Every page's form passes here: a field named like a prototype goes no further.
+        if (Object.keys(body).some(isUnsafeKey))
+          throw new InputError(c.get("t")("form.unsafeName"), 400);
         given = typeof body._csrf === "string" ? body._csrf : undefined;
       }
     }

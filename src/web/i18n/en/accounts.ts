@@ -6,6 +6,8 @@ export const accounts = {
   "auth.forbidden": "You are not allowed to do this.",
   "auth.rateLimited": "Too many attempts. Wait a while and try again.",
   "form.fix": "Please correct the fields marked below.",
+  "form.unsafeName":
+    "This form has a field this site does not accept (__proto__, constructor or prototype).",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long (at most {max} characters).",
 
