@@ -27,6 +27,7 @@ import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
@@ -91,7 +92,12 @@ export async function createNode(
   const app = new Hono<WebEnv>();
   app.onError(onError);
   app.notFound(notFound);
-  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    }),
+  );
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));

@@ -21,7 +21,12 @@ export interface RemoteActor {
   close(): void;
 }
 
-export async function startRemoteActor(host: string, username: string): Promise<RemoteActor> {
+/** `document`: fields added to (or replacing those of) the actor document, e.g. a hostile `url`. */
+export async function startRemoteActor(
+  host: string,
+  username: string,
+  document: Record<string, unknown> = {},
+): Promise<RemoteActor> {
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const delivered: RemoteActor["delivered"] = [];
   let id = "";
@@ -51,6 +56,7 @@ export async function startRemoteActor(host: string, username: string): Promise<
             owner: id,
             publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
           },
+          ...document,
         }),
       );
     });

@@ -21,6 +21,7 @@ import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/i
 import type { WebEnv } from "../context.ts";
 import { locales } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { currentSessionId, requireViewer } from "../session.ts";
 import type { AccountsDeps } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
@@ -48,7 +49,7 @@ export function settingsLayout(
       <ul>
         ${sections.map(
           (s) =>
-            html`<li><a href="${s.path}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
+            html`<li><a href="${safeUrl(s.path)}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
         )}
       </ul>
     </nav>

@@ -11,6 +11,7 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
 
@@ -49,7 +50,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       <ul class="thread-list">${groups.map(
         (
           g,
-        ) => html`<li>${g.status === "accepted" ? html`<a href="${viewPath(g.uri)}">${g.name || g.handle}</a>` : g.name || g.handle}
+        ) => html`<li>${g.status === "accepted" ? html`<a href="${safeUrl(viewPath(g.uri))}">${g.name || g.handle}</a>` : g.name || g.handle}
           <span class="handle">@${g.handle}</span>
           ${g.status === "pending" ? html`<span class="badge">${t("groups.status.pending")}</span>` : ""}</li>`,
       )}</ul>`;
@@ -125,7 +126,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       posts.map((p) => p.author_uri),
     );
     const body = html`${groupsNav(c)}
-      <p><a href="${viewPath(group.uri)}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
+      <p><a href="${safeUrl(viewPath(group.uri))}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
       <h1>${first.title}</h1>
       <ol class="group-thread">${posts.map(
         (p) => html`<li class="group-post" id="p-${p.id}">

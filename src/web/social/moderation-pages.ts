@@ -21,6 +21,7 @@ import {
 import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 import { findTarget } from "./filters.ts";
@@ -29,7 +30,7 @@ function modNav(c: Context<WebEnv>): Html {
   const t = c.get("t");
   const here = new URL(c.req.url).pathname;
   const link = (path: string, label: string) =>
-    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+    html`<li><a href="${safeUrl(path)}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav class="social-nav" aria-label="${t("social.mod.title")}"><ul>
     ${link("/moderation", t("social.mod.reports"))}${link("/moderation/accounts", t("social.mod.accounts"))}
     ${link("/moderation/domains", t("social.mod.domains"))}${link("/moderation/log", t("social.mod.log"))}

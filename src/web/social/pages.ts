@@ -23,6 +23,7 @@ import {
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
@@ -59,7 +60,7 @@ export function socialNav(c: Context<WebEnv>): Html {
   const viewer = c.get("viewer");
   const here = new URL(c.req.url).pathname;
   const link = (path: string, label: string) =>
-    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+    html`<li><a href="${safeUrl(path)}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav class="social-nav" aria-label="${t("social.tabs")}"><ul>
     ${viewer ? link("/social", t("social.home")) : ""}
     ${link("/social/local", t("social.local"))}
@@ -273,7 +274,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       <ul class="notifications">${shown.map(
         (n) => html`<li class="${n.read ? "" : "unread"}">
           ${t(`social.notification.${n.type}`, { name: n.fromName })}
-          ${n.type !== "poll" ? html` <a href="${n.fromUrl}" class="handle">${n.fromHandle}</a>` : ""}
+          ${n.type !== "poll" ? html` <a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : ""}
           ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
           <span class="muted"> · <time datetime="${n.createdAt}">${formatDate(c.get("locale"), n.createdAt)}</time></span>
         </li>`,
