@@ -25,6 +25,7 @@ import { newToken } from "../kernel/ids.ts";
 import { isUnsafeKey } from "../kernel/object-keys.ts";
 import type { Viewer, WebEnv } from "./context.ts";
 import { negotiateLocale, translator } from "./i18n/i18n.ts";
+import { redirectHere } from "./redirect.ts";
 
 export const SESSION_COOKIE = "synco_session";
 export const PRE_SESSION_COOKIE = "synco_csrf";
@@ -103,7 +104,7 @@ export function sessionMiddleware(deps: {
     }
     // requireViewer ends a page request with a redirect to the login page.
     if (c.error instanceof LoginRequired && c.error.redirectTo) {
-      c.res = c.redirect(c.error.redirectTo, 303);
+      c.res = redirectHere(c, c.error.redirectTo, 303);
     }
   };
 }

@@ -13,6 +13,7 @@ import { createInvite } from "../../accounts/invites.ts";
 import { type RegistrationMode, registrationModes } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import type { AccountsDeps } from "./deps.ts";
@@ -221,7 +222,7 @@ export function adminPages(deps: AccountsDeps): Hono<WebEnv> {
         deps.clock,
       );
     }
-    return c.redirect("/admin?done=saved", 303);
+    return redirectHere(c, "/admin?done=saved", 303);
   });
 
   app.get("/admin/invites", (c) => {

@@ -1,4 +1,5 @@
 /** What the account pages need from the node, passed in at composition (src/app.ts). */
+
 import type { Context } from "hono";
 import type { Kysely } from "kysely";
 import type { CoopSettingsStore } from "../../accounts/coop.ts";
@@ -8,6 +9,7 @@ import type { RateLimiter } from "../../accounts/rate-limits.ts";
 import type { Config } from "../../config.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { Clock } from "../../kernel/clock.ts";
+import { localPathOrNull } from "../../kernel/safe-url.ts";
 import type { WebEnv } from "../context.ts";
 
 export interface AccountsDeps {
@@ -46,7 +48,10 @@ export function clientIp(c: Context<WebEnv>, trustedProxies: readonly string[]):
   return peer;
 }
 
-/** A local path to go to after logging in; anything else (other sites, `//host`) becomes "/". */
+/**
+ * A local path to go to after logging in; anything else (other sites, `//host`,
+ * `/\t/host`, control characters) becomes "/" (kernel/safe-url.ts).
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
+  return localPathOrNull(next) ?? "/";
 }

@@ -32,6 +32,7 @@ import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import { csrfField, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 
@@ -210,7 +211,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       : result.value.status === "accepted"
         ? t("network.followed", { name: card.name })
         : t("network.followRequested", { name: card.name });
-    return c.redirect(`/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
+    return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
 
   app.post("/network/unfollow", async (c) => {
@@ -220,7 +221,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     await unfollow(db, config.origin, viewer, card.uri);
     deps.federation.nudge();
     const done = t("network.unfollowed", { name: card.name });
-    return c.redirect(`/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
+    return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
 
   const list = (c: Context<WebEnv>, entries: FollowEntry[], actions?: (e: FollowEntry) => Html) =>
@@ -271,7 +272,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
           name: entry.name,
         },
       );
-      return c.redirect(`/network/requests?${new URLSearchParams({ done })}`, 303);
+      return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
     });
   }
 
@@ -281,7 +282,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     await setManuallyApproves(db, viewer.id, form.manual === "on");
     deps.federation.nudge();
     const done = c.get("t")("network.policy.saved");
-    return c.redirect(`/network/requests?${new URLSearchParams({ done })}`, 303);
+    return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
   });
 
   app.get("/network/followers", async (c) => {

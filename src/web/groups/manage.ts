@@ -25,6 +25,7 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import {
@@ -65,7 +66,11 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("groups.error.invalid"), 422);
     }
     deps.federation.nudge();
-    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
+      303,
+    );
   }
 
   app.get("/groups/:name/manage", async (c) => {
@@ -222,7 +227,11 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     });
     if (!result.ok) throw new InputError(t("groups.error.displayName"), 422);
     deps.federation.nudge();
-    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`,
+      303,
+    );
   });
 
   app.post("/groups/:name/members/:id/approve", async (c) => {

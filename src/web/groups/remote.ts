@@ -11,6 +11,7 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
@@ -102,8 +103,12 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     deps.federation.nudge();
     if (form.inReplyTo)
-      return c.redirect(`/groups/elsewhere/threads/${result.value.thread_id}`, 303);
-    return c.redirect(`${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`, 303);
+      return redirectHere(c, `/groups/elsewhere/threads/${result.value.thread_id}`, 303);
+    return redirectHere(
+      c,
+      `${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`,
+      303,
+    );
   });
 
   // A member's post in a group elsewhere, opened in a browser: its thread here.
@@ -111,7 +116,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     const post = await findPost(db, c.req.param("id"));
     if (!post || post.group_id || post.deleted_at)
       throw new InputError(c.get("t")("error.notFound"), 404);
-    return c.redirect(`/groups/elsewhere/threads/${post.thread_id}#p-${post.id}`, 302);
+    return redirectHere(c, `/groups/elsewhere/threads/${post.thread_id}#p-${post.id}`, 302);
   });
 
   app.get("/groups/elsewhere/threads/:id", async (c) => {

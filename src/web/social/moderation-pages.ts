@@ -21,6 +21,7 @@ import {
 import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
@@ -50,7 +51,11 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
       status as 200,
     );
   const done = (c: Context<WebEnv>, path: string) =>
-    c.redirect(`${path}?${new URLSearchParams({ done: c.get("t")("social.mod.saved") })}`, 303);
+    redirectHere(
+      c,
+      `${path}?${new URLSearchParams({ done: c.get("t")("social.mod.saved") })}`,
+      303,
+    );
 
   app.get("/moderation", async (c) => {
     requireRole(c, "moderator");

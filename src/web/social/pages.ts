@@ -23,6 +23,7 @@ import {
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
@@ -109,7 +110,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
 
   app.get("/social", async (c) => {
     const viewer = c.get("viewer");
-    if (!viewer) return c.redirect("/social/local", 302);
+    if (!viewer) return redirectHere(c, "/social/local", 302);
     const t = c.get("t");
     const page = await homeTimeline(
       s,
@@ -183,7 +184,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     }
     deps.federation.nudge();
     const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
-    return c.redirect(`${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
+    return redirectHere(c, `${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
   });
 
   app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c) => {
@@ -227,7 +228,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       .select("accounts.username")
       .where("posts.id", "=", id)
       .executeTakeFirst();
-    if (row) return c.redirect(`/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
+    if (row) return redirectHere(c, `/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });
 
@@ -287,7 +288,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/notifications/read", async (c) => {
     const viewer = requireViewer(c);
     await markAllRead(deps.db, viewer.id);
-    return c.redirect("/notifications", 303);
+    return redirectHere(c, "/notifications", 303);
   });
 
   return app;
