@@ -5,6 +5,7 @@ export const accounts = {
   "auth.required": "Please log in to see this page.",
   "auth.forbidden": "You are not allowed to do this.",
   "auth.rateLimited": "Too many attempts. Wait a while and try again.",
+  "auth.rateLimitedFor": "Too many attempts. Try again in {minutes} min.",
   "form.fix": "Please correct the fields marked below.",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long (at most {max} characters).",

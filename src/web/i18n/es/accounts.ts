@@ -7,6 +7,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "auth.required": "Inicia sesión para ver esta página.",
   "auth.forbidden": "No tienes permiso para hacer esto.",
   "auth.rateLimited": "Demasiados intentos. Espera un rato y vuelve a intentarlo.",
+  "auth.rateLimitedFor": "Demasiados intentos. Vuelve a intentarlo dentro de {minutes} min.",
   "form.fix": "Corrige los campos marcados abajo.",
   "form.required": "Este campo es obligatorio.",
   "form.tooLong": "Es demasiado largo (como mucho {max} caracteres).",
