@@ -109,7 +109,8 @@ export const accounts = {
   "password.confirm": "New password again",
   "password.save": "Change the password",
   "password.wrong": "The current password is wrong.",
-  "password.changed": "Your password has been changed; your other sessions have ended.",
+  "password.changed":
+    "Your password has been changed; your other sessions have ended and apps must be authorized again.",
 
   "sessions.lead": "Where you are logged in. End any session you do not recognise.",
   "sessions.device": "Browser",
@@ -118,7 +119,8 @@ export const accounts = {
   "sessions.this": "This session",
   "sessions.end": "End",
   "sessions.endAll": "Log out everywhere",
-  "sessions.endAllHint": "Ends every session, this one included.",
+  "sessions.endAllHint":
+    "Ends every session, this one included, and disconnects every app you authorized.",
   "sessions.unknown": "That session does not exist or is not yours.",
 
   "export.lead":

@@ -117,7 +117,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "password.confirm": "Repite la contraseña nueva",
   "password.save": "Cambiar la contraseña",
   "password.wrong": "La contraseña actual no es correcta.",
-  "password.changed": "Tu contraseña ha cambiado; tus otras sesiones se han cerrado.",
+  "password.changed":
+    "Tu contraseña ha cambiado; tus otras sesiones se han cerrado y las aplicaciones deberán autorizarse de nuevo.",
 
   "sessions.lead": "Dónde tienes la sesión abierta. Cierra cualquier sesión que no reconozcas.",
   "sessions.device": "Navegador",
@@ -126,7 +127,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "sessions.this": "Esta sesión",
   "sessions.end": "Cerrar",
   "sessions.endAll": "Cerrar sesión en todas partes",
-  "sessions.endAllHint": "Cierra todas las sesiones, también esta.",
+  "sessions.endAllHint":
+    "Cierra todas las sesiones, también esta, y desconecta todas las aplicaciones que autorizaste.",
   "sessions.unknown": "Esa sesión no existe o no es tuya.",
 
   "export.lead":
