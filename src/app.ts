@@ -111,7 +111,7 @@ export async function createNode(
   const limiter = new RateLimiter(db.db, clock);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
-  app.route("/", apiRoutes(apiDeps) as unknown as Hono<WebEnv>);
+  app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
