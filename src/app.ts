@@ -60,6 +60,8 @@ export interface SyncoNode {
    * returns a function that closes the open streams (call it before server.close()).
    */
   attachStreaming(server: Server): () => void;
+  /** The streaming hub (WebSocket and SSE): its open connections and subscriptions. */
+  streaming: StreamingHub;
   /**
    * Starts background work (queues, outbox relay, housekeeping); returns a function
    * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
@@ -146,6 +148,7 @@ export async function createNode(
     app,
     federation,
     attachStreaming: (server) => streaming.attach(server),
+    streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).

@@ -120,6 +120,13 @@ export class StreamingHub {
     return this.#connections.size;
   }
 
+  /** How many subscriptions the open connections hold together. */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const c of this.#connections) n += c.subscriptions.size;
+    return n;
+  }
+
   async subscribe(
     conn: StreamConnection,
     req: StreamRequest,
