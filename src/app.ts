@@ -61,6 +61,8 @@ export interface SyncoNode {
    * returns a function that closes the open streams (call it before server.close()).
    */
   attachStreaming(server: Server): () => void;
+  /** The streaming hub (WebSocket and SSE): its open connections and subscriptions. */
+  streaming: StreamingHub;
   /**
    * Starts background work (queues, outbox relay, housekeeping); returns a function
    * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
@@ -117,7 +119,7 @@ export async function createNode(
   const limiter = new RateLimiter(db.db, clock);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
-  app.route("/", apiRoutes(apiDeps) as unknown as Hono<WebEnv>);
+  app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
@@ -152,6 +154,7 @@ export async function createNode(
     app,
     federation,
     attachStreaming: (server) => streaming.attach(server),
+    streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).

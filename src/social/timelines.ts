@@ -65,8 +65,8 @@ const notSuspended = (eb: PostsEb) =>
     ),
   );
 
-/** Not by a silenced or suspended actor, nor from a silenced or suspended domain. */
-const notLimited = (eb: PostsEb) =>
+/** Not by a silenced or suspended actor, nor from a silenced or suspended domain (public timelines and streams). */
+export const notLimited = (eb: PostsEb) =>
   eb.and([
     eb.not(
       eb.exists(

@@ -37,9 +37,22 @@ export interface AccountsDeps {
  */
 export function clientIp(c: Context<WebEnv>, trustedProxies: readonly string[]): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  const peer = env?.incoming?.socket?.remoteAddress ?? "unknown";
+  return addressBehindProxies(
+    env?.incoming?.socket?.remoteAddress,
+    c.req.header("x-forwarded-for"),
+    trustedProxies,
+  );
+}
+
+/** clientIp for a raw request (a WebSocket upgrade has no Hono context). */
+export function addressBehindProxies(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxies: readonly string[],
+): string {
+  if (!peer) return "unknown";
   if (!trustedProxies.includes(peer)) return peer;
-  const hops = (c.req.header("x-forwarded-for") ?? "")
+  const hops = (forwardedFor ?? "")
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);
