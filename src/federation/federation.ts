@@ -50,6 +50,12 @@ export interface QueueTuning {
   fanout?: number;
 }
 
+/** Every 4xx except 408 (Request Timeout) and 429 (Too Many Requests). */
+export const PERMANENT_FAILURE_STATUS_CODES: readonly number[] = Array.from(
+  { length: 100 },
+  (_, i) => 400 + i,
+).filter((code) => code !== 408 && code !== 429);
+
 /** One loader per distinct options, made once. */
 function memoized(make: DocumentLoaderFactory): DocumentLoaderFactory {
   const loaders = new Map<string, DocumentLoader>();
@@ -97,6 +103,9 @@ export function buildFederation(
   const kv = new DatabaseKvStore(handle, undefined, {
     memoize: (key) =>
       key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
+    // Fedify 2.3.6 checks and records a queued inbox activity by its id alone, whatever
+    // withIdempotency says; the inbox keeps its own records instead (inbox.ts, seenKey).
+    ignore: (key) => key[0] === "_fedify" && key[1] === "activityIdempotence",
   });
   const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
   const allowPrivateAddress = deps.config.allowPrivateAddress;
@@ -120,6 +129,9 @@ export function buildFederation(
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
     manuallyStartQueue: true,
+    // A delivery refused with a 4xx is refused for good (a bad signature, a message the
+    // peer will not take): retrying it only loops. 408 and 429 are "later", so retried.
+    permanentFailureStatusCodes: PERMANENT_FAILURE_STATUS_CODES,
     origin: deps.config.origin,
     // Our own loader factories (Fedify then refuses allowPrivateAddress/userAgent options,
     // so both are applied here): Fedify's built-in ones build a new cached loader, URL
@@ -134,7 +146,7 @@ export function buildFederation(
   });
   registerActors(federation, deps);
   registerCollections(federation, deps);
-  registerInbox(federation, deps, extensions.inbox);
+  registerInbox(federation, deps, extensions.inbox, kv);
   const relay = new Relay(federation, deps, extensions.eventHandlers);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {
