@@ -79,3 +79,12 @@ export async function readParams(c: ApiContext): Promise<Params> {
 /** Booleans as Rails reads them: true, "true", "1", "on". */
 export const truthy = (v: unknown) =>
   v === true || v === "true" || v === "1" || v === 1 || v === "on";
+
+/** `id[]=a&id[]=b` (or one `id=a`) as distinct strings, at most `max`; longer lists are cut, not refused. */
+export function idList(p: Params, max: number): string[] {
+  const raw = p.id;
+  const all = (Array.isArray(raw) ? raw : [raw]).filter(
+    (x): x is string => typeof x === "string" && x.length > 0 && x.length <= 100,
+  );
+  return [...new Set(all)].slice(0, max);
+}

@@ -21,11 +21,11 @@ import {
 } from "../../social/interactions.ts";
 import { createPost, deletePost, editPost } from "../../social/posts.ts";
 import { thread } from "../../social/timelines.ts";
-import { hydrate } from "../../social/views.ts";
+import { hydrate, visiblePosts } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { readParams, truthy } from "../params.ts";
+import { idList, readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
 import {
   fromMastodonVisibility,
@@ -42,6 +42,9 @@ const postProblems: Record<string, string> = {
   "media-not-found": "Media could not be found",
   "poll-invalid": "Poll is invalid (2 to 4 distinct options, 5 minutes to 30 days, no media)",
 };
+
+/** GET /api/v1/statuses?id[]= reads at most this many (Mastodon: DEFAULT_STATUSES_LIMIT). */
+export const MAX_STATUSES_BY_ID = 20;
 
 const statusInput = z.object({
   status: z.string().max(100_000).optional(),
@@ -153,6 +156,15 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
     deps.federation.nudge();
     return c.json(await one(result.value.id, me));
+  });
+
+  // Several at once (Mastodon 4.3): those the viewer may see, in the order asked; unknown ids are left out.
+  app.get("/api/v1/statuses", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const ids = idList(await readParams(c), MAX_STATUSES_BY_ID);
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    const views = await visiblePosts(s, ref, ids);
+    return c.json(await serializeStatuses(l, views, !!viewer));
   });
 
   app.get("/api/v1/statuses/:id", async (c) =>
