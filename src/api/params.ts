@@ -88,3 +88,18 @@ export function idList(p: Params, max: number): string[] {
   );
   return [...new Set(all)].slice(0, max);
 }
+
+/**
+ * A focal point as Mastodon takes it ("x,y", each from -1 to 1, e.g. "-0.5,0.25"),
+ * normalised; "" clears it (null); undefined when absent. Anything else is a 422.
+ */
+export function readFocus(v: unknown): string | null | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === "") return null;
+  const m =
+    typeof v === "string" ? /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(v) : null;
+  const [x, y] = [Number(m?.[1]), Number(m?.[2])];
+  if (!m || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1))
+    throw new ApiError(422, "Validation failed: focus must be two numbers from -1 to 1, as x,y");
+  return `${x},${y}`;
+}

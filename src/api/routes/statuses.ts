@@ -19,13 +19,13 @@ import {
   unlike,
   unpin,
 } from "../../social/interactions.ts";
-import { createPost, deletePost, editPost } from "../../social/posts.ts";
+import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
 import { thread } from "../../social/timelines.ts";
 import { hydrate, visiblePosts } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { idList, readParams, truthy } from "../params.ts";
+import { idList, readFocus, readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
 import {
   fromMastodonVisibility,
@@ -52,6 +52,16 @@ const statusInput = z.object({
   visibility: z.string().optional(),
   in_reply_to_id: z.string().max(100).nullish(),
   media_ids: z.array(z.string().max(100)).max(20).optional(),
+  media_attributes: z
+    .array(
+      z.object({
+        id: z.string().max(100),
+        description: z.string().max(1500).optional(),
+        focus: z.string().max(50).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
   sensitive: z.unknown().optional(),
   language: z.string().max(10).nullish(),
   poll: z
@@ -173,13 +183,25 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.put("/api/v1/statuses/:id", async (c) => {
     const me = requireUser(c, "write:statuses");
-    const p = statusInput.parse(await readParams(c));
+    const raw = await readParams(c);
+    const p = statusInput.parse(raw);
     const text = p.status ?? "";
+    const changes = (p.media_attributes ?? []).map((a) => ({
+      uploadId: a.id,
+      description: a.description,
+      focus: readFocus(a.focus),
+    }));
+    // media_ids replaces the attachments (an empty list removes them); absent, they stay.
+    // Apps send media_ids[] empty as "media_ids[]=" or as JSON [].
+    const ids = p.media_ids?.filter(Boolean);
+    const media = ids ? await mediaFor(deps, me.id, ids) : undefined;
     const result = await editPost(s, me, c.req.param("id"), {
       text,
       spoiler: p.spoiler_text ?? "",
       sensitive: truthy(p.sensitive),
       mentions: await resolveMentions(deps, text),
+      media,
+      mediaChanges: changes,
     });
     if (!result.ok) {
       if (result.reason === "not-found") throw notFound();
@@ -354,18 +376,18 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 }
 
 /** The member's own uploads by id, with the description each carries. */
-async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]) {
+async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]): Promise<MediaInput[]> {
   if (ids.length === 0) return [];
   const rows = await deps.db
     .selectFrom("uploads")
-    .select(["id", "description"])
+    .select(["id", "description", "focus"])
     .where("id", "in", ids)
     .where("owner_id", "=", ownerId)
     .where("purpose", "=", "attachment")
     .execute();
   if (rows.length !== new Set(ids).size) throw unprocessable("Media could not be found");
-  return ids.map((id) => ({
-    uploadId: id,
-    description: rows.find((r) => r.id === id)?.description ?? "",
-  }));
+  return ids.map((id) => {
+    const row = rows.find((r) => r.id === id);
+    return { uploadId: id, description: row?.description ?? "", focus: row?.focus ?? null };
+  });
 }
