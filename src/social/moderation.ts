@@ -9,6 +9,7 @@
  * allow-list mode. Every moderator action is logged.
  */
 import type { Kysely } from "kysely";
+import { revokeCredentials } from "../accounts/sessions.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { DomainPoliciesTable } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
@@ -294,8 +295,8 @@ export async function limitActor(
           .set({ status })
           .where("id", "=", target.accountId)
           .execute();
-      if (level === "suspend")
-        await trx.deleteFrom("sessions").where("account_id", "=", target.accountId).execute();
+      // Suspension logs the member out of the web and of every app, in this transaction.
+      if (level === "suspend") await revokeCredentials(trx, target.accountId);
     }
     await trx.deleteFrom("actor_limits").where("actor_uri", "=", target.uri).execute();
     if (level)

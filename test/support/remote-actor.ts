@@ -27,7 +27,12 @@ export interface RemoteActor {
   close(): void;
 }
 
-export async function startRemoteActor(host: string, username: string): Promise<RemoteActor> {
+/** `document`: fields added to (or replacing those of) the actor document, e.g. a hostile `url`. */
+export async function startRemoteActor(
+  host: string,
+  username: string,
+  document: Record<string, unknown> = {},
+): Promise<RemoteActor> {
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const delivered: RemoteActor["delivered"] = [];
   const remote = { documents: new Map(), inboxStatus: 202, fetched: [] } as unknown as RemoteActor;
@@ -64,6 +69,7 @@ export async function startRemoteActor(host: string, username: string): Promise<
             owner: id,
             publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
           },
+          ...document,
         }),
       );
     });
