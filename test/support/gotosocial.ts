@@ -147,7 +147,14 @@ export async function startGoToSocial(options: {
     env,
     stdio: ["ignore", out, out],
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let spawnError: Error | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", resolve);
+    child.once("error", (error) => {
+      spawnError = error;
+      resolve(null);
+    });
+  });
   const logTail = (lines = 40) =>
     readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
   // Its first start migrates a fresh database: allow it a minute.
@@ -158,6 +165,7 @@ export async function startGoToSocial(options: {
       () => false,
     );
     if (ok) break;
+    if (spawnError) throw new Error(`GoToSocial could not be run: ${spawnError.message}`);
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       throw new Error(`GoToSocial did not start:\n${logTail()}`);
@@ -179,7 +187,7 @@ export async function startGoToSocial(options: {
       return oauthToken(url, email, password);
     },
     async close() {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && !spawnError) child.kill("SIGTERM");
       await exited;
     },
   };
