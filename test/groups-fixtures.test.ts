@@ -14,14 +14,12 @@ import { detachSignature, verifyObject } from "@fedify/fedify";
 import { Add, Announce, Create, Group, Page } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { configure, type LogRecord } from "@logtape/logtape";
-import { findByUsername } from "../src/accounts/accounts.ts";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { waitFor } from "../src/federation/testing.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
 import { invite, membershipOf, removeMember } from "../src/groups/memberships.ts";
-import { writeInGroup } from "../src/groups/threads.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -339,27 +337,4 @@ test("a banned person's posts to an open group are skipped", async () => {
   await skipped(note.id);
   assert.equal((await postsIn(garden)).length, before);
   assert.equal(await membershipOf(db, garden.id, alice), undefined);
-});
-
-test("a member's thread and the Create it went out in are served at their ids", async () => {
-  const ap = { accept: "application/activity+json" };
-  const author = await findByUsername(node.node.db.db, "ada");
-  assert.ok(author);
-  const thread = await writeInGroup(node.node.db.db, node.url, garden, author, {
-    title: "Served",
-    content: "at its id",
-  });
-  assert.ok(thread.ok);
-  const page = (await (await fetch(thread.value.uri, { headers: ap })).json()) as { type: string };
-  assert.equal(page.type, "Page");
-  // GoToSocial dereferences the Create inside a Group's Announce{Create} by its id.
-  const res = await fetch(`${thread.value.uri}/create`, { headers: ap });
-  assert.equal(res.status, 200);
-  const create = (await res.json()) as { id: string; type: string; object: { id: string } };
-  assert.equal(create.type, "Create");
-  assert.equal(create.id, `${thread.value.uri}/create`);
-  assert.equal(create.object.id, thread.value.uri);
-  // Only under the post's own address.
-  const elsewhere = thread.value.uri.replace("/groups/garden/posts/", "/group-posts/");
-  assert.equal((await fetch(`${elsewhere}/create`, { headers: ap })).status, 404);
 });

@@ -19,8 +19,7 @@ const AS_CONTEXT = "https://www.w3.org/ns/activitystreams";
 const wantsActivityJson = (accept: string | undefined) =>
   !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
 const groupPath = /^\/groups\/([A-Za-z0-9_]{1,30})(?:\/(followers|moderators|outbox|featured))?$/;
-const postPath =
-  /^\/(?:groups\/([A-Za-z0-9_]{1,30})\/posts|group-posts)\/([0-9a-f-]{36})(\/create)?$/;
+const postPath = /^\/(?:groups\/([A-Za-z0-9_]{1,30})\/posts|group-posts)\/([0-9a-f-]{36})$/;
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), {
@@ -128,8 +127,7 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
     if (postMatch?.[2]) {
       const post = await findPost(db, postMatch[2]);
       // A deleted post answers 410 Gone with a Tombstone (as deleted members do).
-      const create = postMatch[3] !== undefined;
-      if (!create && post?.deleted_at && post.uri === `${origin}${path}`)
+      if (post?.deleted_at && post.uri === `${origin}${path}`)
         return json(
           {
             "@context": AS_CONTEXT,
@@ -142,18 +140,12 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
         );
       // A thread hidden by the group's moderators is not served either.
       if (!post || post.deleted_at || post.hidden_at || !post.author_account_id) return next();
-      if (create && `${post.uri}/create` !== `${origin}${path}`) return next();
       const group = post.group_id ? await findGroup(db, postMatch[1] ?? "") : undefined;
       if (post.group_id && group?.id !== post.group_id) return next();
       // Posts of members-only groups are not served to anyone who asks.
       if (group && group.visibility !== "public") return json({ error: "members only" }, 403);
-      const { createActivity, postObject } = await import("./objects.ts");
-      const isPublic = group?.visibility === "public";
-      // The Create a member's post went out in is served at its id too: GoToSocial
-      // dereferences the Create inside a Group's Announce before reading the post.
-      const object = create
-        ? await createActivity(db, post, isPublic)
-        : await postObject(db, post, isPublic);
+      const { postObject } = await import("./objects.ts");
+      const object = await postObject(db, post, group?.visibility === "public");
       return json(await object.toJsonLd({ format: "compact" }));
     }
     return next();
