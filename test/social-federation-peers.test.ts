@@ -3,7 +3,8 @@
  * a boost by someone a member follows reaches home timelines, notifications and
  * counts (it used to be taken for a group's Announce and dropped); a deleted
  * account's posts, boosts, likes and votes leave the other nodes; a member who
- * joins a group on another node gets its recent threads.
+ * joins a group on another node gets its recent threads; a new follow shows the
+ * followed member's recent public posts (read from their outbox).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -209,4 +210,25 @@ test("a member joining a group on another node gets its recent threads", async (
     uris.filter((u) => got.has(u)),
     uris.slice(-GROUP_BACKFILL_THREADS),
   );
+});
+
+test("following a member elsewhere shows their recent public posts, not their private ones", async () => {
+  const open = await write(ann, a, { text: "Written before carl followed" });
+  const closed = await write(ann, a, {
+    text: "For followers, before carl",
+    visibility: "followers",
+  });
+  const served = await fetch(`${a.url}/users/ann/outbox`, {
+    headers: { accept: "application/activity+json" },
+  });
+  assert.equal(served.status, 200);
+  assert.equal(await copyOn(c, open.uri), undefined, "carl's node does not have it yet");
+  await followRemote(c.node, carlRow, `ann@${a.domain}`);
+  await accepted(c, carlRow.id, `${a.url}/users/ann`);
+  const onC = await waitFor("carl's node reads ann's outbox", () => copyOn(c, open.uri));
+  assert.equal(onC.visibility, "public");
+  await waitFor("carl's home shows it", async () =>
+    /Written before carl followed/.test(await (await carl.get("/social")).text()),
+  );
+  assert.equal(await copyOn(c, closed.uri), undefined);
 });
