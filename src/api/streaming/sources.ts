@@ -57,24 +57,36 @@ export function newNotifications(db: Kysely<Schema>, accountIds: string[], from:
 }
 
 /**
- * Edits and deletions of this node's posts, from the outbox events the social
- * capability records in the same transaction as the change.
+ * Edits of any post, local or remote: each edit keeps the version it replaced as a
+ * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
+ * node's posts: the post.deleted outbox event recorded with the deletion (a remote
+ * deletion leaves no row that says when, so it is not pushed).
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
-  const rows = await db
-    .selectFrom("outbox_events")
-    .select(["id", "type", "payload"])
-    .where("id", ">", from)
-    .where("type", "in", ["post.updated", "post.deleted"])
-    .orderBy("id")
-    .limit(MAX_ROWS)
-    .execute();
-  return rows.flatMap((r) => {
-    const postId = (JSON.parse(r.payload) as { postId?: unknown }).postId;
-    if (typeof postId !== "string") return [];
-    const event = r.type === "post.deleted" ? ("delete" as const) : ("status.update" as const);
-    return [{ id: r.id, event, postId }];
-  });
+  const [edits, deletes] = await Promise.all([
+    db
+      .selectFrom("post_edits")
+      .select(["id", "post_id"])
+      .where("id", ">", from)
+      .orderBy("id")
+      .limit(MAX_ROWS)
+      .execute(),
+    db
+      .selectFrom("outbox_events")
+      .select(["id", "payload"])
+      .where("id", ">", from)
+      .where("type", "=", "post.deleted")
+      .orderBy("id")
+      .limit(MAX_ROWS)
+      .execute(),
+  ]);
+  return [
+    ...edits.map((e) => ({ id: e.id, event: "status.update" as const, postId: e.post_id })),
+    ...deletes.flatMap((r) => {
+      const postId = (JSON.parse(r.payload) as { postId?: unknown }).postId;
+      return typeof postId === "string" ? [{ id: r.id, event: "delete" as const, postId }] : [];
+    }),
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** What decides who may receive each post (deleted ones included: their rows stay). */
