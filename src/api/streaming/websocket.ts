@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { getLogger } from "@logtape/logtape";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { addressBehindProxies } from "../../web/accounts/deps.ts";
@@ -28,6 +29,7 @@ import {
   type Transport,
 } from "./streams.ts";
 
+const logger = getLogger(["synco", "api", "streaming"]);
 const PATH = "/api/v1/streaming";
 
 const clientMessage = z.object({
@@ -43,7 +45,10 @@ export function acceptWebSockets(hub: StreamingHub, server: Server): void {
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`)) return;
-    upgrade(hub, wss, { req, socket, head, url }).catch(() => socket.destroy());
+    upgrade(hub, wss, { req, socket, head, url }).catch((error) => {
+      logger.error("WebSocket upgrade failed: {error}", { error });
+      socket.destroy();
+    });
   });
   server.on("close", () => wss.close());
 }
@@ -116,7 +121,10 @@ async function upgrade(
     // land after the unsubscribe that followed it.
     let queue = Promise.resolve();
     const handle = (work: () => Promise<void>) => {
-      queue = queue.then(work).catch(() => opened.terminate());
+      queue = queue.then(work).catch((error) => {
+        logger.error("WebSocket message failed: {error}", { error });
+        opened.terminate();
+      });
     };
     opened.on("message", (data) => {
       const now = Date.now();
