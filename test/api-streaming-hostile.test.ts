@@ -151,6 +151,11 @@ it("a client sending too many messages is disconnected (1008)", async () => {
   assert.equal(await s.closed, 1008);
 });
 
+it("a WebSocket upgrade to any other path is answered 404, not left open", async () => {
+  const elsewhere = openStreamSocket(`${node.url.replace(/^http/, "ws")}/api/v1/timelines/public`);
+  assert.equal(await elsewhere.opened, false);
+});
+
 it("a revoked token ends its SSE stream, as it ends a WebSocket", async () => {
   await noStreams();
   const { token } = await memberClient(node, "cy");

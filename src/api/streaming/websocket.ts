@@ -31,6 +31,8 @@ import {
 
 const logger = getLogger(["synco", "api", "streaming"]);
 const PATH = "/api/v1/streaming";
+/** How often a WebSocket is pinged; one that has not answered the last ping is dropped. */
+const PING_MS = 30_000;
 
 const clientMessage = z.object({
   type: z.string(),
@@ -44,7 +46,9 @@ export function acceptWebSockets(hub: StreamingHub, server: Server): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`)) return;
+    // This is the server's only upgrade handler: any other path is answered, not left open.
+    if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`))
+      return refuse(socket, "404 Not Found", "Record not found");
     upgrade(hub, wss, { req, socket, head, url }).catch((error) => {
       logger.error("WebSocket upgrade failed: {error}", { error });
       socket.destroy();
@@ -116,6 +120,19 @@ async function upgrade(
     // listener the error would be thrown and end the process.
     opened.on("error", () => hub.disconnect(conn));
     opened.on("close", () => hub.disconnect(conn));
+    // A peer that vanished without closing stops answering pings: it is dropped, and
+    // no longer counts against its token's and address's caps.
+    let alive = true;
+    opened.on("pong", () => {
+      alive = true;
+    });
+    const ping = setInterval(() => {
+      if (!alive) return opened.terminate();
+      alive = false;
+      opened.ping();
+    }, PING_MS);
+    ping.unref();
+    opened.on("close", () => clearInterval(ping));
     const sent: number[] = [];
     // One message at a time, in order: a subscribe that checks a list must not
     // land after the unsubscribe that followed it.
