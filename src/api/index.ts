@@ -33,21 +33,7 @@ const MISSING_PNG = Buffer.from(
 export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(apiOnError);
-  const cors: Parameters<typeof app.use>[1] = async (c, next) => {
-    // Browser-based apps (Elk, Phanpy) call the API from another origin.
-    c.header("Access-Control-Allow-Origin", "*");
-    c.header("Access-Control-Expose-Headers", "Link");
-    if (c.req.method === "OPTIONS") {
-      c.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-      c.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-      return c.body(null, 204);
-    }
-    await next();
-  };
-  app.use("/api/*", cors);
-  // Browser apps (Phanpy) also exchange and revoke tokens from their own origin.
-  app.use("/oauth/token", cors);
-  app.use("/oauth/revoke", cors);
+  // CORS for browser apps is answered for the whole node, before any route (edge.ts).
   app.use("/api/*", tokenMiddleware(deps));
   app.use("/oauth/*", tokenMiddleware(deps));
   for (const path of [MISSING_AVATAR, MISSING_HEADER])
