@@ -87,8 +87,14 @@ it("direct and followers-only posts, their edits and deletions reach only who ma
   danWs.subscribe("user");
   const eveWs = socket("stream=public", eve.token);
   eveWs.subscribe("user");
-  await Promise.all(sockets.map((s) => s.opened));
-  await until(async () => node.node.streaming.subscriptionCount >= 8, "the subscriptions");
+  assert.deepEqual(await Promise.all(sockets.map((s) => s.opened)), Array(4).fill(true));
+  await until(async () => node.node.streaming.subscriptionCount >= 8, "the subscriptions").catch(
+    (e) => {
+      throw new Error(
+        `${e.message}: ${node.node.streaming.subscriptionCount} on ${node.node.streaming.size}; ${JSON.stringify(sockets.map((s) => s.messages))}`,
+      );
+    },
+  );
 
   const direct = await ann.client.v1.statuses.create({
     status: "@bob secret",
@@ -125,8 +131,10 @@ it("direct and followers-only posts, their edits and deletions reach only who ma
   );
   const danPost = await dan.client.v1.statuses.create({ status: "dan, public" });
   await until(
-    async () => eventKeys(eveWs.messages).includes(`update:${danPost.id}`),
-    "dan's public post on eve's stream",
+    async () =>
+      eventKeys(eveWs.messages).includes(`update:${danPost.id}`) &&
+      eventKeys(danWs.messages).filter((k) => k === `update:${danPost.id}`).length === 2,
+    "dan's public post on eve's stream, and on dan's public and user streams",
   );
 
   const m = `update:${marker.id}`;

@@ -361,8 +361,10 @@ export class StreamingHub {
         .execute();
       for (const row of rows) live.add(row.id);
     }
+    const checked = new Set(ids);
     for (const conn of this.#connections) {
-      if (!conn.token || live.has(conn.token.tokenId)) continue;
+      // A connection opened while the query ran was not checked: the next round checks it.
+      if (!conn.token || !checked.has(conn.token.tokenId) || live.has(conn.token.tokenId)) continue;
       this.#connections.delete(conn);
       conn.transport.end("revoked");
     }
