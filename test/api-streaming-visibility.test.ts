@@ -20,6 +20,7 @@ let bob: Member;
 let cat: Member;
 let dan: Member;
 let eve: Member;
+let fay: Member;
 const sockets: StreamSocket[] = [];
 const sse: EventStreamClient[] = [];
 
@@ -30,9 +31,11 @@ before(async () => {
   cat = await memberClient(node, "cat", ann.app);
   dan = await memberClient(node, "dan", ann.app);
   eve = await memberClient(node, "eve", ann.app);
+  fay = await memberClient(node, "fay", ann.app);
   const annId = (await ann.client.v1.accounts.verifyCredentials()).id;
   await cat.client.v1.accounts.$select(annId).follow();
   await eve.client.v1.accounts.$select(annId).block();
+  await fay.client.v1.accounts.$select(annId).mute();
 });
 after(async () => {
   for (const s of sockets) s.ws.close();
@@ -87,7 +90,8 @@ it("direct and followers-only posts, their edits and deletions reach only who ma
   danWs.subscribe("user");
   const eveWs = socket("stream=public", eve.token);
   eveWs.subscribe("user");
-  assert.deepEqual(await Promise.all(sockets.map((s) => s.opened)), Array(4).fill(true));
+  const fayWs = socket("stream=public", fay.token);
+  assert.deepEqual(await Promise.all(sockets.map((s) => s.opened)), Array(5).fill(true));
   await until(async () => node.node.streaming.subscriptionCount >= 8, "the subscriptions").catch(
     (e) => {
       throw new Error(
@@ -133,6 +137,7 @@ it("direct and followers-only posts, their edits and deletions reach only who ma
   await until(
     async () =>
       eventKeys(eveWs.messages).includes(`update:${danPost.id}`) &&
+      eventKeys(fayWs.messages).includes(`update:${danPost.id}`) &&
       eventKeys(danWs.messages).filter((k) => k === `update:${danPost.id}`).length === 2,
     "dan's public post on eve's stream, and on dan's public and user streams",
   );
@@ -157,8 +162,9 @@ it("direct and followers-only posts, their edits and deletions reach only who ma
     [`update:${followers.id}`, `status.update:${followers.id}`, `delete:${followers.id}`],
     "the follower",
   );
-  // eve blocked ann: nothing of ann's, on any stream.
+  // eve blocked ann and fay muted her: nothing of ann's, on any stream.
   assert.deepEqual(eventKeys(eveWs.messages), [d], "the member who blocked the author");
+  assert.deepEqual(eventKeys(fayWs.messages), [d], "the member who muted the author");
 });
 
 it("a token's scopes decide what its stream carries", async () => {
