@@ -112,7 +112,9 @@ async function upgrade(
   if (!connected.ok)
     return refuse(socket, "429 Too Many Requests", "Too many streaming connections");
   const conn = connected.value;
-  // Whatever ends the socket (a refused handshake included) ends the connection.
+  // Whatever ends the socket (a refused handshake included) ends the connection; one
+  // that closed while its token was looked up is forgotten at once.
+  if (socket.destroyed) return hub.disconnect(conn);
   socket.once("close", () => hub.disconnect(conn));
   wss.handleUpgrade(req, socket, head, (opened) => {
     ws = opened;
