@@ -42,6 +42,7 @@ export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
       "m.description",
       "m.width",
       "m.height",
+      "m.focus",
     ])
     .where("m.post_id", "in", postIds)
     .orderBy("m.position")

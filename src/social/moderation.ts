@@ -120,11 +120,29 @@ export async function unfilterActor(
         .select("id")
         .where("uri", "=", targetUri)
         .executeTakeFirst();
-      if (remote)
+      if (remote) {
+        // The Undo must carry the Block as it was sent, with its id (GoToSocial and
+        // Mastodon match the embedded Block by id): that of the latest actor.blocked event.
+        const blocked = await trx
+          .selectFrom("outbox_events")
+          .select("id")
+          .where("type", "=", "actor.blocked")
+          .where(
+            "payload",
+            "=",
+            JSON.stringify({ accountId: member.id, targetRemoteId: remote.id }),
+          )
+          .orderBy("id", "desc")
+          .executeTakeFirst();
         await recordEvent(trx, {
           type: "actor.unblocked",
-          payload: { accountId: member.id, targetRemoteId: remote.id },
+          payload: {
+            accountId: member.id,
+            targetRemoteId: remote.id,
+            blockEventId: blocked?.id ?? null,
+          },
         });
+      }
     }
     return true;
   });

@@ -1,4 +1,5 @@
 /** What the account pages need from the node, passed in at composition (src/app.ts). */
+
 import type { Context } from "hono";
 import type { Kysely } from "kysely";
 import type { CoopSettingsStore } from "../../accounts/coop.ts";
@@ -9,6 +10,7 @@ import type { RateLimiter } from "../../accounts/rate-limits.ts";
 import type { Config } from "../../config.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { Clock } from "../../kernel/clock.ts";
+import { localPathOrNull } from "../../kernel/safe-url.ts";
 import type { WebEnv } from "../context.ts";
 import { currentSessionId } from "../session.ts";
 
@@ -35,9 +37,22 @@ export interface AccountsDeps {
  */
 export function clientIp(c: Context<WebEnv>, trustedProxies: readonly string[]): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  const peer = env?.incoming?.socket?.remoteAddress ?? "unknown";
+  return addressBehindProxies(
+    env?.incoming?.socket?.remoteAddress,
+    c.req.header("x-forwarded-for"),
+    trustedProxies,
+  );
+}
+
+/** clientIp for a raw request (a WebSocket upgrade has no Hono context). */
+export function addressBehindProxies(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxies: readonly string[],
+): string {
+  if (!peer) return "unknown";
   if (!trustedProxies.includes(peer)) return peer;
-  const hops = (c.req.header("x-forwarded-for") ?? "")
+  const hops = (forwardedFor ?? "")
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);
@@ -48,9 +63,12 @@ export function clientIp(c: Context<WebEnv>, trustedProxies: readonly string[]):
   return peer;
 }
 
-/** A local path to go to after logging in; anything else (other sites, `//host`) becomes "/". */
+/**
+ * A local path to go to after logging in; anything else (other sites, `//host`,
+ * `/\t/host`, control characters) becomes "/" (kernel/safe-url.ts).
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
+  return localPathOrNull(next) ?? "/";
 }
 
 /** The budget for password guesses inside the request's session (accounts/password-checks.ts). */

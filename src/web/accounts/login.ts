@@ -8,6 +8,7 @@ import { authenticate, findByLogin } from "../../accounts/auth.ts";
 import { createSession, endSession } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, setSessionCookie } from "../session.ts";
 import { type AccountsDeps, clientIp, safeNext, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "./forms.ts";
@@ -38,7 +39,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
   app.get("/login", (c) => {
-    if (c.get("viewer")) return c.redirect(safeNext(c.req.query("next")), 303);
+    if (c.get("viewer")) return redirectHere(c, safeNext(c.req.query("next")), 303);
     return loginPage(c, { next: c.req.query("next") ?? "", ok: okMessage(c) });
   });
 
@@ -77,7 +78,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
       deps.clock,
     );
     setSessionCookie(c, deps.config, session.token);
-    return c.redirect(next, 303);
+    return redirectHere(c, next, 303);
   });
 
   app.post("/logout", async (c) => {
@@ -85,7 +86,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
     const sessionId = currentSessionId(c);
     if (viewer && sessionId) await endSession(deps.db, viewer.id, sessionId);
     clearSessionCookie(c, deps.config);
-    return c.redirect("/", 303);
+    return redirectHere(c, "/", 303);
   });
 
   return app;

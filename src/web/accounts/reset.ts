@@ -8,6 +8,7 @@ import { limits } from "../../accounts/rate-limits.ts";
 import { peekAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { type AccountsDeps, clientIp } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendPasswordReset } from "./mails.ts";
@@ -90,7 +91,7 @@ export function resetPages(deps: AccountsDeps): Hono<WebEnv> {
       return newPasswordPage(c, token, { confirmation: t("reset.mismatch") }, 422);
     if (!(await resetPassword(deps.db, token, password, deps.config.passwordCost, deps.clock)))
       return invalidLink(c, "reset.invalid");
-    return c.redirect("/login?done=reset", 303);
+    return redirectHere(c, "/login?done=reset", 303);
   });
 
   return app;

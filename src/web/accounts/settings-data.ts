@@ -7,6 +7,7 @@ import { confirmPassword } from "../../accounts/password-checks.ts";
 import { endAllSessions, endSession, listSessions } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, requireViewer } from "../session.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import {
@@ -59,7 +60,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     await endAllSessions(deps.db, viewer.id);
     clearSessionCookie(c, deps.config);
-    return c.redirect("/login", 303);
+    return redirectHere(c, "/login", 303);
   });
 
   app.post("/settings/sessions/:id/end", async (c) => {
@@ -75,9 +76,9 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     if (id === currentSessionId(c)) {
       clearSessionCookie(c, deps.config);
-      return c.redirect("/login", 303);
+      return redirectHere(c, "/login", 303);
     }
-    return c.redirect("/settings/sessions", 303);
+    return redirectHere(c, "/settings/sessions", 303);
   });
 
   app.get("/settings/export", (c) => {
@@ -133,7 +134,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
       return settingsLayout(c, "/settings/delete", deleteForm(c, {}, t("delete.lastAdmin")), 422);
     }
     clearSessionCookie(c, deps.config);
-    return c.redirect("/login?done=deleted", 303);
+    return redirectHere(c, "/login?done=deleted", 303);
   });
 
   return app;

@@ -16,6 +16,7 @@ import {
 import type { WebEnv } from "../context.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
@@ -79,13 +80,13 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     if (deps.mailer) {
       await sendEmailChange(c, deps, account, checked.email);
-      return c.redirect(`/settings/email?sent=${encodeURIComponent(checked.email)}`, 303);
+      return redirectHere(c, `/settings/email?sent=${encodeURIComponent(checked.email)}`, 303);
     }
     if (!(await setEmail(deps.db, viewer.id, checked.email))) {
       const errors = { email: t("signup.error.email-taken") };
       return settingsLayout(c, "/settings/email", emailForm(c, account.email, errors, wanted), 422);
     }
-    return c.redirect("/settings/email?done=changed", 303);
+    return redirectHere(c, "/settings/email?done=changed", 303);
   });
 
   // Opening the link shows a button; only the POST changes anything (mail scanners GET links).
@@ -114,7 +115,7 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     const account = await recipient(deps, result.accountId);
     await sendEmailChanged(c, deps, { ...account, email: result.oldEmail }, result.email);
-    return c.redirect("/settings/email?done=changed", 303);
+    return redirectHere(c, "/settings/email?done=changed", 303);
   });
 
   return app;

@@ -20,6 +20,8 @@ import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/i
 import type { WebEnv } from "../context.ts";
 import { locales } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { imageRejectionText } from "../uploads.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
@@ -48,7 +50,7 @@ export function settingsLayout(
       <ul>
         ${sections.map(
           (s) =>
-            html`<li><a href="${s.path}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
+            html`<li><a href="${safeUrl(s.path)}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
         )}
       </ul>
     </nav>
@@ -226,7 +228,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     };
     const replaced = await updateProfile(deps.db, viewer.id, checked.value, images, deps.clock);
     await discard(deps, viewer.id, replaced);
-    return c.redirect("/settings?done=saved", 303);
+    return redirectHere(c, "/settings?done=saved", 303);
   });
 
   app.get("/settings/password", (c) => {
@@ -264,7 +266,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       if (result.problems.confirmation) errors.confirmation = t("reset.mismatch");
       return settingsLayout(c, "/settings/password", passwordForm(c, errors), 422);
     }
-    return c.redirect("/settings/password?done=changed", 303);
+    return redirectHere(c, "/settings/password?done=changed", 303);
   });
 
   return app;

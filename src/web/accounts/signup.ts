@@ -15,6 +15,7 @@ import type { RegistrationMode } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { setSessionCookie } from "../session.ts";
 import { type AccountsDeps, clientIp } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
@@ -95,7 +96,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.get("/signup", async (c) => {
     // A member who follows an invite link meant for someone else just goes on.
-    if (c.get("viewer")) return c.redirect("/", 303);
+    if (c.get("viewer")) return redirectHere(c, "/", 303);
     return signupPage(c, deps, { invite: c.req.query("invite") ?? "" });
   });
 
@@ -146,7 +147,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
         ${created.status === "pending" ? notice(t("signup.applied")) : ""}`;
       return c.html(layout(c, t("signup.title"), body));
     }
-    if (created.status === "pending") return c.redirect("/login?done=applied", 303);
+    if (created.status === "pending") return redirectHere(c, "/login?done=applied", 303);
     const session = await createSession(
       deps.db,
       created.id,
@@ -154,7 +155,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       deps.clock,
     );
     setSessionCookie(c, deps.config, session.token);
-    return c.redirect("/settings?done=welcome", 303);
+    return redirectHere(c, "/settings?done=welcome", 303);
   });
 
   // The link in the mail opens a page with a button: mail scanners that follow links confirm nothing.
@@ -182,7 +183,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       return true;
     });
     if (!confirmed) return invalidLink(c, "verify.invalid");
-    return c.redirect("/login?done=verified", 303);
+    return redirectHere(c, "/login?done=verified", 303);
   });
 
   return app;

@@ -7,6 +7,8 @@ export const accounts = {
   "auth.rateLimited": "Too many attempts. Wait a while and try again.",
   "auth.rateLimitedFor": "Too many attempts. Try again in {minutes} min.",
   "form.fix": "Please correct the fields marked below.",
+  "form.unsafeName":
+    "This form has a field this site does not accept (__proto__, constructor or prototype).",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long (at most {max} characters).",
 

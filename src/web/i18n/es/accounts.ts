@@ -9,6 +9,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "auth.rateLimited": "Demasiados intentos. Espera un rato y vuelve a intentarlo.",
   "auth.rateLimitedFor": "Demasiados intentos. Vuelve a intentarlo dentro de {minutes} min.",
   "form.fix": "Corrige los campos marcados abajo.",
+  "form.unsafeName":
+    "Este formulario tiene un campo que este sitio no acepta (__proto__, constructor o prototype).",
   "form.required": "Este campo es obligatorio.",
   "form.tooLong": "Es demasiado largo (como mucho {max} caracteres).",
 
