@@ -153,6 +153,17 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     return n.boosts === 1 && n.likes === 1 && n.voters === 1;
   });
 
+  const votersOnB = async () =>
+    (
+      await b.node.db.db
+        .selectFrom("polls")
+        .select("voters_count")
+        .where("post_id", "=", pollOnB.id)
+        .executeTakeFirst()
+    )?.voters_count;
+  a.node.federation.nudge();
+  await waitFor("the copy on dora's node counts her vote", async () => (await votersOnB()) === 1);
+
   const res = await doraIn.post("/settings/delete", { password: "long enough", confirm: "yes" });
   assert.equal(res.status, 303, await res.text());
   b.node.federation.nudge();
@@ -165,6 +176,10 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     return n.boosts === 0 && n.likes === 0 && n.voters === 0;
   });
   assert.equal(await boostOf(a, poll.uri, doraUri), undefined);
+  // The poll's new count reaches the copies elsewhere too (bob follows ann from dora's node).
+  b.node.federation.nudge();
+  a.node.federation.nudge();
+  await waitFor("the copy on dora's node counts no voter", async () => (await votersOnB()) === 0);
   assert.equal((await copyOn(a, mine.uri))?.content_html, "");
   assert.ok(onA);
   const follows = await a.node.db.db
