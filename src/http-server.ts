@@ -10,6 +10,7 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { serve } from "@hono/node-server";
+import { getLogger } from "@logtape/logtape";
 import type { SyncoNode } from "./app.ts";
 
 export interface ConnectionLimits {
@@ -39,6 +40,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   checkEveryMs: 5_000,
 };
 
+const logger = getLogger(["synco", "http"]);
+
 /** "::ffff:192.0.2.1" (an IPv4 client on a dual-stack socket) is 192.0.2.1. */
 const plainAddress = (address: string | undefined) =>
   (address ?? "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
@@ -64,14 +67,24 @@ export function capConnectionsPerAddress(
 ): (address: string) => number {
   const proxies = new Set(trustedProxies.map(plainAddress));
   const open = new Map<string, number>();
+  // Addresses refused since they were last under their cap: logged once, not per socket.
+  const refusing = new Set<string>();
   server.on("connection", (socket: Socket) => {
     const address = plainAddress(socket.remoteAddress);
     const cap = proxies.has(address) ? limits.perProxy : limits.perAddress;
     const count = (open.get(address) ?? 0) + 1;
     if (count > cap) {
+      if (!refusing.has(address)) {
+        refusing.add(address);
+        logger.warning("Refusing connections from {address}: it holds {cap} already", {
+          address,
+          cap,
+        });
+      }
       socket.destroy();
       return;
     }
+    refusing.delete(address);
     open.set(address, count);
     socket.once("close", () => {
       const left = (open.get(address) ?? 1) - 1;
