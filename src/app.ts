@@ -12,7 +12,9 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
+import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
+import { discoveryRoutes } from "./api/routes/discovery.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -61,6 +63,8 @@ export interface SyncoNode {
    * returns a function that closes the open streams (call it before server.close()).
    */
   attachStreaming(server: Server): () => void;
+  /** The streaming hub (WebSocket and SSE): its open connections and subscriptions. */
+  streaming: StreamingHub;
   /**
    * Starts background work (queues, outbox relay, housekeeping); returns a function
    * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
@@ -89,15 +93,21 @@ export async function createNode(
 
   const federation = federationGateway(config, db, coop);
 
-  const app = new Hono<WebEnv>();
+  // strict: false routes /x/ as /x on every route and method, as Mastodon does
+  // (Mastodon.py asks for /api/v1/instance/): the path is read that way, the
+  // request is untouched (no redirect, so POST bodies and queries stay).
+  const app = new Hono<WebEnv>({ strict: false });
   app.onError(onError);
   app.notFound(notFound);
+  app.use(popupOpenerPolicy());
+  app.use(corsForApps());
   app.use(
     secureHeaders({
       crossOriginResourcePolicy: false,
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     }),
   );
+  app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
@@ -117,7 +127,7 @@ export async function createNode(
   const limiter = new RateLimiter(db.db, clock);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
-  app.route("/", apiRoutes(apiDeps) as unknown as Hono<WebEnv>);
+  app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
@@ -152,6 +162,7 @@ export async function createNode(
     app,
     federation,
     attachStreaming: (server) => streaming.attach(server),
+    streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).

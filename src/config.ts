@@ -32,6 +32,11 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address of outgoing mail. */
   mailFrom: string;
+  /**
+   * Who may read the node's domain blocks at /api/v1/instance/domain_blocks: nobody
+   * (404, Mastodon's default), signed-in "users", or "all" (Mastodon's show_domain_blocks).
+   */
+  showDomainBlocks: "disabled" | "users" | "all";
 }
 
 export class ConfigError extends Error {
@@ -76,6 +81,7 @@ const schema = z.object({
     .regex(/^(smtps?:\/\/.+)?$/, "must be smtp://user:pass@host:port or smtps://…")
     .optional(),
   SYNCO_MAIL_FROM: z.string().email("must be an email address").optional(),
+  SYNCO_SHOW_DOMAIN_BLOCKS: z.enum(["disabled", "users", "all"]).default("disabled"),
 });
 
 /** True for hosts whose origin is http: localhost and loopback addresses. */
@@ -125,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     smtpUrl: e.SYNCO_SMTP_URL || null,
     mailFrom: e.SYNCO_MAIL_FROM ?? `synco@${domain.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}`,
+    showDomainBlocks: e.SYNCO_SHOW_DOMAIN_BLOCKS,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The Mastodon client API (/api/v1, /api/v2, /oauth) and its WebSocket stream.
+ * The Mastodon client API (/api/v1, /api/v2, /oauth) and its streams (WebSocket and SSE).
  * Errors inside it are answered as Mastodon does (`{"error": "…"}`, see errors.ts).
  */
 import { Hono } from "hono";
@@ -17,6 +17,8 @@ import { signupRoutes } from "./routes/signup.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
 import { MISSING_AVATAR, MISSING_HEADER } from "./serializers/account.ts";
+import type { StreamingHub } from "./streaming/hub.ts";
+import { sseRoutes } from "./streaming/sse.ts";
 
 export type { ApiDeps } from "./deps.ts";
 export { StreamingHub } from "./streaming/hub.ts";
@@ -27,24 +29,11 @@ const MISSING_PNG = Buffer.from(
   "base64",
 );
 
-export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
+/** `streaming`: the hub whose server-sent-events routes are served here (the WebSocket is on the server). */
+export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(apiOnError);
-  const cors: Parameters<typeof app.use>[1] = async (c, next) => {
-    // Browser-based apps (Elk, Phanpy) call the API from another origin.
-    c.header("Access-Control-Allow-Origin", "*");
-    c.header("Access-Control-Expose-Headers", "Link");
-    if (c.req.method === "OPTIONS") {
-      c.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-      c.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-      return c.body(null, 204);
-    }
-    await next();
-  };
-  app.use("/api/*", cors);
-  // Browser apps (Phanpy) also exchange and revoke tokens from their own origin.
-  app.use("/oauth/token", cors);
-  app.use("/oauth/revoke", cors);
+  // CORS for browser apps is answered for the whole node, before any route (edge.ts).
   app.use("/api/*", tokenMiddleware(deps));
   app.use("/oauth/*", tokenMiddleware(deps));
   for (const path of [MISSING_AVATAR, MISSING_HEADER])
@@ -54,8 +43,6 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
         "cache-control": "public, max-age=86400",
       }),
     );
-  // Apps check this before opening the WebSocket (Mastodon's streaming server answers "OK").
-  app.get("/api/v1/streaming/health", (c) => c.text("OK"));
   app.route("/", oauthRoutes(deps));
   app.route("/", instanceRoutes(deps));
   app.route("/", extraRoutes(deps));
@@ -66,6 +53,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.route("/", notificationRoutes(deps));
   app.route("/", moreRoutes(deps));
   app.route("/", signupRoutes(deps));
+  app.route("/", sseRoutes(streaming));
   app.all("/api/*", (c) => c.json({ error: "Record not found" }, 404));
   return app;
 }

@@ -113,3 +113,27 @@ export async function readParams(c: ApiContext): Promise<Params> {
 /** Booleans as Rails reads them: true, "true", "1", "on". */
 export const truthy = (v: unknown) =>
   v === true || v === "true" || v === "1" || v === 1 || v === "on";
+
+/** `id[]=a&id[]=b` (or one `id=a`) as distinct strings, at most `max`; longer lists are cut, not refused. */
+export function idList(p: Params, max: number): string[] {
+  const raw = p.id;
+  const all = (Array.isArray(raw) ? raw : [raw]).filter(
+    (x): x is string => typeof x === "string" && x.length > 0 && x.length <= 100,
+  );
+  return [...new Set(all)].slice(0, max);
+}
+
+/**
+ * A focal point as Mastodon takes it ("x,y", each from -1 to 1, e.g. "-0.5,0.25"),
+ * normalised; "" clears it (null); undefined when absent. Anything else is a 422.
+ */
+export function readFocus(v: unknown): string | null | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === "") return null;
+  const m =
+    typeof v === "string" ? /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(v) : null;
+  const [x, y] = [Number(m?.[1]), Number(m?.[2])];
+  if (!m || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1))
+    throw new ApiError(422, "Validation failed: focus must be two numbers from -1 to 1, as x,y");
+  return `${x},${y}`;
+}

@@ -51,6 +51,8 @@ export interface UploadsTable {
   size: number;
   path: string;
   description: Generated<string>;
+  /** "x,y" in [-1, 1] (Mastodon's focal point), or null. */
+  focus: string | null;
   created_at: string;
 }
 

@@ -9,6 +9,13 @@ import type { Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
+import {
+  attachMedia,
+  changeAttachments,
+  type MediaChange,
+  type MediaInput,
+  replaceAttachments,
+} from "./attachments.ts";
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH, parseHashtags, renderText } from "./content.ts";
 import { type Member, memberUri, postUri, postUrl, type SocialContext, tagUrl } from "./context.ts";
 import { bumpCount } from "./counters.ts";
@@ -17,6 +24,8 @@ import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
 import { insertPoll, type NewPoll, validatePoll } from "./polls.ts";
 import { canSee } from "./visibility.ts";
+
+export type { MediaChange, MediaInput };
 
 export const visibilities = ["public", "unlisted", "followers", "direct"] as const;
 export const MAX_MEDIA = 4;
@@ -39,7 +48,7 @@ export interface PostInput {
   sensitive: boolean;
   inReplyToId: string | null;
   mentions: MentionTarget[];
-  media: { uploadId: string; description: string }[];
+  media: MediaInput[];
   poll: NewPoll | null;
 }
 
@@ -174,27 +183,7 @@ export async function createPost(
       .execute();
     const { html } = await writeMentionsAndTags(trx, s, id, input);
     await trx.updateTable("posts").set({ content_html: html }).where("id", "=", id).execute();
-    for (const [position, m] of input.media.entries()) {
-      const upload = await trx
-        .selectFrom("uploads")
-        .select(["content_type", "width", "height"])
-        .where("id", "=", m.uploadId)
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto("post_media")
-        .values({
-          id: newId(),
-          post_id: id,
-          position,
-          upload_id: m.uploadId,
-          remote_url: null,
-          media_type: upload.content_type,
-          description: m.description,
-          width: upload.width,
-          height: upload.height,
-        })
-        .execute();
-    }
+    await attachMedia(trx, id, input.media);
     if (input.poll) await insertPoll(trx, id, input.poll);
     if (parent) {
       await bumpCount(trx, parent.id, "replies_count", 1);
@@ -254,25 +243,42 @@ async function ownPost(trx: Transaction<Schema>, accountId: string, postId: stri
     .executeTakeFirst();
 }
 
-/** Edits the text, content warning or sensitivity of a member's own post (Update). */
+export interface EditInput extends Pick<PostInput, "text" | "spoiler" | "sensitive" | "mentions"> {
+  /** The attachments after the edit, replacing the post's; undefined keeps them. */
+  media?: MediaInput[] | undefined;
+  /** Alt text and focal points of attachments, by upload id (Mastodon's media_attributes). */
+  mediaChanges?: MediaChange[] | undefined;
+}
+
+/**
+ * Edits a member's own post (Update): text, content warning, sensitivity, and its
+ * attachments (replaced, or their alt text and focal points changed). The version
+ * it replaces, attachments included, goes to the edit history first.
+ */
 export async function editPost(
   s: SocialContext,
   author: Member,
   postId: string,
-  input: Pick<PostInput, "text" | "spoiler" | "sensitive" | "mentions">,
+  input: EditInput,
 ): Promise<Result<{ id: string }, PostProblem | "not-found">> {
   if (input.text.length > MAX_POST_LENGTH) return fail("too-long");
   if (input.spoiler.length > MAX_SPOILER_LENGTH) return fail("spoiler-too-long");
+  if (input.media && input.media.length > MAX_MEDIA) return fail("too-many-media");
   return s.db.transaction().execute(async (trx) => {
     const post = await ownPost(trx, author.id, postId);
     if (!post) return fail("not-found" as const);
-    const hasMedia = await trx
-      .selectFrom("post_media")
-      .select("id")
-      .where("post_id", "=", postId)
-      .executeTakeFirst();
+    if (input.media?.length && post.has_poll) return fail("poll-invalid" as const);
+    const hasMedia = input.media
+      ? input.media.length > 0
+      : !!(await trx
+          .selectFrom("post_media")
+          .select("id")
+          .where("post_id", "=", postId)
+          .executeTakeFirst());
     if (!input.text.trim() && !hasMedia) return fail("empty" as const);
     await keepVersion(trx, postId);
+    if (input.media) await replaceAttachments(trx, postId, input.media);
+    await changeAttachments(trx, postId, input.mediaChanges ?? []);
     const { html } = await writeMentionsAndTags(trx, s, postId, input);
     await trx
       .updateTable("posts")

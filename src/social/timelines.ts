@@ -5,9 +5,10 @@
  * Public timelines leave out silenced and suspended actors and domains; every
  * timeline leaves out what the viewer blocked or muted.
  */
-import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import type { SocialContext } from "./context.ts";
+import { matchesFilters, type PostsEb, type TimelineFilters } from "./timeline-filters.ts";
 import { hydrate, type PostView } from "./views.ts";
 import { canSee, type ViewerRef } from "./visibility.ts";
 
@@ -29,7 +30,7 @@ export interface PageRequest {
 }
 
 /** The lower bound of a since_id / min_id page, and whether to read upwards from it. */
-const lowerBound = (req: PageRequest) => {
+export const lowerBound = (req: PageRequest) => {
   const after = [req.sinceId, req.minId]
     .filter((x): x is string => !!x)
     .sort()
@@ -37,10 +38,8 @@ const lowerBound = (req: PageRequest) => {
   return { after, upwards: !!req.minId };
 };
 
-type PostsEb = ExpressionBuilder<Schema & { p: Schema["posts"] }, "p">;
-
 /** Not by someone the viewer blocked or muted. */
-const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
+export const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
   viewer
     ? eb.not(
         eb.exists(
@@ -65,8 +64,8 @@ const notSuspended = (eb: PostsEb) =>
     ),
   );
 
-/** Not by a silenced or suspended actor, nor from a silenced or suspended domain. */
-const notLimited = (eb: PostsEb) =>
+/** Not by a silenced or suspended actor, nor from a silenced or suspended domain (public timelines and streams). */
+export const notLimited = (eb: PostsEb) =>
   eb.and([
     eb.not(
       eb.exists(
@@ -91,7 +90,7 @@ const notLimited = (eb: PostsEb) =>
     ]),
   ]);
 
-async function pageOf(
+export async function pageOf(
   s: SocialContext,
   viewer: ViewerRef | null,
   ids: string[],
@@ -105,7 +104,7 @@ async function pageOf(
   return { items, nextMaxId: more ? (pageIds.at(-1) ?? null) : null };
 }
 
-const limitOf = (req: PageRequest) => Math.min(Math.max(req.limit ?? PAGE_SIZE, 1), 40);
+export const limitOf = (req: PageRequest) => Math.min(Math.max(req.limit ?? PAGE_SIZE, 1), 40);
 
 export async function homeTimeline(
   s: SocialContext,
@@ -138,6 +137,7 @@ export async function publicTimeline(
   viewer: ViewerRef | null,
   scope: "local" | "federated",
   req: PageRequest = {},
+  filters: TimelineFilters = {},
 ): Promise<Page> {
   const limit = limitOf(req);
   const { after, upwards } = lowerBound(req);
@@ -152,6 +152,7 @@ export async function publicTimeline(
     .where("p.reblog_of_id", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
+    .where(matchesFilters(filters))
     .orderBy("p.id", upwards ? "asc" : "desc")
     .limit(limit + 1)
     .execute();
@@ -169,6 +170,7 @@ export async function tagTimeline(
   viewer: ViewerRef | null,
   tag: string,
   req: PageRequest = {},
+  filters: TimelineFilters = {},
 ): Promise<Page> {
   const limit = limitOf(req);
   const { after, upwards } = lowerBound(req);
@@ -183,6 +185,7 @@ export async function tagTimeline(
     .where("p.deleted_at", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
+    .where(matchesFilters(filters))
     // Ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
     .orderBy("t.post_id", upwards ? "asc" : "desc")
     .limit(limit + 1)
@@ -202,8 +205,10 @@ export async function profileTimeline(
   viewer: ViewerRef | null,
   authorUri: string,
   req: PageRequest = {},
+  filters: TimelineFilters = {},
 ): Promise<Page> {
   const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
   const follower =
     viewer &&
     (viewer.uri === authorUri ||
@@ -225,8 +230,10 @@ export async function profileTimeline(
       follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
     )
     .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
+    .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
-    .orderBy("p.id", "desc")
+    .where(matchesFilters(filters))
+    .orderBy("p.id", upwards ? "asc" : "desc")
     .limit(limit + 1)
     .execute();
   return pageOf(
@@ -234,6 +241,7 @@ export async function profileTimeline(
     viewer,
     rows.map((r) => r.id),
     limit,
+    upwards,
   );
 }
 

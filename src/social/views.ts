@@ -9,6 +9,7 @@ import type { Schema } from "../db/schema.ts";
 import { mediaUrl } from "../storage/images.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
+import { canSee, type ViewerRef } from "./visibility.ts";
 
 export interface AuthorView {
   uri: string;
@@ -260,6 +261,29 @@ export async function hydrate(
       v.reblog = view(target);
     }
     out.push(v);
+  }
+  return out;
+}
+
+/** Views of those of these posts the viewer may see (a boost: the boost and what it boosts), in the order given. */
+export async function visiblePosts(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  ids: string[],
+): Promise<PostView[]> {
+  const views = await hydrate(s, viewer?.id ?? null, viewer?.uri ?? null, ids);
+  const out: PostView[] = [];
+  for (const v of views) {
+    const seen = [v, ...(v.reblog ? [v.reblog] : [])];
+    let ok = true;
+    for (const x of seen)
+      ok &&= await canSee(s.db, viewer, {
+        id: x.id,
+        visibility: x.visibility,
+        author_uri: x.author.uri,
+        deleted_at: null,
+      });
+    if (ok) out.push(v);
   }
   return out;
 }

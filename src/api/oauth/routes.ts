@@ -260,6 +260,9 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return tokenAnswer(await issueToken(deps.db, { appId: found.id, accountId: null, scopes }));
     }
     if (grant === "refresh_token") {
+      // Every app is issued a secret at registration, so every app is confidential and must
+      // authenticate to refresh (RFC 6749 §6): a leaked refresh token alone is worth nothing.
+      if (!secretOk) return oauthError(c, 401, "invalid_client", "Client authentication failed");
       const renewed = await refresh(deps.db, found.id, str(p.refresh_token));
       if (!renewed) return oauthError(c, 400, "invalid_grant", "The refresh token is invalid");
       return tokenAnswer(renewed);

@@ -11,7 +11,6 @@ import { checkProfile, dropUploads, parseFields, updateProfile } from "../../acc
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
-import { tagsOf } from "../../social/api-support.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
@@ -19,9 +18,12 @@ import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
-import { readParams, truthy } from "../params.ts";
+import { idList, readParams, truthy } from "../params.ts";
 import { actorById, credentialAccount, loadAccount, loadAccounts } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
+
+/** GET /api/v1/accounts?id[]= reads at most this many (Mastodon: DEFAULT_ACCOUNTS_LIMIT). */
+export const MAX_ACCOUNTS_BY_ID = 40;
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -138,6 +140,19 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     );
   });
 
+  // Several at once (Mastodon 4.3), in the order asked; unknown ids are left out.
+  app.get("/api/v1/accounts", async (c) => {
+    optionalUser(c);
+    const ids = idList(await readParams(c), MAX_ACCOUNTS_BY_ID);
+    const uris: string[] = [];
+    for (const id of ids) {
+      const actor = await actorById(l, id);
+      if (actor) uris.push(actor.uri);
+    }
+    const accounts = await loadAccounts(l, uris);
+    return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
+  });
+
   app.get("/api/v1/accounts/:id", async (c) => {
     optionalUser(c);
     const actor = await actorById(l, c.req.param("id"));
@@ -157,45 +172,24 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const pins = actor.local ? await pinnedPosts(s, ref, actor.local.id) : [];
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
-    const onlyMedia = truthy(p.only_media);
-    const noReplies = truthy(p.exclude_replies);
-    const noReblogs = truthy(p.exclude_reblogs);
-    const tagged = typeof p.tagged === "string" ? p.tagged.toLowerCase().replace(/^#/, "") : null;
-    // Filters are applied to pages of the capability's profile timeline, reading on until the page is full.
-    const out = [];
-    let maxId = page.maxId;
-    let more = true;
-    for (let round = 0; round < 5 && out.length < page.limit && more; round++) {
-      const got = await profileTimeline(s, ref, actor.uri, { maxId, limit: 40 });
-      const withTag = tagged
-        ? new Set(
-            (
-              await tagsOf(
-                deps.db,
-                got.items.map((v) => (v.reblog ?? v).id),
-              )
-            )
-              .filter((t) => t.tag === tagged)
-              .map((t) => t.post_id),
-          )
-        : null;
-      for (const v of got.items) {
-        if (page.sinceId && v.id <= page.sinceId) continue;
-        if (page.minId && v.id <= page.minId) continue;
-        if (noReblogs && v.reblog) continue;
-        if (noReplies && v.inReplyToId && !v.reblog) continue;
-        if (onlyMedia && (v.reblog ?? v).media.length === 0) continue;
-        if (withTag && !withTag.has((v.reblog ?? v).id)) continue;
-        if (out.length < page.limit) out.push(v);
-      }
-      maxId = got.nextMaxId ?? undefined;
-      more = got.nextMaxId !== null;
-    }
-    const statuses = await serializeStatuses(l, out, !!viewer);
+    const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;
+    const got = await profileTimeline(
+      s,
+      ref,
+      actor.uri,
+      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
+      {
+        onlyMedia: truthy(p.only_media),
+        excludeReplies: truthy(p.exclude_replies),
+        excludeReblogs: truthy(p.exclude_reblogs),
+        tagged,
+      },
+    );
+    const statuses = await serializeStatuses(l, got.items, !!viewer);
     setLink(
       c,
       statuses.map((x) => x.id),
-      { hasMore: more || out.length === page.limit },
+      { hasMore: got.nextMaxId !== null },
     );
     return c.json(statuses);
   });

@@ -4,6 +4,7 @@
  * custom emojis (none), and what apps may show empty: trends, filters,
  * announcements, suggestions, followed tags.
  */
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import {
@@ -16,10 +17,22 @@ import { MAX_MEDIA } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES } from "../../storage/images.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import type { ApiDeps, ApiEnv } from "../deps.ts";
+import { notFound } from "../errors.ts";
 import { loadAccount } from "../serializers/account.ts";
 
-// 4.2: apps then use the v1 notifications and filters this node answers (4.3 apps ask for grouped v2 notifications).
-export const VERSION = "4.2.0 (compatible; Synco 0.1.0)";
+// ISO 639-1, the codes Mastodon offers for a post's language (LanguagesHelper::SUPPORTED_LOCALES).
+const ISO_639_1 =
+  "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/** [{ code, name }] with English names, as Mastodon answers /api/v1/instance/languages. */
+function isoLanguages() {
+  const names = new Intl.DisplayNames(["en"], { type: "language", fallback: "code" });
+  return ISO_639_1.split(" ").map((code) => ({ code, name: names.of(code) ?? code }));
+}
+
+// 4.3: grouped notifications (v2), filters v2, followed tags, the link timeline and the
+// batch reads by id are answered, so apps (Mastodon.py checks versions) may call them.
+export const VERSION = "4.3.0 (compatible; Synco 0.1.0)";
 
 export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -159,6 +172,27 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
   });
 
+  app.get("/api/v1/instance/languages", (c) => c.json(isoLanguages()));
+  // As Mastodon's show_domain_blocks: hidden (404) unless the admin shows them (SYNCO_SHOW_DOMAIN_BLOCKS).
+  app.get("/api/v1/instance/domain_blocks", async (c) => {
+    const viewer = optionalUser(c);
+    if (config.showDomainBlocks === "disabled" || (config.showDomainBlocks === "users" && !viewer))
+      throw notFound();
+    const rows = await deps.db
+      .selectFrom("domain_policies")
+      .select(["domain", "policy", "reason"])
+      .where("policy", "in", ["silence", "suspend"])
+      .orderBy("domain")
+      .execute();
+    return c.json(
+      rows.map((r) => ({
+        domain: r.domain,
+        digest: createHash("sha256").update(r.domain).digest("hex"),
+        severity: r.policy,
+        comment: r.reason || null,
+      })),
+    );
+  });
   app.get("/api/v1/instance/rules", async (c) => c.json((await common()).rules));
   app.get("/api/v1/instance/peers", async (c) => {
     const rows = await deps.db.selectFrom("remote_actors").select("host").distinct().execute();

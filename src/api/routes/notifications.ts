@@ -18,7 +18,7 @@ import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
-import { readParams } from "../params.ts";
+import { readFocus, readParams } from "../params.ts";
 import { mastodonType, serializeNotifications } from "../serializers/notification.ts";
 import { serializeMedia, serializePoll } from "../serializers/status.ts";
 
@@ -156,6 +156,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     content_type: string;
     width: number;
     height: number;
+    focus: string | null;
   }) =>
     serializeMedia(deps.config.origin, {
       id: u.id,
@@ -165,6 +166,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
       description: u.description,
       width: u.width,
       height: u.height,
+      focus: u.focus,
     });
 
   const upload = async (c: ApiContext) => {
@@ -173,6 +175,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const file = p.file;
     if (!(file instanceof File) || file.size === 0) throw unprocessable("File can't be blank");
     const description = typeof p.description === "string" ? p.description.slice(0, 1500) : "";
+    const focus = readFocus(p.focus);
     const stored = await storeImage(deps.db, deps.config.dataDir, {
       bytes: new Uint8Array(await file.arrayBuffer()),
       purpose: "attachment",
@@ -188,6 +191,10 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .selectAll()
       .where("id", "=", stored.value.id)
       .executeTakeFirstOrThrow();
+    if (focus !== undefined) {
+      await deps.db.updateTable("uploads").set({ focus }).where("id", "=", row.id).execute();
+      row.focus = focus;
+    }
     return c.json(uploadAnswer(row));
   };
   app.post("/api/v2/media", upload);
@@ -213,15 +220,18 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "write:media");
     const row = await ownUpload(c.req.param("id"), me.id);
     if (!row) throw notFound();
-    const p = z.object({ description: z.string().max(1500).optional() }).parse(await readParams(c));
-    // The alt text of an upload not yet attached (attached media keep theirs in post_media).
-    if (p.description !== undefined)
-      await deps.db
-        .updateTable("uploads")
-        .set({ description: p.description })
-        .where("id", "=", row.id)
-        .execute();
-    return c.json(uploadAnswer({ ...row, description: p.description ?? row.description }));
+    const raw = await readParams(c);
+    const p = z.object({ description: z.string().max(1500).optional() }).parse(raw);
+    const focus = readFocus(raw.focus);
+    // The alt text and focus of an upload not yet attached (attached media keep theirs in
+    // post_media, changed by editing the status with media_attributes).
+    const set = {
+      ...(p.description !== undefined ? { description: p.description } : {}),
+      ...(focus !== undefined ? { focus } : {}),
+    };
+    if (Object.keys(set).length > 0)
+      await deps.db.updateTable("uploads").set(set).where("id", "=", row.id).execute();
+    return c.json(uploadAnswer({ ...row, ...set }));
   });
   return app;
 }

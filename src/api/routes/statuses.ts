@@ -19,13 +19,13 @@ import {
   unlike,
   unpin,
 } from "../../social/interactions.ts";
-import { createPost, deletePost, editPost } from "../../social/posts.ts";
+import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
 import { thread } from "../../social/timelines.ts";
-import { hydrate } from "../../social/views.ts";
+import { hydrate, visiblePosts } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { readParams, truthy } from "../params.ts";
+import { idList, readFocus, readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
 import {
   fromMastodonVisibility,
@@ -43,12 +43,25 @@ const postProblems: Record<string, string> = {
   "poll-invalid": "Poll is invalid (2 to 4 distinct options, 5 minutes to 30 days, no media)",
 };
 
+/** GET /api/v1/statuses?id[]= reads at most this many (Mastodon: DEFAULT_STATUSES_LIMIT). */
+export const MAX_STATUSES_BY_ID = 20;
+
 const statusInput = z.object({
   status: z.string().max(100_000).optional(),
   spoiler_text: z.string().max(10_000).optional(),
   visibility: z.string().optional(),
   in_reply_to_id: z.string().max(100).nullish(),
   media_ids: z.array(z.string().max(100)).max(20).optional(),
+  media_attributes: z
+    .array(
+      z.object({
+        id: z.string().max(100),
+        description: z.string().max(1500).optional(),
+        focus: z.string().max(50).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
   sensitive: z.unknown().optional(),
   language: z.string().max(10).nullish(),
   poll: z
@@ -155,19 +168,40 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(await one(result.value.id, me));
   });
 
+  // Several at once (Mastodon 4.3): those the viewer may see, in the order asked; unknown ids are left out.
+  app.get("/api/v1/statuses", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const ids = idList(await readParams(c), MAX_STATUSES_BY_ID);
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    const views = await visiblePosts(s, ref, ids);
+    return c.json(await serializeStatuses(l, views, !!viewer));
+  });
+
   app.get("/api/v1/statuses/:id", async (c) =>
     c.json(await one(c.req.param("id"), optionalUser(c, "read:statuses"))),
   );
 
   app.put("/api/v1/statuses/:id", async (c) => {
     const me = requireUser(c, "write:statuses");
-    const p = statusInput.parse(await readParams(c));
+    const raw = await readParams(c);
+    const p = statusInput.parse(raw);
     const text = p.status ?? "";
+    const changes = (p.media_attributes ?? []).map((a) => ({
+      uploadId: a.id,
+      description: a.description,
+      focus: readFocus(a.focus),
+    }));
+    // media_ids replaces the attachments (an empty list removes them); absent, they stay.
+    // Apps send media_ids[] empty as "media_ids[]=" or as JSON [].
+    const ids = p.media_ids?.filter(Boolean);
+    const media = ids ? await mediaFor(deps, me.id, ids) : undefined;
     const result = await editPost(s, me, c.req.param("id"), {
       text,
       spoiler: p.spoiler_text ?? "",
       sensitive: truthy(p.sensitive),
       mentions: await resolveMentions(deps, text),
+      media,
+      mediaChanges: changes,
     });
     if (!result.ok) {
       if (result.reason === "not-found") throw notFound();
@@ -342,18 +376,18 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 }
 
 /** The member's own uploads by id, with the description each carries. */
-async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]) {
+async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]): Promise<MediaInput[]> {
   if (ids.length === 0) return [];
   const rows = await deps.db
     .selectFrom("uploads")
-    .select(["id", "description"])
+    .select(["id", "description", "focus"])
     .where("id", "in", ids)
     .where("owner_id", "=", ownerId)
     .where("purpose", "=", "attachment")
     .execute();
   if (rows.length !== new Set(ids).size) throw unprocessable("Media could not be found");
-  return ids.map((id) => ({
-    uploadId: id,
-    description: rows.find((r) => r.id === id)?.description ?? "",
-  }));
+  return ids.map((id) => {
+    const row = rows.find((r) => r.id === id);
+    return { uploadId: id, description: row?.description ?? "", focus: row?.focus ?? null };
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
+import { linkTimeline } from "../../social/link-timeline.ts";
 import { listFilters } from "../../social/moderation.ts";
 import {
   bookmarkedPosts,
@@ -16,7 +17,7 @@ import {
 import { hydrate, type PostView } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
 import { serializeStatuses } from "../serializers/status.ts";
@@ -72,29 +73,43 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
     const page = readPage(p);
-    const local = truthy(p.local);
-    const remoteOnly = truthy(p.remote);
     const got = await publicTimeline(
       s,
       viewer ? memberRef(deps, viewer) : null,
-      local ? "local" : "federated",
+      truthy(p.local) ? "local" : "federated",
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
+      { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    let items = got.items;
-    if (remoteOnly) items = items.filter((v) => !v.author.local);
-    if (truthy(p.only_media)) items = items.filter((v) => v.media.length > 0);
-    return answer(c, items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
-    const page = readPage(await readParams(c));
+    const p = await readParams(c);
+    const page = readPage(p);
     const got = await tagTimeline(
       s,
       viewer ? memberRef(deps, viewer) : null,
       c.req.param("hashtag").replace(/^#/, ""),
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
+      { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
+    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+  });
+
+  app.get("/api/v1/timelines/link", async (c) => {
+    const viewer = optionalUser(c, "read:statuses");
+    const p = await readParams(c);
+    const url = typeof p.url === "string" ? p.url.trim() : "";
+    if (!/^https?:\/\/\S+$/.test(url) || url.length > 2000)
+      throw unprocessable("url must be an http(s) address");
+    const page = readPage(p);
+    const got = await linkTimeline(s, viewer ? memberRef(deps, viewer) : null, url, {
+      maxId: page.maxId,
+      sinceId: page.sinceId,
+      minId: page.minId,
+      limit: page.limit,
+    });
     return answer(c, got.items, !!viewer, got.nextMaxId !== null);
   });
 

@@ -16,6 +16,12 @@ export const fromMastodonVisibility = (v: string): Visibility | null =>
 
 type MediaRow = Awaited<ReturnType<typeof mediaOf>>[number];
 
+/** "x,y" as stored, to Mastodon's meta.focus (the centre when unset). */
+function focusOf(focus: string | null | undefined) {
+  const [x = 0, y = 0] = (focus ?? "").split(",").map(Number);
+  return { x: Number.isFinite(x) ? x : 0, y: Number.isFinite(y) ? y : 0 };
+}
+
 export function serializeMedia(
   origin: string,
   m: {
@@ -27,6 +33,7 @@ export function serializeMedia(
     description: string;
     width: number | null;
     height: number | null;
+    focus?: string | null;
   },
 ) {
   const url = m.path ? `${origin}${mediaUrl(m.path)}` : (m.remote_url ?? "");
@@ -56,7 +63,7 @@ export function serializeMedia(
     preview_url: url,
     remote_url: m.path ? null : m.remote_url,
     text_url: null,
-    meta: { ...meta, focus: { x: 0, y: 0 } },
+    meta: { ...meta, focus: focusOf(m.focus) },
     description: m.description || null,
     blurhash: null,
   };

@@ -93,6 +93,8 @@ export interface PostMediaTable {
   description: Generated<string>;
   width: number | null;
   height: number | null;
+  /** "x,y" in [-1, 1] (Mastodon's focal point), or null. */
+  focus: string | null;
 }
 
 export interface PollsTable {
@@ -220,7 +222,58 @@ export interface ModerationLogTable {
   created_at: string;
 }
 
+/** A hashtag a member follows: its public posts enter their home feed. */
+export interface FollowedTagsTable {
+  account_id: string;
+  /** Lower-cased, without the '#'. */
+  tag: string;
+  created_at: string;
+}
+
+export type FilterContext = "home" | "notifications" | "public" | "thread" | "account";
+
+/** A member's filter (Mastodon's filters v2): warn shows the post behind a warning, hide removes it. */
+export interface KeywordFiltersTable {
+  id: string;
+  account_id: string;
+  title: string;
+  /** JSON array of FilterContext. */
+  context: string;
+  action: "warn" | "hide";
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: Generated<number>;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  post_id: string;
+}
+
+export type NotificationPolicyValue = "accept" | "filter" | "drop";
+
+export interface NotificationPoliciesTable {
+  account_id: string;
+  for_not_following: Generated<NotificationPolicyValue>;
+  for_not_followers: Generated<NotificationPolicyValue>;
+  for_new_accounts: Generated<NotificationPolicyValue>;
+  for_private_mentions: Generated<NotificationPolicyValue>;
+  for_limited_accounts: Generated<NotificationPolicyValue>;
+}
+
 export type SocialSchema = {
+  followed_tags: FollowedTagsTable;
+  keyword_filters: KeywordFiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
+  notification_policies: NotificationPoliciesTable;
   posts: PostsTable;
   post_edits: PostEditsTable;
   post_mentions: PostMentionsTable;

@@ -13,13 +13,12 @@ import {
   peekEmailChange,
   setEmail,
 } from "../../accounts/email-change.ts";
-import { limits } from "../../accounts/rate-limits.ts";
 import type { WebEnv } from "../context.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendEmailChange, sendEmailChanged } from "./mails.ts";
 import { settingsLayout } from "./settings.ts";
@@ -63,16 +62,17 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const wanted = (form.email ?? "").trim().slice(0, 254);
     const account = await recipient(deps, viewer.id);
-    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id))) {
-      const errors = { password: t("auth.rateLimited") };
+    const checked = await checkEmailChange(
+      deps.db,
+      viewer.id,
+      { email: wanted, password: (form.password ?? "").slice(0, 2000) },
+      sessionGuard(c, deps, viewer.id),
+    );
+    if (!checked.ok && "retryAfterMs" in checked) {
+      const errors = { password: tooManyAttempts(c, checked.retryAfterMs) };
       return settingsLayout(c, "/settings/email", emailForm(c, account.email, errors, wanted), 429);
     }
-    const checked = await checkEmailChange(deps.db, viewer.id, {
-      email: wanted,
-      password: (form.password ?? "").slice(0, 2000),
-    });
     if (!checked.ok) {
-      if (checked.problems.password) await deps.limiter.hit(limits.loginPerAccount, viewer.id);
       const errors: FieldErrors = {};
       for (const [name, problem] of Object.entries(checked.problems))
         errors[name] = t(problemKey[problem]);

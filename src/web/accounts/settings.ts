@@ -16,15 +16,14 @@ import {
   parseFields,
   updateProfile,
 } from "../../accounts/profile.ts";
-import { limits } from "../../accounts/rate-limits.ts";
 import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { locales } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
-import { currentSessionId, requireViewer } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
+import { requireViewer } from "../session.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 
 const sections = [
@@ -245,14 +244,6 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const form = await readForm(c);
-    // A wrong current password is a guess, as at the login form: the same budget per account.
-    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id)))
-      return settingsLayout(
-        c,
-        "/settings/password",
-        passwordForm(c, { current: t("auth.rateLimited") }),
-        429,
-      );
     const result = await changePassword(
       deps.db,
       viewer.id,
@@ -260,16 +251,20 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
         current: (form.current ?? "").slice(0, 2000),
         password: (form.password ?? "").slice(0, 2000),
         confirmation: (form.confirmation ?? "").slice(0, 2000),
-        keepSession: currentSessionId(c),
       },
-      deps.config.passwordCost,
+      {
+        passwordCost: deps.config.passwordCost,
+        guard: sessionGuard(c, deps, viewer.id),
+        clock: deps.clock,
+      },
     );
+    if (!result.ok && "retryAfterMs" in result) {
+      const errors = { current: tooManyAttempts(c, result.retryAfterMs) };
+      return settingsLayout(c, "/settings/password", passwordForm(c, errors), 429);
+    }
     if (!result.ok) {
       const errors: FieldErrors = {};
-      if (result.problems.current) {
-        errors.current = t("password.wrong");
-        await deps.limiter.hit(limits.loginPerAccount, viewer.id);
-      }
+      if (result.problems.current) errors.current = t("password.wrong");
       if (result.problems.password) errors.password = t("signup.error.invalid-password");
       if (result.problems.confirmation) errors.confirmation = t("reset.mismatch");
       return settingsLayout(c, "/settings/password", passwordForm(c, errors), 422);
