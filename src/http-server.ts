@@ -23,7 +23,7 @@ export interface ConnectionLimits {
    * closes a connection that never sends a byte.
    */
   readonly headersTimeoutMs: number;
-  /** A whole request, body included, must arrive within this (uploads up to MAX_BODY_BYTES). */
+  /** A whole request, body included, must arrive within this (10 MiB on a slow line). */
   readonly requestTimeoutMs: number;
   /** An idle kept-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number;
@@ -35,7 +35,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   perAddress: 256,
   perProxy: 16_384,
   headersTimeoutMs: 20_000,
-  requestTimeoutMs: 120_000,
+  requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 5_000,
   checkEveryMs: 5_000,
 };
