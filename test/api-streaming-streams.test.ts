@@ -9,7 +9,11 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { createStreamingAPIClient, type mastodon } from "masto";
 import { newId } from "../src/kernel/ids.ts";
-import { storeRemotePost } from "../src/social/remote-posts.ts";
+import {
+  type RemotePostInput,
+  storeRemotePost,
+  updateRemotePost,
+} from "../src/social/remote-posts.ts";
 import { memberClient, until } from "./api-helpers.ts";
 import { type EventStreamClient, openEventStream } from "./support/event-stream.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -48,8 +52,10 @@ const streams = () =>
     { name: "list", sse: `/list?list=${listId}`, tag: ["list", listId] },
   ] as const;
 
-/** A public post by a remote actor, stored as the inbox would store it. */
-async function remotePost(text: string): Promise<string> {
+/** A public post by a remote actor, stored as the inbox would store it; `edit` updates it. */
+async function remotePost(
+  text: string,
+): Promise<{ id: string; edit(text: string): Promise<void> }> {
   const db = node.node.db.db;
   const host = "127.0.57.9:1";
   const uri = `http://${host}/users/rem`;
@@ -75,28 +81,37 @@ async function remotePost(text: string): Promise<string> {
     })
     .execute();
   const { config } = node.node;
-  const stored = await storeRemotePost(
-    { db, origin: config.origin, domain: config.domain },
-    {
-      uri: `${uri}/notes/1`,
-      url: null,
-      authorUri: uri,
-      authorRemoteId: remoteId,
-      visibility: "public",
-      inReplyToUri: null,
-      contentHtml: `<p>${text}</p>`,
-      spoiler: "",
-      sensitive: false,
-      language: null,
-      createdAt: now,
-      editedAt: null,
-      mentions: [],
-      tags: ["coop"],
-      media: [],
-      poll: null,
+  const s = { db, origin: config.origin, domain: config.domain };
+  const input: RemotePostInput = {
+    uri: `${uri}/notes/1`,
+    url: null,
+    authorUri: uri,
+    authorRemoteId: remoteId,
+    visibility: "public",
+    inReplyToUri: null,
+    contentHtml: `<p>${text}</p>`,
+    spoiler: "",
+    sensitive: false,
+    language: null,
+    createdAt: now,
+    editedAt: null,
+    mentions: [],
+    tags: ["coop"],
+    media: [],
+    poll: null,
+  };
+  const stored = await storeRemotePost(s, input);
+  return {
+    id: stored.id,
+    edit: async (text) => {
+      const edited = {
+        ...input,
+        contentHtml: `<p>${text}</p>`,
+        editedAt: new Date().toISOString(),
+      };
+      assert.ok(await updateRemotePost(s, edited));
     },
-  );
-  return stored.id;
+  };
 }
 
 /** `event:id` of each event (the id of the status, or of the notification's status). */
@@ -168,7 +183,10 @@ it("each stream, over masto's multiplexed WebSocket and over SSE, gets exactly i
   // The hub reads what is new a few times a second: each step is awaited before the next,
   // or a post made and deleted within one read is (rightly) never announced.
   const remote = await remotePost("from afar #coop");
-  await arrives(`update:${remote}`, ["public", "public:remote", "hashtag"]);
+  await arrives(`update:${remote.id}`, ["public", "public:remote", "hashtag"]);
+  // An edit of a remote post (an Update from its server) is pushed as well.
+  await remote.edit("from afar, edited #coop");
+  await arrives(`status.update:${remote.id}`, ["public", "public:remote", "hashtag"]);
   const post = await ann.client.v1.statuses.create({ status: "hello @bob #coop" });
   const local = ["public", "public:local", "hashtag", "hashtag:local", "user", "list"];
   await arrives(`update:${post.id}`, local);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { authenticate } from "../src/accounts/auth.ts";
 import { RateLimiter } from "../src/accounts/rate-limits.ts";
+import { json, registerApp } from "./api-helpers.ts";
 import { createMember, type SignedIn, signIn, visitor } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -132,4 +133,37 @@ test("100 concurrent wrong passwords in one session (delete, password, email for
     .where("username", "=", "thief")
     .executeTakeFirstOrThrow();
   assert.equal(account.status, "active");
+});
+
+test("the API's sign-up limit answers 429 with Retry-After", async () => {
+  const app = await registerApp(node);
+  const token = await fetch(`${node.url}/oauth/token`, {
+    method: "POST",
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: app.clientId ?? "",
+      client_secret: app.clientSecret ?? "",
+      scope: "write",
+    }),
+  }).then(json);
+  const signUp = () =>
+    fetch(`${node.url}/api/v1/accounts`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token.access_token}`,
+        "content-type": "application/json",
+        "x-forwarded-for": "10.0.9.9",
+      },
+      body: JSON.stringify({
+        username: "",
+        email: "again@example.test",
+        password: "x",
+        agreement: true,
+      }),
+    });
+  for (let i = 0; i < 5; i++) assert.equal((await signUp()).status, 422);
+  const refused = await signUp();
+  assert.equal(refused.status, 429);
+  const wait = Number(refused.headers.get("retry-after"));
+  assert.ok(wait > 0 && wait <= 3600, `Retry-After is ${wait}`);
 });

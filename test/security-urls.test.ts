@@ -56,7 +56,10 @@ describe("URLs in remote documents", () => {
         url: EVIL,
         content: "<p>hello @ann</p>",
         to: "https://www.w3.org/ns/activitystreams#Public",
-        tag: [{ type: "Mention", href: `${node.url}/users/ann`, name: "@ann" }],
+        tag: [
+          { type: "Mention", href: `${node.url}/users/ann`, name: "@ann" },
+          { type: "Mention", href: "javascript:alert(5)", name: "@x" },
+        ],
         attachment: [
           { type: "Document", mediaType: "image/png", url: "javascript:alert(2)" },
           { type: "Document", mediaType: "image/png", url: `${remote.url}/a.png` },
@@ -84,6 +87,15 @@ describe("URLs in remote documents", () => {
     assert.deepEqual(
       media.map((m) => m.remote_url),
       [`${remote.url}/a.png`],
+    );
+    const mentions = await db()
+      .selectFrom("post_mentions")
+      .select("actor_uri")
+      .where("post_id", "=", post.id)
+      .execute();
+    assert.deepEqual(
+      mentions.map((m) => m.actor_uri),
+      [`${node.url}/users/ann`],
     );
   });
 

@@ -11,7 +11,7 @@ import { ApiError } from "./errors.ts";
 
 export type Params = Record<string, unknown>;
 
-/** Pairs one request may carry (query and form together are each capped). */
+/** Pairs a query string, or a form, may carry. */
 export const MAX_PARAMS = 1_000;
 /** Levels of brackets in one key: `poll[options][]` is 3. */
 export const MAX_PARAM_DEPTH = 8;

@@ -79,7 +79,8 @@ async function writeDetails(
   );
   const seen = new Set<string>();
   for (const m of input.mentions) {
-    if (seen.has(m.uri)) continue;
+    // A mention's URI is given to apps as its url: http(s) only, like every remote URL.
+    if (seen.has(m.uri) || !httpUrlOrNull(m.uri)) continue;
     seen.add(m.uri);
     const account = locals.find((a) => `${s.origin}/users/${a.username}` === m.uri);
     await trx

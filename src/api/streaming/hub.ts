@@ -13,6 +13,7 @@
  * PostgreSQL database: each process's hub reads the same rows.
  */
 import type { Server } from "node:http";
+import { getLogger } from "@logtape/logtape";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { listNotifications } from "../../social/notifications.ts";
 import type { ApiDeps, TokenOwner } from "../deps.ts";
@@ -53,6 +54,8 @@ import {
 import { acceptWebSockets } from "./websocket.ts";
 
 export { idAt } from "./sources.ts";
+
+const logger = getLogger(["synco", "api", "streaming"]);
 
 const POLL_MS = 250;
 /** How often open streams' tokens are checked again (a revoked token ends its stream). */
@@ -165,7 +168,7 @@ export class StreamingHub {
       if (this.#busy) return;
       this.#busy = true;
       this.tick()
-        .catch(() => undefined)
+        .catch((error) => logger.error("Streaming round failed: {error}", { error }))
         .finally(() => {
           this.#busy = false;
         });
@@ -358,8 +361,10 @@ export class StreamingHub {
         .execute();
       for (const row of rows) live.add(row.id);
     }
+    const checked = new Set(ids);
     for (const conn of this.#connections) {
-      if (!conn.token || live.has(conn.token.tokenId)) continue;
+      // A connection opened while the query ran was not checked: the next round checks it.
+      if (!conn.token || !checked.has(conn.token.tokenId) || live.has(conn.token.tokenId)) continue;
       this.#connections.delete(conn);
       conn.transport.end("revoked");
     }

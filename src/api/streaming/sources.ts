@@ -8,8 +8,14 @@ import type { Schema } from "../../db/schema.ts";
 import { notLimited } from "../../social/timelines.ts";
 import type { PostFacts } from "./audience.ts";
 
-/** Rows read per kind and round; more wait for the next round (the cursor keeps them). */
-const MAX_ROWS = 200;
+/** Rows per page of a read. */
+const PAGE_ROWS = 200;
+/**
+ * Pages per kind and round: a read goes on past a full page (rows already sent
+ * come back within the look-back), so a burst of up to PAGE_ROWS × MAX_PAGES is
+ * read whole rather than the same first page every round.
+ */
+const MAX_PAGES = 5;
 
 /** The smallest UUIDv7 of a millisecond: a cursor for "made after this time". */
 export function idAt(ms: number): string {
@@ -17,64 +23,126 @@ export function idAt(ms: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }
 
+/** Reads page after page from `first`, each page after the last row of the one before. */
+async function paged<T, C>(first: C, read: (after: C) => Promise<T[]>, next: (row: T) => C) {
+  const out: T[] = [];
+  let after = first;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const rows = await read(after);
+    out.push(...rows);
+    const last = rows.at(-1);
+    if (rows.length < PAGE_ROWS || last === undefined) break;
+    after = next(last);
+  }
+  return out;
+}
+
 /** New public posts (not boosts) for the public and hashtag streams. */
 export async function newPublicPostIds(db: Kysely<Schema>, from: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("posts as p")
-    .select("p.id")
-    .where("p.id", ">", from)
-    .where("p.visibility", "=", "public")
-    .where("p.deleted_at", "is", null)
-    .where("p.reblog_of_id", "is", null)
-    .orderBy("p.id")
-    .limit(MAX_ROWS)
-    .execute();
+  const rows = await paged(
+    from,
+    (after) =>
+      db
+        .selectFrom("posts as p")
+        .select("p.id")
+        .where("p.id", ">", after)
+        .where("p.visibility", "=", "public")
+        .where("p.deleted_at", "is", null)
+        .where("p.reblog_of_id", "is", null)
+        .orderBy("p.id")
+        .limit(PAGE_ROWS)
+        .execute(),
+    (r) => r.id,
+  );
   return rows.map((r) => r.id);
 }
 
-/** New entries in these members' home feeds (fan-out on write put them there). */
+/**
+ * New entries in these members' home feeds (fan-out on write put them there),
+ * paged by (post, member): one post reaches every connected member's home.
+ */
 export function newHomeEntries(db: Kysely<Schema>, accountIds: string[], from: string) {
-  return db
-    .selectFrom("home_entries")
-    .select(["account_id", "post_id"])
-    .where("account_id", "in", accountIds)
-    .where("post_id", ">", from)
-    .orderBy("post_id")
-    .limit(MAX_ROWS)
-    .execute();
+  return paged(
+    { postId: from, accountId: null as string | null },
+    (after) =>
+      db
+        .selectFrom("home_entries")
+        .select(["account_id", "post_id"])
+        .where("account_id", "in", accountIds)
+        .where((eb) =>
+          after.accountId === null
+            ? eb("post_id", ">", after.postId)
+            : eb.or([
+                eb("post_id", ">", after.postId),
+                eb.and([eb("post_id", "=", after.postId), eb("account_id", ">", after.accountId)]),
+              ]),
+        )
+        .orderBy("post_id")
+        .orderBy("account_id")
+        .limit(PAGE_ROWS)
+        .execute(),
+    (r) => ({ postId: r.post_id, accountId: r.account_id as string | null }),
+  );
 }
 
 /** New notifications of these members. */
 export function newNotifications(db: Kysely<Schema>, accountIds: string[], from: string) {
-  return db
-    .selectFrom("notifications")
-    .select(["account_id", "id", "post_id", "from_uri"])
-    .where("account_id", "in", accountIds)
-    .where("id", ">", from)
-    .orderBy("id")
-    .limit(MAX_ROWS)
-    .execute();
+  return paged(
+    from,
+    (after) =>
+      db
+        .selectFrom("notifications")
+        .select(["account_id", "id", "post_id", "from_uri"])
+        .where("account_id", "in", accountIds)
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(PAGE_ROWS)
+        .execute(),
+    (r) => r.id,
+  );
 }
 
 /**
- * Edits and deletions of this node's posts, from the outbox events the social
- * capability records in the same transaction as the change.
+ * Edits of any post, local or remote: each edit keeps the version it replaced as a
+ * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
+ * node's posts: the post.deleted outbox event recorded with the deletion (a remote
+ * deletion leaves no row that says when, so it is not pushed).
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
-  const rows = await db
-    .selectFrom("outbox_events")
-    .select(["id", "type", "payload"])
-    .where("id", ">", from)
-    .where("type", "in", ["post.updated", "post.deleted"])
-    .orderBy("id")
-    .limit(MAX_ROWS)
-    .execute();
-  return rows.flatMap((r) => {
-    const postId = (JSON.parse(r.payload) as { postId?: unknown }).postId;
-    if (typeof postId !== "string") return [];
-    const event = r.type === "post.deleted" ? ("delete" as const) : ("status.update" as const);
-    return [{ id: r.id, event, postId }];
-  });
+  const [edits, deletes] = await Promise.all([
+    paged(
+      from,
+      (after) =>
+        db
+          .selectFrom("post_edits")
+          .select(["id", "post_id"])
+          .where("id", ">", after)
+          .orderBy("id")
+          .limit(PAGE_ROWS)
+          .execute(),
+      (r) => r.id,
+    ),
+    paged(
+      from,
+      (after) =>
+        db
+          .selectFrom("outbox_events")
+          .select(["id", "payload"])
+          .where("id", ">", after)
+          .where("type", "=", "post.deleted")
+          .orderBy("id")
+          .limit(PAGE_ROWS)
+          .execute(),
+      (r) => r.id,
+    ),
+  ]);
+  return [
+    ...edits.map((e) => ({ id: e.id, event: "status.update" as const, postId: e.post_id })),
+    ...deletes.flatMap((r) => {
+      const postId = (JSON.parse(r.payload) as { postId?: unknown }).postId;
+      return typeof postId === "string" ? [{ id: r.id, event: "delete" as const, postId }] : [];
+    }),
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** What decides who may receive each post (deleted ones included: their rows stay). */

@@ -101,7 +101,9 @@ async function openEventStream(
     },
     new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
   );
-  c.req.raw.signal.addEventListener("abort", finish);
+  // The client may have gone while the subscription was checked.
+  if (c.req.raw.signal.aborted) finish();
+  else c.req.raw.signal.addEventListener("abort", finish);
   return c.body(body, 200, {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-store",

@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { getLogger } from "@logtape/logtape";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { addressBehindProxies } from "../../web/accounts/deps.ts";
@@ -28,7 +29,10 @@ import {
   type Transport,
 } from "./streams.ts";
 
+const logger = getLogger(["synco", "api", "streaming"]);
 const PATH = "/api/v1/streaming";
+/** How often a WebSocket is pinged; one that has not answered the last ping is dropped. */
+const PING_MS = 30_000;
 
 const clientMessage = z.object({
   type: z.string(),
@@ -42,8 +46,13 @@ export function acceptWebSockets(hub: StreamingHub, server: Server): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`)) return;
-    upgrade(hub, wss, { req, socket, head, url }).catch(() => socket.destroy());
+    // This is the server's only upgrade handler: any other path is answered, not left open.
+    if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`))
+      return refuse(socket, "404 Not Found", "Record not found");
+    upgrade(hub, wss, { req, socket, head, url }).catch((error) => {
+      logger.error("WebSocket upgrade failed: {error}", { error });
+      socket.destroy();
+    });
   });
   server.on("close", () => wss.close());
 }
@@ -103,7 +112,9 @@ async function upgrade(
   if (!connected.ok)
     return refuse(socket, "429 Too Many Requests", "Too many streaming connections");
   const conn = connected.value;
-  // Whatever ends the socket (a refused handshake included) ends the connection.
+  // Whatever ends the socket (a refused handshake included) ends the connection; one
+  // that closed while its token was looked up is forgotten at once.
+  if (socket.destroyed) return hub.disconnect(conn);
   socket.once("close", () => hub.disconnect(conn));
   wss.handleUpgrade(req, socket, head, (opened) => {
     ws = opened;
@@ -111,12 +122,28 @@ async function upgrade(
     // listener the error would be thrown and end the process.
     opened.on("error", () => hub.disconnect(conn));
     opened.on("close", () => hub.disconnect(conn));
+    // A peer that vanished without closing stops answering pings: it is dropped, and
+    // no longer counts against its token's and address's caps.
+    let alive = true;
+    opened.on("pong", () => {
+      alive = true;
+    });
+    const ping = setInterval(() => {
+      if (!alive) return opened.terminate();
+      alive = false;
+      opened.ping();
+    }, PING_MS);
+    ping.unref();
+    opened.on("close", () => clearInterval(ping));
     const sent: number[] = [];
     // One message at a time, in order: a subscribe that checks a list must not
     // land after the unsubscribe that followed it.
     let queue = Promise.resolve();
     const handle = (work: () => Promise<void>) => {
-      queue = queue.then(work).catch(() => opened.terminate());
+      queue = queue.then(work).catch((error) => {
+        logger.error("WebSocket message failed: {error}", { error });
+        opened.terminate();
+      });
     };
     opened.on("message", (data) => {
       const now = Date.now();

@@ -11,6 +11,8 @@ declare module "ws" {
     send(data: string): void;
     terminate(): void;
     close(code?: number, reason?: string): void;
+    ping(): void;
+    on(event: "pong", listener: () => void): this;
     on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): this;
     on(event: "close", listener: () => void): this;
     on(event: "error", listener: (error: Error) => void): this;

@@ -23,6 +23,7 @@ import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { imageRejectionText } from "../uploads.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 
@@ -217,11 +218,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       });
       if (!result.ok) {
         await discard(deps, viewer.id, Object.values(stored));
-        const message =
-          result.reason === "too-large"
-            ? t("upload.tooLarge", { max: MAX_UPLOAD_BYTES / 1024 / 1024 })
-            : t(result.reason === "unsupported" ? "upload.unsupported" : "upload.unreadable");
-        return again({ [purpose]: message });
+        return again({ [purpose]: imageRejectionText(t, result.reason) });
       }
       stored[purpose] = result.value.id;
     }

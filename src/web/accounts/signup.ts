@@ -17,7 +17,7 @@ import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { setSessionCookie } from "../session.ts";
-import { type AccountsDeps, clientIp } from "./deps.ts";
+import { type AccountsDeps, clientIp, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendVerification } from "./mails.ts";
 
@@ -113,10 +113,12 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
     };
     const ip = clientIp(c, deps.config.trustedProxies);
     const email = emailSchema.safeParse(form.email);
-    const allowed =
-      (await deps.limiter.hit(limits.signupPerIp, ip)) &&
-      (!email.success || (await deps.limiter.hit(limits.signupPerAccount, email.data)));
-    if (!allowed) return signupPage(c, deps, form, {}, 429, t("auth.rateLimited"));
+    const allowed = await deps.limiter.reserve([
+      { limit: limits.signupPerIp, subject: ip },
+      ...(email.success ? [{ limit: limits.signupPerAccount, subject: email.data }] : []),
+    ]);
+    if (!allowed.ok)
+      return signupPage(c, deps, form, {}, 429, tooManyAttempts(c, allowed.retryAfterMs));
 
     const coop = await deps.coop.get();
     const result = await register(deps.db, form, {

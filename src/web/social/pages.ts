@@ -26,6 +26,7 @@ import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { imageRejectionText } from "../uploads.ts";
 import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
@@ -169,7 +170,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
       if (!stored.ok) {
         await forget();
-        return failWith({ [image.fileField]: t("social.error.media") }, keep);
+        return failWith({ [image.fileField]: imageRejectionText(t, stored.reason) }, keep);
       }
       media.push({ uploadId: stored.value.id, description: image.alt });
     }
