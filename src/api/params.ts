@@ -10,8 +10,12 @@ import { ApiError } from "./errors.ts";
 
 export type Params = Record<string, unknown>;
 
+/** Keys that would reach an object's prototype instead of the object. */
+const unsafeKey = (k: string) => k === "__proto__" || k === "constructor" || k === "prototype";
+
 function setPath(target: Params, key: string, value: unknown): void {
   const parts = key.replace(/\]/g, "").split("[");
+  if (parts.some(unsafeKey)) return;
   let at: Record<string, unknown> = target;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] ?? "";
@@ -23,8 +27,16 @@ function setPath(target: Params, key: string, value: unknown): void {
       return;
     }
     if (part === "" && Array.isArray(at)) {
+      // Rails: `a[][k]=1&a[][j]=2` is one element; a key seen again starts the next one.
+      const list = at as unknown[];
+      const last = list.at(-1);
+      const nextKey = parts[i + 1] ?? "";
+      if (typeof last === "object" && last !== null && !Array.isArray(last) && !(nextKey in last)) {
+        at = last as Record<string, unknown>;
+        continue;
+      }
       const fresh = {};
-      (at as unknown[]).push(fresh);
+      list.push(fresh);
       at = fresh;
       continue;
     }
@@ -40,7 +52,7 @@ export function fromPairs(pairs: Iterable<[string, unknown]>): Params {
   const out: Params = {};
   for (const [key, value] of pairs) {
     if (key.includes("[")) setPath(out, key, value);
-    else out[key] = value;
+    else if (!unsafeKey(key)) out[key] = value;
   }
   return out;
 }
@@ -102,4 +114,12 @@ export function readFocus(v: unknown): string | null | undefined {
   if (!m || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1))
     throw new ApiError(422, "Validation failed: focus must be two numbers from -1 to 1, as x,y");
   return `${x},${y}`;
+}
+
+/** Rails' nested attributes: an array, or an object keyed by index (`a[0][k]=…`), as a list. */
+export function attributeList(v: unknown): Record<string, unknown>[] {
+  const items = Array.isArray(v) ? v : v && typeof v === "object" ? Object.values(v) : [];
+  return items.filter(
+    (x): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x),
+  );
 }

@@ -5,6 +5,7 @@
  * (public and hashtag: the capability's own queries, with the same filters).
  */
 import { Hono } from "hono";
+import type { FilterContext } from "../../db/schema/social.ts";
 import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listFilters } from "../../social/moderation.ts";
@@ -20,6 +21,7 @@ import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } 
 import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
+import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -31,11 +33,16 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const answer = async (
     c: ApiContext,
     items: PostView[],
-    signedIn: boolean,
+    viewer: { id: string; username: string } | null,
     more: boolean,
+    context: FilterContext | null,
     cursorOf = (v: PostView) => v.id,
   ) => {
-    const statuses = await serializeStatuses(l, items, signedIn);
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    // The viewer's filters (filters v2) hide or mark posts; the cursors still walk every post read.
+    const statuses = context
+      ? await serializeFiltered(l, items, ref, context)
+      : await serializeStatuses(l, items, !!viewer);
     setLink(c, items.map(cursorOf), { hasMore: more });
     return c.json(statuses);
   };
@@ -63,10 +70,10 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter(
         (v) => !hidden.has(v.author.uri),
       );
-      return answer(c, views, true, false);
+      return answer(c, views, me, false, "home");
     }
     const got = await homeTimeline(s, ref, { maxId: page.maxId, limit: page.limit });
-    return answer(c, got.items, true, got.nextMaxId !== null);
+    return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });
 
   app.get("/api/v1/timelines/public", async (c) => {
@@ -80,7 +87,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
@@ -94,7 +101,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/link", async (c) => {
@@ -110,7 +117,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       minId: page.minId,
       limit: page.limit,
     });
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
@@ -142,7 +149,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       maxId = got.nextMaxId ?? undefined;
       more = got.nextMaxId !== null;
     }
-    return answer(c, out.slice(0, page.limit), true, more);
+    return answer(c, out.slice(0, page.limit), me, more, "home");
   });
 
   app.get("/api/v1/bookmarks", async (c) => {
@@ -152,7 +159,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       maxId: page.maxId,
       limit: page.limit,
     });
-    return answer(c, got.items, true, got.nextMaxId !== null);
+    return answer(c, got.items, me, got.nextMaxId !== null, null);
   });
 
   app.get("/api/v1/favourites", async (c) => {
@@ -167,7 +174,14 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       rows.map((r) => r.post_id),
     );
     const likeIdOf = new Map(rows.map((r) => [r.post_id, r.id]));
-    return answer(c, views, true, rows.length === page.limit, (v) => likeIdOf.get(v.id) ?? v.id);
+    return answer(
+      c,
+      views,
+      me,
+      rows.length === page.limit,
+      null,
+      (v) => likeIdOf.get(v.id) ?? v.id,
+    );
   });
   return app;
 }
