@@ -141,7 +141,7 @@ function rolledBack(error: unknown): Result<never, FilterProblem> {
   throw error;
 }
 
-async function ownFilter(db: Db, accountId: string, id: string) {
+export async function ownFilter(db: Db, accountId: string, id: string) {
   return db
     .selectFrom("keyword_filters")
     .selectAll()
@@ -303,61 +303,6 @@ export async function removeKeyword(
   const row = await filterOfKeyword(db, accountId, keywordId);
   if (!row) return false;
   await db.deleteFrom("filter_keywords").where("id", "=", keywordId).execute();
-  return true;
-}
-
-/** A post a filter matches by itself (Mastodon's filter statuses). */
-export async function addFilterStatus(
-  db: Db,
-  accountId: string,
-  filterId: string,
-  postId: string,
-): Promise<Result<{ id: string }, FilterProblem>> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await ownFilter(trx, accountId, filterId))) return fail("not-found" as const);
-    const post = await trx
-      .selectFrom("posts")
-      .select("id")
-      .where("id", "=", postId)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    if (!post) return fail("post-not-found" as const);
-    const existing = await trx
-      .selectFrom("filter_statuses")
-      .select("id")
-      .where("filter_id", "=", filterId)
-      .where("post_id", "=", postId)
-      .executeTakeFirst();
-    if (existing) return ok({ id: existing.id });
-    const count = await trx
-      .selectFrom("filter_statuses")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("filter_id", "=", filterId)
-      .executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_STATUSES_PER_FILTER) return fail("too-many-statuses" as const);
-    const id = newId();
-    await trx
-      .insertInto("filter_statuses")
-      .values({ id, filter_id: filterId, post_id: postId })
-      .execute();
-    return ok({ id });
-  });
-}
-
-export async function filterStatus(db: Db, accountId: string, id: string) {
-  const row = await db
-    .selectFrom("filter_statuses as s")
-    .innerJoin("keyword_filters as f", "f.id", "s.filter_id")
-    .select(["s.id", "s.filter_id", "s.post_id"])
-    .where("s.id", "=", id)
-    .where("f.account_id", "=", accountId)
-    .executeTakeFirst();
-  return row ?? null;
-}
-
-export async function removeFilterStatus(db: Db, accountId: string, id: string): Promise<boolean> {
-  if (!(await filterStatus(db, accountId, id))) return false;
-  await db.deleteFrom("filter_statuses").where("id", "=", id).execute();
   return true;
 }
 

@@ -6,8 +6,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { addFilterStatus, filterStatus, removeFilterStatus } from "../../social/filter-statuses.ts";
 import {
-  addFilterStatus,
   addKeyword,
   changeKeyword,
   createFilter,
@@ -15,12 +15,10 @@ import {
   type FilterInput,
   type FilterProblem,
   filterOfKeyword,
-  filterStatus,
   MAX_FILTERS,
   MAX_KEYWORDS_PER_FILTER,
   MAX_STATUSES_PER_FILTER,
   memberFilters,
-  removeFilterStatus,
   removeKeyword,
   updateFilter,
 } from "../../social/keyword-filters.ts";
