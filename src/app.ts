@@ -29,6 +29,7 @@ import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
@@ -62,6 +63,8 @@ export interface SyncoNode {
    * returns a function that closes the open streams (call it before server.close()).
    */
   attachStreaming(server: Server): () => void;
+  /** The streaming hub (WebSocket and SSE): its open connections and subscriptions. */
+  streaming: StreamingHub;
   /**
    * Starts background work (queues, outbox relay, housekeeping); returns a function
    * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
@@ -98,7 +101,12 @@ export async function createNode(
   app.notFound(notFound);
   app.use(popupOpenerPolicy());
   app.use(corsForApps());
-  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    }),
+  );
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
@@ -119,7 +127,7 @@ export async function createNode(
   const limiter = new RateLimiter(db.db, clock);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
-  app.route("/", apiRoutes(apiDeps) as unknown as Hono<WebEnv>);
+  app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
@@ -154,6 +162,7 @@ export async function createNode(
     app,
     federation,
     attachStreaming: (server) => streaming.attach(server),
+    streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).

@@ -217,7 +217,8 @@ test("sign-ups are limited per address and per IP (429, nothing created)", async
     password: "long enough",
   });
   assert.equal(refused.status, 429);
-  assert.match(await refused.text(), /Too many attempts/);
+  assert.ok(Number(refused.headers.get("retry-after")) > 0, "says when to try again");
+  assert.match(await refused.text(), /Too many attempts\. Try again in 60 min/);
   assert.equal(await countAccounts(), before);
   // Thirty attempts per IP per hour in all (six used above).
   let status = 0;

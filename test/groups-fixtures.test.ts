@@ -10,7 +10,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { detachSignature, verifyObject } from "@fedify/fedify";
 import { Add, Announce, Create, Group, Page } from "@fedify/vocab";
+import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { configure, type LogRecord } from "@logtape/logtape";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
@@ -166,6 +168,20 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   await waitFor("the plain Announce of the post arrives", () =>
     delivered().some((d) => d.type === "Announce" && d.object === note.object.id),
   );
+  // Both carry `published` and an Object Integrity Proof (FEP-8b32) by the group's Ed25519
+  // key, which its actor publishes as an assertionMethod (FEP-521a) and which verifies.
+  const loader = getDocumentLoader({ allowPrivateAddress: true });
+  for (const sent of delivered().filter((d) => d.type === "Announce")) {
+    assert.ok(sent.published, "an Announce has published");
+    const proof = sent.proof as { verificationMethod?: string } | undefined;
+    assert.equal(proof?.verificationMethod, `${node.url}/groups/garden#multikey-2`);
+    // As a receiving Fedify does: the Linked Data Signature, added after the proof, comes off.
+    const verified = await verifyObject(Announce, detachSignature(sent), {
+      documentLoader: loader,
+      contextLoader: loader,
+    });
+    assert.ok(verified, "the proof verifies against the group's published key");
+  }
 
   // Undo(Follow): alice leaves.
   const undo = {

@@ -1,5 +1,5 @@
-import { serve } from "@hono/node-server";
 import { createNode } from "../../src/app.ts";
+import { listen } from "../../src/http-server.ts";
 import { inboxHelper } from "../../src/inbox-helper.ts";
 import { setupLogging } from "../../src/logging.ts";
 import { guard, parse, UsageError } from "./args.ts";
@@ -31,22 +31,11 @@ export async function run(args: string[]): Promise<number> {
     const stoppers: (() => Promise<void>)[] = [];
 
     if (role !== "worker") {
-      const server = serve({ fetch: node.app.fetch, hostname: config.host, port: config.port });
-      const closeStreams = node.attachStreaming(server as import("node:http").Server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("listening", resolve);
-        server.once("error", reject);
-      });
-      stoppers.push(
-        () =>
-          new Promise((resolve) => {
-            closeStreams();
-            server.close(() => resolve());
-          }),
+      const web = await listen(node);
+      stoppers.push(web.close);
+      console.log(
+        `Synco is running at ${config.origin}/ (listening on ${config.host}:${web.port})`,
       );
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : config.port;
-      console.log(`Synco is running at ${config.origin}/ (listening on ${config.host}:${port})`);
     }
     if (role === "worker") stoppers.push(await node.startWorker());
     // Answering HTTP too: in an inbound burst a helper thread takes the inbox (a second core).

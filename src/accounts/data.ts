@@ -17,6 +17,7 @@ import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { locksRows } from "./locking.ts";
+import { revokeCredentials } from "./sessions.ts";
 
 export interface AccountDataContributor {
   /** The key of this area's section in the export archive. */
@@ -101,7 +102,7 @@ export const accountsContributor: AccountDataContributor = {
     };
   },
   async erase(trx, accountId) {
-    await trx.deleteFrom("sessions").where("account_id", "=", accountId).execute();
+    await revokeCredentials(trx, accountId);
     await trx.deleteFrom("account_tokens").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("email_verifications").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("applications").where("account_id", "=", accountId).execute();

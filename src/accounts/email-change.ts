@@ -10,20 +10,25 @@ import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { emailSchema, findByEmail } from "./accounts.ts";
-import { verifyPassword } from "./passwords.ts";
+import { checkPasswordInSession, type SessionGuard } from "./password-checks.ts";
 import { consumeAccountToken, hashToken, issueAccountToken } from "./tokens.ts";
 
 export type EmailProblem = "invalid-email" | "email-taken" | "same-email" | "wrong-password";
 
 type Checked =
   | { ok: true; email: string; oldEmail: string }
-  | { ok: false; problems: Partial<Record<"email" | "password", EmailProblem>> };
+  | { ok: false; problems: Partial<Record<"email" | "password", EmailProblem>> }
+  | { ok: false; retryAfterMs: number };
 
-/** Checks a requested change: the password, and an address that is valid, new and free. */
+/**
+ * Checks a requested change: the password (a guess charged to the session,
+ * password-checks.ts), and an address that is valid, new and free.
+ */
 export async function checkEmailChange(
   db: Kysely<Schema>,
   accountId: string,
   input: { email: string; password: string },
+  guard: SessionGuard,
 ): Promise<Checked> {
   const account = await db
     .selectFrom("accounts")
@@ -31,8 +36,9 @@ export async function checkEmailChange(
     .where("id", "=", accountId)
     .executeTakeFirstOrThrow();
   const problems: Partial<Record<"email" | "password", EmailProblem>> = {};
-  if (!(await verifyPassword(input.password, account.password_hash)))
-    problems.password = "wrong-password";
+  const verdict = await checkPasswordInSession(guard, input.password, account.password_hash);
+  if (typeof verdict === "object") return { ok: false, retryAfterMs: verdict.retryAfterMs };
+  if (verdict === "wrong") problems.password = "wrong-password";
   const email = emailSchema.safeParse(input.email);
   if (!email.success) problems.email = "invalid-email";
   else if (email.data === account.email.toLowerCase()) problems.email = "same-email";

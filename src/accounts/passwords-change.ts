@@ -1,13 +1,16 @@
 /**
  * Changing a password, by the member (knowing the current one) or through a
  * one-time reset link (mailed, or issued by an admin). Either way other
- * sessions end: whoever knew the old password is logged out.
+ * sessions and every app token end (sessions.ts revokeCredentials): whoever
+ * knew the old password is logged out, apps included.
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { passwordSchema } from "./accounts.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { checkPasswordInSession, type SessionGuard } from "./password-checks.ts";
+import { hashPassword } from "./passwords.ts";
+import { revokeCredentials } from "./sessions.ts";
 import { consumeAccountToken, peekAccountToken } from "./tokens.ts";
 
 export type PasswordProblem = "wrong-password" | "invalid-password" | "mismatch";
@@ -24,14 +27,15 @@ export function checkNewPassword(
 export async function changePassword(
   db: Kysely<Schema>,
   accountId: string,
-  input: { current: string; password: string; confirmation: string; keepSession?: string },
-  passwordCost: number,
+  input: { current: string; password: string; confirmation: string },
+  options: { passwordCost: number; guard: SessionGuard; clock?: Clock },
 ): Promise<
   | { ok: true }
   | {
       ok: false;
       problems: Partial<Record<"current" | "password" | "confirmation", PasswordProblem>>;
     }
+  | { ok: false; retryAfterMs: number }
 > {
   const account = await db
     .selectFrom("accounts")
@@ -39,22 +43,22 @@ export async function changePassword(
     .where("id", "=", accountId)
     .executeTakeFirstOrThrow();
   const problems: Partial<Record<"current" | "password" | "confirmation", PasswordProblem>> = {};
-  if (!(await verifyPassword(input.current, account.password_hash)))
-    problems.current = "wrong-password";
+  const verdict = await checkPasswordInSession(options.guard, input.current, account.password_hash);
+  if (typeof verdict === "object") return { ok: false, retryAfterMs: verdict.retryAfterMs };
+  if (verdict === "wrong") problems.current = "wrong-password";
   const problem = checkNewPassword(input.password, input.confirmation);
   if (problem === "invalid-password") problems.password = problem;
   if (problem === "mismatch") problems.confirmation = problem;
   if (Object.keys(problems).length > 0) return { ok: false, problems };
-  const hash = await hashPassword(input.password, passwordCost);
+  const hash = await hashPassword(input.password, options.passwordCost);
+  const now = (options.clock ?? systemClock).now();
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("accounts")
-      .set({ password_hash: hash, updated_at: new Date().toISOString() })
+      .set({ password_hash: hash, updated_at: now.toISOString() })
       .where("id", "=", accountId)
       .execute();
-    let others = trx.deleteFrom("sessions").where("account_id", "=", accountId);
-    if (input.keepSession) others = others.where("id", "!=", input.keepSession);
-    await others.execute();
+    await revokeCredentials(trx, accountId, { keepSession: options.guard.sessionId, now });
   });
   return { ok: true };
 }
@@ -78,7 +82,7 @@ export async function resetPassword(
       .where("id", "=", accountId)
       .where("status", "in", ["active", "pending"])
       .execute();
-    await trx.deleteFrom("sessions").where("account_id", "=", accountId).execute();
+    await revokeCredentials(trx, accountId, { now: clock.now() });
     return true;
   });
 }

@@ -113,14 +113,37 @@ export async function endSession(
   return Number(result.numDeletedRows) === 1;
 }
 
-/** "Log out everywhere": every session of the member ends, optionally but one. */
+/**
+ * Everything that acts as the member ends, in the caller's transaction: web
+ * sessions (optionally but one) and the OAuth tokens and codes of their apps.
+ * Whoever knew an old password, or a suspended member's app, is out for good;
+ * apps ask again through the consent page.
+ */
+export async function revokeCredentials(
+  trx: Kysely<Schema>,
+  accountId: string,
+  options: { keepSession?: string | undefined; now?: Date } = {},
+): Promise<number> {
+  let sessions = trx.deleteFrom("sessions").where("account_id", "=", accountId);
+  if (options.keepSession) sessions = sessions.where("id", "!=", options.keepSession);
+  const ended = await sessions.executeTakeFirst();
+  await trx
+    .updateTable("oauth_tokens")
+    .set({ revoked_at: (options.now ?? new Date()).toISOString() })
+    .where("account_id", "=", accountId)
+    .where("revoked_at", "is", null)
+    .execute();
+  await trx.deleteFrom("oauth_codes").where("account_id", "=", accountId).execute();
+  return Number(ended.numDeletedRows);
+}
+
+/** "Log out everywhere": every session and app token of the member ends, optionally but one session. */
 export async function endAllSessions(
   db: Kysely<Schema>,
   accountId: string,
   options: { except?: string } = {},
 ): Promise<number> {
-  let query = db.deleteFrom("sessions").where("account_id", "=", accountId);
-  if (options.except) query = query.where("id", "!=", options.except);
-  const result = await query.executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return db
+    .transaction()
+    .execute((trx) => revokeCredentials(trx, accountId, { keepSession: options.except }));
 }

@@ -1,5 +1,5 @@
 /**
- * The Mastodon client API (/api/v1, /api/v2, /oauth) and its WebSocket stream.
+ * The Mastodon client API (/api/v1, /api/v2, /oauth) and its streams (WebSocket and SSE).
  * Errors inside it are answered as Mastodon does (`{"error": "…"}`, see errors.ts).
  */
 import { Hono } from "hono";
@@ -19,6 +19,8 @@ import { signupRoutes } from "./routes/signup.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
 import { MISSING_AVATAR, MISSING_HEADER } from "./serializers/account.ts";
+import type { StreamingHub } from "./streaming/hub.ts";
+import { sseRoutes } from "./streaming/sse.ts";
 
 export type { ApiDeps } from "./deps.ts";
 export { StreamingHub } from "./streaming/hub.ts";
@@ -29,7 +31,8 @@ const MISSING_PNG = Buffer.from(
   "base64",
 );
 
-export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
+/** `streaming`: the hub whose server-sent-events routes are served here (the WebSocket is on the server). */
+export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError(apiOnError);
   // CORS for browser apps is answered for the whole node, before any route (edge.ts).
@@ -42,8 +45,6 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
         "cache-control": "public, max-age=86400",
       }),
     );
-  // Apps check this before opening the WebSocket (Mastodon's streaming server answers "OK").
-  app.get("/api/v1/streaming/health", (c) => c.text("OK"));
   app.route("/", oauthRoutes(deps));
   app.route("/", instanceRoutes(deps));
   app.route("/", extraRoutes(deps));
@@ -56,6 +57,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.route("/", notificationRoutes(deps));
   app.route("/", moreRoutes(deps));
   app.route("/", signupRoutes(deps));
+  app.route("/", sseRoutes(streaming));
   app.all("/api/*", (c) => c.json({ error: "Record not found" }, 404));
   return app;
 }

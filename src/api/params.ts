@@ -5,17 +5,28 @@
  * here as one plain object; zod then checks it at the edge.
  */
 
+import { bareObject, isUnsafeKey, jsonShapeProblem } from "../kernel/object-keys.ts";
 import type { ApiContext } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 
 export type Params = Record<string, unknown>;
 
-/** Keys that would reach an object's prototype instead of the object. */
-const unsafeKey = (k: string) => k === "__proto__" || k === "constructor" || k === "prototype";
+/** Pairs a query string, or a form, may carry. */
+export const MAX_PARAMS = 1_000;
+/** Levels of brackets in one key: `poll[options][]` is 3. */
+export const MAX_PARAM_DEPTH = 8;
+/** JSON bodies: nesting, and objects, arrays and values together. */
+export const MAX_JSON_DEPTH = 16;
+export const MAX_JSON_VALUES = 10_000;
+
+const unsafeKey = () =>
+  new ApiError(400, "Parameter names __proto__, constructor and prototype are not allowed");
 
 function setPath(target: Params, key: string, value: unknown): void {
   const parts = key.replace(/\]/g, "").split("[");
-  if (parts.some(unsafeKey)) return;
+  if (parts.length > MAX_PARAM_DEPTH)
+    throw new ApiError(400, `Parameter names nest at most ${MAX_PARAM_DEPTH} levels`);
+  if (parts.some(isUnsafeKey)) throw unsafeKey();
   let at: Record<string, unknown> = target;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] ?? "";
@@ -29,33 +40,49 @@ function setPath(target: Params, key: string, value: unknown): void {
     if (part === "" && Array.isArray(at)) {
       // Rails: `a[][k]=1&a[][j]=2` is one element; a key seen again starts the next one.
       const list = at as unknown[];
-      const last = list.at(-1);
+      const previous = list.at(-1);
       const nextKey = parts[i + 1] ?? "";
-      if (typeof last === "object" && last !== null && !Array.isArray(last) && !(nextKey in last)) {
-        at = last as Record<string, unknown>;
+      if (
+        typeof previous === "object" &&
+        previous !== null &&
+        !Array.isArray(previous) &&
+        !(nextKey in previous)
+      ) {
+        at = previous as Record<string, unknown>;
         continue;
       }
-      const fresh = {};
+      const fresh = bareObject();
       list.push(fresh);
       at = fresh;
       continue;
     }
     const existing = at[part];
     if (existing === undefined || typeof existing !== "object" || existing === null)
-      at[part] = nextIsArray ? [] : {};
+      at[part] = nextIsArray ? [] : bareObject();
     at = at[part] as Record<string, unknown>;
   }
 }
 
-/** Pairs (from a query string or form) into an object with bracket notation expanded. */
+/**
+ * Pairs (from a query string or form) into an object with bracket notation
+ * expanded. Objects have no prototype, and the names that reach one are refused
+ * (kernel/object-keys.ts): 400, nothing is built.
+ */
 export function fromPairs(pairs: Iterable<[string, unknown]>): Params {
-  const out: Params = {};
+  const out = bareObject();
+  let count = 0;
   for (const [key, value] of pairs) {
+    if (++count > MAX_PARAMS) throw new ApiError(400, `At most ${MAX_PARAMS} parameters`);
     if (key.includes("[")) setPath(out, key, value);
-    else if (!unsafeKey(key)) out[key] = value;
+    else if (isUnsafeKey(key)) throw unsafeKey();
+    else out[key] = value;
   }
   return out;
 }
+
+/** Body parameters over query ones, in a new object without a prototype. */
+const merged = (query: Params, body: Params): Params =>
+  Object.assign(bareObject(), query, body) as Params;
 
 /** Query, then body (JSON, form or multipart) over it; 400 when the body cannot be read. */
 export async function readParams(c: ApiContext): Promise<Params> {
@@ -66,15 +93,23 @@ export async function readParams(c: ApiContext): Promise<Params> {
   if (type.includes("application/json")) {
     const text = await c.req.text();
     if (!text.trim()) return query;
+    let body: unknown;
     try {
-      const body: unknown = JSON.parse(text);
-      if (typeof body !== "object" || body === null || Array.isArray(body))
-        throw new ApiError(400, "Request body must be a JSON object");
-      return { ...query, ...(body as Params) };
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
+      body = JSON.parse(text);
+    } catch {
       throw new ApiError(400, "Unable to parse the request body as JSON");
     }
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      throw new ApiError(400, "Request body must be a JSON object");
+    const problem = jsonShapeProblem(body, {
+      maxDepth: MAX_JSON_DEPTH,
+      maxValues: MAX_JSON_VALUES,
+    });
+    if (problem === "unsafe-key") throw unsafeKey();
+    if (problem === "too-deep")
+      throw new ApiError(400, `JSON bodies nest at most ${MAX_JSON_DEPTH} levels`);
+    if (problem) throw new ApiError(400, `JSON bodies hold at most ${MAX_JSON_VALUES} values`);
+    return merged(query, body as Params);
   }
   if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
     let form: FormData;
@@ -83,7 +118,7 @@ export async function readParams(c: ApiContext): Promise<Params> {
     } catch {
       throw new ApiError(400, "Unable to parse the request body");
     }
-    return { ...query, ...fromPairs(form.entries()) };
+    return merged(query, fromPairs(form.entries()));
   }
   return query;
 }

@@ -5,7 +5,7 @@
  */
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import type { Schema } from "./schema.ts";
-import { openSqlite } from "./sqlite.ts";
+import { openSqlite, restrictToOwner } from "./sqlite.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -29,6 +29,8 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
       url,
       async backupTo(file) {
         const { backup } = await import("node:sqlite");
+        // A copy holds the same private keys: created 0600 before SQLite writes to it.
+        restrictToOwner(file);
         await backup(raw, file);
       },
       close: () => db.destroy(),

@@ -3,7 +3,7 @@
  * is close. This adapter marks statements that return rows as readers and
  * spreads parameters, turning booleans into 0/1 (node:sqlite rejects booleans).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
@@ -42,8 +42,24 @@ function whenFree<T>(run: () => T): T {
   }
 }
 
+/**
+ * The database holds members' private keys, password hashes and direct messages:
+ * only the node's own user may read it. SQLite creates its files 0644 (less the
+ * umask) and gives the -wal and -shm files the database file's mode, so the file
+ * is made (or tightened) to 0600 before SQLite opens it, as `secret` is.
+ */
+export function restrictToOwner(path: string): void {
+  closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
+  for (const extra of [`${path}-wal`, `${path}-shm`, `${path}-journal`])
+    if (existsSync(extra)) chmodSync(extra, 0o600);
+}
+
 export function openSqlite(path: string): { database: SqliteDatabase; raw: DatabaseSync } {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true });
+    restrictToOwner(path);
+  }
   const raw = new DatabaseSync(path);
   // No busy timeout: whenFree() waits for the write lock (in finer steps than SQLite does).
   raw.exec("PRAGMA busy_timeout = 0");

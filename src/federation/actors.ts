@@ -110,16 +110,19 @@ export function registerActors(federation: Federation<void>, deps: FederationDep
   federation
     .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
       if (identifier === INSTANCE) {
+        // Named "instance", not after the domain: GoToSocial WebFingers the owner of every
+        // key that signs a GET (acct:instance@host must lead back here) and refuses a name
+        // with a port or dots in it. Its collections exist, empty, because peers (Mastodon,
+        // GoToSocial) expect them on every actor.
         return new Application({
           id: ctx.getActorUri(INSTANCE),
-          preferredUsername: deps.config.domain,
+          preferredUsername: INSTANCE,
           name: deps.config.domain,
           summary: "The instance actor: it signs this node's own requests.",
           manuallyApprovesFollowers: true,
-          inbox: ctx.getInboxUri(INSTANCE),
-          outbox: ctx.getOutboxUri(INSTANCE),
-          endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
           url: new URL("/", deps.config.origin),
+          featured: ctx.getFeaturedUri(INSTANCE),
+          ...endpoints(ctx, INSTANCE),
           ...(await keysFor(ctx, INSTANCE)),
         });
       }

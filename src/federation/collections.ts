@@ -6,6 +6,7 @@
  */
 import type { Federation } from "@fedify/fedify";
 import { Endpoints, type Recipient } from "@fedify/vocab";
+import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../kernel/version.ts";
 import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
 
 const PAGE = 40;
@@ -31,12 +32,15 @@ export function registerCollections(federation: Federation<void>, deps: Federati
   /** Members and the co-op have followers; the instance actor has none. */
   const hasFollowers = async (identifier: string) =>
     identifier === COOP || (await owner(identifier)) !== null;
+  /** The instance actor's collections exist and stay empty (peers expect them on every actor). */
+  const empty = { items: [], nextCursor: null };
 
   federation
     .setFollowersDispatcher(
       "/users/{identifier}/followers",
       async (ctx, identifier, cursor, filter) => {
-        if (!(await hasFollowers(identifier))) return cursor === null ? { items: [] } : null;
+        if (!(await hasFollowers(identifier)))
+          return cursor === null || identifier === INSTANCE ? empty : null;
         let query = db
           .selectFrom("follows")
           .innerJoin("remote_actors as r", "r.id", "follows.follower_remote_id")
@@ -80,6 +84,7 @@ export function registerCollections(federation: Federation<void>, deps: Federati
 
   federation
     .setFollowingDispatcher("/users/{identifier}/following", async (_ctx, identifier, cursor) => {
+      if (identifier === INSTANCE) return empty;
       const m = await owner(identifier);
       if (!m || cursor === null) return null;
       const rows = await db
@@ -123,10 +128,7 @@ export function registerCollections(federation: Federation<void>, deps: Federati
       .executeTakeFirstOrThrow();
     const coop = await deps.coop.get();
     return {
-      software: {
-        name: "synco",
-        version: "0.1.0",
-      },
+      software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
       protocols: ["activitypub"],
       openRegistrations: coop.registration === "open",
       usage: {

@@ -7,9 +7,13 @@
  * of deliveries in flight, not the number of servers. Fedify calls the global
  * fetch, so the worker installs this in front of it; every other request (GETs,
  * WebFinger, non-activity POSTs) still goes to the built-in fetch.
+ *
+ * Fedify sets no User-Agent on deliveries (its loaders set one on GETs), and
+ * GoToSocial answers 418 to a request without one, so one is added here.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { SOFTWARE_VERSION, userAgent } from "../kernel/version.ts";
 
 const TIMEOUT_MS = 30_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -21,6 +25,19 @@ function isDelivery(request: Request): boolean {
   );
 }
 
+/**
+ * The sending node's User-Agent. Several nodes may share one process (tests), and
+ * the delivery comes from Fedify's queue with nothing but its headers, so the
+ * origin is the one of the key that signed it: draft-cavage `Signature: keyId="…"`
+ * or RFC 9421 `Signature-Input: …;keyid="…"`.
+ */
+export function deliveryUserAgent(headers: Headers): string {
+  const signature = `${headers.get("signature") ?? ""} ${headers.get("signature-input") ?? ""}`;
+  const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
+  if (keyId && URL.canParse(keyId)) return userAgent(new URL(keyId).origin);
+  return `Synco/${SOFTWARE_VERSION}`;
+}
+
 async function deliver(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const body = Buffer.from(await request.arrayBuffer());
@@ -28,6 +45,7 @@ async function deliver(request: Request): Promise<Response> {
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  headers["user-agent"] ??= deliveryUserAgent(request.headers);
   headers["content-length"] = String(body.length);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const res = await new Promise<IncomingMessage>((resolve, reject) => {

@@ -7,7 +7,6 @@
  */
 import {
   createFederation,
-  type DocumentLoaderFactory,
   type Federation,
   getAuthenticatedDocumentLoader,
   kvCache,
@@ -18,6 +17,7 @@ import {
   preloadedContexts,
   type RemoteDocument,
 } from "@fedify/vocab-runtime";
+import { userAgent as userAgentOf } from "../kernel/version.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
@@ -50,19 +50,11 @@ export interface QueueTuning {
   fanout?: number;
 }
 
-/** One loader per distinct options, made once. */
-function memoized(make: DocumentLoaderFactory): DocumentLoaderFactory {
-  const loaders = new Map<string, DocumentLoader>();
-  return (opts) => {
-    const key = JSON.stringify(opts ?? {});
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = make(opts);
-      loaders.set(key, loader);
-    }
-    return loader;
-  };
-}
+/** Every 4xx except 408 (Request Timeout) and 429 (Too Many Requests). */
+export const PERMANENT_FAILURE_STATUS_CODES: readonly number[] = Array.from(
+  { length: 100 },
+  (_, i) => 400 + i,
+).filter((code) => code !== 408 && code !== 429);
 
 /**
  * Loads JSON-LD contexts: the well-known ones Fedify ships are marked `static`, which
@@ -97,19 +89,21 @@ export function buildFederation(
   const kv = new DatabaseKvStore(handle, undefined, {
     memoize: (key) =>
       key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
+    // Fedify 2.3.6 checks and records a queued inbox activity by its id alone, whatever
+    // withIdempotency says; the inbox keeps its own records instead (inbox.ts, seenKey).
+    ignore: (key) => key[0] === "_fedify" && key[1] === "activityIdempotence",
   });
-  const userAgent = { software: "Synco/0.1.0", url: new URL(deps.config.origin) };
+  // Every request this node makes says who it is (GoToSocial refuses one without), and
+  // reaches private addresses only when the configuration allows: both come from the
+  // node's configuration alone, whatever options Fedify passes a factory.
+  const userAgent = userAgentOf(deps.config.origin);
   const allowPrivateAddress = deps.config.allowPrivateAddress;
-  const documents = memoized((opts) =>
-    kvCache({
-      loader: getDocumentLoader({
-        allowPrivateAddress: opts?.allowPrivateAddress ?? allowPrivateAddress,
-        userAgent,
-      }),
-      kv,
-      prefix: ["_fedify", "remoteDocument"],
-    }),
-  );
+  const documents = kvCache({
+    loader: getDocumentLoader({ allowPrivateAddress, userAgent }),
+    kv,
+    prefix: ["_fedify", "remoteDocument"],
+  });
+  const contexts = contextLoader(documents);
   const inbox = queue("inbox", tuning.inbox ?? 8);
   const federation = createFederation<void>({
     kv,
@@ -120,21 +114,26 @@ export function buildFederation(
       fanout: queue("fanout", tuning.fanout ?? 2),
     },
     manuallyStartQueue: true,
+    // A delivery refused with a 4xx is refused for good (a bad signature, a message the
+    // peer will not take): retrying it only loops. 408 and 429 are "later", so retried.
+    permanentFailureStatusCodes: PERMANENT_FAILURE_STATUS_CODES,
     origin: deps.config.origin,
-    // Our own loader factories (Fedify then refuses allowPrivateAddress/userAgent options,
-    // so both are applied here): Fedify's built-in ones build a new cached loader, URL
-    // patterns and all, for every request — a third of the CPU an inbox POST costs.
-    documentLoaderFactory: documents,
-    contextLoaderFactory: memoized((opts) => contextLoader(documents(opts))),
-    authenticatedDocumentLoaderFactory: (identity, opts) =>
-      getAuthenticatedDocumentLoader(identity, {
-        allowPrivateAddress: opts?.allowPrivateAddress ?? allowPrivateAddress,
-        userAgent,
-      }),
+    // One loader each, made once: Fedify's built-in factories build a new cached loader,
+    // URL patterns and all, for every request — a third of the CPU an inbox POST costs.
+    documentLoaderFactory: () => documents,
+    contextLoaderFactory: () => contexts,
+    authenticatedDocumentLoaderFactory: (identity) =>
+      getAuthenticatedDocumentLoader(identity, { allowPrivateAddress, userAgent }),
   });
+  // Fedify refuses these two options beside our own loader factories, yet its
+  // lookupObject, lookupWebFinger and lookupNodeInfo read them from the federation:
+  // without them WebFinger went out with Fedify's own User-Agent and refused private
+  // addresses even with SYNCO_ALLOW_PRIVATE_ADDRESS=1 (Fedify 2.3.6 keeps both as plain
+  // fields; test/federation.peer-expectations.test.ts fails if that changes).
+  Object.assign(federation, { allowPrivateAddress, userAgent });
   registerActors(federation, deps);
   registerCollections(federation, deps);
-  registerInbox(federation, deps, extensions.inbox);
+  registerInbox(federation, deps, extensions.inbox, kv);
   const relay = new Relay(federation, deps, extensions.eventHandlers);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {

@@ -3,9 +3,11 @@
  * actor and Delete of an actor. Fedify has already verified the HTTP Signature
  * (RFC 9421 or draft-cavage), Linked Data Signature or Object Integrity Proof and
  * checked that the signer owns the actor; it drops activities it has already
- * processed (per origin, by activity id). Anything else is logged and skipped.
+ * processed (per origin, by activity id, and for an Update by its content too: see
+ * seenKey). Anything else is logged and skipped.
  */
-import type { Federation, InboxContext } from "@fedify/fedify";
+import { createHash } from "node:crypto";
+import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import {
   Accept,
   Activity,
@@ -17,12 +19,13 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
 import { getLogger } from "@logtape/logtape";
+import { actorGone } from "./actor-gone.ts";
 import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
 import type { InboxExtension } from "./extensions.ts";
 import { receiveAccept, receiveFollow, receiveReject, receiveUndoFollow } from "./follows.ts";
 import { ensureActor, signedLoader, storeActor } from "./lookup.ts";
-import { markGone } from "./remote-actors.ts";
 import { allowsFederation } from "./social/domain-policy.ts";
 
 const logger = getLogger(["synco", "federation", "inbox"]);
@@ -35,10 +38,48 @@ function skip(activity: Activity, why: string): void {
   });
 }
 
+/**
+ * Which deliveries count as repeats. A second activity with the same id (from the
+ * same origin, within a day) is a re-delivery and is dropped, as Fedify would. But
+ * GoToSocial gives every Update of a status the same id (`{status}/activity#Update`),
+ * so later edits and poll counts would be dropped: an Update is a repeat only if its
+ * content is the same too. Fedify 2.3.6 ignores withIdempotency for queued activities
+ * (it keys them by id alone), so its own records are switched off (federation.ts) and
+ * these are kept instead, after the handler succeeds (a failure is retried).
+ */
+export async function seenKey(origin: string, activity: Activity): Promise<string | null> {
+  const id = activity.id?.href;
+  if (!id) return null;
+  const key = `${origin}\n${id}`;
+  if (!(activity instanceof Update)) return key;
+  const json = JSON.stringify(await activity.toJsonLd());
+  return `${key}\n${createHash("sha256").update(json).digest("hex")}`;
+}
+
+const SEEN_PREFIX = ["synco", "inboxSeen"] as const;
+const SEEN_FOR = Temporal.Duration.from({ days: 1 }) as unknown as globalThis.Temporal.Duration;
+
+/** Runs `handler` once per distinct activity (seenKey), remembering it for a day. */
+function once<T extends Activity>(
+  seen: KvStore | undefined,
+  handler: (ctx: InboxContext<void>, activity: T) => Promise<void>,
+) {
+  return async (ctx: InboxContext<void>, activity: T): Promise<void> => {
+    const key = seen ? await seenKey(ctx.origin, activity) : null;
+    if (seen && key && (await seen.get([...SEEN_PREFIX, key])) === true) {
+      logger.debug("Already handled {id}", { id: activity.id?.href });
+      return;
+    }
+    await handler(ctx, activity);
+    if (seen && key) await seen.set([...SEEN_PREFIX, key], true, { ttl: SEEN_FOR });
+  };
+}
+
 export function registerInbox(
   federation: Federation<void>,
   deps: FederationDeps,
   extensions: InboxExtension[] = [],
+  seen?: KvStore,
 ): void {
   const { db } = deps.db;
 
@@ -128,7 +169,7 @@ export function registerInbox(
   async function onDelete(ctx: InboxContext<void>, del: Delete) {
     if (!del.actorId || del.objectId?.href !== del.actorId.href)
       return pass(ctx, del, "only Delete of the actor itself is handled");
-    await markGone(db, del.actorId.href);
+    await actorGone(deps, del.actorId.href);
     deps.invalidate();
   }
 
@@ -136,18 +177,29 @@ export function registerInbox(
   let listeners = federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE }))
-    .withIdempotency("per-origin")
-    .on(Follow, onFollow)
-    .on(Accept, (ctx, a) => onAnswer(ctx, a, receiveAccept))
-    .on(Reject, (ctx, r) => onAnswer(ctx, r, receiveReject))
-    .on(Undo, onUndo)
-    .on(Update, onUpdate)
-    .on(Delete, onDelete)
-    .on(Activity, (ctx, activity) => pass(ctx, activity, "Synco does not handle this type yet"));
+    .on(Follow, once(seen, onFollow))
+    .on(
+      Accept,
+      once(seen, (ctx, a: Accept) => onAnswer(ctx, a, receiveAccept)),
+    )
+    .on(
+      Reject,
+      once(seen, (ctx, r: Reject) => onAnswer(ctx, r, receiveReject)),
+    )
+    .on(Undo, once(seen, onUndo))
+    .on(Update, once(seen, onUpdate))
+    .on(Delete, once(seen, onDelete))
+    .on(
+      Activity,
+      once(seen, (ctx, activity) => pass(ctx, activity, "Synco does not handle this type yet")),
+    );
   // Types only extensions know (Create, Announce, Like, …) get a listener of their own.
   const extra = new Set(extensions.flatMap((e) => e.types).filter((t) => !core.includes(t)));
   for (const type of extra)
-    listeners = listeners.on(type, (ctx, activity) => pass(ctx, activity, "no handler took it"));
+    listeners = listeners.on(
+      type,
+      once(seen, (ctx, activity) => pass(ctx, activity, "no handler took it")),
+    );
   listeners
     .onUnverifiedActivity(async (_ctx, activity, reason) => {
       // A deleted actor's server answers 410 for its key, so its own Delete cannot be
@@ -161,7 +213,7 @@ export function registerInbox(
         reason.keyId?.origin === activity.actorId.origin &&
         activity.objectId?.href === activity.actorId.href
       ) {
-        await markGone(db, activity.actorId.href);
+        await actorGone(deps, activity.actorId.href);
         return new Response(null, { status: 202 });
       }
     })

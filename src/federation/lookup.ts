@@ -10,6 +10,7 @@ import { type Actor, type Object as APObject, getActorTypeName, isActor } from "
 import { validatePublicUrl } from "@fedify/vocab-runtime";
 import { getLogger } from "@logtape/logtape";
 import { isLoopbackHost, originFor } from "../config.ts";
+import { userAgent } from "../kernel/version.ts";
 import { type FederationDeps, INSTANCE } from "./deps.ts";
 import {
   findRemoteActor,
@@ -88,7 +89,9 @@ export async function signedLoader(ctx: Context<void>) {
 /**
  * WebFinger always asks https://host/ for acct: handles (RFC 7033 §4), but nodes
  * on loopback addresses (local runs, tests) speak http; when private addresses
- * are allowed, ask those over http and return the actor's id.
+ * are allowed, ask those over http and return the actor's id. A loopback server
+ * that speaks only https (a GoToSocial in a test) fails here and is asked by
+ * Fedify over https instead.
  */
 async function loopbackWebFinger(deps: Deps, handle: string): Promise<string | null> {
   const host = handle.slice(handle.lastIndexOf("@") + 1);
@@ -96,9 +99,14 @@ async function loopbackWebFinger(deps: Deps, handle: string): Promise<string | n
   if (!deps.config.allowPrivateAddress || !isLoopbackHost(hostname ?? "")) return null;
   const url = new URL("/.well-known/webfinger", originFor(host));
   url.searchParams.set("resource", `acct:${handle}`);
-  const res = await fetch(url, { headers: { accept: "application/jrd+json" }, redirect: "error" });
-  if (!res.ok) return null;
-  const jrd = (await res.json()) as { links?: { rel?: string; type?: string; href?: string }[] };
+  const res = await fetch(url, {
+    headers: { accept: "application/jrd+json", "user-agent": userAgent(deps.config.origin) },
+    redirect: "error",
+  }).catch(() => null);
+  if (!res?.ok) return null;
+  const jrd = (await res.json().catch(() => ({}))) as {
+    links?: { rel?: string; type?: string; href?: string }[];
+  };
   const self = jrd.links?.find(
     (l) => l.rel === "self" && /activity\+json|ld\+json/.test(l.type ?? "") && l.href,
   );

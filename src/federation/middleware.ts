@@ -8,6 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { WebEnv } from "../web/context.ts";
+import { redirectHere } from "../web/redirect.ts";
 import type { FederationGateway } from "./index.ts";
 
 /** Mastodon refuses activities above 1 MB; so do we. */
@@ -60,7 +61,7 @@ export function federationMiddleware(gateway: FederationGateway): MiddlewareHand
     if (fallThrough) {
       // A browser at an actor's id gets the member's profile page.
       const member = /^\/users\/([A-Za-z0-9_]+)$/.exec(path)?.[1];
-      if (member && c.req.method === "GET") return c.redirect(`/@${member}`, 302);
+      if (member && c.req.method === "GET") return redirectHere(c, `/@${member}`, 302);
       await next();
       return;
     }

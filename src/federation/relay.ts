@@ -8,25 +8,18 @@
  * with exponential backoff.
  */
 import type { Context, Federation } from "@fedify/fedify";
-import {
-  Accept,
-  Delete,
-  Endpoints,
-  Follow,
-  PUBLIC_COLLECTION,
-  type Recipient,
-  Reject,
-  Undo,
-  Update,
-} from "@fedify/vocab";
+import { Accept, Delete, Follow, PUBLIC_COLLECTION, Reject, Undo, Update } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { OutboxEventsTable } from "../db/schema.ts";
 import { memberActor } from "./actors.ts";
+import { recipientOf, sendToInboxes } from "./audience.ts";
 import type { FederationDeps } from "./deps.ts";
 import type { EventHandler } from "./extensions.ts";
-import { findRemoteActor, type RemoteActor } from "./remote-actors.ts";
+import { findRemoteActor } from "./remote-actors.ts";
+
+export { recipientOf };
 
 const logger = getLogger(["synco", "federation", "relay"]);
 type Event = Selectable<OutboxEventsTable>;
@@ -49,16 +42,6 @@ const payloads = {
     activityUri: z.string(),
   }),
 };
-
-export function recipientOf(actor: RemoteActor): Recipient {
-  return {
-    id: new URL(actor.uri),
-    inboxId: new URL(actor.inbox_url),
-    endpoints: actor.shared_inbox_url
-      ? new Endpoints({ sharedInbox: new URL(actor.shared_inbox_url) })
-      : null,
-  };
-}
 
 export class Relay {
   readonly #federation: Federation<void>;
@@ -153,19 +136,20 @@ export class Relay {
           object: ctx.getActorUri(username),
           to: PUBLIC_COLLECTION,
         });
-        const sender = { identifier: username };
-        await ctx.sendActivity(sender, "followers", del, { preferSharedInbox: true });
-        // Those the member followed hear of it too, so they drop the follow.
+        // Followers, and those the member followed (so they drop the follow): once per inbox.
         const followees = await db
           .selectFrom("follows")
           .innerJoin("remote_actors as r", "r.id", "follows.followee_remote_id")
           .selectAll("r")
           .where("follows.follower_account_id", "=", accountId)
           .execute();
-        if (followees.length > 0)
-          await ctx.sendActivity(sender, followees.map(recipientOf), del, {
-            preferSharedInbox: true,
-          });
+        await sendToInboxes(
+          ctx,
+          this.#deps,
+          { identifier: username },
+          { followersOf: ctx.getActorUri(username).href, others: followees },
+          del,
+        );
         // The Delete is queued (durably): the member's follows can go now. Re-relayed after a
         // crash, the event finds none and sends its Delete to nobody new, which is harmless.
         await db

@@ -6,6 +6,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { RemoteActorsTable } from "../db/schema/federation.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { httpUrlOrNull } from "../kernel/safe-url.ts";
 
 export type RemoteActor = Selectable<RemoteActorsTable>;
 
@@ -40,8 +41,9 @@ export async function upsertRemoteActor(
     host: input.host,
     name: input.name,
     summary: input.summary,
-    url: input.url,
-    avatar_url: input.avatarUrl,
+    // Only http(s): a `javascript:` url would run in our origin when linked (issue 14).
+    url: httpUrlOrNull(input.url),
+    avatar_url: httpUrlOrNull(input.avatarUrl),
     inbox_url: input.inbox,
     shared_inbox_url: input.sharedInbox,
     followers_url: input.followers,

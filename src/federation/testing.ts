@@ -2,8 +2,12 @@
 import type { SyncoNode } from "../app.ts";
 import { type FollowTarget, follow } from "./follows.ts";
 
-/** Polls `check` until it returns a truthy value; fails with `what` after `ms`. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, ms = 10_000) {
+/**
+ * Polls `check` until it returns a truthy value; fails with `what` after `ms`. The
+ * default deadline is generous so a loaded machine (retries with backoff) still passes;
+ * a passing test never waits for it.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, ms = 30_000) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { type ViewerRef, visibleTo } from "./visibility.ts";
 
 export function mentionsOf(db: Kysely<Schema>, postIds: string[]) {
   if (postIds.length === 0) return Promise.resolve([]);
@@ -130,14 +131,26 @@ export function searchPostIds(db: Kysely<Schema>, query: string, limit: number) 
     .execute();
 }
 
-/** Hashtags in use that start with the query, with how many posts carry each. */
-export function searchTags(db: Kysely<Schema>, prefix: string, limit: number) {
+/**
+ * Hashtags that start with the query, with how many posts carry each — counting
+ * only posts the viewer may see (visibility.ts), so a tag used only in someone
+ * else's direct or followers-only posts is neither listed nor counted.
+ */
+export function searchTags(
+  db: Kysely<Schema>,
+  viewer: ViewerRef | null,
+  prefix: string,
+  limit: number,
+) {
   return db
-    .selectFrom("post_tags")
-    .select(["tag", (eb) => eb.fn.countAll<number>().as("uses")])
-    .where("tag", "like", `${prefix.toLowerCase().replace(/[%_\\]/g, "")}%`)
-    .groupBy("tag")
+    .selectFrom("post_tags as t")
+    .innerJoin("posts as p", "p.id", "t.post_id")
+    .select(["t.tag", (eb) => eb.fn.countAll<number>().as("uses")])
+    .where("t.tag", "like", `${prefix.toLowerCase().replace(/[%_\\]/g, "")}%`)
+    .where(visibleTo(viewer))
+    .groupBy("t.tag")
     .orderBy("uses", "desc")
+    .orderBy("t.tag")
     .limit(limit)
     .execute();
 }

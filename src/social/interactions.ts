@@ -113,7 +113,15 @@ export async function unboost(s: SocialContext, member: Member, postId: string):
     const row = await trx
       .selectFrom("posts as b")
       .innerJoin("posts as o", "o.id", "b.reblog_of_id")
-      .select(["b.id", "b.uri", "o.uri as object_uri", "o.author_remote_id", "o.id as object_id"])
+      .select([
+        "b.id",
+        "b.uri",
+        "b.created_at",
+        "o.uri as object_uri",
+        "o.author_uri",
+        "o.author_remote_id",
+        "o.id as object_id",
+      ])
       .where("b.reblog_of_id", "=", postId)
       .where("b.author_uri", "=", actorUri)
       .where("b.deleted_at", "is", null)
@@ -127,7 +135,10 @@ export async function unboost(s: SocialContext, member: Member, postId: string):
       payload: {
         accountId: member.id,
         boostUri: row.uri,
+        // What the Announce said, so its Undo can embed it exactly as it was sent.
+        boostedAt: row.created_at,
         objectUri: row.object_uri,
+        objectAuthorUri: row.author_uri,
         objectAuthorRemoteId: row.author_remote_id,
       },
     });

@@ -9,6 +9,7 @@
  * allow-list mode. Every moderator action is logged.
  */
 import type { Kysely } from "kysely";
+import { revokeCredentials } from "../accounts/sessions.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { DomainPoliciesTable } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
@@ -119,11 +120,29 @@ export async function unfilterActor(
         .select("id")
         .where("uri", "=", targetUri)
         .executeTakeFirst();
-      if (remote)
+      if (remote) {
+        // The Undo must carry the Block as it was sent, with its id (GoToSocial and
+        // Mastodon match the embedded Block by id): that of the latest actor.blocked event.
+        const blocked = await trx
+          .selectFrom("outbox_events")
+          .select("id")
+          .where("type", "=", "actor.blocked")
+          .where(
+            "payload",
+            "=",
+            JSON.stringify({ accountId: member.id, targetRemoteId: remote.id }),
+          )
+          .orderBy("id", "desc")
+          .executeTakeFirst();
         await recordEvent(trx, {
           type: "actor.unblocked",
-          payload: { accountId: member.id, targetRemoteId: remote.id },
+          payload: {
+            accountId: member.id,
+            targetRemoteId: remote.id,
+            blockEventId: blocked?.id ?? null,
+          },
         });
+      }
     }
     return true;
   });
@@ -276,8 +295,8 @@ export async function limitActor(
           .set({ status })
           .where("id", "=", target.accountId)
           .execute();
-      if (level === "suspend")
-        await trx.deleteFrom("sessions").where("account_id", "=", target.accountId).execute();
+      // Suspension logs the member out of the web and of every app, in this transaction.
+      if (level === "suspend") await revokeCredentials(trx, target.accountId);
     }
     await trx.deleteFrom("actor_limits").where("actor_uri", "=", target.uri).execute();
     if (level)

@@ -158,7 +158,7 @@ export async function vote(
 }
 
 /** Counts from the votes table, so a repeated vote can never count twice. */
-async function recount(trx: Kysely<Schema>, postId: string): Promise<void> {
+export async function recount(trx: Kysely<Schema>, postId: string): Promise<void> {
   const poll = await trx
     .selectFrom("polls")
     .select("options")

@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { httpUrlOrNull } from "../kernel/safe-url.ts";
 import { sanitizeRemoteHtml } from "./content.ts";
 import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
@@ -78,7 +79,8 @@ async function writeDetails(
   );
   const seen = new Set<string>();
   for (const m of input.mentions) {
-    if (seen.has(m.uri)) continue;
+    // A mention's URI is given to apps as its url: http(s) only, like every remote URL.
+    if (seen.has(m.uri) || !httpUrlOrNull(m.uri)) continue;
     seen.add(m.uri);
     const account = locals.find((a) => `${s.origin}/users/${a.username}` === m.uri);
     await trx
@@ -98,7 +100,12 @@ async function writeDetails(
       .filter((t) => /^[\p{L}\p{N}_]{1,100}$/u.test(t)),
   ))
     await trx.insertInto("post_tags").values({ post_id: postId, tag }).execute();
-  for (const [position, m] of input.media.slice(0, 4).entries())
+  // Images are shown and linked: only http(s) URLs are kept (issue 14).
+  const media = input.media.flatMap((m) => {
+    const url = httpUrlOrNull(m.url);
+    return url ? [{ ...m, url }] : [];
+  });
+  for (const [position, m] of media.slice(0, 4).entries())
     await trx
       .insertInto("post_media")
       .values({
@@ -142,7 +149,7 @@ export async function storeRemotePost(
       .values({
         id,
         uri: input.uri,
-        url: input.url,
+        url: httpUrlOrNull(input.url),
         author_uri: input.authorUri,
         author_account_id: null,
         author_remote_id: input.authorRemoteId,

@@ -64,7 +64,7 @@ const notSuspended = (eb: PostsEb) =>
     ),
   );
 
-/** Not by a silenced or suspended actor, nor from a silenced or suspended domain. */
+/** Not by a silenced or suspended actor, nor from a silenced or suspended domain (public timelines and streams). */
 export const notLimited = (eb: PostsEb) =>
   eb.and([
     eb.not(

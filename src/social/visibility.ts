@@ -2,9 +2,10 @@
  * Who may see a post (Mastodon's rules): public and unlisted — anyone;
  * followers-only — the author, accepted followers and those mentioned;
  * direct — the author and those mentioned. Deleted posts, and posts of a
- * suspended author — nobody.
+ * suspended author — nobody. `canSee` checks one post; `visibleTo` is the same
+ * rule as a query filter, for anything that lists or counts posts (hashtags…).
  */
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 
@@ -48,3 +49,47 @@ export async function canSee(
     .executeTakeFirst();
   return !!follows;
 }
+
+type PostsEb = ExpressionBuilder<Schema & { p: Schema["posts"] }, "p">;
+
+/** canSee as a filter on posts aliased `p`: a list or count built with it shows nothing canSee hides. */
+export const visibleTo = (viewer: ViewerRef | null) => (eb: PostsEb) => {
+  const everyone = eb("p.visibility", "in", ["public", "unlisted"]);
+  const audience = viewer
+    ? eb.or([
+        everyone,
+        eb("p.author_uri", "=", viewer.uri),
+        eb.exists(
+          eb
+            .selectFrom("post_mentions as vm")
+            .select("vm.post_id")
+            .whereRef("vm.post_id", "=", "p.id")
+            .where("vm.actor_uri", "=", viewer.uri),
+        ),
+        eb.and([
+          eb("p.visibility", "=", "followers"),
+          eb.exists(
+            eb
+              .selectFrom("follows as vf")
+              .select("vf.id")
+              .where("vf.follower_uri", "=", viewer.uri)
+              .whereRef("vf.followee_uri", "=", "p.author_uri")
+              .where("vf.status", "=", "accepted"),
+          ),
+        ]),
+      ])
+    : everyone;
+  return eb.and([
+    eb("p.deleted_at", "is", null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom("actor_limits as vl")
+          .select("vl.level")
+          .whereRef("vl.actor_uri", "=", "p.author_uri")
+          .where("vl.level", "=", "suspend"),
+      ),
+    ),
+    audience,
+  ]);
+};

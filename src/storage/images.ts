@@ -3,15 +3,35 @@
  * client's word), the size is capped, and every image is re-encoded by sharp,
  * which rotates it upright and drops all metadata (EXIF, GPS, ICC comments).
  * Files are stored under DATA_DIR/media with content-addressed names.
+ *
+ * A small file can decode to a huge bitmap (a 34 KB GIF of 7070×7070 pixels), so
+ * the pixel count is checked from the header before decoding, animation frames
+ * included, and at most IMAGE_CONCURRENCY images are decoded at once: the
+ * memory for images is bounded whatever the number of concurrent uploads.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { Semaphore } from "./semaphore.ts";
 
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+/**
+ * Pixels of one frame: 7680×4320 (8K), Mastodon's MAX_MATRIX_LIMIT, so what its
+ * apps send is accepted. A GIF frame is decoded whole: about 4 bytes a pixel.
+ */
+export const MAX_INPUT_PIXELS = 33_177_600;
+/** Pixels of all frames of an animation together (width × frame height × frames). */
+export const MAX_ANIMATION_PIXELS = 100_000_000;
+/** Images decoded at the same time in this process; later uploads wait their turn. */
+export const IMAGE_CONCURRENCY = 2;
+
+const decoding = new Semaphore(IMAGE_CONCURRENCY);
+
+/** How many images are being decoded and waiting, and the most ever decoded at once. */
+export const imageDecodingStats = () => decoding.stats();
 
 /** Largest width and height kept for each use; bigger images are scaled down. */
 export const purposes = {
@@ -32,7 +52,8 @@ export type StoredImage = {
   size: number;
 };
 
-export type ImageRejection = "unsupported" | "too-large" | "unreadable";
+/** too-large: more bytes than MAX_UPLOAD_BYTES; too-many-pixels: over MAX_INPUT_PIXELS or MAX_ANIMATION_PIXELS. */
+export type ImageRejection = "unsupported" | "too-large" | "too-many-pixels" | "unreadable";
 
 export function mediaUrl(path: string): string {
   return `/media/${path}`;
@@ -45,34 +66,16 @@ export async function storeImage(
   input: { bytes: Uint8Array; purpose: ImagePurpose; ownerId: string | null; description?: string },
 ): Promise<{ ok: true; value: StoredImage } | { ok: false; reason: ImageRejection }> {
   if (input.bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, reason: "too-large" };
-  // sharp is loaded on first upload only; a node that never receives one never pays for it.
-  const sharp = (await import("sharp")).default;
-  let format: string | undefined;
-  try {
-    format = (await sharp(input.bytes).metadata()).format;
-  } catch {
-    return { ok: false, reason: "unreadable" };
-  }
-  if (!format || !accepted.has(format)) return { ok: false, reason: "unsupported" };
-  const box = purposes[input.purpose];
-  let output: { data: Buffer; info: { width: number; height: number } };
-  try {
-    output = await sharp(input.bytes, { animated: false, limitInputPixels: 50_000_000 })
-      .rotate()
-      .resize({ width: box.width, height: box.height, fit: box.fit, withoutEnlargement: true })
-      .webp({ quality: 82 })
-      .toBuffer({ resolveWithObject: true });
-  } catch {
-    return { ok: false, reason: "unreadable" };
-  }
+  const processed = await decoding.run(() => reencode(input.bytes, purposes[input.purpose]));
+  if (!processed.ok) return processed;
+  const output = processed.value;
   const digest = createHash("sha256").update(output.data).digest("hex");
   const relative = `${digest.slice(0, 2)}/${digest}.webp`;
-  const dir = join(dataDir, "media", digest.slice(0, 2));
-  await mkdir(dir, { recursive: true });
-  // Written to a temporary name first so a crash never leaves a half-written image.
-  const tmp = join(dir, `${digest}.${process.pid}.tmp`);
-  await writeFile(tmp, output.data);
-  await rename(tmp, join(dir, `${digest}.webp`));
+  await saveContentAddressed(
+    join(dataDir, "media", digest.slice(0, 2)),
+    `${digest}.webp`,
+    output.data,
+  );
   const row = {
     id: newId(),
     owner_id: input.ownerId,
@@ -97,6 +100,80 @@ export async function storeImage(
       size: row.size,
     },
   };
+}
+
+type Box = (typeof purposes)[ImagePurpose];
+
+let sharpModule: Promise<typeof import("sharp").default> | undefined;
+
+/**
+ * sharp is loaded on first upload only; a node that never receives one never pays
+ * for it. libvips' operation cache is turned off: uploads never repeat, so the
+ * cache would only keep recently decoded images in memory.
+ */
+function loadSharp() {
+  sharpModule ??= import("sharp").then(({ default: sharp }) => {
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpModule;
+}
+
+/** Checks the header, then decodes, rotates, scales and re-encodes (the expensive part). */
+async function reencode(
+  bytes: Uint8Array,
+  box: Box,
+): Promise<
+  | { ok: true; value: { data: Buffer; info: { width: number; height: number } } }
+  | { ok: false; reason: ImageRejection }
+> {
+  const sharp = await loadSharp();
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+  if (!meta.format || !accepted.has(meta.format)) return { ok: false, reason: "unsupported" };
+  const framePixels = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
+  if (framePixels > MAX_INPUT_PIXELS || framePixels * (meta.pages ?? 1) > MAX_ANIMATION_PIXELS)
+    return { ok: false, reason: "too-many-pixels" };
+  try {
+    const value = await sharp(bytes, { animated: false, limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize({ width: box.width, height: box.height, fit: box.fit, withoutEnlargement: true })
+      .webp({ quality: 82 })
+      .toBuffer({ resolveWithObject: true });
+    return { ok: true, value };
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Writes a file whose name is its content's hash. Same name, same bytes: if it
+ * is there already (an earlier or a concurrent upload of the same image), that
+ * is success. Written to a unique temporary name first, so a crash never leaves
+ * a half-written image and two writers never share a temporary file.
+ */
+async function saveContentAddressed(dir: string, name: string, data: Buffer): Promise<void> {
+  const target = join(dir, name);
+  if (await exists(target)) return;
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `${name}.${randomUUID()}.tmp`);
+  await writeFile(tmp, data, { flag: "wx" });
+  try {
+    await rename(tmp, target);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    if (!(await exists(target))) throw error;
+  }
 }
 
 /** Reads a stored file by its public path; undefined for anything not under media/. */

@@ -8,6 +8,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { WebEnv } from "./context.ts";
 import type { MessageKey } from "./i18n/i18n.ts";
+import { safeUrl } from "./safe-url.ts";
 import { stylesheetPath } from "./static.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -46,7 +47,7 @@ export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>${title === coop.name ? title : `${title} · ${coop.name}`}</title>
-<link rel="stylesheet" href="${stylesheetPath}" />
+<link rel="stylesheet" href="${safeUrl(stylesheetPath)}" />
 </head>
 <body>
 <a class="skip" href="#main">${t("site.skip")}</a>
@@ -56,7 +57,7 @@ export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
     <ul class="pillars">
       ${pillars.map(
         (p) =>
-          html`<li><a href="${p.path}"${current.startsWith(p.path) ? html` aria-current="page"` : ""}>${t(p.key)}</a></li>`,
+          html`<li><a href="${safeUrl(p.path)}"${current.startsWith(p.path) ? html` aria-current="page"` : ""}>${t(p.key)}</a></li>`,
       )}
     </ul>
   </nav>

@@ -22,8 +22,10 @@ import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { InputError } from "../kernel/errors.ts";
 import { newToken } from "../kernel/ids.ts";
+import { isUnsafeKey } from "../kernel/object-keys.ts";
 import type { Viewer, WebEnv } from "./context.ts";
 import { negotiateLocale, translator } from "./i18n/i18n.ts";
+import { redirectHere } from "./redirect.ts";
 
 export const SESSION_COOKIE = "synco_session";
 export const PRE_SESSION_COOKIE = "synco_csrf";
@@ -102,7 +104,7 @@ export function sessionMiddleware(deps: {
     }
     // requireViewer ends a page request with a redirect to the login page.
     if (c.error instanceof LoginRequired && c.error.redirectTo) {
-      c.res = c.redirect(c.error.redirectTo, 303);
+      c.res = redirectHere(c, c.error.redirectTo, 303);
     }
   };
 }
@@ -134,6 +136,9 @@ export function csrfProtection(): MiddlewareHandler<WebEnv> {
       ) {
         // Hono caches the parsed body, so the handler's own parseBody() does not read it twice.
         const body = await c.req.parseBody();
+        // Every page's form passes here: a field named like a prototype goes no further.
+        if (Object.keys(body).some(isUnsafeKey))
+          throw new InputError(c.get("t")("form.unsafeName"), 400);
         given = typeof body._csrf === "string" ? body._csrf : undefined;
       }
     }

@@ -16,14 +16,24 @@ export interface RemoteActor {
   keys: { publicKey: KeyObject; privateKey: KeyObject };
   /** What was POSTed to any of its inboxes, in order. */
   delivered: { path: string; body: Record<string, unknown> }[];
+  /** More documents it serves (outbox, featured, notes), by path; JSON-LD bodies. */
+  documents: Map<string, unknown>;
+  /** The status its inboxes answer POSTs with (202 unless a test sets another). */
+  inboxStatus: number;
   /** A POST of `activity` to `target`, signed with the actor's key (or `key`, to forge). */
   signed(target: string, activity: object, key?: KeyObject): Promise<Request>;
   close(): void;
 }
 
-export async function startRemoteActor(host: string, username: string): Promise<RemoteActor> {
+/** `document`: fields added to (or replacing those of) the actor document, e.g. a hostile `url`. */
+export async function startRemoteActor(
+  host: string,
+  username: string,
+  document: Record<string, unknown> = {},
+): Promise<RemoteActor> {
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const delivered: RemoteActor["delivered"] = [];
+  const remote = { documents: new Map(), inboxStatus: 202 } as RemoteActor;
   let id = "";
   const server = createServer((req, res) => {
     let body = "";
@@ -33,7 +43,12 @@ export async function startRemoteActor(host: string, username: string): Promise<
     req.on("end", () => {
       if (req.method === "POST") {
         delivered.push({ path: req.url ?? "", body: JSON.parse(body) });
-        return res.writeHead(202).end();
+        return res.writeHead(remote.inboxStatus).end();
+      }
+      const extra = remote.documents.get(req.url ?? "");
+      if (extra !== undefined) {
+        res.writeHead(200, { "content-type": "application/activity+json" });
+        return res.end(JSON.stringify(extra));
       }
       if (req.url !== new URL(id).pathname) return res.writeHead(404).end();
       res.writeHead(200, { "content-type": "application/activity+json" });
@@ -51,6 +66,7 @@ export async function startRemoteActor(host: string, username: string): Promise<
             owner: id,
             publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }),
           },
+          ...document,
         }),
       );
     });
@@ -58,7 +74,7 @@ export async function startRemoteActor(host: string, username: string): Promise<
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   id = `${url}/users/${username}`;
-  return {
+  const parts: Omit<RemoteActor, "documents" | "inboxStatus"> = {
     url,
     id,
     keys,
@@ -87,4 +103,5 @@ export async function startRemoteActor(host: string, username: string): Promise<
       server.close();
     },
   };
+  return Object.assign(remote, parts);
 }

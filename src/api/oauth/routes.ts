@@ -11,6 +11,7 @@ import { html } from "hono/html";
 import type { WebEnv } from "../../web/context.ts";
 import type { api as apiEn } from "../../web/i18n/en/api.ts";
 import { layout } from "../../web/layout.ts";
+import { redirectHere } from "../../web/redirect.ts";
 import { requireToken } from "../auth.ts";
 import type { ApiContext, ApiDeps, ApiEnv } from "../deps.ts";
 import { ApiError } from "../errors.ts";
@@ -134,7 +135,11 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const viewer = c.get("viewer");
     if (!viewer) {
       const url = new URL(c.req.url);
-      return c.redirect(`/login?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 303);
+      return redirectHere(
+        c,
+        `/login?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`,
+        303,
+      );
     }
     const p = Object.fromEntries(new URL(c.req.url).searchParams);
     const req = await authorizeRequest(c, p);
@@ -183,7 +188,7 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.redirect(url.href, 303);
     };
     if (str(p.decision) !== "approve") {
-      if (req.redirectUri === OOB_URI) return c.redirect("/", 303);
+      if (req.redirectUri === OOB_URI) return redirectHere(c, "/", 303);
       return back({ error: "access_denied", error_description: "The member denied the request" });
     }
     const code = await issueCode(deps.db, {
@@ -255,6 +260,9 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return tokenAnswer(await issueToken(deps.db, { appId: found.id, accountId: null, scopes }));
     }
     if (grant === "refresh_token") {
+      // Every app is issued a secret at registration, so every app is confidential and must
+      // authenticate to refresh (RFC 6749 §6): a leaked refresh token alone is worth nothing.
+      if (!secretOk) return oauthError(c, 401, "invalid_client", "Client authentication failed");
       const renewed = await refresh(deps.db, found.id, str(p.refresh_token));
       if (!renewed) return oauthError(c, 400, "invalid_grant", "The refresh token is invalid");
       return tokenAnswer(renewed);

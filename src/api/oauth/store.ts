@@ -149,17 +149,21 @@ export async function findToken(db: Kysely<Schema>, token: string) {
   return row;
 }
 
-/** Exchanges a refresh token for a new pair; the old pair stops working (rotation). */
+/**
+ * Exchanges a refresh token for a new pair; the old pair stops working
+ * (rotation). The old pair is revoked by the one statement that finds it, so two
+ * concurrent refreshes with the same token cannot both succeed.
+ */
 export async function refresh(db: Kysely<Schema>, appId: string, refreshToken: string) {
   const row = await db
-    .selectFrom("oauth_tokens")
-    .selectAll()
+    .updateTable("oauth_tokens")
+    .set({ revoked_at: new Date().toISOString() })
     .where("refresh_hash", "=", hashToken(refreshToken))
     .where("app_id", "=", appId)
     .where("revoked_at", "is", null)
+    .returning(["account_id", "scopes"])
     .executeTakeFirst();
   if (!row?.account_id) return undefined;
-  await revokeById(db, row.id);
   return issueToken(db, { appId, accountId: row.account_id, scopes: row.scopes.split(" ") });
 }
 

@@ -96,7 +96,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       });
       if (!stored.ok)
         throw unprocessable(
-          `${purpose} ${stored.reason === "too-large" ? "is too big" : "is not a supported image"}`,
+          `${purpose} ${stored.reason === "too-large" || stored.reason === "too-many-pixels" ? "is too big" : "is not a supported image"}`,
         );
       images[purpose === "avatar" ? "avatarId" : "headerId"] = stored.value.id;
     }

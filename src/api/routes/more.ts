@@ -47,7 +47,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       want("accounts") && q ? await searchAccounts(deps, q, limit, truthy(p.resolve), me) : [];
     const hashtags =
       want("hashtags") && q
-        ? (await searchTags(db, q.replace(/^#/, ""), limit)).map((t) => ({
+        ? (await searchTags(db, ref, q.replace(/^#/, ""), limit)).map((t) => ({
             name: t.tag,
             url: `${deps.config.origin}/tags/${encodeURIComponent(t.tag)}`,
             history: [],

@@ -170,7 +170,9 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (!stored.ok)
       throw stored.reason === "too-large"
         ? new ApiError(413, "File is too large")
-        : unprocessable("File content type is not supported");
+        : stored.reason === "too-many-pixels"
+          ? unprocessable("Validation failed: Image dimensions are too large")
+          : unprocessable("File content type is not supported");
     const row = await deps.db
       .selectFrom("uploads")
       .selectAll()

@@ -41,10 +41,14 @@ export function signupRoutes(deps: ApiDeps): Hono<ApiEnv> {
       });
     const ip = clientIp(c as unknown as Context<WebEnv>, deps.config.trustedProxies);
     const email = emailSchema.safeParse(p.email);
-    const allowed =
-      (await deps.limiter.hit(limits.signupPerIp, ip)) &&
-      (!email.success || (await deps.limiter.hit(limits.signupPerAccount, email.data)));
-    if (!allowed) throw new ApiError(429, "Too many requests");
+    const allowed = await deps.limiter.reserve([
+      { limit: limits.signupPerIp, subject: ip },
+      ...(email.success ? [{ limit: limits.signupPerAccount, subject: email.data }] : []),
+    ]);
+    if (!allowed.ok) {
+      c.header("Retry-After", String(Math.ceil(allowed.retryAfterMs / 1000)));
+      throw new ApiError(429, "Too many requests");
+    }
     const coop = await deps.coop.get();
     const result = await register(
       db,

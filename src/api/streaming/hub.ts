@@ -1,66 +1,73 @@
 /**
- * Streaming (docs.joinmastodon.org/methods/streaming) over WebSocket at
- * /api/v1/streaming: streams user (home updates and notifications), public,
- * public:local, public:remote, hashtag and hashtag:local. Events are
- * `{ stream: [...], event: "update" | "notification" | "delete", payload }` with
- * the payload JSON-encoded, as Mastodon sends them.
+ * Streaming (docs.joinmastodon.org/methods/streaming): one hub, one subscription
+ * model, two transports — WebSocket at /api/v1/streaming (websocket.ts) and
+ * server-sent events at /api/v1/streaming/<stream> (sse.ts). The hub keeps the
+ * open connections and their subscriptions, enforces the per-token and
+ * per-address connection caps, and sends each event to exactly the
+ * subscriptions it belongs on, after the visibility check (audience.ts).
  *
  * Where events come from: while anyone is connected, the hub reads what is new
- * in the database every POLL_MS (posts, home entries and notifications with ids
- * past a cursor — ids are UUIDv7, so "new" is "greater than"). This needs no hook
- * in the capabilities and works unchanged when several web processes share one
- * PostgreSQL database: each process's hub reads the same rows. Later, PostgreSQL
- * LISTEN/NOTIFY can wake the hubs instead of the timer, and the reads stay.
+ * in the database every POLL_MS (posts, home entries, notifications and the
+ * outbox's edits and deletions, with ids past a cursor). This needs no hook in
+ * the capabilities and works unchanged when several web processes share one
+ * PostgreSQL database: each process's hub reads the same rows.
  */
-import type { IncomingMessage, Server } from "node:http";
-import type { Duplex } from "node:stream";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { Server } from "node:http";
+import { getLogger } from "@logtape/logtape";
+import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { listNotifications } from "../../social/notifications.ts";
-import { hydrate } from "../../social/views.ts";
-import { bearerToken } from "../auth.ts";
-import type { ApiDeps } from "../deps.ts";
+import type { ApiDeps, TokenOwner } from "../deps.ts";
 import { grants } from "../oauth/scopes.ts";
-import { findToken } from "../oauth/store.ts";
 import { serializeNotifications } from "../serializers/notification.ts";
-import { serializeStatuses } from "../serializers/status.ts";
+import {
+  DeliveryRound,
+  memberViewer,
+  type PostEvent,
+  statusViewer,
+  subscriptionsFor,
+} from "./audience.ts";
+import {
+  homesHolding,
+  homesThatHeld,
+  idAt,
+  listMembers,
+  newEditsAndDeletes,
+  newHomeEntries,
+  newNotifications,
+  newPublicPostIds,
+  ownsList,
+  postFacts,
+} from "./sources.ts";
+import {
+  MAX_CONNECTIONS_PER_ADDRESS,
+  MAX_CONNECTIONS_PER_TOKEN,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  parseStreamRequest,
+  requiredScope,
+  type StreamConnection,
+  type StreamRequest,
+  type SubscribeProblem,
+  type Subscription,
+  subscriptionKey,
+  type Transport,
+} from "./streams.ts";
+import { acceptWebSockets } from "./websocket.ts";
+
+export { idAt } from "./sources.ts";
+
+const logger = getLogger(["synco", "api", "streaming"]);
 
 const POLL_MS = 250;
 /** How often open streams' tokens are checked again (a revoked token ends its stream). */
 const TOKEN_CHECK_MS = 2_000;
 /** How far back each read looks, so rows committed a little late are not missed. */
 const LOOKBACK_MS = 10_000;
-const PATH = "/api/v1/streaming";
 
-interface Client {
-  socket: WebSocket;
-  /** The access token's id, when the app gave one: checked again while it streams. */
-  tokenId: string | null;
-  account: { id: string; username: string } | null;
-  scopes: Set<string>;
-  /** Subscribed streams, e.g. "user", "public:local", "hashtag:coop". */
-  streams: Set<string>;
-}
-
-/** The smallest UUIDv7 of a millisecond: a cursor for "made after this time". */
-export function idAt(ms: number): string {
-  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
-}
-
-const streamNames = new Set([
-  "user",
-  "user:notification",
-  "public",
-  "public:local",
-  "public:remote",
-  "hashtag",
-  "hashtag:local",
-]);
+export type ConnectProblem = "too-many-for-token" | "too-many-for-address";
 
 export class StreamingHub {
   readonly #deps: ApiDeps;
-  readonly #wss = new WebSocketServer({ noServer: true });
-  readonly #clients = new Set<Client>();
+  readonly #connections = new Set<StreamConnection>();
   /** Ids already sent (per kind), with when they were seen, pruned after the look-back. */
   readonly #sent = new Map<string, number>();
   #since = Date.now();
@@ -72,93 +79,86 @@ export class StreamingHub {
     this.#deps = deps;
   }
 
+  get deps(): ApiDeps {
+    return this.#deps;
+  }
+
   /**
    * Answers WebSocket upgrades to /api/v1/streaming on this HTTP server. Returns a
-   * function that closes the open sockets: call it before server.close(), which
+   * function that ends every open stream: call it before server.close(), which
    * otherwise waits for every connected app to leave.
    */
   attach(server: Server): () => void {
-    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname !== PATH && !url.pathname.startsWith(`${PATH}/`)) return;
-      this.#upgrade(req, socket, head, url).catch(() => socket.destroy());
-    });
-    return () => {
-      for (const c of this.#clients) c.socket.terminate();
-      this.#clients.clear();
-    };
+    acceptWebSockets(this, server);
+    return () => this.#endAll();
   }
 
-  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
-    const protocol = req.headers["sec-websocket-protocol"]?.split(",")[0]?.trim();
-    const given = bearerToken(
-      req.headers.authorization,
-      url.searchParams.get("access_token") ?? protocol ?? null,
-    );
-    const found = given ? await findToken(this.#deps.db, given) : undefined;
-    const token = found && (!found.account_id || found.status === "active") ? found : undefined;
-    if (given && !token) {
-      socket.end(
-        'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"The access token is invalid"}',
-      );
-      return;
+  /** Opens a connection, unless its token or address already holds the most allowed. */
+  connect(input: {
+    token: TokenOwner | null;
+    address: string;
+    transport: Transport;
+  }): Result<StreamConnection, ConnectProblem> {
+    let byToken = 0;
+    let byAddress = 0;
+    for (const c of this.#connections) {
+      if (input.token && c.token?.tokenId === input.token.tokenId) byToken++;
+      if (c.address === input.address) byAddress++;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const client: Client = {
-        socket: ws,
-        tokenId: token?.id ?? null,
-        account:
-          token?.account_id && token.username
-            ? { id: token.account_id, username: token.username }
-            : null,
-        scopes: new Set(token?.scopes.split(" ") ?? []),
-        streams: new Set(),
-      };
-      const first =
-        url.searchParams.get("stream") ?? url.pathname.slice(PATH.length + 1).replace(/\//g, ":");
-      if (first) this.#subscribe(client, first, url.searchParams.get("tag"));
-      ws.on("message", (data) => this.#onMessage(client, String(data)));
-      ws.on("close", () => this.#clients.delete(client));
-      this.#clients.add(client);
-      this.#start();
-    });
+    if (byToken >= MAX_CONNECTIONS_PER_TOKEN) return fail("too-many-for-token");
+    if (byAddress >= MAX_CONNECTIONS_PER_ADDRESS) return fail("too-many-for-address");
+    const conn: StreamConnection = { ...input, subscriptions: new Map() };
+    this.#connections.add(conn);
+    this.#start();
+    return ok(conn);
   }
 
-  #subscribe(client: Client, stream: string, tag: string | null): void {
-    if (!streamNames.has(stream)) {
-      this.#send(client, { error: "Unknown stream type" });
-      return;
-    }
-    if (stream.startsWith("user") && (!client.account || !grants(client.scopes, "read:statuses"))) {
-      this.#send(client, { error: "Missing access token" });
-      return;
-    }
-    const name = stream.startsWith("hashtag")
-      ? `${stream}#${(tag ?? "").toLowerCase().replace(/^#/, "")}`
-      : stream;
-    client.streams.add(name);
+  /** Forgets a connection (it closed); safe to call more than once. */
+  disconnect(conn: StreamConnection): void {
+    this.#connections.delete(conn);
   }
 
-  #onMessage(client: Client, text: string): void {
-    let msg: { type?: unknown; stream?: unknown; tag?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      this.#send(client, { error: "Invalid JSON" });
-      return;
-    }
-    const stream = typeof msg.stream === "string" ? msg.stream : "";
-    const tag = typeof msg.tag === "string" ? msg.tag : null;
-    if (msg.type === "subscribe") this.#subscribe(client, stream, tag);
-    else if (msg.type === "unsubscribe") {
-      client.streams.delete(
-        stream.startsWith("hashtag") ? `${stream}#${(tag ?? "").toLowerCase()}` : stream,
-      );
-    }
+  /** How many connections are open (for tests and health). */
+  get size(): number {
+    return this.#connections.size;
   }
 
-  #send(client: Client, data: unknown): void {
-    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(data));
+  /** How many subscriptions the open connections hold together. */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const c of this.#connections) n += c.subscriptions.size;
+    return n;
+  }
+
+  async subscribe(
+    conn: StreamConnection,
+    req: StreamRequest,
+  ): Promise<Result<Subscription, SubscribeProblem>> {
+    const parsed = parseStreamRequest(req);
+    if (!parsed.ok) return parsed;
+    const sub = parsed.value;
+    const scope = requiredScope[sub.name];
+    if (scope) {
+      if (!conn.token?.account) return fail("missing-token");
+      if (!grants(conn.token.scopes, scope)) return fail("missing-scope");
+    }
+    if (sub.name === "list") {
+      const account = conn.token?.account;
+      if (!account || !(await ownsList(this.#deps.db, account.id, sub.param ?? "")))
+        return fail("no-such-list");
+    }
+    const key = subscriptionKey(sub);
+    if (!conn.subscriptions.has(key)) {
+      if (conn.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
+        return fail("too-many-subscriptions");
+      conn.subscriptions.set(key, sub);
+    }
+    return ok(sub);
+  }
+
+  unsubscribe(conn: StreamConnection, req: StreamRequest): void {
+    const parsed = parseStreamRequest(req);
+    if (parsed.ok) conn.subscriptions.delete(subscriptionKey(parsed.value));
   }
 
   #start(): void {
@@ -168,7 +168,7 @@ export class StreamingHub {
       if (this.#busy) return;
       this.#busy = true;
       this.tick()
-        .catch(() => undefined)
+        .catch((error) => logger.error("Streaming round failed: {error}", { error }))
         .finally(() => {
           this.#busy = false;
         });
@@ -178,7 +178,7 @@ export class StreamingHub {
 
   /** One round of reading what is new and sending it (also called by tests). */
   async tick(): Promise<void> {
-    if (this.#clients.size === 0) {
+    if (this.#connections.size === 0) {
       clearInterval(this.#timer);
       this.#timer = undefined;
       this.#since = Date.now();
@@ -197,9 +197,148 @@ export class StreamingHub {
       this.#sent.set(key, now);
       return true;
     };
-    await this.#publicUpdates(from, fresh);
-    await this.#userUpdates(from, fresh);
-    await this.#editsAndDeletes(from, fresh);
+    const conns = [...this.#connections].filter((c) => c.subscriptions.size > 0);
+    if (conns.length === 0) return;
+    const members = new Map(
+      conns.flatMap((c) => (c.token?.account ? [[c.token.account.id, c.token.account]] : [])),
+    );
+    const { db, config } = this.#deps;
+    const s = { db, origin: config.origin, domain: config.domain };
+    const round = new DeliveryRound(s, [...members.keys()]);
+    const lists = await listMembers(
+      db,
+      conns.flatMap((c) =>
+        [...c.subscriptions.values()].flatMap((x) => (x.name === "list" ? [x.param ?? ""] : [])),
+      ),
+    );
+    const send = async (ev: PostEvent) => {
+      for (const conn of conns) {
+        const subs = subscriptionsFor(conn, ev, lists);
+        if (subs.length === 0) continue;
+        const viewer = statusViewer(conn, config.origin);
+        if (!(await round.maySee(conn, viewer, ev.post))) continue;
+        const payload = ev.event === "delete" ? ev.post.id : await round.status(viewer, ev.post.id);
+        if (payload === null) continue;
+        for (const sub of subs)
+          conn.transport.send({ stream: sub.stream, event: ev.event, payload });
+      }
+    };
+    const none = new Set<string>();
+
+    // New public posts: public and hashtag streams.
+    const wantPublic = conns.some((c) =>
+      [...c.subscriptions.values()].some(
+        (x) => x.name.startsWith("public") || x.name.startsWith("hashtag"),
+      ),
+    );
+    const publicIds = wantPublic
+      ? (await newPublicPostIds(db, from)).filter((id) => fresh("public", id))
+      : [];
+    const publicFacts = await postFacts(db, publicIds);
+    for (const id of publicIds) {
+      const post = publicFacts.get(id);
+      if (post) await send({ event: "update", post, toPublic: true, inHomeOf: none });
+    }
+    if (members.size === 0) return this.#editsAndDeletes(from, fresh, send, []);
+
+    // New home entries: user and list streams of that member.
+    const home = (await newHomeEntries(db, [...members.keys()], from)).filter((h) =>
+      fresh(`home:${h.account_id}`, h.post_id),
+    );
+    const homeFacts = await postFacts(db, [...new Set(home.map((h) => h.post_id))]);
+    for (const h of home) {
+      const post = homeFacts.get(h.post_id);
+      if (post && !post.deleted)
+        await send({ event: "update", post, toPublic: false, inHomeOf: new Set([h.account_id]) });
+    }
+
+    await this.#notifications(from, fresh, conns, round);
+    await this.#editsAndDeletes(from, fresh, send, [...members.values()]);
+  }
+
+  /**
+   * Notifications go to `user` when the token may read notifications, and to
+   * `user:notification` — each tagged with its own stream. A notification about a
+   * post passes the same visibility check as the post would.
+   */
+  async #notifications(
+    from: string,
+    fresh: (kind: string, id: string) => boolean,
+    conns: StreamConnection[],
+    round: DeliveryRound,
+  ): Promise<void> {
+    const { db, config } = this.#deps;
+    const wants = (c: StreamConnection) => {
+      if (!c.token?.account || !grants(c.token.scopes, "read:notifications")) return [];
+      return [...c.subscriptions.values()].filter(
+        (x) => x.name === "user" || x.name === "user:notification",
+      );
+    };
+    const listeners = conns.filter((c) => wants(c).length > 0);
+    const accounts = [...new Set(listeners.map((c) => c.token?.account?.id ?? ""))];
+    if (accounts.length === 0) return;
+    const rows = (await newNotifications(db, accounts, from)).filter((n) =>
+      fresh("notification", n.id),
+    );
+    if (rows.length === 0) return;
+    const facts = await postFacts(db, [...new Set(rows.flatMap((n) => n.post_id ?? []))]);
+    const s = { db, origin: config.origin, domain: config.domain };
+    for (const conn of listeners) {
+      const account = conn.token?.account;
+      if (!account) continue;
+      const viewer = memberViewer(account, config.origin);
+      const hidden = await round.hiddenBy(account.id);
+      const mine: string[] = [];
+      for (const n of rows) {
+        if (n.account_id !== account.id || hidden.has(n.from_uri)) continue;
+        const post = n.post_id ? facts.get(n.post_id) : undefined;
+        if (n.post_id && (!post || !(await round.maySee(conn, viewer, post)))) continue;
+        mine.push(n.id);
+      }
+      if (mine.length === 0) continue;
+      const views = (await listNotifications(db, config.domain, account.id, { limit: 200 }))
+        .filter((v) => mine.includes(v.id))
+        .reverse();
+      const out = await serializeNotifications(s, s, viewer, views);
+      for (const n of out)
+        for (const sub of wants(conn))
+          conn.transport.send({
+            stream: sub.stream,
+            event: "notification",
+            payload: JSON.stringify(n),
+          });
+    }
+  }
+
+  /**
+   * Edits (status.update) and deletions (delete) go where the post went: public
+   * streams if it was public, the user and list streams of the members whose home
+   * holds (or held) it — and only to those who may (or could) see it.
+   */
+  async #editsAndDeletes(
+    from: string,
+    fresh: (kind: string, id: string) => boolean,
+    send: (ev: PostEvent) => Promise<void>,
+    members: { id: string; username: string }[],
+  ): Promise<void> {
+    const { db, config } = this.#deps;
+    const rows = (await newEditsAndDeletes(db, from)).filter((r) => fresh("event", r.id));
+    if (rows.length === 0) return;
+    const facts = await postFacts(db, [...new Set(rows.map((r) => r.postId))]);
+    const refs = members.map((m) => memberViewer(m, config.origin));
+    for (const row of rows) {
+      const post = facts.get(row.postId);
+      if (!post || (row.event === "status.update" && post.deleted)) continue;
+      const inHomeOf =
+        row.event === "delete"
+          ? await homesThatHeld(db, post, refs)
+          : await homesHolding(
+              db,
+              post.id,
+              refs.map((r) => r.id),
+            );
+      await send({ event: row.event, post, toPublic: true, inHomeOf });
+    }
   }
 
   /**
@@ -207,7 +346,9 @@ export class StreamingHub {
    * active (suspended, deleted), as Mastodon does: a stream is not a way around it.
    */
   async #endRevoked(): Promise<void> {
-    const ids = [...new Set([...this.#clients].flatMap((c) => (c.tokenId ? [c.tokenId] : [])))];
+    const ids = [
+      ...new Set([...this.#connections].flatMap((c) => (c.token ? [c.token.tokenId] : []))),
+    ];
     const live = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await this.#deps.db
@@ -220,191 +361,23 @@ export class StreamingHub {
         .execute();
       for (const row of rows) live.add(row.id);
     }
-    for (const client of this.#clients) {
-      if (client.tokenId === null || live.has(client.tokenId)) continue;
-      this.#clients.delete(client);
-      client.socket.close(1008, "The access token is no longer valid");
+    const checked = new Set(ids);
+    for (const conn of this.#connections) {
+      // A connection opened while the query ran was not checked: the next round checks it.
+      if (!conn.token || !checked.has(conn.token.tokenId) || live.has(conn.token.tokenId)) continue;
+      this.#connections.delete(conn);
+      conn.transport.end("revoked");
     }
   }
 
-  async #publicUpdates(from: string, fresh: (kind: string, id: string) => boolean) {
-    const { db } = this.#deps;
-    const wanted = [...this.#clients].some((c) =>
-      [...c.streams].some((s) => s.startsWith("public") || s.startsWith("hashtag")),
-    );
-    if (!wanted) return;
-    const rows = await db
-      .selectFrom("posts")
-      .select(["id", "local", "author_uri"])
-      .where("id", ">", from)
-      .where("visibility", "=", "public")
-      .where("deleted_at", "is", null)
-      .where("reblog_of_id", "is", null)
-      .orderBy("id")
-      .limit(200)
-      .execute();
-    const posts = rows.filter((r) => fresh("public", r.id));
-    if (posts.length === 0) return;
-    const tags = await db
-      .selectFrom("post_tags")
-      .select(["post_id", "tag"])
-      .where(
-        "post_id",
-        "in",
-        posts.map((p) => p.id),
-      )
-      .execute();
-    const accountIds = [...this.#clients].flatMap((c) => (c.account ? [c.account.id] : []));
-    // What each member blocked or muted stays off their public streams too.
-    const filters = accountIds.length
-      ? await db
-          .selectFrom("actor_filters")
-          .select(["account_id", "target_uri"])
-          .where("account_id", "in", accountIds)
-          .execute()
-      : [];
-    for (const client of this.#clients) {
-      const hidden = new Set(
-        filters.filter((f) => f.account_id === client.account?.id).map((f) => f.target_uri),
-      );
-      for (const post of posts) {
-        if (hidden.has(post.author_uri)) continue;
-        const names: string[][] = [];
-        if (client.streams.has("public")) names.push(["public"]);
-        if (client.streams.has("public:local") && post.local) names.push(["public:local"]);
-        if (client.streams.has("public:remote") && !post.local) names.push(["public:remote"]);
-        for (const t of tags.filter((x) => x.post_id === post.id)) {
-          if (client.streams.has(`hashtag#${t.tag}`)) names.push(["hashtag", t.tag]);
-          if (client.streams.has(`hashtag:local#${t.tag}`) && post.local)
-            names.push(["hashtag:local", t.tag]);
-        }
-        if (names.length === 0) continue;
-        const payload = await this.#status(client, post.id);
-        if (payload)
-          for (const stream of names) this.#send(client, { stream, event: "update", payload });
-      }
-    }
-  }
-
-  async #userUpdates(from: string, fresh: (kind: string, id: string) => boolean) {
-    const { db, config } = this.#deps;
-    const users = [...this.#clients].filter(
-      (c) => c.account && (c.streams.has("user") || c.streams.has("user:notification")),
-    );
-    if (users.length === 0) return;
-    const ids = [...new Set(users.map((c) => c.account?.id as string))];
-    const [home, notes] = await Promise.all([
-      db
-        .selectFrom("home_entries")
-        .select(["account_id", "post_id"])
-        .where("account_id", "in", ids)
-        .where("post_id", ">", from)
-        .orderBy("post_id")
-        .limit(500)
-        .execute(),
-      db
-        .selectFrom("notifications")
-        .select(["account_id", "id"])
-        .where("account_id", "in", ids)
-        .where("id", ">", from)
-        .orderBy("id")
-        .limit(500)
-        .execute(),
-    ]);
-    const newHome = home.filter((h) => fresh(`home:${h.account_id}`, h.post_id));
-    const newNotes = notes.filter((n) => fresh("notification", n.id));
-    const homePosts = newHome.length
-      ? await db
-          .selectFrom("posts")
-          .select(["id", "author_uri"])
-          .where("id", "in", [...new Set(newHome.map((h) => h.post_id))])
-          .execute()
-      : [];
-    const filters = newHome.length
-      ? await db
-          .selectFrom("actor_filters")
-          .select(["account_id", "target_uri"])
-          .where("account_id", "in", ids)
-          .execute()
-      : [];
-    for (const client of users) {
-      const me = client.account as { id: string; username: string };
-      // As the home timeline: nothing by someone the member blocked or muted.
-      const hidden = new Set(
-        filters.filter((f) => f.account_id === me.id).map((f) => f.target_uri),
-      );
-      if (client.streams.has("user"))
-        for (const h of newHome.filter((x) => x.account_id === me.id)) {
-          const author = homePosts.find((p) => p.id === h.post_id)?.author_uri;
-          if (!author || hidden.has(author)) continue;
-          const payload = await this.#status(client, h.post_id);
-          if (payload) this.#send(client, { stream: ["user"], event: "update", payload });
-        }
-      const mine = newNotes.filter((n) => n.account_id === me.id);
-      if (mine.length === 0) continue;
-      const views = (await listNotifications(db, config.domain, me.id, { limit: 200 })).filter(
-        (v) => mine.some((m) => m.id === v.id),
-      );
-      const s = { db, origin: config.origin, domain: config.domain };
-      const out = await serializeNotifications(
-        s,
-        s,
-        { id: me.id, uri: `${config.origin}/users/${me.username}` },
-        views.reverse(),
-      );
-      for (const n of out) {
-        const stream = client.streams.has("user") ? ["user"] : ["user:notification"];
-        this.#send(client, { stream, event: "notification", payload: JSON.stringify(n) });
-      }
-    }
-  }
-
-  /**
-   * Edits (status.update) and deletions (delete) of this node's posts, read from
-   * the outbox events the social capability records for federation. Sent on each
-   * stream a client is subscribed to; a client that never had the post ignores it.
-   */
-  async #editsAndDeletes(from: string, fresh: (kind: string, id: string) => boolean) {
-    const rows = await this.#deps.db
-      .selectFrom("outbox_events")
-      .select(["id", "type", "payload"])
-      .where("id", ">", from)
-      .where("type", "in", ["post.updated", "post.deleted"])
-      .orderBy("id")
-      .limit(200)
-      .execute();
-    for (const row of rows.filter((r) => fresh("event", r.id))) {
-      const postId = (JSON.parse(row.payload) as { postId?: string }).postId;
-      if (!postId) continue;
-      for (const client of this.#clients) {
-        const streams = [...client.streams].map((name) => name.split("#"));
-        if (streams.length === 0) continue;
-        const payload = row.type === "post.deleted" ? postId : await this.#status(client, postId);
-        if (!payload) continue;
-        for (const [name = "", tag] of streams)
-          this.#send(client, {
-            stream: tag ? [name, tag] : [name],
-            event: row.type === "post.deleted" ? "delete" : "status.update",
-            payload,
-          });
-      }
-    }
-  }
-
-  async #status(client: Client, postId: string): Promise<string | null> {
-    const { db, config } = this.#deps;
-    const s = { db, origin: config.origin, domain: config.domain };
-    const uri = client.account ? `${config.origin}/users/${client.account.username}` : null;
-    const views = await hydrate(s, client.account?.id ?? null, uri, [postId]);
-    const [status] = await serializeStatuses(s, views, !!client.account);
-    return status ? JSON.stringify(status) : null;
+  #endAll(): void {
+    for (const conn of this.#connections) conn.transport.end("shutdown");
+    this.#connections.clear();
   }
 
   close(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const c of this.#clients) c.socket.terminate();
-    this.#clients.clear();
-    this.#wss.close();
+    this.#endAll();
   }
 }

@@ -6,15 +6,21 @@ declare module "ws" {
   export class WebSocket {
     readonly OPEN: number;
     readonly readyState: number;
+    /** Bytes queued by send() and not yet written to the socket. */
+    readonly bufferedAmount: number;
     send(data: string): void;
     terminate(): void;
     close(code?: number, reason?: string): void;
-    on(event: "message", listener: (data: Buffer | string) => void): this;
+    ping(): void;
+    on(event: "pong", listener: () => void): this;
+    on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): this;
     on(event: "close", listener: () => void): this;
+    on(event: "error", listener: (error: Error) => void): this;
   }
 
   export class WebSocketServer {
-    constructor(options: { noServer: true });
+    /** maxPayload: the largest message accepted, in bytes (ws's default is 100 MiB). */
+    constructor(options: { noServer: true; maxPayload?: number });
     handleUpgrade(
       req: IncomingMessage,
       socket: Duplex,

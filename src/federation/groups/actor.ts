@@ -1,22 +1,25 @@
 /**
  * The Group actor of a group hosted here (FEP-1b12), at /groups/{name}. Fedify
  * serves one actor route (/users/{identifier}), so groups are served by
- * serve.ts and sign with their own key pair (owner "group:{id}" in
- * federation_keys). Their inbox is the node's shared inbox: Fedify verifies
+ * serve.ts and sign with their own key pairs (owner "group:{id}" in
+ * federation_keys, made on first need like every actor's): RSA for HTTP
+ * Signatures, Ed25519 for Object Integrity Proofs (FEP-8b32), published as the
+ * actor's assertionMethod (FEP-521a) as Fedify does for members. Their inbox is the node's shared inbox: Fedify verifies
  * what arrives there and the groups' inbox handlers find the group from the
  * activity's addressing. Followers are the members; attributedTo is the
  * moderators collection; manuallyApprovesFollowers marks a moderated group;
  * postingRestrictedToMods is Lemmy's extension.
  */
 import type { SenderKeyPair } from "@fedify/fedify";
-import { CryptographicKey, Endpoints, Group } from "@fedify/vocab";
+import { CryptographicKey, Endpoints, Group, Multikey } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { Group as GroupRow } from "../../groups/groups.ts";
 import { groupUri } from "../../groups/uris.ts";
 import { textToHtml } from "../actors.ts";
 import type { FederationDeps } from "../deps.ts";
 
-const instant = (iso: string) =>
+/** Fedify's types name the standard Temporal; at run time it uses the polyfill. */
+export const instant = (iso: string) =>
   Temporal.Instant.from(iso) as unknown as globalThis.Temporal.Instant;
 
 export const keyOwner = (group: Pick<GroupRow, "id">) => `group:${group.id}`;
@@ -30,19 +33,25 @@ export function groupUrls(origin: string, name: string) {
     followers: `${id}/followers`,
     moderators: `${id}/moderators`,
     key: `${id}#main-key`,
+    /** Fedify's naming for members' Multikeys: one per key pair, in order. */
+    multikeys: [`${id}#multikey-1`, `${id}#multikey-2`],
   };
 }
 
-/** The group's RSA key, to sign what the Group sends (HTTP Signatures). */
+/** The group's keys, to sign what the Group sends: RSA (HTTP Signatures), Ed25519 (proofs). */
 export async function groupSender(deps: FederationDeps, group: GroupRow): Promise<SenderKeyPair[]> {
-  const [rsa] = await deps.keys.get(keyOwner(group));
-  if (!rsa) throw new Error(`No key for group ${group.name}`);
+  const [rsa, ed25519] = await deps.keys.get(keyOwner(group));
+  if (!rsa || !ed25519) throw new Error(`No key for group ${group.name}`);
   const urls = groupUrls(deps.config.origin, group.name);
-  return [{ keyId: new URL(urls.key), privateKey: rsa.privateKey }];
+  return [
+    { keyId: new URL(urls.key), privateKey: rsa.privateKey },
+    { keyId: new URL(urls.multikeys[1] as string), privateKey: ed25519.privateKey },
+  ];
 }
 
 export async function groupActor(deps: FederationDeps, group: GroupRow): Promise<Group> {
-  const [rsa] = await deps.keys.get(keyOwner(group));
+  const pairs = await deps.keys.get(keyOwner(group));
+  const [rsa] = pairs;
   const urls = groupUrls(deps.config.origin, group.name);
   return new Group({
     id: new URL(urls.id),
@@ -66,6 +75,14 @@ export async function groupActor(deps: FederationDeps, group: GroupRow): Promise
           publicKey: rsa.publicKey,
         })
       : null,
+    assertionMethods: pairs.map(
+      (pair, i) =>
+        new Multikey({
+          id: new URL(urls.multikeys[i] as string),
+          controller: new URL(urls.id),
+          publicKey: pair.publicKey,
+        }),
+    ),
   });
 }
 

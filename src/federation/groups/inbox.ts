@@ -155,13 +155,19 @@ export function groupsInbox(deps: FederationDeps) {
     return true;
   }
 
-  /** Is this remote group one our members or our co-op belong to? */
+  /**
+   * Is this actor a remote Group our members or our co-op belong to? Decided by the
+   * actor's own type: a member also follows people, and a Person's Announce is a boost
+   * for the social network, not a group's redistribution.
+   */
   async function followedGroup(uri: string): Promise<boolean> {
     const follow = await db
       .selectFrom("follows")
-      .select("id")
-      .where("followee_uri", "=", uri)
-      .where("status", "=", "accepted")
+      .innerJoin("remote_actors as r", "r.id", "follows.followee_remote_id")
+      .select("follows.id")
+      .where("follows.followee_uri", "=", uri)
+      .where("follows.status", "=", "accepted")
+      .where("r.type", "=", "Group")
       .limit(1)
       .executeTakeFirst();
     if (follow) return true;

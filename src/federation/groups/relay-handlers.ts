@@ -29,7 +29,7 @@ import type { EventHandler, OutboxEvent } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { recipientOf } from "../relay.ts";
 import { findRemoteActor } from "../remote-actors.ts";
-import { groupActor, groupSender, groupUrls } from "./actor.ts";
+import { groupActor, groupSender, groupUrls, instant } from "./actor.ts";
 import { createActivity } from "./objects.ts";
 
 const activityId = (deps: FederationDeps, event: OutboxEvent, suffix = "") =>
@@ -58,9 +58,11 @@ async function announce(
   const recipients = await remoteMembers(deps, group);
   if (recipients.length === 0) return;
   const urls = groupUrls(deps.config.origin, group.name);
+  // `published`, as Mastodon and GoToSocial put on every Announce (GoToSocial warns without).
   const activity = new Announce({
     id: activityId(deps, event),
     actor: new URL(urls.id),
+    published: instant(event.created_at),
     object,
     audience: new URL(urls.id),
     tos: group.visibility === "public" ? [PUBLIC_COLLECTION] : [new URL(urls.followers)],
@@ -188,6 +190,7 @@ const postCreated: EventHandler = async (ctx, deps, event, payload) => {
     const boost = new Announce({
       id: activityId(deps, event, "/object"),
       actor: new URL(urls.id),
+      published: instant(event.created_at),
       object: new URL(post.uri),
       audience: new URL(urls.id),
       tos: [PUBLIC_COLLECTION],

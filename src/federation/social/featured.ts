@@ -5,7 +5,7 @@
  * can be pinned (src/social/interactions.ts), so the collection is public.
  */
 import type { Federation } from "@fedify/fedify";
-import { type FederationDeps, findMember, isVisible } from "../deps.ts";
+import { type FederationDeps, findMember, INSTANCE, isVisible } from "../deps.ts";
 import { loadLocalPost, postObject } from "./notes.ts";
 
 /**
@@ -18,6 +18,8 @@ export const FEATURED_PATH = "/users/{identifier}/featured";
 export function registerFeatured(federation: Federation<void>, deps: FederationDeps): void {
   const { db } = deps.db;
   const pinned = async (identifier: string) => {
+    // The instance actor pins nothing; its collection exists because peers expect one.
+    if (identifier === INSTANCE) return [];
     const member = await findMember(db, identifier);
     if (!member || member.username !== identifier || !isVisible(member)) return null;
     return db

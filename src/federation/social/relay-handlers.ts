@@ -10,12 +10,10 @@ import {
   Block,
   Create,
   Delete,
-  Endpoints,
   Flag,
   Like,
   Note,
   PUBLIC_COLLECTION,
-  type Recipient,
   Remove,
   Tombstone,
   Undo,
@@ -25,6 +23,7 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { OutboxEventsTable } from "../../db/schema.ts";
 import { parseOptions } from "../../social/polls.ts";
+import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
@@ -38,18 +37,6 @@ type Handler = (
   event: Event,
   payload: unknown,
 ) => Promise<void>;
-
-const recipient = (a: {
-  uri: string;
-  inbox_url: string;
-  shared_inbox_url: string | null;
-}): Recipient => ({
-  id: new URL(a.uri),
-  inboxId: new URL(a.inbox_url),
-  endpoints: a.shared_inbox_url
-    ? new Endpoints({ sharedInbox: new URL(a.shared_inbox_url) })
-    : null,
-});
 
 const activityId = (deps: FederationDeps, event: Event) =>
   new URL(`/activities/${event.id}`, deps.config.origin);
@@ -85,7 +72,7 @@ async function sendFeaturedChange(
   });
 }
 
-/** Sends to the post's audience: followers (unless direct), the mentioned, and `extra`. */
+/** Sends to the post's audience, once per inbox: followers (unless direct), the mentioned, and `extra`. */
 async function sendToAudience(
   ctx: Context<void>,
   deps: FederationDeps,
@@ -93,26 +80,22 @@ async function sendToAudience(
   activity: Create | Update | Delete,
   extra: RemoteActor[] = [],
 ) {
-  const sender = { identifier: p.post.username };
-  if (p.post.visibility !== "direct")
-    await ctx.sendActivity(sender, "followers", activity, { preferSharedInbox: true });
-  const direct = new Map<string, Recipient>();
-  for (const m of p.mentions)
-    if (m.inbox_url)
-      direct.set(
-        m.actor_uri,
-        recipient({
-          uri: m.actor_uri,
-          inbox_url: m.inbox_url,
-          shared_inbox_url: m.shared_inbox_url,
-        }),
-      );
-  for (const a of extra) direct.set(a.uri, recipient(a));
-  const allowed: Recipient[] = [];
-  for (const r of direct.values())
-    if (r.id && (await allowsDelivery(deps.db.db, r.id.host))) allowed.push(r);
-  if (allowed.length > 0)
-    await ctx.sendActivity(sender, allowed, activity, { preferSharedInbox: true });
+  const mentioned = p.mentions.flatMap((m) =>
+    m.inbox_url
+      ? [{ uri: m.actor_uri, inbox_url: m.inbox_url, shared_inbox_url: m.shared_inbox_url }]
+      : [],
+  );
+  await sendToInboxes(
+    ctx,
+    deps,
+    { identifier: p.post.username },
+    {
+      followersOf:
+        p.post.visibility === "direct" ? undefined : ctx.getActorUri(p.post.username).href,
+      others: [...mentioned, ...extra],
+    },
+    activity,
+  );
 }
 
 /** The remote author of the post replied to, who should hear of the reply. */
@@ -225,21 +208,14 @@ export const socialEventHandlers: Record<string, Handler> = {
       .where("b.id", "=", boostId)
       .executeTakeFirst();
     if (!row) return;
-    const announce = new Announce({
-      id: new URL(row.uri),
-      actor: ctx.getActorUri(row.username),
-      object: new URL(row.object_uri),
-      published: instant(row.created_at),
-      to: PUBLIC_COLLECTION,
-      ccs: [ctx.getFollowersUri(row.username), new URL(row.author_uri)],
+    const announce = boostAnnounce(ctx, {
+      uri: row.uri,
+      username: row.username,
+      objectUri: row.object_uri,
+      authorUri: row.author_uri,
+      boostedAt: row.created_at,
     });
-    const sender = { identifier: row.username };
-    await ctx.sendActivity(sender, "followers", announce, { preferSharedInbox: true });
-    const author = row.author_remote_id
-      ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
-      : undefined;
-    if (author && (await allowsDelivery(deps.db.db, new URL(author.uri).host)))
-      await ctx.sendActivity(sender, recipient(author), announce);
+    await sendBoostAudience(ctx, deps, row.username, row.author_remote_id, announce);
   },
 
   async "post.unboosted"(ctx, deps, event, payload) {
@@ -249,6 +225,9 @@ export const socialEventHandlers: Record<string, Handler> = {
         boostUri: z.string(),
         objectUri: z.string(),
         objectAuthorRemoteId: z.string().nullable(),
+        // Recorded since the Undo embeds the Announce as sent; older events lack them.
+        boostedAt: z.string().optional(),
+        objectAuthorUri: z.string().optional(),
       })
       .parse(payload);
     const account = await deps.db.db
@@ -257,19 +236,23 @@ export const socialEventHandlers: Record<string, Handler> = {
       .where("id", "=", p.accountId)
       .executeTakeFirst();
     if (!account) return;
-    const actor = ctx.getActorUri(account.username);
-    const undo = new Undo({
-      id: activityId(deps, event),
-      actor,
-      object: new Announce({ id: new URL(p.boostUri), actor, object: new URL(p.objectUri) }),
-      to: PUBLIC_COLLECTION,
-    });
-    const sender = { identifier: account.username };
-    await ctx.sendActivity(sender, "followers", undo, { preferSharedInbox: true });
     const author = p.objectAuthorRemoteId
       ? await findRemoteActor(deps.db.db, { id: p.objectAuthorRemoteId })
       : undefined;
-    if (author) await ctx.sendActivity(sender, recipient(author), undo);
+    const undo = new Undo({
+      id: activityId(deps, event),
+      actor: ctx.getActorUri(account.username),
+      object: boostAnnounce(ctx, {
+        uri: p.boostUri,
+        username: account.username,
+        objectUri: p.objectUri,
+        authorUri: p.objectAuthorUri ?? author?.uri ?? null,
+        boostedAt: p.boostedAt ?? null,
+      }),
+      to: PUBLIC_COLLECTION,
+      ccs: [ctx.getFollowersUri(account.username), ...(author ? [new URL(author.uri)] : [])],
+    });
+    await sendBoostAudience(ctx, deps, account.username, p.objectAuthorRemoteId, undo);
   },
 
   async "post.liked"(ctx, deps, _event, payload) {
@@ -285,13 +268,13 @@ export const socialEventHandlers: Record<string, Handler> = {
       ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
       : undefined;
     if (!row || !author || !(await allowsDelivery(deps.db.db, new URL(author.uri).host))) return;
-    const like = new Like({
-      id: new URL(row.uri),
-      actor: ctx.getActorUri(row.username),
-      object: new URL(row.object_uri),
-      to: new URL(author.uri),
+    const like = likeActivity(ctx, {
+      uri: row.uri,
+      username: row.username,
+      objectUri: row.object_uri,
+      authorUri: author.uri,
     });
-    await ctx.sendActivity({ identifier: row.username }, recipient(author), like);
+    await ctx.sendActivity({ identifier: row.username }, recipientOf(author), like);
   },
 
   async "post.unliked"(ctx, deps, event, payload) {
@@ -314,10 +297,15 @@ export const socialEventHandlers: Record<string, Handler> = {
     const undo = new Undo({
       id: activityId(deps, event),
       actor,
-      object: new Like({ id: new URL(p.likeUri), actor, object: new URL(p.objectUri) }),
+      object: likeActivity(ctx, {
+        uri: p.likeUri,
+        username: account.username,
+        objectUri: p.objectUri,
+        authorUri: author.uri,
+      }),
       to: new URL(author.uri),
     });
-    await ctx.sendActivity({ identifier: account.username }, recipient(author), undo);
+    await ctx.sendActivity({ identifier: account.username }, recipientOf(author), undo);
   },
 
   /**
@@ -361,7 +349,7 @@ export const socialEventHandlers: Record<string, Handler> = {
         object: note,
         to: new URL(author.uri),
       });
-      await ctx.sendActivity({ identifier: vote.username }, recipient(author), create);
+      await ctx.sendActivity({ identifier: vote.username }, recipientOf(author), create);
     }
   },
 
@@ -396,7 +384,7 @@ export const socialEventHandlers: Record<string, Handler> = {
       objects: [new URL(target.uri), ...posts.map((p) => new URL(p.uri))],
       content: report.comment,
     });
-    await ctx.sendActivity({ identifier: COOP }, recipient(target), flag);
+    await ctx.sendActivity({ identifier: COOP }, recipientOf(target), flag);
   },
 };
 
@@ -407,7 +395,14 @@ async function sendBlock(
   payload: unknown,
   undo: boolean,
 ) {
-  const p = z.object({ accountId: z.string(), targetRemoteId: z.string() }).parse(payload);
+  const p = z
+    .object({
+      accountId: z.string(),
+      targetRemoteId: z.string(),
+      // The actor.blocked event an unblock undoes (recorded since Undo embeds the Block's id).
+      blockEventId: z.string().nullable().optional(),
+    })
+    .parse(payload);
   const account = await deps.db.db
     .selectFrom("accounts")
     .select("username")
@@ -416,11 +411,72 @@ async function sendBlock(
   const target = await findRemoteActor(deps.db.db, { id: p.targetRemoteId });
   if (!account || !target) return;
   const actor = ctx.getActorUri(account.username);
-  const block = new Block({
-    id: undo ? new URL(`${activityId(deps, event).href}#block`) : activityId(deps, event),
-    actor,
-    object: new URL(target.uri),
+  const blockId = !undo
+    ? activityId(deps, event)
+    : p.blockEventId
+      ? new URL(`/activities/${p.blockEventId}`, deps.config.origin)
+      : new URL(`${activityId(deps, event).href}#block`);
+  const block = new Block({ id: blockId, actor, object: new URL(target.uri) });
+  const activity = undo
+    ? new Undo({ id: activityId(deps, event), actor, object: block, to: new URL(target.uri) })
+    : block;
+  await ctx.sendActivity({ identifier: account.username }, recipientOf(target), activity);
+}
+
+/**
+ * The Announce of a boost, built the same way when it is sent and when its Undo
+ * embeds it: GoToSocial refuses an embedded Announce that is not addressed to
+ * anyone, and receivers match the Undo's object by its id.
+ */
+function boostAnnounce(
+  ctx: Context<void>,
+  b: {
+    uri: string;
+    username: string;
+    objectUri: string;
+    authorUri: string | null;
+    boostedAt: string | null;
+  },
+): Announce {
+  return new Announce({
+    id: new URL(b.uri),
+    actor: ctx.getActorUri(b.username),
+    object: new URL(b.objectUri),
+    published: b.boostedAt ? instant(b.boostedAt) : null,
+    to: PUBLIC_COLLECTION,
+    ccs: [ctx.getFollowersUri(b.username), ...(b.authorUri ? [new URL(b.authorUri)] : [])],
   });
-  const activity = undo ? new Undo({ id: activityId(deps, event), actor, object: block }) : block;
-  await ctx.sendActivity({ identifier: account.username }, recipient(target), activity);
+}
+
+/** A boost (or its Undo) goes to the booster's followers and the remote author, once per inbox. */
+async function sendBoostAudience(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  username: string,
+  authorRemoteId: string | null,
+  activity: Announce | Undo,
+) {
+  const author = authorRemoteId
+    ? await findRemoteActor(deps.db.db, { id: authorRemoteId })
+    : undefined;
+  await sendToInboxes(
+    ctx,
+    deps,
+    { identifier: username },
+    { followersOf: ctx.getActorUri(username).href, others: author ? [author] : [] },
+    activity,
+  );
+}
+
+/** A Like, built the same way when sent and when its Undo embeds it. */
+function likeActivity(
+  ctx: Context<void>,
+  l: { uri: string; username: string; objectUri: string; authorUri: string },
+): Like {
+  return new Like({
+    id: new URL(l.uri),
+    actor: ctx.getActorUri(l.username),
+    object: new URL(l.objectUri),
+    to: new URL(l.authorUri),
+  });
 }

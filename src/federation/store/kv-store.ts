@@ -20,6 +20,8 @@ export interface KvStoreOptions {
    * which all processes share (idempotence records, compare-and-swap state).
    */
   memoize?: (key: KvKey) => boolean;
+  /** Keys this store does not keep: reads find nothing, writes are dropped. */
+  ignore?: (key: KvKey) => boolean;
 }
 
 const MEMORY_ENTRIES = 5_000;
@@ -29,6 +31,7 @@ export class DatabaseKvStore implements KvStore {
   readonly #lockRows: boolean;
   readonly #clock: Clock;
   readonly #memoize: (key: KvKey) => boolean;
+  readonly #ignore: (key: KvKey) => boolean;
   readonly #memory = new Map<string, { value: unknown; expiresAt: string | null }>();
 
   constructor(
@@ -40,6 +43,7 @@ export class DatabaseKvStore implements KvStore {
     this.#lockRows = handle.dialect === "postgres";
     this.#clock = clock;
     this.#memoize = options.memoize ?? (() => false);
+    this.#ignore = options.ignore ?? (() => false);
   }
 
   #remember(key: string, value: unknown, expiresAt: string | null): void {
@@ -57,6 +61,7 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    if (this.#ignore(key)) return undefined;
     const k = encodeKey(key);
     const memoize = this.#memoize(key);
     if (memoize) {
@@ -75,6 +80,7 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    if (this.#ignore(key)) return;
     const row = {
       key: encodeKey(key),
       value: JSON.stringify(value),

@@ -13,6 +13,8 @@ import { createInvite } from "../../accounts/invites.ts";
 import { type RegistrationMode, registrationModes } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import type { AccountsDeps } from "./deps.ts";
 import {
@@ -52,7 +54,7 @@ export function adminLayout(
           .filter((s) => isAdmin || s.role === "moderator")
           .map(
             (s) =>
-              html`<li><a href="${s.path}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
+              html`<li><a href="${safeUrl(s.path)}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
           )}
       </ul>
     </nav>
@@ -220,7 +222,7 @@ export function adminPages(deps: AccountsDeps): Hono<WebEnv> {
         deps.clock,
       );
     }
-    return c.redirect("/admin?done=saved", 303);
+    return redirectHere(c, "/admin?done=saved", 303);
   });
 
   app.get("/admin/invites", (c) => {

@@ -5,6 +5,8 @@
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
+import { InputError } from "../../kernel/errors.ts";
+import { bareObject, isUnsafeKey } from "../../kernel/object-keys.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
 
@@ -73,12 +75,22 @@ export function notice(text: string | undefined, kind: "ok" | "" = "ok"): Html {
   return text ? html`<p class="notice ${kind}" role="status">${text}</p>` : html``;
 }
 
-/** Reads a url-encoded or multipart form; every value as a string (files dropped). */
+/**
+ * Reads a url-encoded or multipart form; every value as a string (files dropped),
+ * in an object without a prototype. A field named like a prototype
+ * (kernel/object-keys.ts) ends the request with 400.
+ */
 export async function readForm(c: Context<WebEnv>): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
+  refuseUnsafeNames(c, body);
+  const out = bareObject<string>();
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
   return out;
+}
+
+/** 400 when a form field is named __proto__, constructor or prototype. */
+export function refuseUnsafeNames(c: Context<WebEnv>, body: Record<string, unknown>): void {
+  if (Object.keys(body).some(isUnsafeKey)) throw new InputError(c.get("t")("form.unsafeName"), 400);
 }
 
 export function formatDate(locale: string, iso: string): string {

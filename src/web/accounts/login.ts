@@ -1,13 +1,16 @@
-/** Logging in and out. Failed logins are limited per IP and per account. */
+/**
+ * Logging in and out. Guesses are limited per address, per (account, address)
+ * and per account (accounts/auth.ts); a refused one says how long to wait.
+ */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { authenticate, findByLogin } from "../../accounts/auth.ts";
-import { limits } from "../../accounts/rate-limits.ts";
 import { createSession, endSession } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, setSessionCookie } from "../session.ts";
-import { type AccountsDeps, clientIp, safeNext } from "./deps.ts";
+import { type AccountsDeps, clientIp, safeNext, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "./forms.ts";
 import { sendVerification } from "./mails.ts";
 
@@ -36,7 +39,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
 
   app.get("/login", (c) => {
-    if (c.get("viewer")) return c.redirect(safeNext(c.req.query("next")), 303);
+    if (c.get("viewer")) return redirectHere(c, safeNext(c.req.query("next")), 303);
     return loginPage(c, { next: c.req.query("next") ?? "", ok: okMessage(c) });
   });
 
@@ -49,31 +52,25 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
     if (!login || !password) {
       return loginPage(c, { login, next, message: t("login.invalid") }, 422);
     }
-    const ip = clientIp(c, deps.config.trustedProxies);
-    const account = await findByLogin(deps.db, login);
-    const accountKey = account?.id ?? `unknown:${login.toLowerCase()}`;
-    if (
-      !(await deps.limiter.allows(limits.loginPerIp, ip)) ||
-      !(await deps.limiter.allows(limits.loginPerAccount, accountKey))
-    ) {
-      return loginPage(c, { login, next, message: t("auth.rateLimited") }, 429);
-    }
     const result = await authenticate(deps.db, login, password, {
       passwordCost: deps.config.passwordCost,
       requireVerifiedEmail: deps.mailer !== null,
+      limiter: deps.limiter,
+      source: clientIp(c, deps.config.trustedProxies),
     });
     if (!result.ok) {
-      if (result.reason === "invalid") {
-        await deps.limiter.hit(limits.loginPerIp, ip);
-        await deps.limiter.hit(limits.loginPerAccount, accountKey);
-        return loginPage(c, { login, next, message: t("login.invalid") }, 401);
+      if (result.reason === "limited") {
+        const message = tooManyAttempts(c, result.retryAfterMs);
+        return loginPage(c, { login, next, message }, 429);
       }
+      if (result.reason === "invalid")
+        return loginPage(c, { login, next, message: t("login.invalid") }, 401);
+      const account = await findByLogin(deps.db, login);
       if (result.reason === "unverified" && account && deps.mailer) {
         await sendVerification(c, deps, account);
       }
       return loginPage(c, { login, next, message: t(`login.${result.reason}`) }, 403);
     }
-    await deps.limiter.clear(limits.loginPerAccount, accountKey);
     const session = await createSession(
       deps.db,
       result.value.id,
@@ -81,7 +78,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
       deps.clock,
     );
     setSessionCookie(c, deps.config, session.token);
-    return c.redirect(next, 303);
+    return redirectHere(c, next, 303);
   });
 
   app.post("/logout", async (c) => {
@@ -89,7 +86,7 @@ export function loginPages(deps: AccountsDeps): Hono<WebEnv> {
     const sessionId = currentSessionId(c);
     if (viewer && sessionId) await endSession(deps.db, viewer.id, sessionId);
     clearSessionCookie(c, deps.config);
-    return c.redirect("/", 303);
+    return redirectHere(c, "/", 303);
   });
 
   return app;

@@ -7,6 +7,7 @@ import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
 import { layout } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import type { AccountsDeps } from "./deps.ts";
 
 export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
@@ -25,11 +26,11 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
       new Date(account.created_at),
     );
     const body = html`<article class="profile" lang="${account.language}">
-      ${account.header_path ? html`<img class="profile-header" src="${mediaUrl(account.header_path)}" alt="" width="1500" height="500" />` : ""}
+      ${account.header_path ? html`<img class="profile-header" src="${safeUrl(mediaUrl(account.header_path))}" alt="" width="1500" height="500" />` : ""}
       <div class="profile-id">
         ${
           account.avatar_path
-            ? html`<img class="avatar" src="${mediaUrl(account.avatar_path)}" alt="" width="96" height="96" />`
+            ? html`<img class="avatar" src="${safeUrl(mediaUrl(account.avatar_path))}" alt="" width="96" height="96" />`
             : html`<span class="avatar placeholder" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
         }
         <div>
@@ -57,7 +58,7 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
 /** A field value that is a web address becomes a link (rel=me lets other sites verify it). */
 function fieldValue(value: string) {
   if (/^https?:\/\/[^\s<>"]+$/.test(value)) {
-    return html`<a href="${value}" rel="me nofollow noopener noreferrer">${value.replace(/^https?:\/\//, "")}</a>`;
+    return html`<a href="${safeUrl(value)}" rel="me nofollow noopener noreferrer">${value.replace(/^https?:\/\//, "")}</a>`;
   }
   return value;
 }

@@ -8,7 +8,8 @@ import { limits } from "../../accounts/rate-limits.ts";
 import { peekAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
-import { type AccountsDeps, clientIp } from "./deps.ts";
+import { redirectHere } from "../redirect.ts";
+import { type AccountsDeps, clientIp, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendPasswordReset } from "./mails.ts";
 import { invalidLink } from "./signup.ts";
@@ -58,8 +59,10 @@ export function resetPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.post("/password/reset", async (c) => {
     if (!deps.mailer) return requestPage(c, deps, {}, 422);
-    if (!(await deps.limiter.hit(limits.resetPerIp, clientIp(c, deps.config.trustedProxies))))
-      return requestPage(c, deps, { message: c.get("t")("auth.rateLimited") }, 429);
+    const ip = clientIp(c, deps.config.trustedProxies);
+    const allowed = await deps.limiter.reserve([{ limit: limits.resetPerIp, subject: ip }]);
+    if (!allowed.ok)
+      return requestPage(c, deps, { message: tooManyAttempts(c, allowed.retryAfterMs) }, 429);
     const form = await readForm(c);
     const account = await findByEmail(deps.db, (form.email ?? "").slice(0, 300));
     // The answer is the same whether or not the address is known, so it reveals no member.
@@ -90,7 +93,7 @@ export function resetPages(deps: AccountsDeps): Hono<WebEnv> {
       return newPasswordPage(c, token, { confirmation: t("reset.mismatch") }, 422);
     if (!(await resetPassword(deps.db, token, password, deps.config.passwordCost, deps.clock)))
       return invalidLink(c, "reset.invalid");
-    return c.redirect("/login?done=reset", 303);
+    return redirectHere(c, "/login?done=reset", 303);
   });
 
   return app;

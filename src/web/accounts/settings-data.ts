@@ -3,13 +3,13 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { deleteAccount, exportAccount } from "../../accounts/data.ts";
-import { verifyPassword } from "../../accounts/passwords.ts";
-import { limits } from "../../accounts/rate-limits.ts";
+import { confirmPassword } from "../../accounts/password-checks.ts";
 import { endAllSessions, endSession, listSessions } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, requireViewer } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import {
   csrfField,
   errorSummary,
@@ -60,7 +60,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     await endAllSessions(deps.db, viewer.id);
     clearSessionCookie(c, deps.config);
-    return c.redirect("/login", 303);
+    return redirectHere(c, "/login", 303);
   });
 
   app.post("/settings/sessions/:id/end", async (c) => {
@@ -76,9 +76,9 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     if (id === currentSessionId(c)) {
       clearSessionCookie(c, deps.config);
-      return c.redirect("/login", 303);
+      return redirectHere(c, "/login", 303);
     }
-    return c.redirect("/settings/sessions", 303);
+    return redirectHere(c, "/settings/sessions", 303);
   });
 
   app.get("/settings/export", (c) => {
@@ -110,23 +110,18 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const form = await readForm(c);
     const errors: FieldErrors = {};
-    // A wrong password is a guess, as at the login form: the same budget per account.
-    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id)))
-      return settingsLayout(
-        c,
-        "/settings/delete",
-        deleteForm(c, { password: t("auth.rateLimited") }),
-        429,
-      );
-    const account = await deps.db
-      .selectFrom("accounts")
-      .select("password_hash")
-      .where("id", "=", viewer.id)
-      .executeTakeFirstOrThrow();
-    if (!(await verifyPassword((form.password ?? "").slice(0, 2000), account.password_hash))) {
-      errors.password = t("password.wrong");
-      await deps.limiter.hit(limits.loginPerAccount, viewer.id);
+    // A wrong password is a guess, charged to this session only (accounts/password-checks.ts).
+    const verdict = await confirmPassword(
+      deps.db,
+      viewer.id,
+      (form.password ?? "").slice(0, 2000),
+      sessionGuard(c, deps, viewer.id),
+    );
+    if (typeof verdict === "object") {
+      const errors = { password: tooManyAttempts(c, verdict.retryAfterMs) };
+      return settingsLayout(c, "/settings/delete", deleteForm(c, errors), 429);
     }
+    if (verdict === "wrong") errors.password = t("password.wrong");
     if (form.confirm !== "yes") errors.confirm = t("delete.mustConfirm");
     if (Object.keys(errors).length > 0)
       return settingsLayout(c, "/settings/delete", deleteForm(c, errors), 422);
@@ -139,7 +134,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
       return settingsLayout(c, "/settings/delete", deleteForm(c, {}, t("delete.lastAdmin")), 422);
     }
     clearSessionCookie(c, deps.config);
-    return c.redirect("/login?done=deleted", 303);
+    return redirectHere(c, "/login?done=deleted", 303);
   });
 
   return app;

@@ -13,12 +13,12 @@ import {
   peekEmailChange,
   setEmail,
 } from "../../accounts/email-change.ts";
-import { limits } from "../../accounts/rate-limits.ts";
 import type { WebEnv } from "../context.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendEmailChange, sendEmailChanged } from "./mails.ts";
 import { settingsLayout } from "./settings.ts";
@@ -62,16 +62,17 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const wanted = (form.email ?? "").trim().slice(0, 254);
     const account = await recipient(deps, viewer.id);
-    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id))) {
-      const errors = { password: t("auth.rateLimited") };
+    const checked = await checkEmailChange(
+      deps.db,
+      viewer.id,
+      { email: wanted, password: (form.password ?? "").slice(0, 2000) },
+      sessionGuard(c, deps, viewer.id),
+    );
+    if (!checked.ok && "retryAfterMs" in checked) {
+      const errors = { password: tooManyAttempts(c, checked.retryAfterMs) };
       return settingsLayout(c, "/settings/email", emailForm(c, account.email, errors, wanted), 429);
     }
-    const checked = await checkEmailChange(deps.db, viewer.id, {
-      email: wanted,
-      password: (form.password ?? "").slice(0, 2000),
-    });
     if (!checked.ok) {
-      if (checked.problems.password) await deps.limiter.hit(limits.loginPerAccount, viewer.id);
       const errors: FieldErrors = {};
       for (const [name, problem] of Object.entries(checked.problems))
         errors[name] = t(problemKey[problem]);
@@ -79,13 +80,13 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     if (deps.mailer) {
       await sendEmailChange(c, deps, account, checked.email);
-      return c.redirect(`/settings/email?sent=${encodeURIComponent(checked.email)}`, 303);
+      return redirectHere(c, `/settings/email?sent=${encodeURIComponent(checked.email)}`, 303);
     }
     if (!(await setEmail(deps.db, viewer.id, checked.email))) {
       const errors = { email: t("signup.error.email-taken") };
       return settingsLayout(c, "/settings/email", emailForm(c, account.email, errors, wanted), 422);
     }
-    return c.redirect("/settings/email?done=changed", 303);
+    return redirectHere(c, "/settings/email?done=changed", 303);
   });
 
   // Opening the link shows a button; only the POST changes anything (mail scanners GET links).
@@ -114,7 +115,7 @@ export function emailSettingsPages(deps: AccountsDeps): Hono<WebEnv> {
     }
     const account = await recipient(deps, result.accountId);
     await sendEmailChanged(c, deps, { ...account, email: result.oldEmail }, result.email);
-    return c.redirect("/settings/email?done=changed", 303);
+    return redirectHere(c, "/settings/email?done=changed", 303);
   });
 
   return app;

@@ -16,13 +16,15 @@ import {
   parseFields,
   updateProfile,
 } from "../../accounts/profile.ts";
-import { limits } from "../../accounts/rate-limits.ts";
 import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { locales } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
-import { currentSessionId, requireViewer } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
+import { requireViewer } from "../session.ts";
+import { imageRejectionText } from "../uploads.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 
 const sections = [
@@ -48,7 +50,7 @@ export function settingsLayout(
       <ul>
         ${sections.map(
           (s) =>
-            html`<li><a href="${s.path}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
+            html`<li><a href="${safeUrl(s.path)}"${s.path === current ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`,
         )}
       </ul>
     </nav>
@@ -216,11 +218,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       });
       if (!result.ok) {
         await discard(deps, viewer.id, Object.values(stored));
-        const message =
-          result.reason === "too-large"
-            ? t("upload.tooLarge", { max: MAX_UPLOAD_BYTES / 1024 / 1024 })
-            : t(result.reason === "unsupported" ? "upload.unsupported" : "upload.unreadable");
-        return again({ [purpose]: message });
+        return again({ [purpose]: imageRejectionText(t, result.reason) });
       }
       stored[purpose] = result.value.id;
     }
@@ -230,7 +228,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     };
     const replaced = await updateProfile(deps.db, viewer.id, checked.value, images, deps.clock);
     await discard(deps, viewer.id, replaced);
-    return c.redirect("/settings?done=saved", 303);
+    return redirectHere(c, "/settings?done=saved", 303);
   });
 
   app.get("/settings/password", (c) => {
@@ -243,14 +241,6 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const form = await readForm(c);
-    // A wrong current password is a guess, as at the login form: the same budget per account.
-    if (!(await deps.limiter.allows(limits.loginPerAccount, viewer.id)))
-      return settingsLayout(
-        c,
-        "/settings/password",
-        passwordForm(c, { current: t("auth.rateLimited") }),
-        429,
-      );
     const result = await changePassword(
       deps.db,
       viewer.id,
@@ -258,21 +248,25 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
         current: (form.current ?? "").slice(0, 2000),
         password: (form.password ?? "").slice(0, 2000),
         confirmation: (form.confirmation ?? "").slice(0, 2000),
-        keepSession: currentSessionId(c),
       },
-      deps.config.passwordCost,
+      {
+        passwordCost: deps.config.passwordCost,
+        guard: sessionGuard(c, deps, viewer.id),
+        clock: deps.clock,
+      },
     );
+    if (!result.ok && "retryAfterMs" in result) {
+      const errors = { current: tooManyAttempts(c, result.retryAfterMs) };
+      return settingsLayout(c, "/settings/password", passwordForm(c, errors), 429);
+    }
     if (!result.ok) {
       const errors: FieldErrors = {};
-      if (result.problems.current) {
-        errors.current = t("password.wrong");
-        await deps.limiter.hit(limits.loginPerAccount, viewer.id);
-      }
+      if (result.problems.current) errors.current = t("password.wrong");
       if (result.problems.password) errors.password = t("signup.error.invalid-password");
       if (result.problems.confirmation) errors.confirmation = t("reset.mismatch");
       return settingsLayout(c, "/settings/password", passwordForm(c, errors), 422);
     }
-    return c.redirect("/settings/password?done=changed", 303);
+    return redirectHere(c, "/settings/password?done=changed", 303);
   });
 
   return app;

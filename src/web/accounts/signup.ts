@@ -15,8 +15,9 @@ import type { RegistrationMode } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { setSessionCookie } from "../session.ts";
-import { type AccountsDeps, clientIp } from "./deps.ts";
+import { type AccountsDeps, clientIp, tooManyAttempts } from "./deps.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendVerification } from "./mails.ts";
 
@@ -95,7 +96,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.get("/signup", async (c) => {
     // A member who follows an invite link meant for someone else just goes on.
-    if (c.get("viewer")) return c.redirect("/", 303);
+    if (c.get("viewer")) return redirectHere(c, "/", 303);
     return signupPage(c, deps, { invite: c.req.query("invite") ?? "" });
   });
 
@@ -112,10 +113,12 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
     };
     const ip = clientIp(c, deps.config.trustedProxies);
     const email = emailSchema.safeParse(form.email);
-    const allowed =
-      (await deps.limiter.hit(limits.signupPerIp, ip)) &&
-      (!email.success || (await deps.limiter.hit(limits.signupPerAccount, email.data)));
-    if (!allowed) return signupPage(c, deps, form, {}, 429, t("auth.rateLimited"));
+    const allowed = await deps.limiter.reserve([
+      { limit: limits.signupPerIp, subject: ip },
+      ...(email.success ? [{ limit: limits.signupPerAccount, subject: email.data }] : []),
+    ]);
+    if (!allowed.ok)
+      return signupPage(c, deps, form, {}, 429, tooManyAttempts(c, allowed.retryAfterMs));
 
     const coop = await deps.coop.get();
     const result = await register(deps.db, form, {
@@ -146,7 +149,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
         ${created.status === "pending" ? notice(t("signup.applied")) : ""}`;
       return c.html(layout(c, t("signup.title"), body));
     }
-    if (created.status === "pending") return c.redirect("/login?done=applied", 303);
+    if (created.status === "pending") return redirectHere(c, "/login?done=applied", 303);
     const session = await createSession(
       deps.db,
       created.id,
@@ -154,7 +157,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       deps.clock,
     );
     setSessionCookie(c, deps.config, session.token);
-    return c.redirect("/settings?done=welcome", 303);
+    return redirectHere(c, "/settings?done=welcome", 303);
   });
 
   // The link in the mail opens a page with a button: mail scanners that follow links confirm nothing.
@@ -182,7 +185,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       return true;
     });
     if (!confirmed) return invalidLink(c, "verify.invalid");
-    return c.redirect("/login?done=verified", 303);
+    return redirectHere(c, "/login?done=verified", 303);
   });
 
   return app;

@@ -32,6 +32,8 @@ import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import { csrfField, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 
 export interface NetworkDeps {
@@ -65,7 +67,7 @@ function networkNav(c: Context<WebEnv>): Html {
   const t = c.get("t");
   const here = new URL(c.req.url).pathname;
   const link = (path: string, key: Parameters<typeof t>[0]) =>
-    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${t(key)}</a></li>`;
+    html`<li><a href="${safeUrl(path)}"${here === path ? html` aria-current="page"` : ""}>${t(key)}</a></li>`;
   return html`<nav class="network-nav" aria-label="${t("network.nav")}"><ul>
     ${link("/network", "network.search.title")}
     ${link("/network/requests", "network.requests.title")}
@@ -127,7 +129,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const me = actorUri(config.origin, viewer.username);
     const existing = await followOf(db, me, card.uri);
     const button = (action: string, label: string, kind = "") =>
-      html`<form method="post" action="${action}" class="inline">
+      html`<form method="post" action="${safeUrl(action)}" class="inline">
         ${csrfField(c)}<input type="hidden" name="uri" value="${card.uri}" />
         <button type="submit"${kind ? html` class="${kind}"` : ""}>${label}</button>
       </form>`;
@@ -140,7 +142,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     else
       actions = html`<span class="badge">${t("network.following.badge")}</span> ${button("/network/unfollow", t("network.unfollow"), "secondary")}`;
     return html`<article class="card actor-card">
-      <h2><a href="${card.profileUrl}">${card.name}</a></h2>
+      <h2><a href="${safeUrl(card.profileUrl)}">${card.name}</a></h2>
       <p class="handle">${card.handle}</p>
       ${card.locked ? html`<p class="badge">${t("network.locked")}</p>` : ""}
       ${card.summaryHtml ? html`<div class="summary">${raw(card.summaryHtml)}</div>` : ""}
@@ -209,7 +211,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       : result.value.status === "accepted"
         ? t("network.followed", { name: card.name })
         : t("network.followRequested", { name: card.name });
-    return c.redirect(`/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
+    return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
 
   app.post("/network/unfollow", async (c) => {
@@ -219,13 +221,13 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     await unfollow(db, config.origin, viewer, card.uri);
     deps.federation.nudge();
     const done = t("network.unfollowed", { name: card.name });
-    return c.redirect(`/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
+    return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
 
   const list = (c: Context<WebEnv>, entries: FollowEntry[], actions?: (e: FollowEntry) => Html) =>
     html`<ul class="follow-list">${entries.map(
       (e) => html`<li>
-        <a href="${e.profileUrl}">${e.name}</a> <span class="handle">@${e.handle}</span>
+        <a href="${safeUrl(e.profileUrl)}">${e.name}</a> <span class="handle">@${e.handle}</span>
         ${e.status === "pending" ? html`<span class="badge">${c.get("t")("network.pending")}</span>` : ""}
         ${actions ? actions(e) : ""}
       </li>`,
@@ -270,7 +272,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
           name: entry.name,
         },
       );
-      return c.redirect(`/network/requests?${new URLSearchParams({ done })}`, 303);
+      return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
     });
   }
 
@@ -280,7 +282,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     await setManuallyApproves(db, viewer.id, form.manual === "on");
     deps.federation.nudge();
     const done = c.get("t")("network.policy.saved");
-    return c.redirect(`/network/requests?${new URLSearchParams({ done })}`, 303);
+    return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
   });
 
   app.get("/network/followers", async (c) => {

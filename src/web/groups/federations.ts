@@ -16,6 +16,7 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireRole } from "../session.ts";
 import { doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
 
@@ -70,7 +71,8 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("groups.fed.notGroup", { query: handle }), 422);
     await joinFederation(db, config.origin, { uri: actor.uri, remoteId: actor.id });
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/groups/federations${doneQuery(t("groups.fed.joined", { name: actor.name || actor.handle }))}`,
       303,
     );
@@ -104,7 +106,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     )
       throw new InputError(t("error.notFound"), 404);
     deps.federation.nudge();
-    return c.redirect(`/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 
   app.post("/groups/federations/:id/leave", async (c) => {
@@ -113,7 +115,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!(await leaveFederation(db, c.req.param("id"))))
       throw new InputError(t("error.notFound"), 404);
     deps.federation.nudge();
-    return c.redirect(`/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 
   return app;

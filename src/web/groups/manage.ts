@@ -25,6 +25,8 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import {
   doneQuery,
@@ -64,7 +66,11 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(t("groups.error.invalid"), 422);
     }
     deps.federation.nudge();
-    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
+      303,
+    );
   }
 
   app.get("/groups/:name/manage", async (c) => {
@@ -80,14 +86,14 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const log = await moderationLog(db, group.id, 50);
     const banForm = (
       id: string,
-    ) => html`<form method="post" action="${base}/${id}/ban" class="inline ban-form">
+    ) => html`<form method="post" action="${safeUrl(`${base}/${id}/ban`)}" class="inline ban-form">
       ${csrfField(c)}<label class="visually-hidden" for="reason-${id}">${t("groups.manage.banReason")}</label>
       <input id="reason-${id}" name="reason" maxlength="500" placeholder="${t("groups.manage.banReason")}" />
       <button type="submit" class="secondary">${t("groups.manage.ban")}</button></form>`;
     const roleForm = (
       id: string,
       current: string,
-    ) => html`<form method="post" action="${base}/${id}/role" class="inline">
+    ) => html`<form method="post" action="${safeUrl(`${base}/${id}/role`)}" class="inline">
       ${csrfField(c)}<label class="visually-hidden" for="role-${id}">${t("groups.manage.role")}</label>
       <select id="role-${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${t(`groups.role.${r}`)}</option>`)}</select>
       <button type="submit" class="secondary">${t("groups.manage.setRole")}</button></form>`;
@@ -221,7 +227,11 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     });
     if (!result.ok) throw new InputError(t("groups.error.displayName"), 422);
     deps.federation.nudge();
-    return c.redirect(`/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`,
+      303,
+    );
   });
 
   app.post("/groups/:name/members/:id/approve", async (c) => {

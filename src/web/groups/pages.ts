@@ -32,6 +32,7 @@ import {
 } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import {
   authorHandles,
@@ -158,7 +159,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         votingMode: form.votingMode === "direct" ? "direct" : "delegates",
       });
       if (result.ok)
-        return c.redirect(
+        return redirectHere(
+          c,
           `/groups/${result.value.name}${doneQuery(t("groups.created", { name: result.value.display_name }))}`,
           303,
         );
@@ -266,7 +268,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           name: group.display_name,
         })
       : t("groups.manage.done");
-    return c.redirect(`/groups/${group.name}${doneQuery(done)}`, 303);
+    return redirectHere(c, `/groups/${group.name}${doneQuery(done)}`, 303);
   });
 
   app.post("/groups/:name/leave", async (c) => {
@@ -275,7 +277,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const group = await groupFromPath(c, deps);
     await leaveGroup(db, config.origin, group, viewer);
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,
       303,
     );
@@ -296,7 +299,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         result.reason === "invalid" ? 422 : 403,
       );
     deps.federation.nudge();
-    return c.redirect(`/groups/${group.name}/threads/${result.value.id}`, 303);
+    return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
 
   app.get("/groups/:name/threads/:id", async (c) => {
@@ -362,7 +365,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!post || post.group_id !== group.id)
       throw new InputError(c.get("t")("error.notFound"), 404);
     if (post.deleted_at) return c.text(c.get("t")("groups.post.gone"), 410);
-    return c.redirect(`/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
+    return redirectHere(c, `/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
   });
 
   // A moderator hides a thread (shown to moderators only) or shows it again; logged.
@@ -388,7 +391,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         ),
         result.reason === "forbidden" ? 403 : result.reason === "invalid" ? 422 : 404,
       );
-    return c.redirect(
+    return redirectHere(
+      c,
       `/groups/${group.name}/threads/${c.req.param("id")}${doneQuery(t("groups.manage.done"))}`,
       303,
     );
@@ -410,7 +414,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const to = post.in_reply_to_id
       ? `/groups/${group.name}/threads/${post.thread_id}`
       : `/groups/${group.name}`;
-    return c.redirect(`${to}${doneQuery(t("groups.post.deleted"))}`, 303);
+    return redirectHere(c, `${to}${doneQuery(t("groups.post.deleted"))}`, 303);
   });
 
   app.post("/groups/:name/threads/:id/replies", async (c) => {
@@ -436,7 +440,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         result.reason === "invalid" ? 422 : result.reason === "not-found" ? 404 : 403,
       );
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/groups/${group.name}/threads/${result.value.thread_id}#p-${result.value.id}`,
       303,
     );

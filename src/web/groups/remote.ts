@@ -11,6 +11,8 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
 
@@ -49,7 +51,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       <ul class="thread-list">${groups.map(
         (
           g,
-        ) => html`<li>${g.status === "accepted" ? html`<a href="${viewPath(g.uri)}">${g.name || g.handle}</a>` : g.name || g.handle}
+        ) => html`<li>${g.status === "accepted" ? html`<a href="${safeUrl(viewPath(g.uri))}">${g.name || g.handle}</a>` : g.name || g.handle}
           <span class="handle">@${g.handle}</span>
           ${g.status === "pending" ? html`<span class="badge">${t("groups.status.pending")}</span>` : ""}</li>`,
       )}</ul>`;
@@ -101,8 +103,12 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     deps.federation.nudge();
     if (form.inReplyTo)
-      return c.redirect(`/groups/elsewhere/threads/${result.value.thread_id}`, 303);
-    return c.redirect(`${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`, 303);
+      return redirectHere(c, `/groups/elsewhere/threads/${result.value.thread_id}`, 303);
+    return redirectHere(
+      c,
+      `${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`,
+      303,
+    );
   });
 
   // A member's post in a group elsewhere, opened in a browser: its thread here.
@@ -110,7 +116,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     const post = await findPost(db, c.req.param("id"));
     if (!post || post.group_id || post.deleted_at)
       throw new InputError(c.get("t")("error.notFound"), 404);
-    return c.redirect(`/groups/elsewhere/threads/${post.thread_id}#p-${post.id}`, 302);
+    return redirectHere(c, `/groups/elsewhere/threads/${post.thread_id}#p-${post.id}`, 302);
   });
 
   app.get("/groups/elsewhere/threads/:id", async (c) => {
@@ -125,7 +131,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       posts.map((p) => p.author_uri),
     );
     const body = html`${groupsNav(c)}
-      <p><a href="${viewPath(group.uri)}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
+      <p><a href="${safeUrl(viewPath(group.uri))}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
       <h1>${first.title}</h1>
       <ol class="group-thread">${posts.map(
         (p) => html`<li class="group-post" id="p-${p.id}">

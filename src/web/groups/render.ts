@@ -10,6 +10,7 @@ import { InputError } from "../../kernel/errors.ts";
 import { csrfField } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 
 export interface GroupsDeps {
   db: Db["db"];
@@ -38,7 +39,7 @@ export function postButton(
   label: string,
   options: { kind?: string; fields?: Record<string, string> } = {},
 ): Html {
-  return html`<form method="post" action="${action}" class="inline">
+  return html`<form method="post" action="${safeUrl(action)}" class="inline">
     ${csrfField(c)}${Object.entries(options.fields ?? {}).map(
       ([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`,
     )}

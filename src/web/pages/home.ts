@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import type { WebEnv } from "../context.ts";
 import { layout, pillars } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 
 export function homePages(): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -16,7 +17,7 @@ export function homePages(): Hono<WebEnv> {
       <ul class="cards">
         ${pillars.map(
           (p) =>
-            html`<li class="card"><h3><a href="${p.path}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
+            html`<li class="card"><h3><a href="${safeUrl(p.path)}">${t(p.key)}</a></h3><p>${t(`${p.key}.about`)}</p></li>`,
         )}
       </ul>
       <p><a href="/groups">${t("groups.title")}</a>: ${t("groups.lead")}</p>`;

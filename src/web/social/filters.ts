@@ -21,6 +21,7 @@ import { canSee } from "../../social/visibility.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { socialNav } from "./pages.ts";
@@ -106,7 +107,8 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (!result.ok) return page(c, { target: t("network.self") }, 422);
     if (kind === "block") await unfollow(deps.db, deps.config.origin, viewer, target.uri);
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/social/filters?${new URLSearchParams({ done: t("social.filters.added") })}`,
       303,
     );
@@ -119,7 +121,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (!kind || !(await unfilterActor(s, viewer, form.target ?? "", kind)))
       throw new InputError(c.get("t")("social.error.action"), 404);
     deps.federation.nudge();
-    return c.redirect("/social/filters", 303);
+    return redirectHere(c, "/social/filters", 303);
   });
 
   async function reportable(c: Context<WebEnv>) {
@@ -165,7 +167,8 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     });
     if (!result.ok) return reportPage(c, { comment: c.get("t")("social.report.required") }, 422);
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/posts/${post.id}?${new URLSearchParams({ done: c.get("t")("social.report.sent") })}`,
       303,
     );

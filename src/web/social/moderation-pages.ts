@@ -21,6 +21,8 @@ import {
 import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 import { findTarget } from "./filters.ts";
@@ -29,7 +31,7 @@ function modNav(c: Context<WebEnv>): Html {
   const t = c.get("t");
   const here = new URL(c.req.url).pathname;
   const link = (path: string, label: string) =>
-    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+    html`<li><a href="${safeUrl(path)}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav class="social-nav" aria-label="${t("social.mod.title")}"><ul>
     ${link("/moderation", t("social.mod.reports"))}${link("/moderation/accounts", t("social.mod.accounts"))}
     ${link("/moderation/domains", t("social.mod.domains"))}${link("/moderation/log", t("social.mod.log"))}
@@ -49,7 +51,11 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
       status as 200,
     );
   const done = (c: Context<WebEnv>, path: string) =>
-    c.redirect(`${path}?${new URLSearchParams({ done: c.get("t")("social.mod.saved") })}`, 303);
+    redirectHere(
+      c,
+      `${path}?${new URLSearchParams({ done: c.get("t")("social.mod.saved") })}`,
+      303,
+    );
 
   app.get("/moderation", async (c) => {
     requireRole(c, "moderator");

@@ -23,7 +23,10 @@ import {
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { imageRejectionText } from "../uploads.ts";
 import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
@@ -59,7 +62,7 @@ export function socialNav(c: Context<WebEnv>): Html {
   const viewer = c.get("viewer");
   const here = new URL(c.req.url).pathname;
   const link = (path: string, label: string) =>
-    html`<li><a href="${path}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
+    html`<li><a href="${safeUrl(path)}"${here === path ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav class="social-nav" aria-label="${t("social.tabs")}"><ul>
     ${viewer ? link("/social", t("social.home")) : ""}
     ${link("/social/local", t("social.local"))}
@@ -108,7 +111,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
 
   app.get("/social", async (c) => {
     const viewer = c.get("viewer");
-    if (!viewer) return c.redirect("/social/local", 302);
+    if (!viewer) return redirectHere(c, "/social/local", 302);
     const t = c.get("t");
     const page = await homeTimeline(
       s,
@@ -167,7 +170,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
       if (!stored.ok) {
         await forget();
-        return failWith({ [image.fileField]: t("social.error.media") }, keep);
+        return failWith({ [image.fileField]: imageRejectionText(t, stored.reason) }, keep);
       }
       media.push({ uploadId: stored.value.id, description: image.alt });
     }
@@ -182,7 +185,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     }
     deps.federation.nudge();
     const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
-    return c.redirect(`${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
+    return redirectHere(c, `${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
   });
 
   app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c) => {
@@ -226,7 +229,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       .select("accounts.username")
       .where("posts.id", "=", id)
       .executeTakeFirst();
-    if (row) return c.redirect(`/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
+    if (row) return redirectHere(c, `/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });
 
@@ -273,7 +276,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       <ul class="notifications">${shown.map(
         (n) => html`<li class="${n.read ? "" : "unread"}">
           ${t(`social.notification.${n.type}`, { name: n.fromName })}
-          ${n.type !== "poll" ? html` <a href="${n.fromUrl}" class="handle">${n.fromHandle}</a>` : ""}
+          ${n.type !== "poll" ? html` <a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : ""}
           ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
           <span class="muted"> · <time datetime="${n.createdAt}">${formatDate(c.get("locale"), n.createdAt)}</time></span>
         </li>`,
@@ -286,7 +289,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/notifications/read", async (c) => {
     const viewer = requireViewer(c);
     await markAllRead(deps.db, viewer.id);
-    return c.redirect("/notifications", 303);
+    return redirectHere(c, "/notifications", 303);
   });
 
   return app;

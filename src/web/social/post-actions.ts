@@ -23,6 +23,7 @@ import { deletePost, editPost } from "../../social/posts.ts";
 import { csrfField, errorSummary, field, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
 
@@ -37,7 +38,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
   };
   const back = (c: Context<WebEnv>, id: string) => {
     deps.federation.nudge();
-    return c.redirect(`/posts/${id}`, 303);
+    return redirectHere(c, `/posts/${id}`, 303);
   };
   const notFound = (c: Context<WebEnv>) => new InputError(c.get("t")("social.error.notFound"), 404);
 
@@ -111,7 +112,8 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const ok = await deletePost(s, { id: viewer.id }, id);
     if (!ok) throw notFound(c);
     deps.federation.nudge();
-    return c.redirect(
+    return redirectHere(
+      c,
       `/social?${new URLSearchParams({ done: c.get("t")("social.deleted") })}`,
       303,
     );

@@ -9,6 +9,7 @@ import type { PostView } from "../../social/views.ts";
 import { csrfField, formatDate } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 
 function action(
   c: Context<WebEnv>,
@@ -52,7 +53,7 @@ function pollHtml(c: Context<WebEnv>, post: PostView): Html {
   return html`<div class="poll"><ul>
       ${poll.options.map((o, i) => {
         const pct = Math.round((o.votes / total) * 100);
-        return html`<li><span class="poll-bar" style="width:${pct}%"></span><strong>${pct}%</strong> <span>${o.title}</span> ${poll.ownVotes.includes(i) ? html`<em>${t("social.poll.yourVote")}</em>` : ""}</li>`;
+        return html`<li><svg class="poll-bar" aria-hidden="true" focusable="false"><rect width="${pct}%" height="100%" rx="4" /></svg><strong>${pct}%</strong> <span>${o.title}</span> ${poll.ownVotes.includes(i) ? html`<em>${t("social.poll.yourVote")}</em>` : ""}</li>`;
       })}
     </ul><p class="muted">${t("social.poll.voters", { n: poll.votersCount })} · ${status}</p></div>`;
 }
@@ -61,7 +62,7 @@ function body(c: Context<WebEnv>, post: PostView): Html {
   const media = post.media.length
     ? html`<div class="post-media">${post.media.map(
         (m) =>
-          html`<a href="${m.url}"><img src="${m.url}" alt="${m.description}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""} /></a>`,
+          html`<a href="${safeUrl(m.url)}"><img src="${safeUrl(m.url)}" alt="${m.description}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""} /></a>`,
       )}</div>`
     : "";
   const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(post.contentHtml)}</div>${media}${pollHtml(c, post)}`;
@@ -84,7 +85,7 @@ export function postCard(
   const when = formatDate(c.get("locale"), post.createdAt);
   const actions: Html[] = [];
   if (viewer) {
-    actions.push(html`<a href="${threadUrl}#reply">${t("social.reply")}</a>`);
+    actions.push(html`<a href="${safeUrl(`${threadUrl}#reply`)}">${t("social.reply")}</a>`);
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
         action(
@@ -131,18 +132,18 @@ export function postCard(
   return html`<article class="post${options.focus ? " focus" : ""}" id="post-${post.id}" aria-labelledby="post-${post.id}-author">
     ${outer.reblog ? html`<p class="boosted-by muted">${t("social.boostedBy", { name: outer.author.name })}</p>` : ""}
     <header class="post-head">
-      ${post.author.avatarUrl ? html`<img class="avatar small" src="${post.author.avatarUrl}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${post.author.name.slice(0, 1).toUpperCase()}</span>`}
+      ${post.author.avatarUrl ? html`<img class="avatar small" src="${safeUrl(post.author.avatarUrl)}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${post.author.name.slice(0, 1).toUpperCase()}</span>`}
       <div>
-        <a id="post-${post.id}-author" href="${post.author.url}" class="post-author">${post.author.name}</a>
+        <a id="post-${post.id}-author" href="${safeUrl(post.author.url)}" class="post-author">${post.author.name}</a>
         <span class="handle">${post.author.handle}</span>
       </div>
-      <a class="post-time muted" href="${threadUrl}"><time datetime="${post.createdAt}">${when}</time></a>
+      <a class="post-time muted" href="${safeUrl(threadUrl)}"><time datetime="${post.createdAt}">${when}</time></a>
     </header>
     ${post.inReplyToId && !options.focus ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
     ${body(c, post)}
     <footer class="post-foot">
       <span class="badge">${t(`social.visibility.${post.visibility}`)}</span>
-      ${post.editedAt ? html`<a class="muted edited" href="${threadUrl}#history">${t("social.edited")}</a>` : ""}
+      ${post.editedAt ? html`<a class="muted edited" href="${safeUrl(`${threadUrl}#history`)}">${t("social.edited")}</a>` : ""}
       <span class="muted">${t("social.counts", { replies: post.repliesCount, boosts: post.reblogsCount, likes: post.likesCount })}</span>
       ${actions.length ? html`<div class="post-actions">${actions}</div>` : ""}
     </footer>
@@ -159,5 +160,5 @@ export function postList(
   if (posts.length === 0) return html`<p class="notice">${t("social.empty")}</p>`;
   const sep = base.includes("?") ? "&" : "?";
   return html`<div class="feed">${posts.map((p) => postCard(c, p))}</div>
-    ${next ? html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${base}${sep}max_id=${next}">${t("social.older")}</a></nav>` : ""}`;
+    ${next ? html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${safeUrl(`${base}${sep}max_id=${next}`)}">${t("social.older")}</a></nav>` : ""}`;
 }

@@ -5,7 +5,10 @@ export const accounts = {
   "auth.required": "Please log in to see this page.",
   "auth.forbidden": "You are not allowed to do this.",
   "auth.rateLimited": "Too many attempts. Wait a while and try again.",
+  "auth.rateLimitedFor": "Too many attempts. Try again in {minutes} min.",
   "form.fix": "Please correct the fields marked below.",
+  "form.unsafeName":
+    "This form has a field this site does not accept (__proto__, constructor or prototype).",
   "form.required": "This field is required.",
   "form.tooLong": "This is too long (at most {max} characters).",
 
@@ -108,7 +111,8 @@ export const accounts = {
   "password.confirm": "New password again",
   "password.save": "Change the password",
   "password.wrong": "The current password is wrong.",
-  "password.changed": "Your password has been changed; your other sessions have ended.",
+  "password.changed":
+    "Your password has been changed; your other sessions have ended and apps must be authorized again.",
 
   "sessions.lead": "Where you are logged in. End any session you do not recognise.",
   "sessions.device": "Browser",
@@ -117,7 +121,8 @@ export const accounts = {
   "sessions.this": "This session",
   "sessions.end": "End",
   "sessions.endAll": "Log out everywhere",
-  "sessions.endAllHint": "Ends every session, this one included.",
+  "sessions.endAllHint":
+    "Ends every session, this one included, and disconnects every app you authorized.",
   "sessions.unknown": "That session does not exist or is not yours.",
 
   "export.lead":

@@ -33,4 +33,5 @@ export const shell = {
   "upload.unsupported": "This file type is not supported; use JPEG, PNG, WebP, GIF or AVIF.",
   "upload.tooLarge": "The image is larger than {max} MB.",
   "upload.unreadable": "The image could not be read.",
+  "upload.tooManyPixels": "The image is larger than {max} megapixels; scale it down and try again.",
 } as const;

@@ -7,7 +7,10 @@ export const accounts: Record<keyof typeof en, string> = {
   "auth.required": "Inicia sesión para ver esta página.",
   "auth.forbidden": "No tienes permiso para hacer esto.",
   "auth.rateLimited": "Demasiados intentos. Espera un rato y vuelve a intentarlo.",
+  "auth.rateLimitedFor": "Demasiados intentos. Vuelve a intentarlo dentro de {minutes} min.",
   "form.fix": "Corrige los campos marcados abajo.",
+  "form.unsafeName":
+    "Este formulario tiene un campo que este sitio no acepta (__proto__, constructor o prototype).",
   "form.required": "Este campo es obligatorio.",
   "form.tooLong": "Es demasiado largo (como mucho {max} caracteres).",
 
@@ -116,7 +119,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "password.confirm": "Repite la contraseña nueva",
   "password.save": "Cambiar la contraseña",
   "password.wrong": "La contraseña actual no es correcta.",
-  "password.changed": "Tu contraseña ha cambiado; tus otras sesiones se han cerrado.",
+  "password.changed":
+    "Tu contraseña ha cambiado; tus otras sesiones se han cerrado y las aplicaciones deberán autorizarse de nuevo.",
 
   "sessions.lead": "Dónde tienes la sesión abierta. Cierra cualquier sesión que no reconozcas.",
   "sessions.device": "Navegador",
@@ -125,7 +129,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "sessions.this": "Esta sesión",
   "sessions.end": "Cerrar",
   "sessions.endAll": "Cerrar sesión en todas partes",
-  "sessions.endAllHint": "Cierra todas las sesiones, también esta.",
+  "sessions.endAllHint":
+    "Cierra todas las sesiones, también esta, y desconecta todas las aplicaciones que autorizaste.",
   "sessions.unknown": "Esa sesión no existe o no es tuya.",
 
   "export.lead":

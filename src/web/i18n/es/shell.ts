@@ -40,4 +40,5 @@ export const shell: Record<keyof typeof en, string> = {
   "upload.unsupported": "Este tipo de archivo no es compatible; usa JPEG, PNG, WebP, GIF o AVIF.",
   "upload.tooLarge": "La imagen supera los {max} MB.",
   "upload.unreadable": "No se ha podido leer la imagen.",
+  "upload.tooManyPixels": "La imagen supera los {max} megapíxeles; redúcela y vuelve a intentarlo.",
 };

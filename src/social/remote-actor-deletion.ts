@@ -1,0 +1,110 @@
+/**
+ * A remote actor deleted itself (Delete of the actor, or its server answers 410):
+ * what it left here goes, as Mastodon's DeleteAccountService does on the
+ * receiving side. Its posts are tombstoned (replies keep their place in threads),
+ * its boosts, likes and poll votes are removed with the counts they moved, and
+ * the notifications it caused go. Follows are the federation layer's (markGone).
+ * Work goes in batches, each its own transaction, so a prolific actor does not
+ * hold SQLite's one connection for long.
+ */
+import type { Kysely } from "kysely";
+import type { Schema } from "../db/schema.ts";
+import { bumpCount } from "./counters.ts";
+import { recount } from "./polls.ts";
+import { tombstone } from "./posts.ts";
+
+const BATCH = 100;
+
+export interface ForgottenActor {
+  posts: number;
+  boosts: number;
+  likes: number;
+  votes: number;
+}
+
+export async function forgetRemoteActor(
+  db: Kysely<Schema>,
+  actorUri: string,
+): Promise<ForgottenActor> {
+  const done: ForgottenActor = { posts: 0, boosts: 0, likes: 0, votes: 0 };
+  // Boosts first: they are rows of posts too, and tombstoning is for the actor's own posts.
+  for (;;) {
+    const boosts = await db
+      .selectFrom("posts")
+      .select(["id", "reblog_of_id"])
+      .where("author_uri", "=", actorUri)
+      .where("local", "=", 0)
+      .where("reblog_of_id", "is not", null)
+      .limit(BATCH)
+      .execute();
+    if (boosts.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const b of boosts) {
+        await trx.deleteFrom("home_entries").where("post_id", "=", b.id).execute();
+        await trx.deleteFrom("notifications").where("post_id", "=", b.id).execute();
+        await trx.deleteFrom("posts").where("id", "=", b.id).execute();
+        if (b.reblog_of_id) await bumpCount(trx, b.reblog_of_id, "reblogs_count", -1);
+      }
+    });
+    done.boosts += boosts.length;
+  }
+  for (;;) {
+    const posts = await db
+      .selectFrom("posts")
+      .select(["id", "in_reply_to_id"])
+      .where("author_uri", "=", actorUri)
+      .where("local", "=", 0)
+      .where("deleted_at", "is", null)
+      .limit(BATCH)
+      .execute();
+    if (posts.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const p of posts) {
+        await tombstone(trx, p.id);
+        if (p.in_reply_to_id) await bumpCount(trx, p.in_reply_to_id, "replies_count", -1);
+      }
+    });
+    done.posts += posts.length;
+  }
+  for (;;) {
+    const likes = await db
+      .selectFrom("likes")
+      .select(["id", "post_id"])
+      .where("actor_uri", "=", actorUri)
+      .where("account_id", "is", null)
+      .limit(BATCH)
+      .execute();
+    if (likes.length === 0) break;
+    await db.transaction().execute(async (trx) => {
+      for (const l of likes) {
+        await trx.deleteFrom("likes").where("id", "=", l.id).execute();
+        await bumpCount(trx, l.post_id, "likes_count", -1);
+      }
+    });
+    done.likes += likes.length;
+  }
+  const polls = await db
+    .selectFrom("poll_votes")
+    .select("post_id")
+    .distinct()
+    .where("voter_uri", "=", actorUri)
+    .where("account_id", "is", null)
+    .execute();
+  for (const poll of polls)
+    await db.transaction().execute(async (trx) => {
+      const r = await trx
+        .deleteFrom("poll_votes")
+        .where("post_id", "=", poll.post_id)
+        .where("voter_uri", "=", actorUri)
+        .executeTakeFirst();
+      done.votes += Number(r.numDeletedRows);
+      const stillThere = await trx
+        .selectFrom("polls")
+        .select("post_id")
+        .where("post_id", "=", poll.post_id)
+        .executeTakeFirst();
+      if (stillThere) await recount(trx, poll.post_id);
+    });
+  await db.deleteFrom("notifications").where("from_uri", "=", actorUri).execute();
+  return done;
+}

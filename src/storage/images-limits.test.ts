@@ -1,0 +1,117 @@
+/**
+ * Issue 14 item 10: a few KB can decode to gigabytes, and uploads arrive
+ * together. The pixel count is checked from the header (frames included), at
+ * most IMAGE_CONCURRENCY images decode at once, and concurrent uploads of one
+ * image all succeed (content-addressed files, unique temporary names).
+ * Its own file, so the memory measured is this process's alone.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import sharp from "sharp";
+import { testDatabase } from "../../test/support/db.ts";
+import { makeGif } from "../../test/support/gif.ts";
+import type { Db } from "../db/database.ts";
+import {
+  IMAGE_CONCURRENCY,
+  imageDecodingStats,
+  MAX_ANIMATION_PIXELS,
+  MAX_INPUT_PIXELS,
+  storeImage,
+} from "./images.ts";
+
+let handle: Db;
+let dataDir: string;
+before(async () => {
+  handle = await testDatabase();
+  dataDir = mkdtempSync(join(tmpdir(), "synco-media-"));
+});
+after(() => handle.close());
+
+const store = (bytes: Uint8Array) =>
+  storeImage(handle.db, dataDir, { bytes, purpose: "attachment", ownerId: null });
+const uploads = async () =>
+  Number(
+    (
+      await handle.db
+        .selectFrom("uploads")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const files = () =>
+  readdirSync(join(dataDir, "media"), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
+
+test("16 concurrent uploads of the same image all succeed: one file, no temporary file left", async () => {
+  const bytes = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#c33" } })
+    .png()
+    .toBuffer();
+  const results = await Promise.all(Array.from({ length: 16 }, () => store(bytes)));
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    Array(16).fill(true),
+  );
+  const urls = new Set(results.map((r) => (r.ok ? r.value.url : "")));
+  assert.equal(urls.size, 1, "one content-addressed file");
+  assert.equal(files().filter((f) => f.endsWith(".tmp")).length, 0);
+});
+
+test("a tiny GIF of 7070×7070 pixels is refused from its header (too-many-pixels), writing nothing", async () => {
+  const bytes = makeGif({ width: 7070, height: 7070 });
+  assert.ok(bytes.byteLength < 100 && 7070 * 7070 > MAX_INPUT_PIXELS);
+  const before = await uploads();
+  const started = Date.now();
+  assert.deepEqual(await store(bytes), { ok: false, reason: "too-many-pixels" });
+  assert.ok(Date.now() - started < 2000, "refused without decoding");
+  assert.equal(await uploads(), before);
+});
+
+test("an animation is counted frame by frame: twelve 3000×3000 frames are too many pixels together", async () => {
+  const animated = makeGif({ width: 3000, height: 3000, frames: 12 });
+  assert.equal((await sharp(animated).metadata()).pages, 12);
+  assert.ok(3000 * 3000 <= MAX_INPUT_PIXELS && 12 * 3000 * 3000 > MAX_ANIMATION_PIXELS);
+  assert.deepEqual(await store(animated), { ok: false, reason: "too-many-pixels" });
+  const few = makeGif({ width: 2000, height: 2000, frames: 2, decodable: true });
+  assert.equal((await store(few)).ok, true, "a short animation is fine");
+});
+
+test("24 concurrent large uploads: at most IMAGE_CONCURRENCY decode at once; memory does not grow with their number", async () => {
+  const side = 2000;
+  const image = (i: number) =>
+    makeGif({ width: side, height: side, decodable: true, colour: [i * 10, 255 - i * 10, i] });
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sample = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  try {
+    // One upload alone: what one decode costs here.
+    assert.equal((await store(image(25))).ok, true);
+    const one = Math.max(peak - baseline, 20e6);
+    const inputs = Array.from({ length: 24 }, (_, i) => image(i));
+    const before = peak;
+    let sawWaiting = false;
+    const watch = setInterval(() => {
+      const stats = imageDecodingStats();
+      assert.ok(stats.active <= IMAGE_CONCURRENCY);
+      if (stats.waiting > 0) sawWaiting = true;
+    }, 5);
+    const results = await Promise.all(inputs.map(store)).finally(() => clearInterval(watch));
+    assert.ok(results.every((r) => r.ok));
+    assert.ok(sawWaiting, "later uploads waited their turn");
+    assert.equal(imageDecodingStats().peak, IMAGE_CONCURRENCY);
+    // Each libuv thread that ever decoded keeps its malloc arena (4 threads), so the bound is
+    // a few decodes' worth, not one per upload (unbounded, 24 uploads took about 12 decodes' worth).
+    const grown = peak - before;
+    assert.ok(
+      grown < 7 * one,
+      `24 uploads grew memory by ${Math.round(grown / 1e6)} MB; one alone took ${Math.round(one / 1e6)} MB`,
+    );
+  } finally {
+    clearInterval(sample);
+  }
+});
