@@ -157,6 +157,30 @@ describe("filters are part of the page's query", () => {
   });
 });
 
+describe("a list timeline is read in one query", () => {
+  it("comes back full however many other posts are newer in home", async () => {
+    const lister = await memberClient(node, "lister");
+    const inList = await memberClient(node, "inlist", lister.app);
+    const chatty = await memberClient(node, "chatty", lister.app);
+    await lister.client.v1.accounts.$select(inList.id).follow();
+    await lister.client.v1.accounts.$select(chatty.id).follow();
+    const list = await lister.client.v1.lists.create({ title: "Close" });
+    await lister.client.v1.lists.$select(list.id).accounts.create({ accountIds: [inList.id] });
+    const wanted = await inList.client.v1.statuses.create({ status: "for the list" });
+    // More newer posts than the old five pages of forty the list used to read through.
+    for (let i = 0; i < 205; i++) await chatty.client.v1.statuses.create({ status: `noise ${i}` });
+    const page = await lister.client.v1.timelines.list.$select(list.id).list({ limit: 1 });
+    assert.deepEqual(
+      page.map((s) => s.id),
+      [wanted.id],
+    );
+    const res = await fetch(`${node.url}/api/v1/timelines/list/${list.id}`, {
+      headers: { authorization: `Bearer ${adaToken}` },
+    });
+    assert.equal(res.status, 404, "someone else's list");
+  });
+});
+
 describe("Mastodon 4.3's batch reads and link timeline", () => {
   it("reads statuses and accounts by id, in order, capped, unknown ids left out", async () => {
     const a = await ada.v1.statuses.create({ status: "first of two" });

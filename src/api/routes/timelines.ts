@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { FilterContext } from "../../db/schema/social.ts";
 import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
+import { listTimeline } from "../../social/list-timeline.ts";
 import { listFilters } from "../../social/moderation.ts";
 import {
   bookmarkedPosts,
@@ -46,14 +47,6 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     setLink(c, items.map(cursorOf), { hasMore: more });
     return c.json(statuses);
   };
-  const newer = (
-    items: PostView[],
-    page: { sinceId?: string | undefined; minId?: string | undefined },
-  ) =>
-    items.filter(
-      (v) => (!page.sinceId || v.id > page.sinceId) && (!page.minId || v.id > page.minId),
-    );
-
   app.get("/api/v1/timelines/home", async (c) => {
     const me = requireUser(c, "read:statuses");
     const ref = memberRef(deps, me);
@@ -122,34 +115,15 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
     const me = requireUser(c, "read:lists");
-    const list = await deps.db
-      .selectFrom("lists")
-      .select("id")
-      .where("id", "=", c.req.param("id"))
-      .where("account_id", "=", me.id)
-      .executeTakeFirst();
-    if (!list) throw notFound();
-    const members = new Set(
-      (
-        await deps.db
-          .selectFrom("list_accounts")
-          .select("actor_uri")
-          .where("list_id", "=", list.id)
-          .execute()
-      ).map((r) => r.actor_uri),
-    );
     const page = readPage(await readParams(c));
-    // The home feed, kept to the list's accounts (up to a few pages back).
-    const out: PostView[] = [];
-    let maxId = page.maxId;
-    let more = true;
-    for (let round = 0; round < 5 && out.length < page.limit && more; round++) {
-      const got = await homeTimeline(s, memberRef(deps, me), { maxId, limit: 40 });
-      out.push(...newer(got.items, page).filter((v) => members.has(v.author.uri)));
-      maxId = got.nextMaxId ?? undefined;
-      more = got.nextMaxId !== null;
-    }
-    return answer(c, out.slice(0, page.limit), me, more, "home");
+    const got = await listTimeline(s, memberRef(deps, me), c.req.param("id"), {
+      maxId: page.maxId,
+      sinceId: page.sinceId,
+      minId: page.minId,
+      limit: page.limit,
+    });
+    if (!got) throw notFound();
+    return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });
 
   app.get("/api/v1/bookmarks", async (c) => {
