@@ -1,15 +1,14 @@
 /**
  * Timelines (docs.joinmastodon.org/methods/timelines): home, public (local or
- * remote only), hashtag, list; and bookmarks and favourites. Older pages come
- * from the social capability with max_id; since_id / min_id read newer entries
- * (public and hashtag: the capability's own queries, with the same filters).
+ * remote only), hashtag, link, list; and bookmarks and favourites. Every page,
+ * older (max_id) or newer (since_id / min_id), is the social capability's own
+ * query, with its filters as conditions of it.
  */
 import { Hono } from "hono";
 import type { FilterContext } from "../../db/schema/social.ts";
-import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
+import { likedPostIds } from "../../social/api-support.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listTimeline } from "../../social/list-timeline.ts";
-import { listFilters } from "../../social/moderation.ts";
 import {
   bookmarkedPosts,
   homeTimeline,
@@ -51,21 +50,13 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "read:statuses");
     const ref = memberRef(deps, me);
     const page = readPage(await readParams(c));
-    const after = page.minId ?? page.sinceId;
-    if (after && !page.maxId) {
-      const rows = await newerHomeIds(deps.db, me.id, after, page.limit, !!page.minId);
-      const ids = rows
-        .map((r) => r.post_id)
-        .sort()
-        .reverse();
-      // As homeTimeline does: nothing by someone the member blocked or muted.
-      const hidden = new Set((await listFilters(deps.db, me.id)).map((f) => f.target_uri));
-      const views = (await hydrate(s, ref.id, ref.uri, ids)).filter(
-        (v) => !hidden.has(v.author.uri),
-      );
-      return answer(c, views, me, false, "home");
-    }
-    const got = await homeTimeline(s, ref, { maxId: page.maxId, limit: page.limit });
+    // since_id / min_id pages are the capability's own query too, with the same rules.
+    const got = await homeTimeline(s, ref, {
+      maxId: page.maxId,
+      sinceId: page.sinceId,
+      minId: page.minId,
+      limit: page.limit,
+    });
     return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });
 
