@@ -5,11 +5,14 @@
  * and refuse an Announce addressed to nobody); one activity reaches one inbox
  * once, however many audiences it has; a delivery refused with 4xx is not
  * retried; a second Update with the same id but new content is applied (as
- * GoToSocial reuses `{status}/activity#Update`), an identical one is not.
+ * GoToSocial reuses `{status}/activity#Update`), an identical one is not. A
+ * followed actor's recent posts (its outbox's first page) and its pins (its
+ * featured collection) are read, bounded, from what the collections embed.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { waitFor } from "../src/federation/testing.ts";
+import { OUTBOX_BACKFILL_ITEMS } from "../src/federation/social/backfill.ts";
+import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { boost, like, unboost, unlike } from "../src/social/interactions.ts";
 import { filterActor, unfilterActor } from "../src/social/moderation.ts";
 import { createPost } from "../src/social/posts.ts";
@@ -200,4 +203,115 @@ test("Updates that reuse one id (as GoToSocial's do) are applied when their cont
   await send(update("<p>third</p>", "2026-02-02T00:00:00Z"));
   await settled();
   assert.equal(await versions(), n);
+});
+
+test("following an actor reads its pins and the first page of its outbox, bounded", async () => {
+  const gil = await startRemoteActor("127.0.62.8", "gil");
+  try {
+    const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
+    const note = (n: number, to: string = PUBLIC) => ({
+      id: `${gil.id}/notes/${n}`,
+      type: "Note",
+      attributedTo: gil.id,
+      content: `<p>gil says ${n}</p>`,
+      published: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+      to,
+      cc: `${gil.id}/followers`,
+    });
+    const path = (u: string) => new URL(u).pathname;
+    gil.documents.set(path(gil.id), {
+      "@context": [
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+          toot: "http://joinmastodon.org/ns#",
+          featured: { "@id": "toot:featured", "@type": "@id" },
+        },
+      ],
+      id: gil.id,
+      type: "Person",
+      preferredUsername: "gil",
+      inbox: `${gil.id}/inbox`,
+      outbox: `${gil.id}/outbox`,
+      followers: `${gil.id}/followers`,
+      featured: `${gil.id}/featured`,
+      publicKey: {
+        id: `${gil.id}#main-key`,
+        owner: gil.id,
+        publicKeyPem: gil.keys.publicKey.export({ type: "spki", format: "pem" }),
+      },
+    });
+    gil.documents.set(`${path(gil.id)}/featured`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${gil.id}/featured`,
+      type: "OrderedCollection",
+      totalItems: 3,
+      // Two pins, then one only given as a URL (not fetched) and a followers-only one (left out).
+      orderedItems: [note(2), note(1), `${gil.id}/notes/99`, note(3, `${gil.id}/followers`)],
+    });
+    gil.documents.set(`${path(gil.id)}/outbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${gil.id}/outbox`,
+      type: "OrderedCollection",
+      totalItems: 40,
+      first: `${gil.id}/outbox?page=true`,
+    });
+    gil.documents.set(`${path(gil.id)}/outbox?page=true`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${gil.id}/outbox?page=true`,
+      type: "OrderedCollectionPage",
+      partOf: `${gil.id}/outbox`,
+      orderedItems: Array.from({ length: 30 }, (_, i) => ({
+        id: `${gil.id}/notes/${10 + i}/activity`,
+        type: "Create",
+        actor: gil.id,
+        to: PUBLIC,
+        object: note(10 + i),
+      })),
+    });
+    const { actor } = await followRemote(node.node, ann, gil.id);
+    // Looked up: the pins are read at once, in the collection's order.
+    const pinned = await node.node.app.request(
+      `${node.url}/api/v1/accounts/${actor.id}/statuses?pinned=true`,
+    );
+    assert.equal(pinned.status, 200);
+    const pins = (await pinned.json()) as { uri: string }[];
+    assert.deepEqual(
+      pins.map((p) => p.uri),
+      [`${gil.id}/notes/2`, `${gil.id}/notes/1`],
+    );
+    assert.ok(!gil.fetched.includes(`${path(gil.id)}/notes/99`), "a bare URL is not fetched");
+    // gil accepts: the first page of the outbox is read, OUTBOX_BACKFILL_ITEMS of it.
+    const follow = await waitFor("gil gets the Follow", () =>
+      gil.delivered.find((d) => d.body.type === "Follow"),
+    );
+    const accept = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${gil.id}/accepts/1`,
+      type: "Accept",
+      actor: gil.id,
+      object: follow.body.id,
+    };
+    const res = await fetch(await gil.signed(`${node.url}/inbox`, accept));
+    assert.equal(res.status, 202);
+    await settled();
+    const backfilled = await db()
+      .selectFrom("posts")
+      .select("uri")
+      .where("author_uri", "=", gil.id)
+      .where("uri", "like", `${gil.id}/notes/%`)
+      .execute();
+    const fromOutbox = backfilled.filter((p) => Number(p.uri.split("/").pop()) >= 10);
+    assert.equal(fromOutbox.length, OUTBOX_BACKFILL_ITEMS);
+    const home = await db()
+      .selectFrom("home_entries")
+      .innerJoin("posts", "posts.id", "home_entries.post_id")
+      .select("posts.uri")
+      .where("home_entries.account_id", "=", ann.id)
+      .where("posts.author_uri", "=", gil.id)
+      .execute();
+    assert.ok(home.length >= OUTBOX_BACKFILL_ITEMS, `ann's home has gil's posts (${home.length})`);
+  } finally {
+    gil.close();
+  }
 });

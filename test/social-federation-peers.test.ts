@@ -2,11 +2,16 @@
  * What happens between real nodes (127.0.61.x) around the people one follows:
  * a boost by someone a member follows reaches home timelines, notifications and
  * counts (it used to be taken for a group's Announce and dropped); a deleted
- * account's posts, boosts, likes and votes leave the other nodes.
+ * account's posts, boosts, likes and votes leave the other nodes; a member who
+ * joins a group on another node gets its recent threads; a new follow shows the
+ * followed member's recent public posts (read from their outbox).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { GROUP_BACKFILL_THREADS } from "../src/federation/groups/backfill.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
+import { createGroup } from "../src/groups/groups.ts";
+import { writeInGroup } from "../src/groups/threads.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -148,6 +153,17 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     return n.boosts === 1 && n.likes === 1 && n.voters === 1;
   });
 
+  const votersOnB = async () =>
+    (
+      await b.node.db.db
+        .selectFrom("polls")
+        .select("voters_count")
+        .where("post_id", "=", pollOnB.id)
+        .executeTakeFirst()
+    )?.voters_count;
+  a.node.federation.nudge();
+  await waitFor("the copy on dora's node counts her vote", async () => (await votersOnB()) === 1);
+
   const res = await doraIn.post("/settings/delete", { password: "long enough", confirm: "yes" });
   assert.equal(res.status, 303, await res.text());
   b.node.federation.nudge();
@@ -160,6 +176,10 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     return n.boosts === 0 && n.likes === 0 && n.voters === 0;
   });
   assert.equal(await boostOf(a, poll.uri, doraUri), undefined);
+  // The poll's new count reaches the copies elsewhere too (bob follows ann from dora's node).
+  b.node.federation.nudge();
+  a.node.federation.nudge();
+  await waitFor("the copy on dora's node counts no voter", async () => (await votersOnB()) === 0);
   assert.equal((await copyOn(a, mine.uri))?.content_html, "");
   assert.ok(onA);
   const follows = await a.node.db.db
@@ -168,4 +188,62 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
     .where((eb) => eb.or([eb("follower_uri", "=", doraUri), eb("followee_uri", "=", doraUri)]))
     .execute();
   assert.deepEqual(follows, []);
+});
+
+test("a member joining a group on another node gets its recent threads", async () => {
+  const made = await createGroup(a.node.db.db, a.url, annRow, {
+    name: "bakers",
+    kind: "working_group",
+    displayName: "Bakers",
+    visibility: "public",
+    moderated: false,
+  });
+  assert.ok(made.ok);
+  const uris: string[] = [];
+  for (let i = 1; i <= GROUP_BACKFILL_THREADS + 2; i++) {
+    const thread = await writeInGroup(a.node.db.db, a.url, made.value, annRow, {
+      title: `Loaf ${i}`,
+      content: `Recipe ${i}`,
+    });
+    assert.ok(thread.ok);
+    uris.push(thread.value.uri);
+  }
+  a.node.federation.nudge();
+  await followRemote(c.node, carlRow, `bakers@${a.domain}`);
+  const groupUri = `${a.url}/groups/bakers`;
+  const onC = () =>
+    c.node.db.db
+      .selectFrom("group_posts")
+      .select("uri")
+      .where("group_uri", "=", groupUri)
+      .execute();
+  await waitFor("carl's node has the recent threads", async () => {
+    return (await onC()).length === GROUP_BACKFILL_THREADS;
+  });
+  const got = new Set((await onC()).map((p) => p.uri));
+  assert.deepEqual(
+    uris.filter((u) => got.has(u)),
+    uris.slice(-GROUP_BACKFILL_THREADS),
+  );
+});
+
+test("following a member elsewhere shows their recent public posts, not their private ones", async () => {
+  const open = await write(ann, a, { text: "Written before carl followed" });
+  const closed = await write(ann, a, {
+    text: "For followers, before carl",
+    visibility: "followers",
+  });
+  const served = await fetch(`${a.url}/users/ann/outbox`, {
+    headers: { accept: "application/activity+json" },
+  });
+  assert.equal(served.status, 200);
+  assert.equal(await copyOn(c, open.uri), undefined, "carl's node does not have it yet");
+  await followRemote(c.node, carlRow, `ann@${a.domain}`);
+  await accepted(c, carlRow.id, `${a.url}/users/ann`);
+  const onC = await waitFor("carl's node reads ann's outbox", () => copyOn(c, open.uri));
+  assert.equal(onC.visibility, "public");
+  await waitFor("carl's home shows it", async () =>
+    /Written before carl followed/.test(await (await carl.get("/social")).text()),
+  );
+  assert.equal(await copyOn(c, closed.uri), undefined);
 });

@@ -8,6 +8,7 @@ import type { Federation } from "@fedify/fedify";
 import { Endpoints, type Recipient } from "@fedify/vocab";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../kernel/version.ts";
 import { COOP, type FederationDeps, findMember, INSTANCE, isVisible } from "./deps.ts";
+import { outboxCount, outboxPage } from "./social/outbox.ts";
 
 const PAGE = 40;
 
@@ -115,10 +116,14 @@ export function registerCollections(federation: Federation<void>, deps: Federati
       return Number(row.n);
     });
 
-  // Posts arrive with the social area; until then every outbox is empty but valid.
+  // A member's public and unlisted posts (social/outbox.ts); the co-op's and the instance
+  // actor's outboxes are empty but valid.
   federation
-    .setOutboxDispatcher("/users/{identifier}/outbox", async () => ({ items: [] }))
-    .setCounter(() => 0);
+    .setOutboxDispatcher("/users/{identifier}/outbox", async (ctx, identifier, cursor) =>
+      cursor === null ? null : ((await outboxPage(ctx, deps, identifier, cursor)) ?? { items: [] }),
+    )
+    .setFirstCursor(() => "")
+    .setCounter((_ctx, identifier) => outboxCount(deps, identifier));
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async () => {
     const row = await db

@@ -27,6 +27,12 @@ export interface InboxExtension {
   types: (typeof Activity)[];
   /** Handles the activity and returns true, or returns false to let the next one try. */
   handle(ctx: InboxContext<void>, activity: Activity, deps: FederationDeps): Promise<boolean>;
+  /** Told when a remote actor accepted a member's Follow (to fetch its recent posts, say). */
+  followAccepted?(
+    ctx: InboxContext<void>,
+    deps: FederationDeps,
+    followeeUri: string,
+  ): Promise<void>;
 }
 
 export interface FederationExtensions {

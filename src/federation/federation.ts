@@ -19,6 +19,7 @@ import {
 } from "@fedify/vocab-runtime";
 import { userAgent as userAgentOf } from "../kernel/version.ts";
 import { registerActors } from "./actors.ts";
+import { installBoundedFetch } from "./bounded-fetch.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
 import type { FederationDeps } from "./deps.ts";
@@ -82,6 +83,7 @@ export function buildFederation(
   extensions: FederationExtensions = {},
 ): FederationRuntime {
   memoizeParses();
+  installBoundedFetch();
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
     new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });

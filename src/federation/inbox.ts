@@ -138,7 +138,15 @@ export function registerInbox(
       followActivityUri: activity.objectId?.href ?? null,
     });
     if (!byId && !(await apply(db, { followeeUri, followActivityUri: null })))
-      await pass(ctx, activity, "no follow of ours matches it");
+      return pass(ctx, activity, "no follow of ours matches it");
+    if (activity instanceof Accept)
+      for (const extension of extensions)
+        await extension.followAccepted?.(ctx, deps, followeeUri).catch((error: unknown) => {
+          logger.warning("After the Accept of {followee}: {error}", {
+            followee: followeeUri,
+            error,
+          });
+        });
   }
 
   async function onUndo(ctx: InboxContext<void>, undo: Undo) {

@@ -19,6 +19,7 @@ import {
   type RemoteActorInput,
   upsertRemoteActor,
 } from "./remote-actors.ts";
+import { readFeatured } from "./social/featured-remote.ts";
 
 const logger = getLogger(["synco", "federation", "lookup"]);
 
@@ -137,7 +138,7 @@ export async function resolveActor(
     logger.info("Looking up {query} failed: {error}", { query: q, error });
   }
   if (!found || !isActor(found)) return cached ?? null;
-  return storeActor(deps, found);
+  return storeFetchedActor(ctx, deps, found);
 }
 
 /** The actor with this id, from the cache or fetched (then cached). */
@@ -160,5 +161,19 @@ export async function ensureActor(
     }
   }
   if (!actor) return cached ?? null;
-  return storeActor(deps, actor);
+  return storeFetchedActor(ctx, deps, actor);
+}
+
+/** Stores an actor just fetched, and reads its pinned posts (social/featured-remote.ts). */
+async function storeFetchedActor(
+  ctx: Context<void>,
+  deps: Deps,
+  actor: Actor,
+): Promise<RemoteActor | null> {
+  const stored = await storeActor(deps, actor);
+  if (stored && !stored.gone)
+    await readFeatured(ctx, deps, actor, stored).catch((error: unknown) => {
+      logger.info("Reading the pins of {uri} failed: {error}", { uri: stored.uri, error });
+    });
+  return stored;
 }

@@ -2,13 +2,14 @@
  * Hono middleware in front of Fedify (there is no @fedify/hono here): requests
  * for federation paths go to federation.fetch(); what Fedify does not serve
  * (a browser asking for /users/ada, an unknown path) falls through to the pages.
- * Inbox bodies are capped; actor, WebFinger and NodeInfo answers are cached for a
+ * Inbox bodies are capped in size and shape (inbox-guard.ts); actor, WebFinger and NodeInfo answers are cached for a
  * minute (and dropped when a local actor changes), so they cost no Fedify work.
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { WebEnv } from "../web/context.ts";
 import { redirectHere } from "../web/redirect.ts";
+import { type InboxShapeProblem, inboxShapeMessages, inboxShapeProblem } from "./inbox-guard.ts";
 import type { FederationGateway } from "./index.ts";
 
 /** Mastodon refuses activities above 1 MB; so do we. */
@@ -25,6 +26,20 @@ const cacheablePath =
 
 const wantsActivityJson = (accept: string | undefined) =>
   !!accept && /application\/(?:activity\+json|ld\+json|json)/.test(accept);
+
+/** The body as UTF-8 text, checked (inbox-guard.ts); null when it may go to Fedify. */
+function inboxBodyProblem(bytes: Uint8Array): InboxShapeProblem | null {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return "not-json";
+  }
+  return inboxShapeProblem(text);
+}
+
+const isJsonLdError = (error: unknown) =>
+  error instanceof Error && error.name.startsWith("jsonld.");
 
 export function federationMiddleware(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
   const limit = bodyLimit({
@@ -85,7 +100,20 @@ export function federationMiddleware(gateway: FederationGateway): MiddlewareHand
     if (!federationPath.test(path)) return next();
     if (c.req.method === "POST" && inboxPath.test(path)) {
       // bodyLimit passes on what the next handler returns: Fedify's response.
-      return limit(c, (() => serve(c, next)) as () => Promise<void>);
+      return limit(c, (async () => {
+        const bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+        const problem = inboxBodyProblem(bytes);
+        if (problem) return c.text(inboxShapeMessages[problem], 400);
+        c.req.raw = new Request(c.req.raw, { body: bytes });
+        try {
+          return await serve(c, next);
+        } catch (error) {
+          // Fedify passes on JSON-LD errors it takes for passing ones (a context that would
+          // not load); the body is the sender's to fix, not a fault of ours.
+          if (!isJsonLdError(error)) throw error;
+          return c.text("The activity's JSON-LD could not be processed.", 400);
+        }
+      }) as () => Promise<void>);
     }
     return serve(c, next);
   };

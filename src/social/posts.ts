@@ -331,6 +331,7 @@ export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<vo
   await trx.deleteFrom("post_edits").where("post_id", "=", postId).execute();
   await trx.deleteFrom("bookmarks").where("post_id", "=", postId).execute();
   await trx.deleteFrom("pins").where("post_id", "=", postId).execute();
+  await trx.deleteFrom("remote_pins").where("post_id", "=", postId).execute();
   await trx.deleteFrom("likes").where("post_id", "=", postId).execute();
   await trx.deleteFrom("poll_votes").where("post_id", "=", postId).execute();
   await trx.deleteFrom("polls").where("post_id", "=", postId).execute();

@@ -2,12 +2,13 @@
  * A remote actor deleted itself (Delete of the actor, or its server answers 410):
  * what it left here goes, as Mastodon's DeleteAccountService does on the
  * receiving side. Its posts are tombstoned (replies keep their place in threads),
- * its boosts, likes and poll votes are removed with the counts they moved, and
- * the notifications it caused go. Follows are the federation layer's (markGone).
+ * its boosts, likes and poll votes are removed with the counts they moved (our
+ * polls' new counts go out as poll.updated), and the notifications it caused go. Follows are the federation layer's (markGone).
  * Work goes in batches, each its own transaction, so a prolific actor does not
  * hold SQLite's one connection for long.
  */
 import type { Kysely } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { bumpCount } from "./counters.ts";
 import { recount } from "./polls.ts";
@@ -100,10 +101,15 @@ export async function forgetRemoteActor(
       done.votes += Number(r.numDeletedRows);
       const stillThere = await trx
         .selectFrom("polls")
-        .select("post_id")
-        .where("post_id", "=", poll.post_id)
+        .innerJoin("posts", "posts.id", "polls.post_id")
+        .select(["polls.post_id", "posts.local"])
+        .where("polls.post_id", "=", poll.post_id)
         .executeTakeFirst();
-      if (stillThere) await recount(trx, poll.post_id);
+      if (!stillThere) return;
+      await recount(trx, poll.post_id);
+      // Our own poll: the other voters' servers hear the new counts (Update(Question)).
+      if (stillThere.local)
+        await recordEvent(trx, { type: "poll.updated", payload: { postId: poll.post_id } });
     });
   await db.deleteFrom("notifications").where("from_uri", "=", actorUri).execute();
   return done;

@@ -20,6 +20,8 @@ export interface RemoteActor {
   documents: Map<string, unknown>;
   /** The status its inboxes answer POSTs with (202 unless a test sets another). */
   inboxStatus: number;
+  /** The paths of every GET that reached it, in order. */
+  fetched: string[];
   /** A POST of `activity` to `target`, signed with the actor's key (or `key`, to forge). */
   signed(target: string, activity: object, key?: KeyObject): Promise<Request>;
   close(): void;
@@ -33,7 +35,7 @@ export async function startRemoteActor(
 ): Promise<RemoteActor> {
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const delivered: RemoteActor["delivered"] = [];
-  const remote = { documents: new Map(), inboxStatus: 202 } as RemoteActor;
+  const remote = { documents: new Map(), inboxStatus: 202, fetched: [] } as unknown as RemoteActor;
   let id = "";
   const server = createServer((req, res) => {
     let body = "";
@@ -45,6 +47,7 @@ export async function startRemoteActor(
         delivered.push({ path: req.url ?? "", body: JSON.parse(body) });
         return res.writeHead(remote.inboxStatus).end();
       }
+      remote.fetched.push(req.url ?? "");
       const extra = remote.documents.get(req.url ?? "");
       if (extra !== undefined) {
         res.writeHead(200, { "content-type": "application/activity+json" });
@@ -74,7 +77,7 @@ export async function startRemoteActor(
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   id = `${url}/users/${username}`;
-  const parts: Omit<RemoteActor, "documents" | "inboxStatus"> = {
+  const parts: Omit<RemoteActor, "documents" | "inboxStatus" | "fetched"> = {
     url,
     id,
     keys,

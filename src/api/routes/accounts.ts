@@ -11,6 +11,7 @@ import { checkProfile, dropUploads, parseFields, updateProfile } from "../../acc
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
+import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
@@ -170,7 +171,9 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const page = readPage(p);
     const ref = viewer ? memberRef(deps, viewer) : null;
     if (truthy(p.pinned)) {
-      const pins = actor.local ? await pinnedPosts(s, ref, actor.local.id) : [];
+      const pins = actor.local
+        ? await pinnedPosts(s, ref, actor.local.id)
+        : await remotePinnedPosts(s, ref, actor.uri);
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
     const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_api.ts";
 import * as m0007 from "./0007_post_edits.ts";
 import * as m0008 from "./0008_groups_moderation.ts";
 import * as m0009 from "./0009_email_change.ts";
+import * as m0011 from "./0011_remote_pins.ts";
 import * as m0012 from "./0012_client_features.ts";
 import * as m0013 from "./0013_http_urls_only.ts";
 
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0007_post_edits": m0007,
   "0008_groups_moderation": m0008,
   "0009_email_change": m0009,
+  "0011_remote_pins": m0011,
   "0012_client_features": m0012,
   "0013_http_urls_only": m0013,
 };

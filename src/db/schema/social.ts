@@ -145,6 +145,14 @@ export interface PinsTable {
   created_at: string;
 }
 
+/** A remote actor's pinned posts, read from its `featured` collection (migration 0011). */
+export interface RemotePinsTable {
+  remote_id: string;
+  post_id: string;
+  /** 0 for the first item of the collection (its most recent pin). */
+  position: number;
+}
+
 /** The home feed of each member, written when a post arrives or is made (fan-out on write). */
 export interface HomeEntriesTable {
   account_id: string;
@@ -284,6 +292,7 @@ export type SocialSchema = {
   likes: LikesTable;
   bookmarks: BookmarksTable;
   pins: PinsTable;
+  remote_pins: RemotePinsTable;
   home_entries: HomeEntriesTable;
   notifications: NotificationsTable;
   actor_filters: ActorFiltersTable;

@@ -166,7 +166,9 @@ export function groupsInbox(deps: FederationDeps) {
       .innerJoin("remote_actors as r", "r.id", "follows.followee_remote_id")
       .select("follows.id")
       .where("follows.followee_uri", "=", uri)
-      .where("follows.status", "=", "accepted")
+      // Pending too: a Group sends its recent threads right after its Accept, and they
+      // may overtake it (deliveries run concurrently).
+      .where("follows.status", "in", ["accepted", "pending"])
       .where("r.type", "=", "Group")
       .limit(1)
       .executeTakeFirst();

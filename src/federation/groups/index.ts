@@ -19,7 +19,8 @@ import {
   Undo,
 } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
-import type { FederationExtensions } from "../extensions.ts";
+import type { EventHandler, FederationExtensions } from "../extensions.ts";
+import { sendRecentThreads } from "./backfill.ts";
 import { groupsInbox } from "./inbox.ts";
 import { groupsEventHandlers } from "./relay-handlers.ts";
 
@@ -45,15 +46,26 @@ async function handle(
   return false;
 }
 
+const accepted = groupsEventHandlers["groups.member.accepted"];
+
+/** The groups' event handlers; a remote member admitted also gets the recent threads. */
+const eventHandlers: Record<string, EventHandler> = {
+  ...groupsEventHandlers,
+  async "groups.member.accepted"(ctx, deps, event, payload) {
+    await accepted?.(ctx, deps, event, payload);
+    await sendRecentThreads(ctx, deps, event, payload);
+  },
+};
+
 export const groupsExtensions: FederationExtensions = {
-  eventHandlers: groupsEventHandlers,
+  eventHandlers,
   inbox: [{ types: [Follow, Undo, Create, Delete, Announce, Add, Remove, Accept, Reject], handle }],
 };
 
 /** Groups first, then another area's extensions (the social network's). */
 export function withGroups(other: FederationExtensions = {}): FederationExtensions {
   return {
-    eventHandlers: { ...other.eventHandlers, ...groupsEventHandlers },
+    eventHandlers: { ...other.eventHandlers, ...eventHandlers },
     inbox: [...(groupsExtensions.inbox ?? []), ...(other.inbox ?? [])],
   };
 }

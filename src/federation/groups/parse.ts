@@ -13,6 +13,12 @@ import {
   Page,
 } from "@fedify/vocab";
 import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
+import {
+  embeddedOnly,
+  MAX_REMOTE_ADDRESSEES,
+  MAX_REMOTE_TAGS,
+  takeAtMost,
+} from "../remote-limits.ts";
 
 export type GroupPostObject = Note | Page | Article;
 export const isGroupPostObject = (o: unknown): o is GroupPostObject =>
@@ -24,12 +30,19 @@ export async function addressedUris(
   object: APObject,
 ): Promise<string[]> {
   const uris: string[] = [];
+  const take = (list: URL[]) => {
+    for (const u of list.slice(0, MAX_REMOTE_ADDRESSEES - uris.length)) uris.push(u.href);
+  };
   for (const o of [object, activity]) {
     if (!o) continue;
-    uris.push(...o.audienceIds.map((u) => u.href));
-    uris.push(...o.toIds.map((u) => u.href), ...o.ccIds.map((u) => u.href));
+    take(o.audienceIds);
+    take(o.toIds);
+    take(o.ccIds);
   }
-  for await (const tag of object.getTags({ suppressError: true })) {
+  // Mentions only as embedded: a tag given as a bare URL is not fetched (remote-limits.ts).
+  const tags = object.getTags({ documentLoader: embeddedOnly, suppressError: true });
+  for (const tag of await takeAtMost(tags, MAX_REMOTE_TAGS)) {
+    if (uris.length >= MAX_REMOTE_ADDRESSEES) break;
     if (tag instanceof Mention && tag.href) uris.push(tag.href.href);
   }
   return [...new Set(uris)];

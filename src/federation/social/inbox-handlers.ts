@@ -128,7 +128,7 @@ export function socialInbox(deps: FederationDeps) {
     }
     const author = await ensureActor(ctx, deps, create.actorId as URL);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await parseRemotePost(ctx, await signedLoader(ctx), object, author);
+    const input = await parseRemotePost(ctx, object, author);
     if (!input) return skip(create, "the object has no id");
     if (new URL(input.uri).origin !== new URL(author.uri).origin)
       return skip(create, "the object is not on its author's server");
@@ -149,7 +149,7 @@ export function socialInbox(deps: FederationDeps) {
       return skip(update, "only an author's own post may be updated");
     const author = await ensureActor(ctx, deps, update.actorId as URL);
     if (!author) return;
-    const input = await parseRemotePost(ctx, await signedLoader(ctx), object, author);
+    const input = await parseRemotePost(ctx, object, author);
     if (!input || !(await updateRemotePost(s, input))) skip(update, "no such post of that author");
   }
 
@@ -187,7 +187,7 @@ export function socialInbox(deps: FederationDeps) {
       const author = await ensureActor(ctx, deps, object.attributionId);
       if (!author || !(await allowsFederation(db, new URL(author.uri).host)))
         return skip(announce, "its author is unknown or refused");
-      const input = await parseRemotePost(ctx, await signedLoader(ctx), object, author);
+      const input = await parseRemotePost(ctx, object, author);
       if (!input || new URL(input.uri).origin !== new URL(author.uri).origin)
         return skip(announce, "its object is not on its author's server");
       post = await storeRemotePost(s, input);

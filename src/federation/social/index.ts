@@ -19,6 +19,7 @@ import {
 import type { FederationDeps } from "../deps.ts";
 import type { FederationExtensions } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
+import { backfillOutbox } from "./backfill.ts";
 import { type SocialInbox, socialInbox } from "./inbox-handlers.ts";
 import { socialEventHandlers } from "./relay-handlers.ts";
 
@@ -58,5 +59,14 @@ async function handle(
 
 export const socialExtensions: FederationExtensions = {
   eventHandlers: socialEventHandlers,
-  inbox: [{ types: [Create, Update, Delete, Announce, Like, Undo, Flag, Block], handle }],
+  inbox: [
+    {
+      types: [Create, Update, Delete, Announce, Like, Undo, Flag, Block],
+      handle,
+      // A new follow shows the followed actor's recent posts (Mastodon does the same).
+      followAccepted: async (ctx, deps, followeeUri) => {
+        await backfillOutbox(ctx, deps, followeeUri);
+      },
+    },
+  ],
 };

@@ -20,6 +20,15 @@ import {
 } from "@fedify/vocab";
 import type { RemotePostInput } from "../../social/remote-posts.ts";
 import type { RemoteActor } from "../remote-actors.ts";
+import {
+  embeddedOnly,
+  MAX_REMOTE_ATTACHMENTS,
+  MAX_REMOTE_HASHTAGS,
+  MAX_REMOTE_MENTIONS,
+  MAX_REMOTE_POLL_OPTIONS,
+  MAX_REMOTE_TAGS,
+  takeAtMost,
+} from "../remote-limits.ts";
 
 const PUBLIC = new Set([PUBLIC_COLLECTION.href, "as:Public", "Public"]);
 
@@ -46,30 +55,33 @@ function hrefOf(url: URL | Link | null | undefined): string | null {
 
 export async function parseRemotePost(
   ctx: Context<void>,
-  loader: Awaited<ReturnType<Context<void>["getDocumentLoader"]>>,
   object: Note | Article | Question,
   author: RemoteActor,
 ): Promise<RemotePostInput | null> {
   if (!object.id) return null;
+  // Only what the object embeds is read (remote-limits.ts): no fetch per tag, attachment
+  // or poll option, and no more of each than the caps.
   const opts = {
-    documentLoader: loader,
+    documentLoader: embeddedOnly,
     contextLoader: ctx.contextLoader,
     suppressError: true,
   } as const;
   const mentions: RemotePostInput["mentions"] = [];
   const tags: string[] = [];
   try {
-    for await (const tag of object.getTags(opts)) {
-      if (tag instanceof Mention && tag.href)
-        mentions.push({ uri: tag.href.href, handle: tag.name?.toString() ?? tag.href.href });
-      else if (tag instanceof Hashtag && tag.name) tags.push(tag.name.toString());
+    for (const tag of await takeAtMost(object.getTags(opts), MAX_REMOTE_TAGS)) {
+      if (tag instanceof Mention && tag.href) {
+        if (mentions.length < MAX_REMOTE_MENTIONS)
+          mentions.push({ uri: tag.href.href, handle: tag.name?.toString() ?? tag.href.href });
+      } else if (tag instanceof Hashtag && tag.name && tags.length < MAX_REMOTE_HASHTAGS)
+        tags.push(tag.name.toString());
     }
   } catch {
     // Tags that cannot be read are left out; the post itself is still worth keeping.
   }
   const media: RemotePostInput["media"] = [];
   try {
-    for await (const a of object.getAttachments(opts)) {
+    for (const a of await takeAtMost(object.getAttachments(opts), MAX_REMOTE_ATTACHMENTS)) {
       if (!(a instanceof Document || a instanceof Image)) continue;
       const url = a.url instanceof URL || a.url instanceof Link ? hrefOf(a.url) : null;
       if (!url || !/^https?:/.test(url)) continue;
@@ -89,9 +101,10 @@ export async function parseRemotePost(
     // Options are usually embedded (no ids), so read both lists: oneOf first, else anyOf.
     const read = async (list: AsyncIterable<APObject>) => {
       const out: { title: string; votes: number }[] = [];
-      for await (const o of list) {
+      for (const o of await takeAtMost(list, MAX_REMOTE_POLL_OPTIONS)) {
         const title = o.name?.toString();
         if (!title) continue;
+        // Mastodon embeds each option's replies as a Collection with only totalItems.
         const replies = await o.getReplies(opts).catch(() => null);
         out.push({
           title: title.slice(0, 200),

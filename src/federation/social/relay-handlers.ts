@@ -6,12 +6,9 @@
 import type { Context } from "@fedify/fedify";
 import {
   Add,
-  Announce,
-  Block,
   Create,
   Delete,
   Flag,
-  Like,
   Note,
   PUBLIC_COLLECTION,
   Remove,
@@ -28,6 +25,12 @@ import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
 import { allowsDelivery } from "./domain-policy.ts";
+import {
+  boostAnnounce,
+  likeActivity,
+  sendBlock,
+  sendBoostAudience,
+} from "./interaction-activities.ts";
 import { addressing, instant, type LocalPost, loadLocalPost, postObject } from "./notes.ts";
 
 type Event = Selectable<OutboxEventsTable>;
@@ -387,96 +390,3 @@ export const socialEventHandlers: Record<string, Handler> = {
     await ctx.sendActivity({ identifier: COOP }, recipientOf(target), flag);
   },
 };
-
-async function sendBlock(
-  ctx: Context<void>,
-  deps: FederationDeps,
-  event: Event,
-  payload: unknown,
-  undo: boolean,
-) {
-  const p = z
-    .object({
-      accountId: z.string(),
-      targetRemoteId: z.string(),
-      // The actor.blocked event an unblock undoes (recorded since Undo embeds the Block's id).
-      blockEventId: z.string().nullable().optional(),
-    })
-    .parse(payload);
-  const account = await deps.db.db
-    .selectFrom("accounts")
-    .select("username")
-    .where("id", "=", p.accountId)
-    .executeTakeFirst();
-  const target = await findRemoteActor(deps.db.db, { id: p.targetRemoteId });
-  if (!account || !target) return;
-  const actor = ctx.getActorUri(account.username);
-  const blockId = !undo
-    ? activityId(deps, event)
-    : p.blockEventId
-      ? new URL(`/activities/${p.blockEventId}`, deps.config.origin)
-      : new URL(`${activityId(deps, event).href}#block`);
-  const block = new Block({ id: blockId, actor, object: new URL(target.uri) });
-  const activity = undo
-    ? new Undo({ id: activityId(deps, event), actor, object: block, to: new URL(target.uri) })
-    : block;
-  await ctx.sendActivity({ identifier: account.username }, recipientOf(target), activity);
-}
-
-/**
- * The Announce of a boost, built the same way when it is sent and when its Undo
- * embeds it: GoToSocial refuses an embedded Announce that is not addressed to
- * anyone, and receivers match the Undo's object by its id.
- */
-function boostAnnounce(
-  ctx: Context<void>,
-  b: {
-    uri: string;
-    username: string;
-    objectUri: string;
-    authorUri: string | null;
-    boostedAt: string | null;
-  },
-): Announce {
-  return new Announce({
-    id: new URL(b.uri),
-    actor: ctx.getActorUri(b.username),
-    object: new URL(b.objectUri),
-    published: b.boostedAt ? instant(b.boostedAt) : null,
-    to: PUBLIC_COLLECTION,
-    ccs: [ctx.getFollowersUri(b.username), ...(b.authorUri ? [new URL(b.authorUri)] : [])],
-  });
-}
-
-/** A boost (or its Undo) goes to the booster's followers and the remote author, once per inbox. */
-async function sendBoostAudience(
-  ctx: Context<void>,
-  deps: FederationDeps,
-  username: string,
-  authorRemoteId: string | null,
-  activity: Announce | Undo,
-) {
-  const author = authorRemoteId
-    ? await findRemoteActor(deps.db.db, { id: authorRemoteId })
-    : undefined;
-  await sendToInboxes(
-    ctx,
-    deps,
-    { identifier: username },
-    { followersOf: ctx.getActorUri(username).href, others: author ? [author] : [] },
-    activity,
-  );
-}
-
-/** A Like, built the same way when sent and when its Undo embeds it. */
-function likeActivity(
-  ctx: Context<void>,
-  l: { uri: string; username: string; objectUri: string; authorUri: string },
-): Like {
-  return new Like({
-    id: new URL(l.uri),
-    actor: ctx.getActorUri(l.username),
-    object: new URL(l.objectUri),
-    to: new URL(l.authorUri),
-  });
-}

@@ -24,6 +24,20 @@ test("kv: set, get, overwrite, delete", async () => {
   assert.equal(await kv.get(["a"]), undefined);
 });
 
+test("kv: ignored keys are neither stored nor found (Fedify's id-only idempotence records)", async () => {
+  const kv = new DatabaseKvStore(handle, undefined, { ignore: (key) => key[0] === "skip" });
+  await kv.set(["skip", "x"], true);
+  assert.equal(await kv.get(["skip", "x"]), undefined);
+  const row = await handle.db
+    .selectFrom("kv")
+    .select("key")
+    .where("key", "=", JSON.stringify(["skip", "x"]))
+    .executeTakeFirst();
+  assert.equal(row, undefined);
+  await kv.set(["keep", "x"], true);
+  assert.equal(await kv.get(["keep", "x"]), true);
+});
+
 test("kv: entries expire after their ttl", async () => {
   const clock = fixedClock(new Date("2026-01-01T00:00:00Z"));
   const kv = new DatabaseKvStore(handle, clock);
