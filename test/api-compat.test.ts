@@ -157,6 +157,63 @@ describe("filters are part of the page's query", () => {
   });
 });
 
+describe("a list timeline is read in one query", () => {
+  it("comes back full however many other posts are newer in home", async () => {
+    const lister = await memberClient(node, "lister");
+    const inList = await memberClient(node, "inlist", lister.app);
+    const chatty = await memberClient(node, "chatty", lister.app);
+    await lister.client.v1.accounts.$select(inList.id).follow();
+    await lister.client.v1.accounts.$select(chatty.id).follow();
+    const list = await lister.client.v1.lists.create({ title: "Close" });
+    await lister.client.v1.lists.$select(list.id).accounts.create({ accountIds: [inList.id] });
+    const wanted = await inList.client.v1.statuses.create({ status: "for the list" });
+    // More newer posts than the old five pages of forty the list used to read through.
+    for (let i = 0; i < 205; i++) await chatty.client.v1.statuses.create({ status: `noise ${i}` });
+    const page = await lister.client.v1.timelines.list.$select(list.id).list({ limit: 1 });
+    assert.deepEqual(
+      page.map((s) => s.id),
+      [wanted.id],
+    );
+    const res = await fetch(`${node.url}/api/v1/timelines/list/${list.id}`, {
+      headers: { authorization: `Bearer ${adaToken}` },
+    });
+    assert.equal(res.status, 404, "someone else's list");
+  });
+});
+
+describe("home pages newer than a cursor", () => {
+  it("leave out suspended authors in the query, so min_id pages come back full", async () => {
+    const reader = await memberClient(node, "reader");
+    const liked = await memberClient(node, "liked", reader.app);
+    const suspended = await memberClient(node, "suspended", reader.app);
+    await reader.client.v1.accounts.$select(liked.id).follow();
+    await reader.client.v1.accounts.$select(suspended.id).follow();
+    const cursor = await liked.client.v1.statuses.create({ status: "the cursor" });
+    for (let i = 0; i < 3; i++)
+      await suspended.client.v1.statuses.create({ status: `suspended ${i}` });
+    const wanted = await liked.client.v1.statuses.create({ status: "after the noise" });
+    // A moderator's suspension (actor_limits) keeps the feed rows but hides the posts.
+    await node.node.db.db
+      .insertInto("actor_limits")
+      .values({
+        actor_uri: `${node.url}/users/suspended`,
+        level: "suspend",
+        created_at: "2026-01-01",
+      })
+      .execute();
+    const page = await reader.client.v1.timelines.home.list({ minId: cursor.id, limit: 1 });
+    assert.deepEqual(
+      page.map((s) => s.id),
+      [wanted.id],
+    );
+    const since = await reader.client.v1.timelines.home.list({ sinceId: cursor.id, limit: 5 });
+    assert.deepEqual(
+      since.map((s) => s.id),
+      [wanted.id],
+    );
+  });
+});
+
 describe("Mastodon 4.3's batch reads and link timeline", () => {
   it("reads statuses and accounts by id, in order, capped, unknown ids left out", async () => {
     const a = await ada.v1.statuses.create({ status: "first of two" });

@@ -38,8 +38,21 @@ function setPath(target: Params, key: string, value: unknown): void {
       return;
     }
     if (part === "" && Array.isArray(at)) {
+      // Rails: `a[][k]=1&a[][j]=2` is one element; a key seen again starts the next one.
+      const list = at as unknown[];
+      const previous = list.at(-1);
+      const nextKey = parts[i + 1] ?? "";
+      if (
+        typeof previous === "object" &&
+        previous !== null &&
+        !Array.isArray(previous) &&
+        !(nextKey in previous)
+      ) {
+        at = previous as Record<string, unknown>;
+        continue;
+      }
       const fresh = bareObject();
-      (at as unknown[]).push(fresh);
+      list.push(fresh);
       at = fresh;
       continue;
     }
@@ -136,4 +149,12 @@ export function readFocus(v: unknown): string | null | undefined {
   if (!m || !(Math.abs(x) <= 1) || !(Math.abs(y) <= 1))
     throw new ApiError(422, "Validation failed: focus must be two numbers from -1 to 1, as x,y");
   return `${x},${y}`;
+}
+
+/** Rails' nested attributes: an array, or an object keyed by index (`a[0][k]=…`), as a list. */
+export function attributeList(v: unknown): Record<string, unknown>[] {
+  const items = Array.isArray(v) ? v : v && typeof v === "object" ? Object.values(v) : [];
+  return items.filter(
+    (x): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x),
+  );
 }

@@ -96,26 +96,6 @@ export function likedPostIds(
     .execute();
 }
 
-/** Home entries newer than a cursor (oldest first when `ascending`): since_id / min_id. */
-export function newerHomeIds(
-  db: Kysely<Schema>,
-  accountId: string,
-  afterId: string,
-  limit: number,
-  ascending: boolean,
-) {
-  return db
-    .selectFrom("home_entries as h")
-    .innerJoin("posts as p", "p.id", "h.post_id")
-    .select("h.post_id")
-    .where("h.account_id", "=", accountId)
-    .where("h.post_id", ">", afterId)
-    .where("p.deleted_at", "is", null)
-    .orderBy("h.post_id", ascending ? "asc" : "desc")
-    .limit(limit)
-    .execute();
-}
-
 /** Search: public posts whose text contains the words (simple LIKE; no index yet). */
 export function searchPostIds(db: Kysely<Schema>, query: string, limit: number) {
   const like = `%${query.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;

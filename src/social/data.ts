@@ -134,6 +134,33 @@ async function exportSocial(db: Kysely<Schema>, accountId: string) {
       .where("account_id", "=", accountId)
       .orderBy("id")
       .execute(),
+    followed_tags: await db
+      .selectFrom("followed_tags")
+      .select(["tag", "created_at"])
+      .where("account_id", "=", accountId)
+      .orderBy("tag")
+      .execute(),
+    keyword_filters: await Promise.all(
+      (
+        await db
+          .selectFrom("keyword_filters")
+          .select(["id", "title", "context", "action", "expires_at", "created_at"])
+          .where("account_id", "=", accountId)
+          .orderBy("id")
+          .execute()
+      ).map(async (f) => ({
+        title: f.title,
+        context: JSON.parse(f.context) as string[],
+        action: f.action,
+        expires_at: f.expires_at,
+        created_at: f.created_at,
+        keywords: await db
+          .selectFrom("filter_keywords")
+          .select(["keyword", "whole_word"])
+          .where("filter_id", "=", f.id)
+          .execute(),
+      })),
+    ),
   };
 }
 
@@ -188,6 +215,15 @@ async function eraseSocial(trx: Kysely<Schema>, accountId: string) {
     .where((eb) => eb.or([eb("account_id", "=", accountId), eb("from_account_id", "=", accountId)]))
     .execute();
   await trx.deleteFrom("actor_filters").where("account_id", "=", accountId).execute();
+  const ownFilters = trx
+    .selectFrom("keyword_filters")
+    .select("id")
+    .where("account_id", "=", accountId);
+  await trx.deleteFrom("filter_keywords").where("filter_id", "in", ownFilters).execute();
+  await trx.deleteFrom("filter_statuses").where("filter_id", "in", ownFilters).execute();
+  await trx.deleteFrom("keyword_filters").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("followed_tags").where("account_id", "=", accountId).execute();
+  await trx.deleteFrom("notification_policies").where("account_id", "=", accountId).execute();
   await trx.deleteFrom("post_mentions").where("account_id", "=", accountId).execute();
   // Reports the member made stay with the moderators, without their name.
   await trx

@@ -1,9 +1,10 @@
 /**
  * The home feed is written when a post is made or arrives (fan-out on write):
  * one home_entries row per member who should see it — the author's accepted
- * local followers (not for direct messages), the members it mentions, and a
- * local author. Reading a home page is then one range scan of a primary key,
- * however many posts the database holds (bench/social.bench.ts).
+ * local followers (not for direct messages), the members it mentions, a local
+ * author, and members following one of a public post's hashtags. Reading a home
+ * page is then one range scan of a primary key, however many posts the database
+ * holds (bench/social.bench.ts).
  */
 import type { Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
@@ -52,6 +53,33 @@ export async function fanOut(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  // Members following one of a public post's hashtags (followed-tags.ts); its tags are written by now.
+  if (post.visibility === "public")
+    await trx
+      .insertInto("home_entries")
+      .columns(["account_id", "post_id"])
+      .expression(
+        (eb) =>
+          eb
+            .selectFrom("followed_tags as ft")
+            .innerJoin("post_tags as pt", "pt.tag", "ft.tag")
+            .select((s) => ["ft.account_id as account_id", s.val(post.id).as("post_id")])
+            .distinct()
+            .where("pt.post_id", "=", post.id)
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w
+                    .selectFrom("actor_filters")
+                    .select("actor_filters.kind")
+                    .whereRef("actor_filters.account_id", "=", "ft.account_id")
+                    .where("actor_filters.target_uri", "=", post.authorUri),
+                ),
+              ),
+            ) as never,
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   for (const accountId of direct) {
     await trx
       .insertInto("home_entries")

@@ -4,7 +4,7 @@
  * reply is a mention in Mastodon, kept apart here so the page can say so).
  * Nobody is notified of their own acts, nor by someone they block or mute.
  */
-import type { Kysely } from "kysely";
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from "kysely";
 import type { NotificationType } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
@@ -54,12 +54,71 @@ export interface NotificationView {
   createdAt: string;
 }
 
+export interface NotificationQuery {
+  /** Older than this id. */
+  maxId?: string | undefined;
+  /** Newer than this id; with `upwards`, the page right after it (still returned newest first). */
+  afterId?: string | undefined;
+  upwards?: boolean | undefined;
+  limit: number;
+  /** Only these types / not these (filtered in the query, so pages come back full). */
+  types?: NotificationType[] | undefined;
+  excludeTypes?: NotificationType[] | undefined;
+  /** Only from this actor. */
+  fromUri?: string | undefined;
+  /** Only about this post. */
+  postId?: string | undefined;
+  /** Only written in [from, before) (ISO timestamps). */
+  createdFrom?: string | undefined;
+  createdBefore?: string | undefined;
+  /** Only these ids. */
+  ids?: string[] | undefined;
+  /** Only those not yet marked read. */
+  unread?: boolean | undefined;
+  /** Only what the member's notification policy lets through (notification-policy.ts). */
+  allowed?: ((eb: NotificationsEb) => Expression<SqlBool>) | undefined;
+}
+
+/** Every condition of a query but its order and size. */
+const matching =
+  (accountId: string, page: Omit<NotificationQuery, "limit">) => (eb: NotificationsEb) => {
+    const all: Expression<SqlBool>[] = [eb("n.account_id", "=", accountId)];
+    if (page.maxId !== undefined) all.push(eb("n.id", "<", page.maxId));
+    if (page.afterId !== undefined) all.push(eb("n.id", ">", page.afterId));
+    if (page.types?.length) all.push(eb("n.type", "in", page.types));
+    if (page.excludeTypes?.length) all.push(eb("n.type", "not in", page.excludeTypes));
+    if (page.fromUri !== undefined) all.push(eb("n.from_uri", "=", page.fromUri));
+    if (page.postId !== undefined) all.push(eb("n.post_id", "=", page.postId));
+    if (page.createdFrom !== undefined) all.push(eb("n.created_at", ">=", page.createdFrom));
+    if (page.createdBefore !== undefined) all.push(eb("n.created_at", "<", page.createdBefore));
+    if (page.ids) all.push(page.ids.length ? eb("n.id", "in", page.ids) : eb.lit(false));
+    if (page.unread) all.push(eb("n.read", "=", 0));
+    if (page.allowed) all.push(page.allowed(eb));
+    return eb.and(all);
+  };
+
+/** How many notifications a query matches (limit aside). */
+export async function countNotifications(
+  db: Kysely<Schema>,
+  accountId: string,
+  query: Omit<NotificationQuery, "limit">,
+): Promise<number> {
+  const row = await db
+    .selectFrom("notifications as n")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where(matching(accountId, query))
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+type NotificationsEb = ExpressionBuilder<Schema & { n: Schema["notifications"] }, "n">;
+
 /** A member's notifications, newest first, `limit` per page before the cursor `maxId`. */
 export async function listNotifications(
   db: Kysely<Schema>,
   domain: string,
   accountId: string,
-  page: { maxId?: string | undefined; limit: number },
+  page: NotificationQuery,
 ): Promise<NotificationView[]> {
   const rows = await db
     .selectFrom("notifications as n")
@@ -78,11 +137,11 @@ export async function listNotifications(
       "r.name",
       "r.url",
     ])
-    .where("n.account_id", "=", accountId)
-    .$if(page.maxId !== undefined, (q) => q.where("n.id", "<", page.maxId as string))
-    .orderBy("n.id", "desc")
+    .where(matching(accountId, page))
+    .orderBy("n.id", page.upwards ? "asc" : "desc")
     .limit(page.limit)
     .execute();
+  if (page.upwards) rows.reverse();
   return rows.map((r) => ({
     id: r.id,
     type: r.type,

@@ -22,9 +22,9 @@ export interface Page {
 
 export interface PageRequest {
   maxId?: string | undefined;
-  /** Newer than this id, the newest first (public and hashtag timelines). */
+  /** Newer than this id, the newest first. */
   sinceId?: string | undefined;
-  /** Newer than this id, the page right after it (public and hashtag timelines). */
+  /** Newer than this id, the page right after it. */
   minId?: string | undefined;
   limit?: number | undefined;
 }
@@ -112,6 +112,7 @@ export async function homeTimeline(
   req: PageRequest = {},
 ): Promise<Page> {
   const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
   const rows = await s.db
     .selectFrom("home_entries as h")
     .innerJoin("posts as p", "p.id", "h.post_id")
@@ -119,9 +120,10 @@ export async function homeTimeline(
     .where("h.account_id", "=", viewer.id)
     .where(notSuspended)
     .$if(req.maxId !== undefined, (q) => q.where("h.post_id", "<", req.maxId as string))
+    .$if(after !== undefined, (q) => q.where("h.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
     .where(notFiltered(viewer))
-    .orderBy("h.post_id", "desc")
+    .orderBy("h.post_id", upwards ? "asc" : "desc")
     .limit(limit + 1)
     .execute();
   return pageOf(
@@ -129,6 +131,7 @@ export async function homeTimeline(
     viewer,
     rows.map((r) => r.post_id),
     limit,
+    upwards,
   );
 }
 

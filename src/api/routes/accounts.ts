@@ -21,6 +21,7 @@ import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { idList, readParams, truthy } from "../params.ts";
 import { actorById, credentialAccount, loadAccount, loadAccounts } from "../serializers/account.ts";
+import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
 /** GET /api/v1/accounts?id[]= reads at most this many (Mastodon: DEFAULT_ACCOUNTS_LIMIT). */
@@ -188,10 +189,10 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
         tagged,
       },
     );
-    const statuses = await serializeStatuses(l, got.items, !!viewer);
+    const statuses = await serializeFiltered(l, got.items, ref, "account");
     setLink(
       c,
-      statuses.map((x) => x.id),
+      got.items.map((x) => x.id),
       { hasMore: got.nextMaxId !== null },
     );
     return c.json(statuses);

@@ -6,9 +6,17 @@
  * Mounted before accounts.ts so /accounts/familiar_followers is not taken for an id.
  */
 import { Hono } from "hono";
+import {
+  followedTags,
+  followingTags,
+  followTag,
+  MAX_FOLLOWED_TAGS,
+  normalTag,
+  unfollowTag,
+} from "../../social/followed-tags.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { type ApiDeps, type ApiEnv, memberRef } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, memberRef } from "../deps.ts";
+import { notFound, unprocessable } from "../errors.ts";
 import { readParams } from "../params.ts";
 import { actorById, loadAccounts } from "../serializers/account.ts";
 import { relationships } from "../serializers/relationship.ts";
@@ -67,22 +75,53 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(r);
   });
 
-  const tag = (name: string) => ({
+  // Tags (docs.joinmastodon.org/entities/Tag), followed or not (social/followed-tags.ts).
+  const tagJson = (name: string, following: boolean | undefined) => ({
     name,
     url: `${config.origin}/tags/${encodeURIComponent(name)}`,
     history: [],
-    following: false,
+    ...(following === undefined ? {} : { following }),
   });
-  app.get("/api/v1/tags/:name", (c) => {
-    optionalUser(c);
-    return c.json(tag(c.req.param("name").replace(/^#/, "").toLowerCase()));
+  const tagParam = (c: ApiContext) => {
+    const tag = normalTag(c.req.param("name") ?? "");
+    if (!tag) throw notFound();
+    return tag;
+  };
+  app.get("/api/v1/tags/:name", async (c) => {
+    const viewer = optionalUser(c);
+    const tag = tagParam(c);
+    const following = viewer ? (await followingTags(db, viewer.id, [tag])).has(tag) : undefined;
+    return c.json(tagJson(tag, following));
   });
-  // Following hashtags is not supported yet: the tag is answered, not followed.
-  for (const action of ["follow", "unfollow"])
-    app.post(`/api/v1/tags/:name/${action}`, (c) => {
-      requireUser(c, "write:follows");
-      return c.json(tag(c.req.param("name").replace(/^#/, "").toLowerCase()));
-    });
+  app.post("/api/v1/tags/:name/follow", async (c) => {
+    const me = requireUser(c, "write:follows");
+    const result = await followTag(db, me.id, tagParam(c));
+    if (!result.ok)
+      throw result.reason === "too-many"
+        ? unprocessable(`You cannot follow more than ${MAX_FOLLOWED_TAGS} hashtags`)
+        : notFound();
+    return c.json(tagJson(result.value.tag, true));
+  });
+  app.post("/api/v1/tags/:name/unfollow", async (c) => {
+    const me = requireUser(c, "write:follows");
+    const tag = tagParam(c);
+    await unfollowTag(db, me.id, tag);
+    return c.json(tagJson(tag, false));
+  });
+  // Ordered by name; max_id is the last name of the page before (Link rel="next").
+  app.get("/api/v1/followed_tags", async (c) => {
+    const me = requireUser(c, "read:follows");
+    const p = await readParams(c);
+    const limit = Math.max(1, Math.min(200, Number(p.limit ?? 100) || 100));
+    const after = typeof p.max_id === "string" && p.max_id ? p.max_id.slice(0, 100) : undefined;
+    const rows = await followedTags(db, me.id, { after, limit });
+    if (rows.length === limit) {
+      const next = new URL(c.req.url);
+      next.searchParams.set("max_id", rows.at(-1)?.tag ?? "");
+      c.header("Link", `<${next.href}>; rel="next"`);
+    }
+    return c.json(rows.map((r) => tagJson(r.tag, true)));
+  });
 
   app.get("/api/v1/scheduled_statuses", (c) => {
     requireUser(c, "read:statuses");

@@ -225,7 +225,6 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     "/api/v1/trends/statuses",
     "/api/v1/trends/links",
     "/api/v1/announcements",
-    "/api/v1/followed_tags",
     "/api/v1/featured_tags",
     "/api/v1/endorsements",
     "/api/v1/conversations",
@@ -237,13 +236,5 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
   app.get("/api/v2/suggestions", (c) => c.json([]));
   app.get("/api/v1/suggestions", (c) => c.json([]));
-  app.get("/api/v1/filters", (c) => {
-    requireUser(c, "read:filters");
-    return c.json([]);
-  });
-  app.get("/api/v2/filters", (c) => {
-    requireUser(c, "read:filters");
-    return c.json([]);
-  });
   return app;
 }

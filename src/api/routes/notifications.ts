@@ -10,22 +10,18 @@ import {
   dismissNotification,
   notificationIdsAfter,
 } from "../../social/api-support.ts";
-import { listNotifications } from "../../social/notifications.ts";
+import { countNotifications, listNotifications } from "../../social/notifications.ts";
 import { vote } from "../../social/polls.ts";
 import { hydrate } from "../../social/views.ts";
 import { storeImage } from "../../storage/images.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
+import { notificationQuery } from "../notification-query.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readFocus, readParams } from "../params.ts";
-import { mastodonType, serializeNotifications } from "../serializers/notification.ts";
+import { serializeNotifications } from "../serializers/notification.ts";
 import { serializeMedia, serializePoll } from "../serializers/status.ts";
-
-const list = (v: unknown) =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === "string",
-  );
 
 export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -36,26 +32,14 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "read:notifications");
     const p = await readParams(c);
     const page = readPage(p, { limit: 40, max: 80 });
-    const types = new Set(list(p.types));
-    const exclude = new Set(list(p.exclude_types));
-    const after = page.minId ?? page.sinceId;
-    let maxId = page.maxId;
-    if (after && !maxId) {
-      // Newer than the cursor: read forward from it, then show newest first.
-      // The page ends just below the first id past it (listNotifications reads "< max_id").
-      const ids = await notificationIdsAfter(deps.db, me.id, after, 400);
-      maxId = page.minId ? ids[page.limit]?.id : undefined;
-    }
-    const rows = (
-      await listNotifications(deps.db, deps.config.domain, me.id, { maxId, limit: 200 })
-    )
-      .filter((n) => !after || n.id > after)
-      .filter(
-        (n) =>
-          (types.size === 0 || types.has(mastodonType(n.type))) &&
-          !exclude.has(mastodonType(n.type)),
-      )
-      .slice(0, page.limit);
+    // Types, sender and policy are conditions of the query, so a page comes back full.
+    const query = await notificationQuery(deps, me, p, page);
+    const rows = query
+      ? await listNotifications(deps.db, deps.config.domain, me.id, {
+          ...query,
+          limit: page.limit,
+        })
+      : [];
     const out = await serializeNotifications(s, l, memberRef(deps, me), rows);
     setLink(
       c,
@@ -67,8 +51,9 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/notifications/unread_count", async (c) => {
     const me = requireUser(c, "read:notifications");
-    const rows = await listNotifications(deps.db, deps.config.domain, me.id, { limit: 1000 });
-    return c.json({ count: rows.filter((n) => !n.read).length });
+    const query = await notificationQuery(deps, me, await readParams(c), { limit: 1 });
+    const count = query ? await countNotifications(deps.db, me.id, { ...query, unread: true }) : 0;
+    return c.json({ count });
   });
 
   app.post("/api/v1/notifications/clear", async (c) => {

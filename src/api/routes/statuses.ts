@@ -25,8 +25,9 @@ import { hydrate, visiblePosts } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { idList, readFocus, readParams, truthy } from "../params.ts";
+import { attributeList, idList, readFocus, readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
+import { serializeFiltered } from "../serializers/filter.ts";
 import {
   fromMastodonVisibility,
   serializeMedia,
@@ -184,7 +185,11 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.put("/api/v1/statuses/:id", async (c) => {
     const me = requireUser(c, "write:statuses");
     const raw = await readParams(c);
-    const p = statusInput.parse(raw);
+    const p = statusInput.parse({
+      ...raw,
+      media_attributes:
+        raw.media_attributes === undefined ? undefined : attributeList(raw.media_attributes),
+    });
     const text = p.status ?? "";
     const changes = (p.media_attributes ?? []).map((a) => ({
       uploadId: a.id,
@@ -227,11 +232,12 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/statuses/:id/context", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
-    const found = await thread(s, viewer ? memberRef(deps, viewer) : null, c.req.param("id"));
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    const found = await thread(s, ref, c.req.param("id"));
     if (!found) throw notFound();
     return c.json({
-      ancestors: await serializeStatuses(l, found.ancestors, !!viewer),
-      descendants: await serializeStatuses(l, found.descendants, !!viewer),
+      ancestors: await serializeFiltered(l, found.ancestors, ref, "thread"),
+      descendants: await serializeFiltered(l, found.descendants, ref, "thread"),
     });
   });
 

@@ -1,13 +1,14 @@
 /**
  * Timelines (docs.joinmastodon.org/methods/timelines): home, public (local or
- * remote only), hashtag, list; and bookmarks and favourites. Older pages come
- * from the social capability with max_id; since_id / min_id read newer entries
- * (public and hashtag: the capability's own queries, with the same filters).
+ * remote only), hashtag, link, list; and bookmarks and favourites. Every page,
+ * older (max_id) or newer (since_id / min_id), is the social capability's own
+ * query, with its filters as conditions of it.
  */
 import { Hono } from "hono";
-import { likedPostIds, newerHomeIds } from "../../social/api-support.ts";
+import type { FilterContext } from "../../db/schema/social.ts";
+import { likedPostIds } from "../../social/api-support.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
-import { listFilters } from "../../social/moderation.ts";
+import { listTimeline } from "../../social/list-timeline.ts";
 import {
   bookmarkedPosts,
   homeTimeline,
@@ -20,6 +21,7 @@ import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } 
 import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
+import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -31,42 +33,31 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const answer = async (
     c: ApiContext,
     items: PostView[],
-    signedIn: boolean,
+    viewer: { id: string; username: string } | null,
     more: boolean,
+    context: FilterContext | null,
     cursorOf = (v: PostView) => v.id,
   ) => {
-    const statuses = await serializeStatuses(l, items, signedIn);
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    // The viewer's filters (filters v2) hide or mark posts; the cursors still walk every post read.
+    const statuses = context
+      ? await serializeFiltered(l, items, ref, context)
+      : await serializeStatuses(l, items, !!viewer);
     setLink(c, items.map(cursorOf), { hasMore: more });
     return c.json(statuses);
   };
-  const newer = (
-    items: PostView[],
-    page: { sinceId?: string | undefined; minId?: string | undefined },
-  ) =>
-    items.filter(
-      (v) => (!page.sinceId || v.id > page.sinceId) && (!page.minId || v.id > page.minId),
-    );
-
   app.get("/api/v1/timelines/home", async (c) => {
     const me = requireUser(c, "read:statuses");
     const ref = memberRef(deps, me);
     const page = readPage(await readParams(c));
-    const after = page.minId ?? page.sinceId;
-    if (after && !page.maxId) {
-      const rows = await newerHomeIds(deps.db, me.id, after, page.limit, !!page.minId);
-      const ids = rows
-        .map((r) => r.post_id)
-        .sort()
-        .reverse();
-      // As homeTimeline does: nothing by someone the member blocked or muted.
-      const hidden = new Set((await listFilters(deps.db, me.id)).map((f) => f.target_uri));
-      const views = (await hydrate(s, ref.id, ref.uri, ids)).filter(
-        (v) => !hidden.has(v.author.uri),
-      );
-      return answer(c, views, true, false);
-    }
-    const got = await homeTimeline(s, ref, { maxId: page.maxId, limit: page.limit });
-    return answer(c, got.items, true, got.nextMaxId !== null);
+    // since_id / min_id pages are the capability's own query too, with the same rules.
+    const got = await homeTimeline(s, ref, {
+      maxId: page.maxId,
+      sinceId: page.sinceId,
+      minId: page.minId,
+      limit: page.limit,
+    });
+    return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });
 
   app.get("/api/v1/timelines/public", async (c) => {
@@ -80,7 +71,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
@@ -94,7 +85,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/link", async (c) => {
@@ -110,39 +101,20 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       minId: page.minId,
       limit: page.limit,
     });
-    return answer(c, got.items, !!viewer, got.nextMaxId !== null);
+    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
   });
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
     const me = requireUser(c, "read:lists");
-    const list = await deps.db
-      .selectFrom("lists")
-      .select("id")
-      .where("id", "=", c.req.param("id"))
-      .where("account_id", "=", me.id)
-      .executeTakeFirst();
-    if (!list) throw notFound();
-    const members = new Set(
-      (
-        await deps.db
-          .selectFrom("list_accounts")
-          .select("actor_uri")
-          .where("list_id", "=", list.id)
-          .execute()
-      ).map((r) => r.actor_uri),
-    );
     const page = readPage(await readParams(c));
-    // The home feed, kept to the list's accounts (up to a few pages back).
-    const out: PostView[] = [];
-    let maxId = page.maxId;
-    let more = true;
-    for (let round = 0; round < 5 && out.length < page.limit && more; round++) {
-      const got = await homeTimeline(s, memberRef(deps, me), { maxId, limit: 40 });
-      out.push(...newer(got.items, page).filter((v) => members.has(v.author.uri)));
-      maxId = got.nextMaxId ?? undefined;
-      more = got.nextMaxId !== null;
-    }
-    return answer(c, out.slice(0, page.limit), true, more);
+    const got = await listTimeline(s, memberRef(deps, me), c.req.param("id"), {
+      maxId: page.maxId,
+      sinceId: page.sinceId,
+      minId: page.minId,
+      limit: page.limit,
+    });
+    if (!got) throw notFound();
+    return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });
 
   app.get("/api/v1/bookmarks", async (c) => {
@@ -152,7 +124,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       maxId: page.maxId,
       limit: page.limit,
     });
-    return answer(c, got.items, true, got.nextMaxId !== null);
+    return answer(c, got.items, me, got.nextMaxId !== null, null);
   });
 
   app.get("/api/v1/favourites", async (c) => {
@@ -167,7 +139,14 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       rows.map((r) => r.post_id),
     );
     const likeIdOf = new Map(rows.map((r) => [r.post_id, r.id]));
-    return answer(c, views, true, rows.length === page.limit, (v) => likeIdOf.get(v.id) ?? v.id);
+    return answer(
+      c,
+      views,
+      me,
+      rows.length === page.limit,
+      null,
+      (v) => likeIdOf.get(v.id) ?? v.id,
+    );
   });
   return app;
 }

@@ -5,11 +5,14 @@
  */
 
 import type { SocialContext } from "../../social/context.ts";
+import { DEFAULT_GROUPED_TYPES, groupKeyOf } from "../../social/notification-groups.ts";
 import type { NotificationView } from "../../social/notifications.ts";
 import { hydrate } from "../../social/views.ts";
 import type { ViewerRef } from "../../social/visibility.ts";
 import { type AccountLoader, loadAccounts } from "./account.ts";
-import { serializeStatuses } from "./status.ts";
+import { serializeFiltered } from "./filter.ts";
+
+const grouped = new Set(DEFAULT_GROUPED_TYPES);
 
 export const mastodonType = (t: string) => (t === "reply" ? "mention" : t);
 
@@ -25,7 +28,10 @@ export async function serializeNotifications(
       l,
       views.map((n) => n.fromUri),
     ),
-    hydrate(s, viewer.id, viewer.uri, postIds).then((v) => serializeStatuses(l, v, true)),
+    // A post the member's filters hide takes its notification with it; a warned one is marked.
+    hydrate(s, viewer.id, viewer.uri, postIds).then((v) =>
+      serializeFiltered(l, v, viewer, "notifications"),
+    ),
   ]);
   return views.flatMap((n) => {
     const account = accounts.get(n.fromUri);
@@ -36,7 +42,7 @@ export async function serializeNotifications(
       {
         id: n.id,
         type: mastodonType(n.type),
-        group_key: `ungrouped-${n.id}`,
+        group_key: groupKeyOf(n, grouped),
         created_at: new Date(n.createdAt).toISOString(),
         account,
         ...(status ? { status } : {}),

@@ -73,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("for_not_following", "text", (c) => c.notNull().defaultTo("accept"))
     .addColumn("for_not_followers", "text", (c) => c.notNull().defaultTo("accept"))
     .addColumn("for_new_accounts", "text", (c) => c.notNull().defaultTo("accept"))
-    .addColumn("for_private_mentions", "text", (c) => c.notNull().defaultTo("filter"))
-    .addColumn("for_limited_accounts", "text", (c) => c.notNull().defaultTo("filter"))
+    .addColumn("for_private_mentions", "text", (c) => c.notNull().defaultTo("accept"))
+    .addColumn("for_limited_accounts", "text", (c) => c.notNull().defaultTo("accept"))
     .execute();
 }

@@ -1,0 +1,73 @@
+/**
+ * A member's list timeline: their home feed kept to the accounts in one of
+ * their lists, with the list's accounts a condition of the page's query (not a
+ * filter over pages already read), so a page comes back full. The home feed's
+ * rules hold: nothing suspended, blocked or muted.
+ */
+import type { SocialContext } from "./context.ts";
+import {
+  limitOf,
+  lowerBound,
+  notFiltered,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from "./timelines.ts";
+import type { ViewerRef } from "./visibility.ts";
+
+/** null when the list is not the member's. */
+export async function listTimeline(
+  s: SocialContext,
+  viewer: ViewerRef,
+  listId: string,
+  req: PageRequest = {},
+): Promise<Page | null> {
+  const list = await s.db
+    .selectFrom("lists")
+    .select("id")
+    .where("id", "=", listId)
+    .where("account_id", "=", viewer.id)
+    .executeTakeFirst();
+  if (!list) return null;
+  const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
+  const rows = await s.db
+    .selectFrom("home_entries as h")
+    .innerJoin("posts as p", "p.id", "h.post_id")
+    .select("h.post_id")
+    .where("h.account_id", "=", viewer.id)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("list_accounts as la")
+          .select("la.actor_uri")
+          .where("la.list_id", "=", list.id)
+          .whereRef("la.actor_uri", "=", "p.author_uri"),
+      ),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("actor_limits as l")
+            .select("l.level")
+            .whereRef("l.actor_uri", "=", "p.author_uri")
+            .where("l.level", "=", "suspend"),
+        ),
+      ),
+    )
+    .$if(req.maxId !== undefined, (q) => q.where("h.post_id", "<", req.maxId as string))
+    .$if(after !== undefined, (q) => q.where("h.post_id", ">", after as string))
+    .where("p.deleted_at", "is", null)
+    .where(notFiltered(viewer))
+    .orderBy("h.post_id", upwards ? "asc" : "desc")
+    .limit(limit + 1)
+    .execute();
+  return pageOf(
+    s,
+    viewer,
+    rows.map((r) => r.post_id),
+    limit,
+    upwards,
+  );
+}
