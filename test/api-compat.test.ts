@@ -51,6 +51,16 @@ describe("a trailing slash is the same route (as Mastodon)", () => {
       { redirect: "manual" },
     );
     assert.notEqual(authorize.status, 404);
+    // ActivityPub documents and WebFinger too.
+    const actor = await fetch(`${node.url}/users/ada/`, {
+      headers: { accept: "application/activity+json" },
+    });
+    assert.equal(actor.status, 200);
+    assert.equal((await json(actor)).preferredUsername, "ada");
+    const finger = await fetch(
+      `${node.url}/.well-known/webfinger/?resource=acct:ada@${encodeURIComponent(node.domain)}`,
+    );
+    assert.equal(finger.status, 200);
     // An unknown path is still unknown, with or without the slash.
     assert.equal((await fetch(`${node.url}/api/v1/nothing-here/`)).status, 404);
   });

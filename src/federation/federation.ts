@@ -109,6 +109,7 @@ export function buildFederation(
   const inbox = queue("inbox", tuning.inbox ?? 8);
   const federation = createFederation<void>({
     kv,
+    trailingSlashInsensitive: true,
     tracerProvider: tracerProvider(),
     queue: {
       inbox,

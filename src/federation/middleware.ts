@@ -17,12 +17,13 @@ export const MAX_INBOX_BYTES = 1024 * 1024;
 const CACHE_MS = 60_000;
 const CACHE_ENTRIES = 10_000;
 
+// A trailing slash names the same resource (as Mastodon routes it; Fedify is told so too).
 const federationPath =
-  /^\/(?:\.well-known\/(?:webfinger|nodeinfo|host-meta)|nodeinfo\/2\.1|users\/[^/]+(?:\/[^/]+)?|actor|inbox)$/;
-const inboxPath = /^\/(?:inbox|users\/[^/]+\/inbox|actor\/inbox)$/;
+  /^\/(?:\.well-known\/(?:webfinger|nodeinfo|host-meta)|nodeinfo\/2\.1|users\/[^/]+(?:\/[^/]+)?|actor|inbox)\/?$/;
+const inboxPath = /^\/(?:inbox|users\/[^/]+\/inbox|actor\/inbox)\/?$/;
 /** Documents whose answer depends only on the URL and whether JSON was asked for. */
 const cacheablePath =
-  /^\/(?:\.well-known\/(?:webfinger|nodeinfo)|nodeinfo\/2\.1|users\/[^/]+|actor)$/;
+  /^\/(?:\.well-known\/(?:webfinger|nodeinfo)|nodeinfo\/2\.1|users\/[^/]+|actor)\/?$/;
 
 const wantsActivityJson = (accept: string | undefined) =>
   !!accept && /application\/(?:activity\+json|ld\+json|json)/.test(accept);
