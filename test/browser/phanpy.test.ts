@@ -3,8 +3,9 @@
  * browser (issue 15, items 14-16): both behind one local https front with a
  * self-signed certificate (phanpy.test and synco.test map to loopback in
  * chromium), a member logs in through Phanpy's popup (PKCE, found through
- * /.well-known/oauth-authorization-server), posts with an image, and opens
- * notifications (grouped, /api/v2/notifications).
+ * /.well-known/oauth-authorization-server), posts with an image, opens
+ * notifications (grouped, /api/v2/notifications), and sees an edit made
+ * elsewhere arrive live on the home timeline (WebSocket streaming, status.update).
  *
  * Build Phanpy once, outside the repository:
  *   fetch github:cheeaun/phanpy into /work/phanpy (or set PHANPY_DIR), then
@@ -16,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer as createHttps, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
@@ -24,7 +25,6 @@ import { type Browser, chromium } from "playwright-core";
 import sharp from "sharp";
 import { memberClient } from "../api-helpers.ts";
 import { screenshot } from "../support/browser.ts";
-import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
 const phanpyDir = process.env.PHANPY_DIR ?? "/work/phanpy";
@@ -39,6 +39,7 @@ if (!built)
 const HOST = "127.0.151.7";
 let front: Server;
 let node: TestNode;
+let adaApi: Awaited<ReturnType<typeof memberClient>>["client"];
 let browser: Browser;
 let port = 0;
 
@@ -105,11 +106,25 @@ before(async () => {
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
   });
+  // WebSocket upgrades (streaming) pass on to the node as raw bytes.
+  front.on("upgrade", (req, socket, head) => {
+    const upstream = connect(backend, HOST, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   port = (front.address() as AddressInfo).port;
   node = await startTestNode({ host: HOST, env: { SYNCO_DOMAIN: `synco.test:${port}` } });
   backend = Number(new URL(node.url).port);
-  await createMember(node, { username: "ada", password: "correct horse battery" });
+  // The same member Phanpy logs in as; this client edits from elsewhere.
+  adaApi = (await memberClient(node, "ada")).client;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -133,7 +148,7 @@ after(async () => {
   await node?.close();
 });
 
-test("Phanpy: log in through the popup, post with an image, open notifications", {
+test("Phanpy: log in through the popup, post with an image, open notifications, see a live edit", {
   skip: !built,
 }, async () => {
   const synco = `synco.test:${port}`;
@@ -222,6 +237,14 @@ test("Phanpy: log in through the popup, post with an image, open notifications",
     .waitFor({ timeout: 20_000 });
   await screenshot(page, "phanpy-notifications");
   assert.equal(await page.locator("text=Unable to load notifications").count(), 0);
+
+  // Home shows the post; an edit made in another app arrives without a reload.
+  await page.goto(`https://phanpy.test:${port}/#/`);
+  await page.reload();
+  await page.getByText("Hello from Phanpy").first().waitFor({ timeout: 20_000 });
+  await adaApi.v1.statuses.$select(posted.id).update({ status: "Edited elsewhere, seen live" });
+  await page.getByText("Edited elsewhere, seen live").first().waitFor({ timeout: 20_000 });
+  await screenshot(page, "phanpy-live-edit");
   assert.deepEqual(errors, []);
   await context.close();
 });
