@@ -21,10 +21,10 @@ import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { memberClient } from "../api-helpers.ts";
-import { screenshot } from "../support/browser.ts";
+import { launchBrowser, screenshot } from "../support/browser.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
 const phanpyDir = process.env.PHANPY_DIR ?? "/work/phanpy";
@@ -125,21 +125,10 @@ before(async () => {
   backend = Number(new URL(node.url).port);
   // The same member Phanpy logs in as; this client edits from elsewhere.
   adaApi = (await memberClient(node, "ada")).client;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--ignore-certificate-errors",
-      "--host-resolver-rules=MAP phanpy.test 127.0.0.1, MAP synco.test 127.0.0.1",
-    ],
-  });
+  browser = await launchBrowser([
+    "--ignore-certificate-errors",
+    "--host-resolver-rules=MAP phanpy.test 127.0.0.1, MAP synco.test 127.0.0.1",
+  ]);
 });
 after(async () => {
   await browser?.close();

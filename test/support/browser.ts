@@ -8,7 +8,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 export const resultsDir = join(import.meta.dirname, "..", "..", "test-results");
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs` add to the usual flags (a test's own host mappings, say). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -20,6 +21,7 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
