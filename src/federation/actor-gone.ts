@@ -25,9 +25,10 @@ export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): 
     if (group) await receiveLeave(db, group, uri);
   }
   const groupPosts = await db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .select("uri")
     .where("author_uri", "=", uri)
+    .where("audience_uri", "is not", null)
     .where("deleted_at", "is", null)
     .execute();
   for (const p of groupPosts) await receiveGroupPostDelete(db, { uri: p.uri, actorUri: uri });

@@ -4,12 +4,12 @@
  * Hydrates a page of post ids in a fixed number of queries, whatever its size.
  */
 import type { Kysely } from "kysely";
-import type { Visibility } from "../db/schema/social.ts";
+import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { mediaUrl } from "../storage/images.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
-import { canSee, type ViewerRef } from "./visibility.ts";
+import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
 
 export interface AuthorView {
   uri: string;
@@ -44,6 +44,13 @@ export interface PostView {
   uri: string;
   url: string;
   author: AuthorView;
+  kind: PostKind;
+  /** A thread's or an article's title ("" for a note). */
+  title: string;
+  summary: string;
+  /** The group the post was written in (group_id: hosted here), or null. */
+  audience: { uri: string; groupId: string | null } | null;
+  hiddenAt: string | null;
   visibility: Visibility;
   contentHtml: string;
   spoiler: string;
@@ -90,6 +97,12 @@ const columns = [
   "p.created_at",
   "p.edited_at",
   "p.deleted_at",
+  "p.kind",
+  "p.title",
+  "p.summary",
+  "p.audience_uri",
+  "p.group_id",
+  "p.hidden_at",
   "a.username",
   "a.display_name",
   "av.path as avatar_path",
@@ -210,6 +223,11 @@ export async function hydrate(
       uri: r.uri,
       url: r.local && r.username ? `/@${r.username}/${r.id}` : (r.url ?? r.uri),
       author: author(s, r),
+      kind: r.kind,
+      title: r.title,
+      summary: r.summary,
+      audience: r.audience_uri ? { uri: r.audience_uri, groupId: r.group_id } : null,
+      hiddenAt: r.hidden_at,
       visibility: r.visibility,
       contentHtml: r.content_html,
       spoiler: r.spoiler,
@@ -265,6 +283,17 @@ export async function hydrate(
   return out;
 }
 
+/** What canSee needs, from a view (hydrate leaves deleted posts out). */
+export const audienceOf = (v: PostView): PostAudience => ({
+  id: v.id,
+  visibility: v.visibility,
+  author_uri: v.author.uri,
+  deleted_at: null,
+  audience_uri: v.audience?.uri ?? null,
+  group_id: v.audience?.groupId ?? null,
+  hidden_at: v.hiddenAt,
+});
+
 /** Views of those of these posts the viewer may see (a boost: the boost and what it boosts), in the order given. */
 export async function visiblePosts(
   s: SocialContext,
@@ -277,12 +306,7 @@ export async function visiblePosts(
     const seen = [v, ...(v.reblog ? [v.reblog] : [])];
     let ok = true;
     for (const x of seen)
-      ok &&= await canSee(s.db, viewer, {
-        id: x.id,
-        visibility: x.visibility,
-        author_uri: x.author.uri,
-        deleted_at: null,
-      });
+      ok &&= await canSee(s.db, viewer, audienceOf(x));
     if (ok) out.push(v);
   }
   return out;

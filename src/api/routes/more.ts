@@ -7,7 +7,7 @@ import { z } from "zod";
 import { newId } from "../../kernel/ids.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import { report } from "../../social/moderation.ts";
-import { hydrate } from "../../social/views.ts";
+import { audienceOf, hydrate } from "../../social/views.ts";
 import { canSee } from "../../social/visibility.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -71,12 +71,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const visible = [];
       for (const v of views)
         if (
-          await canSee(db, ref, {
-            id: v.id,
-            visibility: v.visibility,
-            author_uri: v.author.uri,
-            deleted_at: null,
-          })
+          await canSee(db, ref, audienceOf(v))
         )
           visible.push(v);
       statuses = await serializeStatuses(l, visible, true);

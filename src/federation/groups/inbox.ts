@@ -35,7 +35,7 @@ import {
 import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
-import { addressedUris, isGroupPostObject, postFields } from "./parse.ts";
+import { addressedUris, groupPostInput, isGroupPostObject, postFields } from "./parse.ts";
 
 const logger = getLogger(["synco", "federation", "groups"]);
 
@@ -46,6 +46,7 @@ function skip(activity: Activity, why: string): true {
 
 export function groupsInbox(deps: FederationDeps) {
   const { db } = deps.db;
+  const social = { db, origin: deps.config.origin, domain: deps.config.domain };
   const prefix = `${deps.config.origin}/groups/`;
 
   /** The group hosted here that a URI names (the actor, or one of its collections). */
@@ -121,11 +122,11 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "only moderators start threads in this group");
     const author = await ensureActor(ctx, deps, create.actorId);
     if (!author) return skip(create, "its actor could not be fetched");
-    const result = await receiveGroupPost(db, {
-      group,
-      groupUri: `${prefix}${group.name}`,
-      ...fields,
-      authorRemoteId: author.id,
+    const input = await groupPostInput(ctx, object, author);
+    if (!input) return skip(create, "the post could not be read");
+    const result = await receiveGroupPost(social, group, input, {
+      uri: `${prefix}${group.name}`,
+      groupId: group.id,
       // As received (Fedify keeps the parsed document), to be announced as it came.
       activityJson: JSON.stringify(await create.toJsonLd()),
     });
@@ -145,7 +146,7 @@ export function groupsInbox(deps: FederationDeps) {
     const post = await findPostByUri(db, uri);
     if (!post) return false;
     // Announced: the Group vouches for its own posts only; directly: the signer is the actor.
-    if (announcedBy && post.group_uri !== announcedBy)
+    if (announcedBy && post.audience_uri !== announcedBy)
       return skip(del, "the announcing Group is not the post's");
     const result = await receiveGroupPostDelete(db, {
       uri,
@@ -207,14 +208,15 @@ export function groupsInbox(deps: FederationDeps) {
       const fields = postFields(object);
       if (!fields || fields.authorUri !== inner.actorId?.href)
         return skip(announce, "the announced post's author is not its Create's actor");
-      const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
       const mine = fields.authorUri.startsWith(`${deps.config.origin}/`);
       if (mine) return true; // our own member's post, already kept when written
-      await receiveGroupPost(db, {
-        group: null,
-        groupUri,
-        ...fields,
-        authorRemoteId: author?.id ?? null,
+      const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
+      if (!author) return skip(announce, "the announced post's author could not be fetched");
+      const input = await groupPostInput(ctx, object, author);
+      if (!input) return skip(announce, "the announced post could not be read");
+      await receiveGroupPost(social, null, input, {
+        uri: groupUri,
+        groupId: null,
         activityJson: null,
       });
       return true;
