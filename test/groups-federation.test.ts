@@ -28,8 +28,9 @@ import {
 } from "../src/groups/memberships.ts";
 import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
+import { textPost } from "../src/social/posts.ts";
 import { createMember, signIn } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
 let b: TestNode;
@@ -85,11 +86,7 @@ const groupId = (name: string) => `${a.url}/groups/${name}`;
 const memberStatus = async (group: Group, uri: string) =>
   (await membershipOf(a.node.db.db, group.id, uri))?.status ?? null;
 const postsOn = (n: TestNode, group: string) =>
-  n.node.db.db
-    .selectFrom("group_posts")
-    .selectAll()
-    .where("group_uri", "=", groupId(group))
-    .execute();
+  n.node.db.db.selectFrom("posts").selectAll().where("audience_uri", "=", groupId(group)).execute();
 
 test("members of other nodes join: at once in an open group, after approval in a moderated one", async () => {
   const joined = await followRemote(b.node, ben, `garden@${a.domain}`);
@@ -130,9 +127,9 @@ test("members of other nodes join: at once in an open group, after approval in a
 });
 
 test("posts reach every member by Announce, from the group's node and from elsewhere", async () => {
-  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
     title: "Seeds",
-    content: "Who has tomato seeds?",
+    ...textPost("Who has tomato seeds?"),
   });
   assert.ok(thread.ok);
   a.node.federation.nudge();
@@ -147,8 +144,8 @@ test("posts reach every member by Announce, from the group's node and from elsew
   // ben, on node B, replies in the group: his Create goes to the Group, which announces it.
   const local = (await postsOn(b, "garden")).find((p) => p.uri === thread.value.uri);
   assert.ok(local);
-  const reply = await writeInRemoteGroup(b.node.db.db, b.url, groupId("garden"), ben, {
-    content: "I do!",
+  const reply = await writeInRemoteGroup(socialOf(b), groupId("garden"), ben, {
+    ...textPost("I do!"),
     inReplyToId: local.id,
   });
   assert.ok(reply.ok);
@@ -170,7 +167,7 @@ test("posts reach every member by Announce, from the group's node and from elsew
 test("deleted posts: the Group announces the Delete; a remote author's Delete reaches everyone", async () => {
   const kept = (n: TestNode, uri: string) =>
     n.node.db.db
-      .selectFrom("group_posts")
+      .selectFrom("posts")
       .select(["deleted_at", "content_html"])
       .where("uri", "=", uri)
       .executeTakeFirst();
@@ -182,32 +179,32 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   assert.ok(reply);
   // Someone else on B cannot delete it (nothing is sent).
   const bert = await createMember(b, { username: "bert", password: "password123" });
-  assert.deepEqual(await deleteGroupPost(b.node.db.db, b.url, null, reply.id, bert), {
+  assert.deepEqual(await deleteGroupPost(socialOf(b), null, reply.id, bert), {
     ok: false,
     reason: "forbidden",
   });
-  assert.ok((await deleteGroupPost(b.node.db.db, b.url, null, reply.id, ben)).ok);
+  assert.ok((await deleteGroupPost(socialOf(b), null, reply.id, ben)).ok);
   b.node.federation.nudge();
   await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
   await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
   assert.equal((await kept(c, reply.uri))?.content_html, "");
 
   // ana deletes a thread on A: B and C drop their copies; its id answers 410.
-  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
     title: "Tools",
-    content: "Who has a spade?",
+    ...textPost("Who has a spade?"),
   });
   assert.ok(thread.ok);
   a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
   const outsider = await createMember(a, { username: "olga", password: "password123" });
-  assert.deepEqual(await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, outsider), {
+  assert.deepEqual(await deleteGroupPost(socialOf(a), garden, thread.value.id, outsider), {
     ok: false,
     reason: "forbidden",
   });
   assert.equal(await deleted(a, thread.value.uri), false);
-  assert.ok((await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, ana)).ok);
+  assert.ok((await deleteGroupPost(socialOf(a), garden, thread.value.id, ana)).ok);
   a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
@@ -258,9 +255,9 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
   );
   // After leaving, the group's posts no longer reach B.
   const before = (await postsOn(b, "garden")).length;
-  const later = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const later = await writeInGroup(socialOf(a), garden, ana, {
     title: "Later",
-    content: "Only members hear",
+    ...textPost("Only members hear"),
   });
   assert.ok(later.ok);
   a.node.federation.nudge();

@@ -61,7 +61,7 @@ const skipped = (id: string) =>
     logs.some((r) => r.message.some((part) => typeof part === "string" && part.includes(id))),
   );
 const postsIn = (group: GroupRow) =>
-  node.node.db.db.selectFrom("group_posts").selectAll().where("group_id", "=", group.id).execute();
+  node.node.db.db.selectFrom("posts").selectAll().where("group_id", "=", group.id).execute();
 
 before(async () => {
   await configure({

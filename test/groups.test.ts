@@ -13,6 +13,7 @@ import { joinWithOurCoop, receiveDelegate } from "../src/groups/federations.ts";
 import { assembly, createGroup, findGroup } from "../src/groups/groups.ts";
 import { joinGroup, standingOf } from "../src/groups/memberships.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
+import { socialContributor } from "../src/social/data.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -205,7 +206,7 @@ test("only moderators admit and remove; only members read a members-only group",
   assert.equal((await ada.get(threadPath)).status, 403);
   assert.equal((await fetch(`${node.url}${threadPath}`, { redirect: "manual" })).status, 303);
   // A thread with no title is refused and nothing is written.
-  const posts = async () => (await db().selectFrom("group_posts").select("id").execute()).length;
+  const posts = async () => (await db().selectFrom("posts").select("id").execute()).length;
   const count = await posts();
   assert.equal((await bea.post("/groups/bakery/threads", { title: "", content: "x" })).status, 422);
   assert.equal(
@@ -219,7 +220,7 @@ test("only moderators admit and remove; only members read a members-only group",
   assert.equal((await ada.post(`${threadPath}/replies`, { content: "Every morning" })).status, 303);
   // A post's ActivityPub id opened in a browser leads to its thread.
   const reply = await db()
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .selectAll()
     .where("author_account_id", "=", adaId)
     .executeTakeFirstOrThrow();
@@ -384,15 +385,22 @@ test("eligibleVoters: members vote in groups; in federations, delegates per co-o
   );
 });
 
-test("export lists memberships and posts; deletion erases them", async () => {
+test("export lists memberships, and posts in groups with their group; deletion erases them", async () => {
   const exported = (await groupsContributor.export(db(), beaId)) as {
     memberships: { group: string }[];
-    posts: unknown[];
   };
   assert.ok(exported.memberships.some((m) => m.group === "bakery"));
-  assert.equal(exported.posts.length, 1);
+  // A post in a group is a post: the social contributor exports it, naming its group.
+  const social = (await socialContributor.export(db(), beaId)) as {
+    posts: { kind: string; title: string; group: string | null }[];
+  };
+  const inGroups = social.posts.filter((p) => p.group === `${node.url}/groups/bakery`);
+  assert.deepEqual(
+    inGroups.map((p) => [p.kind, p.title]),
+    [["page", "Sourdough"]],
+  );
   const deleted = await deleteAccount(db(), beaId, {
-    contributors: [groupsContributor],
+    contributors: [groupsContributor, socialContributor],
     dataDir: node.node.config.dataDir,
   });
   assert.ok(deleted.ok);
@@ -402,11 +410,11 @@ test("export lists memberships and posts; deletion erases them", async () => {
     0,
   );
   const left = await db()
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .selectAll()
     .where("author_account_id", "=", beaId)
     .execute();
-  assert.ok(left.every((p) => p.deleted_at && p.content_html === ""));
+  assert.deepEqual(left, []);
 });
 
 test("deleting posts: the author or a moderator; others get 403/404 and nothing changes", async () => {
@@ -431,7 +439,7 @@ test("deleting posts: the author or a moderator; others get 403/404 and nothing 
   const threadId = threadPath.split("/").pop() ?? "";
   assert.equal((await cyd.post(`${threadPath}/replies`, { content: "I have ten" })).status, 303);
   const rows = () =>
-    db().selectFrom("group_posts").selectAll().where("thread_id", "=", threadId).execute();
+    db().selectFrom("posts").selectAll().where("thread_id", "=", threadId).execute();
   const cydReply = (await rows()).find((r) => r.author_account_id === cydId);
   assert.ok(cydReply);
   const events = async () =>
@@ -558,7 +566,7 @@ test("moderators hide a thread (shown to them only) and show it again; logged; o
   const hiddenAt = async () =>
     (
       await db()
-        .selectFrom("group_posts")
+        .selectFrom("posts")
         .select("hidden_at")
         .where("id", "=", threadId)
         .executeTakeFirstOrThrow()

@@ -129,16 +129,35 @@ export async function writeInRemoteGroup(
       .where("status", "=", "accepted")
       .executeTakeFirst();
     if (!follows) return fail("forbidden" as const);
-    // We cannot know who reads a group elsewhere: its members, as for a members-only group.
     const written = await writePost(trx, s, author, {
       ...post,
-      visibility: "followers",
+      visibility: await visibilityElsewhere(trx, groupActorUri, input.inReplyToId ?? null),
       audience: { uri: groupActorUri, groupId: null },
     });
     if (!written.ok) return written;
     await recordEvent(trx, { type: "groups.post.sent", payload: { postId: written.value.id } });
     return ok(await placed(trx, written.value.id));
   });
+}
+
+/**
+ * Who reads a post in a group elsewhere: as its parent, for a reply; for a new
+ * thread, public when the group's own threads reach us as public, else its members.
+ */
+async function visibilityElsewhere(
+  trx: Kysely<Schema>,
+  groupActorUri: string,
+  inReplyToId: string | null,
+): Promise<Visibility> {
+  const like = await trx
+    .selectFrom("posts")
+    .select("visibility")
+    .$if(inReplyToId !== null, (q) => q.where("id", "=", inReplyToId as string))
+    .$if(inReplyToId === null, (q) =>
+      q.where("audience_uri", "=", groupActorUri).where("local", "=", 0).orderBy("id", "desc"),
+    )
+    .executeTakeFirst();
+  return like?.visibility === "public" ? "public" : "followers";
 }
 
 /** A post of some group (here or elsewhere), by id. */

@@ -103,6 +103,7 @@ const columns = [
   "p.audience_uri",
   "p.group_id",
   "p.hidden_at",
+  "g.name as group_name",
   "a.username",
   "a.display_name",
   "av.path as avatar_path",
@@ -118,6 +119,7 @@ function loadRows(db: Kysely<Schema>, ids: string[]) {
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("uploads as av", "av.id", "a.avatar_id")
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
     .where("p.id", "in", ids)
     .execute();
@@ -144,6 +146,45 @@ function author(s: SocialContext, r: Row): AuthorView {
     local: false,
     username: null,
   };
+}
+
+/**
+ * Where a person reads a post here: a group post in its thread's page (a group
+ * hosted here, or one elsewhere a member belongs to), a member's post on their
+ * profile; null for a remote post outside groups (read at its own address).
+ */
+export function pagePath(p: {
+  id: string;
+  thread_id: string;
+  audience_uri: string | null;
+  group_name: string | null;
+  local: number;
+  username: string | null;
+}): string | null {
+  if (p.audience_uri)
+    return p.group_name
+      ? `/groups/${p.group_name}/threads/${p.thread_id}#p-${p.id}`
+      : `/groups/elsewhere/threads/${p.thread_id}#p-${p.id}`;
+  return p.local && p.username ? `/@${p.username}/${p.id}` : null;
+}
+
+/** pagePath for a post known by its id. */
+export async function pagePathOf(db: Kysely<Schema>, id: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("posts as p")
+    .leftJoin("accounts as a", "a.id", "p.author_account_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
+    .select([
+      "p.id",
+      "p.thread_id",
+      "p.audience_uri",
+      "g.name as group_name",
+      "p.local",
+      "a.username",
+    ])
+    .where("p.id", "=", id)
+    .executeTakeFirst();
+  return row ? pagePath(row) : null;
 }
 
 /** Views of the posts with these ids, in the order given; deleted ones are left out. */
@@ -221,7 +262,7 @@ export async function hydrate(
     return {
       id: r.id,
       uri: r.uri,
-      url: r.local && r.username ? `/@${r.username}/${r.id}` : (r.url ?? r.uri),
+      url: pagePath(r) ?? r.url ?? r.uri,
       author: author(s, r),
       kind: r.kind,
       title: r.title,
@@ -305,8 +346,7 @@ export async function visiblePosts(
   for (const v of views) {
     const seen = [v, ...(v.reblog ? [v.reblog] : [])];
     let ok = true;
-    for (const x of seen)
-      ok &&= await canSee(s.db, viewer, audienceOf(x));
+    for (const x of seen) ok &&= await canSee(s.db, viewer, audienceOf(x));
     if (ok) out.push(v);
   }
   return out;
