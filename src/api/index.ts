@@ -11,6 +11,7 @@ import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
+import { groupListRoutes } from "./routes/group-lists.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
 import { notificationGroupRoutes } from "./routes/notification-groups.ts";
@@ -53,6 +54,8 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", accountRoutes(deps));
   app.route("/", statusRoutes(deps));
   app.route("/", timelineRoutes(deps));
+  // Before moreRoutes: a member's groups, shown as read-only lists.
+  app.route("/", groupListRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));
   app.route("/", notificationRoutes(deps));
   app.route("/", moreRoutes(deps));

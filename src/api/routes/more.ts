@@ -16,6 +16,7 @@ import { readParams, truthy } from "../params.ts";
 import { actorById, loadAccounts } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import { searchAccounts } from "./accounts.ts";
+import { groupLists } from "./group-lists.ts";
 
 const listBody = z.object({
   title: z.string().trim().min(1).max(200),
@@ -69,11 +70,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
-      for (const v of views)
-        if (
-          await canSee(db, ref, audienceOf(v))
-        )
-          visible.push(v);
+      for (const v of views) if (await canSee(db, ref, audienceOf(v))) visible.push(v);
       statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });
@@ -103,16 +100,14 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
   };
   app.get("/api/v1/lists", async (c) => {
     const me = requireUser(c, "read:lists");
-    return c.json(
-      (
-        await db
-          .selectFrom("lists")
-          .selectAll()
-          .where("account_id", "=", me.id)
-          .orderBy("id")
-          .execute()
-      ).map(listJson),
-    );
+    const own = await db
+      .selectFrom("lists")
+      .selectAll()
+      .where("account_id", "=", me.id)
+      .orderBy("id")
+      .execute();
+    // Then the member's groups, read-only (group-lists.ts).
+    return c.json([...own.map(listJson), ...(await groupLists(deps, me))]);
   });
   app.post("/api/v1/lists", async (c) => {
     const me = requireUser(c, "write:lists");

@@ -6,7 +6,9 @@
  */
 import { Hono } from "hono";
 import type { FilterContext } from "../../db/schema/social.ts";
+import { isGroupKey, memberGroup } from "../../groups/member-groups.ts";
 import { likedPostIds } from "../../social/api-support.ts";
+import { groupTimeline } from "../../social/group-timeline.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listTimeline } from "../../social/list-timeline.ts";
 import {
@@ -107,12 +109,14 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/timelines/list/:id", async (c) => {
     const me = requireUser(c, "read:lists");
     const page = readPage(await readParams(c));
-    const got = await listTimeline(s, memberRef(deps, me), c.req.param("id"), {
-      maxId: page.maxId,
-      sinceId: page.sinceId,
-      minId: page.minId,
-      limit: page.limit,
-    });
+    const req = { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit };
+    const id = c.req.param("id");
+    // One of the member's groups, shown as a list (group-lists.ts): the group's posts.
+    const group = isGroupKey(id) ? await memberGroup(deps.db, deps.config.origin, me, id) : null;
+    if (isGroupKey(id) && !group) throw notFound();
+    const got = group
+      ? await groupTimeline(s, memberRef(deps, me), group.uri, req)
+      : await listTimeline(s, memberRef(deps, me), id, req);
     if (!got) throw notFound();
     return answer(c, got.items, me, got.nextMaxId !== null, "home");
   });

@@ -56,6 +56,7 @@ const post = (over: Partial<PostFacts> = {}): PostFacts => ({
   reblog: null,
   tags: ["coop"],
   broadcastable: true,
+  audienceUri: null,
   ...over,
 });
 
@@ -63,12 +64,10 @@ const names = (ev: PostEvent, lists = new Map([["L1", new Set([ANN])]])) =>
   subscriptionsFor(connection(every), ev, lists).map((s) => s.stream.join("/"));
 
 it("a new public local post goes on every public and matching hashtag stream, not on user ones", () => {
-  assert.deepEqual(names({ event: "update", post: post(), toPublic: true, inHomeOf: new Set() }), [
-    "public",
-    "public:local",
-    "hashtag/Coop",
-    "hashtag:local/#coop",
-  ]);
+  assert.deepEqual(
+    names({ event: "update", post: post(), toPublic: true, inHomeOf: new Set(), toGroup: false }),
+    ["public", "public:local", "hashtag/Coop", "hashtag:local/#coop"],
+  );
 });
 
 it("a home entry goes on user and on the lists holding its author, never on user:notification", () => {
@@ -77,6 +76,7 @@ it("a home entry goes on user and on the lists holding its author, never on user
     post: post(),
     toPublic: false,
     inHomeOf: new Set(["bob-id"]),
+    toGroup: false,
   };
   assert.deepEqual(names(ev), ["user", "list/L1"]);
   assert.deepEqual(names(ev, new Map()), ["user"]);
@@ -90,22 +90,59 @@ it("what is not public, is a boost, or is by a silenced author stays off public 
     post({ broadcastable: false }),
   ])
     assert.deepEqual(
-      names({ event: "status.update", post: p, toPublic: true, inHomeOf: new Set() }),
+      names({
+        event: "status.update",
+        post: p,
+        toPublic: true,
+        inHomeOf: new Set(),
+        toGroup: false,
+      }),
       [],
     );
 });
 
 it("a remote post goes on public:remote; a deletion on hashtag streams though its tags are gone", () => {
   const remote = post({ local: false, tags: [] });
-  assert.deepEqual(names({ event: "update", post: remote, toPublic: true, inHomeOf: new Set() }), [
-    "public",
-    "public:remote",
-  ]);
-  assert.deepEqual(names({ event: "delete", post: remote, toPublic: true, inHomeOf: new Set() }), [
-    "public",
-    "public:remote",
-    "hashtag/Coop",
-  ]);
+  assert.deepEqual(
+    names({ event: "update", post: remote, toPublic: true, inHomeOf: new Set(), toGroup: false }),
+    ["public", "public:remote"],
+  );
+  assert.deepEqual(
+    names({ event: "delete", post: remote, toPublic: true, inHomeOf: new Set(), toGroup: false }),
+    ["public", "public:remote", "hashtag/Coop"],
+  );
+});
+
+it("a group's post stays off public streams, goes on hashtag streams and on that group's list only", () => {
+  const GROUP = "https://node.example/groups/garden";
+  const conn = connection([...every, { stream: "list", list: "group:garden" }]);
+  const groupList = [...conn.subscriptions.values()].find((s) => s.param === "group:garden");
+  assert.ok(groupList);
+  groupList.audience = GROUP;
+  const on = (ev: PostEvent) =>
+    subscriptionsFor(conn, ev, new Map([["L1", new Set([ANN])]])).map((s) => s.stream.join("/"));
+  const inGroup = post({ audienceUri: GROUP });
+  // Read from the public posts: hashtags only (public timelines leave group posts out).
+  assert.deepEqual(
+    on({ event: "update", post: inGroup, toPublic: true, inHomeOf: new Set(), toGroup: false }),
+    ["hashtag/Coop", "hashtag:local/#coop"],
+  );
+  // Read from the group's posts: its list alone.
+  assert.deepEqual(
+    on({ event: "update", post: inGroup, toPublic: false, inHomeOf: new Set(), toGroup: true }),
+    ["list/group:garden"],
+  );
+  // Another group's post, or one outside groups, never reaches this group's list.
+  for (const p of [post({ audienceUri: `${GROUP}2` }), post()])
+    assert.ok(
+      !on({
+        event: "update",
+        post: p,
+        toPublic: false,
+        inHomeOf: new Set(),
+        toGroup: true,
+      }).includes("list/group:garden"),
+    );
 });
 
 it("parses stream requests: names, tags, lists and their limits", () => {

@@ -4,8 +4,10 @@
  *
  * 1. Which of a connection's subscriptions it belongs on — Mastodon's fan-out:
  *    public and hashtag streams get public posts (not boosts) of authors that are
- *    neither silenced nor suspended; user and list streams get what is (or, for a
- *    deletion, was) in the member's home; user:notification gets notifications only.
+ *    neither silenced nor suspended (public streams not a group's posts, which stay
+ *    in their groups, as the public timelines do); user and list streams get what
+ *    is (or, for a deletion, was) in the member's home; a group's list stream gets
+ *    the group's posts; user:notification gets notifications only.
  * 2. Whether the subscriber may see it — the same `canSee` the pages and the API
  *    use (src/social/visibility.ts), as the viewer the token's scopes allow, and
  *    never by someone the member blocked or muted.
@@ -16,7 +18,7 @@
 import type { Visibility } from "../../db/schema/social.ts";
 import type { SocialContext } from "../../social/context.ts";
 import { hydrate } from "../../social/views.ts";
-import { canSeeById, type ViewerRef } from "../../social/visibility.ts";
+import { audienceColumns, canSee, type ViewerRef } from "../../social/visibility.ts";
 import { grants } from "../oauth/scopes.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import type { StreamConnection, Subscription } from "./streams.ts";
@@ -31,6 +33,8 @@ export interface PostFacts {
   reblog: { id: string; visibility: Visibility; authorUri: string } | null;
   /** Lower case, without "#". */
   tags: string[];
+  /** The Group the post was written in, if any. */
+  audienceUri: string | null;
   /** Not by a silenced or suspended actor or domain: may go on public streams. */
   broadcastable: boolean;
 }
@@ -42,6 +46,8 @@ export interface PostEvent {
   toPublic: boolean;
   /** Members in whose home it is (or was, for a deletion): their user and list streams. */
   inHomeOf: ReadonlySet<string>;
+  /** Whether it goes on its group's list streams (a new group post, an edit, a deletion). */
+  toGroup: boolean;
 }
 
 /** The subscriptions of this connection that the event belongs on (visibility aside). */
@@ -52,17 +58,18 @@ export function subscriptionsFor(
 ): Subscription[] {
   const p = ev.post;
   const onPublic = ev.toPublic && p.visibility === "public" && !p.reblog && p.broadcastable;
+  const ungrouped = p.audienceUri === null;
   const inHome = !!conn.token?.account && ev.inHomeOf.has(conn.token.account.id);
   // A deletion's tags are gone with it; its id alone tells a hashtag stream nothing new.
   const tagged = (tag: string | null) => ev.event === "delete" || p.tags.includes(tag ?? "");
   return [...conn.subscriptions.values()].filter((sub) => {
     switch (sub.name) {
       case "public":
-        return onPublic;
+        return onPublic && ungrouped;
       case "public:local":
-        return onPublic && p.local;
+        return onPublic && ungrouped && p.local;
       case "public:remote":
-        return onPublic && !p.local;
+        return onPublic && ungrouped && !p.local;
       case "hashtag":
         return onPublic && tagged(sub.param);
       case "hashtag:local":
@@ -70,6 +77,8 @@ export function subscriptionsFor(
       case "user":
         return inHome;
       case "list":
+        // A member's group, shown as a list: the group's posts.
+        if (sub.audience) return ev.toGroup && p.audienceUri === sub.audience;
         return inHome && !!lists.get(sub.param ?? "")?.has(p.authorUri);
       case "user:notification":
         return false;
@@ -125,8 +134,9 @@ export class DeliveryRound {
 
   /**
    * Whether this connection may receive the post, seen as `viewer`. A deleted post
-   * is judged as it was before its deletion (its row keeps visibility and mentions):
-   * only those who could see it hear that it is gone.
+   * is judged as it was before its deletion (its row keeps visibility, audience and
+   * mentions): only those who could see it hear that it is gone. (An update of a
+   * deleted post is never sent: it has no status left to serialize.)
    */
   async maySee(conn: StreamConnection, viewer: ViewerRef | null, p: PostFacts): Promise<boolean> {
     const account = conn.token?.account;
@@ -142,7 +152,14 @@ export class DeliveryRound {
     const key = `${viewer?.id ?? ""}:${id}`;
     let seen = this.#seen.get(key);
     if (!seen) {
-      seen = canSeeById(this.#s.db, viewer, id);
+      seen = (async () => {
+        const post = await this.#s.db
+          .selectFrom("posts")
+          .select(audienceColumns)
+          .where("id", "=", id)
+          .executeTakeFirst();
+        return !!post && canSee(this.#s.db, viewer, { ...post, deleted_at: null });
+      })();
       this.#seen.set(key, seen);
     }
     return seen;

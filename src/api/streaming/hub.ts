@@ -7,13 +7,15 @@
  * subscriptions it belongs on, after the visibility check (audience.ts).
  *
  * Where events come from: while anyone is connected, the hub reads what is new
- * in the database every POLL_MS (posts, home entries, notifications and the
- * outbox's edits and deletions, with ids past a cursor). This needs no hook in
+ * in the database every POLL_MS (posts, home entries, posts in the groups
+ * streamed as lists, notifications and the outbox's edits and deletions, with
+ * ids past a cursor). This needs no hook in
  * the capabilities and works unchanged when several web processes share one
  * PostgreSQL database: each process's hub reads the same rows.
  */
 import type { Server } from "node:http";
 import { getLogger } from "@logtape/logtape";
+import { isGroupKey, memberGroup } from "../../groups/member-groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { listNotifications } from "../../social/notifications.ts";
 import type { ApiDeps, TokenOwner } from "../deps.ts";
@@ -32,6 +34,7 @@ import {
   idAt,
   listMembers,
   newEditsAndDeletes,
+  newGroupPostIds,
   newHomeEntries,
   newNotifications,
   newPublicPostIds,
@@ -144,7 +147,13 @@ export class StreamingHub {
     }
     if (sub.name === "list") {
       const account = conn.token?.account;
-      if (!account || !(await ownsList(this.#deps.db, account.id, sub.param ?? "")))
+      const listId = sub.param ?? "";
+      if (account && isGroupKey(listId)) {
+        // One of the member's groups, shown as a list (src/api/routes/group-lists.ts).
+        const group = await memberGroup(this.#deps.db, this.#deps.config.origin, account, listId);
+        if (!group) return fail("no-such-list");
+        sub.audience = group.uri;
+      } else if (!account || !(await ownsList(this.#deps.db, account.id, listId)))
         return fail("no-such-list");
     }
     const key = subscriptionKey(sub);
@@ -237,7 +246,26 @@ export class StreamingHub {
     const publicFacts = await postFacts(db, publicIds);
     for (const id of publicIds) {
       const post = publicFacts.get(id);
-      if (post) await send({ event: "update", post, toPublic: true, inHomeOf: none });
+      if (post)
+        await send({ event: "update", post, toPublic: true, inHomeOf: none, toGroup: false });
+    }
+
+    // New posts in the groups members stream as lists.
+    const groupUris = [
+      ...new Set(
+        conns.flatMap((c) =>
+          [...c.subscriptions.values()].flatMap((x) => (x.audience ? [x.audience] : [])),
+        ),
+      ),
+    ];
+    const groupIds = (await newGroupPostIds(db, groupUris, from)).filter((id) =>
+      fresh("group", id),
+    );
+    const groupFacts = await postFacts(db, groupIds);
+    for (const id of groupIds) {
+      const post = groupFacts.get(id);
+      if (post)
+        await send({ event: "update", post, toPublic: false, inHomeOf: none, toGroup: true });
     }
     if (members.size === 0) return this.#editsAndDeletes(from, fresh, send, []);
 
@@ -249,7 +277,13 @@ export class StreamingHub {
     for (const h of home) {
       const post = homeFacts.get(h.post_id);
       if (post && !post.deleted)
-        await send({ event: "update", post, toPublic: false, inHomeOf: new Set([h.account_id]) });
+        await send({
+          event: "update",
+          post,
+          toPublic: false,
+          inHomeOf: new Set([h.account_id]),
+          toGroup: false,
+        });
     }
 
     await this.#notifications(from, fresh, conns, round);
@@ -337,7 +371,7 @@ export class StreamingHub {
               post.id,
               refs.map((r) => r.id),
             );
-      await send({ event: row.event, post, toPublic: true, inHomeOf });
+      await send({ event: row.event, post, toPublic: true, inHomeOf, toGroup: true });
     }
   }
 

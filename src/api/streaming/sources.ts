@@ -57,6 +57,31 @@ export async function newPublicPostIds(db: Kysely<Schema>, from: string): Promis
   return rows.map((r) => r.id);
 }
 
+/** New posts (threads and replies) in these groups, for the lists that show them. */
+export async function newGroupPostIds(
+  db: Kysely<Schema>,
+  audienceUris: string[],
+  from: string,
+): Promise<string[]> {
+  if (audienceUris.length === 0) return [];
+  const rows = await paged(
+    from,
+    (after) =>
+      db
+        .selectFrom("posts as p")
+        .select("p.id")
+        .where("p.audience_uri", "in", audienceUris)
+        .where("p.id", ">", after)
+        .where("p.deleted_at", "is", null)
+        .where("p.reblog_of_id", "is", null)
+        .orderBy("p.id")
+        .limit(PAGE_ROWS)
+        .execute(),
+    (r) => r.id,
+  );
+  return rows.map((r) => r.id);
+}
+
 /**
  * New entries in these members' home feeds (fan-out on write put them there),
  * paged by (post, member): one post reaches every connected member's home.
@@ -105,8 +130,9 @@ export function newNotifications(db: Kysely<Schema>, accountIds: string[], from:
 /**
  * Edits of any post, local or remote: each edit keeps the version it replaced as a
  * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
- * node's posts: the post.deleted outbox event recorded with the deletion (a remote
- * deletion leaves no row that says when, so it is not pushed).
+ * node's posts: the post.deleted outbox event recorded with the deletion, and
+ * groups.post.deleted for a group's posts (src/groups/threads.ts); another remote
+ * deletion leaves no row that says when, so it is not pushed.
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
   const [edits, deletes] = await Promise.all([
@@ -129,7 +155,7 @@ export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
           .selectFrom("outbox_events")
           .select(["id", "payload"])
           .where("id", ">", after)
-          .where("type", "=", "post.deleted")
+          .where("type", "in", ["post.deleted", "groups.post.deleted"])
           .orderBy("id")
           .limit(PAGE_ROWS)
           .execute(),
@@ -162,6 +188,7 @@ export async function postFacts(
         "p.author_uri",
         "p.deleted_at",
         "p.reblog_of_id",
+        "p.audience_uri",
         notLimited(eb).as("unlimited"),
       ])
       .where("p.id", "in", which)
@@ -186,6 +213,7 @@ export async function postFacts(
         ? { id: boosted.id, visibility: boosted.visibility, authorUri: boosted.author_uri }
         : null,
       tags: tags.filter((t) => t.post_id === r.id).map((t) => t.tag.toLowerCase()),
+      audienceUri: r.audience_uri,
       // SQLite answers 1/0, PostgreSQL true/false.
       broadcastable: !!r.unlimited,
     });

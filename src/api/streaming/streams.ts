@@ -58,6 +58,8 @@ export interface Subscription {
   param: string | null;
   /** What each of its events carries as `stream` (the tag as the app sent it). */
   stream: string[];
+  /** For a list that is one of the member's groups: the Group actor's URI (set on subscribing). */
+  audience?: string | undefined;
 }
 
 /** What an app asks for: a stream name and, for some, a tag or a list. */
