@@ -33,6 +33,7 @@ async function visiblePost(trx: Kysely<Schema>, s: SocialContext, member: Member
       "audience_uri",
       "group_id",
       "hidden_at",
+      "thread_id",
     ])
     .where("id", "=", postId)
     // On PostgreSQL the post's row is locked, so one member's two boosts (a double

@@ -109,6 +109,7 @@ export async function vote(
         "posts.audience_uri",
         "posts.group_id",
         "posts.hidden_at",
+        "posts.thread_id",
         "polls.multiple",
         "polls.options",
         "polls.expires_at",

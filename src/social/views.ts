@@ -333,6 +333,7 @@ export const audienceOf = (v: PostView): PostAudience => ({
   audience_uri: v.audience?.uri ?? null,
   group_id: v.audience?.groupId ?? null,
   hidden_at: v.hiddenAt,
+  thread_id: v.threadId,
 });
 
 /** Views of those of these posts the viewer may see (a boost: the boost and what it boosts), in the order given. */

@@ -9,7 +9,9 @@
  * members: "followers" means the Group's followers, not the author's. Members of
  * a group hosted here are its active group_members (every active account, for the
  * assembly); of a group elsewhere, those whose Follow of it was accepted. A thread
- * the group's moderators hid is shown to them alone (and never listed).
+ * the group's moderators hid is shown to them alone (and never listed), and so
+ * are its replies: hiding is of the thread's first post, and a reply (here or
+ * arriving later) would otherwise show what the moderators took down.
  */
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
@@ -30,6 +32,8 @@ export interface PostAudience {
   audience_uri: string | null;
   group_id: string | null;
   hidden_at: string | null;
+  /** A reply's thread: hidden with it. */
+  thread_id: string;
 }
 
 /** The columns of PostAudience, for selects. */
@@ -41,6 +45,7 @@ export const audienceColumns = [
   "audience_uri",
   "group_id",
   "hidden_at",
+  "thread_id",
 ] as const;
 
 export async function canSee(
@@ -49,7 +54,8 @@ export async function canSee(
   post: PostAudience,
 ): Promise<boolean> {
   if (post.deleted_at) return false;
-  if (post.hidden_at) return !!viewer && (await moderatesGroup(db, viewer, post));
+  if (post.hidden_at || (await inHiddenThread(db, post)))
+    return !!viewer && (await moderatesGroup(db, viewer, post));
   // A suspended author's posts are hidden from everyone (moderation.ts).
   const suspended = await db
     .selectFrom("actor_limits")
@@ -78,6 +84,17 @@ export async function canSee(
     .where("status", "=", "accepted")
     .executeTakeFirst();
   return !!follows;
+}
+
+/** Is this group post a reply in a thread the group's moderators hid? */
+async function inHiddenThread(db: Kysely<Schema>, post: PostAudience) {
+  if (!post.audience_uri || post.thread_id === post.id) return false;
+  const thread = await db
+    .selectFrom("posts")
+    .select("hidden_at")
+    .where("id", "=", post.thread_id)
+    .executeTakeFirst();
+  return !!thread?.hidden_at;
 }
 
 /** canSee for a post known by its id (a view, a stream event): reads its audience first. */
@@ -255,6 +272,19 @@ export const visibleTo = (viewer: ViewerRef | null) => (eb: PostsEb) => {
   return eb.and([
     eb("p.deleted_at", "is", null),
     eb("p.hidden_at", "is", null),
+    // Not a reply in a group's hidden thread.
+    eb.or([
+      eb("p.audience_uri", "is", null),
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("posts as vt")
+            .select("vt.id")
+            .whereRef("vt.id", "=", "p.thread_id")
+            .where("vt.hidden_at", "is not", null),
+        ),
+      ),
+    ]),
     eb.not(
       eb.exists(
         eb

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { resolveMentions } from "../../federation/mentions.ts";
+import { deleteOwnGroupPost, replyInGroup } from "../../groups/replies.ts";
 import { boostersOf, likersOf } from "../../social/api-support.ts";
 import { earlierVersions } from "../../social/edits.ts";
 import {
@@ -125,10 +126,9 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const visibility = fromMastodonVisibility(p.visibility ?? "public");
     if (!visibility) throw unprocessable("Visibility is not included in the list");
     const text = p.status ?? "";
-    const result = await createPost(s, me, {
+    const input = {
       text,
       spoiler: p.spoiler_text ?? "",
-      visibility,
       language: p.language ?? null,
       sensitive: truthy(p.sensitive),
       inReplyToId: p.in_reply_to_id || null,
@@ -141,9 +141,20 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
             expiresInSeconds: p.poll.expires_in,
           }
         : null,
-    });
+    };
+    // A reply to a group's post is written in its group, under the group's rules
+    // (who may write; the visibility is the group's, whatever the app sent).
+    const result =
+      (input.inReplyToId
+        ? await replyInGroup(s, me, { ...input, inReplyToId: input.inReplyToId })
+        : null) ?? (await createPost(s, me, { ...input, visibility }));
     if (!result.ok) {
-      if (result.reason === "reply-not-found") throw notFound();
+      if (result.reason === "reply-not-found" || result.reason === "not-found") throw notFound();
+      if (result.reason === "forbidden")
+        throw new ApiError(
+          403,
+          "Only the group's members may write in it (or, for a new thread there, its moderators)",
+        );
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
     if (key) {
@@ -225,7 +236,9 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .select("source")
       .where("id", "=", id)
       .executeTakeFirst();
-    if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
+    // A group's post is deleted as on the group's pages: the group hears of it.
+    const inGroup = await deleteOwnGroupPost(s, me, id);
+    if (inGroup ? !inGroup.ok : !(await deletePost(s, { id: me.id }, id))) throw notFound();
     deps.federation.nudge();
     return c.json({ ...status, text: source?.source ?? "" });
   });

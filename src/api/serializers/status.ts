@@ -6,6 +6,7 @@
  */
 import type { Visibility } from "../../db/schema/social.ts";
 import { authorsOf, mediaOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
+import { escapeHtml } from "../../social/content.ts";
 import type { PostView } from "../../social/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import { type AccountLoader, type ApiAccount, loadAccounts } from "./account.ts";
@@ -83,6 +84,15 @@ export function serializePoll(id: string, poll: NonNullable<PostView["poll"]>, s
   };
 }
 
+/**
+ * A group thread's (or an article's) title goes first in the content, as Mastodon
+ * shows a Lemmy post: it turns the Page's `name` into a heading, which its
+ * sanitizer keeps as `<p><strong>…</strong></p>`. Not `spoiler_text`, which every
+ * app would show as a content warning hiding the post behind a button.
+ */
+const contentOf = (v: PostView) =>
+  v.title ? `<p><strong>${escapeHtml(v.title)}</strong></p>${v.contentHtml}` : v.contentHtml;
+
 export type ApiStatus = ReturnType<typeof build>;
 
 function build(
@@ -104,7 +114,7 @@ function build(
     url: v.url.startsWith("/") ? `${origin}${v.url}` : v.url,
     created_at: new Date(v.createdAt).toISOString(),
     account,
-    content: v.contentHtml,
+    content: contentOf(v),
     visibility: toMastodonVisibility(v.visibility),
     sensitive: v.sensitive,
     spoiler_text: v.spoiler,
