@@ -233,12 +233,20 @@ export async function profileTimeline(
     .select("p.id")
     .where("p.author_uri", "=", authorUri)
     .where(notSuspended)
-    .where(
-      "p.visibility",
-      "in",
-      follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
+    // A group post's "followers" are the group's members, not the author's (visibleTo).
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb("p.audience_uri", "is", null),
+          eb(
+            "p.visibility",
+            "in",
+            follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
+          ),
+        ]),
+        eb.and([eb("p.audience_uri", "is not", null), visibleTo(viewer)(eb)]),
+      ]),
     )
-    .where((eb) => eb.or([eb("p.audience_uri", "is", null), eb.and([visibleTo(viewer)(eb)])]))
     .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
     .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
@@ -265,7 +273,8 @@ export async function pinnedPosts(
     .innerJoin("posts as p", "p.id", "pins.post_id")
     .select("p.id")
     .where("pins.account_id", "=", accountId)
-    .where("p.deleted_at", "is", null)
+    // A pinned group post whose thread was hidden since is no longer shown.
+    .where(visibleTo(viewer))
     .orderBy("pins.created_at", "desc")
     .execute();
   return hydrate(
