@@ -184,8 +184,14 @@ export async function tagTimeline(
     .innerJoin("posts as p", "p.id", "t.post_id")
     .select("t.post_id as id")
     .where("t.tag", "=", tag.toLowerCase())
-    .where("p.visibility", "=", "public")
-    .where("p.hidden_at", "is", null)
+    // Public posts, as Mastodon lists them; a group's posts (a members-only group's
+    // too), for those who may see them: hidden threads are never listed.
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("p.visibility", "=", "public"), eb("p.audience_uri", "is", null)]),
+        eb.and([eb("p.audience_uri", "is not", null), visibleTo(viewer)(eb)]),
+      ]),
+    )
     .$if(req.maxId !== undefined, (q) => q.where("t.post_id", "<", req.maxId as string))
     .$if(after !== undefined, (q) => q.where("t.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
