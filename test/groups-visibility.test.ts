@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { joinGroup } from "../src/groups/memberships.ts";
-import { receiveGroupPost, setThreadHidden, writeInGroup } from "../src/groups/threads.ts";
-import { newId } from "../src/kernel/ids.ts";
+import { setThreadHidden, writeInGroup } from "../src/groups/threads.ts";
 import { textPost } from "../src/social/posts.ts";
 import { memberClient, until } from "./api-helpers.ts";
 import { type EventStreamClient, openEventStream } from "./support/event-stream.ts";
 import { type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { followedRemoteGroup } from "./support/remote-group.ts";
 
 let node: TestNode;
 const PASSWORD = "correct horse battery";
@@ -488,91 +488,20 @@ test("streaming: a members-only group post and its edit reach a member's group l
 });
 
 test("a group elsewhere: its posts in the member's list, nobody else's", async () => {
-  const s = socialOf(node);
-  const host = "127.0.26.9:1";
-  const groupUri = `http://${host}/c/crew`;
-  const now = new Date().toISOString();
-  const remote = (id: string, uri: string, type: string, username: string) =>
-    db()
-      .insertInto("remote_actors")
-      .values({
-        id,
-        uri,
-        handle: `${username}@${host}`,
-        type,
-        username,
-        host,
-        name: username === "crew" ? "The crew" : "",
-        url: null,
-        avatar_url: null,
-        inbox_url: `${uri}/inbox`,
-        shared_inbox_url: null,
-        followers_url: null,
-        following_url: null,
-        fetched_at: now,
-        created_at: now,
-      })
-      .execute();
-  const groupId = newId();
-  const authorId = newId();
-  await remote(groupId, groupUri, "Group", "crew");
-  await remote(authorId, `http://${host}/u/ann`, "Person", "ann");
+  const crew = await followedRemoteGroup(node, "127.0.26.9:1", "crew", people.mem);
+  await crew.post({ text: "crew xyzzy", title: "Crew plans" });
   const mem = people.mem;
-  await db()
-    .insertInto("follows")
-    .values({
-      id: newId(),
-      follower_uri: `${node.url}/users/mem`,
-      followee_uri: groupUri,
-      follower_account_id: mem.id,
-      follower_remote_id: null,
-      followee_account_id: null,
-      followee_remote_id: groupId,
-      status: "accepted",
-      activity_uri: `${node.url}/follows/${newId()}`,
-      created_at: now,
-      accepted_at: now,
-    })
-    .execute();
-  const stored = await receiveGroupPost(
-    s,
-    null,
-    {
-      uri: `http://${host}/post/1`,
-      url: null,
-      authorUri: `http://${host}/u/ann`,
-      authorRemoteId: authorId,
-      visibility: "followers",
-      inReplyToUri: null,
-      contentHtml: "<p>crew xyzzy</p>",
-      spoiler: "",
-      sensitive: false,
-      language: null,
-      createdAt: now,
-      editedAt: null,
-      mentions: [],
-      tags: [],
-      media: [],
-      poll: null,
-      kind: "page",
-      title: "Crew plans",
-    },
-    { uri: groupUri, groupId: null, activityJson: null },
-  );
-  assert.equal(stored, "stored");
   const lists = (await (await api(mem, "GET", "/api/v1/lists")).json()) as {
     id: string;
     title: string;
   }[];
-  assert.ok(lists.some((l) => l.id === `group:crew@${host}` && l.title === "The crew"));
-  const res = await api(mem, "GET", `/api/v1/timelines/list/group:crew@${host}`);
+  assert.ok(lists.some((l) => l.id === `group:${crew.handle}` && l.title === "The crew"));
+  const res = await api(mem, "GET", `/api/v1/timelines/list/group:${crew.handle}`);
   const statuses = (await res.json()) as { content: string }[];
   assert.deepEqual(
     statuses.map((x) => x.content),
     ["<p><strong>Crew plans</strong></p><p>crew xyzzy</p>"],
   );
-  assert.equal(
-    (await api(people.out, "GET", `/api/v1/timelines/list/group:crew@${host}`)).status,
-    404,
-  );
+  const path = `/api/v1/timelines/list/group:${crew.handle}`;
+  assert.equal((await api(people.out, "GET", path)).status, 404);
 });

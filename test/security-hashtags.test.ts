@@ -1,16 +1,23 @@
 /**
  * Issue 14 item 9: hashtag search lists and counts only tags of posts the
  * searcher may see. The SQL filter (social/visibility.ts visibleTo) must agree
- * with canSee for every viewer and post, so both are checked against each other.
+ * with canSee for every viewer and post, so both are checked against each other
+ * — group posts too (members-only, public, hidden threads, a group elsewhere),
+ * seen by a member, a non-member and a group moderator.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { mastodon } from "masto";
+import { createGroup, type Group } from "../src/groups/groups.ts";
+import { joinGroup } from "../src/groups/memberships.ts";
+import { deleteGroupPost, setThreadHidden, writeInGroup } from "../src/groups/threads.ts";
 import { memberUri } from "../src/social/context.ts";
 import { limitActor } from "../src/social/moderation.ts";
+import { textPost } from "../src/social/posts.ts";
 import { audienceColumns, canSee, visibleTo } from "../src/social/visibility.ts";
 import { memberClient } from "./api-helpers.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { followedRemoteGroup } from "./support/remote-group.ts";
 
 let node: TestNode;
 const clients: Record<string, { client: mastodon.rest.Client; id: string }> = {};
@@ -62,7 +69,7 @@ test("public and unlisted hashtags are found by anyone; a prefix lists only what
   assert.deepEqual(await tagsFor("dee", "d"), []);
 });
 
-test("the SQL filter and canSee agree for every viewer and post, a deleted and a suspended author's included", async () => {
+test("the SQL filter and canSee agree for every viewer and post, a deleted and a suspended author's and group posts included", async () => {
   const db = node.node.db.db;
   const dee = clients.dee as { client: mastodon.rest.Client; id: string };
   await dee.client.v1.statuses.create({ status: "mine #deetag" });
@@ -73,6 +80,7 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
   const target = { uri: memberUri(node.url, "dee"), accountId: dee.id, remoteId: null };
   assert.equal((await limitActor(db, dee.id, target, "suspend", "test")).ok, true);
   assert.deepEqual(await tagsFor("ana", "deetag"), [], "a suspended author's tag is not listed");
+  const groupPosts = await groupFixtures();
   const viewers = [
     null,
     ...Object.keys(clients).map((n) => ({
@@ -80,22 +88,106 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
       uri: memberUri(node.url, n),
     })),
   ];
-  const posts = await db
-    .selectFrom("posts")
-    .select(audienceColumns)
-    .execute();
+  const posts = await db.selectFrom("posts").select(audienceColumns).execute();
   assert.ok(posts.length >= 4);
+  // Hidden by a group's moderators: the thread, and every reply in it.
+  const hiddenThreads = new Set(posts.filter((p) => p.hidden_at).map((p) => p.id));
+  const hidden = (p: (typeof posts)[number]) =>
+    !!p.hidden_at || (!!p.audience_uri && hiddenThreads.has(p.thread_id));
+  const seen = new Map<string, Set<string>>();
   for (const viewer of viewers) {
+    const who = viewer?.uri.split("/").at(-1) ?? "anonymous";
     const listed = new Set(
       (await db.selectFrom("posts as p").select("p.id").where(visibleTo(viewer)).execute()).map(
         (r) => r.id,
       ),
     );
-    for (const post of posts)
-      assert.equal(
-        listed.has(post.id),
-        await canSee(db, viewer, post),
-        `${viewer?.uri ?? "anonymous"} on a ${post.visibility} post`,
-      );
+    const sees = new Set<string>();
+    for (const post of posts) {
+      const can = await canSee(db, viewer, post);
+      if (can) sees.add(post.id);
+      // Hidden posts are shown to the group's moderators, and listed to nobody.
+      if (hidden(post)) assert.equal(listed.has(post.id), false, `${who}: hidden, never listed`);
+      else assert.equal(listed.has(post.id), can, `${who} on a ${post.visibility} post`);
+    }
+    seen.set(who, sees);
   }
+  const g = groupPosts;
+  const expect = (who: string, visible: string[], invisible: string[]) => {
+    const sees = seen.get(who) ?? new Set();
+    for (const name of visible)
+      assert.ok(sees.has(g[name] as string), `${who} sees the group post ${name}`);
+    for (const name of invisible)
+      assert.ok(!sees.has(g[name] as string), `${who} does not see the group post ${name}`);
+  };
+  const open = ["square", "squareReply", "farPublic"];
+  const quiet = ["quiet", "quietReply", "far", "farReply"];
+  const hiddenPosts = ["quietHidden", "quietHiddenReply", "squareHidden", "squareHiddenReply"];
+  expect("anonymous", open, [...quiet, ...hiddenPosts, "gone"]);
+  expect("ana", open, [...quiet, ...hiddenPosts, "gone"]);
+  expect("gmem", [...open, ...quiet], [...hiddenPosts, "gone"]);
+  // The moderator is not in the group elsewhere.
+  expect("gmod", [...open, "quiet", "quietReply", ...hiddenPosts], ["far", "farReply", "gone"]);
 });
+
+/**
+ * Group posts of every kind, by name: a members-only group's thread and reply
+ * (and a thread hidden by its moderator, with a reply, and a deleted one); the
+ * same in a public group; a group elsewhere that gmem follows (members-only and
+ * public threads, a reply). gmod moderates both groups here; gmem is a member.
+ */
+async function groupFixtures(): Promise<Record<string, string>> {
+  const db = node.node.db.db;
+  const s = socialOf(node);
+  for (const name of ["gmod", "gmem"]) {
+    const { client, id } = await memberClient(node, name);
+    clients[name] = { client, id };
+  }
+  const gmod = { id: (clients.gmod as { id: string }).id, username: "gmod" };
+  const gmem = { id: (clients.gmem as { id: string }).id, username: "gmem" };
+  const out: Record<string, string> = {};
+  const write = async (group: Group, by: typeof gmod, text: string, parent?: string) => {
+    const r = await writeInGroup(s, group, by, {
+      ...textPost(`${text} #grouptag`),
+      ...(parent ? { inReplyToId: parent } : { title: text }),
+    });
+    assert.ok(r.ok);
+    return r.value.id;
+  };
+  for (const visibility of ["members", "public"] as const) {
+    const name = visibility === "members" ? "quiet" : "square";
+    const made = await createGroup(db, node.url, gmod, {
+      name,
+      kind: "working_group",
+      displayName: name,
+      visibility,
+      moderated: false,
+    });
+    assert.ok(made.ok);
+    const group = made.value;
+    assert.equal((await joinGroup(db, node.url, group, gmem)).ok, true);
+    out[name] = await write(group, gmod, name);
+    out[`${name}Reply`] = await write(group, gmem, `${name} reply`, out[name]);
+    out[`${name}Hidden`] = await write(group, gmem, `${name} hidden`);
+    out[`${name}HiddenReply`] = await write(
+      group,
+      gmod,
+      `${name} hidden reply`,
+      out[`${name}Hidden`],
+    );
+    const hid = await setThreadHidden(s, group, out[`${name}Hidden`] as string, gmod, {
+      hidden: true,
+    });
+    assert.ok(hid.ok);
+    if (visibility === "members") {
+      out.gone = await write(group, gmem, "gone");
+      assert.ok((await deleteGroupPost(s, group, out.gone, gmem)).ok);
+    }
+  }
+  const far = await followedRemoteGroup(node, "127.0.34.9:1", "far", gmem);
+  const thread = await far.post({ text: "far away", title: "Far", tags: ["grouptag"] });
+  out.far = thread.id;
+  out.farReply = (await far.post({ text: "far reply", inReplyToUri: thread.uri })).id;
+  out.farPublic = (await far.post({ text: "far public", title: "Open", visibility: "public" })).id;
+  return out;
+}
