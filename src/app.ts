@@ -167,9 +167,8 @@ export async function createNode(
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
-        closeEndedPolls(db.db)
-          .then((n) => n > 0 && federation.nudge())
-          .catch(() => undefined);
+        // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
+        closeEndedPolls(db.db).catch(() => undefined);
       }, POLL_SWEEP_MS);
       return async () => {
         clearInterval(polls);

@@ -3,7 +3,9 @@
  * housekeeping (expired cache entries, sessions, tokens and rate-limit windows), the outbox relay and Fedify's queues
  * (inbox processing, fan-out, delivery). Fedify is loaded only once there is
  * federation work (an unrelayed event or a queued message), so an idle node
- * stays small; after that the relay polls every RELAY_POLL_MS or is nudged.
+ * stays small. The relay is woken by the outbox write itself (Db.onOutboxWritten,
+ * subscribed once at start) and polls every RELAY_POLL_MS as a safety net, for
+ * events written by another process or thread.
  */
 import { getLogger } from "@logtape/logtape";
 import { sweepAccounts } from "./accounts/housekeeping.ts";
@@ -17,18 +19,38 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1_000;
 const RELAY_POLL_MS = 250;
 
-function pause(ms: number, signal: AbortSignal, gateway: FederationGateway): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      off();
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const off = gateway.onNudge(done);
-    signal.addEventListener("abort", done, { once: true });
-  });
+/**
+ * Rung by each committed outbox write. A ring while the relay is busy is kept, so
+ * an event committed during a relay pass is taken at once rather than at the next poll.
+ */
+class Doorbell {
+  #rung = false;
+  #wake: (() => void) | undefined;
+
+  ring = (): void => {
+    this.#rung = true;
+    this.#wake?.();
+  };
+
+  /** Resolves after `ms`, on a ring (or one since the last pause), or on abort. */
+  pause(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#rung || signal.aborted) {
+      this.#rung = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        this.#rung = false;
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
 }
 
 async function hasFederationWork(db: Db): Promise<boolean> {
@@ -55,13 +77,16 @@ async function runFederation(
   signal: AbortSignal,
   inboxHelper?: InboxHelper,
 ) {
+  const bell = new Doorbell();
+  const unsubscribe = db.onOutboxWritten(bell.ring);
+  signal.addEventListener("abort", unsubscribe, { once: true });
   while (!signal.aborted && !gateway.loaded) {
     try {
       if (await hasFederationWork(db)) break;
     } catch (error) {
       logger.error("Checking for federation work failed: {error}", { error });
     }
-    await pause(IDLE_POLL_MS, signal, gateway);
+    await bell.pause(IDLE_POLL_MS, signal);
   }
   if (signal.aborted) return;
   const runtime = await gateway.load();
@@ -73,7 +98,7 @@ async function runFederation(
     } catch (error) {
       logger.error("The outbox relay failed: {error}", { error });
     }
-    if (relayed === 0) await pause(RELAY_POLL_MS, signal, gateway);
+    if (relayed === 0) await bell.pause(RELAY_POLL_MS, signal);
   }
   await queues;
 }

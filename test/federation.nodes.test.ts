@@ -62,7 +62,6 @@ test("a member follows a member of another node, which accepts; then unfollows",
     async () => (await statusOn(a, uri(a, "ann"), actor.uri)) === "accepted",
   );
   assert.ok(await unfollow(a.node.db.db, a.url, ann, actor.uri));
-  a.node.federation.nudge();
   await waitFor(
     "bob's node hears the Undo",
     async () => (await statusOn(b, uri(a, "ann"), actor.uri)) === null,
@@ -93,7 +92,6 @@ test("a locked member's requests wait; one is accepted, another rejected", async
 
   assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id));
   assert.ok(await rejectFollowRequest(c.node.db.db, cat.id, benRequest.id));
-  c.node.federation.nudge();
   await waitFor(
     "amy's node hears the Accept",
     async () => (await statusOn(a, uri(a, "amy"), fromA.actor.uri)) === "accepted",

@@ -3,7 +3,6 @@
  * the first federation request, the first look-up, or the worker finding work.
  * An idle node thus starts fast and small (Fedify costs ~300 ms and ~60 MB).
  */
-import { EventEmitter } from "node:events";
 import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
@@ -17,7 +16,6 @@ export class FederationGateway {
   readonly deps: FederationDeps;
   readonly #tuning: QueueTuning;
   readonly #extensions: () => Promise<FederationExtensions>;
-  readonly #wake = new EventEmitter();
   #runtime: Promise<FederationRuntime> | undefined;
   /** Cached answers to actor, WebFinger and NodeInfo requests (see middleware.ts). */
   readonly documents = new Map<
@@ -36,7 +34,6 @@ export class FederationGateway {
   ) {
     this.#tuning = options.tuning ?? {};
     this.#extensions = options.extensions ?? (async () => ({}));
-    this.#wake.setMaxListeners(0);
     this.deps = {
       config: parts.config,
       db: parts.db,
@@ -55,16 +52,6 @@ export class FederationGateway {
       ([m, extensions]) => m.buildFederation(this.deps, this.#tuning, extensions),
     );
     return this.#runtime;
-  }
-
-  /** Tells this process's relay that an event was just recorded (others poll). */
-  nudge(): void {
-    this.#wake.emit("work");
-  }
-
-  onNudge(listener: () => void): () => void {
-    this.#wake.on("work", listener);
-    return () => this.#wake.off("work", listener);
   }
 
   async lookup(query: string): Promise<RemoteActor | null> {

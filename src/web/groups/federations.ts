@@ -70,7 +70,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (actor?.type !== "Group")
       throw new InputError(t("groups.fed.notGroup", { query: handle }), 422);
     await joinFederation(db, config.origin, { uri: actor.uri, remoteId: actor.id });
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/federations${doneQuery(t("groups.fed.joined", { name: actor.name || actor.handle }))}`,
@@ -105,7 +104,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
       ))
     )
       throw new InputError(t("error.notFound"), 404);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 
@@ -114,7 +112,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     if (!(await leaveFederation(db, c.req.param("id"))))
       throw new InputError(t("error.notFound"), 404);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 

@@ -276,7 +276,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
     await leaveGroup(db, config.origin, group, viewer);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,
@@ -298,7 +297,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "invalid" ? "groups.thread.invalid" : "groups.thread.forbidden"),
         result.reason === "invalid" ? 422 : 403,
       );
-    deps.federation.nudge();
     return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
 
@@ -409,7 +407,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     const post = result.value;
     const to = post.in_reply_to_id
       ? `/groups/${group.name}/threads/${post.thread_id}`
@@ -439,7 +436,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         ),
         result.reason === "invalid" ? 422 : result.reason === "not-found" ? 404 : 403,
       );
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${result.value.thread_id}#p-${result.value.id}`,

@@ -101,7 +101,6 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "invalid" ? "groups.thread.invalid" : "groups.thread.forbidden"),
         result.reason === "invalid" ? 422 : result.reason === "not-found" ? 404 : 403,
       );
-    deps.federation.nudge();
     if (form.inReplyTo)
       return redirectHere(c, `/groups/elsewhere/threads/${result.value.thread_id}`, 303);
     return redirectHere(
