@@ -11,12 +11,14 @@ export function federationGateway(config: Config, db: Db, coop: CoopSettingsStor
   return new FederationGateway(
     { config, db, coop },
     {
-      // Groups' handlers go first: a group post is not a timeline post or a boost.
+      // The areas in order (after the core's own handlers). Groups go before social: a
+      // group post is not a timeline post or a boost. Two areas handling one outbox
+      // event type is refused when Fedify loads (combineExtensions).
       extensions: () =>
         Promise.all([
-          import("./federation/social/index.ts"),
           import("./federation/groups/index.ts"),
-        ]).then(([social, groups]) => groups.withGroups(social.socialExtensions)),
+          import("./federation/social/index.ts"),
+        ]).then(([groups, social]) => [groups.groupsExtension, social.socialExtension]),
     },
   );
 }

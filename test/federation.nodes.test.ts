@@ -117,7 +117,7 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan"))) === "accepted",
     );
 
-  // The accounts area's own profile update records account.updated with the change.
+  // The accounts area's own profile update records accounts.account.updated with the change.
   await updateProfile(
     b.node.db.db,
     dan.id,
@@ -131,7 +131,7 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await findRemoteActor(n.node.db.db, { uri: uri(b, "dan") }))?.name === "Dan the Baker",
     );
 
-  // And its account deletion (with this area's contributor) records account.deleted.
+  // And its account deletion (with this area's contributor) records accounts.account.deleted.
   const deleted = await deleteAccount(b.node.db.db, dan.id, {
     contributors: [accountsContributor, federationContributor],
     dataDir: b.node.config.dataDir,

@@ -439,11 +439,11 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   const events = await db()
     .selectFrom("outbox_events")
     .select("type")
-    .where("type", "in", ["post.pinned", "post.unpinned"])
+    .where("type", "in", ["social.post.pinned", "social.post.unpinned"])
     .orderBy("id")
     .execute();
   assert.deepEqual(
     events.map((e) => e.type),
-    ["post.pinned", "post.unpinned"],
+    ["social.post.pinned", "social.post.unpinned"],
   );
 });

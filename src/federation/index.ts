@@ -7,7 +7,7 @@ import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { FederationDeps } from "./deps.ts";
-import type { FederationExtensions } from "./extensions.ts";
+import type { AreaExtension } from "./extensions.ts";
 import type { FederationRuntime, QueueTuning } from "./federation.ts";
 import { ActorKeys } from "./keys.ts";
 import type { RemoteActor } from "./remote-actors.ts";
@@ -15,7 +15,7 @@ import type { RemoteActor } from "./remote-actors.ts";
 export class FederationGateway {
   readonly deps: FederationDeps;
   readonly #tuning: QueueTuning;
-  readonly #extensions: () => Promise<FederationExtensions>;
+  readonly #extensions: () => Promise<readonly AreaExtension[]>;
   #runtime: Promise<FederationRuntime> | undefined;
   /** Cached answers to actor, WebFinger and NodeInfo requests (see middleware.ts). */
   readonly documents = new Map<
@@ -24,16 +24,19 @@ export class FederationGateway {
   >();
 
   /**
-   * `extensions` is called once, when Fedify loads: pass a dynamic import so the
-   * areas' federation code loads lazily too, e.g.
-   * `() => import("./federation/social/index.ts").then((m) => m.socialExtensions)`.
+   * `extensions` is called once, when Fedify loads, and gives the areas' extensions
+   * in order: pass dynamic imports so the areas' federation code loads lazily too, e.g.
+   * `() => import("./federation/social/index.ts").then((m) => [m.socialExtension])`.
    */
   constructor(
     parts: { config: Config; db: Db; coop: CoopSettingsStore },
-    options: { tuning?: QueueTuning; extensions?: () => Promise<FederationExtensions> } = {},
+    options: {
+      tuning?: QueueTuning;
+      extensions?: () => Promise<readonly AreaExtension[]>;
+    } = {},
   ) {
     this.#tuning = options.tuning ?? {};
-    this.#extensions = options.extensions ?? (async () => ({}));
+    this.#extensions = options.extensions ?? (async () => []);
     this.deps = {
       config: parts.config,
       db: parts.db,

@@ -107,7 +107,7 @@ export async function joinFederation(
         created_at: new Date().toISOString(),
       })
       .execute();
-    await recordEvent(trx, { type: "groups.coop.follow", payload: { affiliationId: id } });
+    await recordEvent(trx, { type: "groups.coop.followed", payload: { affiliationId: id } });
     return { ok: true, value: id } as const;
   });
 }
@@ -124,7 +124,7 @@ export async function leaveFederation(db: Kysely<Schema>, affiliationId: string)
     await trx.deleteFrom("coop_delegates").where("affiliation_id", "=", aff.id).execute();
     await trx.deleteFrom("coop_affiliations").where("id", "=", aff.id).execute();
     await recordEvent(trx, {
-      type: "groups.coop.unfollow",
+      type: "groups.coop.unfollowed",
       payload: {
         groupRemoteId: aff.group_remote_id,
         followActivityUri: aff.follow_activity_uri,

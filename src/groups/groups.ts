@@ -206,7 +206,7 @@ export async function updateGroup(
   };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("groups").set(changes).where("id", "=", group.id).execute();
-    await recordEvent(trx, { type: "groups.updated", payload: { groupId: group.id } });
+    await recordEvent(trx, { type: "groups.group.updated", payload: { groupId: group.id } });
   });
   return { ok: true, value: { ...group, ...changes } };
 }

@@ -1,6 +1,6 @@
 /**
  * Members' posts: write, edit, delete. Each change is written with its outbox
- * event (post.created / post.updated / post.deleted) in one transaction; the
+ * event (social.post.created / .updated / .deleted) in one transaction; the
  * federation relay turns them into Create / Update / Delete(Tombstone).
  */
 import type { Kysely, Transaction } from "kysely";
@@ -202,7 +202,7 @@ export async function createPost(
       visibility: input.visibility,
       mentionedAccountIds: input.mentions.flatMap((m) => (m.accountId ? [m.accountId] : [])),
     });
-    await recordEvent(trx, { type: "post.created", payload: { postId: id } });
+    await recordEvent(trx, { type: "social.post.created", payload: { postId: id } });
     return ok({ id });
   });
 }
@@ -291,7 +291,7 @@ export async function editPost(
       })
       .where("id", "=", postId)
       .execute();
-    await recordEvent(trx, { type: "post.updated", payload: { postId } });
+    await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
     return ok({ id: postId });
   });
 }
@@ -318,7 +318,7 @@ export async function deletePost(
     if (!post) return false;
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
+    if (post.local) await recordEvent(trx, { type: "social.post.deleted", payload: { postId } });
     return true;
   });
 }
