@@ -71,12 +71,26 @@ async function hasFederationWork(db: Db): Promise<boolean> {
  */
 export type InboxHelper = (runtime: FederationRuntime, signal: AbortSignal) => Promise<void>;
 
+export interface WorkerOptions {
+  /** Extra inbox capacity (inbox-helper.ts). */
+  inboxHelper?: InboxHelper;
+  /**
+   * The safety-net polls: for federation work before Fedify is loaded (default 1 s)
+   * and for unrelayed events after (250 ms). Tests lengthen them to show that a
+   * committed event wakes the relay on its own.
+   */
+  pollMs?: { idle?: number; relay?: number };
+}
+
 async function runFederation(
   db: Db,
   gateway: FederationGateway,
   signal: AbortSignal,
-  inboxHelper?: InboxHelper,
+  options: WorkerOptions,
 ) {
+  const { inboxHelper } = options;
+  const idlePollMs = options.pollMs?.idle ?? IDLE_POLL_MS;
+  const relayPollMs = options.pollMs?.relay ?? RELAY_POLL_MS;
   const bell = new Doorbell();
   const unsubscribe = db.onOutboxWritten(bell.ring);
   signal.addEventListener("abort", unsubscribe, { once: true });
@@ -86,7 +100,7 @@ async function runFederation(
     } catch (error) {
       logger.error("Checking for federation work failed: {error}", { error });
     }
-    await bell.pause(IDLE_POLL_MS, signal);
+    await bell.pause(idlePollMs, signal);
   }
   if (signal.aborted) return;
   const runtime = await gateway.load();
@@ -98,7 +112,7 @@ async function runFederation(
     } catch (error) {
       logger.error("The outbox relay failed: {error}", { error });
     }
-    if (relayed === 0) await bell.pause(RELAY_POLL_MS, signal);
+    if (relayed === 0) await bell.pause(relayPollMs, signal);
   }
   await queues;
 }
@@ -106,7 +120,7 @@ async function runFederation(
 export async function startWorker(
   db: Db,
   gateway: FederationGateway,
-  options: { inboxHelper?: InboxHelper } = {},
+  options: WorkerOptions = {},
 ): Promise<() => Promise<void>> {
   const kv = new DatabaseKvStore(db);
   const sweep = async () => {
@@ -120,8 +134,8 @@ export async function startWorker(
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
   timer.unref();
   const controller = new AbortController();
-  const running = runFederation(db, gateway, controller.signal, options.inboxHelper).catch(
-    (error) => logger.error("The federation worker stopped: {error}", { error }),
+  const running = runFederation(db, gateway, controller.signal, options).catch((error) =>
+    logger.error("The federation worker stopped: {error}", { error }),
   );
   return async () => {
     clearInterval(timer);
