@@ -311,7 +311,7 @@ test("delegates: only a member co-op names them, and only its own people", async
   assert.ok(fed.ok);
   const coop = "https://other.example/users/coop";
   const person = "https://other.example/users/rosa";
-  assert.equal(
+  assert.deepEqual(
     await receiveDelegate(
       on(),
       { uri: coop },
@@ -321,7 +321,7 @@ test("delegates: only a member co-op names them, and only its own people", async
   );
   assert.ok((await joinWithOurCoop(on(), { id: adaId, username: "ada" }, { group: fed.value })).ok);
   const ours = `${node.url}/users/coop`;
-  assert.equal(
+  assert.deepEqual(
     await receiveDelegate(
       on(),
       { uri: ours },
@@ -329,7 +329,7 @@ test("delegates: only a member co-op names them, and only its own people", async
     ),
     { ok: false, reason: "not-its-member" },
   );
-  assert.equal(
+  assert.deepEqual(
     await receiveDelegate(
       on(),
       { uri: ours },
