@@ -21,7 +21,7 @@ import {
 } from "../../groups/moderation.ts";
 import { listBans, moderationLog } from "../../groups/moderation-log.ts";
 import { listMembers } from "../../groups/roster.ts";
-import { InputError, type Result } from "../../kernel/errors.ts";
+import { InputError, ok, type Result } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
@@ -319,11 +319,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
     const joined = await joinWithOurCoop(g, viewer, { group });
     // Already in: the page's answer is the same as for joining (nothing changed).
-    return outcome(
-      c,
-      group,
-      joined.ok || joined.reason === "already-member" ? { ok: true, value: null } : joined,
-    );
+    return outcome(c, group, joined.ok || joined.reason === "already-member" ? ok(null) : joined);
   });
 
   return app;
