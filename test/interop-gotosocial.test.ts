@@ -20,6 +20,7 @@ import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { createRestAPIClient, type mastodon } from "masto";
 import { createGroup } from "../src/groups/groups.ts";
 import { writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { textPost } from "../src/social/posts.ts";
 import { memberClient } from "./api-helpers.ts";
 import {
@@ -306,8 +307,7 @@ test("a Synco group followed from GoToSocial brings its threads to the follower"
   skip,
 }, async () => {
   const made = await createGroup(
-    synco.node.db.db,
-    synco.url,
+    { db: synco.node.db.db, origin: synco.url, domain: synco.domain, clock: systemClock },
     { id: samId, username: "sam" },
     {
       name: "garden",

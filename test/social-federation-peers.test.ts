@@ -12,6 +12,7 @@ import { GROUP_BACKFILL_THREADS } from "../src/federation/groups/backfill.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { textPost } from "../src/social/posts.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
@@ -192,13 +193,17 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
 });
 
 test("a member joining a group on another node gets its recent threads", async () => {
-  const made = await createGroup(a.node.db.db, a.url, annRow, {
-    name: "bakers",
-    kind: "working_group",
-    displayName: "Bakers",
-    visibility: "public",
-    moderated: false,
-  });
+  const made = await createGroup(
+    { db: a.node.db.db, origin: a.url, domain: a.domain, clock: systemClock },
+    annRow,
+    {
+      name: "bakers",
+      kind: "working_group",
+      displayName: "Bakers",
+      visibility: "public",
+      moderated: false,
+    },
+  );
   assert.ok(made.ok);
   const uris: string[] = [];
   for (let i = 1; i <= GROUP_BACKFILL_THREADS + 2; i++) {

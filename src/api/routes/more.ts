@@ -69,11 +69,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
-      for (const v of views)
-        if (
-          await canSee(db, ref, audienceOf(v))
-        )
-          visible.push(v);
+      for (const v of views) if (await canSee(db, ref, audienceOf(v))) visible.push(v);
       statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });
