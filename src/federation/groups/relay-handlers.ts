@@ -200,7 +200,7 @@ const postSent: Handler<"groups.post.sent"> = async (ctx, deps, _event, { postId
     .select("username")
     .where("id", "=", post.author_account_id)
     .executeTakeFirst();
-  const group = await findRemoteActor(db, { uri: post.group_uri });
+  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
   if (!author || !group) return;
   const create = await createActivity(db, post, false);
   await ctx.sendActivity({ identifier: author.username }, recipientOf(group), create);
@@ -220,9 +220,9 @@ const postDeleted: Handler<"groups.post.deleted"> = async (ctx, deps, event, p) 
     id: activityId(deps, event, "/delete"),
     actor: new URL(p.actorUri),
     object: new Tombstone({ id: new URL(post.uri) }),
-    audience: new URL(post.group_uri),
+    audience: new URL(post.audience_uri as string),
     tos: [PUBLIC_COLLECTION],
-    ccs: [new URL(post.group_uri)],
+    ccs: [new URL(post.audience_uri as string)],
   };
   if (post.group_id) {
     const group = await groupOf(deps, post.group_id);
@@ -231,7 +231,7 @@ const postDeleted: Handler<"groups.post.deleted"> = async (ctx, deps, event, p) 
   }
   const origin = `${deps.config.origin}/users/`;
   if (!post.author_account_id || !p.actorUri.startsWith(origin)) return;
-  const group = await findRemoteActor(db, { uri: post.group_uri });
+  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
   if (!group) return;
   await ctx.sendActivity(
     { identifier: p.actorUri.slice(origin.length) },
