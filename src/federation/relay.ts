@@ -6,6 +6,10 @@
  * (derived from the event id, or the follow's id for a Follow), so receiving
  * inboxes drop the repeat. Delivery itself is Fedify's: at least once, retried
  * with exponential backoff.
+ *
+ * Each type's handler and payload schema come from the areas' extensions (the
+ * core's first, combined by extensions.ts); the worker runs it when an outbox write
+ * commits (Db.onOutboxWritten) and on its poll.
  */
 import type { Context, Federation } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
