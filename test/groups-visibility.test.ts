@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { joinGroup } from "../src/groups/memberships.ts";
 import { setThreadHidden, writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { textPost } from "../src/social/posts.ts";
 import { memberClient, until } from "./api-helpers.ts";
 import { type EventStreamClient, openEventStream } from "./support/event-stream.ts";
@@ -40,7 +41,7 @@ before(async () => {
     people[username] = { id, token, username, web: await signIn(node, username, PASSWORD) };
   }
   const mo = people.mo;
-  const made = await createGroup(db(), node.url, mo, {
+  const made = await createGroup({ ...socialOf(node), clock: systemClock }, mo, {
     name: "hush",
     kind: "working_group",
     displayName: "The quiet ones",
@@ -49,7 +50,7 @@ before(async () => {
   });
   assert.ok(made.ok);
   hush = made.value;
-  const open = await createGroup(db(), node.url, mo, {
+  const open = await createGroup({ ...socialOf(node), clock: systemClock }, mo, {
     name: "town",
     kind: "working_group",
     displayName: "Town square",
@@ -58,10 +59,13 @@ before(async () => {
   });
   assert.ok(open.ok);
   town = open.value;
-  assert.deepEqual(await joinGroup(db(), node.url, hush, people.mem), {
-    ok: true,
-    value: "active",
-  });
+  assert.deepEqual(
+    await joinGroup({ ...socialOf(node), clock: systemClock }, people.mem, { group: hush }),
+    {
+      ok: true,
+      value: "active",
+    },
+  );
   const written = await writeInGroup(socialOf(node), hush, mo, {
     ...textPost("the xyzzy plan #hushtag"),
     title: SECRET_TITLE,

@@ -11,6 +11,7 @@ import type { mastodon } from "masto";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { joinGroup } from "../src/groups/memberships.ts";
 import { deleteGroupPost, setThreadHidden, writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { memberUri } from "../src/social/context.ts";
 import { limitActor } from "../src/social/moderation.ts";
 import { textPost } from "../src/social/posts.ts";
@@ -137,7 +138,6 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
  * public threads, a reply). gmod moderates both groups here; gmem is a member.
  */
 async function groupFixtures(): Promise<Record<string, string>> {
-  const db = node.node.db.db;
   const s = socialOf(node);
   for (const name of ["gmod", "gmem"]) {
     const { client, id } = await memberClient(node, name);
@@ -156,7 +156,7 @@ async function groupFixtures(): Promise<Record<string, string>> {
   };
   for (const visibility of ["members", "public"] as const) {
     const name = visibility === "members" ? "quiet" : "square";
-    const made = await createGroup(db, node.url, gmod, {
+    const made = await createGroup({ ...s, clock: systemClock }, gmod, {
       name,
       kind: "working_group",
       displayName: name,
@@ -165,7 +165,7 @@ async function groupFixtures(): Promise<Record<string, string>> {
     });
     assert.ok(made.ok);
     const group = made.value;
-    assert.equal((await joinGroup(db, node.url, group, gmem)).ok, true);
+    assert.equal((await joinGroup({ ...s, clock: systemClock }, gmem, { group })).ok, true);
     out[name] = await write(group, gmod, name);
     out[`${name}Reply`] = await write(group, gmem, `${name} reply`, out[name]);
     out[`${name}Hidden`] = await write(group, gmem, `${name} hidden`);

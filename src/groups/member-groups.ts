@@ -10,7 +10,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
-import type { LocalMember } from "./memberships.ts";
+import type { LocalMember } from "./context.ts";
 import { groupUri, personUri } from "./uris.ts";
 
 export interface MemberGroup {

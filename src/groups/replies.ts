@@ -13,8 +13,8 @@
 import { fail, type Result } from "../kernel/errors.ts";
 import type { SocialContext } from "../social/context.ts";
 import { audienceColumns, canSee } from "../social/visibility.ts";
+import type { LocalMember } from "./context.ts";
 import { findGroupById } from "./groups.ts";
-import type { LocalMember } from "./memberships.ts";
 import {
   type DeleteFailure,
   deleteGroupPost,

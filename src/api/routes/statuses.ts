@@ -176,7 +176,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -223,7 +222,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -239,7 +237,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     // A group's post is deleted as on the group's pages: the group hears of it.
     const inGroup = await deleteOwnGroupPost(s, me, id);
     if (inGroup ? !inGroup.ok : !(await deletePost(s, { id: me.id }, id))) throw notFound();
-    deps.federation.nudge();
     return c.json({ ...status, text: source?.source ?? "" });
   });
 
@@ -321,7 +318,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       await one(id, me);
       if (!(await run(me, id)))
         throw new ApiError(422, "Validation failed: this action is not possible on this status");
-      deps.federation.nudge();
       return c.json(await one(answer ? await answer(me, id) : id, me));
     });
   act("favourite", "write:favourites", async (me, id) => {

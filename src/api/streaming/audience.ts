@@ -18,7 +18,7 @@
 import type { Visibility } from "../../db/schema/social.ts";
 import type { SocialContext } from "../../social/context.ts";
 import { hydrate } from "../../social/views.ts";
-import { audienceColumns, canSee, type ViewerRef } from "../../social/visibility.ts";
+import { canSeeById, type ViewerRef } from "../../social/visibility.ts";
 import { grants } from "../oauth/scopes.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import type { StreamConnection, Subscription } from "./streams.ts";
@@ -152,14 +152,7 @@ export class DeliveryRound {
     const key = `${viewer?.id ?? ""}:${id}`;
     let seen = this.#seen.get(key);
     if (!seen) {
-      seen = (async () => {
-        const post = await this.#s.db
-          .selectFrom("posts")
-          .select(audienceColumns)
-          .where("id", "=", id)
-          .executeTakeFirst();
-        return !!post && canSee(this.#s.db, viewer, { ...post, deleted_at: null });
-      })();
+      seen = canSeeById(this.#s.db, viewer, id, { asBeforeDeletion: true });
       this.#seen.set(key, seen);
     }
     return seen;

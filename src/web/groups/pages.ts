@@ -42,6 +42,7 @@ import {
   type GroupsDeps,
   groupFromPath,
   groupName,
+  groupsContext,
   groupsNav,
   postButton,
   viewerStanding,
@@ -151,7 +152,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!(form.displayName ?? "").trim() || (form.displayName ?? "").length > 100)
       errors.displayName = t("groups.error.displayName");
     if (Object.keys(errors).length === 0) {
-      const result = await createGroup(db, config.origin, viewer, {
+      const result = await createGroup(groupsContext(deps), viewer, {
         name: form.name ?? "",
         kind: kind as "working_group",
         displayName: form.displayName ?? "",
@@ -167,6 +168,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           `/groups/${result.value.name}${doneQuery(t("groups.created", { name: result.value.display_name }))}`,
           303,
         );
+      if (result.reason === "forbidden")
+        throw new InputError(t("groups.error.federationAdmin"), 403);
       if (result.reason === "invalid") errors.kind = t("groups.error.invalid");
       else errors.name = t(`groups.error.${result.reason}`);
     }
@@ -264,7 +267,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    const result = await joinGroup(db, config.origin, group, viewer);
+    const result = await joinGroup(groupsContext(deps), viewer, { group });
     if (!result.ok && result.reason === "banned") throw new InputError(t("groups.banned"), 403);
     const done = result.ok
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
@@ -278,8 +281,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    await leaveGroup(db, config.origin, group, viewer);
-    deps.federation.nudge();
+    await leaveGroup(groupsContext(deps), viewer, { group });
     return redirectHere(
       c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,
@@ -297,7 +299,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       title: form.title ?? "",
     });
     if (!result.ok) throw postRefused(t, result.reason);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
 
@@ -408,7 +409,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     const post = result.value;
     const to = post.in_reply_to_id
       ? `/groups/${group.name}/threads/${post.thread_id}`
@@ -428,7 +428,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       inReplyToId: parent,
     });
     if (!result.ok) throw postRefused(t, result.reason);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${result.value.threadId}#p-${result.value.id}`,
