@@ -493,7 +493,7 @@ test("streaming: a members-only group post and its edit reach a member's group l
 
 test("a group elsewhere: its posts in the member's list, nobody else's", async () => {
   const crew = await followedRemoteGroup(node, "127.0.26.9:1", "crew", people.mem);
-  await crew.post({ text: "crew xyzzy", title: "Crew plans" });
+  const crewThread = await crew.post({ text: "crew xyzzy", title: "Crew plans" });
   const mem = people.mem;
   const lists = (await (await api(mem, "GET", "/api/v1/lists")).json()) as {
     id: string;
@@ -508,4 +508,23 @@ test("a group elsewhere: its posts in the member's list, nobody else's", async (
   );
   const path = `/api/v1/timelines/list/group:${crew.handle}`;
   assert.equal((await api(people.out, "GET", path)).status, 404);
+  // Answering it from an app sends the reply to that Group (writeInRemoteGroup).
+  const answer = await api(mem, "POST", "/api/v1/statuses", {
+    status: "on my way",
+    in_reply_to_id: crewThread.id,
+  });
+  assert.equal(answer.status, 200);
+  const sent = (await answer.json()) as { id: string; visibility: string };
+  assert.equal(sent.visibility, "private", "as its parent");
+  const events = await db()
+    .selectFrom("outbox_events")
+    .select("payload")
+    .where("type", "=", "groups.post.sent")
+    .execute();
+  assert.ok(events.some((e) => e.payload.includes(sent.id)));
+  const refused = await api(people.out, "POST", "/api/v1/statuses", {
+    status: "me too",
+    in_reply_to_id: crewThread.id,
+  });
+  assert.equal(refused.status, 404);
 });
