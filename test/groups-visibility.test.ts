@@ -179,6 +179,9 @@ test("web pages: invisible to a visitor and a non-member; a member reads them", 
     `/groups/hush/threads/${thread.id}`,
     `/posts/${thread.id}`,
     `/posts/${reply.id}`,
+    `/@mo/${thread.id}`,
+    `/@mem/${reply.id}`,
+    `/posts/${thread.id}/report`,
     "/@mo",
     "/@mem",
     "/tags/hushtag",
@@ -204,6 +207,7 @@ test("web pages: invisible to a visitor and a non-member; a member reads them", 
     assert.ok(got.body.includes(SECRET_TITLE), `the member sees the thread on ${path}`);
   }
   assert.ok((await page(member, `/posts/${reply.id}`)).body.includes("plugh"));
+  assert.ok((await page(member, `/@mem/${reply.id}`)).body.includes("plugh"));
   assert.ok((await page(member, "/@mo")).body.includes("xyzzy"), "on its author's profile");
   assert.ok((await page(member, "/@mem")).body.includes("plugh"), "on its author's profile");
   const tag = (await page(member, "/tags/hushtag")).body;
