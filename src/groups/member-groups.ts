@@ -65,19 +65,30 @@ export async function memberGroups(
       .execute(),
   ]);
   if (!active) return [];
+  // Sorted here, not by the database: SQLite and PostgreSQL order capitals differently.
+  const byKey = (a: MemberGroup, b: MemberGroup) =>
+    a.key.toLowerCase() < b.key.toLowerCase()
+      ? -1
+      : a.key.toLowerCase() > b.key.toLowerCase()
+        ? 1
+        : 0;
   return [
-    ...here.map((g) => ({
-      key: `${GROUP_KEY_PREFIX}${g.name}`,
-      title: g.display_name || g.name,
-      uri: groupUri(origin, g.name),
-      groupId: g.id,
-    })),
-    ...elsewhere.map((g) => ({
-      key: `${GROUP_KEY_PREFIX}${g.handle}`,
-      title: g.name || g.handle,
-      uri: g.uri,
-      groupId: null,
-    })),
+    ...here
+      .map((g) => ({
+        key: `${GROUP_KEY_PREFIX}${g.name}`,
+        title: g.display_name || g.name,
+        uri: groupUri(origin, g.name),
+        groupId: g.id,
+      }))
+      .sort(byKey),
+    ...elsewhere
+      .map((g) => ({
+        key: `${GROUP_KEY_PREFIX}${g.handle}`,
+        title: g.name || g.handle,
+        uri: g.uri,
+        groupId: null,
+      }))
+      .sort(byKey),
   ];
 }
 
