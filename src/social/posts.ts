@@ -108,16 +108,28 @@ async function writeMentionsAndTags(
   return { html };
 }
 
+export interface CreatePostOptions {
+  /**
+   * An app's Idempotency-Key, scoped to the author: a retry with the same key
+   * answers the post the first try made (for a day) instead of posting again.
+   */
+  readonly idempotencyKey?: string | undefined;
+}
+
 /** Writes a member's post; a reply must be to a post the member can see. */
 export async function createPost(
   s: SocialContext,
   author: Member,
   input: PostInput,
+  options: CreatePostOptions = {},
 ): Promise<Result<{ id: string }, PostProblem>> {
   const problem = check(input);
   if (problem) return fail(problem);
   const authorUri = memberUri(s.origin, author.username);
+  const key = options.idempotencyKey;
   return s.db.transaction().execute(async (trx) => {
+    const earlier = key ? await postForKey(trx, author.id, key) : undefined;
+    if (earlier) return ok({ id: earlier });
     let parent:
       | { id: string; uri: string; thread_id: string; author_account_id: string | null }
       | undefined;
@@ -156,6 +168,10 @@ export async function createPost(
     }
     const id = newId();
     const now = new Date().toISOString();
+    if (key) {
+      const winner = await claimKey(trx, author.id, key, id, now);
+      if (winner !== id) return ok({ id: winner });
+    }
     await trx
       .insertInto("posts")
       .values({
@@ -205,6 +221,54 @@ export async function createPost(
     await recordEvent(trx, { type: "post.created", payload: { postId: id } });
     return ok({ id });
   });
+}
+
+/** Keys only need to outlive an app's retries: a day is plenty. */
+const KEY_LIFETIME_MS = 24 * 3600_000;
+
+/** The post a member's key already made, if the key is younger than a day. */
+async function postForKey(trx: Kysely<Schema>, accountId: string, key: string) {
+  const row = await trx
+    .selectFrom("idempotency_keys")
+    .select("status_id")
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .where("created_at", ">=", new Date(Date.now() - KEY_LIFETIME_MS).toISOString())
+    .executeTakeFirst();
+  return row?.status_id;
+}
+
+/**
+ * Ties the key to the post about to be written, before anything else is, and
+ * answers the post the key belongs to. The primary key (account_id, key) decides
+ * between concurrent retries: on PostgreSQL a second insert waits for the first
+ * transaction and then does nothing, and the read after it (a new snapshot under
+ * READ COMMITTED) sees the winner's post; SQLite runs the transactions one at a
+ * time, so the loser already found the key in postForKey.
+ */
+async function claimKey(
+  trx: Kysely<Schema>,
+  accountId: string,
+  key: string,
+  postId: string,
+  now: string,
+): Promise<string> {
+  const expired = new Date(Date.parse(now) - KEY_LIFETIME_MS).toISOString();
+  await trx
+    .deleteFrom("idempotency_keys")
+    .where("account_id", "=", accountId)
+    .where("created_at", "<", expired)
+    .execute();
+  const claimed = await trx
+    .insertInto("idempotency_keys")
+    .values({ account_id: accountId, key, status_id: postId, created_at: now })
+    .onConflict((oc) => oc.columns(["account_id", "key"]).doNothing())
+    .returning("status_id")
+    .executeTakeFirst();
+  if (claimed) return postId;
+  const winner = await postForKey(trx, accountId, key);
+  if (!winner) throw new Error("idempotency key neither claimed nor found");
+  return winner;
 }
 
 /** Reply and mention notifications for the members a new post concerns. */

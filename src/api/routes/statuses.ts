@@ -108,16 +108,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post("/api/v1/statuses", async (c) => {
     const me = requireUser(c, "write:statuses");
-    const key = c.req.header("idempotency-key")?.slice(0, 200);
-    if (key) {
-      const seen = await deps.db
-        .selectFrom("idempotency_keys")
-        .select("status_id")
-        .where("account_id", "=", me.id)
-        .where("key", "=", key)
-        .executeTakeFirst();
-      if (seen) return c.json(await one(seen.status_id, me));
-    }
+    const key = c.req.header("idempotency-key")?.slice(0, 200) || undefined;
     const raw = await readParams(c);
     // Posting at the wrong time would be worse than refusing: scheduling is not supported yet.
     if (raw.scheduled_at) throw unprocessable("Scheduled posts are not supported on this server");
@@ -125,45 +116,31 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const visibility = fromMastodonVisibility(p.visibility ?? "public");
     if (!visibility) throw unprocessable("Visibility is not included in the list");
     const text = p.status ?? "";
-    const result = await createPost(s, me, {
-      text,
-      spoiler: p.spoiler_text ?? "",
-      visibility,
-      language: p.language ?? null,
-      sensitive: truthy(p.sensitive),
-      inReplyToId: p.in_reply_to_id || null,
-      mentions: await resolveMentions(deps, text),
-      media: await mediaFor(deps, me.id, p.media_ids ?? []),
-      poll: p.poll
-        ? {
-            options: p.poll.options,
-            multiple: truthy(p.poll.multiple),
-            expiresInSeconds: p.poll.expires_in,
-          }
-        : null,
-    });
+    const result = await createPost(
+      s,
+      me,
+      {
+        text,
+        spoiler: p.spoiler_text ?? "",
+        visibility,
+        language: p.language ?? null,
+        sensitive: truthy(p.sensitive),
+        inReplyToId: p.in_reply_to_id || null,
+        mentions: await resolveMentions(deps, text),
+        media: await mediaFor(deps, me.id, p.media_ids ?? []),
+        poll: p.poll
+          ? {
+              options: p.poll.options,
+              multiple: truthy(p.poll.multiple),
+              expiresInSeconds: p.poll.expires_in,
+            }
+          : null,
+      },
+      { idempotencyKey: key },
+    );
     if (!result.ok) {
       if (result.reason === "reply-not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
-    }
-    if (key) {
-      // Keys only need to outlive an app's retries: a day is plenty.
-      const dayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
-      await deps.db
-        .deleteFrom("idempotency_keys")
-        .where("account_id", "=", me.id)
-        .where("created_at", "<", dayAgo)
-        .execute();
-      await deps.db
-        .insertInto("idempotency_keys")
-        .values({
-          account_id: me.id,
-          key,
-          status_id: result.value.id,
-          created_at: new Date().toISOString(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
     }
     deps.federation.nudge();
     return c.json(await one(result.value.id, me));
