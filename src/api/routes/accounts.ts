@@ -177,24 +177,14 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
     const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;
-    const got = await profileTimeline(
-      s,
-      ref,
-      actor.uri,
-      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
-      {
-        onlyMedia: truthy(p.only_media),
-        excludeReplies: truthy(p.exclude_replies),
-        excludeReblogs: truthy(p.exclude_reblogs),
-        tagged,
-      },
-    );
+    const got = await profileTimeline(s, ref, actor.uri, page, {
+      onlyMedia: truthy(p.only_media),
+      excludeReplies: truthy(p.exclude_replies),
+      excludeReblogs: truthy(p.exclude_reblogs),
+      tagged,
+    });
     const statuses = await serializeFiltered(l, got.items, ref, "account");
-    setLink(
-      c,
-      got.items.map((x) => x.id),
-      { hasMore: got.nextMaxId !== null },
-    );
+    setLink(c, got.cursors, { hasMore: got.nextMaxId !== null });
     return c.json(statuses);
   });
 
