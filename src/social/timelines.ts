@@ -246,6 +246,22 @@ export async function thread(
   };
 }
 
+/**
+ * One post by id as the viewer may see it: a thread's post, or the viewer's own
+ * boost (a boost is not part of a thread; by id it is shown only to its booster).
+ */
+export async function postView(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  postId: string,
+): Promise<PostView | null> {
+  const found = await thread(s, viewer, postId);
+  if (found) return found.post;
+  if (!viewer) return null;
+  const [boost] = await hydrate(s, viewer.id, viewer.uri, [postId]);
+  return boost?.reblog && boost.author.uri === viewer.uri ? boost : null;
+}
+
 /** The posts a member wrote, newest first (for the export). */
 export function ownPostIds(db: Kysely<Schema>, accountId: string) {
   return db

@@ -12,6 +12,7 @@ import { earlierVersions } from "../../social/edits.ts";
 import {
   bookmark,
   boost,
+  boostOf,
   like,
   pin,
   unbookmark,
@@ -19,9 +20,11 @@ import {
   unlike,
   unpin,
 } from "../../social/interactions.ts";
+import { ownPostSource } from "../../social/post-lookups.ts";
 import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
-import { thread } from "../../social/timelines.ts";
-import { hydrate, visiblePosts } from "../../social/views.ts";
+import { postView, thread } from "../../social/timelines.ts";
+import { visiblePosts } from "../../social/views.ts";
+import { ownAttachments } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
@@ -79,29 +82,10 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const s = socialContext(deps);
   const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
 
-  /** One status as the viewer may see it, or 404. */
+  /** One status as the viewer may see it (a thread's post, or their own boost), or 404. */
   const one = async (id: string, viewer: { id: string; username: string } | null) => {
-    const ref = viewer ? memberRef(deps, viewer) : null;
-    const found = await thread(s, ref, id);
-    // A boost is not a thread's post: the member's own boost is shown as such.
-    // (Only ids that exist go to hydrate: an empty IN () fails on PostgreSQL.)
-    const boostRow = found
-      ? undefined
-      : await deps.db
-          .selectFrom("posts")
-          .select("id")
-          .where("id", "=", id)
-          .where("reblog_of_id", "is not", null)
-          .where("deleted_at", "is", null)
-          .executeTakeFirst();
-    const views = found
-      ? [found.post]
-      : boostRow
-        ? (await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [id])).filter(
-            (v) => v.reblog && v.author.uri === ref?.uri,
-          )
-        : [];
-    const [status] = await serializeStatuses(l, views, !!viewer);
+    const view = await postView(s, viewer ? memberRef(deps, viewer) : null, id);
+    const [status] = await serializeStatuses(l, view ? [view] : [], !!viewer);
     if (!status) throw notFound();
     return status;
   };
@@ -197,11 +181,8 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "write:statuses");
     const id = c.req.param("id");
     const status = await one(id, me);
-    const source = await deps.db
-      .selectFrom("posts")
-      .select("source")
-      .where("id", "=", id)
-      .executeTakeFirst();
+    // Mastodon answers a deletion with the text, so an app can offer "delete and redraft".
+    const source = await ownPostSource(deps.db, me.id, id);
     if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
     deps.federation.nudge();
     return c.json({ ...status, text: source?.source ?? "" });
@@ -262,13 +243,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/statuses/:id/source", async (c) => {
     const me = requireUser(c, "read:statuses");
-    const row = await deps.db
-      .selectFrom("posts")
-      .select(["id", "source", "spoiler"])
-      .where("id", "=", c.req.param("id"))
-      .where("author_account_id", "=", me.id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
+    const row = await ownPostSource(deps.db, me.id, c.req.param("id"));
     if (!row) throw notFound();
     return c.json({ id: row.id, text: row.source, spoiler_text: row.spoiler });
   });
@@ -303,16 +278,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const r = await boost(s, me, id);
       return r.ok || r.reason === "already";
     },
-    async (me, id) => {
-      const row = await deps.db
-        .selectFrom("posts")
-        .select("id")
-        .where("reblog_of_id", "=", id)
-        .where("author_uri", "=", memberRef(deps, me).uri)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
-      return row?.id ?? id;
-    },
+    async (me, id) => (await boostOf(deps.db, memberRef(deps, me).uri, id)) ?? id,
   );
   act("unreblog", "write:statuses", async (me, id) => {
     await unboost(s, me, id);
@@ -360,14 +326,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
 /** The member's own uploads by id, with the description each carries. */
 async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]): Promise<MediaInput[]> {
-  if (ids.length === 0) return [];
-  const rows = await deps.db
-    .selectFrom("uploads")
-    .select(["id", "description", "focus"])
-    .where("id", "in", ids)
-    .where("owner_id", "=", ownerId)
-    .where("purpose", "=", "attachment")
-    .execute();
+  const rows = await ownAttachments(deps.db, ownerId, ids);
   if (rows.length !== new Set(ids).size) throw unprocessable("Media could not be found");
   return ids.map((id) => {
     const row = rows.find((r) => r.id === id);

@@ -8,9 +8,11 @@ import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
 import { listNotifications, markAllRead } from "../../social/notifications.ts";
 import { closeEndedPolls } from "../../social/polls.ts";
+import { localAuthorName } from "../../social/post-lookups.ts";
 import { createPost, type PostProblem } from "../../social/posts.ts";
 import {
   bookmarkedPosts,
@@ -20,6 +22,7 @@ import {
   tagTimeline,
   thread,
 } from "../../social/timelines.ts";
+import { discardUploads } from "../../storage/uploads.ts";
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
@@ -81,7 +84,7 @@ const problemMessage = (c: Context<WebEnv>, p: PostProblem): [string, string] =>
     case "empty":
       return ["text", t("social.error.empty")];
     case "too-long":
-      return ["text", t("social.error.tooLong", { max: 5000 })];
+      return ["text", t("social.error.tooLong", { max: MAX_POST_LENGTH })];
     case "spoiler-too-long":
       return ["spoiler", t("social.error.spoilerTooLong")];
     case "reply-not-found":
@@ -156,16 +159,11 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const media: { uploadId: string; description: string }[] = [];
     // The uploads of a post that is not written go again, so bad input leaves no rows.
     const forget = () =>
-      media.length
-        ? deps.db
-            .deleteFrom("uploads")
-            .where(
-              "id",
-              "in",
-              media.map((m) => m.uploadId),
-            )
-            .execute()
-        : undefined;
+      discardUploads(
+        deps.db,
+        viewer.id,
+        media.map((m) => m.uploadId),
+      );
     for (const image of parsed.images) {
       const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
       if (!stored.ok) {
@@ -223,13 +221,8 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       ]);
       return servePost(federation, deps.db, deps.config.origin, c.req.raw, id);
     }
-    const row = await deps.db
-      .selectFrom("posts")
-      .innerJoin("accounts", "accounts.id", "posts.author_account_id")
-      .select("accounts.username")
-      .where("posts.id", "=", id)
-      .executeTakeFirst();
-    if (row) return redirectHere(c, `/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
+    const username = await localAuthorName(deps.db, id);
+    if (username) return redirectHere(c, `/@${username}/${id}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });
 
