@@ -9,6 +9,7 @@ import type { Federation } from "@fedify/fedify";
 import { Tombstone } from "@fedify/vocab";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { isFollowing } from "../../social/following.ts";
 import { INSTANCE } from "../deps.ts";
 import { instant, loadLocalPost, postObject } from "./notes.ts";
 
@@ -45,12 +46,7 @@ export async function servePost(
   if (!viewer) return json({ error: "Not found" }, 404);
   if (p.mentions.some((m) => m.actor_uri === viewer)) return serve();
   if (p.post.visibility === "direct") return json({ error: "Not found" }, 404);
-  const follows = await db
-    .selectFrom("follows")
-    .select("id")
-    .where("follower_uri", "=", viewer)
-    .where("followee_uri", "=", ctx.getActorUri(p.post.username).href)
-    .where("status", "=", "accepted")
-    .executeTakeFirst();
-  return follows ? serve() : json({ error: "Not found" }, 404);
+  return (await isFollowing(db, viewer, ctx.getActorUri(p.post.username).href))
+    ? serve()
+    : json({ error: "Not found" }, 404);
 }
