@@ -1,8 +1,8 @@
 /**
  * Single-post reads the pages and the client API need besides views: what a
- * member wrote (to edit it, or to answer its deletion with), whether a post is
- * there, and the member whose address a local post lives under. Reads only;
- * who may see a post is visibility.ts's rule, applied by views and threads.
+ * member wrote (to edit it, or to answer its deletion with) and whether a post
+ * is there. Reads only; who may see a post is visibility.ts's rule, applied by
+ * views and threads.
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
@@ -41,18 +41,4 @@ export async function isLivePost(db: Kysely<Schema>, postId: string): Promise<bo
     .where("deleted_at", "is", null)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-/** The username of a local post's author, whose address (/@name/id) the post lives under. */
-export async function localAuthorName(
-  db: Kysely<Schema>,
-  postId: string,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("posts")
-    .innerJoin("accounts", "accounts.id", "posts.author_account_id")
-    .select("accounts.username")
-    .where("posts.id", "=", postId)
-    .executeTakeFirst();
-  return row?.username;
 }

@@ -14,7 +14,7 @@ import { isFollowing } from "./following.ts";
 import { type Page, type PageRequest, timelinePage } from "./pager.ts";
 import { matchesFilters, type PostsEb, type TimelineFilters } from "./timeline-filters.ts";
 import { hydrate, type PostView } from "./views.ts";
-import { canSee, type ViewerRef } from "./visibility.ts";
+import { audienceColumns, canSee, type ViewerRef, visibleTo } from "./visibility.ts";
 
 export { PAGE_SIZE, type Page, type PageRequest } from "./pager.ts";
 
@@ -95,6 +95,8 @@ export function publicTimeline(
   const rows = s.db
     .selectFrom("posts as p")
     .where("p.visibility", "=", "public")
+    // Group posts stay in their groups (groups/threads.ts).
+    .where("p.audience_uri", "is", null)
     .$if(scope === "local", (q) => q.where("p.local", "=", 1))
     .where("p.deleted_at", "is", null)
     .where("p.reblog_of_id", "is", null)
@@ -116,6 +118,7 @@ export function tagTimeline(
     .innerJoin("posts as p", "p.id", "t.post_id")
     .where("t.tag", "=", tag.toLowerCase())
     .where("p.visibility", "=", "public")
+    .where("p.hidden_at", "is", null)
     .where("p.deleted_at", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
@@ -124,7 +127,10 @@ export function tagTimeline(
   return timelinePage(s, viewer, { rows, cursor: "t.post_id" }, req);
 }
 
-/** An author's posts and boosts the viewer may see: followers-only ones for followers. */
+/**
+ * An author's posts and boosts the viewer may see: followers-only ones for
+ * followers; in a members-only group, for the group's members (visibleTo).
+ */
 export async function profileTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
@@ -143,6 +149,7 @@ export async function profileTimeline(
       "in",
       follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
     )
+    .where((eb) => eb.or([eb("p.audience_uri", "is", null), eb.and([visibleTo(viewer)(eb)])]))
     .where("p.deleted_at", "is", null)
     .where(matchesFilters(filters));
   return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
@@ -201,13 +208,13 @@ export async function thread(
 ): Promise<{ post: PostView; ancestors: PostView[]; descendants: PostView[] } | null> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "visibility", "author_uri", "deleted_at", "thread_id", "reblog_of_id"])
+    .select([...audienceColumns, "thread_id", "reblog_of_id"])
     .where("id", "=", postId)
     .executeTakeFirst();
   if (!post || post.reblog_of_id || !(await canSee(s.db, viewer, post))) return null;
   const members = await s.db
     .selectFrom("posts")
-    .select(["id", "visibility", "author_uri", "deleted_at", "in_reply_to_id"])
+    .select([...audienceColumns, "in_reply_to_id"])
     .where("thread_id", "=", post.thread_id)
     .where("deleted_at", "is", null)
     .orderBy("id")

@@ -17,7 +17,7 @@ import {
 } from "../../social/lists.ts";
 import { markersOf, markerTimelines, setMarker } from "../../social/markers.ts";
 import { report } from "../../social/moderation.ts";
-import { hydrate } from "../../social/views.ts";
+import { audienceOf, hydrate } from "../../social/views.ts";
 import { canSee } from "../../social/visibility.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -79,16 +79,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
-      for (const v of views)
-        if (
-          await canSee(db, ref, {
-            id: v.id,
-            visibility: v.visibility,
-            author_uri: v.author.uri,
-            deleted_at: null,
-          })
-        )
-          visible.push(v);
+      for (const v of views) if (await canSee(db, ref, audienceOf(v))) visible.push(v);
       statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });

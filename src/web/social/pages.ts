@@ -12,7 +12,6 @@ import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
 import { listNotifications, markAllRead } from "../../social/notifications.ts";
 import { closeEndedPolls } from "../../social/polls.ts";
-import { localAuthorName } from "../../social/post-lookups.ts";
 import { createPost, type PostProblem } from "../../social/posts.ts";
 import {
   bookmarkedPosts,
@@ -22,6 +21,7 @@ import {
   tagTimeline,
   thread,
 } from "../../social/timelines.ts";
+import { pagePathOf } from "../../social/views.ts";
 import { discardUploads } from "../../storage/uploads.ts";
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
@@ -221,8 +221,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       ]);
       return servePost(federation, deps.db, deps.config.origin, c.req.raw, id);
     }
-    const username = await localAuthorName(deps.db, id);
-    if (username) return redirectHere(c, `/@${username}/${id}${new URL(c.req.url).search}`, 302);
+    const path = await pagePathOf(deps.db, id);
+    // A group post opens in its thread (at its anchor); a member's on their profile.
+    if (path?.includes("#")) return redirectHere(c, path, 302);
+    if (path) return redirectHere(c, `${path}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });
 
