@@ -62,7 +62,7 @@ test("concurrent retries with one key make one post and all answer its id", asyn
   const events = await handle.db
     .selectFrom("outbox_events")
     .select("id")
-    .where("type", "=", "post.created")
+    .where("type", "=", "social.post.created")
     .execute();
   assert.equal(events.length, 1, "one post.created event");
   // A later retry, after the first one committed, answers it too.

@@ -126,7 +126,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "reply-not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -173,7 +172,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -184,7 +182,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     // Mastodon answers a deletion with the text, so an app can offer "delete and redraft".
     const source = await ownPostSource(deps.db, me.id, id);
     if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
-    deps.federation.nudge();
     return c.json({ ...status, text: source?.source ?? "" });
   });
 
@@ -260,7 +257,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       await one(id, me);
       if (!(await run(me, id)))
         throw new ApiError(422, "Validation failed: this action is not possible on this status");
-      deps.federation.nudge();
       return c.json(await one(answer ? await answer(me, id) : id, me));
     });
   act("favourite", "write:favourites", async (me, id) => {
