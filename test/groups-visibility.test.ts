@@ -171,6 +171,22 @@ test("a reply through the API is the group's: its rules apply, and nothing is wr
   assert.equal(outsider.status, 403);
   assert.match(((await outsider.json()) as { error: string }).error, /members/);
   assert.equal(await count(), before + 1, "only the town thread was written");
+  // An app's retry with the same Idempotency-Key answers the first reply, here too.
+  const retry = () =>
+    fetch(`${node.url}/api/v1/statuses`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${people.mem.token}`,
+        "content-type": "application/json",
+        "idempotency-key": "reply-once",
+      },
+      body: JSON.stringify({ status: "once only", in_reply_to_id: thread.id }),
+    }).then(async (r) => ((await r.json()) as { id: string }).id);
+  const [a, b] = await Promise.all([retry(), retry()]);
+  assert.equal(a, b);
+  assert.equal(await retry(), a);
+  assert.equal(await count(), before + 2);
+  assert.equal((await api(people.mem, "DELETE", `/api/v1/statuses/${a}`)).status, 200);
 });
 
 test("web pages: invisible to a visitor and a non-member; a member reads them", async () => {

@@ -12,6 +12,7 @@
  */
 import { fail, type Result } from "../kernel/errors.ts";
 import type { SocialContext } from "../social/context.ts";
+import type { CreatePostOptions } from "../social/posts.ts";
 import { audienceColumns, canSee } from "../social/visibility.ts";
 import type { LocalMember } from "./context.ts";
 import { findGroupById } from "./groups.ts";
@@ -45,15 +46,16 @@ export async function replyInGroup(
   s: SocialContext,
   author: LocalMember,
   input: GroupPostInput & { inReplyToId: string },
+  options: CreatePostOptions = {},
 ): Promise<Result<Placed, PostFailure> | null> {
   const parent = await groupPostAudience(s, input.inReplyToId);
   if (!parent?.audience_uri) return null;
   const viewer = { id: author.id, uri: personUri(s.origin, author.username) };
   if (!(await canSee(s.db, viewer, parent))) return fail("not-found");
-  if (!parent.group_id) return writeInRemoteGroup(s, parent.audience_uri, author, input);
+  if (!parent.group_id) return writeInRemoteGroup(s, parent.audience_uri, author, input, options);
   const group = await findGroupById(s.db, parent.group_id);
   if (!group) return fail("not-found");
-  return writeInGroup(s, group, author, input);
+  return writeInGroup(s, group, author, input, options);
 }
 
 /**

@@ -17,7 +17,14 @@ import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import type { SocialContext } from "../social/context.ts";
 import { bumpCount } from "../social/counters.ts";
-import { type PostInput, type PostProblem, tombstone, writePost } from "../social/posts.ts";
+import {
+  type CreatePostOptions,
+  type PostInput,
+  type PostProblem,
+  tombstone,
+  writeOnce,
+  writePost,
+} from "../social/posts.ts";
 import {
   type RemoteAudience,
   type RemotePostInput,
@@ -83,31 +90,41 @@ async function placed(trx: Kysely<Schema>, id: string): Promise<Placed> {
 export const failureStatus = (reason: PostFailure): 403 | 404 | 422 =>
   reason === "forbidden" ? 403 : reason === "not-found" || reason === "reply-not-found" ? 404 : 422;
 
-/** A member starts a thread, or replies to a post of the group. */
+/** A member starts a thread, or replies to a post of the group (an app's Idempotency-Key honoured). */
 export async function writeInGroup(
   s: SocialContext,
   group: Group,
   author: LocalMember,
   input: GroupPostInput,
+  options: CreatePostOptions = {},
 ): Promise<Result<Placed, PostFailure>> {
   const reply = !!input.inReplyToId;
   const post = asPost(input, reply);
   if (!post) return fail("title-required");
-  return s.db.transaction().execute(async (trx) => {
-    const standing = await standingOf(trx, s.origin, group, author);
-    if (standing.status !== "active") return fail("forbidden" as const);
-    // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
-    if (!reply && group.posting_restricted && !canModerate(standing.role))
-      return fail("forbidden" as const);
-    const written = await writePost(trx, s, author, {
-      ...post,
-      visibility: visibilityIn(group),
-      audience: { uri: groupUri(s.origin, group.name), groupId: group.id },
-    });
-    if (!written.ok) return written;
-    await recordEvent(trx, { type: "groups.post.created", payload: { postId: written.value.id } });
-    return ok(await placed(trx, written.value.id));
-  });
+  return writeOnce<Placed, PostFailure>(
+    s,
+    author.id,
+    options,
+    async (trx) => {
+      const standing = await standingOf(trx, s.origin, group, author);
+      if (standing.status !== "active") return fail("forbidden" as const);
+      // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
+      if (!reply && group.posting_restricted && !canModerate(standing.role))
+        return fail("forbidden" as const);
+      const written = await writePost(trx, s, author, {
+        ...post,
+        visibility: visibilityIn(group),
+        audience: { uri: groupUri(s.origin, group.name), groupId: group.id },
+      });
+      if (!written.ok) return written;
+      await recordEvent(trx, {
+        type: "groups.post.created",
+        payload: { postId: written.value.id },
+      });
+      return ok(await placed(trx, written.value.id));
+    },
+    placed,
+  );
 }
 
 /** A member writes in a group hosted elsewhere (they follow it): sent to the Group. */
@@ -116,28 +133,35 @@ export async function writeInRemoteGroup(
   groupActorUri: string,
   author: LocalMember,
   input: GroupPostInput,
+  options: CreatePostOptions = {},
 ): Promise<Result<Placed, PostFailure>> {
   const reply = !!input.inReplyToId;
   const post = asPost(input, reply);
   if (!post) return fail("title-required");
-  return s.db.transaction().execute(async (trx) => {
-    const follows = await trx
-      .selectFrom("follows")
-      .select("id")
-      .where("follower_uri", "=", personUri(s.origin, author.username))
-      .where("followee_uri", "=", groupActorUri)
-      .where("status", "=", "accepted")
-      .executeTakeFirst();
-    if (!follows) return fail("forbidden" as const);
-    const written = await writePost(trx, s, author, {
-      ...post,
-      visibility: await visibilityElsewhere(trx, groupActorUri, input.inReplyToId ?? null),
-      audience: { uri: groupActorUri, groupId: null },
-    });
-    if (!written.ok) return written;
-    await recordEvent(trx, { type: "groups.post.sent", payload: { postId: written.value.id } });
-    return ok(await placed(trx, written.value.id));
-  });
+  return writeOnce<Placed, PostFailure>(
+    s,
+    author.id,
+    options,
+    async (trx) => {
+      const follows = await trx
+        .selectFrom("follows")
+        .select("id")
+        .where("follower_uri", "=", personUri(s.origin, author.username))
+        .where("followee_uri", "=", groupActorUri)
+        .where("status", "=", "accepted")
+        .executeTakeFirst();
+      if (!follows) return fail("forbidden" as const);
+      const written = await writePost(trx, s, author, {
+        ...post,
+        visibility: await visibilityElsewhere(trx, groupActorUri, input.inReplyToId ?? null),
+        audience: { uri: groupActorUri, groupId: null },
+      });
+      if (!written.ok) return written;
+      await recordEvent(trx, { type: "groups.post.sent", payload: { postId: written.value.id } });
+      return ok(await placed(trx, written.value.id));
+    },
+    placed,
+  );
 }
 
 /**

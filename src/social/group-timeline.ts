@@ -6,43 +6,23 @@
  * suspended author, nor by someone the viewer blocked or muted.
  */
 import type { SocialContext } from "./context.ts";
-import {
-  limitOf,
-  lowerBound,
-  notFiltered,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from "./timelines.ts";
+import { type Page, type PageRequest, timelinePage } from "./pager.ts";
+import { notFiltered } from "./timelines.ts";
 import { type ViewerRef, visibleTo } from "./visibility.ts";
 
 /** The posts whose audience is this Group actor, as `viewer` may see them. */
-export async function groupTimeline(
+export function groupTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
   audienceUri: string,
   req: PageRequest = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
-  const rows = await s.db
+  // The (audience_uri, id) index walks the group's posts in order.
+  const rows = s.db
     .selectFrom("posts as p")
-    .select("p.id")
-    // The (audience_uri, id) index walks the group's posts in order.
     .where("p.audience_uri", "=", audienceUri)
     .where("p.reblog_of_id", "is", null)
-    .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where(visibleTo(viewer))
-    .where(notFiltered(viewer))
-    .orderBy("p.id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.id),
-    limit,
-    upwards,
-  );
+    .where(notFiltered(viewer));
+  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
 }
