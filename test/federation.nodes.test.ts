@@ -15,13 +15,13 @@ import { updateProfile } from "../src/accounts/profile.ts";
 import { federationContributor } from "../src/federation/account-data.ts";
 import {
   acceptFollowRequest,
-  actorUri,
   rejectFollowRequest,
   setManuallyApproves,
   unfollow,
 } from "../src/federation/follows.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -43,7 +43,7 @@ after(async () => {
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
-const uri = (n: TestNode, username: string) => actorUri(n.url, username);
+const uri = (n: TestNode, username: string) => memberUri(n.url, username);
 const statusOn = (n: TestNode, follower: string, followee: string) =>
   followStatus(n.node, follower, followee);
 

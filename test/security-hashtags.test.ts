@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { mastodon } from "masto";
-import { memberUri } from "../src/social/context.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { limitActor } from "../src/social/moderation.ts";
 import { canSee, visibleTo } from "../src/social/visibility.ts";
 import { memberClient } from "./api-helpers.ts";

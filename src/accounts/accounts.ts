@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { AccountsTable, Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { isReservedName } from "../kernel/names.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type Role = AccountsTable["role"];
@@ -25,20 +26,6 @@ export const passwordSchema = z
   .string()
   .min(8, "must be at least 8 characters")
   .max(1000, "is too long");
-
-/** Names a node keeps for itself (its co-op actor, its instance actor, its routes). */
-const reserved = new Set([
-  "admin",
-  "coop",
-  "instance",
-  "root",
-  "synco",
-  "api",
-  "oauth",
-  "settings",
-  "www",
-  "postmaster",
-]);
 
 export interface NewAccount {
   username: string;
@@ -65,7 +52,7 @@ export async function checkNewAccount(
   const problems: Partial<Record<"username" | "email" | "password", CreateAccountFailure>> = {};
   const username = usernameSchema.safeParse(input.username);
   if (!username.success) problems.username = "invalid-username";
-  else if (reserved.has(username.data.toLowerCase())) problems.username = "reserved-username";
+  else if (isReservedName(username.data)) problems.username = "reserved-username";
   else if (await findByUsername(db, username.data)) problems.username = "username-taken";
   const email = emailSchema.safeParse(input.email);
   if (!email.success) problems.email = "invalid-email";

@@ -14,8 +14,7 @@ export interface FederationDeps {
 }
 
 /** Identifiers of the two non-member actors (both names are reserved for members). */
-export const COOP = "coop";
-export const INSTANCE = "instance";
+export { COOP_ACTOR as COOP, INSTANCE_ACTOR as INSTANCE } from "../kernel/uris.ts";
 
 /** A member as the actor documents need it. */
 export async function findMember(db: Db["db"], username: string) {

@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { followActivityUri, memberUri } from "../kernel/uris.ts";
 import { backfillHome, dropFromHome } from "../social/fanout.ts";
 import { notify } from "../social/notifications.ts";
 import type { RemoteActor } from "./remote-actors.ts";
@@ -17,10 +18,6 @@ export type LocalAccount = { id: string; username: string };
 export type FollowTarget =
   | { kind: "remote"; actor: RemoteActor }
   | { kind: "local"; account: LocalAccount };
-
-export const actorUri = (origin: string, username: string) => `${origin}/users/${username}`;
-export const followActivityUri = (origin: string, followId: string) =>
-  `${origin}/follows/${followId}`;
 
 export async function manuallyApproves(db: Kysely<Schema>, accountId: string): Promise<boolean> {
   const row = await db
@@ -57,9 +54,9 @@ export async function follow(
   | { ok: true; value: { id: string; status: "pending" | "accepted" } }
   | { ok: false; reason: "self" | "already-following" | "gone" }
 > {
-  const followerUri = actorUri(origin, follower.username);
+  const followerUri = memberUri(origin, follower.username);
   const followeeUri =
-    target.kind === "remote" ? target.actor.uri : actorUri(origin, target.account.username);
+    target.kind === "remote" ? target.actor.uri : memberUri(origin, target.account.username);
   if (followeeUri === followerUri) return { ok: false, reason: "self" };
   if (target.kind === "remote" && target.actor.gone) return { ok: false, reason: "gone" };
   const locked =
@@ -126,7 +123,7 @@ export async function unfollow(
     const row = await trx
       .selectFrom("follows")
       .selectAll()
-      .where("follower_uri", "=", actorUri(origin, follower.username))
+      .where("follower_uri", "=", memberUri(origin, follower.username))
       .where("followee_uri", "=", followeeUri)
       .executeTakeFirst();
     if (!row) return false;

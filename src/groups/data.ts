@@ -4,6 +4,7 @@
  * the co-op, and the threads and replies they wrote.
  */
 import type { AccountDataContributor } from "../accounts/data.ts";
+import { coopUri, memberUri } from "../kernel/uris.ts";
 
 export const groupsContributor: AccountDataContributor = {
   name: "groups",
@@ -46,7 +47,7 @@ export const groupsContributor: AccountDataContributor = {
     await trx.deleteFrom("coop_delegates").where("account_id", "=", accountId).execute();
     if (account) {
       // A delegate of this node's co-op: same origin as the co-op, /users/{username}.
-      const suffix = `/users/${account.username}`;
+      const suffix = memberUri("", account.username);
       const rows = await trx
         .selectFrom("group_delegates")
         .selectAll()
@@ -55,7 +56,7 @@ export const groupsContributor: AccountDataContributor = {
       for (const row of rows.filter(
         (r) =>
           r.delegate_uri.endsWith(suffix) &&
-          r.coop_uri === `${r.delegate_uri.slice(0, -suffix.length)}/users/coop`,
+          r.coop_uri === coopUri(r.delegate_uri.slice(0, -suffix.length)),
       ))
         await trx
           .deleteFrom("group_delegates")

@@ -10,6 +10,7 @@ import { recordEvent } from "../db/outbox.ts";
 import type { GroupKind, GroupsTable } from "../db/schema/groups.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
+import { isReservedGroupName } from "../kernel/names.ts";
 import { personUri } from "./uris.ts";
 
 export type Group = Selectable<GroupsTable>;
@@ -19,25 +20,6 @@ export const groupNameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_]{1,30}$/, "use 1 to 30 letters, digits or underscores");
-
-/** Names the node keeps for itself (the accounts area's list, plus the groups' own routes). */
-const reserved = new Set([
-  "admin",
-  "coop",
-  "instance",
-  "root",
-  "synco",
-  "api",
-  "oauth",
-  "settings",
-  "www",
-  "postmaster",
-  "assembly",
-  "groups",
-  "new",
-  "federations",
-  "elsewhere",
-]);
 
 export const newGroupSchema = z.object({
   name: groupNameSchema,
@@ -81,7 +63,7 @@ export async function groupNameProblem(
   db: Kysely<Schema>,
   name: string,
 ): Promise<CreateGroupFailure | null> {
-  if (reserved.has(name.toLowerCase())) return "reserved-name";
+  if (isReservedGroupName(name)) return "reserved-name";
   const account = await db
     .selectFrom("accounts")
     .select("id")

@@ -1,9 +1,13 @@
 /** Cursor pagination over time-ordered ids, as Mastodon's max_id / since_id / min_id. */
 export interface PageRequest {
+  /** Older than this id. */
   maxId?: string | undefined;
+  /** Newer than this id, the newest first. */
   sinceId?: string | undefined;
+  /** Newer than this id, the page right after it. */
   minId?: string | undefined;
-  limit: number;
+  /** Absent: the reader's default page size. */
+  limit?: number | undefined;
 }
 
 export const DEFAULT_PAGE = 20;

@@ -16,12 +16,6 @@ export interface Member {
   username: string;
 }
 
-// The URIs follow the federation core's scheme (src/federation/follows.ts actorUri).
-export const memberUri = (origin: string, username: string) => `${origin}/users/${username}`;
-export const memberUrl = (origin: string, username: string) => `${origin}/@${username}`;
-export const postUri = (origin: string, id: string) => `${origin}/posts/${id}`;
-export const postUrl = (origin: string, username: string, id: string) =>
-  `${origin}/@${username}/${id}`;
-export const tagUrl = (origin: string, tag: string) => `${origin}/tags/${encodeURIComponent(tag)}`;
-export const followersUri = (origin: string, username: string) =>
-  `${origin}/users/${username}/followers`;
+// The URIs live in kernel/uris.ts. Re-exported for social/posts.ts, which the
+// posts-table merge is rewriting; import from kernel/uris.ts in new code.
+export { followersUri, memberUri, memberUrl, postUri, postUrl, tagUrl } from "../kernel/uris.ts";

@@ -9,7 +9,8 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, postUri, type SocialContext } from "./context.ts";
+import { likeUri, memberUri, postUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
@@ -171,7 +172,7 @@ export async function like(
         actor_uri: actorUri,
         account_id: member.id,
         remote_id: null,
-        uri: `${s.origin}/likes/${id}`,
+        uri: likeUri(s.origin, id),
         created_at: new Date().toISOString(),
       })
       .execute();

@@ -5,16 +5,9 @@
  * Mastodon keeps this to trending preview cards; with no cards here, any link counts.
  */
 import { sql } from "kysely";
+import type { PageRequest } from "../kernel/pagination.ts";
 import type { SocialContext } from "./context.ts";
-import {
-  limitOf,
-  lowerBound,
-  notFiltered,
-  notLimited,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from "./timelines.ts";
+import { limitOf, lowerBound, notFiltered, notLimited, type Page, pageOf } from "./timelines.ts";
 import type { ViewerRef } from "./visibility.ts";
 
 /** As the address appears in an href attribute of rendered or sanitized HTML. */

@@ -4,15 +4,10 @@
  * filter over pages already read), so a page comes back full. The home feed's
  * rules hold: nothing suspended, blocked or muted.
  */
+
+import type { PageRequest } from "../kernel/pagination.ts";
 import type { SocialContext } from "./context.ts";
-import {
-  limitOf,
-  lowerBound,
-  notFiltered,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from "./timelines.ts";
+import { limitOf, lowerBound, notFiltered, type Page, pageOf } from "./timelines.ts";
 import type { ViewerRef } from "./visibility.ts";
 
 /** null when the list is not the member's. */

@@ -15,7 +15,8 @@ import type { DomainPoliciesTable } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, type SocialContext } from "./context.ts";
+import { memberUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 
 export type FederationMode = "open" | "allowlist";
 const MODE_KEY = "social.federation_mode";

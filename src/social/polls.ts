@@ -11,7 +11,8 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, type SocialContext } from "./context.ts";
+import { memberUri, voteUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 import { notify } from "./notifications.ts";
 import { canSee } from "./visibility.ts";
 
@@ -145,7 +146,7 @@ export async function vote(
           voter_uri: voterUri,
           account_id: voter.id,
           remote_id: null,
-          uri: `${s.origin}/votes/${id}`,
+          uri: voteUri(s.origin, id),
           created_at: new Date().toISOString(),
         })
         .execute();

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { PageRequest } from "../kernel/pagination.ts";
 import type { SocialContext } from "./context.ts";
 import { matchesFilters, type PostsEb, type TimelineFilters } from "./timeline-filters.ts";
 import { hydrate, type PostView } from "./views.ts";
@@ -18,15 +19,6 @@ export interface Page {
   items: PostView[];
   /** The cursor of the next (older) page, if there is one. */
   nextMaxId: string | null;
-}
-
-export interface PageRequest {
-  maxId?: string | undefined;
-  /** Newer than this id, the newest first. */
-  sinceId?: string | undefined;
-  /** Newer than this id, the page right after it. */
-  minId?: string | undefined;
-  limit?: number | undefined;
 }
 
 /** The lower bound of a since_id / min_id page, and whether to read upwards from it. */

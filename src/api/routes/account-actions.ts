@@ -12,6 +12,7 @@ import {
   rejectFollowRequest,
   unfollow,
 } from "../../federation/follows.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { filterActor, listFilters, unfilterActor } from "../../social/moderation.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, socialContext } from "../deps.ts";
@@ -26,7 +27,7 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const { db, config } = deps;
   const l = { db, origin: config.origin, domain: config.domain };
   const s = socialContext(deps);
-  const uriOf = (username: string) => `${config.origin}/users/${username}`;
+  const uriOf = (username: string) => memberUri(config.origin, username);
 
   const relationshipOf = async (
     c: ApiContext,

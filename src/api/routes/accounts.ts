@@ -11,6 +11,7 @@ import { checkProfile, dropUploads, parseFields, updateProfile } from "../../acc
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
@@ -120,7 +121,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     let uri: string | undefined;
     if (!host || host.toLowerCase() === deps.config.domain.toLowerCase()) {
       const found = await findByUsername(deps.db, name);
-      if (found?.status === "active") uri = `${deps.config.origin}/users/${found.username}`;
+      if (found?.status === "active") uri = memberUri(deps.config.origin, found.username);
     } else uri = (await findRemoteActor(deps.db, { handle: acct }))?.uri;
     const account = uri ? await loadAccount(l, uri) : undefined;
     if (!account) throw notFound();
@@ -249,7 +250,7 @@ export async function searchAccounts(
     const [name = "", host = ""] = query.split("@");
     if (host.toLowerCase() === deps.config.domain.toLowerCase()) {
       const found = await findByUsername(deps.db, name);
-      if (found?.status === "active") uris.push(`${deps.config.origin}/users/${found.username}`);
+      if (found?.status === "active") uris.push(memberUri(deps.config.origin, found.username));
     } else {
       const cached = /^https?:/.test(query)
         ? await findRemoteActor(deps.db, { uri: query })
@@ -283,7 +284,7 @@ export async function searchAccounts(
         .execute(),
     ]);
     uris.push(
-      ...locals.map((a) => `${deps.config.origin}/users/${a.username}`),
+      ...locals.map((a) => memberUri(deps.config.origin, a.username)),
       ...remotes.map((r) => r.uri),
     );
   }

@@ -6,6 +6,7 @@
  * Mounted before accounts.ts so /accounts/familiar_followers is not taken for an id.
  */
 import { Hono } from "hono";
+import { memberUri, tagUrl } from "../../kernel/uris.ts";
 import {
   followedTags,
   followingTags,
@@ -78,7 +79,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
   // Tags (docs.joinmastodon.org/entities/Tag), followed or not (social/followed-tags.ts).
   const tagJson = (name: string, following: boolean | undefined) => ({
     name,
-    url: `${config.origin}/tags/${encodeURIComponent(name)}`,
+    url: tagUrl(config.origin, name),
     history: [],
     ...(following === undefined ? {} : { following }),
   });
@@ -143,7 +144,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .limit(limit)
       .offset(offset)
       .execute();
-    const uris = rows.map((r) => `${config.origin}/users/${r.username}`);
+    const uris = rows.map((r) => memberUri(config.origin, r.username));
     const accounts = await loadAccounts(l, uris);
     return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
   });

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { Hono } from "hono";
+import { memberUri } from "../../kernel/uris.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import {
   MAX_POLL_OPTION_LENGTH,
@@ -49,7 +50,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .orderBy("created_at")
       .executeTakeFirst();
     const contact = admin
-      ? await loadAccount(l, `${config.origin}/users/${admin.username}`)
+      ? await loadAccount(l, memberUri(config.origin, admin.username))
       : undefined;
     const rules = coop.rules
       .split(/\r?\n/)

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { newId } from "../../kernel/ids.ts";
+import { tagUrl } from "../../kernel/uris.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import { report } from "../../social/moderation.ts";
 import { hydrate } from "../../social/views.ts";
@@ -49,7 +50,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       want("hashtags") && q
         ? (await searchTags(db, ref, q.replace(/^#/, ""), limit)).map((t) => ({
             name: t.tag,
-            url: `${deps.config.origin}/tags/${encodeURIComponent(t.tag)}`,
+            url: tagUrl(deps.config.origin, t.tag),
             history: [],
           }))
         : [];

@@ -22,6 +22,7 @@ import {
   type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import { memberPrefix } from "../../kernel/uris.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
@@ -245,7 +246,7 @@ export function socialInbox(deps: FederationDeps) {
     if (!flag.id || !flag.actorId) return skip(flag, "it needs an id and an actor");
     if (!(await admitted(flag))) return skip(flag, "its actor or domain may not federate here");
     const objects = flag.objectIds.map((u) => u.href);
-    const prefix = `${deps.config.origin}/users/`;
+    const prefix = memberPrefix(deps.config.origin);
     const target = objects.find((u) => u.startsWith(prefix));
     const posts = await db
       .selectFrom("posts")
@@ -267,7 +268,7 @@ export function socialInbox(deps: FederationDeps) {
   async function onBlock(_ctx: InboxContext<void>, block: Block) {
     const actor = block.actorId?.href;
     const target = block.objectId?.href;
-    if (!actor || !target?.startsWith(`${deps.config.origin}/users/`))
+    if (!actor || !target?.startsWith(memberPrefix(deps.config.origin)))
       return skip(block, "it is not about a member here");
     await db
       .deleteFrom("follows")

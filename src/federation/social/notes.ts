@@ -20,6 +20,7 @@ import {
 import { Temporal } from "@js-temporal/polyfill";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { tagUrl } from "../../kernel/uris.ts";
 import { isClosed, parseOptions } from "../../social/polls.ts";
 
 export const instant = (iso: string) =>
@@ -104,7 +105,7 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): No
       ...p.tags.map(
         (t) =>
           new Hashtag({
-            href: new URL(`/tags/${encodeURIComponent(t.tag)}`, origin),
+            href: new URL(tagUrl(origin, t.tag)),
             name: `#${t.tag}`,
           }),
       ),

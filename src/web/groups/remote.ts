@@ -6,10 +6,10 @@
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { findPost, listThreads, threadOf, writeInRemoteGroup } from "../../groups/threads.ts";
-import { personUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -27,7 +27,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       .selectFrom("follows")
       .innerJoin("remote_actors", "remote_actors.id", "follows.followee_remote_id")
       .select(["remote_actors.uri", "remote_actors.name", "remote_actors.handle", "follows.status"])
-      .where("follows.follower_uri", "=", personUri(config.origin, viewer.username))
+      .where("follows.follower_uri", "=", memberUri(config.origin, viewer.username))
       .where("remote_actors.type", "=", "Group")
       .orderBy("remote_actors.handle")
       .execute();

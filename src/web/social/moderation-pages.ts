@@ -18,8 +18,8 @@ import {
   setDomainPolicy,
   setFederationMode,
 } from "../../social/moderation.ts";
-import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";

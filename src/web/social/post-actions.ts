@@ -20,8 +20,8 @@ import {
 } from "../../social/interactions.ts";
 import { vote } from "../../social/polls.ts";
 import { deletePost, editPost } from "../../social/posts.ts";
-import { csrfField, errorSummary, field, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
