@@ -91,7 +91,7 @@ export async function createNode(
     apiContributor,
   ];
 
-  const federation = federationGateway(config, db, coop);
+  const federation = federationGateway(config, db, coop, clock);
 
   // strict: false routes /x/ as /x on every route and method, as Mastodon does
   // (Mastodon.py asks for /api/v1/instance/): the path is read that way, the
@@ -131,7 +131,7 @@ export async function createNode(
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
-  const social = { db: db.db, config, coop, federation };
+  const social = { db: db.db, config, coop, federation, clock };
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
@@ -167,7 +167,7 @@ export async function createNode(
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
-        closeEndedPolls(db.db)
+        closeEndedPolls(db.db, clock)
           .then((n) => n > 0 && federation.nudge())
           .catch(() => undefined);
       }, POLL_SWEEP_MS);

@@ -6,10 +6,16 @@ import type { CoopSettingsStore } from "./accounts/coop.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
 import { FederationGateway } from "./federation/index.ts";
+import { type Clock, systemClock } from "./kernel/clock.ts";
 
-export function federationGateway(config: Config, db: Db, coop: CoopSettingsStore) {
+export function federationGateway(
+  config: Config,
+  db: Db,
+  coop: CoopSettingsStore,
+  clock: Clock = systemClock,
+) {
   return new FederationGateway(
-    { config, db, coop },
+    { config, db, coop, clock },
     {
       // Groups' handlers go first: a group post is not a timeline post or a boost.
       extensions: () =>

@@ -38,6 +38,7 @@ export const socialContext = (deps: ApiDeps): SocialContext => ({
   db: deps.db,
   origin: deps.config.origin,
   domain: deps.config.domain,
+  clock: deps.clock,
 });
 
 export const memberRef = (deps: ApiDeps, account: { id: string; username: string }): ViewerRef => ({

@@ -60,7 +60,7 @@ async function inboxesArePublic(urls: (string | null)[]): Promise<boolean> {
   }
 }
 
-type Deps = Pick<FederationDeps, "db" | "config">;
+type Deps = Pick<FederationDeps, "db" | "config" | "clock">;
 
 /** Stores an actor document (with its icon's URL, which needs one more await). */
 export async function storeActor(deps: Deps, actor: Actor): Promise<RemoteActor | null> {

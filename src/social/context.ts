@@ -1,6 +1,7 @@
-/** What the social capability needs from the node: the database and its public origin. */
+/** What the social capability needs from the node: the database, its public origin and its clock. */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 
 export interface SocialContext {
   db: Kysely<Schema>;
@@ -8,6 +9,8 @@ export interface SocialContext {
   origin: string;
   /** e.g. coop.example (host[:port]) */
   domain: string;
+  /** "Now" for every timestamp the capability writes, so tests can fix it (kernel/clock.ts). */
+  clock: Clock;
 }
 
 /** A member acting: their account id and username. */

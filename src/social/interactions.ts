@@ -82,20 +82,24 @@ export async function boost(
         thread_id: id,
         reblog_of_id: postId,
         language: null,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
         edited_at: null,
         deleted_at: null,
       })
       .execute();
     await bumpCount(trx, postId, "reblogs_count", 1);
     if (post.author_account_id)
-      await notify(trx, {
-        accountId: post.author_account_id,
-        type: "reblog",
-        fromUri: actorUri,
-        fromAccountId: member.id,
-        postId,
-      });
+      await notify(
+        trx,
+        {
+          accountId: post.author_account_id,
+          type: "reblog",
+          fromUri: actorUri,
+          fromAccountId: member.id,
+          postId,
+        },
+        s.clock,
+      );
     await fanOut(trx, {
       id,
       authorUri: actorUri,
@@ -173,18 +177,22 @@ export async function like(
         account_id: member.id,
         remote_id: null,
         uri: likeUri(s.origin, id),
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
       })
       .execute();
     await bumpCount(trx, postId, "likes_count", 1);
     if (post.author_account_id)
-      await notify(trx, {
-        accountId: post.author_account_id,
-        type: "favourite",
-        fromUri: actorUri,
-        fromAccountId: member.id,
-        postId,
-      });
+      await notify(
+        trx,
+        {
+          accountId: post.author_account_id,
+          type: "favourite",
+          fromUri: actorUri,
+          fromAccountId: member.id,
+          postId,
+        },
+        s.clock,
+      );
     // Only a remote author's server needs to hear of it (Mastodon sends Like to the author alone).
     if (post.author_remote_id)
       await recordEvent(trx, { type: "post.liked", payload: { likeId: id } });
@@ -224,7 +232,7 @@ export async function bookmark(s: SocialContext, member: Member, postId: string)
     if (!(await visiblePost(trx, s, member, postId))) return false;
     await trx
       .insertInto("bookmarks")
-      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .values({ account_id: member.id, post_id: postId, created_at: s.clock.now().toISOString() })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return true;
@@ -271,7 +279,7 @@ export async function pin(
     if (pins.length >= MAX_PINS) return fail("limit" as const);
     await trx
       .insertInto("pins")
-      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .values({ account_id: member.id, post_id: postId, created_at: s.clock.now().toISOString() })
       .execute();
     // Followers hear of it as Add to the member's featured collection (as from Mastodon).
     await recordEvent(trx, { type: "post.pinned", payload: { accountId: member.id, postId } });

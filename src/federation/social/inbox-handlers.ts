@@ -34,7 +34,7 @@ import {
   storeRemotePost,
   updateRemotePost,
 } from "../../social/remote-posts.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { allowsFederation } from "./domain-policy.ts";
 import { parseRemotePost } from "./parse.ts";
@@ -50,7 +50,7 @@ const isPost = (o: unknown): o is Note | Article | Question =>
 
 export function socialInbox(deps: FederationDeps) {
   const { db } = deps.db;
-  const s = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const s = socialContext(deps);
 
   /** The activity's actor may federate with us: its domain allowed, itself not suspended. */
   async function admitted(activity: Activity): Promise<boolean> {
@@ -116,7 +116,7 @@ export function socialInbox(deps: FederationDeps) {
       if (poll) {
         const voter = await ensureActor(ctx, deps, create.actorId as URL);
         if (!voter) return skip(create, "its actor could not be fetched");
-        const result = await receiveVote(db, {
+        const result = await receiveVote(s, {
           postId: poll.id,
           voterUri: voter.uri,
           remoteId: voter.id,
@@ -255,7 +255,7 @@ export function socialInbox(deps: FederationDeps) {
       .execute();
     const targetUri = target ?? posts[0]?.author_uri;
     if (!targetUri) return skip(flag, "it is about nobody here");
-    await receiveReport(db, {
+    await receiveReport(s, {
       uri: flag.id.href,
       reporterUri: flag.actorId.href,
       targetUri,

@@ -3,6 +3,7 @@ import type { CoopSettingsStore } from "../../accounts/coop.ts";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
 import type { FederationGateway } from "../../federation/index.ts";
+import type { Clock } from "../../kernel/clock.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { SocialContext } from "../../social/context.ts";
 import type { ViewerRef } from "../../social/visibility.ts";
@@ -13,12 +14,14 @@ export interface SocialPagesDeps {
   config: Config;
   coop: CoopSettingsStore;
   federation: FederationGateway;
+  clock: Clock;
 }
 
 export const socialContext = (deps: SocialPagesDeps): SocialContext => ({
   db: deps.db,
   origin: deps.config.origin,
   domain: deps.config.domain,
+  clock: deps.clock,
 });
 
 export const viewerRef = (deps: SocialPagesDeps, viewer: Viewer | null): ViewerRef | null =>
