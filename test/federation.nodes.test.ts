@@ -21,6 +21,7 @@ import {
 } from "../src/federation/follows.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { memberUri } from "../src/kernel/uris.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -91,7 +92,7 @@ test("a locked member's requests wait; one is accepted, another rejected", async
   assert.ok(amyRequest && benRequest);
   assert.equal(await statusOn(a, uri(a, "amy"), fromA.actor.uri), "pending");
 
-  assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id));
+  assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id, systemClock));
   assert.ok(await rejectFollowRequest(c.node.db.db, cat.id, benRequest.id));
   c.node.federation.nudge();
   await waitFor(
@@ -103,7 +104,7 @@ test("a locked member's requests wait; one is accepted, another rejected", async
     async () => (await statusOn(b, uri(b, "ben"), fromB.actor.uri)) === null,
   );
   // Someone else's request cannot be answered.
-  assert.equal(await acceptFollowRequest(c.node.db.db, amy.id, benRequest.id), false);
+  assert.equal(await acceptFollowRequest(c.node.db.db, amy.id, benRequest.id, systemClock), false);
 });
 
 test("profile updates reach followers as Update(Person); deletion as Delete(Person)", async () => {

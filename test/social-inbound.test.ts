@@ -349,7 +349,7 @@ test("Mastodon's Create(Question) fixture parses with its options and tallies", 
     uri: "https://mastodon.example/users/sender",
     followers_url: null,
   } as never;
-  const parsed = await parseRemotePost(ctx, question, author);
+  const parsed = await parseRemotePost(ctx, question, author, systemClock);
   assert.equal(parsed?.contentHtml, "Which color was the submarine?");
   assert.deepEqual(parsed?.poll?.options, [
     { title: "Yellow", votes: 10 },

@@ -80,7 +80,7 @@ export async function storeActor(deps: Deps, actor: Actor): Promise<RemoteActor 
   } catch {
     // An icon that cannot be read leaves the avatar empty; the actor is still usable.
   }
-  return upsertRemoteActor(deps.db.db, input);
+  return upsertRemoteActor(deps.db.db, input, deps.clock);
 }
 
 export async function signedLoader(ctx: Context<void>) {

@@ -68,6 +68,7 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       actor.local
         ? { kind: "local", account: actor.local }
         : { kind: "remote", actor: actor.remote as NonNullable<typeof actor.remote> },
+      deps.clock,
     );
     if (!result.ok && result.reason === "self")
       throw new ApiError(403, "You cannot follow yourself");
@@ -162,8 +163,11 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .where("status", "=", "pending")
         .executeTakeFirst();
       if (!row) throw notFound();
-      const apply = decision === "authorize" ? acceptFollowRequest : rejectFollowRequest;
-      if (!(await apply(db, me.id, row.id))) throw notFound();
+      const done =
+        decision === "authorize"
+          ? await acceptFollowRequest(db, me.id, row.id, deps.clock)
+          : await rejectFollowRequest(db, me.id, row.id);
+      if (!done) throw notFound();
       deps.federation.nudge();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
     });

@@ -96,7 +96,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.post("/api/v1/tags/:name/follow", async (c) => {
     const me = requireUser(c, "write:follows");
-    const result = await followTag(db, me.id, tagParam(c));
+    const result = await followTag(db, me.id, tagParam(c), deps.clock);
     if (!result.ok)
       throw result.reason === "too-many"
         ? unprocessable(`You cannot follow more than ${MAX_FOLLOWED_TAGS} hashtags`)

@@ -65,7 +65,7 @@ export async function backfillOutbox(
             .catch(() => null)
         : null;
     if (!isPost(object) || object.attributionId?.href !== actorUri) continue;
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input || new URL(input.uri).origin !== new URL(actorUri).origin) continue;
     // What the follower would have been sent: public and unlisted posts only.
     if (input.visibility !== "public" && input.visibility !== "unlisted") continue;

@@ -40,7 +40,7 @@ export async function readFeatured(
   const postIds: string[] = [];
   for (const object of items) {
     if (!isPost(object) || object.attributionId?.href !== stored.uri) continue;
-    const input = await parseRemotePost(ctx, object, stored);
+    const input = await parseRemotePost(ctx, object, stored, deps.clock);
     if (!input || new URL(input.uri).origin !== new URL(stored.uri).origin) continue;
     if (input.visibility !== "public" && input.visibility !== "unlisted") continue;
     const post = await storeRemotePost(socialContext(deps), input);

@@ -129,7 +129,7 @@ export function socialInbox(deps: FederationDeps) {
     }
     const author = await ensureActor(ctx, deps, create.actorId as URL);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input) return skip(create, "the object has no id");
     if (new URL(input.uri).origin !== new URL(author.uri).origin)
       return skip(create, "the object is not on its author's server");
@@ -150,7 +150,7 @@ export function socialInbox(deps: FederationDeps) {
       return skip(update, "only an author's own post may be updated");
     const author = await ensureActor(ctx, deps, update.actorId as URL);
     if (!author) return;
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input || !(await updateRemotePost(s, input))) skip(update, "no such post of that author");
   }
 
@@ -188,7 +188,7 @@ export function socialInbox(deps: FederationDeps) {
       const author = await ensureActor(ctx, deps, object.attributionId);
       if (!author || !(await allowsFederation(db, new URL(author.uri).host)))
         return skip(announce, "its author is unknown or refused");
-      const input = await parseRemotePost(ctx, object, author);
+      const input = await parseRemotePost(ctx, object, author, deps.clock);
       if (!input || new URL(input.uri).origin !== new URL(author.uri).origin)
         return skip(announce, "its object is not on its author's server");
       post = await storeRemotePost(s, input);
@@ -200,7 +200,7 @@ export function socialInbox(deps: FederationDeps) {
       postId: post.id,
       createdAt: announce.published
         ? new Date(announce.published.toString()).toISOString()
-        : new Date().toISOString(),
+        : deps.clock.now().toISOString(),
     });
   }
 

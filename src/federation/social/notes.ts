@@ -126,14 +126,13 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): No
   const options = parseOptions(p.poll.options).map(
     (o) => new Note({ name: o.title, replies: new Collection({ totalItems: o.votes }) }),
   );
-  const closed = isClosed(p.poll);
+  // Closed means closed_at or a past expires_at, so one of the two is the closing time.
+  const closedAt = isClosed(p.poll) ? (p.poll.closed_at ?? p.poll.expires_at) : null;
   return new Question({
     ...common,
     ...(p.poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
     endTime: p.poll.expires_at ? instant(p.poll.expires_at) : null,
-    closed: closed
-      ? instant(p.poll.closed_at ?? p.poll.expires_at ?? new Date().toISOString())
-      : null,
+    closed: closedAt ? instant(closedAt) : null,
     voters: p.poll.voters_count,
   });
 }

@@ -53,7 +53,7 @@ export async function resolveRemotePost(
   if (!authorId || (await isSuspendedActor(db, authorId.href))) return null;
   const author = await ensureActor(ctx, deps, authorId);
   if (!author || author.gone) return null;
-  const input = await parseRemotePost(ctx, object, author);
+  const input = await parseRemotePost(ctx, object, author, deps.clock);
   if (!input || new URL(input.uri).origin !== new URL(author.uri).origin) return null;
   const stored = await storeRemotePost(socialContext(deps), input);
   return stored.id;

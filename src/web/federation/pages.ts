@@ -200,7 +200,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
-    const result = await follow(db, config.origin, viewer, card.target);
+    const result = await follow(db, config.origin, viewer, card.target, deps.federation.deps.clock);
     deps.federation.nudge();
     const done = !result.ok
       ? result.reason === "self"
@@ -263,8 +263,9 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       const id = c.req.param("id");
       const entry = (await followersOf(db, viewer.id, "pending")).find((e) => e.id === id);
       if (!entry) throw new InputError(t("error.notFound"), 404);
-      const apply = decision === "accept" ? acceptFollowRequest : rejectFollowRequest;
-      await apply(db, viewer.id, id);
+      if (decision === "accept")
+        await acceptFollowRequest(db, viewer.id, id, deps.federation.deps.clock);
+      else await rejectFollowRequest(db, viewer.id, id);
       deps.federation.nudge();
       const done = t(
         decision === "accept" ? "network.requests.accepted" : "network.requests.rejected",
