@@ -37,7 +37,7 @@ export const groupsContributor: AccountDataContributor = {
       .execute();
     return { memberships, delegations, posts };
   },
-  async erase(trx, accountId) {
+  async erase(trx, accountId, at) {
     const account = await trx
       .selectFrom("accounts")
       .select("username")
@@ -72,7 +72,7 @@ export const groupsContributor: AccountDataContributor = {
         content_html: "",
         title: "",
         activity_json: null,
-        deleted_at: new Date().toISOString(),
+        deleted_at: at,
       })
       .where("author_account_id", "=", accountId)
       .execute();

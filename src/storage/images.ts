@@ -14,6 +14,7 @@ import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { Semaphore } from "./semaphore.ts";
 
@@ -64,6 +65,7 @@ export async function storeImage(
   db: Kysely<Schema>,
   dataDir: string,
   input: { bytes: Uint8Array; purpose: ImagePurpose; ownerId: string | null; description?: string },
+  clock: Clock,
 ): Promise<{ ok: true; value: StoredImage } | { ok: false; reason: ImageRejection }> {
   if (input.bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, reason: "too-large" };
   const processed = await decoding.run(() => reencode(input.bytes, purposes[input.purpose]));
@@ -86,7 +88,7 @@ export async function storeImage(
     size: output.data.byteLength,
     path: relative,
     description: input.description ?? "",
-    created_at: new Date().toISOString(),
+    created_at: clock.now().toISOString(),
   };
   await db.insertInto("uploads").values(row).execute();
   return {

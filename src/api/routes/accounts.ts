@@ -91,11 +91,16 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     for (const purpose of ["avatar", "header"] as const) {
       const file = p[purpose];
       if (!(file instanceof File) || file.size === 0) continue;
-      const stored = await storeImage(deps.db, deps.config.dataDir, {
-        bytes: new Uint8Array(await file.arrayBuffer()),
-        purpose,
-        ownerId: account.id,
-      });
+      const stored = await storeImage(
+        deps.db,
+        deps.config.dataDir,
+        {
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          purpose,
+          ownerId: account.id,
+        },
+        deps.clock,
+      );
       if (!stored.ok)
         throw unprocessable(
           `${purpose} ${stored.reason === "too-large" || stored.reason === "too-many-pixels" ? "is too big" : "is not a supported image"}`,

@@ -129,7 +129,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       title: p.title,
       replies_policy: p.replies_policy ?? "list",
       exclusive: truthy(p.exclusive) ? 1 : 0,
-      created_at: new Date().toISOString(),
+      created_at: deps.clock.now().toISOString(),
     };
     await db.insertInto("lists").values(row).execute();
     return c.json(listJson(row));
@@ -188,7 +188,11 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (!follows) throw unprocessable("You must follow an account to add it to a list");
       await db
         .insertInto("list_accounts")
-        .values({ list_id: row.id, actor_uri: actor.uri, created_at: new Date().toISOString() })
+        .values({
+          list_id: row.id,
+          actor_uri: actor.uri,
+          created_at: deps.clock.now().toISOString(),
+        })
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
@@ -230,7 +234,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     for (const timeline of ["home", "notifications"] as const) {
       const given = (p[timeline] as { last_read_id?: unknown } | undefined)?.last_read_id;
       if (typeof given !== "string" || !given || given.length > 100) continue;
-      const now = new Date().toISOString();
+      const now = deps.clock.now().toISOString();
       const before = await db
         .selectFrom("markers")
         .select("version")
@@ -285,7 +289,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       category: p.category ?? "other",
       comment,
       forwarded: truthy(p.forward) && !!actor.remote,
-      created_at: new Date().toISOString(),
+      created_at: deps.clock.now().toISOString(),
       status_ids: p.status_ids ?? null,
       rule_ids: null,
       target_account: account,

@@ -211,11 +211,16 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     for (const purpose of ["avatar", "header"] as const satisfies ImagePurpose[]) {
       const file = body[purpose];
       if (!(file instanceof File) || file.size === 0) continue;
-      const result = await storeImage(deps.db, deps.config.dataDir, {
-        bytes: new Uint8Array(await file.arrayBuffer()),
-        purpose,
-        ownerId: viewer.id,
-      });
+      const result = await storeImage(
+        deps.db,
+        deps.config.dataDir,
+        {
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          purpose,
+          ownerId: viewer.id,
+        },
+        deps.clock,
+      );
       if (!result.ok) {
         await discard(deps, viewer.id, Object.values(stored));
         return again({ [purpose]: imageRejectionText(t, result.reason) });

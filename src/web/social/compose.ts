@@ -185,10 +185,15 @@ export async function storeAttachment(
   alt: string,
 ) {
   const bytes = new Uint8Array(await image.arrayBuffer());
-  return storeImage(deps.db, deps.config.dataDir, {
-    bytes,
-    purpose: "attachment",
-    ownerId,
-    description: alt,
-  });
+  return storeImage(
+    deps.db,
+    deps.config.dataDir,
+    {
+      bytes,
+      purpose: "attachment",
+      ownerId,
+      description: alt,
+    },
+    deps.clock,
+  );
 }
