@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { AccountsTable, Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { isReservedName } from "../kernel/names.ts";
 import { hashPassword } from "./passwords.ts";
@@ -65,8 +66,9 @@ export async function checkNewAccount(
 export async function insertAccount(
   trx: Kysely<Schema>,
   input: Omit<NewAccount, "password"> & { passwordHash: string },
+  at: Date,
 ): Promise<string> {
-  const now = new Date().toISOString();
+  const now = at.toISOString();
   const id = newId();
   await trx
     .insertInto("accounts")
@@ -88,7 +90,7 @@ export async function insertAccount(
 export async function createAccount(
   db: Kysely<Schema>,
   input: NewAccount,
-  options: { passwordCost: number },
+  options: { passwordCost: number; clock?: Clock },
 ): Promise<
   | { ok: true; value: { id: string; username: string } }
   | { ok: false; reason: CreateAccountFailure; message?: string }
@@ -100,7 +102,8 @@ export async function createAccount(
   const passwordHash = await hashPassword(input.password, options.passwordCost);
   const username = usernameSchema.parse(input.username);
   try {
-    const id = await insertAccount(db, { ...input, passwordHash });
+    const at = (options.clock ?? systemClock).now();
+    const id = await insertAccount(db, { ...input, passwordHash }, at);
     return { ok: true, value: { id, username } };
   } catch (error) {
     // A group holds the name (the database refuses it: names are shared with groups).

@@ -104,8 +104,8 @@ export const accountsContributor: AccountDataContributor = {
       uploads: uploads.map(({ path, ...u }) => ({ ...u, url: mediaUrl(path) })),
     };
   },
-  async erase(trx, accountId) {
-    await revokeCredentials(trx, accountId);
+  async erase(trx, accountId, at) {
+    await revokeCredentials(trx, accountId, { now: new Date(at) });
     await trx.deleteFrom("account_tokens").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("email_verifications").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("applications").where("account_id", "=", accountId).execute();

@@ -306,7 +306,7 @@ export async function limitActor(
           .where("id", "=", target.accountId)
           .execute();
       // Suspension logs the member out of the web and of every app, in this transaction.
-      if (level === "suspend") await revokeCredentials(trx, target.accountId);
+      if (level === "suspend") await revokeCredentials(trx, target.accountId, { now: at });
     }
     await trx.deleteFrom("actor_limits").where("actor_uri", "=", target.uri).execute();
     if (level)

@@ -245,6 +245,7 @@ export function adminPages(deps: AccountsDeps): Hono<WebEnv> {
     const now = deps.clock.now();
     const code = await deps.db.transaction().execute(async (trx) => {
       const code = await createInvite(trx, {
+        now,
         createdBy: viewer.id,
         maxUses: uses === 0 ? null : uses,
         expiresAt: days === 0 ? null : new Date(now.getTime() + days * 86_400_000),

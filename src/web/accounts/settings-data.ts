@@ -58,7 +58,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.post("/settings/sessions/end-all", async (c) => {
     const viewer = requireViewer(c);
-    await endAllSessions(deps.db, viewer.id);
+    await endAllSessions(deps.db, viewer.id, { clock: deps.clock });
     clearSessionCookie(c, deps.config);
     return redirectHere(c, "/login", 303);
   });
