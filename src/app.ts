@@ -87,7 +87,7 @@ export async function createNode(
     accountsContributor,
     federationContributor,
     socialContributor,
-    groupsContributor,
+    groupsContributor({ clock }),
     apiContributor,
   ];
 
@@ -136,7 +136,7 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
-  const groups = { db: db.db, config, federation };
+  const groups = { db: db.db, config, federation, clock };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));

@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { unfollow } from "../src/federation/follows.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import type { GroupsContext } from "../src/groups/context.ts";
 import {
   joinFederation,
   leaveFederation,
@@ -18,18 +19,14 @@ import {
   votingGroupOf,
 } from "../src/groups/federations.ts";
 import { createGroup, findGroup, type Group, updateGroup } from "../src/groups/groups.ts";
-import {
-  approveRequest,
-  isBanned,
-  membershipOf,
-  removeMember,
-  setRole,
-  unban,
-} from "../src/groups/memberships.ts";
+import { isBanned, membershipOf } from "../src/groups/memberships.ts";
+import { approveRequest, removeMember, setRole, unban } from "../src/groups/moderation.ts";
 import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
+import { systemClock } from "../src/kernel/clock.ts";
+import { textPost } from "../src/social/posts.ts";
 import { createMember, signIn } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
 let b: TestNode;
@@ -57,14 +54,14 @@ before(async () => {
   ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
   ben = await createMember(b, { username: "ben", password: "password123", role: "admin" });
   cat = await createMember(c, { username: "cat", password: "password123", role: "admin" });
-  const made = await createGroup(a.node.db.db, a.url, ana, {
+  const made = await createGroup(on(a), ana, {
     name: "garden",
     kind: "working_group",
     displayName: "Garden",
     visibility: "public",
     moderated: false,
   });
-  const made2 = await createGroup(a.node.db.db, a.url, ana, {
+  const made2 = await createGroup(on(a), ana, {
     name: "council",
     kind: "working_group",
     displayName: "Council",
@@ -80,16 +77,19 @@ after(async () => {
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
+/** The groups capability's context on a node. */
+const on = (n: TestNode): GroupsContext => ({
+  db: n.node.db.db,
+  origin: n.url,
+  domain: n.domain,
+  clock: systemClock,
+});
 const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
 const groupId = (name: string) => `${a.url}/groups/${name}`;
 const memberStatus = async (group: Group, uri: string) =>
   (await membershipOf(a.node.db.db, group.id, uri))?.status ?? null;
 const postsOn = (n: TestNode, group: string) =>
-  n.node.db.db
-    .selectFrom("group_posts")
-    .selectAll()
-    .where("group_uri", "=", groupId(group))
-    .execute();
+  n.node.db.db.selectFrom("posts").selectAll().where("audience_uri", "=", groupId(group)).execute();
 
 test("members of other nodes join: at once in an open group, after approval in a moderated one", async () => {
   const joined = await followRemote(b.node, ben, `garden@${a.domain}`);
@@ -117,11 +117,11 @@ test("members of other nodes join: at once in an open group, after approval in a
   assert.ok(row);
   // A non-moderator cannot admit; ana (the group's admin) can.
   const outsider = await createMember(a, { username: "otto", password: "password123" });
-  assert.deepEqual(await approveRequest(a.node.db.db, a.url, council, row.id, outsider), {
+  assert.deepEqual(await approveRequest(on(a), outsider, { group: council, memberId: row.id }), {
     ok: false,
     reason: "forbidden",
   });
-  assert.ok((await approveRequest(a.node.db.db, a.url, council, row.id, ana)).ok);
+  assert.ok((await approveRequest(on(a), ana, { group: council, memberId: row.id })).ok);
   a.node.federation.nudge();
   await waitFor(
     "cat hears the Accept",
@@ -130,9 +130,9 @@ test("members of other nodes join: at once in an open group, after approval in a
 });
 
 test("posts reach every member by Announce, from the group's node and from elsewhere", async () => {
-  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
     title: "Seeds",
-    content: "Who has tomato seeds?",
+    ...textPost("Who has tomato seeds?"),
   });
   assert.ok(thread.ok);
   a.node.federation.nudge();
@@ -147,8 +147,8 @@ test("posts reach every member by Announce, from the group's node and from elsew
   // ben, on node B, replies in the group: his Create goes to the Group, which announces it.
   const local = (await postsOn(b, "garden")).find((p) => p.uri === thread.value.uri);
   assert.ok(local);
-  const reply = await writeInRemoteGroup(b.node.db.db, b.url, groupId("garden"), ben, {
-    content: "I do!",
+  const reply = await writeInRemoteGroup(socialOf(b), groupId("garden"), ben, {
+    ...textPost("I do!"),
     inReplyToId: local.id,
   });
   assert.ok(reply.ok);
@@ -170,7 +170,7 @@ test("posts reach every member by Announce, from the group's node and from elsew
 test("deleted posts: the Group announces the Delete; a remote author's Delete reaches everyone", async () => {
   const kept = (n: TestNode, uri: string) =>
     n.node.db.db
-      .selectFrom("group_posts")
+      .selectFrom("posts")
       .select(["deleted_at", "content_html"])
       .where("uri", "=", uri)
       .executeTakeFirst();
@@ -182,32 +182,32 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   assert.ok(reply);
   // Someone else on B cannot delete it (nothing is sent).
   const bert = await createMember(b, { username: "bert", password: "password123" });
-  assert.deepEqual(await deleteGroupPost(b.node.db.db, b.url, null, reply.id, bert), {
+  assert.deepEqual(await deleteGroupPost(socialOf(b), null, reply.id, bert), {
     ok: false,
     reason: "forbidden",
   });
-  assert.ok((await deleteGroupPost(b.node.db.db, b.url, null, reply.id, ben)).ok);
+  assert.ok((await deleteGroupPost(socialOf(b), null, reply.id, ben)).ok);
   b.node.federation.nudge();
   await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
   await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
   assert.equal((await kept(c, reply.uri))?.content_html, "");
 
   // ana deletes a thread on A: B and C drop their copies; its id answers 410.
-  const thread = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
     title: "Tools",
-    content: "Who has a spade?",
+    ...textPost("Who has a spade?"),
   });
   assert.ok(thread.ok);
   a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
   const outsider = await createMember(a, { username: "olga", password: "password123" });
-  assert.deepEqual(await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, outsider), {
+  assert.deepEqual(await deleteGroupPost(socialOf(a), garden, thread.value.id, outsider), {
     ok: false,
     reason: "forbidden",
   });
   assert.equal(await deleted(a, thread.value.uri), false);
-  assert.ok((await deleteGroupPost(a.node.db.db, a.url, garden, thread.value.id, ana)).ok);
+  assert.ok((await deleteGroupPost(socialOf(a), garden, thread.value.id, ana)).ok);
   a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
@@ -219,7 +219,7 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
 test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {
   const row = await membershipOf(a.node.db.db, garden.id, user(b, "ben"));
   assert.ok(row);
-  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "moderator", ana)).ok);
+  assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "moderator" })).ok);
   a.node.federation.nudge();
   const mods = (n: TestNode) =>
     n.node.db.db
@@ -236,7 +236,7 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
     })
   ).json()) as { orderedItems: string[] };
   assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
-  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "member", ana)).ok);
+  assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "member" })).ok);
   a.node.federation.nudge();
   await waitFor("C hears ben is no longer a moderator", async () => (await mods(c)).length === 0);
 });
@@ -244,7 +244,7 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
 test("a removed member hears Reject; a member who leaves sends Undo", async () => {
   const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
   assert.ok(row);
-  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana)).ok);
+  assert.ok((await removeMember(on(a), ana, { group: garden, memberId: row.id })).ok);
   a.node.federation.nudge();
   await waitFor(
     "cat's node drops the membership",
@@ -258,9 +258,9 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
   );
   // After leaving, the group's posts no longer reach B.
   const before = (await postsOn(b, "garden")).length;
-  const later = await writeInGroup(a.node.db.db, a.url, garden, ana, {
+  const later = await writeInGroup(socialOf(a), garden, ana, {
     title: "Later",
-    content: "Only members hear",
+    ...textPost("Only members hear"),
   });
   assert.ok(later.ok);
   a.node.federation.nudge();
@@ -287,11 +287,14 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
   assert.ok(row);
   const olga = await createMember(a, { username: "olivia", password: "password123" });
   assert.deepEqual(
-    await removeMember(a.node.db.db, a.url, garden, row.id, olga, { reason: "no" }),
+    await removeMember(on(a), olga, { group: garden, memberId: row.id, ban: { reason: "no" } }),
     { ok: false, reason: "forbidden" },
   );
   assert.equal(await isBanned(a.node.db.db, garden.id, user(c, "cat")), false);
-  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana, { reason: "Spam" })).ok);
+  assert.ok(
+    (await removeMember(on(a), ana, { group: garden, memberId: row.id, ban: { reason: "Spam" } }))
+      .ok,
+  );
   a.node.federation.nudge();
   await waitFor(
     "cat hears the Reject",
@@ -316,7 +319,7 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
   });
   assert.equal(await memberStatus(garden, user(c, "cat")), null);
   // Lifted: she follows and is in.
-  assert.ok((await unban(a.node.db.db, a.url, garden, user(c, "cat"), ana)).ok);
+  assert.ok((await unban(on(a), ana, { group: garden, actorUri: user(c, "cat") })).ok);
   await followRemote(c.node, cat, groupId("garden"));
   await waitFor(
     "cat is accepted again",
@@ -326,11 +329,14 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
 });
 
 test("a change of settings reaches members elsewhere as Update(Group)", async () => {
-  const result = await updateGroup(a.node.db.db, council, {
-    displayName: "Council of the co-op",
-    description: "Meets monthly",
-    visibility: "members",
-    moderated: true,
+  const result = await updateGroup(on(a), ana, {
+    group: council,
+    settings: {
+      displayName: "Council of the co-op",
+      description: "Meets monthly",
+      visibility: "members",
+      moderated: true,
+    },
   });
   assert.ok(result.ok);
   a.node.federation.nudge();
@@ -343,7 +349,7 @@ test("a change of settings reaches members elsewhere as Update(Group)", async ()
 });
 
 test("co-ops join a federation and name delegates; one vote per co-op", async () => {
-  const made = await createGroup(a.node.db.db, a.url, ana, {
+  const made = await createGroup(on(a), ana, {
     name: "fednet",
     kind: "federation",
     displayName: "Federation",
@@ -359,8 +365,8 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
   ] as const) {
     const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
     assert.ok(actor);
-    const joined = await joinFederation(n.node.db.db, n.url, {
-      uri: actor.uri,
+    const joined = await joinFederation(on(n), member, {
+      groupUri: actor.uri,
       remoteId: actor.id,
     });
     assert.ok(joined.ok);
@@ -373,7 +379,14 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     );
     const coop = await membershipOf(a.node.db.db, fednet.id, `${n.url}/users/coop`);
     assert.equal(coop?.actor_kind, "coop");
-    assert.ok(await setDelegates(n.node.db.db, joined.value, [member.id]));
+    assert.ok(
+      (
+        await setDelegates(on(n), member, {
+          affiliationId: joined.value.id,
+          accountIds: [member.id],
+        })
+      ).ok,
+    );
     n.node.federation.nudge();
   }
   const delegates = () =>
@@ -384,7 +397,7 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
       .execute();
   await waitFor("both delegates are recorded", async () => (await delegates()).length === 2);
   const ballots = eligibleVoters(
-    await votingGroupOf(a.node.db.db, a.url, (await findGroup(a.node.db.db, "fednet")) as Group),
+    await votingGroupOf(on(a), (await findGroup(a.node.db.db, "fednet")) as Group),
   );
   assert.deepEqual(
     ballots.map((v) => [v.countsFor, v.castBy]).sort(),
@@ -398,7 +411,7 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .selectFrom("coop_affiliations")
     .select("id")
     .executeTakeFirstOrThrow();
-  assert.ok(await setDelegates(b.node.db.db, aff.id, []));
+  assert.ok((await setDelegates(on(b), ben, { affiliationId: aff.id, accountIds: [] })).ok);
   b.node.federation.nudge();
   await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
   // C's co-op leaves (Undo of its Follow); its membership and delegates go.
@@ -406,7 +419,7 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .selectFrom("coop_affiliations")
     .select("id")
     .executeTakeFirstOrThrow();
-  assert.ok(await leaveFederation(c.node.db.db, affC.id));
+  assert.ok((await leaveFederation(on(c), cat, { affiliationId: affC.id })).ok);
   c.node.federation.nudge();
   await waitFor(
     "C's co-op has left",

@@ -20,6 +20,8 @@ import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { createRestAPIClient, type mastodon } from "masto";
 import { createGroup } from "../src/groups/groups.ts";
 import { writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
+import { textPost } from "../src/social/posts.ts";
 import { memberClient } from "./api-helpers.ts";
 import {
   type GoToSocial,
@@ -27,7 +29,7 @@ import {
   selfSignedCertificate,
   startGoToSocial,
 } from "./support/gotosocial.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 const SYNCO_HOST = "127.0.51.5";
 const GTS_HOST = "127.0.51.6";
@@ -305,8 +307,7 @@ test("a Synco group followed from GoToSocial brings its threads to the follower"
   skip,
 }, async () => {
   const made = await createGroup(
-    synco.node.db.db,
-    synco.url,
+    { db: synco.node.db.db, origin: synco.url, domain: synco.domain, clock: systemClock },
     { id: samId, username: "sam" },
     {
       name: "garden",
@@ -326,14 +327,13 @@ test("a Synco group followed from GoToSocial brings its threads to the follower"
     async () => (await relationship(gina, group.id))?.following,
   );
   const thread = await writeInGroup(
-    synco.node.db.db,
-    synco.url,
+    socialOf(synco),
     made.value,
     {
       id: samId,
       username: "sam",
     },
-    { title: "Seeds", content: "Who has tomato seeds?" },
+    { ...textPost("Who has tomato seeds?"), title: "Seeds" },
   );
   assert.ok(thread.ok);
   synco.node.federation.nudge();

@@ -9,7 +9,7 @@ import type { mastodon } from "masto";
 import { systemClock } from "../src/kernel/clock.ts";
 import { memberUri } from "../src/kernel/uris.ts";
 import { limitActor } from "../src/social/moderation.ts";
-import { canSee, visibleTo } from "../src/social/visibility.ts";
+import { audienceColumns, canSee, visibleTo } from "../src/social/visibility.ts";
 import { memberClient } from "./api-helpers.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -84,10 +84,7 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
       uri: memberUri(node.url, n),
     })),
   ];
-  const posts = await db
-    .selectFrom("posts")
-    .select(["id", "visibility", "author_uri", "deleted_at"])
-    .execute();
+  const posts = await db.selectFrom("posts").select(audienceColumns).execute();
   assert.ok(posts.length >= 4);
   for (const viewer of viewers) {
     const listed = new Set(

@@ -12,8 +12,10 @@ import { GROUP_BACKFILL_THREADS } from "../src/federation/groups/backfill.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { writeInGroup } from "../src/groups/threads.ts";
+import { systemClock } from "../src/kernel/clock.ts";
+import { textPost } from "../src/social/posts.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
 let b: TestNode;
@@ -191,19 +193,23 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
 });
 
 test("a member joining a group on another node gets its recent threads", async () => {
-  const made = await createGroup(a.node.db.db, a.url, annRow, {
-    name: "bakers",
-    kind: "working_group",
-    displayName: "Bakers",
-    visibility: "public",
-    moderated: false,
-  });
+  const made = await createGroup(
+    { db: a.node.db.db, origin: a.url, domain: a.domain, clock: systemClock },
+    annRow,
+    {
+      name: "bakers",
+      kind: "working_group",
+      displayName: "Bakers",
+      visibility: "public",
+      moderated: false,
+    },
+  );
   assert.ok(made.ok);
   const uris: string[] = [];
   for (let i = 1; i <= GROUP_BACKFILL_THREADS + 2; i++) {
-    const thread = await writeInGroup(a.node.db.db, a.url, made.value, annRow, {
+    const thread = await writeInGroup(socialOf(a), made.value, annRow, {
       title: `Loaf ${i}`,
-      content: `Recipe ${i}`,
+      ...textPost(`Recipe ${i}`),
     });
     assert.ok(thread.ok);
     uris.push(thread.value.uri);
@@ -212,11 +218,7 @@ test("a member joining a group on another node gets its recent threads", async (
   await followRemote(c.node, carlRow, `bakers@${a.domain}`);
   const groupUri = `${a.url}/groups/bakers`;
   const onC = () =>
-    c.node.db.db
-      .selectFrom("group_posts")
-      .select("uri")
-      .where("group_uri", "=", groupUri)
-      .execute();
+    c.node.db.db.selectFrom("posts").select("uri").where("audience_uri", "=", groupUri).execute();
   await waitFor("carl's node has the recent threads", async () => {
     return (await onC()).length === GROUP_BACKFILL_THREADS;
   });

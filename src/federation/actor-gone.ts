@@ -22,12 +22,13 @@ export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): 
     .execute();
   for (const m of memberships) {
     const group = await findGroupById(db, m.group_id);
-    if (group) await receiveLeave(db, group, uri);
+    if (group) await receiveLeave({ db }, { uri }, { group });
   }
   const groupPosts = await db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .select("uri")
     .where("author_uri", "=", uri)
+    .where("audience_uri", "is not", null)
     .where("deleted_at", "is", null)
     .execute();
   for (const p of groupPosts) await receiveGroupPostDelete(db, { uri: p.uri, actorUri: uri });

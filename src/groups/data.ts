@@ -5,8 +5,10 @@
  */
 import type { AccountDataContributor } from "../accounts/data.ts";
 import { coopUri, memberUri } from "../kernel/uris.ts";
+import type { GroupsContext } from "./context.ts";
 
-export const groupsContributor: AccountDataContributor = {
+/** The contributor, stamping erased posts with the node's clock. */
+export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDataContributor => ({
   name: "groups",
   async export(db, accountId) {
     const memberships = await db
@@ -28,16 +30,10 @@ export const groupsContributor: AccountDataContributor = {
       .select(["coop_affiliations.group_uri as federation", "coop_delegates.created_at"])
       .where("coop_delegates.account_id", "=", accountId)
       .execute();
-    const posts = await db
-      .selectFrom("group_posts")
-      .select(["uri", "group_uri", "title", "content_html", "in_reply_to_id", "created_at"])
-      .where("author_account_id", "=", accountId)
-      .where("deleted_at", "is", null)
-      .orderBy("id")
-      .execute();
-    return { memberships, delegations, posts };
+    // Posts in groups are posts: the social contributor exports them (with their group).
+    return { memberships, delegations };
   },
-  async erase(trx, accountId, at) {
+  async erase(trx, accountId) {
     const account = await trx
       .selectFrom("accounts")
       .select("username")
@@ -65,21 +61,10 @@ export const groupsContributor: AccountDataContributor = {
           .where("delegate_uri", "=", row.delegate_uri)
           .execute();
     }
-    // Their words go; the thread's other replies stay in place.
-    await trx
-      .updateTable("group_posts")
-      .set({
-        content_html: "",
-        title: "",
-        activity_json: null,
-        deleted_at: at,
-      })
-      .where("author_account_id", "=", accountId)
-      .execute();
     await trx
       .updateTable("groups")
       .set({ created_by: null })
       .where("created_by", "=", accountId)
       .execute();
   },
-};
+});

@@ -1,38 +1,45 @@
 /**
- * Discussions in a group: threads and their replies. Kept in group_posts (the
- * social posts table has no audience or group column to hang them on). A post in
- * a group hosted here is announced by the Group to its members (FEP-1b12); a
- * member's post in a group on another node is sent to that Group, which
- * announces it; posts a remote Group announced to our members are kept too.
+ * Discussions in a group: threads (posts of kind "page", with a title) and their
+ * replies. They are posts like any other (social/posts.ts), whose audience is the
+ * Group: members get mentions, hashtags, images, polls, content warnings, likes,
+ * boosts and edits as everywhere. This module adds what a group decides: who may
+ * write (its members; in a restricted group only moderators start threads), who
+ * may delete (the author or the group's moderators, logged), and hiding.
+ *
+ * A post in a group hosted here is announced by the Group to its members
+ * (FEP-1b12, event groups.post.created); a member's post in a group on another
+ * node is sent to that Group (groups.post.sent), which announces it.
  */
 import type { Kysely, Selectable } from "kysely";
-import { z } from "zod";
 import { recordEvent } from "../db/outbox.ts";
-import type { GroupPostsTable } from "../db/schema/groups.ts";
+import type { PostsTable, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
-import { newId } from "../kernel/ids.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
+import type { SocialContext } from "../social/context.ts";
+import { bumpCount } from "../social/counters.ts";
+import { type PostInput, type PostProblem, tombstone, writePost } from "../social/posts.ts";
+import {
+  type RemoteAudience,
+  type RemotePostInput,
+  storeRemoteGroupPost,
+} from "../social/remote-posts.ts";
 import type { Group } from "./groups.ts";
 import { canModerate, type LocalMember, logModeration, standingOf } from "./memberships.ts";
-import { groupPostUri, groupUri, personUri } from "./uris.ts";
+import { groupUri, personUri } from "./uris.ts";
 
-export type GroupPost = Selectable<GroupPostsTable>;
+export type GroupPost = Selectable<PostsTable>;
 
-export const threadSchema = z.object({
-  title: z.string().trim().min(1).max(200),
-  content: z.string().trim().min(1).max(10_000),
-});
-export const replySchema = z.object({ content: z.string().trim().min(1).max(10_000) });
+/** What a member writes in a group: a post without visibility (the group decides it). */
+export type GroupPostInput = Omit<PostInput, "visibility" | "audience" | "kind"> & {
+  /** A thread's title (required for a thread, ignored for a reply). */
+  title?: string;
+};
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export type PostFailure = "forbidden" | "not-found" | "title-required" | PostProblem;
 
-/** Plain text as the HTML an ActivityStreams Note carries. */
-export function textToHtml(text: string): string {
-  return text
-    .split(/\n{2,}/)
-    .filter((p) => p.trim())
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
-    .join("");
-}
+/** Who reads a group's posts: everyone for a public group, its members otherwise. */
+const visibilityIn = (group: Pick<Group, "visibility">): Visibility =>
+  group.visibility === "public" ? "public" : "followers";
 
 /** May this viewer read the group's threads? Public groups: anyone; others: members. */
 export async function canRead(
@@ -46,154 +53,158 @@ export async function canRead(
   return (await standingOf(db, origin, group, viewer)).status === "active";
 }
 
-export type PostFailure = "forbidden" | "invalid" | "not-found";
+function asPost(input: GroupPostInput, reply: boolean) {
+  const title = (input.title ?? "").trim();
+  if (!reply && !title) return null;
+  return {
+    ...input,
+    title: reply ? "" : title,
+    kind: reply ? ("note" as const) : ("page" as const),
+  };
+}
+
+/** A post written, and the thread it is in (a page shows the thread). */
+export interface Placed {
+  id: string;
+  uri: string;
+  threadId: string;
+}
+
+async function placed(trx: Kysely<Schema>, id: string): Promise<Placed> {
+  const row = await trx
+    .selectFrom("posts")
+    .select(["uri", "thread_id"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  return { id, uri: row.uri, threadId: row.thread_id };
+}
+
+/** The HTTP status a refused group post answers with. */
+export const failureStatus = (reason: PostFailure): 403 | 404 | 422 =>
+  reason === "forbidden" ? 403 : reason === "not-found" || reason === "reply-not-found" ? 404 : 422;
 
 /** A member starts a thread, or replies to a post of the group. */
 export async function writeInGroup(
-  db: Kysely<Schema>,
-  origin: string,
+  s: SocialContext,
   group: Group,
   author: LocalMember,
-  input: { title?: string; content: string; inReplyToId?: string },
-): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: PostFailure }> {
-  const standing = await standingOf(db, origin, group, author);
-  if (standing.status !== "active") return { ok: false, reason: "forbidden" };
-  const reply = input.inReplyToId !== undefined;
-  const parsed = reply ? replySchema.safeParse(input) : threadSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid" };
-  // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
-  if (!reply && group.posting_restricted && !canModerate(standing.role))
-    return { ok: false, reason: "forbidden" };
-  const parent = reply ? await findPost(db, input.inReplyToId as string) : undefined;
-  if (reply && (!parent || parent.group_id !== group.id || parent.deleted_at))
-    return { ok: false, reason: "not-found" };
-  const id = newId();
-  const post: GroupPost = {
-    id,
-    group_id: group.id,
-    group_uri: groupUri(origin, group.name),
-    uri: groupPostUri(origin, group.name, id),
-    author_uri: personUri(origin, author.username),
-    author_account_id: author.id,
-    author_remote_id: null,
-    in_reply_to_id: parent?.id ?? null,
-    thread_id: parent?.thread_id ?? id,
-    title: reply ? "" : (input.title ?? "").trim(),
-    content_html: textToHtml(parsed.data.content),
-    activity_json: null,
-    created_at: new Date().toISOString(),
-    deleted_at: null,
-    hidden_at: null,
-  };
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto("group_posts").values(post).execute();
-    await recordEvent(trx, { type: "groups.post.created", payload: { postId: id } });
+  input: GroupPostInput,
+): Promise<Result<Placed, PostFailure>> {
+  const reply = !!input.inReplyToId;
+  const post = asPost(input, reply);
+  if (!post) return fail("title-required");
+  return s.db.transaction().execute(async (trx) => {
+    const standing = await standingOf(trx, s.origin, group, author);
+    if (standing.status !== "active") return fail("forbidden" as const);
+    // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
+    if (!reply && group.posting_restricted && !canModerate(standing.role))
+      return fail("forbidden" as const);
+    const written = await writePost(trx, s, author, {
+      ...post,
+      visibility: visibilityIn(group),
+      audience: { uri: groupUri(s.origin, group.name), groupId: group.id },
+    });
+    if (!written.ok) return written;
+    await recordEvent(trx, { type: "groups.post.created", payload: { postId: written.value.id } });
+    return ok(await placed(trx, written.value.id));
   });
-  return { ok: true, value: post };
 }
 
 /** A member writes in a group hosted elsewhere (they follow it): sent to the Group. */
 export async function writeInRemoteGroup(
-  db: Kysely<Schema>,
-  origin: string,
+  s: SocialContext,
   groupActorUri: string,
   author: LocalMember,
-  input: { title?: string; content: string; inReplyToId?: string },
-): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: PostFailure }> {
-  const follows = await db
-    .selectFrom("follows")
-    .select("id")
-    .where("follower_uri", "=", personUri(origin, author.username))
-    .where("followee_uri", "=", groupActorUri)
-    .where("status", "=", "accepted")
-    .executeTakeFirst();
-  if (!follows) return { ok: false, reason: "forbidden" };
-  const reply = input.inReplyToId !== undefined;
-  const parsed = reply ? replySchema.safeParse(input) : threadSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid" };
-  const parent = reply ? await findPost(db, input.inReplyToId as string) : undefined;
-  if (reply && (parent?.group_uri !== groupActorUri || parent.deleted_at))
-    return { ok: false, reason: "not-found" };
-  const id = newId();
-  const post: GroupPost = {
-    id,
-    group_id: null,
-    group_uri: groupActorUri,
-    uri: `${origin}/group-posts/${id}`,
-    author_uri: personUri(origin, author.username),
-    author_account_id: author.id,
-    author_remote_id: null,
-    in_reply_to_id: parent?.id ?? null,
-    thread_id: parent?.thread_id ?? id,
-    title: reply ? "" : (input.title ?? "").trim(),
-    content_html: textToHtml(parsed.data.content),
-    activity_json: null,
-    created_at: new Date().toISOString(),
-    deleted_at: null,
-    hidden_at: null,
-  };
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto("group_posts").values(post).execute();
-    await recordEvent(trx, { type: "groups.post.sent", payload: { postId: id } });
+  input: GroupPostInput,
+): Promise<Result<Placed, PostFailure>> {
+  const reply = !!input.inReplyToId;
+  const post = asPost(input, reply);
+  if (!post) return fail("title-required");
+  return s.db.transaction().execute(async (trx) => {
+    const follows = await trx
+      .selectFrom("follows")
+      .select("id")
+      .where("follower_uri", "=", personUri(s.origin, author.username))
+      .where("followee_uri", "=", groupActorUri)
+      .where("status", "=", "accepted")
+      .executeTakeFirst();
+    if (!follows) return fail("forbidden" as const);
+    const written = await writePost(trx, s, author, {
+      ...post,
+      visibility: await visibilityElsewhere(trx, groupActorUri, input.inReplyToId ?? null),
+      audience: { uri: groupActorUri, groupId: null },
+    });
+    if (!written.ok) return written;
+    await recordEvent(trx, { type: "groups.post.sent", payload: { postId: written.value.id } });
+    return ok(await placed(trx, written.value.id));
   });
-  return { ok: true, value: post };
 }
 
+/**
+ * Who reads a post in a group elsewhere: as its parent, for a reply; for a new
+ * thread, public when the group's own threads reach us as public, else its members.
+ */
+async function visibilityElsewhere(
+  trx: Kysely<Schema>,
+  groupActorUri: string,
+  inReplyToId: string | null,
+): Promise<Visibility> {
+  const like = await trx
+    .selectFrom("posts")
+    .select("visibility")
+    .$if(inReplyToId !== null, (q) => q.where("id", "=", inReplyToId as string))
+    .$if(inReplyToId === null, (q) =>
+      q.where("audience_uri", "=", groupActorUri).where("local", "=", 0).orderBy("id", "desc"),
+    )
+    .executeTakeFirst();
+  return like?.visibility === "public" ? "public" : "followers";
+}
+
+/** A post of some group (here or elsewhere), by id. */
 export function findPost(db: Kysely<Schema>, id: string) {
-  return db.selectFrom("group_posts").selectAll().where("id", "=", id).executeTakeFirst();
+  return db
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "=", id)
+    .where("audience_uri", "is not", null)
+    .executeTakeFirst();
 }
 
 export function findPostByUri(db: Kysely<Schema>, uri: string) {
-  return db.selectFrom("group_posts").selectAll().where("uri", "=", uri).executeTakeFirst();
+  return db
+    .selectFrom("posts")
+    .selectAll()
+    .where("uri", "=", uri)
+    .where("audience_uri", "is not", null)
+    .executeTakeFirst();
 }
 
 /**
  * A post from elsewhere, addressed to a group hosted here (Create) or announced
- * to our members by a remote Group (Announce). Stored once per URI; when the
- * group is hosted here, an event has the Group announce it to its members.
+ * to our members by a remote Group (Announce). Stored once per URI, as any remote
+ * post (social/remote-posts.ts); when the group is hosted here, the Group then
+ * announces it to its members.
  */
 export async function receiveGroupPost(
-  db: Kysely<Schema>,
-  input: {
-    group: Group | null;
-    groupUri: string;
-    uri: string;
-    authorUri: string;
-    authorRemoteId: string | null;
-    inReplyToUri: string | null;
-    title: string;
-    contentHtml: string;
-    activityJson: string | null;
-  },
+  s: SocialContext,
+  group: Group | null,
+  input: RemotePostInput,
+  audience: RemoteAudience,
 ): Promise<"stored" | "duplicate" | "no-parent"> {
-  return db.transaction().execute(async (trx) => {
-    if (await findPostByUri(trx, input.uri)) return "duplicate" as const;
-    const parent = input.inReplyToUri ? await findPostByUri(trx, input.inReplyToUri) : undefined;
-    if (input.inReplyToUri && parent?.group_uri !== input.groupUri) return "no-parent" as const;
-    const id = newId();
-    await trx
-      .insertInto("group_posts")
-      .values({
-        id,
-        group_id: input.group?.id ?? null,
-        group_uri: input.groupUri,
-        uri: input.uri,
-        author_uri: input.authorUri,
-        author_account_id: null,
-        author_remote_id: input.authorRemoteId,
-        in_reply_to_id: parent?.id ?? null,
-        thread_id: parent?.thread_id ?? id,
-        title: parent ? "" : input.title.slice(0, 200),
-        content_html: input.contentHtml,
-        activity_json: input.activityJson,
-        created_at: new Date().toISOString(),
-        deleted_at: null,
-      })
-      .execute();
-    if (input.group)
-      await recordEvent(trx, { type: "groups.post.created", payload: { postId: id } });
-    return "stored" as const;
-  });
+  const visibility: Visibility = group
+    ? visibilityIn(group)
+    : input.visibility === "public" || input.visibility === "unlisted"
+      ? input.visibility
+      : "followers";
+  const result = await storeRemoteGroupPost(
+    s,
+    { ...input, visibility, audience },
+    async (trx, postId) => {
+      if (group) await recordEvent(trx, { type: "groups.post.created", payload: { postId } });
+    },
+  );
+  if (result === "no-parent") return result;
+  return result.created ? "stored" : "duplicate";
 }
 
 /** The threads of a group (newest first) with their number of replies; hidden ones for moderators only. */
@@ -203,35 +214,46 @@ export async function listThreads(
   options: { includeHidden?: boolean } = {},
 ) {
   const rows = await db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .selectAll()
-    .select((eb) =>
-      eb
-        .selectFrom("group_posts as r")
-        .select(eb.fn.countAll<number>().as("n"))
-        .whereRef("r.thread_id", "=", "group_posts.id")
-        .whereRef("r.id", "!=", "group_posts.id")
-        .where("r.deleted_at", "is", null)
-        .as("replies"),
-    )
-    .where("group_uri", "=", groupActorUri)
+    .where("audience_uri", "=", groupActorUri)
     .where("in_reply_to_id", "is", null)
+    .where("in_reply_to_uri", "is", null)
+    .where("reblog_of_id", "is", null)
     .where("deleted_at", "is", null)
     .$if(!options.includeHidden, (q) => q.where("hidden_at", "is", null))
     .orderBy("id", "desc")
     .limit(100)
     .execute();
-  return rows.map((r) => ({ ...r, replies: Number(r.replies ?? 0) }));
+  // replies_count counts direct replies; a thread's page shows every post under it.
+  const counts = rows.length
+    ? await db
+        .selectFrom("posts")
+        .select((eb) => ["thread_id", eb.fn.countAll<number>().as("n")])
+        .where(
+          "thread_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .whereRef("id", "!=", "thread_id")
+        .where("deleted_at", "is", null)
+        .groupBy("thread_id")
+        .execute()
+    : [];
+  const replies = new Map(counts.map((c) => [c.thread_id, Number(c.n)]));
+  return rows.map((r) => ({ ...r, replies: replies.get(r.id) ?? 0 }));
 }
 
-/** A thread's first post and its replies, in order. */
+/** A thread's first post and its replies, in order (ids; views come from social/views.ts). */
 export async function threadOf(db: Kysely<Schema>, threadId: string) {
   return db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .selectAll()
     .where("thread_id", "=", threadId)
+    .where("audience_uri", "is not", null)
     .where("deleted_at", "is", null)
     .orderBy("id")
+    .limit(500)
     .execute();
 }
 
@@ -245,47 +267,44 @@ export type DeleteFailure = "forbidden" | "not-found";
  * Someone who may not read the group gets not-found, so nothing is revealed.
  */
 export async function deleteGroupPost(
-  db: Kysely<Schema>,
-  origin: string,
+  s: SocialContext,
   group: Group | null,
   postId: string,
   by: LocalMember,
-): Promise<{ ok: true; value: GroupPost } | { ok: false; reason: DeleteFailure }> {
-  const post = await findPost(db, postId);
-  if (!post || post.deleted_at) return { ok: false, reason: "not-found" };
-  if (group ? post.group_id !== group.id : post.group_id !== null)
-    return { ok: false, reason: "not-found" };
-  const byUri = personUri(origin, by.username);
-  const author = post.author_uri === byUri;
-  if (!author) {
-    if (!group) return { ok: false, reason: "forbidden" };
-    if (!(await canRead(db, origin, group, by))) return { ok: false, reason: "not-found" };
-    if (!canModerate((await standingOf(db, origin, group, by)).role))
-      return { ok: false, reason: "forbidden" };
-  }
-  const deleted = await db.transaction().execute(async (trx) => {
-    const at = new Date().toISOString();
-    const result = await trx
-      .updateTable("group_posts")
-      .set({ deleted_at: at, content_html: "", title: "", activity_json: null })
+): Promise<Result<GroupPost, DeleteFailure>> {
+  const byUri = personUri(s.origin, by.username);
+  return s.db.transaction().execute(async (trx) => {
+    const post = await findPost(trx, postId);
+    if (!post || post.deleted_at) return fail("not-found" as const);
+    if (group ? post.group_id !== group.id : post.group_id !== null)
+      return fail("not-found" as const);
+    const author = post.author_uri === byUri;
+    if (!author) {
+      if (!group) return fail("forbidden" as const);
+      if (!(await canRead(trx, s.origin, group, by))) return fail("not-found" as const);
+      if (!canModerate((await standingOf(trx, s.origin, group, by)).role))
+        return fail("forbidden" as const);
+    }
+    await tombstone(trx, post.id);
+    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
+    await trx
+      .updateTable("posts")
+      .set({ title: "", activity_json: null })
       .where("id", "=", post.id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return null;
+      .execute();
     await recordEvent(trx, {
       type: "groups.post.deleted",
       payload: { postId: post.id, actorUri: byUri },
     });
     if (!author && group) await logModeration(trx, group.id, "delete", byUri, post.uri);
-    return { ...post, deleted_at: at, content_html: "", title: "", activity_json: null };
+    return ok({ ...post, content_html: "", title: "", activity_json: null });
   });
-  return deleted ? { ok: true, value: deleted } : { ok: false, reason: "not-found" };
 }
 
 /**
- * A Delete from elsewhere, of a post kept here: honoured when its actor wrote
- * the post, or is the Group it was posted in (which speaks for its moderators).
- * A post of a group hosted here is then announced as deleted to its members.
+ * A Delete from elsewhere, of a group post kept here: honoured when its actor
+ * wrote the post, or is the Group it was posted in (which speaks for its
+ * moderators). A post of a group hosted here is then announced as deleted.
  */
 export async function receiveGroupPostDelete(
   db: Kysely<Schema>,
@@ -294,16 +313,13 @@ export async function receiveGroupPostDelete(
   return db.transaction().execute(async (trx) => {
     const post = await findPostByUri(trx, input.uri);
     if (!post || post.deleted_at) return "unknown" as const;
-    if (post.author_uri !== input.actorUri && post.group_uri !== input.actorUri)
+    if (post.author_uri !== input.actorUri && post.audience_uri !== input.actorUri)
       return "forbidden" as const;
+    await tombstone(trx, post.id);
+    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
     await trx
-      .updateTable("group_posts")
-      .set({
-        deleted_at: new Date().toISOString(),
-        content_html: "",
-        title: "",
-        activity_json: null,
-      })
+      .updateTable("posts")
+      .set({ title: "", activity_json: null })
       .where("id", "=", post.id)
       .execute();
     if (post.group_id)
@@ -322,25 +338,24 @@ export async function receiveGroupPostDelete(
  * (no activity: FEP-1b12 and Lemmy have none for it; deleting is what federates).
  */
 export async function setThreadHidden(
-  db: Kysely<Schema>,
-  origin: string,
+  s: SocialContext,
   group: Group,
   postId: string,
   by: LocalMember,
   input: { hidden: boolean; reason?: string },
-): Promise<{ ok: true } | { ok: false; reason: DeleteFailure | "invalid" }> {
-  const post = await findPost(db, postId);
-  if (!post || post.group_id !== group.id || post.in_reply_to_id || post.deleted_at)
-    return { ok: false, reason: "not-found" };
-  if (!(await canRead(db, origin, group, by))) return { ok: false, reason: "not-found" };
-  if (!canModerate((await standingOf(db, origin, group, by)).role))
-    return { ok: false, reason: "forbidden" };
+): Promise<Result<null, DeleteFailure | "invalid">> {
   const reason = (input.reason ?? "").trim();
-  if (reason.length > 500) return { ok: false, reason: "invalid" };
-  if (!!post.hidden_at === input.hidden) return { ok: true };
-  await db.transaction().execute(async (trx) => {
+  if (reason.length > 500) return fail("invalid");
+  return s.db.transaction().execute(async (trx) => {
+    const post = await findPost(trx, postId);
+    if (!post || post.group_id !== group.id || post.in_reply_to_id || post.deleted_at)
+      return fail("not-found" as const);
+    if (!(await canRead(trx, s.origin, group, by))) return fail("not-found" as const);
+    if (!canModerate((await standingOf(trx, s.origin, group, by)).role))
+      return fail("forbidden" as const);
+    if (!!post.hidden_at === input.hidden) return ok(null);
     await trx
-      .updateTable("group_posts")
+      .updateTable("posts")
       .set({ hidden_at: input.hidden ? new Date().toISOString() : null })
       .where("id", "=", post.id)
       .execute();
@@ -348,10 +363,10 @@ export async function setThreadHidden(
       trx,
       group.id,
       input.hidden ? "hide" : "unhide",
-      personUri(origin, by.username),
+      personUri(s.origin, by.username),
       post.uri,
       reason,
     );
+    return ok(null);
   });
-  return { ok: true };
 }

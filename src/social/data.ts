@@ -29,6 +29,9 @@ async function exportSocial(db: Kysely<Schema>, accountId: string) {
       "posts.created_at",
       "posts.edited_at",
       "posts.deleted_at",
+      "posts.kind",
+      "posts.title",
+      "posts.audience_uri as group",
       "o.uri as boost_of",
     ])
     .where("posts.author_account_id", "=", accountId)

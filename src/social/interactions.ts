@@ -31,6 +31,9 @@ async function visiblePost(trx: Kysely<Schema>, s: SocialContext, member: Member
       "deleted_at",
       "local",
       "reblog_of_id",
+      "audience_uri",
+      "group_id",
+      "hidden_at",
     ])
     .where("id", "=", postId)
     // On PostgreSQL the post's row is locked, so one member's two boosts (a double

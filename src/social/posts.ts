@@ -2,10 +2,15 @@
  * Members' posts: write, edit, delete. Each change is written with its outbox
  * event (post.created / post.updated / post.deleted) in one transaction; the
  * federation relay turns them into Create / Update / Delete(Tombstone).
+ *
+ * A post in a group is the same post with an audience (the Group): groups/threads.ts
+ * checks the member's standing and calls `writePost` inside its own transaction,
+ * recording the group's event instead. Group posts stay out of home feeds; their
+ * replies stay in their group.
  */
 import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
-import type { Visibility } from "../db/schema/social.ts";
+import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
@@ -23,7 +28,7 @@ import { keepVersion } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
 import { insertPoll, type NewPoll, validatePoll } from "./polls.ts";
-import { canSee } from "./visibility.ts";
+import { audienceColumns, canSee } from "./visibility.ts";
 
 export type { MediaChange, MediaInput };
 
@@ -50,7 +55,34 @@ export interface PostInput {
   mentions: MentionTarget[];
   media: MediaInput[];
   poll: NewPoll | null;
+  /** "note" unless said (a group's thread is a "page"). */
+  kind?: PostKind;
+  /** A page's or an article's title. */
+  title?: string;
+  /** The Group a post is written in (set by groups/threads.ts, never from a form). */
+  audience?: PostAudienceTarget | null;
 }
+
+export interface PostAudienceTarget {
+  /** The Group's actor URI. */
+  uri: string;
+  /** The group, when it is hosted here. */
+  groupId: string | null;
+}
+
+export const MAX_TITLE_LENGTH = 200;
+
+/** A post of plain text: no content warning, mentions, images or poll. */
+export const textPost = (text: string): Omit<PostInput, "visibility"> => ({
+  text,
+  spoiler: "",
+  sensitive: false,
+  language: null,
+  inReplyToId: null,
+  mentions: [],
+  media: [],
+  poll: null,
+});
 
 export type PostProblem =
   | "empty"
@@ -59,7 +91,8 @@ export type PostProblem =
   | "reply-not-found"
   | "too-many-media"
   | "media-not-found"
-  | "poll-invalid";
+  | "poll-invalid"
+  | "title-too-long";
 
 function check(input: PostInput): PostProblem | null {
   if (!input.text.trim() && input.media.length === 0) return "empty";
@@ -67,6 +100,7 @@ function check(input: PostInput): PostProblem | null {
   if (input.spoiler.length > MAX_SPOILER_LENGTH) return "spoiler-too-long";
   if (input.media.length > MAX_MEDIA) return "too-many-media";
   if (input.poll && (input.media.length > 0 || !validatePoll(input.poll))) return "poll-invalid";
+  if ((input.title ?? "").length > MAX_TITLE_LENGTH) return "title-too-long";
   return null;
 }
 
@@ -114,87 +148,105 @@ export async function createPost(
   author: Member,
   input: PostInput,
 ): Promise<Result<{ id: string }, PostProblem>> {
+  return s.db.transaction().execute(async (trx) => {
+    const written = await writePost(trx, s, author, { ...input, audience: null });
+    if (written.ok)
+      await recordEvent(trx, { type: "post.created", payload: { postId: written.value.id } });
+    return written;
+  });
+}
+
+/**
+ * Writes a post in the caller's transaction, without its outbox event: the
+ * caller records the one its area relays (post.created, groups.post.created…).
+ * A reply stays in its parent's audience: a group's reply in the group, a
+ * timeline reply out of groups.
+ */
+export async function writePost(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  author: Member,
+  input: PostInput,
+): Promise<Result<{ id: string }, PostProblem>> {
   const problem = check(input);
   if (problem) return fail(problem);
   const authorUri = memberUri(s.origin, author.username);
-  return s.db.transaction().execute(async (trx) => {
-    let parent:
-      | { id: string; uri: string; thread_id: string; author_account_id: string | null }
-      | undefined;
-    if (input.inReplyToId) {
-      const row = await trx
-        .selectFrom("posts")
-        .select([
-          "id",
-          "uri",
-          "thread_id",
-          "author_account_id",
-          "visibility",
-          "author_uri",
-          "deleted_at",
-        ])
-        .where("id", "=", input.inReplyToId)
-        .executeTakeFirst();
-      if (!row || !(await canSee(trx, { id: author.id, uri: authorUri }, row)))
-        return fail("reply-not-found" as const);
-      parent = row;
-    }
-    if (input.media.length > 0) {
-      const owned = await trx
-        .selectFrom("uploads")
-        .select("id")
-        .where("owner_id", "=", author.id)
-        .where("purpose", "=", "attachment")
-        .where(
-          "id",
-          "in",
-          input.media.map((m) => m.uploadId),
-        )
-        .execute();
-      if (owned.length !== new Set(input.media.map((m) => m.uploadId)).size)
-        return fail("media-not-found" as const);
-    }
-    const id = newId();
-    const now = new Date().toISOString();
-    await trx
-      .insertInto("posts")
-      .values({
-        id,
-        uri: postUri(s.origin, id),
-        url: postUrl(s.origin, author.username, id),
-        author_uri: authorUri,
-        author_account_id: author.id,
-        author_remote_id: null,
-        local: 1,
-        visibility: input.visibility,
-        in_reply_to_id: parent?.id ?? null,
-        in_reply_to_uri: parent?.uri ?? null,
-        thread_id: parent?.thread_id ?? id,
-        reblog_of_id: null,
-        source: input.text,
-        spoiler: input.spoiler.trim(),
-        sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
-        language: input.language,
-        has_poll: input.poll ? 1 : 0,
-        created_at: now,
-        edited_at: null,
-        deleted_at: null,
-      })
+  const audience = input.audience ?? null;
+  let parent:
+    | { id: string; uri: string; thread_id: string; author_account_id: string | null }
+    | undefined;
+  if (input.inReplyToId) {
+    const row = await trx
+      .selectFrom("posts")
+      .select(["id", "uri", "thread_id", "author_account_id", ...audienceColumns])
+      .where("id", "=", input.inReplyToId)
+      .executeTakeFirst();
+    if (!row || !(await canSee(trx, { id: author.id, uri: authorUri }, row)))
+      return fail("reply-not-found" as const);
+    if (row.audience_uri !== (audience?.uri ?? null)) return fail("reply-not-found" as const);
+    parent = row;
+  }
+  if (input.media.length > 0) {
+    const owned = await trx
+      .selectFrom("uploads")
+      .select("id")
+      .where("owner_id", "=", author.id)
+      .where("purpose", "=", "attachment")
+      .where(
+        "id",
+        "in",
+        input.media.map((m) => m.uploadId),
+      )
       .execute();
-    const { html } = await writeMentionsAndTags(trx, s, id, input);
-    await trx.updateTable("posts").set({ content_html: html }).where("id", "=", id).execute();
-    await attachMedia(trx, id, input.media);
-    if (input.poll) await insertPoll(trx, id, input.poll);
-    if (parent) {
-      await bumpCount(trx, parent.id, "replies_count", 1);
-    }
-    await notifyLocal(trx, {
+    if (owned.length !== new Set(input.media.map((m) => m.uploadId)).size)
+      return fail("media-not-found" as const);
+  }
+  const id = newId();
+  const now = new Date().toISOString();
+  await trx
+    .insertInto("posts")
+    .values({
       id,
-      authorUri,
-      authorAccountId: author.id,
-      parentAuthorId: parent?.author_account_id ?? null,
-      mentions: input.mentions,
-    });
+      uri: postUri(s.origin, id),
+      url: postUrl(s.origin, author.username, id),
+      author_uri: authorUri,
+      author_account_id: author.id,
+      author_remote_id: null,
+      local: 1,
+      visibility: input.visibility,
+      in_reply_to_id: parent?.id ?? null,
+      in_reply_to_uri: parent?.uri ?? null,
+      thread_id: parent?.thread_id ?? id,
+      reblog_of_id: null,
+      source: input.text,
+      spoiler: input.spoiler.trim(),
+      sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
+      language: input.language,
+      has_poll: input.poll ? 1 : 0,
+      created_at: now,
+      edited_at: null,
+      deleted_at: null,
+      kind: input.kind ?? "note",
+      title: (input.title ?? "").trim(),
+      audience_uri: audience?.uri ?? null,
+      group_id: audience?.groupId ?? null,
+    })
+    .execute();
+  const { html } = await writeMentionsAndTags(trx, s, id, input);
+  await trx.updateTable("posts").set({ content_html: html }).where("id", "=", id).execute();
+  await attachMedia(trx, id, input.media);
+  if (input.poll) await insertPoll(trx, id, input.poll);
+  if (parent) {
+    await bumpCount(trx, parent.id, "replies_count", 1);
+  }
+  await notifyLocal(trx, {
+    id,
+    authorUri,
+    authorAccountId: author.id,
+    parentAuthorId: parent?.author_account_id ?? null,
+    mentions: input.mentions,
+  });
+  if (!audience)
     await fanOut(trx, {
       id,
       authorUri,
@@ -202,9 +254,7 @@ export async function createPost(
       visibility: input.visibility,
       mentionedAccountIds: input.mentions.flatMap((m) => (m.accountId ? [m.accountId] : [])),
     });
-    await recordEvent(trx, { type: "post.created", payload: { postId: id } });
-    return ok({ id });
-  });
+  return ok({ id });
 }
 
 /** Reply and mention notifications for the members a new post concerns. */

@@ -5,7 +5,7 @@
  * that the activity's signer is its actor; here the actor must be the author).
  */
 import type { Kysely } from "kysely";
-import type { Visibility } from "../db/schema/social.ts";
+import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import { httpUrlOrNull } from "../kernel/safe-url.ts";
@@ -48,7 +48,24 @@ export interface RemotePostInput {
     closedAt: string | null;
     votersCount: number | null;
   } | null;
+  /** "note" unless said: a Page (a group's thread) or an Article. */
+  kind?: PostKind;
+  title?: string;
+  /** Set by groups/threads.ts for a post in a Group (FEP-1b12). */
+  audience?: RemoteAudience | null;
 }
+
+export interface RemoteAudience {
+  /** The Group's actor URI. */
+  uri: string;
+  /** The group, when it is hosted here. */
+  groupId: string | null;
+  /** The Create as received, for a group hosted here to announce unchanged. */
+  activityJson: string | null;
+}
+
+/** Written in the post's transaction once it is stored (a group records its event). */
+export type AfterStore = (trx: Kysely<Schema>, postId: string) => Promise<void>;
 
 /** Our members among the mentioned actor URIs. */
 async function localMentions(db: Kysely<Schema>, s: SocialContext, uris: string[]) {
@@ -128,6 +145,29 @@ export async function storeRemotePost(
   s: SocialContext,
   input: RemotePostInput,
 ): Promise<{ id: string; created: boolean }> {
+  const stored = await store(s, { ...input, audience: null });
+  if (stored === "no-parent") throw new Error("unreachable: only a group post needs its parent");
+  return stored;
+}
+
+/**
+ * Stores a post written in a group. It must answer a post of the same group (else
+ * "no-parent": a group's thread is never grafted onto a stranger's), and stays out
+ * of home feeds; afterStore runs in its transaction.
+ */
+export function storeRemoteGroupPost(
+  s: SocialContext,
+  input: RemotePostInput & { audience: RemoteAudience },
+  afterStore: AfterStore,
+): Promise<{ id: string; created: boolean } | "no-parent"> {
+  return store(s, input, afterStore);
+}
+
+async function store(
+  s: SocialContext,
+  input: RemotePostInput,
+  afterStore?: AfterStore,
+): Promise<{ id: string; created: boolean } | "no-parent"> {
   return s.db.transaction().execute(async (trx) => {
     const known = await trx
       .selectFrom("posts")
@@ -138,11 +178,14 @@ export async function storeRemotePost(
     const parent = input.inReplyToUri
       ? await trx
           .selectFrom("posts")
-          .select(["id", "thread_id", "author_account_id"])
+          .select(["id", "thread_id", "author_account_id", "audience_uri"])
           .where("uri", "=", input.inReplyToUri)
           .where("deleted_at", "is", null)
           .executeTakeFirst()
       : undefined;
+    const audience = input.audience ?? null;
+    if (audience && input.inReplyToUri && parent?.audience_uri !== audience.uri)
+      return "no-parent" as const;
     const id = newId();
     await trx
       .insertInto("posts")
@@ -167,6 +210,11 @@ export async function storeRemotePost(
         created_at: input.createdAt,
         edited_at: input.editedAt,
         deleted_at: null,
+        kind: input.kind ?? "note",
+        title: (input.title ?? "").slice(0, 200),
+        audience_uri: audience?.uri ?? null,
+        group_id: audience?.groupId ?? null,
+        activity_json: audience?.activityJson ?? null,
       })
       .execute();
     const locals = await writeDetails(trx, s, id, input);
@@ -191,13 +239,14 @@ export async function storeRemotePost(
       parentAuthorId: parent?.author_account_id ?? null,
       mentions: locals.map((a) => ({ accountId: a.id })),
     });
-    await fanOut(trx, {
-      id,
-      authorUri: input.authorUri,
-      authorAccountId: null,
-      visibility: input.visibility,
-      mentionedAccountIds: locals.map((a) => a.id),
-    });
+    if (!audience)
+      await fanOut(trx, {
+        id,
+        authorUri: input.authorUri,
+        authorAccountId: null,
+        visibility: input.visibility,
+        mentionedAccountIds: locals.map((a) => a.id),
+      });
     // Replies that arrived before this post find their parent now.
     await trx
       .updateTable("posts")
@@ -205,6 +254,7 @@ export async function storeRemotePost(
       .where("in_reply_to_uri", "=", input.uri)
       .where("in_reply_to_id", "is", null)
       .execute();
+    await afterStore?.(trx, id);
     return { id, created: true };
   });
 }

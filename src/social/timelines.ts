@@ -11,7 +11,7 @@ import type { PageRequest } from "../kernel/pagination.ts";
 import type { SocialContext } from "./context.ts";
 import { matchesFilters, type PostsEb, type TimelineFilters } from "./timeline-filters.ts";
 import { hydrate, type PostView } from "./views.ts";
-import { canSee, type ViewerRef } from "./visibility.ts";
+import { audienceColumns, canSee, type ViewerRef, visibleTo } from "./visibility.ts";
 
 export const PAGE_SIZE = 20;
 
@@ -140,6 +140,8 @@ export async function publicTimeline(
     .selectFrom("posts as p")
     .select("p.id")
     .where("p.visibility", "=", "public")
+    // Group posts stay in their groups (groups/threads.ts).
+    .where("p.audience_uri", "is", null)
     .$if(scope === "local", (q) => q.where("p.local", "=", 1))
     .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
     .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
@@ -175,6 +177,7 @@ export async function tagTimeline(
     .select("t.post_id as id")
     .where("t.tag", "=", tag.toLowerCase())
     .where("p.visibility", "=", "public")
+    .where("p.hidden_at", "is", null)
     .$if(req.maxId !== undefined, (q) => q.where("t.post_id", "<", req.maxId as string))
     .$if(after !== undefined, (q) => q.where("t.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
@@ -194,7 +197,10 @@ export async function tagTimeline(
   );
 }
 
-/** An author's posts and boosts the viewer may see: followers-only ones for followers. */
+/**
+ * An author's posts and boosts the viewer may see: followers-only ones for
+ * followers; in a members-only group, for the group's members (visibleTo).
+ */
 export async function profileTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
@@ -224,6 +230,7 @@ export async function profileTimeline(
       "in",
       follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
     )
+    .where((eb) => eb.or([eb("p.audience_uri", "is", null), eb.and([visibleTo(viewer)(eb)])]))
     .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
     .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
@@ -291,13 +298,13 @@ export async function thread(
 ): Promise<{ post: PostView; ancestors: PostView[]; descendants: PostView[] } | null> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "visibility", "author_uri", "deleted_at", "thread_id", "reblog_of_id"])
+    .select([...audienceColumns, "thread_id", "reblog_of_id"])
     .where("id", "=", postId)
     .executeTakeFirst();
   if (!post || post.reblog_of_id || !(await canSee(s.db, viewer, post))) return null;
   const members = await s.db
     .selectFrom("posts")
-    .select(["id", "visibility", "author_uri", "deleted_at", "in_reply_to_id"])
+    .select([...audienceColumns, "in_reply_to_id"])
     .where("thread_id", "=", post.thread_id)
     .where("deleted_at", "is", null)
     .orderBy("id")

@@ -4,12 +4,12 @@
  * Hydrates a page of post ids in a fixed number of queries, whatever its size.
  */
 import type { Kysely } from "kysely";
-import type { Visibility } from "../db/schema/social.ts";
+import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { mediaUrl } from "../storage/images.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
-import { canSee, type ViewerRef } from "./visibility.ts";
+import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
 
 export interface AuthorView {
   uri: string;
@@ -44,6 +44,13 @@ export interface PostView {
   uri: string;
   url: string;
   author: AuthorView;
+  kind: PostKind;
+  /** A thread's or an article's title ("" for a note). */
+  title: string;
+  summary: string;
+  /** The group the post was written in (group_id: hosted here), or null. */
+  audience: { uri: string; groupId: string | null } | null;
+  hiddenAt: string | null;
   visibility: Visibility;
   contentHtml: string;
   spoiler: string;
@@ -90,6 +97,13 @@ const columns = [
   "p.created_at",
   "p.edited_at",
   "p.deleted_at",
+  "p.kind",
+  "p.title",
+  "p.summary",
+  "p.audience_uri",
+  "p.group_id",
+  "p.hidden_at",
+  "g.name as group_name",
   "a.username",
   "a.display_name",
   "av.path as avatar_path",
@@ -105,6 +119,7 @@ function loadRows(db: Kysely<Schema>, ids: string[]) {
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("uploads as av", "av.id", "a.avatar_id")
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
     .where("p.id", "in", ids)
     .execute();
@@ -131,6 +146,45 @@ function author(s: SocialContext, r: Row): AuthorView {
     local: false,
     username: null,
   };
+}
+
+/**
+ * Where a person reads a post here: a group post in its thread's page (a group
+ * hosted here, or one elsewhere a member belongs to), a member's post on their
+ * profile; null for a remote post outside groups (read at its own address).
+ */
+export function pagePath(p: {
+  id: string;
+  thread_id: string;
+  audience_uri: string | null;
+  group_name: string | null;
+  local: number;
+  username: string | null;
+}): string | null {
+  if (p.audience_uri)
+    return p.group_name
+      ? `/groups/${p.group_name}/threads/${p.thread_id}#p-${p.id}`
+      : `/groups/elsewhere/threads/${p.thread_id}#p-${p.id}`;
+  return p.local && p.username ? `/@${p.username}/${p.id}` : null;
+}
+
+/** pagePath for a post known by its id. */
+export async function pagePathOf(db: Kysely<Schema>, id: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("posts as p")
+    .leftJoin("accounts as a", "a.id", "p.author_account_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
+    .select([
+      "p.id",
+      "p.thread_id",
+      "p.audience_uri",
+      "g.name as group_name",
+      "p.local",
+      "a.username",
+    ])
+    .where("p.id", "=", id)
+    .executeTakeFirst();
+  return row ? pagePath(row) : null;
 }
 
 /** Views of the posts with these ids, in the order given; deleted ones are left out. */
@@ -208,8 +262,13 @@ export async function hydrate(
     return {
       id: r.id,
       uri: r.uri,
-      url: r.local && r.username ? `/@${r.username}/${r.id}` : (r.url ?? r.uri),
+      url: pagePath(r) ?? r.url ?? r.uri,
       author: author(s, r),
+      kind: r.kind,
+      title: r.title,
+      summary: r.summary,
+      audience: r.audience_uri ? { uri: r.audience_uri, groupId: r.group_id } : null,
+      hiddenAt: r.hidden_at,
       visibility: r.visibility,
       contentHtml: r.content_html,
       spoiler: r.spoiler,
@@ -265,6 +324,17 @@ export async function hydrate(
   return out;
 }
 
+/** What canSee needs, from a view (hydrate leaves deleted posts out). */
+export const audienceOf = (v: PostView): PostAudience => ({
+  id: v.id,
+  visibility: v.visibility,
+  author_uri: v.author.uri,
+  deleted_at: null,
+  audience_uri: v.audience?.uri ?? null,
+  group_id: v.audience?.groupId ?? null,
+  hidden_at: v.hiddenAt,
+});
+
 /** Views of those of these posts the viewer may see (a boost: the boost and what it boosts), in the order given. */
 export async function visiblePosts(
   s: SocialContext,
@@ -276,13 +346,7 @@ export async function visiblePosts(
   for (const v of views) {
     const seen = [v, ...(v.reblog ? [v.reblog] : [])];
     let ok = true;
-    for (const x of seen)
-      ok &&= await canSee(s.db, viewer, {
-        id: x.id,
-        visibility: x.visibility,
-        author_uri: x.author.uri,
-        deleted_at: null,
-      });
+    for (const x of seen) ok &&= await canSee(s.db, viewer, audienceOf(x));
     if (ok) out.push(v);
   }
   return out;

@@ -4,6 +4,12 @@
  * direct — the author and those mentioned. Deleted posts, and posts of a
  * suspended author — nobody. `canSee` checks one post; `visibleTo` is the same
  * rule as a query filter, for anything that lists or counts posts (hashtags…).
+ *
+ * A group post (its audience is a Group) that is not public is for the group's
+ * members: "followers" means the Group's followers, not the author's. Members of
+ * a group hosted here are its active group_members (every active account, for the
+ * assembly); of a group elsewhere, those whose Follow of it was accepted. A thread
+ * the group's moderators hid is shown to them alone (and never listed).
  */
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
@@ -15,12 +21,35 @@ export interface ViewerRef {
   uri: string;
 }
 
+/** What canSee needs of a post (select all of it: a missing audience would widen the rule). */
+export interface PostAudience {
+  id: string;
+  visibility: Visibility;
+  author_uri: string;
+  deleted_at: string | null;
+  audience_uri: string | null;
+  group_id: string | null;
+  hidden_at: string | null;
+}
+
+/** The columns of PostAudience, for selects. */
+export const audienceColumns = [
+  "id",
+  "visibility",
+  "author_uri",
+  "deleted_at",
+  "audience_uri",
+  "group_id",
+  "hidden_at",
+] as const;
+
 export async function canSee(
   db: Kysely<Schema>,
   viewer: ViewerRef | null,
-  post: { id: string; visibility: Visibility; author_uri: string; deleted_at: string | null },
+  post: PostAudience,
 ): Promise<boolean> {
   if (post.deleted_at) return false;
+  if (post.hidden_at) return !!viewer && (await moderatesGroup(db, viewer, post));
   // A suspended author's posts are hidden from everyone (moderation.ts).
   const suspended = await db
     .selectFrom("actor_limits")
@@ -40,6 +69,7 @@ export async function canSee(
     .executeTakeFirst();
   if (mentioned) return true;
   if (post.visibility === "direct") return false;
+  if (post.audience_uri) return isGroupMember(db, viewer, post);
   const follows = await db
     .selectFrom("follows")
     .select("id")
@@ -48,6 +78,112 @@ export async function canSee(
     .where("status", "=", "accepted")
     .executeTakeFirst();
   return !!follows;
+}
+
+/** canSee for a post known by its id (a view, a stream event): reads its audience first. */
+export async function canSeeById(
+  db: Kysely<Schema>,
+  viewer: ViewerRef | null,
+  id: string,
+): Promise<boolean> {
+  const post = await db
+    .selectFrom("posts")
+    .select(audienceColumns)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return !!post && canSee(db, viewer, post);
+}
+
+/**
+ * For a remote actor's signed fetch of a group post: the Group itself, or an
+ * active member of a group hosted here (a group elsewhere keeps its own roster).
+ */
+export async function isGroupMemberActor(
+  db: Kysely<Schema>,
+  post: Pick<PostAudience, "audience_uri" | "group_id">,
+  actorUri: string,
+): Promise<boolean> {
+  if (actorUri === post.audience_uri) return true;
+  if (!post.group_id) return false;
+  const row = await db
+    .selectFrom("group_members")
+    .select("id")
+    .where("group_id", "=", post.group_id)
+    .where("actor_uri", "=", actorUri)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return !!row;
+}
+
+type GroupRef = Pick<PostAudience, "audience_uri" | "group_id">;
+
+/** Is the viewer an active member of the post's group (here, or followed elsewhere)? */
+async function isGroupMember(db: Kysely<Schema>, viewer: ViewerRef, post: GroupRef) {
+  if (!post.group_id) {
+    const follow = await db
+      .selectFrom("follows")
+      .select("id")
+      .where("follower_uri", "=", viewer.uri)
+      .where("followee_uri", "=", post.audience_uri as string)
+      .where("status", "=", "accepted")
+      .executeTakeFirst();
+    return !!follow;
+  }
+  const group = await db
+    .selectFrom("groups")
+    .select("kind")
+    .where("id", "=", post.group_id)
+    .executeTakeFirst();
+  if (group?.kind === "assembly") return activeAccount(db, viewer.id);
+  const row = await db
+    .selectFrom("group_members")
+    .select("id")
+    .where("group_id", "=", post.group_id)
+    .where("actor_uri", "=", viewer.uri)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return !!row;
+}
+
+async function activeAccount(db: Kysely<Schema>, id: string) {
+  const row = await db
+    .selectFrom("accounts")
+    .select("id")
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return !!row;
+}
+
+/**
+ * May the viewer moderate the post's group (hosted here)? Its admins and
+ * moderators; in the assembly, the node's own, unless a row there says otherwise
+ * (as groups/memberships.ts standingOf).
+ */
+async function moderatesGroup(db: Kysely<Schema>, viewer: ViewerRef, post: GroupRef) {
+  if (!post.group_id) return false;
+  const row = await db
+    .selectFrom("group_members")
+    .select("role")
+    .where("group_id", "=", post.group_id)
+    .where("actor_uri", "=", viewer.uri)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  const moderating = (role: string | undefined) => role === "admin" || role === "moderator";
+  if (row) return moderating(row.role);
+  const group = await db
+    .selectFrom("groups")
+    .select("kind")
+    .where("id", "=", post.group_id)
+    .executeTakeFirst();
+  if (group?.kind !== "assembly") return false;
+  const account = await db
+    .selectFrom("accounts")
+    .select("role")
+    .where("id", "=", viewer.id)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return moderating(account?.role);
 }
 
 type PostsEb = ExpressionBuilder<Schema & { p: Schema["posts"] }, "p">;
@@ -68,6 +204,7 @@ export const visibleTo = (viewer: ViewerRef | null) => (eb: PostsEb) => {
         ),
         eb.and([
           eb("p.visibility", "=", "followers"),
+          eb("p.audience_uri", "is", null),
           eb.exists(
             eb
               .selectFrom("follows as vf")
@@ -77,10 +214,47 @@ export const visibleTo = (viewer: ViewerRef | null) => (eb: PostsEb) => {
               .where("vf.status", "=", "accepted"),
           ),
         ]),
+        eb.and([
+          eb("p.visibility", "=", "followers"),
+          eb("p.audience_uri", "is not", null),
+          eb.or([
+            // A group elsewhere: its accepted followers.
+            eb.and([
+              eb("p.group_id", "is", null),
+              eb.exists(
+                eb
+                  .selectFrom("follows as vg")
+                  .select("vg.id")
+                  .where("vg.follower_uri", "=", viewer.uri)
+                  .whereRef("vg.followee_uri", "=", "p.audience_uri")
+                  .where("vg.status", "=", "accepted"),
+              ),
+            ]),
+            // A group here: its active members; the assembly: every active account.
+            eb.exists(
+              eb
+                .selectFrom("group_members as gm")
+                .select("gm.id")
+                .whereRef("gm.group_id", "=", "p.group_id")
+                .where("gm.actor_uri", "=", viewer.uri)
+                .where("gm.status", "=", "active"),
+            ),
+            eb.exists(
+              eb
+                .selectFrom("groups as ga")
+                .innerJoin("accounts as aa", (j) => j.on("aa.id", "=", viewer.id))
+                .select("ga.id")
+                .whereRef("ga.id", "=", "p.group_id")
+                .where("ga.kind", "=", "assembly")
+                .where("aa.status", "=", "active"),
+            ),
+          ]),
+        ]),
       ])
     : everyone;
   return eb.and([
     eb("p.deleted_at", "is", null),
+    eb("p.hidden_at", "is", null),
     eb.not(
       eb.exists(
         eb

@@ -117,11 +117,7 @@ test("create a group, and admit a member from another node", async () => {
   assert.equal(await bo.getByRole("link", { name: "Ladders" }).count(), 1);
   await screenshot(bo, "groups-elsewhere-phone");
   await waitFor("the group on A keeps bo's thread", async () =>
-    a.node.db.db
-      .selectFrom("group_posts")
-      .select("id")
-      .where("title", "=", "Ladders")
-      .executeTakeFirst(),
+    a.node.db.db.selectFrom("posts").select("id").where("title", "=", "Ladders").executeTakeFirst(),
   );
   await ana.goto(`${a.url}/groups/orchard`);
   await ana.getByRole("link", { name: "Ladders" }).click();
@@ -129,7 +125,7 @@ test("create a group, and admit a member from another node", async () => {
 
   // ana (the group's admin) deletes bo's thread: gone here, and on B by Announce{Delete}.
   const ladders = await a.node.db.db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .select("uri")
     .where("title", "=", "Ladders")
     .executeTakeFirstOrThrow();
@@ -141,7 +137,7 @@ test("create a group, and admit a member from another node", async () => {
     async () =>
       !!(
         await b.node.db.db
-          .selectFrom("group_posts")
+          .selectFrom("posts")
           .select("deleted_at")
           .where("uri", "=", ladders.uri)
           .executeTakeFirst()

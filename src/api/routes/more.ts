@@ -8,7 +8,7 @@ import { newId } from "../../kernel/ids.ts";
 import { tagUrl } from "../../kernel/uris.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import { report } from "../../social/moderation.ts";
-import { hydrate } from "../../social/views.ts";
+import { audienceOf, hydrate } from "../../social/views.ts";
 import { canSee } from "../../social/visibility.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -70,16 +70,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
-      for (const v of views)
-        if (
-          await canSee(db, ref, {
-            id: v.id,
-            visibility: v.visibility,
-            author_uri: v.author.uri,
-            deleted_at: null,
-          })
-        )
-          visible.push(v);
+      for (const v of views) if (await canSee(db, ref, audienceOf(v))) visible.push(v);
       statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });

@@ -12,7 +12,7 @@ import {
 } from "../../social/api-support.ts";
 import { countNotifications, listNotifications } from "../../social/notifications.ts";
 import { vote } from "../../social/polls.ts";
-import { hydrate } from "../../social/views.ts";
+import { audienceOf, hydrate } from "../../social/views.ts";
 import { storeImage } from "../../storage/images.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -98,15 +98,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const [view] = await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [postId]);
     if (!view?.poll || view.reblog) throw notFound();
     const { canSee } = await import("../../social/visibility.ts");
-    if (
-      !(await canSee(deps.db, ref, {
-        id: view.id,
-        visibility: view.visibility,
-        author_uri: view.author.uri,
-        deleted_at: null,
-      }))
-    )
-      throw notFound();
+    if (!(await canSee(deps.db, ref, audienceOf(view)))) throw notFound();
     return serializePoll(view.id, view.poll, !!viewer);
   };
 

@@ -17,7 +17,7 @@ import type { Visibility } from "../../db/schema/social.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { SocialContext } from "../../social/context.ts";
 import { hydrate } from "../../social/views.ts";
-import { canSee, type ViewerRef } from "../../social/visibility.ts";
+import { canSeeById, type ViewerRef } from "../../social/visibility.ts";
 import { grants } from "../oauth/scopes.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import type { StreamConnection, Subscription } from "./streams.ts";
@@ -135,20 +135,15 @@ export class DeliveryRound {
       const hidden = await this.hiddenBy(account.id);
       if (hidden.has(p.authorUri) || (p.reblog && hidden.has(p.reblog.authorUri))) return false;
     }
-    if (!(await this.#canSee(viewer, p.id, p.visibility, p.authorUri))) return false;
-    return !p.reblog || this.#canSee(viewer, p.reblog.id, p.reblog.visibility, p.reblog.authorUri);
+    if (!(await this.#canSee(viewer, p.id))) return false;
+    return !p.reblog || this.#canSee(viewer, p.reblog.id);
   }
 
-  #canSee(viewer: ViewerRef | null, id: string, visibility: Visibility, authorUri: string) {
+  #canSee(viewer: ViewerRef | null, id: string) {
     const key = `${viewer?.id ?? ""}:${id}`;
     let seen = this.#seen.get(key);
     if (!seen) {
-      seen = canSee(this.#s.db, viewer, {
-        id,
-        visibility,
-        author_uri: authorUri,
-        deleted_at: null,
-      });
+      seen = canSeeById(this.#s.db, viewer, id);
       this.#seen.set(key, seen);
     }
     return seen;

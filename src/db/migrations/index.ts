@@ -11,6 +11,7 @@ import * as m0009 from "./0009_email_change.ts";
 import * as m0011 from "./0011_remote_pins.ts";
 import * as m0012 from "./0012_client_features.ts";
 import * as m0013 from "./0013_http_urls_only.ts";
+import * as m0014 from "./0014_one_content_model.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0011_remote_pins": m0011,
   "0012_client_features": m0012,
   "0013_http_urls_only": m0013,
+  "0014_one_content_model": m0014,
 };

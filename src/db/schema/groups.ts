@@ -1,8 +1,7 @@
 /**
  * Tables of groups (FEP-1b12): assemblies, working groups and federations of
  * co-ops hosted here, their members (local members, remote people, or — in a
- * federation — other nodes' co-op actors with named delegates), their threads,
- * and this co-op's own side of the federations it belongs to.
+ * federation — other nodes' co-op actors with named delegates), and this co-op's own side of the federations it belongs to.
  */
 
 export type GroupKind = "assembly" | "working_group" | "federation";
@@ -59,31 +58,6 @@ export interface GroupDelegatesTable {
   created_at: string;
 }
 
-/**
- * A thread (in_reply_to_id null) or reply in a group. group_id is set for groups
- * hosted here; group_uri always names the group (its actor id), so posts a
- * remote group announced to our members are kept here too.
- */
-export interface GroupPostsTable {
-  id: string;
-  group_id: string | null;
-  group_uri: string;
-  uri: string;
-  author_uri: string;
-  author_account_id: string | null;
-  author_remote_id: string | null;
-  in_reply_to_id: string | null;
-  thread_id: string;
-  title: string;
-  content_html: string;
-  /** The Create activity as received (JSON), announced unchanged (FEP-1b12). */
-  activity_json: string | null;
-  created_at: string;
-  deleted_at: string | null;
-  /** Hidden by a moderator: shown to the group's moderators only (migration 0008). */
-  hidden_at: string | null;
-}
-
 /** This co-op's membership in a federation hosted on another node (its Organization follows it). */
 export interface CoopAffiliationsTable {
   id: string;
@@ -134,7 +108,6 @@ export type GroupsSchema = {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_delegates: GroupDelegatesTable;
-  group_posts: GroupPostsTable;
   coop_affiliations: CoopAffiliationsTable;
   coop_delegates: CoopDelegatesTable;
   remote_group_moderators: RemoteGroupModeratorsTable;

@@ -8,10 +8,21 @@ import type { Generated } from "kysely";
 export type Visibility = "public" | "unlisted" | "followers" | "direct";
 
 /**
+ * What a post is (its ActivityStreams type): a note, a page (a group's thread,
+ * with a title) or an article (title, summary). A note with a poll goes out as
+ * a Question (has_poll).
+ */
+export type PostKind = "note" | "page" | "article";
+
+/**
  * A post by a member (author_account_id) or by a remote actor (author_remote_id).
  * A boost is a post too (reblog_of_id set, no content), as in Mastodon, so it
  * appears in timelines by the same queries. Deleted posts keep their row (with
  * content emptied) until the Delete has gone out; deleted_at hides them.
+ *
+ * A group post is a post whose audience is a Group (FEP-1b12): audience_uri names
+ * the Group, group_id is set when the group is hosted here. Its "followers"
+ * visibility means the group's members, not the author's followers.
  */
 export interface PostsTable {
   id: string;
@@ -40,6 +51,19 @@ export interface PostsTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  kind: Generated<PostKind>;
+  /** A page's or an article's title (ActivityStreams `name`). */
+  title: Generated<string>;
+  /** An article's summary (not a content warning: that is `spoiler`). */
+  summary: Generated<string>;
+  /** The Group the post was written in, or null. */
+  audience_uri: Generated<string | null>;
+  /** That group when it is hosted here. */
+  group_id: Generated<string | null>;
+  /** Hidden by the group's moderators: shown to them only. */
+  hidden_at: Generated<string | null>;
+  /** A Create received for a group hosted here (JSON), announced unchanged (FEP-1b12). */
+  activity_json: Generated<string | null>;
 }
 
 /**

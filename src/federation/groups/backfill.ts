@@ -34,10 +34,11 @@ export const sendRecentThreads: EventHandler = async (ctx, deps, event, payload)
   const member = await findRemoteActor(db, { id: row.remote_id });
   if (!member || member.gone) return;
   const threads = await db
-    .selectFrom("group_posts")
+    .selectFrom("posts")
     .selectAll()
     .where("group_id", "=", group.id)
     .where("in_reply_to_id", "is", null)
+    .where("in_reply_to_uri", "is", null)
     .where("deleted_at", "is", null)
     .where("hidden_at", "is", null)
     .orderBy("id", "desc")

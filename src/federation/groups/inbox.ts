@@ -33,9 +33,10 @@ import {
   receiveLeave,
 } from "../../groups/memberships.ts";
 import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
-import { addressedUris, isGroupPostObject, postFields } from "./parse.ts";
+import { groupsContextOf } from "./context.ts";
+import { addressedUris, groupPostInput, isGroupPostObject, postFields } from "./parse.ts";
 
 const logger = getLogger(["synco", "federation", "groups"]);
 
@@ -46,6 +47,8 @@ function skip(activity: Activity, why: string): true {
 
 export function groupsInbox(deps: FederationDeps) {
   const { db } = deps.db;
+  const social = socialContext(deps);
+  const g = groupsContextOf(deps);
   const prefix = `${deps.config.origin}/groups/`;
 
   /** The group hosted here that a URI names (the actor, or one of its collections). */
@@ -69,16 +72,15 @@ export function groupsInbox(deps: FederationDeps) {
     if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
     const actor = await ensureActor(ctx, deps, follow.actorId);
     if (!actor) return skip(follow, "its actor could not be fetched");
-    const status = await receiveJoin(db, group, {
-      actorUri: actor.uri,
-      remoteId: actor.id,
-      actorType: actor.type,
-      activityUri: follow.id.href,
-    });
+    const joined = await receiveJoin(
+      g,
+      { uri: actor.uri, remoteId: actor.id, type: actor.type },
+      { group, activityUri: follow.id.href },
+    );
     logger.info("{actor} joins group {group}: {status}", {
       actor: actor.uri,
       group: group.name,
-      status,
+      status: joined.ok ? joined.value : joined.reason,
     });
     return true;
   }
@@ -90,7 +92,7 @@ export function groupsInbox(deps: FederationDeps) {
     if (!group) return false;
     if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
       return skip(undo, "the undone Follow is not its actor's");
-    await receiveLeave(db, group, undo.actorId.href);
+    await receiveLeave(g, { uri: undo.actorId.href }, { group });
     return true;
   }
 
@@ -121,11 +123,11 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "only moderators start threads in this group");
     const author = await ensureActor(ctx, deps, create.actorId);
     if (!author) return skip(create, "its actor could not be fetched");
-    const result = await receiveGroupPost(db, {
-      group,
-      groupUri: `${prefix}${group.name}`,
-      ...fields,
-      authorRemoteId: author.id,
+    const input = await groupPostInput(ctx, object, author, deps.clock);
+    if (!input) return skip(create, "the post could not be read");
+    const result = await receiveGroupPost(social, group, input, {
+      uri: `${prefix}${group.name}`,
+      groupId: group.id,
       // As received (Fedify keeps the parsed document), to be announced as it came.
       activityJson: JSON.stringify(await create.toJsonLd()),
     });
@@ -145,7 +147,7 @@ export function groupsInbox(deps: FederationDeps) {
     const post = await findPostByUri(db, uri);
     if (!post) return false;
     // Announced: the Group vouches for its own posts only; directly: the signer is the actor.
-    if (announcedBy && post.group_uri !== announcedBy)
+    if (announcedBy && post.audience_uri !== announcedBy)
       return skip(del, "the announcing Group is not the post's");
     const result = await receiveGroupPostDelete(db, {
       uri,
@@ -207,14 +209,15 @@ export function groupsInbox(deps: FederationDeps) {
       const fields = postFields(object);
       if (!fields || fields.authorUri !== inner.actorId?.href)
         return skip(announce, "the announced post's author is not its Create's actor");
-      const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
       const mine = fields.authorUri.startsWith(`${deps.config.origin}/`);
       if (mine) return true; // our own member's post, already kept when written
-      await receiveGroupPost(db, {
-        group: null,
-        groupUri,
-        ...fields,
-        authorRemoteId: author?.id ?? null,
+      const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
+      if (!author) return skip(announce, "the announced post's author could not be fetched");
+      const input = await groupPostInput(ctx, object, author, deps.clock);
+      if (!input) return skip(announce, "the announced post could not be read");
+      await receiveGroupPost(social, null, input, {
+        uri: groupUri,
+        groupId: null,
         activityJson: null,
       });
       return true;
@@ -252,12 +255,12 @@ export function groupsInbox(deps: FederationDeps) {
     if (!group) return false;
     if (!add.actorId || !add.objectId)
       return skip(add, "an Add/Remove needs an actor and an object");
-    const result = await receiveDelegate(db, group, {
-      coopUri: add.actorId.href,
-      delegateUri: add.objectId.href,
-      add: add instanceof Add,
-    });
-    if (result !== "ok") skip(add, result);
+    const result = await receiveDelegate(
+      g,
+      { uri: add.actorId.href },
+      { group, delegateUri: add.objectId.href, add: add instanceof Add },
+    );
+    if (!result.ok) skip(add, result.reason);
     return true;
   }
 
@@ -281,20 +284,26 @@ export function groupsInbox(deps: FederationDeps) {
         const payload = JSON.parse(event.payload) as { groupId: string; memberId: string };
         const group = await findGroupById(db, payload.groupId);
         if (!group) return skip(answer, "the group is gone");
-        const result = await receiveInviteAnswer(db, group, {
-          memberId: payload.memberId,
-          actorUri: answer.actorId.href,
-          accept: answer instanceof Accept,
-        });
+        const result = await receiveInviteAnswer(
+          g,
+          { uri: answer.actorId.href },
+          { group, memberId: payload.memberId, accept: answer instanceof Accept },
+        );
         logger.info("{actor} answers the invitation to {group}: {result}", {
           actor: answer.actorId.href,
           group: group.name,
-          result,
+          result: result.ok ? result.value : `ignored (${result.reason})`,
         });
         return true;
       }
     }
-    return answerAffiliation(db, answer.actorId.href, answer instanceof Accept);
+    return (
+      await answerAffiliation(
+        g,
+        { uri: answer.actorId.href },
+        { accepted: answer instanceof Accept },
+      )
+    ).ok;
   }
 
   return {

@@ -21,16 +21,17 @@ export async function postObject(
 ): Promise<Note | Page> {
   const parent = post.in_reply_to_id
     ? await db
-        .selectFrom("group_posts")
+        .selectFrom("posts")
         .select("uri")
         .where("id", "=", post.in_reply_to_id)
         .executeTakeFirst()
     : undefined;
+  const group = post.audience_uri as string;
   const values = {
     id: new URL(post.uri),
     attribution: new URL(post.author_uri),
-    audience: new URL(post.group_uri),
-    tos: [new URL(post.group_uri), ...(isPublic ? [PUBLIC_COLLECTION] : [])],
+    audience: new URL(group),
+    tos: [new URL(group), ...(isPublic ? [PUBLIC_COLLECTION] : [])],
     content: post.content_html,
     mediaType: "text/html",
     published: instant(post.created_at),
@@ -51,7 +52,7 @@ export async function createActivity(
     id: new URL(`${post.uri}/create`),
     actor: new URL(post.author_uri),
     object,
-    audience: new URL(post.group_uri),
+    audience: new URL(post.audience_uri as string),
     tos: object.toIds,
     published: instant(post.created_at),
   });

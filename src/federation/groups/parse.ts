@@ -4,6 +4,7 @@
  * then `to`/`cc` (Lemmy, Friendica, lotide), then a Mention of the group in
  * `tag` (Mastodon, which has no groups: its users reach one by mentioning it).
  */
+import type { Context } from "@fedify/fedify";
 import {
   type Activity,
   type Object as APObject,
@@ -11,18 +12,23 @@ import {
   Mention,
   Note,
   Page,
+  Question,
 } from "@fedify/vocab";
+import type { Clock } from "../../kernel/clock.ts";
 import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
+import type { RemotePostInput } from "../../social/remote-posts.ts";
+import type { RemoteActor } from "../remote-actors.ts";
 import {
   embeddedOnly,
   MAX_REMOTE_ADDRESSEES,
   MAX_REMOTE_TAGS,
   takeAtMost,
 } from "../remote-limits.ts";
+import { parseRemotePost } from "../social/parse.ts";
 
-export type GroupPostObject = Note | Page | Article;
+export type GroupPostObject = Note | Page | Article | Question;
 export const isGroupPostObject = (o: unknown): o is GroupPostObject =>
-  o instanceof Note || o instanceof Page || o instanceof Article;
+  o instanceof Note || o instanceof Page || o instanceof Article || o instanceof Question;
 
 /** Every URI the activity and its object address, audience first, mentions last. */
 export async function addressedUris(
@@ -87,5 +93,28 @@ export function postFields(object: GroupPostObject) {
       .trim()
       .slice(0, 80),
     contentHtml: cleanContent(content || name),
+  };
+}
+
+/**
+ * A group post as the social capability stores it: read as any remote post
+ * (mentions, hashtags, images, poll), plus its kind and title. A thread is a
+ * page (an Article stays one); a reply is a note.
+ */
+export async function groupPostInput(
+  ctx: Context<void>,
+  object: GroupPostObject,
+  author: RemoteActor,
+  clock: Clock,
+): Promise<RemotePostInput | null> {
+  const fields = postFields(object);
+  const input = await parseRemotePost(ctx, object, author, clock);
+  if (!fields || !input) return null;
+  const reply = !!input.inReplyToUri;
+  return {
+    ...input,
+    contentHtml: input.contentHtml || fields.contentHtml,
+    kind: reply ? "note" : object instanceof Article ? "article" : "page",
+    title: reply ? "" : fields.title,
   };
 }

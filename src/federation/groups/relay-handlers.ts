@@ -213,7 +213,7 @@ const postSent: EventHandler = async (ctx, deps, _event, payload) => {
     .select("username")
     .where("id", "=", post.author_account_id)
     .executeTakeFirst();
-  const group = await findRemoteActor(db, { uri: post.group_uri });
+  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
   if (!author || !group) return;
   const create = await createActivity(db, post, false);
   await ctx.sendActivity({ identifier: author.username }, recipientOf(group), create);
@@ -234,9 +234,9 @@ const postDeleted: EventHandler = async (ctx, deps, event, payload) => {
     id: activityId(deps, event, "/delete"),
     actor: new URL(p.actorUri),
     object: new Tombstone({ id: new URL(post.uri) }),
-    audience: new URL(post.group_uri),
+    audience: new URL(post.audience_uri as string),
     tos: [PUBLIC_COLLECTION],
-    ccs: [new URL(post.group_uri)],
+    ccs: [new URL(post.audience_uri as string)],
   };
   if (post.group_id) {
     const group = await groupOf(deps, post.group_id);
@@ -245,7 +245,7 @@ const postDeleted: EventHandler = async (ctx, deps, event, payload) => {
   }
   const origin = `${deps.config.origin}/users/`;
   if (!post.author_account_id || !p.actorUri.startsWith(origin)) return;
-  const group = await findRemoteActor(db, { uri: post.group_uri });
+  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
   if (!group) return;
   await ctx.sendActivity(
     { identifier: p.actorUri.slice(origin.length) },

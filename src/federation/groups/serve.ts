@@ -81,7 +81,7 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
       });
     }
     const count = await db
-      .selectFrom("group_posts")
+      .selectFrom("posts")
       .select(db.fn.countAll<number>().as("n"))
       .where("group_id", "=", group.id)
       .where("deleted_at", "is", null)

@@ -15,6 +15,7 @@ import {
   Link,
   Mention,
   type Note,
+  type Page,
   PUBLIC_COLLECTION,
   Question,
 } from "@fedify/vocab";
@@ -34,7 +35,7 @@ import {
 const PUBLIC = new Set([PUBLIC_COLLECTION.href, "as:Public", "Public"]);
 
 export function visibilityOf(
-  object: Note | Article | Question,
+  object: Note | Article | Question | Page,
   author: RemoteActor,
 ): RemotePostInput["visibility"] {
   const to = object.toIds.map((u) => u.href);
@@ -56,7 +57,7 @@ function hrefOf(url: URL | Link | null | undefined): string | null {
 
 export async function parseRemotePost(
   ctx: Context<void>,
-  object: Note | Article | Question,
+  object: Note | Article | Question | Page,
   author: RemoteActor,
   /** "Now" for a poll closed without a date and a post without `published`. */
   clock: Clock,

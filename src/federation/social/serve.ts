@@ -4,11 +4,14 @@
  * followers-only and direct ones only to a signed fetch by an actor who may see
  * them (a follower, or someone mentioned), like Mastodon's authorized fetch of
  * limited statuses; otherwise 404. A deleted post answers 410 with a Tombstone.
+ * A group post that is not public goes to the Group and its members only, and a
+ * thread the group's moderators hid to no one (social/visibility.ts, for actors).
  */
 import type { Federation } from "@fedify/fedify";
 import { Tombstone } from "@fedify/vocab";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { isGroupMemberActor } from "../../social/visibility.ts";
 import { INSTANCE } from "../deps.ts";
 import { instant, loadLocalPost, postObject } from "./notes.ts";
 
@@ -35,6 +38,7 @@ export async function servePost(
     });
     return json(await tombstone.toJsonLd({ contextLoader: ctx.contextLoader }), 410);
   }
+  if (p.post.hidden_at) return json({ error: "Not found" }, 404);
   const object = postObject(ctx, origin, p);
   const serve = async () => json(await object.toJsonLd({ contextLoader: ctx.contextLoader }));
   if (p.post.visibility === "public" || p.post.visibility === "unlisted") return serve();
@@ -45,6 +49,10 @@ export async function servePost(
   if (!viewer) return json({ error: "Not found" }, 404);
   if (p.mentions.some((m) => m.actor_uri === viewer)) return serve();
   if (p.post.visibility === "direct") return json({ error: "Not found" }, 404);
+  if (p.post.audience_uri)
+    return (await isGroupMemberActor(db, p.post, viewer))
+      ? serve()
+      : json({ error: "Not found" }, 404);
   const follows = await db
     .selectFrom("follows")
     .select("id")

@@ -22,6 +22,7 @@ import {
 } from "../../groups/threads.ts";
 import { groupUri, personUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { textPost } from "../../social/posts.ts";
 import {
   csrfField,
   errorSummary,
@@ -34,12 +35,14 @@ import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
+import { postRefused } from "./post-form.ts";
 import {
   authorHandles,
   doneQuery,
   type GroupsDeps,
   groupFromPath,
   groupName,
+  groupsContext,
   groupsNav,
   postButton,
   viewerStanding,
@@ -50,6 +53,7 @@ const KINDS = ["working_group", "federation"] as const;
 export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
+  const social = { db, origin: config.origin, domain: config.domain, clock: deps.clock };
 
   app.get("/groups", async (c) => {
     const t = c.get("t");
@@ -148,7 +152,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!(form.displayName ?? "").trim() || (form.displayName ?? "").length > 100)
       errors.displayName = t("groups.error.displayName");
     if (Object.keys(errors).length === 0) {
-      const result = await createGroup(db, config.origin, viewer, {
+      const result = await createGroup(groupsContext(deps), viewer, {
         name: form.name ?? "",
         kind: kind as "working_group",
         displayName: form.displayName ?? "",
@@ -164,6 +168,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           `/groups/${result.value.name}${doneQuery(t("groups.created", { name: result.value.display_name }))}`,
           303,
         );
+      if (result.reason === "forbidden")
+        throw new InputError(t("groups.error.federationAdmin"), 403);
       if (result.reason === "invalid") errors.kind = t("groups.error.invalid");
       else errors.name = t(`groups.error.${result.reason}`);
     }
@@ -261,7 +267,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    const result = await joinGroup(db, config.origin, group, viewer);
+    const result = await joinGroup(groupsContext(deps), viewer, { group });
     if (!result.ok && result.reason === "banned") throw new InputError(t("groups.banned"), 403);
     const done = result.ok
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
@@ -275,7 +281,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    await leaveGroup(db, config.origin, group, viewer);
+    await leaveGroup(groupsContext(deps), viewer, { group });
     deps.federation.nudge();
     return redirectHere(
       c,
@@ -289,15 +295,11 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
     const form = await readForm(c);
-    const result = await writeInGroup(db, config.origin, group, viewer, {
+    const result = await writeInGroup(social, group, viewer, {
+      ...textPost(form.content ?? ""),
       title: form.title ?? "",
-      content: form.content ?? "",
     });
-    if (!result.ok)
-      throw new InputError(
-        t(result.reason === "invalid" ? "groups.thread.invalid" : "groups.thread.forbidden"),
-        result.reason === "invalid" ? 422 : 403,
-      );
+    if (!result.ok) throw postRefused(t, result.reason);
     deps.federation.nudge();
     return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
@@ -376,7 +378,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     if (form.hidden !== "yes" && form.hidden !== "no")
       throw new InputError(t("groups.error.invalid"), 422);
-    const result = await setThreadHidden(db, config.origin, group, c.req.param("id"), viewer, {
+    const result = await setThreadHidden(social, group, c.req.param("id"), viewer, {
       hidden: form.hidden === "yes",
       reason: form.reason ?? "",
     });
@@ -403,7 +405,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    const result = await deleteGroupPost(db, config.origin, group, c.req.param("id"), viewer);
+    const result = await deleteGroupPost(social, group, c.req.param("id"), viewer);
     if (!result.ok)
       throw new InputError(
         t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
@@ -424,25 +426,15 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const parent =
       form.inReplyTo && /^[0-9a-f-]{36}$/.test(form.inReplyTo) ? form.inReplyTo : c.req.param("id");
-    const result = await writeInGroup(db, config.origin, group, viewer, {
-      content: form.content ?? "",
+    const result = await writeInGroup(social, group, viewer, {
+      ...textPost(form.content ?? ""),
       inReplyToId: parent,
     });
-    if (!result.ok)
-      throw new InputError(
-        t(
-          result.reason === "invalid"
-            ? "groups.thread.invalid"
-            : result.reason === "not-found"
-              ? "error.notFound"
-              : "groups.thread.forbidden",
-        ),
-        result.reason === "invalid" ? 422 : result.reason === "not-found" ? 404 : 403,
-      );
+    if (!result.ok) throw postRefused(t, result.reason);
     deps.federation.nudge();
     return redirectHere(
       c,
-      `/groups/${group.name}/threads/${result.value.thread_id}#p-${result.value.id}`,
+      `/groups/${group.name}/threads/${result.value.threadId}#p-${result.value.id}`,
       303,
     );
   });

@@ -8,17 +8,20 @@ import { html, raw } from "hono/html";
 import { findPost, listThreads, threadOf, writeInRemoteGroup } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { textPost } from "../../social/posts.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { postRefused } from "./post-form.ts";
 import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
 
 export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
+  const social = { db, origin: config.origin, domain: config.domain, clock: deps.clock };
 
   /** The remote groups the viewer follows (accepted or waiting). */
   async function followedGroups(c: Context<WebEnv>) {
@@ -91,19 +94,15 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const form = await readForm(c);
     const group = await joined(c, form.uri ?? "");
-    const result = await writeInRemoteGroup(db, config.origin, group.uri, viewer, {
+    const result = await writeInRemoteGroup(social, group.uri, viewer, {
+      ...textPost(form.content ?? ""),
       title: form.title ?? "",
-      content: form.content ?? "",
-      ...(form.inReplyTo ? { inReplyToId: form.inReplyTo } : {}),
+      inReplyToId: form.inReplyTo || null,
     });
-    if (!result.ok)
-      throw new InputError(
-        t(result.reason === "invalid" ? "groups.thread.invalid" : "groups.thread.forbidden"),
-        result.reason === "invalid" ? 422 : result.reason === "not-found" ? 404 : 403,
-      );
+    if (!result.ok) throw postRefused(t, result.reason);
     deps.federation.nudge();
     if (form.inReplyTo)
-      return redirectHere(c, `/groups/elsewhere/threads/${result.value.thread_id}`, 303);
+      return redirectHere(c, `/groups/elsewhere/threads/${result.value.threadId}`, 303);
     return redirectHere(
       c,
       `${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`,
@@ -124,7 +123,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     const first = await findPost(db, c.req.param("id"));
     if (!first || first.group_id || first.in_reply_to_id || first.deleted_at)
       throw new InputError(t("error.notFound"), 404);
-    const group = await joined(c, first.group_uri);
+    const group = await joined(c, first.audience_uri ?? "");
     const posts = await threadOf(db, first.id);
     const author = await authorHandles(
       deps,

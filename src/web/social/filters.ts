@@ -17,7 +17,7 @@ import {
   unfilterActor,
 } from "../../social/moderation.ts";
 import { hydrate } from "../../social/views.ts";
-import { canSee } from "../../social/visibility.ts";
+import { audienceColumns, canSee } from "../../social/visibility.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
@@ -130,7 +130,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const post = isPostId(id)
       ? await deps.db
           .selectFrom("posts")
-          .select(["id", "visibility", "author_uri", "deleted_at"])
+          .select(audienceColumns)
           .where("id", "=", id)
           .executeTakeFirst()
       : undefined;

@@ -20,6 +20,7 @@ import {
   tagTimeline,
   thread,
 } from "../../social/timelines.ts";
+import { pagePathOf } from "../../social/views.ts";
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
@@ -223,13 +224,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       ]);
       return servePost(federation, deps.db, deps.config.origin, c.req.raw, id);
     }
-    const row = await deps.db
-      .selectFrom("posts")
-      .innerJoin("accounts", "accounts.id", "posts.author_account_id")
-      .select("accounts.username")
-      .where("posts.id", "=", id)
-      .executeTakeFirst();
-    if (row) return redirectHere(c, `/@${row.username}/${id}${new URL(c.req.url).search}`, 302);
+    const path = await pagePathOf(deps.db, id);
+    // A group post opens in its thread (at its anchor); a member's on their profile.
+    if (path?.includes("#")) return redirectHere(c, path, 302);
+    if (path) return redirectHere(c, `${path}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });
 
