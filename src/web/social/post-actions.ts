@@ -8,6 +8,7 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
 import {
   bookmark,
   boost,
@@ -140,7 +141,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return html`<h1>${t("social.edit.title")}</h1>
       <form method="post" action="/posts/${id}/edit" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}
-        ${field({ name: "text", label: t("social.compose.text"), type: "textarea", value: values.text, error: errors.text, maxlength: 5000 })}
+        ${field({ name: "text", label: t("social.compose.text"), type: "textarea", value: values.text, error: errors.text, maxlength: MAX_POST_LENGTH })}
         ${field({ name: "spoiler", label: t("social.compose.spoiler"), value: values.spoiler, error: errors.spoiler, maxlength: 500 })}
         <div><button type="submit">${t("social.edit.save")}</button></div>
       </form>`;
@@ -169,7 +170,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const spoiler = form.spoiler ?? "";
     const post = await ownSource(viewer.id, id);
     if (!post) throw notFound(c);
-    const mentions = await resolveMentions(deps, text.slice(0, 5000));
+    const mentions = await resolveMentions(deps, text.slice(0, MAX_POST_LENGTH));
     const result = await editPost(s, viewer, id, {
       text,
       spoiler,
@@ -182,7 +183,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
         result.reason === "spoiler-too-long"
           ? { spoiler: t("social.error.spoilerTooLong") }
           : result.reason === "too-long"
-            ? { text: t("social.error.tooLong", { max: 5000 }) }
+            ? { text: t("social.error.tooLong", { max: MAX_POST_LENGTH }) }
             : { text: t("social.error.empty") };
       return c.html(
         layout(c, t("social.edit.title"), editForm(c, id, { text, spoiler }, errors)),
