@@ -5,8 +5,21 @@
 import type { CoopSettingsStore } from "./accounts/coop.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
+import type { AreaExtension } from "./federation/extensions.ts";
 import { FederationGateway } from "./federation/index.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+
+/**
+ * The areas' federation, in order (after the core's own handlers), loaded lazily
+ * with Fedify. Groups go before social: a group post is not a timeline post or a
+ * boost. Two areas handling one outbox event type is refused when Fedify loads
+ * (combineExtensions).
+ */
+export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
+  Promise.all([
+    import("./federation/groups/index.ts"),
+    import("./federation/social/index.ts"),
+  ]).then(([groups, social]) => [groups.groupsExtension, social.socialExtension]);
 
 export function federationGateway(
   config: Config,
@@ -14,15 +27,5 @@ export function federationGateway(
   coop: CoopSettingsStore,
   clock: Clock = systemClock,
 ) {
-  return new FederationGateway(
-    { config, db, coop, clock },
-    {
-      // Groups' handlers go first: a group post is not a timeline post or a boost.
-      extensions: () =>
-        Promise.all([
-          import("./federation/social/index.ts"),
-          import("./federation/groups/index.ts"),
-        ]).then(([social, groups]) => groups.withGroups(social.socialExtensions)),
-    },
-  );
+  return new FederationGateway({ config, db, coop, clock }, { extensions: areaExtensions });
 }

@@ -122,7 +122,6 @@ test("members of other nodes join: at once in an open group, after approval in a
     reason: "forbidden",
   });
   assert.ok((await approveRequest(on(a), ana, { group: council, memberId: row.id })).ok);
-  a.node.federation.nudge();
   await waitFor(
     "cat hears the Accept",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("council"))) === "accepted",
@@ -135,7 +134,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     ...textPost("Who has tomato seeds?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread is announced", async () =>
       (await postsOn(n, "garden")).some((p) => p.uri === thread.value.uri),
@@ -152,7 +150,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     inReplyToId: local.id,
   });
   assert.ok(reply.ok);
-  b.node.federation.nudge();
   await waitFor("the group keeps ben's reply", async () =>
     (await postsOn(a, "garden")).some((p) => p.uri === reply.value.uri),
   );
@@ -187,7 +184,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     reason: "forbidden",
   });
   assert.ok((await deleteGroupPost(socialOf(b), null, reply.id, ben)).ok);
-  b.node.federation.nudge();
   await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
   await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
   assert.equal((await kept(c, reply.uri))?.content_html, "");
@@ -198,7 +194,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     ...textPost("Who has a spade?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
   const outsider = await createMember(a, { username: "olga", password: "password123" });
@@ -208,7 +203,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   });
   assert.equal(await deleted(a, thread.value.uri), false);
   assert.ok((await deleteGroupPost(socialOf(a), garden, thread.value.id, ana)).ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
   const gone = await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } });
@@ -220,7 +214,6 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
   const row = await membershipOf(a.node.db.db, garden.id, user(b, "ben"));
   assert.ok(row);
   assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "moderator" })).ok);
-  a.node.federation.nudge();
   const mods = (n: TestNode) =>
     n.node.db.db
       .selectFrom("remote_group_moderators")
@@ -237,7 +230,6 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
   ).json()) as { orderedItems: string[] };
   assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
   assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "member" })).ok);
-  a.node.federation.nudge();
   await waitFor("C hears ben is no longer a moderator", async () => (await mods(c)).length === 0);
 });
 
@@ -245,13 +237,11 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
   const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
   assert.ok(row);
   assert.ok((await removeMember(on(a), ana, { group: garden, memberId: row.id })).ok);
-  a.node.federation.nudge();
   await waitFor(
     "cat's node drops the membership",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
   );
   assert.ok(await unfollow(b.node.db.db, b.url, ben, groupId("garden")));
-  b.node.federation.nudge();
   await waitFor(
     "the group hears ben left",
     async () => (await memberStatus(garden, user(b, "ben"))) === null,
@@ -263,7 +253,6 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
     ...textPost("Only members hear"),
   });
   assert.ok(later.ok);
-  a.node.federation.nudge();
   await waitFor(
     "the event is relayed",
     async () =>
@@ -295,7 +284,6 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
     (await removeMember(on(a), ana, { group: garden, memberId: row.id, ban: { reason: "Spam" } }))
       .ok,
   );
-  a.node.federation.nudge();
   await waitFor(
     "cat hears the Reject",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
@@ -311,7 +299,6 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
       .execute();
   const before = (await rejects()).length;
   await waitFor("the Follow is rejected", async () => {
-    a.node.federation.nudge();
     return (
       (await rejects()).length > before &&
       (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null
@@ -339,7 +326,6 @@ test("a change of settings reaches members elsewhere as Update(Group)", async ()
     },
   });
   assert.ok(result.ok);
-  a.node.federation.nudge();
   await waitFor(
     "C's copy of the group is updated",
     async () =>
@@ -370,7 +356,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
       remoteId: actor.id,
     });
     assert.ok(joined.ok);
-    n.node.federation.nudge();
     await waitFor(
       "the federation accepts the co-op",
       async () =>
@@ -387,7 +372,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
         })
       ).ok,
     );
-    n.node.federation.nudge();
   }
   const delegates = () =>
     a.node.db.db
@@ -412,7 +396,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .select("id")
     .executeTakeFirstOrThrow();
   assert.ok((await setDelegates(on(b), ben, { affiliationId: aff.id, accountIds: [] })).ok);
-  b.node.federation.nudge();
   await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
   // C's co-op leaves (Undo of its Follow); its membership and delegates go.
   const affC = await c.node.db.db
@@ -420,7 +403,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .select("id")
     .executeTakeFirstOrThrow();
   assert.ok((await leaveFederation(on(c), cat, { affiliationId: affC.id })).ok);
-  c.node.federation.nudge();
   await waitFor(
     "C's co-op has left",
     async () => !(await membershipOf(a.node.db.db, fednet.id, `${c.url}/users/coop`)),

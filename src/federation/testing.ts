@@ -44,6 +44,5 @@ export async function followRemote(
     target,
     node.federation.deps.clock,
   );
-  node.federation.nudge();
   return { actor, result };
 }

@@ -201,7 +201,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
     const result = await follow(db, config.origin, viewer, card.target, deps.federation.deps.clock);
-    deps.federation.nudge();
     const done = !result.ok
       ? result.reason === "self"
         ? t("network.self")
@@ -219,7 +218,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
     await unfollow(db, config.origin, viewer, card.uri);
-    deps.federation.nudge();
     const done = t("network.unfollowed", { name: card.name });
     return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
@@ -266,7 +264,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       if (decision === "accept")
         await acceptFollowRequest(db, viewer.id, id, deps.federation.deps.clock);
       else await rejectFollowRequest(db, viewer.id, id);
-      deps.federation.nudge();
       const done = t(
         decision === "accept" ? "network.requests.accepted" : "network.requests.rejected",
         {
@@ -281,7 +278,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const form = await readForm(c);
     await setManuallyApproves(db, viewer.id, form.manual === "on");
-    deps.federation.nudge();
     const done = c.get("t")("network.policy.saved");
     return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
   });
