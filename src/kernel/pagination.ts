@@ -6,7 +6,7 @@ export interface PageRequest {
   sinceId?: string | undefined;
   /** Newer than this id, the page right after it. */
   minId?: string | undefined;
-  /** Absent: the reader's default page size. */
+  /** Clamped by clampLimit: DEFAULT_PAGE when absent. */
   limit?: number | undefined;
 }
 
