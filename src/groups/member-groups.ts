@@ -10,8 +10,8 @@
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { groupUri, memberUri } from "../kernel/uris.ts";
 import type { LocalMember } from "./context.ts";
-import { groupUri, personUri } from "./uris.ts";
 
 export interface MemberGroup {
   /** `group:NAME` or `group:NAME@HOST`. */
@@ -35,7 +35,7 @@ export async function memberGroups(
   origin: string,
   member: LocalMember,
 ): Promise<MemberGroup[]> {
-  const me = personUri(origin, member.username);
+  const me = memberUri(origin, member.username);
   const [active, here, elsewhere] = await Promise.all([
     db
       .selectFrom("accounts")

@@ -11,6 +11,7 @@
  * post: a members-only group's posts are not revealed by answering 403.
  */
 import { fail, type Result } from "../kernel/errors.ts";
+import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
 import type { CreatePostOptions } from "../social/posts.ts";
 import { audienceColumns, canSee } from "../social/visibility.ts";
@@ -26,7 +27,6 @@ import {
   writeInGroup,
   writeInRemoteGroup,
 } from "./threads.ts";
-import { personUri } from "./uris.ts";
 
 /** The group post `postId`, if it is one (any other post, or none: null). */
 function groupPostAudience(s: SocialContext, postId: string) {
@@ -50,7 +50,7 @@ export async function replyInGroup(
 ): Promise<Result<Placed, PostFailure> | null> {
   const parent = await groupPostAudience(s, input.inReplyToId);
   if (!parent?.audience_uri) return null;
-  const viewer = { id: author.id, uri: personUri(s.origin, author.username) };
+  const viewer = { id: author.id, uri: memberUri(s.origin, author.username) };
   if (!(await canSee(s.db, viewer, parent))) return fail("not-found");
   if (!parent.group_id) return writeInRemoteGroup(s, parent.audience_uri, author, input, options);
   const group = await findGroupById(s.db, parent.group_id);
@@ -70,7 +70,7 @@ export async function deleteOwnGroupPost(
 ): Promise<Result<GroupPost, DeleteFailure> | null> {
   const post = await groupPostAudience(s, postId);
   if (!post) return null;
-  if (post.deleted_at || post.author_uri !== personUri(s.origin, author.username))
+  if (post.deleted_at || post.author_uri !== memberUri(s.origin, author.username))
     return fail("not-found");
   const group = post.group_id ? await findGroupById(s.db, post.group_id) : null;
   if (post.group_id && !group) return fail("not-found");
