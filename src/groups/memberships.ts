@@ -344,7 +344,7 @@ export async function isBanned(db: Kysely<Schema>, groupId: string, actorUri: st
 export async function logModeration(
   trx: Kysely<Schema>,
   groupId: string,
-  action: "ban" | "unban" | "delete" | "hide" | "unhide",
+  action: "ban" | "unban" | "delete" | "hide" | "unhide" | "dismiss",
   moderatorUri: string,
   targetUri: string,
   reason = "",
