@@ -652,9 +652,10 @@ let kitchenThread = "";
 test("in a group, the compose form: images with alt text, a poll, a warning; bad input is 422 and writes nothing", async () => {
   for (const name of ["dee", "eli", "fay", "gus"])
     await createMember(node, { username: name, password: "password123" });
-  [dee, eli, fay, gus] = await Promise.all(
-    ["dee", "eli", "fay", "gus"].map((n) => signIn(node, n, "password123")),
-  );
+  dee = await signIn(node, "dee", "password123");
+  eli = await signIn(node, "eli", "password123");
+  fay = await signIn(node, "fay", "password123");
+  gus = await signIn(node, "gus", "password123");
   const made = await dee.post("/groups", {
     kind: "working_group",
     name: "kitchen",

@@ -95,7 +95,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       <p class="handle">@${group.handle}</p>
       ${notice(c.req.query("done")?.slice(0, 300))}
       <h2>${t("groups.threads")}</h2>
-      ${threadForm(c, group.uri)}
+      <details class="start-thread"><summary class="button">${t("groups.thread.start")}</summary>${threadForm(c, group.uri)}</details>
       ${threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
       ${await threadCards(c, deps, threads, { moderator: false })}`;
     return c.html(layout(c, group.name || group.handle, body));

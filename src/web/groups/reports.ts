@@ -20,7 +20,7 @@ import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId } from "../social/deps.ts";
 import { postCard } from "../social/render.ts";
-import { doneQuery, type GroupsDeps, groupFromPath, postButton } from "./render.ts";
+import { authorHandles, doneQuery, type GroupsDeps, groupFromPath, postButton } from "./render.ts";
 
 const actions: ReportAction[] = ["hide", "delete", "dismiss"];
 
@@ -40,6 +40,10 @@ export async function reportsSection(
     { id: viewer.id, uri: personUri(deps.config.origin, viewer.username) },
     reports.value.flatMap((r) => r.postIds),
   );
+  const handle = await authorHandles(
+    deps,
+    reports.value.flatMap((r) => [r.reporterUri, r.targetUri]),
+  );
   const label = {
     hide: t("groups.reports.hide"),
     delete: t("groups.reports.delete"),
@@ -50,7 +54,7 @@ export async function reportsSection(
     <ul class="reports group-reports">${reports.value.map((r) => {
       const shown = posts.filter((p) => r.postIds.includes(p.id));
       return html`<li class="card">
-        <p><strong>${t("groups.reports.by", { reporter: r.reporterUri, target: r.targetUri })}</strong>
+        <p><strong>${t("groups.reports.by", { reporter: handle(r.reporterUri), target: handle(r.targetUri) })}</strong>
           <span class="muted"> · <time datetime="${r.createdAt}">${formatDate(c.get("locale"), r.createdAt)}</time></span></p>
         <blockquote>${r.comment}</blockquote>
         ${shown.length ? shown.map((p) => postCard(c, p, { groupModerator: true })) : html`<p class="muted">${t("groups.reports.gone")}</p>`}
@@ -58,7 +62,7 @@ export async function reportsSection(
           .filter((a) => a === "dismiss" || shown.length > 0)
           .map((a) =>
             postButton(c, `/groups/${group.name}/reports/${r.id}`, label[a], {
-              kind: a === "dismiss" ? "secondary" : "",
+              kind: a === "dismiss" ? "secondary" : a === "delete" ? "danger" : "",
               fields: { action: a },
             }),
           )}</div>

@@ -141,7 +141,7 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
             : html`<form method="post" action="/groups/${group.name}/threads/${first.id}/hide" class="inline hide-form">
               ${csrfField(c)}<input type="hidden" name="hidden" value="yes" />
               <label class="visually-hidden" for="hide-reason">${t(c)("groups.manage.banReason")}</label>
-              <input id="hide-reason" name="reason" maxlength="500" placeholder="${t(c)("groups.manage.banReason")}" />
+              <input type="text" id="hide-reason" name="reason" maxlength="500" placeholder="${t(c)("groups.manage.banReason")}" />
               <button type="submit" class="secondary">${t(c)("groups.thread.hide")}</button></form>`
           : ""
       }

@@ -136,4 +136,5 @@ export const groups = {
   "groups.reports.dismiss": "Dismiss",
   "groups.reports.done": "The report is settled.",
   "groups.reports.gone": "The reported post is no longer there.",
+  "groups.thread.start": "New thread",
 } as const;

@@ -143,4 +143,5 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.reports.dismiss": "Descartar",
   "groups.reports.done": "La denuncia está resuelta.",
   "groups.reports.gone": "La publicación denunciada ya no está.",
+  "groups.thread.start": "Nuevo hilo",
 };
