@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { unfollow } from "../src/federation/follows.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import type { GroupsContext } from "../src/groups/context.ts";
 import {
   joinFederation,
   leaveFederation,
@@ -18,16 +19,11 @@ import {
   votingGroupOf,
 } from "../src/groups/federations.ts";
 import { createGroup, findGroup, type Group, updateGroup } from "../src/groups/groups.ts";
-import {
-  approveRequest,
-  isBanned,
-  membershipOf,
-  removeMember,
-  setRole,
-  unban,
-} from "../src/groups/memberships.ts";
+import { isBanned, membershipOf } from "../src/groups/memberships.ts";
+import { approveRequest, removeMember, setRole, unban } from "../src/groups/moderation.ts";
 import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { textPost } from "../src/social/posts.ts";
 import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
@@ -58,14 +54,14 @@ before(async () => {
   ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
   ben = await createMember(b, { username: "ben", password: "password123", role: "admin" });
   cat = await createMember(c, { username: "cat", password: "password123", role: "admin" });
-  const made = await createGroup(a.node.db.db, a.url, ana, {
+  const made = await createGroup(on(a), ana, {
     name: "garden",
     kind: "working_group",
     displayName: "Garden",
     visibility: "public",
     moderated: false,
   });
-  const made2 = await createGroup(a.node.db.db, a.url, ana, {
+  const made2 = await createGroup(on(a), ana, {
     name: "council",
     kind: "working_group",
     displayName: "Council",
@@ -81,6 +77,13 @@ after(async () => {
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
+/** The groups capability's context on a node. */
+const on = (n: TestNode): GroupsContext => ({
+  db: n.node.db.db,
+  origin: n.url,
+  domain: n.domain,
+  clock: systemClock,
+});
 const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
 const groupId = (name: string) => `${a.url}/groups/${name}`;
 const memberStatus = async (group: Group, uri: string) =>
@@ -114,12 +117,11 @@ test("members of other nodes join: at once in an open group, after approval in a
   assert.ok(row);
   // A non-moderator cannot admit; ana (the group's admin) can.
   const outsider = await createMember(a, { username: "otto", password: "password123" });
-  assert.deepEqual(await approveRequest(a.node.db.db, a.url, council, row.id, outsider), {
+  assert.deepEqual(await approveRequest(on(a), outsider, { group: council, memberId: row.id }), {
     ok: false,
     reason: "forbidden",
   });
-  assert.ok((await approveRequest(a.node.db.db, a.url, council, row.id, ana)).ok);
-  a.node.federation.nudge();
+  assert.ok((await approveRequest(on(a), ana, { group: council, memberId: row.id })).ok);
   await waitFor(
     "cat hears the Accept",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("council"))) === "accepted",
@@ -132,7 +134,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     ...textPost("Who has tomato seeds?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread is announced", async () =>
       (await postsOn(n, "garden")).some((p) => p.uri === thread.value.uri),
@@ -149,7 +150,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     inReplyToId: local.id,
   });
   assert.ok(reply.ok);
-  b.node.federation.nudge();
   await waitFor("the group keeps ben's reply", async () =>
     (await postsOn(a, "garden")).some((p) => p.uri === reply.value.uri),
   );
@@ -184,7 +184,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     reason: "forbidden",
   });
   assert.ok((await deleteGroupPost(socialOf(b), null, reply.id, ben)).ok);
-  b.node.federation.nudge();
   await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
   await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
   assert.equal((await kept(c, reply.uri))?.content_html, "");
@@ -195,7 +194,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     ...textPost("Who has a spade?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
   const outsider = await createMember(a, { username: "olga", password: "password123" });
@@ -205,7 +203,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   });
   assert.equal(await deleted(a, thread.value.uri), false);
   assert.ok((await deleteGroupPost(socialOf(a), garden, thread.value.id, ana)).ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
   const gone = await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } });
@@ -216,8 +213,7 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
 test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {
   const row = await membershipOf(a.node.db.db, garden.id, user(b, "ben"));
   assert.ok(row);
-  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "moderator", ana)).ok);
-  a.node.federation.nudge();
+  assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "moderator" })).ok);
   const mods = (n: TestNode) =>
     n.node.db.db
       .selectFrom("remote_group_moderators")
@@ -233,22 +229,19 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
     })
   ).json()) as { orderedItems: string[] };
   assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
-  assert.ok((await setRole(a.node.db.db, a.url, garden, row.id, "member", ana)).ok);
-  a.node.federation.nudge();
+  assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "member" })).ok);
   await waitFor("C hears ben is no longer a moderator", async () => (await mods(c)).length === 0);
 });
 
 test("a removed member hears Reject; a member who leaves sends Undo", async () => {
   const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
   assert.ok(row);
-  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana)).ok);
-  a.node.federation.nudge();
+  assert.ok((await removeMember(on(a), ana, { group: garden, memberId: row.id })).ok);
   await waitFor(
     "cat's node drops the membership",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
   );
   assert.ok(await unfollow(b.node.db.db, b.url, ben, groupId("garden")));
-  b.node.federation.nudge();
   await waitFor(
     "the group hears ben left",
     async () => (await memberStatus(garden, user(b, "ben"))) === null,
@@ -260,7 +253,6 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
     ...textPost("Only members hear"),
   });
   assert.ok(later.ok);
-  a.node.federation.nudge();
   await waitFor(
     "the event is relayed",
     async () =>
@@ -284,12 +276,14 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
   assert.ok(row);
   const olga = await createMember(a, { username: "olivia", password: "password123" });
   assert.deepEqual(
-    await removeMember(a.node.db.db, a.url, garden, row.id, olga, { reason: "no" }),
+    await removeMember(on(a), olga, { group: garden, memberId: row.id, ban: { reason: "no" } }),
     { ok: false, reason: "forbidden" },
   );
   assert.equal(await isBanned(a.node.db.db, garden.id, user(c, "cat")), false);
-  assert.ok((await removeMember(a.node.db.db, a.url, garden, row.id, ana, { reason: "Spam" })).ok);
-  a.node.federation.nudge();
+  assert.ok(
+    (await removeMember(on(a), ana, { group: garden, memberId: row.id, ban: { reason: "Spam" } }))
+      .ok,
+  );
   await waitFor(
     "cat hears the Reject",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
@@ -305,7 +299,6 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
       .execute();
   const before = (await rejects()).length;
   await waitFor("the Follow is rejected", async () => {
-    a.node.federation.nudge();
     return (
       (await rejects()).length > before &&
       (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null
@@ -313,7 +306,7 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
   });
   assert.equal(await memberStatus(garden, user(c, "cat")), null);
   // Lifted: she follows and is in.
-  assert.ok((await unban(a.node.db.db, a.url, garden, user(c, "cat"), ana)).ok);
+  assert.ok((await unban(on(a), ana, { group: garden, actorUri: user(c, "cat") })).ok);
   await followRemote(c.node, cat, groupId("garden"));
   await waitFor(
     "cat is accepted again",
@@ -323,14 +316,16 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
 });
 
 test("a change of settings reaches members elsewhere as Update(Group)", async () => {
-  const result = await updateGroup(a.node.db.db, council, {
-    displayName: "Council of the co-op",
-    description: "Meets monthly",
-    visibility: "members",
-    moderated: true,
+  const result = await updateGroup(on(a), ana, {
+    group: council,
+    settings: {
+      displayName: "Council of the co-op",
+      description: "Meets monthly",
+      visibility: "members",
+      moderated: true,
+    },
   });
   assert.ok(result.ok);
-  a.node.federation.nudge();
   await waitFor(
     "C's copy of the group is updated",
     async () =>
@@ -340,7 +335,7 @@ test("a change of settings reaches members elsewhere as Update(Group)", async ()
 });
 
 test("co-ops join a federation and name delegates; one vote per co-op", async () => {
-  const made = await createGroup(a.node.db.db, a.url, ana, {
+  const made = await createGroup(on(a), ana, {
     name: "fednet",
     kind: "federation",
     displayName: "Federation",
@@ -356,12 +351,11 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
   ] as const) {
     const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
     assert.ok(actor);
-    const joined = await joinFederation(n.node.db.db, n.url, {
-      uri: actor.uri,
+    const joined = await joinFederation(on(n), member, {
+      groupUri: actor.uri,
       remoteId: actor.id,
     });
     assert.ok(joined.ok);
-    n.node.federation.nudge();
     await waitFor(
       "the federation accepts the co-op",
       async () =>
@@ -370,8 +364,14 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     );
     const coop = await membershipOf(a.node.db.db, fednet.id, `${n.url}/users/coop`);
     assert.equal(coop?.actor_kind, "coop");
-    assert.ok(await setDelegates(n.node.db.db, joined.value, [member.id]));
-    n.node.federation.nudge();
+    assert.ok(
+      (
+        await setDelegates(on(n), member, {
+          affiliationId: joined.value.id,
+          accountIds: [member.id],
+        })
+      ).ok,
+    );
   }
   const delegates = () =>
     a.node.db.db
@@ -381,7 +381,7 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
       .execute();
   await waitFor("both delegates are recorded", async () => (await delegates()).length === 2);
   const ballots = eligibleVoters(
-    await votingGroupOf(a.node.db.db, a.url, (await findGroup(a.node.db.db, "fednet")) as Group),
+    await votingGroupOf(on(a), (await findGroup(a.node.db.db, "fednet")) as Group),
   );
   assert.deepEqual(
     ballots.map((v) => [v.countsFor, v.castBy]).sort(),
@@ -395,16 +395,14 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .selectFrom("coop_affiliations")
     .select("id")
     .executeTakeFirstOrThrow();
-  assert.ok(await setDelegates(b.node.db.db, aff.id, []));
-  b.node.federation.nudge();
+  assert.ok((await setDelegates(on(b), ben, { affiliationId: aff.id, accountIds: [] })).ok);
   await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
   // C's co-op leaves (Undo of its Follow); its membership and delegates go.
   const affC = await c.node.db.db
     .selectFrom("coop_affiliations")
     .select("id")
     .executeTakeFirstOrThrow();
-  assert.ok(await leaveFederation(c.node.db.db, affC.id));
-  c.node.federation.nudge();
+  assert.ok((await leaveFederation(on(c), cat, { affiliationId: affC.id })).ok);
   await waitFor(
     "C's co-op has left",
     async () => !(await membershipOf(a.node.db.db, fednet.id, `${c.url}/users/coop`)),

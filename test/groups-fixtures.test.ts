@@ -18,8 +18,11 @@ import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { waitFor } from "../src/federation/testing.ts";
+import type { GroupsContext } from "../src/groups/context.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
-import { invite, membershipOf, removeMember } from "../src/groups/memberships.ts";
+import { membershipOf } from "../src/groups/memberships.ts";
+import { invite, removeMember } from "../src/groups/moderation.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -40,6 +43,14 @@ let remote: RemoteActor;
 let remoteUrl: string;
 let garden: GroupRow;
 let council: GroupRow;
+
+/** The groups capability's context on the node. */
+const on = (): GroupsContext => ({
+  db: node.node.db.db,
+  origin: node.url,
+  domain: node.domain,
+  clock: systemClock,
+});
 
 /** Signed as alice, Mastodon-style, to the node's shared inbox. */
 const signedPost = async (activity: object) =>
@@ -76,14 +87,14 @@ before(async () => {
   remoteUrl = remote.url;
   node = await startTestNode({ host: "127.0.22.1" });
   const ada = await createMember(node, { username: "ada", password: "password123" });
-  const made = await createGroup(node.node.db.db, node.url, ada, {
+  const made = await createGroup(on(), ada, {
     name: "garden",
     kind: "working_group",
     displayName: "Garden",
     visibility: "public",
     moderated: false,
   });
-  const made2 = await createGroup(node.node.db.db, node.url, ada, {
+  const made2 = await createGroup(on(), ada, {
     name: "council",
     kind: "working_group",
     displayName: "Council",
@@ -278,20 +289,20 @@ test("a remote person is invited (Invite from the Group); their Accept admits th
   assert.ok(actor);
   const target = {
     kind: "remote" as const,
-    actorUri: alice,
+    uri: alice,
     remoteId: actor.id,
-    actorType: actor.type,
+    type: actor.type,
   };
   const ada = { id: garden.created_by ?? "", username: "ada" };
   // A plain member may not invite; nothing is written or sent.
   const otto = await createMember(node, { username: "otto", password: "password123" });
-  assert.deepEqual(await invite(db, node.url, garden, target, otto), {
+  assert.deepEqual(await invite(on(), otto, { group: garden, target }), {
     ok: false,
     reason: "forbidden",
   });
   assert.equal(await membershipOf(db, garden.id, alice), undefined);
   const invites = () => delivered().filter((d) => d.type === "Invite");
-  assert.ok((await invite(db, node.url, garden, target, ada)).ok);
+  assert.ok((await invite(on(), ada, { group: garden, target })).ok);
   await waitFor("alice's server gets the Invite", () => invites().length === 1);
   const first = invites()[0];
   assert.equal(first?.actor, `${node.url}/groups/garden`);
@@ -311,7 +322,7 @@ test("a remote person is invited (Invite from the Group); their Accept admits th
     async () => (await membershipOf(db, garden.id, alice)) === undefined,
   );
   // Invited again, she accepts (the Invite embedded, as Mobilizon sends it) and is in.
-  assert.ok((await invite(db, node.url, garden, target, ada)).ok);
+  assert.ok((await invite(on(), ada, { group: garden, target })).ok);
   await waitFor("the second Invite arrives", () => invites().length === 2);
   const second = invites()[1];
   assert.notEqual(second?.id, first?.id);
@@ -329,7 +340,10 @@ test("a banned person's posts to an open group are skipped", async () => {
   const row = await membershipOf(db, garden.id, alice);
   assert.equal(row?.status, "active");
   const ada = { id: garden.created_by ?? "", username: "ada" };
-  assert.ok((await removeMember(db, node.url, garden, row.id, ada, { reason: "Spam" })).ok);
+  assert.ok(
+    (await removeMember(on(), ada, { group: garden, memberId: row.id, ban: { reason: "Spam" } }))
+      .ok,
+  );
   const before = (await postsIn(garden)).length;
   // garden is public and open: anyone's post would be taken, but not a banned person's.
   const note = mastodonNote("garden", 7);

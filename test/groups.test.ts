@@ -9,11 +9,13 @@ import { after, before, test } from "node:test";
 import sharp from "sharp";
 import { createAccount } from "../src/accounts/accounts.ts";
 import { deleteAccount } from "../src/accounts/data.ts";
+import type { GroupsContext } from "../src/groups/context.ts";
 import { groupsContributor } from "../src/groups/data.ts";
 import { joinWithOurCoop, receiveDelegate } from "../src/groups/federations.ts";
 import { assembly, createGroup, findGroup } from "../src/groups/groups.ts";
 import { joinGroup, standingOf } from "../src/groups/memberships.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { socialContributor } from "../src/social/data.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -35,6 +37,13 @@ before(async () => {
 after(() => node?.close());
 
 const db = () => node.node.db.db;
+/** The groups capability's context on the node. */
+const on = (): GroupsContext => ({
+  db: db(),
+  origin: node.url,
+  domain: node.domain,
+  clock: systemClock,
+});
 const groupCount = async () =>
   Number(
     (await db().selectFrom("groups").select(db().fn.countAll().as("n")).executeTakeFirstOrThrow())
@@ -48,8 +57,7 @@ const memberRows = async (name: string) => {
 
 test("group names and usernames share one namespace", async () => {
   const taken = await createGroup(
-    db(),
-    node.url,
+    on(),
     { id: adaId, username: "ada" },
     {
       name: "BEA",
@@ -61,8 +69,7 @@ test("group names and usernames share one namespace", async () => {
   );
   assert.deepEqual(taken, { ok: false, reason: "name-taken" });
   const reserved = await createGroup(
-    db(),
-    node.url,
+    on(),
     { id: adaId, username: "ada" },
     {
       name: "coop",
@@ -74,8 +81,7 @@ test("group names and usernames share one namespace", async () => {
   );
   assert.deepEqual(reserved, { ok: false, reason: "reserved-name" });
   const made = await createGroup(
-    db(),
-    node.url,
+    on(),
     { id: adaId, username: "ada" },
     {
       name: "gardens",
@@ -132,7 +138,7 @@ test("every active member is in the assembly, without joining", async () => {
     (await standingOf(db(), node.url, group, { id: beaId, username: "bea" })).status,
     "active",
   );
-  assert.deepEqual(await joinGroup(db(), node.url, group, { id: beaId, username: "bea" }), {
+  assert.deepEqual(await joinGroup(on(), { id: beaId, username: "bea" }, { group }), {
     ok: false,
     reason: "assembly",
   });
@@ -291,8 +297,7 @@ test("an invited member sees the invitation and joins at once, even in a moderat
 
 test("delegates: only a member co-op names them, and only its own people", async () => {
   const fed = await createGroup(
-    db(),
-    node.url,
+    on(),
     { id: adaId, username: "ada" },
     {
       name: "fed_here",
@@ -305,23 +310,31 @@ test("delegates: only a member co-op names them, and only its own people", async
   assert.ok(fed.ok);
   const coop = "https://other.example/users/coop";
   const person = "https://other.example/users/rosa";
-  assert.equal(
-    await receiveDelegate(db(), fed.value, { coopUri: coop, delegateUri: person, add: true }),
-    "not-a-member-coop",
+  assert.deepEqual(
+    await receiveDelegate(
+      on(),
+      { uri: coop },
+      { group: fed.value, delegateUri: person, add: true },
+    ),
+    { ok: false, reason: "not-a-member-coop" },
   );
-  await joinWithOurCoop(db(), node.url, fed.value);
+  assert.ok((await joinWithOurCoop(on(), { id: adaId, username: "ada" }, { group: fed.value })).ok);
   const ours = `${node.url}/users/coop`;
-  assert.equal(
-    await receiveDelegate(db(), fed.value, { coopUri: ours, delegateUri: person, add: true }),
-    "not-its-member",
+  assert.deepEqual(
+    await receiveDelegate(
+      on(),
+      { uri: ours },
+      { group: fed.value, delegateUri: person, add: true },
+    ),
+    { ok: false, reason: "not-its-member" },
   );
-  assert.equal(
-    await receiveDelegate(db(), fed.value, {
-      coopUri: ours,
-      delegateUri: `${node.url}/users/bea`,
-      add: true,
-    }),
-    "ok",
+  assert.deepEqual(
+    await receiveDelegate(
+      on(),
+      { uri: ours },
+      { group: fed.value, delegateUri: `${node.url}/users/bea`, add: true },
+    ),
+    { ok: true, value: null },
   );
   const rows = await db()
     .selectFrom("group_delegates")
@@ -384,7 +397,7 @@ test("eligibleVoters: members vote in groups; in federations, delegates per co-o
 });
 
 test("export lists memberships, and posts in groups with their group; deletion erases them", async () => {
-  const exported = (await groupsContributor.export(db(), beaId)) as {
+  const exported = (await groupsContributor(on()).export(db(), beaId)) as {
     memberships: { group: string }[];
   };
   assert.ok(exported.memberships.some((m) => m.group === "bakery"));
@@ -398,7 +411,7 @@ test("export lists memberships, and posts in groups with their group; deletion e
     [["page", "Sourdough"]],
   );
   const deleted = await deleteAccount(db(), beaId, {
-    contributors: [groupsContributor, socialContributor],
+    contributors: [groupsContributor(on()), socialContributor],
     dataDir: node.node.config.dataDir,
   });
   assert.ok(deleted.ok);

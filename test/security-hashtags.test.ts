@@ -80,10 +80,7 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
       uri: memberUri(node.url, n),
     })),
   ];
-  const posts = await db
-    .selectFrom("posts")
-    .select(audienceColumns)
-    .execute();
+  const posts = await db.selectFrom("posts").select(audienceColumns).execute();
   assert.ok(posts.length >= 4);
   for (const viewer of viewers) {
     const listed = new Set(

@@ -22,7 +22,7 @@ export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): 
     .execute();
   for (const m of memberships) {
     const group = await findGroupById(db, m.group_id);
-    if (group) await receiveLeave(db, group, uri);
+    if (group) await receiveLeave({ db }, { uri }, { group });
   }
   const groupPosts = await db
     .selectFrom("posts")

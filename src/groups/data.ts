@@ -4,8 +4,10 @@
  * the co-op, and the threads and replies they wrote.
  */
 import type { AccountDataContributor } from "../accounts/data.ts";
+import type { GroupsContext } from "./context.ts";
 
-export const groupsContributor: AccountDataContributor = {
+/** The contributor, stamping erased posts with the node's clock. */
+export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDataContributor => ({
   name: "groups",
   async export(db, accountId) {
     const memberships = await db
@@ -64,4 +66,4 @@ export const groupsContributor: AccountDataContributor = {
       .where("created_by", "=", accountId)
       .execute();
   },
-};
+});

@@ -5,46 +5,62 @@
  * one back). On the co-op's own node, its admins (acting for the assembly) join
  * a federation — the Organization /users/coop follows the Group — and name
  * delegates among their members; both are outbox events. See docs/groups.md.
+ * Who acts (a node admin, a member co-op) is checked inside the transaction.
  */
 import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import type { Group } from "./groups.ts";
-import { membershipOf } from "./memberships.ts";
+import { type GroupsContext, isoNow, type LocalMember, type RemoteActorRef } from "./context.ts";
+import { type Group, isNodeAdmin, lockGroup } from "./groups.ts";
+import { insertMember } from "./memberships.ts";
+import { canModerate, membershipOf, standingOf } from "./standing.ts";
 import { coopUri, personUri } from "./uris.ts";
 import type { VotingGroup } from "./voting.ts";
 
-/** A member co-op names or drops a delegate (inbox, or this node's co-op in a local federation). */
+/** At most this many delegates per co-op and federation (the form takes a list of names). */
+export const MAX_DELEGATES = 100;
+
+const sameOrigin = (a: string, b: string) =>
+  URL.canParse(a) && URL.canParse(b) && new URL(a).origin === new URL(b).origin;
+
+/**
+ * A member co-op names or drops a delegate in a federation hosted here (from
+ * the inbox, or this node's co-op in a local federation).
+ */
 export async function receiveDelegate(
-  db: Kysely<Schema>,
-  group: Group,
-  input: { coopUri: string; delegateUri: string; add: boolean },
-): Promise<"ok" | "not-a-member-coop" | "not-its-member"> {
-  if (group.kind !== "federation") return "not-a-member-coop";
-  const row = await membershipOf(db, group.id, input.coopUri);
-  if (row?.actor_kind !== "coop" || row.status !== "active") return "not-a-member-coop";
+  ctx: GroupsContext,
+  coop: Pick<RemoteActorRef, "uri">,
+  input: { group: Group; delegateUri: string; add: boolean },
+): Promise<Result<null, "not-a-member-coop" | "not-its-member">> {
+  if (input.group.kind !== "federation") return fail("not-a-member-coop");
   // A delegate speaks for their own co-op: they live on the co-op's node.
-  if (new URL(input.delegateUri).origin !== new URL(input.coopUri).origin) return "not-its-member";
-  if (input.add)
-    await db
-      .insertInto("group_delegates")
-      .values({
-        group_id: group.id,
-        coop_uri: input.coopUri,
-        delegate_uri: input.delegateUri,
-        created_at: new Date().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(["group_id", "coop_uri", "delegate_uri"]).doNothing())
-      .execute();
-  else
-    await db
-      .deleteFrom("group_delegates")
-      .where("group_id", "=", group.id)
-      .where("coop_uri", "=", input.coopUri)
-      .where("delegate_uri", "=", input.delegateUri)
-      .execute();
-  return "ok";
+  if (!sameOrigin(input.delegateUri, coop.uri)) return fail("not-its-member");
+  return ctx.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, input.group.id);
+    const row = group && (await membershipOf(trx, group.id, coop.uri));
+    if (row?.actor_kind !== "coop" || row.status !== "active") return fail("not-a-member-coop");
+    if (input.add)
+      await trx
+        .insertInto("group_delegates")
+        .values({
+          group_id: row.group_id,
+          coop_uri: coop.uri,
+          delegate_uri: input.delegateUri,
+          created_at: isoNow(ctx),
+        })
+        .onConflict((oc) => oc.columns(["group_id", "coop_uri", "delegate_uri"]).doNothing())
+        .execute();
+    else
+      await trx
+        .deleteFrom("group_delegates")
+        .where("group_id", "=", row.group_id)
+        .where("coop_uri", "=", coop.uri)
+        .where("delegate_uri", "=", input.delegateUri)
+        .execute();
+    return ok(null);
+  });
 }
 
 export async function delegatesOf(db: Kysely<Schema>, groupId: string) {
@@ -57,16 +73,29 @@ export async function delegatesOf(db: Kysely<Schema>, groupId: string) {
     .execute();
 }
 
-/** This co-op joins a local federation directly (no activity: it is the same node). */
-export async function joinWithOurCoop(db: Kysely<Schema>, origin: string, group: Group) {
-  if (group.kind !== "federation") return false;
-  const uri = coopUri(origin);
-  if (await membershipOf(db, group.id, uri)) return false;
-  const at = new Date().toISOString();
-  await db
-    .insertInto("group_members")
-    .values({
-      id: newId(),
+export type OurCoopProblem = "forbidden" | "not-found" | "not-a-federation" | "already-member";
+
+/**
+ * This co-op joins a federation hosted here directly (no activity: it is the
+ * same node). A node admin who moderates the federation decides.
+ */
+export async function joinWithOurCoop(
+  ctx: GroupsContext,
+  by: LocalMember,
+  input: { group: Group },
+): Promise<Result<{ id: string }, OurCoopProblem>> {
+  if (input.group.kind !== "federation") return fail("not-a-federation");
+  const uri = coopUri(ctx.origin);
+  return ctx.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, input.group.id);
+    if (!group) return fail("not-found");
+    if (
+      !(await isNodeAdmin(trx, by.id)) ||
+      !canModerate((await standingOf(trx, ctx.origin, group, by)).role)
+    )
+      return fail("forbidden");
+    if (await membershipOf(trx, group.id, uri)) return fail("already-member");
+    const id = await insertMember(trx, isoNow(ctx), {
       group_id: group.id,
       actor_uri: uri,
       account_id: null,
@@ -75,145 +104,161 @@ export async function joinWithOurCoop(db: Kysely<Schema>, origin: string, group:
       role: "member",
       status: "active",
       follow_activity_uri: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-  return true;
-}
-
-/** The co-op asks to join a federation on another node (its Organization follows the Group). */
-export async function joinFederation(
-  db: Kysely<Schema>,
-  origin: string,
-  group: { uri: string; remoteId: string },
-): Promise<{ ok: true; value: string } | { ok: false; reason: "already" }> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("coop_affiliations")
-      .select("id")
-      .where("group_uri", "=", group.uri)
-      .executeTakeFirst();
-    if (existing) return { ok: false, reason: "already" } as const;
-    const id = newId();
-    await trx
-      .insertInto("coop_affiliations")
-      .values({
-        id,
-        group_uri: group.uri,
-        group_remote_id: group.remoteId,
-        status: "pending",
-        follow_activity_uri: `${origin}/groups/affiliations/${id}`,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    await recordEvent(trx, { type: "groups.coop.follow", payload: { affiliationId: id } });
-    return { ok: true, value: id } as const;
+    });
+    return ok({ id });
   });
 }
 
-/** The co-op leaves a federation elsewhere (Undo of its Follow); its delegates go with it. */
-export async function leaveFederation(db: Kysely<Schema>, affiliationId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+export type AffiliationProblem = "forbidden" | "not-found" | "already" | "invalid";
+
+/**
+ * A node admin has the co-op ask to join a federation on another node (its
+ * Organization follows the Group). One affiliation per federation: a second ask
+ * (even at the same moment) is "already".
+ */
+export async function joinFederation(
+  ctx: GroupsContext,
+  by: LocalMember,
+  input: { groupUri: string; remoteId: string },
+): Promise<Result<{ id: string }, AffiliationProblem>> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await isNodeAdmin(trx, by.id))) return fail("forbidden");
+    const id = newId();
+    // The unique group_uri decides between two asks at once; the loser inserts nothing.
+    const inserted = await trx
+      .insertInto("coop_affiliations")
+      .values({
+        id,
+        group_uri: input.groupUri,
+        group_remote_id: input.remoteId,
+        status: "pending",
+        follow_activity_uri: `${ctx.origin}/groups/affiliations/${id}`,
+        created_at: isoNow(ctx),
+      })
+      .onConflict((oc) => oc.column("group_uri").doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return fail("already");
+    await recordEvent(trx, { type: "groups.coop.followed", payload: { affiliationId: id } });
+    return ok({ id });
+  });
+}
+
+/** A node admin has the co-op leave a federation elsewhere (Undo of its Follow); its delegates go with it. */
+export async function leaveFederation(
+  ctx: GroupsContext,
+  by: LocalMember,
+  input: { affiliationId: string },
+): Promise<Result<null, AffiliationProblem>> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await isNodeAdmin(trx, by.id))) return fail("forbidden");
     const aff = await trx
       .selectFrom("coop_affiliations")
       .selectAll()
-      .where("id", "=", affiliationId)
+      .where("id", "=", input.affiliationId)
       .executeTakeFirst();
-    if (!aff) return false;
+    if (!aff) return fail("not-found");
     await trx.deleteFrom("coop_delegates").where("affiliation_id", "=", aff.id).execute();
-    await trx.deleteFrom("coop_affiliations").where("id", "=", aff.id).execute();
+    const gone = await trx
+      .deleteFrom("coop_affiliations")
+      .where("id", "=", aff.id)
+      .executeTakeFirst();
+    // Two leaves at once: only the one that deleted the row sends the Undo.
+    if (Number(gone.numDeletedRows) === 0) return fail("not-found");
     await recordEvent(trx, {
-      type: "groups.coop.unfollow",
+      type: "groups.coop.unfollowed",
       payload: {
         groupRemoteId: aff.group_remote_id,
         followActivityUri: aff.follow_activity_uri,
       },
     });
-    return true;
+    return ok(null);
   });
 }
 
-/** The federation accepted (or rejected) the co-op's Follow. */
+/** The federation (the remote Group) accepted or rejected the co-op's Follow. */
 export async function answerAffiliation(
-  db: Kysely<Schema>,
-  groupUri: string,
-  accepted: boolean,
-): Promise<boolean> {
-  if (accepted) {
-    const r = await db
-      .updateTable("coop_affiliations")
-      .set({ status: "active" })
-      .where("group_uri", "=", groupUri)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-  const r = await db
-    .deleteFrom("coop_affiliations")
-    .where("group_uri", "=", groupUri)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  ctx: GroupsContext,
+  group: Pick<RemoteActorRef, "uri">,
+  input: { accepted: boolean },
+): Promise<Result<null, "not-found">> {
+  const r = input.accepted
+    ? await ctx.db
+        .updateTable("coop_affiliations")
+        .set({ status: "active" })
+        .where("group_uri", "=", group.uri)
+        .executeTakeFirst()
+    : await ctx.db
+        .deleteFrom("coop_affiliations")
+        .where("group_uri", "=", group.uri)
+        .executeTakeFirst();
+  const changed = "numUpdatedRows" in r ? r.numUpdatedRows : r.numDeletedRows;
+  return Number(changed) > 0 ? ok(null) : fail("not-found");
 }
 
 /**
- * The co-op's admins name delegates among its members (replacing the list);
- * each change goes to the federation as Add / Remove.
+ * A node admin names the co-op's delegates to a federation among its active
+ * members (replacing the list); each change goes to the federation as Add /
+ * Remove. An id that is not an active member's refuses the whole list.
  */
 export async function setDelegates(
-  db: Kysely<Schema>,
-  affiliationId: string,
-  accountIds: string[],
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  ctx: GroupsContext,
+  by: LocalMember,
+  input: { affiliationId: string; accountIds: readonly string[] },
+): Promise<Result<{ added: number; removed: number }, AffiliationProblem>> {
+  const wanted = new Set(input.accountIds);
+  if (wanted.size > MAX_DELEGATES) return fail("invalid");
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await isNodeAdmin(trx, by.id))) return fail("forbidden");
     const aff = await trx
       .selectFrom("coop_affiliations")
       .select("id")
-      .where("id", "=", affiliationId)
+      .where("id", "=", input.affiliationId)
       .executeTakeFirst();
-    if (!aff) return false;
-    const valid = accountIds.length
+    if (!aff) return fail("not-found");
+    const valid = wanted.size
       ? await trx
           .selectFrom("accounts")
           .select("id")
-          .where("id", "in", accountIds)
+          .where("id", "in", [...wanted])
           .where("status", "=", "active")
           .execute()
       : [];
-    const wanted = new Set(valid.map((a) => a.id));
+    if (valid.length !== wanted.size) return fail("invalid");
     const current = await trx
       .selectFrom("coop_delegates")
       .select("account_id")
-      .where("affiliation_id", "=", affiliationId)
+      .where("affiliation_id", "=", aff.id)
       .execute();
     const had = new Set(current.map((c) => c.account_id));
+    const at = isoNow(ctx);
+    let added = 0;
+    let removed = 0;
     for (const id of wanted)
       if (!had.has(id)) {
         await trx
           .insertInto("coop_delegates")
-          .values({
-            affiliation_id: affiliationId,
-            account_id: id,
-            created_at: new Date().toISOString(),
-          })
+          .values({ affiliation_id: aff.id, account_id: id, created_at: at })
           .execute();
         await recordEvent(trx, {
           type: "groups.delegate.added",
-          payload: { affiliationId, accountId: id },
+          payload: { affiliationId: aff.id, accountId: id },
         });
+        added++;
       }
     for (const id of had)
       if (!wanted.has(id)) {
         await trx
           .deleteFrom("coop_delegates")
-          .where("affiliation_id", "=", affiliationId)
+          .where("affiliation_id", "=", aff.id)
           .where("account_id", "=", id)
           .execute();
         await recordEvent(trx, {
           type: "groups.delegate.removed",
-          payload: { affiliationId, accountId: id },
+          payload: { affiliationId: aff.id, accountId: id },
         });
+        removed++;
       }
-    return true;
+    return ok({ added, removed });
   });
 }
 
@@ -234,10 +279,10 @@ export async function listAffiliations(db: Kysely<Schema>) {
 
 /** Everything eligibleVoters needs, read from the database. */
 export async function votingGroupOf(
-  db: Kysely<Schema>,
-  origin: string,
+  ctx: Pick<GroupsContext, "db" | "origin">,
   group: Group,
 ): Promise<VotingGroup> {
+  const { db, origin } = ctx;
   const localMembers = async () =>
     (
       await db.selectFrom("accounts").select("username").where("status", "=", "active").execute()

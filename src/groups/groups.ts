@@ -1,15 +1,20 @@
 /**
  * Groups hosted on this node (FEP-1b12 Group actors): creating them, finding
- * them, and the rule that a group's name and a member's username share one
- * WebFinger namespace (acct:name@host is either a Person or a Group).
+ * them, changing their settings, and the rule that a group's name and a
+ * member's username share one WebFinger namespace (acct:name@host is either a
+ * Person or a Group). Writes check inside their transaction (lockGroup).
  */
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
 import { z } from "zod";
+import { locksRows } from "../accounts/locking.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { GroupKind, GroupsTable } from "../db/schema/groups.ts";
 import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
+import { type GroupsContext, isoNow, type LocalMember } from "./context.ts";
+import { standingOf } from "./standing.ts";
 import { personUri } from "./uris.ts";
 
 export type Group = Selectable<GroupsTable>;
@@ -51,7 +56,7 @@ export const newGroupSchema = z.object({
 });
 export type NewGroup = z.input<typeof newGroupSchema>;
 
-export type CreateGroupFailure = "invalid" | "reserved-name" | "name-taken";
+export type CreateGroupFailure = "invalid" | "reserved-name" | "name-taken" | "forbidden";
 
 export function findGroup(db: Kysely<Schema>, name: string): Promise<Group | undefined> {
   return db
@@ -118,19 +123,43 @@ export async function listGroups(db: Kysely<Schema>): Promise<(Group & { members
   }));
 }
 
+/**
+ * The group's row, read again inside a transaction. On PostgreSQL it is locked
+ * (FOR UPDATE), so changes to one group's members and settings take turns and
+ * each sees what the one before it wrote; SQLite has one writer at a time.
+ */
+export function lockGroup(trx: Kysely<Schema>, groupId: string): Promise<Group | undefined> {
+  return trx
+    .selectFrom("groups")
+    .selectAll()
+    .where("id", "=", groupId)
+    .$if(locksRows(trx), (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+/** Is this account an active admin of the node (who act for the co-op and its assembly)? */
+export async function isNodeAdmin(db: Kysely<Schema>, accountId: string): Promise<boolean> {
+  const account = await db
+    .selectFrom("accounts")
+    .select(["role", "status"])
+    .where("id", "=", accountId)
+    .executeTakeFirst();
+  return account?.status === "active" && account.role === "admin";
+}
+
+const isUniqueViolation = (error: unknown) =>
+  /unique/i.test(String((error as { message?: string })?.message ?? error));
+
 /** Creates a group; its creator is its first admin. */
 export async function createGroup(
-  db: Kysely<Schema>,
-  origin: string,
-  creator: { id: string; username: string },
+  ctx: GroupsContext,
+  creator: LocalMember,
   input: NewGroup,
-): Promise<{ ok: true; value: Group } | { ok: false; reason: CreateGroupFailure }> {
+): Promise<Result<Group, CreateGroupFailure>> {
   const parsed = newGroupSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid" };
+  if (!parsed.success) return fail("invalid");
   const g = parsed.data;
-  const problem = await groupNameProblem(db, g.name);
-  if (problem) return { ok: false, reason: problem };
-  const now = new Date().toISOString();
+  const now = isoNow(ctx);
   const group: Group = {
     id: newId(),
     name: g.name,
@@ -146,14 +175,19 @@ export async function createGroup(
     updated_at: now,
   };
   try {
-    await db.transaction().execute(async (trx) => {
+    return await ctx.db.transaction().execute(async (trx) => {
+      // A federation speaks for the co-op: only the node's admins start one.
+      if (g.kind === "federation" && !(await isNodeAdmin(trx, creator.id)))
+        return fail("forbidden");
+      const problem = await groupNameProblem(trx, g.name);
+      if (problem) return fail(problem);
       await trx.insertInto("groups").values(group).execute();
       await trx
         .insertInto("group_members")
         .values({
           id: newId(),
           group_id: group.id,
-          actor_uri: personUri(origin, creator.username),
+          actor_uri: personUri(ctx.origin, creator.username),
           account_id: creator.id,
           remote_id: null,
           actor_kind: "person",
@@ -164,12 +198,13 @@ export async function createGroup(
           updated_at: now,
         })
         .execute();
+      return ok(group);
     });
-  } catch {
-    // Lost a race for the name (the unique index on lower(name)).
-    return { ok: false, reason: "name-taken" };
+  } catch (error) {
+    // Lost a race for the name (the unique index on lower(name)): the other insert won.
+    if (isUniqueViolation(error)) return fail("name-taken");
+    throw error;
   }
-  return { ok: true, value: group };
 }
 
 export const groupSettingsSchema = newGroupSchema.pick({
@@ -182,31 +217,38 @@ export const groupSettingsSchema = newGroupSchema.pick({
 });
 export type GroupSettings = z.input<typeof groupSettingsSchema>;
 
+export type UpdateGroupFailure = "invalid" | "forbidden" | "not-found";
+
 /**
- * Changes a group's settings (its admins decide; the caller checks the role).
- * Members elsewhere hear of it as Update(Group), FEP-1b12's metadata change.
+ * A group admin changes its settings. Members elsewhere hear of it as
+ * Update(Group), FEP-1b12's metadata change.
  */
 export async function updateGroup(
-  db: Kysely<Schema>,
-  group: Group,
-  input: GroupSettings,
-): Promise<{ ok: true; value: Group } | { ok: false; reason: "invalid" }> {
-  const parsed = groupSettingsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid" };
+  ctx: GroupsContext,
+  by: LocalMember,
+  input: { group: Group; settings: GroupSettings },
+): Promise<Result<Group, UpdateGroupFailure>> {
+  const parsed = groupSettingsSchema.safeParse(input.settings);
+  if (!parsed.success) return fail("invalid");
   const g = parsed.data;
-  const changes = {
-    display_name: g.displayName,
-    description: g.description,
-    // The assembly stays members-only and open to every member.
-    visibility: group.kind === "assembly" ? group.visibility : g.visibility,
-    moderated: group.kind === "assembly" ? 0 : g.moderated ? 1 : 0,
-    posting_restricted: g.postingRestricted ? 1 : 0,
-    voting_mode: g.votingMode,
-    updated_at: new Date().toISOString(),
-  };
-  await db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, input.group.id);
+    if (!group) return fail("not-found");
+    // Read here, not from the caller's copy: an admin demoted a moment ago is not one.
+    const { role } = await standingOf(trx, ctx.origin, group, by);
+    if (role !== "admin") return fail("forbidden");
+    const changes = {
+      display_name: g.displayName,
+      description: g.description,
+      // The assembly stays members-only and open to every member.
+      visibility: group.kind === "assembly" ? group.visibility : g.visibility,
+      moderated: group.kind === "assembly" ? 0 : g.moderated ? 1 : 0,
+      posting_restricted: g.postingRestricted ? 1 : 0,
+      voting_mode: g.votingMode,
+      updated_at: isoNow(ctx),
+    };
     await trx.updateTable("groups").set(changes).where("id", "=", group.id).execute();
-    await recordEvent(trx, { type: "groups.updated", payload: { groupId: group.id } });
+    await recordEvent(trx, { type: "groups.group.updated", payload: { groupId: group.id } });
+    return ok({ ...group, ...changes });
   });
-  return { ok: true, value: { ...group, ...changes } };
 }

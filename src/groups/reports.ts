@@ -13,8 +13,10 @@ import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import type { SocialContext } from "../social/context.ts";
+import type { LocalMember } from "./context.ts";
 import type { Group } from "./groups.ts";
-import { canModerate, type LocalMember, logModeration, standingOf } from "./memberships.ts";
+import { logModeration } from "./moderation-log.ts";
+import { canModerate, standingOf } from "./standing.ts";
 import { deleteGroupPost, setThreadHidden } from "./threads.ts";
 import { personUri } from "./uris.ts";
 

@@ -13,6 +13,7 @@ import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { waitFor } from "../../src/federation/testing.ts";
 import { createGroup } from "../../src/groups/groups.ts";
+import { systemClock } from "../../src/kernel/clock.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
@@ -185,9 +186,9 @@ async function ovenPng(): Promise<Buffer> {
 
 test("in a group, a thread with an image, one with a poll; another member likes, votes and replies", async () => {
   const dora = await createMember(a, { username: "dora", password: "password123" });
+  const ctx = { db: a.node.db.db, origin: a.url, domain: a.domain, clock: systemClock };
   const made = await createGroup(
-    a.node.db.db,
-    a.url,
+    ctx,
     { id: dora.id, username: "dora" },
     {
       name: "bakehouse",

@@ -62,18 +62,13 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
         if (!found && truthy(p.resolve)) {
           const { resolveRemotePost } = await import("../../federation/social/resolve-post.ts");
           found = await resolveRemotePost(deps.federation, q).catch(() => null);
-          deps.federation.nudge();
         }
         ids = found ? [found] : [];
       } else ids = (await searchPostIds(db, q, limit)).map((r) => r.id);
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
-      for (const v of views)
-        if (
-          await canSee(db, ref, audienceOf(v))
-        )
-          visible.push(v);
+      for (const v of views) if (await canSee(db, ref, audienceOf(v))) visible.push(v);
       statuses = await serializeStatuses(l, visible, true);
     }
     return c.json({ accounts, statuses, hashtags });
@@ -270,7 +265,6 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
     if (!result.ok)
       throw result.reason === "not-found" ? notFound() : unprocessable("Comment is too long");
-    deps.federation.nudge();
     const [account] = [...(await loadAccounts(l, [actor.uri])).values()];
     return c.json({
       id: result.value.id,

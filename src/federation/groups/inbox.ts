@@ -35,6 +35,7 @@ import {
 import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
+import { groupsContextOf } from "./context.ts";
 import { addressedUris, groupPostInput, isGroupPostObject, postFields } from "./parse.ts";
 
 const logger = getLogger(["synco", "federation", "groups"]);
@@ -47,6 +48,7 @@ function skip(activity: Activity, why: string): true {
 export function groupsInbox(deps: FederationDeps) {
   const { db } = deps.db;
   const social = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const g = groupsContextOf(deps);
   const prefix = `${deps.config.origin}/groups/`;
 
   /** The group hosted here that a URI names (the actor, or one of its collections). */
@@ -70,16 +72,15 @@ export function groupsInbox(deps: FederationDeps) {
     if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
     const actor = await ensureActor(ctx, deps, follow.actorId);
     if (!actor) return skip(follow, "its actor could not be fetched");
-    const status = await receiveJoin(db, group, {
-      actorUri: actor.uri,
-      remoteId: actor.id,
-      actorType: actor.type,
-      activityUri: follow.id.href,
-    });
+    const joined = await receiveJoin(
+      g,
+      { uri: actor.uri, remoteId: actor.id, type: actor.type },
+      { group, activityUri: follow.id.href },
+    );
     logger.info("{actor} joins group {group}: {status}", {
       actor: actor.uri,
       group: group.name,
-      status,
+      status: joined.ok ? joined.value : joined.reason,
     });
     return true;
   }
@@ -91,7 +92,7 @@ export function groupsInbox(deps: FederationDeps) {
     if (!group) return false;
     if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
       return skip(undo, "the undone Follow is not its actor's");
-    await receiveLeave(db, group, undo.actorId.href);
+    await receiveLeave(g, { uri: undo.actorId.href }, { group });
     return true;
   }
 
@@ -254,12 +255,12 @@ export function groupsInbox(deps: FederationDeps) {
     if (!group) return false;
     if (!add.actorId || !add.objectId)
       return skip(add, "an Add/Remove needs an actor and an object");
-    const result = await receiveDelegate(db, group, {
-      coopUri: add.actorId.href,
-      delegateUri: add.objectId.href,
-      add: add instanceof Add,
-    });
-    if (result !== "ok") skip(add, result);
+    const result = await receiveDelegate(
+      g,
+      { uri: add.actorId.href },
+      { group, delegateUri: add.objectId.href, add: add instanceof Add },
+    );
+    if (!result.ok) skip(add, result.reason);
     return true;
   }
 
@@ -283,20 +284,26 @@ export function groupsInbox(deps: FederationDeps) {
         const payload = JSON.parse(event.payload) as { groupId: string; memberId: string };
         const group = await findGroupById(db, payload.groupId);
         if (!group) return skip(answer, "the group is gone");
-        const result = await receiveInviteAnswer(db, group, {
-          memberId: payload.memberId,
-          actorUri: answer.actorId.href,
-          accept: answer instanceof Accept,
-        });
+        const result = await receiveInviteAnswer(
+          g,
+          { uri: answer.actorId.href },
+          { group, memberId: payload.memberId, accept: answer instanceof Accept },
+        );
         logger.info("{actor} answers the invitation to {group}: {result}", {
           actor: answer.actorId.href,
           group: group.name,
-          result,
+          result: result.ok ? result.value : `ignored (${result.reason})`,
         });
         return true;
       }
     }
-    return answerAffiliation(db, answer.actorId.href, answer instanceof Accept);
+    return (
+      await answerAffiliation(
+        g,
+        { uri: answer.actorId.href },
+        { accepted: answer instanceof Accept },
+      )
+    ).ok;
   }
 
   return {

@@ -18,8 +18,9 @@ import {
   Remove,
   Undo,
 } from "@fedify/vocab";
+import { groupsEvents } from "../../groups/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import type { EventHandler, FederationExtensions } from "../extensions.ts";
+import { type AreaExtension, areaExtension, type EventHandlers } from "../extensions.ts";
 import { sendRecentThreads } from "./backfill.ts";
 import { groupsInbox } from "./inbox.ts";
 import { groupsEventHandlers } from "./relay-handlers.ts";
@@ -49,7 +50,7 @@ async function handle(
 const accepted = groupsEventHandlers["groups.member.accepted"];
 
 /** The groups' event handlers; a remote member admitted also gets the recent threads. */
-const eventHandlers: Record<string, EventHandler> = {
+const eventHandlers: EventHandlers<typeof groupsEvents> = {
   ...groupsEventHandlers,
   async "groups.member.accepted"(ctx, deps, event, payload) {
     await accepted?.(ctx, deps, event, payload);
@@ -57,15 +58,10 @@ const eventHandlers: Record<string, EventHandler> = {
   },
 };
 
-export const groupsExtensions: FederationExtensions = {
+/** Before the social network's in the list: groups return false on what is not theirs. */
+export const groupsExtension: AreaExtension = areaExtension({
+  area: "groups",
+  events: groupsEvents,
   eventHandlers,
   inbox: [{ types: [Follow, Undo, Create, Delete, Announce, Add, Remove, Accept, Reject], handle }],
-};
-
-/** Groups first, then another area's extensions (the social network's). */
-export function withGroups(other: FederationExtensions = {}): FederationExtensions {
-  return {
-    eventHandlers: { ...other.eventHandlers, ...eventHandlers },
-    inbox: [...(groupsExtensions.inbox ?? []), ...(other.inbox ?? [])],
-  };
-}
+});

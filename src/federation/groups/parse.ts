@@ -14,16 +14,16 @@ import {
   Page,
   Question,
 } from "@fedify/vocab";
+import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import type { RemotePostInput } from "../../social/remote-posts.ts";
 import type { RemoteActor } from "../remote-actors.ts";
-import { parseRemotePost } from "../social/parse.ts";
-import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import {
   embeddedOnly,
   MAX_REMOTE_ADDRESSEES,
   MAX_REMOTE_TAGS,
   takeAtMost,
 } from "../remote-limits.ts";
+import { parseRemotePost } from "../social/parse.ts";
 
 export type GroupPostObject = Note | Page | Article | Question;
 export const isGroupPostObject = (o: unknown): o is GroupPostObject =>

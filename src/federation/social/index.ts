@@ -16,8 +16,9 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
+import { socialEvents } from "../../social/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import type { FederationExtensions } from "../extensions.ts";
+import { type AreaExtension, areaExtension } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { backfillOutbox } from "./backfill.ts";
 import { type SocialInbox, socialInbox } from "./inbox-handlers.ts";
@@ -57,7 +58,9 @@ async function handle(
   return true;
 }
 
-export const socialExtensions: FederationExtensions = {
+export const socialExtension: AreaExtension = areaExtension({
+  area: "social",
+  events: socialEvents,
   eventHandlers: socialEventHandlers,
   inbox: [
     {
@@ -69,4 +72,4 @@ export const socialExtensions: FederationExtensions = {
       },
     },
   ],
-};
+});

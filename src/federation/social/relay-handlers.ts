@@ -16,13 +16,13 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
-import type { Selectable } from "kysely";
-import { z } from "zod";
-import type { OutboxEventsTable } from "../../db/schema.ts";
+import type { OutboxEventRow } from "../../db/outbox.ts";
+import type { socialEvents } from "../../social/events.ts";
 import { parseOptions } from "../../social/polls.ts";
 import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
+import type { EventHandlers } from "../extensions.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
 import { allowsDelivery } from "./domain-policy.ts";
 import {
@@ -33,13 +33,7 @@ import {
 } from "./interaction-activities.ts";
 import { addressing, instant, type LocalPost, loadLocalPost, postObject } from "./notes.ts";
 
-type Event = Selectable<OutboxEventsTable>;
-type Handler = (
-  ctx: Context<void>,
-  deps: FederationDeps,
-  event: Event,
-  payload: unknown,
-) => Promise<void>;
+type Event = OutboxEventRow;
 
 const activityId = (deps: FederationDeps, event: Event) =>
   new URL(`/activities/${event.id}`, deps.config.origin);
@@ -48,12 +42,9 @@ async function sendFeaturedChange(
   ctx: Context<void>,
   deps: FederationDeps,
   event: Event,
-  payload: unknown,
+  { accountId, postId }: { accountId: string; postId: string },
   Kind: typeof Add | typeof Remove,
 ): Promise<void> {
-  const { accountId, postId } = z
-    .object({ accountId: z.string(), postId: z.string() })
-    .parse(payload);
   const row = await deps.db.db
     .selectFrom("posts")
     .innerJoin("accounts", "accounts.id", "posts.author_account_id")
@@ -126,11 +117,10 @@ async function remoteVoters(deps: FederationDeps, postId: string): Promise<Remot
     .execute();
 }
 
-const postEvent = z.object({ postId: z.string() });
-
-export const socialEventHandlers: Record<string, Handler> = {
-  async "post.created"(ctx, deps, _event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+/** Payloads arrive parsed by their schemas in social/events.ts. */
+export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
+  async "social.post.created"(ctx, deps, _event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p || p.post.deleted_at || p.post.reblog_of_id) return;
     const create = new Create({
       id: new URL(`${p.post.uri}/activity`),
@@ -142,8 +132,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendToAudience(ctx, deps, p, create, await parentAuthor(deps, p));
   },
 
-  async "post.updated"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.post.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p || p.post.deleted_at) return;
     const update = new Update({
       id: activityId(deps, event),
@@ -155,8 +145,8 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   /** Results of our poll changed (a vote, or it closed): Update(Question). */
-  async "poll.updated"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.poll.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p?.poll || p.post.deleted_at) return;
     const update = new Update({
       id: activityId(deps, event),
@@ -167,8 +157,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendToAudience(ctx, deps, p, update, await remoteVoters(deps, p.post.id));
   },
 
-  async "post.deleted"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.post.deleted"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p) return;
     const del = new Delete({
       id: activityId(deps, event),
@@ -186,16 +176,16 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   // A pin or unpin: Add / Remove of the Note to the actor's featured collection, to followers.
-  async "post.pinned"(ctx, deps, event, payload) {
+  async "social.post.pinned"(ctx, deps, event, payload) {
     await sendFeaturedChange(ctx, deps, event, payload, Add);
   },
 
-  async "post.unpinned"(ctx, deps, event, payload) {
+  async "social.post.unpinned"(ctx, deps, event, payload) {
     await sendFeaturedChange(ctx, deps, event, payload, Remove);
   },
 
-  async "post.boosted"(ctx, deps, _event, payload) {
-    const { boostId } = z.object({ boostId: z.string() }).parse(payload);
+  async "social.post.boosted"(ctx, deps, _event, payload) {
+    const { boostId } = payload;
     const row = await deps.db.db
       .selectFrom("posts as b")
       .innerJoin("accounts as a", "a.id", "b.author_account_id")
@@ -221,18 +211,7 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendBoostAudience(ctx, deps, row.username, row.author_remote_id, announce);
   },
 
-  async "post.unboosted"(ctx, deps, event, payload) {
-    const p = z
-      .object({
-        accountId: z.string(),
-        boostUri: z.string(),
-        objectUri: z.string(),
-        objectAuthorRemoteId: z.string().nullable(),
-        // Recorded since the Undo embeds the Announce as sent; older events lack them.
-        boostedAt: z.string().optional(),
-        objectAuthorUri: z.string().optional(),
-      })
-      .parse(payload);
+  async "social.post.unboosted"(ctx, deps, event, p) {
     const account = await deps.db.db
       .selectFrom("accounts")
       .select("username")
@@ -258,8 +237,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendBoostAudience(ctx, deps, account.username, p.objectAuthorRemoteId, undo);
   },
 
-  async "post.liked"(ctx, deps, _event, payload) {
-    const { likeId } = z.object({ likeId: z.string() }).parse(payload);
+  async "social.post.liked"(ctx, deps, _event, payload) {
+    const { likeId } = payload;
     const row = await deps.db.db
       .selectFrom("likes")
       .innerJoin("accounts as a", "a.id", "likes.account_id")
@@ -280,15 +259,7 @@ export const socialEventHandlers: Record<string, Handler> = {
     await ctx.sendActivity({ identifier: row.username }, recipientOf(author), like);
   },
 
-  async "post.unliked"(ctx, deps, event, payload) {
-    const p = z
-      .object({
-        accountId: z.string(),
-        likeUri: z.string(),
-        objectUri: z.string(),
-        authorRemoteId: z.string(),
-      })
-      .parse(payload);
+  async "social.post.unliked"(ctx, deps, event, p) {
     const account = await deps.db.db
       .selectFrom("accounts")
       .select("username")
@@ -315,8 +286,7 @@ export const socialEventHandlers: Record<string, Handler> = {
    * A member voted on a remote poll: one Create(Note) per choice, with the
    * option's title as `name`, sent to the poll's author alone (as Mastodon does).
    */
-  async "poll.voted"(ctx, deps, _event, payload) {
-    const p = z.object({ postId: z.string(), voteIds: z.array(z.string()) }).parse(payload);
+  async "social.poll.voted"(ctx, deps, _event, p) {
     const poll = await deps.db.db
       .selectFrom("posts")
       .innerJoin("polls", "polls.post_id", "posts.id")
@@ -357,17 +327,17 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   /** A member blocked a remote actor: Block, so its server drops follows (as Mastodon does). */
-  async "actor.blocked"(ctx, deps, event, payload) {
+  async "social.actor.blocked"(ctx, deps, event, payload) {
     await sendBlock(ctx, deps, event, payload, false);
   },
 
-  async "actor.unblocked"(ctx, deps, event, payload) {
+  async "social.actor.unblocked"(ctx, deps, event, payload) {
     await sendBlock(ctx, deps, event, payload, true);
   },
 
   /** A member's report about a remote post, forwarded anonymously as Flag from the co-op actor. */
-  async "report.forwarded"(ctx, deps, event, payload) {
-    const { reportId } = z.object({ reportId: z.string() }).parse(payload);
+  async "social.report.forwarded"(ctx, deps, event, payload) {
+    const { reportId } = payload;
     const report = await deps.db.db
       .selectFrom("reports")
       .selectAll()

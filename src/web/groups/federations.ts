@@ -18,11 +18,12 @@ import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireRole } from "../session.ts";
-import { doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
+import { doneQuery, type GroupsDeps, groupsContext, groupsNav } from "./render.ts";
 
 export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const { db, config } = deps;
+  const { db } = deps;
+  const g = groupsContext(deps);
 
   app.get("/groups/federations", async (c) => {
     requireRole(c, "admin");
@@ -60,7 +61,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
   });
 
   app.post("/groups/federations", async (c) => {
-    requireRole(c, "admin");
+    const viewer = requireRole(c, "admin");
     const t = c.get("t");
     const handle = ((await readForm(c)).handle ?? "").trim().slice(0, 500);
     const actor =
@@ -69,8 +70,9 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         : null;
     if (actor?.type !== "Group")
       throw new InputError(t("groups.fed.notGroup", { query: handle }), 422);
-    await joinFederation(db, config.origin, { uri: actor.uri, remoteId: actor.id });
-    deps.federation.nudge();
+    const joined = await joinFederation(g, viewer, { groupUri: actor.uri, remoteId: actor.id });
+    if (!joined.ok && joined.reason === "forbidden")
+      throw new InputError(t("groups.manage.forbidden"), 403);
     return redirectHere(
       c,
       `/groups/federations${doneQuery(t("groups.fed.joined", { name: actor.name || actor.handle }))}`,
@@ -79,7 +81,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
   });
 
   app.post("/groups/federations/:id/delegates", async (c) => {
-    requireRole(c, "admin");
+    const viewer = requireRole(c, "admin");
     const t = c.get("t");
     const id = c.req.param("id");
     const raw = (await readForm(c))[`delegates-${id}`] ?? "";
@@ -97,24 +99,24 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
           .execute()
       : [];
     if (accounts.length !== names.length) throw new InputError(t("groups.error.invalid"), 422);
-    if (
-      !(await setDelegates(
-        db,
-        id,
-        accounts.map((a) => a.id),
-      ))
-    )
-      throw new InputError(t("error.notFound"), 404);
-    deps.federation.nudge();
+    const set = await setDelegates(g, viewer, {
+      affiliationId: id,
+      accountIds: accounts.map((a) => a.id),
+    });
+    if (!set.ok && set.reason === "not-found") throw new InputError(t("error.notFound"), 404);
+    if (!set.ok && set.reason === "forbidden")
+      throw new InputError(t("groups.manage.forbidden"), 403);
+    if (!set.ok) throw new InputError(t("groups.error.invalid"), 422);
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 
   app.post("/groups/federations/:id/leave", async (c) => {
-    requireRole(c, "admin");
+    const viewer = requireRole(c, "admin");
     const t = c.get("t");
-    if (!(await leaveFederation(db, c.req.param("id"))))
-      throw new InputError(t("error.notFound"), 404);
-    deps.federation.nudge();
+    const left = await leaveFederation(g, viewer, { affiliationId: c.req.param("id") });
+    if (!left.ok && left.reason === "forbidden")
+      throw new InputError(t("groups.manage.forbidden"), 403);
+    if (!left.ok) throw new InputError(t("error.notFound"), 404);
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 

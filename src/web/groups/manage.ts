@@ -10,19 +10,19 @@ import { html } from "hono/html";
 import { findByUsername } from "../../accounts/accounts.ts";
 import { delegatesOf, joinWithOurCoop } from "../../groups/federations.ts";
 import { type Group, updateGroup } from "../../groups/groups.ts";
+import { canModerate } from "../../groups/memberships.ts";
 import {
   approveRequest,
-  canModerate,
+  type InviteProblem,
   invite,
-  listBans,
-  type ModerationFailure,
-  moderationLog,
+  ROLES,
   removeMember,
   setRole,
   unban,
-} from "../../groups/memberships.ts";
+} from "../../groups/moderation.ts";
+import { listBans, moderationLog } from "../../groups/moderation-log.ts";
 import { listMembers } from "../../groups/roster.ts";
-import { InputError } from "../../kernel/errors.ts";
+import { InputError, ok, type Result } from "../../kernel/errors.ts";
 import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
@@ -33,17 +33,17 @@ import {
   doneQuery,
   type GroupsDeps,
   groupFromPath,
+  groupsContext,
   groupsNav,
   postButton,
   viewerStanding,
 } from "./render.ts";
 import { reportsSection } from "./reports.ts";
 
-const ROLES = ["member", "moderator", "admin"] as const;
-
 export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
+  const g = groupsContext(deps);
 
   /** The group, if the viewer moderates it; 403 otherwise (nothing else happens). */
   async function moderated(c: Context<WebEnv>) {
@@ -58,7 +58,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   function outcome(
     c: Context<WebEnv>,
     group: Group,
-    result: { ok: true } | { ok: false; reason: ModerationFailure | "already-member" },
+    result: Result<unknown, InviteProblem | "not-a-federation">,
   ) {
     const t = c.get("t");
     if (!result.ok) {
@@ -67,7 +67,6 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       if (result.reason === "banned") throw new InputError(t("groups.manage.isBanned"), 422);
       throw new InputError(t("groups.error.invalid"), 422);
     }
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
@@ -212,25 +211,29 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   }
 
   app.post("/groups/:name/settings", async (c) => {
-    const { group, role } = await moderated(c);
+    const { group, role, viewer } = await moderated(c);
     const t = c.get("t");
     if (role !== "admin") throw new InputError(t("groups.settings.forbidden"), 403);
     const form = await readForm(c);
-    const result = await updateGroup(db, group, {
-      displayName: form.displayName ?? "",
-      description: form.description ?? "",
-      visibility: form.visibility === "members" ? "members" : "public",
-      moderated: form.moderated === "on",
-      postingRestricted: form.postingRestricted === "on",
-      votingMode:
-        form.votingMode === "direct"
-          ? "direct"
-          : group.kind === "federation"
-            ? "delegates"
-            : group.voting_mode,
+    const result = await updateGroup(g, viewer, {
+      group,
+      settings: {
+        displayName: form.displayName ?? "",
+        description: form.description ?? "",
+        visibility: form.visibility === "members" ? "members" : "public",
+        moderated: form.moderated === "on",
+        postingRestricted: form.postingRestricted === "on",
+        votingMode:
+          form.votingMode === "direct"
+            ? "direct"
+            : group.kind === "federation"
+              ? "delegates"
+              : group.voting_mode,
+      },
     });
+    if (!result.ok && result.reason === "forbidden")
+      throw new InputError(t("groups.settings.forbidden"), 403);
     if (!result.ok) throw new InputError(t("groups.error.displayName"), 422);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`,
@@ -243,17 +246,13 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     return outcome(
       c,
       group,
-      await approveRequest(db, config.origin, group, c.req.param("id"), viewer),
+      await approveRequest(g, viewer, { group, memberId: c.req.param("id") }),
     );
   });
 
   app.post("/groups/:name/members/:id/remove", async (c) => {
     const { viewer, group } = await moderated(c);
-    return outcome(
-      c,
-      group,
-      await removeMember(db, config.origin, group, c.req.param("id"), viewer),
-    );
+    return outcome(c, group, await removeMember(g, viewer, { group, memberId: c.req.param("id") }));
   });
 
   app.post("/groups/:name/members/:id/ban", async (c) => {
@@ -263,7 +262,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     return outcome(
       c,
       group,
-      await removeMember(db, config.origin, group, c.req.param("id"), viewer, { reason }),
+      await removeMember(g, viewer, { group, memberId: c.req.param("id"), ban: { reason } }),
     );
   });
 
@@ -271,25 +270,18 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const { viewer, group } = await moderated(c);
     const actor = ((await readForm(c)).actor ?? "").trim();
     if (!actor) throw new InputError(c.get("t")("groups.error.invalid"), 422);
-    return outcome(c, group, await unban(db, config.origin, group, actor, viewer));
+    return outcome(c, group, await unban(g, viewer, { group, actorUri: actor }));
   });
 
   app.post("/groups/:name/members/:id/role", async (c) => {
     const { viewer, group } = await moderated(c);
     const role = (await readForm(c)).role;
-    if (!ROLES.includes(role as (typeof ROLES)[number]))
-      throw new InputError(c.get("t")("groups.error.invalid"), 422);
+    const known = ROLES.find((r) => r === role);
+    if (!known) throw new InputError(c.get("t")("groups.error.invalid"), 422);
     return outcome(
       c,
       group,
-      await setRole(
-        db,
-        config.origin,
-        group,
-        c.req.param("id"),
-        role as (typeof ROLES)[number],
-        viewer,
-      ),
+      await setRole(g, viewer, { group, memberId: c.req.param("id"), role: known }),
     );
   });
 
@@ -306,20 +298,17 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       const account = await findByUsername(db, localName);
       if (account?.status !== "active")
         throw new InputError(t("groups.manage.invite.notFound", { query: who }), 422);
-      result = await invite(db, config.origin, group, { kind: "local", account }, viewer);
+      result = await invite(g, viewer, { group, target: { kind: "local", account } });
     } else {
       const actor =
         /^[^@\s]+@[^@\s]+$/.test(who) || /^https?:\/\//.test(who)
           ? await deps.federation.lookup(who)
           : null;
       if (!actor) throw new InputError(t("groups.manage.invite.notFound", { query: who }), 422);
-      result = await invite(
-        db,
-        config.origin,
+      result = await invite(g, viewer, {
         group,
-        { kind: "remote", actorUri: actor.uri, remoteId: actor.id, actorType: actor.type },
-        viewer,
-      );
+        target: { kind: "remote", uri: actor.uri, remoteId: actor.id, type: actor.type },
+      });
     }
     return outcome(c, group, result);
   });
@@ -330,8 +319,9 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const standing = await viewerStanding(c, deps, group);
     if (viewer.role !== "admin" || !canModerate(standing.role))
       throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
-    await joinWithOurCoop(db, config.origin, group);
-    return outcome(c, group, { ok: true });
+    const joined = await joinWithOurCoop(g, viewer, { group });
+    // Already in: the page's answer is the same as for joining (nothing changed).
+    return outcome(c, group, joined.ok || joined.reason === "already-member" ? ok(null) : joined);
   });
 
   return app;

@@ -32,6 +32,7 @@ import {
   type GroupsDeps,
   groupFromPath,
   groupName,
+  groupsContext,
   groupsNav,
   postButton,
   viewerStanding,
@@ -143,7 +144,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!(form.displayName ?? "").trim() || (form.displayName ?? "").length > 100)
       errors.displayName = t("groups.error.displayName");
     if (Object.keys(errors).length === 0) {
-      const result = await createGroup(db, config.origin, viewer, {
+      const result = await createGroup(groupsContext(deps), viewer, {
         name: form.name ?? "",
         kind: kind as "working_group",
         displayName: form.displayName ?? "",
@@ -159,6 +160,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
           `/groups/${result.value.name}${doneQuery(t("groups.created", { name: result.value.display_name }))}`,
           303,
         );
+      if (result.reason === "forbidden")
+        throw new InputError(t("groups.error.federationAdmin"), 403);
       if (result.reason === "invalid") errors.kind = t("groups.error.invalid");
       else errors.name = t(`groups.error.${result.reason}`);
     }
@@ -240,7 +243,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    const result = await joinGroup(db, config.origin, group, viewer);
+    const result = await joinGroup(groupsContext(deps), viewer, { group });
     if (!result.ok && result.reason === "banned") throw new InputError(t("groups.banned"), 403);
     const done = result.ok
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
@@ -254,8 +257,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
-    await leaveGroup(db, config.origin, group, viewer);
-    deps.federation.nudge();
+    await leaveGroup(groupsContext(deps), viewer, { group });
     return redirectHere(
       c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,

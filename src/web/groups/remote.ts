@@ -140,7 +140,6 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
           )
         : refused(c, group.uri, t("groups.thread.new"), threadForm(c, group.uri, values, errors));
     }
-    deps.federation.nudge();
     if (reply)
       return redirectHere(
         c,
@@ -167,7 +166,6 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     const post = result.value;
     const to = post.in_reply_to_id
       ? `/groups/elsewhere/threads/${post.thread_id}`

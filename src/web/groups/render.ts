@@ -4,8 +4,10 @@ import { html } from "hono/html";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
 import type { FederationGateway } from "../../federation/index.ts";
+import type { GroupsContext } from "../../groups/context.ts";
 import { findGroup, type Group } from "../../groups/groups.ts";
 import { standingOf } from "../../groups/memberships.ts";
+import type { Clock } from "../../kernel/clock.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { csrfField } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
@@ -16,7 +18,15 @@ export interface GroupsDeps {
   db: Db["db"];
   config: Pick<Config, "origin" | "domain" | "dataDir">;
   federation: FederationGateway;
+  clock: Clock;
 }
+
+export const groupsContext = (deps: GroupsDeps): GroupsContext => ({
+  db: deps.db,
+  origin: deps.config.origin,
+  domain: deps.config.domain,
+  clock: deps.clock,
+});
 
 /** The group named in the path, or 404. */
 export async function groupFromPath(c: Context<WebEnv>, deps: GroupsDeps): Promise<Group> {

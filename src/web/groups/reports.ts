@@ -88,7 +88,6 @@ export function groupReportPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "forbidden" ? "groups.manage.forbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/manage${doneQuery(t("groups.reports.done"))}`,

@@ -103,7 +103,6 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
         t(c)("groups.thread.new"),
         threadForm(c, group, result.refused.values, result.refused.errors),
       );
-    deps.federation.nudge();
     return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
 
@@ -208,7 +207,6 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
         t(c)(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     const post = result.value;
     const to = post.in_reply_to_id
       ? `/groups/${group.name}/threads/${post.thread_id}`
@@ -246,7 +244,6 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
           result.refused.errors,
         ),
       );
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${result.value.threadId}#p-${result.value.id}`,

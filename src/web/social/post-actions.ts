@@ -39,7 +39,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return id;
   };
   const back = (c: Context<WebEnv>, id: string) => {
-    deps.federation.nudge();
     return redirectHere(c, `/posts/${id}`, 303);
   };
   const notFound = (c: Context<WebEnv>) => new InputError(c.get("t")("social.error.notFound"), 404);
@@ -119,7 +118,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
       if (!result.ok && result.reason === "forbidden")
         throw new InputError(c.get("t")("groups.post.deleteForbidden"), 403);
       if (!result.ok) throw notFound(c);
-      deps.federation.nudge();
       const to = group ? `/groups/${group.name}` : "/groups/elsewhere";
       return redirectHere(
         c,
@@ -129,7 +127,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     }
     const ok = await deletePost(s, { id: viewer.id }, id);
     if (!ok) throw notFound(c);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/social?${new URLSearchParams({ done: c.get("t")("social.deleted") })}`,
