@@ -62,15 +62,12 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.threads": "Hilos",
   "groups.threads.none": "Todavía no hay hilos.",
   "groups.threads.hidden": "Solo los miembros pueden leer las conversaciones de este grupo.",
-  "groups.threads.replies": "{count} respuestas",
   "groups.thread.new": "Abrir un hilo",
   "groups.thread.title": "Título",
-  "groups.thread.content": "Mensaje",
   "groups.thread.post": "Publicar",
   "groups.thread.reply": "Responder",
   "groups.thread.replyLabel": "Tu respuesta",
   "groups.thread.back": "Volver a {name}",
-  "groups.thread.invalid": "Escribe un título y un mensaje.",
   "groups.thread.forbidden":
     "Solo los miembros (o, aquí, las moderadoras) pueden escribir en este grupo.",
   "groups.manage.title": "Miembros de {name}",
@@ -108,7 +105,6 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.settings.save": "Guardar ajustes",
   "groups.settings.saved": "Se guardaron los ajustes.",
   "groups.settings.forbidden": "Solo las administradoras del grupo pueden cambiar sus ajustes.",
-  "groups.post.delete": "Borrar",
   "groups.post.deleted": "La publicación se borró.",
   "groups.post.gone": "Esta publicación se borró.",
   "groups.post.deleteForbidden":
