@@ -801,6 +801,10 @@ test("a member likes, votes and replies (nested, with a mention); a non-member c
   const back = await eli.get(liked.headers.get("location") ?? "");
   assert.equal(back.status, 302);
   assert.equal(back.headers.get("location"), `${path}#p-${kitchenThread}`);
+  // The post's url (its author's address for it, sent to other servers) opens the thread too.
+  const byUrl = await eli.get(`/@dee/${kitchenThread}`);
+  assert.equal(byUrl.status, 302);
+  assert.equal(byUrl.headers.get("location"), `${path}#p-${kitchenThread}`);
   assert.match(await (await eli.get(path)).text(), /aria-pressed="true">Unlike/);
   assert.equal((await eli.post(`/posts/${poll.id}/vote`, { choice: "1" })).status, 303);
   // eli replies, mentioning dee; gus answers eli's reply (nested under it).

@@ -195,6 +195,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c) => {
     const id = c.req.param("id");
     if (!isPostId(id)) return c.notFound();
+    // A member's post in a group (its url is this address) is read in the group's thread.
+    const path = await pagePathOf(deps.db, id);
+    if (path?.startsWith("/groups/"))
+      return redirectHere(c, path.replace("#", `${new URL(c.req.url).search}#`), 302);
     return threadPage(c, id);
   });
 
