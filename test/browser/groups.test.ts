@@ -124,6 +124,21 @@ test("create a group, and admit a member from another node", async () => {
   await bo.waitForURL(/\/groups\/elsewhere\/view/);
   assert.equal(await bo.getByRole("link", { name: "Ladders" }).count(), 1);
   await screenshot(bo, "groups-elsewhere-phone");
+  // bo answers ana's thread from his node with the same form; the group on A keeps it, nested.
+  await bo.getByRole("link", { name: "Harvest day" }).click();
+  await bo.getByLabel("What do you want to say?").fill("I will bring baskets.");
+  await bo.getByRole("button", { name: "Reply" }).click();
+  await bo.waitForURL(/\/groups\/elsewhere\/threads\/.*#p-/);
+  assert.match((await bo.locator(".group-thread .replies").textContent()) ?? "", /bring baskets/);
+  await screenshot(bo, "groups-elsewhere-thread-phone");
+  await waitFor("the group on A keeps bo's reply", async () =>
+    a.node.db.db
+      .selectFrom("posts")
+      .select("id")
+      .where("content_html", "like", "%bring baskets%")
+      .where("in_reply_to_id", "is not", null)
+      .executeTakeFirst(),
+  );
   await waitFor("the group on A keeps bo's thread", async () =>
     a.node.db.db.selectFrom("posts").select("id").where("title", "=", "Ladders").executeTakeFirst(),
   );

@@ -90,7 +90,11 @@ export async function writeFromForm(
       { ...(titleError ? { title: titleError } : {}), ...parsed.errors },
       parsed.values,
     );
-  const keep = { text: parsed.input.text, spoiler: parsed.input.spoiler };
+  const keep = {
+    text: parsed.input.text,
+    spoiler: parsed.input.spoiler,
+    inReplyTo: parsed.input.inReplyToId ?? "",
+  };
   if (titleError) return refuse({ title: titleError }, keep);
   const unreadable = await unreadableImage(parsed.images);
   if (unreadable) return refuse({ [unreadable]: t("social.error.media") }, keep);
