@@ -12,6 +12,7 @@ import type { GroupPostInput, Placed, PostFailure } from "../../groups/threads.t
 import { failureStatus } from "../../groups/threads.ts";
 import { InputError, type Result } from "../../kernel/errors.ts";
 import { MAX_TITLE_LENGTH } from "../../social/posts.ts";
+import { discardUploads } from "../../storage/uploads.ts";
 import type { FieldErrors } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import type { Translate } from "../i18n/i18n.ts";
@@ -101,17 +102,12 @@ export async function writeFromForm(
   const mentions = await resolveMentions(deps, parsed.input.text);
   const media: { uploadId: string; description: string }[] = [];
   // The uploads of a post that is not written go again, so bad input leaves no rows.
-  const forget = async () => {
-    if (media.length)
-      await deps.db
-        .deleteFrom("uploads")
-        .where(
-          "id",
-          "in",
-          media.map((m) => m.uploadId),
-        )
-        .execute();
-  };
+  const forget = () =>
+    discardUploads(
+      deps.db,
+      viewer.id,
+      media.map((m) => m.uploadId),
+    );
   for (const image of parsed.images) {
     const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
     if (!stored.ok) {
