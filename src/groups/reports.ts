@@ -12,13 +12,13 @@
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
+import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
 import type { LocalMember } from "./context.ts";
 import type { Group } from "./groups.ts";
 import { logModeration } from "./moderation-log.ts";
 import { canModerate, standingOf } from "./standing.ts";
 import { deleteGroupPost, setThreadHidden } from "./threads.ts";
-import { personUri } from "./uris.ts";
 
 export interface GroupReport {
   id: string;
@@ -95,7 +95,7 @@ export async function settleGroupReport(
     .where("group_resolved_at", "is", null)
     .executeTakeFirst();
   if (!report) return fail("not-found");
-  const byUri = personUri(s.origin, by.username);
+  const byUri = memberUri(s.origin, by.username);
   const posts = await s.db
     .selectFrom("posts")
     .select(["id", "uri", "thread_id", "deleted_at"])

@@ -33,7 +33,7 @@ import {
   receiveLeave,
 } from "../../groups/memberships.ts";
 import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { groupsContextOf } from "./context.ts";
 import { addressedUris, groupPostInput, isGroupPostObject, postFields } from "./parse.ts";
@@ -47,7 +47,7 @@ function skip(activity: Activity, why: string): true {
 
 export function groupsInbox(deps: FederationDeps) {
   const { db } = deps.db;
-  const social = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const social = socialContext(deps);
   const g = groupsContextOf(deps);
   const prefix = `${deps.config.origin}/groups/`;
 
@@ -123,7 +123,7 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "only moderators start threads in this group");
     const author = await ensureActor(ctx, deps, create.actorId);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await groupPostInput(ctx, object, author);
+    const input = await groupPostInput(ctx, object, author, deps.clock);
     if (!input) return skip(create, "the post could not be read");
     const result = await receiveGroupPost(social, group, input, {
       uri: `${prefix}${group.name}`,
@@ -213,7 +213,7 @@ export function groupsInbox(deps: FederationDeps) {
       if (mine) return true; // our own member's post, already kept when written
       const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
       if (!author) return skip(announce, "the announced post's author could not be fetched");
-      const input = await groupPostInput(ctx, object, author);
+      const input = await groupPostInput(ctx, object, author, deps.clock);
       if (!input) return skip(announce, "the announced post could not be read");
       await receiveGroupPost(social, null, input, {
         uri: groupUri,

@@ -22,6 +22,7 @@ import {
   type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import { memberPrefix } from "../../kernel/uris.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
@@ -33,7 +34,7 @@ import {
   storeRemotePost,
   updateRemotePost,
 } from "../../social/remote-posts.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { allowsFederation } from "./domain-policy.ts";
 import { parseRemotePost } from "./parse.ts";
@@ -49,7 +50,7 @@ const isPost = (o: unknown): o is Note | Article | Question =>
 
 export function socialInbox(deps: FederationDeps) {
   const { db } = deps.db;
-  const s = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const s = socialContext(deps);
 
   /** The activity's actor may federate with us: its domain allowed, itself not suspended. */
   async function admitted(activity: Activity): Promise<boolean> {
@@ -115,7 +116,7 @@ export function socialInbox(deps: FederationDeps) {
       if (poll) {
         const voter = await ensureActor(ctx, deps, create.actorId as URL);
         if (!voter) return skip(create, "its actor could not be fetched");
-        const result = await receiveVote(db, {
+        const result = await receiveVote(s, {
           postId: poll.id,
           voterUri: voter.uri,
           remoteId: voter.id,
@@ -128,7 +129,7 @@ export function socialInbox(deps: FederationDeps) {
     }
     const author = await ensureActor(ctx, deps, create.actorId as URL);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input) return skip(create, "the object has no id");
     if (new URL(input.uri).origin !== new URL(author.uri).origin)
       return skip(create, "the object is not on its author's server");
@@ -149,7 +150,7 @@ export function socialInbox(deps: FederationDeps) {
       return skip(update, "only an author's own post may be updated");
     const author = await ensureActor(ctx, deps, update.actorId as URL);
     if (!author) return;
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input || !(await updateRemotePost(s, input))) skip(update, "no such post of that author");
   }
 
@@ -187,7 +188,7 @@ export function socialInbox(deps: FederationDeps) {
       const author = await ensureActor(ctx, deps, object.attributionId);
       if (!author || !(await allowsFederation(db, new URL(author.uri).host)))
         return skip(announce, "its author is unknown or refused");
-      const input = await parseRemotePost(ctx, object, author);
+      const input = await parseRemotePost(ctx, object, author, deps.clock);
       if (!input || new URL(input.uri).origin !== new URL(author.uri).origin)
         return skip(announce, "its object is not on its author's server");
       post = await storeRemotePost(s, input);
@@ -199,7 +200,7 @@ export function socialInbox(deps: FederationDeps) {
       postId: post.id,
       createdAt: announce.published
         ? new Date(announce.published.toString()).toISOString()
-        : new Date().toISOString(),
+        : deps.clock.now().toISOString(),
     });
   }
 
@@ -245,7 +246,7 @@ export function socialInbox(deps: FederationDeps) {
     if (!flag.id || !flag.actorId) return skip(flag, "it needs an id and an actor");
     if (!(await admitted(flag))) return skip(flag, "its actor or domain may not federate here");
     const objects = flag.objectIds.map((u) => u.href);
-    const prefix = `${deps.config.origin}/users/`;
+    const prefix = memberPrefix(deps.config.origin);
     const target = objects.find((u) => u.startsWith(prefix));
     const posts = await db
       .selectFrom("posts")
@@ -254,7 +255,7 @@ export function socialInbox(deps: FederationDeps) {
       .execute();
     const targetUri = target ?? posts[0]?.author_uri;
     if (!targetUri) return skip(flag, "it is about nobody here");
-    await receiveReport(db, {
+    await receiveReport(s, {
       uri: flag.id.href,
       reporterUri: flag.actorId.href,
       targetUri,
@@ -267,7 +268,7 @@ export function socialInbox(deps: FederationDeps) {
   async function onBlock(_ctx: InboxContext<void>, block: Block) {
     const actor = block.actorId?.href;
     const target = block.objectId?.href;
-    if (!actor || !target?.startsWith(`${deps.config.origin}/users/`))
+    if (!actor || !target?.startsWith(memberPrefix(deps.config.origin)))
       return skip(block, "it is not about a member here");
     await db
       .deleteFrom("follows")

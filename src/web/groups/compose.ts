@@ -13,8 +13,8 @@ import { failureStatus } from "../../groups/threads.ts";
 import { InputError, type Result } from "../../kernel/errors.ts";
 import { MAX_TITLE_LENGTH } from "../../social/posts.ts";
 import { discardUploads } from "../../storage/uploads.ts";
-import type { FieldErrors } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import type { FieldErrors } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import {
   type ComposeValues,

@@ -13,17 +13,10 @@ import { createGroup, type Group, listGroups } from "../../groups/groups.ts";
 import { joinGroup, leaveGroup } from "../../groups/memberships.ts";
 import { listMembers } from "../../groups/roster.ts";
 import { canRead, listThreads } from "../../groups/threads.ts";
-import { groupUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  notice,
-  readForm,
-} from "../accounts/forms.ts";
+import { groupUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
@@ -45,7 +38,6 @@ const KINDS = ["working_group", "federation"] as const;
 export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
-  const _social = { db, origin: config.origin, domain: config.domain };
 
   app.get("/groups", async (c) => {
     const t = c.get("t");

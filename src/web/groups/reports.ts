@@ -10,17 +10,24 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Group } from "../../groups/groups.ts";
 import { groupReports, type ReportAction, settleGroupReport } from "../../groups/reports.ts";
-import { personUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { visiblePosts } from "../../social/views.ts";
-import { formatDate, readForm } from "../accounts/forms.ts";
 import type { Viewer, WebEnv } from "../context.ts";
+import { formatDate, readForm } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId } from "../social/deps.ts";
 import { postCard } from "../social/render.ts";
-import { authorHandles, doneQuery, type GroupsDeps, groupFromPath, postButton } from "./render.ts";
+import {
+  authorHandles,
+  doneQuery,
+  type GroupsDeps,
+  groupFromPath,
+  groupsContext,
+  postButton,
+} from "./render.ts";
 
 const actions: ReportAction[] = ["hide", "delete", "dismiss"];
 
@@ -32,12 +39,12 @@ export async function reportsSection(
   viewer: Viewer,
 ): Promise<Html | string> {
   const t = c.get("t");
-  const s = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+  const s = groupsContext(deps);
   const reports = await groupReports(s, group, viewer);
   if (!reports.ok) return "";
   const posts = await visiblePosts(
     s,
-    { id: viewer.id, uri: personUri(deps.config.origin, viewer.username) },
+    { id: viewer.id, uri: memberUri(deps.config.origin, viewer.username) },
     reports.value.flatMap((r) => r.postIds),
   );
   const handle = await authorHandles(
@@ -72,7 +79,7 @@ export async function reportsSection(
 
 export function groupReportPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const s = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+  const s = groupsContext(deps);
 
   app.post("/groups/:name/reports/:id", async (c) => {
     const viewer = requireViewer(c);

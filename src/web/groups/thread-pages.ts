@@ -17,8 +17,8 @@ import {
   writeInGroup,
 } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { csrfField, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
@@ -30,6 +30,7 @@ import {
   type GroupsDeps,
   groupFromPath,
   groupName,
+  groupsContext,
   groupsNav,
   postButton,
   viewerStanding,
@@ -75,7 +76,7 @@ export function replyForm(
 export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
-  const social = { db, origin: config.origin, domain: config.domain };
+  const social = groupsContext(deps);
 
   /** The form again, with what was wrong (422); nothing was written. */
   const refused = (c: Context<WebEnv>, group: Group, title: string, form: unknown) =>

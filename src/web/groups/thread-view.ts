@@ -9,14 +9,14 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { threadOf } from "../../groups/threads.ts";
-import { personUri } from "../../groups/uris.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { earlierVersions } from "../../social/edits.ts";
 import { type PostView, visiblePosts } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import type { Html } from "../layout.ts";
 import { historyDetails } from "../social/pages.ts";
 import { postCard } from "../social/render.ts";
-import type { GroupsDeps } from "./render.ts";
+import { type GroupsDeps, groupsContext } from "./render.ts";
 
 /** Deeper replies are drawn at this depth, so a long exchange stays readable on a phone. */
 const MAX_DEPTH = 5;
@@ -24,8 +24,8 @@ const MAX_DEPTH = 5;
 function views(c: Context<WebEnv>, deps: GroupsDeps, ids: string[]) {
   const viewer = c.get("viewer");
   return visiblePosts(
-    { db: deps.db, origin: deps.config.origin, domain: deps.config.domain },
-    viewer ? { id: viewer.id, uri: personUri(deps.config.origin, viewer.username) } : null,
+    groupsContext(deps),
+    viewer ? { id: viewer.id, uri: memberUri(deps.config.origin, viewer.username) } : null,
     ids,
   );
 }

@@ -10,8 +10,8 @@ import { html } from "hono/html";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { MAX_MEDIA, MAX_TITLE_LENGTH, type PostInput, visibilities } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
-import { csrfField, errorSummary, type FieldErrors, field } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 
@@ -201,16 +201,23 @@ export async function unreadableImage(images: ComposeImage[]): Promise<string | 
 
 /** Stores the image of a post (outside any transaction: sharp is slow). */
 export async function storeAttachment(
-  deps: Pick<SocialPagesDeps, "db"> & { config: Pick<SocialPagesDeps["config"], "dataDir"> },
+  deps: Pick<SocialPagesDeps, "db" | "clock"> & {
+    config: Pick<SocialPagesDeps["config"], "dataDir">;
+  },
   ownerId: string,
   image: File,
   alt: string,
 ) {
   const bytes = new Uint8Array(await image.arrayBuffer());
-  return storeImage(deps.db, deps.config.dataDir, {
-    bytes,
-    purpose: "attachment",
-    ownerId,
-    description: alt,
-  });
+  return storeImage(
+    deps.db,
+    deps.config.dataDir,
+    {
+      bytes,
+      purpose: "attachment",
+      ownerId,
+      description: alt,
+    },
+    deps.clock,
+  );
 }

@@ -23,8 +23,8 @@ import {
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
 import { discardUploads } from "../../storage/uploads.ts";
-import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, formatDate, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
