@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type GroupsFixture, groupsFixture } from "../../test/support/groups.ts";
+import { type GroupsFixture, groupsFixture, START } from "../../test/support/groups.ts";
 import { report } from "../social/moderation.ts";
 import { createPost, textPost } from "../social/posts.ts";
 import type { LocalMember } from "./context.ts";
@@ -114,10 +114,15 @@ test("settleGroupReport: a non-moderator is refused and nothing changes; dismiss
   // The co-op's moderators still have it open.
   const row = await f.ctx.db
     .selectFrom("reports")
-    .select(["status", "group_resolved_by"])
+    .select(["status", "group_resolved_by", "group_resolved_at"])
     .where("id", "=", open.id)
     .executeTakeFirstOrThrow();
-  assert.deepEqual(row, { status: "open", group_resolved_by: uri(ada) });
+  assert.deepEqual(row, {
+    status: "open",
+    group_resolved_by: uri(ada),
+    group_resolved_at: START.toISOString(),
+  });
+  assert.equal(entry?.created_at, START.toISOString());
   const after = await groupReports(f.ctx, group, ada);
   assert.deepEqual(after, { ok: true, value: [] });
 });

@@ -16,7 +16,7 @@ import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
 import type { LocalMember } from "./context.ts";
 import type { Group } from "./groups.ts";
-import { logModeration } from "./moderation-log.ts";
+import { recordModeration } from "./moderation-log.ts";
 import { canModerate, standingOf } from "./standing.ts";
 import { deleteGroupPost, setThreadHidden } from "./threads.ts";
 
@@ -116,13 +116,20 @@ export async function settleGroupReport(
   return s.db.transaction().execute(async (trx) => {
     const settled = await trx
       .updateTable("reports")
-      .set({ group_resolved_at: new Date().toISOString(), group_resolved_by: byUri })
+      .set({ group_resolved_at: s.clock.now().toISOString(), group_resolved_by: byUri })
       .where("id", "=", report.id)
       .where("group_resolved_at", "is", null)
       .executeTakeFirst();
     if (Number(settled.numUpdatedRows) === 0) return fail("not-found" as const);
     if (action === "dismiss")
-      for (const post of posts) await logModeration(trx, group.id, "dismiss", byUri, post.uri);
+      for (const post of posts)
+        await recordModeration(trx, {
+          groupId: group.id,
+          action: "dismiss",
+          moderatorUri: byUri,
+          targetUri: post.uri,
+          at: s.clock.now().toISOString(),
+        });
     return ok(null);
   });
 }
