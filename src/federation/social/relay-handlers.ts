@@ -31,7 +31,14 @@ import {
   sendBlock,
   sendBoostAudience,
 } from "./interaction-activities.ts";
-import { addressing, instant, type LocalPost, loadLocalPost, postObject } from "./notes.ts";
+import {
+  addressing,
+  createOf,
+  instant,
+  type LocalPost,
+  loadLocalPost,
+  postObject,
+} from "./notes.ts";
 
 type Event = Selectable<OutboxEventsTable>;
 type Handler = (
@@ -132,14 +139,13 @@ export const socialEventHandlers: Record<string, Handler> = {
   async "post.created"(ctx, deps, _event, payload) {
     const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
     if (!p || p.post.deleted_at || p.post.reblog_of_id) return;
-    const create = new Create({
-      id: new URL(`${p.post.uri}/activity`),
-      actor: ctx.getActorUri(p.post.username),
-      object: postObject(ctx, deps.config.origin, p),
-      published: instant(p.post.created_at),
-      ...addressing(ctx, p),
-    });
-    await sendToAudience(ctx, deps, p, create, await parentAuthor(deps, p));
+    await sendToAudience(
+      ctx,
+      deps,
+      p,
+      createOf(ctx, deps.config.origin, p),
+      await parentAuthor(deps, p),
+    );
   },
 
   async "post.updated"(ctx, deps, event, payload) {
