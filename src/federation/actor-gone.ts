@@ -6,8 +6,8 @@
  */
 import { findGroupById } from "../groups/groups.ts";
 import { receiveLeave } from "../groups/memberships.ts";
-import { receiveGroupPostDelete } from "../groups/threads.ts";
 import { forgetRemoteActor } from "../social/remote-actor-deletion.ts";
+import { deleteRemotePost } from "../social/remote-posts.ts";
 import type { FederationDeps } from "./deps.ts";
 import { markGone } from "./remote-actors.ts";
 
@@ -31,6 +31,6 @@ export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): 
     .where("audience_uri", "is not", null)
     .where("deleted_at", "is", null)
     .execute();
-  for (const p of groupPosts) await receiveGroupPostDelete(db, { uri: p.uri, actorUri: uri });
+  for (const p of groupPosts) await deleteRemotePost(db, p.uri, uri);
   return true;
 }

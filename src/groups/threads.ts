@@ -302,36 +302,6 @@ export async function deleteGroupPost(
 }
 
 /**
- * A Delete from elsewhere, of a group post kept here: honoured when its actor
- * wrote the post, or is the Group it was posted in (which speaks for its
- * moderators). A post of a group hosted here is then announced as deleted.
- */
-export async function receiveGroupPostDelete(
-  db: Kysely<Schema>,
-  input: { uri: string; actorUri: string },
-): Promise<"deleted" | "unknown" | "forbidden"> {
-  return db.transaction().execute(async (trx) => {
-    const post = await findPostByUri(trx, input.uri);
-    if (!post || post.deleted_at) return "unknown" as const;
-    if (post.author_uri !== input.actorUri && post.audience_uri !== input.actorUri)
-      return "forbidden" as const;
-    await tombstone(trx, post.id);
-    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    await trx
-      .updateTable("posts")
-      .set({ title: "", activity_json: null })
-      .where("id", "=", post.id)
-      .execute();
-    if (post.group_id)
-      await recordEvent(trx, {
-        type: "groups.post.deleted",
-        payload: { postId: post.id, actorUri: input.actorUri },
-      });
-    return "deleted" as const;
-  });
-}
-
-/**
  * A moderator hides a thread (after a report, say) or shows it again. A hidden
  * thread is shown to the group's moderators only, marked; the change is written
  * to the group's moderation log with its reason. Hiding is local to this node

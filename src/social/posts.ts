@@ -368,9 +368,37 @@ export async function deletePost(
     if (!post) return false;
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
+    if (post.audience_uri) {
+      // A group post's deletion is the group's to relay (the Group announces it, or is told).
+      await trx
+        .updateTable("posts")
+        .set({ title: "", activity_json: null })
+        .where("id", "=", post.id)
+        .execute();
+      if (post.local || post.group_id)
+        await recordEvent(trx, {
+          type: "groups.post.deleted",
+          payload: { postId, actorUri: await deleterUri(trx, s, actor.id, post) },
+        });
+    } else if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
     return true;
   });
+}
+
+/** Who deleted a post, as an actor URI: its author, or the moderator who did. */
+async function deleterUri(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  accountId: string,
+  post: { author_account_id: string | null; author_uri: string },
+): Promise<string> {
+  if (post.author_account_id === accountId) return post.author_uri;
+  const account = await trx
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  return memberUri(s.origin, account.username);
 }
 
 /** Empties a post and drops everything hanging off it, but keeps mentions (for addressing). */

@@ -5,6 +5,7 @@
  * that the activity's signer is its actor; here the actor must be the author).
  */
 import type { Kysely } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
@@ -276,6 +277,8 @@ export async function updateRemotePost(s: SocialContext, input: RemotePostInput)
           spoiler: input.spoiler.slice(0, 1000),
           sensitive: input.sensitive ? 1 : 0,
           edited_at: input.editedAt ?? new Date().toISOString(),
+          // A thread's title (AS `name`) may be edited too.
+          ...(input.title ? { title: input.title.slice(0, 200) } : {}),
         })
         .where("id", "=", post.id)
         .execute();
@@ -292,7 +295,13 @@ export async function updateRemotePost(s: SocialContext, input: RemotePostInput)
   return true;
 }
 
-/** Delete(Tombstone or Note) from its author. */
+/**
+ * Delete(Tombstone or Note) of a post we keep: honoured from its author, or from
+ * the Group elsewhere it was written in (which speaks for its moderators; a Group
+ * announcing another's Delete is checked by the caller to be the post's). The one
+ * Delete for every post: a post of a group hosted here is then announced as
+ * deleted by the Group (groups.post.deleted).
+ */
 export async function deleteRemotePost(
   db: Kysely<Schema>,
   uri: string,
@@ -301,12 +310,25 @@ export async function deleteRemotePost(
   return db.transaction().execute(async (trx) => {
     const post = await trx
       .selectFrom("posts")
-      .select(["id", "author_uri", "in_reply_to_id", "deleted_at"])
+      .select(["id", "author_uri", "in_reply_to_id", "deleted_at", "audience_uri", "group_id"])
       .where("uri", "=", uri)
       .executeTakeFirst();
-    if (!post || post.author_uri !== actorUri || post.deleted_at) return false;
+    if (!post || post.deleted_at) return false;
+    const byGroup = post.audience_uri === actorUri && post.group_id === null;
+    if (post.author_uri !== actorUri && !byGroup) return false;
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
+    if (!post.audience_uri) return true;
+    await trx
+      .updateTable("posts")
+      .set({ title: "", activity_json: null })
+      .where("id", "=", post.id)
+      .execute();
+    if (post.group_id)
+      await recordEvent(trx, {
+        type: "groups.post.deleted",
+        payload: { postId: post.id, actorUri },
+      });
     return true;
   });
 }

@@ -1,9 +1,9 @@
 /**
  * The groups' part of federation (FEP-1b12), plugged in through the extension
- * points (src/federation/extensions.ts). Groups' inbox handlers go before the
- * social network's: an Announce by a Group our members follow, or a Create
- * addressed to a group hosted here, is a group post and not a boost or a
- * timeline post; whatever groups do not take they return false on.
+ * points (src/federation/extensions.ts). The inbox's dispatcher gives groups
+ * what they claim by the addressed actor (inbox.ts `claims`): an Announce by a
+ * Group our members follow, a Create addressed to a group hosted here, a Follow
+ * of one, …; everything else goes to the social network.
  */
 import type { InboxContext } from "@fedify/fedify";
 import {
@@ -12,7 +12,6 @@ import {
   Add,
   Announce,
   Create,
-  Delete,
   Follow,
   Reject,
   Remove,
@@ -26,24 +25,27 @@ import { groupsEventHandlers } from "./relay-handlers.ts";
 
 const inboxes = new WeakMap<FederationDeps, ReturnType<typeof groupsInbox>>();
 
-async function handle(
-  ctx: InboxContext<void>,
-  activity: Activity,
-  deps: FederationDeps,
-): Promise<boolean> {
+const inboxFor = (deps: FederationDeps) => {
   let inbox = inboxes.get(deps);
   if (!inbox) {
     inbox = groupsInbox(deps);
     inboxes.set(deps, inbox);
   }
-  if (activity instanceof Follow) return inbox.onFollow(ctx, activity);
-  if (activity instanceof Undo) return inbox.onUndo(ctx, activity);
-  if (activity instanceof Create) return inbox.onCreate(ctx, activity);
-  if (activity instanceof Delete) return inbox.onDelete(activity);
-  if (activity instanceof Announce) return inbox.onAnnounce(ctx, activity);
-  if (activity instanceof Add || activity instanceof Remove) return inbox.onDelegate(activity);
-  if (activity instanceof Accept || activity instanceof Reject) return inbox.onAnswer(activity);
-  return false;
+  return inbox;
+};
+
+async function handle(
+  ctx: InboxContext<void>,
+  activity: Activity,
+  deps: FederationDeps,
+): Promise<void> {
+  const inbox = inboxFor(deps);
+  if (activity instanceof Follow) await inbox.onFollow(ctx, activity);
+  else if (activity instanceof Undo) await inbox.onUndo(ctx, activity);
+  else if (activity instanceof Create) await inbox.onCreate(ctx, activity);
+  else if (activity instanceof Announce) await inbox.onAnnounce(ctx, activity);
+  else if (activity instanceof Add || activity instanceof Remove) await inbox.onDelegate(activity);
+  else if (activity instanceof Accept || activity instanceof Reject) await inbox.onAnswer(activity);
 }
 
 const accepted = groupsEventHandlers["groups.member.accepted"];
@@ -59,7 +61,13 @@ const eventHandlers: Record<string, EventHandler> = {
 
 export const groupsExtensions: FederationExtensions = {
   eventHandlers,
-  inbox: [{ types: [Follow, Undo, Create, Delete, Announce, Add, Remove, Accept, Reject], handle }],
+  inbox: [
+    {
+      types: [Follow, Undo, Create, Announce, Add, Remove, Accept, Reject],
+      claims: (ctx, activity, deps) => inboxFor(deps).claims(ctx, activity),
+      handle,
+    },
+  ],
 };
 
 /** Groups first, then another area's extensions (the social network's). */

@@ -23,8 +23,8 @@ import { parseOptions } from "../../social/polls.ts";
 import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
+import { sendGroupPostActivity } from "../groups/post-activities.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
-import { allowsDelivery } from "./domain-policy.ts";
 import {
   boostAnnounce,
   likeActivity,
@@ -82,7 +82,11 @@ async function sendFeaturedChange(
   });
 }
 
-/** Sends to the post's audience, once per inbox: followers (unless direct), the mentioned, and `extra`. */
+/**
+ * Sends to the post's audience, once per inbox: followers (unless direct), the
+ * mentioned, and `extra`. A group post's audience is its Group's members: the
+ * Group announces it (hosted here) or is sent it (elsewhere).
+ */
 async function sendToAudience(
   ctx: Context<void>,
   deps: FederationDeps,
@@ -90,6 +94,12 @@ async function sendToAudience(
   activity: Create | Update | Delete,
   extra: RemoteActor[] = [],
 ) {
+  if (p.post.audience_uri)
+    return sendGroupPostActivity(ctx, deps, p, activity, {
+      announceId: new URL(`${activity.id?.href}/announce`),
+      published: p.post.edited_at ?? p.post.created_at,
+      extra,
+    });
   const mentioned = p.mentions.flatMap((m) =>
     m.inbox_url
       ? [{ uri: m.actor_uri, inbox_url: m.inbox_url, shared_inbox_url: m.shared_inbox_url }]
@@ -131,6 +141,24 @@ async function remoteVoters(deps: FederationDeps, postId: string): Promise<Remot
     .distinct()
     .where("poll_votes.post_id", "=", postId)
     .execute();
+}
+
+/**
+ * Who hears of a like: the post's remote author (as Mastodon sends it), and the
+ * Group of a group post elsewhere (Lemmy counts votes the community hears of).
+ */
+async function likeRecipients(
+  deps: FederationDeps,
+  post: { author_remote_id: string | null; audience_uri: string | null; group_id: string | null },
+): Promise<RemoteActor[]> {
+  const author = post.author_remote_id
+    ? await findRemoteActor(deps.db.db, { id: post.author_remote_id })
+    : undefined;
+  const group =
+    post.audience_uri && !post.group_id
+      ? await findRemoteActor(deps.db.db, { uri: post.audience_uri })
+      : undefined;
+  return [...(author ? [author] : []), ...(group ? [group] : [])];
 }
 
 const postEvent = z.object({ postId: z.string() });
@@ -270,20 +298,27 @@ export const socialEventHandlers: Record<string, Handler> = {
       .selectFrom("likes")
       .innerJoin("accounts as a", "a.id", "likes.account_id")
       .innerJoin("posts as o", "o.id", "likes.post_id")
-      .select(["likes.uri", "a.username", "o.uri as object_uri", "o.author_remote_id"])
+      .select([
+        "likes.uri",
+        "a.username",
+        "o.uri as object_uri",
+        "o.author_uri",
+        "o.author_remote_id",
+        "o.audience_uri",
+        "o.group_id",
+      ])
       .where("likes.id", "=", likeId)
       .executeTakeFirst();
-    const author = row?.author_remote_id
-      ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
-      : undefined;
-    if (!row || !author || !(await allowsDelivery(deps.db.db, new URL(author.uri).host))) return;
+    if (!row) return;
+    const to = await likeRecipients(deps, row);
     const like = likeActivity(ctx, {
       uri: row.uri,
       username: row.username,
       objectUri: row.object_uri,
-      authorUri: author.uri,
+      authorUri: row.author_uri,
+      groupUri: row.audience_uri,
     });
-    await ctx.sendActivity({ identifier: row.username }, recipientOf(author), like);
+    await sendToInboxes(ctx, deps, { identifier: row.username }, { others: to }, like);
   },
 
   async "post.unliked"(ctx, deps, event, payload) {
@@ -292,7 +327,7 @@ export const socialEventHandlers: Record<string, Handler> = {
         accountId: z.string(),
         likeUri: z.string(),
         objectUri: z.string(),
-        authorRemoteId: z.string(),
+        authorRemoteId: z.string().nullable(),
       })
       .parse(payload);
     const account = await deps.db.db
@@ -300,8 +335,12 @@ export const socialEventHandlers: Record<string, Handler> = {
       .select("username")
       .where("id", "=", p.accountId)
       .executeTakeFirst();
-    const author = await findRemoteActor(deps.db.db, { id: p.authorRemoteId });
-    if (!account || !author) return;
+    const post = await deps.db.db
+      .selectFrom("posts")
+      .select(["author_uri", "author_remote_id", "audience_uri", "group_id"])
+      .where("uri", "=", p.objectUri)
+      .executeTakeFirst();
+    if (!account || !post) return;
     const actor = ctx.getActorUri(account.username);
     const undo = new Undo({
       id: activityId(deps, event),
@@ -310,11 +349,13 @@ export const socialEventHandlers: Record<string, Handler> = {
         uri: p.likeUri,
         username: account.username,
         objectUri: p.objectUri,
-        authorUri: author.uri,
+        authorUri: post.author_uri,
+        groupUri: post.audience_uri,
       }),
-      to: new URL(author.uri),
+      to: new URL(post.author_uri),
     });
-    await ctx.sendActivity({ identifier: account.username }, recipientOf(author), undo);
+    const to = await likeRecipients(deps, post);
+    await sendToInboxes(ctx, deps, { identifier: account.username }, { others: to }, undo);
   },
 
   /**
