@@ -186,6 +186,10 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   const [thread] = await postsIn(garden);
   assert.equal(thread?.title, "Lorem ipsum");
   assert.equal(thread?.author_uri, `${remoteUrl}/users/alice`);
+  // The one model: a Mastodon Note naming the group is the group's thread (a page).
+  assert.equal(thread?.kind, "page");
+  assert.equal(thread?.audience_uri, `${node.url}/groups/garden`);
+  assert.equal(thread?.local, 0);
   // The group announces it to its members, alice's server included, with the Create inside.
   await waitFor("the Announce reaches alice's server", () =>
     delivered().some((d) => d.type === "Announce"),
@@ -242,6 +246,9 @@ test("a Lemmy-shaped Create{Page} naming the group in `to` becomes a thread", as
   const page = (await postsIn(garden)).find((p) => p.uri === `${remoteUrl}/post/7`);
   assert.equal(page?.title, "post 4");
   assert.equal(page?.in_reply_to_id, null);
+  assert.equal(page?.kind, "page");
+  assert.equal(page?.audience_uri, `${node.url}/groups/garden`);
+  assert.equal(page?.visibility, "public");
 });
 
 test("posts to a members-only group by a non-member, or by someone else's name, are skipped", async () => {
