@@ -415,6 +415,10 @@ test("a like on a group reply from node B notifies its author on node C; C's edi
   await waitFor("the group's node sees cat's edit", async () =>
     /very slowly/.test((await copyOn(a, reply.value.uri))?.content_html ?? ""),
   );
+  // ... and announces it to the members: B's copy changes too.
+  await waitFor("B sees cat's edit through the Group", async () =>
+    /very slowly/.test((await copyOn(b, reply.value.uri))?.content_html ?? ""),
+  );
 });
 
 test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {

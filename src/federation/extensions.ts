@@ -46,3 +46,16 @@ export interface FederationExtensions {
   eventHandlers?: Record<string, EventHandler>;
   inbox?: InboxExtension[];
 }
+
+/** One value per node's deps (an area's inbox handlers), made on first use. */
+export function perDeps<T>(make: (deps: FederationDeps) => T): (deps: FederationDeps) => T {
+  const made = new WeakMap<FederationDeps, T>();
+  return (deps) => {
+    let value = made.get(deps);
+    if (value === undefined) {
+      value = make(deps);
+      made.set(deps, value);
+    }
+    return value;
+  };
+}

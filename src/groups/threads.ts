@@ -287,11 +287,6 @@ export async function deleteGroupPost(
     }
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    await trx
-      .updateTable("posts")
-      .set({ title: "", activity_json: null })
-      .where("id", "=", post.id)
-      .execute();
     await recordEvent(trx, {
       type: "groups.post.deleted",
       payload: { postId: post.id, actorUri: byUri },

@@ -368,19 +368,14 @@ export async function deletePost(
     if (!post) return false;
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    if (post.audience_uri) {
-      // A group post's deletion is the group's to relay (the Group announces it, or is told).
-      await trx
-        .updateTable("posts")
-        .set({ title: "", activity_json: null })
-        .where("id", "=", post.id)
-        .execute();
-      if (post.local || post.group_id)
-        await recordEvent(trx, {
-          type: "groups.post.deleted",
-          payload: { postId, actorUri: await deleterUri(trx, s, actor.id, post) },
-        });
-    } else if (post.local) await recordEvent(trx, { type: "post.deleted", payload: { postId } });
+    // A group post's deletion is the group's to relay (the Group announces it, or is told).
+    if (post.audience_uri && (post.local || post.group_id))
+      await recordEvent(trx, {
+        type: "groups.post.deleted",
+        payload: { postId, actorUri: await deleterUri(trx, s, actor.id, post) },
+      });
+    else if (post.local && !post.audience_uri)
+      await recordEvent(trx, { type: "post.deleted", payload: { postId } });
     return true;
   });
 }
@@ -436,6 +431,9 @@ export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<vo
       source: "",
       spoiler: "",
       has_poll: 0,
+      // A group post's title, and the Create a group here kept to announce, go too.
+      title: "",
+      activity_json: null,
       deleted_at: new Date().toISOString(),
     })
     .where("id", "=", postId)

@@ -260,15 +260,28 @@ async function store(
   });
 }
 
-/** Update(Note/Question) from its author: new content, tags, media, poll counts. */
-export async function updateRemotePost(s: SocialContext, input: RemotePostInput): Promise<boolean> {
+/**
+ * Update(Note/Question/Page) from its author: new content, tags, media, poll
+ * counts. A post of a group hosted here is then announced as edited by the Group
+ * (groups.post.updated, with the Update as received: `activityJson`).
+ */
+export async function updateRemotePost(
+  s: SocialContext,
+  input: RemotePostInput,
+  received: { activityJson?: string } = {},
+): Promise<boolean> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "author_uri", "deleted_at"])
+    .select(["id", "author_uri", "deleted_at", "group_id"])
     .where("uri", "=", input.uri)
     .executeTakeFirst();
   if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
   await s.db.transaction().execute(async (trx) => {
+    if (post.group_id && received.activityJson)
+      await recordEvent(trx, {
+        type: "groups.post.updated",
+        payload: { postId: post.id, activityJson: received.activityJson },
+      });
     await keepVersionIfChanged(trx, post.id, async () => {
       await trx
         .updateTable("posts")
@@ -318,12 +331,6 @@ export async function deleteRemotePost(
     if (post.author_uri !== actorUri && !byGroup) return false;
     await tombstone(trx, post.id);
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    if (!post.audience_uri) return true;
-    await trx
-      .updateTable("posts")
-      .set({ title: "", activity_json: null })
-      .where("id", "=", post.id)
-      .execute();
     if (post.group_id)
       await recordEvent(trx, {
         type: "groups.post.deleted",

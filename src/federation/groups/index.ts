@@ -18,21 +18,12 @@ import {
   Undo,
 } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
-import type { EventHandler, FederationExtensions } from "../extensions.ts";
+import { type EventHandler, type FederationExtensions, perDeps } from "../extensions.ts";
 import { sendRecentThreads } from "./backfill.ts";
 import { groupsInbox } from "./inbox.ts";
 import { groupsEventHandlers } from "./relay-handlers.ts";
 
-const inboxes = new WeakMap<FederationDeps, ReturnType<typeof groupsInbox>>();
-
-const inboxFor = (deps: FederationDeps) => {
-  let inbox = inboxes.get(deps);
-  if (!inbox) {
-    inbox = groupsInbox(deps);
-    inboxes.set(deps, inbox);
-  }
-  return inbox;
-};
+const inboxFor = perDeps(groupsInbox);
 
 async function handle(
   ctx: InboxContext<void>,

@@ -189,6 +189,24 @@ const postSent: EventHandler = async (ctx, deps, event, payload) => {
   });
 };
 
+/** A post from elsewhere in a group hosted here was edited: the Group announces the Update as received. */
+const postUpdated: EventHandler = async (ctx, deps, event, payload) => {
+  const p = z.object({ postId: z.string(), activityJson: z.string() }).parse(payload);
+  const post = await findPost(deps.db.db, p.postId);
+  if (!post?.group_id || post.deleted_at) return;
+  const group = await groupOf(deps, post.group_id);
+  if (!group) return;
+  const update = await Update.fromJsonLd(JSON.parse(p.activityJson), {
+    documentLoader: await signedLoader(ctx),
+    contextLoader: ctx.contextLoader,
+  });
+  await announceToMembers(ctx, deps, group, {
+    id: activityId(deps, event),
+    published: event.created_at,
+    object: update,
+  });
+};
+
 /**
  * A post deleted (by its author or a moderator). In a group hosted here the Group
  * announces the Delete to its members, as Lemmy does (Announce{Delete}, the
@@ -348,6 +366,7 @@ export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.post.created": postCreated,
   "groups.post.sent": postSent,
   "groups.post.deleted": postDeleted,
+  "groups.post.updated": postUpdated,
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
   "groups.updated": groupUpdated,

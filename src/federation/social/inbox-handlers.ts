@@ -183,7 +183,10 @@ export function socialInbox(deps: FederationDeps) {
     const author = await ensureActor(ctx, deps, update.actorId as URL);
     if (!author) return;
     const input = await postInput(ctx, object, author);
-    if (!input || !(await updateRemotePost(s, input))) skip(update, "no such post of that author");
+    // As received, for the Group to announce when the post is a group's here (FEP-1b12).
+    const activityJson = object.audienceId ? JSON.stringify(await update.toJsonLd()) : undefined;
+    if (!input || !(await updateRemotePost(s, input, { activityJson })))
+      skip(update, "no such post of that author");
   }
 
   async function onDelete(_ctx: InboxContext<void>, del: Delete) {

@@ -19,21 +19,13 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
-import type { FederationExtensions } from "../extensions.ts";
+import { type FederationExtensions, perDeps } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { backfillOutbox } from "./backfill.ts";
-import { type SocialInbox, socialInbox } from "./inbox-handlers.ts";
+import { socialInbox } from "./inbox-handlers.ts";
 import { socialEventHandlers } from "./relay-handlers.ts";
 
-const inboxes = new WeakMap<FederationDeps, SocialInbox>();
-const inboxFor = (deps: FederationDeps) => {
-  let inbox = inboxes.get(deps);
-  if (!inbox) {
-    inbox = socialInbox(deps);
-    inboxes.set(deps, inbox);
-  }
-  return inbox;
-};
+const inboxFor = perDeps(socialInbox);
 
 async function handle(
   ctx: InboxContext<void>,
