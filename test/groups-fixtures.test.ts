@@ -17,7 +17,7 @@ import { configure, type LogRecord } from "@logtape/logtape";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
-import { waitFor } from "../src/federation/testing.ts";
+import { followRemote, waitFor } from "../src/federation/testing.ts";
 import type { GroupsContext } from "../src/groups/context.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
 import { membershipOf } from "../src/groups/memberships.ts";
@@ -249,6 +249,59 @@ test("a Lemmy-shaped Create{Page} naming the group in `to` becomes a thread", as
   assert.equal(page?.kind, "page");
   assert.equal(page?.audience_uri, `${node.url}/groups/garden`);
   assert.equal(page?.visibility, "public");
+});
+
+test("a followed Lemmy community's Announce{Create{Page}} lands in the one model", async () => {
+  // A Lemmy-shaped community on its own server; a member here follows it.
+  const lemmy = await startRemoteActor("127.0.22.8", "main", { type: "Group" });
+  try {
+    lemmy.documents.set("/users/beta", {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${lemmy.url}/users/beta`,
+      type: "Person",
+      preferredUsername: "beta",
+      inbox: `${lemmy.url}/users/beta/inbox`,
+    });
+    const ada = { id: garden.created_by ?? "", username: "ada" };
+    await followRemote(node.node, ada, lemmy.id);
+    const announce = JSON.parse(
+      JSON.stringify(fixture("lemmy-announce-create-page.json"))
+        .replaceAll("http://enterprise.lemmy.ml/c/main", lemmy.id)
+        .replaceAll("http://enterprise.lemmy.ml/u/lemmy_beta", `${lemmy.url}/users/beta`)
+        .replaceAll("http://enterprise.lemmy.ml", lemmy.url),
+    );
+    assert.equal(
+      (await fetch(await lemmy.signed(`${node.url}/inbox`, withContext(announce)))).status,
+      202,
+    );
+    const kept = await waitFor("the community's post is kept", () =>
+      node.node.db.db
+        .selectFrom("posts")
+        .selectAll()
+        .where("uri", "=", `${lemmy.url}/post/7`)
+        .executeTakeFirst(),
+    );
+    assert.equal(kept.kind, "page");
+    assert.equal(kept.title, "post 4");
+    assert.equal(kept.audience_uri, lemmy.id);
+    assert.equal(kept.group_id, null);
+    assert.equal(kept.author_uri, `${lemmy.url}/users/beta`);
+    // A group's redistribution, not a boost: no boost row, nothing in home feeds.
+    const boosts = await node.node.db.db
+      .selectFrom("posts")
+      .select("id")
+      .where("reblog_of_id", "=", kept.id)
+      .execute();
+    assert.equal(boosts.length, 0);
+    const home = await node.node.db.db
+      .selectFrom("home_entries")
+      .select("post_id")
+      .where("post_id", "=", kept.id)
+      .execute();
+    assert.equal(home.length, 0);
+  } finally {
+    lemmy.close();
+  }
 });
 
 test("posts to a members-only group by a non-member, or by someone else's name, are skipped", async () => {
