@@ -353,7 +353,7 @@ if (wants("fanout")) {
   await db.db
     .transaction()
     .execute((trx) =>
-      recordEvent(trx, { type: "account.updated", payload: { accountId: ann.id } }),
+      recordEvent(trx, { type: "accounts.account.updated", payload: { accountId: ann.id } }),
     );
   let peak = rssBefore;
   while (deliveries < expected && performance.now() - started < 120_000) {

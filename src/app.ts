@@ -45,7 +45,7 @@ import { moderationPages } from "./web/social/moderation-pages.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
-import { type InboxHelper, startWorker } from "./worker.ts";
+import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -70,7 +70,7 @@ export interface SyncoNode {
    * that stops it. `inboxHelper` adds a thread that takes over inbox processing while
    * this one is saturated (inbox-helper.ts): for a process that also answers HTTP.
    */
-  startWorker(options?: { inboxHelper?: InboxHelper }): Promise<() => Promise<void>>;
+  startWorker(options?: WorkerOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -167,9 +167,8 @@ export async function createNode(
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
-        closeEndedPolls(db.db)
-          .then((n) => n > 0 && federation.nudge())
-          .catch(() => undefined);
+        // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
+        closeEndedPolls(db.db).catch(() => undefined);
       }, POLL_SWEEP_MS);
       return async () => {
         clearInterval(polls);

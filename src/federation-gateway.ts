@@ -5,18 +5,21 @@
 import type { CoopSettingsStore } from "./accounts/coop.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
+import type { AreaExtension } from "./federation/extensions.ts";
 import { FederationGateway } from "./federation/index.ts";
 
+/**
+ * The areas' federation, in order (after the core's own handlers), loaded lazily
+ * with Fedify. Groups go before social: a group post is not a timeline post or a
+ * boost. Two areas handling one outbox event type is refused when Fedify loads
+ * (combineExtensions).
+ */
+export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
+  Promise.all([
+    import("./federation/groups/index.ts"),
+    import("./federation/social/index.ts"),
+  ]).then(([groups, social]) => [groups.groupsExtension, social.socialExtension]);
+
 export function federationGateway(config: Config, db: Db, coop: CoopSettingsStore) {
-  return new FederationGateway(
-    { config, db, coop },
-    {
-      // Groups' handlers go first: a group post is not a timeline post or a boost.
-      extensions: () =>
-        Promise.all([
-          import("./federation/social/index.ts"),
-          import("./federation/groups/index.ts"),
-        ]).then(([social, groups]) => groups.withGroups(social.socialExtensions)),
-    },
-  );
+  return new FederationGateway({ config, db, coop }, { extensions: areaExtensions });
 }

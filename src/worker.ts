@@ -3,7 +3,9 @@
  * housekeeping (expired cache entries, sessions, tokens and rate-limit windows), the outbox relay and Fedify's queues
  * (inbox processing, fan-out, delivery). Fedify is loaded only once there is
  * federation work (an unrelayed event or a queued message), so an idle node
- * stays small; after that the relay polls every RELAY_POLL_MS or is nudged.
+ * stays small. The relay is woken by the outbox write itself (Db.onOutboxWritten,
+ * subscribed once at start) and polls every RELAY_POLL_MS as a safety net, for
+ * events written by another process or thread.
  */
 import { getLogger } from "@logtape/logtape";
 import { sweepAccounts } from "./accounts/housekeeping.ts";
@@ -17,18 +19,38 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1_000;
 const RELAY_POLL_MS = 250;
 
-function pause(ms: number, signal: AbortSignal, gateway: FederationGateway): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      off();
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const off = gateway.onNudge(done);
-    signal.addEventListener("abort", done, { once: true });
-  });
+/**
+ * Rung by each committed outbox write. A ring while the relay is busy is kept, so
+ * an event committed during a relay pass is taken at once rather than at the next poll.
+ */
+class Doorbell {
+  #rung = false;
+  #wake: (() => void) | undefined;
+
+  ring = (): void => {
+    this.#rung = true;
+    this.#wake?.();
+  };
+
+  /** Resolves after `ms`, on a ring (or one since the last pause), or on abort. */
+  pause(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#rung || signal.aborted) {
+      this.#rung = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        this.#rung = false;
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
 }
 
 async function hasFederationWork(db: Db): Promise<boolean> {
@@ -49,19 +71,36 @@ async function hasFederationWork(db: Db): Promise<boolean> {
  */
 export type InboxHelper = (runtime: FederationRuntime, signal: AbortSignal) => Promise<void>;
 
+export interface WorkerOptions {
+  /** Extra inbox capacity (inbox-helper.ts). */
+  inboxHelper?: InboxHelper;
+  /**
+   * The safety-net polls: for federation work before Fedify is loaded (default 1 s)
+   * and for unrelayed events after (250 ms). Tests lengthen them to show that a
+   * committed event wakes the relay on its own.
+   */
+  pollMs?: { idle?: number; relay?: number };
+}
+
 async function runFederation(
   db: Db,
   gateway: FederationGateway,
   signal: AbortSignal,
-  inboxHelper?: InboxHelper,
+  options: WorkerOptions,
 ) {
+  const { inboxHelper } = options;
+  const idlePollMs = options.pollMs?.idle ?? IDLE_POLL_MS;
+  const relayPollMs = options.pollMs?.relay ?? RELAY_POLL_MS;
+  const bell = new Doorbell();
+  const unsubscribe = db.onOutboxWritten(bell.ring);
+  signal.addEventListener("abort", unsubscribe, { once: true });
   while (!signal.aborted && !gateway.loaded) {
     try {
       if (await hasFederationWork(db)) break;
     } catch (error) {
       logger.error("Checking for federation work failed: {error}", { error });
     }
-    await pause(IDLE_POLL_MS, signal, gateway);
+    await bell.pause(idlePollMs, signal);
   }
   if (signal.aborted) return;
   const runtime = await gateway.load();
@@ -73,7 +112,7 @@ async function runFederation(
     } catch (error) {
       logger.error("The outbox relay failed: {error}", { error });
     }
-    if (relayed === 0) await pause(RELAY_POLL_MS, signal, gateway);
+    if (relayed === 0) await bell.pause(relayPollMs, signal);
   }
   await queues;
 }
@@ -81,7 +120,7 @@ async function runFederation(
 export async function startWorker(
   db: Db,
   gateway: FederationGateway,
-  options: { inboxHelper?: InboxHelper } = {},
+  options: WorkerOptions = {},
 ): Promise<() => Promise<void>> {
   const kv = new DatabaseKvStore(db);
   const sweep = async () => {
@@ -95,8 +134,8 @@ export async function startWorker(
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
   timer.unref();
   const controller = new AbortController();
-  const running = runFederation(db, gateway, controller.signal, options.inboxHelper).catch(
-    (error) => logger.error("The federation worker stopped: {error}", { error }),
+  const running = runFederation(db, gateway, controller.signal, options).catch((error) =>
+    logger.error("The federation worker stopped: {error}", { error }),
   );
   return async () => {
     clearInterval(timer);

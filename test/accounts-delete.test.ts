@@ -94,7 +94,7 @@ test("a member deletes their account: tombstone, data and files gone, event reco
   const events = await db()
     .selectFrom("outbox_events")
     .selectAll()
-    .where("type", "=", "account.deleted")
+    .where("type", "=", "accounts.account.deleted")
     .execute();
   assert.deepEqual(
     events.map((e) => JSON.parse(e.payload)),

@@ -38,7 +38,7 @@ async function member(username: string): Promise<SignedIn> {
 
 test("a member edits their profile with an avatar; the bio is sanitized; an event is recorded", async () => {
   const ana = await member("ana");
-  const before = (await events("account.updated")).length;
+  const before = (await events("accounts.account.updated")).length;
   const res = await ana.postMultipart(
     "/settings/profile",
     profileForm({
@@ -69,7 +69,7 @@ test("a member edits their profile with an avatar; the bio is sanitized; an even
     .where("id", "=", row.avatar_id)
     .executeTakeFirstOrThrow();
   assert.deepEqual([upload.width, upload.height, upload.owner_id], [400, 400, row.id]);
-  const after = await events("account.updated");
+  const after = await events("accounts.account.updated");
   assert.equal(after.length, before + 1);
   assert.deepEqual(JSON.parse(after.at(-1)?.payload ?? "{}"), { accountId: row.id });
 
@@ -90,7 +90,7 @@ test("a member edits their profile with an avatar; the bio is sanitized; an even
 test("bad profile input: a clear message per field, 422, nothing changed", async () => {
   const bo = await member("bo");
   const before = await account("bo");
-  const eventsBefore = (await events("account.updated")).length;
+  const eventsBefore = (await events("accounts.account.updated")).length;
   const cases: [Record<string, string | Blob>, RegExp, string][] = [
     [
       { displayName: "x".repeat(101) },
@@ -128,7 +128,7 @@ test("bad profile input: a clear message per field, 422, nothing changed", async
     assert.match(page, new RegExp(`id="${id}"[^>]*aria-invalid="true"`), id);
     assert.deepEqual(await account("bo"), before, "the account is unchanged");
   }
-  assert.equal((await events("account.updated")).length, eventsBefore);
+  assert.equal((await events("accounts.account.updated")).length, eventsBefore);
   const uploads = await db()
     .selectFrom("uploads")
     .select("id")

@@ -82,7 +82,6 @@ it("follows across nodes, streams the other node's post, votes on its poll", asy
     status: "Where shall we meet?",
     poll: { options: ["hall", "park"], expiresIn: 3600 },
   });
-  b.node.federation.nudge();
   const streamed = await until(
     async () =>
       annEvents.find(
@@ -100,7 +99,6 @@ it("follows across nodes, streams the other node's post, votes on its poll", asy
 
   const voted = await ann.client.v1.polls.$select(remote.poll.id).votes.create({ choices: [1] });
   assert.deepEqual(voted.ownVotes, [1]);
-  a.node.federation.nudge();
   await until(
     async () =>
       (await bob.client.v1.polls.$select(poll.poll?.id ?? "").fetch()).options[1]?.votesCount === 1,

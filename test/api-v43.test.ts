@@ -92,7 +92,7 @@ describe("editing a status's media", () => {
     const events = await node.node.db.db
       .selectFrom("outbox_events")
       .select("payload")
-      .where("type", "=", "post.updated")
+      .where("type", "=", "social.post.updated")
       .execute();
     assert.ok(events.some((e) => String(e.payload).includes(status.id)));
 

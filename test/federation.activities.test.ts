@@ -46,7 +46,6 @@ async function send(activity: Record<string, unknown>) {
 /** Nothing is left in any queue: inbox handled, outbox delivered or given up. */
 const settled = () =>
   waitFor("the queues are empty and the relay is done", async () => {
-    node.node.federation.nudge();
     const queued = await db().selectFrom("queue_messages").select("id").executeTakeFirst();
     const pending = await db()
       .selectFrom("outbox_events")

@@ -62,7 +62,6 @@ test("a member follows a member of another node, which accepts; then unfollows",
     async () => (await statusOn(a, uri(a, "ann"), actor.uri)) === "accepted",
   );
   assert.ok(await unfollow(a.node.db.db, a.url, ann, actor.uri));
-  a.node.federation.nudge();
   await waitFor(
     "bob's node hears the Undo",
     async () => (await statusOn(b, uri(a, "ann"), actor.uri)) === null,
@@ -93,7 +92,6 @@ test("a locked member's requests wait; one is accepted, another rejected", async
 
   assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id));
   assert.ok(await rejectFollowRequest(c.node.db.db, cat.id, benRequest.id));
-  c.node.federation.nudge();
   await waitFor(
     "amy's node hears the Accept",
     async () => (await statusOn(a, uri(a, "amy"), fromA.actor.uri)) === "accepted",
@@ -119,7 +117,7 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await statusOn(n, uri(n, n === a ? "ari" : "cal"), uri(b, "dan"))) === "accepted",
     );
 
-  // The accounts area's own profile update records account.updated with the change.
+  // The accounts area's own profile update records accounts.account.updated with the change.
   await updateProfile(
     b.node.db.db,
     dan.id,
@@ -133,7 +131,7 @@ test("profile updates reach followers as Update(Person); deletion as Delete(Pers
         (await findRemoteActor(n.node.db.db, { uri: uri(b, "dan") }))?.name === "Dan the Baker",
     );
 
-  // And its account deletion (with this area's contributor) records account.deleted.
+  // And its account deletion (with this area's contributor) records accounts.account.deleted.
   const deleted = await deleteAccount(b.node.db.db, dan.id, {
     contributors: [accountsContributor, federationContributor],
     dataDir: b.node.config.dataDir,

@@ -217,7 +217,6 @@ test("every request the node makes, deliveries included, names Synco and the nod
     actor,
   });
   assert.ok(result.ok);
-  node.node.federation.nudge();
   const delivered = await waitFor("the Follow is delivered", () =>
     peer.seen.find((s) => s.method === "POST" && s.body?.type === "Follow"),
   );

@@ -130,7 +130,7 @@ test("a node killed mid-delivery delivers everything after restart", async () =>
   const eventId = await db.db
     .transaction()
     .execute((trx) =>
-      recordEvent(trx, { type: "account.updated", payload: { accountId: ann.value.id } }),
+      recordEvent(trx, { type: "accounts.account.updated", payload: { accountId: ann.value.id } }),
     );
   const env = {
     SYNCO_HOST: "127.0.1.8",

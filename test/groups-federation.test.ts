@@ -124,7 +124,6 @@ test("members of other nodes join: at once in an open group, after approval in a
     reason: "forbidden",
   });
   assert.ok((await approveRequest(on(a), ana, { group: council, memberId: row.id })).ok);
-  a.node.federation.nudge();
   await waitFor(
     "cat hears the Accept",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("council"))) === "accepted",
@@ -137,7 +136,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     ...textPost("Who has tomato seeds?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread is announced", async () =>
       (await postsOn(n, "garden")).some((p) => p.uri === thread.value.uri),
@@ -154,7 +152,6 @@ test("posts reach every member by Announce, from the group's node and from elsew
     inReplyToId: local.id,
   });
   assert.ok(reply.ok);
-  b.node.federation.nudge();
   await waitFor("the group keeps ben's reply", async () =>
     (await postsOn(a, "garden")).some((p) => p.uri === reply.value.uri),
   );
@@ -189,7 +186,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     reason: "forbidden",
   });
   assert.ok((await deleteGroupPost(socialOf(b), null, reply.id, ben)).ok);
-  b.node.federation.nudge();
   await waitFor("the group deletes ben's reply", () => deleted(a, reply.uri));
   await waitFor("C hears the reply was deleted (Announce{Delete})", () => deleted(c, reply.uri));
   assert.equal((await kept(c, reply.uri))?.content_html, "");
@@ -200,7 +196,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
     ...textPost("Who has a spade?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the thread arrives", async () => !!(await kept(n, thread.value.uri)));
   const outsider = await createMember(a, { username: "olga", password: "password123" });
@@ -210,7 +205,6 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   });
   assert.equal(await deleted(a, thread.value.uri), false);
   assert.ok((await deleteGroupPost(socialOf(a), garden, thread.value.id, ana)).ok);
-  a.node.federation.nudge();
   for (const n of [b, c])
     await waitFor("the Delete is announced", () => deleted(n, thread.value.uri));
   const gone = await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } });
@@ -275,7 +269,6 @@ test("a thread with an image, a poll and a mention federates whole; the mentione
     poll: { options: ["Saturday", "Sunday"], multiple: false, expiresInSeconds: 3600 },
   });
   assert.ok(poll.ok);
-  a.node.federation.nudge();
 
   // On B (ben is a member): kept as the Group's thread, with its image, tags, mention and title.
   const onB = await waitFor("B keeps the thread", () => copyOn(b, thread.value.uri));
@@ -358,13 +351,11 @@ test("a thread with an image, a poll and a mention federates whole; the mentione
     mentions: [],
   });
   assert.ok(edited.ok);
-  a.node.federation.nudge();
   await waitFor("B sees the edit", async () =>
     /on Sunday/.test((await copyOn(b, thread.value.uri))?.content_html ?? ""),
   );
   // ana deletes the poll thread as any post (web or API): relayed as a group post's deletion.
   assert.ok(await deletePost(socialOf(a), { id: ana.id }, poll.value.id));
-  a.node.federation.nudge();
   await waitFor(
     "B drops the poll thread",
     async () => !!(await copyOn(b, poll.value.uri))?.deleted_at,
@@ -377,21 +368,18 @@ test("a like on a group reply from node B notifies its author on node C; C's edi
     ...textPost("Hot or cold?"),
   });
   assert.ok(thread.ok);
-  a.node.federation.nudge();
   const threadOnC = await waitFor("C keeps the thread", () => copyOn(c, thread.value.uri));
   const reply = await writeInRemoteGroup(socialOf(c), groupId("garden"), cat, {
     ...textPost("Cold, slowly."),
     inReplyToId: threadOnC.id,
   });
   assert.ok(reply.ok);
-  c.node.federation.nudge();
   const replyOnB = await waitFor("B gets cat's reply through the Group", () =>
     copyOn(b, reply.value.uri),
   );
   assert.equal(replyOnB.kind, "note");
   assert.equal(replyOnB.audience_uri, groupId("garden"));
   assert.ok((await like(socialOf(b), ben, replyOnB.id)).ok);
-  b.node.federation.nudge();
   await waitFor("cat is told of ben's like", () =>
     c.node.db.db
       .selectFrom("notifications")
@@ -411,7 +399,6 @@ test("a like on a group reply from node B notifies its author on node C; C's edi
       })
     ).ok,
   );
-  c.node.federation.nudge();
   await waitFor("the group's node sees cat's edit", async () =>
     /very slowly/.test((await copyOn(a, reply.value.uri))?.content_html ?? ""),
   );
@@ -425,7 +412,6 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
   const row = await membershipOf(a.node.db.db, garden.id, user(b, "ben"));
   assert.ok(row);
   assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "moderator" })).ok);
-  a.node.federation.nudge();
   const mods = (n: TestNode) =>
     n.node.db.db
       .selectFrom("remote_group_moderators")
@@ -442,7 +428,6 @@ test("moderators are added and removed (Announce of Add/Remove to attributedTo)"
   ).json()) as { orderedItems: string[] };
   assert.deepEqual(collection.orderedItems.sort(), [user(a, "ana"), user(b, "ben")].sort());
   assert.ok((await setRole(on(a), ana, { group: garden, memberId: row.id, role: "member" })).ok);
-  a.node.federation.nudge();
   await waitFor("C hears ben is no longer a moderator", async () => (await mods(c)).length === 0);
 });
 
@@ -450,13 +435,11 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
   const row = await membershipOf(a.node.db.db, garden.id, user(c, "cat"));
   assert.ok(row);
   assert.ok((await removeMember(on(a), ana, { group: garden, memberId: row.id })).ok);
-  a.node.federation.nudge();
   await waitFor(
     "cat's node drops the membership",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
   );
   assert.ok(await unfollow(b.node.db.db, b.url, ben, groupId("garden")));
-  b.node.federation.nudge();
   await waitFor(
     "the group hears ben left",
     async () => (await memberStatus(garden, user(b, "ben"))) === null,
@@ -468,7 +451,6 @@ test("a removed member hears Reject; a member who leaves sends Undo", async () =
     ...textPost("Only members hear"),
   });
   assert.ok(later.ok);
-  a.node.federation.nudge();
   await waitFor(
     "the event is relayed",
     async () =>
@@ -500,7 +482,6 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
     (await removeMember(on(a), ana, { group: garden, memberId: row.id, ban: { reason: "Spam" } }))
       .ok,
   );
-  a.node.federation.nudge();
   await waitFor(
     "cat hears the Reject",
     async () => (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null,
@@ -516,7 +497,6 @@ test("a banned member's Follow is rejected until the ban is lifted", async () =>
       .execute();
   const before = (await rejects()).length;
   await waitFor("the Follow is rejected", async () => {
-    a.node.federation.nudge();
     return (
       (await rejects()).length > before &&
       (await followStatus(c.node, user(c, "cat"), groupId("garden"))) === null
@@ -544,7 +524,6 @@ test("a change of settings reaches members elsewhere as Update(Group)", async ()
     },
   });
   assert.ok(result.ok);
-  a.node.federation.nudge();
   await waitFor(
     "C's copy of the group is updated",
     async () =>
@@ -575,7 +554,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
       remoteId: actor.id,
     });
     assert.ok(joined.ok);
-    n.node.federation.nudge();
     await waitFor(
       "the federation accepts the co-op",
       async () =>
@@ -592,7 +570,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
         })
       ).ok,
     );
-    n.node.federation.nudge();
   }
   const delegates = () =>
     a.node.db.db
@@ -617,7 +594,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .select("id")
     .executeTakeFirstOrThrow();
   assert.ok((await setDelegates(on(b), ben, { affiliationId: aff.id, accountIds: [] })).ok);
-  b.node.federation.nudge();
   await waitFor("B's delegate is removed", async () => (await delegates()).length === 1);
   // C's co-op leaves (Undo of its Follow); its membership and delegates go.
   const affC = await c.node.db.db
@@ -625,7 +601,6 @@ test("co-ops join a federation and name delegates; one vote per co-op", async ()
     .select("id")
     .executeTakeFirstOrThrow();
   assert.ok((await leaveFederation(on(c), cat, { affiliationId: affC.id })).ok);
-  c.node.federation.nudge();
   await waitFor(
     "C's co-op has left",
     async () => !(await membershipOf(a.node.db.db, fednet.id, `${c.url}/users/coop`)),

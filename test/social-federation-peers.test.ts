@@ -71,7 +71,6 @@ async function write(who: SignedIn, node: TestNode, fields: Record<string, strin
   for (const [k, v] of Object.entries({ visibility: "public", ...fields })) form.set(k, v);
   const res = await who.postMultipart("/social/posts", form);
   assert.equal(res.status, 303, await res.text());
-  node.node.federation.nudge();
   return node.node.db.db
     .selectFrom("posts")
     .selectAll()
@@ -96,7 +95,6 @@ test("a boost by someone followed reaches the author's notifications and counts,
   const post = await write(ann, a, { text: "Boost me, bob" });
   const onB = await waitFor("bob's node has ann's post", () => copyOn(b, post.uri));
   assert.equal((await bob.post(`/posts/${onB.id}/boost`, {})).status, 303);
-  b.node.federation.nudge();
   const bobUri = `${b.url}/users/bob`;
   // ann follows bob, so her node could take his Announce for a group's: it must not.
   await waitFor("ann's node counts bob's boost", async () => {
@@ -140,7 +138,6 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
   assert.equal((await doraIn.post(`/posts/${pollOnB.id}/boost`, {})).status, 303);
   assert.equal((await doraIn.post(`/posts/${pollOnB.id}/like`, {})).status, 303);
   assert.equal((await doraIn.post(`/posts/${pollOnB.id}/vote`, { choice: "0" })).status, 303);
-  b.node.federation.nudge();
   const counts = async () => {
     const row = await copyOn(a, poll.uri);
     const p = await a.node.db.db
@@ -163,12 +160,10 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
         .where("post_id", "=", pollOnB.id)
         .executeTakeFirst()
     )?.voters_count;
-  a.node.federation.nudge();
   await waitFor("the copy on dora's node counts her vote", async () => (await votersOnB()) === 1);
 
   const res = await doraIn.post("/settings/delete", { password: "long enough", confirm: "yes" });
   assert.equal(res.status, 303, await res.text());
-  b.node.federation.nudge();
   await waitFor("dora's post is gone from ann's node", async () => {
     const row = await copyOn(a, mine.uri);
     return !!row?.deleted_at;
@@ -179,8 +174,6 @@ test("a deleted account's posts, boosts, likes and votes leave the other nodes",
   });
   assert.equal(await boostOf(a, poll.uri, doraUri), undefined);
   // The poll's new count reaches the copies elsewhere too (bob follows ann from dora's node).
-  b.node.federation.nudge();
-  a.node.federation.nudge();
   await waitFor("the copy on dora's node counts no voter", async () => (await votersOnB()) === 0);
   assert.equal((await copyOn(a, mine.uri))?.content_html, "");
   assert.ok(onA);
@@ -214,7 +207,6 @@ test("a member joining a group on another node gets its recent threads", async (
     assert.ok(thread.ok);
     uris.push(thread.value.uri);
   }
-  a.node.federation.nudge();
   await followRemote(c.node, carlRow, `bakers@${a.domain}`);
   const groupUri = `${a.url}/groups/bakers`;
   const onC = () =>

@@ -425,7 +425,6 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   assert.ok(created.ok);
   const postUri = `${node.url}/posts/${created.value.id}`;
   assert.ok((await pin(s(), ann, created.value.id)).ok);
-  node.node.federation.nudge();
   const add = await waitFor("eve gets the Add", () =>
     received().find((a) => a.type === "Add" && a.object === postUri),
   );
@@ -433,7 +432,6 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   assert.equal(add.target, `${annUri}/featured`);
   assert.equal(await unpin(s(), ann, created.value.id), true);
   assert.equal(await unpin(s(), ann, created.value.id), false, "not pinned any more");
-  node.node.federation.nudge();
   const remove = await waitFor("eve gets the Remove", () =>
     received().find((a) => a.type === "Remove" && a.object === postUri),
   );
@@ -441,11 +439,11 @@ test("a pin goes to followers as Add to the featured collection, an unpin as Rem
   const events = await db()
     .selectFrom("outbox_events")
     .select("type")
-    .where("type", "in", ["post.pinned", "post.unpinned"])
+    .where("type", "in", ["social.post.pinned", "social.post.unpinned"])
     .orderBy("id")
     .execute();
   assert.deepEqual(
     events.map((e) => e.type),
-    ["post.pinned", "post.unpinned"],
+    ["social.post.pinned", "social.post.unpinned"],
   );
 });

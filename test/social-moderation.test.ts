@@ -64,7 +64,6 @@ async function write(who: SignedIn, node: TestNode, text: string, visibility = "
   form.set("visibility", visibility);
   const res = await who.postMultipart("/social/posts", form);
   assert.equal(res.status, 303, await res.text());
-  node.node.federation.nudge();
   return node.node.db.db
     .selectFrom("posts")
     .selectAll()
@@ -173,7 +172,6 @@ test("reports: members report, moderators resolve; a forwarded report arrives as
     (await bob.post(`/posts/${copy.id}/report`, { comment: "spam", forward: "on" })).status,
     303,
   );
-  b.node.federation.nudge();
   const flagged = await waitFor("ann's node receives the Flag", () =>
     a.node.db.db
       .selectFrom("reports")

@@ -102,7 +102,7 @@ test("a post with a mention, a hashtag and a link becomes linked HTML; followers
   const events = await db()
     .selectFrom("outbox_events")
     .selectAll()
-    .where("type", "=", "post.created")
+    .where("type", "=", "social.post.created")
     .execute();
   assert.ok(events.some((e) => JSON.parse(e.payload).postId === post.id));
 });
@@ -363,7 +363,12 @@ test("edit and delete: only the author; others get 404 and nothing changes", asy
   const types = (await db().selectFrom("outbox_events").select(["type", "payload"]).execute())
     .filter((e) => JSON.parse(e.payload).postId === post.id)
     .map((e) => e.type);
-  assert.deepEqual(types, ["post.created", "post.updated", "post.updated", "post.deleted"]);
+  assert.deepEqual(types, [
+    "social.post.created",
+    "social.post.updated",
+    "social.post.updated",
+    "social.post.deleted",
+  ]);
 });
 
 test("a follow brings the author's recent posts home; an unfollow takes them away, except mentions", async () => {

@@ -7,7 +7,7 @@
  * Deletion runs every contributor's `erase` in one transaction, later areas
  * first, then turns the account row into a tombstone: the username stays
  * reserved (never reused; the federated actor answers 410 Gone) and an
- * `account.deleted` event goes to the outbox in the same transaction.
+ * `accounts.account.deleted` event goes to the outbox in the same transaction.
  */
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -174,7 +174,7 @@ export async function deleteAccount(
       })
       .where("id", "=", accountId)
       .execute();
-    await recordEvent(trx, { type: "account.deleted", payload: { accountId } });
+    await recordEvent(trx, { type: "accounts.account.deleted", payload: { accountId } });
     return "deleted" as const;
   });
   if (outcome !== "deleted") return { ok: false, reason: outcome };

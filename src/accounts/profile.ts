@@ -2,7 +2,7 @@
  * Profiles: display name, bio, language and label/value fields, plus avatar
  * and header images. The bio keeps a little HTML (links, emphasis, paragraphs)
  * and loses everything else when it is saved; it is sanitized again when shown.
- * Each change records `account.updated` in its transaction (→ Update(Person)).
+ * Each change records `accounts.account.updated` in its transaction (→ Update(Person)).
  */
 import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
@@ -122,7 +122,7 @@ export async function updateProfile(
       })
       .where("id", "=", accountId)
       .execute();
-    await recordEvent(trx, { type: "account.updated", payload: { accountId } });
+    await recordEvent(trx, { type: "accounts.account.updated", payload: { accountId } });
     const replaced: string[] = [];
     if (images.avatarId !== undefined && before.avatar_id) replaced.push(before.avatar_id);
     if (images.headerId !== undefined && before.header_id) replaced.push(before.header_id);

@@ -4,6 +4,7 @@
  * JSON are text; booleans are 0/1 integers; so both dialects return the same values.
  */
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { type OutboxListener, OutboxSignal, signallingDialect } from "./outbox-signal.ts";
 import type { Schema } from "./schema.ts";
 import { openSqlite, restrictToOwner } from "./sqlite.ts";
 
@@ -13,6 +14,12 @@ export interface Db {
   db: Kysely<Schema>;
   dialect: Dialect;
   url: string;
+  /**
+   * Calls `listener` each time an outbox event written through this handle becomes
+   * visible: after its transaction commits, or after the insert outside one. The
+   * relay's worker listens, so writers never wake it by hand. Returns the unsubscribe.
+   */
+  onOutboxWritten(listener: OutboxListener): () => void;
   /** Online, consistent copy of the database to a file (SQLite only). */
   backupTo(file: string): Promise<void>;
   close(): Promise<void>;
@@ -22,11 +29,15 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     const { database, raw } = openSqlite(path);
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+    const signal = new OutboxSignal();
+    const db = new Kysely<Schema>({
+      dialect: signallingDialect(new SqliteDialect({ database }), signal),
+    });
     return {
       db,
       dialect: "sqlite",
       url,
+      onOutboxWritten: (listener) => signal.subscribe(listener),
       async backupTo(file) {
         const { backup } = await import("node:sqlite");
         // A copy holds the same private keys: created 0600 before SQLite writes to it.
@@ -41,11 +52,15 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   // COUNT(*) and BIGINT come back as strings by default; our counts fit in a double.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const signal = new OutboxSignal();
+  const db = new Kysely<Schema>({
+    dialect: signallingDialect(new PostgresDialect({ pool }), signal),
+  });
   return {
     db,
     dialect: "postgres",
     url,
+    onOutboxWritten: (listener) => signal.subscribe(listener),
     async backupTo() {
       throw new Error(
         "For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL",

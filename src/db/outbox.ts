@@ -4,15 +4,57 @@
  * event exists if and only if the change committed. The federation relay later
  * turns committed events into activities and marks them relayed. Capabilities
  * import this module, never federation code.
+ *
+ * Every event type is declared once, in its area's `events.ts` (a name
+ * `<area>.<noun>.<past>` → the zod schema of its payload): `recordEvent` accepts
+ * only those names with their payloads, and the relay parses with the same map.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
+import type { z } from "zod";
+import type { accountsEvents } from "../accounts/events.ts";
+import type { followEvents } from "../federation/events.ts";
+import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
-import type { Schema } from "./schema.ts";
+import type { socialEvents } from "../social/events.ts";
+import type { OutboxEventsTable, Schema } from "./schema.ts";
 
-export type OutboxEvent = { type: string; payload: Record<string, unknown> };
+/** An area's event types: `<area>.<noun>.<past>` → the schema of the payload. */
+export type EventSchemas<Area extends string = string> = {
+  readonly [type in `${Area}.${string}.${string}`]: z.ZodType;
+};
+
+/**
+ * Declares an area's events. The area prefix is checked, so two areas can never
+ * declare the same name.
+ */
+export function defineEvents<const Area extends string, const M extends EventSchemas<Area>>(
+  _area: Area,
+  schemas: M & Record<Exclude<keyof M, `${Area}.${string}.${string}`>, never>,
+): M {
+  return schemas;
+}
+
+/** Every event type of the node and its payload's schema. */
+export type OutboxEventSchemas = typeof accountsEvents &
+  typeof followEvents &
+  typeof socialEvents &
+  typeof groupsEvents;
+
+export type OutboxEventType = keyof OutboxEventSchemas & string;
+
+/** What a capability records: a known type with the payload its schema describes. */
+export type NewOutboxEvent = {
+  [T in OutboxEventType]: { type: T; payload: z.input<OutboxEventSchemas[T]> };
+}[OutboxEventType];
+
+/** The parsed payload of an event type (what the relay's handler is given). */
+export type EventPayload<T extends OutboxEventType> = z.output<OutboxEventSchemas[T]>;
+
+/** An event as stored in outbox_events (payload still JSON text). */
+export type OutboxEventRow = Selectable<OutboxEventsTable>;
 
 /** Pass the transaction the change is written in. */
-export async function recordEvent(trx: Kysely<Schema>, event: OutboxEvent): Promise<string> {
+export async function recordEvent(trx: Kysely<Schema>, event: NewOutboxEvent): Promise<string> {
   const id = newId();
   await trx
     .insertInto("outbox_events")

@@ -23,11 +23,12 @@ import { installBoundedFetch } from "./bounded-fetch.ts";
 import { registerCollections } from "./collections.ts";
 import { installDeliveryFetch } from "./delivery-fetch.ts";
 import type { FederationDeps } from "./deps.ts";
-import type { FederationExtensions } from "./extensions.ts";
+import { type AreaExtension, combineExtensions } from "./extensions.ts";
 import { registerInbox } from "./inbox.ts";
 import { resolveActor } from "./lookup.ts";
 import { memoizeParses } from "./parse-memo.ts";
 import { Relay } from "./relay.ts";
+import { coreExtension } from "./relay-handlers.ts";
 import { DatabaseKvStore } from "./store/kv-store.ts";
 import { DatabaseMessageQueue } from "./store/message-queue.ts";
 import { tracerProvider } from "./tracing.ts";
@@ -80,8 +81,10 @@ function contextLoader(documents: DocumentLoader): DocumentLoader {
 export function buildFederation(
   deps: FederationDeps,
   tuning: QueueTuning = {},
-  extensions: FederationExtensions = {},
+  areas: readonly AreaExtension[] = [],
 ): FederationRuntime {
+  // The core's handlers first; a second handler for one event type throws here, at load.
+  const extensions = combineExtensions([coreExtension, ...areas]);
   memoizeParses();
   installBoundedFetch();
   const handle = deps.db;
@@ -137,7 +140,7 @@ export function buildFederation(
   registerActors(federation, deps);
   registerCollections(federation, deps);
   registerInbox(federation, deps, extensions.inbox, kv);
-  const relay = new Relay(federation, deps, extensions.eventHandlers);
+  const relay = new Relay(federation, deps, extensions.routes);
   const context = () => federation.createContext(new URL(deps.config.origin), undefined);
   return {
     federation,

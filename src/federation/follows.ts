@@ -44,7 +44,7 @@ export async function setManuallyApproves(
       .onConflict((oc) => oc.column("account_id").doUpdateSet({ manually_approves }))
       .execute();
     // Followers see the change in the actor's manuallyApprovesFollowers.
-    await recordEvent(trx, { type: "account.updated", payload: { accountId } });
+    await recordEvent(trx, { type: "accounts.account.updated", payload: { accountId } });
   });
 }
 
@@ -93,7 +93,7 @@ export async function follow(
       })
       .execute();
     if (target.kind === "remote")
-      await recordEvent(trx, { type: "follow.requested", payload: { followId: id } });
+      await recordEvent(trx, { type: "federation.follow.requested", payload: { followId: id } });
     else {
       await notifyFollow(trx, target.account.id, status, followerUri, follower.id, null);
       if (status === "accepted") await backfillHome(trx, follower.id, followeeUri);
@@ -134,7 +134,7 @@ export async function unfollow(
     await dropFromHome(trx, follower.id, followeeUri);
     if (row.followee_remote_id) {
       await recordEvent(trx, {
-        type: "follow.undone",
+        type: "federation.follow.undone",
         payload: {
           followId: row.id,
           followerAccountId: follower.id,
@@ -171,7 +171,7 @@ export async function acceptFollowRequest(
       .where("id", "=", row.id)
       .execute();
     if (row.follower_remote_id)
-      await recordEvent(trx, { type: "follow.accepted", payload: { followId: row.id } });
+      await recordEvent(trx, { type: "federation.follow.accepted", payload: { followId: row.id } });
     else if (row.follower_account_id)
       await backfillHome(trx, row.follower_account_id, row.followee_uri);
     return true;
@@ -189,7 +189,7 @@ export async function rejectFollowRequest(
     await trx.deleteFrom("follows").where("id", "=", row.id).execute();
     if (row.follower_remote_id) {
       await recordEvent(trx, {
-        type: "follow.rejected",
+        type: "federation.follow.rejected",
         payload: {
           followId: row.id,
           followeeAccountId: accountId,
@@ -270,7 +270,7 @@ export async function receiveFollow(
         );
     }
     if (status === "accepted")
-      await recordEvent(trx, { type: "follow.accepted", payload: { followId: id } });
+      await recordEvent(trx, { type: "federation.follow.accepted", payload: { followId: id } });
     return status;
   });
 }

@@ -78,7 +78,7 @@ function once<T extends Activity>(
 export function registerInbox(
   federation: Federation<void>,
   deps: FederationDeps,
-  extensions: InboxExtension[] = [],
+  extensions: readonly InboxExtension[] = [],
   seen?: KvStore,
 ): void {
   const { db } = deps.db;

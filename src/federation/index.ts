@@ -3,12 +3,11 @@
  * the first federation request, the first look-up, or the worker finding work.
  * An idle node thus starts fast and small (Fedify costs ~300 ms and ~60 MB).
  */
-import { EventEmitter } from "node:events";
 import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { FederationDeps } from "./deps.ts";
-import type { FederationExtensions } from "./extensions.ts";
+import type { AreaExtension } from "./extensions.ts";
 import type { FederationRuntime, QueueTuning } from "./federation.ts";
 import { ActorKeys } from "./keys.ts";
 import type { RemoteActor } from "./remote-actors.ts";
@@ -16,8 +15,7 @@ import type { RemoteActor } from "./remote-actors.ts";
 export class FederationGateway {
   readonly deps: FederationDeps;
   readonly #tuning: QueueTuning;
-  readonly #extensions: () => Promise<FederationExtensions>;
-  readonly #wake = new EventEmitter();
+  readonly #extensions: () => Promise<readonly AreaExtension[]>;
   #runtime: Promise<FederationRuntime> | undefined;
   /** Cached answers to actor, WebFinger and NodeInfo requests (see middleware.ts). */
   readonly documents = new Map<
@@ -26,17 +24,19 @@ export class FederationGateway {
   >();
 
   /**
-   * `extensions` is called once, when Fedify loads: pass a dynamic import so the
-   * areas' federation code loads lazily too, e.g.
-   * `() => import("./federation/social/index.ts").then((m) => m.socialExtensions)`.
+   * `extensions` is called once, when Fedify loads, and gives the areas' extensions
+   * in order: pass dynamic imports so the areas' federation code loads lazily too, e.g.
+   * `() => import("./federation/social/index.ts").then((m) => [m.socialExtension])`.
    */
   constructor(
     parts: { config: Config; db: Db; coop: CoopSettingsStore },
-    options: { tuning?: QueueTuning; extensions?: () => Promise<FederationExtensions> } = {},
+    options: {
+      tuning?: QueueTuning;
+      extensions?: () => Promise<readonly AreaExtension[]>;
+    } = {},
   ) {
     this.#tuning = options.tuning ?? {};
-    this.#extensions = options.extensions ?? (async () => ({}));
-    this.#wake.setMaxListeners(0);
+    this.#extensions = options.extensions ?? (async () => []);
     this.deps = {
       config: parts.config,
       db: parts.db,
@@ -55,16 +55,6 @@ export class FederationGateway {
       ([m, extensions]) => m.buildFederation(this.deps, this.#tuning, extensions),
     );
     return this.#runtime;
-  }
-
-  /** Tells this process's relay that an event was just recorded (others poll). */
-  nudge(): void {
-    this.#wake.emit("work");
-  }
-
-  onNudge(listener: () => void): () => void {
-    this.#wake.on("work", listener);
-    return () => this.#wake.off("work", listener);
   }
 
   async lookup(query: string): Promise<RemoteActor | null> {

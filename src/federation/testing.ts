@@ -38,6 +38,5 @@ export async function followRemote(
   if (!actor) throw new Error(`No actor found for ${query}`);
   const target: FollowTarget = { kind: "remote", actor };
   const result = await follow(node.db.db, node.config.origin, follower, target);
-  node.federation.nudge();
   return { actor, result };
 }

@@ -135,7 +135,7 @@ test("joinFederation: a node admin asks once (Follow recorded); two asks at once
   const rows = await f.ctx.db.selectFrom("coop_affiliations").selectAll().execute();
   assert.equal(rows.length, 1);
   assert.equal(rows[0]?.status, "pending");
-  assert.deepEqual(await f.events("groups.coop.follow"), [{ affiliationId: rows[0]?.id }]);
+  assert.deepEqual(await f.events("groups.coop.followed"), [{ affiliationId: rows[0]?.id }]);
   // The federation answers: Accept makes it active; an answer from another Group changes nothing.
   assert.deepEqual(
     await answerAffiliation(f.ctx, { uri: "https://fed.example/groups/other" }, { accepted: true }),
@@ -196,6 +196,6 @@ test("setDelegates: active members only (else nothing changes); each change reco
     leaveFederation(f.ctx, ada, { affiliationId }),
   ]);
   assert.deepEqual(results.map((r) => (r.ok ? "ok" : r.reason)).sort(), ["not-found", "ok"]);
-  assert.equal((await f.events("groups.coop.unfollow")).length, 1, "one Undo, not two");
+  assert.equal((await f.events("groups.coop.unfollowed")).length, 1, "one Undo, not two");
   assert.equal(await f.count("coop_delegates"), 0);
 });

@@ -138,7 +138,7 @@ export async function joinFederation(
       .onConflict((oc) => oc.column("group_uri").doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return fail("already");
-    await recordEvent(trx, { type: "groups.coop.follow", payload: { affiliationId: id } });
+    await recordEvent(trx, { type: "groups.coop.followed", payload: { affiliationId: id } });
     return ok({ id });
   });
 }
@@ -165,7 +165,7 @@ export async function leaveFederation(
     // Two leaves at once: only the one that deleted the row sends the Undo.
     if (Number(gone.numDeletedRows) === 0) return fail("not-found");
     await recordEvent(trx, {
-      type: "groups.coop.unfollow",
+      type: "groups.coop.unfollowed",
       payload: {
         groupRemoteId: aff.group_remote_id,
         followActivityUri: aff.follow_activity_uri,

@@ -116,7 +116,7 @@ test("updateGroup: only the group's admins; bad input refused; Update(Group) rec
     [row?.visibility, row?.moderated, row?.updated_at],
     ["members", 1, f.clock.now().toISOString()],
   );
-  assert.deepEqual((await f.events("groups.updated")).at(-1), { groupId: group.id });
+  assert.deepEqual((await f.events("groups.group.updated")).at(-1), { groupId: group.id });
 });
 
 test("updateGroup: the assembly stays members-only and open; the node's admins change it", async () => {

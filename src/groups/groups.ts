@@ -248,7 +248,7 @@ export async function updateGroup(
       updated_at: isoNow(ctx),
     };
     await trx.updateTable("groups").set(changes).where("id", "=", group.id).execute();
-    await recordEvent(trx, { type: "groups.updated", payload: { groupId: group.id } });
+    await recordEvent(trx, { type: "groups.group.updated", payload: { groupId: group.id } });
     return ok({ ...group, ...changes });
   });
 }

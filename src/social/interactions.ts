@@ -105,7 +105,7 @@ export async function boost(
       visibility: "public",
       mentionedAccountIds: [],
     });
-    await recordEvent(trx, { type: "post.boosted", payload: { boostId: id } });
+    await recordEvent(trx, { type: "social.post.boosted", payload: { boostId: id } });
     return ok({ id });
   });
 }
@@ -134,7 +134,7 @@ export async function unboost(s: SocialContext, member: Member, postId: string):
     await trx.deleteFrom("posts").where("id", "=", row.id).execute();
     await bumpCount(trx, row.object_id, "reblogs_count", -1);
     await recordEvent(trx, {
-      type: "post.unboosted",
+      type: "social.post.unboosted",
       payload: {
         accountId: member.id,
         boostUri: row.uri,
@@ -190,7 +190,7 @@ export async function like(
     // Only a remote author's server needs to hear of it (Mastodon sends Like to the author
     // alone), and the Group of a post in a group elsewhere (Lemmy counts votes there).
     if (post.author_remote_id || (post.audience_uri && !post.group_id))
-      await recordEvent(trx, { type: "post.liked", payload: { likeId: id } });
+      await recordEvent(trx, { type: "social.post.liked", payload: { likeId: id } });
     return ok({ id });
   });
 }
@@ -217,7 +217,7 @@ export async function unlike(s: SocialContext, member: Member, postId: string): 
     await bumpCount(trx, postId, "likes_count", -1);
     if (row.author_remote_id || (row.audience_uri && !row.group_id))
       await recordEvent(trx, {
-        type: "post.unliked",
+        type: "social.post.unliked",
         payload: {
           accountId: member.id,
           likeUri: row.uri,
@@ -284,7 +284,10 @@ export async function pin(
       .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
       .execute();
     // Followers hear of it as Add to the member's featured collection (as from Mastodon).
-    await recordEvent(trx, { type: "post.pinned", payload: { accountId: member.id, postId } });
+    await recordEvent(trx, {
+      type: "social.post.pinned",
+      payload: { accountId: member.id, postId },
+    });
     return ok(null);
   });
 }
@@ -297,7 +300,10 @@ export async function unpin(s: SocialContext, member: Member, postId: string): P
       .where("post_id", "=", postId)
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) return false;
-    await recordEvent(trx, { type: "post.unpinned", payload: { accountId: member.id, postId } });
+    await recordEvent(trx, {
+      type: "social.post.unpinned",
+      payload: { accountId: member.id, postId },
+    });
     return true;
   });
 }

@@ -92,7 +92,7 @@ export async function filterActor(
         .execute();
       if (target.remoteId)
         await recordEvent(trx, {
-          type: "actor.blocked",
+          type: "social.actor.blocked",
           payload: { accountId: member.id, targetRemoteId: target.remoteId },
         });
     }
@@ -122,11 +122,11 @@ export async function unfilterActor(
         .executeTakeFirst();
       if (remote) {
         // The Undo must carry the Block as it was sent, with its id (GoToSocial and
-        // Mastodon match the embedded Block by id): that of the latest actor.blocked event.
+        // Mastodon match the embedded Block by id): that of the latest social.actor.blocked event.
         const blocked = await trx
           .selectFrom("outbox_events")
           .select("id")
-          .where("type", "=", "actor.blocked")
+          .where("type", "=", "social.actor.blocked")
           .where(
             "payload",
             "=",
@@ -135,7 +135,7 @@ export async function unfilterActor(
           .orderBy("id", "desc")
           .executeTakeFirst();
         await recordEvent(trx, {
-          type: "actor.unblocked",
+          type: "social.actor.unblocked",
           payload: {
             accountId: member.id,
             targetRemoteId: remote.id,
@@ -198,7 +198,7 @@ export async function report(
       })
       .execute();
     if (input.forward && remote)
-      await recordEvent(trx, { type: "report.forwarded", payload: { reportId: id } });
+      await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
     return ok({ id });
   });
 }

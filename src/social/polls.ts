@@ -2,7 +2,7 @@
  * Polls as Mastodon makes them: 2–4 options, one choice (oneOf) or several
  * (anyOf), an end time between 5 minutes and a month. Each voter votes once
  * (anyOf: once per option). A member's vote on another server's poll is counted
- * here at once and sent to that server alone (poll.voted → a Note with `name`);
+ * here at once and sent to that server alone (social.poll.voted → a Note with `name`);
  * votes on our polls change the counts, which go out as Update(Question).
  */
 import type { Kysely } from "kysely";
@@ -154,8 +154,8 @@ export async function vote(
         .execute();
     }
     await recount(trx, postId);
-    if (post.local) await recordEvent(trx, { type: "poll.updated", payload: { postId } });
-    else await recordEvent(trx, { type: "poll.voted", payload: { postId, voteIds } });
+    if (post.local) await recordEvent(trx, { type: "social.poll.updated", payload: { postId } });
+    else await recordEvent(trx, { type: "social.poll.voted", payload: { postId, voteIds } });
     return ok({ voteIds });
   });
 }
@@ -236,7 +236,7 @@ export async function receiveVote(
       })
       .execute();
     await recount(trx, input.postId);
-    await recordEvent(trx, { type: "poll.updated", payload: { postId: input.postId } });
+    await recordEvent(trx, { type: "social.poll.updated", payload: { postId: input.postId } });
     return ok(null);
   });
 }
@@ -330,7 +330,7 @@ export async function closeEndedPolls(db: Kysely<Schema>, now = new Date()): Pro
       for (const v of voters)
         if (v.account_id) await notify(trx, { accountId: v.account_id, ...from });
       if (poll.local)
-        await recordEvent(trx, { type: "poll.updated", payload: { postId: poll.post_id } });
+        await recordEvent(trx, { type: "social.poll.updated", payload: { postId: poll.post_id } });
     });
   }
   return due.length;

@@ -1,6 +1,6 @@
 /**
  * Members' posts: write, edit, delete. Each change is written with its outbox
- * event (post.created / post.updated / post.deleted) in one transaction; the
+ * event (social.post.created / .updated / .deleted) in one transaction; the
  * federation relay turns them into Create / Update / Delete(Tombstone).
  *
  * A post in a group is the same post with an audience (the Group): groups/threads.ts
@@ -151,14 +151,17 @@ export async function createPost(
   return s.db.transaction().execute(async (trx) => {
     const written = await writePost(trx, s, author, { ...input, audience: null });
     if (written.ok)
-      await recordEvent(trx, { type: "post.created", payload: { postId: written.value.id } });
+      await recordEvent(trx, {
+        type: "social.post.created",
+        payload: { postId: written.value.id },
+      });
     return written;
   });
 }
 
 /**
  * Writes a post in the caller's transaction, without its outbox event: the
- * caller records the one its area relays (post.created, groups.post.created…).
+ * caller records the one its area relays (social.post.created, groups.post.created…).
  * A reply stays in its parent's audience: a group's reply in the group, a
  * timeline reply out of groups.
  */
@@ -341,7 +344,7 @@ export async function editPost(
       })
       .where("id", "=", postId)
       .execute();
-    await recordEvent(trx, { type: "post.updated", payload: { postId } });
+    await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
     return ok({ id: postId });
   });
 }
@@ -375,7 +378,7 @@ export async function deletePost(
         payload: { postId, actorUri: await deleterUri(trx, s, actor.id, post) },
       });
     else if (post.local && !post.audience_uri)
-      await recordEvent(trx, { type: "post.deleted", payload: { postId } });
+      await recordEvent(trx, { type: "social.post.deleted", payload: { postId } });
     return true;
   });
 }

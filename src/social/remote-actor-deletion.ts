@@ -3,7 +3,7 @@
  * what it left here goes, as Mastodon's DeleteAccountService does on the
  * receiving side. Its posts are tombstoned (replies keep their place in threads),
  * its boosts, likes and poll votes are removed with the counts they moved (our
- * polls' new counts go out as poll.updated), and the notifications it caused go. Follows are the federation layer's (markGone).
+ * polls' new counts go out as social.poll.updated), and the notifications it caused go. Follows are the federation layer's (markGone).
  * Work goes in batches, each its own transaction, so a prolific actor does not
  * hold SQLite's one connection for long.
  */
@@ -109,7 +109,7 @@ export async function forgetRemoteActor(
       await recount(trx, poll.post_id);
       // Our own poll: the other voters' servers hear the new counts (Update(Question)).
       if (stillThere.local)
-        await recordEvent(trx, { type: "poll.updated", payload: { postId: poll.post_id } });
+        await recordEvent(trx, { type: "social.poll.updated", payload: { postId: poll.post_id } });
     });
   await db.deleteFrom("notifications").where("from_uri", "=", actorUri).execute();
   return done;

@@ -80,18 +80,24 @@ export async function canSee(
   return !!follows;
 }
 
-/** canSee for a post known by its id (a view, a stream event): reads its audience first. */
+/**
+ * canSee for a post known by its id (a view, a stream event): reads its audience
+ * first. `asBeforeDeletion`: who could see it before it was deleted (a tombstone
+ * keeps its visibility, audience and mentions), so its delete event reaches them.
+ */
 export async function canSeeById(
   db: Kysely<Schema>,
   viewer: ViewerRef | null,
   id: string,
+  options: { asBeforeDeletion?: boolean } = {},
 ): Promise<boolean> {
   const post = await db
     .selectFrom("posts")
     .select(audienceColumns)
     .where("id", "=", id)
     .executeTakeFirst();
-  return !!post && canSee(db, viewer, post);
+  if (!post) return false;
+  return canSee(db, viewer, options.asBeforeDeletion ? { ...post, deleted_at: null } : post);
 }
 
 /**

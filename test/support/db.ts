@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Db, openDatabase } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
-import { cloneTemplate, createTemplate } from "./postgres.ts";
+import { cloneTemplate, createEmpty, createTemplate } from "./postgres.ts";
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -18,6 +18,14 @@ export async function freshDatabaseUrl(): Promise<string> {
   // Running one file directly (not through npm test) has no template yet: make one.
   process.env.SYNCO_TEST_PG_TEMPLATE ??= await createTemplate(pgUrl);
   return cloneTemplate(pgUrl, process.env.SYNCO_TEST_PG_TEMPLATE);
+}
+
+/** An empty database (no migrations run), to build an older schema in a migration test. */
+export async function emptyDatabaseUrl(): Promise<string> {
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  if (!pgUrl) return freshDatabaseUrl();
+  process.env.SYNCO_TEST_PG_TEMPLATE ??= await createTemplate(pgUrl);
+  return createEmpty(pgUrl, process.env.SYNCO_TEST_PG_TEMPLATE);
 }
 
 export async function testDatabase(): Promise<Db> {

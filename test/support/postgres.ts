@@ -50,3 +50,10 @@ export async function cloneTemplate(url: string, template: string): Promise<stri
   await admin(url, (q) => q(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   return withDatabase(url, name);
 }
+
+/** An empty database named after the template, so dropTemplate drops it too; returns its URL. */
+export async function createEmpty(url: string, template: string): Promise<string> {
+  const name = `${template}_f${randomBytes(5).toString("hex")}`;
+  await admin(url, (q) => q(`CREATE DATABASE ${name}`));
+  return withDatabase(url, name);
+}

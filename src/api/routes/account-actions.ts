@@ -71,7 +71,6 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (!result.ok && result.reason === "self")
       throw new ApiError(403, "You cannot follow yourself");
     if (!result.ok && result.reason === "gone") throw notFound();
-    deps.federation.nudge();
     return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
   });
 
@@ -79,7 +78,6 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "write:follows");
     const actor = await target(c);
     await unfollow(db, config.origin, me, actor.uri);
-    deps.federation.nudge();
     return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
   });
 
@@ -93,7 +91,6 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .where("followee_uri", "=", uriOf(me.username))
       .executeTakeFirst();
     if (row) await rejectFollowRequest(db, me.id, row.id);
-    deps.federation.nudge();
     return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
   });
 
@@ -110,14 +107,12 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (!result.ok) throw new ApiError(403, `You cannot ${kind} yourself`);
       // As the block page does: the member's own follow of them ends too (Undo(Follow)).
       if (kind === "block") await unfollow(db, config.origin, me, actor.uri);
-      deps.federation.nudge();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
     });
     app.post(`/api/v1/accounts/:id/un${kind}`, async (c) => {
       const me = requireUser(c, `write:${kind}s`);
       const actor = await target(c);
       await unfilterActor(s, me, actor.uri, kind);
-      deps.federation.nudge();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
     });
     app.get(`/api/v1/${kind}s`, async (c) => {
@@ -163,7 +158,6 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (!row) throw notFound();
       const apply = decision === "authorize" ? acceptFollowRequest : rejectFollowRequest;
       if (!(await apply(db, me.id, row.id))) throw notFound();
-      deps.federation.nudge();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
     });
   }

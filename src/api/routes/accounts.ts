@@ -108,7 +108,6 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (locked !== (await manuallyApproves(deps.db, account.id)))
         await setManuallyApproves(deps.db, account.id, locked);
     }
-    deps.federation.nudge();
     return me(c, account);
   });
 

@@ -62,7 +62,6 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
         if (!found && truthy(p.resolve)) {
           const { resolveRemotePost } = await import("../../federation/social/resolve-post.ts");
           found = await resolveRemotePost(deps.federation, q).catch(() => null);
-          deps.federation.nudge();
         }
         ids = found ? [found] : [];
       } else ids = (await searchPostIds(db, q, limit)).map((r) => r.id);
@@ -266,7 +265,6 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
     if (!result.ok)
       throw result.reason === "not-found" ? notFound() : unprocessable("Comment is too long");
-    deps.federation.nudge();
     const [account] = [...(await loadAccounts(l, [actor.uri])).values()];
     return c.json({
       id: result.value.id,

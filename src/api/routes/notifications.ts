@@ -122,7 +122,6 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
       }[result.reason];
       throw unprocessable(why);
     }
-    deps.federation.nudge();
     return c.json(await pollOf(c.req.param("id"), me));
   });
 

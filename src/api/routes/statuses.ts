@@ -165,7 +165,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -212,7 +211,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    deps.federation.nudge();
     return c.json(await one(result.value.id, me));
   });
 
@@ -226,7 +224,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       .where("id", "=", id)
       .executeTakeFirst();
     if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
-    deps.federation.nudge();
     return c.json({ ...status, text: source?.source ?? "" });
   });
 
@@ -308,7 +305,6 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       await one(id, me);
       if (!(await run(me, id)))
         throw new ApiError(422, "Validation failed: this action is not possible on this status");
-      deps.federation.nudge();
       return c.json(await one(answer ? await answer(me, id) : id, me));
     });
   act("favourite", "write:favourites", async (me, id) => {

@@ -142,7 +142,7 @@ export class DeliveryRound {
     const key = `${viewer?.id ?? ""}:${id}`;
     let seen = this.#seen.get(key);
     if (!seen) {
-      seen = canSeeById(this.#s.db, viewer, id);
+      seen = canSeeById(this.#s.db, viewer, id, { asBeforeDeletion: true });
       this.#seen.set(key, seen);
     }
     return seen;

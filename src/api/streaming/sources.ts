@@ -105,7 +105,7 @@ export function newNotifications(db: Kysely<Schema>, accountIds: string[], from:
 /**
  * Edits of any post, local or remote: each edit keeps the version it replaced as a
  * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
- * node's posts: the post.deleted outbox event recorded with the deletion (a remote
+ * node's posts: the social.post.deleted outbox event recorded with the deletion (a remote
  * deletion leaves no row that says when, so it is not pushed).
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
@@ -129,7 +129,7 @@ export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
           .selectFrom("outbox_events")
           .select(["id", "payload"])
           .where("id", ">", after)
-          .where("type", "=", "post.deleted")
+          .where("type", "=", "social.post.deleted")
           .orderBy("id")
           .limit(PAGE_ROWS)
           .execute(),

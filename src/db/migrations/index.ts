@@ -12,6 +12,7 @@ import * as m0011 from "./0011_remote_pins.ts";
 import * as m0012 from "./0012_client_features.ts";
 import * as m0013 from "./0013_http_urls_only.ts";
 import * as m0014 from "./0014_one_content_model.ts";
+import * as m0015 from "./0015_event_names.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0012_client_features": m0012,
   "0013_http_urls_only": m0013,
   "0014_one_content_model": m0014,
+  "0015_event_names": m0015,
 };

@@ -17,9 +17,9 @@ import type { Group } from "../../groups/groups.ts";
 import { membershipOf } from "../../groups/memberships.ts";
 import { removeMember } from "../../groups/moderation.ts";
 import type { FederationDeps } from "../deps.ts";
-import type { OutboxEvent } from "../extensions.ts";
+import { combineExtensions } from "../extensions.ts";
 import { ActorKeys } from "../keys.ts";
-import { groupsExtensions } from "./index.ts";
+import { groupsExtension } from "./index.ts";
 
 let f: GroupsFixture;
 let deps: FederationDeps;
@@ -70,7 +70,7 @@ function inbox() {
 
 /** As the inbox's dispatcher does: handled when the groups claim it (true), else left (false). */
 async function receive(activity: Activity): Promise<boolean> {
-  const extension = groupsExtensions.inbox?.[0];
+  const extension = groupsExtension.inbox[0];
   assert.ok(extension?.claims);
   const { ctx } = inbox();
   if (!(await extension.claims(ctx, activity, deps))) return false;
@@ -86,15 +86,16 @@ async function relayLatest(type: string) {
     .where("type", "=", type)
     .orderBy("id", "desc")
     .executeTakeFirstOrThrow();
-  const handler = groupsExtensions.eventHandlers?.[type];
-  assert.ok(handler, `a handler for ${type}`);
+  // As the relay does: the area's handler, given the payload parsed by its schema.
+  const route = combineExtensions([groupsExtension]).routes.get(type);
+  assert.ok(route, `a handler for ${type}`);
   const federation = createFederation<void>();
   const ctx = federation.createContext(new URL(ORIGIN), undefined);
-  await handler(
+  await route.handle(
     ctx as unknown as Context<void>,
     deps,
-    event as OutboxEvent,
-    JSON.parse(event.payload),
+    event,
+    route.schema.parse(JSON.parse(event.payload)),
   );
   return { event, sent: federation.sentActivities.map((s) => s.activity) };
 }

@@ -17,8 +17,9 @@ import {
   Remove,
   Undo,
 } from "@fedify/vocab";
+import { groupsEvents } from "../../groups/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import { type EventHandler, type FederationExtensions, perDeps } from "../extensions.ts";
+import { type AreaExtension, areaExtension, type EventHandlers, perDeps } from "../extensions.ts";
 import { sendRecentThreads } from "./backfill.ts";
 import { groupsInbox } from "./inbox.ts";
 import { groupsEventHandlers } from "./relay-handlers.ts";
@@ -42,7 +43,7 @@ async function handle(
 const accepted = groupsEventHandlers["groups.member.accepted"];
 
 /** The groups' event handlers; a remote member admitted also gets the recent threads. */
-const eventHandlers: Record<string, EventHandler> = {
+const eventHandlers: EventHandlers<typeof groupsEvents> = {
   ...groupsEventHandlers,
   async "groups.member.accepted"(ctx, deps, event, payload) {
     await accepted?.(ctx, deps, event, payload);
@@ -50,7 +51,10 @@ const eventHandlers: Record<string, EventHandler> = {
   },
 };
 
-export const groupsExtensions: FederationExtensions = {
+/** Groups claim what is addressed to their actors (inbox.ts `claims`); the rest is social's. */
+export const groupsExtension: AreaExtension = areaExtension({
+  area: "groups",
+  events: groupsEvents,
   eventHandlers,
   inbox: [
     {
@@ -59,12 +63,4 @@ export const groupsExtensions: FederationExtensions = {
       handle,
     },
   ],
-};
-
-/** Groups first, then another area's extensions (the social network's). */
-export function withGroups(other: FederationExtensions = {}): FederationExtensions {
-  return {
-    eventHandlers: { ...other.eventHandlers, ...eventHandlers },
-    inbox: [...(groupsExtensions.inbox ?? []), ...(other.inbox ?? [])],
-  };
-}
+});

@@ -19,12 +19,13 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
-import { z } from "zod";
+import type { EventPayload, OutboxEventRow, OutboxEventType } from "../../db/outbox.ts";
+import type { groupsEvents } from "../../groups/events.ts";
 import { findGroupById, type Group } from "../../groups/groups.ts";
 import { findPost } from "../../groups/threads.ts";
 import { coopUri, groupUri, personUri } from "../../groups/uris.ts";
 import { COOP, type FederationDeps } from "../deps.ts";
-import type { EventHandler, OutboxEvent } from "../extensions.ts";
+import type { EventHandler, EventHandlers } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { recipientOf } from "../relay.ts";
 import { findRemoteActor } from "../remote-actors.ts";
@@ -32,14 +33,14 @@ import { createOf, loadLocalPost } from "../social/notes.ts";
 import { groupActor, groupSender, groupUrls } from "./actor.ts";
 import { announceToMembers, remoteMembers, sendGroupPostActivity } from "./post-activities.ts";
 
-const activityId = (deps: FederationDeps, event: OutboxEvent, suffix = "") =>
+const activityId = (deps: FederationDeps, event: OutboxEventRow, suffix = "") =>
   new URL(`/activities/${event.id}${suffix}`, deps.config.origin);
 
 /** The Group wraps an activity in an Announce to its members (FEP-1b12). */
 async function announce(
   ctx: Context<void>,
   deps: FederationDeps,
-  event: OutboxEvent,
+  event: OutboxEventRow,
   group: Group,
   object: Create | Add | Remove | Delete,
 ) {
@@ -54,23 +55,12 @@ async function groupOf(deps: FederationDeps, groupId: string) {
   return findGroupById(deps.db.db, groupId);
 }
 
-const ids = {
-  member: z.object({ groupId: z.string(), memberId: z.string() }),
-  removed: z.object({
-    groupId: z.string(),
-    remoteId: z.string(),
-    actorUri: z.string(),
-    followActivityUri: z.string(),
-  }),
-  post: z.object({ postId: z.string() }),
-  moderator: z.object({ groupId: z.string(), actorUri: z.string() }),
-  affiliation: z.object({ affiliationId: z.string() }),
-  delegate: z.object({ affiliationId: z.string(), accountId: z.string() }),
-};
+/** The handler of one event type, given the payload parsed by its schema (groups/events.ts). */
+type Handler<T extends OutboxEventType> = EventHandler<EventPayload<T>>;
 
 /** Accept(Follow) from the Group: the join is admitted. */
-const memberAccepted: EventHandler = async (ctx, deps, _event, payload) => {
-  const { groupId, memberId } = ids.member.parse(payload);
+const memberAccepted: Handler<"groups.member.accepted"> = async (ctx, deps, _event, payload) => {
+  const { groupId, memberId } = payload;
   const group = await groupOf(deps, groupId);
   const row = await deps.db.db
     .selectFrom("group_members")
@@ -99,8 +89,8 @@ const memberAccepted: EventHandler = async (ctx, deps, _event, payload) => {
  * target: the invitee}, as Mobilizon and Smithereen shape it (Lemmy has none).
  * Their Accept of it, or a Follow of the Group, admits them.
  */
-const memberInvited: EventHandler = async (ctx, deps, event, payload) => {
-  const { groupId, memberId } = ids.member.parse(payload);
+const memberInvited: Handler<"groups.member.invited"> = async (ctx, deps, event, payload) => {
+  const { groupId, memberId } = payload;
   const group = await groupOf(deps, groupId);
   const row = await deps.db.db
     .selectFrom("group_members")
@@ -123,8 +113,7 @@ const memberInvited: EventHandler = async (ctx, deps, event, payload) => {
 };
 
 /** Reject(Follow) from the Group: a request turned down, or a member removed. */
-const memberRemoved: EventHandler = async (ctx, deps, event, payload) => {
-  const p = ids.removed.parse(payload);
+const memberRemoved: Handler<"groups.member.removed"> = async (ctx, deps, event, p) => {
   const group = await groupOf(deps, p.groupId);
   const member = await findRemoteActor(deps.db.db, { id: p.remoteId });
   if (!group || !member) return;
@@ -146,8 +135,7 @@ const memberRemoved: EventHandler = async (ctx, deps, event, payload) => {
  * (the one converter's, or a received one as it came), and the author's Create
  * to the remote people it mentions.
  */
-const postCreated: EventHandler = async (ctx, deps, event, payload) => {
-  const { postId } = ids.post.parse(payload);
+const postCreated: Handler<"groups.post.created"> = async (ctx, deps, event, { postId }) => {
   const post = await findPost(deps.db.db, postId);
   if (!post?.group_id || post.deleted_at) return;
   const group = await groupOf(deps, post.group_id);
@@ -179,8 +167,7 @@ const postCreated: EventHandler = async (ctx, deps, event, payload) => {
 };
 
 /** A member's post in a group on another node: the Create goes to that Group (and the mentioned). */
-const postSent: EventHandler = async (ctx, deps, event, payload) => {
-  const { postId } = ids.post.parse(payload);
+const postSent: Handler<"groups.post.sent"> = async (ctx, deps, event, { postId }) => {
   const p = await loadLocalPost(deps.db.db, postId);
   if (!p || p.post.group_id || !p.post.audience_uri || p.post.deleted_at) return;
   await sendGroupPostActivity(ctx, deps, p, createOf(ctx, deps.config.origin, p), {
@@ -190,8 +177,7 @@ const postSent: EventHandler = async (ctx, deps, event, payload) => {
 };
 
 /** A post from elsewhere in a group hosted here was edited: the Group announces the Update as received. */
-const postUpdated: EventHandler = async (ctx, deps, event, payload) => {
-  const p = z.object({ postId: z.string(), activityJson: z.string() }).parse(payload);
+const postUpdated: Handler<"groups.post.updated"> = async (ctx, deps, event, p) => {
   const post = await findPost(deps.db.db, p.postId);
   if (!post?.group_id || post.deleted_at) return;
   const group = await groupOf(deps, post.group_id);
@@ -213,8 +199,7 @@ const postUpdated: EventHandler = async (ctx, deps, event, payload) => {
  * object a Tombstone); a member's post in a group elsewhere: the author's Delete
  * goes to that Group, which announces it. The remote mentioned hear of it too.
  */
-const postDeleted: EventHandler = async (ctx, deps, event, payload) => {
-  const p = z.object({ postId: z.string(), actorUri: z.string() }).parse(payload);
+const postDeleted: Handler<"groups.post.deleted"> = async (ctx, deps, event, p) => {
   const db = deps.db.db;
   const post = await findPost(db, p.postId);
   if (!post?.deleted_at) return;
@@ -256,9 +241,8 @@ function personName(deps: FederationDeps, uri: string): string | null {
 
 /** The moderators (attributedTo) changed: Announce{Add|Remove} by the Group. */
 const moderatorChanged =
-  (added: boolean): EventHandler =>
-  async (ctx, deps, event, payload) => {
-    const p = ids.moderator.parse(payload);
+  (added: boolean): Handler<"groups.moderator.added" | "groups.moderator.removed"> =>
+  async (ctx, deps, event, p) => {
     const group = await groupOf(deps, p.groupId);
     if (!group) return;
     const urls = groupUrls(deps.config.origin, group.name);
@@ -275,8 +259,12 @@ const moderatorChanged =
   };
 
 /** Our co-op (its Organization actor) follows a federation on another node. */
-const coopFollow: EventHandler = async (ctx, deps, _event, payload) => {
-  const { affiliationId } = ids.affiliation.parse(payload);
+const coopFollow: Handler<"groups.coop.followed"> = async (
+  ctx,
+  deps,
+  _event,
+  { affiliationId },
+) => {
   const db = deps.db.db;
   const aff = await db
     .selectFrom("coop_affiliations")
@@ -294,8 +282,7 @@ const coopFollow: EventHandler = async (ctx, deps, _event, payload) => {
 };
 
 /** Our co-op leaves a federation: Undo(Follow). */
-const coopUnfollow: EventHandler = async (ctx, deps, event, payload) => {
-  const p = z.object({ groupRemoteId: z.string(), followActivityUri: z.string() }).parse(payload);
+const coopUnfollow: Handler<"groups.coop.unfollowed"> = async (ctx, deps, event, p) => {
   const group = await findRemoteActor(deps.db.db, { id: p.groupRemoteId });
   if (!group) return;
   const actor = new URL(coopUri(deps.config.origin));
@@ -309,9 +296,8 @@ const coopUnfollow: EventHandler = async (ctx, deps, event, payload) => {
 
 /** Our co-op names (Add) or drops (Remove) a delegate in a federation. */
 const delegateChanged =
-  (added: boolean): EventHandler =>
-  async (ctx, deps, event, payload) => {
-    const p = ids.delegate.parse(payload);
+  (added: boolean): Handler<"groups.delegate.added" | "groups.delegate.removed"> =>
+  async (ctx, deps, event, p) => {
     const db = deps.db.db;
     const aff = await db
       .selectFrom("coop_affiliations")
@@ -340,8 +326,7 @@ const delegateChanged =
   };
 
 /** The group's settings changed: Update(Group) to its members (FEP-1b12 moderation). */
-const groupUpdated: EventHandler = async (ctx, deps, event, payload) => {
-  const { groupId } = z.object({ groupId: z.string() }).parse(payload);
+const groupUpdated: Handler<"groups.group.updated"> = async (ctx, deps, event, { groupId }) => {
   const group = await groupOf(deps, groupId);
   if (!group) return;
   const recipients = await remoteMembers(deps, group);
@@ -359,7 +344,7 @@ const groupUpdated: EventHandler = async (ctx, deps, event, payload) => {
   });
 };
 
-export const groupsEventHandlers: Record<string, EventHandler> = {
+export const groupsEventHandlers: EventHandlers<typeof groupsEvents> = {
   "groups.member.accepted": memberAccepted,
   "groups.member.removed": memberRemoved,
   "groups.member.invited": memberInvited,
@@ -369,9 +354,9 @@ export const groupsEventHandlers: Record<string, EventHandler> = {
   "groups.post.updated": postUpdated,
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
-  "groups.updated": groupUpdated,
-  "groups.coop.follow": coopFollow,
-  "groups.coop.unfollow": coopUnfollow,
+  "groups.group.updated": groupUpdated,
+  "groups.coop.followed": coopFollow,
+  "groups.coop.unfollowed": coopUnfollow,
   "groups.delegate.added": delegateChanged(true),
   "groups.delegate.removed": delegateChanged(false),
 };

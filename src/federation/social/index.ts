@@ -18,8 +18,9 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
+import { socialEvents } from "../../social/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import { type FederationExtensions, perDeps } from "../extensions.ts";
+import { type AreaExtension, areaExtension, perDeps } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { backfillOutbox } from "./backfill.ts";
 import { socialInbox } from "./inbox-handlers.ts";
@@ -48,7 +49,9 @@ async function handle(
   }
 }
 
-export const socialExtensions: FederationExtensions = {
+export const socialExtension: AreaExtension = areaExtension({
+  area: "social",
+  events: socialEvents,
   eventHandlers: socialEventHandlers,
   inbox: [
     {
@@ -60,4 +63,4 @@ export const socialExtensions: FederationExtensions = {
       },
     },
   ],
-};
+});

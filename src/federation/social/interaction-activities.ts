@@ -6,15 +6,13 @@
  */
 import type { Context } from "@fedify/fedify";
 import { Announce, Block, Like, PUBLIC_COLLECTION, Undo } from "@fedify/vocab";
-import type { Selectable } from "kysely";
-import { z } from "zod";
-import type { OutboxEventsTable } from "../../db/schema.ts";
+import type { EventPayload, OutboxEventRow } from "../../db/outbox.ts";
 import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { findRemoteActor } from "../remote-actors.ts";
 import { instant } from "./notes.ts";
 
-type Event = Selectable<OutboxEventsTable>;
+type Event = OutboxEventRow;
 
 const activityId = (deps: FederationDeps, event: Event) =>
   new URL(`/activities/${event.id}`, deps.config.origin);
@@ -23,17 +21,9 @@ export async function sendBlock(
   ctx: Context<void>,
   deps: FederationDeps,
   event: Event,
-  payload: unknown,
+  p: EventPayload<"social.actor.blocked" | "social.actor.unblocked">,
   undo: boolean,
 ) {
-  const p = z
-    .object({
-      accountId: z.string(),
-      targetRemoteId: z.string(),
-      // The actor.blocked event an unblock undoes (recorded since Undo embeds the Block's id).
-      blockEventId: z.string().nullable().optional(),
-    })
-    .parse(payload);
   const account = await deps.db.db
     .selectFrom("accounts")
     .select("username")

@@ -16,13 +16,13 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
-import type { Selectable } from "kysely";
-import { z } from "zod";
-import type { OutboxEventsTable } from "../../db/schema.ts";
+import type { OutboxEventRow } from "../../db/outbox.ts";
+import type { socialEvents } from "../../social/events.ts";
 import { parseOptions } from "../../social/polls.ts";
 import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
+import type { EventHandlers } from "../extensions.ts";
 import { sendGroupPostActivity } from "../groups/post-activities.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
 import {
@@ -40,13 +40,7 @@ import {
   postObject,
 } from "./notes.ts";
 
-type Event = Selectable<OutboxEventsTable>;
-type Handler = (
-  ctx: Context<void>,
-  deps: FederationDeps,
-  event: Event,
-  payload: unknown,
-) => Promise<void>;
+type Event = OutboxEventRow;
 
 const activityId = (deps: FederationDeps, event: Event) =>
   new URL(`/activities/${event.id}`, deps.config.origin);
@@ -55,12 +49,9 @@ async function sendFeaturedChange(
   ctx: Context<void>,
   deps: FederationDeps,
   event: Event,
-  payload: unknown,
+  { accountId, postId }: { accountId: string; postId: string },
   Kind: typeof Add | typeof Remove,
 ): Promise<void> {
-  const { accountId, postId } = z
-    .object({ accountId: z.string(), postId: z.string() })
-    .parse(payload);
   const row = await deps.db.db
     .selectFrom("posts")
     .innerJoin("accounts", "accounts.id", "posts.author_account_id")
@@ -161,11 +152,10 @@ async function likeRecipients(
   return [...(author ? [author] : []), ...(group ? [group] : [])];
 }
 
-const postEvent = z.object({ postId: z.string() });
-
-export const socialEventHandlers: Record<string, Handler> = {
-  async "post.created"(ctx, deps, _event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+/** Payloads arrive parsed by their schemas in social/events.ts. */
+export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
+  async "social.post.created"(ctx, deps, _event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p || p.post.deleted_at || p.post.reblog_of_id) return;
     await sendToAudience(
       ctx,
@@ -176,8 +166,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     );
   },
 
-  async "post.updated"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.post.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p || p.post.deleted_at) return;
     const update = new Update({
       id: activityId(deps, event),
@@ -189,8 +179,8 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   /** Results of our poll changed (a vote, or it closed): Update(Question). */
-  async "poll.updated"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.poll.updated"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p?.poll || p.post.deleted_at) return;
     const update = new Update({
       id: activityId(deps, event),
@@ -201,8 +191,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendToAudience(ctx, deps, p, update, await remoteVoters(deps, p.post.id));
   },
 
-  async "post.deleted"(ctx, deps, event, payload) {
-    const p = await loadLocalPost(deps.db.db, postEvent.parse(payload).postId);
+  async "social.post.deleted"(ctx, deps, event, payload) {
+    const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p) return;
     const del = new Delete({
       id: activityId(deps, event),
@@ -220,16 +210,16 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   // A pin or unpin: Add / Remove of the Note to the actor's featured collection, to followers.
-  async "post.pinned"(ctx, deps, event, payload) {
+  async "social.post.pinned"(ctx, deps, event, payload) {
     await sendFeaturedChange(ctx, deps, event, payload, Add);
   },
 
-  async "post.unpinned"(ctx, deps, event, payload) {
+  async "social.post.unpinned"(ctx, deps, event, payload) {
     await sendFeaturedChange(ctx, deps, event, payload, Remove);
   },
 
-  async "post.boosted"(ctx, deps, _event, payload) {
-    const { boostId } = z.object({ boostId: z.string() }).parse(payload);
+  async "social.post.boosted"(ctx, deps, _event, payload) {
+    const { boostId } = payload;
     const row = await deps.db.db
       .selectFrom("posts as b")
       .innerJoin("accounts as a", "a.id", "b.author_account_id")
@@ -255,18 +245,7 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendBoostAudience(ctx, deps, row.username, row.author_remote_id, announce);
   },
 
-  async "post.unboosted"(ctx, deps, event, payload) {
-    const p = z
-      .object({
-        accountId: z.string(),
-        boostUri: z.string(),
-        objectUri: z.string(),
-        objectAuthorRemoteId: z.string().nullable(),
-        // Recorded since the Undo embeds the Announce as sent; older events lack them.
-        boostedAt: z.string().optional(),
-        objectAuthorUri: z.string().optional(),
-      })
-      .parse(payload);
+  async "social.post.unboosted"(ctx, deps, event, p) {
     const account = await deps.db.db
       .selectFrom("accounts")
       .select("username")
@@ -292,8 +271,8 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendBoostAudience(ctx, deps, account.username, p.objectAuthorRemoteId, undo);
   },
 
-  async "post.liked"(ctx, deps, _event, payload) {
-    const { likeId } = z.object({ likeId: z.string() }).parse(payload);
+  async "social.post.liked"(ctx, deps, _event, payload) {
+    const { likeId } = payload;
     const row = await deps.db.db
       .selectFrom("likes")
       .innerJoin("accounts as a", "a.id", "likes.account_id")
@@ -321,15 +300,7 @@ export const socialEventHandlers: Record<string, Handler> = {
     await sendToInboxes(ctx, deps, { identifier: row.username }, { others: to }, like);
   },
 
-  async "post.unliked"(ctx, deps, event, payload) {
-    const p = z
-      .object({
-        accountId: z.string(),
-        likeUri: z.string(),
-        objectUri: z.string(),
-        authorRemoteId: z.string().nullable(),
-      })
-      .parse(payload);
+  async "social.post.unliked"(ctx, deps, event, p) {
     const account = await deps.db.db
       .selectFrom("accounts")
       .select("username")
@@ -362,8 +333,7 @@ export const socialEventHandlers: Record<string, Handler> = {
    * A member voted on a remote poll: one Create(Note) per choice, with the
    * option's title as `name`, sent to the poll's author alone (as Mastodon does).
    */
-  async "poll.voted"(ctx, deps, _event, payload) {
-    const p = z.object({ postId: z.string(), voteIds: z.array(z.string()) }).parse(payload);
+  async "social.poll.voted"(ctx, deps, _event, p) {
     const poll = await deps.db.db
       .selectFrom("posts")
       .innerJoin("polls", "polls.post_id", "posts.id")
@@ -404,17 +374,17 @@ export const socialEventHandlers: Record<string, Handler> = {
   },
 
   /** A member blocked a remote actor: Block, so its server drops follows (as Mastodon does). */
-  async "actor.blocked"(ctx, deps, event, payload) {
+  async "social.actor.blocked"(ctx, deps, event, payload) {
     await sendBlock(ctx, deps, event, payload, false);
   },
 
-  async "actor.unblocked"(ctx, deps, event, payload) {
+  async "social.actor.unblocked"(ctx, deps, event, payload) {
     await sendBlock(ctx, deps, event, payload, true);
   },
 
   /** A member's report about a remote post, forwarded anonymously as Flag from the co-op actor. */
-  async "report.forwarded"(ctx, deps, event, payload) {
-    const { reportId } = z.object({ reportId: z.string() }).parse(payload);
+  async "social.report.forwarded"(ctx, deps, event, payload) {
+    const { reportId } = payload;
     const report = await deps.db.db
       .selectFrom("reports")
       .selectAll()

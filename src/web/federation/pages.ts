@@ -201,7 +201,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
     const result = await follow(db, config.origin, viewer, card.target);
-    deps.federation.nudge();
     const done = !result.ok
       ? result.reason === "self"
         ? t("network.self")
@@ -219,7 +218,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
     await unfollow(db, config.origin, viewer, card.uri);
-    deps.federation.nudge();
     const done = t("network.unfollowed", { name: card.name });
     return redirectHere(c, `/network?${new URLSearchParams({ q: card.uri, done })}`, 303);
   });
@@ -265,7 +263,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       if (!entry) throw new InputError(t("error.notFound"), 404);
       const apply = decision === "accept" ? acceptFollowRequest : rejectFollowRequest;
       await apply(db, viewer.id, id);
-      deps.federation.nudge();
       const done = t(
         decision === "accept" ? "network.requests.accepted" : "network.requests.rejected",
         {
@@ -280,7 +277,6 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const form = await readForm(c);
     await setManuallyApproves(db, viewer.id, form.manual === "on");
-    deps.federation.nudge();
     const done = c.get("t")("network.policy.saved");
     return redirectHere(c, `/network/requests?${new URLSearchParams({ done })}`, 303);
   });

@@ -73,7 +73,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     const joined = await joinFederation(g, viewer, { groupUri: actor.uri, remoteId: actor.id });
     if (!joined.ok && joined.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/federations${doneQuery(t("groups.fed.joined", { name: actor.name || actor.handle }))}`,
@@ -108,7 +107,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!set.ok && set.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!set.ok) throw new InputError(t("groups.error.invalid"), 422);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 
@@ -119,7 +117,6 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!left.ok && left.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!left.ok) throw new InputError(t("error.notFound"), 404);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
   });
 

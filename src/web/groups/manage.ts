@@ -65,7 +65,6 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       if (result.reason === "banned") throw new InputError(t("groups.manage.isBanned"), 422);
       throw new InputError(t("groups.error.invalid"), 422);
     }
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
@@ -231,7 +230,6 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     if (!result.ok && result.reason === "forbidden")
       throw new InputError(t("groups.settings.forbidden"), 403);
     if (!result.ok) throw new InputError(t("groups.error.displayName"), 422);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/manage${doneQuery(t("groups.settings.saved"))}`,

@@ -282,7 +282,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const t = c.get("t");
     const group = await groupFromPath(c, deps);
     await leaveGroup(groupsContext(deps), viewer, { group });
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,
@@ -300,7 +299,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       title: form.title ?? "",
     });
     if (!result.ok) throw postRefused(t, result.reason);
-    deps.federation.nudge();
     return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
   });
 
@@ -411,7 +409,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
         t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
         result.reason === "forbidden" ? 403 : 404,
       );
-    deps.federation.nudge();
     const post = result.value;
     const to = post.in_reply_to_id
       ? `/groups/${group.name}/threads/${post.thread_id}`
@@ -431,7 +428,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       inReplyToId: parent,
     });
     if (!result.ok) throw postRefused(t, result.reason);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${result.value.threadId}#p-${result.value.id}`,

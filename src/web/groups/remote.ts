@@ -100,7 +100,6 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       inReplyToId: form.inReplyTo || null,
     });
     if (!result.ok) throw postRefused(t, result.reason);
-    deps.federation.nudge();
     if (form.inReplyTo)
       return redirectHere(c, `/groups/elsewhere/threads/${result.value.threadId}`, 303);
     return redirectHere(

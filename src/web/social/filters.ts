@@ -106,7 +106,6 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const result = await filterActor(s, viewer, target, kind);
     if (!result.ok) return page(c, { target: t("network.self") }, 422);
     if (kind === "block") await unfollow(deps.db, deps.config.origin, viewer, target.uri);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/social/filters?${new URLSearchParams({ done: t("social.filters.added") })}`,
@@ -120,7 +119,6 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const kind = form.kind === "block" ? "block" : form.kind === "mute" ? "mute" : null;
     if (!kind || !(await unfilterActor(s, viewer, form.target ?? "", kind)))
       throw new InputError(c.get("t")("social.error.action"), 404);
-    deps.federation.nudge();
     return redirectHere(c, "/social/filters", 303);
   });
 
@@ -166,7 +164,6 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
       forward: form.forward === "on",
     });
     if (!result.ok) return reportPage(c, { comment: c.get("t")("social.report.required") }, 422);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/posts/${post.id}?${new URLSearchParams({ done: c.get("t")("social.report.sent") })}`,

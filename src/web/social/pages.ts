@@ -184,7 +184,6 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
         { text: parsed.input.text, spoiler: parsed.input.spoiler },
       );
     }
-    deps.federation.nudge();
     const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
     return redirectHere(c, `${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
   });

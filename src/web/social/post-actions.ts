@@ -37,7 +37,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return id;
   };
   const back = (c: Context<WebEnv>, id: string) => {
-    deps.federation.nudge();
     return redirectHere(c, `/posts/${id}`, 303);
   };
   const notFound = (c: Context<WebEnv>) => new InputError(c.get("t")("social.error.notFound"), 404);
@@ -111,7 +110,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const id = postId(c);
     const ok = await deletePost(s, { id: viewer.id }, id);
     if (!ok) throw notFound(c);
-    deps.federation.nudge();
     return redirectHere(
       c,
       `/social?${new URLSearchParams({ done: c.get("t")("social.deleted") })}`,
