@@ -133,36 +133,6 @@ test("the Group actor names its keys and a featured collection, which answers", 
   assert.match(doc.assertionMethod?.[1]?.publicKeyMultibase ?? "", /^z6Mk/);
 });
 
-test("a migrated post's old id is served as any post: the one converter, the same visibility", async () => {
-  const db = node.node.db.db;
-  const ada = { id: garden.created_by ?? "", username: "ada" };
-  const s = { db, origin: node.url, domain: node.domain };
-  const ap = { headers: { accept: "application/activity+json" } };
-  // As migration 0014 left posts written before the one model: their old URIs kept.
-  const legacy = async (group: GroupRow, title: string, uri: (id: string) => string) => {
-    const made = await writeInGroup(s, group, ada, { ...textPost("Before"), title });
-    assert.ok(made.ok);
-    const old = uri(made.value.id);
-    await db.updateTable("posts").set({ uri: old }).where("id", "=", made.value.id).execute();
-    return old;
-  };
-  const thread = await legacy(
-    garden,
-    "Old thread",
-    (id) => `${node.url}/groups/garden/posts/${id}`,
-  );
-  const served = (await (await fetch(thread, ap)).json()) as Record<string, unknown>;
-  assert.equal(served.id, thread);
-  assert.equal(served.type, "Page");
-  assert.equal(served.name, "Old thread");
-  assert.equal(served.audience, `${node.url}/groups/garden`);
-  // Under another group's name it is not this post.
-  const elsewhere = thread.replace("/groups/garden/", "/groups/council/");
-  assert.notEqual((await fetch(elsewhere, ap)).status, 200);
-  const other = await legacy(council, "Old secret", (id) => `${node.url}/group-posts/${id}`);
-  assert.equal((await fetch(other, ap)).status, 404);
-});
-
 test("Lemmy's community, Announce{Create{Page}} and Add of a moderator parse", async () => {
   const group = await Group.fromJsonLd(withContext(fixture("lemmy-group.json")));
   assert.equal(group.attributionId?.href, "https://enterprise.lemmy.ml/c/tenforward/moderators");
@@ -443,4 +413,34 @@ test("a banned person's posts to an open group are skipped", async () => {
   await skipped(note.id);
   assert.equal((await postsIn(garden)).length, before);
   assert.equal(await membershipOf(db, garden.id, alice), undefined);
+});
+
+test("a migrated post's old id is served as any post: the one converter, the same visibility", async () => {
+  const db = node.node.db.db;
+  const ada = { id: garden.created_by ?? "", username: "ada" };
+  const s = { db, origin: node.url, domain: node.domain };
+  const ap = { headers: { accept: "application/activity+json" } };
+  // As migration 0014 left posts written before the one model: their old URIs kept.
+  const legacy = async (group: GroupRow, title: string, uri: (id: string) => string) => {
+    const made = await writeInGroup(s, group, ada, { ...textPost("Before"), title });
+    assert.ok(made.ok);
+    const old = uri(made.value.id);
+    await db.updateTable("posts").set({ uri: old }).where("id", "=", made.value.id).execute();
+    return old;
+  };
+  const thread = await legacy(
+    garden,
+    "Old thread",
+    (id) => `${node.url}/groups/garden/posts/${id}`,
+  );
+  const served = (await (await fetch(thread, ap)).json()) as Record<string, unknown>;
+  assert.equal(served.id, thread);
+  assert.equal(served.type, "Page");
+  assert.equal(served.name, "Old thread");
+  assert.equal(served.audience, `${node.url}/groups/garden`);
+  // Under another group's name it is not this post.
+  const elsewhere = thread.replace("/groups/garden/", "/groups/council/");
+  assert.notEqual((await fetch(elsewhere, ap)).status, 200);
+  const other = await legacy(council, "Old secret", (id) => `${node.url}/group-posts/${id}`);
+  assert.equal((await fetch(other, ap)).status, 404);
 });
