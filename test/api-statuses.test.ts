@@ -13,13 +13,16 @@ let node: TestNode;
 let ada: mastodon.rest.Client;
 let bo: mastodon.rest.Client;
 let adaToken: string;
+let boToken: string;
 
 before(async () => {
   node = await startTestNode({ host: "127.0.31.1" });
   const a = await memberClient(node, "ada");
   ada = a.client;
   adaToken = a.token;
-  bo = (await memberClient(node, "bo", a.app)).client;
+  const b = await memberClient(node, "bo", a.app);
+  bo = b.client;
+  boToken = b.token;
 });
 after(() => node.close());
 
@@ -231,18 +234,26 @@ describe("statuses through masto", () => {
   });
 
   it("an Idempotency-Key makes a retried post a single post", async () => {
-    const post = () =>
+    const post = (token = adaToken) =>
       fetch(`${node.url}/api/v1/statuses`, {
         method: "POST",
         headers: {
-          authorization: `Bearer ${adaToken}`,
+          authorization: `Bearer ${token}`,
           "content-type": "application/json",
           "idempotency-key": "k-1",
         },
         body: JSON.stringify({ status: "only once" }),
-      }).then((r) => r.json() as Promise<{ id: string }>);
+      }).then((r) => r.json() as Promise<{ id: string; account: { id: string } }>);
     const [one, two] = [await post(), await post()];
     assert.equal(one.id, two.id);
+    // Retries racing each other (the key is written in the post's own transaction).
+    const raced = await Promise.all(Array.from({ length: 5 }, () => post()));
+    assert.deepEqual(new Set(raced.map((r) => r.id)), new Set([one.id]));
+    const mine = await ada.v1.accounts.$select(one.account.id).statuses.list();
+    assert.equal(mine.filter((st) => st.content.includes("only once")).length, 1);
+    // The same key from another member is theirs alone.
+    const bos = await post(boToken);
+    assert.notEqual(bos.id, one.id);
   });
 
   it("accounts: update_credentials with an avatar, lookup, follow, relationships, lists, markers, search", async () => {

@@ -141,3 +141,57 @@ export function findByEmail(db: Kysely<Schema>, email: string) {
     .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.trim().toLowerCase()))
     .executeTakeFirst();
 }
+
+export function findById(db: Kysely<Schema>, id: string) {
+  return db.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The co-op's first active admin: the instance's contact account. */
+export async function contactAdmin(db: Kysely<Schema>): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("accounts")
+    .select("username")
+    .where("role", "=", "admin")
+    .where("status", "=", "active")
+    .orderBy("created_at")
+    .executeTakeFirst();
+  return row?.username;
+}
+
+/** Usernames of active members, newest first (the profile directory). */
+export async function memberDirectory(
+  db: Kysely<Schema>,
+  page: { limit: number; offset: number },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("accounts")
+    .select("username")
+    .where("status", "=", "active")
+    .orderBy("created_at", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((r) => r.username);
+}
+
+/** Usernames of active members whose username or display name starts with the text (any case). */
+export async function membersStartingWith(
+  db: Kysely<Schema>,
+  text: string,
+  limit: number,
+): Promise<string[]> {
+  const prefix = `${text.toLowerCase().replace(/[%_\\]/g, "")}%`;
+  const rows = await db
+    .selectFrom("accounts")
+    .select("username")
+    .where("status", "=", "active")
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn("lower", ["username"]), "like", prefix),
+        eb(eb.fn("lower", ["display_name"]), "like", prefix),
+      ]),
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.username);
+}

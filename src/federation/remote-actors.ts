@@ -98,3 +98,26 @@ export async function markGone(db: Kysely<Schema>, uri: string): Promise<boolean
     return true;
   });
 }
+
+/** URIs of actors not gone whose handle (user@host) starts with the text (any case). */
+export async function remoteActorsStartingWith(
+  db: Kysely<Schema>,
+  text: string,
+  limit: number,
+): Promise<string[]> {
+  const prefix = `${text.toLowerCase().replace(/[%_\\]/g, "")}%`;
+  const rows = await db
+    .selectFrom("remote_actors")
+    .select("uri")
+    .where("gone", "=", 0)
+    .where("handle", "like", prefix)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.uri);
+}
+
+/** The servers this node knows actors of (Mastodon's instance peers). */
+export async function knownHosts(db: Kysely<Schema>): Promise<string[]> {
+  const rows = await db.selectFrom("remote_actors").select("host").distinct().execute();
+  return rows.map((r) => r.host);
+}

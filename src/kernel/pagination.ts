@@ -3,7 +3,8 @@ export interface PageRequest {
   maxId?: string | undefined;
   sinceId?: string | undefined;
   minId?: string | undefined;
-  limit: number;
+  /** Clamped by clampLimit: DEFAULT_PAGE when absent. */
+  limit?: number | undefined;
 }
 
 export const DEFAULT_PAGE = 20;

@@ -1,7 +1,7 @@
 /**
  * Read-only helpers the client API needs beyond what the pages use: mentions,
  * hashtags and media ids of posts, who a reply answers, who liked or boosted,
- * a post's favourites, and newer-than-cursor reads (since_id / min_id).
+ * and newer-than-cursor reads of notifications (since_id / min_id).
  * Additive only: nothing here changes how the social capability behaves.
  */
 import type { Kysely } from "kysely";
@@ -75,24 +75,6 @@ export function boostersOf(db: Kysely<Schema>, postId: string, limit: number) {
     .where("deleted_at", "is", null)
     .orderBy("id", "desc")
     .limit(limit)
-    .execute();
-}
-
-/** Posts a member liked, by like id (newest first), before the cursor. */
-export function likedPostIds(
-  db: Kysely<Schema>,
-  actorUri: string,
-  page: { maxId?: string | undefined; limit: number },
-) {
-  return db
-    .selectFrom("likes as l")
-    .innerJoin("posts as p", "p.id", "l.post_id")
-    .select(["l.id", "l.post_id"])
-    .where("l.actor_uri", "=", actorUri)
-    .where("p.deleted_at", "is", null)
-    .$if(page.maxId !== undefined, (q) => q.where("l.id", "<", page.maxId as string))
-    .orderBy("l.id", "desc")
-    .limit(page.limit)
     .execute();
 }
 

@@ -47,6 +47,22 @@ async function visiblePost(trx: Kysely<Schema>, s: SocialContext, member: Member
 
 export type InteractionProblem = "not-found" | "not-allowed" | "already" | "limit";
 
+/** The id of an actor's boost of a post, if they boosted it. */
+export async function boostOf(
+  db: Kysely<Schema>,
+  actorUri: string,
+  postId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("posts")
+    .select("id")
+    .where("reblog_of_id", "=", postId)
+    .where("author_uri", "=", actorUri)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /** Boosts a public or unlisted post (followers-only and direct posts cannot be boosted). */
 export async function boost(
   s: SocialContext,
@@ -59,14 +75,7 @@ export async function boost(
     if (!post) return fail("not-found" as const);
     if (post.visibility !== "public" && post.visibility !== "unlisted")
       return fail("not-allowed" as const);
-    const existing = await trx
-      .selectFrom("posts")
-      .select("id")
-      .where("reblog_of_id", "=", postId)
-      .where("author_uri", "=", actorUri)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
-    if (existing) return fail("already" as const);
+    if (await boostOf(trx, actorUri, postId)) return fail("already" as const);
     const id = newId();
     await trx
       .insertInto("posts")

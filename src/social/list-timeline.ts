@@ -5,14 +5,8 @@
  * rules hold: nothing suspended, blocked or muted.
  */
 import type { SocialContext } from "./context.ts";
-import {
-  limitOf,
-  lowerBound,
-  notFiltered,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from "./timelines.ts";
+import { type Page, type PageRequest, timelinePage } from "./pager.ts";
+import { notFiltered, notSuspended } from "./timelines.ts";
 import type { ViewerRef } from "./visibility.ts";
 
 /** null when the list is not the member's. */
@@ -29,12 +23,9 @@ export async function listTimeline(
     .where("account_id", "=", viewer.id)
     .executeTakeFirst();
   if (!list) return null;
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
-  const rows = await s.db
+  const rows = s.db
     .selectFrom("home_entries as h")
     .innerJoin("posts as p", "p.id", "h.post_id")
-    .select("h.post_id")
     .where("h.account_id", "=", viewer.id)
     .where((eb) =>
       eb.exists(
@@ -45,29 +36,8 @@ export async function listTimeline(
           .whereRef("la.actor_uri", "=", "p.author_uri"),
       ),
     )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("actor_limits as l")
-            .select("l.level")
-            .whereRef("l.actor_uri", "=", "p.author_uri")
-            .where("l.level", "=", "suspend"),
-        ),
-      ),
-    )
-    .$if(req.maxId !== undefined, (q) => q.where("h.post_id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("h.post_id", ">", after as string))
+    .where(notSuspended)
     .where("p.deleted_at", "is", null)
-    .where(notFiltered(viewer))
-    .orderBy("h.post_id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.post_id),
-    limit,
-    upwards,
-  );
+    .where(notFiltered(viewer));
+  return timelinePage(s, viewer, { rows, cursor: "h.post_id" }, req);
 }

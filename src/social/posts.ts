@@ -142,21 +142,90 @@ async function writeMentionsAndTags(
   return { html };
 }
 
+export interface CreatePostOptions {
+  /**
+   * An app's Idempotency-Key, scoped to the author: a retry with the same key
+   * answers the post the first try made (for a day) instead of posting again.
+   */
+  readonly idempotencyKey?: string | undefined;
+}
+
 /** Writes a member's post; a reply must be to a post the member can see. */
 export async function createPost(
   s: SocialContext,
   author: Member,
   input: PostInput,
+  options: CreatePostOptions = {},
 ): Promise<Result<{ id: string }, PostProblem>> {
-  return s.db.transaction().execute(async (trx) => {
-    const written = await writePost(trx, s, author, { ...input, audience: null });
-    if (written.ok)
-      await recordEvent(trx, {
-        type: "social.post.created",
-        payload: { postId: written.value.id },
-      });
-    return written;
-  });
+  const key = options.idempotencyKey;
+  return s.db
+    .transaction()
+    .execute(async (trx) => {
+      const earlier = key ? await postForKey(trx, author.id, key) : undefined;
+      if (earlier) return ok({ id: earlier });
+      const written = await writePost(trx, s, author, { ...input, audience: null });
+      if (written.ok && key && !(await claimKey(trx, author.id, key, written.value.id)))
+        throw new KeyTaken();
+      if (written.ok)
+        await recordEvent(trx, {
+          type: "social.post.created",
+          payload: { postId: written.value.id },
+        });
+      return written;
+    })
+    .catch(async (error: unknown) => {
+      // A concurrent retry with the same key won: this one's post was rolled back; answer the winner's.
+      const winner = error instanceof KeyTaken && key && (await postForKey(s.db, author.id, key));
+      if (winner) return ok({ id: winner });
+      throw error;
+    });
+}
+
+/** Keys only need to outlive an app's retries: a day is plenty. */
+const KEY_LIFETIME_MS = 24 * 3600_000;
+
+/** Thrown to roll back a post whose Idempotency-Key another transaction took first. */
+class KeyTaken extends Error {}
+
+/** The post a member's key already made, if the key is younger than a day. */
+async function postForKey(db: Kysely<Schema>, accountId: string, key: string) {
+  const row = await db
+    .selectFrom("idempotency_keys")
+    .select("status_id")
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .where("created_at", ">=", new Date(Date.now() - KEY_LIFETIME_MS).toISOString())
+    .executeTakeFirst();
+  return row?.status_id;
+}
+
+/**
+ * Ties the key to the post just written, in its transaction; false when the key
+ * is taken. The primary key (account_id, key) decides between concurrent
+ * retries: on PostgreSQL a second insert waits for the first transaction and,
+ * once it commits, does nothing (createPost then rolls back and answers the
+ * first post); SQLite runs the transactions one at a time, so a retry finds the
+ * key in postForKey before writing anything.
+ */
+async function claimKey(
+  trx: Kysely<Schema>,
+  accountId: string,
+  key: string,
+  postId: string,
+): Promise<boolean> {
+  const now = new Date();
+  await trx
+    .deleteFrom("idempotency_keys")
+    .where("account_id", "=", accountId)
+    .where("created_at", "<", new Date(now.getTime() - KEY_LIFETIME_MS).toISOString())
+    .execute();
+  const claimed = await trx
+    .insertInto("idempotency_keys")
+    .values({ account_id: accountId, key, status_id: postId, created_at: now.toISOString() })
+    .onConflict((oc) => oc.columns(["account_id", "key"]).doNothing())
+    .returning("status_id")
+    .executeTakeFirst();
+  return claimed !== undefined;
 }
 
 /**

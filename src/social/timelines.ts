@@ -1,42 +1,22 @@
 /**
  * Timelines: home (the member's feed), local (this node's public posts),
- * federated (every public post known here), hashtag, profile and thread. Pages
- * are cut with a max_id cursor: ids are time-ordered, so "older than" is "< id".
- * Public timelines leave out silenced and suspended actors and domains; every
- * timeline leaves out what the viewer blocked or muted.
+ * federated (every public post known here), hashtag, profile, bookmarks and
+ * favourites, and threads. Each timeline is a source for the one pager
+ * (pager.ts): its rows and conditions, and the id column its cursor walks; ids
+ * are time-ordered, so "older than" is "< id". Public timelines leave out
+ * silenced and suspended actors and domains; every timeline leaves out what the
+ * viewer blocked or muted.
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import type { SocialContext } from "./context.ts";
+import { isFollowing } from "./following.ts";
+import { type Page, type PageRequest, timelinePage } from "./pager.ts";
 import { matchesFilters, type PostsEb, type TimelineFilters } from "./timeline-filters.ts";
 import { hydrate, type PostView } from "./views.ts";
 import { audienceColumns, canSee, type ViewerRef, visibleTo } from "./visibility.ts";
 
-export const PAGE_SIZE = 20;
-
-export interface Page {
-  items: PostView[];
-  /** The cursor of the next (older) page, if there is one. */
-  nextMaxId: string | null;
-}
-
-export interface PageRequest {
-  maxId?: string | undefined;
-  /** Newer than this id, the newest first. */
-  sinceId?: string | undefined;
-  /** Newer than this id, the page right after it. */
-  minId?: string | undefined;
-  limit?: number | undefined;
-}
-
-/** The lower bound of a since_id / min_id page, and whether to read upwards from it. */
-export const lowerBound = (req: PageRequest) => {
-  const after = [req.sinceId, req.minId]
-    .filter((x): x is string => !!x)
-    .sort()
-    .at(-1);
-  return { after, upwards: !!req.minId };
-};
+export { PAGE_SIZE, type Page, type PageRequest } from "./pager.ts";
 
 /** Not by someone the viewer blocked or muted. */
 export const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
@@ -53,7 +33,7 @@ export const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
     : eb.lit(true);
 
 /** Not by a suspended actor (silenced ones still reach their followers). */
-const notSuspended = (eb: PostsEb) =>
+export const notSuspended = (eb: PostsEb) =>
   eb.not(
     eb.exists(
       eb
@@ -90,119 +70,61 @@ export const notLimited = (eb: PostsEb) =>
     ]),
   ]);
 
-export async function pageOf(
-  s: SocialContext,
-  viewer: ViewerRef | null,
-  ids: string[],
-  limit: number,
-  upwards = false,
-): Promise<Page> {
-  // Read upwards from min_id: the page is the first `limit` after it, shown newest first.
-  const more = !upwards && ids.length > limit;
-  const pageIds = upwards ? ids.slice(0, limit).reverse() : ids.slice(0, limit);
-  const items = await hydrate(s, viewer?.id ?? null, viewer?.uri ?? null, pageIds);
-  return { items, nextMaxId: more ? (pageIds.at(-1) ?? null) : null };
-}
-
-export const limitOf = (req: PageRequest) => Math.min(Math.max(req.limit ?? PAGE_SIZE, 1), 40);
-
-export async function homeTimeline(
+export function homeTimeline(
   s: SocialContext,
   viewer: ViewerRef,
   req: PageRequest = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
-  const rows = await s.db
+  const rows = s.db
     .selectFrom("home_entries as h")
     .innerJoin("posts as p", "p.id", "h.post_id")
-    .select("h.post_id")
     .where("h.account_id", "=", viewer.id)
     .where(notSuspended)
-    .$if(req.maxId !== undefined, (q) => q.where("h.post_id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("h.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
-    .where(notFiltered(viewer))
-    .orderBy("h.post_id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.post_id),
-    limit,
-    upwards,
-  );
+    .where(notFiltered(viewer));
+  return timelinePage(s, viewer, { rows, cursor: "h.post_id" }, req);
 }
 
-export async function publicTimeline(
+export function publicTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
   scope: "local" | "federated",
   req: PageRequest = {},
   filters: TimelineFilters = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
-  const rows = await s.db
+  const rows = s.db
     .selectFrom("posts as p")
-    .select("p.id")
     .where("p.visibility", "=", "public")
     // Group posts stay in their groups (groups/threads.ts).
     .where("p.audience_uri", "is", null)
     .$if(scope === "local", (q) => q.where("p.local", "=", 1))
-    .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
     .where("p.reblog_of_id", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
-    .where(matchesFilters(filters))
-    .orderBy("p.id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.id),
-    limit,
-    upwards,
-  );
+    .where(matchesFilters(filters));
+  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
 }
 
-export async function tagTimeline(
+export function tagTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
   tag: string,
   req: PageRequest = {},
   filters: TimelineFilters = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
-  const rows = await s.db
+  const rows = s.db
     .selectFrom("post_tags as t")
     .innerJoin("posts as p", "p.id", "t.post_id")
-    .select("t.post_id as id")
     .where("t.tag", "=", tag.toLowerCase())
     .where("p.visibility", "=", "public")
     .where("p.hidden_at", "is", null)
-    .$if(req.maxId !== undefined, (q) => q.where("t.post_id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("t.post_id", ">", after as string))
     .where("p.deleted_at", "is", null)
     .where(notLimited)
     .where(notFiltered(viewer))
-    .where(matchesFilters(filters))
-    // Ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
-    .orderBy("t.post_id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.id),
-    limit,
-    upwards,
-  );
+    .where(matchesFilters(filters));
+  // Cut and ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
+  return timelinePage(s, viewer, { rows, cursor: "t.post_id" }, req);
 }
 
 /**
@@ -216,21 +138,10 @@ export async function profileTimeline(
   req: PageRequest = {},
   filters: TimelineFilters = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const { after, upwards } = lowerBound(req);
   const follower =
-    viewer &&
-    (viewer.uri === authorUri ||
-      !!(await s.db
-        .selectFrom("follows")
-        .select("id")
-        .where("follower_uri", "=", viewer.uri)
-        .where("followee_uri", "=", authorUri)
-        .where("status", "=", "accepted")
-        .executeTakeFirst()));
-  const rows = await s.db
+    viewer && (viewer.uri === authorUri || (await isFollowing(s.db, viewer.uri, authorUri)));
+  const rows = s.db
     .selectFrom("posts as p")
-    .select("p.id")
     .where("p.author_uri", "=", authorUri)
     .where(notSuspended)
     .where(
@@ -239,20 +150,9 @@ export async function profileTimeline(
       follower ? ["public", "unlisted", "followers"] : ["public", "unlisted"],
     )
     .where((eb) => eb.or([eb("p.audience_uri", "is", null), eb.and([visibleTo(viewer)(eb)])]))
-    .$if(req.maxId !== undefined, (q) => q.where("p.id", "<", req.maxId as string))
-    .$if(after !== undefined, (q) => q.where("p.id", ">", after as string))
     .where("p.deleted_at", "is", null)
-    .where(matchesFilters(filters))
-    .orderBy("p.id", upwards ? "asc" : "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.id),
-    limit,
-    upwards,
-  );
+    .where(matchesFilters(filters));
+  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
 }
 
 export async function pinnedPosts(
@@ -276,26 +176,28 @@ export async function pinnedPosts(
   );
 }
 
-export async function bookmarkedPosts(
+/** A member's bookmarks, by the bookmarked post's id (tombstoning a post drops its bookmarks). */
+export function bookmarkedPosts(
   s: SocialContext,
   viewer: ViewerRef,
   req: PageRequest = {},
 ): Promise<Page> {
-  const limit = limitOf(req);
-  const rows = await s.db
-    .selectFrom("bookmarks as b")
-    .select("b.post_id")
-    .where("b.account_id", "=", viewer.id)
-    .$if(req.maxId !== undefined, (q) => q.where("b.post_id", "<", req.maxId as string))
-    .orderBy("b.post_id", "desc")
-    .limit(limit + 1)
-    .execute();
-  return pageOf(
-    s,
-    viewer,
-    rows.map((r) => r.post_id),
-    limit,
-  );
+  const rows = s.db.selectFrom("bookmarks as b").where("b.account_id", "=", viewer.id);
+  return timelinePage(s, viewer, { rows, cursor: "b.post_id" }, req);
+}
+
+/** Posts a member liked, newest like first: the cursor is the like's id, as in Mastodon. */
+export function favouritedPosts(
+  s: SocialContext,
+  viewer: ViewerRef,
+  req: PageRequest = {},
+): Promise<Page> {
+  const rows = s.db
+    .selectFrom("likes as l")
+    .innerJoin("posts as p", "p.id", "l.post_id")
+    .where("l.actor_uri", "=", viewer.uri)
+    .where("p.deleted_at", "is", null);
+  return timelinePage(s, viewer, { rows, cursor: "l.id", postId: "l.post_id" }, req);
 }
 
 /** One post (if the viewer may see it) with the rest of its thread the viewer may see. */
@@ -349,6 +251,22 @@ export async function thread(
     ancestors: ancestors.flatMap((id) => find(id) ?? []),
     descendants: descendants.flatMap((id) => find(id) ?? []),
   };
+}
+
+/**
+ * One post by id as the viewer may see it: a thread's post, or the viewer's own
+ * boost (a boost is not part of a thread; by id it is shown only to its booster).
+ */
+export async function postView(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  postId: string,
+): Promise<PostView | null> {
+  const found = await thread(s, viewer, postId);
+  if (found) return found.post;
+  if (!viewer) return null;
+  const [boost] = await hydrate(s, viewer.id, viewer.uri, [postId]);
+  return boost?.reblog && boost.author.uri === viewer.uri ? boost : null;
 }
 
 /** The posts a member wrote, newest first (for the export). */

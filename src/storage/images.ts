@@ -63,7 +63,14 @@ export function mediaUrl(path: string): string {
 export async function storeImage(
   db: Kysely<Schema>,
   dataDir: string,
-  input: { bytes: Uint8Array; purpose: ImagePurpose; ownerId: string | null; description?: string },
+  input: {
+    bytes: Uint8Array;
+    purpose: ImagePurpose;
+    ownerId: string | null;
+    description?: string;
+    /** "x,y" in [-1, 1], Mastodon's focal point. */
+    focus?: string | null | undefined;
+  },
 ): Promise<{ ok: true; value: StoredImage } | { ok: false; reason: ImageRejection }> {
   if (input.bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, reason: "too-large" };
   const processed = await decoding.run(() => reencode(input.bytes, purposes[input.purpose]));
@@ -86,6 +93,7 @@ export async function storeImage(
     size: output.data.byteLength,
     path: relative,
     description: input.description ?? "",
+    focus: input.focus ?? null,
     created_at: new Date().toISOString(),
   };
   await db.insertInto("uploads").values(row).execute();

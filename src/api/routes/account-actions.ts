@@ -5,7 +5,7 @@
  * /accounts/relationships is not taken for an account id.
  */
 import { Hono } from "hono";
-import { followersOf } from "../../federation/follow-lists.ts";
+import { followersOf, followOf } from "../../federation/follow-lists.ts";
 import {
   acceptFollowRequest,
   follow,
@@ -84,12 +84,7 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post("/api/v1/accounts/:id/remove_from_followers", async (c) => {
     const me = requireUser(c, "write:follows");
     const actor = await target(c);
-    const row = await db
-      .selectFrom("follows")
-      .select(["id", "status"])
-      .where("follower_uri", "=", actor.uri)
-      .where("followee_uri", "=", uriOf(me.username))
-      .executeTakeFirst();
+    const row = await followOf(db, actor.uri, uriOf(me.username));
     if (row) await rejectFollowRequest(db, me.id, row.id);
     return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
   });
@@ -148,14 +143,8 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
     app.post(`/api/v1/follow_requests/:id/${decision}`, async (c) => {
       const me = requireUser(c, "write:follows");
       const actor = await target(c);
-      const row = await db
-        .selectFrom("follows")
-        .select("id")
-        .where("follower_uri", "=", actor.uri)
-        .where("followee_uri", "=", uriOf(me.username))
-        .where("status", "=", "pending")
-        .executeTakeFirst();
-      if (!row) throw notFound();
+      const row = await followOf(db, actor.uri, uriOf(me.username));
+      if (row?.status !== "pending") throw notFound();
       const apply = decision === "authorize" ? acceptFollowRequest : rejectFollowRequest;
       if (!(await apply(db, me.id, row.id))) throw notFound();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });

@@ -6,11 +6,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { findByUsername } from "../../accounts/accounts.ts";
+import { findById, findByUsername, membersStartingWith } from "../../accounts/accounts.ts";
 import { checkProfile, dropUploads, parseFields, updateProfile } from "../../accounts/profile.ts";
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
-import { findRemoteActor } from "../../federation/remote-actors.ts";
+import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remote-actors.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
@@ -37,7 +37,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const me = async (c: ApiContext, account: { id: string; username: string }) => {
     const [requests, row] = await Promise.all([
       followersOf(deps.db, account.id, "pending"),
-      deps.db.selectFrom("accounts").select("role").where("id", "=", account.id).executeTakeFirst(),
+      findById(deps.db, account.id),
     ]);
     const out = await credentialAccount(l, account, {
       followRequests: requests.length,
@@ -52,11 +52,8 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.patch("/api/v1/accounts/update_credentials", async (c) => {
     const account = requireUser(c, "write:accounts");
     const p = await readParams(c);
-    const row = await deps.db
-      .selectFrom("accounts")
-      .selectAll()
-      .where("id", "=", account.id)
-      .executeTakeFirstOrThrow();
+    const row = await findById(deps.db, account.id);
+    if (!row) throw notFound();
     const source = (p.source ?? {}) as Record<string, unknown>;
     const fieldsIn = p.fields_attributes;
     const fields =
@@ -176,24 +173,14 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
     const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;
-    const got = await profileTimeline(
-      s,
-      ref,
-      actor.uri,
-      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
-      {
-        onlyMedia: truthy(p.only_media),
-        excludeReplies: truthy(p.exclude_replies),
-        excludeReblogs: truthy(p.exclude_reblogs),
-        tagged,
-      },
-    );
+    const got = await profileTimeline(s, ref, actor.uri, page, {
+      onlyMedia: truthy(p.only_media),
+      excludeReplies: truthy(p.exclude_replies),
+      excludeReblogs: truthy(p.exclude_reblogs),
+      tagged,
+    });
     const statuses = await serializeFiltered(l, got.items, ref, "account");
-    setLink(
-      c,
-      got.items.map((x) => x.id),
-      { hasMore: got.nextMaxId !== null },
-    );
+    setLink(c, got.cursors, { hasMore: got.nextMaxId !== null });
     return c.json(statuses);
   });
 
@@ -259,32 +246,11 @@ export async function searchAccounts(
       if (actor && !actor.gone) uris.push(actor.uri);
     }
   } else {
-    const prefix = `${query.toLowerCase().replace(/[%_\\]/g, "")}%`;
     const [locals, remotes] = await Promise.all([
-      deps.db
-        .selectFrom("accounts")
-        .select("username")
-        .where("status", "=", "active")
-        .where((eb) =>
-          eb.or([
-            eb(eb.fn("lower", ["username"]), "like", prefix),
-            eb(eb.fn("lower", ["display_name"]), "like", prefix),
-          ]),
-        )
-        .limit(limit)
-        .execute(),
-      deps.db
-        .selectFrom("remote_actors")
-        .select("uri")
-        .where("gone", "=", 0)
-        .where("handle", "like", prefix)
-        .limit(limit)
-        .execute(),
+      membersStartingWith(deps.db, query, limit),
+      remoteActorsStartingWith(deps.db, query, limit),
     ]);
-    uris.push(
-      ...locals.map((a) => `${deps.config.origin}/users/${a.username}`),
-      ...remotes.map((r) => r.uri),
-    );
+    uris.push(...locals.map((username) => `${deps.config.origin}/users/${username}`), ...remotes);
   }
   const accounts = await loadAccounts(l, uris.slice(0, limit));
   return uris.flatMap((u) => accounts.get(u) ?? []).slice(0, limit);

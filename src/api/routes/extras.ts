@@ -6,6 +6,7 @@
  * Mounted before accounts.ts so /accounts/familiar_followers is not taken for an id.
  */
 import { Hono } from "hono";
+import { memberDirectory } from "../../accounts/accounts.ts";
 import {
   followedTags,
   followingTags,
@@ -14,6 +15,7 @@ import {
   normalTag,
   unfollowTag,
 } from "../../social/followed-tags.ts";
+import { listsHolding } from "../../social/lists.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
@@ -47,13 +49,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "read:lists");
     const actor = await actorById(l, c.req.param("id"));
     if (!actor) throw notFound();
-    const rows = await db
-      .selectFrom("lists as li")
-      .innerJoin("list_accounts as la", "la.list_id", "li.id")
-      .select(["li.id", "li.title", "li.replies_policy", "li.exclusive"])
-      .where("li.account_id", "=", me.id)
-      .where("la.actor_uri", "=", actor.uri)
-      .execute();
+    const rows = await listsHolding(db, me.id, actor.uri);
     return c.json(
       rows.map((r) => ({
         id: r.id,
@@ -135,15 +131,8 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const p = await readParams(c);
     const limit = Math.max(1, Math.min(80, Number(p.limit ?? 40) || 40));
     const offset = Math.max(0, Number(p.offset ?? 0) || 0);
-    const rows = await db
-      .selectFrom("accounts")
-      .select("username")
-      .where("status", "=", "active")
-      .orderBy("created_at", "desc")
-      .limit(limit)
-      .offset(offset)
-      .execute();
-    const uris = rows.map((r) => `${config.origin}/users/${r.username}`);
+    const usernames = await memberDirectory(db, { limit, offset });
+    const uris = usernames.map((username) => `${config.origin}/users/${username}`);
     const accounts = await loadAccounts(l, uris);
     return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
   });

@@ -6,7 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { Hono } from "hono";
+import { contactAdmin, findById } from "../../accounts/accounts.ts";
+import { knownHosts } from "../../federation/remote-actors.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
+import { domainPolicies } from "../../social/moderation.ts";
+import { membersPostingSince, nodeStats } from "../../social/node-stats.ts";
 import {
   MAX_POLL_OPTION_LENGTH,
   MAX_POLL_OPTIONS,
@@ -41,16 +45,8 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const common = async () => {
     const coop = await deps.coop.get();
-    const admin = await deps.db
-      .selectFrom("accounts")
-      .select("username")
-      .where("role", "=", "admin")
-      .where("status", "=", "active")
-      .orderBy("created_at")
-      .executeTakeFirst();
-    const contact = admin
-      ? await loadAccount(l, `${config.origin}/users/${admin.username}`)
-      : undefined;
+    const admin = await contactAdmin(deps.db);
+    const contact = admin ? await loadAccount(l, `${config.origin}/users/${admin}`) : undefined;
     const rules = coop.rules
       .split(/\r?\n/)
       .map((r) => r.trim())
@@ -92,20 +88,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/instance", async (c) => {
     const { coop, contact, rules } = await common();
-    const [users, statuses, domains] = await Promise.all([
-      deps.db
-        .selectFrom("accounts")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("status", "=", "active")
-        .executeTakeFirst(),
-      deps.db
-        .selectFrom("posts")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("local", "=", 1)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst(),
-      deps.db.selectFrom("remote_actors").select("host").distinct().execute(),
-    ]);
+    const stats = await nodeStats(deps.db);
     return c.json({
       uri: config.domain,
       title: coop.name,
@@ -115,9 +98,9 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       version: VERSION,
       urls: { streaming_api: config.origin.replace(/^http/, "ws") },
       stats: {
-        user_count: Number(users?.n ?? 0),
-        status_count: Number(statuses?.n ?? 0),
-        domain_count: domains.length,
+        user_count: stats.users,
+        status_count: stats.statuses,
+        domain_count: stats.domains,
       },
       thumbnail: null,
       languages: ["en", "es"],
@@ -133,13 +116,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v2/instance", async (c) => {
     const { coop, contact, rules } = await common();
     const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
-    const active = await deps.db
-      .selectFrom("posts")
-      .select("author_account_id")
-      .distinct()
-      .where("local", "=", 1)
-      .where("created_at", ">", since)
-      .execute();
+    const active = await membersPostingSince(deps.db, since);
     return c.json({
       domain: config.domain,
       title: coop.name,
@@ -147,7 +124,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       // No public repository address is configured yet: the node itself stands in for it.
       source_url: `${config.origin}/`,
       description: coop.description,
-      usage: { users: { active_month: active.length } },
+      usage: { users: { active_month: active } },
       thumbnail: {
         url: `${config.origin}/avatars/original/missing.png`,
         blurhash: null,
@@ -178,12 +155,9 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const viewer = optionalUser(c);
     if (config.showDomainBlocks === "disabled" || (config.showDomainBlocks === "users" && !viewer))
       throw notFound();
-    const rows = await deps.db
-      .selectFrom("domain_policies")
-      .select(["domain", "policy", "reason"])
-      .where("policy", "in", ["silence", "suspend"])
-      .orderBy("domain")
-      .execute();
+    const rows = (await domainPolicies(deps.db)).filter(
+      (r) => r.policy === "silence" || r.policy === "suspend",
+    );
     return c.json(
       rows.map((r) => ({
         domain: r.domain,
@@ -195,8 +169,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.get("/api/v1/instance/rules", async (c) => c.json((await common()).rules));
   app.get("/api/v1/instance/peers", async (c) => {
-    const rows = await deps.db.selectFrom("remote_actors").select("host").distinct().execute();
-    return c.json(rows.map((r) => r.host));
+    return c.json(await knownHosts(deps.db));
   });
   app.get("/api/v1/instance/activity", (c) => c.json([]));
   app.get("/api/v1/instance/extended_description", async (c) =>
@@ -205,11 +178,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/custom_emojis", (c) => c.json([]));
   app.get("/api/v1/preferences", async (c) => {
     const me = requireUser(c, "read:accounts");
-    const row = await deps.db
-      .selectFrom("accounts")
-      .select("language")
-      .where("id", "=", me.id)
-      .executeTakeFirst();
+    const row = await findById(deps.db, me.id);
     return c.json({
       "posting:default:visibility": "public",
       "posting:default:sensitive": false,

@@ -4,13 +4,23 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { newId } from "../../kernel/ids.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
+import {
+  addToList,
+  createList,
+  deleteList,
+  listMembers,
+  listOf,
+  memberLists,
+  removeFromList,
+  updateList,
+} from "../../social/lists.ts";
+import { markersOf, markerTimelines, setMarker } from "../../social/markers.ts";
 import { report } from "../../social/moderation.ts";
 import { audienceOf, hydrate } from "../../social/views.ts";
 import { canSee } from "../../social/visibility.ts";
 import { requireUser } from "../auth.ts";
-import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import { readParams, truthy } from "../params.ts";
 import { actorById, loadAccounts } from "../serializers/account.ts";
@@ -86,73 +96,41 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     replies_policy: r.replies_policy,
     exclusive: r.exclusive === 1,
   });
-  const ownList = async (c: ApiContext, accountId: string) => {
-    const row = await db
-      .selectFrom("lists")
-      .selectAll()
-      .where("id", "=", c.req.param("id") ?? "")
-      .where("account_id", "=", accountId)
-      .executeTakeFirst();
-    if (!row) throw notFound();
-    return row;
-  };
+  const listInput = (p: z.infer<typeof listBody>) => ({
+    title: p.title,
+    repliesPolicy: p.replies_policy,
+    exclusive: p.exclusive === undefined ? undefined : truthy(p.exclusive),
+  });
   app.get("/api/v1/lists", async (c) => {
     const me = requireUser(c, "read:lists");
-    return c.json(
-      (
-        await db
-          .selectFrom("lists")
-          .selectAll()
-          .where("account_id", "=", me.id)
-          .orderBy("id")
-          .execute()
-      ).map(listJson),
-    );
+    return c.json((await memberLists(db, me.id)).map(listJson));
   });
   app.post("/api/v1/lists", async (c) => {
     const me = requireUser(c, "write:lists");
     const p = listBody.parse(await readParams(c));
-    const row = {
-      id: newId(),
-      account_id: me.id,
-      title: p.title,
-      replies_policy: p.replies_policy ?? "list",
-      exclusive: truthy(p.exclusive) ? 1 : 0,
-      created_at: new Date().toISOString(),
-    };
-    await db.insertInto("lists").values(row).execute();
+    return c.json(listJson(await createList(s, me, listInput(p))));
+  });
+  app.get("/api/v1/lists/:id", async (c) => {
+    const row = await listOf(db, requireUser(c, "read:lists").id, c.req.param("id"));
+    if (!row) throw notFound();
     return c.json(listJson(row));
   });
-  app.get("/api/v1/lists/:id", async (c) =>
-    c.json(listJson(await ownList(c, requireUser(c, "read:lists").id))),
-  );
   app.put("/api/v1/lists/:id", async (c) => {
     const me = requireUser(c, "write:lists");
-    const row = await ownList(c, me.id);
+    if (!(await listOf(db, me.id, c.req.param("id")))) throw notFound();
     const p = listBody.parse(await readParams(c));
-    const next = {
-      title: p.title,
-      replies_policy: p.replies_policy ?? row.replies_policy,
-      exclusive: p.exclusive === undefined ? row.exclusive : truthy(p.exclusive) ? 1 : 0,
-    };
-    await db.updateTable("lists").set(next).where("id", "=", row.id).execute();
-    return c.json(listJson({ ...row, ...next }));
+    const result = await updateList(s, me, c.req.param("id"), listInput(p));
+    if (!result.ok) throw notFound();
+    return c.json(listJson(result.value));
   });
   app.delete("/api/v1/lists/:id", async (c) => {
-    const row = await ownList(c, requireUser(c, "write:lists").id);
-    await db.deleteFrom("list_accounts").where("list_id", "=", row.id).execute();
-    await db.deleteFrom("lists").where("id", "=", row.id).execute();
+    if (!(await deleteList(s, requireUser(c, "write:lists"), c.req.param("id")))) throw notFound();
     return c.json({});
   });
   app.get("/api/v1/lists/:id/accounts", async (c) => {
-    const row = await ownList(c, requireUser(c, "read:lists").id);
-    const uris = (
-      await db
-        .selectFrom("list_accounts")
-        .select("actor_uri")
-        .where("list_id", "=", row.id)
-        .execute()
-    ).map((r) => r.actor_uri);
+    const me = requireUser(c, "read:lists");
+    if (!(await listOf(db, me.id, c.req.param("id")))) throw notFound();
+    const uris = await listMembers(db, me.id, c.req.param("id"));
     const accounts = await loadAccounts(l, uris);
     return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
   });
@@ -162,37 +140,24 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     );
   app.post("/api/v1/lists/:id/accounts", async (c) => {
     const me = requireUser(c, "write:lists");
-    const row = await ownList(c, me.id);
+    const listId = c.req.param("id");
+    if (!(await listOf(db, me.id, listId))) throw notFound();
     for (const id of accountIds(await readParams(c))) {
       const actor = await actorById(l, id);
       if (!actor) throw notFound();
-      // As Mastodon: only accounts the member follows can be in a list.
-      const follows = await db
-        .selectFrom("follows")
-        .select("id")
-        .where("follower_uri", "=", memberRef(deps, me).uri)
-        .where("followee_uri", "=", actor.uri)
-        .where("status", "=", "accepted")
-        .executeTakeFirst();
-      if (!follows) throw unprocessable("You must follow an account to add it to a list");
-      await db
-        .insertInto("list_accounts")
-        .values({ list_id: row.id, actor_uri: actor.uri, created_at: new Date().toISOString() })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      const added = await addToList(s, me, listId, actor.uri);
+      if (!added.ok && added.reason === "not-found") throw notFound();
+      if (!added.ok) throw unprocessable("You must follow an account to add it to a list");
     }
     return c.json({});
   });
   app.delete("/api/v1/lists/:id/accounts", async (c) => {
-    const row = await ownList(c, requireUser(c, "write:lists").id);
+    const me = requireUser(c, "write:lists");
+    const listId = c.req.param("id");
+    if (!(await listOf(db, me.id, listId))) throw notFound();
     for (const id of accountIds(await readParams(c))) {
       const actor = await actorById(l, id);
-      if (actor)
-        await db
-          .deleteFrom("list_accounts")
-          .where("list_id", "=", row.id)
-          .where("actor_uri", "=", actor.uri)
-          .execute();
+      if (actor && !(await removeFromList(s, me, listId, actor.uri))) throw notFound();
     }
     return c.json({});
   });
@@ -205,38 +170,17 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.get("/api/v1/markers", async (c) => {
     const me = requireUser(c, "read:statuses");
-    const rows = await db
-      .selectFrom("markers")
-      .selectAll()
-      .where("account_id", "=", me.id)
-      .execute();
+    const rows = await markersOf(db, me.id);
     return c.json(Object.fromEntries(rows.map((r) => [r.timeline, markerJson(r)])));
   });
   app.post("/api/v1/markers", async (c) => {
     const me = requireUser(c, "write:statuses");
     const p = await readParams(c);
     const out: Record<string, unknown> = {};
-    for (const timeline of ["home", "notifications"] as const) {
+    for (const timeline of markerTimelines) {
       const given = (p[timeline] as { last_read_id?: unknown } | undefined)?.last_read_id;
       if (typeof given !== "string" || !given || given.length > 100) continue;
-      const now = new Date().toISOString();
-      const before = await db
-        .selectFrom("markers")
-        .select("version")
-        .where("account_id", "=", me.id)
-        .where("timeline", "=", timeline)
-        .executeTakeFirst();
-      const version = (before?.version ?? -1) + 1;
-      await db
-        .insertInto("markers")
-        .values({ account_id: me.id, timeline, last_read_id: given, version, updated_at: now })
-        .onConflict((oc) =>
-          oc
-            .columns(["account_id", "timeline"])
-            .doUpdateSet({ last_read_id: given, version, updated_at: now }),
-        )
-        .execute();
-      out[timeline] = markerJson({ last_read_id: given, version, updated_at: now });
+      out[timeline] = markerJson(await setMarker(db, me.id, timeline, given));
     }
     if (Object.keys(out).length === 0)
       throw unprocessable("home or notifications last_read_id is missing");

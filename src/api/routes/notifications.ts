@@ -12,8 +12,9 @@ import {
 } from "../../social/api-support.ts";
 import { countNotifications, listNotifications } from "../../social/notifications.ts";
 import { vote } from "../../social/polls.ts";
-import { audienceOf, hydrate } from "../../social/views.ts";
+import { visiblePosts } from "../../social/views.ts";
 import { storeImage } from "../../storage/images.ts";
+import { describeAttachment, ownAttachment } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
@@ -88,17 +89,8 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const pollOf = async (postId: string, viewer: { id: string; username: string } | null) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
-    // Only ids that exist go to hydrate (an empty IN () fails on PostgreSQL).
-    const exists = await deps.db
-      .selectFrom("polls")
-      .select("post_id")
-      .where("post_id", "=", postId)
-      .executeTakeFirst();
-    if (!exists) throw notFound();
-    const [view] = await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [postId]);
+    const [view] = await visiblePosts(s, ref, [postId]);
     if (!view?.poll || view.reblog) throw notFound();
-    const { canSee } = await import("../../social/visibility.ts");
-    if (!(await canSee(deps.db, ref, audienceOf(view)))) throw notFound();
     return serializePoll(view.id, view.poll, !!viewer);
   };
 
@@ -157,6 +149,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
       purpose: "attachment",
       ownerId: me.id,
       description,
+      focus,
     });
     if (!stored.ok)
       throw stored.reason === "too-large"
@@ -164,52 +157,30 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
         : stored.reason === "too-many-pixels"
           ? unprocessable("Validation failed: Image dimensions are too large")
           : unprocessable("File content type is not supported");
-    const row = await deps.db
-      .selectFrom("uploads")
-      .selectAll()
-      .where("id", "=", stored.value.id)
-      .executeTakeFirstOrThrow();
-    if (focus !== undefined) {
-      await deps.db.updateTable("uploads").set({ focus }).where("id", "=", row.id).execute();
-      row.focus = focus;
-    }
+    const row = await ownAttachment(deps.db, me.id, stored.value.id);
+    if (!row) throw notFound();
     return c.json(uploadAnswer(row));
   };
   app.post("/api/v2/media", upload);
   app.post("/api/v1/media", upload);
 
-  const ownUpload = (id: string, ownerId: string) =>
-    deps.db
-      .selectFrom("uploads")
-      .selectAll()
-      .where("id", "=", id)
-      .where("owner_id", "=", ownerId)
-      .where("purpose", "=", "attachment")
-      .executeTakeFirst();
-
   app.get("/api/v1/media/:id", async (c) => {
     const me = requireUser(c, "write:media");
-    const row = await ownUpload(c.req.param("id"), me.id);
+    const row = await ownAttachment(deps.db, me.id, c.req.param("id"));
     if (!row) throw notFound();
     return c.json(uploadAnswer(row));
   });
 
   app.put("/api/v1/media/:id", async (c) => {
     const me = requireUser(c, "write:media");
-    const row = await ownUpload(c.req.param("id"), me.id);
-    if (!row) throw notFound();
     const raw = await readParams(c);
     const p = z.object({ description: z.string().max(1500).optional() }).parse(raw);
-    const focus = readFocus(raw.focus);
-    // The alt text and focus of an upload not yet attached (attached media keep theirs in
-    // post_media, changed by editing the status with media_attributes).
-    const set = {
-      ...(p.description !== undefined ? { description: p.description } : {}),
-      ...(focus !== undefined ? { focus } : {}),
-    };
-    if (Object.keys(set).length > 0)
-      await deps.db.updateTable("uploads").set(set).where("id", "=", row.id).execute();
-    return c.json(uploadAnswer({ ...row, ...set }));
+    const row = await describeAttachment(deps.db, me.id, c.req.param("id"), {
+      description: p.description,
+      focus: readFocus(raw.focus),
+    });
+    if (!row) throw notFound();
+    return c.json(uploadAnswer(row));
   });
   return app;
 }

@@ -12,6 +12,7 @@ import { earlierVersions } from "../../social/edits.ts";
 import {
   bookmark,
   boost,
+  boostOf,
   like,
   pin,
   unbookmark,
@@ -19,9 +20,11 @@ import {
   unlike,
   unpin,
 } from "../../social/interactions.ts";
+import { ownPostSource } from "../../social/post-lookups.ts";
 import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
-import { thread } from "../../social/timelines.ts";
-import { hydrate, visiblePosts } from "../../social/views.ts";
+import { postView, thread } from "../../social/timelines.ts";
+import { visiblePosts } from "../../social/views.ts";
+import { ownAttachments } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
@@ -79,45 +82,17 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const s = socialContext(deps);
   const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
 
-  /** One status as the viewer may see it, or 404. */
+  /** One status as the viewer may see it (a thread's post, or their own boost), or 404. */
   const one = async (id: string, viewer: { id: string; username: string } | null) => {
-    const ref = viewer ? memberRef(deps, viewer) : null;
-    const found = await thread(s, ref, id);
-    // A boost is not a thread's post: the member's own boost is shown as such.
-    // (Only ids that exist go to hydrate: an empty IN () fails on PostgreSQL.)
-    const boostRow = found
-      ? undefined
-      : await deps.db
-          .selectFrom("posts")
-          .select("id")
-          .where("id", "=", id)
-          .where("reblog_of_id", "is not", null)
-          .where("deleted_at", "is", null)
-          .executeTakeFirst();
-    const views = found
-      ? [found.post]
-      : boostRow
-        ? (await hydrate(s, ref?.id ?? null, ref?.uri ?? null, [id])).filter(
-            (v) => v.reblog && v.author.uri === ref?.uri,
-          )
-        : [];
-    const [status] = await serializeStatuses(l, views, !!viewer);
+    const view = await postView(s, viewer ? memberRef(deps, viewer) : null, id);
+    const [status] = await serializeStatuses(l, view ? [view] : [], !!viewer);
     if (!status) throw notFound();
     return status;
   };
 
   app.post("/api/v1/statuses", async (c) => {
     const me = requireUser(c, "write:statuses");
-    const key = c.req.header("idempotency-key")?.slice(0, 200);
-    if (key) {
-      const seen = await deps.db
-        .selectFrom("idempotency_keys")
-        .select("status_id")
-        .where("account_id", "=", me.id)
-        .where("key", "=", key)
-        .executeTakeFirst();
-      if (seen) return c.json(await one(seen.status_id, me));
-    }
+    const key = c.req.header("idempotency-key")?.slice(0, 200) || undefined;
     const raw = await readParams(c);
     // Posting at the wrong time would be worse than refusing: scheduling is not supported yet.
     if (raw.scheduled_at) throw unprocessable("Scheduled posts are not supported on this server");
@@ -125,45 +100,31 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const visibility = fromMastodonVisibility(p.visibility ?? "public");
     if (!visibility) throw unprocessable("Visibility is not included in the list");
     const text = p.status ?? "";
-    const result = await createPost(s, me, {
-      text,
-      spoiler: p.spoiler_text ?? "",
-      visibility,
-      language: p.language ?? null,
-      sensitive: truthy(p.sensitive),
-      inReplyToId: p.in_reply_to_id || null,
-      mentions: await resolveMentions(deps, text),
-      media: await mediaFor(deps, me.id, p.media_ids ?? []),
-      poll: p.poll
-        ? {
-            options: p.poll.options,
-            multiple: truthy(p.poll.multiple),
-            expiresInSeconds: p.poll.expires_in,
-          }
-        : null,
-    });
+    const result = await createPost(
+      s,
+      me,
+      {
+        text,
+        spoiler: p.spoiler_text ?? "",
+        visibility,
+        language: p.language ?? null,
+        sensitive: truthy(p.sensitive),
+        inReplyToId: p.in_reply_to_id || null,
+        mentions: await resolveMentions(deps, text),
+        media: await mediaFor(deps, me.id, p.media_ids ?? []),
+        poll: p.poll
+          ? {
+              options: p.poll.options,
+              multiple: truthy(p.poll.multiple),
+              expiresInSeconds: p.poll.expires_in,
+            }
+          : null,
+      },
+      { idempotencyKey: key },
+    );
     if (!result.ok) {
       if (result.reason === "reply-not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
-    }
-    if (key) {
-      // Keys only need to outlive an app's retries: a day is plenty.
-      const dayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
-      await deps.db
-        .deleteFrom("idempotency_keys")
-        .where("account_id", "=", me.id)
-        .where("created_at", "<", dayAgo)
-        .execute();
-      await deps.db
-        .insertInto("idempotency_keys")
-        .values({
-          account_id: me.id,
-          key,
-          status_id: result.value.id,
-          created_at: new Date().toISOString(),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
     }
     return c.json(await one(result.value.id, me));
   });
@@ -218,11 +179,8 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "write:statuses");
     const id = c.req.param("id");
     const status = await one(id, me);
-    const source = await deps.db
-      .selectFrom("posts")
-      .select("source")
-      .where("id", "=", id)
-      .executeTakeFirst();
+    // Mastodon answers a deletion with the text, so an app can offer "delete and redraft".
+    const source = await ownPostSource(deps.db, me.id, id);
     if (!(await deletePost(s, { id: me.id }, id))) throw notFound();
     return c.json({ ...status, text: source?.source ?? "" });
   });
@@ -282,13 +240,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get("/api/v1/statuses/:id/source", async (c) => {
     const me = requireUser(c, "read:statuses");
-    const row = await deps.db
-      .selectFrom("posts")
-      .select(["id", "source", "spoiler"])
-      .where("id", "=", c.req.param("id"))
-      .where("author_account_id", "=", me.id)
-      .where("deleted_at", "is", null)
-      .executeTakeFirst();
+    const row = await ownPostSource(deps.db, me.id, c.req.param("id"));
     if (!row) throw notFound();
     return c.json({ id: row.id, text: row.source, spoiler_text: row.spoiler });
   });
@@ -322,16 +274,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const r = await boost(s, me, id);
       return r.ok || r.reason === "already";
     },
-    async (me, id) => {
-      const row = await deps.db
-        .selectFrom("posts")
-        .select("id")
-        .where("reblog_of_id", "=", id)
-        .where("author_uri", "=", memberRef(deps, me).uri)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
-      return row?.id ?? id;
-    },
+    async (me, id) => (await boostOf(deps.db, memberRef(deps, me).uri, id)) ?? id,
   );
   act("unreblog", "write:statuses", async (me, id) => {
     await unboost(s, me, id);
@@ -379,14 +322,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
 /** The member's own uploads by id, with the description each carries. */
 async function mediaFor(deps: ApiDeps, ownerId: string, ids: string[]): Promise<MediaInput[]> {
-  if (ids.length === 0) return [];
-  const rows = await deps.db
-    .selectFrom("uploads")
-    .select(["id", "description", "focus"])
-    .where("id", "in", ids)
-    .where("owner_id", "=", ownerId)
-    .where("purpose", "=", "attachment")
-    .execute();
+  const rows = await ownAttachments(deps.db, ownerId, ids);
   if (rows.length !== new Set(ids).size) throw unprocessable("Media could not be found");
   return ids.map((id) => {
     const row = rows.find((r) => r.id === id);

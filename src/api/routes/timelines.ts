@@ -6,16 +6,16 @@
  */
 import { Hono } from "hono";
 import type { FilterContext } from "../../db/schema/social.ts";
-import { likedPostIds } from "../../social/api-support.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listTimeline } from "../../social/list-timeline.ts";
 import {
   bookmarkedPosts,
+  favouritedPosts,
   homeTimeline,
+  type Page,
   publicTimeline,
   tagTimeline,
 } from "../../social/timelines.ts";
-import { hydrate, type PostView } from "../../social/views.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
@@ -29,63 +29,54 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const s = socialContext(deps);
   const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
 
-  /** Answers a page of views: since_id / min_id cut to newer ones, Link header set. */
+  /** Answers a page: its statuses, filtered in the given context, and the Link header. */
   const answer = async (
     c: ApiContext,
-    items: PostView[],
+    page: Page,
     viewer: { id: string; username: string } | null,
-    more: boolean,
     context: FilterContext | null,
-    cursorOf = (v: PostView) => v.id,
   ) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
     // The viewer's filters (filters v2) hide or mark posts; the cursors still walk every post read.
     const statuses = context
-      ? await serializeFiltered(l, items, ref, context)
-      : await serializeStatuses(l, items, !!viewer);
-    setLink(c, items.map(cursorOf), { hasMore: more });
+      ? await serializeFiltered(l, page.items, ref, context)
+      : await serializeStatuses(l, page.items, !!viewer);
+    setLink(c, page.cursors, { hasMore: page.nextMaxId !== null });
     return c.json(statuses);
   };
+  const viewerOf = (viewer: { id: string; username: string } | null) =>
+    viewer ? memberRef(deps, viewer) : null;
+
   app.get("/api/v1/timelines/home", async (c) => {
     const me = requireUser(c, "read:statuses");
-    const ref = memberRef(deps, me);
     const page = readPage(await readParams(c));
-    // since_id / min_id pages are the capability's own query too, with the same rules.
-    const got = await homeTimeline(s, ref, {
-      maxId: page.maxId,
-      sinceId: page.sinceId,
-      minId: page.minId,
-      limit: page.limit,
-    });
-    return answer(c, got.items, me, got.nextMaxId !== null, "home");
+    return answer(c, await homeTimeline(s, memberRef(deps, me), page), me, "home");
   });
 
   app.get("/api/v1/timelines/public", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
-    const page = readPage(p);
     const got = await publicTimeline(
       s,
-      viewer ? memberRef(deps, viewer) : null,
+      viewerOf(viewer),
       truthy(p.local) ? "local" : "federated",
-      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
+      readPage(p),
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
+    return answer(c, got, viewer, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
-    const page = readPage(p);
     const got = await tagTimeline(
       s,
-      viewer ? memberRef(deps, viewer) : null,
+      viewerOf(viewer),
       c.req.param("hashtag").replace(/^#/, ""),
-      { maxId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit },
+      readPage(p),
       { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
     );
-    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
+    return answer(c, got, viewer, "public");
   });
 
   app.get("/api/v1/timelines/link", async (c) => {
@@ -94,59 +85,29 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const url = typeof p.url === "string" ? p.url.trim() : "";
     if (!/^https?:\/\/\S+$/.test(url) || url.length > 2000)
       throw unprocessable("url must be an http(s) address");
-    const page = readPage(p);
-    const got = await linkTimeline(s, viewer ? memberRef(deps, viewer) : null, url, {
-      maxId: page.maxId,
-      sinceId: page.sinceId,
-      minId: page.minId,
-      limit: page.limit,
-    });
-    return answer(c, got.items, viewer, got.nextMaxId !== null, "public");
+    const got = await linkTimeline(s, viewerOf(viewer), url, readPage(p));
+    return answer(c, got, viewer, "public");
   });
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
     const me = requireUser(c, "read:lists");
     const page = readPage(await readParams(c));
-    const got = await listTimeline(s, memberRef(deps, me), c.req.param("id"), {
-      maxId: page.maxId,
-      sinceId: page.sinceId,
-      minId: page.minId,
-      limit: page.limit,
-    });
+    const got = await listTimeline(s, memberRef(deps, me), c.req.param("id"), page);
     if (!got) throw notFound();
-    return answer(c, got.items, me, got.nextMaxId !== null, "home");
+    return answer(c, got, me, "home");
   });
 
   app.get("/api/v1/bookmarks", async (c) => {
     const me = requireUser(c, "read:bookmarks");
     const page = readPage(await readParams(c));
-    const got = await bookmarkedPosts(s, memberRef(deps, me), {
-      maxId: page.maxId,
-      limit: page.limit,
-    });
-    return answer(c, got.items, me, got.nextMaxId !== null, null);
+    return answer(c, await bookmarkedPosts(s, memberRef(deps, me), page), me, null);
   });
 
+  // Paged by the like's id (Mastodon's Link header on favourites carries it too).
   app.get("/api/v1/favourites", async (c) => {
     const me = requireUser(c, "read:favourites");
-    const ref = memberRef(deps, me);
     const page = readPage(await readParams(c));
-    const rows = await likedPostIds(deps.db, ref.uri, { maxId: page.maxId, limit: page.limit });
-    const views = await hydrate(
-      s,
-      ref.id,
-      ref.uri,
-      rows.map((r) => r.post_id),
-    );
-    const likeIdOf = new Map(rows.map((r) => [r.post_id, r.id]));
-    return answer(
-      c,
-      views,
-      me,
-      rows.length === page.limit,
-      null,
-      (v) => likeIdOf.get(v.id) ?? v.id,
-    );
+    return answer(c, await favouritedPosts(s, memberRef(deps, me), page), me, null);
   });
   return app;
 }

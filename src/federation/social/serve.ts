@@ -11,6 +11,7 @@ import type { Federation } from "@fedify/fedify";
 import { Tombstone } from "@fedify/vocab";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { isFollowing } from "../../social/following.ts";
 import { isGroupMemberActor } from "../../social/visibility.ts";
 import { INSTANCE } from "../deps.ts";
 import { instant, loadLocalPost, postObject } from "./notes.ts";
@@ -53,12 +54,7 @@ export async function servePost(
     return (await isGroupMemberActor(db, p.post, viewer))
       ? serve()
       : json({ error: "Not found" }, 404);
-  const follows = await db
-    .selectFrom("follows")
-    .select("id")
-    .where("follower_uri", "=", viewer)
-    .where("followee_uri", "=", ctx.getActorUri(p.post.username).href)
-    .where("status", "=", "accepted")
-    .executeTakeFirst();
-  return follows ? serve() : json({ error: "Not found" }, 404);
+  return (await isFollowing(db, viewer, ctx.getActorUri(p.post.username).href))
+    ? serve()
+    : json({ error: "Not found" }, 404);
 }

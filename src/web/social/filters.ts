@@ -6,6 +6,7 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { findByUsername } from "../../accounts/accounts.ts";
 import { unfollow } from "../../federation/follows.ts";
+import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../social/context.ts";
 import {
@@ -16,8 +17,7 @@ import {
   report,
   unfilterActor,
 } from "../../social/moderation.ts";
-import { hydrate } from "../../social/views.ts";
-import { audienceColumns, canSee } from "../../social/visibility.ts";
+import { visiblePosts } from "../../social/views.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
@@ -53,11 +53,7 @@ export async function findTarget(
       : null;
   }
   if (!/^https?:\/\//i.test(q) && !/^[^@\s/]+@[^@\s/]+$/.test(q)) return null;
-  const known = await deps.db
-    .selectFrom("remote_actors")
-    .select(["id", "uri"])
-    .where("uri", "=", q)
-    .executeTakeFirst();
+  const known = await findRemoteActor(deps.db, { uri: q });
   const actor = known ?? (await deps.federation.lookup(q).catch(() => null));
   return actor ? { uri: actor.uri, accountId: null, remoteId: actor.id } : null;
 }
@@ -122,31 +118,24 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return redirectHere(c, "/social/filters", 303);
   });
 
+  /** The post to report, as the member sees it (a post they cannot see is a 404). */
   async function reportable(c: Context<WebEnv>) {
     const viewer = requireViewer(c);
     const id = c.req.param("id") ?? "";
-    const post = isPostId(id)
-      ? await deps.db
-          .selectFrom("posts")
-          .select(audienceColumns)
-          .where("id", "=", id)
-          .executeTakeFirst()
-      : undefined;
-    if (!post || !(await canSee(deps.db, viewerRef(deps, viewer), post)))
-      throw new InputError(c.get("t")("social.error.notFound"), 404);
-    return { viewer, post };
+    const [view] = isPostId(id) ? await visiblePosts(s, viewerRef(deps, viewer), [id]) : [];
+    if (!view) throw new InputError(c.get("t")("social.error.notFound"), 404);
+    return { viewer, view };
   }
 
   async function reportPage(c: Context<WebEnv>, errors: Record<string, string> = {}, status = 200) {
     const t = c.get("t");
-    const { viewer, post } = await reportable(c);
-    const [view] = await hydrate(s, viewer.id, viewerRef(deps, viewer)?.uri ?? null, [post.id]);
+    const { view } = await reportable(c);
     const body = html`<h1>${t("social.report.title")}</h1>
-      ${view ? postCard(c, view) : ""}
-      <form method="post" action="/posts/${post.id}/report" class="stack">
+      ${postCard(c, view)}
+      <form method="post" action="/posts/${view.id}/report" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}
         ${field({ name: "comment", label: t("social.report.comment"), type: "textarea", error: errors.comment, hint: t("social.report.commentHint"), required: true, maxlength: MAX_REPORT_COMMENT })}
-        ${view && !view.author.local ? html`<label><input type="checkbox" name="forward" value="on" /> ${t("social.report.forward")}</label>` : ""}
+        ${!view.author.local ? html`<label><input type="checkbox" name="forward" value="on" /> ${t("social.report.forward")}</label>` : ""}
         <div><button type="submit">${t("social.report.submit")}</button></div>
       </form>`;
     return c.html(layout(c, t("social.report.title"), body), status as 200);
@@ -155,18 +144,18 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.get("/posts/:id/report", (c) => reportPage(c));
 
   app.post("/posts/:id/report", async (c) => {
-    const { viewer, post } = await reportable(c);
+    const { viewer, view } = await reportable(c);
     const form = await readForm(c);
     const result = await report(s, viewer, {
-      targetUri: post.author_uri,
-      postIds: [post.id],
+      targetUri: view.author.uri,
+      postIds: [view.id],
       comment: form.comment ?? "",
       forward: form.forward === "on",
     });
     if (!result.ok) return reportPage(c, { comment: c.get("t")("social.report.required") }, 422);
     return redirectHere(
       c,
-      `/posts/${post.id}?${new URLSearchParams({ done: c.get("t")("social.report.sent") })}`,
+      `/posts/${view.id}?${new URLSearchParams({ done: c.get("t")("social.report.sent") })}`,
       303,
     );
   });

@@ -8,6 +8,7 @@ import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
 import { listNotifications, markAllRead } from "../../social/notifications.ts";
 import { closeEndedPolls } from "../../social/polls.ts";
@@ -21,6 +22,7 @@ import {
   thread,
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
+import { discardUploads } from "../../storage/uploads.ts";
 import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
 import { type Html, layout } from "../layout.ts";
@@ -82,7 +84,7 @@ const problemMessage = (c: Context<WebEnv>, p: PostProblem): [string, string] =>
     case "empty":
       return ["text", t("social.error.empty")];
     case "too-long":
-      return ["text", t("social.error.tooLong", { max: 5000 })];
+      return ["text", t("social.error.tooLong", { max: MAX_POST_LENGTH })];
     case "spoiler-too-long":
       return ["spoiler", t("social.error.spoilerTooLong")];
     case "reply-not-found":
@@ -157,16 +159,11 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const media: { uploadId: string; description: string }[] = [];
     // The uploads of a post that is not written go again, so bad input leaves no rows.
     const forget = () =>
-      media.length
-        ? deps.db
-            .deleteFrom("uploads")
-            .where(
-              "id",
-              "in",
-              media.map((m) => m.uploadId),
-            )
-            .execute()
-        : undefined;
+      discardUploads(
+        deps.db,
+        viewer.id,
+        media.map((m) => m.uploadId),
+      );
     for (const image of parsed.images) {
       const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
       if (!stored.ok) {

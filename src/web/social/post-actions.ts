@@ -8,6 +8,8 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH } from "../../social/content.ts";
+import type { SocialContext } from "../../social/context.ts";
 import {
   bookmark,
   boost,
@@ -19,6 +21,7 @@ import {
   unpin,
 } from "../../social/interactions.ts";
 import { vote } from "../../social/polls.ts";
+import { isLivePost, ownPostSource } from "../../social/post-lookups.ts";
 import { deletePost, editPost } from "../../social/posts.ts";
 import { csrfField, errorSummary, field, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
@@ -41,50 +44,36 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
   };
   const notFound = (c: Context<WebEnv>) => new InputError(c.get("t")("social.error.notFound"), 404);
 
-  const simple = {
-    boost: async (m, id) => (await boost(s, m, id)).ok,
-    unboost: (m, id) => unboost(s, m, id),
-    like: async (m, id) => (await like(s, m, id)).ok,
-    unlike: (m, id) => unlike(s, m, id),
-    bookmark: (m, id) => bookmark(s, m, id),
-    unbookmark: (m, id) => unbookmark(s, m, id),
-    pin: async (m, id) => (await pin(s, m, id)).ok,
-    unpin: (m, id) => unpin(s, m, id),
-  } satisfies Record<string, (m: { id: string; username: string }, id: string) => Promise<boolean>>;
+  // What each act answers: done (repeating an act, liking twice, changes nothing), or the
+  // status of the refusal: 404 for a post the member cannot see, 422 for a pin refused.
+  type Member = { id: string; username: string };
+  const doneOr = (status: 404 | 422) => (r: { ok: boolean; reason?: string }) =>
+    r.ok || r.reason === "already" ? "done" : status;
+  // Undoing what was not done is done too.
+  const undo =
+    (run: (s: SocialContext, m: Member, id: string) => Promise<boolean>) =>
+    async (m: Member, id: string) => {
+      await run(s, m, id);
+      return "done" as const;
+    };
+  const acts = {
+    boost: async (m, id) => doneOr(404)(await boost(s, m, id)),
+    unboost: undo(unboost),
+    like: async (m, id) => doneOr(404)(await like(s, m, id)),
+    unlike: undo(unlike),
+    bookmark: async (m, id) => ((await bookmark(s, m, id)) ? "done" : 404),
+    unbookmark: undo(unbookmark),
+    pin: async (m, id) => ((await pin(s, m, id)).ok ? "done" : 422),
+    unpin: undo(unpin),
+  } satisfies Record<string, (m: Member, id: string) => Promise<"done" | 404 | 422>>;
 
-  for (const [name, act] of Object.entries(simple)) {
+  for (const [name, act] of Object.entries(acts)) {
     app.post(`/posts/:id/${name}`, async (c) => {
       const viewer = requireViewer(c);
       const id = postId(c);
-      const exists = await deps.db
-        .selectFrom("posts")
-        .select("id")
-        .where("id", "=", id)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
-      if (!exists) throw notFound(c);
-      // Repeating an act (liking twice) changes nothing; acting on what one cannot see is a 404.
-      const done = await act(viewer, id);
-      if (!done && ["boost", "like", "bookmark", "pin"].includes(name)) {
-        const again =
-          name === "boost"
-            ? await deps.db
-                .selectFrom("posts")
-                .select("id")
-                .where("reblog_of_id", "=", id)
-                .where("author_account_id", "=", viewer.id)
-                .executeTakeFirst()
-            : name === "like"
-              ? await deps.db
-                  .selectFrom("likes")
-                  .select("id")
-                  .where("post_id", "=", id)
-                  .where("account_id", "=", viewer.id)
-                  .executeTakeFirst()
-              : undefined;
-        if (!again)
-          throw new InputError(c.get("t")("social.error.action"), name === "pin" ? 422 : 404);
-      }
+      if (!(await isLivePost(deps.db, id))) throw notFound(c);
+      const answer = await act(viewer, id);
+      if (answer !== "done") throw new InputError(c.get("t")("social.error.action"), answer);
       return back(c, id);
     });
   }
@@ -117,17 +106,6 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     );
   });
 
-  async function ownSource(viewerId: string, id: string) {
-    return deps.db
-      .selectFrom("posts")
-      .select(["source", "spoiler", "sensitive"])
-      .where("id", "=", id)
-      .where("author_account_id", "=", viewerId)
-      .where("deleted_at", "is", null)
-      .where("reblog_of_id", "is", null)
-      .executeTakeFirst();
-  }
-
   function editForm(
     c: Context<WebEnv>,
     id: string,
@@ -138,8 +116,8 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return html`<h1>${t("social.edit.title")}</h1>
       <form method="post" action="/posts/${id}/edit" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}
-        ${field({ name: "text", label: t("social.compose.text"), type: "textarea", value: values.text, error: errors.text, maxlength: 5000 })}
-        ${field({ name: "spoiler", label: t("social.compose.spoiler"), value: values.spoiler, error: errors.spoiler, maxlength: 500 })}
+        ${field({ name: "text", label: t("social.compose.text"), type: "textarea", value: values.text, error: errors.text, maxlength: MAX_POST_LENGTH })}
+        ${field({ name: "spoiler", label: t("social.compose.spoiler"), value: values.spoiler, error: errors.spoiler, maxlength: MAX_SPOILER_LENGTH })}
         <div><button type="submit">${t("social.edit.save")}</button></div>
       </form>`;
   }
@@ -147,7 +125,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.get("/posts/:id/edit", async (c) => {
     const viewer = requireViewer(c);
     const id = postId(c);
-    const post = await ownSource(viewer.id, id);
+    const post = await ownPostSource(deps.db, viewer.id, id);
     if (!post) throw notFound(c);
     return c.html(
       layout(
@@ -165,13 +143,13 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const text = form.text ?? "";
     const spoiler = form.spoiler ?? "";
-    const post = await ownSource(viewer.id, id);
+    const post = await ownPostSource(deps.db, viewer.id, id);
     if (!post) throw notFound(c);
-    const mentions = await resolveMentions(deps, text.slice(0, 5000));
+    const mentions = await resolveMentions(deps, text.slice(0, MAX_POST_LENGTH));
     const result = await editPost(s, viewer, id, {
       text,
       spoiler,
-      sensitive: post.sensitive === 1,
+      sensitive: post.sensitive,
       mentions,
     });
     if (!result.ok) {
@@ -180,7 +158,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
         result.reason === "spoiler-too-long"
           ? { spoiler: t("social.error.spoilerTooLong") }
           : result.reason === "too-long"
-            ? { text: t("social.error.tooLong", { max: 5000 }) }
+            ? { text: t("social.error.tooLong", { max: MAX_POST_LENGTH }) }
             : { text: t("social.error.empty") };
       return c.html(
         layout(c, t("social.edit.title"), editForm(c, id, { text, spoiler }, errors)),

@@ -1,0 +1,91 @@
+/**
+ * The one pager every timeline reads through (home, list, local and federated,
+ * hashtag, link, profile, bookmarks, favourites). A timeline is a source — its
+ * rows with the conditions that make it, and the time-ordered column its cursor
+ * walks — and a page request, Mastodon's max_id (older than), since_id (newer,
+ * the newest first) and min_id (the page right after it). The rule it keeps: a
+ * page is one range scan of the source's cursor column, ordered by that same
+ * column, so the index the source names decides the plan (home_entries' primary
+ * key, post_tags' (tag, post_id), posts' (author_uri, id)…), and filtering is a
+ * condition of that query, so pages come back full.
+ */
+import { type SelectQueryBuilder, sql } from "kysely";
+import { clampLimit, type PageRequest } from "../kernel/pagination.ts";
+import type { SocialContext } from "./context.ts";
+import { hydrate, type PostView } from "./views.ts";
+import type { ViewerRef } from "./visibility.ts";
+
+export type { PageRequest };
+
+export const PAGE_SIZE = 20;
+
+export interface Page {
+  items: PostView[];
+  /** The cursor of the next (older) page, if there is one. */
+  nextMaxId: string | null;
+  /** Each item's cursor, in the items' order (its id, or the like's id on favourites). */
+  cursors: string[];
+}
+
+/** What a timeline reads. */
+export interface TimelineSource<DB, TB extends keyof DB> {
+  /** The rows, with the conditions that make this timeline (no cursor, order or limit). */
+  readonly rows: SelectQueryBuilder<DB, TB, object>;
+  /**
+   * The time-ordered id the page is cut and ordered by, e.g. `h.post_id`: the
+   * column of the index the scan should walk.
+   */
+  readonly cursor: string;
+  /** The post's id when the cursor is another row's (a like's id); the cursor otherwise. */
+  readonly postId?: string;
+}
+
+/** The lower bound of a since_id / min_id page, and whether to read upwards from it. */
+export const lowerBound = (req: PageRequest) => {
+  const after = [req.sinceId, req.minId]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
+  return { after, upwards: !!req.minId };
+};
+
+export const limitOf = (req: PageRequest) => clampLimit(req.limit);
+
+/** One page of a timeline, hydrated for the viewer. */
+export async function timelinePage<DB, TB extends keyof DB>(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  source: TimelineSource<DB, TB>,
+  req: PageRequest = {},
+): Promise<Page> {
+  const limit = limitOf(req);
+  const { after, upwards } = lowerBound(req);
+  const cursor = sql.ref(source.cursor);
+  const rows = await source.rows
+    .select([
+      sql<string>`${cursor}`.as("cursor"),
+      sql<string>`${sql.ref(source.postId ?? source.cursor)}`.as("post_id"),
+    ])
+    .$if(req.maxId !== undefined, (q) => q.where(sql<boolean>`${cursor} < ${req.maxId}`))
+    .$if(after !== undefined, (q) => q.where(sql<boolean>`${cursor} > ${after}`))
+    .orderBy(cursor, upwards ? "asc" : "desc")
+    .limit(limit + 1)
+    // The two columns selected above (their types are lost through the generic source).
+    .$castTo<{ cursor: string; post_id: string }>()
+    .execute();
+  // Read upwards from min_id: the page is the first `limit` after it, shown newest first.
+  const more = !upwards && rows.length > limit;
+  const page = upwards ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+  const items = await hydrate(
+    s,
+    viewer?.id ?? null,
+    viewer?.uri ?? null,
+    page.map((r) => r.post_id),
+  );
+  const cursorOf = new Map(page.map((r) => [r.post_id, r.cursor]));
+  return {
+    items,
+    nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
+    cursors: items.map((v) => cursorOf.get(v.id) ?? v.id),
+  };
+}
