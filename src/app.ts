@@ -91,7 +91,7 @@ export async function createNode(
     apiContributor,
   ];
 
-  const federation = federationGateway(config, db, coop);
+  const federation = federationGateway(config, db, coop, clock);
 
   // strict: false routes /x/ as /x on every route and method, as Mastodon does
   // (Mastodon.py asks for /api/v1/instance/): the path is read that way, the
@@ -131,7 +131,7 @@ export async function createNode(
   app.route("/", assetRoutes(config.dataDir));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
-  const social = { db: db.db, config, coop, federation };
+  const social = { db: db.db, config, coop, federation, clock };
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
@@ -168,7 +168,7 @@ export async function createNode(
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
-        closeEndedPolls(db.db).catch(() => undefined);
+        closeEndedPolls(db.db, clock).catch(() => undefined);
       }, POLL_SWEEP_MS);
       return async () => {
         clearInterval(polls);

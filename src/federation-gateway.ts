@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
 import type { AreaExtension } from "./federation/extensions.ts";
 import { FederationGateway } from "./federation/index.ts";
+import { type Clock, systemClock } from "./kernel/clock.ts";
 
 /**
  * The areas' federation, in order (after the core's own handlers), loaded lazily
@@ -20,6 +21,11 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/social/index.ts"),
   ]).then(([groups, social]) => [groups.groupsExtension, social.socialExtension]);
 
-export function federationGateway(config: Config, db: Db, coop: CoopSettingsStore) {
-  return new FederationGateway({ config, db, coop }, { extensions: areaExtensions });
+export function federationGateway(
+  config: Config,
+  db: Db,
+  coop: CoopSettingsStore,
+  clock: Clock = systemClock,
+) {
+  return new FederationGateway({ config, db, coop, clock }, { extensions: areaExtensions });
 }

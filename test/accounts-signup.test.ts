@@ -98,8 +98,14 @@ test("every bad field gets its own message, a 422, and no account", async () => 
 
 test("invite mode needs a valid code; expired and used-up codes are refused", async () => {
   await node.node.coop.update({ registration: "invite" });
-  const single = await createInvite(db(), { createdBy: null, maxUses: 1, expiresAt: null });
+  const single = await createInvite(db(), {
+    now: new Date(),
+    createdBy: null,
+    maxUses: 1,
+    expiresAt: null,
+  });
   const expired = await createInvite(db(), {
+    now: new Date(),
     createdBy: null,
     maxUses: null,
     expiresAt: new Date(Date.now() - 1000),

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { createStreamingAPIClient, type mastodon } from "masto";
+import { systemClock } from "../src/kernel/clock.ts";
 import { newId } from "../src/kernel/ids.ts";
 import {
   type RemotePostInput,
@@ -81,7 +82,7 @@ async function remotePost(
     })
     .execute();
   const { config } = node.node;
-  const s = { db, origin: config.origin, domain: config.domain };
+  const s = { db, origin: config.origin, domain: config.domain, clock: systemClock };
   const input: RemotePostInput = {
     uri: `${uri}/notes/1`,
     url: null,

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { OUTBOX_BACKFILL_ITEMS } from "../src/federation/social/backfill.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { boost, like, unboost, unlike } from "../src/social/interactions.ts";
 import { filterActor, unfilterActor } from "../src/social/moderation.ts";
 import { createPost } from "../src/social/posts.ts";
@@ -29,7 +30,7 @@ let sent = 0;
 
 const eve = () => remote.id;
 const db = () => node.node.db.db;
-const s = () => ({ db: db(), origin: node.url, domain: node.domain });
+const s = () => ({ db: db(), origin: node.url, domain: node.domain, clock: systemClock });
 const received = () => remote.delivered.map((d) => d.body);
 
 async function send(activity: Record<string, unknown>) {

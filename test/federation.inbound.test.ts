@@ -15,10 +15,10 @@ import { configure, type LogRecord } from "@logtape/logtape";
 import { z } from "zod";
 import { defineEvents } from "../src/db/outbox.ts";
 import { areaExtension } from "../src/federation/extensions.ts";
-import { actorUri } from "../src/federation/follows.ts";
 import { FederationGateway } from "../src/federation/index.ts";
 import { followStatus, waitFor } from "../src/federation/testing.ts";
 import { newId } from "../src/kernel/ids.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -129,7 +129,7 @@ test("a signed Follow delivered twice makes one follow and one Accept", async ()
   assert.equal(first.status, 202);
   const again = await signedPost("/inbox", follow(4));
   assert.equal(again.status, 202);
-  const ada = actorUri(node.url, "ada");
+  const ada = memberUri(node.url, "ada");
   await waitFor(
     "the follow is stored",
     async () => (await followStatus(node.node, `${remoteUrl}/users/eve`, ada)) === "accepted",

@@ -15,13 +15,14 @@ import { updateProfile } from "../src/accounts/profile.ts";
 import { federationContributor } from "../src/federation/account-data.ts";
 import {
   acceptFollowRequest,
-  actorUri,
   rejectFollowRequest,
   setManuallyApproves,
   unfollow,
 } from "../src/federation/follows.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import { systemClock } from "../src/kernel/clock.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -43,7 +44,7 @@ after(async () => {
   await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
-const uri = (n: TestNode, username: string) => actorUri(n.url, username);
+const uri = (n: TestNode, username: string) => memberUri(n.url, username);
 const statusOn = (n: TestNode, follower: string, followee: string) =>
   followStatus(n.node, follower, followee);
 
@@ -90,7 +91,7 @@ test("a locked member's requests wait; one is accepted, another rejected", async
   assert.ok(amyRequest && benRequest);
   assert.equal(await statusOn(a, uri(a, "amy"), fromA.actor.uri), "pending");
 
-  assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id));
+  assert.ok(await acceptFollowRequest(c.node.db.db, cat.id, amyRequest.id, systemClock));
   assert.ok(await rejectFollowRequest(c.node.db.db, cat.id, benRequest.id));
   await waitFor(
     "amy's node hears the Accept",
@@ -101,7 +102,7 @@ test("a locked member's requests wait; one is accepted, another rejected", async
     async () => (await statusOn(b, uri(b, "ben"), fromB.actor.uri)) === null,
   );
   // Someone else's request cannot be answered.
-  assert.equal(await acceptFollowRequest(c.node.db.db, amy.id, benRequest.id), false);
+  assert.equal(await acceptFollowRequest(c.node.db.db, amy.id, benRequest.id, systemClock), false);
 });
 
 test("profile updates reach followers as Update(Person); deletion as Delete(Person)", async () => {

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { actorUri } from "../src/federation/follows.ts";
 import { followStatus, waitFor } from "../src/federation/testing.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -45,12 +45,12 @@ test("find a member of another node, follow them, unfollow them", async () => {
   assert.match(page, new RegExp(`@bob@${b.domain.replace(/\./g, "\\.")}`));
   assert.match(page, /action="\/network\/follow"/);
 
-  const followed = await ann.post("/network/follow", { uri: actorUri(b.url, "bob") });
+  const followed = await ann.post("/network/follow", { uri: memberUri(b.url, "bob") });
   assert.equal(followed.status, 303);
   await waitFor(
     "bob's node accepts",
     async () =>
-      (await followStatus(a.node, actorUri(a.url, "ann"), actorUri(b.url, "bob"))) === "accepted",
+      (await followStatus(a.node, memberUri(a.url, "ann"), memberUri(b.url, "bob"))) === "accepted",
   );
   const following = await (await ann.get("/network/following")).text();
   assert.match(following, /action="\/network\/unfollow"/);
@@ -58,19 +58,19 @@ test("find a member of another node, follow them, unfollow them", async () => {
   const followers = await (await bob.get("/network/followers")).text();
   assert.match(followers, new RegExp(`ann@${a.domain.replace(/\./g, "\\.")}`));
 
-  const unfollowed = await ann.post("/network/unfollow", { uri: actorUri(b.url, "bob") });
+  const unfollowed = await ann.post("/network/unfollow", { uri: memberUri(b.url, "bob") });
   assert.equal(unfollowed.status, 303);
   await waitFor(
     "bob's node hears the Undo",
     async () =>
-      (await followStatus(b.node, actorUri(a.url, "ann"), actorUri(b.url, "bob"))) === null,
+      (await followStatus(b.node, memberUri(a.url, "ann"), memberUri(b.url, "bob"))) === null,
   );
 });
 
 test("a locked member accepts a request from the requests page", async () => {
   const policy = await bob.post("/network/policy", { manual: "on" });
   assert.equal(policy.status, 303);
-  await ann.post("/network/follow", { uri: actorUri(b.url, "bob") }).then(async (r) => {
+  await ann.post("/network/follow", { uri: memberUri(b.url, "bob") }).then(async (r) => {
     // The cached actor may predate the lock: the request still waits on bob's side.
     assert.equal(r.status, 303);
   });
@@ -86,7 +86,7 @@ test("a locked member accepts a request from the requests page", async () => {
   await waitFor(
     "ann's node hears the Accept",
     async () =>
-      (await followStatus(a.node, actorUri(a.url, "ann"), actorUri(b.url, "bob"))) === "accepted",
+      (await followStatus(a.node, memberUri(a.url, "ann"), memberUri(b.url, "bob"))) === "accepted",
   );
   // Nobody else can answer it again.
   assert.equal((await bob.post(`/network/requests/${id}/reject`, {})).status, 404);

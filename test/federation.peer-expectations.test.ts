@@ -212,10 +212,13 @@ test("every request the node makes, deliveries included, names Synco and the nod
   const ada = await createMember(node, { username: "ada", password: "password123" });
   const actor = await node.node.federation.lookup(peer.id);
   assert.ok(actor);
-  const result = await follow(node.node.db.db, node.node.config.origin, ada, {
-    kind: "remote",
-    actor,
-  });
+  const result = await follow(
+    node.node.db.db,
+    node.node.config.origin,
+    ada,
+    { kind: "remote", actor },
+    node.node.federation.deps.clock,
+  );
   assert.ok(result.ok);
   const delivered = await waitFor("the Follow is delivered", () =>
     peer.seen.find((s) => s.method === "POST" && s.body?.type === "Follow"),

@@ -240,11 +240,16 @@ test("a thread with an image, a poll and a mention federates whole; the mentione
   })
     .png()
     .toBuffer();
-  const image = await storeImage(a.node.db.db, a.node.config.dataDir, {
-    bytes: new Uint8Array(png),
-    purpose: "attachment",
-    ownerId: ana.id,
-  });
+  const image = await storeImage(
+    a.node.db.db,
+    a.node.config.dataDir,
+    {
+      bytes: new Uint8Array(png),
+      purpose: "attachment",
+      ownerId: ana.id,
+    },
+    a.node.federation.deps.clock,
+  );
   assert.ok(image.ok);
   const text = `Seed swap on Saturday, @cora@${c.domain} #seeds`;
   const thread = await writeInGroup(socialOf(a), garden, ana, {

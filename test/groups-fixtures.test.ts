@@ -26,7 +26,7 @@ import { writeInGroup } from "../src/groups/threads.ts";
 import { systemClock } from "../src/kernel/clock.ts";
 import { textPost } from "../src/social/posts.ts";
 import { createMember } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 const fixtures = join(import.meta.dirname, "..", "src", "federation", "fixtures", "groups");
@@ -418,7 +418,7 @@ test("a banned person's posts to an open group are skipped", async () => {
 test("a migrated post's old id is served as any post: the one converter, the same visibility", async () => {
   const db = node.node.db.db;
   const ada = { id: garden.created_by ?? "", username: "ada" };
-  const s = { db, origin: node.url, domain: node.domain };
+  const s = socialOf(node);
   const ap = { headers: { accept: "application/activity+json" } };
   // As migration 0014 left posts written before the one model: their old URIs kept.
   const legacy = async (group: GroupRow, title: string, uri: (id: string) => string) => {

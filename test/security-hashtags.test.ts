@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { mastodon } from "masto";
-import { memberUri } from "../src/social/context.ts";
+import { systemClock } from "../src/kernel/clock.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { limitActor } from "../src/social/moderation.ts";
 import { audienceColumns, canSee, visibleTo } from "../src/social/visibility.ts";
 import { memberClient } from "./api-helpers.ts";
@@ -71,7 +72,10 @@ test("the SQL filter and canSee agree for every viewer and post, a deleted and a
   assert.deepEqual(await tagsFor("ana", "gonetag"), [], "a deleted post's tag is not listed");
   assert.deepEqual(await tagsFor("ana", "deetag"), ["deetag"]);
   const target = { uri: memberUri(node.url, "dee"), accountId: dee.id, remoteId: null };
-  assert.equal((await limitActor(db, dee.id, target, "suspend", "test")).ok, true);
+  assert.equal(
+    (await limitActor({ db, clock: systemClock }, dee.id, target, "suspend", "test")).ok,
+    true,
+  );
   assert.deepEqual(await tagsFor("ana", "deetag"), [], "a suspended author's tag is not listed");
   const viewers = [
     null,

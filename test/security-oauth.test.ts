@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { resetPassword } from "../src/accounts/passwords-change.ts";
 import { issueAccountToken } from "../src/accounts/tokens.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { limitActor } from "../src/social/moderation.ts";
 import { authorize, json, pkce, REDIRECT, registerApp } from "./api-helpers.ts";
 import { createMember, signIn } from "./support/login.ts";
@@ -105,14 +106,20 @@ test("suspension revokes the app's tokens for good: lifting it does not bring th
   const dee = await memberWithTokens("dee");
   const db = node.node.db.db;
   const target = { uri: `${node.url}/users/dee`, accountId: dee.id, remoteId: null };
-  assert.equal((await limitActor(db, dee.id, target, "suspend", "test")).ok, true);
+  assert.equal(
+    (await limitActor({ db, clock: systemClock }, dee.id, target, "suspend", "test")).ok,
+    true,
+  );
   const rows = await db
     .selectFrom("oauth_tokens")
     .select("revoked_at")
     .where("account_id", "=", dee.id)
     .execute();
   assert.ok(rows.length > 0 && rows.every((r) => r.revoked_at !== null));
-  assert.equal((await limitActor(db, dee.id, target, null, "test")).ok, true);
+  assert.equal(
+    (await limitActor({ db, clock: systemClock }, dee.id, target, null, "test")).ok,
+    true,
+  );
   assert.equal(await me(dee.access), 401);
   assert.equal((await refresh(dee)).status, 400);
 });

@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import { Create, Question } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { waitFor } from "../src/federation/testing.ts";
+import { systemClock } from "../src/kernel/clock.ts";
 import { pin, unpin } from "../src/social/interactions.ts";
 import { receiveVote } from "../src/social/polls.ts";
 import { createPost } from "../src/social/posts.ts";
@@ -47,7 +48,7 @@ const drained = () =>
       !(await node.node.db.db.selectFrom("queue_messages").select("id").executeTakeFirst()),
   );
 const db = () => node.node.db.db;
-const s = () => ({ db: db(), origin: node.url, domain: node.domain });
+const s = () => ({ db: db(), origin: node.url, domain: node.domain, clock: systemClock });
 const note = (id: string, extra: Record<string, unknown> = {}) => ({
   id: `${eve()}/notes/${id}`,
   type: "Note",
@@ -318,10 +319,7 @@ test("two votes of one actor at once on a one-choice poll: exactly one counts", 
       optionName,
       uri: `${eve()}/race/${round}/${optionName}`,
     });
-    const results = await Promise.all([
-      receiveVote(db(), input("A")),
-      receiveVote(db(), input("B")),
-    ]);
+    const results = await Promise.all([receiveVote(s(), input("A")), receiveVote(s(), input("B"))]);
     assert.equal(results.filter((r) => r.ok).length, 1, `round ${round}`);
     const votes = await db()
       .selectFrom("poll_votes")
@@ -351,7 +349,7 @@ test("Mastodon's Create(Question) fixture parses with its options and tallies", 
     uri: "https://mastodon.example/users/sender",
     followers_url: null,
   } as never;
-  const parsed = await parseRemotePost(ctx, question, author);
+  const parsed = await parseRemotePost(ctx, question, author, systemClock);
   assert.equal(parsed?.contentHtml, "Which color was the submarine?");
   assert.deepEqual(parsed?.poll?.options, [
     { title: "Yellow", votes: 10 },

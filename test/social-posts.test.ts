@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
+import { systemClock } from "../src/kernel/clock.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -407,6 +408,6 @@ test("timelines page back with max_id; a bad cursor is a 400", async () => {
 
 test("hydrating ids that do not exist gives nothing (and no SQL error on either database)", async () => {
   const { hydrate } = await import("../src/social/views.ts");
-  const s = { db: node.node.db.db, origin: node.url, domain: node.domain };
+  const s = { db: node.node.db.db, origin: node.url, domain: node.domain, clock: systemClock };
   assert.deepEqual(await hydrate(s, null, null, ["00000000-0000-7000-8000-000000000000"]), []);
 });

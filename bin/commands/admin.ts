@@ -4,6 +4,7 @@ import { createInvite } from "../../src/accounts/invites.ts";
 import { issueAccountToken } from "../../src/accounts/tokens.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
+import { systemClock } from "../../src/kernel/clock.ts";
 import { guard, parse, UsageError } from "./args.ts";
 import { configOrExit } from "./config.ts";
 
@@ -93,10 +94,13 @@ async function invite(args: string[]): Promise<number> {
   if (!Number.isFinite(days) || days < 0)
     throw new UsageError("synco admin invite: --days must be a number ≥ 0");
   return withDatabase(async (db, config) => {
+    // The command line is the edge: the system clock is the node's clock here.
+    const now = systemClock.now();
     const code = await createInvite(db.db, {
+      now,
       createdBy: null,
       maxUses: uses === 0 ? null : uses,
-      expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
+      expiresAt: days === 0 ? null : new Date(now.getTime() + days * 86_400_000),
     });
     console.log(`${config.origin}/signup?invite=${code}`);
     return 0;

@@ -6,7 +6,9 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { AccountsTable, Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
+import { isReservedName } from "../kernel/names.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type Role = AccountsTable["role"];
@@ -25,20 +27,6 @@ export const passwordSchema = z
   .string()
   .min(8, "must be at least 8 characters")
   .max(1000, "is too long");
-
-/** Names a node keeps for itself (its co-op actor, its instance actor, its routes). */
-const reserved = new Set([
-  "admin",
-  "coop",
-  "instance",
-  "root",
-  "synco",
-  "api",
-  "oauth",
-  "settings",
-  "www",
-  "postmaster",
-]);
 
 export interface NewAccount {
   username: string;
@@ -65,7 +53,7 @@ export async function checkNewAccount(
   const problems: Partial<Record<"username" | "email" | "password", CreateAccountFailure>> = {};
   const username = usernameSchema.safeParse(input.username);
   if (!username.success) problems.username = "invalid-username";
-  else if (reserved.has(username.data.toLowerCase())) problems.username = "reserved-username";
+  else if (isReservedName(username.data)) problems.username = "reserved-username";
   else if (await findByUsername(db, username.data)) problems.username = "username-taken";
   const email = emailSchema.safeParse(input.email);
   if (!email.success) problems.email = "invalid-email";
@@ -78,8 +66,9 @@ export async function checkNewAccount(
 export async function insertAccount(
   trx: Kysely<Schema>,
   input: Omit<NewAccount, "password"> & { passwordHash: string },
+  at: Date,
 ): Promise<string> {
-  const now = new Date().toISOString();
+  const now = at.toISOString();
   const id = newId();
   await trx
     .insertInto("accounts")
@@ -101,7 +90,7 @@ export async function insertAccount(
 export async function createAccount(
   db: Kysely<Schema>,
   input: NewAccount,
-  options: { passwordCost: number },
+  options: { passwordCost: number; clock?: Clock },
 ): Promise<
   | { ok: true; value: { id: string; username: string } }
   | { ok: false; reason: CreateAccountFailure; message?: string }
@@ -113,7 +102,8 @@ export async function createAccount(
   const passwordHash = await hashPassword(input.password, options.passwordCost);
   const username = usernameSchema.parse(input.username);
   try {
-    const id = await insertAccount(db, { ...input, passwordHash });
+    const at = (options.clock ?? systemClock).now();
+    const id = await insertAccount(db, { ...input, passwordHash }, at);
     return { ok: true, value: { id, username } };
   } catch (error) {
     // A group holds the name (the database refuses it: names are shared with groups).

@@ -24,8 +24,11 @@ export interface AccountDataContributor {
   name: string;
   /** Everything this area holds about the member, as plain JSON-serialisable data. */
   export(db: Kysely<Schema>, accountId: string): Promise<unknown>;
-  /** Removes the member's data inside the deletion transaction (database work only). */
-  erase(trx: Transaction<Schema>, accountId: string): Promise<void>;
+  /**
+   * Removes the member's data inside the deletion transaction (database work only);
+   * `at` is the deletion's time (ISO), from the node's clock, for anything stamped.
+   */
+  erase(trx: Transaction<Schema>, accountId: string, at: string): Promise<void>;
 }
 
 export const DELETED = "deleted";
@@ -101,8 +104,8 @@ export const accountsContributor: AccountDataContributor = {
       uploads: uploads.map(({ path, ...u }) => ({ ...u, url: mediaUrl(path) })),
     };
   },
-  async erase(trx, accountId) {
-    await revokeCredentials(trx, accountId);
+  async erase(trx, accountId, at) {
+    await revokeCredentials(trx, accountId, { now: new Date(at) });
     await trx.deleteFrom("account_tokens").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("email_verifications").where("account_id", "=", accountId).execute();
     await trx.deleteFrom("applications").where("account_id", "=", accountId).execute();
@@ -155,7 +158,7 @@ export async function deleteAccount(
     if (account.role === "admin" && otherActiveAdmins(admins, accountId) === 0)
       return "last-admin" as const;
     for (const contributor of [...options.contributors].reverse()) {
-      await contributor.erase(trx, accountId);
+      await contributor.erase(trx, accountId, now);
     }
     await trx
       .updateTable("accounts")

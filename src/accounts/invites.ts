@@ -4,6 +4,8 @@ import type { Schema } from "../db/schema.ts";
 import { newToken } from "../kernel/ids.ts";
 
 export interface InviteOptions {
+  /** When the invite is made (the node's clock). */
+  now: Date;
   createdBy: string | null;
   /** null for unlimited uses. */
   maxUses: number | null;
@@ -19,7 +21,7 @@ export async function createInvite(db: Kysely<Schema>, options: InviteOptions): 
       created_by: options.createdBy,
       max_uses: options.maxUses,
       expires_at: options.expiresAt?.toISOString() ?? null,
-      created_at: new Date().toISOString(),
+      created_at: options.now.toISOString(),
     })
     .execute();
   return code;
@@ -31,7 +33,7 @@ export type InviteProblem = "unknown-invite" | "invite-expired" | "invite-used-u
 export async function checkInvite(
   db: Kysely<Schema>,
   code: string,
-  now = new Date(),
+  now: Date,
 ): Promise<InviteProblem | null> {
   const invite = await db
     .selectFrom("invites")
@@ -48,7 +50,7 @@ export async function checkInvite(
 export async function consumeInvite(
   trx: Transaction<Schema>,
   code: string,
-  now = new Date(),
+  now: Date,
 ): Promise<boolean> {
   const result = await trx
     .updateTable("invites")

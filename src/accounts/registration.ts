@@ -70,7 +70,7 @@ export async function register(
   try {
     const id = await db.transaction().execute(async (trx) => {
       if (usesInvite && !(await consumeInvite(trx, usesInvite, now))) return undefined;
-      const id = await insertAccount(trx, { ...input, passwordHash, status, role: "member" });
+      const id = await insertAccount(trx, { ...input, passwordHash, status, role: "member" }, now);
       if (status === "pending") {
         await trx
           .insertInto("applications")

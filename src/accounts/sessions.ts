@@ -122,14 +122,14 @@ export async function endSession(
 export async function revokeCredentials(
   trx: Kysely<Schema>,
   accountId: string,
-  options: { keepSession?: string | undefined; now?: Date } = {},
+  options: { keepSession?: string | undefined; now: Date },
 ): Promise<number> {
   let sessions = trx.deleteFrom("sessions").where("account_id", "=", accountId);
   if (options.keepSession) sessions = sessions.where("id", "!=", options.keepSession);
   const ended = await sessions.executeTakeFirst();
   await trx
     .updateTable("oauth_tokens")
-    .set({ revoked_at: (options.now ?? new Date()).toISOString() })
+    .set({ revoked_at: options.now.toISOString() })
     .where("account_id", "=", accountId)
     .where("revoked_at", "is", null)
     .execute();
@@ -141,9 +141,10 @@ export async function revokeCredentials(
 export async function endAllSessions(
   db: Kysely<Schema>,
   accountId: string,
-  options: { except?: string } = {},
+  options: { except?: string; clock?: Clock } = {},
 ): Promise<number> {
+  const now = (options.clock ?? systemClock).now();
   return db
     .transaction()
-    .execute((trx) => revokeCredentials(trx, accountId, { keepSession: options.except }));
+    .execute((trx) => revokeCredentials(trx, accountId, { keepSession: options.except, now }));
 }

@@ -44,10 +44,10 @@ export const apiContributor: AccountDataContributor = {
       markers,
     };
   },
-  async erase(trx, accountId) {
+  async erase(trx, accountId, at) {
     await trx
       .updateTable("oauth_tokens")
-      .set({ revoked_at: new Date().toISOString() })
+      .set({ revoked_at: at })
       .where("account_id", "=", accountId)
       .where("revoked_at", "is", null)
       .execute();

@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { FederationGateway } from "../federation/index.ts";
 import type { Clock } from "../kernel/clock.ts";
+import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
 import type { ViewerRef } from "../social/visibility.ts";
 import type { WebEnv } from "../web/context.ts";
@@ -37,9 +38,10 @@ export const socialContext = (deps: ApiDeps): SocialContext => ({
   db: deps.db,
   origin: deps.config.origin,
   domain: deps.config.domain,
+  clock: deps.clock,
 });
 
 export const memberRef = (deps: ApiDeps, account: { id: string; username: string }): ViewerRef => ({
   id: account.id,
-  uri: `${deps.config.origin}/users/${account.username}`,
+  uri: memberUri(deps.config.origin, account.username),
 });

@@ -51,7 +51,11 @@ export async function notificationQuery(
   const after = page.minId ?? page.sinceId;
   const allowed = truthy(p.include_filtered)
     ? undefined
-    : allowedBy(await notificationPolicy(deps.db, me.id), memberRef(deps, me).uri);
+    : allowedBy(
+        await notificationPolicy(deps.db, me.id),
+        memberRef(deps, me).uri,
+        deps.clock.now(),
+      );
   return {
     maxId: page.maxId,
     afterId: after,

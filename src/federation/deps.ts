@@ -2,6 +2,8 @@
 import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
+import type { Clock } from "../kernel/clock.ts";
+import type { SocialContext } from "../social/context.ts";
 import type { ActorKeys } from "./keys.ts";
 
 export interface FederationDeps {
@@ -9,13 +11,24 @@ export interface FederationDeps {
   db: Db;
   coop: CoopSettingsStore;
   keys: ActorKeys;
+  /** "Now" for the timestamps federation writes (kernel/clock.ts). */
+  clock: Clock;
   /** Called when a local actor's document changed, so cached copies are dropped. */
   invalidate(): void;
 }
 
+/** The social capability's context for what federation stores (remote posts, votes, reports). */
+export const socialContext = (
+  deps: Pick<FederationDeps, "db" | "config" | "clock">,
+): SocialContext => ({
+  db: deps.db.db,
+  origin: deps.config.origin,
+  domain: deps.config.domain,
+  clock: deps.clock,
+});
+
 /** Identifiers of the two non-member actors (both names are reserved for members). */
-export const COOP = "coop";
-export const INSTANCE = "instance";
+export { COOP_ACTOR as COOP, INSTANCE_ACTOR as INSTANCE } from "../kernel/uris.ts";
 
 /** A member as the actor documents need it. */
 export async function findMember(db: Db["db"], username: string) {

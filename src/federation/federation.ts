@@ -89,9 +89,15 @@ export function buildFederation(
   installBoundedFetch();
   const handle = deps.db;
   const queue = (name: string, concurrency: number) =>
-    new DatabaseMessageQueue(handle, { queue: name, concurrency, pollMs: 500, leaseMs: 6_000 });
+    new DatabaseMessageQueue(handle, {
+      queue: name,
+      concurrency,
+      pollMs: 500,
+      leaseMs: 6_000,
+      clock: deps.clock,
+    });
   // Remote keys and documents are read on every inbox request: keep them in memory too.
-  const kv = new DatabaseKvStore(handle, undefined, {
+  const kv = new DatabaseKvStore(handle, deps.clock, {
     memoize: (key) =>
       key[0] === "_fedify" && (key[1] === "publicKey" || key[1] === "remoteDocument"),
     // Fedify 2.3.6 checks and records a queued inbox activity by its id alone, whatever

@@ -8,19 +8,17 @@
 import type { Kysely, Transaction } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
+import { followActivityUri, memberUri } from "../kernel/uris.ts";
 import { backfillHome, dropFromHome } from "../social/fanout.ts";
-import { notify } from "../social/notifications.ts";
+import { type NotifyInput, notify } from "../social/notifications.ts";
 import type { RemoteActor } from "./remote-actors.ts";
 
 export type LocalAccount = { id: string; username: string };
 export type FollowTarget =
   | { kind: "remote"; actor: RemoteActor }
   | { kind: "local"; account: LocalAccount };
-
-export const actorUri = (origin: string, username: string) => `${origin}/users/${username}`;
-export const followActivityUri = (origin: string, followId: string) =>
-  `${origin}/follows/${followId}`;
 
 export async function manuallyApproves(db: Kysely<Schema>, accountId: string): Promise<boolean> {
   const row = await db
@@ -53,13 +51,14 @@ export async function follow(
   origin: string,
   follower: LocalAccount,
   target: FollowTarget,
+  clock: Clock,
 ): Promise<
   | { ok: true; value: { id: string; status: "pending" | "accepted" } }
   | { ok: false; reason: "self" | "already-following" | "gone" }
 > {
-  const followerUri = actorUri(origin, follower.username);
+  const followerUri = memberUri(origin, follower.username);
   const followeeUri =
-    target.kind === "remote" ? target.actor.uri : actorUri(origin, target.account.username);
+    target.kind === "remote" ? target.actor.uri : memberUri(origin, target.account.username);
   if (followeeUri === followerUri) return { ok: false, reason: "self" };
   if (target.kind === "remote" && target.actor.gone) return { ok: false, reason: "gone" };
   const locked =
@@ -73,7 +72,7 @@ export async function follow(
       .executeTakeFirst();
     if (existing) return { ok: false, reason: "already-following" } as const;
     const id = newId();
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     // A remote follow waits for the other server's Accept; a local one only for a lock.
     const status = target.kind === "local" && !locked ? "accepted" : "pending";
     await trx
@@ -95,7 +94,11 @@ export async function follow(
     if (target.kind === "remote")
       await recordEvent(trx, { type: "federation.follow.requested", payload: { followId: id } });
     else {
-      await notifyFollow(trx, target.account.id, status, followerUri, follower.id, null);
+      await notifyFollow(
+        trx,
+        { accountId: target.account.id, status, fromUri: followerUri, fromAccountId: follower.id },
+        clock,
+      );
       if (status === "accepted") await backfillHome(trx, follower.id, followeeUri);
     }
     return { ok: true, value: { id, status } } as const;
@@ -105,14 +108,11 @@ export async function follow(
 /** The member followed (or asked to be followed) hears of it (a social notification). */
 function notifyFollow(
   trx: Kysely<Schema>,
-  accountId: string,
-  status: "accepted" | "pending",
-  fromUri: string,
-  fromAccountId: string | null,
-  fromRemoteId: string | null,
+  input: Omit<NotifyInput, "type"> & { status: "accepted" | "pending" },
+  clock: Clock,
 ) {
-  const type = status === "accepted" ? "follow" : "follow_request";
-  return notify(trx, { accountId, type, fromUri, fromAccountId, fromRemoteId });
+  const { status, ...from } = input;
+  return notify(trx, { ...from, type: status === "accepted" ? "follow" : "follow_request" }, clock);
 }
 
 /** Stops following (or withdraws a request); remote followees get Undo(Follow). */
@@ -126,7 +126,7 @@ export async function unfollow(
     const row = await trx
       .selectFrom("follows")
       .selectAll()
-      .where("follower_uri", "=", actorUri(origin, follower.username))
+      .where("follower_uri", "=", memberUri(origin, follower.username))
       .where("followee_uri", "=", followeeUri)
       .executeTakeFirst();
     if (!row) return false;
@@ -161,13 +161,14 @@ export async function acceptFollowRequest(
   db: Kysely<Schema>,
   accountId: string,
   followId: string,
+  clock: Clock,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await pendingRequest(trx, accountId, followId);
     if (!row) return false;
     await trx
       .updateTable("follows")
-      .set({ status: "accepted", accepted_at: new Date().toISOString() })
+      .set({ status: "accepted", accepted_at: clock.now().toISOString() })
       .where("id", "=", row.id)
       .execute();
     if (row.follower_remote_id)
@@ -216,6 +217,7 @@ export async function receiveFollow(
     followeeAccountId: string | null;
     followeeUri: string;
   },
+  clock: Clock,
 ): Promise<"accepted" | "pending"> {
   const locked = input.followeeAccountId
     ? await manuallyApproves(db, input.followeeAccountId)
@@ -229,7 +231,7 @@ export async function receiveFollow(
       .executeTakeFirst();
     // The same Follow delivered again (retries, shared and personal inbox both): nothing to do.
     if (existing?.activity_uri === input.activityUri) return existing.status;
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     let id: string;
     let status: "accepted" | "pending";
     if (existing) {
@@ -262,11 +264,13 @@ export async function receiveFollow(
       if (input.followeeAccountId)
         await notifyFollow(
           trx,
-          input.followeeAccountId,
-          status,
-          input.follower.uri,
-          null,
-          input.follower.id,
+          {
+            accountId: input.followeeAccountId,
+            status,
+            fromUri: input.follower.uri,
+            fromRemoteId: input.follower.id,
+          },
+          clock,
         );
     }
     if (status === "accepted")
@@ -279,10 +283,11 @@ export async function receiveFollow(
 export async function receiveAccept(
   db: Kysely<Schema>,
   input: { followeeUri: string; followActivityUri: string | null },
+  clock: Clock,
 ): Promise<boolean> {
   const result = await db
     .updateTable("follows")
-    .set({ status: "accepted", accepted_at: new Date().toISOString() })
+    .set({ status: "accepted", accepted_at: clock.now().toISOString() })
     .where("followee_uri", "=", input.followeeUri)
     .where("follower_account_id", "is not", null)
     .where("status", "=", "pending")

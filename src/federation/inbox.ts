@@ -123,12 +123,16 @@ export function registerInbox(
     if (!followee) return pass(ctx, follow, "its object is not an actor of this node");
     const follower = await ensureActor(ctx, deps, follow.actorId);
     if (!follower) return skip(follow, "its actor could not be fetched");
-    const status = await receiveFollow(db, {
-      activityUri: follow.id.href,
-      follower,
-      followeeAccountId: followee.accountId,
-      followeeUri: followee.uri.href,
-    });
+    const status = await receiveFollow(
+      db,
+      {
+        activityUri: follow.id.href,
+        follower,
+        followeeAccountId: followee.accountId,
+        followeeUri: followee.uri.href,
+      },
+      deps.clock,
+    );
     logger.info("{follower} follows {followee}: {status}", {
       follower: follower.uri,
       followee: followee.uri.href,
@@ -140,7 +144,7 @@ export function registerInbox(
   async function onAnswer(
     ctx: InboxContext<void>,
     activity: Accept | Reject,
-    apply: typeof receiveAccept | typeof receiveReject,
+    apply: typeof receiveReject,
   ) {
     if (!activity.actorId) return skip(activity, "it has no actor");
     const followeeUri = activity.actorId.href;
@@ -199,7 +203,9 @@ export function registerInbox(
     .on(Follow, once(seen, onFollow))
     .on(
       Accept,
-      once(seen, (ctx, a: Accept) => onAnswer(ctx, a, receiveAccept)),
+      once(seen, (ctx, a: Accept) =>
+        onAnswer(ctx, a, (db, input) => receiveAccept(db, input, deps.clock)),
+      ),
     )
     .on(
       Reject,

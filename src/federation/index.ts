@@ -6,6 +6,7 @@
 import type { CoopSettingsStore } from "../accounts/coop.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import type { FederationDeps } from "./deps.ts";
 import type { AreaExtension } from "./extensions.ts";
 import type { FederationRuntime, QueueTuning } from "./federation.ts";
@@ -29,7 +30,7 @@ export class FederationGateway {
    * `() => import("./federation/social/index.ts").then((m) => [m.socialExtension])`.
    */
   constructor(
-    parts: { config: Config; db: Db; coop: CoopSettingsStore },
+    parts: { config: Config; db: Db; coop: CoopSettingsStore; clock?: Clock },
     options: {
       tuning?: QueueTuning;
       extensions?: () => Promise<readonly AreaExtension[]>;
@@ -41,7 +42,8 @@ export class FederationGateway {
       config: parts.config,
       db: parts.db,
       coop: parts.coop,
-      keys: new ActorKeys(parts.db.db),
+      keys: new ActorKeys(parts.db.db, parts.clock ?? systemClock),
+      clock: parts.clock ?? systemClock,
       invalidate: () => this.documents.clear(),
     };
   }

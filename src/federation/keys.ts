@@ -8,6 +8,7 @@
 import type { webcrypto } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 
 const { subtle } = globalThis.crypto;
 
@@ -46,10 +47,12 @@ async function importPair(algorithm: Algorithm, publicJwk: string, privateJwk: s
 
 export class ActorKeys {
   readonly #db: Kysely<Schema>;
+  readonly #clock: Clock;
   readonly #cache = new Map<string, Promise<CryptoKeyPair[]>>();
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, clock: Clock = systemClock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   /** [RSA, Ed25519] for an owner (an account id, "coop" or "instance"). */
@@ -68,7 +71,7 @@ export class ActorKeys {
     const missing = algorithms.filter((a) => !rows.some((r) => r.algorithm === a));
     if (missing.length > 0) {
       const made = await Promise.all(missing.map(async (a) => ({ a, ...(await generate(a)) })));
-      const now = new Date().toISOString();
+      const now = this.#clock.now().toISOString();
       await this.#db
         .insertInto("federation_keys")
         .values(

@@ -60,7 +60,7 @@ async function inboxesArePublic(urls: (string | null)[]): Promise<boolean> {
   }
 }
 
-type Deps = Pick<FederationDeps, "db" | "config">;
+type Deps = Pick<FederationDeps, "db" | "config" | "clock">;
 
 /** Stores an actor document (with its icon's URL, which needs one more await). */
 export async function storeActor(deps: Deps, actor: Actor): Promise<RemoteActor | null> {
@@ -80,7 +80,7 @@ export async function storeActor(deps: Deps, actor: Actor): Promise<RemoteActor 
   } catch {
     // An icon that cannot be read leaves the avatar empty; the actor is still usable.
   }
-  return upsertRemoteActor(deps.db.db, input);
+  return upsertRemoteActor(deps.db.db, input, deps.clock);
 }
 
 export async function signedLoader(ctx: Context<void>) {

@@ -6,8 +6,8 @@
 import type { Kysely } from "kysely";
 import { findByUsername } from "../accounts/accounts.ts";
 import type { Schema } from "../db/schema.ts";
+import { memberUri, memberUrl } from "../kernel/uris.ts";
 import { parseMentions } from "../social/content.ts";
-import { memberUri, memberUrl } from "../social/context.ts";
 import type { MentionTarget } from "../social/posts.ts";
 import type { FederationGateway } from "./index.ts";
 

@@ -5,6 +5,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { RemoteActorsTable } from "../db/schema/federation.ts";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { httpUrlOrNull } from "../kernel/safe-url.ts";
 
@@ -32,8 +33,9 @@ export interface RemoteActorInput {
 export async function upsertRemoteActor(
   db: Kysely<Schema>,
   input: RemoteActorInput,
+  clock: Clock,
 ): Promise<RemoteActor> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   const fields = {
     handle: `${input.username}@${input.host}`.toLowerCase(),
     type: input.type,

@@ -37,6 +37,12 @@ export async function followRemote(
   const actor = await node.federation.lookup(query);
   if (!actor) throw new Error(`No actor found for ${query}`);
   const target: FollowTarget = { kind: "remote", actor };
-  const result = await follow(node.db.db, node.config.origin, follower, target);
+  const result = await follow(
+    node.db.db,
+    node.config.origin,
+    follower,
+    target,
+    node.federation.deps.clock,
+  );
   return { actor, result };
 }

@@ -4,6 +4,7 @@
  * the co-op, and the threads and replies they wrote.
  */
 import type { AccountDataContributor } from "../accounts/data.ts";
+import { coopUri, memberUri } from "../kernel/uris.ts";
 import type { GroupsContext } from "./context.ts";
 
 /** The contributor, stamping erased posts with the node's clock. */
@@ -42,7 +43,7 @@ export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDat
     await trx.deleteFrom("coop_delegates").where("account_id", "=", accountId).execute();
     if (account) {
       // A delegate of this node's co-op: same origin as the co-op, /users/{username}.
-      const suffix = `/users/${account.username}`;
+      const suffix = memberUri("", account.username);
       const rows = await trx
         .selectFrom("group_delegates")
         .selectAll()
@@ -51,7 +52,7 @@ export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDat
       for (const row of rows.filter(
         (r) =>
           r.delegate_uri.endsWith(suffix) &&
-          r.coop_uri === `${r.delegate_uri.slice(0, -suffix.length)}/users/coop`,
+          r.coop_uri === coopUri(r.delegate_uri.slice(0, -suffix.length)),
       ))
         await trx
           .deleteFrom("group_delegates")

@@ -13,6 +13,7 @@ import type { GroupKind, GroupsTable } from "../db/schema/groups.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
+import { isReservedGroupName } from "../kernel/names.ts";
 import { type GroupsContext, isoNow, type LocalMember } from "./context.ts";
 import { standingOf } from "./standing.ts";
 import { personUri } from "./uris.ts";
@@ -24,25 +25,6 @@ export const groupNameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_]{1,30}$/, "use 1 to 30 letters, digits or underscores");
-
-/** Names the node keeps for itself (the accounts area's list, plus the groups' own routes). */
-const reserved = new Set([
-  "admin",
-  "coop",
-  "instance",
-  "root",
-  "synco",
-  "api",
-  "oauth",
-  "settings",
-  "www",
-  "postmaster",
-  "assembly",
-  "groups",
-  "new",
-  "federations",
-  "elsewhere",
-]);
 
 export const newGroupSchema = z.object({
   name: groupNameSchema,
@@ -86,7 +68,7 @@ export async function groupNameProblem(
   db: Kysely<Schema>,
   name: string,
 ): Promise<CreateGroupFailure | null> {
-  if (reserved.has(name.toLowerCase())) return "reserved-name";
+  if (isReservedGroupName(name)) return "reserved-name";
   const account = await db
     .selectFrom("accounts")
     .select("id")

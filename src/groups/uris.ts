@@ -1,9 +1,8 @@
 /**
- * The URIs a group's data is keyed by. The shapes match what src/federation
- * serves (a capability may not import federation code, so they are spelt here).
+ * The URIs a group's data is keyed by now live in kernel/uris.ts. These
+ * re-exports stay for the files the posts-table merge is rewriting
+ * (groups/threads.ts, federation/groups/{relay-handlers,serve}.ts,
+ * groups/{groups,memberships,federations}.ts being reshaped,
+ * web/groups/pages.ts); import from kernel/uris.ts in new code.
  */
-export const personUri = (origin: string, username: string) => `${origin}/users/${username}`;
-export const coopUri = (origin: string) => `${origin}/users/coop`;
-export const groupUri = (origin: string, name: string) => `${origin}/groups/${name}`;
-export const groupPostUri = (origin: string, name: string, postId: string) =>
-  `${origin}/groups/${name}/posts/${postId}`;
+export { coopUri, groupPostUri, groupUri, memberUri as personUri } from "../kernel/uris.ts";

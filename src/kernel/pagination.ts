@@ -1,7 +1,10 @@
 /** Cursor pagination over time-ordered ids, as Mastodon's max_id / since_id / min_id. */
 export interface PageRequest {
+  /** Older than this id. */
   maxId?: string | undefined;
+  /** Newer than this id, the newest first. */
   sinceId?: string | undefined;
+  /** Newer than this id, the page right after it. */
   minId?: string | undefined;
   /** Clamped by clampLimit: DEFAULT_PAGE when absent. */
   limit?: number | undefined;

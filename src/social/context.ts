@@ -1,6 +1,7 @@
-/** What the social capability needs from the node: the database and its public origin. */
+/** What the social capability needs from the node: the database, its public origin and its clock. */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 
 export interface SocialContext {
   db: Kysely<Schema>;
@@ -8,6 +9,8 @@ export interface SocialContext {
   origin: string;
   /** e.g. coop.example (host[:port]) */
   domain: string;
+  /** "Now" for every timestamp the capability writes, so tests can fix it (kernel/clock.ts). */
+  clock: Clock;
 }
 
 /** A member acting: their account id and username. */
@@ -16,12 +19,6 @@ export interface Member {
   username: string;
 }
 
-// The URIs follow the federation core's scheme (src/federation/follows.ts actorUri).
-export const memberUri = (origin: string, username: string) => `${origin}/users/${username}`;
-export const memberUrl = (origin: string, username: string) => `${origin}/@${username}`;
-export const postUri = (origin: string, id: string) => `${origin}/posts/${id}`;
-export const postUrl = (origin: string, username: string, id: string) =>
-  `${origin}/@${username}/${id}`;
-export const tagUrl = (origin: string, tag: string) => `${origin}/tags/${encodeURIComponent(tag)}`;
-export const followersUri = (origin: string, username: string) =>
-  `${origin}/users/${username}/followers`;
+// The URIs live in kernel/uris.ts. Re-exported for social/posts.ts, which the
+// posts-table merge is rewriting; import from kernel/uris.ts in new code.
+export { followersUri, memberUri, memberUrl, postUri, postUrl, tagUrl } from "../kernel/uris.ts";

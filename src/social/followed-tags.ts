@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 
 /** How many hashtags one member may follow. */
@@ -22,6 +23,7 @@ export async function followTag(
   db: Kysely<Schema>,
   accountId: string,
   name: string,
+  clock: Clock,
 ): Promise<Result<{ tag: string }, "invalid" | "too-many">> {
   const tag = normalTag(name);
   if (!tag) return fail("invalid");
@@ -34,7 +36,7 @@ export async function followTag(
     if (Number(count.n) >= MAX_FOLLOWED_TAGS) return fail("too-many" as const);
     await trx
       .insertInto("followed_tags")
-      .values({ account_id: accountId, tag, created_at: new Date().toISOString() })
+      .values({ account_id: accountId, tag, created_at: clock.now().toISOString() })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return ok({ tag });

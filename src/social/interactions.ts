@@ -9,7 +9,8 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, postUri, type SocialContext } from "./context.ts";
+import { likeUri, memberUri, postUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { fanOut } from "./fanout.ts";
 import { notify } from "./notifications.ts";
@@ -93,20 +94,24 @@ export async function boost(
         thread_id: id,
         reblog_of_id: postId,
         language: null,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
         edited_at: null,
         deleted_at: null,
       })
       .execute();
     await bumpCount(trx, postId, "reblogs_count", 1);
     if (post.author_account_id)
-      await notify(trx, {
-        accountId: post.author_account_id,
-        type: "reblog",
-        fromUri: actorUri,
-        fromAccountId: member.id,
-        postId,
-      });
+      await notify(
+        trx,
+        {
+          accountId: post.author_account_id,
+          type: "reblog",
+          fromUri: actorUri,
+          fromAccountId: member.id,
+          postId,
+        },
+        s.clock,
+      );
     await fanOut(trx, {
       id,
       authorUri: actorUri,
@@ -183,19 +188,23 @@ export async function like(
         actor_uri: actorUri,
         account_id: member.id,
         remote_id: null,
-        uri: `${s.origin}/likes/${id}`,
-        created_at: new Date().toISOString(),
+        uri: likeUri(s.origin, id),
+        created_at: s.clock.now().toISOString(),
       })
       .execute();
     await bumpCount(trx, postId, "likes_count", 1);
     if (post.author_account_id)
-      await notify(trx, {
-        accountId: post.author_account_id,
-        type: "favourite",
-        fromUri: actorUri,
-        fromAccountId: member.id,
-        postId,
-      });
+      await notify(
+        trx,
+        {
+          accountId: post.author_account_id,
+          type: "favourite",
+          fromUri: actorUri,
+          fromAccountId: member.id,
+          postId,
+        },
+        s.clock,
+      );
     // Only a remote author's server needs to hear of it (Mastodon sends Like to the author
     // alone), and the Group of a post in a group elsewhere (Lemmy counts votes there).
     if (post.author_remote_id || (post.audience_uri && !post.group_id))
@@ -243,7 +252,7 @@ export async function bookmark(s: SocialContext, member: Member, postId: string)
     if (!(await visiblePost(trx, s, member, postId))) return false;
     await trx
       .insertInto("bookmarks")
-      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .values({ account_id: member.id, post_id: postId, created_at: s.clock.now().toISOString() })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return true;
@@ -290,7 +299,7 @@ export async function pin(
     if (pins.length >= MAX_PINS) return fail("limit" as const);
     await trx
       .insertInto("pins")
-      .values({ account_id: member.id, post_id: postId, created_at: new Date().toISOString() })
+      .values({ account_id: member.id, post_id: postId, created_at: s.clock.now().toISOString() })
       .execute();
     // Followers hear of it as Add to the member's featured collection (as from Mastodon).
     await recordEvent(trx, {

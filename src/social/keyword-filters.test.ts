@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import { testDatabase } from "../../test/support/db.ts";
 import { createAccount } from "../accounts/accounts.ts";
 import type { Db } from "../db/database.ts";
+import { fixedClock } from "../kernel/clock.ts";
 import { matchPost, plainText } from "./filter-matching.ts";
 import {
   addKeyword,
@@ -15,6 +16,7 @@ import {
   updateFilter,
 } from "./keyword-filters.ts";
 
+const clock = fixedClock(new Date("2026-03-01T12:00:00Z"));
 let handle: Db;
 let member: string;
 before(async () => {
@@ -69,20 +71,30 @@ test("keywords match whole words or anywhere, ignoring case and markup", () => {
 });
 
 test("filters are kept with their keywords, capped, and refused whole when one part is bad", async () => {
-  const bad = await createFilter(handle.db, member, {
-    title: "x",
-    context: ["home"],
-    keywords: [{ keyword: "ok" }, { keyword: " " }],
-  });
+  const bad = await createFilter(
+    handle.db,
+    member,
+    {
+      title: "x",
+      context: ["home"],
+      keywords: [{ keyword: "ok" }, { keyword: " " }],
+    },
+    clock,
+  );
   assert.deepEqual(bad, { ok: false, reason: "keyword-invalid" });
   assert.deepEqual(await memberFilters(handle.db, member), [], "nothing was written");
-  const made = await createFilter(handle.db, member, {
-    title: "Words",
-    context: ["home", "public"],
-    action: "hide",
-    expiresIn: 3600,
-    keywords: [{ keyword: "one", wholeWord: false }],
-  });
+  const made = await createFilter(
+    handle.db,
+    member,
+    {
+      title: "Words",
+      context: ["home", "public"],
+      action: "hide",
+      expiresIn: 3600,
+      keywords: [{ keyword: "one", wholeWord: false }],
+    },
+    clock,
+  );
   assert.ok(made.ok);
   const [kept] = await memberFilters(handle.db, member);
   assert.equal(kept?.action, "hide");
@@ -90,8 +102,12 @@ test("filters are kept with their keywords, capped, and refused whole when one p
     kept?.keywords.map((k) => [k.keyword, k.wholeWord]),
     [["one", false]],
   );
-  assert.equal((await filtersIn(handle.db, member, "notifications")).length, 0);
-  assert.equal((await filtersIn(handle.db, member, "public")).length, 1);
+  assert.equal((await filtersIn(handle.db, member, "notifications", clock)).length, 0);
+  assert.equal((await filtersIn(handle.db, member, "public", clock)).length, 1);
+  // The expiry is counted from the injected clock, and the filter lapses when it moves on.
+  assert.equal(kept?.expiresAt, "2026-03-01T13:00:00.000Z");
+  clock.advance(3600_000);
+  assert.equal((await filtersIn(handle.db, member, "public", clock)).length, 0, "expired");
 
   for (let i = 1; i < MAX_KEYWORDS_PER_FILTER; i++)
     assert.ok(
@@ -103,10 +119,16 @@ test("filters are kept with their keywords, capped, and refused whole when one p
     wholeWord: true,
   });
   assert.deepEqual(over, { ok: false, reason: "too-many-keywords" });
-  const overByUpdate = await updateFilter(handle.db, member, made.value.id, {
-    title: "renamed",
-    keywords: [{ keyword: "more" }],
-  });
+  const overByUpdate = await updateFilter(
+    handle.db,
+    member,
+    made.value.id,
+    {
+      title: "renamed",
+      keywords: [{ keyword: "more" }],
+    },
+    clock,
+  );
   assert.deepEqual(overByUpdate, { ok: false, reason: "too-many-keywords" });
   assert.equal(
     (await memberFilters(handle.db, member))[0]?.title,
@@ -115,9 +137,11 @@ test("filters are kept with their keywords, capped, and refused whole when one p
   );
 
   for (let i = 1; i < MAX_FILTERS; i++)
-    assert.ok((await createFilter(handle.db, member, { title: `f${i}`, context: ["home"] })).ok);
+    assert.ok(
+      (await createFilter(handle.db, member, { title: `f${i}`, context: ["home"] }, clock)).ok,
+    );
   assert.deepEqual(
-    await createFilter(handle.db, member, { title: "one more", context: ["home"] }),
+    await createFilter(handle.db, member, { title: "one more", context: ["home"] }, clock),
     {
       ok: false,
       reason: "too-many-filters",

@@ -8,6 +8,7 @@
 import type { Kysely } from "kysely";
 import type { FilterContext } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 
@@ -95,6 +96,7 @@ export async function createFilter(
   db: Db,
   accountId: string,
   input: FilterInput,
+  clock: Clock,
 ): Promise<Result<{ id: string }, FilterProblem>> {
   const problem = checkHead(input, true);
   if (problem) return fail(problem);
@@ -108,7 +110,7 @@ export async function createFilter(
         .executeTakeFirstOrThrow();
       if (Number(count.n) >= MAX_FILTERS) return fail("too-many-filters" as const);
       const id = newId();
-      const now = new Date();
+      const now = clock.now();
       await trx
         .insertInto("keyword_filters")
         .values({
@@ -155,6 +157,7 @@ export async function updateFilter(
   accountId: string,
   id: string,
   input: FilterInput,
+  clock: Clock,
 ): Promise<Result<{ id: string }, FilterProblem>> {
   const problem = checkHead(input, false);
   if (problem) return fail(problem);
@@ -169,7 +172,7 @@ export async function updateFilter(
           : {}),
         ...(input.action !== undefined ? { action: input.action } : {}),
         ...(input.expiresIn !== undefined
-          ? { expires_at: expiry(input.expiresIn, new Date()) }
+          ? { expires_at: expiry(input.expiresIn, clock.now()) }
           : {}),
       };
       if (Object.keys(set).length > 0)
@@ -355,9 +358,11 @@ export async function filtersIn(
   db: Db,
   accountId: string | null,
   context: FilterContext,
+  // Defaulted for api/serializers/filter.ts, whose loader carries no clock yet.
+  clock: Clock = systemClock,
 ): Promise<FilterView[]> {
   if (!accountId) return [];
-  const at = new Date().toISOString();
+  const at = clock.now().toISOString();
   return (await memberFilters(db, accountId)).filter(
     (f) => f.context.includes(context) && (!f.expiresAt || f.expiresAt > at),
   );

@@ -4,6 +4,7 @@
  * filter over pages already read), so a page comes back full. The home feed's
  * rules hold: nothing suspended, blocked or muted.
  */
+
 import type { SocialContext } from "./context.ts";
 import { type Page, type PageRequest, timelinePage } from "./pager.ts";
 import { notFiltered, notSuspended } from "./timelines.ts";

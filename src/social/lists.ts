@@ -90,7 +90,7 @@ export async function createList(
     title: input.title,
     replies_policy: input.repliesPolicy ?? "list",
     exclusive: input.exclusive ? 1 : 0,
-    created_at: new Date().toISOString(),
+    created_at: s.clock.now().toISOString(),
   };
   await s.db.insertInto("lists").values(row).execute();
   return row;
@@ -143,7 +143,7 @@ export async function addToList(
       return fail("not-following" as const);
     await trx
       .insertInto("list_accounts")
-      .values({ list_id: listId, actor_uri: actorUri, created_at: new Date().toISOString() })
+      .values({ list_id: listId, actor_uri: actorUri, created_at: s.clock.now().toISOString() })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return ok(null);

@@ -15,7 +15,8 @@ import type { DomainPoliciesTable } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, type SocialContext } from "./context.ts";
+import { memberUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 
 export type FederationMode = "open" | "allowlist";
 const MODE_KEY = "social.federation_mode";
@@ -36,25 +37,31 @@ export interface ActorTarget {
   remoteId: string | null;
 }
 
-export async function log(
-  trx: Kysely<Schema>,
-  moderatorId: string | null,
-  action: string,
-  target: string,
-  reason = "",
-) {
+/** One line of the moderation log, written in the moderator's transaction. */
+export interface LogEntry {
+  at: Date;
+  moderatorId: string | null;
+  action: string;
+  target: string;
+  reason?: string;
+}
+
+export async function log(trx: Kysely<Schema>, entry: LogEntry) {
   await trx
     .insertInto("moderation_log")
     .values({
       id: newId(),
-      moderator_id: moderatorId,
-      action,
-      target,
-      reason: reason.slice(0, 1000),
-      created_at: new Date().toISOString(),
+      moderator_id: entry.moderatorId,
+      action: entry.action,
+      target: entry.target,
+      reason: (entry.reason ?? "").slice(0, 1000),
+      created_at: entry.at.toISOString(),
     })
     .execute();
 }
+
+/** What the moderators' writes need: the database and the node's clock. */
+type ModerationContext = Pick<SocialContext, "db" | "clock">;
 
 /** Blocks or mutes an actor. A block also ends follows both ways and clears the feed of them. */
 export async function filterActor(
@@ -72,7 +79,7 @@ export async function filterActor(
         account_id: member.id,
         target_uri: target.uri,
         kind,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
@@ -192,7 +199,7 @@ export async function report(
         comment: input.comment.trim(),
         forwarded: input.forward && remote ? 1 : 0,
         uri: null,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
         resolved_at: null,
         resolved_by: null,
       })
@@ -205,7 +212,7 @@ export async function report(
 
 /** Flag from another server: about actors and posts here (or theirs, that we hold). */
 export async function receiveReport(
-  db: Kysely<Schema>,
+  s: ModerationContext,
   input: {
     uri: string;
     reporterUri: string;
@@ -214,6 +221,7 @@ export async function receiveReport(
     comment: string;
   },
 ): Promise<boolean> {
+  const { db } = s;
   const known = await db
     .selectFrom("reports")
     .select("id")
@@ -230,7 +238,7 @@ export async function receiveReport(
       post_ids: JSON.stringify(input.postIds.slice(0, 20)),
       comment: input.comment.slice(0, MAX_REPORT_COMMENT),
       uri: input.uri,
-      created_at: new Date().toISOString(),
+      created_at: s.clock.now().toISOString(),
       resolved_at: null,
       resolved_by: null,
     })
@@ -249,19 +257,20 @@ export function openReports(db: Kysely<Schema>) {
 }
 
 export async function resolveReport(
-  db: Kysely<Schema>,
+  s: ModerationContext,
   moderatorId: string,
   reportId: string,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const at = s.clock.now();
+  return s.db.transaction().execute(async (trx) => {
     const r = await trx
       .updateTable("reports")
-      .set({ status: "resolved", resolved_at: new Date().toISOString(), resolved_by: moderatorId })
+      .set({ status: "resolved", resolved_at: at.toISOString(), resolved_by: moderatorId })
       .where("id", "=", reportId)
       .where("status", "=", "open")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return false;
-    await log(trx, moderatorId, "report.resolve", reportId);
+    await log(trx, { at, moderatorId, action: "report.resolve", target: reportId });
     return true;
   });
 }
@@ -273,13 +282,14 @@ export type LimitLevel = "silence" | "suspend" | null;
  * (accounts.status) and their posts are hidden; a remote actor suspended is refused.
  */
 export async function limitActor(
-  db: Kysely<Schema>,
+  s: ModerationContext,
   moderatorId: string,
   target: ActorTarget,
   level: LimitLevel,
   reason: string,
 ): Promise<Result<null, "not-allowed">> {
-  return db.transaction().execute(async (trx) => {
+  const at = s.clock.now();
+  return s.db.transaction().execute(async (trx) => {
     if (target.accountId) {
       const account = await trx
         .selectFrom("accounts")
@@ -296,13 +306,13 @@ export async function limitActor(
           .where("id", "=", target.accountId)
           .execute();
       // Suspension logs the member out of the web and of every app, in this transaction.
-      if (level === "suspend") await revokeCredentials(trx, target.accountId);
+      if (level === "suspend") await revokeCredentials(trx, target.accountId, { now: at });
     }
     await trx.deleteFrom("actor_limits").where("actor_uri", "=", target.uri).execute();
     if (level)
       await trx
         .insertInto("actor_limits")
-        .values({ actor_uri: target.uri, level, created_at: new Date().toISOString() })
+        .values({ actor_uri: target.uri, level, created_at: at.toISOString() })
         .execute();
     if (level === "suspend" && target.remoteId) {
       await trx
@@ -315,7 +325,8 @@ export async function limitActor(
         )
         .execute();
     }
-    await log(trx, moderatorId, level ? `account.${level}` : "account.restore", target.uri, reason);
+    const action = level ? `account.${level}` : "account.restore";
+    await log(trx, { at, moderatorId, action, target: target.uri, reason });
     return ok(null);
   });
 }
@@ -339,7 +350,7 @@ export const domainPattern =
 
 /** Sets (or with null, removes) a domain's policy; suspending one ends every follow with it. */
 export async function setDomainPolicy(
-  db: Kysely<Schema>,
+  s: ModerationContext,
   moderatorId: string,
   domain: string,
   policy: DomainPoliciesTable["policy"] | null,
@@ -347,7 +358,8 @@ export async function setDomainPolicy(
 ): Promise<Result<null, "bad-domain">> {
   const d = domain.trim().toLowerCase();
   if (!domainPattern.test(d)) return fail("bad-domain");
-  await db.transaction().execute(async (trx) => {
+  const at = s.clock.now();
+  await s.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("domain_policies").where("domain", "=", d).execute();
     if (policy)
       await trx
@@ -356,7 +368,7 @@ export async function setDomainPolicy(
           domain: d,
           policy,
           reason: reason.slice(0, 1000),
-          created_at: new Date().toISOString(),
+          created_at: at.toISOString(),
         })
         .execute();
     if (policy === "suspend") {
@@ -371,7 +383,8 @@ export async function setDomainPolicy(
         )
         .execute();
     }
-    await log(trx, moderatorId, policy ? `domain.${policy}` : "domain.remove", d, reason);
+    const action = policy ? `domain.${policy}` : "domain.remove";
+    await log(trx, { at, moderatorId, action, target: d, reason });
   });
   return ok(null);
 }
@@ -381,11 +394,12 @@ export function domainPolicies(db: Kysely<Schema>) {
 }
 
 export async function setFederationMode(
-  db: Kysely<Schema>,
+  s: ModerationContext,
   moderatorId: string,
   mode: FederationMode,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const at = s.clock.now();
+  await s.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("settings")
       .values({ key: MODE_KEY, value: mode })
@@ -405,7 +419,7 @@ export async function setFederationMode(
         )
         .execute();
     }
-    await log(trx, moderatorId, `federation.${mode}`, "node");
+    await log(trx, { at, moderatorId, action: `federation.${mode}`, target: "node" });
   });
 }
 

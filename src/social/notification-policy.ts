@@ -63,8 +63,7 @@ type NotificationsEb = ExpressionBuilder<Schema & { n: Schema["notifications"] }
 
 /** The notifications the policy lets through, as one condition on `notifications as n`. */
 export const allowedBy =
-  (policy: NotificationPolicy, memberUri: string, now = new Date()) =>
-  (eb: NotificationsEb) => {
+  (policy: NotificationPolicy, memberUri: string, now: Date) => (eb: NotificationsEb) => {
     const held = (v: NotificationPolicyValue) => v !== "accept";
     /** The member follows the sender. */
     const memberFollows = () =>

@@ -7,6 +7,7 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from "kysely";
 import type { NotificationType } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 
 export interface NotifyInput {
@@ -18,7 +19,15 @@ export interface NotifyInput {
   postId?: string | null;
 }
 
-export async function notify(trx: Kysely<Schema>, input: NotifyInput): Promise<void> {
+/**
+ * `clock` defaults to the system's only for callers not yet given one
+ * (social/posts.ts and remote-posts.ts, being rewritten elsewhere); pass the context's.
+ */
+export async function notify(
+  trx: Kysely<Schema>,
+  input: NotifyInput,
+  clock: Clock = systemClock,
+): Promise<void> {
   if (input.fromAccountId === input.accountId) return;
   const filtered = await trx
     .selectFrom("actor_filters")
@@ -37,7 +46,7 @@ export async function notify(trx: Kysely<Schema>, input: NotifyInput): Promise<v
       from_account_id: input.fromAccountId ?? null,
       from_remote_id: input.fromRemoteId ?? null,
       post_id: input.postId ?? null,
-      created_at: new Date().toISOString(),
+      created_at: clock.now().toISOString(),
     })
     .execute();
 }

@@ -9,9 +9,11 @@ import type { Kysely } from "kysely";
 import { locksRows } from "../accounts/locking.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
+import { type Clock, systemClock } from "../kernel/clock.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { type Member, memberUri, type SocialContext } from "./context.ts";
+import { memberUri, voteUri } from "../kernel/uris.ts";
+import type { Member, SocialContext } from "./context.ts";
 import { notify } from "./notifications.ts";
 import { canSee } from "./visibility.ts";
 
@@ -48,6 +50,8 @@ export async function insertPoll(
   trx: Kysely<Schema>,
   postId: string,
   poll: NewPoll,
+  // Defaulted only for social/posts.ts, being rewritten elsewhere: pass the context's clock.
+  clock: Clock = systemClock,
 ): Promise<void> {
   await trx
     .insertInto("polls")
@@ -55,7 +59,7 @@ export async function insertPoll(
       post_id: postId,
       multiple: poll.multiple ? 1 : 0,
       options: JSON.stringify(poll.options.map((o) => ({ title: o.trim(), votes: 0 }))),
-      expires_at: new Date(Date.now() + poll.expiresInSeconds * 1000).toISOString(),
+      expires_at: new Date(clock.now().getTime() + poll.expiresInSeconds * 1000).toISOString(),
       closed_at: null,
     })
     .execute();
@@ -119,7 +123,7 @@ export async function vote(
     if (!post || !(await canSee(trx, { id: voter.id, uri: voterUri }, post)))
       return fail("not-found" as const);
     if (post.author_uri === voterUri) return fail("own-poll" as const);
-    if (isClosed(post)) return fail("closed" as const);
+    if (isClosed(post, s.clock.now().getTime())) return fail("closed" as const);
     const options = parseOptions(post.options);
     const unique = [...new Set(choices)];
     if (
@@ -148,8 +152,8 @@ export async function vote(
           voter_uri: voterUri,
           account_id: voter.id,
           remote_id: null,
-          uri: `${s.origin}/votes/${id}`,
-          created_at: new Date().toISOString(),
+          uri: voteUri(s.origin, id),
+          created_at: s.clock.now().toISOString(),
         })
         .execute();
     }
@@ -191,10 +195,10 @@ export async function recount(trx: Kysely<Schema>, postId: string): Promise<void
  * title, in reply to the Question (Mastodon's ActivityPub::Activity::Create#poll_vote!).
  */
 export async function receiveVote(
-  db: Kysely<Schema>,
+  s: SocialContext,
   input: { postId: string; voterUri: string; remoteId: string; optionName: string; uri: string },
 ): Promise<Result<null, VoteProblem>> {
-  return db.transaction().execute(async (trx) => {
+  return s.db.transaction().execute(async (trx) => {
     await lockPoll(trx, input.postId);
     const poll = await trx
       .selectFrom("polls")
@@ -210,7 +214,7 @@ export async function receiveVote(
       .where("polls.post_id", "=", input.postId)
       .executeTakeFirst();
     if (!poll?.local || poll.deleted_at) return fail("not-found" as const);
-    if (isClosed(poll)) return fail("closed" as const);
+    if (isClosed(poll, s.clock.now().getTime())) return fail("closed" as const);
     const choice = parseOptions(poll.options).findIndex((o) => o.title === input.optionName);
     if (choice < 0) return fail("bad-choice" as const);
     const previous = await trx
@@ -232,7 +236,7 @@ export async function receiveVote(
         account_id: null,
         remote_id: input.remoteId,
         uri: input.uri,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
       })
       .execute();
     await recount(trx, input.postId);
@@ -281,7 +285,12 @@ export async function receivePollUpdate(
  * are notified once; our own polls go out a last time as Update(Question) with
  * `closed`. Run periodically by the worker.
  */
-export async function closeEndedPolls(db: Kysely<Schema>, now = new Date()): Promise<number> {
+export async function closeEndedPolls(
+  db: Kysely<Schema>,
+  // Defaulted only for web/social/pages.ts, being rewritten elsewhere: pass the node's clock.
+  clock: Clock = systemClock,
+): Promise<number> {
+  const now = clock.now();
   const due = await db
     .selectFrom("polls")
     .innerJoin("posts", "posts.id", "polls.post_id")
@@ -319,7 +328,8 @@ export async function closeEndedPolls(db: Kysely<Schema>, now = new Date()): Pro
         fromRemoteId: poll.author_remote_id,
         postId: poll.post_id,
       };
-      if (poll.author_account_id) await notify(trx, { accountId: poll.author_account_id, ...from });
+      if (poll.author_account_id)
+        await notify(trx, { accountId: poll.author_account_id, ...from }, clock);
       const voters = await trx
         .selectFrom("poll_votes")
         .select("account_id")
@@ -328,7 +338,7 @@ export async function closeEndedPolls(db: Kysely<Schema>, now = new Date()): Pro
         .where("account_id", "is not", null)
         .execute();
       for (const v of voters)
-        if (v.account_id) await notify(trx, { accountId: v.account_id, ...from });
+        if (v.account_id) await notify(trx, { accountId: v.account_id, ...from }, clock);
       if (poll.local)
         await recordEvent(trx, { type: "social.poll.updated", payload: { postId: poll.post_id } });
     });

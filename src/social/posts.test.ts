@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import { testDatabase } from "../../test/support/db.ts";
 import { createAccount } from "../accounts/accounts.ts";
 import type { Db } from "../db/database.ts";
+import { systemClock } from "../kernel/clock.ts";
 import type { Member, SocialContext } from "./context.ts";
 import { createPost, type PostInput } from "./posts.ts";
 
@@ -17,7 +18,12 @@ let bo: Member;
 
 before(async () => {
   handle = await testDatabase();
-  s = { db: handle.db, origin: "https://posts.example", domain: "posts.example" };
+  s = {
+    db: handle.db,
+    origin: "https://posts.example",
+    domain: "posts.example",
+    clock: systemClock,
+  };
   const member = async (username: string) => {
     const made = await createAccount(
       handle.db,

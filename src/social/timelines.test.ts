@@ -8,6 +8,7 @@ import { testDatabase } from "../../test/support/db.ts";
 import { createAccount } from "../accounts/accounts.ts";
 import type { Db } from "../db/database.ts";
 import { follow } from "../federation/follows.ts";
+import { systemClock } from "../kernel/clock.ts";
 import { type Member, memberUri, type SocialContext } from "./context.ts";
 import { isFollowing } from "./following.ts";
 import { bookmark, boost, boostOf, like } from "./interactions.ts";
@@ -34,7 +35,12 @@ const posts: string[] = [];
 
 before(async () => {
   handle = await testDatabase();
-  s = { db: handle.db, origin: "https://pager.example", domain: "pager.example" };
+  s = {
+    db: handle.db,
+    origin: "https://pager.example",
+    domain: "pager.example",
+    clock: systemClock,
+  };
   const member = async (username: string) => {
     const made = await createAccount(
       handle.db,
@@ -46,7 +52,7 @@ before(async () => {
   };
   ada = await member("ada");
   bo = await member("bo");
-  const followed = await follow(handle.db, s.origin, ada, { kind: "local", account: bo });
+  const followed = await follow(handle.db, s.origin, ada, { kind: "local", account: bo }, s.clock);
   assert.ok(followed.ok);
   for (let i = 0; i < 7; i++) {
     const made = await createPost(s, bo, {

@@ -14,6 +14,7 @@ import sharp from "sharp";
 import { testDatabase } from "../../test/support/db.ts";
 import { makeGif } from "../../test/support/gif.ts";
 import type { Db } from "../db/database.ts";
+import { systemClock } from "../kernel/clock.ts";
 import {
   IMAGE_CONCURRENCY,
   imageDecodingStats,
@@ -31,7 +32,7 @@ before(async () => {
 after(() => handle.close());
 
 const store = (bytes: Uint8Array) =>
-  storeImage(handle.db, dataDir, { bytes, purpose: "attachment", ownerId: null });
+  storeImage(handle.db, dataDir, { bytes, purpose: "attachment", ownerId: null }, systemClock);
 const uploads = async () =>
   Number(
     (

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import sharp from "sharp";
 import { testDatabase } from "../../test/support/db.ts";
 import type { Db } from "../db/database.ts";
+import { systemClock } from "../kernel/clock.ts";
 import { MAX_UPLOAD_BYTES, readMedia, storeImage } from "./images.ts";
 
 let handle: Db;
@@ -40,11 +41,16 @@ const uploadCount = async () =>
 test("an avatar is cropped to 400×400 and loses its EXIF and GPS", async () => {
   const input = await photoWithGps();
   assert.ok((await sharp(input).metadata()).exif, "the fixture really carries EXIF");
-  const result = await storeImage(handle.db, dataDir, {
-    bytes: input,
-    purpose: "avatar",
-    ownerId: null,
-  });
+  const result = await storeImage(
+    handle.db,
+    dataDir,
+    {
+      bytes: input,
+      purpose: "avatar",
+      ownerId: null,
+    },
+    systemClock,
+  );
   assert.ok(result.ok);
   assert.equal(result.value.width, 400);
   assert.equal(result.value.height, 400);
@@ -60,11 +66,16 @@ test("small images are not enlarged", async () => {
   const input = await sharp({ create: { width: 50, height: 30, channels: 3, background: "#fff" } })
     .png()
     .toBuffer();
-  const result = await storeImage(handle.db, dataDir, {
-    bytes: input,
-    purpose: "attachment",
-    ownerId: null,
-  });
+  const result = await storeImage(
+    handle.db,
+    dataDir,
+    {
+      bytes: input,
+      purpose: "attachment",
+      ownerId: null,
+    },
+    systemClock,
+  );
   assert.ok(result.ok);
   assert.deepEqual([result.value.width, result.value.height], [50, 30]);
 });
@@ -74,21 +85,37 @@ test("rejected files write nothing", async () => {
   const filesBefore = existsSync(join(dataDir, "media"))
     ? readdirSync(join(dataDir, "media")).length
     : 0;
-  const text = await storeImage(handle.db, dataDir, {
-    bytes: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"),
-    purpose: "avatar",
-    ownerId: null,
-  });
+  const text = await storeImage(
+    handle.db,
+    dataDir,
+    {
+      bytes: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"),
+      purpose: "avatar",
+      ownerId: null,
+    },
+    systemClock,
+  );
   assert.deepEqual(text, { ok: false, reason: "unreadable" });
   const truncated = (await photoWithGps()).subarray(0, 300);
   assert.equal(
-    (await storeImage(handle.db, dataDir, { bytes: truncated, purpose: "avatar", ownerId: null }))
-      .ok,
+    (
+      await storeImage(
+        handle.db,
+        dataDir,
+        { bytes: truncated, purpose: "avatar", ownerId: null },
+        systemClock,
+      )
+    ).ok,
     false,
   );
   const huge = new Uint8Array(MAX_UPLOAD_BYTES + 1);
   assert.deepEqual(
-    await storeImage(handle.db, dataDir, { bytes: huge, purpose: "avatar", ownerId: null }),
+    await storeImage(
+      handle.db,
+      dataDir,
+      { bytes: huge, purpose: "avatar", ownerId: null },
+      systemClock,
+    ),
     {
       ok: false,
       reason: "too-large",
@@ -98,7 +125,12 @@ test("rejected files write nothing", async () => {
     .tiff()
     .toBuffer();
   assert.deepEqual(
-    await storeImage(handle.db, dataDir, { bytes: tiff, purpose: "avatar", ownerId: null }),
+    await storeImage(
+      handle.db,
+      dataDir,
+      { bytes: tiff, purpose: "avatar", ownerId: null },
+      systemClock,
+    ),
     {
       ok: false,
       reason: "unsupported",

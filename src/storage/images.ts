@@ -14,6 +14,7 @@ import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { Semaphore } from "./semaphore.ts";
 
@@ -71,6 +72,7 @@ export async function storeImage(
     /** "x,y" in [-1, 1], Mastodon's focal point. */
     focus?: string | null | undefined;
   },
+  clock: Clock,
 ): Promise<{ ok: true; value: StoredImage } | { ok: false; reason: ImageRejection }> {
   if (input.bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, reason: "too-large" };
   const processed = await decoding.run(() => reencode(input.bytes, purposes[input.purpose]));
@@ -94,7 +96,7 @@ export async function storeImage(
     path: relative,
     description: input.description ?? "",
     focus: input.focus ?? null,
-    created_at: new Date().toISOString(),
+    created_at: clock.now().toISOString(),
   };
   await db.insertInto("uploads").values(row).execute();
   return {

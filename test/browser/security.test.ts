@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { waitFor } from "../../src/federation/testing.ts";
+import { systemClock } from "../../src/kernel/clock.ts";
 import { vote } from "../../src/social/polls.ts";
 import { createPost } from "../../src/social/posts.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
@@ -28,7 +29,7 @@ before(async () => {
   node = await startTestNode({ host: "127.0.48.1" });
   stopWorker = await node.node.startWorker();
   const ann = await createMember(node, { username: "ann", password: "password123" });
-  const s = { db: node.node.db.db, origin: node.url, domain: node.domain };
+  const s = { db: node.node.db.db, origin: node.url, domain: node.domain, clock: systemClock };
   const poll = await createPost(s, ann, {
     text: "Lunch on Friday?",
     spoiler: "",

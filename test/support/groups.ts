@@ -65,21 +65,25 @@ export async function groupsFixture(): Promise<GroupsFixture> {
     },
     async remote(uri, type = "Person") {
       const url = new URL(uri);
-      const row = await upsertRemoteActor(handle.db, {
-        uri,
-        type,
-        username: url.pathname.split("/").pop() ?? "x",
-        host: url.host,
-        name: "",
-        summary: "",
-        url: null,
-        avatarUrl: null,
-        inbox: `${uri}/inbox`,
-        sharedInbox: `${url.origin}/inbox`,
-        followers: null,
-        following: null,
-        manuallyApprovesFollowers: false,
-      });
+      const row = await upsertRemoteActor(
+        handle.db,
+        {
+          uri,
+          type,
+          username: url.pathname.split("/").pop() ?? "x",
+          host: url.host,
+          name: "",
+          summary: "",
+          url: null,
+          avatarUrl: null,
+          inbox: `${uri}/inbox`,
+          sharedInbox: `${url.origin}/inbox`,
+          followers: null,
+          following: null,
+          manuallyApprovesFollowers: false,
+        },
+        clock,
+      );
       return { uri, remoteId: row.id, type };
     },
     async group(creator, input) {

@@ -109,4 +109,9 @@ export async function startTestNode(
 }
 
 /** What the social and groups capabilities need of a test node. */
-export const socialOf = (n: TestNode) => ({ db: n.node.db.db, origin: n.url, domain: n.domain });
+export const socialOf = (n: TestNode) => ({
+  db: n.node.db.db,
+  origin: n.url,
+  domain: n.domain,
+  clock: n.node.federation.deps.clock,
+});

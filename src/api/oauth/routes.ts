@@ -85,7 +85,11 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const scopes = parseScopes(str(p.scopes));
     if (!scopes) throw new ApiError(422, "Validation failed: Scopes must be valid scopes");
     const website = str(p.website).trim() || null;
-    const created = await createApp(deps.db, { name, website, redirectUris: uris, scopes });
+    const created = await createApp(
+      deps.db,
+      { name, website, redirectUris: uris, scopes },
+      deps.clock,
+    );
     return c.json(
       serializeApplication(created, {
         clientId: created.client_id,
@@ -191,14 +195,18 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (req.redirectUri === OOB_URI) return redirectHere(c, "/", 303);
       return back({ error: "access_denied", error_description: "The member denied the request" });
     }
-    const code = await issueCode(deps.db, {
-      appId: req.app.id,
-      accountId: viewer.id,
-      redirectUri: req.redirectUri,
-      scopes: req.scopes,
-      challenge: req.challenge,
-      challengeMethod: req.method,
-    });
+    const code = await issueCode(
+      deps.db,
+      {
+        appId: req.app.id,
+        accountId: viewer.id,
+        redirectUri: req.redirectUri,
+        scopes: req.scopes,
+        challenge: req.challenge,
+        challengeMethod: req.method,
+      },
+      deps.clock,
+    );
     if (req.redirectUri === OOB_URI) {
       const title = msg(c, "api.authorize.title", { app: req.app.name });
       return page(
@@ -229,7 +237,7 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
         ...(t.refreshToken ? { refresh_token: t.refreshToken } : {}),
       });
     if (grant === "authorization_code") {
-      const code = await takeCode(deps.db, str(p.code));
+      const code = await takeCode(deps.db, str(p.code), deps.clock);
       if (!code || code.app_id !== found.id)
         return oauthError(
           c,
@@ -245,11 +253,15 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       } else if (!secretOk)
         return oauthError(c, 401, "invalid_client", "Client authentication failed");
       return tokenAnswer(
-        await issueToken(deps.db, {
-          appId: found.id,
-          accountId: code.account_id,
-          scopes: code.scopes.split(" "),
-        }),
+        await issueToken(
+          deps.db,
+          {
+            appId: found.id,
+            accountId: code.account_id,
+            scopes: code.scopes.split(" "),
+          },
+          deps.clock,
+        ),
       );
     }
     if (grant === "client_credentials") {
@@ -257,13 +269,15 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const scopes = parseScopes(str(p.scope));
       if (!scopes || !within(scopes, found.scopes.split(" ")))
         return oauthError(c, 400, "invalid_scope", "The requested scope is invalid");
-      return tokenAnswer(await issueToken(deps.db, { appId: found.id, accountId: null, scopes }));
+      return tokenAnswer(
+        await issueToken(deps.db, { appId: found.id, accountId: null, scopes }, deps.clock),
+      );
     }
     if (grant === "refresh_token") {
       // Every app is issued a secret at registration, so every app is confidential and must
       // authenticate to refresh (RFC 6749 §6): a leaked refresh token alone is worth nothing.
       if (!secretOk) return oauthError(c, 401, "invalid_client", "Client authentication failed");
-      const renewed = await refresh(deps.db, found.id, str(p.refresh_token));
+      const renewed = await refresh(deps.db, found.id, str(p.refresh_token), deps.clock);
       if (!renewed) return oauthError(c, 400, "invalid_grant", "The refresh token is invalid");
       return tokenAnswer(renewed);
     }
@@ -282,7 +296,7 @@ export function oauthRoutes(deps: ApiDeps): Hono<ApiEnv> {
         },
         403,
       );
-    await revoke(deps.db, found.id, str(p.token));
+    await revoke(deps.db, found.id, str(p.token), deps.clock);
     return c.json({});
   });
 

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import { hashToken } from "../../accounts/tokens.ts";
 import type { Schema } from "../../db/schema.ts";
+import type { Clock } from "../../kernel/clock.ts";
 import { newId, newToken } from "../../kernel/ids.ts";
 
 const CODE_LIFETIME_MS = 10 * 60_000;
@@ -18,6 +19,7 @@ export type OauthApp = Awaited<ReturnType<typeof findApp>> & {};
 export async function createApp(
   db: Kysely<Schema>,
   input: { name: string; website: string | null; redirectUris: string[]; scopes: string[] },
+  clock: Clock,
 ) {
   const clientSecret = newToken();
   const row = {
@@ -28,7 +30,7 @@ export async function createApp(
     website: input.website,
     redirect_uris: JSON.stringify(input.redirectUris),
     scopes: input.scopes.join(" "),
-    created_at: new Date().toISOString(),
+    created_at: clock.now().toISOString(),
   };
   await db.insertInto("oauth_apps").values(row).execute();
   return { ...row, clientSecret };
@@ -61,9 +63,10 @@ export async function issueCode(
     challenge: string | null;
     challengeMethod: string | null;
   },
+  clock: Clock,
 ): Promise<string> {
   const code = newToken();
-  const now = Date.now();
+  const now = clock.now().getTime();
   // Expired codes are never useful: each new code clears them away.
   await db
     .deleteFrom("oauth_codes")
@@ -100,7 +103,7 @@ export function verifierMatches(
 }
 
 /** Takes a code (one use only: it is deleted whether or not the rest checks out). */
-export async function takeCode(db: Kysely<Schema>, code: string) {
+export async function takeCode(db: Kysely<Schema>, code: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("oauth_codes")
@@ -109,13 +112,14 @@ export async function takeCode(db: Kysely<Schema>, code: string) {
       .executeTakeFirst();
     if (!row) return undefined;
     await trx.deleteFrom("oauth_codes").where("code_hash", "=", row.code_hash).execute();
-    return row.expires_at > new Date().toISOString() ? row : undefined;
+    return row.expires_at > clock.now().toISOString() ? row : undefined;
   });
 }
 
 export async function issueToken(
   db: Kysely<Schema>,
   input: { appId: string; accountId: string | null; scopes: string[] },
+  clock: Clock,
 ) {
   const accessToken = newToken();
   const refreshToken = input.accountId ? newToken() : null;
@@ -126,7 +130,7 @@ export async function issueToken(
     app_id: input.appId,
     account_id: input.accountId,
     scopes: input.scopes.join(" "),
-    created_at: new Date().toISOString(),
+    created_at: clock.now().toISOString(),
     last_used_at: null,
     revoked_at: null,
   };
@@ -154,33 +158,43 @@ export async function findToken(db: Kysely<Schema>, token: string) {
  * (rotation). The old pair is revoked by the one statement that finds it, so two
  * concurrent refreshes with the same token cannot both succeed.
  */
-export async function refresh(db: Kysely<Schema>, appId: string, refreshToken: string) {
+export async function refresh(
+  db: Kysely<Schema>,
+  appId: string,
+  refreshToken: string,
+  clock: Clock,
+) {
   const row = await db
     .updateTable("oauth_tokens")
-    .set({ revoked_at: new Date().toISOString() })
+    .set({ revoked_at: clock.now().toISOString() })
     .where("refresh_hash", "=", hashToken(refreshToken))
     .where("app_id", "=", appId)
     .where("revoked_at", "is", null)
     .returning(["account_id", "scopes"])
     .executeTakeFirst();
   if (!row?.account_id) return undefined;
-  return issueToken(db, { appId, accountId: row.account_id, scopes: row.scopes.split(" ") });
+  return issueToken(db, { appId, accountId: row.account_id, scopes: row.scopes.split(" ") }, clock);
 }
 
-export async function revokeById(db: Kysely<Schema>, id: string): Promise<void> {
+export async function revokeById(db: Kysely<Schema>, id: string, clock: Clock): Promise<void> {
   await db
     .updateTable("oauth_tokens")
-    .set({ revoked_at: new Date().toISOString() })
+    .set({ revoked_at: clock.now().toISOString() })
     .where("id", "=", id)
     .execute();
 }
 
 /** RFC 7009: revokes an access or refresh token of this app; unknown tokens are not an error. */
-export async function revoke(db: Kysely<Schema>, appId: string, token: string): Promise<void> {
+export async function revoke(
+  db: Kysely<Schema>,
+  appId: string,
+  token: string,
+  clock: Clock,
+): Promise<void> {
   const hash = hashToken(token);
   await db
     .updateTable("oauth_tokens")
-    .set({ revoked_at: new Date().toISOString() })
+    .set({ revoked_at: clock.now().toISOString() })
     .where("app_id", "=", appId)
     .where((eb) => eb.or([eb("token_hash", "=", hash), eb("refresh_hash", "=", hash)]))
     .execute();

@@ -12,6 +12,7 @@ import {
   rejectFollowRequest,
   unfollow,
 } from "../../federation/follows.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { filterActor, listFilters, unfilterActor } from "../../social/moderation.ts";
 import { requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, socialContext } from "../deps.ts";
@@ -26,7 +27,7 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const { db, config } = deps;
   const l = { db, origin: config.origin, domain: config.domain };
   const s = socialContext(deps);
-  const uriOf = (username: string) => `${config.origin}/users/${username}`;
+  const uriOf = (username: string) => memberUri(config.origin, username);
 
   const relationshipOf = async (
     c: ApiContext,
@@ -67,6 +68,7 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       actor.local
         ? { kind: "local", account: actor.local }
         : { kind: "remote", actor: actor.remote as NonNullable<typeof actor.remote> },
+      deps.clock,
     );
     if (!result.ok && result.reason === "self")
       throw new ApiError(403, "You cannot follow yourself");
@@ -145,8 +147,11 @@ export function accountActionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       const actor = await target(c);
       const row = await followOf(db, actor.uri, uriOf(me.username));
       if (row?.status !== "pending") throw notFound();
-      const apply = decision === "authorize" ? acceptFollowRequest : rejectFollowRequest;
-      if (!(await apply(db, me.id, row.id))) throw notFound();
+      const done =
+        decision === "authorize"
+          ? await acceptFollowRequest(db, me.id, row.id, deps.clock)
+          : await rejectFollowRequest(db, me.id, row.id);
+      if (!done) throw notFound();
       return relationshipOf(c, me, { id: c.req.param("id"), uri: actor.uri });
     });
   }

@@ -11,6 +11,7 @@ import { checkProfile, dropUploads, parseFields, updateProfile } from "../../acc
 import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remote-actors.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
@@ -87,11 +88,16 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     for (const purpose of ["avatar", "header"] as const) {
       const file = p[purpose];
       if (!(file instanceof File) || file.size === 0) continue;
-      const stored = await storeImage(deps.db, deps.config.dataDir, {
-        bytes: new Uint8Array(await file.arrayBuffer()),
-        purpose,
-        ownerId: account.id,
-      });
+      const stored = await storeImage(
+        deps.db,
+        deps.config.dataDir,
+        {
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          purpose,
+          ownerId: account.id,
+        },
+        deps.clock,
+      );
       if (!stored.ok)
         throw unprocessable(
           `${purpose} ${stored.reason === "too-large" || stored.reason === "too-many-pixels" ? "is too big" : "is not a supported image"}`,
@@ -116,7 +122,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     let uri: string | undefined;
     if (!host || host.toLowerCase() === deps.config.domain.toLowerCase()) {
       const found = await findByUsername(deps.db, name);
-      if (found?.status === "active") uri = `${deps.config.origin}/users/${found.username}`;
+      if (found?.status === "active") uri = memberUri(deps.config.origin, found.username);
     } else uri = (await findRemoteActor(deps.db, { handle: acct }))?.uri;
     const account = uri ? await loadAccount(l, uri) : undefined;
     if (!account) throw notFound();
@@ -235,7 +241,7 @@ export async function searchAccounts(
     const [name = "", host = ""] = query.split("@");
     if (host.toLowerCase() === deps.config.domain.toLowerCase()) {
       const found = await findByUsername(deps.db, name);
-      if (found?.status === "active") uris.push(`${deps.config.origin}/users/${found.username}`);
+      if (found?.status === "active") uris.push(memberUri(deps.config.origin, found.username));
     } else {
       const cached = /^https?:/.test(query)
         ? await findRemoteActor(deps.db, { uri: query })
@@ -250,7 +256,7 @@ export async function searchAccounts(
       membersStartingWith(deps.db, query, limit),
       remoteActorsStartingWith(deps.db, query, limit),
     ]);
-    uris.push(...locals.map((username) => `${deps.config.origin}/users/${username}`), ...remotes);
+    uris.push(...locals.map((username) => memberUri(deps.config.origin, username)), ...remotes);
   }
   const accounts = await loadAccounts(l, uris.slice(0, limit));
   return uris.flatMap((u) => accounts.get(u) ?? []).slice(0, limit);

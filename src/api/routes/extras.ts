@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { memberDirectory } from "../../accounts/accounts.ts";
+import { memberUri, tagUrl } from "../../kernel/uris.ts";
 import {
   followedTags,
   followingTags,
@@ -74,7 +75,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
   // Tags (docs.joinmastodon.org/entities/Tag), followed or not (social/followed-tags.ts).
   const tagJson = (name: string, following: boolean | undefined) => ({
     name,
-    url: `${config.origin}/tags/${encodeURIComponent(name)}`,
+    url: tagUrl(config.origin, name),
     history: [],
     ...(following === undefined ? {} : { following }),
   });
@@ -91,7 +92,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.post("/api/v1/tags/:name/follow", async (c) => {
     const me = requireUser(c, "write:follows");
-    const result = await followTag(db, me.id, tagParam(c));
+    const result = await followTag(db, me.id, tagParam(c), deps.clock);
     if (!result.ok)
       throw result.reason === "too-many"
         ? unprocessable(`You cannot follow more than ${MAX_FOLLOWED_TAGS} hashtags`)
@@ -132,7 +133,7 @@ export function extraRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const limit = Math.max(1, Math.min(80, Number(p.limit ?? 40) || 40));
     const offset = Math.max(0, Number(p.offset ?? 0) || 0);
     const usernames = await memberDirectory(db, { limit, offset });
-    const uris = usernames.map((username) => `${config.origin}/users/${username}`);
+    const uris = usernames.map((username) => memberUri(config.origin, username));
     const accounts = await loadAccounts(l, uris);
     return c.json(uris.flatMap((u) => accounts.get(u) ?? []));
   });

@@ -106,7 +106,7 @@ export function filterRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.post("/api/v2/filters", async (c) => {
     const me = requireUser(c, "write:filters");
-    const result = await createFilter(db, me.id, filterInput(await readParams(c)));
+    const result = await createFilter(db, me.id, filterInput(await readParams(c)), deps.clock);
     if (!result.ok) throw refuse(result.reason);
     return c.json(filterJson(await oneFilter(me.id, result.value.id)));
   });
@@ -164,6 +164,7 @@ export function filterRoutes(deps: ApiDeps): Hono<ApiEnv> {
       me.id,
       c.req.param("id"),
       filterInput(await readParams(c)),
+      deps.clock,
     );
     if (!result.ok) throw refuse(result.reason);
     return c.json(filterJson(await oneFilter(me.id, result.value.id)));

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { contactAdmin, findById } from "../../accounts/accounts.ts";
 import { knownHosts } from "../../federation/remote-actors.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { domainPolicies } from "../../social/moderation.ts";
 import { membersPostingSince, nodeStats } from "../../social/node-stats.ts";
@@ -46,7 +47,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const common = async () => {
     const coop = await deps.coop.get();
     const admin = await contactAdmin(deps.db);
-    const contact = admin ? await loadAccount(l, `${config.origin}/users/${admin}`) : undefined;
+    const contact = admin ? await loadAccount(l, memberUri(config.origin, admin)) : undefined;
     const rules = coop.rules
       .split(/\r?\n/)
       .map((r) => r.trim())

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { tagUrl } from "../../kernel/uris.ts";
 import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
 import {
   addToList,
@@ -59,7 +60,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       want("hashtags") && q
         ? (await searchTags(db, ref, q.replace(/^#/, ""), limit)).map((t) => ({
             name: t.tag,
-            url: `${deps.config.origin}/tags/${encodeURIComponent(t.tag)}`,
+            url: tagUrl(deps.config.origin, t.tag),
             history: [],
           }))
         : [];
@@ -217,7 +218,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       category: p.category ?? "other",
       comment,
       forwarded: truthy(p.forward) && !!actor.remote,
-      created_at: new Date().toISOString(),
+      created_at: deps.clock.now().toISOString(),
       status_ids: p.status_ids ?? null,
       rule_ids: null,
       target_account: account,

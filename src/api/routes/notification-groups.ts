@@ -179,7 +179,11 @@ export function notificationGroupRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const oneGroup = async (c: ApiContext, me: { id: string; username: string }) => {
     const key = c.req.param("group_key") ?? "";
-    const allowed = allowedBy(await notificationPolicy(db, me.id), memberRef(deps, me).uri);
+    const allowed = allowedBy(
+      await notificationPolicy(db, me.id),
+      memberRef(deps, me).uri,
+      deps.clock.now(),
+    );
     const group = await notificationGroup(db, domain, me.id, key, allowed);
     if (!group) throw notFound();
     return group;

@@ -144,13 +144,18 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (!(file instanceof File) || file.size === 0) throw unprocessable("File can't be blank");
     const description = typeof p.description === "string" ? p.description.slice(0, 1500) : "";
     const focus = readFocus(p.focus);
-    const stored = await storeImage(deps.db, deps.config.dataDir, {
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      purpose: "attachment",
-      ownerId: me.id,
-      description,
-      focus,
-    });
+    const stored = await storeImage(
+      deps.db,
+      deps.config.dataDir,
+      {
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        purpose: "attachment",
+        ownerId: me.id,
+        description,
+        focus,
+      },
+      deps.clock,
+    );
     if (!stored.ok)
       throw stored.reason === "too-large"
         ? new ApiError(413, "File is too large")

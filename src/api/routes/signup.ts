@@ -84,11 +84,11 @@ export function signupRoutes(deps: ApiDeps): Hono<ApiEnv> {
         { details },
       );
     }
-    const issued = await issueToken(db, {
-      appId: token.appId,
-      accountId: result.value.id,
-      scopes: [...token.scopes],
-    });
+    const issued = await issueToken(
+      db,
+      { appId: token.appId, accountId: result.value.id, scopes: [...token.scopes] },
+      deps.clock,
+    );
     // A pending account (approval mode) gets its token, but it works only once approved.
     return c.json({
       access_token: issued.accessToken,

@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import { bioHtml, parseFields, sanitizeBio } from "../../accounts/profile.ts";
 import type { Schema } from "../../db/schema.ts";
+import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
 
@@ -118,7 +119,7 @@ export async function loadAccounts(
   const unique = [...new Set(uris)];
   const out = new Map<string, ApiAccount>();
   if (unique.length === 0) return out;
-  const prefix = `${l.origin}/users/`;
+  const prefix = memberPrefix(l.origin);
   const names = unique.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
   const [locals, remotes, numbers] = await Promise.all([
     names.length
@@ -229,7 +230,7 @@ export async function actorById(l: AccountLoader, id: string) {
     .executeTakeFirst();
   if (local && local.status === "active")
     return {
-      uri: `${l.origin}/users/${local.username}`,
+      uri: memberUri(l.origin, local.username),
       local: { id: local.id, username: local.username },
       remote: null,
     };
@@ -249,7 +250,7 @@ export async function credentialAccount(
   account: { id: string; username: string },
   extra: { followRequests: number; role: string },
 ): Promise<ApiAccount | undefined> {
-  const uri = `${l.origin}/users/${account.username}`;
+  const uri = memberUri(l.origin, account.username);
   const base = await loadAccount(l, uri);
   const row = await l.db
     .selectFrom("accounts")

@@ -5,6 +5,7 @@
  * Mastodon's "private".
  */
 import type { Visibility } from "../../db/schema/social.ts";
+import { tagUrl } from "../../kernel/uris.ts";
 import { authorsOf, mediaOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
 import type { PostView } from "../../social/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
@@ -111,7 +112,7 @@ function build(
     media_attachments: extra.media.map((m) => serializeMedia(origin, m)),
     application: null,
     mentions: extra.mentions,
-    tags: extra.tags.map((t) => ({ name: t, url: `${origin}/tags/${encodeURIComponent(t)}` })),
+    tags: extra.tags.map((t) => ({ name: t, url: tagUrl(origin, t) })),
     emojis: [],
     reblogs_count: v.reblogsCount,
     favourites_count: v.likesCount,

@@ -14,6 +14,7 @@
  * sent to a thousand visitors is checked and serialized once.
  */
 import type { Visibility } from "../../db/schema/social.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import type { SocialContext } from "../../social/context.ts";
 import { hydrate } from "../../social/views.ts";
 import { canSeeById, type ViewerRef } from "../../social/visibility.ts";
@@ -88,7 +89,7 @@ export function statusViewer(conn: StreamConnection, origin: string): ViewerRef 
 export const memberViewer = (
   account: { id: string; username: string },
   origin: string,
-): ViewerRef => ({ id: account.id, uri: `${origin}/users/${account.username}` });
+): ViewerRef => ({ id: account.id, uri: memberUri(origin, account.username) });
 
 /** The checks and serializations of one round, memoized per viewer. */
 export class DeliveryRound {

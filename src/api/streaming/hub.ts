@@ -16,7 +16,7 @@ import type { Server } from "node:http";
 import { getLogger } from "@logtape/logtape";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { listNotifications } from "../../social/notifications.ts";
-import type { ApiDeps, TokenOwner } from "../deps.ts";
+import { type ApiDeps, socialContext, type TokenOwner } from "../deps.ts";
 import { grants } from "../oauth/scopes.ts";
 import { serializeNotifications } from "../serializers/notification.ts";
 import {
@@ -203,7 +203,7 @@ export class StreamingHub {
       conns.flatMap((c) => (c.token?.account ? [[c.token.account.id, c.token.account]] : [])),
     );
     const { db, config } = this.#deps;
-    const s = { db, origin: config.origin, domain: config.domain };
+    const s = socialContext(this.#deps);
     const round = new DeliveryRound(s, [...members.keys()]);
     const lists = await listMembers(
       db,
@@ -282,7 +282,7 @@ export class StreamingHub {
     );
     if (rows.length === 0) return;
     const facts = await postFacts(db, [...new Set(rows.flatMap((n) => n.post_id ?? []))]);
-    const s = { db, origin: config.origin, domain: config.domain };
+    const s = socialContext(this.#deps);
     for (const conn of listeners) {
       const account = conn.token?.account;
       if (!account) continue;

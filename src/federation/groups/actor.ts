@@ -14,7 +14,7 @@ import type { SenderKeyPair } from "@fedify/fedify";
 import { CryptographicKey, Endpoints, Group, Multikey } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { Group as GroupRow } from "../../groups/groups.ts";
-import { groupUri } from "../../groups/uris.ts";
+import { groupUri } from "../../kernel/uris.ts";
 import { textToHtml } from "../actors.ts";
 import type { FederationDeps } from "../deps.ts";
 

@@ -39,7 +39,8 @@ before(async () => {
     config,
     db: f.handle,
     coop: new CoopSettingsStore(f.handle.db, { registration: config.registration }),
-    keys: new ActorKeys(f.handle.db),
+    keys: new ActorKeys(f.handle.db, f.clock),
+    clock: f.clock,
     invalidate: () => {},
   };
   ada = await f.member("ada", "admin");

@@ -36,7 +36,7 @@ import {
 } from "../../groups/memberships.ts";
 import { findPostByUri, receiveGroupPost } from "../../groups/threads.ts";
 import { deleteRemotePost, updateRemotePost } from "../../social/remote-posts.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { groupsContextOf } from "./context.ts";
 import {
@@ -55,7 +55,7 @@ function skip(activity: Activity, why: string): void {
 
 export function groupsInbox(deps: FederationDeps) {
   const { db } = deps.db;
-  const social = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const social = socialContext(deps);
   const g = groupsContextOf(deps);
   const prefix = `${deps.config.origin}/groups/`;
 
@@ -209,7 +209,7 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "only moderators start threads in this group");
     const author = await ensureActor(ctx, deps, create.actorId);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await groupPostInput(ctx, object, author);
+    const input = await groupPostInput(ctx, object, author, deps.clock);
     if (!input) return skip(create, "the post could not be read");
     const result = await receiveGroupPost(social, group, input, {
       uri: `${prefix}${group.name}`,
@@ -266,7 +266,7 @@ export function groupsInbox(deps: FederationDeps) {
       if (fields.authorUri.startsWith(`${deps.config.origin}/`)) return;
       const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
       if (!author) return skip(announce, "the announced post's author could not be fetched");
-      const input = await groupPostInput(ctx, object, author);
+      const input = await groupPostInput(ctx, object, author, deps.clock);
       if (!input) return skip(announce, "the announced post could not be read");
       if (inner instanceof Update) {
         if (!(await updateRemotePost(social, input))) skip(announce, "no such post of that author");

@@ -14,6 +14,7 @@ import {
   Page,
   Question,
 } from "@fedify/vocab";
+import type { Clock } from "../../kernel/clock.ts";
 import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import type { RemotePostInput } from "../../social/remote-posts.ts";
 import type { RemoteActor } from "../remote-actors.ts";
@@ -104,9 +105,10 @@ export async function groupPostInput(
   ctx: Context<void>,
   object: GroupPostObject,
   author: RemoteActor,
+  clock: Clock,
 ): Promise<RemotePostInput | null> {
   const fields = postFields(object);
-  const input = await parseRemotePost(ctx, object, author);
+  const input = await parseRemotePost(ctx, object, author, clock);
   if (!fields || !input) return null;
   const reply = !!input.inReplyToUri;
   return {

@@ -19,7 +19,7 @@ import {
 import { getLogger } from "@logtape/logtape";
 import { isSuspendedActor } from "../../social/moderation.ts";
 import { storeRemotePost } from "../../social/remote-posts.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { embeddedOnly, takeAtMost } from "../remote-limits.ts";
 import { allowsFederation } from "./domain-policy.ts";
@@ -65,14 +65,11 @@ export async function backfillOutbox(
             .catch(() => null)
         : null;
     if (!isPost(object) || object.attributionId?.href !== actorUri) continue;
-    const input = await parseRemotePost(ctx, object, author);
+    const input = await parseRemotePost(ctx, object, author, deps.clock);
     if (!input || new URL(input.uri).origin !== new URL(actorUri).origin) continue;
     // What the follower would have been sent: public and unlisted posts only.
     if (input.visibility !== "public" && input.visibility !== "unlisted") continue;
-    const stored = await storeRemotePost(
-      { db, origin: deps.config.origin, domain: deps.config.domain },
-      input,
-    );
+    const stored = await storeRemotePost(socialContext(deps), input);
     if (stored.created) kept++;
   }
   logger.info("Backfilled {kept} posts of {actor}", { kept, actor: actorUri });

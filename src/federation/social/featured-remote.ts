@@ -9,7 +9,7 @@ import type { Context } from "@fedify/fedify";
 import { type Actor, Article, type Collection, Note, Question } from "@fedify/vocab";
 import { MAX_REMOTE_PINS, replaceRemotePins } from "../../social/remote-pins.ts";
 import { storeRemotePost } from "../../social/remote-posts.ts";
-import { type FederationDeps, INSTANCE } from "../deps.ts";
+import { type FederationDeps, INSTANCE, socialContext } from "../deps.ts";
 import type { RemoteActor } from "../remote-actors.ts";
 import { embeddedOnly, takeAtMost } from "../remote-limits.ts";
 import { parseRemotePost } from "./parse.ts";
@@ -20,7 +20,7 @@ const isPost = (o: unknown): o is Note | Article | Question =>
 /** Replaces the actor's pins by what its featured collection holds now; returns how many. */
 export async function readFeatured(
   ctx: Context<void>,
-  deps: Pick<FederationDeps, "db" | "config">,
+  deps: Pick<FederationDeps, "db" | "config" | "clock">,
   actor: Actor,
   stored: RemoteActor,
 ): Promise<number> {
@@ -40,13 +40,10 @@ export async function readFeatured(
   const postIds: string[] = [];
   for (const object of items) {
     if (!isPost(object) || object.attributionId?.href !== stored.uri) continue;
-    const input = await parseRemotePost(ctx, object, stored);
+    const input = await parseRemotePost(ctx, object, stored, deps.clock);
     if (!input || new URL(input.uri).origin !== new URL(stored.uri).origin) continue;
     if (input.visibility !== "public" && input.visibility !== "unlisted") continue;
-    const post = await storeRemotePost(
-      { db, origin: deps.config.origin, domain: deps.config.domain },
-      input,
-    );
+    const post = await storeRemotePost(socialContext(deps), input);
     postIds.push(post.id);
   }
   await replaceRemotePins(db, stored.id, postIds);

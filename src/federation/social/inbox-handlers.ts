@@ -24,6 +24,7 @@ import {
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { receiveGroupPost } from "../../groups/threads.ts";
+import { memberPrefix } from "../../kernel/uris.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
@@ -36,7 +37,7 @@ import {
   storeRemotePost,
   updateRemotePost,
 } from "../../social/remote-posts.ts";
-import type { FederationDeps } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import { groupPostInput } from "../groups/parse.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import type { RemoteActor } from "../remote-actors.ts";
@@ -55,7 +56,7 @@ const isPost = (o: unknown): o is PostObject =>
 
 export function socialInbox(deps: FederationDeps) {
   const { db } = deps.db;
-  const s = { db, origin: deps.config.origin, domain: deps.config.domain };
+  const s = socialContext(deps);
 
   /** The activity's actor may federate with us: its domain allowed, itself not suspended. */
   async function admitted(activity: Activity): Promise<boolean> {
@@ -96,8 +97,8 @@ export function socialInbox(deps: FederationDeps) {
    */
   async function postInput(ctx: InboxContext<void>, object: PostObject, author: RemoteActor) {
     return object.audienceId
-      ? groupPostInput(ctx, object, author)
-      : parseRemotePost(ctx, object, author);
+      ? groupPostInput(ctx, object, author, deps.clock)
+      : parseRemotePost(ctx, object, author, deps.clock);
   }
 
   /** Keeps a post (once per URI); a group post stays in its Group. Null when not kept. */
@@ -148,7 +149,7 @@ export function socialInbox(deps: FederationDeps) {
       if (poll) {
         const voter = await ensureActor(ctx, deps, create.actorId as URL);
         if (!voter) return skip(create, "its actor could not be fetched");
-        const result = await receiveVote(db, {
+        const result = await receiveVote(s, {
           postId: poll.id,
           voterUri: voter.uri,
           remoteId: voter.id,
@@ -237,7 +238,7 @@ export function socialInbox(deps: FederationDeps) {
       postId: post.id,
       createdAt: announce.published
         ? new Date(announce.published.toString()).toISOString()
-        : new Date().toISOString(),
+        : deps.clock.now().toISOString(),
     });
   }
 
@@ -283,7 +284,7 @@ export function socialInbox(deps: FederationDeps) {
     if (!flag.id || !flag.actorId) return skip(flag, "it needs an id and an actor");
     if (!(await admitted(flag))) return skip(flag, "its actor or domain may not federate here");
     const objects = flag.objectIds.map((u) => u.href);
-    const prefix = `${deps.config.origin}/users/`;
+    const prefix = memberPrefix(deps.config.origin);
     const target = objects.find((u) => u.startsWith(prefix));
     const posts = await db
       .selectFrom("posts")
@@ -292,7 +293,7 @@ export function socialInbox(deps: FederationDeps) {
       .execute();
     const targetUri = target ?? posts[0]?.author_uri;
     if (!targetUri) return skip(flag, "it is about nobody here");
-    await receiveReport(db, {
+    await receiveReport(s, {
       uri: flag.id.href,
       reporterUri: flag.actorId.href,
       targetUri,
@@ -305,7 +306,7 @@ export function socialInbox(deps: FederationDeps) {
   async function onBlock(_ctx: InboxContext<void>, block: Block) {
     const actor = block.actorId?.href;
     const target = block.objectId?.href;
-    if (!actor || !target?.startsWith(`${deps.config.origin}/users/`))
+    if (!actor || !target?.startsWith(memberPrefix(deps.config.origin)))
       return skip(block, "it is not about a member here");
     await db
       .deleteFrom("follows")

@@ -30,6 +30,7 @@ import {
 import { Temporal } from "@js-temporal/polyfill";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { tagUrl } from "../../kernel/uris.ts";
 import { isClosed, parseOptions } from "../../social/polls.ts";
 
 export const instant = (iso: string) =>
@@ -140,7 +141,7 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): Po
       ...p.tags.map(
         (t) =>
           new Hashtag({
-            href: new URL(`/tags/${encodeURIComponent(t.tag)}`, origin),
+            href: new URL(tagUrl(origin, t.tag)),
             name: `#${t.tag}`,
           }),
       ),
@@ -169,14 +170,13 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): Po
   const options = parseOptions(p.poll.options).map(
     (o) => new Note({ name: o.title, replies: new Collection({ totalItems: o.votes }) }),
   );
-  const closed = isClosed(p.poll);
+  // Closed means closed_at or a past expires_at, so one of the two is the closing time.
+  const closedAt = isClosed(p.poll) ? (p.poll.closed_at ?? p.poll.expires_at) : null;
   return new Question({
     ...common,
     ...(p.poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
     endTime: p.poll.expires_at ? instant(p.poll.expires_at) : null,
-    closed: closed
-      ? instant(p.poll.closed_at ?? p.poll.expires_at ?? new Date().toISOString())
-      : null,
+    closed: closedAt ? instant(closedAt) : null,
     voters: p.poll.voters_count,
   });
 }

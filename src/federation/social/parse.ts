@@ -19,6 +19,7 @@ import {
   PUBLIC_COLLECTION,
   Question,
 } from "@fedify/vocab";
+import type { Clock } from "../../kernel/clock.ts";
 import type { RemotePostInput } from "../../social/remote-posts.ts";
 import type { RemoteActor } from "../remote-actors.ts";
 import {
@@ -58,6 +59,8 @@ export async function parseRemotePost(
   ctx: Context<void>,
   object: Note | Article | Question | Page,
   author: RemoteActor,
+  /** "Now" for a poll closed without a date and a post without `published`. */
+  clock: Clock,
 ): Promise<RemotePostInput | null> {
   if (!object.id) return null;
   // Only what the object embeds is read (remote-limits.ts): no fetch per tag, attachment
@@ -123,7 +126,7 @@ export async function parseRemotePost(
         options: options.slice(0, 20),
         multiple,
         expiresAt: iso(object.endTime),
-        closedAt: closed === true ? new Date().toISOString() : closed ? iso(closed) : null,
+        closedAt: closed === true ? clock.now().toISOString() : closed ? iso(closed) : null,
         votersCount: object.voters,
       };
     }
@@ -140,7 +143,7 @@ export async function parseRemotePost(
     spoiler: object.summary?.toString() ?? "",
     sensitive: object.sensitive ?? false,
     language: null,
-    createdAt: iso(object.published) ?? new Date().toISOString(),
+    createdAt: iso(object.published) ?? clock.now().toISOString(),
     editedAt: iso(object.updated),
     mentions,
     tags,

@@ -9,6 +9,7 @@ import { Article, Note, Question } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { isSuspendedActor } from "../../social/moderation.ts";
 import { storeRemotePost } from "../../social/remote-posts.ts";
+import { socialContext } from "../deps.ts";
 import type { FederationGateway } from "../index.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { allowsFederation } from "./domain-policy.ts";
@@ -52,11 +53,8 @@ export async function resolveRemotePost(
   if (!authorId || (await isSuspendedActor(db, authorId.href))) return null;
   const author = await ensureActor(ctx, deps, authorId);
   if (!author || author.gone) return null;
-  const input = await parseRemotePost(ctx, object, author);
+  const input = await parseRemotePost(ctx, object, author, deps.clock);
   if (!input || new URL(input.uri).origin !== new URL(author.uri).origin) return null;
-  const stored = await storeRemotePost(
-    { db, origin: deps.config.origin, domain: deps.config.domain },
-    input,
-  );
+  const stored = await storeRemotePost(socialContext(deps), input);
   return stored.id;
 }

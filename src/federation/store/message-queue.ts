@@ -13,6 +13,7 @@ import type {
 } from "@fedify/fedify";
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import { type Clock, systemClock } from "../../kernel/clock.ts";
 import { newId } from "../../kernel/ids.ts";
 import { durationMs } from "./duration.ts";
 
@@ -29,6 +30,8 @@ export interface QueueOptions {
   leaseMs?: number;
   /** Longest wait between polls when idle (other processes' messages). */
   pollMs?: number;
+  /** "Now" for availability and leases (the node's clock; the system's by default). */
+  clock?: Clock;
 }
 
 type Claimed = { id: string; payload: string; attempts: number };
@@ -60,6 +63,7 @@ export class DatabaseMessageQueue implements MessageQueue {
   readonly #concurrency: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
+  readonly #clock: Clock;
   /** Idle workers of this process, woken one per new message. */
   readonly #waiters: (() => void)[] = [];
   #paused = false;
@@ -72,6 +76,7 @@ export class DatabaseMessageQueue implements MessageQueue {
     this.#concurrency = options.concurrency ?? 8;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#clock = options.clock ?? systemClock;
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -83,7 +88,7 @@ export class DatabaseMessageQueue implements MessageQueue {
     options?: MessageQueueEnqueueOptions,
   ): Promise<void> {
     if (messages.length === 0) return;
-    const now = Date.now();
+    const now = this.#clock.now().getTime();
     const availableAt = new Date(now + durationMs(options?.delay)).toISOString();
     // Serialised a chunk at a time: a fan-out to thousands of inboxes would otherwise hold
     // every payload string at once. Chunks also stay under SQLite's bound-parameter limit.
@@ -124,7 +129,7 @@ export class DatabaseMessageQueue implements MessageQueue {
   }
 
   async getDepth() {
-    const now = new Date().toISOString();
+    const now = this.#clock.now().toISOString();
     const row = await this.#handle.db
       .selectFrom("queue_messages")
       .select([
@@ -149,7 +154,7 @@ export class DatabaseMessageQueue implements MessageQueue {
    */
   async claim(): Promise<Claimed | undefined> {
     const { db, dialect } = this.#handle;
-    const now = new Date();
+    const now = this.#clock.now();
     const nowIso = now.toISOString();
     const lockedUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
     // Written as SQL rather than built with Kysely's builder: this runs once per message
@@ -180,7 +185,9 @@ export class DatabaseMessageQueue implements MessageQueue {
       () => {
         this.#handle.db
           .updateTable("queue_messages")
-          .set({ locked_until: new Date(Date.now() + this.#leaseMs).toISOString() })
+          .set({
+            locked_until: new Date(this.#clock.now().getTime() + this.#leaseMs).toISOString(),
+          })
           .where("id", "=", id)
           .execute()
           .catch(() => {
@@ -202,7 +209,10 @@ export class DatabaseMessageQueue implements MessageQueue {
     const backoff = Math.min(3_600_000, 1_000 * 2 ** Math.min(message.attempts, 12));
     await this.#handle.db
       .updateTable("queue_messages")
-      .set({ locked_until: null, available_at: new Date(Date.now() + backoff).toISOString() })
+      .set({
+        locked_until: null,
+        available_at: new Date(this.#clock.now().getTime() + backoff).toISOString(),
+      })
       .where("id", "=", message.id)
       .execute();
   }
@@ -215,7 +225,9 @@ export class DatabaseMessageQueue implements MessageQueue {
       .where("queue", "=", this.#queue)
       .where("locked_until", "is", null)
       .executeTakeFirst();
-    const next = row?.next ? Date.parse(String(row.next)) - Date.now() : this.#pollMs;
+    const next = row?.next
+      ? Date.parse(String(row.next)) - this.#clock.now().getTime()
+      : this.#pollMs;
     return Math.max(5, Math.min(this.#pollMs, next));
   }
 

@@ -5,12 +5,12 @@ import type { Role } from "../../accounts/accounts.ts";
 import { listAdminActions, listMembers, logAdminAction, setRole } from "../../accounts/admin.ts";
 import { issueAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, formatDate, notice, readForm, scrollBox } from "../forms.ts";
 import { en } from "../i18n/en/index.ts";
 import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { requireRole } from "../session.ts";
 import { adminLayout } from "./admin.ts";
 import type { AccountsDeps } from "./deps.ts";
-import { csrfField, formatDate, notice, readForm, scrollBox } from "./forms.ts";
 
 const roles = ["member", "moderator", "admin"] as const satisfies readonly Role[];
 

@@ -12,11 +12,6 @@ import {
 import { createInvite } from "../../accounts/invites.ts";
 import { type RegistrationMode, registrationModes } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
-import { type Html, layout } from "../layout.ts";
-import { redirectHere } from "../redirect.ts";
-import { safeUrl } from "../safe-url.ts";
-import { requireRole } from "../session.ts";
-import type { AccountsDeps } from "./deps.ts";
 import {
   csrfField,
   errorSummary,
@@ -26,7 +21,12 @@ import {
   notice,
   readForm,
   scrollBox,
-} from "./forms.ts";
+} from "../forms.ts";
+import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
+import { requireRole } from "../session.ts";
+import type { AccountsDeps } from "./deps.ts";
 
 const sections = [
   { path: "/admin", key: "admin.coop", role: "admin" },
@@ -245,6 +245,7 @@ export function adminPages(deps: AccountsDeps): Hono<WebEnv> {
     const now = deps.clock.now();
     const code = await deps.db.transaction().execute(async (trx) => {
       const code = await createInvite(trx, {
+        now,
         createdBy: viewer.id,
         maxUses: uses === 0 ? null : uses,
         expiresAt: days === 0 ? null : new Date(now.getTime() + days * 86_400_000),

@@ -7,11 +7,11 @@ import { html } from "hono/html";
 import { authenticate, findByLogin } from "../../accounts/auth.ts";
 import { createSession, endSession } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, setSessionCookie } from "../session.ts";
 import { type AccountsDeps, clientIp, safeNext, tooManyAttempts } from "./deps.ts";
-import { csrfField, errorSummary, field, notice, readForm } from "./forms.ts";
 import { sendVerification } from "./mails.ts";
 
 function loginPage(

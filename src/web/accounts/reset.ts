@@ -7,10 +7,10 @@ import { checkNewPassword, resetPassword } from "../../accounts/passwords-change
 import { limits } from "../../accounts/rate-limits.ts";
 import { peekAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { type AccountsDeps, clientIp, tooManyAttempts } from "./deps.ts";
-import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendPasswordReset } from "./mails.ts";
 import { invalidLink } from "./signup.ts";
 

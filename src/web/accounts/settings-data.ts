@@ -6,10 +6,6 @@ import { deleteAccount, exportAccount } from "../../accounts/data.ts";
 import { confirmPassword } from "../../accounts/password-checks.ts";
 import { endAllSessions, endSession, listSessions } from "../../accounts/sessions.ts";
 import type { WebEnv } from "../context.ts";
-import type { Html } from "../layout.ts";
-import { redirectHere } from "../redirect.ts";
-import { clearSessionCookie, currentSessionId, requireViewer } from "../session.ts";
-import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import {
   csrfField,
   errorSummary,
@@ -19,7 +15,11 @@ import {
   notice,
   readForm,
   scrollBox,
-} from "./forms.ts";
+} from "../forms.ts";
+import type { Html } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { clearSessionCookie, currentSessionId, requireViewer } from "../session.ts";
+import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { settingsLayout } from "./settings.ts";
 
 export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
@@ -58,7 +58,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.post("/settings/sessions/end-all", async (c) => {
     const viewer = requireViewer(c);
-    await endAllSessions(deps.db, viewer.id);
+    await endAllSessions(deps.db, viewer.id, { clock: deps.clock });
     clearSessionCookie(c, deps.config);
     return redirectHere(c, "/login", 303);
   });

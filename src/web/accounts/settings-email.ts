@@ -14,12 +14,12 @@ import {
   setEmail,
 } from "../../accounts/email-change.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
-import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendEmailChange, sendEmailChanged } from "./mails.ts";
 import { settingsLayout } from "./settings.ts";
 import { invalidLink } from "./signup.ts";

@@ -18,6 +18,7 @@ import {
 } from "../../accounts/profile.ts";
 import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { locales } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
@@ -25,7 +26,6 @@ import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { imageRejectionText } from "../uploads.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
-import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 
 const sections = [
   { path: "/settings", key: "settings.profile" },
@@ -211,11 +211,16 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
     for (const purpose of ["avatar", "header"] as const satisfies ImagePurpose[]) {
       const file = body[purpose];
       if (!(file instanceof File) || file.size === 0) continue;
-      const result = await storeImage(deps.db, deps.config.dataDir, {
-        bytes: new Uint8Array(await file.arrayBuffer()),
-        purpose,
-        ownerId: viewer.id,
-      });
+      const result = await storeImage(
+        deps.db,
+        deps.config.dataDir,
+        {
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          purpose,
+          ownerId: viewer.id,
+        },
+        deps.clock,
+      );
       if (!result.ok) {
         await discard(deps, viewer.id, Object.values(stored));
         return again({ [purpose]: imageRejectionText(t, result.reason) });

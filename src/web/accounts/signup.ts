@@ -13,12 +13,12 @@ import { createSession } from "../../accounts/sessions.ts";
 import { consumeAccountToken, peekAccountToken } from "../../accounts/tokens.ts";
 import type { RegistrationMode } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { setSessionCookie } from "../session.ts";
 import { type AccountsDeps, clientIp, tooManyAttempts } from "./deps.ts";
-import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "./forms.ts";
 import { sendVerification } from "./mails.ts";
 
 type Status = 200 | 403 | 404 | 422 | 429;

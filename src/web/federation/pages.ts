@@ -17,7 +17,6 @@ import {
 } from "../../federation/follow-lists.ts";
 import {
   acceptFollowRequest,
-  actorUri,
   type FollowTarget,
   follow,
   manuallyApproves,
@@ -29,8 +28,9 @@ import type { FederationGateway } from "../../federation/index.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
-import { csrfField, notice, readForm } from "../accounts/forms.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -92,7 +92,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const account = await findByUsername(db, match[1]);
     if (account?.status !== "active") return null;
     return {
-      uri: actorUri(config.origin, account.username),
+      uri: memberUri(config.origin, account.username),
       name: account.display_name || account.username,
       handle: `@${account.username}@${config.domain}`,
       summaryHtml: "",
@@ -126,7 +126,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
   async function renderCard(c: Context<WebEnv>, card: Card): Promise<Html> {
     const t = c.get("t");
     const viewer = requireViewer(c);
-    const me = actorUri(config.origin, viewer.username);
+    const me = memberUri(config.origin, viewer.username);
     const existing = await followOf(db, me, card.uri);
     const button = (action: string, label: string, kind = "") =>
       html`<form method="post" action="${safeUrl(action)}" class="inline">
@@ -200,7 +200,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const card = await knownCard((await readForm(c)).uri ?? "");
-    const result = await follow(db, config.origin, viewer, card.target);
+    const result = await follow(db, config.origin, viewer, card.target, deps.federation.deps.clock);
     const done = !result.ok
       ? result.reason === "self"
         ? t("network.self")
@@ -261,8 +261,9 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       const id = c.req.param("id");
       const entry = (await followersOf(db, viewer.id, "pending")).find((e) => e.id === id);
       if (!entry) throw new InputError(t("error.notFound"), 404);
-      const apply = decision === "accept" ? acceptFollowRequest : rejectFollowRequest;
-      await apply(db, viewer.id, id);
+      if (decision === "accept")
+        await acceptFollowRequest(db, viewer.id, id, deps.federation.deps.clock);
+      else await rejectFollowRequest(db, viewer.id, id);
       const done = t(
         decision === "accept" ? "network.requests.accepted" : "network.requests.rejected",
         {

@@ -13,8 +13,8 @@ import {
   setDelegates,
 } from "../../groups/federations.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireRole } from "../session.ts";

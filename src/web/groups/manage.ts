@@ -22,8 +22,9 @@ import {
 import { listBans, moderationLog } from "../../groups/moderation-log.ts";
 import { listMembers } from "../../groups/roster.ts";
 import { InputError, ok, type Result } from "../../kernel/errors.ts";
-import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -75,7 +76,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   app.get("/groups/:name/manage", async (c) => {
     const { group, role, viewer } = await moderated(c);
     const t = c.get("t");
-    const me = `${config.origin}/users/${viewer.username}`;
+    const me = memberUri(config.origin, viewer.username);
     const members = await listMembers(db, group);
     const pending = members.filter((m) => m.status === "pending");
     const others = members.filter((m) => m.status !== "pending");

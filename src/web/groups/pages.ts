@@ -53,7 +53,7 @@ const KINDS = ["working_group", "federation"] as const;
 export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
-  const social = { db, origin: config.origin, domain: config.domain };
+  const social = { db, origin: config.origin, domain: config.domain, clock: deps.clock };
 
   app.get("/groups", async (c) => {
     const t = c.get("t");

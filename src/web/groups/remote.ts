@@ -6,11 +6,11 @@
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { findPost, listThreads, threadOf, writeInRemoteGroup } from "../../groups/threads.ts";
-import { personUri } from "../../groups/uris.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { textPost } from "../../social/posts.ts";
-import { csrfField, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -21,7 +21,7 @@ import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.t
 export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
-  const social = { db, origin: config.origin, domain: config.domain };
+  const social = { db, origin: config.origin, domain: config.domain, clock: deps.clock };
 
   /** The remote groups the viewer follows (accepted or waiting). */
   async function followedGroups(c: Context<WebEnv>) {
@@ -30,7 +30,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       .selectFrom("follows")
       .innerJoin("remote_actors", "remote_actors.id", "follows.followee_remote_id")
       .select(["remote_actors.uri", "remote_actors.name", "remote_actors.handle", "follows.status"])
-      .where("follows.follower_uri", "=", personUri(config.origin, viewer.username))
+      .where("follows.follower_uri", "=", memberUri(config.origin, viewer.username))
       .where("remote_actors.type", "=", "Group")
       .orderBy("remote_actors.handle")
       .execute();

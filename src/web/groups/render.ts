@@ -9,8 +9,9 @@ import { findGroup, type Group } from "../../groups/groups.ts";
 import { standingOf } from "../../groups/memberships.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { csrfField } from "../accounts/forms.ts";
+import { memberPrefix } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 
@@ -83,7 +84,7 @@ export async function authorHandles(
   deps: GroupsDeps,
   uris: string[],
 ): Promise<(uri: string) => string> {
-  const prefix = `${deps.config.origin}/users/`;
+  const prefix = memberPrefix(deps.config.origin);
   const remote = [...new Set(uris.filter((u) => !u.startsWith(prefix)))];
   const rows = remote.length
     ? await deps.db

@@ -10,8 +10,8 @@ import { html } from "hono/html";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { MAX_MEDIA, type PostInput, visibilities } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
-import { csrfField, errorSummary, type FieldErrors, field } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 
@@ -185,10 +185,15 @@ export async function storeAttachment(
   alt: string,
 ) {
   const bytes = new Uint8Array(await image.arrayBuffer());
-  return storeImage(deps.db, deps.config.dataDir, {
-    bytes,
-    purpose: "attachment",
-    ownerId,
-    description: alt,
-  });
+  return storeImage(
+    deps.db,
+    deps.config.dataDir,
+    {
+      bytes,
+      purpose: "attachment",
+      ownerId,
+      description: alt,
+    },
+    deps.clock,
+  );
 }

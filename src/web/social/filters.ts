@@ -8,7 +8,7 @@ import { findByUsername } from "../../accounts/accounts.ts";
 import { unfollow } from "../../federation/follows.ts";
 import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { memberUri } from "../../social/context.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import {
   type ActorTarget,
   filterActor,
@@ -18,8 +18,8 @@ import {
   unfilterActor,
 } from "../../social/moderation.ts";
 import { visiblePosts } from "../../social/views.ts";
-import { csrfField, errorSummary, field, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";

@@ -18,13 +18,13 @@ import {
   setDomainPolicy,
   setFederationMode,
 } from "../../social/moderation.ts";
-import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
-import { isPostId, type SocialPagesDeps } from "./deps.ts";
+import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
 import { findTarget } from "./filters.ts";
 
 function modNav(c: Context<WebEnv>): Html {
@@ -41,6 +41,7 @@ function modNav(c: Context<WebEnv>): Html {
 export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const db = deps.db;
+  const s = socialContext(deps);
   const page = (c: Context<WebEnv>, title: string, body: Html, status = 200) =>
     c.html(
       layout(
@@ -79,7 +80,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/moderation/reports/:id/resolve", async (c) => {
     const moderator = requireRole(c, "moderator");
     const id = c.req.param("id");
-    if (!isPostId(id) || !(await resolveReport(db, moderator.id, id)))
+    if (!isPostId(id) || !(await resolveReport(s, moderator.id, id)))
       throw new InputError(c.get("t")("social.error.notFound"), 404);
     return done(c, "/moderation");
   });
@@ -125,7 +126,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (level === undefined) throw new InputError(t("social.error.action"), 422);
     const target = await findTarget(deps, (form.account ?? "").slice(0, 500));
     if (!target) return accountsPage(c, { account: t("social.mod.notFound") }, 422);
-    const result = await limitActor(db, moderator.id, target, level, form.reason ?? "");
+    const result = await limitActor(s, moderator.id, target, level, form.reason ?? "");
     if (!result.ok) return accountsPage(c, { account: t("auth.forbidden") }, 422);
     return done(c, "/moderation/accounts");
   });
@@ -172,7 +173,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
           : undefined;
     if (policy === undefined) throw new InputError(t("social.error.action"), 422);
     const result = await setDomainPolicy(
-      db,
+      s,
       moderator.id,
       form.domain ?? "",
       policy,
@@ -185,7 +186,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/moderation/mode", async (c) => {
     const moderator = requireRole(c, "moderator");
     const form = await readForm(c);
-    await setFederationMode(db, moderator.id, form.allowlist === "on" ? "allowlist" : "open");
+    await setFederationMode(s, moderator.id, form.allowlist === "on" ? "allowlist" : "open");
     return done(c, "/moderation/domains");
   });
 

@@ -23,8 +23,8 @@ import {
 import { vote } from "../../social/polls.ts";
 import { isLivePost, ownPostSource } from "../../social/post-lookups.ts";
 import { deletePost, editPost } from "../../social/posts.ts";
-import { csrfField, errorSummary, field, readForm } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, field, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { InputError } from "../../kernel/errors.ts";
-import { memberUri } from "../../social/context.ts";
+import { memberUri } from "../../kernel/uris.ts";
 import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
 import type { WebEnv } from "../context.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";

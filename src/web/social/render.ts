@@ -6,8 +6,8 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import type { PostView } from "../../social/views.ts";
-import { csrfField, formatDate } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 
