@@ -289,7 +289,7 @@ export async function updateRemotePost(
           content_html: sanitizeRemoteHtml(input.contentHtml),
           spoiler: input.spoiler.slice(0, 1000),
           sensitive: input.sensitive ? 1 : 0,
-          edited_at: input.editedAt ?? new Date().toISOString(),
+          edited_at: input.editedAt ?? s.clock.now().toISOString(),
           // A thread's title (AS `name`) may be edited too.
           ...(input.title ? { title: input.title.slice(0, 200) } : {}),
         })
@@ -316,11 +316,11 @@ export async function updateRemotePost(
  * deleted by the Group (groups.post.deleted).
  */
 export async function deleteRemotePost(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   uri: string,
   actorUri: string,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return s.db.transaction().execute(async (trx) => {
     const post = await trx
       .selectFrom("posts")
       .select(["id", "author_uri", "in_reply_to_id", "deleted_at", "audience_uri", "group_id"])
@@ -329,7 +329,7 @@ export async function deleteRemotePost(
     if (!post || post.deleted_at) return false;
     const byGroup = post.audience_uri === actorUri && post.group_id === null;
     if (post.author_uri !== actorUri && !byGroup) return false;
-    await tombstone(trx, post.id);
+    await tombstone(trx, post.id, s.clock.now().toISOString());
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
     if (post.group_id)
       await recordEvent(trx, {
@@ -447,10 +447,10 @@ export async function receiveUndoBoost(
 }
 
 export async function receiveLike(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   input: { uri: string; actorUri: string; actorRemoteId: string; postId: string },
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return s.db.transaction().execute(async (trx) => {
     const post = await trx
       .selectFrom("posts")
       .select(["id", "author_account_id", "deleted_at", "visibility"])
@@ -473,7 +473,7 @@ export async function receiveLike(
         account_id: null,
         remote_id: input.actorRemoteId,
         uri: input.uri,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
       })
       .execute();
     await bumpCount(trx, input.postId, "likes_count", 1);

@@ -290,7 +290,11 @@ export function groupsInbox(deps: FederationDeps) {
       if (inner instanceof Add)
         await db
           .insertInto("remote_group_moderators")
-          .values({ group_uri: groupUri, actor_uri: person, created_at: new Date().toISOString() })
+          .values({
+            group_uri: groupUri,
+            actor_uri: person,
+            created_at: deps.clock.now().toISOString(),
+          })
           .onConflict((oc) => oc.columns(["group_uri", "actor_uri"]).doNothing())
           .execute();
       else
@@ -309,7 +313,7 @@ export function groupsInbox(deps: FederationDeps) {
       if (!uri || !post || post.audience_uri !== groupUri)
         return skip(announce, "the announcing Group is not the deleted post's");
       const actor = inner.actorId?.href === post.author_uri ? post.author_uri : groupUri;
-      if (!(await deleteRemotePost(db, uri, actor))) skip(announce, "the post is not deleted");
+      if (!(await deleteRemotePost(social, uri, actor))) skip(announce, "the post is not deleted");
       return;
     }
     // The plain Announce of a post (sent for Mastodon alongside Announce{Create}) adds nothing.

@@ -192,7 +192,7 @@ export function socialInbox(deps: FederationDeps) {
 
   async function onDelete(_ctx: InboxContext<void>, del: Delete) {
     if (!del.actorId || !del.objectId) return skip(del, "it needs an actor and an object");
-    if (!(await deleteRemotePost(db, del.objectId.href, del.actorId.href)))
+    if (!(await deleteRemotePost(s, del.objectId.href, del.actorId.href)))
       skip(del, "no such post of that actor");
   }
 
@@ -255,7 +255,7 @@ export function socialInbox(deps: FederationDeps) {
     if (!post) return skip(like, "not a post of ours");
     const actor = await ensureActor(ctx, deps, like.actorId);
     if (!actor) return skip(like, "its actor could not be fetched");
-    await receiveLike(db, {
+    await receiveLike(s, {
       uri: like.id.href,
       actorUri: actor.uri,
       actorRemoteId: actor.id,
