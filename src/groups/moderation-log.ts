@@ -34,28 +34,6 @@ export async function recordModeration(trx: Kysely<Schema>, entry: ModerationEnt
     .execute();
 }
 
-/**
- * The older positional form, still called by threads.ts (being merged into the
- * social posts by the lead); new code calls recordModeration with its clock.
- */
-export function logModeration(
-  trx: Kysely<Schema>,
-  groupId: string,
-  action: ModerationAction,
-  moderatorUri: string,
-  targetUri: string,
-  reason = "",
-) {
-  return recordModeration(trx, {
-    groupId,
-    action,
-    moderatorUri,
-    targetUri,
-    reason,
-    at: new Date().toISOString(),
-  });
-}
-
 /** The group's bans, newest first (for its moderators). */
 export function listBans(db: Kysely<Schema>, groupId: string) {
   return db

@@ -105,8 +105,9 @@ export function newNotifications(db: Kysely<Schema>, accountIds: string[], from:
 /**
  * Edits of any post, local or remote: each edit keeps the version it replaced as a
  * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
- * node's posts: the social.post.deleted outbox event recorded with the deletion (a remote
- * deletion leaves no row that says when, so it is not pushed).
+ * node's posts, and of posts in its groups: the social.post.deleted or groups.post.deleted
+ * outbox event recorded with the deletion (another remote deletion leaves no row that says
+ * when, so it is not pushed).
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
   const [edits, deletes] = await Promise.all([
@@ -129,7 +130,7 @@ export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
           .selectFrom("outbox_events")
           .select(["id", "payload"])
           .where("id", ">", after)
-          .where("type", "=", "social.post.deleted")
+          .where("type", "in", ["social.post.deleted", "groups.post.deleted"])
           .orderBy("id")
           .limit(PAGE_ROWS)
           .execute(),
