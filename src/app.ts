@@ -37,6 +37,8 @@ import { coopFederationPages } from "./web/groups/federations.ts";
 import { groupManagePages } from "./web/groups/manage.ts";
 import { groupPages } from "./web/groups/pages.ts";
 import { remoteGroupPages } from "./web/groups/remote.ts";
+import { groupReportPages } from "./web/groups/reports.ts";
+import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -140,6 +142,8 @@ export async function createNode(
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
+  app.route("/", groupThreadPages(groups));
+  app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(
     "/",

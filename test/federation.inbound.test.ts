@@ -207,7 +207,6 @@ test("an area's extension gets its outbox events and the activities the core lea
               types: [Like],
               handle: async (_ctx, activity) => {
                 seen.push(`inbox ${activity.id?.href}`);
-                return true;
               },
             },
           ],

@@ -24,7 +24,9 @@ import { approveRequest, removeMember, setRole, unban } from "../src/groups/mode
 import { deleteGroupPost, writeInGroup, writeInRemoteGroup } from "../src/groups/threads.ts";
 import { eligibleVoters } from "../src/groups/voting.ts";
 import { systemClock } from "../src/kernel/clock.ts";
-import { textPost } from "../src/social/posts.ts";
+import { like } from "../src/social/interactions.ts";
+import { deletePost, editPost, textPost } from "../src/social/posts.ts";
+import { storeImage } from "../src/storage/images.ts";
 import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
@@ -208,6 +210,207 @@ test("deleted posts: the Group announces the Delete; a remote author's Delete re
   const gone = await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } });
   assert.equal(gone.status, 410);
   assert.equal(((await gone.json()) as { type: string }).type, "Tombstone");
+});
+
+/** The instance actor's signed GET of an ActivityPub id, from node n: the status and JSON. */
+async function signedGet(n: TestNode, url: string) {
+  const { federation } = await n.node.federation.load();
+  const ctx = federation.createContext(new URL(n.url), undefined);
+  const loader = await ctx.getDocumentLoader({ identifier: "instance" });
+  try {
+    const doc = (await loader(url)).document as Record<string, unknown>;
+    return { status: 200, doc };
+  } catch (error) {
+    const status = (error as { response?: Response }).response?.status ?? 0;
+    return { status, doc: null };
+  }
+}
+
+const copyOn = (n: TestNode, uri: string) =>
+  n.node.db.db.selectFrom("posts").selectAll().where("uri", "=", uri).executeTakeFirst();
+
+test("a thread with an image, a poll and a mention federates whole; the mentioned on a third node is notified", async () => {
+  // cora, on node C, is no member of garden: she hears of the thread by her mention.
+  const cora = await createMember(c, { username: "cora", password: "password123" });
+  const coraOnA = await a.node.federation.lookup(`cora@${c.domain}`);
+  assert.ok(coraOnA);
+  const sharp = (await import("sharp")).default;
+  const png = await sharp({
+    create: { width: 8, height: 6, channels: 3, background: { r: 200, g: 40, b: 40 } },
+  })
+    .png()
+    .toBuffer();
+  const image = await storeImage(
+    a.node.db.db,
+    a.node.config.dataDir,
+    {
+      bytes: new Uint8Array(png),
+      purpose: "attachment",
+      ownerId: ana.id,
+    },
+    a.node.federation.deps.clock,
+  );
+  assert.ok(image.ok);
+  const text = `Seed swap on Saturday, @cora@${c.domain} #seeds`;
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
+    ...textPost(text),
+    title: "Seed swap",
+    spoiler: "Long list",
+    media: [{ uploadId: image.value.id, description: "A red packet of seeds" }],
+    mentions: [
+      {
+        text: `@cora@${c.domain}`,
+        uri: coraOnA.uri,
+        url: coraOnA.url ?? coraOnA.uri,
+        accountId: null,
+        remoteId: coraOnA.id,
+      },
+    ],
+  });
+  assert.ok(thread.ok);
+  const poll = await writeInGroup(socialOf(a), garden, ana, {
+    ...textPost("Which day?"),
+    title: "Swap day",
+    poll: { options: ["Saturday", "Sunday"], multiple: false, expiresInSeconds: 3600 },
+  });
+  assert.ok(poll.ok);
+
+  // On B (ben is a member): kept as the Group's thread, with its image, tags, mention and title.
+  const onB = await waitFor("B keeps the thread", () => copyOn(b, thread.value.uri));
+  assert.equal(onB.kind, "page");
+  assert.equal(onB.title, "Seed swap");
+  assert.equal(onB.audience_uri, groupId("garden"));
+  assert.equal(onB.visibility, "public");
+  assert.equal(onB.spoiler, "Long list");
+  const media = await b.node.db.db
+    .selectFrom("post_media")
+    .selectAll()
+    .where("post_id", "=", onB.id)
+    .execute();
+  assert.equal(media.length, 1);
+  assert.equal(media[0]?.description, "A red packet of seeds");
+  assert.match(media[0]?.remote_url ?? "", new RegExp(`^${a.url}/media/`));
+  const mentions = await b.node.db.db
+    .selectFrom("post_mentions")
+    .select("actor_uri")
+    .where("post_id", "=", onB.id)
+    .execute();
+  assert.deepEqual(
+    mentions.map((m) => m.actor_uri),
+    [user(c, "cora")],
+  );
+  const tags = await b.node.db.db
+    .selectFrom("post_tags")
+    .select("tag")
+    .where("post_id", "=", onB.id)
+    .execute();
+  assert.deepEqual(
+    tags.map((t) => t.tag),
+    ["seeds"],
+  );
+  // The thread with a poll: a Question with a name, kept with its options.
+  const pollOnB = await waitFor("B keeps the poll thread", () => copyOn(b, poll.value.uri));
+  assert.equal(pollOnB.kind, "page");
+  assert.equal(pollOnB.title, "Swap day");
+  const options = await b.node.db.db
+    .selectFrom("polls")
+    .select("options")
+    .where("post_id", "=", pollOnB.id)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(
+    JSON.parse(options.options).map((o: { title: string }) => o.title),
+    ["Saturday", "Sunday"],
+  );
+  // As served at its id: Page with name and audience, the Group in `to` with Public.
+  const served = (await (
+    await fetch(thread.value.uri, { headers: { accept: "application/activity+json" } })
+  ).json()) as Record<string, unknown>;
+  assert.equal(served.type, "Page");
+  assert.equal(served.name, "Seed swap");
+  assert.equal(served.audience, groupId("garden"));
+  assert.deepEqual(served.to, [groupId("garden"), "as:Public"]);
+  const pollServed = (await (
+    await fetch(poll.value.uri, { headers: { accept: "application/activity+json" } })
+  ).json()) as Record<string, unknown>;
+  assert.equal(pollServed.type, "Question");
+  assert.equal(pollServed.name, "Swap day");
+
+  // cora (C, not a member) gets the author's Create and is notified of the mention.
+  await waitFor("cora is notified", () =>
+    c.node.db.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("account_id", "=", cora.id)
+      .where("type", "=", "mention")
+      .executeTakeFirst(),
+  );
+  const onC = await copyOn(c, thread.value.uri);
+  assert.equal(onC?.audience_uri, groupId("garden"));
+  assert.equal(onC?.title, "Seed swap");
+
+  // ana edits the thread: the Group announces the Update; B's copy changes.
+  const edited = await editPost(socialOf(a), ana, thread.value.id, {
+    ...textPost(`Seed swap on Sunday, @cora@${c.domain} #seeds`),
+    spoiler: "Long list",
+    sensitive: false,
+    mentions: [],
+  });
+  assert.ok(edited.ok);
+  await waitFor("B sees the edit", async () =>
+    /on Sunday/.test((await copyOn(b, thread.value.uri))?.content_html ?? ""),
+  );
+  // ana deletes the poll thread as any post (web or API): relayed as a group post's deletion.
+  assert.ok(await deletePost(socialOf(a), { id: ana.id }, poll.value.id));
+  await waitFor(
+    "B drops the poll thread",
+    async () => !!(await copyOn(b, poll.value.uri))?.deleted_at,
+  );
+});
+
+test("a like on a group reply from node B notifies its author on node C; C's edit reaches the group", async () => {
+  const thread = await writeInGroup(socialOf(a), garden, ana, {
+    title: "Compost",
+    ...textPost("Hot or cold?"),
+  });
+  assert.ok(thread.ok);
+  const threadOnC = await waitFor("C keeps the thread", () => copyOn(c, thread.value.uri));
+  const reply = await writeInRemoteGroup(socialOf(c), groupId("garden"), cat, {
+    ...textPost("Cold, slowly."),
+    inReplyToId: threadOnC.id,
+  });
+  assert.ok(reply.ok);
+  const replyOnB = await waitFor("B gets cat's reply through the Group", () =>
+    copyOn(b, reply.value.uri),
+  );
+  assert.equal(replyOnB.kind, "note");
+  assert.equal(replyOnB.audience_uri, groupId("garden"));
+  assert.ok((await like(socialOf(b), ben, replyOnB.id)).ok);
+  await waitFor("cat is told of ben's like", () =>
+    c.node.db.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("account_id", "=", cat.id)
+      .where("type", "=", "favourite")
+      .where("from_uri", "=", user(b, "ben"))
+      .executeTakeFirst(),
+  );
+  // cat edits her reply: the Update goes to the Group.
+  assert.ok(
+    (
+      await editPost(socialOf(c), cat, reply.value.id, {
+        ...textPost("Cold, very slowly."),
+        sensitive: false,
+        mentions: [],
+      })
+    ).ok,
+  );
+  await waitFor("the group's node sees cat's edit", async () =>
+    /very slowly/.test((await copyOn(a, reply.value.uri))?.content_html ?? ""),
+  );
+  // ... and announces it to the members: B's copy changes too.
+  await waitFor("B sees cat's edit through the Group", async () =>
+    /very slowly/.test((await copyOn(b, reply.value.uri))?.content_html ?? ""),
+  );
 });
 
 test("moderators are added and removed (Announce of Add/Remove to attributedTo)", async () => {
@@ -454,4 +657,27 @@ test("the co-op's federation pages: admins only, a bad handle is 422 and changes
     (await b.node.db.db.selectFrom("coop_delegates").select("account_id").execute()).length,
     1,
   );
+});
+
+test("a members-only group's thread is served to a member's server only", async () => {
+  // cat (node C) is an active member of council; nobody on B is.
+  assert.equal(await memberStatus(council, user(c, "cat")), "active");
+  const thread = await writeInGroup(socialOf(a), council, ana, {
+    title: "Budget",
+    ...textPost("Members only"),
+  });
+  assert.ok(thread.ok);
+  const unsigned = await fetch(thread.value.uri, {
+    headers: { accept: "application/activity+json" },
+  });
+  assert.equal(unsigned.status, 404);
+  assert.equal((await signedGet(b, thread.value.uri)).status, 404);
+  const member = await signedGet(c, thread.value.uri);
+  assert.equal(member.status, 200);
+  assert.equal(member.doc?.type, "Page");
+  assert.equal(member.doc?.name, "Budget");
+  assert.equal(member.doc?.audience, groupId("council"));
+  // Not public: the Group in `to`, its members in `cc`.
+  assert.equal(member.doc?.to, groupId("council"));
+  assert.equal(member.doc?.cc, `${groupId("council")}/followers`);
 });

@@ -17,14 +17,16 @@ import { configure, type LogRecord } from "@logtape/logtape";
 import { addressedUris, postFields } from "../src/federation/groups/parse.ts";
 import { actorInput } from "../src/federation/lookup.ts";
 import { findRemoteActor } from "../src/federation/remote-actors.ts";
-import { waitFor } from "../src/federation/testing.ts";
+import { followRemote, waitFor } from "../src/federation/testing.ts";
 import type { GroupsContext } from "../src/groups/context.ts";
 import { createGroup, type Group as GroupRow } from "../src/groups/groups.ts";
 import { membershipOf } from "../src/groups/memberships.ts";
 import { invite, removeMember } from "../src/groups/moderation.ts";
+import { writeInGroup } from "../src/groups/threads.ts";
 import { systemClock } from "../src/kernel/clock.ts";
+import { textPost } from "../src/social/posts.ts";
 import { createMember } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 const fixtures = join(import.meta.dirname, "..", "src", "federation", "fixtures", "groups");
@@ -186,6 +188,10 @@ test("a Mastodon user follows a public group (Accept) and posts to it by mention
   const [thread] = await postsIn(garden);
   assert.equal(thread?.title, "Lorem ipsum");
   assert.equal(thread?.author_uri, `${remoteUrl}/users/alice`);
+  // The one model: a Mastodon Note naming the group is the group's thread (a page).
+  assert.equal(thread?.kind, "page");
+  assert.equal(thread?.audience_uri, `${node.url}/groups/garden`);
+  assert.equal(thread?.local, 0);
   // The group announces it to its members, alice's server included, with the Create inside.
   await waitFor("the Announce reaches alice's server", () =>
     delivered().some((d) => d.type === "Announce"),
@@ -242,6 +248,62 @@ test("a Lemmy-shaped Create{Page} naming the group in `to` becomes a thread", as
   const page = (await postsIn(garden)).find((p) => p.uri === `${remoteUrl}/post/7`);
   assert.equal(page?.title, "post 4");
   assert.equal(page?.in_reply_to_id, null);
+  assert.equal(page?.kind, "page");
+  assert.equal(page?.audience_uri, `${node.url}/groups/garden`);
+  assert.equal(page?.visibility, "public");
+});
+
+test("a followed Lemmy community's Announce{Create{Page}} lands in the one model", async () => {
+  // A Lemmy-shaped community on its own server; a member here follows it.
+  const lemmy = await startRemoteActor("127.0.22.8", "main", { type: "Group" });
+  try {
+    lemmy.documents.set("/users/beta", {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${lemmy.url}/users/beta`,
+      type: "Person",
+      preferredUsername: "beta",
+      inbox: `${lemmy.url}/users/beta/inbox`,
+    });
+    const ada = { id: garden.created_by ?? "", username: "ada" };
+    await followRemote(node.node, ada, lemmy.id);
+    const announce = JSON.parse(
+      JSON.stringify(fixture("lemmy-announce-create-page.json"))
+        .replaceAll("http://enterprise.lemmy.ml/c/main", lemmy.id)
+        .replaceAll("http://enterprise.lemmy.ml/u/lemmy_beta", `${lemmy.url}/users/beta`)
+        .replaceAll("http://enterprise.lemmy.ml", lemmy.url),
+    );
+    assert.equal(
+      (await fetch(await lemmy.signed(`${node.url}/inbox`, withContext(announce)))).status,
+      202,
+    );
+    const kept = await waitFor("the community's post is kept", () =>
+      node.node.db.db
+        .selectFrom("posts")
+        .selectAll()
+        .where("uri", "=", `${lemmy.url}/post/7`)
+        .executeTakeFirst(),
+    );
+    assert.equal(kept.kind, "page");
+    assert.equal(kept.title, "post 4");
+    assert.equal(kept.audience_uri, lemmy.id);
+    assert.equal(kept.group_id, null);
+    assert.equal(kept.author_uri, `${lemmy.url}/users/beta`);
+    // A group's redistribution, not a boost: no boost row, nothing in home feeds.
+    const boosts = await node.node.db.db
+      .selectFrom("posts")
+      .select("id")
+      .where("reblog_of_id", "=", kept.id)
+      .execute();
+    assert.equal(boosts.length, 0);
+    const home = await node.node.db.db
+      .selectFrom("home_entries")
+      .select("post_id")
+      .where("post_id", "=", kept.id)
+      .execute();
+    assert.equal(home.length, 0);
+  } finally {
+    lemmy.close();
+  }
 });
 
 test("posts to a members-only group by a non-member, or by someone else's name, are skipped", async () => {
@@ -351,4 +413,34 @@ test("a banned person's posts to an open group are skipped", async () => {
   await skipped(note.id);
   assert.equal((await postsIn(garden)).length, before);
   assert.equal(await membershipOf(db, garden.id, alice), undefined);
+});
+
+test("a migrated post's old id is served as any post: the one converter, the same visibility", async () => {
+  const db = node.node.db.db;
+  const ada = { id: garden.created_by ?? "", username: "ada" };
+  const s = socialOf(node);
+  const ap = { headers: { accept: "application/activity+json" } };
+  // As migration 0014 left posts written before the one model: their old URIs kept.
+  const legacy = async (group: GroupRow, title: string, uri: (id: string) => string) => {
+    const made = await writeInGroup(s, group, ada, { ...textPost("Before"), title });
+    assert.ok(made.ok);
+    const old = uri(made.value.id);
+    await db.updateTable("posts").set({ uri: old }).where("id", "=", made.value.id).execute();
+    return old;
+  };
+  const thread = await legacy(
+    garden,
+    "Old thread",
+    (id) => `${node.url}/groups/garden/posts/${id}`,
+  );
+  const served = (await (await fetch(thread, ap)).json()) as Record<string, unknown>;
+  assert.equal(served.id, thread);
+  assert.equal(served.type, "Page");
+  assert.equal(served.name, "Old thread");
+  assert.equal(served.audience, `${node.url}/groups/garden`);
+  // Under another group's name it is not this post.
+  const elsewhere = thread.replace("/groups/garden/", "/groups/council/");
+  assert.notEqual((await fetch(elsewhere, ap)).status, 200);
+  const other = await legacy(council, "Old secret", (id) => `${node.url}/group-posts/${id}`);
+  assert.equal((await fetch(other, ap)).status, 404);
 });

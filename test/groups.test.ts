@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import sharp from "sharp";
 import { createAccount } from "../src/accounts/accounts.ts";
 import { deleteAccount } from "../src/accounts/data.ts";
 import type { GroupsContext } from "../src/groups/context.ts";
@@ -205,7 +206,7 @@ test("only moderators admit and remove; only members read a members-only group",
   // bea writes a thread; ada cannot open it.
   const thread = await bea.post("/groups/bakery/threads", {
     title: "Sourdough",
-    content: "Starter schedule",
+    text: "Starter schedule",
   });
   assert.equal(thread.status, 303);
   const threadPath = thread.headers.get("location") ?? "";
@@ -214,16 +215,13 @@ test("only moderators admit and remove; only members read a members-only group",
   // A thread with no title is refused and nothing is written.
   const posts = async () => (await db().selectFrom("posts").select("id").execute()).length;
   const count = await posts();
-  assert.equal((await bea.post("/groups/bakery/threads", { title: "", content: "x" })).status, 422);
-  assert.equal(
-    (await ada.post("/groups/bakery/threads", { title: "Hi", content: "x" })).status,
-    403,
-  );
+  assert.equal((await bea.post("/groups/bakery/threads", { title: "", text: "x" })).status, 422);
+  assert.equal((await ada.post("/groups/bakery/threads", { title: "Hi", text: "x" })).status, 403);
   assert.equal(await posts(), count);
   // bea admits ada, who can now read and reply.
   assert.equal((await bea.post(`/groups/bakery/members/${request.id}/approve`, {})).status, 303);
   assert.match(await (await ada.get(threadPath)).text(), /Starter schedule/);
-  assert.equal((await ada.post(`${threadPath}/replies`, { content: "Every morning" })).status, 303);
+  assert.equal((await ada.post(`${threadPath}/replies`, { text: "Every morning" })).status, 303);
   // A post's ActivityPub id opened in a browser leads to its thread.
   const reply = await db()
     .selectFrom("posts")
@@ -446,11 +444,11 @@ test("deleting posts: the author or a moderator; others get 403/404 and nothing 
     303,
   );
   assert.equal((await ada.post("/groups/pantry/join", {})).status, 303);
-  const thread = await ada.post("/groups/pantry/threads", { title: "Jars", content: "Need jars" });
+  const thread = await ada.post("/groups/pantry/threads", { title: "Jars", text: "Need jars" });
   assert.equal(thread.status, 303);
   const threadPath = thread.headers.get("location") ?? "";
   const threadId = threadPath.split("/").pop() ?? "";
-  assert.equal((await cyd.post(`${threadPath}/replies`, { content: "I have ten" })).status, 303);
+  assert.equal((await cyd.post(`${threadPath}/replies`, { text: "I have ten" })).status, 303);
   const rows = () =>
     db().selectFrom("posts").selectAll().where("thread_id", "=", threadId).execute();
   const cydReply = (await rows()).find((r) => r.author_account_id === cydId);
@@ -475,7 +473,7 @@ test("deleting posts: the author or a moderator; others get 403/404 and nothing 
   assert.ok((await rows()).every((r) => r.deleted_at === null));
   assert.equal(await events(), before);
   // cyd (the group's admin) deletes a reply of ada's; ada deletes her own thread.
-  assert.equal((await ada.post(`${threadPath}/replies`, { content: "Thanks" })).status, 303);
+  assert.equal((await ada.post(`${threadPath}/replies`, { text: "Thanks" })).status, 303);
   const adaReply = (await rows()).find((r) => r.content_html.includes("Thanks"));
   assert.ok(adaReply);
   assert.equal((await cyd.post(`/groups/pantry/posts/${adaReply.id}/delete`, {})).status, 303);
@@ -572,7 +570,7 @@ test("a ban: removed and refused until lifted; only moderators ban; shown and lo
 
 test("moderators hide a thread (shown to them only) and show it again; logged; others get 403", async () => {
   const cyd = await signIn(node, "cyd", "password123");
-  const made = await ada.post("/groups/pantry/threads", { title: "Secret", content: "Buy now!!" });
+  const made = await ada.post("/groups/pantry/threads", { title: "Secret", text: "Buy now!!" });
   assert.equal(made.status, 303);
   const threadPath = made.headers.get("location") ?? "";
   const threadId = threadPath.split("/").pop() ?? "";
@@ -628,4 +626,374 @@ test("moderators hide a thread (shown to them only) and show it again; logged; o
   assert.equal(await hiddenAt(), null);
   assert.match(await (await ada.get("/groups/pantry")).text(), /Secret/);
   assert.equal(await logged(), before + 2);
+});
+
+/** A group's posts as multipart forms (the compose form), with the session's CSRF token. */
+function composed(fields: Record<string, string | Blob>): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form;
+}
+const png = async (background: string) =>
+  new Blob(
+    [
+      await sharp({ create: { width: 24, height: 16, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ],
+    { type: "image/png" },
+  );
+const counts = async () => ({
+  posts: Number(
+    (await db().selectFrom("posts").select(db().fn.countAll().as("n")).executeTakeFirstOrThrow()).n,
+  ),
+  uploads: Number(
+    (await db().selectFrom("uploads").select(db().fn.countAll().as("n")).executeTakeFirstOrThrow())
+      .n,
+  ),
+  likes: Number(
+    (await db().selectFrom("likes").select(db().fn.countAll().as("n")).executeTakeFirstOrThrow()).n,
+  ),
+});
+
+let dee: SignedIn;
+let eli: SignedIn;
+let fay: SignedIn;
+let gus: SignedIn;
+let kitchenThread = "";
+
+test("in a group, the compose form: images with alt text, a poll, a warning; bad input is 422 and writes nothing", async () => {
+  for (const name of ["dee", "eli", "fay", "gus"])
+    await createMember(node, { username: name, password: "password123" });
+  dee = await signIn(node, "dee", "password123");
+  eli = await signIn(node, "eli", "password123");
+  fay = await signIn(node, "fay", "password123");
+  gus = await signIn(node, "gus", "password123");
+  const made = await dee.post("/groups", {
+    kind: "working_group",
+    name: "kitchen",
+    displayName: "Kitchen",
+    visibility: "members",
+  });
+  assert.equal(made.status, 303);
+  for (const who of [eli, gus])
+    assert.equal((await who.post("/groups/kitchen/join", {})).status, 303);
+  // The group page offers the social form (images, poll, warning) with a title and no visibility.
+  const page = await (await dee.get("/groups/kitchen")).text();
+  assert.match(page, /name="title"/);
+  for (const n of [1, 2, 3, 4])
+    assert.match(page, new RegExp(`name="image_${n}"[\\s\\S]*name="alt_${n}"`));
+  assert.match(page, /name="poll_option_1"/);
+  assert.match(page, /name="spoiler"/);
+  assert.doesNotMatch(page, /name="visibility"/);
+
+  const good = { title: "Menu for Friday", text: "Soup or stew?", spoiler: "food talk" };
+  const bad: [string, Record<string, string | Blob>, RegExp][] = [
+    ["no title", { ...good, title: " " }, /Give the thread a title/],
+    ["a title too long", { ...good, title: "x".repeat(201) }, /at most 200 characters/],
+    ["no text and no image", { ...good, text: "" }, /Write something/],
+    ["an image without alt text", { ...good, image_1: await png("#aa3300") }, /Describe the image/],
+    [
+      "not really a png",
+      { ...good, image_1: new Blob(["not a png"], { type: "image/png" }), alt_1: "soup" },
+      /could not be used/,
+    ],
+    ["a poll of one choice", { ...good, poll_option_1: "Soup" }, /poll/i],
+    [
+      "a poll and an image",
+      {
+        ...good,
+        poll_option_1: "Soup",
+        poll_option_2: "Stew",
+        image_1: await png("#aa3300"),
+        alt_1: "soup",
+      },
+      /poll/i,
+    ],
+  ];
+  const before = await counts();
+  for (const [what, fields, message] of bad) {
+    const res = await dee.postMultipart("/groups/kitchen/threads", composed(fields));
+    assert.equal(res.status, 422, what);
+    const body = await res.text();
+    assert.match(body, message, what);
+    // The form comes back with what was written.
+    if (fields.text) assert.match(body, /Soup or stew\?/, what);
+    assert.deepEqual(await counts(), before, what);
+  }
+  // fay is not a member: 403, and the image she sent is not kept.
+  const refused = await fay.postMultipart(
+    "/groups/kitchen/threads",
+    composed({ ...good, image_1: await png("#aa3300"), alt_1: "soup" }),
+  );
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await counts(), before);
+
+  // A thread with an image (and its alt text) and a warning; another with a poll.
+  const withImage = await dee.postMultipart(
+    "/groups/kitchen/threads",
+    composed({ ...good, image_1: await png("#aa3300"), alt_1: "A pot of tomato soup" }),
+  );
+  assert.equal(withImage.status, 303, await withImage.text());
+  const path = withImage.headers.get("location") ?? "";
+  kitchenThread = path.split("/").pop() ?? "";
+  const withPoll = await dee.postMultipart(
+    "/groups/kitchen/threads",
+    composed({
+      title: "Which day?",
+      text: "Choose one",
+      poll_option_1: "Friday",
+      poll_option_2: "Saturday",
+      poll_duration: "86400",
+    }),
+  );
+  assert.equal(withPoll.status, 303);
+  const rows = await db()
+    .selectFrom("posts")
+    .select(["id", "kind", "title", "visibility", "spoiler", "has_poll"])
+    .where("title", "in", ["Menu for Friday", "Which day?"])
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => [r.kind, r.title, r.visibility, r.spoiler, r.has_poll]),
+    [
+      ["page", "Menu for Friday", "followers", "food talk", 0],
+      ["page", "Which day?", "followers", "", 1],
+    ],
+  );
+  // The thread page shows the title, the warning, the image with its alt text, and the actions.
+  const thread = await (await eli.get(path)).text();
+  assert.match(thread, /<h1>Menu for Friday<\/h1>/);
+  assert.match(thread, /<summary>food talk/);
+  assert.match(thread, /<img src="\/media\/[^"]+" alt="A pot of tomato soup"/);
+  assert.match(thread, new RegExp(`action="/posts/${kitchenThread}/like"`));
+  assert.match(thread, new RegExp(`action="/posts/${kitchenThread}/bookmark"`));
+  assert.match(thread, new RegExp(`href="/posts/${kitchenThread}/report"`));
+  // A members-only thread cannot be boosted (only its members may read it).
+  assert.doesNotMatch(thread, new RegExp(`/posts/${kitchenThread}/boost`));
+  // The group page lists both threads with their titles; the poll is a form for eli.
+  const listed = await (await eli.get("/groups/kitchen")).text();
+  assert.match(listed, /Menu for Friday[\s\S]*Which day\?|Which day\?[\s\S]*Menu for Friday/);
+  assert.match(listed, /action="\/posts\/[^"]+\/vote"/);
+});
+
+test("a member likes, votes and replies (nested, with a mention); a non-member cannot (404)", async () => {
+  const path = `/groups/kitchen/threads/${kitchenThread}`;
+  const poll = await db()
+    .selectFrom("posts")
+    .select("id")
+    .where("title", "=", "Which day?")
+    .executeTakeFirstOrThrow();
+  const before = await counts();
+  // fay is no member of this members-only group: every act is a 404 and nothing changes.
+  for (const act of ["like", "boost", "bookmark"])
+    assert.equal((await fay.post(`/posts/${kitchenThread}/${act}`, {})).status, 404, act);
+  assert.equal((await fay.post(`/posts/${poll.id}/vote`, { choice: "0" })).status, 404);
+  assert.equal(
+    (await fay.postMultipart(`${path}/replies`, composed({ text: "Let me in" }))).status,
+    404,
+  );
+  assert.equal((await fay.get(`/posts/${kitchenThread}/report`)).status, 404);
+  assert.deepEqual(await counts(), before);
+  // eli likes the thread and goes back to it.
+  const liked = await eli.post(`/posts/${kitchenThread}/like`, {});
+  assert.equal(liked.status, 303);
+  const back = await eli.get(liked.headers.get("location") ?? "");
+  assert.equal(back.status, 302);
+  assert.equal(back.headers.get("location"), `${path}#p-${kitchenThread}`);
+  // The post's url (its author's address for it, sent to other servers) opens the thread too.
+  const byUrl = await eli.get(`/@dee/${kitchenThread}`);
+  assert.equal(byUrl.status, 302);
+  assert.equal(byUrl.headers.get("location"), `${path}#p-${kitchenThread}`);
+  assert.match(await (await eli.get(path)).text(), /aria-pressed="true">Unlike/);
+  assert.equal((await eli.post(`/posts/${poll.id}/vote`, { choice: "1" })).status, 303);
+  // eli replies, mentioning dee; gus answers eli's reply (nested under it).
+  const reply = await eli.postMultipart(
+    `${path}/replies`,
+    composed({ text: "Soup, @dee!", in_reply_to: kitchenThread }),
+  );
+  assert.equal(reply.status, 303);
+  const replyId = (reply.headers.get("location") ?? "").split("#p-")[1] ?? "";
+  const answer = await gus.postMultipart(
+    `${path}/replies`,
+    composed({ text: "Stew for me", in_reply_to: replyId }),
+  );
+  assert.equal(answer.status, 303);
+  const mention = await db()
+    .selectFrom("post_mentions")
+    .select("actor_uri")
+    .where("post_id", "=", replyId)
+    .executeTakeFirst();
+  assert.equal(mention?.actor_uri, `${node.url}/users/dee`);
+  const page = await (await dee.get(path)).text();
+  assert.match(
+    page,
+    new RegExp(
+      `<li id="p-${replyId}">[\\s\\S]*Soup, [\\s\\S]*<ol class="replies depth-2">[\\s\\S]*Stew for me`,
+    ),
+  );
+  // Replying to a post of another thread through this one: 404, nothing written.
+  const other = await db()
+    .selectFrom("posts")
+    .select("id")
+    .where("title", "=", "Sourdough")
+    .executeTakeFirst();
+  const now = await counts();
+  assert.equal(
+    (
+      await gus.postMultipart(
+        `${path}/replies`,
+        composed({ text: "Wrong place", in_reply_to: other?.id ?? poll.id }),
+      )
+    ).status,
+    404,
+  );
+  // An empty reply: 422 with the form again.
+  const empty = await gus.postMultipart(`${path}/replies`, composed({ text: " " }));
+  assert.equal(empty.status, 422);
+  assert.deepEqual(await counts(), now);
+});
+
+test("a group moderator deletes another's post from its card (through the group's rule, logged)", async () => {
+  const path = `/groups/kitchen/threads/${kitchenThread}`;
+  const stew = await db()
+    .selectFrom("posts")
+    .select(["id", "uri"])
+    .where("source", "=", "Stew for me")
+    .executeTakeFirstOrThrow();
+  // dee (the group's admin) sees the group's delete on gus's reply; eli does not.
+  assert.match(
+    await (await dee.get(path)).text(),
+    new RegExp(`action="/groups/kitchen/posts/${stew.id}/delete"`),
+  );
+  assert.doesNotMatch(
+    await (await eli.get(path)).text(),
+    new RegExp(`action="/groups/kitchen/posts/${stew.id}/delete"`),
+  );
+  // eli (a plain member) may not delete it, not even through the social action.
+  assert.equal((await eli.post(`/posts/${stew.id}/delete`, {})).status, 403);
+  assert.equal((await eli.post(`/groups/kitchen/posts/${stew.id}/delete`, {})).status, 403);
+  const logged = () =>
+    db()
+      .selectFrom("group_moderation_log")
+      .selectAll()
+      .where("target_uri", "=", stew.uri)
+      .execute();
+  assert.deepEqual(await logged(), []);
+  // dee deletes it with the social action: the group's rule applies, and it is logged.
+  const deleted = await dee.post(`/posts/${stew.id}/delete`, {});
+  assert.equal(deleted.status, 303);
+  assert.match(deleted.headers.get("location") ?? "", new RegExp(`^${path}\\?`));
+  const [entry] = await logged();
+  assert.equal(entry?.action, "delete");
+  assert.equal(entry?.moderator_uri, `${node.url}/users/dee`);
+  const event = await db()
+    .selectFrom("outbox_events")
+    .select("payload")
+    .where("type", "=", "groups.post.deleted")
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  assert.match(String(event.payload), new RegExp(stew.id));
+  assert.doesNotMatch(await (await dee.get(path)).text(), /Stew for me/);
+});
+
+test("a report of a group post reaches the group's moderators, who hide or delete from the management page", async () => {
+  const spam = await eli.postMultipart(
+    "/groups/kitchen/threads",
+    composed({ title: "Cheap pans", text: "Buy my pans" }),
+  );
+  assert.equal(spam.status, 303);
+  const spamId = (spam.headers.get("location") ?? "").split("/").pop() ?? "";
+  const soup = await db()
+    .selectFrom("posts")
+    .select(["id", "uri"])
+    .where("source", "=", "Soup, @dee!")
+    .executeTakeFirstOrThrow();
+  // The report form says who reads it.
+  assert.match(
+    await (await gus.get(`/posts/${spamId}/report`)).text(),
+    /group&#39;s moderators|group's moderators/,
+  );
+  assert.equal((await gus.post(`/posts/${spamId}/report`, { comment: "Advertising" })).status, 303);
+  assert.equal((await gus.post(`/posts/${soup.id}/report`, { comment: "Rude" })).status, 303);
+  const reports = await db()
+    .selectFrom("reports")
+    .selectAll()
+    .where("comment", "in", ["Advertising", "Rude"])
+    .orderBy("id")
+    .execute();
+  const group = await findGroup(db(), "kitchen");
+  assert.deepEqual(
+    reports.map((r) => r.group_id),
+    [group?.id, group?.id],
+  );
+  const [ads, rude] = reports;
+  assert.ok(ads && rude);
+  // The group's moderators see them with the posts; a plain member cannot settle them.
+  const manage = await (await dee.get("/groups/kitchen/manage")).text();
+  assert.match(manage, /Advertising[\s\S]*Buy my pans|Rude[\s\S]*Advertising/);
+  assert.match(manage, /Rude/);
+  assert.equal((await eli.get("/groups/kitchen/manage")).status, 403);
+  assert.equal(
+    (await eli.post(`/groups/kitchen/reports/${ads.id}`, { action: "dismiss" })).status,
+    403,
+  );
+  assert.equal(
+    (await dee.post(`/groups/kitchen/reports/${ads.id}`, { action: "burn" })).status,
+    422,
+  );
+  // Through another group's address: not found.
+  const cyd = await signIn(node, "cyd", "password123");
+  assert.equal(
+    (await cyd.post(`/groups/pantry/reports/${ads.id}`, { action: "dismiss" })).status,
+    404,
+  );
+  // The co-op's moderators see them too (ada is the node's admin).
+  const coop = await (await ada.get("/moderation")).text();
+  assert.match(coop, /Advertising/);
+  assert.match(coop, /Rude/);
+  // dee hides the advertised thread, and deletes the rude reply, from the management page.
+  assert.equal(
+    (await dee.post(`/groups/kitchen/reports/${ads.id}`, { action: "hide" })).status,
+    303,
+  );
+  assert.equal(
+    (await dee.post(`/groups/kitchen/reports/${rude.id}`, { action: "delete" })).status,
+    303,
+  );
+  const after = await db()
+    .selectFrom("posts")
+    .select(["id", "hidden_at", "deleted_at"])
+    .where("id", "in", [spamId, soup.id])
+    .execute();
+  assert.ok(after.find((p) => p.id === spamId)?.hidden_at);
+  assert.ok(after.find((p) => p.id === soup.id)?.deleted_at);
+  const log = await db()
+    .selectFrom("group_moderation_log")
+    .select(["action", "reason"])
+    .where("group_id", "=", group?.id ?? "")
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(log.slice(-2), [
+    { action: "hide", reason: "Advertising" },
+    { action: "delete", reason: "" },
+  ]);
+  // Settled for the group (gone from its page, settling again is 404); still open for the co-op.
+  const settled = await (await dee.get("/groups/kitchen/manage")).text();
+  assert.match(settled, /id="rep-h">Reports<\/h2>\s*<p>No reports are waiting/);
+  // The log says what was done and why.
+  assert.match(settled, /dee hid [^<]* — Advertising/);
+  assert.equal(
+    (await dee.post(`/groups/kitchen/reports/${ads.id}`, { action: "dismiss" })).status,
+    404,
+  );
+  const coopAfter = await db()
+    .selectFrom("reports")
+    .select("status")
+    .where("id", "in", [ads.id, rude.id])
+    .execute();
+  assert.deepEqual(
+    coopAfter.map((r) => r.status),
+    ["open", "open"],
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * Issue 14, item 2: prototype pollution. Every parser of nested keys — the client
  * API's query, form and JSON bodies (api/params.ts) and the pages' forms
- * (web/accounts/forms.ts, the CSRF check) — refuses `__proto__`, `constructor` and
+ * (web/forms.ts, the CSRF check) — refuses `__proto__`, `constructor` and
  * `prototype` with a 400, and no input, however deep, wide or odd, answers 500 or
  * changes Object.prototype (a fast-check fuzz over the real routes).
  */

@@ -62,6 +62,8 @@ export async function recordEvent(trx: Kysely<Schema>, event: NewOutboxEvent): P
       id,
       type: event.type,
       payload: JSON.stringify(event.payload),
+      // The system's time, as the event's id (UUIDv7) already carries it: the relay
+      // orders by id, and an activity's `published` must not disagree with it.
       created_at: new Date().toISOString(),
     })
     .execute();

@@ -6,15 +6,18 @@
  */
 import { findGroupById } from "../groups/groups.ts";
 import { receiveLeave } from "../groups/memberships.ts";
-import { receiveGroupPostDelete } from "../groups/threads.ts";
 import { forgetRemoteActor } from "../social/remote-actor-deletion.ts";
+import { deleteRemotePost } from "../social/remote-posts.ts";
 import type { FederationDeps } from "./deps.ts";
 import { markGone } from "./remote-actors.ts";
 
-export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): Promise<boolean> {
+export async function actorGone(
+  deps: Pick<FederationDeps, "db" | "clock">,
+  uri: string,
+): Promise<boolean> {
   const { db } = deps.db;
   if (!(await markGone(db, uri))) return false;
-  await forgetRemoteActor(db, uri);
+  await forgetRemoteActor({ db, clock: deps.clock }, uri);
   const memberships = await db
     .selectFrom("group_members")
     .select("group_id")
@@ -31,6 +34,6 @@ export async function actorGone(deps: Pick<FederationDeps, "db">, uri: string): 
     .where("audience_uri", "is not", null)
     .where("deleted_at", "is", null)
     .execute();
-  for (const p of groupPosts) await receiveGroupPostDelete(db, { uri: p.uri, actorUri: uri });
+  for (const p of groupPosts) await deleteRemotePost({ db, clock: deps.clock }, p.uri, uri);
   return true;
 }

@@ -12,7 +12,7 @@ import { type Activity, Endpoints, type Recipient } from "@fedify/vocab";
 import type { FederationDeps } from "./deps.ts";
 import { allowsDelivery } from "./social/domain-policy.ts";
 
-interface InboxRow {
+export interface InboxRow {
   uri: string;
   inbox_url: string;
   shared_inbox_url: string | null;

@@ -83,13 +83,24 @@ export function registerInbox(
 ): void {
   const { db } = deps.db;
 
-  /** What the core does not take is offered to the extensions, then skipped. */
+  /**
+   * The one dispatcher: what the core does not take goes to one area, decided by
+   * the actor it is addressed to or comes from. The first area that claims it (a
+   * Group hosted here is its object, target, audience or addressee; it is an
+   * Announce by a remote Group we follow, …) takes it; otherwise the area that
+   * claims nothing in particular (the social network) does. Nobody: skipped.
+   */
   async function pass(ctx: InboxContext<void>, activity: Activity, why: string) {
-    for (const extension of extensions) {
-      if (!extension.types.some((type) => activity instanceof type)) continue;
-      if (await extension.handle(ctx, activity, deps)) return;
-    }
-    skip(activity, why);
+    const able = extensions.filter((e) => e.types.some((type) => activity instanceof type));
+    let chosen: InboxExtension | undefined;
+    for (const extension of able)
+      if (await extension.claims?.(ctx, activity, deps)) {
+        chosen = extension;
+        break;
+      }
+    chosen ??= able.find((e) => !e.claims);
+    if (!chosen) return skip(activity, why);
+    await chosen.handle(ctx, activity, deps);
   }
 
   /** The local actor an activity is about: a visible member or the co-op. */

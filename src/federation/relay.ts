@@ -69,7 +69,7 @@ export class Relay {
       this.#failures.delete(event.id);
       await db
         .updateTable("outbox_events")
-        .set({ relayed_at: new Date().toISOString() })
+        .set({ relayed_at: this.#deps.clock.now().toISOString() })
         .where("id", "=", event.id)
         .execute();
       done++;

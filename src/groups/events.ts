@@ -27,6 +27,8 @@ export const groupsEvents = defineEvents("groups", {
   /** A member's post in a group on another node: Create to that Group. */
   "groups.post.sent": post,
   "groups.post.deleted": z.object({ postId: z.string(), actorUri: z.string() }),
+  /** A post from elsewhere in a group hosted here edited: the Group announces the Update as received. */
+  "groups.post.updated": z.object({ postId: z.string(), activityJson: z.string() }),
   "groups.moderator.added": moderator,
   "groups.moderator.removed": moderator,
   /** The group's settings changed: Update(Group). */

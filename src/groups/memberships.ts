@@ -20,7 +20,6 @@ import { canModerate, isBanned, type Membership, memberRow, membershipOf } from 
 import { personUri } from "./uris.ts";
 
 // What other files have long imported from here.
-export { logModeration } from "./moderation-log.ts";
 export {
   canModerate,
   isBanned,

@@ -1,13 +1,13 @@
 /**
- * A group's record of what its moderators did (bans, unbans, deletions and
- * hidden threads; table group_moderation_log) and its list of bans. Entries are
+ * A group's record of what its moderators did (bans, unbans, deletions,
+ * hidden threads, dismissed reports; table group_moderation_log) and its list of bans. Entries are
  * written in the transaction of the change they describe.
  */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 
-export type ModerationAction = "ban" | "unban" | "delete" | "hide" | "unhide";
+export type ModerationAction = "ban" | "unban" | "delete" | "hide" | "unhide" | "dismiss";
 
 export interface ModerationEntry {
   groupId: string;
@@ -32,28 +32,6 @@ export async function recordModeration(trx: Kysely<Schema>, entry: ModerationEnt
       created_at: entry.at,
     })
     .execute();
-}
-
-/**
- * The older positional form, still called by threads.ts (being merged into the
- * social posts by the lead); new code calls recordModeration with its clock.
- */
-export function logModeration(
-  trx: Kysely<Schema>,
-  groupId: string,
-  action: ModerationAction,
-  moderatorUri: string,
-  targetUri: string,
-  reason = "",
-) {
-  return recordModeration(trx, {
-    groupId,
-    action,
-    moderatorUri,
-    targetUri,
-    reason,
-    at: new Date().toISOString(),
-  });
 }
 
 /** The group's bans, newest first (for its moderators). */

@@ -31,7 +31,8 @@ import {
   storeRemoteGroupPost,
 } from "../social/remote-posts.ts";
 import type { Group } from "./groups.ts";
-import { canModerate, type LocalMember, logModeration, standingOf } from "./memberships.ts";
+import { canModerate, type LocalMember, standingOf } from "./memberships.ts";
+import { recordModeration } from "./moderation-log.ts";
 import { groupUri, personUri } from "./uris.ts";
 
 export type GroupPost = Selectable<PostsTable>;
@@ -309,49 +310,21 @@ export async function deleteGroupPost(
       if (!canModerate((await standingOf(trx, s.origin, group, by)).role))
         return fail("forbidden" as const);
     }
-    await tombstone(trx, post.id);
+    await tombstone(trx, post.id, s.clock.now().toISOString());
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    await trx
-      .updateTable("posts")
-      .set({ title: "", activity_json: null })
-      .where("id", "=", post.id)
-      .execute();
     await recordEvent(trx, {
       type: "groups.post.deleted",
       payload: { postId: post.id, actorUri: byUri },
     });
-    if (!author && group) await logModeration(trx, group.id, "delete", byUri, post.uri);
-    return ok({ ...post, content_html: "", title: "", activity_json: null });
-  });
-}
-
-/**
- * A Delete from elsewhere, of a group post kept here: honoured when its actor
- * wrote the post, or is the Group it was posted in (which speaks for its
- * moderators). A post of a group hosted here is then announced as deleted.
- */
-export async function receiveGroupPostDelete(
-  db: Kysely<Schema>,
-  input: { uri: string; actorUri: string },
-): Promise<"deleted" | "unknown" | "forbidden"> {
-  return db.transaction().execute(async (trx) => {
-    const post = await findPostByUri(trx, input.uri);
-    if (!post || post.deleted_at) return "unknown" as const;
-    if (post.author_uri !== input.actorUri && post.audience_uri !== input.actorUri)
-      return "forbidden" as const;
-    await tombstone(trx, post.id);
-    if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    await trx
-      .updateTable("posts")
-      .set({ title: "", activity_json: null })
-      .where("id", "=", post.id)
-      .execute();
-    if (post.group_id)
-      await recordEvent(trx, {
-        type: "groups.post.deleted",
-        payload: { postId: post.id, actorUri: input.actorUri },
+    if (!author && group)
+      await recordModeration(trx, {
+        groupId: group.id,
+        action: "delete",
+        moderatorUri: byUri,
+        targetUri: post.uri,
+        at: s.clock.now().toISOString(),
       });
-    return "deleted" as const;
+    return ok({ ...post, content_html: "", title: "", activity_json: null });
   });
 }
 
@@ -380,17 +353,17 @@ export async function setThreadHidden(
     if (!!post.hidden_at === input.hidden) return ok(null);
     await trx
       .updateTable("posts")
-      .set({ hidden_at: input.hidden ? new Date().toISOString() : null })
+      .set({ hidden_at: input.hidden ? s.clock.now().toISOString() : null })
       .where("id", "=", post.id)
       .execute();
-    await logModeration(
-      trx,
-      group.id,
-      input.hidden ? "hide" : "unhide",
-      personUri(s.origin, by.username),
-      post.uri,
+    await recordModeration(trx, {
+      groupId: group.id,
+      action: input.hidden ? "hide" : "unhide",
+      moderatorUri: personUri(s.origin, by.username),
+      targetUri: post.uri,
       reason,
-    );
+      at: s.clock.now().toISOString(),
+    });
     return ok(null);
   });
 }

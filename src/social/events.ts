@@ -37,7 +37,8 @@ export const socialEvents = defineEvents("social", {
     accountId: z.string(),
     likeUri: z.string(),
     objectUri: z.string(),
-    authorRemoteId: z.string(),
+    // Null for a local author's post in a group elsewhere (the Undo goes to the Group).
+    authorRemoteId: z.string().nullable(),
   }),
   /** Results of a local poll changed (a vote, or it closed): Update(Question). */
   "social.poll.updated": post,

@@ -206,8 +206,9 @@ export async function like(
         },
         s.clock,
       );
-    // Only a remote author's server needs to hear of it (Mastodon sends Like to the author alone).
-    if (post.author_remote_id)
+    // Only a remote author's server needs to hear of it (Mastodon sends Like to the author
+    // alone), and the Group of a post in a group elsewhere (Lemmy counts votes there).
+    if (post.author_remote_id || (post.audience_uri && !post.group_id))
       await recordEvent(trx, { type: "social.post.liked", payload: { likeId: id } });
     return ok({ id });
   });
@@ -219,14 +220,21 @@ export async function unlike(s: SocialContext, member: Member, postId: string): 
     const row = await trx
       .selectFrom("likes")
       .innerJoin("posts", "posts.id", "likes.post_id")
-      .select(["likes.id", "likes.uri", "posts.uri as object_uri", "posts.author_remote_id"])
+      .select([
+        "likes.id",
+        "likes.uri",
+        "posts.uri as object_uri",
+        "posts.author_remote_id",
+        "posts.audience_uri",
+        "posts.group_id",
+      ])
       .where("likes.post_id", "=", postId)
       .where("likes.actor_uri", "=", actorUri)
       .executeTakeFirst();
     if (!row) return false;
     await trx.deleteFrom("likes").where("id", "=", row.id).execute();
     await bumpCount(trx, postId, "likes_count", -1);
-    if (row.author_remote_id)
+    if (row.author_remote_id || (row.audience_uri && !row.group_id))
       await recordEvent(trx, {
         type: "social.post.unliked",
         payload: {

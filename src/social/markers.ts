@@ -6,6 +6,7 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { MarkersTable } from "../db/schema/api.ts";
 import type { Schema } from "../db/schema.ts";
+import type { SocialContext } from "./context.ts";
 
 export type Marker = Selectable<MarkersTable>;
 export const markerTimelines = ["home", "notifications"] as const;
@@ -17,13 +18,13 @@ export function markersOf(db: Kysely<Schema>, accountId: string): Promise<Marker
 
 /** Saves where the member stopped reading one timeline; the first save is version 0. */
 export async function setMarker(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   accountId: string,
   timeline: MarkerTimeline,
   lastReadId: string,
 ): Promise<Marker> {
-  const now = new Date().toISOString();
-  return db
+  const now = s.clock.now().toISOString();
+  return s.db
     .insertInto("markers")
     .values({
       account_id: accountId,

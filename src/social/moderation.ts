@@ -178,7 +178,7 @@ export async function report(
   return s.db.transaction().execute(async (trx) => {
     const found = await trx
       .selectFrom("posts")
-      .select(["id", "author_uri", "author_remote_id"])
+      .select(["id", "author_uri", "author_remote_id", "group_id"])
       .where("id", "in", input.postIds.length ? input.postIds : [""])
       .execute();
     if (
@@ -198,6 +198,7 @@ export async function report(
         post_ids: JSON.stringify(input.postIds),
         comment: input.comment.trim(),
         forwarded: input.forward && remote ? 1 : 0,
+        group_id: reportedGroup(found),
         uri: null,
         created_at: s.clock.now().toISOString(),
         resolved_at: null,
@@ -208,6 +209,16 @@ export async function report(
       await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
     return ok({ id });
   });
+}
+
+/**
+ * The group hosted here a report is about, when all its posts are in that group:
+ * the group's moderators see it too (groups/reports.ts), besides the co-op's.
+ */
+function reportedGroup(posts: { group_id: string | null }[]): string | null {
+  const groups = new Set(posts.map((p) => p.group_id));
+  const [only] = groups;
+  return groups.size === 1 && only ? only : null;
 }
 
 /** Flag from another server: about actors and posts here (or theirs, that we hold). */
@@ -228,6 +239,10 @@ export async function receiveReport(
     .where("uri", "=", input.uri)
     .executeTakeFirst();
   if (known) return false;
+  const postIds = input.postIds.slice(0, 20);
+  const posts = postIds.length
+    ? await db.selectFrom("posts").select("group_id").where("id", "in", postIds).execute()
+    : [];
   await db
     .insertInto("reports")
     .values({
@@ -235,8 +250,9 @@ export async function receiveReport(
       reporter_account_id: null,
       reporter_uri: input.reporterUri,
       target_uri: input.targetUri,
-      post_ids: JSON.stringify(input.postIds.slice(0, 20)),
+      post_ids: JSON.stringify(postIds),
       comment: input.comment.slice(0, MAX_REPORT_COMMENT),
+      group_id: reportedGroup(posts),
       uri: input.uri,
       created_at: s.clock.now().toISOString(),
       resolved_at: null,

@@ -189,7 +189,11 @@ export async function writeOnce<T extends { id: string }, P extends string>(
       const earlier = key ? await postForKey(trx, authorId, key) : undefined;
       if (earlier) return ok(await again(trx, earlier));
       const written = await write(trx);
-      if (written.ok && key && !(await claimKey(trx, authorId, key, written.value.id)))
+      if (
+        written.ok &&
+        key &&
+        !(await claimKey(trx, authorId, key, written.value.id, s.clock.now()))
+      )
         throw new KeyTaken();
       return written;
     })
@@ -232,8 +236,8 @@ async function claimKey(
   accountId: string,
   key: string,
   postId: string,
+  now: Date,
 ): Promise<boolean> {
-  const now = new Date();
   await trx
     .deleteFrom("idempotency_keys")
     .where("account_id", "=", accountId)
@@ -294,7 +298,7 @@ export async function writePost(
       return fail("media-not-found" as const);
   }
   const id = newId();
-  const now = new Date().toISOString();
+  const now = s.clock.now().toISOString();
   await trx
     .insertInto("posts")
     .values({
@@ -429,7 +433,7 @@ export async function editPost(
         content_html: html,
         spoiler: input.spoiler.trim(),
         sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
-        edited_at: new Date().toISOString(),
+        edited_at: s.clock.now().toISOString(),
       })
       .where("id", "=", postId)
       .execute();
@@ -458,15 +462,38 @@ export async function deletePost(
           .executeTakeFirst()
       : await ownPost(trx, actor.id, postId);
     if (!post) return false;
-    await tombstone(trx, post.id);
+    await tombstone(trx, post.id, s.clock.now().toISOString());
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
-    if (post.local) await recordEvent(trx, { type: "social.post.deleted", payload: { postId } });
+    // A group post's deletion is the group's to relay (the Group announces it, or is told).
+    if (post.audience_uri && (post.local || post.group_id))
+      await recordEvent(trx, {
+        type: "groups.post.deleted",
+        payload: { postId, actorUri: await deleterUri(trx, s, actor.id, post) },
+      });
+    else if (post.local && !post.audience_uri)
+      await recordEvent(trx, { type: "social.post.deleted", payload: { postId } });
     return true;
   });
 }
 
+/** Who deleted a post, as an actor URI: its author, or the moderator who did. */
+async function deleterUri(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  accountId: string,
+  post: { author_account_id: string | null; author_uri: string },
+): Promise<string> {
+  if (post.author_account_id === accountId) return post.author_uri;
+  const account = await trx
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  return memberUri(s.origin, account.username);
+}
+
 /** Empties a post and drops everything hanging off it, but keeps mentions (for addressing). */
-export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<void> {
+export async function tombstone(trx: Kysely<Schema>, postId: string, at: string): Promise<void> {
   await trx.deleteFrom("home_entries").where("post_id", "=", postId).execute();
   await trx.deleteFrom("post_tags").where("post_id", "=", postId).execute();
   await trx.deleteFrom("post_media").where("post_id", "=", postId).execute();
@@ -490,7 +517,7 @@ export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<vo
   await trx.deleteFrom("posts").where("reblog_of_id", "=", postId).where("local", "=", 0).execute();
   await trx
     .updateTable("posts")
-    .set({ deleted_at: new Date().toISOString(), reblog_of_id: null })
+    .set({ deleted_at: at, reblog_of_id: null })
     .where("reblog_of_id", "=", postId)
     .execute();
   await trx
@@ -500,7 +527,10 @@ export async function tombstone(trx: Kysely<Schema>, postId: string): Promise<vo
       source: "",
       spoiler: "",
       has_poll: 0,
-      deleted_at: new Date().toISOString(),
+      // A group post's title, and the Create a group here kept to announce, go too.
+      title: "",
+      activity_json: null,
+      deleted_at: at,
     })
     .where("id", "=", postId)
     .execute();

@@ -10,6 +10,7 @@
 import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
+import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { recount } from "./polls.ts";
 import { tombstone } from "./posts.ts";
@@ -24,9 +25,10 @@ export interface ForgottenActor {
 }
 
 export async function forgetRemoteActor(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   actorUri: string,
 ): Promise<ForgottenActor> {
+  const { db } = s;
   const done: ForgottenActor = { posts: 0, boosts: 0, likes: 0, votes: 0 };
   // Boosts first: they are rows of posts too, and tombstoning is for the actor's own posts.
   for (;;) {
@@ -61,7 +63,7 @@ export async function forgetRemoteActor(
     if (posts.length === 0) break;
     await db.transaction().execute(async (trx) => {
       for (const p of posts) {
-        await tombstone(trx, p.id);
+        await tombstone(trx, p.id, s.clock.now().toISOString());
         if (p.in_reply_to_id) await bumpCount(trx, p.in_reply_to_id, "replies_count", -1);
       }
     });

@@ -5,6 +5,7 @@
  * that the activity's signer is its actor; here the actor must be the author).
  */
 import type { Kysely } from "kysely";
+import { recordEvent } from "../db/outbox.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
@@ -259,15 +260,28 @@ async function store(
   });
 }
 
-/** Update(Note/Question) from its author: new content, tags, media, poll counts. */
-export async function updateRemotePost(s: SocialContext, input: RemotePostInput): Promise<boolean> {
+/**
+ * Update(Note/Question/Page) from its author: new content, tags, media, poll
+ * counts. A post of a group hosted here is then announced as edited by the Group
+ * (groups.post.updated, with the Update as received: `activityJson`).
+ */
+export async function updateRemotePost(
+  s: SocialContext,
+  input: RemotePostInput,
+  received: { activityJson?: string } = {},
+): Promise<boolean> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "author_uri", "deleted_at"])
+    .select(["id", "author_uri", "deleted_at", "group_id"])
     .where("uri", "=", input.uri)
     .executeTakeFirst();
   if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
   await s.db.transaction().execute(async (trx) => {
+    if (post.group_id && received.activityJson)
+      await recordEvent(trx, {
+        type: "groups.post.updated",
+        payload: { postId: post.id, activityJson: received.activityJson },
+      });
     await keepVersionIfChanged(trx, post.id, async () => {
       await trx
         .updateTable("posts")
@@ -275,7 +289,9 @@ export async function updateRemotePost(s: SocialContext, input: RemotePostInput)
           content_html: sanitizeRemoteHtml(input.contentHtml),
           spoiler: input.spoiler.slice(0, 1000),
           sensitive: input.sensitive ? 1 : 0,
-          edited_at: input.editedAt ?? new Date().toISOString(),
+          edited_at: input.editedAt ?? s.clock.now().toISOString(),
+          // A thread's title (AS `name`) may be edited too.
+          ...(input.title ? { title: input.title.slice(0, 200) } : {}),
         })
         .where("id", "=", post.id)
         .execute();
@@ -292,21 +308,34 @@ export async function updateRemotePost(s: SocialContext, input: RemotePostInput)
   return true;
 }
 
-/** Delete(Tombstone or Note) from its author. */
+/**
+ * Delete(Tombstone or Note) of a post we keep: honoured from its author, or from
+ * the Group elsewhere it was written in (which speaks for its moderators; a Group
+ * announcing another's Delete is checked by the caller to be the post's). The one
+ * Delete for every post: a post of a group hosted here is then announced as
+ * deleted by the Group (groups.post.deleted).
+ */
 export async function deleteRemotePost(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   uri: string,
   actorUri: string,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return s.db.transaction().execute(async (trx) => {
     const post = await trx
       .selectFrom("posts")
-      .select(["id", "author_uri", "in_reply_to_id", "deleted_at"])
+      .select(["id", "author_uri", "in_reply_to_id", "deleted_at", "audience_uri", "group_id"])
       .where("uri", "=", uri)
       .executeTakeFirst();
-    if (!post || post.author_uri !== actorUri || post.deleted_at) return false;
-    await tombstone(trx, post.id);
+    if (!post || post.deleted_at) return false;
+    const byGroup = post.audience_uri === actorUri && post.group_id === null;
+    if (post.author_uri !== actorUri && !byGroup) return false;
+    await tombstone(trx, post.id, s.clock.now().toISOString());
     if (post.in_reply_to_id) await bumpCount(trx, post.in_reply_to_id, "replies_count", -1);
+    if (post.group_id)
+      await recordEvent(trx, {
+        type: "groups.post.deleted",
+        payload: { postId: post.id, actorUri },
+      });
     return true;
   });
 }
@@ -418,10 +447,10 @@ export async function receiveUndoBoost(
 }
 
 export async function receiveLike(
-  db: Kysely<Schema>,
+  s: Pick<SocialContext, "db" | "clock">,
   input: { uri: string; actorUri: string; actorRemoteId: string; postId: string },
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return s.db.transaction().execute(async (trx) => {
     const post = await trx
       .selectFrom("posts")
       .select(["id", "author_account_id", "deleted_at", "visibility"])
@@ -444,7 +473,7 @@ export async function receiveLike(
         account_id: null,
         remote_id: input.actorRemoteId,
         uri: input.uri,
-        created_at: new Date().toISOString(),
+        created_at: s.clock.now().toISOString(),
       })
       .execute();
     await bumpCount(trx, input.postId, "likes_count", 1);

@@ -204,9 +204,9 @@ test("lists hold only followed accounts, and only their owner reads or deletes t
 });
 
 test("markers: each save bumps the version, concurrent saves too", async () => {
-  const first = await setMarker(s.db, ada.id, "home", "a");
+  const first = await setMarker(s, ada.id, "home", "a");
   assert.equal(first.version, 0);
-  await Promise.all(["b", "c", "d"].map((id) => setMarker(s.db, ada.id, "home", id)));
+  await Promise.all(["b", "c", "d"].map((id) => setMarker(s, ada.id, "home", id)));
   const [home] = await markersOf(s.db, ada.id);
   assert.equal(home?.version, 3);
 });

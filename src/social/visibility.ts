@@ -13,7 +13,7 @@
  * are its replies: hiding is of the thread's first post, and a reply (here or
  * arriving later) would otherwise show what the moderators took down.
  */
-import type { ExpressionBuilder, Kysely } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 
@@ -118,8 +118,11 @@ export async function canSeeById(
 }
 
 /**
- * For a remote actor's signed fetch of a group post: the Group itself, or an
- * active member of a group hosted here (a group elsewhere keeps its own roster).
+ * For a remote actor's signed fetch of a group post: the Group itself, an active
+ * member of a group hosted here, or another actor of a member's server (a server
+ * signs its fetches with its own instance actor, and is sent the group's posts
+ * anyway; Mastodon serves a followers-only status to a server with followers
+ * alike). A group elsewhere keeps its own roster: only the Group.
  */
 export async function isGroupMemberActor(
   db: Kysely<Schema>,
@@ -128,12 +131,20 @@ export async function isGroupMemberActor(
 ): Promise<boolean> {
   if (actorUri === post.audience_uri) return true;
   if (!post.group_id) return false;
+  const origin = URL.canParse(actorUri) ? new URL(actorUri).origin : null;
+  if (!origin || origin === "null") return false;
+  const prefix = `${origin}/`.replace(/[\\%_]/g, (c) => `\\${c}`);
   const row = await db
     .selectFrom("group_members")
     .select("id")
     .where("group_id", "=", post.group_id)
-    .where("actor_uri", "=", actorUri)
     .where("status", "=", "active")
+    .where((eb) =>
+      eb.or([
+        eb("actor_uri", "=", actorUri),
+        eb("actor_uri", "like", sql<string>`${`${prefix}%`} escape '\\'`),
+      ]),
+    )
     .executeTakeFirst();
   return !!row;
 }

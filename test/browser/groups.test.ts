@@ -2,12 +2,18 @@
  * Groups in a real browser: a member creates a moderated group on node A; a
  * member of node B finds it under Network and asks to join (a Follow of the
  * Group); the group's admin admits them on the management page, and B's
- * member then writes a thread from their own node, which the group shows. Screenshots go to test-results/.
+ * member then writes a thread from their own node, which the group shows. In a
+ * group, members get the social network's posts: a thread with an image (and its
+ * alt text), one with a poll; another member likes, votes and replies, nested.
+ * Screenshots at phone (390px) and desktop (1280px) widths go to test-results/.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
+import sharp from "sharp";
 import { waitFor } from "../../src/federation/testing.ts";
+import { createGroup } from "../../src/groups/groups.ts";
+import { systemClock } from "../../src/kernel/clock.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
@@ -50,8 +56,9 @@ test("create a group, and admit a member from another node", async () => {
     (await ana.getByRole("status").first().textContent()) ?? "",
     /Orchard working group/,
   );
+  await ana.getByText("New thread").click();
   await ana.getByLabel("Title").fill("Harvest day");
-  await ana.getByLabel("Message").fill("Saturday at nine, bring baskets.");
+  await ana.getByLabel("What do you want to say?").fill("Saturday at nine, bring baskets.");
   await ana.getByRole("button", { name: "Post" }).click();
   await ana.waitForURL(/\/threads\//);
   await screenshot(ana, "groups-thread");
@@ -110,12 +117,28 @@ test("create a group, and admit a member from another node", async () => {
   // bo writes in the group from his own node; the group on A keeps and shows it.
   await bo.goto(`${b.url}/groups/elsewhere`);
   await bo.getByRole("link", { name: "Orchard working group" }).click();
+  await bo.getByText("New thread").click();
   await bo.getByLabel("Title").fill("Ladders");
-  await bo.getByLabel("Message").fill("I can bring two ladders.");
+  await bo.getByLabel("What do you want to say?").fill("I can bring two ladders.");
   await bo.getByRole("button", { name: "Post" }).click();
   await bo.waitForURL(/\/groups\/elsewhere\/view/);
   assert.equal(await bo.getByRole("link", { name: "Ladders" }).count(), 1);
   await screenshot(bo, "groups-elsewhere-phone");
+  // bo answers ana's thread from his node with the same form; the group on A keeps it, nested.
+  await bo.getByRole("link", { name: "Harvest day" }).click();
+  await bo.getByLabel("What do you want to say?").fill("I will bring baskets.");
+  await bo.getByRole("button", { name: "Reply" }).click();
+  await bo.waitForURL(/\/groups\/elsewhere\/threads\/.*#p-/);
+  assert.match((await bo.locator(".group-thread .replies").textContent()) ?? "", /bring baskets/);
+  await screenshot(bo, "groups-elsewhere-thread-phone");
+  await waitFor("the group on A keeps bo's reply", async () =>
+    a.node.db.db
+      .selectFrom("posts")
+      .select("id")
+      .where("content_html", "like", "%bring baskets%")
+      .where("in_reply_to_id", "is not", null)
+      .executeTakeFirst(),
+  );
   await waitFor("the group on A keeps bo's thread", async () =>
     a.node.db.db.selectFrom("posts").select("id").where("title", "=", "Ladders").executeTakeFirst(),
   );
@@ -163,4 +186,140 @@ test("the directory and a group page for a visitor, in Spanish, on a phone", asy
   assert.equal(await page.getByRole("button", { name: "Unirme" }).count(), 0);
   await screenshot(page, "groups-page-es-phone");
   await context.close();
+});
+
+/** A picture for the thread: an oven, drawn as SVG and made a PNG (no fixtures needed). */
+async function ovenPng(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400">
+    <rect width="640" height="400" fill="#e9d8b4"/>
+    <path d="M120 330 Q320 40 520 330 Z" fill="#8d5a3b"/>
+    <path d="M250 330 Q320 200 390 330 Z" fill="#2b1d14"/>
+    <circle cx="320" cy="300" r="22" fill="#f2a33a"/>
+    <rect y="330" width="640" height="70" fill="#6b6b6b"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+test("in a group, a thread with an image, one with a poll; another member likes, votes and replies", async () => {
+  const dora = await createMember(a, { username: "dora", password: "password123" });
+  const ctx = { db: a.node.db.db, origin: a.url, domain: a.domain, clock: systemClock };
+  const made = await createGroup(
+    ctx,
+    { id: dora.id, username: "dora" },
+    {
+      name: "bakehouse",
+      kind: "working_group",
+      displayName: "Bakehouse",
+      description: "The co-op's bread: rota, flour, recipes.",
+      visibility: "public",
+      moderated: false,
+    },
+  );
+  assert.ok(made.ok);
+  await createMember(a, { username: "cai", password: "password123" });
+
+  // dora (desktop) starts a thread with a picture of the oven and its alt text.
+  const anaContext = await newContext(browser);
+  const anaPage = await anaContext.newPage();
+  await logIn(anaPage, a.url, "dora", "password123");
+  await anaPage.goto(`${a.url}/groups/bakehouse`);
+  await anaPage.getByText("New thread").click();
+  await anaPage.getByLabel("Title").fill("Bread rota for December");
+  await anaPage
+    .getByLabel("What do you want to say?")
+    .fill("Who bakes on which day? The oven is ready from seven.");
+  await anaPage.getByText("Images (optional, up to 4)").click();
+  await anaPage
+    .locator("#f-image_1")
+    .setInputFiles({ name: "oven.png", mimeType: "image/png", buffer: await ovenPng() });
+  await anaPage.locator("#f-alt_1").fill("The wood-fired oven, its door open, embers glowing");
+  await anaPage.getByRole("button", { name: "Post" }).click();
+  await anaPage.waitForURL(/\/groups\/bakehouse\/threads\//);
+  const rota = anaPage.url();
+  assert.equal(
+    await anaPage.getByRole("heading", { name: "Bread rota for December", level: 1 }).count(),
+    1,
+  );
+  assert.equal(
+    await anaPage.getByAltText("The wood-fired oven, its door open, embers glowing").count(),
+    1,
+  );
+  // And a thread with a poll (a post has images or a poll, as on Mastodon).
+  await anaPage.goto(`${a.url}/groups/bakehouse`);
+  await anaPage.getByText("New thread").click();
+  await anaPage.getByLabel("Title").fill("Which flour next week?");
+  await anaPage.getByLabel("What do you want to say?").fill("One sack, one kind. Vote by Friday.");
+  await anaPage.getByText("Poll (optional)", { exact: true }).first().click();
+  await anaPage.getByLabel("Choice 1").fill("Rye");
+  await anaPage.getByLabel("Choice 2").fill("Spelt");
+  await anaPage.getByLabel("Choice 3").fill("Wheat");
+  await anaPage.getByRole("button", { name: "Post" }).click();
+  await anaPage.waitForURL(/\/threads\//);
+  const flour = anaPage.url();
+
+  // cai (phone) joins, likes the rota, votes, and replies.
+  const caiContext = await newContext(browser, { mobile: true });
+  const cai = await caiContext.newPage();
+  await logIn(cai, a.url, "cai", "password123");
+  await cai.goto(`${a.url}/groups/bakehouse`);
+  await cai.getByRole("button", { name: "Join" }).click();
+  await cai.waitForURL(/\/groups\/bakehouse\?/);
+  await screenshot(cai, "groups-threads-phone");
+  await cai.getByRole("link", { name: "Bread rota for December" }).click();
+  await cai.waitForURL(rota);
+  const rotaPost = cai.locator("article.post").first();
+  await rotaPost.getByRole("button", { name: "Like" }).click();
+  await cai.waitForURL(new RegExp(`${rota.split("/").pop()}`));
+  assert.equal(
+    await cai.locator("article.post").first().getByRole("button", { name: "Unlike" }).count(),
+    1,
+  );
+  await cai.getByLabel("What do you want to say?").fill("I can bake on Tuesdays and Thursdays.");
+  await cai.getByRole("button", { name: "Reply" }).click();
+  await cai.waitForURL(/#p-/);
+  assert.match(
+    (await cai.locator(".group-thread .replies").first().textContent()) ?? "",
+    /Tuesdays and Thursdays/,
+  );
+  await cai.goto(flour);
+  await cai.getByLabel("Spelt").check();
+  await cai.getByRole("button", { name: "Vote" }).click();
+  await cai.waitForURL(new RegExp(`${flour.split("/").pop()}`));
+  assert.match((await cai.locator(".poll").first().textContent()) ?? "", /Spelt \(your choice\)/);
+  await screenshot(cai, "groups-poll-phone");
+
+  // dora answers cai's reply (nested under it) and sees the like.
+  await anaPage.goto(rota);
+  const reply = anaPage.locator(".group-thread .replies article.post").first();
+  await reply.getByRole("link", { name: "Reply" }).click();
+  await anaPage.waitForURL(/reply_to=/);
+  assert.equal(await anaPage.getByRole("heading", { name: /Replying to cai/ }).count(), 1);
+  await anaPage.getByLabel("What do you want to say?").fill("Perfect, Tuesday is yours.");
+  await anaPage.getByRole("button", { name: "Reply" }).click();
+  await anaPage.waitForURL(/#p-/);
+  assert.match(
+    (await anaPage.locator(".replies .replies").first().textContent()) ?? "",
+    /Tuesday is yours/,
+  );
+  assert.match((await anaPage.locator("article.post").first().textContent()) ?? "", /Likes 1/);
+  await screenshot(anaPage, "groups-thread-desktop");
+  await cai.goto(rota);
+  await screenshot(cai, "groups-thread-phone");
+  await anaPage.goto(`${a.url}/groups/bakehouse`);
+  await screenshot(anaPage, "groups-threads-desktop");
+
+  // cai reports the flour thread: the group's moderators (dora) see it on the management page.
+  await cai.goto(flour);
+  await cai.getByRole("link", { name: "Report" }).first().click();
+  await cai.getByLabel("What is wrong with it?").fill("We voted on flour last week already.");
+  await cai.getByRole("button", { name: "Send report" }).click();
+  await cai.waitForURL(/\/threads\/.*done=/);
+  await anaPage.goto(`${a.url}/groups/bakehouse/manage`);
+  const report = anaPage.locator(".group-reports > li").first();
+  assert.match((await report.textContent()) ?? "", /voted on flour last week/);
+  await screenshot(anaPage, "groups-manage-report-desktop");
+  await report.getByRole("button", { name: "Dismiss" }).click();
+  await anaPage.waitForURL(/\/manage\?/);
+  assert.equal(await anaPage.locator(".group-reports > li").count(), 0);
+  await anaContext.close();
+  await caiContext.close();
 });

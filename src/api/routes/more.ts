@@ -184,7 +184,9 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     for (const timeline of markerTimelines) {
       const given = (p[timeline] as { last_read_id?: unknown } | undefined)?.last_read_id;
       if (typeof given !== "string" || !given || given.length > 100) continue;
-      out[timeline] = markerJson(await setMarker(db, me.id, timeline, given));
+      out[timeline] = markerJson(
+        await setMarker({ db, clock: deps.clock }, me.id, timeline, given),
+      );
     }
     if (Object.keys(out).length === 0)
       throw unprocessable("home or notifications last_read_id is missing");

@@ -130,9 +130,9 @@ export function newNotifications(db: Kysely<Schema>, accountIds: string[], from:
 /**
  * Edits of any post, local or remote: each edit keeps the version it replaced as a
  * post_edits row (src/social/edits.ts), whose id says when. Deletions of this
- * node's posts: the social.post.deleted outbox event recorded with the deletion, and
- * groups.post.deleted for a group's posts (src/groups/threads.ts); another remote
- * deletion leaves no row that says when, so it is not pushed.
+ * node's posts, and of posts in its groups: the social.post.deleted or groups.post.deleted
+ * outbox event recorded with the deletion (another remote deletion leaves no row that says
+ * when, so it is not pushed).
  */
 export async function newEditsAndDeletes(db: Kysely<Schema>, from: string) {
   const [edits, deletes] = await Promise.all([

@@ -96,7 +96,7 @@ export interface GroupBansTable {
 export interface GroupModerationLogTable {
   id: string;
   group_id: string;
-  action: "ban" | "unban" | "delete" | "hide" | "unhide";
+  action: "ban" | "unban" | "delete" | "hide" | "unhide" | "dismiss";
   moderator_uri: string;
   /** The actor banned, or the post acted on. */
   target_uri: string;

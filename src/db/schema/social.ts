@@ -228,6 +228,11 @@ export interface ReportsTable {
   created_at: string;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** The group hosted here whose post is reported: its moderators see the report too. */
+  group_id: Generated<string | null>;
+  /** Settled by the group's moderators (the co-op's `status` is apart); the moderator's URI. */
+  group_resolved_at: Generated<string | null>;
+  group_resolved_by: Generated<string | null>;
 }
 
 /** A moderator's decision about one remote actor (local accounts use accounts.status). */

@@ -12,8 +12,8 @@ import type { EventHandler } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { recipientOf } from "../relay.ts";
 import { findRemoteActor } from "../remote-actors.ts";
+import { createOf, loadLocalPost } from "../social/notes.ts";
 import { groupSender, groupUrls } from "./actor.ts";
-import { createActivity } from "./objects.ts";
 
 /** Threads a new remote member is sent (the most recent ones). */
 export const GROUP_BACKFILL_THREADS = 10;
@@ -50,12 +50,16 @@ export const sendRecentThreads: EventHandler = async (ctx, deps, event, payload)
   const isPublic = group.visibility === "public";
   for (const post of threads.reverse()) {
     // Received from elsewhere: the Create as it came (FEP-1b12); else our own.
+    const local = post.activity_json ? null : await loadLocalPost(db, post.id);
     const create = post.activity_json
       ? await Create.fromJsonLd(JSON.parse(post.activity_json), {
           documentLoader: await signedLoader(ctx),
           contextLoader: ctx.contextLoader,
         })
-      : await createActivity(db, post, isPublic);
+      : local
+        ? createOf(ctx, deps.config.origin, local)
+        : null;
+    if (!create) continue;
     const announce = new Announce({
       id: new URL(`/activities/${event.id}/recent/${post.id}`, deps.config.origin),
       actor: new URL(urls.id),

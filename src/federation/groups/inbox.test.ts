@@ -69,10 +69,14 @@ function inbox() {
   return { federation, ctx };
 }
 
+/** As the inbox's dispatcher does: handled when the groups claim it (true), else left (false). */
 async function receive(activity: Activity): Promise<boolean> {
   const extension = groupsExtension.inbox[0];
-  assert.ok(extension);
-  return extension.handle(inbox().ctx, activity, deps);
+  assert.ok(extension?.claims);
+  const { ctx } = inbox();
+  if (!(await extension.claims(ctx, activity, deps))) return false;
+  await extension.handle(ctx, activity, deps);
+  return true;
 }
 
 /** Runs the groups' relay handler for the latest event of a type; returns what was sent. */
@@ -153,7 +157,7 @@ test("Undo(Follow) by its own actor leaves; by another actor it is skipped", asy
   assert.equal(await membershipOf(f.handle.db, garden.id, rosa.uri), undefined);
 });
 
-test("a Follow of something not a group here is left for the next extension", async () => {
+test("a Follow of something not a group here is not claimed (the dispatcher gives it elsewhere)", async () => {
   const other = new Follow({
     id: new URL(`${rosa.uri}/follows/x`),
     actor: new URL(rosa.uri),

@@ -1,26 +1,28 @@
 /**
- * The groups' inbox handlers, offered what the core inbox does not take
- * (src/federation/extensions.ts). For groups hosted here: Follow (join: Accept
- * at once, or a pending request in a moderated group), Undo(Follow) (leave),
- * Create of a post addressed to the group (kept as a thread or reply, then
- * announced to the members unchanged, FEP-1b12), and Add/Remove of a delegate
- * by a member co-op of a federation. For groups elsewhere that our members or
- * our co-op belong to: Announce of a post or of a moderators change, and
- * Accept/Reject of our co-op's Follow. Anything else returns false, so the next
- * extension (social) may take it.
+ * The groups' inbox handlers. The inbox's one dispatcher (federation/inbox.ts)
+ * gives groups what `claims` says is addressed to a group: an activity whose
+ * object, target, audience or addressee is a Group hosted here (Follow and
+ * Undo(Follow) of it: join and leave; a Create of a post addressed to it: kept,
+ * then announced to the members unchanged, FEP-1b12; Add/Remove of a delegate
+ * by a member co-op of a federation), an Announce by a remote Group our members
+ * or co-op follow (its redistribution of a post, an edit, a deletion or a change
+ * of moderators), and the answers to what a Group here or our co-op asked
+ * (Accept/Reject of an Invite, of the co-op's Follow of a federation). Everything
+ * else goes to the social network; a handler here never hands an activity on.
  */
 import type { InboxContext } from "@fedify/fedify";
 import {
   Accept,
   type Activity,
   Add,
-  type Announce,
+  Announce,
   Create,
   Delete,
   Follow,
-  type Reject,
+  Reject,
   Remove,
-  type Undo,
+  Undo,
+  Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { answerAffiliation, receiveDelegate } from "../../groups/federations.ts";
@@ -32,17 +34,23 @@ import {
   receiveJoin,
   receiveLeave,
 } from "../../groups/memberships.ts";
-import { findPostByUri, receiveGroupPost, receiveGroupPostDelete } from "../../groups/threads.ts";
+import { findPostByUri, receiveGroupPost } from "../../groups/threads.ts";
+import { deleteRemotePost, updateRemotePost } from "../../social/remote-posts.ts";
 import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { groupsContextOf } from "./context.ts";
-import { addressedUris, groupPostInput, isGroupPostObject, postFields } from "./parse.ts";
+import {
+  addressedUris,
+  type GroupPostObject,
+  groupPostInput,
+  isGroupPostObject,
+  postFields,
+} from "./parse.ts";
 
 const logger = getLogger(["synco", "federation", "groups"]);
 
-function skip(activity: Activity, why: string): true {
+function skip(activity: Activity, why: string): void {
   logger.info("Skipping {id}: {why}", { id: activity.id?.href ?? "(no id)", why });
-  return true;
 }
 
 export function groupsInbox(deps: FederationDeps) {
@@ -66,95 +74,16 @@ export function groupsInbox(deps: FederationDeps) {
       .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
       .catch(() => null);
 
-  async function onFollow(ctx: InboxContext<void>, follow: Follow): Promise<boolean> {
-    const group = await localGroup(follow.objectId?.href);
-    if (!group) return false;
-    if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
-    const actor = await ensureActor(ctx, deps, follow.actorId);
-    if (!actor) return skip(follow, "its actor could not be fetched");
-    const joined = await receiveJoin(
-      g,
-      { uri: actor.uri, remoteId: actor.id, type: actor.type },
-      { group, activityUri: follow.id.href },
-    );
-    logger.info("{actor} joins group {group}: {status}", {
-      actor: actor.uri,
-      group: group.name,
-      status: joined.ok ? joined.value : joined.reason,
-    });
-    return true;
-  }
-
-  async function onUndo(ctx: InboxContext<void>, undo: Undo): Promise<boolean> {
-    const object = await objectOf(ctx, undo);
-    if (!(object instanceof Follow)) return false;
-    const group = await localGroup(object.objectId?.href);
-    if (!group) return false;
-    if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
-      return skip(undo, "the undone Follow is not its actor's");
-    await receiveLeave(g, { uri: undo.actorId.href }, { group });
-    return true;
-  }
-
-  /** A post addressed to a group hosted here: kept, then announced by the Group. */
-  async function onCreate(ctx: InboxContext<void>, create: Create): Promise<boolean> {
-    const object = await objectOf(ctx, create);
-    if (!isGroupPostObject(object)) return false;
-    let group: Group | undefined;
+  /** The group hosted here a Create's post is addressed to (audience, to/cc, a Mention). */
+  async function addressedGroup(
+    create: Create,
+    object: GroupPostObject,
+  ): Promise<Group | undefined> {
     for (const uri of await addressedUris(create, object)) {
-      group = await localGroup(uri);
-      if (group) break;
+      const group = await localGroup(uri);
+      if (group) return group;
     }
-    if (!group) return false;
-    const fields = postFields(object);
-    if (!fields || !create.actorId) return skip(create, "the post has no id or author");
-    if (fields.authorUri !== create.actorId.href)
-      return skip(create, "the post's author is not the actor");
-    if (new URL(fields.uri).origin !== create.actorId.origin)
-      return skip(create, "the post is not on its author's server");
-    if (await isBanned(db, group.id, create.actorId.href))
-      return skip(create, `${create.actorId.href} is banned from ${group.name}`);
-    const member = await membershipOf(db, group.id, create.actorId.href);
-    // Anyone may write in a public, open group (as in Lemmy); otherwise only its members.
-    const open = group.visibility === "public" && !group.moderated && !group.posting_restricted;
-    if (member?.status !== "active" && !open)
-      return skip(create, `${create.actorId.href} is not a member of ${group.name}`);
-    if (group.posting_restricted && !fields.inReplyToUri && member?.role === "member")
-      return skip(create, "only moderators start threads in this group");
-    const author = await ensureActor(ctx, deps, create.actorId);
-    if (!author) return skip(create, "its actor could not be fetched");
-    const input = await groupPostInput(ctx, object, author, deps.clock);
-    if (!input) return skip(create, "the post could not be read");
-    const result = await receiveGroupPost(social, group, input, {
-      uri: `${prefix}${group.name}`,
-      groupId: group.id,
-      // As received (Fedify keeps the parsed document), to be announced as it came.
-      activityJson: JSON.stringify(await create.toJsonLd()),
-    });
-    if (result !== "stored") skip(create, result);
-    return true;
-  }
-
-  /**
-   * A Delete of a group post kept here, from its author (sent to the Group, or
-   * announced by it) or from the Group itself. Not a group post: false, so the
-   * social network may take it.
-   */
-  async function onDelete(del: Delete, announcedBy?: string): Promise<boolean> {
-    const uri = del.objectId?.href;
-    const actorUri = del.actorId?.href;
-    if (!uri || !actorUri) return false;
-    const post = await findPostByUri(db, uri);
-    if (!post) return false;
-    // Announced: the Group vouches for its own posts only; directly: the signer is the actor.
-    if (announcedBy && post.audience_uri !== announcedBy)
-      return skip(del, "the announcing Group is not the post's");
-    const result = await receiveGroupPostDelete(db, {
-      uri,
-      actorUri: announcedBy && actorUri !== post.author_uri ? announcedBy : actorUri,
-    });
-    if (result !== "deleted") skip(del, result);
-    return true;
+    return undefined;
   }
 
   /**
@@ -183,44 +112,172 @@ export function groupsInbox(deps: FederationDeps) {
     return !!aff;
   }
 
-  /** A remote Group redistributes a post, or a change of its moderators (FEP-1b12). */
-  async function onAnnounce(ctx: InboxContext<void>, announce: Announce): Promise<boolean> {
+  /** The invitation an Accept/Reject answers: its object is our Invite's id (the event's). */
+  async function invitationOf(answer: Accept | Reject) {
+    const activities = `${deps.config.origin}/activities/`;
+    const objectId = answer.objectId?.href;
+    if (!objectId?.startsWith(activities)) return undefined;
+    const event = await db
+      .selectFrom("outbox_events")
+      .select("payload")
+      .where("id", "=", objectId.slice(activities.length))
+      .where("type", "=", "groups.member.invited")
+      .executeTakeFirst();
+    return event ? (JSON.parse(event.payload) as { groupId: string; memberId: string }) : undefined;
+  }
+
+  /**
+   * Is the activity the groups'? Decided once, by the actor it is addressed to or
+   * comes from (see the module comment); nothing is written here.
+   */
+  async function claims(ctx: InboxContext<void>, activity: Activity): Promise<boolean> {
+    if (activity instanceof Announce)
+      return !!activity.actorId && followedGroup(activity.actorId.href);
+    if (activity instanceof Follow) return !!(await localGroup(activity.objectId?.href));
+    if (activity instanceof Undo) {
+      const object = await objectOf(ctx, activity);
+      return object instanceof Follow && !!(await localGroup(object.objectId?.href));
+    }
+    if (activity instanceof Create) {
+      const object = await objectOf(ctx, activity);
+      return isGroupPostObject(object) && !!(await addressedGroup(activity, object));
+    }
+    if (activity instanceof Add || activity instanceof Remove)
+      return !!(await localGroup(activity.targetId?.href));
+    if (activity instanceof Accept || activity instanceof Reject) {
+      if (await invitationOf(activity)) return true;
+      const actor = activity.actorId?.href;
+      return (
+        !!actor &&
+        !!(await db
+          .selectFrom("coop_affiliations")
+          .select("id")
+          .where("group_uri", "=", actor)
+          .executeTakeFirst())
+      );
+    }
+    return false;
+  }
+
+  async function onFollow(ctx: InboxContext<void>, follow: Follow): Promise<void> {
+    const group = await localGroup(follow.objectId?.href);
+    if (!group) return skip(follow, "its object is not a group here");
+    if (!follow.id || !follow.actorId) return skip(follow, "a Follow needs an id and an actor");
+    const actor = await ensureActor(ctx, deps, follow.actorId);
+    if (!actor) return skip(follow, "its actor could not be fetched");
+    const joined = await receiveJoin(
+      g,
+      { uri: actor.uri, remoteId: actor.id, type: actor.type },
+      { group, activityUri: follow.id.href },
+    );
+    logger.info("{actor} joins group {group}: {status}", {
+      actor: actor.uri,
+      group: group.name,
+      status: joined.ok ? joined.value : joined.reason,
+    });
+  }
+
+  async function onUndo(ctx: InboxContext<void>, undo: Undo): Promise<void> {
+    const object = await objectOf(ctx, undo);
+    const group = object instanceof Follow ? await localGroup(object.objectId?.href) : undefined;
+    if (!(object instanceof Follow) || !group) return skip(undo, "it undoes no Follow of a group");
+    if (!undo.actorId || object.actorId?.href !== undo.actorId.href)
+      return skip(undo, "the undone Follow is not its actor's");
+    await receiveLeave(g, { uri: undo.actorId.href }, { group });
+  }
+
+  /** A post addressed to a group hosted here: kept, then announced by the Group. */
+  async function onCreate(ctx: InboxContext<void>, create: Create): Promise<void> {
+    const object = await objectOf(ctx, create);
+    if (!isGroupPostObject(object)) return skip(create, "its object is not a post");
+    const group = await addressedGroup(create, object);
+    if (!group) return skip(create, "it is addressed to no group here");
+    const fields = postFields(object);
+    if (!fields || !create.actorId) return skip(create, "the post has no id or author");
+    if (fields.authorUri !== create.actorId.href)
+      return skip(create, "the post's author is not the actor");
+    if (new URL(fields.uri).origin !== create.actorId.origin)
+      return skip(create, "the post is not on its author's server");
+    if (await isBanned(db, group.id, create.actorId.href))
+      return skip(create, `${create.actorId.href} is banned from ${group.name}`);
+    const member = await membershipOf(db, group.id, create.actorId.href);
+    // Anyone may write in a public, open group (as in Lemmy); otherwise only its members.
+    const open = group.visibility === "public" && !group.moderated && !group.posting_restricted;
+    if (member?.status !== "active" && !open)
+      return skip(create, `${create.actorId.href} is not a member of ${group.name}`);
+    if (group.posting_restricted && !fields.inReplyToUri && member?.role === "member")
+      return skip(create, "only moderators start threads in this group");
+    const author = await ensureActor(ctx, deps, create.actorId);
+    if (!author) return skip(create, "its actor could not be fetched");
+    const input = await groupPostInput(ctx, object, author, deps.clock);
+    if (!input) return skip(create, "the post could not be read");
+    const result = await receiveGroupPost(social, group, input, {
+      uri: `${prefix}${group.name}`,
+      groupId: group.id,
+      // As received (Fedify keeps the parsed document), to be announced as it came.
+      activityJson: JSON.stringify(await create.toJsonLd()),
+    });
+    if (result !== "stored") skip(create, result);
+  }
+
+  /**
+   * What an announcing Group says of a post: its object as its author's server has
+   * it. The embedded copy is taken from the Group's own server; a post from another
+   * server is fetched from there (as Mastodon fetches a boosted status), so a Group
+   * cannot put words in anyone's mouth.
+   */
+  async function announcedPost(
+    ctx: InboxContext<void>,
+    groupUri: string,
+    inner: Create | Update,
+  ): Promise<GroupPostObject | null> {
+    const loader = await signedLoader(ctx);
+    let object = await inner
+      .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
+      .catch(() => null);
+    if (object?.id && object.id.origin !== new URL(groupUri).origin)
+      object = await ctx.lookupObject(object.id, { documentLoader: loader }).catch(() => null);
+    return isGroupPostObject(object) ? object : null;
+  }
+
+  /** A remote Group redistributes a post, an edit, a deletion or a change of its moderators (FEP-1b12). */
+  async function onAnnounce(ctx: InboxContext<void>, announce: Announce): Promise<void> {
     const groupUri = announce.actorId?.href;
-    if (!groupUri || !(await followedGroup(groupUri))) return false;
-    // The Group wraps activities of others (FEP-1b12): take the embedded copy, then
-    // check a post from another server against its author's own copy (as Mastodon
-    // fetches a boosted status), so a Group cannot put words in anyone's mouth.
+    if (!groupUri) return skip(announce, "it has no actor");
     const objectId = announce.objectId?.href;
     if (objectId && (await findPostByUri(db, objectId)))
       return skip(announce, "the announced post is already kept");
-    const loader = await signedLoader(ctx);
     const inner = await announce
-      .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
+      .getObject({
+        documentLoader: await signedLoader(ctx),
+        crossOrigin: "trust",
+        suppressError: true,
+      })
       .catch(() => null);
-    if (inner instanceof Create) {
-      let object = await inner
-        .getObject({ documentLoader: loader, crossOrigin: "trust", suppressError: true })
-        .catch(() => null);
-      if (object?.id && object.id.origin !== announce.actorId?.origin)
-        object = await ctx.lookupObject(object.id, { documentLoader: loader }).catch(() => null);
-      if (!isGroupPostObject(object)) return skip(announce, "the announced object is not a post");
+    if (inner instanceof Create || inner instanceof Update) {
+      const object = await announcedPost(ctx, groupUri, inner);
+      if (!object) return skip(announce, "the announced object is not a post");
       if (!(await addressedUris(inner, object)).includes(groupUri))
         return skip(announce, "the announced post is not addressed to the group");
       const fields = postFields(object);
       if (!fields || fields.authorUri !== inner.actorId?.href)
-        return skip(announce, "the announced post's author is not its Create's actor");
-      const mine = fields.authorUri.startsWith(`${deps.config.origin}/`);
-      if (mine) return true; // our own member's post, already kept when written
+        return skip(announce, "the announced post's author is not its activity's actor");
+      // Our own member's post: kept when written, edited here.
+      if (fields.authorUri.startsWith(`${deps.config.origin}/`)) return;
       const author = await ensureActor(ctx, deps, new URL(fields.authorUri));
       if (!author) return skip(announce, "the announced post's author could not be fetched");
       const input = await groupPostInput(ctx, object, author, deps.clock);
       if (!input) return skip(announce, "the announced post could not be read");
+      if (inner instanceof Update) {
+        if (!(await updateRemotePost(social, input))) skip(announce, "no such post of that author");
+        return;
+      }
       await receiveGroupPost(social, null, input, {
         uri: groupUri,
         groupId: null,
         activityJson: null,
       });
-      return true;
+      return;
     }
     if (inner instanceof Add || inner instanceof Remove) {
       if (
@@ -233,7 +290,11 @@ export function groupsInbox(deps: FederationDeps) {
       if (inner instanceof Add)
         await db
           .insertInto("remote_group_moderators")
-          .values({ group_uri: groupUri, actor_uri: person, created_at: new Date().toISOString() })
+          .values({
+            group_uri: groupUri,
+            actor_uri: person,
+            created_at: deps.clock.now().toISOString(),
+          })
           .onConflict((oc) => oc.columns(["group_uri", "actor_uri"]).doNothing())
           .execute();
       else
@@ -242,17 +303,27 @@ export function groupsInbox(deps: FederationDeps) {
           .where("group_uri", "=", groupUri)
           .where("actor_uri", "=", person)
           .execute();
-      return true;
+      return;
     }
-    if (inner instanceof Delete) return onDelete(inner, groupUri);
+    if (inner instanceof Delete) {
+      // The one Delete of posts (social/remote-posts.ts): its author's, or the Group's.
+      // The Group vouches for its own posts only.
+      const uri = inner.objectId?.href;
+      const post = uri ? await findPostByUri(db, uri) : undefined;
+      if (!uri || !post || post.audience_uri !== groupUri)
+        return skip(announce, "the announcing Group is not the deleted post's");
+      const actor = inner.actorId?.href === post.author_uri ? post.author_uri : groupUri;
+      if (!(await deleteRemotePost(social, uri, actor))) skip(announce, "the post is not deleted");
+      return;
+    }
     // The plain Announce of a post (sent for Mastodon alongside Announce{Create}) adds nothing.
-    return skip(announce, "only announced Creates and moderator changes are kept");
+    skip(announce, "only announced posts, edits, deletions and moderator changes are kept");
   }
 
   /** A member co-op names (Add) or drops (Remove) a delegate in a federation hosted here. */
-  async function onDelegate(add: Add | Remove): Promise<boolean> {
+  async function onDelegate(add: Add | Remove): Promise<void> {
     const group = await localGroup(add.targetId?.href);
-    if (!group) return false;
+    if (!group) return skip(add, "its target is not a group here");
     if (!add.actorId || !add.objectId)
       return skip(add, "an Add/Remove needs an actor and an object");
     const result = await receiveDelegate(
@@ -261,7 +332,6 @@ export function groupsInbox(deps: FederationDeps) {
       { group, delegateUri: add.objectId.href, add: add instanceof Add },
     );
     if (!result.ok) skip(add, result.reason);
-    return true;
   }
 
   /**
@@ -269,50 +339,31 @@ export function groupsInbox(deps: FederationDeps) {
    * of the groups.member.invited event), or the answer to our co-op's Follow of
    * a federation elsewhere.
    */
-  async function onAnswer(answer: Accept | Reject): Promise<boolean> {
-    if (!answer.actorId) return false;
-    const activities = `${deps.config.origin}/activities/`;
-    const objectId = answer.objectId?.href;
-    if (objectId?.startsWith(activities)) {
-      const event = await db
-        .selectFrom("outbox_events")
-        .select("payload")
-        .where("id", "=", objectId.slice(activities.length))
-        .where("type", "=", "groups.member.invited")
-        .executeTakeFirst();
-      if (event) {
-        const payload = JSON.parse(event.payload) as { groupId: string; memberId: string };
-        const group = await findGroupById(db, payload.groupId);
-        if (!group) return skip(answer, "the group is gone");
-        const result = await receiveInviteAnswer(
-          g,
-          { uri: answer.actorId.href },
-          { group, memberId: payload.memberId, accept: answer instanceof Accept },
-        );
-        logger.info("{actor} answers the invitation to {group}: {result}", {
-          actor: answer.actorId.href,
-          group: group.name,
-          result: result.ok ? result.value : `ignored (${result.reason})`,
-        });
-        return true;
-      }
-    }
-    return (
-      await answerAffiliation(
+  async function onAnswer(answer: Accept | Reject): Promise<void> {
+    if (!answer.actorId) return skip(answer, "it has no actor");
+    const invitation = await invitationOf(answer);
+    if (invitation) {
+      const group = await findGroupById(db, invitation.groupId);
+      if (!group) return skip(answer, "the group is gone");
+      const result = await receiveInviteAnswer(
         g,
         { uri: answer.actorId.href },
-        { accepted: answer instanceof Accept },
-      )
-    ).ok;
+        { group, memberId: invitation.memberId, accept: answer instanceof Accept },
+      );
+      logger.info("{actor} answers the invitation to {group}: {result}", {
+        actor: answer.actorId.href,
+        group: group.name,
+        result: result.ok ? result.value : `ignored (${result.reason})`,
+      });
+      return;
+    }
+    const result = await answerAffiliation(
+      g,
+      { uri: answer.actorId.href },
+      { accepted: answer instanceof Accept },
+    );
+    if (!result.ok) skip(answer, "it answers nothing of ours");
   }
 
-  return {
-    onFollow,
-    onUndo,
-    onCreate,
-    onDelete: (d: Delete) => onDelete(d),
-    onAnnounce,
-    onDelegate,
-    onAnswer,
-  };
+  return { claims, onFollow, onUndo, onCreate, onAnnounce, onDelegate, onAnswer };
 }

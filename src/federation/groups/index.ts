@@ -1,9 +1,9 @@
 /**
  * The groups' part of federation (FEP-1b12), plugged in through the extension
- * points (src/federation/extensions.ts). Groups' inbox handlers go before the
- * social network's: an Announce by a Group our members follow, or a Create
- * addressed to a group hosted here, is a group post and not a boost or a
- * timeline post; whatever groups do not take they return false on.
+ * points (src/federation/extensions.ts). The inbox's dispatcher gives groups
+ * what they claim by the addressed actor (inbox.ts `claims`): an Announce by a
+ * Group our members follow, a Create addressed to a group hosted here, a Follow
+ * of one, …; everything else goes to the social network.
  */
 import type { InboxContext } from "@fedify/fedify";
 import {
@@ -12,7 +12,6 @@ import {
   Add,
   Announce,
   Create,
-  Delete,
   Follow,
   Reject,
   Remove,
@@ -20,31 +19,25 @@ import {
 } from "@fedify/vocab";
 import { groupsEvents } from "../../groups/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import { type AreaExtension, areaExtension, type EventHandlers } from "../extensions.ts";
+import { type AreaExtension, areaExtension, type EventHandlers, perDeps } from "../extensions.ts";
 import { sendRecentThreads } from "./backfill.ts";
 import { groupsInbox } from "./inbox.ts";
 import { groupsEventHandlers } from "./relay-handlers.ts";
 
-const inboxes = new WeakMap<FederationDeps, ReturnType<typeof groupsInbox>>();
+const inboxFor = perDeps(groupsInbox);
 
 async function handle(
   ctx: InboxContext<void>,
   activity: Activity,
   deps: FederationDeps,
-): Promise<boolean> {
-  let inbox = inboxes.get(deps);
-  if (!inbox) {
-    inbox = groupsInbox(deps);
-    inboxes.set(deps, inbox);
-  }
-  if (activity instanceof Follow) return inbox.onFollow(ctx, activity);
-  if (activity instanceof Undo) return inbox.onUndo(ctx, activity);
-  if (activity instanceof Create) return inbox.onCreate(ctx, activity);
-  if (activity instanceof Delete) return inbox.onDelete(activity);
-  if (activity instanceof Announce) return inbox.onAnnounce(ctx, activity);
-  if (activity instanceof Add || activity instanceof Remove) return inbox.onDelegate(activity);
-  if (activity instanceof Accept || activity instanceof Reject) return inbox.onAnswer(activity);
-  return false;
+): Promise<void> {
+  const inbox = inboxFor(deps);
+  if (activity instanceof Follow) await inbox.onFollow(ctx, activity);
+  else if (activity instanceof Undo) await inbox.onUndo(ctx, activity);
+  else if (activity instanceof Create) await inbox.onCreate(ctx, activity);
+  else if (activity instanceof Announce) await inbox.onAnnounce(ctx, activity);
+  else if (activity instanceof Add || activity instanceof Remove) await inbox.onDelegate(activity);
+  else if (activity instanceof Accept || activity instanceof Reject) await inbox.onAnswer(activity);
 }
 
 const accepted = groupsEventHandlers["groups.member.accepted"];
@@ -58,10 +51,16 @@ const eventHandlers: EventHandlers<typeof groupsEvents> = {
   },
 };
 
-/** Before the social network's in the list: groups return false on what is not theirs. */
+/** Groups claim what is addressed to their actors (inbox.ts `claims`); the rest is social's. */
 export const groupsExtension: AreaExtension = areaExtension({
   area: "groups",
   events: groupsEvents,
   eventHandlers,
-  inbox: [{ types: [Follow, Undo, Create, Delete, Announce, Add, Remove, Accept, Reject], handle }],
+  inbox: [
+    {
+      types: [Follow, Undo, Create, Announce, Add, Remove, Accept, Reject],
+      claims: (ctx, activity, deps) => inboxFor(deps).claims(ctx, activity),
+      handle,
+    },
+  ],
 });

@@ -8,7 +8,6 @@ import type { Context } from "@fedify/fedify";
 import {
   Accept,
   Add,
-  Announce,
   Create,
   Delete,
   Follow,
@@ -30,23 +29,12 @@ import type { EventHandler, EventHandlers } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { recipientOf } from "../relay.ts";
 import { findRemoteActor } from "../remote-actors.ts";
-import { groupActor, groupSender, groupUrls, instant } from "./actor.ts";
-import { createActivity } from "./objects.ts";
+import { createOf, loadLocalPost } from "../social/notes.ts";
+import { groupActor, groupSender, groupUrls } from "./actor.ts";
+import { announceToMembers, remoteMembers, sendGroupPostActivity } from "./post-activities.ts";
 
 const activityId = (deps: FederationDeps, event: OutboxEventRow, suffix = "") =>
   new URL(`/activities/${event.id}${suffix}`, deps.config.origin);
-
-/** Remote actors who are active members of the group (Announce goes to each). */
-async function remoteMembers(deps: FederationDeps, group: Group) {
-  return deps.db.db
-    .selectFrom("group_members")
-    .innerJoin("remote_actors", "remote_actors.id", "group_members.remote_id")
-    .selectAll("remote_actors")
-    .where("group_members.group_id", "=", group.id)
-    .where("group_members.status", "=", "active")
-    .where("remote_actors.gone", "=", 0)
-    .execute();
-}
 
 /** The Group wraps an activity in an Announce to its members (FEP-1b12). */
 async function announce(
@@ -56,21 +44,10 @@ async function announce(
   group: Group,
   object: Create | Add | Remove | Delete,
 ) {
-  const recipients = await remoteMembers(deps, group);
-  if (recipients.length === 0) return;
-  const urls = groupUrls(deps.config.origin, group.name);
-  // `published`, as Mastodon and GoToSocial put on every Announce (GoToSocial warns without).
-  const activity = new Announce({
+  await announceToMembers(ctx, deps, group, {
     id: activityId(deps, event),
-    actor: new URL(urls.id),
-    published: instant(event.created_at),
+    published: event.created_at,
     object,
-    audience: new URL(urls.id),
-    tos: group.visibility === "public" ? [PUBLIC_COLLECTION] : [new URL(urls.followers)],
-    ccs: [new URL(urls.followers)],
-  });
-  await ctx.sendActivity(await groupSender(deps, group), recipients.map(recipientOf), activity, {
-    preferSharedInbox: true,
   });
 }
 
@@ -153,92 +130,114 @@ const memberRemoved: Handler<"groups.member.removed"> = async (ctx, deps, event,
   await ctx.sendActivity(await groupSender(deps, group), recipientOf(member), reject);
 };
 
-/** A post in a group hosted here: announced to the members, wrapping its Create. */
+/**
+ * A post in a group hosted here: announced to the members, wrapping its Create
+ * (the one converter's, or a received one as it came), and the author's Create
+ * to the remote people it mentions.
+ */
 const postCreated: Handler<"groups.post.created"> = async (ctx, deps, event, { postId }) => {
   const post = await findPost(deps.db.db, postId);
   if (!post?.group_id || post.deleted_at) return;
   const group = await groupOf(deps, post.group_id);
   if (!group) return;
-  let create: Create;
+  const announceId = activityId(deps, event);
   if (post.activity_json) {
     // Received from elsewhere: the Create goes out as it came (FEP-1b12).
-    const parsed = await Create.fromJsonLd(JSON.parse(post.activity_json), {
+    const create = await Create.fromJsonLd(JSON.parse(post.activity_json), {
       documentLoader: await signedLoader(ctx),
       contextLoader: ctx.contextLoader,
     });
-    create = parsed;
-  } else create = await createActivity(deps.db.db, post, group.visibility === "public");
-  await announce(ctx, deps, event, group, create);
-  // Mastodon and Pleroma do not read Announce{Create}: like Lemmy, also announce the
-  // post itself, which they show as a boost by the group (others drop the repeat).
-  if (group.visibility === "public") {
-    const urls = groupUrls(deps.config.origin, group.name);
-    const recipients = await remoteMembers(deps, group);
-    if (recipients.length === 0) return;
-    const boost = new Announce({
-      id: activityId(deps, event, "/object"),
-      actor: new URL(urls.id),
-      published: instant(event.created_at),
-      object: new URL(post.uri),
-      audience: new URL(urls.id),
-      tos: [PUBLIC_COLLECTION],
-      ccs: [new URL(urls.followers)],
-    });
-    await ctx.sendActivity(await groupSender(deps, group), recipients.map(recipientOf), boost, {
-      preferSharedInbox: true,
+    await announce(ctx, deps, event, group, create);
+  } else {
+    const p = await loadLocalPost(deps.db.db, post.id);
+    if (!p) return;
+    await sendGroupPostActivity(ctx, deps, p, createOf(ctx, deps.config.origin, p), {
+      announceId,
+      published: event.created_at,
     });
   }
+  // Mastodon and Pleroma do not read Announce{Create}: like Lemmy, also announce the
+  // post itself, which they show as a boost by the group (others drop the repeat).
+  if (group.visibility === "public")
+    await announceToMembers(ctx, deps, group, {
+      id: activityId(deps, event, "/object"),
+      published: event.created_at,
+      object: new URL(post.uri),
+    });
 };
 
-/** A member's post in a group on another node: the Create goes to that Group. */
-const postSent: Handler<"groups.post.sent"> = async (ctx, deps, _event, { postId }) => {
-  const db = deps.db.db;
-  const post = await findPost(db, postId);
-  if (!post || post.group_id || !post.author_account_id || post.deleted_at) return;
-  const author = await db
-    .selectFrom("accounts")
-    .select("username")
-    .where("id", "=", post.author_account_id)
-    .executeTakeFirst();
-  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
-  if (!author || !group) return;
-  const create = await createActivity(db, post, false);
-  await ctx.sendActivity({ identifier: author.username }, recipientOf(group), create);
+/** A member's post in a group on another node: the Create goes to that Group (and the mentioned). */
+const postSent: Handler<"groups.post.sent"> = async (ctx, deps, event, { postId }) => {
+  const p = await loadLocalPost(deps.db.db, postId);
+  if (!p || p.post.group_id || !p.post.audience_uri || p.post.deleted_at) return;
+  await sendGroupPostActivity(ctx, deps, p, createOf(ctx, deps.config.origin, p), {
+    announceId: activityId(deps, event),
+    published: event.created_at,
+  });
+};
+
+/** A post from elsewhere in a group hosted here was edited: the Group announces the Update as received. */
+const postUpdated: Handler<"groups.post.updated"> = async (ctx, deps, event, p) => {
+  const post = await findPost(deps.db.db, p.postId);
+  if (!post?.group_id || post.deleted_at) return;
+  const group = await groupOf(deps, post.group_id);
+  if (!group) return;
+  const update = await Update.fromJsonLd(JSON.parse(p.activityJson), {
+    documentLoader: await signedLoader(ctx),
+    contextLoader: ctx.contextLoader,
+  });
+  await announceToMembers(ctx, deps, group, {
+    id: activityId(deps, event),
+    published: event.created_at,
+    object: update,
+  });
 };
 
 /**
  * A post deleted (by its author or a moderator). In a group hosted here the Group
  * announces the Delete to its members, as Lemmy does (Announce{Delete}, the
  * object a Tombstone); a member's post in a group elsewhere: the author's Delete
- * goes to that Group, which announces it.
+ * goes to that Group, which announces it. The remote mentioned hear of it too.
  */
 const postDeleted: Handler<"groups.post.deleted"> = async (ctx, deps, event, p) => {
   const db = deps.db.db;
   const post = await findPost(db, p.postId);
   if (!post?.deleted_at) return;
-  const values = {
+  const local = post.local ? await loadLocalPost(db, post.id) : null;
+  // The node speaks for its members: a post of ours goes out deleted by its author
+  // unless a moderator of the group here deleted it (a group elsewhere would refuse
+  // anyone but the author).
+  const actor = post.group_id || !local ? p.actorUri : post.author_uri;
+  const del = new Delete({
     id: activityId(deps, event, "/delete"),
-    actor: new URL(p.actorUri),
+    actor: new URL(actor),
     object: new Tombstone({ id: new URL(post.uri) }),
     audience: new URL(post.audience_uri as string),
     tos: [PUBLIC_COLLECTION],
     ccs: [new URL(post.audience_uri as string)],
-  };
-  if (post.group_id) {
-    const group = await groupOf(deps, post.group_id);
-    if (group) await announce(ctx, deps, event, group, new Delete(values));
-    return;
-  }
-  const origin = `${deps.config.origin}/users/`;
-  if (!post.author_account_id || !p.actorUri.startsWith(origin)) return;
-  const group = await findRemoteActor(db, { uri: post.audience_uri as string });
-  if (!group) return;
-  await ctx.sendActivity(
-    { identifier: p.actorUri.slice(origin.length) },
-    recipientOf(group),
-    new Delete(values),
-  );
+  });
+  const signer = personName(deps, actor);
+  if (local && signer)
+    return sendGroupPostActivity(
+      ctx,
+      deps,
+      { ...local, post: { ...local.post, username: signer } },
+      del,
+      {
+        announceId: activityId(deps, event),
+        published: event.created_at,
+      },
+    );
+  // A post from elsewhere, deleted here by a moderator of the group: the Group announces it.
+  const group = post.group_id ? await groupOf(deps, post.group_id) : undefined;
+  if (group) await announce(ctx, deps, event, group, del);
 };
+
+/** The username of a member of this node, from their actor URI. */
+function personName(deps: FederationDeps, uri: string): string | null {
+  const prefix = `${deps.config.origin}/users/`;
+  return uri.startsWith(prefix) ? uri.slice(prefix.length) : null;
+}
 
 /** The moderators (attributedTo) changed: Announce{Add|Remove} by the Group. */
 const moderatorChanged =
@@ -352,6 +351,7 @@ export const groupsEventHandlers: EventHandlers<typeof groupsEvents> = {
   "groups.post.created": postCreated,
   "groups.post.sent": postSent,
   "groups.post.deleted": postDeleted,
+  "groups.post.updated": postUpdated,
   "groups.moderator.added": moderatorChanged(true),
   "groups.moderator.removed": moderatorChanged(false),
   "groups.group.updated": groupUpdated,

@@ -4,7 +4,8 @@
  * namespace with usernames, so a name resolves to a Person or a Group), the
  * Group actor document at /groups/{name} when ActivityPub JSON is asked for
  * (a browser gets the group page), its followers (= members), moderators
- * (attributedTo) and outbox collections, and the group posts as objects.
+ * (attributedTo) and outbox collections, and the posts migrated from before
+ * the one content model at their old ids (served as social/serve.ts serves any post).
  * Fedify and the vocabulary load only when such a document is asked for.
  */
 import type { MiddlewareHandler } from "hono";
@@ -125,28 +126,16 @@ export function groupFederationMiddleware(gateway: FederationGateway): Middlewar
     }
     const postMatch = postPath.exec(path);
     if (postMatch?.[2]) {
+      // A migrated post keeps its old id; it is served at it as any post is (the one
+      // converter, the same visibility rule: a members-only group's post only to a
+      // signed fetch by the Group or a member's server; 410 once deleted).
       const post = await findPost(db, postMatch[2]);
-      // A deleted post answers 410 Gone with a Tombstone (as deleted members do).
-      if (post?.deleted_at && post.uri === `${origin}${path}`)
-        return json(
-          {
-            "@context": AS_CONTEXT,
-            id: post.uri,
-            type: "Tombstone",
-            formerType: post.in_reply_to_id ? "Note" : "Page",
-            deleted: post.deleted_at,
-          },
-          410,
-        );
-      // A thread hidden by the group's moderators is not served either.
-      if (!post || post.deleted_at || post.hidden_at || !post.author_account_id) return next();
-      const group = post.group_id ? await findGroup(db, postMatch[1] ?? "") : undefined;
-      if (post.group_id && group?.id !== post.group_id) return next();
-      // Posts of members-only groups are not served to anyone who asks.
-      if (group && group.visibility !== "public") return json({ error: "members only" }, 403);
-      const { postObject } = await import("./objects.ts");
-      const object = await postObject(db, post, group?.visibility === "public");
-      return json(await object.toJsonLd({ format: "compact" }));
+      if (!post?.local || post.uri !== `${origin}${path}`) return next();
+      const [{ federation }, { servePost }] = await Promise.all([
+        gateway.load(),
+        import("../social/serve.ts"),
+      ]);
+      return servePost(federation, db, origin, c.req.raw, post.id);
     }
     return next();
   };

@@ -17,16 +17,19 @@ import {
   type Flag,
   Like,
   Note,
+  Page,
   Question,
   type Undo,
   type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import { receiveGroupPost } from "../../groups/threads.ts";
 import { memberPrefix } from "../../kernel/uris.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
   deleteRemotePost,
+  type RemotePostInput,
   receiveBoost,
   receiveLike,
   receiveUndoBoost,
@@ -35,7 +38,9 @@ import {
   updateRemotePost,
 } from "../../social/remote-posts.ts";
 import { type FederationDeps, socialContext } from "../deps.ts";
+import { groupPostInput } from "../groups/parse.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
+import type { RemoteActor } from "../remote-actors.ts";
 import { allowsFederation } from "./domain-policy.ts";
 import { parseRemotePost } from "./parse.ts";
 
@@ -45,8 +50,9 @@ function skip(activity: Activity, why: string): void {
   logger.info("Skipping {id}: {why}", { id: activity.id?.href ?? "(no id)", why });
 }
 
-const isPost = (o: unknown): o is Note | Article | Question =>
-  o instanceof Note || o instanceof Article || o instanceof Question;
+type PostObject = Note | Article | Question | Page;
+const isPost = (o: unknown): o is PostObject =>
+  o instanceof Note || o instanceof Article || o instanceof Question || o instanceof Page;
 
 export function socialInbox(deps: FederationDeps) {
   const { db } = deps.db;
@@ -61,15 +67,13 @@ export function socialInbox(deps: FederationDeps) {
   }
 
   /** Is anyone here interested: a member follows the author, is mentioned, or the post replies to one we hold. */
-  async function relevant(
-    authorUri: string,
-    object: Note | Article | Question,
-    mentionUris: string[],
-  ) {
+  async function relevant(authorUri: string, object: PostObject, mentionUris: string[]) {
+    // A group post elsewhere: its Group's members here count as followers.
+    const followees = [authorUri, ...(object.audienceId ? [object.audienceId.href] : [])];
     const follower = await db
       .selectFrom("follows")
       .select("id")
-      .where("followee_uri", "=", authorUri)
+      .where("followee_uri", "in", followees)
       .where("status", "=", "accepted")
       .where("follower_account_id", "is not", null)
       .limit(1)
@@ -84,6 +88,35 @@ export function socialInbox(deps: FederationDeps) {
           .executeTakeFirst()
       : undefined;
     return !!parent;
+  }
+
+  /**
+   * A post read as the one model has it: a post with an `audience` (a Group
+   * elsewhere, FEP-1b12: a group hosted here claims its own) keeps its kind, title
+   * and Group; others are read as any post.
+   */
+  async function postInput(ctx: InboxContext<void>, object: PostObject, author: RemoteActor) {
+    return object.audienceId
+      ? groupPostInput(ctx, object, author, deps.clock)
+      : parseRemotePost(ctx, object, author, deps.clock);
+  }
+
+  /** Keeps a post (once per URI); a group post stays in its Group. Null when not kept. */
+  async function keep(object: PostObject, input: RemotePostInput): Promise<{ id: string } | null> {
+    const group = object.audienceId?.href;
+    if (!group) return storeRemotePost(s, input);
+    // A post of a group hosted here is that group's (and arrives through it).
+    if (group.startsWith(`${deps.config.origin}/`)) return null;
+    const result = await receiveGroupPost(s, null, input, {
+      uri: group,
+      groupId: null,
+      activityJson: null,
+    });
+    if (result === "no-parent") return null;
+    return (
+      (await db.selectFrom("posts").select("id").where("uri", "=", input.uri).executeTakeFirst()) ??
+      null
+    );
   }
 
   async function getObject(ctx: InboxContext<void>, activity: Activity): Promise<APObject | null> {
@@ -129,7 +162,7 @@ export function socialInbox(deps: FederationDeps) {
     }
     const author = await ensureActor(ctx, deps, create.actorId as URL);
     if (!author) return skip(create, "its actor could not be fetched");
-    const input = await parseRemotePost(ctx, object, author, deps.clock);
+    const input = await postInput(ctx, object, author);
     if (!input) return skip(create, "the object has no id");
     if (new URL(input.uri).origin !== new URL(author.uri).origin)
       return skip(create, "the object is not on its author's server");
@@ -141,22 +174,25 @@ export function socialInbox(deps: FederationDeps) {
       ))
     )
       return skip(create, "nobody here follows or is mentioned");
-    await storeRemotePost(s, input);
+    if (!(await keep(object, input))) skip(create, "a group post without its parent or group");
   }
 
-  async function onUpdate(ctx: InboxContext<void>, update: Update, object: APObject) {
+  async function onUpdate(ctx: InboxContext<void>, update: Update, object: APObject | null) {
     if (!(await admitted(update))) return skip(update, "its actor or domain may not federate here");
     if (!isPost(object) || object.attributionId?.href !== update.actorId?.href)
       return skip(update, "only an author's own post may be updated");
     const author = await ensureActor(ctx, deps, update.actorId as URL);
     if (!author) return;
-    const input = await parseRemotePost(ctx, object, author, deps.clock);
-    if (!input || !(await updateRemotePost(s, input))) skip(update, "no such post of that author");
+    const input = await postInput(ctx, object, author);
+    // As received, for the Group to announce when the post is a group's here (FEP-1b12).
+    const activityJson = object.audienceId ? JSON.stringify(await update.toJsonLd()) : undefined;
+    if (!input || !(await updateRemotePost(s, input, { activityJson })))
+      skip(update, "no such post of that author");
   }
 
   async function onDelete(_ctx: InboxContext<void>, del: Delete) {
     if (!del.actorId || !del.objectId) return skip(del, "it needs an actor and an object");
-    if (!(await deleteRemotePost(db, del.objectId.href, del.actorId.href)))
+    if (!(await deleteRemotePost(s, del.objectId.href, del.actorId.href)))
       skip(del, "no such post of that actor");
   }
 
@@ -188,10 +224,12 @@ export function socialInbox(deps: FederationDeps) {
       const author = await ensureActor(ctx, deps, object.attributionId);
       if (!author || !(await allowsFederation(db, new URL(author.uri).host)))
         return skip(announce, "its author is unknown or refused");
-      const input = await parseRemotePost(ctx, object, author, deps.clock);
+      const input = await postInput(ctx, object, author);
       if (!input || new URL(input.uri).origin !== new URL(author.uri).origin)
         return skip(announce, "its object is not on its author's server");
-      post = await storeRemotePost(s, input);
+      const kept = await keep(object, input);
+      if (!kept) return skip(announce, "a group post without its parent or group");
+      post = kept;
     }
     await receiveBoost(db, {
       uri: announce.id.href,
@@ -217,7 +255,7 @@ export function socialInbox(deps: FederationDeps) {
     if (!post) return skip(like, "not a post of ours");
     const actor = await ensureActor(ctx, deps, like.actorId);
     if (!actor) return skip(like, "its actor could not be fetched");
-    await receiveLike(db, {
+    await receiveLike(s, {
       uri: like.id.href,
       actorUri: actor.uri,
       actorRemoteId: actor.id,

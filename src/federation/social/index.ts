@@ -2,7 +2,9 @@
  * The social network's part of federation, plugged into the core through its
  * extension points (src/federation/extensions.ts): handlers for the social
  * outbox events, and inbox handlers for Create, Update, Delete, Announce, Like,
- * Undo, Flag and Block. Loaded with Fedify, lazily (see src/app.ts).
+ * Undo, Flag and Block — every such activity the groups do not claim (it is not
+ * addressed to a Group here, nor announced by a Group we follow): posts of any
+ * kind, group posts elsewhere among them. Loaded with Fedify, lazily (see src/app.ts).
  */
 import type { InboxContext } from "@fedify/fedify";
 import {
@@ -18,27 +20,19 @@ import {
 } from "@fedify/vocab";
 import { socialEvents } from "../../social/events.ts";
 import type { FederationDeps } from "../deps.ts";
-import { type AreaExtension, areaExtension } from "../extensions.ts";
+import { type AreaExtension, areaExtension, perDeps } from "../extensions.ts";
 import { signedLoader } from "../lookup.ts";
 import { backfillOutbox } from "./backfill.ts";
-import { type SocialInbox, socialInbox } from "./inbox-handlers.ts";
+import { socialInbox } from "./inbox-handlers.ts";
 import { socialEventHandlers } from "./relay-handlers.ts";
 
-const inboxes = new WeakMap<FederationDeps, SocialInbox>();
-const inboxFor = (deps: FederationDeps) => {
-  let inbox = inboxes.get(deps);
-  if (!inbox) {
-    inbox = socialInbox(deps);
-    inboxes.set(deps, inbox);
-  }
-  return inbox;
-};
+const inboxFor = perDeps(socialInbox);
 
 async function handle(
   ctx: InboxContext<void>,
   activity: Activity,
   deps: FederationDeps,
-): Promise<boolean> {
+): Promise<void> {
   const social = inboxFor(deps);
   if (activity instanceof Create) await social.onCreate(ctx, activity);
   else if (activity instanceof Announce) await social.onAnnounce(ctx, activity);
@@ -50,12 +44,9 @@ async function handle(
     const object = await activity
       .getObject({ documentLoader: await signedLoader(ctx), suppressError: true })
       .catch(() => null);
-    if (activity instanceof Update) {
-      if (!object) return false;
-      await social.onUpdate(ctx, activity, object);
-    } else await social.onUndo(ctx, activity, object);
-  } else return false;
-  return true;
+    if (activity instanceof Update) await social.onUpdate(ctx, activity, object);
+    else await social.onUndo(ctx, activity, object);
+  }
 }
 
 export const socialExtension: AreaExtension = areaExtension({

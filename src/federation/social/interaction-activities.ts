@@ -89,15 +89,22 @@ export async function sendBoostAudience(
   );
 }
 
-/** A Like, built the same way when sent and when its Undo embeds it. */
+/** A Like, built the same way when sent and when its Undo embeds it; a group post's names its Group. */
 export function likeActivity(
   ctx: Context<void>,
-  l: { uri: string; username: string; objectUri: string; authorUri: string },
+  l: {
+    uri: string;
+    username: string;
+    objectUri: string;
+    authorUri: string;
+    groupUri?: string | null;
+  },
 ): Like {
   return new Like({
     id: new URL(l.uri),
     actor: ctx.getActorUri(l.username),
     object: new URL(l.objectUri),
     to: new URL(l.authorUri),
+    ...(l.groupUri ? { audience: new URL(l.groupUri), cc: new URL(l.groupUri) } : {}),
   });
 }

@@ -1,19 +1,29 @@
 /**
- * Our posts as ActivityStreams objects, addressed as Mastodon addresses them:
+ * Our posts as ActivityStreams objects — the one converter, for timeline posts
+ * and group posts alike — addressed as Mastodon addresses them:
  * public → to Public, cc followers; unlisted → to followers, cc Public;
  * followers-only → to followers; direct → to those mentioned; the mentioned
  * are always cc'd and tagged as Mention, hashtags tagged as Hashtag. A content
  * warning is `summary` with `sensitive`; images are Documents whose `name` is
  * the alt text. A post with a poll is a Question (oneOf / anyOf options as Notes
  * with `name` and `replies.totalItems`, endTime, closed, votersCount).
+ *
+ * A group post (its audience is a Group, FEP-1b12) is shaped as Lemmy reads it:
+ * a thread is a Page with `name` (its title; with a poll, a Question with
+ * `name`), an article an Article, a reply a Note with `inReplyTo`; `audience` is
+ * the Group, which is in `to` (with Public for a public group) and its followers
+ * (the members) in `cc`, with the mentioned.
  */
 import type { Context } from "@fedify/fedify";
 import {
+  Article,
   Collection,
+  Create,
   Document,
   Hashtag,
   Mention,
   Note,
+  Page,
   PUBLIC_COLLECTION,
   Question,
 } from "@fedify/vocab";
@@ -30,8 +40,10 @@ export async function loadLocalPost(db: Kysely<Schema>, postId: string) {
   const post = await db
     .selectFrom("posts")
     .innerJoin("accounts", "accounts.id", "posts.author_account_id")
+    // The Group's followers collection (its members), for a group elsewhere as it said.
+    .leftJoin("remote_actors as g", "g.uri", "posts.audience_uri")
     .selectAll("posts")
-    .select("accounts.username")
+    .select(["accounts.username", "g.followers_url as audience_followers"])
     .where("posts.id", "=", postId)
     .where("posts.local", "=", 1)
     .executeTakeFirst();
@@ -70,10 +82,28 @@ export async function loadLocalPost(db: Kysely<Schema>, postId: string) {
 }
 export type LocalPost = NonNullable<Awaited<ReturnType<typeof loadLocalPost>>>;
 
+/** The Group a post is written in and its followers (members), or null. */
+export function audienceOf(p: LocalPost): { group: URL; followers: URL | null } | null {
+  const uri = p.post.audience_uri;
+  if (!uri) return null;
+  // A group hosted here: its followers collection is served at …/followers (groups/serve.ts).
+  const followers = p.post.group_id ? `${uri}/followers` : p.post.audience_followers;
+  return { group: new URL(uri), followers: followers ? new URL(followers) : null };
+}
+
 /** to / cc of a post (and of its Create, Update and Delete). */
 export function addressing(ctx: Context<void>, p: LocalPost): { tos: URL[]; ccs: URL[] } {
-  const followers = ctx.getFollowersUri(p.post.username);
   const mentioned = p.mentions.filter((m) => m.silent === 0).map((m) => new URL(m.actor_uri));
+  const audience = audienceOf(p);
+  if (audience) {
+    // FEP-1b12 / Lemmy: the Group in `to` (Public too for a public group), its members in cc.
+    const open = p.post.visibility === "public" || p.post.visibility === "unlisted";
+    return {
+      tos: [audience.group, ...(open ? [PUBLIC_COLLECTION] : [])],
+      ccs: [...(audience.followers ? [audience.followers] : []), ...mentioned],
+    };
+  }
+  const followers = ctx.getFollowersUri(p.post.username);
   switch (p.post.visibility) {
     case "public":
       return { tos: [PUBLIC_COLLECTION], ccs: [followers, ...mentioned] };
@@ -86,12 +116,18 @@ export function addressing(ctx: Context<void>, p: LocalPost): { tos: URL[]; ccs:
   }
 }
 
-export function postObject(ctx: Context<void>, origin: string, p: LocalPost): Note | Question {
+export type PostObject = Note | Page | Article | Question;
+
+export function postObject(ctx: Context<void>, origin: string, p: LocalPost): PostObject {
   const { post } = p;
+  const audience = audienceOf(p);
+  // A reply is a Note (Lemmy's comment); a thread keeps its kind and title.
+  const titled = post.kind !== "note" && !post.in_reply_to_uri;
   const common = {
     id: new URL(post.uri),
     attribution: ctx.getActorUri(post.username),
-    url: post.url ? new URL(post.url) : null,
+    // A group post links to itself, as before the one model (Lemmy reads a Page's url as a link post's).
+    url: audience ? new URL(post.uri) : post.url ? new URL(post.url) : null,
     content: post.content_html,
     summary: post.spoiler || null,
     sensitive: post.sensitive === 1,
@@ -120,9 +156,17 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): No
           height: m.height,
         }),
     ),
+    audience: audience?.group ?? null,
+    name: titled ? post.title || null : null,
+    // Lemmy reads `mediaType` to tell HTML from Markdown.
+    mediaType: audience ? "text/html" : null,
     ...addressing(ctx, p),
   };
-  if (!p.poll) return new Note(common);
+  if (!p.poll) {
+    if (titled && post.kind === "article") return new Article(common);
+    if (titled) return new Page(common);
+    return new Note(common);
+  }
   const options = parseOptions(p.poll.options).map(
     (o) => new Note({ name: o.title, replies: new Collection({ totalItems: o.votes }) }),
   );
@@ -134,5 +178,18 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): No
     endTime: p.poll.expires_at ? instant(p.poll.expires_at) : null,
     closed: closedAt ? instant(closedAt) : null,
     voters: p.poll.voters_count,
+  });
+}
+
+/** The author's Create of a post (its id derived from the post's, so a re-send is a repeat). */
+export function createOf(ctx: Context<void>, origin: string, p: LocalPost): Create {
+  const object = postObject(ctx, origin, p);
+  return new Create({
+    id: new URL(`${p.post.uri}/activity`),
+    actor: ctx.getActorUri(p.post.username),
+    object,
+    audience: audienceOf(p)?.group ?? null,
+    published: instant(p.post.created_at),
+    ...addressing(ctx, p),
   });
 }

@@ -5,9 +5,9 @@
  * backfill.ts). Followers-only and direct posts are never listed here.
  */
 import type { Context } from "@fedify/fedify";
-import { Create } from "@fedify/vocab";
+import type { Create } from "@fedify/vocab";
 import { type FederationDeps, findMember, isVisible } from "../deps.ts";
-import { addressing, instant, loadLocalPost, postObject } from "./notes.ts";
+import { createOf, loadLocalPost } from "./notes.ts";
 
 export const OUTBOX_PAGE = 20;
 
@@ -45,15 +45,7 @@ export async function outboxPage(
   for (const row of page) {
     const p = await loadLocalPost(deps.db.db, row.id);
     if (!p) continue;
-    items.push(
-      new Create({
-        id: new URL(`${p.post.uri}/activity`),
-        actor: ctx.getActorUri(p.post.username),
-        object: postObject(ctx, deps.config.origin, p),
-        published: instant(p.post.created_at),
-        ...addressing(ctx, p),
-      }),
-    );
+    items.push(createOf(ctx, deps.config.origin, p));
   }
   const last = page.at(-1);
   return { items, nextCursor: rows.length > OUTBOX_PAGE && last ? last.id : null };

@@ -23,15 +23,22 @@ import { recipientOf, sendToInboxes } from "../audience.ts";
 import type { FederationDeps } from "../deps.ts";
 import { COOP } from "../deps.ts";
 import type { EventHandlers } from "../extensions.ts";
+import { sendGroupPostActivity } from "../groups/post-activities.ts";
 import { findRemoteActor, type RemoteActor } from "../remote-actors.ts";
-import { allowsDelivery } from "./domain-policy.ts";
 import {
   boostAnnounce,
   likeActivity,
   sendBlock,
   sendBoostAudience,
 } from "./interaction-activities.ts";
-import { addressing, instant, type LocalPost, loadLocalPost, postObject } from "./notes.ts";
+import {
+  addressing,
+  createOf,
+  instant,
+  type LocalPost,
+  loadLocalPost,
+  postObject,
+} from "./notes.ts";
 
 type Event = OutboxEventRow;
 
@@ -66,7 +73,11 @@ async function sendFeaturedChange(
   });
 }
 
-/** Sends to the post's audience, once per inbox: followers (unless direct), the mentioned, and `extra`. */
+/**
+ * Sends to the post's audience, once per inbox: followers (unless direct), the
+ * mentioned, and `extra`. A group post's audience is its Group's members: the
+ * Group announces it (hosted here) or is sent it (elsewhere).
+ */
 async function sendToAudience(
   ctx: Context<void>,
   deps: FederationDeps,
@@ -74,6 +85,12 @@ async function sendToAudience(
   activity: Create | Update | Delete,
   extra: RemoteActor[] = [],
 ) {
+  if (p.post.audience_uri)
+    return sendGroupPostActivity(ctx, deps, p, activity, {
+      announceId: new URL(`${activity.id?.href}/announce`),
+      published: p.post.edited_at ?? p.post.created_at,
+      extra,
+    });
   const mentioned = p.mentions.flatMap((m) =>
     m.inbox_url
       ? [{ uri: m.actor_uri, inbox_url: m.inbox_url, shared_inbox_url: m.shared_inbox_url }]
@@ -117,19 +134,36 @@ async function remoteVoters(deps: FederationDeps, postId: string): Promise<Remot
     .execute();
 }
 
+/**
+ * Who hears of a like: the post's remote author (as Mastodon sends it), and the
+ * Group of a group post elsewhere (Lemmy counts votes the community hears of).
+ */
+async function likeRecipients(
+  deps: FederationDeps,
+  post: { author_remote_id: string | null; audience_uri: string | null; group_id: string | null },
+): Promise<RemoteActor[]> {
+  const author = post.author_remote_id
+    ? await findRemoteActor(deps.db.db, { id: post.author_remote_id })
+    : undefined;
+  const group =
+    post.audience_uri && !post.group_id
+      ? await findRemoteActor(deps.db.db, { uri: post.audience_uri })
+      : undefined;
+  return [...(author ? [author] : []), ...(group ? [group] : [])];
+}
+
 /** Payloads arrive parsed by their schemas in social/events.ts. */
 export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
   async "social.post.created"(ctx, deps, _event, payload) {
     const p = await loadLocalPost(deps.db.db, payload.postId);
     if (!p || p.post.deleted_at || p.post.reblog_of_id) return;
-    const create = new Create({
-      id: new URL(`${p.post.uri}/activity`),
-      actor: ctx.getActorUri(p.post.username),
-      object: postObject(ctx, deps.config.origin, p),
-      published: instant(p.post.created_at),
-      ...addressing(ctx, p),
-    });
-    await sendToAudience(ctx, deps, p, create, await parentAuthor(deps, p));
+    await sendToAudience(
+      ctx,
+      deps,
+      p,
+      createOf(ctx, deps.config.origin, p),
+      await parentAuthor(deps, p),
+    );
   },
 
   async "social.post.updated"(ctx, deps, event, payload) {
@@ -243,20 +277,27 @@ export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
       .selectFrom("likes")
       .innerJoin("accounts as a", "a.id", "likes.account_id")
       .innerJoin("posts as o", "o.id", "likes.post_id")
-      .select(["likes.uri", "a.username", "o.uri as object_uri", "o.author_remote_id"])
+      .select([
+        "likes.uri",
+        "a.username",
+        "o.uri as object_uri",
+        "o.author_uri",
+        "o.author_remote_id",
+        "o.audience_uri",
+        "o.group_id",
+      ])
       .where("likes.id", "=", likeId)
       .executeTakeFirst();
-    const author = row?.author_remote_id
-      ? await findRemoteActor(deps.db.db, { id: row.author_remote_id })
-      : undefined;
-    if (!row || !author || !(await allowsDelivery(deps.db.db, new URL(author.uri).host))) return;
+    if (!row) return;
+    const to = await likeRecipients(deps, row);
     const like = likeActivity(ctx, {
       uri: row.uri,
       username: row.username,
       objectUri: row.object_uri,
-      authorUri: author.uri,
+      authorUri: row.author_uri,
+      groupUri: row.audience_uri,
     });
-    await ctx.sendActivity({ identifier: row.username }, recipientOf(author), like);
+    await sendToInboxes(ctx, deps, { identifier: row.username }, { others: to }, like);
   },
 
   async "social.post.unliked"(ctx, deps, event, p) {
@@ -265,8 +306,12 @@ export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
       .select("username")
       .where("id", "=", p.accountId)
       .executeTakeFirst();
-    const author = await findRemoteActor(deps.db.db, { id: p.authorRemoteId });
-    if (!account || !author) return;
+    const post = await deps.db.db
+      .selectFrom("posts")
+      .select(["author_uri", "author_remote_id", "audience_uri", "group_id"])
+      .where("uri", "=", p.objectUri)
+      .executeTakeFirst();
+    if (!account || !post) return;
     const actor = ctx.getActorUri(account.username);
     const undo = new Undo({
       id: activityId(deps, event),
@@ -275,11 +320,13 @@ export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
         uri: p.likeUri,
         username: account.username,
         objectUri: p.objectUri,
-        authorUri: author.uri,
+        authorUri: post.author_uri,
+        groupUri: post.audience_uri,
       }),
-      to: new URL(author.uri),
+      to: new URL(post.author_uri),
     });
-    await ctx.sendActivity({ identifier: account.username }, recipientOf(author), undo);
+    const to = await likeRecipients(deps, post);
+    await sendToInboxes(ctx, deps, { identifier: account.username }, { others: to }, undo);
   },
 
   /**

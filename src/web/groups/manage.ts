@@ -1,8 +1,9 @@
 /**
  * Membership management for a group's moderators and admins: join requests
  * (admit / turn down), invitations (a member here by username, or an actor
- * elsewhere by handle), roles (admins only) and removal; for a federation, its
- * member co-ops with their delegates, and our own co-op joining it.
+ * elsewhere by handle), roles (admins only) and removal; reports of the group's
+ * posts (reports.ts); for a federation, its member co-ops with their delegates,
+ * and our own co-op joining it.
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
@@ -38,6 +39,7 @@ import {
   postButton,
   viewerStanding,
 } from "./render.ts";
+import { reportsSection } from "./reports.ts";
 
 export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -84,6 +86,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const base = `/groups/${group.name}/members`;
     const bans = await listBans(db, group.id);
     const log = await moderationLog(db, group.id, 50);
+    const reports = await reportsSection(c, deps, group, viewer);
     const banForm = (
       id: string,
     ) => html`<form method="post" action="${safeUrl(`${base}/${id}/ban`)}" class="inline ban-form">
@@ -112,6 +115,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
             ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.reject"), { kind: "secondary" })}</span></li>`,
         )}</ul>
       </section>
+      ${reports}
       <section aria-labelledby="inv-h"><h2 id="inv-h">${t("groups.manage.invite")}</h2>
         <form method="post" action="/groups/${group.name}/invite" class="stack">
           ${csrfField(c)}

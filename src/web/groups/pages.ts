@@ -1,43 +1,26 @@
 /**
- * The groups pages: the directory (/groups), the create form, a group's page
- * (about, members with roles, threads, join / leave / request), and threads
- * with their replies. Members-only groups show their threads to members only.
- * Management of members is in manage.ts; a co-op's federations in federations.ts.
+ * The groups pages: the directory (/groups), the create form, and a group's page
+ * (about, members with roles, its threads and the form to start one, join /
+ * leave / request). Members-only groups show their threads to members only.
+ * Threads and replies are in thread-pages.ts; management of members in
+ * manage.ts; a co-op's federations in federations.ts.
  */
 
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import { createGroup, type Group, listGroups } from "../../groups/groups.ts";
 import { joinGroup, leaveGroup } from "../../groups/memberships.ts";
 import { listMembers } from "../../groups/roster.ts";
-import {
-  canRead,
-  deleteGroupPost,
-  findPost,
-  listThreads,
-  setThreadHidden,
-  threadOf,
-  writeInGroup,
-} from "../../groups/threads.ts";
-import { groupUri, personUri } from "../../groups/uris.ts";
+import { canRead, listThreads } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { textPost } from "../../social/posts.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  notice,
-  readForm,
-} from "../accounts/forms.ts";
+import { groupUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
-import { postRefused } from "./post-form.ts";
 import {
-  authorHandles,
   doneQuery,
   type GroupsDeps,
   groupFromPath,
@@ -47,13 +30,14 @@ import {
   postButton,
   viewerStanding,
 } from "./render.ts";
+import { threadForm } from "./thread-pages.ts";
+import { threadCards } from "./thread-view.ts";
 
 const KINDS = ["working_group", "federation"] as const;
 
 export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const { db, config } = deps;
-  const social = { db, origin: config.origin, domain: config.domain, clock: deps.clock };
 
   app.get("/groups", async (c) => {
     const t = c.get("t");
@@ -208,10 +192,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     const threads = readable
       ? await listThreads(db, groupUri(config.origin, group.name), { includeHidden: moderator })
       : [];
-    const author = await authorHandles(
-      deps,
-      threads.map((p) => p.author_uri),
-    );
+    const cards = await threadCards(c, deps, threads, { moderator });
     const canStart = standing.status === "active" && (!group.posting_restricted || moderator);
     const body = html`${groupsNav(c)}
       <header class="group-header">
@@ -230,21 +211,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       </section>
       <section aria-labelledby="threads-h"><h2 id="threads-h">${t("groups.threads")}</h2>
         ${!readable ? html`<p class="notice">${t("groups.threads.hidden")}</p>` : threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
-        <ul class="thread-list">${threads.map(
-          (p) => html`<li><a href="/groups/${group.name}/threads/${p.id}">${p.title || "…"}</a>
-            ${p.hidden_at ? html`<span class="badge">${t("groups.thread.hidden")}</span>` : ""}
-            <span class="meta">${author(p.author_uri)} · ${t("groups.threads.replies", { count: p.replies })}</span></li>`,
-        )}</ul>
-        ${
-          canStart
-            ? html`<form method="post" action="/groups/${group.name}/threads" class="stack thread-form">
-              ${csrfField(c)}<h3>${t("groups.thread.new")}</h3>
-              ${field({ name: "title", label: t("groups.thread.title"), required: true, maxlength: 200 })}
-              ${field({ name: "content", label: t("groups.thread.content"), type: "textarea", required: true, maxlength: 10000 })}
-              <div><button type="submit">${t("groups.thread.post")}</button></div>
-            </form>`
-            : ""
-        }
+        ${canStart ? html`<details class="start-thread"><summary class="button">${t("groups.thread.start")}</summary>${threadForm(c, group)}</details>` : ""}
+        ${cards}
       </section>
       <section aria-labelledby="members-h"><h2 id="members-h">${t("groups.membersHeading")}</h2>
         ${group.kind === "assembly" ? html`<p>${t("groups.assemblyNote")}</p>` : ""}
@@ -285,152 +253,6 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
     return redirectHere(
       c,
       `/groups/${group.name}${doneQuery(t("groups.left", { name: group.display_name }))}`,
-      303,
-    );
-  });
-
-  app.post("/groups/:name/threads", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    const group = await groupFromPath(c, deps);
-    const form = await readForm(c);
-    const result = await writeInGroup(social, group, viewer, {
-      ...textPost(form.content ?? ""),
-      title: form.title ?? "",
-    });
-    if (!result.ok) throw postRefused(t, result.reason);
-    return redirectHere(c, `/groups/${group.name}/threads/${result.value.id}`, 303);
-  });
-
-  app.get("/groups/:name/threads/:id", async (c) => {
-    const t = c.get("t");
-    const group = await groupFromPath(c, deps);
-    const viewer = c.get("viewer");
-    if (!(await canRead(db, config.origin, group, viewer))) {
-      if (!viewer) requireViewer(c);
-      throw new InputError(t("groups.threads.hidden"), 403);
-    }
-    const first = await findPost(db, c.req.param("id"));
-    if (!first || first.group_id !== group.id || first.in_reply_to_id)
-      throw new InputError(t("error.notFound"), 404);
-    if (first.deleted_at)
-      return c.html(layout(c, t("groups.post.gone"), html`<h1>${t("groups.post.gone")}</h1>`), 410);
-    const standing = await viewerStanding(c, deps, group);
-    const moderator = standing.role === "admin" || standing.role === "moderator";
-    // A hidden thread is for the group's moderators only.
-    if (first.hidden_at && !moderator) throw new InputError(t("error.notFound"), 404);
-    const posts = await threadOf(db, first.id);
-    const me = viewer ? personUri(config.origin, viewer.username) : null;
-    const author = await authorHandles(
-      deps,
-      posts.map((p) => p.author_uri),
-    );
-    const body = html`${groupsNav(c)}
-      <p><a href="/groups/${group.name}">${t("groups.thread.back", { name: group.display_name })}</a></p>
-      <h1>${first.title}</h1>
-      ${
-        moderator
-          ? first.hidden_at
-            ? html`<p class="notice">${t("groups.thread.hiddenNote")}
-              ${postButton(c, `/groups/${group.name}/threads/${first.id}/hide`, t("groups.thread.unhide"), { kind: "secondary", fields: { hidden: "no" } })}</p>`
-            : html`<form method="post" action="/groups/${group.name}/threads/${first.id}/hide" class="inline hide-form">
-              ${csrfField(c)}<input type="hidden" name="hidden" value="yes" />
-              <label class="visually-hidden" for="hide-reason">${t("groups.manage.banReason")}</label>
-              <input id="hide-reason" name="reason" maxlength="500" placeholder="${t("groups.manage.banReason")}" />
-              <button type="submit" class="secondary">${t("groups.thread.hide")}</button></form>`
-          : ""
-      }
-      <ol class="group-thread">${posts.map(
-        (p) => html`<li class="group-post" id="p-${p.id}">
-          <p class="meta">${author(p.author_uri)} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
-          <div class="content">${raw(p.content_html)}</div>
-          ${moderator || p.author_uri === me ? postButton(c, `/groups/${group.name}/posts/${p.id}/delete`, t("groups.post.delete"), { kind: "secondary" }) : ""}</li>`,
-      )}</ol>
-      ${
-        standing.status === "active"
-          ? html`<form method="post" action="/groups/${group.name}/threads/${first.id}/replies" class="stack reply-form">
-            ${csrfField(c)}
-            ${field({ name: "content", label: t("groups.thread.replyLabel"), type: "textarea", required: true, maxlength: 10000 })}
-            <div><button type="submit">${t("groups.thread.reply")}</button></div>
-          </form>`
-          : ""
-      }`;
-    return c.html(layout(c, first.title, body));
-  });
-
-  // A post's id (its ActivityPub URI) opened in a browser: the thread, at the post.
-  app.get("/groups/:name/posts/:id", async (c) => {
-    const group = await groupFromPath(c, deps);
-    const post = await findPost(db, c.req.param("id"));
-    if (!post || post.group_id !== group.id)
-      throw new InputError(c.get("t")("error.notFound"), 404);
-    if (post.deleted_at) return c.text(c.get("t")("groups.post.gone"), 410);
-    return redirectHere(c, `/groups/${group.name}/threads/${post.thread_id}#p-${post.id}`, 302);
-  });
-
-  // A moderator hides a thread (shown to moderators only) or shows it again; logged.
-  app.post("/groups/:name/threads/:id/hide", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    const group = await groupFromPath(c, deps);
-    const form = await readForm(c);
-    if (form.hidden !== "yes" && form.hidden !== "no")
-      throw new InputError(t("groups.error.invalid"), 422);
-    const result = await setThreadHidden(social, group, c.req.param("id"), viewer, {
-      hidden: form.hidden === "yes",
-      reason: form.reason ?? "",
-    });
-    if (!result.ok)
-      throw new InputError(
-        t(
-          result.reason === "forbidden"
-            ? "groups.manage.forbidden"
-            : result.reason === "invalid"
-              ? "groups.error.invalid"
-              : "error.notFound",
-        ),
-        result.reason === "forbidden" ? 403 : result.reason === "invalid" ? 422 : 404,
-      );
-    return redirectHere(
-      c,
-      `/groups/${group.name}/threads/${c.req.param("id")}${doneQuery(t("groups.manage.done"))}`,
-      303,
-    );
-  });
-
-  // The author or a moderator deletes a thread or a reply (relayed as a Delete).
-  app.post("/groups/:name/posts/:id/delete", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    const group = await groupFromPath(c, deps);
-    const result = await deleteGroupPost(social, group, c.req.param("id"), viewer);
-    if (!result.ok)
-      throw new InputError(
-        t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
-        result.reason === "forbidden" ? 403 : 404,
-      );
-    const post = result.value;
-    const to = post.in_reply_to_id
-      ? `/groups/${group.name}/threads/${post.thread_id}`
-      : `/groups/${group.name}`;
-    return redirectHere(c, `${to}${doneQuery(t("groups.post.deleted"))}`, 303);
-  });
-
-  app.post("/groups/:name/threads/:id/replies", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    const group = await groupFromPath(c, deps);
-    const form = await readForm(c);
-    const parent =
-      form.inReplyTo && /^[0-9a-f-]{36}$/.test(form.inReplyTo) ? form.inReplyTo : c.req.param("id");
-    const result = await writeInGroup(social, group, viewer, {
-      ...textPost(form.content ?? ""),
-      inReplyToId: parent,
-    });
-    if (!result.ok) throw postRefused(t, result.reason);
-    return redirectHere(
-      c,
-      `/groups/${group.name}/threads/${result.value.threadId}#p-${result.value.id}`,
       303,
     );
   });

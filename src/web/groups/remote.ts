@@ -2,21 +2,31 @@
  * Groups on other servers that a member belongs to (they follow the Group):
  * the list, a group's threads as its Announces brought them here, and writing
  * a thread or a reply — sent to the Group, which announces it to its members.
+ * Posts are drawn and written as everywhere (the social card and compose form);
+ * a member deletes their own post here (sent to the Group as a Delete).
  */
 import { type Context, Hono } from "hono";
-import { html, raw } from "hono/html";
-import { findPost, listThreads, threadOf, writeInRemoteGroup } from "../../groups/threads.ts";
+import { html } from "hono/html";
+import {
+  deleteGroupPost,
+  findPost,
+  listThreads,
+  writeInRemoteGroup,
+} from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
-import { textPost } from "../../social/posts.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, field, notice, readForm } from "../forms.ts";
+import { notice } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
-import { postRefused } from "./post-form.ts";
-import { authorHandles, doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
+import { type ComposeValues, composeForm } from "../social/compose.ts";
+import { isPostId } from "../social/deps.ts";
+import { type Refused, writeFromForm } from "./compose.ts";
+import { doneQuery, type GroupsDeps, groupsNav } from "./render.ts";
+import { replyForm } from "./thread-pages.ts";
+import { threadCards, threadView } from "./thread-view.ts";
 
 export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -61,50 +71,108 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
     return c.html(layout(c, t("groups.elsewhere"), body));
   });
 
+  /** The form that starts a thread in a group elsewhere. */
+  const threadForm = (
+    c: Context<WebEnv>,
+    uri: string,
+    values: ComposeValues = {},
+    errors: Refused["errors"] = {},
+  ) =>
+    html`${composeForm(c, values, errors, undefined, {
+      action: `/groups/elsewhere/threads?${new URLSearchParams({ uri })}`,
+      heading: c.get("t")("groups.thread.new"),
+      title: true,
+      visibility: false,
+      submit: c.get("t")("groups.thread.post"),
+    })}`;
+
   app.get("/groups/elsewhere/view", async (c) => {
     const t = c.get("t");
     const group = await joined(c, c.req.query("uri") ?? "");
     const threads = await listThreads(db, group.uri);
-    const author = await authorHandles(
-      deps,
-      threads.map((p) => p.author_uri),
-    );
     const body = html`${groupsNav(c)}
       <h1>${group.name || group.handle}</h1>
       <p class="handle">@${group.handle}</p>
       ${notice(c.req.query("done")?.slice(0, 300))}
       <h2>${t("groups.threads")}</h2>
+      <details class="start-thread"><summary class="button">${t("groups.thread.start")}</summary>${threadForm(c, group.uri)}</details>
       ${threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
-      <ul class="thread-list">${threads.map(
-        (p) => html`<li><a href="/groups/elsewhere/threads/${p.id}">${p.title || "…"}</a>
-          <span class="meta">${author(p.author_uri)} · ${t("groups.threads.replies", { count: p.replies })}</span></li>`,
-      )}</ul>
-      <form method="post" action="/groups/elsewhere/threads" class="stack thread-form">
-        ${csrfField(c)}<input type="hidden" name="uri" value="${group.uri}" />
-        <h3>${t("groups.thread.new")}</h3>
-        ${field({ name: "title", label: t("groups.thread.title"), required: true, maxlength: 200 })}
-        ${field({ name: "content", label: t("groups.thread.content"), type: "textarea", required: true, maxlength: 10000 })}
-        <div><button type="submit">${t("groups.thread.post")}</button></div>
-      </form>`;
+      ${await threadCards(c, deps, threads, { moderator: false })}`;
     return c.html(layout(c, group.name || group.handle, body));
   });
 
+  /** The form again, with what was wrong (422); nothing was written. */
+  const refused = (c: Context<WebEnv>, uri: string, title: string, form: unknown) =>
+    c.html(
+      layout(
+        c,
+        title,
+        html`${groupsNav(c)}<p><a href="${safeUrl(viewPath(uri))}">${c.get("t")("groups.elsewhere")}</a></p>${form}`,
+      ),
+      422,
+    );
+
+  // A thread (?uri= names the group), or a reply (in_reply_to: a post of one of its threads).
   app.post("/groups/elsewhere/threads", async (c) => {
     const viewer = requireViewer(c);
     const t = c.get("t");
-    const form = await readForm(c);
-    const group = await joined(c, form.uri ?? "");
-    const result = await writeInRemoteGroup(social, group.uri, viewer, {
-      ...textPost(form.content ?? ""),
-      title: form.title ?? "",
-      inReplyToId: form.inReplyTo || null,
+    const group = await joined(c, c.req.query("uri") ?? "");
+    const reply = c.req.query("reply") === "yes";
+    const result = await writeFromForm(c, deps, viewer, {
+      newThread: !reply,
+      write: async (input) => {
+        if (!reply)
+          return writeInRemoteGroup(social, group.uri, viewer, { ...input, inReplyToId: null });
+        const parent = input.inReplyToId ? await findPost(db, input.inReplyToId) : undefined;
+        if (!parent || parent.audience_uri !== group.uri || parent.group_id)
+          return { ok: false, reason: "reply-not-found" };
+        return writeInRemoteGroup(social, group.uri, viewer, input);
+      },
     });
-    if (!result.ok) throw postRefused(t, result.reason);
-    if (form.inReplyTo)
-      return redirectHere(c, `/groups/elsewhere/threads/${result.value.threadId}`, 303);
+    if (!result.ok) {
+      const { values, errors } = result.refused;
+      return reply
+        ? refused(
+            c,
+            group.uri,
+            t("groups.thread.reply"),
+            replyForm(c, replyAction(group.uri), { id: values.inReplyTo ?? "" }, values, errors),
+          )
+        : refused(c, group.uri, t("groups.thread.new"), threadForm(c, group.uri, values, errors));
+    }
+    if (reply)
+      return redirectHere(
+        c,
+        `/groups/elsewhere/threads/${result.value.threadId}#p-${result.value.id}`,
+        303,
+      );
     return redirectHere(
       c,
       `${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`,
+      303,
+    );
+  });
+
+  const replyAction = (uri: string) =>
+    `/groups/elsewhere/threads?${new URLSearchParams({ uri, reply: "yes" })}`;
+
+  // A member deletes their own post in a group elsewhere (a Delete sent to the Group).
+  app.post("/groups/elsewhere/posts/:id/delete", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const result = await deleteGroupPost(social, null, c.req.param("id"), viewer);
+    if (!result.ok)
+      throw new InputError(
+        t(result.reason === "forbidden" ? "groups.post.deleteForbidden" : "error.notFound"),
+        result.reason === "forbidden" ? 403 : 404,
+      );
+    const post = result.value;
+    const to = post.in_reply_to_id
+      ? `/groups/elsewhere/threads/${post.thread_id}`
+      : viewPath(post.audience_uri ?? "");
+    return redirectHere(
+      c,
+      `${to}${to.includes("?") ? "&" : "?"}${doneQuery(t("groups.post.deleted")).slice(1)}`,
       303,
     );
   });
@@ -119,29 +187,26 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
 
   app.get("/groups/elsewhere/threads/:id", async (c) => {
     const t = c.get("t");
-    const first = await findPost(db, c.req.param("id"));
+    const id = c.req.param("id");
+    const first = isPostId(id) ? await findPost(db, id) : undefined;
     if (!first || first.group_id || first.in_reply_to_id || first.deleted_at)
       throw new InputError(t("error.notFound"), 404);
     const group = await joined(c, first.audience_uri ?? "");
-    const posts = await threadOf(db, first.id);
-    const author = await authorHandles(
-      deps,
-      posts.map((p) => p.author_uri),
-    );
+    const thread = await threadView(c, deps, first.id, { moderator: false });
+    if (!thread) throw new InputError(t("error.notFound"), 404);
+    const replyTo = thread.posts.find((p) => p.id === c.req.query("reply_to"));
     const body = html`${groupsNav(c)}
       <p><a href="${safeUrl(viewPath(group.uri))}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
       <h1>${first.title}</h1>
-      <ol class="group-thread">${posts.map(
-        (p) => html`<li class="group-post" id="p-${p.id}">
-          <p class="meta">${author(p.author_uri)} · <time datetime="${p.created_at}">${p.created_at.slice(0, 16).replace("T", " ")}</time></p>
-          <div class="content">${raw(p.content_html)}</div></li>`,
-      )}</ol>
-      <form method="post" action="/groups/elsewhere/threads" class="stack reply-form">
-        ${csrfField(c)}<input type="hidden" name="uri" value="${group.uri}" />
-        <input type="hidden" name="inReplyTo" value="${first.id}" />
-        ${field({ name: "content", label: t("groups.thread.replyLabel"), type: "textarea", required: true, maxlength: 10000 })}
-        <div><button type="submit">${t("groups.thread.reply")}</button></div>
-      </form>`;
+      ${notice(c.req.query("done")?.slice(0, 300))}
+      ${thread.body}
+      ${replyForm(
+        c,
+        replyAction(group.uri),
+        replyTo && replyTo.id !== first.id
+          ? { id: replyTo.id, name: replyTo.author.name }
+          : { id: first.id },
+      )}`;
     return c.html(layout(c, first.title, body));
   });
 

@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
-import { MAX_MEDIA, type PostInput, visibilities } from "../../social/posts.ts";
+import { MAX_MEDIA, MAX_TITLE_LENGTH, type PostInput, visibilities } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
@@ -27,6 +27,8 @@ export interface ComposeImage {
 }
 
 export interface ComposeValues {
+  /** A group thread's title. */
+  title?: string;
   text?: string;
   spoiler?: string;
   visibility?: string;
@@ -34,11 +36,23 @@ export interface ComposeValues {
   pollOptions?: string[];
 }
 
+/** Where the form is used: a group's thread and reply forms post elsewhere, with a title, and no visibility. */
+export interface ComposeOptions {
+  action?: string;
+  heading?: string;
+  /** Ask for a title (a group's new thread). */
+  title?: boolean;
+  /** Offer the visibility selector (not in a group: the group decides). */
+  visibility?: boolean;
+  submit?: string;
+}
+
 export function composeForm(
   c: Context<WebEnv>,
   values: ComposeValues = {},
   errors: FieldErrors = {},
   replyName?: string,
+  options: ComposeOptions = {},
 ): Html {
   const t = c.get("t");
   const vis = values.visibility ?? "public";
@@ -50,17 +64,25 @@ export function composeForm(
     [86400, "social.compose.day1"],
     [604800, "social.compose.days7"],
   ] as const;
-  return html`<form method="post" action="/social/posts" enctype="multipart/form-data" class="stack compose" id="reply">
+  const heading =
+    options.heading ??
+    (replyName ? t("social.compose.replyTo", { name: replyName }) : t("social.compose.title"));
+  return html`<form method="post" action="${options.action ?? "/social/posts"}" enctype="multipart/form-data" class="stack compose" id="reply">
     ${csrfField(c)}
-    <h2>${replyName ? t("social.compose.replyTo", { name: replyName }) : t("social.compose.title")}</h2>
+    <h2>${heading}</h2>
     ${errorSummary(c, errors)}
     ${values.inReplyTo ? html`<input type="hidden" name="in_reply_to" value="${values.inReplyTo}" />` : ""}
+    ${options.title ? field({ name: "title", label: t("groups.thread.title"), value: values.title ?? "", error: errors.title, required: true, maxlength: MAX_TITLE_LENGTH }) : ""}
     ${field({ name: "text", label: t("social.compose.text"), type: "textarea", value: values.text ?? "", error: errors.text, hint: t("social.compose.hint"), maxlength: MAX_POST_LENGTH })}
     ${field({ name: "spoiler", label: t("social.compose.spoiler"), value: values.spoiler ?? "", error: errors.spoiler, hint: t("social.compose.spoilerHint"), maxlength: 500 })}
-    <div class="field"><label for="f-visibility">${t("social.compose.visibility")}</label>
+    ${
+      options.visibility === false
+        ? ""
+        : html`<div class="field"><label for="f-visibility">${t("social.compose.visibility")}</label>
       <select id="f-visibility" name="visibility"${errors.visibility ? html` aria-invalid="true" aria-describedby="f-visibility-error"` : ""}>${visibilities.map(option)}</select>
       ${errors.visibility ? html`<p class="field-error" id="f-visibility-error">${errors.visibility}</p>` : ""}
-    </div>
+    </div>`
+    }
     <details class="compose-extra"${Object.keys(errors).some((k) => /^(image|alt)/.test(k)) ? html` open` : ""}><summary>${t("social.compose.images", { max: MAX_MEDIA })}</summary>
       ${errors.image ? html`<p class="field-error" id="f-image">${errors.image}</p>` : ""}
       ${slots.map(
@@ -81,7 +103,7 @@ export function composeForm(
         </div>
       </fieldset>
     </details>
-    <div><button type="submit">${values.inReplyTo ? t("social.compose.reply") : t("social.compose.submit")}</button></div>
+    <div><button type="submit">${options.submit ?? (values.inReplyTo ? t("social.compose.reply") : t("social.compose.submit"))}</button></div>
   </form>`;
 }
 
@@ -179,7 +201,9 @@ export async function unreadableImage(images: ComposeImage[]): Promise<string | 
 
 /** Stores the image of a post (outside any transaction: sharp is slow). */
 export async function storeAttachment(
-  deps: SocialPagesDeps,
+  deps: Pick<SocialPagesDeps, "db" | "clock"> & {
+    config: Pick<SocialPagesDeps["config"], "dataDir">;
+  },
   ownerId: string,
   image: File,
   alt: string,

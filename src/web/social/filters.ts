@@ -134,7 +134,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
       ${postCard(c, view)}
       <form method="post" action="/posts/${view.id}/report" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}
-        ${field({ name: "comment", label: t("social.report.comment"), type: "textarea", error: errors.comment, hint: t("social.report.commentHint"), required: true, maxlength: MAX_REPORT_COMMENT })}
+        ${field({ name: "comment", label: t("social.report.comment"), type: "textarea", error: errors.comment, hint: t(view.audience?.groupId ? "social.report.groupHint" : "social.report.commentHint"), required: true, maxlength: MAX_REPORT_COMMENT })}
         ${!view.author.local ? html`<label><input type="checkbox" name="forward" value="on" /> ${t("social.report.forward")}</label>` : ""}
         <div><button type="submit">${t("social.report.submit")}</button></div>
       </form>`;

@@ -23,8 +23,8 @@ import {
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
 import { discardUploads } from "../../storage/uploads.ts";
-import { csrfField, formatDate, notice } from "../accounts/forms.ts";
 import type { WebEnv } from "../context.ts";
+import { csrfField, formatDate, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -41,11 +41,15 @@ const cursor = (c: Context<WebEnv>) => {
 };
 
 /** The earlier versions of an edited post, oldest first, under the post on its thread page. */
-function historyDetails(c: Context<WebEnv>, versions: VersionView[]): Html | string {
+export function historyDetails(
+  c: Context<WebEnv>,
+  versions: VersionView[],
+  id = "history",
+): Html | string {
   if (versions.length === 0) return "";
   const t = c.get("t");
   const locale = c.get("locale");
-  return html`<details class="post-history" id="history">
+  return html`<details class="post-history" id="${id}">
     <summary>${t("social.history.summary", { count: versions.length })}</summary>
     <ol>
       ${versions.map(
@@ -188,6 +192,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c) => {
     const id = c.req.param("id");
     if (!isPostId(id)) return c.notFound();
+    // A member's post in a group (its url is this address) is read in the group's thread.
+    const path = await pagePathOf(deps.db, id);
+    if (path?.startsWith("/groups/"))
+      return redirectHere(c, path.replace("#", `${new URL(c.req.url).search}#`), 302);
     return threadPage(c, id);
   });
 
@@ -222,7 +230,9 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     }
     const path = await pagePathOf(deps.db, id);
     // A group post opens in its thread (at its anchor); a member's on their profile.
-    if (path?.includes("#")) return redirectHere(c, path, 302);
+    // (?done=… goes before the anchor, so the thread shows what was done.)
+    if (path?.includes("#"))
+      return redirectHere(c, path.replace("#", `${new URL(c.req.url).search}#`), 302);
     if (path) return redirectHere(c, `${path}${new URL(c.req.url).search}`, 302);
     return threadPage(c, id);
   });

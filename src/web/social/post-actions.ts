@@ -7,6 +7,8 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
+import { findGroupById } from "../../groups/groups.ts";
+import { deleteGroupPost, findPost } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH } from "../../social/content.ts";
 import type { SocialContext } from "../../social/context.ts";
@@ -97,6 +99,21 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
   app.post("/posts/:id/delete", async (c) => {
     const viewer = requireViewer(c);
     const id = postId(c);
+    // A group post is deleted by the group's rule (its author or the group's moderators, logged).
+    const inGroup = await findPost(deps.db, id);
+    if (inGroup) {
+      const group = inGroup.group_id ? await findGroupById(deps.db, inGroup.group_id) : null;
+      const result = await deleteGroupPost(s, group ?? null, id, viewer);
+      if (!result.ok && result.reason === "forbidden")
+        throw new InputError(c.get("t")("groups.post.deleteForbidden"), 403);
+      if (!result.ok) throw notFound(c);
+      const to = group ? `/groups/${group.name}` : "/groups/elsewhere";
+      return redirectHere(
+        c,
+        `${result.value.in_reply_to_id ? `${to}/threads/${result.value.thread_id}` : to}?${new URLSearchParams({ done: c.get("t")("groups.post.deleted") })}`,
+        303,
+      );
+    }
     const ok = await deletePost(s, { id: viewer.id }, id);
     if (!ok) throw notFound(c);
     return redirectHere(

@@ -2,6 +2,9 @@
  * A post as HTML: author, content warning (a <details> that opens without
  * JavaScript), content (already sanitized HTML), images with their alt text,
  * a poll (a form while open), counts, and the actions open to the viewer.
+ * A group post (one with an audience) carries its thread's title, opens and is
+ * replied to in its group's thread, and is deleted through the group's rule
+ * (its author, or the group's moderators: /groups/NAME/posts/ID/delete).
  */
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
@@ -11,6 +14,12 @@ import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 
+function postForm(c: Context<WebEnv>, to: string, label: string, pressed?: boolean): Html {
+  return html`<form method="post" action="${safeUrl(to)}" class="inline">
+    ${csrfField(c)}<button type="submit" class="link"${pressed === undefined ? "" : html` aria-pressed="${pressed ? "true" : "false"}"`}>${label}</button>
+  </form>`;
+}
+
 function action(
   c: Context<WebEnv>,
   post: PostView,
@@ -18,9 +27,7 @@ function action(
   label: string,
   pressed?: boolean,
 ): Html {
-  return html`<form method="post" action="/posts/${post.id}/${name}" class="inline">
-    ${csrfField(c)}<button type="submit" class="link"${pressed === undefined ? "" : html` aria-pressed="${pressed ? "true" : "false"}"`}>${label}</button>
-  </form>`;
+  return postForm(c, `/posts/${post.id}/${name}`, label, pressed);
 }
 
 function pollHtml(c: Context<WebEnv>, post: PostView): Html {
@@ -70,22 +77,49 @@ function body(c: Context<WebEnv>, post: PostView): Html {
   return html`<details class="spoiler"><summary>${post.spoiler} <span class="muted">(${c.get("t")("social.showMore")})</span></summary>${content}</details>`;
 }
 
-export function postCard(
-  c: Context<WebEnv>,
-  outer: PostView,
-  options: { focus?: boolean } = {},
-): Html {
+/** How a card is shown where it is. */
+export interface PostCardOptions {
+  /** The post a thread page is about (outlined; no "in reply to" link). */
+  focus?: boolean;
+  /** In a group's thread page: the title is the page's heading and replies are nested. */
+  inThread?: boolean;
+  /** The viewer moderates the post's group: they may delete others' posts too. */
+  groupModerator?: boolean;
+  /** A thread in a group's list: its replies at every level. */
+  replies?: number;
+}
+
+/**
+ * A group post's thread page (its url, without the anchor) and the group's pages'
+ * base (/groups/NAME, or /groups/elsewhere for a group on another server).
+ */
+function groupPaths(post: PostView): { thread: string; base: string } | null {
+  if (!post.audience) return null;
+  const thread = post.url.split("#")[0] ?? post.url;
+  const base = /^(\/groups\/[A-Za-z0-9_]+)\/threads\//.exec(thread)?.[1];
+  return base ? { thread, base } : null;
+}
+
+export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardOptions = {}): Html {
   const t = c.get("t");
   const viewer = c.get("viewer");
   const post = outer.reblog ?? outer;
   const mine = viewer && post.author.username === viewer.username && post.author.local;
-  const threadUrl = post.author.local
-    ? `/@${post.author.username}/${post.id}`
-    : `/posts/${post.id}`;
+  const group = groupPaths(post);
+  // A group post opens in its group's thread, where replies are written and deletions follow the group's rule.
+  const threadUrl = group
+    ? `${group.thread}#p-${post.id}`
+    : post.author.local
+      ? `/@${post.author.username}/${post.id}`
+      : `/posts/${post.id}`;
+  const replyUrl = group
+    ? `${group.thread}?${new URLSearchParams({ reply_to: post.id })}#reply`
+    : `${threadUrl}#reply`;
+  const historyUrl = group ? `${group.thread}#history-${post.id}` : `${threadUrl}#history`;
   const when = formatDate(c.get("locale"), post.createdAt);
   const actions: Html[] = [];
   if (viewer) {
-    actions.push(html`<a href="${safeUrl(`${threadUrl}#reply`)}">${t("social.reply")}</a>`);
+    actions.push(html`<a href="${safeUrl(replyUrl)}">${t("social.reply")}</a>`);
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
         action(
@@ -115,7 +149,7 @@ export function postCard(
       ),
     );
     if (mine) {
-      if (post.visibility === "public" || post.visibility === "unlisted")
+      if (!group && (post.visibility === "public" || post.visibility === "unlisted"))
         actions.push(
           action(
             c,
@@ -126,11 +160,19 @@ export function postCard(
           ),
         );
       actions.push(html`<a href="/posts/${post.id}/edit">${t("social.edit")}</a>`);
-      actions.push(action(c, post, "delete", t("social.delete")));
-    } else actions.push(html`<a href="/posts/${post.id}/report">${t("social.report")}</a>`);
+    }
+    if (group && (mine || options.groupModerator))
+      actions.push(postForm(c, `${group.base}/posts/${post.id}/delete`, t("social.delete")));
+    else if (mine) actions.push(action(c, post, "delete", t("social.delete")));
+    if (!mine) actions.push(html`<a href="/posts/${post.id}/report">${t("social.report")}</a>`);
   }
-  return html`<article class="post${options.focus ? " focus" : ""}" id="post-${post.id}" aria-labelledby="post-${post.id}-author">
+  const visibility = group
+    ? t(post.visibility === "public" ? "groups.visibility.public" : "groups.visibility.members")
+    : t(`social.visibility.${post.visibility}`);
+  const replies = options.replies ?? post.repliesCount;
+  return html`<article class="post${options.focus ? " focus" : ""}${group ? " group-post" : ""}" id="post-${post.id}" aria-labelledby="post-${post.id}-author">
     ${outer.reblog ? html`<p class="boosted-by muted">${t("social.boostedBy", { name: outer.author.name })}</p>` : ""}
+    ${post.title && !options.inThread ? html`<h3 class="post-title"><a href="${safeUrl(group?.thread ?? threadUrl)}">${post.title}</a></h3>` : ""}
     <header class="post-head">
       ${post.author.avatarUrl ? html`<img class="avatar small" src="${safeUrl(post.author.avatarUrl)}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${post.author.name.slice(0, 1).toUpperCase()}</span>`}
       <div>
@@ -139,12 +181,13 @@ export function postCard(
       </div>
       <a class="post-time muted" href="${safeUrl(threadUrl)}"><time datetime="${post.createdAt}">${when}</time></a>
     </header>
-    ${post.inReplyToId && !options.focus ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
+    ${post.inReplyToId && !options.focus && !options.inThread ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
     ${body(c, post)}
     <footer class="post-foot">
-      <span class="badge">${t(`social.visibility.${post.visibility}`)}</span>
-      ${post.editedAt ? html`<a class="muted edited" href="${safeUrl(`${threadUrl}#history`)}">${t("social.edited")}</a>` : ""}
-      <span class="muted">${t("social.counts", { replies: post.repliesCount, boosts: post.reblogsCount, likes: post.likesCount })}</span>
+      <span class="badge">${visibility}</span>
+      ${post.hiddenAt ? html`<span class="badge">${t("groups.thread.hidden")}</span>` : ""}
+      ${post.editedAt ? html`<a class="muted edited" href="${safeUrl(historyUrl)}">${t("social.edited")}</a>` : ""}
+      <span class="muted">${t("social.counts", { replies, boosts: post.reblogsCount, likes: post.likesCount })}</span>
       ${actions.length ? html`<div class="post-actions">${actions}</div>` : ""}
     </footer>
   </article>`;

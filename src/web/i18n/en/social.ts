@@ -113,6 +113,8 @@ export const social = {
   "social.report.title": "Report a post",
   "social.report.comment": "What is wrong with it?",
   "social.report.commentHint": "The co-op's moderators read this. Say which rule it breaks.",
+  "social.report.groupHint":
+    "The group's moderators and the co-op's moderators read this. Say which rule it breaks.",
   "social.report.forward": "Also send the report (anonymously) to the author's server",
   "social.report.submit": "Send report",
   "social.report.sent": "Thank you. The moderators will look at it.",

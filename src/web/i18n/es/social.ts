@@ -116,6 +116,8 @@ export const social: Record<keyof typeof en, string> = {
   "social.report.comment": "¿Qué tiene de malo?",
   "social.report.commentHint":
     "Lo leen las personas moderadoras de la cooperativa. Di qué norma incumple.",
+  "social.report.groupHint":
+    "Lo leen las personas moderadoras del grupo y de la cooperativa. Di qué norma incumple.",
   "social.report.forward": "Enviar también la denuncia (anónima) al servidor de quien la escribió",
   "social.report.submit": "Enviar denuncia",
   "social.report.sent": "Gracias. Las personas moderadoras la revisarán.",

@@ -1,0 +1,131 @@
+/**
+ * Writing in a group with the social compose form (web/social/compose.ts): text,
+ * content warning, up to four images each with its alt text, or a poll, and a
+ * title for a new thread; mentions resolved as on the social pages. No visibility:
+ * the group decides who reads. Bad input answers 422 with field errors and writes
+ * nothing — every image is read before any is stored, and the uploads of a post
+ * then refused are removed again. Who may write is the group's rule (groups/threads.ts).
+ */
+import type { Context } from "hono";
+import { resolveMentions } from "../../federation/mentions.ts";
+import type { GroupPostInput, Placed, PostFailure } from "../../groups/threads.ts";
+import { failureStatus } from "../../groups/threads.ts";
+import { InputError, type Result } from "../../kernel/errors.ts";
+import { MAX_TITLE_LENGTH } from "../../social/posts.ts";
+import { discardUploads } from "../../storage/uploads.ts";
+import type { WebEnv } from "../context.ts";
+import type { FieldErrors } from "../forms.ts";
+import type { Translate } from "../i18n/i18n.ts";
+import {
+  type ComposeValues,
+  parseCompose,
+  storeAttachment,
+  unreadableImage,
+} from "../social/compose.ts";
+import { imageRejectionText } from "../uploads.ts";
+import type { GroupsDeps } from "./render.ts";
+
+/** The form's values and what is wrong with them, for the page to show again (422). */
+export interface Refused {
+  errors: FieldErrors;
+  values: ComposeValues;
+}
+
+/** The error a group page answers a post refused by the group's rule with (403/404). */
+export function postRefused(t: Translate, reason: "forbidden" | "not-found" | "reply-not-found") {
+  return new InputError(
+    t(reason === "forbidden" ? "groups.thread.forbidden" : "error.notFound"),
+    failureStatus(reason),
+  );
+}
+
+/** A problem of the post itself, as a field error. */
+function problemField(t: Translate, reason: PostFailure): [string, string] {
+  switch (reason) {
+    case "title-required":
+      return ["title", t("groups.thread.titleRequired")];
+    case "title-too-long":
+      return ["title", t("groups.thread.titleTooLong", { max: MAX_TITLE_LENGTH })];
+    case "empty":
+      return ["text", t("social.error.empty")];
+    case "too-long":
+      return ["text", t("social.error.tooLong", { max: 5000 })];
+    case "spoiler-too-long":
+      return ["spoiler", t("social.error.spoilerTooLong")];
+    case "poll-invalid":
+      return ["poll", t("social.error.poll")];
+    default:
+      return ["image", t("social.error.media")];
+  }
+}
+
+/**
+ * Reads the compose form of a group page and writes the post with `write`
+ * (writeInGroup or writeInRemoteGroup): the post placed, or the form refused.
+ * A post the group's rule refuses (not a member, no such parent) throws 403/404.
+ */
+export async function writeFromForm(
+  c: Context<WebEnv>,
+  deps: GroupsDeps,
+  viewer: { id: string },
+  options: {
+    newThread: boolean;
+    write: (input: GroupPostInput) => Promise<Result<Placed, PostFailure>>;
+  },
+): Promise<{ ok: true; value: Placed } | { ok: false; refused: Refused }> {
+  const t = c.get("t");
+  const body = await c.req.parseBody({ all: true });
+  const parsed = parseCompose(c, body);
+  const title = typeof body.title === "string" ? body.title : "";
+  const titleError = !options.newThread
+    ? null
+    : !title.trim()
+      ? t("groups.thread.titleRequired")
+      : title.length > MAX_TITLE_LENGTH
+        ? t("groups.thread.titleTooLong", { max: MAX_TITLE_LENGTH })
+        : null;
+  const refuse = (errors: FieldErrors, values: ComposeValues) =>
+    ({ ok: false, refused: { errors, values: { ...values, title } } }) as const;
+  if (!parsed.ok)
+    return refuse(
+      { ...(titleError ? { title: titleError } : {}), ...parsed.errors },
+      parsed.values,
+    );
+  const keep = {
+    text: parsed.input.text,
+    spoiler: parsed.input.spoiler,
+    inReplyTo: parsed.input.inReplyToId ?? "",
+  };
+  if (titleError) return refuse({ title: titleError }, keep);
+  const unreadable = await unreadableImage(parsed.images);
+  if (unreadable) return refuse({ [unreadable]: t("social.error.media") }, keep);
+  const mentions = await resolveMentions(deps, parsed.input.text);
+  const media: { uploadId: string; description: string }[] = [];
+  // The uploads of a post that is not written go again, so bad input leaves no rows.
+  const forget = () =>
+    discardUploads(
+      deps.db,
+      viewer.id,
+      media.map((m) => m.uploadId),
+    );
+  for (const image of parsed.images) {
+    const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
+    if (!stored.ok) {
+      await forget();
+      return refuse({ [image.fileField]: imageRejectionText(t, stored.reason) }, keep);
+    }
+    media.push({ uploadId: stored.value.id, description: image.alt });
+  }
+  const { visibility: _, ...input } = parsed.input;
+  const result = await options.write({ ...input, title, mentions, media });
+  if (result.ok) return result;
+  await forget();
+  if (
+    result.reason === "forbidden" ||
+    result.reason === "not-found" ||
+    result.reason === "reply-not-found"
+  )
+    throw postRefused(t, result.reason);
+  const [name, message] = problemField(t, result.reason);
+  return refuse({ [name]: message }, keep);
+}
