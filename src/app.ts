@@ -89,7 +89,7 @@ export async function createNode(
     accountsContributor,
     federationContributor,
     socialContributor,
-    groupsContributor({ clock }),
+    groupsContributor,
     apiContributor,
   ];
 

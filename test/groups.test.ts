@@ -397,7 +397,7 @@ test("eligibleVoters: members vote in groups; in federations, delegates per co-o
 });
 
 test("export lists memberships, and posts in groups with their group; deletion erases them", async () => {
-  const exported = (await groupsContributor(on()).export(db(), beaId)) as {
+  const exported = (await groupsContributor.export(db(), beaId)) as {
     memberships: { group: string }[];
   };
   assert.ok(exported.memberships.some((m) => m.group === "bakery"));
@@ -411,7 +411,7 @@ test("export lists memberships, and posts in groups with their group; deletion e
     [["page", "Sourdough"]],
   );
   const deleted = await deleteAccount(db(), beaId, {
-    contributors: [groupsContributor(on()), socialContributor],
+    contributors: [groupsContributor, socialContributor],
     dataDir: node.node.config.dataDir,
   });
   assert.ok(deleted.ok);

@@ -5,10 +5,9 @@
  */
 import type { AccountDataContributor } from "../accounts/data.ts";
 import { coopUri, memberUri } from "../kernel/uris.ts";
-import type { GroupsContext } from "./context.ts";
 
-/** The contributor, stamping erased posts with the node's clock. */
-export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDataContributor => ({
+/** Memberships and delegations (posts in groups are the social contributor's). */
+export const groupsContributor: AccountDataContributor = {
   name: "groups",
   async export(db, accountId) {
     const memberships = await db
@@ -67,4 +66,4 @@ export const groupsContributor = (ctx: Pick<GroupsContext, "clock">): AccountDat
       .where("created_by", "=", accountId)
       .execute();
   },
-});
+};

@@ -1,15 +1,4 @@
-/**
- * A remote actor deleted itself (Delete of the actor, or its server answers 410):
- * what it left here goes, as Mastodon's DeleteAccountService does on the
- * receiving side. Its posts are tombstoned (replies keep their place in threads),
- * its boosts, likes and poll votes are removed with the counts they moved (our
- * polls' new counts go out as social.poll.updated), and the notifications it caused go. Follows are the federation layer's (markGone).
- * Work goes in batches, each its own transaction, so a prolific actor does not
- * hold SQLite's one connection for long.
- */
-import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
-import type { Schema } from "../db/schema.ts";
 import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { recount } from "./polls.ts";

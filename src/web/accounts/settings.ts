@@ -16,7 +16,7 @@ import {
   parseFields,
   updateProfile,
 } from "../../accounts/profile.ts";
-import { type ImagePurpose, MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
+import { type ImagePurpose, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { locales } from "../i18n/i18n.ts";

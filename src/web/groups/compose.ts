@@ -7,22 +7,14 @@
  * then refused are removed again. Who may write is the group's rule (groups/threads.ts).
  */
 import type { Context } from "hono";
-import { resolveMentions } from "../../federation/mentions.ts";
 import type { GroupPostInput, Placed, PostFailure } from "../../groups/threads.ts";
 import { failureStatus } from "../../groups/threads.ts";
 import { InputError, type Result } from "../../kernel/errors.ts";
 import { MAX_TITLE_LENGTH } from "../../social/posts.ts";
-import { discardUploads } from "../../storage/uploads.ts";
 import type { WebEnv } from "../context.ts";
 import type { FieldErrors } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
-import {
-  type ComposeValues,
-  parseCompose,
-  storeAttachment,
-  unreadableImage,
-} from "../social/compose.ts";
-import { imageRejectionText } from "../uploads.ts";
+import { type ComposeValues, parseCompose, writeComposed } from "../social/compose.ts";
 import type { GroupsDeps } from "./render.ts";
 
 /** The form's values and what is wrong with them, for the page to show again (422). */
@@ -97,29 +89,11 @@ export async function writeFromForm(
     inReplyTo: parsed.input.inReplyToId ?? "",
   };
   if (titleError) return refuse({ title: titleError }, keep);
-  const unreadable = await unreadableImage(parsed.images);
-  if (unreadable) return refuse({ [unreadable]: t("social.error.media") }, keep);
-  const mentions = await resolveMentions(deps, parsed.input.text);
-  const media: { uploadId: string; description: string }[] = [];
-  // The uploads of a post that is not written go again, so bad input leaves no rows.
-  const forget = () =>
-    discardUploads(
-      deps.db,
-      viewer.id,
-      media.map((m) => m.uploadId),
-    );
-  for (const image of parsed.images) {
-    const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
-    if (!stored.ok) {
-      await forget();
-      return refuse({ [image.fileField]: imageRejectionText(t, stored.reason) }, keep);
-    }
-    media.push({ uploadId: stored.value.id, description: image.alt });
-  }
-  const { visibility: _, ...input } = parsed.input;
-  const result = await options.write({ ...input, title, mentions, media });
+  const result = await writeComposed(deps, t, viewer.id, parsed, ({ visibility: _, ...input }) =>
+    options.write({ ...input, title }),
+  );
   if (result.ok) return result;
-  await forget();
+  if ("errors" in result) return refuse(result.errors, keep);
   if (
     result.reason === "forbidden" ||
     result.reason === "not-found" ||

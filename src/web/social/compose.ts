@@ -7,12 +7,17 @@
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
+import { resolveMentions } from "../../federation/mentions.ts";
+import type { Result } from "../../kernel/errors.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { MAX_MEDIA, MAX_TITLE_LENGTH, type PostInput, visibilities } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES, storeImage } from "../../storage/images.ts";
+import { discardUploads } from "../../storage/uploads.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
+import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
+import { imageRejectionText } from "../uploads.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 
 export const pollDurations = [300, 3600, 86400, 604800] as const;
@@ -220,4 +225,45 @@ export async function storeAttachment(
     },
     deps.clock,
   );
+}
+
+/** What writeComposed answers: the write's value, field errors of an image, or the write's refusal. */
+export type ComposedWrite<T, R extends string> =
+  | { ok: true; value: T }
+  | { ok: false; errors: FieldErrors }
+  | { ok: false; reason: R };
+
+/**
+ * Writes a parsed compose form with `write` (createPost, writeInGroup…): reads every
+ * image first, resolves the mentions, stores the images, then writes. When an image
+ * or the post is refused, the uploads stored for it go again, so bad input leaves no rows.
+ */
+export async function writeComposed<T, R extends string>(
+  deps: Parameters<typeof storeAttachment>[0] & Parameters<typeof resolveMentions>[0],
+  t: Translate,
+  viewerId: string,
+  parsed: Extract<ParsedCompose, { ok: true }>,
+  write: (input: PostInput) => Promise<Result<T, R>>,
+): Promise<ComposedWrite<T, R>> {
+  const unreadable = await unreadableImage(parsed.images);
+  if (unreadable) return { ok: false, errors: { [unreadable]: t("social.error.media") } };
+  const mentions = await resolveMentions(deps, parsed.input.text);
+  const media: { uploadId: string; description: string }[] = [];
+  const forget = () =>
+    discardUploads(
+      deps.db,
+      viewerId,
+      media.map((m) => m.uploadId),
+    );
+  for (const image of parsed.images) {
+    const stored = await storeAttachment(deps, viewerId, image.file, image.alt);
+    if (!stored.ok) {
+      await forget();
+      return { ok: false, errors: { [image.fileField]: imageRejectionText(t, stored.reason) } };
+    }
+    media.push({ uploadId: stored.value.id, description: image.alt });
+  }
+  const result = await write({ ...parsed.input, mentions, media });
+  if (!result.ok) await forget();
+  return result;
 }

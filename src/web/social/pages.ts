@@ -6,7 +6,6 @@
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
-import { resolveMentions } from "../../federation/mentions.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
@@ -22,15 +21,13 @@ import {
   thread,
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
-import { discardUploads } from "../../storage/uploads.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, formatDate, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
-import { imageRejectionText } from "../uploads.ts";
-import { composeForm, parseCompose, storeAttachment, unreadableImage } from "./compose.ts";
+import { composeForm, parseCompose, writeComposed } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
 
@@ -157,28 +154,11 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     };
     if (!parsed.ok) return failWith(parsed.errors, parsed.values);
     const keep = { text: parsed.input.text, spoiler: parsed.input.spoiler };
-    const unreadable = await unreadableImage(parsed.images);
-    if (unreadable) return failWith({ [unreadable]: t("social.error.media") }, keep);
-    const mentions = await resolveMentions(deps, parsed.input.text);
-    const media: { uploadId: string; description: string }[] = [];
-    // The uploads of a post that is not written go again, so bad input leaves no rows.
-    const forget = () =>
-      discardUploads(
-        deps.db,
-        viewer.id,
-        media.map((m) => m.uploadId),
-      );
-    for (const image of parsed.images) {
-      const stored = await storeAttachment(deps, viewer.id, image.file, image.alt);
-      if (!stored.ok) {
-        await forget();
-        return failWith({ [image.fileField]: imageRejectionText(t, stored.reason) }, keep);
-      }
-      media.push({ uploadId: stored.value.id, description: image.alt });
-    }
-    const result = await createPost(s, viewer, { ...parsed.input, mentions, media });
+    const result = await writeComposed(deps, t, viewer.id, parsed, (input) =>
+      createPost(s, viewer, input),
+    );
+    if (!result.ok && "errors" in result) return failWith(result.errors, keep);
     if (!result.ok) {
-      await forget();
       const [name, message] = problemMessage(c, result.reason);
       return failWith(
         { [name]: message },
