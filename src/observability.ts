@@ -6,7 +6,7 @@
  * set no cookie and are never cached; /metrics is 404 unless a token is configured.
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { withContext } from "@logtape/logtape";
+import { getLogger, withContext } from "@logtape/logtape";
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { routePath } from "hono/route";
@@ -15,6 +15,8 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
 import type { Clock } from "./kernel/clock.ts";
 import { gauge, type RequestMetrics } from "./metrics.ts";
+
+const logger = getLogger(["synco", "http"]);
 
 /** A client's or proxy's id is kept only when it is this plain and short (it goes into logs). */
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -47,7 +49,7 @@ export interface QueueSnapshot {
   /** Outbox events not yet relayed to federation. */
   outbox: { pending: number; oldestAgeSeconds: number };
   /** Fedify's queues (inbox, outbox, fanout) in queue_messages. */
-  queues: { queue: string; pending: number; retrying: number; oldestAgeSeconds: number }[];
+  queues: { queue: string; pending: number; delayed: number; oldestAgeSeconds: number }[];
 }
 
 const ageSeconds = (oldest: unknown, now: Date) =>
@@ -70,7 +72,9 @@ export async function queueSnapshot(db: Db, clock: Clock): Promise<QueueSnapshot
       "queue",
       (eb) => eb.fn.countAll<number>().as("n"),
       (eb) =>
-        eb.fn.sum<number>(eb.case().when("attempts", ">", 0).then(1).else(0).end()).as("retrying"),
+        eb.fn
+          .sum<number>(eb.case().when("available_at", ">", now.toISOString()).then(1).else(0).end())
+          .as("delayed"),
       (eb) => eb.fn.min("created_at").as("oldest"),
     ])
     .groupBy("queue")
@@ -81,7 +85,7 @@ export async function queueSnapshot(db: Db, clock: Clock): Promise<QueueSnapshot
     queues: queues.map((q) => ({
       queue: q.queue,
       pending: Number(q.n),
-      retrying: Number(q.retrying ?? 0),
+      delayed: Number(q.delayed ?? 0),
       oldestAgeSeconds: ageSeconds(q.oldest, now),
     })),
   };
@@ -119,8 +123,9 @@ export function observabilityRoutes({ db, config, clock, metrics }: Observabilit
       const oldestAgeSeconds = Math.max(0, ...snapshot.queues.map((q) => q.oldestAgeSeconds));
       return c.json({ database: "ok", queue: { pending, oldestAgeSeconds } });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return c.json({ database: "unavailable", reason }, 503);
+      // The driver's message (hosts, ports) goes to the log, not to an unauthenticated caller.
+      logger.warning("Readiness check failed: {error}", { error });
+      return c.json({ database: "unavailable", reason: "the database did not answer" }, 503);
     }
   });
   app.get("/metrics", async (c) => {
@@ -167,9 +172,9 @@ function queueLines(s: QueueSnapshot): string[] {
       s.queues.map((q) => ({ labels: { queue: q.queue }, value: q.pending })),
     ),
     ...gauge(
-      "synco_queue_retrying_messages",
-      "Messages in a federation queue that failed at least once and wait for a retry.",
-      s.queues.map((q) => ({ labels: { queue: q.queue }, value: q.retrying })),
+      "synco_queue_delayed_messages",
+      "Messages in a federation queue not due yet: mostly failed deliveries waiting for a retry.",
+      s.queues.map((q) => ({ labels: { queue: q.queue }, value: q.delayed })),
     ),
     ...gauge(
       "synco_queue_oldest_age_seconds",
