@@ -25,6 +25,8 @@ import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+import { RequestMetrics } from "./metrics.ts";
+import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
@@ -101,6 +103,9 @@ export async function createNode(
   const app = new Hono<WebEnv>({ strict: false });
   app.onError(onError);
   app.notFound(notFound);
+  // First, so every answer (a federation one, a 404, a 500) gets its id and is counted.
+  const metrics = new RequestMetrics();
+  app.use(observeRequests(metrics));
   app.use(popupOpenerPolicy());
   app.use(corsForApps());
   app.use(
@@ -109,6 +114,8 @@ export async function createNode(
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     }),
   );
+  // Before the locale and session middleware: probes need no database call, cookie or session.
+  app.route("/", observabilityRoutes({ db, config, clock, metrics }));
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
@@ -125,7 +132,6 @@ export async function createNode(
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
-  app.get("/healthz", (c) => c.text("ok"));
   const limiter = new RateLimiter(db.db, clock);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);

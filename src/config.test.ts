@@ -36,6 +36,8 @@ test("each bad value names its variable in one line", () => {
     [{ SYNCO_ALLOW_PRIVATE_ADDRESS: "yes" }, "SYNCO_ALLOW_PRIVATE_ADDRESS"],
     [{ SYNCO_SMTP_URL: "mail.example:25" }, "SYNCO_SMTP_URL"],
     [{ SYNCO_MAIL_FROM: "not an address" }, "SYNCO_MAIL_FROM"],
+    [{ SYNCO_METRICS_TOKEN: "short" }, "SYNCO_METRICS_TOKEN"],
+    [{ SYNCO_METRICS_TOKEN: "a long token with spaces" }, "SYNCO_METRICS_TOKEN"],
   ];
   for (const [env, name] of cases) {
     assert.throws(
@@ -45,6 +47,12 @@ test("each bad value names its variable in one line", () => {
       name,
     );
   }
+});
+
+test("SYNCO_METRICS_TOKEN: unset or empty is no token", () => {
+  assert.equal(loadConfig({}).metricsToken, null);
+  assert.equal(loadConfig({ SYNCO_METRICS_TOKEN: "" }).metricsToken, null);
+  assert.equal(loadConfig({ SYNCO_METRICS_TOKEN: "t".repeat(16) }).metricsToken, "t".repeat(16));
 });
 
 test("a secret is generated into the data dir once and then reused", () => {

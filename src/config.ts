@@ -37,6 +37,8 @@ export interface Config {
    * (404, Mastodon's default), signed-in "users", or "all" (Mastodon's show_domain_blocks).
    */
   showDomainBlocks: "disabled" | "users" | "all";
+  /** Bearer token that /metrics asks for; null: /metrics answers 404. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +84,10 @@ const schema = z.object({
     .optional(),
   SYNCO_MAIL_FROM: z.string().email("must be an email address").optional(),
   SYNCO_SHOW_DOMAIN_BLOCKS: z.enum(["disabled", "users", "all"]).default("disabled"),
+  SYNCO_METRICS_TOKEN: z
+    .string()
+    .regex(/^(\S{16,})?$/, "must be at least 16 characters without spaces")
+    .optional(),
 });
 
 /** True for hosts whose origin is http: localhost and loopback addresses. */
@@ -132,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SYNCO_SMTP_URL || null,
     mailFrom: e.SYNCO_MAIL_FROM ?? `synco@${domain.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}`,
     showDomainBlocks: e.SYNCO_SHOW_DOMAIN_BLOCKS,
+    metricsToken: e.SYNCO_METRICS_TOKEN || null,
   };
 }
 

@@ -22,6 +22,8 @@ export interface Db {
   onOutboxWritten(listener: OutboxListener): () => void;
   /** Online, consistent copy of the database to a file (SQLite only). */
   backupTo(file: string): Promise<void>;
+  /** The connection pool's state (PostgreSQL only; SQLite has one connection). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     dialect: "postgres",
     url,
     onOutboxWritten: (listener) => signal.subscribe(listener),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async backupTo() {
       throw new Error(
         "For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL",

@@ -13,7 +13,7 @@
 import { fail, type Result } from "../kernel/errors.ts";
 import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
-import type { CreatePostOptions } from "../social/posts.ts";
+import type { CreatePostOptions } from "../social/idempotency.ts";
 import { audienceColumns, canSee } from "../social/visibility.ts";
 import type { LocalMember } from "./context.ts";
 import { findGroupById } from "./groups.ts";

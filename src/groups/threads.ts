@@ -17,19 +17,14 @@ import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import type { SocialContext } from "../social/context.ts";
 import { bumpCount } from "../social/counters.ts";
-import {
-  type CreatePostOptions,
-  type PostInput,
-  type PostProblem,
-  tombstone,
-  writeOnce,
-  writePost,
-} from "../social/posts.ts";
+import { type CreatePostOptions, writeOnce } from "../social/idempotency.ts";
+import { type PostInput, type PostProblem, writePost } from "../social/posts.ts";
 import {
   type RemoteAudience,
   type RemotePostInput,
   storeRemoteGroupPost,
 } from "../social/remote-posts.ts";
+import { tombstone } from "../social/tombstone.ts";
 import type { Group } from "./groups.ts";
 import { canModerate, type LocalMember, standingOf } from "./memberships.ts";
 import { recordModeration } from "./moderation-log.ts";

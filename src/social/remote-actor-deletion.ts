@@ -2,7 +2,7 @@ import { recordEvent } from "../db/outbox.ts";
 import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { recount } from "./polls.ts";
-import { tombstone } from "./posts.ts";
+import { tombstone } from "./tombstone.ts";
 
 const BATCH = 100;
 

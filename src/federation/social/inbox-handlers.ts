@@ -28,12 +28,14 @@ import { memberPrefix } from "../../kernel/uris.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
-  deleteRemotePost,
-  type RemotePostInput,
   receiveBoost,
   receiveLike,
   receiveUndoBoost,
   receiveUndoLike,
+} from "../../social/remote-interactions.ts";
+import {
+  deleteRemotePost,
+  type RemotePostInput,
   storeRemotePost,
   updateRemotePost,
 } from "../../social/remote-posts.ts";

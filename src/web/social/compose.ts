@@ -17,6 +17,7 @@ import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { imageRejectionText } from "../uploads.ts";
 import { isPostId, type SocialPagesDeps } from "./deps.ts";
 
@@ -72,7 +73,7 @@ export function composeForm(
   const heading =
     options.heading ??
     (replyName ? t("social.compose.replyTo", { name: replyName }) : t("social.compose.title"));
-  return html`<form method="post" action="${options.action ?? "/social/posts"}" enctype="multipart/form-data" class="stack compose" id="reply">
+  return html`<form method="post" action="${safeUrl(options.action ?? "/social/posts")}" enctype="multipart/form-data" class="stack compose" id="reply">
     ${csrfField(c)}
     <h2>${heading}</h2>
     ${errorSummary(c, errors)}
