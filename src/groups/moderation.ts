@@ -7,8 +7,10 @@
  * locked (lockGroup): a moderator demoted or removed a moment ago acts no more,
  * and two admins removing each other at once leave one of them.
  */
+import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { GroupRole } from "../db/schema/groups.ts";
+import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { type GroupsContext, isoNow, type LocalMember, type RemoteActorRef } from "./context.ts";
 import { type Group, lockGroup } from "./groups.ts";
@@ -36,17 +38,7 @@ export async function approveRequest(
     const row = await memberRow(trx, group.id, input.memberId);
     if (!row) return fail("not-found");
     if (row.status !== "pending") return fail("not-pending");
-    await trx
-      .updateTable("group_members")
-      .set({ status: "active", updated_at: isoNow(ctx) })
-      .where("id", "=", row.id)
-      .execute();
-    if (row.remote_id)
-      await recordEvent(trx, {
-        type: "groups.member.accepted",
-        payload: { groupId: group.id, memberId: row.id },
-      });
-    return ok({ id: row.id });
+    return ok(await admit(trx, ctx, group, row));
   });
 }
 
@@ -210,17 +202,7 @@ export async function invite(
     if (row?.status === "active") return fail("already-member");
     if (row?.status === "pending") {
       // Inviting someone who asked is admitting them.
-      await trx
-        .updateTable("group_members")
-        .set({ status: "active", updated_at: isoNow(ctx) })
-        .where("id", "=", row.id)
-        .execute();
-      if (row.remote_id)
-        await recordEvent(trx, {
-          type: "groups.member.accepted",
-          payload: { groupId: group.id, memberId: row.id },
-        });
-      return ok({ id: row.id });
+      return ok(await admit(trx, ctx, group, row));
     }
     if (row) return ok({ id: row.id });
     const memberId = await insertMember(trx, isoNow(ctx), {
@@ -244,4 +226,24 @@ export async function invite(
       });
     return ok({ id: memberId });
   });
+}
+
+/** A request becomes a membership; a remote member is told (Accept). */
+async function admit(
+  trx: Kysely<Schema>,
+  ctx: GroupsContext,
+  group: Group,
+  row: { id: string; remote_id: string | null },
+): Promise<{ id: string }> {
+  await trx
+    .updateTable("group_members")
+    .set({ status: "active", updated_at: isoNow(ctx) })
+    .where("id", "=", row.id)
+    .execute();
+  if (row.remote_id)
+    await recordEvent(trx, {
+      type: "groups.member.accepted",
+      payload: { groupId: group.id, memberId: row.id },
+    });
+  return { id: row.id };
 }

@@ -16,6 +16,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
+import { isFollowing } from "./following.ts";
 
 export interface ViewerRef {
   id: string;
@@ -76,14 +77,7 @@ export async function canSee(
   if (mentioned) return true;
   if (post.visibility === "direct") return false;
   if (post.audience_uri) return isGroupMember(db, viewer, post);
-  const follows = await db
-    .selectFrom("follows")
-    .select("id")
-    .where("follower_uri", "=", viewer.uri)
-    .where("followee_uri", "=", post.author_uri)
-    .where("status", "=", "accepted")
-    .executeTakeFirst();
-  return !!follows;
+  return isFollowing(db, viewer.uri, post.author_uri);
 }
 
 /** Is this group post a reply in a thread the group's moderators hid? */
@@ -153,16 +147,7 @@ type GroupRef = Pick<PostAudience, "audience_uri" | "group_id">;
 
 /** Is the viewer an active member of the post's group (here, or followed elsewhere)? */
 async function isGroupMember(db: Kysely<Schema>, viewer: ViewerRef, post: GroupRef) {
-  if (!post.group_id) {
-    const follow = await db
-      .selectFrom("follows")
-      .select("id")
-      .where("follower_uri", "=", viewer.uri)
-      .where("followee_uri", "=", post.audience_uri as string)
-      .where("status", "=", "accepted")
-      .executeTakeFirst();
-    return !!follow;
-  }
+  if (!post.group_id) return isFollowing(db, viewer.uri, post.audience_uri as string);
   const group = await db
     .selectFrom("groups")
     .select("kind")
