@@ -25,6 +25,7 @@ import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+import { FeedCache } from "./media/feeds/cache.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
@@ -35,6 +36,7 @@ import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
+import { feedPages } from "./web/feeds/routes.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
 import { groupManagePages } from "./web/groups/manage.ts";
 import { groupPages } from "./web/groups/pages.ts";
@@ -129,6 +131,8 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
+  // Before the session: a feed is the same for everyone, so a reader's cookie costs nothing.
+  app.route("/", feedPages({ db, config, clock, cache: new FeedCache() }));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());

@@ -37,7 +37,11 @@ function accountLinks(c: Context<WebEnv>): Html {
     </form>`;
 }
 
-export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
+/**
+ * `head`: what a page adds to the head (its feeds' autodiscovery links, its
+ * OpenGraph meta), rendered after the stylesheet.
+ */
+export function layout(c: Context<WebEnv>, title: string, body: Html, head: Html = html``): Html {
   const t = c.get("t");
   const coop = c.get("coop");
   const current = new URL(c.req.url).pathname;
@@ -48,6 +52,7 @@ export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>${title === coop.name ? title : `${title} · ${coop.name}`}</title>
 <link rel="stylesheet" href="${safeUrl(stylesheetPath)}" />
+${head}
 </head>
 <body>
 <a class="skip" href="#main">${t("site.skip")}</a>

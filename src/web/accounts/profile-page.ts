@@ -6,6 +6,7 @@ import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import { layout } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import type { AccountsDeps } from "./deps.ts";
@@ -49,7 +50,7 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
       ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
     </article>
     ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;
-    return c.html(layout(c, name, body));
+    return c.html(layout(c, name, body, feedLinks(c, `/@${account.username}`, name)));
   });
 
   return app;

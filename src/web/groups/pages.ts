@@ -16,6 +16,7 @@ import { canRead, listThreads } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { groupUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
@@ -224,7 +225,12 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
             ${m.role !== "member" ? html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>` : ""}</li>`,
         )}</ul>
       </section>`;
-    return c.html(layout(c, groupName(c, group), body));
+    // A public group's (a publication's) feeds list its public posts (web/feeds).
+    const feeds =
+      group.visibility === "public"
+        ? feedLinks(c, `/groups/${group.name}`, groupName(c, group))
+        : html``;
+    return c.html(layout(c, groupName(c, group), body, feeds));
   }
 
   app.get("/groups/:name{[A-Za-z0-9_]{1,30}}", async (c) =>
