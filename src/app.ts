@@ -26,6 +26,9 @@ import { federationGateway } from "./federation-gateway.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { FeedCache } from "./media/feeds/cache.ts";
+import { newslettersContributor } from "./media/newsletters/data.ts";
+import { startNewsletterSender } from "./media/newsletters/sender.ts";
+import { smtpTransport } from "./media/newsletters/smtp.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
@@ -36,6 +39,9 @@ import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
+import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
+import { newsletterComposer } from "./web/feeds/newsletter-mail.ts";
+import { newsletterContext, newsletterPages } from "./web/feeds/newsletter-pages.ts";
 import { feedPages } from "./web/feeds/routes.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
 import { groupManagePages } from "./web/groups/manage.ts";
@@ -95,7 +101,13 @@ export async function createNode(
     socialContributor,
     groupsContributor,
     apiContributor,
+    newslettersContributor,
   ];
+  // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
+  const newsletterTransport = config.smtpUrl
+    ? await smtpTransport(config.smtpUrl, config.mailFrom)
+    : null;
+  const newsletters = { db, config, clock, transport: newsletterTransport };
 
   const federation = federationGateway(config, db, coop, clock);
 
@@ -133,6 +145,8 @@ export async function createNode(
   });
   // Before the session: a feed is the same for everyone, so a reader's cookie costs nothing.
   app.route("/", feedPages({ db, config, clock, cache: new FeedCache() }));
+  // Confirm and one-click unsubscribe links: the signed token is the authority (no CSRF token).
+  app.route("/", newsletterLinkPages(newsletterContext(newsletters)));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
@@ -144,6 +158,8 @@ export async function createNode(
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
+  // Before the social pages, whose /@username/{id} would take /@username/newsletter.
+  app.route("/", newsletterPages(newsletters));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
@@ -179,6 +195,14 @@ export async function createNode(
     streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
+      const coopName = (await coop.get()).name;
+      const stopNewsletters = newsletterTransport
+        ? startNewsletterSender(
+            newsletterContext(newsletters),
+            newsletterTransport,
+            newsletterComposer(() => coopName, config.origin),
+          )
+        : async () => {};
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
@@ -186,6 +210,7 @@ export async function createNode(
       }, POLL_SWEEP_MS);
       return async () => {
         clearInterval(polls);
+        await stopNewsletters();
         await stop();
       };
     },

@@ -7,6 +7,7 @@ import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
+import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
@@ -87,7 +88,8 @@ export interface Schema
     FederationSchema,
     SocialSchema,
     GroupsSchema,
-    ApiSchema {
+    ApiSchema,
+    NewslettersSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

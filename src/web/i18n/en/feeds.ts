@@ -10,4 +10,53 @@ export const feeds = {
   "feeds.local.description": "Public posts by the members of {coop}",
   "feeds.group.description": "Public posts of {name} on {coop}",
   "feeds.subscribe": "Feeds",
+  "feeds.newsletter.link": "Newsletter",
+  "feeds.newsletter.title": "Newsletter of {name}",
+  "feeds.newsletter.intro":
+    "Get each new post of {name} by email. We send a message to confirm first; every email has a one-click unsubscribe link.",
+  "feeds.newsletter.email": "Your email address",
+  "feeds.newsletter.subscribe": "Subscribe",
+  "feeds.newsletter.badEmail": "That is not an email address we can write to.",
+  "feeds.newsletter.noMail":
+    "Newsletters are off on this co-op: it has no outgoing email server set up (SYNCO_SMTP_URL), so nothing could reach your inbox. You can follow {name} with a feed reader instead:",
+  "feeds.newsletter.checkInbox":
+    "Almost done: open the link in the message we just sent to {email} to confirm. If it does not arrive, check your spam folder.",
+  "feeds.newsletter.checkTitle": "Check your inbox",
+  "feeds.newsletter.owner": "Your subscribers",
+  "feeds.newsletter.counts":
+    "{confirmed} confirmed, {pending} waiting for confirmation, {unsubscribed} unsubscribed.",
+  "feeds.newsletter.send": "Send a post by email",
+  "feeds.newsletter.sendHint": "Goes to every confirmed subscriber, once. It cannot be taken back.",
+  "feeds.newsletter.sendPost": "Post",
+  "feeds.newsletter.sendButton": "Send to subscribers",
+  "feeds.newsletter.sendOff":
+    "Sending is off: this co-op has no outgoing email server set up (SYNCO_SMTP_URL). Ask an admin to configure one.",
+  "feeds.newsletter.noPosts": "No public post to send yet.",
+  "feeds.newsletter.sends": "Sent so far",
+  "feeds.newsletter.sendState":
+    "{sent} of {recipients} sent, {queued} waiting, {failed} failed, {uncertain} uncertain",
+  "feeds.newsletter.uncertainHint":
+    "Uncertain: the sender stopped while handing that message to the mail server, so it may or may not have gone out. It is not sent again, so nobody gets it twice.",
+  "feeds.newsletter.queued": "Queued for {recipients} subscribers.",
+  "feeds.newsletter.problem.forbidden": "Only the blog's writer or the group's editors can send.",
+  "feeds.newsletter.problem.not-found": "That post is not one of this list's.",
+  "feeds.newsletter.problem.not-public": "Only public posts can be sent by email.",
+  "feeds.newsletter.problem.already-sent": "That post was already sent to this list.",
+  "feeds.newsletter.problem.no-mail": "No outgoing email server is set up.",
+  "feeds.confirm.title": "Confirm your subscription",
+  "feeds.confirm.intro": "Confirm that {email} should receive the newsletter of {name}.",
+  "feeds.confirm.button": "Confirm",
+  "feeds.confirm.done": "Subscribed: {email} will receive the newsletter of {name}.",
+  "feeds.confirm.left": "This address unsubscribed; subscribe again from the newsletter page.",
+  "feeds.unsubscribe.title": "Unsubscribe",
+  "feeds.unsubscribe.intro": "Stop sending the newsletter of {name} to {email}?",
+  "feeds.unsubscribe.button": "Unsubscribe",
+  "feeds.unsubscribe.done": "Unsubscribed: {email} will get no more email from {name}.",
+  "feeds.token.bad": "This link is not valid (it may be cut short, or the subscription is gone).",
+  "feeds.mail.confirm.subject": "Confirm your subscription to {name}",
+  "feeds.mail.confirm.body":
+    "Someone (hopefully you) asked to receive the newsletter of {name} on {coop} at this address.\n\nTo confirm, open:\n{link}\n\nIf it was not you, ignore this message: nothing will be sent.",
+  "feeds.mail.readOnline": "Read it on the web",
+  "feeds.mail.footer": "You receive this because you subscribed to {name} on {coop}.",
+  "feeds.mail.unsubscribe": "Unsubscribe",
 };
