@@ -25,7 +25,9 @@ export async function run(args: string[]): Promise<number> {
     if (existsSync(target))
       throw new UsageError(`synco backup: ${target} already exists; choose a new file`);
     if (!existsSync(dirname(target)))
-      throw new UsageError(`synco backup: the folder ${dirname(target)} does not exist; create it first`);
+      throw new UsageError(
+        `synco backup: the folder ${dirname(target)} does not exist; create it first`,
+      );
     const config = configOrExit();
     if (!config.databaseUrl.startsWith("sqlite:")) {
       console.error(
