@@ -7,7 +7,8 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
-import type { ArticleAction, ArticlesTable } from "../db/schema/media.ts";
+import { locksRows } from "../accounts/locking.ts";
+import type { ArticleAction, ArticleState, ArticlesTable } from "../db/schema/media.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
@@ -19,6 +20,15 @@ import { updatePublishedPost } from "./publish.ts";
 import { type ArticleVerb, may } from "./rules.ts";
 
 export type Article = Selectable<ArticlesTable>;
+
+export const ARTICLE_STATES: readonly ArticleState[] = [
+  "draft",
+  "submitted",
+  "returned",
+  "approved",
+  "scheduled",
+  "published",
+];
 
 export const MAX_TITLE = 200;
 export const MAX_SUMMARY = 500;
@@ -61,21 +71,31 @@ export type ArticleProblem = "invalid" | "not-found" | "forbidden" | "cover-not-
 export async function standingFor(trx: Kysely<Schema>, articleId: string, actor: Actor) {
   const article = await lockArticle(trx, articleId);
   if (!article) return null;
-  const role = article.publication_id
-    ? await roleIn(trx, article.publication_id, actor.id)
-    : null;
+  const role = article.publication_id ? await roleIn(trx, article.publication_id, actor.id) : null;
   const standing = {
     state: article.state,
     isAuthor: article.author_account_id === actor.id,
     inPublication: article.publication_id !== null,
     role,
   };
-  return { article, role, can: (verb: ArticleVerb) => may(verb, standing) };
+  return {
+    article,
+    role,
+    can: (verb: ArticleVerb) => may(verb, standing),
+    /** Could the actor do it in some state (then "wrong-state", not "forbidden")? */
+    canEver: (verb: ArticleVerb) =>
+      ARTICLE_STATES.some((state) => may(verb, { ...standing, state })),
+  };
 }
 
 /** The article row, locked on PostgreSQL (SQLite runs one transaction at a time). */
 export function lockArticle(trx: Kysely<Schema>, id: string): Promise<Article | undefined> {
-  return trx.selectFrom("articles").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom("articles")
+    .selectAll()
+    .where("id", "=", id)
+    .$if(locksRows(trx), (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 export async function logAction(
@@ -199,7 +219,12 @@ export async function createDraft(
       })
       .execute();
     await writeRevision(trx, ctx, { articleId: id, number: 1, editorId: writer.id, input });
-    await logAction(trx, ctx, { articleId: id, actorId: writer.id, action: "created", revision: 1 });
+    await logAction(trx, ctx, {
+      articleId: id,
+      actorId: writer.id,
+      action: "created",
+      revision: 1,
+    });
     return ok({ id, slug });
   });
 }

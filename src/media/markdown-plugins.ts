@@ -29,7 +29,11 @@ function footnoteDefinition(state: StateBlock, startLine: number, _end: number, 
   if (silent) return true;
   const lines = [first.slice(m[0].length)];
   let line = startLine + 1;
-  while (line < state.lineMax && !state.isEmpty(line) && state.sCount[line]! - state.blkIndent >= 4) {
+  while (
+    line < state.lineMax &&
+    !state.isEmpty(line) &&
+    state.sCount[line]! - state.blkIndent >= 4
+  ) {
     lines.push(state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]));
     line++;
   }

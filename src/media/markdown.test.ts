@@ -7,7 +7,10 @@ const render = (source: string) => renderMarkdown(source, { origin });
 
 test("footnotes: numbered by first reference, linked both ways, listed at the end", () => {
   const html = render("One[^b] and two[^a], again[^b].\n\n[^a]: First *note*.\n[^b]: Second.\n");
-  assert.match(html, /<sup class="footnote-ref"><a href="#fn-1" id="fnref-1">1<\/a><\/sup> and two/);
+  assert.match(
+    html,
+    /<sup class="footnote-ref"><a href="#fn-1" id="fnref-1">1<\/a><\/sup> and two/,
+  );
   assert.match(html, /two<sup class="footnote-ref"><a href="#fn-2" id="fnref-2">2<\/a><\/sup>/);
   assert.match(
     html,
@@ -23,7 +26,10 @@ test("a reference without a definition stays text", () => {
 
 test("headings get unique anchors; an h1 comes down to h2 (the page's title is the h1)", () => {
   const html = render("# Café society\n\n## Café society\n\n### `code` and more");
-  assert.match(html, /<h2 id="cafe-society">Café society <a href="#cafe-society" class="heading-anchor" aria-hidden="true">#<\/a><\/h2>/);
+  assert.match(
+    html,
+    /<h2 id="cafe-society">Café society <a href="#cafe-society" class="heading-anchor" aria-hidden="true">#<\/a><\/h2>/,
+  );
   assert.match(html, /<h2 id="cafe-society-2">/);
   assert.match(html, /<h3 id="code-and-more"><code>code<\/code> and more/);
   assert.doesNotMatch(html, /<h1/);
@@ -41,14 +47,20 @@ test("images only from the media library; others are dropped", () => {
   const html = render(
     "![ok](/media/ab/cd.png) ![abs](https://coop.example/media/x.webp) ![far](https://tracker.example/p.gif) ![up](/media/../secret) ![q](/media/a.png?x=1)",
   );
-  assert.match(html, /<img src="https:\/\/coop.example\/media\/ab\/cd.png" alt="ok" loading="lazy" \/>/);
+  assert.match(
+    html,
+    /<img src="https:\/\/coop.example\/media\/ab\/cd.png" alt="ok" loading="lazy" \/>/,
+  );
   assert.match(html, /<img src="https:\/\/coop.example\/media\/x.webp" alt="abs"/);
   assert.equal(html.match(/<img/g)?.length, 2);
   assert.doesNotMatch(html, /tracker|secret|x=1/);
   assert.deepEqual(embeddedImages("![a](/media/a.png) ![b](https://x.example/b.png)", origin), [
     "https://coop.example/media/a.png",
   ]);
-  assert.equal(libraryImageUrl("//coop.example/media/a.png", origin), "https://coop.example/media/a.png");
+  assert.equal(
+    libraryImageUrl("//coop.example/media/a.png", origin),
+    "https://coop.example/media/a.png",
+  );
   assert.equal(libraryImageUrl("javascript:alert(1)", origin), null);
 });
 
@@ -67,7 +79,10 @@ test("hostile input comes out inert", () => {
   assert.doesNotMatch(html, /<script|<iframe|<span|href="javascript|href="data|href="vbscript/i);
   assert.doesNotMatch(html, /<[a-z][^>]*\son\w+=/i, "no tag carries an event handler");
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, "raw HTML is shown as text");
-  assert.match(html, /<a href="https:\/\/example.org\/page" rel="nofollow noopener noreferrer">ok<\/a>/);
+  assert.match(
+    html,
+    /<a href="https:\/\/example.org\/page" rel="nofollow noopener noreferrer">ok<\/a>/,
+  );
 });
 
 test("ids a sanitizer would not expect are dropped with their element", () => {

@@ -10,7 +10,7 @@
 import type { Kysely } from "kysely";
 import type { PublicationRole } from "../db/schema/media.ts";
 import type { Schema } from "../db/schema.ts";
-import { createGroup, type CreateGroupFailure, type Group } from "../groups/groups.ts";
+import { type CreateGroupFailure, createGroup, type Group } from "../groups/groups.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import type { Actor, MediaContext } from "./context.ts";
 

@@ -142,4 +142,3 @@ export async function updatePublishedPost(
     payload: { articleId: article.id, postId },
   });
 }
-

@@ -5,6 +5,7 @@
  * now" — publish it once. Nothing is kept in memory: after a restart the next
  * sweep finds what fell due while the node was down.
  */
+import { locksRows } from "../accounts/locking.ts";
 import type { MediaContext } from "./context.ts";
 import { publishIn } from "./workflow.ts";
 
@@ -29,7 +30,7 @@ export async function publishDueArticles(ctx: MediaContext): Promise<string[]> {
         .selectFrom("articles")
         .select(["state", "scheduled_at"])
         .where("id", "=", id)
-        .forUpdate()
+        .$if(locksRows(trx), (q) => q.forUpdate())
         .executeTakeFirst();
       if (row?.state !== "scheduled" || !row.scheduled_at || row.scheduled_at > now) return false;
       const postId = await publishIn(trx, ctx, id, null);

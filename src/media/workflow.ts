@@ -34,8 +34,7 @@ async function step<T>(
     if (!found || !found.can("read-draft")) return fail("not-found" as const);
     if (!found.can(verb)) {
       // Allowed in another state: the article is not where the step starts.
-      const someState = found.role === "editor" || found.article.author_account_id === actor.id;
-      return fail(someState ? ("wrong-state" as const) : ("forbidden" as const));
+      return fail(found.canEver(verb) ? ("wrong-state" as const) : ("forbidden" as const));
     }
     return run(trx, found);
   });
@@ -90,7 +89,12 @@ export function returnArticle(ctx: MediaContext, editor: Actor, articleId: strin
 }
 
 /** An editor approves the submitted article (it may then be published or scheduled). */
-export function approveArticle(ctx: MediaContext, editor: Actor, articleId: string, raw: Review = {}) {
+export function approveArticle(
+  ctx: MediaContext,
+  editor: Actor,
+  articleId: string,
+  raw: Review = {},
+) {
   const parsed = reviewSchema.safeParse(raw);
   if (!parsed.success) return Promise.resolve(fail("invalid" as const));
   return step(ctx, editor, articleId, "approve", async (trx, { article }) => {
@@ -142,7 +146,13 @@ export async function publishIn(
   const now = ctx.clock.now().toISOString();
   await trx
     .updateTable("articles")
-    .set({ state: "published", post_id: postId, published_at: now, scheduled_at: null, updated_at: now })
+    .set({
+      state: "published",
+      post_id: postId,
+      published_at: now,
+      scheduled_at: null,
+      updated_at: now,
+    })
     .where("id", "=", articleId)
     .execute();
   await logAction(trx, ctx, {
@@ -162,7 +172,11 @@ export function scheduleArticle(ctx: MediaContext, actor: Actor, articleId: stri
     if (at.getTime() <= ctx.clock.now().getTime()) return fail("in-the-past" as const);
     await trx
       .updateTable("articles")
-      .set({ state: "scheduled", scheduled_at: at.toISOString(), updated_at: ctx.clock.now().toISOString() })
+      .set({
+        state: "scheduled",
+        scheduled_at: at.toISOString(),
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where("id", "=", articleId)
       .execute();
     await logAction(trx, ctx, {
@@ -196,7 +210,12 @@ export function unscheduleArticle(ctx: MediaContext, actor: Actor, articleId: st
 }
 
 /** An editor features a published article on the publication's front page (or stops). */
-export function featureArticle(ctx: MediaContext, editor: Actor, articleId: string, featured: boolean) {
+export function featureArticle(
+  ctx: MediaContext,
+  editor: Actor,
+  articleId: string,
+  featured: boolean,
+) {
   return step(ctx, editor, articleId, "feature", async (trx, { article }) => {
     const now = ctx.clock.now().toISOString();
     await trx

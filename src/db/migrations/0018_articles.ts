@@ -85,7 +85,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("post_id", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("article_log_article").on("article_log").columns(["article_id", "id"]).execute();
+  await db.schema
+    .createIndex("article_log_article")
+    .on("article_log")
+    .columns(["article_id", "id"])
+    .execute();
   await db.schema
     .createTable("article_comments")
     .addColumn("id", "text", (c) => c.primaryKey())

@@ -14,7 +14,13 @@ import type { Generated } from "kysely";
  * scheduled or published. A member's own article (no publication) goes from
  * draft straight to scheduled or published.
  */
-export type ArticleState = "draft" | "submitted" | "returned" | "approved" | "scheduled" | "published";
+export type ArticleState =
+  | "draft"
+  | "submitted"
+  | "returned"
+  | "approved"
+  | "scheduled"
+  | "published";
 
 export interface ArticlesTable {
   id: string;
