@@ -22,8 +22,12 @@ export type CommentProblem = "not-found" | "forbidden" | "not-published";
 /** The moderator's step: the article (published), its post, and whether the actor may moderate. */
 async function moderated(trx: Kysely<Schema>, articleId: string, actor: Actor) {
   const found = await standingFor(trx, articleId, actor);
-  if (!found || !found.can("read-draft")) return fail("not-found" as const);
-  if (!found.can("moderate")) return fail("forbidden" as const);
+  if (!found) return fail("not-found" as const);
+  // A published article is there for anyone to see: refusing says nothing new.
+  if (!found.can("moderate"))
+    return fail(
+      found.article.state === "published" ? ("forbidden" as const) : ("not-found" as const),
+    );
   if (!found.article.post_id) return fail("not-published" as const);
   return ok({ article: found.article, postId: found.article.post_id });
 }
