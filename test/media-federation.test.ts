@@ -27,8 +27,14 @@ const stops: (() => Promise<void>)[] = [];
 
 before(async () => {
   [a, b] = await Promise.all([
-    startTestNode({ host: "127.0.47.1", env: { SYNCO_LOG_LEVEL: process.env.MEDIA_LOG ?? "error" } }),
-    startTestNode({ host: "127.0.47.2", env: { SYNCO_LOG_LEVEL: process.env.MEDIA_LOG ?? "error" } }),
+    startTestNode({
+      host: "127.0.47.1",
+      env: { SYNCO_LOG_LEVEL: process.env.MEDIA_LOG ?? "error" },
+    }),
+    startTestNode({
+      host: "127.0.47.2",
+      env: { SYNCO_LOG_LEVEL: process.env.MEDIA_LOG ?? "error" },
+    }),
   ]);
   for (const n of [a, b]) stops.push(await n.node.startWorker());
 });
@@ -56,11 +62,19 @@ test("a follower on another node gets the Article from the publication, and thei
   const ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
   const wes = await createMember(a, { username: "wes", password: "password123" });
   const ben = await createMember(b, { username: "ben", password: "password123" });
-  const pub = await createPublication(socialOf(a), ana, { name: "gazette", displayName: "The Gazette" });
+  const pub = await createPublication(socialOf(a), ana, {
+    name: "gazette",
+    displayName: "The Gazette",
+  });
   assert.ok(pub.ok);
   assert.ok(
-    (await setStaffRole(socialOf(a), ana, { publicationId: pub.value.id, accountId: wes.id, role: "writer" }))
-      .ok,
+    (
+      await setStaffRole(socialOf(a), ana, {
+        publicationId: pub.value.id,
+        accountId: wes.id,
+        role: "writer",
+      })
+    ).ok,
   );
   const groupUri = `${a.url}/groups/gazette`;
   const followed = await followRemote(b.node, ben, `gazette@${a.domain}`);
@@ -130,7 +144,11 @@ test("a follower on another node gets the Article from the publication, and thei
   assert.equal(onB.author_uri, `${a.url}/users/wes`);
   assert.equal(onB.audience_uri, groupUri);
   assert.match(onB.content_html, /The co-op cleaned it/);
-  const media = await b.node.db.db.selectFrom("post_media").selectAll().where("post_id", "=", onB.id).execute();
+  const media = await b.node.db.db
+    .selectFrom("post_media")
+    .selectAll()
+    .where("post_id", "=", onB.id)
+    .execute();
   assert.deepEqual(
     media.map((m) => m.description),
     ["The river at dawn"],
@@ -145,7 +163,9 @@ test("a follower on another node gets the Article from the publication, and thei
   await waitFor("the reply shows as a comment on A", async () =>
     (await commentsOn(a.node.db.db, article.id)).some((c) => c.uri === reply.value.uri),
   );
-  const comment = (await commentsOn(a.node.db.db, article.id)).find((c) => c.uri === reply.value.uri);
+  const comment = (await commentsOn(a.node.db.db, article.id)).find(
+    (c) => c.uri === reply.value.uri,
+  );
   assert.equal(comment?.authorUri, `${b.url}/users/ben`);
   assert.match(comment?.contentHtml ?? "", /So glad/);
 
