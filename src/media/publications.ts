@@ -145,7 +145,7 @@ async function isLastEditor(trx: Kysely<Schema>, publicationId: string, accountI
     .where("publication_id", "=", publicationId)
     .where("role", "=", "editor")
     .execute();
-  return editors.length === 1 && editors[0]!.account_id === accountId;
+  return editors.length === 1 && editors[0]?.account_id === accountId;
 }
 
 /** The masthead: editors first, then writers, by name. */
