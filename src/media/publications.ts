@@ -11,7 +11,9 @@ import type { Kysely } from "kysely";
 import type { PublicationRole } from "../db/schema/media.ts";
 import type { Schema } from "../db/schema.ts";
 import { type CreateGroupFailure, createGroup, type Group } from "../groups/groups.ts";
+import { insertMember } from "../groups/memberships.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
+import { memberUri } from "../kernel/uris.ts";
 import type { Actor, MediaContext } from "./context.ts";
 
 export type { PublicationRole };
@@ -113,6 +115,7 @@ export async function setStaffRole(
         created_at: ctx.clock.now().toISOString(),
       })
       .execute();
+    await moderatorInGroup(trx, ctx, input.publicationId, input.accountId, input.role === "editor");
     return ok({ role: input.role });
   });
 }
@@ -134,7 +137,55 @@ export async function removeFromStaff(
       .where("account_id", "=", input.accountId)
       .executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) return fail("not-found" as const);
+    await moderatorInGroup(trx, ctx, input.publicationId, input.accountId, false);
     return ok({ removed: true as const });
+  });
+}
+
+/**
+ * Editors are the publication Group's moderators, so reports of its articles and
+ * comments (reports.group_id) and the group's moderation reach them; someone who
+ * stops being an editor stays a reader (a member) of the Group. The Group's
+ * admins (its creator) keep their role.
+ */
+async function moderatorInGroup(
+  trx: Kysely<Schema>,
+  ctx: MediaContext,
+  publicationId: string,
+  accountId: string,
+  editor: boolean,
+) {
+  const now = ctx.clock.now().toISOString();
+  const row = await trx
+    .selectFrom("group_members")
+    .select(["id", "role"])
+    .where("group_id", "=", publicationId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  if (row?.role === "admin") return;
+  if (row) {
+    await trx
+      .updateTable("group_members")
+      .set({ role: editor ? "moderator" : "member", status: "active", updated_at: now })
+      .where("id", "=", row.id)
+      .execute();
+    return;
+  }
+  if (!editor) return;
+  const account = await trx
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  await insertMember(trx, now, {
+    group_id: publicationId,
+    actor_uri: memberUri(ctx.origin, account.username),
+    account_id: accountId,
+    remote_id: null,
+    actor_kind: "person",
+    role: "moderator",
+    status: "active",
+    follow_activity_uri: null,
   });
 }
 
