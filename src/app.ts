@@ -4,6 +4,7 @@
  */
 
 import type { Server } from "node:http";
+import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
@@ -29,6 +30,8 @@ import { FeedCache } from "./media/feeds/cache.ts";
 import { newslettersContributor } from "./media/newsletters/data.ts";
 import { startNewsletterSender } from "./media/newsletters/sender.ts";
 import { smtpTransport } from "./media/newsletters/smtp.ts";
+import { mediaContributor } from "./media/data.ts";
+import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
@@ -61,7 +64,10 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const logger = getLogger(["synco", "media"]);
 const POLL_SWEEP_MS = 15_000;
+/** Scheduled articles go out within this of their time. */
+const ARTICLE_SWEEP_MS = 15_000;
 
 export interface SyncoNode {
   config: Config;
@@ -100,6 +106,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    mediaContributor,
     apiContributor,
     newslettersContributor,
   ];
@@ -208,9 +215,22 @@ export async function createNode(
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
       }, POLL_SWEEP_MS);
+      // Scheduled articles: at once (what fell due while the node was down), then every sweep.
+      const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
+      const publishDue = () =>
+        publishDueArticles(media).catch((error) =>
+          logger.error("Publishing scheduled articles failed: {error}", { error }),
+        );
+      // Stopping waits for a sweep under way, so the database is not closed under it.
+      let sweeping = publishDue();
+      const articles = setInterval(() => {
+        sweeping = sweeping.then(publishDue);
+      }, ARTICLE_SWEEP_MS);
       return async () => {
         clearInterval(polls);
         await stopNewsletters();
+        clearInterval(articles);
+        await sweeping;
         await stop();
       };
     },
