@@ -53,6 +53,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("newsletter_deliveries")
     .columns(["state", "send_id", "subscription_id"])
     .execute();
+  // "Send as email when published": turned into a send once the article is out
+  // (at once, or when the scheduler publishes it), then deleted.
+  await db.schema
+    .createTable("newsletter_article_intents")
+    .addColumn("article_id", "text", (c) => c.primaryKey())
+    .addColumn("account_id", "text", (c) => c.notNull())
+    .addColumn("list_kind", "text", (c) => c.notNull())
+    .addColumn("list_id", "text", (c) => c.notNull())
+    .addColumn("created_at", "text", (c) => c.notNull())
+    .execute();
   await db.schema
     .createIndex("newsletter_deliveries_subscription")
     .on("newsletter_deliveries")

@@ -56,7 +56,18 @@ export interface NewsletterDeliveriesTable {
   updated_at: string;
 }
 
+/** An article to send to its list when it is published (then the row goes). */
+export interface NewsletterArticleIntentsTable {
+  article_id: string;
+  /** Who asked (the send is theirs). */
+  account_id: string;
+  list_kind: NewsletterListKind;
+  list_id: string;
+  created_at: string;
+}
+
 export type NewslettersSchema = {
+  newsletter_article_intents: NewsletterArticleIntentsTable;
   newsletter_subscriptions: NewsletterSubscriptionsTable;
   newsletter_sends: NewsletterSendsTable;
   newsletter_deliveries: NewsletterDeliveriesTable;

@@ -110,13 +110,23 @@ export async function feedItems(f: FeedContext, posts: PostView[]): Promise<Feed
         .orderBy("tag")
         .execute()
     : [];
+  // An article's link is its public page (/articles/{slug}, posts.url), not the thread view.
+  const articles = posts.some((p) => p.kind === "article")
+    ? await f.db
+        .selectFrom("posts")
+        .select(["id", "url"])
+        .where("id", "in", ids)
+        .where("kind", "=", "article")
+        .execute()
+    : [];
+  const articleUrls = new Map(articles.map((a) => [a.id, a.url]));
   return posts.map((p) => {
     const media = p.media.map((m) => ({ ...m, url: absolute(f.origin, m.url) }));
     const images = media.filter((m) => m.mediaType.startsWith("image/") && isHttp(m.url));
     const first = images[0];
     return {
       id: p.uri,
-      url: absolute(f.origin, p.url),
+      url: absolute(f.origin, articleUrls.get(p.id) ?? p.url),
       title: itemTitle(p),
       summary: p.summary,
       contentHtml: p.contentHtml + images.map(imageHtml).join(""),

@@ -64,6 +64,10 @@ export const newslettersContributor: AccountDataContributor = {
       .selectFrom("newsletter_subscriptions")
       .select("id")
       .where("email", "=", (account?.email ?? "").toLowerCase());
+    await trx
+      .deleteFrom("newsletter_article_intents")
+      .where("account_id", "=", accountId)
+      .execute();
     await trx.deleteFrom("newsletter_deliveries").where("subscription_id", "in", own).execute();
     await trx.deleteFrom("newsletter_deliveries").where("subscription_id", "in", mine).execute();
     await trx

@@ -19,6 +19,7 @@ import { getLogger } from "@logtape/logtape";
 import type { NewsletterListKind } from "../../db/schema/newsletters.ts";
 import { pagePathOf } from "../../social/views.ts";
 import { type NewsletterContext, nowIso } from "./context.ts";
+import { sendPublishedIntents } from "./on-publish.ts";
 import { signToken } from "./tokens.ts";
 
 const logger = getLogger(["synco", "newsletters"]);
@@ -179,6 +180,8 @@ async function loadJob(
       "p.content_html",
       "p.created_at",
       "p.deleted_at",
+      "p.kind",
+      "p.url",
       "a.username",
       "a.display_name",
       "la.username as list_username",
@@ -190,7 +193,11 @@ async function loadJob(
     .where("d.subscription_id", "=", subscriptionId)
     .executeTakeFirst();
   if (!row || row.status !== "confirmed" || row.deleted_at) return null;
-  const path = (await pagePathOf(n.db, row.post_id)) ?? `/posts/${row.post_id}`;
+  // An article is read on its public page (posts.url); other posts where pages show them.
+  const url =
+    row.kind === "article" && row.url
+      ? row.url
+      : `${n.origin}${(await pagePathOf(n.db, row.post_id)) ?? `/posts/${row.post_id}`}`;
   const list =
     row.list_kind === "member"
       ? {
@@ -209,7 +216,7 @@ async function loadJob(
       title: row.title,
       summary: row.summary,
       contentHtml: row.content_html,
-      url: `${n.origin}${path}`,
+      url,
       createdAt: row.created_at,
       authorName: row.display_name || row.username || "",
     },
@@ -259,6 +266,7 @@ export function startNewsletterSender(
       do {
         again = false;
         await reconcileDeliveries(n);
+        await sendPublishedIntents(n);
         await drainDeliveries(n, transport, compose, options);
       } while (again && !stopped);
     })()

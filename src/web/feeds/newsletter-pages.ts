@@ -13,6 +13,11 @@ import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { ListRef, NewsletterContext } from "../../media/newsletters/context.ts";
+import {
+  articleList,
+  cancelSendOnPublish,
+  sendOnPublish,
+} from "../../media/newsletters/on-publish.ts";
 import { type MailTransport, wakeNewsletterSender } from "../../media/newsletters/sender.ts";
 import { queueSend, runsList, sendsOf } from "../../media/newsletters/sends.ts";
 import {
@@ -86,6 +91,22 @@ async function listFromPath(n: NewsletterContext, c: Context<WebEnv>): Promise<L
     : null;
 }
 
+/** The list's articles not yet published, and whether each is to be sent when it is. */
+async function unpublishedArticles(n: NewsletterContext, list: ListRef) {
+  return n.db
+    .selectFrom("articles as a")
+    .leftJoin("newsletter_article_intents as i", "i.article_id", "a.id")
+    .select(["a.id", "a.title", "a.state", "i.article_id as intent"])
+    .$if(list.kind === "member", (q) =>
+      q.where("a.author_account_id", "=", list.id).where("a.publication_id", "is", null),
+    )
+    .$if(list.kind === "group", (q) => q.where("a.publication_id", "=", list.id))
+    .where("a.state", "!=", "published")
+    .orderBy("a.updated_at", "desc")
+    .limit(10)
+    .execute();
+}
+
 /** Recent public posts of the list that could be sent (articles and threads first in mind). */
 function sendablePosts(n: NewsletterContext, list: ListRef) {
   return n.db
@@ -130,10 +151,25 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
               <p class="hint">${t("feeds.newsletter.sendHint")}</p></div>
             <button type="submit">${t("feeds.newsletter.sendButton")}</button>
           </form>`;
+    const upcoming = deps.transport ? await unpublishedArticles(n, page.list) : [];
+    const onPublish = upcoming.length
+      ? html`<h3>${t("feeds.newsletter.onPublish")}</h3>
+        <ul class="newsletter-upcoming">${upcoming.map(
+          (
+            a,
+          ) => html`<li><form method="post" action="${page.pagePath}/newsletter/on-publish" class="inline">
+            ${csrfField(c)}<input type="hidden" name="articleId" value="${a.id}" />
+            <input type="hidden" name="want" value="${a.intent ? "no" : "yes"}" />
+            ${a.title || "…"} · ${a.intent ? t("feeds.newsletter.onPublish.set") : ""}
+            <button type="submit" class="${a.intent ? "link" : "secondary"}">${t(a.intent ? "feeds.newsletter.onPublish.cancel" : "feeds.newsletter.onPublish.ask")}</button>
+          </form></li>`,
+        )}</ul>`
+      : html``;
     return html`<section aria-labelledby="nl-owner"><h2 id="nl-owner">${t("feeds.newsletter.owner")}</h2>
       <p>${t("feeds.newsletter.counts", counts)}</p>
       <h3>${t("feeds.newsletter.send")}</h3>
       ${sendForm}
+      ${onPublish}
       ${
         sends.length
           ? html`<h3>${t("feeds.newsletter.sends")}</h3>
@@ -235,6 +271,29 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
       wakeNewsletterSender();
       const done = t("feeds.newsletter.queued", { recipients: result.value.recipients });
       return redirectHere(c, `${page.pagePath}/newsletter?done=${encodeURIComponent(done)}`, 303);
+    });
+
+    app.post(`${path}/on-publish`, async (c) => {
+      const viewer = requireViewer(c);
+      const page = await listFromPath(n, c);
+      if (!page) return c.notFound();
+      const t = c.get("t");
+      if (!deps.transport) throw new InputError(t("feeds.newsletter.problem.no-mail"), 409);
+      const body = await c.req.parseBody();
+      const articleId = typeof body.articleId === "string" ? body.articleId.slice(0, 100) : "";
+      const found = await articleList(n, articleId);
+      // The article must be this list's: the page's address says which list the form was for.
+      if (!found || found.list.kind !== page.list.kind || found.list.id !== page.list.id)
+        throw new InputError(t("feeds.newsletter.problem.not-found"), 404);
+      if (!(await runsList(n, viewer.id, page.list)))
+        throw new InputError(t("feeds.newsletter.problem.forbidden"), 403);
+      if (body.want === "no") await cancelSendOnPublish(n, articleId);
+      else {
+        const result = await sendOnPublish(n, viewer, articleId);
+        if (!result.ok) throw new InputError(t(`feeds.newsletter.problem.${result.reason}`), 409);
+        if (result.value.queued) wakeNewsletterSender();
+      }
+      return redirectHere(c, `${page.pagePath}/newsletter`, 303);
     });
   }
   return app;

@@ -59,4 +59,8 @@ export const feeds = {
   "feeds.mail.readOnline": "Read it on the web",
   "feeds.mail.footer": "You receive this because you subscribed to {name} on {coop}.",
   "feeds.mail.unsubscribe": "Unsubscribe",
+  "feeds.newsletter.onPublish": "Send when published",
+  "feeds.newsletter.onPublish.set": "will be emailed when it is published",
+  "feeds.newsletter.onPublish.ask": "Email it when published",
+  "feeds.newsletter.onPublish.cancel": "Don't email it",
 };

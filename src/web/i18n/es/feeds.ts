@@ -65,4 +65,8 @@ export const feeds: Record<keyof typeof en, string> = {
   "feeds.mail.readOnline": "Leer en la web",
   "feeds.mail.footer": "Recibes esto porque te suscribiste a {name} en {coop}.",
   "feeds.mail.unsubscribe": "Darse de baja",
+  "feeds.newsletter.onPublish": "Enviar al publicarse",
+  "feeds.newsletter.onPublish.set": "se enviará por correo cuando se publique",
+  "feeds.newsletter.onPublish.ask": "Enviarlo por correo al publicarse",
+  "feeds.newsletter.onPublish.cancel": "No enviarlo",
 };
