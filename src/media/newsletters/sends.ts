@@ -8,6 +8,7 @@
 import { sql } from "kysely";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
+import { roleIn } from "../publications.ts";
 import { type ListRef, type NewsletterContext, nowIso } from "./context.ts";
 
 export type SendProblem = "not-found" | "forbidden" | "not-public" | "already-sent";
@@ -19,6 +20,8 @@ export async function runsList(
   list: ListRef,
 ): Promise<boolean> {
   if (list.kind === "member") return list.id === accountId;
+  // A publication's editors (media/publications.ts); another public group's admins and moderators.
+  if ((await roleIn(n.db, list.id, accountId)) === "editor") return true;
   const row = await n.db
     .selectFrom("group_members")
     .select("role")
