@@ -46,7 +46,8 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
           ? html`<dl class="fields">${fields.map((f) => html`<dt>${f.name}</dt><dd>${fieldValue(f.value)}</dd>`)}</dl>`
           : ""
       }
-      <p class="muted">${t("profile.joined", { date: joined })}</p>
+      <p class="muted">${t("profile.joined", { date: joined })} ·
+        <a href="/@${account.username}/newsletter">${t("feeds.newsletter.link")}</a></p>
       ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
     </article>
     ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;

@@ -107,6 +107,18 @@ async function unpublishedArticles(n: NewsletterContext, list: ListRef) {
     .execute();
 }
 
+/** A title for each post: its own, else the start of its text. */
+async function postTitles(n: NewsletterContext, ids: string[]) {
+  const rows = ids.length
+    ? await n.db
+        .selectFrom("posts")
+        .select(["id", "title", "content_html"])
+        .where("id", "in", ids)
+        .execute()
+    : [];
+  return new Map(rows.map((r) => [r.id, r.title || htmlToText(r.content_html).slice(0, 80)]));
+}
+
 /** Recent public posts of the list that could be sent (articles and threads first in mind). */
 function sendablePosts(n: NewsletterContext, list: ListRef) {
   return n.db
@@ -137,7 +149,9 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
     const counts = await subscriberCounts(n, page.list);
     const sends = await sendsOf(n, page.list);
     const sent = new Set(sends.map((s) => s.postId));
-    const posts = (await sendablePosts(n, page.list)).filter((p) => !sent.has(p.id));
+    const recent = await sendablePosts(n, page.list);
+    const posts = recent.filter((p) => !sent.has(p.id));
+    const sentTitles = await postTitles(n, [...sent]);
     const label = (p: { title: string; content_html: string; created_at: string }) =>
       `${formatDate(c.get("locale"), p.created_at)} · ${p.title || htmlToText(p.content_html).slice(0, 60)}`;
     const sendForm = !deps.transport
@@ -175,7 +189,8 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
           ? html`<h3>${t("feeds.newsletter.sends")}</h3>
             <ul class="newsletter-sends">${sends.map(
               (s) =>
-                html`<li><time datetime="${s.createdAt}">${formatDate(c.get("locale"), s.createdAt)}</time> ·
+                html`<li><strong>${sentTitles.get(s.postId) ?? "…"}</strong><br />
+                  <time datetime="${s.createdAt}">${formatDate(c.get("locale"), s.createdAt)}</time> ·
                   ${t("feeds.newsletter.sendState", { ...s.states, recipients: s.recipients })}</li>`,
             )}</ul>
             ${sends.some((s) => s.states.uncertain) ? html`<p class="hint">${t("feeds.newsletter.uncertainHint")}</p>` : ""}`
@@ -201,9 +216,10 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
         </form>`
       : html`<p class="notice">${t("feeds.newsletter.noMail", { name: page.name })}</p>
         <ul>${(["rss", "atom", "json"] as const).map((f) => html`<li><a href="${feedPath(page.pagePath, f)}">${t(`feeds.link.${f}`, { title: page.name })}</a></li>`)}</ul>`;
-    const body = html`<h1>${title}</h1>
+    const body = html`<p class="muted"><a href="${page.pagePath}">← ${page.name}</a></p>
+      <h1>${title}</h1>
       ${notice(c.req.query("done")?.slice(0, 200))}
-      <p>${t("feeds.newsletter.intro", { name: page.name })}</p>
+      ${deps.transport ? html`<p>${t("feeds.newsletter.intro", { name: page.name })}</p>` : ""}
       ${subscribeForm}
       ${await ownerSection(c, page)}`;
     return c.html(layout(c, title, body, feedLinks(c, page.pagePath, page.name)), status as 200);
