@@ -137,6 +137,18 @@ export async function createNode(
   );
   // Before the locale and session middleware: probes need no database call, cookie or session.
   app.route("/", observabilityRoutes({ db, config, clock, metrics }));
+  // Feeds are the same for every reader and polled often: answered before the federation,
+  // locale and session middleware (a miss falls through to the 404 page).
+  app.route(
+    "/",
+    feedPages({
+      db,
+      config,
+      clock,
+      cache: new FeedCache(),
+      coopName: async () => (await coop.get()).name,
+    }),
+  );
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
@@ -150,8 +162,6 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
-  // Before the session: a feed is the same for everyone, so a reader's cookie costs nothing.
-  app.route("/", feedPages({ db, config, clock, cache: new FeedCache() }));
   // Confirm and one-click unsubscribe links: the signed token is the authority (no CSRF token).
   app.route("/", newsletterLinkPages(newsletterContext(newsletters)));
   app.use(sessionMiddleware({ db: db.db, config, clock }));

@@ -5,7 +5,7 @@
  * answered with ETag / Last-Modified; a matching If-None-Match or
  * If-Modified-Since gets 304 with no body.
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type Next } from "hono";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
 import type { Clock } from "../../kernel/clock.ts";
@@ -25,6 +25,7 @@ import {
 } from "../../media/feeds/render.ts";
 import { groupSubject, memberSubject } from "../../media/feeds/subjects.ts";
 import type { WebEnv } from "../context.ts";
+import { negotiateLocale, type Translate, translator } from "../i18n/i18n.ts";
 import { feedPath } from "./discovery.ts";
 
 export interface FeedPagesDeps {
@@ -32,10 +33,16 @@ export interface FeedPagesDeps {
   config: Config;
   clock: Clock;
   cache: FeedCache;
+  /** The co-op's name (cached by its store), for titles. */
+  coopName: () => Promise<string>;
 }
 
 /** A feed's subject as the page shows it; null when there is no such feed. */
-type Describe = (c: Context<WebEnv>) => Promise<{
+type Describe = (
+  c: Context<WebEnv>,
+  t: Translate,
+  coop: string,
+) => Promise<{
   source: FeedSource;
   pagePath: string;
   meta: Pick<FeedMeta, "title" | "description" | "language" | "author">;
@@ -55,12 +62,14 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
   // A committed outbox write (a post made, edited, deleted…) may change any feed.
   deps.db.onOutboxWritten(deps.cache.invalidate);
 
-  const serve = (describe: Describe) => async (c: Context<WebEnv>) => {
+  const serve = (describe: Describe) => async (c: Context<WebEnv>, next: Next) => {
     const format = c.req.param("file")?.slice("feed.".length) as FeedFormat;
     const path = new URL(c.req.url).pathname;
-    const key = `${c.get("locale")} ${path}`;
+    // This runs before the locale middleware (app.ts): the language is the reader's header.
+    const locale = negotiateLocale(c.req.header("accept-language"));
+    const key = `${locale} ${path}`;
     const feed = await deps.cache.getOrRender(key, async () => {
-      const subject = await describe(c);
+      const subject = await describe(c, translator(locale), await deps.coopName());
       if (!subject) return null;
       const items = await feedItems(f, await feedPosts(f, subject.source));
       const origin = deps.config.origin;
@@ -83,7 +92,8 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
       };
       return { body: renderFeed(format, meta, items), updated };
     });
-    if (!feed) return c.notFound();
+    // No such feed: on to the rest of the app, which answers with its 404 page.
+    if (!feed) return next();
     c.header("ETag", feed.etag);
     c.header("Last-Modified", feed.lastModified);
     c.header("Cache-Control", "public, max-age=60");
@@ -99,10 +109,9 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
 
   app.get(
     `/:handle{@[A-Za-z0-9_]{1,30}}/${FILE}`,
-    serve(async (c) => {
+    serve(async (c, t, coop) => {
       const member = await memberSubject(f.db, c.req.param("handle")?.slice(1) ?? "");
       if (!member) return null;
-      const t = c.get("t");
       const url = `${f.origin}/@${member.username}`;
       return {
         source: { kind: "member", username: member.username },
@@ -111,7 +120,7 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
           title: `${member.name} (@${member.username}@${f.domain})`,
           description: t("feeds.member.description", {
             name: member.name,
-            coop: c.get("coop").name,
+            coop,
           }),
           language: member.language,
           author: { name: member.name, url },
@@ -122,12 +131,10 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
 
   app.get(
     `/tags/:tag/${FILE}`,
-    serve(async (c) => {
+    serve(async (c, t, coop) => {
       const tag = c.req.param("tag") ?? "";
       if (!TAG.test(tag)) return null;
-      const t = c.get("t");
       const lower = tag.toLowerCase();
-      const coop = c.get("coop").name;
       return {
         source: { kind: "tag", tag: lower },
         pagePath: `/tags/${encodeURIComponent(lower)}`,
@@ -143,9 +150,7 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
 
   app.get(
     `/social/local/${FILE}`,
-    serve(async (c) => {
-      const t = c.get("t");
-      const coop = c.get("coop").name;
+    serve(async (_c, t, coop) => {
       return {
         source: { kind: "local" },
         pagePath: "/social/local",
@@ -161,10 +166,9 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
 
   app.get(
     `/groups/:name{[A-Za-z0-9_]{1,30}}/${FILE}`,
-    serve(async (c) => {
+    serve(async (c, t, coop) => {
       const group = await groupSubject(f.db, c.req.param("name") ?? "");
       if (!group) return null;
-      const t = c.get("t");
       return {
         source: { kind: "group", groupId: group.id },
         pagePath: `/groups/${group.name}`,
@@ -172,7 +176,7 @@ export function feedPages(deps: FeedPagesDeps): Hono<WebEnv> {
           title: group.displayName,
           description:
             group.description ||
-            t("feeds.group.description", { name: group.displayName, coop: c.get("coop").name }),
+            t("feeds.group.description", { name: group.displayName, coop: coop }),
           language: null,
           author: null,
         },
