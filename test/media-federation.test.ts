@@ -4,8 +4,9 @@
  * would (@gazette@A). The published Article reaches B announced by the Group,
  * with its name, summary, content, url (the public page, what Mastodon links
  * under the title), image (the cover), attributedTo (the writer) and audience
- * (the publication); an edit follows as an Update. B's reply comes back and shows as a comment; once the
- * editors lock the comments, a reply from B is refused.
+ * (the publication); an edit follows as an Update. B's reply comes back and
+ * shows as a comment; once the editors lock the comments, a reply from B is
+ * refused.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
