@@ -19,7 +19,7 @@ export async function deleteArticle(
 ): Promise<Result<{ deleted: true }, "not-found" | "forbidden">> {
   return ctx.db.transaction().execute(async (trx) => {
     const found = await standingFor(trx, articleId, actor);
-    if (!found || !found.can("read-draft")) return fail("not-found" as const);
+    if (!found?.can("read-draft")) return fail("not-found" as const);
     if (!found.can("delete")) return fail("forbidden" as const);
     const { article } = found;
     const post = article.post_id
