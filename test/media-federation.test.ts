@@ -4,15 +4,16 @@
  * would (@gazette@A). The published Article reaches B announced by the Group,
  * with its name, summary, content, url (the public page, what Mastodon links
  * under the title), image (the cover), attributedTo (the writer) and audience
- * (the publication). B's reply comes back and shows as a comment; once the
- * editors lock the comments, a reply from B is refused.
+ * (the publication); an edit follows as an Update. B's reply comes back and
+ * shows as a comment; once the editors lock the comments, a reply from B is
+ * refused.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
 import { writeInRemoteGroup } from "../src/groups/threads.ts";
-import { createDraft } from "../src/media/articles.ts";
+import { createDraft, updateDraft } from "../src/media/articles.ts";
 import { commentsOn, lockComments } from "../src/media/comments.ts";
 import { createPublication, setStaffRole } from "../src/media/publications.ts";
 import { approveArticle, publishArticle, submitArticle } from "../src/media/workflow.ts";
@@ -152,6 +153,24 @@ test("a follower on another node gets the Article from the publication, and thei
   assert.deepEqual(
     media.map((m) => m.description),
     ["The river at dawn"],
+  );
+
+  // An editor's copy edit reaches B as an Update, announced by the Group.
+  const edited = await updateDraft(socialOf(a), ana, draft.value.id, {
+    title: "The river is back",
+    summary: "After ten years, the river runs clean again.",
+    body: "## What changed\n\nThe co-op cleaned it, with the council.",
+    language: "en",
+    tags: ["river"],
+    cover: { uploadId: cover.value.id, alt: "The river at dawn" },
+  });
+  assert.ok(edited.ok);
+  await waitFor("B has the edit", async () =>
+    /with the council/.test((await postOn(b, article.uri))?.content_html ?? ""),
+  );
+  assert.equal(
+    (await postOn(b, article.uri))?.summary,
+    "After ten years, the river runs clean again.",
   );
 
   // ben replies from B: it goes to the Group and shows under the article on A.

@@ -3,14 +3,13 @@
  * "publication" (so it is followable from Mastodon as @name@node and its Group
  * announces what it publishes, FEP-1b12); its staff — editors and writers — is
  * kept in publication_staff, apart from the group's members, who are its readers.
- * The creator is its first editor (written right after the Group). Editors name
- * writers and editors; a
- * publication always keeps one editor.
+ * The creator is its first editor (written right after the Group). Editors (and
+ * the node's admins) name writers and editors; a publication always keeps one editor.
  */
 import type { Kysely } from "kysely";
 import type { PublicationRole } from "../db/schema/media.ts";
 import type { Schema } from "../db/schema.ts";
-import { type CreateGroupFailure, createGroup, type Group } from "../groups/groups.ts";
+import { type CreateGroupFailure, createGroup, type Group, isNodeAdmin } from "../groups/groups.ts";
 import { insertMember } from "../groups/memberships.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { memberUri } from "../kernel/uris.ts";
@@ -90,7 +89,7 @@ export async function setStaffRole(
 ): Promise<Result<{ role: PublicationRole }, StaffProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await findPublication(trx, input.publicationId))) return fail("not-found" as const);
-    if ((await roleIn(trx, input.publicationId, editor.id)) !== "editor")
+    if (!(await mayManageStaff(trx, input.publicationId, editor.id)))
       return fail("forbidden" as const);
     const member = await trx
       .selectFrom("accounts")
@@ -127,7 +126,7 @@ export async function removeFromStaff(
   input: { publicationId: string; accountId: string },
 ): Promise<Result<{ removed: true }, StaffProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
-    if ((await roleIn(trx, input.publicationId, editor.id)) !== "editor")
+    if (!(await mayManageStaff(trx, input.publicationId, editor.id)))
       return fail("forbidden" as const);
     if (await isLastEditor(trx, input.publicationId, input.accountId))
       return fail("last-editor" as const);
@@ -187,6 +186,14 @@ async function moderatorInGroup(
     status: "active",
     follow_activity_uri: null,
   });
+}
+
+/** Its editors, and the node's admins (so a publication whose editors left can be given one). */
+async function mayManageStaff(trx: Kysely<Schema>, publicationId: string, accountId: string) {
+  return (
+    (await roleIn(trx, publicationId, accountId)) === "editor" ||
+    (await isNodeAdmin(trx, accountId))
+  );
 }
 
 async function isLastEditor(trx: Kysely<Schema>, publicationId: string, accountId: string) {

@@ -175,6 +175,18 @@ test("only the staff write for a publication; it always keeps an editor", async 
       .ok,
   );
   assert.equal(await roleIn(f.handle.db, publication.id, writer.id), null);
+  // A node admin, not on the masthead, may name an editor (a publication whose editors left).
+  const admin = await f.member("weekly_admin", "admin");
+  assert.ok(
+    (
+      await setStaffRole(f.ctx, admin, {
+        publicationId: publication.id,
+        accountId: stranger.id,
+        role: "editor",
+      })
+    ).ok,
+  );
+  assert.equal(await roleIn(f.handle.db, publication.id, stranger.id), "editor");
 });
 
 test("a scheduled article is published once by the sweep when due, not before", async () => {
