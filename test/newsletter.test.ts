@@ -32,6 +32,7 @@ let sink: SmtpSink;
 let stopWorker: () => Promise<void>;
 let ana: SignedIn;
 let ben: SignedIn;
+let admin: SignedIn;
 let anaId: string;
 
 before(async () => {
@@ -44,6 +45,8 @@ before(async () => {
   await createMember(bare, { username: "cy", password: "long enough" });
   ana = await signIn(node, "ana", "long enough");
   ben = await signIn(node, "ben", "long enough");
+  await createMember(node, { username: "ada", password: "long enough", role: "admin" });
+  admin = await signIn(node, "ada", "long enough");
 });
 after(async () => {
   await stopWorker();
@@ -132,6 +135,10 @@ test("the writer sees counts and asks for 'email when published'; the worker mai
   const page = await (await ana.get("/@ana/newsletter")).text();
   assert.match(page, /2 confirmed, 0 waiting for confirmation/);
   assert.doesNotMatch(await (await ben.get("/@ana/newsletter")).text(), /confirmed, /);
+  // The node's admin sees the counts, without the send form.
+  const adminPage = await (await admin.get("/@ana/newsletter")).text();
+  assert.match(adminPage, /2 confirmed, 0 waiting for confirmation/);
+  assert.doesNotMatch(adminPage, /Send to subscribers/);
 
   const s = socialOf(node);
   const draft = await createDraft(

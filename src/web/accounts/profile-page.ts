@@ -51,7 +51,7 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
       ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
     </article>
     ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;
-    return c.html(layout(c, name, body, feedLinks(c, `/@${account.username}`, name)));
+    return c.html(layout(c, name, body, { head: feedLinks(c, `/@${account.username}`, name) }));
   });
 
   return app;

@@ -144,9 +144,15 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
 
   async function ownerSection(c: Context<WebEnv>, page: ListPage): Promise<Html> {
     const viewer = c.get("viewer");
-    if (!viewer || !(await runsList(n, viewer.id, page.list))) return html``;
+    if (!viewer) return html``;
+    const runs = await runsList(n, viewer.id, page.list);
+    // The node's admins see every list's counts (not its addresses), and send nothing.
+    if (!runs && viewer.role !== "admin") return html``;
     const t = c.get("t");
     const counts = await subscriberCounts(n, page.list);
+    if (!runs)
+      return html`<section aria-labelledby="nl-owner"><h2 id="nl-owner">${t("feeds.newsletter.subscribers")}</h2>
+        <p>${t("feeds.newsletter.counts", counts)}</p></section>`;
     const sends = await sendsOf(n, page.list);
     const sent = new Set(sends.map((s) => s.postId));
     const recent = await sendablePosts(n, page.list);
@@ -222,7 +228,10 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
       ${deps.transport ? html`<p>${t("feeds.newsletter.intro", { name: page.name })}</p>` : ""}
       ${subscribeForm}
       ${await ownerSection(c, page)}`;
-    return c.html(layout(c, title, body, feedLinks(c, page.pagePath, page.name)), status as 200);
+    return c.html(
+      layout(c, title, body, { head: feedLinks(c, page.pagePath, page.name) }),
+      status as 200,
+    );
   }
 
   for (const path of paths) {

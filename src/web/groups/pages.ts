@@ -230,7 +230,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       group.visibility === "public"
         ? feedLinks(c, `/groups/${group.name}`, groupName(c, group))
         : html``;
-    return c.html(layout(c, groupName(c, group), body, feeds));
+    return c.html(layout(c, groupName(c, group), body, { head: feeds }));
   }
 
   app.get("/groups/:name{[A-Za-z0-9_]{1,30}}", async (c) =>

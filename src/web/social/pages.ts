@@ -114,7 +114,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     head: Html = html``,
   ) {
     const body = html`${socialNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${compose}${postList(c, page.items, page.nextMaxId, base)}`;
-    return c.html(layout(c, title, body, head), status as 200);
+    return c.html(layout(c, title, body, { head }), status as 200);
   }
 
   app.get("/social", async (c) => {

@@ -63,4 +63,5 @@ export const feeds = {
   "feeds.newsletter.onPublish.set": "will be emailed when it is published",
   "feeds.newsletter.onPublish.ask": "Email it when published",
   "feeds.newsletter.onPublish.cancel": "Don't email it",
+  "feeds.newsletter.subscribers": "Subscribers",
 };

@@ -69,4 +69,5 @@ export const feeds: Record<keyof typeof en, string> = {
   "feeds.newsletter.onPublish.set": "se enviará por correo cuando se publique",
   "feeds.newsletter.onPublish.ask": "Enviarlo por correo al publicarse",
   "feeds.newsletter.onPublish.cancel": "No enviarlo",
+  "feeds.newsletter.subscribers": "Suscriptores",
 };
