@@ -192,7 +192,7 @@ async function loadJob(
     .where("d.send_id", "=", sendId)
     .where("d.subscription_id", "=", subscriptionId)
     .executeTakeFirst();
-  if (!row || row.status !== "confirmed" || row.deleted_at) return null;
+  if (row?.status !== "confirmed" || row.deleted_at) return null;
   // An article is read on its public page (posts.url); other posts where pages show them.
   const url =
     row.kind === "article" && row.url
