@@ -204,6 +204,31 @@ test("the writer sees counts and asks for 'email when published'; the worker mai
   assert.match(await (await ana.get("/@ana/newsletter")).text(), /2 of 2 sent/);
 });
 
+test("after a crash, the writer may send again to the uncertain recipients; nobody else may", async () => {
+  // As reconcileDeliveries leaves a row whose sender died mid-message.
+  const [row] = await db()
+    .updateTable("newsletter_deliveries")
+    .set({ state: "uncertain" })
+    .where("subscription_id", "=", (await subscriptions())[0]?.id ?? "")
+    .returning(["send_id"])
+    .execute();
+  assert.ok(row);
+  const page = await (await ana.get("/@ana/newsletter")).text();
+  assert.match(page, /1 of 2 sent, 0 waiting, 0 failed, 1 uncertain/);
+  assert.match(page, /Send again to the uncertain ones/);
+  const before = sink.messages.length;
+  assert.equal((await ben.post("/@ana/newsletter/resend", { sendId: row.send_id })).status, 403);
+  assert.equal((await ana.post("/@ana/newsletter/resend", { sendId: "nope" })).status, 404);
+  assert.equal((await ana.post("/@ana/newsletter/resend", { sendId: row.send_id })).status, 303);
+  await waitFor("the message sent again", () => sink.messages.length === before + 1);
+  assert.equal(sink.messages.at(-1)?.to, "reader@example.test");
+  await waitFor("both sent", async () =>
+    (await db().selectFrom("newsletter_deliveries").select("state").execute()).every(
+      (d) => d.state === "sent",
+    ),
+  );
+});
+
 test("one-click unsubscribe (RFC 8058): a POST with no cookie and no CSRF token", async () => {
   const mail = sink.messages.find(
     (m) => m.to === "second@example.test" && m.header("List-Unsubscribe-Post"),

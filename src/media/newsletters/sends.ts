@@ -147,3 +147,32 @@ export async function sendsOf(n: NewsletterContext, list: ListRef, limit = 20) {
     };
   });
 }
+
+/**
+ * The editor's decision after a crash: send again to the send's `uncertain`
+ * recipients. They may get the message twice (with the same Message-ID, which
+ * some mail systems fold into one); the page says so before the button.
+ */
+export async function requeueUncertain(
+  n: NewsletterContext,
+  actor: { id: string },
+  sendId: string,
+  list: ListRef,
+): Promise<Result<{ requeued: number }, "not-found" | "forbidden">> {
+  if (!(await runsList(n, actor.id, list))) return fail("forbidden");
+  const send = await n.db
+    .selectFrom("newsletter_sends")
+    .select("id")
+    .where("id", "=", sendId)
+    .where("list_kind", "=", list.kind)
+    .where("list_id", "=", list.id)
+    .executeTakeFirst();
+  if (!send) return fail("not-found");
+  const result = await n.db
+    .updateTable("newsletter_deliveries")
+    .set({ state: "queued", lease_until: null, updated_at: nowIso(n) })
+    .where("send_id", "=", sendId)
+    .where("state", "=", "uncertain")
+    .executeTakeFirst();
+  return ok({ requeued: Number(result.numUpdatedRows) });
+}

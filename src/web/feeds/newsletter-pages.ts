@@ -19,7 +19,7 @@ import {
   sendOnPublish,
 } from "../../media/newsletters/on-publish.ts";
 import { type MailTransport, wakeNewsletterSender } from "../../media/newsletters/sender.ts";
-import { queueSend, runsList, sendsOf } from "../../media/newsletters/sends.ts";
+import { queueSend, requeueUncertain, runsList, sendsOf } from "../../media/newsletters/sends.ts";
 import {
   MAX_EMAIL_LENGTH,
   subscribe,
@@ -197,7 +197,14 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
               (s) =>
                 html`<li><strong>${sentTitles.get(s.postId) ?? "…"}</strong><br />
                   <time datetime="${s.createdAt}">${formatDate(c.get("locale"), s.createdAt)}</time> ·
-                  ${t("feeds.newsletter.sendState", { ...s.states, recipients: s.recipients })}</li>`,
+                  ${t("feeds.newsletter.sendState", { ...s.states, recipients: s.recipients })}
+                  ${
+                    s.states.uncertain && deps.transport
+                      ? html`<form method="post" action="${page.pagePath}/newsletter/resend" class="inline">
+                          ${csrfField(c)}<input type="hidden" name="sendId" value="${s.id}" />
+                          <button type="submit" class="secondary">${t("feeds.newsletter.resend")}</button></form>`
+                      : ""
+                  }</li>`,
             )}</ul>
             ${sends.some((s) => s.states.uncertain) ? html`<p class="hint">${t("feeds.newsletter.uncertainHint")}</p>` : ""}`
           : ""
@@ -296,6 +303,24 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
       wakeNewsletterSender();
       const done = t("feeds.newsletter.queued", { recipients: result.value.recipients });
       return redirectHere(c, `${page.pagePath}/newsletter?done=${encodeURIComponent(done)}`, 303);
+    });
+
+    app.post(`${path}/resend`, async (c) => {
+      const viewer = requireViewer(c);
+      const page = await listFromPath(n, c);
+      if (!page) return c.notFound();
+      const t = c.get("t");
+      if (!deps.transport) throw new InputError(t("feeds.newsletter.problem.no-mail"), 409);
+      const body = await c.req.parseBody();
+      const sendId = typeof body.sendId === "string" ? body.sendId.slice(0, 100) : "";
+      const result = await requeueUncertain(n, viewer, sendId, page.list);
+      if (!result.ok)
+        throw new InputError(
+          t(`feeds.newsletter.problem.${result.reason}`),
+          result.reason === "forbidden" ? 403 : 404,
+        );
+      wakeNewsletterSender();
+      return redirectHere(c, `${page.pagePath}/newsletter`, 303);
     });
 
     app.post(`${path}/on-publish`, async (c) => {

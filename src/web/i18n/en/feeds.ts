@@ -36,7 +36,7 @@ export const feeds = {
   "feeds.newsletter.sendState":
     "{sent} of {recipients} sent, {queued} waiting, {failed} failed, {uncertain} uncertain",
   "feeds.newsletter.uncertainHint":
-    "Uncertain: the sender stopped while handing that message to the mail server, so it may or may not have gone out. It is not sent again, so nobody gets it twice.",
+    "Uncertain: the sender stopped while handing that message to the mail server, so it may or may not have gone out. It is not sent again on its own, so nobody gets it twice unless you choose to send again.",
   "feeds.newsletter.queued": "Queued for {recipients} subscribers.",
   "feeds.newsletter.problem.forbidden": "Only the blog's writer or the group's editors can send.",
   "feeds.newsletter.problem.not-found": "That post is not one of this list's.",
@@ -64,4 +64,5 @@ export const feeds = {
   "feeds.newsletter.onPublish.ask": "Email it when published",
   "feeds.newsletter.onPublish.cancel": "Don't email it",
   "feeds.newsletter.subscribers": "Subscribers",
+  "feeds.newsletter.resend": "Send again to the uncertain ones (they may get it twice)",
 };

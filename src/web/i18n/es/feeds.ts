@@ -38,7 +38,7 @@ export const feeds: Record<keyof typeof en, string> = {
   "feeds.newsletter.sendState":
     "{sent} de {recipients} enviados, {queued} en espera, {failed} fallidos, {uncertain} inciertos",
   "feeds.newsletter.uncertainHint":
-    "Incierto: el envío se detuvo mientras entregaba ese mensaje al servidor de correo, así que puede haber salido o no. No se vuelve a enviar, para que nadie lo reciba dos veces.",
+    "Incierto: el envío se detuvo mientras entregaba ese mensaje al servidor de correo, así que puede haber salido o no. No se vuelve a enviar por sí solo, para que nadie lo reciba dos veces salvo que decidas volver a enviarlo.",
   "feeds.newsletter.queued": "En cola para {recipients} suscriptores.",
   "feeds.newsletter.problem.forbidden":
     "Solo quien escribe el blog o quienes editan el grupo pueden enviar.",
@@ -70,4 +70,5 @@ export const feeds: Record<keyof typeof en, string> = {
   "feeds.newsletter.onPublish.ask": "Enviarlo por correo al publicarse",
   "feeds.newsletter.onPublish.cancel": "No enviarlo",
   "feeds.newsletter.subscribers": "Suscriptores",
+  "feeds.newsletter.resend": "Volver a enviar a los inciertos (pueden recibirlo dos veces)",
 };
