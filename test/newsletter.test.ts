@@ -188,6 +188,10 @@ test("the writer sees counts and asks for 'email when published'; the worker mai
     assert.match(body, /Why co-ops bake/);
     assert.match(body, new RegExp(`${node.url}/articles/`), "a link to the public article page");
   }
+  // The sink has a message before the sender hears it was accepted and marks it sent.
+  const states = async () =>
+    (await db().selectFrom("newsletter_deliveries").select("state").execute()).map((d) => d.state);
+  await waitFor("both marked sent", async () => (await states()).every((x) => x === "sent"));
   const sends = await db().selectFrom("newsletter_deliveries").select("state").execute();
   assert.deepEqual(
     sends.map((d) => d.state),

@@ -74,7 +74,13 @@ test("the writer sends a post by email from a desktop and sees the send's progre
   await page.goto(`${node.url}/@ana/newsletter`);
   await page.locator("form[action='/@ana/newsletter/send'] button[type=submit]").click();
   await page.waitForSelector("text=Queued for 1 subscribers");
-  await waitFor("the newsletter mail", () => sink.messages.length === 2);
+  await waitFor("the newsletter mail, marked sent", async () => {
+    const rows = await node.node.db.db
+      .selectFrom("newsletter_deliveries")
+      .select("state")
+      .execute();
+    return sink.messages.length === 2 && rows.every((r) => r.state === "sent");
+  });
   await page.goto(`${node.url}/@ana/newsletter`);
   assert.match(await page.content(), /1 of 1 sent/);
   await screenshot(page, "newsletter-owner-1280");
