@@ -42,6 +42,7 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { mediaPages } from "./web/media/pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -140,6 +141,8 @@ export async function createNode(
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
+  // Before the social pages: an article's address is a post's, and other posts pass on.
+  app.route("/", mediaPages({ db: db.db, config, clock }));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));

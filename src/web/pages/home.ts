@@ -24,8 +24,8 @@ export function homePages(): Hono<WebEnv> {
     return c.html(layout(c, coop.name, body));
   });
 
-  // /social is the social pages' own (src/web/social/pages.ts).
-  for (const pillar of pillars.filter((p) => p.path !== "/social")) {
+  // /social and /media are their areas' own (src/web/social/pages.ts, src/web/media/pages.ts).
+  for (const pillar of pillars.filter((p) => p.path !== "/social" && p.path !== "/media")) {
     app.get(pillar.path, (c) => {
       const t = c.get("t");
       const body = html`<h1>${t(pillar.key)}</h1>

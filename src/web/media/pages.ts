@@ -1,0 +1,132 @@
+/**
+ * The media pages: /media (the pillar's front page: the latest articles) and
+ * the public article page at the article's own address, /@username/{id} (the
+ * post's `url`, so links from Mastodon land here). Posts of other kinds, and
+ * articles a visitor may not read, pass on to the social thread page.
+ *
+ * The article page is rendered once per version and served from memory
+ * (rendered-cache.ts): every request asks the database only for the article's
+ * stamp, answers 304 to a matching If-None-Match, and otherwise sends the
+ * cached HTML. Members get the same article inside their own page header.
+ */
+import { type Context, Hono } from "hono";
+import { html, raw } from "hono/html";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/database.ts";
+import type { Clock } from "../../kernel/clock.ts";
+import type { SocialContext } from "../../social/context.ts";
+import { visiblePosts } from "../../social/views.ts";
+import type { WebEnv } from "../context.ts";
+import { layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { isPostId } from "../social/deps.ts";
+import { articleStamp, latestArticleIds, readPublicArticle } from "./article-read.ts";
+import {
+  type ArticleViewContext,
+  articleBody,
+  articleHeadLines,
+  articleItem,
+} from "./article-view.ts";
+import { mediaStylesheet, mediaStylesheetLink, mediaStylesheetPath } from "./assets.ts";
+import { etagOf, notModified, RenderedCache } from "./rendered-cache.ts";
+
+export interface MediaPagesDeps {
+  db: Db["db"];
+  config: Config;
+  clock: Clock;
+  /** Shared with tests and the bench, which look at what is cached. */
+  cache?: RenderedCache;
+}
+
+const LATEST = 20;
+
+export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const cache = deps.cache ?? new RenderedCache();
+  const s: SocialContext = {
+    db: deps.db,
+    origin: deps.config.origin,
+    domain: deps.config.domain,
+    clock: deps.clock,
+  };
+  const viewContext = (c: Context<WebEnv>): ArticleViewContext => ({
+    t: c.get("t"),
+    locale: c.get("locale"),
+    origin: deps.config.origin,
+    domain: deps.config.domain,
+    siteName: c.get("coop").name,
+  });
+
+  app.get(mediaStylesheetPath, (c) => {
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(mediaStylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+
+  app.get("/media", async (c) => {
+    const t = c.get("t");
+    const v = viewContext(c);
+    const posts = await visiblePosts(s, null, await latestArticleIds(deps.db, LATEST));
+    const body = html`<div class="media-front">
+      <h1>${t("pillar.media")}</h1>
+      <p class="lead">${t("media.lead")}</p>
+      <h2>${t("media.latest")}</h2>
+      ${
+        posts.length
+          ? html`<ul class="media-list">${posts.map((p) => articleItem(v, p, p.media[0]?.url.startsWith("/") ? p.media[0].url : null))}</ul>`
+          : html`<p class="notice">${t("media.none")}</p>`
+      }
+    </div>`;
+    return c.html(layout(c, t("pillar.media"), body, { head: mediaStylesheetLink() }));
+  });
+
+  app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c, next) => {
+    const id = c.req.param("id");
+    if (!isPostId(id)) return next();
+    const found = await articleStamp(deps.db, id);
+    if (!found) return next();
+    if (c.req.param("handle").slice(1) !== found.username)
+      return redirectHere(c, `/@${found.username}/${id}`, 301);
+    const viewer = c.get("viewer");
+    const key = `${id}|${c.get("locale")}|${c.get("coop").name}`;
+    let page = cache.get(key, found.stamp);
+    if (!page) {
+      const article = await readPublicArticle(s, id);
+      if (!article) return next();
+      const v = viewContext(c);
+      const head = (await html`${mediaStylesheetLink()}${articleHeadLines(article, v)}`).toString();
+      const body = (await articleBody(article, v)).toString();
+      const title = article.post.title;
+      page = {
+        stamp: found.stamp,
+        etag: etagOf(key, found.stamp),
+        title,
+        head,
+        body,
+        visitorPage: null,
+      };
+      cache.set(key, page);
+    }
+    c.header("Vary", "Accept-Language, Cookie");
+    const title = page.title;
+    if (viewer) {
+      // A member's header carries their name and a CSRF token: not shared, not cached by others.
+      c.header("Cache-Control", "private, no-cache");
+      return c.html(
+        layout(c, title, raw(page.body), { head: raw(page.head), bodyClass: "article-page" }),
+      );
+    }
+    c.header("ETag", page.etag);
+    c.header("Cache-Control", "public, max-age=0, must-revalidate");
+    if (notModified(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
+    if (page.visitorPage === null) {
+      const whole = layout(c, title, raw(page.body), {
+        head: raw(page.head),
+        bodyClass: "article-page",
+      });
+      page.visitorPage = (await whole).toString();
+    }
+    return c.html(page.visitorPage);
+  });
+
+  return app;
+}
