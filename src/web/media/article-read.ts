@@ -76,7 +76,7 @@ export async function readPublicArticle(
   id: string,
 ): Promise<PublicArticle | null> {
   const found = await thread(s, null, id);
-  if (!found || found.post.kind !== "article" || !found.post.author.local) return null;
+  if (found?.post.kind !== "article" || !found.post.author.local) return null;
   const post = found.post;
   const [tags, publication] = await Promise.all([
     s.db.selectFrom("post_tags").select("tag").where("post_id", "=", id).orderBy("tag").execute(),

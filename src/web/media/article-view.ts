@@ -6,7 +6,6 @@
  * server: remote commenters are shown by name and initial, not by their avatar.
  */
 import { html, raw } from "hono/html";
-import { memberUrl } from "../../kernel/uris.ts";
 import type { PostView } from "../../social/views.ts";
 import type { Locale, Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
@@ -27,15 +26,18 @@ const longDate = (locale: string, iso: string) =>
 const shortDate = (locale: string, iso: string) =>
   new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso));
 
+/** Views give local links as paths; cards and search engines need absolute URLs. */
+const absolute = (origin: string, url: string) => (url.startsWith("/") ? `${origin}${url}` : url);
+
 /** The public facts the <head> builders need. */
 export function articleFacts(a: PublicArticle, v: ArticleViewContext): ArticleFacts {
   const p = a.post;
   return {
-    url: p.url,
+    url: absolute(v.origin, p.url),
     title: p.title || v.t("media.by", { name: p.author.name }),
     summary: p.summary,
     language: p.language,
-    author: { name: p.author.name, url: p.author.url },
+    author: { name: p.author.name, url: absolute(v.origin, p.author.url) },
     siteName: a.publication?.displayName ?? v.siteName,
     publishedAt: p.createdAt,
     modifiedAt: p.editedAt,
@@ -73,7 +75,7 @@ export function articleBody(a: PublicArticle, v: ArticleViewContext): Html {
   const p = a.post;
   const followName = a.publication?.displayName ?? p.author.name;
   const followHandle = `@${a.publication?.name ?? p.author.username}@${v.domain}`;
-  const authorUrl = p.author.username ? memberUrl(v.origin, p.author.username) : p.author.url;
+  const authorUrl = p.author.username ? `/@${p.author.username}` : p.author.url;
   return html`<article class="article"${p.language ? html` lang="${p.language}"` : ""}>
   <header class="article-header">
     ${a.publication ? html`<p class="article-kicker"><a href="/groups/${a.publication.name}">${a.publication.displayName}</a></p>` : ""}
