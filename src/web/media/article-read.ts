@@ -47,20 +47,24 @@ export async function articleStamp(
   db: Kysely<Schema>,
   id: string,
 ): Promise<{ stamp: string; username: string } | null> {
+  // One indexed pass over the thread (posts_thread: thread_id, id), the author and
+  // the publication; a stamp that costs one query, asked on every request.
   const { rows } = await sql<Record<string, string | number | null>>`
     select p.visibility, p.deleted_at, p.hidden_at, p.edited_at,
-      (select count(*) from posts t where t.thread_id = p.id) as n,
-      (select max(t.id) from posts t where t.thread_id = p.id) as last_id,
-      (select max(coalesce(t.edited_at, t.created_at)) from posts t where t.thread_id = p.id) as changed,
-      (select max(t.deleted_at) from posts t where t.thread_id = p.id) as deleted,
-      (select max(t.hidden_at) from posts t where t.thread_id = p.id) as hidden,
-      (select count(*) from actor_limits l) as limits,
-      (select g.display_name from groups g where g.id = p.group_id) as publication,
-      (select a.username from accounts a where a.id = p.author_account_id) as username,
-      (select a.updated_at from accounts a where a.id = p.author_account_id) as author_changed
+      a.username, a.updated_at as author_changed, g.display_name as publication,
+      count(t.id) as n, max(t.id) as last_id,
+      max(coalesce(t.edited_at, t.created_at)) as changed,
+      max(t.deleted_at) as deleted, max(t.hidden_at) as hidden,
+      l.n as suspended, l.at as suspended_at
     from posts p
-    where p.id = ${id} and p.kind = 'article' and p.local = 1
-      and p.author_account_id is not null and p.reblog_of_id is null`.execute(db);
+    cross join (select count(*) as n, max(created_at) as at from actor_limits
+      where level = 'suspend') l
+    join accounts a on a.id = p.author_account_id
+    left join groups g on g.id = p.group_id
+    join posts t on t.thread_id = p.id
+    where p.id = ${id} and p.kind = 'article' and p.local = 1 and p.reblog_of_id is null
+    group by p.id, p.visibility, p.deleted_at, p.hidden_at, p.edited_at,
+      a.username, a.updated_at, g.display_name, l.n, l.at`.execute(db);
   const row = rows[0];
   if (!row || row.deleted_at || row.hidden_at) return null;
   if (row.visibility !== "public" && row.visibility !== "unlisted") return null;
