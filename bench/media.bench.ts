@@ -16,6 +16,8 @@ import { createAccount } from "../src/accounts/accounts.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { systemClock } from "../src/kernel/clock.ts";
+import { createDraft, updateDraft } from "../src/media/articles.ts";
+import { publishArticle } from "../src/media/workflow.ts";
 import { createPost, textPost } from "../src/social/posts.ts";
 
 const cli = join(import.meta.dirname, "..", "bin", "synco");
@@ -96,26 +98,23 @@ const reader = await createAccount(
   { passwordCost: 8 },
 );
 if (!writer.ok || !reader.ok) throw new Error("accounts");
-const written = await createPost(s, writer.value, {
-  ...textPost("#bench"),
-  visibility: "public",
-  kind: "article",
-  title: "A long article about rivers",
-});
-if (!written.ok) throw new Error(written.reason);
-const id = written.value.id;
 const paragraph =
-  "<p>Three villages share one river, and every spring they meet to decide how much each may take. The rules are old, and the people who keep them are not.</p>";
-const sections = Array.from(
+  "Three villages share one river, and every spring they meet to decide how much each may take. The rules are old, and the people who keep them are not.";
+const body = Array.from(
   { length: 10 },
   (_, i) =>
-    `<h2 id="s${i}">Section ${i}</h2>${paragraph.repeat(5)}<blockquote><p>Water is a commons.</p></blockquote>`,
-).join("");
-await db.db
-  .updateTable("posts")
-  .set({ content_html: sections, summary: "How three villages share one river." })
-  .where("id", "=", id)
-  .execute();
+    `## Section ${i}\n\n${`${paragraph}\n\n`.repeat(5)}> Water is a commons.[^${i}]\n\n[^${i}]: Note ${i}.\n`,
+).join("\n");
+const draft = await createDraft(s, writer.value, {
+  title: "A long article about rivers",
+  summary: "How three villages share one river.",
+  body,
+  tags: ["bench"],
+});
+if (!draft.ok) throw new Error(draft.reason);
+const published = await publishArticle(s, writer.value, draft.value.id);
+if (!published.ok) throw new Error(published.reason);
+const id = published.value.postId;
 for (let i = 0; i < 20; i++) {
   const r = await createPost(s, reader.value, {
     ...textPost(`Comment ${i}: thank you`),
@@ -149,7 +148,7 @@ for (let i = 0; ; i++) {
   }
 }
 
-const path = `/@writer/${id}`;
+const path = `/articles/${draft.value.slug}`;
 const first = await fetch(`${origin}${path}`);
 const etag = first.headers.get("etag") ?? "";
 const bytes = (await first.text()).length;
@@ -177,11 +176,12 @@ console.log(
 );
 
 // An edit: the next request renders the new version (no stale copy).
-await db.db
-  .updateTable("posts")
-  .set({ content_html: `${sections}<p>Edited.</p>`, edited_at: new Date().toISOString() })
-  .where("id", "=", id)
-  .execute();
+const edited = await updateDraft(s, writer.value, draft.value.id, {
+  title: "A long article about rivers",
+  body: `${body}\n\nEdited.`,
+  tags: ["bench"],
+});
+if (!edited.ok) throw new Error(edited.reason);
 const t0 = performance.now();
 const afterEdit = await fetch(`${origin}${path}`, { headers: { "if-none-match": etag } });
 const fresh = afterEdit.status === 200 && (await afterEdit.text()).includes("<p>Edited.</p>");

@@ -8,7 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createPost, deletePost, editPost, textPost } from "../src/social/posts.ts";
+import { createDraft, updateDraft } from "../src/media/articles.ts";
+import { publishArticle } from "../src/media/workflow.ts";
+import { createPost, deletePost, textPost } from "../src/social/posts.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
@@ -18,33 +20,40 @@ let ben: { id: string; username: string };
 let benSession: SignedIn;
 after(() => node.close());
 
-const BODY = `<p>Three villages share one river.<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p>
-<h2 id="the-weir">The weir <a class="header-anchor" href="#the-weir">#</a></h2>
-<blockquote><p>Water is a commons.</p></blockquote>
-<pre><code>flow = rain - use</code></pre>
-<table><thead><tr><th>Village</th><th>Share</th></tr></thead><tbody><tr><td>Alto</td><td>40%</td></tr></tbody></table>
-<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item"><p>Since 1962. <a href="#fnref1" class="footnote-backref">↩</a></p></li></ol></section>`;
+const BODY = `Three villages share one river.[^1]
 
-/** An article as publishing writes it: a post of kind article with rendered HTML and a summary. */
-async function article(
-  author: { id: string; username: string },
-  title: string,
-  visibility: "public" | "unlisted" | "followers" = "public",
-) {
-  const s = socialOf(node);
-  const r = await createPost(s, author, {
-    ...textPost("draft #water"),
-    visibility,
-    kind: "article",
+## The weir
+
+> Water is a commons.
+
+    flow = rain - use
+
+| Village | Share |
+| --- | --- |
+| Alto | 40% |
+
+[^1]: Since 1962.
+`;
+
+const ctx = () => socialOf(node);
+
+/** A member's own article, written and published through the media capability. */
+async function article(author: { id: string; username: string }, title: string, publish = true) {
+  const made = await createDraft(ctx(), author, {
     title,
+    summary: "How three villages share one river, and keep it alive.",
+    body: BODY,
+    tags: ["water"],
+    language: "en",
   });
-  assert.ok(r.ok);
-  await s.db
-    .updateTable("posts")
-    .set({ content_html: BODY, summary: "How three villages share one river, and keep it alive." })
-    .where("id", "=", r.value.id)
-    .execute();
-  return r.value.id;
+  assert.ok(made.ok);
+  let postId = "";
+  if (publish) {
+    const published = await publishArticle(ctx(), author, made.value.id);
+    assert.ok(published.ok, JSON.stringify(published));
+    postId = published.value.postId;
+  }
+  return { id: made.value.id, slug: made.value.slug, postId, path: `/articles/${made.value.slug}` };
 }
 
 const page = (path: string, headers: Record<string, string> = {}) =>
@@ -58,24 +67,29 @@ before(async () => {
 });
 
 test("the public article page: the article, its metadata, no script, nothing from elsewhere", async () => {
-  const id = await article(ana, 'Rivers & "commons"');
-  const res = await page(`/@ana/${id}`);
+  const a = await article(ana, 'Rivers & "commons"');
+  const res = await page(a.path);
   assert.equal(res.status, 200);
   const html = await res.text();
   assert.match(html, /<h1 class="article-title">Rivers &amp; &quot;commons&quot;<\/h1>/);
   assert.match(html, /How three villages share one river/);
-  assert.match(html, /<h2 id="the-weir">/);
+  assert.match(html, /<h2 id="the-weir"/);
+  assert.match(html, /<blockquote>/);
+  assert.match(html, /<table>/);
+  assert.match(html, /class="footnote/);
   assert.match(html, /1 min read/);
-  assert.match(html, new RegExp(`<link rel="canonical" href="${node.url}/@ana/${id}" />`));
+  assert.match(html, new RegExp(`<link rel="canonical" href="${node.url}${a.path}" />`));
   assert.match(html, /<meta property="og:type" content="article" \/>/);
   assert.match(html, /<meta name="twitter:card" content="summary" \/>/);
   assert.match(html, /<meta property="article:tag" content="water" \/>/);
+  assert.match(html, /<article class="article" lang="en">/);
   const ld = JSON.parse(
     /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1] ?? "{}",
   );
   assert.equal(ld["@type"], "Article");
   assert.equal(ld.headline, 'Rivers & "commons"');
   assert.equal(ld.author.name, "ana");
+  assert.equal(ld.url, `${node.url}${a.path}`);
   // No client script: the only <script> is the JSON-LD data block, which never runs.
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.deepEqual(scripts, ['<script type="application/ld+json">']);
@@ -98,31 +112,34 @@ test("the public article page: the article, its metadata, no script, nothing fro
   assert.match(await sheet.text(), /@media print/);
   // The CSP still forbids inline script.
   assert.match(res.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  // The post's own address leads to the article page.
+  const byPost = await page(`/@ana/${a.postId}`);
+  assert.equal(byPost.status, 301);
+  assert.equal(byPost.headers.get("location"), a.path);
 });
 
 test("ETag and 304; the cached page follows an edit, a comment and its deletion", async () => {
-  const s = socialOf(node);
-  const id = await article(ana, "Cached");
-  const first = await page(`/@ana/${id}`);
+  const s = ctx();
+  const a = await article(ana, "Cached");
+  const first = await page(a.path);
   const etag = first.headers.get("etag");
   assert.ok(etag);
   assert.equal(first.headers.get("cache-control"), "public, max-age=0, must-revalidate");
   await first.text();
-  const again = await page(`/@ana/${id}`, { "if-none-match": etag });
+  const again = await page(a.path, { "if-none-match": etag });
   assert.equal(again.status, 304);
   assert.equal(await again.text(), "");
-  const weak = await page(`/@ana/${id}`, { "if-none-match": `"nope", W/${etag}` });
+  const weak = await page(a.path, { "if-none-match": `"nope", W/${etag}` });
   assert.equal(weak.status, 304);
 
   // An edit shows at once, under a new ETag.
-  const edited = await editPost(s, ana, id, {
-    text: "Now with a new paragraph",
-    spoiler: "",
-    sensitive: false,
-    mentions: [],
+  const edited = await updateDraft(s, ana, a.id, {
+    title: "Cached",
+    body: "Now with a new paragraph.",
+    tags: ["water"],
   });
   assert.ok(edited.ok);
-  const afterEdit = await page(`/@ana/${id}`, { "if-none-match": etag });
+  const afterEdit = await page(a.path, { "if-none-match": etag });
   assert.equal(afterEdit.status, 200);
   const etag2 = afterEdit.headers.get("etag");
   assert.notEqual(etag2, etag);
@@ -134,21 +151,21 @@ test("ETag and 304; the cached page follows an edit, a comment and its deletion"
   const reply = await createPost(s, ben, {
     ...textPost("What about the dry season?"),
     visibility: "public",
-    inReplyToId: id,
+    inReplyToId: a.postId,
   });
   assert.ok(reply.ok);
-  const withComment = await (await page(`/@ana/${id}`)).text();
+  const withComment = await (await page(a.path)).text();
   assert.match(withComment, /What about the dry season\?/);
   assert.match(withComment, /Comments \(1\)/);
-  assert.ok(await deletePost(s, ben, reply.value.id));
-  const without = await (await page(`/@ana/${id}`)).text();
+  assert.equal(await deletePost(s, ben, reply.value.id), true);
+  const without = await (await page(a.path)).text();
   assert.doesNotMatch(without, /dry season/);
   assert.match(without, /No comments yet/);
 });
 
 test("a member sees the article in their own header, not cached by others", async () => {
-  const id = await article(ana, "For members");
-  const res = await benSession.get(`/@ana/${id}`);
+  const a = await article(ana, "For members");
+  const res = await benSession.get(a.path);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("etag"), null);
   assert.equal(res.headers.get("cache-control"), "private, no-cache");
@@ -158,9 +175,9 @@ test("a member sees the article in their own header, not cached by others", asyn
 });
 
 test("Spanish visitors get the Spanish page; the ETag differs by language", async () => {
-  const id = await article(ana, "Ríos");
-  const en = await page(`/@ana/${id}`);
-  const es = await page(`/@ana/${id}`, { "accept-language": "es" });
+  const a = await article(ana, "Ríos");
+  const en = await page(a.path);
+  const es = await page(a.path, { "accept-language": "es" });
   const html = await es.text();
   await en.text();
   assert.match(html, /min de lectura/);
@@ -168,41 +185,36 @@ test("Spanish visitors get the Spanish page; the ETag differs by language", asyn
   assert.notEqual(es.headers.get("etag"), en.headers.get("etag"));
 });
 
-test("not an article, not public, wrong handle, bad id: the article page does not answer", async () => {
-  const s = socialOf(node);
-  const note = await createPost(s, ana, { ...textPost("just a note"), visibility: "public" });
+test("drafts, notes and unknown addresses are not article pages", async () => {
+  const draft = await article(ana, "Still a draft", false);
+  const res = await page(draft.path);
+  assert.equal(res.status, 404);
+  assert.doesNotMatch(await res.text(), /Still a draft/);
+  // Even for a member signed in (drafts are read in the editor, not here).
+  assert.equal((await benSession.get(draft.path)).status, 404);
+
+  const note = await createPost(ctx(), ana, { ...textPost("just a note"), visibility: "public" });
   assert.ok(note.ok);
   const noteHtml = await (await page(`/@ana/${note.value.id}`)).text();
   assert.doesNotMatch(noteHtml, /article-title/);
   assert.match(noteHtml, /just a note/);
 
-  // A followers-only article is not public: visitors get the social page's 404, no cached copy.
-  const hidden = await article(ana, "Only for followers", "followers");
-  const res = await page(`/@ana/${hidden}`);
-  assert.equal(res.status, 404);
-  assert.doesNotMatch(await res.text(), /Only for followers/);
-
-  // The address names the author: another name redirects to the canonical one.
-  const id = await article(ana, "Moved");
-  const wrong = await page(`/@ben/${id}`);
-  assert.equal(wrong.status, 301);
-  assert.equal(wrong.headers.get("location"), `/@ana/${id}`);
-
-  assert.equal((await page("/@ana/not-a-uuid")).status, 404);
-  assert.equal((await page("/@ana/0190a1b2-0000-7000-8000-000000000001")).status, 404);
+  assert.equal((await page(`/articles/${"x".repeat(400)}`)).status, 404);
+  assert.equal((await page("/articles/%00%3Cscript%3E")).status, 404);
+  assert.equal((await page("/articles/no-such-article")).status, 404);
 });
 
-test("/media lists the latest public articles, not notes or non-public ones", async () => {
+test("/media lists the latest published articles, not drafts or notes", async () => {
   await article(ana, "Front page story");
-  await article(ana, "Followers story", "followers");
+  await article(ana, "Unpublished story", false);
   const res = await page("/media");
   assert.equal(res.status, 200);
   const html = await res.text();
   assert.match(html, /Front page story/);
-  assert.doesNotMatch(html, /Followers story/);
+  assert.doesNotMatch(html, /Unpublished story/);
   assert.doesNotMatch(html, /just a note/);
   assert.doesNotMatch(html, /Nothing here yet/);
-  assert.match(html, /href="\/@ana\/[0-9a-f-]{36}"/);
+  assert.match(html, /href="\/articles\/front-page-story[^"]*"/);
   const es = await (await page("/media", { "accept-language": "es" })).text();
   assert.match(es, /Artículos recientes/);
 });

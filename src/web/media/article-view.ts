@@ -33,7 +33,7 @@ const absolute = (origin: string, url: string) => (url.startsWith("/") ? `${orig
 export function articleFacts(a: PublicArticle, v: ArticleViewContext): ArticleFacts {
   const p = a.post;
   return {
-    url: absolute(v.origin, p.url),
+    url: a.url,
     title: p.title || v.t("media.by", { name: p.author.name }),
     summary: p.summary,
     language: p.language,
@@ -96,14 +96,17 @@ export function articleBody(a: PublicArticle, v: ArticleViewContext): Html {
   <aside class="article-follow"><p>${t("media.follow", { name: followName, handle: followHandle })}</p></aside>
   <section class="article-comments" aria-labelledby="comments">
     <h2 id="comments">${a.comments.length ? t("media.comments.count", { count: a.comments.length }) : t("media.comments")}</h2>
-    ${a.comments.length ? html`<ol class="comment-list">${a.comments.map((c) => comment(v, c, p.id))}</ol>` : html`<p class="muted">${t("media.comments.none")}</p>`}
+    ${a.comments.length ? html`<ol class="comment-list">${a.comments.map((c) => comment(v, c, p.id))}</ol>` : a.commentsLocked ? "" : html`<p class="muted">${t("media.comments.none")}</p>`}
+    ${a.commentsLocked ? html`<p class="muted">${t("media.comments.locked")}</p>` : ""}
   </section>
 </article>`;
 }
 
 /** One article in a list (the /media front page, a publication's front page). */
-export function articleItem(v: ArticleViewContext, p: PostView, cover: string | null): Html {
-  const url = p.author.username ? `/@${p.author.username}/${p.id}` : `/posts/${p.id}`;
+export function articleItem(v: ArticleViewContext, p: PostView, slug: string): Html {
+  const url = `/articles/${encodeURIComponent(slug)}`;
+  const first = p.media[0]?.url;
+  const cover = first?.startsWith("/") ? first : null;
   return html`<li class="media-item">
     ${cover ? html`<img src="${safeUrl(cover)}" alt="" loading="lazy" />` : ""}
     <h3><a href="${safeUrl(url)}">${p.title}</a></h3>

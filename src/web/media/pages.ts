@@ -1,8 +1,7 @@
 /**
  * The media pages: /media (the pillar's front page: the latest articles) and
- * the public article page at the article's own address, /@username/{id} (the
- * post's `url`, so links from Mastodon land here). Posts of other kinds, and
- * articles a visitor may not read, pass on to the social thread page.
+ * the public article page at /articles/{slug} (the post's `url`, so links from
+ * Mastodon land here; the post's own address /@writer/{id} redirects there).
  *
  * The article page is rendered once per version and served from memory
  * (rendered-cache.ts): every request asks the database only for the article's
@@ -20,7 +19,7 @@ import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { isPostId } from "../social/deps.ts";
-import { articleStamp, latestArticleIds, readPublicArticle } from "./article-read.ts";
+import { articleStamp, latestArticles, readPublicArticle } from "./article-read.ts";
 import {
   type ArticleViewContext,
   articleBody,
@@ -39,6 +38,8 @@ export interface MediaPagesDeps {
 }
 
 const LATEST = 20;
+/** Slugs are made from titles (≤ 200 characters) plus a suffix; anything longer is no slug. */
+const MAX_SLUG = 300;
 
 export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -65,33 +66,51 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   app.get("/media", async (c) => {
     const t = c.get("t");
     const v = viewContext(c);
-    const posts = await visiblePosts(s, null, await latestArticleIds(deps.db, LATEST));
+    const latest = await latestArticles(deps.db, LATEST);
+    const slugs = new Map(latest.map((a) => [a.postId, a.slug]));
+    const posts = await visiblePosts(
+      s,
+      null,
+      latest.map((a) => a.postId),
+    );
     const body = html`<div class="media-front">
       <h1>${t("pillar.media")}</h1>
       <p class="lead">${t("media.lead")}</p>
       <h2>${t("media.latest")}</h2>
       ${
         posts.length
-          ? html`<ul class="media-list">${posts.map((p) => articleItem(v, p, p.media[0]?.url.startsWith("/") ? p.media[0].url : null))}</ul>`
+          ? html`<ul class="media-list">${posts.map((p) => articleItem(v, p, slugs.get(p.id) ?? ""))}</ul>`
           : html`<p class="notice">${t("media.none")}</p>`
       }
     </div>`;
     return c.html(layout(c, t("pillar.media"), body, { head: mediaStylesheetLink() }));
   });
 
+  // The article's post by its post address: the article page is its home (the post's url).
   app.get("/:handle{@[A-Za-z0-9_]{1,30}}/:id", async (c, next) => {
     const id = c.req.param("id");
     if (!isPostId(id)) return next();
-    const found = await articleStamp(deps.db, id);
-    if (!found) return next();
-    if (c.req.param("handle").slice(1) !== found.username)
-      return redirectHere(c, `/@${found.username}/${id}`, 301);
+    const article = await deps.db
+      .selectFrom("articles")
+      .select("slug")
+      .where("post_id", "=", id)
+      .where("state", "=", "published")
+      .executeTakeFirst();
+    if (!article) return next();
+    return redirectHere(c, `/articles/${encodeURIComponent(article.slug)}`, 301);
+  });
+
+  app.get("/articles/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    if (slug.length > MAX_SLUG) return c.notFound();
+    const found = await articleStamp(deps.db, slug);
+    if (!found) return c.notFound();
     const viewer = c.get("viewer");
-    const key = `${id}|${c.get("locale")}|${c.get("coop").name}`;
+    const key = `${slug}|${c.get("locale")}|${c.get("coop").name}`;
     let page = cache.get(key, found.stamp);
     if (!page) {
-      const article = await readPublicArticle(s, id);
-      if (!article) return next();
+      const article = await readPublicArticle(s, found.postId);
+      if (!article) return c.notFound();
       const v = viewContext(c);
       const head = (await html`${mediaStylesheetLink()}${articleHeadLines(article, v)}`).toString();
       const body = (await articleBody(article, v)).toString();
@@ -107,24 +126,17 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
       cache.set(key, page);
     }
     c.header("Vary", "Accept-Language, Cookie");
-    const title = page.title;
+    const extras = { head: raw(page.head), bodyClass: "article-page" };
     if (viewer) {
       // A member's header carries their name and a CSRF token: not shared, not cached by others.
       c.header("Cache-Control", "private, no-cache");
-      return c.html(
-        layout(c, title, raw(page.body), { head: raw(page.head), bodyClass: "article-page" }),
-      );
+      return c.html(layout(c, page.title, raw(page.body), extras));
     }
     c.header("ETag", page.etag);
     c.header("Cache-Control", "public, max-age=0, must-revalidate");
     if (notModified(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
-    if (page.visitorPage === null) {
-      const whole = layout(c, title, raw(page.body), {
-        head: raw(page.head),
-        bodyClass: "article-page",
-      });
-      page.visitorPage = (await whole).toString();
-    }
+    if (page.visitorPage === null)
+      page.visitorPage = (await layout(c, page.title, raw(page.body), extras)).toString();
     return c.html(page.visitorPage);
   });
 

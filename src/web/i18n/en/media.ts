@@ -20,5 +20,6 @@ export const media = {
   "media.comments.none": "No comments yet. Reply from the fediverse to comment.",
   "media.comments.reply": "Reply",
   "media.comments.signin": "Log in to comment, or reply from any fediverse account.",
+  "media.comments.locked": "Comments are closed.",
   "media.comment.inReplyTo": "in reply to {name}",
 };

@@ -23,5 +23,6 @@ export const media: Record<keyof typeof en, string> = {
   "media.comments.reply": "Responder",
   "media.comments.signin":
     "Inicia sesión para comentar, o responde desde cualquier cuenta del fediverso.",
+  "media.comments.locked": "Los comentarios están cerrados.",
   "media.comment.inReplyTo": "en respuesta a {name}",
 };
