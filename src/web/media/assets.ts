@@ -1,4 +1,4 @@
-/** The media pages' stylesheet (src/web/static/media.css), served under its content hash like app.css. */
+/** The media pages' stylesheet and editor script (src/web/static/), served under their content hash like app.css. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { html } from "hono/html";
@@ -9,6 +9,13 @@ const hash = createHash("sha256").update(css).digest("base64url").slice(0, 12);
 
 export const mediaStylesheetPath = `/static/media.${hash}.css`;
 export const mediaStylesheet = css;
+
+const script = readFileSync(new URL("../static/media-editor.js", import.meta.url));
+const scriptHash = createHash("sha256").update(script).digest("base64url").slice(0, 12);
+
+/** The editor's live preview (the only script of the media pages; the article page has none). */
+export const mediaScriptPath = `/static/media-editor.${scriptHash}.js`;
+export const mediaScript = script;
 
 /** The <link> every media page adds to its <head>. */
 export const mediaStylesheetLink = () =>

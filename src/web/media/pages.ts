@@ -10,10 +10,6 @@
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
-import type { Config } from "../../config.ts";
-import type { Db } from "../../db/database.ts";
-import type { Clock } from "../../kernel/clock.ts";
-import type { SocialContext } from "../../social/context.ts";
 import { visiblePosts } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
@@ -27,15 +23,8 @@ import {
   articleItem,
 } from "./article-view.ts";
 import { mediaStylesheet, mediaStylesheetLink, mediaStylesheetPath } from "./assets.ts";
+import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 import { etagOf, notModified, RenderedCache } from "./rendered-cache.ts";
-
-export interface MediaPagesDeps {
-  db: Db["db"];
-  config: Config;
-  clock: Clock;
-  /** Shared with tests and the bench, which look at what is cached. */
-  cache?: RenderedCache;
-}
 
 const LATEST = 20;
 /** Slugs are made from titles (≤ 200 characters) plus a suffix; anything longer is no slug. */
@@ -44,12 +33,7 @@ const MAX_SLUG = 300;
 export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const cache = deps.cache ?? new RenderedCache();
-  const s: SocialContext = {
-    db: deps.db,
-    origin: deps.config.origin,
-    domain: deps.config.domain,
-    clock: deps.clock,
-  };
+  const s = mediaContext(deps);
   const viewContext = (c: Context<WebEnv>): ArticleViewContext => ({
     t: c.get("t"),
     locale: c.get("locale"),
