@@ -49,6 +49,8 @@ export interface RemotePostInput {
     closedAt: string | null;
     votersCount: number | null;
   } | null;
+  /** An Article's summary (its standfirst; a Note's summary is its content warning, `spoiler`). */
+  summary?: string;
   /** "note" unless said: a Page (a group's thread) or an Article. */
   kind?: PostKind;
   title?: string;
@@ -213,6 +215,7 @@ async function store(
         deleted_at: null,
         kind: input.kind ?? "note",
         title: (input.title ?? "").slice(0, 200),
+        summary: (input.summary ?? "").slice(0, 1000),
         audience_uri: audience?.uri ?? null,
         group_id: audience?.groupId ?? null,
         activity_json: audience?.activityJson ?? null,
