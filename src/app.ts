@@ -45,7 +45,11 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { editorPages } from "./web/media/editor.ts";
 import { mediaPages } from "./web/media/pages.ts";
+import { publicationPages } from "./web/media/publications.ts";
+import { revisionPages } from "./web/media/revisions.ts";
+import { workflowPages } from "./web/media/workflow-pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -149,7 +153,12 @@ export async function createNode(
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
   // Before the social pages: an article's address is a post's, and other posts pass on.
-  app.route("/", mediaPages({ db: db.db, config, clock }));
+  const mediaDeps = { db: db.db, config, clock };
+  app.route("/", mediaPages(mediaDeps));
+  app.route("/", editorPages(mediaDeps));
+  app.route("/", workflowPages(mediaDeps));
+  app.route("/", revisionPages(mediaDeps));
+  app.route("/", publicationPages(mediaDeps));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));

@@ -10,6 +10,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
+import { articlesBy } from "../../media/views.ts";
 import { visiblePosts } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { layout } from "../layout.ts";
@@ -22,7 +23,13 @@ import {
   articleHeadLines,
   articleItem,
 } from "./article-view.ts";
-import { mediaStylesheet, mediaStylesheetLink, mediaStylesheetPath } from "./assets.ts";
+import {
+  mediaScript,
+  mediaScriptPath,
+  mediaStylesheet,
+  mediaStylesheetLink,
+  mediaStylesheetPath,
+} from "./assets.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 import { etagOf, notModified, RenderedCache } from "./rendered-cache.ts";
 
@@ -47,9 +54,26 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
     return c.body(mediaStylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
 
+  app.get(mediaScriptPath, (c) => {
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(mediaScript, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+  });
+
   app.get("/media", async (c) => {
     const t = c.get("t");
     const v = viewContext(c);
+    const viewer = c.get("viewer");
+    const [mine, publications] = await Promise.all([
+      viewer ? articlesBy(deps.db, viewer.id, 50) : [],
+      deps.db
+        .selectFrom("groups")
+        .select(["name", "display_name", "description"])
+        .where("kind", "=", "publication")
+        .where("visibility", "=", "public")
+        .orderBy("name")
+        .limit(100)
+        .execute(),
+    ]);
     const latest = await latestArticles(deps.db, LATEST);
     const slugs = new Map(latest.map((a) => [a.postId, a.slug]));
     const posts = await visiblePosts(
@@ -60,11 +84,27 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const body = html`<div class="media-front">
       <h1>${t("pillar.media")}</h1>
       <p class="lead">${t("media.lead")}</p>
+      ${viewer ? html`<p class="actions"><a class="button" href="/media/new">${t("media.write")}</a> <a href="/publications/new">${t("media.pub.new")}</a></p>` : ""}
+      ${
+        viewer
+          ? html`<h2>${t("media.mine")}</h2>${
+              mine.length
+                ? html`<ul class="desk">${mine.map((a) => html`<li><a href="/media/articles/${a.id}/edit">${a.title}</a> <span class="badge state-${a.state}">${t(`media.state.${a.state}`)}</span></li>`)}</ul>`
+                : html`<p class="muted">${t("media.mine.none")}</p>`
+            }`
+          : ""
+      }
       <h2>${t("media.latest")}</h2>
       ${
         posts.length
           ? html`<ul class="media-list">${posts.map((p) => articleItem(v, p, slugs.get(p.id) ?? ""))}</ul>`
           : html`<p class="notice">${t("media.none")}</p>`
+      }
+      <h2>${t("media.publications")}</h2>
+      ${
+        publications.length
+          ? html`<ul class="publication-list">${publications.map((p) => html`<li><a href="/publications/${p.name}">${p.display_name || p.name}</a>${p.description ? html` — <span class="muted">${p.description}</span>` : ""}</li>`)}</ul>`
+          : html`<p class="muted">${t("media.publications.none")}</p>`
       }
     </div>`;
     return c.html(layout(c, t("pillar.media"), body, { head: mediaStylesheetLink() }));
