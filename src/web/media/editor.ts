@@ -104,9 +104,9 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
       publications,
       coverUrl: await coverUrlOf(o.values.coverUploadId),
     });
-    const panel = o.articleId ? await workflowPanel(c, deps, o.articleId, viewer) : "";
+    const workflow = o.articleId ? await workflowPanel(c, deps, o.articleId, viewer) : null;
     const title = o.articleId ? t("media.editor.editTitle") : t("media.editor.newTitle");
-    const body = html`<h1>${title}</h1>${c.req.query("done") ? html`<p class="notice ok" role="status">${c.req.query("done")?.slice(0, 200)}</p>` : ""}${form}${panel}`;
+    const body = html`<h1>${title}</h1>${c.req.query("done") ? html`<p class="notice ok" role="status">${c.req.query("done")?.slice(0, 200)}</p>` : ""}${workflow?.review ?? ""}${form}${workflow?.panel ?? ""}`;
     return c.html(
       layout(c, title, body, { head: mediaStylesheetLink(), bodyClass: "editor-page" }),
       status,

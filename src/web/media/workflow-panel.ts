@@ -35,16 +35,20 @@ function step(
   return html`<form method="post" action="${action}" class="workflow-step ${cls}">${csrfField(c)}${inner}<button type="submit">${label}</button></form>`;
 }
 
+/**
+ * The panel under the form, and the editors' latest review on its own: the page
+ * puts the review above the form, where a writer whose article came back looks first.
+ */
 export async function workflowPanel(
   c: Context<WebEnv>,
   deps: MediaPagesDeps,
   articleId: string,
   viewer: Viewer,
-): Promise<Html> {
+): Promise<{ review: Html; panel: Html }> {
   const t = c.get("t");
   const locale = c.get("locale");
   const found = await standingFor(deps.db, articleId, viewer);
-  if (!found) return html``;
+  if (!found) return { review: html``, panel: html`` };
   const a = found.article;
   const base = `/media/articles/${a.id}`;
   const [log, comments] = await Promise.all([
@@ -127,22 +131,22 @@ export async function workflowPanel(
         <button type="submit">${t("media.flow.returnButton")}</button>
       </form></details>`
     : "";
-  return html`<section class="workflow" aria-labelledby="workflow-title">
+  const reviewBox =
+    review && (review.note || reviewComments.length)
+      ? html`<div class="review" role="note"><h2>${t(review.action === "returned" ? "media.flow.returnedBy" : "media.flow.approvedBy", { name: review.username ?? "—" })}</h2>
+        ${review.note ? html`<p class="review-note">${review.note}</p>` : ""}
+        ${reviewComments.length ? html`<ul class="inline-comments">${reviewComments.map((x) => html`<li>${x.quote ? html`<blockquote>${x.quote}</blockquote>` : ""}<p>${x.body}</p></li>`)}</ul>` : ""}</div>`
+      : html``;
+  const panel = html`<section class="workflow" aria-labelledby="workflow-title">
     <h2 id="workflow-title">${t("media.flow.title")}</h2>
     <p><span class="badge state-${a.state}">${t(`media.state.${a.state}`)}</span>
       ${a.scheduled_at && a.state === "scheduled" ? html` ${t("media.flow.scheduledFor", { date: formatDate(locale, a.scheduled_at) })}` : ""}
       ${a.state === "published" ? html` <a href="/articles/${encodeURIComponent(a.slug)}">${t("media.flow.view")}</a>` : ""}
       · <a href="${base}/revisions">${t("media.revisions.title")}</a></p>
-    ${
-      review && (review.note || reviewComments.length)
-        ? html`<div class="review" role="note"><h3>${t(review.action === "returned" ? "media.flow.returnedBy" : "media.flow.approvedBy", { name: review.username ?? "—" })}</h3>
-        ${review.note ? html`<p class="review-note">${review.note}</p>` : ""}
-        ${reviewComments.length ? html`<ul class="inline-comments">${reviewComments.map((x) => html`<li>${x.quote ? html`<blockquote>${x.quote}</blockquote>` : ""}<p>${x.body}</p></li>`)}</ul>` : ""}</div>`
-        : ""
-    }
     ${steps.length ? html`<div class="workflow-steps">${steps}</div>` : ""}
     ${returnForm}
     <h3>${t("media.flow.log")}</h3>
     <ol class="article-log">${log.map((e) => html`<li><time datetime="${e.created_at}">${formatDate(locale, e.created_at)}</time> — ${t(`media.log.${e.action as ArticleAction}`, { name: e.username ?? t("media.log.scheduler"), revision: e.revision })}${e.action === "scheduled" && e.note ? html` (${formatDate(locale, e.note)})` : ""}</li>`)}</ol>
   </section>`;
+  return { review: reviewBox, panel };
 }
