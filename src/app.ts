@@ -45,6 +45,7 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { commentModerationPages } from "./web/media/comment-moderation.ts";
 import { editorPages } from "./web/media/editor.ts";
 import { mediaPages } from "./web/media/pages.ts";
 import { publicationPages } from "./web/media/publications.ts";
@@ -159,6 +160,7 @@ export async function createNode(
   app.route("/", workflowPages(mediaDeps));
   app.route("/", revisionPages(mediaDeps));
   app.route("/", publicationPages(mediaDeps));
+  app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));

@@ -8,8 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { createDraft } from "../src/media/articles.ts";
+import { publishArticle } from "../src/media/workflow.ts";
+import { createPost, textPost } from "../src/social/posts.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
-import { startTestNode, type TestNode } from "./support/node.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 let node: TestNode;
 let ana: SignedIn; // editor of the publication
@@ -306,4 +309,49 @@ test("revisions: the list, a diff, restore as a new revision", async () => {
   assert.equal(row.body, "one\ntwo\nthree");
   assert.equal((await cy.post(`/media/articles/${id}/revisions/1/restore`, {})).status, 404);
   assert.equal((await articleRow(id)).revision, 3);
+});
+
+test("comment moderation: hide, lock and delete from the editor page; the public page follows", async () => {
+  const s = socialOf(node);
+  const ids = await db()
+    .selectFrom("accounts")
+    .select(["id", "username"])
+    .where("username", "in", ["ana", "cy"])
+    .execute();
+  const anaRef = ids.find((a) => a.username === "ana") ?? { id: "", username: "" };
+  const cyRef = ids.find((a) => a.username === "cy") ?? { id: "", username: "" };
+  const draft = await createDraft(s, anaRef, { title: "Open letter", body: "Dear valley." });
+  assert.ok(draft.ok);
+  const published = await publishArticle(s, anaRef, draft.value.id);
+  assert.ok(published.ok);
+  const reply = await createPost(s, cyRef, {
+    ...textPost("Rude words"),
+    visibility: "public",
+    inReplyToId: published.value.postId,
+  });
+  assert.ok(reply.ok);
+  const publicPath = `/articles/${draft.value.slug}`;
+  assert.match(await (await fetch(`${node.url}${publicPath}`)).text(), /Rude words/);
+  const base = `/media/articles/${draft.value.id}/comments`;
+  // Only the article's moderators.
+  assert.equal((await cy.post(`${base}/${reply.value.id}/hide`, { hidden: "1" })).status, 403);
+  assert.equal((await cy.post(`${base}/lock`, { locked: "1" })).status, 403);
+  assert.equal((await ana.post(`${base}/not-an-id/hide`, { hidden: "1" })).status, 404);
+  assert.match(await (await fetch(`${node.url}${publicPath}`)).text(), /Rude words/);
+  const editPage = await (await ana.get(`/media/articles/${draft.value.id}/edit`)).text();
+  assert.match(editPage, /Rude words/);
+  assert.match(editPage, /Lock comments/);
+
+  assert.equal((await ana.post(`${base}/${reply.value.id}/hide`, { hidden: "1" })).status, 303);
+  assert.doesNotMatch(await (await fetch(`${node.url}${publicPath}`)).text(), /Rude words/);
+  assert.match(await (await ana.get(`/media/articles/${draft.value.id}/edit`)).text(), /Hidden/);
+  assert.equal((await ana.post(`${base}/lock`, { locked: "1" })).status, 303);
+  assert.match(await (await fetch(`${node.url}${publicPath}`)).text(), /Comments are closed\./);
+  assert.equal((await ana.post(`${base}/${reply.value.id}/delete`, {})).status, 303);
+  const gone = await db()
+    .selectFrom("posts")
+    .select("deleted_at")
+    .where("id", "=", reply.value.id)
+    .executeTakeFirstOrThrow();
+  assert.ok(gone.deleted_at);
 });

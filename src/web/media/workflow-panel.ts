@@ -13,6 +13,7 @@ import { MAX_INLINE_COMMENTS } from "../../media/workflow.ts";
 import type { Viewer, WebEnv } from "../context.ts";
 import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
+import { commentModeration } from "./comment-moderation.ts";
 import type { MediaPagesDeps } from "./deps.ts";
 
 /** The paragraphs an editor may comment on (blank-line separated blocks of the Markdown). */
@@ -145,6 +146,7 @@ export async function workflowPanel(
       · <a href="${base}/revisions">${t("media.revisions.title")}</a></p>
     ${steps.length ? html`<div class="workflow-steps">${steps}</div>` : ""}
     ${returnForm}
+    ${a.state === "published" && found.can("moderate") ? await commentModeration(c, deps, a) : ""}
     <h3>${t("media.flow.log")}</h3>
     <ol class="article-log">${log.map((e) => html`<li><time datetime="${e.created_at}">${formatDate(locale, e.created_at)}</time> — ${t(`media.log.${e.action as ArticleAction}`, { name: e.username ?? t("media.log.scheduler"), revision: e.revision })}${e.action === "scheduled" && e.note ? html` (${formatDate(locale, e.note)})` : ""}</li>`)}</ol>
   </section>`;

@@ -142,4 +142,13 @@ export const media = {
   "media.pub.error.name": "That handle is taken or not allowed.",
   "media.pub.error.displayName": "Give the publication a name.",
   "media.pub.error.username": "There is no member with that username.",
+  "media.mod.lock": "Lock comments",
+  "media.mod.unlock": "Unlock comments",
+  "media.mod.hide": "Hide",
+  "media.mod.show": "Show again",
+  "media.mod.delete": "Delete",
+  "media.mod.hidden": "Hidden",
+  "media.mod.problem.not-found": "There is no such comment or article.",
+  "media.mod.problem.forbidden": "Only the article's editors moderate its comments.",
+  "media.mod.problem.not-published": "The article is not published.",
 };

@@ -147,4 +147,13 @@ export const media: Record<keyof typeof en, string> = {
   "media.pub.error.name": "Ese identificador está ocupado o no se permite.",
   "media.pub.error.displayName": "Pon un nombre a la publicación.",
   "media.pub.error.username": "No hay ningún miembro con ese nombre de usuario.",
+  "media.mod.lock": "Cerrar los comentarios",
+  "media.mod.unlock": "Reabrir los comentarios",
+  "media.mod.hide": "Ocultar",
+  "media.mod.show": "Volver a mostrar",
+  "media.mod.delete": "Borrar",
+  "media.mod.hidden": "Oculto",
+  "media.mod.problem.not-found": "No existe ese comentario o artículo.",
+  "media.mod.problem.forbidden": "Solo la edición del artículo modera sus comentarios.",
+  "media.mod.problem.not-published": "El artículo no está publicado.",
 };
