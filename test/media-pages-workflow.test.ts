@@ -90,6 +90,11 @@ test("the editor: login required, preview without saving, bad input 422 and noth
     form({ intent: "save", title: "T", body: "x", tags: "ok no-dashes-allowed!" }),
   );
   assert.equal(badTags.status, 422);
+  const nul = await ben.postMultipart(
+    "/media/new",
+    form({ intent: "save", title: "a\u0000b", body: "x\u0000" }),
+  );
+  assert.equal(nul.status, 422);
   const badLanguage = await ben.postMultipart(
     "/media/new",
     form({ intent: "save", title: "T", language: "english please" }),
@@ -151,6 +156,12 @@ test("a publication's workflow: submit, return with comments, revise, approve, p
   const groups = await count("groups");
   const badPub = await ana.post("/publications", { name: "no spaces", displayName: "" });
   assert.equal(badPub.status, 422);
+  const nulPub = await ana.post("/publications", {
+    name: "nulpub",
+    displayName: "x\u0000",
+    description: "\u0000",
+  });
+  assert.equal(nulPub.status, 422);
   assert.equal(await count("groups"), groups);
   const made = await ana.post("/publications", {
     name: "riverpress",
@@ -218,6 +229,7 @@ test("a publication's workflow: submit, return with comments, revise, approve, p
 
   // Ana returns it: an empty review is refused, then a general note and an inline comment.
   assert.equal((await ana.post(`/media/articles/${id}/return`, { note: "" })).status, 422);
+  assert.equal((await ana.post(`/media/articles/${id}/return`, { note: "a\u0000" })).status, 422);
   assert.equal((await articleRow(id)).state, "submitted");
   const review = await (await ana.get(`/media/articles/${id}/edit`)).text();
   assert.match(review, /name="quote_1" value="Second paragraph\."/);

@@ -60,6 +60,11 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const t = c.get("t");
     const parsed = articleInputSchema.safeParse(inputOf(v, null));
     const errors: FieldErrors = {};
+    // PostgreSQL refuses NUL in text: say so here instead of failing the write.
+    for (const [name, value] of Object.entries(v))
+      if (value.includes("\u0000"))
+        errors[name === "coverUploadId" || name === "publicationId" ? "title" : name] =
+          t("media.problem.invalid");
     if (!parsed.success)
       for (const issue of parsed.error.issues) {
         const name = String(issue.path[0] ?? "title");
@@ -108,7 +113,7 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const title = o.articleId ? t("media.editor.editTitle") : t("media.editor.newTitle");
     const body = html`<h1>${title}</h1>${c.req.query("done") ? html`<p class="notice ok" role="status">${c.req.query("done")?.slice(0, 200)}</p>` : ""}${workflow?.review ?? ""}${form}${workflow?.panel ?? ""}`;
     return c.html(
-      layout(c, title, body, { head: mediaStylesheetLink(), bodyClass: "editor-page" }),
+      layout(c, title, body, { head: mediaStylesheetLink(true), bodyClass: "editor-page" }),
       status,
     );
   }

@@ -24,6 +24,8 @@ import {
   articleItem,
 } from "./article-view.ts";
 import {
+  deskStylesheet,
+  deskStylesheetPath,
   mediaScript,
   mediaScriptPath,
   mediaStylesheet,
@@ -34,8 +36,8 @@ import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 import { etagOf, notModified, RenderedCache } from "./rendered-cache.ts";
 
 const LATEST = 20;
-/** Slugs are made from titles (≤ 200 characters) plus a suffix; anything longer is no slug. */
-const MAX_SLUG = 300;
+/** A slug as media/articles.ts makes them (letters, digits, dashes; 60 + a "-n" suffix): anything else is no slug. */
+const SLUG = /^[\p{L}\p{N}-]{1,80}$/u;
 
 export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -52,6 +54,11 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   app.get(mediaStylesheetPath, (c) => {
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     return c.body(mediaStylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+
+  app.get(deskStylesheetPath, (c) => {
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(deskStylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
 
   app.get(mediaScriptPath, (c) => {
@@ -126,7 +133,7 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
 
   app.get("/articles/:slug", async (c) => {
     const slug = c.req.param("slug");
-    if (slug.length > MAX_SLUG) return c.notFound();
+    if (!SLUG.test(slug)) return c.notFound();
     const found = await articleStamp(deps.db, slug);
     if (!found) return c.notFound();
     const viewer = c.get("viewer");

@@ -40,7 +40,7 @@ function item(c: Context<WebEnv>, a: FrontItem): ReturnType<typeof html> {
 export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const ctx = mediaContext(deps);
-  const head = { head: mediaStylesheetLink() };
+  const head = { head: mediaStylesheetLink(true) };
 
   function newForm(
     c: Context<WebEnv>,
@@ -79,6 +79,10 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
       errors.displayName = t("media.pub.error.displayName");
     if (!/^[A-Za-z0-9_]{1,30}$/.test(values.name)) errors.name = t("media.pub.error.name");
     if (values.description.length > 500) errors.description = t("media.pub.error.displayName");
+    // PostgreSQL refuses NUL in text: a clear 422 instead of a failed write.
+    if (values.displayName.includes("\u0000"))
+      errors.displayName = t("media.pub.error.displayName");
+    if (values.description.includes("\u0000")) errors.description = t("media.problem.invalid");
     if (Object.keys(errors).length) return newForm(c, values, errors, 422);
     const made = await createPublication(ctx, viewer, values);
     if (!made.ok) return newForm(c, values, { name: t("media.pub.error.name") }, 422);

@@ -48,7 +48,7 @@ export function revisionPages(deps: MediaPagesDeps): Hono<WebEnv> {
             ${r.restoredFrom ? html` · ${t("media.revisions.restoredFrom", { number: r.restoredFrom })}` : ""}</li>`,
         )}
       </ol>`;
-    return c.html(layout(c, t("media.revisions.title"), body, { head: mediaStylesheetLink() }));
+    return c.html(layout(c, t("media.revisions.title"), body, { head: mediaStylesheetLink(true) }));
   });
 
   app.get("/media/articles/:id/revisions/:number{[0-9]{1,6}}", async (c) => {
@@ -84,7 +84,7 @@ export function revisionPages(deps: MediaPagesDeps): Hono<WebEnv> {
           : ""
       }`;
     return c.html(
-      layout(c, t("media.revisions.number", { number }), body, { head: mediaStylesheetLink() }),
+      layout(c, t("media.revisions.number", { number }), body, { head: mediaStylesheetLink(true) }),
     );
   });
 
