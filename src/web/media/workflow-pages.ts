@@ -75,6 +75,8 @@ export function workflowPages(deps: MediaPagesDeps): Hono<WebEnv> {
       const id = c.req.param("id");
       if (!/^[0-9a-f-]{36}$/.test(id)) return c.notFound();
       const form = await readForm(c);
+      // PostgreSQL refuses NUL in text: a clear 422 instead of a failed write.
+      if (Object.values(form).some((v) => v.includes("\u0000"))) return refused(c, id, "invalid");
       const verb = c.req.param("verb");
       let result: { ok: true } | { ok: false; reason: WorkflowProblem };
       switch (verb) {
