@@ -123,9 +123,8 @@ test("write → submit → return with a comment → revise → approve → read
   await writer.locator("#f-cover").setInputFiles(coverPath);
   await writer.locator("#f-body").press("Control+End");
   await writer.locator("#f-body").pressSequentially("\n\nA live line.");
-  await writer.waitForFunction(
-    'document.getElementById("preview").textContent.includes("A live line.")',
-  );
+  // The live preview (media-editor.js) shows what was just typed, with no submit.
+  await writer.locator("#preview", { hasText: "A live line." }).waitFor();
   await shot(writer, "editor-1280");
   await writer.locator("button[name=intent][value=save]").click();
   await writer.waitForURL(/\/media\/articles\/[0-9a-f-]{36}\/edit/);
@@ -141,7 +140,7 @@ test("write → submit → return with a comment → revise → approve → read
   await editor
     .locator("#return-note")
     .fill("Lovely piece. Tell us who rebuilt the weir, by name if you can.");
-  await editor.locator("#comment-3").fill("Which villagers? A name or two would bring this alive.");
+  await editor.locator("#comment-2").fill("Which villagers? A name or two would bring this alive.");
   await shot(editor, "review-1280");
   await editor.locator("form[action$='/return'] button[type=submit]").click();
   await editor.waitForSelector(".badge.state-returned");
