@@ -207,11 +207,15 @@ export async function createNode(
         publishDueArticles(media).catch((error) =>
           logger.error("Publishing scheduled articles failed: {error}", { error }),
         );
-      void publishDue();
-      const articles = setInterval(publishDue, ARTICLE_SWEEP_MS);
+      // Stopping waits for a sweep under way, so the database is not closed under it.
+      let sweeping = publishDue();
+      const articles = setInterval(() => {
+        sweeping = sweeping.then(publishDue);
+      }, ARTICLE_SWEEP_MS);
       return async () => {
         clearInterval(polls);
         clearInterval(articles);
+        await sweeping;
         await stop();
       };
     },

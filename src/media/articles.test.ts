@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type GroupsFixture, groupsFixture, ORIGIN } from "../../test/support/groups.ts";
 import { newId } from "../kernel/ids.ts";
+import { editPost } from "../social/posts.ts";
 import {
   createDraft,
   listRevisions,
@@ -10,6 +11,7 @@ import {
   updateDraft,
 } from "./articles.ts";
 import { mediaContributor } from "./data.ts";
+import { deleteArticle } from "./removal.ts";
 import { publishArticle, scheduleArticle } from "./workflow.ts";
 
 let f: GroupsFixture;
@@ -259,11 +261,11 @@ test("the export holds each article as Markdown with front matter and as JSON; d
     articles: { id: string; revisions: unknown[] }[];
   };
   assert.equal(data.files.length, 1);
-  assert.equal(data.files[0]!.path, "articles/quotes-and-colons-fine.md");
-  assert.match(data.files[0]!.content, /^---\ntitle: "Quotes \\"and\\" colons: fine"\n/);
-  assert.match(data.files[0]!.content, /\ntags: \["a"\]\n/);
-  assert.match(data.files[0]!.content, /---\n\nBody 2\.\n$/);
-  assert.equal(data.articles[0]!.revisions.length, 2);
+  assert.equal(data.files[0]?.path, "articles/quotes-and-colons-fine.md");
+  assert.match(data.files[0]?.content, /^---\ntitle: "Quotes \\"and\\" colons: fine"\n/);
+  assert.match(data.files[0]?.content, /\ntags: \["a"\]\n/);
+  assert.match(data.files[0]?.content, /---\n\nBody 2\.\n$/);
+  assert.equal(data.articles[0]?.revisions.length, 2);
   await f.handle.db.transaction().execute((trx) => mediaContributor.erase(trx, eve.id, ""));
   const left = await f.handle.db
     .selectFrom("article_revisions")
@@ -275,4 +277,57 @@ test("the export holds each article as Markdown with front matter and as JSON; d
     ((await mediaContributor.export(f.handle.db, eve.id)) as { files: unknown[] }).files.length,
     0,
   );
+});
+
+test("deleting an article: a stranger cannot; its writer can, and its post becomes a tombstone whose Delete goes out", async () => {
+  const fay = await f.member("fay");
+  const gus = await f.member("gus");
+  const made = await createDraft(f.ctx, fay, { title: "Short-lived", body: "Soon gone." });
+  assert.ok(made.ok);
+  const published = await publishArticle(f.ctx, fay, made.value.id);
+  assert.ok(published.ok);
+  // The post is edited as Markdown here, never as plain text through the social edit.
+  assert.deepEqual(
+    await editPost(f.ctx, fay, published.value.postId, {
+      text: "plain",
+      spoiler: "",
+      sensitive: false,
+      mentions: [],
+    }),
+    { ok: false, reason: "not-found" },
+  );
+  assert.deepEqual(await deleteArticle(f.ctx, gus, made.value.id), {
+    ok: false,
+    reason: "not-found",
+  });
+  assert.deepEqual(await deleteArticle(f.ctx, fay, made.value.id), {
+    ok: true,
+    value: { deleted: true },
+  });
+  const post = await f.handle.db
+    .selectFrom("posts")
+    .select(["deleted_at", "content_html"])
+    .where("id", "=", published.value.postId)
+    .executeTakeFirstOrThrow();
+  assert.ok(post.deleted_at);
+  assert.equal(post.content_html, "");
+  assert.equal(
+    (await f.events("social.post.deleted")).filter((e) => e.postId === published.value.postId)
+      .length,
+    1,
+  );
+  assert.equal(
+    (
+      await f.handle.db
+        .selectFrom("article_revisions")
+        .select("id")
+        .where("article_id", "=", made.value.id)
+        .execute()
+    ).length,
+    0,
+  );
+  assert.deepEqual(await deleteArticle(f.ctx, fay, made.value.id), {
+    ok: false,
+    reason: "not-found",
+  });
 });

@@ -21,26 +21,31 @@ const MAX_FOOTNOTES = 200;
 
 /** `[^label]: text` at the start of a block, continued by lines indented 4 spaces. */
 function footnoteDefinition(state: StateBlock, startLine: number, _end: number, silent: boolean) {
-  const start = state.bMarks[startLine]! + state.tShift[startLine]!;
-  if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+  // markdown-it's line tables have an entry for every line below lineMax.
+  const at = (list: number[], line: number) => list[line] ?? 0;
+  const start = at(state.bMarks, startLine) + at(state.tShift, startLine);
+  if (at(state.sCount, startLine) - state.blkIndent >= 4) return false;
   const first = state.src.slice(start, state.eMarks[startLine]);
   const m = DEF_START.exec(first);
-  if (!m) return false;
+  const label = m?.[1];
+  if (!m || !label) return false;
   if (silent) return true;
   const lines = [first.slice(m[0].length)];
   let line = startLine + 1;
   while (
     line < state.lineMax &&
     !state.isEmpty(line) &&
-    state.sCount[line]! - state.blkIndent >= 4
+    at(state.sCount, line) - state.blkIndent >= 4
   ) {
-    lines.push(state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]));
+    lines.push(
+      state.src.slice(at(state.bMarks, line) + at(state.tShift, line), state.eMarks[line]),
+    );
     line++;
   }
   const env = state.env as FootnoteEnv;
   env.footnotes ??= { defs: new Map(), order: [] };
-  if (!env.footnotes.defs.has(m[1]!) && env.footnotes.defs.size < MAX_FOOTNOTES)
-    env.footnotes.defs.set(m[1]!, lines.join("\n"));
+  if (!env.footnotes.defs.has(label) && env.footnotes.defs.size < MAX_FOOTNOTES)
+    env.footnotes.defs.set(label, lines.join("\n"));
   state.line = line;
   return true;
 }
@@ -50,10 +55,11 @@ function footnoteReference(state: StateInline, silent: boolean) {
   const src = state.src.slice(state.pos);
   const m = /^\[\^([^\]\s]{1,40})\]/.exec(src);
   const notes = (state.env as FootnoteEnv).footnotes;
-  if (!m || !notes?.defs.has(m[1]!)) return false;
+  const label = m?.[1];
+  if (!m || !label || !notes?.defs.has(label)) return false;
   if (!silent) {
-    let index = notes.order.indexOf(m[1]!);
-    if (index < 0) index = notes.order.push(m[1]!) - 1;
+    let index = notes.order.indexOf(label);
+    if (index < 0) index = notes.order.push(label) - 1;
     const n = String(index + 1);
     const sup = state.push("footnote_ref_open", "sup", 1);
     sup.attrSet("class", "footnote-ref");
@@ -128,13 +134,13 @@ export function slugify(text: string): string {
 /** Ids on headings (made unique with -2, -3 …) and a trailing `#` link to each. */
 export function headingAnchors(md: MarkdownIt): void {
   md.core.ruler.push("heading_anchors", (state) => {
-    // Footnote ids are taken ahead, so a heading called "fn-1" cannot clash.
+    // Ids shaped like footnotes' (fn-1, fnref-1) are skipped, so a heading cannot clash with one.
     const taken = new Set<string>();
     const tokens = state.tokens;
     for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i]!.type !== "heading_open") continue;
+      if (tokens[i]?.type !== "heading_open") continue;
       const inline = tokens[i + 1];
-      if (!inline || inline.type !== "inline") continue;
+      if (inline?.type !== "inline") continue;
       const text = (inline.children ?? [])
         .filter((t) => t.type === "text" || t.type === "code_inline")
         .map((t) => t.content)
@@ -143,21 +149,22 @@ export function headingAnchors(md: MarkdownIt): void {
       let id = base;
       for (let n = 2; taken.has(id) || /^fn(ref)?-\d+$/.test(id); n++) id = `${base}-${n}`;
       taken.add(id);
-      tokens[i]!.attrSet("id", id);
+      tokens[i]?.attrSet("id", id);
       const open = new state.Token("link_open", "a", 1);
       open.attrSet("href", `#${id}`);
       open.attrSet("class", "heading-anchor");
       open.attrSet("aria-hidden", "true");
       const mark = new state.Token("text", "", 0);
       mark.content = "#";
+      const space = new state.Token("text", "", 0);
+      space.content = " ";
       inline.children = [
         ...(inline.children ?? []),
-        new state.Token("text", "", 0),
+        space,
         open,
         mark,
         new state.Token("link_close", "a", -1),
       ];
-      inline.children.at(-4)!.content = " ";
     }
   });
 }

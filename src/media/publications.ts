@@ -3,15 +3,16 @@
  * "publication" (so it is followable from Mastodon as @name@node and its Group
  * announces what it publishes, FEP-1b12); its staff — editors and writers — is
  * kept in publication_staff, apart from the group's members, who are its readers.
- * The creator is its first editor (written right after the Group). Editors name
- * writers and editors; a
- * publication always keeps one editor.
+ * The creator is its first editor (written right after the Group). Editors (and
+ * the node's admins) name writers and editors; a publication always keeps one editor.
  */
 import type { Kysely } from "kysely";
 import type { PublicationRole } from "../db/schema/media.ts";
 import type { Schema } from "../db/schema.ts";
-import { type CreateGroupFailure, createGroup, type Group } from "../groups/groups.ts";
+import { type CreateGroupFailure, createGroup, type Group, isNodeAdmin } from "../groups/groups.ts";
+import { insertMember } from "../groups/memberships.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
+import { memberUri } from "../kernel/uris.ts";
 import type { Actor, MediaContext } from "./context.ts";
 
 export type { PublicationRole };
@@ -88,7 +89,7 @@ export async function setStaffRole(
 ): Promise<Result<{ role: PublicationRole }, StaffProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await findPublication(trx, input.publicationId))) return fail("not-found" as const);
-    if ((await roleIn(trx, input.publicationId, editor.id)) !== "editor")
+    if (!(await mayManageStaff(trx, input.publicationId, editor.id)))
       return fail("forbidden" as const);
     const member = await trx
       .selectFrom("accounts")
@@ -113,6 +114,7 @@ export async function setStaffRole(
         created_at: ctx.clock.now().toISOString(),
       })
       .execute();
+    await moderatorInGroup(trx, ctx, input.publicationId, input.accountId, input.role === "editor");
     return ok({ role: input.role });
   });
 }
@@ -124,7 +126,7 @@ export async function removeFromStaff(
   input: { publicationId: string; accountId: string },
 ): Promise<Result<{ removed: true }, StaffProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
-    if ((await roleIn(trx, input.publicationId, editor.id)) !== "editor")
+    if (!(await mayManageStaff(trx, input.publicationId, editor.id)))
       return fail("forbidden" as const);
     if (await isLastEditor(trx, input.publicationId, input.accountId))
       return fail("last-editor" as const);
@@ -134,8 +136,64 @@ export async function removeFromStaff(
       .where("account_id", "=", input.accountId)
       .executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) return fail("not-found" as const);
+    await moderatorInGroup(trx, ctx, input.publicationId, input.accountId, false);
     return ok({ removed: true as const });
   });
+}
+
+/**
+ * Editors are the publication Group's moderators, so reports of its articles and
+ * comments (reports.group_id) and the group's moderation reach them; someone who
+ * stops being an editor stays a reader (a member) of the Group. The Group's
+ * admins (its creator) keep their role.
+ */
+async function moderatorInGroup(
+  trx: Kysely<Schema>,
+  ctx: MediaContext,
+  publicationId: string,
+  accountId: string,
+  editor: boolean,
+) {
+  const now = ctx.clock.now().toISOString();
+  const row = await trx
+    .selectFrom("group_members")
+    .select(["id", "role"])
+    .where("group_id", "=", publicationId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  if (row?.role === "admin") return;
+  if (row) {
+    await trx
+      .updateTable("group_members")
+      .set({ role: editor ? "moderator" : "member", status: "active", updated_at: now })
+      .where("id", "=", row.id)
+      .execute();
+    return;
+  }
+  if (!editor) return;
+  const account = await trx
+    .selectFrom("accounts")
+    .select("username")
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  await insertMember(trx, now, {
+    group_id: publicationId,
+    actor_uri: memberUri(ctx.origin, account.username),
+    account_id: accountId,
+    remote_id: null,
+    actor_kind: "person",
+    role: "moderator",
+    status: "active",
+    follow_activity_uri: null,
+  });
+}
+
+/** Its editors, and the node's admins (so a publication whose editors left can be given one). */
+async function mayManageStaff(trx: Kysely<Schema>, publicationId: string, accountId: string) {
+  return (
+    (await roleIn(trx, publicationId, accountId)) === "editor" ||
+    (await isNodeAdmin(trx, accountId))
+  );
 }
 
 async function isLastEditor(trx: Kysely<Schema>, publicationId: string, accountId: string) {
@@ -145,7 +203,7 @@ async function isLastEditor(trx: Kysely<Schema>, publicationId: string, accountI
     .where("publication_id", "=", publicationId)
     .where("role", "=", "editor")
     .execute();
-  return editors.length === 1 && editors[0]!.account_id === accountId;
+  return editors.length === 1 && editors[0]?.account_id === accountId;
 }
 
 /** The masthead: editors first, then writers, by name. */

@@ -9,6 +9,7 @@
  *   submitted --approve (editor)--> approved --publish/schedule (editor)--> published/scheduled
  * Writers edit their own article while it is a draft or returned; editors edit
  * any article of the publication, at any stage (a copy edit is a revision too).
+ * Deleting follows editing, except that only editors delete what was published.
  */
 import type { ArticleState, PublicationRole } from "../db/schema/media.ts";
 
@@ -22,6 +23,7 @@ export type ArticleVerb =
   | "unschedule"
   | "feature"
   | "moderate"
+  | "delete"
   | "read-draft";
 
 export interface Standing {
@@ -40,6 +42,7 @@ export function may(verb: ArticleVerb, s: Standing): boolean {
     switch (verb) {
       case "edit":
       case "moderate":
+      case "delete":
       case "read-draft":
         return true;
       case "publish":
@@ -74,5 +77,7 @@ export function may(verb: ArticleVerb, s: Standing): boolean {
       return editor && s.state === "published";
     case "moderate":
       return editor;
+    case "delete":
+      return editor || (s.isAuthor && writer && (s.state === "draft" || s.state === "returned"));
   }
 }

@@ -22,6 +22,7 @@ const VERBS: readonly ArticleVerb[] = [
   "unschedule",
   "feature",
   "moderate",
+  "delete",
   "read-draft",
 ];
 

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type GroupsFixture, groupsFixture, ORIGIN } from "../../test/support/groups.ts";
+import { joinGroup } from "../groups/memberships.ts";
+import { groupReports } from "../groups/reports.ts";
+import { writeInGroup } from "../groups/threads.ts";
+import { memberUri } from "../kernel/uris.ts";
+import { report } from "../social/moderation.ts";
+import { textPost } from "../social/posts.ts";
 import { createDraft, updateDraft } from "./articles.ts";
 import { createPublication, removeFromStaff, roleIn, setStaffRole } from "./publications.ts";
 import { publishDueArticles } from "./scheduler.ts";
@@ -169,6 +175,18 @@ test("only the staff write for a publication; it always keeps an editor", async 
       .ok,
   );
   assert.equal(await roleIn(f.handle.db, publication.id, writer.id), null);
+  // A node admin, not on the masthead, may name an editor (a publication whose editors left).
+  const admin = await f.member("weekly_admin", "admin");
+  assert.ok(
+    (
+      await setStaffRole(f.ctx, admin, {
+        publicationId: publication.id,
+        accountId: stranger.id,
+        role: "editor",
+      })
+    ).ok,
+  );
+  assert.equal(await roleIn(f.handle.db, publication.id, stranger.id), "editor");
 });
 
 test("a scheduled article is published once by the sweep when due, not before", async () => {
@@ -216,4 +234,61 @@ test("a scheduled article is published once by the sweep when due, not before", 
     1,
   );
   assert.equal((await log(id)).at(-1), "published:-:1", "the scheduler published it");
+});
+
+test("editors are the Group's moderators: a report of a comment on the publication reaches them", async () => {
+  const { editor, writer, publication } = await outlet("herald");
+  const second = await f.member("herald_ed2");
+  assert.ok(
+    (
+      await setStaffRole(f.ctx, editor, {
+        publicationId: publication.id,
+        accountId: second.id,
+        role: "editor",
+      })
+    ).ok,
+  );
+  const made = await createDraft(f.ctx, writer, {
+    title: "Report me",
+    publicationId: publication.id,
+  });
+  assert.ok(made.ok);
+  await submitArticle(f.ctx, writer, made.value.id);
+  await approveArticle(f.ctx, editor, made.value.id);
+  const published = await publishArticle(f.ctx, editor, made.value.id);
+  assert.ok(published.ok);
+  const reader = await f.member("herald_reader");
+  assert.ok((await joinGroup(f.ctx, reader, { group: publication })).ok);
+  const comment = await writeInGroup(f.ctx, publication, reader, {
+    ...textPost("Rude words"),
+    inReplyToId: published.value.postId,
+  });
+  assert.ok(comment.ok);
+  const reported = await report(f.ctx, writer, {
+    targetUri: memberUri(ORIGIN, reader.username),
+    postIds: [comment.value.id],
+    comment: "Abusive",
+    forward: false,
+  });
+  assert.ok(reported.ok);
+  const seen = await groupReports(f.ctx, publication, second);
+  assert.ok(seen.ok);
+  assert.deepEqual(
+    seen.value.map((r) => r.id),
+    [reported.value.id],
+  );
+  // No longer an editor: no longer a moderator.
+  assert.ok(
+    (
+      await setStaffRole(f.ctx, editor, {
+        publicationId: publication.id,
+        accountId: second.id,
+        role: "writer",
+      })
+    ).ok,
+  );
+  assert.deepEqual(await groupReports(f.ctx, publication, second), {
+    ok: false,
+    reason: "forbidden",
+  });
 });

@@ -31,7 +31,7 @@ async function step<T>(
 ): Promise<Result<T, WorkflowProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
     const found = await standingFor(trx, articleId, actor);
-    if (!found || !found.can("read-draft")) return fail("not-found" as const);
+    if (!found?.can("read-draft")) return fail("not-found" as const);
     if (!found.can(verb)) {
       // Allowed in another state: the article is not where the step starts.
       return fail(found.canEver(verb) ? ("wrong-state" as const) : ("forbidden" as const));

@@ -326,7 +326,9 @@ export async function editPost(
   if (input.media && input.media.length > MAX_MEDIA) return fail("too-many-media");
   return s.db.transaction().execute(async (trx) => {
     const post = await ownPost(trx, author.id, postId);
-    if (!post) return fail("not-found" as const);
+    // An article is edited as Markdown through media/articles.ts, which re-renders it;
+    // a plain-text edit here would overwrite its HTML and part it from its draft.
+    if (!post || post.kind === "article") return fail("not-found" as const);
     if (input.media?.length && post.has_poll) return fail("poll-invalid" as const);
     const hasMedia = input.media
       ? input.media.length > 0

@@ -295,6 +295,8 @@ export async function updateRemotePost(
           edited_at: input.editedAt ?? s.clock.now().toISOString(),
           // A thread's title (AS `name`) may be edited too.
           ...(input.title ? { title: input.title.slice(0, 200) } : {}),
+          // An Article's summary (parse.ts gives it only for Articles).
+          ...(input.summary !== undefined ? { summary: input.summary.slice(0, 1000) } : {}),
         })
         .where("id", "=", post.id)
         .execute();
