@@ -11,20 +11,14 @@ export const media: Record<keyof typeof en, string> = {
   "media.write": "Escribir un artículo",
   "media.by": "Por {name}",
   "media.readingTime": "{minutes} min de lectura",
-  "media.published": "Publicado el {date}",
   "media.edited": "Actualizado el {date}",
-  "media.in": "En {publication}",
   "media.tags": "Etiquetas",
   "media.follow":
     "Sigue a {name} desde Mastodon o cualquier aplicación del fediverso: busca {handle}. Las respuestas desde allí aparecen aquí como comentarios.",
   "media.comments": "Comentarios",
   "media.comments.count": "Comentarios ({count})",
   "media.comments.none": "Todavía no hay comentarios. Responde desde el fediverso para comentar.",
-  "media.comments.reply": "Responder",
-  "media.comments.signin":
-    "Inicia sesión para comentar, o responde desde cualquier cuenta del fediverso.",
   "media.comments.locked": "Los comentarios están cerrados.",
-  "media.comment.inReplyTo": "en respuesta a {name}",
   "media.mine": "Tus artículos",
   "media.mine.none": "Todavía no has escrito ningún artículo.",
   "media.toReview": "Esperando tu revisión",
@@ -126,7 +120,6 @@ export const media: Record<keyof typeof en, string> = {
   "media.revisions.restore": "Restaurar esta revisión",
   "media.revisions.restored": "Restaurada como una revisión nueva.",
   "media.revisions.same": "El texto no cambió.",
-  "media.pub.title": "Publicaciones",
   "media.pub.new": "Crear una publicación",
   "media.pub.name": "Identificador",
   "media.pub.name.hint":
