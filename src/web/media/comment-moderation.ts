@@ -20,6 +20,7 @@ import { csrfField, formatDate, readForm } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 
@@ -42,7 +43,7 @@ export async function commentModeration(
   const base = `/media/articles/${article.id}/comments`;
   const comments = await commentsOn(deps.db, article.post_id, { withHidden: true, limit: 200 });
   const button = (action: string, label: string, fields: Html | string = "") =>
-    html`<form method="post" action="${action}" class="inline">${csrfField(c)}${fields}<button type="submit" class="link">${label}</button></form>`;
+    html`<form method="post" action="${safeUrl(action)}" class="inline">${csrfField(c)}${fields}<button type="submit" class="link">${label}</button></form>`;
   return html`<section class="comment-moderation" aria-labelledby="moderation-title">
     <h3 id="moderation-title">${t("media.comments")}</h3>
     ${button(`${base}/lock`, article.comments_locked ? t("media.mod.unlock") : t("media.mod.lock"), html`<input type="hidden" name="locked" value="${article.comments_locked ? "0" : "1"}" />`)}

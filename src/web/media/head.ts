@@ -12,6 +12,7 @@
  */
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { safeUrl } from "../safe-url.ts";
 
 export interface ArticleFacts {
   /** The article's own public address (canonical). */
@@ -59,7 +60,7 @@ export function articleJsonLd(a: ArticleFacts): Record<string, unknown> {
   };
 }
 
-/** JSON safe inside a <script> data block: no "<" (so no "</script>" or "<!--"), no U+2028/9. */
+/** JSON safe inside a JSON-LD data block: no "<" (so no "</script>" or "<!--"), no U+2028/9. */
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
@@ -71,7 +72,7 @@ export function scriptSafeJson(value: unknown): string {
 export function articleHead(a: ArticleFacts): HtmlEscapedString | Promise<HtmlEscapedString> {
   const description = cardDescription(a.summary);
   const locale = ogLocale(a.language);
-  return html`<link rel="canonical" href="${a.url}" />
+  return html`<link rel="canonical" href="${safeUrl(a.url)}" />
 ${description ? html`<meta name="description" content="${description}" />` : ""}
 <meta name="author" content="${a.author.name}" />
 <meta property="og:type" content="article" />

@@ -21,6 +21,7 @@ import {
 } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { mediaStylesheetLink } from "./assets.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
@@ -30,7 +31,7 @@ type FrontItem = Awaited<ReturnType<typeof frontPage>>["latest"][number];
 function item(c: Context<WebEnv>, a: FrontItem): ReturnType<typeof html> {
   const t = c.get("t");
   return html`<li class="media-item">
-    ${a.coverPath ? html`<img src="${mediaUrl(a.coverPath)}" alt="" loading="lazy" />` : ""}
+    ${a.coverPath ? html`<img src="${safeUrl(mediaUrl(a.coverPath))}" alt="" loading="lazy" />` : ""}
     <h3><a href="/articles/${encodeURIComponent(a.slug)}">${a.title}</a></h3>
     ${a.summary ? html`<p>${a.summary}</p>` : ""}
     <span class="media-meta">${a.authorName || a.author} · ${a.publishedAt ? html`<time datetime="${a.publishedAt}">${formatDate(c.get("locale"), a.publishedAt)}</time> · ` : ""}${t("media.readingTime", { minutes: a.readingMinutes })}</span>

@@ -13,6 +13,7 @@ import { MAX_INLINE_COMMENTS } from "../../media/workflow.ts";
 import type { Viewer, WebEnv } from "../context.ts";
 import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { commentModeration } from "./comment-moderation.ts";
 import type { MediaPagesDeps } from "./deps.ts";
 
@@ -33,7 +34,7 @@ function step(
   inner: Html | string = "",
   cls = "",
 ): Html {
-  return html`<form method="post" action="${action}" class="workflow-step ${cls}">${csrfField(c)}${inner}<button type="submit">${label}</button></form>`;
+  return html`<form method="post" action="${safeUrl(action)}" class="workflow-step ${cls}">${csrfField(c)}${inner}<button type="submit">${label}</button></form>`;
 }
 
 /**
@@ -114,7 +115,7 @@ export async function workflowPanel(
     );
   const returnForm = found.can("return")
     ? html`<details class="return-form" open><summary>${t("media.flow.return")}</summary>
-      <form method="post" action="${base}/return">
+      <form method="post" action="${safeUrl(`${base}/return`)}">
         ${csrfField(c)}
         <div class="field"><label for="return-note">${t("media.flow.generalNote")}</label><textarea id="return-note" name="note" rows="3" maxlength="5000"></textarea></div>
         <p class="hint">${t("media.flow.inlineHint")}</p>
@@ -143,7 +144,7 @@ export async function workflowPanel(
     <p><span class="badge state-${a.state}">${t(`media.state.${a.state}`)}</span>
       ${a.scheduled_at && a.state === "scheduled" ? html` ${t("media.flow.scheduledFor", { date: formatDate(locale, a.scheduled_at) })}` : ""}
       ${a.state === "published" ? html` <a href="/articles/${encodeURIComponent(a.slug)}">${t("media.flow.view")}</a>` : ""}
-      · <a href="${base}/revisions">${t("media.revisions.title")}</a></p>
+      · <a href="${safeUrl(`${base}/revisions`)}">${t("media.revisions.title")}</a></p>
     ${steps.length ? html`<div class="workflow-steps">${steps}</div>` : ""}
     ${returnForm}
     ${a.state === "published" && found.can("moderate") ? await commentModeration(c, deps, a) : ""}
