@@ -14,7 +14,7 @@ export interface RenderedPage {
   head: string;
   body: string;
   /** The whole page for a visitor without a session (the header differs for members). */
-  visitorPage: string | null;
+  visitorPage: Uint8Array<ArrayBuffer> | null;
 }
 
 export class RenderedCache {
