@@ -6,7 +6,8 @@
  * under the title), image (the cover), attributedTo (the writer) and audience
  * (the publication); an edit follows as an Update. B's reply comes back and
  * shows as a comment; once the editors lock the comments, a reply from B is
- * refused.
+ * refused. A member's own article goes to their followers as Create(Article),
+ * and a plain reply to it (addressed as Mastodon addresses one) is a comment.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -17,7 +18,7 @@ import { createDraft, updateDraft } from "../src/media/articles.ts";
 import { commentsOn, lockComments } from "../src/media/comments.ts";
 import { createPublication, setStaffRole } from "../src/media/publications.ts";
 import { approveArticle, publishArticle, submitArticle } from "../src/media/workflow.ts";
-import { textPost } from "../src/social/posts.ts";
+import { createPost, textPost } from "../src/social/posts.ts";
 import { storeImage } from "../src/storage/images.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
@@ -200,4 +201,50 @@ test("a follower on another node gets the Article from the publication, and thei
   await waitFor("A has processed it", () => drained(a));
   assert.equal(await postOn(a, late.value.uri), undefined);
   assert.equal((await commentsOn(a.node.db.db, article.id)).length, 1);
+});
+
+test("a member's own article goes to their followers as Create(Article); a plain reply (as Mastodon sends it) is a comment", async () => {
+  const liv = await createMember(a, { username: "liv", password: "password123" });
+  const bo = await createMember(b, { username: "bo", password: "password123" });
+  await followRemote(b.node, bo, `liv@${a.domain}`);
+  await waitFor(
+    "bo follows liv",
+    async () =>
+      (await followStatus(b.node, `${b.url}/users/bo`, `${a.url}/users/liv`)) === "accepted",
+  );
+  const draft = await createDraft(socialOf(a), liv, {
+    title: "Notes from the allotment",
+    summary: "What grew this year.",
+    body: "Beans, mostly.",
+  });
+  assert.ok(draft.ok);
+  const published = await publishArticle(socialOf(a), liv, draft.value.id);
+  assert.ok(published.ok);
+  const uri = `${a.url}/posts/${published.value.postId}`;
+  await waitFor("bo's node gets the article", async () => !!(await postOn(b, uri)));
+  const onB = await postOn(b, uri);
+  assert.equal(onB?.kind, "article");
+  assert.equal(onB?.title, "Notes from the allotment");
+  assert.equal(onB?.summary, "What grew this year.");
+  assert.equal(onB?.url, `${a.url}/articles/notes-from-the-allotment`);
+  assert.equal(onB?.audience_uri, null);
+  const home = await b.node.db.db
+    .selectFrom("home_entries")
+    .select("post_id")
+    .where("account_id", "=", bo.id)
+    .where("post_id", "=", onB?.id ?? "")
+    .executeTakeFirst();
+  assert.ok(home, "in bo's home timeline");
+
+  // bo replies as any Mastodon user would: to the author, no group involved.
+  const reply = await createPost(socialOf(b), bo, {
+    ...textPost("Beans are underrated."),
+    visibility: "public",
+    inReplyToId: onB?.id ?? null,
+  });
+  assert.ok(reply.ok);
+  const replyUri = `${b.url}/posts/${reply.value.id}`;
+  await waitFor("the reply is a comment on A", async () =>
+    (await commentsOn(a.node.db.db, published.value.postId)).some((c) => c.uri === replyUri),
+  );
 });

@@ -331,3 +331,12 @@ test("deleting an article: a stranger cannot; its writer can, and its post becom
     reason: "not-found",
   });
 });
+
+test("drafts with one title written at once get distinct slugs", async () => {
+  const hal = await f.member("hal");
+  const made = await Promise.all(
+    Array.from({ length: 4 }, () => createDraft(f.ctx, hal, { title: "Same title" })),
+  );
+  const slugs = made.map((m) => (m.ok ? m.value.slug : m.reason)).sort();
+  assert.deepEqual(slugs, ["same-title", "same-title-2", "same-title-3", "same-title-4"]);
+});

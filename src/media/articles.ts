@@ -184,8 +184,24 @@ export async function createDraft(
   const parsed = articleInputSchema.safeParse(raw);
   if (!parsed.success) return fail("invalid");
   const input = parsed.data;
+  // Two drafts with one title at once (PostgreSQL) may pick the same free slug:
+  // the unique index refuses the second, which tries again and finds the next.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertDraft(ctx, writer, input, raw.publicationId ?? null);
+    } catch (error) {
+      if (attempt >= 8 || !/unique/i.test(String((error as Error)?.message ?? error))) throw error;
+    }
+  }
+}
+
+async function insertDraft(
+  ctx: MediaContext,
+  writer: Actor,
+  input: Parsed,
+  publicationId: string | null,
+): Promise<Result<{ id: string; slug: string }, ArticleProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
-    const publicationId = raw.publicationId ?? null;
     if (publicationId) {
       if (!(await findPublication(trx, publicationId))) return fail("not-found" as const);
       if (!(await roleIn(trx, publicationId, writer.id))) return fail("forbidden" as const);

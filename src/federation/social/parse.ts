@@ -142,7 +142,12 @@ export async function parseRemotePost(
     contentHtml: (object.content?.toString() ?? "").slice(0, 100_000),
     // An Article's summary is its standfirst, not a content warning.
     ...(object instanceof Article
-      ? { spoiler: "", summary: (object.summary?.toString() ?? "").slice(0, 1000) }
+      ? {
+          kind: "article" as const,
+          title: (object.name?.toString() ?? "").slice(0, 200),
+          spoiler: "",
+          summary: (object.summary?.toString() ?? "").slice(0, 1000),
+        }
       : { spoiler: object.summary?.toString() ?? "" }),
     sensitive: object.sensitive ?? false,
     language: null,
