@@ -187,6 +187,33 @@ test("a publication's workflow: submit, return with comments, revise, approve, p
       .status,
     422,
   );
+  // The last editor stays; someone added can be taken off the masthead again.
+  assert.equal(
+    (await ana.post("/publications/riverpress/staff", { username: "ana", role: "remove" })).status,
+    422,
+  );
+  assert.equal(
+    (await ana.post("/publications/riverpress/staff", { username: "cy", role: "writer" })).status,
+    303,
+  );
+  assert.match(
+    await (await ana.get("/publications/riverpress")).text(),
+    /name="role" value="remove"/,
+  );
+  assert.equal(
+    (await cy.post("/publications/riverpress/staff", { username: "cy", role: "remove" })).status,
+    403,
+  );
+  assert.equal(
+    (await ana.post("/publications/riverpress/staff", { username: "cy", role: "remove" })).status,
+    303,
+  );
+  const staff = await db()
+    .selectFrom("publication_staff")
+    .select("account_id")
+    .where("publication_id", "=", pubId)
+    .execute();
+  assert.equal(staff.length, 1, "only ana is left");
   assert.equal(
     (await ana.post("/publications/riverpress/staff", { username: "ben", role: "writer" })).status,
     303,

@@ -7,7 +7,13 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { findGroup } from "../../groups/groups.ts";
-import { createPublication, roleIn, setStaffRole, staffOf } from "../../media/publications.ts";
+import {
+  createPublication,
+  removeFromStaff,
+  roleIn,
+  setStaffRole,
+  staffOf,
+} from "../../media/publications.ts";
 import { articlesIn, frontPage } from "../../media/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
@@ -125,7 +131,14 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
           : ""
       }
       <h2>${t("media.pub.masthead")}</h2>
-      <ul class="masthead">${staff.map((s) => html`<li><a href="/@${s.username}">${s.displayName || s.username}</a> <span class="muted">${t(s.role === "editor" ? "media.pub.role.editor" : "media.pub.role.writer")}</span></li>`)}</ul>
+      <ul class="masthead">${staff.map(
+        (s) =>
+          html`<li><a href="/@${s.username}">${s.displayName || s.username}</a> <span class="muted">${t(s.role === "editor" ? "media.pub.role.editor" : "media.pub.role.writer")}</span>${
+            role === "editor"
+              ? html` <form method="post" action="${safeUrl(`/publications/${pub.name}/staff`)}" class="inline">${csrfField(c)}<input type="hidden" name="username" value="${s.username}" /><input type="hidden" name="role" value="remove" /><button type="submit" class="link">${t("media.pub.remove")}</button></form>`
+              : ""
+          }</li>`,
+      )}</ul>
       ${
         role === "editor"
           ? html`<form method="post" action="/publications/${pub.name}/staff" class="inline-form">
@@ -144,7 +157,8 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const pub = await publication(c.req.param("name"));
     if (!pub) return c.notFound();
     const form = await readForm(c);
-    const role = form.role === "editor" ? "editor" : form.role === "writer" ? "writer" : null;
+    const role =
+      form.role === "editor" || form.role === "writer" || form.role === "remove" ? form.role : null;
     const member = /^[A-Za-z0-9_]{1,30}$/.test(form.username ?? "")
       ? await deps.db
           .selectFrom("accounts")
@@ -164,14 +178,19 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
       );
     if (!role) return refuse(t("media.problem.invalid"), 422);
     if (!member) return refuse(t("media.pub.error.username"), 422);
-    const set = await setStaffRole(ctx, viewer, {
-      publicationId: pub.id,
-      accountId: member.id,
-      role,
-    });
+    const set =
+      role === "remove"
+        ? await removeFromStaff(ctx, viewer, { publicationId: pub.id, accountId: member.id })
+        : await setStaffRole(ctx, viewer, { publicationId: pub.id, accountId: member.id, role });
     if (!set.ok)
       return refuse(
-        t(set.reason === "forbidden" ? "media.problem.forbidden" : "media.problem.invalid"),
+        t(
+          set.reason === "forbidden"
+            ? "media.problem.forbidden"
+            : set.reason === "last-editor"
+              ? "media.pub.error.lastEditor"
+              : "media.problem.invalid",
+        ),
         set.reason === "forbidden" ? 403 : 422,
       );
     return redirectHere(

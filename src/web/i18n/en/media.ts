@@ -145,4 +145,6 @@ export const media = {
   "media.mod.problem.not-found": "There is no such comment or article.",
   "media.mod.problem.forbidden": "Only the article's editors moderate its comments.",
   "media.mod.problem.not-published": "The article is not published.",
+  "media.pub.remove": "Remove",
+  "media.pub.error.lastEditor": "A publication keeps at least one editor.",
 };

@@ -149,4 +149,6 @@ export const media: Record<keyof typeof en, string> = {
   "media.mod.problem.not-found": "No existe ese comentario o artículo.",
   "media.mod.problem.forbidden": "Solo la edición del artículo modera sus comentarios.",
   "media.mod.problem.not-published": "El artículo no está publicado.",
+  "media.pub.remove": "Quitar",
+  "media.pub.error.lastEditor": "Una publicación conserva al menos un editor o editora.",
 };
