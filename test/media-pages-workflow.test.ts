@@ -219,7 +219,12 @@ test("a publication's workflow: submit, return with comments, revise, approve, p
     303,
   );
 
-  // Ben writes for it.
+  // Ben writes for it (the publication's page links to the editor with it chosen).
+  const pubPage = await (await ben.get("/publications/riverpress")).text();
+  const writeLink = /href="(\/media\/new\?publication=[^"]+)"/.exec(pubPage)?.[1] ?? "";
+  assert.ok(writeLink);
+  const preselected = await (await ben.get(writeLink.replace(/&amp;/g, "&"))).text();
+  assert.match(preselected, new RegExp(`<option value="${pubId}" selected>River Press</option>`));
   const saved = await ben.postMultipart(
     "/media/new",
     form({

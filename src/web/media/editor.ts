@@ -154,7 +154,10 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
 
   app.get("/media/new", (c) => {
     requireViewer(c);
-    return page(c, 200, { articleId: null, values: emptyValues, errors: {}, preview: null });
+    // ?publication=<id> from a publication's page preselects it (the select offers only the viewer's own).
+    const publicationId = (c.req.query("publication") ?? "").slice(0, 64);
+    const values = { ...emptyValues, publicationId };
+    return page(c, 200, { articleId: null, values, errors: {}, preview: null });
   });
 
   app.post("/media/new", async (c) => {

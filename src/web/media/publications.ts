@@ -119,7 +119,7 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
         <h1>${pub.display_name || pub.name}</h1>
         ${pub.description ? html`<p class="lead">${pub.description}</p>` : ""}
         <p class="follow-handle">${t("media.follow", { name: pub.display_name || pub.name, handle })}</p>
-        ${role ? html`<p><a class="button" href="/media/new">${t("media.write")}</a></p>` : ""}
+        ${role ? html`<p><a class="button" href="${safeUrl(`/media/new?${new URLSearchParams({ publication: pub.id })}`)}">${t("media.write")}</a></p>` : ""}
       </header>
       ${c.req.query("done") ? html`<p class="notice ok" role="status">${c.req.query("done")?.slice(0, 200)}</p>` : ""}
       ${front.featured.length ? html`<h2>${t("media.pub.featured")}</h2><ul class="media-list featured">${front.featured.map((a) => item(c, a))}</ul>` : ""}
