@@ -101,8 +101,7 @@ async function closeDue(ctx: DecisionsContext, id: string): Promise<boolean> {
   return ctx.db.transaction().execute(async (trx) => {
     const d = await lockDecision(trx, id, isPostgres(trx));
     // Another worker closed it, or an amendment moved the close.
-    if (d?.status !== "open" || Date.parse(d.closes_at) > ctx.clock.now().getTime())
-      return false;
+    if (d?.status !== "open" || Date.parse(d.closes_at) > ctx.clock.now().getTime()) return false;
     const group = d.group_id ? await findGroupById(trx, d.group_id) : undefined;
     if (!group) return false;
     await closeWithin(trx, ctx, d, group, null);
