@@ -17,6 +17,7 @@
  * Each finding names the tables and features, so a failure says what leaked.
  */
 import { type Kysely, PostgresAdapter, sql } from "kysely";
+import type { Schema } from "../../src/db/schema.ts";
 
 export interface Truth {
   /** The voter's tokens (actor URI, account id) → the choice's stored text. */
@@ -29,7 +30,7 @@ interface TableRows {
   rows: Row[];
 }
 
-async function allRows(db: Kysely<any>): Promise<TableRows[]> {
+async function allRows(db: Kysely<Schema>): Promise<TableRows[]> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const names = postgres
     ? (
@@ -78,7 +79,7 @@ function featureValue(row: Row, key: string): number | string {
 
 const compare = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export async function findLinks(db: Kysely<any>, truth: Truth): Promise<string[]> {
+export async function findLinks(db: Kysely<Schema>, truth: Truth): Promise<string[]> {
   const tables = await allRows(db);
   const choiceOf = new Map(truth.voters.map((v, i) => [i, v.choice]));
   const choices = new Set(truth.voters.map((v) => v.choice));
