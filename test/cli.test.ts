@@ -126,6 +126,10 @@ test("backup copies the database consistently (SQLite) or explains pg_dump", asy
   await copy.close();
   assert.ok(Array.isArray(tables));
   assert.equal(synco(["backup", target]).code, 2, "refuses to overwrite");
+  const intoMissing = synco(["backup", join(target, "..", "missing", "copy.db")]);
+  assert.equal(intoMissing.code, 2, "a missing folder is a usage error, not a crash");
+  assert.match(intoMissing.err, /does not exist; create it first/);
+  assert.doesNotMatch(intoMissing.err, /\n\s+at /, "no stack trace");
 });
 
 test("start answers HTTP, then stops cleanly on SIGTERM", async () => {
