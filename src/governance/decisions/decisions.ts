@@ -25,13 +25,7 @@ import { decisionUri, groupUri, memberUri } from "../../kernel/uris.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { clearVotes, isPostgres } from "./secret-ballot.ts";
-import {
-  CONSENT_POSITIONS,
-  MAX_OPTIONS,
-  RULES,
-  type RuleSettings,
-  validateSettings,
-} from "./types.ts";
+import { MAX_OPTIONS, RULES, type RuleSettings, validateSettings } from "./types.ts";
 
 export type Decision = Selectable<DecisionsTable>;
 
