@@ -16,6 +16,7 @@ import type { followEvents } from "../federation/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
+import type { mediaEvents } from "../media/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -40,7 +41,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof followEvents &
   typeof socialEvents &
   typeof groupsEvents &
-  typeof decisionsEvents;
+  typeof decisionsEvents &
+  typeof mediaEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

@@ -8,6 +8,7 @@ import type { ApiSchema } from "./schema/api.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
+import type { MediaSchema } from "./schema/media.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
@@ -89,6 +90,7 @@ export interface Schema
     SocialSchema,
     GroupsSchema,
     DecisionsSchema,
+    MediaSchema,
     ApiSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
