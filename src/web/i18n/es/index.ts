@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionNotices } from "./decision-notices.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
@@ -16,4 +17,5 @@ export const es: Catalogue = {
   ...groups,
   ...media,
   ...api,
+  ...decisionNotices,
 };
