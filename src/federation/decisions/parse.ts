@@ -7,10 +7,10 @@
  * counting engine's (validateChoice), made by the host against its own settings.
  */
 import { z } from "zod";
+import type { RemoteDecisionInput } from "../../governance/decisions/elsewhere.ts";
 import { MAX_OPTIONS, MAX_REASON_LENGTH, RULES } from "../../governance/decisions/types.ts";
 import { validateSettings } from "../../governance/decisions/validate.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
-import type { RemoteDecisionInput } from "../../governance/decisions/elsewhere.ts";
 import { DECISIONS_NS } from "./vocab.ts";
 
 export const MAX_TITLE_LENGTH = 500;

@@ -191,11 +191,7 @@ export function findDecision(db: Kysely<Schema>, id: string): Promise<Decision |
 }
 
 export function decisionOfPost(db: Kysely<Schema>, postId: string): Promise<Decision | undefined> {
-  return db
-    .selectFrom("decisions")
-    .selectAll()
-    .where("post_id", "=", postId)
-    .executeTakeFirst();
+  return db.selectFrom("decisions").selectAll().where("post_id", "=", postId).executeTakeFirst();
 }
 
 export const optionsOf = (d: Pick<Decision, "options">): DecisionOption[] =>

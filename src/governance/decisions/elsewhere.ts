@@ -191,8 +191,7 @@ export async function sendBallot(
     const onBehalfOf = input.forCoop ? coopUri(ctx.origin) : "";
     if (input.forCoop && !(await isOurDelegate(trx, by.id, d.group_uri)))
       return fail("not-a-delegate");
-    if (!input.forCoop && !(await isMemberOf(trx, by.id, d.group_uri)))
-      return fail("not-a-member");
+    if (!input.forCoop && !(await isMemberOf(trx, by.id, d.group_uri))) return fail("not-a-member");
     const kept = await trx
       .selectFrom("decision_sent_ballots")
       .select("id")
