@@ -1,0 +1,190 @@
+/**
+ * Decisions across real nodes (127.0.31.x): a group on node A hosts them; a
+ * member on node B sees a ranked decision arrive, votes from B, and the ballot
+ * counts at A (results come back as Update); a Mastodon-shaped vote (Mastodon's
+ * VoteSerializer, fixtures/mastodon-create-vote.json) counts in a poll-shaped
+ * decision, whose thread goes out as a Question. Hostile ballots (a non-member,
+ * after closing, twice, a forged actor) are refused and change nothing.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { DOCUMENT_CONTEXT } from "../src/federation/decisions/vocab.ts";
+import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
+import { closeDecision } from "../src/governance/decisions/closing.ts";
+import { createDecision, findDecision } from "../src/governance/decisions/decisions.ts";
+import { sendBallot } from "../src/governance/decisions/elsewhere.ts";
+import { castVote } from "../src/governance/decisions/votes.ts";
+import { createGroup, type Group } from "../src/groups/groups.ts";
+import { createMember } from "./support/login.ts";
+import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
+
+let a: TestNode;
+let b: TestNode;
+/** A Mastodon-like server's member (joins the group, votes with Mastodon's shape). */
+let mia: RemoteActor;
+/** A server whose actor is no member of anything. */
+let mallory: RemoteActor;
+const stops: (() => Promise<void>)[] = [];
+let ana: { id: string; username: string };
+let ben: { id: string; username: string };
+let garden: Group;
+const inAWeek = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
+const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
+const groupUri = () => `${a.url}/groups/garden`;
+
+before(async () => {
+  [a, b] = await Promise.all([
+    startTestNode({
+      host: "127.0.31.1",
+      env: { SYNCO_LOG_LEVEL: process.env.DECISIONS_LOG ?? "error" },
+    }),
+    startTestNode({
+      host: "127.0.31.2",
+      env: { SYNCO_LOG_LEVEL: process.env.DECISIONS_LOG ?? "error" },
+    }),
+  ]);
+  for (const n of [a, b]) stops.push(await n.node.startWorker());
+  [mia, mallory] = await Promise.all([
+    startRemoteActor("127.0.31.9", "mia"),
+    startRemoteActor("127.0.31.10", "mallory"),
+  ]);
+  ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
+  ben = await createMember(b, { username: "ben", password: "password123", role: "admin" });
+  const made = await createGroup(socialOf(a), ana, {
+    name: "garden",
+    kind: "working_group",
+    displayName: "Garden",
+    visibility: "public",
+    moderated: false,
+  });
+  assert.ok(made.ok);
+  garden = made.value;
+  await followRemote(b.node, ben, `garden@${a.domain}`);
+  await waitFor(
+    "ben is in garden",
+    async () => (await followStatus(b.node, user(b, "ben"), groupUri())) === "accepted",
+  );
+  // mia joins from her (Mastodon-like) server: a signed Follow of the Group.
+  const res = await fetch(
+    await mia.signed(`${a.url}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${mia.id}/follows/1`,
+      type: "Follow",
+      actor: mia.id,
+      object: groupUri(),
+    }),
+  );
+  assert.equal(res.status, 202);
+  await waitFor("mia is in garden", async () => !!(await memberRow(mia.id)));
+});
+after(async () => {
+  for (const stop of stops) await stop();
+  mia?.close();
+  mallory?.close();
+  await Promise.all([a?.close(), b?.close()]);
+});
+
+const memberRow = (uri: string) =>
+  a.node.db.db
+    .selectFrom("group_members")
+    .select("id")
+    .where("group_id", "=", garden.id)
+    .where("actor_uri", "=", uri)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+
+async function propose(proposal: Record<string, unknown>) {
+  const made = await createDecision(socialOf(a), ana, {
+    group: garden,
+    proposal: { closesAt: inAWeek(), ...proposal },
+  });
+  assert.ok(made.ok, JSON.stringify(made));
+  const d = await findDecision(a.node.db.db, made.value.id);
+  assert.ok(d);
+  return d;
+}
+
+const copyOn = (n: TestNode, uri: string) =>
+  n.node.db.db.selectFrom("decisions").selectAll().where("uri", "=", uri).executeTakeFirst();
+
+const votesAt = (decisionId: string) =>
+  a.node.db.db
+    .selectFrom("decision_votes")
+    .select(["voter_uri", "cast_by_uri", "choice"])
+    .where("decision_id", "=", decisionId)
+    .orderBy("voter_uri")
+    .execute();
+
+test("a member on another node votes in a ranked decision; it counts at the host and results come back", async () => {
+  const d = await propose({
+    title: "Where do we meet?",
+    body: "Rank the places.",
+    rule: "irv",
+    options: [{ label: "Park", explanation: "Outside" }, { label: "Hall" }, { label: "Café" }],
+    resultsVisibility: "always",
+  });
+  await waitFor("the decision reaches B", async () => !!(await copyOn(b, d.uri)));
+  const copy = await copyOn(b, d.uri);
+  assert.equal(copy?.local, 0);
+  assert.equal(copy?.rule, "irv");
+  assert.deepEqual(JSON.parse(copy?.options ?? "[]"), [
+    { label: "Park", explanation: "Outside" },
+    { label: "Hall", explanation: "" },
+    { label: "Café", explanation: "" },
+  ]);
+  // The copy sits in the thread as B has it.
+  const thread = await b.node.db.db
+    .selectFrom("posts")
+    .select(["uri", "audience_uri"])
+    .where("id", "=", copy?.post_id ?? "")
+    .executeTakeFirst();
+  assert.equal(thread?.audience_uri, groupUri());
+
+  // A bad choice is refused on B and sends nothing.
+  assert.deepEqual(
+    await sendBallot(socialOf(b), ben, { decisionId: copy?.id ?? "", choice: { ranking: [7] } }),
+    { ok: false, reason: "invalid-choice" },
+  );
+  const sent = await sendBallot(socialOf(b), ben, {
+    decisionId: copy?.id ?? "",
+    choice: { ranking: [2, 0] },
+  });
+  assert.ok(sent.ok);
+  await waitFor("ben's ballot counts at A", async () => (await votesAt(d.id)).length === 1);
+  assert.deepEqual(await votesAt(d.id), [
+    {
+      voter_uri: user(b, "ben"),
+      cast_by_uri: user(b, "ben"),
+      choice: JSON.stringify({ ranking: [2, 0] }),
+    },
+  ]);
+  // The ballot is served to the host only.
+  const ballotUrl = `${b.url}/decision-ballots/${sent.value.id}`;
+  const unsigned = await fetch(ballotUrl, { headers: { accept: "application/activity+json" } });
+  assert.equal(unsigned.status, 404);
+
+  const voted = await castVote(
+    socialOf(a),
+    { uri: user(a, "ana"), accountId: ana.id },
+    {
+      decisionId: d.id,
+      choice: { ranking: [0, 2] },
+    },
+  );
+  assert.ok(voted.ok);
+  await waitFor("B hears of both votes", async () => (await copyOn(b, d.uri))?.voters_count === 2);
+  assert.ok((await closeDecision(socialOf(a), ana, { decisionId: d.id })).ok);
+  await waitFor("B hears it closed", async () => (await copyOn(b, d.uri))?.status === "closed");
+  const tally = JSON.parse((await copyOn(b, d.uri))?.tally ?? "null");
+  assert.equal(tally.rule, "irv");
+  assert.equal(tally.ballots, 2);
+
+  // After closing, a ballot from B is refused there, and one sent anyway changes nothing.
+  assert.deepEqual(
+    await sendBallot(socialOf(b), ben, { decisionId: copy?.id ?? "", choice: { ranking: [1] } }),
+    { ok: false, reason: "closed" },
+  );
+});
