@@ -188,3 +188,170 @@ test("a member on another node votes in a ranked decision; it counts at the host
     { ok: false, reason: "closed" },
   );
 });
+
+/** Signs `activity` as `who` (or with `key`, to forge) and posts it to A's shared inbox. */
+async function sendAs(
+  who: RemoteActor,
+  activity: Record<string, unknown>,
+  key = who.keys.privateKey,
+) {
+  const res = await fetch(
+    await who.signed(
+      `${a.url}/inbox`,
+      { "@context": "https://www.w3.org/ns/activitystreams", ...activity },
+      key,
+    ),
+  );
+  return res.status;
+}
+
+const drained = (n: TestNode) =>
+  waitFor(
+    "the queues are empty",
+    async () =>
+      !(await n.node.db.db.selectFrom("queue_messages").select("id").executeTakeFirst()) &&
+      !(await n.node.db.db
+        .selectFrom("outbox_events")
+        .select("id")
+        .where("relayed_at", "is", null)
+        .executeTakeFirst()),
+  );
+
+test("a Mastodon vote (a Note with name, in reply to the Question) counts in a poll-shaped decision", async () => {
+  const d = await propose({
+    title: "Which colour?",
+    body: "For the shed.",
+    rule: "single",
+    options: [{ label: "Yellow" }, { label: "Blue" }],
+  });
+  const post = await a.node.db.db
+    .selectFrom("posts")
+    .select("uri")
+    .where("id", "=", d.post_id)
+    .executeTakeFirstOrThrow();
+  // The thread goes out as the Question Mastodon knows.
+  const served = await (
+    await fetch(post.uri, { headers: { accept: "application/activity+json" } })
+  ).json();
+  assert.equal(served.type, "Question");
+  assert.deepEqual(
+    served.oneOf.map((o: { name: string }) => o.name),
+    ["Yellow", "Blue"],
+  );
+  const fixture = readFileSync(
+    join(import.meta.dirname, "../src/federation/fixtures/mastodon-create-vote.json"),
+    "utf8",
+  )
+    .replaceAll("https://mastodon.example/users/voter", mia.id)
+    .replaceAll("https://synco.example/users/author", user(a, "ana"))
+    .replaceAll("https://synco.example/posts/question", post.uri);
+  const vote = JSON.parse(fixture);
+  assert.equal(await sendAs(mia, vote), 202);
+  await waitFor("mia's vote counts", async () => (await votesAt(d.id)).length === 1);
+  assert.deepEqual(await votesAt(d.id), [
+    { voter_uri: mia.id, cast_by_uri: mia.id, choice: JSON.stringify({ option: 0 }) },
+  ]);
+  // An option that does not exist changes nothing.
+  vote.id = `${mia.id}#votes/2/activity`;
+  vote.object.id = `${mia.id}#votes/2`;
+  vote.object.name = "Purple";
+  assert.equal(await sendAs(mia, vote), 202);
+  await drained(a);
+  assert.deepEqual(
+    (await votesAt(d.id)).map((v) => v.choice),
+    [JSON.stringify({ option: 0 })],
+  );
+});
+
+test("hostile ballots — a non-member, twice, a forged actor, after closing — are refused and change nothing", async () => {
+  const d = await propose({
+    title: "Budget order",
+    rule: "schulze",
+    options: [{ label: "Roof" }, { label: "Paint" }],
+  });
+  let n = 0;
+  /** `who` serves a Ballot for the decision and sends its Create (or Update) to the Group. */
+  async function ballotFrom(
+    who: RemoteActor,
+    choice: unknown,
+    options: {
+      type?: string;
+      actor?: string;
+      attributedTo?: string;
+      key?: typeof who.keys.privateKey;
+      decision?: string;
+    } = {},
+  ) {
+    const path = `/ballots/${++n}`;
+    who.documents.set(path, {
+      "@context": DOCUMENT_CONTEXT,
+      id: `${who.url}${path}`,
+      type: "Ballot",
+      attributedTo: options.attributedTo ?? who.id,
+      to: [groupUri()],
+      decision: options.decision ?? d.uri,
+      choice,
+      published: new Date().toISOString(),
+    });
+    return sendAs(
+      who,
+      {
+        id: `${who.url}/activities/${n}`,
+        type: options.type ?? "Create",
+        actor: options.actor ?? who.id,
+        object: `${who.url}${path}`,
+        to: groupUri(),
+      },
+      options.key,
+    );
+  }
+  // A member's ballot from a server that is not Synco's counts (our vocabulary is open).
+  assert.equal(await ballotFrom(mia, { ranking: [1, 0] }), 202);
+  await waitFor("mia's ballot counts", async () => (await votesAt(d.id)).length === 1);
+  const before = await votesAt(d.id);
+
+  // Twice: a second Create (a new ballot) is refused; the first stands.
+  assert.equal(await ballotFrom(mia, { ranking: [0, 1] }), 202);
+  // A non-member.
+  assert.equal(await ballotFrom(mallory, { ranking: [0] }), 202);
+  // A forged actor: mallory signs an activity that says it is mia's (the inbox refuses it).
+  assert.notEqual(
+    await ballotFrom(mia, { ranking: [0] }, { type: "Update", key: mallory.keys.privateKey }),
+    202,
+  );
+  // A ballot whose document names another voter than the activity's actor.
+  assert.equal(await ballotFrom(mallory, { ranking: [0] }, { attributedTo: mia.id }), 202);
+  // A choice the rule refuses, and a ballot for a decision that is not here.
+  assert.equal(await ballotFrom(mia, { ranking: [5] }, { type: "Update" }), 202);
+  assert.equal(
+    await ballotFrom(
+      mia,
+      { ranking: [0] },
+      { type: "Update", decision: `${a.url}/decisions/nope` },
+    ),
+    202,
+  );
+  await drained(a);
+  assert.deepEqual(await votesAt(d.id), before);
+
+  // After closing, even an Update (a change) is refused.
+  assert.ok((await closeDecision(socialOf(a), ana, { decisionId: d.id })).ok);
+  assert.equal(await ballotFrom(mia, { ranking: [0, 1] }, { type: "Update" }), 202);
+  await drained(a);
+  assert.deepEqual(await votesAt(d.id), before);
+  // The proof that these ballots were looked at: the honest change would have counted while open.
+  const open = await propose({
+    title: "Again",
+    rule: "schulze",
+    options: [{ label: "A" }, { label: "B" }],
+  });
+  assert.equal(await ballotFrom(mia, { ranking: [1, 0] }, { decision: open.uri }), 202);
+  assert.equal(
+    await ballotFrom(mia, { ranking: [0, 1] }, { type: "Update", decision: open.uri }),
+    202,
+  );
+  await waitFor(
+    "mia's change counts in an open decision",
+    async () => (await votesAt(open.id))[0]?.choice === JSON.stringify({ ranking: [0, 1] }),
+  );
+});
