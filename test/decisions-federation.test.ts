@@ -230,9 +230,9 @@ test("a Mastodon vote (a Note with name, in reply to the Question) counts in a p
     .where("id", "=", d.post_id)
     .executeTakeFirstOrThrow();
   // The thread goes out as the Question Mastodon knows.
-  const served = await (
+  const served = (await (
     await fetch(post.uri, { headers: { accept: "application/activity+json" } })
-  ).json();
+  ).json()) as { type: string; oneOf: { name: string }[] };
   assert.equal(served.type, "Question");
   assert.deepEqual(
     served.oneOf.map((o: { name: string }) => o.name),
