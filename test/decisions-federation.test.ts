@@ -15,14 +15,17 @@ import { followRemote, followStatus, waitFor } from "../src/federation/testing.t
 import { closeDecision } from "../src/governance/decisions/closing.ts";
 import { createDecision, findDecision } from "../src/governance/decisions/decisions.ts";
 import { sendBallot } from "../src/governance/decisions/elsewhere.ts";
+import { carryMandate, linkMandate } from "../src/governance/decisions/mandate.ts";
 import { castVote } from "../src/governance/decisions/votes.ts";
-import { createGroup, type Group } from "../src/groups/groups.ts";
+import { joinFederation, setDelegates } from "../src/groups/federations.ts";
+import { assembly, createGroup, type Group } from "../src/groups/groups.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 let a: TestNode;
 let b: TestNode;
+let c: TestNode;
 /** A Mastodon-like server's member (joins the group, votes with Mastodon's shape). */
 let mia: RemoteActor;
 /** A server whose actor is no member of anything. */
@@ -30,13 +33,14 @@ let mallory: RemoteActor;
 const stops: (() => Promise<void>)[] = [];
 let ana: { id: string; username: string };
 let ben: { id: string; username: string };
+let cat: { id: string; username: string };
 let garden: Group;
 const inAWeek = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
 const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
 const groupUri = () => `${a.url}/groups/garden`;
 
 before(async () => {
-  [a, b] = await Promise.all([
+  [a, b, c] = await Promise.all([
     startTestNode({
       host: "127.0.31.1",
       env: { SYNCO_LOG_LEVEL: process.env.DECISIONS_LOG ?? "error" },
@@ -45,14 +49,16 @@ before(async () => {
       host: "127.0.31.2",
       env: { SYNCO_LOG_LEVEL: process.env.DECISIONS_LOG ?? "error" },
     }),
+    startTestNode({ host: "127.0.31.3" }),
   ]);
-  for (const n of [a, b]) stops.push(await n.node.startWorker());
+  for (const n of [a, b, c]) stops.push(await n.node.startWorker());
   [mia, mallory] = await Promise.all([
     startRemoteActor("127.0.31.9", "mia"),
     startRemoteActor("127.0.31.10", "mallory"),
   ]);
   ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
   ben = await createMember(b, { username: "ben", password: "password123", role: "admin" });
+  cat = await createMember(c, { username: "cat", password: "password123", role: "admin" });
   const made = await createGroup(socialOf(a), ana, {
     name: "garden",
     kind: "working_group",
@@ -84,7 +90,7 @@ after(async () => {
   for (const stop of stops) await stop();
   mia?.close();
   mallory?.close();
-  await Promise.all([a?.close(), b?.close()]);
+  await Promise.all([a?.close(), b?.close(), c?.close()]);
 });
 
 const memberRow = (uri: string) =>
@@ -354,4 +360,149 @@ test("hostile ballots — a non-member, twice, a forged actor, after closing —
     "mia's change counts in an open decision",
     async () => (await votesAt(open.id))[0]?.choice === JSON.stringify({ ranking: [0, 1] }),
   );
+});
+
+test("two co-ops' delegates decide in a federation; one carries its assembly's result", async () => {
+  const made = await createGroup(socialOf(a), ana, {
+    name: "fednet",
+    kind: "federation",
+    displayName: "Federation",
+    visibility: "public",
+    moderated: false,
+    votingMode: "delegates",
+  });
+  assert.ok(made.ok);
+  const fednet = made.value;
+  for (const [n, admin] of [
+    [b, ben],
+    [c, cat],
+  ] as const) {
+    const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
+    assert.ok(actor);
+    const joined = await joinFederation(socialOf(n), admin, {
+      groupUri: actor.uri,
+      remoteId: actor.id,
+    });
+    assert.ok(joined.ok);
+    await waitFor(
+      "the federation accepts the co-op",
+      async () =>
+        (
+          await n.node.db.db
+            .selectFrom("coop_affiliations")
+            .select("status")
+            .where("id", "=", joined.value.id)
+            .executeTakeFirst()
+        )?.status === "active",
+    );
+    assert.ok(
+      (
+        await setDelegates(socialOf(n), admin, {
+          affiliationId: joined.value.id,
+          accountIds: [admin.id],
+        })
+      ).ok,
+    );
+  }
+  await waitFor(
+    "both delegates are named",
+    async () =>
+      (
+        await a.node.db.db
+          .selectFrom("group_delegates")
+          .select("delegate_uri")
+          .where("group_id", "=", fednet.id)
+          .execute()
+      ).length === 2,
+  );
+  const made2 = await createDecision(socialOf(a), ana, {
+    group: fednet,
+    proposal: {
+      title: "Which energy first?",
+      rule: "schulze",
+      options: [{ label: "Solar" }, { label: "Wind" }, { label: "Hydro" }],
+      closesAt: inAWeek(),
+    },
+  });
+  assert.ok(made2.ok, JSON.stringify(made2));
+  const d = await findDecision(a.node.db.db, made2.value.id);
+  assert.ok(d);
+  for (const n of [b, c])
+    await waitFor("the decision reaches the co-op", async () => !!(await copyOn(n, d.uri)));
+  const copyB = (await copyOn(b, d.uri))?.id ?? "";
+  const copyC = (await copyOn(c, d.uri))?.id ?? "";
+
+  // B's assembly decides its position first.
+  const ourAssembly = await assembly(b.node.db.db);
+  const local = await createDecision(socialOf(b), ben, {
+    group: ourAssembly,
+    proposal: {
+      title: "Our position: which energy first?",
+      rule: "schulze",
+      options: [{ label: "Wind" }, { label: "Solar" }, { label: "Hydro" }],
+      closesAt: inAWeek(),
+    },
+  });
+  assert.ok(local.ok, JSON.stringify(local));
+  assert.ok(
+    (
+      await castVote(
+        socialOf(b),
+        { uri: user(b, "ben"), accountId: ben.id },
+        { decisionId: local.value.id, choice: { ranking: [2, 0, 1] } },
+      )
+    ).ok,
+  );
+  assert.ok(
+    (await linkMandate(socialOf(b), ben, { decisionId: copyB, assemblyDecisionId: local.value.id }))
+      .ok,
+  );
+  // Not before the assembly has decided.
+  assert.deepEqual(await carryMandate(socialOf(b), ben, { decisionId: copyB }), {
+    ok: false,
+    reason: "not-closed",
+  });
+  assert.ok((await closeDecision(socialOf(b), ben, { decisionId: local.value.id })).ok);
+  // Only a delegate carries it; ben votes for the co-op, not for himself (he is no member).
+  const bob = await createMember(b, { username: "bob", password: "password123" });
+  assert.deepEqual(await carryMandate(socialOf(b), bob, { decisionId: copyB }), {
+    ok: false,
+    reason: "not-a-delegate",
+  });
+  assert.deepEqual(
+    await sendBallot(socialOf(b), ben, { decisionId: copyB, choice: { ranking: [0] } }),
+    { ok: false, reason: "not-a-member" },
+  );
+  const carried = await carryMandate(socialOf(b), ben, { decisionId: copyB });
+  assert.ok(carried.ok, JSON.stringify(carried));
+  // The assembly ranked Hydro, Wind, Solar: in the federation's order of options, 2, 1, 0.
+  assert.deepEqual(carried.value.choice, { ranking: [2, 1, 0] });
+  // C's delegate votes by hand.
+  assert.ok(
+    (
+      await sendBallot(socialOf(c), cat, {
+        decisionId: copyC,
+        choice: { ranking: [0, 1, 2] },
+        forCoop: true,
+      })
+    ).ok,
+  );
+
+  await waitFor("both co-ops' votes count", async () => (await votesAt(d.id)).length === 2);
+  assert.deepEqual(
+    (await votesAt(d.id)).map((v) => [v.voter_uri, v.cast_by_uri]),
+    [
+      [`${b.url}/users/coop`, user(b, "ben")],
+      [`${c.url}/users/coop`, user(c, "cat")],
+    ].sort(),
+  );
+  assert.ok((await closeDecision(socialOf(a), ana, { decisionId: d.id })).ok);
+  const tally = JSON.parse((await findDecision(a.node.db.db, d.id))?.tally ?? "null");
+  assert.equal(tally.ballots, 2);
+  assert.equal(tally.eligibleWeight, 2);
+  for (const n of [b, c])
+    await waitFor(
+      "the co-ops hear the result",
+      async () => (await copyOn(n, d.uri))?.status === "closed",
+    );
 });
