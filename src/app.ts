@@ -24,6 +24,7 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { RequestMetrics } from "./metrics.ts";
@@ -93,6 +94,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    decisionFederationContributor,
     apiContributor,
   ];
 

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { groupsFixture } from "../../../test/support/groups.ts";
 import { type RemoteDecisionInput, receiveRemoteDecision, sendBallot } from "./elsewhere.ts";
+import { decisionFederationContributor } from "./federation-data.ts";
 
 const HOST = "https://host.example";
 const GROUP = `${HOST}/groups/garden`;
@@ -180,6 +181,11 @@ test("a ballot elsewhere: refused with a named problem and nothing written, or k
       )
     ).ok,
   );
+  assert.deepEqual(await sentBallots(t), []);
+  assert.ok((await sendBallot(t.s, t.ben, { decisionId, choice: { ranking: [0] } })).ok);
+  await t.db
+    .transaction()
+    .execute((trx) => decisionFederationContributor.erase(trx, t.ben.id, t.input.createdAt));
   assert.deepEqual(await sentBallots(t), []);
   // Closed by the host: refused.
   const closedAt = new Date(Date.parse(later) + 1000).toISOString();
