@@ -2,9 +2,18 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionNotices } from "./decision-notices.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups, ...api };
+export const es: Catalogue = {
+  ...shell,
+  ...accounts,
+  ...federation,
+  ...social,
+  ...groups,
+  ...api,
+  ...decisionNotices,
+};
