@@ -6,15 +6,14 @@
  * no script and no time-zone guessing.
  */
 import { html } from "hono/html";
+import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
 import { RULES, type Rule, type RuleSettings } from "../../governance/decisions/types.ts";
 import { type FieldErrors, field } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 
-export const RESULTS = ["always", "voted", "closed"] as const;
-export type ResultsVisibility = (typeof RESULTS)[number];
-export const BALLOTS = ["named", "anonymous", "secret"] as const;
-export type BallotKind = (typeof BALLOTS)[number];
+export const RESULTS = ["always", "after-vote", "after-close"] as const satisfies readonly ResultsVisibility[];
+export const BALLOTS = ["named", "anonymous", "secret"] as const satisfies readonly BallotKind[];
 
 export const MAX_QUESTION = 300;
 export const MAX_EXPLANATION = 10_000;
