@@ -140,6 +140,8 @@ export function parseDecisionForm(
   const ballot = (BALLOTS as readonly string[]).includes(form.ballot ?? "")
     ? (form.ballot as BallotKind)
     : "named";
+  // A running tally beside the list of who voted would tell what each voter chose.
+  if (ballot === "secret" && results !== "after-close") errors.results = t("decisions.error.secretResults");
   if (Object.keys(errors).length > 0 || !closesAt) return { ok: false, errors };
   return {
     ok: true,
@@ -182,8 +184,14 @@ export function valuesOfDecision(d: DecisionForm): StartValues {
   return v;
 }
 
-function radios(name: string, legend: string, choices: { value: string; label: string }[], current: string): Html {
-  return html`<fieldset><legend>${legend}</legend>${choices.map(
+function radios(
+  name: string,
+  legend: string,
+  choices: { value: string; label: string }[],
+  current: string,
+  error?: string,
+): Html {
+  return html`<fieldset${error ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : ""} id="f-${name}"><legend>${legend}</legend>${error ? html`<p class="field-error" id="f-${name}-error">${error}</p>` : ""}${choices.map(
     (ch) =>
       html`<label class="choice"><input type="radio" name="${name}" value="${ch.value}"${ch.value === current ? html` checked` : ""} /> ${ch.label}</label>`,
   )}</fieldset>`;
@@ -232,6 +240,7 @@ export function decisionForm(
       t("decisions.form.results"),
       RESULTS.map((r) => ({ value: r, label: t(`decisions.results.${r}`) })),
       v.results ?? "always",
+      e.results,
     )}
     ${
       o.amending
@@ -247,4 +256,25 @@ export function decisionForm(
     ${field({ name: "reminderHours", label: t("decisions.form.reminder"), type: "number", value: v.reminderHours ?? "24", error: e.reminderHours })}
     <button type="submit">${t(o.amending ? "decisions.form.amendSubmit" : "decisions.form.submit")}</button>
   </form>`;
+}
+
+/** The proposal the capability takes (governance/decisions/decisions.ts `newDecisionSchema`). */
+export function proposalOf(d: DecisionForm) {
+  const { rule, options: _labels, ...rest } = d.settings;
+  return {
+    title: d.question,
+    body: d.explanation,
+    rule,
+    options: d.settings.options.map((label, i) => ({
+      label,
+      explanation: d.optionExplanations[i] ?? "",
+    })),
+    ...rest,
+    ...(d.opensAt ? { opensAt: d.opensAt } : {}),
+    closesAt: d.closesAt,
+    resultsVisibility: d.results,
+    voteChanges: d.changeVote,
+    ballot: d.ballot,
+    reminderLeadSeconds: d.reminderHours > 0 ? d.reminderHours * 3600 : null,
+  };
 }

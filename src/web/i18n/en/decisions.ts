@@ -87,6 +87,7 @@ export const decisions = {
   "decisions.error.receipt": "That receipt does not match a ballot of this decision.",
   "decisions.error.outcome": "Write the outcome (1 to 5,000 characters).",
   "decisions.error.reviewAt": "Write the review date like 2027-06-01.",
+  "decisions.error.secretResults": "A secret ballot shows its results only after the close.",
   "decisions.error.notFound": "There is no such decision.",
   "decisions.ballot.title": "Your vote",
   "decisions.ballot.submit": "Vote",
