@@ -170,7 +170,7 @@ export function ballotFromForm(
       const position = form.position ?? "";
       const reason = (form.reason ?? "").trim();
       if (!(CONSENT_POSITIONS as readonly string[]).includes(position))
-        return { ok: false, errors: { position: t("decisions.error.choice", { problem: t("decisions.ballot.title") }) } };
+        return { ok: false, errors: { position: t("decisions.problem.unknown-position") } };
       if ((position === "disagree" || position === "block") && reason === "")
         return { ok: false, errors: { reason: t("decisions.error.reason") } };
       return { ok: true, raw: reason ? { position, reason } : { position } };
@@ -187,7 +187,7 @@ export function ballotFromForm(
     case "schulze": {
       const ranked = each((i) => ({ i, rank: whole(form[`rank-${i}`]) })).filter((r) => !Number.isNaN(r.rank));
       if (new Set(ranked.map((r) => r.rank)).size !== ranked.length)
-        return { ok: false, errors: { choice: t("decisions.error.choice", { problem: "rank-repeated" }) } };
+        return { ok: false, errors: { choice: t("decisions.problem.rank-repeated") } };
       return { ok: true, raw: { ranking: ranked.sort((a, b) => a.rank - b.rank).map((r) => r.i) } };
     }
     case "time":
