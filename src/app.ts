@@ -42,6 +42,7 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -144,11 +145,17 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
-  const groups = { db: db.db, config, federation, clock };
+  const groupsBase = { db: db.db, config, federation, clock };
+  const groups = {
+    ...groupsBase,
+    // A thread that carries a decision shows it above its posts.
+    threadHead: decisionThreadHead(groupsBase),
+  };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", decisionPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(
