@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { socialEvents } from "../social/events.ts";
@@ -38,7 +39,8 @@ export function defineEvents<const Area extends string, const M extends EventSch
 export type OutboxEventSchemas = typeof accountsEvents &
   typeof followEvents &
   typeof socialEvents &
-  typeof groupsEvents;
+  typeof groupsEvents &
+  typeof decisionsEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

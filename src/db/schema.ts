@@ -4,6 +4,7 @@
  */
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
+import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { ApiSchema } from "./schema/api.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
@@ -87,6 +88,7 @@ export interface Schema
     FederationSchema,
     SocialSchema,
     GroupsSchema,
+    DecisionsSchema,
     ApiSchema {
   settings: SettingsTable;
   accounts: AccountsTable;

@@ -30,6 +30,8 @@ export const followActivityUri = (origin: string, followId: string) =>
   `${origin}/follows/${followId}`;
 export const likeUri = (origin: string, likeId: string) => `${origin}/likes/${likeId}`;
 export const voteUri = (origin: string, voteId: string) => `${origin}/votes/${voteId}`;
+/** A decision hosted here (governance/decisions): its ActivityStreams id. */
+export const decisionUri = (origin: string, id: string) => `${origin}/decisions/${id}`;
 
 export const groupPrefix = (origin: string) => `${origin}/groups/`;
 export const groupUri = (origin: string, name: string) => `${groupPrefix(origin)}${name}`;

@@ -3,8 +3,9 @@
  * options by a score with the lot as the last tie-break.
  */
 
+import { MAX_WEIGHT } from "./constants.ts";
 import { lotRank } from "./lot.ts";
-import { type Ballot, type CountOptions, MAX_WEIGHT, type RuleSettings } from "./types.ts";
+import type { Ballot, CountOptions, RuleSettings } from "./types.ts";
 
 export interface Base {
   ballots: number;

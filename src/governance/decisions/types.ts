@@ -8,24 +8,11 @@
  * the rest of Synco imports one module.
  */
 
-export const RULES = [
-  "consent",
-  "single",
-  "multiple",
-  "score",
-  "dot",
-  "irv",
-  "schulze",
-  "time",
-] as const;
-export type Rule = (typeof RULES)[number];
+import type { CONSENT_POSITIONS, RULES, TIME_ANSWERS } from "./constants.ts";
 
-/** Caps on anything that arrives from outside (forms, federation, ballot files). */
-export const MAX_OPTIONS = 100;
-export const MAX_REASON_LENGTH = 5000;
-export const MAX_SCORE_RANGE = 100;
-export const MAX_DOTS = 1000;
-export const MAX_WEIGHT = 1_000_000;
+export type Rule = (typeof RULES)[number];
+export type ConsentPosition = (typeof CONSENT_POSITIONS)[number];
+export type TimeAnswer = (typeof TIME_ANSWERS)[number];
 
 /** What the count needs to know about a decision. */
 export interface RuleSettings {
@@ -50,11 +37,6 @@ export interface RuleSettings {
    */
   threshold?: number;
 }
-
-export const CONSENT_POSITIONS = ["agree", "abstain", "disagree", "block"] as const;
-export type ConsentPosition = (typeof CONSENT_POSITIONS)[number];
-export const TIME_ANSWERS = ["yes", "maybe", "no"] as const;
-export type TimeAnswer = (typeof TIME_ANSWERS)[number];
 
 export type ConsentChoice = { position: ConsentPosition; reason?: string };
 export type SingleChoice = { option: number };
@@ -208,5 +190,20 @@ export type Tally =
   | SchulzeTally
   | TimeTally;
 
+export {
+  CONSENT_POSITIONS,
+  MAX_DOTS,
+  MAX_OPTIONS,
+  MAX_REASON_LENGTH,
+  MAX_SCORE_RANGE,
+  MAX_WEIGHT,
+  RULES,
+  TIME_ANSWERS,
+} from "./constants.ts";
 export { count } from "./count.ts";
-export { type ChoiceProblem, validateChoice, validateSettings } from "./validate.ts";
+export {
+  type ChoiceProblem,
+  RuleSettingsSchema,
+  validateChoice,
+  validateSettings,
+} from "./validate.ts";

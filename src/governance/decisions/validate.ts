@@ -7,18 +7,15 @@
 import { z } from "zod";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import {
-  type BallotChoice,
   CONSENT_POSITIONS,
-  type ConsentPosition,
   MAX_DOTS,
   MAX_OPTIONS,
   MAX_REASON_LENGTH,
   MAX_SCORE_RANGE,
   RULES,
-  type RuleSettings,
   TIME_ANSWERS,
-  type TimeAnswer,
-} from "./types.ts";
+} from "./constants.ts";
+import type { BallotChoice, ConsentPosition, RuleSettings, TimeAnswer } from "./types.ts";
 
 export type ChoiceProblem =
   | "not-an-object"

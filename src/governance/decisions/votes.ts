@@ -1,0 +1,229 @@
+/**
+ * Casting a vote: the voter must be eligible (groups/voting.ts), the window
+ * open, the choice valid for the rule (validateChoice); one vote counts per
+ * person or co-op, and a vote may be changed until the close when the decision
+ * allows it. All checks run inside the transaction, after the decision's row
+ * is locked (PostgreSQL), so two votes of one voter cannot both pass.
+ *
+ * Named and anonymous votes are rows of decision_votes; secret ones go to
+ * secret-ballot.ts and give the voter a receipt, their only way to change it.
+ */
+import type { Kysely } from "kysely";
+import { recordEvent } from "../../db/outbox.ts";
+import type { Schema } from "../../db/schema.ts";
+import { findGroupById } from "../../groups/groups.ts";
+import { fail, ok, type Result } from "../../kernel/errors.ts";
+import { newId } from "../../kernel/ids.ts";
+import type { DecisionsContext, Voter } from "./context.ts";
+import { type Decision, lockDecision, settingsOf } from "./decisions.ts";
+import { eligibilityOf } from "./eligibility.ts";
+import {
+  castSecretBallot,
+  changeSecretBallot,
+  hasVotedSecretly,
+  isPostgres,
+} from "./secret-ballot.ts";
+import { type BallotChoice, type ChoiceProblem, validateChoice } from "./types.ts";
+
+export type VoteProblem =
+  | "not-found"
+  | "not-hosted-here"
+  | "not-open"
+  | "closed"
+  | "not-eligible"
+  | "already-voted"
+  | "receipt-required"
+  | "receipt-unknown"
+  | ChoiceProblem;
+
+export interface CastVote {
+  decisionId: string;
+  /** The raw choice (form, JSON or activity): validated against the decision's rule. */
+  choice: unknown;
+  /** For a delegate of several co-ops: which one this vote is for. */
+  countsFor?: string;
+  /** Changing a secret ballot: the receipt given when it was cast. */
+  receipt?: string;
+}
+
+export interface VoteCast {
+  /** Whom the vote counts for (the voter, or their co-op). */
+  countsFor: string;
+  changed: boolean;
+  /** A secret ballot's receipt, shown to the voter once (null otherwise, and on a change). */
+  receipt: string | null;
+}
+
+/** Is the window open at `now`? */
+export function votingWindow(d: Decision, now: Date): "not-open" | "open" | "closed" {
+  if (d.status === "closed" || Date.parse(d.closes_at) <= now.getTime()) return "closed";
+  if (Date.parse(d.opens_at) > now.getTime()) return "not-open";
+  return "open";
+}
+
+/** A named vote's stored choice: the reason lives in its own column (moderators can hide it). */
+function withoutReason(choice: BallotChoice): { choice: BallotChoice; reason: string } {
+  if ("position" in choice) {
+    const { reason, ...rest } = choice;
+    return { choice: rest, reason: reason ?? "" };
+  }
+  return { choice, reason: "" };
+}
+
+export async function castVote(
+  ctx: DecisionsContext,
+  voter: Voter,
+  input: CastVote,
+): Promise<Result<VoteCast, VoteProblem>> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const d = await lockDecision(trx, input.decisionId, isPostgres(trx));
+    if (!d || !(await threadVisible(trx, d.post_id))) return fail("not-found" as const);
+    if (!d.local || !d.group_id) return fail("not-hosted-here" as const);
+    const window = votingWindow(d, now);
+    if (window !== "open") return fail(window);
+    const group = await findGroupById(trx, d.group_id);
+    if (!group) return fail("not-found" as const);
+    const eligible = await eligibilityOf(trx, ctx.origin, group, voter.uri, input.countsFor);
+    if (!eligible) return fail("not-eligible" as const);
+    const checked = validateChoice(settingsOf(d), input.choice);
+    if (!checked.ok) return checked;
+    const base = { decisionId: d.id, countsFor: eligible.countsFor };
+    const done =
+      d.ballot === "secret"
+        ? await secretVote(trx, d, voter, base, checked.value, input.receipt)
+        : await namedVote(trx, ctx, d, voter, base, checked.value);
+    if (!done.ok) return done;
+    await trx
+      .updateTable("decisions")
+      .set({ voters_count: await votersCount(trx, d), updated_at: now.toISOString() })
+      .where("id", "=", d.id)
+      .execute();
+    await recordEvent(trx, { type: "decisions.vote.cast", payload: { decisionId: d.id } });
+    return done;
+  });
+}
+
+async function threadVisible(trx: Kysely<Schema>, postId: string): Promise<boolean> {
+  const post = await trx
+    .selectFrom("posts")
+    .select(["deleted_at", "hidden_at"])
+    .where("id", "=", postId)
+    .executeTakeFirst();
+  return !!post && !post.deleted_at && !post.hidden_at;
+}
+
+async function namedVote(
+  trx: Kysely<Schema>,
+  ctx: DecisionsContext,
+  d: Decision,
+  voter: Voter,
+  base: { decisionId: string; countsFor: string },
+  choice: BallotChoice,
+): Promise<Result<VoteCast, VoteProblem>> {
+  const at = ctx.clock.now().toISOString();
+  const stored = withoutReason(choice);
+  const earlier = await trx
+    .selectFrom("decision_votes")
+    .select("id")
+    .where("decision_id", "=", d.id)
+    .where("voter_uri", "=", base.countsFor)
+    .executeTakeFirst();
+  if (earlier) {
+    if (!d.vote_changes) return fail("already-voted");
+    await trx
+      .updateTable("decision_votes")
+      .set({
+        choice: JSON.stringify(stored.choice),
+        reason: stored.reason,
+        reason_hidden_at: null,
+        cast_by_uri: voter.uri,
+        account_id: voter.accountId,
+        updated_at: at,
+      })
+      .where("id", "=", earlier.id)
+      .execute();
+    return ok({ countsFor: base.countsFor, changed: true, receipt: null });
+  }
+  await trx
+    .insertInto("decision_votes")
+    .values({
+      id: newId(),
+      decision_id: d.id,
+      voter_uri: base.countsFor,
+      cast_by_uri: voter.uri,
+      account_id: voter.accountId,
+      weight: 1,
+      choice: JSON.stringify(stored.choice),
+      reason: stored.reason,
+      reason_hidden_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return ok({ countsFor: base.countsFor, changed: false, receipt: null });
+}
+
+async function secretVote(
+  trx: Kysely<Schema>,
+  d: Decision,
+  voter: Voter,
+  base: { decisionId: string; countsFor: string },
+  choice: BallotChoice,
+  receipt: string | undefined,
+): Promise<Result<VoteCast, VoteProblem>> {
+  if (await hasVotedSecretly(trx, d.id, base.countsFor)) {
+    if (!d.vote_changes) return fail("already-voted");
+    if (!receipt) return fail("receipt-required");
+    if (!(await changeSecretBallot(trx, d.id, receipt, choice))) return fail("receipt-unknown");
+    return ok({ countsFor: base.countsFor, changed: true, receipt: null });
+  }
+  const issued = await castSecretBallot(trx, {
+    decisionId: d.id,
+    voterUri: base.countsFor,
+    castByUri: voter.uri,
+    weight: 1,
+    choice,
+  });
+  return ok({ countsFor: base.countsFor, changed: false, receipt: issued });
+}
+
+async function votersCount(trx: Kysely<Schema>, d: Decision): Promise<number> {
+  const row =
+    d.ballot === "secret"
+      ? await trx
+          .selectFrom("decision_voters")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("decision_id", "=", d.id)
+          .executeTakeFirstOrThrow()
+      : await trx
+          .selectFrom("decision_votes")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("decision_id", "=", d.id)
+          .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Has this actor (or the co-op they vote for) voted in the current round? */
+export async function hasVoted(
+  db: Kysely<Schema>,
+  d: Pick<Decision, "id" | "ballot">,
+  voterUri: string,
+): Promise<boolean> {
+  if (d.ballot === "secret") {
+    const row = await db
+      .selectFrom("decision_voters")
+      .select("voter_uri")
+      .where("decision_id", "=", d.id)
+      .where((eb) => eb.or([eb("voter_uri", "=", voterUri), eb("cast_by_uri", "=", voterUri)]))
+      .executeTakeFirst();
+    return !!row;
+  }
+  const row = await db
+    .selectFrom("decision_votes")
+    .select("id")
+    .where("decision_id", "=", d.id)
+    .where((eb) => eb.or([eb("voter_uri", "=", voterUri), eb("cast_by_uri", "=", voterUri)]))
+    .executeTakeFirst();
+  return !!row;
+}
