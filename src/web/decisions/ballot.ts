@@ -53,7 +53,13 @@ function optionLabel(s: RuleSettings, i: number, explanations: string[] | undefi
   return html`<span>${s.options[i]}${about ? html`<br /><small class="muted">${about}</small>` : ""}</span>`;
 }
 
-function fields(t: Translate, s: RuleSettings, v: BallotValues, e: FieldErrors, o: BallotFormOptions): Html {
+function fields(
+  t: Translate,
+  s: RuleSettings,
+  v: BallotValues,
+  e: FieldErrors,
+  o: BallotFormOptions,
+): Html {
   const n = s.options.length;
   const legend = t("decisions.ballot.title");
   switch (s.rule) {
@@ -89,7 +95,10 @@ function fields(t: Translate, s: RuleSettings, v: BallotValues, e: FieldErrors, 
     case "score":
       return html`<fieldset${invalid(e, "choice")}><legend>${legend}</legend>
         ${s.options.map(
-          (_, i) => html`<div class="row"><label for="f-score-${i}">${optionLabel(s, i, o.explanations)}</label>
+          (
+            _,
+            i,
+          ) => html`<div class="row"><label for="f-score-${i}">${optionLabel(s, i, o.explanations)}</label>
             <select id="f-score-${i}" name="score-${i}" aria-label="${t("decisions.ballot.scoreOf", { option: s.options[i] ?? "" })}">
               ${scoreRange(s).map((x) => html`<option value="${x}"${selected(v[`score-${i}`] === String(x))}>${x}</option>`)}
             </select></div>`,
@@ -99,7 +108,10 @@ function fields(t: Translate, s: RuleSettings, v: BallotValues, e: FieldErrors, 
       return html`<fieldset aria-describedby="f-dots-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
         <p class="hint" id="f-dots-hint">${t("decisions.ballot.dotsHint", { dots: s.dots ?? 10 })}</p>
         ${s.options.map(
-          (_, i) => html`<div class="row"><label for="f-dots-${i}">${optionLabel(s, i, o.explanations)}</label>
+          (
+            _,
+            i,
+          ) => html`<div class="row"><label for="f-dots-${i}">${optionLabel(s, i, o.explanations)}</label>
             <input type="number" inputmode="numeric" id="f-dots-${i}" name="dots-${i}" min="0" max="${s.dots ?? 10}" value="${v[`dots-${i}`] ?? "0"}" /></div>`,
         )}
         ${errorOf(e, "choice")}</fieldset>`;
@@ -108,7 +120,10 @@ function fields(t: Translate, s: RuleSettings, v: BallotValues, e: FieldErrors, 
       return html`<fieldset aria-describedby="f-rank-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
         <p class="hint" id="f-rank-hint">${t("decisions.ballot.rankHint")}</p>
         ${s.options.map(
-          (_, i) => html`<div class="row"><label for="f-rank-${i}">${optionLabel(s, i, o.explanations)}</label>
+          (
+            _,
+            i,
+          ) => html`<div class="row"><label for="f-rank-${i}">${optionLabel(s, i, o.explanations)}</label>
             <select id="f-rank-${i}" name="rank-${i}">
               <option value="">${t("decisions.ballot.unranked")}</option>
               ${Array.from({ length: n }, (_, r) => html`<option value="${r + 1}"${selected(v[`rank-${i}`] === String(r + 1))}>${r + 1}</option>`)}
@@ -117,7 +132,10 @@ function fields(t: Translate, s: RuleSettings, v: BallotValues, e: FieldErrors, 
         ${errorOf(e, "choice")}</fieldset>`;
     case "time":
       return html`${s.options.map(
-        (_, i) => html`<fieldset class="row time"><legend>${optionLabel(s, i, o.explanations)}</legend>
+        (
+          _,
+          i,
+        ) => html`<fieldset class="row time"><legend>${optionLabel(s, i, o.explanations)}</legend>
           <div class="answers">${TIME_ANSWERS.map(
             (a) =>
               html`<label class="choice"><input type="radio" name="answer-${i}" value="${a}"${checked((v[`answer-${i}`] ?? "no") === a)} /> ${t(`decisions.answer.${a}`)}</label>`,
@@ -178,14 +196,19 @@ export function ballotFromForm(
     case "single":
       return { ok: true, raw: { option: whole(form.option) } };
     case "multiple":
-      return { ok: true, raw: { options: each((i) => i).filter((i) => form[`opt-${i}`] === "on") } };
+      return {
+        ok: true,
+        raw: { options: each((i) => i).filter((i) => form[`opt-${i}`] === "on") },
+      };
     case "score":
       return { ok: true, raw: { scores: each((i) => whole(form[`score-${i}`])) } };
     case "dot":
       return { ok: true, raw: { dots: each((i) => whole(form[`dots-${i}`] || "0")) } };
     case "irv":
     case "schulze": {
-      const ranked = each((i) => ({ i, rank: whole(form[`rank-${i}`]) })).filter((r) => !Number.isNaN(r.rank));
+      const ranked = each((i) => ({ i, rank: whole(form[`rank-${i}`]) })).filter(
+        (r) => !Number.isNaN(r.rank),
+      );
       if (new Set(ranked.map((r) => r.rank)).size !== ranked.length)
         return { ok: false, errors: { choice: t("decisions.problem.rank-repeated") } };
       return { ok: true, raw: { ranking: ranked.sort((a, b) => a.rank - b.rank).map((r) => r.i) } };
@@ -193,22 +216,4 @@ export function ballotFromForm(
     case "time":
       return { ok: true, raw: { answers: each((i) => form[`answer-${i}`] ?? "no") } };
   }
-}
-
-/** The form values that draw a stored choice back into the ballot (changing one's vote). */
-export function valuesOfChoice(s: RuleSettings, choice: unknown): BallotValues {
-  const v: BallotValues = {};
-  if (!choice || typeof choice !== "object") return v;
-  const c = choice as Record<string, unknown>;
-  if (typeof c.position === "string") v.position = c.position;
-  if (typeof c.reason === "string") v.reason = c.reason;
-  if (typeof c.option === "number") v.option = String(c.option);
-  const list = (k: string) => (Array.isArray(c[k]) ? (c[k] as unknown[]) : []);
-  for (const i of list("options")) v[`opt-${i}`] = "on";
-  list("scores").forEach((x, i) => (v[`score-${i}`] = String(x)));
-  list("dots").forEach((x, i) => (v[`dots-${i}`] = String(x)));
-  list("ranking").forEach((opt, r) => (v[`rank-${opt}`] = String(r + 1)));
-  list("answers").forEach((a, i) => (v[`answer-${i}`] = String(a)));
-  void s;
-  return v;
 }

@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { closeDecision, recordOutcome } from "../../governance/decisions/closing.ts";
 import {
   amendDecision,
   createDecision,
@@ -19,7 +20,6 @@ import {
   settingsOf,
 } from "../../governance/decisions/decisions.ts";
 import { decisionsOfMember } from "../../governance/decisions/listing.ts";
-import { closeDecision, recordOutcome } from "../../governance/decisions/outcome.ts";
 import { castVote, type VoteProblem } from "../../governance/decisions/votes.ts";
 import type { Group } from "../../groups/groups.ts";
 import { canRead } from "../../groups/threads.ts";
@@ -27,10 +27,6 @@ import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field, readForm } from "../forms.ts";
-import type { MessageKey } from "../i18n/i18n.ts";
-import { type Html, layout } from "../layout.ts";
-import { redirectHere } from "../redirect.ts";
-import { requireViewer } from "../session.ts";
 import {
   doneQuery,
   type GroupsDeps,
@@ -40,6 +36,10 @@ import {
   groupsNav,
 } from "../groups/render.ts";
 import { threadView } from "../groups/thread-view.ts";
+import type { MessageKey } from "../i18n/i18n.ts";
+import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { requireViewer } from "../session.ts";
 import { type BallotValues, ballotFromForm } from "./ballot.ts";
 import { landingBody } from "./landing.ts";
 import { decisionPanel, type PanelOptions } from "./panel.ts";
@@ -71,7 +71,7 @@ export async function decisionPanelOfThread(
   if (!d || d.group_id !== group.id) return "";
   const now = deps.clock.now();
   const page = await decisionPage(
-    { db: deps.db, origin: deps.config.origin },
+    groupsContext(deps),
     t(c),
     group,
     d,
@@ -96,7 +96,10 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const now = deps.clock.now();
     const lists = viewer
       ? {
-          waiting: await decisionsOfMember(db, config.origin, viewer, { waitingAt: now, limit: 50 }),
+          waiting: await decisionsOfMember(db, config.origin, viewer, {
+            waitingAt: now,
+            limit: 50,
+          }),
           recent: await decisionsOfMember(db, config.origin, viewer, { limit: 20 }),
         }
       : null;
@@ -162,7 +165,11 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     return formPage(
       c,
       group,
-      { action: `/groups/${group.name}/decisions`, values: { closesAt: inputTime(week), rule: "consent" }, errors: {} },
+      {
+        action: `/groups/${group.name}/decisions`,
+        values: { closesAt: inputTime(week), rule: "consent" },
+        errors: {},
+      },
       200,
     );
   });
@@ -177,7 +184,12 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const made = await createDecision(ctx, viewer, { group, proposal: proposalOf(parsed.value) });
     if (!made.ok) {
       if (made.reason === "invalid")
-        return formPage(c, group, { action, values: form, errors: { question: t(c)("groups.error.invalid") } }, 422);
+        return formPage(
+          c,
+          group,
+          { action, values: form, errors: { question: t(c)("groups.error.invalid") } },
+          422,
+        );
       throw new InputError(t(c)("decisions.error.forbidden"), 403);
     }
     return redirectHere(
@@ -198,7 +210,8 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const values: BallotValues = form;
     const read = ballotFromForm(t(c), settingsOf(d), form);
-    if (!read.ok) return threadPage(c, group, d, { ballotValues: values, ballotErrors: read.errors }, 422);
+    if (!read.ok)
+      return threadPage(c, group, d, { ballotValues: values, ballotErrors: read.errors }, 422);
     const receipt = (form.receipt ?? "").trim();
     const cast = await castVote(
       ctx,
@@ -226,7 +239,11 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     }
     // The receipt is shown in this answer only: it is stored nowhere but with the voter.
     if (cast.value.receipt) return threadPage(c, group, d, { receipt: cast.value.receipt }, 200);
-    return redirectHere(c, `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.ballot.thanks"))}#decision-${d.id}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.ballot.thanks"))}#decision-${d.id}`,
+      303,
+    );
   });
 
   const amendValues = (d: Decision): StartValues => {
@@ -244,10 +261,19 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
       threshold: s.threshold ? String(Math.round(s.threshold * 100)) : "",
       results: d.results_visibility,
       ballot: d.ballot,
-      reminderHours: d.reminder_lead_seconds ? String(Math.round(d.reminder_lead_seconds / 3600)) : "0",
+      reminderHours: d.reminder_lead_seconds
+        ? String(Math.round(d.reminder_lead_seconds / 3600))
+        : "0",
     };
     if (d.vote_changes) v.changeVote = "on";
-    for (const k of ["blocksToStop", "minChoices", "maxChoices", "scoreMin", "scoreMax", "dots"] as const)
+    for (const k of [
+      "blocksToStop",
+      "minChoices",
+      "maxChoices",
+      "scoreMin",
+      "scoreMax",
+      "dots",
+    ] as const)
       if (s[k] !== undefined) v[k] = String(s[k]);
     return v;
   };
@@ -258,7 +284,12 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     return formPage(
       c,
       group,
-      { action: `/groups/${group.name}/decisions/${d.id}/amend`, values: amendValues(d), errors: {}, amending: true },
+      {
+        action: `/groups/${group.name}/decisions/${d.id}/amend`,
+        values: amendValues(d),
+        errors: {},
+        amending: true,
+      },
       200,
     );
   });
@@ -272,7 +303,12 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const merged = { ...form, rule: d.rule, ballot: d.ballot };
     const parsed = parseDecisionForm(t(c), merged, deps.clock.now());
     if (!parsed.ok)
-      return formPage(c, group, { action, values: merged, errors: parsed.errors, amending: true }, 422);
+      return formPage(
+        c,
+        group,
+        { action, values: merged, errors: parsed.errors, amending: true },
+        422,
+      );
     const done = await amendDecision(ctx, viewer, {
       group,
       decisionId: d.id,
@@ -280,26 +316,57 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     });
     if (!done.ok) {
       if (done.reason === "invalid")
-        return formPage(c, group, { action, values: merged, errors: { question: t(c)("groups.error.invalid") }, amending: true }, 422);
+        return formPage(
+          c,
+          group,
+          {
+            action,
+            values: merged,
+            errors: { question: t(c)("groups.error.invalid") },
+            amending: true,
+          },
+          422,
+        );
       if (done.reason === "not-found") throw new InputError(t(c)("decisions.error.notFound"), 404);
       throw new InputError(t(c)("decisions.error.forbidden"), 403);
     }
-    return redirectHere(c, `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.amended"))}#decision-${d.id}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.amended"))}#decision-${d.id}`,
+      303,
+    );
   });
 
   app.post("/groups/:name/decisions/:id/close", async (c) => {
     const viewer = requireViewer(c);
     const { group, d } = await decisionFromPath(c);
-    const done = await closeDecision(ctx, viewer, { group, decisionId: d.id });
+    const done = await closeDecision(ctx, viewer, { decisionId: d.id });
     if (!done.ok)
       throw new InputError(
-        t(c)(done.reason === "forbidden" ? "decisions.error.forbidden" : done.reason === "not-found" ? "decisions.error.notFound" : "decisions.error.closed"),
+        t(c)(
+          done.reason === "forbidden"
+            ? "decisions.error.forbidden"
+            : done.reason === "not-found"
+              ? "decisions.error.notFound"
+              : "decisions.error.closed",
+        ),
         done.reason === "forbidden" ? 403 : done.reason === "not-found" ? 404 : 409,
       );
-    return redirectHere(c, `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.closed.done"))}#decision-${d.id}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.closed.done"))}#decision-${d.id}`,
+      303,
+    );
   });
 
-  const outcomeForm = (c: Context<WebEnv>, group: Group, d: Decision, values: Record<string, string>, errors: FieldErrors, status: 200 | 422) => {
+  const outcomeForm = (
+    c: Context<WebEnv>,
+    group: Group,
+    d: Decision,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    status: 200 | 422,
+  ) => {
     const body = html`${groupsNav(c)}
       <p><a href="${threadHref(group, d)}">${d.title}</a></p>
       <h1>${t(c)("decisions.outcome.write")}</h1>
@@ -329,18 +396,26 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const text = (form.outcome ?? "").trim();
     if (text.length < 1 || text.length > 5000) errors.outcome = t(c)("decisions.error.outcome");
     const reviewRaw = (form.reviewAt ?? "").trim();
-    const reviewAt = /^\d{4}-\d{2}-\d{2}$/.test(reviewRaw) && !Number.isNaN(Date.parse(`${reviewRaw}T00:00:00Z`))
-      ? new Date(`${reviewRaw}T00:00:00Z`).toISOString()
-      : null;
+    const reviewAt =
+      /^\d{4}-\d{2}-\d{2}$/.test(reviewRaw) && !Number.isNaN(Date.parse(`${reviewRaw}T00:00:00Z`))
+        ? reviewRaw
+        : null;
     if (reviewRaw && !reviewAt) errors.reviewAt = t(c)("decisions.error.reviewAt");
     if (Object.keys(errors).length > 0) return outcomeForm(c, group, d, form, errors, 422);
-    const done = await recordOutcome(ctx, viewer, { group, decisionId: d.id, outcome: text, reviewAt });
+    const done = await recordOutcome(ctx, viewer, {
+      decisionId: d.id,
+      outcome: { outcome: text, reviewAt },
+    });
     if (!done.ok) {
       if (done.reason === "not-found") throw new InputError(t(c)("decisions.error.notFound"), 404);
       if (done.reason === "forbidden") throw new InputError(t(c)("decisions.error.forbidden"), 403);
       return outcomeForm(c, group, d, form, { outcome: t(c)("decisions.error.notOpen") }, 422);
     }
-    return redirectHere(c, `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.outcome.done"))}#decision-${d.id}`, 303);
+    return redirectHere(
+      c,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.outcome.done"))}#decision-${d.id}`,
+      303,
+    );
   });
 
   return app;

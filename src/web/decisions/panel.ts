@@ -51,7 +51,10 @@ export interface DecisionPage {
   viewer: {
     hasVoted: boolean;
     canVote: boolean;
+    /** The proposer or a moderator: amend, write the outcome. */
     canManage: boolean;
+    /** A moderator: close early. */
+    canClose: boolean;
   };
 }
 
@@ -74,7 +77,9 @@ export function metaLine(c: Context<WebEnv>, d: DecisionPage, now: Date): Html {
       html`<li>${t("decisions.closes", { when: formatDate(locale, d.closesAt) })}</li>`,
     );
   else if (d.status === "scheduled")
-    items.push(html`<li>${t("decisions.status.scheduled", { when: formatDate(locale, d.opensAt) })}</li>`);
+    items.push(
+      html`<li>${t("decisions.status.scheduled", { when: formatDate(locale, d.opensAt) })}</li>`,
+    );
   else
     items.push(
       html`<li><strong>${t("decisions.status.closed")}</strong> · ${t("decisions.closedAt", { when: formatDate(locale, d.closedAt ?? d.closesAt) })}</li>`,
@@ -98,7 +103,9 @@ function ballotPart(c: Context<WebEnv>, d: DecisionPage, o: PanelOptions): Html 
   const t = c.get("t");
   if (d.status !== "open") return html``;
   if (!d.viewer.canVote)
-    return c.get("viewer") ? html`<p class="muted">${t("decisions.ballot.notEligible")}</p>` : html``;
+    return c.get("viewer")
+      ? html`<p class="muted">${t("decisions.ballot.notEligible")}</p>`
+      : html``;
   if (d.viewer.hasVoted && !d.changeVote) return html``;
   return html`<section aria-labelledby="ballot-${d.id}"><h3 id="ballot-${d.id}">${t("decisions.ballot.title")}</h3>
     ${d.ballot === "secret" ? html`<p class="hint">${t("decisions.ballot.secretNote")}</p>` : ""}
@@ -115,7 +122,8 @@ function ballotPart(c: Context<WebEnv>, d: DecisionPage, o: PanelOptions): Html 
 function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
   const heading = html`<h3>${t("decisions.tally")}</h3>`;
-  if (d.tally) return html`<section>${heading}${tallyView(t, d.tally, d.settings.options)}</section>`;
+  if (d.tally)
+    return html`<section>${heading}${tallyView(t, d.tally, d.settings.options)}</section>`;
   return html`<section>${heading}<p class="muted">${t(
     d.results === "after-vote" && d.ballot !== "secret"
       ? "decisions.tally.hiddenVoted"
@@ -125,8 +133,7 @@ function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
 
 function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
-  if (d.voters === null)
-    return html`<p class="muted">${t("decisions.voters.secret")}</p>`;
+  if (d.voters === null) return html`<p class="muted">${t("decisions.voters.secret")}</p>`;
   return html`<details class="decision-voters"${d.voters.length > 0 && d.voters.length <= 12 ? html` open` : ""}>
     <summary>${t("decisions.voters")} (${d.voters.length})</summary>
     ${
@@ -151,12 +158,17 @@ function outcomePart(c: Context<WebEnv>, d: DecisionPage): Html {
 
 function managePart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
-  if (!d.viewer.canManage) return html``;
   const links: Html[] = [];
   if (d.status !== "closed") {
-    links.push(html`<a href="${d.path}/amend">${t("decisions.form.amend")}</a>`);
-    links.push(html`<form method="post" action="${d.path}/close" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("decisions.close")}</button></form>`);
-  } else links.push(html`<a href="${d.path}/outcome">${t("decisions.outcome.write")}</a>`);
+    if (d.viewer.canManage)
+      links.push(html`<a href="${d.path}/amend">${t("decisions.form.amend")}</a>`);
+    if (d.viewer.canClose)
+      links.push(
+        html`<form method="post" action="${d.path}/close" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("decisions.close")}</button></form>`,
+      );
+  } else if (d.viewer.canManage && !d.outcome)
+    links.push(html`<a href="${d.path}/outcome">${t("decisions.outcome.write")}</a>`);
+  if (links.length === 0) return html``;
   return html`<p class="decision-manage">${links}</p>`;
 }
 

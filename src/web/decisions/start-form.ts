@@ -12,7 +12,11 @@ import { type FieldErrors, field } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 
-export const RESULTS = ["always", "after-vote", "after-close"] as const satisfies readonly ResultsVisibility[];
+export const RESULTS = [
+  "always",
+  "after-vote",
+  "after-close",
+] as const satisfies readonly ResultsVisibility[];
 export const BALLOTS = ["named", "anonymous", "secret"] as const satisfies readonly BallotKind[];
 
 export const MAX_QUESTION = 300;
@@ -65,7 +69,8 @@ export function parseDecisionForm(
 ): { ok: true; value: DecisionForm } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const question = (form.question ?? "").trim();
-  if (question.length < 1 || question.length > MAX_QUESTION) errors.question = t("decisions.error.question");
+  if (question.length < 1 || question.length > MAX_QUESTION)
+    errors.question = t("decisions.error.question");
   const explanation = (form.explanation ?? "").trim();
   if (explanation.length > MAX_EXPLANATION) errors.explanation = t("decisions.error.explanation");
   const rule = form.rule as Rule;
@@ -98,7 +103,10 @@ export function parseDecisionForm(
   if (opensRaw && !opensAt) errors.opensAt = t("decisions.error.time");
   const closesAt = parseUtc(form.closesAt ?? "");
   if (!closesAt) errors.closesAt = t("decisions.error.time");
-  else if (closesAt <= (opensAt ?? now.toISOString()) || (!options.amending && closesAt <= now.toISOString()))
+  else if (
+    closesAt <= (opensAt ?? now.toISOString()) ||
+    (!options.amending && closesAt <= now.toISOString())
+  )
     errors.closesAt = t("decisions.error.closesAt");
 
   const quorum = intIn(form.quorum, 0, 100);
@@ -141,7 +149,8 @@ export function parseDecisionForm(
     ? (form.ballot as BallotKind)
     : "named";
   // A running tally beside the list of who voted would tell what each voter chose.
-  if (ballot === "secret" && results !== "after-close") errors.results = t("decisions.error.secretResults");
+  if (ballot === "secret" && results !== "after-close")
+    errors.results = t("decisions.error.secretResults");
   if (Object.keys(errors).length > 0 || !closesAt) return { ok: false, errors };
   return {
     ok: true,
@@ -158,30 +167,6 @@ export function parseDecisionForm(
       reminderHours: reminder ?? 0,
     },
   };
-}
-
-/** The form's values for a stored decision (amending it). */
-export function valuesOfDecision(d: DecisionForm): StartValues {
-  const s = d.settings;
-  const v: StartValues = {
-    question: d.question,
-    explanation: d.explanation,
-    rule: s.rule,
-    options: s.options
-      .map((o, i) => (d.optionExplanations[i] ? `${o} | ${d.optionExplanations[i]}` : o))
-      .join("\n"),
-    opensAt: inputTime(d.opensAt),
-    closesAt: inputTime(d.closesAt),
-    quorum: s.quorum ? String(Math.round(s.quorum * 100)) : "",
-    threshold: s.threshold ? String(Math.round(s.threshold * 100)) : "",
-    results: d.results,
-    ballot: d.ballot,
-    reminderHours: String(d.reminderHours),
-  };
-  if (d.changeVote) v.changeVote = "on";
-  for (const k of ["blocksToStop", "minChoices", "maxChoices", "scoreMin", "scoreMax", "dots"] as const)
-    if (s[k] !== undefined) v[k] = String(s[k]);
-  return v;
 }
 
 function radios(

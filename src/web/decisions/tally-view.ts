@@ -81,11 +81,18 @@ export function tallyView(t: Translate, tally: Tally, labels: string[]): Html {
       )}
       ${figureTable(
         t("decisions.tally"),
-        [optionHead, t("decisions.tally.mean"), t("decisions.tally.median"), t("decisions.tally.total")],
+        [
+          optionHead,
+          t("decisions.tally.mean"),
+          t("decisions.tally.median"),
+          t("decisions.tally.total"),
+        ],
         tally.means.map((m, i) => [
           label(i),
           m === null ? "–" : formatNumber(m),
-          tally.medians[i] === null || tally.medians[i] === undefined ? "–" : formatNumber(tally.medians[i]),
+          tally.medians[i] === null || tally.medians[i] === undefined
+            ? "–"
+            : formatNumber(tally.medians[i]),
           tally.sums[i] ?? 0,
         ]),
       )}`;
@@ -103,7 +110,12 @@ export function tallyView(t: Translate, tally: Tally, labels: string[]): Html {
       )}
       ${figureTable(
         t("decisions.tally"),
-        [optionHead, t("decisions.answer.yes"), t("decisions.answer.maybe"), t("decisions.answer.no")],
+        [
+          optionHead,
+          t("decisions.answer.yes"),
+          t("decisions.answer.maybe"),
+          t("decisions.answer.no"),
+        ],
         tally.yes.map((y, i) => [label(i), y, tally.maybe[i] ?? 0, tally.no[i] ?? 0]),
       )}`;
       break;
@@ -142,7 +154,10 @@ export function tallyView(t: Translate, tally: Tally, labels: string[]): Html {
         figureTable(
           caption,
           ["", ...labels.map((_, j) => label(j))],
-          labels.map((_, i) => [label(i), ...labels.map((_, j) => (i === j ? "–" : (m[i]?.[j] ?? 0)))]),
+          labels.map((_, i) => [
+            label(i),
+            ...labels.map((_, j) => (i === j ? "–" : (m[i]?.[j] ?? 0))),
+          ]),
         );
       body = html`${barChart(
         tally.order.map((i, place) => ({

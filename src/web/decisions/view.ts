@@ -5,32 +5,29 @@
  * ballot, and what each chose only for a named one. Both the pages and the API
  * build their answers here, so the visibility rules hold in both.
  */
-import type { Kysely } from "kysely";
-import type { Schema } from "../../db/schema.ts";
-import {
-  type Decision,
-  optionsOf,
-  settingsOf,
-} from "../../governance/decisions/decisions.ts";
+
+import { tallyOf } from "../../governance/decisions/closing.ts";
+import type { DecisionsContext } from "../../governance/decisions/context.ts";
+import { type Decision, optionsOf, settingsOf } from "../../governance/decisions/decisions.ts";
 import { eligibilityOf } from "../../governance/decisions/eligibility.ts";
 import { canSeeResults } from "../../governance/decisions/results-visibility.ts";
-import { currentTally, hasVoted } from "../../governance/decisions/votes.ts";
 import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
+import { hasVoted } from "../../governance/decisions/votes.ts";
 import type { Group } from "../../groups/groups.ts";
 import { canModerate, standingOf } from "../../groups/standing.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { DecisionPage, VoterLine } from "./panel.ts";
 
-export interface ViewDeps {
-  db: Kysely<Schema>;
-  origin: string;
-}
+export type ViewDeps = DecisionsContext;
 
 export type DecisionStatusNow = DecisionPage["status"];
 
 /** open / scheduled / closed as of `now` (a decision past its close is closed even before the sweep). */
-export function statusAt(d: Pick<Decision, "status" | "opens_at" | "closes_at">, now: Date): DecisionStatusNow {
+export function statusAt(
+  d: Pick<Decision, "status" | "opens_at" | "closes_at">,
+  now: Date,
+): DecisionStatusNow {
   const at = now.toISOString();
   if (d.status === "closed" || d.closes_at <= at) return "closed";
   return d.opens_at > at ? "scheduled" : "open";
@@ -107,19 +104,21 @@ export async function decisionPage(
   const status = statusAt(d, now);
   const me = viewer ? memberUri(deps.origin, viewer.username) : null;
   const voted = me ? await hasVoted(deps.db, d, me) : false;
-  const eligible = me && status === "open" ? await eligibilityOf(deps.db, deps.origin, group, me) : null;
+  const eligible =
+    me && status === "open" ? await eligibilityOf(deps.db, deps.origin, group, me) : null;
   const standing = viewer ? await standingOf(deps.db, deps.origin, group, viewer) : null;
   const canManage =
     !!viewer &&
     standing?.status === "active" &&
     (d.created_by_uri === me || canModerate(standing.role));
+  const canClose = !!viewer && standing?.status === "active" && canModerate(standing.role);
   const visible = canSeeResults({
     visibility: d.results_visibility,
     closed: status === "closed",
     hasVoted: voted,
   });
   let tally: Tally | null = null;
-  if (visible) tally = d.tally ? (JSON.parse(d.tally) as Tally) : await currentTally(deps.db, group, d);
+  if (visible) tally = await tallyOf(deps, d);
   return {
     id: d.id,
     path: `/groups/${group.name}/decisions/${d.id}`,
@@ -140,6 +139,6 @@ export async function decisionPage(
     voters: d.ballot === "secret" ? null : await voterLines(deps, t, d, settings),
     outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
     hostedOn: d.local ? null : new URL(d.uri).host,
-    viewer: { hasVoted: voted, canVote: !!eligible, canManage },
+    viewer: { hasVoted: voted, canVote: !!eligible, canManage, canClose },
   };
 }

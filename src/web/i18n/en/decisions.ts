@@ -39,7 +39,8 @@ export const decisions = {
   "decisions.answer.no": "No",
   "decisions.form.question": "Question or proposal",
   "decisions.form.explanation": "Explanation",
-  "decisions.form.explanationHint": "What is being decided and why. Members discuss it in the thread.",
+  "decisions.form.explanationHint":
+    "What is being decided and why. Members discuss it in the thread.",
   "decisions.form.rule": "How we decide",
   "decisions.form.options": "Options",
   "decisions.form.optionsHint":
@@ -62,9 +63,11 @@ export const decisions = {
   "decisions.form.ballot": "The ballot is",
   "decisions.ballot.named": "Named: everyone sees who chose what",
   "decisions.ballot.anonymous": "Anonymous: who voted is shown, not what they chose",
-  "decisions.ballot.secret": "Secret: no one, not even the server's admins, can link a voter to a choice",
+  "decisions.ballot.secret":
+    "Secret: no one, not even the server's admins, can link a voter to a choice",
   "decisions.form.changeVote": "Members may change their vote until closing",
-  "decisions.form.reminder": "Remind those who have not voted (hours before closing, 0: no reminder)",
+  "decisions.form.reminder":
+    "Remind those who have not voted (hours before closing, 0: no reminder)",
   "decisions.form.submit": "Start the decision",
   "decisions.form.amend": "Amend the decision",
   "decisions.form.amendSubmit": "Save the amendment",
@@ -83,7 +86,8 @@ export const decisions = {
   "decisions.error.closed": "This decision is closed.",
   "decisions.error.notOpen": "This decision is not open for votes.",
   "decisions.error.notEligible": "You are not among those who may vote in this decision.",
-  "decisions.error.alreadyVoted": "You have already voted, and this decision does not allow changing a vote.",
+  "decisions.error.alreadyVoted":
+    "You have already voted, and this decision does not allow changing a vote.",
   "decisions.error.receipt": "That receipt does not match a ballot of this decision.",
   "decisions.error.outcome": "Write the outcome (1 to 5,000 characters).",
   "decisions.error.reviewAt": "Write the review date like 2027-06-01.",
@@ -93,7 +97,8 @@ export const decisions = {
   "decisions.ballot.submit": "Vote",
   "decisions.ballot.change": "Change my vote",
   "decisions.ballot.reason": "Reason",
-  "decisions.ballot.reasonHint": "Required if you disagree or block; everyone sees it with your position.",
+  "decisions.ballot.reasonHint":
+    "Required if you disagree or block; everyone sees it with your position.",
   "decisions.ballot.chooseBetween": "Choose between {min} and {max}.",
   "decisions.ballot.scoreOf": "Score for {option}",
   "decisions.ballot.dotsOf": "Dots for {option}",
@@ -108,7 +113,8 @@ export const decisions = {
   "decisions.ballot.elsewhere":
     "This decision is hosted on {host}. Your ballot travels there, so it cannot be secret from that server.",
   "decisions.ballot.thanks": "Your vote is counted.",
-  "decisions.ballot.secretNote": "This ballot is secret: your choice is stored with no link to you.",
+  "decisions.ballot.secretNote":
+    "This ballot is secret: your choice is stored with no link to you.",
   "decisions.ballot.notEligible": "You may not vote in this decision.",
   "decisions.tally": "Results",
   "decisions.tally.hiddenVoted": "Results are shown once you have voted.",
@@ -168,7 +174,8 @@ export const decisions = {
   "decisions.problem.not-open": "This decision is not open for votes yet.",
   "decisions.problem.closed": "This decision is closed.",
   "decisions.problem.not-eligible": "You are not among those who may vote in this decision.",
-  "decisions.problem.already-voted": "You have already voted, and this decision does not allow changing a vote.",
+  "decisions.problem.already-voted":
+    "You have already voted, and this decision does not allow changing a vote.",
   "decisions.problem.receipt-required": "To change a secret ballot, give its receipt.",
   "decisions.problem.receipt-unknown": "That receipt does not match a ballot of this decision.",
 };

@@ -4,13 +4,21 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
-import { federation } from "./federation.ts";
 import { decisions } from "./decisions.ts";
+import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const en = { ...shell, ...accounts, ...federation, ...social, ...groups, ...decisions, ...api };
+export const en = {
+  ...shell,
+  ...accounts,
+  ...federation,
+  ...social,
+  ...groups,
+  ...decisions,
+  ...api,
+};
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;

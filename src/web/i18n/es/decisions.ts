@@ -92,7 +92,8 @@ export const decisions: Record<keyof typeof en, string> = {
   "decisions.error.receipt": "Ese recibo no corresponde a ninguna papeleta de esta decisión.",
   "decisions.error.outcome": "Escribe el resultado (de 1 a 5.000 caracteres).",
   "decisions.error.reviewAt": "Escribe la fecha de revisión como 2027-06-01.",
-  "decisions.error.secretResults": "Una papeleta secreta solo muestra los resultados tras el cierre.",
+  "decisions.error.secretResults":
+    "Una papeleta secreta solo muestra los resultados tras el cierre.",
   "decisions.error.notFound": "No existe esa decisión.",
   "decisions.ballot.title": "Tu voto",
   "decisions.ballot.submit": "Votar",
@@ -178,5 +179,6 @@ export const decisions: Record<keyof typeof en, string> = {
   "decisions.problem.not-eligible": "No estás entre quienes pueden votar en esta decisión.",
   "decisions.problem.already-voted": "Ya has votado y esta decisión no permite cambiar el voto.",
   "decisions.problem.receipt-required": "Para cambiar una papeleta secreta, da su recibo.",
-  "decisions.problem.receipt-unknown": "Ese recibo no corresponde a ninguna papeleta de esta decisión.",
+  "decisions.problem.receipt-unknown":
+    "Ese recibo no corresponde a ninguna papeleta de esta decisión.",
 };

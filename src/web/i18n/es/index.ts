@@ -2,10 +2,18 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
-import { federation } from "./federation.ts";
 import { decisions } from "./decisions.ts";
+import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups, ...decisions, ...api };
+export const es: Catalogue = {
+  ...shell,
+  ...accounts,
+  ...federation,
+  ...social,
+  ...groups,
+  ...decisions,
+  ...api,
+};
