@@ -255,6 +255,9 @@ export function proposalOf(d: DecisionForm) {
       explanation: d.optionExplanations[i] ?? "",
     })),
     ...rest,
+    // Consent has no options to choose among; saying so keeps the settings' check
+    // "fewest choices <= most choices" true with zero options.
+    ...(rule === "consent" ? { minChoices: 0 } : {}),
     ...(d.opensAt ? { opensAt: d.opensAt } : {}),
     closesAt: d.closesAt,
     resultsVisibility: d.results,

@@ -9,7 +9,7 @@
 import { tallyOf } from "../../governance/decisions/closing.ts";
 import type { DecisionsContext } from "../../governance/decisions/context.ts";
 import { type Decision, optionsOf, settingsOf } from "../../governance/decisions/decisions.ts";
-import { eligibilityOf } from "../../governance/decisions/eligibility.ts";
+import { eligibilityOf, everyoneEligible } from "../../governance/decisions/eligibility.ts";
 import { canSeeResults } from "../../governance/decisions/results-visibility.ts";
 import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import { hasVoted } from "../../governance/decisions/votes.ts";
@@ -134,7 +134,10 @@ export async function decisionPage(
     ballot: d.ballot,
     changeVote: d.vote_changes === 1,
     votersCount: d.voters_count,
-    eligibleWeight: d.eligible_weight ?? tally?.eligibleWeight ?? null,
+    eligibleWeight:
+      d.eligible_weight ??
+      tally?.eligibleWeight ??
+      (await everyoneEligible(deps.db, deps.origin, group)).length,
     tally,
     voters: d.ballot === "secret" ? null : await voterLines(deps, t, d, settings),
     outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
