@@ -73,7 +73,7 @@ test("the start form refuses bad input with 422 and writes nothing", async () =>
   assert.match(page, /name="question"/);
   assert.match(page, /<select id="f-rule" name="rule"/);
   const before = await count("decisions");
-  for (const bad of [
+  const bads: Record<string, string>[] = [
     { question: "", rule: "consent" },
     { question: "One option is no choice", rule: "single", options: "Only one" },
     { question: "Twice the same", rule: "single", options: "A\nA" },
@@ -82,7 +82,8 @@ test("the start form refuses bad input with 422 and writes nothing", async () =>
     { question: "Bad rule", rule: "dictator" },
     { question: "Quorum", rule: "consent", quorum: "150" },
     { question: "Secret live", rule: "consent", ballot: "secret", results: "always" },
-  ]) {
+  ];
+  for (const bad of bads) {
     const res = await ada.post("/groups/council/decisions", {
       closesAt: inHours(24),
       ...bad,
