@@ -4,6 +4,7 @@
  */
 
 import type { Server } from "node:http";
+import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
@@ -23,6 +24,8 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { decisionsContributor } from "./governance/decisions/data.ts";
+import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { RequestMetrics } from "./metrics.ts";
@@ -33,6 +36,7 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
@@ -55,6 +59,7 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const POLL_SWEEP_MS = 15_000;
+const logger = getLogger(["synco", "worker"]);
 
 export interface SyncoNode {
   config: Config;
@@ -93,6 +98,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    decisionsContributor(config.origin),
     apiContributor,
   ];
 
@@ -183,9 +189,22 @@ export async function createNode(
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
+      const decisionsCtx = {
+        db: db.db,
+        origin: config.origin,
+        domain: config.domain,
+        clock,
+      };
+      const remind = config.smtpUrl
+        ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
+        // Decisions due to close, open or remind (once each: the state is in the database).
+        sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
+          logger.error("Decisions sweep failed: {error}", { error }),
+        );
       }, POLL_SWEEP_MS);
       return async () => {
         clearInterval(polls);

@@ -4,8 +4,8 @@
  */
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
-import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { SocialSchema } from "./schema/social.ts";

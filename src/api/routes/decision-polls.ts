@@ -10,11 +10,10 @@
 import { type Context, Hono, type Next } from "hono";
 import { z } from "zod";
 import { type Decision, decisionOfPost } from "../../governance/decisions/decisions.ts";
+import type { DecisionView } from "../../governance/decisions/reads.ts";
+import { decisionView } from "../../governance/decisions/reads.ts";
 import type { BallotChoice } from "../../governance/decisions/types.ts";
-import { type DecisionView, decisionView } from "../../governance/decisions/viewing.ts";
 import { castVote } from "../../governance/decisions/votes.ts";
-import { findGroupById } from "../../groups/groups.ts";
-import { canRead } from "../../groups/threads.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiDeps, type ApiEnv, socialContext } from "../deps.ts";
@@ -32,7 +31,7 @@ export function decisionPollJson(v: DecisionView, ownVotes: number[] | null) {
   return {
     id: d.post_id,
     expires_at: d.closes_at,
-    expired: v.status === "closed",
+    expired: v.window === "closed",
     multiple: d.rule === "multiple",
     votes_count: votes ? votes.reduce((n, x) => n + x, 0) : null,
     voters_count: d.voters_count,
@@ -41,7 +40,7 @@ export function decisionPollJson(v: DecisionView, ownVotes: number[] | null) {
       votes_count: votes ? (votes[i] ?? 0) : null,
     })),
     emojis: [],
-    ...(ownVotes ? { voted: v.viewer.hasVoted, own_votes: ownVotes } : {}),
+    ...(ownVotes ? { voted: v.hasVoted, own_votes: ownVotes } : {}),
   };
 }
 
@@ -63,43 +62,44 @@ export function decisionPollRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const ctx = () => socialContext(deps);
 
-  /** The poll-shaped decision of this id that the viewer may read, null to pass on, 404 if hidden. */
-  const decisionOf = async (id: string, viewer: { id: string; username: string } | null) => {
+  /** The poll-shaped decision of this post id, null to pass on (not one). */
+  const decisionOf = async (id: string) => {
     const d = await decisionOfPost(deps.db, id);
-    if (!d || !POLL_RULES.has(d.rule) || !d.local || !d.group_id) return null;
-    const group = await findGroupById(deps.db, d.group_id);
-    if (!group || !(await canRead(deps.db, deps.config.origin, group, viewer))) throw notFound();
-    return { d, group };
+    return d && POLL_RULES.has(d.rule) && d.local ? d : null;
   };
 
+  /** The poll as the viewer may see it (404 when they may not read the decision). */
   const answer = async (
     c: Context<ApiEnv>,
-    found: NonNullable<Awaited<ReturnType<typeof decisionOf>>>,
+    d: Decision,
     viewer: { id: string; username: string } | null,
   ) => {
-    const v = await decisionView(ctx(), found.group, found.d, viewer, deps.clock.now());
+    const v = await decisionView(ctx(), viewer, d.id);
+    if (!v) throw notFound();
     const own = viewer
-      ? await ownVotesOf(deps, found.d, memberUri(deps.config.origin, viewer.username))
+      ? await ownVotesOf(deps, d, memberUri(deps.config.origin, viewer.username))
       : null;
     return c.json(decisionPollJson(v, own));
   };
 
   app.get("/api/v1/polls/:id", async (c, next: Next) => {
     const viewer = optionalUser(c, "read:statuses");
-    const found = await decisionOf(c.req.param("id"), viewer);
-    if (!found) return next();
-    return answer(c, found, viewer);
+    const d = await decisionOf(c.req.param("id"));
+    if (!d) return next();
+    return answer(c, d, viewer);
   });
 
   app.post("/api/v1/polls/:id/votes", async (c, next: Next) => {
     const me = requireUser(c, "write:statuses");
-    const found = await decisionOf(c.req.param("id"), me);
+    const found = await decisionOf(c.req.param("id"));
     if (!found) return next();
+    // Who may not read it learns nothing, and writes nothing.
+    if (!(await decisionView(ctx(), me, found.id))) throw notFound();
     const p = z
       .object({ choices: z.array(z.coerce.number().int().min(0)).min(1).max(100) })
       .parse(await readParams(c));
     const choice =
-      found.d.rule === "single"
+      found.rule === "single"
         ? p.choices.length === 1
           ? { option: p.choices[0] }
           : { options: p.choices }
@@ -107,7 +107,7 @@ export function decisionPollRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const cast = await castVote(
       ctx(),
       { uri: memberUri(deps.config.origin, me.username), accountId: me.id },
-      { decisionId: found.d.id, choice },
+      { decisionId: found.id, choice },
     );
     if (!cast.ok) {
       if (cast.reason === "not-found") throw notFound();
@@ -119,9 +119,7 @@ export function decisionPollRoutes(deps: ApiDeps): Hono<ApiEnv> {
       };
       throw unprocessable(why[cast.reason] ?? "Choices are not valid for this poll");
     }
-    const fresh = await decisionOf(c.req.param("id"), me);
-    if (!fresh) throw notFound();
-    return answer(c, fresh, me);
+    return answer(c, found, me);
   });
 
   return app;

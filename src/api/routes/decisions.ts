@@ -13,13 +13,16 @@ import { closeDecision, recordOutcome } from "../../governance/decisions/closing
 import {
   amendDecision,
   createDecision,
-  findDecision,
   parseNewDecision,
 } from "../../governance/decisions/decisions.ts";
-import { decisionsOfMember, MAX_LISTED } from "../../governance/decisions/listing.ts";
-import { decisionView } from "../../governance/decisions/viewing.ts";
+import {
+  decisionsOfMember,
+  decisionsWaitingForMember,
+  MAX_LISTED,
+} from "../../governance/decisions/listing.ts";
+import { decisionShown } from "../../governance/decisions/viewing.ts";
 import { castVote } from "../../governance/decisions/votes.ts";
-import { findGroup, findGroupById, type Group } from "../../groups/groups.ts";
+import { findGroup } from "../../groups/groups.ts";
 import { canRead } from "../../groups/threads.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { optionalUser, requireUser } from "../auth.ts";
@@ -51,51 +54,46 @@ export function decisionRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const ctx = () => socialContext(deps);
 
-  /** The decision and its group, if the viewer may read the group; else 404. */
-  const visible = async (c: ApiContext, viewer: { id: string; username: string } | null) => {
-    const d = await findDecision(deps.db, c.req.param("id") ?? "");
-    if (!d?.group_id) throw notFound();
-    const group = await findGroupById(deps.db, d.group_id);
-    if (!group || !(await canRead(deps.db, deps.config.origin, group, viewer))) throw notFound();
-    const post = await deps.db
-      .selectFrom("posts")
-      .select(["deleted_at", "hidden_at"])
-      .where("id", "=", d.post_id)
-      .executeTakeFirst();
-    if (!post || post.deleted_at || post.hidden_at) throw notFound();
-    return { d, group };
+  /** The decision as the viewer may see it; 404 when they may not read it. */
+  const shown = async (
+    c: ApiContext,
+    viewer: { id: string; username: string } | null,
+    id?: string,
+  ) => {
+    const found = await decisionShown(ctx(), viewer, id ?? c.req.param("id") ?? "");
+    if (!found) throw notFound();
+    return found;
   };
   const answer = async (
     c: ApiContext,
-    group: Group,
     id: string,
     viewer: { id: string; username: string } | null,
     extra: Record<string, unknown> = {},
     status: 200 | 201 = 200,
-  ) => {
-    const d = await findDecision(deps.db, id);
-    if (!d) throw notFound();
-    const view = await decisionView(ctx(), group, d, viewer, deps.clock.now());
-    return c.json({ ...serializeDecision(deps.config.origin, group, view), ...extra }, status);
-  };
+  ) =>
+    c.json(
+      { ...serializeDecision(deps.config.origin, await shown(c, viewer, id)), ...extra },
+      status,
+    );
   // readParams refuses prototype-named keys and caps a JSON body's depth and size.
   const body = (c: ApiContext) => readParams(c);
 
   app.get(PREFIX, async (c) => {
     const me = requireUser(c, "read:statuses");
     const q = listQuery.parse(c.req.query());
-    const items = await decisionsOfMember(deps.db, deps.config.origin, me, {
-      limit: q.limit,
-      ...(q.max_id ? { before: q.max_id } : {}),
-      ...(q.filter === "waiting" ? { waitingAt: deps.clock.now() } : {}),
-    });
+    const items =
+      q.filter === "waiting"
+        ? await decisionsWaitingForMember(ctx(), me, q.limit)
+        : await decisionsOfMember(deps.db, deps.config.origin, me, {
+            limit: q.limit,
+            ...(q.max_id ? { before: q.max_id } : {}),
+          });
     return c.json(items.map((d) => serializeDecisionItem(deps.config.origin, d)));
   });
 
   app.get(`${PREFIX}/:id`, async (c) => {
     const viewer = optionalUser(c, "read:statuses");
-    const { d, group } = await visible(c, viewer);
-    return answer(c, group, d.id, viewer);
+    return answer(c, c.req.param("id"), viewer);
   });
 
   app.post(PREFIX, async (c) => {
@@ -113,12 +111,13 @@ export function decisionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (made.reason === "invalid") throw unprocessable("the proposal is invalid");
       throw new ApiError(403, "You may not start a decision in this group");
     }
-    return answer(c, group, made.value.id, me, {}, 201);
+    return answer(c, made.value.id, me, {}, 201);
   });
 
   app.put(`${PREFIX}/:id`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { d, group } = await visible(c, me);
+    const { view, group } = await shown(c, me);
+    const d = view.decision;
     const proposal = await body(c);
     const checked = parseNewDecision(proposal, deps.clock.now());
     if (!checked.ok) throw unprocessable(checked.reason);
@@ -131,12 +130,13 @@ export function decisionRoutes(deps: ApiDeps): Hono<ApiEnv> {
         throw new ApiError(409, "The outcome is recorded: propose anew");
       throw unprocessable("the proposal is invalid");
     }
-    return answer(c, group, d.id, me);
+    return answer(c, d.id, me);
   });
 
   app.post(`${PREFIX}/:id/votes`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { d, group } = await visible(c, me);
+    const { view } = await shown(c, me);
+    const d = view.decision;
     const p = z
       .object({
         choice: z.unknown(),
@@ -159,24 +159,26 @@ export function decisionRoutes(deps: ApiDeps): Hono<ApiEnv> {
       throw unprocessable(VOTE_PROBLEMS[cast.reason] ?? `choice: ${cast.reason}`);
     }
     // The receipt is in this answer only; nothing here keeps it.
-    return answer(c, group, d.id, me, { receipt: cast.value.receipt, changed: cast.value.changed });
+    return answer(c, d.id, me, { receipt: cast.value.receipt, changed: cast.value.changed });
   });
 
   app.post(`${PREFIX}/:id/close`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { d, group } = await visible(c, me);
+    const { view } = await shown(c, me);
+    const d = view.decision;
     const done = await closeDecision(ctx(), me, { decisionId: d.id });
     if (!done.ok) {
       if (done.reason === "not-found") throw notFound();
       if (done.reason === "forbidden") throw new ApiError(403, "Only a moderator may close early");
       throw new ApiError(409, "The decision is already closed");
     }
-    return answer(c, group, d.id, me);
+    return answer(c, d.id, me);
   });
 
   app.post(`${PREFIX}/:id/outcome`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { d, group } = await visible(c, me);
+    const { view } = await shown(c, me);
+    const d = view.decision;
     const p = z
       .object({
         outcome: z.string().trim().min(1).max(10_000),
@@ -196,7 +198,7 @@ export function decisionRoutes(deps: ApiDeps): Hono<ApiEnv> {
         throw new ApiError(409, "The outcome is already recorded");
       throw unprocessable("the outcome is invalid");
     }
-    return answer(c, group, d.id, me);
+    return answer(c, d.id, me);
   });
 
   return app;

@@ -1,19 +1,16 @@
 /**
  * Decisions as JSON for apps (/api/synco/v1/decisions, docs/api.md): snake_case
  * like the rest of the client API. What a viewer may see was decided by
- * governance/decisions/viewing.ts; this only changes the shape. A secret
+ * governance/decisions/reads.ts; this only changes the shape. A secret
  * ballot's `voters` is null; a hidden tally is null with `results_visibility`
  * saying when it shows.
  */
 import type { DecisionListItem } from "../../governance/decisions/listing.ts";
-import type { DecisionView } from "../../governance/decisions/viewing.ts";
+import type { DecisionShown } from "../../governance/decisions/viewing.ts";
 import { groupUri } from "../../kernel/uris.ts";
 
-export function serializeDecision(
-  origin: string,
-  group: { name: string },
-  v: DecisionView,
-): Record<string, unknown> {
+export function serializeDecision(origin: string, shown: DecisionShown): Record<string, unknown> {
+  const { view: v, group } = shown;
   const d = v.decision;
   return {
     id: d.id,
@@ -28,27 +25,28 @@ export function serializeDecision(
     options: v.options,
     opens_at: d.opens_at,
     closes_at: d.closes_at,
-    state: v.status,
+    state: v.window === "not-open" ? "scheduled" : v.window,
     closed_at: d.closed_at,
     results_visibility: d.results_visibility,
     ballot: d.ballot,
     vote_changes: d.vote_changes === 1,
     round: d.round,
     voters_count: d.voters_count,
-    eligible_weight: v.eligibleWeight,
+    eligible_weight: shown.eligibleWeight,
     tally: v.tally,
     voters:
-      v.voters?.map((e) => ({
-        uri: e.uri,
+      v.votes?.map((e) => ({
+        uri: e.voterUri,
+        ...(e.castByUri !== e.voterUri ? { cast_by: e.castByUri } : {}),
         ...(e.choice ? { choice: e.choice } : {}),
         ...(e.reason ? { reason: e.reason } : {}),
       })) ?? null,
     outcome: d.outcome ? { text: d.outcome, review_at: d.review_at, at: d.outcome_at } : null,
     viewer: {
-      has_voted: v.viewer.hasVoted,
-      can_vote: v.viewer.canVote,
-      can_manage: v.viewer.canManage,
-      can_close: v.viewer.canClose,
+      has_voted: v.hasVoted,
+      can_vote: v.canVote,
+      can_manage: shown.canManage,
+      can_close: shown.canClose,
     },
   };
 }

@@ -106,7 +106,12 @@ export const outcomeSchema = z.strictObject({
   reviewAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
 });
 
-export type OutcomeProblem = "not-found" | "forbidden" | "invalid" | "not-closed" | "outcome-recorded";
+export type OutcomeProblem =
+  | "not-found"
+  | "forbidden"
+  | "invalid"
+  | "not-closed"
+  | "outcome-recorded";
 
 /**
  * The proposer or a moderator writes what was decided and when to review it;
@@ -167,11 +172,9 @@ export async function notifyEligible(
   const eligible = (await everyoneEligible(trx, ctx.origin, group)).filter((e) =>
     wanted(e.countsFor),
   );
-  const accounts = await localAccountsOf(
-    trx,
-    ctx.origin,
-    [...new Set(eligible.flatMap((e) => e.castBy))],
-  );
+  const accounts = await localAccountsOf(trx, ctx.origin, [
+    ...new Set(eligible.flatMap((e) => e.castBy)),
+  ]);
   const from = groupUri(ctx.origin, group.name);
   for (const a of accounts)
     await notify(trx, { accountId: a.id, type, fromUri: from, postId: d.post_id }, ctx.clock);

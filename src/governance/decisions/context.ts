@@ -3,15 +3,9 @@
  * origin and domain, and the clock (social/context.ts is the model). A decision
  * lives in a group's thread, so the same context also writes group posts.
  */
-import type { Mailer } from "../../accounts/mail.ts";
 import type { SocialContext } from "../../social/context.ts";
 
 export type DecisionsContext = SocialContext;
-
-/** The sweep also mails reminders when the node has SMTP configured. */
-export interface SweepContext extends DecisionsContext {
-  mailer?: Mailer | null;
-}
 
 /** Who acts: a member of this node (account id and username), or an actor elsewhere (federation). */
 export interface Voter {

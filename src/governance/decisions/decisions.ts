@@ -25,7 +25,13 @@ import { decisionUri, groupUri, memberUri } from "../../kernel/uris.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { clearVotes, isPostgres } from "./secret-ballot.ts";
-import { MAX_OPTIONS, RULES, type RuleSettings, validateSettings } from "./types.ts";
+import {
+  CONSENT_POSITIONS,
+  MAX_OPTIONS,
+  RULES,
+  type RuleSettings,
+  validateSettings,
+} from "./types.ts";
 
 export type Decision = Selectable<DecisionsTable>;
 
@@ -80,7 +86,8 @@ export type ParsedDecision = z.output<typeof newDecisionSchema>;
 function ruleSettingsOf(d: ParsedDecision): Result<RuleSettings, string> {
   const raw: Record<string, unknown> = {
     rule: d.rule,
-    options: d.rule === "consent" ? [] : d.options.map((o) => o.label),
+    // Consent's positions are fixed; naming them keeps exports readable (and settings valid).
+    options: d.rule === "consent" ? [...CONSENT_POSITIONS] : d.options.map((o) => o.label),
   };
   for (const k of [
     "minChoices",
@@ -191,11 +198,7 @@ export function findDecision(db: Kysely<Schema>, id: string): Promise<Decision |
 }
 
 export function decisionOfPost(db: Kysely<Schema>, postId: string): Promise<Decision | undefined> {
-  return db
-    .selectFrom("decisions")
-    .selectAll()
-    .where("post_id", "=", postId)
-    .executeTakeFirst();
+  return db.selectFrom("decisions").selectAll().where("post_id", "=", postId).executeTakeFirst();
 }
 
 export const optionsOf = (d: Pick<Decision, "options">): DecisionOption[] =>

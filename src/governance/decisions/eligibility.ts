@@ -26,7 +26,8 @@ export async function eligibilityOf(
   const pick = (all: Eligible[]) =>
     all.find((b) => b.castBy.includes(voterUri) && (!countsFor || b.countsFor === countsFor)) ??
     null;
-  if (group.kind === "federation") return pick(eligibleVoters(await votingGroupOf({ db, origin }, group)));
+  if (group.kind === "federation")
+    return pick(eligibleVoters(await votingGroupOf({ db, origin }, group)));
   return pick(eligibleVoters(await narrowGroup(db, origin, group, voterUri)));
 }
 

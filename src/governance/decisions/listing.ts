@@ -3,14 +3,16 @@
  * hosted here, and those still waiting for the member's vote. A member's groups
  * are what groups/member-groups.ts says (the assembly for everyone, active rows
  * elsewhere), so a members-only group's decisions reach its members only.
- * "Waiting" means open now, and no vote of the member's in the current round,
- * named (decision_votes) or secret (decision_voters: who voted, never what).
+ * "Voted" means a vote of the member's in the current round, named
+ * (decision_votes) or secret (decision_voters: who voted, never what).
  */
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
 import type { LocalMember } from "../../groups/context.ts";
 import { memberGroups } from "../../groups/member-groups.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import type { DecisionsContext } from "./context.ts";
+import { decisionsWaitingFor } from "./reads.ts";
 
 export interface DecisionListItem {
   id: string;
@@ -56,7 +58,7 @@ export async function decisionsOfMember(
   db: Kysely<Schema>,
   origin: string,
   member: LocalMember,
-  options: { limit?: number; waitingAt?: Date; before?: string } = {},
+  options: { limit?: number; before?: string } = {},
 ): Promise<DecisionListItem[]> {
   const groupIds = (await memberGroups(db, origin, member))
     .map((g) => g.groupId)
@@ -89,16 +91,8 @@ export async function decisionsOfMember(
     .where("p.deleted_at", "is", null)
     .where("p.hidden_at", "is", null);
   if (options.before) q = q.where("d.id", "<", options.before);
-  if (options.waitingAt) {
-    const now = options.waitingAt.toISOString();
-    q = q
-      .where("d.status", "=", "open")
-      .where("d.opens_at", "<=", now)
-      .where("d.closes_at", ">", now)
-      .where((eb) => eb.not(votedBy(eb, me)));
-  }
   const rows = await q.orderBy("d.id", "desc").limit(limit).execute();
-  const items = rows.map((r) => ({
+  return rows.map((r) => ({
     id: r.id,
     title: r.title,
     rule: r.rule,
@@ -113,5 +107,46 @@ export async function decisionsOfMember(
     groupTitle: r.group_title,
     voted: r.voted === true || Number(r.voted) === 1,
   }));
-  return items;
+}
+
+/**
+ * "Decisions waiting for me": reads.ts `decisionsWaitingFor` (eligibility as the
+ * vote itself checks it, delegates included), as list items, soonest closing first.
+ */
+export async function decisionsWaitingForMember(
+  ctx: DecisionsContext,
+  member: LocalMember,
+  limit = 50,
+): Promise<DecisionListItem[]> {
+  const waiting = (await decisionsWaitingFor(ctx, member)).slice(0, Math.min(limit, MAX_LISTED));
+  const groupIds = [...new Set(waiting.map((d) => d.group_id).filter((g): g is string => !!g))];
+  const groups = groupIds.length
+    ? await ctx.db
+        .selectFrom("groups")
+        .select(["id", "name", "display_name"])
+        .where("id", "in", groupIds)
+        .execute()
+    : [];
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  return waiting.flatMap((d) => {
+    const g = d.group_id ? byId.get(d.group_id) : undefined;
+    if (!g) return [];
+    return [
+      {
+        id: d.id,
+        title: d.title,
+        rule: d.rule,
+        status: d.status,
+        opensAt: d.opens_at,
+        closesAt: d.closes_at,
+        closedAt: d.closed_at,
+        outcome: d.outcome,
+        votersCount: d.voters_count,
+        postId: d.post_id,
+        groupName: g.name,
+        groupTitle: g.display_name,
+        voted: false,
+      },
+    ];
+  });
 }

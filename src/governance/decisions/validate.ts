@@ -55,7 +55,7 @@ export const RuleSettingsSchema = z
     const s = ctx.value;
     const issue = (message: string) => ctx.issues.push({ code: "custom", message, input: s });
     if (s.rule !== "consent" && s.options.length < 2) issue("at least two options are needed");
-    if ((s.minChoices ?? 1) > (s.maxChoices ?? s.options.length))
+    if (s.rule === "multiple" && (s.minChoices ?? 1) > (s.maxChoices ?? s.options.length))
       issue("minChoices is above maxChoices");
     if ((s.maxChoices ?? 0) > s.options.length) issue("maxChoices is above the number of options");
     const [lo, hi] = scoreRange(s);

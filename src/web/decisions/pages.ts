@@ -19,7 +19,10 @@ import {
   optionsOf,
   settingsOf,
 } from "../../governance/decisions/decisions.ts";
-import { decisionsOfMember } from "../../governance/decisions/listing.ts";
+import {
+  decisionsOfMember,
+  decisionsWaitingForMember,
+} from "../../governance/decisions/listing.ts";
 import { castVote, type VoteProblem } from "../../governance/decisions/votes.ts";
 import type { Group } from "../../groups/groups.ts";
 import { canRead } from "../../groups/threads.ts";
@@ -70,15 +73,8 @@ export async function decisionPanelOfThread(
   const d = await decisionOfPost(deps.db, threadId);
   if (!d || d.group_id !== group.id) return "";
   const now = deps.clock.now();
-  const page = await decisionPage(
-    groupsContext(deps),
-    t(c),
-    group,
-    d,
-    c.get("viewer") ?? null,
-    now,
-  );
-  return decisionPanel(c, page, { ...options, now });
+  const page = await decisionPage(groupsContext(deps), t(c), d.id, c.get("viewer") ?? null);
+  return page ? decisionPanel(c, page, { ...options, now }) : "";
 }
 
 /** The thread-page hook (GroupsDeps.threadHead) that draws a thread's decision. */
@@ -96,10 +92,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const now = deps.clock.now();
     const lists = viewer
       ? {
-          waiting: await decisionsOfMember(db, config.origin, viewer, {
-            waitingAt: now,
-            limit: 50,
-          }),
+          waiting: await decisionsWaitingForMember(ctx, viewer, 50),
           recent: await decisionsOfMember(db, config.origin, viewer, { limit: 20 }),
         }
       : null;

@@ -1,12 +1,10 @@
 /**
- * A decision drawn for a viewer: governance/decisions/viewing.ts decides what the
+ * A decision drawn for a viewer: governance/decisions/reads.ts decides what the
  * viewer may see (the same for the JSON API); here names and choices become words.
  */
 import type { DecisionsContext } from "../../governance/decisions/context.ts";
-import type { Decision } from "../../governance/decisions/decisions.ts";
 import type { BallotChoice, RuleSettings } from "../../governance/decisions/types.ts";
-import { decisionView } from "../../governance/decisions/viewing.ts";
-import type { Group } from "../../groups/groups.ts";
+import { decisionShown } from "../../governance/decisions/viewing.ts";
 import { memberPrefix } from "../../kernel/uris.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { DecisionPage } from "./panel.ts";
@@ -50,19 +48,20 @@ async function voterNames(deps: ViewDeps, uris: string[]): Promise<(uri: string)
       : `@${handles.get(uri) ?? uri.replace(/^https?:\/\//, "")}`;
 }
 
-/** The decision as `viewer` may see it, in the panel's terms. */
+/** The decision as `viewer` may see it, in the panel's terms; null if they may not read it. */
 export async function decisionPage(
   deps: ViewDeps,
   t: Translate,
-  group: Group,
-  d: Decision,
+  id: string,
   viewer: { id: string; username: string } | null,
-  now: Date,
-): Promise<DecisionPage> {
-  const v = await decisionView(deps, group, d, viewer, now);
+): Promise<DecisionPage | null> {
+  const shown = await decisionShown(deps, viewer, id);
+  if (!shown) return null;
+  const { view: v, group } = shown;
+  const d = v.decision;
   const name = await voterNames(
     deps,
-    (v.voters ?? []).map((e) => e.uri),
+    (v.votes ?? []).map((e) => e.voterUri),
   );
   return {
     id: d.id,
@@ -73,22 +72,27 @@ export async function decisionPage(
     explanations: v.options.map((o) => o.explanation),
     opensAt: d.opens_at,
     closesAt: d.closes_at,
-    status: v.status,
+    status: v.window === "not-open" ? "scheduled" : v.window,
     closedAt: d.closed_at,
     results: d.results_visibility,
     ballot: d.ballot,
     changeVote: d.vote_changes === 1,
     votersCount: d.voters_count,
-    eligibleWeight: v.eligibleWeight,
+    eligibleWeight: shown.eligibleWeight,
     tally: v.tally,
     voters:
-      v.voters?.map((e) => ({
-        name: name(e.uri),
+      v.votes?.map((e) => ({
+        name: name(e.voterUri),
         ...(e.choice ? { choice: choiceInWords(t, v.settings, e.choice) } : {}),
         ...(e.reason ? { reason: e.reason } : {}),
       })) ?? null,
     outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
     hostedOn: d.local ? null : new URL(d.uri).host,
-    viewer: v.viewer,
+    viewer: {
+      hasVoted: v.hasVoted,
+      canVote: v.canVote,
+      canManage: shown.canManage,
+      canClose: shown.canClose,
+    },
   };
 }

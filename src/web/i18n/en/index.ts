@@ -4,6 +4,7 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
@@ -18,6 +19,7 @@ export const en = {
   ...groups,
   ...decisions,
   ...api,
+  ...decisionNotices,
 };
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
@@ -16,4 +17,5 @@ export const es: Catalogue = {
   ...groups,
   ...decisions,
   ...api,
+  ...decisionNotices,
 };
