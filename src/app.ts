@@ -39,6 +39,7 @@ import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
@@ -154,11 +155,17 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
-  const groups = { db: db.db, config, federation, clock };
+  const groupsBase = { db: db.db, config, federation, clock };
+  const groups = {
+    ...groupsBase,
+    // A thread that carries a decision shows it above its posts.
+    threadHead: decisionThreadHead(groupsBase),
+  };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", decisionPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(

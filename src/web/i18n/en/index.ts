@@ -5,6 +5,7 @@
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
@@ -16,6 +17,7 @@ export const en = {
   ...federation,
   ...social,
   ...groups,
+  ...decisions,
   ...api,
   ...decisionNotices,
 };

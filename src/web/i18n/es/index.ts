@@ -3,6 +3,7 @@ import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { shell } from "./shell.ts";
@@ -14,6 +15,7 @@ export const es: Catalogue = {
   ...federation,
   ...social,
   ...groups,
+  ...decisions,
   ...api,
   ...decisionNotices,
 };

@@ -1,0 +1,73 @@
+/**
+ * Decisions as JSON for apps (/api/synco/v1/decisions, docs/api.md): snake_case
+ * like the rest of the client API. What a viewer may see was decided by
+ * governance/decisions/reads.ts; this only changes the shape. A secret
+ * ballot's `voters` is null; a hidden tally is null with `results_visibility`
+ * saying when it shows.
+ */
+import type { DecisionListItem } from "../../governance/decisions/listing.ts";
+import type { DecisionShown } from "../../governance/decisions/viewing.ts";
+import { groupUri } from "../../kernel/uris.ts";
+
+export function serializeDecision(origin: string, shown: DecisionShown): Record<string, unknown> {
+  const { view: v, group } = shown;
+  const d = v.decision;
+  return {
+    id: d.id,
+    uri: d.uri,
+    url: `${origin}/groups/${group.name}/threads/${d.post_id}#decision-${d.id}`,
+    group: { name: group.name, uri: groupUri(origin, group.name) },
+    status_id: d.post_id,
+    title: d.title,
+    body: d.body,
+    rule: d.rule,
+    settings: v.settings,
+    options: v.options,
+    opens_at: d.opens_at,
+    closes_at: d.closes_at,
+    state: v.window === "not-open" ? "scheduled" : v.window,
+    closed_at: d.closed_at,
+    results_visibility: d.results_visibility,
+    ballot: d.ballot,
+    vote_changes: d.vote_changes === 1,
+    round: d.round,
+    voters_count: d.voters_count,
+    eligible_weight: shown.eligibleWeight,
+    tally: v.tally,
+    voters:
+      v.votes?.map((e) => ({
+        uri: e.voterUri,
+        ...(e.castByUri !== e.voterUri ? { cast_by: e.castByUri } : {}),
+        ...(e.choice ? { choice: e.choice } : {}),
+        ...(e.reason ? { reason: e.reason } : {}),
+      })) ?? null,
+    outcome: d.outcome ? { text: d.outcome, review_at: d.review_at, at: d.outcome_at } : null,
+    viewer: {
+      has_voted: v.hasVoted,
+      can_vote: v.canVote,
+      can_manage: shown.canManage,
+      can_close: shown.canClose,
+    },
+  };
+}
+
+/** A decision in a list: enough to show a line and open it. */
+export function serializeDecisionItem(
+  origin: string,
+  d: DecisionListItem,
+): Record<string, unknown> {
+  return {
+    id: d.id,
+    url: `${origin}/groups/${d.groupName}/threads/${d.postId}#decision-${d.id}`,
+    group: { name: d.groupName, title: d.groupTitle },
+    status_id: d.postId,
+    title: d.title,
+    rule: d.rule,
+    opens_at: d.opensAt,
+    closes_at: d.closesAt,
+    closed_at: d.closedAt,
+    has_outcome: d.outcome !== null,
+    voters_count: d.votersCount,
+    has_voted: d.voted,
+  };
+}
