@@ -86,8 +86,7 @@ export type ParsedDecision = z.output<typeof newDecisionSchema>;
 function ruleSettingsOf(d: ParsedDecision): Result<RuleSettings, string> {
   const raw: Record<string, unknown> = {
     rule: d.rule,
-    // Consent's positions are fixed; naming them keeps exports readable (and settings valid).
-    options: d.rule === "consent" ? [...CONSENT_POSITIONS] : d.options.map((o) => o.label),
+    options: d.rule === "consent" ? [] : d.options.map((o) => o.label),
   };
   for (const k of [
     "minChoices",
