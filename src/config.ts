@@ -26,6 +26,8 @@ export interface Config {
   /** argon2id memory cost in KiB; tests use the minimum. */
   passwordCost: number;
   logLevel: "debug" | "info" | "warning" | "error";
+  /** text: one readable line per record; json: JSON Lines for a log collector. */
+  logFormat: "text" | "json";
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (per-IP rate limits). */
   trustedProxies: string[];
   /** SMTP server for outgoing mail (smtp[s]://user:pass@host:port); null: the node sends no mail. */
@@ -71,6 +73,7 @@ const schema = z.object({
     .max(1 << 22)
     .default(19456),
   SYNCO_LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  SYNCO_LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   SYNCO_TRUSTED_PROXIES: z
     .string()
     .refine(
@@ -132,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateAddress: e.SYNCO_ALLOW_PRIVATE_ADDRESS === "1",
     passwordCost: e.SYNCO_PASSWORD_COST,
     logLevel: e.SYNCO_LOG_LEVEL,
+    logFormat: e.SYNCO_LOG_FORMAT,
     trustedProxies: e.SYNCO_TRUSTED_PROXIES.split(",")
       .map((a) => a.trim())
       .filter(Boolean),

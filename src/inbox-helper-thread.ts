@@ -12,7 +12,7 @@ import { sleep } from "./inbox-helper.ts";
 import { setupLogging } from "./logging.ts";
 
 const { config, idleExitMs } = workerData as { config: Config; idleExitMs: number };
-await setupLogging(config.logLevel);
+await setupLogging(config.logLevel, config.logFormat);
 const db = await openDatabase(config.databaseUrl);
 const coop = new CoopSettingsStore(db.db, { registration: config.registration });
 const runtime = await federationGateway(config, db, coop).load();

@@ -30,7 +30,16 @@ function synco(args: string[], extra: Record<string, string> = {}) {
 test("every command has --help", () => {
   const top = synco(["--help"]);
   assert.equal(top.code, 0);
-  for (const command of ["start", "migrate", "admin", "backup", "pb", "economy", "commons"]) {
+  for (const command of [
+    "start",
+    "migrate",
+    "admin",
+    "backup",
+    "pb",
+    "decisions",
+    "economy",
+    "commons",
+  ]) {
     assert.match(top.out, new RegExp(`\\b${command}\\b`));
     const r = synco([command, "--help"]);
     assert.equal(r.code, 0, `${command} --help: ${r.err}`);
@@ -126,6 +135,10 @@ test("backup copies the database consistently (SQLite) or explains pg_dump", asy
   await copy.close();
   assert.ok(Array.isArray(tables));
   assert.equal(synco(["backup", target]).code, 2, "refuses to overwrite");
+  const intoMissing = synco(["backup", join(target, "..", "missing", "copy.db")]);
+  assert.equal(intoMissing.code, 2, "a missing folder is a usage error, not a crash");
+  assert.match(intoMissing.err, /does not exist; create it first/);
+  assert.doesNotMatch(intoMissing.err, /\n\s+at /, "no stack trace");
 });
 
 test("start answers HTTP, then stops cleanly on SIGTERM", async () => {

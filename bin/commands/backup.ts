@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { openDatabase } from "../../src/db/database.ts";
 import { guard, parse, UsageError } from "./args.ts";
 import { configOrExit } from "./config.ts";
@@ -24,6 +24,10 @@ export async function run(args: string[]): Promise<number> {
     const target = resolve(file);
     if (existsSync(target))
       throw new UsageError(`synco backup: ${target} already exists; choose a new file`);
+    if (!existsSync(dirname(target)))
+      throw new UsageError(
+        `synco backup: the folder ${dirname(target)} does not exist; create it first`,
+      );
     const config = configOrExit();
     if (!config.databaseUrl.startsWith("sqlite:")) {
       console.error(

@@ -26,7 +26,7 @@ export async function run(args: string[]): Promise<number> {
       process.once("SIGTERM", resolve);
     });
     const config = configOrExit();
-    await setupLogging(config.logLevel);
+    await setupLogging(config.logLevel, config.logFormat);
     const node = await createNode(config);
     const stoppers: (() => Promise<void>)[] = [];
 

@@ -15,6 +15,7 @@ import * as m0014 from "./0014_one_content_model.ts";
 import * as m0015 from "./0015_event_names.ts";
 import * as m0016 from "./0016_group_reports.ts";
 import * as m0017 from "./0017_decisions.ts";
+import * as m0022 from "./0022_decision_federation.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0015_event_names": m0015,
   "0016_group_reports": m0016,
   "0017_decisions": m0017,
+  "0022_decision_federation": m0022,
 };

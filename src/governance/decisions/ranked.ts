@@ -20,7 +20,8 @@ export function gatherRankings(ballots: readonly Ballot<RankedChoice>[]): Ranked
   const weights: number[] = [];
   const rankings: number[][] = [];
   for (const b of ballots) {
-    const key = b.choice.ranking.join(",");
+    // Option indexes are < 100, so one UTF-16 unit each makes a short exact key.
+    const key = String.fromCharCode(...b.choice.ranking);
     const g = index.get(key);
     if (g === undefined) {
       index.set(key, weights.length);

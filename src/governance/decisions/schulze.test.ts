@@ -175,6 +175,25 @@ describe("Schulze properties", () => {
     );
   });
 
+  it("d matches the definition, counted naively voter by voter", () => {
+    fc.assert(
+      fc.property(profiles, ([n, raw]) => {
+        const ballots = raw.map((b) => ({ choice: { ranking: b.ranking }, weight: b.weight }));
+        const { d } = count(ranked("schulze", n), ballots, { eligibleWeight: 100 }) as SchulzeTally;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            let naive = 0;
+            for (const b of ballots) {
+              const pi = b.choice.ranking.indexOf(i);
+              const pj = b.choice.ranking.indexOf(j);
+              if (i !== j && pi >= 0 && (pj < 0 || pi < pj)) naive += b.weight;
+            }
+            assert.equal(d[i]?.[j], naive);
+          }
+      }),
+    );
+  });
+
   it("p[i][j] ≥ min(p[i][k], p[k][j]): strongest paths are closed", () => {
     fc.assert(
       fc.property(profiles, ([n, raw]) => {

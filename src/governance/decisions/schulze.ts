@@ -19,20 +19,23 @@ import type { Ballot, CountOptions, RankedChoice, RuleSettings, SchulzeTally } f
 export function pairwise(n: number, ballots: readonly Ballot<RankedChoice>[]): Float64Array {
   const { options, start, weight, groups } = gatherRankings(ballots);
   const d = new Float64Array(n * n);
-  const position = new Int32Array(n).fill(n);
+  // ranked[x] marks the options of the current ballot; unranked ones rank below them all.
+  const ranked = new Uint8Array(n);
   for (let g = 0; g < groups; g++) {
     const from = start[g] as number;
     const to = start[g + 1] as number;
     const w = weight[g] as number;
-    for (let k = from; k < to; k++) position[options[k] as number] = k - from;
+    for (let k = from; k < to; k++) ranked[options[k] as number] = 1;
     for (let k = from; k < to; k++) {
-      const a = options[k] as number;
-      const pa = k - from;
-      const row = a * n;
-      for (let j = 0; j < n; j++)
-        if (pa < (position[j] as number)) d[row + j] = (d[row + j] as number) + w;
+      const row = (options[k] as number) * n;
+      for (let l = k + 1; l < to; l++) {
+        const cell = row + (options[l] as number);
+        d[cell] = (d[cell] as number) + w;
+      }
+      if (to - from < n)
+        for (let j = 0; j < n; j++) if (!ranked[j]) d[row + j] = (d[row + j] as number) + w;
     }
-    for (let k = from; k < to; k++) position[options[k] as number] = n;
+    for (let k = from; k < to; k++) ranked[options[k] as number] = 0;
   }
   return d;
 }

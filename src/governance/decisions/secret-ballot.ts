@@ -42,7 +42,10 @@ export async function hasVotedSecretly(
     .executeTakeFirst());
 }
 
-/** Records that `voterUri` voted and, apart, what was chosen; returns the voter's receipt. */
+/**
+ * Records that `voterUri` voted and, apart, what was chosen; returns the
+ * voter's receipt, or null (nothing written) when they had voted already.
+ */
 export async function castSecretBallot(
   trx: Kysely<Schema>,
   input: {
@@ -52,16 +55,18 @@ export async function castSecretBallot(
     weight: number;
     choice: BallotChoice;
   },
-): Promise<string> {
+): Promise<string | null> {
   const receipt = newToken(32);
-  await trx
+  const first = await trx
     .insertInto("decision_voters")
     .values({
       decision_id: input.decisionId,
       voter_uri: input.voterUri,
       cast_by_uri: input.castByUri,
     })
-    .execute();
+    .onConflict((oc) => oc.columns(["decision_id", "voter_uri"]).doNothing())
+    .executeTakeFirst();
+  if (Number(first.numInsertedOrUpdatedRows ?? 0n) !== 1) return null;
   await trx
     .insertInto("decision_ballots")
     .values({

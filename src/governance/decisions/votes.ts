@@ -11,18 +11,13 @@
 import type { Kysely } from "kysely";
 import { recordEvent } from "../../db/outbox.ts";
 import type { Schema } from "../../db/schema.ts";
-import { findGroupById } from "../../groups/groups.ts";
+import type { Group } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import type { DecisionsContext, Voter } from "./context.ts";
 import { type Decision, lockDecision, settingsOf } from "./decisions.ts";
 import { eligibilityOf } from "./eligibility.ts";
-import {
-  castSecretBallot,
-  changeSecretBallot,
-  hasVotedSecretly,
-  isPostgres,
-} from "./secret-ballot.ts";
+import { castSecretBallot, changeSecretBallot, isPostgres } from "./secret-ballot.ts";
 import { type BallotChoice, type ChoiceProblem, validateChoice } from "./types.ts";
 
 export type VoteProblem =
@@ -78,11 +73,11 @@ export async function castVote(
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const d = await lockDecision(trx, input.decisionId, isPostgres(trx));
-    if (!d || !(await threadVisible(trx, d.post_id))) return fail("not-found" as const);
+    if (!d) return fail("not-found" as const);
     if (!d.local || !d.group_id) return fail("not-hosted-here" as const);
     const window = votingWindow(d, now);
     if (window !== "open") return fail(window);
-    const group = await findGroupById(trx, d.group_id);
+    const group = await groupOfVisibleThread(trx, d);
     if (!group) return fail("not-found" as const);
     const eligible = await eligibilityOf(trx, ctx.origin, group, voter.uri, input.countsFor);
     if (!eligible) return fail("not-eligible" as const);
@@ -96,7 +91,10 @@ export async function castVote(
     if (!done.ok) return done;
     await trx
       .updateTable("decisions")
-      .set({ voters_count: await votersCount(trx, d), updated_at: now.toISOString() })
+      .set((eb) => ({
+        voters_count: done.value.changed ? eb.ref("voters_count") : eb("voters_count", "+", 1),
+        updated_at: now.toISOString(),
+      }))
       .where("id", "=", d.id)
       .execute();
     await recordEvent(trx, { type: "decisions.vote.cast", payload: { decisionId: d.id } });
@@ -104,13 +102,23 @@ export async function castVote(
   });
 }
 
-async function threadVisible(trx: Kysely<Schema>, postId: string): Promise<boolean> {
-  const post = await trx
-    .selectFrom("posts")
-    .select(["deleted_at", "hidden_at"])
-    .where("id", "=", postId)
+/** The decision's group, when its thread is neither deleted nor hidden (one query). */
+function groupOfVisibleThread(trx: Kysely<Schema>, d: Decision): Promise<Group | undefined> {
+  return trx
+    .selectFrom("groups")
+    .selectAll()
+    .where("id", "=", d.group_id as string)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("posts")
+          .select("posts.id")
+          .where("posts.id", "=", d.post_id)
+          .where("posts.deleted_at", "is", null)
+          .where("posts.hidden_at", "is", null),
+      ),
+    )
     .executeTakeFirst();
-  return !!post && !post.deleted_at && !post.hidden_at;
 }
 
 async function namedVote(
@@ -123,29 +131,8 @@ async function namedVote(
 ): Promise<Result<VoteCast, VoteProblem>> {
   const at = ctx.clock.now().toISOString();
   const stored = withoutReason(choice);
-  const earlier = await trx
-    .selectFrom("decision_votes")
-    .select("id")
-    .where("decision_id", "=", d.id)
-    .where("voter_uri", "=", base.countsFor)
-    .executeTakeFirst();
-  if (earlier) {
-    if (!d.vote_changes) return fail("already-voted");
-    await trx
-      .updateTable("decision_votes")
-      .set({
-        choice: JSON.stringify(stored.choice),
-        reason: stored.reason,
-        reason_hidden_at: null,
-        cast_by_uri: voter.uri,
-        account_id: voter.accountId,
-        updated_at: at,
-      })
-      .where("id", "=", earlier.id)
-      .execute();
-    return ok({ countsFor: base.countsFor, changed: true, receipt: null });
-  }
-  await trx
+  // A first vote is one insert; only when one exists is it looked at (one vote per voter: the unique key).
+  const inserted = await trx
     .insertInto("decision_votes")
     .values({
       id: newId(),
@@ -160,8 +147,25 @@ async function namedVote(
       created_at: at,
       updated_at: at,
     })
+    .onConflict((oc) => oc.columns(["decision_id", "voter_uri"]).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1)
+    return ok({ countsFor: base.countsFor, changed: false, receipt: null });
+  if (!d.vote_changes) return fail("already-voted");
+  await trx
+    .updateTable("decision_votes")
+    .set({
+      choice: JSON.stringify(stored.choice),
+      reason: stored.reason,
+      reason_hidden_at: null,
+      cast_by_uri: voter.uri,
+      account_id: voter.accountId,
+      updated_at: at,
+    })
+    .where("decision_id", "=", d.id)
+    .where("voter_uri", "=", base.countsFor)
     .execute();
-  return ok({ countsFor: base.countsFor, changed: false, receipt: null });
+  return ok({ countsFor: base.countsFor, changed: true, receipt: null });
 }
 
 async function secretVote(
@@ -172,12 +176,6 @@ async function secretVote(
   choice: BallotChoice,
   receipt: string | undefined,
 ): Promise<Result<VoteCast, VoteProblem>> {
-  if (await hasVotedSecretly(trx, d.id, base.countsFor)) {
-    if (!d.vote_changes) return fail("already-voted");
-    if (!receipt) return fail("receipt-required");
-    if (!(await changeSecretBallot(trx, d.id, receipt, choice))) return fail("receipt-unknown");
-    return ok({ countsFor: base.countsFor, changed: true, receipt: null });
-  }
   const issued = await castSecretBallot(trx, {
     decisionId: d.id,
     voterUri: base.countsFor,
@@ -185,23 +183,11 @@ async function secretVote(
     weight: 1,
     choice,
   });
-  return ok({ countsFor: base.countsFor, changed: false, receipt: issued });
-}
-
-async function votersCount(trx: Kysely<Schema>, d: Decision): Promise<number> {
-  const row =
-    d.ballot === "secret"
-      ? await trx
-          .selectFrom("decision_voters")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("decision_id", "=", d.id)
-          .executeTakeFirstOrThrow()
-      : await trx
-          .selectFrom("decision_votes")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("decision_id", "=", d.id)
-          .executeTakeFirstOrThrow();
-  return Number(row.n);
+  if (issued) return ok({ countsFor: base.countsFor, changed: false, receipt: issued });
+  if (!d.vote_changes) return fail("already-voted");
+  if (!receipt) return fail("receipt-required");
+  if (!(await changeSecretBallot(trx, d.id, receipt, choice))) return fail("receipt-unknown");
+  return ok({ countsFor: base.countsFor, changed: true, receipt: null });
 }
 
 /** Has this actor (or the co-op they vote for) voted in the current round? */
