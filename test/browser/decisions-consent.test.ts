@@ -72,7 +72,7 @@ test("propose → discuss → block needs a reason → amend → pass → outcom
   await ana
     .getByLabel("Explanation", { exact: true })
     .fill("Currants and gooseberries: food for us, shelter for birds.");
-  await ana.getByLabel("Blocks that stop it").fill("1");
+  await ana.getByLabel("Consent: blocks that stop it").fill("1");
   await shot(ana, "decisions-start-1280");
   await ana.getByRole("button", { name: "Start the decision" }).click();
   await ana.waitForURL(/\/groups\/garden\/threads\//);

@@ -61,10 +61,11 @@ function fields(
   o: BallotFormOptions,
 ): Html {
   const n = s.options.length;
-  const legend = t("decisions.ballot.title");
+  // The section's heading says "Your vote"; the legend says what is asked.
+  const legend = t(s.rule === "consent" ? "decisions.ballot.position" : `decisions.rule.${s.rule}`);
   switch (s.rule) {
     case "consent":
-      return html`<fieldset${invalid(e, "position")}><legend>${legend}</legend>
+      return html`<fieldset id="f-position"${invalid(e, "position")}><legend>${legend}</legend>
         ${CONSENT_POSITIONS.map(
           (p) =>
             html`<label class="choice"><input type="radio" name="position" value="${p}"${checked(v.position === p)} required /> ${t(`decisions.position.${p}`)}</label>`,
@@ -78,14 +79,14 @@ function fields(
         ${errorOf(e, "reason")}
       </div>`;
     case "single":
-      return html`<fieldset${invalid(e, "choice")}><legend>${legend}</legend>
+      return html`<fieldset id="f-choice"${invalid(e, "choice")}><legend>${legend}</legend>
         ${s.options.map(
           (_, i) =>
             html`<label class="choice"><input type="radio" name="option" value="${i}"${checked(v.option === String(i))} required /> ${optionLabel(s, i, o.explanations)}</label>`,
         )}
         ${errorOf(e, "choice")}</fieldset>`;
     case "multiple":
-      return html`<fieldset aria-describedby="f-multiple-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
+      return html`<fieldset id="f-choice" aria-describedby="f-multiple-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
         <p class="hint" id="f-multiple-hint">${t("decisions.ballot.chooseBetween", { min: s.minChoices ?? 1, max: s.maxChoices ?? n })}</p>
         ${s.options.map(
           (_, i) =>
@@ -93,7 +94,7 @@ function fields(
         )}
         ${errorOf(e, "choice")}</fieldset>`;
     case "score":
-      return html`<fieldset${invalid(e, "choice")}><legend>${legend}</legend>
+      return html`<fieldset id="f-choice"${invalid(e, "choice")}><legend>${legend}</legend>
         ${s.options.map(
           (
             _,
@@ -105,7 +106,7 @@ function fields(
         )}
         ${errorOf(e, "choice")}</fieldset>`;
     case "dot":
-      return html`<fieldset aria-describedby="f-dots-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
+      return html`<fieldset id="f-choice" aria-describedby="f-dots-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
         <p class="hint" id="f-dots-hint">${t("decisions.ballot.dotsHint", { dots: s.dots ?? 10 })}</p>
         ${s.options.map(
           (
@@ -117,7 +118,7 @@ function fields(
         ${errorOf(e, "choice")}</fieldset>`;
     case "irv":
     case "schulze":
-      return html`<fieldset aria-describedby="f-rank-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
+      return html`<fieldset id="f-choice" aria-describedby="f-rank-hint${e.choice ? " e-choice" : ""}"><legend>${legend}</legend>
         <p class="hint" id="f-rank-hint">${t("decisions.ballot.rankHint")}</p>
         ${s.options.map(
           (

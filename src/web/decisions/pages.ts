@@ -125,7 +125,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const body = html`${groupsNav(c)}
       <p><a href="/groups/${group.name}">${t(c)("groups.thread.back", { name: groupName(c, group) })}</a></p>
       <h1>${d.title}</h1>
-      ${options.ballotErrors ? errorSummary(c, {}) : ""}
+      ${options.ballotErrors ? errorSummary(c, options.ballotErrors) : ""}
       ${panel}
       <h2>${t(c)("decisions.discussion")}</h2>
       ${thread?.body ?? ""}

@@ -123,7 +123,10 @@ function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
   const heading = html`<h3>${t("decisions.tally")}</h3>`;
   if (d.tally)
-    return html`<section>${heading}${tallyView(t, d.tally, d.settings.options)}</section>`;
+    return html`<section>${heading}${tallyView(t, d.tally, d.settings.options, {
+      closed: d.status === "closed",
+      quorum: (d.settings.quorum ?? 0) > 0,
+    })}</section>`;
   return html`<section>${heading}<p class="muted">${t(
     d.results === "after-vote" && d.ballot !== "secret"
       ? "decisions.tally.hiddenVoted"

@@ -205,14 +205,21 @@ export function decisionForm(
     }
     ${field({ name: "options", label: t("decisions.form.options"), type: "textarea", value: v.options ?? "", error: e.options, hint: t("decisions.form.optionsHint") })}
     <fieldset><legend>${t("decisions.form.ruleSettings")}</legend>
-      ${num("blocksToStop", t("decisions.form.blocksToStop"))}
-      ${num("minChoices", t("decisions.form.minChoices"))}
-      ${num("maxChoices", t("decisions.form.maxChoices"))}
-      ${num("scoreMin", t("decisions.form.scoreMin"))}
-      ${num("scoreMax", t("decisions.form.scoreMax"))}
-      ${num("dots", t("decisions.form.dots"))}
-      ${num("quorum", t("decisions.form.quorum"))}
-      ${num("threshold", t("decisions.form.threshold"))}
+      <div class="numbers">
+        ${num("quorum", t("decisions.form.quorum"))}
+        ${num("threshold", t("decisions.form.threshold"))}
+        ${num("blocksToStop", t("decisions.form.blocksToStop"))}
+      </div>
+      <details class="rule-extra"${["minChoices", "maxChoices", "scoreMin", "scoreMax", "dots"].some((k) => e[k] || v[k]) ? html` open` : ""}>
+        <summary>${t("decisions.form.moreSettings")}</summary>
+        <div class="numbers">
+          ${num("minChoices", t("decisions.form.minChoices"))}
+          ${num("maxChoices", t("decisions.form.maxChoices"))}
+          ${num("scoreMin", t("decisions.form.scoreMin"))}
+          ${num("scoreMax", t("decisions.form.scoreMax"))}
+          ${num("dots", t("decisions.form.dots"))}
+        </div>
+      </details>
     </fieldset>
     <div class="field"><label for="f-opensAt">${t("decisions.form.opensAt")}</label>
       <input type="datetime-local" id="f-opensAt" name="opensAt" value="${v.opensAt ?? ""}"${e.opensAt ? html` aria-invalid="true" aria-describedby="f-opensAt-error"` : ""} />

@@ -13,12 +13,25 @@ import { barChart, figureTable, formatNumber, stackedBar } from "./chart.ts";
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
-function outcomeLine(t: Translate, tally: Tally, labels: string[]): Html {
+/**
+ * Turnout always; quorum when one was set; passed, chosen and how a tie was
+ * broken only once closed (a running count says nothing has been decided yet).
+ */
+function outcomeLine(
+  t: Translate,
+  tally: Tally,
+  labels: string[],
+  shown: { closed: boolean; quorum: boolean },
+): Html {
   const o = tally.outcome;
-  const parts: Html[] = [];
-  parts.push(
-    html`<li>${t(o.quorumMet ? "decisions.tally.quorumMet" : "decisions.tally.quorumMissed")} (${percent(tally.turnout)})</li>`,
-  );
+  const parts: Html[] = [
+    html`<li>${t("decisions.tally.turnout", { share: percent(tally.turnout) })}</li>`,
+  ];
+  if (shown.quorum)
+    parts.push(
+      html`<li>${t(o.quorumMet ? "decisions.tally.quorumMet" : "decisions.tally.quorumMissed")}</li>`,
+    );
+  if (!shown.closed) return html`<ul class="decision-outcome-line">${parts}</ul>`;
   if (o.passed !== null)
     parts.push(
       html`<li><strong>${t(o.passed ? "decisions.tally.passed" : "decisions.tally.notPassed")}</strong></li>`,
@@ -34,8 +47,16 @@ function outcomeLine(t: Translate, tally: Tally, labels: string[]): Html {
   return html`<ul class="decision-outcome-line">${parts}</ul>`;
 }
 
-/** The chart and figures of one tally. `labels` are the option labels in order. */
-export function tallyView(t: Translate, tally: Tally, labels: string[]): Html {
+/**
+ * The chart and figures of one tally. `labels` are the option labels in order;
+ * `closed` says whether the count is final; `quorum` whether one was set.
+ */
+export function tallyView(
+  t: Translate,
+  tally: Tally,
+  labels: string[],
+  options: { closed: boolean; quorum: boolean } = { closed: true, quorum: true },
+): Html {
   const chartLabel = t("decisions.tally.chart");
   const label = (i: number) => labels[i] ?? `#${i + 1}`;
   const winners = new Set(tally.outcome.winners);
@@ -173,5 +194,5 @@ export function tallyView(t: Translate, tally: Tally, labels: string[]): Html {
       break;
     }
   }
-  return html`<div class="decision-tally">${body}${outcomeLine(t, tally, labels)}</div>`;
+  return html`<div class="decision-tally">${body}${outcomeLine(t, tally, labels, options)}</div>`;
 }
