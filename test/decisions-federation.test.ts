@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { parseDecisionDocument } from "../src/federation/decisions/parse.ts";
 import { DOCUMENT_CONTEXT } from "../src/federation/decisions/vocab.ts";
 import { followRemote, followStatus, waitFor } from "../src/federation/testing.ts";
 import { closeDecision } from "../src/governance/decisions/closing.ts";
@@ -133,6 +134,37 @@ test("a member on another node votes in a ranked decision; it counts at the host
     options: [{ label: "Park", explanation: "Outside" }, { label: "Hall" }, { label: "Café" }],
     resultsVisibility: "always",
   });
+  // The Decision is served at its id in our vocabulary (a public group: to anyone).
+  const served = await fetch(d.uri, { headers: { accept: "application/activity+json" } });
+  assert.equal(served.status, 200);
+  const parsed = parseDecisionDocument(await served.json(), d.uri);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  assert.equal(parsed.value.rule, "irv");
+  // A members-only group's decision: not to an unsigned fetch.
+  const closed = await createGroup(socialOf(a), ana, {
+    name: "council",
+    kind: "working_group",
+    displayName: "Council",
+    visibility: "members",
+    moderated: true,
+  });
+  assert.ok(closed.ok);
+  const hidden = await createDecision(socialOf(a), ana, {
+    group: closed.value,
+    proposal: {
+      title: "Private",
+      rule: "single",
+      options: [{ label: "A" }, { label: "B" }],
+      closesAt: inAWeek(),
+    },
+  });
+  assert.ok(hidden.ok);
+  const hiddenUri = `${a.url}/decisions/${hidden.value.id}`;
+  assert.equal(
+    (await fetch(hiddenUri, { headers: { accept: "application/activity+json" } })).status,
+    404,
+  );
+
   await waitFor("the decision reaches B", async () => !!(await copyOn(b, d.uri)));
   const copy = await copyOn(b, d.uri);
   assert.equal(copy?.local, 0);
