@@ -39,7 +39,7 @@ import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
-import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
+import { decisionElsewhereHead, decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
@@ -160,6 +160,7 @@ export async function createNode(
     ...groupsBase,
     // A thread that carries a decision shows it above its posts.
     threadHead: decisionThreadHead(groupsBase),
+    elsewhereThreadHead: decisionElsewhereHead(groupsBase),
   };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));

@@ -136,7 +136,11 @@ function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
 
 function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
-  if (d.voters === null) return html`<p class="muted">${t("decisions.voters.secret")}</p>`;
+  if (d.voters === null)
+    // A decision hosted elsewhere: its host keeps who voted.
+    return d.ballot === "secret" || !d.hostedOn
+      ? html`<p class="muted">${t("decisions.voters.secret")}</p>`
+      : html``;
   return html`<details class="decision-voters"${d.voters.length > 0 && d.voters.length <= 12 ? html` open` : ""}>
     <summary>${t("decisions.voters")} (${d.voters.length})</summary>
     ${

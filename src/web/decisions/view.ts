@@ -3,7 +3,9 @@
  * viewer may see (the same for the JSON API); here names and choices become words.
  */
 import type { DecisionsContext } from "../../governance/decisions/context.ts";
-import type { BallotChoice, RuleSettings } from "../../governance/decisions/types.ts";
+import { type Decision, optionsOf, settingsOf } from "../../governance/decisions/decisions.ts";
+import { hasSentBallot, isHostedElsewhere } from "../../governance/decisions/elsewhere.ts";
+import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import { decisionShown } from "../../governance/decisions/viewing.ts";
 import { memberPrefix } from "../../kernel/uris.ts";
 import type { Translate } from "../i18n/i18n.ts";
@@ -93,6 +95,55 @@ export async function decisionPage(
       canVote: v.canVote,
       canManage: shown.canManage,
       canClose: shown.canClose,
+    },
+  };
+}
+
+/**
+ * A decision hosted on another node, from this node's copy (federation keeps it
+ * fresh): the tally only as the host shared it, no list of voters (the host
+ * keeps them), and the ballot goes to the host — the panel says so before one
+ * votes. Null when `d` is hosted here.
+ */
+export async function elsewherePage(
+  deps: ViewDeps,
+  d: Decision,
+  viewer: { id: string; username: string } | null,
+  now: Date,
+): Promise<DecisionPage | null> {
+  if (!isHostedElsewhere(d)) return null;
+  const settings = settingsOf(d);
+  const at = now.toISOString();
+  const status =
+    d.status === "closed" || d.closes_at <= at ? "closed" : d.opens_at > at ? "scheduled" : "open";
+  const voted = viewer ? await hasSentBallot(deps.db, d.id, viewer.id) : false;
+  return {
+    id: d.id,
+    path: `/groups/elsewhere/decisions/${d.id}`,
+    title: d.title,
+    body: d.body,
+    settings,
+    explanations: optionsOf(d).map((o) => o.explanation),
+    opensAt: d.opens_at,
+    closesAt: d.closes_at,
+    status,
+    closedAt: d.closed_at,
+    results: d.results_visibility,
+    ballot: d.ballot,
+    changeVote: d.vote_changes === 1,
+    votersCount: d.voters_count,
+    eligibleWeight: d.eligible_weight,
+    tally: d.tally ? (JSON.parse(d.tally) as Tally) : null,
+    voters: null,
+    outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
+    hostedOn: new URL(d.uri).host,
+    viewer: {
+      hasVoted: voted,
+      // The host decides who counts; here, whoever is signed in may send a ballot
+      // (sendBallot checks the member follows the group, or is our co-op's delegate).
+      canVote: !!viewer && status === "open" && (!voted || d.vote_changes === 1),
+      canManage: false,
+      canClose: false,
     },
   };
 }
