@@ -118,6 +118,44 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     return c.html(layout(c, t(c)("decisions.title"), landingBody(c, lists, now)));
   });
 
+  // Before the /groups/:name/… routes, which would take "elsewhere" for a group's name.
+  // A ballot for a decision hosted elsewhere: kept here and sent to the host's Group.
+  app.post("/groups/elsewhere/decisions/:id/votes", async (c) => {
+    const viewer = requireViewer(c);
+    const d = await findDecision(db, c.req.param("id"));
+    if (!d || !isHostedElsewhere(d)) throw new InputError(t(c)("decisions.error.notFound"), 404);
+    const thread = `/groups/elsewhere/threads/${d.post_id}`;
+    const form = await readForm(c);
+    const refuse = async (errors: FieldErrors) => {
+      const panel = await elsewherePanelOfThread(c, deps, d.post_id, {
+        ballotValues: form,
+        ballotErrors: errors,
+      });
+      const body = html`${groupsNav(c)}<p><a href="${thread}">${d.title}</a></p>
+        ${errorSummary(c, errors)}${panel}`;
+      return c.html(layout(c, d.title, body), 422);
+    };
+    const read = ballotFromForm(t(c), settingsOf(d), form);
+    if (!read.ok) return refuse(read.errors);
+    const sent = await sendBallot(ctx, viewer, { decisionId: d.id, choice: read.raw });
+    if (!sent.ok) {
+      if (sent.reason === "not-found") throw new InputError(t(c)("decisions.error.notFound"), 404);
+      const why: Record<string, MessageKey> = {
+        closed: "decisions.problem.closed",
+        "not-a-member": "decisions.problem.not-eligible",
+        "not-a-delegate": "decisions.problem.not-eligible",
+        "already-voted": "decisions.problem.already-voted",
+        "invalid-choice": "decisions.problem.wrong-shape",
+      };
+      return refuse({ choice: t(c)(why[sent.reason] ?? "decisions.problem.wrong-shape") });
+    }
+    return redirectHere(
+      c,
+      `${thread}${doneQuery(t(c)("decisions.ballot.sent"))}#decision-${d.id}`,
+      303,
+    );
+  });
+
   /** The group and decision of the path, for someone who may read the group (else 404). */
   const decisionFromPath = async (c: Context<WebEnv>) => {
     const group = await groupFromPath(c, deps);
@@ -254,43 +292,6 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.ballot.thanks"))}#decision-${d.id}`,
-      303,
-    );
-  });
-
-  // A ballot for a decision hosted elsewhere: kept here and sent to the host's Group.
-  app.post("/groups/elsewhere/decisions/:id/votes", async (c) => {
-    const viewer = requireViewer(c);
-    const d = await findDecision(db, c.req.param("id"));
-    if (!d || !isHostedElsewhere(d)) throw new InputError(t(c)("decisions.error.notFound"), 404);
-    const thread = `/groups/elsewhere/threads/${d.post_id}`;
-    const form = await readForm(c);
-    const refuse = async (errors: FieldErrors) => {
-      const panel = await elsewherePanelOfThread(c, deps, d.post_id, {
-        ballotValues: form,
-        ballotErrors: errors,
-      });
-      const body = html`${groupsNav(c)}<p><a href="${thread}">${d.title}</a></p>
-        ${errorSummary(c, errors)}${panel}`;
-      return c.html(layout(c, d.title, body), 422);
-    };
-    const read = ballotFromForm(t(c), settingsOf(d), form);
-    if (!read.ok) return refuse(read.errors);
-    const sent = await sendBallot(ctx, viewer, { decisionId: d.id, choice: read.raw });
-    if (!sent.ok) {
-      if (sent.reason === "not-found") throw new InputError(t(c)("decisions.error.notFound"), 404);
-      const why: Record<string, MessageKey> = {
-        closed: "decisions.problem.closed",
-        "not-a-member": "decisions.problem.not-eligible",
-        "not-a-delegate": "decisions.problem.not-eligible",
-        "already-voted": "decisions.problem.already-voted",
-        "invalid-choice": "decisions.problem.wrong-shape",
-      };
-      return refuse({ choice: t(c)(why[sent.reason] ?? "decisions.problem.wrong-shape") });
-    }
-    return redirectHere(
-      c,
-      `${thread}${doneQuery(t(c)("decisions.ballot.sent"))}#decision-${d.id}`,
       303,
     );
   });
