@@ -9,8 +9,10 @@ import { after, before, test } from "node:test";
 import { type DecisionsFixture, decisionsFixture } from "../../../test/support/decisions.ts";
 import type { LocalMember } from "../../groups/context.ts";
 import type { Group } from "../../groups/groups.ts";
+import { parseBallotsFile, recount } from "./ballots-file.ts";
 import { closeDecision, recordOutcome } from "./closing.ts";
 import { amendDecision, createDecision, findDecision } from "./decisions.ts";
+import { exportBallots } from "./export.ts";
 import { decisionView } from "./reads.ts";
 import { canSeeResults } from "./results-visibility.ts";
 import type { ConsentTally } from "./types.ts";
@@ -243,6 +245,16 @@ test("consent flow: a block stops it, the amendment clears the votes, consent pa
     ok: false,
     reason: "closed",
   });
+  // The audit file recounts to the stored tally.
+  const file = await exportBallots(f.ctx, bea, id);
+  assert.ok(file.ok);
+  const parsed = parseBallotsFile(file.value);
+  assert.deepEqual(
+    parsed.ballots.map((b) => b.voter).sort(),
+    [f.voter(bea).uri, f.voter(cyd).uri].sort(),
+  );
+  assert.deepEqual(recount(parsed), closed.value.tally);
+  assert.deepEqual(await exportBallots(f.ctx, out, "nope"), { ok: false, reason: "not-found" });
 
   await nothingWritten(async () => {
     assert.deepEqual(

@@ -25,13 +25,7 @@ import { decisionUri, groupUri, memberUri } from "../../kernel/uris.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { clearVotes, isPostgres } from "./secret-ballot.ts";
-import {
-  CONSENT_POSITIONS,
-  MAX_OPTIONS,
-  RULES,
-  type RuleSettings,
-  validateSettings,
-} from "./types.ts";
+import { MAX_OPTIONS, RULES, type RuleSettings, validateSettings } from "./types.ts";
 
 export type Decision = Selectable<DecisionsTable>;
 
@@ -86,8 +80,7 @@ export type ParsedDecision = z.output<typeof newDecisionSchema>;
 function ruleSettingsOf(d: ParsedDecision): Result<RuleSettings, string> {
   const raw: Record<string, unknown> = {
     rule: d.rule,
-    // Consent's positions are fixed; naming them keeps exports readable (and settings valid).
-    options: d.rule === "consent" ? [...CONSENT_POSITIONS] : d.options.map((o) => o.label),
+    options: d.rule === "consent" ? [] : d.options.map((o) => o.label),
   };
   for (const k of [
     "minChoices",
