@@ -86,9 +86,9 @@ function run(label: string, body: () => unknown, target?: number): void {
       : median(times) < target
         ? `  (target < ${target} s: met)`
         : `  (target < ${target} s: MISSED)`;
-  const winners = (result as { outcome?: { winners: number[] } }).outcome?.winners ?? [];
+  const outcome = (result as { outcome?: { winners: number[] } }).outcome;
   console.log(
-    `${label.padEnd(40)} first ${times[0]?.toFixed(3)} s, median of ${REPEATS} ${median(times).toFixed(3)} s; winner ${winners.join(",")}${verdict}`,
+    `${label.padEnd(40)} first ${times[0]?.toFixed(3)} s, median of ${REPEATS} ${median(times).toFixed(3)} s${outcome ? `; winner ${outcome.winners.join(",")}` : ""}${verdict}`,
   );
 }
 

@@ -62,6 +62,65 @@ describe("synco decisions count", () => {
     assert.match(r.out, /blocked/);
   });
 
+  it("polls, score and time polls print their table", () => {
+    const dir = mkdtempSync(join(tmpdir(), "decisions-"));
+    const file = (settings: object, ballots: object[]) => {
+      const path = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+      const head = {
+        format: "synco-decision-ballots",
+        version: 1,
+        seed: "",
+        eligibleWeight: 4,
+        secret: true,
+      };
+      writeFileSync(path, JSON.stringify({ ...head, settings, ballots }));
+      return path;
+    };
+    const time = synco(
+      "count",
+      file({ rule: "time", options: ["Mon 18:00", "Tue 19:00"], threshold: 0.6 }, [
+        { choice: { answers: ["yes", "no"] } },
+        { choice: { answers: ["maybe", "yes"] } },
+        { choice: { answers: ["yes", "yes"] } },
+      ]),
+      "--rule",
+      "time",
+    );
+    assert.equal(time.code, 0, time.err);
+    assert.match(time.out, /^winner: #1 Mon 18:00$/m);
+    assert.match(time.out, /^passed: yes$/m);
+    assert.match(time.out, /^#1 Mon 18:00 +2 +1 +0$/m);
+    const score = synco(
+      "count",
+      file({ rule: "score", options: ["red", "blue"], scoreMax: 10 }, [
+        { choice: { scores: [10, 4] } },
+        { choice: { scores: [0, 5] } },
+        { choice: { scores: [3, 6] }, weight: 2 },
+      ]),
+      "--rule",
+      "score",
+    );
+    assert.match(score.out, /^#2 blue +5\.25 +5\.50$/m);
+    assert.match(score.out, /^winner: #2 blue$/m);
+    const dot = synco(
+      "count",
+      file({ rule: "dot", options: ["a", "b"], dots: 3 }, [{ choice: { dots: [1, 2] } }]),
+      "--rule",
+      "dot",
+    );
+    assert.match(dot.out, /^#2 b +2 +66\.7%$/m);
+    const multiple = synco(
+      "count",
+      file({ rule: "multiple", options: ["a", "b"], quorum: 0.5 }, [
+        { choice: { options: [0, 1] } },
+      ]),
+      "--rule",
+      "multiple",
+    );
+    assert.match(multiple.out, /^quorum 50\.0%: not met$/m);
+    assert.match(multiple.out, /^passed: no$/m);
+  });
+
   it("bad usage exits 2; a bad or missing file exits 1 with a clear message", () => {
     assert.equal(synco("count", schulze).code, 2);
     assert.match(synco("count", schulze, "--rule", "borda").err, /--rule must be one of/);

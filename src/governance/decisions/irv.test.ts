@@ -78,6 +78,14 @@ describe("instant runoff", () => {
     assert.deepEqual(new Set(winners.values()), new Set([0, 1]));
   });
 
+  it("a tie among options with no votes is recorded in its round, not in the outcome", () => {
+    // Round 1: A 2, B 2, C 1, D 0, E 0: D and E go one by one (the lot orders them), then C.
+    const t = irv(5, ["2 A", "2 B", "1 CA"], "z");
+    assert.equal(t.rounds[0]?.tieBrokenBy, "lot");
+    assert.deepEqual(t.rounds.at(-1)?.votes, [3, 2, null, null, null]);
+    assert.deepEqual(t.outcome, { quorumMet: true, passed: null, winners: [0] });
+  });
+
   it("weights, quorum and threshold (the final round's share)", () => {
     const s = ranked("irv", 3, { quorum: 0.5, threshold: 0.6 });
     const ballots = [

@@ -93,7 +93,10 @@ export function countIrv(
       const broken = breakElimination(tied, history, rank);
       out = broken.option;
       round.tieBrokenBy = broken.by;
-      if (tieBrokenBy !== "lot") tieBrokenBy = broken.by;
+      // Options nobody counts for move no ballots, so their order cannot change
+      // the winner while someone has votes: such a tie is not the outcome's.
+      const matters = fewest > 0 || total === 0;
+      if (matters && tieBrokenBy !== "lot") tieBrokenBy = broken.by;
     }
     history.push(shown);
     round.eliminated = out;

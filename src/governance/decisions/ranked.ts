@@ -15,7 +15,45 @@ export interface RankedProfile {
   groups: number;
 }
 
-export function gatherRankings(ballots: readonly Ballot<RankedChoice>[]): RankedProfile {
+/** Ballots sampled to judge whether merging identical rankings pays. */
+const SAMPLE = 2000;
+
+/**
+ * Merging pays when rankings repeat (real electorates: factions, short
+ * ballots); when a sample shows nearly all distinct, building the map costs
+ * more than it saves, so each ballot becomes its own group. The counts are the
+ * same either way.
+ */
+function worthMerging(ballots: readonly Ballot<RankedChoice>[]): boolean {
+  if (ballots.length <= SAMPLE) return true;
+  const seen = new Set<string>();
+  const step = Math.floor(ballots.length / SAMPLE);
+  for (let i = 0; i < SAMPLE; i++)
+    seen.add(String.fromCharCode(...(ballots[i * step] as Ballot<RankedChoice>).choice.ranking));
+  return seen.size < SAMPLE * 0.9;
+}
+
+export function gatherRankings(
+  ballots: readonly Ballot<RankedChoice>[],
+  merge = worthMerging(ballots),
+): RankedProfile {
+  if (!merge) {
+    const start = new Int32Array(ballots.length + 1);
+    ballots.forEach((b, g) => {
+      start[g + 1] = (start[g] as number) + b.choice.ranking.length;
+    });
+    const options = new Int32Array(start[ballots.length] as number);
+    const weight = new Float64Array(ballots.length);
+    // A plain loop: TypedArray.set from a JS array takes a slow generic path.
+    for (let g = 0; g < ballots.length; g++) {
+      const b = ballots[g] as Ballot<RankedChoice>;
+      const r = b.choice.ranking;
+      const at = start[g] as number;
+      for (let k = 0; k < r.length; k++) options[at + k] = r[k] as number;
+      weight[g] = weightOf(b);
+    }
+    return { options, start, weight, groups: ballots.length };
+  }
   const index = new Map<string, number>();
   const weights: number[] = [];
   const rankings: number[][] = [];
@@ -33,8 +71,10 @@ export function gatherRankings(ballots: readonly Ballot<RankedChoice>[]): Ranked
   for (let g = 0; g < rankings.length; g++)
     start[g + 1] = (start[g] as number) + (rankings[g] as number[]).length;
   const options = new Int32Array(start[rankings.length] as number);
-  rankings.forEach((r, g) => {
-    options.set(r, start[g] as number);
-  });
+  for (let g = 0; g < rankings.length; g++) {
+    const r = rankings[g] as number[];
+    const at = start[g] as number;
+    for (let k = 0; k < r.length; k++) options[at + k] = r[k] as number;
+  }
   return { options, start, weight: Float64Array.from(weights), groups: rankings.length };
 }
