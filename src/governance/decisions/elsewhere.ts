@@ -92,6 +92,16 @@ export async function receiveRemoteDecision(
     updated_at: input.updatedAt,
   };
   return ctx.db.transaction().execute(async (trx) => {
+    // A poll-shaped decision is also its thread's Question (for Mastodon); here the
+    // decision is the ballot, so the thread keeps no poll of its own to vote in twice.
+    if (input.rule === "single" || input.rule === "multiple") {
+      await trx.deleteFrom("polls").where("post_id", "=", placement.postId).execute();
+      await trx
+        .updateTable("posts")
+        .set({ has_poll: 0 })
+        .where("id", "=", placement.postId)
+        .execute();
+    }
     const kept = await trx
       .selectFrom("decisions")
       .select(["id", "local", "group_uri", "updated_at", "round"])
@@ -199,7 +209,9 @@ export async function sendBallot(
       .where("account_id", "=", by.id)
       .where("on_behalf_of", "=", onBehalfOf)
       .executeTakeFirst();
-    if (kept && !d.vote_changes) return fail("already-voted");
+    // A secret ballot is changed with a receipt the host gives the voter, which
+    // does not travel back across servers: sent once, it stands.
+    if (kept && (!d.vote_changes || d.ballot === "secret")) return fail("already-voted");
     const id = kept?.id ?? newId();
     if (kept)
       await trx

@@ -19,7 +19,6 @@ import {
   optionsOf,
   settingsOf,
 } from "../../governance/decisions/decisions.ts";
-import { isHostedElsewhere, sendBallot } from "../../governance/decisions/elsewhere.ts";
 import {
   decisionsOfMember,
   decisionsWaitingForMember,
@@ -54,7 +53,7 @@ import {
   proposalOf,
   type StartValues,
 } from "./start-form.ts";
-import { decisionPage, elsewherePage } from "./view.ts";
+import { decisionPage } from "./view.ts";
 
 const t = (c: Context<WebEnv>) => c.get("t");
 
@@ -78,24 +77,6 @@ export async function decisionPanelOfThread(
   return page ? decisionPanel(c, page, { ...options, now }) : "";
 }
 
-/** A thread of a group elsewhere: the decision it carries, hosted there, voted from here. */
-export async function elsewherePanelOfThread(
-  c: Context<WebEnv>,
-  deps: GroupsDeps,
-  threadId: string,
-  options: Omit<PanelOptions, "now"> = {},
-): Promise<Html | ""> {
-  const d = await decisionOfPost(deps.db, threadId);
-  if (!d) return "";
-  const now = deps.clock.now();
-  const page = await elsewherePage(groupsContext(deps), d, c.get("viewer") ?? null, now);
-  return page ? decisionPanel(c, page, { ...options, now }) : "";
-}
-
-/** The remote thread-page hook (GroupsDeps.elsewhereThreadHead). */
-export const decisionElsewhereHead = (deps: GroupsDeps) => (c: Context<WebEnv>, threadId: string) =>
-  elsewherePanelOfThread(c, deps, threadId);
-
 /** The thread-page hook (GroupsDeps.threadHead) that draws a thread's decision. */
 export const decisionThreadHead =
   (deps: GroupsDeps) => (c: Context<WebEnv>, group: Group, threadId: string) =>
@@ -116,44 +97,6 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
         }
       : null;
     return c.html(layout(c, t(c)("decisions.title"), landingBody(c, lists, now)));
-  });
-
-  // Before the /groups/:name/… routes, which would take "elsewhere" for a group's name.
-  // A ballot for a decision hosted elsewhere: kept here and sent to the host's Group.
-  app.post("/groups/elsewhere/decisions/:id/votes", async (c) => {
-    const viewer = requireViewer(c);
-    const d = await findDecision(db, c.req.param("id"));
-    if (!d || !isHostedElsewhere(d)) throw new InputError(t(c)("decisions.error.notFound"), 404);
-    const thread = `/groups/elsewhere/threads/${d.post_id}`;
-    const form = await readForm(c);
-    const refuse = async (errors: FieldErrors) => {
-      const panel = await elsewherePanelOfThread(c, deps, d.post_id, {
-        ballotValues: form,
-        ballotErrors: errors,
-      });
-      const body = html`${groupsNav(c)}<p><a href="${thread}">${d.title}</a></p>
-        ${errorSummary(c, errors)}${panel}`;
-      return c.html(layout(c, d.title, body), 422);
-    };
-    const read = ballotFromForm(t(c), settingsOf(d), form);
-    if (!read.ok) return refuse(read.errors);
-    const sent = await sendBallot(ctx, viewer, { decisionId: d.id, choice: read.raw });
-    if (!sent.ok) {
-      if (sent.reason === "not-found") throw new InputError(t(c)("decisions.error.notFound"), 404);
-      const why: Record<string, MessageKey> = {
-        closed: "decisions.problem.closed",
-        "not-a-member": "decisions.problem.not-eligible",
-        "not-a-delegate": "decisions.problem.not-eligible",
-        "already-voted": "decisions.problem.already-voted",
-        "invalid-choice": "decisions.problem.wrong-shape",
-      };
-      return refuse({ choice: t(c)(why[sent.reason] ?? "decisions.problem.wrong-shape") });
-    }
-    return redirectHere(
-      c,
-      `${thread}${doneQuery(t(c)("decisions.ballot.sent"))}#decision-${d.id}`,
-      303,
-    );
   });
 
   /** The group and decision of the path, for someone who may read the group (else 404). */

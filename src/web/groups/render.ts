@@ -25,8 +25,8 @@ export interface GroupsDeps {
    * (web/decisions/pages.ts). A hook, so groups' pages need not know decisions.
    */
   threadHead?: (c: Context<WebEnv>, group: Group, threadId: string) => Promise<Html | "">;
-  /** The same for a thread of a group elsewhere (a decision hosted there, voted from here). */
-  elsewhereThreadHead?: (c: Context<WebEnv>, threadId: string) => Promise<Html | "">;
+  /** The same for a thread of a group elsewhere (web/decision-federation/pages.ts). */
+  remoteThreadHead?: (c: Context<WebEnv>, threadId: string) => Promise<Html | "">;
 }
 
 export const groupsContext = (deps: GroupsDeps): GroupsContext => ({

@@ -114,7 +114,6 @@ export const decisions = {
     "This is shown once. Copy it somewhere safe: it is the only way to change or export your secret ballot, and no one here can give it back.",
   "decisions.ballot.elsewhere":
     "This decision is hosted on {host}. Your ballot travels there, so it cannot be secret from that server.",
-  "decisions.ballot.sent": "Your ballot is on its way to the server that hosts this decision.",
   "decisions.ballot.thanks": "Your vote is counted.",
   "decisions.ballot.secretNote":
     "This ballot is secret: your choice is stored with no link to you.",

@@ -4,6 +4,7 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
@@ -20,6 +21,7 @@ export const en = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...decisionFederation,
 };
 
 export type MessageKey = keyof typeof en;

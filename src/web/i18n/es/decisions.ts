@@ -117,7 +117,6 @@ export const decisions: Record<keyof typeof en, string> = {
     "Se muestra una sola vez. Guárdalo en un lugar seguro: es la única forma de cambiar o exportar tu papeleta secreta y nadie aquí puede devolvértelo.",
   "decisions.ballot.elsewhere":
     "Esta decisión se aloja en {host}. Tu papeleta viaja allí, así que no puede ser secreta para ese servidor.",
-  "decisions.ballot.sent": "Tu papeleta va camino del servidor que aloja esta decisión.",
   "decisions.ballot.thanks": "Tu voto está contado.",
   "decisions.ballot.secretNote":
     "Esta papeleta es secreta: tu elección se guarda sin ningún vínculo contigo.",

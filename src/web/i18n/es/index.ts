@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
@@ -18,4 +19,5 @@ export const es: Catalogue = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...decisionFederation,
 };
