@@ -3,9 +3,7 @@
  * viewer may see (the same for the JSON API); here names and choices become words.
  */
 import type { DecisionsContext } from "../../governance/decisions/context.ts";
-import { type Decision, optionsOf, settingsOf } from "../../governance/decisions/decisions.ts";
-import { hasSentBallot, isHostedElsewhere } from "../../governance/decisions/elsewhere.ts";
-import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
+import type { BallotChoice, RuleSettings } from "../../governance/decisions/types.ts";
 import { decisionShown } from "../../governance/decisions/viewing.ts";
 import { memberPrefix } from "../../kernel/uris.ts";
 import type { Translate } from "../i18n/i18n.ts";
