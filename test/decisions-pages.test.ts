@@ -114,6 +114,7 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
     explanation: "The door is grey and sad.",
     rule: "consent",
     blocksToStop: "1",
+    changeVote: "on",
   });
   const id = decisionIdOf(path);
   const waiting = await (await bea.get("/decisions")).text();
@@ -147,6 +148,9 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
   const after = await (await bea.get(threadOf(path))).text();
   assert.match(after, /You have voted/);
   assert.match(after, /Red clashes with the wall\./);
+  // Changing one's vote starts from the earlier one.
+  assert.match(after, /name="position" value="block" checked/);
+  assert.match(after, /<textarea id="f-reason"[^>]*>Red clashes with the wall\.<\/textarea>/);
   assert.match(after, /<svg class="stacked"/);
   // No longer waiting for bea, still waiting for ada.
   assert.doesNotMatch(

@@ -9,12 +9,12 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
-import type { RuleSettings, Tally } from "../../governance/decisions/types.ts";
+import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, type FieldErrors, formatDate } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
-import { type BallotValues, ballotForm } from "./ballot.ts";
+import { type BallotValues, ballotForm, valuesOfChoice } from "./ballot.ts";
 import { tallyView } from "./tally-view.ts";
 
 export interface VoterLine {
@@ -55,6 +55,8 @@ export interface DecisionPage {
     canManage: boolean;
     /** A moderator: close early. */
     canClose: boolean;
+    /** One's earlier named or anonymous choice (a secret one is nobody's to read back). */
+    previous: BallotChoice | null;
   };
 }
 
@@ -109,14 +111,20 @@ function ballotPart(c: Context<WebEnv>, d: DecisionPage, o: PanelOptions): Html 
   if (d.viewer.hasVoted && !d.changeVote) return html``;
   return html`<section aria-labelledby="ballot-${d.id}"><h3 id="ballot-${d.id}">${t("decisions.ballot.title")}</h3>
     ${d.ballot === "secret" ? html`<p class="hint">${t("decisions.ballot.secretNote")}</p>` : ""}
-    ${ballotForm(t, d.settings, o.ballotValues ?? {}, o.ballotErrors ?? {}, {
-      action: `${d.path}/votes`,
-      csrf: csrfField(c),
-      explanations: d.explanations,
-      changing: d.viewer.hasVoted,
-      askReceipt: d.viewer.hasVoted && d.ballot === "secret",
-      hostedOn: d.hostedOn,
-    })}</section>`;
+    ${ballotForm(
+      t,
+      d.settings,
+      o.ballotValues ?? valuesOfChoice(d.viewer.previous),
+      o.ballotErrors ?? {},
+      {
+        action: `${d.path}/votes`,
+        csrf: csrfField(c),
+        explanations: d.explanations,
+        changing: d.viewer.hasVoted,
+        askReceipt: d.viewer.hasVoted && d.ballot === "secret",
+        hostedOn: d.hostedOn,
+      },
+    )}</section>`;
 }
 
 function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
