@@ -171,6 +171,23 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
   assert.equal(sneak.status, 404);
   assert.equal(await count("decision_votes"), votes + 1);
 
+  // A moderator hides the reason (the vote still counts); a member may not.
+  const beaVote = await db()
+    .selectFrom("decision_votes")
+    .select("id")
+    .where("decision_id", "=", id)
+    .executeTakeFirstOrThrow();
+  const reasonPath = `/groups/council/decisions/${id}/votes/${beaVote.id}/reason`;
+  assert.equal((await bea.post(reasonPath, { hidden: "yes" })).status, 403);
+  assert.equal((await ada.post(reasonPath, { hidden: "maybe" })).status, 422);
+  assert.equal((await ada.post(reasonPath, { hidden: "yes" })).status, 303);
+  const hiddenReason = await (await out.get(threadOf(path))).text();
+  assert.doesNotMatch(hiddenReason, /Red clashes/);
+  const seen = await (await bea.get(threadOf(path))).text();
+  assert.doesNotMatch(seen, /<q>Red clashes/);
+  assert.match(seen, /A moderator hid the reason given\./);
+  assert.equal(await count("decision_votes"), votes + 1);
+
   // Amend: only the proposer or a moderator; it clears the round's votes.
   const notHers = await bea.post(`/groups/council/decisions/${id}/amend`, {
     question: "Paint the door blue",

@@ -19,6 +19,9 @@ import { tallyView } from "./tally-view.ts";
 
 export interface VoterLine {
   name: string;
+  /** Named ballots: the vote's id, so a moderator can hide or show its reason. */
+  voteId?: string;
+  reasonHidden?: boolean;
   /** Named ballots: what they chose, in words (consent: the position). */
   choice?: string;
   reason?: string;
@@ -156,9 +159,16 @@ function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
         ? html`<p class="muted">${t("decisions.voters.none")}</p>`
         : html`<ul>${d.voters.map(
             (v) =>
-              html`<li><strong>${v.name}</strong>${v.choice ? html` — ${v.choice}` : ""}${v.reason ? html`<br /><q>${v.reason}</q>` : ""}</li>`,
+              html`<li><strong>${v.name}</strong>${v.choice ? html` — ${v.choice}` : ""}${v.reason ? html`<br /><q>${v.reason}</q>` : ""}${v.reasonHidden ? html`<br /><em class="muted">${t("decisions.reason.hidden")}</em>` : ""}${reasonButton(c, d, v)}</li>`,
           )}</ul>`
     }</details>`;
+}
+
+/** A moderator hides a vote's reason (the vote still counts) or shows it again. */
+function reasonButton(c: Context<WebEnv>, d: DecisionPage, v: VoterLine): Html | "" {
+  if (!d.viewer.canClose || !v.voteId || !(v.reason || v.reasonHidden)) return "";
+  const t = c.get("t");
+  return html` <form method="post" action="${d.path}/votes/${v.voteId}/reason" class="inline">${csrfField(c)}<input type="hidden" name="hidden" value="${v.reasonHidden ? "no" : "yes"}" /><button type="submit" class="link">${t(v.reasonHidden ? "decisions.reason.show" : "decisions.reason.hide")}</button></form>`;
 }
 
 function outcomePart(c: Context<WebEnv>, d: DecisionPage): Html {

@@ -87,6 +87,7 @@ export async function decisionPage(
         name: name(e.voterUri),
         ...(e.choice ? { choice: choiceInWords(t, v.settings, e.choice) } : {}),
         ...(e.reason ? { reason: e.reason } : {}),
+        ...(d.ballot === "named" ? { voteId: e.voteId, reasonHidden: e.reasonHidden } : {}),
       })) ?? null,
     outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
     hostedOn: d.local ? null : new URL(d.uri).host,
