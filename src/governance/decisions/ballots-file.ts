@@ -129,6 +129,9 @@ export function parseBallotsFile(text: string): BallotsFile {
 
 /** JSON with sorted keys: the same choice always prints the same. */
 function canonical(choice: BallotChoice): string {
+  const keys = Object.keys(choice);
+  // Choices built by validateChoice already have their few keys in order: skip the rebuild.
+  if (keys.every((k, i) => i === 0 || (keys[i - 1] as string) < k)) return JSON.stringify(choice);
   const entries = Object.entries(choice).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(Object.fromEntries(entries));
 }
@@ -141,19 +144,26 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * returned them in (which may follow casting order) does not survive.
  */
 export function writeBallotsFile(file: Omit<BallotsFile, "format" | "version">): string {
-  const ballots = file.ballots.map((b): ExportedBallot => {
-    if (!file.secret && b.voter === undefined) throw new Error("a named ballot needs its voter");
-    const weight = b.weight !== undefined && b.weight !== 1 ? { weight: b.weight } : {};
-    return file.secret
-      ? { choice: b.choice, ...weight }
-      : { voter: b.voter, choice: b.choice, ...weight };
-  });
+  const weightOf = (b: ExportedBallot) =>
+    b.weight !== undefined && b.weight !== 1 ? `,"weight":${JSON.stringify(b.weight)}` : "";
+  let lines: string[];
   if (file.secret) {
-    const keyed = ballots.map((b) => ({ b, key: canonical(b.choice) }));
-    keyed.sort((x, y) => compareText(x.key, y.key) || (x.b.weight ?? 1) - (y.b.weight ?? 1));
-    ballots.splice(0, ballots.length, ...keyed.map((k) => k.b));
-  } else ballots.sort((x, y) => compareText(x.voter ?? "", y.voter ?? ""));
-  const out = {
+    // Each line is the canonical JSON of the choice (and weight), so sorting the
+    // lines sorts by content alone.
+    lines = file.ballots.map((b) => `{"choice":${canonical(b.choice)}${weightOf(b)}}`);
+    lines.sort(compareText);
+  } else {
+    const named = file.ballots.map((b) => {
+      if (b.voter === undefined) throw new Error("a named ballot needs its voter");
+      return { voter: b.voter, b };
+    });
+    named.sort((x, y) => compareText(x.voter, y.voter));
+    lines = named.map(
+      ({ voter, b }) =>
+        `{"voter":${JSON.stringify(voter)},"choice":${canonical(b.choice)}${weightOf(b)}}`,
+    );
+  }
+  const head = {
     format: BALLOTS_FORMAT,
     version: BALLOTS_VERSION,
     ...(file.decision ? { decision: file.decision } : {}),
@@ -161,13 +171,11 @@ export function writeBallotsFile(file: Omit<BallotsFile, "format" | "version">):
     seed: file.seed,
     eligibleWeight: file.eligibleWeight,
     secret: file.secret,
-    ballots,
   };
   // One ballot per line keeps a million-ballot file diffable and greppable.
-  const { ballots: _, ...head } = out;
   const headJson = JSON.stringify(head, null, 2).replace(/\n}$/, "");
-  const lines = ballots.map((b) => `    ${JSON.stringify(b)}`).join(",\n");
-  return `${headJson},\n  "ballots": [${ballots.length ? `\n${lines}\n  ` : ""}]\n}\n`;
+  const body = lines.length ? `\n    ${lines.join(",\n    ")}\n  ` : "";
+  return `${headJson},\n  "ballots": [${body}]\n}\n`;
 }
 
 /** Rules that read the same ballots: ranked ballots can be recounted by IRV or Schulze. */
