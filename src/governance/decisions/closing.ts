@@ -16,6 +16,7 @@ import { canModerate, standingOf } from "../../groups/standing.ts";
 import { writeInGroupWithin } from "../../groups/threads.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { groupUri, memberUri } from "../../kernel/uris.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { notify } from "../../social/notifications.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
@@ -101,7 +102,8 @@ export async function closeDecision(
 }
 
 export const outcomeSchema = z.strictObject({
-  outcome: z.string().trim().min(1).max(10_000),
+  /** Posted as a reply in the thread: a post's limit. */
+  outcome: z.string().trim().min(1).max(MAX_POST_LENGTH),
   /** ISO date or time when the group looks at it again; optional. */
   reviewAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
 });
@@ -137,7 +139,7 @@ export async function recordOutcome(
       ...textPost(outcome),
       inReplyToId: d.post_id,
     });
-    if (!reply.ok) return fail("forbidden" as const);
+    if (!reply.ok) return fail(reply.reason === "forbidden" ? "forbidden" : ("invalid" as const));
     const at = ctx.clock.now().toISOString();
     await trx
       .updateTable("decisions")

@@ -22,6 +22,7 @@ import { type PostFailure, writeInGroupWithin } from "../../groups/threads.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { decisionUri, groupUri, memberUri } from "../../kernel/uris.ts";
+import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { clearVotes, isPostgres } from "./secret-ballot.ts";
@@ -36,7 +37,8 @@ export interface DecisionOption {
 
 export const MAX_DECISION_SECONDS = 366 * 24 * 3600;
 export const MIN_DECISION_SECONDS = 60;
-const MAX_BODY_LENGTH = 20_000;
+/** The proposal is the thread's first post: a post's limit. */
+const MAX_BODY_LENGTH = MAX_POST_LENGTH;
 
 const optionSchema = z.strictObject({
   label: z.string().trim().min(1).max(200),
@@ -246,10 +248,10 @@ export async function amendDecision(
     if (current.outcome !== null) return fail("outcome-recorded" as const);
     // The amended text goes into the thread too, so the discussion reads in order.
     const reply = await writeInGroupWithin(trx, ctx, input.group, actor, {
-      ...textPost(d.body ? `${d.title}\n\n${d.body}` : d.title),
+      ...textPost((d.body ? `${d.title}\n\n${d.body}` : d.title).slice(0, MAX_POST_LENGTH)),
       inReplyToId: current.post_id,
     });
-    if (!reply.ok) return fail("forbidden" as const);
+    if (!reply.ok) return fail(reply.reason === "forbidden" ? "forbidden" : ("invalid" as const));
     await clearVotes(trx, current.id);
     const round = current.round + 1;
     await trx

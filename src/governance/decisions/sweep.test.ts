@@ -10,6 +10,7 @@ import { type DecisionsFixture, decisionsFixture } from "../../../test/support/d
 import type { LocalMember } from "../../groups/context.ts";
 import type { Group } from "../../groups/groups.ts";
 import { moderationLog } from "../../groups/moderation-log.ts";
+import { setThreadHidden } from "../../groups/threads.ts";
 import { closeDecision } from "./closing.ts";
 import { decisionsContributor } from "./data.ts";
 import { createDecision, findDecision } from "./decisions.ts";
@@ -197,5 +198,25 @@ test("export lists one's votes and secret participation (no secret choice); dele
     ).length,
     1,
     "a secret ballot cannot be found without its receipt: it stays",
+  );
+});
+
+test("a proposal hidden by a group moderator stops voting and leaves every list; shown again, it is back", async () => {
+  const made = await createDecision(f.ctx, bea, { group, proposal: f.proposal() });
+  assert.ok(made.ok);
+  const { id, postId } = made.value;
+  assert.ok((await decisionsWaitingFor(f.ctx, cyd)).some((d) => d.id === id));
+  assert.ok(
+    (await setThreadHidden(f.ctx, group, postId, ada, { hidden: true, reason: "spam" })).ok,
+  );
+  assert.deepEqual(
+    await castVote(f.ctx, f.voter(cyd), { decisionId: id, choice: { position: "agree" } }),
+    { ok: false, reason: "not-found" },
+  );
+  assert.ok(!(await decisionsWaitingFor(f.ctx, cyd)).some((d) => d.id === id));
+  assert.equal(await decisionView(f.ctx, cyd, id), null);
+  assert.ok((await setThreadHidden(f.ctx, group, postId, ada, { hidden: false })).ok);
+  assert.ok(
+    (await castVote(f.ctx, f.voter(cyd), { decisionId: id, choice: { position: "agree" } })).ok,
   );
 });
