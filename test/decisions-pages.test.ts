@@ -9,11 +9,13 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { receiveRemoteDecision } from "../src/governance/decisions/elsewhere.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { joinGroup } from "../src/groups/memberships.ts";
 import { systemClock } from "../src/kernel/clock.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { followedRemoteGroup } from "./support/remote-group.ts";
 
 let node: TestNode;
 let ada: SignedIn; // creates the group: its admin
@@ -112,6 +114,7 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
     explanation: "The door is grey and sad.",
     rule: "consent",
     blocksToStop: "1",
+    changeVote: "on",
   });
   const id = decisionIdOf(path);
   const waiting = await (await bea.get("/decisions")).text();
@@ -121,7 +124,7 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
   const thread = await (await bea.get(threadOf(path))).text();
   assert.match(thread, /<section class="decision" id="decision-/);
   assert.match(thread, /The door is grey and sad\./);
-  assert.match(thread, /<legend>Your vote<\/legend>/);
+  assert.match(thread, /<legend>Your position<\/legend>/);
   assert.match(thread, /name="position" value="block"/);
 
   const votes = await count("decision_votes");
@@ -145,6 +148,9 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
   const after = await (await bea.get(threadOf(path))).text();
   assert.match(after, /You have voted/);
   assert.match(after, /Red clashes with the wall\./);
+  // Changing one's vote starts from the earlier one.
+  assert.match(after, /name="position" value="block" checked/);
+  assert.match(after, /<textarea id="f-reason"[^>]*>Red clashes with the wall\.<\/textarea>/);
   assert.match(after, /<svg class="stacked"/);
   // No longer waiting for bea, still waiting for ada.
   assert.doesNotMatch(
@@ -163,6 +169,23 @@ test("a consent proposal: in its thread, waiting for me, a block needs a reason"
   assert.doesNotMatch(await (await out.get("/decisions")).text(), /Paint the door red/);
   const sneak = await out.post(`/groups/council/decisions/${id}/votes`, { position: "agree" });
   assert.equal(sneak.status, 404);
+  assert.equal(await count("decision_votes"), votes + 1);
+
+  // A moderator hides the reason (the vote still counts); a member may not.
+  const beaVote = await db()
+    .selectFrom("decision_votes")
+    .select("id")
+    .where("decision_id", "=", id)
+    .executeTakeFirstOrThrow();
+  const reasonPath = `/groups/council/decisions/${id}/votes/${beaVote.id}/reason`;
+  assert.equal((await bea.post(reasonPath, { hidden: "yes" })).status, 403);
+  assert.equal((await ada.post(reasonPath, { hidden: "maybe" })).status, 422);
+  assert.equal((await ada.post(reasonPath, { hidden: "yes" })).status, 303);
+  const hiddenReason = await (await out.get(threadOf(path))).text();
+  assert.doesNotMatch(hiddenReason, /Red clashes/);
+  const seen = await (await bea.get(threadOf(path))).text();
+  assert.doesNotMatch(seen, /<q>Red clashes/);
+  assert.match(seen, /A moderator hid the reason given\./);
   assert.equal(await count("decision_votes"), votes + 1);
 
   // Amend: only the proposer or a moderator; it clears the round's votes.
@@ -281,4 +304,78 @@ test("the pillar page: a visitor is asked to sign in and sees no decision", asyn
   // Spanish catalogue.
   const es = await fetch(`${node.url}/decisions`, { headers: { "accept-language": "es" } });
   assert.match(await es.text(), /Inicia sesión para ver las decisiones/);
+});
+
+test("a decision hosted elsewhere: the page says the ballot travels; the vote is kept and sent", async () => {
+  const beaRow = {
+    id: (
+      await db()
+        .selectFrom("accounts")
+        .select("id")
+        .where("username", "=", "bea")
+        .executeTakeFirstOrThrow()
+    ).id,
+    username: "bea",
+  };
+  const remote = await followedRemoteGroup(node, "far.example", "orchard", beaRow);
+  const thread = await remote.post({ text: "Which tree first?", title: "Trees" });
+  const received = await receiveRemoteDecision(
+    { ...socialOf(node), clock: systemClock },
+    {
+      uri: "http://far.example/decisions/1",
+      groupUri: remote.uri,
+      threadUri: thread.uri,
+      createdByUri: "http://far.example/u/ann",
+      title: "Which tree first?",
+      body: "We can plant one this year.",
+      rule: "single",
+      settings: { rule: "single", options: ["Apple", "Pear"] },
+      options: [
+        { label: "Apple", explanation: "" },
+        { label: "Pear", explanation: "" },
+      ],
+      opensAt: new Date(Date.now() - 60_000).toISOString(),
+      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      closedAt: null,
+      ballot: "secret",
+      resultsVisibility: "after-close",
+      voteChanges: false,
+      votersCount: 0,
+      round: 0,
+      tally: null,
+      outcome: null,
+      reviewAt: null,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    },
+    { postId: thread.id },
+  );
+  assert.ok(received.ok, JSON.stringify(received));
+  const page = await (await bea.get(`/groups/elsewhere/threads/${thread.id}`)).text();
+  assert.match(
+    page,
+    /This decision is hosted on far\.example\. Your ballot travels there, so it cannot be secret from that server\./,
+  );
+  const sent = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom("decision_sent_ballots")
+          .select(db().fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const action = `/decisions/elsewhere/${received.value.id}/votes`;
+  const bad = await bea.post(action, { option: "9" });
+  assert.equal(bad.status, 422);
+  assert.equal(await sent(), 0);
+  const stranger = await out.post(action, { option: "0" });
+  assert.equal(stranger.status, 422);
+  assert.equal(await sent(), 0);
+  const ok = await bea.post(action, { option: "1" });
+  assert.equal(ok.status, 303);
+  assert.equal(await sent(), 1);
+  const again = await bea.post(action, { option: "0" });
+  assert.equal(again.status, 422, "this decision allows no change");
+  assert.equal(await sent(), 1);
 });

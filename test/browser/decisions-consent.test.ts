@@ -77,7 +77,7 @@ test("propose → discuss → block needs a reason → amend → pass → outcom
   await ana.getByRole("button", { name: "Start the decision" }).click();
   await ana.waitForURL(/\/groups\/garden\/threads\//);
   const threadUrl = ana.url().split("#")[0] ?? "";
-  assert.match(await ana.locator("section.decision h2").innerText(), /fruit hedge/);
+  assert.match((await ana.locator("section.decision h2").textContent()) ?? "", /fruit hedge/);
 
   // bo, on a phone, finds it waiting for him and discusses it.
   const bo = await member("bo", true);
@@ -91,19 +91,19 @@ test("propose → discuss → block needs a reason → amend → pass → outcom
   await bo.getByLabel("What do you want to say?").fill("Gooseberry thorns near the kids' corner?");
   await bo.getByRole("button", { name: "Reply" }).click();
   await bo.waitForURL(/\/threads\//);
-  assert.match(await bo.locator(".group-thread").innerText(), /Gooseberry thorns/);
+  assert.match((await bo.locator(".group-thread").textContent()) ?? "", /Gooseberry thorns/);
 
   // He blocks without saying why: refused, the error by the reason field.
   await vote(bo, "Block");
   const error = bo.locator("#e-reason");
   await error.waitFor();
-  assert.match(await error.innerText(), /Say why you disagree or block/);
+  assert.match((await error.textContent()) ?? "", /Say why you disagree or block/);
   assert.equal(await bo.getByLabel("Reason", { exact: true }).getAttribute("aria-invalid"), "true");
   await shot(bo, "decisions-block-error-390");
   await vote(bo, "Block", "Thorny bushes by the children's corner are a hazard.");
   await bo.waitForURL(/\/threads\//);
   await bo.locator("text=You have voted").first().waitFor();
-  assert.match(await bo.locator(".decision-voters").innerText(), /children's corner/);
+  assert.match((await bo.locator(".decision-voters").textContent()) ?? "", /children's corner/);
   await shot(bo, "decisions-blocked-390");
 
   // ana amends: currants only. The block was on other words, so votes start again.
@@ -116,7 +116,7 @@ test("propose → discuss → block needs a reason → amend → pass → outcom
   await ana.getByRole("button", { name: "Save the amendment" }).click();
   await ana.waitForURL(/\/threads\//);
   await ana.locator("text=The decision is amended.").waitFor();
-  assert.match(await ana.locator(".decision-meta").innerText(), /Votes: 0 of 3/);
+  assert.match((await ana.locator(".decision-meta").textContent()) ?? "", /Votes: 0 of 3/);
 
   // Everyone agrees.
   await vote(ana, "Agree");
@@ -133,19 +133,22 @@ test("propose → discuss → block needs a reason → amend → pass → outcom
   await ana.goto(threadUrl);
   await ana.getByRole("button", { name: "Close now" }).click();
   await ana.waitForURL(/\/threads\//);
-  assert.match(await ana.locator(".decision-tally").innerText(), /Passed/);
+  assert.match((await ana.locator(".decision-tally").textContent()) ?? "", /Passed/);
   await ana.getByRole("link", { name: "Write the outcome" }).click();
   await ana.getByLabel("What was decided").fill("We plant a currant hedge in March; Bo leads.");
   await ana.getByLabel("Review on (date, optional)").fill("2027-09-01");
   await ana.getByRole("button", { name: "Publish the outcome" }).click();
   await ana.waitForURL(/\/threads\//);
   const outcome = ana.locator(".decision-outcome");
-  assert.match(await outcome.innerText(), /currant hedge in March/);
-  assert.match(await outcome.innerText(), /2027-09-01/);
+  assert.match((await outcome.textContent()) ?? "", /currant hedge in March/);
+  assert.match((await outcome.textContent()) ?? "", /2027-09-01/);
   await shot(ana, "decisions-outcome-1280");
 
   await cy.goto(threadUrl);
-  assert.match(await cy.locator(".decision-outcome").innerText(), /currant hedge in March/);
+  assert.match(
+    (await cy.locator(".decision-outcome").textContent()) ?? "",
+    /currant hedge in March/,
+  );
   await shot(cy, "decisions-outcome-390");
   await cy.goto(`${node.url}/decisions`);
   await shot(cy, "decisions-landing-390");

@@ -12,6 +12,7 @@
  */
 import { html } from "hono/html";
 import {
+  type BallotChoice,
   CONSENT_POSITIONS,
   type RuleSettings,
   TIME_ANSWERS,
@@ -217,4 +218,22 @@ export function ballotFromForm(
     case "time":
       return { ok: true, raw: { answers: each((i) => form[`answer-${i}`] ?? "no") } };
   }
+}
+
+/** The form values that draw one's earlier (named or anonymous) choice back into the ballot. */
+export function valuesOfChoice(choice: BallotChoice | null): BallotValues {
+  const v: BallotValues = {};
+  if (!choice) return v;
+  if ("position" in choice) {
+    v.position = choice.position;
+    if (choice.reason) v.reason = choice.reason;
+  } else if ("option" in choice) v.option = String(choice.option);
+  else if ("options" in choice) for (const i of choice.options) v[`opt-${i}`] = "on";
+  else if ("scores" in choice)
+    for (const [i, x] of choice.scores.entries()) v[`score-${i}`] = String(x);
+  else if ("dots" in choice) for (const [i, x] of choice.dots.entries()) v[`dots-${i}`] = String(x);
+  else if ("ranking" in choice)
+    for (const [rank, i] of choice.ranking.entries()) v[`rank-${i}`] = String(rank + 1);
+  else for (const [i, a] of choice.answers.entries()) v[`answer-${i}`] = a;
+  return v;
 }

@@ -23,6 +23,7 @@ import {
   decisionsOfMember,
   decisionsWaitingForMember,
 } from "../../governance/decisions/listing.ts";
+import { setReasonHidden } from "../../governance/decisions/moderation.ts";
 import { castVote, type VoteProblem } from "../../governance/decisions/votes.ts";
 import type { Group } from "../../groups/groups.ts";
 import { canRead } from "../../groups/threads.ts";
@@ -235,6 +236,38 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     return redirectHere(
       c,
       `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("decisions.ballot.thanks"))}#decision-${d.id}`,
+      303,
+    );
+  });
+
+  // A moderator hides the reason given with a named vote, or shows it again (logged).
+  app.post("/groups/:name/decisions/:id/votes/:voteId/reason", async (c) => {
+    const viewer = requireViewer(c);
+    const { group, d } = await decisionFromPath(c);
+    const form = await readForm(c);
+    if (form.hidden !== "yes" && form.hidden !== "no")
+      throw new InputError(t(c)("groups.error.invalid"), 422);
+    const vote = await db
+      .selectFrom("decision_votes")
+      .select("id")
+      .where("id", "=", c.req.param("voteId"))
+      .where("decision_id", "=", d.id)
+      .executeTakeFirst();
+    if (!vote) throw new InputError(t(c)("decisions.error.notFound"), 404);
+    const done = await setReasonHidden(ctx, viewer, {
+      voteId: vote.id,
+      hidden: form.hidden === "yes",
+    });
+    if (!done.ok)
+      throw new InputError(
+        t(c)(
+          done.reason === "forbidden" ? "decisions.error.forbidden" : "decisions.error.notFound",
+        ),
+        done.reason === "forbidden" ? 403 : 404,
+      );
+    return redirectHere(
+      c,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("groups.manage.done"))}#decision-${d.id}`,
       303,
     );
   });

@@ -9,16 +9,19 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
-import type { RuleSettings, Tally } from "../../governance/decisions/types.ts";
+import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, type FieldErrors, formatDate } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
-import { type BallotValues, ballotForm } from "./ballot.ts";
+import { type BallotValues, ballotForm, valuesOfChoice } from "./ballot.ts";
 import { tallyView } from "./tally-view.ts";
 
 export interface VoterLine {
   name: string;
+  /** Named ballots: the vote's id, so a moderator can hide or show its reason. */
+  voteId?: string;
+  reasonHidden?: boolean;
   /** Named ballots: what they chose, in words (consent: the position). */
   choice?: string;
   reason?: string;
@@ -55,6 +58,8 @@ export interface DecisionPage {
     canManage: boolean;
     /** A moderator: close early. */
     canClose: boolean;
+    /** One's earlier named or anonymous choice (a secret one is nobody's to read back). */
+    previous: BallotChoice | null;
   };
 }
 
@@ -109,14 +114,20 @@ function ballotPart(c: Context<WebEnv>, d: DecisionPage, o: PanelOptions): Html 
   if (d.viewer.hasVoted && !d.changeVote) return html``;
   return html`<section aria-labelledby="ballot-${d.id}"><h3 id="ballot-${d.id}">${t("decisions.ballot.title")}</h3>
     ${d.ballot === "secret" ? html`<p class="hint">${t("decisions.ballot.secretNote")}</p>` : ""}
-    ${ballotForm(t, d.settings, o.ballotValues ?? {}, o.ballotErrors ?? {}, {
-      action: `${d.path}/votes`,
-      csrf: csrfField(c),
-      explanations: d.explanations,
-      changing: d.viewer.hasVoted,
-      askReceipt: d.viewer.hasVoted && d.ballot === "secret",
-      hostedOn: d.hostedOn,
-    })}</section>`;
+    ${ballotForm(
+      t,
+      d.settings,
+      o.ballotValues ?? valuesOfChoice(d.viewer.previous),
+      o.ballotErrors ?? {},
+      {
+        action: `${d.path}/votes`,
+        csrf: csrfField(c),
+        explanations: d.explanations,
+        changing: d.viewer.hasVoted,
+        askReceipt: d.viewer.hasVoted && d.ballot === "secret",
+        hostedOn: d.hostedOn,
+      },
+    )}</section>`;
 }
 
 function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
@@ -136,7 +147,11 @@ function tallyPart(c: Context<WebEnv>, d: DecisionPage): Html {
 
 function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
   const t = c.get("t");
-  if (d.voters === null) return html`<p class="muted">${t("decisions.voters.secret")}</p>`;
+  if (d.voters === null)
+    // A decision hosted elsewhere: its host keeps who voted.
+    return d.ballot === "secret" || !d.hostedOn
+      ? html`<p class="muted">${t("decisions.voters.secret")}</p>`
+      : html``;
   return html`<details class="decision-voters"${d.voters.length > 0 && d.voters.length <= 12 ? html` open` : ""}>
     <summary>${t("decisions.voters")} (${d.voters.length})</summary>
     ${
@@ -144,9 +159,16 @@ function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
         ? html`<p class="muted">${t("decisions.voters.none")}</p>`
         : html`<ul>${d.voters.map(
             (v) =>
-              html`<li><strong>${v.name}</strong>${v.choice ? html` — ${v.choice}` : ""}${v.reason ? html`<br /><q>${v.reason}</q>` : ""}</li>`,
+              html`<li><strong>${v.name}</strong>${v.choice ? html` — ${v.choice}` : ""}${v.reason ? html`<br /><q>${v.reason}</q>` : ""}${v.reasonHidden ? html`<br /><em class="muted">${t("decisions.reason.hidden")}</em>` : ""}${reasonButton(c, d, v)}</li>`,
           )}</ul>`
     }</details>`;
+}
+
+/** A moderator hides a vote's reason (the vote still counts) or shows it again. */
+function reasonButton(c: Context<WebEnv>, d: DecisionPage, v: VoterLine): Html | "" {
+  if (!d.viewer.canClose || !v.voteId || !(v.reason || v.reasonHidden)) return "";
+  const t = c.get("t");
+  return html` <form method="post" action="${d.path}/votes/${v.voteId}/reason" class="inline">${csrfField(c)}<input type="hidden" name="hidden" value="${v.reasonHidden ? "no" : "yes"}" /><button type="submit" class="link">${t(v.reasonHidden ? "decisions.reason.show" : "decisions.reason.hide")}</button></form>`;
 }
 
 function outcomePart(c: Context<WebEnv>, d: DecisionPage): Html {

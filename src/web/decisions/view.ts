@@ -5,7 +5,7 @@
 import type { DecisionsContext } from "../../governance/decisions/context.ts";
 import type { BallotChoice, RuleSettings } from "../../governance/decisions/types.ts";
 import { decisionShown } from "../../governance/decisions/viewing.ts";
-import { memberPrefix } from "../../kernel/uris.ts";
+import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { DecisionPage } from "./panel.ts";
 
@@ -63,6 +63,8 @@ export async function decisionPage(
     deps,
     (v.votes ?? []).map((e) => e.voterUri),
   );
+  const me = viewer ? memberUri(deps.origin, viewer.username) : null;
+  const myReason = v.votes?.find((e) => e.voterUri === me || e.castByUri === me)?.reason ?? "";
   return {
     id: d.id,
     path: `/groups/${group.name}/decisions/${d.id}`,
@@ -85,6 +87,7 @@ export async function decisionPage(
         name: name(e.voterUri),
         ...(e.choice ? { choice: choiceInWords(t, v.settings, e.choice) } : {}),
         ...(e.reason ? { reason: e.reason } : {}),
+        ...(d.ballot === "named" ? { voteId: e.voteId, reasonHidden: e.reasonHidden } : {}),
       })) ?? null,
     outcome: d.outcome ? { text: d.outcome, reviewAt: d.review_at } : null,
     hostedOn: d.local ? null : new URL(d.uri).host,
@@ -93,6 +96,12 @@ export async function decisionPage(
       canVote: v.canVote,
       canManage: shown.canManage,
       canClose: shown.canClose,
+      // A reason lives apart from the choice (moderators can hide it); both come back.
+      previous: v.myChoice
+        ? "position" in v.myChoice
+          ? { ...v.myChoice, ...(myReason ? { reason: myReason } : {}) }
+          : v.myChoice
+        : null,
     },
   };
 }
