@@ -30,6 +30,8 @@ import { decisionFederationContributor } from "./governance/decisions/federation
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+import { mediaContributor } from "./media/data.ts";
+import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
@@ -61,8 +63,11 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const logger = getLogger(["synco", "media"]);
 const POLL_SWEEP_MS = 15_000;
-const logger = getLogger(["synco", "worker"]);
+const decisionsLogger = getLogger(["synco", "decisions"]);
+/** Scheduled articles go out within this of their time. */
+const ARTICLE_SWEEP_MS = 15_000;
 
 export interface SyncoNode {
   config: Config;
@@ -101,6 +106,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    mediaContributor,
     decisionsContributor(config.origin),
     decisionFederationContributor,
     apiContributor,
@@ -210,11 +216,24 @@ export async function createNode(
         closeEndedPolls(db.db, clock).catch(() => undefined);
         // Decisions due to close, open or remind (once each: the state is in the database).
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
-          logger.error("Decisions sweep failed: {error}", { error }),
+          decisionsLogger.error("Decisions sweep failed: {error}", { error }),
         );
       }, POLL_SWEEP_MS);
+      // Scheduled articles: at once (what fell due while the node was down), then every sweep.
+      const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
+      const publishDue = () =>
+        publishDueArticles(media).catch((error) =>
+          logger.error("Publishing scheduled articles failed: {error}", { error }),
+        );
+      // Stopping waits for a sweep under way, so the database is not closed under it.
+      let sweeping = publishDue();
+      const articles = setInterval(() => {
+        sweeping = sweeping.then(publishDue);
+      }, ARTICLE_SWEEP_MS);
       return async () => {
         clearInterval(polls);
+        clearInterval(articles);
+        await sweeping;
         await stop();
       };
     },

@@ -17,6 +17,7 @@ import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
+import type { mediaEvents } from "../media/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -42,7 +43,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof socialEvents &
   typeof groupsEvents &
   typeof decisionsEvents &
-  typeof decisionFederationEvents;
+  typeof decisionFederationEvents &
+  typeof mediaEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

@@ -9,6 +9,7 @@ import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
+import type { MediaSchema } from "./schema/media.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
@@ -91,6 +92,7 @@ export interface Schema
     GroupsSchema,
     DecisionsSchema,
     DecisionFederationSchema,
+    MediaSchema,
     ApiSchema {
   settings: SettingsTable;
   accounts: AccountsTable;

@@ -33,6 +33,10 @@ export const voteUri = (origin: string, voteId: string) => `${origin}/votes/${vo
 /** A decision hosted here (governance/decisions): its ActivityStreams id. */
 export const decisionUri = (origin: string, id: string) => `${origin}/decisions/${id}`;
 
+/** An article's public page (issue 17); its post's `url`, what Mastodon links to. */
+export const articleUrl = (origin: string, slug: string) =>
+  `${origin}/articles/${encodeURIComponent(slug)}`;
+
 export const groupPrefix = (origin: string) => `${origin}/groups/`;
 export const groupUri = (origin: string, name: string) => `${groupPrefix(origin)}${name}`;
 export const groupPostUri = (origin: string, name: string, postId: string) =>

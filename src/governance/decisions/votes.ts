@@ -2,8 +2,9 @@
  * Casting a vote: the voter must be eligible (groups/voting.ts), the window
  * open, the choice valid for the rule (validateChoice); one vote counts per
  * person or co-op, and a vote may be changed until the close when the decision
- * allows it. All checks run inside the transaction, after the decision's row
- * is locked (PostgreSQL), so two votes of one voter cannot both pass.
+ * allows it. All checks run inside the transaction; one vote per voter is the
+ * unique key's to keep. On PostgreSQL the decision's row is locked for the
+ * writes (a close or an amendment waits, and is seen: the checks run again).
  *
  * Named and anonymous votes are rows of decision_votes; secret ones go to
  * secret-ballot.ts and give the voter a receipt, their only way to change it.
@@ -15,8 +16,8 @@ import type { Group } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import type { DecisionsContext, Voter } from "./context.ts";
-import { type Decision, lockDecision, settingsOf } from "./decisions.ts";
-import { eligibilityOf } from "./eligibility.ts";
+import { type Decision, findDecision, lockDecision, settingsOf } from "./decisions.ts";
+import { type Eligible, eligibilityOf } from "./eligibility.ts";
 import { castSecretBallot, changeSecretBallot, isPostgres } from "./secret-ballot.ts";
 import { type BallotChoice, type ChoiceProblem, validateChoice } from "./types.ts";
 
@@ -72,22 +73,32 @@ export async function castVote(
 ): Promise<Result<VoteCast, VoteProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    const d = await lockDecision(trx, input.decisionId, isPostgres(trx));
-    if (!d) return fail("not-found" as const);
-    if (!d.local || !d.group_id) return fail("not-hosted-here" as const);
-    const window = votingWindow(d, now);
-    if (window !== "open") return fail(window);
-    const group = await groupOfVisibleThread(trx, d);
-    if (!group) return fail("not-found" as const);
-    const eligible = await eligibilityOf(trx, ctx.origin, group, voter.uri, input.countsFor);
-    if (!eligible) return fail("not-eligible" as const);
-    const checked = validateChoice(settingsOf(d), input.choice);
+    // PostgreSQL: the reads come first and the decision's row is locked only for the writes,
+    // so concurrent votes queue for a few statements, not all of them. SQLite has one writer.
+    const postgres = isPostgres(trx);
+    const read = postgres
+      ? await findDecision(trx, input.decisionId)
+      : await lockDecision(trx, input.decisionId, false);
+    const checked = await checkVote(trx, ctx, read, voter, input, now);
     if (!checked.ok) return checked;
+    let d = checked.value.d;
+    if (postgres) {
+      // Closed, amended or hidden meanwhile? Then check again, under the lock.
+      const locked = await lockDecision(trx, input.decisionId, true);
+      if (!locked || changedSince(d, locked)) {
+        const again = await checkVote(trx, ctx, locked, voter, input, now);
+        if (!again.ok) return again;
+        checked.value.choice = again.value.choice;
+        checked.value.eligible = again.value.eligible;
+      }
+      d = locked ?? d;
+    }
+    const { eligible } = checked.value;
     const base = { decisionId: d.id, countsFor: eligible.countsFor };
     const done =
       d.ballot === "secret"
-        ? await secretVote(trx, d, voter, base, checked.value, input.receipt)
-        : await namedVote(trx, ctx, d, voter, base, checked.value);
+        ? await secretVote(trx, d, voter, base, checked.value.choice, input.receipt)
+        : await namedVote(trx, ctx, d, voter, base, checked.value.choice);
     if (!done.ok) return done;
     await trx
       .updateTable("decisions")
@@ -100,6 +111,38 @@ export async function castVote(
     await recordEvent(trx, { type: "decisions.vote.cast", payload: { decisionId: d.id } });
     return done;
   });
+}
+
+/** Did the decision change in a way a vote's checks depend on (closed, amended, times moved)? */
+const changedSince = (a: Decision, b: Decision) =>
+  a.status !== b.status ||
+  a.round !== b.round ||
+  a.opens_at !== b.opens_at ||
+  a.closes_at !== b.closes_at ||
+  a.ballot !== b.ballot ||
+  a.vote_changes !== b.vote_changes ||
+  a.settings !== b.settings;
+
+/** Every check of a vote but the write's own: found, hosted here, open, visible, eligible, valid. */
+async function checkVote(
+  trx: Kysely<Schema>,
+  ctx: DecisionsContext,
+  d: Decision | undefined,
+  voter: Voter,
+  input: CastVote,
+  now: Date,
+): Promise<Result<{ d: Decision; eligible: Eligible; choice: BallotChoice }, VoteProblem>> {
+  if (!d) return fail("not-found");
+  if (!d.local || !d.group_id) return fail("not-hosted-here");
+  const window = votingWindow(d, now);
+  if (window !== "open") return fail(window);
+  const group = await groupOfVisibleThread(trx, d);
+  if (!group) return fail("not-found");
+  const eligible = await eligibilityOf(trx, ctx.origin, group, voter.uri, input.countsFor);
+  if (!eligible) return fail("not-eligible");
+  const choice = validateChoice(settingsOf(d), input.choice);
+  if (!choice.ok) return choice;
+  return ok({ d, eligible, choice: choice.value });
 }
 
 /** The decision's group, when its thread is neither deleted nor hidden (one query). */
