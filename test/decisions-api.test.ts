@@ -148,6 +148,16 @@ test("a poll-shaped decision: Mastodon's poll routes count into it; hidden resul
   const outList = await api(out, "GET", "/api/synco/v1/decisions");
   assert.deepEqual(outList.json, []);
 
+  // The thread's Status carries the poll, so apps find it; totals hidden until the close.
+  const status = await bea.client.v1.statuses.$select(pollId).fetch();
+  assert.equal(status.poll?.id, pollId);
+  assert.deepEqual(
+    status.poll?.options.map((o) => [o.title, o.votesCount]),
+    [
+      ["Mill A", null],
+      ["Mill B", null],
+    ],
+  );
   // Before voting, Mastodon's poll has hidden totals.
   const hidden = await bea.client.v1.polls.$select(pollId).fetch();
   assert.equal(hidden.votesCount, null);
@@ -198,6 +208,12 @@ test("a poll-shaped decision: Mastodon's poll routes count into it; hidden resul
   await assert.rejects(
     () => bea.client.v1.polls.$select(pollId).votes.create({ choices: [0] }),
     (e) => statusOf(e) === 422,
+  );
+  const closedStatus = await ada.client.v1.statuses.$select(pollId).fetch();
+  assert.equal(closedStatus.poll?.expired, true);
+  assert.deepEqual(
+    closedStatus.poll?.options.map((o) => o.votesCount),
+    [0, 1],
   );
   const early = await api(ada, "POST", `/api/synco/v1/decisions/${id}/outcome`, { outcome: "" });
   assert.equal(early.status, 422);

@@ -5,9 +5,13 @@
  * ballot's `voters` is null; a hidden tally is null with `results_visibility`
  * saying when it shows.
  */
+import type { Kysely } from "kysely";
+import type { Schema } from "../../db/schema.ts";
+import { optionsOf } from "../../governance/decisions/decisions.ts";
 import type { DecisionListItem } from "../../governance/decisions/listing.ts";
 import type { DecisionShown } from "../../governance/decisions/viewing.ts";
 import { groupUri } from "../../kernel/uris.ts";
+import type { ApiPoll } from "./status.ts";
 
 export function serializeDecision(origin: string, shown: DecisionShown): Record<string, unknown> {
   const { view: v, group } = shown;
@@ -70,4 +74,48 @@ export function serializeDecisionItem(
     voters_count: d.votersCount,
     has_voted: d.voted,
   };
+}
+
+/**
+ * The Poll of each poll-shaped decision (single or multiple choice, hosted here)
+ * whose thread's root post is among `postIds`, for the Status of that post: apps
+ * find polls there. A Status is one for every viewer, so it carries what every
+ * reader may see — counts once the decision is closed (its stored tally), null
+ * totals before, as Mastodon shows hidden totals — and no `voted`/`own_votes`:
+ * GET /api/v1/polls/:id answers those for the viewer (routes/decision-polls.ts).
+ */
+export async function decisionPollsOf(
+  db: Kysely<Schema>,
+  postIds: string[],
+): Promise<Map<string, ApiPoll>> {
+  if (postIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("decisions")
+    .select(["post_id", "rule", "options", "tally", "voters_count", "closes_at", "status"])
+    .where("post_id", "in", postIds)
+    .where("local", "=", 1)
+    .where("rule", "in", ["single", "multiple"])
+    .execute();
+  return new Map(
+    rows.map((d) => {
+      const votes =
+        d.status === "closed" && d.tally
+          ? ((JSON.parse(d.tally) as { votes?: number[] }).votes ?? null)
+          : null;
+      const poll: ApiPoll = {
+        id: d.post_id,
+        expires_at: d.closes_at,
+        expired: d.status === "closed",
+        multiple: d.rule === "multiple",
+        votes_count: votes ? votes.reduce((n, x) => n + x, 0) : null,
+        voters_count: d.voters_count,
+        options: optionsOf(d).map((o, i) => ({
+          title: o.label,
+          votes_count: votes ? (votes[i] ?? 0) : null,
+        })),
+        emojis: [],
+      };
+      return [d.post_id, poll] as const;
+    }),
+  );
 }
