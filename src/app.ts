@@ -20,11 +20,13 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
+import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
@@ -38,7 +40,9 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
@@ -108,8 +112,9 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
-    mediaContributor,
     decisionsContributor(config.origin),
+    decisionFederationContributor,
+    mediaContributor,
     apiContributor,
   ];
 
@@ -138,6 +143,7 @@ export async function createNode(
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
+  app.use(decisionFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -170,11 +176,19 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
-  const groups = { db: db.db, config, federation, clock };
+  const groupsBase = { db: db.db, config, federation, clock };
+  const groups = {
+    ...groupsBase,
+    // A thread that carries a decision shows it above its posts.
+    threadHead: decisionThreadHead(groupsBase),
+    remoteThreadHead: remoteDecisionHead(groupsBase),
+  };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", decisionPages(groups));
+  app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(

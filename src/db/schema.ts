@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
@@ -90,6 +91,7 @@ export interface Schema
     SocialSchema,
     GroupsSchema,
     DecisionsSchema,
+    DecisionFederationSchema,
     MediaSchema,
     ApiSchema {
   settings: SettingsTable;

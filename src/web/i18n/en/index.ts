@@ -4,7 +4,9 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
@@ -18,8 +20,10 @@ export const en = {
   ...social,
   ...groups,
   ...media,
+  ...decisions,
   ...api,
   ...decisionNotices,
+  ...decisionFederation,
 };
 
 export type MessageKey = keyof typeof en;

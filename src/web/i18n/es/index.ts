@@ -2,7 +2,9 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
@@ -16,6 +18,8 @@ export const es: Catalogue = {
   ...social,
   ...groups,
   ...media,
+  ...decisions,
   ...api,
   ...decisionNotices,
+  ...decisionFederation,
 };
