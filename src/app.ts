@@ -106,9 +106,9 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
-    mediaContributor,
     decisionsContributor(config.origin),
     decisionFederationContributor,
+    mediaContributor,
     apiContributor,
   ];
 

@@ -16,6 +16,7 @@ import { carryMandate, linkMandate } from "../src/governance/decisions/mandate.t
 import { castVote } from "../src/governance/decisions/votes.ts";
 import { joinFederation, setDelegates } from "../src/groups/federations.ts";
 import { assembly, createGroup } from "../src/groups/groups.ts";
+import { launchBrowser, logIn, newContext, screenshot } from "./support/browser.ts";
 import {
   copyOn,
   type DecisionNodes,
@@ -27,7 +28,7 @@ import {
   user,
   votesAt as votesAtNode,
 } from "./support/decision-nodes.ts";
-import { createMember } from "./support/login.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { socialOf, type TestNode } from "./support/node.ts";
 import type { RemoteActor } from "./support/remote-actor.ts";
 
@@ -259,10 +260,55 @@ test("two co-ops' delegates decide in a federation; one carries its assembly's r
     await sendBallot(socialOf(b), ben, { decisionId: copyB, choice: { ranking: [0] } }),
     { ok: false, reason: "not-a-member" },
   );
-  const carried = await carryMandate(socialOf(b), ben, { decisionId: copyB });
-  assert.ok(carried.ok, JSON.stringify(carried));
+  // ben carries it from the decision's page on B (no JavaScript); bob, no delegate, gets none.
+  const session = await signIn(b, "ben", "password123");
+  const page = await (await session.get(`/decisions/elsewhere/${copyB}`)).text();
+  assert.match(page, /Carry our assembly&#39;s result|Carry our assembly's result/);
+  assert.match(page, /Our position: which energy first\?/);
+  const browser = await launchBrowser();
+  try {
+    for (const mobile of [true, false]) {
+      const context = await newContext(browser, { mobile });
+      const tab = await context.newPage();
+      await logIn(tab, b.url, "ben", "password123");
+      await tab.goto(`${b.url}/decisions/elsewhere/${copyB}`);
+      await tab.locator("details.mandate summary").click();
+      await tab.locator("#f-assembly").waitFor();
+      await screenshot(tab, `decisions-mandate-${mobile ? 390 : 1280}`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  // A decision that is not ours: 422, nothing sent.
+  const wrong = await session.post(`/decisions/elsewhere/${copyB}/mandate`, {
+    assemblyDecisionId: copyB,
+  });
+  assert.equal(wrong.status, 422);
+  assert.equal(
+    (
+      await b.node.db.db
+        .selectFrom("decision_sent_ballots")
+        .select("id")
+        .where("decision_id", "=", copyB)
+        .execute()
+    ).length,
+    0,
+  );
+  const bobs = await signIn(b, "bob", "password123");
+  assert.equal((await bobs.get(`/decisions/elsewhere/${copyB}`)).status, 404);
+  const carried = await session.post(`/decisions/elsewhere/${copyB}/mandate`, {
+    assemblyDecisionId: local.value.id,
+  });
+  assert.equal(carried.status, 303);
+  const sent = await b.node.db.db
+    .selectFrom("decision_sent_ballots")
+    .select(["choice", "on_behalf_of"])
+    .where("decision_id", "=", copyB)
+    .executeTakeFirstOrThrow();
   // The assembly ranked Hydro, Wind, Solar: in the federation's order of options, 2, 1, 0.
-  assert.deepEqual(carried.value.choice, { ranking: [2, 1, 0] });
+  assert.deepEqual(JSON.parse(sent.choice), { ranking: [2, 1, 0] });
+  assert.equal(sent.on_behalf_of, `${b.url}/users/coop`);
   // C's delegate votes by hand.
   assert.ok(
     (

@@ -150,7 +150,7 @@ export type SendBallotProblem =
   | "invalid-choice";
 
 /** Is this member in the remote group (an accepted follow of its Group)? */
-async function isMemberOf(db: Kysely<Schema>, accountId: string, groupUri: string) {
+export async function isMemberOf(db: Kysely<Schema>, accountId: string, groupUri: string) {
   const row = await db
     .selectFrom("follows")
     .select("id")

@@ -14,10 +14,16 @@ import { optionsOf, settingsOf } from "../../governance/decisions/decisions.ts";
 import {
   hasSentBallot,
   isHostedElsewhere,
+  isMemberOf,
   isOurDelegate,
   type SendBallotProblem,
   sendBallot,
 } from "../../governance/decisions/elsewhere.ts";
+import {
+  carryMandate,
+  linkMandate,
+  type MandateProblem,
+} from "../../governance/decisions/mandate.ts";
 import type { Tally } from "../../governance/decisions/types.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { WebEnv } from "../context.ts";
@@ -32,10 +38,44 @@ import { requireViewer } from "../session.ts";
 
 const hostOf = (d: Pick<Decision, "uri">) => new URL(d.uri).host;
 const votePath = (d: Pick<Decision, "id">) => `/decisions/elsewhere/${d.id}/votes`;
+const mandatePath = (d: Pick<Decision, "id">) => `/decisions/elsewhere/${d.id}/mandate`;
+
+/** Decisions closed here whose result a delegate may carry (the latest first). */
+const closedHere = (deps: GroupsDeps) =>
+  deps.db
+    .selectFrom("decisions")
+    .select(["id", "title"])
+    .where("local", "=", 1)
+    .where("status", "=", "closed")
+    .orderBy("id", "desc")
+    .limit(20)
+    .execute();
+
+function mandateForm(
+  c: Context<WebEnv>,
+  d: Decision,
+  choices: { id: string; title: string }[],
+  error?: string,
+): Html | "" {
+  const t = c.get("t");
+  if (choices.length === 0) return "";
+  return html`<details class="mandate start-thread"${error ? html` open` : ""}><summary class="button secondary">${t("decisionsElsewhere.mandate")}</summary>
+    <form method="post" action="${mandatePath(d)}">
+      ${csrfField(c)}
+      <div class="field"><label for="f-assembly">${t("decisionsElsewhere.mandateField")}</label>
+      <select id="f-assembly" name="assemblyDecisionId"${error ? html` aria-invalid="true" aria-describedby="e-assembly"` : ""}>${choices.map(
+        (o) => html`<option value="${o.id}">${o.title}</option>`,
+      )}</select>
+      <p class="hint">${t("decisionsElsewhere.mandateHint")}</p>
+      ${error ? html`<p class="field-error" id="e-assembly">${error}</p>` : ""}</div>
+      <button type="submit">${t("decisionsElsewhere.mandateButton")}</button>
+    </form></details>`;
+}
 
 interface Drawn {
   values?: BallotValues;
   errors?: FieldErrors;
+  mandateError?: string;
 }
 
 async function section(
@@ -52,8 +92,10 @@ async function section(
   const closed = d.status === "closed" || Date.parse(d.closes_at) <= now.getTime();
   const voted = viewer ? await hasSentBallot(deps.db, d.id, viewer.id) : false;
   const delegate = viewer ? await isOurDelegate(deps.db, viewer.id, d.group_uri) : false;
+  // Nothing to chart before the first vote.
   const showTally =
     !!d.tally &&
+    d.voters_count > 0 &&
     (closed ||
       d.results_visibility === "always" ||
       (d.results_visibility === "after-vote" && voted));
@@ -88,6 +130,8 @@ async function section(
           hostedOn: hostOf(d),
         })}`
       : "";
+  const mandate =
+    delegate && !closed ? mandateForm(c, d, await closedHere(deps), drawn.mandateError) : "";
   return html`<section class="decision" id="decision-${d.id}" aria-labelledby="decision-title-${d.id}">
     <h2 id="decision-title-${d.id}">${d.title}</h2>
     <p class="muted">${meta}</p>
@@ -103,6 +147,7 @@ async function section(
     ${d.outcome ? html`<h3>${t("decisionsElsewhere.outcome")}</h3><p>${d.outcome}</p>` : ""}
     ${voted ? html`<p>${t("decisionsElsewhere.youVoted", { host: hostOf(d) })}</p>` : ""}
     ${form}
+    ${mandate}
     ${results}
   </section>`;
 }
@@ -128,15 +173,32 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const ctx = groupsContext(deps);
 
+  const copyById = (id: string) =>
+    deps.db
+      .selectFrom("decisions")
+      .selectAll()
+      .where("id", "=", id)
+      .where("local", "=", 0)
+      .executeTakeFirst();
+
+  // The decision alone: for our co-op's delegates (the federation's threads are
+  // its member co-ops', not theirs) and members, linked from the thread.
+  app.get("/decisions/elsewhere/:id", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const d = await copyById(c.req.param("id"));
+    const may =
+      d &&
+      ((await isOurDelegate(deps.db, viewer.id, d.group_uri)) ||
+        (await isMemberOf(deps.db, viewer.id, d.group_uri)));
+    if (!d || !may) throw new InputError(t("decisionsElsewhere.problem.not-found"), 404);
+    return c.html(layout(c, d.title, await section(c, deps, d)));
+  });
+
   app.post("/decisions/elsewhere/:id/votes", async (c) => {
     const viewer = requireViewer(c);
     const t = c.get("t");
-    const d = await deps.db
-      .selectFrom("decisions")
-      .selectAll()
-      .where("id", "=", c.req.param("id"))
-      .where("local", "=", 0)
-      .executeTakeFirst();
+    const d = await copyById(c.req.param("id"));
     if (!d) throw new InputError(t("decisionsElsewhere.problem.not-found"), 404);
     const form = await readForm(c);
     const thread = `/groups/elsewhere/threads/${d.post_id}`;
@@ -162,6 +224,34 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
       return refuse({
         choice: t(`decisionsElsewhere.problem.${sent.reason satisfies SendBallotProblem}`),
       });
+    }
+    const done = new URLSearchParams({ done: t("decisionsElsewhere.sent", { host: hostOf(d) }) });
+    return redirectHere(c, `${thread}?${done}#decision-${d.id}`, 303);
+  });
+
+  app.post("/decisions/elsewhere/:id/mandate", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const d = await copyById(c.req.param("id"));
+    if (!d) throw new InputError(t("decisionsElsewhere.problem.not-found"), 404);
+    const form = await readForm(c);
+    const thread = `/groups/elsewhere/threads/${d.post_id}`;
+    const assemblyDecisionId = (form.assemblyDecisionId ?? "").slice(0, 100);
+    const linked = await linkMandate(ctx, viewer, { decisionId: d.id, assemblyDecisionId });
+    const carried = linked.ok ? await carryMandate(ctx, viewer, { decisionId: d.id }) : linked;
+    if (!carried.ok) {
+      const problem: MandateProblem =
+        carried.reason === "not-found" ? "no-mandate" : carried.reason;
+      return c.html(
+        layout(
+          c,
+          d.title,
+          html`<p><a href="${thread}">${d.title}</a></p>${await section(c, deps, d, {
+            mandateError: t(`decisionsElsewhere.problem.${problem}`),
+          })}`,
+        ),
+        422,
+      );
     }
     const done = new URLSearchParams({ done: t("decisionsElsewhere.sent", { host: hostOf(d) }) });
     return redirectHere(c, `${thread}?${done}#decision-${d.id}`, 303);

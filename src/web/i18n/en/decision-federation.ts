@@ -14,4 +14,13 @@ export const decisionFederation = {
   "decisionsElsewhere.problem.already-voted":
     "You have voted already, and this decision does not allow changes.",
   "decisionsElsewhere.problem.invalid-choice": "The ballot does not fit this decision's rule.",
+  "decisionsElsewhere.mandate": "Carry our assembly's result",
+  "decisionsElsewhere.mandateField": "Our closed decision",
+  "decisionsElsewhere.mandateHint":
+    "The co-op's vote follows the result of a decision closed here, option by option (matched by name).",
+  "decisionsElsewhere.mandateButton": "Cast the co-op's vote from it",
+  "decisionsElsewhere.problem.not-closed": "That decision is not closed yet.",
+  "decisionsElsewhere.problem.no-mandate": "Choose one of our closed decisions.",
+  "decisionsElsewhere.problem.incompatible":
+    "That result cannot be carried into this decision (other options or another kind of vote): vote by hand.",
 } as const;

@@ -20,4 +20,13 @@ export const decisionFederation: Record<keyof typeof en, string> = {
     "Ya has votado y esta decisión no permite cambiar el voto.",
   "decisionsElsewhere.problem.invalid-choice":
     "La papeleta no encaja con la regla de esta decisión.",
+  "decisionsElsewhere.mandate": "Llevar el resultado de nuestra asamblea",
+  "decisionsElsewhere.mandateField": "Nuestra decisión cerrada",
+  "decisionsElsewhere.mandateHint":
+    "El voto de la cooperativa sigue el resultado de una decisión cerrada aquí, opción por opción (por su nombre).",
+  "decisionsElsewhere.mandateButton": "Emitir con él el voto de la cooperativa",
+  "decisionsElsewhere.problem.not-closed": "Esa decisión aún no está cerrada.",
+  "decisionsElsewhere.problem.no-mandate": "Elige una de nuestras decisiones cerradas.",
+  "decisionsElsewhere.problem.incompatible":
+    "Ese resultado no se puede llevar a esta decisión (otras opciones u otro tipo de votación): vota a mano.",
 };
