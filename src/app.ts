@@ -20,10 +20,14 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { decisionsContributor } from "./governance/decisions/data.ts";
+import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
+import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { mediaContributor } from "./media/data.ts";
@@ -40,6 +44,9 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
+import { decisionReminderMail } from "./web/decision-mail.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
@@ -53,6 +60,12 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { commentModerationPages } from "./web/media/comment-moderation.ts";
+import { editorPages } from "./web/media/editor.ts";
+import { mediaPages } from "./web/media/pages.ts";
+import { publicationPages } from "./web/media/publications.ts";
+import { revisionPages } from "./web/media/revisions.ts";
+import { workflowPages } from "./web/media/workflow-pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -66,6 +79,7 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const logger = getLogger(["synco", "media"]);
 const POLL_SWEEP_MS = 15_000;
+const decisionsLogger = getLogger(["synco", "decisions"]);
 /** Scheduled articles go out within this of their time. */
 const ARTICLE_SWEEP_MS = 15_000;
 
@@ -106,6 +120,8 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    decisionsContributor(config.origin),
+    decisionFederationContributor,
     mediaContributor,
     apiContributor,
     newslettersContributor,
@@ -153,6 +169,7 @@ export async function createNode(
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
+  app.use(decisionFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -177,15 +194,31 @@ export async function createNode(
   const social = { db: db.db, config, coop, federation, clock };
   // Before the social pages, whose /@username/{id} would take /@username/newsletter.
   app.route("/", newsletterPages(newsletters));
+  // Before the social pages: an article's address is a post's, and other posts pass on.
+  const mediaDeps = { db: db.db, config, clock };
+  app.route("/", mediaPages(mediaDeps));
+  app.route("/", editorPages(mediaDeps));
+  app.route("/", workflowPages(mediaDeps));
+  app.route("/", revisionPages(mediaDeps));
+  app.route("/", publicationPages(mediaDeps));
+  app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
-  const groups = { db: db.db, config, federation, clock };
+  const groupsBase = { db: db.db, config, federation, clock };
+  const groups = {
+    ...groupsBase,
+    // A thread that carries a decision shows it above its posts.
+    threadHead: decisionThreadHead(groupsBase),
+    remoteThreadHead: remoteDecisionHead(groupsBase),
+  };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", decisionPages(groups));
+  app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(
@@ -221,9 +254,22 @@ export async function createNode(
           )
         : async () => {};
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
+      const decisionsCtx = {
+        db: db.db,
+        origin: config.origin,
+        domain: config.domain,
+        clock,
+      };
+      const remind = config.smtpUrl
+        ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
+        // Decisions due to close, open or remind (once each: the state is in the database).
+        sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
+          decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
       const media = { db: db.db, origin: config.origin, domain: config.domain, clock };

@@ -212,6 +212,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       </section>
       <section aria-labelledby="threads-h"><h2 id="threads-h">${t("groups.threads")}</h2>
         ${!readable ? html`<p class="notice">${t("groups.threads.hidden")}</p>` : threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
+        ${standing.status === "active" ? html`<p><a class="button secondary" href="/groups/${group.name}/decisions/new">${t("decisions.start")}</a></p>` : ""}
         ${canStart ? html`<details class="start-thread"><summary class="button">${t("groups.thread.start")}</summary>${threadForm(c, group)}</details>` : ""}
         ${cards}
       </section>

@@ -4,13 +4,29 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
+import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
+import { media } from "./media.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const en = { ...shell, ...accounts, ...federation, ...social, ...groups, ...api, ...feeds };
+export const en = {
+  ...shell,
+  ...accounts,
+  ...federation,
+  ...social,
+  ...groups,
+  ...media,
+  ...decisions,
+  ...api,
+  ...decisionNotices,
+  ...decisionFederation,
+  ...feeds,
+};
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
