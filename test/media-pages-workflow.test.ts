@@ -223,6 +223,12 @@ test("a publication's workflow: submit, return with comments, revise, approve, p
   const pubPage = await (await ben.get("/publications/riverpress")).text();
   const writeLink = /href="(\/media\/new\?publication=[^"]+)"/.exec(pubPage)?.[1] ?? "";
   assert.ok(writeLink);
+  // Feed readers find the publication's feeds, and readers its newsletter.
+  assert.match(
+    pubPage,
+    /<link rel="alternate" type="application\/rss\+xml"[^>]*href="\/groups\/riverpress\/feed\.rss"/,
+  );
+  assert.match(pubPage, /href="\/groups\/riverpress\/newsletter"/);
   const preselected = await (await ben.get(writeLink.replace(/&amp;/g, "&"))).text();
   assert.match(preselected, new RegExp(`<option value="${pubId}" selected>River Press</option>`));
   const saved = await ben.postMultipart(

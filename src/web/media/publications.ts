@@ -17,6 +17,7 @@ import {
 import { articlesIn, frontPage } from "../../media/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import {
   csrfField,
   errorSummary,
@@ -119,6 +120,7 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
         <h1>${pub.display_name || pub.name}</h1>
         ${pub.description ? html`<p class="lead">${pub.description}</p>` : ""}
         <p class="follow-handle">${t("media.follow", { name: pub.display_name || pub.name, handle })}</p>
+        <p><a href="${safeUrl(`/groups/${pub.name}/newsletter`)}">${t("feeds.newsletter.link")}</a></p>
         ${role ? html`<p><a class="button" href="${safeUrl(`/media/new?${new URLSearchParams({ publication: pub.id })}`)}">${t("media.write")}</a></p>` : ""}
       </header>
       ${c.req.query("done") ? html`<p class="notice ok" role="status">${c.req.query("done")?.slice(0, 200)}</p>` : ""}
@@ -148,7 +150,10 @@ export function publicationPages(deps: MediaPagesDeps): Hono<WebEnv> {
           <button type="submit">${t("media.pub.addStaff")}</button></form>`
           : ""
       }`;
-    return c.html(layout(c, pub.display_name || pub.name, body, head));
+    const title = pub.display_name || pub.name;
+    // The publication's feeds are its group's (web/feeds): autodiscovery points there.
+    const withFeeds = { head: html`${head.head}${feedLinks(c, `/groups/${pub.name}`, title)}` };
+    return c.html(layout(c, title, body, withFeeds));
   });
 
   app.post("/publications/:name/staff", async (c) => {
