@@ -332,3 +332,61 @@ test("the member's export has their list's counts; deleting them erases their li
   assert.equal((await db().selectFrom("newsletter_sends").selectAll().execute()).length, 0);
   assert.equal((await db().selectFrom("newsletter_deliveries").selectAll().execute()).length, 0);
 });
+
+test("publishing from the editor with 'also send by email' mails the blog's subscribers; without SMTP there is no such box", async () => {
+  const benId = (
+    await db()
+      .selectFrom("accounts")
+      .select("id")
+      .where("username", "=", "ben")
+      .executeTakeFirstOrThrow()
+  ).id;
+  const start = sink.messages.length;
+  await visitorPost("/@ben/newsletter", { email: "benreader@example.test" });
+  await waitFor("the confirm mail", () => sink.messages.length === start + 1);
+  await fetch(linkIn(sink.messages[start]?.text ?? "", "confirm"), { method: "POST" });
+  const draft = await createDraft(
+    socialOf(node),
+    { id: benId, username: "ben" },
+    {
+      title: "Rye",
+      summary: "",
+      body: "Sourdough, slowly.",
+    },
+  );
+  assert.ok(draft.ok);
+  const editor = await (await ben.get(`/media/articles/${draft.value.id}/edit`)).text();
+  assert.match(editor, /name="newsletter" value="1"/);
+  const published = await ben.post(`/media/articles/${draft.value.id}/publish`, {
+    newsletter: "1",
+  });
+  assert.equal(published.status, 303);
+  assert.match(published.headers.get("location") ?? "", /newsletter\+goes\+out/);
+  await waitFor("the newsletter mail", () => sink.messages.length === start + 2, 20_000);
+  const mail = sink.messages[start + 1];
+  assert.equal(mail?.to, "benreader@example.test");
+  assert.equal(mail?.header("Subject"), "Rye");
+
+  // A node without SMTP offers no such box.
+  const cyId = (
+    await bare.node.db.db
+      .selectFrom("accounts")
+      .select("id")
+      .where("username", "=", "cy")
+      .executeTakeFirstOrThrow()
+  ).id;
+  const cyDraft = await createDraft(
+    socialOf(bare),
+    { id: cyId, username: "cy" },
+    {
+      title: "Spelt",
+      summary: "",
+      body: "Old grain.",
+    },
+  );
+  assert.ok(cyDraft.ok);
+  const cy = await signIn(bare, "cy", "long enough");
+  const cyEditor = await (await cy.get(`/media/articles/${cyDraft.value.id}/edit`)).text();
+  assert.match(cyEditor, /media\/articles\/[^"]+\/publish/);
+  assert.doesNotMatch(cyEditor, /name="newsletter"/);
+});

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
+import { sendOnPublish } from "../../media/newsletters/on-publish.ts";
 import {
   approveArticle,
   featureArticle,
@@ -61,12 +62,24 @@ export function workflowPages(deps: MediaPagesDeps): Hono<WebEnv> {
     return c.html(layout(c, t("media.flow.refused"), body), STATUS[reason]);
   }
 
-  const done = (c: Context<WebEnv>, id: string, key: "media.flow.done") =>
+  const done = (
+    c: Context<WebEnv>,
+    id: string,
+    key: "media.flow.done" | "media.flow.doneWithMail" | "media.flow.doneMailRefused",
+  ) =>
     redirectHere(
       c,
       `/media/articles/${id}/edit?${new URLSearchParams({ done: c.get("t")(key) })}`,
       303,
     );
+
+  const newsletters = {
+    db: deps.db,
+    origin: deps.config.origin,
+    domain: deps.config.domain,
+    clock: deps.clock,
+    secret: deps.config.secret,
+  };
 
   app.post(
     "/media/articles/:id/:verb{submit|return|approve|publish|schedule|unschedule|feature}",
@@ -106,6 +119,13 @@ export function workflowPages(deps: MediaPagesDeps): Hono<WebEnv> {
           result = await featureArticle(ctx, viewer, id, form.featured !== "0");
       }
       if (!result.ok) return refused(c, id, result.reason);
+      // After the publish or schedule is committed: a crash between the two loses the
+      // mailing, which the newsletter page still offers for the article.
+      const mail = (verb === "publish" || verb === "schedule") && form.newsletter === "1";
+      if (mail && deps.config.smtpUrl) {
+        const queued = await sendOnPublish(newsletters, viewer, id);
+        return done(c, id, queued.ok ? "media.flow.doneWithMail" : "media.flow.doneMailRefused");
+      }
       return done(c, id, "media.flow.done");
     },
   );

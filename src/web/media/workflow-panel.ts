@@ -91,15 +91,21 @@ export async function workflowPanel(
         html`<label for="approve-note">${t("media.flow.note")}</label><textarea id="approve-note" name="note" rows="2" maxlength="5000"></textarea>`,
       ),
     );
+  // With SMTP configured, publishing (now or when scheduled) can also mail the article
+  // to the newsletter's subscribers (media/newsletters/on-publish.ts).
+  const mailBox = (id: string) =>
+    deps.config.smtpUrl
+      ? html`<label class="check" for="${id}"><input type="checkbox" id="${id}" name="newsletter" value="1" /> ${t("media.flow.sendNewsletter")}</label>`
+      : "";
   if (found.can("publish") && a.state !== "scheduled")
-    steps.push(step(c, `${base}/publish`, t("media.flow.publish")));
+    steps.push(step(c, `${base}/publish`, t("media.flow.publish"), mailBox("publish-mail")));
   if (found.can("schedule"))
     steps.push(
       step(
         c,
         `${base}/schedule`,
         t("media.flow.schedule"),
-        html`<label for="schedule-at">${t("media.flow.scheduleAt")}</label><input type="datetime-local" id="schedule-at" name="at" required />`,
+        html`<label for="schedule-at">${t("media.flow.scheduleAt")}</label><input type="datetime-local" id="schedule-at" name="at" required />${mailBox("schedule-mail")}`,
       ),
     );
   if (found.can("unschedule"))

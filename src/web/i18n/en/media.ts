@@ -82,6 +82,10 @@ export const media = {
   "media.flow.log": "Who did what",
   "media.flow.refused": "That could not be done",
   "media.flow.back": "Back to the article",
+  "media.flow.sendNewsletter": "Also send it by email to the newsletter's subscribers",
+  "media.flow.doneWithMail": "Done. The newsletter goes out once the article is published.",
+  "media.flow.doneMailRefused":
+    "Done, but the newsletter was not sent: only the list's writer or editors can send it, to a public list.",
   "media.flow.done": "Done.",
   "media.state.draft": "Draft",
   "media.state.submitted": "Submitted",

@@ -85,6 +85,10 @@ export const media: Record<keyof typeof en, string> = {
   "media.flow.log": "Quién hizo qué",
   "media.flow.refused": "No se pudo hacer",
   "media.flow.back": "Volver al artículo",
+  "media.flow.sendNewsletter": "Enviarlo también por correo a quienes reciben el boletín",
+  "media.flow.doneWithMail": "Hecho. El boletín sale en cuanto el artículo se publique.",
+  "media.flow.doneMailRefused":
+    "Hecho, pero el boletín no se envió: solo quien escribe o edita la lista puede enviarlo, y a una lista pública.",
   "media.flow.done": "Hecho.",
   "media.state.draft": "Borrador",
   "media.state.submitted": "Enviado",
