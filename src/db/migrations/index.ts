@@ -14,6 +14,7 @@ import * as m0013 from "./0013_http_urls_only.ts";
 import * as m0014 from "./0014_one_content_model.ts";
 import * as m0015 from "./0015_event_names.ts";
 import * as m0016 from "./0016_group_reports.ts";
+import * as m0021 from "./0021_search.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0014_one_content_model": m0014,
   "0015_event_names": m0015,
   "0016_group_reports": m0016,
+  "0021_search": m0021,
 };

@@ -1,0 +1,32 @@
+/**
+ * Highlighted snippets as HTML in which only <mark> survives. The index returns
+ * text with the two marker characters around each match (search.ts asks FTS5's
+ * snippet() and PostgreSQL's ts_headline for them); the text is escaped, the
+ * markers become <mark>, and the sanitizer (the one library path) keeps <mark>
+ * alone, closing any left open — a post's own text could hold a marker character.
+ */
+import { sanitizeHtml } from "../kernel/sanitize-html.ts";
+
+export const MARK_START = "\u0001";
+export const MARK_END = "\u0002";
+/** How long a snippet without a match (a filter-only search) is, in characters. */
+const LEAD_CHARS = 240;
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function markedToHtml(marked: string): string {
+  const html = escape(marked)
+    .replaceAll(MARK_START, "<mark>")
+    .replaceAll(MARK_END, "</mark>");
+  return sanitizeHtml(html, { allowedTags: ["mark"], allowedAttributes: {} });
+}
+
+/** The start of a text, cut at a word, as safe HTML (no highlights). */
+export function leadHtml(text: string): string {
+  const clean = text.replace(/[\u0001\u0002]/g, "");
+  if (clean.length <= LEAD_CHARS) return escape(clean);
+  const cut = clean.slice(0, LEAD_CHARS);
+  const space = cut.lastIndexOf(" ");
+  return `${escape(cut.slice(0, space > LEAD_CHARS / 2 ? space : LEAD_CHARS))}…`;
+}
