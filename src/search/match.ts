@@ -35,7 +35,12 @@ function anyLanguage(fn: "plainto_tsquery" | "phraseto_tsquery", text: string): 
 export function tsQuery(q: ParsedQuery): RawBuilder<unknown> {
   const parts = [
     ...q.words.map((w) => anyLanguage("plainto_tsquery", w)),
-    ...q.phrases.map((p) => anyLanguage("phraseto_tsquery", p)),
+    // A phrase's words as well as the phrase: the planner estimates how many posts
+    // have the words (it cannot for a phrase), and the GIN index finds them.
+    ...q.phrases.flatMap((p) => [
+      anyLanguage("plainto_tsquery", p),
+      anyLanguage("phraseto_tsquery", p),
+    ]),
     ...q.excluded.map((w) => sql`!!${anyLanguage("plainto_tsquery", w)}`),
   ];
   return sql`(${sql.join(parts, sql` && `)})`;

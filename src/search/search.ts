@@ -51,6 +51,15 @@ export interface SearchHit {
 export const MAX_LIMIT = 40;
 /** Deep pages of a ranked search cost the whole ranking: Mastodon caps them too. */
 export const MAX_OFFSET = 1_000;
+/**
+ * How many of the newest matches are ranked (beyond the page's offset). A word
+ * in a third of 100,000 posts would otherwise be ranked 33,000 times per query;
+ * a query with fewer matches is ranked in full. So a frequent word finds the
+ * most relevant of its recent posts, as a search of a social network should.
+ */
+export const CANDIDATES = 500;
+/** SQLite, narrowed by author, tag or group: how many of their newest posts are searched. */
+export const SELECTIVE_CAP = 20_000;
 
 type PostsEb = ExpressionBuilder<Schema & { p: Schema["posts"] }, "p">;
 
@@ -124,14 +133,13 @@ const matching =
     if (request.kind) all.push(eb("p.kind", "=", request.kind));
     if (authorUris.length > 0) all.push(eb("p.author_uri", "in", authorUris));
     if (groupId) all.push(eb("p.group_id", "=", groupId));
+    // IN, not EXISTS: the planner may then start from the tag's posts (post_tags' index).
     for (const tag of parsed.tags)
       all.push(
-        eb.exists(
-          eb
-            .selectFrom("post_tags as st")
-            .select("st.post_id")
-            .whereRef("st.post_id", "=", "p.id")
-            .where("st.tag", "=", tag),
+        eb(
+          "p.id",
+          "in",
+          eb.selectFrom("post_tags as st").select("st.post_id").where("st.tag", "=", tag),
         ),
       );
     if (parsed.hasMedia)
@@ -189,25 +197,17 @@ async function rankedOnSqlite(
   offset: number,
 ): Promise<SearchHit[]> {
   const match = fts5Match(f.parsed);
-  const ids = (
-    await db
-      .selectFrom("search_index as si")
-      .innerJoin("search_documents as d", "d.doc_id", "si.rowid")
-      .innerJoin("posts as p", "p.id", "d.post_id")
-      .select("p.id")
-      .where(sql<boolean>`si.search_index MATCH ${match}`)
-      .where(visibleTo(viewer))
-      .where(matching(f))
-      .orderBy(sql`si.rank`)
-      .orderBy("p.id", "desc")
-      .limit(limit)
-      .offset(offset)
-      .execute()
-  ).map((r) => r.id);
+  const selective = f.authorUris.length > 0 || !!f.groupId || f.parsed.tags.length > 0;
+  const ids = selective
+    ? await narrowedOnSqlite(db, viewer, f, match, limit, offset)
+    : await rankedCandidatesOnSqlite(db, viewer, f, match, limit, offset);
   if (ids.length === 0) return [];
+  // The page's documents first, then FTS5 by rowid (CROSS JOIN keeps that order:
+  // sqlite.org/optoverview.html#crossjoin) — never every match of the words.
   const marked = await db
-    .selectFrom("search_index")
-    .innerJoin("search_documents as d", "d.doc_id", "search_index.rowid")
+    .selectFrom("search_documents as d")
+    .crossJoin("search_index")
+    .whereRef("search_index.rowid", "=", "d.doc_id")
     .select([
       "d.post_id",
       "d.summary",
@@ -220,6 +220,86 @@ async function rankedOnSqlite(
   return inOrder(ids, marked);
 }
 
+/**
+ * FTS5 walks its matches newest first (rowid descending) and stops after the
+ * candidates the viewer may see; bm25 (the table's `rank`) is computed for those
+ * alone, in the same pass (computed apart, per document, each would recount how
+ * many documents hold each word).
+ */
+async function rankedCandidatesOnSqlite(
+  db: Kysely<Schema>,
+  viewer: ViewerRef | null,
+  f: Filters,
+  match: string,
+  limit: number,
+  offset: number,
+) {
+  const candidates = db
+    .selectFrom("search_index as si")
+    .innerJoin("search_documents as d", "d.doc_id", "si.rowid")
+    .innerJoin("posts as p", "p.id", "d.post_id")
+    .select(["p.id", sql<number>`si.rank`.as("rank")])
+    .where(sql<boolean>`si.search_index MATCH ${match}`)
+    .where(visibleTo(viewer))
+    .where(matching(f))
+    .orderBy("si.rowid", "desc")
+    .limit(CANDIDATES + offset);
+  const rows = await db
+    .selectFrom(candidates.as("c"))
+    .select("c.id")
+    .orderBy("c.rank")
+    .orderBy("c.id", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Narrowed by author, tag or group: the documents those filters allow (their
+ * newest SELECTIVE_CAP posts the viewer may see) are read first, then FTS5 walks
+ * its matches newest first keeping those (a set built once: `+rowid` keeps SQLite
+ * from asking FTS5 for each allowed rowid in turn, which recounts every word's
+ * documents each time) and ranks the candidates in the same pass. Walking every
+ * match of a frequent word through the joins to find one author's few costs far more.
+ */
+async function narrowedOnSqlite(
+  db: Kysely<Schema>,
+  viewer: ViewerRef | null,
+  f: Filters,
+  match: string,
+  limit: number,
+  offset: number,
+) {
+  const allowed = await db
+    .selectFrom("posts as p")
+    .innerJoin("search_documents as d", "d.post_id", "p.id")
+    .select(["p.id", "d.doc_id"])
+    .where(visibleTo(viewer))
+    .where(matching(f))
+    .orderBy("p.id", "desc")
+    .limit(SELECTIVE_CAP)
+    .execute();
+  if (allowed.length === 0) return [];
+  const postOf = new Map(allowed.map((r) => [r.doc_id, r.id]));
+  const candidates = db
+    .selectFrom("search_index as si")
+    .select(["si.rowid", sql<number>`si.rank`.as("rank")])
+    .where(sql<boolean>`si.search_index MATCH ${match}`)
+    .where(sql<boolean>`+si.rowid IN (SELECT value FROM json_each(${JSON.stringify([...postOf.keys()])}))`)
+    .orderBy("si.rowid", "desc")
+    .limit(CANDIDATES + offset);
+  const rows = await db
+    .selectFrom(candidates.as("c"))
+    .select("c.rowid")
+    .orderBy("c.rank")
+    .orderBy("c.rowid", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.flatMap((r) => postOf.get(r.rowid) ?? []);
+}
+
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 const TITLE_HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
 
@@ -230,17 +310,32 @@ async function rankedOnPostgres(
   limit: number,
   offset: number,
 ): Promise<SearchHit[]> {
-  const query = tsQuery(f.parsed);
+  // The tsquery is built first and sent back as a constant: the planner then
+  // knows how common its words are (tsvector statistics) and picks the GIN index
+  // for rare words, the primary key (newest first) for frequent ones. Built in
+  // the statement, it is an opaque expression and every plan walks the key.
+  const built = await sql<{ q: string }>`SELECT (${tsQuery(f.parsed)})::text AS q`.execute(db);
+  const text = built.rows[0]?.q ?? "";
+  if (!text) return [];
+  const query = sql`${text}::tsquery`;
+  // The newest matches the viewer may see, walking the primary key backwards
+  // (ids are time-ordered), then ts_rank_cd for those alone: ranking every match
+  // of a frequent word reads every matching tsvector.
+  const candidates = db
+    .selectFrom("search_documents as d")
+    .innerJoin("posts as p", "p.id", "d.post_id")
+    .select(["p.id", sql<string>`d.document`.as("document")])
+    .where(sql<boolean>`d.document @@ ${query}`)
+    .where(visibleTo(viewer))
+    .where(matching(f))
+    .orderBy("d.post_id", "desc")
+    .limit(CANDIDATES + offset);
   const ids = (
     await db
-      .selectFrom("search_documents as d")
-      .innerJoin("posts as p", "p.id", "d.post_id")
-      .select(["p.id", sql<number>`ts_rank_cd(d.document, ${query})`.as("rank")])
-      .where(sql<boolean>`d.document @@ ${query}`)
-      .where(visibleTo(viewer))
-      .where(matching(f))
+      .selectFrom(candidates.as("c"))
+      .select(["c.id", sql<number>`ts_rank_cd(c.document, ${query})`.as("rank")])
       .orderBy("rank", "desc")
-      .orderBy("p.id", "desc")
+      .orderBy("c.id", "desc")
       .limit(limit)
       .offset(offset)
       .execute()
