@@ -43,6 +43,7 @@ import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
 import { homePages } from "./web/pages/home.ts";
+import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
@@ -144,6 +145,7 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
+  app.route("/", searchPages(social));
   const groups = { db: db.db, config, federation, clock };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));

@@ -29,15 +29,21 @@ before(async () => {
 });
 after(() => node.close());
 
-const statuses = async (client: mastodon.rest.Client, q: string, more: Record<string, unknown> = {}) =>
-  (await client.v2.search.list({ q, type: "statuses", ...more })).statuses.map((s) => s.id);
+const statuses = async (
+  client: mastodon.rest.Client,
+  q: string,
+  more: Record<string, unknown> = {},
+) => (await client.v2.search.list({ q, type: "statuses", ...more })).statuses.map((s) => s.id);
 
 describe("search statuses through masto", () => {
   it("finds words, stems, phrases, tags, authors and media", async () => {
     const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#3c3" } })
       .png()
       .toBuffer();
-    const media = await ada.v2.media.create({ file: new Blob([png], { type: "image/png" }), description: "green" });
+    const media = await ada.v2.media.create({
+      file: new Blob([png], { type: "image/png" }),
+      description: "green",
+    });
     const withImage = await ada.v1.statuses.create({
       status: "The allotment gardens are open #huertos",
       mediaIds: [media.id],
@@ -56,7 +62,9 @@ describe("search statuses through masto", () => {
     });
     assert.deepEqual(new Set(await statuses(cy, "allotment")), new Set([withImage.id, plain.id]));
     assert.deepEqual(await statuses(cy, "allotment from:bo"), [plain.id]);
-    assert.deepEqual(await statuses(cy, `allotment from:ada@${new URL(node.url).host}`), [withImage.id]);
+    assert.deepEqual(await statuses(cy, `allotment from:ada@${new URL(node.url).host}`), [
+      withImage.id,
+    ]);
     assert.deepEqual(await statuses(cy, "allotment has:media"), [withImage.id]);
     assert.deepEqual(await statuses(cy, "#huertos"), [withImage.id]);
     assert.deepEqual(await statuses(cy, '"committee meeting"'), [plain.id]);
@@ -69,13 +77,17 @@ describe("search statuses through masto", () => {
     assert.equal(page1.length, 1);
     assert.equal(page2.length, 1);
     assert.notEqual(page1[0], page2[0]);
-    const found = (await cy.v2.search.list({ q: "allotment from:bo", type: "statuses" })).statuses[0];
+    const found = (await cy.v2.search.list({ q: "allotment from:bo", type: "statuses" }))
+      .statuses[0];
     assert.equal(found?.account.username, "bo");
     assert.match(found?.content ?? "", /allotment/);
   });
 
   it("a followers-only post is found by its author's followers alone; a deleted one by no one", async () => {
-    const secret = await ada.v1.statuses.create({ status: "the quinceberry jam", visibility: "private" });
+    const secret = await ada.v1.statuses.create({
+      status: "the quinceberry jam",
+      visibility: "private",
+    });
     assert.deepEqual(await statuses(ada, "quinceberry"), [secret.id]);
     assert.deepEqual(await statuses(cy, "quinceberry"), []);
     await bo.v1.accounts.$select(adaId).follow();
@@ -85,7 +97,12 @@ describe("search statuses through masto", () => {
   });
 
   it("bad parameters are a 4xx, never a 500", async () => {
-    for (const query of ["q=x&offset=-1", "q=x&limit=abc", `q=${"x".repeat(501)}`, "type=statuses"]) {
+    for (const query of [
+      "q=x&offset=-1",
+      "q=x&limit=abc",
+      `q=${"x".repeat(501)}`,
+      "type=statuses",
+    ]) {
       const res = await fetch(`${node.url}/api/v2/search?${query}`, {
         headers: { authorization: `Bearer ${boToken}` },
       });

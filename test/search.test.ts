@@ -11,8 +11,8 @@ import { sql } from "kysely";
 import { createAccount } from "../src/accounts/accounts.ts";
 import type { Db } from "../src/db/database.ts";
 import { systemClock } from "../src/kernel/clock.ts";
-import { memberUri } from "../src/kernel/uris.ts";
 import { plainText } from "../src/kernel/plain-text.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { type SearchRequest, searchPosts } from "../src/search/search.ts";
 import type { Member, SocialContext } from "../src/social/context.ts";
@@ -72,7 +72,12 @@ const find = async (viewer: Member | null, query: string, more: Partial<SearchRe
 test("a new post is found by its words; an edit and a deletion follow", async () => {
   const id = await post(ada, "Bread from the zanzibar bakery");
   assert.deepEqual(await find(null, "zanzibar"), [id]);
-  const edited = await editPost(s, ada, id, { text: "Bread from the quokka bakery", spoiler: "", sensitive: false, mentions: [] });
+  const edited = await editPost(s, ada, id, {
+    text: "Bread from the quokka bakery",
+    spoiler: "",
+    sensitive: false,
+    mentions: [],
+  });
   assert.ok(edited.ok);
   assert.deepEqual(await find(null, "zanzibar"), []);
   assert.deepEqual(await find(null, "quokka"), [id]);
@@ -99,7 +104,10 @@ test("a title outranks the text, and snippets mark the match with nothing else s
   assert.match(hits[0]?.titleHtml ?? "", /<mark>Heliotrope<\/mark>/);
   for (const hit of hits) {
     const tags = (hit.snippetHtml + hit.titleHtml).match(/<\/?[a-z]+/gi) ?? [];
-    assert.ok(tags.every((t) => /^<\/?mark$/i.test(t)), `${hit.snippetHtml} ${hit.titleHtml}`);
+    assert.ok(
+      tags.every((t) => /^<\/?mark$/i.test(t)),
+      `${hit.snippetHtml} ${hit.titleHtml}`,
+    );
   }
   const bad = hits.find((h) => h.postId === hostile);
   assert.match(bad?.snippetHtml ?? "", /<mark>heliotrope<\/mark>/);
@@ -112,9 +120,16 @@ test("a title outranks the text, and snippets mark the match with nothing else s
 
 test("filters: kind, author (from:), tag, media-less, dates, group, phrases and exclusions", async () => {
   const note = await post(ada, "Compost workshop #garden this week");
-  const article = await post(bo, "How to compost in a flat", { kind: "article", title: "Compost guide" });
+  const article = await post(bo, "How to compost in a flat", {
+    kind: "article",
+    title: "Compost guide",
+  });
   const other = await post(cy, "compost is rotten workshop");
-  await handle.db.updateTable("posts").set({ summary: "Worms and peelings" }).where("id", "=", article).execute();
+  await handle.db
+    .updateTable("posts")
+    .set({ summary: "Worms and peelings" })
+    .where("id", "=", article)
+    .execute();
   assert.deepEqual(await find(null, "compost", { kind: "article" }), [article]);
   assert.deepEqual(await find(null, "compost from:ada"), [note]);
   assert.deepEqual(await find(null, "compost from:ada@search.example"), [note]);
@@ -159,7 +174,11 @@ test("visibility: followers-only for followers, direct for the mentioned, hidden
 
   const hidden = await post(ada, "the gooseberry plan");
   assert.deepEqual(await find(null, "gooseberry"), [hidden]);
-  await handle.db.updateTable("posts").set({ hidden_at: new Date().toISOString() }).where("id", "=", hidden).execute();
+  await handle.db
+    .updateTable("posts")
+    .set({ hidden_at: new Date().toISOString() })
+    .where("id", "=", hidden)
+    .execute();
   assert.deepEqual(await find(ada, "gooseberry"), []);
 
   const byCy = await post(cy, "the tamarind stall");
@@ -188,7 +207,10 @@ test("paging is capped and stable; nothing to search finds nothing", async () =>
 });
 
 test("boosts are not indexed twice; the index holds one row per searchable post", async () => {
-  const rows = await handle.db.selectFrom("search_documents").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  const rows = await handle.db
+    .selectFrom("search_documents")
+    .select(sql<number>`count(*)`.as("n"))
+    .executeTakeFirstOrThrow();
   const posts = await handle.db
     .selectFrom("posts")
     .select(sql<number>`count(*)`.as("n"))

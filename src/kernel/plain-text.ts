@@ -19,7 +19,12 @@ function decode(entity: string): string {
     const hex = entity[1] === "x" || entity[1] === "X";
     const code = Number.parseInt(entity.slice(hex ? 2 : 1), hex ? 16 : 10);
     // Only valid, non-control code points: anything else would put junk in the index.
-    if (Number.isInteger(code) && code >= 32 && code <= 0x10ffff && !(code >= 0xd800 && code < 0xe000))
+    if (
+      Number.isInteger(code) &&
+      code >= 32 &&
+      code <= 0x10ffff &&
+      !(code >= 0xd800 && code < 0xe000)
+    )
       return String.fromCodePoint(code);
     return " ";
   }
@@ -38,7 +43,10 @@ export function plainText(html: string | null | undefined): string {
   return withoutControls(html)
     .replace(/<!--[\s\S]*?-->/g, " ")
     .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ")
-    .replace(/<\/?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr)\b[^>]*>/gi, " ")
+    .replace(
+      /<\/?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr)\b[^>]*>/gi,
+      " ",
+    )
     .replace(/<[^>]*>/g, "")
     .replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (_, e: string) => decode(e))
     .replace(/\s+/g, " ")

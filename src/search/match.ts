@@ -24,7 +24,10 @@ export function fts5Match(q: ParsedQuery): string {
  * in either language is dropped (an English post has no lexeme for "the", so
  * requiring it would find nothing), as Mastodon's own search does.
  */
-function anyLanguage(fn: "plainto_tsquery" | "phraseto_tsquery", text: string): RawBuilder<unknown> {
+function anyLanguage(
+  fn: "plainto_tsquery" | "phraseto_tsquery",
+  text: string,
+): RawBuilder<unknown> {
   const f = sql.raw(fn);
   return sql`(CASE WHEN numnode(${f}('english', ${text})) = 0
       OR numnode(${f}('spanish', ${text})) = 0 THEN ''::tsquery

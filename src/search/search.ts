@@ -286,7 +286,9 @@ async function narrowedOnSqlite(
     .selectFrom("search_index as si")
     .select(["si.rowid", sql<number>`si.rank`.as("rank")])
     .where(sql<boolean>`si.search_index MATCH ${match}`)
-    .where(sql<boolean>`+si.rowid IN (SELECT value FROM json_each(${JSON.stringify([...postOf.keys()])}))`)
+    .where(
+      sql<boolean>`+si.rowid IN (SELECT value FROM json_each(${JSON.stringify([...postOf.keys()])}))`,
+    )
     .orderBy("si.rowid", "desc")
     .limit(CANDIDATES + offset);
   const rows = await db

@@ -12,21 +12,18 @@ export const MARK_END = "\u0002";
 /** How long a snippet without a match (a filter-only search) is, in characters. */
 const LEAD_CHARS = 240;
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function markedToHtml(marked: string): string {
-  const html = escape(marked)
-    .replaceAll(MARK_START, "<mark>")
-    .replaceAll(MARK_END, "</mark>");
+  const html = escapeText(marked).replaceAll(MARK_START, "<mark>").replaceAll(MARK_END, "</mark>");
   return sanitizeHtml(html, { allowedTags: ["mark"], allowedAttributes: {} });
 }
 
 /** The start of a text, cut at a word, as safe HTML (no highlights). */
 export function leadHtml(text: string): string {
-  const clean = text.replace(/[\u0001\u0002]/g, "");
-  if (clean.length <= LEAD_CHARS) return escape(clean);
+  const clean = text.replaceAll(MARK_START, "").replaceAll(MARK_END, "");
+  if (clean.length <= LEAD_CHARS) return escapeText(clean);
   const cut = clean.slice(0, LEAD_CHARS);
   const space = cut.lastIndexOf(" ");
-  return `${escape(cut.slice(0, space > LEAD_CHARS / 2 ? space : LEAD_CHARS))}…`;
+  return `${escapeText(cut.slice(0, space > LEAD_CHARS / 2 ? space : LEAD_CHARS))}…`;
 }

@@ -4,7 +4,16 @@ import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
+import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
-export const es: Catalogue = { ...shell, ...accounts, ...federation, ...social, ...groups, ...api };
+export const es: Catalogue = {
+  ...shell,
+  ...accounts,
+  ...federation,
+  ...social,
+  ...groups,
+  ...api,
+  ...search,
+};
