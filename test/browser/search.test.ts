@@ -82,7 +82,7 @@ for (const mobile of [true, false]) {
     const width = mobile ? 390 : 1280;
     await screenshot(page, `search-results-${width}`);
     assert.ok(
-      (await page.evaluate(() => document.documentElement.scrollWidth)) <= width,
+      (await page.evaluate<number>("document.documentElement.scrollWidth")) <= width,
       "no sideways scroll",
     );
 
