@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { browserPath } from "../test/support/browser.ts";
 import { createTemplate, dropTemplate } from "../test/support/postgres.ts";
 
 function findTests(dir: string): string[] {
@@ -28,13 +29,17 @@ const files = ["src", "bin", "test"]
   .sort();
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-const env = { ...process.env };
+// Once, here: unpacking the packaged browser in each test file at once would race.
+const chromiumPath = await browserPath();
+const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: chromiumPath };
 let template: string | undefined;
 if (pgUrl) {
   template = await createTemplate(pgUrl);
   env.SYNCO_TEST_PG_TEMPLATE = template;
 }
-console.log(`Running ${files.length} test files on ${pgUrl ? "PostgreSQL" : "SQLite"}`);
+console.log(
+  `Running ${files.length} test files on ${pgUrl ? "PostgreSQL" : "SQLite"} (browser: ${chromiumPath})`,
+);
 
 const code = await new Promise<number>((resolve) => {
   const child = spawn(

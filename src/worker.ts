@@ -1,6 +1,7 @@
 /**
  * The worker role: background work that must not run inside a request —
- * housekeeping (expired cache entries, sessions, tokens and rate-limit windows), the outbox relay and Fedify's queues
+ * housekeeping (expired cache entries, sessions, tokens and rate-limit windows), the
+ * delivery figures of the admin's federation page, the outbox relay and Fedify's queues
  * (inbox processing, fan-out, delivery). Fedify is loaded only once there is
  * federation work (an unrelayed event or a queued message), so an idle node
  * stays small. The relay is woken by the outbox write itself (Db.onOutboxWritten,
@@ -10,6 +11,7 @@
 import { getLogger } from "@logtape/logtape";
 import { sweepAccounts } from "./accounts/housekeeping.ts";
 import type { Db } from "./db/database.ts";
+import { flushDeliveryStats } from "./federation/delivery-stats.ts";
 import type { FederationRuntime } from "./federation/federation.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
@@ -18,6 +20,7 @@ const logger = getLogger(["synco", "worker"]);
 const SWEEP_EVERY_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1_000;
 const RELAY_POLL_MS = 250;
+const DELIVERY_STATS_EVERY_MS = 5_000;
 
 /**
  * Rung by each committed outbox write. A ring while the relay is busy is kept, so
@@ -133,13 +136,22 @@ export async function startWorker(
   };
   const timer = setInterval(sweep, SWEEP_EVERY_MS);
   timer.unref();
+  const { origin } = gateway.deps.config;
+  const flushStats = () =>
+    flushDeliveryStats(db, origin, gateway.deps.clock).catch((error) =>
+      logger.error("Writing delivery figures failed: {error}", { error }),
+    );
+  const statsTimer = setInterval(flushStats, DELIVERY_STATS_EVERY_MS);
+  statsTimer.unref();
   const controller = new AbortController();
   const running = runFederation(db, gateway, controller.signal, options).catch((error) =>
     logger.error("The federation worker stopped: {error}", { error }),
   );
   return async () => {
     clearInterval(timer);
+    clearInterval(statsTimer);
     controller.abort();
     await running;
+    await flushStats();
   };
 }

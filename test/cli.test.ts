@@ -132,9 +132,10 @@ test("backup copies the database consistently (SQLite) or explains pg_dump", asy
   assert.doesNotMatch(intoMissing.err, /\n\s+at /, "no stack trace");
 });
 
-test("start answers HTTP, then stops cleanly on SIGTERM", async () => {
+/** Starts `synco start` and waits until its output matches `until`. */
+async function started(extra: Record<string, string>, until: RegExp) {
   const child = spawn(process.execPath, [cli, "start"], {
-    env: { ...env, SYNCO_PORT: "0", SYNCO_HOST: "127.0.0.1" },
+    env: { ...env, SYNCO_PORT: "0", SYNCO_HOST: "127.0.0.1", ...extra },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -145,16 +146,60 @@ test("start answers HTTP, then stops cleanly on SIGTERM", async () => {
     output += d;
   });
   const deadline = Date.now() + 15_000;
-  while (!/Synco is running/.test(output) && Date.now() < deadline && child.exitCode === null) {
+  while (!until.test(output) && Date.now() < deadline && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  const stop = () => {
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => resolve(code)),
+    );
+    child.kill("SIGTERM");
+    return exited;
+  };
+  return { output: () => output, stop };
+}
+
+test("start answers HTTP, then stops cleanly on SIGTERM", async () => {
+  const node = await started({}, /Synco is running/);
   assert.match(
-    output,
+    node.output(),
     /Synco is running at http:\/\/localhost:0\/ \(listening on 127\.0\.0\.1:\d+\)/,
   );
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+  assert.equal(await node.stop(), 0);
+});
+
+test("with no admin yet, start prints a create-user command that reaches this node", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "synco-cli-hint-"));
+  const own = { SYNCO_DATA_DIR: dir, SYNCO_DATABASE_URL: await freshDatabaseUrl() };
+  const node = await started(own, /--admin[^\n]*\n.*environment\)/);
+  assert.equal(await node.stop(), 0);
+  assert.ok(
+    node.output().includes(`SYNCO_DATA_DIR=${dir} npm run synco -- admin create-user`),
+    node.output(),
   );
-  child.kill("SIGTERM");
-  assert.equal(await exited, 0);
+  assert.match(node.output(), /with this node's SYNCO_DATABASE_URL in the environment/);
+  assert.doesNotMatch(node.output(), /postgres:\/\//, "a database URL is never printed");
+  const r = synco(
+    [
+      "admin",
+      "create-user",
+      "--username",
+      "rosa",
+      "--email",
+      "rosa@example.org",
+      "--password",
+      "a long passphrase",
+      "--admin",
+    ],
+    own,
+  );
+  assert.equal(r.code, 0, r.err);
+  const db = await openDatabase(own.SYNCO_DATABASE_URL);
+  const admins = await db.db
+    .selectFrom("accounts")
+    .select("username")
+    .where("role", "=", "admin")
+    .execute();
+  await db.close();
+  assert.deepEqual(admins, [{ username: "rosa" }]);
 });

@@ -49,7 +49,11 @@ export async function run(args: string[]): Promise<number> {
       .execute();
     if (admins.length === 0) {
       console.log(
-        "No admin yet. Create the first one with:\n  npm run synco -- admin create-user --username NAME --email EMAIL --password PASSWORD --admin",
+        `No admin yet. Create the first one with:\n  ${nodeEnvironment()}npm run synco -- admin create-user --username NAME --email EMAIL --password PASSWORD --admin${
+          process.env.SYNCO_DATABASE_URL
+            ? "\n  (with this node's SYNCO_DATABASE_URL in the environment)"
+            : ""
+        }`,
       );
     }
 
@@ -58,4 +62,17 @@ export async function run(args: string[]): Promise<number> {
     await node.close();
     return 0;
   });
+}
+
+/**
+ * The data dir this node was given, so the printed command reaches this node and not
+ * ./data. A database URL may hold a password: it is named, never printed.
+ */
+function nodeEnvironment(): string {
+  const dir = process.env.SYNCO_DATA_DIR;
+  return dir ? `SYNCO_DATA_DIR=${shellQuote(dir)} ` : "";
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }

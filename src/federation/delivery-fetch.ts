@@ -14,6 +14,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { SOFTWARE_VERSION, userAgent } from "../kernel/version.ts";
+import { recordDelivery } from "./delivery-stats.ts";
 
 const TIMEOUT_MS = 30_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -32,10 +33,28 @@ function isDelivery(request: Request): boolean {
  * or RFC 9421 `Signature-Input: …;keyid="…"`.
  */
 export function deliveryUserAgent(headers: Headers): string {
+  const origin = signingOrigin(headers);
+  return origin ? userAgent(origin) : `Synco/${SOFTWARE_VERSION}`;
+}
+
+function signingOrigin(headers: Headers): string | undefined {
   const signature = `${headers.get("signature") ?? ""} ${headers.get("signature-input") ?? ""}`;
   const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
-  if (keyId && URL.canParse(keyId)) return userAgent(new URL(keyId).origin);
-  return `Synco/${SOFTWARE_VERSION}`;
+  return keyId && URL.canParse(keyId) ? new URL(keyId).origin : undefined;
+}
+
+/** Delivers, and tallies the outcome for the sending node's federation page. */
+async function deliverAndRecord(request: Request): Promise<Response> {
+  const origin = signingOrigin(request.headers) ?? "";
+  const host = new URL(request.url).host;
+  try {
+    const response = await deliver(request);
+    recordDelivery(origin, host, { status: response.status });
+    return response;
+  } catch (error) {
+    recordDelivery(origin, host, { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }
 
 async function deliver(request: Request): Promise<Response> {
@@ -88,6 +107,6 @@ export function installDeliveryFetch(): void {
   const builtin = globalThis.fetch;
   globalThis.fetch = (input: Request | string | URL, init?: RequestInit) => {
     const request = input instanceof Request && !init ? input : new Request(input, init);
-    return isDelivery(request) ? deliver(request) : builtin(request);
+    return isDelivery(request) ? deliverAndRecord(request) : builtin(request);
   };
 }

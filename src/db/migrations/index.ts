@@ -15,6 +15,7 @@ import * as m0014 from "./0014_one_content_model.ts";
 import * as m0015 from "./0015_event_names.ts";
 import * as m0016 from "./0016_group_reports.ts";
 import * as m0021 from "./0021_search.ts";
+import * as m0023 from "./0023_delivery_stats.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0015_event_names": m0015,
   "0016_group_reports": m0016,
   "0021_search": m0021,
+  "0023_delivery_stats": m0023,
 };

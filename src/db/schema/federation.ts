@@ -59,9 +59,24 @@ export interface FollowPoliciesTable {
   manually_approves: number;
 }
 
+/** How deliveries to one remote host went (federation/delivery-stats.ts). */
+export interface InstanceDeliveryStatsTable {
+  host: string;
+  delivered: Generated<number>;
+  failed: Generated<number>;
+  /** Failed deliveries since the last one that got through. */
+  failures_in_a_row: Generated<number>;
+  last_status: number | null;
+  /** The last failure: the HTTP status or the network error, at most 200 characters. */
+  last_error: Generated<string>;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+}
+
 export type FederationSchema = {
   federation_keys: FederationKeysTable;
   remote_actors: RemoteActorsTable;
   follows: FollowsTable;
   follow_policies: FollowPoliciesTable;
+  instance_delivery_stats: InstanceDeliveryStatsTable;
 };

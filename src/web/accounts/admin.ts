@@ -33,6 +33,7 @@ const sections = [
   { path: "/admin/invites", key: "admin.invites", role: "admin" },
   { path: "/admin/applications", key: "admin.applications", role: "moderator" },
   { path: "/admin/members", key: "admin.members", role: "admin" },
+  { path: "/admin/federation", key: "admin.federation", role: "admin" },
   { path: "/admin/log", key: "admin.log", role: "admin" },
 ] as const;
 

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { WebEnv } from "../context.ts";
 import { adminPages } from "./admin.ts";
+import { adminFederationPages } from "./admin-federation.ts";
 import { adminMemberPages } from "./admin-members.ts";
 import type { AccountsDeps } from "./deps.ts";
 import { loginPages } from "./login.ts";
@@ -25,5 +26,6 @@ export function accountPages(deps: AccountsDeps): Hono<WebEnv> {
   app.route("/", profilePages(deps));
   app.route("/", adminPages(deps));
   app.route("/", adminMemberPages(deps));
+  app.route("/", adminFederationPages(deps));
   return app;
 }
