@@ -15,22 +15,25 @@ const origin = "https://coop.example";
 const id = (n: number) => `01900000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 let handle: Db;
 
-const row = (n: number, html: string, more: Record<string, unknown> = {}) => ({
+const row = (n: number, html: string, more: Partial<ReturnType<typeof base>> = {}) => ({
+  ...base(n, html),
+  ...more,
+});
+const base = (n: number, html: string) => ({
   id: id(n),
   uri: `${origin}/posts/${id(n)}`,
   author_uri: `${origin}/users/ana`,
   local: 1,
-  visibility: "public",
+  visibility: "public" as const,
   thread_id: id(n),
   content_html: html,
   language: "es",
-  kind: "note",
+  kind: "note" as "note" | "article",
   title: "",
   summary: "",
-  deleted_at: null,
-  reblog_of_id: null,
+  deleted_at: null as string | null,
+  reblog_of_id: null as string | null,
   created_at: "2026-11-01T10:00:00.000Z",
-  ...more,
 });
 
 before(async () => {

@@ -6,16 +6,23 @@
  * post only for followers, hidden and deleted posts for no one).
  */
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { sql } from "kysely";
 import { createAccount } from "../src/accounts/accounts.ts";
+import { accountsContributor, deleteAccount } from "../src/accounts/data.ts";
 import type { Db } from "../src/db/database.ts";
+import { federationContributor } from "../src/federation/account-data.ts";
+import { groupsContributor } from "../src/groups/data.ts";
 import { systemClock } from "../src/kernel/clock.ts";
 import { plainText } from "../src/kernel/plain-text.ts";
 import { memberUri } from "../src/kernel/uris.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { type SearchRequest, searchPosts } from "../src/search/search.ts";
 import type { Member, SocialContext } from "../src/social/context.ts";
+import { socialContributor } from "../src/social/data.ts";
 import { createPost, deletePost, editPost, type PostInput } from "../src/social/posts.ts";
 import type { ViewerRef } from "../src/social/visibility.ts";
 import { testDatabase } from "./support/db.ts";
@@ -230,4 +237,28 @@ test("plainText drops tags and decodes references; parseQuery reads Mastodon's s
   assert.deepEqual(q.excluded, ["not"]);
   assert.equal(q.isReply, true);
   assert.deepEqual(q.words, ["x"]);
+});
+
+test("deleting an account takes its posts out of the index (no copy left behind)", async () => {
+  const gone = await post(cy, "the persimmon tree is mine");
+  assert.deepEqual(await find(null, "persimmon"), []); // cy is suspended above
+  await handle.db.deleteFrom("actor_limits").where("actor_uri", "=", ref(cy).uri).execute();
+  assert.deepEqual(await find(null, "persimmon"), [gone]);
+  const deleted = await deleteAccount(handle.db, cy.id, {
+    contributors: [
+      accountsContributor,
+      federationContributor,
+      socialContributor,
+      groupsContributor,
+    ],
+    dataDir: mkdtempSync(join(tmpdir(), "synco-search-")),
+  });
+  assert.ok(deleted.ok);
+  assert.deepEqual(await find(null, "persimmon"), []);
+  const left = await handle.db
+    .selectFrom("search_documents")
+    .select("post_id")
+    .where("post_id", "=", gone)
+    .execute();
+  assert.deepEqual(left, []);
 });
