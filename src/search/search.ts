@@ -14,7 +14,7 @@ import type { PostKind } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { memberUri } from "../kernel/uris.ts";
 import { type ViewerRef, visibleTo } from "../social/visibility.ts";
-import { fts5Match, hasText, tsQuery } from "./match.ts";
+import { fts5Match, hasText, tsQueryText } from "./match.ts";
 import { isEmptyQuery, type ParsedQuery, parseQuery } from "./query.ts";
 import { leadHtml, MARK_END, MARK_START, markedToHtml } from "./snippets.ts";
 
@@ -316,8 +316,7 @@ async function rankedOnPostgres(
   // knows how common its words are (tsvector statistics) and picks the GIN index
   // for rare words, the primary key (newest first) for frequent ones. Built in
   // the statement, it is an opaque expression and every plan walks the key.
-  const built = await sql<{ q: string }>`SELECT (${tsQuery(f.parsed)})::text AS q`.execute(db);
-  const text = built.rows[0]?.q ?? "";
+  const text = await tsQueryText(db, f.parsed);
   if (!text) return [];
   const query = sql`${text}::tsquery`;
   // The newest matches the viewer may see, walking the primary key backwards
