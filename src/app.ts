@@ -4,6 +4,7 @@
  */
 
 import type { Server } from "node:http";
+import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
@@ -25,6 +26,8 @@ import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
+import { mediaContributor } from "./media/data.ts";
+import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
@@ -54,7 +57,10 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const logger = getLogger(["synco", "media"]);
 const POLL_SWEEP_MS = 15_000;
+/** Scheduled articles go out within this of their time. */
+const ARTICLE_SWEEP_MS = 15_000;
 
 export interface SyncoNode {
   config: Config;
@@ -93,6 +99,7 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
+    mediaContributor,
     apiContributor,
   ];
 
@@ -182,8 +189,21 @@ export async function createNode(
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
       }, POLL_SWEEP_MS);
+      // Scheduled articles: at once (what fell due while the node was down), then every sweep.
+      const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
+      const publishDue = () =>
+        publishDueArticles(media).catch((error) =>
+          logger.error("Publishing scheduled articles failed: {error}", { error }),
+        );
+      // Stopping waits for a sweep under way, so the database is not closed under it.
+      let sweeping = publishDue();
+      const articles = setInterval(() => {
+        sweeping = sweeping.then(publishDue);
+      }, ARTICLE_SWEEP_MS);
       return async () => {
         clearInterval(polls);
+        clearInterval(articles);
+        await sweeping;
         await stop();
       };
     },

@@ -30,7 +30,16 @@ function synco(args: string[], extra: Record<string, string> = {}) {
 test("every command has --help", () => {
   const top = synco(["--help"]);
   assert.equal(top.code, 0);
-  for (const command of ["start", "migrate", "admin", "backup", "pb", "economy", "commons"]) {
+  for (const command of [
+    "start",
+    "migrate",
+    "admin",
+    "backup",
+    "pb",
+    "decisions",
+    "economy",
+    "commons",
+  ]) {
     assert.match(top.out, new RegExp(`\\b${command}\\b`));
     const r = synco([command, "--help"]);
     assert.equal(r.code, 0, `${command} --help: ${r.err}`);

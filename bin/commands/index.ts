@@ -17,6 +17,10 @@ export const commands: Record<string, Entry> = {
     load: () => import("./backup.ts"),
   },
   pb: { summary: "participatory budgeting: count .pb elections", load: () => import("./pb.ts") },
+  decisions: {
+    summary: "decisions: recount a ballot export",
+    load: () => import("./decisions.ts"),
+  },
   economy: {
     summary: "economy engines: detect anomalies, plan allocations",
     load: () => import("./economy.ts"),

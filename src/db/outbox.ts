@@ -15,6 +15,7 @@ import type { accountsEvents } from "../accounts/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
+import type { mediaEvents } from "../media/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -38,7 +39,8 @@ export function defineEvents<const Area extends string, const M extends EventSch
 export type OutboxEventSchemas = typeof accountsEvents &
   typeof followEvents &
   typeof socialEvents &
-  typeof groupsEvents;
+  typeof groupsEvents &
+  typeof mediaEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

@@ -7,6 +7,7 @@ import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
+import type { MediaSchema } from "./schema/media.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
@@ -88,6 +89,7 @@ export interface Schema
     FederationSchema,
     SocialSchema,
     GroupsSchema,
+    MediaSchema,
     SearchSchema,
     ApiSchema {
   settings: SettingsTable;

@@ -28,7 +28,7 @@ export const groupNameSchema = z
 
 export const newGroupSchema = z.object({
   name: groupNameSchema,
-  kind: z.enum(["working_group", "federation"]),
+  kind: z.enum(["working_group", "federation", "publication"]),
   displayName: z.string().trim().min(1).max(100),
   description: z.string().trim().max(5000).default(""),
   visibility: z.enum(["public", "members"]),

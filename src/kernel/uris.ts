@@ -31,6 +31,10 @@ export const followActivityUri = (origin: string, followId: string) =>
 export const likeUri = (origin: string, likeId: string) => `${origin}/likes/${likeId}`;
 export const voteUri = (origin: string, voteId: string) => `${origin}/votes/${voteId}`;
 
+/** An article's public page (issue 17); its post's `url`, what Mastodon links to. */
+export const articleUrl = (origin: string, slug: string) =>
+  `${origin}/articles/${encodeURIComponent(slug)}`;
+
 export const groupPrefix = (origin: string) => `${origin}/groups/`;
 export const groupUri = (origin: string, name: string) => `${groupPrefix(origin)}${name}`;
 export const groupPostUri = (origin: string, name: string, postId: string) =>

@@ -14,6 +14,7 @@ import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
+import { threadLocked } from "../media/locks.ts";
 import {
   attachMedia,
   changeAttachments,
@@ -91,6 +92,7 @@ export type PostProblem =
   | "too-long"
   | "spoiler-too-long"
   | "reply-not-found"
+  | "replies-locked"
   | "too-many-media"
   | "media-not-found"
   | "poll-invalid"
@@ -190,6 +192,8 @@ export async function writePost(
     if (!row || !(await canSee(trx, { id: author.id, uri: authorUri }, row)))
       return fail("reply-not-found" as const);
     if (row.audience_uri !== (audience?.uri ?? null)) return fail("reply-not-found" as const);
+    // An article whose editors closed its comments (media/comments.ts).
+    if (await threadLocked(trx, row.thread_id)) return fail("replies-locked" as const);
     parent = row;
   }
   if (input.media.length > 0) {
@@ -322,7 +326,9 @@ export async function editPost(
   if (input.media && input.media.length > MAX_MEDIA) return fail("too-many-media");
   return s.db.transaction().execute(async (trx) => {
     const post = await ownPost(trx, author.id, postId);
-    if (!post) return fail("not-found" as const);
+    // An article is edited as Markdown through media/articles.ts, which re-renders it;
+    // a plain-text edit here would overwrite its HTML and part it from its draft.
+    if (!post || post.kind === "article") return fail("not-found" as const);
     if (input.media?.length && post.has_poll) return fail("poll-invalid" as const);
     const hasMedia = input.media
       ? input.media.length > 0

@@ -49,6 +49,8 @@ export interface RemotePostInput {
     closedAt: string | null;
     votersCount: number | null;
   } | null;
+  /** An Article's summary (its standfirst; a Note's summary is its content warning, `spoiler`). */
+  summary?: string;
   /** "note" unless said: a Page (a group's thread) or an Article. */
   kind?: PostKind;
   title?: string;
@@ -213,6 +215,7 @@ async function store(
         deleted_at: null,
         kind: input.kind ?? "note",
         title: (input.title ?? "").slice(0, 200),
+        summary: (input.summary ?? "").slice(0, 1000),
         audience_uri: audience?.uri ?? null,
         group_id: audience?.groupId ?? null,
         activity_json: audience?.activityJson ?? null,
@@ -292,6 +295,8 @@ export async function updateRemotePost(
           edited_at: input.editedAt ?? s.clock.now().toISOString(),
           // A thread's title (AS `name`) may be edited too.
           ...(input.title ? { title: input.title.slice(0, 200) } : {}),
+          // An Article's summary (parse.ts gives it only for Articles).
+          ...(input.summary !== undefined ? { summary: input.summary.slice(0, 1000) } : {}),
         })
         .where("id", "=", post.id)
         .execute();

@@ -43,6 +43,7 @@ const postProblems: Record<string, string> = {
   "too-long": "Text character limit exceeded",
   "spoiler-too-long": "Spoiler text is too long",
   "reply-not-found": "The post being replied to was not found",
+  "replies-locked": "Replies to this post are closed",
   "too-many-media": "Cannot attach more than 4 files",
   "media-not-found": "Media could not be found",
   "poll-invalid": "Poll is invalid (2 to 4 distinct options, 5 minutes to 30 days, no media)",

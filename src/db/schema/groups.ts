@@ -4,7 +4,8 @@
  * federation — other nodes' co-op actors with named delegates), and this co-op's own side of the federations it belongs to.
  */
 
-export type GroupKind = "assembly" | "working_group" | "federation";
+/** A publication (issue 17) is an outlet: editors are its admins and moderators, writers its members. */
+export type GroupKind = "assembly" | "working_group" | "federation" | "publication";
 export type GroupRole = "admin" | "moderator" | "member";
 /** pending: a join request; invited: an invitation not yet taken; active: a member. */
 export type MembershipStatus = "pending" | "invited" | "active";

@@ -35,6 +35,7 @@ import {
   receiveLeave,
 } from "../../groups/memberships.ts";
 import { findPostByUri, receiveGroupPost } from "../../groups/threads.ts";
+import { repliesLocked } from "../../media/locks.ts";
 import { deleteRemotePost, updateRemotePost } from "../../social/remote-posts.ts";
 import { type FederationDeps, socialContext } from "../deps.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
@@ -200,6 +201,8 @@ export function groupsInbox(deps: FederationDeps) {
       return skip(create, "the post is not on its author's server");
     if (await isBanned(db, group.id, create.actorId.href))
       return skip(create, `${create.actorId.href} is banned from ${group.name}`);
+    if (fields.inReplyToUri && (await repliesLocked(db, fields.inReplyToUri)))
+      return skip(create, "comments on that article are locked");
     const member = await membershipOf(db, group.id, create.actorId.href);
     // Anyone may write in a public, open group (as in Lemmy); otherwise only its members.
     const open = group.visibility === "public" && !group.moderated && !group.posting_restricted;

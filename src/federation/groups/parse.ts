@@ -91,7 +91,8 @@ export function postFields(object: GroupPostObject) {
     // Mastodon Notes have no title: the thread is named by its first words.
     title: (name || sanitizeHtml(content, { allowedTags: [], allowedAttributes: {} }))
       .trim()
-      .slice(0, 80),
+      // A thread named by its first words gets a short title; an Article keeps its own.
+      .slice(0, name ? 200 : 80),
     contentHtml: cleanContent(content || name),
   };
 }

@@ -25,6 +25,7 @@ import {
 import { getLogger } from "@logtape/logtape";
 import { receiveGroupPost } from "../../groups/threads.ts";
 import { memberPrefix } from "../../kernel/uris.ts";
+import { repliesLocked } from "../../media/locks.ts";
 import { isSuspendedActor, receiveReport } from "../../social/moderation.ts";
 import { receiveVote } from "../../social/polls.ts";
 import {
@@ -176,6 +177,8 @@ export function socialInbox(deps: FederationDeps) {
       ))
     )
       return skip(create, "nobody here follows or is mentioned");
+    if (input.inReplyToUri && (await repliesLocked(db, input.inReplyToUri)))
+      return skip(create, "comments on that article are locked");
     if (!(await keep(object, input))) skip(create, "a group post without its parent or group");
   }
 

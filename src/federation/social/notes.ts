@@ -21,6 +21,7 @@ import {
   Create,
   Document,
   Hashtag,
+  Image,
   Mention,
   Note,
   Page,
@@ -123,13 +124,16 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): Po
   const audience = audienceOf(p);
   // A reply is a Note (Lemmy's comment); a thread keeps its kind and title.
   const titled = post.kind !== "note" && !post.in_reply_to_uri;
+  const article = titled && post.kind === "article";
   const common = {
     id: new URL(post.uri),
     attribution: ctx.getActorUri(post.username),
-    // A group post links to itself, as before the one model (Lemmy reads a Page's url as a link post's).
-    url: audience ? new URL(post.uri) : post.url ? new URL(post.url) : null,
+    // A group post links to itself, as before the one model (Lemmy reads a Page's url as a link post's);
+    // an article links to its public page, which is what Mastodon shows under its title.
+    url: audience && !article ? new URL(post.uri) : post.url ? new URL(post.url) : null,
     content: post.content_html,
-    summary: post.spoiler || null,
+    // An article's summary is its standfirst (articles have no content warning).
+    summary: article ? post.summary || null : post.spoiler || null,
     sensitive: post.sensitive === 1,
     published: instant(post.created_at),
     updated: post.edited_at ? instant(post.edited_at) : null,
@@ -163,7 +167,18 @@ export function postObject(ctx: Context<void>, origin: string, p: LocalPost): Po
     ...addressing(ctx, p),
   };
   if (!p.poll) {
-    if (titled && post.kind === "article") return new Article(common);
+    if (article) {
+      // The cover (the first attachment, media/publish.ts) is also the Article's image.
+      const cover = p.media[0];
+      const image = cover
+        ? new Image({
+            url: new URL(`/media/${cover.path}`, origin),
+            mediaType: cover.media_type,
+            name: cover.description || null,
+          })
+        : null;
+      return new Article({ ...common, image });
+    }
     if (titled) return new Page(common);
     return new Note(common);
   }

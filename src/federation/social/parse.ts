@@ -7,7 +7,7 @@
 import type { Context } from "@fedify/fedify";
 import {
   type Object as APObject,
-  type Article,
+  Article,
   Collection,
   Document,
   Hashtag,
@@ -140,7 +140,15 @@ export async function parseRemotePost(
     visibility: visibilityOf(object, author),
     inReplyToUri: object.replyTargetId?.href ?? null,
     contentHtml: (object.content?.toString() ?? "").slice(0, 100_000),
-    spoiler: object.summary?.toString() ?? "",
+    // An Article's summary is its standfirst, not a content warning.
+    ...(object instanceof Article
+      ? {
+          kind: "article" as const,
+          title: (object.name?.toString() ?? "").slice(0, 200),
+          spoiler: "",
+          summary: (object.summary?.toString() ?? "").slice(0, 1000),
+        }
+      : { spoiler: object.summary?.toString() ?? "" }),
     sensitive: object.sensitive ?? false,
     language: null,
     createdAt: iso(object.published) ?? clock.now().toISOString(),

@@ -90,6 +90,8 @@ const problemMessage = (c: Context<WebEnv>, p: PostProblem): [string, string] =>
       return ["spoiler", t("social.error.spoilerTooLong")];
     case "reply-not-found":
       return ["text", t("social.error.replyNotFound")];
+    case "replies-locked":
+      return ["text", t("social.error.repliesLocked")];
     case "poll-invalid":
       return ["poll", t("social.error.poll")];
     default:

@@ -8,6 +8,7 @@ export const groups = {
   "groups.kind.assembly": "Assembly",
   "groups.kind.working_group": "Working group",
   "groups.kind.federation": "Federation of co-ops",
+  "groups.kind.publication": "Publication",
   "groups.visibility.public": "Public",
   "groups.visibility.members": "Members only",
   "groups.members.count": "Members: {count}",

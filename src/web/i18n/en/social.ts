@@ -39,6 +39,7 @@ export const social = {
   "social.error.tooLong": "That is too long (at most {max} characters).",
   "social.error.spoilerTooLong": "The content warning is too long.",
   "social.error.replyNotFound": "The post you reply to was not found.",
+  "social.error.repliesLocked": "Comments on this article are closed.",
   "social.error.media": "That image could not be used.",
   "social.error.alt": "Describe the image for people who cannot see it.",
   "social.error.poll":

@@ -10,6 +10,7 @@ export const groups: Record<keyof typeof en, string> = {
   "groups.kind.assembly": "Asamblea",
   "groups.kind.working_group": "Grupo de trabajo",
   "groups.kind.federation": "Federación de cooperativas",
+  "groups.kind.publication": "Publicación",
   "groups.visibility.public": "Público",
   "groups.visibility.members": "Solo miembros",
   "groups.members.count": "Miembros: {count}",

@@ -41,6 +41,7 @@ export const social: Record<keyof typeof en, string> = {
   "social.error.tooLong": "Es demasiado largo (como mucho {max} caracteres).",
   "social.error.spoilerTooLong": "El aviso de contenido es demasiado largo.",
   "social.error.replyNotFound": "No se encontró la publicación a la que respondes.",
+  "social.error.repliesLocked": "Los comentarios de este artículo están cerrados.",
   "social.error.media": "No se pudo usar esa imagen.",
   "social.error.alt": "Describe la imagen para quienes no pueden verla.",
   "social.error.poll":
