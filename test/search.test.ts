@@ -19,6 +19,8 @@ import { groupsContributor } from "../src/groups/data.ts";
 import { systemClock } from "../src/kernel/clock.ts";
 import { plainText } from "../src/kernel/plain-text.ts";
 import { memberUri } from "../src/kernel/uris.ts";
+import { createDraft } from "../src/media/articles.ts";
+import { publishArticle } from "../src/media/workflow.ts";
 import { parseQuery } from "../src/search/query.ts";
 import { type SearchRequest, searchPosts } from "../src/search/search.ts";
 import type { Member, SocialContext } from "../src/social/context.ts";
@@ -261,4 +263,29 @@ test("deleting an account takes its posts out of the index (no copy left behind)
     .where("post_id", "=", gone)
     .execute();
   assert.deepEqual(left, []);
+});
+
+test("a published article (media/) is found by its title, summary and Markdown body, stemmed in its language", async () => {
+  const draft = await createDraft(s, ada, {
+    title: "Cooperativas de vivienda",
+    summary: "Cómo se organizan las vecinas",
+    body: "## Asambleas\n\nLas **asambleas** deciden los alquileres.[^1]\n\n[^1]: Cada mes.",
+    language: "es",
+  });
+  assert.ok(draft.ok, JSON.stringify(draft));
+  const published = await publishArticle(s, ada, draft.value.id);
+  assert.ok(published.ok, JSON.stringify(published));
+  const postId = published.value.postId;
+  assert.deepEqual(await find(null, "cooperativa", { kind: "article" }), [postId]);
+  assert.deepEqual(await find(null, "vecina"), [postId]);
+  // Words from the Markdown's heading and emphasis, as the rendered HTML has them.
+  const doc = await handle.db
+    .selectFrom("search_documents")
+    .selectAll()
+    .where("post_id", "=", postId)
+    .executeTakeFirst();
+  assert.deepEqual(await find(null, "asambleas alquileres"), [postId], JSON.stringify(doc));
+  const hit = (await searchPosts(ctx(), null, { query: "alquileres" }))[0];
+  assert.match(hit?.snippetHtml ?? "", /<mark>alquileres<\/mark>/);
+  assert.doesNotMatch(hit?.snippetHtml ?? "", /<strong>|<h2/);
 });

@@ -1,6 +1,6 @@
 /**
- * The text of an HTML fragment, for the search index: tags dropped (a block's end
- * becomes a space, so words of two paragraphs do not run together), character
+ * The text of an HTML fragment, for the search index: tags dropped (a block's end,
+ * and a footnote mark's <sup>, become a space, so words do not run together), character
  * references decoded. Not a sanitizer: what it returns is text, to be escaped
  * wherever it is shown. SQLite calls it from the search triggers (db/sqlite.ts
  * registers it as synco_plain_text), so it must stay pure and deterministic.
@@ -44,7 +44,7 @@ export function plainText(html: string | null | undefined): string {
     .replace(/<!--[\s\S]*?-->/g, " ")
     .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ")
     .replace(
-      /<\/?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr)\b[^>]*>/gi,
+      /<\/?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr|sup|sub|section|article|aside|header|footer|dt|dd)\b[^>]*>/gi,
       " ",
     )
     .replace(/<[^>]*>/g, "")

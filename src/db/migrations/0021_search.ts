@@ -85,7 +85,7 @@ async function postgres(db: Kysely<any>) {
       replace(replace(replace(replace(replace(replace(replace(
         regexp_replace(
           regexp_replace(regexp_replace(coalesce(html, ''), '[\x01-\x1f\x7f]', ' ', 'g'),
-            '</?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr)([\\s/][^>]*)?>',
+            '</?(p|br|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|figure|figcaption|hr|sup|sub|section|article|aside|header|footer|dt|dd)([\\s/][^>]*)?>',
             ' ', 'gi'),
           '<[^>]*>', '', 'g'),
         '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&#x27;', ''''),
