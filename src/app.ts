@@ -24,6 +24,8 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { decisionsContributor } from "./governance/decisions/data.ts";
+import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { mediaContributor } from "./media/data.ts";
@@ -36,6 +38,7 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionReminderMail } from "./web/decision-mail.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
@@ -59,6 +62,7 @@ import { startWorker, type WorkerOptions } from "./worker.ts";
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const logger = getLogger(["synco", "media"]);
 const POLL_SWEEP_MS = 15_000;
+const decisionsLogger = getLogger(["synco", "decisions"]);
 /** Scheduled articles go out within this of their time. */
 const ARTICLE_SWEEP_MS = 15_000;
 
@@ -100,6 +104,7 @@ export async function createNode(
     socialContributor,
     groupsContributor,
     mediaContributor,
+    decisionsContributor(config.origin),
     apiContributor,
   ];
 
@@ -185,9 +190,22 @@ export async function createNode(
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
+      const decisionsCtx = {
+        db: db.db,
+        origin: config.origin,
+        domain: config.domain,
+        clock,
+      };
+      const remind = config.smtpUrl
+        ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
+        // Decisions due to close, open or remind (once each: the state is in the database).
+        sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
+          decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
       const media = { db: db.db, origin: config.origin, domain: config.domain, clock };

@@ -26,6 +26,9 @@ const ours: Record<string, NotificationType[]> = {
   poll: ["poll"],
 };
 
+/** Every type of ours a Mastodon app knows; the others (decisions) never reach apps. */
+export const MASTODON_KNOWN_TYPES: NotificationType[] = [...new Set(Object.values(ours).flat())];
+
 /** Mastodon's type names as ours (our "reply" is a Mastodon "mention"); unknown names drop out. */
 export const ourTypes = (names: string[]) => [...new Set(names.flatMap((t) => ours[t] ?? []))];
 
@@ -61,7 +64,7 @@ export async function notificationQuery(
     afterId: after,
     // min_id: the page right after it; since_id: the newest, down to it.
     upwards: !!page.minId && !page.maxId,
-    types: types.length ? types : undefined,
+    types: types.length ? types : MASTODON_KNOWN_TYPES,
     excludeTypes: ourTypes(list(p.exclude_types)),
     fromUri,
     allowed,

@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { mediaEvents } from "../media/events.ts";
@@ -40,6 +41,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof followEvents &
   typeof socialEvents &
   typeof groupsEvents &
+  typeof decisionsEvents &
   typeof mediaEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;

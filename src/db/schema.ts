@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
@@ -89,6 +90,7 @@ export interface Schema
     FederationSchema,
     SocialSchema,
     GroupsSchema,
+    DecisionsSchema,
     MediaSchema,
     SearchSchema,
     ApiSchema {

@@ -94,33 +94,46 @@ export async function writeInGroup(
   input: GroupPostInput,
   options: CreatePostOptions = {},
 ): Promise<Result<Placed, PostFailure>> {
-  const reply = !!input.inReplyToId;
-  const post = asPost(input, reply);
-  if (!post) return fail("title-required");
+  if (!asPost(input, !!input.inReplyToId)) return fail("title-required");
   return writeOnce<Placed, PostFailure>(
     s,
     author.id,
     options,
-    async (trx) => {
-      const standing = await standingOf(trx, s.origin, group, author);
-      if (standing.status !== "active") return fail("forbidden" as const);
-      // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
-      if (!reply && group.posting_restricted && !canModerate(standing.role))
-        return fail("forbidden" as const);
-      const written = await writePost(trx, s, author, {
-        ...post,
-        visibility: visibilityIn(group),
-        audience: { uri: groupUri(s.origin, group.name), groupId: group.id },
-      });
-      if (!written.ok) return written;
-      await recordEvent(trx, {
-        type: "groups.post.created",
-        payload: { postId: written.value.id },
-      });
-      return ok(await placed(trx, written.value.id));
-    },
+    (trx) => writeInGroupWithin(trx, s, group, author, input),
     placed,
   );
+}
+
+/**
+ * writeInGroup's checks and write inside a transaction the caller holds, for a
+ * change that must commit with its post (a decision and its thread).
+ */
+export async function writeInGroupWithin(
+  trx: Kysely<Schema>,
+  s: SocialContext,
+  group: Group,
+  author: LocalMember,
+  input: GroupPostInput,
+): Promise<Result<Placed, PostFailure>> {
+  const reply = !!input.inReplyToId;
+  const post = asPost(input, reply);
+  if (!post) return fail("title-required");
+  const standing = await standingOf(trx, s.origin, group, author);
+  if (standing.status !== "active") return fail("forbidden" as const);
+  // Lemmy's postingRestrictedToMods: only moderators start threads; anyone replies.
+  if (!reply && group.posting_restricted && !canModerate(standing.role))
+    return fail("forbidden" as const);
+  const written = await writePost(trx, s, author, {
+    ...post,
+    visibility: visibilityIn(group),
+    audience: { uri: groupUri(s.origin, group.name), groupId: group.id },
+  });
+  if (!written.ok) return written;
+  await recordEvent(trx, {
+    type: "groups.post.created",
+    payload: { postId: written.value.id },
+  });
+  return ok(await placed(trx, written.value.id));
 }
 
 /** A member writes in a group hosted elsewhere (they follow it): sent to the Group. */

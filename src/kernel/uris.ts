@@ -30,6 +30,8 @@ export const followActivityUri = (origin: string, followId: string) =>
   `${origin}/follows/${followId}`;
 export const likeUri = (origin: string, likeId: string) => `${origin}/likes/${likeId}`;
 export const voteUri = (origin: string, voteId: string) => `${origin}/votes/${voteId}`;
+/** A decision hosted here (governance/decisions): its ActivityStreams id. */
+export const decisionUri = (origin: string, id: string) => `${origin}/decisions/${id}`;
 
 /** An article's public page (issue 17); its post's `url`, what Mastodon links to. */
 export const articleUrl = (origin: string, slug: string) =>

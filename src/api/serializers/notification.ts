@@ -9,6 +9,7 @@ import { DEFAULT_GROUPED_TYPES, groupKeyOf } from "../../social/notification-gro
 import type { NotificationView } from "../../social/notifications.ts";
 import { hydrate } from "../../social/views.ts";
 import type { ViewerRef } from "../../social/visibility.ts";
+import { MASTODON_KNOWN_TYPES } from "../notification-query.ts";
 import { type AccountLoader, loadAccounts } from "./account.ts";
 import { serializeFiltered } from "./filter.ts";
 
@@ -34,6 +35,8 @@ export async function serializeNotifications(
     ),
   ]);
   return views.flatMap((n) => {
+    // Types Mastodon has no name for (decisions) would break apps: the stream drops them too.
+    if (!MASTODON_KNOWN_TYPES.includes(n.type)) return [];
     const account = accounts.get(n.fromUri);
     if (!account) return [];
     const status = n.postId ? posts.find((p) => p.id === n.postId) : undefined;

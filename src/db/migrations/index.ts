@@ -14,6 +14,7 @@ import * as m0013 from "./0013_http_urls_only.ts";
 import * as m0014 from "./0014_one_content_model.ts";
 import * as m0015 from "./0015_event_names.ts";
 import * as m0016 from "./0016_group_reports.ts";
+import * as m0017 from "./0017_decisions.ts";
 import * as m0018 from "./0018_articles.ts";
 import * as m0021 from "./0021_search.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   "0014_one_content_model": m0014,
   "0015_event_names": m0015,
   "0016_group_reports": m0016,
+  "0017_decisions": m0017,
   "0018_articles": m0018,
   "0021_search": m0021,
   "0023_delivery_stats": m0023,

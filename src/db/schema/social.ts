@@ -190,7 +190,11 @@ export type NotificationType =
   | "reply"
   | "reblog"
   | "favourite"
-  | "poll";
+  | "poll"
+  // Decisions (governance/decisions): not Mastodon types, so the client API leaves them out.
+  | "decision_opened"
+  | "decision_reminder"
+  | "decision_outcome";
 
 export interface NotificationsTable {
   id: string;

@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionNotices } from "./decision-notices.ts";
 import { federation } from "./federation.ts";
 import { groups } from "./groups.ts";
 import { search } from "./search.ts";
@@ -15,5 +16,6 @@ export const es: Catalogue = {
   ...social,
   ...groups,
   ...api,
+  ...decisionNotices,
   ...search,
 };
