@@ -20,15 +20,21 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
+import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
 import { groupsContributor } from "./groups/data.ts";
 import { type Clock, systemClock } from "./kernel/clock.ts";
 import { mediaContributor } from "./media/data.ts";
+import { FeedCache } from "./media/feeds/cache.ts";
+import { newslettersContributor } from "./media/newsletters/data.ts";
+import { startNewsletterSender } from "./media/newsletters/sender.ts";
+import { smtpTransport } from "./media/newsletters/smtp.ts";
 import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
@@ -38,9 +44,15 @@ import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
+import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
+import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
+import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
+import { newsletterComposer } from "./web/feeds/newsletter-mail.ts";
+import { newsletterContext, newsletterPages } from "./web/feeds/newsletter-pages.ts";
+import { feedPages } from "./web/feeds/routes.ts";
 import { coopFederationPages } from "./web/groups/federations.ts";
 import { groupManagePages } from "./web/groups/manage.ts";
 import { groupPages } from "./web/groups/pages.ts";
@@ -48,6 +60,12 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { commentModerationPages } from "./web/media/comment-moderation.ts";
+import { editorPages } from "./web/media/editor.ts";
+import { mediaPages } from "./web/media/pages.ts";
+import { publicationPages } from "./web/media/publications.ts";
+import { revisionPages } from "./web/media/revisions.ts";
+import { workflowPages } from "./web/media/workflow-pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -103,10 +121,17 @@ export async function createNode(
     federationContributor,
     socialContributor,
     groupsContributor,
-    mediaContributor,
     decisionsContributor(config.origin),
+    decisionFederationContributor,
+    mediaContributor,
     apiContributor,
+    newslettersContributor,
   ];
+  // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
+  const newsletterTransport = config.smtpUrl
+    ? await smtpTransport(config.smtpUrl, config.mailFrom)
+    : null;
+  const newsletters = { db, config, clock, transport: newsletterTransport };
 
   const federation = federationGateway(config, db, coop, clock);
 
@@ -129,10 +154,23 @@ export async function createNode(
   );
   // Before the locale and session middleware: probes need no database call, cookie or session.
   app.route("/", observabilityRoutes({ db, config, clock, metrics }));
+  // Feeds are the same for every reader and polled often: answered before the federation,
+  // locale and session middleware (a miss falls through to the 404 page).
+  app.route(
+    "/",
+    feedPages({
+      db,
+      config,
+      clock,
+      cache: new FeedCache(),
+      coopName: async () => (await coop.get()).name,
+    }),
+  );
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
+  app.use(decisionFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -142,6 +180,8 @@ export async function createNode(
     c.set("coop", { name: settings.name, description: settings.description });
     await next();
   });
+  // Confirm and one-click unsubscribe links: the signed token is the authority (no CSRF token).
+  app.route("/", newsletterLinkPages(newsletterContext(newsletters)));
   app.use(sessionMiddleware({ db: db.db, config, clock }));
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
@@ -153,16 +193,34 @@ export async function createNode(
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
+  // Before the social pages, whose /@username/{id} would take /@username/newsletter.
+  app.route("/", newsletterPages(newsletters));
+  // Before the social pages: an article's address is a post's, and other posts pass on.
+  const mediaDeps = { db: db.db, config, clock };
+  app.route("/", mediaPages(mediaDeps));
+  app.route("/", editorPages(mediaDeps));
+  app.route("/", workflowPages(mediaDeps));
+  app.route("/", revisionPages(mediaDeps));
+  app.route("/", publicationPages(mediaDeps));
+  app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
   app.route("/", searchPages(social));
-  const groups = { db: db.db, config, federation, clock };
+  const groupsBase = { db: db.db, config, federation, clock };
+  const groups = {
+    ...groupsBase,
+    // A thread that carries a decision shows it above its posts.
+    threadHead: decisionThreadHead(groupsBase),
+    remoteThreadHead: remoteDecisionHead(groupsBase),
+  };
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", decisionPages(groups));
+  app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
   app.route(
@@ -189,6 +247,14 @@ export async function createNode(
     streaming,
     startWorker: async (options = {}) => {
       const stop = await startWorker(db, federation, options);
+      const coopName = (await coop.get()).name;
+      const stopNewsletters = newsletterTransport
+        ? startNewsletterSender(
+            newsletterContext(newsletters),
+            newsletterTransport,
+            newsletterComposer(() => coopName, config.origin),
+          )
+        : async () => {};
       // Polls whose time is up: poll-ended notifications and a last Update(Question).
       const decisionsCtx = {
         db: db.db,
@@ -220,6 +286,7 @@ export async function createNode(
       }, ARTICLE_SWEEP_MS);
       return async () => {
         clearInterval(polls);
+        await stopNewsletters();
         clearInterval(articles);
         await sweeping;
         await stop();

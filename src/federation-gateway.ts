@@ -17,9 +17,14 @@ import { type Clock, systemClock } from "./kernel/clock.ts";
  */
 export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
   Promise.all([
+    import("./federation/decisions/index.ts"),
     import("./federation/groups/index.ts"),
     import("./federation/social/index.ts"),
-  ]).then(([groups, social]) => [groups.groupsExtension, social.socialExtension]);
+  ]).then(([decisions, groups, social]) => [
+    decisions.decisionsExtension,
+    groups.groupsExtension,
+    social.socialExtension,
+  ]);
 
 export function federationGateway(
   config: Config,

@@ -9,6 +9,8 @@ import { apiOnError } from "./errors.ts";
 import { oauthRoutes } from "./oauth/routes.ts";
 import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { decisionPollRoutes } from "./routes/decision-polls.ts";
+import { decisionRoutes } from "./routes/decisions.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
@@ -56,6 +58,9 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", timelineRoutes(deps));
   // Before moreRoutes: a member's groups, shown as read-only lists.
   app.route("/", groupListRoutes(deps));
+  app.route("/", decisionRoutes(deps));
+  // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
+  app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));
   app.route("/", notificationRoutes(deps));
   app.route("/", moreRoutes(deps));

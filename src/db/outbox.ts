@@ -14,6 +14,7 @@ import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
+import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { mediaEvents } from "../media/events.ts";
@@ -42,6 +43,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof socialEvents &
   typeof groupsEvents &
   typeof decisionsEvents &
+  typeof decisionFederationEvents &
   typeof mediaEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;

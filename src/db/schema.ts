@@ -5,10 +5,12 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
+import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
@@ -91,9 +93,11 @@ export interface Schema
     SocialSchema,
     GroupsSchema,
     DecisionsSchema,
+    DecisionFederationSchema,
     MediaSchema,
     SearchSchema,
-    ApiSchema {
+    ApiSchema,
+    NewslettersSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

@@ -41,3 +41,6 @@ export const groupPrefix = (origin: string) => `${origin}/groups/`;
 export const groupUri = (origin: string, name: string) => `${groupPrefix(origin)}${name}`;
 export const groupPostUri = (origin: string, name: string, postId: string) =>
   `${groupUri(origin, name)}/posts/${postId}`;
+
+/** A ballot a member here cast in a decision hosted elsewhere (served to that node only). */
+export const decisionBallotUri = (origin: string, id: string) => `${origin}/decision-ballots/${id}`;

@@ -38,7 +38,18 @@ function accountLinks(c: Context<WebEnv>): Html {
     </form>`;
 }
 
-export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
+/** What a page may add to the shell: lines in <head> (meta, an area's stylesheet), a class on <body>. */
+export interface LayoutExtras {
+  head?: Html;
+  bodyClass?: string;
+}
+
+export function layout(
+  c: Context<WebEnv>,
+  title: string,
+  body: Html,
+  extras: LayoutExtras = {},
+): Html {
   const t = c.get("t");
   const coop = c.get("coop");
   const current = new URL(c.req.url).pathname;
@@ -49,8 +60,9 @@ export function layout(c: Context<WebEnv>, title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>${title === coop.name ? title : `${title} · ${coop.name}`}</title>
 <link rel="stylesheet" href="${safeUrl(stylesheetPath)}" />
+${extras.head ?? ""}
 </head>
-<body>
+<body${extras.bodyClass ? html` class="${extras.bodyClass}"` : ""}>
 <a class="skip" href="#main">${t("site.skip")}</a>
 <header class="site-header">
   <a class="brand" href="/">${coop.name}</a>

@@ -93,8 +93,15 @@ export function sessionMiddleware(deps: {
       newNonce = preSession ? undefined : nonce;
     }
     await next();
-    // Only pages carry forms, so only pages set the pre-session cookie (not images, API, feeds).
-    if (newNonce && (c.res.headers.get("content-type") ?? "").startsWith("text/html")) {
+    // Only pages carry forms, so only pages set the pre-session cookie (not images, API, feeds),
+    // and not a page that says it is the same for every visitor (Cache-Control: public, as the
+    // public article page does): it has no form for them, and a Set-Cookie would keep shared
+    // caches from storing it.
+    if (
+      newNonce &&
+      (c.res.headers.get("content-type") ?? "").startsWith("text/html") &&
+      !(c.res.headers.get("cache-control") ?? "").startsWith("public")
+    ) {
       setCookie(c, PRE_SESSION_COOKIE, newNonce, {
         httpOnly: true,
         sameSite: "Lax",

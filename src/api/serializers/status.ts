@@ -11,6 +11,7 @@ import { escapeHtml } from "../../social/content.ts";
 import type { PostView } from "../../social/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import { type AccountLoader, type ApiAccount, loadAccounts } from "./account.ts";
+import { decisionPollsOf } from "./decision.ts";
 
 export const toMastodonVisibility = (v: Visibility) => (v === "followers" ? "private" : v);
 export const fromMastodonVisibility = (v: string): Visibility | null =>
@@ -71,6 +72,20 @@ export function serializeMedia(
   };
 }
 
+/** A Poll entity; totals are null when hidden (a decision's, until it closes). */
+export interface ApiPoll {
+  id: string;
+  expires_at: string | null;
+  expired: boolean;
+  multiple: boolean;
+  votes_count: number | null;
+  voters_count: number | null;
+  options: { title: string; votes_count: number | null }[];
+  emojis: never[];
+  voted?: boolean;
+  own_votes?: number[];
+}
+
 export function serializePoll(id: string, poll: NonNullable<PostView["poll"]>, signedIn: boolean) {
   return {
     id,
@@ -106,6 +121,8 @@ function build(
     tags: string[];
     replyAccountId: string | null;
     signedIn: boolean;
+    /** The Poll of a poll-shaped decision this post is the thread of (decision.ts). */
+    decisionPoll?: ApiPoll | null;
   },
   reblog: unknown,
 ) {
@@ -130,7 +147,9 @@ function build(
     in_reply_to_id: v.inReplyToId,
     in_reply_to_account_id: extra.replyAccountId,
     reblog,
-    poll: v.poll ? serializePoll(v.id, v.poll, extra.signedIn) : null,
+    poll: (v.poll
+      ? serializePoll(v.id, v.poll, extra.signedIn)
+      : (extra.decisionPoll ?? null)) as ApiPoll | null,
     card: null,
     language: v.language,
     text: null as string | null,
@@ -157,11 +176,16 @@ export async function serializeStatuses(
   const all = views.flatMap((v) => (v.reblog ? [v, v.reblog] : [v]));
   const ids = all.map((v) => v.id);
   const replyIds = all.flatMap((v) => (v.inReplyToId ? [v.inReplyToId] : []));
-  const [media, mentions, tags, parents] = await Promise.all([
+  const [media, mentions, tags, parents, decisionPolls] = await Promise.all([
     mediaOf(l.db, ids),
     mentionsOf(l.db, ids),
     tagsOf(l.db, ids),
     authorsOf(l.db, replyIds),
+    // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
+    decisionPollsOf(
+      l.db,
+      all.filter((v) => !v.poll && !v.inReplyToId && v.title).map((v) => v.id),
+    ),
   ]);
   const accounts = await loadAccounts(l, [
     ...all.map((v) => v.author.uri),
@@ -187,6 +211,7 @@ export async function serializeStatuses(
         tags: tags.filter((t) => t.post_id === v.id).map((t) => t.tag),
         replyAccountId: parent ? (accounts.get(parent.author_uri)?.id ?? null) : null,
         signedIn,
+        decisionPoll: decisionPolls.get(v.id) ?? null,
       },
       reblog,
     );

@@ -33,6 +33,7 @@ import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
 import { tagUrl } from "../../kernel/uris.ts";
 import { isClosed, parseOptions } from "../../social/polls.ts";
+import { decisionPollOf } from "../decisions/question.ts";
 
 export const instant = (iso: string) =>
   Temporal.Instant.from(iso) as unknown as globalThis.Temporal.Instant;
@@ -79,7 +80,8 @@ export async function loadLocalPost(db: Kysely<Schema>, postId: string) {
       .execute(),
     db.selectFrom("polls").selectAll().where("post_id", "=", postId).executeTakeFirst(),
   ]);
-  return { post, mentions, tags, media, poll };
+  // A poll-shaped decision in the thread goes out as its poll (federation/decisions/question.ts).
+  return { post, mentions, tags, media, poll: poll ?? (await decisionPollOf(db, postId)) };
 }
 export type LocalPost = NonNullable<Awaited<ReturnType<typeof loadLocalPost>>>;
 

@@ -6,6 +6,7 @@ import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import { layout } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import type { AccountsDeps } from "./deps.ts";
@@ -45,11 +46,12 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
           ? html`<dl class="fields">${fields.map((f) => html`<dt>${f.name}</dt><dd>${fieldValue(f.value)}</dd>`)}</dl>`
           : ""
       }
-      <p class="muted">${t("profile.joined", { date: joined })}</p>
+      <p class="muted">${t("profile.joined", { date: joined })} ·
+        <a href="/@${account.username}/newsletter">${t("feeds.newsletter.link")}</a></p>
       ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
     </article>
     ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;
-    return c.html(layout(c, name, body));
+    return c.html(layout(c, name, body, { head: feedLinks(c, `/@${account.username}`, name) }));
   });
 
   return app;

@@ -16,6 +16,7 @@ import { canRead, listThreads } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { groupUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
@@ -211,6 +212,7 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       </section>
       <section aria-labelledby="threads-h"><h2 id="threads-h">${t("groups.threads")}</h2>
         ${!readable ? html`<p class="notice">${t("groups.threads.hidden")}</p>` : threads.length === 0 ? html`<p>${t("groups.threads.none")}</p>` : ""}
+        ${standing.status === "active" ? html`<p><a class="button secondary" href="/groups/${group.name}/decisions/new">${t("decisions.start")}</a></p>` : ""}
         ${canStart ? html`<details class="start-thread"><summary class="button">${t("groups.thread.start")}</summary>${threadForm(c, group)}</details>` : ""}
         ${cards}
       </section>
@@ -224,7 +226,12 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
             ${m.role !== "member" ? html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>` : ""}</li>`,
         )}</ul>
       </section>`;
-    return c.html(layout(c, groupName(c, group), body));
+    // A public group's (a publication's) feeds list its public posts (web/feeds).
+    const feeds =
+      group.visibility === "public"
+        ? feedLinks(c, `/groups/${group.name}`, groupName(c, group))
+        : html``;
+    return c.html(layout(c, groupName(c, group), body, { head: feeds }));
   }
 
   app.get("/groups/:name{[A-Za-z0-9_]{1,30}}", async (c) =>

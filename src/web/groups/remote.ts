@@ -199,6 +199,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       <p><a href="${safeUrl(viewPath(group.uri))}">${t("groups.thread.back", { name: group.name || group.handle })}</a></p>
       <h1>${first.title}</h1>
       ${notice(c.req.query("done")?.slice(0, 300))}
+      ${deps.remoteThreadHead ? await deps.remoteThreadHead(c, first.id) : ""}
       ${thread.body}
       ${replyForm(
         c,

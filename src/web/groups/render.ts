@@ -20,6 +20,13 @@ export interface GroupsDeps {
   config: Pick<Config, "origin" | "domain" | "dataDir">;
   federation: FederationGateway;
   clock: Clock;
+  /**
+   * Drawn above a thread's posts: the decision the thread carries, if any
+   * (web/decisions/pages.ts). A hook, so groups' pages need not know decisions.
+   */
+  threadHead?: (c: Context<WebEnv>, group: Group, threadId: string) => Promise<Html | "">;
+  /** The same for a thread of a group elsewhere (web/decision-federation/pages.ts). */
+  remoteThreadHead?: (c: Context<WebEnv>, threadId: string) => Promise<Html | "">;
 }
 
 export const groupsContext = (deps: GroupsDeps): GroupsContext => ({

@@ -145,6 +145,7 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
               <button type="submit" class="secondary">${t(c)("groups.thread.hide")}</button></form>`
           : ""
       }
+      ${deps.threadHead ? await deps.threadHead(c, group, first.id) : ""}
       ${thread.body}
       ${
         standing.status === "active"

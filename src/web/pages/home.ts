@@ -24,13 +24,14 @@ export function homePages(): Hono<WebEnv> {
     return c.html(layout(c, coop.name, body));
   });
 
-  // /social is the social pages' own (src/web/social/pages.ts).
-  for (const pillar of pillars.filter((p) => p.path !== "/social")) {
+  // /social, /media and /decisions are their areas' own (web/social/pages.ts,
+  // web/media/pages.ts, web/decisions/pages.ts).
+  const own = new Set(["/social", "/media", "/decisions"]);
+  for (const pillar of pillars.filter((p) => !own.has(p.path))) {
     app.get(pillar.path, (c) => {
       const t = c.get("t");
       const body = html`<h1>${t(pillar.key)}</h1>
         <p class="lead">${t(`${pillar.key}.about`)}</p>
-        ${pillar.path === "/decisions" ? html`<p><a href="/groups">${t("groups.title")}</a>: ${t("groups.lead")}</p>` : ""}
         <p class="notice">${t("pillar.empty")}</p>`;
       return c.html(layout(c, t(pillar.key), body));
     });

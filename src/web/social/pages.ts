@@ -22,6 +22,7 @@ import {
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
+import { feedLinks } from "../feeds/discovery.ts";
 import { csrfField, formatDate, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
@@ -110,9 +111,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     base: string,
     compose: Html = html``,
     status = 200,
+    head: Html = html``,
   ) {
     const body = html`${socialNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${compose}${postList(c, page.items, page.nextMaxId, base)}`;
-    return c.html(layout(c, title, body), status as 200);
+    return c.html(layout(c, title, body, { head }), status as 200);
   }
 
   app.get("/social", async (c) => {
@@ -133,12 +135,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       const page = await publicTimeline(s, viewerRef(deps, c.get("viewer")), scope, {
         maxId: cursor(c),
       });
-      return timelinePage(
-        c,
-        t(scope === "local" ? "social.local" : "social.federated"),
-        page,
-        `/social/${scope}`,
-      );
+      const title = t(scope === "local" ? "social.local" : "social.federated");
+      // The local timeline has feeds (web/feeds); the federated one is other servers' posts.
+      const feeds = scope === "local" ? feedLinks(c, "/social/local", title) : html``;
+      return timelinePage(c, title, page, `/social/${scope}`, html``, 200, feeds);
     });
   }
 
@@ -224,12 +224,10 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (!/^[\p{L}\p{N}_]{1,100}$/u.test(tag)) return c.notFound();
     const t = c.get("t");
     const page = await tagTimeline(s, viewerRef(deps, c.get("viewer")), tag, { maxId: cursor(c) });
-    return timelinePage(
-      c,
-      t("social.tag.title", { tag: tag.toLowerCase() }),
-      page,
-      `/tags/${encodeURIComponent(tag)}`,
-    );
+    const title = t("social.tag.title", { tag: tag.toLowerCase() });
+    const path = `/tags/${encodeURIComponent(tag)}`;
+    const feeds = feedLinks(c, `/tags/${encodeURIComponent(tag.toLowerCase())}`, title);
+    return timelinePage(c, title, page, path, html``, 200, feeds);
   });
 
   app.get("/bookmarks", async (c) => {

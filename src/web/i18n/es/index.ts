@@ -2,9 +2,13 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
+import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
+import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
+import { media } from "./media.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -15,7 +19,11 @@ export const es: Catalogue = {
   ...federation,
   ...social,
   ...groups,
+  ...media,
+  ...decisions,
   ...api,
   ...decisionNotices,
+  ...decisionFederation,
+  ...feeds,
   ...search,
 };
