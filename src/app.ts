@@ -67,6 +67,7 @@ import { publicationPages } from "./web/media/publications.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { homePages } from "./web/pages/home.ts";
+import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
@@ -206,6 +207,7 @@ export async function createNode(
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
+  app.route("/", searchPages(social));
   const groupsBase = { db: db.db, config, federation, clock };
   const groups = {
     ...groupsBase,

@@ -11,6 +11,7 @@ import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
+import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
 
 export interface SettingsTable {
@@ -94,6 +95,7 @@ export interface Schema
     DecisionsSchema,
     DecisionFederationSchema,
     MediaSchema,
+    SearchSchema,
     ApiSchema,
     NewslettersSchema {
   settings: SettingsTable;

@@ -7,6 +7,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { plainText } from "../kernel/plain-text.ts";
 
 function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   return parameters.map((p) => {
@@ -66,6 +67,11 @@ export function openSqlite(path: string): { database: SqliteDatabase; raw: Datab
   whenFree(() => raw.exec("PRAGMA journal_mode = WAL"));
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA foreign_keys = ON");
+  // The search triggers (migration 0021) index a post's text, not its HTML: SQLite
+  // has no function for that, so every connection brings this one.
+  raw.function("synco_plain_text", { deterministic: true }, (html) =>
+    plainText(typeof html === "string" ? html : ""),
+  );
   // Prepared statements are reused by their SQL text: Kysely compiles the same few
   // hundred shapes over and over, and preparing one costs more than running it.
   const cache = new Map<string, SqliteStatement>();

@@ -78,21 +78,6 @@ export function boostersOf(db: Kysely<Schema>, postId: string, limit: number) {
     .execute();
 }
 
-/** Search: public posts whose text contains the words (simple LIKE; no index yet). */
-export function searchPostIds(db: Kysely<Schema>, query: string, limit: number) {
-  const like = `%${query.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-  return db
-    .selectFrom("posts")
-    .select("id")
-    .where("visibility", "=", "public")
-    .where("deleted_at", "is", null)
-    .where("reblog_of_id", "is", null)
-    .where((eb) => eb(eb.fn("lower", ["content_html"]), "like", like))
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
-}
-
 /**
  * Hashtags that start with the query, with how many posts carry each — counting
  * only posts the viewer may see (visibility.ts), so a tag used only in someone

@@ -24,10 +24,11 @@ export const pillars = [
 function accountLinks(c: Context<WebEnv>): Html {
   const t = c.get("t");
   const viewer = c.get("viewer");
+  const search = html`<a href="/search">${t("search.nav")}</a>`;
   if (!viewer) {
-    return html`<a href="/login">${t("nav.login")}</a> <a href="/signup" class="button">${t("nav.signup")}</a>`;
+    return html`${search} <a href="/login">${t("nav.login")}</a> <a href="/signup" class="button">${t("nav.signup")}</a>`;
   }
-  return html`<a href="/network">${t("network.nav")}</a>
+  return html`${search} <a href="/network">${t("network.nav")}</a>
     <a href="/@${viewer.username}">${viewer.displayName || viewer.username}</a>
     <a href="/settings">${t("nav.settings")}</a>
     ${viewer.role === "admin" ? html`<a href="/admin">${t("nav.admin")}</a>` : ""}

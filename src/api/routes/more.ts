@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { tagUrl } from "../../kernel/uris.ts";
-import { postByUri, searchPostIds, searchTags } from "../../social/api-support.ts";
+import { searchPosts } from "../../search/search.ts";
+import { postByUri, searchTags } from "../../social/api-support.ts";
 import {
   addToList,
   createList,
@@ -48,6 +49,8 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
         q: z.string().max(500),
         type: z.enum(["accounts", "hashtags", "statuses"]).optional(),
         limit: z.coerce.number().int().optional(),
+        offset: z.coerce.number().int().min(0).optional(),
+        account_id: z.string().max(64).optional(),
         resolve: z.unknown().optional(),
       })
       .parse(await readParams(c));
@@ -76,7 +79,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
           found = await resolveRemotePost(deps.federation, q).catch(() => null);
         }
         ids = found ? [found] : [];
-      } else ids = (await searchPostIds(db, q, limit)).map((r) => r.id);
+      } else ids = await searchStatusIds(q, ref, p.account_id, limit, p.offset);
       const views = (await hydrate(s, ref.id, ref.uri, ids)).filter((v) => !v.reblog);
       // A post found by its address is shown only to those who may see it.
       const visible = [];
@@ -85,6 +88,25 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
     }
     return c.json({ accounts, statuses, hashtags });
   });
+
+  /** Full-text search (src/search) with Mastodon's query syntax; account_id narrows to one author. */
+  async function searchStatusIds(
+    q: string,
+    viewer: ReturnType<typeof memberRef>,
+    accountId: string | undefined,
+    limit: number,
+    offset: number | undefined,
+  ): Promise<string[]> {
+    const author = accountId ? await actorById(l, accountId) : undefined;
+    if (accountId && !author) return [];
+    const hits = await searchPosts({ db, origin: l.origin, domain: l.domain }, viewer, {
+      query: q,
+      authorUri: author?.uri,
+      limit,
+      offset,
+    });
+    return hits.map((h) => h.postId);
+  }
 
   // Lists (docs.joinmastodon.org/methods/lists).
   const listJson = (r: {

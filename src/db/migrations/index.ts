@@ -17,6 +17,7 @@ import * as m0016 from "./0016_group_reports.ts";
 import * as m0017 from "./0017_decisions.ts";
 import * as m0018 from "./0018_articles.ts";
 import * as m0020 from "./0020_newsletters.ts";
+import * as m0021 from "./0021_search.ts";
 import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
 
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   "0017_decisions": m0017,
   "0018_articles": m0018,
   "0020_newsletters": m0020,
+  "0021_search": m0021,
   "0022_decision_federation": m0022,
   "0023_delivery_stats": m0023,
 };

@@ -93,7 +93,7 @@ export interface PostCardOptions {
  * A group post's thread page (its url, without the anchor) and the group's pages'
  * base (/groups/NAME, or /groups/elsewhere for a group on another server).
  */
-function groupPaths(post: PostView): { thread: string; base: string } | null {
+export function groupPaths(post: PostView): { thread: string; base: string } | null {
   if (!post.audience) return null;
   const thread = post.url.split("#")[0] ?? post.url;
   const base = /^(\/groups\/[A-Za-z0-9_]+)\/threads\//.exec(thread)?.[1];

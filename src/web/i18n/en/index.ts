@@ -11,6 +11,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
@@ -26,6 +27,7 @@ export const en = {
   ...decisionNotices,
   ...decisionFederation,
   ...feeds,
+  ...search,
 };
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
 
@@ -24,4 +25,5 @@ export const es: Catalogue = {
   ...decisionNotices,
   ...decisionFederation,
   ...feeds,
+  ...search,
 };
