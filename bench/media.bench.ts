@@ -4,8 +4,11 @@
  * process (the real start command, SQLite, fresh data dir) with one article of
  * ~1,500 words and 20 comments; this process is the load generator (keep-alive
  * node:http client) on the same cores. Also timed: the same page answered 304
- * to If-None-Match, and one request right after an edit (the cache follows it).
+ * to If-None-Match, and how soon an edit made by another process is served (the
+ * cache reads the article's stamp again at least every RECHECK_MS; writes in the
+ * node's own process are heard at once, see test/media-pages.test.ts).
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
@@ -19,6 +22,7 @@ import { systemClock } from "../src/kernel/clock.ts";
 import { createDraft, updateDraft } from "../src/media/articles.ts";
 import { publishArticle } from "../src/media/workflow.ts";
 import { createPost, textPost } from "../src/social/posts.ts";
+import { RECHECK_MS } from "../src/web/media/rendered-cache.ts";
 
 const cli = join(import.meta.dirname, "..", "bin", "synco");
 const HOST = "127.0.0.1";
@@ -189,7 +193,8 @@ console.log(
   `article page, If-None-Match (304): ${revalidated.rps.toFixed(0)} requests/s, p50 ${revalidated.p50.toFixed(2)} ms; statuses ${JSON.stringify(revalidated.statuses)}`,
 );
 
-// An edit: the next request renders the new version (no stale copy).
+// An edit made here, in another process than the node's: the node does not hear it, so
+// it shows once the cache reads the stamp again (rendered-cache.ts RECHECK_MS).
 const edited = await updateDraft(s, writer.value, draft.value.id, {
   title: "A long article about rivers",
   body: `${body}\n\nEdited.`,
@@ -197,10 +202,15 @@ const edited = await updateDraft(s, writer.value, draft.value.id, {
 });
 if (!edited.ok) throw new Error(edited.reason);
 const t0 = performance.now();
-const afterEdit = await fetch(`${origin}${path}`, { headers: { "if-none-match": etag } });
-const fresh = afterEdit.status === 200 && (await afterEdit.text()).includes("<p>Edited.</p>");
+let fresh = false;
+while (!fresh && performance.now() - t0 < 10_000) {
+  const res = await fetch(`${origin}${path}`, { headers: { "if-none-match": etag } });
+  fresh = res.status === 200 && (await res.text()).includes("<p>Edited.</p>");
+  if (!fresh) await new Promise((r) => setTimeout(r, 20));
+}
+const shownAfter = performance.now() - t0;
 console.log(
-  `after an edit: ${afterEdit.status}, re-rendered in ${(performance.now() - t0).toFixed(1)} ms, new version served: ${fresh ? "ok" : "MISSED"}`,
+  `an edit by another process is served after ${shownAfter.toFixed(0)} ms (target ≤ ${RECHECK_MS} ms + one render): ${fresh && shownAfter <= RECHECK_MS + 250 ? "ok" : "MISSED"}`,
 );
 
 const exited = new Promise((r) => child.once("exit", r));

@@ -60,10 +60,12 @@ import { remoteGroupPages } from "./web/groups/remote.ts";
 import { groupReportPages } from "./web/groups/reports.ts";
 import { groupThreadPages } from "./web/groups/thread-pages.ts";
 import { negotiateLocale, translator } from "./web/i18n/i18n.ts";
+import { articleVisitorPages } from "./web/media/article-visitors.ts";
 import { commentModerationPages } from "./web/media/comment-moderation.ts";
 import { editorPages } from "./web/media/editor.ts";
 import { mediaPages } from "./web/media/pages.ts";
 import { publicationPages } from "./web/media/publications.ts";
+import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { homePages } from "./web/pages/home.ts";
@@ -166,6 +168,11 @@ export async function createNode(
       coopName: async () => (await coop.get()).name,
     }),
   );
+  // The public article page for visitors without a session, from memory; the rest of
+  // its requests (members, first renders) go on to the media pages below.
+  const articleCache = new RenderedCache();
+  db.onWriteCommitted(articleCache.heardWrite);
+  app.route("/", articleVisitorPages({ db, coop, cache: articleCache }));
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
@@ -196,7 +203,7 @@ export async function createNode(
   // Before the social pages, whose /@username/{id} would take /@username/newsletter.
   app.route("/", newsletterPages(newsletters));
   // Before the social pages: an article's address is a post's, and other posts pass on.
-  const mediaDeps = { db: db.db, config, clock };
+  const mediaDeps = { db: db.db, config, clock, cache: articleCache };
   app.route("/", mediaPages(mediaDeps));
   app.route("/", editorPages(mediaDeps));
   app.route("/", workflowPages(mediaDeps));

@@ -8,7 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { openDatabase } from "../src/db/database.ts";
+import { waitFor } from "../src/federation/testing.ts";
 import { createDraft, updateDraft } from "../src/media/articles.ts";
+import { lockComments } from "../src/media/comments.ts";
 import { publishArticle } from "../src/media/workflow.ts";
 import { createPost, deletePost, textPost } from "../src/social/posts.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
@@ -163,6 +166,24 @@ test("ETag and 304; the cached page follows an edit, a comment and its deletion"
   const without = await (await page(a.path)).text();
   assert.doesNotMatch(without, /dry season/);
   assert.match(without, /No comments yet/);
+});
+
+test("a write made by another process shows within the cache's trust window", async () => {
+  // A second handle on the same database stands for another web process: its writes
+  // are not heard by this node's cache, which reads the stamp again after RECHECK_MS.
+  const a = await article(ana, "Other process");
+  const first = await page(a.path);
+  assert.doesNotMatch(await first.text(), /Comments are closed/);
+  const other = await openDatabase(node.node.config.databaseUrl);
+  try {
+    const locked = await lockComments({ ...ctx(), db: other.db }, ana, a.id, true);
+    assert.ok(locked.ok);
+    await waitFor("the page shows the lock", async () =>
+      /Comments are closed/.test(await (await page(a.path)).text()),
+    );
+  } finally {
+    await other.close();
+  }
 });
 
 test("a member sees the article in their own header, not cached by others", async () => {

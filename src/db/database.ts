@@ -20,6 +20,11 @@ export interface Db {
    * relay's worker listens, so writers never wake it by hand. Returns the unsubscribe.
    */
   onOutboxWritten(listener: OutboxListener): () => void;
+  /**
+   * Calls `listener` after each committed write (INSERT, UPDATE, DELETE) through this
+   * handle: caches of rendered pages re-check what they hold. Returns the unsubscribe.
+   */
+  onWriteCommitted(listener: OutboxListener): () => void;
   /** Online, consistent copy of the database to a file (SQLite only). */
   backupTo(file: string): Promise<void>;
   /** The connection pool's state (PostgreSQL only; SQLite has one connection). */
@@ -31,15 +36,16 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     const { database, raw } = openSqlite(path);
-    const signal = new OutboxSignal();
+    const signals = { outbox: new OutboxSignal(), any: new OutboxSignal() };
     const db = new Kysely<Schema>({
-      dialect: signallingDialect(new SqliteDialect({ database }), signal),
+      dialect: signallingDialect(new SqliteDialect({ database }), signals),
     });
     return {
       db,
       dialect: "sqlite",
       url,
-      onOutboxWritten: (listener) => signal.subscribe(listener),
+      onOutboxWritten: (listener) => signals.outbox.subscribe(listener),
+      onWriteCommitted: (listener) => signals.any.subscribe(listener),
       async backupTo(file) {
         const { backup } = await import("node:sqlite");
         // A copy holds the same private keys: created 0600 before SQLite writes to it.
@@ -54,15 +60,16 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   // COUNT(*) and BIGINT come back as strings by default; our counts fit in a double.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  const signal = new OutboxSignal();
+  const signals = { outbox: new OutboxSignal(), any: new OutboxSignal() };
   const db = new Kysely<Schema>({
-    dialect: signallingDialect(new PostgresDialect({ pool }), signal),
+    dialect: signallingDialect(new PostgresDialect({ pool }), signals),
   });
   return {
     db,
     dialect: "postgres",
     url,
-    onOutboxWritten: (listener) => signal.subscribe(listener),
+    onOutboxWritten: (listener) => signals.outbox.subscribe(listener),
+    onWriteCommitted: (listener) => signals.any.subscribe(listener),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async backupTo() {
       throw new Error(

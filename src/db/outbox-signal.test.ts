@@ -81,3 +81,29 @@ test("an unsubscribed listener hears nothing more", async () => {
   await recordEvent(handle.db, event);
   assert.equal(heard, start);
 });
+
+test("any committed write is heard by onWriteCommitted; reads and rollbacks are not", async () => {
+  let writes = 0;
+  const stop = handle.onWriteCommitted(() => writes++);
+  try {
+    await handle.db.selectFrom("settings").selectAll().execute();
+    assert.equal(writes, 0, "a read is not a write");
+    await handle.db.transaction().execute(async (trx) => {
+      await trx.insertInto("settings").values({ key: "w1", value: "a" }).execute();
+      await trx.updateTable("settings").set({ value: "b" }).where("key", "=", "w1").execute();
+      assert.equal(writes, 0, "nothing before the commit");
+    });
+    assert.equal(writes, 1, "one signal per committed transaction");
+    await assert.rejects(
+      handle.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("settings").where("key", "=", "w1").execute();
+        throw new Error("no");
+      }),
+    );
+    assert.equal(writes, 1, "a rollback is silent");
+    await handle.db.deleteFrom("settings").where("key", "=", "w1").execute();
+    assert.equal(writes, 2, "a write outside a transaction is heard at once");
+  } finally {
+    stop();
+  }
+});

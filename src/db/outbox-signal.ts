@@ -9,16 +9,22 @@
  * The signal is only a wake-up: a false one costs the relay one empty query, a
  * missed one (another process, the inbox helper thread) costs it at most its poll
  * interval, which stays as the safety net.
+ *
+ * A second signal says the same of any write (INSERT, UPDATE, DELETE): in-memory
+ * caches of pages (the article page) trust what they hold while this handle has
+ * committed nothing since they last checked.
  */
 import {
   type CompiledQuery,
   type DatabaseConnection,
+  DeleteQueryNode,
   type Dialect,
   type Driver,
   InsertQueryNode,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
+  UpdateQueryNode,
 } from "kysely";
 
 export type OutboxListener = () => void;
@@ -54,23 +60,45 @@ function writesOutbox(query: CompiledQuery): boolean {
   return /^\s*insert\s+into\s+"?outbox_events"?[\s(]/i.test(query.sql);
 }
 
+/** Any INSERT, UPDATE or DELETE (Kysely's query tree, or raw SQL text). */
+function writesAnything(query: CompiledQuery): boolean {
+  const node = query.query;
+  return (
+    InsertQueryNode.is(node) ||
+    UpdateQueryNode.is(node) ||
+    DeleteQueryNode.is(node) ||
+    /^\s*(insert|update|delete)\s/i.test(query.sql)
+  );
+}
+
+/** What the open transaction wrote, not yet committed. */
+interface Wrote {
+  outbox: boolean;
+  any: boolean;
+}
+
 interface ConnectionState {
   inner: DatabaseConnection;
   transaction: boolean;
-  /** An outbox insert in the open transaction, not yet committed. */
-  wrote: boolean;
+  wrote: Wrote;
   /** `wrote` as it was when each open savepoint was taken. */
-  savepoints: Map<string, boolean>;
+  savepoints: Map<string, Wrote>;
+}
+
+/** The two signals of one handle: outbox writes (the relay) and any write (caches). */
+export interface WriteSignals {
+  outbox: OutboxSignal;
+  any: OutboxSignal;
 }
 
 class SignallingDriver implements Driver {
   readonly #inner: Driver;
-  readonly #signal: OutboxSignal;
+  readonly #signals: WriteSignals;
   readonly #states = new WeakMap<DatabaseConnection, ConnectionState>();
 
-  constructor(inner: Driver, signal: OutboxSignal) {
+  constructor(inner: Driver, signals: WriteSignals) {
     this.#inner = inner;
-    this.#signal = signal;
+    this.#signals = signals;
   }
 
   init(): Promise<void> {
@@ -82,16 +110,22 @@ class SignallingDriver implements Driver {
     const state: ConnectionState = {
       inner,
       transaction: false,
-      wrote: false,
+      wrote: { outbox: false, any: false },
       savepoints: new Map(),
     };
-    const signal = this.#signal;
+    const signals = this.#signals;
     const connection: DatabaseConnection = {
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
         const result = await inner.executeQuery<R>(query);
-        if (writesOutbox(query)) {
-          if (state.transaction) state.wrote = true;
-          else signal.emit();
+        if (writesAnything(query)) {
+          const outbox = writesOutbox(query);
+          if (state.transaction) {
+            state.wrote.any = true;
+            if (outbox) state.wrote.outbox = true;
+          } else {
+            signals.any.emit();
+            if (outbox) signals.outbox.emit();
+          }
         }
         return result;
       },
@@ -114,7 +148,7 @@ class SignallingDriver implements Driver {
     const state = this.#state(connection);
     await this.#inner.beginTransaction(state.inner, settings);
     state.transaction = true;
-    state.wrote = false;
+    state.wrote = { outbox: false, any: false };
     state.savepoints.clear();
   }
 
@@ -126,16 +160,17 @@ class SignallingDriver implements Driver {
       await this.#inner.commitTransaction(state.inner);
     } finally {
       state.transaction = false;
-      state.wrote = false;
+      state.wrote = { outbox: false, any: false };
       state.savepoints.clear();
     }
-    if (wrote) this.#signal.emit();
+    if (wrote.any) this.#signals.any.emit();
+    if (wrote.outbox) this.#signals.outbox.emit();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const state = this.#state(connection);
     state.transaction = false;
-    state.wrote = false;
+    state.wrote = { outbox: false, any: false };
     state.savepoints.clear();
     await this.#inner.rollbackTransaction(state.inner);
   }
@@ -148,7 +183,7 @@ class SignallingDriver implements Driver {
     const state = this.#state(connection);
     if (!this.#inner.savepoint) throw new Error("The dialect has no savepoints");
     await this.#inner.savepoint(state.inner, name, compileQuery);
-    state.savepoints.set(name, state.wrote);
+    state.savepoints.set(name, { ...state.wrote });
   }
 
   async rollbackToSavepoint(
@@ -159,7 +194,8 @@ class SignallingDriver implements Driver {
     const state = this.#state(connection);
     if (!this.#inner.rollbackToSavepoint) throw new Error("The dialect has no savepoints");
     await this.#inner.rollbackToSavepoint(state.inner, name, compileQuery);
-    state.wrote = state.savepoints.get(name) ?? state.wrote;
+    const before = state.savepoints.get(name);
+    if (before) state.wrote = { ...before };
   }
 
   async releaseSavepoint(
@@ -184,10 +220,10 @@ class SignallingDriver implements Driver {
   }
 }
 
-/** `dialect`, with its driver telling `signal` about committed outbox writes. */
-export function signallingDialect(dialect: Dialect, signal: OutboxSignal): Dialect {
+/** `dialect`, with its driver telling `signals` about committed writes. */
+export function signallingDialect(dialect: Dialect, signals: WriteSignals): Dialect {
   return {
-    createDriver: () => new SignallingDriver(dialect.createDriver(), signal),
+    createDriver: () => new SignallingDriver(dialect.createDriver(), signals),
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),

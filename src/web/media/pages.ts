@@ -4,9 +4,11 @@
  * Mastodon land here; the post's own address /@writer/{id} redirects there).
  *
  * The article page is rendered once per version and served from memory
- * (rendered-cache.ts): every request asks the database only for the article's
- * stamp, answers 304 to a matching If-None-Match, and otherwise sends the
- * cached HTML. Members get the same article inside their own page header.
+ * (rendered-cache.ts): a request asks the database at most for the article's
+ * stamp (not even that while the cache can trust it), answers 304 to a matching
+ * If-None-Match, and otherwise sends the cached HTML. Members get the same
+ * article inside their own page header; visitors are mostly answered before
+ * this, by article-visitors.ts.
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
@@ -23,6 +25,7 @@ import {
   articleHeadLines,
   articleItem,
 } from "./article-view.ts";
+import { answerVisitor, articleKey } from "./article-visitors.ts";
 import {
   deskStylesheet,
   deskStylesheetPath,
@@ -33,7 +36,7 @@ import {
   mediaStylesheetPath,
 } from "./assets.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
-import { etagOf, notModified, RenderedCache } from "./rendered-cache.ts";
+import { etagOf, RenderedCache, type RenderedPage } from "./rendered-cache.ts";
 
 const LATEST = 20;
 /** A slug as media/articles.ts makes them (letters, digits, dashes; 60 + a "-n" suffix): anything else is no slug. */
@@ -41,7 +44,8 @@ const SLUG = /^[\p{L}\p{N}-]{1,80}$/u;
 
 export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const cache = deps.cache ?? new RenderedCache();
+  // Without the node's cache (which hears its writes) the trust window is never used.
+  const cache = deps.cache ?? new RenderedCache(1000, { trustWindowMs: 0 });
   const s = mediaContext(deps);
   const viewContext = (c: Context<WebEnv>): ArticleViewContext => ({
     t: c.get("t"),
@@ -134,44 +138,48 @@ export function mediaPages(deps: MediaPagesDeps): Hono<WebEnv> {
   app.get("/articles/:slug", async (c) => {
     const slug = c.req.param("slug");
     if (!SLUG.test(slug)) return c.notFound();
-    const found = await articleStamp(deps.db, slug);
-    if (!found) return c.notFound();
     const viewer = c.get("viewer");
-    const key = `${slug}|${c.get("locale")}|${c.get("coop").name}`;
-    let page = cache.get(key, found.stamp);
+    const key = articleKey(slug, c.get("locale"), c.get("coop").name);
+    let page = cache.trusted(key);
     if (!page) {
-      const article = await readPublicArticle(s, found.postId);
-      if (!article) return c.notFound();
-      const v = viewContext(c);
-      const head = (await html`${mediaStylesheetLink()}${articleHeadLines(article, v)}`).toString();
-      const body = (await articleBody(article, v)).toString();
-      const title = article.post.title;
-      page = {
-        stamp: found.stamp,
-        etag: etagOf(key, found.stamp),
-        title,
-        head,
-        body,
-        visitorPage: null,
-      };
-      cache.set(key, page);
+      const writes = cache.writes;
+      const found = await articleStamp(deps.db, slug);
+      if (!found) return c.notFound();
+      page = cache.get(key, found.stamp);
+      if (page) cache.checked(page, writes);
+      else {
+        const article = await readPublicArticle(s, found.postId);
+        if (!article) return c.notFound();
+        const v = viewContext(c);
+        const head = (
+          await html`${mediaStylesheetLink()}${articleHeadLines(article, v)}`
+        ).toString();
+        const body = (await articleBody(article, v)).toString();
+        page = {
+          stamp: found.stamp,
+          etag: etagOf(key, found.stamp),
+          title: article.post.title,
+          head,
+          body,
+          visitorPage: null,
+          checkedWrites: writes,
+          checkedAt: performance.now(),
+        };
+        cache.set(key, page);
+      }
     }
-    c.header("Vary", "Accept-Language, Cookie");
     const extras = { head: raw(page.head), bodyClass: "article-page" };
     if (viewer) {
+      c.header("Vary", "Accept-Language, Cookie");
       // A member's header carries their name and a CSRF token: not shared, not cached by others.
       c.header("Cache-Control", "private, no-cache");
       return c.html(layout(c, page.title, raw(page.body), extras));
     }
-    c.header("ETag", page.etag);
-    c.header("Cache-Control", "public, max-age=0, must-revalidate");
-    if (notModified(c.req.header("if-none-match"), page.etag)) return c.body(null, 304);
     if (page.visitorPage === null) {
       const whole = (await layout(c, page.title, raw(page.body), extras)).toString();
       page.visitorPage = new TextEncoder().encode(whole);
     }
-    // Encoded once: the hot path copies bytes, it does not re-encode 20 kB of text.
-    return c.body(page.visitorPage, 200, { "Content-Type": "text/html; charset=UTF-8" });
+    return answerVisitor(c, page as RenderedPage & { visitorPage: Uint8Array<ArrayBuffer> });
   });
 
   return app;

@@ -1,9 +1,11 @@
 /**
  * Rendered pages kept in memory, each with the stamp of what it showed
  * (article-read.ts `articleStamp`): a hit is served only while the stamp is
- * unchanged, so an edit, a publish, a hidden or new comment shows at once — the
- * stamp is read from the database on every request, which is also what keeps
- * several web processes honest. Bounded: the oldest entry goes first.
+ * unchanged, so an edit, a publish, a hidden or new comment shows at once.
+ * The stamp is read again whenever this process has committed any write since
+ * it was last read (`heardWrite`, from Db.onWriteCommitted), and at least every
+ * RECHECK_MS for other processes' writes (several web processes on PostgreSQL).
+ * Bounded: the oldest entry goes first.
  */
 import { createHash } from "node:crypto";
 
@@ -15,19 +17,54 @@ export interface RenderedPage {
   body: string;
   /** The whole page for a visitor without a session (the header differs for members). */
   visitorPage: Uint8Array<ArrayBuffer> | null;
+  /** The cache's write count and the monotonic time when the stamp was last read. */
+  checkedWrites: number;
+  checkedAt: number;
 }
+
+/** How long a checked stamp is trusted when this process has written nothing. */
+export const RECHECK_MS = 1_000;
 
 export class RenderedCache {
   readonly #entries = new Map<string, RenderedPage>();
   readonly #max: number;
+  /** Writes this process has committed (Db.onWriteCommitted calls `heardWrite`). */
+  writes = 0;
 
-  constructor(max = 1000) {
+  readonly #trustWindowMs: number;
+
+  /** `trustWindowMs` 0: read the stamp on every request (a cache that hears no writes). */
+  constructor(max = 1000, options: { trustWindowMs?: number } = {}) {
     this.#max = max;
+    this.#trustWindowMs = options.trustWindowMs ?? RECHECK_MS;
   }
+
+  heardWrite = (): void => {
+    this.writes++;
+  };
 
   get(key: string, stamp: string): RenderedPage | null {
     const hit = this.#entries.get(key);
     return hit && hit.stamp === stamp ? hit : null;
+  }
+
+  /** The entry, whatever its stamp (the caller reads the stamp and compares). */
+  peek(key: string): RenderedPage | null {
+    return this.#entries.get(key) ?? null;
+  }
+
+  /** The entry when its stamp can be trusted without reading it again. */
+  trusted(key: string, now = performance.now()): RenderedPage | null {
+    const hit = this.#entries.get(key);
+    if (!hit || hit.checkedWrites !== this.writes || now - hit.checkedAt >= this.#trustWindowMs)
+      return null;
+    return hit;
+  }
+
+  /** Notes that `page`'s stamp was read (and found current) when the count was `writes`. */
+  checked(page: RenderedPage, writes: number): void {
+    page.checkedWrites = writes;
+    page.checkedAt = performance.now();
   }
 
   set(key: string, page: RenderedPage): void {
