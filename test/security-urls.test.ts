@@ -185,11 +185,15 @@ describe("the URL helpers", () => {
     assert.deepEqual(offenders, []);
     // A same-origin <script src> (allowed by script-src 'self') and a JSON-LD data block
     // (type application/ld+json: never executed) are not inline script.
-    const inline = files.filter((file) =>
-      /<script(?![^>]*\ssrc=)(?![^>]*type="application\/ld\+json")|<style|\sstyle="|\son(click|load|error)=/i.test(
-        readFileSync(file, "utf8"),
-      ),
-    );
+    // Mail bodies (…mail.ts) are not pages: no CSP reaches a mail client, and mail clients
+    // drop <style>, so a newsletter's HTML carries its styles inline.
+    const inline = files
+      .filter((file) => !file.endsWith("mail.ts"))
+      .filter((file) =>
+        /<script(?![^>]*\ssrc=)(?![^>]*type="application\/ld\+json")|<style|\sstyle="|\son(click|load|error)=/i.test(
+          readFileSync(file, "utf8"),
+        ),
+      );
     assert.deepEqual(inline, [], "no inline script or style: the CSP refuses them");
   });
 });

@@ -34,6 +34,7 @@ import { csrfField, type FieldErrors, readForm } from "../forms.ts";
 import { type GroupsDeps, groupsContext } from "../groups/render.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 
 const hostOf = (d: Pick<Decision, "uri">) => new URL(d.uri).host;
@@ -60,7 +61,7 @@ function mandateForm(
   const t = c.get("t");
   if (choices.length === 0) return "";
   return html`<details class="mandate start-thread"${error ? html` open` : ""}><summary class="button secondary">${t("decisionsElsewhere.mandate")}</summary>
-    <form method="post" action="${mandatePath(d)}">
+    <form method="post" action="${safeUrl(mandatePath(d))}">
       ${csrfField(c)}
       <div class="field"><label for="f-assembly">${t("decisionsElsewhere.mandateField")}</label>
       <select id="f-assembly" name="assemblyDecisionId"${error ? html` aria-invalid="true" aria-describedby="e-assembly"` : ""}>${choices.map(
@@ -207,7 +208,7 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         layout(
           c,
           d.title,
-          html`<p><a href="${thread}">${d.title}</a></p>${await section(c, deps, d, { values: form, errors })}`,
+          html`<p><a href="${safeUrl(thread)}">${d.title}</a></p>${await section(c, deps, d, { values: form, errors })}`,
         ),
         422,
       );
@@ -246,7 +247,7 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         layout(
           c,
           d.title,
-          html`<p><a href="${thread}">${d.title}</a></p>${await section(c, deps, d, {
+          html`<p><a href="${safeUrl(thread)}">${d.title}</a></p>${await section(c, deps, d, {
             mandateError: t(`decisionsElsewhere.problem.${problem}`),
           })}`,
         ),

@@ -20,6 +20,7 @@ import {
 import type { FieldErrors } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 
 export type BallotValues = Record<string, string>;
 
@@ -154,7 +155,7 @@ export function ballotForm(
   errors: FieldErrors,
   o: BallotFormOptions,
 ): Html {
-  return html`<form method="post" action="${o.action}" class="ballot" novalidate>
+  return html`<form method="post" action="${safeUrl(o.action)}" class="ballot" novalidate>
     ${o.csrf}
     ${o.hostedOn ? html`<p class="notice">${t("decisions.ballot.elsewhere", { host: o.hostedOn })}</p>` : ""}
     ${fields(t, settings, values, errors, o)}

@@ -9,6 +9,7 @@ import type { DecisionListItem } from "../../governance/decisions/listing.ts";
 import type { WebEnv } from "../context.ts";
 import { formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { timeLeft } from "./panel.ts";
 
 export const decisionHref = (d: Pick<DecisionListItem, "groupName" | "postId" | "id">) =>
@@ -25,7 +26,7 @@ export function decisionLine(c: Context<WebEnv>, d: DecisionListItem, now: Date)
         ? t("decisions.status.scheduled", { when: formatDate(locale, d.opensAt) })
         : t("decisions.timeLeft", { left: timeLeft(t, now, d.closesAt) });
   return html`<li>
-    <a href="${decisionHref(d)}"><strong>${d.title}</strong></a>
+    <a href="${safeUrl(decisionHref(d))}"><strong>${d.title}</strong></a>
     <div class="meta">${t("decisions.inGroup", { group: d.groupTitle })} · ${t(`decisions.rule.${d.rule}` as never)} · ${state}${d.voted ? html` · ✓ ${t("decisions.voted")}` : ""}</div>
   </li>`;
 }

@@ -43,6 +43,7 @@ import { threadView } from "../groups/thread-view.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { type BallotValues, ballotFromForm } from "./ballot.ts";
 import { landingBody } from "./landing.ts";
@@ -130,7 +131,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
       ${panel}
       <h2>${t(c)("decisions.discussion")}</h2>
       ${thread?.body ?? ""}
-      <p><a href="${threadHref(group, d)}">${t(c)("decisions.open")}</a></p>`;
+      <p><a href="${safeUrl(threadHref(group, d))}">${t(c)("decisions.open")}</a></p>`;
     return c.html(layout(c, d.title, body), status);
   };
 
@@ -394,7 +395,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     status: 200 | 422,
   ) => {
     const body = html`${groupsNav(c)}
-      <p><a href="${threadHref(group, d)}">${d.title}</a></p>
+      <p><a href="${safeUrl(threadHref(group, d))}">${d.title}</a></p>
       <h1>${t(c)("decisions.outcome.write")}</h1>
       ${errorSummary(c, errors)}
       <form method="post" action="/groups/${group.name}/decisions/${d.id}/outcome" novalidate>

@@ -14,6 +14,7 @@ import type { WebEnv } from "../context.ts";
 import { csrfField, type FieldErrors, formatDate } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 import { type BallotValues, ballotForm, valuesOfChoice } from "./ballot.ts";
 import { tallyView } from "./tally-view.ts";
 
@@ -168,7 +169,7 @@ function votersPart(c: Context<WebEnv>, d: DecisionPage): Html {
 function reasonButton(c: Context<WebEnv>, d: DecisionPage, v: VoterLine): Html | "" {
   if (!d.viewer.canClose || !v.voteId || !(v.reason || v.reasonHidden)) return "";
   const t = c.get("t");
-  return html` <form method="post" action="${d.path}/votes/${v.voteId}/reason" class="inline">${csrfField(c)}<input type="hidden" name="hidden" value="${v.reasonHidden ? "no" : "yes"}" /><button type="submit" class="link">${t(v.reasonHidden ? "decisions.reason.show" : "decisions.reason.hide")}</button></form>`;
+  return html` <form method="post" action="${safeUrl(d.path)}/votes/${v.voteId}/reason" class="inline">${csrfField(c)}<input type="hidden" name="hidden" value="${v.reasonHidden ? "no" : "yes"}" /><button type="submit" class="link">${t(v.reasonHidden ? "decisions.reason.show" : "decisions.reason.hide")}</button></form>`;
 }
 
 function outcomePart(c: Context<WebEnv>, d: DecisionPage): Html {
@@ -186,13 +187,13 @@ function managePart(c: Context<WebEnv>, d: DecisionPage): Html {
   const links: Html[] = [];
   if (d.status !== "closed") {
     if (d.viewer.canManage)
-      links.push(html`<a href="${d.path}/amend">${t("decisions.form.amend")}</a>`);
+      links.push(html`<a href="${safeUrl(d.path)}/amend">${t("decisions.form.amend")}</a>`);
     if (d.viewer.canClose)
       links.push(
-        html`<form method="post" action="${d.path}/close" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("decisions.close")}</button></form>`,
+        html`<form method="post" action="${safeUrl(d.path)}/close" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("decisions.close")}</button></form>`,
       );
   } else if (d.viewer.canManage && !d.outcome)
-    links.push(html`<a href="${d.path}/outcome">${t("decisions.outcome.write")}</a>`);
+    links.push(html`<a href="${safeUrl(d.path)}/outcome">${t("decisions.outcome.write")}</a>`);
   if (links.length === 0) return html``;
   return html`<p class="decision-manage">${links}</p>`;
 }

@@ -11,6 +11,7 @@ import { RULES, type Rule, type RuleSettings } from "../../governance/decisions/
 import { type FieldErrors, field } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
+import { safeUrl } from "../safe-url.ts";
 
 export const RESULTS = [
   "always",
@@ -191,7 +192,7 @@ export function decisionForm(
   const e = o.errors;
   const num = (name: string, label: string) =>
     field({ name, label, type: "number", value: v[name] ?? "", error: e[name] });
-  return html`<form method="post" action="${o.action}" class="decision-form" novalidate>
+  return html`<form method="post" action="${safeUrl(o.action)}" class="decision-form" novalidate>
     ${o.csrf}
     ${field({ name: "question", label: t("decisions.form.question"), value: v.question ?? "", error: e.question, required: true, maxlength: MAX_QUESTION })}
     ${field({ name: "explanation", label: t("decisions.form.explanation"), type: "textarea", value: v.explanation ?? "", error: e.explanation, hint: t("decisions.form.explanationHint") })}

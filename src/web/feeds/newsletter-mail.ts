@@ -11,6 +11,7 @@ import { sanitizeHtml } from "../../kernel/sanitize-html.ts";
 import type { DeliveryJob, OutgoingMail } from "../../media/newsletters/sender.ts";
 import { htmlToText } from "../../social/content.ts";
 import { isLocale, translator } from "../i18n/i18n.ts";
+import { safeUrl } from "../safe-url.ts";
 
 const ALLOWED_TAGS = [
   "p",
@@ -96,10 +97,10 @@ export function newsletterComposer(coopName: () => string, origin: string) {
 <p style="font-family:sans-serif;font-size:14px;color:#5b5b57;margin:0 0 8px">${job.list.name}</p>
 <h1 style="font-size:28px;line-height:1.25;margin:0 0 8px">${title}</h1>
 ${job.post.summary ? html`<p style="font-size:20px;color:#3c3c39;margin:0 0 16px">${job.post.summary}</p>` : ""}
-<p style="font-family:sans-serif;font-size:14px;color:#5b5b57">${job.post.authorName} · <a href="${job.post.url}">${t("feeds.mail.readOnline")}</a></p>
+<p style="font-family:sans-serif;font-size:14px;color:#5b5b57">${job.post.authorName} · <a href="${safeUrl(job.post.url)}">${t("feeds.mail.readOnline")}</a></p>
 <div>${raw(content)}</div>
 <hr style="border:0;border-top:1px solid #dddad2;margin:32px 0 16px" />
-<p style="font-family:sans-serif;font-size:13px;color:#5b5b57">${footer} <a href="${job.unsubscribeUrl}">${t("feeds.mail.unsubscribe")}</a></p>
+<p style="font-family:sans-serif;font-size:13px;color:#5b5b57">${footer} <a href="${safeUrl(job.unsubscribeUrl)}">${t("feeds.mail.unsubscribe")}</a></p>
 </div></body></html>`;
     const text = [
       title,

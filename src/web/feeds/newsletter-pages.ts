@@ -31,6 +31,7 @@ import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, field, formatDate, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { feedLinks, feedPath } from "./discovery.ts";
 
@@ -164,7 +165,7 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
       ? html`<p class="notice">${t("feeds.newsletter.sendOff")}</p>`
       : posts.length === 0
         ? html`<p>${t("feeds.newsletter.noPosts")}</p>`
-        : html`<form method="post" action="${page.pagePath}/newsletter/send" class="stack">
+        : html`<form method="post" action="${safeUrl(page.pagePath)}/newsletter/send" class="stack">
             ${csrfField(c)}
             <div class="field"><label for="f-postId">${t("feeds.newsletter.sendPost")}</label>
               <select id="f-postId" name="postId">${posts.map((p) => html`<option value="${p.id}">${label(p)}</option>`)}</select>
@@ -177,7 +178,7 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
         <ul class="newsletter-upcoming">${upcoming.map(
           (
             a,
-          ) => html`<li><form method="post" action="${page.pagePath}/newsletter/on-publish" class="inline">
+          ) => html`<li><form method="post" action="${safeUrl(page.pagePath)}/newsletter/on-publish" class="inline">
             ${csrfField(c)}<input type="hidden" name="articleId" value="${a.id}" />
             <input type="hidden" name="want" value="${a.intent ? "no" : "yes"}" />
             ${a.title || "…"} · ${a.intent ? t("feeds.newsletter.onPublish.set") : ""}
@@ -200,7 +201,7 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
                   ${t("feeds.newsletter.sendState", { ...s.states, recipients: s.recipients })}
                   ${
                     s.states.uncertain && deps.transport
-                      ? html`<form method="post" action="${page.pagePath}/newsletter/resend" class="inline">
+                      ? html`<form method="post" action="${safeUrl(page.pagePath)}/newsletter/resend" class="inline">
                           ${csrfField(c)}<input type="hidden" name="sendId" value="${s.id}" />
                           <button type="submit" class="secondary">${t("feeds.newsletter.resend")}</button></form>`
                       : ""
@@ -222,14 +223,14 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
     const title = t("feeds.newsletter.title", { name: page.name });
     const subscribeForm = deps.transport
       ? html`${form.error ? errorSummary(c, { email: form.error }) : ""}
-        <form method="post" action="${page.pagePath}/newsletter" class="stack">
+        <form method="post" action="${safeUrl(page.pagePath)}/newsletter" class="stack">
           ${csrfField(c)}
           ${field({ name: "email", type: "email", label: t("feeds.newsletter.email"), value: form.email ?? "", error: form.error, required: true, autocomplete: "email", maxlength: MAX_EMAIL_LENGTH })}
           <button type="submit">${t("feeds.newsletter.subscribe")}</button>
         </form>`
       : html`<p class="notice">${t("feeds.newsletter.noMail", { name: page.name })}</p>
-        <ul>${(["rss", "atom", "json"] as const).map((f) => html`<li><a href="${feedPath(page.pagePath, f)}">${t(`feeds.link.${f}`, { title: page.name })}</a></li>`)}</ul>`;
-    const body = html`<p class="muted"><a href="${page.pagePath}">← ${page.name}</a></p>
+        <ul>${(["rss", "atom", "json"] as const).map((f) => html`<li><a href="${safeUrl(feedPath(page.pagePath, f))}">${t(`feeds.link.${f}`, { title: page.name })}</a></li>`)}</ul>`;
+    const body = html`<p class="muted"><a href="${safeUrl(page.pagePath)}">← ${page.name}</a></p>
       <h1>${title}</h1>
       ${notice(c.req.query("done")?.slice(0, 200))}
       ${deps.transport ? html`<p>${t("feeds.newsletter.intro", { name: page.name })}</p>` : ""}
@@ -282,7 +283,7 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
       const title = t("feeds.newsletter.checkTitle");
       // The same answer for a new, pending or confirmed address: nobody learns who subscribes.
       const answer = html`<h1>${title}</h1><p class="notice ok">${t("feeds.newsletter.checkInbox", { email: email.trim() })}</p>
-        <p><a href="${page.pagePath}">${page.name}</a></p>`;
+        <p><a href="${safeUrl(page.pagePath)}">${page.name}</a></p>`;
       return c.html(layout(c, title, answer));
     });
 
