@@ -32,7 +32,7 @@ import {
 } from "./support/decision-nodes.ts";
 import { signIn } from "./support/login.ts";
 import { socialOf, type TestNode } from "./support/node.ts";
-import type { RemoteActor } from "./support/remote-actor.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 let w: DecisionNodes;
 let a: TestNode;
@@ -201,6 +201,49 @@ test("a Mastodon vote (a Note with name, in reply to the Question) counts in a p
     (await votesAt(d.id)).map((v) => v.choice),
     [JSON.stringify({ option: 0 })],
   );
+});
+
+test("a Mastodon user who is not a member votes where the decision lets outsiders vote, and only there", async () => {
+  const zed = await startRemoteActor("127.0.31.77", "zed");
+  try {
+    const vote = async (decisionId: string, n: number) => {
+      const d = await a.node.db.db
+        .selectFrom("decisions")
+        .innerJoin("posts", "posts.id", "decisions.post_id")
+        .select("posts.uri")
+        .where("decisions.id", "=", decisionId)
+        .executeTakeFirstOrThrow();
+      const fixture = readFileSync(
+        join(import.meta.dirname, "../src/federation/fixtures/mastodon-create-vote.json"),
+        "utf8",
+      )
+        .replaceAll("https://mastodon.example/users/voter", zed.id)
+        .replaceAll("https://synco.example/users/author", user(a, "ana"))
+        .replaceAll("https://synco.example/posts/question", d.uri)
+        .replaceAll("#votes/", `#votes/${n}-`);
+      assert.equal(await sendAs(zed, JSON.parse(fixture)), 202);
+    };
+    const members = await propose({
+      title: "Members only?",
+      rule: "single",
+      options: [{ label: "Yellow" }, { label: "Blue" }],
+    });
+    const open = await propose({
+      title: "Anyone?",
+      rule: "single",
+      options: [{ label: "Yellow" }, { label: "Blue" }],
+      outsiders: true,
+    });
+    await vote(members.id, 1);
+    await vote(open.id, 2);
+    await waitFor("zed's vote counts where outsiders may vote", async () =>
+      (await votesAt(open.id)).some((v) => v.voter_uri === zed.id),
+    );
+    await drained(a);
+    assert.deepEqual(await votesAt(members.id), [], "a non-member's vote changes nothing");
+  } finally {
+    zed.close();
+  }
 });
 
 test("on the member's node, the remote thread shows the decision; one votes without JavaScript, told first that the ballot leaves", async () => {

@@ -86,6 +86,14 @@ test("the start form refuses bad input with 422 and writes nothing", async () =>
     { question: "Bad rule", rule: "dictator" },
     { question: "Quorum", rule: "consent", quorum: "150" },
     { question: "Secret live", rule: "consent", ballot: "secret", results: "always" },
+    { question: "Outsiders in consent", rule: "consent", outsiders: "on" },
+    {
+      question: "Outsiders, quorum",
+      rule: "single",
+      options: "A\nB",
+      quorum: "50",
+      outsiders: "on",
+    },
   ];
   for (const bad of bads) {
     const res = await ada.post("/groups/council/decisions", {
@@ -106,6 +114,23 @@ test("the start form refuses bad input with 422 and writes nothing", async () =>
   });
   assert.ok(refused.status === 403 || refused.status === 404, String(refused.status));
   assert.equal(await count("decisions"), before);
+});
+
+test("the start form offers a poll that outsiders may vote in", async () => {
+  const page = await (await ada.get("/groups/council/decisions/new")).text();
+  assert.match(page, /name="outsiders"/);
+  const path = await start(ada, {
+    question: "Which bread on Friday?",
+    rule: "single",
+    options: "Rye\nSpelt",
+    outsiders: "on",
+  });
+  const d = await db()
+    .selectFrom("decisions")
+    .select(["outsiders", "rule"])
+    .where("id", "=", decisionIdOf(path))
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(d, { outsiders: 1, rule: "single" });
 });
 
 test("a consent proposal: in its thread, waiting for me, a block needs a reason", async () => {

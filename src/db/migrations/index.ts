@@ -20,6 +20,7 @@ import * as m0020 from "./0020_newsletters.ts";
 import * as m0021 from "./0021_search.ts";
 import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
+import * as m0024 from "./0024_decision_outsiders.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "0021_search": m0021,
   "0022_decision_federation": m0022,
   "0023_delivery_stats": m0023,
+  "0024_decision_outsiders": m0024,
 };

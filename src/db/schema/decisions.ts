@@ -1,3 +1,4 @@
+import type { Generated } from "kysely";
 /**
  * Tables of decisions (issue 18): a decision lives in a group's thread (its
  * root post), carries its rule and settings, and is voted either by name
@@ -36,6 +37,8 @@ export interface DecisionsTable {
   results_visibility: ResultsVisibility;
   /** 1: a voter may change their vote until closing. */
   vote_changes: number;
+  /** 1: anyone who can see the thread votes, members or not (decisions.ts: when allowed). */
+  outsiders: Generated<number>;
   ballot: BallotKind;
   /** Seconds before closing when non-voters are reminded; null: no reminder. */
   reminder_lead_seconds: number | null;

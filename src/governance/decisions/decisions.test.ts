@@ -334,3 +334,70 @@ test("one voter voting 20 times at once counts once (row lock on PostgreSQL)", a
   assert.equal(results.filter((r) => r.ok).length, 1);
   assert.equal((await findDecision(f.ctx.db, id))?.voters_count, 1);
 });
+
+test("a decision that lets outsiders vote counts anyone who can see it, each for themself; only a poll-shaped, open ballot may", async () => {
+  const { id } = await propose({
+    rule: "multiple",
+    options: [{ label: "Oats" }, { label: "Rye" }],
+    minChoices: 1,
+    maxChoices: 2,
+    outsiders: true,
+  });
+  // A member of this node outside the group, and someone on a Mastodon server.
+  const mastodon = { uri: "https://mastodon.example/users/zoe", accountId: null };
+  assert.ok((await castVote(f.ctx, f.voter(out), { decisionId: id, choice: { options: [0] } })).ok);
+  const cast = await castVote(f.ctx, mastodon, { decisionId: id, choice: { options: [0, 1] } });
+  assert.deepEqual(cast, {
+    ok: true,
+    value: { countsFor: mastodon.uri, changed: false, receipt: null },
+  });
+  // An outsider votes for themself only, never for a co-op.
+  await nothingWritten(async () => {
+    const forOther = await castVote(f.ctx, mastodon, {
+      decisionId: id,
+      choice: { options: [1] },
+      countsFor: "https://mastodon.example/users/coop",
+    });
+    assert.equal(forOther.ok, false);
+  });
+  const view = await decisionView(f.ctx, out, id);
+  assert.equal(view?.decision.voters_count, 2);
+  assert.equal(view?.hasVoted, true, "the page knows the outsider voted");
+  assert.deepEqual(
+    view?.votes?.map((v) => v.voterUri).sort(),
+    [f.voter(out).uri, mastodon.uri].sort(),
+  );
+
+  // Without the setting, the same outsider is refused.
+  const closed = await propose({ rule: "single", options: [{ label: "A" }, { label: "B" }] });
+  await nothingWritten(async () => {
+    const refused = await castVote(f.ctx, mastodon, {
+      decisionId: closed.id,
+      choice: { option: 0 },
+    });
+    assert.deepEqual(refused, { ok: false, reason: "not-eligible" });
+  });
+
+  // Consent, a secret ballot or a quorum with outsiders: refused, nothing written.
+  await nothingWritten(async () => {
+    for (const over of [
+      { rule: "consent" as const, outsiders: true },
+      {
+        rule: "single" as const,
+        options: [{ label: "A" }, { label: "B" }],
+        ballot: "secret" as const,
+        resultsVisibility: "after-close" as const,
+        outsiders: true,
+      },
+      {
+        rule: "single" as const,
+        options: [{ label: "A" }, { label: "B" }],
+        quorum: 0.5,
+        outsiders: true,
+      },
+    ]) {
+      const made = await createDecision(f.ctx, ada, { group, proposal: f.proposal(over) });
+      assert.deepEqual(made, { ok: false, reason: "invalid" }, JSON.stringify(over));
+    }
+  });
+});

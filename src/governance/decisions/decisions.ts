@@ -65,6 +65,8 @@ export const newDecisionSchema = z.strictObject({
   resultsVisibility: z.enum(["always", "after-vote", "after-close"]).default("always"),
   voteChanges: z.boolean().default(true),
   ballot: z.enum(["named", "anonymous", "secret"]).default("named"),
+  /** Anyone who can see the thread may vote, from any server (a Mastodon poll's voters). */
+  outsiders: z.boolean().default(false),
   /** Seconds before the close when those who have not voted are reminded; null: none. */
   reminderLeadSeconds: z
     .number()
@@ -122,6 +124,13 @@ export function parseNewDecision(
   // A running tally beside the list of who voted tells what each new voter chose.
   if (d.ballot === "secret" && d.resultsVisibility !== "after-close")
     return fail("resultsVisibility: a secret ballot shows results only after the close");
+  // Outsiders vote through a Mastodon-style poll (single or multiple choice), each for
+  // themself; a quorum is a share of the group's members, which outsiders are not, and
+  // an outsider's ballot crosses servers, so it cannot be secret.
+  if (d.outsiders && d.rule !== "single" && d.rule !== "multiple")
+    return fail("outsiders: only a single or multiple choice lets outsiders vote");
+  if (d.outsiders && d.ballot === "secret") return fail("outsiders: not with a secret ballot");
+  if (d.outsiders && (d.quorum ?? 0) > 0) return fail("outsiders: not with a quorum");
   return ok({ decision: d, settings: settings.value, opensAt });
 }
 
@@ -164,6 +173,7 @@ export async function createDecision(
         results_visibility: d.resultsVisibility,
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
+        outsiders: d.outsiders ? 1 : 0,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,
@@ -267,6 +277,7 @@ export async function amendDecision(
         results_visibility: d.resultsVisibility,
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
+        outsiders: d.outsiders ? 1 : 0,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,

@@ -31,6 +31,23 @@ export async function eligibilityOf(
   return pick(eligibleVoters(await narrowGroup(db, origin, group, voterUri)));
 }
 
+/**
+ * eligibilityOf, widened for a decision that lets outsiders vote: anyone who is not
+ * eligible as a member votes for themself (never for a co-op).
+ */
+export async function decisionEligibility(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  decision: { outsiders: number },
+  voterUri: string,
+  countsFor?: string,
+): Promise<Eligible | null> {
+  const member = await eligibilityOf(db, origin, group, voterUri, countsFor);
+  if (member || decision.outsiders !== 1 || (countsFor && countsFor !== voterUri)) return member;
+  return { countsFor: voterUri, castBy: [voterUri] };
+}
+
 /** The group as eligibleVoters sees it, with only this voter's membership in it. */
 async function narrowGroup(
   db: Kysely<Schema>,

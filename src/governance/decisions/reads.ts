@@ -19,7 +19,7 @@ import {
   optionsOf,
   settingsOf,
 } from "./decisions.ts";
-import { eligibilityOf } from "./eligibility.ts";
+import { decisionEligibility, eligibilityOf } from "./eligibility.ts";
 import { canSeeResults } from "./results-visibility.ts";
 import type { BallotChoice, RuleSettings, Tally } from "./types.ts";
 import { hasVoted, votingWindow } from "./votes.ts";
@@ -73,7 +73,7 @@ export async function decisionView(
   const window = votingWindow(d, now);
   const me = viewer ? memberUri(ctx.origin, viewer.username) : null;
   const voted = me ? await hasVoted(ctx.db, d, me) : false;
-  const eligible = me ? await eligibilityOf(ctx.db, ctx.origin, group, me) : null;
+  const eligible = me ? await decisionEligibility(ctx.db, ctx.origin, group, d, me) : null;
   const results = canSeeResults({
     visibility: d.results_visibility,
     closed: window === "closed",

@@ -17,7 +17,7 @@ import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import type { DecisionsContext, Voter } from "./context.ts";
 import { type Decision, findDecision, lockDecision, settingsOf } from "./decisions.ts";
-import { type Eligible, eligibilityOf } from "./eligibility.ts";
+import { decisionEligibility, type Eligible } from "./eligibility.ts";
 import { castSecretBallot, changeSecretBallot, isPostgres } from "./secret-ballot.ts";
 import { type BallotChoice, type ChoiceProblem, validateChoice } from "./types.ts";
 
@@ -138,7 +138,7 @@ async function checkVote(
   if (window !== "open") return fail(window);
   const group = await groupOfVisibleThread(trx, d);
   if (!group) return fail("not-found");
-  const eligible = await eligibilityOf(trx, ctx.origin, group, voter.uri, input.countsFor);
+  const eligible = await decisionEligibility(trx, ctx.origin, group, d, voter.uri, input.countsFor);
   if (!eligible) return fail("not-eligible");
   const choice = validateChoice(settingsOf(d), input.choice);
   if (!choice.ok) return choice;

@@ -293,6 +293,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
         : "0",
     };
     if (d.vote_changes) v.changeVote = "on";
+    if (d.outsiders) v.outsiders = "on";
     for (const k of [
       "blocksToStop",
       "minChoices",

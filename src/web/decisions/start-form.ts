@@ -38,6 +38,8 @@ export interface DecisionForm {
   results: ResultsVisibility;
   ballot: BallotKind;
   changeVote: boolean;
+  /** Anyone who can see the thread may vote (a Mastodon poll's voters). */
+  outsiders: boolean;
   reminderHours: number;
 }
 
@@ -152,6 +154,10 @@ export function parseDecisionForm(
   // A running tally beside the list of who voted would tell what each voter chose.
   if (ballot === "secret" && results !== "after-close")
     errors.results = t("decisions.error.secretResults");
+  // The capability's rule (decisions.ts), said next to the box.
+  const outsiders = form.outsiders === "on";
+  if (outsiders && ((rule !== "single" && rule !== "multiple") || ballot === "secret" || quorum))
+    errors.outsiders = t("decisions.error.outsiders");
   if (Object.keys(errors).length > 0 || !closesAt) return { ok: false, errors };
   return {
     ok: true,
@@ -165,6 +171,7 @@ export function parseDecisionForm(
       results,
       ballot,
       changeVote: form.changeVote === "on",
+      outsiders,
       reminderHours: reminder ?? 0,
     },
   };
@@ -246,6 +253,9 @@ export function decisionForm(
           )
     }
     <div class="field"><label class="choice"><input type="checkbox" name="changeVote" value="on"${v.changeVote === "on" || !("question" in v) ? html` checked` : ""} /> ${t("decisions.form.changeVote")}</label></div>
+    <div class="field"><label class="choice"><input type="checkbox" id="f-outsiders" name="outsiders" value="on"${v.outsiders === "on" ? html` checked` : ""}${e.outsiders ? html` aria-invalid="true" aria-describedby="f-outsiders-error"` : ""} /> ${t("decisions.form.outsiders")}</label>
+      <p class="hint">${t("decisions.form.outsidersHint")}</p>
+      ${e.outsiders ? html`<p class="field-error" id="f-outsiders-error">${e.outsiders}</p>` : ""}</div>
     ${field({ name: "reminderHours", label: t("decisions.form.reminder"), type: "number", value: v.reminderHours ?? "24", error: e.reminderHours })}
     <button type="submit">${t(o.amending ? "decisions.form.amendSubmit" : "decisions.form.submit")}</button>
   </form>`;
@@ -271,6 +281,7 @@ export function proposalOf(d: DecisionForm) {
     resultsVisibility: d.results,
     voteChanges: d.changeVote,
     ballot: d.ballot,
+    outsiders: d.outsiders,
     reminderLeadSeconds: d.reminderHours > 0 ? d.reminderHours * 3600 : null,
   };
 }

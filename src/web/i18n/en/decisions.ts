@@ -66,6 +66,11 @@ export const decisions = {
   "decisions.ballot.anonymous": "Anonymous: who voted is shown, not what they chose",
   "decisions.ballot.secret":
     "Secret: no one, not even the server's admins, can link a voter to a choice",
+  "decisions.form.outsiders": "Anyone who can see it may vote, from any server",
+  "decisions.form.outsidersHint":
+    "People on Mastodon, GoToSocial and other servers vote in the poll as it shows in their app, each for themself. Only for single or multiple choice, named or anonymous, without a quorum.",
+  "decisions.error.outsiders":
+    "Outsiders can vote only in a single or multiple choice that is not secret and has no quorum.",
   "decisions.form.changeVote": "Members may change their vote until closing",
   "decisions.form.reminder":
     "Remind those who have not voted (hours before closing, 0: no reminder)",

@@ -68,6 +68,11 @@ export const decisions: Record<keyof typeof en, string> = {
   "decisions.ballot.anonymous": "Anónima: se ve quién votó, no qué eligió",
   "decisions.ballot.secret":
     "Secreta: nadie, ni quien administra el servidor, puede vincular a una persona con su elección",
+  "decisions.form.outsiders": "Puede votar cualquiera que la vea, desde cualquier servidor",
+  "decisions.form.outsidersHint":
+    "Quienes están en Mastodon, GoToSocial y otros servidores votan en la encuesta tal como la ven en su aplicación, cada quien por sí. Solo en elección simple o múltiple, nominal o anónima, sin quórum.",
+  "decisions.error.outsiders":
+    "Solo se puede votar desde fuera en una elección simple o múltiple que no sea secreta y no tenga quórum.",
   "decisions.form.changeVote": "Se puede cambiar el voto hasta el cierre",
   "decisions.form.reminder":
     "Recordar a quienes no han votado (horas antes del cierre, 0: sin recordatorio)",
