@@ -5,6 +5,7 @@ import { html } from "hono/html";
 import { deleteAccount, exportAccount } from "../../accounts/data.ts";
 import { confirmPassword } from "../../accounts/password-checks.ts";
 import { endAllSessions, endSession, listSessions } from "../../accounts/sessions.ts";
+import { CSV_EXPORTS, mastodonCsv } from "../../social/mastodon-csv.ts";
 import type { WebEnv } from "../context.ts";
 import {
   csrfField,
@@ -85,8 +86,26 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     requireViewer(c);
     const t = c.get("t");
     const body = html`<p>${t("export.lead")}</p>
-      <p><a class="button" href="/settings/export.json" download>${t("export.download")}</a></p>`;
+      <p><a class="button" href="/settings/export.json" download>${t("export.download")}</a></p>
+      <h2>${t("export.mastodon")}</h2>
+      <p>${t("export.mastodonLead")}</p>
+      <ul>${CSV_EXPORTS.map(
+        (name) =>
+          html`<li><a href="/settings/export/${name}.csv" download>${t(`export.csv.${name}`)}</a></li>`,
+      )}</ul>`;
     return settingsLayout(c, "/settings/export", body);
+  });
+
+  app.get("/settings/export/:file{[a-z_]+\\.csv}", async (c) => {
+    const viewer = requireViewer(c);
+    const name = c.req.param("file").replace(/\.csv$/, "");
+    const which = CSV_EXPORTS.find((e) => e === name);
+    if (!which) return c.notFound();
+    const where = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+    const body = await mastodonCsv(where, viewer.id, which);
+    c.header("Content-Disposition", `attachment; filename="${which}.csv"`);
+    c.header("Cache-Control", "no-store");
+    return c.body(body, 200, { "Content-Type": "text/csv; charset=utf-8" });
   });
 
   app.get("/settings/export.json", async (c) => {

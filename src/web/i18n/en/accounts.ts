@@ -127,6 +127,14 @@ export const accounts = {
 
   "export.lead":
     "Download everything this node holds about you as one JSON file: your profile, sessions, invites, application and uploads, and what you created in each part of the node.",
+  "export.mastodon": "Moving to another server",
+  "export.mastodonLead":
+    "The lists Mastodon imports (Settings → Import and export), one file each. Accounts this server cannot name by address are left out.",
+  "export.csv.following_accounts": "Follows (following_accounts.csv)",
+  "export.csv.blocked_accounts": "Blocks (blocked_accounts.csv)",
+  "export.csv.muted_accounts": "Mutes (muted_accounts.csv)",
+  "export.csv.bookmarks": "Bookmarks (bookmarks.csv)",
+  "export.csv.lists": "Lists (lists.csv)",
   "export.download": "Download my data",
 
   "delete.lead": "Deleting your account cannot be undone. This is what happens:",

@@ -135,6 +135,14 @@ export const accounts: Record<keyof typeof en, string> = {
 
   "export.lead":
     "Descarga en un archivo JSON todo lo que este nodo guarda sobre ti: tu perfil, sesiones, invitaciones, solicitud y archivos subidos, y lo que creaste en cada parte del nodo.",
+  "export.mastodon": "Para mudarte a otro servidor",
+  "export.mastodonLead":
+    "Las listas que Mastodon importa (Preferencias → Importar y exportar), un archivo cada una. Se omiten las cuentas que este servidor no puede nombrar por su dirección.",
+  "export.csv.following_accounts": "Cuentas que sigues (following_accounts.csv)",
+  "export.csv.blocked_accounts": "Bloqueos (blocked_accounts.csv)",
+  "export.csv.muted_accounts": "Silenciados (muted_accounts.csv)",
+  "export.csv.bookmarks": "Marcadores (bookmarks.csv)",
+  "export.csv.lists": "Listas (lists.csv)",
   "export.download": "Descargar mis datos",
 
   "delete.lead": "Eliminar tu cuenta no se puede deshacer. Esto es lo que ocurre:",
