@@ -6,39 +6,17 @@
  * served by the voter's node to the hosting node only (serve.ts) and announced
  * to the Group alone by a Create (or Update, for a changed vote).
  */
-import type { BallotChoice, Rule, RuleSettings, Tally } from "../../governance/decisions/types.ts";
+import type { RemoteDecisionInput } from "../../governance/decisions/elsewhere.ts";
+import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import { DOCUMENT_CONTEXT } from "./vocab.ts";
 
-export type BallotKind = "named" | "anonymous" | "secret";
-export type ResultsVisibility = "always" | "after-vote" | "after-close";
-
-/** A decision as the federation shows it (built from the hosting node's row). */
-export interface DecisionView {
-  uri: string;
-  groupUri: string;
-  /** The thread's root post, where the proposal is discussed. */
-  threadUri: string | null;
-  createdByUri: string;
-  title: string;
-  /** The proposal as written (plain text). */
-  body: string;
-  rule: Rule;
-  settings: RuleSettings;
-  options: { label: string; explanation: string }[];
-  opensAt: string;
-  closesAt: string;
-  closedAt: string | null;
-  ballot: BallotKind;
-  resultsVisibility: ResultsVisibility;
-  voteChanges: boolean;
-  votersCount: number;
-  round: number;
+/**
+ * A decision as the federation shows it (built from the hosting node's row): what
+ * a member's node receives (governance/decisions/elsewhere.ts), with the tally typed.
+ */
+export interface DecisionView extends Omit<RemoteDecisionInput, "tally"> {
   /** Only when others may see it (tallyForOthers). */
   tally: Tally | null;
-  outcome: string | null;
-  reviewAt: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** A vote cast from this node in a decision hosted elsewhere. */

@@ -8,8 +8,10 @@
  * only refuses what it can already tell is wrong (closed, not a member of the
  * group, not a delegate of our co-op, a choice the rule refuses).
  */
+
 import type { Kysely } from "kysely";
 import { recordEvent } from "../../db/outbox.ts";
+import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { LocalMember } from "../../groups/context.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
@@ -18,9 +20,6 @@ import { coopUri } from "../../kernel/uris.ts";
 import type { DecisionsContext } from "./context.ts";
 import type { BallotChoice, Rule, RuleSettings } from "./types.ts";
 import { validateChoice } from "./validate.ts";
-
-export type BallotKind = "named" | "anonymous" | "secret";
-export type ResultsVisibility = "always" | "after-vote" | "after-close";
 
 /** A decision hosted elsewhere, as its node describes it (federation/decisions/parse.ts). */
 export interface RemoteDecisionInput {
