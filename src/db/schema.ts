@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { BudgetingSchema } from "./schema/budgeting.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
@@ -93,6 +94,7 @@ export interface Schema
     SocialSchema,
     GroupsSchema,
     DecisionsSchema,
+    BudgetingSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,
