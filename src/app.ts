@@ -37,6 +37,7 @@ import { startNewsletterSender } from "./media/newsletters/sender.ts";
 import { smtpTransport } from "./media/newsletters/smtp.ts";
 import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
+import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
@@ -128,6 +129,7 @@ export async function createNode(
     mediaContributor,
     apiContributor,
     newslettersContributor,
+    movingContributor,
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
