@@ -69,6 +69,7 @@ import { publicationPages } from "./web/media/publications.ts";
 import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
+import { movingPages } from "./web/moving/pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -232,6 +233,7 @@ export async function createNode(
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
+  app.route("/", movingPages({ db: db.db, config, federation, limiter, clock }));
   app.route(
     "/",
     accountPages({
