@@ -37,6 +37,7 @@ import { startNewsletterSender } from "./media/newsletters/sender.ts";
 import { smtpTransport } from "./media/newsletters/smtp.ts";
 import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
+import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
@@ -68,6 +69,7 @@ import { publicationPages } from "./web/media/publications.ts";
 import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
+import { movingPages } from "./web/moving/pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -128,6 +130,7 @@ export async function createNode(
     mediaContributor,
     apiContributor,
     newslettersContributor,
+    movingContributor,
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -230,6 +233,7 @@ export async function createNode(
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
+  app.route("/", movingPages({ db: db.db, config, federation, limiter, clock }));
   app.route(
     "/",
     accountPages({

@@ -18,6 +18,7 @@ import type { decisionFederationEvents } from "../governance/decisions/federatio
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { mediaEvents } from "../media/events.ts";
+import type { movingEvents } from "../moving/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -44,7 +45,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof groupsEvents &
   typeof decisionsEvents &
   typeof decisionFederationEvents &
-  typeof mediaEvents;
+  typeof mediaEvents &
+  typeof movingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

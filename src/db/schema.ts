@@ -11,6 +11,7 @@ import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
+import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
@@ -92,6 +93,7 @@ export interface Schema
   extends AccountsSchema,
     FederationSchema,
     SocialSchema,
+    MovingSchema,
     GroupsSchema,
     DecisionsSchema,
     BudgetingSchema,

@@ -32,6 +32,8 @@ const sections = [
   { path: "/settings/password", key: "settings.password" },
   { path: "/settings/email", key: "settings.email" },
   { path: "/settings/sessions", key: "settings.sessions" },
+  { path: "/settings/moving", key: "moving.nav" },
+  { path: "/settings/import", key: "moving.importNav" },
   { path: "/settings/export", key: "settings.export" },
   { path: "/settings/delete", key: "settings.delete" },
 ] as const;

@@ -11,6 +11,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { moving } from "./moving.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -28,6 +29,7 @@ export const en = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...moving,
 };
 
 export type MessageKey = keyof typeof en;

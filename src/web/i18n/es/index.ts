@@ -9,6 +9,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { moving } from "./moving.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -26,4 +27,5 @@ export const es: Catalogue = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...moving,
 };
