@@ -199,7 +199,7 @@ export async function createNode(
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
-  app.route("/", assetRoutes(config.dataDir));
+  app.route("/", assetRoutes(config));
   app.route("/", homePages());
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
