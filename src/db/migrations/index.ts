@@ -24,6 +24,7 @@ import * as m0024 from "./0024_decision_outsiders.ts";
 import * as m0025 from "./0025_budgeting.ts";
 import * as m0028 from "./0028_moving.ts";
 import * as m0032 from "./0032_commons.ts";
+import * as m0026 from "./0026_decision_weights.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   "0025_budgeting": m0025,
   "0028_moving": m0028,
   "0032_commons": m0032,
+  "0026_decision_weights": m0026,
 };

@@ -6,11 +6,14 @@
  * assembly of thousands on every vote).
  */
 import type { Kysely } from "kysely";
+import type { DecisionWeighting } from "../../db/schema/decisions.ts";
 import type { Schema } from "../../db/schema.ts";
 import { votingGroupOf } from "../../groups/federations.ts";
 import type { Group } from "../../groups/groups.ts";
 import { type Ballot as Eligible, eligibleVoters, type VotingGroup } from "../../groups/voting.ts";
-import { memberPrefix } from "../../kernel/uris.ts";
+import { coopUri, memberPrefix } from "../../kernel/uris.ts";
+import { MAX_WEIGHT } from "./constants.ts";
+import { weighsCoops } from "./decisions.ts";
 
 export type { Eligible };
 
@@ -134,6 +137,46 @@ async function narrowGroup(
       role: r.role,
     })),
   };
+}
+
+/**
+ * How much a vote counts for: 1, or in a decision weighted by members (a
+ * federation voting by delegates) the co-op's active members — this node's own
+ * co-op counted here, another node's as that node last reported it (its
+ * delegate's ballot says it; 1 until then). Capped at MAX_WEIGHT.
+ */
+export async function weigher(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  d: { weighting: DecisionWeighting },
+): Promise<(countsFor: string) => number> {
+  if (d.weighting !== "members" || !weighsCoops(group)) return () => 1;
+  const rows = await db
+    .selectFrom("decision_coop_sizes")
+    .select(["coop_uri", "members"])
+    .where("group_id", "=", group.id)
+    .execute();
+  const sizes = new Map(rows.map((r) => [r.coop_uri, r.members]));
+  const ours = await db
+    .selectFrom("accounts")
+    .select(db.fn.countAll<number>().as("n"))
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
+  sizes.set(coopUri(origin), Number(ours.n));
+  return (uri) => Math.min(MAX_WEIGHT, Math.max(1, sizes.get(uri) ?? 1));
+}
+
+/** The weight of everyone who may vote: what turnout and quorum are measured against. */
+export async function eligibleWeightOf(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  d: { weighting: DecisionWeighting },
+): Promise<number> {
+  const all = await everyoneEligible(db, origin, group);
+  const weigh = await weigher(db, origin, group, d);
+  return all.reduce((sum, e) => sum + weigh(e.countsFor), 0);
 }
 
 /** Everyone who may vote (what quorum and reminders are measured against). */

@@ -19,9 +19,11 @@ import type { Schema } from "../../db/schema.ts";
 import type { Group } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
+import { coopUri } from "../../kernel/uris.ts";
+import { MAX_WEIGHT } from "./constants.ts";
 import type { DecisionsContext, Voter } from "./context.ts";
-import { type Decision, lockDecision, settingsOf } from "./decisions.ts";
-import { decisionEligibilities, type Eligible } from "./eligibility.ts";
+import { type Decision, lockDecision, settingsOf, weighsCoops } from "./decisions.ts";
+import { decisionEligibilities, type Eligible, weigher } from "./eligibility.ts";
 import {
   changeSecretBallot,
   insertSecretBallots,
@@ -47,6 +49,8 @@ interface Accepted {
   req: VoteRequest;
   eligible: Eligible;
   choice: BallotChoice;
+  /** What the vote counts (1, or a co-op's members in a decision weighted by members). */
+  weight?: number;
 }
 
 /** Is the window open at `now`? */
@@ -98,6 +102,9 @@ export async function writeVotes(requests: VoteRequest[]): Promise<Answer[]> {
       else accepted.push({ index, req, eligible, choice: choice.value });
     });
     if (accepted.length === 0) return answers;
+    await keepReportedSizes(trx, ctx, d, group, accepted);
+    const weigh = await weigher(trx, ctx.origin, group, d);
+    for (const a of accepted) a.weight = weigh(a.eligible.countsFor);
 
     const written =
       d.ballot === "secret"
@@ -116,6 +123,37 @@ export async function writeVotes(requests: VoteRequest[]): Promise<Answer[]> {
     }
     return answers;
   });
+}
+
+/**
+ * A co-op's delegate voting from the co-op's node says how many active members
+ * the co-op has; in a decision weighted by members the latest report is kept
+ * (this node counts its own co-op itself). Only an eligible vote for a co-op gets here.
+ */
+async function keepReportedSizes(
+  trx: Kysely<Schema>,
+  ctx: DecisionsContext,
+  d: Decision,
+  group: Group,
+  accepted: Accepted[],
+): Promise<void> {
+  if (d.weighting !== "members" || !weighsCoops(group)) return;
+  const ours = coopUri(ctx.origin);
+  for (const a of accepted) {
+    const reported = a.req.input.coopMembers;
+    const coop = a.eligible.countsFor;
+    if (reported === undefined || coop === a.req.voter.uri || coop === ours) continue;
+    if (!Number.isSafeInteger(reported) || reported < 1) continue;
+    const members = Math.min(MAX_WEIGHT, reported);
+    const at = a.req.now.toISOString();
+    await trx
+      .insertInto("decision_coop_sizes")
+      .values({ group_id: group.id, coop_uri: coop, members, reported_at: at })
+      .onConflict((oc) =>
+        oc.columns(["group_id", "coop_uri"]).doUpdateSet({ members, reported_at: at }),
+      )
+      .execute();
+  }
 }
 
 /** The decision's group, when its thread is neither deleted nor hidden (one query). */
@@ -188,7 +226,7 @@ async function namedVotes(
           voter_uri: a.eligible.countsFor,
           cast_by_uri: a.req.voter.uri,
           account_id: a.req.voter.accountId,
-          weight: 1,
+          weight: a.weight ?? 1,
           choice: JSON.stringify(stored.choice),
           reason: stored.reason,
           reason_hidden_at: null,
@@ -222,6 +260,7 @@ async function namedVotes(
         reason_hidden_at: null,
         cast_by_uri: a.req.voter.uri,
         account_id: a.req.voter.accountId,
+        weight: a.weight ?? 1,
         updated_at: a.req.now.toISOString(),
       })
       .where("decision_id", "=", d.id)
@@ -246,7 +285,7 @@ async function secretVotes(
     firsts.map((a) => ({
       voterUri: a.eligible.countsFor,
       castByUri: a.req.voter.uri,
-      weight: 1,
+      weight: a.weight ?? 1,
       choice: a.choice,
     })),
   );

@@ -38,6 +38,11 @@ export interface CastVote {
   countsFor?: string;
   /** Changing a secret ballot: the receipt given when it was cast. */
   receipt?: string;
+  /**
+   * A co-op's delegate voting from the co-op's own node: the co-op's active
+   * members as that node reports them (kept for decisions weighted by members).
+   */
+  coopMembers?: number;
 }
 
 export interface VoteCast {
