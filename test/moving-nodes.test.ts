@@ -126,10 +126,13 @@ async function moveAcross(
     await waitFor(
       `${f.uri} follows the new account`,
       async () => (await followStatus(f.n.node, f.uri, targetUri)) === "accepted",
+      // Follow, Accept and the Move cross three nodes: slow on a loaded machine.
+      90_000,
     );
     await waitFor(
       `${f.uri} no longer follows the old account`,
       async () => (await followStatus(f.n.node, f.uri, moverUri)) === null,
+      90_000,
     );
   }
   // The old account's node no longer counts them as its followers.
