@@ -100,7 +100,7 @@ function httpUrl(v: string): string | null {
 }
 
 /** Mastodon's header rows, by their first field (its exports write them in English). */
-const HEADERS = new Set(["account address", "list name", "url"]);
+const HEADERS = new Set(["account address", "list name", "url", "#uri"]);
 
 export function parseImport(kind: ImportKind, bytes: Uint8Array): Parsed {
   if (bytes.byteLength > MAX_IMPORT_BYTES) return { ok: false, problem: "too-large" };

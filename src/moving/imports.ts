@@ -22,9 +22,6 @@ import { addresses } from "../social/mastodon-csv.ts";
 import { filterActor, unfilterActor } from "../social/moderation.ts";
 import type { ImportRow } from "./csv.ts";
 
-/** A member has at most this many imports waiting at once (Mastodon: one at a time per kind). */
-export const MAX_QUEUED_IMPORTS = 3;
-
 export type Import = Selectable<ImportsTable>;
 
 export function importsOf(db: Kysely<Schema>, accountId: string, limit = 10): Promise<Import[]> {
@@ -42,14 +39,16 @@ export async function createImport(
   s: SocialContext,
   member: Member,
   input: { kind: ImportKind; mode: ImportMode; rows: readonly ImportRow[] },
-): Promise<Result<{ id: string }, "too-many-imports">> {
+): Promise<Result<{ id: string }, "import-in-progress">> {
+  // One import of a kind at a time: an overwrite must not race the rows of the last one.
   const queued = await s.db
     .selectFrom("imports")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .select("id")
     .where("account_id", "=", member.id)
+    .where("kind", "=", input.kind)
     .where("state", "=", "queued")
-    .executeTakeFirstOrThrow();
-  if (Number(queued.n) >= MAX_QUEUED_IMPORTS) return fail("too-many-imports");
+    .executeTakeFirst();
+  if (queued) return fail("import-in-progress");
   if (input.mode === "overwrite") await removeMissing(s, member, input.kind, input.rows);
   const id = newId();
   await s.db.transaction().execute(async (trx) => {

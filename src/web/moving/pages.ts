@@ -17,7 +17,7 @@ import type { Clock } from "../../kernel/clock.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { addAlias, aliasesOf, removeAlias } from "../../moving/aliases.ts";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImport } from "../../moving/csv.ts";
-import { createImport, importsOf, MAX_QUEUED_IMPORTS } from "../../moving/imports.ts";
+import { createImport, importsOf } from "../../moving/imports.ts";
 import { type MoveProblem, moveAway, movedTo } from "../../moving/moves.ts";
 import { MAX_ALIASES } from "../../moving/rules.ts";
 import { tooManyAttempts } from "../accounts/deps.ts";
@@ -237,12 +237,7 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
       );
     }
     const made = await createImport(s, viewer, { kind, mode, rows: parsed.rows });
-    if (!made.ok)
-      return importPage(
-        c,
-        { file: t("moving.bad.too-many-imports", { n: String(MAX_QUEUED_IMPORTS) }) },
-        422,
-      );
+    if (!made.ok) return importPage(c, { file: t("moving.bad.import-in-progress") }, 422);
     return redirectHere(
       c,
       `/settings/import?${new URLSearchParams({ done: t("moving.imported", { n: String(parsed.rows.length) }) })}`,

@@ -64,5 +64,5 @@ export const moving = {
   "moving.bad.empty": "The file has no rows.",
   "moving.bad.malformed": "The file is not CSV (a quote is never closed).",
   "moving.bad.bad-row": "Line {line} is not what this kind of file holds.",
-  "moving.bad.too-many-imports": "You have {n} imports in progress; wait for one to finish.",
+  "moving.bad.import-in-progress": "An import of this kind is in progress; wait for it to finish.",
 } as const;

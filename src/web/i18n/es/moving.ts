@@ -66,5 +66,6 @@ export const moving: Record<keyof typeof en, string> = {
   "moving.bad.empty": "El archivo no tiene filas.",
   "moving.bad.malformed": "El archivo no es CSV (hay unas comillas sin cerrar).",
   "moving.bad.bad-row": "La línea {line} no es lo que contiene este tipo de archivo.",
-  "moving.bad.too-many-imports": "Tienes {n} importaciones en curso; espera a que termine alguna.",
+  "moving.bad.import-in-progress":
+    "Hay una importación de este tipo en curso; espera a que termine.",
 };
