@@ -25,6 +25,8 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
+import { sweepPhases } from "./governance/budgeting/processes/phases.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
 import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
@@ -126,6 +128,7 @@ export async function createNode(
     socialContributor,
     groupsContributor,
     decisionsContributor(config.origin),
+    budgetingContributor(config.origin),
     decisionFederationContributor,
     mediaContributor,
     apiContributor,
@@ -282,6 +285,10 @@ export async function createNode(
         // Decisions due to close, open or remind (once each: the state is in the database).
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
+        // Budgeting processes whose phase ended by date move on (once: claimed in the database).
+        sweepPhases(decisionsCtx).catch((error: unknown) =>
+          decisionsLogger.error("Budgeting phase sweep failed: {error}", { error }),
         );
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.

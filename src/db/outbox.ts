@@ -14,6 +14,7 @@ import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { commonsEvents } from "../commons/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
@@ -49,6 +50,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof mediaEvents &
   typeof movingEvents &
   typeof commonsEvents;
+  typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 
