@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
@@ -44,7 +45,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof groupsEvents &
   typeof decisionsEvents &
   typeof decisionFederationEvents &
-  typeof mediaEvents;
+  typeof mediaEvents &
+  typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

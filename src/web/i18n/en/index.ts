@@ -5,6 +5,7 @@
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
+import { budgeting } from "./budgeting.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -26,6 +27,7 @@ export const en = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...budgeting,
   ...decisionFederation,
   ...feeds,
   ...search,

@@ -3,6 +3,7 @@ import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
+import { budgeting } from "./budgeting.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -24,6 +25,7 @@ export const es: Catalogue = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...budgeting,
   ...decisionFederation,
   ...feeds,
   ...search,
