@@ -25,6 +25,7 @@ import * as m0025 from "./0025_budgeting.ts";
 import * as m0028 from "./0028_moving.ts";
 import * as m0032 from "./0032_commons.ts";
 import * as m0026 from "./0026_decision_weights.ts";
+import * as m0030 from "./0030_budgeting_sources.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   "0028_moving": m0028,
   "0032_commons": m0032,
   "0026_decision_weights": m0026,
+  "0030_budgeting_sources": m0030,
 };

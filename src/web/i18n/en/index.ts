@@ -4,6 +4,7 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
@@ -32,6 +33,7 @@ export const en = {
   ...feeds,
   ...search,
   ...moving,
+  ...budgetingVote,
 };
 
 export type MessageKey = keyof typeof en;

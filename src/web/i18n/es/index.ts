@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
@@ -30,4 +31,5 @@ export const es: Catalogue = {
   ...feeds,
   ...search,
   ...moving,
+  ...budgetingVote,
 };
