@@ -4,6 +4,7 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -28,6 +29,7 @@ export const en = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...commons,
 };
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -26,4 +27,5 @@ export const es: Catalogue = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...commons,
 };
