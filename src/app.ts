@@ -16,10 +16,12 @@ import { apiContributor } from "./api/account-data.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
+import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
@@ -45,6 +47,7 @@ import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { commonsPages } from "./web/commons/pages.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
@@ -134,6 +137,7 @@ export async function createNode(
     apiContributor,
     newslettersContributor,
     movingContributor,
+    commonsContributor,
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -204,6 +208,10 @@ export async function createNode(
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes(config));
   app.route("/", homePages());
+  app.route(
+    "/",
+    commonsPages({ db: db.db, config, clock, signer: releaseSigner(db.db, config.origin) }),
+  );
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
   // Before the social pages, whose /@username/{id} would take /@username/newsletter.

@@ -6,6 +6,7 @@ import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -34,6 +35,7 @@ export const en = {
   ...search,
   ...moving,
   ...budgetingVote,
+  ...commons,
 };
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -32,4 +33,5 @@ export const es: Catalogue = {
   ...search,
   ...moving,
   ...budgetingVote,
+  ...commons,
 };
