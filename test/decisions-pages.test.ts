@@ -365,6 +365,7 @@ test("a decision hosted elsewhere: the page says the ballot travels; the vote is
       ballot: "secret",
       resultsVisibility: "after-close",
       voteChanges: false,
+      weighting: "per-coop",
       votersCount: 0,
       round: 0,
       tally: null,
