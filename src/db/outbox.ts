@@ -12,7 +12,9 @@
 import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
+import type { commonsEvents } from "../commons/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
@@ -46,7 +48,9 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof decisionsEvents &
   typeof decisionFederationEvents &
   typeof mediaEvents &
-  typeof movingEvents;
+  typeof movingEvents &
+  typeof commonsEvents;
+  typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

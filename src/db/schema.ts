@@ -5,6 +5,8 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { BudgetingSchema } from "./schema/budgeting.ts";
+import type { CommonsSchema } from "./schema/commons.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
@@ -95,6 +97,8 @@ export interface Schema
     MovingSchema,
     GroupsSchema,
     DecisionsSchema,
+    BudgetingSchema,
+    CommonsSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,

@@ -215,7 +215,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       if (!(file instanceof File) || file.size === 0) continue;
       const result = await storeImage(
         deps.db,
-        deps.config.dataDir,
+        deps.config,
         {
           bytes: new Uint8Array(await file.arrayBuffer()),
           purpose,
@@ -294,5 +294,5 @@ function passwordForm(c: Context<WebEnv>, errors: FieldErrors, ok?: string): Htm
 
 async function discard(deps: AccountsDeps, accountId: string, uploadIds: string[]) {
   const paths = await dropUploads(deps.db, accountId, uploadIds);
-  await removeUnreferencedFiles(deps.db, deps.config.dataDir, paths);
+  await removeUnreferencedFiles(deps.db, deps.config, paths);
 }

@@ -2,6 +2,9 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
+import { budgeting } from "./budgeting.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -24,8 +27,11 @@ export const es: Catalogue = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...budgeting,
   ...decisionFederation,
   ...feeds,
   ...search,
   ...moving,
+  ...budgetingVote,
+  ...commons,
 };
