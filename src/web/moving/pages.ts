@@ -18,7 +18,7 @@ import { memberUri } from "../../kernel/uris.ts";
 import { addAlias, aliasesOf, removeAlias } from "../../moving/aliases.ts";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImport } from "../../moving/csv.ts";
 import { createImport, importsOf } from "../../moving/imports.ts";
-import { type MoveProblem, moveAway, movedTo } from "../../moving/moves.ts";
+import { type MoveProblem, moveAway, movedToView } from "../../moving/moves.ts";
 import { MAX_ALIASES } from "../../moving/rules.ts";
 import { tooManyAttempts } from "../accounts/deps.ts";
 import { settingsLayout } from "../accounts/settings.ts";
@@ -64,10 +64,10 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const aliases = await aliasesOf(deps.db, viewer.id);
-    const moved = await movedTo(deps.db, memberUri(deps.config.origin, viewer.username));
+    const moved = await movedToView(s, memberUri(deps.config.origin, viewer.username));
     const body = html`<p>${t("moving.lead")}</p>
       ${notice(c.req.query("done")?.slice(0, 300))}
-      ${moved ? html`<p class="notice" role="status">${t("moving.moved")} <a href="${safeUrl(moved)}">${moved}</a></p>` : ""}
+      ${moved ? html`<p class="notice" role="status">${t("moving.moved")} <a href="${safeUrl(moved.uri)}">${moved.handle}</a></p>` : ""}
       <h3>${t("moving.from")}</h3>
       <p>${t("moving.fromLead")}</p>
       ${
