@@ -21,6 +21,7 @@ import * as m0021 from "./0021_search.ts";
 import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
 import * as m0024 from "./0024_decision_outsiders.ts";
+import * as m0029 from "./0029_remote_media.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "0022_decision_federation": m0022,
   "0023_delivery_stats": m0023,
   "0024_decision_outsiders": m0024,
+  "0029_remote_media": m0029,
 };
