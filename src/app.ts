@@ -206,7 +206,7 @@ export async function createNode(
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
-  app.route("/", assetRoutes(config));
+  app.route("/", assetRoutes({ db: db.db, config, clock }));
   app.route("/", homePages());
   app.route(
     "/",
@@ -268,7 +268,7 @@ export async function createNode(
     attachStreaming: (server) => streaming.attach(server),
     streaming,
     startWorker: async (options = {}) => {
-      const stop = await startWorker(db, federation, options);
+      const stop = await startWorker(db, federation, { media: config, ...options });
       const coopName = (await coop.get()).name;
       const stopNewsletters = newsletterTransport
         ? startNewsletterSender(

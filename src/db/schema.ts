@@ -16,6 +16,7 @@ import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
+import type { StorageSchema } from "./schema/storage.ts";
 
 export interface SettingsTable {
   key: string;
@@ -103,7 +104,8 @@ export interface Schema
     MediaSchema,
     SearchSchema,
     ApiSchema,
-    NewslettersSchema {
+    NewslettersSchema,
+    StorageSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

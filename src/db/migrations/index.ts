@@ -26,6 +26,7 @@ import * as m0026 from "./0026_decision_weights.ts";
 import * as m0028 from "./0028_moving.ts";
 import * as m0030 from "./0030_budgeting_sources.ts";
 import * as m0032 from "./0032_commons.ts";
+import * as m0029 from "./0029_remote_media.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   "0028_moving": m0028,
   "0030_budgeting_sources": m0030,
   "0032_commons": m0032,
+  "0029_remote_media": m0029,
 };
