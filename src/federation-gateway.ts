@@ -20,10 +20,12 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/decisions/index.ts"),
     import("./federation/groups/index.ts"),
     import("./federation/social/index.ts"),
-  ]).then(([decisions, groups, social]) => [
+    import("./federation/moving/index.ts"),
+  ]).then(([decisions, groups, social, moving]) => [
     decisions.decisionsExtension,
     groups.groupsExtension,
     social.socialExtension,
+    moving.movingExtension,
   ]);
 
 export function federationGateway(

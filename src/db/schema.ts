@@ -7,11 +7,13 @@ import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
 import type { BudgetingSchema } from "./schema/budgeting.ts";
 import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts";
+import type { CommonsSchema } from "./schema/commons.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
+import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
@@ -93,10 +95,12 @@ export interface Schema
   extends AccountsSchema,
     FederationSchema,
     SocialSchema,
+    MovingSchema,
     GroupsSchema,
     DecisionsSchema,
     BudgetingSchema,
     BudgetingFederationSchema,
+    CommonsSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,

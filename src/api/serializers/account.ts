@@ -48,6 +48,8 @@ export interface ApiAccount {
     follow_requests_count: number;
   };
   role?: { id: string; name: string; color: string; permissions: string; highlighted: boolean };
+  /** The account it moved to (moving/), one level deep, present only when it moved (as Mastodon). */
+  moved?: ApiAccount;
 }
 
 export const MISSING_AVATAR = "/avatars/original/missing.png";
@@ -115,6 +117,7 @@ async function counts(l: AccountLoader, uris: string[]) {
 export async function loadAccounts(
   l: AccountLoader,
   uris: string[],
+  nested = false,
 ): Promise<Map<string, ApiAccount>> {
   const unique = [...new Set(uris)];
   const out = new Map<string, ApiAccount>();
@@ -214,7 +217,29 @@ export async function loadAccounts(
       following_count: n?.following ?? 0,
     });
   }
+  if (!nested) await addMoved(l, out);
   return out;
+}
+
+/** Sets `moved` on the accounts that moved, to the account they moved to (not nested further). */
+async function addMoved(l: AccountLoader, out: Map<string, ApiAccount>) {
+  if (out.size === 0) return;
+  const moves = await l.db
+    .selectFrom("actor_moves")
+    .select(["actor_uri", "target_uri"])
+    .where("actor_uri", "in", [...out.keys()])
+    .execute();
+  if (moves.length === 0) return;
+  const targets = await loadAccounts(
+    l,
+    moves.map((m) => m.target_uri),
+    true,
+  );
+  for (const m of moves) {
+    const account = out.get(m.actor_uri);
+    const target = targets.get(m.target_uri);
+    if (account && target) account.moved = target;
+  }
 }
 
 export async function loadAccount(l: AccountLoader, uri: string): Promise<ApiAccount | undefined> {
