@@ -2,9 +2,9 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
-import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
 import { commons } from "./commons.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
