@@ -6,6 +6,7 @@ import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
 import type { BudgetingSchema } from "./schema/budgeting.ts";
+import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts";
 import type { CommonsSchema } from "./schema/commons.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
@@ -99,6 +100,7 @@ export interface Schema
     GroupsSchema,
     DecisionsSchema,
     BudgetingSchema,
+    BudgetingFederationSchema,
     CommonsSchema,
     DecisionFederationSchema,
     MediaSchema,
