@@ -365,7 +365,7 @@ describe("scale-out: two web and two worker processes on one PostgreSQL", { skip
     await waitFor(
       "every Create delivered",
       () => uris.every((u) => inbox.answered.some((p) => p.type === "Create" && p.object === u)),
-      30_000,
+      60_000,
     );
     // Nothing left that could still arrive a second time.
     await waitFor("queues drained", queueEmpty);
@@ -374,23 +374,21 @@ describe("scale-out: two web and two worker processes on one PostgreSQL", { skip
 
   it("a worker killed mid-burst: the other takes its deliveries and each arrives once", async (t) => {
     assert.ok(remote, "the previous test made the follower");
-    inbox.hold();
-    const uris = await burst(40, "kill");
-    // All 40 in flight at once: more than one worker's outbox concurrency (32), so
-    // both workers hold deliveries of this burst. A sender gives up on a delivery after
-    // 30 s (delivery-fetch.ts), so the burst must be in flight well before that.
-    await waitFor("the whole burst in flight", () => inbox.held >= uris.length, 25_000);
-    assert.equal(inbox.aborted.length, 0, "no held delivery was given up before the kill");
     const [victim, survivor] = processes.filter((p) => p.role === "worker");
     assert.ok(victim && survivor);
-    const inFlight = inbox.held;
+    inbox.hold();
+    const uris = await burst(40, "kill");
+    // More in flight at once than one worker's outbox concurrency (32): both workers
+    // are delivering this burst. A sender gives up on a delivery after 30 s
+    // (delivery-fetch.ts), so the kill must come well before that.
+    await waitFor("more than 32 deliveries in flight", () => inbox.held > 32, 25_000);
+    assert.equal(inbox.aborted.length, 0, "no held delivery was given up before the kill");
     await victim.stop("SIGKILL");
     await waitFor("the killed worker's connections dropped", () => inbox.aborted.length > 0);
     const killed = inbox.aborted.length;
     const kept = inbox.held;
     assert.ok(killed > 0 && kept > 0, `both workers had deliveries (${killed} + ${kept})`);
-    assert.equal(killed + kept, inFlight);
-    t.diagnostic(`in flight at the kill: ${killed} in the killed worker, ${kept} in the other`);
+    t.diagnostic(`dropped by the kill: ${killed}; held from the other worker: ${kept}`);
     inbox.release();
     await waitFor(
       "every Create delivered",
