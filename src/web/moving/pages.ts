@@ -16,7 +16,9 @@ import type { FederationGateway } from "../../federation/index.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { addAlias, aliasesOf, removeAlias } from "../../moving/aliases.ts";
+import { MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ITEMS, parseOutbox } from "../../moving/archive.ts";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImport } from "../../moving/csv.ts";
+import { importHistory } from "../../moving/history.ts";
 import { createImport, importsOf } from "../../moving/imports.ts";
 import { type MoveProblem, moveAway, movedToView } from "../../moving/moves.ts";
 import { MAX_ALIASES } from "../../moving/rules.ts";
@@ -46,6 +48,7 @@ const MOVE_PROBLEMS: Record<MoveProblem, MessageKey> = {
   "moved-recently": "moving.movedRecently",
 };
 const size = `${MAX_IMPORT_BYTES / 1024 / 1024} MiB`;
+const archiveSize = `${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB`;
 
 export function movingPages(deps: MovingDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -172,7 +175,12 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
     );
   });
 
-  async function importPage(c: Context<WebEnv>, errors: FieldErrors = {}, status: 200 | 422 = 200) {
+  async function importPage(
+    c: Context<WebEnv>,
+    errors: FieldErrors = {},
+    status: 200 | 422 = 200,
+    archiveErrors: FieldErrors = {},
+  ) {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const imports = await importsOf(deps.db, viewer.id);
@@ -191,6 +199,13 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
         </fieldset>
         ${field({ name: "file", label: t("moving.file"), type: "file", accept: ".csv,text/csv", hint: t("moving.fileHint", { size, rows: String(MAX_IMPORT_ROWS) }), error: errors.file, required: true })}
         <div><button type="submit">${t("moving.importSubmit")}</button></div>
+      </form>
+      <h3>${t("moving.archive")}</h3>
+      <p>${t("moving.archiveLead")}</p>
+      <form method="post" action="/settings/import/posts" enctype="multipart/form-data" class="stack">
+        ${csrfField(c)}${errorSummary(c, archiveErrors)}
+        ${field({ name: "outbox", label: t("moving.archiveFile"), type: "file", accept: ".json,application/json,application/activity+json", hint: t("moving.archiveHint", { size: archiveSize, items: String(MAX_ARCHIVE_ITEMS) }), error: archiveErrors.outbox, required: true })}
+        <div><button type="submit">${t("moving.archiveSubmit")}</button></div>
       </form>
       <h3>${t("moving.imports")}</h3>
       ${
@@ -243,6 +258,26 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
       `/settings/import?${new URLSearchParams({ done: t("moving.imported", { n: String(parsed.rows.length) }) })}`,
       303,
     );
+  });
+
+  app.post("/settings/import/posts", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const body = await c.req.parseBody();
+    const file = body.outbox;
+    const bad = (message: string) => importPage(c, {}, 422, { outbox: message });
+    if (!(file instanceof File) || file.size === 0) return bad(t("moving.bad.file"));
+    const vars = { size: archiveSize, items: String(MAX_ARCHIVE_ITEMS) };
+    if (file.size > MAX_ARCHIVE_BYTES) return bad(t("moving.archiveBad.too-large", vars));
+    const parsed = parseOutbox(new Uint8Array(await file.arrayBuffer()), deps.clock.now());
+    if (!parsed.ok) return bad(t(`moving.archiveBad.${parsed.problem}`, vars));
+    const done = await importHistory(s, viewer, parsed.posts);
+    if (!done.ok) return bad(t(`moving.archiveBad.${done.reason}`));
+    const text = t("moving.archived", {
+      n: String(done.value.count),
+      skipped: String(parsed.skipped),
+    });
+    return redirectHere(c, `/settings/import?${new URLSearchParams({ done: text })}`, 303);
   });
 
   return app;
