@@ -13,6 +13,7 @@ import type { Config } from "../../config.ts";
 import type { ImportKind, ImportMode } from "../../db/schema/moving.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { FederationGateway } from "../../federation/index.ts";
+import { aliasUri } from "../../federation/moving/alias.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { addAlias, aliasesOf, removeAlias } from "../../moving/aliases.ts";
@@ -281,22 +282,4 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
   });
 
   return app;
-}
-
-/** The actor id of an account a member names: a member here, or one looked up elsewhere. */
-async function aliasUri(deps: MovingDeps, query: string): Promise<string | null> {
-  const q = query.replace(/^@/, "");
-  const domain = deps.config.domain.toLowerCase();
-  if (q.toLowerCase().endsWith(`@${domain}`)) {
-    const name = q.slice(0, -domain.length - 1);
-    const row = await deps.db
-      .selectFrom("accounts")
-      .select("username")
-      .where((eb) => eb(eb.fn("lower", ["username"]), "=", name.toLowerCase()))
-      .where("status", "=", "active")
-      .executeTakeFirst();
-    return row ? memberUri(deps.config.origin, row.username) : null;
-  }
-  const actor = await deps.federation.lookup(q).catch(() => null);
-  return actor && !actor.gone ? actor.uri : null;
 }
