@@ -17,6 +17,7 @@ import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
+import { movingRoutes } from "./routes/moving.ts";
 import { notificationGroupRoutes } from "./routes/notification-groups.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
 import { signupRoutes } from "./routes/signup.ts";
@@ -61,6 +62,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
+  app.route("/", movingRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));
