@@ -44,6 +44,7 @@ import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { budgetingPages } from "./web/budgeting/pages.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
@@ -230,6 +231,7 @@ export async function createNode(
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
   app.route("/", decisionPages(groups));
+  app.route("/", budgetingPages(groups));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
