@@ -9,6 +9,7 @@ import { apiOnError } from "./errors.ts";
 import { oauthRoutes } from "./oauth/routes.ts";
 import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { budgetBallotRoutes } from "./routes/budget-ballots.ts";
 import { budgetRoutes } from "./routes/budgets.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
@@ -60,6 +61,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   // Before moreRoutes: a member's groups, shown as read-only lists.
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
+  app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));

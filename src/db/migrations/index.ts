@@ -22,6 +22,7 @@ import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
 import * as m0024 from "./0024_decision_outsiders.ts";
 import * as m0025 from "./0025_budgeting.ts";
+import * as m0030 from "./0030_budgeting_sources.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0023_delivery_stats": m0023,
   "0024_decision_outsiders": m0024,
   "0025_budgeting": m0025,
+  "0030_budgeting_sources": m0030,
 };

@@ -1,3 +1,5 @@
+import type { ColumnType } from "kysely";
+
 /**
  * Tables of participatory budgeting processes (issue 19). A process belongs to a
  * group (a co-op's, or a federation's), moves through phases (proposing → review →
@@ -114,6 +116,8 @@ export interface PbProjectsTable {
   merged_into_id: string | null;
   /** Implementation: the latest progress in percent (0–100). */
   progress: number;
+  /** Its id in the Pabulib file it was imported from (migration 0030); null when proposed here. */
+  source_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }

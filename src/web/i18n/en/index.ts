@@ -5,6 +5,7 @@
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgeting } from "./budgeting.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -30,6 +31,7 @@ export const en = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...budgetingVote,
 };
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgeting } from "./budgeting.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -28,4 +29,5 @@ export const es: Catalogue = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...budgetingVote,
 };
