@@ -10,6 +10,8 @@ import { oauthRoutes } from "./oauth/routes.ts";
 import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { commonsRoutes } from "./routes/commons.ts";
+import { budgetBallotRoutes } from "./routes/budget-ballots.ts";
+import { budgetRoutes } from "./routes/budgets.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
 import { extraRoutes } from "./routes/extras.ts";
@@ -63,6 +65,8 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
   app.route("/", movingRoutes(deps));
+  app.route("/", budgetBallotRoutes(deps));
+  app.route("/", budgetRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));
