@@ -49,7 +49,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof decisionFederationEvents &
   typeof mediaEvents &
   typeof movingEvents &
-  typeof commonsEvents;
+  typeof commonsEvents &
   typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;

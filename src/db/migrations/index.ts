@@ -22,11 +22,11 @@ import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
 import * as m0024 from "./0024_decision_outsiders.ts";
 import * as m0025 from "./0025_budgeting.ts";
-import * as m0031 from "./0031_budgeting_federation.ts";
-import * as m0028 from "./0028_moving.ts";
-import * as m0032 from "./0032_commons.ts";
 import * as m0026 from "./0026_decision_weights.ts";
+import * as m0028 from "./0028_moving.ts";
 import * as m0030 from "./0030_budgeting_sources.ts";
+import * as m0031 from "./0031_budgeting_federation.ts";
+import * as m0032 from "./0032_commons.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
