@@ -16,7 +16,7 @@ import { execPath } from "node:process";
 import { after, before, test } from "node:test";
 import { DOCUMENT_CONTEXT } from "../src/federation/budgeting/vocab.ts";
 import { waitFor } from "../src/federation/testing.ts";
-import { castBallot } from "../src/governance/budgeting/processes/ballots.ts";
+import { castBallot, withdrawBallot } from "../src/governance/budgeting/processes/ballots.ts";
 import { countWaitingProcesses, seedOf } from "../src/governance/budgeting/processes/counting.ts";
 import { exportPb } from "../src/governance/budgeting/processes/pb-files.ts";
 import { advancePhase } from "../src/governance/budgeting/processes/phases.ts";
@@ -41,6 +41,9 @@ let fednet: Group;
 const stops: (() => Promise<void>)[] = [];
 const user = (n: TestNode, name: string) => `${n.url}/users/${name}`;
 const root = join(import.meta.dirname, "..");
+/** Waits across nodes: generous, as the machine is shared (they end as soon as the check holds). */
+const SLOW = 120_000;
+const waitLong = <T>(what: string, check: () => Promise<T>) => waitFor(what, check, SLOW);
 
 before(async () => {
   const env = { SYNCO_LOG_LEVEL: process.env.BUDGETING_LOG ?? "error" };
@@ -203,7 +206,7 @@ async function openProcess(secrecy: "named" | "secret") {
 /** A node's copy of the process: its id, districts by name and projects by title. */
 async function copyOn(n: TestNode, uri: string, phase: string) {
   const db = n.node.db.db;
-  const p = await waitFor(`the process reaches ${n.domain} in phase ${phase}`, async () => {
+  const p = await waitLong(`the process reaches ${n.domain} in phase ${phase}`, async () => {
     const row = await db
       .selectFrom("pb_processes")
       .select(["id", "local", "phase"])
@@ -299,7 +302,7 @@ async function ballotsAt(processId: string, districtId: string) {
 /** Counts on A, then checks each district's stored result against `synco pb count` on its export. */
 async function countAndCompare(process: { id: string; north: string; south: string }) {
   assert.ok((await advancePhase(socialOf(a), anaVoter(), process.id, "results")).ok);
-  await waitFor("A counts the process", async () => {
+  await waitLong("A counts the process", async () => {
     await countWaitingProcesses(socialOf(a));
     const rows = await a.node.db.db
       .selectFrom("pb_results")
@@ -357,7 +360,7 @@ test("members of B and C vote from their nodes; A's count equals `synco pb count
   const copies = new Map<TestNode, Copy>();
   for (const n of [b, c]) copies.set(n, await copyOn(n, process.uri, "voting"));
   await voteEverywhere(copies);
-  await waitFor(
+  await waitLong(
     "every relayed ballot counts on A",
     async () =>
       (await ballotsAt(process.id, process.north)).count === 4 &&
@@ -402,17 +405,36 @@ test("members of B and C vote from their nodes; A's count equals `synco pb count
     .where("process_id", "=", process.id)
     .where("title", "=", "Project 3")
     .executeTakeFirstOrThrow();
-  await waitFor("bea's change reaches A", async () => {
+  await waitLong("bea's change reaches A", async () => {
     const row = (await ballotsAt(process.id, process.north)).named.find(
       (x) => x.voter_uri === user(b, "bea"),
     );
     return row?.choices === JSON.stringify({ [project3.id]: 1 });
   });
 
+  // ben takes his South ballot back on B: the co-op sends a Delete, and A's goes too.
+  const ben = members[0]?.member as Member;
+  assert.ok(
+    (
+      await withdrawBallot(
+        socialOf(b),
+        { uri: user(b, "ben"), accountId: ben.id },
+        { processId: copyB.id, districtId: copyB.district("South") },
+      )
+    ).ok,
+  );
+  await waitLong(
+    "ben's withdrawal reaches A",
+    async () => (await ballotsAt(process.id, process.south)).count === 2,
+  );
+  assert.ok(
+    !(await ballotsAt(process.id, process.south)).named.some((x) => x.voter_uri === user(b, "ben")),
+  );
+
   const stored = await countAndCompare(process);
   for (const n of [b, c]) {
     const copy = await copyOn(n, process.uri, "results");
-    await waitFor(`the results reach ${n.domain}`, async () => {
+    await waitLong(`the results reach ${n.domain}`, async () => {
       const rows = await n.node.db.db
         .selectFrom("pb_results")
         .select(["district_id", "result"])
@@ -434,7 +456,7 @@ test("a secret process: ballots travel as the co-op's, and nothing on A names a 
   for (const n of [b, c]) copies.set(n, await copyOn(n, process.uri, "voting"));
   const receipts = await voteEverywhere(copies);
   assert.equal(receipts.length, 7);
-  await waitFor(
+  await waitLong(
     "every relayed secret ballot counts on A",
     async () =>
       (await ballotsAt(process.id, process.north)).count === 4 &&
@@ -465,6 +487,36 @@ test("a secret process: ballots travel as the co-op's, and nothing on A names a 
   ]);
   for (const { node, member } of members)
     assert.ok(!dump.includes(user(node, member.username)), member.username);
+  // ben changes his secret North ballot on B with his receipt: the co-op sends an
+  // Update of the same ballot, which A applies with the receipt it keeps.
+  const copyB = copies.get(b) as Copy;
+  const ben = members[0]?.member as Member;
+  assert.ok(
+    (
+      await castBallot(
+        socialOf(b),
+        { uri: user(b, "ben"), accountId: ben.id },
+        {
+          processId: copyB.id,
+          districtId: copyB.district("North"),
+          choices: { [copyB.project("Project 2")]: 1 },
+          receipt: receipts[0] ?? "",
+        },
+      )
+    ).ok,
+  );
+  const project2 = await db
+    .selectFrom("pb_projects")
+    .select("id")
+    .where("process_id", "=", process.id)
+    .where("title", "=", "Project 2")
+    .executeTakeFirstOrThrow();
+  await waitLong("ben's secret change reaches A", async () =>
+    (await ballotsAt(process.id, process.north)).secret.some(
+      (x) => x.choices === JSON.stringify({ [project2.id]: 1 }),
+    ),
+  );
+  assert.equal((await ballotsAt(process.id, process.north)).count, 4);
   // On B, the relayed ballots name secret ballot ids, never a voter.
   const relayed = await b.node.db.db.selectFrom("pb_relayed_ballots").selectAll().execute();
   assert.ok(relayed.some((r) => r.secret === 1));
@@ -541,7 +593,7 @@ test("hostile ballots â€” a non-member, a closed process, malformed, oversized â
 
   // The proof that the others are looked at: a member co-op's honest ballot counts.
   assert.equal(await ballotFrom(evil), 202);
-  await waitFor(
+  await waitLong(
     "the fake co-op's ballot counts",
     async () => (await stored()).ballots.length === 1,
   );
