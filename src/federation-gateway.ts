@@ -21,8 +21,10 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/groups/index.ts"),
     import("./federation/social/index.ts"),
     import("./federation/moving/index.ts"),
-  ]).then(([decisions, groups, social, moving]) => [
+    import("./federation/budgeting/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting]) => [
     decisions.decisionsExtension,
+    budgeting.budgetingExtension,
     groups.groupsExtension,
     social.socialExtension,
     moving.movingExtension,
