@@ -154,7 +154,7 @@ function contributeForms(c: Context<WebEnv>, p: DatasetPageData): Html {
   const d = p.dataset;
   // Each form carries its own consent box (ids differ so each label names its box).
   const consent = (id: string) => html`<input type="hidden" name="purpose" value="${d.purpose}" />
-    <div class="field check"><input type="checkbox" id="${id}" name="consent" value="yes" required /><label for="${id}">${t("commons.contribute.consent")}</label></div>`;
+    <div class="field"><label class="check" for="${id}"><input type="checkbox" id="${id}" name="consent" value="yes" required /> ${t("commons.contribute.consent")}</label></div>`;
   return html`<section aria-labelledby="give-h"><h2 id="give-h">${t("commons.contribute.title")}</h2>
     <blockquote class="purpose">${d.purpose}</blockquote>
     <form method="post" action="${safeUrl(`${datasetPath(d.id)}/contribute`)}">

@@ -111,6 +111,7 @@ export const commons = {
   "commons.release.clippedUnits": "{value} (between {low} and {high})",
   "commons.release.rowsPerUnit": "Rows kept per unit",
   "commons.release.noise": "Noise",
+  "commons.release.noiseCaption": "The noise drawn, one row per draw",
   "commons.release.noiseFor": "For",
   "commons.release.noiseKind": "Kind",
   "commons.release.scale": "Scale",

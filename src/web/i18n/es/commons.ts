@@ -115,6 +115,7 @@ export const commons: Record<keyof typeof en, string> = {
   "commons.release.clippedUnits": "{value} (entre {low} y {high})",
   "commons.release.rowsPerUnit": "Filas por unidad",
   "commons.release.noise": "Ruido",
+  "commons.release.noiseCaption": "El ruido sorteado, una fila por sorteo",
   "commons.release.noiseFor": "Para",
   "commons.release.noiseKind": "Tipo",
   "commons.release.scale": "Escala",
