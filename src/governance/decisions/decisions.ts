@@ -221,6 +221,16 @@ async function retitleThread(trx: Kysely<Schema>, postId: string, title: string)
   await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
 }
 
+/**
+ * `now`, or a millisecond after `before` if the clock has not moved past it:
+ * every change of a decision's ballots (a batch of votes, an amendment, a
+ * withdrawn vote) gives it a new `updated_at`, which names that state of its
+ * ballots (closing.ts caches live counts by it; other nodes refresh by it).
+ */
+export function laterThan(before: string, now: Date): string {
+  return new Date(Math.max(now.getTime(), Date.parse(before) + 1)).toISOString();
+}
+
 /** Only a federation voting by delegates has co-ops to weigh. */
 export const weighsCoops = (group: Pick<Group, "kind" | "voting_mode">) =>
   group.kind === "federation" && group.voting_mode === "delegates";
@@ -318,7 +328,7 @@ export async function amendDecision(
         eligible_weight: null,
         closed_at: null,
         closed_by_uri: null,
-        updated_at: now.toISOString(),
+        updated_at: laterThan(current.updated_at, now),
       })
       .where("id", "=", current.id)
       .execute();
