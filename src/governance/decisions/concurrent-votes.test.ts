@@ -11,7 +11,8 @@ import { type DecisionsFixture, decisionsFixture } from "../../../test/support/d
 import type { LocalMember } from "../../groups/context.ts";
 import type { Group } from "../../groups/groups.ts";
 import { closeDecision } from "./closing.ts";
-import { createDecision, findDecision } from "./decisions.ts";
+import { amendDecision, createDecision, findDecision } from "./decisions.ts";
+import { decisionView } from "./reads.ts";
 import { ballotByReceipt, secretBallots } from "./secret-ballot.ts";
 import type { SingleTally } from "./types.ts";
 import { castVote } from "./votes.ts";
@@ -205,4 +206,30 @@ test("a close racing 50 votes: every accepted vote is in the stored tally, none 
   // After the close, votes at once are all refused.
   const after = await voteAll(id);
   assert.ok(after.every((r) => !r.ok && r.reason === "closed"));
+});
+
+test("a live count is cached by the decision's state: each vote and an amendment show at once", async () => {
+  // The fixture's clock stands still: the state must still move on with each write.
+  const id = await propose();
+  const shown = async () => (await decisionView(f.ctx, ada, id))?.tally?.ballots;
+  assert.equal(await shown(), 0);
+  assert.equal(await shown(), 0, "read again: the same state");
+  const [a, b] = voters as [LocalMember, LocalMember];
+  assert.ok((await castVote(f.ctx, f.voter(a), { decisionId: id, choice: { option: 1 } })).ok);
+  assert.equal(await shown(), 1);
+  assert.ok((await castVote(f.ctx, f.voter(b), { decisionId: id, choice: { option: 1 } })).ok);
+  assert.equal(await shown(), 2);
+  const changed = await castVote(f.ctx, f.voter(b), { decisionId: id, choice: { option: 2 } });
+  assert.ok(changed.ok);
+  assert.deepEqual(
+    ((await decisionView(f.ctx, ada, id))?.tally as SingleTally).votes,
+    [0, 1, 1, 0, 0],
+  );
+  const amended = await amendDecision(f.ctx, ada, {
+    group,
+    decisionId: id,
+    proposal: f.proposal({ rule: "single", options, title: "Again, with a new question" }),
+  });
+  assert.ok(amended.ok);
+  assert.equal(await shown(), 0, "the amendment cleared the votes");
 });

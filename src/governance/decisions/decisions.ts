@@ -205,6 +205,32 @@ export async function createDecision(
   });
 }
 
+/**
+ * The thread's title follows the amended question (its first post keeps the
+ * first text, the amended text is a reply, so the discussion reads in order;
+ * post edit history keeps no titles). The change goes out as the post's Update.
+ */
+async function retitleThread(trx: Kysely<Schema>, postId: string, title: string): Promise<void> {
+  const post = await trx
+    .selectFrom("posts")
+    .select("title")
+    .where("id", "=", postId)
+    .executeTakeFirst();
+  if (!post || post.title === title) return;
+  await trx.updateTable("posts").set({ title }).where("id", "=", postId).execute();
+  await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
+}
+
+/**
+ * `now`, or a millisecond after `before` if the clock has not moved past it:
+ * every change of a decision's ballots (a batch of votes, an amendment, a
+ * withdrawn vote) gives it a new `updated_at`, which names that state of its
+ * ballots (closing.ts caches live counts by it; other nodes refresh by it).
+ */
+export function laterThan(before: string, now: Date): string {
+  return new Date(Math.max(now.getTime(), Date.parse(before) + 1)).toISOString();
+}
+
 /** Only a federation voting by delegates has co-ops to weigh. */
 export const weighsCoops = (group: Pick<Group, "kind" | "voting_mode">) =>
   group.kind === "federation" && group.voting_mode === "delegates";
@@ -275,6 +301,7 @@ export async function amendDecision(
     });
     if (!reply.ok) return fail(reply.reason === "forbidden" ? "forbidden" : ("invalid" as const));
     await clearVotes(trx, current.id);
+    await retitleThread(trx, current.post_id, d.title);
     const round = current.round + 1;
     await trx
       .updateTable("decisions")
@@ -301,7 +328,7 @@ export async function amendDecision(
         eligible_weight: null,
         closed_at: null,
         closed_by_uri: null,
-        updated_at: now.toISOString(),
+        updated_at: laterThan(current.updated_at, now),
       })
       .where("id", "=", current.id)
       .execute();

@@ -22,7 +22,7 @@ import { newId } from "../../kernel/ids.ts";
 import { coopUri } from "../../kernel/uris.ts";
 import { MAX_WEIGHT } from "./constants.ts";
 import type { DecisionsContext, Voter } from "./context.ts";
-import { type Decision, lockDecision, settingsOf, weighsCoops } from "./decisions.ts";
+import { type Decision, laterThan, lockDecision, settingsOf, weighsCoops } from "./decisions.ts";
 import { decisionEligibilities, type Eligible, weigher } from "./eligibility.ts";
 import {
   changeSecretBallot,
@@ -115,7 +115,7 @@ export async function writeVotes(requests: VoteRequest[]): Promise<Answer[]> {
         .updateTable("decisions")
         .set((eb) => ({
           voters_count: eb("voters_count", "+", written.newVoters),
-          updated_at: ctx.clock.now().toISOString(),
+          updated_at: laterThan(d.updated_at, ctx.clock.now()),
         }))
         .where("id", "=", d.id)
         .execute();
