@@ -21,6 +21,7 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
@@ -188,6 +189,7 @@ export async function createNode(
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
+  app.use(budgetingFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -206,7 +208,7 @@ export async function createNode(
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
-  app.route("/", assetRoutes(config));
+  app.route("/", assetRoutes({ db: db.db, config, clock }));
   app.route("/", homePages());
   app.route(
     "/",
@@ -268,7 +270,7 @@ export async function createNode(
     attachStreaming: (server) => streaming.attach(server),
     streaming,
     startWorker: async (options = {}) => {
-      const stop = await startWorker(db, federation, options);
+      const stop = await startWorker(db, federation, { media: config, ...options });
       const coopName = (await coop.get()).name;
       const stopNewsletters = newsletterTransport
         ? startNewsletterSender(

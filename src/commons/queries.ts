@@ -183,7 +183,11 @@ function resultOf(dataset: Dataset, q: CanonicalQuery, main: Release, clip: Rele
     noise: [...main.noise, ...clip.noise].map((n, i) => ({
       ...n,
       for: i < main.noise.length ? main.mechanism : "clipped-units",
-      units: i < main.noise.length && step !== 1 ? `1/${Math.round(1 / step)}` : "1",
+      // Only a sum's noise (and a mean's first, its sum) is in the field's grid units.
+      units:
+        step !== 1 && (q.mechanism === "sum" || (q.mechanism === "mean" && i === 0))
+          ? `1/${Math.round(1 / step)}`
+          : "1",
     })),
     clippedUnits: c ? { value: c.value, low: c.ci.low, high: c.ci.high, level: c.ci.level } : null,
   };

@@ -36,7 +36,8 @@ export const budgetingVote = {
   "pbvote.problem.not-voting": "Voting is not open in this process.",
   "pbvote.problem.not-eligible": "You are not among the people who vote in this process.",
   "pbvote.problem.district-not-found": "This district is not part of the process.",
-  "pbvote.problem.receipt-required": "You have voted already; enter your receipt to change your ballot.",
+  "pbvote.problem.receipt-required":
+    "You have voted already; enter your receipt to change your ballot.",
   "pbvote.problem.receipt-unknown": "That receipt does not match a ballot here.",
   "pbvote.problem.choices-invalid": "The ballot could not be read.",
   "pbvote.problem.unknown-project": "A project on the ballot is not in this district.",
@@ -77,7 +78,8 @@ export const budgetingVote = {
   "pbvote.results.unspent": "Left over",
   "pbvote.results.greedy": "Compared with most votes first",
   "pbvote.results.greedySame": "Counting by most votes first would fund the same projects.",
-  "pbvote.results.greedyDiffers": "Counting by most votes first would spend {spent} on {count} projects.",
+  "pbvote.results.greedyDiffers":
+    "Counting by most votes first would spend {spent} on {count} projects.",
   "pbvote.results.onlyRule": "Funded here, not by most votes first: {titles}",
   "pbvote.results.onlyGreedy": "Most votes first would fund instead: {titles}",
   "pbvote.results.export": "Download as a Pabulib file (.pb)",
@@ -93,7 +95,8 @@ export const budgetingVote = {
   "pbvote.import.problem.not-found": "There is no group by that name.",
   "pbvote.import.problem.file-too-large": "The file is too large.",
   "pbvote.import.problem.file-invalid": "The file could not be read: {detail}",
-  "pbvote.import.problem.vote-type-unsupported": "Only approval and cumulative ballots can be loaded.",
+  "pbvote.import.problem.vote-type-unsupported":
+    "Only approval and cumulative ballots can be loaded.",
   "pbvote.import.problem.too-many-projects": "The file has too many projects.",
   "pbvote.import.problem.too-many-voters": "The file has too many voters.",
   "pbvote.import.problem.amount-not-in-cents": "A cost or the budget has more than two decimals.",

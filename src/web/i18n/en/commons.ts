@@ -52,7 +52,7 @@ export const commons = {
   "commons.declare.unit": "Privacy unit",
   "commons.declare.period": "Budget period",
   "commons.declare.budget": "Budget per period (ρ)",
-  "commons.declare.budgetHint": "zCDP ρ; ρ = 1 is ε ≈ 6.3 at δ = 10⁻⁶.",
+  "commons.declare.budgetHint": "zCDP ρ; ρ = 1 is ε ≈ 7.8 at δ = 10⁻⁶.",
   "commons.declare.defaultRho": "Default ρ of one question",
   "commons.declare.rowsPerUnit": "Rows kept per privacy unit in a question",
   "commons.declare.rowsPerUnitHint":

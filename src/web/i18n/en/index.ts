@@ -4,8 +4,8 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
-import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";

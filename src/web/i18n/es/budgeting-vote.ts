@@ -4,7 +4,8 @@ import type { budgetingVote as en } from "../en/budgeting-vote.ts";
 export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.vote.title": "Votar: {title}",
   "pbvote.vote.lead.approval": "Marca los proyectos que quieres financiar y envía tu papeleta.",
-  "pbvote.vote.lead.cumulative": "Reparte hasta {points} puntos entre los proyectos que quieres financiar.",
+  "pbvote.vote.lead.cumulative":
+    "Reparte hasta {points} puntos entre los proyectos que quieres financiar.",
   "pbvote.vote.bounds": "Elige al menos {min} y como mucho {max} proyectos.",
   "pbvote.vote.min": "Elige al menos {min} proyectos.",
   "pbvote.vote.max": "Elige como mucho {max} proyectos.",
@@ -50,7 +51,8 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.problem.too-many-points": "Has dado más puntos de los que tienes.",
   "pbvote.problem.no-ballot": "No tienes ninguna papeleta que retirar.",
   "pbvote.results.title": "Resultados: {title}",
-  "pbvote.results.waiting": "La votación ha terminado; se están contando los resultados. Vuelve en un minuto.",
+  "pbvote.results.waiting":
+    "La votación ha terminado; se están contando los resultados. Vuelve en un minuto.",
   "pbvote.results.notYet": "Los resultados se publican cuando cierra la votación.",
   "pbvote.results.summary": "{ballots} papeletas · {spent} gastado de {budget}",
   "pbvote.results.rule.mes-add1": "Método de Partes Iguales (completado con Add1)",
@@ -62,9 +64,11 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.none": "Ninguno.",
   "pbvote.results.votes": "{votes} votos · {cost}",
   "pbvote.results.why.paid": "{voters} apoyos pagaron {amount} cada uno",
-  "pbvote.results.why.paidAll": "{voters} apoyos pagaron {amount} cada uno, todo lo que les quedaba",
+  "pbvote.results.why.paidAll":
+    "{voters} apoyos pagaron {amount} cada uno, todo lo que les quedaba",
   "pbvote.results.why.turn": "Comprado en el turno {order}: aún cabía en el presupuesto",
-  "pbvote.results.why.all-fit": "Todos los proyectos con apoyos caben en el presupuesto, así que se financiaron todos",
+  "pbvote.results.why.all-fit":
+    "Todos los proyectos con apoyos caben en el presupuesto, así que se financiaron todos",
   "pbvote.results.why.free": "No cuesta nada",
   "pbvote.results.why.no-votes": "Nadie lo votó",
   "pbvote.results.why.below-threshold": "Demasiado pocos votos para entrar",
@@ -78,12 +82,15 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.spentGreedy": "Con más votos primero",
   "pbvote.results.unspent": "Sobrante",
   "pbvote.results.greedy": "Comparado con más votos primero",
-  "pbvote.results.greedySame": "Contando por más votos primero se financiarían los mismos proyectos.",
-  "pbvote.results.greedyDiffers": "Contando por más votos primero se gastarían {spent} en {count} proyectos.",
+  "pbvote.results.greedySame":
+    "Contando por más votos primero se financiarían los mismos proyectos.",
+  "pbvote.results.greedyDiffers":
+    "Contando por más votos primero se gastarían {spent} en {count} proyectos.",
   "pbvote.results.onlyRule": "Financiados aquí, no por más votos primero: {titles}",
   "pbvote.results.onlyGreedy": "Más votos primero financiaría en su lugar: {titles}",
   "pbvote.results.export": "Descargar como fichero Pabulib (.pb)",
-  "pbvote.results.imported": "Una elección pasada cargada desde un fichero Pabulib y recontada aquí.",
+  "pbvote.results.imported":
+    "Una elección pasada cargada desde un fichero Pabulib y recontada aquí.",
   "pbvote.import.title": "Cargar una elección pasada",
   "pbvote.import.lead":
     "Carga un fichero Pabulib (.pb) en un grupo: sus proyectos y papeletas se cuentan de nuevo aquí y los resultados se muestran junto a los del fichero.",
@@ -95,9 +102,11 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.import.problem.not-found": "No hay ningún grupo con ese nombre.",
   "pbvote.import.problem.file-too-large": "El fichero es demasiado grande.",
   "pbvote.import.problem.file-invalid": "No se ha podido leer el fichero: {detail}",
-  "pbvote.import.problem.vote-type-unsupported": "Solo se pueden cargar papeletas de aprobación y acumulativas.",
+  "pbvote.import.problem.vote-type-unsupported":
+    "Solo se pueden cargar papeletas de aprobación y acumulativas.",
   "pbvote.import.problem.too-many-projects": "El fichero tiene demasiados proyectos.",
   "pbvote.import.problem.too-many-voters": "El fichero tiene demasiados votantes.",
-  "pbvote.import.problem.amount-not-in-cents": "Un coste o el presupuesto tiene más de dos decimales.",
+  "pbvote.import.problem.amount-not-in-cents":
+    "Un coste o el presupuesto tiene más de dos decimales.",
   "pbvote.import.problem.empty": "Elige un fichero o pega su texto.",
 };

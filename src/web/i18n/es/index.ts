@@ -2,8 +2,8 @@
 import type { Catalogue } from "../en/index.ts";
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
-import { budgetingVote } from "./budgeting-vote.ts";
 import { budgeting } from "./budgeting.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
