@@ -86,6 +86,7 @@ async function moveAcross(
     await waitFor(
       "the follow is accepted",
       async () => (await followStatus(f.n.node, f.uri, moverUri)) === "accepted",
+      90_000,
     );
 
   const moverSession = await signIn(from, mover, PASSWORD);

@@ -29,13 +29,15 @@ export async function moveTargetById(
   const parsed = ctx.parseUri(uri);
   if (uri.origin === new URL(deps.config.origin).origin) {
     if (parsed?.type !== "actor") return null;
+    // By name, whatever its case; the id is then the member's own spelling.
     const member = await findMember(deps.db.db, parsed.identifier);
-    if (!member || !isVisible(member) || member.username !== parsed.identifier) return null;
+    if (!member || !isVisible(member)) return null;
+    const canonical = ctx.getActorUri(member.username).href;
     return {
       view: {
-        uri: uri.href,
+        uri: canonical,
         aliases: await aliasesOf(deps.db.db, member.id),
-        movedTo: await movedTo(deps.db.db, uri.href),
+        movedTo: await movedTo(deps.db.db, canonical),
       },
       follow: { kind: "local", account: { id: member.id, username: member.username } },
     };

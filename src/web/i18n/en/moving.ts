@@ -65,7 +65,7 @@ export const moving = {
   "moving.file": "CSV file",
   "moving.fileHint": "At most {size} and {rows} rows.",
   "moving.importSubmit": "Import",
-  "moving.imported": "The file was read: {n} rows are being applied.",
+  "moving.imported": "The file was read; rows being applied: {n}.",
   "moving.imports": "Your imports",
   "moving.importsNone": "No imports yet.",
   "moving.importRow": "{kind} ({mode}): {done} of {total} done, {failed} not found",

@@ -68,7 +68,7 @@ export const moving: Record<keyof typeof en, string> = {
   "moving.file": "Archivo CSV",
   "moving.fileHint": "Como mucho {size} y {rows} filas.",
   "moving.importSubmit": "Importar",
-  "moving.imported": "Archivo leído: se están aplicando {n} filas.",
+  "moving.imported": "Archivo leído; filas que se están aplicando: {n}.",
   "moving.imports": "Tus importaciones",
   "moving.importsNone": "Aún no hay importaciones.",
   "moving.importRow": "{kind} ({mode}): {done} de {total} hechas, {failed} no encontradas",
