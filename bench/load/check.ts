@@ -142,7 +142,11 @@ export async function undelivered(databaseUrl: string, acks: Ack[]): Promise<Ack
   }
 }
 
-/** Polls B until every acknowledged post arrived or `ms` passed; answers what is still missing. */
+/**
+ * Polls B until every acknowledged post arrived or `ms` passed; answers what is
+ * still missing. A poll that fails (a busy PostgreSQL refusing a connection) is
+ * tried again at the next round, not taken as an answer.
+ */
 export async function waitForDelivery(
   databaseUrl: string,
   acks: Ack[],
@@ -151,9 +155,15 @@ export async function waitForDelivery(
   const start = Date.now();
   let missing = acks;
   for (;;) {
-    missing = await undelivered(databaseUrl, missing);
+    try {
+      missing = await undelivered(databaseUrl, missing);
+    } catch (error) {
+      console.error(
+        `… reading node B's database failed, trying again: ${(error as Error).message}`,
+      );
+    }
     if (missing.length === 0 || Date.now() - start > ms)
       return { missing, seconds: (Date.now() - start) / 1000 };
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }

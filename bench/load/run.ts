@@ -55,6 +55,8 @@ export interface LoadReport {
   clients: number;
   kinds: KindFigures[];
   requestsPerSecond: number;
+  /** Follows B had to send again because their Accept failed (see followAll). */
+  followsResent: number;
   streamsHeld: number;
   streamEvents: number;
   peakRssMb: number;
@@ -85,7 +87,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     let a = await startNode(specA);
     running.push(a);
     running.push(await startNode(specB));
-    await followAll(specB, watcher, specA, seeded.members);
+    const follows = await followAll(specB, watcher, specA, seeded.members);
     log(`B follows all ${seeded.members.length} members of A; load for ${options.seconds} s…`);
 
     const target: Target = { origin: specA.origin, pollId: seeded.pollId, options: seeded.options };
@@ -148,6 +150,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       clients: options.clients,
       kinds,
       requestsPerSecond: requests / elapsed,
+      followsResent: follows.resent,
       streamsHeld: counts.open,
       streamEvents: counts.events,
       peakRssMb: rss,
@@ -191,6 +194,9 @@ export function formatReport(r: LoadReport): string {
     "(stream: time from a post's request to its update event reaching a stream reader)",
     `throughput: ${r.requestsPerSecond.toFixed(1)} requests/s; streams held: ${r.streamsHeld}, update events received: ${r.streamEvents}`,
     `node A peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
+    ...(r.followsResent
+      ? [`setup: ${r.followsResent} follows of B sent again after their Accept failed`]
+      : []),
     `SIGKILL: after ${r.kill.ackedBeforeKill} acknowledged posts of the burst, ${r.kill.cutOff} requests cut off in flight`,
     `queued in A's database at the kill: ${r.kill.queued.outboxEvents} outbox events not relayed, queue messages ${JSON.stringify(r.kill.queued.queueMessages)}`,
     `restart on the same data: /healthz after ${r.kill.restartSeconds.toFixed(1)} s`,

@@ -139,15 +139,19 @@ const api =
 
 /**
  * B's watcher follows every member of A over the Mastodon API (search with
- * resolve, then follow), and waits until each follow is accepted.
+ * resolve, then follow), and waits until each follow is accepted. A follow still
+ * not accepted after RESEND_MS is sent again (unfollow, follow) and counted: on a
+ * loaded machine an Accept can fail for good (a key fetch that timed out makes a
+ * 401, which Fedify does not retry), and the run reports how often that happened.
  */
 export async function followAll(
   b: NodeSpec,
   watcher: Member,
   a: NodeSpec,
   members: Member[],
-  ms = 60_000,
-) {
+  ms = 180_000,
+): Promise<{ resent: number }> {
+  const RESEND_MS = 20_000;
   const call = api(b.origin, watcher.token);
   const ids: string[] = [];
   for (const m of members) {
@@ -160,12 +164,24 @@ export async function followAll(
   }
   const query = ids.map((id) => `id[]=${id}`).join("&");
   const deadline = Date.now() + ms;
+  let resendAt = Date.now() + RESEND_MS;
+  let resent = 0;
   for (;;) {
     const rel = (await call(`/api/v1/accounts/relationships?${query}`)) as unknown as {
+      id: string;
       following: boolean;
     }[];
-    if (rel.length === ids.length && rel.every((r) => r.following)) return;
+    const waiting = rel.filter((r) => !r.following).map((r) => r.id);
+    if (rel.length === ids.length && waiting.length === 0) return { resent };
     if (Date.now() > deadline) throw new Error("B's follows were not all accepted in time");
+    if (Date.now() > resendAt) {
+      for (const id of waiting) {
+        await call(`/api/v1/accounts/${id}/unfollow`, { method: "POST" });
+        await call(`/api/v1/accounts/${id}/follow`, { method: "POST" });
+        resent++;
+      }
+      resendAt = Date.now() + RESEND_MS;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
