@@ -54,7 +54,7 @@ async function member(username: string, mobile: boolean): Promise<Page> {
 async function propose(
   page: Page,
   url: string,
-  p: { title: string; cost: string; photo?: Buffer },
+  p: { title: string; cost: string; category?: string; photo?: Buffer },
 ) {
   await page.goto(url);
   await page.getByRole("link", { name: "Propose a project" }).click();
@@ -62,6 +62,7 @@ async function propose(
   await page.getByLabel("What it is and who it helps").fill(`${p.title} for the garden.`);
   await page.getByLabel(/^Cost/).fill(p.cost);
   await page.getByLabel("Where (an address or a place, optional)").fill("By the gate");
+  if (p.category) await page.getByLabel("Category").selectOption({ label: p.category });
   if (p.photo) {
     await page
       .getByLabel("A photo or picture (optional)")
@@ -106,12 +107,12 @@ test("propose → review → vote on a phone → results with explanations → a
   const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#5a8" } })
     .png()
     .toBuffer();
-  await propose(bo, url, { title: "Benches", cost: "300", photo });
+  await propose(bo, url, { title: "Benches", cost: "300", category: "Comfort", photo });
   assert.equal(await bo.locator("img.pb-image").count(), 1);
   await screenshot(bo, "budgeting-proposed-390");
   await propose(bo, url, { title: "Tool shed", cost: "600" });
   const cy = await member("cy", true);
-  await propose(cy, url, { title: "Rain barrels", cost: "450" });
+  await propose(cy, url, { title: "Rain barrels", cost: "450", category: "Water" });
   await propose(cy, url, { title: "Swimming pool", cost: "900" });
   await screenshot(cy, "budgeting-proposing-390");
 
@@ -160,6 +161,7 @@ test("propose → review → vote on a phone → results with explanations → a
     why.some((w) => /paid/.test(w)),
     JSON.stringify(why),
   );
+  assert.match((await cy.locator("table").first().textContent()) ?? "", /Comfort\s*€300/);
   await screenshot(cy, "budgeting-results-390");
   await ana.goto(`${url}/results`);
   await screenshot(ana, "budgeting-results-1280");

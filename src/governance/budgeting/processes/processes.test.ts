@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type BudgetingFixture, budgetingFixture } from "../../../../test/support/budgeting.ts";
 import type { LocalMember } from "../../../groups/context.ts";
+import { joinWithOurCoop } from "../../../groups/federations.ts";
 import type { Group } from "../../../groups/groups.ts";
 import { memberUri } from "../../../kernel/uris.ts";
 import { canTakePart } from "./eligibility.ts";
@@ -88,6 +89,18 @@ test("members take part; outsiders do not", async () => {
   assert.ok(p);
   assert.equal(await canTakePart(f.ctx, p, memberUri(f.ctx.origin, "bea")), true);
   assert.equal(await canTakePart(f.ctx, p, memberUri(f.ctx.origin, "cyd")), false);
+  assert.equal(await canTakePart(f.ctx, p, "https://elsewhere.example/users/x"), false);
+});
+
+test("a federation's budget is open to every member of its member co-ops, each for themself", async () => {
+  const fed = await f.group(ada, { name: "valley", kind: "federation" });
+  assert.ok((await joinWithOurCoop(f.ctx, ada, { group: fed })).ok);
+  const id = await f.process(ada, fed);
+  const p = await processById(f.ctx, id);
+  assert.ok(p);
+  assert.equal(p.eligibility, "federation");
+  // cyd is in no group, but a member of this co-op, which is in the federation.
+  assert.equal(await canTakePart(f.ctx, p, memberUri(f.ctx.origin, "cyd")), true);
   assert.equal(await canTakePart(f.ctx, p, "https://elsewhere.example/users/x"), false);
 });
 
