@@ -64,9 +64,9 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.notFunded": "Proyectos no financiados",
   "pbvote.results.none": "Ninguno.",
   "pbvote.results.votes": "votos: {votes} · {cost}",
-  "pbvote.results.why.paid": "Apoyos que pagaron {amount} cada uno: {voters}",
-  "pbvote.results.why.paidAll":
-    "Apoyos que pagaron {amount} cada uno, todo lo que les quedaba: {voters}",
+  "pbvote.results.why.paidEqual": "Pagado por sus {voters} apoyos, {amount} cada uno.",
+  "pbvote.results.why.paidRange": "Pagado por sus {voters} apoyos, de {min} a {max} cada uno.",
+  "pbvote.results.why.allLeft": "Pagando todo lo que les quedaba: {n}.",
   "pbvote.results.why.turn": "Comprado en el turno {order}: aún cabía en el presupuesto",
   "pbvote.results.why.all-fit":
     "Todos los proyectos con apoyos caben en el presupuesto, así que se financiaron todos",
