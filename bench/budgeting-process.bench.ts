@@ -178,7 +178,7 @@ app.route(
   "/",
   resultsPages({
     db: handle.db,
-    config: { origin, domain: "bench.example", dataDir: dir },
+    config: { origin, domain: "bench.example", dataDir: dir, s3: null },
     federation: null as never,
     clock: systemClock,
   }),

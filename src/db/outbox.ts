@@ -12,6 +12,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
+import type { commonsEvents } from "../commons/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
@@ -19,6 +20,7 @@ import type { decisionFederationEvents } from "../governance/decisions/federatio
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { mediaEvents } from "../media/events.ts";
+import type { movingEvents } from "../moving/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -46,6 +48,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof decisionsEvents &
   typeof decisionFederationEvents &
   typeof mediaEvents &
+  typeof movingEvents &
+  typeof commonsEvents &
   typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;

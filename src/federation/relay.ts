@@ -13,6 +13,7 @@
  */
 import type { Context, Federation } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
+import { ifNotHeldElsewhere } from "../db/advisory-lock.ts";
 import type { OutboxEventRow } from "../db/outbox.ts";
 import { recipientOf } from "./audience.ts";
 import type { FederationDeps } from "./deps.ts";
@@ -39,8 +40,21 @@ export class Relay {
     this.#routes = routes;
   }
 
-  /** Relays up to `limit` pending events; returns how many were handled. */
+  /**
+   * Relays up to `limit` pending events; returns how many were handled. Several
+   * worker processes on one PostgreSQL take turns (0 when another one is relaying):
+   * two passes at once would both read the same pending events and queue each
+   * event's activities twice.
+   */
   async relayPending(limit = 100): Promise<number> {
+    return (
+      (await ifNotHeldElsewhere(this.#deps.db, "synco:outbox-relay", () =>
+        this.#relayPending(limit),
+      )) ?? 0
+    );
+  }
+
+  async #relayPending(limit: number): Promise<number> {
     const { db } = this.#deps.db;
     const events = await db
       .selectFrom("outbox_events")

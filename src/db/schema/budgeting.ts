@@ -75,6 +75,8 @@ export interface PbProcessesTable {
 export interface PbDistrictsTable {
   id: string;
   process_id: string;
+  /** A copy's: the hosting node's id for it (migration 0031); null for our own. */
+  uri: string | null;
   name: string;
   /** In minor units. */
   budget: number;
@@ -85,6 +87,8 @@ export interface PbDistrictsTable {
 export interface PbCategoriesTable {
   id: string;
   process_id: string;
+  /** A copy's: the hosting node's id for it (migration 0031); null for our own. */
+  uri: string | null;
   name: string;
   position: number;
 }

@@ -21,7 +21,7 @@ import { notify } from "../../social/notifications.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { type Decision, lockDecision, maySteer, settingsOf } from "./decisions.ts";
-import { everyoneEligible, localAccountsOf } from "./eligibility.ts";
+import { eligibleWeightOf, everyoneEligible, localAccountsOf } from "./eligibility.ts";
 import { isPostgres, secretBallots } from "./secret-ballot.ts";
 import { type Ballot, type BallotChoice, count, type Tally } from "./types.ts";
 
@@ -46,9 +46,8 @@ export async function tallyOf(ctx: DecisionsContext, d: Decision): Promise<Tally
   if (!d.group_id) return null;
   const group = await findGroupById(ctx.db, d.group_id);
   if (!group) return null;
-  const eligible = await everyoneEligible(ctx.db, ctx.origin, group);
   return count(settingsOf(d), await ballotsOf(ctx.db, d), {
-    eligibleWeight: eligible.length,
+    eligibleWeight: await eligibleWeightOf(ctx.db, ctx.origin, group, d),
     seed: d.seed,
   });
 }
@@ -61,7 +60,7 @@ export async function closeWithin(
   group: Group,
   byUri: string | null,
 ): Promise<Tally> {
-  const eligibleWeight = (await everyoneEligible(trx, ctx.origin, group)).length;
+  const eligibleWeight = await eligibleWeightOf(trx, ctx.origin, group, d);
   const tally = count(settingsOf(d), await ballotsOf(trx, d), { eligibleWeight, seed: d.seed });
   const at = ctx.clock.now().toISOString();
   await trx

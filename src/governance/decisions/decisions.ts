@@ -67,6 +67,8 @@ export const newDecisionSchema = z.strictObject({
   ballot: z.enum(["named", "anonymous", "secret"]).default("named"),
   /** Anyone who can see the thread may vote, from any server (a Mastodon poll's voters). */
   outsiders: z.boolean().default(false),
+  /** A federation voting by delegates: one vote per co-op, or each co-op weighs its active members. */
+  weighting: z.enum(["per-coop", "members"]).default("per-coop"),
   /** Seconds before the close when those who have not voted are reminded; null: none. */
   reminderLeadSeconds: z
     .number()
@@ -131,6 +133,9 @@ export function parseNewDecision(
     return fail("outsiders: only a single or multiple choice lets outsiders vote");
   if (d.outsiders && d.ballot === "secret") return fail("outsiders: not with a secret ballot");
   if (d.outsiders && (d.quorum ?? 0) > 0) return fail("outsiders: not with a quorum");
+  // A weight that differs by co-op would mark whose a secret ballot is.
+  if (d.weighting === "members" && d.ballot === "secret")
+    return fail("weighting: a secret ballot counts one per co-op");
   return ok({ decision: d, settings: settings.value, opensAt });
 }
 
@@ -146,6 +151,7 @@ export async function createDecision(
   const parsed = parseNewDecision(input.proposal, now);
   if (!parsed.ok) return fail("invalid");
   const { decision: d, settings, opensAt } = parsed.value;
+  if (d.weighting === "members" && !weighsCoops(input.group)) return fail("invalid");
   return ctx.db.transaction().execute(async (trx) => {
     const placed = await writeInGroupWithin(trx, ctx, input.group, actor, {
       ...textPost(d.body || d.title),
@@ -174,6 +180,7 @@ export async function createDecision(
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
         outsiders: d.outsiders ? 1 : 0,
+        weighting: d.weighting,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,
@@ -197,6 +204,10 @@ export async function createDecision(
     return ok({ id, postId: placed.value.id });
   });
 }
+
+/** Only a federation voting by delegates has co-ops to weigh. */
+export const weighsCoops = (group: Pick<Group, "kind" | "voting_mode">) =>
+  group.kind === "federation" && group.voting_mode === "delegates";
 
 export function findDecision(db: Kysely<Schema>, id: string): Promise<Decision | undefined> {
   return db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
@@ -250,6 +261,7 @@ export async function amendDecision(
   const parsed = parseNewDecision(input.proposal, now);
   if (!parsed.ok) return fail("invalid");
   const { decision: d, settings, opensAt } = parsed.value;
+  if (d.weighting === "members" && !weighsCoops(input.group)) return fail("invalid");
   return ctx.db.transaction().execute(async (trx) => {
     const current = await lockDecision(trx, input.decisionId, isPostgres(trx));
     if (!current || current.group_id !== input.group.id || !current.local)
@@ -278,6 +290,7 @@ export async function amendDecision(
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
         outsiders: d.outsiders ? 1 : 0,
+        weighting: d.weighting,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,

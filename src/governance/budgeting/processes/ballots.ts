@@ -130,7 +130,8 @@ async function checkCast(
   input: CastBallot,
 ): Promise<Result<Choices, CastProblem>> {
   if (!p) return fail("not-found");
-  if (!p.local || p.imported) return fail("not-hosted-here");
+  // A copy (local = 0) is voted in here and relayed to its host (federation/budgeting).
+  if (p.imported) return fail("not-hosted-here");
   if (p.phase !== "voting") return fail("not-voting");
   const ballot = await districtBallot(trx, p.id, input.districtId);
   if (!ballot) return fail("district-not-found");
@@ -260,7 +261,7 @@ export async function withdrawBallot(
   return ctx.db.transaction().execute(async (trx) => {
     const p = await lockProcess(trx, input.processId, isPostgres(trx) ? "update" : "none");
     if (!p) return fail("not-found");
-    if (!p.local || p.imported) return fail("not-hosted-here");
+    if (p.imported) return fail("not-hosted-here");
     if (p.phase !== "voting") return fail("not-voting");
     const at = { processId: p.id, districtId: input.districtId };
     if (p.secrecy === "secret") {

@@ -20,6 +20,7 @@ import { findGroupById, type Group } from "../../../groups/groups.ts";
 import { canModerate, standingOf } from "../../../groups/standing.ts";
 import { eligibleVoters } from "../../../groups/voting.ts";
 import { eligibilityOf } from "../../decisions/eligibility.ts";
+import { takesPartAcrossNodes } from "../elsewhere/eligibility.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
 import type { Process } from "./reads.ts";
 
@@ -28,14 +29,18 @@ type Ctx = Pick<BudgetingContext, "db" | "origin">;
 /** May `actorUri` propose and vote in this process? */
 export async function canTakePart(
   ctx: Ctx,
-  process: Pick<Process, "group_id" | "eligibility">,
+  process: Pick<Process, "group_id" | "eligibility" | "local" | "group_uri">,
   actorUri: string,
 ): Promise<boolean> {
-  if (!process.group_id) return false;
+  // A copy of a process hosted elsewhere, and actors elsewhere: elsewhere/eligibility.ts.
+  if (!process.local || !process.group_id) return takesPartAcrossNodes(ctx, process, actorUri);
   const group = await findGroupById(ctx.db, process.group_id);
   if (!group) return false;
   if (process.eligibility === "federation")
-    return (await everyoneIn(ctx, group, "federation")).includes(actorUri);
+    return (
+      (await everyoneIn(ctx, group, "federation")).includes(actorUri) ||
+      (await takesPartAcrossNodes(ctx, process, actorUri))
+    );
   return (await eligibilityOf(ctx.db, ctx.origin, group, actorUri)) !== null;
 }
 

@@ -6,6 +6,7 @@ import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
 import { budgeting } from "./budgeting.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -13,6 +14,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { moving } from "./moving.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -31,7 +33,9 @@ export const en = {
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...moving,
   ...budgetingVote,
+  ...commons,
 };
 
 export type MessageKey = keyof typeof en;
