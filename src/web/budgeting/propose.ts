@@ -136,7 +136,7 @@ export async function imageFrom(
   if (!(file instanceof File) || file.size === 0) return { ok: true, images: [] };
   const stored = await storeImage(
     deps.db,
-    deps.config.dataDir,
+    deps.config,
     {
       bytes: new Uint8Array(await file.arrayBuffer()),
       purpose: "attachment",
