@@ -14,24 +14,38 @@ import type { Html } from "../layout.ts";
 
 export const CATEGORY_COLOURS = 6;
 
+const formats = new Map<string, Intl.NumberFormat>();
+/** Formatters are costly to build and a results page prints hundreds of amounts: one per kind, kept. */
+function formatter(locale: string, currency: string, whole: boolean): Intl.NumberFormat {
+  const key = `${locale} ${currency} ${whole}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = /^[A-Z]{3}$/.test(currency)
+      ? new Intl.NumberFormat(locale, {
+          style: "currency",
+          currency,
+          minimumFractionDigits: whole ? 0 : 2,
+          maximumFractionDigits: 2,
+        })
+      : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    if (formats.size > 200) formats.clear();
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** Minor units as money: a currency's symbol when it is an ISO code, else the amount and the unit's name. */
 export function formatMoney(locale: string, currency: string, minor: number): string {
   const amount = minor / 100;
   const whole = Number.isInteger(amount);
   if (/^[A-Z]{3}$/.test(currency)) {
     try {
-      return new Intl.NumberFormat(locale, {
-        style: "currency",
-        currency,
-        minimumFractionDigits: whole ? 0 : 2,
-        maximumFractionDigits: 2,
-      }).format(amount);
+      return formatter(locale, currency, whole).format(amount);
     } catch {
       // An unknown code: spelled out below.
     }
   }
-  const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(amount);
-  return `${n} ${currency}`;
+  return `${formatter(locale, "", whole).format(amount)} ${currency}`;
 }
 
 export interface AllocationLabels {

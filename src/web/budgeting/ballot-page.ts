@@ -92,14 +92,12 @@ function ballotBody(
     : t(c)("pbvote.vote.pointsLeft", { used, points: p.points ?? 0 });
   const category = (id: string | null) => (id ? categories.get(id) : undefined);
   const items = ballot.projects.map((x) => {
-    const meta = html`<span class="pb-meta"><a href="${safeUrl(`${base}/projects/${x.id}`)}">${x.title}</a>${
-      category(x.category_id)
-        ? html` · ${t(c)("pbvote.vote.category", { name: category(x.category_id) as string })}`
-        : ""
-    }</span>`;
+    const cat = category(x.category_id);
+    const about = html`<span class="pb-meta">${cat ? t(c)("pbvote.vote.category", { name: cat }) : ""}</span>`;
+    const details = html`<a class="pb-details" href="${safeUrl(`${base}/projects/${x.id}`)}">${t(c)("pbvote.vote.details", { title: x.title })}</a>`;
     return approval
-      ? html`<li><label><input type="checkbox" name="project" value="${x.id}" data-cost="${x.cost}"${state.picks[x.id] ? html` checked` : ""} /><span class="pb-project">${x.title}<span class="pb-meta">${money(x.cost)}</span></span><span class="pb-cost">${money(x.cost)}</span></label>${meta}</li>`
-      : html`<li><label><span class="pb-project">${x.title}<span class="pb-meta">${money(x.cost)}</span></span><input type="number" inputmode="numeric" min="0" max="${p.points ?? 0}" name="points.${x.id}" value="${state.picks[x.id] ? String(state.picks[x.id]) : ""}" aria-label="${t(c)("pbvote.vote.points", { title: x.title })}" data-pb-points="1" /></label>${meta}</li>`;
+      ? html`<li><label><input type="checkbox" name="project" value="${x.id}" data-cost="${x.cost}"${state.picks[x.id] ? html` checked` : ""} /><span class="pb-project">${x.title}${about}</span><span class="pb-cost">${money(x.cost)}</span></label>${details}</li>`
+      : html`<li><label><span class="pb-project">${x.title}<span class="pb-meta">${money(x.cost)}${cat ? ` · ${t(c)("pbvote.vote.category", { name: cat })}` : ""}</span></span><input type="number" inputmode="numeric" min="0" max="${p.points ?? 0}" name="points.${x.id}" value="${state.picks[x.id] ? String(state.picks[x.id]) : ""}" aria-label="${t(c)("pbvote.vote.points", { title: x.title })}" data-pb-points="1" /></label>${details}</li>`;
   });
   const districtNav =
     districts.length > 1

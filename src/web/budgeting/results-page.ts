@@ -59,14 +59,20 @@ async function cachedResults(
 function why(c: Context<WebEnv>, o: ProjectOutcome, money: (n: number) => string): Html {
   const w = o.why;
   switch (w.kind) {
-    case "paid":
-      return html`<ul class="pb-why">${w.payments.map(
-        (g) =>
-          html`<li>${t(c)(g.everything ? "pbvote.results.why.paidAll" : "pbvote.results.why.paid", {
-            voters: g.voters,
-            amount: money(g.amount),
-          })}</li>`,
-      )}</ul>`;
+    case "paid": {
+      // Thousands of voters fall in many payment groups: one line says who paid how much.
+      const voters = w.payments.reduce((n, g) => n + g.voters, 0);
+      const all = w.payments.filter((g) => g.everything).reduce((n, g) => n + g.voters, 0);
+      const amounts = w.payments.map((g) => g.amount);
+      const min = Math.min(...amounts);
+      const max = Math.max(...amounts);
+      const line =
+        min === max
+          ? t(c)("pbvote.results.why.paidEqual", { voters, amount: money(max) })
+          : t(c)("pbvote.results.why.paidRange", { voters, min: money(min), max: money(max) });
+      const rest = all ? ` ${t(c)("pbvote.results.why.allLeft", { n: all })}` : "";
+      return html`<p class="pb-why">${line}${rest}</p>`;
+    }
     case "turn":
       return html`<p class="pb-why">${t(c)("pbvote.results.why.turn", { order: w.order })}</p>`;
     case "lost": {
