@@ -28,6 +28,7 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
 import { sweepPhases } from "./governance/budgeting/processes/phases.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
@@ -48,6 +49,8 @@ import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { budgetingPages } from "./web/budgeting/pages.ts";
+import { budgetVotePages } from "./web/budgeting/vote-pages.ts";
 import { commonsPages } from "./web/commons/pages.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
@@ -208,7 +211,7 @@ export async function createNode(
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
-  app.route("/", assetRoutes(config));
+  app.route("/", assetRoutes({ db: db.db, config, clock }));
   app.route("/", homePages());
   app.route(
     "/",
@@ -242,7 +245,9 @@ export async function createNode(
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", budgetVotePages(groups));
   app.route("/", decisionPages(groups));
+  app.route("/", budgetingPages(groups));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
@@ -270,7 +275,7 @@ export async function createNode(
     attachStreaming: (server) => streaming.attach(server),
     streaming,
     startWorker: async (options = {}) => {
-      const stop = await startWorker(db, federation, options);
+      const stop = await startWorker(db, federation, { media: config, ...options });
       const coopName = (await coop.get()).name;
       const stopNewsletters = newsletterTransport
         ? startNewsletterSender(
@@ -289,6 +294,7 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      let counting: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
@@ -300,6 +306,12 @@ export async function createNode(
         sweepPhases(decisionsCtx).catch((error: unknown) =>
           decisionsLogger.error("Budgeting phase sweep failed: {error}", { error }),
         );
+        // Budgets past voting and not counted yet (one count at a time: a large one takes seconds).
+        counting ??= countWaitingProcesses(decisionsCtx)
+          .catch((error: unknown) => logger.error("Counting budgets failed: {error}", { error }))
+          .finally(() => {
+            counting = null;
+          });
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
       const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
@@ -317,6 +329,7 @@ export async function createNode(
         await stopNewsletters();
         clearInterval(articles);
         await sweeping;
+        await counting;
         await stop();
       };
     },

@@ -99,7 +99,7 @@ export interface RunningNode {
 }
 
 /** Starts the node and waits until /healthz answers (up to `ms`). */
-export async function startNode(spec: NodeSpec, ms = 60_000): Promise<RunningNode> {
+export async function startNode(spec: NodeSpec, ms = 180_000): Promise<RunningNode> {
   const child = spawn(process.execPath, [...NODE_FLAGS, cli, "start"], {
     env: { ...process.env, ...spec.env },
     stdio: ["ignore", "ignore", "inherit"],

@@ -264,3 +264,31 @@ test("a report is settled by a moderator; hiding stops queries", async () => {
     { ok: false, reason: "not-found" },
   );
 });
+
+test("contribution bounding keeps each unit's first rows, in the order they were given", async () => {
+  const id = await f.dataset(ada, {
+    title: "Bounding",
+    budgetRho: 100,
+    defaultRho: 50,
+    maxRowsPerUnit: 1,
+  });
+  const rows = [
+    { hours: "0", sector: "care" },
+    { hours: "40", sector: "care" },
+    { hours: "40", sector: "care" },
+  ];
+  assert.ok((await contribute(f.cx, ada, { datasetId: id, purpose: PURPOSE, rows })).ok);
+  const answer = await queryDataset(f.cx, ada, {
+    datasetId: id,
+    query: { mechanism: "sum", field: "hours", rho: 50 },
+  });
+  assert.ok(answer.ok);
+  const body = (await findRelease(f.handle.db, answer.value.releaseId))?.parsed;
+  assert.ok(body);
+  // σ ≈ 4.2 hours: the kept row is the first (0), never one of the 40s.
+  const sum = body.result.estimates[0]?.value ?? Number.NaN;
+  assert.ok(Math.abs(sum) < 25, `sum ${sum}`);
+  // ada's unit had rows beyond the limit: the clipped-units count is near 1.
+  const clipped = body.result.clippedUnits;
+  assert.ok(clipped && clipped.low <= 1 && clipped.high >= 1, JSON.stringify(clipped));
+});

@@ -39,7 +39,9 @@ export const fieldSchema = z.discriminatedUnion("type", [
           .trim()
           .min(1)
           .max(60)
-          .regex(/^[^,"\n\r]+$/, "no commas or quotes"),
+          // No control characters either: a query reads rows packed with \x1e and \x1f.
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is refused
+          .regex(/^[^,"\x00-\x1f\x7f]+$/, "no commas, quotes or control characters"),
       )
       .min(1)
       .max(MAX_VALUES),

@@ -65,7 +65,7 @@ export async function settleReport(
       .selectAll()
       .where("id", "=", input.reportId)
       .executeTakeFirst();
-    if (!report || report.status !== "open") return fail("not-found");
+    if (report?.status !== "open") return fail("not-found");
     const dataset = await findDataset(trx, report.dataset_id);
     if (!dataset) return fail("not-found");
     if (!(await canModerateDataset(trx, ctx.origin, dataset, moderator))) return fail("forbidden");

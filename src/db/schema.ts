@@ -17,6 +17,7 @@ import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
+import type { StorageSchema } from "./schema/storage.ts";
 
 export interface SettingsTable {
   key: string;
@@ -105,7 +106,8 @@ export interface Schema
     MediaSchema,
     SearchSchema,
     ApiSchema,
-    NewslettersSchema {
+    NewslettersSchema,
+    StorageSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

@@ -15,7 +15,7 @@ import type { Schema } from "../db/schema.ts";
 import type { FollowTarget } from "../federation/follows.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import { followActivityUri, memberUri } from "../kernel/uris.ts";
+import { followActivityUri, memberPrefix, memberUri } from "../kernel/uris.ts";
 import type { Member, SocialContext } from "../social/context.ts";
 import { backfillHome, dropFromHome } from "../social/fanout.ts";
 import { notify } from "../social/notifications.ts";
@@ -221,4 +221,22 @@ async function moveOne(
     }
     return true;
   });
+}
+
+/** Where an actor moved, with the new account's address when this node knows it (for pages). */
+export async function movedToView(
+  s: Pick<SocialContext, "db" | "origin" | "domain">,
+  actorUri: string,
+): Promise<{ uri: string; handle: string } | null> {
+  const target = await movedTo(s.db, actorUri);
+  if (!target) return null;
+  const prefix = memberPrefix(s.origin);
+  if (target.startsWith(prefix))
+    return { uri: target, handle: `@${target.slice(prefix.length)}@${s.domain}` };
+  const remote = await s.db
+    .selectFrom("remote_actors")
+    .select(["username", "host"])
+    .where("uri", "=", target)
+    .executeTakeFirst();
+  return { uri: target, handle: remote ? `@${remote.username}@${remote.host}` : target };
 }

@@ -10,6 +10,7 @@ import type { Schema } from "../../db/schema.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
+import { remoteMediaUrl } from "../../storage/remote-media.ts";
 
 export interface ApiAccount {
   id: string;
@@ -186,7 +187,8 @@ export async function loadAccounts(
     });
   }
   for (const r of remotes) {
-    const avatar = r.avatar_url ?? abs(MISSING_AVATAR);
+    const avatar = abs(r.avatar_url ? remoteMediaUrl(r.avatar_url) : MISSING_AVATAR);
+    const header = abs(r.header_url ? remoteMediaUrl(r.header_url) : MISSING_HEADER);
     const n = numbers.get(r.uri);
     out.set(r.uri, {
       id: r.id,
@@ -198,8 +200,8 @@ export async function loadAccounts(
       note: sanitizeBio(r.summary),
       avatar,
       avatar_static: avatar,
-      header: abs(MISSING_HEADER),
-      header_static: abs(MISSING_HEADER),
+      header,
+      header_static: header,
       locked: r.manually_approves === 1,
       fields: [],
       emojis: [],

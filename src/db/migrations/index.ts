@@ -24,6 +24,7 @@ import * as m0024 from "./0024_decision_outsiders.ts";
 import * as m0025 from "./0025_budgeting.ts";
 import * as m0026 from "./0026_decision_weights.ts";
 import * as m0028 from "./0028_moving.ts";
+import * as m0029 from "./0029_remote_media.ts";
 import * as m0030 from "./0030_budgeting_sources.ts";
 import * as m0031 from "./0031_budgeting_federation.ts";
 import * as m0032 from "./0032_commons.ts";
@@ -53,9 +54,10 @@ export const migrations: Record<string, Migration> = {
   "0023_delivery_stats": m0023,
   "0024_decision_outsiders": m0024,
   "0025_budgeting": m0025,
-  "0031_budgeting_federation": m0031,
-  "0028_moving": m0028,
-  "0032_commons": m0032,
   "0026_decision_weights": m0026,
+  "0028_moving": m0028,
+  "0029_remote_media": m0029,
   "0030_budgeting_sources": m0030,
+  "0031_budgeting_federation": m0031,
+  "0032_commons": m0032,
 };

@@ -27,7 +27,8 @@ export type ImportMode = "merge" | "overwrite";
 export interface ImportsTable {
   id: string;
   account_id: string;
-  kind: ImportKind;
+  /** A CSV file's kind, or "posts" for an archive's outbox.json (moving/history.ts). */
+  kind: ImportKind | "posts";
   mode: ImportMode;
   total_rows: number;
   done_rows: Generated<number>;

@@ -4,7 +4,7 @@ import { html, raw } from "hono/html";
 import { isDeleted } from "../../accounts/data.ts";
 import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
 import { memberUri } from "../../kernel/uris.ts";
-import { movedTo } from "../../moving/moves.ts";
+import { movedToView } from "../../moving/moves.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
@@ -29,8 +29,9 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
       new Date(account.created_at),
     );
     // A member who moved away: the profile points to the new account (moving/moves.ts).
-    const moved = await movedTo(deps.db, memberUri(deps.config.origin, account.username));
-    const body = html`${moved ? html`<p class="notice" role="status">${t("moving.profileMoved", { name })} <a href="${safeUrl(moved)}" rel="nofollow noopener">${moved}</a></p>` : ""}
+    const where = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+    const moved = await movedToView(where, memberUri(deps.config.origin, account.username));
+    const body = html`${moved ? html`<p class="notice" role="status">${t("moving.profileMoved", { name })} <a href="${safeUrl(moved.uri)}" rel="nofollow noopener">${moved.handle}</a></p>` : ""}
     <article class="profile" lang="${account.language}">
       ${account.header_path ? html`<img class="profile-header" src="${safeUrl(mediaUrl(account.header_path))}" alt="" width="1500" height="500" />` : ""}
       <div class="profile-id">

@@ -109,9 +109,10 @@ export function commonsPages(deps: CommonsDeps): Hono<WebEnv> {
     const again = (errors: FieldErrors) =>
       c.html(layout(c, t("commons.declare.title"), declareBody(c, groups, form, errors)), 422);
     if (!parsed.ok || !parsed.value) return again(parsed.errors);
+    const { fieldList, ...declared } = parsed.value;
     const made = await declareDataset(await commonsContext(deps), viewer, {
-      ...parsed.value,
-      fields: parsed.value.fieldList,
+      ...declared,
+      fields: fieldList,
     });
     if (!made.ok) return again({ groupId: t(`commons.problem.${made.reason}`) });
     return redirectHere(c, `/commons/datasets/${made.value.id}`, 303);

@@ -14,6 +14,12 @@ import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { formatFigure, releaseChart } from "./chart.ts";
 
+/** A long token with break points every 16 characters, so it wraps on a phone (no inline style). */
+function breakable(text: string): Html {
+  const parts = text.match(/.{1,16}/g) ?? [];
+  return html`${parts.map((p, i) => (i === 0 ? p : html`<wbr />${p}`))}`;
+}
+
 export const fmtRho = (x: number) => Number(x.toPrecision(4)).toString();
 
 export function questionText(c: Context<WebEnv>, r: ReleaseView["parsed"]): string {
@@ -67,7 +73,7 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
     </dl>
     <h2>${t("commons.release.noise")}</h2>
     ${figureTable(
-      t("commons.release.noise"),
+      t("commons.release.noiseCaption"),
       [
         t("commons.release.noiseFor"),
         t("commons.release.noiseKind"),
@@ -84,8 +90,8 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
     )}</ul>
     <h2>${t("commons.release.signature")}</h2>
     <p class="hint">${t("commons.release.signatureHint")}</p>
-    <dl class="facts"><dt>keyId</dt><dd><code>${r.key_id}</code></dd>
-      <dt>Ed25519</dt><dd><code class="wrap">${r.signature}</code></dd></dl>
+    <dl class="facts"><dt>keyId</dt><dd><code>${breakable(r.key_id)}</code></dd>
+      <dt>Ed25519</dt><dd><code>${breakable(r.signature)}</code></dd></dl>
     <p><a href="${safeUrl(`${base}/release.json`)}" download>${t("commons.release.json")}</a> ·
       <a href="${safeUrl(`${base}/release.csv`)}" download>${t("commons.release.csv")}</a></p>`;
 }

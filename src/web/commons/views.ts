@@ -152,8 +152,9 @@ function fieldFacts(c: Context<WebEnv>, d: Dataset): Html {
 function contributeForms(c: Context<WebEnv>, p: DatasetPageData): Html {
   const t = c.get("t");
   const d = p.dataset;
-  const consent = html`<input type="hidden" name="purpose" value="${d.purpose}" />
-    <div class="field check"><input type="checkbox" id="f-consent" name="consent" value="yes" required /><label for="f-consent">${t("commons.contribute.consent")}</label></div>`;
+  // Each form carries its own consent box (ids differ so each label names its box).
+  const consent = (id: string) => html`<input type="hidden" name="purpose" value="${d.purpose}" />
+    <div class="field"><label class="check" for="${id}"><input type="checkbox" id="${id}" name="consent" value="yes" required /> ${t("commons.contribute.consent")}</label></div>`;
   return html`<section aria-labelledby="give-h"><h2 id="give-h">${t("commons.contribute.title")}</h2>
     <blockquote class="purpose">${d.purpose}</blockquote>
     <form method="post" action="${safeUrl(`${datasetPath(d.id)}/contribute`)}">
@@ -176,13 +177,13 @@ function contributeForms(c: Context<WebEnv>, p: DatasetPageData): Html {
               p.errors[`v_${f.name}`],
             ),
       )}
-      ${consent}
+      ${consent("f-consent")}
       <button type="submit">${t("commons.contribute.submit")}</button>
     </form>
     <form method="post" action="${safeUrl(`${datasetPath(d.id)}/import`)}" enctype="multipart/form-data">
       ${csrfField(c)}
       ${field({ name: "csv", label: t("commons.import.file"), type: "file", accept: ".csv,text/csv", error: p.errors.csv, hint: t("commons.import.hint", { columns: d.fieldList.map((f) => f.name).join(",") }) })}
-      ${consent}
+      ${consent("f-consent-csv")}
       <button type="submit">${t("commons.import.submit")}</button>
     </form>
     ${p.mine > 0 ? html`<p>${t("commons.contribute.mine", { n: p.mine })} <a href="/commons/mine">${t("commons.mine.title")}</a></p>` : ""}

@@ -13,12 +13,15 @@ import type { Config } from "../../config.ts";
 import type { ImportKind, ImportMode } from "../../db/schema/moving.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { FederationGateway } from "../../federation/index.ts";
+import { aliasUri } from "../../federation/moving/alias.ts";
 import type { Clock } from "../../kernel/clock.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { addAlias, aliasesOf, removeAlias } from "../../moving/aliases.ts";
+import { MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ITEMS, parseOutbox } from "../../moving/archive.ts";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseImport } from "../../moving/csv.ts";
+import { importHistory } from "../../moving/history.ts";
 import { createImport, importsOf } from "../../moving/imports.ts";
-import { type MoveProblem, moveAway, movedTo } from "../../moving/moves.ts";
+import { type MoveProblem, moveAway, movedToView } from "../../moving/moves.ts";
 import { MAX_ALIASES } from "../../moving/rules.ts";
 import { tooManyAttempts } from "../accounts/deps.ts";
 import { settingsLayout } from "../accounts/settings.ts";
@@ -46,6 +49,7 @@ const MOVE_PROBLEMS: Record<MoveProblem, MessageKey> = {
   "moved-recently": "moving.movedRecently",
 };
 const size = `${MAX_IMPORT_BYTES / 1024 / 1024} MiB`;
+const archiveSize = `${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB`;
 
 export function movingPages(deps: MovingDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -64,10 +68,10 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const aliases = await aliasesOf(deps.db, viewer.id);
-    const moved = await movedTo(deps.db, memberUri(deps.config.origin, viewer.username));
+    const moved = await movedToView(s, memberUri(deps.config.origin, viewer.username));
     const body = html`<p>${t("moving.lead")}</p>
       ${notice(c.req.query("done")?.slice(0, 300))}
-      ${moved ? html`<p class="notice" role="status">${t("moving.moved")} <a href="${safeUrl(moved)}">${moved}</a></p>` : ""}
+      ${moved ? html`<p class="notice" role="status">${t("moving.moved")} <a href="${safeUrl(moved.uri)}">${moved.handle}</a></p>` : ""}
       <h3>${t("moving.from")}</h3>
       <p>${t("moving.fromLead")}</p>
       ${
@@ -172,7 +176,12 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
     );
   });
 
-  async function importPage(c: Context<WebEnv>, errors: FieldErrors = {}, status: 200 | 422 = 200) {
+  async function importPage(
+    c: Context<WebEnv>,
+    errors: FieldErrors = {},
+    status: 200 | 422 = 200,
+    archiveErrors: FieldErrors = {},
+  ) {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const imports = await importsOf(deps.db, viewer.id);
@@ -191,6 +200,13 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
         </fieldset>
         ${field({ name: "file", label: t("moving.file"), type: "file", accept: ".csv,text/csv", hint: t("moving.fileHint", { size, rows: String(MAX_IMPORT_ROWS) }), error: errors.file, required: true })}
         <div><button type="submit">${t("moving.importSubmit")}</button></div>
+      </form>
+      <h3>${t("moving.archive")}</h3>
+      <p>${t("moving.archiveLead")}</p>
+      <form method="post" action="/settings/import/posts" enctype="multipart/form-data" class="stack">
+        ${csrfField(c)}${errorSummary(c, archiveErrors)}
+        ${field({ name: "outbox", label: t("moving.archiveFile"), type: "file", accept: ".json,application/json,application/activity+json", hint: t("moving.archiveHint", { size: archiveSize, items: String(MAX_ARCHIVE_ITEMS) }), error: archiveErrors.outbox, required: true })}
+        <div><button type="submit">${t("moving.archiveSubmit")}</button></div>
       </form>
       <h3>${t("moving.imports")}</h3>
       ${
@@ -245,23 +261,25 @@ export function movingPages(deps: MovingDeps): Hono<WebEnv> {
     );
   });
 
-  return app;
-}
+  app.post("/settings/import/posts", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const body = await c.req.parseBody();
+    const file = body.outbox;
+    const bad = (message: string) => importPage(c, {}, 422, { outbox: message });
+    if (!(file instanceof File) || file.size === 0) return bad(t("moving.bad.file"));
+    const vars = { size: archiveSize, items: String(MAX_ARCHIVE_ITEMS) };
+    if (file.size > MAX_ARCHIVE_BYTES) return bad(t("moving.archiveBad.too-large", vars));
+    const parsed = parseOutbox(new Uint8Array(await file.arrayBuffer()), deps.clock.now());
+    if (!parsed.ok) return bad(t(`moving.archiveBad.${parsed.problem}`, vars));
+    const done = await importHistory(s, viewer, parsed.posts);
+    if (!done.ok) return bad(t(`moving.archiveBad.${done.reason}`));
+    const text = t("moving.archived", {
+      n: String(done.value.count),
+      skipped: String(parsed.skipped),
+    });
+    return redirectHere(c, `/settings/import?${new URLSearchParams({ done: text })}`, 303);
+  });
 
-/** The actor id of an account a member names: a member here, or one looked up elsewhere. */
-async function aliasUri(deps: MovingDeps, query: string): Promise<string | null> {
-  const q = query.replace(/^@/, "");
-  const domain = deps.config.domain.toLowerCase();
-  if (q.toLowerCase().endsWith(`@${domain}`)) {
-    const name = q.slice(0, -domain.length - 1);
-    const row = await deps.db
-      .selectFrom("accounts")
-      .select("username")
-      .where((eb) => eb(eb.fn("lower", ["username"]), "=", name.toLowerCase()))
-      .where("status", "=", "active")
-      .executeTakeFirst();
-    return row ? memberUri(deps.config.origin, row.username) : null;
-  }
-  const actor = await deps.federation.lookup(q).catch(() => null);
-  return actor && !actor.gone ? actor.uri : null;
+  return app;
 }

@@ -74,7 +74,7 @@ async function election(secrecy: "named" | "secret") {
 
 for (const secrecy of ["named", "secret"] as const)
   test(`${secrecy} ballots: counted once voting is over, every district, with explanations`, async () => {
-    const { p, d1, d2, b, c } = await election(secrecy);
+    const { p, d1, b, c } = await election(secrecy);
     assert.deepEqual(
       await countWaitingProcesses(f.ctx),
       { counted: 0 },

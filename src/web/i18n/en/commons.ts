@@ -52,7 +52,7 @@ export const commons = {
   "commons.declare.unit": "Privacy unit",
   "commons.declare.period": "Budget period",
   "commons.declare.budget": "Budget per period (ρ)",
-  "commons.declare.budgetHint": "zCDP ρ; ρ = 1 is ε ≈ 6.3 at δ = 10⁻⁶.",
+  "commons.declare.budgetHint": "zCDP ρ; ρ = 1 is ε ≈ 7.8 at δ = 10⁻⁶.",
   "commons.declare.defaultRho": "Default ρ of one question",
   "commons.declare.rowsPerUnit": "Rows kept per privacy unit in a question",
   "commons.declare.rowsPerUnitHint":
@@ -111,6 +111,7 @@ export const commons = {
   "commons.release.clippedUnits": "{value} (between {low} and {high})",
   "commons.release.rowsPerUnit": "Rows kept per unit",
   "commons.release.noise": "Noise",
+  "commons.release.noiseCaption": "The noise drawn, one row per draw",
   "commons.release.noiseFor": "For",
   "commons.release.noiseKind": "Kind",
   "commons.release.scale": "Scale",

@@ -55,7 +55,7 @@ export const commons: Record<keyof typeof en, string> = {
   "commons.declare.unit": "Unidad de privacidad",
   "commons.declare.period": "Periodo del presupuesto",
   "commons.declare.budget": "Presupuesto por periodo (ρ)",
-  "commons.declare.budgetHint": "ρ de zCDP; ρ = 1 es ε ≈ 6,3 con δ = 10⁻⁶.",
+  "commons.declare.budgetHint": "ρ de zCDP; ρ = 1 es ε ≈ 7,8 con δ = 10⁻⁶.",
   "commons.declare.defaultRho": "ρ por defecto de una pregunta",
   "commons.declare.rowsPerUnit": "Filas por unidad de privacidad en una pregunta",
   "commons.declare.rowsPerUnitHint":
@@ -115,6 +115,7 @@ export const commons: Record<keyof typeof en, string> = {
   "commons.release.clippedUnits": "{value} (entre {low} y {high})",
   "commons.release.rowsPerUnit": "Filas por unidad",
   "commons.release.noise": "Ruido",
+  "commons.release.noiseCaption": "El ruido sorteado, una fila por sorteo",
   "commons.release.noiseFor": "Para",
   "commons.release.noiseKind": "Tipo",
   "commons.release.scale": "Escala",

@@ -46,6 +46,22 @@ export const moving: Record<keyof typeof en, string> = {
   "moving.kind.mutes": "Silenciados (muted_accounts.csv)",
   "moving.kind.bookmarks": "Marcadores (bookmarks.csv)",
   "moving.kind.lists": "Listas (lists.csv)",
+  "moving.kind.posts": "Publicaciones (outbox.json)",
+  "moving.archive": "Publicaciones de un archivo de Mastodon",
+  "moving.archiveLead":
+    "Sube outbox.json del archivo que prepara Mastodon (Importar y exportar → Solicitar tu archivo; descomprímelo antes). Tus publicaciones públicas, no listadas y solo para seguidores pasan a ser tu historial aquí, con sus fechas; no se envían de nuevo a nadie. Los impulsos, los mensajes directos, las imágenes y las encuestas se quedan fuera. Una vez por cuenta.",
+  "moving.archiveFile": "outbox.json",
+  "moving.archiveHint": "Como mucho {size} y {items} elementos.",
+  "moving.archiveSubmit": "Importar publicaciones",
+  "moving.archived":
+    "Se añadieron {n} publicaciones a tu historial; {skipped} elementos se quedaron fuera.",
+  "moving.archiveBad.too-large": "El archivo ocupa más de {size}.",
+  "moving.archiveBad.not-json": "El archivo no es JSON.",
+  "moving.archiveBad.not-an-outbox":
+    "El archivo no es un outbox.json (una OrderedCollection de actividades).",
+  "moving.archiveBad.too-many-items": "El archivo tiene más de {items} elementos.",
+  "moving.archiveBad.already-imported": "Tus publicaciones ya se importaron.",
+  "moving.archiveBad.empty": "El archivo no tiene publicaciones que importar.",
   "moving.mode": "Cómo",
   "moving.mode.merge": "Combinar: conservar lo que tienes y añadir lo del archivo",
   "moving.mode.overwrite": "Sobrescribir: se quita lo que el archivo no incluye",
