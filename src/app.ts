@@ -16,15 +16,21 @@ import { apiContributor } from "./api/account-data.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
+import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
+import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
+import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
+import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
+import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
+import { sweepPhases } from "./governance/budgeting/processes/phases.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
 import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
@@ -37,11 +43,15 @@ import { startNewsletterSender } from "./media/newsletters/sender.ts";
 import { smtpTransport } from "./media/newsletters/smtp.ts";
 import { publishDueArticles } from "./media/scheduler.ts";
 import { RequestMetrics } from "./metrics.ts";
+import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
+import { budgetingPages } from "./web/budgeting/pages.ts";
+import { budgetVotePages } from "./web/budgeting/vote-pages.ts";
+import { commonsPages } from "./web/commons/pages.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
@@ -68,6 +78,7 @@ import { publicationPages } from "./web/media/publications.ts";
 import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
+import { movingPages } from "./web/moving/pages.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -124,10 +135,13 @@ export async function createNode(
     socialContributor,
     groupsContributor,
     decisionsContributor(config.origin),
+    budgetingContributor(config.origin),
     decisionFederationContributor,
     mediaContributor,
     apiContributor,
     newslettersContributor,
+    movingContributor,
+    commonsContributor,
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -178,6 +192,7 @@ export async function createNode(
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
+  app.use(budgetingFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -196,8 +211,12 @@ export async function createNode(
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
-  app.route("/", assetRoutes(config.dataDir));
+  app.route("/", assetRoutes({ db: db.db, config, clock }));
   app.route("/", homePages());
+  app.route(
+    "/",
+    commonsPages({ db: db.db, config, clock, signer: releaseSigner(db.db, config.origin) }),
+  );
   app.route("/", networkPages({ db: db.db, config, federation }));
   const social = { db: db.db, config, coop, federation, clock };
   // Before the social pages, whose /@username/{id} would take /@username/newsletter.
@@ -226,10 +245,13 @@ export async function createNode(
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
   app.route("/", groupThreadPages(groups));
+  app.route("/", budgetVotePages(groups));
   app.route("/", decisionPages(groups));
+  app.route("/", budgetingPages(groups));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));
+  app.route("/", movingPages({ db: db.db, config, federation, limiter, clock }));
   app.route(
     "/",
     accountPages({
@@ -253,7 +275,7 @@ export async function createNode(
     attachStreaming: (server) => streaming.attach(server),
     streaming,
     startWorker: async (options = {}) => {
-      const stop = await startWorker(db, federation, options);
+      const stop = await startWorker(db, federation, { media: config, ...options });
       const coopName = (await coop.get()).name;
       const stopNewsletters = newsletterTransport
         ? startNewsletterSender(
@@ -272,6 +294,7 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      let counting: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
@@ -279,6 +302,16 @@ export async function createNode(
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
         );
+        // Budgeting processes whose phase ended by date move on (once: claimed in the database).
+        sweepPhases(decisionsCtx).catch((error: unknown) =>
+          decisionsLogger.error("Budgeting phase sweep failed: {error}", { error }),
+        );
+        // Budgets past voting and not counted yet (one count at a time: a large one takes seconds).
+        counting ??= countWaitingProcesses(decisionsCtx)
+          .catch((error: unknown) => logger.error("Counting budgets failed: {error}", { error }))
+          .finally(() => {
+            counting = null;
+          });
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
       const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
@@ -296,6 +329,7 @@ export async function createNode(
         await stopNewsletters();
         clearInterval(articles);
         await sweeping;
+        await counting;
         await stop();
       };
     },

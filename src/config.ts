@@ -41,6 +41,23 @@ export interface Config {
   showDomainBlocks: "disabled" | "users" | "all";
   /** Bearer token that /metrics asks for; null: /metrics answers 404. */
   metricsToken: string | null;
+  /** An S3-compatible bucket for media (uploads and the remote cache); null: DATA_DIR/media. */
+  s3: S3Settings | null;
+  /** The cache of other servers' media: total size and age before pruning. */
+  remoteMedia: { maxBytes: number; maxAgeDays: number };
+}
+
+export interface S3Settings {
+  /** e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000; null: AWS's default. */
+  endpoint: string | null;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** bucket in the path (MinIO, most self-hosted servers) instead of the host name. */
+  forcePathStyle: boolean;
+  /** Prepended to every key, e.g. "synco/". */
+  prefix: string;
 }
 
 export class ConfigError extends Error {
@@ -91,7 +108,43 @@ const schema = z.object({
     .string()
     .regex(/^(\S{16,})?$/, "must be at least 16 characters without spaces")
     .optional(),
+  SYNCO_S3_ENDPOINT: z
+    .string()
+    .regex(/^(https?:\/\/[^\s]+)?$/, "must be an http(s) URL")
+    .optional(),
+  // S3's rule for bucket names: 3–63 lower-case letters, digits, dots and hyphens.
+  SYNCO_S3_BUCKET: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/, "must be an S3 bucket name (3–63 characters)")
+    .optional(),
+  SYNCO_S3_REGION: z.string().min(1).default("us-east-1"),
+  SYNCO_S3_ACCESS_KEY_ID: z.string().optional(),
+  SYNCO_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  SYNCO_S3_FORCE_PATH_STYLE: z.enum(["0", "1", ""]).default("0"),
+  SYNCO_S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*\/)*$/, "must be empty or path segments ending in /")
+    .default(""),
+  SYNCO_REMOTE_MEDIA_MAX_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  SYNCO_REMOTE_MEDIA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
+
+function s3Settings(e: z.output<typeof schema>): S3Settings | null {
+  if (!e.SYNCO_S3_BUCKET) return null;
+  if (!e.SYNCO_S3_ACCESS_KEY_ID || !e.SYNCO_S3_SECRET_ACCESS_KEY)
+    throw new ConfigError(
+      "SYNCO_S3_ACCESS_KEY_ID and SYNCO_S3_SECRET_ACCESS_KEY: both are needed with SYNCO_S3_BUCKET",
+    );
+  return {
+    endpoint: e.SYNCO_S3_ENDPOINT || null,
+    bucket: e.SYNCO_S3_BUCKET,
+    region: e.SYNCO_S3_REGION,
+    accessKeyId: e.SYNCO_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.SYNCO_S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.SYNCO_S3_FORCE_PATH_STYLE === "1",
+    prefix: e.SYNCO_S3_PREFIX,
+  };
+}
 
 /** True for hosts whose origin is http: localhost and loopback addresses. */
 export function isLoopbackHost(host: string): boolean {
@@ -143,6 +196,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.SYNCO_MAIL_FROM ?? `synco@${domain.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")}`,
     showDomainBlocks: e.SYNCO_SHOW_DOMAIN_BLOCKS,
     metricsToken: e.SYNCO_METRICS_TOKEN || null,
+    s3: s3Settings(e),
+    remoteMedia: {
+      maxBytes: e.SYNCO_REMOTE_MEDIA_MAX_MB * 1024 * 1024,
+      maxAgeDays: e.SYNCO_REMOTE_MEDIA_MAX_AGE_DAYS,
+    },
   };
 }
 

@@ -20,10 +20,14 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/decisions/index.ts"),
     import("./federation/groups/index.ts"),
     import("./federation/social/index.ts"),
-  ]).then(([decisions, groups, social]) => [
+    import("./federation/moving/index.ts"),
+    import("./federation/budgeting/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting]) => [
     decisions.decisionsExtension,
+    budgeting.budgetingExtension,
     groups.groupsExtension,
     social.socialExtension,
+    moving.movingExtension,
   ]);
 
 export function federationGateway(

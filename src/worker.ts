@@ -10,17 +10,21 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { sweepAccounts } from "./accounts/housekeeping.ts";
+import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
 import { flushDeliveryStats } from "./federation/delivery-stats.ts";
 import type { FederationRuntime } from "./federation/federation.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
+import { pruneRemoteMedia } from "./storage/remote-media.ts";
 
 const logger = getLogger(["synco", "worker"]);
 const SWEEP_EVERY_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1_000;
 const RELAY_POLL_MS = 250;
 const DELIVERY_STATS_EVERY_MS = 5_000;
+/** The remote media cache is held to its size and age limits this often. */
+const MEDIA_PRUNE_EVERY_MS = 5 * 60_000;
 
 /**
  * Rung by each committed outbox write. A ring while the relay is busy is kept, so
@@ -83,6 +87,8 @@ export interface WorkerOptions {
    * committed event wakes the relay on its own.
    */
   pollMs?: { idle?: number; relay?: number };
+  /** Where media live and the remote cache's limits; the worker prunes the cache to them. */
+  media?: Pick<Config, "dataDir" | "s3" | "remoteMedia">;
 }
 
 async function runFederation(
@@ -143,6 +149,16 @@ export async function startWorker(
     );
   const statsTimer = setInterval(flushStats, DELIVERY_STATS_EVERY_MS);
   statsTimer.unref();
+  const { media } = options;
+  const pruneMedia = async () => {
+    if (!media) return;
+    await pruneRemoteMedia(
+      { db: db.db, media, clock: gateway.deps.clock },
+      media.remoteMedia,
+    ).catch((error) => logger.error("Pruning the remote media cache failed: {error}", { error }));
+  };
+  const pruneTimer = setInterval(pruneMedia, MEDIA_PRUNE_EVERY_MS);
+  pruneTimer.unref();
   const controller = new AbortController();
   const running = runFederation(db, gateway, controller.signal, options).catch((error) =>
     logger.error("The federation worker stopped: {error}", { error }),
@@ -150,6 +166,7 @@ export async function startWorker(
   return async () => {
     clearInterval(timer);
     clearInterval(statsTimer);
+    clearInterval(pruneTimer);
     controller.abort();
     await running;
     await flushStats();

@@ -337,4 +337,70 @@ test("two co-ops' delegates decide in a federation; one carries its assembly's r
       "the co-ops hear the result",
       async () => (await copyOn(n, d.uri))?.status === "closed",
     );
+
+  // The same co-ops decide again, each weighing its active members, as its own node counts them.
+  for (const username of ["cal", "cora", "cid"])
+    await createMember(c, { username, password: "password123" });
+  const size = async (n: TestNode) =>
+    Number(
+      (
+        await n.node.db.db
+          .selectFrom("accounts")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("status", "=", "active")
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const [sizeB, sizeC] = [await size(b), await size(c)];
+  assert.ok(sizeC > sizeB && sizeB > 1, `${sizeB} < ${sizeC}`);
+  const weighted = await createDecision(socialOf(a), ana, {
+    group: fednet,
+    proposal: {
+      title: "Share one van?",
+      rule: "single",
+      options: [{ label: "Yes" }, { label: "No" }],
+      closesAt: inAWeek(),
+      weighting: "members",
+    },
+  });
+  assert.ok(weighted.ok, JSON.stringify(weighted));
+  const wd = await findDecision(a.node.db.db, weighted.value.id);
+  assert.ok(wd);
+  for (const n of [b, c])
+    await waitFor(
+      "the copy says the votes weigh members",
+      async () => (await copyOn(n, wd.uri))?.weighting === "members",
+    );
+  const pageB = await (
+    await session.get(`/decisions/elsewhere/${(await copyOn(b, wd.uri))?.id}`)
+  ).text();
+  assert.match(pageB, /weighs its active members/);
+  for (const [n, who, option] of [
+    [b, ben, 0],
+    [c, cat, 1],
+  ] as const)
+    assert.ok(
+      (
+        await sendBallot(socialOf(n), who, {
+          decisionId: (await copyOn(n, wd.uri))?.id ?? "",
+          choice: { option },
+          forCoop: true,
+        })
+      ).ok,
+    );
+  await waitFor("both weighted votes count", async () => (await votesAt(wd.id)).length === 2);
+  const weights = await a.node.db.db
+    .selectFrom("decision_votes")
+    .select(["voter_uri", "weight"])
+    .where("decision_id", "=", wd.id)
+    .orderBy("voter_uri")
+    .execute();
+  assert.deepEqual(weights, [
+    { voter_uri: `${b.url}/users/coop`, weight: sizeB },
+    { voter_uri: `${c.url}/users/coop`, weight: sizeC },
+  ]);
+  const closedW = await closeDecision(socialOf(a), ana, { decisionId: wd.id });
+  assert.ok(closedW.ok);
+  assert.equal(closedW.value.tally.eligibleWeight, sizeB + sizeC);
+  assert.deepEqual(closedW.value.tally.outcome.winners, [1], "the larger co-op's choice wins");
 });

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { receiveRemoteDecision } from "../src/governance/decisions/elsewhere.ts";
+import { joinWithOurCoop, receiveDelegate } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { joinGroup } from "../src/groups/memberships.ts";
 import { systemClock } from "../src/kernel/clock.ts";
@@ -365,6 +366,7 @@ test("a decision hosted elsewhere: the page says the ballot travels; the vote is
       ballot: "secret",
       resultsVisibility: "after-close",
       voteChanges: false,
+      weighting: "per-coop",
       votersCount: 0,
       round: 0,
       tally: null,
@@ -403,4 +405,87 @@ test("a decision hosted elsewhere: the page says the ballot travels; the vote is
   const again = await bea.post(action, { option: "0" });
   assert.equal(again.status, 422, "this decision allows no change");
   assert.equal(await sent(), 1);
+});
+
+test("a federation voting by delegates may weigh each co-op by its members; the page says so", async () => {
+  const ctx = { ...socialOf(node), clock: systemClock };
+  const adaRow = await db()
+    .selectFrom("accounts")
+    .selectAll()
+    .where("username", "=", "ada")
+    .executeTakeFirstOrThrow();
+  // Only the node's admins start a federation (it speaks for the co-op).
+  const admin = await createMember(node, { username: "fay", password: PASSWORD, role: "admin" });
+  const made = await createGroup(ctx, admin, {
+    name: "fedhome",
+    kind: "federation",
+    displayName: "Fed home",
+    visibility: "public",
+    moderated: false,
+    votingMode: "delegates",
+  });
+  assert.ok(made.ok);
+  assert.ok((await joinWithOurCoop(ctx, admin, { group: made.value })).ok);
+  assert.ok((await joinGroup(ctx, adaRow, { group: made.value })).ok);
+  const ours = `${node.url}/users/coop`;
+  assert.ok(
+    (
+      await receiveDelegate(
+        ctx,
+        { uri: ours },
+        { group: made.value, delegateUri: `${node.url}/users/bea`, add: true },
+      )
+    ).ok,
+  );
+  assert.match(await (await ada.get("/groups/fedhome/decisions/new")).text(), /name="weighting"/);
+  assert.doesNotMatch(
+    await (await ada.get("/groups/council/decisions/new")).text(),
+    /name="weighting"/,
+  );
+  const form = {
+    question: "Share one van?",
+    rule: "single",
+    options: "Yes\nNo",
+    closesAt: inHours(48),
+    reminderHours: "0",
+    weighting: "members",
+  };
+  // A secret ballot counts one per co-op: 422 with the reason, nothing written.
+  const before = await count("decisions");
+  const secret = await ada.post("/groups/fedhome/decisions", {
+    ...form,
+    ballot: "secret",
+    results: "after-close",
+  });
+  assert.equal(secret.status, 422);
+  assert.match(await secret.text(), /id="f-weighting-error"/);
+  assert.equal(await count("decisions"), before);
+  const res = await ada.post("/groups/fedhome/decisions", form);
+  assert.equal(res.status, 303, await res.text());
+  const to = res.headers.get("location") ?? "";
+  const row = await db()
+    .selectFrom("decisions")
+    .select("weighting")
+    .where("id", "=", decisionIdOf(to))
+    .executeTakeFirstOrThrow();
+  assert.equal(row.weighting, "members");
+  // Our co-op is the only member: its weight is this node's active members (ada, bea, out, fay).
+  const page = await (await bea.get(threadOf(to))).text();
+  assert.match(
+    page,
+    /Each co-op&#39;s vote weighs its active members: 4 members in all|Each co-op's vote weighs its active members: 4 members in all/,
+  );
+  // Elsewhere the choice is not offered, and a posted one is ignored.
+  const plain = await start(ada, {
+    question: "Tea or coffee?",
+    rule: "single",
+    options: "Tea\nCoffee",
+    weighting: "members",
+  });
+  const plainRow = await db()
+    .selectFrom("decisions")
+    .select("weighting")
+    .where("id", "=", decisionIdOf(plain))
+    .executeTakeFirstOrThrow();
+  assert.equal(plainRow.weighting, "per-coop");
 });

@@ -242,7 +242,7 @@ test("a thread with an image, a poll and a mention federates whole; the mentione
     .toBuffer();
   const image = await storeImage(
     a.node.db.db,
-    a.node.config.dataDir,
+    a.node.config,
     {
       bytes: new Uint8Array(png),
       purpose: "attachment",

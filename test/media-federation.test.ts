@@ -93,7 +93,7 @@ test("a follower on another node gets the Article from the publication, and thei
     .toBuffer();
   const cover = await storeImage(
     a.node.db.db,
-    a.node.config.dataDir,
+    a.node.config,
     { bytes: new Uint8Array(png), purpose: "attachment", ownerId: wes.id },
     a.node.federation.deps.clock,
   );

@@ -16,6 +16,10 @@ export const commands: Record<string, Entry> = {
     summary: "copy the database consistently while it runs",
     load: () => import("./backup.ts"),
   },
+  media: {
+    summary: "prune the cache of other servers' media",
+    load: () => import("./media.ts"),
+  },
   pb: { summary: "participatory budgeting: count .pb elections", load: () => import("./pb.ts") },
   decisions: {
     summary: "decisions: recount a ballot export",

@@ -9,13 +9,13 @@
  * reserved (never reused; the federated actor answers 410 Gone) and an
  * `accounts.account.deleted` event goes to the outbox in the same transaction.
  */
-import { unlink } from "node:fs/promises";
-import { join } from "node:path";
 import type { Kysely, Transaction } from "kysely";
+import type { S3Settings } from "../config.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { mediaUrl } from "../storage/images.ts";
+import { type MediaConfig, mediaStore } from "../storage/store.ts";
 import { locksRows } from "./locking.ts";
 import { revokeCredentials } from "./sessions.ts";
 
@@ -138,7 +138,13 @@ export type DeleteFailure = "not-found" | "last-admin";
 export async function deleteAccount(
   db: Kysely<Schema>,
   accountId: string,
-  options: { contributors: readonly AccountDataContributor[]; dataDir: string; clock?: Clock },
+  options: {
+    contributors: readonly AccountDataContributor[];
+    dataDir: string;
+    /** Where the media are when not in dataDir (Config.s3). */
+    s3?: S3Settings | null;
+    clock?: Clock;
+  },
 ): Promise<{ ok: true } | { ok: false; reason: DeleteFailure }> {
   const now = (options.clock ?? systemClock).now().toISOString();
   const files = await db
@@ -183,7 +189,7 @@ export async function deleteAccount(
   if (outcome !== "deleted") return { ok: false, reason: outcome };
   await removeUnreferencedFiles(
     db,
-    options.dataDir,
+    options,
     files.map((f) => f.path),
   );
   return { ok: true };
@@ -214,7 +220,7 @@ export function otherActiveAdmins(
 /** Files are content-addressed, so one may back another upload too; only orphans go. */
 export async function removeUnreferencedFiles(
   db: Kysely<Schema>,
-  dataDir: string,
+  media: MediaConfig,
   paths: string[],
 ): Promise<void> {
   for (const path of new Set(paths)) {
@@ -223,6 +229,9 @@ export async function removeUnreferencedFiles(
       .select("id")
       .where("path", "=", path)
       .executeTakeFirst();
-    if (!still) await unlink(join(dataDir, "media", path)).catch(() => undefined);
+    if (!still)
+      await mediaStore(media)
+        .delete(path)
+        .catch(() => undefined);
   }
 }

@@ -9,6 +9,9 @@ import { apiOnError } from "./errors.ts";
 import { oauthRoutes } from "./oauth/routes.ts";
 import { accountActionRoutes } from "./routes/account-actions.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { budgetBallotRoutes } from "./routes/budget-ballots.ts";
+import { budgetRoutes } from "./routes/budgets.ts";
+import { commonsRoutes } from "./routes/commons.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
 import { extraRoutes } from "./routes/extras.ts";
@@ -16,6 +19,7 @@ import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
+import { movingRoutes } from "./routes/moving.ts";
 import { notificationGroupRoutes } from "./routes/notification-groups.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
 import { signupRoutes } from "./routes/signup.ts";
@@ -59,6 +63,10 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   // Before moreRoutes: a member's groups, shown as read-only lists.
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
+  app.route("/", commonsRoutes(deps));
+  app.route("/", movingRoutes(deps));
+  app.route("/", budgetBallotRoutes(deps));
+  app.route("/", budgetRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));

@@ -12,12 +12,15 @@
 import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
+import type { commonsEvents } from "../commons/events.ts";
 import type { followEvents } from "../federation/events.ts";
+import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
 import type { decisionFederationEvents } from "../governance/decisions/federation-events.ts";
 import type { groupsEvents } from "../groups/events.ts";
 import { newId } from "../kernel/ids.ts";
 import type { mediaEvents } from "../media/events.ts";
+import type { movingEvents } from "../moving/events.ts";
 import type { socialEvents } from "../social/events.ts";
 import type { OutboxEventsTable, Schema } from "./schema.ts";
 
@@ -44,7 +47,10 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof groupsEvents &
   typeof decisionsEvents &
   typeof decisionFederationEvents &
-  typeof mediaEvents;
+  typeof mediaEvents &
+  typeof movingEvents &
+  typeof commonsEvents &
+  typeof budgetingEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

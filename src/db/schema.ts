@@ -5,14 +5,19 @@
 import type { Generated } from "kysely";
 import type { AccountsSchema } from "./schema/accounts.ts";
 import type { ApiSchema } from "./schema/api.ts";
+import type { BudgetingSchema } from "./schema/budgeting.ts";
+import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts";
+import type { CommonsSchema } from "./schema/commons.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
+import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
+import type { StorageSchema } from "./schema/storage.ts";
 
 export interface SettingsTable {
   key: string;
@@ -91,13 +96,18 @@ export interface Schema
   extends AccountsSchema,
     FederationSchema,
     SocialSchema,
+    MovingSchema,
     GroupsSchema,
     DecisionsSchema,
+    BudgetingSchema,
+    BudgetingFederationSchema,
+    CommonsSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,
     ApiSchema,
-    NewslettersSchema {
+    NewslettersSchema,
+    StorageSchema {
   settings: SettingsTable;
   accounts: AccountsTable;
   invites: InvitesTable;

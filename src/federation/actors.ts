@@ -17,6 +17,8 @@ import {
 } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { bioHtml, parseFields } from "../accounts/profile.ts";
+import { aliasesOf } from "../moving/aliases.ts";
+import { movedTo } from "../moving/moves.ts";
 import {
   COOP,
   type FederationDeps,
@@ -70,6 +72,11 @@ function endpoints(ctx: Context<void>, identifier: string) {
 
 async function person(ctx: Context<void>, deps: FederationDeps, m: Member) {
   const origin = deps.config.origin;
+  // Moving in and out (moving/): the accounts the member moves from, and where they went.
+  const [aliases, moved] = await Promise.all([
+    aliasesOf(deps.db.db, m.id),
+    movedTo(deps.db.db, ctx.getActorUri(m.username).href),
+  ]);
   return new Person({
     id: ctx.getActorUri(m.username),
     preferredUsername: m.username,
@@ -89,6 +96,8 @@ async function person(ctx: Context<void>, deps: FederationDeps, m: Member) {
       : null,
     attachments: profileFields(m.fields),
     featured: ctx.getFeaturedUri(m.username),
+    aliases: aliases.map((uri) => new URL(uri)),
+    successor: moved ? new URL(moved) : null,
     ...endpoints(ctx, m.username),
     ...(await keysFor(ctx, m.username)),
   });

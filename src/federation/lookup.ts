@@ -80,6 +80,13 @@ export async function storeActor(deps: Deps, actor: Actor): Promise<RemoteActor 
   } catch {
     // An icon that cannot be read leaves the avatar empty; the actor is still usable.
   }
+  try {
+    const image = await actor.getImage();
+    const url = image?.url;
+    input.headerUrl = url instanceof URL ? url.href : (url?.href?.href ?? null);
+  } catch {
+    input.headerUrl = null;
+  }
   return upsertRemoteActor(deps.db.db, input, deps.clock);
 }
 

@@ -8,6 +8,7 @@ import type { Schema } from "../db/schema.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { httpUrlOrNull } from "../kernel/safe-url.ts";
+import { registerRemoteMedia } from "../storage/remote-media.ts";
 
 export type RemoteActor = Selectable<RemoteActorsTable>;
 
@@ -23,6 +24,8 @@ export interface RemoteActorInput {
   summary: string;
   url: string | null;
   avatarUrl: string | null;
+  /** The header image; undefined leaves the stored one as it is. */
+  headerUrl?: string | null;
   inbox: string;
   sharedInbox: string | null;
   followers: string | null;
@@ -46,6 +49,7 @@ export async function upsertRemoteActor(
     // Only http(s): a `javascript:` url would run in our origin when linked (issue 14).
     url: httpUrlOrNull(input.url),
     avatar_url: httpUrlOrNull(input.avatarUrl),
+    ...(input.headerUrl !== undefined ? { header_url: httpUrlOrNull(input.headerUrl) } : {}),
     inbox_url: input.inbox,
     shared_inbox_url: input.sharedInbox,
     followers_url: input.followers,
@@ -54,6 +58,7 @@ export async function upsertRemoteActor(
     gone: 0,
     fetched_at: now,
   };
+  await registerRemoteMedia(db, [fields.avatar_url, fields.header_url], clock);
   await db
     .insertInto("remote_actors")
     .values({ id: newId(), uri: input.uri, created_at: now, ...fields })

@@ -44,3 +44,8 @@ export const groupPostUri = (origin: string, name: string, postId: string) =>
 
 /** A ballot a member here cast in a decision hosted elsewhere (served to that node only). */
 export const decisionBallotUri = (origin: string, id: string) => `${origin}/decision-ballots/${id}`;
+
+/** A participatory budgeting process hosted here and its projects (governance/budgeting/processes). */
+export const budgetUri = (origin: string, id: string) => `${origin}/budgets/${id}`;
+export const budgetProjectUri = (origin: string, processId: string, id: string) =>
+  `${budgetUri(origin, processId)}/projects/${id}`;

@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
-import { mediaUrl } from "../storage/images.ts";
+import { attachmentUrl } from "../storage/remote-media.ts";
 import { parseOptions } from "./polls.ts";
 
 export interface VersionView {
@@ -46,7 +46,7 @@ async function currentVersion(db: Kysely<Schema>, postId: string): Promise<Versi
     spoiler: post.spoiler,
     sensitive: post.sensitive === 1,
     media: media.map((m) => ({
-      url: m.path ? mediaUrl(m.path) : (m.remote_url ?? ""),
+      url: attachmentUrl(m),
       mediaType: m.media_type,
       description: m.description,
     })),

@@ -1,7 +1,7 @@
 /**
  * A member's follows, blocks, mutes, bookmarks and lists in the CSV files
  * Mastodon exports and imports (Settings → Import and export), so a member can
- * take them to a Mastodon server (Synco does not import them yet). The formats are Mastodon's
+ * take them to a Mastodon server (and bring them here: moving/imports.ts). The formats are Mastodon's
  * own: accounts by address (`user@domain`), bookmarks by the post's id (URI).
  * Actors this node cannot name by address (never fetched) are left out.
  */
@@ -36,7 +36,7 @@ function field(value: string): string {
 const csv = (rows: string[][]) => rows.map((r) => `${r.map(field).join(",")}\n`).join("");
 
 /** Actor URIs → `user@domain`, for those this node can name. */
-async function addresses(w: Where, uris: string[]): Promise<Map<string, string>> {
+export async function addresses(w: Where, uris: string[]): Promise<Map<string, string>> {
   const named = new Map<string, string>();
   const prefix = memberPrefix(w.origin);
   const remote: string[] = [];

@@ -10,6 +10,7 @@ import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { newId } from "../kernel/ids.ts";
 import { httpUrlOrNull } from "../kernel/safe-url.ts";
+import { registerRemoteMedia } from "../storage/remote-media.ts";
 import { sanitizeRemoteHtml } from "./content.ts";
 import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
@@ -140,6 +141,12 @@ async function writeDetails(
         height: m.height,
       })
       .execute();
+  // Remembered so the media cache may fetch them (storage/remote-media.ts).
+  await registerRemoteMedia(
+    trx,
+    media.slice(0, 4).map((m) => m.url),
+    s.clock,
+  );
   return locals;
 }
 

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { mediaUrl } from "../storage/images.ts";
+import { attachmentUrl, remoteMediaUrl } from "../storage/remote-media.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
@@ -142,7 +143,7 @@ function author(s: SocialContext, r: Row): AuthorView {
     name: r.r_name || r.r_handle || r.author_uri,
     handle: r.r_handle ? `@${r.r_handle}` : r.author_uri,
     url: r.r_url ?? r.author_uri,
-    avatarUrl: r.r_avatar,
+    avatarUrl: r.r_avatar ? remoteMediaUrl(r.r_avatar) : null,
     local: false,
     username: null,
   };
@@ -285,7 +286,7 @@ export async function hydrate(
       media: media
         .filter((m) => m.post_id === r.id)
         .map((m) => ({
-          url: m.path ? mediaUrl(m.path) : (m.remote_url ?? ""),
+          url: attachmentUrl(m),
           mediaType: m.media_type,
           description: m.description,
           width: m.width,

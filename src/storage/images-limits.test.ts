@@ -32,7 +32,7 @@ before(async () => {
 after(() => handle.close());
 
 const store = (bytes: Uint8Array) =>
-  storeImage(handle.db, dataDir, { bytes, purpose: "attachment", ownerId: null }, systemClock);
+  storeImage(handle.db, { dataDir }, { bytes, purpose: "attachment", ownerId: null }, systemClock);
 const uploads = async () =>
   Number(
     (

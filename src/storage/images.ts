@@ -2,21 +2,21 @@
  * Uploaded images: the type is checked from the bytes (not the name or the
  * client's word), the size is capped, and every image is re-encoded by sharp,
  * which rotates it upright and drops all metadata (EXIF, GPS, ICC comments).
- * Files are stored under DATA_DIR/media with content-addressed names.
+ * Files are stored in the node's media store (store.ts: DATA_DIR/media or S3)
+ * with content-addressed names.
  *
  * A small file can decode to a huge bitmap (a 34 KB GIF of 7070×7070 pixels), so
  * the pixel count is checked from the header before decoding, animation frames
  * included, and at most IMAGE_CONCURRENCY images are decoded at once: the
  * memory for images is bounded whatever the number of concurrent uploads.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { access, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
 import { Semaphore } from "./semaphore.ts";
+import { type MediaConfig, mediaStore } from "./store.ts";
 
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 /**
@@ -63,7 +63,7 @@ export function mediaUrl(path: string): string {
 /** Processes and stores an image; a rejected image writes nothing. */
 export async function storeImage(
   db: Kysely<Schema>,
-  dataDir: string,
+  media: MediaConfig,
   input: {
     bytes: Uint8Array;
     purpose: ImagePurpose;
@@ -80,11 +80,9 @@ export async function storeImage(
   const output = processed.value;
   const digest = createHash("sha256").update(output.data).digest("hex");
   const relative = `${digest.slice(0, 2)}/${digest}.webp`;
-  await saveContentAddressed(
-    join(dataDir, "media", digest.slice(0, 2)),
-    `${digest}.webp`,
-    output.data,
-  );
+  // Same name, same bytes: an earlier or concurrent upload of the same image is success.
+  const store = mediaStore(media);
+  if (!(await store.has(relative))) await store.put(relative, output.data, "image/webp");
   const row = {
     id: newId(),
     owner_id: input.ownerId,
@@ -160,38 +158,8 @@ async function reencode(
   }
 }
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
-/**
- * Writes a file whose name is its content's hash. Same name, same bytes: if it
- * is there already (an earlier or a concurrent upload of the same image), that
- * is success. Written to a unique temporary name first, so a crash never leaves
- * a half-written image and two writers never share a temporary file.
- */
-async function saveContentAddressed(dir: string, name: string, data: Buffer): Promise<void> {
-  const target = join(dir, name);
-  if (await exists(target)) return;
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${name}.${randomUUID()}.tmp`);
-  await writeFile(tmp, data, { flag: "wx" });
-  try {
-    await rename(tmp, target);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    if (!(await exists(target))) throw error;
-  }
-}
-
-/** Reads a stored file by its public path; undefined for anything not under media/. */
-export async function readMedia(dataDir: string, path: string): Promise<Buffer | undefined> {
+/** Reads a stored upload by its public path; undefined for anything that is not one. */
+export async function readMedia(media: MediaConfig, path: string): Promise<Uint8Array | undefined> {
   if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\.webp$/.test(path)) return undefined;
-  try {
-    return await readFile(join(dataDir, "media", path));
-  } catch {
-    return undefined;
-  }
+  return mediaStore(media).get(path);
 }

@@ -90,7 +90,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (!(file instanceof File) || file.size === 0) continue;
       const stored = await storeImage(
         deps.db,
-        deps.config.dataDir,
+        deps.config,
         {
           bytes: new Uint8Array(await file.arrayBuffer()),
           purpose,

@@ -146,7 +146,7 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const focus = readFocus(p.focus);
     const stored = await storeImage(
       deps.db,
-      deps.config.dataDir,
+      deps.config,
       {
         bytes: new Uint8Array(await file.arrayBuffer()),
         purpose: "attachment",

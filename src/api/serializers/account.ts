@@ -10,6 +10,7 @@ import type { Schema } from "../../db/schema.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
+import { remoteMediaUrl } from "../../storage/remote-media.ts";
 
 export interface ApiAccount {
   id: string;
@@ -48,6 +49,8 @@ export interface ApiAccount {
     follow_requests_count: number;
   };
   role?: { id: string; name: string; color: string; permissions: string; highlighted: boolean };
+  /** The account it moved to (moving/), one level deep, present only when it moved (as Mastodon). */
+  moved?: ApiAccount;
 }
 
 export const MISSING_AVATAR = "/avatars/original/missing.png";
@@ -115,6 +118,7 @@ async function counts(l: AccountLoader, uris: string[]) {
 export async function loadAccounts(
   l: AccountLoader,
   uris: string[],
+  nested = false,
 ): Promise<Map<string, ApiAccount>> {
   const unique = [...new Set(uris)];
   const out = new Map<string, ApiAccount>();
@@ -183,7 +187,8 @@ export async function loadAccounts(
     });
   }
   for (const r of remotes) {
-    const avatar = r.avatar_url ?? abs(MISSING_AVATAR);
+    const avatar = abs(r.avatar_url ? remoteMediaUrl(r.avatar_url) : MISSING_AVATAR);
+    const header = abs(r.header_url ? remoteMediaUrl(r.header_url) : MISSING_HEADER);
     const n = numbers.get(r.uri);
     out.set(r.uri, {
       id: r.id,
@@ -195,8 +200,8 @@ export async function loadAccounts(
       note: sanitizeBio(r.summary),
       avatar,
       avatar_static: avatar,
-      header: abs(MISSING_HEADER),
-      header_static: abs(MISSING_HEADER),
+      header,
+      header_static: header,
       locked: r.manually_approves === 1,
       fields: [],
       emojis: [],
@@ -214,7 +219,29 @@ export async function loadAccounts(
       following_count: n?.following ?? 0,
     });
   }
+  if (!nested) await addMoved(l, out);
   return out;
+}
+
+/** Sets `moved` on the accounts that moved, to the account they moved to (not nested further). */
+async function addMoved(l: AccountLoader, out: Map<string, ApiAccount>) {
+  if (out.size === 0) return;
+  const moves = await l.db
+    .selectFrom("actor_moves")
+    .select(["actor_uri", "target_uri"])
+    .where("actor_uri", "in", [...out.keys()])
+    .execute();
+  if (moves.length === 0) return;
+  const targets = await loadAccounts(
+    l,
+    moves.map((m) => m.target_uri),
+    true,
+  );
+  for (const m of moves) {
+    const account = out.get(m.actor_uri);
+    const target = targets.get(m.target_uri);
+    if (account && target) account.moved = target;
+  }
 }
 
 export async function loadAccount(l: AccountLoader, uri: string): Promise<ApiAccount | undefined> {

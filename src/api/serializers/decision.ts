@@ -34,6 +34,7 @@ export function serializeDecision(origin: string, shown: DecisionShown): Record<
     results_visibility: d.results_visibility,
     ballot: d.ballot,
     vote_changes: d.vote_changes === 1,
+    weighting: d.weighting,
     round: d.round,
     voters_count: d.voters_count,
     eligible_weight: shown.eligibleWeight,

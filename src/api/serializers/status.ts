@@ -9,7 +9,7 @@ import { tagUrl } from "../../kernel/uris.ts";
 import { authorsOf, mediaOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
 import { escapeHtml } from "../../social/content.ts";
 import type { PostView } from "../../social/views.ts";
-import { mediaUrl } from "../../storage/images.ts";
+import { attachmentUrl } from "../../storage/remote-media.ts";
 import { type AccountLoader, type ApiAccount, loadAccounts } from "./account.ts";
 import { decisionPollsOf } from "./decision.ts";
 
@@ -39,7 +39,8 @@ export function serializeMedia(
     focus?: string | null;
   },
 ) {
-  const url = m.path ? `${origin}${mediaUrl(m.path)}` : (m.remote_url ?? "");
+  const link = attachmentUrl(m);
+  const url = link ? `${origin}${link}` : "";
   const meta =
     m.width && m.height
       ? {

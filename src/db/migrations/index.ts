@@ -21,6 +21,13 @@ import * as m0021 from "./0021_search.ts";
 import * as m0022 from "./0022_decision_federation.ts";
 import * as m0023 from "./0023_delivery_stats.ts";
 import * as m0024 from "./0024_decision_outsiders.ts";
+import * as m0025 from "./0025_budgeting.ts";
+import * as m0026 from "./0026_decision_weights.ts";
+import * as m0028 from "./0028_moving.ts";
+import * as m0029 from "./0029_remote_media.ts";
+import * as m0030 from "./0030_budgeting_sources.ts";
+import * as m0031 from "./0031_budgeting_federation.ts";
+import * as m0032 from "./0032_commons.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +53,11 @@ export const migrations: Record<string, Migration> = {
   "0022_decision_federation": m0022,
   "0023_delivery_stats": m0023,
   "0024_decision_outsiders": m0024,
+  "0025_budgeting": m0025,
+  "0026_decision_weights": m0026,
+  "0028_moving": m0028,
+  "0029_remote_media": m0029,
+  "0030_budgeting_sources": m0030,
+  "0031_budgeting_federation": m0031,
+  "0032_commons": m0032,
 };

@@ -39,6 +39,8 @@ export interface DecisionsTable {
   vote_changes: number;
   /** 1: anyone who can see the thread votes, members or not (decisions.ts: when allowed). */
   outsiders: Generated<number>;
+  /** A federation voting by delegates: "per-coop" (one each) or "members" (each co-op weighs its active members). */
+  weighting: Generated<DecisionWeighting>;
   ballot: BallotKind;
   /** Seconds before closing when non-voters are reminded; null: no reminder. */
   reminder_lead_seconds: number | null;
@@ -88,6 +90,16 @@ export interface DecisionVotersTable {
   cast_by_uri: string;
 }
 
+export type DecisionWeighting = "per-coop" | "members";
+
+/** A member co-op's active members, as its own node last reported them (federations hosted here). */
+export interface DecisionCoopSizesTable {
+  group_id: string;
+  coop_uri: string;
+  members: number;
+  reported_at: string;
+}
+
 /** Secret ballots, what was chosen: a random id, the choice and the hash of the voter's receipt. */
 export interface DecisionBallotsTable {
   decision_id: string;
@@ -103,5 +115,6 @@ export type DecisionsSchema = {
   decisions: DecisionsTable;
   decision_votes: DecisionVotesTable;
   decision_voters: DecisionVotersTable;
+  decision_coop_sizes: DecisionCoopSizesTable;
   decision_ballots: DecisionBallotsTable;
 };

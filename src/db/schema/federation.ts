@@ -23,6 +23,8 @@ export interface RemoteActorsTable {
   summary: Generated<string>;
   url: string | null;
   avatar_url: string | null;
+  /** The profile's header image (the actor's `image`), http(s) only. */
+  header_url: string | null;
   inbox_url: string;
   shared_inbox_url: string | null;
   followers_url: string | null;

@@ -194,7 +194,10 @@ export type NotificationType =
   // Decisions (governance/decisions): not Mastodon types, so the client API leaves them out.
   | "decision_opened"
   | "decision_reminder"
-  | "decision_outcome";
+  | "decision_outcome"
+  // Participatory budgeting (governance/budgeting/processes): from_uri is the process.
+  | "budget_phase"
+  | "budget_project";
 
 export interface NotificationsTable {
   id: string;

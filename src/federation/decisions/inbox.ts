@@ -183,6 +183,7 @@ export function decisionsInbox(deps: FederationDeps) {
         decisionId: d.id,
         choice: ballot.choice,
         ...(ballot.onBehalfOf ? { countsFor: ballot.onBehalfOf } : {}),
+        ...(ballot.coopMembers ? { coopMembers: ballot.coopMembers } : {}),
       },
     );
     logger.info("Ballot {uri} for {countsFor}: {result}", {

@@ -29,6 +29,8 @@ export interface BallotView {
   choice: BallotChoice;
   /** The co-op a delegate votes for, in a federation voting by delegates. */
   onBehalfOf: string | null;
+  /** With onBehalfOf: the co-op's active members, for decisions weighted by members. */
+  coopMembers: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -73,6 +75,7 @@ export function decisionDocument(d: DecisionView): Record<string, unknown> {
     ballotKind: d.ballot,
     resultsVisibility: d.resultsVisibility,
     voteChanges: d.voteChanges,
+    weighting: d.weighting,
     votersCount: d.votersCount,
     round: d.round,
     ...(d.tally && tallyForOthers(d) ? { tally: d.tally } : {}),
@@ -94,6 +97,7 @@ export function ballotDocument(b: BallotView): Record<string, unknown> {
     decision: b.decisionUri,
     choice: b.choice,
     ...(b.onBehalfOf ? { onBehalfOf: b.onBehalfOf } : {}),
+    ...(b.onBehalfOf && b.coopMembers ? { coopMembers: b.coopMembers } : {}),
     published: b.createdAt,
     updated: b.updatedAt,
   };

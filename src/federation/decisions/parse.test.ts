@@ -31,6 +31,7 @@ const decision: DecisionView = {
   ballot: "secret",
   resultsVisibility: "after-close",
   voteChanges: true,
+  weighting: "members",
   votersCount: 2,
   round: 0,
   tally: null,
@@ -46,6 +47,7 @@ const ballot: BallotView = {
   groupUri: decision.groupUri,
   choice: { ranking: [2, 0] },
   onBehalfOf: "https://b.example/users/coop",
+  coopMembers: 12,
   createdAt: "2026-12-02T09:00:00.000Z",
   updatedAt: "2026-12-02T09:00:00.000Z",
 };
@@ -87,7 +89,25 @@ test("a Ballot round-trips through its document, addressed to the Group alone", 
     decisionUri: ballot.decisionUri,
     choice: ballot.choice,
     onBehalfOf: ballot.onBehalfOf,
+    coopMembers: 12,
     updatedAt: ballot.updatedAt,
+  });
+  // A co-op's size means nothing without the co-op: not read from a person's own ballot.
+  const own = wire(ballotDocument({ ...ballot, onBehalfOf: null }));
+  assert.equal(own.coopMembers, undefined);
+  const claimed = parseBallotDocument({ ...own, coopMembers: 50 }, ballot.uri);
+  assert.ok(claimed.ok);
+  assert.equal(claimed.value.coopMembers, null);
+});
+
+test("a Decision from a node that predates weighting counts one per co-op", () => {
+  const { weighting: _w, ...old } = wire(decisionDocument(decision));
+  const parsed = parseDecisionDocument(old, decision.uri);
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.weighting, "per-coop");
+  assert.deepEqual(parseDecisionDocument({ ...old, weighting: "by-wealth" }, decision.uri), {
+    ok: false,
+    reason: "bad-field",
   });
 });
 
@@ -205,6 +225,10 @@ test("hostile Ballot documents are refused with a named problem", () => {
       "wrong-origin",
     ],
     ["a data: decision", (d) => ({ ...d, decision: "data:text/plain,x" }), "bad-field"],
+    ["a co-op of no one", (d) => ({ ...d, coopMembers: 0 }), "bad-field"],
+    ["a fractional co-op", (d) => ({ ...d, coopMembers: 2.5 }), "bad-field"],
+    ["a co-op too large", (d) => ({ ...d, coopMembers: 1e9 }), "bad-field"],
+    ["a size as text", (d) => ({ ...d, coopMembers: "12" }), "bad-field"],
     ["a choice that is a number", (d) => ({ ...d, choice: 3 }), "unsafe-json"],
     [
       "a choice with __proto__",

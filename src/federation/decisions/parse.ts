@@ -7,6 +7,7 @@
  * counting engine's (validateChoice), made by the host against its own settings.
  */
 import { z } from "zod";
+import { MAX_WEIGHT } from "../../governance/decisions/constants.ts";
 import type { RemoteDecisionInput } from "../../governance/decisions/elsewhere.ts";
 import { MAX_OPTIONS, MAX_REASON_LENGTH, RULES } from "../../governance/decisions/types.ts";
 import { validateSettings } from "../../governance/decisions/validate.ts";
@@ -129,6 +130,8 @@ const DecisionFields = z.object({
   ballotKind: z.enum(["named", "anonymous", "secret"]),
   resultsVisibility: z.enum(["always", "after-vote", "after-close"]),
   voteChanges: z.boolean(),
+  // Absent from documents older than the setting: one vote per co-op.
+  weighting: z.enum(["per-coop", "members"]).default("per-coop"),
   votersCount: z.number().int().min(0).max(1e9),
   round: z.number().int().min(0).max(1e6).default(0),
   tally: z.unknown().optional(),
@@ -182,6 +185,7 @@ export function parseDecisionDocument(
     ballot: f.ballotKind,
     resultsVisibility: f.resultsVisibility,
     voteChanges: f.voteChanges,
+    weighting: f.weighting,
     votersCount: f.votersCount,
     round: f.round,
     tally,
@@ -197,6 +201,7 @@ const BallotFields = z.object({
   decision: url,
   choice: z.unknown(),
   onBehalfOf: url.optional(),
+  coopMembers: z.number().int().min(1).max(MAX_WEIGHT).optional(),
   published: date,
   updated: date.optional(),
 });
@@ -209,6 +214,8 @@ export interface RemoteBallotInput {
   /** Plain JSON; the host checks it with validateChoice. */
   choice: unknown;
   onBehalfOf: string | null;
+  /** With onBehalfOf: the co-op's active members as its node reports them. */
+  coopMembers: number | null;
   updatedAt: string;
 }
 
@@ -236,6 +243,7 @@ export function parseBallotDocument(
     decisionUri: f.decision,
     choice,
     onBehalfOf: f.onBehalfOf ?? null,
+    coopMembers: f.onBehalfOf ? (f.coopMembers ?? null) : null,
     updatedAt: f.updated ?? f.published,
   });
 }

@@ -10,7 +10,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { findDecision } from "../../governance/decisions/decisions.ts";
-import { findSentBallot } from "../../governance/decisions/elsewhere.ts";
+import { activeMembers, findSentBallot } from "../../governance/decisions/elsewhere.ts";
 import { findGroupById } from "../../groups/groups.ts";
 import { decisionBallotUri, memberUri } from "../../kernel/uris.ts";
 import { isGroupMemberActor } from "../../social/visibility.ts";
@@ -89,6 +89,8 @@ export function decisionFederationMiddleware(
         groupUri: b.group_uri,
         choice: b.choice,
         onBehalfOf: b.on_behalf_of || null,
+        // Our co-op's size, said by its own node: the host weighs it where a decision is by members.
+        coopMembers: b.on_behalf_of ? await activeMembers(db) : null,
         createdAt: b.created_at,
         updatedAt: b.updated_at,
       }),

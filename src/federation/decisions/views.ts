@@ -34,6 +34,7 @@ export async function decisionViewOf(ctx: DecisionsContext, d: Decision): Promis
     ...base,
     ballot: d.ballot,
     voteChanges: d.vote_changes === 1,
+    weighting: d.weighting,
     votersCount: d.voters_count,
     round: d.round,
     tally: tallyForOthers(base) ? await tallyOf(ctx, d) : null,

@@ -39,6 +39,8 @@ export const DECISIONS_CONTEXT = {
   decision: { "@id": "synco:decision", "@type": "@id" },
   choice: { "@id": "synco:choice", "@type": "@json" },
   onBehalfOf: { "@id": "synco:onBehalfOf", "@type": "@id" },
+  weighting: "synco:weighting",
+  coopMembers: { "@id": "synco:coopMembers", "@type": "xsd:positiveInteger" },
 } as const;
 
 /** The `@context` of our documents: ActivityStreams, then our terms. */

@@ -5,11 +5,12 @@
  * its author's server, from a domain and author allowed to federate here, and
  * is stored as any post that arrived. Additive: the inbox does not use it.
  */
+import type { Context } from "@fedify/fedify";
 import { Article, Note, Question } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { isSuspendedActor } from "../../social/moderation.ts";
 import { storeRemotePost } from "../../social/remote-posts.ts";
-import { socialContext } from "../deps.ts";
+import { type FederationDeps, socialContext } from "../deps.ts";
 import type { FederationGateway } from "../index.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { allowsFederation } from "./domain-policy.ts";
@@ -23,6 +24,16 @@ export async function resolveRemotePost(
   url: string,
 ): Promise<string | null> {
   const { deps } = gateway;
+  const runtime = await gateway.load();
+  return resolvePostIn(runtime.federation.createContext(new URL(deps.config.origin)), deps, url);
+}
+
+/** The same, given a federation context (the worker's: an import of bookmarks). */
+export async function resolvePostIn(
+  ctx: Context<void>,
+  deps: FederationDeps,
+  url: string,
+): Promise<string | null> {
   const db = deps.db.db;
   const known = await db
     .selectFrom("posts")
@@ -38,8 +49,6 @@ export async function resolveRemotePost(
     return null;
   }
   if (!(await allowsFederation(db, host))) return null;
-  const runtime = await gateway.load();
-  const ctx = runtime.federation.createContext(new URL(deps.config.origin), undefined);
   const loader = await signedLoader(ctx);
   let object: unknown = null;
   try {

@@ -21,7 +21,7 @@ import { notify } from "../../social/notifications.ts";
 import { textPost } from "../../social/posts.ts";
 import type { DecisionsContext } from "./context.ts";
 import { type Decision, lockDecision, maySteer, settingsOf } from "./decisions.ts";
-import { everyoneEligible, localAccountsOf } from "./eligibility.ts";
+import { eligibleWeightOf, everyoneEligible, localAccountsOf } from "./eligibility.ts";
 import { isPostgres, secretBallots } from "./secret-ballot.ts";
 import { type Ballot, type BallotChoice, count, type Tally } from "./types.ts";
 
@@ -40,17 +40,40 @@ export async function ballotsOf(
   return rows.map((r) => ({ choice: JSON.parse(r.choice) as BallotChoice, weight: r.weight }));
 }
 
+/**
+ * Live counts of open decisions, per database handle, keyed by the decision's id
+ * and `updated_at`: every write that changes the ballots (a batch of votes, an
+ * amendment, the close) moves `updated_at` forward, strictly (vote-batch.ts), so
+ * a key names one state of the ballots, whichever process wrote it. The eligible
+ * weight (the roster) can change without a vote: an entry lives LIVE_TALLY_MS.
+ */
+const liveTallies = new WeakMap<Kysely<Schema>, Map<string, { tally: Tally; at: number }>>();
+const LIVE_TALLY_MS = 30_000;
+const LIVE_TALLIES = 500;
+
 /** The count of the ballots so far (or the stored tally of a closed decision). */
 export async function tallyOf(ctx: DecisionsContext, d: Decision): Promise<Tally | null> {
   if (d.tally) return JSON.parse(d.tally) as Tally;
   if (!d.group_id) return null;
+  let cache = liveTallies.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    liveTallies.set(ctx.db, cache);
+  }
+  const key = `${d.id} ${d.updated_at}`;
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < LIVE_TALLY_MS) return hit.tally;
   const group = await findGroupById(ctx.db, d.group_id);
   if (!group) return null;
-  const eligible = await everyoneEligible(ctx.db, ctx.origin, group);
-  return count(settingsOf(d), await ballotsOf(ctx.db, d), {
-    eligibleWeight: eligible.length,
+  const tally = count(settingsOf(d), await ballotsOf(ctx.db, d), {
+    eligibleWeight: await eligibleWeightOf(ctx.db, ctx.origin, group, d),
     seed: d.seed,
   });
+  // Oldest out first (a Map keeps insertion order).
+  if (cache.size >= LIVE_TALLIES) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { tally, at: now });
+  return tally;
 }
 
 /** Counts and closes, inside the caller's transaction (the decision row already locked). */
@@ -61,7 +84,7 @@ export async function closeWithin(
   group: Group,
   byUri: string | null,
 ): Promise<Tally> {
-  const eligibleWeight = (await everyoneEligible(trx, ctx.origin, group)).length;
+  const eligibleWeight = await eligibleWeightOf(trx, ctx.origin, group, d);
   const tally = count(settingsOf(d), await ballotsOf(trx, d), { eligibleWeight, seed: d.seed });
   const at = ctx.clock.now().toISOString();
   await trx

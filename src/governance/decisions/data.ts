@@ -17,6 +17,7 @@ import type { Kysely } from "kysely";
 import type { AccountDataContributor } from "../../accounts/data.ts";
 import type { Schema } from "../../db/schema.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { laterThan } from "./decisions.ts";
 
 /** `origin`: this node's, to name the member's actor (votes are kept by actor URI). */
 export const decisionsContributor = (origin: string): AccountDataContributor => ({
@@ -71,7 +72,7 @@ export const decisionsContributor = (origin: string): AccountDataContributor => 
     const mine = await trx
       .selectFrom("decision_votes as v")
       .innerJoin("decisions as d", "d.id", "v.decision_id")
-      .select(["v.id", "d.status", "v.voter_uri", "v.cast_by_uri"])
+      .select(["v.id", "v.decision_id", "d.status", "v.voter_uri", "v.cast_by_uri"])
       .where((eb) =>
         eb.or([eb("v.account_id", "=", accountId), eb("v.cast_by_uri", "=", me ?? "")]),
       )
@@ -79,6 +80,17 @@ export const decisionsContributor = (origin: string): AccountDataContributor => 
     for (const v of mine) {
       if (v.status === "open") {
         await trx.deleteFrom("decision_votes").where("id", "=", v.id).execute();
+        // The ballots changed: a new updated_at (live counts are cached by it).
+        const d = await trx
+          .selectFrom("decisions")
+          .select("updated_at")
+          .where("id", "=", v.decision_id)
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable("decisions")
+          .set({ updated_at: laterThan(d.updated_at, new Date()) })
+          .where("id", "=", v.decision_id)
+          .execute();
         continue;
       }
       // A delegate's vote counted for their co-op: the co-op keeps it, the delegate's name goes.

@@ -210,9 +210,25 @@ test("consent flow: a block stops it, the amendment clears the votes, consent pa
   const amended = await amendDecision(f.ctx, ada, {
     group,
     decisionId: id,
-    proposal: f.proposal({ body: "For deliveries; parked in the yard behind the shop." }),
+    proposal: f.proposal({
+      title: "Buy a cargo bike and park it in the yard",
+      body: "For deliveries; parked in the yard behind the shop.",
+    }),
   });
   assert.deepEqual(amended, { ok: true, value: { id, round: 1 } });
+  // The thread's title follows the amended question, and the change goes out as an Update.
+  const root = await f.ctx.db
+    .selectFrom("posts")
+    .select("title")
+    .where("id", "=", postId)
+    .executeTakeFirstOrThrow();
+  assert.equal(root.title, "Buy a cargo bike and park it in the yard");
+  const updates = await f.ctx.db
+    .selectFrom("outbox_events")
+    .select("payload")
+    .where("type", "=", "social.post.updated")
+    .execute();
+  assert.ok(updates.some((u) => JSON.parse(u.payload).postId === postId));
   assert.equal(
     (await decisionView(f.ctx, ada, id))?.votes?.length,
     0,

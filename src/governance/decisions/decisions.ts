@@ -67,6 +67,8 @@ export const newDecisionSchema = z.strictObject({
   ballot: z.enum(["named", "anonymous", "secret"]).default("named"),
   /** Anyone who can see the thread may vote, from any server (a Mastodon poll's voters). */
   outsiders: z.boolean().default(false),
+  /** A federation voting by delegates: one vote per co-op, or each co-op weighs its active members. */
+  weighting: z.enum(["per-coop", "members"]).default("per-coop"),
   /** Seconds before the close when those who have not voted are reminded; null: none. */
   reminderLeadSeconds: z
     .number()
@@ -131,6 +133,9 @@ export function parseNewDecision(
     return fail("outsiders: only a single or multiple choice lets outsiders vote");
   if (d.outsiders && d.ballot === "secret") return fail("outsiders: not with a secret ballot");
   if (d.outsiders && (d.quorum ?? 0) > 0) return fail("outsiders: not with a quorum");
+  // A weight that differs by co-op would mark whose a secret ballot is.
+  if (d.weighting === "members" && d.ballot === "secret")
+    return fail("weighting: a secret ballot counts one per co-op");
   return ok({ decision: d, settings: settings.value, opensAt });
 }
 
@@ -146,6 +151,7 @@ export async function createDecision(
   const parsed = parseNewDecision(input.proposal, now);
   if (!parsed.ok) return fail("invalid");
   const { decision: d, settings, opensAt } = parsed.value;
+  if (d.weighting === "members" && !weighsCoops(input.group)) return fail("invalid");
   return ctx.db.transaction().execute(async (trx) => {
     const placed = await writeInGroupWithin(trx, ctx, input.group, actor, {
       ...textPost(d.body || d.title),
@@ -174,6 +180,7 @@ export async function createDecision(
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
         outsiders: d.outsiders ? 1 : 0,
+        weighting: d.weighting,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,
@@ -197,6 +204,36 @@ export async function createDecision(
     return ok({ id, postId: placed.value.id });
   });
 }
+
+/**
+ * The thread's title follows the amended question (its first post keeps the
+ * first text, the amended text is a reply, so the discussion reads in order;
+ * post edit history keeps no titles). The change goes out as the post's Update.
+ */
+async function retitleThread(trx: Kysely<Schema>, postId: string, title: string): Promise<void> {
+  const post = await trx
+    .selectFrom("posts")
+    .select("title")
+    .where("id", "=", postId)
+    .executeTakeFirst();
+  if (!post || post.title === title) return;
+  await trx.updateTable("posts").set({ title }).where("id", "=", postId).execute();
+  await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
+}
+
+/**
+ * `now`, or a millisecond after `before` if the clock has not moved past it:
+ * every change of a decision's ballots (a batch of votes, an amendment, a
+ * withdrawn vote) gives it a new `updated_at`, which names that state of its
+ * ballots (closing.ts caches live counts by it; other nodes refresh by it).
+ */
+export function laterThan(before: string, now: Date): string {
+  return new Date(Math.max(now.getTime(), Date.parse(before) + 1)).toISOString();
+}
+
+/** Only a federation voting by delegates has co-ops to weigh. */
+export const weighsCoops = (group: Pick<Group, "kind" | "voting_mode">) =>
+  group.kind === "federation" && group.voting_mode === "delegates";
 
 export function findDecision(db: Kysely<Schema>, id: string): Promise<Decision | undefined> {
   return db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
@@ -250,6 +287,7 @@ export async function amendDecision(
   const parsed = parseNewDecision(input.proposal, now);
   if (!parsed.ok) return fail("invalid");
   const { decision: d, settings, opensAt } = parsed.value;
+  if (d.weighting === "members" && !weighsCoops(input.group)) return fail("invalid");
   return ctx.db.transaction().execute(async (trx) => {
     const current = await lockDecision(trx, input.decisionId, isPostgres(trx));
     if (!current || current.group_id !== input.group.id || !current.local)
@@ -263,6 +301,7 @@ export async function amendDecision(
     });
     if (!reply.ok) return fail(reply.reason === "forbidden" ? "forbidden" : ("invalid" as const));
     await clearVotes(trx, current.id);
+    await retitleThread(trx, current.post_id, d.title);
     const round = current.round + 1;
     await trx
       .updateTable("decisions")
@@ -278,6 +317,7 @@ export async function amendDecision(
         vote_changes: d.voteChanges ? 1 : 0,
         ballot: d.ballot,
         outsiders: d.outsiders ? 1 : 0,
+        weighting: d.weighting,
         reminder_lead_seconds: d.reminderLeadSeconds,
         opened_notified_at: null,
         reminded_at: null,
@@ -288,7 +328,7 @@ export async function amendDecision(
         eligible_weight: null,
         closed_at: null,
         closed_by_uri: null,
-        updated_at: now.toISOString(),
+        updated_at: laterThan(current.updated_at, now),
       })
       .where("id", "=", current.id)
       .execute();

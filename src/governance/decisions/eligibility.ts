@@ -6,14 +6,22 @@
  * assembly of thousands on every vote).
  */
 import type { Kysely } from "kysely";
+import type { DecisionWeighting } from "../../db/schema/decisions.ts";
 import type { Schema } from "../../db/schema.ts";
 import { votingGroupOf } from "../../groups/federations.ts";
 import type { Group } from "../../groups/groups.ts";
-import { membershipOf } from "../../groups/standing.ts";
 import { type Ballot as Eligible, eligibleVoters, type VotingGroup } from "../../groups/voting.ts";
-import { memberPrefix } from "../../kernel/uris.ts";
+import { coopUri, memberPrefix } from "../../kernel/uris.ts";
+import { MAX_WEIGHT } from "./constants.ts";
+import { weighsCoops } from "./decisions.ts";
 
 export type { Eligible };
+
+/** Who asks to vote: the voter, and for a delegate of several co-ops which one. */
+export interface EligibilityAsk {
+  voterUri: string;
+  countsFor?: string | undefined;
+}
 
 /** The vote `voterUri` may cast (for themself, or for the co-op they are a delegate of), or null. */
 export async function eligibilityOf(
@@ -23,12 +31,31 @@ export async function eligibilityOf(
   voterUri: string,
   countsFor?: string,
 ): Promise<Eligible | null> {
-  const pick = (all: Eligible[]) =>
-    all.find((b) => b.castBy.includes(voterUri) && (!countsFor || b.countsFor === countsFor)) ??
-    null;
-  if (group.kind === "federation")
-    return pick(eligibleVoters(await votingGroupOf({ db, origin }, group)));
-  return pick(eligibleVoters(await narrowGroup(db, origin, group, voterUri)));
+  return (await eligibilitiesOf(db, origin, group, [{ voterUri, countsFor }]))[0] ?? null;
+}
+
+/**
+ * eligibilityOf for several voters at once (a batch of votes), in one read: a
+ * federation's roster, or only these voters' memberships in any other group.
+ */
+export async function eligibilitiesOf(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  asks: EligibilityAsk[],
+): Promise<(Eligible | null)[]> {
+  if (asks.length === 0) return [];
+  const all = eligibleVoters(
+    group.kind === "federation"
+      ? await votingGroupOf({ db, origin }, group)
+      : await narrowGroup(db, origin, group, [...new Set(asks.map((a) => a.voterUri))]),
+  );
+  return asks.map(
+    (a) =>
+      all.find(
+        (b) => b.castBy.includes(a.voterUri) && (!a.countsFor || b.countsFor === a.countsFor),
+      ) ?? null,
+  );
 }
 
 /**
@@ -43,45 +70,113 @@ export async function decisionEligibility(
   voterUri: string,
   countsFor?: string,
 ): Promise<Eligible | null> {
-  const member = await eligibilityOf(db, origin, group, voterUri, countsFor);
-  if (member || decision.outsiders !== 1 || (countsFor && countsFor !== voterUri)) return member;
-  return { countsFor: voterUri, castBy: [voterUri] };
+  const [one] = await decisionEligibilities(db, origin, group, decision, [{ voterUri, countsFor }]);
+  return one ?? null;
 }
 
-/** The group as eligibleVoters sees it, with only this voter's membership in it. */
+/** decisionEligibility for several voters at once. */
+export async function decisionEligibilities(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  decision: { outsiders: number },
+  asks: EligibilityAsk[],
+): Promise<(Eligible | null)[]> {
+  const members = await eligibilitiesOf(db, origin, group, asks);
+  return members.map((member, i) => {
+    const { voterUri, countsFor } = asks[i] as EligibilityAsk;
+    if (member || decision.outsiders !== 1 || (countsFor && countsFor !== voterUri)) return member;
+    return { countsFor: voterUri, castBy: [voterUri] };
+  });
+}
+
+/** The group as eligibleVoters sees it, with only these voters' memberships in it. */
 async function narrowGroup(
   db: Kysely<Schema>,
   origin: string,
   group: Group,
-  voterUri: string,
+  voterUris: string[],
 ): Promise<VotingGroup> {
   const base = { kind: group.kind, votingMode: group.voting_mode };
   if (group.kind === "assembly") {
     // Every active account of the node is in the assembly.
     const prefix = memberPrefix(origin);
-    const username = voterUri.startsWith(prefix) ? voterUri.slice(prefix.length) : null;
-    const account =
-      username &&
-      (await db
-        .selectFrom("accounts")
-        .select("id")
-        .where("username", "=", username)
-        .where("status", "=", "active")
-        .executeTakeFirst());
+    const usernames = voterUris
+      .filter((u) => u.startsWith(prefix))
+      .map((u) => u.slice(prefix.length));
+    const accounts = usernames.length
+      ? await db
+          .selectFrom("accounts")
+          .select("username")
+          .where("username", "in", usernames)
+          .where("status", "=", "active")
+          .execute()
+      : [];
     return {
       ...base,
-      members: account
-        ? [{ actorUri: voterUri, actorKind: "person", status: "active", role: "member" }]
-        : [],
+      members: accounts.map((a) => ({
+        actorUri: `${prefix}${a.username}`,
+        actorKind: "person" as const,
+        status: "active" as const,
+        role: "member" as const,
+      })),
     };
   }
-  const row = await membershipOf(db, group.id, voterUri);
+  const rows = await db
+    .selectFrom("group_members")
+    .select(["actor_uri", "actor_kind", "status", "role"])
+    .where("group_id", "=", group.id)
+    .where("actor_uri", "in", voterUris)
+    .execute();
   return {
     ...base,
-    members: row
-      ? [{ actorUri: row.actor_uri, actorKind: row.actor_kind, status: row.status, role: row.role }]
-      : [],
+    members: rows.map((r) => ({
+      actorUri: r.actor_uri,
+      actorKind: r.actor_kind,
+      status: r.status,
+      role: r.role,
+    })),
   };
+}
+
+/**
+ * How much a vote counts for: 1, or in a decision weighted by members (a
+ * federation voting by delegates) the co-op's active members — this node's own
+ * co-op counted here, another node's as that node last reported it (its
+ * delegate's ballot says it; 1 until then). Capped at MAX_WEIGHT.
+ */
+export async function weigher(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  d: { weighting: DecisionWeighting },
+): Promise<(countsFor: string) => number> {
+  if (d.weighting !== "members" || !weighsCoops(group)) return () => 1;
+  const rows = await db
+    .selectFrom("decision_coop_sizes")
+    .select(["coop_uri", "members"])
+    .where("group_id", "=", group.id)
+    .execute();
+  const sizes = new Map(rows.map((r) => [r.coop_uri, r.members]));
+  const ours = await db
+    .selectFrom("accounts")
+    .select(db.fn.countAll<number>().as("n"))
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
+  sizes.set(coopUri(origin), Number(ours.n));
+  return (uri) => Math.min(MAX_WEIGHT, Math.max(1, sizes.get(uri) ?? 1));
+}
+
+/** The weight of everyone who may vote: what turnout and quorum are measured against. */
+export async function eligibleWeightOf(
+  db: Kysely<Schema>,
+  origin: string,
+  group: Group,
+  d: { weighting: DecisionWeighting },
+): Promise<number> {
+  const all = await everyoneEligible(db, origin, group);
+  const weigh = await weigher(db, origin, group, d);
+  return all.reduce((sum, e) => sum + weigh(e.countsFor), 0);
 }
 
 /** Everyone who may vote (what quorum and reminders are measured against). */

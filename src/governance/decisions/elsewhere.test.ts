@@ -65,6 +65,7 @@ async function setUp() {
     ballot: "named",
     resultsVisibility: "always",
     voteChanges: false,
+    weighting: "per-coop",
     votersCount: 0,
     round: 0,
     tally: null,

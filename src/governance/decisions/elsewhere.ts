@@ -11,7 +11,11 @@
 
 import type { Kysely } from "kysely";
 import { recordEvent } from "../../db/outbox.ts";
-import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
+import type {
+  BallotKind,
+  DecisionWeighting,
+  ResultsVisibility,
+} from "../../db/schema/decisions.ts";
 import type { Schema } from "../../db/schema.ts";
 import type { LocalMember } from "../../groups/context.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
@@ -38,6 +42,8 @@ export interface RemoteDecisionInput {
   ballot: BallotKind;
   resultsVisibility: ResultsVisibility;
   voteChanges: boolean;
+  /** A federation voting by delegates: one vote per co-op, or by its active members. */
+  weighting: DecisionWeighting;
   votersCount: number;
   round: number;
   /** Plain JSON as the host counted it (shown, never recounted here). */
@@ -79,6 +85,7 @@ export async function receiveRemoteDecision(
     closes_at: input.closesAt,
     results_visibility: input.resultsVisibility,
     vote_changes: input.voteChanges ? 1 : 0,
+    weighting: input.weighting,
     ballot: input.ballot,
     status: input.closedAt ? ("closed" as const) : ("open" as const),
     round: input.round,
@@ -237,6 +244,16 @@ export async function sendBallot(
     });
     return ok({ id });
   });
+}
+
+/** This node's co-op's size: its active members (a delegate's ballot reports it to the host). */
+export async function activeMembers(db: Kysely<Schema>): Promise<number> {
+  const row = await db
+    .selectFrom("accounts")
+    .select(db.fn.countAll<number>().as("n"))
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** A ballot a member here cast elsewhere, with what the host needs to know of it. */

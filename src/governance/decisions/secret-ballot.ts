@@ -15,7 +15,7 @@
  * database's own logs) is in docs/decisions.md.
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { locksRows } from "../../accounts/locking.ts";
 import type { Schema } from "../../db/schema.ts";
 import { newToken } from "../../kernel/ids.ts";
@@ -42,46 +42,65 @@ export async function hasVotedSecretly(
     .executeTakeFirst());
 }
 
-/**
- * Records that `voterUri` voted and, apart, what was chosen; returns the
- * voter's receipt, or null (nothing written) when they had voted already.
- */
-export async function castSecretBallot(
-  trx: Kysely<Schema>,
-  input: {
-    decisionId: string;
-    voterUri: string;
-    castByUri: string;
-    weight: number;
-    choice: BallotChoice;
-  },
-): Promise<string | null> {
-  const receipt = newToken(32);
-  const first = await trx
-    .insertInto("decision_voters")
-    .values({
-      decision_id: input.decisionId,
-      voter_uri: input.voterUri,
-      cast_by_uri: input.castByUri,
-    })
-    .onConflict((oc) => oc.columns(["decision_id", "voter_uri"]).doNothing())
-    .executeTakeFirst();
-  if (Number(first.numInsertedOrUpdatedRows ?? 0n) !== 1) return null;
-  await trx
-    .insertInto("decision_ballots")
-    .values({
-      decision_id: input.decisionId,
-      id: randomUUID(),
-      weight: input.weight,
-      choice: JSON.stringify(input.choice),
-      receipt_hash: hashReceipt(receipt),
-    })
-    .execute();
-  if (isPostgres(trx)) await rewriteInKeyOrder(trx, input.decisionId);
-  return receipt;
+/** One secret vote to record: who (for whom, cast by whom), with what weight, and the choice. */
+export interface SecretBallotEntry {
+  voterUri: string;
+  castByUri: string;
+  weight: number;
+  choice: BallotChoice;
 }
 
-/** The holder of a receipt replaces the choice on their ballot; false if no ballot has it. */
+/**
+ * Records that each voter voted and, apart, what was chosen; returns each
+ * voter's receipt, or null (nothing written for them) when they had voted
+ * already. The voters must be distinct. The ballots are written in random-id
+ * order, not the voters' order, so not even one batch's statement pairs them.
+ * On PostgreSQL the caller then calls `rewriteInKeyOrder` once, under the
+ * decision's row lock, before committing.
+ */
+export async function insertSecretBallots(
+  trx: Kysely<Schema>,
+  decisionId: string,
+  entries: SecretBallotEntry[],
+): Promise<(string | null)[]> {
+  if (entries.length === 0) return [];
+  const inserted = await trx
+    .insertInto("decision_voters")
+    .values(
+      entries.map((e) => ({
+        decision_id: decisionId,
+        voter_uri: e.voterUri,
+        cast_by_uri: e.castByUri,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["decision_id", "voter_uri"]).doNothing())
+    .returning("voter_uri")
+    .execute();
+  const fresh = new Set(inserted.map((r) => r.voter_uri));
+  const receipts = entries.map((e) => (fresh.has(e.voterUri) ? newToken(32) : null));
+  const ballots = entries
+    .flatMap((e, i) => {
+      const receipt = receipts[i];
+      if (!receipt) return [];
+      return [
+        {
+          decision_id: decisionId,
+          id: randomUUID(),
+          weight: e.weight,
+          choice: JSON.stringify(e.choice),
+          receipt_hash: hashReceipt(receipt),
+        },
+      ];
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (ballots.length > 0) await trx.insertInto("decision_ballots").values(ballots).execute();
+  return receipts;
+}
+
+/**
+ * The holder of a receipt replaces the choice on their ballot; false if no
+ * ballot has it. On PostgreSQL the caller rewrites the tables afterwards.
+ */
 export async function changeSecretBallot(
   trx: Kysely<Schema>,
   decisionId: string,
@@ -95,9 +114,7 @@ export async function changeSecretBallot(
     .where("decision_id", "=", decisionId)
     .where("receipt_hash", "=", hashReceipt(receipt))
     .executeTakeFirst();
-  if (changed.numUpdatedRows === 0n) return false;
-  if (isPostgres(trx)) await rewriteInKeyOrder(trx, decisionId);
-  return true;
+  return changed.numUpdatedRows > 0n;
 }
 
 /** What the holder of a receipt chose (their export, or "check my vote"); null if unknown. */
@@ -137,29 +154,19 @@ export async function clearVotes(trx: Kysely<Schema>, decisionId: string): Promi
 /**
  * PostgreSQL: delete and re-insert both tables' rows of the decision in key
  * order, so physical order (ctid) follows the keys and every row's xmin is
- * this transaction's. The caller holds the decision's row lock.
+ * this transaction's. The caller holds the decision's row lock. A batch of
+ * votes (group-commit.ts) pays this once, not once per vote.
  */
-async function rewriteInKeyOrder(trx: Kysely<Schema>, decisionId: string): Promise<void> {
-  const voters = await trx
-    .deleteFrom("decision_voters")
-    .where("decision_id", "=", decisionId)
-    .returningAll()
-    .execute();
-  const ballots = await trx
-    .deleteFrom("decision_ballots")
-    .where("decision_id", "=", decisionId)
-    .returningAll()
-    .execute();
-  voters.sort((a, b) => (a.voter_uri < b.voter_uri ? -1 : a.voter_uri > b.voter_uri ? 1 : 0));
-  ballots.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = 0; i < voters.length; i += 500)
-    await trx
-      .insertInto("decision_voters")
-      .values(voters.slice(i, i + 500))
-      .execute();
-  for (let i = 0; i < ballots.length; i += 500)
-    await trx
-      .insertInto("decision_ballots")
-      .values(ballots.slice(i, i + 500))
-      .execute();
+export async function rewriteInKeyOrder(trx: Kysely<Schema>, decisionId: string): Promise<void> {
+  // One statement: the rows never leave the database, and the unique checks of the
+  // re-inserts see the deletions (same statement, same transaction).
+  await sql`
+    WITH voters AS (DELETE FROM decision_voters WHERE decision_id = ${decisionId} RETURNING *),
+    ballots AS (DELETE FROM decision_ballots WHERE decision_id = ${decisionId} RETURNING *),
+    voters_again AS (
+      INSERT INTO decision_voters (decision_id, voter_uri, cast_by_uri)
+      SELECT decision_id, voter_uri, cast_by_uri FROM voters ORDER BY voter_uri
+    )
+    INSERT INTO decision_ballots (decision_id, id, weight, choice, receipt_hash)
+    SELECT decision_id, id, weight, choice, receipt_hash FROM ballots ORDER BY id`.execute(trx);
 }

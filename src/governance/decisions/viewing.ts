@@ -11,7 +11,7 @@ import { findGroupById, type Group } from "../../groups/groups.ts";
 import { canModerate, standingOf } from "../../groups/standing.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { DecisionsContext } from "./context.ts";
-import { everyoneEligible } from "./eligibility.ts";
+import { eligibleWeightOf } from "./eligibility.ts";
 import { type DecisionView, decisionView } from "./reads.ts";
 
 export interface DecisionShown {
@@ -43,7 +43,7 @@ export async function decisionShown(
     eligibleWeight:
       d.eligible_weight ??
       view.tally?.eligibleWeight ??
-      (await everyoneEligible(ctx.db, ctx.origin, group)).length,
+      (await eligibleWeightOf(ctx.db, ctx.origin, group, d)),
     canManage: active && (proposer || canModerate(standing?.role)),
     canClose: active && canModerate(standing?.role),
   };

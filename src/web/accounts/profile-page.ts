@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { isDeleted } from "../../accounts/data.ts";
 import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
+import { memberUri } from "../../kernel/uris.ts";
+import { movedToView } from "../../moving/moves.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
@@ -26,7 +28,11 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
     const joined = new Intl.DateTimeFormat(c.get("locale"), { dateStyle: "long" }).format(
       new Date(account.created_at),
     );
-    const body = html`<article class="profile" lang="${account.language}">
+    // A member who moved away: the profile points to the new account (moving/moves.ts).
+    const where = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
+    const moved = await movedToView(where, memberUri(deps.config.origin, account.username));
+    const body = html`${moved ? html`<p class="notice" role="status">${t("moving.profileMoved", { name })} <a href="${safeUrl(moved.uri)}" rel="nofollow noopener">${moved.handle}</a></p>` : ""}
+    <article class="profile" lang="${account.language}">
       ${account.header_path ? html`<img class="profile-header" src="${safeUrl(mediaUrl(account.header_path))}" alt="" width="1500" height="500" />` : ""}
       <div class="profile-id">
         ${

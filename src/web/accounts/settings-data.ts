@@ -147,6 +147,7 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
     const result = await deleteAccount(deps.db, viewer.id, {
       contributors: deps.contributors,
       dataDir: deps.config.dataDir,
+      s3: deps.config.s3,
       clock: deps.clock,
     });
     if (!result.ok) {

@@ -32,6 +32,8 @@ const sections = [
   { path: "/settings/password", key: "settings.password" },
   { path: "/settings/email", key: "settings.email" },
   { path: "/settings/sessions", key: "settings.sessions" },
+  { path: "/settings/moving", key: "moving.nav" },
+  { path: "/settings/import", key: "moving.importNav" },
   { path: "/settings/export", key: "settings.export" },
   { path: "/settings/delete", key: "settings.delete" },
 ] as const;
@@ -213,7 +215,7 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       if (!(file instanceof File) || file.size === 0) continue;
       const result = await storeImage(
         deps.db,
-        deps.config.dataDir,
+        deps.config,
         {
           bytes: new Uint8Array(await file.arrayBuffer()),
           purpose,
@@ -292,5 +294,5 @@ function passwordForm(c: Context<WebEnv>, errors: FieldErrors, ok?: string): Htm
 
 async function discard(deps: AccountsDeps, accountId: string, uploadIds: string[]) {
   const paths = await dropUploads(deps.db, accountId, uploadIds);
-  await removeUnreferencedFiles(deps.db, deps.config.dataDir, paths);
+  await removeUnreferencedFiles(deps.db, deps.config, paths);
 }

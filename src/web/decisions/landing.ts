@@ -37,7 +37,7 @@ export function landingBody(
   now: Date,
 ): Html {
   const t = c.get("t");
-  const head = html`<h1>${t("decisions.title")}</h1><p class="lead">${t("decisions.lead")}</p>`;
+  const head = html`<h1>${t("decisions.title")}</h1><p class="lead">${t("decisions.lead")}</p><p><a href="/budgets">${t("budgets.link")}</a></p>`;
   if (!lists)
     return html`${head}<p><a href="/login">${t("nav.login")}</a> — ${t("decisions.signIn")}</p>`;
   return html`${head}

@@ -18,6 +18,7 @@ import {
   findDecision,
   optionsOf,
   settingsOf,
+  weighsCoops,
 } from "../../governance/decisions/decisions.ts";
 import {
   decisionsOfMember,
@@ -148,7 +149,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
       <p><a href="/groups/${group.name}">${t(c)("groups.thread.back", { name: groupName(c, group) })}</a></p>
       <h1>${title}</h1>
       ${errorSummary(c, o.errors)}
-      ${decisionForm(t(c), { ...o, csrf: csrfField(c) })}`;
+      ${decisionForm(t(c), { ...o, csrf: csrfField(c), weighsCoops: weighsCoops(group) })}`;
     return c.html(layout(c, title, body), status);
   };
 
@@ -174,6 +175,8 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const group = await groupFromPath(c, deps);
     const form = await readForm(c);
     const action = `/groups/${group.name}/decisions`;
+    // Only a federation voting by delegates is offered the choice (the capability checks it too).
+    if (!weighsCoops(group)) delete form.weighting;
     const parsed = parseDecisionForm(t(c), form, deps.clock.now());
     if (!parsed.ok) return formPage(c, group, { action, values: form, errors: parsed.errors }, 422);
     const made = await createDecision(ctx, viewer, { group, proposal: proposalOf(parsed.value) });
@@ -328,7 +331,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
     const form = await readForm(c);
     const action = `/groups/${group.name}/decisions/${d.id}/amend`;
     // The rule and ballot kind stay: they are the decision's, not the form's.
-    const merged = { ...form, rule: d.rule, ballot: d.ballot };
+    const merged = { ...form, rule: d.rule, ballot: d.ballot, weighting: d.weighting };
     const parsed = parseDecisionForm(t(c), merged, deps.clock.now());
     if (!parsed.ok)
       return formPage(

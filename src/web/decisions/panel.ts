@@ -8,7 +8,11 @@
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
-import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
+import type {
+  BallotKind,
+  DecisionWeighting,
+  ResultsVisibility,
+} from "../../db/schema/decisions.ts";
 import type { BallotChoice, RuleSettings, Tally } from "../../governance/decisions/types.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, type FieldErrors, formatDate } from "../forms.ts";
@@ -43,6 +47,8 @@ export interface DecisionPage {
   results: ResultsVisibility;
   ballot: BallotKind;
   changeVote: boolean;
+  /** A federation's decision: one vote per co-op, or each co-op weighs its active members. */
+  weighting: DecisionWeighting;
   votersCount: number;
   eligibleWeight: number | null;
   /** Null when the viewer may not see it yet. */
@@ -90,8 +96,11 @@ export function metaLine(c: Context<WebEnv>, d: DecisionPage, now: Date): Html {
     items.push(
       html`<li><strong>${t("decisions.status.closed")}</strong> · ${t("decisions.closedAt", { when: formatDate(locale, d.closedAt ?? d.closesAt) })}</li>`,
     );
+  // Weighted by members, the eligible weight is members, not voters: said apart.
   items.push(
-    html`<li>${t("decisions.votes", { count: d.votersCount, eligible: d.eligibleWeight ?? "?" })}</li>`,
+    d.weighting === "members"
+      ? html`<li>${t("decisions.votesCoops", { count: d.votersCount })}</li><li>${t("decisions.weighted", { eligible: d.eligibleWeight ?? "?" })}</li>`
+      : html`<li>${t("decisions.votes", { count: d.votersCount, eligible: d.eligibleWeight ?? "?" })}</li>`,
   );
   if (d.viewer.hasVoted) items.push(html`<li>✓ ${t("decisions.voted")}</li>`);
   return html`<ul class="decision-meta">${items}</ul>`;

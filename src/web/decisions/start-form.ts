@@ -6,7 +6,11 @@
  * no script and no time-zone guessing.
  */
 import { html } from "hono/html";
-import type { BallotKind, ResultsVisibility } from "../../db/schema/decisions.ts";
+import type {
+  BallotKind,
+  DecisionWeighting,
+  ResultsVisibility,
+} from "../../db/schema/decisions.ts";
 import { RULES, type Rule, type RuleSettings } from "../../governance/decisions/types.ts";
 import { type FieldErrors, field } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
@@ -19,6 +23,7 @@ export const RESULTS = [
   "after-close",
 ] as const satisfies readonly ResultsVisibility[];
 export const BALLOTS = ["named", "anonymous", "secret"] as const satisfies readonly BallotKind[];
+export const WEIGHTINGS = ["per-coop", "members"] as const satisfies readonly DecisionWeighting[];
 
 export const MAX_QUESTION = 300;
 export const MAX_EXPLANATION = 10_000;
@@ -40,6 +45,8 @@ export interface DecisionForm {
   changeVote: boolean;
   /** Anyone who can see the thread may vote (a Mastodon poll's voters). */
   outsiders: boolean;
+  /** A federation voting by delegates: each co-op's vote weighs its active members. */
+  weighting: DecisionWeighting;
   reminderHours: number;
 }
 
@@ -158,6 +165,10 @@ export function parseDecisionForm(
   const outsiders = form.outsiders === "on";
   if (outsiders && ((rule !== "single" && rule !== "multiple") || ballot === "secret" || quorum))
     errors.outsiders = t("decisions.error.outsiders");
+  const weighting = form.weighting === "members" ? "members" : "per-coop";
+  // A weight that differs by co-op would mark whose a secret ballot is (decisions.ts).
+  if (weighting === "members" && ballot === "secret")
+    errors.weighting = t("decisions.error.weighting");
   if (Object.keys(errors).length > 0 || !closesAt) return { ok: false, errors };
   return {
     ok: true,
@@ -172,6 +183,7 @@ export function parseDecisionForm(
       ballot,
       changeVote: form.changeVote === "on",
       outsiders,
+      weighting,
       reminderHours: reminder ?? 0,
     },
   };
@@ -193,7 +205,15 @@ function radios(
 /** The start (or amend) form. In amending, the rule and ballot kind are fixed: votes may exist. */
 export function decisionForm(
   t: Translate,
-  o: { action: string; csrf: Html; values: StartValues; errors: FieldErrors; amending?: boolean },
+  o: {
+    action: string;
+    csrf: Html;
+    values: StartValues;
+    errors: FieldErrors;
+    amending?: boolean;
+    /** A federation voting by delegates: offer weighing co-ops by their members. */
+    weighsCoops?: boolean;
+  },
 ): Html {
   const v = o.values;
   const e = o.errors;
@@ -252,6 +272,17 @@ export function decisionForm(
             v.ballot ?? "named",
           )
     }
+    ${
+      o.weighsCoops && !o.amending
+        ? radios(
+            "weighting",
+            t("decisions.form.weighting"),
+            WEIGHTINGS.map((w) => ({ value: w, label: t(`decisions.weighting.${w}`) })),
+            v.weighting ?? "per-coop",
+            e.weighting,
+          )
+        : ""
+    }
     <div class="field"><label class="choice"><input type="checkbox" name="changeVote" value="on"${v.changeVote === "on" || !("question" in v) ? html` checked` : ""} /> ${t("decisions.form.changeVote")}</label></div>
     <div class="field"><label class="choice"><input type="checkbox" id="f-outsiders" name="outsiders" value="on"${v.outsiders === "on" ? html` checked` : ""}${e.outsiders ? html` aria-invalid="true" aria-describedby="f-outsiders-error"` : ""} /> ${t("decisions.form.outsiders")}</label>
       <p class="hint">${t("decisions.form.outsidersHint")}</p>
@@ -282,6 +313,7 @@ export function proposalOf(d: DecisionForm) {
     voteChanges: d.changeVote,
     ballot: d.ballot,
     outsiders: d.outsiders,
+    weighting: d.weighting,
     reminderLeadSeconds: d.reminderHours > 0 ? d.reminderHours * 3600 : null,
   };
 }

@@ -79,6 +79,7 @@ export async function decisionPage(
     results: d.results_visibility,
     ballot: d.ballot,
     changeVote: d.vote_changes === 1,
+    weighting: d.weighting,
     votersCount: d.voters_count,
     eligibleWeight: shown.eligibleWeight,
     tally: v.tally,

@@ -17,7 +17,7 @@ import { safeUrl } from "../safe-url.ts";
 
 export interface GroupsDeps {
   db: Db["db"];
-  config: Pick<Config, "origin" | "domain" | "dataDir">;
+  config: Pick<Config, "origin" | "domain" | "dataDir" | "s3">;
   federation: FederationGateway;
   clock: Clock;
   /**

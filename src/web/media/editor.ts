@@ -130,7 +130,7 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
       return { ok: true as const, id: v.coverUploadId || null, stored: null };
     const stored = await storeImage(
       deps.db,
-      deps.config.dataDir,
+      deps.config,
       {
         bytes: new Uint8Array(await file.arrayBuffer()),
         purpose: "attachment",

@@ -26,7 +26,7 @@ export function homePages(): Hono<WebEnv> {
 
   // /social, /media and /decisions are their areas' own (web/social/pages.ts,
   // web/media/pages.ts, web/decisions/pages.ts).
-  const own = new Set(["/social", "/media", "/decisions"]);
+  const own = new Set(["/social", "/media", "/decisions", "/commons"]);
   for (const pillar of pillars.filter((p) => !own.has(p.path))) {
     app.get(pillar.path, (c) => {
       const t = c.get("t");

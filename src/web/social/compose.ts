@@ -208,7 +208,7 @@ export async function unreadableImage(images: ComposeImage[]): Promise<string | 
 /** Stores the image of a post (outside any transaction: sharp is slow). */
 export async function storeAttachment(
   deps: Pick<SocialPagesDeps, "db" | "clock"> & {
-    config: Pick<SocialPagesDeps["config"], "dataDir">;
+    config: Pick<SocialPagesDeps["config"], "dataDir" | "s3">;
   },
   ownerId: string,
   image: File,
@@ -217,7 +217,7 @@ export async function storeAttachment(
   const bytes = new Uint8Array(await image.arrayBuffer());
   return storeImage(
     deps.db,
-    deps.config.dataDir,
+    deps.config,
     {
       bytes,
       purpose: "attachment",

@@ -22,6 +22,13 @@ export const decisions = {
   "decisions.left.minutes": "{n} minutes",
   "decisions.voted": "You have voted",
   "decisions.votes": "Votes: {count} of {eligible}",
+  "decisions.votesCoops": "Co-ops that have voted: {count}",
+  "decisions.weighted": "Each co-op's vote weighs its active members: {eligible} members in all",
+  "decisions.form.weighting": "How the co-ops' votes count",
+  "decisions.weighting.per-coop": "One vote per co-op",
+  "decisions.weighting.members": "Each co-op weighs its number of active members",
+  "decisions.error.weighting":
+    "A secret ballot counts one vote per co-op: a co-op's weight would show whose ballot it is.",
   "decisions.rule.consent": "Consent proposal",
   "decisions.rule.single": "Single choice",
   "decisions.rule.multiple": "Multiple choice",

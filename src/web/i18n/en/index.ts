@@ -4,6 +4,9 @@
  */
 import { accounts } from "./accounts.ts";
 import { api } from "./api.ts";
+import { budgeting } from "./budgeting.ts";
+import { budgetingVote } from "./budgeting-vote.ts";
+import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -11,6 +14,7 @@ import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
 import { media } from "./media.ts";
+import { moving } from "./moving.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -25,9 +29,13 @@ export const en = {
   ...decisions,
   ...api,
   ...decisionNotices,
+  ...budgeting,
   ...decisionFederation,
   ...feeds,
   ...search,
+  ...moving,
+  ...budgetingVote,
+  ...commons,
 };
 
 export type MessageKey = keyof typeof en;

@@ -24,6 +24,14 @@ export const decisions: Record<keyof typeof en, string> = {
   "decisions.left.minutes": "{n} minutos",
   "decisions.voted": "Ya has votado",
   "decisions.votes": "Votos: {count} de {eligible}",
+  "decisions.votesCoops": "Cooperativas que han votado: {count}",
+  "decisions.weighted":
+    "El voto de cada cooperativa pesa lo que su número de socias y socios activos: {eligible} en total",
+  "decisions.form.weighting": "Cómo cuentan los votos de las cooperativas",
+  "decisions.weighting.per-coop": "Un voto por cooperativa",
+  "decisions.weighting.members": "Cada cooperativa pesa su número de socias y socios activos",
+  "decisions.error.weighting":
+    "Una votación secreta cuenta un voto por cooperativa: el peso de cada una delataría de quién es cada papeleta.",
   "decisions.rule.consent": "Propuesta por consentimiento",
   "decisions.rule.single": "Opción única",
   "decisions.rule.multiple": "Opción múltiple",

@@ -1,0 +1,361 @@
+/**
+ * Answering a query: the engine (commons/dp) runs over the dataset's rows, and
+ * the budget ledger of the dataset's period is charged in the same transaction
+ * as the release is written. The ledger row is locked first (FOR UPDATE on
+ * PostgreSQL; SQLite's BEGIN IMMEDIATE already admits one writer), so two
+ * queries at once cannot both see the same remaining budget. An identical query
+ * in the same period returns the published release and spends nothing.
+ *
+ * Every release also reports, with noise, how many privacy units had rows
+ * clipped (rows beyond the per-unit limit, values outside the public bounds):
+ * counting units keeps that count's sensitivity at 1. It takes a tenth of the
+ * query's ρ, so the whole release costs what was asked.
+ */
+import { type Kysely, sql } from "kysely";
+import { locksRows } from "../accounts/locking.ts";
+import { recordEvent } from "../db/outbox.ts";
+import type { Schema } from "../db/schema.ts";
+import { fail, ok, type Result } from "../kernel/errors.ts";
+import { newId } from "../kernel/ids.ts";
+import { memberUri } from "../kernel/uris.ts";
+import type { CommonsContext, CommonsMember } from "./context.ts";
+import { SLOTS } from "./contributions.ts";
+import { type Dataset, findDataset, releaseUri } from "./datasets.ts";
+import {
+  BudgetExceededError,
+  cryptoByteSource,
+  histogram,
+  PrivacyFilter,
+  privacyCost,
+  type QuerySpec,
+  type Release,
+  runQuery,
+  tableFromColumns,
+} from "./dp/index.ts";
+import {
+  type CanonicalQuery,
+  canonicalJson,
+  canonicalQuery,
+  type FieldSpec,
+  type NumberField,
+  periodOf,
+  queryHash,
+  toUnits,
+} from "./fields.ts";
+import { signBody } from "./signing.ts";
+
+/** The share of a query's ρ spent on the noisy count of clipped units. */
+export const CLIPPED_SHARE = 0.1;
+
+export type QueryProblem = "not-found" | "closed" | "invalid" | "over-budget";
+
+export interface Answer {
+  releaseId: string;
+  /** true when an identical earlier query's release was returned (nothing spent). */
+  reused: boolean;
+}
+
+export interface LedgerState {
+  period: string;
+  budget: number;
+  spent: number;
+  remaining: number;
+}
+
+/** The ledger of a dataset's current period as it stands (no row yet: nothing spent). */
+export async function ledgerNow(
+  db: Kysely<Schema>,
+  dataset: Dataset,
+  at: Date,
+): Promise<LedgerState> {
+  const period = periodOf(dataset.period, at);
+  const row = await db
+    .selectFrom("commons_ledger")
+    .selectAll()
+    .where("dataset_id", "=", dataset.id)
+    .where("period", "=", period)
+    .executeTakeFirst();
+  const budget = row?.budget_rho ?? dataset.budget_rho;
+  const spent = row?.spent_rho ?? 0;
+  return { period, budget, spent, remaining: Math.max(0, budget - spent) };
+}
+
+const slotOf = (fields: readonly FieldSpec[], name: string) =>
+  SLOTS[fields.findIndex((f) => f.name === name)] ?? "f0";
+
+function boundsOf(field: NumberField): { lower: number; upper: number; step: number } {
+  return {
+    lower: Number(toUnits(field.lower, field.decimals)),
+    upper: Number(toUnits(field.upper, field.decimals)),
+    step: 10 ** -field.decimals,
+  };
+}
+
+/** The engine's question for a canonical query; values are in fixed-point units, so the grid is 1. */
+export function engineSpec(
+  fields: readonly FieldSpec[],
+  q: CanonicalQuery,
+  rho: number,
+): QuerySpec {
+  const field = fields.find((f) => f.name === q.field);
+  const by = fields.find((f) => f.name === q.by);
+  const base = {
+    mechanism: q.mechanism,
+    unit: "unit",
+    maxRowsPerUnit: q.rowsPerUnit,
+    noise: q.noise,
+    rho,
+    confidence: q.confidence,
+    ...(by?.type === "category" ? { by: by.name, keys: by.values } : {}),
+  };
+  if (field?.type === "category") return { ...base, column: field.name, keys: field.values };
+  if (field?.type !== "number") return base;
+  const { lower, upper } = boundsOf(field);
+  const common = { ...base, column: field.name, lower: `${lower}`, upper: `${upper}`, grid: "1" };
+  if (q.mechanism !== "quantile") return common;
+  const stride = Math.max(1, Math.ceil((upper - lower) / 200));
+  const candidates: number[] = [];
+  for (let c = lower; c < upper; c += stride) candidates.push(c);
+  candidates.push(upper);
+  return { ...common, quantile: `${q.quantile ?? 0.5}`, candidates };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the separators rows are packed with
+const SEPARATORS = /[\x1e\x1f]/;
+
+/**
+ * The rows a query reads, in id order, as columns. They come back packed into one
+ * string (rows split by \x1e, fields by \x1f, neither allowed in any value): a
+ * million rows as one value instead of a million row objects is what keeps a query
+ * over a large dataset within seconds on both drivers.
+ */
+async function packedRows(
+  trx: Kysely<Schema>,
+  datasetId: string,
+  period: string,
+  slots: readonly string[],
+  names: readonly string[],
+) {
+  const postgres = locksRows(trx);
+  const parts = ["unit_key", ...slots.map((s) => `coalesce(${s}, '')`)].join(
+    postgres ? " || chr(31) || " : " || char(31) || ",
+  );
+  const where = sql`dataset_id = ${datasetId} and (excluded_from is null or excluded_from > ${period})`;
+  // PostgreSQL orders the aggregate itself. SQLite would sort a million rows in a
+  // temporary b-tree for group_concat(… ORDER BY id); fed from a subquery ordered
+  // by the (dataset_id, id) index, its co-routine hands the rows over in that order.
+  const { rows } = postgres
+    ? await sql<{ packed: string | null }>`select string_agg(${sql.raw(parts)}, chr(30) order by id)
+        as packed from commons_rows where ${where}`.execute(trx)
+    : await sql<{ packed: string | null }>`select group_concat(x, char(30)) as packed
+        from (select ${sql.raw(parts)} as x from commons_rows where ${where} order by id)`.execute(
+        trx,
+      );
+  const packed = rows[0]?.packed ?? "";
+  // One split over both separators: a flat list, 1 + names.length values per row.
+  const flat = packed === "" ? [] : packed.split(SEPARATORS);
+  const stride = 1 + names.length;
+  const count = flat.length / stride;
+  const unitCol = new Array<string>(count);
+  const columns: Record<string, string[]> = { unit: unitCol };
+  for (const name of names) columns[name] = new Array<string>(count);
+  const targets = names.map((n) => columns[n] as string[]);
+  for (let i = 0, k = 0; i < count; i++, k += stride) {
+    unitCol[i] = flat[k] as string;
+    for (let j = 0; j < targets.length; j++)
+      (targets[j] as string[])[i] = flat[k + 1 + j] as string;
+  }
+  return { unitCol, columns };
+}
+
+/** The rows a query in `period` reads, as engine columns, and which units had rows clipped. */
+async function loadTable(trx: Kysely<Schema>, dataset: Dataset, q: CanonicalQuery, period: string) {
+  const names = [q.field, q.by].filter((n): n is string => n !== null);
+  const slots = names.map((n) => slotOf(dataset.fieldList, n));
+  const { unitCol, columns } = await packedRows(trx, dataset.id, period, slots, names);
+  // Clipping, mirroring the engine's rules: each unit keeps its first k rows, and a
+  // kept value outside the public bounds is moved onto them.
+  const field = dataset.fieldList.find((f) => f.name === q.field);
+  const bounds = field?.type === "number" && q.mechanism !== "count" ? boundsOf(field) : null;
+  const values = bounds && q.field ? (columns[q.field] as string[]) : null;
+  const seen = new Map<string, number>();
+  const clipped = new Set<string>();
+  for (let i = 0; i < unitCol.length; i++) {
+    const unit = unitCol[i] ?? "";
+    const n = (seen.get(unit) ?? 0) + 1;
+    seen.set(unit, n);
+    if (n > q.rowsPerUnit) clipped.add(unit);
+    else if (bounds && values) {
+      const x = Number(values[i]);
+      if (x < bounds.lower || x > bounds.upper) clipped.add(unit);
+    }
+  }
+  const units = [...seen.keys()];
+  const clippedTable = tableFromColumns({
+    unit: units,
+    clipped: units.map((u) => (clipped.has(u) ? "yes" : "no")),
+  });
+  return { table: tableFromColumns(columns), clippedTable };
+}
+
+/** The signed body's result part: estimates in the field's own units. */
+function resultOf(dataset: Dataset, q: CanonicalQuery, main: Release, clip: Release) {
+  const field = dataset.fieldList.find((f) => f.name === q.field);
+  const step = field?.type === "number" && q.mechanism !== "count" ? boundsOf(field).step : 1;
+  const scale = (x: number) => (step === 1 ? x : Number((x * step).toPrecision(15)));
+  const c = clip.estimates[0];
+  return {
+    estimates: main.estimates.map((e) => ({
+      key: e.key ?? null,
+      value: scale(e.value),
+      low: e.ci.of === "rank-gap" ? e.ci.low : scale(e.ci.low),
+      high: e.ci.of === "rank-gap" ? e.ci.high : scale(e.ci.high),
+      level: e.ci.level,
+      of: e.ci.of ?? "value",
+    })),
+    noise: [...main.noise, ...clip.noise].map((n, i) => ({
+      ...n,
+      for: i < main.noise.length ? main.mechanism : "clipped-units",
+      // Only a sum's noise (and a mean's first, its sum) is in the field's grid units.
+      units:
+        step !== 1 && (q.mechanism === "sum" || (q.mechanism === "mean" && i === 0))
+          ? `1/${Math.round(1 / step)}`
+          : "1",
+    })),
+    clippedUnits: c ? { value: c.value, low: c.ci.low, high: c.ci.high, level: c.ci.level } : null,
+  };
+}
+
+/** Runs a query, or returns the identical one already published this period. */
+export async function queryDataset(
+  ctx: CommonsContext,
+  member: CommonsMember,
+  input: { datasetId: string; query: unknown },
+): Promise<Result<Answer, QueryProblem>> {
+  const found = await findDataset(ctx.db, input.datasetId);
+  if (!found || found.status === "hidden") return fail("not-found");
+  const q = canonicalQuery(found.fieldList, found, input.query);
+  if (!q.ok) return fail("invalid");
+  return ctx.db.transaction().execute(async (trx) => {
+    const dataset = await findDataset(trx, input.datasetId);
+    if (!dataset || dataset.status === "hidden") return fail("not-found");
+    if (dataset.status !== "open") return fail("closed");
+    const now = ctx.clock.now();
+    const period = periodOf(dataset.period, now);
+    const at = now.toISOString();
+    await trx
+      .insertInto("commons_ledger")
+      .values({
+        dataset_id: dataset.id,
+        period,
+        budget_rho: dataset.budget_rho,
+        spent_rho: 0,
+        releases: 0,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(["dataset_id", "period"]).doNothing())
+      .execute();
+    let lock = trx
+      .selectFrom("commons_ledger")
+      .selectAll()
+      .where("dataset_id", "=", dataset.id)
+      .where("period", "=", period);
+    if (locksRows(trx)) lock = lock.forUpdate();
+    const ledger = await lock.executeTakeFirstOrThrow();
+    const hash = queryHash(dataset.uri, period, q.value);
+    const same = await trx
+      .selectFrom("commons_releases")
+      .select("id")
+      .where("dataset_id", "=", dataset.id)
+      .where("period", "=", period)
+      .where("query_hash", "=", hash)
+      .executeTakeFirst();
+    if (same) return ok({ releaseId: same.id, reused: true });
+    const filter = new PrivacyFilter(ledger.budget_rho, ledger.spent_rho);
+    if (!filter.canSpend(q.value.rho)) return fail("over-budget");
+    // Rows withdrawn with effect from this period or earlier are gone for good.
+    await trx
+      .deleteFrom("commons_rows")
+      .where("dataset_id", "=", dataset.id)
+      .where("excluded_from", "<=", period)
+      .execute();
+    const { table, clippedTable } = await loadTable(trx, dataset, q.value, period);
+    const source = cryptoByteSource();
+    const mainRho = q.value.rho * (1 - CLIPPED_SHARE);
+    let main: Release;
+    let clip: Release;
+    try {
+      main = runQuery(
+        table,
+        { ...engineSpec(dataset.fieldList, q.value, mainRho), filter },
+        source,
+      );
+      clip = histogram(
+        clippedTable,
+        "clipped",
+        ["yes"],
+        {
+          rho: q.value.rho - mainRho,
+          noise: q.value.noise,
+          filter,
+          confidence: q.value.confidence,
+        },
+        source,
+      );
+    } catch (error) {
+      if (error instanceof BudgetExceededError) return fail("over-budget");
+      throw error;
+    }
+    const spent = filter.spent - ledger.spent_rho;
+    const id = newId();
+    const uri = releaseUri(ctx.origin, id);
+    const cost = privacyCost(spent);
+    const body = canonicalJson({
+      type: "SyncoCommonsRelease",
+      id: uri,
+      dataset: {
+        id: dataset.uri,
+        title: dataset.title,
+        group: dataset.group_uri,
+        purpose: dataset.purpose,
+        unit: dataset.unit,
+        fields: dataset.fieldList.filter((f) => f.name === q.value.field || f.name === q.value.by),
+      },
+      period,
+      query: q.value,
+      result: resultOf(dataset, q.value, main, clip),
+      cost: { rho: cost.rho, epsilon: cost.epsilon, delta: cost.delta },
+      ledger: { budget: ledger.budget_rho, spentAfter: filter.spent },
+      published: at,
+      signer: { keyId: ctx.signer.keyId, publicKeyJwk: ctx.signer.publicKeyJwk },
+    });
+    await trx
+      .updateTable("commons_ledger")
+      .set({ spent_rho: filter.spent, releases: ledger.releases + 1, updated_at: at })
+      .where("dataset_id", "=", dataset.id)
+      .where("period", "=", period)
+      .execute();
+    await trx
+      .insertInto("commons_releases")
+      .values({
+        id,
+        uri,
+        dataset_id: dataset.id,
+        period,
+        query_hash: hash,
+        rho: cost.rho,
+        epsilon: cost.epsilon,
+        body,
+        signature: signBody(ctx.signer, body),
+        key_id: ctx.signer.keyId,
+        created_by_uri: memberUri(ctx.origin, member.username),
+        created_at: at,
+      })
+      .execute();
+    await recordEvent(trx, {
+      type: "commons.release.published",
+      payload: { datasetId: dataset.id, releaseId: id },
+    });
+    return ok({ releaseId: id, reused: false });
+  });
+}

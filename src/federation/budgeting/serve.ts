@@ -1,0 +1,89 @@
+/**
+ * What a node serves of federated budgeting, in front of Fedify (plain JSON-LD
+ * documents of our vocabulary, objects.ts):
+ * - /budgets/{id} (asked for as ActivityStreams): a process hosted here, to
+ *   anyone when its group is public, else only to a signed fetch by the
+ *   Group's members' servers (as decisions and group posts);
+ * - /pb-ballots/{process}/{id}: a ballot a member here cast in the copy of a
+ *   process hosted elsewhere, only to a signed fetch from the hosting node.
+ * Anything else is 404, the same answer whether it exists or not.
+ */
+import type { MiddlewareHandler } from "hono";
+import { relayedBallot } from "../../governance/budgeting/elsewhere/relayed.ts";
+import { findGroupById } from "../../groups/groups.ts";
+import { isGroupMemberActor } from "../../social/visibility.ts";
+import type { WebEnv } from "../../web/context.ts";
+import { INSTANCE } from "../deps.ts";
+import type { FederationGateway } from "../index.ts";
+import { ballotDocument, processDocument } from "./objects.ts";
+import { processViewOf } from "./views.ts";
+import { ACTIVITY_JSON } from "./vocab.ts";
+
+const uuid = "[0-9a-f-]{36}";
+const processPath = new RegExp(`^/budgets/(${uuid})$`);
+const ballotPath = new RegExp(`^/pb-ballots/(${uuid})/(${uuid})$`);
+const wantsActivityJson = (accept: string | undefined) =>
+  !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": ACTIVITY_JSON, vary: "Accept" },
+  });
+const notFound = () => json({ error: "Not found" }, 404);
+
+export function budgetingFederationMiddleware(
+  gateway: FederationGateway,
+): MiddlewareHandler<WebEnv> {
+  const deps = gateway.deps;
+  const { db } = deps.db;
+
+  /** Whose server signed the fetch (its instance actor, or any actor of it), or null. */
+  async function signer(request: Request): Promise<string | null> {
+    const { federation } = await gateway.load();
+    const ctx = federation.createContext(request, undefined);
+    const owner = await ctx
+      .getSignedKeyOwner({ documentLoader: await ctx.getDocumentLoader({ identifier: INSTANCE }) })
+      .catch(() => null);
+    return owner?.id?.href ?? null;
+  }
+
+  async function process(request: Request, id: string): Promise<Response> {
+    const p = await db
+      .selectFrom("pb_processes")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!p?.local || !p.group_id || p.imported) return notFound();
+    const group = await findGroupById(db, p.group_id);
+    if (!group) return notFound();
+    if (group.visibility !== "public") {
+      const viewer = await signer(request);
+      if (
+        !viewer ||
+        !(await isGroupMemberActor(db, { audience_uri: p.group_uri, group_id: group.id }, viewer))
+      )
+        return notFound();
+    }
+    return json(processDocument(await processViewOf(db, p)));
+  }
+
+  async function ballot(request: Request, processId: string, id: string): Promise<Response> {
+    const b = await relayedBallot(db, deps.config.origin, processId, id);
+    if (!b) return notFound();
+    const viewer = await signer(request);
+    if (!viewer || !URL.canParse(viewer) || new URL(viewer).origin !== new URL(b.processUri).origin)
+      return notFound();
+    const { groupUri, ...input } = b;
+    return json(ballotDocument(input, groupUri));
+  }
+
+  return async (c, next) => {
+    if (c.req.method !== "GET" || !wantsActivityJson(c.req.header("accept"))) return next();
+    const path = new URL(c.req.url).pathname;
+    const p = processPath.exec(path);
+    if (p?.[1]) return process(c.req.raw, p[1]);
+    const b = ballotPath.exec(path);
+    if (b?.[1] && b[2]) return ballot(c.req.raw, b[1], b[2]);
+    return next();
+  };
+}

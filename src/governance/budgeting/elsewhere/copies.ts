@@ -1,0 +1,240 @@
+/**
+ * Processes hosted on another node, kept here as copies (docs/budgeting.md,
+ * "Federated budgeting"): a pb_processes row with local = 0, its districts and
+ * categories (by the host's URIs), its projects (by theirs) and, once counted,
+ * the host's results. The host's Create/Update of the process refreshes the
+ * copy; an older description than the one kept changes nothing. The copy is
+ * never counted, swept or moderated here: the host does that and says so.
+ */
+import type { Kysely } from "kysely";
+import type { Schema } from "../../../db/schema.ts";
+import { fail, ok, type Result } from "../../../kernel/errors.ts";
+import { newId } from "../../../kernel/ids.ts";
+import type { SocialContext } from "../../../social/context.ts";
+import type { RemoteProcessInput } from "./types.ts";
+
+export type CopyProblem = "local" | "moved" | "stale" | "not-ours";
+
+/** Do we take part in the Group's processes: our co-op is in the federation, or a member here follows it? */
+export async function followsGroupElsewhere(db: Kysely<Schema>, groupUri: string) {
+  const affiliation = await db
+    .selectFrom("coop_affiliations")
+    .select("id")
+    .where("group_uri", "=", groupUri)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  if (affiliation) return true;
+  const follow = await db
+    .selectFrom("follows")
+    .select("id")
+    .where("followee_uri", "=", groupUri)
+    .where("follower_account_id", "is not", null)
+    .where("status", "=", "accepted")
+    .executeTakeFirst();
+  return !!follow;
+}
+
+/** Keeps or refreshes the copy of a process hosted elsewhere. */
+export async function receiveRemoteProcess(
+  ctx: SocialContext,
+  input: RemoteProcessInput,
+): Promise<Result<{ id: string }, CopyProblem>> {
+  if (!(await followsGroupElsewhere(ctx.db, input.groupUri))) return fail("not-ours");
+  return ctx.db.transaction().execute(async (trx) => {
+    const kept = await trx
+      .selectFrom("pb_processes")
+      .select(["id", "local", "group_uri", "updated_at"])
+      .where("uri", "=", input.uri)
+      .executeTakeFirst();
+    if (kept?.local === 1) return fail("local");
+    if (kept && kept.group_uri !== input.groupUri) return fail("moved");
+    if (kept && kept.updated_at > input.updatedAt) return fail("stale");
+    const values = {
+      group_uri: input.groupUri,
+      created_by_uri: input.createdByUri,
+      title: input.title,
+      description: input.description,
+      currency: input.currency,
+      rule: input.rule,
+      ballot_kind: input.ballotKind,
+      secrecy: input.secrecy,
+      min_projects: input.minProjects,
+      max_projects: input.maxProjects,
+      spending_cap: input.spendingCap ? 1 : 0,
+      points: input.points,
+      eligibility: input.eligibility,
+      phase: input.phase,
+      proposing_ends_at: input.proposingEndsAt,
+      review_ends_at: input.reviewEndsAt,
+      voting_ends_at: input.votingEndsAt,
+      phase_changed_at: input.phaseChangedAt,
+      seed: input.seed,
+      updated_at: input.updatedAt,
+    };
+    const id = kept?.id ?? newId();
+    if (kept) await trx.updateTable("pb_processes").set(values).where("id", "=", id).execute();
+    else
+      await trx
+        .insertInto("pb_processes")
+        .values({
+          ...values,
+          id,
+          uri: input.uri,
+          local: 0,
+          group_id: null,
+          imported: 0,
+          created_at: input.createdAt,
+        })
+        .execute();
+    const districts = await keepByUri(trx, "pb_districts", id, input.districts, (d, i) => ({
+      name: d.name,
+      budget: d.budget,
+      position: i,
+    }));
+    const categories = await keepByUri(trx, "pb_categories", id, input.categories, (c, i) => ({
+      name: c.name,
+      position: i,
+    }));
+    await keepProjects(trx, id, input, districts, categories);
+    for (const r of input.results) {
+      const districtId = districts.get(r.districtUri);
+      if (!districtId) continue;
+      const row = {
+        result: JSON.stringify(r.result),
+        greedy: JSON.stringify(r.greedy),
+        ballots_count: r.ballotsCount,
+        computed_at: r.computedAt,
+      };
+      const had = await trx
+        .updateTable("pb_results")
+        .set(row)
+        .where("process_id", "=", id)
+        .where("district_id", "=", districtId)
+        .executeTakeFirst();
+      if (Number(had.numUpdatedRows) === 0)
+        await trx
+          .insertInto("pb_results")
+          .values({ ...row, process_id: id, district_id: districtId })
+          .execute();
+    }
+    return ok({ id });
+  });
+}
+
+/** Upserts districts or categories by the host's URI; returns URI → our id. */
+async function keepByUri<T extends { uri: string }>(
+  trx: Kysely<Schema>,
+  table: "pb_districts" | "pb_categories",
+  processId: string,
+  items: T[],
+  values: (item: T, position: number) => { name: string; position: number; budget?: number },
+): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom(table)
+    .select(["id", "uri"])
+    .where("process_id", "=", processId)
+    .execute();
+  const ids = new Map(rows.flatMap((r) => (r.uri ? [[r.uri, r.id] as const] : [])));
+  for (const [i, item] of items.entries()) {
+    const had = ids.get(item.uri);
+    if (had) {
+      await trx.updateTable(table).set(values(item, i)).where("id", "=", had).execute();
+      continue;
+    }
+    const id = newId();
+    const v = values(item, i);
+    if (table === "pb_districts")
+      await trx
+        .insertInto("pb_districts")
+        .values({
+          id,
+          process_id: processId,
+          uri: item.uri,
+          name: v.name,
+          budget: v.budget ?? 0,
+          position: v.position,
+        })
+        .execute();
+    else
+      await trx
+        .insertInto("pb_categories")
+        .values({ id, process_id: processId, uri: item.uri, name: v.name, position: v.position })
+        .execute();
+    ids.set(item.uri, id);
+  }
+  return ids;
+}
+
+/**
+ * Upserts the projects by URI. A project the host no longer describes (hidden
+ * by its moderators) is hidden here too, so ballots cast here cannot pick it.
+ */
+async function keepProjects(
+  trx: Kysely<Schema>,
+  processId: string,
+  input: RemoteProcessInput,
+  districts: Map<string, string>,
+  categories: Map<string, string>,
+) {
+  const rows = await trx
+    .selectFrom("pb_projects")
+    .select(["id", "uri"])
+    .where("process_id", "=", processId)
+    .execute();
+  const ids = new Map(rows.map((r) => [r.uri, r.id]));
+  const described = new Set<string>();
+  for (const p of input.projects) {
+    const districtId = districts.get(p.districtUri);
+    if (!districtId) continue;
+    // A URI another process already uses here is not this copy's to take.
+    const elsewhere = ids.has(p.uri)
+      ? undefined
+      : await trx
+          .selectFrom("pb_projects")
+          .select("id")
+          .where("uri", "=", p.uri)
+          .executeTakeFirst();
+    if (elsewhere) continue;
+    described.add(p.uri);
+    const values = {
+      district_id: districtId,
+      category_id: p.categoryUri ? (categories.get(p.categoryUri) ?? null) : null,
+      title: p.title,
+      description: p.description,
+      cost: p.cost,
+      location: p.location,
+      latitude: p.latitude,
+      longitude: p.longitude,
+      proposed_by_uri: p.proposedByUri,
+      status: p.status,
+      review_note: p.reviewNote,
+      progress: p.progress,
+      updated_at: p.updatedAt,
+    };
+    const had = ids.get(p.uri);
+    if (had) await trx.updateTable("pb_projects").set(values).where("id", "=", had).execute();
+    else
+      await trx
+        .insertInto("pb_projects")
+        .values({
+          ...values,
+          id: newId(),
+          uri: p.uri,
+          process_id: processId,
+          images: "[]",
+          account_id: null,
+          reviewed_by_uri: null,
+          reviewed_at: null,
+          merged_into_id: null,
+          created_at: p.createdAt,
+        })
+        .execute();
+  }
+  const gone = rows.filter((r) => !described.has(r.uri)).map((r) => r.id);
+  if (gone.length > 0)
+    await trx
+      .updateTable("pb_projects")
+      .set({ status: "hidden" })
+      .where("id", "in", gone)
+      .execute();
+}

@@ -1,0 +1,28 @@
+/**
+ * The outbox events of participatory budgeting (src/db/outbox.ts): type → the
+ * schema of its payload. Payloads carry ids only. The ballot and results events
+ * are recorded by ballots.ts and counting.ts; a secret ballot's event names the
+ * process and district only, never the voter.
+ */
+import { z } from "zod";
+import { defineEvents } from "../../../db/outbox.ts";
+
+const process = z.object({ processId: z.string() });
+const project = z.object({ processId: z.string(), projectId: z.string() });
+
+export const budgetingEvents = defineEvents("budgeting", {
+  /** A process opened in a group (phase "proposing"). */
+  "budgeting.process.created": process,
+  /** The process moved to another phase (`phase` is the new one). */
+  "budgeting.process.phase-changed": process.extend({ phase: z.string() }),
+  /** A project was proposed, or its author edited or withdrew it. */
+  "budgeting.project.proposed": project,
+  /** A moderator reviewed (feasible, infeasible, adjusted, merged) or hid a project. */
+  "budgeting.project.reviewed": project,
+  /** A progress update on a funded project (implementation). */
+  "budgeting.project.progressed": project.extend({ updateId: z.string() }),
+  /** A ballot was cast, changed or withdrawn (recorded by ballots.ts). */
+  "budgeting.ballot.cast": process.extend({ districtId: z.string() }),
+  /** The results of every district are stored (recorded by counting.ts). */
+  "budgeting.results.counted": process,
+});

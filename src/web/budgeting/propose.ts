@@ -1,0 +1,221 @@
+/**
+ * Proposing a project (/budgets/:id/propose): title, description, cost, which
+ * budget, category, place and a picture. The picture is stored in the
+ * proposer's media library (storage/images.ts strips metadata) only once the
+ * text is valid, and passed to the capability by its upload id.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { canTakePart } from "../../governance/budgeting/processes/eligibility.ts";
+import { proposeProject } from "../../governance/budgeting/processes/projects.ts";
+import {
+  type Category,
+  categoriesOf,
+  type District,
+  districtsOf,
+  type Process,
+} from "../../governance/budgeting/processes/reads.ts";
+import { InputError } from "../../kernel/errors.ts";
+import { storeImage } from "../../storage/images.ts";
+import { discardUploads } from "../../storage/uploads.ts";
+import type { WebEnv } from "../context.ts";
+import { csrfField, errorSummary, type FieldErrors, field, refuseUnsafeNames } from "../forms.ts";
+import { doneQuery } from "../groups/render.ts";
+import { type Html, layout } from "../layout.ts";
+import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
+import { requireViewer } from "../session.ts";
+import { imageRejectionText } from "../uploads.ts";
+import {
+  actorOf,
+  type BudgetingDeps,
+  budgetingContext,
+  money,
+  parseMoney,
+  problemStatus,
+  problemText,
+  processFromPath,
+} from "./render.ts";
+
+type Values = Record<string, string>;
+
+export function projectForm(
+  c: Context<WebEnv>,
+  o: {
+    action: string;
+    process: Process;
+    districts: District[];
+    categories: Category[];
+    values: Values;
+    errors: FieldErrors;
+  },
+): Html {
+  const t = c.get("t");
+  const { values: v, errors: e } = o;
+  const locale = c.get("locale");
+  return html`<form method="post" action="${safeUrl(o.action)}" enctype="multipart/form-data" class="stack">
+    ${csrfField(c)}
+    ${field({ name: "title", label: t("budgets.form.projectTitle"), value: v.title ?? "", error: e.title, required: true, maxlength: 200 })}
+    ${field({ name: "description", label: t("budgets.form.projectDescription"), type: "textarea", value: v.description ?? "", error: e.description, required: true, maxlength: 10000 })}
+    ${field({ name: "cost", label: t("budgets.form.cost", { currency: o.process.currency }), value: v.cost ?? "", error: e.cost, required: true, extra: "" })}
+    ${
+      o.districts.length > 1
+        ? html`<div class="field"><label for="f-districtId">${t("budgets.form.district")}</label>
+          <select id="f-districtId" name="districtId">${o.districts.map(
+            (d) =>
+              html`<option value="${d.id}"${v.districtId === d.id ? html` selected` : ""}>${d.name} (${money(locale, d.budget, o.process.currency)})</option>`,
+          )}</select></div>`
+        : html`<input type="hidden" name="districtId" value="${o.districts[0]?.id ?? ""}" />`
+    }
+    ${
+      o.categories.length
+        ? html`<div class="field"><label for="f-categoryId">${t("budgets.form.category")}</label>
+          <select id="f-categoryId" name="categoryId"><option value="">${t("budgets.form.noCategory")}</option>${o.categories.map(
+            (k) =>
+              html`<option value="${k.id}"${v.categoryId === k.id ? html` selected` : ""}>${k.name}</option>`,
+          )}</select></div>`
+        : ""
+    }
+    ${field({ name: "location", label: t("budgets.form.location"), value: v.location ?? "", maxlength: 300 })}
+    ${field({ name: "image", label: t("budgets.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
+    ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
+    <button type="submit">${t("budgets.form.send")}</button>
+  </form>`;
+}
+
+/** The form's text as the capability's input (images added after), or field errors. */
+export function parseProjectForm(
+  c: Context<WebEnv>,
+  v: Values,
+  districts: District[],
+): { ok: true; value: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  const t = c.get("t");
+  const errors: FieldErrors = {};
+  const title = (v.title ?? "").trim();
+  const description = (v.description ?? "").trim();
+  if (!title || title.length > 200) errors.title = t("budgets.error.title");
+  if (!description || description.length > 10_000)
+    errors.description = t("budgets.error.description");
+  const cost = parseMoney(v.cost ?? "");
+  const district = districts.find((d) => d.id === v.districtId);
+  if (!cost || !district || cost > Number(district.budget)) errors.cost = t("budgets.error.cost");
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      districtId: v.districtId,
+      categoryId: v.categoryId ? v.categoryId : null,
+      title,
+      description,
+      cost,
+      location: (v.location ?? "").trim().slice(0, 300),
+    },
+  };
+}
+
+/** A multipart body: its strings (without a prototype) and its files. */
+export async function readMultipart(c: Context<WebEnv>) {
+  const body = await c.req.parseBody();
+  refuseUnsafeNames(c, body);
+  const values: Values = Object.create(null);
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
+  return { values, body };
+}
+
+/** Stores the form's picture (if any) in the member's library; its image entry, or a field error. */
+export async function imageFrom(
+  c: Context<WebEnv>,
+  deps: BudgetingDeps,
+  file: unknown,
+  alt: string,
+  ownerId: string,
+): Promise<
+  { ok: true; images: { mediaId: string; alt: string }[] } | { ok: false; error: string }
+> {
+  if (!(file instanceof File) || file.size === 0) return { ok: true, images: [] };
+  const stored = await storeImage(
+    deps.db,
+    deps.config,
+    {
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      purpose: "attachment",
+      ownerId,
+      description: alt.slice(0, 1500),
+    },
+    deps.clock,
+  );
+  if (!stored.ok) return { ok: false, error: imageRejectionText(c.get("t"), stored.reason) };
+  return { ok: true, images: [{ mediaId: stored.value.id, alt: alt.trim().slice(0, 1500) }] };
+}
+
+export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const ctx = budgetingContext(deps);
+
+  const page = async (
+    c: Context<WebEnv>,
+    process: Process,
+    values: Values,
+    errors: FieldErrors,
+    status: 200 | 422,
+  ) => {
+    const [districts, categories] = await Promise.all([
+      districtsOf(ctx, process.id),
+      categoriesOf(ctx, process.id),
+    ]);
+    const title = c.get("t")("budgets.propose");
+    const body = html`<p><a href="/budgets/${process.id}">${c.get("t")("budgets.back", { title: process.title })}</a></p>
+      <h1>${title}</h1>${errorSummary(c, errors)}
+      ${projectForm(c, { action: `/budgets/${process.id}/propose`, process, districts, categories, values, errors })}`;
+    return c.html(layout(c, `${title} · ${process.title}`, body), status);
+  };
+
+  /** The process of the path, if the viewer takes part and it is proposing. */
+  const open = async (c: Context<WebEnv>) => {
+    const viewer = requireViewer(c);
+    const { process } = await processFromPath(c, deps);
+    const actor = actorOf(deps, viewer);
+    if (!(await canTakePart(ctx, process, actor.uri)))
+      throw new InputError(c.get("t")("budgets.notEligible"), 403);
+    if (process.phase !== "proposing")
+      throw new InputError(c.get("t")("budgets.error.wrongPhase"), 409);
+    return { viewer, process, actor };
+  };
+
+  app.get("/budgets/:id/propose", async (c) => {
+    const { process } = await open(c);
+    return page(c, process, {}, {}, 200);
+  });
+
+  app.post("/budgets/:id/propose", async (c) => {
+    const { viewer, process, actor } = await open(c);
+    const { values, body } = await readMultipart(c);
+    const parsed = parseProjectForm(c, values, await districtsOf(ctx, process.id));
+    if (!parsed.ok) return page(c, process, values, parsed.errors, 422);
+    const image = await imageFrom(c, deps, body.image, values.imageAlt ?? "", viewer.id);
+    if (!image.ok) return page(c, process, values, { image: image.error }, 422);
+    const made = await proposeProject(ctx, actor, {
+      processId: process.id,
+      project: { ...parsed.value, images: image.images },
+    });
+    if (!made.ok) {
+      // Nothing was proposed: the picture stored for it goes too.
+      await discardUploads(
+        deps.db,
+        viewer.id,
+        image.images.map((i) => i.mediaId),
+      );
+      if (made.reason === "invalid" || made.reason === "too-many")
+        return page(c, process, values, { title: problemText(c, made.reason) }, 422);
+      throw new InputError(problemText(c, made.reason), problemStatus(made.reason));
+    }
+    return redirectHere(
+      c,
+      `/budgets/${process.id}/projects/${made.value.id}${doneQuery(c.get("t")("budgets.proposed"))}`,
+      303,
+    );
+  });
+
+  return app;
+}
