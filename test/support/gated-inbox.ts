@@ -1,9 +1,11 @@
 /**
  * A receiving server's inbox for delivery tests that counts exactly what it took:
- * an activity counts as delivered when the inbox answered it (202), never when a
- * sender's connection died before the answer. Closing the gate holds every new
- * POST open without an answer, so a test can see how many deliveries are in flight
- * at once, kill a sender while they are, and see its connections drop.
+ * an activity counts as delivered when the inbox finished its answer (202), never
+ * when a sender's connection died before that. Closing the gate holds every new
+ * POST open, so a test can see how many deliveries are in flight at once, kill a
+ * sender while they are, and see its connections drop. A held answer is started and
+ * trickles a space every few seconds: a sender gives up on a silent connection
+ * after 30 s (delivery-fetch.ts), not on one whose answer is still coming.
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,12 +48,13 @@ function parse(body: string): InboxPost | undefined {
 
 export async function startGatedInbox(host: string): Promise<GatedInbox> {
   let open = true;
-  const waiting = new Map<ServerResponse, InboxPost>();
+  const waiting = new Map<ServerResponse, { post: InboxPost; trickle: NodeJS.Timeout }>();
   const answered: InboxPost[] = [];
   const aborted: InboxPost[] = [];
   const answer = (res: ServerResponse, post: InboxPost) => {
     answered.push(post);
-    res.writeHead(202).end();
+    if (!res.headersSent) res.writeHead(202);
+    res.end();
   };
   const server = createServer((req, res) => {
     let body = "";
@@ -63,8 +66,12 @@ export async function startGatedInbox(host: string): Promise<GatedInbox> {
       const post = req.method === "POST" ? parse(body) : undefined;
       if (!post) return res.writeHead(req.method === "POST" ? 400 : 404).end();
       if (open) return answer(res, post);
-      waiting.set(res, post);
+      res.writeHead(202, { "content-type": "text/plain" });
+      res.flushHeaders();
+      const trickle = setInterval(() => res.write(" "), 5_000);
+      waiting.set(res, { post, trickle });
       req.socket.once("close", () => {
+        clearInterval(trickle);
         if (!waiting.delete(res)) return;
         aborted.push(post);
       });
@@ -84,11 +91,15 @@ export async function startGatedInbox(host: string): Promise<GatedInbox> {
     },
     release() {
       open = true;
-      for (const [res, post] of waiting) answer(res, post);
+      for (const [res, { post, trickle }] of waiting) {
+        clearInterval(trickle);
+        answer(res, post);
+      }
       waiting.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const { trickle } of waiting.values()) clearInterval(trickle);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
