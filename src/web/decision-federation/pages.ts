@@ -116,6 +116,7 @@ async function section(
     t("decisionsElsewhere.hostedOn", { host: hostOf(d) }),
     closed ? t("decisionsElsewhere.closed") : timeLeft(t, now, d.closes_at),
     t("decisionsElsewhere.voters", { count: d.voters_count }),
+    ...(d.weighting === "members" ? [t("decisionsElsewhere.weighted")] : []),
   ].join(" · ");
   const form =
     viewer && !closed && (!voted || (d.vote_changes === 1 && d.ballot !== "secret"))

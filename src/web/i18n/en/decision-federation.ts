@@ -3,6 +3,7 @@ export const decisionFederation = {
   "decisionsElsewhere.hostedOn": "Hosted on {host}: counted there.",
   "decisionsElsewhere.closed": "Voting has closed.",
   "decisionsElsewhere.voters": "Votes so far: {count}.",
+  "decisionsElsewhere.weighted": "Each co-op's vote weighs its active members.",
   "decisionsElsewhere.youVoted": "Your vote was sent to {host}.",
   "decisionsElsewhere.forCoop": "Cast our co-op's vote (you are its delegate)",
   "decisionsElsewhere.sent": "Your vote was sent; the results will update when {host} counts it.",

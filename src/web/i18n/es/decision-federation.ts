@@ -5,6 +5,8 @@ export const decisionFederation: Record<keyof typeof en, string> = {
   "decisionsElsewhere.hostedOn": "Alojada en {host}: allí se cuenta.",
   "decisionsElsewhere.closed": "La votación ha terminado.",
   "decisionsElsewhere.voters": "Votos hasta ahora: {count}.",
+  "decisionsElsewhere.weighted":
+    "El voto de cada cooperativa pesa lo que su número de socias y socios activos.",
   "decisionsElsewhere.youVoted": "Tu voto se envió a {host}.",
   "decisionsElsewhere.forCoop":
     "Emitir el voto de nuestra cooperativa (eres su delegada o delegado)",
