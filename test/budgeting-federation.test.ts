@@ -25,7 +25,8 @@ import { proposeProject } from "../src/governance/budgeting/processes/projects.t
 import { reviewProject } from "../src/governance/budgeting/processes/review.ts";
 import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
-import { createMember } from "./support/login.ts";
+import { memberClient } from "./api-helpers.ts";
+import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
@@ -279,6 +280,43 @@ async function voteEverywhere(copies: Map<TestNode, Copy>) {
   return receipts;
 }
 
+/**
+ * A member on a co-op's node sees its copy: in /budgets, the read-only process
+ * page, the ballot page saying where the ballot goes, and the API; a visitor
+ * gets 404 for all of it, and writes to the copy through the pages are refused.
+ */
+async function seesCopyPages(member: SignedIn, id: string, title: string) {
+  const list = await (await member.get("/budgets")).text();
+  assert.ok(list.includes(`href="/budgets/${id}"`), "the copy is in /budgets");
+  assert.ok(list.includes(a.domain));
+  const page = await member.get(`/budgets/${id}`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.ok(html.includes(title));
+  assert.ok(html.includes(`Hosted by ${a.domain}`));
+  assert.ok(html.includes(`href="/budgets/${id}/vote"`), "a link to the ballot");
+  assert.ok(!html.includes(`/budgets/${id}/phase`), "no phase buttons");
+  assert.ok(!html.includes(`/budgets/${id}/review`), "no review");
+  const ballot = await (await member.get(`/budgets/${id}/vote`)).text();
+  assert.ok(ballot.includes(`our co-op passes your ballot on to ${a.domain}`));
+  // The API, for another member of B with a token.
+  const bob = await memberClient(b, "bob");
+  const api = await fetch(`${b.url}/api/synco/v1/budgets/${id}`, {
+    headers: { authorization: `Bearer ${bob.token}` },
+  });
+  assert.equal(api.status, 200);
+  assert.equal(((await api.json()) as { hosted_here: boolean }).hosted_here, false);
+  // Nothing moves the copy here: the host runs it.
+  const phase = await member.post(`/budgets/${id}/phase`, { to: "results" });
+  assert.equal(phase.status, 404);
+  // A visitor: not found (the ballot sends them to sign in first), and not listed.
+  for (const path of [`/budgets/${id}`, `/budgets/${id}/vote`, `/api/synco/v1/budgets/${id}`]) {
+    const res = await fetch(`${b.url}${path}`, { redirect: "manual" });
+    assert.equal(res.status, path.endsWith("/vote") ? 303 : 404, path);
+  }
+  assert.ok(!(await (await fetch(`${b.url}/budgets`)).text()).includes(`/budgets/${id}"`));
+}
+
 /** The host's ballots of a district, named or secret. */
 async function ballotsAt(processId: string, districtId: string) {
   const db = a.node.db.db;
@@ -383,21 +421,19 @@ test("members of B and C vote from their nodes; A's count equals `synco pb count
     [user(b, "coop"), user(c, "coop")].sort(),
   );
 
-  // bea changes her mind on B: the co-op sends an Update and A's ballot follows.
+  // bea changes her mind on B, through the pages of B's copy: the co-op sends an Update and A's ballot follows.
   const copyB = copies.get(b) as Copy;
-  const bea = members[1]?.member as Member;
-  assert.ok(
-    (
-      await castBallot(
-        socialOf(b),
-        { uri: user(b, "bea"), accountId: bea.id },
-        {
-          processId: copyB.id,
-          districtId: copyB.district("North"),
-          choices: { [copyB.project("Project 3")]: 1 },
-        },
-      )
-    ).ok,
+  const beaOnB = await signIn(b, "bea", "password123");
+  await seesCopyPages(beaOnB, copyB.id, "Parks (named)");
+  const voted = await beaOnB.post(`/budgets/${copyB.id}/vote`, {
+    district: copyB.district("North"),
+    project: copyB.project("Project 3"),
+  });
+  assert.equal(voted.status, 303, await voted.text());
+  const after = await beaOnB.get(`/budgets/${copyB.id}/vote?district=${copyB.district("North")}`);
+  assert.match(
+    await after.text(),
+    new RegExp(`value="${copyB.project("Project 3")}" [^>]*checked`),
   );
   const project3 = await a.node.db.db
     .selectFrom("pb_projects")
@@ -448,6 +484,18 @@ test("members of B and C vote from their nodes; A's count equals `synco pb count
       );
     });
   }
+  // bea reads the results on B's results page: the projects A funded, by title.
+  const results = await beaOnB.get(`/budgets/${copyB.id}/results`);
+  assert.equal(results.status, 200);
+  const resultsPage = await results.text();
+  const fundedTitles = await a.node.db.db
+    .selectFrom("pb_projects")
+    .select("title")
+    .where("id", "in", stored.get(process.north)?.selected ?? [])
+    .execute();
+  assert.ok(fundedTitles.length > 0);
+  for (const { title } of fundedTitles) assert.ok(resultsPage.includes(title), title);
+  assert.equal((await fetch(`${b.url}/budgets/${copyB.id}/results`)).status, 404);
 });
 
 test("a secret process: ballots travel as the co-op's, and nothing on A names a member of B or C", async () => {

@@ -18,6 +18,7 @@ import {
   type WithdrawProblem,
   withdrawBallot,
 } from "../../governance/budgeting/processes/ballots.ts";
+import { canTakePart } from "../../governance/budgeting/processes/eligibility.ts";
 import { type Process, processById } from "../../governance/budgeting/processes/reads.ts";
 import { resultsOf } from "../../governance/budgeting/processes/results.ts";
 import { findGroupById } from "../../groups/groups.ts";
@@ -69,7 +70,11 @@ export function budgetBallotRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const shown = async (c: ApiContext, viewer: { id: string; username: string } | null) => {
     const p = await processById(deps, c.req.param("id") ?? "");
     if (!p) throw notFound();
-    if (p.group_id) {
+    // Our copy of a process hosted elsewhere: only for our members who take part in it.
+    if (!p.local) {
+      if (!viewer || !(await canTakePart(ctx(), p, memberUri(deps.config.origin, viewer.username))))
+        throw notFound();
+    } else if (p.group_id) {
       const group = await findGroupById(deps.db, p.group_id);
       if (!group || !(await canRead(deps.db, deps.config.origin, group, viewer))) throw notFound();
     }

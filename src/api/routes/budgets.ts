@@ -11,7 +11,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Voter } from "../../governance/budgeting/processes/context.ts";
-import { canRun } from "../../governance/budgeting/processes/eligibility.ts";
+import { canRun, canTakePart } from "../../governance/budgeting/processes/eligibility.ts";
 import {
   reportProject,
   setProjectHidden,
@@ -79,12 +79,25 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
   const body = (c: ApiContext) => readParams(c);
 
-  /** The process of the path, if the viewer may read its group; 404 otherwise. */
+  /** Our copy of a process hosted elsewhere: only for our members who take part in it. */
+  const seesCopy = async (p: Process, viewer: { username: string } | null) =>
+    !p.local && !!viewer && (await canTakePart(ctx(), p, memberUri(origin, viewer.username)));
+
+  /**
+   * The process of the path, if the viewer may read its group; 404 otherwise.
+   * Reads (`copies`) also take our copy of a process hosted elsewhere (group
+   * null, runs false: its host runs it).
+   */
   const visible = async (
     c: ApiContext,
     viewer: { id: string; username: string } | null,
-  ): Promise<{ process: Process; group: Group; runs: boolean }> => {
+    copies = false,
+  ): Promise<{ process: Process; group: Group | null; runs: boolean }> => {
     const process = await processById(ctx(), c.req.param("id") ?? "");
+    if (copies && process && !process.local) {
+      if (!(await seesCopy(process, viewer))) throw notFound();
+      return { process, group: null, runs: false };
+    }
     if (!process?.local || !process.group_id) throw notFound();
     const group = await findGroupById(deps.db, process.group_id);
     if (!group || !(await canRead(deps.db, origin, group, viewer))) throw notFound();
@@ -102,8 +115,12 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return projects.map((p) => serializeProject(origin, p, { funded: funded.has(p.id), paths }));
   };
   /** The project of the path in the visible process (a hidden one only for its moderators). */
-  const visibleProject = async (c: ApiContext, viewer: { id: string; username: string } | null) => {
-    const found = await visible(c, viewer);
+  const visibleProject = async (
+    c: ApiContext,
+    viewer: { id: string; username: string } | null,
+    copies = false,
+  ) => {
+    const found = await visible(c, viewer, copies);
     const project = await projectById(ctx(), c.req.param("pid") ?? "");
     if (!project || project.process_id !== found.process.id) throw notFound();
     if (project.status === "hidden" && !found.runs) throw notFound();
@@ -138,7 +155,11 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
       limit: q.limit,
       ...(q.max_id ? { maxId: q.max_id } : {}),
     })) {
-      if (!p.local || !p.group_id) continue;
+      if (!p.local) {
+        if (await seesCopy(p, viewer)) out.push(await processJson(p));
+        continue;
+      }
+      if (!p.group_id) continue;
       if (!readable.has(p.group_id)) {
         const g = await findGroupById(deps.db, p.group_id);
         readable.set(p.group_id, !!g && (await canRead(deps.db, origin, g, viewer)));
@@ -149,7 +170,7 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get(`${PREFIX}/:id`, async (c) => {
-    const { process } = await visible(c, optionalUser(c, "read:statuses"));
+    const { process } = await visible(c, optionalUser(c, "read:statuses"), true);
     return c.json(await processJson(process));
   });
 
@@ -182,7 +203,7 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.get(`${PREFIX}/:id/projects`, async (c) => {
     const viewer = optionalUser(c, "read:statuses");
-    const { process, runs } = await visible(c, viewer);
+    const { process, runs } = await visible(c, viewer, true);
     const q = z
       .object({ status: z.enum(STATUSES).optional(), district_id: z.string().max(64).optional() })
       .parse(c.req.query());
@@ -198,7 +219,7 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get(`${PREFIX}/:id/projects/:pid`, async (c) => {
-    const { process, project } = await visibleProject(c, optionalUser(c, "read:statuses"));
+    const { process, project } = await visibleProject(c, optionalUser(c, "read:statuses"), true);
     const a = await projectAnswer(process, project.id);
     return c.json(a.json, a.status);
   });

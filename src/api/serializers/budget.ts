@@ -24,6 +24,7 @@ export function serializeProcess(
     uri: p.uri,
     url: `${origin}/budgets/${p.id}`,
     group: p.group_uri,
+    hosted_here: p.local === 1,
     title: p.title,
     description: p.description,
     currency: p.currency,

@@ -32,6 +32,7 @@ import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { formatMoney } from "./allocation-chart.ts";
+import { hostOf } from "./render.ts";
 import { ballotScriptPath, processForViewer } from "./vote-common.ts";
 
 const t = (c: Context<WebEnv>) => c.get("t");
@@ -118,6 +119,7 @@ function ballotBody(
     <p><strong>${t(c)("pbvote.vote.budget", { district: ballot.district.name, budget })}</strong></p>
     <p>${approval ? t(c)("pbvote.vote.lead.approval") : t(c)("pbvote.vote.lead.cumulative", { points: p.points ?? 0 })}</p>
     ${rulesLine(c, p, budget)}
+    ${p.local ? "" : html`<p class="notice">${t(c)("pbvote.vote.elsewhere", { host: hostOf(p) })}${secret ? ` ${t(c)("pbvote.vote.elsewhereSecret", { host: hostOf(p) })}` : ""}</p>`}
     ${secret ? html`<p>${t(c)("pbvote.vote.secret")}</p>` : ""}
     ${
       ballot.projects.length === 0

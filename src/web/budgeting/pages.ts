@@ -37,13 +37,16 @@ import {
   actorOf,
   type BudgetingDeps,
   budgetingContext,
+  hostOf,
   phaseName,
   phaseTimeline,
   problemStatus,
   problemText,
   processFromPath,
   processHref,
+  processOrCopyFromPath,
   projectsByDistrict,
+  seesCopy,
 } from "./render.ts";
 import { reviewPages } from "./review-pages.ts";
 
@@ -56,9 +59,14 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
   app.get("/budgets", async (c) => {
     const viewer = c.get("viewer") ?? null;
     const groups = new Map<string, Group | undefined>();
-    const shown: { p: Process; group: Group }[] = [];
+    const shown: { p: Process; group: Group | null }[] = [];
     for (const p of await listProcesses(ctx, { limit: 100 })) {
-      if (!p.local || !p.group_id) continue;
+      // Our copies of processes hosted elsewhere, for our members who take part.
+      if (!p.local) {
+        if (await seesCopy(deps, p, viewer)) shown.push({ p, group: null });
+        continue;
+      }
+      if (!p.group_id) continue;
       if (!groups.has(p.group_id)) {
         const g = await findGroupById(deps.db, p.group_id);
         groups.set(
@@ -80,7 +88,7 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
           ? html`<ul class="decision-list">${shown.map(
               ({ p, group }) => html`<li>
                 <a href="${safeUrl(processHref(p))}"><strong>${p.title}</strong></a>
-                <div class="meta">${t(c)("budgets.inGroup", { group: groupName(c, group) })} · ${phaseName(c, p.phase)}</div>
+                <div class="meta">${group ? t(c)("budgets.inGroup", { group: groupName(c, group) }) : t(c)("budgets.elsewhere.short", { host: hostOf(p) })} · ${phaseName(c, p.phase)}</div>
               </li>`,
             )}</ul>`
           : html`<p class="muted">${t(c)("budgets.none")}</p>`
@@ -141,10 +149,11 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
   });
 
   app.get("/budgets/:id", async (c) => {
-    const { process, group } = await processFromPath(c, deps);
+    // A copy (group null) is read-only here: its host runs it.
+    const { process, group } = await processOrCopyFromPath(c, deps);
     const viewer = c.get("viewer");
     const actor = viewer ? actorOf(deps, viewer) : null;
-    const runs = actor ? await canRun(deps.db, deps.config.origin, group, actor) : false;
+    const runs = actor && group ? await canRun(deps.db, deps.config.origin, group, actor) : false;
     const takesPart = actor ? await canTakePart(ctx, process, actor.uri) : false;
     const [districts, funded] = await Promise.all([
       districtsOf(ctx, process.id),
@@ -160,7 +169,8 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
     const counted =
       funded.size > 0 || (process.phase !== "results" && process.phase !== "implementation");
     const actions = html`
-      ${process.phase === "proposing" && takesPart ? html`<p><a class="button" href="/budgets/${process.id}/propose">${t(c)("budgets.propose")}</a></p>` : ""}
+      ${!group ? html`<p class="notice">${t(c)("budgets.elsewhere", { host: hostOf(process) })}</p>` : ""}
+      ${process.phase === "proposing" && takesPart && group ? html`<p><a class="button" href="/budgets/${process.id}/propose">${t(c)("budgets.propose")}</a></p>` : ""}
       ${process.phase === "voting" && takesPart ? html`<p><a class="button" href="/budgets/${process.id}/vote">${t(c)("budgets.vote.link")}</a></p>` : ""}
       ${process.phase === "results" || process.phase === "implementation" ? html`<p><a href="/budgets/${process.id}/results">${t(c)("budgets.results.link")}</a></p>` : ""}
       ${!counted ? html`<p class="notice">${t(c)("budgets.results.waiting")}</p>` : ""}
@@ -178,7 +188,7 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
             }</div>`
           : ""
       }`;
-    const body = html`<p><a href="/groups/${group.name}">${groupName(c, group)}</a> · <a href="/budgets">${t(c)("budgets.title")}</a></p>
+    const body = html`<p>${group ? html`<a href="/groups/${group.name}">${groupName(c, group)}</a> · ` : ""}<a href="/budgets">${t(c)("budgets.title")}</a></p>
       <h1>${process.title}</h1>
       ${notice(c.req.query("done"))}
       ${process.description ? html`<p class="pb-description">${process.description}</p>` : ""}

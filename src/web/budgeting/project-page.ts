@@ -55,6 +55,7 @@ import {
   problemStatus,
   problemText,
   processFromPath,
+  processOrCopyFromPath,
 } from "./render.ts";
 import { reviewForm } from "./review-pages.ts";
 
@@ -65,15 +66,19 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
   const ctx = budgetingContext(deps);
 
   /** The process and project of the path (404 when they do not belong together, or for a hidden one to non-moderators). */
-  const projectFromPath = async (c: Context<WebEnv>) => {
-    const { process, group } = await processFromPath(c, deps);
+  const projectFromPath = async (c: Context<WebEnv>, copies = false) => {
+    // Only reading takes our copy of a process hosted elsewhere (group null); every write is the host's.
+    const { process, group } = copies
+      ? await processOrCopyFromPath(c, deps)
+      : await processFromPath(c, deps);
     const project = await projectById(ctx, c.req.param("pid") ?? "");
     if (!project || project.process_id !== process.id)
       throw new InputError(t(c)("budgets.error.notFound"), 404);
     const viewer = c.get("viewer");
-    const runs = viewer
-      ? await canRun(deps.db, deps.config.origin, group, actorOf(deps, viewer))
-      : false;
+    const runs =
+      viewer && group
+        ? await canRun(deps.db, deps.config.origin, group, actorOf(deps, viewer))
+        : false;
     if (project.status === "hidden" && !runs)
       throw new InputError(t(c)("budgets.error.notFound"), 404);
     return { process, group, project, runs };
@@ -81,7 +86,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
 
   const page = async (
     c: Context<WebEnv>,
-    o: { process: Process; group: Group; project: Project; runs: boolean },
+    o: { process: Process; group: Group | null; project: Project; runs: boolean },
     errors: FieldErrors,
     status: 200 | 422,
   ) => {
@@ -156,6 +161,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
       }
       ${
         me &&
+        process.local &&
         me.uri === project.proposed_by_uri &&
         (process.phase === "proposing" || process.phase === "review") &&
         ["proposed", "feasible", "infeasible"].includes(project.status)
@@ -164,7 +170,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
       }
       ${runs && (process.phase === "proposing" || process.phase === "review") ? reviewForm(c, process, project, districts) : ""}
       ${
-        me && project.status !== "hidden"
+        me && process.local && project.status !== "hidden"
           ? html`<details class="pb-report"><summary>${t(c)("budgets.report")}</summary>
             <form method="post" action="/budgets/${process.id}/projects/${project.id}/report" class="stack">${csrfField(c)}
             ${field({ name: "comment", label: t(c)("budgets.report.comment"), type: "textarea", error: errors.comment, required: true, maxlength: 1000 })}
@@ -174,7 +180,9 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
     return c.html(layout(c, `${project.title} · ${process.title}`, body), status);
   };
 
-  app.get("/budgets/:id/projects/:pid", async (c) => page(c, await projectFromPath(c), {}, 200));
+  app.get("/budgets/:id/projects/:pid", async (c) =>
+    page(c, await projectFromPath(c, true), {}, 200),
+  );
 
   const back = (c: Context<WebEnv>, p: Project, text: string) =>
     redirectHere(c, `/budgets/${p.process_id}/projects/${p.id}${doneQuery(text)}`, 303);

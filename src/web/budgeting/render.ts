@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Voter } from "../../governance/budgeting/processes/context.ts";
+import { canTakePart } from "../../governance/budgeting/processes/eligibility.ts";
 import { PHASES, phaseEndsAt } from "../../governance/budgeting/processes/phase-rules.ts";
 import {
   type District,
@@ -152,6 +153,42 @@ export async function processFromPath(
   if (!group || !(await canRead(deps.db, deps.config.origin, group, c.get("viewer") ?? null)))
     throw notFound();
   return { process, group };
+}
+
+/** The node hosting a process (its group's host), as a person reads it. */
+export const hostOf = (p: Pick<Process, "group_uri">) =>
+  URL.canParse(p.group_uri) ? new URL(p.group_uri).host : p.group_uri;
+
+/**
+ * May the viewer see this copy of a process hosted elsewhere? Only our members
+ * who take part in it (our co-op is in the federation, or they follow the
+ * group): a copy has no group here whose readers we could ask.
+ */
+export async function seesCopy(
+  deps: Pick<BudgetingDeps, "db" | "config">,
+  process: Process,
+  viewer: { username: string } | null | undefined,
+): Promise<boolean> {
+  if (process.local || !viewer) return false;
+  const ctx = { db: deps.db, origin: deps.config.origin };
+  return canTakePart(ctx, process, memberUri(deps.config.origin, viewer.username));
+}
+
+/**
+ * The process of the path as processFromPath, or our copy of a process hosted
+ * elsewhere (group null: read-only here, the hosting node runs it).
+ */
+export async function processOrCopyFromPath(
+  c: Context<WebEnv>,
+  deps: BudgetingDeps,
+): Promise<{ process: Process; group: Group | null }> {
+  const process = await processById(deps, c.req.param("id") ?? "");
+  if (process && !process.local) {
+    if (!(await seesCopy(deps, process, c.get("viewer"))))
+      throw new InputError(c.get("t")("budgets.error.notFound"), 404);
+    return { process, group: null };
+  }
+  return processFromPath(c, deps);
 }
 
 /** What each problem says to a person. */

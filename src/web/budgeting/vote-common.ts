@@ -13,6 +13,7 @@ import { canRead } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { WebEnv } from "../context.ts";
 import type { GroupsDeps } from "../groups/render.ts";
+import { seesCopy } from "./render.ts";
 
 const script = readFileSync(new URL("../static/pb-ballot.js", import.meta.url));
 const scriptHash = createHash("sha256").update(script).digest("base64url").slice(0, 12);
@@ -40,7 +41,10 @@ export async function processForViewer(
   const notFound = () => new InputError(c.get("t")("pbvote.problem.not-found"), 404);
   const p = await processById(deps, id);
   if (!p) throw notFound();
-  if (p.group_id) {
+  // A copy of a process hosted elsewhere: only to our members who take part in it.
+  if (!p.local) {
+    if (!(await seesCopy(deps, p, c.get("viewer")))) throw notFound();
+  } else if (p.group_id) {
     const group = await findGroupById(deps.db, p.group_id);
     const viewer = c.get("viewer");
     if (

@@ -23,6 +23,10 @@ export const budgetingVote = {
     "You have voted in secret. To change or withdraw your ballot, enter your receipt.",
   "pbvote.vote.saved": "Your ballot was saved.",
   "pbvote.vote.withdrawn": "Your ballot was withdrawn.",
+  "pbvote.vote.elsewhere":
+    "This budget is hosted by {host}. When you send it, our co-op passes your ballot on to {host}, vouching that you are one of its members; the count happens there.",
+  "pbvote.vote.elsewhereSecret":
+    "{host} receives your secret ballot as our co-op's, without your name. Our node sees your choice while it passes it on, as it does for any secret ballot cast here.",
   "pbvote.vote.secret": "Secret ballot: nobody, not even the moderators, can see what you chose.",
   "pbvote.vote.receipt": "Receipt",
   "pbvote.vote.receiptHint": "The receipt you were given when you voted.",

@@ -62,6 +62,9 @@ export const budgeting = {
   "budgets.report.comment": "What is wrong with it?",
   "budgets.reported": "Thank you. The group's moderators will look at it.",
   "budgets.signIn": "Sign in to take part.",
+  "budgets.elsewhere":
+    "Hosted by {host}: this is our co-op's copy. Its organisers run it there; here you can read it, vote and see the results.",
+  "budgets.elsewhere.short": "hosted by {host}",
   "budgets.notEligible": "Only members of the group take part in this budget.",
   "budgets.form.title": "Title",
   "budgets.form.description": "Description",

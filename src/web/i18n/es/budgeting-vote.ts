@@ -26,6 +26,10 @@ export const budgetingVote: Record<keyof typeof en, string> = {
     "Has votado en secreto. Para cambiar o retirar tu papeleta, escribe tu recibo.",
   "pbvote.vote.saved": "Tu papeleta se ha guardado.",
   "pbvote.vote.withdrawn": "Tu papeleta se ha retirado.",
+  "pbvote.vote.elsewhere":
+    "Este presupuesto lo aloja {host}. Al enviarla, nuestra cooperativa hace llegar tu papeleta a {host} y da fe de que eres socia o socio; el recuento se hace allí.",
+  "pbvote.vote.elsewhereSecret":
+    "{host} recibe tu papeleta secreta como de nuestra cooperativa, sin tu nombre. Nuestro nodo ve lo que eliges mientras la hace llegar, como con cualquier voto secreto emitido aquí.",
   "pbvote.vote.secret": "Voto secreto: nadie, ni la moderación, puede ver lo que has elegido.",
   "pbvote.vote.receipt": "Recibo",
   "pbvote.vote.receiptHint": "El recibo que recibiste al votar.",

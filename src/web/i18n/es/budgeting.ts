@@ -64,6 +64,9 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.report.comment": "¿Qué tiene de malo?",
   "budgets.reported": "Gracias. La moderación del grupo lo revisará.",
   "budgets.signIn": "Inicia sesión para participar.",
+  "budgets.elsewhere":
+    "Lo aloja {host}: esta es la copia de nuestra cooperativa. Quienes lo organizan lo gestionan allí; aquí puedes leerlo, votar y ver los resultados.",
+  "budgets.elsewhere.short": "alojado en {host}",
   "budgets.notEligible": "En este presupuesto solo participan los miembros del grupo.",
   "budgets.form.title": "Título",
   "budgets.form.description": "Descripción",
