@@ -158,7 +158,7 @@ test("propose → review → vote on a phone → results with explanations → a
   const why = await cy.locator(".pb-why").allTextContents();
   assert.ok(why.length >= 3, JSON.stringify(why));
   assert.ok(
-    why.some((w) => /paid/.test(w)),
+    why.some((w) => /paid/i.test(w)),
     JSON.stringify(why),
   );
   assert.match((await cy.locator("table").first().textContent()) ?? "", /Comfort\s*€300/);
