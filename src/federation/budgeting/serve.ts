@@ -13,23 +13,19 @@ import { relayedBallot } from "../../governance/budgeting/elsewhere/relayed.ts";
 import { findGroupById } from "../../groups/groups.ts";
 import { isGroupMemberActor } from "../../social/visibility.ts";
 import type { WebEnv } from "../../web/context.ts";
-import { INSTANCE } from "../deps.ts";
+import {
+  activityJson,
+  notFoundJson,
+  signedFetchOwner,
+  wantsActivityJson,
+} from "../extension-serving.ts";
 import type { FederationGateway } from "../index.ts";
 import { ballotDocument, processDocument } from "./objects.ts";
 import { processViewOf } from "./views.ts";
-import { ACTIVITY_JSON } from "./vocab.ts";
 
 const uuid = "[0-9a-f-]{36}";
 const processPath = new RegExp(`^/budgets/(${uuid})$`);
 const ballotPath = new RegExp(`^/pb-ballots/(${uuid})/(${uuid})$`);
-const wantsActivityJson = (accept: string | undefined) =>
-  !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": ACTIVITY_JSON, vary: "Accept" },
-  });
-const notFound = () => json({ error: "Not found" }, 404);
 
 export function budgetingFederationMiddleware(
   gateway: FederationGateway,
@@ -37,44 +33,34 @@ export function budgetingFederationMiddleware(
   const deps = gateway.deps;
   const { db } = deps.db;
 
-  /** Whose server signed the fetch (its instance actor, or any actor of it), or null. */
-  async function signer(request: Request): Promise<string | null> {
-    const { federation } = await gateway.load();
-    const ctx = federation.createContext(request, undefined);
-    const owner = await ctx
-      .getSignedKeyOwner({ documentLoader: await ctx.getDocumentLoader({ identifier: INSTANCE }) })
-      .catch(() => null);
-    return owner?.id?.href ?? null;
-  }
-
   async function process(request: Request, id: string): Promise<Response> {
     const p = await db
       .selectFrom("pb_processes")
       .selectAll()
       .where("id", "=", id)
       .executeTakeFirst();
-    if (!p?.local || !p.group_id || p.imported) return notFound();
+    if (!p?.local || !p.group_id || p.imported) return notFoundJson();
     const group = await findGroupById(db, p.group_id);
-    if (!group) return notFound();
+    if (!group) return notFoundJson();
     if (group.visibility !== "public") {
-      const viewer = await signer(request);
+      const viewer = await signedFetchOwner(gateway, request);
       if (
         !viewer ||
         !(await isGroupMemberActor(db, { audience_uri: p.group_uri, group_id: group.id }, viewer))
       )
-        return notFound();
+        return notFoundJson();
     }
-    return json(processDocument(await processViewOf(db, p)));
+    return activityJson(processDocument(await processViewOf(db, p)));
   }
 
   async function ballot(request: Request, processId: string, id: string): Promise<Response> {
     const b = await relayedBallot(db, deps.config.origin, processId, id);
-    if (!b) return notFound();
-    const viewer = await signer(request);
+    if (!b) return notFoundJson();
+    const viewer = await signedFetchOwner(gateway, request);
     if (!viewer || !URL.canParse(viewer) || new URL(viewer).origin !== new URL(b.processUri).origin)
-      return notFound();
+      return notFoundJson();
     const { groupUri, ...input } = b;
-    return json(ballotDocument(input, groupUri));
+    return activityJson(ballotDocument(input, groupUri));
   }
 
   return async (c, next) => {

@@ -15,22 +15,18 @@ import { findGroupById } from "../../groups/groups.ts";
 import { decisionBallotUri, memberUri } from "../../kernel/uris.ts";
 import { isGroupMemberActor } from "../../social/visibility.ts";
 import type { WebEnv } from "../../web/context.ts";
-import { INSTANCE, socialContext } from "../deps.ts";
+import { socialContext } from "../deps.ts";
+import {
+  activityJson,
+  notFoundJson,
+  signedFetchOwner,
+  wantsActivityJson,
+} from "../extension-serving.ts";
 import type { FederationGateway } from "../index.ts";
 import { ballotDocument, decisionDocument } from "./objects.ts";
 import { decisionViewOf } from "./views.ts";
-import { ACTIVITY_JSON } from "./vocab.ts";
 
 const path = /^\/(decisions|decision-ballots)\/([0-9a-f-]{36})$/;
-const wantsActivityJson = (accept: string | undefined) =>
-  !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": ACTIVITY_JSON, vary: "Accept" },
-  });
-const notFound = () => json({ error: "Not found" }, 404);
 
 export function decisionFederationMiddleware(
   gateway: FederationGateway,
@@ -38,19 +34,9 @@ export function decisionFederationMiddleware(
   const deps = gateway.deps;
   const { db } = deps.db;
 
-  /** Whose server signed the fetch (its instance actor, or any actor of it), or null. */
-  async function signer(request: Request): Promise<string | null> {
-    const { federation } = await gateway.load();
-    const ctx = federation.createContext(request, undefined);
-    const owner = await ctx
-      .getSignedKeyOwner({ documentLoader: await ctx.getDocumentLoader({ identifier: INSTANCE }) })
-      .catch(() => null);
-    return owner?.id?.href ?? null;
-  }
-
   async function decision(request: Request, id: string): Promise<Response> {
     const d = await findDecision(db, id);
-    if (!d?.local || !d.group_id) return notFound();
+    if (!d?.local || !d.group_id) return notFoundJson();
     const [group, post] = await Promise.all([
       findGroupById(db, d.group_id),
       db
@@ -59,29 +45,29 @@ export function decisionFederationMiddleware(
         .where("id", "=", d.post_id)
         .executeTakeFirst(),
     ]);
-    if (!group || !post || post.deleted_at || post.hidden_at) return notFound();
+    if (!group || !post || post.deleted_at || post.hidden_at) return notFoundJson();
     if (group.visibility !== "public") {
-      const viewer = await signer(request);
+      const viewer = await signedFetchOwner(gateway, request);
       if (
         !viewer ||
         !(await isGroupMemberActor(db, { audience_uri: d.group_uri, group_id: group.id }, viewer))
       )
-        return notFound();
+        return notFoundJson();
     }
-    return json(decisionDocument(await decisionViewOf(socialContext(deps), d)));
+    return activityJson(decisionDocument(await decisionViewOf(socialContext(deps), d)));
   }
 
   async function ballot(request: Request, id: string): Promise<Response> {
     const b = await findSentBallot(db, id);
-    if (!b) return notFound();
-    const viewer = await signer(request);
+    if (!b) return notFoundJson();
+    const viewer = await signedFetchOwner(gateway, request);
     if (
       !viewer ||
       !URL.canParse(viewer) ||
       new URL(viewer).origin !== new URL(b.decision_uri).origin
     )
-      return notFound();
-    return json(
+      return notFoundJson();
+    return activityJson(
       ballotDocument({
         uri: decisionBallotUri(deps.config.origin, b.id),
         actorUri: memberUri(deps.config.origin, b.username),
