@@ -221,10 +221,9 @@ test("a live count is cached by the decision's state: each vote and an amendment
   assert.equal(await shown(), 2);
   const changed = await castVote(f.ctx, f.voter(b), { decisionId: id, choice: { option: 2 } });
   assert.ok(changed.ok);
-  assert.deepEqual(
-    ((await decisionView(f.ctx, ada, id))?.tally as SingleTally).votes,
-    [0, 1, 1, 0, 0],
-  );
+  const view = await decisionView(f.ctx, ada, id);
+  assert.ok(view);
+  assert.deepEqual((view.tally as SingleTally).votes, [0, 1, 1, 0, 0]);
   const amended = await amendDecision(f.ctx, ada, {
     group,
     decisionId: id,
