@@ -14,6 +14,7 @@ import type {
 } from "../../governance/budgeting/elsewhere/types.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { plainJson } from "../decisions/parse.ts";
+import { date, isHttpUrl, one, text, url } from "../extension-schemas.ts";
 import { BUDGETING_NS } from "./vocab.ts";
 
 export const MAX_TITLE_LENGTH = 500;
@@ -42,22 +43,7 @@ export type DocumentProblem =
   | "bad-field"
   | "unsafe-json";
 
-const isHttpUrl = (s: string) => {
-  if (!URL.canParse(s)) return false;
-  const { protocol } = new URL(s);
-  return protocol === "https:" || protocol === "http:";
-};
-const url = z.string().max(2048).refine(isHttpUrl);
-const date = z
-  .string()
-  .max(40)
-  .refine((s) => !Number.isNaN(Date.parse(s)))
-  .transform((s) => new Date(s).toISOString());
-const text = (max: number) => z.string().max(max);
 const count = (max: number) => z.number().int().min(0).max(max);
-/** A value or a one-element list of it, as JSON-LD allows. */
-const one = <T extends z.ZodType>(schema: T) =>
-  z.union([schema, z.tuple([schema])]).transform((v) => (Array.isArray(v) ? v[0] : v));
 
 function speaksOurVocabulary(doc: Record<string, unknown>): boolean {
   const context = doc["@context"];

@@ -12,6 +12,7 @@ import type { RemoteDecisionInput } from "../../governance/decisions/elsewhere.t
 import { MAX_OPTIONS, MAX_REASON_LENGTH, RULES } from "../../governance/decisions/types.ts";
 import { validateSettings } from "../../governance/decisions/validate.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
+import { date, isHttpUrl, one, text, url } from "../extension-schemas.ts";
 import { DECISIONS_NS } from "./vocab.ts";
 
 export const MAX_TITLE_LENGTH = 500;
@@ -68,22 +69,6 @@ export function plainJson(value: unknown, maxNodes: number): unknown {
     return null;
   }
 }
-
-const isHttpUrl = (s: string) => {
-  if (!URL.canParse(s)) return false;
-  const { protocol } = new URL(s);
-  return protocol === "https:" || protocol === "http:";
-};
-const url = z.string().max(2048).refine(isHttpUrl);
-const date = z
-  .string()
-  .max(40)
-  .refine((s) => !Number.isNaN(Date.parse(s)))
-  .transform((s) => new Date(s).toISOString());
-const text = (max: number) => z.string().max(max);
-/** A value or a one-element list of it, as JSON-LD allows. */
-const one = <T extends z.ZodType>(schema: T) =>
-  z.union([schema, z.tuple([schema])]).transform((v) => (Array.isArray(v) ? v[0] : v));
 
 /** Does the document's @context carry our namespace (inline, as we send it)? */
 function speaksOurVocabulary(doc: Record<string, unknown>): boolean {
