@@ -10,6 +10,7 @@ import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts
 import type { CommonsSchema } from "./schema/commons.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
+import type { EconomySchema } from "./schema/economy.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
 import type { MediaSchema } from "./schema/media.ts";
@@ -102,6 +103,7 @@ export interface Schema
     BudgetingSchema,
     BudgetingFederationSchema,
     CommonsSchema,
+    EconomySchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,
