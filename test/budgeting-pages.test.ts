@@ -170,7 +170,7 @@ test("review: moderators only; a refusal needs a note; the note is public; the a
   assert.equal((await bea.get(`/budgets/${processId}/review`)).status, 403);
   const review = await (await ada.get(`/budgets/${processId}/review`)).text();
   assert.match(review, /Benches by the river/);
-  assert.match(review, /2 proposals still waiting for review/);
+  assert.match(review, /2 proposals are still waiting for review/);
   const refused = await ada.post(`/budgets/${processId}/projects/${poolId}/review`, {
     verdict: "infeasible",
     note: "",

@@ -18,12 +18,34 @@ export function isLocale(value: unknown): value is Locale {
 
 export function translator(locale: Locale): Translate {
   const catalogue: Catalogue = catalogues[locale];
+  const rules = new Intl.PluralRules(locale);
+  const numbers = new Intl.NumberFormat(locale);
   return (key, params) => {
     const text = catalogue[key] ?? en[key] ?? key;
-    return params
-      ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m))
-      : text;
+    if (!params) return text;
+    return text
+      .replace(PLURAL, (m, name: string, forms: string) => {
+        const n = Number(params[name]);
+        if (!Number.isFinite(n)) return m;
+        const chosen = pluralForm(forms, n, rules.select(n));
+        return chosen === undefined ? m : chosen.replaceAll("#", numbers.format(n));
+      })
+      .replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m));
   };
+}
+
+/**
+ * ICU's plural subset: `{n, plural, one {# person} other {# people}}`, with
+ * `=0`-style exact matches first, then the locale's category, then `other`.
+ * Forms may hold `{name}` placeholders but no nested plurals.
+ */
+const PLURAL =
+  /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const FORM = /(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
+
+function pluralForm(forms: string, n: number, category: string): string | undefined {
+  const found = new Map([...forms.matchAll(FORM)].map((m) => [m[1], m[2]]));
+  return found.get(`=${n}`) ?? found.get(category) ?? found.get("other");
 }
 
 export function negotiateLocale(

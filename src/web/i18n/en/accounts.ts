@@ -176,7 +176,7 @@ export const accounts = {
   "admin.fed.failed": "Failed",
   "admin.fed.lastSuccess": "Last delivered",
   "admin.fed.lastFailure": "Last failure",
-  "admin.fed.inARow": "{count} failures in a row",
+  "admin.fed.inARow": "{count, plural, one {# failure in a row} other {# failures in a row}}",
   "admin.log": "Log",
   "admin.name": "Name",
   "admin.description": "Description",

@@ -4,8 +4,10 @@ export const budgetingVote = {
   "pbvote.vote.lead.approval": "Tick the projects you want funded, then send your ballot.",
   "pbvote.vote.lead.cumulative": "Spread up to {points} points over the projects you want funded.",
   "pbvote.vote.bounds": "Pick at least {min} and at most {max} projects.",
-  "pbvote.vote.min": "Pick at least {min} projects.",
-  "pbvote.vote.max": "Pick at most {max} projects.",
+  "pbvote.vote.min":
+    "{min, plural, one {Pick at least # project.} other {Pick at least # projects.}}",
+  "pbvote.vote.max":
+    "{max, plural, one {Pick at most # project.} other {Pick at most # projects.}}",
   "pbvote.vote.cap": "Your picks may cost at most the budget: {budget}.",
   "pbvote.vote.budget": "Budget of {district}: {budget}",
   "pbvote.vote.districts": "Districts",
@@ -56,7 +58,8 @@ export const budgetingVote = {
   "pbvote.results.title": "Results: {title}",
   "pbvote.results.waiting": "Voting is over; the results are being counted. Come back in a minute.",
   "pbvote.results.notYet": "Results are published once voting closes.",
-  "pbvote.results.summary": "{ballots} ballots · {spent} spent of {budget}",
+  "pbvote.results.summary":
+    "{ballots, plural, one {# ballot} other {# ballots}} · {spent} spent of {budget}",
   "pbvote.results.rule.mes-add1": "Method of Equal Shares (completed by Add1)",
   "pbvote.results.rule.mes": "Method of Equal Shares",
   "pbvote.results.rule.greedy": "Most votes first (greedy)",
@@ -65,7 +68,8 @@ export const budgetingVote = {
   "pbvote.results.notFunded": "Projects not funded",
   "pbvote.results.none": "None.",
   "pbvote.results.votes": "votes: {votes} · {cost}",
-  "pbvote.results.why.paidEqual": "Paid by its {voters} supporters, {amount} each.",
+  "pbvote.results.why.paidEqual":
+    "{voters, plural, one {Paid by its one supporter, {amount}.} other {Paid by its # supporters, {amount} each.}}",
   "pbvote.results.why.paidRange": "Paid by its {voters} supporters, from {min} to {max} each.",
   "pbvote.results.why.allLeft": "Paying all they had left: {n}.",
   "pbvote.results.why.turn": "Bought in turn {order}: it still fit the budget",
@@ -85,7 +89,7 @@ export const budgetingVote = {
   "pbvote.results.greedy": "Compared with most votes first",
   "pbvote.results.greedySame": "Counting by most votes first would fund the same projects.",
   "pbvote.results.greedyDiffers":
-    "Counting by most votes first would spend {spent} on {count} projects.",
+    "{count, plural, one {Counting by most votes first would spend {spent} on # project.} other {Counting by most votes first would spend {spent} on # projects.}}",
   "pbvote.results.onlyRule": "Funded here, not by most votes first: {titles}",
   "pbvote.results.onlyGreedy": "Most votes first would fund instead: {titles}",
   "pbvote.results.export": "Download as a Pabulib file (.pb)",

@@ -140,7 +140,8 @@ export const budgeting = {
   "budgets.review.reports": "Reports",
   "budgets.review.reports.none": "No open reports.",
   "budgets.review.dismiss": "Dismiss",
-  "budgets.review.unreviewed": "{count} proposals still waiting for review.",
+  "budgets.review.unreviewed":
+    "{count, plural, one {# proposal is still waiting for review.} other {# proposals are still waiting for review.}}",
   "budgets.progress.title": "Progress",
   "budgets.progress.none": "No progress reported yet.",
   "budgets.progress.percent": "How far along (%)",

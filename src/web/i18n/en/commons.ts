@@ -70,7 +70,8 @@ export const commons = {
   "commons.contribute.consent": "I give these rows for the purpose above, and only for it.",
   "commons.contribute.needConsent": "Tick the consent box to contribute.",
   "commons.contribute.submit": "Give this row",
-  "commons.contribute.mine": "You have {n} rows in this dataset.",
+  "commons.contribute.mine":
+    "{n, plural, one {You have # row in this dataset.} other {You have # rows in this dataset.}}",
   "commons.import.file": "Or import a CSV file",
   "commons.import.hint":
     "A header row naming the columns {columns}; at most 1,000 rows and 256 KB.",
@@ -131,8 +132,9 @@ export const commons = {
   "commons.reports.dismiss": "Dismiss",
   "commons.reports.hide": "Hide dataset",
   "commons.mine.title": "My contributions",
-  "commons.mine.used": "Your data was used in {n} releases.",
-  "commons.mine.rows": "{n} rows",
+  "commons.mine.used":
+    "{n, plural, =0 {Your data has not been used in any release yet.} one {Your data was used in # release.} other {Your data was used in # releases.}}",
+  "commons.mine.rows": "{n, plural, one {# row} other {# rows}}",
   "commons.mine.given": "Given",
   "commons.mine.state": "State",
   "commons.mine.active": "in use",

@@ -37,7 +37,8 @@ export const feeds = {
     "{sent} of {recipients} sent, {queued} waiting, {failed} failed, {uncertain} uncertain",
   "feeds.newsletter.uncertainHint":
     "Uncertain: the sender stopped while handing that message to the mail server, so it may or may not have gone out. It is not sent again on its own, so nobody gets it twice unless you choose to send again.",
-  "feeds.newsletter.queued": "Queued for {recipients} subscribers.",
+  "feeds.newsletter.queued":
+    "{recipients, plural, =0 {No subscribers yet: nothing was queued.} one {Queued for # subscriber.} other {Queued for # subscribers.}}",
   "feeds.newsletter.problem.forbidden": "Only the blog's writer or the group's editors can send.",
   "feeds.newsletter.problem.not-found": "That post is not one of this list's.",
   "feeds.newsletter.problem.not-public": "Only public posts can be sent by email.",

@@ -17,7 +17,8 @@ export const moving = {
   "moving.aliasRemoved": "Removed.",
   "moving.aliasUnknown": "No account was found at that address.",
   "moving.aliasSelf": "That is this account.",
-  "moving.aliasTooMany": "You can name at most {n} accounts.",
+  "moving.aliasTooMany":
+    "{n, plural, one {You can name at most # account.} other {You can name at most # accounts.}}",
   "moving.aliasNotFound": "That account is not in your list.",
   "moving.to": "Moving to another account",
   "moving.toLead":

@@ -79,7 +79,8 @@ export const social = {
   "social.thread.title": "Post by {name}",
   "social.thread.replies": "Replies",
   "social.poll.vote": "Vote",
-  "social.poll.voters": "{n} people voted",
+  "social.poll.voters":
+    "{n, plural, =0 {No one has voted yet} one {# person voted} other {# people voted}}",
   "social.poll.closed": "Poll closed",
   "social.poll.ends": "Ends {date}",
   "social.poll.yourVote": "(your choice)",

@@ -186,7 +186,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "admin.fed.failed": "Fallidas",
   "admin.fed.lastSuccess": "Última entrega",
   "admin.fed.lastFailure": "Último fallo",
-  "admin.fed.inARow": "{count} fallos seguidos",
+  "admin.fed.inARow": "{count, plural, one {# fallo seguido} other {# fallos seguidos}}",
   "admin.log": "Registro",
   "admin.name": "Nombre",
   "admin.description": "Descripción",

@@ -7,8 +7,10 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.vote.lead.cumulative":
     "Reparte hasta {points} puntos entre los proyectos que quieres financiar.",
   "pbvote.vote.bounds": "Elige al menos {min} y como mucho {max} proyectos.",
-  "pbvote.vote.min": "Elige al menos {min} proyectos.",
-  "pbvote.vote.max": "Elige como mucho {max} proyectos.",
+  "pbvote.vote.min":
+    "{min, plural, one {Elige al menos # proyecto.} other {Elige al menos # proyectos.}}",
+  "pbvote.vote.max":
+    "{max, plural, one {Elige como mucho # proyecto.} other {Elige como mucho # proyectos.}}",
   "pbvote.vote.cap": "Lo que elijas puede costar como mucho el presupuesto: {budget}.",
   "pbvote.vote.budget": "Presupuesto de {district}: {budget}",
   "pbvote.vote.districts": "Distritos",
@@ -59,7 +61,8 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.waiting":
     "La votación ha terminado; se están contando los resultados. Vuelve en un minuto.",
   "pbvote.results.notYet": "Los resultados se publican cuando cierra la votación.",
-  "pbvote.results.summary": "{ballots} papeletas · {spent} gastado de {budget}",
+  "pbvote.results.summary":
+    "{ballots, plural, one {# papeleta} other {# papeletas}} · {spent} gastado de {budget}",
   "pbvote.results.rule.mes-add1": "Método de Partes Iguales (completado con Add1)",
   "pbvote.results.rule.mes": "Método de Partes Iguales",
   "pbvote.results.rule.greedy": "Más votos primero (voraz)",
@@ -68,7 +71,8 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.notFunded": "Proyectos no financiados",
   "pbvote.results.none": "Ninguno.",
   "pbvote.results.votes": "votos: {votes} · {cost}",
-  "pbvote.results.why.paidEqual": "Pagado por sus {voters} apoyos, {amount} cada uno.",
+  "pbvote.results.why.paidEqual":
+    "{voters, plural, one {Pagado por su único apoyo, {amount}.} other {Pagado por sus # apoyos, {amount} cada uno.}}",
   "pbvote.results.why.paidRange": "Pagado por sus {voters} apoyos, de {min} a {max} cada uno.",
   "pbvote.results.why.allLeft": "Pagando todo lo que les quedaba: {n}.",
   "pbvote.results.why.turn": "Comprado en el turno {order}: aún cabía en el presupuesto",
@@ -90,7 +94,7 @@ export const budgetingVote: Record<keyof typeof en, string> = {
   "pbvote.results.greedySame":
     "Contando por más votos primero se financiarían los mismos proyectos.",
   "pbvote.results.greedyDiffers":
-    "Contando por más votos primero se gastarían {spent} en {count} proyectos.",
+    "{count, plural, one {Contando primero los más votados se gastaría {spent} en # proyecto.} other {Contando primero los más votados se gastaría {spent} en # proyectos.}}",
   "pbvote.results.onlyRule": "Financiados aquí, no por más votos primero: {titles}",
   "pbvote.results.onlyGreedy": "Más votos primero financiaría en su lugar: {titles}",
   "pbvote.results.export": "Descargar como fichero Pabulib (.pb)",

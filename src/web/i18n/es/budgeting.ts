@@ -144,7 +144,8 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.review.reports": "Denuncias",
   "budgets.review.reports.none": "No hay denuncias abiertas.",
   "budgets.review.dismiss": "Descartar",
-  "budgets.review.unreviewed": "{count} propuestas siguen pendientes de revisión.",
+  "budgets.review.unreviewed":
+    "{count, plural, one {# propuesta sigue pendiente de revisión.} other {# propuestas siguen pendientes de revisión.}}",
   "budgets.progress.title": "Avance",
   "budgets.progress.none": "Aún no se ha informado de ningún avance.",
   "budgets.progress.percent": "Cuánto se ha hecho (%)",

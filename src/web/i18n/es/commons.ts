@@ -73,7 +73,8 @@ export const commons: Record<keyof typeof en, string> = {
   "commons.contribute.consent": "Doy estas filas para la finalidad de arriba, y solo para ella.",
   "commons.contribute.needConsent": "Marca la casilla de consentimiento para aportar.",
   "commons.contribute.submit": "Aportar esta fila",
-  "commons.contribute.mine": "Tienes {n} filas en este conjunto.",
+  "commons.contribute.mine":
+    "{n, plural, one {Tienes # fila en este conjunto.} other {Tienes # filas en este conjunto.}}",
   "commons.import.file": "O importa un archivo CSV",
   "commons.import.hint":
     "Una fila de cabecera con las columnas {columns}; como mucho 1.000 filas y 256 KB.",
@@ -135,8 +136,9 @@ export const commons: Record<keyof typeof en, string> = {
   "commons.reports.dismiss": "Descartar",
   "commons.reports.hide": "Ocultar el conjunto",
   "commons.mine.title": "Mis aportaciones",
-  "commons.mine.used": "Tus datos se usaron en {n} publicaciones.",
-  "commons.mine.rows": "{n} filas",
+  "commons.mine.used":
+    "{n, plural, =0 {Tus datos aún no se han usado en ninguna publicación.} one {Tus datos se usaron en # publicación.} other {Tus datos se usaron en # publicaciones.}}",
+  "commons.mine.rows": "{n, plural, one {# fila} other {# filas}}",
   "commons.mine.given": "Aportada",
   "commons.mine.state": "Estado",
   "commons.mine.active": "en uso",

@@ -39,7 +39,8 @@ export const feeds: Record<keyof typeof en, string> = {
     "{sent} de {recipients} enviados, {queued} en espera, {failed} fallidos, {uncertain} inciertos",
   "feeds.newsletter.uncertainHint":
     "Incierto: el envío se detuvo mientras entregaba ese mensaje al servidor de correo, así que puede haber salido o no. No se vuelve a enviar por sí solo, para que nadie lo reciba dos veces salvo que decidas volver a enviarlo.",
-  "feeds.newsletter.queued": "En cola para {recipients} suscriptores.",
+  "feeds.newsletter.queued":
+    "{recipients, plural, =0 {Aún no hay suscriptores: no se puso nada en cola.} one {En cola para # suscriptor.} other {En cola para # suscriptores.}}",
   "feeds.newsletter.problem.forbidden":
     "Solo quien escribe el blog o quienes editan el grupo pueden enviar.",
   "feeds.newsletter.problem.not-found": "Esa publicación no es de esta lista.",

@@ -19,7 +19,8 @@ export const moving: Record<keyof typeof en, string> = {
   "moving.aliasRemoved": "Quitada.",
   "moving.aliasUnknown": "No se encontró ninguna cuenta en esa dirección.",
   "moving.aliasSelf": "Esa es esta misma cuenta.",
-  "moving.aliasTooMany": "Puedes nombrar como mucho {n} cuentas.",
+  "moving.aliasTooMany":
+    "{n, plural, one {Puedes nombrar como mucho # cuenta.} other {Puedes nombrar como mucho # cuentas.}}",
   "moving.aliasNotFound": "Esa cuenta no está en tu lista.",
   "moving.to": "Mudarse a otra cuenta",
   "moving.toLead":

@@ -81,7 +81,8 @@ export const social: Record<keyof typeof en, string> = {
   "social.thread.title": "Publicación de {name}",
   "social.thread.replies": "Respuestas",
   "social.poll.vote": "Votar",
-  "social.poll.voters": "Votaron {n} personas",
+  "social.poll.voters":
+    "{n, plural, =0 {Nadie ha votado todavía} one {Votó # persona} other {Votaron # personas}}",
   "social.poll.closed": "Encuesta cerrada",
   "social.poll.ends": "Termina {date}",
   "social.poll.yourVote": "(tu elección)",
