@@ -339,3 +339,42 @@ test("the export holds posts, media, likes, bookmarks and votes; deletion erases
   assert.equal(row.likes_count, 0);
   assert.equal(row.reblogs_count, 0);
 });
+
+test("acting in place: back to the page and post it was pressed on, JSON for the script, delete asks first", async () => {
+  const p = await write(ann, { text: "In place, please" });
+  // Without JavaScript: 303 to the page the form came from, at the post's anchor.
+  const liked = await ben.post(`/posts/${p.id}/like`, { back: `/social?max_id=9#post-${p.id}` });
+  assert.equal(liked.status, 303);
+  assert.equal(new URL(liked.headers.get("location") ?? "", node.url).pathname, "/social");
+  assert.match(liked.headers.get("location") ?? "", new RegExp(`\\?max_id=9#post-${p.id}$`));
+  // Another origin (or a scheme-relative path) is not a place to go back to.
+  for (const back of ["https://evil.example/x", "//evil.example/x", "javascript:alert(1)"]) {
+    const res = await ben.post(`/posts/${p.id}/unlike`, { back });
+    assert.equal(res.status, 303);
+    assert.equal(new URL(res.headers.get("location") ?? "", node.url).origin, node.url, back);
+  }
+  // The script asks for JSON: the new state, and the act was done.
+  const json = await fetch(`${node.url}/posts/${p.id}/like`, {
+    method: "POST",
+    headers: {
+      cookie: ben.cookie,
+      accept: "application/json",
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ _csrf: ben.csrf }),
+  });
+  assert.equal(json.status, 200);
+  assert.deepEqual(await json.json(), { done: "like", pressed: true });
+  assert.equal((await post(p.id)).likes_count, 1);
+  // The page's forms carry where they were pressed.
+  const page = await (await ben.get("/social/local")).text();
+  assert.match(page, new RegExp(`name="back" value="/social/local#post-${p.id}"`));
+  // Delete: a confirmation page first (GET changes nothing), then the POST deletes.
+  assert.equal((await ben.get(`/posts/${p.id}/delete`)).status, 404, "not ben's post");
+  const confirm = await ann.get(`/posts/${p.id}/delete`);
+  assert.equal(confirm.status, 200);
+  assert.match(await confirm.text(), /Delete this post\?[\s\S]*In place, please/);
+  assert.equal((await post(p.id)).deleted_at, null);
+  assert.equal((await ann.post(`/posts/${p.id}/delete`, {})).status, 303);
+  assert.notEqual((await post(p.id)).deleted_at, null);
+});

@@ -14,7 +14,7 @@ import { userAgent } from "../kernel/version.ts";
 import { readMedia } from "../storage/images.ts";
 import { type RemoteMediaDeps, remoteMediaObject } from "../storage/remote-media.ts";
 import type { WebEnv } from "./context.ts";
-import { stylesheet, stylesheetPath } from "./static.ts";
+import { postActionsScript, postActionsScriptPath, stylesheet, stylesheetPath } from "./static.ts";
 
 const FOREVER = "public, max-age=31536000, immutable";
 /** The remote file may change at its URL; a day is what browsers keep our copy. */
@@ -44,6 +44,12 @@ export function assetRoutes(deps: AssetDeps): Hono<WebEnv> {
   app.get(stylesheetPath, (c) => {
     c.header("Cache-Control", FOREVER);
     return c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+  app.get(postActionsScriptPath, (c) => {
+    c.header("Cache-Control", FOREVER);
+    return c.body(new Uint8Array(postActionsScript), 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+    });
   });
   app.get("/media/remote/:key", async (c) => {
     const found = await remoteMediaObject(remote, c.req.param("key"));

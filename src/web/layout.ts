@@ -9,7 +9,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { WebEnv } from "./context.ts";
 import type { MessageKey } from "./i18n/i18n.ts";
 import { safeUrl } from "./safe-url.ts";
-import { stylesheetPath } from "./static.ts";
+import { postActionsScriptPath, stylesheetPath } from "./static.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -60,6 +60,7 @@ export function layout(
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>${title === coop.name ? title : `${title} · ${coop.name}`}</title>
 <link rel="stylesheet" href="${safeUrl(stylesheetPath)}" />
+${c.get("viewer") ? html`<script src="${safeUrl(postActionsScriptPath)}" defer></script>` : ""}
 ${extras.head ?? ""}
 </head>
 <body${extras.bodyClass ? html` class="${extras.bodyClass}"` : ""}>

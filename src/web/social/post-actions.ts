@@ -8,8 +8,10 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { resolveMentions } from "../../federation/mentions.ts";
 import { findGroupById } from "../../groups/groups.ts";
+import { canModerate, type LocalMember, standingOf } from "../../groups/memberships.ts";
 import { deleteGroupPost, findPost } from "../../groups/threads.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { localPathOrNull } from "../../kernel/safe-url.ts";
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH } from "../../social/content.ts";
 import type { SocialContext } from "../../social/context.ts";
 import {
@@ -25,12 +27,16 @@ import {
 import { vote } from "../../social/polls.ts";
 import { isLivePost, ownPostSource } from "../../social/post-lookups.ts";
 import { deletePost, editPost } from "../../social/posts.ts";
+import { thread } from "../../social/timelines.ts";
+import type { PostView } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, field, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
-import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
+import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
+import { postCard } from "./render.ts";
 
 export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -41,9 +47,13 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (!isPostId(id)) throw new InputError(c.get("t")("social.error.notFound"), 404);
     return id;
   };
-  const back = (c: Context<WebEnv>, id: string) => {
-    return redirectHere(c, `/posts/${id}`, 303);
+  const back = async (c: Context<WebEnv>, id: string) => {
+    const form = await c.req.parseBody();
+    const from = typeof form.back === "string" ? localPathOrNull(form.back.slice(0, 2000)) : null;
+    return redirectHere(c, from ?? `/posts/${id}`, 303);
   };
+  const wantsJson = (c: Context<WebEnv>) =>
+    (c.req.header("accept") ?? "").includes("application/json");
   const notFound = (c: Context<WebEnv>) => new InputError(c.get("t")("social.error.notFound"), 404);
 
   // What each act answers: done (repeating an act, liking twice, changes nothing), or the
@@ -76,6 +86,7 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
       if (!(await isLivePost(deps.db, id))) throw notFound(c);
       const answer = await act(viewer, id);
       if (answer !== "done") throw new InputError(c.get("t")("social.error.action"), answer);
+      if (wantsJson(c)) return c.json({ done: name, pressed: !name.startsWith("un") });
       return back(c, id);
     });
   }
@@ -94,6 +105,31 @@ export function postActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
       throw new InputError(c.get("t")("social.error.vote", { reason: result.reason }), 422);
     }
     return back(c, id);
+  });
+
+  /** One's own post, or (in a group) a post the group's moderators may delete; the POST checks again. */
+  async function mayDelete(viewer: LocalMember, post: PostView): Promise<boolean> {
+    if (post.author.local && post.author.username === viewer.username) return true;
+    const inGroup = await findPost(deps.db, post.id);
+    const group = inGroup?.group_id ? await findGroupById(deps.db, inGroup.group_id) : null;
+    return !!group && canModerate((await standingOf(deps.db, s.origin, group, viewer)).role);
+  }
+
+  app.get("/posts/:id/delete", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const id = postId(c);
+    const found = await thread(s, viewerRef(deps, viewer), id);
+    if (!found || !(await mayDelete(viewer, found.post))) throw notFound(c);
+    const body = html`<h1>${t("social.deleteConfirm.title")}</h1>
+      <p class="lead">${t("social.deleteConfirm.lead")}</p>
+      ${postCard(c, found.post, { focus: true, bare: true })}
+      <form method="post" action="/posts/${id}/delete" class="confirm-actions">
+        ${csrfField(c)}
+        <button type="submit" class="danger">${t("social.deleteConfirm.yes")}</button>
+        <a class="button secondary" href="${safeUrl(found.post.url)}">${t("social.deleteConfirm.cancel")}</a>
+      </form>`;
+    return c.html(layout(c, t("social.deleteConfirm.title"), body));
   });
 
   app.post("/posts/:id/delete", async (c) => {

@@ -14,21 +14,45 @@ import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 
-function postForm(c: Context<WebEnv>, to: string, label: string, pressed?: boolean): Html {
-  return html`<form method="post" action="${safeUrl(to)}" class="inline">
-    ${csrfField(c)}<button type="submit" class="link"${pressed === undefined ? "" : html` aria-pressed="${pressed ? "true" : "false"}"`}>${label}</button>
+/** Where an act returns without JavaScript: this page, at the post (a path here only). */
+function backField(c: Context<WebEnv>, post: PostView): Html {
+  const here = new URL(c.req.url);
+  return html`<input type="hidden" name="back" value="${`${here.pathname}${here.search}#post-${post.id}`}" />`;
+}
+
+/**
+ * A toggle (like, boost, bookmark, pin) as an icon and a count. Its form works
+ * without JavaScript (303 back to this page at the post); post-actions.js sends
+ * it in place and flips it, reading the other state's action and label from data-*.
+ */
+function toggle(
+  c: Context<WebEnv>,
+  post: PostView,
+  act: { name: string; undo: string; label: string; undoLabel: string; on: boolean },
+  icon: Html,
+  count?: number,
+): Html {
+  const name = act.on ? act.undo : act.name;
+  return html`<form method="post" action="${safeUrl(`/posts/${post.id}/${name}`)}" class="act" data-do="${safeUrl(`/posts/${post.id}/${act.name}`)}" data-undo="${safeUrl(`/posts/${post.id}/${act.undo}`)}" data-do-label="${act.label}" data-undo-label="${act.undoLabel}">
+    ${csrfField(c)}${backField(c, post)}
+    <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}</button>
   </form>`;
 }
 
-function action(
-  c: Context<WebEnv>,
-  post: PostView,
-  name: string,
-  label: string,
-  pressed?: boolean,
-): Html {
-  return postForm(c, `/posts/${post.id}/${name}`, label, pressed);
-}
+/** Small line icons drawn for Synco (24-unit grid, stroked in currentColor). */
+const svg = (path: string) =>
+  raw(
+    `<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="${path}"/></svg>`,
+  );
+const icons = {
+  reply: svg("M10 7 4 12l6 5M4 12h9a7 7 0 0 1 7 7"),
+  boost: svg("M4 10V8a2 2 0 0 1 2-2h12l-3-3M20 14v2a2 2 0 0 1-2 2H6l3 3"),
+  like: svg(
+    "M12 20s-7-4.4-8.6-8.6A4.6 4.6 0 0 1 12 6.6a4.6 4.6 0 0 1 8.6 4.8C19 15.6 12 20 12 20z",
+  ),
+  bookmark: svg("M7 4h10v16l-5-3.5L7 20z"),
+  more: svg("M5 12h.01M12 12h.01M19 12h.01"),
+};
 
 function pollHtml(c: Context<WebEnv>, post: PostView): Html {
   const poll = post.poll;
@@ -87,6 +111,8 @@ export interface PostCardOptions {
   groupModerator?: boolean;
   /** A thread in a group's list: its replies at every level. */
   replies?: number;
+  /** Shown for what it is, with no actions (the delete confirmation). */
+  bare?: boolean;
 }
 
 /**
@@ -118,53 +144,79 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
   const historyUrl = group ? `${group.thread}#history-${post.id}` : `${threadUrl}#history`;
   const when = formatDate(c.get("locale"), post.createdAt);
   const actions: Html[] = [];
-  if (viewer) {
-    actions.push(html`<a href="${safeUrl(replyUrl)}">${t("social.reply")}</a>`);
+  const more: Html[] = [];
+  if (viewer && !options.bare) {
+    actions.push(
+      html`<a class="act-button" href="${safeUrl(replyUrl)}" aria-label="${t("social.reply")}" title="${t("social.reply")}">${icons.reply}<span class="act-count" aria-hidden="true">${options.replies ?? post.repliesCount}</span></a>`,
+    );
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
-        action(
+        toggle(
           c,
           post,
-          post.reblogged ? "unboost" : "boost",
-          post.reblogged ? t("social.unboost") : t("social.boost"),
-          post.reblogged,
+          {
+            name: "boost",
+            undo: "unboost",
+            label: t("social.boost"),
+            undoLabel: t("social.unboost"),
+            on: post.reblogged,
+          },
+          icons.boost,
+          post.reblogsCount,
         ),
       );
     actions.push(
-      action(
+      toggle(
         c,
         post,
-        post.liked ? "unlike" : "like",
-        post.liked ? t("social.unlike") : t("social.like"),
-        post.liked,
+        {
+          name: "like",
+          undo: "unlike",
+          label: t("social.like"),
+          undoLabel: t("social.unlike"),
+          on: post.liked,
+        },
+        icons.like,
+        post.likesCount,
       ),
     );
     actions.push(
-      action(
+      toggle(
         c,
         post,
-        post.bookmarked ? "unbookmark" : "bookmark",
-        post.bookmarked ? t("social.unbookmark") : t("social.bookmark"),
-        post.bookmarked,
+        {
+          name: "bookmark",
+          undo: "unbookmark",
+          label: t("social.bookmark"),
+          undoLabel: t("social.unbookmark"),
+          on: post.bookmarked,
+        },
+        icons.bookmark,
       ),
     );
-    if (mine) {
-      if (!group && (post.visibility === "public" || post.visibility === "unlisted"))
-        actions.push(
-          action(
-            c,
-            post,
-            post.pinned ? "unpin" : "pin",
-            post.pinned ? t("social.unpin") : t("social.pin"),
-            post.pinned,
-          ),
-        );
-      actions.push(html`<a href="/posts/${post.id}/edit">${t("social.edit")}</a>`);
-    }
-    if (group && (mine || options.groupModerator))
-      actions.push(postForm(c, `${group.base}/posts/${post.id}/delete`, t("social.delete")));
-    else if (mine) actions.push(action(c, post, "delete", t("social.delete")));
-    if (!mine) actions.push(html`<a href="/posts/${post.id}/report">${t("social.report")}</a>`);
+    if (mine && !group && (post.visibility === "public" || post.visibility === "unlisted"))
+      more.push(
+        toggle(
+          c,
+          post,
+          {
+            name: "pin",
+            undo: "unpin",
+            label: t("social.pin"),
+            undoLabel: t("social.unpin"),
+            on: post.pinned,
+          },
+          html`<span class="act-text">${post.pinned ? t("social.unpin") : t("social.pin")}</span>`,
+        ),
+      );
+    if (mine) more.push(html`<a href="/posts/${post.id}/edit">${t("social.edit")}</a>`);
+    // Deleting asks first (a page with the post and a button), for one's own post and a moderator's alike.
+    if (mine || (group && options.groupModerator))
+      more.push(html`<a href="/posts/${post.id}/delete">${t("social.delete")}</a>`);
+    if (!mine) more.push(html`<a href="/posts/${post.id}/report">${t("social.report")}</a>`);
+    actions.push(
+      html`<details class="more-menu"><summary aria-label="${t("social.more")}" title="${t("social.more")}">${icons.more}</summary><div class="menu">${more}</div></details>`,
+    );
   }
   const visibility = group
     ? t(post.visibility === "public" ? "groups.visibility.public" : "groups.visibility.members")
@@ -187,7 +239,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
       <span class="badge">${visibility}</span>
       ${post.hiddenAt ? html`<span class="badge">${t("groups.thread.hidden")}</span>` : ""}
       ${post.editedAt ? html`<a class="muted edited" href="${safeUrl(historyUrl)}">${t("social.edited")}</a>` : ""}
-      <span class="muted">${t("social.counts", { replies, boosts: post.reblogsCount, likes: post.likesCount })}</span>
+      <span class="${actions.length ? "visually-hidden" : "muted"}">${t("social.counts", { replies, boosts: post.reblogsCount, likes: post.likesCount })}</span>
       ${actions.length ? html`<div class="post-actions">${actions}</div>` : ""}
     </footer>
   </article>`;
