@@ -57,7 +57,8 @@ export const social = {
   "social.edit.save": "Save",
   "social.more": "More actions",
   "social.deleteConfirm.title": "Delete this post?",
-  "social.deleteConfirm.lead": "It will be removed here and from the servers it was sent to. This cannot be undone.",
+  "social.deleteConfirm.lead":
+    "It will be removed here and from the servers it was sent to. This cannot be undone.",
   "social.deleteConfirm.yes": "Delete the post",
   "social.deleteConfirm.cancel": "Keep it",
   "social.replyingTo": "Replying to {name}",

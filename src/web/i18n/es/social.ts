@@ -59,7 +59,8 @@ export const social: Record<keyof typeof en, string> = {
   "social.edit.save": "Guardar",
   "social.more": "Más acciones",
   "social.deleteConfirm.title": "¿Borrar esta publicación?",
-  "social.deleteConfirm.lead": "Se quitará de aquí y de los servidores a los que se envió. No se puede deshacer.",
+  "social.deleteConfirm.lead":
+    "Se quitará de aquí y de los servidores a los que se envió. No se puede deshacer.",
   "social.deleteConfirm.yes": "Borrar la publicación",
   "social.deleteConfirm.cancel": "Conservarla",
   "social.replyingTo": "Respondiendo a {name}",
