@@ -79,6 +79,8 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { opsroomPages } from "./web/opsroom/pages.ts";
+import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -241,6 +243,10 @@ export async function createNode(
     threadHead: decisionThreadHead(groupsBase),
     remoteThreadHead: remoteDecisionHead(groupsBase),
   };
+  // Before the group pages, whose /groups/{name}/… would take the opsroom's paths.
+  const opsroom = { db: db.db, config, clock };
+  app.route("/", opsroomWall(opsroom));
+  app.route("/", opsroomPages(opsroom));
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
