@@ -116,7 +116,7 @@ test("bad reports by form, CSV and API are refused naming the line or entry, and
       ],
     });
     assert.equal(r1.status, 422);
-    assert.match((await r1.json()).error, /values\[1\]/);
+    assert.match(((await r1.json()) as { error: string }).error, /values\[1\]/);
     assert.equal(
       (
         await api(
@@ -165,7 +165,7 @@ test("bad reports by form, CSV and API are refused naming the line or entry, and
     headers: { authorization: `Bearer ${token.accessToken}` },
   });
   assert.equal(listed.status, 200);
-  assert.equal((await listed.json())[0].name, "Loaves baked");
+  assert.equal(((await listed.json()) as { name: string }[])[0]?.name, "Loaves baked");
 });
 
 test("values by CSV, form and API; the detector's alarm is on the chart, in the table, and acknowledged by a manager", async () => {
@@ -184,9 +184,9 @@ test("values by CSV, form and API; the detector's alarm is on the chart, in the 
     ],
   });
   assert.equal(r.status, 201);
-  const out = await r.json();
+  const out = (await r.json()) as { alarms: { id: string }[] };
   assert.equal(out.alarms.length, 1);
-  const alarmId = out.alarms[0].id;
+  const alarmId = out.alarms[0]?.id ?? "";
   const page = await (await bea.get(path)).text();
   assert.match(page, /<svg[^>]+role="img"/);
   assert.match(page, /class="alarm-open"/);
@@ -218,12 +218,12 @@ test("values by CSV, form and API; the detector's alarm is on the chart, in the 
   const alarmPage = await (await bea.get(`/opsroom/alarms/${alarmId}`)).text();
   assert.match(alarmPage, /Acknowledged/);
   assert.match(alarmPage, /On it: the new oven\./);
-  const json = await (
+  const json = (await (
     await fetch(`${node.url}/api/synco/v1/indicators/${indicatorId}`, {
       headers: { authorization: `Bearer ${beaToken}` },
     })
-  ).json();
-  assert.equal(json.alarms[0].state, "acknowledged");
+  ).json()) as { alarms: { state: string }[]; values: unknown[] };
+  assert.equal(json.alarms[0]?.state, "acknowledged");
   assert.equal(json.values.length, 33);
 });
 
