@@ -41,7 +41,7 @@ const api = (method: string, path: string, body: unknown, token = beaToken) =>
   });
 
 before(async () => {
-  node = await startTestNode({ host: "127.0.34.1" });
+  node = await startTestNode({ host: "127.0.211.1" });
   await createMember(node, { username: "ana", password: "long enough", role: "admin" });
   ana = await signIn(node, "ana", "long enough");
   beaToken = (await memberClient(node, "bea")).token;

@@ -133,6 +133,10 @@ export async function actOnAlarm(
         .where("id", "=", alarm.id)
         .execute();
       await refreshStatus(trx, alarm.indicator_id, now);
+      await recordEvent(trx, {
+        type: "indicators.indicator.reported",
+        payload: { indicatorIds: [alarm.indicator_id] },
+      });
       // The federations it went to learn of it (those here read this row directly).
       if (alarm.level > 0)
         await recordEvent(trx, { type: "indicators.alarm.changed", payload: { alarmId } });

@@ -150,6 +150,11 @@ async function escalateAlarm(ctx: OpsroomContext, alarmId: string): Promise<bool
       .execute();
     if (targets.length === 0) return false;
     await refreshStatus(trx, indicator.id, now);
+    // The federations' boards show the indicator in crisis now.
+    await recordEvent(trx, {
+      type: "indicators.indicator.reported",
+      payload: { indicatorIds: [indicator.id] },
+    });
     await systemNote(trx, ctx, alarmUri(ctx.origin, alarm.id), targets.join(" "));
     const report = alarmReportOf(ctx.origin, { ...alarm, level: 1 }, indicator);
     const elsewhere = await deliverHere(trx, ctx, targets, report);
