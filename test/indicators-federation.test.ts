@@ -57,9 +57,11 @@ const escalationsAt = (n: TestNode, group: Group) =>
 
 before(async () => {
   const env = { SYNCO_LOG_LEVEL: process.env.INDICATORS_LOG ?? "error" };
-  [a, b, c] = await Promise.all(
-    ["127.0.212.1", "127.0.212.2", "127.0.212.3"].map((host) => startTestNode({ host, env })),
-  );
+  [a, b, c] = await Promise.all([
+    startTestNode({ host: "127.0.212.1", env }),
+    startTestNode({ host: "127.0.212.2", env }),
+    startTestNode({ host: "127.0.212.3", env }),
+  ]);
   for (const n of [a, b, c]) stops.push(await n.node.startWorker());
   mallory = await startRemoteActor("127.0.212.9", "mallory", { type: "Organization" });
   ana = await createMember(a, { username: "ana", password: "password123", role: "admin" });
