@@ -20,12 +20,14 @@ import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
+import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
@@ -79,6 +81,8 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { opsroomPages } from "./web/opsroom/pages.ts";
+import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
@@ -193,6 +197,7 @@ export async function createNode(
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
+  app.use(indicatorsFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -241,6 +246,10 @@ export async function createNode(
     threadHead: decisionThreadHead(groupsBase),
     remoteThreadHead: remoteDecisionHead(groupsBase),
   };
+  // Before the group pages, whose /groups/{name}/… would take the opsroom's paths.
+  const opsroom = { db: db.db, config, clock };
+  app.route("/", opsroomWall(opsroom));
+  app.route("/", opsroomPages(opsroom));
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
@@ -305,6 +314,10 @@ export async function createNode(
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).
         sweepPhases(decisionsCtx).catch((error: unknown) =>
           decisionsLogger.error("Budgeting phase sweep failed: {error}", { error }),
+        );
+        // Alarms left waiting past their group's window go up a level (once: claimed in the database).
+        escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
+          logger.error("Opsroom escalation sweep failed: {error}", { error }),
         );
         // Budgets past voting and not counted yet (one count at a time: a large one takes seconds).
         counting ??= countWaitingProcesses(decisionsCtx)

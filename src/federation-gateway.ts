@@ -22,9 +22,12 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/social/index.ts"),
     import("./federation/moving/index.ts"),
     import("./federation/budgeting/index.ts"),
-  ]).then(([decisions, groups, social, moving, budgeting]) => [
+    import("./federation/indicators/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting, indicators]) => [
     decisions.decisionsExtension,
     budgeting.budgetingExtension,
+    // Before groups: an alarm or indicator addressed to a federation Group is not a group post.
+    indicators.indicatorsExtension,
     groups.groupsExtension,
     social.socialExtension,
     moving.movingExtension,

@@ -17,6 +17,7 @@ import { decisionRoutes } from "./routes/decisions.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
+import { indicatorRoutes } from "./routes/indicators.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
 import { movingRoutes } from "./routes/moving.ts";
@@ -64,6 +65,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
+  app.route("/", indicatorRoutes(deps));
   app.route("/", movingRoutes(deps));
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));

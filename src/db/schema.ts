@@ -13,6 +13,7 @@ import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { EconomySchema } from "./schema/economy.ts";
 import type { FederationSchema } from "./schema/federation.ts";
 import type { GroupsSchema } from "./schema/groups.ts";
+import type { IndicatorsSchema } from "./schema/indicators.ts";
 import type { MediaSchema } from "./schema/media.ts";
 import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
@@ -104,6 +105,7 @@ export interface Schema
     BudgetingFederationSchema,
     CommonsSchema,
     EconomySchema,
+    IndicatorsSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,

@@ -12,6 +12,8 @@ const granular = {
     "favourites",
     "filters",
     "follows",
+    // The opsroom (api/routes/indicators.ts): a Synco scope, not Mastodon's.
+    "indicators",
     "lists",
     "mutes",
     "notifications",
@@ -26,6 +28,7 @@ const granular = {
     "favourites",
     "filters",
     "follows",
+    "indicators",
     "lists",
     "media",
     "mutes",

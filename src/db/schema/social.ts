@@ -197,7 +197,10 @@ export type NotificationType =
   | "decision_outcome"
   // Participatory budgeting (governance/budgeting/processes): from_uri is the process.
   | "budget_phase"
-  | "budget_project";
+  | "budget_project"
+  // The opsroom (economy/opsroom): from_uri is the alarm's page.
+  | "indicator_alarm"
+  | "indicator_escalated";
 
 export interface NotificationsTable {
   id: string;

@@ -13,6 +13,7 @@ import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
+import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
 import { search } from "./search.ts";
@@ -36,6 +37,7 @@ export const en = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...indicators,
 };
 
 export type MessageKey = keyof typeof en;

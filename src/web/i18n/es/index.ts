@@ -11,6 +11,7 @@ import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
+import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
 import { search } from "./search.ts";
@@ -34,4 +35,5 @@ export const es: Catalogue = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...indicators,
 };
