@@ -8,6 +8,7 @@ import type { ApiSchema } from "./schema/api.ts";
 import type { BudgetingSchema } from "./schema/budgeting.ts";
 import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts";
 import type { CommonsSchema } from "./schema/commons.ts";
+import type { CreditSchema } from "./schema/credit.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { EconomySchema } from "./schema/economy.ts";
@@ -104,6 +105,7 @@ export interface Schema
     BudgetingFederationSchema,
     CommonsSchema,
     EconomySchema,
+    CreditSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,
