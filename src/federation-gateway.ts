@@ -22,9 +22,12 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/social/index.ts"),
     import("./federation/moving/index.ts"),
     import("./federation/budgeting/index.ts"),
-  ]).then(([decisions, groups, social, moving, budgeting]) => [
+    import("./federation/credit/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting, credit]) => [
     decisions.decisionsExtension,
     budgeting.budgetingExtension,
+    // Before groups: an Offer to a federation Group of a CreditTransfer is the ledger's.
+    credit.creditExtension,
     groups.groupsExtension,
     social.socialExtension,
     moving.movingExtension,

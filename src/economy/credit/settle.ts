@@ -14,13 +14,12 @@
  * the ledger's node as an Offer. Settling twice is harmless: one settlement per
  * agreement (transfers.ts, and a unique index).
  */
-import { recordEvent } from "../../db/outbox.ts";
 import { findGroup } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
-import { newId } from "../../kernel/ids.ts";
 import { coopUri, groupPrefix } from "../../kernel/uris.ts";
 import { type CreditContext, coopOfAgent } from "./context.ts";
-import { ledgerOfGroup, ledgerUriOf } from "./ledgers.ts";
+import { ledgerOfGroup } from "./ledgers.ts";
+import { insertRequest } from "./requests.ts";
 import { postTransfer, type RefusalReason, type TransferProblem } from "./transfers.ts";
 
 export type SettleOutcome =
@@ -122,29 +121,16 @@ export async function settleAgreement(
       .where("agreement_uri", "=", a.uri)
       .executeTakeFirst();
     if (asked) return ok<SettleOutcome>({ kind: "requested", requestId: asked.id });
-    const id = newId();
-    await trx
-      .insertInto("credit_requests")
-      .values({
-        id,
-        uri: creditRequestUri(ctx.origin, id),
-        ledger_uri: ledgerUriOf(a.group_uri as string),
-        group_uri: a.group_uri as string,
-        payer_uri: parties.payer as string,
-        payee_uri: parties.payee as string,
-        amount: a.total_price,
-        memo,
-        agreement_uri: a.uri,
-        payer_activity_uri: parties.payerActivityUri,
-        payee_activity_uri: parties.payeeActivityUri,
-        initiated_by: null,
-        created_at: ctx.clock.now().toISOString(),
-      })
-      .execute();
-    await recordEvent(trx, { type: "credit.transfer.requested", payload: { requestId: id } });
+    const id = await insertRequest(trx, ctx, {
+      groupUri: a.group_uri as string,
+      payeeUri: parties.payee as string,
+      amount: a.total_price,
+      memo,
+      agreementUri: a.uri,
+      payerActivityUri: parties.payerActivityUri,
+      payeeActivityUri: parties.payeeActivityUri,
+      initiatedBy: null,
+    });
     return ok<SettleOutcome>({ kind: "requested", requestId: id });
   });
 }
-
-/** A transfer this co-op asked a ledger elsewhere for: the synco:CreditTransfer its Offer carries. */
-export const creditRequestUri = (origin: string, id: string) => `${origin}/credit-requests/${id}`;
