@@ -20,10 +20,13 @@ import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { creditContributor } from "./economy/credit/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
+import { creditFederationMiddleware } from "./federation/credit/serve.ts";
+import { creditRequestsMiddleware } from "./federation/credit/serve-requests.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
@@ -59,6 +62,7 @@ import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
+import { ledgerPages } from "./web/economy/ledger-pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
@@ -146,6 +150,7 @@ export async function createNode(
     newslettersContributor,
     movingContributor,
     commonsContributor,
+    creditContributor,
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -198,6 +203,8 @@ export async function createNode(
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
   app.use(indicatorsFederationMiddleware(federation));
+  app.use(creditFederationMiddleware(federation));
+  app.use(creditRequestsMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -257,6 +264,7 @@ export async function createNode(
   app.route("/", budgetVotePages(groups));
   app.route("/", decisionPages(groups));
   app.route("/", budgetingPages(groups));
+  app.route("/", ledgerPages(groups));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));

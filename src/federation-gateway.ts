@@ -23,11 +23,14 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/moving/index.ts"),
     import("./federation/budgeting/index.ts"),
     import("./federation/indicators/index.ts"),
-  ]).then(([decisions, groups, social, moving, budgeting, indicators]) => [
+    import("./federation/credit/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting, indicators, credit]) => [
     decisions.decisionsExtension,
     budgeting.budgetingExtension,
     // Before groups: an alarm or indicator addressed to a federation Group is not a group post.
     indicators.indicatorsExtension,
+    // Before groups: an Offer to a federation Group of a CreditTransfer is the ledger's.
+    credit.creditExtension,
     groups.groupsExtension,
     social.socialExtension,
     moving.movingExtension,

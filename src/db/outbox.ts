@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { commonsEvents } from "../commons/events.ts";
+import type { agreementFulfilledEvents, creditEvents } from "../economy/credit/events.ts";
 import type { opsroomEvents } from "../economy/opsroom/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
@@ -52,7 +53,9 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof movingEvents &
   typeof commonsEvents &
   typeof opsroomEvents &
-  typeof budgetingEvents;
+  typeof budgetingEvents &
+  typeof creditEvents &
+  typeof agreementFulfilledEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

@@ -8,6 +8,7 @@ import type { ApiSchema } from "./schema/api.ts";
 import type { BudgetingSchema } from "./schema/budgeting.ts";
 import type { BudgetingFederationSchema } from "./schema/budgeting-federation.ts";
 import type { CommonsSchema } from "./schema/commons.ts";
+import type { CreditSchema } from "./schema/credit.ts";
 import type { DecisionFederationSchema } from "./schema/decision-federation.ts";
 import type { DecisionsSchema } from "./schema/decisions.ts";
 import type { EconomySchema } from "./schema/economy.ts";
@@ -106,6 +107,7 @@ export interface Schema
     CommonsSchema,
     EconomySchema,
     IndicatorsSchema,
+    CreditSchema,
     DecisionFederationSchema,
     MediaSchema,
     SearchSchema,

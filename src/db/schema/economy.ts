@@ -239,6 +239,8 @@ export interface CreditTransfersTable {
   refused_reason: string | null;
   created_at: string;
   completed_at: string | null;
+  /** The local member who asked for it (0040_credit; cleared when they are deleted). */
+  initiated_by: string | null;
 }
 
 /** Double entry: every completed transfer writes one debit and one credit entry. */

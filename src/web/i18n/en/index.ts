@@ -10,6 +10,7 @@ import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyCredit } from "./economy-credit.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -38,6 +39,7 @@ export const en = {
   ...budgetingVote,
   ...commons,
   ...indicators,
+  ...economyCredit,
 };
 
 export type MessageKey = keyof typeof en;

@@ -8,6 +8,7 @@ import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyCredit } from "./economy-credit.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -36,4 +37,5 @@ export const es: Catalogue = {
   ...budgetingVote,
   ...commons,
   ...indicators,
+  ...economyCredit,
 };

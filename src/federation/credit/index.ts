@@ -1,0 +1,27 @@
+/**
+ * The mutual-credit ledger's federation (docs/economy.md, "Mutual credit"),
+ * plugged in through the extension points (federation/extensions.ts): the
+ * settlement of fulfilled credit agreements and this co-op's transfer requests
+ * (relay-handlers.ts), and, on the ledger's node, Offers of CreditTransfers
+ * from member co-ops (inbox.ts). The journal itself is served by serve.ts.
+ */
+import { Offer } from "@fedify/vocab";
+import { agreementFulfilledEvents, creditEvents } from "../../economy/credit/events.ts";
+import { type AreaExtension, areaExtension, perDeps } from "../extensions.ts";
+import { creditInbox } from "./inbox.ts";
+import { creditEventHandlers } from "./relay-handlers.ts";
+
+const inboxFor = perDeps(creditInbox);
+
+export const creditExtension: AreaExtension = areaExtension({
+  area: "credit",
+  events: { ...creditEvents, ...agreementFulfilledEvents },
+  eventHandlers: creditEventHandlers,
+  inbox: [
+    {
+      types: [Offer],
+      claims: (ctx, activity, deps) => inboxFor(deps).claims(ctx, activity),
+      handle: (ctx, activity, deps) => inboxFor(deps).handle(ctx, activity),
+    },
+  ],
+});
