@@ -12,7 +12,8 @@ import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import type { SocialContext } from "../../../social/context.ts";
 import { registerRemoteMedia } from "../../../storage/remote-media.ts";
-import type { RemoteProcessInput } from "./types.ts";
+import { notifyCopyPhase } from "./phase-notices.ts";
+import type { RemoteImage, RemoteProcessInput } from "./types.ts";
 
 export type CopyProblem = "local" | "moved" | "stale" | "not-ours";
 
@@ -44,7 +45,7 @@ export async function receiveRemoteProcess(
   return ctx.db.transaction().execute(async (trx) => {
     const kept = await trx
       .selectFrom("pb_processes")
-      .select(["id", "local", "group_uri", "updated_at"])
+      .select(["id", "local", "group_uri", "updated_at", "phase"])
       .where("uri", "=", input.uri)
       .executeTakeFirst();
     if (kept?.local === 1) return fail("local");
@@ -97,6 +98,13 @@ export async function receiveRemoteProcess(
       position: i,
     }));
     await keepProjects(ctx, trx, id, input, districts, categories);
+    // A phase the copy had not seen: our members taking part are told (not on the first copy).
+    if (kept && kept.phase !== input.phase)
+      await notifyCopyPhase(trx, ctx, {
+        id,
+        group_uri: input.groupUri,
+        eligibility: input.eligibility,
+      });
     for (const r of input.results) {
       const districtId = districts.get(r.districtUri);
       if (!districtId) continue;
@@ -167,6 +175,13 @@ async function keepByUri<T extends { uri: string }>(
 }
 
 /**
+ * Pictures on our own node came with a proposal made here: the row has them as
+ * uploads already (`images`), so only other nodes' pictures are kept as remote.
+ */
+const ourFree = (ctx: SocialContext, images: RemoteImage[]) =>
+  images.filter((i) => new URL(i.url).origin !== new URL(ctx.origin).origin);
+
+/**
  * Upserts the projects by URI. A project the host no longer describes (hidden
  * by its moderators) is hidden here too, so ballots cast here cannot pick it.
  * A proposal one of our members made in this copy (its row's uri is still the
@@ -221,7 +236,7 @@ async function keepProjects(
       longitude: p.longitude,
       proposed_by_uri: p.proposedByUri,
       proposal_uri: p.proposalUri,
-      remote_images: JSON.stringify(p.images),
+      remote_images: JSON.stringify(ourFree(ctx, p.images)),
       status: p.status,
       review_note: p.reviewNote,
       progress: p.progress,
@@ -258,7 +273,7 @@ async function keepProjects(
       .where("id", "in", gone)
       .execute();
   // The pictures may be shown through the remote media cache (and only these URLs).
-  const urls = input.projects.flatMap((p) => p.images.map((i) => i.url));
+  const urls = input.projects.flatMap((p) => ourFree(ctx, p.images).map((i) => i.url));
   for (let i = 0; i < urls.length; i += 500)
     await registerRemoteMedia(trx, urls.slice(i, i + 500), ctx.clock);
 }
