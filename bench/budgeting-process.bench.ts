@@ -127,6 +127,11 @@ if (process.env.BENCH_ONLY !== "results") {
   await casting("named", 1000);
   await casting("secret", 1000);
 }
+// BENCH_ONLY=ballots stops here (the ballots only).
+if (process.env.BENCH_ONLY === "ballots") {
+  await handle.close();
+  process.exit(0);
+}
 
 // 2. 10,000 voters × 100 projects, the engine's seeded synthetic election.
 const election = syntheticElection({ voters: VOTERS, projects: PROJECTS, seed: 1 });

@@ -31,6 +31,7 @@ import * as m0032 from "./0032_commons.ts";
 import * as m0033 from "./0033_economy.ts";
 import * as m0034 from "./0034_indicators.ts";
 import * as m0040 from "./0040_credit.ts";
+import * as m0035 from "./0035_budgeting_proposals_elsewhere.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   "0033_economy": m0033,
   "0034_indicators": m0034,
   "0040_credit": m0040,
+  "0035_budgeting_proposals_elsewhere": m0035,
 };

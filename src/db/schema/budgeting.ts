@@ -122,6 +122,13 @@ export interface PbProjectsTable {
   progress: number;
   /** Its id in the Pabulib file it was imported from (migration 0030); null when proposed here. */
   source_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * A project proposed from another co-op's node: the proposal's id there
+   * (migration 0035). Null when proposed on the host.
+   */
+  proposal_uri: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON [{ url, alt }]: pictures that arrived from another node (migration 0035). */
+  remote_images: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }

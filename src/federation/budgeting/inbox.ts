@@ -6,7 +6,9 @@
  *   member co-op's node): the copy of the process is kept or refreshed;
  * - Create/Update of a BudgetBallot addressed to a Group hosted here (on the
  *   host): counted through castBallot (governance/budgeting/elsewhere/received.ts);
- * - Delete of a ballot received here, by the co-op that sent it: withdrawn.
+ * - Delete of a ballot received here, by the co-op that sent it: withdrawn;
+ * - Create of a BudgetProject addressed to a Group hosted here (on the host):
+ *   a member co-op's proposal (governance/budgeting/elsewhere/proposals.ts).
  * Documents travel by reference: each is fetched from its id (signed by this
  * node), so only the node that holds it can say what it says. Whatever is
  * refused is skipped with a log line and changes nothing.
@@ -15,6 +17,7 @@ import type { InboxContext } from "@fedify/fedify";
 import { type Activity, Create, Delete, Update } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { receiveRemoteProcess } from "../../governance/budgeting/elsewhere/copies.ts";
+import { receiveRemoteProposal } from "../../governance/budgeting/elsewhere/proposals.ts";
 import {
   receiveRemoteBallot,
   withdrawRemoteBallot,
@@ -22,7 +25,7 @@ import {
 import { groupPrefix } from "../../kernel/uris.ts";
 import { type FederationDeps, socialContext } from "../deps.ts";
 import { signedLoader } from "../lookup.ts";
-import { parseBallotDocument, parseProcessDocument } from "./parse.ts";
+import { parseBallotDocument, parseProcessDocument, parseProposalDocument } from "./parse.ts";
 
 const logger = getLogger(["synco", "federation", "budgeting"]);
 
@@ -33,6 +36,7 @@ function skip(activity: Activity, why: string): void {
 type Claimed =
   | { kind: "process"; document: unknown; uri: string }
   | { kind: "ballot"; document: unknown; uri: string }
+  | { kind: "proposal"; document: unknown; uri: string }
   | { kind: "withdrawal"; uri: string };
 
 export function budgetingInbox(deps: FederationDeps) {
@@ -80,7 +84,30 @@ export function budgetingInbox(deps: FederationDeps) {
       claimed.set(activity, { kind: "ballot", document, uri: objectId });
       return true;
     }
+    if (
+      type === "BudgetProject" &&
+      activity instanceof Create &&
+      activity.toIds.some((u) => isLocalGroup(u.href))
+    ) {
+      claimed.set(activity, { kind: "proposal", document, uri: objectId });
+      return true;
+    }
     return false;
+  }
+
+  /** A member co-op sends a project one of its members proposed in its copy of a process hosted here. */
+  async function onProposal(activity: Create, document: unknown, uri: string) {
+    const coop = activity.actorId?.href ?? "";
+    const parsed = parseProposalDocument(document, uri, coop);
+    if (!parsed.ok) return skip(activity, `the proposal is refused: ${parsed.reason}`);
+    const stored = await receiveRemoteProposal(ctxOf(), parsed.value, {
+      addressedTo: activity.toIds.map((u) => u.href),
+    });
+    logger.info("Proposal {uri} from {coop}: {result}", {
+      uri,
+      coop,
+      result: stored.ok ? "stored" : stored.reason,
+    });
   }
 
   /** A Group elsewhere describes one of its processes (kept as a copy). */
@@ -122,6 +149,10 @@ export function budgetingInbox(deps: FederationDeps) {
     if (!(activity instanceof Create || activity instanceof Update))
       return skip(activity, "not a Create or Update");
     if (what.kind === "process") return onProcess(activity, what.document, what.uri);
+    if (what.kind === "proposal")
+      return activity instanceof Create
+        ? onProposal(activity, what.document, what.uri)
+        : skip(activity, "a proposal is only created");
     return onBallot(activity, what.document, what.uri);
   }
 

@@ -8,7 +8,9 @@
  */
 import type {
   RemoteBallotInput,
+  RemoteImage,
   RemoteProcessInput,
+  RemoteProposalInput,
 } from "../../governance/budgeting/elsewhere/types.ts";
 import { DOCUMENT_CONTEXT } from "./vocab.ts";
 
@@ -40,6 +42,18 @@ export function withoutVoterIds(result: unknown): unknown {
     }),
   };
 }
+
+/** Pictures as ActivityStreams Images (their alt text as `name`). */
+const imagesOf = (images: RemoteImage[]) =>
+  images.length > 0
+    ? {
+        image: images.map((i) => ({
+          type: "Image",
+          url: i.url,
+          ...(i.alt ? { name: i.alt } : {}),
+        })),
+      }
+    : {};
 
 const optional = <K extends string, V>(key: K, value: V | null | undefined) =>
   value === null || value === undefined ? {} : ({ [key]: value } as Record<K, V>);
@@ -89,6 +103,8 @@ export function processDocument(p: RemoteProcessInput): Record<string, unknown> 
       ...(x.location ? { location: x.location } : {}),
       ...optional("latitude", x.latitude),
       ...optional("longitude", x.longitude),
+      ...optional("proposal", x.proposalUri),
+      ...imagesOf(x.images),
       status: x.status,
       ...(x.reviewNote ? { reviewNote: x.reviewNote } : {}),
       progress: x.progress,
@@ -130,5 +146,35 @@ export function ballotDocument(b: RemoteBallotInput, groupUri: string): Record<s
     })),
     published: b.publishedAt,
     updated: b.updatedAt,
+  };
+}
+
+/**
+ * A project proposed from a member co-op's node in its copy of a process
+ * hosted elsewhere: served by that node to the host only, announced by the
+ * co-op to the process's Group alone (the host stores it as a proposal).
+ */
+export function proposalDocument(
+  p: RemoteProposalInput,
+  groupUri: string,
+): Record<string, unknown> {
+  return {
+    "@context": DOCUMENT_CONTEXT,
+    id: p.uri,
+    type: "BudgetProject",
+    attributedTo: p.proposerUri,
+    to: [groupUri],
+    process: p.processUri,
+    name: p.title,
+    content: p.description,
+    mediaType: "text/plain",
+    cost: p.cost,
+    district: p.districtUri,
+    ...optional("category", p.categoryUri),
+    ...(p.location ? { location: p.location } : {}),
+    ...optional("latitude", p.latitude),
+    ...optional("longitude", p.longitude),
+    ...imagesOf(p.images),
+    published: p.publishedAt,
   };
 }

@@ -27,6 +27,8 @@ const project = (n: number, district = d1) => ({
   latitude: null,
   longitude: null,
   proposedByUri: `${host}/users/ana`,
+  proposalUri: null,
+  images: [],
   status: "feasible" as const,
   reviewNote: "",
   progress: 0,

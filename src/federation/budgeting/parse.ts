@@ -8,9 +8,12 @@
  * What a ballot may choose is the host's to check (castBallot, against its rows).
  */
 import { z } from "zod";
-import type {
-  RemoteBallotInput,
-  RemoteProcessInput,
+import {
+  MAX_REMOTE_IMAGES,
+  type RemoteBallotInput,
+  type RemoteImage,
+  type RemoteProcessInput,
+  type RemoteProposalInput,
 } from "../../governance/budgeting/elsewhere/types.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { plainJson } from "../decisions/parse.ts";
@@ -78,6 +81,26 @@ function asDocument(
   return ok(doc);
 }
 
+export const MAX_PROPOSAL_BYTES = 100_000;
+const MAX_ALT_LENGTH = 1_500;
+
+/** An ActivityStreams Image (or a bare link), http(s) only; its `name` is the alt text. */
+const ImageItem = z.union([
+  url.transform((u) => ({ url: u, alt: "" })),
+  z
+    .object({
+      type: z.literal("Image").optional(),
+      url: one(url),
+      name: text(MAX_ALT_LENGTH).optional(),
+    })
+    .transform((i) => ({ url: i.url, alt: i.name ?? "" })),
+]);
+/** `image`: one or a list, at most MAX_REMOTE_IMAGES. */
+const Images = z
+  .union([ImageItem.transform((i) => [i]), z.array(ImageItem).max(MAX_REMOTE_IMAGES)])
+  .optional()
+  .transform((v): RemoteImage[] => v ?? []);
+
 const Project = z.object({
   id: url,
   attributedTo: one(url),
@@ -89,6 +112,8 @@ const Project = z.object({
   location: text(MAX_TITLE_LENGTH).default(""),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
+  proposal: url.optional(),
+  image: Images,
   status: z.enum(["proposed", "feasible", "infeasible", "merged", "withdrawn", "hidden"]),
   reviewNote: text(MAX_PROJECT_TEXT_LENGTH).default(""),
   progress: count(100).default(0),
@@ -218,6 +243,8 @@ export function parseProcessDocument(
       latitude: p.latitude ?? null,
       longitude: p.longitude ?? null,
       proposedByUri: p.attributedTo,
+      proposalUri: p.proposal ?? null,
+      images: p.image,
       status: p.status,
       reviewNote: p.reviewNote,
       progress: p.progress,
@@ -274,5 +301,62 @@ export function parseBallotDocument(
     choices: f.choices.map((c) => ({ projectUri: c.project, points: c.points })),
     publishedAt: f.published,
     updatedAt: f.updated ?? f.published,
+  });
+}
+
+const ProposalFields = z.object({
+  attributedTo: one(url),
+  process: url,
+  name: text(MAX_TITLE_LENGTH).min(1),
+  content: text(MAX_PROJECT_TEXT_LENGTH).default(""),
+  cost: count(MAX_AMOUNT),
+  district: url,
+  category: url.optional(),
+  location: text(MAX_TITLE_LENGTH).default(""),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  image: Images,
+  published: date,
+});
+
+/**
+ * A fetched proposal (a BudgetProject announced by a member co-op). The
+ * proposer lives on the proposal's node (a co-op speaks only for its own
+ * people); the process, district and category on one other node (the host's).
+ * `coopUri` is the activity's actor, checked by the caller to be on that node too.
+ */
+export function parseProposalDocument(
+  raw: unknown,
+  expectedId: string,
+  coopUri: string,
+): Result<RemoteProposalInput, DocumentProblem> {
+  const doc = asDocument(raw, "BudgetProject", expectedId, MAX_PROPOSAL_BYTES);
+  if (!doc.ok) return doc;
+  const fields = ProposalFields.safeParse(doc.value);
+  if (!fields.success) return fail("bad-field");
+  const f = fields.data;
+  const origin = new URL(expectedId).origin;
+  if (new URL(f.attributedTo).origin !== origin) return fail("wrong-origin");
+  if (!isHttpUrl(coopUri) || new URL(coopUri).origin !== origin) return fail("wrong-origin");
+  const host = new URL(f.process).origin;
+  if (host === origin) return fail("wrong-origin");
+  const links = [f.district, ...(f.category ? [f.category] : [])];
+  if (!links.every((u) => new URL(u).origin === host)) return fail("wrong-origin");
+  if ((f.latitude === undefined) !== (f.longitude === undefined)) return fail("bad-field");
+  return ok({
+    uri: expectedId,
+    coopUri,
+    proposerUri: f.attributedTo,
+    processUri: f.process,
+    districtUri: f.district,
+    categoryUri: f.category ?? null,
+    title: f.name,
+    description: f.content,
+    cost: f.cost,
+    location: f.location,
+    latitude: f.latitude ?? null,
+    longitude: f.longitude ?? null,
+    images: f.image,
+    publishedAt: f.published,
   });
 }

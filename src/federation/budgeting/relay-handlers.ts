@@ -98,10 +98,52 @@ const relayBallots: EventHandler<{ processId: string; districtId: string }> = as
   await markRelayed(db, processId, districtId, pending);
 };
 
+/**
+ * A project proposed here: hosted here, the Group tells its members (Update);
+ * proposed by a member here in a copy, our co-op sends it to the host's Group
+ * (Create, by reference: the host fetches it from us, serve.ts).
+ */
+const proposed: EventHandler<{ processId: string; projectId: string }> = async (
+  ctx,
+  deps,
+  event,
+  payload,
+) => {
+  const db = deps.db.db;
+  const row = await db
+    .selectFrom("pb_projects")
+    .innerJoin("pb_processes", "pb_processes.id", "pb_projects.process_id")
+    .select([
+      "pb_processes.local",
+      "pb_processes.group_uri",
+      "pb_projects.uri",
+      "pb_projects.proposal_uri",
+    ])
+    .where("pb_projects.id", "=", payload.projectId)
+    .where("pb_projects.process_id", "=", payload.processId)
+    .executeTakeFirst();
+  if (!row) return;
+  if (row.local) return tellMembers(Update)(ctx, deps, event, payload);
+  // Only a proposal the host has not described yet goes (its uri is still ours).
+  if (row.proposal_uri === null || row.uri !== row.proposal_uri) return;
+  const group = await findRemoteActor(db, { uri: row.group_uri });
+  if (!group) return;
+  await ctx.sendActivity(
+    { identifier: COOP },
+    recipientOf(group),
+    new Create({
+      id: activityId(deps, event),
+      actor: new URL(coopUri(deps.config.origin)),
+      object: new URL(row.proposal_uri),
+      to: new URL(row.group_uri),
+    }),
+  );
+};
+
 export const budgetingEventHandlers: EventHandlers<typeof budgetingEvents> = {
   "budgeting.process.created": tellMembers(Create),
   "budgeting.process.phase-changed": tellMembers(Update),
-  "budgeting.project.proposed": tellMembers(Update),
+  "budgeting.project.proposed": proposed,
   "budgeting.project.reviewed": tellMembers(Update),
   "budgeting.project.progressed": tellMembers(Update),
   "budgeting.results.counted": tellMembers(Update),

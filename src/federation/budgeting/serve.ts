@@ -5,10 +5,13 @@
  *   anyone when its group is public, else only to a signed fetch by the
  *   Group's members' servers (as decisions and group posts);
  * - /pb-ballots/{process}/{id}: a ballot a member here cast in the copy of a
- *   process hosted elsewhere, only to a signed fetch from the hosting node.
+ *   process hosted elsewhere, only to a signed fetch from the hosting node;
+ * - /pb-proposals/{process}/{id}: a project a member here proposed in such a
+ *   copy, likewise only to the hosting node.
  * Anything else is 404, the same answer whether it exists or not.
  */
 import type { MiddlewareHandler } from "hono";
+import { proposalAsSent } from "../../governance/budgeting/elsewhere/proposals.ts";
 import { relayedBallot } from "../../governance/budgeting/elsewhere/relayed.ts";
 import { findGroupById } from "../../groups/groups.ts";
 import { isGroupMemberActor } from "../../social/visibility.ts";
@@ -20,12 +23,13 @@ import {
   wantsActivityJson,
 } from "../extension-serving.ts";
 import type { FederationGateway } from "../index.ts";
-import { ballotDocument, processDocument } from "./objects.ts";
+import { ballotDocument, processDocument, proposalDocument } from "./objects.ts";
 import { processViewOf } from "./views.ts";
 
 const uuid = "[0-9a-f-]{36}";
 const processPath = new RegExp(`^/budgets/(${uuid})$`);
 const ballotPath = new RegExp(`^/pb-ballots/(${uuid})/(${uuid})$`);
+const proposalPath = new RegExp(`^/pb-proposals/(${uuid})/(${uuid})$`);
 
 export function budgetingFederationMiddleware(
   gateway: FederationGateway,
@@ -50,7 +54,7 @@ export function budgetingFederationMiddleware(
       )
         return notFoundJson();
     }
-    return activityJson(processDocument(await processViewOf(db, p)));
+    return activityJson(processDocument(await processViewOf(db, deps.config.origin, p)));
   }
 
   async function ballot(request: Request, processId: string, id: string): Promise<Response> {
@@ -63,6 +67,16 @@ export function budgetingFederationMiddleware(
     return activityJson(ballotDocument(input, groupUri));
   }
 
+  async function proposal(request: Request, processId: string, id: string): Promise<Response> {
+    const p = await proposalAsSent(db, deps.config.origin, processId, id);
+    if (!p) return notFoundJson();
+    const viewer = await signedFetchOwner(gateway, request);
+    if (!viewer || !URL.canParse(viewer) || new URL(viewer).origin !== new URL(p.processUri).origin)
+      return notFoundJson();
+    const { groupUri, ...input } = p;
+    return activityJson(proposalDocument(input, groupUri));
+  }
+
   return async (c, next) => {
     if (c.req.method !== "GET" || !wantsActivityJson(c.req.header("accept"))) return next();
     const path = new URL(c.req.url).pathname;
@@ -70,6 +84,8 @@ export function budgetingFederationMiddleware(
     if (p?.[1]) return process(c.req.raw, p[1]);
     const b = ballotPath.exec(path);
     if (b?.[1] && b[2]) return ballot(c.req.raw, b[1], b[2]);
+    const o = proposalPath.exec(path);
+    if (o?.[1] && o[2]) return proposal(c.req.raw, o[1], o[2]);
     return next();
   };
 }

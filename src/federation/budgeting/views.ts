@@ -7,11 +7,45 @@
 import type { Kysely } from "kysely";
 import type { PbProcessesTable } from "../../db/schema/budgeting.ts";
 import type { Schema } from "../../db/schema.ts";
-import type { RemoteProcessInput } from "../../governance/budgeting/elsewhere/types.ts";
+import type {
+  RemoteImage,
+  RemoteProcessInput,
+} from "../../governance/budgeting/elsewhere/types.ts";
+import {
+  imagesOf,
+  remoteImagesOf,
+  uploadPaths,
+} from "../../governance/budgeting/processes/reads.ts";
+import { mediaUrl } from "../../storage/images.ts";
 import { categoryUri, districtUri } from "./objects.ts";
+
+/** Each project's uploads here as absolute URLs, with their alt text (one query). */
+async function uploadImageUrls(
+  db: Kysely<Schema>,
+  origin: string,
+  projects: { id: string; images: string }[],
+): Promise<Map<string, RemoteImage[]>> {
+  const images = new Map(projects.map((x) => [x.id, imagesOf(x)]));
+  const ids = [...images.values()].flat().map((i) => i.mediaId);
+  const paths = new Map<string, string>();
+  // uploadPaths reads 500 ids at a time (1,000 projects may have 4,000 pictures).
+  for (let i = 0; i < ids.length; i += 500)
+    for (const [id, path] of await uploadPaths({ db }, ids.slice(i, i + 500))) paths.set(id, path);
+  const out = new Map<string, RemoteImage[]>();
+  for (const [id, list] of images)
+    out.set(
+      id,
+      list.flatMap((i) => {
+        const path = paths.get(i.mediaId);
+        return path ? [{ url: new URL(mediaUrl(path), origin).href, alt: i.alt }] : [];
+      }),
+    );
+  return out;
+}
 
 export async function processViewOf(
   db: Kysely<Schema>,
+  origin: string,
   p: PbProcessesTable,
 ): Promise<RemoteProcessInput> {
   const [districts, categories, projects, results] = await Promise.all([
@@ -39,6 +73,7 @@ export async function processViewOf(
     db.selectFrom("pb_results").selectAll().where("process_id", "=", p.id).execute(),
   ]);
   const d = (id: string) => districtUri(p.uri, id);
+  const uploadUrls = await uploadImageUrls(db, origin, projects);
   // The document changes when any part does: its `updated` is the latest of them.
   const latest = [
     p.updated_at,
@@ -82,6 +117,8 @@ export async function processViewOf(
       latitude: x.latitude,
       longitude: x.longitude,
       proposedByUri: x.proposed_by_uri,
+      proposalUri: x.proposal_uri,
+      images: [...(uploadUrls.get(x.id) ?? []), ...remoteImagesOf(x)],
       status: x.status,
       reviewNote: x.review_note,
       progress: x.progress,

@@ -65,6 +65,7 @@ export const BUDGETING_CONTEXT = {
   voter: { "@id": "pb:voter", "@type": "@id" },
   choices: { "@id": "pb:choices", "@container": "@set" },
   project: { "@id": "pb:project", "@type": "@id" },
+  proposal: { "@id": "pb:proposal", "@type": "@id" },
 } as const;
 
 /** The `@context` of our documents: ActivityStreams, then our terms. */

@@ -170,7 +170,7 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
       funded.size > 0 || (process.phase !== "results" && process.phase !== "implementation");
     const actions = html`
       ${!group ? html`<p class="notice">${t(c)("budgets.elsewhere", { host: hostOf(process) })}</p>` : ""}
-      ${process.phase === "proposing" && takesPart && group ? html`<p><a class="button" href="/budgets/${process.id}/propose">${t(c)("budgets.propose")}</a></p>` : ""}
+      ${process.phase === "proposing" && takesPart && !process.imported ? html`<p><a class="button" href="/budgets/${process.id}/propose">${t(c)("budgets.propose")}</a></p>` : ""}
       ${process.phase === "voting" && takesPart ? html`<p><a class="button" href="/budgets/${process.id}/vote">${t(c)("budgets.vote.link")}</a></p>` : ""}
       ${process.phase === "results" || process.phase === "implementation" ? html`<p><a href="/budgets/${process.id}/results">${t(c)("budgets.results.link")}</a></p>` : ""}
       ${!counted ? html`<p class="notice">${t(c)("budgets.results.waiting")}</p>` : ""}

@@ -24,11 +24,13 @@ import {
   type Project,
   progressOf,
   projectById,
+  remoteImagesOf,
   uploadPaths,
 } from "../../governance/budgeting/processes/reads.ts";
 import type { Group } from "../../groups/groups.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { mediaUrl } from "../../storage/images.ts";
+import { remoteMediaUrl } from "../../storage/remote-media.ts";
 import { discardUploads } from "../../storage/uploads.ts";
 import type { WebEnv } from "../context.ts";
 import {
@@ -51,6 +53,7 @@ import {
   actorOf,
   type BudgetingDeps,
   budgetingContext,
+  hostOf,
   money,
   problemStatus,
   problemText,
@@ -118,6 +121,8 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
     const district = districts.find((d) => d.id === project.district_id);
     const category = categories.find((k) => k.id === project.category_id);
     const isFunded = funded.has(project.id);
+    // Proposed here in a copy and not yet described by the host (elsewhere/proposals.ts).
+    const waitingForHost = !process.local && project.uri === project.proposal_uri;
     const body = html`<p><a href="/budgets/${process.id}">${t(c)("budgets.back", { title: process.title })}</a></p>
       <h1>${project.title}</h1>
       ${notice(c.req.query("done"))}
@@ -127,10 +132,11 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
         ${district && districts.length > 1 ? html`<dt>${t(c)("budgets.form.district")}</dt><dd>${district.name}</dd>` : ""}
         ${category ? html`<dt>${t(c)("budgets.category")}</dt><dd>${category.name}</dd>` : ""}
         ${project.location ? html`<dt>${t(c)("budgets.location")}</dt><dd>${project.location}</dd>` : ""}
-        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${project.review_note ? html`<br />${project.review_note}` : ""}</dd>
+        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${waitingForHost ? t(c)("budgets.sentToHost", { host: hostOf(process) }) : t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${project.review_note ? html`<br />${project.review_note}` : ""}</dd>
       </dl>
       ${mergedInto ? html`<p>${t(c)("budgets.mergedInto")} <a href="/budgets/${process.id}/projects/${mergedInto.id}">${mergedInto.title}</a></p>` : ""}
       ${images.map(picture)}
+      ${remoteImagesOf(project).map((i) => html`<img src="${safeUrl(remoteMediaUrl(i.url))}" alt="${i.alt}" loading="lazy" class="pb-image" />`)}
       <p class="pb-description">${project.description}</p>
       ${
         process.phase === "implementation" && isFunded

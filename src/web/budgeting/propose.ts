@@ -31,11 +31,12 @@ import {
   actorOf,
   type BudgetingDeps,
   budgetingContext,
+  hostOf,
   money,
   parseMoney,
   problemStatus,
   problemText,
-  processFromPath,
+  processOrCopyFromPath,
 } from "./render.ts";
 
 type Values = Record<string, string>;
@@ -167,6 +168,7 @@ export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
     const title = c.get("t")("budgets.propose");
     const body = html`<p><a href="/budgets/${process.id}">${c.get("t")("budgets.back", { title: process.title })}</a></p>
       <h1>${title}</h1>${errorSummary(c, errors)}
+      ${process.local ? "" : html`<p class="notice">${c.get("t")("budgets.propose.elsewhere", { host: hostOf(process) })}</p>`}
       ${projectForm(c, { action: `/budgets/${process.id}/propose`, process, districts, categories, values, errors })}`;
     return c.html(layout(c, `${title} · ${process.title}`, body), status);
   };
@@ -174,7 +176,8 @@ export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
   /** The process of the path, if the viewer takes part and it is proposing. */
   const open = async (c: Context<WebEnv>) => {
     const viewer = requireViewer(c);
-    const { process } = await processFromPath(c, deps);
+    // A copy of a process hosted elsewhere takes proposals too: our co-op sends them to the host.
+    const { process } = await processOrCopyFromPath(c, deps);
     const actor = actorOf(deps, viewer);
     if (!(await canTakePart(ctx, process, actor.uri)))
       throw new InputError(c.get("t")("budgets.notEligible"), 403);

@@ -31,6 +31,8 @@ const project = (n: number, district: string) => ({
   latitude: null,
   longitude: null,
   proposedByUri: `${host}/users/ana`,
+  proposalUri: null,
+  images: [],
   status: "feasible" as const,
   reviewNote: "",
   progress: 0,

@@ -11,7 +11,9 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import type { SocialContext } from "../../../social/context.ts";
-import type { RemoteProcessInput } from "./types.ts";
+import { registerRemoteMedia } from "../../../storage/remote-media.ts";
+import { notifyCopyPhase } from "./phase-notices.ts";
+import type { RemoteImage, RemoteProcessInput } from "./types.ts";
 
 export type CopyProblem = "local" | "moved" | "stale" | "not-ours";
 
@@ -43,7 +45,7 @@ export async function receiveRemoteProcess(
   return ctx.db.transaction().execute(async (trx) => {
     const kept = await trx
       .selectFrom("pb_processes")
-      .select(["id", "local", "group_uri", "updated_at"])
+      .select(["id", "local", "group_uri", "updated_at", "phase"])
       .where("uri", "=", input.uri)
       .executeTakeFirst();
     if (kept?.local === 1) return fail("local");
@@ -95,7 +97,14 @@ export async function receiveRemoteProcess(
       name: c.name,
       position: i,
     }));
-    await keepProjects(trx, id, input, districts, categories);
+    await keepProjects(ctx, trx, id, input, districts, categories);
+    // A phase the copy had not seen: our members taking part are told (not on the first copy).
+    if (kept && kept.phase !== input.phase)
+      await notifyCopyPhase(trx, ctx, {
+        id,
+        group_uri: input.groupUri,
+        eligibility: input.eligibility,
+      });
     for (const r of input.results) {
       const districtId = districts.get(r.districtUri);
       if (!districtId) continue;
@@ -166,10 +175,23 @@ async function keepByUri<T extends { uri: string }>(
 }
 
 /**
+ * Pictures on our own node came with a proposal made here: the row has them as
+ * uploads already (`images`), so only other nodes' pictures are kept as remote.
+ */
+const ourFree = (ctx: SocialContext, images: RemoteImage[]) =>
+  images.filter((i) => new URL(i.url).origin !== new URL(ctx.origin).origin);
+
+/**
  * Upserts the projects by URI. A project the host no longer describes (hidden
  * by its moderators) is hidden here too, so ballots cast here cannot pick it.
+ * A proposal one of our members made in this copy (its row's uri is still the
+ * proposal's, elsewhere/proposals.ts) becomes the host's project when the host
+ * describes a project naming it as its `proposal`: the row keeps its id and
+ * takes the host's URI. Until then it stays as it is while the process is
+ * proposing, and is hidden once the host moved on without it.
  */
 async function keepProjects(
+  ctx: SocialContext,
   trx: Kysely<Schema>,
   processId: string,
   input: RemoteProcessInput,
@@ -178,14 +200,21 @@ async function keepProjects(
 ) {
   const rows = await trx
     .selectFrom("pb_projects")
-    .select(["id", "uri"])
+    .select(["id", "uri", "proposal_uri"])
     .where("process_id", "=", processId)
     .execute();
   const ids = new Map(rows.map((r) => [r.uri, r.id]));
+  const waiting = new Map(
+    rows
+      .filter((r) => r.proposal_uri !== null && r.uri === r.proposal_uri)
+      .map((r) => [r.uri, r.id]),
+  );
   const described = new Set<string>();
   for (const p of input.projects) {
     const districtId = districts.get(p.districtUri);
     if (!districtId) continue;
+    const ours = p.proposalUri ? waiting.get(p.proposalUri) : undefined;
+    const had = ids.get(p.uri) ?? ours;
     // A URI another process already uses here is not this copy's to take.
     const elsewhere = ids.has(p.uri)
       ? undefined
@@ -195,8 +224,8 @@ async function keepProjects(
           .where("uri", "=", p.uri)
           .executeTakeFirst();
     if (elsewhere) continue;
-    described.add(p.uri);
     const values = {
+      uri: p.uri,
       district_id: districtId,
       category_id: p.categoryUri ? (categories.get(p.categoryUri) ?? null) : null,
       title: p.title,
@@ -206,35 +235,45 @@ async function keepProjects(
       latitude: p.latitude,
       longitude: p.longitude,
       proposed_by_uri: p.proposedByUri,
+      proposal_uri: p.proposalUri,
+      remote_images: JSON.stringify(ourFree(ctx, p.images)),
       status: p.status,
       review_note: p.reviewNote,
       progress: p.progress,
       updated_at: p.updatedAt,
     };
-    const had = ids.get(p.uri);
-    if (had) await trx.updateTable("pb_projects").set(values).where("id", "=", had).execute();
-    else
-      await trx
-        .insertInto("pb_projects")
-        .values({
-          ...values,
-          id: newId(),
-          uri: p.uri,
-          process_id: processId,
-          images: "[]",
-          account_id: null,
-          reviewed_by_uri: null,
-          reviewed_at: null,
-          merged_into_id: null,
-          created_at: p.createdAt,
-        })
-        .execute();
+    if (had) {
+      described.add(had);
+      await trx.updateTable("pb_projects").set(values).where("id", "=", had).execute();
+      continue;
+    }
+    const id = newId();
+    described.add(id);
+    await trx
+      .insertInto("pb_projects")
+      .values({
+        ...values,
+        id,
+        process_id: processId,
+        images: "[]",
+        account_id: null,
+        reviewed_by_uri: null,
+        reviewed_at: null,
+        merged_into_id: null,
+        created_at: p.createdAt,
+      })
+      .execute();
   }
-  const gone = rows.filter((r) => !described.has(r.uri)).map((r) => r.id);
+  const stillWaiting = input.phase === "proposing" ? new Set(waiting.values()) : new Set<string>();
+  const gone = rows.filter((r) => !described.has(r.id) && !stillWaiting.has(r.id)).map((r) => r.id);
   if (gone.length > 0)
     await trx
       .updateTable("pb_projects")
       .set({ status: "hidden" })
       .where("id", "in", gone)
       .execute();
+  // The pictures may be shown through the remote media cache (and only these URLs).
+  const urls = input.projects.flatMap((p) => ourFree(ctx, p.images).map((i) => i.url));
+  for (let i = 0; i < urls.length; i += 500)
+    await registerRemoteMedia(trx, urls.slice(i, i + 500), ctx.clock);
 }

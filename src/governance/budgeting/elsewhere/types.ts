@@ -25,6 +25,15 @@ export interface RemoteCategory {
   name: string;
 }
 
+/** A picture that travels by its URL (http(s) only), shown through the remote media cache. */
+export interface RemoteImage {
+  url: string;
+  alt: string;
+}
+
+/** Pictures per project that travel at most (a proposal here has at most four uploads). */
+export const MAX_REMOTE_IMAGES = 4;
+
 export interface RemoteProject {
   uri: string;
   districtUri: string;
@@ -36,6 +45,9 @@ export interface RemoteProject {
   latitude: number | null;
   longitude: number | null;
   proposedByUri: string;
+  /** Proposed from another co-op's node: the proposal's id there. */
+  proposalUri: string | null;
+  images: RemoteImage[];
   status: PbProjectStatus;
   reviewNote: string;
   progress: number;
@@ -97,4 +109,26 @@ export interface RemoteBallotInput {
   choices: { projectUri: string; points: number }[];
   publishedAt: string;
   updatedAt: string;
+}
+
+/**
+ * A project a member of a co-op proposes from their own node, in its copy of a
+ * process hosted elsewhere; the co-op (`coopUri`, the activity's actor) vouches
+ * for the proposer. District and category are named by the host's URIs.
+ */
+export interface RemoteProposalInput {
+  uri: string;
+  coopUri: string;
+  proposerUri: string;
+  processUri: string;
+  districtUri: string;
+  categoryUri: string | null;
+  title: string;
+  description: string;
+  cost: number;
+  location: string;
+  latitude: number | null;
+  longitude: number | null;
+  images: RemoteImage[];
+  publishedAt: string;
 }

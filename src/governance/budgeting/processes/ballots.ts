@@ -3,10 +3,11 @@
  * has one ballot per district of a process, which they may change while the
  * process is in its voting phase. Every check runs inside the transaction:
  * the phase, eligibility (canTakePart) and the ballot's rules (ballot-rules.ts)
- * against the district's feasible projects. On PostgreSQL the process's row is
- * locked for the writes — shared for named ballots, so voters do not queue
- * behind each other, exclusive for secret ones, whose district is rewritten —
- * and a phase change (which locks it for update) waits for them, or they see it.
+ * against the district's feasible projects. Ballots cast at the same time on
+ * one process are written together (group commit, ballot-batch.ts), each
+ * checked and answered as if alone. On PostgreSQL the process's row is locked
+ * for the writes, so a phase change (which locks it too) waits for them, or
+ * they see it.
  *
  * Named ballots are rows of pb_ballots; secret ones go to secret-ballots.ts and
  * give the voter a receipt, their only way to change, read or withdraw it.
@@ -16,24 +17,13 @@ import { recordEvent } from "../../../db/outbox.ts";
 import type { PbProcessesTable } from "../../../db/schema/budgeting.ts";
 import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
-import { newId } from "../../../kernel/ids.ts";
 import type { Voter } from "../../decisions/context.ts";
+import { type GroupCommit, groupCommit } from "../../decisions/group-commit.ts";
 import { isPostgres } from "../../decisions/secret-ballot.ts";
-import {
-  type BallotProblem,
-  type BallotRules,
-  type Choices,
-  validateChoices,
-} from "./ballot-rules.ts";
+import { type BallotRequest, writeBallots } from "./ballot-batch.ts";
+import type { BallotProblem, BallotRules, Choices } from "./ballot-rules.ts";
 import type { BudgetingContext } from "./context.ts";
-import { canTakePart } from "./eligibility.ts";
-import {
-  castSecretBallot,
-  changeSecretBallot,
-  hasVotedSecretly,
-  secretBallotByReceipt,
-  withdrawSecretBallot,
-} from "./secret-ballots.ts";
+import { hasVotedSecretly, secretBallotByReceipt, withdrawSecretBallot } from "./secret-ballots.ts";
 
 export type PbProcessRow = PbProcessesTable;
 
@@ -113,109 +103,29 @@ function lockProcess(trx: Kysely<Schema>, id: string, how: "none" | "share" | "u
   return (how === "update" ? q.forUpdate() : how === "share" ? q.forShare() : q).executeTakeFirst();
 }
 
-const sameForBallots = (a: PbProcessRow, b: PbProcessRow) =>
-  a.phase === b.phase &&
-  a.secrecy === b.secrecy &&
-  a.ballot_kind === b.ballot_kind &&
-  a.min_projects === b.min_projects &&
-  a.max_projects === b.max_projects &&
-  a.spending_cap === b.spending_cap &&
-  a.points === b.points;
+/** One batcher per database handle: ballots on the same process share a transaction. */
+const batchers = new WeakMap<
+  Kysely<Schema>,
+  GroupCommit<BallotRequest, Result<BallotCast, CastProblem>>
+>();
 
-async function checkCast(
-  trx: Kysely<Schema>,
-  ctx: BudgetingContext,
-  p: PbProcessRow | undefined,
-  voter: Voter,
-  input: CastBallot,
-): Promise<Result<Choices, CastProblem>> {
-  if (!p) return fail("not-found");
-  // A copy (local = 0) is voted in here and relayed to its host (federation/budgeting).
-  if (p.imported) return fail("not-hosted-here");
-  if (p.phase !== "voting") return fail("not-voting");
-  const ballot = await districtBallot(trx, p.id, input.districtId);
-  if (!ballot) return fail("district-not-found");
-  if (!(await canTakePart({ ...ctx, db: trx }, p, voter.uri))) return fail("not-eligible");
-  return validateChoices(rulesOf(p, ballot.district.budget), ballot.projects, input.choices);
-}
-
-export async function castBallot(
+/**
+ * Casts (or changes) a ballot. Ballots on one process that arrive while an
+ * earlier batch is being written are written together, in one transaction
+ * (ballot-batch.ts checks each as if it were alone); the answer comes once the
+ * ballot is committed, and a batch that fails is retried ballot by ballot.
+ */
+export function castBallot(
   ctx: BudgetingContext,
   voter: Voter,
   input: CastBallot,
 ): Promise<Result<BallotCast, CastProblem>> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const postgres = isPostgres(trx);
-    let p = await lockProcess(trx, input.processId, "none");
-    let checked = await checkCast(trx, ctx, p, voter, input);
-    if (!checked.ok || !p) return checked.ok ? fail("not-found") : checked;
-    if (postgres) {
-      const locked = await lockProcess(trx, p.id, p.secrecy === "secret" ? "update" : "share");
-      if (!locked || !sameForBallots(p, locked)) {
-        checked = await checkCast(trx, ctx, locked, voter, input);
-        if (!checked.ok) return checked;
-      }
-      p = locked ?? p;
-    }
-    const at = { processId: p.id, districtId: input.districtId };
-    let done: BallotCast;
-    if (p.secrecy === "secret") {
-      if (input.receipt !== undefined && input.receipt !== "") {
-        if (!(await changeSecretBallot(trx, at, input.receipt, checked.value)))
-          return fail("receipt-unknown");
-        done = { changed: true, receipt: null };
-      } else {
-        const receipt = await castSecretBallot(trx, {
-          ...at,
-          voterUri: voter.uri,
-          castByUri: voter.uri,
-          choices: checked.value,
-        });
-        if (!receipt) return fail("receipt-required");
-        done = { changed: false, receipt };
-      }
-    } else {
-      done = await namedBallot(trx, ctx, voter, at, checked.value);
-    }
-    await recordEvent(trx, { type: "budgeting.ballot.cast", payload: at });
-    return ok(done);
-  });
-}
-
-async function namedBallot(
-  trx: Kysely<Schema>,
-  ctx: BudgetingContext,
-  voter: Voter,
-  at: { processId: string; districtId: string },
-  choices: Choices,
-): Promise<BallotCast> {
-  const now = ctx.clock.now().toISOString();
-  // A first ballot is one insert; an existing one (the unique key) is replaced.
-  const inserted = await trx
-    .insertInto("pb_ballots")
-    .values({
-      id: newId(),
-      process_id: at.processId,
-      district_id: at.districtId,
-      voter_uri: voter.uri,
-      cast_by_uri: voter.uri,
-      account_id: voter.accountId,
-      choices: JSON.stringify(choices),
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1)
-    return { changed: false, receipt: null };
-  await trx
-    .updateTable("pb_ballots")
-    .set({ choices: JSON.stringify(choices), cast_by_uri: voter.uri, updated_at: now })
-    .where("process_id", "=", at.processId)
-    .where("district_id", "=", at.districtId)
-    .where("voter_uri", "=", voter.uri)
-    .execute();
-  return { changed: true, receipt: null };
+  let batcher = batchers.get(ctx.db);
+  if (!batcher) {
+    batcher = groupCommit(writeBallots);
+    batchers.set(ctx.db, batcher);
+  }
+  return batcher.submit(input.processId, { ctx, voter, input });
 }
 
 export interface BallotOf {

@@ -19,7 +19,7 @@ import { votingGroupOf } from "../../../groups/federations.ts";
 import { findGroupById, type Group } from "../../../groups/groups.ts";
 import { canModerate, standingOf } from "../../../groups/standing.ts";
 import { eligibleVoters } from "../../../groups/voting.ts";
-import { eligibilityOf } from "../../decisions/eligibility.ts";
+import { eligibilitiesOf, eligibilityOf } from "../../decisions/eligibility.ts";
 import { takesPartAcrossNodes } from "../elsewhere/eligibility.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
 import type { Process } from "./reads.ts";
@@ -42,6 +42,46 @@ export async function canTakePart(
       (await takesPartAcrossNodes(ctx, process, actorUri))
     );
   return (await eligibilityOf(ctx.db, ctx.origin, group, actorUri)) !== null;
+}
+
+/**
+ * canTakePart for several actors at once (a batch of ballots): the roster is
+ * read once — an assembly's or working group's memberships of these actors
+ * only, a federation's members once — and only actors it does not settle are
+ * asked about one by one (actors elsewhere, and members voting in a copy).
+ */
+export async function whoTakePart(
+  ctx: Ctx,
+  process: Pick<Process, "group_id" | "eligibility" | "local" | "group_uri">,
+  actorUris: readonly string[],
+): Promise<Set<string>> {
+  const asked = [...new Set(actorUris)];
+  const yes = new Set<string>();
+  const eachAlone = async (uris: string[]) => {
+    for (const uri of uris) if (await takesPartAcrossNodes(ctx, process, uri)) yes.add(uri);
+  };
+  if (!process.local || !process.group_id) {
+    await eachAlone(asked);
+    return yes;
+  }
+  const group = await findGroupById(ctx.db, process.group_id);
+  if (!group) return yes;
+  if (process.eligibility === "federation") {
+    const everyone = new Set(await everyoneIn(ctx, group, "federation"));
+    for (const uri of asked) if (everyone.has(uri)) yes.add(uri);
+    await eachAlone(asked.filter((uri) => !yes.has(uri)));
+    return yes;
+  }
+  const found = await eligibilitiesOf(
+    ctx.db,
+    ctx.origin,
+    group,
+    asked.map((voterUri) => ({ voterUri })),
+  );
+  asked.forEach((uri, i) => {
+    if (found[i]) yes.add(uri);
+  });
+  return yes;
 }
 
 /** Everyone known here who takes part (whom phase changes are told to). */

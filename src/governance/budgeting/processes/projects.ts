@@ -15,6 +15,7 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { budgetProjectUri } from "../../../kernel/uris.ts";
+import { proposalUri } from "../elsewhere/proposal-uris.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
 import { canTakePart } from "./eligibility.ts";
 import { lockProcess, type PbImage, type Process } from "./reads.ts";
@@ -95,7 +96,12 @@ export async function ownImages(
   return rows.length === ids.length;
 }
 
-/** Someone taking part proposes a project while the process is proposing. */
+/**
+ * Someone taking part proposes a project while the process is proposing. In a
+ * copy of a process hosted elsewhere (local = 0) the proposal is kept here under
+ * its own id (elsewhere/proposals.ts), which our co-op sends to the host; the
+ * host's description replaces it once the host stored it.
+ */
 export async function proposeProject(
   ctx: BudgetingContext,
   actor: Voter,
@@ -106,7 +112,7 @@ export async function proposeProject(
   const p = parsed.data;
   return ctx.db.transaction().execute(async (trx) => {
     const process = await lockProcess(trx, input.processId);
-    if (!process?.local) return fail("not-found" as const);
+    if (!process || process.imported) return fail("not-found" as const);
     if (!(await canTakePart({ db: trx, origin: ctx.origin }, process, actor.uri)))
       return fail("forbidden" as const);
     if (process.phase !== "proposing") return fail("wrong-phase" as const);
@@ -127,11 +133,13 @@ export async function proposeProject(
       return fail("too-many" as const);
     const id = newId();
     const at = ctx.clock.now().toISOString();
+    const sent = process.local ? null : proposalUri(ctx.origin, process.id, id);
     await trx
       .insertInto("pb_projects")
       .values({
         id,
-        uri: budgetProjectUri(ctx.origin, process.id, id),
+        uri: sent ?? budgetProjectUri(ctx.origin, process.id, id),
+        proposal_uri: sent,
         process_id: process.id,
         district_id: p.districtId,
         category_id: p.categoryId,

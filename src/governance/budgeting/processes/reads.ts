@@ -99,6 +99,16 @@ export function projectById(ctx: Db, id: string): Promise<Project | undefined> {
 export const imagesOf = (row: Pick<Project | ProgressUpdate, "images">): PbImage[] =>
   JSON.parse(row.images) as PbImage[];
 
+/** A picture that arrived from another node (a copy's project, a proposal from elsewhere). */
+export interface PbRemoteImage {
+  url: string;
+  alt: string;
+}
+
+/** A project's pictures from another node (checked http(s) when they arrived). */
+export const remoteImagesOf = (row: Pick<Project, "remote_images">): PbRemoteImage[] =>
+  JSON.parse(row.remote_images) as PbRemoteImage[];
+
 /** A project's progress updates, newest first. */
 export function progressOf(ctx: Db, projectId: string): Promise<ProgressUpdate[]> {
   return ctx.db

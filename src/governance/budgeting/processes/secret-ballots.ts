@@ -36,38 +36,68 @@ export async function hasVotedSecretly(
     .executeTakeFirst());
 }
 
-/** Records that `voterUri` voted and, apart, the choices; the receipt, or null (nothing written) if they had voted. */
-export async function castSecretBallot(
-  trx: Kysely<Schema>,
-  at: Where & { voterUri: string; castByUri: string; choices: Choices },
-): Promise<string | null> {
-  const first = await trx
-    .insertInto("pb_voters")
-    .values({
-      process_id: at.processId,
-      district_id: at.districtId,
-      voter_uri: at.voterUri,
-      cast_by_uri: at.castByUri,
-    })
-    .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
-    .executeTakeFirst();
-  if (Number(first.numInsertedOrUpdatedRows ?? 0n) !== 1) return null;
-  const receipt = newToken(32);
-  await trx
-    .insertInto("pb_secret_ballots")
-    .values({
-      process_id: at.processId,
-      district_id: at.districtId,
-      id: randomUUID(),
-      choices: JSON.stringify(at.choices),
-      receipt_hash: hashReceipt(receipt),
-    })
-    .execute();
-  if (isPostgres(trx)) await rewriteInKeyOrder(trx, at);
-  return receipt;
+/** One secret ballot to record: where, who voted (and who cast it), and the choices. */
+export interface SecretBallotEntry {
+  districtId: string;
+  voterUri: string;
+  castByUri: string;
+  choices: Choices;
 }
 
-/** The holder of a receipt replaces their choices; false if no ballot of this district has it. */
+/**
+ * Records that each voter voted and, apart, what was chosen, for a batch of one
+ * process (voters distinct per district); each voter's receipt, or null
+ * (nothing written for them) when they had voted in that district already.
+ * The ballots go in in random-id order, not the voters', so not even one
+ * statement pairs them. On PostgreSQL the caller then rewrites each district
+ * touched (`rewriteInKeyOrder`), once, under the process's row lock.
+ */
+export async function insertSecretBallots(
+  trx: Kysely<Schema>,
+  processId: string,
+  entries: readonly SecretBallotEntry[],
+): Promise<(string | null)[]> {
+  if (entries.length === 0) return [];
+  const inserted = await trx
+    .insertInto("pb_voters")
+    .values(
+      entries.map((e) => ({
+        process_id: processId,
+        district_id: e.districtId,
+        voter_uri: e.voterUri,
+        cast_by_uri: e.castByUri,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
+    .returning(["district_id", "voter_uri"])
+    .execute();
+  const fresh = new Set(inserted.map((r) => `${r.district_id}\n${r.voter_uri}`));
+  const receipts = entries.map((e) =>
+    fresh.has(`${e.districtId}\n${e.voterUri}`) ? newToken(32) : null,
+  );
+  const ballots = entries
+    .flatMap((e, i) => {
+      const receipt = receipts[i];
+      if (!receipt) return [];
+      return [
+        {
+          process_id: processId,
+          district_id: e.districtId,
+          id: randomUUID(),
+          choices: JSON.stringify(e.choices),
+          receipt_hash: hashReceipt(receipt),
+        },
+      ];
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (ballots.length > 0) await trx.insertInto("pb_secret_ballots").values(ballots).execute();
+  return receipts;
+}
+
+/**
+ * The holder of a receipt replaces their choices; false if no ballot of this
+ * district has it. On PostgreSQL the caller rewrites the district afterwards.
+ */
 export async function changeSecretBallot(
   trx: Kysely<Schema>,
   at: Where,
@@ -82,9 +112,7 @@ export async function changeSecretBallot(
     .where("district_id", "=", at.districtId)
     .where("receipt_hash", "=", hashReceipt(receipt))
     .executeTakeFirst();
-  if (changed.numUpdatedRows === 0n) return false;
-  if (isPostgres(trx)) await rewriteInKeyOrder(trx, at);
-  return true;
+  return changed.numUpdatedRows > 0n;
 }
 
 /** Withdraws the receipt's ballot and the voter's mark; false (nothing removed) if the receipt is unknown. */
@@ -134,7 +162,7 @@ export async function secretBallotByReceipt(
  * order, so ctid follows the keys and every row's xmin is this transaction's.
  * The caller holds the process's row lock.
  */
-async function rewriteInKeyOrder(trx: Kysely<Schema>, at: Where): Promise<void> {
+export async function rewriteInKeyOrder(trx: Kysely<Schema>, at: Where): Promise<void> {
   const voters = await trx
     .deleteFrom("pb_voters")
     .where("process_id", "=", at.processId)

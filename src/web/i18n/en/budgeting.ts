@@ -63,7 +63,10 @@ export const budgeting = {
   "budgets.reported": "Thank you. The group's moderators will look at it.",
   "budgets.signIn": "Sign in to take part.",
   "budgets.elsewhere":
-    "Hosted by {host}: this is our co-op's copy. Its organisers run it there; here you can read it, vote and see the results.",
+    "Hosted by {host}: this is our co-op's copy. Its organisers run it there; here you can read it, propose projects while proposals are open, vote and see the results.",
+  "budgets.propose.elsewhere":
+    "This budget is hosted by {host}. Our co-op passes your proposal on to it, vouching that you are one of our members; its moderators review it there, and it shows here once the host has it.",
+  "budgets.sentToHost": "Sent to {host}; waiting for the host",
   "budgets.elsewhere.short": "hosted by {host}",
   "budgets.notEligible": "Only members of the group take part in this budget.",
   "budgets.form.title": "Title",

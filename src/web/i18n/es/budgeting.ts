@@ -65,7 +65,10 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.reported": "Gracias. La moderación del grupo lo revisará.",
   "budgets.signIn": "Inicia sesión para participar.",
   "budgets.elsewhere":
-    "Lo aloja {host}: esta es la copia de nuestra cooperativa. Quienes lo organizan lo gestionan allí; aquí puedes leerlo, votar y ver los resultados.",
+    "Lo aloja {host}: esta es la copia de nuestra cooperativa. Quienes lo organizan lo gestionan allí; aquí puedes leerlo, proponer proyectos mientras las propuestas están abiertas, votar y ver los resultados.",
+  "budgets.propose.elsewhere":
+    "Este presupuesto lo aloja {host}. Nuestra cooperativa le pasa tu propuesta y da fe de que eres de los nuestros; allí la revisa su moderación, y aparece aquí cuando el servidor anfitrión la tiene.",
+  "budgets.sentToHost": "Enviada a {host}; a la espera del anfitrión",
   "budgets.elsewhere.short": "alojado en {host}",
   "budgets.notEligible": "En este presupuesto solo participan los miembros del grupo.",
   "budgets.form.title": "Título",
