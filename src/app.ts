@@ -22,6 +22,7 @@ import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
+import { commonsFederationMiddleware } from "./federation/commons/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
@@ -193,6 +194,7 @@ export async function createNode(
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
+  app.use(commonsFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
