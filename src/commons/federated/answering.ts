@@ -57,7 +57,7 @@ export async function answerFederation(
   if (had) return { answerId: had.id, releaseId: had.release_id, reason: had.reason };
   const copy = await copyByUri(ctx.db, q.datasetUri);
   // Not a dataset of a federation we are in: nothing to answer, nothing to record.
-  if (!copy || copy.local !== 0 || copy.group_uri !== q.groupUri) return null;
+  if (copy?.local !== 0 || copy.group_uri !== q.groupUri) return null;
   if (!(await inFederation(ctx.db, q.groupUri))) return null;
   let releaseId: string | null = null;
   let reason: string | null = null;

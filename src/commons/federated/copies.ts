@@ -15,7 +15,7 @@ import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import type { CommonsContext, CommonsMember } from "../context.ts";
 import { type Dataset, findDataset, withFields } from "../datasets.ts";
-import { parseFields } from "../fields.ts";
+import { parseFields, periodOf } from "../fields.ts";
 
 export interface RemoteDatasetInput {
   uri: string;
@@ -81,6 +81,13 @@ export async function receiveDatasetCopy(
     if (had) {
       if (had.local !== 0 || had.group_uri !== input.groupUri) return fail("invalid");
       await trx.updateTable("commons_datasets").set(words).where("id", "=", had.id).execute();
+      // A budget the federation's decision changed applies here from this period on.
+      await trx
+        .updateTable("commons_ledger")
+        .set({ budget_rho: input.budgetRho, updated_at: now })
+        .where("dataset_id", "=", had.id)
+        .where("period", ">=", periodOf(had.period, ctx.clock.now()))
+        .execute();
       return ok({ id: had.id });
     }
     // The federation's id where it is free, so links in a release (which name the
@@ -120,7 +127,7 @@ export async function setAnswering(
 ): Promise<Result<null, "not-found" | "forbidden">> {
   return ctx.db.transaction().execute(async (trx) => {
     const d = await findDataset(trx, input.datasetId);
-    if (!d || d.local !== 0 || d.status === "hidden") return fail("not-found");
+    if (d?.local !== 0 || d.status === "hidden") return fail("not-found");
     if (!(await isNodeAdmin(trx, admin.id))) return fail("forbidden");
     await trx
       .updateTable("commons_datasets")

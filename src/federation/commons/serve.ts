@@ -40,7 +40,7 @@ export function commonsFederationMiddleware(gateway: FederationGateway): Middlew
   /** A federation dataset declared here that this request may read. */
   async function readable(request: Request, id: string): Promise<Dataset | null> {
     const d = await findDataset(db, id);
-    if (!d || d.local !== 1 || d.status === "hidden" || !d.group_id) return null;
+    if (d?.local !== 1 || d.status === "hidden" || !d.group_id) return null;
     const group = await findGroupById(db, d.group_id);
     if (group?.kind !== "federation") return null;
     if (group.visibility === "public") return d;
