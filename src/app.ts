@@ -16,6 +16,7 @@ import { apiContributor } from "./api/account-data.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
+import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
@@ -24,6 +25,7 @@ import { creditContributor } from "./economy/credit/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
+import { commonsFederationMiddleware } from "./federation/commons/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
 import { creditFederationMiddleware } from "./federation/credit/serve.ts";
 import { creditRequestsMiddleware } from "./federation/credit/serve-requests.ts";
@@ -36,6 +38,7 @@ import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
 import { sweepPhases } from "./governance/budgeting/processes/phases.ts";
+import { onDecisionClosed } from "./governance/decisions/closing.ts";
 import { decisionsContributor } from "./governance/decisions/data.ts";
 import { decisionFederationContributor } from "./governance/decisions/federation-data.ts";
 import { sweepDecisions } from "./governance/decisions/sweep.ts";
@@ -136,6 +139,8 @@ export async function createNode(
   if (options.migrate ?? true) await migrateToLatest(db.db);
   const coop = new CoopSettingsStore(db.db, { registration: config.registration });
   const clock = options.clock ?? systemClock;
+  // Decisions that carry an action: a dataset's budget (a set: registering twice is once).
+  onDecisionClosed(applyBudgetDecision);
   // What a member's export holds and what deleting an account erases, area by area.
   const contributors: AccountDataContributor[] = [
     accountsContributor,
@@ -205,6 +210,7 @@ export async function createNode(
   app.use(indicatorsFederationMiddleware(federation));
   app.use(creditFederationMiddleware(federation));
   app.use(creditRequestsMiddleware(federation));
+  app.use(commonsFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));

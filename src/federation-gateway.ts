@@ -17,23 +17,16 @@ import { type Clock, systemClock } from "./kernel/clock.ts";
  */
 export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
   Promise.all([
-    import("./federation/decisions/index.ts"),
-    import("./federation/groups/index.ts"),
-    import("./federation/social/index.ts"),
-    import("./federation/moving/index.ts"),
-    import("./federation/budgeting/index.ts"),
-    import("./federation/indicators/index.ts"),
-    import("./federation/credit/index.ts"),
-  ]).then(([decisions, groups, social, moving, budgeting, indicators, credit]) => [
-    decisions.decisionsExtension,
-    budgeting.budgetingExtension,
+    import("./federation/decisions/index.ts").then((m) => m.decisionsExtension),
+    import("./federation/budgeting/index.ts").then((m) => m.budgetingExtension),
+    import("./federation/commons/index.ts").then((m) => m.commonsExtension),
     // Before groups: an alarm or indicator addressed to a federation Group is not a group post.
-    indicators.indicatorsExtension,
+    import("./federation/indicators/index.ts").then((m) => m.indicatorsExtension),
     // Before groups: an Offer to a federation Group of a CreditTransfer is the ledger's.
-    credit.creditExtension,
-    groups.groupsExtension,
-    social.socialExtension,
-    moving.movingExtension,
+    import("./federation/credit/index.ts").then((m) => m.creditExtension),
+    import("./federation/groups/index.ts").then((m) => m.groupsExtension),
+    import("./federation/social/index.ts").then((m) => m.socialExtension),
+    import("./federation/moving/index.ts").then((m) => m.movingExtension),
   ]);
 
 export function federationGateway(

@@ -9,7 +9,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
-import { findGroupById } from "../groups/groups.ts";
+import { findGroupById, isNodeAdmin } from "../groups/groups.ts";
 import { membershipOf, standingOf } from "../groups/standing.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
@@ -17,6 +17,7 @@ import { coopUri } from "../kernel/uris.ts";
 import type { CommonsContext, CommonsMember } from "./context.ts";
 import { type Dataset, findDataset } from "./datasets.ts";
 import { parseCsv } from "./dp/index.ts";
+import { inFederation } from "./federated/copies.ts";
 import {
   type FieldSpec,
   fromUnits,
@@ -46,13 +47,27 @@ export interface ContributeInput {
   rows: readonly Record<string, string | undefined>[];
 }
 
-/** May this member contribute? An active member of the group, or any member when their co-op is in the federation. */
+/**
+ * May this member contribute? An active member of the group, or any member when
+ * their co-op is in the federation (on the federation's node, or here in the copy
+ * of a federation's dataset). Where the privacy unit is the co-op, only a node
+ * admin gives rows, acting for the co-op.
+ */
 export async function canContribute(
   db: Kysely<Schema>,
   origin: string,
   dataset: Dataset,
   member: CommonsMember,
 ): Promise<boolean> {
+  if (dataset.unit === "coop" && !(await isNodeAdmin(db, member.id))) return false;
+  if (dataset.local === 0) {
+    const account = await db
+      .selectFrom("accounts")
+      .select("status")
+      .where("id", "=", member.id)
+      .executeTakeFirst();
+    return account?.status === "active" && (await inFederation(db, dataset.group_uri));
+  }
   const group = dataset.group_id ? await findGroupById(db, dataset.group_id) : undefined;
   if (!group) return false;
   if ((await standingOf(db, origin, group, member)).status === "active") return true;
@@ -137,6 +152,7 @@ export async function contribute(
         rows: checked.value.length,
         effective_period: null,
         created_at: now,
+        coop_uri: current.unit === "coop" ? coopUri(ctx.origin) : null,
       })
       .execute();
     const unitKey = current.unit === "coop" ? coopUri(ctx.origin) : member.id;
@@ -164,7 +180,11 @@ export async function contribute(
   });
 }
 
-/** Withdraws all of a member's rows in a dataset, from the next budget period on. */
+/**
+ * Withdraws all of a member's rows in a dataset, from the next budget period on.
+ * Where the unit is the co-op, a node admin withdraws the co-op's rows (whichever
+ * admin gave them).
+ */
 export async function withdrawContributions(
   ctx: CommonsContext,
   member: CommonsMember,
@@ -173,15 +193,19 @@ export async function withdrawContributions(
   return ctx.db.transaction().execute(async (trx) => {
     const dataset = await findDataset(trx, datasetId);
     if (!dataset) return fail("not-found");
+    const forCoop = dataset.unit === "coop";
+    if (forCoop && !(await isNodeAdmin(trx, member.id))) return fail("nothing-to-withdraw");
     const now = ctx.clock.now();
     const from = nextPeriod(dataset.period, periodOf(dataset.period, now));
-    const done = await trx
+    let rowsOf = trx
       .updateTable("commons_rows")
       .set({ withdrawn_at: now.toISOString(), excluded_from: from })
       .where("dataset_id", "=", datasetId)
-      .where("account_id", "=", member.id)
-      .where("withdrawn_at", "is", null)
-      .executeTakeFirst();
+      .where("withdrawn_at", "is", null);
+    rowsOf = forCoop
+      ? rowsOf.where("unit_key", "=", coopUri(ctx.origin))
+      : rowsOf.where("account_id", "=", member.id);
+    const done = await rowsOf.executeTakeFirst();
     const rows = Number(done.numUpdatedRows);
     if (rows === 0) return fail("nothing-to-withdraw");
     const consentId = newId();
@@ -196,6 +220,7 @@ export async function withdrawContributions(
         rows,
         effective_period: from,
         created_at: now.toISOString(),
+        coop_uri: forCoop ? coopUri(ctx.origin) : null,
       })
       .execute();
     await recordEvent(trx, {

@@ -236,7 +236,8 @@ function resultOf(dataset: Dataset, q: CanonicalQuery, main: Release, clip: Rele
 /** Runs a query, or returns the identical one already published this period. */
 export async function queryDataset(
   ctx: CommonsContext,
-  member: CommonsMember,
+  /** A member here, or (a federation's question) the Group that asked, by URI. */
+  member: CommonsMember | { uri: string },
   input: { datasetId: string; query: unknown },
 ): Promise<Result<Answer, QueryProblem>> {
   const found = await findDataset(ctx.db, input.datasetId);
@@ -355,7 +356,7 @@ export async function queryDataset(
         body,
         signature: signBody(ctx.signer, body),
         key_id: ctx.signer.keyId,
-        created_by_uri: memberUri(ctx.origin, member.username),
+        created_by_uri: "uri" in member ? member.uri : memberUri(ctx.origin, member.username),
         created_at: at,
       })
       .execute();

@@ -8,7 +8,8 @@ import type { Schema } from "../db/schema.ts";
 import type { CanonicalQuery, FieldSpec } from "./fields.ts";
 
 export interface ReleaseBody {
-  type: "SyncoCommonsRelease";
+  /** A node's own release, or a federation's combination of its member nodes' releases. */
+  type: "SyncoCommonsRelease" | "SyncoCommonsCombinedRelease";
   id: string;
   dataset: {
     id: string;
@@ -33,9 +34,29 @@ export interface ReleaseBody {
     clippedUnits: { value: number; low: number; high: number; level: number } | null;
   };
   cost: { rho: number; epsilon: number; delta: number };
-  ledger: { budget: number; spentAfter: number };
+  /** This node's ledger after the release; a combined release has none (each node kept its own). */
+  ledger?: { budget: number; spentAfter: number };
+  /** A combined release: each member co-op's part, answered, refused or missing. */
+  parts?: CombinedPart[];
+  /** A combined release: how its intervals were found (federated/combine.ts). */
+  combination?: {
+    method: "convolution" | "chernoff-bound";
+    halfWidth: number;
+    answered: number;
+    of: number;
+  };
   published: string;
   signer: { keyId: string; publicKeyJwk: Record<string, string> };
+}
+
+export interface CombinedPart {
+  coop: string;
+  status: "answered" | "refused" | "missing";
+  reason: string | null;
+  /** The member node's signed release (its id, and its signature over its body). */
+  release: string | null;
+  signature: string | null;
+  keyId: string | null;
 }
 
 export type ReleaseRow = Selectable<CommonsReleasesTable>;

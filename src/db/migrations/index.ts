@@ -30,8 +30,9 @@ import * as m0031 from "./0031_budgeting_federation.ts";
 import * as m0032 from "./0032_commons.ts";
 import * as m0033 from "./0033_economy.ts";
 import * as m0034 from "./0034_indicators.ts";
-import * as m0040 from "./0040_credit.ts";
 import * as m0035 from "./0035_budgeting_proposals_elsewhere.ts";
+import * as m0036 from "./0036_commons_federation.ts";
+import * as m0040 from "./0040_credit.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ export const migrations: Record<string, Migration> = {
   "0032_commons": m0032,
   "0033_economy": m0033,
   "0034_indicators": m0034,
-  "0040_credit": m0040,
   "0035_budgeting_proposals_elsewhere": m0035,
+  "0036_commons_federation": m0036,
+  "0040_credit": m0040,
 };

@@ -74,6 +74,8 @@ export interface CommonsConsentsTable {
   /** For a withdrawal: the first period whose queries leave the rows out. */
   effective_period: string | null;
   created_at: string;
+  /** Set when a node admin gave the rows for this node's co-op (privacy unit "coop"): the co-op's actor URI. */
+  coop_uri: string | null;
 }
 
 export interface CommonsLedgerTable {
@@ -114,7 +116,75 @@ export interface CommonsReportsTable {
   settled_at: string | null;
 }
 
+/**
+ * A federation's question (on the federation's node): each member co-op's node
+ * answers it over its own rows, with its own noise and ledger; the parts are
+ * combined once all are in, or when a moderator publishes with what has come.
+ */
+export interface CommonsFedQueriesTable {
+  id: string;
+  uri: string;
+  dataset_id: string;
+  period: string;
+  /** JSON: the CanonicalQuery every node answers. */
+  query: string;
+  query_hash: string;
+  rho: number;
+  status: "collecting" | "published";
+  /** The combined release, once published. */
+  release_id: string | null;
+  asked_by_uri: string;
+  created_at: string;
+  /** After this, parts not in are shown as missing when the release is published. */
+  closes_at: string;
+  published_at: string | null;
+}
+
+/** One member co-op's part of a federation's question. */
+export interface CommonsFedPartsTable {
+  query_id: string;
+  coop_uri: string;
+  /** waiting: asked; answered: a signed release came; refused: the node said no; missing: nothing came in time. */
+  status: "waiting" | "answered" | "refused" | "missing";
+  reason: string | null;
+  answer_uri: string | null;
+  release_uri: string | null;
+  /** The member node's signed release body, as received, and its signature. */
+  body: string | null;
+  signature: string | null;
+  key_id: string | null;
+  received_at: string | null;
+}
+
+/** What this node answered to a federation's question (on a member co-op's node). */
+export interface CommonsFedAnswersTable {
+  id: string;
+  query_uri: string;
+  /** The local copy of the federation's dataset. */
+  dataset_id: string;
+  group_uri: string;
+  release_id: string | null;
+  /** Why no release: over-budget, closed, invalid, not-found. */
+  reason: string | null;
+  created_at: string;
+}
+
+/** A decision of the owning group that would set a dataset's budget per period. */
+export interface CommonsBudgetProposalsTable {
+  decision_id: string;
+  dataset_id: string;
+  budget_rho: number;
+  status: "open" | "applied" | "rejected";
+  proposed_by_uri: string;
+  created_at: string;
+  settled_at: string | null;
+}
+
 export interface CommonsSchema {
+  commons_fed_queries: CommonsFedQueriesTable;
+  commons_fed_parts: CommonsFedPartsTable;
+  commons_fed_answers: CommonsFedAnswersTable;
+  commons_budget_proposals: CommonsBudgetProposalsTable;
   commons_datasets: CommonsDatasetsTable;
   commons_rows: CommonsRowsTable;
   commons_consents: CommonsConsentsTable;

@@ -76,6 +76,21 @@ export async function tallyOf(ctx: DecisionsContext, d: Decision): Promise<Tally
   return tally;
 }
 
+/**
+ * What other capabilities do when a decision closes, inside its closing
+ * transaction (a decision that carries an action, such as a data commons budget:
+ * commons/budget-decisions.ts). Decisions know nothing of them; the node
+ * registers them (app.ts). A hook that throws rolls the close back.
+ */
+export type DecisionClosedHook = (
+  trx: Kysely<Schema>,
+  closed: { decision: Decision; tally: Tally; at: Date },
+) => Promise<void>;
+const closedHooks = new Set<DecisionClosedHook>();
+export function onDecisionClosed(hook: DecisionClosedHook): void {
+  closedHooks.add(hook);
+}
+
 /** Counts and closes, inside the caller's transaction (the decision row already locked). */
 export async function closeWithin(
   trx: Kysely<Schema>,
@@ -100,6 +115,7 @@ export async function closeWithin(
     .where("id", "=", d.id)
     .execute();
   await recordEvent(trx, { type: "decisions.decision.closed", payload: { decisionId: d.id } });
+  for (const hook of closedHooks) await hook(trx, { decision: d, tally, at: ctx.clock.now() });
   return tally;
 }
 

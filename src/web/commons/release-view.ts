@@ -67,7 +67,7 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
     <dl class="facts">
       <dt>ρ (zCDP)</dt><dd>${fmtRho(b.cost.rho)}</dd>
       <dt>ε</dt><dd>${t("commons.epsilonAt", { epsilon: fmtRho(b.cost.epsilon), delta: "10⁻⁶" })}</dd>
-      <dt>${t("commons.release.ledger")}</dt><dd>${t("commons.release.ledgerAfter", { spent: fmtRho(b.ledger.spentAfter), budget: fmtRho(b.ledger.budget), period: b.period })}</dd>
+      <dt>${t("commons.release.ledger")}</dt><dd>${b.ledger ? t("commons.release.ledgerAfter", { spent: fmtRho(b.ledger.spentAfter), budget: fmtRho(b.ledger.budget), period: b.period }) : t("commons.federated.eachLedger")}</dd>
       <dt>${t("commons.release.clipped")}</dt><dd>${clip ? t("commons.release.clippedUnits", { value: clip.value, low: clip.low, high: clip.high }) : "—"}</dd>
       <dt>${t("commons.release.rowsPerUnit")}</dt><dd>${b.query.rowsPerUnit} (${t(`commons.unit.${b.dataset.unit}` as MessageKey)})</dd>
     </dl>
