@@ -41,38 +41,40 @@ export function boundsOf(field: FieldSpec & { type: "number" }) {
  */
 class UnitIds {
   readonly keys: string[] = [];
-  private hashes: number[] = [];
+  private hashes = new Int32Array(1024);
   private slots = new Int32Array(1024).fill(-1);
 
   id(text: string, start: number, end: number, hash: number): number {
-    let mask = this.slots.length - 1;
-    for (let s = hash & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s] ?? -1;
-      if (id === -1) break;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let s = hash & mask;
+    for (let id = slots[s] ?? -1; id !== -1; id = slots[s] ?? -1) {
       if (this.hashes[id] === hash && sameText(this.keys[id] ?? "", text, start, end)) return id;
+      s = (s + 1) & mask;
     }
     const id = this.keys.length;
     this.keys.push(text.slice(start, end));
-    this.hashes.push(hash);
-    if (2 * this.keys.length > this.slots.length)
-      this.slots = new Int32Array(this.slots.length * 2);
-    else {
-      // The new id alone: find its free slot.
-      for (let s = hash & mask; ; s = (s + 1) & mask)
-        if (this.slots[s] === -1) {
-          this.slots[s] = id;
-          return id;
-        }
+    if (id === this.hashes.length) {
+      const hashes = new Int32Array(2 * id);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
     }
-    // Grown: every id placed again.
-    this.slots.fill(-1);
-    mask = this.slots.length - 1;
-    this.hashes.forEach((h, i) => {
-      let s = h & mask;
-      while (this.slots[s] !== -1) s = (s + 1) & mask;
-      this.slots[s] = i;
-    });
+    this.hashes[id] = hash;
+    slots[s] = id;
+    if (2 * this.keys.length > slots.length) this.grow();
     return id;
+  }
+
+  /** Twice the slots, every id placed again: the table stays at most half full. */
+  private grow() {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.keys.length; id++) {
+      let s = (this.hashes[id] ?? 0) & mask;
+      while (slots[s] !== -1) s = (s + 1) & mask;
+      slots[s] = id;
+    }
+    this.slots = slots;
   }
 }
 
@@ -132,10 +134,12 @@ async function readChunk(
   );
   const inner = sql`select id, ${row} as r from commons_rows
     where ${where} and id > ${after} order by id limit ${limit}`;
-  // PostgreSQL is told the order (its sort of already sorted input is one pass);
-  // SQLite's group_concat takes the rows in the order the subquery hands them over.
+  // Both databases aggregate the rows in the order the subquery hands them over
+  // (a LIMIT keeps it from being flattened). An ORDER BY inside string_agg would
+  // be the documented way on PostgreSQL, but before version 16 it sorts again, in
+  // work_mem: four times slower. query-table.test.ts checks the order on both.
   const agg = postgres
-    ? sql`string_agg(r, ${char(sql.lit(RS))} order by id)`
+    ? sql`string_agg(r, ${char(sql.lit(RS))})`
     : sql`group_concat(r, ${char(sql.lit(RS))})`;
   const { rows } = await sql<{ n: number | string; last: string | null; packed: string | null }>`
     select count(*) as n, max(id) as last, ${agg} as packed from (${inner}) as chunk`.execute(trx);
@@ -143,20 +147,8 @@ async function readChunk(
   return { n: Number(got?.n ?? 0), last: got?.last ?? null, packed: got?.packed ?? null };
 }
 
-/** A number as `Number` reads the text, blank as NaN: digits alone are read in place. */
+/** A number as `Number` reads the text, blank as NaN (what the engine does with a string). */
 function numberAt(text: string, start: number, end: number): number {
-  let i = start;
-  const negative = text.charCodeAt(i) === 45;
-  if (negative) i++;
-  let x = 0;
-  if (end - i > 0 && end - i <= 15) {
-    for (; i < end; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      x = x * 10 + d;
-    }
-    if (i === end) return negative ? -x : x;
-  }
   const raw = text.slice(start, end);
   return raw.trim() === "" ? Number.NaN : Number(raw);
 }
@@ -177,7 +169,7 @@ export async function readColumns(
 ): Promise<Columns> {
   const where = sql`dataset_id = ${datasetId} and (excluded_from is null or excluded_from > ${period})`;
   const units = new UnitIds();
-  const chunks: { ids: Int32Array; values: (Float64Array | Int32Array)[] }[] = [];
+  const chunks: { ids: Int32Array; values: Float64Array[] }[] = [];
   for (let after = ""; ; ) {
     const chunk = await readChunk(trx, where, parts, after, chunkRows);
     if (chunk.n === 0 || chunk.packed === null || chunk.last === null) break;
@@ -185,34 +177,40 @@ export async function readColumns(
     if (chunk.n < chunkRows) break;
     after = chunk.last;
   }
-  const concat = <T extends Int32Array | Float64Array>(parts: T[], make: (n: number) => T): T => {
-    const all = make(parts.reduce((n, p) => n + p.length, 0));
+  const total = chunks.reduce((n, c) => n + c.ids.length, 0);
+  // Into one array per column; TypedArray.set converts the codes to integers.
+  const concat = <T extends Int32Array | Float64Array>(all: T, pieces: ArrayLike<number>[]): T => {
     let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
+    for (const piece of pieces) {
+      all.set(piece, at);
+      at += piece.length;
     }
     return all;
   };
   const ids = concat(
+    new Int32Array(total),
     chunks.map((c) => c.ids),
-    (n) => new Int32Array(n),
   );
   const typed: Record<string, TypedColumn> = { unit: { ids } };
   parts.forEach((p, j) => {
-    const pieces = chunks.map((c) => c.values[j]);
+    const pieces = chunks.map((c) => c.values[j] ?? new Float64Array(0));
     typed[p.name] =
       p.kind === "number"
-        ? { numbers: concat(pieces as Float64Array[], (n) => new Float64Array(n)) }
-        : { codes: concat(pieces as Int32Array[], (n) => new Int32Array(n)), labels: p.labels };
+        ? { numbers: concat(new Float64Array(total), pieces) }
+        : { codes: concat(new Int32Array(total), pieces), labels: p.labels };
   });
   return { ids, units: units.keys.length, typed };
 }
 
-/** One pass over a packed chunk: unit ids, numbers and category codes. */
+/**
+ * One pass over a packed chunk: unit ids, and per field a Float64Array of
+ * numbers or of category codes (made Int32Array once all chunks are in).
+ */
 function unpack(text: string, n: number, parts: readonly Part[], units: UnitIds) {
   const ids = new Int32Array(n);
-  const values = parts.map((p) => (p.kind === "number" ? new Float64Array(n) : new Int32Array(n)));
+  const values = parts.map(() => new Float64Array(n));
+  const numeric = parts.map((p) => p.kind === "number");
+  const end = text.length;
   const bad = () => new Error("packed rows: unexpected layout");
   let i = 0;
   for (let row = 0; row < n; row++) {
@@ -222,25 +220,43 @@ function unpack(text: string, n: number, parts: readonly Part[], units: UnitIds)
     }
     const start = i;
     let hash = 0x811c9dc5 | 0;
-    for (let c = text.charCodeAt(i); i < text.length && c !== FS && c !== RS; ) {
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === FS || c === RS) break;
       hash = Math.imul(hash ^ c, 0x01000193);
-      c = text.charCodeAt(++i);
     }
     ids[row] = units.id(text, start, i, hash);
-    for (let j = 0; j < parts.length; j++) {
+    for (let j = 0; j < values.length; j++) {
       if (text.charCodeAt(i) !== FS) throw bad();
       const from = ++i;
-      while (i < text.length && text.charCodeAt(i) !== FS && text.charCodeAt(i) !== RS) i++;
-      const column = values[j] as Float64Array | Int32Array;
+      const column = values[j] as Float64Array;
+      if (!numeric[j]) {
+        // A code is one character; anything else is no code.
+        for (; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (c === FS || c === RS) break;
+        }
+        column[row] = i === from + 1 ? text.charCodeAt(from) - CODE_BASE : -1;
+        continue;
+      }
+      // Digits are read as they are scanned; anything else is read by numberAt.
+      const negative = text.charCodeAt(i) === 45;
+      if (negative) i++;
+      let x = 0;
+      let plain = true;
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === FS || c === RS) break;
+        const d = c - 48;
+        if (d >= 0 && d <= 9) x = x * 10 + d;
+        else plain = false;
+      }
+      const digits = i - from - (negative ? 1 : 0);
       column[row] =
-        parts[j]?.kind === "number"
-          ? numberAt(text, from, i)
-          : i === from + 1
-            ? text.charCodeAt(from) - CODE_BASE
-            : -1;
+        plain && digits > 0 && digits <= 15 ? (negative ? -x : x) : numberAt(text, from, i);
     }
   }
-  if (i !== text.length) throw bad();
+  if (i !== end) throw bad();
   return { ids, values };
 }
 
