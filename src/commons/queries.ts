@@ -11,7 +11,7 @@
  * counting units keeps that count's sensitivity at 1. It takes a tenth of the
  * query's ρ, so the whole release costs what was asked.
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { locksRows } from "../accounts/locking.ts";
 import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
@@ -19,7 +19,6 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { memberUri } from "../kernel/uris.ts";
 import type { CommonsContext, CommonsMember } from "./context.ts";
-import { SLOTS } from "./contributions.ts";
 import { type Dataset, findDataset, releaseUri } from "./datasets.ts";
 import {
   BudgetExceededError,
@@ -30,18 +29,16 @@ import {
   type QuerySpec,
   type Release,
   runQuery,
-  tableFromColumns,
 } from "./dp/index.ts";
 import {
   type CanonicalQuery,
   canonicalJson,
   canonicalQuery,
   type FieldSpec,
-  type NumberField,
   periodOf,
   queryHash,
-  toUnits,
 } from "./fields.ts";
+import { boundsOf, loadQueryTable } from "./query-table.ts";
 import { signBody } from "./signing.ts";
 
 /** The share of a query's ρ spent on the noisy count of clipped units. */
@@ -80,17 +77,6 @@ export async function ledgerNow(
   return { period, budget, spent, remaining: Math.max(0, budget - spent) };
 }
 
-const slotOf = (fields: readonly FieldSpec[], name: string) =>
-  SLOTS[fields.findIndex((f) => f.name === name)] ?? "f0";
-
-function boundsOf(field: NumberField): { lower: number; upper: number; step: number } {
-  return {
-    lower: Number(toUnits(field.lower, field.decimals)),
-    upper: Number(toUnits(field.upper, field.decimals)),
-    step: 10 ** -field.decimals,
-  };
-}
-
 /** The engine's question for a canonical query; values are in fixed-point units, so the grid is 1. */
 export function engineSpec(
   fields: readonly FieldSpec[],
@@ -118,91 +104,6 @@ export function engineSpec(
   for (let c = lower; c < upper; c += stride) candidates.push(c);
   candidates.push(upper);
   return { ...common, quantile: `${q.quantile ?? 0.5}`, candidates };
-}
-
-const RS = "\x1e";
-
-/**
- * The rows a query reads, in id order, as columns. Each column comes back packed
- * into one string (values split by \x1e, which no value may contain): a million
- * rows as a few values instead of a million row objects keeps a query over a large
- * dataset within seconds on both drivers, and a split on one plain character
- * hands the engine its column without a copy.
- */
-async function packedColumns(
-  trx: Kysely<Schema>,
-  datasetId: string,
-  period: string,
-  slots: readonly string[],
-  names: readonly string[],
-) {
-  const postgres = locksRows(trx);
-  const exprs = ["unit_key", ...slots.map((s) => `coalesce(${s}, '')`)];
-  const where = sql`dataset_id = ${datasetId} and (excluded_from is null or excluded_from > ${period})`;
-  // PostgreSQL orders each aggregate itself. SQLite would sort a million rows in a
-  // temporary b-tree for group_concat(… ORDER BY id); fed from a subquery ordered
-  // by the (dataset_id, id) index, its co-routine hands the rows over in that order,
-  // the same order to every aggregate of the one pass.
-  const list = [
-    "count(*) as n",
-    ...exprs.map((e, i) =>
-      postgres
-        ? `string_agg(${e}, chr(30) order by id) as c${i}`
-        : `group_concat(c${i}, char(30)) as c${i}`,
-    ),
-  ].join(", ");
-  const inner = exprs.map((e, i) => `${e} as c${i}`).join(", ");
-  const { rows } = postgres
-    ? await sql<Record<string, string | number | null>>`select ${sql.raw(list)}
-        from commons_rows where ${where}`.execute(trx)
-    : await sql<Record<string, string | number | null>>`select ${sql.raw(list)}
-        from (select ${sql.raw(inner)} from commons_rows where ${where} order by id)`.execute(trx);
-  const row = rows[0] ?? {};
-  const none = Number(row.n ?? 0) === 0;
-  const split = (i: number) => (none ? [] : String(row[`c${i}`] ?? "").split(RS));
-  const unitCol = split(0);
-  const columns: Record<string, string[]> = { unit: unitCol };
-  names.forEach((name, j) => {
-    columns[name] = split(j + 1);
-  });
-  return { unitCol, columns };
-}
-
-/** The rows a query in `period` reads, as engine columns, and which units had rows clipped. */
-async function loadTable(trx: Kysely<Schema>, dataset: Dataset, q: CanonicalQuery, period: string) {
-  const names = [q.field, q.by].filter((n): n is string => n !== null);
-  const slots = names.map((n) => slotOf(dataset.fieldList, n));
-  const { unitCol, columns } = await packedColumns(trx, dataset.id, period, slots, names);
-  // Clipping, mirroring the engine's rules: each unit keeps its first k rows, and a
-  // kept value outside the public bounds is moved onto them. One map, a unit's
-  // rows seen so far, negated once the unit is known clipped.
-  const field = dataset.fieldList.find((f) => f.name === q.field);
-  const bounds = field?.type === "number" && q.mechanism !== "count" ? boundsOf(field) : null;
-  const values = bounds && q.field ? (columns[q.field] as string[]) : null;
-  const k = q.rowsPerUnit;
-  const seen = new Map<string, number>();
-  let clipped = 0;
-  for (let i = 0; i < unitCol.length; i++) {
-    const unit = unitCol[i] as string;
-    const n = seen.get(unit) ?? 0;
-    if (n < 0) continue;
-    if (n >= k) {
-      seen.set(unit, -1);
-      clipped++;
-    } else if (bounds && values) {
-      const x = Number(values[i]);
-      if (x < bounds.lower || x > bounds.upper) {
-        seen.set(unit, -1);
-        clipped++;
-      } else seen.set(unit, n + 1);
-    } else seen.set(unit, n + 1);
-  }
-  // The clipped-units histogram counts only its "yes" rows (one per unit, k = 1),
-  // so a table of those rows alone gives the engine's very answer.
-  const clippedTable = tableFromColumns({
-    clipped: new Array<string>(clipped).fill("yes"),
-  });
-  return { table: tableFromColumns(columns), clippedTable };
 }
 
 /** The signed body's result part: estimates in the field's own units. */
@@ -287,7 +188,7 @@ export async function queryDataset(
       .where("dataset_id", "=", dataset.id)
       .where("excluded_from", "<=", period)
       .execute();
-    const { table, clippedTable } = await loadTable(trx, dataset, q.value, period);
+    const { table, clippedTable } = await loadQueryTable(trx, dataset, q.value, period);
     const source = cryptoByteSource();
     const mainRho = q.value.rho * (1 - CLIPPED_SHARE);
     let main: Release;

@@ -39,4 +39,10 @@ export {
   type IntegerSampler,
   noiseSampler,
 } from "./samplers.ts";
-export { parseCsv, type Table, tableFromColumns } from "./table.ts";
+export {
+  parseCsv,
+  type Table,
+  type TypedColumn,
+  tableFromColumns,
+  tableFromTyped,
+} from "./table.ts";

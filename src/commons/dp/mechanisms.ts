@@ -112,6 +112,15 @@ function groupsOf(table: Table, rows: Uint32Array, options: AggregateOptions) {
   const group = new Int32Array(rows.length);
   if (options.by === undefined || options.keys === undefined) return { group, keys: [undefined] };
   const index = new Map(options.keys.map((key, i) => [key, i]));
+  const typed = table.typed?.(options.by);
+  if (typed && "codes" in typed) {
+    // Each label's group, looked up once; a code outside the labels is a blank cell.
+    const groupOf = Int32Array.from(typed.labels, (label) => index.get(label) ?? -1);
+    const blank = index.get("") ?? -1;
+    const codes = typed.codes;
+    for (let i = 0; i < rows.length; i++) group[i] = groupOf[codes[rows[i] ?? 0] ?? -1] ?? blank;
+    return { group, keys: [...options.keys] };
+  }
   const column = table.column(options.by);
   for (let i = 0; i < rows.length; i++) group[i] = index.get(column[rows[i] ?? 0] ?? "") ?? -1;
   return { group, keys: [...options.keys] };

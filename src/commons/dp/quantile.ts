@@ -19,7 +19,7 @@ import { formatRational } from "./mechanisms.ts";
 import { type ByteSource, uniformBelow } from "./random.ts";
 import { roundDownSignificant } from "./rational.ts";
 import { bernoulliExpNeg } from "./samplers.ts";
-import { boundContributions, type Table } from "./table.ts";
+import { boundContributions, numberReader, type Table } from "./table.ts";
 
 export interface QuantileOptions {
   readonly column: string;
@@ -71,11 +71,10 @@ export function quantile(table: Table, options: QuantileOptions, source: ByteSou
   const rho = pureToRho(toNumber(epsilon));
   options.filter?.spend(rho, "quantile");
 
-  const raw = table.column(options.column);
+  const read = numberReader(table, options.column);
   const values: number[] = [];
   for (const row of boundContributions(table, options.unit, k)) {
-    const text = raw[row] ?? "";
-    const x = text.trim() === "" ? Number.NaN : Number(text);
+    const x = read(row);
     if (Number.isFinite(x)) values.push(x);
   }
   values.sort((a, b) => a - b);

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { boundContributions, gridValues, makeGrid, parseCsv, tableFromColumns } from "./table.ts";
+import { type QuerySpec, runQuery } from "./query.ts";
+import { seededByteSource } from "./random.ts";
+import {
+  boundContributions,
+  gridValues,
+  makeGrid,
+  parseCsv,
+  tableFromColumns,
+  tableFromTyped,
+} from "./table.ts";
 
 test("parses CSV with quotes, CRLF and blank lines", () => {
   const table = parseCsv('name,city,n\r\n"Doe, J.",Lyon,3\r\n\r\n"say ""hi""",Metz,4\r\n');
@@ -40,4 +49,80 @@ test("the grid puts bounds inward on grid points and rounds and clamps values", 
   assert.throws(() => makeGrid("0", "0", "1"), /step/);
   assert.throws(() => makeGrid("1", "0.2", "0.8"), /no grid point/);
   assert.throws(() => makeGrid("1", "0", "1e30"), /too large/);
+});
+
+/** A table of strings and the same table by typed columns (units as ids, keys as codes). */
+function twoForms(rows: number, seed: number) {
+  let state = seed;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const labels = ["care", "food", "repair"];
+  const unitIds = Int32Array.from({ length: rows }, () => next(12));
+  const numbers = Float64Array.from({ length: rows }, () =>
+    next(10) === 0 ? Number.NaN : next(600) - 100,
+  );
+  // Code 3 is no label: a blank cell, like the empty string on the other side.
+  const codes = Int32Array.from({ length: rows }, () => next(4));
+  const strings = tableFromColumns({
+    unit: Array.from(unitIds, (id) => `member-${id}`),
+    hours: Array.from(numbers, (x) => (Number.isNaN(x) ? "" : String(x))),
+    sector: Array.from(codes, (c) => labels[c] ?? ""),
+  });
+  const typed = tableFromTyped({
+    unit: { ids: unitIds },
+    hours: { numbers },
+    sector: { codes, labels },
+  });
+  return { strings, typed };
+}
+
+test("a typed table gives the very release its strings give, seed for seed", () => {
+  const { strings, typed } = twoForms(500, 7);
+  const common = { unit: "unit", maxRowsPerUnit: 3, rho: 0.5 } as const;
+  const specs: QuerySpec[] = [
+    { ...common, mechanism: "count" },
+    { ...common, mechanism: "count", by: "sector", keys: ["care", "food", "repair"] },
+    { ...common, mechanism: "histogram", column: "sector", keys: ["repair", "care"] },
+    { ...common, mechanism: "sum", column: "hours", lower: "0", upper: "400", noise: "laplace" },
+    {
+      ...common,
+      mechanism: "mean",
+      column: "hours",
+      lower: "-50",
+      upper: "400",
+      by: "sector",
+      keys: ["food", "care", "repair"],
+    },
+    { ...common, mechanism: "mean", column: "hours", lower: "0", upper: "40", grid: "0.5" },
+    {
+      ...common,
+      mechanism: "quantile",
+      column: "hours",
+      quantile: "0.5",
+      candidates: [0, 100, 200, 300],
+    },
+  ];
+  for (const spec of specs) {
+    const fromStrings = runQuery(strings, spec, seededByteSource(spec.mechanism));
+    const fromTyped = runQuery(typed, spec, seededByteSource(spec.mechanism));
+    assert.deepEqual(fromTyped, fromStrings, spec.mechanism);
+  }
+  // The bounding itself, and the strings a typed column stands for.
+  assert.deepEqual(boundContributions(typed, "unit", 2), boundContributions(strings, "unit", 2));
+  assert.deepEqual(typed.column("sector"), strings.column("sector"));
+  assert.deepEqual(typed.column("hours"), strings.column("hours"));
+  assert.throws(
+    () => tableFromTyped({ a: { ids: new Int32Array(2) }, b: { numbers: new Float64Array(1) } }),
+    /different length/,
+  );
+});
+
+test("bounding by ids works for sparse and negative ids too", () => {
+  const ids = Int32Array.from([5_000_000, -3, 5_000_000, -3, -3, 7]);
+  const typed = tableFromTyped({ unit: { ids } });
+  const strings = tableFromColumns({ unit: Array.from(ids, String) });
+  assert.deepEqual([...boundContributions(typed, "unit", 1)], [0, 1, 5]);
+  assert.deepEqual(boundContributions(typed, "unit", 2), boundContributions(strings, "unit", 2));
 });

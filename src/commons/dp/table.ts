@@ -11,6 +11,68 @@ export interface Table {
   readonly rowCount: number;
   /** The column's raw strings; throws a clear error for an unknown name. */
   column(name: string): readonly string[];
+  /**
+   * The column as typed values, when the table was loaded by columns
+   * (`tableFromTyped`): the mechanisms then read numbers and indexes instead of
+   * parsing a string per row. Either form gives the same answer.
+   */
+  typed?(name: string): TypedColumn | undefined;
+}
+
+/**
+ * A column held without a string per row:
+ * - `numbers`: the values (NaN where a row has none, like a blank cell);
+ * - `codes`: an index into `labels` per row (any other code: a blank cell);
+ * - `ids`: a privacy unit per row as an integer, equal ids for the same unit.
+ */
+export type TypedColumn =
+  | { readonly numbers: Float64Array }
+  | { readonly codes: Uint8Array | Uint16Array | Int32Array; readonly labels: readonly string[] }
+  | { readonly ids: Int32Array };
+
+function typedLength(column: TypedColumn): number {
+  if ("numbers" in column) return column.numbers.length;
+  if ("codes" in column) return column.codes.length;
+  return column.ids.length;
+}
+
+/** The strings a typed column stands for (for readers that want strings). */
+function typedStrings(column: TypedColumn): string[] {
+  if ("numbers" in column)
+    return Array.from(column.numbers, (x) => (Number.isNaN(x) ? "" : String(x)));
+  if ("codes" in column) return Array.from(column.codes, (c) => column.labels[c] ?? "");
+  return Array.from(column.ids, String);
+}
+
+/** A table loaded by columns; string columns are made only if a reader asks for them. */
+export function tableFromTyped(columns: Record<string, TypedColumn>): Table {
+  const header = Object.keys(columns);
+  const first = columns[header[0] ?? ""];
+  const rowCount = first ? typedLength(first) : 0;
+  for (const name of header) {
+    const column = columns[name];
+    if (!column || typedLength(column) !== rowCount)
+      throw new RangeError(`column ${name} has a different length`);
+  }
+  const strings = new Map<string, string[]>();
+  const typed = (name: string) => {
+    const column = columns[name];
+    if (!column) throw new RangeError(`no column "${name}" (columns: ${header.join(", ")})`);
+    return column;
+  };
+  return {
+    header,
+    rowCount,
+    typed,
+    column(name) {
+      let values = strings.get(name);
+      if (!values) {
+        values = typedStrings(typed(name));
+        strings.set(name, values);
+      }
+      return values;
+    },
+  };
 }
 
 export function tableFromColumns(columns: Record<string, readonly string[]>): Table {
@@ -94,6 +156,8 @@ export function boundContributions(
   if (!Number.isInteger(maxRows) || maxRows < 1)
     throw new RangeError("max rows per unit must be an integer ≥ 1");
   if (unit === undefined) return Uint32Array.from({ length: table.rowCount }, (_, i) => i);
+  const typed = table.typed?.(unit);
+  if (typed && "ids" in typed) return boundIds(typed.ids, maxRows);
   const units = table.column(unit);
   const seen = new Map<string, number>();
   const kept = new Uint32Array(table.rowCount);
@@ -104,6 +168,41 @@ export function boundContributions(
     if (count < maxRows) {
       seen.set(id, count + 1);
       kept[n++] = i;
+    }
+  }
+  return kept.subarray(0, n);
+}
+
+/** Contribution bounding over integer unit ids: the same rule, counted in an array. */
+function boundIds(ids: Int32Array, maxRows: number): Uint32Array {
+  let low = 0;
+  let high = -1;
+  for (const id of ids) {
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
+  const kept = new Uint32Array(ids.length);
+  let n = 0;
+  if (low >= 0 && high < 2 * ids.length + 1024) {
+    const seen = new Uint32Array(high + 1);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] ?? 0;
+      const count = seen[id] ?? 0;
+      if (count < maxRows) {
+        seen[id] = count + 1;
+        kept[n++] = i;
+      }
+    }
+  } else {
+    // Sparse or negative ids: a map, as for strings.
+    const seen = new Map<number, number>();
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] ?? 0;
+      const count = seen.get(id) ?? 0;
+      if (count < maxRows) {
+        seen.set(id, count + 1);
+        kept[n++] = i;
+      }
     }
   }
   return kept.subarray(0, n);
@@ -152,18 +251,34 @@ export function gridValues(
   kept: Uint32Array,
   grid: Grid,
 ): { values: Float64Array; rows: Uint32Array } {
-  const raw = table.column(column);
   const perUnit = Number(grid.step.d) / Number(grid.step.n);
   const values = new Float64Array(kept.length);
   const rows = new Uint32Array(kept.length);
+  const read = numberReader(table, column);
   let n = 0;
   for (const row of kept) {
-    const text = raw[row] ?? "";
-    const x = text.trim() === "" ? Number.NaN : Number(text);
+    const x = read(row);
     if (!Number.isFinite(x)) continue;
     const onGrid = Math.round(x * perUnit);
     values[n] = Math.min(grid.upper, Math.max(grid.lower, onGrid));
     rows[n++] = row;
   }
   return { values: values.subarray(0, n), rows: rows.subarray(0, n) };
+}
+
+/**
+ * Reads a column's values as numbers, row by row: straight from a typed column,
+ * or parsed from its strings (blank: NaN; anything `Number` cannot read: NaN).
+ */
+export function numberReader(table: Table, column: string): (row: number) => number {
+  const typed = table.typed?.(column);
+  if (typed && "numbers" in typed) {
+    const numbers = typed.numbers;
+    return (row) => numbers[row] ?? Number.NaN;
+  }
+  const raw = table.column(column);
+  return (row) => {
+    const text = raw[row] ?? "";
+    return text.trim() === "" ? Number.NaN : Number(text);
+  };
 }
