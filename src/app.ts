@@ -20,6 +20,7 @@ import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { marketContributor } from "./economy/market/data.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
@@ -142,6 +143,7 @@ export async function createNode(
     newslettersContributor,
     movingContributor,
     commonsContributor,
+    marketContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl

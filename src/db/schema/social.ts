@@ -197,7 +197,9 @@ export type NotificationType =
   | "decision_outcome"
   // Participatory budgeting (governance/budgeting/processes): from_uri is the process.
   | "budget_phase"
-  | "budget_project";
+  | "budget_project"
+  // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
+  | "economy_match";
 
 export interface NotificationsTable {
   id: string;

@@ -10,6 +10,7 @@ import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -36,6 +37,7 @@ export const en = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...economyMarket,
 };
 
 export type MessageKey = keyof typeof en;

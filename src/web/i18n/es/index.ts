@@ -8,6 +8,7 @@ import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -34,4 +35,5 @@ export const es: Catalogue = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...economyMarket,
 };
