@@ -22,6 +22,7 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { creditContributor } from "./economy/credit/data.ts";
+import { marketContributor } from "./economy/market/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
@@ -156,6 +157,7 @@ export async function createNode(
     movingContributor,
     commonsContributor,
     creditContributor,
+    marketContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl

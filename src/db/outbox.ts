@@ -14,6 +14,7 @@ import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { commonsEvents } from "../commons/events.ts";
 import type { agreementFulfilledEvents, creditEvents } from "../economy/credit/events.ts";
+import type { marketEvents } from "../economy/market/events.ts";
 import type { opsroomEvents } from "../economy/opsroom/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
@@ -54,6 +55,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof commonsEvents &
   typeof opsroomEvents &
   typeof budgetingEvents &
+  typeof marketEvents &
   typeof creditEvents &
   typeof agreementFulfilledEvents;
 

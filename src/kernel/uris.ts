@@ -49,3 +49,7 @@ export const decisionBallotUri = (origin: string, id: string) => `${origin}/deci
 export const budgetUri = (origin: string, id: string) => `${origin}/budgets/${id}`;
 export const budgetProjectUri = (origin: string, processId: string, id: string) =>
   `${budgetUri(origin, processId)}/projects/${id}`;
+
+/** The economy (issue 20): an offer or need published here, and a catalogue entry hosted here. */
+export const econProposalUri = (origin: string, id: string) => `${origin}/economy/proposals/${id}`;
+export const econSpecUri = (origin: string, id: string) => `${origin}/economy/specs/${id}`;

@@ -200,7 +200,9 @@ export type NotificationType =
   | "budget_project"
   // The opsroom (economy/opsroom): from_uri is the alarm's page.
   | "indicator_alarm"
-  | "indicator_escalated";
+  | "indicator_escalated"
+  // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
+  | "economy_match";
 
 export interface NotificationsTable {
   id: string;

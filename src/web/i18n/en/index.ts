@@ -11,6 +11,7 @@ import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { economyCredit } from "./economy-credit.ts";
+import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -40,6 +41,7 @@ export const en = {
   ...commons,
   ...indicators,
   ...economyCredit,
+  ...economyMarket,
 };
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { economyCredit } from "./economy-credit.ts";
+import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
 import { groups } from "./groups.ts";
@@ -38,4 +39,5 @@ export const es: Catalogue = {
   ...commons,
   ...indicators,
   ...economyCredit,
+  ...economyMarket,
 };
