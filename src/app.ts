@@ -19,6 +19,7 @@ import { discoveryRoutes } from "./api/routes/discovery.ts";
 import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
+import { agreementsContributor } from "./economy/agreements/data.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
@@ -142,6 +143,7 @@ export async function createNode(
     newslettersContributor,
     movingContributor,
     commonsContributor,
+    agreementsContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl

@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { commonsEvents } from "../commons/events.ts";
+import type { agreementEvents, proposalEvents } from "../economy/agreements/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
@@ -50,7 +51,9 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof mediaEvents &
   typeof movingEvents &
   typeof commonsEvents &
-  typeof budgetingEvents;
+  typeof budgetingEvents &
+  typeof agreementEvents &
+  typeof proposalEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 
