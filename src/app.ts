@@ -21,6 +21,7 @@ import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { agreementsContributor } from "./economy/agreements/data.ts";
 import { creditContributor } from "./economy/credit/data.ts";
 import { marketContributor } from "./economy/market/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
@@ -158,6 +159,7 @@ export async function createNode(
     commonsContributor,
     creditContributor,
     marketContributor(config.origin),
+    agreementsContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl

@@ -13,7 +13,8 @@ import type { Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { accountsEvents } from "../accounts/events.ts";
 import type { commonsEvents } from "../commons/events.ts";
-import type { agreementFulfilledEvents, creditEvents } from "../economy/credit/events.ts";
+import type { agreementEvents } from "../economy/agreements/events.ts";
+import type { creditEvents } from "../economy/credit/events.ts";
 import type { marketEvents } from "../economy/market/events.ts";
 import type { opsroomEvents } from "../economy/opsroom/events.ts";
 import type { followEvents } from "../federation/events.ts";
@@ -56,8 +57,8 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof opsroomEvents &
   typeof budgetingEvents &
   typeof marketEvents &
-  typeof creditEvents &
-  typeof agreementFulfilledEvents;
+  typeof agreementEvents &
+  typeof creditEvents;
 
 export type OutboxEventType = keyof OutboxEventSchemas & string;
 

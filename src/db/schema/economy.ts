@@ -112,6 +112,8 @@ export interface EconAgreementsTable {
   /** The Offer(Agreement) activity id, and the Accept/Reject that answered it. */
   offer_activity_uri: string;
   answer_activity_uri: string | null;
+  /** The proposer's answer (a rejection's reason), "" if none (migration 0039). */
+  answer_note: string;
   /** The credit transfer that settled it, once fulfilled (credit reciprocity). */
   transfer_id: string | null;
   accepted_at: string | null;
@@ -179,6 +181,8 @@ export interface EconMessagesTable {
   account_id: string | null;
   body: string;
   created_at: string;
+  /** 1: hidden by a moderator after a report (migration 0039). */
+  hidden: number;
 }
 
 /** A member watching a category (or one specification) to be told of new matching proposals. */

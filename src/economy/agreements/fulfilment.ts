@@ -1,0 +1,300 @@
+/**
+ * Fulfilling an agreement: its parties record what happened as economic events
+ * (vf:EconomicEvent: transfer, deliverService, produce, consume, work), each
+ * fulfilling one commitment. An event moves the stocks (econ_resources) of the
+ * agents that live on this node, so each side's node keeps its own stocks; the
+ * other party's node applies the same event when it arrives (federated by
+ * reference, federation/economy/relay-handlers.ts). When every primary
+ * commitment is fulfilled the agreement is `fulfilled` and
+ * `economy.agreement.fulfilled` is recorded (the ledger settles credit on it).
+ */
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import { recordEvent } from "../../db/outbox.ts";
+import type { EconAction } from "../../db/schema/economy.ts";
+import type { Schema } from "../../db/schema.ts";
+import { fail, ok, type Result } from "../../kernel/errors.ts";
+import { newId } from "../../kernel/ids.ts";
+import {
+  type Acting,
+  type AgreementsContext,
+  canActAs,
+  economicEventUri,
+  isLocalAgent,
+  resourceUri,
+} from "./context.ts";
+import { canFulfil, MAX_NOTE, MAX_QUANTITY, stockDeltas } from "./rules.ts";
+
+export type FulfilProblem =
+  | "agreement-not-found"
+  | "commitment-not-found"
+  | "not-allowed"
+  | "not-accepted"
+  | "bad-quantity"
+  | "bad-action"
+  | "note-too-long"
+  | "duplicate";
+
+export const ECONOMIC_ACTIONS: readonly EconAction[] = [
+  "transfer",
+  "deliverService",
+  "produce",
+  "consume",
+  "work",
+];
+
+interface NewEvent {
+  uri: string;
+  agreementId: string;
+  commitmentId: string;
+  action: EconAction;
+  quantity: number;
+  note: string;
+  recordedByUri: string;
+  occurredAt: string;
+  /** Recorded here (to be federated to the other party), not received. */
+  announce: boolean;
+}
+
+/** Writes the event, its commitment's progress, the local stocks, and the fulfilment. */
+async function applyEvent(
+  trx: Kysely<Schema>,
+  origin: string,
+  e: NewEvent,
+  now: string,
+): Promise<{ id: string; fulfilled: boolean }> {
+  const c = await trx
+    .selectFrom("econ_commitments")
+    .selectAll()
+    .where("id", "=", e.commitmentId)
+    .executeTakeFirstOrThrow();
+  const id = newId();
+  await trx
+    .insertInto("econ_events")
+    .values({
+      id,
+      uri: e.uri,
+      agreement_id: e.agreementId,
+      commitment_id: c.id,
+      action: e.action,
+      provider_uri: c.provider_uri,
+      receiver_uri: c.receiver_uri,
+      spec_uri: c.spec_uri,
+      unit: c.unit,
+      quantity: e.quantity,
+      note: e.note,
+      recorded_by_uri: e.recordedByUri,
+      occurred_at: e.occurredAt,
+      created_at: now,
+    })
+    .execute();
+  await trx
+    .updateTable("econ_commitments")
+    .set({ fulfilled: sql`fulfilled + ${e.quantity}` })
+    .where("id", "=", c.id)
+    .execute();
+  // Payments are the ledger's (credit) or outside Synco (money): only resources are stocked.
+  if (!c.reciprocal) {
+    const name = await trx
+      .selectFrom("econ_agreements")
+      .innerJoin("econ_proposals", "econ_proposals.id", "econ_agreements.proposal_id")
+      .select("econ_proposals.name")
+      .where("econ_agreements.id", "=", e.agreementId)
+      .executeTakeFirst();
+    for (const { ownerUri, delta } of stockDeltas(
+      e.action,
+      c.provider_uri,
+      c.receiver_uri,
+      e.quantity,
+    )) {
+      if (!isLocalAgent(origin, ownerUri)) continue;
+      await moveStock(trx, origin, {
+        ownerUri,
+        specUri: c.spec_uri,
+        unit: c.unit,
+        name: name?.name ?? "",
+        delta,
+        at: now,
+      });
+    }
+  }
+  if (e.announce)
+    await recordEvent(trx, {
+      type: "economy.event.recorded",
+      payload: { agreementId: e.agreementId, eventId: id },
+    });
+  const open = await trx
+    .selectFrom("econ_commitments")
+    .select("id")
+    .where("agreement_id", "=", e.agreementId)
+    .where("reciprocal", "=", 0)
+    .whereRef("fulfilled", "<", "quantity")
+    .executeTakeFirst();
+  if (open) return { id, fulfilled: false };
+  const done = await trx
+    .updateTable("econ_agreements")
+    .set({ status: "fulfilled", fulfilled_at: now, updated_at: now })
+    .where("id", "=", e.agreementId)
+    .where("status", "=", "accepted")
+    .executeTakeFirst();
+  if (done.numUpdatedRows === 1n)
+    await recordEvent(trx, {
+      type: "economy.agreement.fulfilled",
+      payload: { agreementId: e.agreementId },
+    });
+  return { id, fulfilled: done.numUpdatedRows === 1n };
+}
+
+/** Adds `delta` to an agent's stock of a resource, creating the stock at zero first. */
+async function moveStock(
+  trx: Kysely<Schema>,
+  origin: string,
+  s: { ownerUri: string; specUri: string; unit: string; name: string; delta: number; at: string },
+): Promise<void> {
+  const id = newId();
+  await trx
+    .insertInto("econ_resources")
+    .values({
+      id,
+      uri: resourceUri(origin, id),
+      owner_uri: s.ownerUri,
+      spec_uri: s.specUri,
+      name: s.name,
+      unit: s.unit,
+      on_hand: 0,
+      updated_at: s.at,
+    })
+    .onConflict((oc) => oc.columns(["owner_uri", "spec_uri", "unit"]).doNothing())
+    .execute();
+  await trx
+    .updateTable("econ_resources")
+    .set({ on_hand: sql`on_hand + ${s.delta}`, updated_at: s.at })
+    .where("owner_uri", "=", s.ownerUri)
+    .where("spec_uri", "=", s.specUri)
+    .where("unit", "=", s.unit)
+    .execute();
+}
+
+/**
+ * A party here (provider or receiver of the commitment) records an event on an
+ * accepted agreement. More than the commitment's quantity may be recorded (the
+ * event says what happened); the commitment is fulfilled once it is reached.
+ */
+export async function recordEconomicEvent(
+  ctx: AgreementsContext,
+  acting: Acting,
+  input: {
+    agreementId: string;
+    commitmentId: string;
+    action?: EconAction;
+    quantity: number;
+    note: string;
+  },
+): Promise<Result<{ id: string; fulfilled: boolean }, FulfilProblem>> {
+  if (!canActAs(ctx.origin, acting)) return fail("not-allowed");
+  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0 || input.quantity > MAX_QUANTITY)
+    return fail("bad-quantity");
+  if (input.note.length > MAX_NOTE) return fail("note-too-long");
+  if (input.action && !ECONOMIC_ACTIONS.includes(input.action)) return fail("bad-action");
+  const now = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const a = await trx
+      .selectFrom("econ_agreements")
+      .select(["id", "status", "proposer_uri", "responder_uri"])
+      .where("id", "=", input.agreementId)
+      .executeTakeFirst();
+    if (!a) return fail("agreement-not-found");
+    if (acting.agentUri !== a.proposer_uri && acting.agentUri !== a.responder_uri)
+      return fail("not-allowed");
+    if (!canFulfil(a.status)) return fail("not-accepted");
+    const c = await trx
+      .selectFrom("econ_commitments")
+      .select(["id", "action"])
+      .where("id", "=", input.commitmentId)
+      .where("agreement_id", "=", a.id)
+      .executeTakeFirst();
+    if (!c) return fail("commitment-not-found");
+    const id = newId();
+    const applied = await applyEvent(
+      trx,
+      ctx.origin,
+      {
+        uri: economicEventUri(ctx.origin, id),
+        agreementId: a.id,
+        commitmentId: c.id,
+        action: input.action ?? c.action,
+        quantity: input.quantity,
+        note: input.note,
+        recordedByUri: acting.agentUri,
+        occurredAt: now,
+        announce: true,
+      },
+      now,
+    );
+    return ok(applied);
+  });
+}
+
+/** What an EconomicEvent from the other party's node says (federation/economy/parse.ts). */
+export interface ReceivedEvent {
+  uri: string;
+  actorUri: string;
+  /** The commitment it fulfils (`${agreementUri}#primary` or `#reciprocal`). */
+  fulfils: string;
+  action: EconAction;
+  quantity: number;
+  note: string;
+  occurredAt: string;
+}
+
+/** The other party recorded an event on an agreement we hold: apply it here too. */
+export async function receiveEconomicEvent(
+  ctx: AgreementsContext,
+  input: ReceivedEvent,
+): Promise<Result<{ id: string; fulfilled: boolean }, FulfilProblem>> {
+  if (input.quantity <= 0 || input.quantity > MAX_QUANTITY) return fail("bad-quantity");
+  const now = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const seen = await trx
+      .selectFrom("econ_events")
+      .select("id")
+      .where("uri", "=", input.uri)
+      .executeTakeFirst();
+    if (seen) return fail("duplicate");
+    const c = await trx
+      .selectFrom("econ_commitments")
+      .innerJoin("econ_agreements", "econ_agreements.id", "econ_commitments.agreement_id")
+      .select([
+        "econ_commitments.id as commitmentId",
+        "econ_agreements.id as agreementId",
+        "econ_agreements.status",
+        "econ_agreements.proposer_uri",
+        "econ_agreements.responder_uri",
+      ])
+      .where("econ_commitments.uri", "=", input.fulfils)
+      .executeTakeFirst();
+    if (!c) return fail("commitment-not-found");
+    // Only the other party's node speaks for it, and never for an agent of ours.
+    const parties = [c.proposer_uri, c.responder_uri];
+    if (!parties.includes(input.actorUri) || isLocalAgent(ctx.origin, input.actorUri))
+      return fail("not-allowed");
+    if (!canFulfil(c.status)) return fail("not-accepted");
+    const applied = await applyEvent(
+      trx,
+      ctx.origin,
+      {
+        uri: input.uri,
+        agreementId: c.agreementId,
+        commitmentId: c.commitmentId,
+        action: input.action,
+        quantity: input.quantity,
+        note: input.note.slice(0, MAX_NOTE),
+        recordedByUri: input.actorUri,
+        occurredAt: input.occurredAt,
+        announce: false,
+      },
+      now,
+    );
+    return ok(applied);
+  });
+}
