@@ -100,7 +100,7 @@ interface Request {
 }
 const requests = (s: Seeded, host: string): Request[] => {
   const auth = { authorization: `Bearer ${s.token}` };
-  return [
+  const all: Request[] = [
     {
       key: "webfinger",
       label: "WebFinger",
@@ -153,7 +153,8 @@ const requests = (s: Seeded, host: string): Request[] => {
       headers: { cookie: s.cookie },
       single: true,
     },
-  ].filter((r) => !ONLY || ONLY.includes(r.key));
+  ];
+  return all.filter((r) => !ONLY || ONLY.includes(r.key));
 };
 
 interface Run {

@@ -13,6 +13,7 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
+import { WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
@@ -208,7 +209,10 @@ export async function createNode(
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
   const limiter = new RateLimiter(db.db, clock);
-  const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
+  // The client API's caches are checked against this process's committed writes.
+  const writes = new WriteClock();
+  db.onWriteCommitted(writes.heard);
+  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes({ db: db.db, config, clock }));
