@@ -11,9 +11,10 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench -- http
  *       (SQLite and a fresh PostgreSQL database on that server, dropped after)
  *   BENCH_POSTS=20000 BENCH_SECONDS=3 BENCH_ONLY=home,status …   (a quicker run)
+ *   BENCH_REUSE=/tmp/synco-http-node …   (seed the SQLite node there once, start from it after)
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,9 +38,17 @@ function freePort(): Promise<number> {
 }
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
+/** CPU time (user + system) a process has used, in ms: a figure the machine's load does not inflate. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+};
+const TICKS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Load {
+  /** The server's CPU time per answer, in ms (when its pid was given). */
+  cpu?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -47,11 +56,24 @@ interface Load {
   requests: number;
   bytesPerAnswer: number;
 }
-function load(
+async function load(
   url: string,
   seconds: number,
   headers: Record<string, string> = {},
   connections = CONNECTIONS,
+  serverPid?: number,
+): Promise<Load> {
+  const before = serverPid ? cpuMs(serverPid) : 0;
+  const result = await runLoad(url, seconds, headers, connections);
+  if (serverPid) result.cpu = (cpuMs(serverPid) - before) / result.requests;
+  return result;
+}
+
+function runLoad(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  connections: number,
 ): Promise<Load> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -76,7 +98,7 @@ function load(
 }
 
 async function waitForAnswer(url: string, started: number, child: ChildProcess): Promise<number> {
-  while (performance.now() - started < 30_000) {
+  while (performance.now() - started < 120_000) {
     if (child.exitCode !== null) throw new Error(`the node exited (${child.exitCode})`);
     try {
       const res = await fetch(url);
@@ -161,6 +183,8 @@ interface Run {
   dialect: string;
   seeded: Seeded;
   restart: number;
+  /** CPU seconds the node used up to its first answer (what a quiet machine's restart takes, about). */
+  startCpu: number;
   idleRss: number;
   afterRss: number;
   figures: Map<string, Load>;
@@ -177,7 +201,7 @@ async function startNode(env: Record<string, string>, port: number) {
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  const seconds = await waitForAnswer(`http://127.0.0.1:${port}/api/v1/instance`, started, child);
+  const seconds = await waitForAnswer(`http://127.0.0.1:${port}/healthz`, started, child);
   return { child, seconds };
 }
 async function stopNode(child: ChildProcess) {
@@ -187,8 +211,18 @@ async function stopNode(child: ChildProcess) {
 }
 
 async function benchOne(databaseUrl: string | null): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), "synco-bench-http-"));
-  const port = await freePort();
+  // BENCH_REUSE=DIR keeps the seeded SQLite node in DIR and starts from it next time.
+  const reuse = databaseUrl ? undefined : process.env.BENCH_REUSE;
+  const saved = reuse && existsSync(join(reuse, "bench.json"));
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), "synco-bench-http-"));
+  mkdirSync(dir, { recursive: true });
+  const kept = saved
+    ? (JSON.parse(readFileSync(join(dir, "bench.json"), "utf8")) as {
+        port: number;
+        seeded: Seeded;
+      })
+    : undefined;
+  const port = kept?.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const env = {
     SYNCO_DOMAIN: host,
@@ -201,12 +235,18 @@ async function benchOne(databaseUrl: string | null): Promise<Run> {
     SYNCO_LOG_LEVEL: "error",
     SYNCO_REGISTRATION: "open",
   };
-  const seeded = await seed(loadConfig(env), POSTS);
+  const seeded = kept?.seeded ?? (await seed(loadConfig(env), POSTS));
+  if (reuse && !kept) writeFileSync(join(dir, "bench.json"), JSON.stringify({ port, seeded }));
   const dialect = databaseUrl ? "postgresql" : "sqlite";
-  console.log(`${dialect}: seeded ${POSTS} posts in ${seeded.seconds.toFixed(1)} s`);
+  console.log(
+    kept
+      ? `${dialect}: the node seeded before in ${dir}`
+      : `${dialect}: seeded ${POSTS} posts in ${seeded.seconds.toFixed(1)} s`,
+  );
   // One start to warm the compile cache, then the measured restart.
   await stopNode((await startNode(env, port)).child);
   const { child, seconds } = await startNode(env, port);
+  const startCpu = cpuMs(child.pid ?? 0) / 1000;
   await sleep(1000);
   const idleRss = rssMb(child.pid ?? 0);
   const figures = new Map<string, Load>();
@@ -218,13 +258,13 @@ async function benchOne(databaseUrl: string | null): Promise<Run> {
     await check.arrayBuffer();
     const conns = r.single ? 1 : CONNECTIONS;
     await load(url, 1, r.headers, conns);
-    figures.set(r.key, await load(url, SECONDS, r.headers, conns));
+    figures.set(r.key, await load(url, SECONDS, r.headers, conns, child.pid));
     labels.set(r.key, r.label);
     console.error(`… ${dialect} ${r.key}: ${JSON.stringify(figures.get(r.key))}`);
   }
   const afterRss = rssMb(child.pid ?? 0);
   await stopNode(child);
-  return { dialect, seeded, restart: seconds, idleRss, afterRss, figures, labels };
+  return { dialect, seeded, restart: seconds, startCpu, idleRss, afterRss, figures, labels };
 }
 
 async function postgresDatabase(serverUrl: string) {
@@ -255,7 +295,7 @@ const ceiling = spawn(
 await new Promise((r) => ceiling.stdout?.once("data", r));
 const ceilingUrl = `http://127.0.0.1:${ceilingPort}/.well-known/webfinger`;
 await load(ceilingUrl, 1);
-const ceil = await load(ceilingUrl, SECONDS);
+const ceil = await load(ceilingUrl, SECONDS, {}, CONNECTIONS, ceiling.pid);
 ceiling.kill("SIGTERM");
 console.log(
   `ceiling (bare Hono, static JSON): ${Math.round(ceil.rps)}/s, p99 ${ceil.p99.toFixed(1)} ms`,
@@ -276,24 +316,30 @@ const [l1, l5] = loadavg();
 console.log(
   `\nload average ${l1?.toFixed(2)} (1 min), ${l5?.toFixed(2)} (5 min); ${SECONDS} s per request, ${CONNECTIONS} connections\n`,
 );
-const head = runs.map((r) => `${r.dialect} /s (× ceiling) | p50 / p99 ms`).join(" | ");
-console.log(`| request | ${head} |${runs.length > 1 ? " pg ÷ sqlite |" : ""}`);
-console.log(`|---|${runs.map(() => "---|---").join("|")}|${runs.length > 1 ? "---|" : ""}`);
+console.log(
+  "/s: answers per second (× the ceiling's, measured in the same run); CPU: the server's CPU time per answer (× ceiling: the ceiling's CPU per answer ÷ this one, the throughput ratio on an idle machine)\n",
+);
+const head = runs
+  .map((r) => `${r.dialect} /s (× ceiling) | CPU µs (× ceiling) | p50 / p99 ms`)
+  .join(" | ");
+console.log(`| request | ${head} |${runs.length > 1 ? " pg ÷ sqlite (CPU) |" : ""}`);
+console.log(`|---|${runs.map(() => "---|---|---").join("|")}|${runs.length > 1 ? "---|" : ""}`);
 const first = runs[0] as Run;
 for (const [key, label] of first.labels) {
   const cells = runs.map((r) => {
     const f = r.figures.get(key);
-    if (!f) return "— | —";
+    if (!f) return "— | — | —";
     const bad = f.errors ? ` (${f.errors} errors)` : "";
-    return `${Math.round(f.rps)} (${(f.rps / ceil.rps).toFixed(3)})${bad} | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)}`;
+    const cpu = f.cpu ?? Number.NaN;
+    return `${Math.round(f.rps)} (${(f.rps / ceil.rps).toFixed(3)})${bad} | ${(cpu * 1000).toFixed(0)} (${((ceil.cpu ?? 0) / cpu).toFixed(3)}) | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)}`;
   });
   const ratio =
     runs.length > 1
-      ? ` ${((runs[1]?.figures.get(key)?.rps ?? 0) / (first.figures.get(key)?.rps ?? 1)).toFixed(2)} |`
+      ? ` ${((runs[1]?.figures.get(key)?.cpu ?? 0) / (first.figures.get(key)?.cpu ?? 1)).toFixed(2)} |`
       : "";
   console.log(`| ${label} | ${cells.join(" | ")} |${ratio}`);
 }
 for (const r of runs)
   console.log(
-    `${r.dialect}: restart to first answer ${r.restart.toFixed(3)} s; idle RSS ${r.idleRss.toFixed(0)} MB; RSS after the run ${r.afterRss.toFixed(0)} MB`,
+    `${r.dialect}: restart to first answer ${r.restart.toFixed(3)} s (${r.startCpu.toFixed(3)} s of CPU); idle RSS ${r.idleRss.toFixed(0)} MB; RSS after the run ${r.afterRss.toFixed(0)} MB`,
   );

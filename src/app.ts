@@ -27,7 +27,7 @@ import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
-import { federationMiddleware } from "./federation/middleware.ts";
+import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
@@ -191,6 +191,7 @@ export async function createNode(
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
+  app.use(cachedFederationDocuments(federation));
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
@@ -205,7 +206,14 @@ export async function createNode(
   });
   // Confirm and one-click unsubscribe links: the signed token is the authority (no CSRF token).
   app.route("/", newsletterLinkPages(newsletterContext(newsletters)));
-  app.use(sessionMiddleware({ db: db.db, config, clock }));
+  // The client API authenticates with bearer tokens, never with the session cookie:
+  // its requests skip the session lookup and the signed pre-session nonce (issue 24).
+  const session = sessionMiddleware({ db: db.db, config, clock });
+  app.use((c, next) => {
+    if (!c.req.path.startsWith("/api/")) return session(c, next);
+    c.set("viewer", null);
+    return next();
+  });
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
   const limiter = new RateLimiter(db.db, clock);

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import type { mastodon } from "masto";
-import { memberClient, until } from "./api-helpers.ts";
+import { createOAuthAPIClient } from "masto";
+import { memberClient, statusOf, until } from "./api-helpers.ts";
 import { createMember } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -152,5 +153,19 @@ describe("timelines read again", () => {
       headers: { authorization: `Bearer ${boToken}` },
     });
     assert.equal(gone.status, 404);
+  });
+});
+
+describe("bearer tokens", () => {
+  it("a token used many times is refused as soon as it is revoked", async () => {
+    const dee = await memberClient(node, "dee");
+    for (let i = 0; i < 5; i++)
+      assert.equal((await dee.client.v1.accounts.verifyCredentials()).username, "dee");
+    await createOAuthAPIClient({ url: node.url }).revoke({
+      clientId: dee.app.clientId ?? "",
+      clientSecret: dee.app.clientSecret ?? "",
+      token: dee.token,
+    });
+    await assert.rejects(dee.client.v1.accounts.verifyCredentials(), (e) => statusOf(e) === 401);
   });
 });

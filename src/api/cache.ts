@@ -42,6 +42,19 @@ export class FreshCache<K, V> {
     return hit.value;
   }
 
+  /** Keeps `value`, built from what the database held when the clock read `writes`. */
+  set(key: K, value: V, writes = this.#clock.writes, at = performance.now()): void {
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.#max)
+      this.#entries.delete(this.#entries.keys().next().value as K);
+    this.#entries.set(key, { value, writes, at });
+  }
+
+  /** Reads the write clock before a build (pass it to `set` after). */
+  get writes(): number {
+    return this.#clock.writes;
+  }
+
   /**
    * The cached value, or `build`'s. `writes` is read before building: a write
    * committed while it builds leaves the entry already stale.

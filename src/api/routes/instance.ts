@@ -102,7 +102,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/instance", (c) => cachedJson(c, "v1", v1));
   const v1 = async () => {
     const { coop, contact, rules } = await common();
-    const stats = await nodeStats(deps.db);
+    const stats = await nodeStats(deps.db, config.origin);
     return {
       uri: config.domain,
       title: coop.name,
@@ -131,7 +131,7 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const v2 = async () => {
     const { coop, contact, rules } = await common();
     const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
-    const active = await membersPostingSince(deps.db, since);
+    const active = await membersPostingSince(deps.db, config.origin, since);
     return {
       domain: config.domain,
       title: coop.name,
