@@ -13,6 +13,7 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
+import { WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
@@ -36,6 +37,7 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
+import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
@@ -208,6 +210,7 @@ export async function createNode(
   app.route("/", discoveryRoutes({ config, federation }));
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
+  app.use(cachedFederationDocuments(federation));
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
@@ -226,11 +229,21 @@ export async function createNode(
   });
   // Confirm and one-click unsubscribe links: the signed token is the authority (no CSRF token).
   app.route("/", newsletterLinkPages(newsletterContext(newsletters)));
-  app.use(sessionMiddleware({ db: db.db, config, clock }));
+  // The client API authenticates with bearer tokens, never with the session cookie:
+  // its requests skip the session lookup and the signed pre-session nonce (issue 24).
+  const session = sessionMiddleware({ db: db.db, config, clock });
+  app.use((c, next) => {
+    if (!c.req.path.startsWith("/api/")) return session(c, next);
+    c.set("viewer", null);
+    return next();
+  });
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
   app.use(csrfProtection());
   const limiter = new RateLimiter(db.db, clock);
-  const apiDeps = { db: db.db, config, coop, federation, limiter, clock };
+  // The client API's caches are checked against this process's committed writes.
+  const writes = new WriteClock();
+  db.onWriteCommitted(writes.heard);
+  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes({ db: db.db, config, clock }));

@@ -4,6 +4,8 @@
  * with 401 when there is no valid token and 403 when its scopes fall short.
  */
 import type { MiddlewareHandler } from "hono";
+import { hashToken } from "../accounts/tokens.ts";
+import { FreshCache, WriteClock } from "./cache.ts";
 import type { ApiContext, ApiDeps, ApiEnv, TokenOwner } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { grants } from "./oauth/scopes.ts";
@@ -14,15 +16,36 @@ export function bearerToken(header: string | undefined, query: string | null): s
   return m?.[1] ?? query ?? null;
 }
 
+type TokenRow = NonNullable<Awaited<ReturnType<typeof findToken>>>;
+
 export function tokenMiddleware(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+  // An app sends its token with every request: a live token's row is kept (by the
+  // token's hash) until this process writes anything — a revocation, a suspension —
+  // or a second passes (another process's write). Unknown tokens are not kept.
+  const live = new FreshCache<string, TokenRow>(deps.writes ?? new WriteClock(), {
+    trustMs: deps.writes ? 1000 : 0,
+    max: 10_000,
+  });
+  const lookUp = async (token: string) => {
+    const key = hashToken(token);
+    const hit = live.get(key);
+    if (hit) return hit;
+    const writes = live.writes;
+    const at = performance.now();
+    const row = await findToken(deps.db, token);
+    if (row) live.set(key, row, writes, at);
+    return row;
+  };
   return async (c, next) => {
     const given = bearerToken(
       c.req.header("authorization"),
-      new URL(c.req.url).searchParams.get("access_token"),
+      c.req.url.includes("access_token=")
+        ? new URL(c.req.url).searchParams.get("access_token")
+        : null,
     );
     let owner: TokenOwner | null = null;
     if (given) {
-      const row = await findToken(deps.db, given);
+      const row = await lookUp(given);
       if (!row) throw new ApiError(401, "The access token is invalid");
       // As Mastodon: a member waiting for approval or suspended is told so (403).
       if (row.status === "pending")

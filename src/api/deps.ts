@@ -10,6 +10,7 @@ import { memberUri } from "../kernel/uris.ts";
 import type { SocialContext } from "../social/context.ts";
 import type { ViewerRef } from "../social/visibility.ts";
 import type { WebEnv } from "../web/context.ts";
+import type { WriteClock } from "./cache.ts";
 
 export interface ApiDeps {
   db: Db["db"];
@@ -18,6 +19,8 @@ export interface ApiDeps {
   federation: FederationGateway;
   limiter: RateLimiter;
   clock: Clock;
+  /** This process's committed writes (Db.onWriteCommitted): what the API's caches are checked against. */
+  writes?: WriteClock;
 }
 
 /** The member (or app) behind a bearer token. */

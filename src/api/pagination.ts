@@ -17,15 +17,16 @@ export interface Page {
   limit: number;
 }
 
+// Built once: building a zod schema costs more than parsing with it.
+const pageParams = z.object({
+  max_id: cursor,
+  since_id: cursor,
+  min_id: cursor,
+  limit: z.coerce.number().int().optional(),
+});
+
 export function readPage(p: Params, defaults = { limit: 20, max: 40 }): Page {
-  const parsed = z
-    .object({
-      max_id: cursor,
-      since_id: cursor,
-      min_id: cursor,
-      limit: z.coerce.number().int().optional(),
-    })
-    .parse(p);
+  const parsed = pageParams.parse(p);
   const limit = Math.max(1, Math.min(defaults.max, parsed.limit ?? defaults.limit));
   return {
     maxId: parsed.max_id || undefined,

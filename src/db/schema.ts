@@ -22,6 +22,18 @@ import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
 import type { StorageSchema } from "./schema/storage.ts";
 
+/**
+ * An actor's counts, kept by triggers on posts and follows (migration 0037): what
+ * every Account entity shows, read by key instead of counted per request.
+ */
+export interface ActorStatsTable {
+  actor_uri: string;
+  statuses_count: number;
+  last_status_at: string | null;
+  followers_count: number;
+  following_count: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -121,4 +133,5 @@ export interface Schema
   kv: KvTable;
   queue_messages: QueueMessagesTable;
   outbox_events: OutboxEventsTable;
+  actor_stats: ActorStatsTable;
 }

@@ -42,6 +42,37 @@ function inboxBodyProblem(bytes: Uint8Array): InboxShapeProblem | null {
 const isJsonLdError = (error: unknown) =>
   error instanceof Error && error.name.startsWith("jsonld.");
 
+/** The documents cache's key for a request, or null when its answer is not kept. */
+function documentKey(method: string, url: URL, accept: string | undefined): string | null {
+  return method === "GET" && cacheablePath.test(url.pathname)
+    ? `${wantsActivityJson(accept) ? "ap" : "other"} ${url.pathname}${url.search}`
+    : null;
+}
+
+function cachedDocument(gateway: FederationGateway, key: string): Response | null {
+  const hit = gateway.documents.get(key);
+  return hit && hit.expires > Date.now()
+    ? new Response(hit.body, { status: hit.status, headers: hit.headers })
+    : null;
+}
+
+/**
+ * Serves a kept actor, WebFinger or NodeInfo answer before the areas' federation
+ * middleware (groups, decisions, budgeting) look at the request: a WebFinger for a
+ * member otherwise costs the groups' lookup of a group by that name first (issue 24).
+ * Only answers Fedify gave are kept, and the names of members and groups never meet.
+ */
+export function cachedFederationDocuments(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const path = c.req.path;
+    if (!cacheablePath.test(path)) return next();
+    const key = documentKey("GET", new URL(c.req.url), c.req.header("accept"));
+    const hit = key ? cachedDocument(gateway, key) : null;
+    return hit ?? next();
+  };
+}
+
 export function federationMiddleware(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
   const limit = bodyLimit({
     maxSize: MAX_INBOX_BYTES,
@@ -52,14 +83,10 @@ export function federationMiddleware(gateway: FederationGateway): MiddlewareHand
   const serve: MiddlewareHandler<WebEnv> = async (c, next) => {
     const url = new URL(c.req.url);
     const path = url.pathname;
-    const cacheKey =
-      c.req.method === "GET" && cacheablePath.test(path)
-        ? `${wantsActivityJson(c.req.header("accept")) ? "ap" : "other"} ${path}${url.search}`
-        : null;
+    const cacheKey = documentKey(c.req.raw.method, url, c.req.header("accept"));
     if (cacheKey) {
-      const hit = gateway.documents.get(cacheKey);
-      if (hit && hit.expires > Date.now())
-        return new Response(hit.body, { status: hit.status, headers: hit.headers });
+      const hit = cachedDocument(gateway, cacheKey);
+      if (hit) return hit;
     }
     const { federation } = await gateway.load();
     let fallThrough = false;

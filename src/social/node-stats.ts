@@ -15,7 +15,14 @@ export interface NodeStats {
   domains: number;
 }
 
-export async function nodeStats(db: Kysely<Schema>): Promise<NodeStats> {
+/**
+ * Members' actors are `${origin}/users/NAME` (kernel/uris.ts memberUri); their
+ * counts are in actor_stats, kept by triggers (migration 0037), so the node's
+ * totals add up one row per actor instead of scanning every post.
+ */
+const membersOf = (origin: string) => `${origin}/users/%`;
+
+export async function nodeStats(db: Kysely<Schema>, origin: string): Promise<NodeStats> {
   const [users, statuses, domains] = await Promise.all([
     db
       .selectFrom("accounts")
@@ -23,10 +30,9 @@ export async function nodeStats(db: Kysely<Schema>): Promise<NodeStats> {
       .where("status", "=", "active")
       .executeTakeFirst(),
     db
-      .selectFrom("posts")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("local", "=", 1)
-      .where("deleted_at", "is", null)
+      .selectFrom("actor_stats")
+      .select((eb) => eb.fn.sum<number>("statuses_count").as("n"))
+      .where("actor_uri", "like", membersOf(origin))
       .executeTakeFirst(),
     db
       .selectFrom("remote_actors")
@@ -41,12 +47,16 @@ export async function nodeStats(db: Kysely<Schema>): Promise<NodeStats> {
 }
 
 /** Members who wrote something since the given time (Mastodon's monthly active users). */
-export async function membersPostingSince(db: Kysely<Schema>, since: string): Promise<number> {
+export async function membersPostingSince(
+  db: Kysely<Schema>,
+  origin: string,
+  since: string,
+): Promise<number> {
   const row = await db
-    .selectFrom("posts")
-    .select((eb) => eb.fn.count<number>("author_account_id").distinct().as("n"))
-    .where("local", "=", 1)
-    .where("created_at", ">", since)
+    .selectFrom("actor_stats")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("actor_uri", "like", membersOf(origin))
+    .where("last_status_at", ">", since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -6,8 +6,9 @@
 import type { Kysely } from "kysely";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
+import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
-import { attachmentUrl, remoteMediaUrl } from "../storage/remote-media.ts";
+import { remoteMediaUrl } from "../storage/remote-media.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
@@ -74,6 +75,14 @@ export interface PostView {
   /** Set on a boost: the post boosted (the outer view is the booster's). */
   reblog: PostView | null;
 }
+
+// A remote address's local path is a hash of it: computed once per address, not per
+// appearance on every page (a pure function of the address).
+const remoteMedia = memoize(remoteMediaUrl, 4000);
+
+/** An attachment's link: our upload's file, or the cached copy of a remote one (attachmentUrl). */
+const mediaLink = (m: { path: string | null; remote_url: string | null }) =>
+  m.path ? mediaUrl(m.path) : m.remote_url ? remoteMedia(m.remote_url) : "";
 
 const columns = [
   "p.id",
@@ -143,7 +152,7 @@ function author(s: SocialContext, r: Row): AuthorView {
     name: r.r_name || r.r_handle || r.author_uri,
     handle: r.r_handle ? `@${r.r_handle}` : r.author_uri,
     url: r.r_url ?? r.author_uri,
-    avatarUrl: r.r_avatar ? remoteMediaUrl(r.r_avatar) : null,
+    avatarUrl: r.r_avatar ? remoteMedia(r.r_avatar) : null,
     local: false,
     username: null,
   };
@@ -286,7 +295,7 @@ export async function hydrate(
       media: media
         .filter((m) => m.post_id === r.id)
         .map((m) => ({
-          url: attachmentUrl(m),
+          url: mediaLink(m),
           mediaType: m.media_type,
           description: m.description,
           width: m.width,

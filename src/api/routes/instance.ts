@@ -5,7 +5,7 @@
  * announcements, suggestions, followed tags.
  */
 import { createHash } from "node:crypto";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { contactAdmin, findById } from "../../accounts/accounts.ts";
 import { knownHosts } from "../../federation/remote-actors.ts";
 import { memberUri } from "../../kernel/uris.ts";
@@ -21,6 +21,7 @@ import {
 import { MAX_MEDIA } from "../../social/posts.ts";
 import { MAX_UPLOAD_BYTES } from "../../storage/images.ts";
 import { optionalUser, requireUser } from "../auth.ts";
+import { FreshCache, WriteClock } from "../cache.ts";
 import type { ApiDeps, ApiEnv } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { loadAccount } from "../serializers/account.ts";
@@ -43,6 +44,17 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const { config } = deps;
   const l = { db: deps.db, origin: config.origin, domain: config.domain };
+  // Apps ask for the instance on every start and the document is the same for everyone:
+  // its JSON is kept until this process writes anything (or a second passes), so a new
+  // member, post or rule shows at once (without a write clock, it is built every time).
+  const documents = new FreshCache<string, string>(deps.writes ?? new WriteClock(), {
+    trustMs: deps.writes ? 1000 : 0,
+    max: 4,
+  });
+  const cachedJson = async (c: Context, key: string, build: () => Promise<unknown>) =>
+    c.body(await documents.through(key, async () => JSON.stringify(await build())), 200, {
+      "content-type": "application/json",
+    });
 
   const common = async () => {
     const coop = await deps.coop.get();
@@ -87,10 +99,11 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     translation: { enabled: false },
   };
 
-  app.get("/api/v1/instance", async (c) => {
+  app.get("/api/v1/instance", (c) => cachedJson(c, "v1", v1));
+  const v1 = async () => {
     const { coop, contact, rules } = await common();
-    const stats = await nodeStats(deps.db);
-    return c.json({
+    const stats = await nodeStats(deps.db, config.origin);
+    return {
       uri: config.domain,
       title: coop.name,
       short_description: coop.description,
@@ -111,14 +124,15 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       configuration,
       contact_account: contact,
       rules,
-    });
-  });
+    };
+  };
 
-  app.get("/api/v2/instance", async (c) => {
+  app.get("/api/v2/instance", (c) => cachedJson(c, "v2", v2));
+  const v2 = async () => {
     const { coop, contact, rules } = await common();
     const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
-    const active = await membersPostingSince(deps.db, since);
-    return c.json({
+    const active = await membersPostingSince(deps.db, config.origin, since);
+    return {
       domain: config.domain,
       title: coop.name,
       version: VERSION,
@@ -147,8 +161,8 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       api_versions: { mastodon: 2 },
       contact: { email: "", account: contact },
       rules,
-    });
-  });
+    };
+  };
 
   app.get("/api/v1/instance/languages", (c) => c.json(isoLanguages()));
   // As Mastodon's show_domain_blocks: hidden (404) unless the admin shows them (SYNCO_SHOW_DOMAIN_BLOCKS).

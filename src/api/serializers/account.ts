@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import { bioHtml, parseFields, sanitizeBio } from "../../accounts/profile.ts";
 import type { Schema } from "../../db/schema.ts";
+import { memoize } from "../../kernel/memo.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
@@ -56,6 +57,12 @@ export interface ApiAccount {
 export const MISSING_AVATAR = "/avatars/original/missing.png";
 export const MISSING_HEADER = "/headers/original/missing.png";
 
+// Every page shows the same few hundred authors: their bios are sanitized and their
+// avatars' addresses hashed once, not once per appearance (pure functions of the text).
+const remoteBio = memoize(sanitizeBio, 1000);
+const localBio = memoize(bioHtml, 1000);
+const remoteMedia = memoize(remoteMediaUrl, 4000);
+
 /** Start of the day (Mastodon gives last_status_at as a date). */
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
 
@@ -65,52 +72,24 @@ export interface AccountLoader {
   domain: string;
 }
 
-async function counts(l: AccountLoader, uris: string[]) {
-  if (uris.length === 0)
-    return new Map<
-      string,
-      { followers: number; following: number; statuses: number; last: string | null }
-    >();
-  const [followers, following, statuses] = await Promise.all([
-    l.db
-      .selectFrom("follows")
-      .select(["followee_uri as uri", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("followee_uri", "in", uris)
-      .where("status", "=", "accepted")
-      .groupBy("followee_uri")
-      .execute(),
-    l.db
-      .selectFrom("follows")
-      .select(["follower_uri as uri", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("follower_uri", "in", uris)
-      .where("status", "=", "accepted")
-      .groupBy("follower_uri")
-      .execute(),
-    l.db
-      .selectFrom("posts")
-      .select([
-        "author_uri as uri",
-        (eb) => eb.fn.countAll<number>().as("n"),
-        (eb) => eb.fn.max("created_at").as("last"),
-      ])
-      .where("author_uri", "in", uris)
-      .where("deleted_at", "is", null)
-      .groupBy("author_uri")
-      .execute(),
-  ]);
-  const out = new Map<
-    string,
-    { followers: number; following: number; statuses: number; last: string | null }
-  >();
-  for (const uri of uris) {
-    const s = statuses.find((r) => r.uri === uri);
-    out.set(uri, {
-      followers: Number(followers.find((r) => r.uri === uri)?.n ?? 0),
-      following: Number(following.find((r) => r.uri === uri)?.n ?? 0),
-      statuses: Number(s?.n ?? 0),
-      last: (s?.last as string | null | undefined) ?? null,
+type Counts = { followers: number; following: number; statuses: number; last: string | null };
+
+/** Each actor's counts, from actor_stats (kept by triggers, migration 0037): one row per actor. */
+async function counts(l: AccountLoader, uris: string[]): Promise<Map<string, Counts>> {
+  const out = new Map<string, Counts>();
+  if (uris.length === 0) return out;
+  const rows = await l.db
+    .selectFrom("actor_stats")
+    .selectAll()
+    .where("actor_uri", "in", uris)
+    .execute();
+  for (const r of rows)
+    out.set(r.actor_uri, {
+      followers: Number(r.followers_count),
+      following: Number(r.following_count),
+      statuses: Number(r.statuses_count),
+      last: r.last_status_at,
     });
-  }
   return out;
 }
 
@@ -164,7 +143,7 @@ export async function loadAccounts(
       url: `${l.origin}/@${a.username}`,
       uri,
       display_name: a.display_name,
-      note: bioHtml(a.bio),
+      note: localBio(a.bio),
       avatar,
       avatar_static: avatar,
       header,
@@ -187,8 +166,8 @@ export async function loadAccounts(
     });
   }
   for (const r of remotes) {
-    const avatar = abs(r.avatar_url ? remoteMediaUrl(r.avatar_url) : MISSING_AVATAR);
-    const header = abs(r.header_url ? remoteMediaUrl(r.header_url) : MISSING_HEADER);
+    const avatar = abs(r.avatar_url ? remoteMedia(r.avatar_url) : MISSING_AVATAR);
+    const header = abs(r.header_url ? remoteMedia(r.header_url) : MISSING_HEADER);
     const n = numbers.get(r.uri);
     out.set(r.uri, {
       id: r.id,
@@ -197,7 +176,7 @@ export async function loadAccounts(
       url: r.url ?? r.uri,
       uri: r.uri,
       display_name: r.name,
-      note: sanitizeBio(r.summary),
+      note: remoteBio(r.summary),
       avatar,
       avatar_static: avatar,
       header,

@@ -35,6 +35,7 @@ import * as m0036 from "./0036_commons_federation.ts";
 import * as m0039 from "./0039_economy_agreements.ts";
 import * as m0040 from "./0040_credit.ts";
 import * as m0041 from "./0041_commons_withdrawn_index.ts";
+import * as m0037 from "./0037_actor_stats.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   "0039_economy_agreements": m0039,
   "0040_credit": m0040,
   "0041_commons_withdrawn_index": m0041,
+  "0037_actor_stats": m0037,
 };
