@@ -36,7 +36,6 @@ import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
-import { federationMiddleware } from "./federation/middleware.ts";
 import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";

@@ -12,6 +12,8 @@
  * An agent is an actor URI: a co-op (its /users/coop Organization) or a person.
  */
 
+import type { Generated } from "kysely";
+
 export type EconPurpose = "offer" | "request";
 export type EconReciprocity = "gift" | "credit" | "money";
 /** ValueFlows actions the marketplace records. */
@@ -113,7 +115,7 @@ export interface EconAgreementsTable {
   offer_activity_uri: string;
   answer_activity_uri: string | null;
   /** The proposer's answer (a rejection's reason), "" if none (migration 0039). */
-  answer_note: string;
+  answer_note: Generated<string>;
   /** The credit transfer that settled it, once fulfilled (credit reciprocity). */
   transfer_id: string | null;
   accepted_at: string | null;
@@ -182,7 +184,7 @@ export interface EconMessagesTable {
   body: string;
   created_at: string;
   /** 1: hidden by a moderator after a report (migration 0039). */
-  hidden: number;
+  hidden: Generated<number>;
 }
 
 /** A member watching a category (or one specification) to be told of new matching proposals. */
