@@ -57,6 +57,7 @@ import { RequestMetrics } from "./metrics.ts";
 import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
+import { unreadCount } from "./social/notifications.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
 import { assetRoutes } from "./web/assets.ts";
@@ -234,6 +235,12 @@ export async function createNode(
   app.use((c, next) => {
     if (!c.req.path.startsWith("/api/")) return session(c, next);
     c.set("viewer", null);
+    return next();
+  });
+  // The header's badge: counted only when a page shows it.
+  app.use((c, next) => {
+    const viewer = c.get("viewer");
+    if (viewer) c.set("unreadNotifications", () => unreadCount(db.db, viewer.id));
     return next();
   });
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));

@@ -173,12 +173,23 @@ export async function markAllRead(db: Kysely<Schema>, accountId: string): Promis
     .execute();
 }
 
-export async function unreadCount(db: Kysely<Schema>, accountId: string): Promise<number> {
+/** A member's unread notifications, counted up to `cap` (a badge says "99+"), by its index. */
+export async function unreadCount(
+  db: Kysely<Schema>,
+  accountId: string,
+  cap = 100,
+): Promise<number> {
   const row = await db
-    .selectFrom("notifications")
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("notifications")
+        .select("id")
+        .where("account_id", "=", accountId)
+        .where("read", "=", 0)
+        .limit(cap)
+        .as("unread"),
+    )
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("account_id", "=", accountId)
-    .where("read", "=", 0)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -22,5 +22,7 @@ export type WebEnv = {
     coop: CoopInfo;
     /** Token for forms in this session (CSRF); empty for visitors without a session. */
     csrfToken: string;
+    /** The viewer's unread notifications, read only by a page that shows the badge. */
+    unreadNotifications?: () => Promise<number>;
   };
 };

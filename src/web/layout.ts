@@ -21,6 +21,16 @@ export const pillars = [
   { path: "/commons", key: "pillar.commons" },
 ] as const satisfies readonly { path: string; key: MessageKey }[];
 
+/** The bell, with the count of unread notifications (up to 99+) when there are any. */
+async function notificationsLink(c: Context<WebEnv>): Promise<HtmlEscapedString> {
+  const t = c.get("t");
+  const n = (await c.get("unreadNotifications")?.()) ?? 0;
+  const label = n
+    ? `${t("nav.notifications")} (${t("nav.unread", { n })})`
+    : t("nav.notifications");
+  return html`<a href="/notifications" class="bell" aria-label="${label}" title="${label}"><svg class="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0"/></svg>${n ? html`<span class="unread-badge" aria-hidden="true">${n >= 100 ? "99+" : n}</span>` : ""}</a>`;
+}
+
 function accountLinks(c: Context<WebEnv>): Html {
   const t = c.get("t");
   const viewer = c.get("viewer");
@@ -28,7 +38,7 @@ function accountLinks(c: Context<WebEnv>): Html {
   if (!viewer) {
     return html`${search} <a href="/login">${t("nav.login")}</a> <a href="/signup" class="button">${t("nav.signup")}</a>`;
   }
-  return html`${search} <a href="/network">${t("network.nav")}</a>
+  return html`${search} ${notificationsLink(c)} <a href="/network">${t("network.nav")}</a>
     <a href="/@${viewer.username}">${viewer.displayName || viewer.username}</a>
     <a href="/settings">${t("nav.settings")}</a>
     ${viewer.role === "admin" ? html`<a href="/admin">${t("nav.admin")}</a>` : ""}

@@ -251,6 +251,8 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     });
     const more = items.length > 30;
     const shown = items.slice(0, 30);
+    // Seen is read: the list still marks what was new, and the badge clears.
+    if (shown.some((n) => !n.read)) await markAllRead(deps.db, viewer.id);
     const body = html`${socialNav(c)}<h1>${t("social.notifications.title")}</h1>
       ${
         shown.length === 0

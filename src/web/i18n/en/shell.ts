@@ -21,6 +21,8 @@ export const shell = {
   "nav.login": "Log in",
   "nav.signup": "Sign up",
   "nav.logout": "Log out",
+  "nav.notifications": "Notifications",
+  "nav.unread": "{n, plural, one {# unread} other {# unread}}",
   "nav.settings": "Settings",
   "nav.admin": "Administration",
   "nav.profile": "Profile",

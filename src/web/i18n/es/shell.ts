@@ -27,6 +27,8 @@ export const shell: Record<keyof typeof en, string> = {
   "nav.login": "Entrar",
   "nav.signup": "Registrarse",
   "nav.logout": "Salir",
+  "nav.notifications": "Notificaciones",
+  "nav.unread": "{n, plural, one {# sin leer} other {# sin leer}}",
   "nav.settings": "Ajustes",
   "nav.admin": "Administración",
   "nav.profile": "Perfil",
