@@ -20,6 +20,7 @@ import { commonsContributor } from "./commons/data.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
@@ -146,6 +147,7 @@ export async function createNode(
     newslettersContributor,
     movingContributor,
     commonsContributor,
+    opsroomContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
