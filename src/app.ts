@@ -25,6 +25,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { agreementsContributor } from "./economy/agreements/data.ts";
 import { creditContributor } from "./economy/credit/data.ts";
 import { marketContributor } from "./economy/market/data.ts";
+import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
@@ -162,6 +163,7 @@ export async function createNode(
     creditContributor,
     marketContributor(config.origin),
     agreementsContributor(config.origin),
+    opsroomContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl

@@ -16,7 +16,7 @@ import { defineIndicator } from "../src/economy/opsroom/indicators.ts";
 import { changeSettings } from "../src/economy/opsroom/settings.ts";
 import { reportValues } from "../src/economy/opsroom/values.ts";
 import { DOCUMENT_CONTEXT } from "../src/federation/indicators/vocab.ts";
-import { waitFor } from "../src/federation/testing.ts";
+import { waitFor as waitForDefault } from "../src/federation/testing.ts";
 import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
 import { assembly, createGroup, type Group } from "../src/groups/groups.ts";
 import { fixedClock } from "../src/kernel/clock.ts";
@@ -24,6 +24,10 @@ import { drained } from "./support/decision-nodes.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
+
+/** The machine running the suite may be loaded: a generous deadline (a hang still fails). */
+const waitFor = <T>(what: string, check: () => Promise<T> | T) =>
+  waitForDefault(what, check, 120_000);
 
 let a: TestNode;
 let b: TestNode;

@@ -206,6 +206,9 @@ test("values by CSV, form and API; the detector's alarm is on the chart, in the 
     );
     assert.equal((await ana.post(`/opsroom/alarms/${alarmId}`, { action: "explode" })).status, 422);
   });
+  const notices = await (await ana.get("/notifications")).text();
+  assert.match(notices, /An indicator you answer for raised an alarm:/);
+  assert.match(notices, new RegExp(`href="[^"]*/opsroom/alarms/${alarmId}"`));
   assert.equal(
     (
       await ana.post(`/opsroom/alarms/${alarmId}`, {

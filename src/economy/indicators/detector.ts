@@ -200,11 +200,40 @@ export class CyberstrideDetector<T = number | string> {
     });
   }
 
-  /** A detector that carries on exactly where the snapshot's left off. */
-  static restore<T = number | string>(snapshot: DetectorSnapshot<T>): CyberstrideDetector<T> {
+  /**
+   * The snapshot as JSON text, without the defensive copy `snapshot()` makes
+   * (the opsroom saves thousands per report: JSON.stringify copies anyway).
+   */
+  snapshotJson(): string {
+    return JSON.stringify({
+      version: 1,
+      parameters: this.parameters,
+      state: this.state ?? null,
+      held: this.held,
+      index: this.index,
+      lastAlarm: Number.isFinite(this.lastAlarm) ? this.lastAlarm : null,
+      intervenePending: this.intervenePending,
+      driftUp: this.driftUp,
+      driftDown: this.driftDown,
+    } satisfies DetectorSnapshot<T>);
+  }
+
+  /** A detector restored from `snapshotJson()` text: parsed fresh, so nothing else holds it. */
+  static fromJson<T = number | string>(text: string): CyberstrideDetector<T> {
+    return CyberstrideDetector.restore<T>(JSON.parse(text) as DetectorSnapshot<T>, { owned: true });
+  }
+
+  /**
+   * A detector that carries on exactly where the snapshot's left off. With
+   * `owned`, the caller hands the snapshot over (no copy is made).
+   */
+  static restore<T = number | string>(
+    snapshot: DetectorSnapshot<T>,
+    options: { owned?: boolean } = {},
+  ): CyberstrideDetector<T> {
     if (snapshot?.version !== 1) throw new TypeError("not a detector snapshot (version 1)");
     const detector = new CyberstrideDetector<T>(snapshot.parameters);
-    const copy = structuredClone(snapshot);
+    const copy = options.owned ? snapshot : structuredClone(snapshot);
     detector.state = copy.state ?? undefined;
     detector.held = copy.held;
     detector.index = copy.index;

@@ -275,3 +275,37 @@ test("unacknowledged past the window, an alarm escalates to the co-op's federati
     reason: "invalid",
   });
 });
+
+test("a member's export holds their reports and notes; deletion forgets who they were", async () => {
+  const { opsroomContributor } = await import("./data.ts");
+  const contributor = opsroomContributor(ctx.origin);
+  const exported = (await contributor.export(f.handle.db, member.id)) as {
+    values: unknown[];
+    notes: unknown[];
+  };
+  assert.ok(exported.values.length > 100);
+  const adminNotes = (await contributor.export(f.handle.db, admin.id)) as {
+    notes: { body: string }[];
+  };
+  assert.ok(adminNotes.notes.some((n) => n.body === "a delivery counted twice"));
+  await f.handle.db
+    .transaction()
+    .execute((trx) => contributor.erase(trx, admin.id, new Date().toISOString()));
+  const after = (await contributor.export(f.handle.db, admin.id)) as { notes: unknown[] };
+  assert.equal(after.notes.length, 0);
+  const kept = await f.handle.db
+    .selectFrom("indicator_alarm_notes")
+    .select(["body", "author_uri"])
+    .where("kind", "=", "false_alarm")
+    .execute();
+  assert.deepEqual(
+    kept,
+    [{ body: "", author_uri: "" }],
+    "the act stays in the alarm's story, anonymous",
+  );
+  const ack = await f.handle.db
+    .selectFrom("indicator_escalations")
+    .select("acknowledged_by")
+    .execute();
+  assert.ok(ack.every((r) => r.acknowledged_by !== `${ctx.origin}/users/ana`));
+});

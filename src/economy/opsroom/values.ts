@@ -7,7 +7,7 @@
  * interrupted run with an uninterrupted one). A batch is all or nothing: one
  * bad entry refuses it with the entry's index and writes nothing.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { locksRows } from "../../accounts/locking.ts";
 import { recordEvent } from "../../db/outbox.ts";
 import type { AlarmKind } from "../../db/schema/indicators.ts";
@@ -15,11 +15,12 @@ import type { Schema } from "../../db/schema.ts";
 import { findGroupById, type Group } from "../../groups/groups.ts";
 import { ok } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
-import { CyberstrideDetector, type DetectorSnapshot } from "../indicators/detector.ts";
+import { notify } from "../../social/notifications.ts";
+import { CyberstrideDetector } from "../indicators/detector.ts";
 import { isPeriod } from "./beer.ts";
 import { isoNow, type OpsMember, type OpsroomContext } from "./context.ts";
 import { canViewOpsroom, type Indicator } from "./indicators.ts";
-import { notifyManagers } from "./managers.ts";
+import { managersOf } from "./managers.ts";
 import { alarmUri } from "./uris.ts";
 
 /** Values in one report (a CSV upload, an API call). */
@@ -122,11 +123,10 @@ export async function reportValues(
     const outcome: ReportOutcome = { values: reports.length, alarms: [] };
     const valueRows: Schema["indicator_values"][] = [];
     const alarmRows: Schema["indicator_alarms"][] = [];
+    const saved: SavedIndicator[] = [];
     for (const [indicatorId, list] of byIndicator) {
       const indicator = indicators.get(indicatorId) as Indicator;
-      const detector = CyberstrideDetector.restore(
-        JSON.parse(indicator.detector) as DetectorSnapshot,
-      );
+      const detector = CyberstrideDetector.fromJson(indicator.detector);
       const rowOf = new Map<string, Schema["indicator_values"]>();
       const bands: { period: string; forecast: number; lower: number; upper: number }[] = [];
       let alarmed = false;
@@ -188,32 +188,30 @@ export async function reportValues(
           .where("period", "=", band.period)
           .execute();
       const last = list.at(-1) as { period: string; value: number };
-      await trx
-        .updateTable("indicators")
-        .set({
-          detector: JSON.stringify(detector.snapshot()),
-          last_period: last.period,
-          last_value: last.value,
-          last_reported_at: now,
-          values_count: indicator.values_count + list.length,
-          ...(alarmed && indicator.status === "normal" ? { status: "alert" as const } : {}),
-          updated_at: now,
-        })
-        .where("id", "=", indicatorId)
-        .execute();
+      saved.push({
+        id: indicatorId,
+        detector: detector.snapshotJson(),
+        lastPeriod: last.period,
+        lastValue: last.value,
+        count: indicator.values_count + list.length,
+        status: alarmed && indicator.status === "normal" ? "alert" : indicator.status,
+      });
     }
-    // Multi-row inserts: a report of thousands of values is a few statements.
+    // Multi-row statements: a report of thousands of values is a few of them.
+    for (const part of chunks(saved, 500)) await saveIndicators(trx, part, now);
     for (const part of chunks(valueRows, 500))
       await trx.insertInto("indicator_values").values(part).execute();
     for (const part of chunks(alarmRows, 500))
       await trx.insertInto("indicator_alarms").values(part).execute();
+    const managers = new Map<string, string[]>();
     for (const alarm of alarmRows) {
       const group = groups.get(alarm.group_id);
-      if (group)
-        await notifyManagers(
+      if (!group) continue;
+      if (!managers.has(group.id)) managers.set(group.id, await managersOf(trx, group));
+      for (const accountId of managers.get(group.id) ?? [])
+        await notify(
           trx,
-          group,
-          { type: "indicator_alarm", fromUri: alarmUri(ctx.origin, alarm.id) },
+          { accountId, type: "indicator_alarm", fromUri: alarmUri(ctx.origin, alarm.id) },
           ctx.clock,
         );
     }
@@ -224,6 +222,36 @@ export async function reportValues(
       });
     return ok(outcome);
   });
+}
+
+interface SavedIndicator {
+  id: string;
+  detector: string;
+  lastPeriod: string;
+  lastValue: number;
+  count: number;
+  status: Indicator["status"];
+}
+
+/**
+ * Saves many indicators' detectors and last values in one UPDATE … FROM
+ * (VALUES …), which both SQLite (3.33+) and PostgreSQL accept; VALUES columns
+ * are column1… on both, cast where the column is not text.
+ */
+async function saveIndicators(trx: Kysely<Schema>, rows: SavedIndicator[], now: string) {
+  const values = rows.map(
+    (r) => sql`(${r.id}, ${r.detector}, ${r.lastPeriod}, ${r.lastValue}, ${r.count}, ${r.status})`,
+  );
+  await sql`update indicators set
+      detector = v.column2,
+      last_period = v.column3,
+      last_value = cast(v.column4 as double precision),
+      values_count = cast(v.column5 as integer),
+      status = v.column6,
+      last_reported_at = ${now},
+      updated_at = ${now}
+    from (values ${sql.join(values)}) as v
+    where indicators.id = v.column1`.execute(trx);
 }
 
 /** An indicator's values, oldest first (the chart and table show the last `limit`). */
