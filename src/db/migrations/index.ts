@@ -29,6 +29,7 @@ import * as m0030 from "./0030_budgeting_sources.ts";
 import * as m0031 from "./0031_budgeting_federation.ts";
 import * as m0032 from "./0032_commons.ts";
 import * as m0033 from "./0033_economy.ts";
+import * as m0038 from "./0038_economy_market.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   "0031_budgeting_federation": m0031,
   "0032_commons": m0032,
   "0033_economy": m0033,
+  "0038_economy_market": m0038,
 };

@@ -1,0 +1,27 @@
+import type { Kysely } from "kysely";
+
+/**
+ * The marketplace's search (economy/market/search.ts, bench/economy-market.bench.ts):
+ * pages are newest first by id among open proposals, so (status, id) lets a
+ * browse walk the index backwards and stop after a page instead of sorting
+ * every open row; (status, category, id) does the same within a category; and
+ * (status, latitude, longitude) answers the bounding box of a distance search
+ * with a range on latitude, longitude checked in the index.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex("econ_proposals_newest")
+    .on("econ_proposals")
+    .columns(["status", "id"])
+    .execute();
+  await db.schema
+    .createIndex("econ_proposals_category_newest")
+    .on("econ_proposals")
+    .columns(["status", "category", "id"])
+    .execute();
+  await db.schema
+    .createIndex("econ_proposals_place")
+    .on("econ_proposals")
+    .columns(["status", "latitude", "longitude"])
+    .execute();
+}
