@@ -14,8 +14,8 @@ import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { proposalHref } from "./market-render.ts";
 
-const WIDTH = 800;
-const PAD = 30;
+const WIDTH = 480;
+const PAD = 24;
 
 type Placed = Proposal & { latitude: number; longitude: number };
 
@@ -70,7 +70,7 @@ export function marketMap(
       ${latLines.map((v) => html`<line x1="0" x2="${WIDTH}" y1="${f(y(v))}" y2="${f(y(v))}" />`)}
       ${lonLines.map((v) => html`<line y1="0" y2="${height}" x1="${f(x(v))}" x2="${f(x(v))}" />`)}
     </g>
-    <g fill="#5b6675" font-size="12">
+    <g fill="#5b6675" font-size="13">
       ${latLines.map((v) => html`<text x="4" y="${f(y(v) - 3)}">${label(v, gridLat)}°</text>`)}
       ${lonLines.map((v) => html`<text x="${f(x(v) + 3)}" y="${height - 4}">${label(v, gridLon)}°</text>`)}
     </g>
@@ -79,11 +79,11 @@ export function marketMap(
       (
         p,
       ) => html`<a href="${safeUrl(proposalHref(p))}" aria-label="${t(`market.purpose.${p.purpose}`)}: ${p.name}">
-        <circle cx="${f(x(p.longitude))}" cy="${f(y(p.latitude))}" r="8" fill="${p.purpose === "offer" ? "#138a67" : "#d26a00"}" stroke="#fff" stroke-width="2"><title>${p.name}</title></circle></a>`,
+        <circle cx="${f(x(p.longitude))}" cy="${f(y(p.latitude))}" r="9" fill="${p.purpose === "offer" ? "#138a67" : "#d26a00"}" stroke="#fff" stroke-width="2"><title>${p.name}</title></circle></a>`,
     )}
     <g font-size="13">
       <circle cx="${PAD}" cy="${PAD / 2}" r="6" fill="#138a67" /><text x="${PAD + 10}" y="${PAD / 2 + 4}" fill="#1f2933">${t("market.purpose.offer")}</text>
-      <circle cx="${PAD + 110}" cy="${PAD / 2}" r="6" fill="#d26a00" /><text x="${PAD + 120}" y="${PAD / 2 + 4}" fill="#1f2933">${t("market.purpose.request")}</text>
+      <circle cx="${PAD + 90}" cy="${PAD / 2}" r="6" fill="#d26a00" /><text x="${PAD + 100}" y="${PAD / 2 + 4}" fill="#1f2933">${t("market.purpose.request")}</text>
     </g>
   </svg>`;
 }

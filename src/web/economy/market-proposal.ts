@@ -27,6 +27,7 @@ import { categoriesInUse } from "../../economy/market/search.ts";
 import { acceptedSpecs } from "../../economy/market/specs.ts";
 import { formatQuantity } from "../../economy/market/units.ts";
 import { InputError } from "../../kernel/errors.ts";
+import { coopUri, memberPrefix } from "../../kernel/uris.ts";
 import { discardUploads } from "../../storage/uploads.ts";
 import { imageFrom, readMultipart } from "../budgeting/propose.ts";
 import type { WebEnv } from "../context.ts";
@@ -61,6 +62,18 @@ import {
 } from "./market-render.ts";
 
 type Values = Record<string, string>;
+
+/** Who published it, as people name them: this co-op, @member, or the address elsewhere. */
+function agentLink(c: Context<WebEnv>, deps: EconomyDeps, p: Proposal) {
+  if (p.agent_uri === coopUri(deps.config.origin))
+    return html`<a href="/economy/coop">${c.get("coop").name}</a>`;
+  const prefix = memberPrefix(deps.config.origin);
+  if (p.agent_uri.startsWith(prefix)) {
+    const name = p.agent_uri.slice(prefix.length);
+    return html`<a href="${safeUrl(`/@${name}`)}">@${name}</a>`;
+  }
+  return html`<a href="${safeUrl(p.agent_uri)}">${p.agent_uri}</a>`;
+}
 
 export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -189,7 +202,7 @@ ${p.local ? "" : html`<link rel="alternate" href="${safeUrl(p.uri)}" />`}`;
         <dt>${t("market.form.category")}</dt><dd><a href="/economy/market?category=${encodeURIComponent(p.category)}">${p.category}</a></dd>
         ${p.place_name || p.latitude !== null ? html`<dt>${t("market.form.place")}</dt><dd>${p.place_name}${p.latitude !== null ? html` (${p.latitude.toFixed(4)}, ${p.longitude?.toFixed(4)})` : ""}</dd>` : ""}
         ${p.available_from || p.available_until ? html`<dt>${t("market.fact.when")}</dt><dd>${p.available_from ?? "…"} – ${p.available_until ?? "…"}</dd>` : ""}
-        <dt>${t("market.fact.by")}</dt><dd><a href="${safeUrl(p.agent_uri)}">${p.agent_uri}</a> (${t(`market.agent.${p.agent_kind}` as MessageKey)})</dd>
+        <dt>${t("market.fact.by")}</dt><dd>${agentLink(c, deps, p)} (${t(`market.agent.${p.agent_kind}` as MessageKey)})</dd>
         ${p.group_uri ? html`<dt>${t("market.form.group")}</dt><dd><a href="${safeUrl(p.group_uri)}">${p.group_uri}</a></dd>` : ""}
         <dt>${t("market.fact.published")}</dt><dd><time datetime="${p.published_at}">${formatDate(locale, p.published_at)}</time></dd>
       </dl>
