@@ -93,6 +93,7 @@ export function marketListPages(deps: EconomyDeps): Hono<WebEnv> {
         <div class="field"><label for="m-purpose">${t("market.form.purpose")}</label><select id="m-purpose" name="purpose">${opt("purpose", "", t("market.filter.any"))}${opt("purpose", "offer", t("market.purpose.offer"))}${opt("purpose", "request", t("market.purpose.request"))}</select></div>
         <div class="field"><label for="m-category">${t("market.form.category")}</label><select id="m-category" name="category">${opt("category", "", t("market.filter.any"))}${categories.map((k) => opt("category", k, k))}</select></div>
         <div class="field"><label for="m-q">${t("market.filter.words")}</label><input id="m-q" name="q" type="search" maxlength="100" value="${q.q ?? ""}" /></div>
+        <details class="market-more"${q.reciprocity || q.group || q.from || q.until || q.lat || q.lon || q.km ? html` open` : ""}><summary>${t("market.filter.more")}</summary><div class="market-filters">
         <div class="field"><label for="m-reciprocity">${t("market.form.reciprocity")}</label><select id="m-reciprocity" name="reciprocity">${opt("reciprocity", "", t("market.filter.any"))}${opt("reciprocity", "gift", t("market.reciprocity.gift"))}${opt("reciprocity", "credit", t("market.reciprocity.credit"))}${opt("reciprocity", "money", t("market.reciprocity.money"))}</select></div>
         ${federations.length ? html`<div class="field"><label for="m-group">${t("market.form.group")}</label><select id="m-group" name="group">${opt("group", "", t("market.filter.any"))}${federations.map((f) => opt("group", f.uri, f.name))}</select></div>` : ""}
         <div class="field"><label for="m-from">${t("market.form.from")}</label><input id="m-from" name="from" type="date" value="${q.from ?? ""}" /></div>
@@ -100,6 +101,7 @@ export function marketListPages(deps: EconomyDeps): Hono<WebEnv> {
         <div class="field"><label for="m-lat">${t("market.form.latitude")}</label><input id="m-lat" name="lat" inputmode="decimal" value="${q.lat ?? ""}" /></div>
         <div class="field"><label for="m-lon">${t("market.form.longitude")}</label><input id="m-lon" name="lon" inputmode="decimal" value="${q.lon ?? ""}" /></div>
         <div class="field"><label for="m-km">${t("market.filter.km")}</label><input id="m-km" name="km" inputmode="decimal" value="${q.km ?? ""}" /></div>
+        </div></details>
         ${view === "map" ? html`<input type="hidden" name="view" value="map" />` : ""}
         <div class="actions"><button type="submit">${t("market.filter.apply")}</button> <a href="/economy/market">${t("market.filter.clear")}</a></div>
       </form>

@@ -21,6 +21,7 @@ export const economyMarket = {
   "market.filter.any": "Any",
   "market.filter.words": "Words",
   "market.filter.km": "Within (km)",
+  "market.filter.more": "More filters: in return, dates, distance",
   "market.filter.apply": "Search",
   "market.filter.clear": "Clear",
   "market.view": "View",

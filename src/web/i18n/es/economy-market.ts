@@ -23,6 +23,7 @@ export const economyMarket: Record<keyof typeof en, string> = {
   "market.filter.any": "Cualquiera",
   "market.filter.words": "Palabras",
   "market.filter.km": "A menos de (km)",
+  "market.filter.more": "Más filtros: a cambio, fechas, distancia",
   "market.filter.apply": "Buscar",
   "market.filter.clear": "Limpiar",
   "market.view": "Vista",
