@@ -71,6 +71,7 @@ import { decisionFederationPages, remoteDecisionHead } from "./web/decision-fede
 import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
 import { ledgerPages } from "./web/economy/ledger-pages.ts";
+import { economyPages } from "./web/economy/index.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
@@ -296,6 +297,7 @@ export async function createNode(
   app.route("/", decisionPages(groups));
   app.route("/", budgetingPages(groups));
   app.route("/", ledgerPages(groups));
+  app.route("/", economyPages(groups));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));

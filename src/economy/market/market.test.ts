@@ -16,10 +16,9 @@ import { marketContributor } from "./data.ts";
 import { reportProposal, setProposalHidden } from "./moderation.ts";
 import { changeProposalStatus, editProposal, publishProposal } from "./proposals.ts";
 import { proposalById } from "./reads.ts";
-import { storeRemoteProposal, withdrawRemoteProposal } from "./remote.ts";
 import { searchProposals } from "./search.ts";
 import { catalogueOf, decideSpec, proposeSpec } from "./specs.ts";
-import { addWatch, removeWatch, watchesOf } from "./watches.ts";
+import { addWatch, notifyWatchers, removeWatch, watchesOf } from "./watches.ts";
 
 let f: GroupsFixture;
 let ada: LocalMember;
@@ -348,57 +347,47 @@ test("watchers of a category are told of a new local or federated match, not of 
     (await told(cyd)).map((n) => n.from_uri),
     [made.value.uri],
   );
-  const remote = await storeRemoteProposal(f.ctx, "https://other.example/users/coop", {
+  // A copy received from another node (agreements' receiveRemoteProposal stores it) tells them too.
+  const copy = {
+    id: "0190a000-0000-7000-8000-000000000001",
     uri: "https://other.example/economy/proposals/1",
-    purpose: "offer",
-    agentUri: "https://other.example/users/coop",
-    agentKind: "coop",
-    groupUri: null,
-    specUri: "https://other.example/economy/proposals/1#resource",
+    local: 0,
+    purpose: "offer" as const,
+    agent_uri: "https://other.example/users/coop",
+    agent_kind: "coop" as const,
+    account_id: null,
+    group_uri: null,
+    spec_id: null,
+    spec_uri: "https://other.example/economy/proposals/1#resource",
     name: "Mountain honey",
     note: "",
-    category: "Honey",
+    category: "honey",
     unit: "kilogram",
     quantity: 5000,
     available: 5000,
     minimum: 0,
-    placeName: "",
+    place_name: "",
     latitude: null,
     longitude: null,
-    availableFrom: null,
-    availableUntil: null,
-    reciprocity: "credit",
-    unitPrice: 900,
+    available_from: null,
+    available_until: null,
+    reciprocity: "credit" as const,
+    unit_price: 900,
     currency: "ECO",
-    action: "transfer",
-    images: [],
-    open: true,
-    publishedAt: "2026-03-01T10:00:00.000Z",
+    action: "transfer" as const,
+    images: "[]",
+    status: "open" as const,
+    published_at: "2026-03-01T10:00:00.000Z",
+    created_at: "2026-03-01T10:00:00.000Z",
+    updated_at: "2026-03-01T10:00:00.000Z",
+  };
+  const toldOfCopy = await f.handle.db.transaction().execute(async (trx) => {
+    await trx.insertInto("econ_proposals").values(copy).execute();
+    return notifyWatchers(trx, f.ctx, copy);
   });
-  assert.ok(remote.ok && remote.value.created);
+  assert.equal(toldOfCopy, 2);
   assert.equal((await told(ada)).length, 3);
   assert.equal((await told(cyd)).length, 2);
-  // Someone else's server may not speak for it; the agent's server withdraws it.
-  assert.deepEqual(
-    await withdrawRemoteProposal(
-      f.ctx,
-      "https://evil.example/users/x",
-      "https://other.example/economy/proposals/1",
-    ),
-    {
-      ok: false,
-      reason: "forbidden",
-    },
-  );
-  assert.ok(
-    (
-      await withdrawRemoteProposal(
-        f.ctx,
-        "https://other.example/users/coop",
-        "https://other.example/economy/proposals/1",
-      )
-    ).ok,
-  );
   assert.equal((await watchesOf(f.ctx, ada.id)).length, 1);
   assert.deepEqual(await removeWatch(f.ctx, as(bea), w.value.id), {
     ok: false,

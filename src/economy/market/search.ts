@@ -80,9 +80,12 @@ export async function searchProposals(
       all.push(eb.or([eb("available_from", "is", null), eb("available_from", "<=", s.until)]));
     if (s.q) {
       const pattern = likePattern(s.q);
-      const like = (column: "name" | "note" | "category") =>
-        sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
-      all.push(eb.or([like("name"), like("note"), like("category")]));
+      // One LIKE over the three texts: one pass over each row instead of three.
+      all.push(
+        eb.and([
+          sql<boolean>`lower(name || ' ' || category || ' ' || note) like ${pattern} escape '\\'`,
+        ]),
+      );
     }
     if (box) {
       all.push(eb("latitude", ">=", box.minLat), eb("latitude", "<=", box.maxLat));

@@ -24,9 +24,9 @@ export function homePages(): Hono<WebEnv> {
     return c.html(layout(c, coop.name, body));
   });
 
-  // /social, /media and /decisions are their areas' own (web/social/pages.ts,
-  // web/media/pages.ts, web/decisions/pages.ts).
-  const own = new Set(["/social", "/media", "/decisions", "/commons"]);
+  // /social, /media, /decisions, /economy and /commons are their areas' own
+  // (web/social/pages.ts, web/media/pages.ts, web/decisions/pages.ts, web/economy/landing.ts, web/commons).
+  const own = new Set(["/social", "/media", "/decisions", "/economy", "/commons"]);
   for (const pillar of pillars.filter((p) => !own.has(p.path))) {
     app.get(pillar.path, (c) => {
       const t = c.get("t");
