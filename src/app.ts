@@ -17,6 +17,7 @@ import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
 import { commonsContributor } from "./commons/data.ts";
+import { sweepWithdrawnRows } from "./commons/queries.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -305,6 +306,10 @@ export async function createNode(
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).
         sweepPhases(decisionsCtx).catch((error: unknown) =>
           decisionsLogger.error("Budgeting phase sweep failed: {error}", { error }),
+        );
+        // Withdrawn commons rows whose exclusion period has begun (found by a partial index).
+        sweepWithdrawnRows(db.db, clock.now()).catch((error: unknown) =>
+          logger.error("Sweeping withdrawn commons rows failed: {error}", { error }),
         );
         // Budgets past voting and not counted yet (one count at a time: a large one takes seconds).
         counting ??= countWaitingProcesses(decisionsCtx)
