@@ -4,7 +4,9 @@
  * million rows as a million driver objects, or a million strings per column,
  * took seconds; here the database packs the rows of a chunk into one string
  * (fields split by \x1f, rows by \x1e, neither of which a unit key, a stored
- * number or a category code can contain) and one pass over its characters fills
+ * number or a category code can contain; a key that did would fail the read
+ * with an error, as every row must have exactly its separators, never
+ * misread it) and one pass over its characters fills
  * typed arrays, without a string or an object per row.
  *
  * Also here: which units had rows clipped (rows beyond the per-unit limit,
