@@ -19,6 +19,7 @@ import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
 import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
+import { sweepWithdrawnRows } from "./commons/queries.ts";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
@@ -359,6 +360,9 @@ export async function createNode(
         // Alarms left waiting past their group's window go up a level (once: claimed in the database).
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
+        // Withdrawn commons rows whose exclusion period has begun (found by a partial index).
+        sweepWithdrawnRows(db.db, clock.now()).catch((error: unknown) =>
+          logger.error("Sweeping withdrawn commons rows failed: {error}", { error }),
         );
         // Budgets past voting and not counted yet (one count at a time: a large one takes seconds).
         counting ??= countWaitingProcesses(decisionsCtx)

@@ -134,6 +134,34 @@ function resultOf(dataset: Dataset, q: CanonicalQuery, main: Release, clip: Rele
   };
 }
 
+/**
+ * Deletes the withdrawn rows whose exclusion has begun, in every dataset of this
+ * node: the periodic sweep (a question deletes its own dataset's too). Only
+ * rows excluded from this period or an earlier one go, so every release of a
+ * period is still computed over the same rows. The partial index of
+ * migration 0041 holds only withdrawn rows, so finding them costs nothing
+ * while there are none. Returns how many rows were deleted.
+ */
+export async function sweepWithdrawnRows(db: Kysely<Schema>, at: Date): Promise<number> {
+  const withdrawn = await db
+    .selectFrom("commons_rows")
+    .innerJoin("commons_datasets", "commons_datasets.id", "commons_rows.dataset_id")
+    .select(["commons_datasets.id", "commons_datasets.period"])
+    .where("commons_rows.excluded_from", "is not", null)
+    .distinct()
+    .execute();
+  let deleted = 0;
+  for (const dataset of withdrawn) {
+    const done = await db
+      .deleteFrom("commons_rows")
+      .where("dataset_id", "=", dataset.id)
+      .where("excluded_from", "<=", periodOf(dataset.period, at))
+      .executeTakeFirst();
+    deleted += Number(done.numDeletedRows);
+  }
+  return deleted;
+}
+
 /** Runs a query, or returns the identical one already published this period. */
 export async function queryDataset(
   ctx: CommonsContext,

@@ -4,7 +4,9 @@
  * million rows as a million driver objects, or a million strings per column,
  * took seconds; here the database packs the rows of a chunk into one string
  * (fields split by \x1f, rows by \x1e, neither of which a unit key, a stored
- * number or a category code can contain) and one pass over its characters fills
+ * number or a category code can contain; a key that did would fail the read
+ * with an error, as every row must have exactly its separators, never
+ * misread it) and one pass over its characters fills
  * typed arrays, without a string or an object per row.
  *
  * Also here: which units had rows clipped (rows beyond the per-unit limit,
@@ -170,12 +172,21 @@ export async function readColumns(
   const where = sql`dataset_id = ${datasetId} and (excluded_from is null or excluded_from > ${period})`;
   const units = new UnitIds();
   const chunks: { ids: Int32Array; values: Float64Array[] }[] = [];
-  for (let after = ""; ; ) {
-    const chunk = await readChunk(trx, where, parts, after, chunkRows);
+  let pending = readChunk(trx, where, parts, "", chunkRows);
+  for (;;) {
+    const chunk = await pending;
     if (chunk.n === 0 || chunk.packed === null || chunk.last === null) break;
+    const more = chunk.n === chunkRows;
+    if (more) {
+      // The next chunk is asked for before this one is unpacked, so a PostgreSQL
+      // server reads it on its own core meanwhile. (If unpacking throws, the
+      // pending read's outcome is dropped: the transaction is rolled back anyway.)
+      pending = readChunk(trx, where, parts, chunk.last, chunkRows);
+      pending.catch(() => undefined);
+      await new Promise((sent) => setImmediate(sent));
+    }
     chunks.push(unpack(chunk.packed, chunk.n, parts, units));
-    if (chunk.n < chunkRows) break;
-    after = chunk.last;
+    if (!more) break;
   }
   const total = chunks.reduce((n, c) => n + c.ids.length, 0);
   // Into one array per column; TypedArray.set converts the codes to integers.
