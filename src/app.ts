@@ -71,8 +71,8 @@ import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
-import { ledgerPages } from "./web/economy/ledger-pages.ts";
 import { economyPages } from "./web/economy/index.ts";
+import { ledgerPages } from "./web/economy/ledger-pages.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
@@ -360,6 +360,7 @@ export async function createNode(
         // Alarms left waiting past their group's window go up a level (once: claimed in the database).
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
+        );
         // Withdrawn commons rows whose exclusion period has begun (found by a partial index).
         sweepWithdrawnRows(db.db, clock.now()).catch((error: unknown) =>
           logger.error("Sweeping withdrawn commons rows failed: {error}", { error }),

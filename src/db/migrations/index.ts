@@ -33,11 +33,11 @@ import * as m0034 from "./0034_indicators.ts";
 import * as m0035 from "./0035_budgeting_proposals_elsewhere.ts";
 import * as m0036 from "./0036_commons_federation.ts";
 import * as m0037 from "./0037_actor_stats.ts";
+import * as m0038 from "./0038_economy_market.ts";
 import * as m0039 from "./0039_economy_agreements.ts";
 import * as m0040 from "./0040_credit.ts";
 import * as m0041 from "./0041_commons_withdrawn_index.ts";
 import * as m0042 from "./0042_notification_badge.ts";
-import * as m0038 from "./0038_economy_market.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -75,9 +75,9 @@ export const migrations: Record<string, Migration> = {
   "0035_budgeting_proposals_elsewhere": m0035,
   "0036_commons_federation": m0036,
   "0037_actor_stats": m0037,
+  "0038_economy_market": m0038,
   "0039_economy_agreements": m0039,
   "0040_credit": m0040,
   "0041_commons_withdrawn_index": m0041,
   "0042_notification_badge": m0042,
-  "0038_economy_market": m0038,
 };
