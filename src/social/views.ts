@@ -25,6 +25,12 @@ export interface AuthorView {
 }
 
 export interface MediaView {
+  /** The attachment's row, as the client API names it (its upload's id when ours). */
+  id: string;
+  uploadId: string | null;
+  path: string | null;
+  remoteUrl: string | null;
+  focus: string | null;
   url: string;
   mediaType: string;
   description: string;
@@ -217,13 +223,16 @@ export async function hydrate(
       .selectFrom("post_media as m")
       .leftJoin("uploads as u", "u.id", "m.upload_id")
       .select([
+        "m.id",
         "m.post_id",
+        "m.upload_id",
         "m.remote_url",
         "u.path",
         "m.media_type",
         "m.description",
         "m.width",
         "m.height",
+        "m.focus",
       ])
       .where("m.post_id", "in", allIds)
       .orderBy("m.position")
@@ -295,6 +304,11 @@ export async function hydrate(
       media: media
         .filter((m) => m.post_id === r.id)
         .map((m) => ({
+          id: m.id,
+          uploadId: m.upload_id,
+          path: m.path,
+          remoteUrl: m.remote_url,
+          focus: m.focus,
           url: mediaLink(m),
           mediaType: m.media_type,
           description: m.description,

@@ -6,9 +6,9 @@
  */
 import type { Visibility } from "../../db/schema/social.ts";
 import { tagUrl } from "../../kernel/uris.ts";
-import { authorsOf, mediaOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
+import { authorsOf, mentionsOf, tagsOf } from "../../social/api-support.ts";
 import { escapeHtml } from "../../social/content.ts";
-import type { PostView } from "../../social/views.ts";
+import type { MediaView, PostView } from "../../social/views.ts";
 import { attachmentUrl } from "../../storage/remote-media.ts";
 import { type AccountLoader, type ApiAccount, loadAccounts } from "./account.ts";
 import { decisionPollsOf } from "./decision.ts";
@@ -17,7 +17,19 @@ export const toMastodonVisibility = (v: Visibility) => (v === "followers" ? "pri
 export const fromMastodonVisibility = (v: string): Visibility | null =>
   v === "private" ? "followers" : v === "public" || v === "unlisted" || v === "direct" ? v : null;
 
-type MediaRow = Awaited<ReturnType<typeof mediaOf>>[number];
+/** A post's attachment as hydrate read it (views.ts), in the columns serializeMedia takes. */
+const mediaRow = (m: MediaView) => ({
+  id: m.id,
+  upload_id: m.uploadId,
+  path: m.path,
+  remote_url: m.remoteUrl,
+  media_type: m.mediaType,
+  description: m.description,
+  width: m.width,
+  height: m.height,
+  focus: m.focus,
+});
+type MediaRow = ReturnType<typeof mediaRow>;
 
 /** "x,y" as stored, to Mastodon's meta.focus (the centre when unset). */
 function focusOf(focus: string | null | undefined) {
@@ -177,8 +189,8 @@ export async function serializeStatuses(
   const all = views.flatMap((v) => (v.reblog ? [v, v.reblog] : [v]));
   const ids = all.map((v) => v.id);
   const replyIds = all.flatMap((v) => (v.inReplyToId ? [v.inReplyToId] : []));
-  const [media, mentions, tags, parents, decisionPolls] = await Promise.all([
-    mediaOf(l.db, ids),
+  // Attachments came with the views (hydrate): no second query for them.
+  const [mentions, tags, parents, decisionPolls] = await Promise.all([
     mentionsOf(l.db, ids),
     tagsOf(l.db, ids),
     authorsOf(l.db, replyIds),
@@ -202,7 +214,7 @@ export async function serializeStatuses(
       v,
       account,
       {
-        media: media.filter((m) => m.post_id === v.id),
+        media: v.media.map(mediaRow),
         mentions: mentions
           .filter((m) => m.post_id === v.id)
           .flatMap((m) => {
