@@ -14,6 +14,7 @@ import { budgetRoutes } from "./routes/budgets.ts";
 import { commonsRoutes } from "./routes/commons.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
+import { creditRoutes } from "./routes/economy-credit.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
@@ -64,6 +65,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
+  app.route("/", creditRoutes(deps));
   app.route("/", movingRoutes(deps));
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));
