@@ -137,7 +137,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
     const name = (uri: string) => coopName(c, origin, uri);
     const ours = accounts.find((a) => a.coop_uri === coopUri(origin));
     const base = `/groups/${group.name}/ledger`;
-    const accountsTable = html`<table class="figures"><caption>${t(c)("credit.accounts")}</caption>
+    const accountsTable = html`<table class="figures">
       <thead><tr><th scope="col">${t(c)("credit.account")}</th><th scope="col">${t(c)("credit.balance")}</th><th scope="col">${t(c)("credit.debitLimit")}</th><th scope="col">${t(c)("credit.creditLimit")}</th></tr></thead>
       <tbody>${accounts.map(
         (a) =>
