@@ -19,12 +19,15 @@ import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 let a: TestNode;
 let b: TestNode;
 let ana: { id: string; username: string };
 let ben: { id: string; username: string };
 let ledger: Ledger;
+let evil: RemoteActor;
+let mallory: RemoteActor;
 const stops: (() => Promise<void>)[] = [];
 const SLOW = 120_000;
 
@@ -73,9 +76,37 @@ before(async () => {
   const found = await findLedger(a.node.db.db, opened.value.id);
   assert.ok(found);
   ledger = found;
+  // A member co-op that is not Synco (it speaks the vocabulary by hand), and a stranger.
+  [evil, mallory] = await Promise.all([
+    startRemoteActor("127.0.214.9", "coop", { type: "Organization" }),
+    startRemoteActor("127.0.214.10", "coop", { type: "Organization" }),
+  ]);
+  const follow = await fetch(
+    await evil.signed(`${a.url}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${evil.url}/follows/1`,
+      type: "Follow",
+      actor: evil.id,
+      object: `${a.url}/groups/fednet`,
+    }),
+  );
+  assert.equal(follow.status, 202);
+  await waitFor(
+    "the hand-made co-op is a member co-op",
+    async () =>
+      !!(await a.node.db.db
+        .selectFrom("group_members")
+        .select("id")
+        .where("actor_uri", "=", evil.id)
+        .where("status", "=", "active")
+        .executeTakeFirst()),
+    SLOW,
+  );
 });
 
 after(async () => {
+  evil?.close();
+  mallory?.close();
   for (const stop of stops) await stop();
   await Promise.all([a?.close(), b?.close()]);
 });
@@ -159,4 +190,81 @@ test("the journal is for member co-ops' signed fetches only", async () => {
   const html = await fetch(ledger.uri);
   assert.equal(html.status, 200);
   assert.match(await html.text(), /hours/);
+});
+
+test("hostile Offers: another co-op's credit, a stranger, a malformed amount change nothing", async () => {
+  const request = (actor: RemoteActor, path: string, fields: object) => {
+    actor.documents.set(path, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${actor.url}${path}`,
+      type: "CreditTransfer",
+      ledger: ledger.uri,
+      payer: actor.id,
+      payee: coopUri(a.url),
+      amount: 100,
+      ...fields,
+    });
+    return `${actor.url}${path}`;
+  };
+  const offer = async (actor: RemoteActor, name: string, object: string) => {
+    const res = await fetch(
+      await actor.signed(`${a.url}/inbox`, {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${actor.url}/offers/${name}`,
+        type: "Offer",
+        actor: actor.id,
+        object,
+        to: `${a.url}/groups/fednet`,
+      }),
+    );
+    assert.equal(res.status, 202, name);
+    return `${actor.url}/offers/${name}`;
+  };
+  const hostile = [
+    // Spends B's co-op's credit: the document's payer is not the Offer's actor.
+    await offer(
+      evil,
+      "forged",
+      request(evil, "/credit-requests/forged", { payer: coopUri(b.url) }),
+    ),
+    await offer(evil, "malformed", request(evil, "/credit-requests/malformed", { amount: -5 })),
+    await offer(mallory, "stranger", request(mallory, "/credit-requests/stranger", {})),
+  ];
+  const over = await offer(
+    evil,
+    "over",
+    request(evil, "/credit-requests/over", { amount: 60_000 }),
+  );
+  const fine = await offer(
+    evil,
+    "fine",
+    request(evil, "/credit-requests/fine", { amount: 250, summary: "by hand" }),
+  );
+  const posted = (id: string) =>
+    a.node.db.db
+      .selectFrom("credit_transfers")
+      .select(["status", "refused_reason"])
+      .where("payer_activity_uri", "=", id)
+      .executeTakeFirst();
+  assert.equal(
+    (await waitFor("the good Offer is posted", () => posted(fine), SLOW)).status,
+    "completed",
+  );
+  const refused = await waitFor(
+    "the Offer past the limit is kept as refused",
+    () => posted(over),
+    SLOW,
+  );
+  assert.deepEqual(refused, { status: "refused", refused_reason: "payer-over-debit-limit" });
+  await waitFor(
+    "every hostile document was read",
+    () =>
+      ["forged", "malformed"].every((n) => evil.fetched.includes(`/credit-requests/${n}`)) &&
+      mallory.fetched.includes("/credit-requests/stranger"),
+    SLOW,
+  );
+  for (const id of hostile) assert.equal(await posted(id), undefined, id);
+  const audited = await auditRemoteLedger(b.node.federation, ledger.uri);
+  assert.ok(audited.ok && audited.report.ok, JSON.stringify(audited));
+  assert.equal(audited.report.balances.get(evil.id), -250);
 });
