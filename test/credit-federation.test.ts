@@ -17,7 +17,7 @@ import { waitFor } from "../src/federation/testing.ts";
 import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
-import { createMember } from "./support/login.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
@@ -267,4 +267,41 @@ test("hostile Offers: another co-op's credit, a stranger, a malformed amount cha
   const audited = await auditRemoteLedger(b.node.federation, ledger.uri);
   assert.ok(audited.ok && audited.report.ok, JSON.stringify(audited));
   assert.equal(audited.report.balances.get(evil.id), -250);
+});
+
+test("B's admin pays through A's ledger from B's own pages", async () => {
+  const web = await signIn(b, "ben", "password123");
+  const path = `/economy/ledgers/remote?group=${encodeURIComponent(`${a.url}/groups/fednet`)}`;
+  const page = await web.get(path);
+  assert.equal(page.status, 200);
+  const text = await page.text();
+  assert.match(text, /The journal adds up/);
+  assert.match(text, new RegExp(new URL(a.url).host));
+  assert.equal((await web.get("/economy/ledgers")).status, 200);
+  const before = await a.node.db.db.selectFrom("credit_transfers").select("id").execute();
+  const bad = await web.post(path, { payee: coopUri(a.url), amount: "0", memo: "" });
+  assert.equal(bad.status, 422);
+  const sent = await web.post(path, {
+    payee: coopUri(a.url),
+    amount: "1.25",
+    memo: "from the page",
+  });
+  assert.equal(sent.status, 303);
+  const posted = await waitFor(
+    "A posts the page's request",
+    () =>
+      a.node.db.db
+        .selectFrom("credit_transfers")
+        .select(["amount", "status"])
+        .where("memo", "=", "from the page")
+        .executeTakeFirst(),
+    SLOW,
+  );
+  assert.deepEqual(posted, { amount: 125, status: "completed" });
+  const after = await a.node.db.db.selectFrom("credit_transfers").select("id").execute();
+  assert.equal(after.length, before.length + 1, "the refused form posted nothing");
+  const stranger = await web.get(
+    `/economy/ledgers/remote?group=${encodeURIComponent("https://x.example/groups/y")}`,
+  );
+  assert.equal(stranger.status, 404);
 });

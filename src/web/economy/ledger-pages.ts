@@ -45,6 +45,7 @@ import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { balanceChart } from "./ledger-chart.ts";
 import { ledgerExportPages } from "./ledger-exports.ts";
+import { remoteLedgerPages } from "./ledger-remote.ts";
 import { amountIn, coopName, problemStatus, problemText, refusalText } from "./ledger-render.ts";
 
 const t = (c: Context<WebEnv>) => c.get("t");
@@ -343,5 +344,6 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
   });
 
   app.route("/", ledgerExportPages(deps));
+  app.route("/", remoteLedgerPages(deps));
   return app;
 }

@@ -46,6 +46,8 @@ export const economyCredit = {
   "credit.pay.to": "To",
   "credit.pay.submit": "Pay",
   "credit.paid": "Paid {amount}: transfer no. {seq}.",
+  "credit.requested":
+    "Sent to the ledger: it is posted there when the ledger receives it (see its journal).",
   "credit.pay.refused": "Refused: {reason}. Nothing was moved.",
   "credit.export": "Export the journal",
   "credit.export.csv": "CSV",
@@ -53,7 +55,8 @@ export const economyCredit = {
   "credit.audit": "Audit",
   "credit.audit.lead":
     "The journal replayed from the first transfer: every entry's balance recomputed, every transfer's two entries summed.",
-  "credit.audit.ok": "The journal adds up: {count} transfers, every balance recomputed, the balances sum to zero.",
+  "credit.audit.ok":
+    "The journal adds up: {count} transfers, every balance recomputed, the balances sum to zero.",
   "credit.audit.bad": "The journal does not add up:",
   "credit.audit.remote": "Audit a ledger",
   "credit.audit.remote.lead":

@@ -15,7 +15,8 @@ export const economyCredit: Record<keyof typeof en, string> = {
   "credit.unit.hint": "Hasta 24 letras, cifras, espacios, puntos o guiones.",
   "credit.defaultDebitLimit": "Límite de débito de las cuentas nuevas",
   "credit.defaultCreditLimit": "Límite de crédito de las cuentas nuevas",
-  "credit.limit.hint": "En {unit}; cuánto puede bajar (débito) o subir (crédito) una cuenta respecto de cero.",
+  "credit.limit.hint":
+    "En {unit}; cuánto puede bajar (débito) o subir (crédito) una cuenta respecto de cero.",
   "credit.settings": "Ajustes del libro",
   "credit.settings.saved": "Ajustes guardados.",
   "credit.save": "Guardar",
@@ -48,6 +49,8 @@ export const economyCredit: Record<keyof typeof en, string> = {
   "credit.pay.to": "A",
   "credit.pay.submit": "Pagar",
   "credit.paid": "Pagado {amount}: transferencia n.º {seq}.",
+  "credit.requested":
+    "Enviado al libro: se asienta allí cuando el libro lo recibe (véase su diario).",
   "credit.pay.refused": "Rechazada: {reason}. No se ha movido nada.",
   "credit.export": "Exportar el diario",
   "credit.export.csv": "CSV",
