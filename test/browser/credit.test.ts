@@ -84,8 +84,11 @@ test("paying from the ledger page on a phone, then the page at desktop width", a
   await phone.locator("#f-memo").fill("seedlings");
   await phone.locator("form[action$='/ledger/transfers'] button[type=submit]").click();
   await phone.waitForURL(/done=/);
-  assert.match(await phone.locator(".notice").innerText(), /Paid 7\.5 hours: transfer no\. 7/);
-  assert.match(await phone.locator("table.figures").first().innerText(), /−?7\.5 hours/);
+  assert.match(
+    (await phone.locator(".notice").textContent()) ?? "",
+    /Paid 7\.5 hours: transfer no\. 7/,
+  );
+  assert.match((await phone.locator("table.figures").first().textContent()) ?? "", /−?7\.5 hours/);
   assert.equal(await phone.locator(".ledger-chart svg path").count(), 4);
   // Nothing wider than the phone but the tables, which scroll in their own boxes.
   const width = await phone.evaluate<number>("document.documentElement.scrollWidth");
