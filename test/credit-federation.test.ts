@@ -17,14 +17,17 @@ import { waitFor } from "../src/federation/testing.ts";
 import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
-import { createMember } from "./support/login.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
 
 let a: TestNode;
 let b: TestNode;
 let ana: { id: string; username: string };
 let ben: { id: string; username: string };
 let ledger: Ledger;
+let evil: RemoteActor;
+let mallory: RemoteActor;
 const stops: (() => Promise<void>)[] = [];
 const SLOW = 120_000;
 
@@ -73,9 +76,37 @@ before(async () => {
   const found = await findLedger(a.node.db.db, opened.value.id);
   assert.ok(found);
   ledger = found;
+  // A member co-op that is not Synco (it speaks the vocabulary by hand), and a stranger.
+  [evil, mallory] = await Promise.all([
+    startRemoteActor("127.0.214.9", "coop", { type: "Organization" }),
+    startRemoteActor("127.0.214.10", "coop", { type: "Organization" }),
+  ]);
+  const follow = await fetch(
+    await evil.signed(`${a.url}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${evil.url}/follows/1`,
+      type: "Follow",
+      actor: evil.id,
+      object: `${a.url}/groups/fednet`,
+    }),
+  );
+  assert.equal(follow.status, 202);
+  await waitFor(
+    "the hand-made co-op is a member co-op",
+    async () =>
+      !!(await a.node.db.db
+        .selectFrom("group_members")
+        .select("id")
+        .where("actor_uri", "=", evil.id)
+        .where("status", "=", "active")
+        .executeTakeFirst()),
+    SLOW,
+  );
 });
 
 after(async () => {
+  evil?.close();
+  mallory?.close();
   for (const stop of stops) await stop();
   await Promise.all([a?.close(), b?.close()]);
 });
@@ -159,4 +190,118 @@ test("the journal is for member co-ops' signed fetches only", async () => {
   const html = await fetch(ledger.uri);
   assert.equal(html.status, 200);
   assert.match(await html.text(), /hours/);
+});
+
+test("hostile Offers: another co-op's credit, a stranger, a malformed amount change nothing", async () => {
+  const request = (actor: RemoteActor, path: string, fields: object) => {
+    actor.documents.set(path, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${actor.url}${path}`,
+      type: "CreditTransfer",
+      ledger: ledger.uri,
+      payer: actor.id,
+      payee: coopUri(a.url),
+      amount: 100,
+      ...fields,
+    });
+    return `${actor.url}${path}`;
+  };
+  const offer = async (actor: RemoteActor, name: string, object: string) => {
+    const res = await fetch(
+      await actor.signed(`${a.url}/inbox`, {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${actor.url}/offers/${name}`,
+        type: "Offer",
+        actor: actor.id,
+        object,
+        to: `${a.url}/groups/fednet`,
+      }),
+    );
+    assert.equal(res.status, 202, name);
+    return `${actor.url}/offers/${name}`;
+  };
+  const hostile = [
+    // Spends B's co-op's credit: the document's payer is not the Offer's actor.
+    await offer(
+      evil,
+      "forged",
+      request(evil, "/credit-requests/forged", { payer: coopUri(b.url) }),
+    ),
+    await offer(evil, "malformed", request(evil, "/credit-requests/malformed", { amount: -5 })),
+    await offer(mallory, "stranger", request(mallory, "/credit-requests/stranger", {})),
+  ];
+  const over = await offer(
+    evil,
+    "over",
+    request(evil, "/credit-requests/over", { amount: 60_000 }),
+  );
+  const fine = await offer(
+    evil,
+    "fine",
+    request(evil, "/credit-requests/fine", { amount: 250, summary: "by hand" }),
+  );
+  const posted = (id: string) =>
+    a.node.db.db
+      .selectFrom("credit_transfers")
+      .select(["status", "refused_reason"])
+      .where("payer_activity_uri", "=", id)
+      .executeTakeFirst();
+  assert.equal(
+    (await waitFor("the good Offer is posted", () => posted(fine), SLOW)).status,
+    "completed",
+  );
+  const refused = await waitFor(
+    "the Offer past the limit is kept as refused",
+    () => posted(over),
+    SLOW,
+  );
+  assert.deepEqual(refused, { status: "refused", refused_reason: "payer-over-debit-limit" });
+  await waitFor(
+    "every hostile document was read",
+    () =>
+      ["forged", "malformed"].every((n) => evil.fetched.includes(`/credit-requests/${n}`)) &&
+      mallory.fetched.includes("/credit-requests/stranger"),
+    SLOW,
+  );
+  for (const id of hostile) assert.equal(await posted(id), undefined, id);
+  const audited = await auditRemoteLedger(b.node.federation, ledger.uri);
+  assert.ok(audited.ok && audited.report.ok, JSON.stringify(audited));
+  assert.equal(audited.report.balances.get(evil.id), -250);
+});
+
+test("B's admin pays through A's ledger from B's own pages", async () => {
+  const web = await signIn(b, "ben", "password123");
+  const path = `/economy/ledgers/remote?group=${encodeURIComponent(`${a.url}/groups/fednet`)}`;
+  const page = await web.get(path);
+  assert.equal(page.status, 200);
+  const text = await page.text();
+  assert.match(text, /The journal adds up/);
+  assert.match(text, new RegExp(new URL(a.url).host));
+  assert.equal((await web.get("/economy/ledgers")).status, 200);
+  const before = await a.node.db.db.selectFrom("credit_transfers").select("id").execute();
+  const bad = await web.post(path, { payee: coopUri(a.url), amount: "0", memo: "" });
+  assert.equal(bad.status, 422);
+  const sent = await web.post(path, {
+    payee: coopUri(a.url),
+    amount: "1.25",
+    memo: "from the page",
+  });
+  assert.equal(sent.status, 303);
+  const posted = await waitFor(
+    "A posts the page's request",
+    () =>
+      a.node.db.db
+        .selectFrom("credit_transfers")
+        .select(["amount", "status"])
+        .where("memo", "=", "from the page")
+        .executeTakeFirst(),
+    SLOW,
+  );
+  assert.deepEqual(posted, { amount: 125, status: "completed" });
+  const after = await a.node.db.db.selectFrom("credit_transfers").select("id").execute();
+  assert.equal(after.length, before.length + 1, "the refused form posted nothing");
+  const stranger = await web.get(
+    `/economy/ledgers/remote?group=${encodeURIComponent("https://x.example/groups/y")}`,
+  );
+  assert.equal(stranger.status, 404);
 });

@@ -15,6 +15,7 @@ import { commonsRoutes } from "./routes/commons.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
 import { economyMarketRoutes } from "./routes/economy-market.ts";
+import { creditRoutes } from "./routes/economy-credit.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
@@ -67,6 +68,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
   app.route("/", indicatorRoutes(deps));
+  app.route("/", creditRoutes(deps));
   app.route("/", movingRoutes(deps));
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));

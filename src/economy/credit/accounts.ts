@@ -100,16 +100,17 @@ export function accountOf(
     .executeTakeFirst();
 }
 
-/** Is the co-op an active member of the ledger's group now (who may transact)? */
-export async function isActiveMemberCoop(db: Kysely<Schema>, groupId: string, coopUri: string) {
-  return !!(await db
+/** How many of these co-ops are active members of the ledger's group now (who may transact). */
+export async function activeMemberCoops(db: Kysely<Schema>, groupId: string, coopUris: string[]) {
+  const row = await db
     .selectFrom("group_members")
-    .select("id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("group_id", "=", groupId)
-    .where("actor_uri", "=", coopUri)
+    .where("actor_uri", "in", coopUris)
     .where("actor_kind", "=", "coop")
     .where("status", "=", "active")
-    .executeTakeFirst());
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 const limit = z.number().int().min(0).max(MAX_AMOUNT);
@@ -132,7 +133,13 @@ export async function setLimits(
     if (!ledger || !group) return fail("not-found" as const);
     if (!(await isLedgerAdmin(trx, ctx.origin, group, member))) return fail("forbidden" as const);
     // Locked as a transfer locks it, so a transfer cannot slip between the check and the change.
-    const account = await lockAccounts(trx, ledger.id, [input.accountId]).then((a) => a[0]);
+    const row = await trx
+      .selectFrom("credit_accounts")
+      .select("coop_uri")
+      .where("id", "=", input.accountId)
+      .where("ledger_id", "=", ledger.id)
+      .executeTakeFirst();
+    const account = row && (await lockAccounts(trx, ledger.id, [row.coop_uri]))[0];
     if (!account) return fail("not-found" as const);
     if (account.balance < -debitLimit || account.balance > creditLimit)
       return fail("limit-below-balance" as const);
@@ -150,7 +157,7 @@ export async function setLimits(
 }
 
 /**
- * Reads accounts of a ledger for a change, locked on PostgreSQL (FOR UPDATE) in
+ * Reads accounts of a ledger (by co-op) for a change, locked on PostgreSQL (FOR UPDATE) in
  * the order of their ids, so two transfers between the same two accounts in
  * opposite directions queue instead of deadlocking. SQLite's one writer
  * serialises transactions already (BEGIN IMMEDIATE).
@@ -158,13 +165,13 @@ export async function setLimits(
 export async function lockAccounts(
   trx: Kysely<Schema>,
   ledgerId: string,
-  ids: string[],
+  coopUris: string[],
 ): Promise<CreditAccount[]> {
   const q = trx
     .selectFrom("credit_accounts")
     .selectAll()
     .where("ledger_id", "=", ledgerId)
-    .where("id", "in", ids)
+    .where("coop_uri", "in", coopUris)
     .orderBy("id");
   return (locksRows(trx) ? q.forUpdate() : q).execute();
 }

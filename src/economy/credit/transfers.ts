@@ -24,7 +24,7 @@ import { findGroupById } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { coopUri } from "../../kernel/uris.ts";
-import { accountOf, isActiveMemberCoop, lockAccounts, openAccounts } from "./accounts.ts";
+import { activeMemberCoops, lockAccounts, openAccounts } from "./accounts.ts";
 import { type CreditContext, MAX_AMOUNT, MAX_MEMO, type Member } from "./context.ts";
 import { findLedger, transferUriOf } from "./ledgers.ts";
 
@@ -96,30 +96,27 @@ export async function postTransfer(
   return ctx.db.transaction().execute(async (trx) => {
     const ledger = await findLedger(trx, input.ledgerId);
     if (!ledger) return fail("not-found" as const);
-    for (const coop of [input.payerUri, input.payeeUri])
-      if (!(await isActiveMemberCoop(trx, ledger.group_id, coop)))
-        return fail("not-a-member" as const);
-    let payerRow = await accountOf(trx, ledger.id, input.payerUri);
-    let payeeRow = await accountOf(trx, ledger.id, input.payeeUri);
-    if (!payerRow || !payeeRow) {
+    if ((await activeMemberCoops(trx, ledger.group_id, [input.payerUri, input.payeeUri])) !== 2)
+      return fail("not-a-member" as const);
+    const coops = [input.payerUri, input.payeeUri];
+    let locked = await lockAccounts(trx, ledger.id, coops);
+    if (locked.length !== 2) {
       // A co-op that joined after the ledger opened: its account opens on first use.
       await openAccounts(trx, ledger, at);
-      payerRow = await accountOf(trx, ledger.id, input.payerUri);
-      payeeRow = await accountOf(trx, ledger.id, input.payeeUri);
+      locked = await lockAccounts(trx, ledger.id, coops);
     }
-    if (!payerRow || !payeeRow) return fail("no-account" as const);
+    const payer = locked.find((a) => a.coop_uri === input.payerUri);
+    const payee = locked.find((a) => a.coop_uri === input.payeeUri);
+    if (!payer || !payee) return fail("no-account" as const);
     if (input.agreementUri && (await settlementOf(trx, input.agreementUri)))
       return fail("already-settled" as const);
-    const locked = await lockAccounts(trx, ledger.id, [payerRow.id, payeeRow.id]);
-    const payer = locked.find((a) => a.id === payerRow.id);
-    const payee = locked.find((a) => a.id === payeeRow.id);
-    if (!payer || !payee) return fail("no-account" as const);
     const id = newId();
     const uri = transferUriOf(ledger.uri, id);
     const row = {
       id,
       uri,
       ledger_id: ledger.id,
+      seq: null,
       payer_account_id: payer.id,
       payee_account_id: payee.id,
       amount: input.amount,
@@ -134,29 +131,16 @@ export async function postTransfer(
     if (reason) {
       await trx
         .insertInto("credit_transfers")
-        .values({
-          ...row,
-          seq: null,
-          status: "refused",
-          refused_reason: reason,
-          completed_at: null,
-        })
+        .values({ ...row, status: "refused", refused_reason: reason, completed_at: null })
         .execute();
       return ok({ id, uri, status: "refused" as const, seq: null, reason });
     }
-    // The ledger row last: its lock is taken by a transaction that holds all its accounts already.
-    const { last_seq: seq } = await trx
-      .updateTable("credit_ledgers")
-      .set((eb) => ({ last_seq: eb("last_seq", "+", 1), updated_at: at }))
-      .where("id", "=", ledger.id)
-      .returning("last_seq")
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("credit_transfers")
-      .values({ ...row, seq, status: "completed", refused_reason: null, completed_at: at })
-      .execute();
     const payerAfter = payer.balance - input.amount;
     const payeeAfter = payee.balance + input.amount;
+    await trx
+      .insertInto("credit_transfers")
+      .values({ ...row, status: "completed", refused_reason: null, completed_at: at })
+      .execute();
     await trx
       .insertInto("credit_entries")
       .values([
@@ -189,6 +173,16 @@ export async function postTransfer(
       .where("id", "=", payee.id)
       .execute();
     await recordEvent(trx, { type: "credit.transfer.completed", payload: { transferId: id } });
+    // The journal number last: every transfer of the ledger queues on this row's
+    // lock until its commit, so it is held for two statements only, and numbers
+    // commit in order (what the served journal and the audit rely on).
+    const { last_seq: seq } = await trx
+      .updateTable("credit_ledgers")
+      .set((eb) => ({ last_seq: eb("last_seq", "+", 1), updated_at: at }))
+      .where("id", "=", ledger.id)
+      .returning("last_seq")
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("credit_transfers").set({ seq }).where("id", "=", id).execute();
     return ok({ id, uri, status: "completed" as const, seq, reason: null });
   });
 }

@@ -41,9 +41,11 @@ import {
 import { doneQuery, type GroupsDeps, groupFromPath, groupName } from "../groups/render.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { balanceChart } from "./ledger-chart.ts";
 import { ledgerExportPages } from "./ledger-exports.ts";
+import { remoteLedgerPages } from "./ledger-remote.ts";
 import { amountIn, coopName, problemStatus, problemText, refusalText } from "./ledger-render.ts";
 
 const t = (c: Context<WebEnv>) => c.get("t");
@@ -85,7 +87,7 @@ function settingsForm(
   submit: string,
 ): Html {
   const unit = v.unit || "…";
-  return html`<form method="post" action="${action}" class="stack">${csrfField(c)}
+  return html`<form method="post" action="${safeUrl(action)}" class="stack">${csrfField(c)}
     ${field({ name: "unit", label: t(c)("credit.unit"), value: v.unit ?? "", error: errors.unit, hint: t(c)("credit.unit.hint"), required: true })}
     ${field({ name: "defaultDebitLimit", label: t(c)("credit.defaultDebitLimit"), value: v.defaultDebitLimit ?? "", error: errors.defaultDebitLimit, hint: t(c)("credit.limit.hint", { unit }) })}
     ${field({ name: "defaultCreditLimit", label: t(c)("credit.defaultCreditLimit"), value: v.defaultCreditLimit ?? "", error: errors.defaultCreditLimit })}
@@ -137,7 +139,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
     const name = (uri: string) => coopName(c, origin, uri);
     const ours = accounts.find((a) => a.coop_uri === coopUri(origin));
     const base = `/groups/${group.name}/ledger`;
-    const accountsTable = html`<table class="figures"><caption>${t(c)("credit.accounts")}</caption>
+    const accountsTable = html`<table class="figures">
       <thead><tr><th scope="col">${t(c)("credit.account")}</th><th scope="col">${t(c)("credit.balance")}</th><th scope="col">${t(c)("credit.debitLimit")}</th><th scope="col">${t(c)("credit.creditLimit")}</th></tr></thead>
       <tbody>${accounts.map(
         (a) =>
@@ -147,7 +149,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
       ? html`<details><summary>${t(c)("credit.limits.set")}</summary>${accounts.map(
           (
             a,
-          ) => html`<form method="post" action="${base}/accounts/${a.id}/limits" class="inline-fields">${csrfField(c)}
+          ) => html`<form method="post" action="${safeUrl(`${base}/accounts/${a.id}/limits`)}" class="inline-fields">${csrfField(c)}
             <fieldset><legend>${name(a.coop_uri)}</legend>
             <div class="field"><label for="d-${a.id}">${t(c)("credit.debitLimit")}</label><input id="d-${a.id}" name="debitLimit" value="${moneyInput(a.debit_limit)}" required /></div>
             <div class="field"><label for="c-${a.id}">${t(c)("credit.creditLimit")}</label><input id="c-${a.id}" name="creditLimit" value="${moneyInput(a.credit_limit)}" required /></div>
@@ -162,7 +164,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
         ? html`<section aria-labelledby="pay"><h2 id="pay">${t(c)("credit.pay")}</h2>
           <p>${t(c)("credit.pay.lead", { coop: c.get("coop").name, balance: amount(ours.balance) })}</p>
           ${errorSummary(c, errors)}
-          <form method="post" action="${base}/transfers" class="stack">${csrfField(c)}
+          <form method="post" action="${safeUrl(`${base}/transfers`)}" class="stack">${csrfField(c)}
             <div class="field"><label for="f-payee">${t(c)("credit.pay.to")}</label>
             <select id="f-payee" name="payee" required>${payees.map((a) => html`<option value="${a.id}"${form.payee === a.id ? html` selected` : ""}>${name(a.coop_uri)}</option>`)}</select>
             ${errors.payee ? html`<p class="field-error">${errors.payee}</p>` : ""}</div>
@@ -194,7 +196,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
             )
           : html`<p class="muted">${t(c)("credit.journal.none")}</p>`
       }
-      ${oldest && oldest.seq > 1 && journal.length === JOURNAL_PAGE ? html`<p><a href="${base}?before=${oldest.seq}">${t(c)("credit.journal.older")}</a></p>` : ""}
+      ${oldest && oldest.seq > 1 && journal.length === JOURNAL_PAGE ? html`<p><a href="${safeUrl(`${base}?before=${oldest.seq}`)}">${t(c)("credit.journal.older")}</a></p>` : ""}
       ${
         refused.length
           ? html`<h2>${t(c)("credit.refused")}</h2><ul>${refused.map(
@@ -203,9 +205,9 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
             )}</ul>`
           : ""
       }
-      <p><a href="${base}/audit">${t(c)("credit.audit")}</a>${
+      <p><a href="${safeUrl(`${base}/audit`)}">${t(c)("credit.audit")}</a>${
         admin || coopAdmin
-          ? html` · ${t(c)("credit.export")}: <a href="${base}/journal.csv">${t(c)("credit.export.csv")}</a> · <a href="${base}/journal.json">${t(c)("credit.export.json")}</a>`
+          ? html` · ${t(c)("credit.export")}: <a href="${safeUrl(`${base}/journal.csv`)}">${t(c)("credit.export.csv")}</a> · <a href="${safeUrl(`${base}/journal.json`)}">${t(c)("credit.export.json")}</a>`
           : ""
       }</p>
       ${
@@ -342,5 +344,6 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
   });
 
   app.route("/", ledgerExportPages(deps));
+  app.route("/", remoteLedgerPages(deps));
   return app;
 }

@@ -46,6 +46,8 @@ export const economyCredit = {
   "credit.pay.to": "To",
   "credit.pay.submit": "Pay",
   "credit.paid": "Paid {amount}: transfer no. {seq}.",
+  "credit.requested":
+    "Sent to the ledger: it is posted there when the ledger receives it (see its journal).",
   "credit.pay.refused": "Refused: {reason}. Nothing was moved.",
   "credit.export": "Export the journal",
   "credit.export.csv": "CSV",

@@ -49,6 +49,8 @@ export const economyCredit: Record<keyof typeof en, string> = {
   "credit.pay.to": "A",
   "credit.pay.submit": "Pagar",
   "credit.paid": "Pagado {amount}: transferencia n.º {seq}.",
+  "credit.requested":
+    "Enviado al libro: se asienta allí cuando el libro lo recibe (véase su diario).",
   "credit.pay.refused": "Rechazada: {reason}. No se ha movido nada.",
   "credit.export": "Exportar el diario",
   "credit.export.csv": "CSV",
