@@ -13,7 +13,7 @@ import type { WebEnv } from "../context.ts";
 import { notice } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { coopAgreementsBlock } from "./agreements-block.ts";
-import { ledgerBlock } from "./ledger-block.ts";
+import { ledgerBlock } from "./ledger-render.ts";
 import { actorOf, type EconomyDeps, economyHead, proposalList } from "./market-render.ts";
 
 export function landingPages(deps: EconomyDeps): Hono<WebEnv> {
@@ -51,7 +51,7 @@ export function landingPages(deps: EconomyDeps): Hono<WebEnv> {
     const body = html`<p><a href="/economy">${t("pillar.economy")}</a></p>
       ${notice(c.req.query("done"))}
       <h1>${title}</h1>
-      ${await ledgerBlock(c, deps, coop)}
+      ${await ledgerBlock(c, coop, { db: deps.db, origin: deps.config.origin })}
       <h2>${t("market.coop.offers")}</h2>
       ${proposalList(
         c,
