@@ -13,6 +13,7 @@ import type { MessageKey } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { formatFigure, releaseChart } from "./chart.ts";
+import { combinedParts } from "./federation-views.ts";
 
 /** A long token with break points every 16 characters, so it wraps on a phone (no inline style). */
 function breakable(text: string): Html {
@@ -82,6 +83,7 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
       ],
       b.result.noise.map((n) => [n.for, n.kind, n.scale, `${n.sensitivity} × ${n.units}`]),
     )}
+    ${combinedParts(c, b)}
     <h2>${t("commons.release.fields")}</h2>
     <ul>${b.dataset.fields.map((f) =>
       f.type === "number"
