@@ -12,6 +12,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { budgetBallotRoutes } from "./routes/budget-ballots.ts";
 import { budgetRoutes } from "./routes/budgets.ts";
 import { commonsRoutes } from "./routes/commons.ts";
+import { commonsFederationRoutes } from "./routes/commons-federation.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
 import { extraRoutes } from "./routes/extras.ts";
@@ -64,6 +65,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", groupListRoutes(deps));
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
+  app.route("/", commonsFederationRoutes(deps));
   app.route("/", movingRoutes(deps));
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));

@@ -162,7 +162,7 @@ export function federationRoutes(app: Hono<WebEnv>, deps: CommonsDeps, pages: Da
     const proposal = {
       budgetRho: numberOf(form.budgetRho),
       closesAt: closes && !Number.isNaN(closes.getTime()) ? closes.toISOString() : "",
-      reason: form.reason ?? "",
+      reason: form.breason ?? "",
     };
     const ctx = { ...(await commonsContext(deps)), domain: new URL(deps.config.origin).host };
     const done = await proposeBudget(ctx, viewer, { datasetId: dataset.id, proposal });

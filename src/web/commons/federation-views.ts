@@ -93,7 +93,7 @@ function budgetForm(c: Context<WebEnv>, p: FederationSectionData): Html {
     ${csrfField(c)}
     ${field({ name: "budgetRho", label: t("commons.budget.rho"), value: p.values.budgetRho ?? "", error: p.errors.budgetRho })}
     ${field({ name: "closesAt", label: t("commons.budget.closesAt"), value: p.values.closesAt ?? "", error: p.errors.closesAt, hint: t("commons.budget.closesHint") })}
-    ${field({ name: "reason", label: t("commons.budget.reason"), type: "textarea", value: p.values.reason ?? "", maxlength: 2000 })}
+    ${field({ name: "breason", label: t("commons.budget.reason"), type: "textarea", value: p.values.breason ?? "", maxlength: 2000 })}
     <button type="submit">${t("commons.budget.submit")}</button>
   </form>`;
 }

@@ -22,7 +22,7 @@ export function releaseList(c: Context<WebEnv>, releases: ReleaseView[]): Html {
   if (releases.length === 0) return html`<p>${t("commons.releases.none")}</p>`;
   return html`<ul class="list">${releases.map(
     (r) =>
-      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}</a> — ${r.parsed.dataset.title}, ${formatDate(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
+      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}${r.parsed.type === "SyncoCommonsCombinedRelease" ? ` ${t("commons.federated.combinedMark")}` : ""}</a> — ${r.parsed.dataset.title}, ${formatDate(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
   )}</ul>`;
 }
 

@@ -1,5 +1,6 @@
 /** The federated data commons and budget decisions (src/web/commons/federation-*.ts). */
 export const commonsFederation = {
+  "commons.federated.combinedMark": "(the federation, combined)",
   "commons.federated.eachLedger": "each co-op's node spent it from its own ledger",
   "commons.federated.title": "Ask the federation",
   "commons.federated.hint":

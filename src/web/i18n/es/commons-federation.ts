@@ -2,6 +2,7 @@
 import type { commonsFederation as en } from "../en/commons-federation.ts";
 
 export const commonsFederation: Record<keyof typeof en, string> = {
+  "commons.federated.combinedMark": "(la federación, combinada)",
   "commons.federated.eachLedger": "el nodo de cada cooperativa lo gastó de su propio registro",
   "commons.federated.title": "Preguntar a la federación",
   "commons.federated.hint":
