@@ -152,17 +152,30 @@ export function federationSection(c: Context<WebEnv>, p: FederationSectionData):
 
 type Question = NonNullable<Awaited<ReturnType<typeof findFederatedQuery>>>;
 
-const partRows = (
-  c: Context<WebEnv>,
-  parts: { coop: string; status: string; reason: string | null; release: string | null }[],
-) => {
+type PartLine = { coop: string; status: string; reason: string | null; release: string | null };
+
+const hostOf = (uri: string) => (URL.canParse(uri) ? new URL(uri).host : uri);
+
+/** The parts as a table (a co-op by its server, so it fits a phone) and links to their releases. */
+function partsTable(c: Context<WebEnv>, parts: PartLine[]): Html {
   const t = c.get("t");
-  return parts.map((p) => [
-    p.coop,
-    `${t(`commons.federated.status.${p.status}` as MessageKey)}${p.reason ? ` (${p.reason})` : ""}`,
-    p.release ?? "—",
-  ]);
-};
+  const released = parts.filter((p) => p.release);
+  return html`${figureTable(
+    t("commons.federated.partsCaption"),
+    [t("commons.federated.coop"), t("commons.federated.status")],
+    parts.map((p) => [
+      hostOf(p.coop),
+      `${t(`commons.federated.status.${p.status}` as MessageKey)}${p.reason ? ` (${p.reason})` : ""}`,
+    ]),
+  )}
+  ${
+    released.length > 0
+      ? html`<p>${t("commons.federated.release")}:</p><ul class="list">${released.map(
+          (p) => html`<li><a href="${safeUrl(p.release)}">${hostOf(p.coop)}</a></li>`,
+        )}</ul>`
+      : ""
+  }`;
+}
 
 export function questionBody(
   c: Context<WebEnv>,
@@ -182,18 +195,14 @@ export function questionBody(
           : html`<p class="notice">${t("commons.federated.nobody")}</p>`
         : html`<p class="notice" role="status">${t("commons.federated.collecting", { n: waiting, of: q.parts.length })}</p>`
     }
-    ${figureTable(
-      t("commons.federated.partsCaption"),
-      [t("commons.federated.coop"), t("commons.federated.status"), t("commons.federated.release")],
-      partRows(
-        c,
-        q.parts.map((p) => ({
-          coop: p.coop_uri,
-          status: p.status,
-          reason: p.reason,
-          release: p.release_uri,
-        })),
-      ),
+    ${partsTable(
+      c,
+      q.parts.map((p) => ({
+        coop: p.coop_uri,
+        status: p.status,
+        reason: p.reason,
+        release: p.release_uri,
+      })),
     )}
     ${
       canPublish && q.status === "collecting"
@@ -210,9 +219,5 @@ export function combinedParts(c: Context<WebEnv>, b: ReleaseBody): Html {
   const t = c.get("t");
   return html`<h2>${t("commons.federated.parts")}</h2>
     <p>${t("commons.federated.combination", { answered: b.combination.answered, of: b.combination.of, method: t(`commons.federated.method.${b.combination.method}` as MessageKey) })}</p>
-    ${figureTable(
-      t("commons.federated.partsCaption"),
-      [t("commons.federated.coop"), t("commons.federated.status"), t("commons.federated.release")],
-      partRows(c, b.parts),
-    )}`;
+    ${partsTable(c, b.parts)}`;
 }

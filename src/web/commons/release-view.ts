@@ -81,7 +81,13 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
         t("commons.release.scale"),
         t("commons.release.sensitivity"),
       ],
-      b.result.noise.map((n) => [n.for, n.kind, n.scale, `${n.sensitivity} × ${n.units}`]),
+      // A combined release's noise is each co-op's: named by its server, so the table fits a phone.
+      b.result.noise.map((n) => [
+        URL.canParse(n.for) ? new URL(n.for).host : n.for,
+        n.kind,
+        n.scale,
+        `${n.sensitivity} × ${n.units}`,
+      ]),
     )}
     ${combinedParts(c, b)}
     <h2>${t("commons.release.fields")}</h2>
