@@ -89,7 +89,10 @@ test("ask the federation → read each co-op's part → read the combined releas
   await ask.getByRole("button", { name: "Ask every member co-op" }).click();
   await ada.waitForURL(/\/commons\/federated\//);
   await ada.getByRole("table").waitFor();
-  assert.match(await ada.getByRole("table").innerText(), /127\.0\.36\.10:\d+[\s\S]*answered/);
+  assert.match(
+    (await ada.getByRole("table").textContent()) ?? "",
+    /127\.0\.36\.10:\d+[\s\S]*answered/,
+  );
   await screenshot(ada, "commons-federation-question-1280");
   const questionUrl = ada.url();
 
@@ -98,7 +101,7 @@ test("ask the federation → read each co-op's part → read the combined releas
   await screenshot(phone, "commons-federation-question-390");
   await phone.getByRole("link", { name: "Read the combined release" }).click();
   await phone.waitForURL(/\/commons\/releases\//);
-  const text = await phone.locator("main").innerText();
+  const text = (await phone.locator("main").textContent()) ?? "";
   assert.match(text, /Combined from the answers of 1 of 1 co-ops/);
   assert.match(text, /care[\s\S]*food[\s\S]*repair/);
   await screenshot(phone, "commons-federation-release-390");
@@ -113,7 +116,7 @@ test("ask the federation → read each co-op's part → read the combined releas
   // The decision lives in its thread in the federation group.
   await ada.waitForURL(/\/groups\/fedhere\//);
   assert.match(
-    await ada.locator("main").innerText(),
+    (await ada.locator("main").textContent()) ?? "",
     /Budget of “Hours across the federation”: ρ = 3/,
   );
   await screenshot(ada, "commons-federation-budget-decision-1280");
