@@ -44,7 +44,7 @@ export async function proposeBudget(
   if (!parsed.success) return fail("invalid");
   const p = parsed.data;
   const dataset = await findDataset(ctx.db, input.datasetId);
-  if (!dataset || dataset.local !== 1 || dataset.status === "hidden") return fail("not-found");
+  if (dataset?.local !== 1 || dataset.status === "hidden") return fail("not-found");
   if (p.budgetRho === dataset.budget_rho) return fail("same-budget");
   const group = dataset.group_id ? await findGroupById(ctx.db, dataset.group_id) : undefined;
   if (!group) return fail("not-found");

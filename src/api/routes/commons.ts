@@ -42,6 +42,8 @@ const serializeDataset = (d: Dataset) => ({
   rows_per_unit: d.max_rows_per_unit,
   rows_per_member: d.max_rows_per_member,
   status: d.status,
+  /** false: this node's copy of a federation's dataset (asked by the federation alone). */
+  local: d.local === 1,
   created_at: d.created_at,
 });
 
@@ -121,6 +123,8 @@ export function commonsRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post(`${PREFIX}/datasets/:id/queries`, async (c) => {
     const me = requireUser(c, "write");
     const d = await dataset(c.req.param("id"));
+    if (d.local !== 1)
+      throw new ApiError(403, "Questions to this dataset come from its federation");
     const answer = await queryDataset(await ctx(), me, {
       datasetId: d.id,
       query: await readParams(c),

@@ -38,6 +38,7 @@ import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { type CommonsDeps, commonsContext } from "./deps.ts";
+import { federationRoutes, federationSectionOf } from "./federation-pages.ts";
 import { checkQuery, parseDeclareForm, queryFromForm } from "./forms.ts";
 import { fmtRho, releaseBody } from "./release-view.ts";
 import { datasetBody, declareBody, landingBody, mineBody } from "./views.ts";
@@ -71,6 +72,7 @@ export function commonsPages(deps: CommonsDeps): Hono<WebEnv> {
         ? (await myRows(deps.db, dataset, viewer.id)).filter((r) => !r.withdrawnAt).length
         : 0,
       reports: await openReports(deps.db, dataset.id),
+      federation: await federationSectionOf(c, deps, dataset, extra),
       errors: extra.errors ?? {},
       values: extra.values ?? {},
       ...(extra.message ? { message: extra.message } : {}),
@@ -195,6 +197,8 @@ export function commonsPages(deps: CommonsDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const t = c.get("t");
     const dataset = await datasetOf(c);
+    // A copy of a federation's dataset is asked by the federation alone (its budget is the federation's).
+    if (dataset.local !== 1) throw new InputError(t("commons.federated.localOnly"), 403);
     const form = await readForm(c);
     const q = checkQuery(dataset.fieldList, dataset, form);
     if (!q.ok) {
@@ -343,5 +347,6 @@ export function commonsPages(deps: CommonsDeps): Hono<WebEnv> {
     return c.body(releaseCsv(r.parsed), 200, { "content-type": "text/csv; charset=utf-8" });
   });
 
+  federationRoutes(app, deps, { datasetOf, showDataset });
   return app;
 }

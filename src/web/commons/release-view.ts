@@ -13,6 +13,7 @@ import type { MessageKey } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { formatFigure, releaseChart } from "./chart.ts";
+import { combinedParts } from "./federation-views.ts";
 
 /** A long token with break points every 16 characters, so it wraps on a phone (no inline style). */
 function breakable(text: string): Html {
@@ -80,8 +81,15 @@ export function releaseBody(c: Context<WebEnv>, r: ReleaseView, reused: boolean)
         t("commons.release.scale"),
         t("commons.release.sensitivity"),
       ],
-      b.result.noise.map((n) => [n.for, n.kind, n.scale, `${n.sensitivity} × ${n.units}`]),
+      // A combined release's noise is each co-op's: named by its server, so the table fits a phone.
+      b.result.noise.map((n) => [
+        URL.canParse(n.for) ? new URL(n.for).host : n.for,
+        n.kind,
+        n.scale,
+        `${n.sensitivity} × ${n.units}`,
+      ]),
     )}
+    ${combinedParts(c, b)}
     <h2>${t("commons.release.fields")}</h2>
     <ul>${b.dataset.fields.map((f) =>
       f.type === "number"

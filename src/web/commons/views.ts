@@ -22,7 +22,7 @@ export function releaseList(c: Context<WebEnv>, releases: ReleaseView[]): Html {
   if (releases.length === 0) return html`<p>${t("commons.releases.none")}</p>`;
   return html`<ul class="list">${releases.map(
     (r) =>
-      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}</a> — ${r.parsed.dataset.title}, ${formatDate(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
+      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}${r.parsed.type === "SyncoCommonsCombinedRelease" ? ` ${t("commons.federated.combinedMark")}` : ""}</a> — ${r.parsed.dataset.title}, ${formatDate(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
   )}</ul>`;
 }
 
@@ -63,7 +63,7 @@ export interface DeclareValues {
   fields?: string;
 }
 
-function select(
+export function select(
   name: string,
   label: string,
   options: [string, string][],
@@ -138,6 +138,8 @@ export interface DatasetPageData {
   errors: FieldErrors;
   message?: string;
   values: Record<string, string>;
+  /** The federated parts (federation-views.ts): asking the federation, a copy's answering, budgets. */
+  federation?: Html;
 }
 
 function fieldFacts(c: Context<WebEnv>, d: Dataset): Html {
@@ -244,7 +246,8 @@ export function datasetBody(c: Context<WebEnv>, p: DatasetPageData): Html {
       <dt>${t("commons.dataset.remaining")}</dt><dd id="remaining">${t("commons.dataset.remainingText", { remaining: fmtRho(l.remaining), budget: fmtRho(l.budget), period: l.period })}</dd>
     </dl>
     ${viewer && p.canContribute && d.status === "open" ? contributeForms(c, p) : ""}
-    ${viewer && d.status === "open" ? queryForm(c, p) : ""}
+    ${viewer && d.status === "open" && d.local === 1 ? queryForm(c, p) : ""}
+    ${p.federation ?? ""}
     <h2>${t("commons.releases")}</h2>
     ${releaseListOfDataset(c, p.releases)}
     ${viewer ? reportSection(c, p) : ""}`;

@@ -7,6 +7,7 @@ import { api } from "./api.ts";
 import { budgeting } from "./budgeting.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
+import { commonsFederation } from "./commons-federation.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -42,6 +43,7 @@ export const en = {
   ...indicators,
   ...economyCredit,
   ...economyMarket,
+  ...commonsFederation,
 };
 
 export type MessageKey = keyof typeof en;

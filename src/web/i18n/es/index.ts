@@ -5,6 +5,7 @@ import { api } from "./api.ts";
 import { budgeting } from "./budgeting.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
+import { commonsFederation } from "./commons-federation.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
@@ -40,4 +41,5 @@ export const es: Catalogue = {
   ...indicators,
   ...economyCredit,
   ...economyMarket,
+  ...commonsFederation,
 };
