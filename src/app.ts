@@ -25,6 +25,7 @@ import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { releaseSigner } from "./federation/commons-signer.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
+import { economyFederationMiddleware } from "./federation/economy/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { federationMiddleware } from "./federation/middleware.ts";
@@ -195,6 +196,7 @@ export async function createNode(
   app.use(groupFederationMiddleware(federation));
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
+  app.use(economyFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));

@@ -22,9 +22,11 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/social/index.ts"),
     import("./federation/moving/index.ts"),
     import("./federation/budgeting/index.ts"),
-  ]).then(([decisions, groups, social, moving, budgeting]) => [
+    import("./federation/economy/index.ts"),
+  ]).then(([decisions, groups, social, moving, budgeting, economy]) => [
     decisions.decisionsExtension,
     budgeting.budgetingExtension,
+    economy.economyExtension,
     groups.groupsExtension,
     social.socialExtension,
     moving.movingExtension,
