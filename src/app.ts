@@ -59,6 +59,7 @@ import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
+import { agreementPages } from "./web/economy/agreements.ts";
 import { notFound, onError } from "./web/errors.ts";
 import { networkPages } from "./web/federation/pages.ts";
 import { newsletterLinkPages } from "./web/feeds/newsletter-links.ts";
@@ -252,6 +253,7 @@ export async function createNode(
   app.route("/", budgetVotePages(groups));
   app.route("/", decisionPages(groups));
   app.route("/", budgetingPages(groups));
+  app.route("/", agreementPages({ db: db.db, config, clock }));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));

@@ -14,6 +14,7 @@ import { budgetRoutes } from "./routes/budgets.ts";
 import { commonsRoutes } from "./routes/commons.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
+import { economyAgreementRoutes } from "./routes/economy-agreements.ts";
 import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
@@ -67,6 +68,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", movingRoutes(deps));
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));
+  app.route("/", economyAgreementRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));

@@ -8,6 +8,7 @@ import { budgeting } from "./budgeting.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
+import { economyAgreements } from "./economy-agreements.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
@@ -36,6 +37,7 @@ export const en = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...economyAgreements,
 };
 
 export type MessageKey = keyof typeof en;

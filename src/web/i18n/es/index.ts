@@ -6,6 +6,7 @@ import { budgeting } from "./budgeting.ts";
 import { budgetingVote } from "./budgeting-vote.ts";
 import { commons } from "./commons.ts";
 import { decisionFederation } from "./decision-federation.ts";
+import { economyAgreements } from "./economy-agreements.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
 import { federation } from "./federation.ts";
@@ -34,4 +35,5 @@ export const es: Catalogue = {
   ...moving,
   ...budgetingVote,
   ...commons,
+  ...economyAgreements,
 };
