@@ -199,7 +199,7 @@ const offered: EventHandler<{ agreementId: string }> = async (
 function answered(kind: "accepted" | "rejected"): EventHandler<{ agreementId: string }> {
   return async (ctx, deps, event, { agreementId }) => {
     const found = await agreementWith(deps, agreementId);
-    if (!found || found.a.local !== 1) return;
+    if (found?.a.local !== 1) return;
     const { a, commitments } = found;
     const responder = await remoteParty(ctx, deps, a.responder_uri);
     if (!responder) return;

@@ -31,7 +31,6 @@ import { requireViewer } from "../session.ts";
 import {
   type AgreementsDeps,
   agentLabel,
-  agentSelect,
   agreementsContext,
   agreementsTable,
   priceText,

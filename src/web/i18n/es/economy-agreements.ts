@@ -59,7 +59,8 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.error.proposal-closed": "Esa propuesta está cerrada.",
   "agreements.error.not-allowed": "No puedes hacer eso.",
   "agreements.error.own-proposal": "Es tu propia propuesta.",
-  "agreements.error.bad-quantity": "Indica una cantidad mayor que cero (como mucho tres decimales).",
+  "agreements.error.bad-quantity":
+    "Indica una cantidad mayor que cero (como mucho tres decimales).",
   "agreements.error.below-minimum": "Está por debajo del mínimo.",
   "agreements.error.not-enough-available": "No hay tanta cantidad disponible.",
   "agreements.error.note-too-long": "La nota es demasiado larga.",
