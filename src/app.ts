@@ -35,6 +35,7 @@ import { releaseSigner } from "./federation/commons-signer.ts";
 import { creditFederationMiddleware } from "./federation/credit/serve.ts";
 import { creditRequestsMiddleware } from "./federation/credit/serve-requests.ts";
 import { decisionFederationMiddleware } from "./federation/decisions/serve.ts";
+import { economyFederationMiddleware } from "./federation/economy/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
@@ -71,6 +72,7 @@ import type { WebEnv } from "./web/context.ts";
 import { decisionFederationPages, remoteDecisionHead } from "./web/decision-federation/pages.ts";
 import { decisionReminderMail } from "./web/decision-mail.ts";
 import { decisionPages, decisionThreadHead } from "./web/decisions/pages.ts";
+import { agreementPages } from "./web/economy/agreements.ts";
 import { economyPages } from "./web/economy/index.ts";
 import { ledgerPages } from "./web/economy/ledger-pages.ts";
 import { notFound, onError } from "./web/errors.ts";
@@ -222,6 +224,7 @@ export async function createNode(
   app.use(creditFederationMiddleware(federation));
   app.use(creditRequestsMiddleware(federation));
   app.use(commonsFederationMiddleware(federation));
+  app.use(economyFederationMiddleware(federation));
   app.use(federationMiddleware(federation));
   app.use(async (c, next) => {
     const locale = negotiateLocale(c.req.header("accept-language"));
@@ -299,6 +302,7 @@ export async function createNode(
   app.route("/", budgetingPages(groups));
   app.route("/", ledgerPages(groups));
   app.route("/", economyPages(groups));
+  app.route("/", agreementPages({ db: db.db, config, clock }));
   app.route("/", decisionFederationPages(groups));
   app.route("/", groupReportPages(groups));
   app.route("/", groupPages(groups));

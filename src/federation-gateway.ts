@@ -20,6 +20,7 @@ export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
     import("./federation/decisions/index.ts").then((m) => m.decisionsExtension),
     import("./federation/budgeting/index.ts").then((m) => m.budgetingExtension),
     import("./federation/commons/index.ts").then((m) => m.commonsExtension),
+    import("./federation/economy/index.ts").then((m) => m.economyExtension),
     // Before groups: an alarm or indicator addressed to a federation Group is not a group post.
     import("./federation/indicators/index.ts").then((m) => m.indicatorsExtension),
     // Before groups: an Offer to a federation Group of a CreditTransfer is the ledger's.

@@ -15,6 +15,7 @@ import { commonsRoutes } from "./routes/commons.ts";
 import { commonsFederationRoutes } from "./routes/commons-federation.ts";
 import { decisionPollRoutes } from "./routes/decision-polls.ts";
 import { decisionRoutes } from "./routes/decisions.ts";
+import { economyAgreementRoutes } from "./routes/economy-agreements.ts";
 import { creditRoutes } from "./routes/economy-credit.ts";
 import { economyMarketRoutes } from "./routes/economy-market.ts";
 import { extraRoutes } from "./routes/extras.ts";
@@ -75,6 +76,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", budgetBallotRoutes(deps));
   app.route("/", budgetRoutes(deps));
   app.route("/", economyMarketRoutes(deps));
+  app.route("/", economyAgreementRoutes(deps));
   // Before notificationRoutes (the polls' own): a poll that is a decision counts there.
   app.route("/", decisionPollRoutes(deps));
   app.route("/", notificationGroupRoutes(deps));

@@ -90,6 +90,17 @@ export function registerInbox(
    * Announce by a remote Group we follow, …) takes it; otherwise the area that
    * claims nothing in particular (the social network) does. Nobody: skipped.
    */
+  /** The area that claims an activity (not the one that takes what nobody claims). */
+  async function claimant(ctx: InboxContext<void>, activity: Activity) {
+    for (const extension of extensions)
+      if (
+        extension.types.some((type) => activity instanceof type) &&
+        (await extension.claims?.(ctx, activity, deps))
+      )
+        return extension;
+    return undefined;
+  }
+
   async function pass(ctx: InboxContext<void>, activity: Activity, why: string) {
     const able = extensions.filter((e) => e.types.some((type) => activity instanceof type));
     let chosen: InboxExtension | undefined;
@@ -152,8 +163,14 @@ export function registerInbox(
       followeeUri,
       followActivityUri: activity.objectId?.href ?? null,
     });
-    if (!byId && !(await apply(db, { followeeUri, followActivityUri: null })))
-      return pass(ctx, activity, "no follow of ours matches it");
+    if (!byId) {
+      // Not our Follow's id: an area's answer (FEP-0837's Accept/Reject of an Offer)
+      // goes to that area before the match by pair, which would take it for a Follow's.
+      const area = await claimant(ctx, activity);
+      if (area) return area.handle(ctx, activity, deps);
+      if (!(await apply(db, { followeeUri, followActivityUri: null })))
+        return skip(activity, "no follow of ours matches it");
+    }
     if (activity instanceof Accept)
       for (const extension of extensions)
         await extension.followAccepted?.(ctx, deps, followeeUri).catch((error: unknown) => {

@@ -32,7 +32,7 @@ export function canActAs(origin: string, acting: Acting): boolean {
 }
 
 /** The agents a member may act as, the co-op first when they may. */
-export function agentsOf(origin: string, member: Omit<Acting, "agentUri">): string[] {
+export function agentsOf(origin: string, member: Pick<Acting, "username" | "role">): string[] {
   const self = memberUri(origin, member.username);
   return member.role === "member" ? [self] : [coopUri(origin), self];
 }

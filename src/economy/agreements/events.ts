@@ -26,14 +26,3 @@ export const agreementEvents = defineEvents("economy", {
   /** A party here wrote in the agreement's thread: Create(Note) to the other party. */
   "economy.message.posted": agreement.extend({ messageId: z.string() }),
 });
-
-/**
- * The marketplace's proposal events, which the economy federation relays as
- * Create/Update/Delete(Proposal). Recorded by economy/market (its own events.ts
- * declares the same names and payloads; when both are merged, keep one).
- */
-export const proposalEvents = defineEvents("economy", {
-  "economy.proposal.created": z.object({ proposalId: z.string() }),
-  "economy.proposal.updated": z.object({ proposalId: z.string() }),
-  "economy.proposal.deleted": z.object({ proposalId: z.string() }),
-});

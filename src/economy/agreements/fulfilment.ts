@@ -44,6 +44,8 @@ export const ECONOMIC_ACTIONS: readonly EconAction[] = [
 ];
 
 interface NewEvent {
+  /** The row's id (ours: the one in `uri`), or a new one for a received event. */
+  id?: string;
   uri: string;
   agreementId: string;
   commitmentId: string;
@@ -68,7 +70,7 @@ async function applyEvent(
     .selectAll()
     .where("id", "=", e.commitmentId)
     .executeTakeFirstOrThrow();
-  const id = newId();
+  const id = e.id ?? newId();
   await trx
     .insertInto("econ_events")
     .values({
@@ -219,6 +221,7 @@ export async function recordEconomicEvent(
       trx,
       ctx.origin,
       {
+        id,
         uri: economicEventUri(ctx.origin, id),
         agreementId: a.id,
         commitmentId: c.id,

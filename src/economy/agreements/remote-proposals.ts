@@ -5,9 +5,11 @@
  * The copy's `available` is the publisher's word; accepting is always decided on
  * the publisher's node.
  */
+
 import type { EconAction, EconPurpose, EconReciprocity } from "../../db/schema/economy.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
+import { notifyWatchers } from "../market/watches.ts";
 import type { AgreementsContext } from "./context.ts";
 
 /** A Proposal document from another node, as parse.ts reads it. */
@@ -105,6 +107,13 @@ export async function receiveRemoteProposal(
         created_at: now,
       })
       .execute();
+    // Members watching its category hear of it as of a local one.
+    await notifyWatchers(trx, ctx, {
+      ...values,
+      uri: p.uri,
+      account_id: null,
+      status: p.available > 0 ? "open" : "closed",
+    });
     return ok({ id, created: true });
   });
 }

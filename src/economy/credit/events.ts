@@ -11,12 +11,3 @@ export const creditEvents = defineEvents("credit", {
   /** This co-op asked a ledger hosted elsewhere for a transfer (credit_requests): the Offer to send. */
   "credit.transfer.requested": z.object({ requestId: z.string() }),
 });
-
-/**
- * Recorded by agreements (src/economy/agreements, issue 20) when every primary
- * commitment is fulfilled; the ledger settles credit agreements on it (settle.ts).
- * Declared here as well so the ledger's handler has its schema (the same shape).
- */
-export const agreementFulfilledEvents = defineEvents("economy", {
-  "economy.agreement.fulfilled": z.object({ agreementId: z.string() }),
-});

@@ -6,7 +6,8 @@
  * from member co-ops (inbox.ts). The journal itself is served by serve.ts.
  */
 import { Offer } from "@fedify/vocab";
-import { agreementFulfilledEvents, creditEvents } from "../../economy/credit/events.ts";
+import { agreementEvents } from "../../economy/agreements/events.ts";
+import { creditEvents } from "../../economy/credit/events.ts";
 import { type AreaExtension, areaExtension, perDeps } from "../extensions.ts";
 import { creditInbox } from "./inbox.ts";
 import { creditEventHandlers } from "./relay-handlers.ts";
@@ -15,7 +16,10 @@ const inboxFor = perDeps(creditInbox);
 
 export const creditExtension: AreaExtension = areaExtension({
   area: "credit",
-  events: { ...creditEvents, ...agreementFulfilledEvents },
+  events: {
+    ...creditEvents,
+    "economy.agreement.fulfilled": agreementEvents["economy.agreement.fulfilled"],
+  },
   eventHandlers: creditEventHandlers,
   inbox: [
     {

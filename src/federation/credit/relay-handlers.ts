@@ -11,7 +11,8 @@
  */
 import { Offer } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import type { agreementFulfilledEvents, creditEvents } from "../../economy/credit/events.ts";
+import type { agreementEvents } from "../../economy/agreements/events.ts";
+import type { creditEvents } from "../../economy/credit/events.ts";
 import { settleAgreement } from "../../economy/credit/settle.ts";
 import { coopUri } from "../../kernel/uris.ts";
 import { recipientOf } from "../audience.ts";
@@ -24,7 +25,7 @@ const logger = getLogger(["synco", "federation", "credit"]);
 export const offerIdOf = (requestUri: string) => `${requestUri}/offer`;
 
 export const creditEventHandlers: EventHandlers<
-  typeof creditEvents & typeof agreementFulfilledEvents
+  typeof creditEvents & Pick<typeof agreementEvents, "economy.agreement.fulfilled">
 > = {
   async "economy.agreement.fulfilled"(_ctx, deps, _event, { agreementId }) {
     const settled = await settleAgreement(socialContext(deps), { agreementId });

@@ -11,6 +11,7 @@ import { commonsFederation } from "./commons-federation.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyAgreements } from "./economy-agreements.ts";
 import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
@@ -44,6 +45,7 @@ export const en = {
   ...economyCredit,
   ...economyMarket,
   ...commonsFederation,
+  ...economyAgreements,
 };
 
 export type MessageKey = keyof typeof en;

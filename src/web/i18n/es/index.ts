@@ -9,6 +9,7 @@ import { commonsFederation } from "./commons-federation.ts";
 import { decisionFederation } from "./decision-federation.ts";
 import { decisionNotices } from "./decision-notices.ts";
 import { decisions } from "./decisions.ts";
+import { economyAgreements } from "./economy-agreements.ts";
 import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
@@ -42,4 +43,5 @@ export const es: Catalogue = {
   ...economyCredit,
   ...economyMarket,
   ...commonsFederation,
+  ...economyAgreements,
 };
