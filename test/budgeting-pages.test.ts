@@ -184,7 +184,7 @@ test("proposing: bad input gives 422 and writes nothing; a picture goes to the p
   assert.match(map, /latitude 40\.4201, longitude -3\.695\b/);
   // Both markers inside the drawing.
   for (const [, x, y] of map.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)) {
-    assert.ok(Number(x) > 0 && Number(x) < 640 && Number(y) > 0 && Number(y) < 400, `${x},${y}`);
+    assert.ok(Number(x) > 0 && Number(x) < 480 && Number(y) > 0 && Number(y) < 320, `${x},${y}`);
   }
 });
 

@@ -13,9 +13,9 @@ import type { Project } from "../../governance/budgeting/processes/reads.ts";
 import type { Html } from "../layout.ts";
 
 /** The drawing's size in SVG units (it scales to the page's width). */
-const WIDTH = 640;
-const HEIGHT = 400;
-const PAD = 28;
+const WIDTH = 480;
+const HEIGHT = 320;
+const PAD = 24;
 /** Markers drawn at most (the list below still names every project with a place). */
 export const MAX_MARKERS = 200;
 
@@ -59,9 +59,9 @@ export function projection(points: readonly { latitude: number; longitude: numbe
   const [minLat, maxLat] = [Math.min(...lats), Math.max(...lats)];
   const [minLon, maxLon] = [Math.min(...lons), Math.max(...lons)];
   const k = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
-  // At least ~1 km across, so a single project is not drawn at infinite zoom.
-  const spanX = Math.max((maxLon - minLon) * k, 0.01);
-  const spanY = Math.max(maxLat - minLat, 0.01);
+  // At least ~200 m across, so a single project is not drawn at infinite zoom.
+  const spanX = Math.max((maxLon - minLon) * k, 0.002);
+  const spanY = Math.max(maxLat - minLat, 0.002);
   const scale = Math.min((WIDTH - 2 * PAD) / spanX, (HEIGHT - 2 * PAD) / spanY);
   const cx = ((minLon + maxLon) / 2) * k;
   const cy = (minLat + maxLat) / 2;
@@ -127,8 +127,8 @@ export function projectMap(
       ${points.map((p, i) => {
         const x = round(pr.x(p.longitude));
         const y = round(pr.y(p.latitude));
-        return html`<g><circle cx="${x}" cy="${y}" r="11" fill="${p.funded ? "#1f6f43" : "#2b4c7e"}" stroke="#ffffff" stroke-width="2" />
-          <text x="${x}" y="${round(y + 4)}" text-anchor="middle" font-size="11" font-family="sans-serif" fill="#ffffff">${i + 1}</text></g>`;
+        return html`<g><circle cx="${x}" cy="${y}" r="13" fill="${p.funded ? "#1f6f43" : "#2b4c7e"}" stroke="#ffffff" stroke-width="2" />
+          <text x="${x}" y="${round(y + 4.5)}" text-anchor="middle" font-size="13" font-family="sans-serif" fill="#ffffff">${i + 1}</text></g>`;
       })}
     </svg>
     <ol class="pb-map-list">${points.map(
