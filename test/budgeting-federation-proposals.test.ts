@@ -24,6 +24,7 @@ import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { storeImage } from "../src/storage/images.ts";
 import { remoteMediaUrl } from "../src/storage/remote-media.ts";
+import { memberClient } from "./api-helpers.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -242,6 +243,33 @@ test("a member of B proposes in B's copy; A stores it as a proposal; it comes ba
     .executeTakeFirstOrThrow();
   assert.equal(mine.uri, mine.proposal_uri, "kept under its proposal id until the host has it");
 
+  // Through the API too, for an app: bob proposes with coordinates.
+  const bob = await memberClient(b, "bob");
+  const viaApi = await fetch(`${b.url}/api/synco/v1/budgets/${copyId}/projects`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bob.token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      district_id: copyNorth,
+      title: "Lights",
+      description: "Lights on the path",
+      cost: 1_000,
+      latitude: 40.41,
+      longitude: -3.7,
+    }),
+  });
+  assert.equal(viaApi.status, 201, await viaApi.text());
+  const bad = await fetch(`${b.url}/api/synco/v1/budgets/${copyId}/projects`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bob.token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      district_id: copyNorth,
+      title: "Too dear",
+      description: "x",
+      cost: 99_999,
+    }),
+  });
+  assert.equal(bad.status, 422, "over the district's budget");
+
   // A stores it as a proposal by bea, with her picture by URL (through A's cache).
   const adb = a.node.db.db;
   const onA = await waitLong("A stores bea's proposal", () =>
@@ -264,6 +292,24 @@ test("a member of B proposes in B's copy; A stores it as a proposal; it comes ba
   const anaIn = await signIn(a, "ana", "password123");
   const onAPage = await (await anaIn.get(`/budgets/${p.id}/projects/${onA.id}`)).text();
   assert.ok(onAPage.includes(remoteMediaUrl(pictureOfB.url)));
+  const lights = await waitLong("A stores bob's proposal", () =>
+    adb
+      .selectFrom("pb_projects")
+      .select(["proposed_by_uri", "latitude", "longitude"])
+      .where("process_id", "=", p.id)
+      .where("title", "=", "Lights")
+      .executeTakeFirst(),
+  );
+  assert.deepEqual(lights, {
+    proposed_by_uri: `${b.url}/users/bob`,
+    latitude: 40.41,
+    longitude: -3.7,
+  });
+  assert.equal(
+    (await adb.selectFrom("pb_projects").select("id").where("title", "=", "Too dear").execute())
+      .length,
+    0,
+  );
 
   // The host's description comes back: B's row becomes A's project (same row).
   await waitLong("B's row becomes A's project", async () => {
@@ -300,19 +346,15 @@ test("a member of B proposes in B's copy; A stores it as a proposal; it comes ba
     return row?.status === "feasible" && row.review_note === "Good idea";
   });
   const told = await notices();
-  assert.deepEqual(
-    new Set(told.map((n) => n.account_id)),
-    new Set([
-      bea.id,
-      (
-        await bdb
-          .selectFrom("accounts")
-          .select("id")
-          .where("username", "=", "ben")
-          .executeTakeFirstOrThrow()
-      ).id,
-    ]),
-  );
+  // Every active member of B takes part in a federation's process (ben, bea and bob).
+  const everyoneOnB = await bdb
+    .selectFrom("accounts")
+    .select("id")
+    .where("status", "=", "active")
+    .execute();
+  assert.equal(everyoneOnB.length, 3);
+  assert.deepEqual(new Set(told.map((n) => n.account_id)), new Set(everyoneOnB.map((x) => x.id)));
+  assert.equal(told.length, 3, "once each");
   assert.ok(
     told.every((n) => n.from_uri === `${b.url}/budgets/${copyId}`),
     "links to B's copy",

@@ -128,6 +128,9 @@ test("proposing: bad input gives 422 and writes nothing; a picture goes to the p
     { title: "x", description: "", cost: "10" },
     { title: "x", description: "x", cost: "ten" },
     { title: "x", description: "x", cost: "1000.01" }, // above North's budget
+    { title: "x", description: "x", cost: "10", latitude: "40.4" }, // no longitude
+    { title: "x", description: "x", cost: "10", latitude: "91", longitude: "0" },
+    { title: "x", description: "x", cost: "10", latitude: "40", longitude: "east" },
   ]) {
     const fd = new FormData();
     for (const [k, v] of Object.entries({ ...bad, districtId: north.id })) fd.set(k, v);
@@ -141,6 +144,8 @@ test("proposing: bad input gives 422 and writes nothing; a picture goes to the p
   fd.set("cost", "300");
   fd.set("districtId", north.id);
   fd.set("location", "River path");
+  fd.set("latitude", "40.4168");
+  fd.set("longitude", "-3.7038");
   fd.set("imageAlt", "A green rectangle");
   fd.set("image", new Blob([new Uint8Array(await png())], { type: "image/png" }), "b.png");
   const made = await bea.postMultipart(`/budgets/${processId}/propose`, fd);
@@ -157,6 +162,8 @@ test("proposing: bad input gives 422 and writes nothing; a picture goes to the p
     form.set("description", "A swimming pool.");
     form.set("cost", "900");
     form.set("districtId", north.id);
+    form.set("latitude", "40,4201");
+    form.set("longitude", "-3.6950");
     return form;
   };
   const p2 = await bea.postMultipart(`/budgets/${processId}/propose`, pool());
@@ -164,6 +171,21 @@ test("proposing: bad input gives 422 and writes nothing; a picture goes to the p
   poolId = (p2.headers.get("location") ?? "").split("?")[0]?.split("/").pop() ?? "";
   // Someone outside the group cannot propose.
   assert.equal((await out.postMultipart(`/budgets/${processId}/propose`, pool())).status, 404);
+  // The map: a marker per project with coordinates, numbered as the list with their links.
+  const process = await (await bea.get(`/budgets/${processId}`)).text();
+  const map = process.slice(process.indexOf('class="pb-map"'));
+  assert.ok(map.length > 0 && process.includes('aria-labelledby="pb-map"'), "the map's section");
+  assert.equal((map.match(/<circle /g) ?? []).length, 2);
+  assert.match(
+    map,
+    /<ol class="pb-map-list"><li><a href="\/budgets\/[^"]+\/projects\/[^"]+">Benches by the river<\/a> — River path/,
+  );
+  assert.match(map, /latitude 40\.4168, longitude -3\.7038/);
+  assert.match(map, /latitude 40\.4201, longitude -3\.695\b/);
+  // Both markers inside the drawing.
+  for (const [, x, y] of map.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)) {
+    assert.ok(Number(x) > 0 && Number(x) < 480 && Number(y) > 0 && Number(y) < 320, `${x},${y}`);
+  }
 });
 
 test("review: moderators only; a refusal needs a note; the note is public; the author is told", async () => {

@@ -54,7 +54,7 @@ async function member(username: string, mobile: boolean): Promise<Page> {
 async function propose(
   page: Page,
   url: string,
-  p: { title: string; cost: string; category?: string; photo?: Buffer },
+  p: { title: string; cost: string; category?: string; photo?: Buffer; at?: [string, string] },
 ) {
   await page.goto(url);
   await page.getByRole("link", { name: "Propose a project" }).click();
@@ -63,6 +63,10 @@ async function propose(
   await page.getByLabel(/^Cost/).fill(p.cost);
   await page.getByLabel("Where (an address or a place, optional)").fill("By the gate");
   if (p.category) await page.getByLabel("Category").selectOption({ label: p.category });
+  if (p.at) {
+    await page.getByLabel("Latitude").fill(p.at[0]);
+    await page.getByLabel("Longitude").fill(p.at[1]);
+  }
   if (p.photo) {
     await page
       .getByLabel("A photo or picture (optional)")
@@ -107,14 +111,33 @@ test("propose → review → vote on a phone → results with explanations → a
   const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#5a8" } })
     .png()
     .toBuffer();
-  await propose(bo, url, { title: "Benches", cost: "300", category: "Comfort", photo });
+  await propose(bo, url, {
+    title: "Benches",
+    cost: "300",
+    category: "Comfort",
+    photo,
+    at: ["40.4168", "-3.7038"],
+  });
   assert.equal(await bo.locator("img.pb-image").count(), 1);
   await screenshot(bo, "budgeting-proposed-390");
-  await propose(bo, url, { title: "Tool shed", cost: "600" });
+  await propose(bo, url, { title: "Tool shed", cost: "600", at: ["40.4175", "-3.7010"] });
   const cy = await member("cy", true);
-  await propose(cy, url, { title: "Rain barrels", cost: "450", category: "Water" });
+  await propose(cy, url, {
+    title: "Rain barrels",
+    cost: "450",
+    category: "Water",
+    at: ["40.4150", "-3.7060"],
+  });
   await propose(cy, url, { title: "Swimming pool", cost: "900" });
   await screenshot(cy, "budgeting-proposing-390");
+  // The map of where the projects are: three numbered markers, and the list with their links.
+  await cy.goto(url);
+  assert.equal(await cy.locator(".pb-map svg circle").count(), 3);
+  assert.equal(await cy.locator(".pb-map-list li a").count(), 3);
+  await cy.locator("#pb-map").scrollIntoViewIfNeeded();
+  await screenshot(cy, "budgeting-map-390");
+  await ana.goto(url);
+  await screenshot(ana, "budgeting-map-1280");
 
   // Review: the pool is refused with a public note, the barrels repriced.
   await advance(ana, url, "Review");
@@ -137,7 +160,7 @@ test("propose → review → vote on a phone → results with explanations → a
   assert.match((await cy.locator(".notifications").textContent()) ?? "", /reviewed your proposal/);
   const pool = await cy.goto(url);
   assert.ok(pool);
-  await cy.getByRole("link", { name: "Swimming pool" }).click();
+  await cy.getByRole("link", { name: "Swimming pool" }).first().click();
   assert.match((await cy.locator("dl.pb-facts").textContent()) ?? "", /no room for a pool/);
 
   // Voting, on phones.
@@ -176,7 +199,7 @@ test("propose → review → vote on a phone → results with explanations → a
   await ana.getByRole("button", { name: "Post the update" }).click();
   await ana.locator("text=Progress posted.").waitFor();
   await bo.goto(url);
-  await bo.getByRole("link", { name: title }).click();
+  await bo.getByRole("link", { name: title }).first().click();
   assert.match((await bo.locator(".pb-updates").textContent()) ?? "", /delivery next week/);
   assert.equal(await bo.locator("progress").first().getAttribute("value"), "30");
   await screenshot(bo, "budgeting-progress-390");

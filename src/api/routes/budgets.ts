@@ -244,7 +244,8 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post(`${PREFIX}/:id/projects`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { process } = await visible(c, me);
+    // Our copy of a process hosted elsewhere takes proposals too: our co-op sends them to the host.
+    const { process } = await visible(c, me, true);
     const made = await proposeProject(ctx(), actor(me), {
       processId: process.id,
       project: projectInput(await body(c)),

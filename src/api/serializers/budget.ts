@@ -10,8 +10,9 @@ import type {
   ProgressUpdate,
   Project,
 } from "../../governance/budgeting/processes/reads.ts";
-import { imagesOf } from "../../governance/budgeting/processes/reads.ts";
+import { imagesOf, remoteImagesOf } from "../../governance/budgeting/processes/reads.ts";
 import { mediaUrl } from "../../storage/images.ts";
+import { remoteMediaUrl } from "../../storage/remote-media.ts";
 
 export function serializeProcess(
   origin: string,
@@ -66,7 +67,15 @@ export function serializeProject(
     location: p.location,
     latitude: p.latitude,
     longitude: p.longitude,
-    images: images(origin, imagesOf(p), o.paths),
+    // Pictures from another node go through our remote media cache (docs/budgeting.md).
+    images: [
+      ...images(origin, imagesOf(p), o.paths),
+      ...remoteImagesOf(p).map((i) => ({
+        media_id: null,
+        url: `${origin}${remoteMediaUrl(i.url)}`,
+        alt: i.alt,
+      })),
+    ],
     proposed_by: p.proposed_by_uri,
     status: p.status,
     review_note: p.review_note,

@@ -31,6 +31,7 @@ import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { parseProcessForm, processForm } from "./new-process.ts";
+import { mapPoints, projectMap } from "./project-map.ts";
 import { projectPages } from "./project-page.ts";
 import { proposePages } from "./propose.ts";
 import {
@@ -195,7 +196,18 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
       ${phaseTimeline(c, process)}
       ${actions}
       <h2>${t(c)("budgets.projects")}</h2>
-      ${projectsByDistrict(c, process, districts, projects, funded)}`;
+      ${projectsByDistrict(c, process, districts, projects, funded)}
+      ${projectMap(
+        process.id,
+        mapPoints(projects, funded),
+        {
+          heading: t(c)("budgets.map"),
+          intro: t(c)("budgets.map.intro"),
+          funded: t(c)("budgets.funded"),
+          coordinates: (lat, lon) => t(c)("budgets.map.coordinates", { lat, lon }),
+        },
+        c.get("locale"),
+      )}`;
     return c.html(layout(c, process.title, body));
   });
 

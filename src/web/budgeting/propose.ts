@@ -79,6 +79,11 @@ export function projectForm(
         : ""
     }
     ${field({ name: "location", label: t("budgets.form.location"), value: v.location ?? "", maxlength: 300 })}
+    <fieldset><legend>${t("budgets.form.coordinates")}</legend>
+      <p class="hint">${t("budgets.form.coordinates.hint")}</p>
+      ${field({ name: "latitude", label: t("budgets.form.latitude"), value: v.latitude ?? "", error: e.latitude, maxlength: 20 })}
+      ${field({ name: "longitude", label: t("budgets.form.longitude"), value: v.longitude ?? "", error: e.longitude, maxlength: 20 })}
+    </fieldset>
     ${field({ name: "image", label: t("budgets.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
     ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
     <button type="submit">${t("budgets.form.send")}</button>
@@ -101,6 +106,11 @@ export function parseProjectForm(
   const cost = parseMoney(v.cost ?? "");
   const district = districts.find((d) => d.id === v.districtId);
   if (!cost || !district || cost > Number(district.budget)) errors.cost = t("budgets.error.cost");
+  const latitude = degrees(v.latitude, 90);
+  const longitude = degrees(v.longitude, 180);
+  if (latitude === undefined || (latitude === null) !== (longitude === null))
+    errors.latitude = t("budgets.error.coordinates");
+  if (longitude === undefined) errors.longitude = t("budgets.error.coordinates");
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -111,8 +121,19 @@ export function parseProjectForm(
       description,
       cost,
       location: (v.location ?? "").trim().slice(0, 300),
+      latitude: latitude ?? null,
+      longitude: longitude ?? null,
     },
   };
+}
+
+/** Decimal degrees within ±max; null when blank, undefined when not such a number. */
+function degrees(text: string | undefined, max: number): number | null | undefined {
+  const s = (text ?? "").trim().replace(",", ".");
+  if (s === "") return null;
+  if (!/^-?\d{1,3}(\.\d{1,8})?$/.test(s)) return undefined;
+  const n = Number(s);
+  return Math.abs(n) <= max ? n : undefined;
 }
 
 /** A multipart body: its strings (without a prototype) and its files. */

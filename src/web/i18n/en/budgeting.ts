@@ -67,6 +67,16 @@ export const budgeting = {
   "budgets.propose.elsewhere":
     "This budget is hosted by {host}. Our co-op passes your proposal on to it, vouching that you are one of our members; its moderators review it there, and it shows here once the host has it.",
   "budgets.sentToHost": "Sent to {host}; waiting for the host",
+  "budgets.map": "Where the projects are",
+  "budgets.map.intro": "The numbers on the map are those of the list below it.",
+  "budgets.map.coordinates": "latitude {lat}, longitude {lon}",
+  "budgets.form.coordinates": "Coordinates (optional)",
+  "budgets.form.coordinates.hint":
+    "Decimal degrees, for the map, e.g. 40.4168 and -3.7038. Both or neither.",
+  "budgets.form.latitude": "Latitude",
+  "budgets.form.longitude": "Longitude",
+  "budgets.error.coordinates":
+    "Give a latitude (−90 to 90) and a longitude (−180 to 180) in decimal degrees, both or neither.",
   "budgets.elsewhere.short": "hosted by {host}",
   "budgets.notEligible": "Only members of the group take part in this budget.",
   "budgets.form.title": "Title",

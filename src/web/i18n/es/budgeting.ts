@@ -69,6 +69,16 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.propose.elsewhere":
     "Este presupuesto lo aloja {host}. Nuestra cooperativa le pasa tu propuesta y da fe de que eres de los nuestros; allí la revisa su moderación, y aparece aquí cuando el servidor anfitrión la tiene.",
   "budgets.sentToHost": "Enviada a {host}; a la espera del anfitrión",
+  "budgets.map": "Dónde están los proyectos",
+  "budgets.map.intro": "Los números del mapa son los de la lista que hay debajo.",
+  "budgets.map.coordinates": "latitud {lat}, longitud {lon}",
+  "budgets.form.coordinates": "Coordenadas (opcional)",
+  "budgets.form.coordinates.hint":
+    "En grados decimales, para el mapa; por ejemplo 40.4168 y -3.7038. Las dos o ninguna.",
+  "budgets.form.latitude": "Latitud",
+  "budgets.form.longitude": "Longitud",
+  "budgets.error.coordinates":
+    "Indica una latitud (−90 a 90) y una longitud (−180 a 180) en grados decimales, las dos o ninguna.",
   "budgets.elsewhere.short": "alojado en {host}",
   "budgets.notEligible": "En este presupuesto solo participan los miembros del grupo.",
   "budgets.form.title": "Título",
