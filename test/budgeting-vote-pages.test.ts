@@ -194,7 +194,7 @@ test("results: waiting for the worker, then winners, why, the chart with its tab
   assert.match(html, /2 ballots · €900 spent of €1,000/);
   assert.match(html, /<svg class="stacked" aria-hidden="true"/);
   assert.match(html, /<caption>Money funded per category<\/caption>/);
-  assert.match(html, /Paid by its 1 supporters, €[\d,]+ each/);
+  assert.match(html, /Paid by its one supporter, €[\d,]+\./);
   assert.match(html, /Projects not funded/);
   assert.match(html, /would have won costing/);
   assert.match(html, /Compared with most votes first/);

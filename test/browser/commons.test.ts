@@ -102,7 +102,7 @@ test("declare → consent and contribute → ask → read the release → withdr
 
   // Her contributions: the release used her row; she withdraws.
   await bea.goto(`${node.url}/commons/mine`);
-  assert.match((await bea.locator("#used").textContent()) ?? "", /used in 1 releases/);
+  assert.match((await bea.locator("#used").textContent()) ?? "", /used in 1 release\./);
   await bea.getByRole("button", { name: "Withdraw my rows" }).click();
   await bea.waitForURL(/\/commons\/mine/);
   await bea.locator("text=no question will use your rows").waitFor();

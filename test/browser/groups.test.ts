@@ -311,7 +311,8 @@ test("in a group, a thread with an image, one with a poll; another member likes,
 
   // cai reports the flour thread: the group's moderators (dora) see it on the management page.
   await cai.goto(flour);
-  await cai.getByRole("link", { name: "Report" }).first().click();
+  await cai.locator("article.post").first().getByLabel("More actions").click();
+  await cai.locator("article.post").first().getByRole("link", { name: "Report" }).click();
   await cai.getByLabel("What is wrong with it?").fill("We voted on flour last week already.");
   await cai.getByRole("button", { name: "Send report" }).click();
   await cai.waitForURL(/\/threads\/.*done=/);

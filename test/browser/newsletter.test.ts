@@ -73,7 +73,7 @@ test("the writer sends a post by email from a desktop and sees the send's progre
   await logIn(page, node.url, "ana", "long enough");
   await page.goto(`${node.url}/@ana/newsletter`);
   await page.locator("form[action='/@ana/newsletter/send'] button[type=submit]").click();
-  await page.waitForSelector("text=Queued for 1 subscribers");
+  await page.waitForSelector("text=Queued for 1 subscriber.");
   await waitFor("the newsletter mail, marked sent", async () => {
     const rows = await node.node.db.db
       .selectFrom("newsletter_deliveries")
