@@ -175,6 +175,28 @@ test("the Proposal we produce for the same offer carries the same terms", async 
   assert.equal(back.publishes?.availableQuantity?.numericalValue, "1");
 });
 
+test("an offer for mutual credit comes back as credit, the CURIE our context makes included", async () => {
+  const ours = await proposalObject(
+    { ...bikeRow(), reciprocity: "credit", currency: "hours", unit_price: 300 },
+    null,
+  ).toJsonLd();
+  // Compacted with our context, the credit's IRI becomes `vf:MutualCredit`.
+  assert.match(JSON.stringify(ours), /"vf:MutualCredit"/);
+  const parsed = parseProposal(ours, "coop");
+  assert.ok(parsed.ok, parsed.ok ? "" : parsed.reason);
+  assert.equal(parsed.value.reciprocity, "credit");
+  assert.equal(parsed.value.unitPrice, 300);
+  // Another server's expanded IRI means the same.
+  const expanded = JSON.parse(
+    JSON.stringify(ours).replace(
+      '"vf:MutualCredit"',
+      '"https://w3id.org/valueflows/ont/vf#MutualCredit"',
+    ),
+  );
+  const again = parseProposal(expanded, "coop");
+  assert.ok(again.ok && again.value.reciprocity === "credit");
+});
+
 const commitments: Selectable<EconCommitmentsTable>[] = [
   {
     id: "c1",

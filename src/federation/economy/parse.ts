@@ -31,8 +31,12 @@ const issue = (error: z.ZodError, fallback: string) => {
 
 /** A link: a URL string or an object with an `id` (compacted either way). */
 const ref = z.union([url, z.object({ id: url }).transform((o) => o.id)]);
-/** What a resource conforms to: a link, or a URN (an identifier, never fetched). */
+/**
+ * What a resource conforms to: a link, or a URN (an identifier, never fetched).
+ * Compaction with our own context turns the credit's IRI into the CURIE.
+ */
 const spec = z.union([
+  z.literal("vf:MutualCredit").transform(() => MUTUAL_CREDIT),
   ref,
   z
     .string()
