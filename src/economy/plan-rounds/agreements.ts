@@ -12,10 +12,10 @@
  * logged and the commitment marked with an empty agreement.
  */
 import { getLogger } from "@logtape/logtape";
+import { coopUri } from "../../kernel/uris.ts";
 import { acceptAgreement } from "../agreements/answers.ts";
 import type { Acting } from "../agreements/context.ts";
 import { offerAgreement } from "../agreements/offers.ts";
-import { coopUri } from "../../kernel/uris.ts";
 import { proposalByUri } from "../market/reads.ts";
 import type { PlanRoundsContext } from "./context.ts";
 
@@ -49,7 +49,15 @@ const agreedInClosedRounds = (ctx: PlanRoundsContext, side: "provider_uri" | "re
   ctx.db
     .selectFrom("plan_commitments as c")
     .innerJoin("plan_rounds as r", "r.id", "c.round_id")
-    .select(["c.id", "c.round_id", "c.revision", "c.offer_uri", "c.receiver_uri", "c.quantity", "r.title"])
+    .select([
+      "c.id",
+      "c.round_id",
+      "c.revision",
+      "c.offer_uri",
+      "c.receiver_uri",
+      "c.quantity",
+      "r.title",
+    ])
     .where("r.status", "=", "closed")
     .where(`c.${side}`, "=", coopUri(ctx.origin))
     .where("c.provider_answer", "=", "accepted")
@@ -76,7 +84,10 @@ export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<num
       note: `Plan round: ${c.title}`.slice(0, 2000),
     });
     if (!made.ok)
-      logger.warn("No agreement for planned commitment {id}: {reason}", { id: c.id, reason: made.reason });
+      logger.warn("No agreement for planned commitment {id}: {reason}", {
+        id: c.id,
+        reason: made.reason,
+      });
     await linkAgreement(ctx, c.id, made.ok ? made.value.uri : "");
     done++;
   }
@@ -92,7 +103,10 @@ export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<num
       .where((eb) =>
         eb.not(
           eb.exists(
-            eb.selectFrom("plan_commitments as l").select("l.id").whereRef("l.agreement_uri", "=", "a.uri"),
+            eb
+              .selectFrom("plan_commitments as l")
+              .select("l.id")
+              .whereRef("l.agreement_uri", "=", "a.uri"),
           ),
         ),
       )
@@ -103,7 +117,10 @@ export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<num
     if (!acting) continue;
     const accepted = await acceptAgreement(ctx, acting, offered.id);
     if (!accepted.ok)
-      logger.warn("Planned agreement {uri} not accepted: {reason}", { uri: offered.uri, reason: accepted.reason });
+      logger.warn("Planned agreement {uri} not accepted: {reason}", {
+        uri: offered.uri,
+        reason: accepted.reason,
+      });
     await linkAgreement(ctx, c.id, accepted.ok ? offered.uri : "");
     done++;
   }

@@ -121,7 +121,13 @@ async function applyAnswer(
   ctx: PlanRoundsContext,
   round: PlanRound,
   coop: string,
-  a: { rejected: string[]; rejectAll: boolean; note: string; accountId: string | null; by: "id" | "uri" },
+  a: {
+    rejected: string[];
+    rejectAll: boolean;
+    note: string;
+    accountId: string | null;
+    by: "id" | "uri";
+  },
 ): Promise<Result<{ answer: PlanAnswer }, AnswerProblem>> {
   if (round.status !== "accepting") return fail("not-accepting");
   if (Date.parse(round.deadline) < ctx.clock.now().getTime()) return fail("past-deadline");
@@ -148,14 +154,20 @@ async function applyAnswer(
   for (const side of ["provider", "receiver"] as const) {
     const column = side === "provider" ? "provider_uri" : "receiver_uri";
     const ids = part.filter((c) => c[column] === coop);
-    const rejectedIds = ids.filter((c) => a.rejectAll || named.has(a.by === "id" ? c.id : c.uri)).map((c) => c.id);
+    const rejectedIds = ids
+      .filter((c) => a.rejectAll || named.has(a.by === "id" ? c.id : c.uri))
+      .map((c) => c.id);
     const acceptedIds = ids.map((c) => c.id).filter((id) => !rejectedIds.includes(id));
     const set = (answer: PlanAnswer, list: string[]) =>
       list.length === 0
         ? Promise.resolve()
         : trx
             .updateTable("plan_commitments")
-            .set(side === "provider" ? { provider_answer: answer, updated_at: at } : { receiver_answer: answer, updated_at: at })
+            .set(
+              side === "provider"
+                ? { provider_answer: answer, updated_at: at }
+                : { receiver_answer: answer, updated_at: at },
+            )
             .where("id", "in", list)
             .execute();
     await set("accepted", acceptedIds);

@@ -77,7 +77,8 @@ export interface RoundInput {
 
 const goodKey = (spec: string, unit: string) => `${spec}\u0000${unit}`;
 const pairKey = (coop: string, good: string) => `${coop}\u0000${good}`;
-const byUri = <T extends { uri: string }>(a: T, b: T) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+const byUri = <T extends { uri: string }>(a: T, b: T) =>
+  a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0;
 const units = (thousandths: number) => thousandths / 1000;
 
 interface Side {
@@ -90,7 +91,11 @@ interface Side {
   place: { latitude: number; longitude: number } | null;
 }
 
-function sides(proposals: RoundProposal[], purpose: RoundProposal["purpose"], goods: Map<string, number>) {
+function sides(
+  proposals: RoundProposal[],
+  purpose: RoundProposal["purpose"],
+  goods: Map<string, number>,
+) {
   const out = new Map<string, Side>();
   for (const p of proposals) {
     if (p.purpose !== purpose || p.available <= 0) continue;
@@ -158,7 +163,9 @@ export function roundInput(
   }
   const refused = new Set(
     (options.rejected ?? []).map((c) =>
-      [c.providerUri, c.receiverUri, `g${goodIndex.get(goodKey(c.specUri, c.unit))}`].join("\u0000"),
+      [c.providerUri, c.receiverUri, `g${goodIndex.get(goodKey(c.specUri, c.unit))}`].join(
+        "\u0000",
+      ),
     ),
   );
   const coops = new Set<string>();

@@ -23,7 +23,13 @@ import { isoNow, type PlanRoundsContext, planCommitmentUri } from "./context.ts"
 import { roundProposals } from "./inputs.ts";
 import { notifyCoopAdmins } from "./notices.ts";
 import { isAgreed, type PlanRound } from "./rounds.ts";
-import { type CommitmentKey, commitmentsOf, type RoundInput, roundInput, type Weights } from "./rules.ts";
+import {
+  type CommitmentKey,
+  commitmentsOf,
+  type RoundInput,
+  roundInput,
+  type Weights,
+} from "./rules.ts";
 
 const logger = getLogger(["synco", "economy", "plan-rounds"]);
 
@@ -67,7 +73,11 @@ export async function solveWaitingRounds(
       solved++;
     } catch (error) {
       logger.error("Solving plan round {id} failed: {error}", { id, error });
-      await ctx.db.updateTable("plan_rounds").set({ claimed_at: null }).where("id", "=", id).execute();
+      await ctx.db
+        .updateTable("plan_rounds")
+        .set({ claimed_at: null })
+        .where("id", "=", id)
+        .execute();
     }
   }
   return solved;
@@ -91,7 +101,15 @@ const keyOf = (c: {
 export async function nextInput(ctx: PlanRoundsContext, round: PlanRound): Promise<RoundInput> {
   const earlier = await ctx.db
     .selectFrom("plan_commitments")
-    .select(["provider_uri", "receiver_uri", "spec_uri", "unit", "quantity", "provider_answer", "receiver_answer"])
+    .select([
+      "provider_uri",
+      "receiver_uri",
+      "spec_uri",
+      "unit",
+      "quantity",
+      "provider_answer",
+      "receiver_answer",
+    ])
     .where("round_id", "=", round.id)
     .execute();
   const fixed = earlier.filter(isAgreed).map(keyOf);
@@ -103,7 +121,11 @@ export async function nextInput(ctx: PlanRoundsContext, round: PlanRound): Promi
 }
 
 async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOptions) {
-  const round = await ctx.db.selectFrom("plan_rounds").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const round = await ctx.db
+    .selectFrom("plan_rounds")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
   const planned = await nextInput(ctx, round);
   const revision = round.revision + 1;
   let result: PlanResult | null = null;
@@ -119,10 +141,15 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
   }
   const seconds = (performance.now() - started) / 1000;
   const proposed = result ? commitmentsOf(planned, result) : [];
-  const version = result ? `HiGHS ${result.solver.version} ${result.solver.method}` : round.solver_version;
+  const version = result
+    ? `HiGHS ${result.solver.version} ${result.solver.method}`
+    : round.solver_version;
   const at = isoNow(ctx);
   const deadline = new Date(
-    Math.max(Date.parse(round.deadline), ctx.clock.now().getTime() + (round.revision > 0 ? MIN_ANSWER_WINDOW_MS : 0)),
+    Math.max(
+      Date.parse(round.deadline),
+      ctx.clock.now().getTime() + (round.revision > 0 ? MIN_ANSWER_WINDOW_MS : 0),
+    ),
   ).toISOString();
   const status = diagnosis ? "infeasible" : proposed.length > 0 ? "accepting" : "closed";
   await ctx.db.transaction().execute(async (trx) => {
@@ -135,7 +162,11 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
           revision,
           input: JSON.stringify(planned.input),
           output: result ? JSON.stringify(result) : null,
-          keys: JSON.stringify({ goods: planned.goods, offers: planned.offers, requests: planned.requests }),
+          keys: JSON.stringify({
+            goods: planned.goods,
+            offers: planned.offers,
+            requests: planned.requests,
+          }),
           status: diagnosis ? "infeasible" : "optimal",
           solver_version: version,
           seconds,
@@ -170,7 +201,10 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
       };
     });
     for (let i = 0; i < rows.length; i += 500)
-      await trx.insertInto("plan_commitments").values(rows.slice(i, i + 500)).execute();
+      await trx
+        .insertInto("plan_commitments")
+        .values(rows.slice(i, i + 500))
+        .execute();
     await trx
       .updateTable("plan_rounds")
       .set({

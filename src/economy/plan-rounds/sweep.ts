@@ -4,8 +4,9 @@
  * rejections, and turn closed rounds' commitments into agreements. Each step's
  * state is in the database, so a sweep interrupted anywhere is redone once.
  */
-import { closeOverdue } from "./answers.ts";
+
 import { makePlannedAgreements } from "./agreements.ts";
+import { closeOverdue } from "./answers.ts";
 import type { PlanRoundsContext } from "./context.ts";
 import { type SolveOptions, solveWaitingRounds } from "./solving.ts";
 
