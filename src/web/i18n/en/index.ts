@@ -20,6 +20,7 @@ import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { people } from "./people.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -39,6 +40,7 @@ export const en = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
