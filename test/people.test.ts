@@ -46,8 +46,7 @@ async function write(who: SignedIn, fields: Record<string, string>) {
   assert.equal(res.status, 303, await res.text());
 }
 
-const follows = (node: TestNode) =>
-  node.node.db.db.selectFrom("follows").selectAll().execute();
+const follows = (node: TestNode) => node.node.db.db.selectFrom("follows").selectAll().execute();
 const filters = () => a.node.db.db.selectFrom("actor_filters").selectAll().execute();
 const reports = () => a.node.db.db.selectFrom("reports").selectAll().execute();
 
@@ -109,7 +108,10 @@ test("remote authors and mentions link to our page for them; replies say whom th
   assert.match(mine, /Replying to @bruno/);
   assert.match(mine, new RegExp(`href="/posts/${post.id}"[^>]*title="@bruno@`));
   const federated = await (await ana.get(`/posts/${post.id}`)).text();
-  assert.match(federated, /href="\/@ana" class="u-url mention"|class="u-url mention"[^>]*href="\/@ana"/);
+  assert.match(
+    federated,
+    /href="\/@ana" class="u-url mention"|class="u-url mention"[^>]*href="\/@ana"/,
+  );
 });
 
 test("mute, block after a confirmation, and their undoing; each comes back to the page", async () => {
