@@ -100,6 +100,8 @@ import { movingPages } from "./web/moving/pages.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
+import { personActionPages } from "./web/people/actions.ts";
+import { peoplePages } from "./web/people/pages.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -280,6 +282,8 @@ export async function createNode(
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
+  app.route("/", peoplePages(social));
+  app.route("/", personActionPages(social));
   app.route("/", moderationPages(social));
   app.route("/", searchPages(social));
   const groupsBase = { db: db.db, config, federation, clock };

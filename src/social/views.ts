@@ -17,8 +17,10 @@ export interface AuthorView {
   uri: string;
   name: string;
   handle: string;
-  /** Where a person opens the profile. */
+  /** Where a person opens the profile: their page here (/@user, or /@user@host for a remote person). */
   url: string;
+  /** A remote person's profile on their own server ("open on their server"); null for a member. */
+  remoteUrl: string | null;
   avatarUrl: string | null;
   local: boolean;
   username: string | null;
@@ -36,6 +38,14 @@ export interface MediaView {
   description: string;
   width: number | null;
   height: number | null;
+}
+
+export interface ReplyToView {
+  /** The answered post's author, as @username (the host left out: it is in `handle`). */
+  shortHandle: string;
+  handle: string;
+  /** Where the answered post is read here. */
+  postUrl: string;
 }
 
 export interface PollView {
@@ -66,6 +76,10 @@ export interface PostView {
   language: string | null;
   inReplyToId: string | null;
   inReplyToUri: string | null;
+  /** Whom a reply answers, when we hold the post it answers ("Replying to @bruno"). */
+  replyTo: ReplyToView | null;
+  /** Links of the people the content mentions, each to their page here (mention href → path). */
+  mentionPaths: Record<string, string>;
   threadId: string;
   createdAt: string;
   editedAt: string | null;
@@ -142,6 +156,10 @@ function loadRows(db: Kysely<Schema>, ids: string[]) {
 }
 type Row = Awaited<ReturnType<typeof loadRows>>[number];
 
+/** A remote person's page here, from their handle (user@host); null for a handle we cannot link. */
+export const personPath = (handle: string): string | null =>
+  /^[A-Za-z0-9_.~-]{1,64}@[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$/.test(handle) ? `/@${handle}` : null;
+
 function author(s: SocialContext, r: Row): AuthorView {
   if (r.username)
     return {
@@ -149,19 +167,85 @@ function author(s: SocialContext, r: Row): AuthorView {
       name: r.display_name || r.username,
       handle: `@${r.username}@${s.domain}`,
       url: `/@${r.username}`,
+      remoteUrl: null,
       avatarUrl: r.avatar_path ? mediaUrl(r.avatar_path) : null,
       local: true,
       username: r.username,
     };
+  const remoteUrl = r.r_url ?? r.author_uri;
   return {
     uri: r.author_uri,
     name: r.r_name || r.r_handle || r.author_uri,
     handle: r.r_handle ? `@${r.r_handle}` : r.author_uri,
-    url: r.r_url ?? r.author_uri,
+    url: (r.r_handle && personPath(r.r_handle)) || remoteUrl,
+    remoteUrl,
     avatarUrl: r.r_avatar ? remoteMedia(r.r_avatar) : null,
     local: false,
     username: null,
   };
+}
+
+/** Whom each reply answers (one query for the page): parent post id → view. */
+async function repliedTo(s: SocialContext, rows: Row[]): Promise<Map<string, ReplyToView>> {
+  const parents = [...new Set(rows.flatMap((r) => (r.in_reply_to_id ? [r.in_reply_to_id] : [])))];
+  const out = new Map<string, ReplyToView>();
+  if (parents.length === 0) return out;
+  const found = await s.db
+    .selectFrom("posts as p")
+    .leftJoin("accounts as a", "a.id", "p.author_account_id")
+    .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
+    .select([
+      "p.id",
+      "p.thread_id",
+      "p.audience_uri",
+      "g.name as group_name",
+      "p.local",
+      "a.username",
+      "r.handle as r_handle",
+      "r.username as r_username",
+    ])
+    .where("p.id", "in", parents)
+    .where("p.deleted_at", "is", null)
+    .execute();
+  for (const p of found) {
+    const name = p.username ?? p.r_username;
+    if (!name) continue;
+    out.set(p.id, {
+      shortHandle: `@${name}`,
+      handle: p.username ? `@${p.username}@${s.domain}` : `@${p.r_handle}`,
+      postUrl: pagePath(p) ?? `/posts/${p.id}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Where each post's mention links lead here (one query for the page): the href
+ * the content carries (a remote person's url or id, a member's address) → their
+ * page on this node.
+ */
+async function mentionLinks(
+  s: SocialContext,
+  ids: string[],
+): Promise<Map<string, Record<string, string>>> {
+  const rows = await s.db
+    .selectFrom("post_mentions as m")
+    .leftJoin("accounts as a", "a.id", "m.account_id")
+    .leftJoin("remote_actors as r", "r.id", "m.remote_id")
+    .select(["m.post_id", "m.actor_uri", "a.username", "r.handle as r_handle", "r.url as r_url"])
+    .where("m.post_id", "in", ids)
+    .execute();
+  const out = new Map<string, Record<string, string>>();
+  for (const m of rows) {
+    const path = m.username ? `/@${m.username}` : m.r_handle ? personPath(m.r_handle) : null;
+    if (!path) continue;
+    const links = out.get(m.post_id) ?? {};
+    for (const href of [m.actor_uri, m.r_url, m.username ? `${s.origin}/@${m.username}` : null])
+      if (href) links[href] = path;
+    out.set(m.post_id, links);
+  }
+  return out;
 }
 
 /**
@@ -218,60 +302,63 @@ export async function hydrate(
   // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
   if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);
-  const [media, polls, likes, boosts, bookmarks, pins, votes] = await Promise.all([
-    s.db
-      .selectFrom("post_media as m")
-      .leftJoin("uploads as u", "u.id", "m.upload_id")
-      .select([
-        "m.id",
-        "m.post_id",
-        "m.upload_id",
-        "m.remote_url",
-        "u.path",
-        "m.media_type",
-        "m.description",
-        "m.width",
-        "m.height",
-        "m.focus",
-      ])
-      .where("m.post_id", "in", allIds)
-      .orderBy("m.position")
-      .execute(),
-    s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
-    viewerUri
-      ? s.db
-          .selectFrom("likes")
-          .select("post_id")
-          .where("actor_uri", "=", viewerUri)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-    viewerUri
-      ? s.db
-          .selectFrom("posts")
-          .select("reblog_of_id")
-          .where("author_uri", "=", viewerUri)
-          .where("reblog_of_id", "in", allIds)
-          .execute()
-      : [],
-    viewerId
-      ? s.db
-          .selectFrom("bookmarks")
-          .select("post_id")
-          .where("account_id", "=", viewerId)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-    s.db.selectFrom("pins").select("post_id").where("post_id", "in", allIds).execute(),
-    viewerUri
-      ? s.db
-          .selectFrom("poll_votes")
-          .select(["post_id", "choice"])
-          .where("voter_uri", "=", viewerUri)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-  ]);
+  const [media, polls, likes, boosts, bookmarks, pins, votes, replies, mentions] =
+    await Promise.all([
+      s.db
+        .selectFrom("post_media as m")
+        .leftJoin("uploads as u", "u.id", "m.upload_id")
+        .select([
+          "m.id",
+          "m.post_id",
+          "m.upload_id",
+          "m.remote_url",
+          "u.path",
+          "m.media_type",
+          "m.description",
+          "m.width",
+          "m.height",
+          "m.focus",
+        ])
+        .where("m.post_id", "in", allIds)
+        .orderBy("m.position")
+        .execute(),
+      s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
+      viewerUri
+        ? s.db
+            .selectFrom("likes")
+            .select("post_id")
+            .where("actor_uri", "=", viewerUri)
+            .where("post_id", "in", allIds)
+            .execute()
+        : [],
+      viewerUri
+        ? s.db
+            .selectFrom("posts")
+            .select("reblog_of_id")
+            .where("author_uri", "=", viewerUri)
+            .where("reblog_of_id", "in", allIds)
+            .execute()
+        : [],
+      viewerId
+        ? s.db
+            .selectFrom("bookmarks")
+            .select("post_id")
+            .where("account_id", "=", viewerId)
+            .where("post_id", "in", allIds)
+            .execute()
+        : [],
+      s.db.selectFrom("pins").select("post_id").where("post_id", "in", allIds).execute(),
+      viewerUri
+        ? s.db
+            .selectFrom("poll_votes")
+            .select(["post_id", "choice"])
+            .where("voter_uri", "=", viewerUri)
+            .where("post_id", "in", allIds)
+            .execute()
+        : [],
+      repliedTo(s, all),
+      mentionLinks(s, allIds),
+    ]);
   const liked = new Set(likes.map((l) => l.post_id));
   const boosted = new Set(boosts.map((b) => b.reblog_of_id));
   const marked = new Set(bookmarks.map((b) => b.post_id));
@@ -295,6 +382,8 @@ export async function hydrate(
       language: r.language,
       inReplyToId: r.in_reply_to_id,
       inReplyToUri: r.in_reply_to_uri,
+      replyTo: (r.in_reply_to_id && replies.get(r.in_reply_to_id)) || null,
+      mentionPaths: mentions.get(r.id) ?? {},
       threadId: r.thread_id,
       createdAt: r.created_at,
       editedAt: r.edited_at,

@@ -19,6 +19,7 @@ import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
 import { planRounds } from "./plan-rounds.ts";
+import { people } from "./people.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -38,6 +39,7 @@ export const es: Catalogue = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
