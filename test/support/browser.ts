@@ -50,7 +50,9 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   const open = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
     const context = await open(options);
-    auditEachLoad(context);
+    // Without JavaScript axe cannot run in the page (an evaluation would never return);
+    // such tests visit pages that other tests, with JavaScript, audit.
+    if (options?.javaScriptEnabled !== false) auditEachLoad(context);
     return context;
   };
   return browser;
@@ -134,10 +136,21 @@ async function audit(page: Page): Promise<void> {
   try {
     // A string is evaluated by the DevTools protocol itself, which the page's
     // Content-Security-Policy does not govern (an eval() inside the page would be refused).
-    if ((await page.evaluate("typeof window.axe")) === "undefined") await page.evaluate(axeSource);
-    const found = await page.evaluate<AxeViolation[]>(`axe
-      .run(document, { resultTypes: ["violations"] })
-      .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`);
+    const run = async () => {
+      if ((await page.evaluate("typeof window.axe")) === "undefined")
+        await page.evaluate(axeSource);
+      return page.evaluate<AxeViolation[]>(`axe
+        .run(document, { resultTypes: ["violations"] })
+        .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`);
+    };
+    // A stuck audit fails the test loudly instead of hanging it.
+    let timer: NodeJS.Timeout | undefined;
+    const found = await Promise.race([
+      run(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("axe took over 60 s")), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     for (const v of found) {
       violations.push(`${v.id} (${v.help}) on ${url}: ${v.nodes.slice(0, 5).join(" | ")}`);
     }
