@@ -24,11 +24,12 @@ import { unitById } from "../../economy/market/units.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate, notice, readForm } from "../forms.ts";
+import { csrfField, notice, readForm } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import {
   type AgreementsDeps,
   agentLabel,
@@ -138,7 +139,7 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
           events.length
             ? html`<ul>${events.map((e) => {
                 const k = commitments.find((x) => x.id === e.commitment_id);
-                return html`<li>${formatDate(locale, e.occurred_at)}: ${t(c)(`agreements.action.${e.action}` as MessageKey)}
+                return html`<li>${timeTag(locale, e.occurred_at)}: ${t(c)(`agreements.action.${e.action}` as MessageKey)}
                   ${k ? amount(k.reciprocal, e.quantity) : `${e.quantity} ${e.unit}`} (${agentLabel(e.recorded_by_uri)})${e.note ? html` — ${e.note}` : ""}</li>`;
               })}</ul>`
             : html`<p>${t(c)("agreements.events.none")}</p>`
@@ -160,7 +161,7 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
             ? html`<ol class="thread">${messages.map(
                 (
                   m,
-                ) => html`<li id="m-${m.id}"><strong>${agentLabel(m.author_uri)}</strong> <small>${formatDate(locale, m.created_at)}</small><br />
+                ) => html`<li id="m-${m.id}"><strong>${agentLabel(m.author_uri)}</strong> <small>${timeTag(locale, m.created_at)}</small><br />
                   ${m.hidden ? html`<em>${t(c)("agreements.hidden")}</em>` : m.body}
                   ${
                     !m.hidden

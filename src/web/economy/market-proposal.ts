@@ -31,20 +31,14 @@ import { coopUri, memberPrefix } from "../../kernel/uris.ts";
 import { discardUploads } from "../../storage/uploads.ts";
 import { imageFrom, readMultipart } from "../budgeting/propose.ts";
 import type { WebEnv } from "../context.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  formatDate,
-  notice,
-  readForm,
-} from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, notice, readForm } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { agreementsBlock } from "./agreements-block.ts";
 import { agentLabel } from "./agreements-render.ts";
 import { parseProposalForm, proposalForm, valuesOf } from "./market-form.ts";
@@ -208,7 +202,7 @@ ${p.local ? "" : html`<link rel="alternate" href="${safeUrl(p.uri)}" />`}`;
         ${p.available_from || p.available_until ? html`<dt>${t("market.fact.when")}</dt><dd>${p.available_from ?? "…"} – ${p.available_until ?? "…"}</dd>` : ""}
         <dt>${t("market.fact.by")}</dt><dd>${agentLink(c, deps, p)} (${t(`market.agent.${p.agent_kind}` as MessageKey)})</dd>
         ${p.group_uri ? html`<dt>${t("market.form.group")}</dt><dd><a href="${safeUrl(p.group_uri)}">${federation?.name ?? agentLabel(p.group_uri)}</a></dd>` : ""}
-        <dt>${t("market.fact.published")}</dt><dd><time datetime="${p.published_at}">${formatDate(locale, p.published_at)}</time></dd>
+        <dt>${t("market.fact.published")}</dt><dd>${timeTag(locale, p.published_at)}</dd>
       </dl>
       <div class="market-actions">
         ${mine && (p.status === "open" || p.status === "closed") ? html`<a class="button secondary" href="${safeUrl(`${proposalHref(p)}/edit`)}">${t("market.edit")}</a>` : ""}
