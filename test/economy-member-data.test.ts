@@ -13,13 +13,12 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { accountOf } from "../src/economy/credit/accounts.ts";
 import { auditLedger } from "../src/economy/credit/journal.ts";
-import { createLedger, findLedger, type Ledger } from "../src/economy/credit/ledgers.ts";
-import { createGroup } from "../src/groups/groups.ts";
-import { insertMember } from "../src/groups/memberships.ts";
+import type { Ledger } from "../src/economy/credit/ledgers.ts";
 import { coopUri, memberUri } from "../src/kernel/uris.ts";
 import { balancesOf } from "./support/credit.ts";
+import { federationWithLedger } from "./support/economy.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
-import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
 
 let node: TestNode;
 let ledger: Ledger;
@@ -35,34 +34,16 @@ before(async () => {
   const admin = await createMember(node, { username: "ana", password: PASSWORD, role: "admin" });
   await createMember(node, { username: "carol", password: PASSWORD, role: "admin" });
   daveId = (await createMember(node, { username: "dave", password: PASSWORD })).id;
-  const made = await createGroup(socialOf(node), admin, {
+  ledger = await federationWithLedger(node, admin, {
     name: "red",
-    kind: "federation",
-    displayName: "Red",
-    visibility: "public",
-    moderated: false,
+    unit: "hours",
+    others: [HUERTA],
   });
-  assert.ok(made.ok);
-  for (const coop of [coopUri(node.url), HUERTA])
-    await insertMember(node.node.db.db, new Date().toISOString(), {
-      group_id: made.value.id,
-      actor_uri: coop,
-      account_id: null,
-      remote_id: null,
-      actor_kind: "coop",
-      role: "member",
-      status: "active",
-      follow_activity_uri: null,
-    });
-  const opened = await createLedger(socialOf(node), admin, {
-    groupId: made.value.id,
-    settings: { unit: "hours", defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
-  });
-  assert.ok(opened.ok);
-  ledger = (await findLedger(node.node.db.db, opened.value.id)) as Ledger;
-  [ana, carol, dave] = await Promise.all(
-    ["ana", "carol", "dave"].map((u) => signIn(node, u, PASSWORD)),
-  );
+  [ana, carol, dave] = await Promise.all([
+    signIn(node, "ana", PASSWORD),
+    signIn(node, "carol", PASSWORD),
+    signIn(node, "dave", PASSWORD),
+  ]);
 });
 after(() => node.close());
 

@@ -7,18 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createLedger } from "../src/economy/credit/ledgers.ts";
-import { createGroup } from "../src/groups/groups.ts";
-import { insertMember } from "../src/groups/memberships.ts";
-import { coopUri, memberUri } from "../src/kernel/uris.ts";
+import { memberUri } from "../src/kernel/uris.ts";
 import { economyAgreements as enAgreements } from "../src/web/i18n/en/economy-agreements.ts";
 import { economyCredit as enCredit } from "../src/web/i18n/en/economy-credit.ts";
 import { economyMarket as enMarket } from "../src/web/i18n/en/economy-market.ts";
 import { economyAgreements as esAgreements } from "../src/web/i18n/es/economy-agreements.ts";
 import { economyCredit as esCredit } from "../src/web/i18n/es/economy-credit.ts";
 import { economyMarket as esMarket } from "../src/web/i18n/es/economy-market.ts";
+import { federationWithLedger } from "./support/economy.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
-import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
 
 let node: TestNode;
 let ana: SignedIn;
@@ -34,33 +32,11 @@ before(async () => {
     .set({ language: "es" })
     .where("username", "in", ["ana", "bea"])
     .execute();
-  const made = await createGroup(socialOf(node), admin, {
+  await federationWithLedger(node, admin, {
     name: "red",
-    kind: "federation",
-    displayName: "Red",
-    visibility: "public",
-    moderated: false,
+    unit: "horas",
+    others: ["https://huerta.example/users/coop"],
   });
-  assert.ok(made.ok);
-  for (const coop of [coopUri(node.url), "https://huerta.example/users/coop"])
-    await insertMember(node.node.db.db, new Date().toISOString(), {
-      group_id: made.value.id,
-      actor_uri: coop,
-      account_id: null,
-      remote_id: null,
-      actor_kind: "coop",
-      role: "member",
-      status: "active",
-      follow_activity_uri: null,
-    });
-  assert.ok(
-    (
-      await createLedger(socialOf(node), admin, {
-        groupId: made.value.id,
-        settings: { unit: "horas", defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
-      })
-    ).ok,
-  );
   [ana, bea] = await Promise.all([signIn(node, "ana", PASSWORD), signIn(node, "bea", PASSWORD)]);
 });
 after(() => node.close());

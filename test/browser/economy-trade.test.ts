@@ -119,7 +119,10 @@ test("publish on A, respond on B (phone), accept and fulfil on A, both see the b
   await logIn(benPhone, b.url, "ben", PASSWORD);
   await reloadUntil(benPhone, `${b.url}/economy/market`, "main", /Winter vegetables/);
   await screenshot(benPhone, "economy-trade-2-market-b-390");
-  await benPhone.getByRole("link", { name: /Winter vegetables/ }).first().click();
+  await benPhone
+    .getByRole("link", { name: /Winter vegetables/ })
+    .first()
+    .click();
   await benPhone.waitForURL(/\/economy\/proposals\//);
   assert.match((await benPhone.locator(".market-facts").textContent()) ?? "", /40 kg/);
   await benPhone.locator("form[action$='/respond'] input[name=quantity]").fill("12");
