@@ -28,6 +28,9 @@ import { creditContributor } from "./economy/credit/data.ts";
 import { marketContributor } from "./economy/market/data.ts";
 import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
+import { planRoundsContributor } from "./economy/plan-rounds/data.ts";
+import { sweepPlanRounds } from "./economy/plan-rounds/sweep.ts";
+import { applyWeightsDecision } from "./economy/plan-rounds/weights.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { commonsFederationMiddleware } from "./federation/commons/serve.ts";
@@ -39,6 +42,7 @@ import { economyFederationMiddleware } from "./federation/economy/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
+import { planRoundsFederationMiddleware } from "./federation/plan-rounds/serve.ts";
 import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
@@ -152,6 +156,8 @@ export async function createNode(
   const clock = options.clock ?? systemClock;
   // Decisions that carry an action: a dataset's budget (a set: registering twice is once).
   onDecisionClosed(applyBudgetDecision);
+  // A federation's plan-round priority weights (economy/plan-rounds/weights.ts).
+  onDecisionClosed(applyWeightsDecision);
   // What a member's export holds and what deleting an account erases, area by area.
   const contributors: AccountDataContributor[] = [
     accountsContributor,
@@ -170,6 +176,7 @@ export async function createNode(
     marketContributor(config.origin),
     agreementsContributor(config.origin),
     opsroomContributor(config.origin),
+    planRoundsContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -223,6 +230,7 @@ export async function createNode(
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
   app.use(indicatorsFederationMiddleware(federation));
+  app.use(planRoundsFederationMiddleware(federation));
   app.use(creditFederationMiddleware(federation));
   app.use(creditRequestsMiddleware(federation));
   app.use(commonsFederationMiddleware(federation));
@@ -354,6 +362,7 @@ export async function createNode(
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
       let counting: Promise<unknown> | null = null;
+      let planning: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
@@ -379,6 +388,12 @@ export async function createNode(
           .finally(() => {
             counting = null;
           });
+        // Plan rounds: solve in a worker thread, deadlines, agreements (one sweep at a time).
+        planning ??= sweepPlanRounds({ db: db.db, origin: config.origin, clock })
+          .catch((error: unknown) => logger.error("Plan-round sweep failed: {error}", { error }))
+          .finally(() => {
+            planning = null;
+          });
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
       const media = { db: db.db, origin: config.origin, domain: config.domain, clock };
@@ -397,6 +412,7 @@ export async function createNode(
         clearInterval(articles);
         await sweeping;
         await counting;
+        await planning;
         await stop();
       };
     },
