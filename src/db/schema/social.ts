@@ -202,7 +202,9 @@ export type NotificationType =
   | "indicator_alarm"
   | "indicator_escalated"
   // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
-  | "economy_match";
+  | "economy_match"
+  // Plan rounds (economy/plan-rounds): from_uri is the round's page here.
+  | "plan_round";
 
 export interface NotificationsTable {
   id: string;

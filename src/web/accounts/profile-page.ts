@@ -17,6 +17,7 @@ import { notice } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { personHead } from "../people/render.ts";
 import { safeUrl } from "../safe-url.ts";
+import { relativeDate } from "../time.ts";
 import type { AccountsDeps } from "./deps.ts";
 
 export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
@@ -31,9 +32,7 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
     const viewer = c.get("viewer");
     const name = account.display_name || account.username;
     const fields = parseFields(account.fields);
-    const joined = new Intl.DateTimeFormat(c.get("locale"), { dateStyle: "long" }).format(
-      new Date(account.created_at),
-    );
+    const joined = relativeDate(c.get("locale"), account.created_at);
     // A member who moved away: the profile points to the new account (moving/moves.ts).
     const where = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
     const moved = await movedToView(where, memberUri(deps.config.origin, account.username));

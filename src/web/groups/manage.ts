@@ -30,6 +30,7 @@ import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import {
   doneQuery,
   type GroupsDeps,
@@ -150,9 +151,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       <section aria-labelledby="log-h"><h2 id="log-h">${t("groups.manage.log")}</h2>
         ${log.length === 0 ? html`<p>${t("groups.manage.log.none")}</p>` : ""}
         <ol class="moderation-log">${log.map(
-          (
-            e,
-          ) => html`<li><time datetime="${e.created_at}">${e.created_at.slice(0, 16).replace("T", " ")}</time>
+          (e) => html`<li>${timeTag(c.get("locale"), e.created_at)}
             ${t(`groups.log.${e.action}`, { who: e.moderator_uri, target: e.target_uri })}${e.reason ? ` — ${e.reason}` : ""}</li>`,
         )}</ol>
       </section>

@@ -15,17 +15,10 @@ import type { GroupSettings } from "../../economy/opsroom/settings.ts";
 import { opsroomPath } from "../../economy/opsroom/uris.ts";
 import type { Group } from "../../groups/groups.ts";
 import type { WebEnv } from "../context.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  formatDate,
-  notice,
-  scrollBox,
-} from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, scrollBox } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { type ChartPoint, formatNumber, indicatorChart } from "./chart.ts";
 
 type C = Context<WebEnv>;
@@ -197,7 +190,7 @@ export function alarmBody(
       ? html`<p class="muted">${t("ops.alarm.noNotes")}</p>`
       : html`<ol>${d.notes.map(
           (n) =>
-            html`<li><strong>${t(`ops.note.${n.kind}` as "ops.note.comment")}</strong> · ${n.author_uri} · <time datetime="${n.created_at}">${formatDate(c.get("locale"), n.created_at)}</time>${n.body ? html`<p>${n.body}</p>` : ""}</li>`,
+            html`<li><strong>${t(`ops.note.${n.kind}` as "ops.note.comment")}</strong> · ${n.author_uri} · ${timeTag(c.get("locale"), n.created_at)}${n.body ? html`<p>${n.body}</p>` : ""}</li>`,
         )}</ol>`
   }`;
 }

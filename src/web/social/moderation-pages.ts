@@ -19,11 +19,12 @@ import {
   setFederationMode,
 } from "../../social/moderation.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../forms.ts";
+import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
 import { findTarget } from "./filters.ts";
 
@@ -71,7 +72,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
             ) => html`<li class="card"><p><strong>${t("social.mod.reportBy", { reporter: r.reporter_uri, target: r.target_uri })}</strong></p>
             <p>${r.comment}</p>
             <p>${(JSON.parse(r.post_ids) as string[]).map((id) => html`<a href="/posts/${id}">${id.slice(-8)}</a> `)}</p>
-            <p class="muted">${formatDate(c.get("locale"), r.created_at)}</p>
+            <p class="muted">${timeTag(c.get("locale"), r.created_at)}</p>
             <form method="post" action="/moderation/reports/${r.id}/resolve" class="inline">${csrfField(c)}<button type="submit">${t("social.mod.resolve")}</button></form></li>`,
           )}</ul>`;
     return page(c, t("social.mod.reports"), body);
@@ -200,7 +201,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const body =
       shown.length === 0
         ? html`<p>${t("social.mod.logEmpty")}</p>`
-        : html`<ul class="mod-log">${shown.map((r) => html`<li><time datetime="${r.created_at}">${formatDate(c.get("locale"), r.created_at)}</time> · ${r.username ?? "—"} · <code>${r.action}</code> ${r.target} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
+        : html`<ul class="mod-log">${shown.map((r) => html`<li>${timeTag(c.get("locale"), r.created_at)} · ${r.username ?? "—"} · <code>${r.action}</code> ${r.target} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
         ${rows.length > 50 ? html`<nav class="pager"><a rel="next" href="/moderation/log?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
     return page(c, t("social.mod.log"), body);
   });

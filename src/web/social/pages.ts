@@ -23,11 +23,12 @@ import {
 import { pagePathOf } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
-import { csrfField, formatDate, notice } from "../forms.ts";
+import { csrfField, notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { composeForm, parseCompose, writeComposed } from "./compose.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
@@ -52,7 +53,7 @@ export function historyDetails(
     <ol>
       ${versions.map(
         (v) => html`<li>
-          <p class="muted"><time datetime="${v.createdAt}">${formatDate(locale, v.createdAt)}</time></p>
+          <p class="muted">${timeTag(locale, v.createdAt)}</p>
           ${v.spoiler ? html`<p><strong>${v.spoiler}</strong></p>` : ""}
           <div class="post-content">${raw(v.contentHtml)}</div>
           ${v.media.length ? html`<p class="muted">${v.media.map((m) => m.description || m.url).join(" · ")}</p>` : ""}
@@ -264,7 +265,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
           ${t(`social.notification.${n.type}`, { name: n.fromName })}
           ${n.type !== "poll" ? html` <a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : ""}
           ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
-          <span class="muted"> · <time datetime="${n.createdAt}">${formatDate(c.get("locale"), n.createdAt)}</time></span>
+          <span class="muted"> · ${timeTag(c.get("locale"), n.createdAt)}</span>
         </li>`,
       )}</ul>`
       }

@@ -13,6 +13,7 @@ import type { WebEnv } from "../context.ts";
 import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 
 /** Where an act returns without JavaScript: this page, at the post (a path here only). */
 function backField(c: Context<WebEnv>, post: PostView): Html {
@@ -168,7 +169,6 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
     ? `${group.thread}?${new URLSearchParams({ reply_to: post.id })}#reply`
     : `${threadUrl}#reply`;
   const historyUrl = group ? `${group.thread}#history-${post.id}` : `${threadUrl}#history`;
-  const when = formatDate(c.get("locale"), post.createdAt);
   const actions: Html[] = [];
   const more: Html[] = [];
   if (viewer && !options.bare) {
@@ -257,7 +257,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
         <a id="post-${post.id}-author" href="${safeUrl(post.author.url)}" class="post-author">${post.author.name}</a>
         <span class="handle">${post.author.handle}</span>
       </div>
-      <a class="post-time muted" href="${safeUrl(threadUrl)}"><time datetime="${post.createdAt}">${when}</time></a>
+      <a class="post-time muted" href="${safeUrl(threadUrl)}">${timeTag(c.get("locale"), post.createdAt)}</a>
     </header>
     ${!options.focus && !options.inThread ? replyLine(c, post) : ""}
     ${body(c, post)}

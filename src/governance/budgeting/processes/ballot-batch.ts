@@ -5,12 +5,14 @@
  * phase, the district this process's, the voter taking part, the ballot valid
  * for the rules against the district's feasible projects — and gets its own
  * answer; a refused ballot writes nothing. What the checks read is read once
- * per batch: the process (locked on PostgreSQL, so a phase change waits for the
- * batch or the batch sees it), the districts' budgets, the feasible projects'
- * ids and costs only, and eligibility for all voters at once. First ballots go
- * in one insert whose unique key says who had voted already; a secret
- * district's tables are rewritten once (PostgreSQL) and one event is recorded
- * per district touched.
+ * per batch, in three round trips: the process with its group (the process
+ * locked on PostgreSQL, so a phase change waits for the batch or the batch
+ * sees it), the districts' budgets with the feasible projects' ids and costs
+ * (kept in memory while a process hosted here votes: district-rules.ts), and
+ * eligibility for all voters at once. First ballots go in one insert whose
+ * unique key says who had voted already; a secret district's tables are
+ * rewritten in the same statements as its new ballots (PostgreSQL), and one
+ * event is recorded per district touched.
  *
  * Within a batch the ballots keep their order: a second ballot by the same
  * voter in a district is a change of the first (named), or needs the receipt
@@ -22,12 +24,15 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { isPostgres } from "../../decisions/secret-ballot.ts";
-import { type BallotProject, type Choices, validateChoices } from "./ballot-rules.ts";
+import type { Group } from "../../../groups/groups.ts";
+import { type Choices, validateChoices } from "./ballot-rules.ts";
 import type { BallotCast, CastBallot, CastProblem } from "./ballots.ts";
 import { rulesOf } from "./ballots.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
+import { type DistrictRules, districtRules } from "./district-rules.ts";
 import { whoTakePart } from "./eligibility.ts";
-import { changeSecretBallot, insertSecretBallots, rewriteInKeyOrder } from "./secret-ballots.ts";
+import type { Process } from "./reads.ts";
+import { changeSecretBallot, insertSecretBallots } from "./secret-ballots.ts";
 
 /** One ballot waiting to be written: who cast it and what. */
 export interface BallotRequest {
@@ -54,18 +59,17 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
   const { ctx } = first;
   return ctx.db.transaction().execute(async (trx) => {
     const answers: Answer[] = requests.map(() => fail("not-found"));
-    let q = trx.selectFrom("pb_processes").selectAll().where("id", "=", first.input.processId);
-    // One batch at a time per process in this server; across servers the lock orders them.
-    if (isPostgres(trx)) q = q.forUpdate();
-    const p = await q.executeTakeFirst();
-    if (!p) return answers;
+    const locked = await lockedWithGroup(trx, first.input.processId);
+    if (!locked) return answers;
+    const { p, group } = locked;
     // A copy (local = 0) is voted in here and relayed to its host (federation/budgeting).
     if (p.imported) return answers.map(() => fail("not-hosted-here"));
     if (p.phase !== "voting") return answers.map(() => fail("not-voting"));
 
-    const ballots = await districtBallots(
+    const ballots = await districtRules(
+      ctx.db,
       trx,
-      p.id,
+      p,
       requests.map((r) => r.input.districtId),
     );
     const inDistrict = requests.flatMap((r, i) => {
@@ -78,6 +82,7 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       { ...ctx, db: trx },
       p,
       inDistrict.map((i) => (requests[i] as BallotRequest).voter.uri),
+      group,
     );
     const accepted: Accepted[] = [];
     for (const index of inDistrict) {
@@ -101,52 +106,54 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       p.secrecy === "secret"
         ? await secretBallots(trx, p.id, accepted, answers)
         : await namedBallots(trx, ctx, p.id, accepted, answers);
-    for (const districtId of touched) {
-      if (p.secrecy === "secret" && isPostgres(trx))
-        await rewriteInKeyOrder(trx, { processId: p.id, districtId });
+    for (const districtId of touched)
       await recordEvent(trx, {
         type: "budgeting.ballot.cast",
         payload: { processId: p.id, districtId },
       });
-    }
     return answers;
   });
 }
 
-interface DistrictRules {
-  budget: number;
-  projects: BallotProject[];
-}
-
-/** The named districts of the process with their feasible projects (ids and costs, ballot order). */
-async function districtBallots(
+/**
+ * The process, locked for the batch on PostgreSQL (one batch at a time per
+ * process in this server; across servers the lock orders them), with its group
+ * (whom eligibility is read from) in the same round trip.
+ */
+async function lockedWithGroup(
   trx: Kysely<Schema>,
   processId: string,
-  districtIds: string[],
-): Promise<Map<string, DistrictRules>> {
-  const wanted = [...new Set(districtIds)];
-  const districts = await trx
-    .selectFrom("pb_districts")
-    .select(["id", "budget"])
-    .where("process_id", "=", processId)
-    .where("id", "in", wanted)
-    .execute();
-  const out = new Map<string, DistrictRules>(
-    districts.map((d) => [d.id, { budget: Number(d.budget), projects: [] }]),
-  );
-  if (out.size === 0) return out;
-  const projects = await trx
-    .selectFrom("pb_projects")
-    .select(["id", "cost", "district_id"])
-    .where("process_id", "=", processId)
-    .where("district_id", "in", [...out.keys()])
-    .where("status", "=", "feasible")
-    .orderBy("cost")
-    .orderBy("id")
-    .execute();
-  for (const x of projects)
-    out.get(x.district_id)?.projects.push({ id: x.id, cost: Number(x.cost) });
-  return out;
+): Promise<{ p: Process; group: Group | undefined } | undefined> {
+  let q = trx
+    .selectFrom("pb_processes as p")
+    .leftJoin("groups as g", "g.id", "p.group_id")
+    .selectAll("p")
+    .select([
+      "g.id as g_id",
+      "g.name as g_name",
+      "g.kind as g_kind",
+      "g.display_name as g_display_name",
+      "g.description as g_description",
+      "g.visibility as g_visibility",
+      "g.moderated as g_moderated",
+      "g.posting_restricted as g_posting_restricted",
+      "g.voting_mode as g_voting_mode",
+      "g.created_by as g_created_by",
+      "g.created_at as g_created_at",
+      "g.updated_at as g_updated_at",
+    ])
+    .where("p.id", "=", processId);
+  if (isPostgres(trx)) q = q.forUpdate("p");
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  // The row is the process's columns and the group's under "g_" (no process column starts so).
+  const p: Record<string, unknown> = {};
+  const g: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row))
+    if (k.startsWith("g_")) g[k.slice(2)] = v;
+    else p[k] = v;
+  const group = g.id === null ? undefined : (g as unknown as Group);
+  return { p: p as unknown as Process, group };
 }
 
 /** Each voter's first ballot per district in the batch, and the later ones (changes). */
@@ -214,7 +221,8 @@ async function namedBallots(
 /**
  * Secret ballots: a ballot with a receipt changes the receipt's ballot; one
  * without is a first ballot (all in one insert), refused with
- * "receipt-required" when the voter had voted in that district.
+ * "receipt-required" when the voter had voted in that district. On
+ * PostgreSQL the insert rewrites every district written, once.
  */
 async function secretBallots(
   trx: Kysely<Schema>,
@@ -246,6 +254,7 @@ async function secretBallots(
       castByUri: a.req.voter.uri,
       choices: a.choices,
     })),
+    [...touched],
   );
   firsts.forEach((a, i) => {
     const receipt = receipts[i];

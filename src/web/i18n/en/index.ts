@@ -20,6 +20,7 @@ import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { people } from "./people.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
@@ -48,6 +49,7 @@ export const en = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
 };
 
 export type MessageKey = keyof typeof en;

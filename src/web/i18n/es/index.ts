@@ -18,6 +18,7 @@ import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { people } from "./people.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
@@ -46,4 +47,5 @@ export const es: Catalogue = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
 };
