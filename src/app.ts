@@ -104,6 +104,7 @@ import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
+import { notificationPages } from "./web/social/notifications-page.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
@@ -278,6 +279,7 @@ export async function createNode(
   app.route("/", publicationPages(mediaDeps));
   app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
+  app.route("/", notificationPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", moderationPages(social));
