@@ -59,6 +59,44 @@ export async function notify(
     .execute();
 }
 
+/**
+ * Members who boosted a post hear that it was edited (Mastodon's "update"): in
+ * the edit's transaction, only when what a reader sees changed.
+ */
+export async function notifyBoosters(
+  trx: Kysely<Schema>,
+  post: {
+    id: string;
+    authorUri: string;
+    authorAccountId: string | null;
+    authorRemoteId: string | null;
+  },
+  clock: Clock,
+): Promise<void> {
+  const boosters = await trx
+    .selectFrom("posts")
+    .select("author_account_id")
+    .distinct()
+    .where("reblog_of_id", "=", post.id)
+    .where("author_account_id", "is not", null)
+    .where("deleted_at", "is", null)
+    .execute();
+  for (const { author_account_id } of boosters)
+    if (author_account_id)
+      await notify(
+        trx,
+        {
+          accountId: author_account_id,
+          type: "update",
+          fromUri: post.authorUri,
+          fromAccountId: post.authorAccountId,
+          fromRemoteId: post.authorRemoteId,
+          postId: post.id,
+        },
+        clock,
+      );
+}
+
 export interface NotificationView {
   id: string;
   type: NotificationType;

@@ -118,7 +118,6 @@ export const social = {
   "social.filters.target": "Handle or address of the account",
   "social.filters.kind.block": "Blocked",
   "social.filters.kind.mute": "Muted",
-  "social.filters.added": "Done.",
   "social.report.title": "Report a post",
   "social.report.comment": "What is wrong with it?",
   "social.report.commentHint": "The co-op's moderators read this. Say which rule it breaks.",
@@ -194,4 +193,6 @@ export const social = {
   "social.notify.mail.subject.sign_up": "{name} applied to join {coop}",
   "social.notify.mail.text":
     "{what}\n\nSee it on {url}\n\nYou can turn these emails off on your notifications page.",
+  "social.filters.blocked": "You blocked {name}.",
+  "social.filters.muted": "You muted {name}.",
 };

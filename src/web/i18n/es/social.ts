@@ -120,7 +120,6 @@ export const social: Record<keyof typeof en, string> = {
   "social.filters.target": "Identificador o dirección de la cuenta",
   "social.filters.kind.block": "Bloqueada",
   "social.filters.kind.mute": "Silenciada",
-  "social.filters.added": "Hecho.",
   "social.report.title": "Denunciar una publicación",
   "social.report.comment": "¿Qué tiene de malo?",
   "social.report.commentHint":
@@ -197,4 +196,6 @@ export const social: Record<keyof typeof en, string> = {
   "social.notify.mail.subject.sign_up": "{name} solicitó unirse a {coop}",
   "social.notify.mail.text":
     "{what}\n\nVelo en {url}\n\nPuedes desactivar estos correos en tu página de notificaciones.",
+  "social.filters.blocked": "Bloqueaste a {name}.",
+  "social.filters.muted": "Silenciaste a {name}.",
 };
