@@ -60,6 +60,7 @@ import { RequestMetrics } from "./metrics.ts";
 import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
+import { mailNotices } from "./social/notice-mail.ts";
 import { unreadCount } from "./social/notifications.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
@@ -97,6 +98,7 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { noticeMail } from "./web/notice-mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
@@ -351,6 +353,10 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      // Notices staff and group moderators can act on, by mail (claimed once in the database).
+      const mailNotice = config.smtpUrl
+        ? noticeMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
       let counting: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
@@ -358,6 +364,9 @@ export async function createNode(
         // Decisions due to close, open or remind (once each: the state is in the database).
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
+        mailNotices(db.db, config.domain, mailNotice).catch((error: unknown) =>
+          logger.error("Mailing notices failed: {error}", { error }),
         );
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).
         sweepPhases(decisionsCtx).catch((error: unknown) =>

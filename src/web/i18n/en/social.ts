@@ -190,7 +190,7 @@ export const social = {
   "social.notify.mailOff": "Notices will no longer come by email.",
   "social.notify.mail.subject.group_join_request": "{name} asked to join {group}",
   "social.notify.mail.subject.report": "New report from {name}",
-  "social.notify.mail.subject.sign_up": "{name} applied to join {coop}",
+  "social.notify.mail.subject.sign_up": "{name} applied to join the co-op",
   "social.notify.mail.text":
     "{what}\n\nSee it on {url}\n\nYou can turn these emails off on your notifications page.",
   "social.filters.blocked": "You blocked {name}.",

@@ -193,7 +193,7 @@ export const social: Record<keyof typeof en, string> = {
   "social.notify.mailOff": "Los avisos ya no llegarán por correo.",
   "social.notify.mail.subject.group_join_request": "{name} pidió unirse a {group}",
   "social.notify.mail.subject.report": "Nueva denuncia de {name}",
-  "social.notify.mail.subject.sign_up": "{name} solicitó unirse a {coop}",
+  "social.notify.mail.subject.sign_up": "{name} solicitó unirse a la cooperativa",
   "social.notify.mail.text":
     "{what}\n\nVelo en {url}\n\nPuedes desactivar estos correos en tu página de notificaciones.",
   "social.filters.blocked": "Bloqueaste a {name}.",
