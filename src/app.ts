@@ -365,7 +365,7 @@ export async function createNode(
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
         );
-        mailNotices(db.db, config.domain, mailNotice).catch((error: unknown) =>
+        mailNotices(db.db, config, mailNotice).catch((error: unknown) =>
           logger.error("Mailing notices failed: {error}", { error }),
         );
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).

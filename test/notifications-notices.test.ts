@@ -230,7 +230,8 @@ test("each notice is mailed once, in its member's language, unless they turned m
   const sent: NoticeMail[] = [];
   const send = async (m: NoticeMail) => void sent.push(m);
   let total = 0;
-  for (let round = 0; round < 5; round++) total += await mailNotices(handle.db, domain, send);
+  for (let round = 0; round < 5; round++)
+    total += await mailNotices(handle.db, { origin, domain }, send);
   assert.equal(total, sent.length);
   const summary = sent.map((m) => `${m.email} ${m.language} ${m.type}`).sort();
   assert.deepEqual(summary, [
@@ -243,6 +244,8 @@ test("each notice is mailed once, in its member's language, unless they turned m
   const join = sent.find((m) => m.type === "group_join_request");
   assert.equal(join?.groupName, "garden");
   assert.equal(join?.fromHandle, `@ben@${domain}`);
+  const reports = sent.filter((m) => m.type === "report").map((m) => m.reportTarget);
+  assert.deepEqual(reports, [`@mia@${domain}`, `@mia@${domain}`, `@mia@${domain}`]);
   // Claimed for good: nothing waits any more, and another sweep sends nothing.
   const waiting = await handle.db
     .selectFrom("notifications")
@@ -250,7 +253,7 @@ test("each notice is mailed once, in its member's language, unless they turned m
     .where("mail_pending", "=", 1)
     .execute();
   assert.equal(waiting.length, 0);
-  assert.equal(await mailNotices(handle.db, domain, send), 0);
+  assert.equal(await mailNotices(handle.db, { origin, domain }, send), 0);
 });
 
 test("the page gathers likes of one post, keeps a pending follow request, and stays in order", async () => {

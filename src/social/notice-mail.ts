@@ -10,6 +10,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { memberPrefix } from "../kernel/uris.ts";
 
 const logger = getLogger(["synco", "social", "notice-mail"]);
 
@@ -25,12 +26,14 @@ export interface NoticeMail {
   /** For a join request: the group's name (its path) and shown name. */
   groupName: string | null;
   groupDisplayName: string | null;
+  /** For a report: the handle (or address) of whom it is about. */
+  reportTarget: string | null;
 }
 
 /** Claims the notices waiting for mail and sends those their members want by mail. */
 export async function mailNotices(
   db: Kysely<Schema>,
-  domain: string,
+  { origin, domain }: { origin: string; domain: string },
   send: ((m: NoticeMail) => Promise<void>) | null,
 ): Promise<number> {
   const mails = await db.transaction().execute(async (trx) => {
@@ -58,6 +61,8 @@ export async function mailNotices(
       .leftJoin("accounts as f", "f.id", "n.from_account_id")
       .leftJoin("remote_actors as r", "r.id", "n.from_remote_id")
       .leftJoin("groups as g", "g.id", "n.subject_id")
+      .leftJoin("reports as rp", "rp.id", "n.subject_id")
+      .leftJoin("remote_actors as rt", "rt.uri", "rp.target_uri")
       .select([
         "n.type",
         "n.from_uri",
@@ -69,6 +74,8 @@ export async function mailNotices(
         "r.name",
         "g.name as group_name",
         "g.display_name as group_display_name",
+        "rp.target_uri",
+        "rt.handle as target_handle",
       ])
       .where(
         "n.id",
@@ -80,6 +87,7 @@ export async function mailNotices(
       .where((eb) => eb.or([eb("np.mail_notices", "is", null), eb("np.mail_notices", "=", 1)]))
       .execute();
   });
+  const prefix = memberPrefix(origin);
   let sent = 0;
   for (const m of mails) {
     if (!m.email) continue;
@@ -91,6 +99,11 @@ export async function mailNotices(
       fromHandle: m.username ? `@${m.username}@${domain}` : m.handle ? `@${m.handle}` : m.from_uri,
       groupName: m.group_name,
       groupDisplayName: m.group_display_name || m.group_name,
+      reportTarget: m.target_handle
+        ? `@${m.target_handle}`
+        : m.target_uri?.startsWith(prefix)
+          ? `@${m.target_uri.slice(prefix.length)}@${domain}`
+          : m.target_uri,
     };
     try {
       await send?.(mail);

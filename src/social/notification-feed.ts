@@ -7,7 +7,9 @@
  * for the notifications, one for the groups' sizes, the posts' hydration, and
  * one per kind of subject present.
  */
+import { sql } from "kysely";
 import type { NotificationType } from "../db/schema/social.ts";
+import { memberPrefix } from "../kernel/uris.ts";
 import type { SocialContext } from "./context.ts";
 import { listNotifications, type NotificationView } from "./notifications.ts";
 import { type PostView, visiblePosts } from "./views.ts";
@@ -35,8 +37,8 @@ export interface NoticeItem {
   pendingFollowId: string | null;
   /** A join request: the group, and whether the request still waits. */
   group: { name: string; displayName: string; pending: boolean } | null;
-  /** A report: its comment and whether it is still open. */
-  report: { id: string; comment: string; open: boolean } | null;
+  /** A report: whom it is about, its comment and whether it is still open. */
+  report: { id: string; comment: string; open: boolean; targetName: string } | null;
   /** A sign-up application: whether it still waits for a decision. */
   applicationPending: boolean | null;
 }
@@ -122,6 +124,7 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
   const reportIds = subjectIds("report");
   const applicantIds = subjectIds("sign_up");
   const { db } = s;
+  const prefix = memberPrefix(s.origin);
   const [sizes, posts, follows, groupRows, reports, applications] = await Promise.all([
     gathered.length
       ? db
@@ -160,9 +163,25 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
       : [],
     reportIds.length
       ? db
-          .selectFrom("reports")
-          .select(["id", "comment", "status"])
-          .where("id", "in", reportIds)
+          .selectFrom("reports as rp")
+          .leftJoin("remote_actors as r", "r.uri", "rp.target_uri")
+          // A member's URI is the origin's /users/<username> (kernel/uris.ts).
+          .leftJoin("accounts as a", (j) =>
+            j
+              .on(sql<string>`substr(rp.target_uri, 1, ${prefix.length})`, "=", prefix)
+              .on("a.username", "=", sql<string>`substr(rp.target_uri, ${prefix.length + 1})`),
+          )
+          .select([
+            "rp.id",
+            "rp.comment",
+            "rp.status",
+            "rp.target_uri",
+            "r.name",
+            "r.handle",
+            "a.username",
+            "a.display_name",
+          ])
+          .where("rp.id", "in", reportIds)
           .execute()
       : [],
     applicantIds.length
@@ -190,7 +209,15 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
     follows: new Map(follows.map((f) => [f.follower_uri, f.id])),
     joins,
     reports: new Map(
-      reports.map((r) => [r.id, { id: r.id, comment: r.comment, open: r.status === "open" }]),
+      reports.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          comment: r.comment,
+          open: r.status === "open",
+          targetName: r.display_name || r.username || r.name || r.handle || r.target_uri,
+        },
+      ]),
     ),
     applications: new Set(applications.map((a) => a.account_id)),
   };

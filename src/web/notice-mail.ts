@@ -10,17 +10,18 @@ import { isLocale, translator } from "./i18n/i18n.ts";
 export function noticeMail(mailer: Mailer, origin: string) {
   return async (m: NoticeMail) => {
     const t = translator(isLocale(m.language) ? m.language : "en");
-    const vars = { name: `${m.fromName} (${m.fromHandle})`, group: m.groupDisplayName ?? "" };
+    const vars = {
+      name: `${m.fromName} (${m.fromHandle})`,
+      group: m.groupDisplayName ?? "",
+      target: m.reportTarget ?? "",
+    };
     const path =
       m.type === "group_join_request"
         ? `/groups/${m.groupName ?? ""}/manage`
         : m.type === "report"
           ? "/moderation"
           : "/admin/applications";
-    const what =
-      m.type === "group_join_request"
-        ? t("social.notify.group_join_request", vars)
-        : t(`social.notify.${m.type}`, vars);
+    const what = t(`social.notify.${m.type}`, vars);
     await mailer.send({
       to: m.email,
       subject: t(`social.notify.mail.subject.${m.type}`, vars),

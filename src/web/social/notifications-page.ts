@@ -74,7 +74,7 @@ export function relativeTime(locale: string, iso: string, now: Date): string {
   const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   for (const [unit, size] of UNITS)
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
-  return format.format(0, "minute");
+  return format.format(seconds, "second");
 }
 
 function avatar(n: NotificationView): Html {
@@ -83,24 +83,39 @@ function avatar(n: NotificationView): Html {
     : html`<span class="avatar small placeholder" aria-hidden="true">${n.fromName.slice(0, 1).toUpperCase()}</span>`;
 }
 
-/** The sentence saying what happened. */
-function sentence(c: Context<WebEnv>, item: NoticeItem): string {
+/** Stands for the sender's name in a translated sentence, where their link goes. */
+const NAME = "\u0001";
+
+/** The sentence saying what happened, the sender's name a link to them. */
+function sentence(c: Context<WebEnv>, item: NoticeItem): Html {
   const t = c.get("t");
   const n = item.latest;
-  const name = n.fromName;
+  const name = NAME;
+  let text: string;
   switch (item.type) {
     case "favourite":
     case "reblog":
-      return t(`social.notify.${item.type}`, { name, others: item.count - 1 });
+      text = t(`social.notify.${item.type}`, { name, others: item.count - 1 });
+      break;
     case "group_join_request":
-      return t("social.notify.group_join_request", { name, group: item.group?.displayName ?? "" });
+      text = t("social.notify.group_join_request", {
+        name,
+        group: item.group?.displayName ?? "",
+      });
+      break;
     case "report":
+      text = t("social.notify.report", { name, target: item.report?.targetName ?? "" });
+      break;
     case "sign_up":
     case "update":
-      return t(`social.notify.${item.type}`, { name });
+      text = t(`social.notify.${item.type}`, { name });
+      break;
     default:
-      return t(`social.notification.${n.type}` as MessageKey, { name });
+      text = t(`social.notification.${n.type}` as MessageKey, { name });
   }
+  const who = html`<a href="${safeUrl(n.fromUrl)}" class="notice-who">${n.fromName}</a>`;
+  const parts = text.split(NAME);
+  return html`${parts.map((part, i) => html`${part}${i < parts.length - 1 ? who : ""}`)}`;
 }
 
 /** What one can do from the line: answer a request, open what is to be reviewed. */
@@ -142,12 +157,12 @@ function noticeLine(c: Context<WebEnv>, item: NoticeItem, now: Date): Html {
   const post = item.post;
   const text = post ? htmlToText(post.spoiler || post.contentHtml) || post.title : "";
   const worded = WORDED.has(n.type);
-  return html`<li class="notice${item.unread ? " unread" : ""}" id="n-${n.id}">
+  return html`<li class="notification${item.unread ? " unread" : ""}" id="n-${n.id}">
     <div class="notice-avatars">${item.senders.map(avatar)}</div>
     <div class="notice-body">
       <p class="notice-what">${item.unread ? html`<span class="visually-hidden">${t("social.notify.new")} </span>` : ""}${sentence(c, item)}</p>
       <p class="notice-meta muted">
-        ${worded ? html`<a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : html`<a href="${safeUrl(n.fromUrl)}">${n.fromName}</a>`}
+        ${worded ? html`<span class="handle">${n.fromHandle}</span>` : html`<a href="${safeUrl(n.fromUrl)}">${n.fromName}</a>`}
         · <time datetime="${n.createdAt}" title="${formatDate(locale, n.createdAt)}">${relativeTime(locale, n.createdAt, now)}</time>
       </p>
       ${post && text ? html`<a class="notice-excerpt" href="/posts/${post.id}">${post.spoiler ? html`<strong>${t("social.notify.warning")}</strong> ` : ""}${excerpt(text)}</a>` : ""}

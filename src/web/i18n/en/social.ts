@@ -168,7 +168,7 @@ export const social = {
     "{others, plural, =0 {{name} boosted your post} one {{name} and # other boosted your post} other {{name} and # others boosted your post}}",
   "social.notify.update": "{name} edited a post you boosted",
   "social.notify.group_join_request": "{name} asked to join {group}",
-  "social.notify.report": "{name} sent a report to the moderators",
+  "social.notify.report": "{name} reported {target}",
   "social.notify.sign_up": "{name} applied to join the co-op",
   "social.notify.new": "New:",
   "social.notify.warning": "Content warning:",

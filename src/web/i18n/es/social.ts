@@ -171,7 +171,7 @@ export const social: Record<keyof typeof en, string> = {
     "{others, plural, =0 {{name} impulsó tu publicación} one {{name} y # persona más impulsaron tu publicación} other {{name} y # personas más impulsaron tu publicación}}",
   "social.notify.update": "{name} editó una publicación que impulsaste",
   "social.notify.group_join_request": "{name} pidió unirse a {group}",
-  "social.notify.report": "{name} envió una denuncia a la moderación",
+  "social.notify.report": "{name} denunció a {target}",
   "social.notify.sign_up": "{name} solicitó unirse a la cooperativa",
   "social.notify.new": "Nueva:",
   "social.notify.warning": "Aviso de contenido:",
