@@ -64,6 +64,7 @@ import { RequestMetrics } from "./metrics.ts";
 import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
+import { mailNotices } from "./social/notice-mail.ts";
 import { unreadCount } from "./social/notifications.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
@@ -101,6 +102,7 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { noticeMail } from "./web/notice-mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
@@ -110,6 +112,7 @@ import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
+import { notificationPages } from "./web/social/notifications-page.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
@@ -288,6 +291,7 @@ export async function createNode(
   app.route("/", publicationPages(mediaDeps));
   app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
+  app.route("/", notificationPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
   app.route("/", peoplePages(social));
@@ -361,6 +365,10 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      // Notices staff and group moderators can act on, by mail (claimed once in the database).
+      const mailNotice = config.smtpUrl
+        ? noticeMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
       let counting: Promise<unknown> | null = null;
       let planning: Promise<unknown> | null = null;
       const polls = setInterval(() => {
@@ -369,6 +377,9 @@ export async function createNode(
         // Decisions due to close, open or remind (once each: the state is in the database).
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
+        mailNotices(db.db, config, mailNotice).catch((error: unknown) =>
+          logger.error("Mailing notices failed: {error}", { error }),
         );
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).
         sweepPhases(decisionsCtx).catch((error: unknown) =>
