@@ -7,4 +7,14 @@ export const formsAdmin = {
   "upload.kept": "Already uploaded: no need to pick it again.",
   "upload.remove": "Remove this image",
   "upload.gone": "This image was not kept; pick it again.",
+  "groups.fed.unknownDelegates":
+    "{count, plural, one {No active member is called {names}.} other {No active members are called {names}.}} Use members' usernames.",
+  "admin.setup.title": "First steps for your co-op",
+  "admin.setup.progress": "{done} of {total} done",
+  "admin.setup.name": "Give the co-op its name",
+  "admin.setup.rules": "Write the co-op's rules",
+  "admin.setup.registration": "Choose who can join",
+  "admin.setup.invite": "Make the first invite",
+  "admin.setup.done": "(done)",
+  "admin.setup.todo": "(to do)",
 };
