@@ -116,6 +116,7 @@ import { notificationPages } from "./web/social/notifications-page.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
+import { formBodyLimit } from "./web/uploads.ts";
 import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
@@ -263,7 +264,7 @@ export async function createNode(
     if (viewer) c.set("unreadNotifications", () => unreadCount(db.db, viewer.id));
     return next();
   });
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use(formBodyLimit(bodyLimit({ maxSize: MAX_BODY_BYTES })));
   app.use(csrfProtection());
   const limiter = new RateLimiter(db.db, clock);
   // The client API's caches are checked against this process's committed writes.
