@@ -38,6 +38,7 @@ import * as m0039 from "./0039_economy_agreements.ts";
 import * as m0040 from "./0040_credit.ts";
 import * as m0041 from "./0041_commons_withdrawn_index.ts";
 import * as m0042 from "./0042_notification_badge.ts";
+import * as m0047 from "./0047_opsroom_computed.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -80,4 +81,5 @@ export const migrations: Record<string, Migration> = {
   "0040_credit": m0040,
   "0041_commons_withdrawn_index": m0041,
   "0042_notification_badge": m0042,
+  "0047_opsroom_computed": m0047,
 };
