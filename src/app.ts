@@ -26,6 +26,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { agreementsContributor } from "./economy/agreements/data.ts";
 import { creditContributor } from "./economy/credit/data.ts";
 import { marketContributor } from "./economy/market/data.ts";
+import { computeDue } from "./economy/opsroom/computed.ts";
 import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
 import { planRoundsContributor } from "./economy/plan-rounds/data.ts";
@@ -389,6 +390,10 @@ export async function createNode(
         // Alarms left waiting past their group's window go up a level (once: claimed in the database).
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
+        );
+        // Indicators computed from the marketplace: each ended period's value, once.
+        computeDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
+          logger.error("Computing indicators failed: {error}", { error }),
         );
         // Withdrawn commons rows whose exclusion period has begun (found by a partial index).
         sweepWithdrawnRows(db.db, clock.now()).catch((error: unknown) =>
