@@ -102,6 +102,7 @@ import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
+import { planRoundPages } from "./web/plan-rounds/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
@@ -301,6 +302,7 @@ export async function createNode(
   const opsroom = { db: db.db, config, clock };
   app.route("/", opsroomWall(opsroom));
   app.route("/", opsroomPages(opsroom));
+  app.route("/", planRoundPages({ db: db.db, config, clock }));
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
