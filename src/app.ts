@@ -105,6 +105,7 @@ import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
 import { noticeMail } from "./web/notice-mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
+import { planRoundPages } from "./web/plan-rounds/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { personActionPages } from "./web/people/actions.ts";
@@ -311,6 +312,7 @@ export async function createNode(
   const opsroom = { db: db.db, config, clock };
   app.route("/", opsroomWall(opsroom));
   app.route("/", opsroomPages(opsroom));
+  app.route("/", planRoundPages({ db: db.db, config, clock }));
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
