@@ -159,12 +159,15 @@ async function audit(page: Page): Promise<void> {
   }
 }
 
+/** Audits the page as it is now (the next assertNoAxeViolations reports what it finds). */
+export function auditPage(page: Page): Promise<void> {
+  const running: Promise<void> = audit(page).finally(() => pendingAudits.delete(running));
+  pendingAudits.add(running);
+  return running;
+}
+
 function auditEachLoad(context: BrowserContext): void {
-  const watch = (page: Page) =>
-    page.on("load", () => {
-      const running: Promise<void> = audit(page).finally(() => pendingAudits.delete(running));
-      pendingAudits.add(running);
-    });
+  const watch = (page: Page) => page.on("load", () => void auditPage(page));
   for (const page of context.pages()) watch(page);
   context.on("page", watch);
   // A test that closes its context right after a check still has that page audited.
