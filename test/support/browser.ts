@@ -125,7 +125,7 @@ function isOurs(url: string): boolean {
 /** Errors that mean the page went away mid-audit, not that the audit failed. */
 function isGone(error: unknown): boolean {
   const text = String(error);
-  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed/i.test(
+  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed|axe is not defined/i.test(
     text,
   );
 }
