@@ -276,13 +276,13 @@ export async function createNode(
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes({ db: db.db, config, clock }));
-  app.route("/", homePages());
+  const social = { db: db.db, config, coop, federation, clock };
+  app.route("/", homePages(social));
   app.route(
     "/",
     commonsPages({ db: db.db, config, clock, signer: releaseSigner(db.db, config.origin) }),
   );
   app.route("/", networkPages({ db: db.db, config, federation }));
-  const social = { db: db.db, config, coop, federation, clock };
   // Before the social pages, whose /@username/{id} would take /@username/newsletter.
   app.route("/", newsletterPages(newsletters));
   // Before the social pages: an article's address is a post's, and other posts pass on.
