@@ -86,7 +86,8 @@ function tableWritten(query: CompiledQuery): string | null {
   if (InsertQueryNode.is(node)) return node.into?.table.identifier.name ?? null;
   if (UpdateQueryNode.is(node)) {
     const table = node.table;
-    if (table && "table" in table) return (table as { table: TableNode }).table.table.identifier.name;
+    if (table && "table" in table)
+      return (table as { table: TableNode }).table.table.identifier.name;
     if (table && "node" in table && TableNode.is((table as { node: TableNode }).node))
       return (table as { node: TableNode }).node.table.identifier.name;
     return null;

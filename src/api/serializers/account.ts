@@ -6,13 +6,14 @@
  */
 import type { Kysely } from "kysely";
 import { bioHtml, parseFields, sanitizeBio } from "../../accounts/profile.ts";
+import { prepared } from "../../db/prepared.ts";
 import type { Schema } from "../../db/schema.ts";
 import { memoize } from "../../kernel/memo.ts";
-import { FreshCache, type WriteClock } from "../cache.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import { remoteMediaUrl } from "../../storage/remote-media.ts";
+import { FreshCache, type WriteClock } from "../cache.ts";
 
 export interface ApiAccount {
   id: string;
@@ -75,15 +76,15 @@ export interface AccountLoader {
 
 type Counts = { followers: number; following: number; statuses: number; last: string | null };
 
+const statsOf = prepared((db, a: { uris: readonly string[] }) =>
+  db.selectFrom("actor_stats").selectAll().where("actor_uri", "in", a.uris),
+);
+
 /** Each actor's counts, from actor_stats (kept by triggers, migration 0037): one row per actor. */
 async function counts(l: AccountLoader, uris: string[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
   if (uris.length === 0) return out;
-  const rows = await l.db
-    .selectFrom("actor_stats")
-    .selectAll()
-    .where("actor_uri", "in", uris)
-    .execute();
+  const rows = await statsOf(l.db, { uris });
   for (const r of rows)
     out.set(r.actor_uri, {
       followers: Number(r.followers_count),
@@ -267,11 +268,7 @@ async function addMoved(l: AccountLoader, out: Map<string, ApiAccount>) {
     .where("actor_uri", "in", [...out.keys()])
     .execute();
   if (moves.length === 0) return;
-  const targets = await buildAccounts(
-    l,
-    [...new Set(moves.map((m) => m.target_uri))],
-    true,
-  );
+  const targets = await buildAccounts(l, [...new Set(moves.map((m) => m.target_uri))], true);
   for (const m of moves) {
     const account = out.get(m.actor_uri);
     const target = targets.get(m.target_uri);

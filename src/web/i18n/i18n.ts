@@ -21,7 +21,10 @@ const translators = new Map<Locale, Translate>();
 
 export function translator(locale: Locale): Translate {
   let t = translators.get(locale);
-  if (!t) translators.set(locale, (t = buildTranslator(locale)));
+  if (!t) {
+    t = buildTranslator(locale);
+    translators.set(locale, t);
+  }
   return t;
 }
 
