@@ -22,6 +22,7 @@ import {
   type Dialect,
   type Driver,
   InsertQueryNode,
+  type OperationNode,
   type QueryCompiler,
   type QueryResult,
   TableNode,
@@ -80,26 +81,20 @@ function writesAnything(query: CompiledQuery): boolean {
 
 const RAW_WRITE = /^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?/i;
 
+/** A table's name, plain or aliased (`posts as p`); null for anything else. */
+function tableName(node: OperationNode | undefined): string | null {
+  if (node && TableNode.is(node)) return node.table.identifier.name;
+  if (node && AliasNode.is(node) && TableNode.is(node.node)) return node.node.table.identifier.name;
+  return null;
+}
+
 /** The table a write names (Kysely's query tree, or raw SQL text); null when not recognised. */
 function tableWritten(query: CompiledQuery): string | null {
   const node = query.query;
-  if (InsertQueryNode.is(node)) return node.into?.table.identifier.name ?? null;
-  if (UpdateQueryNode.is(node)) {
-    const table = node.table;
-    if (table && "table" in table)
-      return (table as { table: TableNode }).table.table.identifier.name;
-    if (table && "node" in table && TableNode.is((table as { node: TableNode }).node))
-      return (table as { node: TableNode }).node.table.identifier.name;
-    return null;
-  }
-  if (DeleteQueryNode.is(node)) {
-    const from = node.from.froms;
-    const first = from[0];
-    if (from.length !== 1 || !first) return null;
-    if (TableNode.is(first)) return first.table.identifier.name;
-    if (AliasNode.is(first) && TableNode.is(first.node)) return first.node.table.identifier.name;
-    return null;
-  }
+  if (InsertQueryNode.is(node)) return tableName(node.into);
+  if (UpdateQueryNode.is(node)) return tableName(node.table);
+  if (DeleteQueryNode.is(node))
+    return node.from.froms.length === 1 ? tableName(node.from.froms[0]) : null;
   return RAW_WRITE.exec(query.sql)?.[1] ?? null;
 }
 
