@@ -17,6 +17,7 @@ import { WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
+import { cacheAccounts } from "./api/serializers/account.ts";
 import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
 import { sweepWithdrawnRows } from "./commons/queries.ts";
@@ -272,6 +273,7 @@ export async function createNode(
   // The client API's caches are checked against this process's committed writes.
   const writes = new WriteClock();
   db.onWriteCommitted(writes.heard);
+  cacheAccounts(db.db, writes);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
