@@ -9,6 +9,7 @@ import type { Schema } from "../db/schema.ts";
 import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
+import { mediaOf } from "./api-support.ts";
 import type { SocialContext } from "./context.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
@@ -304,24 +305,7 @@ export async function hydrate(
   const allIds = all.map((r) => r.id);
   const [media, polls, likes, boosts, bookmarks, pins, votes, replies, mentions] =
     await Promise.all([
-      s.db
-        .selectFrom("post_media as m")
-        .leftJoin("uploads as u", "u.id", "m.upload_id")
-        .select([
-          "m.id",
-          "m.post_id",
-          "m.upload_id",
-          "m.remote_url",
-          "u.path",
-          "m.media_type",
-          "m.description",
-          "m.width",
-          "m.height",
-          "m.focus",
-        ])
-        .where("m.post_id", "in", allIds)
-        .orderBy("m.position")
-        .execute(),
+      mediaOf(s.db, allIds),
       s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
       viewerUri
         ? s.db
