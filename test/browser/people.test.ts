@@ -116,6 +116,33 @@ for (const { locale, mobile, reader, author } of [
     );
     await screenshot(page, `people-followed-${locale}-${width}`);
     if (mobile) await noSidewaysScroll(page);
+
+    // Block asks first, on its own page; Report offers their posts to include.
+    await page.getByRole("link", { name: t("people.block"), exact: true }).click();
+    assert.equal(
+      await page.getByRole("heading", { level: 1 }).textContent(),
+      t("people.blockConfirm.title", { name: author }),
+    );
+    await screenshot(page, `people-block-confirm-${locale}-${width}`);
+    await page.getByRole("link", { name: t("people.blockConfirm.cancel") }).click();
+    await page.waitForURL(`${a.url}/@${author}@${b.domain}`);
+    await page.getByRole("link", { name: t("people.report"), exact: true }).click();
+    await page.getByLabel(t("people.report.include")).first().check();
+    await page.getByLabel(t("people.report.comment")).fill("Spam");
+    await screenshot(page, `people-report-${locale}-${width}`);
+    if (mobile) await noSidewaysScroll(page);
+    await page.getByRole("button", { name: t("people.report.submit") }).click();
+    await page.waitForURL(/\?done=/);
+    assert.match(
+      (await page.getByRole("status").first().textContent()) ?? "",
+      new RegExp(t("people.done.reported", { name: author }).slice(0, 12)),
+    );
+    const reports = await a.node.db.db.selectFrom("reports").selectAll().execute();
+    assert.ok(
+      reports.some(
+        (r) => r.target_uri === `${b.url}/users/${author}` && r.post_ids.includes(post.id),
+      ),
+    );
     await context.close();
   });
 }

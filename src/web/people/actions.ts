@@ -22,7 +22,7 @@ import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "../social/deps.ts";
 import { postCard } from "../social/render.ts";
-import { personHead } from "./render.ts";
+import { personLine } from "./render.ts";
 
 /** Posts a report may carry, picked from the person's latest. */
 const REPORTABLE_POSTS = 5;
@@ -116,7 +116,7 @@ export function personActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const title = t("people.blockConfirm.title", { name: p.name });
     const body = html`<h1>${title}</h1>
       <p class="lead">${t("people.blockConfirm.lead")}</p>
-      <p><strong>${p.name}</strong> <span class="handle">${p.handle}</span></p>
+      ${personLine(p)}
       <form method="post" action="/people/block" class="confirm-actions">
         ${csrfField(c)}<input type="hidden" name="actor" value="${p.uri}" /><input type="hidden" name="back" value="${p.path}" />
         <button type="submit" class="danger">${t("people.blockConfirm.yes")}</button>
@@ -138,7 +138,7 @@ export function personActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
       limit: REPORTABLE_POSTS,
     });
     const body = html`<h1>${title}</h1>
-      ${personHead(c, p, null)}
+      ${personLine(p)}
       <form method="post" action="/people/report" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}<input type="hidden" name="actor" value="${p.uri}" />
         ${

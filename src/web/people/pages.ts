@@ -6,6 +6,7 @@
  * cannot make this node fetch from arbitrary hosts; every read from their server
  * is bounded in time. A handle that is not user@host gives a 404 page.
  */
+import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { InputError } from "../../kernel/errors.ts";
@@ -27,6 +28,8 @@ import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "../soc
 import { postList } from "../social/render.ts";
 import { personHead } from "./render.ts";
 
+const logger = getLogger(["synco", "web", "people"]);
+
 /** How long a page waits for another server (a look-up, counts, a first page of posts). */
 export const REMOTE_WAIT_MS = 5000;
 
@@ -37,7 +40,11 @@ export async function within<T>(work: Promise<T>, ms: number): Promise<T | null>
     timer = setTimeout(() => resolve(null), ms);
   });
   try {
-    return await Promise.race([work.catch(() => null), deadline]);
+    const logged = work.catch((error: unknown) => {
+      logger.warning("Reading from another server failed: {error}", { error });
+      return null;
+    });
+    return await Promise.race([logged, deadline]);
   } finally {
     clearTimeout(timer);
   }

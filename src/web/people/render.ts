@@ -123,3 +123,11 @@ export function personHead(
     }
   </article>`;
 }
+
+/** The person in one line, on the pages that act on them (block, report). */
+export function personLine(person: PersonView): Html {
+  return html`<p class="person-line">
+    ${person.avatarUrl ? html`<img class="avatar small" src="${safeUrl(person.avatarUrl)}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${person.name.slice(0, 1).toUpperCase()}</span>`}
+    <a href="${safeUrl(person.path)}"><strong>${person.name}</strong></a> <span class="handle">${person.handle}</span>
+  </p>`;
+}
