@@ -115,7 +115,7 @@ export function personActionPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const p = await person(c, c.req.query("actor"));
     const title = t("people.blockConfirm.title", { name: p.name });
     const body = html`<h1>${title}</h1>
-      <p class="lead">${t("people.blockConfirm.lead")}</p>
+      <p class="lead">${t("people.blockConfirm.lead")}${p.local ? "" : ` ${t("people.blockConfirm.remote")}`}</p>
       ${personLine(p)}
       <form method="post" action="/people/block" class="confirm-actions">
         ${csrfField(c)}<input type="hidden" name="actor" value="${p.uri}" /><input type="hidden" name="back" value="${p.path}" />

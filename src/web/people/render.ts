@@ -93,7 +93,7 @@ export function personHead(
   extras: PersonExtras = {},
 ): Html {
   const t = c.get("t");
-  return html`<article class="profile person" aria-labelledby="person-name">
+  return html`<article class="profile person">
     ${person.headerUrl ? html`<img class="profile-header" src="${safeUrl(person.headerUrl)}" alt="" width="1500" height="500" />` : ""}
     <div class="profile-id">
       ${
@@ -102,7 +102,7 @@ export function personHead(
           : html`<span class="avatar placeholder" aria-hidden="true">${person.name.slice(0, 1).toUpperCase()}</span>`
       }
       <div>
-        <h1 id="person-name">${person.name}</h1>
+        <h1>${person.name}</h1>
         <p class="handle">${person.handle}</p>
         ${person.locked ? html`<p class="badge">${t("people.locked")}</p>` : ""}
         ${standing?.followsYou ? html`<p class="badge">${t("people.followsYou")}</p>` : ""}

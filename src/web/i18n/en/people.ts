@@ -39,7 +39,8 @@ export const people = {
   "people.done.reported": "Your report about {name} was sent to the moderators.",
   "people.blockConfirm.title": "Block {name}?",
   "people.blockConfirm.lead":
-    "They will no longer follow you, you will no longer follow them, and you will not see each other's posts. Their server is told, as Mastodon does.",
+    "They will no longer follow you, you will no longer follow them, and you will not see each other's posts.",
+  "people.blockConfirm.remote": "Their server is told, as Mastodon does.",
   "people.blockConfirm.yes": "Block",
   "people.blockConfirm.cancel": "Cancel",
   "people.report.title": "Report {name}",

@@ -41,7 +41,8 @@ export const people: Record<keyof typeof en, string> = {
   "people.done.reported": "Tu denuncia sobre {name} se envió a la moderación.",
   "people.blockConfirm.title": "¿Bloquear a {name}?",
   "people.blockConfirm.lead":
-    "Dejará de seguirte, dejarás de seguirle y no veréis las publicaciones del otro. Se avisa a su servidor, como hace Mastodon.",
+    "Dejará de seguirte, dejarás de seguirle y no veréis las publicaciones del otro.",
+  "people.blockConfirm.remote": "Se avisa a su servidor, como hace Mastodon.",
   "people.blockConfirm.yes": "Bloquear",
   "people.blockConfirm.cancel": "Cancelar",
   "people.report.title": "Denunciar a {name}",
