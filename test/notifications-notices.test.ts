@@ -299,6 +299,70 @@ test("the page gathers likes of one post, keeps a pending follow request, and st
   assert.equal(next.items[0]?.count, 3);
 });
 
+test("the page reads in a fixed number of queries, however many items it shows", async () => {
+  const mia = people.mia as { id: string; username: string };
+  const viewer = { id: mia.id, uri: memberUri(origin, "mia") };
+  const counted = async () => {
+    let queries = 0;
+    const db = handle.db.withPlugin({
+      transformQuery: (args) => {
+        queries++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const page = await noticeFeed({ ...s(), db }, viewer, { limit: 30 });
+    return { queries, items: page.items.length };
+  };
+  const before = await counted();
+  for (let i = 0; i < 12; i++) {
+    const id = await post("mia", `post number ${i}`);
+    assert.ok((await like(s(), people.cai as { id: string; username: string }, id)).ok);
+    assert.ok((await boost(s(), people.ben as { id: string; username: string }, id)).ok);
+  }
+  const after = await counted();
+  assert.ok(after.items >= before.items + 20, `${before.items} → ${after.items} items`);
+  assert.equal(after.queries, before.queries);
+});
+
+test("a reply the member may not read is told without its words", async () => {
+  const mia = people.mia as { id: string; username: string };
+  const dan = await createAccount(
+    handle.db,
+    { username: "dan", email: "dan@example.org", password: "a long passphrase", role: "member" },
+    { passwordCost: 8 },
+  );
+  assert.ok(dan.ok);
+  const parent = await post("mia", "what shall we cook?");
+  const reply = await createPost(s(), dan.value, {
+    text: "for my followers only",
+    spoiler: "",
+    visibility: "followers",
+    language: null,
+    sensitive: false,
+    inReplyToId: parent,
+    mentions: [],
+    media: [],
+    poll: null,
+  });
+  assert.ok(reply.ok);
+  const viewer = { id: mia.id, uri: memberUri(origin, "mia") };
+  const replyItem = async () =>
+    (await noticeFeed(s(), viewer, { limit: 30 })).items.find((i) => i.type === "reply");
+  const before = await replyItem();
+  assert.equal(before?.latest.postId, reply.value.id);
+  assert.equal(before?.post, null, "not a follower of dan: no excerpt");
+  const followed = await follow(
+    handle.db,
+    origin,
+    mia,
+    { kind: "local", account: { id: dan.value.id, username: "dan" } },
+    clock,
+  );
+  assert.ok(followed.ok && followed.value.status === "accepted");
+  assert.equal((await replyItem())?.post?.id, reply.value.id);
+});
+
 test("an edit tells boosters; a poll whose counts changed is not marked edited", async () => {
   const ben = people.ben as { id: string; username: string };
   const cai = people.cai as { id: string; username: string };

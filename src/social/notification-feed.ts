@@ -12,7 +12,7 @@ import type { NotificationType } from "../db/schema/social.ts";
 import { memberPrefix } from "../kernel/uris.ts";
 import type { SocialContext } from "./context.ts";
 import { listNotifications, type NotificationView } from "./notifications.ts";
-import { type PostView, visiblePosts } from "./views.ts";
+import { hydrate, type PostView } from "./views.ts";
 import type { ViewerRef } from "./visibility.ts";
 
 /** Types gathered by post on the page (Mastodon groups these, and follows by day). */
@@ -138,7 +138,9 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
           .groupBy(["type", "post_id"])
           .execute()
       : [],
-    postIds.length ? visiblePosts(s, viewer, postIds) : [],
+    postIds.length
+      ? hydrate(s, viewer.id, viewer.uri, postIds).then((views) => readable(s, viewer, views))
+      : [],
     requesters.length
       ? db
           .selectFrom("follows")
@@ -221,4 +223,99 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
     ),
     applications: new Set(applications.map((a) => a.account_id)),
   };
+}
+
+/**
+ * Of these posts, those the viewer may read (visibility.ts canSee's rules), a
+ * query per rule for the whole page rather than per post: not hidden (nor in a
+ * hidden thread), not by a suspended author, and public, the viewer's own,
+ * mentioning them, or in a group they belong to / by someone they follow.
+ */
+async function readable(s: SocialContext, viewer: ViewerRef, views: PostView[]) {
+  const shown = views.filter((v) => !v.hiddenAt && !v.reblog);
+  if (shown.length === 0) return [];
+  const open = (v: PostView) =>
+    v.visibility === "public" || v.visibility === "unlisted" || v.author.uri === viewer.uri;
+  const closed = shown.filter((v) => !open(v));
+  const groupIds = [...new Set(closed.flatMap((v) => v.audience?.groupId ?? []))];
+  const followees = [
+    ...new Set(
+      closed.map((v) => (v.audience && !v.audience.groupId ? v.audience.uri : v.author.uri)),
+    ),
+  ];
+  const threads = [
+    ...new Set(shown.flatMap((v) => (v.audience && v.threadId !== v.id ? [v.threadId] : []))),
+  ];
+  const { db } = s;
+  const [suspended, mentioned, following, memberOf, hiddenThreads] = await Promise.all([
+    db
+      .selectFrom("actor_limits")
+      .select("actor_uri")
+      .where("level", "=", "suspend")
+      .where("actor_uri", "in", [...new Set(shown.map((v) => v.author.uri))])
+      .execute(),
+    closed.length
+      ? db
+          .selectFrom("post_mentions")
+          .select("post_id")
+          .where("actor_uri", "=", viewer.uri)
+          .where(
+            "post_id",
+            "in",
+            closed.map((v) => v.id),
+          )
+          .execute()
+      : [],
+    followees.length
+      ? db
+          .selectFrom("follows")
+          .select("followee_uri")
+          .where("follower_uri", "=", viewer.uri)
+          .where("status", "=", "accepted")
+          .where("followee_uri", "in", followees)
+          .execute()
+      : [],
+    groupIds.length
+      ? db
+          .selectFrom("groups as g")
+          .select("g.id")
+          .where("g.id", "in", groupIds)
+          .where((eb) =>
+            eb.or([
+              // Every active member of the node belongs to its assembly.
+              eb("g.kind", "=", "assembly"),
+              eb.exists(
+                eb
+                  .selectFrom("group_members as m")
+                  .select("m.id")
+                  .whereRef("m.group_id", "=", "g.id")
+                  .where("m.actor_uri", "=", viewer.uri)
+                  .where("m.status", "=", "active"),
+              ),
+            ]),
+          )
+          .execute()
+      : [],
+    threads.length
+      ? db
+          .selectFrom("posts")
+          .select("id")
+          .where("id", "in", threads)
+          .where("hidden_at", "is not", null)
+          .execute()
+      : [],
+  ]);
+  const banned = new Set(suspended.map((r) => r.actor_uri));
+  const mentions = new Set(mentioned.map((r) => r.post_id));
+  const follows = new Set(following.map((r) => r.followee_uri));
+  const groups = new Set(memberOf.map((r) => r.id));
+  const hidden = new Set(hiddenThreads.map((r) => r.id));
+  return shown.filter((v) => {
+    if (banned.has(v.author.uri) || hidden.has(v.threadId)) return false;
+    if (open(v) || mentions.has(v.id)) return true;
+    if (v.visibility === "direct") return false;
+    if (v.audience)
+      return v.audience.groupId ? groups.has(v.audience.groupId) : follows.has(v.audience.uri);
+    return follows.has(v.author.uri);
+  });
 }
