@@ -17,4 +17,21 @@ export const formsAdmin = {
   "admin.setup.invite": "Make the first invite",
   "admin.setup.done": "(done)",
   "admin.setup.todo": "(to do)",
+  "confirm.cancel": "Cancel",
+  "groups.manage.banTitle": "Ban from {group}?",
+  "groups.manage.banQuestion":
+    "{who} will be removed from {group} and cannot join again until the ban is lifted.",
+  "groups.manage.invitedHeading": "Invited",
+  "groups.leaveTitle": "Leave {group}?",
+  "groups.leaveQuestion":
+    "You will no longer be a member of {group}. To come back you will have to join again.",
+  "moderation.aPost": "a post",
+  "social.mod.deletePost": "Delete this post",
+  "social.mod.dismiss": "Dismiss",
+  "social.mod.postsGone":
+    "{count, plural, one {# reported post is no longer there.} other {# reported posts are no longer there.}}",
+  "social.mod.suspendAccount": "Suspend {name}…",
+  "social.mod.suspendTitle": "Suspend {name}?",
+  "social.mod.suspendQuestion":
+    "{who} will be suspended: a member here cannot log in and their posts are hidden; an account elsewhere is refused.",
 };

@@ -19,4 +19,21 @@ export const formsAdmin: Record<keyof typeof en, string> = {
   "admin.setup.invite": "Crea la primera invitación",
   "admin.setup.done": "(hecho)",
   "admin.setup.todo": "(pendiente)",
+  "confirm.cancel": "Cancelar",
+  "groups.manage.banTitle": "¿Vetar en {group}?",
+  "groups.manage.banQuestion":
+    "{who} saldrá de {group} y no podrá volver a unirse hasta que se levante el veto.",
+  "groups.manage.invitedHeading": "Invitaciones",
+  "groups.leaveTitle": "¿Salir de {group}?",
+  "groups.leaveQuestion":
+    "Dejarás de ser miembro de {group}. Para volver tendrás que unirte de nuevo.",
+  "moderation.aPost": "una publicación",
+  "social.mod.deletePost": "Borrar esta publicación",
+  "social.mod.dismiss": "Descartar",
+  "social.mod.postsGone":
+    "{count, plural, one {# publicación denunciada ya no está.} other {# publicaciones denunciadas ya no están.}}",
+  "social.mod.suspendAccount": "Suspender a {name}…",
+  "social.mod.suspendTitle": "¿Suspender a {name}?",
+  "social.mod.suspendQuestion":
+    "{who} quedará en suspenso: si es de aquí no podrá entrar y sus publicaciones se ocultan; si es de otro servidor, se le rechaza.",
 };
