@@ -29,6 +29,7 @@ import { marketContributor } from "./economy/market/data.ts";
 import { computeDue } from "./economy/opsroom/computed.ts";
 import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
+import { sweepAlarmMail } from "./economy/opsroom/mail.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { commonsFederationMiddleware } from "./federation/commons/serve.ts";
@@ -98,6 +99,7 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { opsroomAlarmMail } from "./web/opsroom/mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
@@ -350,6 +352,9 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      const alarmMail = config.smtpUrl
+        ? opsroomAlarmMail(await smtpMailer(config.smtpUrl, config.mailFrom))
+        : null;
       let counting: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
@@ -366,6 +371,11 @@ export async function createNode(
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
         );
+        // Alarm notices mailed to who answers for them (once: claimed in the database).
+        if (alarmMail)
+          sweepAlarmMail({ db: db.db, origin: config.origin, clock }, alarmMail).catch(
+            (error: unknown) => logger.error("Alarm mail sweep failed: {error}", { error }),
+          );
         // Indicators computed from the marketplace: each ended period's value, once.
         computeDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Computing indicators failed: {error}", { error }),
