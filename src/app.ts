@@ -30,6 +30,7 @@ import { marketContributor } from "./economy/market/data.ts";
 import { computeDue } from "./economy/opsroom/computed.ts";
 import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
+import { sweepAlarmMail } from "./economy/opsroom/mail.ts";
 import { planRoundsContributor } from "./economy/plan-rounds/data.ts";
 import { sweepPlanRounds } from "./economy/plan-rounds/sweep.ts";
 import { applyWeightsDecision } from "./economy/plan-rounds/weights.ts";
@@ -44,8 +45,8 @@ import { economyFederationMiddleware } from "./federation/economy/serve.ts";
 import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
-import { planRoundsFederationMiddleware } from "./federation/plan-rounds/serve.ts";
 import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
+import { planRoundsFederationMiddleware } from "./federation/plan-rounds/serve.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
@@ -105,12 +106,13 @@ import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
 import { noticeMail } from "./web/notice-mail.ts";
+import { opsroomAlarmMail } from "./web/opsroom/mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
-import { planRoundPages } from "./web/plan-rounds/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { personActionPages } from "./web/people/actions.ts";
 import { peoplePages } from "./web/people/pages.ts";
+import { planRoundPages } from "./web/plan-rounds/pages.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
@@ -375,6 +377,9 @@ export async function createNode(
       const mailNotice = config.smtpUrl
         ? noticeMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      const alarmMail = config.smtpUrl
+        ? opsroomAlarmMail(await smtpMailer(config.smtpUrl, config.mailFrom))
+        : null;
       let counting: Promise<unknown> | null = null;
       let planning: Promise<unknown> | null = null;
       const polls = setInterval(() => {
@@ -395,6 +400,11 @@ export async function createNode(
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
         );
+        // Alarm notices mailed to who answers for them (once: claimed in the database).
+        if (alarmMail)
+          sweepAlarmMail({ db: db.db, origin: config.origin, clock }, alarmMail).catch(
+            (error: unknown) => logger.error("Alarm mail sweep failed: {error}", { error }),
+          );
         // Indicators computed from the marketplace: each ended period's value, once.
         computeDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Computing indicators failed: {error}", { error }),

@@ -3,8 +3,9 @@ import type { Kysely } from "kysely";
 /**
  * Issue 21: indicators whose values the marketplace computes (a stock, the
  * deliveries of a period, a ledger balance) instead of members reporting them,
- * and the members who asked for no alarm mail (mail is on by default for the
- * people who answer for a group's alarms).
+ * the members who asked for no alarm mail (mail is on by default for the
+ * people who answer for a group's alarms), and the alarm notifications already
+ * mailed (claimed before sending, so a mail goes once).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("indicators").addColumn("computed_from", "text").execute();
@@ -13,5 +14,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("indicator_mail_optouts")
     .addColumn("account_id", "text", (c) => c.primaryKey())
     .addColumn("created_at", "text", (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable("indicator_mails")
+    .addColumn("notification_id", "text", (c) => c.primaryKey())
+    .addColumn("sent_at", "text", (c) => c.notNull())
     .execute();
 }

@@ -161,6 +161,12 @@ export interface IndicatorMailOptoutsTable {
   created_at: string;
 }
 
+/** Alarm notifications mailed (0047): claimed before the mail goes, so it goes once. */
+export interface IndicatorMailsTable {
+  notification_id: string;
+  sent_at: string;
+}
+
 export type IndicatorsSchema = {
   indicators: IndicatorsTable;
   indicator_values: IndicatorValuesTable;
@@ -170,4 +176,5 @@ export type IndicatorsSchema = {
   indicator_member_states: IndicatorMemberStatesTable;
   indicator_group_settings: IndicatorGroupSettingsTable;
   indicator_mail_optouts: IndicatorMailOptoutsTable;
+  indicator_mails: IndicatorMailsTable;
 };

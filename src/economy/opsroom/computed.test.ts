@@ -181,7 +181,12 @@ test("stock, deliveries and balance are computed once per ended period, through 
   // Nobody reports into a computed series by hand.
   const next = new Date(START.getTime() + DAY).toISOString().slice(0, 10);
   assert.deepEqual(
-    await reportValues(ctx, admin, [{ indicatorId: stock.value.id, period: next, value: 1 }], "form"),
+    await reportValues(
+      ctx,
+      admin,
+      [{ indicatorId: stock.value.id, period: next, value: 1 }],
+      "form",
+    ),
     { ok: false, reason: "forbidden", index: 0 },
   );
 });
