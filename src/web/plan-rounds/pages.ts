@@ -95,7 +95,7 @@ export function planRoundPages(deps: PlanRoundPagesDeps): Hono<WebEnv> {
     }
     const body = html`<h1>${t("plan.title")}</h1><p class="lead">${t("plan.lead")}</p>
       ${rounds.length ? html`<ul class="cards plan-list">${rounds.map((r) => roundSummary(c, r))}</ul>` : html`<p class="muted">${t("plan.none")}</p>`}
-      ${forms}`;
+      <div class="plan-forms">${forms}</div>`;
     return c.html(layout(c, t("plan.title"), body), errors ? 422 : 200);
   }
 

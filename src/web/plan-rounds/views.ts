@@ -68,10 +68,11 @@ export function commitmentCard(c: C, k: PlanCommitment, coop: string | null, pic
             to: coopName(k.receiver_uri),
           });
   return html`<li class="card plan-commitment">
+    <p><strong>${headline}</strong></p>
     ${
       pick
-        ? html`<label class="plan-pick"><input type="checkbox" name="rejected" value="${k.id}" /> ${t("plan.answer.reject", { what: headline })}</label>`
-        : html`<p><strong>${headline}</strong></p>`
+        ? html`<label class="plan-pick"><input type="checkbox" name="rejected" value="${k.id}" /> ${t("plan.answer.reject")}</label>`
+        : ""
     }
     <p>${t("plan.explain", { cost: money(locale, k.unit_cost), name: k.name, price: money(locale, k.destination_price) })}
       ${k.supply_price > 1e-9 ? t("plan.explainSupply", { price: money(locale, k.supply_price) }) : t("plan.explainFree")}</p>

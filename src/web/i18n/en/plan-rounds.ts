@@ -21,7 +21,7 @@ export const planRounds = {
   "plan.open.deadlineHint": "An hour to 90 days away. Unanswered parts count as rejected after it.",
   "plan.open.submit": "Open the round",
   "plan.open.weights": "Priority weights: {weights}",
-  "plan.open.noWeights": "Priority weights: all needs weigh the same (no decision has set them).",
+  "plan.open.noWeights": "all needs weigh the same (no decision has set them)",
   "plan.weights.title": "Propose priority weights for {group}",
   "plan.weights.lead":
     "One line per category, such as “food = 3”. A need's shortfall costs its category's weight; unnamed categories weigh 1. The group decides by consent.",
@@ -50,7 +50,7 @@ export const planRounds = {
   "plan.answer.none": "not yet",
   "plan.answer.legend":
     "Accept the whole part, or tick the commitments you reject and reject them.",
-  "plan.answer.reject": "Reject {what}",
+  "plan.answer.reject": "Reject this one",
   "plan.answer.note": "Why (optional, the federation sees it)",
   "plan.answer.accept": "Accept our part",
   "plan.answer.rejectSubmit": "Reject",

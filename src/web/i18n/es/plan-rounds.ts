@@ -25,8 +25,7 @@ export const planRounds: Record<keyof typeof en, string> = {
     "Entre una hora y 90 días. Pasado el plazo, las partes sin respuesta cuentan como rechazadas.",
   "plan.open.submit": "Abrir la ronda",
   "plan.open.weights": "Pesos de prioridad: {weights}",
-  "plan.open.noWeights":
-    "Pesos de prioridad: todas las necesidades pesan igual (ninguna decisión los ha fijado).",
+  "plan.open.noWeights": "todas las necesidades pesan igual (ninguna decisión los ha fijado)",
   "plan.weights.title": "Proponer pesos de prioridad para {group}",
   "plan.weights.lead":
     "Una línea por categoría, como «alimentos = 3». Lo que falte de una necesidad cuesta el peso de su categoría; las categorías no nombradas pesan 1. El grupo decide por consentimiento.",
@@ -56,7 +55,7 @@ export const planRounds: Record<keyof typeof en, string> = {
   "plan.answer.none": "todavía no",
   "plan.answer.legend":
     "Acepta toda la parte, o marca los compromisos que rechazas y recházalos (o explica por qué rechazas toda la parte).",
-  "plan.answer.reject": "Rechazar: {what}",
+  "plan.answer.reject": "Rechazar este",
   "plan.answer.note": "Por qué (opcional; la federación lo ve)",
   "plan.answer.accept": "Aceptar nuestra parte",
   "plan.answer.rejectSubmit": "Rechazar",
