@@ -13,12 +13,11 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
-import { WriteClock } from "./api/cache.ts";
+import { trackWrites, WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
 import { instanceRoutes } from "./api/routes/instance.ts";
-import { cacheAccounts } from "./api/serializers/account.ts";
 import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
 import { sweepWithdrawnRows } from "./commons/queries.ts";
@@ -219,7 +218,7 @@ export async function createNode(
   // The client API's caches are checked against this process's committed writes.
   const writes = new WriteClock();
   db.onWriteCommitted(writes.heard);
-  cacheAccounts(db.db, writes);
+  trackWrites(db.db, writes);
   const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   app.route("/", discoveryRoutes({ config, federation }));
   // The instance document, asked by every app on start, without a token: answered here,

@@ -138,7 +138,16 @@ const rowsQuery = (db: Kysely<Schema>, a: { ids: readonly string[] }) =>
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
-    .where("p.id", "in", a.ids);
+    .where((eb) =>
+      eb.or([
+        eb("p.id", "in", a.ids),
+        eb(
+          "p.id",
+          "in",
+          eb.selectFrom("posts as b").select("b.reblog_of_id").where("b.id", "in", a.ids),
+        ),
+      ]),
+    );
 type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>["execute"]>>[number];
 // The queries of every page, built and compiled once (db/prepared.ts).
 const loadRowsOf = prepared(rowsQuery);
@@ -266,10 +275,8 @@ export async function hydrate(
   ids: string[],
 ): Promise<PostView[]> {
   if (ids.length === 0) return [];
-  const rows = await loadRows(s.db, ids);
-  const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
-  const innerRows = inner.length ? await loadRows(s.db, inner) : [];
-  const all = [...rows, ...innerRows];
+  // The posts and those they boost, in one query.
+  const all = await loadRows(s.db, ids);
   // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
   if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);
