@@ -13,11 +13,11 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
-import { WriteClock } from "./api/cache.ts";
+import { trackWrites, WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
-import { cacheAccounts } from "./api/serializers/account.ts";
+import { instanceRoutes } from "./api/routes/instance.ts";
 import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
 import { sweepWithdrawnRows } from "./commons/queries.ts";
@@ -231,7 +231,16 @@ export async function createNode(
   const articleCache = new RenderedCache();
   db.onWriteCommitted(articleCache.heardWrite);
   app.route("/", articleVisitorPages({ db, coop, cache: articleCache }));
+  const limiter = new RateLimiter(db.db, clock);
+  // The client API's caches are checked against this process's committed writes.
+  const writes = new WriteClock();
+  db.onWriteCommitted(writes.heard);
+  trackWrites(db.db, writes);
+  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   app.route("/", discoveryRoutes({ config, federation }));
+  // The instance document, asked by every app on start, without a token: answered here,
+  // before the layers the rest of the API needs (issue 24).
+  app.route("/", instanceRoutes(apiDeps, { early: true }) as unknown as Hono<WebEnv>);
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(cachedFederationDocuments(federation));
@@ -271,12 +280,6 @@ export async function createNode(
   });
   app.use(formBodyLimit(bodyLimit({ maxSize: MAX_BODY_BYTES })));
   app.use(csrfProtection());
-  const limiter = new RateLimiter(db.db, clock);
-  // The client API's caches are checked against this process's committed writes.
-  const writes = new WriteClock();
-  db.onWriteCommitted(writes.heard);
-  cacheAccounts(db.db, writes);
-  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes({ db: db.db, config, clock }));

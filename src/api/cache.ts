@@ -106,3 +106,29 @@ export class FreshCache<K, V> {
     return value;
   }
 }
+
+/** Each database handle's write clock (app.ts sets it): caches of answers check against it. */
+const clocks = new WeakMap<object, WriteClock>();
+
+export function trackWrites(db: object, clock: WriteClock): void {
+  clocks.set(db, clock);
+}
+
+/**
+ * A FreshCache for each database handle whose writes are tracked (trackWrites), made
+ * on first use; undefined for any other handle (a test's own, a transaction): no cache.
+ */
+export function cachePerDatabase<K, V>(
+  options: FreshCacheOptions,
+): (db: object) => FreshCache<K, V> | undefined {
+  const caches = new WeakMap<object, FreshCache<K, V>>();
+  return (db) => {
+    let cache = caches.get(db);
+    if (cache) return cache;
+    const clock = clocks.get(db);
+    if (!clock) return undefined;
+    cache = new FreshCache<K, V>(clock, options);
+    caches.set(db, cache);
+    return cache;
+  };
+}

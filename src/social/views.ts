@@ -3,7 +3,7 @@
  * poll, counts, and what the viewer did (liked, boosted, bookmarked, voted).
  * Hydrates a page of post ids in a fixed number of queries, whatever its size.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { prepared } from "../db/prepared.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
@@ -152,7 +152,21 @@ const rowsQuery = (db: Kysely<Schema>, a: { ids: readonly string[] }) =>
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
-    .where("p.id", "in", a.ids);
+    // The posts and those they boost: a union, whose halves each walk the primary key
+    // (an OR of the two made PostgreSQL scan every post).
+    .where("p.id", "in", (eb) =>
+      eb
+        .selectFrom("posts as b")
+        .select("b.id")
+        .where("b.id", "in", a.ids)
+        .unionAll(
+          eb
+            .selectFrom("posts as c")
+            .select(sql<string>`${sql.ref("c.reblog_of_id")}`.as("id"))
+            .where("c.id", "in", a.ids)
+            .where("c.reblog_of_id", "is not", null),
+        ),
+    );
 type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>["execute"]>>[number];
 // The queries of every page, built and compiled once (db/prepared.ts).
 const loadRowsOf = prepared(rowsQuery);
@@ -350,10 +364,8 @@ export async function hydrate(
   ids: string[],
 ): Promise<PostView[]> {
   if (ids.length === 0) return [];
-  const rows = await loadRows(s.db, ids);
-  const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
-  const innerRows = inner.length ? await loadRows(s.db, inner) : [];
-  const all = [...rows, ...innerRows];
+  // The posts and those they boost, in one query.
+  const all = await loadRows(s.db, ids);
   // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
   if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);

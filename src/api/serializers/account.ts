@@ -13,7 +13,7 @@ import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import { remoteMediaUrl } from "../../storage/remote-media.ts";
-import { FreshCache, type WriteClock } from "../cache.ts";
+import { cachePerDatabase } from "../cache.ts";
 
 export interface ApiAccount {
   id: string;
@@ -96,18 +96,15 @@ async function counts(l: AccountLoader, uris: string[]): Promise<Map<string, Cou
 }
 
 /**
- * What an Account shows but its counts, kept per node (cacheAccounts, from app.ts)
+ * What an Account shows but its counts, kept per node (cachePerDatabase)
  * and dropped when one of the tables it is read from is written by this process, or
  * after a second (another process's write). The counts change with every post and
  * follow (actor_stats, kept by triggers), so they are read each time: one query.
  */
-const ACCOUNT_TABLES = ["accounts", "uploads", "follow_policies", "remote_actors", "actor_moves"];
-const kept = new WeakMap<Kysely<Schema>, FreshCache<string, ApiAccount | null>>();
-
-/** Keeps accounts (but their counts) of this database in memory, checked against `clock`. */
-export function cacheAccounts(db: Kysely<Schema>, clock: WriteClock): void {
-  kept.set(db, new FreshCache(clock, { tables: ACCOUNT_TABLES, max: 5000 }));
-}
+const accountCache = cachePerDatabase<string, ApiAccount | null>({
+  tables: ["accounts", "uploads", "follow_policies", "remote_actors", "actor_moves"],
+  max: 5000,
+});
 
 /** Accounts for these actor URIs (unknown URIs are left out). */
 export async function loadAccounts(
@@ -118,7 +115,7 @@ export async function loadAccounts(
   const unique = [...new Set(uris)];
   const out = new Map<string, ApiAccount>();
   if (unique.length === 0) return out;
-  const cache = kept.get(l.db);
+  const cache = accountCache(l.db);
   const statics = new Map<string, ApiAccount>();
   const missing: string[] = [];
   const key = nested ? "nested " : "";
