@@ -164,7 +164,14 @@ test("publish on A, respond on B (phone), accept and fulfil on A, both see the b
   assert.match(accountsA, /\b18 hours/);
   assert.equal(await anaPage.locator(".ledger-chart svg path").count(), 2);
   await screenshot(anaPage, "economy-trade-7-ledger-a-1280");
+  // A's agreement page names the ledger's transfer that paid it; B's points to the ledger.
   await anaPage.goto(`${a.url}${anaAgreement}`);
+  assert.match(
+    (await anaPage.locator(".notice.ok").textContent()) ?? "",
+    /Paid in the ledger: transfer no\. 1/,
+  );
+  await benPhone.goto(`${b.url}${benAgreement}`);
+  assert.match((await benPhone.locator("main").textContent()) ?? "", /its journal shows/);
 
   const ledgerOnB = `${b.url}/economy/ledgers/remote?group=${encodeURIComponent(groupUri)}`;
   await reloadUntil(benPhone, ledgerOnB, "table.figures", /18 hours/);

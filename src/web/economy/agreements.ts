@@ -37,6 +37,7 @@ import {
   paymentText,
   priceText,
   quantityText,
+  settlementNote,
   statusText,
 } from "./agreements-render.ts";
 import { economyHead } from "./market-render.ts";
@@ -106,7 +107,9 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
           ? html`<form method="post" action="/economy/agreements/${a.id}/cancel">${csrfField(c)}<button>${t(c)("agreements.cancel")}</button></form>`
           : "";
     const unitOf = (c2: (typeof commitments)[number]) =>
-      c2.reciprocal ? a.currency || c2.unit : (unitById(a.proposal_unit)?.symbol ?? a.proposal_unit);
+      c2.reciprocal
+        ? a.currency || c2.unit
+        : (unitById(a.proposal_unit)?.symbol ?? a.proposal_unit);
     // Payments in their currency or the ledger's unit; resources with the unit's symbol.
     const amount = (reciprocal: number, q: number) =>
       reciprocal ? paymentText(c, a, q) : quantityText(c, q, a.proposal_unit);
@@ -123,6 +126,7 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
         ${a.note ? html`<dt>${t(c)("agreements.note")}</dt><dd>${a.note}</dd>` : ""}
       </dl>
       ${answer}
+      ${await settlementNote(c, deps, a)}
       <section aria-labelledby="commitments"><h2 id="commitments">${t(c)("agreements.commitments")}</h2>
         <ul>${commitments.map(
           (
