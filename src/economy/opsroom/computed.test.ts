@@ -168,14 +168,14 @@ test("stock, deliveries and balance are computed once per ended period, through 
   const done = await computeDue(ctx);
   assert.ok(done?.ok, JSON.stringify(done));
   assert.equal(done.value.values, 3);
-  const valueOf = async (id: string) => {
+  const seriesOf = async (id: string) => {
     const rows = await valuesOf(f.handle.db, id);
     return rows.map((r) => [r.period, r.value, r.source, r.reported_by]);
   };
   const today = START.toISOString().slice(0, 10);
-  assert.deepEqual(await valueOf(stock.value.id), [[today, 12.5, "computed", null]]);
-  assert.deepEqual(await valueOf(deliveries.value.id), [[today, 3, "computed", null]]);
-  assert.deepEqual(await valueOf(balance.value.id), [[today, 7.5, "computed", null]]);
+  assert.deepEqual(await seriesOf(stock.value.id), [[today, 12.5, "computed", null]]);
+  assert.deepEqual(await seriesOf(deliveries.value.id), [[today, 3, "computed", null]]);
+  assert.deepEqual(await seriesOf(balance.value.id), [[today, 7.5, "computed", null]]);
   // Once per period: the next sweep the same day adds nothing.
   assert.equal(await computeDue(ctx), null);
   // Nobody reports into a computed series by hand.

@@ -8,8 +8,8 @@ import { labelledSeries, seededRandom } from "../indicators/scenarios.ts";
 import { actOnAlarm, actOnEscalation, alarmsOf, falseAlarmRate } from "./alarms.ts";
 import type { OpsroomContext } from "./context.ts";
 import { escalateDue } from "./escalation.ts";
-import { setAlarmMail, wantsAlarmMail } from "./mail.ts";
 import { defineIndicator, findIndicator } from "./indicators.ts";
+import { setAlarmMail, wantsAlarmMail } from "./mail.ts";
 import { reportValues, valuesOf } from "./values.ts";
 
 let f: GroupsFixture;
