@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { activeCoop } from "../../../test/support/economy.ts";
 import { type GroupsFixture, groupsFixture, START } from "../../../test/support/groups.ts";
 import { joinWithOurCoop } from "../../groups/federations.ts";
 import { assembly, type Group } from "../../groups/groups.ts";
@@ -37,16 +38,7 @@ before(async () => {
     moderated: false,
   });
   assert.ok((await joinWithOurCoop(f.ctx, admin, { group: federation })).ok);
-  await insertMember(f.handle.db, START.toISOString(), {
-    group_id: federation.id,
-    actor_uri: OTHER,
-    account_id: null,
-    remote_id: null,
-    actor_kind: "coop",
-    role: "member",
-    status: "active",
-    follow_activity_uri: null,
-  });
+  await insertMember(f.handle.db, START.toISOString(), activeCoop(federation.id, OTHER));
   const opened = await createLedger(f.ctx, admin, {
     groupId: federation.id,
     settings: { unit: "hours", defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
