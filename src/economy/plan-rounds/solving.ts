@@ -43,6 +43,8 @@ const MIN_ANSWER_WINDOW_MS = 24 * 3600_000;
 export interface SolveOptions {
   /** The solver (the planner's worker thread by default). */
   solve?: (input: PlanInput) => Promise<PlanResult>;
+  /** Filled with each step's milliseconds (input, solve, store), for the bench. */
+  timings?: Record<string, number>;
 }
 
 /** Solves every round waiting here; returns how many it solved. */
@@ -128,7 +130,12 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
     .selectAll()
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
+  const mark = (name: string, since: number) => {
+    if (options.timings) options.timings[name] = performance.now() - since;
+  };
+  const began = performance.now();
   const planned = await nextInput(ctx, round);
+  mark("input", began);
   const revision = round.revision + 1;
   let result: PlanResult | null = null;
   let diagnosis: ShortMinimum[] | null = null;
@@ -142,6 +149,8 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  mark("solve", started);
+  const storing = performance.now();
   const proposed = result ? commitmentsOf(planned, result) : [];
   const version = result
     ? `HiGHS ${result.solver.version} ${result.solver.method}`
@@ -229,4 +238,5 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
     if (proposed.some((c) => c.providerUri === ours || c.receiverUri === ours))
       await notifyCoopAdmins(trx, ctx, round.id);
   });
+  mark("store", storing);
 }
