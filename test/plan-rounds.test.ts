@@ -161,7 +161,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
   assert.equal(round?.status, "accepting");
   assert.equal(round?.revision, 1);
   assert.match(round?.solver_version ?? "", /^HiGHS \d+\.\d+\.\d+ ipm$/);
-  const first = await commitmentsOfRound(f.handle.db, opened.value.id);
+  const first = await commitmentsOfRound(f.handle.db, { id: opened.value.id, revision: 1 });
   // The two nearest suppliers serve C; the far one does not.
   assert.deepEqual(byParties(first), ["b.example→c.example 5", "coop.example→c.example 10"]);
   const fromB = first.find((c) => c.provider_uri === B);
@@ -204,12 +204,20 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "invalid" },
   );
   assert.deepEqual(
-    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: D, rejected: [], note: "" }),
+    await receiveAnswer(ctx, {
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: D,
+      rejected: [],
+      note: "",
+    }),
     { ok: false, reason: "no-part" },
   );
   assert.deepEqual(
     await receiveAnswer(ctx, {
-      roundUri: opened.value.uri, revision: 1, coopUri: B,
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: B,
       rejected: [fromH.uri],
       note: "",
     }),
@@ -223,7 +231,9 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "already-answered" },
   );
   const rejected = await receiveAnswer(ctx, {
-    roundUri: opened.value.uri, revision: 1, coopUri: B,
+    roundUri: opened.value.uri,
+    revision: 1,
+    coopUri: B,
     rejected: [fromB.uri],
     note: "oven broken",
   });
@@ -234,8 +244,15 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     "C has not answered",
   );
   assert.ok(
-    (await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }))
-      .ok,
+    (
+      await receiveAnswer(ctx, {
+        roundUri: opened.value.uri,
+        revision: 1,
+        coopUri: C,
+        rejected: [],
+        note: "",
+      })
+    ).ok,
   );
   assert.equal((await findRound(f.handle.db, opened.value.id))?.status, "re-solving");
 
@@ -244,7 +261,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
   const second = await findRound(f.handle.db, opened.value.id);
   assert.equal(second?.status, "accepting");
   assert.equal(second?.revision, 2);
-  const now = await commitmentsOfRound(f.handle.db, opened.value.id);
+  const now = await commitmentsOfRound(f.handle.db, { id: opened.value.id, revision: 2 });
   assert.deepEqual(byParties(now.filter((c) => c.revision === 2)), ["d.example→c.example 5"]);
   const input2 = JSON.parse(
     (
@@ -271,7 +288,13 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "no-part" },
   );
   assert.deepEqual(
-    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }),
+    await receiveAnswer(ctx, {
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: C,
+      rejected: [],
+      note: "",
+    }),
     { ok: false, reason: "stale-revision" },
   );
   for (const coop of [C, D])
