@@ -207,10 +207,14 @@ const prober = (async () => {
 })();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
+const cpu0 = process.cpuUsage();
+const elu0 = performance.eventLoopUtilization();
 const t1 = performance.now();
 const timings: Record<string, number> = {};
 const swept = await sweepPlanRounds(ctx, { timings });
 const wall = (performance.now() - t1) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const elu = performance.eventLoopUtilization(elu0);
 solving = false;
 await prober;
 delay.disable();
@@ -267,6 +271,10 @@ console.log(
   `  steps: read proposals and build the input ${((timings.input ?? 0) / 1000).toFixed(2)} s (main thread), ` +
     `worker thread (start, model, HiGHS, result) ${((timings.solve ?? 0) / 1000).toFixed(2)} s, ` +
     `store the revision and commitments ${((timings.store ?? 0) / 1000).toFixed(2)} s`,
+);
+console.log(
+  `  CPU time of the process (every thread) ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; ` +
+    `main thread busy ${(elu.utilization * 100).toFixed(0)}% of the time (event-loop utilisation)`,
 );
 console.log(`peak RSS ${rss.toFixed(0)} MB — target < 1 GB: ${ok(rss < 1024)}`);
 console.log(
