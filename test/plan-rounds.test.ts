@@ -243,17 +243,8 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     "accepting",
     "C has not answered",
   );
-  assert.ok(
-    (
-      await receiveAnswer(ctx, {
-        roundUri: opened.value.uri,
-        revision: 1,
-        coopUri: C,
-        rejected: [],
-        note: "",
-      })
-    ).ok,
-  );
+  const cAccepts = { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" };
+  assert.ok((await receiveAnswer(ctx, cAccepts)).ok);
   assert.equal((await findRound(f.handle.db, opened.value.id))?.status, "re-solving");
 
   // The re-solve: H→C stays (both accepted), B→C is not proposed again, D's bread fills the gap.
@@ -287,16 +278,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     await answerPart(ctx, ana, { roundId: opened.value.id, answer: { answer: "accept" } }),
     { ok: false, reason: "no-part" },
   );
-  assert.deepEqual(
-    await receiveAnswer(ctx, {
-      roundUri: opened.value.uri,
-      revision: 1,
-      coopUri: C,
-      rejected: [],
-      note: "",
-    }),
-    { ok: false, reason: "stale-revision" },
-  );
+  assert.deepEqual(await receiveAnswer(ctx, cAccepts), { ok: false, reason: "stale-revision" });
   for (const coop of [C, D])
     assert.ok(
       (
