@@ -177,6 +177,8 @@ test("bad input gives a 4xx and changes nothing", async () => {
     "/@%3Cscript%3E@evil.example",
     "/@bruno@host%22onmouseover%3D1",
     "/@a@b@c",
+    "/@..@..",
+    "/@bruno@-bad-.example",
   ]) {
     const res = await ana.get(path);
     const text = await res.text();

@@ -11,6 +11,7 @@ import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
 import { mediaOf } from "./api-support.ts";
 import type { SocialContext } from "./context.ts";
+import { domainPattern } from "./moderation.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
 
@@ -158,8 +159,14 @@ function loadRows(db: Kysely<Schema>, ids: string[]) {
 type Row = Awaited<ReturnType<typeof loadRows>>[number];
 
 /** A remote person's page here, from their handle (user@host); null for a handle we cannot link. */
-export const personPath = (handle: string): string | null =>
-  /^[A-Za-z0-9_.~-]{1,64}@[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$/.test(handle) ? `/@${handle}` : null;
+export function personPath(handle: string): string | null {
+  const at = handle.indexOf("@");
+  const user = handle.slice(0, at);
+  const host = handle.slice(at + 1);
+  return at > 0 && /^[A-Za-z0-9_.~-]{1,64}$/.test(user) && domainPattern.test(host.toLowerCase())
+    ? `/@${handle}`
+    : null;
+}
 
 function author(s: SocialContext, r: Row): AuthorView {
   if (r.username)
