@@ -204,13 +204,12 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "invalid" },
   );
   assert.deepEqual(
-    await receiveAnswer(ctx, { roundUri: opened.value.uri, coopUri: D, rejected: [], note: "" }),
+    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: D, rejected: [], note: "" }),
     { ok: false, reason: "no-part" },
   );
   assert.deepEqual(
     await receiveAnswer(ctx, {
-      roundUri: opened.value.uri,
-      coopUri: B,
+      roundUri: opened.value.uri, revision: 1, coopUri: B,
       rejected: [fromH.uri],
       note: "",
     }),
@@ -224,8 +223,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "already-answered" },
   );
   const rejected = await receiveAnswer(ctx, {
-    roundUri: opened.value.uri,
-    coopUri: B,
+    roundUri: opened.value.uri, revision: 1, coopUri: B,
     rejected: [fromB.uri],
     note: "oven broken",
   });
@@ -236,7 +234,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     "C has not answered",
   );
   assert.ok(
-    (await receiveAnswer(ctx, { roundUri: opened.value.uri, coopUri: C, rejected: [], note: "" }))
+    (await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }))
       .ok,
   );
   assert.equal((await findRound(f.handle.db, opened.value.id))?.status, "re-solving");
@@ -272,11 +270,16 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     await answerPart(ctx, ana, { roundId: opened.value.id, answer: { answer: "accept" } }),
     { ok: false, reason: "no-part" },
   );
+  assert.deepEqual(
+    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }),
+    { ok: false, reason: "stale-revision" },
+  );
   for (const coop of [C, D])
     assert.ok(
       (
         await receiveAnswer(ctx, {
           roundUri: opened.value.uri,
+          revision: 2,
           coopUri: coop,
           rejected: [],
           note: "",

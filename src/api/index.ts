@@ -22,6 +22,7 @@ import { extraRoutes } from "./routes/extras.ts";
 import { filterRoutes } from "./routes/filters.ts";
 import { groupListRoutes } from "./routes/group-lists.ts";
 import { indicatorRoutes } from "./routes/indicators.ts";
+import { planRoundRoutes } from "./routes/plan-rounds.ts";
 import { instanceRoutes } from "./routes/instance.ts";
 import { moreRoutes } from "./routes/more.ts";
 import { movingRoutes } from "./routes/moving.ts";
@@ -70,6 +71,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
   app.route("/", indicatorRoutes(deps));
+  app.route("/", planRoundRoutes(deps));
   app.route("/", creditRoutes(deps));
   app.route("/", commonsFederationRoutes(deps));
   app.route("/", movingRoutes(deps));

@@ -3,13 +3,13 @@
  * poll, counts, and what the viewer did (liked, boosted, bookmarked, voted).
  * Hydrates a page of post ids in a fixed number of queries, whatever its size.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { prepared } from "../db/prepared.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
-import { mediaOf } from "./api-support.ts";
 import type { SocialContext } from "./context.ts";
 import { domainPattern } from "./moderation.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
@@ -145,18 +145,86 @@ const columns = [
   "r.avatar_url as r_avatar",
 ] as const;
 
-function loadRows(db: Kysely<Schema>, ids: string[]) {
-  return db
+const rowsQuery = (db: Kysely<Schema>, a: { ids: readonly string[] }) =>
+  db
     .selectFrom("posts as p")
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("uploads as av", "av.id", "a.avatar_id")
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
-    .where("p.id", "in", ids)
-    .execute();
-}
-type Row = Awaited<ReturnType<typeof loadRows>>[number];
+    // The posts and those they boost: a union, whose halves each walk the primary key
+    // (an OR of the two made PostgreSQL scan every post).
+    .where("p.id", "in", (eb) =>
+      eb
+        .selectFrom("posts as b")
+        .select("b.id")
+        .where("b.id", "in", a.ids)
+        .unionAll(
+          eb
+            .selectFrom("posts as c")
+            .select(sql<string>`${sql.ref("c.reblog_of_id")}`.as("id"))
+            .where("c.id", "in", a.ids)
+            .where("c.reblog_of_id", "is not", null),
+        ),
+    );
+type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>["execute"]>>[number];
+// The queries of every page, built and compiled once (db/prepared.ts).
+const loadRowsOf = prepared(rowsQuery);
+const loadRows = (db: Kysely<Schema>, ids: string[]) => loadRowsOf(db, { ids });
+const mediaOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("post_media as m")
+    .leftJoin("uploads as u", "u.id", "m.upload_id")
+    .select([
+      "m.id",
+      "m.post_id",
+      "m.upload_id",
+      "m.remote_url",
+      "u.path",
+      "m.media_type",
+      "m.description",
+      "m.width",
+      "m.height",
+      "m.focus",
+    ])
+    .where("m.post_id", "in", a.ids)
+    .orderBy("m.position"),
+);
+const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
+);
+const likedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("likes")
+    .select("post_id")
+    .where("actor_uri", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
+const boostedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("posts")
+    .select("reblog_of_id")
+    .where("author_uri", "=", a.viewer)
+    .where("reblog_of_id", "in", a.ids),
+);
+const bookmarkedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("bookmarks")
+    .select("post_id")
+    .where("account_id", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
+const pinnedOf = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("pins").select("post_id").where("post_id", "in", a.ids),
+);
+const votesOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("poll_votes")
+    .select(["post_id", "choice"])
+    .where("voter_uri", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
 
 /** A remote person's page here, from their handle (user@host); null for a handle we cannot link. */
 export function personPath(handle: string): string | null {
@@ -303,50 +371,23 @@ export async function hydrate(
   ids: string[],
 ): Promise<PostView[]> {
   if (ids.length === 0) return [];
-  const rows = await loadRows(s.db, ids);
-  const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
-  const innerRows = inner.length ? await loadRows(s.db, inner) : [];
-  const all = [...rows, ...innerRows];
+  // The posts and those they boost, in one query.
+  const all = await loadRows(s.db, ids);
   // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
   if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);
+  const page = { ids: allIds };
+  const mine = (viewer: string | null) => (viewer ? { viewer, ids: allIds } : null);
+  const [ofUri, ofId] = [mine(viewerUri), mine(viewerId)];
   const [media, polls, likes, boosts, bookmarks, pins, votes, replies, mentions] =
     await Promise.all([
-      mediaOf(s.db, allIds),
-      s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
-      viewerUri
-        ? s.db
-            .selectFrom("likes")
-            .select("post_id")
-            .where("actor_uri", "=", viewerUri)
-            .where("post_id", "in", allIds)
-            .execute()
-        : [],
-      viewerUri
-        ? s.db
-            .selectFrom("posts")
-            .select("reblog_of_id")
-            .where("author_uri", "=", viewerUri)
-            .where("reblog_of_id", "in", allIds)
-            .execute()
-        : [],
-      viewerId
-        ? s.db
-            .selectFrom("bookmarks")
-            .select("post_id")
-            .where("account_id", "=", viewerId)
-            .where("post_id", "in", allIds)
-            .execute()
-        : [],
-      s.db.selectFrom("pins").select("post_id").where("post_id", "in", allIds).execute(),
-      viewerUri
-        ? s.db
-            .selectFrom("poll_votes")
-            .select(["post_id", "choice"])
-            .where("voter_uri", "=", viewerUri)
-            .where("post_id", "in", allIds)
-            .execute()
-        : [],
+      mediaOf(s.db, page),
+      pollsOf(s.db, page),
+      ofUri ? likedOf(s.db, ofUri) : [],
+      ofUri ? boostedOf(s.db, ofUri) : [],
+      ofId ? bookmarkedOf(s.db, ofId) : [],
+      pinnedOf(s.db, page),
+      ofUri ? votesOf(s.db, ofUri) : [],
       repliedTo(s, all),
       mentionLinks(s, allIds),
     ]);

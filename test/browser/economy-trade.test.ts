@@ -84,7 +84,9 @@ async function reloadUntil(page: Page, path: string, selector: string, pattern: 
     `${path} shows ${pattern}`,
     async () => {
       await page.goto(path);
-      return pattern.test((await page.locator(selector).first().textContent()) ?? "");
+      // Not there yet is "not yet", not a 30-second wait for the element.
+      const found = page.locator(selector);
+      return (await found.count()) > 0 && pattern.test((await found.first().textContent()) ?? "");
     },
     SLOW,
   );

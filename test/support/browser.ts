@@ -125,7 +125,7 @@ function isOurs(url: string): boolean {
 /** Errors that mean the page went away mid-audit, not that the audit failed. */
 function isGone(error: unknown): boolean {
   const text = String(error);
-  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed/i.test(
+  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed|axe is not defined/i.test(
     text,
   );
 }
@@ -159,12 +159,15 @@ async function audit(page: Page): Promise<void> {
   }
 }
 
+/** Audits the page as it is now (the next assertNoAxeViolations reports what it finds). */
+export function auditPage(page: Page): Promise<void> {
+  const running: Promise<void> = audit(page).finally(() => pendingAudits.delete(running));
+  pendingAudits.add(running);
+  return running;
+}
+
 function auditEachLoad(context: BrowserContext): void {
-  const watch = (page: Page) =>
-    page.on("load", () => {
-      const running: Promise<void> = audit(page).finally(() => pendingAudits.delete(running));
-      pendingAudits.add(running);
-    });
+  const watch = (page: Page) => page.on("load", () => void auditPage(page));
   for (const page of context.pages()) watch(page);
   context.on("page", watch);
   // A test that closes its context right after a check still has that page audited.

@@ -7,7 +7,8 @@
  * - the providing co-op, whose member accepted its part, accepts the offered
  *   agreement that matches a commitment it accepted (same offer, same
  *   receiving co-op, same quantity).
- * Each commitment remembers its agreement, so the sweep does each once. An
+ * Each commitment remembers its agreement (claimed first as "pending"), so
+ * the sweep does each once. An
  * agreement the marketplace refuses (the offer closed meanwhile, say) is
  * logged and the commitment marked with an empty agreement.
  */
@@ -70,6 +71,20 @@ const agreedInClosedRounds = (ctx: PlanRoundsContext, side: "provider_uri" | "re
 const linkAgreement = (ctx: PlanRoundsContext, id: string, uri: string) =>
   ctx.db.updateTable("plan_commitments").set({ agreement_uri: uri }).where("id", "=", id).execute();
 
+/**
+ * Marks the commitment as being made into an agreement, so that two sweeps at
+ * once (the worker's and another process's) never offer twice; true if this one got it.
+ */
+async function claim(ctx: PlanRoundsContext, id: string): Promise<boolean> {
+  const r = await ctx.db
+    .updateTable("plan_commitments")
+    .set({ agreement_uri: "pending" })
+    .where("id", "=", id)
+    .where("agreement_uri", "is", null)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
 /** One pass of the sweep; returns how many commitments it turned into (or linked to) agreements. */
 export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<number> {
   let done = 0;
@@ -77,7 +92,7 @@ export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<num
     const offer = await proposalByUri(ctx, c.offer_uri);
     if (!offer) continue; // its copy has not reached us yet
     const acting = await actingFor(ctx, c.round_id, c.revision);
-    if (!acting) continue;
+    if (!acting || !(await claim(ctx, c.id))) continue;
     const made = await offerAgreement(ctx, acting, {
       proposalId: offer.id,
       quantity: Number(c.quantity),
@@ -114,7 +129,7 @@ export async function makePlannedAgreements(ctx: PlanRoundsContext): Promise<num
       .executeTakeFirst();
     if (!offered) continue; // the receiver's offer has not arrived yet
     const acting = await actingFor(ctx, c.round_id, c.revision);
-    if (!acting) continue;
+    if (!acting || !(await claim(ctx, c.id))) continue;
     const accepted = await acceptAgreement(ctx, acting, offered.id);
     if (!accepted.ok)
       logger.warn("Planned agreement {uri} not accepted: {reason}", {

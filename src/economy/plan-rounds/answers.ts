@@ -39,7 +39,8 @@ export type AnswerProblem =
   | "past-deadline"
   | "no-part"
   | "already-answered"
-  | "unknown-commitment";
+  | "unknown-commitment"
+  | "stale-revision";
 
 /** The round, locked on PostgreSQL: answers and the deadline sweep take turns. */
 const lockRound = (trx: Kysely<Schema>, id: string) =>
@@ -84,6 +85,8 @@ export async function answerPart(
 /** What a co-op's Accept and Reject of commitments say (federation/plan-rounds/parse.ts). */
 export interface ReceivedAnswer {
   roundUri: string;
+  /** The revision answered: an answer to an earlier one is stale. */
+  revision: number;
   coopUri: string;
   /** The commitments' URIs it rejects; the rest of its part it accepts. */
   rejected: string[];
@@ -104,6 +107,8 @@ export async function receiveAnswer(
       .executeTakeFirst();
     const round = found && (await lockRound(trx, found.id));
     if (!round) return fail("not-found" as const);
+    if (round.status === "accepting" && round.revision !== answer.revision)
+      return fail("stale-revision" as const);
     const applied = await applyAnswer(trx, ctx, round, answer.coopUri, {
       rejected: answer.rejected,
       rejectAll: false,

@@ -9,10 +9,9 @@ import type { PlanAnswer, PlanRoundStatus } from "../../db/schema/plan-rounds.ts
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { coopUri } from "../../kernel/uris.ts";
-import type { ShortNeed } from "../planning/planner.ts";
 import { isoNow, type PlanRoundsContext } from "./context.ts";
 import { notifyCoopAdmins } from "./notices.ts";
-import type { Weights } from "./rules.ts";
+import type { ShortMinimum, Weights } from "./rules.ts";
 
 export interface ReceivedCommitment {
   uri: string;
@@ -42,7 +41,7 @@ export interface ReceivedPlan {
   revision: number;
   solverVersion: string;
   weights: Weights;
-  diagnosis: ShortNeed[] | null;
+  diagnosis: ShortMinimum[] | null;
   commitments: ReceivedCommitment[];
 }
 

@@ -19,7 +19,7 @@
  */
 import { z } from "zod";
 import { haversineKm } from "../market/distance.ts";
-import type { PlanInput, PlanResult } from "../planning/planner.ts";
+import type { PlanInput, PlanResult, ShortNeed } from "../planning/planner.ts";
 
 export const PRIORITY_SCALE = 100;
 export const LINKS_PER_SUPPLY = 10;
@@ -272,4 +272,29 @@ export function afterAnswers(
   if (answers.some((a) => a.provider === null || a.receiver === null)) return "waiting";
   const rejected = answers.some((a) => a.provider === "rejected" || a.receiver === "rejected");
   return rejected && revision < MAX_REVISIONS ? "re-solving" : "closed";
+}
+
+/** A need whose minimum cannot be met with the others (the engine's diagnosis, named). */
+export interface ShortMinimum {
+  coop: string;
+  specUri: string;
+  name: string;
+  unit: string;
+  /** Units (not thousandths): what must arrive, and the most that can with the others. */
+  minimum: number;
+  delivered: number;
+}
+
+export function diagnosisOf(round: RoundInput, short: readonly ShortNeed[]): ShortMinimum[] {
+  return short.map((n) => {
+    const good = round.goods[Number(n.good.slice(1))];
+    return {
+      coop: n.coop,
+      specUri: good?.specUri ?? "",
+      name: good?.name ?? n.good,
+      unit: good?.unit ?? "",
+      minimum: n.minimum,
+      delivered: n.delivered,
+    };
+  });
 }

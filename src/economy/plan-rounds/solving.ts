@@ -26,8 +26,10 @@ import { isAgreed, type PlanRound } from "./rounds.ts";
 import {
   type CommitmentKey,
   commitmentsOf,
+  diagnosisOf,
   type RoundInput,
   roundInput,
+  type ShortMinimum,
   type Weights,
 } from "./rules.ts";
 
@@ -129,14 +131,14 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
   const planned = await nextInput(ctx, round);
   const revision = round.revision + 1;
   let result: PlanResult | null = null;
-  let diagnosis: PlanSolveError["shortNeeds"] | null = null;
+  let diagnosis: ShortMinimum[] | null = null;
   const started = performance.now();
   if (planned.input.coops.length > 0) {
     try {
       result = await (options.solve ?? planAllocation)(planned.input);
     } catch (error) {
       if (!(error instanceof PlanSolveError) || error.status !== "infeasible") throw error;
-      diagnosis = error.shortNeeds;
+      diagnosis = diagnosisOf(planned, error.shortNeeds);
     }
   }
   const seconds = (performance.now() - started) / 1000;

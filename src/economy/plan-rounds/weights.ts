@@ -50,7 +50,7 @@ export async function proposeWeights(
   const parsed = weightsProposalSchema.safeParse(input.proposal);
   if (!parsed.success) return fail("invalid");
   const group = await findGroupById(ctx.db, input.groupId);
-  if (!group || group.kind !== "federation") return fail("not-found");
+  if (group?.kind !== "federation") return fail("not-found");
   if ((await standingOf(ctx.db, ctx.origin, group, member)).status !== "active")
     return fail("forbidden");
   const list = Object.entries(parsed.data.weights)

@@ -305,7 +305,7 @@ export function mineBody(
       const active = e.rows.filter((r) => !r.withdrawnAt).length;
       const names = e.dataset.fieldList.map((f) => f.name);
       return html`<section><h2><a href="${safeUrl(datasetPath(e.dataset.id))}">${e.dataset.title}</a></h2>
-        <div class="table-scroll"><table class="figures"><caption>${t("commons.mine.rows", { n: e.rows.length })}</caption>
+        <div class="table-scroll" role="region" aria-label="${t("commons.mine.rows", { n: e.rows.length })}" tabindex="0"><table class="figures"><caption>${t("commons.mine.rows", { n: e.rows.length })}</caption>
           <thead><tr>${names.map((n) => html`<th scope="col">${n}</th>`)}<th scope="col">${t("commons.mine.given")}</th><th scope="col">${t("commons.mine.state")}</th></tr></thead>
           <tbody>${e.rows.map((r) => html`<tr>${names.map((n) => html`<td>${r.values[n] ?? ""}</td>`)}<td>${timeTag(c.get("locale"), r.createdAt)}</td><td>${r.withdrawnAt ? t("commons.mine.withdrawnFrom", { period: r.excludedFrom ?? "" }) : t("commons.mine.active")}</td></tr>`)}</tbody></table></div>
         <p><a href="${safeUrl(`/commons/mine/${e.dataset.id}/rows.csv`)}" download>${t("commons.mine.export")}</a></p>

@@ -36,7 +36,7 @@ function toggle(
   const name = act.on ? act.undo : act.name;
   return html`<form method="post" action="${safeUrl(`/posts/${post.id}/${name}`)}" class="act" data-do="${safeUrl(`/posts/${post.id}/${act.name}`)}" data-undo="${safeUrl(`/posts/${post.id}/${act.undo}`)}" data-do-label="${act.label}" data-undo-label="${act.undoLabel}">
     ${csrfField(c)}${backField(c, post)}
-    <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}</button>
+    <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}</button>${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}
   </form>`;
 }
 
@@ -173,7 +173,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
   const more: Html[] = [];
   if (viewer && !options.bare) {
     actions.push(
-      html`<a class="act-button" href="${safeUrl(replyUrl)}" aria-label="${t("social.reply")}" title="${t("social.reply")}">${icons.reply}<span class="act-count" aria-hidden="true">${options.replies ?? post.repliesCount}</span></a>`,
+      html`<span class="act"><a class="act-button act-reply" href="${safeUrl(replyUrl)}" aria-label="${t("social.reply")}" title="${t("social.reply")}">${icons.reply}</a><span class="act-count" aria-hidden="true">${options.replies ?? post.repliesCount}</span></span>`,
     );
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
@@ -250,7 +250,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
   const replies = options.replies ?? post.repliesCount;
   return html`<article class="post${options.focus ? " focus" : ""}${group ? " group-post" : ""}" id="post-${post.id}" aria-labelledby="post-${post.id}-author">
     ${outer.reblog ? html`<p class="boosted-by muted">${t("social.boostedBy", { name: outer.author.name })}</p>` : ""}
-    ${post.title && !options.inThread ? html`<h3 class="post-title"><a href="${safeUrl(group?.thread ?? threadUrl)}">${post.title}</a></h3>` : ""}
+    ${post.title && !options.inThread ? html`<h2 class="post-title"><a href="${safeUrl(group?.thread ?? threadUrl)}">${post.title}</a></h2>` : ""}
     <header class="post-head">
       ${post.author.avatarUrl ? html`<img class="avatar small" src="${safeUrl(post.author.avatarUrl)}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${post.author.name.slice(0, 1).toUpperCase()}</span>`}
       <div>

@@ -5,11 +5,12 @@
  * phase, the district this process's, the voter taking part, the ballot valid
  * for the rules against the district's feasible projects — and gets its own
  * answer; a refused ballot writes nothing. What the checks read is read once
- * per batch, in three round trips: the process with its group (the process
- * locked on PostgreSQL, so a phase change waits for the batch or the batch
- * sees it), the districts' budgets with the feasible projects' ids and costs
- * (kept in memory while a process hosted here votes: district-rules.ts), and
- * eligibility for all voters at once. First ballots go in one insert whose
+ * per batch: the process with its group (the process locked on PostgreSQL, so
+ * a phase change waits for the batch or the batch sees it), the districts'
+ * budgets with the feasible projects' ids and costs (kept in memory while a
+ * process hosted here votes: district-rules.ts), and eligibility for all
+ * voters at once; on PostgreSQL the last two are read beside the transaction
+ * while it begins and takes the lock (ballot-reads-ahead.ts). First ballots go in one insert whose
  * unique key says who had voted already; a secret district's tables are
  * rewritten in the same statements as its new ballots (PostgreSQL), and one
  * event is recorded per district touched.
@@ -24,14 +25,13 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { isPostgres } from "../../decisions/secret-ballot.ts";
-import type { Group } from "../../../groups/groups.ts";
+import { processWithGroup, readAhead } from "./ballot-reads-ahead.ts";
 import { type Choices, validateChoices } from "./ballot-rules.ts";
 import type { BallotCast, CastBallot, CastProblem } from "./ballots.ts";
 import { rulesOf } from "./ballots.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
 import { type DistrictRules, districtRules } from "./district-rules.ts";
 import { whoTakePart } from "./eligibility.ts";
-import type { Process } from "./reads.ts";
 import { changeSecretBallot, insertSecretBallots } from "./secret-ballots.ts";
 
 /** One ballot waiting to be written: who cast it and what. */
@@ -57,9 +57,16 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
   const first = requests[0];
   if (!first) return [];
   const { ctx } = first;
+  const ahead = isPostgres(ctx.db)
+    ? readAhead(
+        ctx,
+        first.input.processId,
+        requests.map((r) => r.voter.uri),
+      )
+    : undefined;
   return ctx.db.transaction().execute(async (trx) => {
     const answers: Answer[] = requests.map(() => fail("not-found"));
-    const locked = await lockedWithGroup(trx, first.input.processId);
+    const locked = await processWithGroup(trx, first.input.processId, isPostgres(trx));
     if (!locked) return answers;
     const { p, group } = locked;
     // A copy (local = 0) is voted in here and relayed to its host (federation/budgeting).
@@ -71,6 +78,7 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       trx,
       p,
       requests.map((r) => r.input.districtId),
+      await ahead?.rules(p),
     );
     const inDistrict = requests.flatMap((r, i) => {
       if (ballots.has(r.input.districtId)) return [i];
@@ -78,12 +86,14 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       return [];
     });
     if (inDistrict.length === 0) return answers;
-    const takingPart = await whoTakePart(
-      { ...ctx, db: trx },
-      p,
-      inDistrict.map((i) => (requests[i] as BallotRequest).voter.uri),
-      group,
-    );
+    const takingPart =
+      (await ahead?.takingPart(p)) ??
+      (await whoTakePart(
+        { ...ctx, db: trx },
+        p,
+        inDistrict.map((i) => (requests[i] as BallotRequest).voter.uri),
+        group,
+      ));
     const accepted: Accepted[] = [];
     for (const index of inDistrict) {
       const req = requests[index] as BallotRequest;
@@ -113,47 +123,6 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       });
     return answers;
   });
-}
-
-/**
- * The process, locked for the batch on PostgreSQL (one batch at a time per
- * process in this server; across servers the lock orders them), with its group
- * (whom eligibility is read from) in the same round trip.
- */
-async function lockedWithGroup(
-  trx: Kysely<Schema>,
-  processId: string,
-): Promise<{ p: Process; group: Group | undefined } | undefined> {
-  let q = trx
-    .selectFrom("pb_processes as p")
-    .leftJoin("groups as g", "g.id", "p.group_id")
-    .selectAll("p")
-    .select([
-      "g.id as g_id",
-      "g.name as g_name",
-      "g.kind as g_kind",
-      "g.display_name as g_display_name",
-      "g.description as g_description",
-      "g.visibility as g_visibility",
-      "g.moderated as g_moderated",
-      "g.posting_restricted as g_posting_restricted",
-      "g.voting_mode as g_voting_mode",
-      "g.created_by as g_created_by",
-      "g.created_at as g_created_at",
-      "g.updated_at as g_updated_at",
-    ])
-    .where("p.id", "=", processId);
-  if (isPostgres(trx)) q = q.forUpdate("p");
-  const row = await q.executeTakeFirst();
-  if (!row) return undefined;
-  // The row is the process's columns and the group's under "g_" (no process column starts so).
-  const p: Record<string, unknown> = {};
-  const g: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row))
-    if (k.startsWith("g_")) g[k.slice(2)] = v;
-    else p[k] = v;
-  const group = g.id === null ? undefined : (g as unknown as Group);
-  return { p: p as unknown as Process, group };
 }
 
 /** Each voter's first ballot per district in the batch, and the later ones (changes). */

@@ -121,7 +121,9 @@ async function insertVoters(
     .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
     .returning(["district_id", "voter_uri"])
     .execute();
-  return new Set(inserted.map((r) => voterKey({ districtId: r.district_id, voterUri: r.voter_uri })));
+  return new Set(
+    inserted.map((r) => voterKey({ districtId: r.district_id, voterUri: r.voter_uri })),
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
+import { formsAdmin } from "./forms-admin.ts";
 import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
@@ -50,6 +51,7 @@ export const en = {
   ...commonsFederation,
   ...economyAgreements,
   ...planRounds,
+  ...formsAdmin,
 };
 
 export type MessageKey = keyof typeof en;

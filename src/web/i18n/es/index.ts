@@ -14,6 +14,7 @@ import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
+import { formsAdmin } from "./forms-admin.ts";
 import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
@@ -48,4 +49,5 @@ export const es: Catalogue = {
   ...commonsFederation,
   ...economyAgreements,
   ...planRounds,
+  ...formsAdmin,
 };
