@@ -69,6 +69,8 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
       .select("id")
       .where("content_html", "like", "%Seed swap on Sunday%")
       .executeTakeFirst(),
+    // GoToSocial delivers from its own queue, slow on a loaded machine.
+    120_000,
   );
   const context = await newContext(browser);
   const page = await context.newPage();
@@ -88,6 +90,7 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
   await screenshot(page, "people-gotosocial-requested-en-1280");
   const request = await waitFor("gina sees sam's follow request", async () =>
     (await gina.v1.followRequests.list()).find((a) => a.acct === `sam@${synco.domain}`),
+    120_000,
   );
   await gina.v1.followRequests.$select(request.id).authorize();
   const unfollow = page.getByRole("button", { name: "Unfollow", exact: true });
