@@ -204,12 +204,20 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "invalid" },
   );
   assert.deepEqual(
-    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: D, rejected: [], note: "" }),
+    await receiveAnswer(ctx, {
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: D,
+      rejected: [],
+      note: "",
+    }),
     { ok: false, reason: "no-part" },
   );
   assert.deepEqual(
     await receiveAnswer(ctx, {
-      roundUri: opened.value.uri, revision: 1, coopUri: B,
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: B,
       rejected: [fromH.uri],
       note: "",
     }),
@@ -223,7 +231,9 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "already-answered" },
   );
   const rejected = await receiveAnswer(ctx, {
-    roundUri: opened.value.uri, revision: 1, coopUri: B,
+    roundUri: opened.value.uri,
+    revision: 1,
+    coopUri: B,
     rejected: [fromB.uri],
     note: "oven broken",
   });
@@ -234,8 +244,15 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     "C has not answered",
   );
   assert.ok(
-    (await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }))
-      .ok,
+    (
+      await receiveAnswer(ctx, {
+        roundUri: opened.value.uri,
+        revision: 1,
+        coopUri: C,
+        rejected: [],
+        note: "",
+      })
+    ).ok,
   );
   assert.equal((await findRound(f.handle.db, opened.value.id))?.status, "re-solving");
 
@@ -271,7 +288,13 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     { ok: false, reason: "no-part" },
   );
   assert.deepEqual(
-    await receiveAnswer(ctx, { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" }),
+    await receiveAnswer(ctx, {
+      roundUri: opened.value.uri,
+      revision: 1,
+      coopUri: C,
+      rejected: [],
+      note: "",
+    }),
     { ok: false, reason: "stale-revision" },
   );
   for (const coop of [C, D])

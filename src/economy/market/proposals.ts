@@ -13,9 +13,9 @@ import type { Kysely } from "kysely";
 import { recordEvent } from "../../db/outbox.ts";
 import type { Schema } from "../../db/schema.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
-import { ledgerByUri, ledgerUriOf } from "../credit/ledgers.ts";
 import { newId } from "../../kernel/ids.ts";
 import { econProposalUri } from "../../kernel/uris.ts";
+import { ledgerByUri, ledgerUriOf } from "../credit/ledgers.ts";
 import type { MarketActor, MarketContext } from "./context.ts";
 import { forUpdate } from "./locking.ts";
 import {
@@ -46,12 +46,7 @@ async function resolve(
   ctx: MarketContext,
   actor: MarketActor,
   p: ParsedProposal,
-): Promise<
-  Result<
-    Resolved,
-    PublishProblem
-  >
-> {
+): Promise<Result<Resolved, PublishProblem>> {
   let groupUri = p.groupUri;
   if (groupUri && !(await federationByUri({ db: trx, origin: ctx.origin }, groupUri)))
     return fail("unknown-group");

@@ -107,7 +107,9 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
           ? html`<form method="post" action="/economy/agreements/${a.id}/cancel">${csrfField(c)}<button>${t(c)("agreements.cancel")}</button></form>`
           : "";
     const unitOf = (c2: (typeof commitments)[number]) =>
-      c2.reciprocal ? a.currency || c2.unit : (unitById(a.proposal_unit)?.symbol ?? a.proposal_unit);
+      c2.reciprocal
+        ? a.currency || c2.unit
+        : (unitById(a.proposal_unit)?.symbol ?? a.proposal_unit);
     // Payments in their currency or the ledger's unit; resources with the unit's symbol.
     const amount = (reciprocal: number, q: number) =>
       reciprocal ? paymentText(c, a, q) : quantityText(c, q, a.proposal_unit);

@@ -111,9 +111,11 @@ export function remoteLedgerPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     const { ledger, report } = audited;
     // The chart of the journal just read and audited: balances after each of the last transfers.
-    const history = audited.transfers.slice(-CHART_TRANSFERS).flatMap((tr) =>
-      tr.entries.map((e) => ({ seq: tr.seq, at: "", coop: e.coop, balance: e.balanceAfter })),
-    );
+    const history = audited.transfers
+      .slice(-CHART_TRANSFERS)
+      .flatMap((tr) =>
+        tr.entries.map((e) => ({ seq: tr.seq, at: "", coop: e.coop, balance: e.balanceAfter })),
+      );
     const amount = amountIn(c, ledger.unit);
     const name = (uri: string) => coopName(c, origin, uri);
     const payees = ledger.accounts.filter((a) => a.coop !== ours);

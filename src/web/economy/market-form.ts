@@ -177,9 +177,7 @@ export function parseProposalForm(
     unitPrice,
     // ISO 4217 codes are upper case; a ledger's unit of credit is its own word ("hours").
     currency:
-      reciprocity === "money"
-        ? (v.currency ?? "").trim().toUpperCase()
-        : (v.currency ?? "").trim(),
+      reciprocity === "money" ? (v.currency ?? "").trim().toUpperCase() : (v.currency ?? "").trim(),
   };
   const problem = proposalProblem(value);
   if (problem) {

@@ -21,7 +21,11 @@ import {
   editProposal,
   publishProposal,
 } from "../../economy/market/proposals.ts";
-import { federationByUri, federationsHere, speaksForCoop } from "../../economy/market/publishing.ts";
+import {
+  federationByUri,
+  federationsHere,
+  speaksForCoop,
+} from "../../economy/market/publishing.ts";
 import { type Proposal, proposalById, uploadPathsOf } from "../../economy/market/reads.ts";
 import { categoriesInUse } from "../../economy/market/search.ts";
 import { acceptedSpecs } from "../../economy/market/specs.ts";

@@ -111,7 +111,9 @@ export function localMentions(content: string, paths: Record<string, string>): s
     if (!/\bclass="[^"]*\bmention\b/.test(tag) || /\bhashtag\b/.test(tag)) return tag;
     return tag.replace(/\bhref="([^"]*)"/, (attr, href: string) => {
       const path = paths[href.replaceAll("&amp;", "&")];
-      return path ? `href="${safeUrl(path).replaceAll("&", "&amp;").replaceAll('"', "&quot;")}"` : attr;
+      return path
+        ? `href="${safeUrl(path).replaceAll("&", "&amp;").replaceAll('"', "&quot;")}"`
+        : attr;
     });
   });
 }
