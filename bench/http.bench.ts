@@ -175,6 +175,13 @@ const requests = (s: Seeded, host: string): Request[] => {
       headers: { cookie: s.cookie },
       single: true,
     },
+    {
+      key: "web-notifications-1",
+      label: "web notifications page, 1 connection",
+      path: "/notifications",
+      headers: { cookie: s.cookie },
+      single: true,
+    },
   ];
   return all.filter((r) => !ONLY || ONLY.includes(r.key));
 };
