@@ -12,7 +12,7 @@ import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { groupPrefix } from "../../kernel/uris.ts";
 import { MAX_REPORT_COMMENT } from "../../social/moderation.ts";
-import { notifyStaff } from "../../social/staff-notices.ts";
+import { fileReport } from "../../social/staff-notices.ts";
 import type { MarketActor, MarketContext } from "./context.ts";
 import { forUpdate } from "./locking.ts";
 import { isActiveMember, keepsCatalogue, moderatesMarket } from "./publishing.ts";
@@ -102,31 +102,20 @@ export async function reportProposal(
   const id = newId();
   // Read before the transaction: SQLite has one connection.
   const groupId = await localGroupId(ctx, p);
-  // The co-op's admins and moderators hear of it in the same transaction (social/staff-notices.ts).
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("reports")
-      .values({
-        id,
-        reporter_account_id: actor.accountId,
-        reporter_uri: actor.uri,
-        target_uri: p.uri,
-        post_ids: "[]",
-        comment,
-        forwarded: 0,
-        group_id: groupId,
-        uri: null,
-        created_at: ctx.clock.now().toISOString(),
-        resolved_at: null,
-        resolved_by: null,
-      })
-      .execute();
-    await notifyStaff(
+  await ctx.db.transaction().execute((trx) =>
+    fileReport(
       trx,
-      { type: "report", fromUri: actor.uri, fromAccountId: actor.accountId, subjectId: id },
+      {
+        id,
+        reporterAccountId: actor.accountId,
+        reporterUri: actor.uri,
+        targetUri: p.uri,
+        comment,
+        groupId,
+      },
       ctx.clock,
-    );
-  });
+    ),
+  );
   return ok({ id });
 }
 
