@@ -203,6 +203,8 @@ export type NotificationType =
   | "indicator_escalated"
   // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
   | "economy_match"
+  // Plan rounds (economy/plan-rounds): from_uri is the round's page here.
+  | "plan_round"
   // A post the member boosted was edited (Mastodon's "update").
   | "update"
   // For moderators and admins (social/staff-notices.ts); subject_id names what it is about.

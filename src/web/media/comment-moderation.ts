@@ -16,12 +16,13 @@ import {
   lockComments,
 } from "../../media/comments.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate, readForm } from "../forms.ts";
+import { csrfField, readForm } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 
 const STATUS: Record<CommentProblem, 403 | 404 | 409> = {
@@ -53,7 +54,7 @@ export async function commentModeration(
             (x) => html`<li class="comment${x.hiddenAt ? " is-hidden" : ""}">
             <header><strong>${x.displayName || x.username || x.remoteName || x.remoteUsername || x.authorUri}</strong>
               ${x.remoteHost ? html`<span class="handle">@${x.remoteUsername}@${x.remoteHost}</span>` : ""}
-              <time datetime="${x.createdAt}">${formatDate(c.get("locale"), x.createdAt)}</time>
+              ${timeTag(c.get("locale"), x.createdAt)}
               ${x.hiddenAt ? html`<span class="badge">${t("media.mod.hidden")}</span>` : ""}</header>
             <div class="comment-body">${raw(x.contentHtml)}</div>
             <div class="post-actions">

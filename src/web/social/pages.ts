@@ -21,12 +21,14 @@ import {
 import { pagePathOf } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
-import { formatDate, notice } from "../forms.ts";
+import { notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
-import { composeForm, parseCompose, writeComposed } from "./compose.ts";
+import { timeTag } from "../time.ts";
+import { composeForm } from "./compose.ts";
+import { parseCompose, submitCompose } from "./compose-submit.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
 
@@ -50,7 +52,7 @@ export function historyDetails(
     <ol>
       ${versions.map(
         (v) => html`<li>
-          <p class="muted"><time datetime="${v.createdAt}">${formatDate(locale, v.createdAt)}</time></p>
+          <p class="muted">${timeTag(locale, v.createdAt)}</p>
           ${v.spoiler ? html`<p><strong>${v.spoiler}</strong></p>` : ""}
           <div class="post-content">${raw(v.contentHtml)}</div>
           ${v.media.length ? html`<p class="muted">${v.media.map((m) => m.description || m.url).join(" · ")}</p>` : ""}
@@ -152,18 +154,13 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       const body = html`${socialNav(c)}<h1>${t("social.compose.title")}</h1>${composeForm(c, values, errors)}`;
       return c.html(layout(c, t("social.compose.title"), body), 422);
     };
-    if (!parsed.ok) return failWith(parsed.errors, parsed.values);
-    const keep = { text: parsed.input.text, spoiler: parsed.input.spoiler };
-    const result = await writeComposed(deps, t, viewer.id, parsed, (input) =>
+    const result = await submitCompose(c, deps, viewer.id, parsed, (input) =>
       createPost(s, viewer, input),
     );
-    if (!result.ok && "errors" in result) return failWith(result.errors, keep);
+    if (!result.ok && "errors" in result) return failWith(result.errors, result.values);
     if (!result.ok) {
       const [name, message] = problemMessage(c, result.reason);
-      return failWith(
-        { [name]: message },
-        { text: parsed.input.text, spoiler: parsed.input.spoiler },
-      );
+      return failWith({ [name]: message }, result.values);
     }
     const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
     return redirectHere(c, `${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
