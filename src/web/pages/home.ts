@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { WebEnv } from "../context.ts";
+import { coopMarkdown } from "../coop-text.ts";
 import { layout, pillars } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 
@@ -12,7 +13,7 @@ export function homePages(): Hono<WebEnv> {
     const t = c.get("t");
     const coop = c.get("coop");
     const body = html`<h1>${t("home.title", { name: coop.name })}</h1>
-      <p class="lead">${coop.description || t("home.lead")}</p>
+      ${coop.description ? html`<div class="lead coop-description">${coopMarkdown(coop.description, new URL(c.req.url).origin)}</div>` : html`<p class="lead">${t("home.lead")}</p>`}
       <h2>${t("home.pillars")}</h2>
       <ul class="cards">
         ${pillars.map(
