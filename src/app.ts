@@ -102,6 +102,7 @@ import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
+import { blockConfirmPages } from "./web/social/block-confirm.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
 import { socialPages } from "./web/social/pages.ts";
@@ -281,6 +282,7 @@ export async function createNode(
   app.route("/", socialPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
+  app.route("/", blockConfirmPages(social));
   app.route("/", moderationPages(social));
   app.route("/", searchPages(social));
   const groupsBase = { db: db.db, config, federation, clock };

@@ -230,3 +230,23 @@ test("the co-op's description keeps its paragraphs, as sanitized Markdown", asyn
   const rules = await (await maria.get("/rules")).text();
   assert.match(rules, /<ol>\s*<li>Be kind<\/li>\s*<li>No ads<\/li>\s*<\/ol>/);
 });
+
+test("blocking asks first: the page names the person and only its form blocks", async () => {
+  const blocks = () =>
+    db().selectFrom("actor_filters").selectAll().where("kind", "=", "block").execute();
+  const before = (await blocks()).length;
+  const res = await maria.get("/social/block?target=%40bruno");
+  assert.equal(res.status, 200);
+  const page = await res.text();
+  assert.match(page, /Block bruno\?/);
+  assert.match(page, /<a class="actor-chip" href="\/@bruno">/);
+  assert.match(page, /name="kind" value="block"/);
+  assert.equal((await blocks()).length, before, "asking blocks nobody");
+  assert.equal((await maria.get("/social/block?target=%40nobody_here")).status, 404);
+  assert.equal(
+    (await maria.post("/social/filters", { kind: "block", target: `${node.url}/users/bruno` }))
+      .status,
+    303,
+  );
+  assert.equal((await blocks()).length, before + 1);
+});
