@@ -32,6 +32,15 @@ before(async () => {
   bruno = await signIn(node, "bruno", "long enough");
 });
 
+const statusOf = async (username: string) =>
+  (
+    await db()
+      .selectFrom("accounts")
+      .select("status")
+      .where("username", "=", username)
+      .executeTakeFirstOrThrow()
+  ).status;
+
 async function post(who: SignedIn, text: string): Promise<string> {
   const form = new FormData();
   form.set("visibility", "public");
@@ -106,30 +115,12 @@ test("suspending from a report asks first, then suspends and settles it", async 
   const text = await confirm.text();
   assert.match(text, /Suspend bruno\?/);
   assert.match(text, new RegExp(`action="/moderation/reports/${report.id}/suspend"`));
-  assert.equal(
-    (
-      await db()
-        .selectFrom("accounts")
-        .select("status")
-        .where("username", "=", "bruno")
-        .executeTakeFirstOrThrow()
-    ).status,
-    "active",
-  );
+  assert.equal(await statusOf("bruno"), "active");
   assert.equal(
     (await admin.post(`/moderation/reports/${report.id}/suspend`, { reason: "spam" })).status,
     303,
   );
-  assert.equal(
-    (
-      await db()
-        .selectFrom("accounts")
-        .select("status")
-        .where("username", "=", "bruno")
-        .executeTakeFirstOrThrow()
-    ).status,
-    "suspended",
-  );
+  assert.equal(await statusOf("bruno"), "suspended");
   const log = await (await admin.get("/moderation/log")).text();
   assert.match(log, /account\.suspend<\/code> <a class="actor-chip" href="\/@bruno">/);
   // Restored for the tests after this one.
