@@ -2,7 +2,7 @@
  * Moderation and admin screens (issue 23): people are shown by name and handle,
  * not by address; a report carries its posts and the actions at hand (delete the
  * post, dismiss, suspend after a confirmation page); banning from a group and
- * leaving one ask first on their own page; the co-op's description keeps its
+ * leaving one ask first on their own page (blocking does too: web/people); the co-op's description keeps its
  * paragraphs as sanitized Markdown. Bad input: 4xx, nothing changed.
  */
 import assert from "node:assert/strict";
@@ -220,24 +220,4 @@ test("the co-op's description keeps its paragraphs, as sanitized Markdown", asyn
   assert.doesNotMatch(home, /<script>alert/);
   const rules = await (await maria.get("/rules")).text();
   assert.match(rules, /<ol>\s*<li>Be kind<\/li>\s*<li>No ads<\/li>\s*<\/ol>/);
-});
-
-test("blocking asks first: the page names the person and only its form blocks", async () => {
-  const blocks = () =>
-    db().selectFrom("actor_filters").selectAll().where("kind", "=", "block").execute();
-  const before = (await blocks()).length;
-  const res = await maria.get("/social/block?target=%40bruno");
-  assert.equal(res.status, 200);
-  const page = await res.text();
-  assert.match(page, /Block bruno\?/);
-  assert.match(page, /<a class="actor-chip" href="\/@bruno">/);
-  assert.match(page, /name="kind" value="block"/);
-  assert.equal((await blocks()).length, before, "asking blocks nobody");
-  assert.equal((await maria.get("/social/block?target=%40nobody_here")).status, 404);
-  assert.equal(
-    (await maria.post("/social/filters", { kind: "block", target: `${node.url}/users/bruno` }))
-      .status,
-    303,
-  );
-  assert.equal((await blocks()).length, before + 1);
 });

@@ -153,7 +153,6 @@ export function headingAnchors(md: MarkdownIt): void {
       const open = new state.Token("link_open", "a", 1);
       open.attrSet("href", `#${id}`);
       open.attrSet("class", "heading-anchor");
-      open.attrSet("aria-hidden", "true");
       const mark = new state.Token("text", "", 0);
       mark.content = "#";
       const space = new state.Token("text", "", 0);

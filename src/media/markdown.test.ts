@@ -28,7 +28,7 @@ test("headings get unique anchors; an h1 comes down to h2 (the page's title is t
   const html = render("# Café society\n\n## Café society\n\n### `code` and more");
   assert.match(
     html,
-    /<h2 id="cafe-society">Café society <a href="#cafe-society" class="heading-anchor" aria-hidden="true">#<\/a><\/h2>/,
+    /<h2 id="cafe-society">Café society <a href="#cafe-society" class="heading-anchor">#<\/a><\/h2>/,
   );
   assert.match(html, /<h2 id="cafe-society-2">/);
   assert.match(html, /<h3 id="code-and-more"><code>code<\/code> and more/);

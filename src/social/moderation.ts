@@ -17,6 +17,7 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { memberUri } from "../kernel/uris.ts";
 import type { Member, SocialContext } from "./context.ts";
+import { notifyStaff } from "./staff-notices.ts";
 
 export type FederationMode = "open" | "allowlist";
 const MODE_KEY = "social.federation_mode";
@@ -207,6 +208,16 @@ export async function report(
       .execute();
     if (input.forward && remote)
       await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
+    await notifyStaff(
+      trx,
+      {
+        type: "report",
+        fromUri: memberUri(s.origin, reporter.username),
+        fromAccountId: reporter.id,
+        subjectId: id,
+      },
+      s.clock,
+    );
     return ok({ id });
   });
 }
@@ -243,22 +254,40 @@ export async function receiveReport(
   const posts = postIds.length
     ? await db.selectFrom("posts").select("group_id").where("id", "in", postIds).execute()
     : [];
-  await db
-    .insertInto("reports")
-    .values({
-      id: newId(),
-      reporter_account_id: null,
-      reporter_uri: input.reporterUri,
-      target_uri: input.targetUri,
-      post_ids: JSON.stringify(postIds),
-      comment: input.comment.slice(0, MAX_REPORT_COMMENT),
-      group_id: reportedGroup(posts),
-      uri: input.uri,
-      created_at: s.clock.now().toISOString(),
-      resolved_at: null,
-      resolved_by: null,
-    })
-    .execute();
+  const id = newId();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("reports")
+      .values({
+        id,
+        reporter_account_id: null,
+        reporter_uri: input.reporterUri,
+        target_uri: input.targetUri,
+        post_ids: JSON.stringify(postIds),
+        comment: input.comment.slice(0, MAX_REPORT_COMMENT),
+        group_id: reportedGroup(posts),
+        uri: input.uri,
+        created_at: s.clock.now().toISOString(),
+        resolved_at: null,
+        resolved_by: null,
+      })
+      .execute();
+    const reporter = await trx
+      .selectFrom("remote_actors")
+      .select("id")
+      .where("uri", "=", input.reporterUri)
+      .executeTakeFirst();
+    await notifyStaff(
+      trx,
+      {
+        type: "report",
+        fromUri: input.reporterUri,
+        fromRemoteId: reporter?.id ?? null,
+        subjectId: id,
+      },
+      s.clock,
+    );
+  });
   return true;
 }
 

@@ -94,19 +94,8 @@ export function refuseUnsafeNames(c: Context<WebEnv>, body: Record<string, unkno
   if (Object.keys(body).some(isUnsafeKey)) throw new InputError(c.get("t")("form.unsafeName"), 400);
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one (a quarter
-// of a timeline page's time, issue 24): one per locale, kept.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-export function formatDate(locale: string, iso: string): string {
-  let format = dateFormats.get(locale);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
-    // Locales come from the negotiated few (i18n.ts); the bound is only a guard.
-    if (dateFormats.size < 50) dateFormats.set(locale, format);
-  }
-  return format.format(new Date(iso));
-}
+/** The exact date of a moment in the page's language: one format for every page (web/time.ts). */
+export { exactDate as formatDate } from "./time.ts";
 
 /**
  * A wide table scrolls sideways inside its own box on a phone instead of widening

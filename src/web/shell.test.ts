@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestNode, type TestNode } from "../../test/support/node.ts";
-import { pillars } from "./layout.ts";
+import { menu } from "./layout.ts";
 
 let t: TestNode;
 before(async () => {
@@ -9,7 +9,7 @@ before(async () => {
 });
 after(() => t.close());
 
-test("the front page has landmarks, a skip link and all five pillars", async () => {
+test("the front page has landmarks, a skip link, the five pillars and groups", async () => {
   const res = await fetch(`${t.url}/`);
   assert.equal(res.status, 200);
   const page = await res.text();
@@ -17,11 +17,11 @@ test("the front page has landmarks, a skip link and all five pillars", async () 
   assert.match(page, /<a class="skip" href="#main">/);
   for (const landmark of ["<header", "<nav aria-label=", '<main id="main"', "<footer"])
     assert.ok(page.includes(landmark), landmark);
-  for (const p of pillars) assert.ok(page.includes(`href="${p.path}"`), p.path);
+  for (const p of menu) assert.ok(page.includes(`href="${p.path}"`), p.path);
 });
 
 test("every pillar has a page, even while it is empty", async () => {
-  for (const p of pillars) {
+  for (const p of menu) {
     const res = await fetch(`${t.url}${p.path}`);
     assert.equal(res.status, 200, p.path);
     assert.match(await res.text(), new RegExp(`href="${p.path}" aria-current="page"`));

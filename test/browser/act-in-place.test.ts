@@ -48,7 +48,7 @@ after(async () => {
 });
 
 const likeCount = (page: Page, id: string) =>
-  page.locator(`#post-${id} .act-like .act-count`).textContent();
+  page.locator(`#post-${id} .act-like + .act-count`).textContent();
 
 for (const { locale, mobile } of [
   { locale: "en", mobile: false },

@@ -7,8 +7,9 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import { knownInstances, queueDepths, relayLag } from "../../federation/node-health.ts";
 import type { WebEnv } from "../context.ts";
-import { formatDate, scrollBox } from "../forms.ts";
+import { scrollBox } from "../forms.ts";
 import { requireRole } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { adminLayout } from "./admin.ts";
 import type { AccountsDeps } from "./deps.ts";
 
@@ -19,7 +20,7 @@ export function adminFederationPages(deps: AccountsDeps): Hono<WebEnv> {
     requireRole(c, "admin");
     const t = c.get("t");
     const locale = c.get("locale");
-    const when = (iso: string | null) => (iso ? formatDate(locale, iso) : "—");
+    const when = (iso: string | null) => (iso ? timeTag(locale, iso) : "—");
     const [queues, lag, instances] = await Promise.all([
       queueDepths(deps.db, deps.clock),
       relayLag(deps.db),

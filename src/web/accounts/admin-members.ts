@@ -5,10 +5,11 @@ import type { Role } from "../../accounts/accounts.ts";
 import { listAdminActions, listMembers, logAdminAction, setRole } from "../../accounts/admin.ts";
 import { issueAccountToken } from "../../accounts/tokens.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate, notice, readForm, scrollBox } from "../forms.ts";
+import { csrfField, notice, readForm, scrollBox } from "../forms.ts";
 import { en } from "../i18n/en/index.ts";
 import type { MessageKey, Translate } from "../i18n/i18n.ts";
 import { requireRole } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { adminLayout } from "./admin.ts";
 import type { AccountsDeps } from "./deps.ts";
 
@@ -42,7 +43,7 @@ async function membersPage(
             </form>
           </td>
           <td data-label="${t("admin.status")}">${t(`status.${m.status}` as MessageKey)}</td>
-          <td data-label="${t("admin.joined")}">${formatDate(locale, m.created_at)}</td>
+          <td data-label="${t("admin.joined")}">${timeTag(locale, m.created_at)}</td>
           <td><form method="post" action="/admin/members/${m.id}/reset-link" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("admin.resetLink")}</button></form></td>
         </tr>`,
       )}</tbody>
@@ -117,7 +118,7 @@ export function adminMemberPages(deps: AccountsDeps): Hono<WebEnv> {
       <thead><tr><th scope="col">${t("admin.when")}</th><th scope="col">${t("admin.who")}</th><th scope="col">${t("admin.what")}</th><th scope="col">${t("admin.target")}</th></tr></thead>
       <tbody>${actions.map(
         (a) => html`<tr>
-          <td>${formatDate(locale, a.created_at)}</td>
+          <td>${timeTag(locale, a.created_at)}</td>
           <td>${a.actor ? `@${a.actor}` : "—"}</td>
           <td>${actionLabel(t, a.action)}${Object.keys(a.details).length > 0 ? html` <span class="muted">(${describeDetails(a.details)})</span>` : ""}</td>
           <td>${a.target ?? ""}</td>

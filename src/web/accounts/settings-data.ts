@@ -12,7 +12,6 @@ import {
   errorSummary,
   type FieldErrors,
   field,
-  formatDate,
   notice,
   readForm,
   scrollBox,
@@ -20,6 +19,7 @@ import {
 import type { Html } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { clearSessionCookie, currentSessionId, requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 import { settingsLayout } from "./settings.ts";
 
@@ -41,8 +41,8 @@ export function accountDataPages(deps: AccountsDeps): Hono<WebEnv> {
           ${sessions.map(
             (s) => html`<tr>
               <td>${describeAgent(s.user_agent)}${s.id === current ? html` <strong>(${t("sessions.this")})</strong>` : ""}</td>
-              <td>${formatDate(locale, s.created_at)}</td>
-              <td>${formatDate(locale, s.last_seen_at)}</td>
+              <td>${timeTag(locale, s.created_at)}</td>
+              <td>${timeTag(locale, s.last_seen_at)}</td>
               <td><form method="post" action="/settings/sessions/${s.id}/end" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("sessions.end")}</button></form></td>
             </tr>`,
           )}

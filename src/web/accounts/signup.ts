@@ -12,6 +12,7 @@ import {
 import { createSession } from "../../accounts/sessions.ts";
 import { consumeAccountToken, peekAccountToken } from "../../accounts/tokens.ts";
 import type { RegistrationMode } from "../../config.ts";
+import { tellStaffOfApplication } from "../../social/staff-notices.ts";
 import type { WebEnv } from "../context.ts";
 import { coopMarkdown } from "../coop-text.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
@@ -127,6 +128,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       passwordCost: deps.config.passwordCost,
       verifyEmail: deps.mailer !== null,
       clock: deps.clock,
+      onApplication: tellStaffOfApplication(deps.config.origin, deps.clock),
     });
     if (!result.ok) {
       if (result.reason === "closed") return signupPage(c, deps, form, {}, 403);

@@ -33,21 +33,14 @@ import { mediaUrl } from "../../storage/images.ts";
 import { remoteMediaUrl } from "../../storage/remote-media.ts";
 import { discardUploads } from "../../storage/uploads.ts";
 import type { WebEnv } from "../context.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  formatDate,
-  notice,
-  readForm,
-} from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { imageFrom, readMultipart } from "./propose.ts";
 import {
   actorOf,
@@ -148,7 +141,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
                 ? html`<ol class="pb-updates">${updates.map(
                     (
                       u,
-                    ) => html`<li><p><strong>${u.progress}%</strong> · <time datetime="${u.created_at}">${formatDate(locale, u.created_at)}</time></p>
+                    ) => html`<li><p><strong>${u.progress}%</strong> · ${timeTag(locale, u.created_at)}</p>
                       <p>${u.body}</p>${imagesOf(u).map(picture)}</li>`,
                   )}</ol>`
                 : html`<p class="muted">${t(c)("budgets.progress.none")}</p>`
@@ -226,7 +219,11 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
       hidden: form.hidden === "1",
     });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
-    return back(c, project, t(c)("budgets.review.hidden"));
+    return back(
+      c,
+      project,
+      t(c)(form.hidden === "1" ? "budgets.review.projectHidden" : "budgets.review.projectShown"),
+    );
   });
 
   app.post("/budgets/:id/projects/:pid/progress", async (c) => {

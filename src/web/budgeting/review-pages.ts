@@ -20,13 +20,14 @@ import {
 import { mergeProjects, reviewProject } from "../../governance/budgeting/processes/review.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate, notice, readForm } from "../forms.ts";
+import { csrfField, notice, readForm } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import {
   actorOf,
   type BudgetingDeps,
@@ -120,7 +121,7 @@ export function reviewPages(deps: BudgetingDeps): Hono<WebEnv> {
           ? html`<ul>${reports.map((r) => {
               const p = projects.find((x) => x.uri === r.target_uri);
               return html`<li>${p ? html`<a href="${safeUrl(projectHref(p))}">${p.title}</a>: ` : ""}${r.comment}
-                <span class="muted">· ${formatDate(locale, r.created_at)}</span>
+                <span class="muted">· ${timeTag(locale, r.created_at)}</span>
                 <form method="post" action="/budgets/${process.id}/reports/${r.id}/dismiss" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t(c)("budgets.review.dismiss")}</button></form></li>`;
             })}</ul>`
           : html`<p class="muted">${t(c)("budgets.review.reports.none")}</p>`
@@ -200,7 +201,7 @@ export function reviewPages(deps: BudgetingDeps): Hono<WebEnv> {
       reportId: c.req.param("rid") ?? "",
     });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
-    return redirectHere(c, reviewPath(process, t(c)("budgets.review.hidden")), 303);
+    return redirectHere(c, reviewPath(process, t(c)("budgets.review.reportDismissed")), 303);
   });
 
   return app;

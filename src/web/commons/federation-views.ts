@@ -17,6 +17,7 @@ import { csrfField, field, formatDate } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { fmtRho } from "./release-view.ts";
 import { select } from "./views.ts";
 
@@ -128,7 +129,7 @@ export function federationSection(c: Context<WebEnv>, p: FederationSectionData):
             ? html`<p>${t("commons.federated.none")}</p>`
             : html`<ul class="list">${p.questions.map(
                 (q) =>
-                  html`<li><a href="${safeUrl(`/commons/federated/${q.id}`)}">${describe(c, q.query)}</a> — ${t(`commons.federated.qstatus.${q.status}` as MessageKey)}, ${formatDate(c.get("locale"), q.created_at)}</li>`,
+                  html`<li><a href="${safeUrl(`/commons/federated/${q.id}`)}">${describe(c, q.query)}</a> — ${t(`commons.federated.qstatus.${q.status}` as MessageKey)}, ${timeTag(c.get("locale"), q.created_at)}</li>`,
               )}</ul>`
         }</section>`
       : ""

@@ -9,10 +9,11 @@ import type { LedgerState } from "../../commons/queries.ts";
 import type { ReleaseView } from "../../commons/releases.ts";
 import type { Group } from "../../groups/groups.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, errorSummary, type FieldErrors, field, formatDate } from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, field } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { fmtRho, questionText } from "./release-view.ts";
 
 const datasetPath = (id: string) => `/commons/datasets/${id}`;
@@ -22,7 +23,7 @@ export function releaseList(c: Context<WebEnv>, releases: ReleaseView[]): Html {
   if (releases.length === 0) return html`<p>${t("commons.releases.none")}</p>`;
   return html`<ul class="list">${releases.map(
     (r) =>
-      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}${r.parsed.type === "SyncoCommonsCombinedRelease" ? ` ${t("commons.federated.combinedMark")}` : ""}</a> — ${r.parsed.dataset.title}, ${formatDate(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
+      html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${questionText(c, r.parsed)}${r.parsed.type === "SyncoCommonsCombinedRelease" ? ` ${t("commons.federated.combinedMark")}` : ""}</a> — ${r.parsed.dataset.title}, ${timeTag(c.get("locale"), r.created_at)} (ρ ${fmtRho(r.rho)})</li>`,
   )}</ul>`;
 }
 
@@ -299,14 +300,14 @@ export function mineBody(
     <h1>${t("commons.mine.title")}</h1>
     ${done ? html`<p class="notice ok" role="status">${done}</p>` : ""}
     <p class="lead" id="used">${t("commons.mine.used", { n: used.length })}</p>
-    ${used.length ? html`<ul class="list">${used.map((r) => html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${r.title}</a> — ${r.period}, ${formatDate(c.get("locale"), r.created_at)}</li>`)}</ul>` : ""}
+    ${used.length ? html`<ul class="list">${used.map((r) => html`<li><a href="${safeUrl(`/commons/releases/${r.id}`)}">${r.title}</a> — ${r.period}, ${timeTag(c.get("locale"), r.created_at)}</li>`)}</ul>` : ""}
     ${entries.map((e) => {
       const active = e.rows.filter((r) => !r.withdrawnAt).length;
       const names = e.dataset.fieldList.map((f) => f.name);
       return html`<section><h2><a href="${safeUrl(datasetPath(e.dataset.id))}">${e.dataset.title}</a></h2>
-        <div class="table-scroll"><table class="figures"><caption>${t("commons.mine.rows", { n: e.rows.length })}</caption>
+        <div class="table-scroll" role="region" aria-label="${t("commons.mine.rows", { n: e.rows.length })}" tabindex="0"><table class="figures"><caption>${t("commons.mine.rows", { n: e.rows.length })}</caption>
           <thead><tr>${names.map((n) => html`<th scope="col">${n}</th>`)}<th scope="col">${t("commons.mine.given")}</th><th scope="col">${t("commons.mine.state")}</th></tr></thead>
-          <tbody>${e.rows.map((r) => html`<tr>${names.map((n) => html`<td>${r.values[n] ?? ""}</td>`)}<td>${formatDate(c.get("locale"), r.createdAt)}</td><td>${r.withdrawnAt ? t("commons.mine.withdrawnFrom", { period: r.excludedFrom ?? "" }) : t("commons.mine.active")}</td></tr>`)}</tbody></table></div>
+          <tbody>${e.rows.map((r) => html`<tr>${names.map((n) => html`<td>${r.values[n] ?? ""}</td>`)}<td>${timeTag(c.get("locale"), r.createdAt)}</td><td>${r.withdrawnAt ? t("commons.mine.withdrawnFrom", { period: r.excludedFrom ?? "" }) : t("commons.mine.active")}</td></tr>`)}</tbody></table></div>
         <p><a href="${safeUrl(`/commons/mine/${e.dataset.id}/rows.csv`)}" download>${t("commons.mine.export")}</a></p>
         ${active > 0 ? html`<form method="post" action="${safeUrl(`${datasetPath(e.dataset.id)}/withdraw`)}">${csrfField(c)}<p class="hint">${t("commons.mine.withdrawHint")}</p><button type="submit" class="danger">${t("commons.mine.withdraw")}</button></form>` : ""}
       </section>`;

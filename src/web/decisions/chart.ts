@@ -73,7 +73,7 @@ export function figureTable(
   rows: (string | number)[][],
   options: { rowHeaders?: boolean } = {},
 ): Html {
-  return html`<div class="table-scroll"><table class="figures">
+  return html`<div class="table-scroll" role="region" aria-label="${caption}" tabindex="0"><table class="figures">
     <caption>${caption}</caption>
     <thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
     <tbody>${rows.map(

@@ -33,7 +33,6 @@ import {
   errorSummary,
   type FieldErrors,
   field,
-  formatDate,
   notice,
   readForm,
   scrollBox,
@@ -43,6 +42,7 @@ import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { balanceChart } from "./ledger-chart.ts";
 import { ledgerExportPages } from "./ledger-exports.ts";
 import { remoteLedgerPages } from "./ledger-remote.ts";
@@ -191,7 +191,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
               html`<table class="figures"><thead><tr><th scope="col">${t(c)("credit.seq")}</th><th scope="col">${t(c)("credit.when")}</th><th scope="col">${t(c)("credit.payer")}</th><th scope="col">${t(c)("credit.payee")}</th><th scope="col">${t(c)("credit.amount")}</th><th scope="col">${t(c)("credit.memo")}</th></tr></thead>
               <tbody>${journal.map(
                 (l) =>
-                  html`<tr><th scope="row">${l.seq}</th><td>${formatDate(c.get("locale"), l.completedAt)}</td><td>${name(l.payer)}</td><td>${name(l.payee)}</td><td>${amount(l.amount)}</td><td>${l.memo}${l.agreementUri ? html` <span class="muted">(${t(c)("credit.agreement")})</span>` : ""}</td></tr>`,
+                  html`<tr><th scope="row">${l.seq}</th><td>${timeTag(c.get("locale"), l.completedAt)}</td><td>${name(l.payer)}</td><td>${name(l.payee)}</td><td>${amount(l.amount)}</td><td>${l.memo}${l.agreementUri ? html` <span class="muted">(${t(c)("credit.agreement")})</span>` : ""}</td></tr>`,
               )}</tbody></table>`,
             )
           : html`<p class="muted">${t(c)("credit.journal.none")}</p>`
@@ -201,7 +201,7 @@ export function ledgerPages(deps: GroupsDeps): Hono<WebEnv> {
         refused.length
           ? html`<h2>${t(c)("credit.refused")}</h2><ul>${refused.map(
               (r) =>
-                html`<li>${formatDate(c.get("locale"), r.created_at)}: ${name(r.payer)} → ${name(r.payee)}, ${amount(r.amount)} — ${refusalText(c, r.refused_reason)}</li>`,
+                html`<li>${timeTag(c.get("locale"), r.created_at)}: ${name(r.payer)} → ${name(r.payee)}, ${amount(r.amount)} — ${refusalText(c, r.refused_reason)}</li>`,
             )}</ul>`
           : ""
       }

@@ -64,7 +64,7 @@ export function marketMap(
   for (let v = Math.ceil(minLon / gridLon) * gridLon; v <= maxLon; v += gridLon) lonLines.push(v);
   const label = (v: number, s: number) => v.toFixed(Math.max(0, -Math.floor(Math.log10(s))));
   const f = (n: number) => n.toFixed(1);
-  return html`<svg class="market-map" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="market-map-title" xmlns="http://www.w3.org/2000/svg">
+  return html`<svg class="market-map" viewBox="0 0 ${WIDTH} ${height}" role="group" aria-labelledby="market-map-title" xmlns="http://www.w3.org/2000/svg">
     <title id="market-map-title">${t("market.map.title", { count: placed.length })}</title>
     <g stroke="#cfd8e3" stroke-width="1">
       ${latLines.map((v) => html`<line x1="0" x2="${WIDTH}" y1="${f(y(v))}" y2="${f(y(v))}" />`)}

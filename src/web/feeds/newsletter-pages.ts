@@ -33,6 +33,7 @@ import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { feedLinks, feedPath } from "./discovery.ts";
 
 const logger = getLogger(["synco", "newsletters"]);
@@ -197,7 +198,7 @@ export function newsletterPages(deps: NewsletterPagesDeps): Hono<WebEnv> {
             <ul class="newsletter-sends">${sends.map(
               (s) =>
                 html`<li><strong>${sentTitles.get(s.postId) ?? "…"}</strong><br />
-                  <time datetime="${s.createdAt}">${formatDate(c.get("locale"), s.createdAt)}</time> ·
+                  ${timeTag(c.get("locale"), s.createdAt)} ·
                   ${t("feeds.newsletter.sendState", { ...s.states, recipients: s.recipients })}
                   ${
                     s.states.uncertain && deps.transport

@@ -127,7 +127,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!set.ok && set.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!set.ok) throw new InputError(t("groups.error.invalid"), 422);
-    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.done.delegates"))}`, 303);
   });
 
   app.post("/groups/federations/:id/leave", async (c) => {
@@ -137,7 +137,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!left.ok && left.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!left.ok) throw new InputError(t("error.notFound"), 404);
-    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.done.federationLeft"))}`, 303);
   });
 
   return app;

@@ -17,6 +17,7 @@ import { csrfField, formatDate } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { postButton } from "./render.ts";
 
 type Member = Awaited<ReturnType<typeof listMembers>>[number];
@@ -91,9 +92,7 @@ export function logSection(
   return html`<section aria-labelledby="log-h"><h2 id="log-h">${t("groups.manage.log")}</h2>
     ${log.length === 0 ? html`<p>${t("groups.manage.log.none")}</p>` : ""}
     <ol class="moderation-log">${log.map(
-      (
-        e,
-      ) => html`<li><time datetime="${e.created_at}">${formatDate(c.get("locale"), e.created_at)}</time>
+      (e) => html`<li>${timeTag(c.get("locale"), e.created_at)}
         ${sentence((p) => t(`groups.log.${e.action}` as MessageKey, p), { who: actorChip(chip(e.moderator_uri)), target: target(e.action, e.target_uri) })}${e.reason ? html` — <span class="reason">${e.reason}</span>` : ""}</li>`,
     )}</ol>
   </section>`;

@@ -31,6 +31,7 @@ import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { bansSection, logSection, memberCards, namedOnPage } from "./manage-lists.ts";
 import {
   doneQuery,
@@ -62,6 +63,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     c: Context<WebEnv>,
     group: Group,
     result: Result<unknown, InviteProblem | "not-a-federation">,
+    done: "approved" | "removed" | "banned" | "unbanned" | "role" | "invited" | "coopJoined",
   ) {
     const t = c.get("t");
     if (!result.ok) {
@@ -72,7 +74,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     }
     return redirectHere(
       c,
-      `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
+      `/groups/${group.name}/manage${doneQuery(t(`groups.done.${done}`))}`,
       303,
     );
   }
@@ -215,12 +217,18 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await approveRequest(g, viewer, { group, memberId: c.req.param("id") }),
+      "approved",
     );
   });
 
   app.post("/groups/:name/members/:id/remove", async (c) => {
     const { viewer, group } = await moderated(c);
-    return outcome(c, group, await removeMember(g, viewer, { group, memberId: c.req.param("id") }));
+    return outcome(
+      c,
+      group,
+      await removeMember(g, viewer, { group, memberId: c.req.param("id") }),
+      "removed",
+    );
   });
 
   app.get("/groups/:name/leave", async (c) => {
@@ -266,6 +274,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await removeMember(g, viewer, { group, memberId: c.req.param("id"), ban: { reason } }),
+      "banned",
     );
   });
 
@@ -273,7 +282,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const { viewer, group } = await moderated(c);
     const actor = ((await readForm(c)).actor ?? "").trim();
     if (!actor) throw new InputError(c.get("t")("groups.error.invalid"), 422);
-    return outcome(c, group, await unban(g, viewer, { group, actorUri: actor }));
+    return outcome(c, group, await unban(g, viewer, { group, actorUri: actor }), "unbanned");
   });
 
   app.post("/groups/:name/members/:id/role", async (c) => {
@@ -285,6 +294,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await setRole(g, viewer, { group, memberId: c.req.param("id"), role: known }),
+      "role",
     );
   });
 
@@ -313,7 +323,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
         target: { kind: "remote", uri: actor.uri, remoteId: actor.id, type: actor.type },
       });
     }
-    return outcome(c, group, result);
+    return outcome(c, group, result, "invited");
   });
 
   app.post("/groups/:name/our-coop", async (c) => {
@@ -324,7 +334,12 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
     const joined = await joinWithOurCoop(g, viewer, { group });
     // Already in: the page's answer is the same as for joining (nothing changed).
-    return outcome(c, group, joined.ok || joined.reason === "already-member" ? ok(null) : joined);
+    return outcome(
+      c,
+      group,
+      joined.ok || joined.reason === "already-member" ? ok(null) : joined,
+      "coopJoined",
+    );
   });
 
   return app;

@@ -248,7 +248,14 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
           name: group.display_name,
         })
-      : t("groups.manage.done");
+      : t(
+          result.reason === "already-requested"
+            ? "groups.done.alreadyRequested"
+            : "groups.done.alreadyMember",
+          {
+            name: group.display_name,
+          },
+        );
     return redirectHere(c, `/groups/${group.name}${doneQuery(done)}`, 303);
   });
 

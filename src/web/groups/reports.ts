@@ -14,12 +14,13 @@ import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { visiblePosts } from "../../social/views.ts";
 import type { Viewer, WebEnv } from "../context.ts";
-import { formatDate, readForm } from "../forms.ts";
+import { readForm } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
 import { isPostId } from "../social/deps.ts";
 import { postCard } from "../social/render.ts";
+import { timeTag } from "../time.ts";
 import {
   authorHandles,
   doneQuery,
@@ -62,7 +63,7 @@ export async function reportsSection(
       const shown = posts.filter((p) => r.postIds.includes(p.id));
       return html`<li class="card">
         <p><strong>${t("groups.reports.by", { reporter: handle(r.reporterUri), target: handle(r.targetUri) })}</strong>
-          <span class="muted"> · <time datetime="${r.createdAt}">${formatDate(c.get("locale"), r.createdAt)}</time></span></p>
+          <span class="muted"> · ${timeTag(c.get("locale"), r.createdAt)}</span></p>
         <blockquote>${r.comment}</blockquote>
         ${shown.length ? shown.map((p) => postCard(c, p, { groupModerator: true })) : html`<p class="muted">${t("groups.reports.gone")}</p>`}
         <div class="actions">${actions

@@ -10,6 +10,7 @@ import type { PostView } from "../../social/views.ts";
 import type { Locale, Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { relativeDate, timeTag } from "../time.ts";
 import type { PublicArticle } from "./article-read.ts";
 import { type ArticleFacts, articleHead } from "./head.ts";
 
@@ -20,11 +21,6 @@ export interface ArticleViewContext {
   domain: string;
   siteName: string;
 }
-
-const longDate = (locale: string, iso: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(iso));
-const shortDate = (locale: string, iso: string) =>
-  new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso));
 
 /** Views give local links as paths; cards and search engines need absolute URLs. */
 const absolute = (origin: string, url: string) => (url.startsWith("/") ? `${origin}${url}` : url);
@@ -63,7 +59,7 @@ function comment(v: ArticleViewContext, c: PostView, articleId: string): Html {
     <header>
       <a class="who" href="${safeUrl(c.author.url)}" rel="nofollow ugc">${c.author.name}</a>
       <span class="handle">${c.author.handle}</span>
-      <a class="muted" href="#comment-${c.id}"><time datetime="${c.createdAt}">${shortDate(v.locale, c.createdAt)}</time></a>
+      <a class="muted" href="#comment-${c.id}">${timeTag(v.locale, c.createdAt)}</a>
     </header>
     ${c.spoiler ? html`<details><summary>${c.spoiler}</summary><div class="comment-body">${raw(c.contentHtml)}</div></details>` : html`<div class="comment-body">${raw(c.contentHtml)}</div>`}
   </li>`;
@@ -84,10 +80,10 @@ export function articleBody(a: PublicArticle, v: ArticleViewContext): Html {
     <div class="article-byline">
       <a class="author" rel="author" href="${safeUrl(authorUrl)}">${p.author.name}</a>
       <span class="dot" aria-hidden="true"></span>
-      <time datetime="${p.createdAt}">${longDate(locale, p.createdAt)}</time>
+      ${timeTag(locale, p.createdAt)}
       <span class="dot" aria-hidden="true"></span>
       <span>${t("media.readingTime", { minutes: a.readingMinutes })}</span>
-      ${p.editedAt ? html`<span class="dot" aria-hidden="true"></span><span>${t("media.edited", { date: shortDate(locale, p.editedAt) })}</span>` : ""}
+      ${p.editedAt ? html`<span class="dot" aria-hidden="true"></span><span>${t("media.edited", { date: relativeDate(locale, p.editedAt) })}</span>` : ""}
     </div>
   </header>
   ${a.cover ? html`<figure class="article-cover"><img src="${safeUrl(a.cover.path)}" alt="${a.cover.alt}"${a.cover.width ? html` width="${String(a.cover.width)}"` : ""}${a.cover.height ? html` height="${String(a.cover.height)}"` : ""} />${a.cover.alt ? html`<figcaption>${a.cover.alt}</figcaption>` : ""}</figure>` : ""}
@@ -111,6 +107,6 @@ export function articleItem(v: ArticleViewContext, p: PostView, slug: string): H
     ${cover ? html`<img src="${safeUrl(cover)}" alt="" loading="lazy" />` : ""}
     <h3><a href="${safeUrl(url)}">${p.title}</a></h3>
     ${p.summary ? html`<p>${p.summary}</p>` : ""}
-    <span class="media-meta">${p.author.name} · <time datetime="${p.createdAt}">${shortDate(v.locale, p.createdAt)}</time></span>
+    <span class="media-meta">${p.author.name} · ${timeTag(v.locale, p.createdAt)}</span>
   </li>`;
 }

@@ -16,12 +16,13 @@ import {
   lockComments,
 } from "../../media/comments.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate, readForm } from "../forms.ts";
+import { csrfField, readForm } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 
 const STATUS: Record<CommentProblem, 403 | 404 | 409> = {
@@ -53,7 +54,7 @@ export async function commentModeration(
             (x) => html`<li class="comment${x.hiddenAt ? " is-hidden" : ""}">
             <header><strong>${x.displayName || x.username || x.remoteName || x.remoteUsername || x.authorUri}</strong>
               ${x.remoteHost ? html`<span class="handle">@${x.remoteUsername}@${x.remoteHost}</span>` : ""}
-              <time datetime="${x.createdAt}">${formatDate(c.get("locale"), x.createdAt)}</time>
+              ${timeTag(c.get("locale"), x.createdAt)}
               ${x.hiddenAt ? html`<span class="badge">${t("media.mod.hidden")}</span>` : ""}</header>
             <div class="comment-body">${raw(x.contentHtml)}</div>
             <div class="post-actions">
@@ -74,12 +75,13 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     c: Context<WebEnv>,
     articleId: string,
     result: { ok: true } | { ok: false; reason: CommentProblem },
+    what: "locked" | "unlocked" | "hidden" | "shown" | "deleted",
   ) {
     const t = c.get("t");
     if (result.ok)
       return redirectHere(
         c,
-        `/media/articles/${articleId}/edit?${new URLSearchParams({ done: t("media.flow.done") })}#moderation-title`,
+        `/media/articles/${articleId}/edit?${new URLSearchParams({ done: t(`media.mod.done.${what}`) })}#moderation-title`,
         303,
       );
     const body = html`<h1>${t("media.flow.refused")}</h1><p class="errors" role="alert">${t(`media.mod.problem.${result.reason}`)}</p>`;
@@ -91,7 +93,13 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const id = c.req.param("id");
     if (!isId(id)) return c.notFound();
     const form = await readForm(c);
-    return answer(c, id, await lockComments(ctx, viewer, id, form.locked !== "0"));
+    const locked = form.locked !== "0";
+    return answer(
+      c,
+      id,
+      await lockComments(ctx, viewer, id, locked),
+      locked ? "locked" : "unlocked",
+    );
   });
 
   app.post("/media/articles/:id/comments/:comment/:verb{hide|delete}", async (c) => {
@@ -100,11 +108,12 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const commentId = c.req.param("comment");
     if (!isId(id) || !isId(commentId)) return c.notFound();
     const form = await readForm(c);
-    const result =
-      c.req.param("verb") === "hide"
-        ? await hideComment(ctx, viewer, { articleId: id, commentId, hidden: form.hidden !== "0" })
-        : await deleteComment(ctx, viewer, { articleId: id, commentId });
-    return answer(c, id, result);
+    const hide = c.req.param("verb") === "hide";
+    const hidden = form.hidden !== "0";
+    const result = hide
+      ? await hideComment(ctx, viewer, { articleId: id, commentId, hidden })
+      : await deleteComment(ctx, viewer, { articleId: id, commentId });
+    return answer(c, id, result, hide ? (hidden ? "hidden" : "shown") : "deleted");
   });
 
   return app;

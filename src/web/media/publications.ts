@@ -18,18 +18,12 @@ import { articlesIn, frontPage } from "../../media/views.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  formatDate,
-  readForm,
-} from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, field, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { mediaStylesheetLink } from "./assets.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 
@@ -41,7 +35,7 @@ function item(c: Context<WebEnv>, a: FrontItem): ReturnType<typeof html> {
     ${a.coverPath ? html`<img src="${safeUrl(mediaUrl(a.coverPath))}" alt="" loading="lazy" />` : ""}
     <h3><a href="/articles/${encodeURIComponent(a.slug)}">${a.title}</a></h3>
     ${a.summary ? html`<p>${a.summary}</p>` : ""}
-    <span class="media-meta">${a.authorName || a.author} · ${a.publishedAt ? html`<time datetime="${a.publishedAt}">${formatDate(c.get("locale"), a.publishedAt)}</time> · ` : ""}${t("media.readingTime", { minutes: a.readingMinutes })}</span>
+    <span class="media-meta">${a.authorName || a.author} · ${a.publishedAt ? html`${timeTag(c.get("locale"), a.publishedAt)} · ` : ""}${t("media.readingTime", { minutes: a.readingMinutes })}</span>
   </li>`;
 }
 

@@ -9,10 +9,11 @@ import { html } from "hono/html";
 import { listRevisions, restoreRevision, revisionOf, standingFor } from "../../media/articles.ts";
 import { diffLines } from "../../media/diff.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate } from "../forms.ts";
+import { csrfField } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { mediaStylesheetLink } from "./assets.ts";
 import { type MediaPagesDeps, mediaContext } from "./deps.ts";
 
@@ -43,7 +44,7 @@ export function revisionPages(deps: MediaPagesDeps): Hono<WebEnv> {
           (
             r,
           ) => html`<li><a href="/media/articles/${a.id}/revisions/${String(r.number)}">${t("media.revisions.number", { number: r.number })}</a>
-            — ${r.title} · <time datetime="${r.createdAt}">${formatDate(c.get("locale"), r.createdAt)}</time>
+            — ${r.title} · ${timeTag(c.get("locale"), r.createdAt)}
             ${r.editor ? html` · ${t("media.revisions.by", { name: r.editor })}` : ""}
             ${r.restoredFrom ? html` · ${t("media.revisions.restoredFrom", { number: r.restoredFrom })}` : ""}</li>`,
         )}

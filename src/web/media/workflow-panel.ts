@@ -14,6 +14,7 @@ import type { Viewer, WebEnv } from "../context.ts";
 import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { commentModeration } from "./comment-moderation.ts";
 import type { MediaPagesDeps } from "./deps.ts";
 
@@ -155,7 +156,7 @@ export async function workflowPanel(
     ${returnForm}
     ${a.state === "published" && found.can("moderate") ? await commentModeration(c, deps, a) : ""}
     <h3>${t("media.flow.log")}</h3>
-    <ol class="article-log">${log.map((e) => html`<li><time datetime="${e.created_at}">${formatDate(locale, e.created_at)}</time> — ${t(`media.log.${e.action as ArticleAction}`, { name: e.username ?? t("media.log.scheduler"), revision: e.revision })}${e.action === "scheduled" && e.note ? html` (${formatDate(locale, e.note)})` : ""}</li>`)}</ol>
+    <ol class="article-log">${log.map((e) => html`<li>${timeTag(locale, e.created_at)} — ${t(`media.log.${e.action as ArticleAction}`, { name: e.username ?? t("media.log.scheduler"), revision: e.revision })}${e.action === "scheduled" && e.note ? html` (${formatDate(locale, e.note)})` : ""}</li>`)}</ol>
   </section>`;
   return { review: reviewBox, panel };
 }

@@ -15,17 +15,10 @@ import type { GroupSettings } from "../../economy/opsroom/settings.ts";
 import { opsroomPath } from "../../economy/opsroom/uris.ts";
 import type { Group } from "../../groups/groups.ts";
 import type { WebEnv } from "../context.ts";
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  field,
-  formatDate,
-  notice,
-  scrollBox,
-} from "../forms.ts";
+import { csrfField, errorSummary, type FieldErrors, field, notice, scrollBox } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 import { type ChartPoint, formatNumber, indicatorChart } from "./chart.ts";
 
 type C = Context<WebEnv>;
@@ -197,7 +190,7 @@ export function alarmBody(
       ? html`<p class="muted">${t("ops.alarm.noNotes")}</p>`
       : html`<ol>${d.notes.map(
           (n) =>
-            html`<li><strong>${t(`ops.note.${n.kind}` as "ops.note.comment")}</strong> · ${n.author_uri} · <time datetime="${n.created_at}">${formatDate(c.get("locale"), n.created_at)}</time>${n.body ? html`<p>${n.body}</p>` : ""}</li>`,
+            html`<li><strong>${t(`ops.note.${n.kind}` as "ops.note.comment")}</strong> · ${n.author_uri} · ${timeTag(c.get("locale"), n.created_at)}${n.body ? html`<p>${n.body}</p>` : ""}</li>`,
         )}</ol>`
   }`;
 }
@@ -219,6 +212,8 @@ export function defineForm(
     ${field({ name: "unit", label: t("ops.define.unit"), value: values.unit ?? "", error: errors.unit, maxlength: 20 })}
     ${select("frequency", ["daily", "weekly", "monthly"], (o) => t(`ops.frequency.${o}` as "ops.frequency.daily"))}
     ${select("direction", ["up", "down"], (o) => t(`ops.direction.${o}` as "ops.direction.up"))}
+    ${select("computed", ["", "stock", "deliveries", "balance"], (o) => t(`ops.computed.${o || "none"}` as "ops.computed.none"))}
+    ${field({ name: "computedRef", label: t("ops.define.computedRef"), value: values.computedRef ?? "", error: errors.computedRef, maxlength: 2048, hint: t("ops.define.computedRefHint") })}
     ${field({ name: "capability", label: t("ops.beer.capability"), value: values.capability ?? "", error: errors.capability, hint: t("ops.define.capabilityHint") })}
     ${field({ name: "potentiality", label: t("ops.beer.potentiality"), value: values.potentiality ?? "", error: errors.potentiality, hint: t("ops.define.potentialityHint") })}
     ${field({ name: "threshold", label: t("ops.define.threshold"), value: values.threshold ?? "0.5", error: errors.threshold, hint: t("ops.define.thresholdHint") })}

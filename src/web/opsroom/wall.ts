@@ -3,7 +3,7 @@
  * refreshes itself. /groups/{name}/opsroom/events is a server-sent event
  * stream that says `changed` when anything on the board changed (it compares
  * the board's version every few seconds); the wall's script reloads on it.
- * Without script a meta refresh reloads every minute. Open streams are capped.
+ * Without script a meta refresh (in <noscript>) reloads every minute. Open streams are capped.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -66,7 +66,7 @@ export function opsroomWall(deps: OpsroomDeps): Hono<WebEnv> {
     </div>`;
     return c.html(
       layout(c, title, body, {
-        head: html`${opsroomHead}<meta http-equiv="refresh" content="60" /><script src="${safeUrl(wallScriptPath)}" defer></script>`,
+        head: html`${opsroomHead}<noscript><meta http-equiv="refresh" content="60" /></noscript><script src="${safeUrl(wallScriptPath)}" defer></script>`,
       }),
     );
   });

@@ -9,11 +9,11 @@ import { html, raw } from "hono/html";
 import { searchPosts } from "../../search/search.ts";
 import { type PostView, visiblePosts } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
-import { formatDate } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { type SocialPagesDeps, socialContext, viewerRef } from "../social/deps.ts";
 import { groupPaths } from "../social/render.ts";
+import { timeTag } from "../time.ts";
 import {
   type FormErrors,
   hasFilters,
@@ -186,7 +186,7 @@ function hit(c: Context<WebEnv>, { view, titleHtml, snippetHtml }: Result): Html
   // titleHtml and snippetHtml come escaped from search/snippets.ts, <mark> alone kept.
   return html`<li class="search-hit">
     <p class="search-meta">${badge ? html`<span class="badge">${badge}</span> ` : ""}${restricted ? html`<span class="badge muted">${restricted}</span> ` : ""}<a href="${safeUrl(view.author.url)}">${view.author.name || view.author.handle}</a>
-      <span class="muted">${view.author.handle} · <time datetime="${view.createdAt}">${formatDate(c.get("locale"), view.createdAt)}</time></span></p>
+      <span class="muted">${view.author.handle} · ${timeTag(c.get("locale"), view.createdAt)}</span></p>
     ${titleHtml ? html`<h3 class="search-title"><a href="${safeUrl(href)}">${raw(titleHtml)}</a></h3>` : ""}
     <p class="search-snippet">${raw(snippetHtml)}</p>
     ${titleHtml ? "" : html`<p class="search-open"><a href="${safeUrl(href)}">${t("search.open")}</a></p>`}

@@ -104,7 +104,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (kind === "block") await unfollow(deps.db, deps.config.origin, viewer, target.uri);
     return redirectHere(
       c,
-      `/social/filters?${new URLSearchParams({ done: t("social.filters.added") })}`,
+      `/social/filters?${new URLSearchParams({ done: t(kind === "block" ? "social.filters.blocked" : "social.filters.muted", { name: (form.target ?? "").trim().slice(0, 100) }) })}`,
       303,
     );
   });

@@ -23,11 +23,12 @@ import { visiblePosts } from "../../social/views.ts";
 import { actorChip, actorChips, sentence } from "../actor-chips.ts";
 import { confirmPage } from "../confirm.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, errorSummary, field, formatDate, notice, readForm } from "../forms.ts";
+import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { findTarget } from "./filters.ts";
 import { postCard } from "./render.ts";
@@ -85,7 +86,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
             const target = chip(r.target_uri);
             return html`<li class="card report">
             <p>${sentence((p) => t("social.mod.reportBy", p), { reporter: actorChip(chip(r.reporter_uri)), target: actorChip(target) })}
-              <span class="muted"> · <time datetime="${r.created_at}">${formatDate(c.get("locale"), r.created_at)}</time></span></p>
+              <span class="muted"> · ${timeTag(c.get("locale"), r.created_at)}</span></p>
             ${r.comment ? html`<blockquote class="prewrap">${r.comment}</blockquote>` : ""}
             ${shown.map(
               (p) => html`<div class="reported-post">${postCard(c, p)}
@@ -290,7 +291,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const body =
       shown.length === 0
         ? html`<p>${t("social.mod.logEmpty")}</p>`
-        : html`<ul class="mod-log">${shown.map((r) => html`<li><time datetime="${r.created_at}">${formatDate(c.get("locale"), r.created_at)}</time> · ${r.username ? html`<a href="/@${r.username}">@${r.username}</a>` : "—"} · <code>${r.action}</code> ${isAddress(r.target) ? actorChip(chip(r.target)) : html`<span class="break">${r.target}</span>`} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
+        : html`<ul class="mod-log">${shown.map((r) => html`<li>${timeTag(c.get("locale"), r.created_at)} · ${r.username ? html`<a href="/@${r.username}">@${r.username}</a>` : "—"} · <code>${r.action}</code> ${isAddress(r.target) ? actorChip(chip(r.target)) : html`<span class="break">${r.target}</span>`} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
         ${rows.length > 50 ? html`<nav class="pager"><a rel="next" href="/moderation/log?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
     return page(c, t("social.mod.log"), body);
   });

@@ -1,16 +1,14 @@
 /**
  * The social pages: /social (home for members, this co-op's and the federated
  * timelines for everyone), posting, thread pages at /@username/{id}, hashtags
- * at /tags/{tag}, bookmarks and notifications. Pages go back in time with a
- * max_id cursor.
+ * at /tags/{tag} and bookmarks (notifications: notifications-page.ts). Pages go
+ * back in time with a max_id cursor.
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { InputError } from "../../kernel/errors.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
-import { listNotifications, markAllRead } from "../../social/notifications.ts";
-import { closeEndedPolls } from "../../social/polls.ts";
 import { createPost, type PostProblem } from "../../social/posts.ts";
 import {
   bookmarkedPosts,
@@ -23,11 +21,12 @@ import {
 import { pagePathOf } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
-import { csrfField, formatDate, notice } from "../forms.ts";
+import { notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { timeTag } from "../time.ts";
 import { composeForm } from "./compose.ts";
 import { parseCompose, submitCompose } from "./compose-submit.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
@@ -53,7 +52,7 @@ export function historyDetails(
     <ol>
       ${versions.map(
         (v) => html`<li>
-          <p class="muted"><time datetime="${v.createdAt}">${formatDate(locale, v.createdAt)}</time></p>
+          <p class="muted">${timeTag(locale, v.createdAt)}</p>
           ${v.spoiler ? html`<p><strong>${v.spoiler}</strong></p>` : ""}
           <div class="post-content">${raw(v.contentHtml)}</div>
           ${v.media.length ? html`<p class="muted">${v.media.map((m) => m.description || m.url).join(" · ")}</p>` : ""}
@@ -234,44 +233,6 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       { maxId: cursor(c) },
     );
     return timelinePage(c, c.get("t")("social.bookmarks.title"), page, "/bookmarks");
-  });
-
-  app.get("/notifications", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    await closeEndedPolls(deps.db);
-    const maxId = cursor(c);
-    const items = await listNotifications(deps.db, deps.config.domain, viewer.id, {
-      maxId,
-      limit: 31,
-    });
-    const more = items.length > 30;
-    const shown = items.slice(0, 30);
-    // Seen is read: the list still marks what was new, and the badge clears.
-    if (shown.some((n) => !n.read)) await markAllRead(deps.db, viewer.id);
-    const body = html`${socialNav(c)}<h1>${t("social.notifications.title")}</h1>
-      ${
-        shown.length === 0
-          ? html`<p class="notice">${t("social.notifications.none")}</p>`
-          : html`
-      <form method="post" action="/notifications/read" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("social.notifications.markRead")}</button></form>
-      <ul class="notifications">${shown.map(
-        (n) => html`<li class="${n.read ? "" : "unread"}">
-          ${t(`social.notification.${n.type}`, { name: n.fromName })}
-          ${n.type !== "poll" ? html` <a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : ""}
-          ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
-          <span class="muted"> · <time datetime="${n.createdAt}">${formatDate(c.get("locale"), n.createdAt)}</time></span>
-        </li>`,
-      )}</ul>`
-      }
-      ${more ? html`<nav class="pager"><a rel="next" href="/notifications?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
-    return c.html(layout(c, t("social.notifications.title"), body));
-  });
-
-  app.post("/notifications/read", async (c) => {
-    const viewer = requireViewer(c);
-    await markAllRead(deps.db, viewer.id);
-    return redirectHere(c, "/notifications", 303);
   });
 
   return app;

@@ -13,6 +13,7 @@ import type { WebEnv } from "../context.ts";
 import { csrfField, formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
+import { timeTag } from "../time.ts";
 
 /** Where an act returns without JavaScript: this page, at the post (a path here only). */
 function backField(c: Context<WebEnv>, post: PostView): Html {
@@ -35,7 +36,7 @@ function toggle(
   const name = act.on ? act.undo : act.name;
   return html`<form method="post" action="${safeUrl(`/posts/${post.id}/${name}`)}" class="act" data-do="${safeUrl(`/posts/${post.id}/${act.name}`)}" data-undo="${safeUrl(`/posts/${post.id}/${act.undo}`)}" data-do-label="${act.label}" data-undo-label="${act.undoLabel}">
     ${csrfField(c)}${backField(c, post)}
-    <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}</button>
+    <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}</button>${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}
   </form>`;
 }
 
@@ -89,6 +90,34 @@ function pollHtml(c: Context<WebEnv>, post: PostView): Html {
     </ul><p class="muted">${t("social.poll.voters", { n: poll.votersCount })} · ${status}</p></div>`;
 }
 
+/** "Replying to @bruno", a link to the post answered (or, when we lack it, a plainer line). */
+function replyLine(c: Context<WebEnv>, post: PostView): Html | string {
+  const t = c.get("t");
+  if (post.replyTo)
+    return html`<p class="muted in-reply"><a href="${safeUrl(post.replyTo.postUrl)}" title="${post.replyTo.handle}">↩ ${t("people.replyingTo", { handle: post.replyTo.shortHandle })}</a></p>`;
+  if (post.inReplyToId)
+    return html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>`;
+  return "";
+}
+
+/**
+ * Mentions in a post's (sanitized) content lead to the person's page here rather
+ * than off-site: an <a class="… mention …"> whose href is a known person's address
+ * gets their local path. Hashtags and other links are left as they are.
+ */
+export function localMentions(content: string, paths: Record<string, string>): string {
+  if (Object.keys(paths).length === 0) return content;
+  return content.replace(/<a\s[^>]*>/g, (tag) => {
+    if (!/\bclass="[^"]*\bmention\b/.test(tag) || /\bhashtag\b/.test(tag)) return tag;
+    return tag.replace(/\bhref="([^"]*)"/, (attr, href: string) => {
+      const path = paths[href.replaceAll("&amp;", "&")];
+      return path
+        ? `href="${safeUrl(path).replaceAll("&", "&amp;").replaceAll('"', "&quot;")}"`
+        : attr;
+    });
+  });
+}
+
 function body(c: Context<WebEnv>, post: PostView): Html {
   const media = post.media.length
     ? html`<div class="post-media">${post.media.map(
@@ -96,7 +125,7 @@ function body(c: Context<WebEnv>, post: PostView): Html {
           html`<a href="${safeUrl(m.url)}"><img src="${safeUrl(m.url)}" alt="${m.description}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""} /></a>`,
       )}</div>`
     : "";
-  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(post.contentHtml)}</div>${media}${pollHtml(c, post)}`;
+  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(localMentions(post.contentHtml, post.mentionPaths))}</div>${media}${pollHtml(c, post)}`;
   if (!post.spoiler) return content;
   return html`<details class="spoiler"><summary>${post.spoiler} <span class="muted">(${c.get("t")("social.showMore")})</span></summary>${content}</details>`;
 }
@@ -142,12 +171,11 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
     ? `${group.thread}?${new URLSearchParams({ reply_to: post.id })}#reply`
     : `${threadUrl}#reply`;
   const historyUrl = group ? `${group.thread}#history-${post.id}` : `${threadUrl}#history`;
-  const when = formatDate(c.get("locale"), post.createdAt);
   const actions: Html[] = [];
   const more: Html[] = [];
   if (viewer && !options.bare) {
     actions.push(
-      html`<a class="act-button" href="${safeUrl(replyUrl)}" aria-label="${t("social.reply")}" title="${t("social.reply")}">${icons.reply}<span class="act-count" aria-hidden="true">${options.replies ?? post.repliesCount}</span></a>`,
+      html`<span class="act"><a class="act-button act-reply" href="${safeUrl(replyUrl)}" aria-label="${t("social.reply")}" title="${t("social.reply")}">${icons.reply}</a><span class="act-count" aria-hidden="true">${options.replies ?? post.repliesCount}</span></span>`,
     );
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
@@ -224,16 +252,16 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
   const replies = options.replies ?? post.repliesCount;
   return html`<article class="post${options.focus ? " focus" : ""}${group ? " group-post" : ""}" id="post-${post.id}" aria-labelledby="post-${post.id}-author">
     ${outer.reblog ? html`<p class="boosted-by muted">${t("social.boostedBy", { name: outer.author.name })}</p>` : ""}
-    ${post.title && !options.inThread ? html`<h3 class="post-title"><a href="${safeUrl(group?.thread ?? threadUrl)}">${post.title}</a></h3>` : ""}
+    ${post.title && !options.inThread ? html`<h2 class="post-title"><a href="${safeUrl(group?.thread ?? threadUrl)}">${post.title}</a></h2>` : ""}
     <header class="post-head">
       ${post.author.avatarUrl ? html`<img class="avatar small" src="${safeUrl(post.author.avatarUrl)}" alt="" width="40" height="40" />` : html`<span class="avatar small placeholder" aria-hidden="true">${post.author.name.slice(0, 1).toUpperCase()}</span>`}
       <div>
         <a id="post-${post.id}-author" href="${safeUrl(post.author.url)}" class="post-author">${post.author.name}</a>
         <span class="handle">${post.author.handle}</span>
       </div>
-      <a class="post-time muted" href="${safeUrl(threadUrl)}"><time datetime="${post.createdAt}">${when}</time></a>
+      <a class="post-time muted" href="${safeUrl(threadUrl)}">${timeTag(c.get("locale"), post.createdAt)}</a>
     </header>
-    ${post.inReplyToId && !options.focus && !options.inThread ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
+    ${!options.focus && !options.inThread ? replyLine(c, post) : ""}
     ${body(c, post)}
     <footer class="post-foot">
       <span class="badge">${visibility}</span>

@@ -29,7 +29,7 @@
       button.title = label;
       const text = button.querySelector(".act-text");
       if (text) text.textContent = label;
-      const count = button.querySelector(".act-count");
+      const count = form.querySelector(".act-count");
       if (count)
         count.textContent = String(Math.max(0, Number(count.textContent) + (now ? 1 : -1)));
       button.disabled = false;

@@ -12,6 +12,7 @@ export const economyAgreements = {
   "agreements.proposer": "Proposer",
   "agreements.responder": "Responder",
   "agreements.quantity": "Quantity",
+  "agreements.status": "Status",
   "agreements.price": "Price",
   "agreements.gift": "gift",
   "agreements.note": "Note",

@@ -34,7 +34,4 @@ export const formsAdmin = {
   "social.mod.suspendTitle": "Suspend {name}?",
   "social.mod.suspendQuestion":
     "{who} will be suspended: a member here cannot log in and their posts are hidden; an account elsewhere is refused.",
-  "social.block.title": "Block {name}?",
-  "social.block.question":
-    "{who} will no longer follow you or reach you, you will not see them, and follows between you end. You can unblock them later under Blocked and muted.",
 };

@@ -21,6 +21,8 @@ import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { people } from "./people.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -40,6 +42,7 @@ export const en = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
@@ -47,6 +50,7 @@ export const en = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
   ...formsAdmin,
 };
 

@@ -14,6 +14,7 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.proposer": "Quien propone",
   "agreements.responder": "Quien responde",
   "agreements.quantity": "Cantidad",
+  "agreements.status": "Estado",
   "agreements.price": "Precio",
   "agreements.gift": "regalo",
   "agreements.note": "Nota",

@@ -36,7 +36,4 @@ export const formsAdmin: Record<keyof typeof en, string> = {
   "social.mod.suspendTitle": "¿Suspender a {name}?",
   "social.mod.suspendQuestion":
     "{who} quedará en suspenso: si es de aquí no podrá entrar y sus publicaciones se ocultan; si es de otro servidor, se le rechaza.",
-  "social.block.title": "¿Bloquear a {name}?",
-  "social.block.question":
-    "{who} dejará de seguirte y de llegarte, no verás lo suyo, y los seguimientos entre ambos terminan. Puedes desbloquear después en Bloqueos y silencios.",
 };

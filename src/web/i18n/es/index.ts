@@ -19,6 +19,8 @@ import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { people } from "./people.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -38,6 +40,7 @@ export const es: Catalogue = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
@@ -45,5 +48,6 @@ export const es: Catalogue = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
   ...formsAdmin,
 };
