@@ -34,4 +34,5 @@ export const formsAdmin = {
   "social.mod.suspendTitle": "Suspend {name}?",
   "social.mod.suspendQuestion":
     "{who} will be suspended: a member here cannot log in and their posts are hidden; an account elsewhere is refused.",
+  "admin.applied": "Applied",
 };

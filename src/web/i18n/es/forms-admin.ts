@@ -36,4 +36,5 @@ export const formsAdmin: Record<keyof typeof en, string> = {
   "social.mod.suspendTitle": "¿Suspender a {name}?",
   "social.mod.suspendQuestion":
     "{who} quedará en suspenso: si es de aquí no podrá entrar y sus publicaciones se ocultan; si es de otro servidor, se le rechaza.",
+  "admin.applied": "Solicitud enviada",
 };
