@@ -197,3 +197,22 @@ test("an absurd body is still refused with 413 before it is read, saying how big
   assert.match(await res.text(), /What you sent is 60 MB; a form can carry at most 40 MB\./);
   assert.equal(await count("posts"), posts);
 });
+
+test("other forms with images name a file over the limit next to its field too (profile)", async () => {
+  const form = new FormData();
+  form.set("displayName", "Ana of the bakery");
+  form.set("bio", "I bake.");
+  form.set("language", "en");
+  form.set("avatar", new Blob([new Uint8Array(9 * 1024 * 1024)], { type: "image/png" }), "me.png");
+  const res = await ana.postMultipart("/settings/profile", form);
+  assert.equal(res.status, 422);
+  const page = await res.text();
+  assert.match(page, /id="f-avatar-error">me\.png is 9 MB; the limit is 8 MB\./);
+  assert.match(page, /value="Ana of the bakery"/);
+  const row = await db()
+    .selectFrom("accounts")
+    .select(["display_name", "avatar_id"])
+    .where("username", "=", "ana")
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(row, { display_name: "", avatar_id: null });
+});

@@ -15,7 +15,6 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { mediaUrl } from "../storage/images.ts";
-import type { MediaConfig } from "../storage/store.ts";
 import { removeUnreferencedFiles } from "../storage/uploads.ts";
 import { locksRows } from "./locking.ts";
 import { revokeCredentials } from "./sessions.ts";

@@ -8,6 +8,7 @@
 import { html } from "hono/html";
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { personPath } from "../social/views.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
 import type { Html } from "./layout.ts";
@@ -17,7 +18,7 @@ export interface ActorChip {
   name: string;
   /** @user for members here, @user@host for others; the bare address when unknown. */
   handle: string;
-  /** Their page (here for members, on their server for others), or null for an address we know nothing of. */
+  /** Their page here (/@user, /@user@host), or null for an address we know nothing of. */
   url: string | null;
   avatarUrl: string | null;
 }
@@ -64,8 +65,8 @@ export async function actorChips(
     known.set(r.uri, {
       name: r.name || r.handle,
       handle: `@${r.handle}`,
-      // Their profile where they live, until every person has a page here.
-      url: r.url ?? r.uri,
+      // Their page here (web/people), or where they live for a handle we cannot link.
+      url: personPath(r.handle) ?? r.url ?? r.uri,
       avatarUrl: r.avatar_url ? remoteMediaUrl(r.avatar_url) : null,
     });
   return (uri) =>

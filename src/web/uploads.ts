@@ -7,10 +7,18 @@ import type { Translate } from "./i18n/i18n.ts";
 
 const MB = 1024 * 1024;
 
-export function imageRejectionText(t: Translate, reason: ImageRejection): string {
+/** Why an image was refused; a file too large is named with its size when the picked file is given. */
+export function imageRejectionText(
+  t: Translate,
+  reason: ImageRejection,
+  picked?: { file: File; locale: string },
+): string {
   switch (reason) {
     case "too-large":
-      return t("upload.tooLarge", { max: MAX_UPLOAD_BYTES / MB });
+      return picked
+        ? (pickedFileProblem(t, picked.locale, picked.file) ??
+            t("upload.tooLarge", { max: MAX_UPLOAD_BYTES / MB }))
+        : t("upload.tooLarge", { max: MAX_UPLOAD_BYTES / MB });
     case "too-many-pixels":
       return t("upload.tooManyPixels", { max: Math.floor(MAX_INPUT_PIXELS / 1_000_000) });
     case "unsupported":

@@ -169,7 +169,7 @@ async function applicationsPage(
         <h3 id="app-${a.id}">@${a.username}</h3>
         <dl class="fields">
           <dt>${t("signup.email")}</dt><dd>${a.email}</dd>
-          <dt>${t("admin.joined")}</dt><dd>${timeTag(locale, a.created_at)}</dd>
+          <dt>${t("admin.applied")}</dt><dd>${timeTag(locale, a.created_at)}</dd>
           ${a.invite_code ? html`<dt>${t("admin.invitedWith")}</dt><dd>${a.invitedBy ? `@${a.invitedBy}` : a.invite_code.slice(0, 6)}</dd>` : ""}
         </dl>
         <p class="prewrap reason">${a.reason}</p>

@@ -202,7 +202,10 @@ export async function submitCompose<T, R extends string>(
       deps.clock,
     );
     if (!stored.ok) {
-      errors[image.fileField] = imageRejectionText(t, stored.reason);
+      errors[image.fileField] = imageRejectionText(t, stored.reason, {
+        file: image.file,
+        locale: c.get("locale"),
+      });
       continue;
     }
     await keepFormUpload(deps.db, viewerId, stored.value.id, deps.clock);

@@ -30,8 +30,9 @@ export const formsAdmin = {
   "social.mod.dismiss": "Dismiss",
   "social.mod.postsGone":
     "{count, plural, one {# reported post is no longer there.} other {# reported posts are no longer there.}}",
-  "social.mod.suspendAccount": "Suspend {name}…",
+  "social.mod.suspendAccount": "Suspend the account…",
   "social.mod.suspendTitle": "Suspend {name}?",
   "social.mod.suspendQuestion":
     "{who} will be suspended: a member here cannot log in and their posts are hidden; an account elsewhere is refused.",
+  "admin.applied": "Applied",
 };

@@ -32,8 +32,9 @@ export const formsAdmin: Record<keyof typeof en, string> = {
   "social.mod.dismiss": "Descartar",
   "social.mod.postsGone":
     "{count, plural, one {# publicación denunciada ya no está.} other {# publicaciones denunciadas ya no están.}}",
-  "social.mod.suspendAccount": "Suspender a {name}…",
+  "social.mod.suspendAccount": "Suspender la cuenta…",
   "social.mod.suspendTitle": "¿Suspender a {name}?",
   "social.mod.suspendQuestion":
     "{who} quedará en suspenso: si es de aquí no podrá entrar y sus publicaciones se ocultan; si es de otro servidor, se le rechaza.",
+  "admin.applied": "Solicitud enviada",
 };
