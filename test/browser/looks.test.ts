@@ -197,6 +197,20 @@ for (const mobile of [true, false]) {
   });
 }
 
+test("the dark scheme: the front page and a thread, with contrast checked by axe", async () => {
+  const context = await newContext(browser, { dark: true, mobile: true });
+  const page = await context.newPage();
+  await logIn(page, node.url, "ann", PASSWORD);
+  const background = await page.evaluate<string>(
+    "getComputedStyle(document.documentElement).backgroundColor",
+  );
+  assert.equal(background, "rgb(23, 20, 18)", "the dark paper");
+  await screenshot(page, "looks-front-dark-390");
+  await page.goto(`${node.url}/groups/garden`);
+  await screenshot(page, "looks-group-dark-390");
+  await context.close();
+});
+
 test("the accessibility check fails a page with a violation", async () => {
   const page = await (await newContext(browser)).newPage();
   await page.goto(`${node.url}/login`);
