@@ -181,6 +181,12 @@ for (const mobile of [true, false]) {
       const res = await page.goto(`${node.url}${path}`);
       assert.equal(res?.status(), 200, path);
       assert.ok((await overflow(page)) <= 0, `${path} is wider than ${width} px`);
+      if (path === "/social")
+        assert.equal(
+          await page.locator("#f-text").isVisible(),
+          !mobile,
+          "the compose form is open on a wide screen, behind New post on a phone",
+        );
       await screenshot(
         page,
         `looks-${path.replace(/[^a-z]+/g, "-").replace(/^-|-$/g, "") || "home"}-${width}`,
