@@ -49,3 +49,17 @@ test("rows are plain objects, a repeated column's last value wins, odd names are
   assert.deepEqual([...database.prepare("select 5 as n").iterate([])], [{ n: 5 }]);
   database.close();
 });
+
+test("after a schema change, `select *` names the columns the table has now", () => {
+  const { database } = openSqlite(":memory:");
+  const run = (sql: string) => database.prepare(sql).run([]);
+  run("create table t (a integer, b text)");
+  run("insert into t values (1, 'x')");
+  const star = () => database.prepare("select * from t").all([]);
+  assert.deepEqual(star(), [{ a: 1, b: "x" }]);
+  run("alter table t add column c text");
+  assert.deepEqual(star(), [{ a: 1, b: "x", c: null }]);
+  run("alter table t drop column b");
+  assert.deepEqual(star(), [{ a: 1, c: null }]);
+  database.close();
+});

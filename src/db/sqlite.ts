@@ -70,6 +70,8 @@ function rowMaker(columns: string[]): (values: unknown[]) => Record<string, unkn
   return new Function("v", `return { ${fields} };`) as (v: unknown[]) => Record<string, unknown>;
 }
 
+const SCHEMA_CHANGE = /^\s*(alter|create|drop)\s/i;
+
 export function openSqlite(path: string): { database: SqliteDatabase; raw: DatabaseSync } {
   if (path !== ":memory:") {
     mkdirSync(dirname(path), { recursive: true });
@@ -127,6 +129,9 @@ export function openSqlite(path: string): { database: SqliteDatabase; raw: Datab
       raw.close();
     },
     prepare(sql: string): SqliteStatement {
+      // A schema change (a migration, a test's ALTER TABLE) changes what `SELECT *` reads;
+      // SQLite re-prepares by itself, but each statement's row maker keeps the old columns.
+      if (SCHEMA_CHANGE.test(sql)) cache.clear();
       let statement = cache.get(sql);
       if (!statement) {
         statement = prepare(sql);
