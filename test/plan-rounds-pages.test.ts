@@ -187,6 +187,11 @@ test("the part is explained and answered; bad answers change nothing", async () 
   );
   assert.equal((await api("POST", "", "not json", beaToken)).status, 422);
   assert.equal((await api("GET", "/nope", undefined, beaToken)).status, 404);
+  // The Plan document is for member co-ops' signed fetches only: unsigned, it is not there.
+  const unsigned = await fetch(`${node.url}${path}`, {
+    headers: { accept: "application/activity+json" },
+  });
+  assert.equal(unsigned.status, 404);
 });
 
 test("an infeasible round shows the diagnosis; Spanish for a member who reads Spanish", async () => {

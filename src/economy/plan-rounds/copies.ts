@@ -11,6 +11,7 @@ import { newId } from "../../kernel/ids.ts";
 import { coopUri } from "../../kernel/uris.ts";
 import { isoNow, type PlanRoundsContext } from "./context.ts";
 import { notifyCoopAdmins } from "./notices.ts";
+import { commitmentColumns } from "./rounds.ts";
 import type { ShortMinimum, Weights } from "./rules.ts";
 
 export interface ReceivedCommitment {
@@ -124,18 +125,7 @@ export async function receivePlan(
           uri: c.uri,
           round_id: id,
           revision: c.revision,
-          provider_uri: c.providerUri,
-          receiver_uri: c.receiverUri,
-          spec_uri: c.specUri,
-          name: c.name,
-          unit: c.unit,
-          quantity: c.quantity,
-          offer_uri: c.offerUri,
-          request_uri: c.requestUri,
-          unit_cost: c.unitCost,
-          destination_price: c.destinationPrice,
-          marginal_cost: c.marginalCost,
-          supply_price: c.supplyPrice,
+          ...commitmentColumns(c),
           agreement_uri: null,
           created_at: at,
           ...answers,

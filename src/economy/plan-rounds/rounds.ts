@@ -155,6 +155,35 @@ export function commitmentsOfRound(
   return q.orderBy("revision").orderBy("provider_uri").orderBy("uri").limit(limit).execute();
 }
 
+/** The columns a proposed or received commitment fills, whichever node writes it. */
+export const commitmentColumns = (c: {
+  providerUri: string;
+  receiverUri: string;
+  specUri: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  offerUri: string;
+  requestUri: string;
+  unitCost: number;
+  destinationPrice: number;
+  marginalCost: number;
+  supplyPrice: number;
+}) => ({
+  provider_uri: c.providerUri,
+  receiver_uri: c.receiverUri,
+  spec_uri: c.specUri,
+  name: c.name,
+  unit: c.unit,
+  quantity: c.quantity,
+  offer_uri: c.offerUri,
+  request_uri: c.requestUri,
+  unit_cost: c.unitCost,
+  destination_price: c.destinationPrice,
+  marginal_cost: c.marginalCost,
+  supply_price: c.supplyPrice,
+});
+
 /** The commitments both sides accepted (every revision): the round's plan once closed. */
 export const isAgreed = (c: Pick<PlanCommitment, "provider_answer" | "receiver_answer">) =>
   c.provider_answer === "accepted" && c.receiver_answer === "accepted";

@@ -20,7 +20,7 @@ import { roundProposals } from "./inputs.ts";
 import { notifyCoopAdmins } from "./notices.ts";
 import { solveInThread } from "./round-thread.ts";
 import type { RoundJob } from "./round-worker.ts";
-import { isAgreed, type PlanRound } from "./rounds.ts";
+import { commitmentColumns, isAgreed, type PlanRound } from "./rounds.ts";
 import type { CommitmentKey, Weights } from "./rules.ts";
 
 const logger = getLogger(["synco", "economy", "plan-rounds"]);
@@ -154,18 +154,7 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
         uri: planCommitmentUri(round.uri, cid),
         round_id: round.id,
         revision,
-        provider_uri: c.providerUri,
-        receiver_uri: c.receiverUri,
-        spec_uri: c.specUri,
-        name: c.name,
-        unit: c.unit,
-        quantity: c.quantity,
-        offer_uri: c.offerUri,
-        request_uri: c.requestUri,
-        unit_cost: c.unitCost,
-        destination_price: c.destinationPrice,
-        marginal_cost: c.marginalCost,
-        supply_price: c.supplyPrice,
+        ...commitmentColumns(c),
         provider_answer: null,
         receiver_answer: null,
         agreement_uri: null,

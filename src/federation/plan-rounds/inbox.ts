@@ -17,7 +17,7 @@ import { receiveAnswer } from "../../economy/plan-rounds/answers.ts";
 import { receivePlan } from "../../economy/plan-rounds/copies.ts";
 import type { FederationDeps } from "../deps.ts";
 import { signedLoader } from "../lookup.ts";
-import { parsePlanDocument } from "./parse.ts";
+import { MAX_COMMITMENTS, parsePlanDocument } from "./parse.ts";
 import { partPattern } from "./vocab.ts";
 
 const logger = getLogger(["synco", "federation", "plan-rounds"]);
@@ -45,6 +45,8 @@ export function planRoundsInbox(deps: FederationDeps) {
       const [first, ...rest] = activity.objectIds.map((u) => u.href);
       const m = first?.startsWith(`${origin}/`) ? partPattern.exec(first) : null;
       if (!m?.[1] || !m[2]) return false;
+      // A part has at most MAX_COMMITMENTS commitments: a longer list is not an answer.
+      if (rest.length > MAX_COMMITMENTS) return false;
       claimed.set(activity, {
         kind: "answer",
         roundUri: m[1],

@@ -74,5 +74,7 @@ export const planRounds = {
   "plan.diagnosis.row":
     "{name} for {coop}: at least {minimum} needed, at most {delivered} can arrive with the others.",
   "plan.weightsNow": "Weights of this round: {weights}",
+  "plan.card":
+    "Plan with the federation: who sends what to whom, and your co-op's part to accept or reject.",
   "plan.back": "All plan rounds",
 };

@@ -79,5 +79,7 @@ export const planRounds: Record<keyof typeof en, string> = {
   "plan.diagnosis.row":
     "{name} para {coop}: hacen falta al menos {minimum}, y con las demás pueden llegar como mucho {delivered}.",
   "plan.weightsNow": "Pesos de esta ronda: {weights}",
+  "plan.card":
+    "Planificar con la federación: quién envía qué a quién, y la parte de tu cooperativa para aceptar o rechazar.",
   "plan.back": "Todas las rondas",
 };
