@@ -53,18 +53,22 @@ interface Accepted {
 
 const keyOf = (a: Accepted) => `${a.req.input.districtId}\n${a.req.voter.uri}`;
 
+/** Settings benches compare: reads ahead of the transaction on PostgreSQL (on by default). */
+export const batchSettings = { readAhead: true };
+
 /** Writes ballots that all name the same process; one answer per ballot, in order. */
 export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]> {
   const first = requests[0];
   if (!first) return [];
   const { ctx } = first;
-  const ahead = isPostgres(ctx.db)
-    ? readAhead(
-        ctx,
-        first.input.processId,
-        requests.map((r) => r.voter.uri),
-      )
-    : undefined;
+  const ahead =
+    batchSettings.readAhead && isPostgres(ctx.db)
+      ? readAhead(
+          ctx,
+          first.input.processId,
+          requests.map((r) => r.voter.uri),
+        )
+      : undefined;
   try {
     return await writeBatch(requests, ahead);
   } finally {
