@@ -23,6 +23,7 @@ import type { KyselyPlugin } from "kysely";
 import { createAccount } from "../src/accounts/accounts.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
+import { batchSettings } from "../src/governance/budgeting/processes/ballot-batch.ts";
 import { castBallot } from "../src/governance/budgeting/processes/ballots.ts";
 import { countProcess } from "../src/governance/budgeting/processes/counting.ts";
 import { syntheticElection } from "../src/governance/budgeting/synthetic.ts";
@@ -41,6 +42,8 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 10_000);
 const PROJECTS = 100;
+// BENCH_READ_AHEAD=0: the batch reads its checks inside its transaction (to compare).
+batchSettings.readAhead = process.env.BENCH_READ_AHEAD !== "0";
 // Secret ballots already in each district before a round (a district a while into its vote);
 // with it, only the secret cases run.
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 0);

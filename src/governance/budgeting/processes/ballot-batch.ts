@@ -26,7 +26,7 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { isPostgres } from "../../decisions/secret-ballot.ts";
-import { processWithGroup, readAhead } from "./ballot-reads-ahead.ts";
+import { processWithGroup, type ReadsAhead, readAhead } from "./ballot-reads-ahead.ts";
 import { type Choices, validateChoices } from "./ballot-rules.ts";
 import type { BallotCast, CastBallot, CastProblem } from "./ballots.ts";
 import { rulesOf } from "./ballots.ts";
@@ -53,18 +53,34 @@ interface Accepted {
 
 const keyOf = (a: Accepted) => `${a.req.input.districtId}\n${a.req.voter.uri}`;
 
+/** Settings benches compare: reads ahead of the transaction on PostgreSQL (on by default). */
+export const batchSettings = { readAhead: true };
+
 /** Writes ballots that all name the same process; one answer per ballot, in order. */
 export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]> {
   const first = requests[0];
   if (!first) return [];
   const { ctx } = first;
-  const ahead = isPostgres(ctx.db)
-    ? readAhead(
-        ctx,
-        first.input.processId,
-        requests.map((r) => r.voter.uri),
-      )
-    : undefined;
+  const ahead =
+    batchSettings.readAhead && isPostgres(ctx.db)
+      ? readAhead(
+          ctx,
+          first.input.processId,
+          requests.map((r) => r.voter.uri),
+        )
+      : undefined;
+  try {
+    return await writeBatch(requests, ahead);
+  } finally {
+    // A batch refused early (voting closed, no such process) leaves nothing to read for.
+    ahead?.drop();
+  }
+}
+
+/** The batch's transaction: the checks (with what was read ahead, if valid), then the writes. */
+function writeBatch(requests: BallotRequest[], ahead: ReadsAhead | undefined): Promise<Answer[]> {
+  const first = requests[0] as BallotRequest;
+  const { ctx } = first;
   return ctx.db.transaction().execute(async (trx) => {
     const answers: Answer[] = requests.map(() => fail("not-found"));
     const locked = await processWithGroup(trx, first.input.processId, isPostgres(trx));

@@ -75,6 +75,8 @@ export interface ReadsAhead {
   takingPart(locked: Process): Promise<Set<string> | undefined>;
   /** Settles when both reads have run (tests wait for it; batches never do). */
   ready(): Promise<void>;
+  /** The batch is done: a read still waiting for a connection is not started. */
+  drop(): void;
 }
 
 /** Starts a batch's reads for `processId` (PostgreSQL only; the caller checks). */
@@ -113,6 +115,10 @@ export function readAhead(
     },
     async ready() {
       await Promise.all([rules?.done(), eligibility.done()]);
+    },
+    drop() {
+      void rules?.take();
+      void eligibility.take();
     },
   };
 }
