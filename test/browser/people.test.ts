@@ -94,6 +94,12 @@ for (const { locale, mobile, reader, author } of [
     await authorLink.click();
     await page.waitForURL(`${a.url}/@${author}@${b.domain}`);
     assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), author);
+    // Their server's counts: read within the page's bounded wait, or behind it on a loaded machine.
+    await reloadUntil(
+      page,
+      async () => (await page.locator(".person-followers").count()) === 1,
+      "the counts",
+    );
     assert.equal(
       (await page.locator(".person-followers").textContent())?.trim(),
       t("people.followers", { n: 0 }),
