@@ -102,7 +102,11 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
   );
   await gina.v1.followRequests.$select(request.id).authorize();
   const unfollow = page.getByRole("button", { name: "Unfollow", exact: true });
-  for (let i = 0; i < 100 && (await unfollow.count()) === 0; i++) {
+  const counted = async () =>
+    (await unfollow.count()) === 1 &&
+    (await followers.count()) === 1 &&
+    (await followers.textContent())?.trim() === "1 follower";
+  for (let i = 0; i < 100 && !(await counted()); i++) {
     await page.waitForTimeout(200); // polling the page, bounded, for GoToSocial's Accept
     await page.reload();
   }

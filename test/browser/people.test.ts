@@ -115,7 +115,16 @@ for (const { locale, mobile, reader, author } of [
     await page.waitForURL(/\?done=/);
     assert.match((await page.getByRole("status").first().textContent()) ?? "", new RegExp(author));
     const unfollow = page.getByRole("button", { name: t("people.unfollow"), exact: true });
-    await reloadUntil(page, async () => (await unfollow.count()) === 1, "the Accept");
+    // The Accept, then the count their server gives (read again once the follow is accepted).
+    const oneFollower = t("people.followers", { n: 1 });
+    await reloadUntil(
+      page,
+      async () =>
+        (await unfollow.count()) === 1 &&
+        (await page.locator(".person-followers").count()) === 1 &&
+        (await page.locator(".person-followers").textContent())?.trim() === oneFollower,
+      "the Accept and the count",
+    );
     assert.equal(
       (await page.locator(".person-followers").textContent())?.trim(),
       t("people.followers", { n: 1 }),
