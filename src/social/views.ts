@@ -271,16 +271,7 @@ async function repliedTo(s: SocialContext, rows: Row[]): Promise<Map<string, Rep
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
-    .select([
-      "p.id",
-      "p.thread_id",
-      "p.audience_uri",
-      "g.name as group_name",
-      "p.local",
-      "a.username",
-      "r.handle as r_handle",
-      "r.username as r_username",
-    ])
+    .select([...pageColumns, "r.handle as r_handle", "r.username as r_username"])
     .where("p.id", "in", parents)
     .where("p.deleted_at", "is", null)
     .execute();
@@ -344,20 +335,23 @@ export function pagePath(p: {
   return p.local && p.username ? `/@${p.username}/${p.id}` : null;
 }
 
+/** What pagePath reads of a post (posts as p, accounts as a, groups as g). */
+const pageColumns = [
+  "p.id",
+  "p.thread_id",
+  "p.audience_uri",
+  "g.name as group_name",
+  "p.local",
+  "a.username",
+] as const;
+
 /** pagePath for a post known by its id. */
 export async function pagePathOf(db: Kysely<Schema>, id: string): Promise<string | null> {
   const row = await db
     .selectFrom("posts as p")
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
-    .select([
-      "p.id",
-      "p.thread_id",
-      "p.audience_uri",
-      "g.name as group_name",
-      "p.local",
-      "a.username",
-    ])
+    .select(pageColumns)
     .where("p.id", "=", id)
     .executeTakeFirst();
   return row ? pagePath(row) : null;

@@ -82,6 +82,11 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
   await page.waitForURL(`${synco.url}/@gina@${gts.domain}`);
   assert.match((await page.locator(".handle").first().textContent()) ?? "", /@gina@/);
   const followers = page.locator(".person-followers");
+  // Her server's counts: read within the page's bounded wait, or behind it on a loaded machine.
+  for (let i = 0; i < 100 && (await followers.count()) === 0; i++) {
+    await page.waitForTimeout(200); // polling the page, bounded
+    await page.reload();
+  }
   assert.equal((await followers.textContent())?.trim(), "0 followers");
   // GoToSocial's accounts approve followers by hand unless unlocked: the page says so.
   assert.equal(await page.getByText("Approves followers by hand").count(), 1);
@@ -97,7 +102,11 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
   );
   await gina.v1.followRequests.$select(request.id).authorize();
   const unfollow = page.getByRole("button", { name: "Unfollow", exact: true });
-  for (let i = 0; i < 100 && (await unfollow.count()) === 0; i++) {
+  const counted = async () =>
+    (await unfollow.count()) === 1 &&
+    (await followers.count()) === 1 &&
+    (await followers.textContent())?.trim() === "1 follower";
+  for (let i = 0; i < 100 && !(await counted()); i++) {
     await page.waitForTimeout(200); // polling the page, bounded, for GoToSocial's Accept
     await page.reload();
   }

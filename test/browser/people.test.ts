@@ -94,6 +94,12 @@ for (const { locale, mobile, reader, author } of [
     await authorLink.click();
     await page.waitForURL(`${a.url}/@${author}@${b.domain}`);
     assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), author);
+    // Their server's counts: read within the page's bounded wait, or behind it on a loaded machine.
+    await reloadUntil(
+      page,
+      async () => (await page.locator(".person-followers").count()) === 1,
+      "the counts",
+    );
     assert.equal(
       (await page.locator(".person-followers").textContent())?.trim(),
       t("people.followers", { n: 0 }),
@@ -109,7 +115,16 @@ for (const { locale, mobile, reader, author } of [
     await page.waitForURL(/\?done=/);
     assert.match((await page.getByRole("status").first().textContent()) ?? "", new RegExp(author));
     const unfollow = page.getByRole("button", { name: t("people.unfollow"), exact: true });
-    await reloadUntil(page, async () => (await unfollow.count()) === 1, "the Accept");
+    // The Accept, then the count their server gives (read again once the follow is accepted).
+    const oneFollower = t("people.followers", { n: 1 });
+    await reloadUntil(
+      page,
+      async () =>
+        (await unfollow.count()) === 1 &&
+        (await page.locator(".person-followers").count()) === 1 &&
+        (await page.locator(".person-followers").textContent())?.trim() === oneFollower,
+      "the Accept and the count",
+    );
     assert.equal(
       (await page.locator(".person-followers").textContent())?.trim(),
       t("people.followers", { n: 1 }),
