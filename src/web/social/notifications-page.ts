@@ -100,7 +100,7 @@ function sentence(c: Context<WebEnv>, item: NoticeItem): Html {
     case "group_join_request":
       text = t("social.notify.group_join_request", {
         name,
-        group: item.group?.displayName ?? "",
+        group: item.group?.displayName ?? t("social.notify.goneGroup"),
       });
       break;
     case "report":

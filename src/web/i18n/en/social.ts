@@ -196,4 +196,5 @@ export const social = {
   "social.filters.blocked": "You blocked {name}.",
   "social.filters.muted": "You muted {name}.",
   "social.notify.reportOther": "{name} sent a report to the moderators",
+  "social.notify.goneGroup": "a group that is no longer here",
 };

@@ -199,4 +199,5 @@ export const social: Record<keyof typeof en, string> = {
   "social.filters.blocked": "Bloqueaste a {name}.",
   "social.filters.muted": "Silenciaste a {name}.",
   "social.notify.reportOther": "{name} envió una denuncia a la moderación",
+  "social.notify.goneGroup": "un grupo que ya no está",
 };
