@@ -41,6 +41,9 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 10_000);
 const PROJECTS = 100;
+// Secret ballots already in each district before a round (a district a while into its vote);
+// with it, only the secret cases run.
+const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 0);
 
 const dir = mkdtempSync(join(tmpdir(), "synco-bench-budgeting-"));
 const url = process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, "synco.db")}`;
@@ -88,6 +91,34 @@ const percentile = (xs: number[], p: number) => {
 };
 const costs = Array.from({ length: PROJECTS }, (_, i) => 500_000 + ((i * 7919) % 100) * 50_000);
 
+/** PRELOAD secret ballots of voters elsewhere, written straight into the district's tables. */
+async function preload(processId: string, d: { id: string; projects: string[] }) {
+  for (let i = 0; i < PRELOAD; i += 500) {
+    const n = Math.min(500, PRELOAD - i);
+    await handle.db
+      .insertInto("pb_voters")
+      .values(
+        Array.from({ length: n }, (_, k) => {
+          const uri = `https://elsewhere.example/users/v${i + k}`;
+          return { process_id: processId, district_id: d.id, voter_uri: uri, cast_by_uri: uri };
+        }),
+      )
+      .execute();
+    await handle.db
+      .insertInto("pb_secret_ballots")
+      .values(
+        Array.from({ length: n }, () => ({
+          process_id: processId,
+          district_id: d.id,
+          id: newId(),
+          choices: JSON.stringify({ [d.projects[0] as string]: 1 }),
+          receipt_hash: newId(),
+        })),
+      )
+      .execute();
+  }
+}
+
 async function casting(secrecy: "named" | "secret", spreadMs = 0) {
   const times: number[] = [];
   let cpuMicros = 0;
@@ -106,6 +137,7 @@ async function casting(secrecy: "named" | "secret", spreadMs = 0) {
       districts: [{ budget: 20_000_000, costs }],
     });
     const d = p.districts[0] as { id: string; projects: string[] };
+    if (secrecy === "secret" && PRELOAD > 0) await preload(p.id, d);
     const voters = members.slice((round * CONCURRENT) % MEMBERS).slice(0, CONCURRENT);
     // CPU and statements of the casting only (the process set up above is not counted).
     const cpu = process.cpuUsage();
@@ -132,7 +164,7 @@ async function casting(secrecy: "named" | "secret", spreadMs = 0) {
     if (refused.length) throw new Error(`refused: ${JSON.stringify(refused[0])}`);
   }
   console.log(
-    `castBallot (${secrecy}, ${CONCURRENT} concurrent voters${spreadMs ? ` within ${spreadMs} ms` : " at once"}, ${times.length} ballots, ${dialect}): ` +
+    `castBallot (${secrecy}${secrecy === "secret" && PRELOAD ? `, ${PRELOAD} ballots in the district before` : ""}, ${CONCURRENT} concurrent voters${spreadMs ? ` within ${spreadMs} ms` : " at once"}, ${times.length} ballots, ${dialect}): ` +
       `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms ` +
       `(target p95 < 20 ms); CPU ${(cpuMicros / 1000 / times.length).toFixed(2)} ms per ballot; ` +
       `${(sent / ROUNDS).toFixed(1)} statements per ${CONCURRENT} ballots`,
@@ -141,9 +173,9 @@ async function casting(secrecy: "named" | "secret", spreadMs = 0) {
 
 // BENCH_ONLY=results skips the ballots (the count and the page only).
 if (process.env.BENCH_ONLY !== "results") {
-  await casting("named");
+  if (!PRELOAD) await casting("named");
   await casting("secret");
-  await casting("named", 1000);
+  if (!PRELOAD) await casting("named", 1000);
   await casting("secret", 1000);
 }
 // BENCH_ONLY=ballots stops here (the ballots only).

@@ -17,6 +17,7 @@ import { joinGroup } from "../src/groups/memberships.ts";
 import { systemClock } from "../src/kernel/clock.ts";
 import { createMember, signIn } from "../test/support/login.ts";
 import { socialOf, startTestNode } from "../test/support/node.ts";
+import { dropTemplate } from "../test/support/postgres.ts";
 
 const POSTS = 40;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -82,4 +83,7 @@ try {
   await time("/social");
 } finally {
   await node.close();
+  const pg = process.env.TEST_DATABASE_URL;
+  if (pg && process.env.SYNCO_TEST_PG_TEMPLATE)
+    await dropTemplate(pg, process.env.SYNCO_TEST_PG_TEMPLATE);
 }

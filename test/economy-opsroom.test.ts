@@ -63,6 +63,9 @@ const ctx = () => ({
 });
 
 test("an alarm is mailed to who answers for it, once, unless they turned it off", async () => {
+  // The economy's landing page leads a member to the opsroom (visitors do not see it).
+  assert.match(await (await mo.get("/economy")).text(), /href="\/opsroom"/);
+  assert.doesNotMatch(await (await fetch(`${node.url}/economy`)).text(), /href="\/opsroom"/);
   // mo turns alarm mail off on the opsroom page; a bad value is refused.
   const page = await (await mo.get("/opsroom")).text();
   assert.match(page, /name="mail" value="on" checked/);

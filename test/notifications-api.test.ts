@@ -114,11 +114,14 @@ test("an admin's app sees admin.report with its Report and admin.sign_up, not jo
   const grouped = await fetch(`${node.url}/api/v2/notifications`, {
     headers: { authorization: `Bearer ${ada.token}` },
   });
-  const groups = (await grouped.json()) as { notification_groups: { type: string }[] };
+  const groups = (await grouped.json()) as {
+    notification_groups: { type: string; report?: { target_account: { acct: string } } }[];
+  };
   assert.deepEqual(
     groups.notification_groups.map((g) => g.type),
     ["admin.sign_up", "admin.report"],
   );
+  assert.equal(groups.notification_groups[1]?.report?.target_account.acct, "cai");
   // A member who is not staff hears of none of it.
   const bosList = await fetch(`${node.url}/api/v1/notifications`, {
     headers: { authorization: `Bearer ${bo.token}` },

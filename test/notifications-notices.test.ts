@@ -25,6 +25,7 @@ import { setNoticeMail } from "../src/social/notification-policy.ts";
 import { createPost, editPost } from "../src/social/posts.ts";
 import { storeRemotePost, updateRemotePost } from "../src/social/remote-posts.ts";
 import { tellStaffOfApplication } from "../src/social/staff-notices.ts";
+import { noticeMail } from "../src/web/notice-mail.ts";
 import { testDatabase } from "./support/db.ts";
 
 const origin = "https://coop.example";
@@ -254,6 +255,18 @@ test("each notice is mailed once, in its member's language, unless they turned m
     .execute();
   assert.equal(waiting.length, 0);
   assert.equal(await mailNotices(handle.db, { origin, domain }, send), 0);
+  // Written in the member's language, with where to act.
+  const mailed: { to: string; subject: string; text: string }[] = [];
+  const write = noticeMail({ send: async (m) => void mailed.push(m) }, origin);
+  for (const m of sent.filter((x) => x.type !== "report")) await write(m);
+  const [spanish, english] = [
+    mailed.find((m) => m.to === "ada@example.org"),
+    mailed.find((m) => m.to === "mia@example.org"),
+  ];
+  assert.equal(spanish?.subject, `newbie (@newbie@${domain}) solicitó unirse a la cooperativa`);
+  assert.match(spanish?.text ?? "", new RegExp(`${origin}/admin/applications`));
+  assert.equal(english?.subject, `ben (@ben@${domain}) asked to join Garden`);
+  assert.match(english?.text ?? "", new RegExp(`${origin}/groups/garden/manage`));
 });
 
 test("the page gathers likes of one post, keeps a pending follow request, and stays in order", async () => {

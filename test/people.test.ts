@@ -80,6 +80,12 @@ test("follow from the page: Requested, then Unfollow once accepted, and the coun
   });
   const body = await (await ana.get(path)).text();
   assert.match(body, />Unfollow</);
+  // The network pages link to the page here too (the search card and the following list).
+  const search = await (
+    await ana.get(`/network?${new URLSearchParams({ q: `bruno@${b.domain}` })}`)
+  ).text();
+  assert.match(search, new RegExp(`href="${path}"`));
+  assert.match(await (await ana.get("/network/following")).text(), new RegExp(`href="${path}"`));
   assert.match(body, /1 follower</);
   // Unfollow: back to the page, and the follow is gone on both nodes.
   assert.equal((await ana.post("/people/unfollow", { actor, back: path })).status, 303);
@@ -177,6 +183,8 @@ test("bad input gives a 4xx and changes nothing", async () => {
     "/@%3Cscript%3E@evil.example",
     "/@bruno@host%22onmouseover%3D1",
     "/@a@b@c",
+    "/@..@..",
+    "/@bruno@-bad-.example",
   ]) {
     const res = await ana.get(path);
     const text = await res.text();

@@ -161,7 +161,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
   assert.equal(round?.status, "accepting");
   assert.equal(round?.revision, 1);
   assert.match(round?.solver_version ?? "", /^HiGHS \d+\.\d+\.\d+ ipm$/);
-  const first = await commitmentsOfRound(f.handle.db, opened.value.id);
+  const first = await commitmentsOfRound(f.handle.db, { id: opened.value.id, revision: 1 });
   // The two nearest suppliers serve C; the far one does not.
   assert.deepEqual(byParties(first), ["b.example→c.example 5", "coop.example→c.example 10"]);
   const fromB = first.find((c) => c.provider_uri === B);
@@ -243,17 +243,8 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     "accepting",
     "C has not answered",
   );
-  assert.ok(
-    (
-      await receiveAnswer(ctx, {
-        roundUri: opened.value.uri,
-        revision: 1,
-        coopUri: C,
-        rejected: [],
-        note: "",
-      })
-    ).ok,
-  );
+  const cAccepts = { roundUri: opened.value.uri, revision: 1, coopUri: C, rejected: [], note: "" };
+  assert.ok((await receiveAnswer(ctx, cAccepts)).ok);
   assert.equal((await findRound(f.handle.db, opened.value.id))?.status, "re-solving");
 
   // The re-solve: H→C stays (both accepted), B→C is not proposed again, D's bread fills the gap.
@@ -261,7 +252,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
   const second = await findRound(f.handle.db, opened.value.id);
   assert.equal(second?.status, "accepting");
   assert.equal(second?.revision, 2);
-  const now = await commitmentsOfRound(f.handle.db, opened.value.id);
+  const now = await commitmentsOfRound(f.handle.db, { id: opened.value.id, revision: 2 });
   assert.deepEqual(byParties(now.filter((c) => c.revision === 2)), ["d.example→c.example 5"]);
   const input2 = JSON.parse(
     (
@@ -287,16 +278,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     await answerPart(ctx, ana, { roundId: opened.value.id, answer: { answer: "accept" } }),
     { ok: false, reason: "no-part" },
   );
-  assert.deepEqual(
-    await receiveAnswer(ctx, {
-      roundUri: opened.value.uri,
-      revision: 1,
-      coopUri: C,
-      rejected: [],
-      note: "",
-    }),
-    { ok: false, reason: "stale-revision" },
-  );
+  assert.deepEqual(await receiveAnswer(ctx, cAccepts), { ok: false, reason: "stale-revision" });
   for (const coop of [C, D])
     assert.ok(
       (

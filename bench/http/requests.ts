@@ -77,6 +77,13 @@ export const syncoRequests = (s: Seeded, host: string): Request[] => {
       headers: { cookie: s.cookie },
       single: true,
     },
+    {
+      key: "web-notifications-1",
+      label: "web notifications page, 1 connection",
+      path: "/notifications",
+      headers: { cookie: s.cookie },
+      single: true,
+    },
   ]);
 };
 

@@ -49,6 +49,8 @@ test("a prepared query answers as the query built each time, whatever the list's
       assert.ok(got.every((r) => keys.includes(r.key) && r.value !== not));
     }
   }
+  // An empty list has no SQL form: the caller's to avoid, refused loudly.
+  await assert.rejects(byKeys(handle.db, { keys: [], not: "x" }), /the list keys is empty/);
 });
 
 test("writes name their tables; a cache of some tables keeps through writes to others", async () => {

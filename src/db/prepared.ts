@@ -63,7 +63,10 @@ export function prepared<A extends Args, R>(build: (db: Kysely<Schema>, args: A)
   return async (db: Kysely<Schema>, args: A): Promise<R[]> => {
     let key = "";
     for (const [name, value] of Object.entries(args))
-      if (Array.isArray(value)) key += `${name}:${padded(value.length)};`;
+      if (Array.isArray(value)) {
+        if (value.length === 0) throw new Error(`prepared query: the list ${name} is empty`);
+        key += `${name}:${padded(value.length)};`;
+      }
     const shape = byDb.get(db)?.get(key) ?? shapeOf(db, args, key);
     const parameters = shape.slots.map((slot) => {
       if ("value" in slot) return slot.value;

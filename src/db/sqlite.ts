@@ -80,7 +80,9 @@ export function openSqlite(path: string): { database: SqliteDatabase; raw: Datab
   raw.exec("PRAGMA busy_timeout = 0");
   whenFree(() => raw.exec("PRAGMA journal_mode = WAL"));
   raw.exec("PRAGMA synchronous = NORMAL");
-  raw.exec("PRAGMA cache_size = -32768");
+  // 8 MB of pages (SQLite keeps 2 MB by default): a page of a timeline reads some
+  // hundreds of pages of posts; more would only grow the process (RSS target, issue 24).
+  raw.exec("PRAGMA cache_size = -8192");
   raw.exec("PRAGMA foreign_keys = ON");
   // The search triggers (migration 0021) index a post's text, not its HTML: SQLite
   // has no function for that, so every connection brings this one.

@@ -17,7 +17,7 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { memberUri } from "../kernel/uris.ts";
 import type { Member, SocialContext } from "./context.ts";
-import { notifyStaff } from "./staff-notices.ts";
+import { fileReport } from "./staff-notices.ts";
 
 export type FederationMode = "open" | "allowlist";
 const MODE_KEY = "social.federation_mode";
@@ -189,35 +189,22 @@ export async function report(
       return fail("not-found" as const);
     const id = newId();
     const remote = found.some((p) => p.author_remote_id);
-    await trx
-      .insertInto("reports")
-      .values({
-        id,
-        reporter_account_id: reporter.id,
-        reporter_uri: memberUri(s.origin, reporter.username),
-        target_uri: input.targetUri,
-        post_ids: JSON.stringify(input.postIds),
-        comment: input.comment.trim(),
-        forwarded: input.forward && remote ? 1 : 0,
-        group_id: reportedGroup(found),
-        uri: null,
-        created_at: s.clock.now().toISOString(),
-        resolved_at: null,
-        resolved_by: null,
-      })
-      .execute();
-    if (input.forward && remote)
-      await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
-    await notifyStaff(
+    await fileReport(
       trx,
       {
-        type: "report",
-        fromUri: memberUri(s.origin, reporter.username),
-        fromAccountId: reporter.id,
-        subjectId: id,
+        id,
+        reporterAccountId: reporter.id,
+        reporterUri: memberUri(s.origin, reporter.username),
+        targetUri: input.targetUri,
+        postIds: input.postIds,
+        comment: input.comment.trim(),
+        forwarded: input.forward && remote,
+        groupId: reportedGroup(found),
       },
       s.clock,
     );
+    if (input.forward && remote)
+      await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
     return ok({ id });
   });
 }
@@ -254,36 +241,24 @@ export async function receiveReport(
   const posts = postIds.length
     ? await db.selectFrom("posts").select("group_id").where("id", "in", postIds).execute()
     : [];
-  const id = newId();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("reports")
-      .values({
-        id,
-        reporter_account_id: null,
-        reporter_uri: input.reporterUri,
-        target_uri: input.targetUri,
-        post_ids: JSON.stringify(postIds),
-        comment: input.comment.slice(0, MAX_REPORT_COMMENT),
-        group_id: reportedGroup(posts),
-        uri: input.uri,
-        created_at: s.clock.now().toISOString(),
-        resolved_at: null,
-        resolved_by: null,
-      })
-      .execute();
     const reporter = await trx
       .selectFrom("remote_actors")
       .select("id")
       .where("uri", "=", input.reporterUri)
       .executeTakeFirst();
-    await notifyStaff(
+    await fileReport(
       trx,
       {
-        type: "report",
-        fromUri: input.reporterUri,
-        fromRemoteId: reporter?.id ?? null,
-        subjectId: id,
+        id: newId(),
+        reporterAccountId: null,
+        reporterRemoteId: reporter?.id ?? null,
+        reporterUri: input.reporterUri,
+        targetUri: input.targetUri,
+        postIds,
+        comment: input.comment.slice(0, MAX_REPORT_COMMENT),
+        groupId: reportedGroup(posts),
+        uri: input.uri,
       },
       s.clock,
     );

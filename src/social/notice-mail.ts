@@ -103,7 +103,7 @@ export async function mailNotices(
         ? `@${m.target_handle}`
         : m.target_uri?.startsWith(prefix)
           ? `@${m.target_uri.slice(prefix.length)}@${domain}`
-          : m.target_uri,
+          : null,
     };
     try {
       await send?.(mail);

@@ -38,7 +38,7 @@ export interface NoticeItem {
   /** A join request: the group, and whether the request still waits. */
   group: { name: string; displayName: string; pending: boolean } | null;
   /** A report: whom it is about, its comment and whether it is still open. */
-  report: { id: string; comment: string; open: boolean; targetName: string } | null;
+  report: { id: string; comment: string; open: boolean; targetName: string | null } | null;
   /** A sign-up application: whether it still waits for a decision. */
   applicationPending: boolean | null;
 }
@@ -217,7 +217,8 @@ async function subjects(s: SocialContext, viewer: ViewerRef, groups: Notificatio
           id: r.id,
           comment: r.comment,
           open: r.status === "open",
-          targetName: r.display_name || r.username || r.name || r.handle || r.target_uri,
+          // null: not a person (a budget's project, a marketplace proposal, a message).
+          targetName: r.display_name || r.username || r.name || r.handle || null,
         },
       ]),
     ),

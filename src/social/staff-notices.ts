@@ -85,3 +85,59 @@ export const tellStaffOfApplication =
       },
       clock,
     );
+
+export interface NewReport {
+  id: string;
+  /** A member's account, or null for another server's Flag. */
+  reporterAccountId: string | null;
+  reporterRemoteId?: string | null;
+  reporterUri: string;
+  /** An actor, or what else is reported (a budget's project, a proposal, a message). */
+  targetUri: string;
+  postIds?: string[];
+  comment: string;
+  forwarded?: boolean;
+  /** The group hosted here the report is about: its moderators see it too. */
+  groupId: string | null;
+  /** The Flag's id, when it came from another server. */
+  uri?: string | null;
+}
+
+/**
+ * Files a report for the co-op's moderation queue and tells the staff of it;
+ * call in the transaction of the change (every kind of report goes through here).
+ */
+export async function fileReport(
+  trx: Kysely<Schema>,
+  report: NewReport,
+  clock: Clock,
+): Promise<void> {
+  await trx
+    .insertInto("reports")
+    .values({
+      id: report.id,
+      reporter_account_id: report.reporterAccountId,
+      reporter_uri: report.reporterUri,
+      target_uri: report.targetUri,
+      post_ids: JSON.stringify(report.postIds ?? []),
+      comment: report.comment,
+      forwarded: report.forwarded ? 1 : 0,
+      group_id: report.groupId,
+      uri: report.uri ?? null,
+      created_at: clock.now().toISOString(),
+      resolved_at: null,
+      resolved_by: null,
+    })
+    .execute();
+  await notifyStaff(
+    trx,
+    {
+      type: "report",
+      fromUri: report.reporterUri,
+      fromAccountId: report.reporterAccountId,
+      fromRemoteId: report.reporterRemoteId ?? null,
+      subjectId: report.id,
+    },
+    clock,
+  );
+}

@@ -11,6 +11,7 @@ import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
 import type { SocialContext } from "./context.ts";
+import { domainPattern } from "./moderation.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
 
@@ -226,8 +227,14 @@ const votesOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
 );
 
 /** A remote person's page here, from their handle (user@host); null for a handle we cannot link. */
-export const personPath = (handle: string): string | null =>
-  /^[A-Za-z0-9_.~-]{1,64}@[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$/.test(handle) ? `/@${handle}` : null;
+export function personPath(handle: string): string | null {
+  const at = handle.indexOf("@");
+  const user = handle.slice(0, at);
+  const host = handle.slice(at + 1);
+  return at > 0 && /^[A-Za-z0-9_.~-]{1,64}$/.test(user) && domainPattern.test(host.toLowerCase())
+    ? `/@${handle}`
+    : null;
+}
 
 function author(s: SocialContext, r: Row): AuthorView {
   if (r.username)

@@ -21,7 +21,10 @@ export function noticeMail(mailer: Mailer, origin: string) {
         : m.type === "report"
           ? "/moderation"
           : "/admin/applications";
-    const what = t(`social.notify.${m.type}`, vars);
+    const what =
+      m.type === "report" && !m.reportTarget
+        ? t("social.notify.reportOther", vars)
+        : t(`social.notify.${m.type}`, vars);
     await mailer.send({
       to: m.email,
       subject: t(`social.notify.mail.subject.${m.type}`, vars),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exactDate, relativeDate, timeTag } from "./time.ts";
+import { dayDate, exactDate, relativeDate, timeTag } from "./time.ts";
 
 const now = Date.parse("2026-12-05T12:00:00Z");
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -32,4 +32,9 @@ test("one exact format per language, carried as the <time> title", () => {
 
 test("an unknown locale falls back to English words", () => {
   assert.equal(relativeDate("xx", ago(5 * 60_000), now), "5 min");
+});
+
+test("pages kept rendered show the day, never an age that goes stale", () => {
+  assert.equal(dayDate("en", ago(60_000), now), "5 Dec");
+  assert.equal(dayDate("es", "2025-12-31T10:00:00Z", now), "31 dic 2025");
 });

@@ -63,13 +63,25 @@ export function relativeDate(locale: string, iso: string, now: number = Date.now
   if (age >= 0 && age < MINUTE) return f.t("time.now");
   if (age >= 0 && age < HOUR) return f.t("time.minutes", { n: Math.floor(age / MINUTE) });
   if (age >= 0 && age < DAY) return f.t("time.hours", { n: Math.floor(age / HOUR) });
-  const sameYear = at.getFullYear() === new Date(now).getFullYear();
-  return (sameYear ? f.dayMonth : f.dayMonthYear).format(at);
+  return dayDate(locale, iso, now);
 }
 
 /** `<time>` with the relative text, the machine-readable moment and the exact one as its title. */
 export function timeTag(locale: string, iso: string, now?: number): HtmlEscapedString {
   return html`<time datetime="${iso}" title="${exactDate(locale, iso)}">${relativeDate(locale, iso, now)}</time>` as HtmlEscapedString;
+}
+
+/** The day alone, "5 Dec" (or "5 Dec 2025" from another year): for pages kept rendered, where "3 min" would go stale. */
+export function dayDate(locale: string, iso: string, now: number = Date.now()): string {
+  const f = formats(locale);
+  const at = new Date(iso);
+  const sameYear = at.getFullYear() === new Date(now).getFullYear();
+  return (sameYear ? f.dayMonth : f.dayMonthYear).format(at);
+}
+
+/** `<time>` with the day and the exact moment as its title (see dayDate). */
+export function dayTag(locale: string, iso: string, now?: number): HtmlEscapedString {
+  return html`<time datetime="${iso}" title="${exactDate(locale, iso)}">${dayDate(locale, iso, now)}</time>` as HtmlEscapedString;
 }
 
 /** `<time>` showing the exact moment (for schedules and records where the minute matters). */

@@ -16,9 +16,10 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { createLedger } from "../../src/economy/credit/ledgers.ts";
 import { waitFor } from "../../src/federation/testing.ts";
-import { joinFederation, joinWithOurCoop } from "../../src/groups/federations.ts";
+import { joinWithOurCoop } from "../../src/groups/federations.ts";
 import { createGroup } from "../../src/groups/groups.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
+import { joinFederationOn } from "../support/economy.ts";
 import { createMember } from "../support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "../support/node.ts";
 
@@ -48,23 +49,7 @@ before(async () => {
   });
   assert.ok(made.ok);
   assert.ok((await joinWithOurCoop(socialOf(a), ana, { group: made.value })).ok);
-  const actor = await b.node.federation.lookup(`huertas@${a.domain}`);
-  assert.ok(actor);
-  groupUri = actor.uri;
-  const joined = await joinFederation(socialOf(b), ben, { groupUri, remoteId: actor.id });
-  assert.ok(joined.ok);
-  await waitFor(
-    "the federation accepts B's co-op",
-    async () =>
-      (
-        await b.node.db.db
-          .selectFrom("coop_affiliations")
-          .select("status")
-          .where("id", "=", joined.value.id)
-          .executeTakeFirst()
-      )?.status === "active",
-    SLOW,
-  );
+  groupUri = await joinFederationOn(a, b, ben, "huertas");
   const opened = await createLedger(socialOf(a), ana, {
     groupId: made.value.id,
     settings: { unit: "hours", defaultDebitLimit: 50_000, defaultCreditLimit: 50_000 },
@@ -164,7 +149,14 @@ test("publish on A, respond on B (phone), accept and fulfil on A, both see the b
   assert.match(accountsA, /\b18 hours/);
   assert.equal(await anaPage.locator(".ledger-chart svg path").count(), 2);
   await screenshot(anaPage, "economy-trade-7-ledger-a-1280");
+  // A's agreement page names the ledger's transfer that paid it; B's points to the ledger.
   await anaPage.goto(`${a.url}${anaAgreement}`);
+  assert.match(
+    (await anaPage.locator(".notice.ok").textContent()) ?? "",
+    /Paid in the ledger: transfer no\. 1/,
+  );
+  await benPhone.goto(`${b.url}${benAgreement}`);
+  assert.match((await benPhone.locator("main").textContent()) ?? "", /its journal shows/);
 
   const ledgerOnB = `${b.url}/economy/ledgers/remote?group=${encodeURIComponent(groupUri)}`;
   await reloadUntil(benPhone, ledgerOnB, "table.figures", /18 hours/);

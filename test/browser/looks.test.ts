@@ -181,6 +181,12 @@ for (const mobile of [true, false]) {
       const res = await page.goto(`${node.url}${path}`);
       assert.equal(res?.status(), 200, path);
       assert.ok((await overflow(page)) <= 0, `${path} is wider than ${width} px`);
+      if (path === "/social")
+        assert.equal(
+          await page.locator("#f-text").isVisible(),
+          !mobile,
+          "the compose form is open on a wide screen, behind New post on a phone",
+        );
       await screenshot(
         page,
         `looks-${path.replace(/[^a-z]+/g, "-").replace(/^-|-$/g, "") || "home"}-${width}`,
@@ -196,6 +202,20 @@ for (const mobile of [true, false]) {
     await visitor.context().close();
   });
 }
+
+test("the dark scheme: the front page and a thread, with contrast checked by axe", async () => {
+  const context = await newContext(browser, { dark: true, mobile: true });
+  const page = await context.newPage();
+  await logIn(page, node.url, "ann", PASSWORD);
+  const background = await page.evaluate<string>(
+    "getComputedStyle(document.documentElement).backgroundColor",
+  );
+  assert.equal(background, "rgb(23, 20, 18)", "the dark paper");
+  await screenshot(page, "looks-front-dark-390");
+  await page.goto(`${node.url}/groups/garden`);
+  await screenshot(page, "looks-group-dark-390");
+  await context.close();
+});
 
 test("the accessibility check fails a page with a violation", async () => {
   const page = await (await newContext(browser)).newPage();

@@ -9,8 +9,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { createGroup } from "../../src/groups/groups.ts";
+import { systemClock } from "../../src/kernel/clock.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
-import { createMember, type SignedIn, signIn } from "../support/login.ts";
+import { createMember, type SignedIn, signIn, visitor } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
 const axeSource = readFileSync(
@@ -21,6 +23,7 @@ const axeSource = readFileSync(
 let node: TestNode;
 let browser: Browser;
 const members: Record<string, SignedIn> = {};
+const ids: Record<string, string> = {};
 before(async () => {
   node = await startTestNode({ host: "127.0.221.10" });
   for (const [username, role] of [
@@ -32,6 +35,7 @@ before(async () => {
     ["eve", "member"],
   ] as const) {
     const made = await createMember(node, { username, password: "long enough", role });
+    ids[username] = made.id;
     if (username === "amparo")
       await node.node.db.db
         .updateTable("accounts")
@@ -40,6 +44,22 @@ before(async () => {
         .execute();
     members[username] = await signIn(node, username, "long enough");
   }
+  // Someone applies to join the co-op: both admins hear of it.
+  await node.node.coop.update({ registration: "approval" });
+  const v = await visitor(node, "/signup");
+  const applied = await fetch(`${node.url}/signup`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: v.cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      _csrf: v.csrf,
+      username: "newbie",
+      email: "newbie@example.test",
+      password: "long enough",
+      reason: "I bake bread",
+    }),
+  });
+  assert.ok(applied.status < 400, `sign-up answered ${applied.status}`);
   browser = await launchBrowser();
 });
 after(async () => {
@@ -87,6 +107,10 @@ for (const { who, locale, mobile, words } of [
       accepted: "You accepted eve's follow request.",
       answered: "Answered",
       review: "Open the reports",
+      join: /dan asked to join Garden of ada/,
+      reviewJoins: "Review join requests",
+      applied: /newbie applied to join the co-op/,
+      reviewApplications: "Review applications",
     },
   },
   {
@@ -101,6 +125,10 @@ for (const { who, locale, mobile, words } of [
       accepted: "Aceptaste la solicitud de seguimiento de eve.",
       answered: "Respondida",
       review: "Abrir las denuncias",
+      join: /dan pidió unirse a Garden of amparo/,
+      reviewJoins: "Revisar solicitudes",
+      applied: /newbie solicitó unirse a la cooperativa/,
+      reviewApplications: "Revisar solicitudes de ingreso",
     },
   },
 ]) {
@@ -121,6 +149,22 @@ for (const { who, locale, mobile, words } of [
       comment: `Spam, seen by ${who}`,
     });
     assert.ok(reported.status < 400, `report answered ${reported.status}`);
+
+    // dan asks to join the admin's moderated group.
+    const group = `garden${who}`;
+    const made = await createGroup(
+      { db: node.node.db.db, origin: node.url, domain: node.domain, clock: systemClock },
+      { id: ids[who] as string, username: who },
+      {
+        name: group,
+        kind: "working_group",
+        displayName: `Garden of ${who}`,
+        visibility: "public",
+        moderated: true,
+      },
+    );
+    assert.ok(made.ok);
+    assert.equal((await member("dan").post(`/groups/${group}/join`, {})).status, 303);
 
     const context = await newContext(browser, { locale, mobile });
     const page = await context.newPage();
@@ -150,6 +194,20 @@ for (const { who, locale, mobile, words } of [
       new RegExp(`Spam, seen by ${who}`),
     );
     assert.equal(await report.getByRole("link", { name: words.review }).count(), 1);
+    // The join request, with the way to answer it.
+    const join = what(words.join);
+    assert.equal(await join.count(), 1);
+    assert.equal(
+      await join.getByRole("link", { name: words.reviewJoins }).getAttribute("href"),
+      `/groups/${group}/manage#req-h`,
+    );
+    // The application, with the way to the applications.
+    const applicant = what(words.applied);
+    assert.equal(await applicant.count(), 1);
+    assert.equal(
+      await applicant.getByRole("link", { name: words.reviewApplications }).getAttribute("href"),
+      "/admin/applications",
+    );
     // A relative time with the exact one in its title.
     const time = likes.locator("time");
     assert.ok(await time.getAttribute("title"));

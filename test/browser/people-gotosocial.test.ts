@@ -63,12 +63,16 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
     status: `Seed swap on Sunday, @sam@${synco.domain}!`,
     visibility: "public",
   });
-  const post = await waitFor("gina's post reaches Synco", () =>
-    synco.node.db.db
-      .selectFrom("posts")
-      .select("id")
-      .where("content_html", "like", "%Seed swap on Sunday%")
-      .executeTakeFirst(),
+  const post = await waitFor(
+    "gina's post reaches Synco",
+    () =>
+      synco.node.db.db
+        .selectFrom("posts")
+        .select("id")
+        .where("content_html", "like", "%Seed swap on Sunday%")
+        .executeTakeFirst(),
+    // GoToSocial delivers from its own queue, slow on a loaded machine.
+    120_000,
   );
   const context = await newContext(browser);
   const page = await context.newPage();
@@ -86,8 +90,10 @@ test("follow a GoToSocial author from their page here", { skip }, async () => {
   assert.equal(await page.getByText("Requested", { exact: true }).count(), 1);
   assert.equal(await page.getByRole("button", { name: "Withdraw request" }).count(), 1);
   await screenshot(page, "people-gotosocial-requested-en-1280");
-  const request = await waitFor("gina sees sam's follow request", async () =>
-    (await gina.v1.followRequests.list()).find((a) => a.acct === `sam@${synco.domain}`),
+  const request = await waitFor(
+    "gina sees sam's follow request",
+    async () => (await gina.v1.followRequests.list()).find((a) => a.acct === `sam@${synco.domain}`),
+    120_000,
   );
   await gina.v1.followRequests.$select(request.id).authorize();
   const unfollow = page.getByRole("button", { name: "Unfollow", exact: true });

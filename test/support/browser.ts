@@ -60,9 +60,10 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
 
 export async function newContext(
   browser: Browser,
-  options: { locale?: string; mobile?: boolean } = {},
+  options: { locale?: string; mobile?: boolean; dark?: boolean } = {},
 ): Promise<BrowserContext> {
   return browser.newContext({
+    colorScheme: options.dark ? "dark" : "light",
     locale: options.locale ?? "en-US",
     extraHTTPHeaders: { "accept-language": options.locale ?? "en-US" },
     viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 860 },

@@ -8,6 +8,8 @@ import type { Kysely } from "kysely";
 import type { EconProposalsTable } from "../../src/db/schema/economy.ts";
 import type { Schema } from "../../src/db/schema.ts";
 import { createLedger, findLedger, type Ledger } from "../../src/economy/credit/ledgers.ts";
+import { waitFor } from "../../src/federation/testing.ts";
+import { joinFederation } from "../../src/groups/federations.ts";
 import { createGroup } from "../../src/groups/groups.ts";
 import { insertMember } from "../../src/groups/memberships.ts";
 import { newId } from "../../src/kernel/ids.ts";
@@ -83,16 +85,7 @@ export async function federationWithLedger(
   });
   assert.ok(made.ok);
   for (const coop of [coopUri(node.url), ...o.others])
-    await insertMember(node.node.db.db, new Date().toISOString(), {
-      group_id: made.value.id,
-      actor_uri: coop,
-      account_id: null,
-      remote_id: null,
-      actor_kind: "coop",
-      role: "member",
-      status: "active",
-      follow_activity_uri: null,
-    });
+    await insertMember(node.node.db.db, new Date().toISOString(), activeCoop(made.value.id, coop));
   const opened = await createLedger(socialOf(node), admin, {
     groupId: made.value.id,
     settings: { unit: o.unit, defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
@@ -101,4 +94,48 @@ export async function federationWithLedger(
   const ledger = await findLedger(node.node.db.db, opened.value.id);
   assert.ok(ledger);
   return ledger;
+}
+
+/** The membership row of a co-op (by its actor URI) active in a federation group. */
+export const activeCoop = (groupId: string, coop: string) => ({
+  group_id: groupId,
+  actor_uri: coop,
+  account_id: null,
+  remote_id: null,
+  actor_kind: "coop" as const,
+  role: "member" as const,
+  status: "active" as const,
+  follow_activity_uri: null,
+});
+
+/**
+ * B's admin joins B's co-op to a federation hosted on A (`name@A`), and waits
+ * until A accepts it. Returns the federation's actor URI.
+ */
+export async function joinFederationOn(
+  a: TestNode,
+  b: TestNode,
+  admin: { id: string; username: string },
+  name: string,
+): Promise<string> {
+  const actor = await b.node.federation.lookup(`${name}@${a.domain}`);
+  assert.ok(actor);
+  const joined = await joinFederation(socialOf(b), admin, {
+    groupUri: actor.uri,
+    remoteId: actor.id,
+  });
+  assert.ok(joined.ok);
+  await waitFor(
+    "the federation accepts B's co-op",
+    async () =>
+      (
+        await b.node.db.db
+          .selectFrom("coop_affiliations")
+          .select("status")
+          .where("id", "=", joined.value.id)
+          .executeTakeFirst()
+      )?.status === "active",
+    120_000,
+  );
+  return actor.uri;
 }

@@ -23,28 +23,70 @@ const renamed: Record<string, string> = {
 };
 export const mastodonType = (t: string) => renamed[t] ?? t;
 
-/** The reports admin.report notifications name, with their target's URI, by id. */
-async function reportsOf(s: SocialContext, views: NotificationView[]) {
+/**
+ * The Reports (docs.joinmastodon.org/entities/Report) that admin.report
+ * notifications name, by report id; a report about something that is not an
+ * account (a budget's project, a proposal) has none, and its notice stays out.
+ */
+export async function reportEntities(
+  s: SocialContext,
+  l: AccountLoader,
+  views: Pick<NotificationView, "type" | "subjectId">[],
+) {
   const ids = [
     ...new Set(views.flatMap((n) => (n.type === "report" && n.subjectId ? [n.subjectId] : []))),
   ];
-  const rows = ids.length
-    ? await s.db
-        .selectFrom("reports")
-        .select([
-          "id",
-          "comment",
-          "status",
-          "forwarded",
-          "post_ids",
-          "target_uri",
-          "created_at",
-          "resolved_at",
-        ])
-        .where("id", "in", ids)
-        .execute()
-    : [];
-  return new Map(rows.map((r) => [r.id, r]));
+  if (ids.length === 0) return new Map<string, ReturnType<typeof reportJson>>();
+  const rows = await s.db
+    .selectFrom("reports")
+    .select([
+      "id",
+      "comment",
+      "status",
+      "forwarded",
+      "post_ids",
+      "target_uri",
+      "created_at",
+      "resolved_at",
+    ])
+    .where("id", "in", ids)
+    .execute();
+  const targets = await loadAccounts(
+    l,
+    rows.map((r) => r.target_uri),
+  );
+  const out = new Map<string, ReturnType<typeof reportJson>>();
+  for (const r of rows) {
+    const target = targets.get(r.target_uri);
+    if (target) out.set(r.id, reportJson(r, target));
+  }
+  return out;
+}
+
+function reportJson(
+  r: {
+    id: string;
+    comment: string;
+    status: "open" | "resolved";
+    forwarded: number;
+    post_ids: string;
+    created_at: string;
+    resolved_at: string | null;
+  },
+  target: unknown,
+) {
+  return {
+    id: r.id,
+    action_taken: r.status !== "open",
+    action_taken_at: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+    category: "other",
+    comment: r.comment,
+    forwarded: r.forwarded === 1,
+    created_at: new Date(r.created_at).toISOString(),
+    status_ids: parseIds(r.post_ids),
+    rule_ids: [],
+    target_account: target,
+  };
 }
 
 export async function serializeNotifications(
@@ -54,16 +96,16 @@ export async function serializeNotifications(
   views: NotificationView[],
 ) {
   const postIds = [...new Set(views.flatMap((n) => (n.postId ? [n.postId] : [])))];
-  const reports = await reportsOf(s, views);
-  const [accounts, posts] = await Promise.all([
-    loadAccounts(l, [
-      ...views.map((n) => n.fromUri),
-      ...[...reports.values()].map((r) => r.target_uri),
-    ]),
+  const [accounts, posts, reports] = await Promise.all([
+    loadAccounts(
+      l,
+      views.map((n) => n.fromUri),
+    ),
     // A post the member's filters hide takes its notification with it; a warned one is marked.
     hydrate(s, viewer.id, viewer.uri, postIds).then((v) =>
       serializeFiltered(l, v, viewer, "notifications"),
     ),
+    reportEntities(s, l, views),
   ]);
   return views.flatMap((n) => {
     // Types Mastodon has no name for (decisions) would break apps: the stream drops them too.
@@ -73,8 +115,7 @@ export async function serializeNotifications(
     const status = n.postId ? posts.find((p) => p.id === n.postId) : undefined;
     if (n.postId && !status) return [];
     const report = n.type === "report" && n.subjectId ? reports.get(n.subjectId) : undefined;
-    const target = report && accounts.get(report.target_uri);
-    if (n.type === "report" && !target) return [];
+    if (n.type === "report" && !report) return [];
     return [
       {
         id: n.id,
@@ -83,25 +124,7 @@ export async function serializeNotifications(
         created_at: new Date(n.createdAt).toISOString(),
         account,
         ...(status ? { status } : {}),
-        ...(report && target
-          ? {
-              // docs.joinmastodon.org/entities/Report
-              report: {
-                id: report.id,
-                action_taken: report.status !== "open",
-                action_taken_at: report.resolved_at
-                  ? new Date(report.resolved_at).toISOString()
-                  : null,
-                category: "other",
-                comment: report.comment,
-                forwarded: report.forwarded === 1,
-                created_at: new Date(report.created_at).toISOString(),
-                status_ids: parseIds(report.post_ids),
-                rule_ids: [],
-                target_account: target,
-              },
-            }
-          : {}),
+        ...(report ? { report } : {}),
       },
     ];
   });

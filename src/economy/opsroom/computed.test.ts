@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { activeCoop } from "../../../test/support/economy.ts";
 import { type GroupsFixture, groupsFixture, START } from "../../../test/support/groups.ts";
 import { joinWithOurCoop } from "../../groups/federations.ts";
 import { assembly, type Group } from "../../groups/groups.ts";
@@ -37,16 +38,7 @@ before(async () => {
     moderated: false,
   });
   assert.ok((await joinWithOurCoop(f.ctx, admin, { group: federation })).ok);
-  await insertMember(f.handle.db, START.toISOString(), {
-    group_id: federation.id,
-    actor_uri: OTHER,
-    account_id: null,
-    remote_id: null,
-    actor_kind: "coop",
-    role: "member",
-    status: "active",
-    follow_activity_uri: null,
-  });
+  await insertMember(f.handle.db, START.toISOString(), activeCoop(federation.id, OTHER));
   const opened = await createLedger(f.ctx, admin, {
     groupId: federation.id,
     settings: { unit: "hours", defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
@@ -168,14 +160,14 @@ test("stock, deliveries and balance are computed once per ended period, through 
   const done = await computeDue(ctx);
   assert.ok(done?.ok, JSON.stringify(done));
   assert.equal(done.value.values, 3);
-  const valueOf = async (id: string) => {
+  const seriesOf = async (id: string) => {
     const rows = await valuesOf(f.handle.db, id);
     return rows.map((r) => [r.period, r.value, r.source, r.reported_by]);
   };
   const today = START.toISOString().slice(0, 10);
-  assert.deepEqual(await valueOf(stock.value.id), [[today, 12.5, "computed", null]]);
-  assert.deepEqual(await valueOf(deliveries.value.id), [[today, 3, "computed", null]]);
-  assert.deepEqual(await valueOf(balance.value.id), [[today, 7.5, "computed", null]]);
+  assert.deepEqual(await seriesOf(stock.value.id), [[today, 12.5, "computed", null]]);
+  assert.deepEqual(await seriesOf(deliveries.value.id), [[today, 3, "computed", null]]);
+  assert.deepEqual(await seriesOf(balance.value.id), [[today, 7.5, "computed", null]]);
   // Once per period: the next sweep the same day adds nothing.
   assert.equal(await computeDue(ctx), null);
   // Nobody reports into a computed series by hand.

@@ -68,5 +68,5 @@ export async function planFor(
   if (!round?.local || !round.group_id || round.status === "open") return null;
   const coop = await memberCoopAt(db, round.group_id, fetcher);
   if (!coop) return null;
-  return planOf(round, await commitmentsOfRound(db, round.id, coop));
+  return planOf(round, await commitmentsOfRound(db, round, coop));
 }

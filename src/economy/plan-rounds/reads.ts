@@ -38,13 +38,14 @@ export async function roundView(
   const round = await findRound(db, roundId);
   if (!round) return null;
   const coop = coopUri(origin);
-  const part = await commitmentsOfRound(db, round.id, coop);
-  const plan = round.local ? await commitmentsOfRound(db, round.id, undefined, MAX_SHOWN) : [];
+  const part = await commitmentsOfRound(db, round, coop);
+  const plan = round.local ? await commitmentsOfRound(db, round, undefined, MAX_SHOWN) : [];
   const size = round.local
     ? await db
         .selectFrom("plan_commitments")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("round_id", "=", round.id)
+        .where("revision", "<=", round.revision)
         .executeTakeFirstOrThrow()
     : { n: 0 };
   const answer =

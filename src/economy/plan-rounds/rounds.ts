@@ -135,14 +135,21 @@ export function allRounds(db: Kysely<Schema>, limit = 50) {
     .execute();
 }
 
-/** A round's commitments (every revision), optionally only one co-op's part, in a fixed order. */
+/**
+ * A round's commitments (every published revision: one being written is not
+ * yet the round's), optionally only one co-op's part, in a fixed order.
+ */
 export function commitmentsOfRound(
   db: Kysely<Schema>,
-  roundId: string,
+  round: Pick<PlanRound, "id" | "revision">,
   coop?: string,
   limit = 10_000,
 ): Promise<PlanCommitment[]> {
-  let q = db.selectFrom("plan_commitments").selectAll().where("round_id", "=", roundId);
+  let q = db
+    .selectFrom("plan_commitments")
+    .selectAll()
+    .where("round_id", "=", round.id)
+    .where("revision", "<=", round.revision);
   if (coop)
     q = q.where((eb) => eb.or([eb("provider_uri", "=", coop), eb("receiver_uri", "=", coop)]));
   return q.orderBy("revision").orderBy("provider_uri").orderBy("uri").limit(limit).execute();

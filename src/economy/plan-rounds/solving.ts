@@ -3,35 +3,25 @@
  * its solver (open, or re-solving after a rejection) is claimed in the
  * database (so two workers never solve it twice), its input built from the
  * members' open proposals — less what both sides accepted earlier, without
- * the links of rejected commitments — and handed to the planner, which runs
- * HiGHS in a worker thread of its own (planning/planner.ts): the event loop
- * keeps answering while a 1,000-co-op round solves. The revision's input,
- * output and solver version are stored with its commitments in one
- * transaction, and the Plan is published (outbox event).
+ * the links of rejected commitments. Everything CPU-bound (the input, HiGHS,
+ * the commitments, the JSON kept for re-running) runs in a worker thread of
+ * its own (round-worker.ts): the event loop keeps answering while a
+ * 1,000-co-op round solves. The commitments are written in short batches; the
+ * revision's input, output and solver version, the round's new state and the
+ * outbox event (the Plan is published) in one transaction at the end, which
+ * is what makes the batches count.
  */
 import { getLogger } from "@logtape/logtape";
 import { recordEvent } from "../../db/outbox.ts";
 import { newId } from "../../kernel/ids.ts";
 import { coopUri } from "../../kernel/uris.ts";
-import {
-  type PlanInput,
-  type PlanResult,
-  PlanSolveError,
-  planAllocation,
-} from "../planning/planner.ts";
 import { isoNow, type PlanRoundsContext, planCommitmentUri } from "./context.ts";
 import { roundProposals } from "./inputs.ts";
 import { notifyCoopAdmins } from "./notices.ts";
+import { solveInThread } from "./round-thread.ts";
+import type { RoundJob } from "./round-worker.ts";
 import { isAgreed, type PlanRound } from "./rounds.ts";
-import {
-  type CommitmentKey,
-  commitmentsOf,
-  diagnosisOf,
-  type RoundInput,
-  roundInput,
-  type ShortMinimum,
-  type Weights,
-} from "./rules.ts";
+import type { CommitmentKey, Weights } from "./rules.ts";
 
 const logger = getLogger(["synco", "economy", "plan-rounds"]);
 
@@ -41,8 +31,8 @@ const STALE_CLAIM_MS = 10 * 60_000;
 const MIN_ANSWER_WINDOW_MS = 24 * 3600_000;
 
 export interface SolveOptions {
-  /** The solver (the planner's worker thread by default). */
-  solve?: (input: PlanInput) => Promise<PlanResult>;
+  /** Filled with each step's milliseconds (input, solve, store), for the bench. */
+  timings?: Record<string, number>;
 }
 
 /** Solves every round waiting here; returns how many it solved. */
@@ -99,8 +89,8 @@ const keyOf = (c: {
   quantity: Number(c.quantity),
 });
 
-/** The input of the round's next revision, from the database as it is now. */
-export async function nextInput(ctx: PlanRoundsContext, round: PlanRound): Promise<RoundInput> {
+/** What the round's next revision is solved from, as the database has it now. */
+export async function nextJob(ctx: PlanRoundsContext, round: PlanRound): Promise<RoundJob> {
   const earlier = await ctx.db
     .selectFrom("plan_commitments")
     .select([
@@ -113,14 +103,21 @@ export async function nextInput(ctx: PlanRoundsContext, round: PlanRound): Promi
       "receiver_answer",
     ])
     .where("round_id", "=", round.id)
+    .where("revision", "<=", round.revision)
     .execute();
-  const fixed = earlier.filter(isAgreed).map(keyOf);
-  const rejected = earlier
-    .filter((c) => c.provider_answer === "rejected" || c.receiver_answer === "rejected")
-    .map(keyOf);
-  const proposals = await roundProposals(ctx.db, round, ctx.clock.now());
-  return roundInput(proposals, { weights: JSON.parse(round.weights) as Weights, fixed, rejected });
+  return {
+    proposals: await roundProposals(ctx.db, round, ctx.clock.now()),
+    weights: JSON.parse(round.weights) as Weights,
+    fixed: earlier.filter(isAgreed).map(keyOf),
+    rejected: earlier
+      .filter((c) => c.provider_answer === "rejected" || c.receiver_answer === "rejected")
+      .map(keyOf),
+  };
 }
+
+/** Commitments are written this many at a time, each batch its own short transaction. */
+const BATCH = 1000;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOptions) {
   const round = await ctx.db
@@ -128,55 +125,29 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
     .selectAll()
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
-  const planned = await nextInput(ctx, round);
-  const revision = round.revision + 1;
-  let result: PlanResult | null = null;
-  let diagnosis: ShortMinimum[] | null = null;
+  const mark = (name: string, since: number) => {
+    if (options.timings) options.timings[name] = performance.now() - since;
+  };
+  const began = performance.now();
+  const job = await nextJob(ctx, round);
+  mark("input", began);
   const started = performance.now();
-  if (planned.input.coops.length > 0) {
-    try {
-      result = await (options.solve ?? planAllocation)(planned.input);
-    } catch (error) {
-      if (!(error instanceof PlanSolveError) || error.status !== "infeasible") throw error;
-      diagnosis = diagnosisOf(planned, error.shortNeeds);
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const proposed = result ? commitmentsOf(planned, result) : [];
-  const version = result
-    ? `HiGHS ${result.solver.version} ${result.solver.method}`
-    : round.solver_version;
+  const solved = await solveInThread(job);
+  mark("solve", started);
+  const storing = performance.now();
+  const revision = round.revision + 1;
   const at = isoNow(ctx);
-  const deadline = new Date(
-    Math.max(
-      Date.parse(round.deadline),
-      ctx.clock.now().getTime() + (round.revision > 0 ? MIN_ANSWER_WINDOW_MS : 0),
-    ),
-  ).toISOString();
-  const status = diagnosis ? "infeasible" : proposed.length > 0 ? "accepting" : "closed";
-  await ctx.db.transaction().execute(async (trx) => {
-    if (planned.input.coops.length > 0)
-      await trx
-        .insertInto("plan_revisions")
-        .values({
-          id: newId(),
-          round_id: round.id,
-          revision,
-          input: JSON.stringify(planned.input),
-          output: result ? JSON.stringify(result) : null,
-          keys: JSON.stringify({
-            goods: planned.goods,
-            offers: planned.offers,
-            requests: planned.requests,
-          }),
-          status: diagnosis ? "infeasible" : "optimal",
-          solver_version: version,
-          seconds,
-          created_at: at,
-        })
-        .execute();
-    // Inserted in batches: a 1,000-co-op round proposes thousands of commitments.
-    const rows = proposed.map((c) => {
+  // A worker that died mid-write left commitments of a revision never published: drop them.
+  await ctx.db
+    .deleteFrom("plan_commitments")
+    .where("round_id", "=", round.id)
+    .where("revision", ">", round.revision)
+    .execute();
+  // Written in short transactions with a turn of the event loop between them, so
+  // that web requests are answered while thousands of commitments are stored;
+  // they count only once the round's revision moves to theirs (below).
+  for (let i = 0; i < solved.commitments.length; i += BATCH) {
+    const rows = solved.commitments.slice(i, i + BATCH).map((c) => {
       const cid = newId();
       return {
         id: cid,
@@ -202,10 +173,42 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
         updated_at: at,
       };
     });
-    for (let i = 0; i < rows.length; i += 500)
+    await ctx.db.transaction().execute(async (trx) => {
+      for (let j = 0; j < rows.length; j += 250)
+        await trx
+          .insertInto("plan_commitments")
+          .values(rows.slice(j, j + 250))
+          .execute();
+    });
+    await turn();
+  }
+  const deadline = new Date(
+    Math.max(
+      Date.parse(round.deadline),
+      ctx.clock.now().getTime() + (round.revision > 0 ? MIN_ANSWER_WINDOW_MS : 0),
+    ),
+  ).toISOString();
+  const status = solved.diagnosis
+    ? "infeasible"
+    : solved.commitments.length > 0
+      ? "accepting"
+      : "closed";
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!solved.empty)
       await trx
-        .insertInto("plan_commitments")
-        .values(rows.slice(i, i + 500))
+        .insertInto("plan_revisions")
+        .values({
+          id: newId(),
+          round_id: round.id,
+          revision,
+          input: solved.input,
+          output: solved.output,
+          keys: solved.keys,
+          status: solved.diagnosis ? "infeasible" : "optimal",
+          solver_version: solved.solverVersion ?? round.solver_version,
+          seconds: solved.solverSeconds,
+          created_at: at,
+        })
         .execute();
     await trx
       .updateTable("plan_rounds")
@@ -213,8 +216,8 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
         status,
         revision,
         deadline,
-        solver_version: version,
-        diagnosis: diagnosis ? JSON.stringify(diagnosis) : null,
+        solver_version: solved.solverVersion ?? round.solver_version,
+        diagnosis: solved.diagnosis ? JSON.stringify(solved.diagnosis) : null,
         claimed_at: null,
         updated_at: at,
         closed_at: status === "accepting" ? null : at,
@@ -226,7 +229,8 @@ async function solveRound(ctx: PlanRoundsContext, id: string, options: SolveOpti
       payload: { roundId: round.id, revision },
     });
     const ours = coopUri(ctx.origin);
-    if (proposed.some((c) => c.providerUri === ours || c.receiverUri === ours))
+    if (solved.commitments.some((c) => c.providerUri === ours || c.receiverUri === ours))
       await notifyCoopAdmins(trx, ctx, round.id);
   });
+  mark("store", storing);
 }

@@ -130,8 +130,9 @@ const categoryOf = (tags: unknown[]) => {
     const parsed = z
       .object({ type: z.enum(["Hashtag", "as:Hashtag", `${AS}Hashtag`]), name: text(100) })
       .safeParse(t);
-    const category = parsed.success && categorySchema.safeParse(parsed.data.name.replace(/^#/, ""));
-    if (category && category.success) return category.data;
+    if (!parsed.success) continue;
+    const category = categorySchema.safeParse(parsed.data.name.replace(/^#/, ""));
+    if (category.success) return category.data;
   }
   return "";
 };

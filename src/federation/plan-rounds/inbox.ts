@@ -43,7 +43,7 @@ export function planRoundsInbox(deps: FederationDeps) {
     if (!actor || actor.origin === new URL(origin).origin) return false;
     if (activity instanceof Accept || activity instanceof Reject) {
       const [first, ...rest] = activity.objectIds.map((u) => u.href);
-      const m = first && first.startsWith(`${origin}/`) ? partPattern.exec(first) : null;
+      const m = first?.startsWith(`${origin}/`) ? partPattern.exec(first) : null;
       if (!m?.[1] || !m[2]) return false;
       claimed.set(activity, {
         kind: "answer",

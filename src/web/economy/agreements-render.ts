@@ -19,6 +19,8 @@ import { formatMoney } from "../budgeting/allocation-chart.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
+import { safeUrl } from "../safe-url.ts";
+import { ledgerPageOf } from "./ledger-render.ts";
 
 export interface AgreementsDeps {
   db: Kysely<Schema>;
@@ -130,4 +132,38 @@ export async function agreementsBlock(
     }
     ${respond}
   </section>`;
+}
+
+/**
+ * How a credit agreement was paid: the ledger's transfer when the ledger is
+ * kept here (on the proposer's node, it settled there), else — once fulfilled —
+ * a pointer to the federation's ledger, whose journal shows it.
+ */
+export async function settlementNote(
+  c: Context<WebEnv>,
+  deps: AgreementsDeps,
+  a: Pick<AgreementRow, "reciprocity" | "transfer_id" | "status" | "proposal_id">,
+) {
+  if (a.reciprocity !== "credit") return "";
+  if (a.transfer_id) {
+    const paid = await deps.db
+      .selectFrom("credit_transfers as t")
+      .innerJoin("credit_ledgers as l", "l.id", "t.ledger_id")
+      .select(["t.seq", "l.uri"])
+      .where("t.id", "=", a.transfer_id)
+      .executeTakeFirst();
+    const page = paid && ledgerPageOf(deps.config.origin, paid.uri);
+    if (paid && page)
+      return html`<p class="notice ok"><a href="${safeUrl(page)}">${t(c)("agreements.settled", { seq: String(paid.seq) })}</a></p>`;
+  }
+  if (a.status !== "fulfilled") return "";
+  const p = await deps.db
+    .selectFrom("econ_proposals")
+    .select("group_uri")
+    .where("id", "=", a.proposal_id)
+    .executeTakeFirst();
+  const text = t(c)("agreements.settledElsewhere");
+  return p?.group_uri && c.get("viewer")?.role === "admin"
+    ? html`<p class="muted"><a href="/economy/ledgers/remote?group=${encodeURIComponent(p.group_uri)}">${text}</a></p>`
+    : html`<p class="muted">${text}</p>`;
 }

@@ -38,6 +38,7 @@ import {
   paymentText,
   priceText,
   quantityText,
+  settlementNote,
   statusText,
 } from "./agreements-render.ts";
 import { economyHead } from "./market-render.ts";
@@ -126,6 +127,7 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
         ${a.note ? html`<dt>${t(c)("agreements.note")}</dt><dd>${a.note}</dd>` : ""}
       </dl>
       ${answer}
+      ${await settlementNote(c, deps, a)}
       <section aria-labelledby="commitments"><h2 id="commitments">${t(c)("agreements.commitments")}</h2>
         <ul>${commitments.map(
           (

@@ -10,7 +10,7 @@ import type { PostView } from "../../social/views.ts";
 import type { Locale, Translate } from "../i18n/i18n.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
-import { relativeDate, timeTag } from "../time.ts";
+import { dayDate, dayTag } from "../time.ts";
 import type { PublicArticle } from "./article-read.ts";
 import { type ArticleFacts, articleHead } from "./head.ts";
 
@@ -23,6 +23,7 @@ export interface ArticleViewContext {
 }
 
 /** Views give local links as paths; cards and search engines need absolute URLs. */
+// Article pages are kept rendered for visitors (rendered-cache.ts): dates show the day, which stays true.
 const absolute = (origin: string, url: string) => (url.startsWith("/") ? `${origin}${url}` : url);
 
 /** The public facts the <head> builders need. */
@@ -59,7 +60,7 @@ function comment(v: ArticleViewContext, c: PostView, articleId: string): Html {
     <header>
       <a class="who" href="${safeUrl(c.author.url)}" rel="nofollow ugc">${c.author.name}</a>
       <span class="handle">${c.author.handle}</span>
-      <a class="muted" href="#comment-${c.id}">${timeTag(v.locale, c.createdAt)}</a>
+      <a class="muted" href="#comment-${c.id}">${dayTag(v.locale, c.createdAt)}</a>
     </header>
     ${c.spoiler ? html`<details><summary>${c.spoiler}</summary><div class="comment-body">${raw(c.contentHtml)}</div></details>` : html`<div class="comment-body">${raw(c.contentHtml)}</div>`}
   </li>`;
@@ -80,10 +81,10 @@ export function articleBody(a: PublicArticle, v: ArticleViewContext): Html {
     <div class="article-byline">
       <a class="author" rel="author" href="${safeUrl(authorUrl)}">${p.author.name}</a>
       <span class="dot" aria-hidden="true"></span>
-      ${timeTag(locale, p.createdAt)}
+      ${dayTag(locale, p.createdAt)}
       <span class="dot" aria-hidden="true"></span>
       <span>${t("media.readingTime", { minutes: a.readingMinutes })}</span>
-      ${p.editedAt ? html`<span class="dot" aria-hidden="true"></span><span>${t("media.edited", { date: relativeDate(locale, p.editedAt) })}</span>` : ""}
+      ${p.editedAt ? html`<span class="dot" aria-hidden="true"></span><span>${t("media.edited", { date: dayDate(locale, p.editedAt) })}</span>` : ""}
     </div>
   </header>
   ${a.cover ? html`<figure class="article-cover"><img src="${safeUrl(a.cover.path)}" alt="${a.cover.alt}"${a.cover.width ? html` width="${String(a.cover.width)}"` : ""}${a.cover.height ? html` height="${String(a.cover.height)}"` : ""} />${a.cover.alt ? html`<figcaption>${a.cover.alt}</figcaption>` : ""}</figure>` : ""}
@@ -107,6 +108,6 @@ export function articleItem(v: ArticleViewContext, p: PostView, slug: string): H
     ${cover ? html`<img src="${safeUrl(cover)}" alt="" loading="lazy" />` : ""}
     <h3><a href="${safeUrl(url)}">${p.title}</a></h3>
     ${p.summary ? html`<p>${p.summary}</p>` : ""}
-    <span class="media-meta">${p.author.name} · ${timeTag(v.locale, p.createdAt)}</span>
+    <span class="media-meta">${p.author.name} · ${dayTag(v.locale, p.createdAt)}</span>
   </li>`;
 }

@@ -9,6 +9,7 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { htmlToText } from "../../social/content.ts";
 import { homeTimeline } from "../../social/timelines.ts";
+import { composeBox } from "../compose-box.ts";
 import type { WebEnv } from "../context.ts";
 import { coopMarkdown } from "../coop-text.ts";
 import { decisionLine } from "../decisions/landing.ts";
@@ -140,10 +141,7 @@ export function homePages(deps: SocialPagesDeps): Hono<WebEnv> {
         </div>
         <section class="front-timeline" aria-labelledby="front-timeline">
           <h2 id="front-timeline">${t("front.timeline")}</h2>
-          <details class="compose-box">
-            <summary class="button">${t("front.newPost")}</summary>
-            ${composeForm(c)}
-          </details>
+          ${composeBox(c, composeForm(c))}
           ${suggestions ? suggestionsBlock(c, suggestions) : ""}
           ${postList(c, timeline.items, timeline.nextMaxId, "/social")}
         </section>

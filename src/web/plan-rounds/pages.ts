@@ -101,7 +101,7 @@ export function planRoundPages(deps: PlanRoundPagesDeps): Hono<WebEnv> {
 
   async function runGroup(c: C): Promise<Group> {
     const group = await findGroup(deps.db, c.req.param("name") ?? "");
-    if (!group || group.kind !== "federation") throw notFound(c);
+    if (group?.kind !== "federation") throw notFound(c);
     if (!(await canRunRounds(ctx(), group, requireViewer(c))))
       throw new InputError(c.get("t")("plan.problem.forbidden"), 403);
     return group;

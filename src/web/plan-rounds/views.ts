@@ -35,7 +35,7 @@ export function weightsText(c: C, weights: Weights): string {
 export function roundSummary(c: C, r: PlanRound) {
   const t = c.get("t");
   return html`<li class="card plan-round">
-    <h3><a href="${safeUrl(`/plan-rounds/${r.id}`)}">${r.title}</a></h3>
+    <h2><a href="${safeUrl(`/plan-rounds/${r.id}`)}">${r.title}</a></h2>
     <p>${statusBadge(c, r)} · ${r.local ? t("plan.hosted") : t("plan.copy")} · ${coopName(r.group_uri)}</p>
     <p class="muted">${t("plan.deadline", { when: formatDate(c.get("locale"), r.deadline) })}${r.revision > 0 ? ` · ${t("plan.revision", { n: r.revision })}` : ""}</p>
   </li>`;

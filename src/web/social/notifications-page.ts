@@ -104,7 +104,9 @@ function sentence(c: Context<WebEnv>, item: NoticeItem): Html {
       });
       break;
     case "report":
-      text = t("social.notify.report", { name, target: item.report?.targetName ?? "" });
+      text = item.report?.targetName
+        ? t("social.notify.report", { name, target: item.report.targetName })
+        : t("social.notify.reportOther", { name });
       break;
     case "sign_up":
     case "update":

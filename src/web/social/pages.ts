@@ -19,6 +19,7 @@ import {
   thread,
 } from "../../social/timelines.ts";
 import { pagePathOf } from "../../social/views.ts";
+import { composeBox } from "../compose-box.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
 import { notice } from "../forms.ts";
@@ -126,7 +127,7 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       viewerRef(deps, viewer) as NonNullable<ReturnType<typeof viewerRef>>,
       { maxId: cursor(c) },
     );
-    return timelinePage(c, t("social.home"), page, "/social", composeForm(c));
+    return timelinePage(c, t("social.home"), page, "/social", composeBox(c, composeForm(c)));
   });
 
   for (const scope of ["local", "federated"] as const) {

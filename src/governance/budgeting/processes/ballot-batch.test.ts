@@ -90,6 +90,29 @@ test("a burst of named ballots: each checked alone, refusals write nothing, a re
   );
 });
 
+test("a later burst of named ballots: those who had voted change theirs, the others are new", async () => {
+  const p = await f.process({ group, districts: [{ budget: 1000, costs: [300, 500] }] });
+  const [d] = p.districts as [District];
+  const [a, b] = d.projects as [string, string];
+  const at = { processId: p.id, districtId: d.id };
+  const me = (i: number) => f.voter(voters[i] as LocalMember);
+  const earlier = await Promise.all(
+    [0, 1].map((i) => castBallot(f.ctx, me(i), { ...at, choices: { [a]: 1 } })),
+  );
+  assert.ok(earlier.every((r) => r.ok && !r.value.changed));
+  const later = await Promise.all(
+    [0, 1, 2, 3].map((i) => castBallot(f.ctx, me(i), { ...at, choices: { [b]: 1 } })),
+  );
+  assert.deepEqual(
+    later.map((r) => r.ok && r.value.changed),
+    [true, true, false, false],
+  );
+  for (const i of [0, 1, 2, 3])
+    assert.deepEqual(await ballotOf(f.ctx, me(i), at), { voted: true, choices: { [b]: 1 } });
+  const stored = ((await f.table("pb_ballots")) as Row[]).filter((r) => r.process_id === p.id);
+  assert.equal(stored.length, 4);
+});
+
 test("a burst of secret ballots: receipts for firsts, a repeat without receipt refused, changes by receipt", async () => {
   const p = await f.process({
     group,

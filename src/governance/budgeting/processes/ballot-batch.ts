@@ -10,10 +10,11 @@
  * budgets with the feasible projects' ids and costs (kept in memory while a
  * process hosted here votes: district-rules.ts), and eligibility for all
  * voters at once; on PostgreSQL the last two are read beside the transaction
- * while it begins and takes the lock (ballot-reads-ahead.ts). First ballots go in one insert whose
- * unique key says who had voted already; a secret district's tables are
- * rewritten in the same statements as its new ballots (PostgreSQL), and one
- * event is recorded per district touched.
+ * while it begins and takes the lock (ballot-reads-ahead.ts). Each voter's
+ * first named ballot in the batch goes in one upsert (new or a change of an
+ * earlier batch's); a secret one in one insert whose unique key says who had
+ * voted already, a secret district's tables rewritten in the same statements
+ * (PostgreSQL); and one event is recorded per district touched.
  *
  * Within a batch the ballots keep their order: a second ballot by the same
  * voter in a district is a change of the first (named), or needs the receipt
@@ -140,7 +141,7 @@ function firstsAndRepeats(accepted: Accepted[]) {
   return { firsts, repeats };
 }
 
-/** Named ballots: firsts in one insert, the rest replace the stored ballot in order. */
+/** Named ballots: firsts (new or changed) in one upsert, the rest replace the stored ballot in order. */
 async function namedBallots(
   trx: Kysely<Schema>,
   ctx: BudgetingContext,
@@ -150,31 +151,37 @@ async function namedBallots(
 ): Promise<Set<string>> {
   const now = ctx.clock.now().toISOString();
   const { firsts, repeats } = firstsAndRepeats(accepted);
-  const inserted = await trx
+  // One upsert for every voter's first ballot in the batch: a row keeps its id when it is
+  // changed, so the id that comes back says whether the ballot was new or a change.
+  const rows = firsts.map((a) => ({
+    id: newId(),
+    process_id: processId,
+    district_id: a.req.input.districtId,
+    voter_uri: a.req.voter.uri,
+    cast_by_uri: a.req.voter.uri,
+    account_id: a.req.voter.accountId,
+    choices: JSON.stringify(a.choices),
+    created_at: now,
+    updated_at: now,
+  }));
+  const written = await trx
     .insertInto("pb_ballots")
-    .values(
-      firsts.map((a) => ({
-        id: newId(),
-        process_id: processId,
-        district_id: a.req.input.districtId,
-        voter_uri: a.req.voter.uri,
-        cast_by_uri: a.req.voter.uri,
-        account_id: a.req.voter.accountId,
-        choices: JSON.stringify(a.choices),
-        created_at: now,
-        updated_at: now,
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(["process_id", "district_id", "voter_uri"]).doUpdateSet((eb) => ({
+        choices: eb.ref("excluded.choices"),
+        cast_by_uri: eb.ref("excluded.cast_by_uri"),
+        updated_at: eb.ref("excluded.updated_at"),
       })),
     )
-    .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
-    .returning(["district_id", "voter_uri"])
+    .returning(["id"])
     .execute();
-  const fresh = new Set(inserted.map((r) => `${r.district_id}\n${r.voter_uri}`));
-  const changes = [...repeats];
-  for (const a of firsts) {
-    if (fresh.has(keyOf(a))) answers[a.index] = ok({ changed: false, receipt: null });
-    else changes.push(a);
-  }
-  for (const a of changes.sort((x, y) => x.index - y.index)) {
+  const fresh = new Set(written.map((r) => r.id));
+  firsts.forEach((a, i) => {
+    answers[a.index] = ok({ changed: !fresh.has(rows[i]?.id ?? ""), receipt: null });
+  });
+  // A voter's later ballots in the same batch change their first, in order.
+  for (const a of repeats) {
     await trx
       .updateTable("pb_ballots")
       .set({ choices: JSON.stringify(a.choices), cast_by_uri: a.req.voter.uri, updated_at: now })

@@ -195,4 +195,5 @@ export const social = {
     "{what}\n\nSee it on {url}\n\nYou can turn these emails off on your notifications page.",
   "social.filters.blocked": "You blocked {name}.",
   "social.filters.muted": "You muted {name}.",
+  "social.notify.reportOther": "{name} sent a report to the moderators",
 };

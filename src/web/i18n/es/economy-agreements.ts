@@ -46,6 +46,9 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.report": "Denunciar",
   "agreements.report.comment": "¿Por qué denuncias este mensaje?",
   "agreements.hide": "Ocultar",
+  "agreements.settled": "Pagado en el libro de cuentas: transferencia n.º {seq}.",
+  "agreements.settledElsewhere":
+    "Pagado a través del libro de crédito mutuo de la federación: su diario muestra la transferencia.",
   "agreements.stocks": "Existencias",
   "agreements.done.offered": "Tu respuesta se envió.",
   "agreements.done.accepted": "Aceptado.",

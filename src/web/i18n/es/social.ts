@@ -198,4 +198,5 @@ export const social: Record<keyof typeof en, string> = {
     "{what}\n\nVelo en {url}\n\nPuedes desactivar estos correos en tu página de notificaciones.",
   "social.filters.blocked": "Bloqueaste a {name}.",
   "social.filters.muted": "Silenciaste a {name}.",
+  "social.notify.reportOther": "{name} envió una denuncia a la moderación",
 };
