@@ -13,10 +13,11 @@ import { type AccountDataContributor, accountsContributor } from "./accounts/dat
 import { smtpMailer } from "./accounts/mail.ts";
 import { RateLimiter } from "./accounts/rate-limits.ts";
 import { apiContributor } from "./api/account-data.ts";
-import { WriteClock } from "./api/cache.ts";
+import { trackWrites, WriteClock } from "./api/cache.ts";
 import { corsForApps, popupOpenerPolicy } from "./api/edge.ts";
 import { apiRoutes, StreamingHub } from "./api/index.ts";
 import { discoveryRoutes } from "./api/routes/discovery.ts";
+import { instanceRoutes } from "./api/routes/instance.ts";
 import { applyBudgetDecision } from "./commons/budget-decisions.ts";
 import { commonsContributor } from "./commons/data.ts";
 import { sweepWithdrawnRows } from "./commons/queries.ts";
@@ -26,8 +27,13 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { agreementsContributor } from "./economy/agreements/data.ts";
 import { creditContributor } from "./economy/credit/data.ts";
 import { marketContributor } from "./economy/market/data.ts";
+import { computeDue } from "./economy/opsroom/computed.ts";
 import { opsroomContributor } from "./economy/opsroom/data.ts";
 import { escalateDue } from "./economy/opsroom/escalation.ts";
+import { sweepAlarmMail } from "./economy/opsroom/mail.ts";
+import { planRoundsContributor } from "./economy/plan-rounds/data.ts";
+import { sweepPlanRounds } from "./economy/plan-rounds/sweep.ts";
+import { applyWeightsDecision } from "./economy/plan-rounds/weights.ts";
 import { federationContributor } from "./federation/account-data.ts";
 import { budgetingFederationMiddleware } from "./federation/budgeting/serve.ts";
 import { commonsFederationMiddleware } from "./federation/commons/serve.ts";
@@ -40,6 +46,7 @@ import { groupFederationMiddleware } from "./federation/groups/serve.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { indicatorsFederationMiddleware } from "./federation/indicators/serve.ts";
 import { cachedFederationDocuments, federationMiddleware } from "./federation/middleware.ts";
+import { planRoundsFederationMiddleware } from "./federation/plan-rounds/serve.ts";
 import { federationGateway } from "./federation-gateway.ts";
 import { countWaitingProcesses } from "./governance/budgeting/processes/counting.ts";
 import { budgetingContributor } from "./governance/budgeting/processes/data.ts";
@@ -60,6 +67,7 @@ import { RequestMetrics } from "./metrics.ts";
 import { movingContributor } from "./moving/data.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import { socialContributor } from "./social/data.ts";
+import { mailNotices } from "./social/notice-mail.ts";
 import { unreadCount } from "./social/notifications.ts";
 import { closeEndedPolls } from "./social/polls.ts";
 import { accountPages } from "./web/accounts/index.ts";
@@ -97,16 +105,23 @@ import { RenderedCache } from "./web/media/rendered-cache.ts";
 import { revisionPages } from "./web/media/revisions.ts";
 import { workflowPages } from "./web/media/workflow-pages.ts";
 import { movingPages } from "./web/moving/pages.ts";
+import { noticeMail } from "./web/notice-mail.ts";
+import { opsroomAlarmMail } from "./web/opsroom/mail.ts";
 import { opsroomPages } from "./web/opsroom/pages.ts";
 import { opsroomWall } from "./web/opsroom/wall.ts";
 import { homePages } from "./web/pages/home.ts";
+import { personActionPages } from "./web/people/actions.ts";
+import { peoplePages } from "./web/people/pages.ts";
+import { planRoundPages } from "./web/plan-rounds/pages.ts";
 import { searchPages } from "./web/search/pages.ts";
 import { csrfProtection, sessionMiddleware } from "./web/session.ts";
 import { filterPages } from "./web/social/filters.ts";
 import { moderationPages } from "./web/social/moderation-pages.ts";
+import { notificationPages } from "./web/social/notifications-page.ts";
 import { socialPages } from "./web/social/pages.ts";
 import { postActionPages } from "./web/social/post-actions.ts";
 import { profileSection } from "./web/social/profile.ts";
+import { formBodyLimit } from "./web/uploads.ts";
 import { startWorker, type WorkerOptions } from "./worker.ts";
 
 /** Bodies above this are refused with 413 before anything reads them. */
@@ -150,6 +165,8 @@ export async function createNode(
   const clock = options.clock ?? systemClock;
   // Decisions that carry an action: a dataset's budget (a set: registering twice is once).
   onDecisionClosed(applyBudgetDecision);
+  // A federation's plan-round priority weights (economy/plan-rounds/weights.ts).
+  onDecisionClosed(applyWeightsDecision);
   // What a member's export holds and what deleting an account erases, area by area.
   const contributors: AccountDataContributor[] = [
     accountsContributor,
@@ -168,6 +185,7 @@ export async function createNode(
     marketContributor(config.origin),
     agreementsContributor(config.origin),
     opsroomContributor(config.origin),
+    planRoundsContributor(config.origin),
   ];
   // Newsletters go out through the node's SMTP setting; without it they are off (and say so).
   const newsletterTransport = config.smtpUrl
@@ -213,7 +231,16 @@ export async function createNode(
   const articleCache = new RenderedCache();
   db.onWriteCommitted(articleCache.heardWrite);
   app.route("/", articleVisitorPages({ db, coop, cache: articleCache }));
+  const limiter = new RateLimiter(db.db, clock);
+  // The client API's caches are checked against this process's committed writes.
+  const writes = new WriteClock();
+  db.onWriteCommitted(writes.heard);
+  trackWrites(db.db, writes);
+  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   app.route("/", discoveryRoutes({ config, federation }));
+  // The instance document, asked by every app on start, without a token: answered here,
+  // before the layers the rest of the API needs (issue 24).
+  app.route("/", instanceRoutes(apiDeps, { early: true }) as unknown as Hono<WebEnv>);
   // Federation first: servers' requests need no locale, co-op name or session, and an
   // inbox POST is the busiest request a node answers. What they pass on gets the rest.
   app.use(cachedFederationDocuments(federation));
@@ -221,6 +248,7 @@ export async function createNode(
   app.use(decisionFederationMiddleware(federation));
   app.use(budgetingFederationMiddleware(federation));
   app.use(indicatorsFederationMiddleware(federation));
+  app.use(planRoundsFederationMiddleware(federation));
   app.use(creditFederationMiddleware(federation));
   app.use(creditRequestsMiddleware(federation));
   app.use(commonsFederationMiddleware(federation));
@@ -250,13 +278,8 @@ export async function createNode(
     if (viewer) c.set("unreadNotifications", () => unreadCount(db.db, viewer.id));
     return next();
   });
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use(formBodyLimit(bodyLimit({ maxSize: MAX_BODY_BYTES })));
   app.use(csrfProtection());
-  const limiter = new RateLimiter(db.db, clock);
-  // The client API's caches are checked against this process's committed writes.
-  const writes = new WriteClock();
-  db.onWriteCommitted(writes.heard);
-  const apiDeps = { db: db.db, config, coop, federation, limiter, clock, writes };
   const streaming = new StreamingHub(apiDeps);
   app.route("/", apiRoutes(apiDeps, streaming) as unknown as Hono<WebEnv>);
   app.route("/", assetRoutes({ db: db.db, config, clock }));
@@ -278,8 +301,11 @@ export async function createNode(
   app.route("/", publicationPages(mediaDeps));
   app.route("/", commentModerationPages(mediaDeps));
   app.route("/", socialPages(social));
+  app.route("/", notificationPages(social));
   app.route("/", postActionPages(social));
   app.route("/", filterPages(social));
+  app.route("/", peoplePages(social));
+  app.route("/", personActionPages(social));
   app.route("/", moderationPages(social));
   app.route("/", searchPages(social));
   const groupsBase = { db: db.db, config, federation, clock };
@@ -293,6 +319,7 @@ export async function createNode(
   const opsroom = { db: db.db, config, clock };
   app.route("/", opsroomWall(opsroom));
   app.route("/", opsroomPages(opsroom));
+  app.route("/", planRoundPages({ db: db.db, config, clock }));
   app.route("/", coopFederationPages(groups));
   app.route("/", remoteGroupPages(groups));
   app.route("/", groupManagePages(groups));
@@ -349,13 +376,24 @@ export async function createNode(
       const remind = config.smtpUrl
         ? decisionReminderMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
         : null;
+      // Notices staff and group moderators can act on, by mail (claimed once in the database).
+      const mailNotice = config.smtpUrl
+        ? noticeMail(await smtpMailer(config.smtpUrl, config.mailFrom), config.origin)
+        : null;
+      const alarmMail = config.smtpUrl
+        ? opsroomAlarmMail(await smtpMailer(config.smtpUrl, config.mailFrom))
+        : null;
       let counting: Promise<unknown> | null = null;
+      let planning: Promise<unknown> | null = null;
       const polls = setInterval(() => {
         // Each closed poll records its event, which wakes the relay (Db.onOutboxWritten).
         closeEndedPolls(db.db, clock).catch(() => undefined);
         // Decisions due to close, open or remind (once each: the state is in the database).
         sweepDecisions(decisionsCtx, remind).catch((error: unknown) =>
           decisionsLogger.error("Decisions sweep failed: {error}", { error }),
+        );
+        mailNotices(db.db, config, mailNotice).catch((error: unknown) =>
+          logger.error("Mailing notices failed: {error}", { error }),
         );
         // Budgeting processes whose phase ended by date move on (once: claimed in the database).
         sweepPhases(decisionsCtx).catch((error: unknown) =>
@@ -364,6 +402,15 @@ export async function createNode(
         // Alarms left waiting past their group's window go up a level (once: claimed in the database).
         escalateDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
           logger.error("Opsroom escalation sweep failed: {error}", { error }),
+        );
+        // Alarm notices mailed to who answers for them (once: claimed in the database).
+        if (alarmMail)
+          sweepAlarmMail({ db: db.db, origin: config.origin, clock }, alarmMail).catch(
+            (error: unknown) => logger.error("Alarm mail sweep failed: {error}", { error }),
+          );
+        // Indicators computed from the marketplace: each ended period's value, once.
+        computeDue({ db: db.db, origin: config.origin, clock }).catch((error: unknown) =>
+          logger.error("Computing indicators failed: {error}", { error }),
         );
         // Withdrawn commons rows whose exclusion period has begun (found by a partial index).
         sweepWithdrawnRows(db.db, clock.now()).catch((error: unknown) =>
@@ -374,6 +421,12 @@ export async function createNode(
           .catch((error: unknown) => logger.error("Counting budgets failed: {error}", { error }))
           .finally(() => {
             counting = null;
+          });
+        // Plan rounds: solve in a worker thread, deadlines, agreements (one sweep at a time).
+        planning ??= sweepPlanRounds({ db: db.db, origin: config.origin, clock })
+          .catch((error: unknown) => logger.error("Plan-round sweep failed: {error}", { error }))
+          .finally(() => {
+            planning = null;
           });
       }, POLL_SWEEP_MS);
       // Scheduled articles: at once (what fell due while the node was down), then every sweep.
@@ -393,6 +446,7 @@ export async function createNode(
         clearInterval(articles);
         await sweeping;
         await counting;
+        await planning;
         await stop();
       };
     },

@@ -17,6 +17,8 @@ import { type Clock, systemClock } from "./kernel/clock.ts";
  */
 export const areaExtensions = (): Promise<readonly AreaExtension[]> =>
   Promise.all([
+    // First: it claims only a PlanRound's Create/Update and the Accept/Reject of a round's part.
+    import("./federation/plan-rounds/index.ts").then((m) => m.planRoundsExtension),
     import("./federation/decisions/index.ts").then((m) => m.decisionsExtension),
     import("./federation/budgeting/index.ts").then((m) => m.budgetingExtension),
     import("./federation/commons/index.ts").then((m) => m.commonsExtension),

@@ -16,6 +16,7 @@ import { flushDeliveryStats } from "./federation/delivery-stats.ts";
 import type { FederationRuntime } from "./federation/federation.ts";
 import type { FederationGateway } from "./federation/index.ts";
 import { DatabaseKvStore } from "./federation/store/kv-store.ts";
+import { sweepFormUploads } from "./storage/form-uploads.ts";
 import { pruneRemoteMedia } from "./storage/remote-media.ts";
 
 const logger = getLogger(["synco", "worker"]);
@@ -136,6 +137,7 @@ export async function startWorker(
     try {
       await kv.sweep();
       await sweepAccounts(db.db);
+      await sweepFormUploads(db.db, options.media, gateway.deps.clock);
     } catch (error) {
       logger.error("Sweeping expired entries failed: {error}", { error });
     }

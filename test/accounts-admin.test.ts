@@ -116,6 +116,10 @@ test("applications: approved or rejected by an admin or a moderator, never by a 
   const list = await (await moderator.get("/admin/applications")).text();
   assert.match(list, /@quinn/);
   assert.match(list, /I would like to join\./);
+  // An applicant has applied, not joined (issue 23); nor is one a member yet.
+  assert.match(list, /<dt>Applied<\/dt>/);
+  assert.doesNotMatch(list, /<dt>Joined<\/dt>/);
+  assert.doesNotMatch(await (await admin.get("/admin/members")).text(), /@quinn/);
   assert.doesNotMatch(list, /href="\/admin\/members"/, "moderators see only what they may use");
   assert.equal((await moderator.get("/admin/members")).status, 403);
   assert.equal((await plain.post(`/admin/applications/${quinn.id}/approve`, {})).status, 403);

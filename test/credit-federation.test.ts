@@ -14,9 +14,10 @@ import { requestTransfer } from "../src/economy/credit/requests.ts";
 import { payFromOurCoop } from "../src/economy/credit/transfers.ts";
 import { auditRemoteLedger } from "../src/federation/credit/audit.ts";
 import { waitFor } from "../src/federation/testing.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
+import { joinFederationOn } from "./support/economy.ts";
 import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -49,25 +50,7 @@ before(async () => {
   });
   assert.ok(made.ok);
   assert.ok((await joinWithOurCoop(socialOf(a), ana, { group: made.value })).ok);
-  const actor = await b.node.federation.lookup(`fednet@${a.domain}`);
-  assert.ok(actor);
-  const joined = await joinFederation(socialOf(b), ben, {
-    groupUri: actor.uri,
-    remoteId: actor.id,
-  });
-  assert.ok(joined.ok);
-  await waitFor(
-    "the federation accepts B's co-op",
-    async () =>
-      (
-        await b.node.db.db
-          .selectFrom("coop_affiliations")
-          .select("status")
-          .where("id", "=", joined.value.id)
-          .executeTakeFirst()
-      )?.status === "active",
-    SLOW,
-  );
+  await joinFederationOn(a, b, ben, "fednet");
   const opened = await createLedger(socialOf(a), ana, {
     groupId: made.value.id,
     settings: { unit: "hours", defaultDebitLimit: 50_000, defaultCreditLimit: 50_000 },

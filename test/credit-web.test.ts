@@ -161,7 +161,7 @@ test("exports for admins, the audit for readers, the page in Spanish", async () 
   assert.equal(((await json.json()) as { transfers: unknown[] }).transfers.length, 1);
   assert.equal((await member.get("/groups/fed/ledger/journal.csv")).status, 403);
   const audit = await fetch(`${n.url}/groups/fed/ledger/audit`);
-  assert.match(await audit.text(), /adds up: 1 transfers/);
+  assert.match(await audit.text(), /adds up: 1 transfer,/);
   const es = await fetch(`${n.url}/groups/fed/ledger`, { headers: { "accept-language": "es" } });
   assert.match(await es.text(), /Libro de cuentas de Fed/);
 });

@@ -193,7 +193,7 @@ test("the marketplace finds it by filters, words and distance, and on the map; b
     "lat=40",
     "from=2027-02-01&until=2027-01-01",
     "purpose=barter",
-    "km=5&lat=1&lon=1&q=" + "x".repeat(200),
+    `km=5&lat=1&lon=1&q=${"x".repeat(200)}`,
   ])
     assert.equal((await list(bad)).status, 400, bad);
 });

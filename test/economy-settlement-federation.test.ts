@@ -16,10 +16,10 @@ import { offerAgreement } from "../src/economy/agreements/offers.ts";
 import { createLedger, findLedger, type Ledger } from "../src/economy/credit/ledgers.ts";
 import { auditRemoteLedger } from "../src/federation/credit/audit.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
-import { publishProposal } from "./support/economy.ts";
+import { joinFederationOn, publishProposal } from "./support/economy.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
@@ -57,23 +57,7 @@ before(async () => {
   });
   assert.ok(made.ok);
   assert.ok((await joinWithOurCoop(socialOf(a), ana, { group: made.value })).ok);
-  const actor = await b.node.federation.lookup(`veg@${a.domain}`);
-  assert.ok(actor);
-  groupUri = actor.uri;
-  const joined = await joinFederation(socialOf(b), ben, { groupUri, remoteId: actor.id });
-  assert.ok(joined.ok);
-  await waitFor(
-    "the federation accepts B's co-op",
-    async () =>
-      (
-        await b.node.db.db
-          .selectFrom("coop_affiliations")
-          .select("status")
-          .where("id", "=", joined.value.id)
-          .executeTakeFirst()
-      )?.status === "active",
-    SLOW,
-  );
+  groupUri = await joinFederationOn(a, b, ben, "veg");
   const opened = await createLedger(socialOf(a), ana, {
     groupId: made.value.id,
     settings: { unit: "hours", defaultDebitLimit: 50_000, defaultCreditLimit: 50_000 },

@@ -638,13 +638,20 @@ test("the co-op's federation pages: admins only, a bad handle is 422 and changes
     .selectFrom("coop_affiliations")
     .select("id")
     .executeTakeFirstOrThrow();
-  // Delegates must be active members here; an unknown name changes nothing.
+  // Delegates must be active members here; an unknown name changes nothing, and the
+  // error sits next to the field with what was typed in it.
   const field = `delegates-${aff.id}`;
-  assert.equal(
-    (await admin.post(`/groups/federations/${aff.id}/delegates`, { [field]: "ben, nobody" }))
-      .status,
-    422,
+  const refused = await admin.post(`/groups/federations/${aff.id}/delegates`, {
+    [field]: "ben, nobody",
+  });
+  assert.equal(refused.status, 422);
+  const refusedPage = await refused.text();
+  assert.match(
+    refusedPage,
+    new RegExp(`id="f-${field}-error">No active member is called nobody\\.`),
   );
+  assert.match(refusedPage, new RegExp(`<a href="#f-${field}">No active member`));
+  assert.match(refusedPage, new RegExp(`name="${field}"[^>]*value="ben, nobody"`));
   assert.equal(
     (await b.node.db.db.selectFrom("coop_delegates").select("account_id").execute()).length,
     0,

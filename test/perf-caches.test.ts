@@ -169,3 +169,22 @@ describe("bearer tokens", () => {
     await assert.rejects(dee.client.v1.accounts.verifyCredentials(), (e) => statusOf(e) === 401);
   });
 });
+
+describe("accounts kept in memory", () => {
+  it("show a new name and new counts at once, though cached", async () => {
+    const shown = async () => {
+      const [s] = await bo.v1.accounts.$select(adaId).statuses.list({ limit: 1 });
+      const a = await bo.v1.accounts.$select(adaId).fetch();
+      return { inStatus: s?.account.displayName, name: a.displayName, count: a.statusesCount };
+    };
+    await ada.v1.statuses.create({ status: "Warm loaf", visibility: "public" });
+    const before = await shown();
+    for (let i = 0; i < 3; i++) assert.deepEqual(await shown(), before);
+    await ada.v1.accounts.updateCredentials({ displayName: "Ada the Baker" });
+    const renamed = await shown();
+    assert.equal(renamed.name, "Ada the Baker");
+    assert.equal(renamed.inStatus, "Ada the Baker");
+    await ada.v1.statuses.create({ status: "Another loaf", visibility: "public" });
+    assert.equal((await shown()).count, before.count + 1);
+  });
+});

@@ -349,5 +349,6 @@ test("the rules page shows the co-op's rules", async () => {
   assert.match(await (await fetch(`${a.url}/rules`)).text(), /has not written its rules yet/);
   await a.node.coop.update({ rules: "1. Be kind.\n2. No ads." });
   const page = await (await fetch(`${a.url}/rules`)).text();
-  assert.match(page, /<p>1\. Be kind\.<br \/>2\. No ads\.<\/p>/);
+  // Markdown (issue 23): the numbered lines are a list.
+  assert.match(page, /<ol>\s*<li>Be kind\.<\/li>\s*<li>No ads\.<\/li>\s*<\/ol>/);
 });

@@ -14,6 +14,8 @@ export interface CoopSettings {
 }
 
 const CACHE_MS = 2_000;
+/** The name a node has until its admins give it the co-op's. */
+export const DEFAULT_COOP_NAME = "Synco";
 
 export class CoopSettingsStore {
   readonly #db: Kysely<Schema>;
@@ -25,7 +27,7 @@ export class CoopSettingsStore {
     defaults: Partial<CoopSettings> & { registration: RegistrationMode },
   ) {
     this.#db = db;
-    this.#defaults = { name: "Synco", description: "", rules: "", ...defaults };
+    this.#defaults = { name: DEFAULT_COOP_NAME, description: "", rules: "", ...defaults };
   }
 
   async get(): Promise<CoopSettings> {

@@ -15,9 +15,11 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { mediaUrl } from "../storage/images.ts";
-import { type MediaConfig, mediaStore } from "../storage/store.ts";
+import { removeUnreferencedFiles } from "../storage/uploads.ts";
 import { locksRows } from "./locking.ts";
 import { revokeCredentials } from "./sessions.ts";
+
+export { removeUnreferencedFiles };
 
 export interface AccountDataContributor {
   /** The key of this area's section in the export archive. */
@@ -215,23 +217,4 @@ export function otherActiveAdmins(
   accountId: string,
 ): number {
   return admins.filter((a) => a.id !== accountId && a.status === "active").length;
-}
-
-/** Files are content-addressed, so one may back another upload too; only orphans go. */
-export async function removeUnreferencedFiles(
-  db: Kysely<Schema>,
-  media: MediaConfig,
-  paths: string[],
-): Promise<void> {
-  for (const path of new Set(paths)) {
-    const still = await db
-      .selectFrom("uploads")
-      .select("id")
-      .where("path", "=", path)
-      .executeTakeFirst();
-    if (!still)
-      await mediaStore(media)
-        .delete(path)
-        .catch(() => undefined);
-  }
 }

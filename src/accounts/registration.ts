@@ -44,7 +44,17 @@ export type RegistrationResult =
 export async function register(
   db: Kysely<Schema>,
   input: Registration,
-  options: { mode: RegistrationMode; passwordCost: number; verifyEmail: boolean; clock?: Clock },
+  options: {
+    mode: RegistrationMode;
+    passwordCost: number;
+    verifyEmail: boolean;
+    clock?: Clock;
+    /** Called in the transaction that records an application (the staff are told: social/staff-notices.ts). */
+    onApplication?: (
+      trx: Kysely<Schema>,
+      applicant: { id: string; username: string },
+    ) => Promise<void>;
+  },
 ): Promise<RegistrationResult> {
   const { mode } = options;
   if (mode === "closed") return { ok: false, reason: "closed" };
@@ -81,6 +91,7 @@ export async function register(
             created_at: now.toISOString(),
           })
           .execute();
+        await options.onApplication?.(trx, { id, username: input.username.trim() });
       }
       if (options.verifyEmail) {
         await trx

@@ -27,6 +27,7 @@ import { moreRoutes } from "./routes/more.ts";
 import { movingRoutes } from "./routes/moving.ts";
 import { notificationGroupRoutes } from "./routes/notification-groups.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
+import { planRoundRoutes } from "./routes/plan-rounds.ts";
 import { signupRoutes } from "./routes/signup.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
@@ -70,6 +71,7 @@ export function apiRoutes(deps: ApiDeps, streaming: StreamingHub): Hono<ApiEnv> 
   app.route("/", decisionRoutes(deps));
   app.route("/", commonsRoutes(deps));
   app.route("/", indicatorRoutes(deps));
+  app.route("/", planRoundRoutes(deps));
   app.route("/", creditRoutes(deps));
   app.route("/", commonsFederationRoutes(deps));
   app.route("/", movingRoutes(deps));

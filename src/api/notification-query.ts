@@ -24,9 +24,15 @@ const ours: Record<string, NotificationType[]> = {
   follow: ["follow"],
   follow_request: ["follow_request"],
   poll: ["poll"],
+  update: ["update"],
+  "admin.report": ["report"],
+  "admin.sign_up": ["sign_up"],
 };
 
-/** Every type of ours a Mastodon app knows; the others (decisions) never reach apps. */
+/**
+ * Every type of ours a Mastodon app knows; the others (decisions, group join
+ * requests: Mastodon has no name for them) never reach apps.
+ */
 export const MASTODON_KNOWN_TYPES: NotificationType[] = [...new Set(Object.values(ours).flat())];
 
 /** Mastodon's type names as ours (our "reply" is a Mastodon "mention"); unknown names drop out. */

@@ -39,13 +39,11 @@ export function readPage(p: Params, defaults = { limit: 20, max: 40 }): Page {
 /** Sets the Link header for a page whose items have these cursor ids (newest first). */
 export function setLink(c: ApiContext, ids: string[], options: { hasMore?: boolean } = {}): void {
   if (ids.length === 0) return;
+  // The request's address without its cursors, parsed once; each link adds one.
   const url = new URL(c.req.url);
-  const make = (key: string, value: string) => {
-    const u = new URL(url);
-    for (const k of ["max_id", "since_id", "min_id"]) u.searchParams.delete(k);
-    u.searchParams.set(key, value);
-    return u.href;
-  };
+  for (const k of ["max_id", "since_id", "min_id"]) url.searchParams.delete(k);
+  const base = `${url.href}${url.search ? "&" : "?"}`;
+  const make = (key: string, value: string) => `${base}${key}=${encodeURIComponent(value)}`;
   const links: string[] = [];
   if (options.hasMore !== false)
     links.push(`<${make("max_id", ids.at(-1) as string)}>; rel="next"`);

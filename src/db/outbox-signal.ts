@@ -15,19 +15,27 @@
  * committed nothing since they last checked.
  */
 import {
+  AliasNode,
   type CompiledQuery,
   type DatabaseConnection,
   DeleteQueryNode,
   type Dialect,
   type Driver,
   InsertQueryNode,
+  type OperationNode,
   type QueryCompiler,
   type QueryResult,
+  TableNode,
   type TransactionSettings,
   UpdateQueryNode,
 } from "kysely";
 
-export type OutboxListener = () => void;
+/**
+ * Called after a committed write; `tables` names the tables its statements wrote
+ * (directly: not what their triggers or cascades wrote), or is null when a
+ * statement's table was not recognised (raw SQL of another shape).
+ */
+export type OutboxListener = (tables?: ReadonlySet<string> | null) => void;
 
 /** Listeners of one database handle; each is called once per committed write. */
 export class OutboxSignal {
@@ -39,11 +47,11 @@ export class OutboxSignal {
     return () => this.#listeners.delete(listener);
   }
 
-  emit(): void {
+  emit(tables: ReadonlySet<string> | null = null): void {
     for (const listener of this.#listeners) {
       // A listener's failure must not turn a committed write into a failed call.
       try {
-        listener();
+        listener(tables);
       } catch (error) {
         queueMicrotask(() => {
           throw error;
@@ -71,11 +79,33 @@ function writesAnything(query: CompiledQuery): boolean {
   );
 }
 
+const RAW_WRITE = /^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?/i;
+
+/** A table's name, plain or aliased (`posts as p`); null for anything else. */
+function tableName(node: OperationNode | undefined): string | null {
+  if (node && TableNode.is(node)) return node.table.identifier.name;
+  if (node && AliasNode.is(node) && TableNode.is(node.node)) return node.node.table.identifier.name;
+  return null;
+}
+
+/** The table a write names (Kysely's query tree, or raw SQL text); null when not recognised. */
+function tableWritten(query: CompiledQuery): string | null {
+  const node = query.query;
+  if (InsertQueryNode.is(node)) return tableName(node.into);
+  if (UpdateQueryNode.is(node)) return tableName(node.table);
+  if (DeleteQueryNode.is(node))
+    return node.from.froms.length === 1 ? tableName(node.from.froms[0]) : null;
+  return RAW_WRITE.exec(query.sql)?.[1] ?? null;
+}
+
 /** What the open transaction wrote, not yet committed. */
 interface Wrote {
   outbox: boolean;
   any: boolean;
+  /** The tables written; null once a write's table was not recognised. */
+  tables: Set<string> | null;
 }
+const nothing = (): Wrote => ({ outbox: false, any: false, tables: new Set() });
 
 interface ConnectionState {
   inner: DatabaseConnection;
@@ -110,7 +140,7 @@ class SignallingDriver implements Driver {
     const state: ConnectionState = {
       inner,
       transaction: false,
-      wrote: { outbox: false, any: false },
+      wrote: nothing(),
       savepoints: new Map(),
     };
     const signals = this.#signals;
@@ -119,11 +149,14 @@ class SignallingDriver implements Driver {
         const result = await inner.executeQuery<R>(query);
         if (writesAnything(query)) {
           const outbox = writesOutbox(query);
+          const table = tableWritten(query);
           if (state.transaction) {
             state.wrote.any = true;
             if (outbox) state.wrote.outbox = true;
+            if (table === null) state.wrote.tables = null;
+            else state.wrote.tables?.add(table);
           } else {
-            signals.any.emit();
+            signals.any.emit(table === null ? null : new Set([table]));
             if (outbox) signals.outbox.emit();
           }
         }
@@ -148,7 +181,7 @@ class SignallingDriver implements Driver {
     const state = this.#state(connection);
     await this.#inner.beginTransaction(state.inner, settings);
     state.transaction = true;
-    state.wrote = { outbox: false, any: false };
+    state.wrote = nothing();
     state.savepoints.clear();
   }
 
@@ -160,17 +193,17 @@ class SignallingDriver implements Driver {
       await this.#inner.commitTransaction(state.inner);
     } finally {
       state.transaction = false;
-      state.wrote = { outbox: false, any: false };
+      state.wrote = nothing();
       state.savepoints.clear();
     }
-    if (wrote.any) this.#signals.any.emit();
+    if (wrote.any) this.#signals.any.emit(wrote.tables);
     if (wrote.outbox) this.#signals.outbox.emit();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const state = this.#state(connection);
     state.transaction = false;
-    state.wrote = { outbox: false, any: false };
+    state.wrote = nothing();
     state.savepoints.clear();
     await this.#inner.rollbackTransaction(state.inner);
   }
@@ -183,7 +216,8 @@ class SignallingDriver implements Driver {
     const state = this.#state(connection);
     if (!this.#inner.savepoint) throw new Error("The dialect has no savepoints");
     await this.#inner.savepoint(state.inner, name, compileQuery);
-    state.savepoints.set(name, { ...state.wrote });
+    const { tables } = state.wrote;
+    state.savepoints.set(name, { ...state.wrote, tables: tables && new Set(tables) });
   }
 
   async rollbackToSavepoint(
@@ -195,7 +229,9 @@ class SignallingDriver implements Driver {
     if (!this.#inner.rollbackToSavepoint) throw new Error("The dialect has no savepoints");
     await this.#inner.rollbackToSavepoint(state.inner, name, compileQuery);
     const before = state.savepoints.get(name);
-    if (before) state.wrote = { ...before };
+    // A rollback to a savepoint undoes the writes since; its tables are still
+    // reported (a spurious invalidation is harmless, a missed one is not).
+    if (before) state.wrote = { ...before, tables: state.wrote.tables };
   }
 
   async releaseSavepoint(

@@ -17,6 +17,7 @@ import type { agreementEvents } from "../economy/agreements/events.ts";
 import type { creditEvents } from "../economy/credit/events.ts";
 import type { marketEvents } from "../economy/market/events.ts";
 import type { opsroomEvents } from "../economy/opsroom/events.ts";
+import type { planRoundEvents } from "../economy/plan-rounds/events.ts";
 import type { followEvents } from "../federation/events.ts";
 import type { budgetingEvents } from "../governance/budgeting/processes/events.ts";
 import type { decisionsEvents } from "../governance/decisions/events.ts";
@@ -55,6 +56,7 @@ export type OutboxEventSchemas = typeof accountsEvents &
   typeof movingEvents &
   typeof commonsEvents &
   typeof opsroomEvents &
+  typeof planRoundEvents &
   typeof budgetingEvents &
   typeof marketEvents &
   typeof agreementEvents &

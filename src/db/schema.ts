@@ -18,6 +18,7 @@ import type { IndicatorsSchema } from "./schema/indicators.ts";
 import type { MediaSchema } from "./schema/media.ts";
 import type { MovingSchema } from "./schema/moving.ts";
 import type { NewslettersSchema } from "./schema/newsletters.ts";
+import type { PlanRoundsSchema } from "./schema/plan-rounds.ts";
 import type { SearchSchema } from "./schema/search.ts";
 import type { SocialSchema } from "./schema/social.ts";
 import type { StorageSchema } from "./schema/storage.ts";
@@ -119,6 +120,7 @@ export interface Schema
     CommonsSchema,
     EconomySchema,
     IndicatorsSchema,
+    PlanRoundsSchema,
     CreditSchema,
     DecisionFederationSchema,
     MediaSchema,

@@ -31,3 +31,21 @@ test("a write waits for another connection's write lock, then succeeds", async (
   assert.deepEqual(rows, [{ x: 1 }, { x: 2 }]);
   database.close();
 });
+
+test("rows are plain objects, a repeated column's last value wins, odd names are kept", () => {
+  const { database } = openSqlite(":memory:");
+  const rows = database
+    .prepare(`select 1 as a, 'x' as "b c", 2 as a, 3 as "__proto__", null as "it's"`)
+    .all([]) as Record<string, unknown>[];
+  const [row] = rows;
+  assert.ok(row);
+  assert.equal(Object.getPrototypeOf(row), Object.prototype);
+  assert.equal(row.a, 2);
+  assert.equal(row["b c"], "x");
+  assert.equal(Object.getOwnPropertyDescriptor(row, "__proto__")?.value, 3);
+  assert.equal(row["it's"], null);
+  const plain = database.prepare("select 1 as x, 'y' as y").all([]);
+  assert.deepEqual(plain, [{ x: 1, y: "y" }]);
+  assert.deepEqual([...database.prepare("select 5 as n").iterate([])], [{ n: 5 }]);
+  database.close();
+});

@@ -29,6 +29,7 @@ import { resolveActor } from "./lookup.ts";
 import { memoizeParses } from "./parse-memo.ts";
 import { Relay } from "./relay.ts";
 import { coreExtension } from "./relay-handlers.ts";
+import { refreshPerson } from "./social/person-refresh.ts";
 import { DatabaseKvStore } from "./store/kv-store.ts";
 import { DatabaseMessageQueue } from "./store/message-queue.ts";
 import { tracerProvider } from "./tracing.ts";
@@ -38,6 +39,8 @@ export interface FederationRuntime {
   relay: Relay;
   /** Looks up a remote actor by handle or URL (cached, refreshed when stale). */
   lookup(query: string): ReturnType<typeof resolveActor>;
+  /** Reads a remote person's counts (and, with backfill, recent posts) from their server. */
+  refreshPerson(uri: string, options: { backfill: boolean }): Promise<void>;
   /** Runs the queues (or only the one named) until the signal aborts. */
   startQueue(signal: AbortSignal, queue?: "inbox" | "outbox" | "fanout"): Promise<void>;
   /** Stops (or restarts) this process's inbox consumers taking messages. */
@@ -152,6 +155,7 @@ export function buildFederation(
     federation,
     relay,
     lookup: (query) => resolveActor(context(), deps, query),
+    refreshPerson: (uri, options) => refreshPerson(context(), deps, uri, options),
     startQueue: (signal, queue) => {
       installDeliveryFetch();
       return federation.startQueue(undefined, { signal, queue });

@@ -1,6 +1,7 @@
 /** A member's followers, follows and follow requests, as the pages show them. */
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.ts";
+import { personPath } from "../social/views.ts";
 
 export interface FollowEntry {
   id: string;
@@ -102,7 +103,8 @@ function toEntry(row: {
     uri: row.uri,
     handle: row.remote_handle ?? row.uri,
     name: row.remote_name || row.remote_handle || row.uri,
-    profileUrl: row.remote_url ?? row.uri,
+    // Their page here (issue 23), where one follows, mutes or reports them.
+    profileUrl: (row.remote_handle && personPath(row.remote_handle)) || row.remote_url || row.uri,
     local: false,
   };
 }

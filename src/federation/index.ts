@@ -62,4 +62,9 @@ export class FederationGateway {
   async lookup(query: string): Promise<RemoteActor | null> {
     return (await this.load()).lookup(query);
   }
+
+  /** Reads a remote person's counts (and recent posts, with backfill) from their server. */
+  async refreshPerson(uri: string, options: { backfill: boolean }): Promise<void> {
+    return (await this.load()).refreshPerson(uri, options);
+  }
 }

@@ -14,6 +14,7 @@ import { recordEvent } from "../db/outbox.ts";
 import type { Schema } from "../db/schema.ts";
 import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
+import { notifyGroupModerators } from "../social/staff-notices.ts";
 import { type GroupsContext, isoNow, type LocalMember, type RemoteActorRef } from "./context.ts";
 import { type Group, lockGroup } from "./groups.ts";
 import { canModerate, isBanned, type Membership, memberRow, membershipOf } from "./standing.ts";
@@ -84,6 +85,12 @@ export async function joinGroup(
       status,
       follow_activity_uri: null,
     });
+    if (status === "pending")
+      await notifyGroupModerators(
+        trx,
+        { groupId: group.id, fromUri: uri, fromAccountId: member.id },
+        ctx.clock,
+      );
     return ok(status);
   });
 }
@@ -177,6 +184,12 @@ export async function receiveJoin(
         status,
         follow_activity_uri: input.activityUri,
       });
+      if (status === "pending")
+        await notifyGroupModerators(
+          trx,
+          { groupId: group.id, fromUri: actor.uri, fromRemoteId: actor.remoteId },
+          ctx.clock,
+        );
     }
     if (status === "active")
       await recordEvent(trx, {

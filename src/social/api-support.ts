@@ -5,26 +5,33 @@
  * Additive only: nothing here changes how the social capability behaves.
  */
 import type { Kysely } from "kysely";
+import { prepared } from "../db/prepared.ts";
 import type { Schema } from "../db/schema.ts";
 import { type ViewerRef, visibleTo } from "./visibility.ts";
 
-export function mentionsOf(db: Kysely<Schema>, postIds: string[]) {
-  if (postIds.length === 0) return Promise.resolve([]);
-  return db
+// Read for every page of statuses: built and compiled once (db/prepared.ts).
+const mentionsQuery = prepared((db, a: { ids: readonly string[] }) =>
+  db
     .selectFrom("post_mentions")
     .select(["post_id", "actor_uri", "account_id", "remote_id", "handle"])
-    .where("post_id", "in", postIds)
-    .where("silent", "=", 0)
-    .execute();
+    .where("post_id", "in", a.ids)
+    .where("silent", "=", 0),
+);
+const tagsQuery = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("post_tags").select(["post_id", "tag"]).where("post_id", "in", a.ids),
+);
+const authorsQuery = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("posts").select(["id", "author_uri"]).where("id", "in", a.ids),
+);
+
+export function mentionsOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return mentionsQuery(db, { ids: postIds });
 }
 
 export function tagsOf(db: Kysely<Schema>, postIds: string[]) {
   if (postIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom("post_tags")
-    .select(["post_id", "tag"])
-    .where("post_id", "in", postIds)
-    .execute();
+  return tagsQuery(db, { ids: postIds });
 }
 
 export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
@@ -52,7 +59,7 @@ export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
 /** Author URIs of posts (for in_reply_to_account_id). */
 export function authorsOf(db: Kysely<Schema>, postIds: string[]) {
   if (postIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom("posts").select(["id", "author_uri"]).where("id", "in", postIds).execute();
+  return authorsQuery(db, { ids: postIds });
 }
 
 /** Actor URIs that liked a post, newest first. */

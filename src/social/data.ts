@@ -133,7 +133,7 @@ async function exportSocial(db: Kysely<Schema>, accountId: string) {
       .execute(),
     notifications: await db
       .selectFrom("notifications")
-      .select(["type", "from_uri", "post_id", "created_at"])
+      .select(["type", "from_uri", "post_id", "subject_id", "created_at"])
       .where("account_id", "=", accountId)
       .orderBy("id")
       .execute(),

@@ -63,20 +63,23 @@ export async function keepVersion(trx: Kysely<Schema>, postId: string): Promise<
 
 /**
  * For a remote Update: runs the change, and keeps the version it replaced only if
- * what a reader sees changed (an Update(Question) that only recounts votes does not).
+ * what a reader sees changed (an Update(Question) that only recounts votes does
+ * not). Answers whether it changed, so the caller marks the post edited only then.
  */
 export async function keepVersionIfChanged(
   trx: Kysely<Schema>,
   postId: string,
   change: () => Promise<void>,
-): Promise<void> {
+): Promise<boolean> {
   const before = await currentVersion(trx, postId);
   await change();
   const after = await currentVersion(trx, postId);
-  if (!before || !after) return;
+  if (!before || !after) return false;
   const seen = (v: VersionView) =>
     JSON.stringify([v.contentHtml, v.spoiler, v.sensitive, v.media, v.pollOptions]);
-  if (seen(before) !== seen(after)) await insertVersion(trx, postId, before);
+  if (seen(before) === seen(after)) return false;
+  await insertVersion(trx, postId, before);
+  return true;
 }
 
 async function insertVersion(trx: Kysely<Schema>, postId: string, v: VersionView): Promise<void> {

@@ -17,6 +17,7 @@ import { fail, ok, type Result } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import { memberUri } from "../kernel/uris.ts";
 import type { Member, SocialContext } from "./context.ts";
+import { fileReport } from "./staff-notices.ts";
 
 export type FederationMode = "open" | "allowlist";
 const MODE_KEY = "social.federation_mode";
@@ -188,23 +189,20 @@ export async function report(
       return fail("not-found" as const);
     const id = newId();
     const remote = found.some((p) => p.author_remote_id);
-    await trx
-      .insertInto("reports")
-      .values({
+    await fileReport(
+      trx,
+      {
         id,
-        reporter_account_id: reporter.id,
-        reporter_uri: memberUri(s.origin, reporter.username),
-        target_uri: input.targetUri,
-        post_ids: JSON.stringify(input.postIds),
+        reporterAccountId: reporter.id,
+        reporterUri: memberUri(s.origin, reporter.username),
+        targetUri: input.targetUri,
+        postIds: input.postIds,
         comment: input.comment.trim(),
-        forwarded: input.forward && remote ? 1 : 0,
-        group_id: reportedGroup(found),
-        uri: null,
-        created_at: s.clock.now().toISOString(),
-        resolved_at: null,
-        resolved_by: null,
-      })
-      .execute();
+        forwarded: input.forward && remote,
+        groupId: reportedGroup(found),
+      },
+      s.clock,
+    );
     if (input.forward && remote)
       await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
     return ok({ id });
@@ -243,22 +241,28 @@ export async function receiveReport(
   const posts = postIds.length
     ? await db.selectFrom("posts").select("group_id").where("id", "in", postIds).execute()
     : [];
-  await db
-    .insertInto("reports")
-    .values({
-      id: newId(),
-      reporter_account_id: null,
-      reporter_uri: input.reporterUri,
-      target_uri: input.targetUri,
-      post_ids: JSON.stringify(postIds),
-      comment: input.comment.slice(0, MAX_REPORT_COMMENT),
-      group_id: reportedGroup(posts),
-      uri: input.uri,
-      created_at: s.clock.now().toISOString(),
-      resolved_at: null,
-      resolved_by: null,
-    })
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    const reporter = await trx
+      .selectFrom("remote_actors")
+      .select("id")
+      .where("uri", "=", input.reporterUri)
+      .executeTakeFirst();
+    await fileReport(
+      trx,
+      {
+        id: newId(),
+        reporterAccountId: null,
+        reporterRemoteId: reporter?.id ?? null,
+        reporterUri: input.reporterUri,
+        targetUri: input.targetUri,
+        postIds,
+        comment: input.comment.slice(0, MAX_REPORT_COMMENT),
+        groupId: reportedGroup(posts),
+        uri: input.uri,
+      },
+      s.clock,
+    );
+  });
   return true;
 }
 

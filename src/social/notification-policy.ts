@@ -142,3 +142,25 @@ export const allowedBy =
     if (conditions.length === 0) return eb.lit(true);
     return eb.or([eb("n.type", "in", ["follow", "follow_request"]), eb.and(conditions)]);
   };
+
+/** Whether notices a member can act on (join requests, reports, applications) also come by mail. */
+export async function noticeMail(db: Kysely<Schema>, accountId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("notification_policies")
+    .select("mail_notices")
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  return row ? row.mail_notices === 1 : true;
+}
+
+export async function setNoticeMail(
+  db: Kysely<Schema>,
+  accountId: string,
+  on: boolean,
+): Promise<void> {
+  await db
+    .insertInto("notification_policies")
+    .values({ account_id: accountId, mail_notices: on ? 1 : 0 })
+    .onConflict((oc) => oc.column("account_id").doUpdateSet({ mail_notices: on ? 1 : 0 }))
+    .execute();
+}

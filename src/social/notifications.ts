@@ -9,6 +9,8 @@ import type { NotificationType } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId } from "../kernel/ids.ts";
+import { mediaUrl } from "../storage/images.ts";
+import { remoteMediaUrl } from "../storage/remote-media.ts";
 
 export interface NotifyInput {
   accountId: string;
@@ -17,6 +19,10 @@ export interface NotifyInput {
   fromAccountId?: string | null;
   fromRemoteId?: string | null;
   postId?: string | null;
+  /** What a notice is about besides a post (a report, a group, an applicant's account). */
+  subjectId?: string | null;
+  /** The notice also goes by mail (notice-mail.ts), if the member allows it. */
+  mail?: boolean;
 }
 
 /**
@@ -46,9 +52,49 @@ export async function notify(
       from_account_id: input.fromAccountId ?? null,
       from_remote_id: input.fromRemoteId ?? null,
       post_id: input.postId ?? null,
+      subject_id: input.subjectId ?? null,
+      mail_pending: input.mail ? 1 : 0,
       created_at: clock.now().toISOString(),
     })
     .execute();
+}
+
+/**
+ * Members who boosted a post hear that it was edited (Mastodon's "update"): in
+ * the edit's transaction, only when what a reader sees changed.
+ */
+export async function notifyBoosters(
+  trx: Kysely<Schema>,
+  post: {
+    id: string;
+    authorUri: string;
+    authorAccountId: string | null;
+    authorRemoteId: string | null;
+  },
+  clock: Clock,
+): Promise<void> {
+  const boosters = await trx
+    .selectFrom("posts")
+    .select("author_account_id")
+    .distinct()
+    .where("reblog_of_id", "=", post.id)
+    .where("author_account_id", "is not", null)
+    .where("deleted_at", "is", null)
+    .execute();
+  for (const { author_account_id } of boosters)
+    if (author_account_id)
+      await notify(
+        trx,
+        {
+          accountId: author_account_id,
+          type: "update",
+          fromUri: post.authorUri,
+          fromAccountId: post.authorAccountId,
+          fromRemoteId: post.authorRemoteId,
+          postId: post.id,
+        },
+        clock,
+      );
 }
 
 export interface NotificationView {
@@ -58,7 +104,9 @@ export interface NotificationView {
   fromName: string;
   fromHandle: string;
   fromUrl: string;
+  fromAvatarUrl: string | null;
   postId: string | null;
+  subjectId: string | null;
   read: boolean;
   createdAt: string;
 }
@@ -132,12 +180,14 @@ export async function listNotifications(
   const rows = await db
     .selectFrom("notifications as n")
     .leftJoin("accounts as a", "a.id", "n.from_account_id")
+    .leftJoin("uploads as av", "av.id", "a.avatar_id")
     .leftJoin("remote_actors as r", "r.id", "n.from_remote_id")
     .select([
       "n.id",
       "n.type",
       "n.from_uri",
       "n.post_id",
+      "n.subject_id",
       "n.read",
       "n.created_at",
       "a.username",
@@ -145,6 +195,8 @@ export async function listNotifications(
       "r.handle",
       "r.name",
       "r.url",
+      "av.path as avatar_path",
+      "r.avatar_url",
     ])
     .where(matching(accountId, page))
     .orderBy("n.id", page.upwards ? "asc" : "desc")
@@ -158,7 +210,13 @@ export async function listNotifications(
     fromName: r.display_name || r.username || r.name || r.handle || r.from_uri,
     fromHandle: r.username ? `@${r.username}@${domain}` : r.handle ? `@${r.handle}` : r.from_uri,
     fromUrl: r.username ? `/@${r.username}` : (r.url ?? r.from_uri),
+    fromAvatarUrl: r.avatar_path
+      ? mediaUrl(r.avatar_path)
+      : r.avatar_url
+        ? remoteMediaUrl(r.avatar_url)
+        : null,
     postId: r.post_id,
+    subjectId: r.subject_id,
     read: r.read === 1,
     createdAt: r.created_at,
   }));

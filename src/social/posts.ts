@@ -28,7 +28,7 @@ import { bumpCount } from "./counters.ts";
 import { keepVersion } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { type CreatePostOptions, writeOnce } from "./idempotency.ts";
-import { notify } from "./notifications.ts";
+import { notify, notifyBoosters } from "./notifications.ts";
 import { insertPoll, type NewPoll, validatePoll } from "./polls.ts";
 import { tombstone } from "./tombstone.ts";
 import { audienceColumns, canSee } from "./visibility.ts";
@@ -354,6 +354,16 @@ export async function editPost(
       .where("id", "=", postId)
       .execute();
     await recordEvent(trx, { type: "social.post.updated", payload: { postId } });
+    await notifyBoosters(
+      trx,
+      {
+        id: postId,
+        authorUri: memberUri(s.origin, author.username),
+        authorAccountId: author.id,
+        authorRemoteId: null,
+      },
+      s.clock,
+    );
     return ok({ id: postId });
   });
 }

@@ -16,6 +16,7 @@ import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
 import { keepVersionIfChanged } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
+import { notifyBoosters } from "./notifications.ts";
 import { type PollOption, receivePollUpdate } from "./polls.ts";
 import { notifyLocal } from "./posts.ts";
 import { tombstone } from "./tombstone.ts";
@@ -282,7 +283,7 @@ export async function updateRemotePost(
 ): Promise<boolean> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "author_uri", "deleted_at", "group_id"])
+    .select(["id", "author_uri", "author_remote_id", "deleted_at", "group_id"])
     .where("uri", "=", input.uri)
     .executeTakeFirst();
   if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
@@ -292,14 +293,13 @@ export async function updateRemotePost(
         type: "groups.post.updated",
         payload: { postId: post.id, activityJson: received.activityJson },
       });
-    await keepVersionIfChanged(trx, post.id, async () => {
+    const edited = await keepVersionIfChanged(trx, post.id, async () => {
       await trx
         .updateTable("posts")
         .set({
           content_html: sanitizeRemoteHtml(input.contentHtml),
           spoiler: input.spoiler.slice(0, 1000),
           sensitive: input.sensitive ? 1 : 0,
-          edited_at: input.editedAt ?? s.clock.now().toISOString(),
           // A thread's title (AS `name`) may be edited too.
           ...(input.title ? { title: input.title.slice(0, 200) } : {}),
           // An Article's summary (parse.ts gives it only for Articles).
@@ -309,6 +309,25 @@ export async function updateRemotePost(
         .execute();
       await writeDetails(trx, s, post.id, input);
     });
+    // Only a change a reader sees marks the post edited: an Update(Question) that only
+    // recounts a poll's votes does not (issue 23).
+    if (edited) {
+      await trx
+        .updateTable("posts")
+        .set({ edited_at: input.editedAt ?? s.clock.now().toISOString() })
+        .where("id", "=", post.id)
+        .execute();
+      await notifyBoosters(
+        trx,
+        {
+          id: post.id,
+          authorUri: post.author_uri,
+          authorAccountId: null,
+          authorRemoteId: post.author_remote_id,
+        },
+        s.clock,
+      );
+    }
   });
   if (input.poll)
     await receivePollUpdate(s.db, post.id, {

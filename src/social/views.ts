@@ -3,13 +3,15 @@
  * poll, counts, and what the viewer did (liked, boosted, bookmarked, voted).
  * Hydrates a page of post ids in a fixed number of queries, whatever its size.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { prepared } from "../db/prepared.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
 import type { Schema } from "../db/schema.ts";
 import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
 import type { SocialContext } from "./context.ts";
+import { domainPattern } from "./moderation.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
 import { canSee, type PostAudience, type ViewerRef } from "./visibility.ts";
 
@@ -17,8 +19,10 @@ export interface AuthorView {
   uri: string;
   name: string;
   handle: string;
-  /** Where a person opens the profile. */
+  /** Where a person opens the profile: their page here (/@user, or /@user@host for a remote person). */
   url: string;
+  /** A remote person's profile on their own server ("open on their server"); null for a member. */
+  remoteUrl: string | null;
   avatarUrl: string | null;
   local: boolean;
   username: string | null;
@@ -36,6 +40,14 @@ export interface MediaView {
   description: string;
   width: number | null;
   height: number | null;
+}
+
+export interface ReplyToView {
+  /** The answered post's author, as @username (the host left out: it is in `handle`). */
+  shortHandle: string;
+  handle: string;
+  /** Where the answered post is read here. */
+  postUrl: string;
 }
 
 export interface PollView {
@@ -66,6 +78,10 @@ export interface PostView {
   language: string | null;
   inReplyToId: string | null;
   inReplyToUri: string | null;
+  /** Whom a reply answers, when we hold the post it answers ("Replying to @bruno"). */
+  replyTo: ReplyToView | null;
+  /** Links of the people the content mentions, each to their page here (mention href → path). */
+  mentionPaths: Record<string, string>;
   threadId: string;
   createdAt: string;
   editedAt: string | null;
@@ -129,18 +145,96 @@ const columns = [
   "r.avatar_url as r_avatar",
 ] as const;
 
-function loadRows(db: Kysely<Schema>, ids: string[]) {
-  return db
+const rowsQuery = (db: Kysely<Schema>, a: { ids: readonly string[] }) =>
+  db
     .selectFrom("posts as p")
     .leftJoin("accounts as a", "a.id", "p.author_account_id")
     .leftJoin("uploads as av", "av.id", "a.avatar_id")
     .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
     .leftJoin("groups as g", "g.id", "p.group_id")
     .select(columns)
-    .where("p.id", "in", ids)
-    .execute();
+    // The posts and those they boost: a union, whose halves each walk the primary key
+    // (an OR of the two made PostgreSQL scan every post).
+    .where("p.id", "in", (eb) =>
+      eb
+        .selectFrom("posts as b")
+        .select("b.id")
+        .where("b.id", "in", a.ids)
+        .unionAll(
+          eb
+            .selectFrom("posts as c")
+            .select(sql<string>`${sql.ref("c.reblog_of_id")}`.as("id"))
+            .where("c.id", "in", a.ids)
+            .where("c.reblog_of_id", "is not", null),
+        ),
+    );
+type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>["execute"]>>[number];
+// The queries of every page, built and compiled once (db/prepared.ts).
+const loadRowsOf = prepared(rowsQuery);
+const loadRows = (db: Kysely<Schema>, ids: string[]) => loadRowsOf(db, { ids });
+const mediaOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("post_media as m")
+    .leftJoin("uploads as u", "u.id", "m.upload_id")
+    .select([
+      "m.id",
+      "m.post_id",
+      "m.upload_id",
+      "m.remote_url",
+      "u.path",
+      "m.media_type",
+      "m.description",
+      "m.width",
+      "m.height",
+      "m.focus",
+    ])
+    .where("m.post_id", "in", a.ids)
+    .orderBy("m.position"),
+);
+const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
+);
+const likedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("likes")
+    .select("post_id")
+    .where("actor_uri", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
+const boostedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("posts")
+    .select("reblog_of_id")
+    .where("author_uri", "=", a.viewer)
+    .where("reblog_of_id", "in", a.ids),
+);
+const bookmarkedOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("bookmarks")
+    .select("post_id")
+    .where("account_id", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
+const pinnedOf = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("pins").select("post_id").where("post_id", "in", a.ids),
+);
+const votesOf = prepared((db, a: { viewer: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("poll_votes")
+    .select(["post_id", "choice"])
+    .where("voter_uri", "=", a.viewer)
+    .where("post_id", "in", a.ids),
+);
+
+/** A remote person's page here, from their handle (user@host); null for a handle we cannot link. */
+export function personPath(handle: string): string | null {
+  const at = handle.indexOf("@");
+  const user = handle.slice(0, at);
+  const host = handle.slice(at + 1);
+  return at > 0 && /^[A-Za-z0-9_.~-]{1,64}$/.test(user) && domainPattern.test(host.toLowerCase())
+    ? `/@${handle}`
+    : null;
 }
-type Row = Awaited<ReturnType<typeof loadRows>>[number];
 
 function author(s: SocialContext, r: Row): AuthorView {
   if (r.username)
@@ -149,19 +243,85 @@ function author(s: SocialContext, r: Row): AuthorView {
       name: r.display_name || r.username,
       handle: `@${r.username}@${s.domain}`,
       url: `/@${r.username}`,
+      remoteUrl: null,
       avatarUrl: r.avatar_path ? mediaUrl(r.avatar_path) : null,
       local: true,
       username: r.username,
     };
+  const remoteUrl = r.r_url ?? r.author_uri;
   return {
     uri: r.author_uri,
     name: r.r_name || r.r_handle || r.author_uri,
     handle: r.r_handle ? `@${r.r_handle}` : r.author_uri,
-    url: r.r_url ?? r.author_uri,
+    url: (r.r_handle && personPath(r.r_handle)) || remoteUrl,
+    remoteUrl,
     avatarUrl: r.r_avatar ? remoteMedia(r.r_avatar) : null,
     local: false,
     username: null,
   };
+}
+
+/** Whom each reply answers (one query for the page): parent post id → view. */
+async function repliedTo(s: SocialContext, rows: Row[]): Promise<Map<string, ReplyToView>> {
+  const parents = [...new Set(rows.flatMap((r) => (r.in_reply_to_id ? [r.in_reply_to_id] : [])))];
+  const out = new Map<string, ReplyToView>();
+  if (parents.length === 0) return out;
+  const found = await s.db
+    .selectFrom("posts as p")
+    .leftJoin("accounts as a", "a.id", "p.author_account_id")
+    .leftJoin("remote_actors as r", "r.id", "p.author_remote_id")
+    .leftJoin("groups as g", "g.id", "p.group_id")
+    .select([
+      "p.id",
+      "p.thread_id",
+      "p.audience_uri",
+      "g.name as group_name",
+      "p.local",
+      "a.username",
+      "r.handle as r_handle",
+      "r.username as r_username",
+    ])
+    .where("p.id", "in", parents)
+    .where("p.deleted_at", "is", null)
+    .execute();
+  for (const p of found) {
+    const name = p.username ?? p.r_username;
+    if (!name) continue;
+    out.set(p.id, {
+      shortHandle: `@${name}`,
+      handle: p.username ? `@${p.username}@${s.domain}` : `@${p.r_handle}`,
+      postUrl: pagePath(p) ?? `/posts/${p.id}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Where each post's mention links lead here (one query for the page): the href
+ * the content carries (a remote person's url or id, a member's address) → their
+ * page on this node.
+ */
+async function mentionLinks(
+  s: SocialContext,
+  ids: string[],
+): Promise<Map<string, Record<string, string>>> {
+  const rows = await s.db
+    .selectFrom("post_mentions as m")
+    .leftJoin("accounts as a", "a.id", "m.account_id")
+    .leftJoin("remote_actors as r", "r.id", "m.remote_id")
+    .select(["m.post_id", "m.actor_uri", "a.username", "r.handle as r_handle", "r.url as r_url"])
+    .where("m.post_id", "in", ids)
+    .execute();
+  const out = new Map<string, Record<string, string>>();
+  for (const m of rows) {
+    const path = m.username ? `/@${m.username}` : m.r_handle ? personPath(m.r_handle) : null;
+    if (!path) continue;
+    const links = out.get(m.post_id) ?? {};
+    for (const href of [m.actor_uri, m.r_url, m.username ? `${s.origin}/@${m.username}` : null])
+      if (href) links[href] = path;
+    out.set(m.post_id, links);
+  }
+  return out;
 }
 
 /**
@@ -211,67 +371,26 @@ export async function hydrate(
   ids: string[],
 ): Promise<PostView[]> {
   if (ids.length === 0) return [];
-  const rows = await loadRows(s.db, ids);
-  const inner = rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : []));
-  const innerRows = inner.length ? await loadRows(s.db, inner) : [];
-  const all = [...rows, ...innerRows];
+  // The posts and those they boost, in one query.
+  const all = await loadRows(s.db, ids);
   // None of the ids exist: stop here (an empty IN () is a syntax error on PostgreSQL).
   if (all.length === 0) return [];
   const allIds = all.map((r) => r.id);
-  const [media, polls, likes, boosts, bookmarks, pins, votes] = await Promise.all([
-    s.db
-      .selectFrom("post_media as m")
-      .leftJoin("uploads as u", "u.id", "m.upload_id")
-      .select([
-        "m.id",
-        "m.post_id",
-        "m.upload_id",
-        "m.remote_url",
-        "u.path",
-        "m.media_type",
-        "m.description",
-        "m.width",
-        "m.height",
-        "m.focus",
-      ])
-      .where("m.post_id", "in", allIds)
-      .orderBy("m.position")
-      .execute(),
-    s.db.selectFrom("polls").selectAll().where("post_id", "in", allIds).execute(),
-    viewerUri
-      ? s.db
-          .selectFrom("likes")
-          .select("post_id")
-          .where("actor_uri", "=", viewerUri)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-    viewerUri
-      ? s.db
-          .selectFrom("posts")
-          .select("reblog_of_id")
-          .where("author_uri", "=", viewerUri)
-          .where("reblog_of_id", "in", allIds)
-          .execute()
-      : [],
-    viewerId
-      ? s.db
-          .selectFrom("bookmarks")
-          .select("post_id")
-          .where("account_id", "=", viewerId)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-    s.db.selectFrom("pins").select("post_id").where("post_id", "in", allIds).execute(),
-    viewerUri
-      ? s.db
-          .selectFrom("poll_votes")
-          .select(["post_id", "choice"])
-          .where("voter_uri", "=", viewerUri)
-          .where("post_id", "in", allIds)
-          .execute()
-      : [],
-  ]);
+  const page = { ids: allIds };
+  const mine = (viewer: string | null) => (viewer ? { viewer, ids: allIds } : null);
+  const [ofUri, ofId] = [mine(viewerUri), mine(viewerId)];
+  const [media, polls, likes, boosts, bookmarks, pins, votes, replies, mentions] =
+    await Promise.all([
+      mediaOf(s.db, page),
+      pollsOf(s.db, page),
+      ofUri ? likedOf(s.db, ofUri) : [],
+      ofUri ? boostedOf(s.db, ofUri) : [],
+      ofId ? bookmarkedOf(s.db, ofId) : [],
+      pinnedOf(s.db, page),
+      ofUri ? votesOf(s.db, ofUri) : [],
+      repliedTo(s, all),
+      mentionLinks(s, allIds),
+    ]);
   const liked = new Set(likes.map((l) => l.post_id));
   const boosted = new Set(boosts.map((b) => b.reblog_of_id));
   const marked = new Set(bookmarks.map((b) => b.post_id));
@@ -295,6 +414,8 @@ export async function hydrate(
       language: r.language,
       inReplyToId: r.in_reply_to_id,
       inReplyToUri: r.in_reply_to_uri,
+      replyTo: (r.in_reply_to_id && replies.get(r.in_reply_to_id)) || null,
+      mentionPaths: mentions.get(r.id) ?? {},
       threadId: r.thread_id,
       createdAt: r.created_at,
       editedAt: r.edited_at,

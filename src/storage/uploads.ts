@@ -6,6 +6,7 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import type { Schema, UploadsTable } from "../db/schema.ts";
+import { type MediaConfig, mediaStore } from "./store.ts";
 
 export type Upload = Selectable<UploadsTable>;
 
@@ -77,4 +78,23 @@ export async function discardUploads(
 ): Promise<void> {
   if (ids.length === 0) return;
   await db.deleteFrom("uploads").where("id", "in", ids).where("owner_id", "=", ownerId).execute();
+}
+
+/** Files are content-addressed, so one may back another upload too; only orphans go. */
+export async function removeUnreferencedFiles(
+  db: Kysely<Schema>,
+  media: MediaConfig,
+  paths: string[],
+): Promise<void> {
+  for (const path of new Set(paths)) {
+    const still = await db
+      .selectFrom("uploads")
+      .select("id")
+      .where("path", "=", path)
+      .executeTakeFirst();
+    if (!still)
+      await mediaStore(media)
+        .delete(path)
+        .catch(() => undefined);
+  }
 }

@@ -12,6 +12,7 @@ import { InputError } from "../kernel/errors.ts";
 import type { WebEnv } from "./context.ts";
 import { translator } from "./i18n/i18n.ts";
 import { layout } from "./layout.ts";
+import { MAX_FORM_BODY_BYTES, megabytes } from "./uploads.ts";
 
 const logger = getLogger(["synco", "http"]);
 
@@ -54,7 +55,7 @@ export function onError(error: Error, c: Context<WebEnv>) {
   if (error instanceof HTTPException && error.status < 500) {
     const message =
       error.status === 413
-        ? t("error.tooLarge")
+        ? tooLargeText(c)
         : error.message || t("error.badRequest", { detail: String(error.status) });
     return errorPage(c, error.status, message);
   }
@@ -64,6 +65,19 @@ export function onError(error: Error, c: Context<WebEnv>) {
     error,
   });
   return errorPage(c, 500, t("error.internal"));
+}
+
+/** A page's form says how big it was and what it may carry; anything else, that it was too large. */
+function tooLargeText(c: Context<WebEnv>): string {
+  const t = tr(c);
+  const multipart = (c.req.header("content-type") ?? "").startsWith("multipart/form-data");
+  const size = Number(c.req.header("content-length"));
+  if (!multipart || wantsJson(c) || !Number.isFinite(size) || size <= 0) return t("error.tooLarge");
+  const locale = c.get("locale") ?? "en";
+  return t("upload.formTooLarge", {
+    size: megabytes(locale, size),
+    max: megabytes(locale, MAX_FORM_BODY_BYTES),
+  });
 }
 
 export function notFound(c: Context<WebEnv>) {

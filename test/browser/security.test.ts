@@ -92,11 +92,11 @@ test("a remote actor's javascript: url is not followable, as stored now or befor
   });
   await logIn(page, node.url, "ann", "password123");
 
-  // As it arrives now: the url is dropped, the author links to the actor's id.
+  // As it arrives now: the url is dropped, the author links to our page for them (issue 23).
   const response = await page.goto(`${node.url}/posts/${postId}`);
   assert.match(response?.headers()["content-security-policy"] ?? "", /script-src 'self'/);
   const author = page.locator(".post-author").first();
-  assert.equal(await author.getAttribute("href"), remote.id);
+  assert.equal(await author.getAttribute("href"), `/@mallory@${new URL(remote.url).host}`);
 
   // A row stored before the check: the page links to nowhere instead.
   await node.node.db.db

@@ -91,8 +91,9 @@ test("bob follows ann across nodes, sees her post and replies; ann sees the repl
   await annPage.goto(`${a.url}/notifications`);
   await annPage.getByText(/replied to you/).waitFor();
   await screenshot(annPage, "social-4-ann-notifications");
+  // The notice quotes the reply, and the quote leads to it.
   await annPage
-    .getByRole("link", { name: t("social.notification.view") })
+    .getByRole("link", { name: /I'll come by for two loaves!/ })
     .first()
     .click();
   await annPage.getByText("I'll come by for two loaves!").waitFor();

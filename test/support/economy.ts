@@ -3,10 +3,18 @@
  * marketplace (economy/market) would publish it, written straight to the
  * table so these tests do not depend on the marketplace's forms.
  */
+import assert from "node:assert/strict";
 import type { Kysely } from "kysely";
 import type { EconProposalsTable } from "../../src/db/schema/economy.ts";
 import type { Schema } from "../../src/db/schema.ts";
+import { createLedger, findLedger, type Ledger } from "../../src/economy/credit/ledgers.ts";
+import { waitFor } from "../../src/federation/testing.ts";
+import { joinFederation } from "../../src/groups/federations.ts";
+import { createGroup } from "../../src/groups/groups.ts";
+import { insertMember } from "../../src/groups/memberships.ts";
 import { newId } from "../../src/kernel/ids.ts";
+import { coopUri } from "../../src/kernel/uris.ts";
+import { socialOf, type TestNode } from "./node.ts";
 
 export const VEG_SPEC = "https://www.wikidata.org/wiki/Q11004";
 
@@ -57,4 +65,77 @@ export async function publishProposal(
     })
     .execute();
   return { id, uri };
+}
+
+/**
+ * A federation group hosted on `node` with its co-op and `others` (co-ops elsewhere,
+ * by URI) as active members, and a ledger in `unit` with limits of 100 units.
+ */
+export async function federationWithLedger(
+  node: TestNode,
+  admin: { id: string; username: string },
+  o: { name: string; unit: string; others: string[] },
+): Promise<Ledger> {
+  const made = await createGroup(socialOf(node), admin, {
+    name: o.name,
+    kind: "federation",
+    displayName: o.name,
+    visibility: "public",
+    moderated: false,
+  });
+  assert.ok(made.ok);
+  for (const coop of [coopUri(node.url), ...o.others])
+    await insertMember(node.node.db.db, new Date().toISOString(), activeCoop(made.value.id, coop));
+  const opened = await createLedger(socialOf(node), admin, {
+    groupId: made.value.id,
+    settings: { unit: o.unit, defaultDebitLimit: 10_000, defaultCreditLimit: 10_000 },
+  });
+  assert.ok(opened.ok);
+  const ledger = await findLedger(node.node.db.db, opened.value.id);
+  assert.ok(ledger);
+  return ledger;
+}
+
+/** The membership row of a co-op (by its actor URI) active in a federation group. */
+export const activeCoop = (groupId: string, coop: string) => ({
+  group_id: groupId,
+  actor_uri: coop,
+  account_id: null,
+  remote_id: null,
+  actor_kind: "coop" as const,
+  role: "member" as const,
+  status: "active" as const,
+  follow_activity_uri: null,
+});
+
+/**
+ * B's admin joins B's co-op to a federation hosted on A (`name@A`), and waits
+ * until A accepts it. Returns the federation's actor URI.
+ */
+export async function joinFederationOn(
+  a: TestNode,
+  b: TestNode,
+  admin: { id: string; username: string },
+  name: string,
+): Promise<string> {
+  const actor = await b.node.federation.lookup(`${name}@${a.domain}`);
+  assert.ok(actor);
+  const joined = await joinFederation(socialOf(b), admin, {
+    groupUri: actor.uri,
+    remoteId: actor.id,
+  });
+  assert.ok(joined.ok);
+  await waitFor(
+    "the federation accepts B's co-op",
+    async () =>
+      (
+        await b.node.db.db
+          .selectFrom("coop_affiliations")
+          .select("status")
+          .where("id", "=", joined.value.id)
+          .executeTakeFirst()
+      )?.status === "active",
+    120_000,
+  );
+  return actor.uri;
 }

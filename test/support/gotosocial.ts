@@ -194,7 +194,7 @@ export async function startGoToSocial(options: {
 }
 
 /** Only what its start-up checks for; each renders a word (no page of it is opened). */
-function stubTemplates(dir: string): string {
+export function stubTemplates(dir: string): string {
   const templates = join(dir, "web", "template");
   mkdirSync(templates, { recursive: true });
   for (const name of ["index", "error", "404", "authorize", "oob", "sign-in", "email_stub"])
@@ -207,7 +207,7 @@ function stubTemplates(dir: string): string {
  * sends us to sign in), sign in with the form's fields, approve, and trade the code
  * from the redirect for a token.
  */
-async function oauthToken(url: string, email: string, password: string): Promise<string> {
+export async function oauthToken(url: string, email: string, password: string): Promise<string> {
   const redirect = "http://localhost/callback";
   const scope = "read write follow";
   const app = (await (

@@ -40,7 +40,11 @@ function isoLanguages() {
 // batch reads by id are answered, so apps (Mastodon.py checks versions) may call them.
 export const VERSION = "4.3.0 (compatible; Synco 0.1.0)";
 
-export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
+/**
+ * `early`: only /api/v1/instance and /api/v2/instance, for requests without a token
+ * (app.ts mounts these before the node's other middleware); others pass on.
+ */
+export function instanceRoutes(deps: ApiDeps, options: { early?: boolean } = {}): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const { config } = deps;
   const l = { db: deps.db, origin: config.origin, domain: config.domain };
@@ -55,6 +59,10 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     c.body(await documents.through(key, async () => JSON.stringify(await build())), 200, {
       "content-type": "application/json",
     });
+
+  const documentRoute =
+    (key: string, build: () => Promise<unknown>) => (c: Context, next: () => Promise<void>) =>
+      options.early && c.req.header("authorization") ? next() : cachedJson(c, key, build);
 
   const common = async () => {
     const coop = await deps.coop.get();
@@ -99,7 +107,10 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     translation: { enabled: false },
   };
 
-  app.get("/api/v1/instance", (c) => cachedJson(c, "v1", v1));
+  app.get(
+    "/api/v1/instance",
+    documentRoute("v1", () => v1()),
+  );
   const v1 = async () => {
     const { coop, contact, rules } = await common();
     const stats = await nodeStats(deps.db, config.origin);
@@ -127,7 +138,10 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
     };
   };
 
-  app.get("/api/v2/instance", (c) => cachedJson(c, "v2", v2));
+  app.get(
+    "/api/v2/instance",
+    documentRoute("v2", () => v2()),
+  );
   const v2 = async () => {
     const { coop, contact, rules } = await common();
     const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
@@ -163,6 +177,8 @@ export function instanceRoutes(deps: ApiDeps): Hono<ApiEnv> {
       rules,
     };
   };
+
+  if (options.early) return app;
 
   app.get("/api/v1/instance/languages", (c) => c.json(isoLanguages()));
   // As Mastodon's show_domain_blocks: hidden (404) unless the admin shows them (SYNCO_SHOW_DOMAIN_BLOCKS).

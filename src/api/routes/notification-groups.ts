@@ -33,7 +33,7 @@ import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
 import { serializeFiltered } from "../serializers/filter.ts";
-import { mastodonType } from "../serializers/notification.ts";
+import { mastodonType, reportEntities } from "../serializers/notification.ts";
 
 /** How many notifications unread_count reads at most (Mastodon's default limit is 100, its cap 1000). */
 export const MAX_UNREAD_COUNT = 1000;
@@ -54,7 +54,7 @@ export function notificationGroupRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const results = async (me: { id: string; username: string }, groups: NotificationGroup[]) => {
     const ref = memberRef(deps, me);
     const postIds = [...new Set(groups.flatMap((g) => (g.postId ? [g.postId] : [])))];
-    const [accounts, statuses] = await Promise.all([
+    const [accounts, statuses, reports] = await Promise.all([
       loadAccounts(
         l,
         groups.flatMap((g) => g.sampleUris),
@@ -62,11 +62,19 @@ export function notificationGroupRoutes(deps: ApiDeps): Hono<ApiEnv> {
       hydrate(s, ref.id, ref.uri, postIds).then((v) =>
         serializeFiltered(l, v, ref, "notifications"),
       ),
+      reportEntities(
+        s,
+        l,
+        groups.map((g) => g.latest),
+      ),
     ]);
     const shown = groups.filter((g) => !g.postId || statuses.some((st) => st.id === g.postId));
     const groupJson = shown.flatMap((g) => {
       const sample = g.sampleUris.flatMap((u) => accounts.get(u)?.id ?? []);
       if (sample.length === 0) return [];
+      const report =
+        g.type === "report" && g.latest.subjectId ? reports.get(g.latest.subjectId) : undefined;
+      if (g.type === "report" && !report) return [];
       return [
         {
           group_key: g.key,
@@ -78,6 +86,7 @@ export function notificationGroupRoutes(deps: ApiDeps): Hono<ApiEnv> {
           latest_page_notification_at: new Date(g.latest.createdAt).toISOString(),
           sample_account_ids: sample,
           ...(g.postId ? { status_id: g.postId } : {}),
+          ...(report ? { report } : {}),
         },
       ];
     });

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { emailSchema } from "../../accounts/accounts.ts";
 import { limits } from "../../accounts/rate-limits.ts";
 import { register } from "../../accounts/registration.ts";
+import { tellStaffOfApplication } from "../../social/staff-notices.ts";
 import { clientIp } from "../../web/accounts/deps.ts";
 import type { WebEnv } from "../../web/context.ts";
 import { requireToken } from "../auth.ts";
@@ -65,6 +66,7 @@ export function signupRoutes(deps: ApiDeps): Hono<ApiEnv> {
         passwordCost: deps.config.passwordCost,
         verifyEmail: deps.config.smtpUrl !== null,
         clock: deps.clock,
+        onApplication: tellStaffOfApplication(deps.config.origin, deps.clock),
       },
     );
     if (!result.ok) {

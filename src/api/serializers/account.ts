@@ -6,12 +6,14 @@
  */
 import type { Kysely } from "kysely";
 import { bioHtml, parseFields, sanitizeBio } from "../../accounts/profile.ts";
+import { prepared } from "../../db/prepared.ts";
 import type { Schema } from "../../db/schema.ts";
 import { memoize } from "../../kernel/memo.ts";
 import { memberPrefix, memberUri } from "../../kernel/uris.ts";
 import { htmlToText } from "../../social/content.ts";
 import { mediaUrl } from "../../storage/images.ts";
 import { remoteMediaUrl } from "../../storage/remote-media.ts";
+import { cachePerDatabase } from "../cache.ts";
 
 export interface ApiAccount {
   id: string;
@@ -74,15 +76,15 @@ export interface AccountLoader {
 
 type Counts = { followers: number; following: number; statuses: number; last: string | null };
 
+const statsOf = prepared((db, a: { uris: readonly string[] }) =>
+  db.selectFrom("actor_stats").selectAll().where("actor_uri", "in", a.uris),
+);
+
 /** Each actor's counts, from actor_stats (kept by triggers, migration 0037): one row per actor. */
 async function counts(l: AccountLoader, uris: string[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
   if (uris.length === 0) return out;
-  const rows = await l.db
-    .selectFrom("actor_stats")
-    .selectAll()
-    .where("actor_uri", "in", uris)
-    .execute();
+  const rows = await statsOf(l.db, { uris });
   for (const r of rows)
     out.set(r.actor_uri, {
       followers: Number(r.followers_count),
@@ -93,6 +95,17 @@ async function counts(l: AccountLoader, uris: string[]): Promise<Map<string, Cou
   return out;
 }
 
+/**
+ * What an Account shows but its counts, kept per node (cachePerDatabase)
+ * and dropped when one of the tables it is read from is written by this process, or
+ * after a second (another process's write). The counts change with every post and
+ * follow (actor_stats, kept by triggers), so they are read each time: one query.
+ */
+const accountCache = cachePerDatabase<string, ApiAccount | null>({
+  tables: ["accounts", "uploads", "follow_policies", "remote_actors", "actor_moves"],
+  max: 5000,
+});
+
 /** Accounts for these actor URIs (unknown URIs are left out). */
 export async function loadAccounts(
   l: AccountLoader,
@@ -102,9 +115,53 @@ export async function loadAccounts(
   const unique = [...new Set(uris)];
   const out = new Map<string, ApiAccount>();
   if (unique.length === 0) return out;
+  const cache = accountCache(l.db);
+  const statics = new Map<string, ApiAccount>();
+  const missing: string[] = [];
+  const key = nested ? "nested " : "";
+  for (const uri of unique) {
+    const hit = cache?.get(key + uri);
+    if (hit === undefined) missing.push(uri);
+    else if (hit) statics.set(uri, hit);
+  }
+  if (missing.length) {
+    const writes = cache?.writes;
+    const built = await buildAccounts(l, missing, nested);
+    for (const uri of missing) {
+      const account = built.get(uri);
+      if (account) statics.set(uri, account);
+      cache?.set(key + uri, account ?? null, writes);
+    }
+  }
+  // Counts of the accounts and of those they moved to, fresh.
+  const counted = [...statics.keys()];
+  for (const a of statics.values()) if (a.moved) counted.push(a.moved.uri);
+  const numbers = await counts(l, counted);
+  const withCounts = (a: ApiAccount): ApiAccount => {
+    const n = numbers.get(a.uri);
+    return {
+      ...a,
+      last_status_at: day(n?.last),
+      statuses_count: n?.statuses ?? 0,
+      followers_count: n?.followers ?? 0,
+      following_count: n?.following ?? 0,
+      ...(a.moved ? { moved: withCounts(a.moved) } : {}),
+    };
+  };
+  for (const [uri, a] of statics) out.set(uri, withCounts(a));
+  return out;
+}
+
+/** Accounts for these actor URIs, their counts left at 0 (loadAccounts reads them). */
+async function buildAccounts(
+  l: AccountLoader,
+  unique: string[],
+  nested: boolean,
+): Promise<Map<string, ApiAccount>> {
+  const out = new Map<string, ApiAccount>();
   const prefix = memberPrefix(l.origin);
   const names = unique.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
-  const [locals, remotes, numbers] = await Promise.all([
+  const [locals, remotes] = await Promise.all([
     names.length
       ? l.db
           .selectFrom("accounts as a")
@@ -127,13 +184,11 @@ export async function loadAccounts(
           .execute()
       : [],
     l.db.selectFrom("remote_actors").selectAll().where("uri", "in", unique).execute(),
-    counts(l, unique),
   ]);
   const abs = (path: string) => `${l.origin}${path}`;
   for (const a of locals) {
     if (a.status === "deleted") continue;
     const uri = `${prefix}${a.username}`;
-    const n = numbers.get(uri);
     const avatar = abs(a.avatar ? mediaUrl(a.avatar) : MISSING_AVATAR);
     const header = abs(a.header ? mediaUrl(a.header) : MISSING_HEADER);
     out.set(uri, {
@@ -159,16 +214,15 @@ export async function loadAccounts(
       noindex: false,
       memorial: false,
       created_at: new Date(a.created_at).toISOString(),
-      last_status_at: day(n?.last),
-      statuses_count: n?.statuses ?? 0,
-      followers_count: n?.followers ?? 0,
-      following_count: n?.following ?? 0,
+      last_status_at: null,
+      statuses_count: 0,
+      followers_count: 0,
+      following_count: 0,
     });
   }
   for (const r of remotes) {
     const avatar = abs(r.avatar_url ? remoteMedia(r.avatar_url) : MISSING_AVATAR);
     const header = abs(r.header_url ? remoteMedia(r.header_url) : MISSING_HEADER);
-    const n = numbers.get(r.uri);
     out.set(r.uri, {
       id: r.id,
       username: r.username,
@@ -192,10 +246,10 @@ export async function loadAccounts(
       noindex: false,
       memorial: null,
       created_at: new Date(r.created_at).toISOString(),
-      last_status_at: day(n?.last),
-      statuses_count: n?.statuses ?? 0,
-      followers_count: n?.followers ?? 0,
-      following_count: n?.following ?? 0,
+      last_status_at: null,
+      statuses_count: 0,
+      followers_count: 0,
+      following_count: 0,
     });
   }
   if (!nested) await addMoved(l, out);
@@ -211,11 +265,7 @@ async function addMoved(l: AccountLoader, out: Map<string, ApiAccount>) {
     .where("actor_uri", "in", [...out.keys()])
     .execute();
   if (moves.length === 0) return;
-  const targets = await loadAccounts(
-    l,
-    moves.map((m) => m.target_uri),
-    true,
-  );
+  const targets = await buildAccounts(l, [...new Set(moves.map((m) => m.target_uri))], true);
   for (const m of moves) {
     const account = out.get(m.actor_uri);
     const target = targets.get(m.target_uri);

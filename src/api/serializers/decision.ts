@@ -6,6 +6,7 @@
  * saying when it shows.
  */
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared.ts";
 import type { Schema } from "../../db/schema.ts";
 import { optionsOf } from "../../governance/decisions/decisions.ts";
 import type { DecisionListItem } from "../../governance/decisions/listing.ts";
@@ -85,18 +86,21 @@ export function serializeDecisionItem(
  * totals before, as Mastodon shows hidden totals — and no `voted`/`own_votes`:
  * GET /api/v1/polls/:id answers those for the viewer (routes/decision-polls.ts).
  */
+const decisionsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("decisions")
+    .select(["post_id", "rule", "options", "tally", "voters_count", "closes_at", "status"])
+    .where("post_id", "in", a.ids)
+    .where("local", "=", 1)
+    .where("rule", "in", ["single", "multiple"]),
+);
+
 export async function decisionPollsOf(
   db: Kysely<Schema>,
   postIds: string[],
 ): Promise<Map<string, ApiPoll>> {
   if (postIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("decisions")
-    .select(["post_id", "rule", "options", "tally", "voters_count", "closes_at", "status"])
-    .where("post_id", "in", postIds)
-    .where("local", "=", 1)
-    .where("rule", "in", ["single", "multiple"])
-    .execute();
+  const rows = await decisionsOf(db, { ids: postIds });
   return new Map(
     rows.map((d) => {
       const votes =

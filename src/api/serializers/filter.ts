@@ -5,8 +5,14 @@
  */
 import type { FilterContext } from "../../db/schema/social.ts";
 import { applyToPage, type FilterMatch } from "../../social/filter-matching.ts";
-import { type FilterView, filtersIn, type KeywordView } from "../../social/keyword-filters.ts";
+import {
+  type FilterView,
+  filtersIn,
+  type KeywordView,
+  memberFilters,
+} from "../../social/keyword-filters.ts";
 import type { PostView } from "../../social/views.ts";
+import { cachePerDatabase } from "../cache.ts";
 import type { AccountLoader } from "./account.ts";
 import { type ApiStatus, serializeStatuses } from "./status.ts";
 
@@ -66,6 +72,21 @@ export function markFiltered(status: ApiStatus, warnings: Map<string, FilterMatc
   return status;
 }
 
+// A member's filters, read for every page they see, kept until they change one.
+const filterCache = cachePerDatabase<string, FilterView[]>({
+  tables: ["keyword_filters", "filter_keywords", "filter_statuses"],
+  max: 2000,
+});
+
+/** The viewer's filters in this context, not expired (filtersIn, through the cache). */
+async function viewerFilters(l: AccountLoader, accountId: string, context: FilterContext) {
+  const cache = filterCache(l.db);
+  if (!cache) return filtersIn(l.db, accountId, context);
+  const all = await cache.through(accountId, () => memberFilters(l.db, accountId));
+  const at = new Date().toISOString();
+  return all.filter((f) => f.context.includes(context) && (!f.expiresAt || f.expiresAt > at));
+}
+
 /** Statuses of a page for a viewer in one place: "hide" matches left out, "warn" ones marked. */
 export async function serializeFiltered(
   l: AccountLoader,
@@ -74,7 +95,7 @@ export async function serializeFiltered(
   context: FilterContext,
 ): Promise<ApiStatus[]> {
   if (!viewer) return serializeStatuses(l, views, false);
-  const filters = await filtersIn(l.db, viewer.id, context);
+  const filters = await viewerFilters(l, viewer.id, context);
   const { kept, warnings } = applyToPage(filters, views, viewer.uri);
   return (await serializeStatuses(l, kept, true)).map((s) => markFiltered(s, warnings));
 }

@@ -1,7 +1,8 @@
 /**
  * Notification (docs.joinmastodon.org/entities/Notification). Our "reply" is a
- * Mastodon "mention"; the others keep their names (follow, follow_request,
- * reblog, favourite, poll).
+ * Mastodon "mention", "report" and "sign_up" are "admin.report" (with the
+ * Report) and "admin.sign_up"; the others keep their names (follow,
+ * follow_request, reblog, favourite, poll, update).
  */
 
 import type { SocialContext } from "../../social/context.ts";
@@ -15,7 +16,78 @@ import { serializeFiltered } from "./filter.ts";
 
 const grouped = new Set(DEFAULT_GROUPED_TYPES);
 
-export const mastodonType = (t: string) => (t === "reply" ? "mention" : t);
+const renamed: Record<string, string> = {
+  reply: "mention",
+  report: "admin.report",
+  sign_up: "admin.sign_up",
+};
+export const mastodonType = (t: string) => renamed[t] ?? t;
+
+/**
+ * The Reports (docs.joinmastodon.org/entities/Report) that admin.report
+ * notifications name, by report id; a report about something that is not an
+ * account (a budget's project, a proposal) has none, and its notice stays out.
+ */
+export async function reportEntities(
+  s: SocialContext,
+  l: AccountLoader,
+  views: Pick<NotificationView, "type" | "subjectId">[],
+) {
+  const ids = [
+    ...new Set(views.flatMap((n) => (n.type === "report" && n.subjectId ? [n.subjectId] : []))),
+  ];
+  if (ids.length === 0) return new Map<string, ReturnType<typeof reportJson>>();
+  const rows = await s.db
+    .selectFrom("reports")
+    .select([
+      "id",
+      "comment",
+      "status",
+      "forwarded",
+      "post_ids",
+      "target_uri",
+      "created_at",
+      "resolved_at",
+    ])
+    .where("id", "in", ids)
+    .execute();
+  const targets = await loadAccounts(
+    l,
+    rows.map((r) => r.target_uri),
+  );
+  const out = new Map<string, ReturnType<typeof reportJson>>();
+  for (const r of rows) {
+    const target = targets.get(r.target_uri);
+    if (target) out.set(r.id, reportJson(r, target));
+  }
+  return out;
+}
+
+function reportJson(
+  r: {
+    id: string;
+    comment: string;
+    status: "open" | "resolved";
+    forwarded: number;
+    post_ids: string;
+    created_at: string;
+    resolved_at: string | null;
+  },
+  target: unknown,
+) {
+  return {
+    id: r.id,
+    action_taken: r.status !== "open",
+    action_taken_at: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+    category: "other",
+    comment: r.comment,
+    forwarded: r.forwarded === 1,
+    created_at: new Date(r.created_at).toISOString(),
+    status_ids: parseIds(r.post_ids),
+    rule_ids: [],
+    target_account: target,
+  };
+}
 
 export async function serializeNotifications(
   s: SocialContext,
@@ -24,7 +96,7 @@ export async function serializeNotifications(
   views: NotificationView[],
 ) {
   const postIds = [...new Set(views.flatMap((n) => (n.postId ? [n.postId] : [])))];
-  const [accounts, posts] = await Promise.all([
+  const [accounts, posts, reports] = await Promise.all([
     loadAccounts(
       l,
       views.map((n) => n.fromUri),
@@ -33,6 +105,7 @@ export async function serializeNotifications(
     hydrate(s, viewer.id, viewer.uri, postIds).then((v) =>
       serializeFiltered(l, v, viewer, "notifications"),
     ),
+    reportEntities(s, l, views),
   ]);
   return views.flatMap((n) => {
     // Types Mastodon has no name for (decisions) would break apps: the stream drops them too.
@@ -41,6 +114,8 @@ export async function serializeNotifications(
     if (!account) return [];
     const status = n.postId ? posts.find((p) => p.id === n.postId) : undefined;
     if (n.postId && !status) return [];
+    const report = n.type === "report" && n.subjectId ? reports.get(n.subjectId) : undefined;
+    if (n.type === "report" && !report) return [];
     return [
       {
         id: n.id,
@@ -49,7 +124,17 @@ export async function serializeNotifications(
         created_at: new Date(n.createdAt).toISOString(),
         account,
         ...(status ? { status } : {}),
+        ...(report ? { report } : {}),
       },
     ];
   });
+}
+
+function parseIds(json: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(json);
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
 }

@@ -38,6 +38,11 @@ import * as m0039 from "./0039_economy_agreements.ts";
 import * as m0040 from "./0040_credit.ts";
 import * as m0041 from "./0041_commons_withdrawn_index.ts";
 import * as m0042 from "./0042_notification_badge.ts";
+import * as m0043 from "./0043_plan_rounds.ts";
+import * as m0045 from "./0045_staff_notices.ts";
+import * as m0046 from "./0046_form_uploads.ts";
+import * as m0047 from "./0047_opsroom_computed.ts";
+import * as m0048 from "./0048_remote_actor_counts.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -80,4 +85,9 @@ export const migrations: Record<string, Migration> = {
   "0040_credit": m0040,
   "0041_commons_withdrawn_index": m0041,
   "0042_notification_badge": m0042,
+  "0043_plan_rounds": m0043,
+  "0048_remote_actor_counts": m0048,
+  "0045_staff_notices": m0045,
+  "0046_form_uploads": m0046,
+  "0047_opsroom_computed": m0047,
 };

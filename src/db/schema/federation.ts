@@ -30,6 +30,12 @@ export interface RemoteActorsTable {
   followers_url: string | null;
   following_url: string | null;
   manually_approves: Generated<number>;
+  /** Their collections' totalItems as their server gives them; null while unknown (migration 0048). */
+  posts_count: number | null;
+  followers_count: number | null;
+  following_count: number | null;
+  /** When those counts were last read. */
+  counts_fetched_at: string | null;
   /** Set when the actor sent Delete(Person) or answered 410 Gone. */
   gone: Generated<number>;
   fetched_at: string;

@@ -13,6 +13,8 @@ export type IndicatorDirection = "up" | "down";
 /** normal: no alarm open; alert: an alarm at its own group; crisis: an alarm escalated. */
 export type IndicatorStatus = "normal" | "alert" | "crisis";
 export type AlarmKind = "step" | "slope" | "transient" | "drift";
+/** stock: the co-op's stock of a resource; deliveries: what it delivered in the period; balance: its ledger balance. */
+export type ComputedSource = "stock" | "deliveries" | "balance";
 export type AlarmState = "open" | "acknowledged" | "resolved" | "false_alarm";
 
 export interface IndicatorsTable {
@@ -34,6 +36,10 @@ export interface IndicatorsTable {
   last_value: number | null;
   last_reported_at: string | null;
   values_count: number;
+  /** Computed from the marketplace instead of reported (0047): what, and of which thing. */
+  computed_from: ComputedSource | null;
+  /** stock: a resource's spec URI; deliveries: a spec URI or null (all); balance: a ledger's URI. */
+  computed_ref: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -49,7 +55,7 @@ export interface IndicatorValuesTable {
   forecast: number | null;
   lower: number | null;
   upper: number | null;
-  source: "form" | "api" | "csv";
+  source: "form" | "api" | "csv" | "computed";
   reported_by: string | null;
   reported_at: string;
 }
@@ -149,6 +155,18 @@ export interface IndicatorGroupSettingsTable {
   updated_at: string;
 }
 
+/** Members who asked for no alarm mail (0047); notifications still come. */
+export interface IndicatorMailOptoutsTable {
+  account_id: string;
+  created_at: string;
+}
+
+/** Alarm notifications mailed (0047): claimed before the mail goes, so it goes once. */
+export interface IndicatorMailsTable {
+  notification_id: string;
+  sent_at: string;
+}
+
 export type IndicatorsSchema = {
   indicators: IndicatorsTable;
   indicator_values: IndicatorValuesTable;
@@ -157,4 +175,6 @@ export type IndicatorsSchema = {
   indicator_escalations: IndicatorEscalationsTable;
   indicator_member_states: IndicatorMemberStatesTable;
   indicator_group_settings: IndicatorGroupSettingsTable;
+  indicator_mail_optouts: IndicatorMailOptoutsTable;
+  indicator_mails: IndicatorMailsTable;
 };

@@ -202,7 +202,15 @@ export type NotificationType =
   | "indicator_alarm"
   | "indicator_escalated"
   // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
-  | "economy_match";
+  | "economy_match"
+  // Plan rounds (economy/plan-rounds): from_uri is the round's page here.
+  | "plan_round"
+  // A post the member boosted was edited (Mastodon's "update").
+  | "update"
+  // For moderators and admins (social/staff-notices.ts); subject_id names what it is about.
+  | "group_join_request"
+  | "report"
+  | "sign_up";
 
 export interface NotificationsTable {
   id: string;
@@ -214,6 +222,10 @@ export interface NotificationsTable {
   post_id: string | null;
   read: Generated<number>;
   created_at: string;
+  /** What a notice is about besides a post: a report, a group, an applicant's account. */
+  subject_id: Generated<string | null>;
+  /** 1 while a notice waits for the mail sweep (social/notice-mail.ts). */
+  mail_pending: Generated<number>;
 }
 
 /** Blocks and mutes between a member and any actor (kind tells which). */
@@ -315,6 +327,8 @@ export interface NotificationPoliciesTable {
   for_new_accounts: Generated<NotificationPolicyValue>;
   for_private_mentions: Generated<NotificationPolicyValue>;
   for_limited_accounts: Generated<NotificationPolicyValue>;
+  /** 1: notices for moderators and admins also come by mail. */
+  mail_notices: Generated<number>;
 }
 
 export type SocialSchema = {

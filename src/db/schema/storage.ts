@@ -24,6 +24,14 @@ export interface RemoteMediaTable {
   created_at: string;
 }
 
+/** An upload of a refused web form, carried to the form's next try (migration 0046). */
+export interface FormUploadsTable {
+  upload_id: string;
+  owner_id: string;
+  created_at: string;
+}
+
 export interface StorageSchema {
   remote_media: RemoteMediaTable;
+  form_uploads: FormUploadsTable;
 }

@@ -9,6 +9,7 @@ import { recordEvent } from "../../db/outbox.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { MAX_REPORT_COMMENT } from "../../social/moderation.ts";
+import { fileReport } from "../../social/staff-notices.ts";
 import { type Acting, type AgreementsContext, agreementMessageUri, canActAs } from "./context.ts";
 import { canTalk, MAX_MESSAGE } from "./rules.ts";
 
@@ -116,23 +117,20 @@ export async function reportMessage(
     .executeTakeFirst();
   if (!m) return fail("agreement-not-found");
   const id = newId();
-  await ctx.db
-    .insertInto("reports")
-    .values({
-      id,
-      reporter_account_id: reporter.accountId,
-      reporter_uri: reporter.uri,
-      target_uri: m.uri,
-      post_ids: "[]",
-      comment: `${comment}\n— ${m.author_uri}`,
-      forwarded: 0,
-      group_id: null,
-      uri: null,
-      created_at: ctx.clock.now().toISOString(),
-      resolved_at: null,
-      resolved_by: null,
-    })
-    .execute();
+  await ctx.db.transaction().execute((trx) =>
+    fileReport(
+      trx,
+      {
+        id,
+        reporterAccountId: reporter.accountId,
+        reporterUri: reporter.uri,
+        targetUri: m.uri,
+        comment: `${comment}\n— ${m.author_uri}`,
+        groupId: null,
+      },
+      ctx.clock,
+    ),
+  );
   return ok({ id });
 }
 

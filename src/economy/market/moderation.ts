@@ -12,6 +12,7 @@ import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { groupPrefix } from "../../kernel/uris.ts";
 import { MAX_REPORT_COMMENT } from "../../social/moderation.ts";
+import { fileReport } from "../../social/staff-notices.ts";
 import type { MarketActor, MarketContext } from "./context.ts";
 import { forUpdate } from "./locking.ts";
 import { isActiveMember, keepsCatalogue, moderatesMarket } from "./publishing.ts";
@@ -99,23 +100,22 @@ export async function reportProposal(
     .executeTakeFirst();
   if (!p || p.status === "hidden" || p.status === "withdrawn") return fail("not-found");
   const id = newId();
-  await ctx.db
-    .insertInto("reports")
-    .values({
-      id,
-      reporter_account_id: actor.accountId,
-      reporter_uri: actor.uri,
-      target_uri: p.uri,
-      post_ids: "[]",
-      comment,
-      forwarded: 0,
-      group_id: await localGroupId(ctx, p),
-      uri: null,
-      created_at: ctx.clock.now().toISOString(),
-      resolved_at: null,
-      resolved_by: null,
-    })
-    .execute();
+  // Read before the transaction: SQLite has one connection.
+  const groupId = await localGroupId(ctx, p);
+  await ctx.db.transaction().execute((trx) =>
+    fileReport(
+      trx,
+      {
+        id,
+        reporterAccountId: actor.accountId,
+        reporterUri: actor.uri,
+        targetUri: p.uri,
+        comment,
+        groupId,
+      },
+      ctx.clock,
+    ),
+  );
   return ok({ id });
 }
 

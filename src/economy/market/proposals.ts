@@ -15,6 +15,7 @@ import type { Schema } from "../../db/schema.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { econProposalUri } from "../../kernel/uris.ts";
+import { ledgerByUri, ledgerUriOf } from "../credit/ledgers.ts";
 import type { MarketActor, MarketContext } from "./context.ts";
 import { forUpdate } from "./locking.ts";
 import {
@@ -45,17 +46,14 @@ async function resolve(
   ctx: MarketContext,
   actor: MarketActor,
   p: ParsedProposal,
-): Promise<
-  Result<
-    { groupUri: string | null; specId: string | null; specUri: string | null; category: string },
-    PublishProblem
-  >
-> {
+): Promise<Result<Resolved, PublishProblem>> {
   let groupUri = p.groupUri;
   if (groupUri && !(await federationByUri({ db: trx, origin: ctx.origin }, groupUri)))
     return fail("unknown-group");
   if (!(await ownImages(trx, actor.accountId, p.images))) return fail("invalid");
-  if (!p.specId) return ok({ groupUri, specId: null, specUri: null, category: p.category });
+  const currency = await currencyOf(trx, p, groupUri);
+  if (!p.specId)
+    return ok({ groupUri, specId: null, specUri: null, category: p.category, currency });
   const spec = await trx
     .selectFrom("econ_specs")
     .select(["id", "uri", "group_uri", "category", "status"])
@@ -64,7 +62,24 @@ async function resolve(
   if (spec?.status !== "accepted") return fail("unknown-spec");
   if (groupUri && groupUri !== spec.group_uri) return fail("unknown-spec");
   groupUri = spec.group_uri;
-  return ok({ groupUri, specId: spec.id, specUri: spec.uri, category: spec.category });
+  return ok({
+    groupUri,
+    specId: spec.id,
+    specUri: spec.uri,
+    category: spec.category,
+    currency: await currencyOf(trx, p, groupUri),
+  });
+}
+
+/**
+ * Credit is counted in the unit its federation's ledger names: when that ledger
+ * is kept here its unit wins over what was typed; a gift has no currency.
+ */
+async function currencyOf(trx: Kysely<Schema>, p: ParsedProposal, groupUri: string | null) {
+  if (p.reciprocity === "gift") return "";
+  if (p.reciprocity !== "credit" || !groupUri) return p.currency;
+  const ledger = await ledgerByUri(trx, ledgerUriOf(groupUri));
+  return ledger?.unit ?? p.currency;
 }
 
 /** Are these images uploads of the member (nobody shows someone else's upload by its id)? */
@@ -81,11 +96,16 @@ async function ownImages(trx: Kysely<Schema>, ownerId: string, images: { mediaId
   return rows.length === ids.length;
 }
 
+interface Resolved {
+  groupUri: string | null;
+  specId: string | null;
+  specUri: string | null;
+  category: string;
+  currency: string;
+}
+
 /** The columns an input writes (shared by publish and edit). */
-function columns(
-  p: ParsedProposal,
-  r: { groupUri: string | null; specId: string | null; category: string },
-) {
+function columns(p: ParsedProposal, r: Resolved) {
   return {
     purpose: p.purpose,
     group_uri: r.groupUri,
@@ -102,8 +122,7 @@ function columns(
     available_until: p.availableUntil,
     reciprocity: p.reciprocity,
     unit_price: p.unitPrice,
-    // Credit is counted in the unit its federation's ledger names; a gift has no currency.
-    currency: p.reciprocity === "gift" ? "" : p.currency,
+    currency: r.currency,
     // Time and work are delivered as a service; goods are transferred (ValueFlows actions).
     action: unitById(p.unit)?.service ? ("deliverService" as const) : ("transfer" as const),
     images: JSON.stringify(p.images),

@@ -5,7 +5,7 @@
  * state was learned from them) but forgets who reported them; their notes are
  * kept as the alarm's story with the author's name and text removed, as is who
  * acknowledged or resolved an alarm. Indicators
- * they defined stay with their group.
+ * they defined stay with their group. Their alarm-mail setting goes.
  */
 import type { AccountDataContributor } from "../../accounts/data.ts";
 import { memberUri } from "../../kernel/uris.ts";
@@ -26,9 +26,15 @@ export const opsroomContributor = (origin: string): AccountDataContributor => ({
       .where("author_account_id", "=", accountId)
       .orderBy("id")
       .execute();
-    return { values, notes };
+    const optout = await db
+      .selectFrom("indicator_mail_optouts")
+      .select("account_id")
+      .where("account_id", "=", accountId)
+      .executeTakeFirst();
+    return { values, notes, alarmMail: !optout };
   },
   async erase(trx, accountId) {
+    await trx.deleteFrom("indicator_mail_optouts").where("account_id", "=", accountId).execute();
     await trx
       .updateTable("indicator_values")
       .set({ reported_by: null })

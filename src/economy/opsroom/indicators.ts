@@ -15,6 +15,7 @@ import { canModerate, standingOf } from "../../groups/standing.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { newId } from "../../kernel/ids.ts";
 import { CyberstrideDetector } from "../indicators/detector.ts";
+import { coopHasAccountIn } from "./computed-reads.ts";
 import { isoNow, type OpsMember, type OpsroomContext } from "./context.ts";
 
 export type Indicator = Selectable<IndicatorsTable>;
@@ -31,6 +32,20 @@ const finiteOrNull = z
   .optional()
   .transform((v) => v ?? null);
 
+export const COMPUTED_SOURCES = ["stock", "deliveries", "balance"] as const;
+
+const reference = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(/^(https?:\/\/\S+|urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$/i);
+
+/** What a computed indicator reads: its source and, where it needs one, a reference. */
+export const computedSchema = z
+  .object({ from: z.enum(COMPUTED_SOURCES), ref: reference.nullable().default(null) })
+  .strict()
+  .refine((c) => c.from === "deliveries" || c.ref !== null, { message: "needs a reference" });
+
 export const indicatorInputSchema = z
   .object({
     name: z.string().trim().min(1).max(80),
@@ -43,6 +58,8 @@ export const indicatorInputSchema = z
     /** Tuning (docs/economy-engines.md "Tuning"): the alarm probability and the warm-up length. */
     threshold: z.number().min(0.05).max(0.95).default(0.5),
     warmup: z.number().int().min(3).max(100).default(20),
+    /** Computed from the marketplace (computed.ts) instead of reported; null: reported. */
+    computed: computedSchema.nullable().default(null),
   })
   .strict();
 export type IndicatorInput = z.input<typeof indicatorInputSchema>;
@@ -97,6 +114,12 @@ export async function defineIndicator(
       .where("name", "=", v.name)
       .executeTakeFirst();
     if (taken) return fail("name-taken");
+    // A balance is read from a ledger here where this co-op has an account.
+    if (
+      v.computed?.from === "balance" &&
+      !(await coopHasAccountIn(trx, ctx.origin, v.computed.ref ?? ""))
+    )
+      return fail("invalid");
     const id = newId();
     const now = isoNow(ctx);
     await trx
@@ -117,6 +140,8 @@ export async function defineIndicator(
         last_value: null,
         last_reported_at: null,
         values_count: 0,
+        computed_from: v.computed?.from ?? null,
+        computed_ref: v.computed?.ref ?? null,
         created_by: by.id,
         created_at: now,
         updated_at: now,

@@ -9,6 +9,7 @@ import { actOnAlarm, actOnEscalation, alarmsOf, falseAlarmRate } from "./alarms.
 import type { OpsroomContext } from "./context.ts";
 import { escalateDue } from "./escalation.ts";
 import { defineIndicator, findIndicator } from "./indicators.ts";
+import { setAlarmMail, wantsAlarmMail } from "./mail.ts";
 import { reportValues, valuesOf } from "./values.ts";
 
 let f: GroupsFixture;
@@ -288,11 +289,18 @@ test("a member's export holds their reports and notes; deletion forgets who they
     notes: { body: string }[];
   };
   assert.ok(adminNotes.notes.some((n) => n.body === "a delivery counted twice"));
+  // The alarm-mail setting is theirs: exported, and gone with them.
+  await setAlarmMail(ctx, admin.id, false);
+  assert.equal(
+    ((await contributor.export(f.handle.db, admin.id)) as { alarmMail: boolean }).alarmMail,
+    false,
+  );
   await f.handle.db
     .transaction()
     .execute((trx) => contributor.erase(trx, admin.id, new Date().toISOString()));
   const after = (await contributor.export(f.handle.db, admin.id)) as { notes: unknown[] };
   assert.equal(after.notes.length, 0);
+  assert.ok(await wantsAlarmMail(f.handle.db, admin.id), "the opt-out row is gone");
   const kept = await f.handle.db
     .selectFrom("indicator_alarm_notes")
     .select(["body", "author_uri"])

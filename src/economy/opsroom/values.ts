@@ -68,10 +68,12 @@ const chunks = <T>(xs: readonly T[], size: number) =>
  */
 export async function reportValues(
   ctx: OpsroomContext,
-  by: OpsMember,
+  by: OpsMember | null,
   reports: readonly ValueReport[],
-  source: "form" | "api" | "csv",
+  source: "form" | "api" | "csv" | "computed",
 ): Promise<ReportResult> {
+  // Nobody reports a computed value (computed.ts); every other report is a member's.
+  if ((by === null) !== (source === "computed")) return refuse("forbidden");
   if (reports.length === 0) return refuse("empty");
   if (reports.length > MAX_VALUES_PER_REPORT) return refuse("too-many");
   for (const [index, r] of reports.entries()) {
@@ -110,13 +112,16 @@ export async function reportValues(
         groups.set(indicator.group_id, group);
         allowed.set(
           indicator.group_id,
-          !!group && (await canViewOpsroom(trx, ctx.origin, group, by)),
+          !!group && (by === null || (await canViewOpsroom(trx, ctx.origin, group, by))),
         );
       }
     }
     for (const [index, r] of reports.entries()) {
       const indicator = indicators.get(r.indicatorId) as Indicator;
       if (!allowed.get(indicator.group_id)) return refuse("forbidden", index);
+      // A computed series has one source: the sweep (computed.ts), not people.
+      if ((indicator.computed_from !== null) !== (source === "computed"))
+        return refuse("forbidden", index);
     }
 
     const now = isoNow(ctx);
@@ -140,7 +145,7 @@ export async function reportValues(
           lower: null,
           upper: null,
           source,
-          reported_by: by.id,
+          reported_by: by?.id ?? null,
           reported_at: now,
         };
         rowOf.set(v.period, row);

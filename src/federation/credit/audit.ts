@@ -18,7 +18,13 @@ import { type ParsedLedger, parseJournalPage, parseLedgerDocument } from "./pars
 export const MAX_PAGES = 2_000;
 
 export type RemoteAudit =
-  | { ok: true; ledger: ParsedLedger; report: AuditReport }
+  | {
+      ok: true;
+      ledger: ParsedLedger;
+      report: AuditReport;
+      /** The journal read, in order (the page's chart draws the last of them). */
+      transfers: JournalTransfer[];
+    }
   | { ok: false; reason: string };
 
 export async function auditRemoteLedger(
@@ -46,5 +52,10 @@ export async function auditRemoteLedger(
     if (page.value.transfers.some((t) => t.seq >= ledger.lastSeq)) break;
     next = page.value.next;
   }
-  return { ok: true, ledger, report: auditJournal({ accounts: ledger.accounts, transfers }) };
+  return {
+    ok: true,
+    ledger,
+    report: auditJournal({ accounts: ledger.accounts, transfers }),
+    transfers,
+  };
 }

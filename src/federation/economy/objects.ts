@@ -52,11 +52,19 @@ export function proposalSummary(p: ProposalRow): string {
     p.reciprocity === "gift"
       ? "gift"
       : p.reciprocity === "credit"
-        ? `${(p.unit_price / 100).toFixed(2)} credit / ${p.unit}`
+        ? `${(p.unit_price / 100).toFixed(2)} ${p.currency || "credit"} (mutual credit) / ${p.unit}`
         : `${(p.unit_price / 100).toFixed(2)} ${p.currency} / ${p.unit}`;
-  const note = p.note ? `<p>${escapeHtml(p.note)}</p>` : "";
-  return `<p>${p.purpose === "offer" ? "Offer" : "Request"}: ${escapeHtml(p.name)} — ${escapeHtml(qty)} (${escapeHtml(terms)})</p>${note}`;
+  return `<p>${p.purpose === "offer" ? "Offer" : "Request"}: ${escapeHtml(p.name)} — ${escapeHtml(qty)} (${escapeHtml(terms)})</p>${noteHtml(p)}`;
 }
+
+/** The proposal's own description, paragraphs kept (FEP-0837 carries it as `content`). */
+const noteHtml = (p: ProposalRow) =>
+  p.note
+    .split(/\n\s*\n/)
+    .map((para) => para.trim())
+    .filter(Boolean)
+    .map((para) => `<p>${escapeHtml(para).replace(/\n/g, "<br>")}</p>`)
+    .join("");
 
 export function proposalObject(p: ProposalRow, followers: string | null): Proposal {
   const primary = new Intent({
@@ -76,7 +84,8 @@ export function proposalObject(p: ProposalRow, followers: string | null): Propos
           action: "transfer",
           resourceConformsTo: new URL(paymentSpecUri(p.reciprocity, p.currency)),
           resourceQuantity: new Measure({
-            unit: p.reciprocity === "credit" ? "credit" : p.currency || "one",
+            // Credit is counted in the unit its ledger names ("hours"); money in its currency.
+            unit: p.currency || (p.reciprocity === "credit" ? "credit" : "one"),
             numericalValue: money(p.unit_price),
           }),
         });
@@ -92,7 +101,10 @@ export function proposalObject(p: ProposalRow, followers: string | null): Propos
     id: new URL(p.uri),
     attribution: new URL(p.agent_uri),
     name: p.name,
-    content: proposalSummary(p),
+    // The description is the content (what a copy keeps as its note); the one-line
+    // summary of what, how much and for what is for readers of unknown types.
+    summary: proposalSummary({ ...p, note: "" }),
+    content: noteHtml(p) || null,
     url: new URL(p.uri),
     published: instant(p.published_at),
     updated: instant(p.updated_at),

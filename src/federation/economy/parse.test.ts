@@ -165,9 +165,15 @@ test("the Proposal we produce for the same offer carries the same terms", async 
     important(parseProposal(fixture("fep-0837-proposal-full"), "person")),
   );
   const doc = ours as Record<string, unknown>;
-  // Mastodon-style readers get a name, an HTML summary and a link.
+  // Readers of unknown types get a name, a one-line summary, the description and a link.
   assert.equal(doc.name, "Offering used bike");
-  assert.match(String(doc.content), /Offering used bike.*1 one.*30\.00 USD/);
+  assert.match(String(doc.summary), /Offering used bike.*1 one.*30\.00 USD/);
+  assert.equal(doc.content, "<p>Blue one-speed bike, 15 years old, some rust</p>");
+  // A copy keeps the description alone as its note, and the category from the hashtag.
+  const copy = parseProposal(ours, "person");
+  assert.ok(copy.ok);
+  assert.equal(copy.value.note, "Blue one-speed bike, 15 years old, some rust");
+  assert.equal(copy.value.category, "bikes");
   assert.equal(doc.url, P);
   // And Fedify reads it back as a Proposal.
   const back = await Proposal.fromJsonLd(ours);
@@ -186,6 +192,8 @@ test("an offer for mutual credit comes back as credit, the CURIE our context mak
   assert.ok(parsed.ok, parsed.ok ? "" : parsed.reason);
   assert.equal(parsed.value.reciprocity, "credit");
   assert.equal(parsed.value.unitPrice, 300);
+  // The ledger's unit travels as the payment's unit, so the copy prices it in hours.
+  assert.equal(parsed.value.currency, "hours");
   // Another server's expanded IRI means the same.
   const expanded = JSON.parse(
     JSON.stringify(ours).replace(

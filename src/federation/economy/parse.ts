@@ -16,12 +16,14 @@ import type { EconAction } from "../../db/schema/economy.ts";
 import type { ReceivedOffer } from "../../economy/agreements/offers.ts";
 import type { RemoteProposal } from "../../economy/agreements/remote-proposals.ts";
 import { MAX_NOTE, MAX_QUANTITY } from "../../economy/agreements/rules.ts";
+import { categorySchema } from "../../economy/market/rules.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { date, isHttpUrl, one, text, url } from "../extension-schemas.ts";
 
 const ACTIONS = ["transfer", "deliverService", "produce", "consume", "work"] as const;
 export const MUTUAL_CREDIT = "https://w3id.org/valueflows/ont/vf#MutualCredit";
 const ISO_4217 = "urn:iso:std:iso:4217:";
+const AS = "https://www.w3.org/ns/activitystreams#";
 
 /** The first problem, with where it is (for the log line that skips the activity). */
 const issue = (error: z.ZodError, fallback: string) => {
@@ -118,10 +120,19 @@ export function textOf(html: string): string {
     .trim();
 }
 
+/** The name a ledger counts credit in ("hours"), as a Measure's unit says; not the bare word. */
+const creditUnit = (unit: string) =>
+  unit !== "credit" && /^[\p{L}][\p{L}\p{N} ._-]{0,15}$/u.test(unit) ? unit : "";
+
 const categoryOf = (tags: unknown[]) => {
   for (const t of tags) {
-    const parsed = z.object({ type: z.literal("Hashtag"), name: text(100) }).safeParse(t);
-    if (parsed.success) return parsed.data.name.replace(/^#/, "").toLowerCase();
+    // Compacted with our context the type is "as:Hashtag"; elsewhere "Hashtag".
+    const parsed = z
+      .object({ type: z.enum(["Hashtag", "as:Hashtag", `${AS}Hashtag`]), name: text(100) })
+      .safeParse(t);
+    if (!parsed.success) continue;
+    const category = categorySchema.safeParse(parsed.data.name.replace(/^#/, ""));
+    if (category.success) return category.data;
   }
   return "";
 };
@@ -150,11 +161,14 @@ export function parseProposal(
   const r = p.reciprocal;
   const conforms = r?.resourceConformsTo ?? "";
   const reciprocity = !r ? "gift" : conforms === MUTUAL_CREDIT ? "credit" : "money";
+  const unitOfPayment = r?.resourceQuantity.hasUnit ?? "";
   const currency = conforms.startsWith(ISO_4217)
     ? conforms.slice(ISO_4217.length, ISO_4217.length + 3)
-    : /^[A-Z]{3}$/.test(r?.resourceQuantity.hasUnit ?? "")
-      ? (r?.resourceQuantity.hasUnit ?? "")
-      : "";
+    : reciprocity === "credit"
+      ? creditUnit(unitOfPayment)
+      : /^[A-Z]{3}$/.test(unitOfPayment)
+        ? unitOfPayment
+        : "";
   // The reciprocal amount is for `amount` (unit-based) or for the whole quantity; to minor units.
   const price = r?.resourceQuantity.hasNumericalValue ?? 0;
   const per = p.unitBased === false ? quantity : (amount ?? 1000);

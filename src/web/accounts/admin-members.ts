@@ -42,8 +42,8 @@ async function membersPage(
               <button type="submit" class="secondary">${t("admin.setRole")}</button>
             </form>
           </td>
-          <td>${t(`status.${m.status}` as MessageKey)}</td>
-          <td>${timeTag(locale, m.created_at)}</td>
+          <td data-label="${t("admin.status")}">${t(`status.${m.status}` as MessageKey)}</td>
+          <td data-label="${t("admin.joined")}">${timeTag(locale, m.created_at)}</td>
           <td><form method="post" action="/admin/members/${m.id}/reset-link" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("admin.resetLink")}</button></form></td>
         </tr>`,
       )}</tbody>

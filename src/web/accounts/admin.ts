@@ -10,6 +10,7 @@ import {
   revokeInvite,
 } from "../../accounts/admin.ts";
 import { createInvite } from "../../accounts/invites.ts";
+import { setupChecklist } from "../../accounts/setup-checklist.ts";
 import { type RegistrationMode, registrationModes } from "../../config.ts";
 import type { WebEnv } from "../context.ts";
 import {
@@ -27,6 +28,7 @@ import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import { timeTag } from "../time.ts";
+import { setupChecklistCard } from "./admin-checklist.ts";
 import type { AccountsDeps } from "./deps.ts";
 
 const sections = [
@@ -78,9 +80,10 @@ function coopForm(
   form: CoopForm,
   errors: FieldErrors,
   ok?: string,
+  checklist: Html = html``,
 ): Html {
   const t = c.get("t");
-  return html`${notice(ok)}
+  return html`${notice(ok)}${checklist}
     <p class="notice${deps.mailer ? " ok" : ""}">${t(deps.mailer ? "admin.mailOn" : "admin.mailOff")}</p>
     ${errorSummary(c, errors)}
     <form method="post" action="/admin" class="stack">
@@ -88,7 +91,7 @@ function coopForm(
       ${field({ name: "name", label: t("admin.name"), value: form.name, error: errors.name, required: true, maxlength: 100 })}
       ${field({ name: "description", label: t("admin.description"), type: "textarea", value: form.description, error: errors.description, maxlength: 2000 })}
       ${field({ name: "rules", label: t("admin.rules"), type: "textarea", value: form.rules, error: errors.rules, maxlength: 10000 })}
-      <fieldset${errors.registration ? html` aria-invalid="true" aria-describedby="f-registration-error"` : ""}>
+      <fieldset id="registration"${errors.registration ? html` aria-invalid="true" aria-describedby="f-registration-error"` : ""}>
         <legend>${t("admin.registration")}</legend>
         ${registrationModes.map(
           (m) =>
@@ -166,7 +169,7 @@ async function applicationsPage(
         <h3 id="app-${a.id}">@${a.username}</h3>
         <dl class="fields">
           <dt>${t("signup.email")}</dt><dd>${a.email}</dd>
-          <dt>${t("admin.joined")}</dt><dd>${timeTag(locale, a.created_at)}</dd>
+          <dt>${t("admin.applied")}</dt><dd>${timeTag(locale, a.created_at)}</dd>
           ${a.invite_code ? html`<dt>${t("admin.invitedWith")}</dt><dd>${a.invitedBy ? `@${a.invitedBy}` : a.invite_code.slice(0, 6)}</dd>` : ""}
         </dl>
         <p class="prewrap reason">${a.reason}</p>
@@ -186,7 +189,8 @@ export function adminPages(deps: AccountsDeps): Hono<WebEnv> {
     requireRole(c, "admin");
     const settings = await deps.coop.get();
     const ok = c.req.query("done") === "saved" ? c.get("t")("settings.saved") : undefined;
-    return adminLayout(c, "/admin", coopForm(c, deps, settings, {}, ok));
+    const checklist = setupChecklistCard(c, await setupChecklist(deps.db));
+    return adminLayout(c, "/admin", coopForm(c, deps, settings, {}, ok, checklist));
   });
 
   app.post("/admin", async (c) => {

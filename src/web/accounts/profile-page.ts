@@ -1,15 +1,21 @@
-/** The public profile page at /@username. A deleted member's page answers 410 Gone. */
+/**
+ * The public profile page at /@username: the person's head (web/people/render.ts:
+ * counts, Follow / Mute / Block / Report), their fields, then their posts.
+ * A deleted member's page answers 410 Gone.
+ */
 import { Hono } from "hono";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import { isDeleted } from "../../accounts/data.ts";
-import { bioHtml, parseFields, publicProfile } from "../../accounts/profile.ts";
+import { parseFields, publicProfile } from "../../accounts/profile.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import { movedToView } from "../../moving/moves.ts";
-import { mediaUrl } from "../../storage/images.ts";
+import { localPerson, standingWith } from "../../social/people.ts";
 import type { WebEnv } from "../context.ts";
 import { errorPage } from "../errors.ts";
 import { feedLinks } from "../feeds/discovery.ts";
+import { notice } from "../forms.ts";
 import { layout } from "../layout.ts";
+import { personHead } from "../people/render.ts";
 import { safeUrl } from "../safe-url.ts";
 import { relativeDate } from "../time.ts";
 import type { AccountsDeps } from "./deps.ts";
@@ -30,31 +36,34 @@ export function profilePages(deps: AccountsDeps): Hono<WebEnv> {
     // A member who moved away: the profile points to the new account (moving/moves.ts).
     const where = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
     const moved = await movedToView(where, memberUri(deps.config.origin, account.username));
-    const body = html`${moved ? html`<p class="notice" role="status">${t("moving.profileMoved", { name })} <a href="${safeUrl(moved.uri)}" rel="nofollow noopener">${moved.handle}</a></p>` : ""}
-    <article class="profile" lang="${account.language}">
-      ${account.header_path ? html`<img class="profile-header" src="${safeUrl(mediaUrl(account.header_path))}" alt="" width="1500" height="500" />` : ""}
-      <div class="profile-id">
-        ${
-          account.avatar_path
-            ? html`<img class="avatar" src="${safeUrl(mediaUrl(account.avatar_path))}" alt="" width="96" height="96" />`
-            : html`<span class="avatar placeholder" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</span>`
-        }
-        <div>
-          <h1>${name}</h1>
-          <p class="handle">@${account.username}@${deps.config.domain}</p>
-          ${account.role !== "member" ? html`<p class="badge">${t(account.role === "admin" ? "profile.role.admin" : "profile.role.moderator")}</p>` : ""}
-        </div>
-      </div>
-      ${account.bio ? html`<div class="bio">${raw(bioHtml(account.bio))}</div>` : ""}
-      ${
-        fields.length > 0
-          ? html`<dl class="fields">${fields.map((f) => html`<dt>${f.name}</dt><dd>${fieldValue(f.value)}</dd>`)}</dl>`
-          : ""
-      }
+    const s = {
+      db: deps.db,
+      origin: deps.config.origin,
+      domain: deps.config.domain,
+      clock: deps.clock,
+    };
+    const person = await localPerson(s, account.username);
+    if (!person) return c.notFound();
+    const standing = viewer
+      ? await standingWith(
+          deps.db,
+          { id: viewer.id, uri: memberUri(deps.config.origin, viewer.username) },
+          person.uri,
+        )
+      : null;
+    const details = html`${
+      fields.length > 0
+        ? html`<dl class="fields">${fields.map((f) => html`<dt>${f.name}</dt><dd>${fieldValue(f.value)}</dd>`)}</dl>`
+        : ""
+    }
       <p class="muted">${t("profile.joined", { date: joined })} ·
-        <a href="/@${account.username}/newsletter">${t("feeds.newsletter.link")}</a></p>
-      ${viewer?.id === account.id ? html`<p><a href="/settings">${t("profile.edit")}</a></p>` : ""}
-    </article>
+        <a href="/@${account.username}/newsletter">${t("feeds.newsletter.link")}</a></p>`;
+    const badges =
+      account.role !== "member"
+        ? html`<p class="badge">${t(account.role === "admin" ? "profile.role.admin" : "profile.role.moderator")}</p>`
+        : html``;
+    const body = html`${notice(c.req.query("done")?.slice(0, 300))}${moved ? html`<p class="notice" role="status">${t("moving.profileMoved", { name })} <a href="${safeUrl(moved.uri)}" rel="nofollow noopener">${moved.handle}</a></p>` : ""}
+    <div lang="${account.language}">${personHead(c, person, standing, { badges, details })}</div>
     ${deps.profileSection ? await deps.profileSection(c, account) : ""}`;
     return c.html(layout(c, name, body, { head: feedLinks(c, `/@${account.username}`, name) }));
   });

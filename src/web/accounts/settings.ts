@@ -225,7 +225,9 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
       );
       if (!result.ok) {
         await discard(deps, viewer.id, Object.values(stored));
-        return again({ [purpose]: imageRejectionText(t, result.reason) });
+        return again({
+          [purpose]: imageRejectionText(t, result.reason, { file, locale: c.get("locale") }),
+        });
       }
       stored[purpose] = result.value.id;
     }

@@ -12,7 +12,9 @@ import {
 import { createSession } from "../../accounts/sessions.ts";
 import { consumeAccountToken, peekAccountToken } from "../../accounts/tokens.ts";
 import type { RegistrationMode } from "../../config.ts";
+import { tellStaffOfApplication } from "../../social/staff-notices.ts";
 import type { WebEnv } from "../context.ts";
+import { coopMarkdown } from "../coop-text.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
@@ -83,7 +85,7 @@ async function signupPage(
       }
       ${
         coop.rules
-          ? html`<details class="card rules"><summary>${t("signup.rules")}</summary><p class="prewrap">${coop.rules}</p></details>`
+          ? html`<details class="card rules"><summary>${t("signup.rules")}</summary><div class="rules">${coopMarkdown(coop.rules, new URL(c.req.url).origin)}</div></details>`
           : ""
       }
       <div><button type="submit">${t("signup.submit")}</button></div>
@@ -126,6 +128,7 @@ export function signupPages(deps: AccountsDeps): Hono<WebEnv> {
       passwordCost: deps.config.passwordCost,
       verifyEmail: deps.mailer !== null,
       clock: deps.clock,
+      onApplication: tellStaffOfApplication(deps.config.origin, deps.clock),
     });
     if (!result.ok) {
       if (result.reason === "closed") return signupPage(c, deps, form, {}, 403);

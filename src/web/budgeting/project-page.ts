@@ -219,7 +219,11 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
       hidden: form.hidden === "1",
     });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
-    return back(c, project, t(c)("budgets.review.hidden"));
+    return back(
+      c,
+      project,
+      t(c)(form.hidden === "1" ? "budgets.review.projectHidden" : "budgets.review.projectShown"),
+    );
   });
 
   app.post("/budgets/:id/projects/:pid/progress", async (c) => {

@@ -167,7 +167,11 @@ export async function imageFrom(
     },
     deps.clock,
   );
-  if (!stored.ok) return { ok: false, error: imageRejectionText(c.get("t"), stored.reason) };
+  if (!stored.ok)
+    return {
+      ok: false,
+      error: imageRejectionText(c.get("t"), stored.reason, { file, locale: c.get("locale") }),
+    };
   return { ok: true, images: [{ mediaId: stored.value.id, alt: alt.trim().slice(0, 1500) }] };
 }
 

@@ -201,7 +201,7 @@ export function reviewPages(deps: BudgetingDeps): Hono<WebEnv> {
       reportId: c.req.param("rid") ?? "",
     });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
-    return redirectHere(c, reviewPath(process, t(c)("budgets.review.hidden")), 303);
+    return redirectHere(c, reviewPath(process, t(c)("budgets.review.reportDismissed")), 303);
   });
 
   return app;

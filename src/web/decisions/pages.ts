@@ -271,7 +271,7 @@ export function decisionPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     return redirectHere(
       c,
-      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)("groups.manage.done"))}#decision-${d.id}`,
+      `/groups/${group.name}/threads/${d.post_id}${doneQuery(t(c)(form.hidden === "yes" ? "groups.done.reasonHidden" : "groups.done.reasonShown"))}#decision-${d.id}`,
       303,
     );
   });

@@ -12,11 +12,15 @@ import type { EconProposalsTable } from "../../db/schema/economy.ts";
 import type { Schema } from "../../db/schema.ts";
 import { type AgreementsContext, agentsOf } from "../../economy/agreements/context.ts";
 import { type AgreementRow, agreementsOnProposal } from "../../economy/agreements/reads.ts";
-import { formatQuantity } from "../../economy/agreements/rules.ts";
+import { formatQuantity as formatPlain } from "../../economy/agreements/rules.ts";
+import { formatQuantity, unitById } from "../../economy/market/units.ts";
 import type { Clock } from "../../kernel/clock.ts";
+import { formatMoney } from "../budgeting/allocation-chart.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField } from "../forms.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
+import { safeUrl } from "../safe-url.ts";
+import { ledgerPageOf } from "./ledger-render.ts";
 
 export interface AgreementsDeps {
   db: Kysely<Schema>;
@@ -42,21 +46,32 @@ export function agentLabel(uri: string): string {
 export const statusText = (c: Context<WebEnv>, status: string) =>
   t(c)(`agreements.status.${status}` as MessageKey);
 
+/** Minor units of what is paid: "€4.50", or credit in its ledger's unit ("18 hours"). */
+export const paymentText = (
+  c: Context<WebEnv>,
+  a: { reciprocity: string; currency: string },
+  minor: number,
+) => formatMoney(c.get("locale"), a.currency || t(c)("market.credit.unit"), minor);
+
 export const priceText = (
   c: Context<WebEnv>,
   a: { reciprocity: string; total_price: number; currency: string },
 ) =>
   a.reciprocity === "gift"
     ? t(c)("agreements.gift")
-    : `${(a.total_price / 100).toFixed(2)} ${a.reciprocity === "credit" ? "credit" : a.currency}`;
+    : `${paymentText(c, a, a.total_price)}${a.reciprocity === "credit" ? ` (${t(c)("market.reciprocity.credit")})` : ""}`;
+
+/** Thousandths of the resource in the page's language with the unit's symbol: "12 kg". */
+export const quantityText = (c: Context<WebEnv>, thousandths: number, unit: string) =>
+  formatQuantity(c.get("locale"), thousandths, unit);
 
 /** The "acting as" choice: the co-op (for admins and moderators) or oneself. */
 export function agentSelect(c: Context<WebEnv>, origin: string) {
   const viewer = c.get("viewer");
   if (!viewer) return html``;
   const agents = agentsOf(origin, viewer);
-  return html`<label>${t(c)("agreements.as")}
-    <select name="as">${agents.map((a) => html`<option value="${a}">${agentLabel(a)}</option>`)}</select></label>`;
+  return html`<div class="field"><label for="r-as">${t(c)("agreements.as")}</label>
+    <select id="r-as" name="as">${agents.map((a) => html`<option value="${a}">${agentLabel(a)}</option>`)}</select></div>`;
 }
 
 export function agreementsTable(c: Context<WebEnv>, rows: AgreementRow[]) {
@@ -64,7 +79,7 @@ export function agreementsTable(c: Context<WebEnv>, rows: AgreementRow[]) {
   return html`<ul class="agreements">
     ${rows.map(
       (a) => html`<li><a href="/economy/agreements/${a.id}">${a.proposal_name}</a> —
-        ${formatQuantity(a.quantity)} ${a.proposal_unit} · ${priceText(c, a)} ·
+        ${quantityText(c, a.quantity, a.proposal_unit)} · ${priceText(c, a)} ·
         <strong>${statusText(c, a.status)}</strong><br /><small>${agentLabel(a.responder_uri)} → ${agentLabel(a.proposer_uri)}</small></li>`,
     )}
   </ul>`;
@@ -97,9 +112,9 @@ export async function agreementsBlock(
       ? html`<form method="post" action="/economy/proposals/${proposal.id}/respond" class="stack">
           ${csrfField(c)}
           <h3>${t(c)("agreements.respond.title")}</h3>
-          <label>${t(c)("agreements.quantity")} (${proposal.unit})
-            <input name="quantity" inputmode="decimal" required pattern="[0-9]+([.,][0-9]{1,3})?" value="${formatQuantity(Math.max(proposal.minimum, Math.min(1000, proposal.available)))}" /></label>
-          <label>${t(c)("agreements.note")} <textarea name="note" maxlength="2000" rows="2"></textarea></label>
+          <div class="field"><label for="r-quantity">${t(c)("agreements.quantity")} (${unitById(proposal.unit)?.symbol ?? proposal.unit})</label>
+            <input type="text" id="r-quantity" name="quantity" inputmode="decimal" required pattern="[0-9]+([.,][0-9]{1,3})?" value="${formatPlain(Math.max(proposal.minimum, Math.min(1000, proposal.available)))}" /></div>
+          <div class="field"><label for="r-note">${t(c)("agreements.note")}</label><textarea id="r-note" name="note" maxlength="2000" rows="2"></textarea></div>
           ${agentSelect(c, deps.config.origin)}
           <button>${t(c)("agreements.respond")}</button>
         </form>`
@@ -109,10 +124,46 @@ export async function agreementsBlock(
       rows.length
         ? html`<ul class="agreements">${rows.map(
             (a) =>
-              html`<li><a href="/economy/agreements/${a.id}">${agentLabel(a.responder_uri)}: ${formatQuantity(a.quantity)} ${a.proposal_unit}</a> · ${priceText(c, a)} · <strong>${statusText(c, a.status)}</strong> ${answerForms(a)}</li>`,
+              html`<li><a href="/economy/agreements/${a.id}">${agentLabel(a.responder_uri)}: ${quantityText(c, a.quantity, a.proposal_unit)}</a> · ${priceText(c, a)} · <strong>${statusText(c, a.status)}</strong> ${answerForms(a)}</li>`,
           )}</ul>`
-        : ""
+        : isAgent
+          ? html`<p class="muted">${t(c)("agreements.none")}</p>`
+          : ""
     }
     ${respond}
   </section>`;
+}
+
+/**
+ * How a credit agreement was paid: the ledger's transfer when the ledger is
+ * kept here (on the proposer's node, it settled there), else — once fulfilled —
+ * a pointer to the federation's ledger, whose journal shows it.
+ */
+export async function settlementNote(
+  c: Context<WebEnv>,
+  deps: AgreementsDeps,
+  a: Pick<AgreementRow, "reciprocity" | "transfer_id" | "status" | "proposal_id">,
+) {
+  if (a.reciprocity !== "credit") return "";
+  if (a.transfer_id) {
+    const paid = await deps.db
+      .selectFrom("credit_transfers as t")
+      .innerJoin("credit_ledgers as l", "l.id", "t.ledger_id")
+      .select(["t.seq", "l.uri"])
+      .where("t.id", "=", a.transfer_id)
+      .executeTakeFirst();
+    const page = paid && ledgerPageOf(deps.config.origin, paid.uri);
+    if (paid && page)
+      return html`<p class="notice ok"><a href="${safeUrl(page)}">${t(c)("agreements.settled", { seq: String(paid.seq) })}</a></p>`;
+  }
+  if (a.status !== "fulfilled") return "";
+  const p = await deps.db
+    .selectFrom("econ_proposals")
+    .select("group_uri")
+    .where("id", "=", a.proposal_id)
+    .executeTakeFirst();
+  const text = t(c)("agreements.settledElsewhere");
+  return p?.group_uri && c.get("viewer")?.role === "admin"
+    ? html`<p class="muted"><a href="/economy/ledgers/remote?group=${encodeURIComponent(p.group_uri)}">${text}</a></p>`
+    : html`<p class="muted">${text}</p>`;
 }

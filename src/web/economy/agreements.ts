@@ -19,7 +19,8 @@ import { recordEconomicEvent } from "../../economy/agreements/fulfilment.ts";
 import { hideMessage, postMessage, reportMessage } from "../../economy/agreements/messages.ts";
 import { offerAgreement } from "../../economy/agreements/offers.ts";
 import { agreementsOf, agreementView, canSee, isParty } from "../../economy/agreements/reads.ts";
-import { formatQuantity, parseQuantity } from "../../economy/agreements/rules.ts";
+import { parseQuantity } from "../../economy/agreements/rules.ts";
+import { unitById } from "../../economy/market/units.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { WebEnv } from "../context.ts";
@@ -34,9 +35,13 @@ import {
   agentLabel,
   agreementsContext,
   agreementsTable,
+  paymentText,
   priceText,
+  quantityText,
+  settlementNote,
   statusText,
 } from "./agreements-render.ts";
+import { economyHead } from "./market-render.ts";
 
 const t = (c: Context<WebEnv>) => c.get("t");
 
@@ -103,29 +108,33 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
           ? html`<form method="post" action="/economy/agreements/${a.id}/cancel">${csrfField(c)}<button>${t(c)("agreements.cancel")}</button></form>`
           : "";
     const unitOf = (c2: (typeof commitments)[number]) =>
-      c2.reciprocal ? c2.unit : a.proposal_unit;
+      c2.reciprocal
+        ? a.currency || c2.unit
+        : (unitById(a.proposal_unit)?.symbol ?? a.proposal_unit);
+    // Payments in their currency or the ledger's unit; resources with the unit's symbol.
     const amount = (reciprocal: number, q: number) =>
-      reciprocal ? (q / 100).toFixed(2) : formatQuantity(q);
+      reciprocal ? paymentText(c, a, q) : quantityText(c, q, a.proposal_unit);
     const body = html`<p><a href="/economy/agreements">${t(c)("agreements.mine")}</a></p>
       <h1>${t(c)("agreements.on", { name: a.proposal_name })}</h1>
       ${notice(doneText)}
       ${errors ? html`<p class="notice error" role="alert">${errors}</p>` : ""}
-      <dl>
+      <dl class="market-facts">
         <dt>${t(c)("agreements.proposer")}</dt><dd>${agentLabel(a.proposer_uri)}</dd>
         <dt>${t(c)("agreements.responder")}</dt><dd>${agentLabel(a.responder_uri)}</dd>
-        <dt>${t(c)("agreements.quantity")}</dt><dd>${formatQuantity(a.quantity)} ${a.proposal_unit}</dd>
+        <dt>${t(c)("agreements.quantity")}</dt><dd>${quantityText(c, a.quantity, a.proposal_unit)}</dd>
         <dt>${t(c)("agreements.price")}</dt><dd>${priceText(c, a)}</dd>
-        <dt>Status</dt><dd><strong>${statusText(c, a.status)}</strong>${a.answer_note ? html` — ${a.answer_note}` : ""}</dd>
+        <dt>${t(c)("agreements.status")}</dt><dd><strong>${statusText(c, a.status)}</strong>${a.answer_note ? html` — ${a.answer_note}` : ""}</dd>
         ${a.note ? html`<dt>${t(c)("agreements.note")}</dt><dd>${a.note}</dd>` : ""}
       </dl>
       ${answer}
+      ${await settlementNote(c, deps, a)}
       <section aria-labelledby="commitments"><h2 id="commitments">${t(c)("agreements.commitments")}</h2>
         <ul>${commitments.map(
           (
             k,
           ) => html`<li>${t(c)(k.reciprocal ? "agreements.commitment.reciprocal" : "agreements.commitment.primary")}:
             ${agentLabel(k.provider_uri)} → ${agentLabel(k.receiver_uri)},
-            ${t(c)("agreements.fulfilled", { done: amount(k.reciprocal, k.fulfilled), total: `${amount(k.reciprocal, k.quantity)} ${unitOf(k)}` })}
+            ${t(c)("agreements.fulfilled", { done: amount(k.reciprocal, k.fulfilled), total: amount(k.reciprocal, k.quantity) })}
             <progress max="${k.quantity}" value="${Math.min(k.fulfilled, k.quantity)}"></progress></li>`,
         )}</ul>
       </section>
@@ -135,17 +144,17 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
             ? html`<ul>${events.map((e) => {
                 const k = commitments.find((x) => x.id === e.commitment_id);
                 return html`<li>${timeTag(locale, e.occurred_at)}: ${t(c)(`agreements.action.${e.action}` as MessageKey)}
-                  ${amount(k?.reciprocal ?? 0, e.quantity)} ${k ? unitOf(k) : e.unit} (${agentLabel(e.recorded_by_uri)})${e.note ? html` — ${e.note}` : ""}</li>`;
+                  ${k ? amount(k.reciprocal, e.quantity) : `${e.quantity} ${e.unit}`} (${agentLabel(e.recorded_by_uri)})${e.note ? html` — ${e.note}` : ""}</li>`;
               })}</ul>`
             : html`<p>${t(c)("agreements.events.none")}</p>`
         }
         ${
           party && a.status === "accepted"
             ? html`<form method="post" action="/economy/agreements/${a.id}/events" class="stack">${csrfField(c)}
-              <label>${t(c)("agreements.record.commitment")}
-                <select name="commitment">${commitments.map((k) => html`<option value="${k.id}">${t(c)(k.reciprocal ? "agreements.commitment.reciprocal" : "agreements.commitment.primary")} (${unitOf(k)})</option>`)}</select></label>
-              <label>${t(c)("agreements.quantity")} <input name="quantity" inputmode="decimal" required pattern="[0-9]+([.,][0-9]{1,3})?" /></label>
-              <label>${t(c)("agreements.note")} <input name="note" maxlength="2000" /></label>
+              <div class="field"><label for="e-commitment">${t(c)("agreements.record.commitment")}</label>
+                <select id="e-commitment" name="commitment">${commitments.map((k) => html`<option value="${k.id}">${t(c)(k.reciprocal ? "agreements.commitment.reciprocal" : "agreements.commitment.primary")} (${unitOf(k)})</option>`)}</select></div>
+              <div class="field"><label for="e-quantity">${t(c)("agreements.quantity")}</label><input type="text" id="e-quantity" name="quantity" inputmode="decimal" required pattern="[0-9]+([.,][0-9]{1,3})?" /></div>
+              <div class="field"><label for="e-note">${t(c)("agreements.note")}</label><input type="text" id="e-note" name="note" maxlength="2000" /></div>
               <button>${t(c)("agreements.record")}</button></form>`
             : ""
         }
@@ -177,7 +186,10 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
             : ""
         }
       </section>`;
-    return c.html(layout(c, t(c)("agreements.on", { name: a.proposal_name }), body), status);
+    return c.html(
+      layout(c, t(c)("agreements.on", { name: a.proposal_name }), body, { head: economyHead() }),
+      status,
+    );
   };
 
   app.get("/economy/agreements/:id", (c) => page(c, c.req.param("id"), null, 200));

@@ -33,6 +33,7 @@ export function landingPages(deps: EconomyDeps): Hono<WebEnv> {
         <li class="card"><h2><a href="/economy/coop">${t("market.coop.title", { name: c.get("coop").name })}</a></h2><p>${t("market.card.coop")}</p></li>
         <li class="card"><h2><a href="/economy/catalogue">${t("market.catalogue.title")}</a></h2><p>${t("market.card.catalogue")}</p></li>
         <li class="card"><h2><a href="/economy/watches">${t("market.watches.title")}</a></h2><p>${t("market.card.watches")}</p></li>
+        ${c.get("viewer") ? html`<li class="card"><h2><a href="/opsroom">${t("ops.title")}</a></h2><p>${t("market.card.opsroom")}</p></li>` : ""}
       </ul>
       <h2>${t("market.latestOffers")}</h2>
       ${proposalList(c, offers.ok ? offers.items : [], t("market.none"))}

@@ -54,8 +54,11 @@ export function balanceChart(points: BalancePoint[], labels: ChartLabels): Html 
   const top = Math.max(0, ...values);
   const bottom = Math.min(0, ...values);
   const span = top - bottom || 1;
+  // The balance after transfer n holds until n + 1: the axis runs one step past the last,
+  // so the latest balances show as a level, not a bare vertical at the edge.
+  const end = last + 1;
   const x = (seq: number) =>
-    Math.round((PAD + ((seq - first) / Math.max(1, last - first)) * (W - 2 * PAD)) * 10) / 10;
+    Math.round((PAD + ((seq - first) / Math.max(1, end - first)) * (W - 2 * PAD)) * 10) / 10;
   const y = (v: number) => Math.round((PAD + ((top - v) / span) * (H - 2 * PAD)) * 10) / 10;
   // Each account's balance after each transfer it took part in; flat (a step) in between.
   const lines = coops.map((coop, i) => {
@@ -66,7 +69,7 @@ export function balanceChart(points: BalancePoint[], labels: ChartLabels): Html 
         d += ` H${x(p.seq)} V${y(p.balance)}`;
         balance = p.balance;
       }
-    d += ` H${x(last)}`;
+    d += ` H${x(end)}`;
     return { coop, d, colour: PALETTE[i % PALETTE.length] as string, balance };
   });
   // The table: balances after each of the last transfers shown, newest first.

@@ -12,6 +12,7 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import { ledgerUriOf } from "../../economy/credit/ledgers.ts";
 import { requestTransfer } from "../../economy/credit/requests.ts";
+import { federationByUri } from "../../economy/market/publishing.ts";
 import { auditRemoteLedger } from "../../federation/credit/audit.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { coopUri } from "../../kernel/uris.ts";
@@ -31,7 +32,11 @@ import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { balanceChart } from "./ledger-chart.ts";
 import { amountIn, coopName, ledgerPageOf } from "./ledger-render.ts";
+
+/** Transfers the chart of a ledger elsewhere draws (as the ledger's own page, the last 200). */
+const CHART_TRANSFERS = 200;
 
 const t = (c: Context<WebEnv>) => c.get("t");
 
@@ -105,12 +110,20 @@ export function remoteLedgerPages(deps: GroupsDeps): Hono<WebEnv> {
         502,
       );
     const { ledger, report } = audited;
+    // The chart of the journal just read and audited: balances after each of the last transfers.
+    const history = audited.transfers
+      .slice(-CHART_TRANSFERS)
+      .flatMap((tr) =>
+        tr.entries.map((e) => ({ seq: tr.seq, at: "", coop: e.coop, balance: e.balanceAfter })),
+      );
     const amount = amountIn(c, ledger.unit);
     const name = (uri: string) => coopName(c, origin, uri);
     const payees = ledger.accounts.filter((a) => a.coop !== ours);
     const mine = ledger.accounts.find((a) => a.coop === ours);
     const action = `/economy/ledgers/remote?group=${encodeURIComponent(groupUri)}`;
-    const body = html`<h1>${groupUri}</h1>${notice(c.req.query("done"))}
+    const title = (await federationByUri(ctx, groupUri))?.name ?? groupUri;
+    const body = html`<p><a href="/economy/coop">${t(c)("market.coop.title", { name: c.get("coop").name })}</a></p>
+      <h1>${title}</h1>${notice(c.req.query("done"))}
       <p class="lead">${t(c)("credit.lead", { unit: ledger.unit })}</p>
       ${report.ok ? html`<p class="notice ok">${t(c)("credit.audit.ok", { count: String(report.transfers) })}</p>` : html`<div class="errors" role="alert"><p>${t(c)("credit.audit.bad")}</p><ul>${report.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`}
       <h2>${t(c)("credit.accounts")}</h2>
@@ -130,8 +143,10 @@ export function remoteLedgerPages(deps: GroupsDeps): Hono<WebEnv> {
               ${field({ name: "memo", label: t(c)("credit.memo"), value: form.memo ?? "", error: errors.memo })}
               <button type="submit">${t(c)("credit.pay.submit")}</button></form>`
           : ""
-      }`;
-    return c.html(layout(c, groupUri, body), status);
+      }
+      <h2>${t(c)("credit.chart")}</h2>
+      ${history.length ? balanceChart(history, { caption: t(c)("credit.chart"), transfer: t(c)("credit.chart.transfer"), nameOf: name, amount }) : html`<p class="muted">${t(c)("credit.journal.none")}</p>`}`;
+    return c.html(layout(c, title, body), status);
   }
 
   app.get("/economy/ledgers/remote", async (c) => {

@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../db/schema.ts";
+import { federationsHere } from "../../economy/market/publishing.ts";
 import { coopUri, groupPrefix } from "../../kernel/uris.ts";
 import { formatMoney } from "../budgeting/allocation-chart.ts";
 import type { WebEnv } from "../context.ts";
@@ -79,10 +80,15 @@ export async function ledgerBlock(
     .execute();
   // A members-only federation's figures are not for everyone who sees the co-op's page.
   const shown = c.get("viewer") ? rows : rows.filter((r) => r.visibility === "public");
+  // Ledgers kept elsewhere are read (signed, audited) on their own page, for the co-op's admins.
+  const elsewhere =
+    c.get("viewer")?.role === "admin" && coop === coopUri(deps.origin)
+      ? (await federationsHere(deps)).filter((f) => f.groupId === null)
+      : [];
   return html`<section class="ledger-block" aria-labelledby="ledger-block-title">
     <h2 id="ledger-block-title">${t("credit.block.title")}</h2>
     ${
-      shown.length === 0
+      shown.length + elsewhere.length === 0
         ? html`<p class="muted">${t("credit.block.none")}</p>`
         : html`<ul>${shown.map((r) => {
             const amount = amountIn(c, r.unit);
@@ -90,7 +96,11 @@ export async function ledgerBlock(
             return html`<li>${page ? html`<a href="${safeUrl(page)}">${r.display_name}</a>` : r.display_name}:
               <strong>${amount(r.balance)}</strong>
               <span class="muted">(${t("credit.block.limits", { debit: amount(r.debit_limit), credit: amount(r.credit_limit) })})</span></li>`;
-          })}</ul>`
+          })}${elsewhere.map(
+            (f) =>
+              html`<li><a href="/economy/ledgers/remote?group=${encodeURIComponent(f.uri)}">${f.name}</a>
+              <span class="muted">${t("credit.block.elsewhere")}</span></li>`,
+          )}</ul>`
     }
   </section>`;
 }

@@ -175,7 +175,9 @@ export function parseProposalForm(
     availableUntil: v.availableUntil || null,
     reciprocity,
     unitPrice,
-    currency: (v.currency ?? "").trim().toUpperCase(),
+    // ISO 4217 codes are upper case; a ledger's unit of credit is its own word ("hours").
+    currency:
+      reciprocity === "money" ? (v.currency ?? "").trim().toUpperCase() : (v.currency ?? "").trim(),
   };
   const problem = proposalProblem(value);
   if (problem) {

@@ -21,7 +21,11 @@ import {
   editProposal,
   publishProposal,
 } from "../../economy/market/proposals.ts";
-import { federationsHere, speaksForCoop } from "../../economy/market/publishing.ts";
+import {
+  federationByUri,
+  federationsHere,
+  speaksForCoop,
+} from "../../economy/market/publishing.ts";
 import { type Proposal, proposalById, uploadPathsOf } from "../../economy/market/reads.ts";
 import { categoriesInUse } from "../../economy/market/search.ts";
 import { acceptedSpecs } from "../../economy/market/specs.ts";
@@ -40,6 +44,7 @@ import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { timeTag } from "../time.ts";
 import { agreementsBlock } from "./agreements-block.ts";
+import { agentLabel } from "./agreements-render.ts";
 import { parseProposalForm, proposalForm, valuesOf } from "./market-form.ts";
 import {
   actorOf,
@@ -66,7 +71,7 @@ function agentLink(c: Context<WebEnv>, deps: EconomyDeps, p: Proposal) {
     const name = p.agent_uri.slice(prefix.length);
     return html`<a href="${safeUrl(`/@${name}`)}">@${name}</a>`;
   }
-  return html`<a href="${safeUrl(p.agent_uri)}">${p.agent_uri}</a>`;
+  return html`<a href="${safeUrl(p.agent_uri)}">${agentLabel(p.agent_uri)}</a>`;
 }
 
 export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
@@ -164,7 +169,10 @@ export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
       return c.html(layout(c, t("market.withdrawn"), body), 410);
     }
     const { p, actor, mine, moderates } = await visible(c);
-    const paths = await uploadPathsOf(deps, [p]);
+    const [paths, federation] = await Promise.all([
+      uploadPathsOf(deps, [p]),
+      p.group_uri ? federationByUri(c0, p.group_uri) : undefined,
+    ]);
     const url = `${deps.config.origin}${proposalHref(p)}`;
     const summary = `${t(`market.purpose.${p.purpose}` as MessageKey)}: ${formatQuantity(locale, p.available, p.unit)} · ${priceText(c, p)}${p.place_name ? ` · ${p.place_name}` : ""}`;
     const head = html`${economyHead()}
@@ -197,7 +205,7 @@ ${p.local ? "" : html`<link rel="alternate" href="${safeUrl(p.uri)}" />`}`;
         ${p.place_name || p.latitude !== null ? html`<dt>${t("market.form.place")}</dt><dd>${p.place_name}${p.latitude !== null ? html` (${p.latitude.toFixed(4)}, ${p.longitude?.toFixed(4)})` : ""}</dd>` : ""}
         ${p.available_from || p.available_until ? html`<dt>${t("market.fact.when")}</dt><dd>${p.available_from ?? "…"} – ${p.available_until ?? "…"}</dd>` : ""}
         <dt>${t("market.fact.by")}</dt><dd>${agentLink(c, deps, p)} (${t(`market.agent.${p.agent_kind}` as MessageKey)})</dd>
-        ${p.group_uri ? html`<dt>${t("market.form.group")}</dt><dd><a href="${safeUrl(p.group_uri)}">${p.group_uri}</a></dd>` : ""}
+        ${p.group_uri ? html`<dt>${t("market.form.group")}</dt><dd><a href="${safeUrl(p.group_uri)}">${federation?.name ?? agentLabel(p.group_uri)}</a></dd>` : ""}
         <dt>${t("market.fact.published")}</dt><dd>${timeTag(locale, p.published_at)}</dd>
       </dl>
       <div class="market-actions">

@@ -29,6 +29,7 @@ import { findRemoteActor } from "../../federation/remote-actors.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { sanitizeHtml, simpleTransform } from "../../kernel/sanitize-html.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { personPath } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
@@ -111,7 +112,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       name: actor.name || actor.username,
       handle: `@${actor.handle}`,
       summaryHtml: cleanSummary(actor.summary),
-      profileUrl: actor.url ?? actor.uri,
+      profileUrl: personPath(actor.handle) ?? actor.url ?? actor.uri,
       locked: actor.manually_approves === 1,
       gone: actor.gone === 1,
       target: { kind: "remote", actor },
@@ -189,7 +190,7 @@ export function networkPages(deps: NetworkDeps): Hono<WebEnv> {
       name: actor.name || actor.username,
       handle: `@${actor.handle}`,
       summaryHtml: "",
-      profileUrl: actor.url ?? actor.uri,
+      profileUrl: personPath(actor.handle) ?? actor.url ?? actor.uri,
       locked: actor.manually_approves === 1,
       gone: actor.gone === 1,
       target: { kind: "remote", actor },

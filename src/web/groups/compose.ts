@@ -3,18 +3,20 @@
  * content warning, up to four images each with its alt text, or a poll, and a
  * title for a new thread; mentions resolved as on the social pages. No visibility:
  * the group decides who reads. Bad input answers 422 with field errors and writes
- * nothing — every image is read before any is stored, and the uploads of a post
- * then refused are removed again. Who may write is the group's rule (groups/threads.ts).
+ * nothing but the images that could be stored, kept for the form's next try
+ * (web/social/compose-submit.ts). Who may write is the group's rule (groups/threads.ts).
  */
 import type { Context } from "hono";
 import type { GroupPostInput, Placed, PostFailure } from "../../groups/threads.ts";
 import { failureStatus } from "../../groups/threads.ts";
 import { InputError, type Result } from "../../kernel/errors.ts";
 import { MAX_TITLE_LENGTH } from "../../social/posts.ts";
+import { discardFormUploads } from "../../storage/form-uploads.ts";
 import type { WebEnv } from "../context.ts";
 import type { FieldErrors } from "../forms.ts";
 import type { Translate } from "../i18n/i18n.ts";
-import { type ComposeValues, parseCompose, writeComposed } from "../social/compose.ts";
+import type { ComposeValues } from "../social/compose.ts";
+import { parseCompose, submitCompose } from "../social/compose-submit.ts";
 import type { GroupsDeps } from "./render.ts";
 
 /** The form's values and what is wrong with them, for the page to show again (422). */
@@ -78,28 +80,29 @@ export async function writeFromForm(
         : null;
   const refuse = (errors: FieldErrors, values: ComposeValues) =>
     ({ ok: false, refused: { errors, values: { ...values, title } } }) as const;
-  if (!parsed.ok)
-    return refuse(
-      { ...(titleError ? { title: titleError } : {}), ...parsed.errors },
-      parsed.values,
-    );
-  const keep = {
-    text: parsed.input.text,
-    spoiler: parsed.input.spoiler,
-    inReplyTo: parsed.input.inReplyToId ?? "",
-  };
-  if (titleError) return refuse({ title: titleError }, keep);
-  const result = await writeComposed(deps, t, viewer.id, parsed, ({ visibility: _, ...input }) =>
-    options.write({ ...input, title }),
+  const result = await submitCompose(
+    c,
+    deps,
+    viewer.id,
+    parsed,
+    ({ visibility: _, ...input }) => options.write({ ...input, title }),
+    titleError ? { title: titleError } : {},
   );
   if (result.ok) return result;
-  if ("errors" in result) return refuse(result.errors, keep);
+  if ("errors" in result) return refuse(result.errors, result.values);
   if (
     result.reason === "forbidden" ||
     result.reason === "not-found" ||
     result.reason === "reply-not-found"
-  )
+  ) {
+    // Nobody will come back to this form: its images are not kept.
+    await discardFormUploads(
+      deps.db,
+      viewer.id,
+      (result.values.images ?? []).map((i) => i.uploadId),
+    );
     throw postRefused(t, result.reason);
+  }
   const [name, message] = problemField(t, result.reason);
-  return refuse({ [name]: message }, keep);
+  return refuse({ [name]: message }, result.values);
 }

@@ -3,7 +3,7 @@
  * assembly): join one by its handle — the co-op's Organization actor follows
  * the Group — and name delegates among the members, sent as Add / Remove.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { sql } from "kysely";
 import {
@@ -14,7 +14,7 @@ import {
 } from "../../groups/federations.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, field, notice, readForm } from "../forms.ts";
+import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireRole } from "../session.ts";
@@ -25,8 +25,11 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
   const { db } = deps;
   const g = groupsContext(deps);
 
-  app.get("/groups/federations", async (c) => {
-    requireRole(c, "admin");
+  /** The page; `refused` puts a delegates form's typed names back with the error next to them. */
+  async function federationsPage(
+    c: Context<WebEnv>,
+    refused?: { affiliationId: string; value: string; error: string },
+  ) {
     const t = c.get("t");
     const affiliations = await listAffiliations(db);
     const delegates = await db
@@ -37,15 +40,17 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     const body = html`${groupsNav(c)}
       <h1>${t("groups.fed.title")}</h1>
       <p class="lead">${t("groups.fed.lead")}</p>
+      ${refused ? errorSummary(c, { [`delegates-${refused.affiliationId}`]: refused.error }) : ""}
       ${notice(c.req.query("done")?.slice(0, 300))}
       ${affiliations.length === 0 ? html`<p>${t("groups.fed.none")}</p>` : ""}
       <ul class="cards">${affiliations.map((a) => {
         const names = delegates.filter((d) => d.affiliation_id === a.id).map((d) => d.username);
+        const mine = refused?.affiliationId === a.id ? refused : undefined;
         return html`<li class="card"><h2>${a.name || a.handle}</h2><p class="handle">@${a.handle}</p>
           ${a.status === "pending" ? html`<p class="badge">${t("groups.fed.pending")}</p>` : ""}
           <form method="post" action="/groups/federations/${a.id}/delegates" class="stack">
             ${csrfField(c)}
-            ${field({ name: `delegates-${a.id}`, label: t("groups.fed.delegates"), value: names.join(", "), maxlength: 2000 })}
+            ${field({ name: `delegates-${a.id}`, label: t("groups.fed.delegates"), value: mine?.value ?? names.join(", "), error: mine?.error, maxlength: 2000 })}
             <div><button type="submit">${t("groups.fed.saveDelegates")}</button></div>
           </form>
           <form method="post" action="/groups/federations/${a.id}/leave" class="inline">
@@ -57,7 +62,12 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         ${field({ name: "handle", label: t("groups.fed.join.label"), required: true, maxlength: 500 })}
         <div><button type="submit">${t("groups.fed.join")}</button></div>
       </form>`;
-    return c.html(layout(c, t("groups.fed.title"), body));
+    return c.html(layout(c, t("groups.fed.title"), body), refused ? 422 : 200);
+  }
+
+  app.get("/groups/federations", (c) => {
+    requireRole(c, "admin");
+    return federationsPage(c);
   });
 
   app.post("/groups/federations", async (c) => {
@@ -93,12 +103,22 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     const accounts = names.length
       ? await db
           .selectFrom("accounts")
-          .select("id")
+          .select(["id", "username"])
           .where(sql<string>`lower(username)`, "in", names)
           .where("status", "=", "active")
           .execute()
       : [];
-    if (accounts.length !== names.length) throw new InputError(t("groups.error.invalid"), 422);
+    const found = new Set(accounts.map((a) => a.username.toLowerCase()));
+    const unknown = [...new Set(names.filter((n) => !found.has(n)))];
+    if (unknown.length > 0) {
+      if (!(await listAffiliations(db)).some((a) => a.id === id))
+        throw new InputError(t("error.notFound"), 404);
+      const error = t("groups.fed.unknownDelegates", {
+        count: unknown.length,
+        names: unknown.slice(0, 10).join(", "),
+      });
+      return federationsPage(c, { affiliationId: id, value: raw.slice(0, 2000), error });
+    }
     const set = await setDelegates(g, viewer, {
       affiliationId: id,
       accountIds: accounts.map((a) => a.id),
@@ -107,7 +127,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!set.ok && set.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!set.ok) throw new InputError(t("groups.error.invalid"), 422);
-    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.done.delegates"))}`, 303);
   });
 
   app.post("/groups/federations/:id/leave", async (c) => {
@@ -117,7 +137,7 @@ export function coopFederationPages(deps: GroupsDeps): Hono<WebEnv> {
     if (!left.ok && left.reason === "forbidden")
       throw new InputError(t("groups.manage.forbidden"), 403);
     if (!left.ok) throw new InputError(t("error.notFound"), 404);
-    return redirectHere(c, `/groups/federations${doneQuery(t("groups.manage.done"))}`, 303);
+    return redirectHere(c, `/groups/federations${doneQuery(t("groups.done.federationLeft"))}`, 303);
   });
 
   return app;

@@ -24,13 +24,15 @@ import { listBans, moderationLog } from "../../groups/moderation-log.ts";
 import { listMembers } from "../../groups/roster.ts";
 import { InputError, ok, type Result } from "../../kernel/errors.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { actorChip, actorChips, sentence } from "../actor-chips.ts";
+import { confirmPage } from "../confirm.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
-import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { timeTag } from "../time.ts";
+import { bansSection, logSection, memberCards, namedOnPage } from "./manage-lists.ts";
 import {
   doneQuery,
   type GroupsDeps,
@@ -61,6 +63,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     c: Context<WebEnv>,
     group: Group,
     result: Result<unknown, InviteProblem | "not-a-federation">,
+    done: "approved" | "removed" | "banned" | "unbanned" | "role" | "invited" | "coopJoined",
   ) {
     const t = c.get("t");
     if (!result.ok) {
@@ -71,7 +74,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     }
     return redirectHere(
       c,
-      `/groups/${group.name}/manage${doneQuery(t("groups.manage.done"))}`,
+      `/groups/${group.name}/manage${doneQuery(t(`groups.done.${done}`))}`,
       303,
     );
   }
@@ -88,32 +91,27 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const bans = await listBans(db, group.id);
     const log = await moderationLog(db, group.id, 50);
     const reports = await reportsSection(c, deps, group, viewer);
-    const banForm = (
-      id: string,
-    ) => html`<form method="post" action="${safeUrl(`${base}/${id}/ban`)}" class="inline ban-form">
-      ${csrfField(c)}<label class="visually-hidden" for="reason-${id}">${t("groups.manage.banReason")}</label>
-      <input id="reason-${id}" name="reason" maxlength="500" placeholder="${t("groups.manage.banReason")}" />
-      <button type="submit" class="secondary">${t("groups.manage.ban")}</button></form>`;
-    const roleForm = (
-      id: string,
-      current: string,
-    ) => html`<form method="post" action="${safeUrl(`${base}/${id}/role`)}" class="inline">
-      ${csrfField(c)}<label class="visually-hidden" for="role-${id}">${t("groups.manage.role")}</label>
-      <select id="role-${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ""}>${t(`groups.role.${r}`)}</option>`)}</select>
-      <button type="submit" class="secondary">${t("groups.manage.setRole")}</button></form>`;
+    const chip = await actorChips(
+      db,
+      config.origin,
+      namedOnPage(
+        members,
+        bans,
+        log,
+        delegates.map((d) => d.delegate_uri),
+      ),
+    );
     const body = html`${groupsNav(c)}
       <p><a href="/groups/${group.name}">${group.display_name}</a></p>
       <h1>${t("groups.manage.title", { name: group.display_name })}</h1>
       ${notice(c.req.query("done")?.slice(0, 300))}
       <section aria-labelledby="req-h"><h2 id="req-h">${t("groups.manage.requests")}</h2>
         ${pending.length === 0 ? html`<p>${t("groups.manage.requests.none")}</p>` : ""}
-        <ul class="member-list requests">${pending.map(
-          (
-            m,
-          ) => html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>
-            ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}
-            <span class="actions">${postButton(c, `${base}/${m.id}/approve`, t("groups.manage.approve"))}
-            ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.reject"), { kind: "secondary" })}</span></li>`,
+        <ul class="member-cards requests">${pending.map(
+          (m) => html`<li class="member-card"><div class="who">${actorChip(chip(m.actorUri))}
+            ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}</div>
+            <div class="actions">${postButton(c, `${base}/${m.id}/approve`, t("groups.manage.approve"))}
+            ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.reject"), { kind: "secondary" })}</div></li>`,
         )}</ul>
       </section>
       ${reports}
@@ -124,51 +122,23 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
           <div><button type="submit">${t("groups.manage.invite")}</button></div>
         </form>
       </section>
-      <section aria-labelledby="mem-h"><h2 id="mem-h">${t("groups.membersHeading")}</h2>
-        <ul class="member-list">${others.map(
-          (
-            m,
-          ) => html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>
-            ${m.actorKind === "coop" ? html`<span class="badge">${t("groups.coop")}</span>` : ""}
-            ${m.status === "invited" ? html`<span class="badge">${t("groups.status.invited")}</span>` : html`<span class="badge role">${t(`groups.role.${m.role}`)}</span>`}
-            ${
-              m.actorUri === me
-                ? ""
-                : html`<span class="actions">${role === "admin" && m.status === "active" && m.actorKind === "person" ? roleForm(m.id, m.role) : ""}
-              ${postButton(c, `${base}/${m.id}/remove`, t("groups.manage.remove"), { kind: "secondary" })}
-              ${banForm(m.id)}</span>`
-            }</li>`,
-        )}</ul>
-      </section>
-      <section aria-labelledby="bans-h"><h2 id="bans-h">${t("groups.manage.bans")}</h2>
-        ${bans.length === 0 ? html`<p>${t("groups.manage.bans.none")}</p>` : ""}
-        <ul class="member-list bans">${bans.map(
-          (b) => html`<li><span class="handle">${b.actor_uri}</span>
-            <span class="meta">${t("groups.manage.bannedBy", { who: b.banned_by, when: b.created_at.slice(0, 16).replace("T", " ") })}${b.reason ? ` — ${b.reason}` : ""}</span>
-            ${postButton(c, `/groups/${group.name}/bans/remove`, t("groups.manage.unban"), { kind: "secondary", fields: { actor: b.actor_uri } })}</li>`,
-        )}</ul>
-      </section>
-      <section aria-labelledby="log-h"><h2 id="log-h">${t("groups.manage.log")}</h2>
-        ${log.length === 0 ? html`<p>${t("groups.manage.log.none")}</p>` : ""}
-        <ol class="moderation-log">${log.map(
-          (e) => html`<li>${timeTag(c.get("locale"), e.created_at)}
-            ${t(`groups.log.${e.action}`, { who: e.moderator_uri, target: e.target_uri })}${e.reason ? ` — ${e.reason}` : ""}</li>`,
-        )}</ol>
-      </section>
+      ${memberCards(c, { group, role, me, members: others, chip })}
+      ${bansSection(c, group, bans, chip)}
+      ${logSection(c, log, chip)}
       ${role === "admin" ? settingsForm(c, group) : ""}
       ${
         group.kind === "federation"
           ? html`<section aria-labelledby="coops-h"><h2 id="coops-h">${t("groups.federation.coops")}</h2>
             <p>${t("groups.federation.votingMode", { mode: t(`groups.form.votingMode.${group.voting_mode}`) })}</p>
             ${members.some((m) => m.actorKind === "coop") ? "" : html`<p>${t("groups.federation.coops.none")}</p>`}
-            <ul class="member-list coops">${members
+            <ul class="member-cards coops">${members
               .filter((m) => m.actorKind === "coop" && m.status === "active")
               .map((m) => {
                 const named = delegates
                   .filter((d) => d.coop_uri === m.actorUri)
                   .map((d) => d.delegate_uri);
-                return html`<li><span class="name">${m.name}</span> <span class="handle">${m.handle}</span>:
-                  ${named.length ? named.join(", ") : t("groups.federation.delegates.none")}</li>`;
+                return html`<li class="member-card"><div class="who">${actorChip(chip(m.actorUri))}</div>
+                  <p class="meta">${named.length ? named.map((d) => actorChip(chip(d))) : t("groups.federation.delegates.none")}</p></li>`;
               })}</ul>
             ${c.get("viewer")?.role === "admin" ? postButton(c, `/groups/${group.name}/our-coop`, t("groups.federation.joinOurs")) : ""}
           </section>`
@@ -247,12 +217,53 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await approveRequest(g, viewer, { group, memberId: c.req.param("id") }),
+      "approved",
     );
   });
 
   app.post("/groups/:name/members/:id/remove", async (c) => {
     const { viewer, group } = await moderated(c);
-    return outcome(c, group, await removeMember(g, viewer, { group, memberId: c.req.param("id") }));
+    return outcome(
+      c,
+      group,
+      await removeMember(g, viewer, { group, memberId: c.req.param("id") }),
+      "removed",
+    );
+  });
+
+  app.get("/groups/:name/leave", async (c) => {
+    requireViewer(c);
+    const group = await groupFromPath(c, deps);
+    const t = c.get("t");
+    const name = group.display_name;
+    return confirmPage(c, {
+      title: t("groups.leaveTitle", { group: name }),
+      question: t("groups.leaveQuestion", { group: name }),
+      action: `/groups/${group.name}/leave`,
+      confirm: t("groups.leave"),
+      back: `/groups/${group.name}`,
+      danger: true,
+    });
+  });
+
+  app.get("/groups/:name/members/:id/ban", async (c) => {
+    const { group } = await moderated(c);
+    const t = c.get("t");
+    const member = (await listMembers(db, group)).find((m) => m.id === c.req.param("id"));
+    if (!member) throw new InputError(t("error.notFound"), 404);
+    const who = actorChip(
+      (await actorChips(db, config.origin, [member.actorUri]))(member.actorUri),
+    );
+    const name = group.display_name;
+    return confirmPage(c, {
+      title: t("groups.manage.banTitle", { group: name }),
+      question: sentence((p) => t("groups.manage.banQuestion", { ...p, group: name }), { who }),
+      action: `/groups/${group.name}/members/${member.id}/ban`,
+      confirm: t("groups.manage.ban"),
+      back: `/groups/${group.name}/manage`,
+      danger: true,
+      extra: field({ name: "reason", label: t("groups.manage.banReason"), maxlength: 500 }),
+    });
   });
 
   app.post("/groups/:name/members/:id/ban", async (c) => {
@@ -263,6 +274,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await removeMember(g, viewer, { group, memberId: c.req.param("id"), ban: { reason } }),
+      "banned",
     );
   });
 
@@ -270,7 +282,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
     const { viewer, group } = await moderated(c);
     const actor = ((await readForm(c)).actor ?? "").trim();
     if (!actor) throw new InputError(c.get("t")("groups.error.invalid"), 422);
-    return outcome(c, group, await unban(g, viewer, { group, actorUri: actor }));
+    return outcome(c, group, await unban(g, viewer, { group, actorUri: actor }), "unbanned");
   });
 
   app.post("/groups/:name/members/:id/role", async (c) => {
@@ -282,6 +294,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       c,
       group,
       await setRole(g, viewer, { group, memberId: c.req.param("id"), role: known }),
+      "role",
     );
   });
 
@@ -310,7 +323,7 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
         target: { kind: "remote", uri: actor.uri, remoteId: actor.id, type: actor.type },
       });
     }
-    return outcome(c, group, result);
+    return outcome(c, group, result, "invited");
   });
 
   app.post("/groups/:name/our-coop", async (c) => {
@@ -321,7 +334,12 @@ export function groupManagePages(deps: GroupsDeps): Hono<WebEnv> {
       throw new InputError(c.get("t")("groups.manage.forbidden"), 403);
     const joined = await joinWithOurCoop(g, viewer, { group });
     // Already in: the page's answer is the same as for joining (nothing changed).
-    return outcome(c, group, joined.ok || joined.reason === "already-member" ? ok(null) : joined);
+    return outcome(
+      c,
+      group,
+      joined.ok || joined.reason === "already-member" ? ok(null) : joined,
+      "coopJoined",
+    );
   });
 
   return app;

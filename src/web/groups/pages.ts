@@ -20,6 +20,7 @@ import { feedLinks } from "../feeds/discovery.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import {
   doneQuery,
@@ -174,9 +175,8 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       action = html`<a class="button" href="/login?next=${encodeURIComponent(`/groups/${group.name}`)}">${group.moderated ? t("groups.requestJoin") : t("groups.join")}</a>`;
     if (viewer && group.kind !== "assembly") {
       if (standing.status === "active")
-        action = postButton(c, `/groups/${group.name}/leave`, t("groups.leave"), {
-          kind: "secondary",
-        });
+        // Leaving asks first (manage.ts answers the GET with a confirmation page).
+        action = html`<a class="button secondary" href="${safeUrl(`/groups/${group.name}/leave`)}">${t("groups.leave")}</a>`;
       else if (standing.status === "pending")
         action = postButton(c, `/groups/${group.name}/leave`, t("groups.withdraw"), {
           kind: "secondary",
@@ -248,7 +248,14 @@ export function groupPages(deps: GroupsDeps): Hono<WebEnv> {
       ? t(result.value === "active" ? "groups.joined" : "groups.requested", {
           name: group.display_name,
         })
-      : t("groups.manage.done");
+      : t(
+          result.reason === "already-requested"
+            ? "groups.done.alreadyRequested"
+            : "groups.done.alreadyMember",
+          {
+            name: group.display_name,
+          },
+        );
     return redirectHere(c, `/groups/${group.name}${doneQuery(done)}`, 303);
   });
 

@@ -148,7 +148,7 @@ export function remoteGroupPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     return redirectHere(
       c,
-      `${viewPath(group.uri)}&${doneQuery(t("groups.manage.done")).slice(1)}`,
+      `${viewPath(group.uri)}&${doneQuery(t("groups.done.threadSent")).slice(1)}`,
       303,
     );
   });

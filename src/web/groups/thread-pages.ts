@@ -194,7 +194,7 @@ export function groupThreadPages(deps: GroupsDeps): Hono<WebEnv> {
       );
     return redirectHere(
       c,
-      `/groups/${group.name}/threads/${c.req.param("id")}${doneQuery(t(c)("groups.manage.done"))}`,
+      `/groups/${group.name}/threads/${c.req.param("id")}${doneQuery(t(c)(form.hidden === "yes" ? "groups.done.threadHidden" : "groups.done.threadShown"))}`,
       303,
     );
   });

@@ -16,7 +16,19 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && value in catalogues;
 }
 
+// One per locale: a translator holds Intl objects, costly to build on every request.
+const translators = new Map<Locale, Translate>();
+
 export function translator(locale: Locale): Translate {
+  let t = translators.get(locale);
+  if (!t) {
+    t = buildTranslator(locale);
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+function buildTranslator(locale: Locale): Translate {
   const catalogue: Catalogue = catalogues[locale];
   const rules = new Intl.PluralRules(locale);
   const numbers = new Intl.NumberFormat(locale);

@@ -75,12 +75,13 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     c: Context<WebEnv>,
     articleId: string,
     result: { ok: true } | { ok: false; reason: CommentProblem },
+    what: "locked" | "unlocked" | "hidden" | "shown" | "deleted",
   ) {
     const t = c.get("t");
     if (result.ok)
       return redirectHere(
         c,
-        `/media/articles/${articleId}/edit?${new URLSearchParams({ done: t("media.flow.done") })}#moderation-title`,
+        `/media/articles/${articleId}/edit?${new URLSearchParams({ done: t(`media.mod.done.${what}`) })}#moderation-title`,
         303,
       );
     const body = html`<h1>${t("media.flow.refused")}</h1><p class="errors" role="alert">${t(`media.mod.problem.${result.reason}`)}</p>`;
@@ -92,7 +93,13 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const id = c.req.param("id");
     if (!isId(id)) return c.notFound();
     const form = await readForm(c);
-    return answer(c, id, await lockComments(ctx, viewer, id, form.locked !== "0"));
+    const locked = form.locked !== "0";
+    return answer(
+      c,
+      id,
+      await lockComments(ctx, viewer, id, locked),
+      locked ? "locked" : "unlocked",
+    );
   });
 
   app.post("/media/articles/:id/comments/:comment/:verb{hide|delete}", async (c) => {
@@ -101,11 +108,12 @@ export function commentModerationPages(deps: MediaPagesDeps): Hono<WebEnv> {
     const commentId = c.req.param("comment");
     if (!isId(id) || !isId(commentId)) return c.notFound();
     const form = await readForm(c);
-    const result =
-      c.req.param("verb") === "hide"
-        ? await hideComment(ctx, viewer, { articleId: id, commentId, hidden: form.hidden !== "0" })
-        : await deleteComment(ctx, viewer, { articleId: id, commentId });
-    return answer(c, id, result);
+    const hide = c.req.param("verb") === "hide";
+    const hidden = form.hidden !== "0";
+    const result = hide
+      ? await hideComment(ctx, viewer, { articleId: id, commentId, hidden })
+      : await deleteComment(ctx, viewer, { articleId: id, commentId });
+    return answer(c, id, result, hide ? (hidden ? "hidden" : "shown") : "deleted");
   });
 
   return app;

@@ -142,7 +142,9 @@ export function editorPages(deps: MediaPagesDeps): Hono<WebEnv> {
     if (!stored.ok)
       return {
         ok: false as const,
-        errors: { cover: imageRejectionText(c.get("t"), stored.reason) },
+        errors: {
+          cover: imageRejectionText(c.get("t"), stored.reason, { file, locale: c.get("locale") }),
+        },
       };
     return { ok: true as const, id: stored.value.id, stored: stored.value.id };
   }

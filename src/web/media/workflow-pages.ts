@@ -20,6 +20,7 @@ import {
 } from "../../media/workflow.ts";
 import type { WebEnv } from "../context.ts";
 import { readForm } from "../forms.ts";
+import type { MessageKey } from "../i18n/i18n.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { requireViewer } from "../session.ts";
@@ -65,11 +66,11 @@ export function workflowPages(deps: MediaPagesDeps): Hono<WebEnv> {
   const done = (
     c: Context<WebEnv>,
     id: string,
-    key: "media.flow.done" | "media.flow.doneWithMail" | "media.flow.doneMailRefused",
+    key: `media.flow.done.${string}` | "media.flow.doneWithMail" | "media.flow.doneMailRefused",
   ) =>
     redirectHere(
       c,
-      `/media/articles/${id}/edit?${new URLSearchParams({ done: c.get("t")(key) })}`,
+      `/media/articles/${id}/edit?${new URLSearchParams({ done: c.get("t")(key as MessageKey) })}`,
       303,
     );
 
@@ -126,7 +127,9 @@ export function workflowPages(deps: MediaPagesDeps): Hono<WebEnv> {
         const queued = await sendOnPublish(newsletters, viewer, id);
         return done(c, id, queued.ok ? "media.flow.doneWithMail" : "media.flow.doneMailRefused");
       }
-      return done(c, id, "media.flow.done");
+      // Say what was done: "Featured on the front page.", not "Done."
+      const what = verb === "feature" && form.featured === "0" ? "unfeature" : verb;
+      return done(c, id, `media.flow.done.${what}`);
     },
   );
 

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { parseSeriesCsv, SeriesFormatError } from "../../economy/indicators/csv.ts";
 import type { AlarmAction } from "../../economy/opsroom/alarms.ts";
 import type { IndicatorInput } from "../../economy/opsroom/indicators.ts";
+import { computedSchema } from "../../economy/opsroom/indicators.ts";
 import { MAX_VALUES_PER_REPORT } from "../../economy/opsroom/values.ts";
 import type { WebEnv } from "../context.ts";
 import { type FieldErrors, refuseUnsafeNames } from "../forms.ts";
@@ -48,10 +49,15 @@ export function parseDefineForm(
   const warmup = number(form.warmup) ?? 20;
   if (!(Number.isInteger(warmup) && warmup >= 3 && warmup <= 100))
     errors.warmup = t("ops.define.warmupError");
+  const source = form.computed ?? "";
+  const ref = (form.computedRef ?? "").trim();
+  const computed = source ? computedSchema.safeParse({ from: source, ref: ref || null }) : null;
+  if (computed && !computed.success) errors.computedRef = t("ops.define.computedError");
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     value: {
+      computed: computed?.success ? computed.data : null,
       name,
       unit: (form.unit ?? "").trim(),
       frequency: frequency as IndicatorInput["frequency"],

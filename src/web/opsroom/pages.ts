@@ -33,13 +33,14 @@ import {
   findIndicator,
   type Indicator,
 } from "../../economy/opsroom/indicators.ts";
+import { setAlarmMail, wantsAlarmMail } from "../../economy/opsroom/mail.ts";
 import { changeSettings, coopFederations, settingsOf } from "../../economy/opsroom/settings.ts";
 import { alarmUri, escalationUri, opsroomPath } from "../../economy/opsroom/uris.ts";
 import { reportValues, valuesOf } from "../../economy/opsroom/values.ts";
 import { findGroup, findGroupById, type Group } from "../../groups/groups.ts";
 import { InputError } from "../../kernel/errors.ts";
 import type { WebEnv } from "../context.ts";
-import { type FieldErrors, readForm } from "../forms.ts";
+import { csrfField, type FieldErrors, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
@@ -126,9 +127,26 @@ export function opsroomPages(deps: OpsroomDeps): Hono<WebEnv> {
       .execute();
     const mine: Group[] = [];
     for (const g of groups) if (await canViewOpsroom(deps.db, origin, g, viewer)) mine.push(g);
+    const mailOn = await wantsAlarmMail(deps.db, viewer.id);
     const body = html`<h1>${t("ops.title")}</h1><p class="lead">${t("ops.lead")}</p>
-      <ul>${mine.map((g) => html`<li><a href="${safeUrl(opsroomPath(g.name))}">${g.display_name || g.name}</a></li>`)}</ul>`;
+      ${notice(c.req.query("done") ? t("ops.mail.saved") : undefined)}
+      <ul>${mine.map((g) => html`<li><a href="${safeUrl(opsroomPath(g.name))}">${g.display_name || g.name}</a></li>`)}</ul>
+      <h2>${t("ops.mail.title")}</h2>
+      <form method="post" action="/opsroom/mail" class="stack">${csrfField(c)}
+        <div class="field"><label><input type="checkbox" name="mail" value="on"${mailOn ? html` checked` : ""} /> ${t("ops.mail.label")}</label>
+        <p class="hint">${t("ops.mail.hint")}</p></div>
+        <div><button type="submit">${t("ops.mail.save")}</button></div></form>`;
     return page(c, t("ops.title"), body);
+  });
+
+  // The member's setting: alarm mail on (the default) or off. An unchecked box sends nothing.
+  app.post("/opsroom/mail", async (c) => {
+    const viewer = requireViewer(c);
+    const form = await readForm(c);
+    if (form.mail !== undefined && form.mail !== "on")
+      throw new InputError(c.get("t")("ops.problem.invalid"), 422);
+    await setAlarmMail(opsroomContext(deps), viewer.id, form.mail === "on");
+    return redirectHere(c, "/opsroom?done=mail", 303);
   });
 
   app.get("/groups/:name/opsroom", async (c) =>

@@ -212,6 +212,8 @@ export function defineForm(
     ${field({ name: "unit", label: t("ops.define.unit"), value: values.unit ?? "", error: errors.unit, maxlength: 20 })}
     ${select("frequency", ["daily", "weekly", "monthly"], (o) => t(`ops.frequency.${o}` as "ops.frequency.daily"))}
     ${select("direction", ["up", "down"], (o) => t(`ops.direction.${o}` as "ops.direction.up"))}
+    ${select("computed", ["", "stock", "deliveries", "balance"], (o) => t(`ops.computed.${o || "none"}` as "ops.computed.none"))}
+    ${field({ name: "computedRef", label: t("ops.define.computedRef"), value: values.computedRef ?? "", error: errors.computedRef, maxlength: 2048, hint: t("ops.define.computedRefHint") })}
     ${field({ name: "capability", label: t("ops.beer.capability"), value: values.capability ?? "", error: errors.capability, hint: t("ops.define.capabilityHint") })}
     ${field({ name: "potentiality", label: t("ops.beer.potentiality"), value: values.potentiality ?? "", error: errors.potentiality, hint: t("ops.define.potentialityHint") })}
     ${field({ name: "threshold", label: t("ops.define.threshold"), value: values.threshold ?? "0.5", error: errors.threshold, hint: t("ops.define.thresholdHint") })}

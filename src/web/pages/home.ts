@@ -11,6 +11,7 @@ import { htmlToText } from "../../social/content.ts";
 import { homeTimeline } from "../../social/timelines.ts";
 import { composeBox } from "../compose-box.ts";
 import type { WebEnv } from "../context.ts";
+import { coopMarkdown } from "../coop-text.ts";
 import { decisionLine } from "../decisions/landing.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { type Html, layout, menu } from "../layout.ts";
@@ -34,7 +35,7 @@ function visitorFront(c: Context<WebEnv>): Html {
   const coop = c.get("coop");
   return html`<section class="hero">
       <h1>${t("home.title", { name: coop.name })}</h1>
-      <p class="lead">${coop.description || t("home.lead")}</p>
+      ${coop.description ? html`<div class="lead coop-description">${coopMarkdown(coop.description, new URL(c.req.url).origin)}</div>` : html`<p class="lead">${t("home.lead")}</p>`}
       <p class="hero-actions"><a class="button" href="/signup">${t("nav.signup")}</a> <a class="button secondary" href="/login">${t("nav.login")}</a></p>
     </section>
     <h2>${t("home.pillars")}</h2>

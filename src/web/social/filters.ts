@@ -19,6 +19,7 @@ import {
 } from "../../social/moderation.ts";
 import { visiblePosts } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
+import { coopMarkdown } from "../coop-text.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
@@ -26,7 +27,6 @@ import { requireViewer } from "../session.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { socialNav } from "./pages.ts";
 import { postCard } from "./render.ts";
-import { textToParagraphs } from "./text.ts";
 
 /** The actor a handle or address names: a member here, or a remote actor (looked up). */
 export async function findTarget(
@@ -104,7 +104,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (kind === "block") await unfollow(deps.db, deps.config.origin, viewer, target.uri);
     return redirectHere(
       c,
-      `/social/filters?${new URLSearchParams({ done: t("social.filters.added") })}`,
+      `/social/filters?${new URLSearchParams({ done: t(kind === "block" ? "social.filters.blocked" : "social.filters.muted", { name: (form.target ?? "").trim().slice(0, 100) }) })}`,
       303,
     );
   });
@@ -164,7 +164,7 @@ export function filterPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const t = c.get("t");
     const rules = (await deps.coop.get()).rules;
     const body = html`${socialNav(c)}<h1>${t("social.rules.title")}</h1>
-      ${rules.trim() ? html`<div class="rules">${textToParagraphs(rules)}</div>` : html`<p>${t("social.rules.none")}</p>`}`;
+      ${rules.trim() ? html`<div class="rules">${coopMarkdown(rules, deps.config.origin)}</div>` : html`<p>${t("social.rules.none")}</p>`}`;
     return c.html(layout(c, t("social.rules.title"), body));
   });
 

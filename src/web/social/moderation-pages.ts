@@ -18,6 +18,10 @@ import {
   setDomainPolicy,
   setFederationMode,
 } from "../../social/moderation.ts";
+import { deletePost } from "../../social/posts.ts";
+import { visiblePosts } from "../../social/views.ts";
+import { actorChip, actorChips, sentence } from "../actor-chips.ts";
+import { confirmPage } from "../confirm.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, field, notice, readForm } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
@@ -25,8 +29,9 @@ import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireRole } from "../session.ts";
 import { timeTag } from "../time.ts";
-import { isPostId, type SocialPagesDeps, socialContext } from "./deps.ts";
+import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { findTarget } from "./filters.ts";
+import { postCard } from "./render.ts";
 
 function modNav(c: Context<WebEnv>): Html {
   const t = c.get("t");
@@ -60,21 +65,39 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     );
 
   app.get("/moderation", async (c) => {
-    requireRole(c, "moderator");
+    const viewer = requireRole(c, "moderator");
     const t = c.get("t");
     const reports = await openReports(db);
+    const ids = (r: { post_ids: string }) =>
+      (JSON.parse(r.post_ids) as unknown[])
+        .filter((id): id is string => typeof id === "string" && isPostId(id))
+        .slice(0, 20);
+    const posts = await visiblePosts(s, viewerRef(deps, viewer), reports.flatMap(ids));
+    const chip = await actorChips(
+      db,
+      deps.config.origin,
+      reports.flatMap((r) => [r.reporter_uri, r.target_uri]),
+    );
     const body =
       reports.length === 0
         ? html`<p>${t("social.mod.noReports")}</p>`
-        : html`<ul class="reports">${reports.map(
-            (
-              r,
-            ) => html`<li class="card"><p><strong>${t("social.mod.reportBy", { reporter: r.reporter_uri, target: r.target_uri })}</strong></p>
-            <p>${r.comment}</p>
-            <p>${(JSON.parse(r.post_ids) as string[]).map((id) => html`<a href="/posts/${id}">${id.slice(-8)}</a> `)}</p>
-            <p class="muted">${timeTag(c.get("locale"), r.created_at)}</p>
-            <form method="post" action="/moderation/reports/${r.id}/resolve" class="inline">${csrfField(c)}<button type="submit">${t("social.mod.resolve")}</button></form></li>`,
-          )}</ul>`;
+        : html`<ul class="reports">${reports.map((r) => {
+            const shown = posts.filter((p) => ids(r).includes(p.id));
+            const target = chip(r.target_uri);
+            return html`<li class="card report">
+            <p>${sentence((p) => t("social.mod.reportBy", p), { reporter: actorChip(chip(r.reporter_uri)), target: actorChip(target) })}
+              <span class="muted"> · ${timeTag(c.get("locale"), r.created_at)}</span></p>
+            ${r.comment ? html`<blockquote class="prewrap">${r.comment}</blockquote>` : ""}
+            ${shown.map(
+              (p) => html`<div class="reported-post">${postCard(c, p)}
+                <form method="post" action="/moderation/reports/${r.id}/delete" class="inline">${csrfField(c)}<input type="hidden" name="post" value="${p.id}" /><button type="submit" class="danger">${t("social.mod.deletePost")}</button></form></div>`,
+            )}
+            ${ids(r).length > shown.length ? html`<p class="muted">${t("social.mod.postsGone", { count: ids(r).length - shown.length })}</p>` : ""}
+            <div class="actions">
+              <form method="post" action="/moderation/reports/${r.id}/resolve" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("social.mod.dismiss")}</button></form>
+              <a class="button danger" href="/moderation/reports/${r.id}/suspend">${t("social.mod.suspendAccount", { name: target.name })}</a>
+            </div></li>`;
+          })}</ul>`;
     return page(c, t("social.mod.reports"), body);
   });
 
@@ -86,6 +109,61 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     return done(c, "/moderation");
   });
 
+  /** An open report by id, with its posts' ids; 404 when there is none. */
+  async function openReport(c: Context<WebEnv>) {
+    const id = c.req.param("id") ?? "";
+    const report = isPostId(id) ? (await openReports(db)).find((r) => r.id === id) : undefined;
+    if (!report) throw new InputError(c.get("t")("social.error.notFound"), 404);
+    return report;
+  }
+
+  // Deleting a reported post settles the report: the moderator has acted on it.
+  app.post("/moderation/reports/:id/delete", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const report = await openReport(c);
+    const post = (await readForm(c)).post ?? "";
+    if (!isPostId(post) || !(JSON.parse(report.post_ids) as unknown[]).includes(post))
+      throw new InputError(c.get("t")("social.error.notFound"), 404);
+    if (!(await deletePost(s, { id: moderator.id, moderator: true }, post)))
+      throw new InputError(c.get("t")("social.error.notFound"), 404);
+    await resolveReport(s, moderator.id, report.id);
+    return done(c, "/moderation");
+  });
+
+  app.get("/moderation/reports/:id/suspend", async (c) => {
+    requireRole(c, "moderator");
+    const t = c.get("t");
+    const report = await openReport(c);
+    const who = (await actorChips(db, deps.config.origin, [report.target_uri]))(report.target_uri);
+    return confirmPage(c, {
+      title: t("social.mod.suspendTitle", { name: who.name }),
+      question: sentence((p) => t("social.mod.suspendQuestion", p), { who: actorChip(who) }),
+      action: `/moderation/reports/${report.id}/suspend`,
+      confirm: t("social.mod.suspend"),
+      back: "/moderation",
+      danger: true,
+      extra: field({
+        name: "reason",
+        label: t("social.mod.reason"),
+        value: report.comment.slice(0, 1000),
+        maxlength: 1000,
+      }),
+    });
+  });
+
+  app.post("/moderation/reports/:id/suspend", async (c) => {
+    const moderator = requireRole(c, "moderator");
+    const t = c.get("t");
+    const report = await openReport(c);
+    const target = await findTarget(deps, report.target_uri);
+    if (!target) throw new InputError(t("social.mod.notFound"), 404);
+    const reason = ((await readForm(c)).reason ?? "").slice(0, 1000);
+    const result = await limitActor(s, moderator.id, target, "suspend", reason);
+    if (!result.ok) throw new InputError(t("auth.forbidden"), 403);
+    await resolveReport(s, moderator.id, report.id);
+    return done(c, "/moderation");
+  });
+
   async function accountsPage(
     c: Context<WebEnv>,
     errors: Record<string, string> = {},
@@ -94,6 +172,11 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     requireRole(c, "moderator");
     const t = c.get("t");
     const limits = await actorLimits(db);
+    const chip = await actorChips(
+      db,
+      deps.config.origin,
+      limits.map((l) => l.actor_uri),
+    );
     const body = html`<form method="post" action="/moderation/accounts" class="stack">
         ${csrfField(c)}${errorSummary(c, errors)}
         ${field({ name: "account", label: t("social.mod.account"), error: errors.account, required: true, maxlength: 500 })}
@@ -106,7 +189,7 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
         <div><button type="submit">${t("social.mod.apply")}</button></div>
       </form>
       <h2>${t("social.mod.limits")}</h2>
-      <ul>${limits.map((l) => html`<li>${l.actor_uri} <span class="badge">${t(`social.mod.level.${l.level}`)}</span></li>`)}</ul>`;
+      <ul class="member-cards">${limits.map((l) => html`<li class="member-card"><div class="who">${actorChip(chip(l.actor_uri))} <span class="badge">${t(`social.mod.level.${l.level}`)}</span></div></li>`)}</ul>`;
     return page(c, t("social.mod.accounts"), body, status);
   }
 
@@ -198,10 +281,17 @@ export function moderationPages(deps: SocialPagesDeps): Hono<WebEnv> {
     if (maxId !== undefined && !isPostId(maxId)) throw new InputError("Bad max_id", 400);
     const rows = await moderationLog(db, maxId);
     const shown = rows.slice(0, 50);
+    // Targets are addresses of people, a domain or a report's id: only addresses become people.
+    const isAddress = (target: string) => /^https?:\/\//.test(target);
+    const chip = await actorChips(
+      db,
+      deps.config.origin,
+      shown.map((r) => r.target).filter(isAddress),
+    );
     const body =
       shown.length === 0
         ? html`<p>${t("social.mod.logEmpty")}</p>`
-        : html`<ul class="mod-log">${shown.map((r) => html`<li>${timeTag(c.get("locale"), r.created_at)} · ${r.username ?? "—"} · <code>${r.action}</code> ${r.target} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
+        : html`<ul class="mod-log">${shown.map((r) => html`<li>${timeTag(c.get("locale"), r.created_at)} · ${r.username ? html`<a href="/@${r.username}">@${r.username}</a>` : "—"} · <code>${r.action}</code> ${isAddress(r.target) ? actorChip(chip(r.target)) : html`<span class="break">${r.target}</span>`} ${r.reason ? html`— ${r.reason}` : ""}</li>`)}</ul>
         ${rows.length > 50 ? html`<nav class="pager"><a rel="next" href="/moderation/log?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
     return page(c, t("social.mod.log"), body);
   });

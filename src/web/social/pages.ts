@@ -1,16 +1,14 @@
 /**
  * The social pages: /social (home for members, this co-op's and the federated
  * timelines for everyone), posting, thread pages at /@username/{id}, hashtags
- * at /tags/{tag}, bookmarks and notifications. Pages go back in time with a
- * max_id cursor.
+ * at /tags/{tag} and bookmarks (notifications: notifications-page.ts). Pages go
+ * back in time with a max_id cursor.
  */
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
 import { InputError } from "../../kernel/errors.ts";
 import { MAX_POST_LENGTH } from "../../social/content.ts";
 import { earlierVersions, type VersionView } from "../../social/edits.ts";
-import { listNotifications, markAllRead } from "../../social/notifications.ts";
-import { closeEndedPolls } from "../../social/polls.ts";
 import { createPost, type PostProblem } from "../../social/posts.ts";
 import {
   bookmarkedPosts,
@@ -24,13 +22,14 @@ import { pagePathOf } from "../../social/views.ts";
 import { composeBox } from "../compose-box.ts";
 import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
-import { csrfField, notice } from "../forms.ts";
+import { notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { timeTag } from "../time.ts";
-import { composeForm, parseCompose, writeComposed } from "./compose.ts";
+import { composeForm } from "./compose.ts";
+import { parseCompose, submitCompose } from "./compose-submit.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
 import { postCard, postList } from "./render.ts";
 
@@ -156,18 +155,13 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       const body = html`${socialNav(c)}<h1>${t("social.compose.title")}</h1>${composeForm(c, values, errors)}`;
       return c.html(layout(c, t("social.compose.title"), body), 422);
     };
-    if (!parsed.ok) return failWith(parsed.errors, parsed.values);
-    const keep = { text: parsed.input.text, spoiler: parsed.input.spoiler };
-    const result = await writeComposed(deps, t, viewer.id, parsed, (input) =>
+    const result = await submitCompose(c, deps, viewer.id, parsed, (input) =>
       createPost(s, viewer, input),
     );
-    if (!result.ok && "errors" in result) return failWith(result.errors, keep);
+    if (!result.ok && "errors" in result) return failWith(result.errors, result.values);
     if (!result.ok) {
       const [name, message] = problemMessage(c, result.reason);
-      return failWith(
-        { [name]: message },
-        { text: parsed.input.text, spoiler: parsed.input.spoiler },
-      );
+      return failWith({ [name]: message }, result.values);
     }
     const back = parsed.input.inReplyToId ? `/posts/${parsed.input.inReplyToId}` : "/social";
     return redirectHere(c, `${back}?${new URLSearchParams({ done: t("social.posted") })}`, 303);
@@ -240,44 +234,6 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
       { maxId: cursor(c) },
     );
     return timelinePage(c, c.get("t")("social.bookmarks.title"), page, "/bookmarks");
-  });
-
-  app.get("/notifications", async (c) => {
-    const viewer = requireViewer(c);
-    const t = c.get("t");
-    await closeEndedPolls(deps.db);
-    const maxId = cursor(c);
-    const items = await listNotifications(deps.db, deps.config.domain, viewer.id, {
-      maxId,
-      limit: 31,
-    });
-    const more = items.length > 30;
-    const shown = items.slice(0, 30);
-    // Seen is read: the list still marks what was new, and the badge clears.
-    if (shown.some((n) => !n.read)) await markAllRead(deps.db, viewer.id);
-    const body = html`${socialNav(c)}<h1>${t("social.notifications.title")}</h1>
-      ${
-        shown.length === 0
-          ? html`<p class="notice">${t("social.notifications.none")}</p>`
-          : html`
-      <form method="post" action="/notifications/read" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t("social.notifications.markRead")}</button></form>
-      <ul class="notifications">${shown.map(
-        (n) => html`<li class="${n.read ? "" : "unread"}">
-          ${t(`social.notification.${n.type}`, { name: n.fromName })}
-          ${n.type !== "poll" ? html` <a href="${safeUrl(n.fromUrl)}" class="handle">${n.fromHandle}</a>` : ""}
-          ${n.postId ? html` · <a href="/posts/${n.postId}">${t("social.notification.view")}</a>` : ""}
-          <span class="muted"> · ${timeTag(c.get("locale"), n.createdAt)}</span>
-        </li>`,
-      )}</ul>`
-      }
-      ${more ? html`<nav class="pager"><a rel="next" href="/notifications?max_id=${shown.at(-1)?.id}">${t("social.older")}</a></nav>` : ""}`;
-    return c.html(layout(c, t("social.notifications.title"), body));
-  });
-
-  app.post("/notifications/read", async (c) => {
-    const viewer = requireViewer(c);
-    await markAllRead(deps.db, viewer.id);
-    return redirectHere(c, "/notifications", 303);
   });
 
   return app;

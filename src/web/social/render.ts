@@ -90,6 +90,34 @@ function pollHtml(c: Context<WebEnv>, post: PostView): Html {
     </ul><p class="muted">${t("social.poll.voters", { n: poll.votersCount })} · ${status}</p></div>`;
 }
 
+/** "Replying to @bruno", a link to the post answered (or, when we lack it, a plainer line). */
+function replyLine(c: Context<WebEnv>, post: PostView): Html | string {
+  const t = c.get("t");
+  if (post.replyTo)
+    return html`<p class="muted in-reply"><a href="${safeUrl(post.replyTo.postUrl)}" title="${post.replyTo.handle}">↩ ${t("people.replyingTo", { handle: post.replyTo.shortHandle })}</a></p>`;
+  if (post.inReplyToId)
+    return html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>`;
+  return "";
+}
+
+/**
+ * Mentions in a post's (sanitized) content lead to the person's page here rather
+ * than off-site: an <a class="… mention …"> whose href is a known person's address
+ * gets their local path. Hashtags and other links are left as they are.
+ */
+export function localMentions(content: string, paths: Record<string, string>): string {
+  if (Object.keys(paths).length === 0) return content;
+  return content.replace(/<a\s[^>]*>/g, (tag) => {
+    if (!/\bclass="[^"]*\bmention\b/.test(tag) || /\bhashtag\b/.test(tag)) return tag;
+    return tag.replace(/\bhref="([^"]*)"/, (attr, href: string) => {
+      const path = paths[href.replaceAll("&amp;", "&")];
+      return path
+        ? `href="${safeUrl(path).replaceAll("&", "&amp;").replaceAll('"', "&quot;")}"`
+        : attr;
+    });
+  });
+}
+
 function body(c: Context<WebEnv>, post: PostView): Html {
   const media = post.media.length
     ? html`<div class="post-media">${post.media.map(
@@ -97,7 +125,7 @@ function body(c: Context<WebEnv>, post: PostView): Html {
           html`<a href="${safeUrl(m.url)}"><img src="${safeUrl(m.url)}" alt="${m.description}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""} /></a>`,
       )}</div>`
     : "";
-  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(post.contentHtml)}</div>${media}${pollHtml(c, post)}`;
+  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(localMentions(post.contentHtml, post.mentionPaths))}</div>${media}${pollHtml(c, post)}`;
   if (!post.spoiler) return content;
   return html`<details class="spoiler"><summary>${post.spoiler} <span class="muted">(${c.get("t")("social.showMore")})</span></summary>${content}</details>`;
 }
@@ -233,7 +261,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
       </div>
       <a class="post-time muted" href="${safeUrl(threadUrl)}">${timeTag(c.get("locale"), post.createdAt)}</a>
     </header>
-    ${post.inReplyToId && !options.focus && !options.inThread ? html`<p class="muted in-reply"><a href="/posts/${post.inReplyToId}">↩ ${t("social.inReplyTo")}</a></p>` : ""}
+    ${!options.focus && !options.inThread ? replyLine(c, post) : ""}
     ${body(c, post)}
     <footer class="post-foot">
       <span class="badge">${visibility}</span>

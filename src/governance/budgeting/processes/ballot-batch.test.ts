@@ -11,7 +11,9 @@ import { after, before, test } from "node:test";
 import {
   type BudgetingVoteFixture,
   budgetingVoteFixture,
+  type TestProcess,
 } from "../../../../test/support/budgeting-vote.ts";
+import { openDatabase } from "../../../db/database.ts";
 import type { LocalMember } from "../../../groups/context.ts";
 import type { Group } from "../../../groups/groups.ts";
 import { ballotOf, castBallot } from "./ballots.ts";
@@ -88,6 +90,29 @@ test("a burst of named ballots: each checked alone, refusals write nothing, a re
   );
 });
 
+test("a later burst of named ballots: those who had voted change theirs, the others are new", async () => {
+  const p = await f.process({ group, districts: [{ budget: 1000, costs: [300, 500] }] });
+  const [d] = p.districts as [District];
+  const [a, b] = d.projects as [string, string];
+  const at = { processId: p.id, districtId: d.id };
+  const me = (i: number) => f.voter(voters[i] as LocalMember);
+  const earlier = await Promise.all(
+    [0, 1].map((i) => castBallot(f.ctx, me(i), { ...at, choices: { [a]: 1 } })),
+  );
+  assert.ok(earlier.every((r) => r.ok && !r.value.changed));
+  const later = await Promise.all(
+    [0, 1, 2, 3].map((i) => castBallot(f.ctx, me(i), { ...at, choices: { [b]: 1 } })),
+  );
+  assert.deepEqual(
+    later.map((r) => r.ok && r.value.changed),
+    [true, true, false, false],
+  );
+  for (const i of [0, 1, 2, 3])
+    assert.deepEqual(await ballotOf(f.ctx, me(i), at), { voted: true, choices: { [b]: 1 } });
+  const stored = ((await f.table("pb_ballots")) as Row[]).filter((r) => r.process_id === p.id);
+  assert.equal(stored.length, 4);
+});
+
 test("a burst of secret ballots: receipts for firsts, a repeat without receipt refused, changes by receipt", async () => {
   const p = await f.process({
     group,
@@ -150,4 +175,35 @@ test("a phase that closes between batches: the later batch is refused whole", as
     { ok: false, reason: "not-voting" },
     { ok: false, reason: "not-voting" },
   ]);
+});
+
+test("PostgreSQL, a pool of one connection: batches on eight processes at once all commit (no transaction waits for a second connection)", {
+  skip: !process.env.TEST_DATABASE_URL && "PostgreSQL only (SQLite has one connection)",
+  timeout: 60_000,
+}, async () => {
+  const small = await openDatabase(f.handle.url, { poolSize: 1 });
+  try {
+    const ctx = { ...f.ctx, db: small.db };
+    const processes: TestProcess[] = [];
+    for (let i = 0; i < 8; i++)
+      processes.push(await f.process({ group, districts: [{ budget: 1000, costs: [300, 500] }] }));
+    const answers = await Promise.all(
+      processes.flatMap((p) => {
+        const d = p.districts[0] as District;
+        const at = { processId: p.id, districtId: d.id, choices: { [d.projects[0] as string]: 1 } };
+        return voters.slice(0, 4).map((v) => castBallot(ctx, f.voter(v), at));
+      }),
+    );
+    assert.equal(
+      answers.filter((a) => a.ok).length,
+      32,
+      JSON.stringify(answers.find((a) => !a.ok)),
+    );
+    const stored = ((await f.table("pb_ballots")) as Row[]).filter((r) =>
+      processes.some((p) => p.id === r.process_id),
+    );
+    assert.equal(stored.length, 32);
+  } finally {
+    await small.close();
+  }
 });

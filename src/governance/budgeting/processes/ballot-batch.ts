@@ -5,12 +5,16 @@
  * phase, the district this process's, the voter taking part, the ballot valid
  * for the rules against the district's feasible projects — and gets its own
  * answer; a refused ballot writes nothing. What the checks read is read once
- * per batch: the process (locked on PostgreSQL, so a phase change waits for the
- * batch or the batch sees it), the districts' budgets, the feasible projects'
- * ids and costs only, and eligibility for all voters at once. First ballots go
- * in one insert whose unique key says who had voted already; a secret
- * district's tables are rewritten once (PostgreSQL) and one event is recorded
- * per district touched.
+ * per batch: the process with its group (the process locked on PostgreSQL, so
+ * a phase change waits for the batch or the batch sees it), the districts'
+ * budgets with the feasible projects' ids and costs (kept in memory while a
+ * process hosted here votes: district-rules.ts), and eligibility for all
+ * voters at once; on PostgreSQL the last two are read beside the transaction
+ * while it begins and takes the lock (ballot-reads-ahead.ts). Each voter's
+ * first named ballot in the batch goes in one upsert (new or a change of an
+ * earlier batch's); a secret one in one insert whose unique key says who had
+ * voted already, a secret district's tables rewritten in the same statements
+ * (PostgreSQL); and one event is recorded per district touched.
  *
  * Within a batch the ballots keep their order: a second ballot by the same
  * voter in a district is a change of the first (named), or needs the receipt
@@ -22,12 +26,14 @@ import type { Schema } from "../../../db/schema.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { isPostgres } from "../../decisions/secret-ballot.ts";
-import { type BallotProject, type Choices, validateChoices } from "./ballot-rules.ts";
+import { processWithGroup, readAhead } from "./ballot-reads-ahead.ts";
+import { type Choices, validateChoices } from "./ballot-rules.ts";
 import type { BallotCast, CastBallot, CastProblem } from "./ballots.ts";
 import { rulesOf } from "./ballots.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
+import { type DistrictRules, districtRules } from "./district-rules.ts";
 import { whoTakePart } from "./eligibility.ts";
-import { changeSecretBallot, insertSecretBallots, rewriteInKeyOrder } from "./secret-ballots.ts";
+import { changeSecretBallot, insertSecretBallots } from "./secret-ballots.ts";
 
 /** One ballot waiting to be written: who cast it and what. */
 export interface BallotRequest {
@@ -52,21 +58,28 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
   const first = requests[0];
   if (!first) return [];
   const { ctx } = first;
+  const ahead = isPostgres(ctx.db)
+    ? readAhead(
+        ctx,
+        first.input.processId,
+        requests.map((r) => r.voter.uri),
+      )
+    : undefined;
   return ctx.db.transaction().execute(async (trx) => {
     const answers: Answer[] = requests.map(() => fail("not-found"));
-    let q = trx.selectFrom("pb_processes").selectAll().where("id", "=", first.input.processId);
-    // One batch at a time per process in this server; across servers the lock orders them.
-    if (isPostgres(trx)) q = q.forUpdate();
-    const p = await q.executeTakeFirst();
-    if (!p) return answers;
+    const locked = await processWithGroup(trx, first.input.processId, isPostgres(trx));
+    if (!locked) return answers;
+    const { p, group } = locked;
     // A copy (local = 0) is voted in here and relayed to its host (federation/budgeting).
     if (p.imported) return answers.map(() => fail("not-hosted-here"));
     if (p.phase !== "voting") return answers.map(() => fail("not-voting"));
 
-    const ballots = await districtBallots(
+    const ballots = await districtRules(
+      ctx.db,
       trx,
-      p.id,
+      p,
       requests.map((r) => r.input.districtId),
+      await ahead?.rules(p),
     );
     const inDistrict = requests.flatMap((r, i) => {
       if (ballots.has(r.input.districtId)) return [i];
@@ -74,11 +87,14 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       return [];
     });
     if (inDistrict.length === 0) return answers;
-    const takingPart = await whoTakePart(
-      { ...ctx, db: trx },
-      p,
-      inDistrict.map((i) => (requests[i] as BallotRequest).voter.uri),
-    );
+    const takingPart =
+      (await ahead?.takingPart(p)) ??
+      (await whoTakePart(
+        { ...ctx, db: trx },
+        p,
+        inDistrict.map((i) => (requests[i] as BallotRequest).voter.uri),
+        group,
+      ));
     const accepted: Accepted[] = [];
     for (const index of inDistrict) {
       const req = requests[index] as BallotRequest;
@@ -101,52 +117,13 @@ export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]>
       p.secrecy === "secret"
         ? await secretBallots(trx, p.id, accepted, answers)
         : await namedBallots(trx, ctx, p.id, accepted, answers);
-    for (const districtId of touched) {
-      if (p.secrecy === "secret" && isPostgres(trx))
-        await rewriteInKeyOrder(trx, { processId: p.id, districtId });
+    for (const districtId of touched)
       await recordEvent(trx, {
         type: "budgeting.ballot.cast",
         payload: { processId: p.id, districtId },
       });
-    }
     return answers;
   });
-}
-
-interface DistrictRules {
-  budget: number;
-  projects: BallotProject[];
-}
-
-/** The named districts of the process with their feasible projects (ids and costs, ballot order). */
-async function districtBallots(
-  trx: Kysely<Schema>,
-  processId: string,
-  districtIds: string[],
-): Promise<Map<string, DistrictRules>> {
-  const wanted = [...new Set(districtIds)];
-  const districts = await trx
-    .selectFrom("pb_districts")
-    .select(["id", "budget"])
-    .where("process_id", "=", processId)
-    .where("id", "in", wanted)
-    .execute();
-  const out = new Map<string, DistrictRules>(
-    districts.map((d) => [d.id, { budget: Number(d.budget), projects: [] }]),
-  );
-  if (out.size === 0) return out;
-  const projects = await trx
-    .selectFrom("pb_projects")
-    .select(["id", "cost", "district_id"])
-    .where("process_id", "=", processId)
-    .where("district_id", "in", [...out.keys()])
-    .where("status", "=", "feasible")
-    .orderBy("cost")
-    .orderBy("id")
-    .execute();
-  for (const x of projects)
-    out.get(x.district_id)?.projects.push({ id: x.id, cost: Number(x.cost) });
-  return out;
 }
 
 /** Each voter's first ballot per district in the batch, and the later ones (changes). */
@@ -164,7 +141,7 @@ function firstsAndRepeats(accepted: Accepted[]) {
   return { firsts, repeats };
 }
 
-/** Named ballots: firsts in one insert, the rest replace the stored ballot in order. */
+/** Named ballots: firsts (new or changed) in one upsert, the rest replace the stored ballot in order. */
 async function namedBallots(
   trx: Kysely<Schema>,
   ctx: BudgetingContext,
@@ -174,31 +151,37 @@ async function namedBallots(
 ): Promise<Set<string>> {
   const now = ctx.clock.now().toISOString();
   const { firsts, repeats } = firstsAndRepeats(accepted);
-  const inserted = await trx
+  // One upsert for every voter's first ballot in the batch: a row keeps its id when it is
+  // changed, so the id that comes back says whether the ballot was new or a change.
+  const rows = firsts.map((a) => ({
+    id: newId(),
+    process_id: processId,
+    district_id: a.req.input.districtId,
+    voter_uri: a.req.voter.uri,
+    cast_by_uri: a.req.voter.uri,
+    account_id: a.req.voter.accountId,
+    choices: JSON.stringify(a.choices),
+    created_at: now,
+    updated_at: now,
+  }));
+  const written = await trx
     .insertInto("pb_ballots")
-    .values(
-      firsts.map((a) => ({
-        id: newId(),
-        process_id: processId,
-        district_id: a.req.input.districtId,
-        voter_uri: a.req.voter.uri,
-        cast_by_uri: a.req.voter.uri,
-        account_id: a.req.voter.accountId,
-        choices: JSON.stringify(a.choices),
-        created_at: now,
-        updated_at: now,
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(["process_id", "district_id", "voter_uri"]).doUpdateSet((eb) => ({
+        choices: eb.ref("excluded.choices"),
+        cast_by_uri: eb.ref("excluded.cast_by_uri"),
+        updated_at: eb.ref("excluded.updated_at"),
       })),
     )
-    .onConflict((oc) => oc.columns(["process_id", "district_id", "voter_uri"]).doNothing())
-    .returning(["district_id", "voter_uri"])
+    .returning(["id"])
     .execute();
-  const fresh = new Set(inserted.map((r) => `${r.district_id}\n${r.voter_uri}`));
-  const changes = [...repeats];
-  for (const a of firsts) {
-    if (fresh.has(keyOf(a))) answers[a.index] = ok({ changed: false, receipt: null });
-    else changes.push(a);
-  }
-  for (const a of changes.sort((x, y) => x.index - y.index)) {
+  const fresh = new Set(written.map((r) => r.id));
+  firsts.forEach((a, i) => {
+    answers[a.index] = ok({ changed: !fresh.has(rows[i]?.id ?? ""), receipt: null });
+  });
+  // A voter's later ballots in the same batch change their first, in order.
+  for (const a of repeats) {
     await trx
       .updateTable("pb_ballots")
       .set({ choices: JSON.stringify(a.choices), cast_by_uri: a.req.voter.uri, updated_at: now })
@@ -214,7 +197,8 @@ async function namedBallots(
 /**
  * Secret ballots: a ballot with a receipt changes the receipt's ballot; one
  * without is a first ballot (all in one insert), refused with
- * "receipt-required" when the voter had voted in that district.
+ * "receipt-required" when the voter had voted in that district. On
+ * PostgreSQL the insert rewrites every district written, once.
  */
 async function secretBallots(
   trx: Kysely<Schema>,
@@ -246,6 +230,7 @@ async function secretBallots(
       castByUri: a.req.voter.uri,
       choices: a.choices,
     })),
+    [...touched],
   );
   firsts.forEach((a, i) => {
     const receipt = receipts[i];

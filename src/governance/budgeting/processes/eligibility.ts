@@ -49,11 +49,13 @@ export async function canTakePart(
  * read once — an assembly's or working group's memberships of these actors
  * only, a federation's members once — and only actors it does not settle are
  * asked about one by one (actors elsewhere, and members voting in a copy).
+ * `knownGroup`: the process's group when the caller has read it already.
  */
 export async function whoTakePart(
   ctx: Ctx,
   process: Pick<Process, "group_id" | "eligibility" | "local" | "group_uri">,
   actorUris: readonly string[],
+  knownGroup?: Group,
 ): Promise<Set<string>> {
   const asked = [...new Set(actorUris)];
   const yes = new Set<string>();
@@ -64,7 +66,10 @@ export async function whoTakePart(
     await eachAlone(asked);
     return yes;
   }
-  const group = await findGroupById(ctx.db, process.group_id);
+  const group =
+    knownGroup?.id === process.group_id
+      ? knownGroup
+      : await findGroupById(ctx.db, process.group_id);
   if (!group) return yes;
   if (process.eligibility === "federation") {
     const everyone = new Set(await everyoneIn(ctx, group, "federation"));

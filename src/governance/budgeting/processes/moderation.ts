@@ -11,6 +11,7 @@ import { recordEvent } from "../../../db/outbox.ts";
 import { fail, ok, type Result } from "../../../kernel/errors.ts";
 import { newId } from "../../../kernel/ids.ts";
 import { MAX_REPORT_COMMENT } from "../../../social/moderation.ts";
+import { fileReport } from "../../../social/staff-notices.ts";
 import type { BudgetingContext, Voter } from "./context.ts";
 import { canRunProcess } from "./eligibility.ts";
 import { processById, projectById } from "./reads.ts";
@@ -74,23 +75,20 @@ export async function reportProject(
   const process = project ? await processById(ctx, project.process_id) : undefined;
   if (!project || !process?.local || project.status === "hidden") return fail("not-found");
   const id = newId();
-  await ctx.db
-    .insertInto("reports")
-    .values({
-      id,
-      reporter_account_id: actor.accountId,
-      reporter_uri: actor.uri,
-      target_uri: project.uri,
-      post_ids: "[]",
-      comment,
-      forwarded: 0,
-      group_id: process.group_id,
-      uri: null,
-      created_at: ctx.clock.now().toISOString(),
-      resolved_at: null,
-      resolved_by: null,
-    })
-    .execute();
+  await ctx.db.transaction().execute((trx) =>
+    fileReport(
+      trx,
+      {
+        id,
+        reporterAccountId: actor.accountId,
+        reporterUri: actor.uri,
+        targetUri: project.uri,
+        comment,
+        groupId: process.group_id,
+      },
+      ctx.clock,
+    ),
+  );
   return ok({ id });
 }
 

@@ -149,7 +149,6 @@ export const budgeting = {
   "budgets.review.merged": "Merged; the authors were told.",
   "budgets.review.hide": "Hide (breaks the group's rules)",
   "budgets.review.unhide": "Show again",
-  "budgets.review.hidden": "Done.",
   "budgets.review.reports": "Reports",
   "budgets.review.reports.none": "No open reports.",
   "budgets.review.dismiss": "Dismiss",
@@ -161,4 +160,7 @@ export const budgeting = {
   "budgets.progress.body": "What happened",
   "budgets.progress.post": "Post the update",
   "budgets.progress.posted": "Progress posted.",
+  "budgets.review.projectHidden": "The proposal is hidden from voters.",
+  "budgets.review.projectShown": "The proposal is shown again.",
+  "budgets.review.reportDismissed": "Report dismissed.",
 };

@@ -12,6 +12,7 @@ export const economyAgreements = {
   "agreements.proposer": "Proposer",
   "agreements.responder": "Responder",
   "agreements.quantity": "Quantity",
+  "agreements.status": "Status",
   "agreements.price": "Price",
   "agreements.gift": "gift",
   "agreements.note": "Note",
@@ -43,6 +44,9 @@ export const economyAgreements = {
   "agreements.report": "Report",
   "agreements.report.comment": "Why report this message?",
   "agreements.hide": "Hide",
+  "agreements.settled": "Paid in the ledger: transfer no. {seq}.",
+  "agreements.settledElsewhere":
+    "Paid through the federation's mutual-credit ledger: its journal shows the transfer.",
   "agreements.stocks": "Stocks",
   "agreements.done.offered": "Your response was sent.",
   "agreements.done.accepted": "Accepted.",

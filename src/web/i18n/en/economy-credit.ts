@@ -56,7 +56,7 @@ export const economyCredit = {
   "credit.audit.lead":
     "The journal replayed from the first transfer: every entry's balance recomputed, every transfer's two entries summed.",
   "credit.audit.ok":
-    "The journal adds up: {count} transfers, every balance recomputed, the balances sum to zero.",
+    "The journal adds up: {count, plural, one {# transfer} other {# transfers}}, every balance recomputed, the balances sum to zero.",
   "credit.audit.bad": "The journal does not add up:",
   "credit.audit.remote": "Audit a ledger",
   "credit.audit.remote.lead":
@@ -65,6 +65,7 @@ export const economyCredit = {
   "credit.audit.remote.submit": "Fetch and audit",
   "credit.audit.remote.failed": "The ledger could not be fetched or read: {why}.",
   "credit.block.title": "Mutual credit",
+  "credit.block.elsewhere": "(kept on its own node: open to see the balance)",
   "credit.block.none": "No ledger account yet.",
   "credit.block.limits": "between −{debit} and {credit}",
   "credit.error.amount": "Give an amount above zero, with at most two decimals.",

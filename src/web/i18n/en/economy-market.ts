@@ -9,6 +9,8 @@ export const economyMarket = {
   "market.card.coop": "Your co-op's offers, needs, agreements and balance.",
   "market.card.catalogue": "The shared catalogue of goods and services of each federation.",
   "market.card.watches": "Hear about new offers and needs in the categories you follow.",
+  "market.card.opsroom":
+    "Indicators, alarms and escalations: how our co-op and its federations are doing.",
   "market.new": "Publish an offer or need",
   "market.newNeed": "Publish a need",
   "market.edit": "Edit",

@@ -16,10 +16,13 @@ import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
+import { formsAdmin } from "./forms-admin.ts";
 import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { people } from "./people.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -39,6 +42,7 @@ export const en = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
@@ -46,6 +50,8 @@ export const en = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
+  ...formsAdmin,
 };
 
 export type MessageKey = keyof typeof en;

@@ -117,6 +117,28 @@ export const indicators = {
   "ops.define.warmupHint":
     "The first values teach the detector the series's level and noise; no alarm before (3 to 100, default 20).",
   "ops.define.warmupError": "A whole number from 3 to 100.",
+  "ops.mail.title": "Alarm mail",
+  "ops.mail.label": "Mail me when an alarm I answer for arrives",
+  "ops.mail.hint":
+    "For the groups where you are a moderator or an admin: an alarm raised there, or one escalated to a federation you run. The notification comes either way.",
+  "ops.mail.save": "Save",
+  "ops.mail.saved": "Saved.",
+  "ops.mail.alarm.subject": "Alarm: {indicator}",
+  "ops.mail.alarm.text": "The indicator “{indicator}” raised an alarm. See it and act on it: {url}",
+  "ops.mail.escalation.subject": "Escalated alarm: {indicator}",
+  "ops.mail.escalation.text":
+    "A member co-op's alarm on “{indicator}” was not settled in time and came up to your federation: {url}",
+  "ops.mail.footer":
+    "You get this because you answer for these alarms. To stop these mails, untick “Alarm mail” in the opsroom.",
+  "ops.define.computed": "Values",
+  "ops.computed.none": "Reported by members",
+  "ops.computed.stock": "Computed: our stock of a resource",
+  "ops.computed.deliveries": "Computed: what we delivered in the period",
+  "ops.computed.balance": "Computed: our balance in a mutual-credit ledger",
+  "ops.define.computedRef": "Of what (for a computed value)",
+  "ops.define.computedRefHint":
+    "A stock: the resource's address (its catalogue entry). Deliveries: a resource's address, or empty for all. A balance: the ledger's address.",
+  "ops.define.computedError": "Give the address of the resource or ledger it is computed from.",
   "ops.define.share": "Share the raw values with our federations (else only the state)",
   "ops.define.submit": "Define",
   "ops.settings.title": "Opsroom settings",

@@ -153,7 +153,6 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.review.merged": "Fusionado; se avisó a quienes los propusieron.",
   "budgets.review.hide": "Ocultar (incumple las normas del grupo)",
   "budgets.review.unhide": "Mostrar de nuevo",
-  "budgets.review.hidden": "Hecho.",
   "budgets.review.reports": "Denuncias",
   "budgets.review.reports.none": "No hay denuncias abiertas.",
   "budgets.review.dismiss": "Descartar",
@@ -165,4 +164,7 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.progress.body": "Qué ha pasado",
   "budgets.progress.post": "Publicar el avance",
   "budgets.progress.posted": "Avance publicado.",
+  "budgets.review.projectHidden": "La propuesta está oculta para quienes votan.",
+  "budgets.review.projectShown": "La propuesta vuelve a verse.",
+  "budgets.review.reportDismissed": "Denuncia descartada.",
 };

@@ -14,6 +14,7 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.proposer": "Quien propone",
   "agreements.responder": "Quien responde",
   "agreements.quantity": "Cantidad",
+  "agreements.status": "Estado",
   "agreements.price": "Precio",
   "agreements.gift": "regalo",
   "agreements.note": "Nota",
@@ -45,6 +46,9 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.report": "Denunciar",
   "agreements.report.comment": "¿Por qué denuncias este mensaje?",
   "agreements.hide": "Ocultar",
+  "agreements.settled": "Pagado en el libro de cuentas: transferencia n.º {seq}.",
+  "agreements.settledElsewhere":
+    "Pagado a través del libro de crédito mutuo de la federación: su diario muestra la transferencia.",
   "agreements.stocks": "Existencias",
   "agreements.done.offered": "Tu respuesta se envió.",
   "agreements.done.accepted": "Aceptado.",

@@ -59,7 +59,7 @@ export const economyCredit: Record<keyof typeof en, string> = {
   "credit.audit.lead":
     "El diario repasado desde la primera transferencia: el saldo de cada asiento recalculado y las dos partidas de cada transferencia sumadas.",
   "credit.audit.ok":
-    "El diario cuadra: {count} transferencias, cada saldo recalculado, los saldos suman cero.",
+    "El diario cuadra: {count, plural, one {# transferencia} other {# transferencias}}, cada saldo recalculado, los saldos suman cero.",
   "credit.audit.bad": "El diario no cuadra:",
   "credit.audit.remote": "Auditar un libro de cuentas",
   "credit.audit.remote.lead":
@@ -68,6 +68,7 @@ export const economyCredit: Record<keyof typeof en, string> = {
   "credit.audit.remote.submit": "Descargar y auditar",
   "credit.audit.remote.failed": "No se pudo descargar o leer el libro: {why}.",
   "credit.block.title": "Crédito mutuo",
+  "credit.block.elsewhere": "(se lleva en su propio nodo: ábralo para ver el saldo)",
   "credit.block.none": "Todavía no hay ninguna cuenta.",
   "credit.block.limits": "entre −{debit} y {credit}",
   "credit.error.amount": "Indicad un importe mayor que cero, con dos decimales como mucho.",

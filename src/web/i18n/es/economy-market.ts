@@ -11,6 +11,8 @@ export const economyMarket: Record<keyof typeof en, string> = {
   "market.card.coop": "Las ofertas, necesidades, acuerdos y saldo de tu cooperativa.",
   "market.card.catalogue": "El catálogo compartido de bienes y servicios de cada federación.",
   "market.card.watches": "Entérate de nuevas ofertas y necesidades en las categorías que sigues.",
+  "market.card.opsroom":
+    "Indicadores, alarmas y escaladas: cómo van nuestra cooperativa y sus federaciones.",
   "market.new": "Publicar una oferta o necesidad",
   "market.newNeed": "Publicar una necesidad",
   "market.edit": "Editar",

@@ -14,10 +14,13 @@ import { economyCredit } from "./economy-credit.ts";
 import { economyMarket } from "./economy-market.ts";
 import { federation } from "./federation.ts";
 import { feeds } from "./feeds.ts";
+import { formsAdmin } from "./forms-admin.ts";
 import { groups } from "./groups.ts";
 import { indicators } from "./indicators.ts";
 import { media } from "./media.ts";
 import { moving } from "./moving.ts";
+import { people } from "./people.ts";
+import { planRounds } from "./plan-rounds.ts";
 import { search } from "./search.ts";
 import { shell } from "./shell.ts";
 import { social } from "./social.ts";
@@ -37,6 +40,7 @@ export const es: Catalogue = {
   ...feeds,
   ...search,
   ...moving,
+  ...people,
   ...budgetingVote,
   ...commons,
   ...indicators,
@@ -44,4 +48,6 @@ export const es: Catalogue = {
   ...economyMarket,
   ...commonsFederation,
   ...economyAgreements,
+  ...planRounds,
+  ...formsAdmin,
 };

@@ -120,6 +120,28 @@ export const indicators: Record<keyof typeof en, string> = {
   "ops.define.warmupHint":
     "Los primeros valores enseñan al detector el nivel y el ruido de la serie; antes no hay alarmas (de 3 a 100, por defecto 20).",
   "ops.define.warmupError": "Un número entero de 3 a 100.",
+  "ops.mail.title": "Correo de alarmas",
+  "ops.mail.label": "Enviarme un correo cuando llegue una alarma de la que respondo",
+  "ops.mail.hint":
+    "En los grupos donde usted modera o administra: una alarma que salte allí, o una escalada a una federación que lleva. La notificación llega igualmente.",
+  "ops.mail.save": "Guardar",
+  "ops.mail.saved": "Guardado.",
+  "ops.mail.alarm.subject": "Alarma: {indicator}",
+  "ops.mail.alarm.text": "El indicador «{indicator}» ha dado una alarma. Véala y actúe: {url}",
+  "ops.mail.escalation.subject": "Alarma escalada: {indicator}",
+  "ops.mail.escalation.text":
+    "La alarma de una cooperativa miembro sobre «{indicator}» no se resolvió a tiempo y ha subido a su federación: {url}",
+  "ops.mail.footer":
+    "Recibe esto porque responde de estas alarmas. Para dejar de recibirlos, desmarque «Correo de alarmas» en la sala de operaciones.",
+  "ops.define.computed": "Valores",
+  "ops.computed.none": "Los informan los miembros",
+  "ops.computed.stock": "Calculados: nuestras existencias de un recurso",
+  "ops.computed.deliveries": "Calculados: lo que entregamos en el periodo",
+  "ops.computed.balance": "Calculados: nuestro saldo en un libro de crédito mutuo",
+  "ops.define.computedRef": "De qué (para un valor calculado)",
+  "ops.define.computedRefHint":
+    "Existencias: la dirección del recurso (su entrada del catálogo). Entregas: la dirección de un recurso, o vacío para todas. Saldo: la dirección del libro de cuentas.",
+  "ops.define.computedError": "Indique la dirección del recurso o del libro del que se calcula.",
   "ops.define.share": "Compartir los valores con nuestras federaciones (si no, solo el estado)",
   "ops.define.submit": "Definir",
   "ops.settings.title": "Ajustes de la sala de operaciones",
