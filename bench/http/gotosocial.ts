@@ -13,14 +13,9 @@
  * post at a time) and the comparison is the one the issue made (45 posts): a page
  * of 40 from a timeline that holds more than 40.
  */
-import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { gotosocialBinary, oauthToken, stubTemplates } from "../../test/support/gotosocial.ts";
+import { existsSync } from "node:fs";
+import { gotosocialBinary, startGoToSocial } from "../../test/support/gotosocial.ts";
 
-const run = promisify(execFile);
 const POSTS = Number(process.env.BENCH_GTS_POSTS ?? 1500);
 
 export interface GtsNode {
@@ -37,86 +32,10 @@ export interface GtsNode {
 
 export const gotosocialAtHand = () => existsSync(gotosocialBinary());
 
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-async function startServer(dir: string, host: string) {
-  const binary = gotosocialBinary();
-  const port = await freePort(host);
-  const domain = `${host}:${port}`;
-  const templates = stubTemplates(dir);
-  mkdirSync(join(dir, "storage"), { recursive: true });
-  const config = join(dir, "config.yaml");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      "log-level": "warn",
-      "log-client-ip": false,
-      host: domain,
-      protocol: "http",
-      "bind-address": host,
-      port,
-      "db-type": "sqlite",
-      "db-address": join(dir, "gotosocial.db"),
-      "web-template-base-dir": templates,
-      "web-asset-base-dir": join(dirname(templates), "assets"),
-      "storage-local-base-path": join(dir, "storage"),
-      "letsencrypt-enabled": false,
-      "instance-expose-public-timeline": true,
-      "advanced-rate-limit-requests": 0,
-      "advanced-throttling-multiplier": 0,
-    }),
-  );
-  // This build processes media with the system ffmpeg and refuses to start without one.
-  const bin = join(dir, "bin");
-  mkdirSync(bin, { recursive: true });
-  for (const tool of ["ffmpeg", "ffprobe"])
-    writeFileSync(join(bin, tool), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` };
-  const logFile = join(dir, "gotosocial.log");
-  const out = openSync(logFile, "a");
-  const child = spawn(binary, ["--config-path", config, "server", "start"], {
-    env,
-    stdio: ["ignore", out, out],
-  });
-  const url = `http://${domain}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ok = await fetch(`${url}/api/v1/instance`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill();
-      throw new Error(`GoToSocial did not start:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const account = async (username: string) => {
-    const email = `${username}@bench.example`;
-    const password = `A long password for ${username} 1!`;
-    const cli = (...args: string[]) =>
-      run(binary, ["--config-path", config, "admin", "account", ...args], { env });
-    await cli("create", "--username", username, "--email", email, "--password", password);
-    await cli("confirm", "--username", username);
-    return oauthToken(url, email, password);
-  };
-  return { child, url, domain, account };
-}
-
-const dirname = (path: string) => path.slice(0, path.lastIndexOf("/"));
-
 /** Starts GoToSocial in `dir` and seeds it; `close()` stops it. */
 export async function startSeededGoToSocial(dir: string, host = "127.0.0.1"): Promise<GtsNode> {
   const started = performance.now();
-  const server = await startServer(dir, host);
+  const server = await startGoToSocial({ binary: gotosocialBinary(), dir, host, logLevel: "warn" });
   const { url } = server;
   const call = async <T>(token: string, method: string, path: string, body?: object) => {
     const res = await fetch(`${url}${path}`, {
@@ -179,16 +98,12 @@ export async function startSeededGoToSocial(dir: string, host = "127.0.0.1"): Pr
   return {
     url,
     domain: server.domain,
-    pid: server.child.pid ?? 0,
+    pid: server.pid,
     token: viewer,
     viewer: "viewer",
     statusId: statusId || (recent.at(-1) as string),
     accountId: ids[0] as string,
     seconds: (performance.now() - started) / 1000,
-    async close() {
-      const exited = new Promise((r) => server.child.once("exit", r));
-      server.child.kill("SIGTERM");
-      await exited;
-    },
+    close: () => server.close(),
   };
 }

@@ -34,9 +34,8 @@ export function tagsOf(db: Kysely<Schema>, postIds: string[]) {
   return tagsQuery(db, { ids: postIds });
 }
 
-export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
-  if (postIds.length === 0) return Promise.resolve([]);
-  return db
+export const mediaQuery = prepared((db, a: { ids: readonly string[] }) =>
+  db
     .selectFrom("post_media as m")
     .leftJoin("uploads as u", "u.id", "m.upload_id")
     .select([
@@ -51,9 +50,13 @@ export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
       "m.height",
       "m.focus",
     ])
-    .where("m.post_id", "in", postIds)
-    .orderBy("m.position")
-    .execute();
+    .where("m.post_id", "in", a.ids)
+    .orderBy("m.position"),
+);
+
+export function mediaOf(db: Kysely<Schema>, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return mediaQuery(db, { ids: postIds });
 }
 
 /** Author URIs of posts (for in_reply_to_account_id). */

@@ -239,8 +239,29 @@ export async function thread(
     .orderBy("id")
     .limit(500)
     .execute();
+  // Which authors are suspended, for the whole thread at once: canSee asked it post by
+  // post, a round trip each. A public or unlisted post outside groups, not hidden, by
+  // an author not suspended is visible (canSee's own rules); the others go through canSee.
+  const authors = [...new Set(members.flatMap((m) => (m.id === postId ? [] : [m.author_uri])))];
+  const suspended = new Set(
+    (authors.length === 0
+      ? []
+      : await s.db
+          .selectFrom("actor_limits")
+          .select("actor_uri")
+          .where("actor_uri", "in", authors)
+          .where("level", "=", "suspend")
+          .execute()
+    ).map((r) => r.actor_uri),
+  );
+  const plainlyVisible = (m: (typeof members)[number]) =>
+    !m.audience_uri && !m.hidden_at && (m.visibility === "public" || m.visibility === "unlisted");
   const visible: typeof members = [];
-  for (const m of members) if (m.id === postId || (await canSee(s.db, viewer, m))) visible.push(m);
+  for (const m of members) {
+    if (m.id === postId) visible.push(m);
+    else if (suspended.has(m.author_uri)) continue;
+    else if (plainlyVisible(m) || (await canSee(s.db, viewer, m))) visible.push(m);
+  }
   const byId = new Map(visible.map((m) => [m.id, m]));
   const ancestors: string[] = [];
   for (

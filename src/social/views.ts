@@ -10,6 +10,7 @@ import type { Schema } from "../db/schema.ts";
 import { memoize } from "../kernel/memo.ts";
 import { mediaUrl } from "../storage/images.ts";
 import { remoteMediaUrl } from "../storage/remote-media.ts";
+import { mediaQuery } from "./api-support.ts";
 import type { SocialContext } from "./context.ts";
 import { domainPattern } from "./moderation.ts";
 import { isClosed, type PollOption, parseOptions } from "./polls.ts";
@@ -172,25 +173,6 @@ type Row = Awaited<ReturnType<ReturnType<typeof rowsQuery>["execute"]>>[number];
 // The queries of every page, built and compiled once (db/prepared.ts).
 const loadRowsOf = prepared(rowsQuery);
 const loadRows = (db: Kysely<Schema>, ids: string[]) => loadRowsOf(db, { ids });
-const mediaOf = prepared((db, a: { ids: readonly string[] }) =>
-  db
-    .selectFrom("post_media as m")
-    .leftJoin("uploads as u", "u.id", "m.upload_id")
-    .select([
-      "m.id",
-      "m.post_id",
-      "m.upload_id",
-      "m.remote_url",
-      "u.path",
-      "m.media_type",
-      "m.description",
-      "m.width",
-      "m.height",
-      "m.focus",
-    ])
-    .where("m.post_id", "in", a.ids)
-    .orderBy("m.position"),
-);
 const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
   db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
 );
@@ -375,7 +357,7 @@ export async function hydrate(
   const [ofUri, ofId] = [mine(viewerUri), mine(viewerId)];
   const [media, polls, likes, boosts, bookmarks, pins, votes, replies, mentions] =
     await Promise.all([
-      mediaOf(s.db, page),
+      mediaQuery(s.db, page),
       pollsOf(s.db, page),
       ofUri ? likedOf(s.db, ofUri) : [],
       ofUri ? boostedOf(s.db, ofUri) : [],

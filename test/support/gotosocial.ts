@@ -77,22 +77,27 @@ export interface GoToSocial {
   domain: string;
   /** Makes a confirmed account and returns an access token for it (read write follow). */
   account(username: string): Promise<string>;
+  /** Its process id (the HTTP bench reads its CPU time and memory). */
+  pid: number;
   /** The last lines of its log, to print when a check fails. */
   logTail(lines?: number): string;
   close(): Promise<void>;
 }
 
+/** Without a certificate it serves plain HTTP (the HTTP bench: servers compared, not handshakes). */
 export async function startGoToSocial(options: {
   binary: string;
   dir: string;
   host: string;
-  certFile: string;
-  keyFile: string;
+  certFile?: string;
+  keyFile?: string;
+  logLevel?: string;
 }): Promise<GoToSocial> {
   const { binary, dir, host } = options;
   const port = await freePort(host);
   const domain = `${host}:${port}`;
-  const url = `https://${domain}`;
+  const tls = options.certFile && options.keyFile;
+  const url = `${tls ? "https" : "http"}://${domain}`;
   const templates = existsSync(join(dirname(binary), "web", "template", "index.tmpl"))
     ? join(dirname(binary), "web", "template")
     : stubTemplates(dir);
@@ -113,10 +118,10 @@ export async function startGoToSocial(options: {
     config,
     JSON.stringify(
       {
-        "log-level": "info",
+        "log-level": options.logLevel ?? "info",
         "log-client-ip": false,
         host: domain,
-        protocol: "https",
+        protocol: tls ? "https" : "http",
         "bind-address": host,
         port,
         "db-type": "sqlite",
@@ -124,8 +129,9 @@ export async function startGoToSocial(options: {
         "web-template-base-dir": templates,
         "web-asset-base-dir": join(dirname(templates), "assets"),
         "storage-local-base-path": join(dir, "storage"),
-        "tls-certificate-chain": options.certFile,
-        "tls-certificate-key": options.keyFile,
+        ...(tls
+          ? { "tls-certificate-chain": options.certFile, "tls-certificate-key": options.keyFile }
+          : {}),
         "letsencrypt-enabled": false,
         "instance-expose-public-timeline": true,
         "advanced-rate-limit-requests": 0,
@@ -178,6 +184,7 @@ export async function startGoToSocial(options: {
   return {
     url,
     domain,
+    pid: child.pid ?? 0,
     logTail,
     async account(username) {
       const email = `${username}@example.test`;
@@ -194,7 +201,7 @@ export async function startGoToSocial(options: {
 }
 
 /** Only what its start-up checks for; each renders a word (no page of it is opened). */
-export function stubTemplates(dir: string): string {
+function stubTemplates(dir: string): string {
   const templates = join(dir, "web", "template");
   mkdirSync(templates, { recursive: true });
   for (const name of ["index", "error", "404", "authorize", "oob", "sign-in", "email_stub"])
@@ -207,7 +214,7 @@ export function stubTemplates(dir: string): string {
  * sends us to sign in), sign in with the form's fields, approve, and trade the code
  * from the redirect for a token.
  */
-export async function oauthToken(url: string, email: string, password: string): Promise<string> {
+async function oauthToken(url: string, email: string, password: string): Promise<string> {
   const redirect = "http://localhost/callback";
   const scope = "read write follow";
   const app = (await (
