@@ -16,6 +16,7 @@ import {
 import { openDatabase } from "../../../db/database.ts";
 import type { LocalMember } from "../../../groups/context.ts";
 import type { Group } from "../../../groups/groups.ts";
+import { batchSettings } from "./ballot-batch.ts";
 import { ballotOf, castBallot } from "./ballots.ts";
 
 let f: BudgetingVoteFixture;
@@ -177,11 +178,12 @@ test("a phase that closes between batches: the later batch is refused whole", as
   ]);
 });
 
-test("PostgreSQL, a pool of one connection: batches on eight processes at once all commit (no transaction waits for a second connection)", {
+test("PostgreSQL, reads ahead on a pool of one connection: batches on eight processes at once all commit (no transaction waits for a second connection)", {
   skip: !process.env.TEST_DATABASE_URL && "PostgreSQL only (SQLite has one connection)",
   timeout: 60_000,
 }, async () => {
   const small = await openDatabase(f.handle.url, { poolSize: 1 });
+  batchSettings.readAhead = true;
   try {
     const ctx = { ...f.ctx, db: small.db };
     const processes: TestProcess[] = [];
@@ -204,6 +206,7 @@ test("PostgreSQL, a pool of one connection: batches on eight processes at once a
     );
     assert.equal(stored.length, 32);
   } finally {
+    batchSettings.readAhead = false;
     await small.close();
   }
 });

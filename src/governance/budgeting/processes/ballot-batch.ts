@@ -9,8 +9,9 @@
  * a phase change waits for the batch or the batch sees it), the districts'
  * budgets with the feasible projects' ids and costs (kept in memory while a
  * process hosted here votes: district-rules.ts), and eligibility for all
- * voters at once; on PostgreSQL the last two are read beside the transaction
- * while it begins and takes the lock (ballot-reads-ahead.ts). Each voter's
+ * voters at once (on PostgreSQL, with batchSettings.readAhead, the last two
+ * are read beside the transaction while it begins and takes the lock:
+ * ballot-reads-ahead.ts). Each voter's
  * first named ballot in the batch goes in one upsert (new or a change of an
  * earlier batch's); a secret one in one insert whose unique key says who had
  * voted already, a secret district's tables rewritten in the same statements
@@ -53,8 +54,13 @@ interface Accepted {
 
 const keyOf = (a: Accepted) => `${a.req.input.districtId}\n${a.req.voter.uri}`;
 
-/** Settings benches compare: reads ahead of the transaction on PostgreSQL (on by default). */
-export const batchSettings = { readAhead: true };
+/**
+ * Reads ahead of the transaction on PostgreSQL (ballot-reads-ahead.ts): off,
+ * because on this shared machine (load 17–40) bursts were slower with them
+ * than without (docs/budgeting.md, "Bench"): on saturated cores two more
+ * connections' work is not free. Benches and tests turn it on to compare.
+ */
+export const batchSettings = { readAhead: false };
 
 /** Writes ballots that all name the same process; one answer per ballot, in order. */
 export async function writeBallots(requests: BallotRequest[]): Promise<Answer[]> {
