@@ -33,6 +33,12 @@ after(async () => {
   await node?.close();
 });
 
+/** On a phone the compose form folds behind "New post" (web/compose-box.ts): the member opens it. */
+async function openCompose(page: Page) {
+  if (!(await page.locator("#f-text").isVisible()))
+    await page.locator("details.compose-box > summary").click();
+}
+
 /** The form's image slots sit in a closed <details> until the member opens it. */
 async function openImages(page: Page) {
   const details = page.locator("form.compose details.compose-extra").first();
@@ -64,6 +70,7 @@ for (const { who, locale, mobile, tooBig, kept } of cases) {
     const page = await context.newPage();
     await logIn(page, node.url, who, "long enough");
     await page.goto(`${node.url}/social`);
+    await openCompose(page);
     const text = `Market day with ${who}: bread, jam and a lot of words typed on a phone`;
     await page.locator("#f-text").fill(text);
     await page.locator("#f-spoiler").fill("food");
@@ -131,6 +138,7 @@ for (const { who, locale, mobile, tooBig, kept } of cases) {
     const page = await context.newPage();
     await logIn(page, node.url, who, "long enough");
     await page.goto(`${node.url}/social`);
+    await openCompose(page);
     const text = `Our new oven, says ${who}`;
     await page.locator("#f-text").fill(text);
     await openImages(page);

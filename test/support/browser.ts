@@ -123,10 +123,13 @@ function isOurs(url: string): boolean {
   }
 }
 
-/** Errors that mean the page went away mid-audit, not that the audit failed. */
+/**
+ * Errors that mean the page went away mid-audit, not that the audit failed; or that
+ * an audit of the same document is already under way (two load events), which reports.
+ */
 function isGone(error: unknown): boolean {
   const text = String(error);
-  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed|axe is not defined/i.test(
+  return /context was destroyed|Target (page, context or browser )?(has been )?closed|navigat|frame was detached|closed|axe is not defined|Axe is already running/i.test(
     text,
   );
 }
