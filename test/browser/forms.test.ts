@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, newContext, openCompose, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
@@ -64,6 +64,7 @@ for (const { who, locale, mobile, tooBig, kept } of cases) {
     const page = await context.newPage();
     await logIn(page, node.url, who, "long enough");
     await page.goto(`${node.url}/social`);
+    await openCompose(page);
     const text = `Market day with ${who}: bread, jam and a lot of words typed on a phone`;
     await page.locator("#f-text").fill(text);
     await page.locator("#f-spoiler").fill("food");
@@ -131,6 +132,7 @@ for (const { who, locale, mobile, tooBig, kept } of cases) {
     const page = await context.newPage();
     await logIn(page, node.url, who, "long enough");
     await page.goto(`${node.url}/social`);
+    await openCompose(page);
     const text = `Our new oven, says ${who}`;
     await page.locator("#f-text").fill(text);
     await openImages(page);
