@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
+import { launchBrowser, logIn, newContext, openCompose, screenshot } from "../support/browser.ts";
 import { createMember } from "../support/login.ts";
 import { startTestNode, type TestNode } from "../support/node.ts";
 
