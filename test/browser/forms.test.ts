@@ -33,12 +33,6 @@ after(async () => {
   await node?.close();
 });
 
-/** On a phone the compose form folds behind "New post" (web/compose-box.ts): the member opens it. */
-async function openCompose(page: Page) {
-  if (!(await page.locator("#f-text").isVisible()))
-    await page.locator("details.compose-box > summary").click();
-}
-
 /** The form's image slots sit in a closed <details> until the member opens it. */
 async function openImages(page: Page) {
   const details = page.locator("form.compose details.compose-extra").first();

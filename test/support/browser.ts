@@ -201,5 +201,6 @@ afterEach(assertNoAxeViolations);
 /** Opens the compose form where a phone folds it behind "New post" (web/compose-box.ts); a no-op when open. */
 export async function openCompose(page: Page): Promise<void> {
   const button = page.locator(".compose-box > summary");
-  if (await button.isVisible()) await button.click();
+  if ((await button.isVisible()) && !(await page.locator("#f-text").isVisible()))
+    await button.click();
 }
