@@ -77,6 +77,8 @@ interface Drawn {
   values?: BallotValues;
   errors?: FieldErrors;
   mandateError?: string;
+  /** The decision is the whole page (its title the page's h1), not a block of a thread. */
+  alone?: boolean;
 }
 
 async function section(
@@ -135,7 +137,7 @@ async function section(
   const mandate =
     delegate && !closed ? mandateForm(c, d, await closedHere(deps), drawn.mandateError) : "";
   return html`<section class="decision" id="decision-${d.id}" aria-labelledby="decision-title-${d.id}">
-    <h2 id="decision-title-${d.id}">${d.title}</h2>
+    ${drawn.alone ? html`<h1 id="decision-title-${d.id}">${d.title}</h1>` : html`<h2 id="decision-title-${d.id}">${d.title}</h2>`}
     <p class="muted">${meta}</p>
     ${d.body ? html`<div class="decision-body">${d.body.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</div>` : ""}
     ${
@@ -194,7 +196,7 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
       ((await isOurDelegate(deps.db, viewer.id, d.group_uri)) ||
         (await isMemberOf(deps.db, viewer.id, d.group_uri)));
     if (!d || !may) throw new InputError(t("decisionsElsewhere.problem.not-found"), 404);
-    return c.html(layout(c, d.title, await section(c, deps, d)));
+    return c.html(layout(c, d.title, await section(c, deps, d, { alone: true })));
   });
 
   app.post("/decisions/elsewhere/:id/votes", async (c) => {
@@ -209,7 +211,7 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
         layout(
           c,
           d.title,
-          html`<p><a href="${safeUrl(thread)}">${d.title}</a></p>${await section(c, deps, d, { values: form, errors })}`,
+          html`<p><a href="${safeUrl(thread)}">${d.title}</a></p>${await section(c, deps, d, { values: form, errors, alone: true })}`,
         ),
         422,
       );
@@ -250,6 +252,7 @@ export function decisionFederationPages(deps: GroupsDeps): Hono<WebEnv> {
           d.title,
           html`<p><a href="${safeUrl(thread)}">${d.title}</a></p>${await section(c, deps, d, {
             mandateError: t(`decisionsElsewhere.problem.${problem}`),
+            alone: true,
           })}`,
         ),
         422,
