@@ -228,11 +228,21 @@ test("Phanpy: log in through the popup, post with an image, open notifications, 
   assert.equal(await page.locator("text=Unable to load notifications").count(), 0);
 
   // Home shows the post; an edit made in another app arrives without a reload.
+  // The edit is made once Phanpy has asked for the member's stream, or it could come first.
+  const subscribed = new Promise<void>((resolve) =>
+    page.on("websocket", (ws) => {
+      if (/[?&]stream=user\b/.test(ws.url())) resolve();
+      ws.on("framesent", (frame) => {
+        if (/"subscribe"[^}]*"user"|"user"[^}]*"subscribe"/.test(String(frame.payload))) resolve();
+      });
+    }),
+  );
   await page.goto(`https://phanpy.test:${port}/#/`);
   await page.reload();
   await page.getByText("Hello from Phanpy").first().waitFor({ timeout: 20_000 });
+  await subscribed;
   await adaApi.v1.statuses.$select(posted.id).update({ status: "Edited elsewhere, seen live" });
-  await page.getByText("Edited elsewhere, seen live").first().waitFor({ timeout: 20_000 });
+  await page.getByText("Edited elsewhere, seen live").first().waitFor({ timeout: 60_000 });
   await screenshot(page, "phanpy-live-edit");
   assert.deepEqual(errors, []);
   await context.close();
