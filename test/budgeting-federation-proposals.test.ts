@@ -20,11 +20,12 @@ import { advancePhase } from "../src/governance/budgeting/processes/phases.ts";
 import { createProcess } from "../src/governance/budgeting/processes/processes.ts";
 import { proposeProject } from "../src/governance/budgeting/processes/projects.ts";
 import { reviewProject } from "../src/governance/budgeting/processes/review.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { storeImage } from "../src/storage/images.ts";
 import { remoteMediaUrl } from "../src/storage/remote-media.ts";
 import { memberClient } from "./api-helpers.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -78,24 +79,7 @@ before(async () => {
   assert.ok(made.ok, JSON.stringify(made));
   fednet = made.value;
   assert.ok((await joinWithOurCoop(socialOf(a), ana, { group: fednet })).ok);
-  const actor = await b.node.federation.lookup(`fednet@${a.domain}`);
-  assert.ok(actor);
-  const joined = await joinFederation(socialOf(b), ben, {
-    groupUri: actor.uri,
-    remoteId: actor.id,
-  });
-  assert.ok(joined.ok);
-  await waitFor(
-    "the federation accepts B's co-op",
-    async () =>
-      (
-        await b.node.db.db
-          .selectFrom("coop_affiliations")
-          .select("status")
-          .where("id", "=", joined.value.id)
-          .executeTakeFirst()
-      )?.status === "active",
-  );
+  await joinFederationOn(a, b, ben, "fednet");
   const res = await fetch(
     await evil.signed(`${a.url}/inbox`, {
       "@context": "https://www.w3.org/ns/activitystreams",

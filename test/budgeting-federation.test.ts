@@ -23,9 +23,10 @@ import { advancePhase } from "../src/governance/budgeting/processes/phases.ts";
 import { createProcess } from "../src/governance/budgeting/processes/processes.ts";
 import { proposeProject } from "../src/governance/budgeting/processes/projects.ts";
 import { reviewProject } from "../src/governance/budgeting/processes/review.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { memberClient } from "./api-helpers.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -85,24 +86,7 @@ before(async () => {
     [b, ben],
     [c, cat],
   ] as const) {
-    const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
-    assert.ok(actor);
-    const joined = await joinFederation(socialOf(n), admin, {
-      groupUri: actor.uri,
-      remoteId: actor.id,
-    });
-    assert.ok(joined.ok);
-    await waitFor(
-      "the federation accepts the co-op",
-      async () =>
-        (
-          await n.node.db.db
-            .selectFrom("coop_affiliations")
-            .select("status")
-            .where("id", "=", joined.value.id)
-            .executeTakeFirst()
-        )?.status === "active",
-    );
+    await joinFederationOn(a, n, admin, "fednet");
   }
   const res = await fetch(
     await evil.signed(`${a.url}/inbox`, {

@@ -17,7 +17,7 @@ import { waitFor } from "../src/federation/testing.ts";
 import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
-import { joinFederationOn } from "./support/economy.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";

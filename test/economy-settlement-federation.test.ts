@@ -19,7 +19,8 @@ import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
-import { joinFederationOn, publishProposal } from "./support/economy.ts";
+import { publishProposal } from "./support/economy.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 

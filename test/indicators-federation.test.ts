@@ -17,10 +17,11 @@ import { changeSettings } from "../src/economy/opsroom/settings.ts";
 import { reportValues } from "../src/economy/opsroom/values.ts";
 import { DOCUMENT_CONTEXT } from "../src/federation/indicators/vocab.ts";
 import { waitFor as waitForDefault } from "../src/federation/testing.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { assembly, createGroup, type Group } from "../src/groups/groups.ts";
 import { fixedClock } from "../src/kernel/clock.ts";
 import { drained } from "./support/decision-nodes.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -98,24 +99,7 @@ before(async () => {
     [b, ben],
     [c, cat],
   ] as const) {
-    const actor = await n.node.federation.lookup(`fednet@${a.domain}`);
-    assert.ok(actor);
-    const joined = await joinFederation(socialOf(n), admin, {
-      groupUri: actor.uri,
-      remoteId: actor.id,
-    });
-    assert.ok(joined.ok);
-    await waitFor(
-      "the federation accepts the co-op",
-      async () =>
-        (
-          await n.node.db.db
-            .selectFrom("coop_affiliations")
-            .select("status")
-            .where("id", "=", joined.value.id)
-            .executeTakeFirst()
-        )?.status === "active",
-    );
+    await joinFederationOn(a, n, admin, "fednet");
   }
   const define = async (n: TestNode, who: Member, name: string, shareValues: boolean) => {
     const made = await defineIndicator(ops(n), who, await assembly(n.node.db.db), {

@@ -15,11 +15,12 @@ import { answerPart } from "../src/economy/plan-rounds/answers.ts";
 import { openRound, roundByUri } from "../src/economy/plan-rounds/rounds.ts";
 import { sweepPlanRounds } from "../src/economy/plan-rounds/sweep.ts";
 import { followRemote, waitFor as waitForDefault } from "../src/federation/testing.ts";
-import { joinFederation, joinWithOurCoop } from "../src/groups/federations.ts";
+import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
 import { newId } from "../src/kernel/ids.ts";
 import { coopUri } from "../src/kernel/uris.ts";
 import { publishProposal } from "./support/economy.ts";
+import { joinFederationOn } from "./support/federations.ts";
 import { createMember } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 import { type RemoteActor, startRemoteActor } from "./support/remote-actor.ts";
@@ -121,24 +122,7 @@ before(async () => {
     [a, ana],
     [b, ben],
   ] as const) {
-    const actor = await n.node.federation.lookup(`fed@${f.domain}`);
-    assert.ok(actor);
-    const joined = await joinFederation(socialOf(n), admin, {
-      groupUri: actor.uri,
-      remoteId: actor.id,
-    });
-    assert.ok(joined.ok);
-    await waitFor(
-      "the federation accepts the co-op",
-      async () =>
-        (
-          await n.node.db.db
-            .selectFrom("coop_affiliations")
-            .select("status")
-            .where("id", "=", joined.value.id)
-            .executeTakeFirst()
-        )?.status === "active",
-    );
+    await joinFederationOn(f, n, admin, "fed");
   }
   // B hears of A's and F's offers as a follower of their co-ops (the marketplace's way).
   for (const host of [a, f]) await followRemote(b.node, ben, `coop@${host.domain}`);

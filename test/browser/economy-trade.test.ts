@@ -19,7 +19,7 @@ import { waitFor } from "../../src/federation/testing.ts";
 import { joinWithOurCoop } from "../../src/groups/federations.ts";
 import { createGroup } from "../../src/groups/groups.ts";
 import { launchBrowser, logIn, newContext, screenshot } from "../support/browser.ts";
-import { joinFederationOn } from "../support/economy.ts";
+import { joinFederationOn } from "../support/federations.ts";
 import { createMember } from "../support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "../support/node.ts";
 

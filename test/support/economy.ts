@@ -8,8 +8,6 @@ import type { Kysely } from "kysely";
 import type { EconProposalsTable } from "../../src/db/schema/economy.ts";
 import type { Schema } from "../../src/db/schema.ts";
 import { createLedger, findLedger, type Ledger } from "../../src/economy/credit/ledgers.ts";
-import { waitFor } from "../../src/federation/testing.ts";
-import { joinFederation } from "../../src/groups/federations.ts";
 import { createGroup } from "../../src/groups/groups.ts";
 import { insertMember } from "../../src/groups/memberships.ts";
 import { newId } from "../../src/kernel/ids.ts";
@@ -107,35 +105,3 @@ export const activeCoop = (groupId: string, coop: string) => ({
   status: "active" as const,
   follow_activity_uri: null,
 });
-
-/**
- * B's admin joins B's co-op to a federation hosted on A (`name@A`), and waits
- * until A accepts it. Returns the federation's actor URI.
- */
-export async function joinFederationOn(
-  a: TestNode,
-  b: TestNode,
-  admin: { id: string; username: string },
-  name: string,
-): Promise<string> {
-  const actor = await b.node.federation.lookup(`${name}@${a.domain}`);
-  assert.ok(actor);
-  const joined = await joinFederation(socialOf(b), admin, {
-    groupUri: actor.uri,
-    remoteId: actor.id,
-  });
-  assert.ok(joined.ok);
-  await waitFor(
-    "the federation accepts B's co-op",
-    async () =>
-      (
-        await b.node.db.db
-          .selectFrom("coop_affiliations")
-          .select("status")
-          .where("id", "=", joined.value.id)
-          .executeTakeFirst()
-      )?.status === "active",
-    120_000,
-  );
-  return actor.uri;
-}
