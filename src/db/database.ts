@@ -3,7 +3,7 @@
  * PostgreSQL. Column types are kept portable: ids, timestamps (ISO-8601 UTC) and
  * JSON are text; booleans are 0/1 integers; so both dialects return the same values.
  */
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { type OutboxListener, OutboxSignal, signallingDialect } from "./outbox-signal.ts";
 import type { Schema } from "./schema.ts";
 import { openSqlite, restrictToOwner } from "./sqlite.ts";
@@ -57,20 +57,22 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   }
   // pg is loaded only for postgres URLs, so an SQLite node never pays for it.
   const pg = (await import("pg")).default;
+  const { postgresDialect } = await import("./postgres.ts");
   // COUNT(*) and BIGINT come back as strings by default; our counts fit in a double.
   pg.types.setTypeParser(20, (v: string) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const { dialect, driver } = postgresDialect(
+    { connectionString: url },
+    { max: options.poolSize ?? 10 },
+  );
   const signals = { outbox: new OutboxSignal(), any: new OutboxSignal() };
-  const db = new Kysely<Schema>({
-    dialect: signallingDialect(new PostgresDialect({ pool }), signals),
-  });
+  const db = new Kysely<Schema>({ dialect: signallingDialect(dialect, signals) });
   return {
     db,
     dialect: "postgres",
     url,
     onOutboxWritten: (listener) => signals.outbox.subscribe(listener),
     onWriteCommitted: (listener) => signals.any.subscribe(listener),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    poolStats: () => driver.stats(),
     async backupTo() {
       throw new Error(
         "For PostgreSQL, back up with: pg_dump --format=custom --file=FILE DATABASE_URL",

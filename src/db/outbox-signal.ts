@@ -107,12 +107,50 @@ interface Wrote {
 }
 const nothing = (): Wrote => ({ outbox: false, any: false, tables: new Set() });
 
-interface ConnectionState {
-  inner: DatabaseConnection;
-  transaction: boolean;
-  wrote: Wrote;
+/**
+ * One inner connection, wrapped for its whole life: Kysely and this driver keep
+ * state per connection, and a new wrapper per query was garbage on every query.
+ */
+class SignallingConnection implements DatabaseConnection {
+  readonly inner: DatabaseConnection;
+  readonly #signals: WriteSignals;
+  transaction = false;
+  wrote: Wrote = nothing();
   /** `wrote` as it was when each open savepoint was taken. */
-  savepoints: Map<string, Wrote>;
+  readonly savepoints = new Map<string, Wrote>();
+
+  constructor(inner: DatabaseConnection, signals: WriteSignals) {
+    this.inner = inner;
+    this.#signals = signals;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.inner.executeQuery<R>(query);
+    if (writesAnything(query)) {
+      const outbox = writesOutbox(query);
+      const table = tableWritten(query);
+      if (this.transaction) {
+        this.wrote.any = true;
+        if (outbox) this.wrote.outbox = true;
+        if (table === null) this.wrote.tables = null;
+        else this.wrote.tables?.add(table);
+      } else {
+        this.#signals.any.emit(table === null ? null : new Set([table]));
+        if (outbox) this.#signals.outbox.emit();
+      }
+    }
+    return result;
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+
+  reset(): void {
+    this.transaction = false;
+    this.wrote = nothing();
+    this.savepoints.clear();
+  }
 }
 
 /** The two signals of one handle: outbox writes (the relay) and any write (caches). */
@@ -124,7 +162,7 @@ export interface WriteSignals {
 class SignallingDriver implements Driver {
   readonly #inner: Driver;
   readonly #signals: WriteSignals;
-  readonly #states = new WeakMap<DatabaseConnection, ConnectionState>();
+  readonly #wrappers = new WeakMap<DatabaseConnection, SignallingConnection>();
 
   constructor(inner: Driver, signals: WriteSignals) {
     this.#inner = inner;
@@ -137,41 +175,19 @@ class SignallingDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await this.#inner.acquireConnection();
-    const state: ConnectionState = {
-      inner,
-      transaction: false,
-      wrote: nothing(),
-      savepoints: new Map(),
-    };
-    const signals = this.#signals;
-    const connection: DatabaseConnection = {
-      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-        const result = await inner.executeQuery<R>(query);
-        if (writesAnything(query)) {
-          const outbox = writesOutbox(query);
-          const table = tableWritten(query);
-          if (state.transaction) {
-            state.wrote.any = true;
-            if (outbox) state.wrote.outbox = true;
-            if (table === null) state.wrote.tables = null;
-            else state.wrote.tables?.add(table);
-          } else {
-            signals.any.emit(table === null ? null : new Set([table]));
-            if (outbox) signals.outbox.emit();
-          }
-        }
-        return result;
-      },
-      streamQuery: (query, chunkSize) => inner.streamQuery(query, chunkSize),
-    };
-    this.#states.set(connection, state);
+    let connection = this.#wrappers.get(inner);
+    if (!connection) {
+      connection = new SignallingConnection(inner, this.#signals);
+      this.#wrappers.set(inner, connection);
+    }
+    connection.reset();
     return connection;
   }
 
-  #state(connection: DatabaseConnection): ConnectionState {
-    const state = this.#states.get(connection);
-    if (!state) throw new Error("A connection this driver did not acquire");
-    return state;
+  #state(connection: DatabaseConnection): SignallingConnection {
+    if (!(connection instanceof SignallingConnection))
+      throw new Error("A connection this driver did not acquire");
+    return connection;
   }
 
   async beginTransaction(
@@ -247,7 +263,7 @@ class SignallingDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const state = this.#state(connection);
-    this.#states.delete(connection);
+    state.reset();
     await this.#inner.releaseConnection(state.inner);
   }
 
