@@ -1,82 +1,114 @@
 /**
- * Foundation bench (issue 2): time from process start to the first answered
- * request, and resident memory (RSS) once the node has answered.
- * Targets: < 0.5 s and < 100 MB. Measured on a fresh data dir (first start,
- * migrations included) and on restarts of the same node.
+ * Restart bench (issues 2 and 24): time and CPU from process start to the first
+ * answer (/healthz, as bench/http.bench.ts reads it), resident memory (RSS) once
+ * the node is idle, and RSS after one request to each area's pages (which load
+ * their modules on first use, src/app/lazy-areas.ts).
+ * Targets (issue 24): restart < 0.3 s, idle RSS < 90 MB.
+ *
+ *   node bench/startup.bench.ts                      (a fresh data dir)
+ *   STARTUP_DIR=/tmp/inproc-b node bench/startup.bench.ts   (a copy of a seeded node's dir)
+ *   STARTUP_RUNS=5
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cpuMs, freePort, rssMb, sleep } from "./http/measure.ts";
 
 // The same entry point as `npm start`: the wrapper that sets the runtime flags.
 const cli = join(import.meta.dirname, "..", "bin", "synco");
+const runs = Number(process.env.STARTUP_RUNS ?? 5);
+/** One page per area, asked after the idle reading (what a visitor's browsing loads). */
+const areaPaths = [
+  "/",
+  "/social",
+  "/groups",
+  "/media",
+  "/economy",
+  "/commons",
+  "/login",
+  "/api/v1/instance",
+  "/.well-known/nodeinfo",
+];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+interface Start {
+  seconds: number;
+  cpuSeconds: number;
+  idleRss: number;
+  browsedRss: number;
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+async function waitForAnswer(url: string, child: ChildProcess, started: number): Promise<number> {
+  while (performance.now() < started + 30_000) {
+    if (child.exitCode !== null) throw new Error(`the node exited (${child.exitCode})`);
+    try {
+      const res = await fetch(url);
+      await res.text();
+      if (res.ok) return (performance.now() - started) / 1000;
+    } catch {
+      // not listening yet
+    }
+    await sleep(2);
+  }
+  throw new Error("no answer in 30 s");
 }
 
-async function startOnce(dataDir: string): Promise<{ seconds: number; rss: number }> {
+async function startOnce(dataDir: string): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(cli, ["start"], {
     env: {
       ...process.env,
       SYNCO_DATA_DIR: dataDir,
+      SYNCO_DATABASE_URL: `sqlite:${join(dataDir, "synco.db")}`,
       SYNCO_PORT: String(port),
       SYNCO_LOG_LEVEL: "error",
     },
     stdio: "ignore",
   });
-  const deadline = started + 20_000;
-  let seconds = Number.NaN;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      if (res.ok) {
-        await res.text();
-        seconds = (performance.now() - started) / 1000;
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  const pid = child.pid ?? 0;
+  const seconds = await waitForAnswer(`http://127.0.0.1:${port}/healthz`, child, started);
+  const cpuSeconds = cpuMs(pid) / 1000;
   // Let the process settle after its first answer before reading its memory.
-  await new Promise((r) => setTimeout(r, 300));
-  const rss = rssMb(child.pid ?? 0);
+  await sleep(1000);
+  const idleRss = rssMb(pid);
+  for (const path of areaPaths) await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+  await sleep(500);
+  const browsedRss = rssMb(pid);
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
-  return { seconds, rss };
+  return { seconds, cpuSeconds, idleRss, browsedRss };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "synco-bench-start-"));
-const first = await startOnce(dataDir);
-const restarts = [];
-for (let i = 0; i < 5; i++) restarts.push(await startOnce(dataDir));
-const median = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const startS = median(restarts.map((r) => r.seconds));
-const rss = median(restarts.map((r) => r.rss));
+/** A copy of STARTUP_DIR's database, or a fresh dir (the first start migrates it). */
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "synco-bench-start-"));
+  const from = process.env.STARTUP_DIR;
+  if (from)
+    for (const f of ["synco.db", "synco.db-wal"])
+      if (existsSync(join(from, f))) copyFileSync(join(from, f), join(dir, f));
+  return dir;
+}
+
+const dir = dataDir();
+const first = await startOnce(dir);
+const restarts: Start[] = [];
+for (let i = 0; i < runs; i++) restarts.push(await startOnce(dir));
+const median = (pick: (s: Start) => number) =>
+  restarts.map(pick).sort((a, b) => a - b)[Math.floor(restarts.length / 2)] ?? Number.NaN;
+const line = (s: Pick<Start, "seconds" | "cpuSeconds" | "idleRss" | "browsedRss">) =>
+  `${s.seconds.toFixed(3)} s to first answer (${s.cpuSeconds.toFixed(2)} s CPU), idle RSS ${s.idleRss.toFixed(1)} MB, after one page per area ${s.browsedRss.toFixed(1)} MB`;
 console.log(
-  `first start (new database, migrations): ${first.seconds.toFixed(3)} s to first answer, RSS ${first.rss.toFixed(1)} MB`,
+  `first start${process.env.STARTUP_DIR ? "" : " (new database, migrations)"}: ${line(first)}`,
 );
+const m = {
+  seconds: median((s) => s.seconds),
+  cpuSeconds: median((s) => s.cpuSeconds),
+  idleRss: median((s) => s.idleRss),
+  browsedRss: median((s) => s.browsedRss),
+};
+console.log(`restart, median of ${runs}: ${line(m)}`);
 console.log(
-  `restart, median of 5: ${startS.toFixed(3)} s to first answer (target < 0.5 s): ${startS < 0.5 ? "ok" : "MISSED"}`,
-);
-console.log(
-  `RSS after start, median of 5: ${rss.toFixed(1)} MB (target < 100 MB): ${rss < 100 ? "ok" : "MISSED"}`,
+  `targets: restart < 0.3 s ${m.seconds < 0.3 ? "ok" : "MISSED"}; idle RSS < 90 MB ${m.idleRss < 90 ? "ok" : "MISSED"}`,
 );

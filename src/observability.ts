@@ -14,6 +14,7 @@ import { sql } from "kysely";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
 import type { Clock } from "./kernel/clock.ts";
+import { areaRoute } from "./lazy-area.ts";
 import { gauge, type RequestMetrics } from "./metrics.ts";
 
 const logger = getLogger(["synco", "http"]);
@@ -32,7 +33,7 @@ export function observeRequests(metrics: RequestMetrics): MiddlewareHandler {
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     await withContext({ requestId }, next);
     // The pattern of the handler that answered; a middleware answering (federation, 404) is "*".
-    const pattern = routePath(c);
+    const pattern = areaRoute(c) ?? routePath(c);
     const route = pattern === "/*" || pattern === "" ? "*" : pattern;
     metrics.record(c.req.method, route, c.res.status, (performance.now() - start) / 1000);
     try {

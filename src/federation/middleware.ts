@@ -56,21 +56,88 @@ function cachedDocument(gateway: FederationGateway, key: string): Response | nul
     : null;
 }
 
+/** The headers each kept answer went out with the first time (CORS and security headers too). */
+const answeredHeaders = new WeakMap<object, [string, string][]>();
+
 /**
- * Serves a kept actor, WebFinger or NodeInfo answer before the areas' federation
- * middleware (groups, decisions, budgeting) look at the request: a WebFinger for a
- * member otherwise costs the groups' lookup of a group by that name first (issue 24).
- * Only answers Fedify gave are kept, and the names of members and groups never meet.
+ * Serves a kept actor, WebFinger or NodeInfo answer before anything else but the
+ * request's id and count: before the CORS and security headers middleware (the
+ * answer carries the headers they gave it the first time: they depend on the path
+ * only), and before the areas' federation middleware, which would look a member's
+ * name up as a group's first (issue 24). Only answers Fedify gave are kept, and the
+ * names of members and groups never meet.
  */
 export function cachedFederationDocuments(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
-    if (c.req.method !== "GET") return next();
-    const path = c.req.path;
-    if (!cacheablePath.test(path)) return next();
+    if (c.req.method !== "GET" || !cacheablePath.test(c.req.path)) return next();
     const key = documentKey("GET", new URL(c.req.url), c.req.header("accept"));
-    const hit = key ? cachedDocument(gateway, key) : null;
-    return hit ?? next();
+    if (!key) return next();
+    const hit = gateway.documents.get(key);
+    const headers = hit && hit.expires > Date.now() ? answeredHeaders.get(hit) : undefined;
+    if (hit && headers) return new Response(hit.body, { status: hit.status, headers });
+    await next();
+    // Kept just now (or earlier, then answered from it by the federation middleware):
+    // remember the headers it went out with.
+    const kept = gateway.documents.get(key);
+    if (kept && kept.status === c.res.status && !answeredHeaders.has(kept))
+      answeredHeaders.set(kept, [...c.res.headers.entries()]);
   };
+}
+
+/**
+ * The areas' own ActivityStreams documents (a group and its posts, decisions,
+ * budgets, indicators, plan rounds, credit, commons, the marketplace), each served
+ * only to a GET asking for ActivityStreams JSON, and a group's WebFinger. Anything
+ * else (the client API, a browser's page) goes on at once; the areas' modules are
+ * imported on the first request that may be theirs.
+ */
+export function areaFederationDocuments(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
+  let chain: Promise<MiddlewareHandler<WebEnv>[]> | null = null;
+  return async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    if (c.req.path !== "/.well-known/webfinger" && !wantsAreaDocument(c.req.header("accept")))
+      return next();
+    chain ??= areaMiddlewares(gateway).catch((error: unknown) => {
+      chain = null;
+      throw error;
+    });
+    const handlers = await chain;
+    const run = (i: number): ReturnType<MiddlewareHandler<WebEnv>> => {
+      const handler = handlers[i];
+      return handler ? handler(c, () => run(i + 1) as Promise<void>) : next();
+    };
+    return run(0);
+  };
+}
+
+/** What the areas' middleware each test first (extension-serving.ts wantsActivityJson). */
+const wantsAreaDocument = (accept: string | undefined) =>
+  !!accept && /application\/(?:activity\+json|ld\+json)/.test(accept);
+
+/** In the order they were mounted in (groups first: a WebFinger may name a group). */
+async function areaMiddlewares(gateway: FederationGateway): Promise<MiddlewareHandler<WebEnv>[]> {
+  const m = await Promise.all([
+    import("./groups/serve.ts"),
+    import("./decisions/serve.ts"),
+    import("./budgeting/serve.ts"),
+    import("./indicators/serve.ts"),
+    import("./plan-rounds/serve.ts"),
+    import("./credit/serve.ts"),
+    import("./credit/serve-requests.ts"),
+    import("./commons/serve.ts"),
+    import("./economy/serve.ts"),
+  ]);
+  return [
+    m[0].groupFederationMiddleware(gateway),
+    m[1].decisionFederationMiddleware(gateway),
+    m[2].budgetingFederationMiddleware(gateway),
+    m[3].indicatorsFederationMiddleware(gateway),
+    m[4].planRoundsFederationMiddleware(gateway),
+    m[5].creditFederationMiddleware(gateway),
+    m[6].creditRequestsMiddleware(gateway),
+    m[7].commonsFederationMiddleware(gateway),
+    m[8].economyFederationMiddleware(gateway),
+  ];
 }
 
 export function federationMiddleware(gateway: FederationGateway): MiddlewareHandler<WebEnv> {
@@ -124,8 +191,9 @@ export function federationMiddleware(gateway: FederationGateway): MiddlewareHand
   };
 
   return async (c, next) => {
+    // c.req.path: the node's app reads paths without a trailing slash (strict: false).
+    if (!federationPath.test(c.req.path)) return next();
     const path = new URL(c.req.url).pathname;
-    if (!federationPath.test(path)) return next();
     if (c.req.method === "POST" && inboxPath.test(path)) {
       // bodyLimit passes on what the next handler returns: Fedify's response.
       return limit(c, (async () => {

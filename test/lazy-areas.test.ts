@@ -1,0 +1,108 @@
+/**
+ * The pages and the client API are imported on their first request (src/lazy-area.ts,
+ * src/page-areas.ts): every route of every area lies under its area's paths, one
+ * page of each area answers as before, with what the node's middleware set (the
+ * viewer, the locale, the CSRF check's reading of the form), and the metrics count
+ * the area's route pattern; a path no area has is still the 404 page.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { articleVisitorArea, feedArea, newsletterLinkArea, pageAreas } from "../src/page-areas.ts";
+import { createMember, type SignedIn, signIn } from "./support/login.ts";
+import { startTestNode, type TestNode } from "./support/node.ts";
+
+const TOKEN = "metrics-token-".padEnd(40, "m");
+let node: TestNode;
+let member: SignedIn;
+
+before(async () => {
+  node = await startTestNode({ host: "127.0.224.7", env: { SYNCO_METRICS_TOKEN: TOKEN } });
+  await createMember(node, { username: "lia", password: "long enough" });
+  member = await signIn(node, "lia", "long enough");
+});
+after(() => node.close());
+
+/** A path a route pattern answers: each parameter given a value its pattern accepts. */
+function samplePath(pattern: string): string {
+  return pattern
+    .replace(/:handle\{@\[\^\/@\]\+@[^}]*\}/g, "@ana@example.org")
+    .replace(/:handle\{@[^}]*\}/g, "@ana")
+    .replace(/:file\{feed[^}]*\}/g, "feed.rss")
+    .replace(/:[A-Za-z]+(\{[^}]*\})?/g, "x1")
+    .replace(/\*/g, "any");
+}
+
+test("every route of every area lies under the paths its area is asked for", async () => {
+  const p = node.node.areas;
+  const areas = [feedArea(p), articleVisitorArea(p), newsletterLinkArea(p), ...pageAreas(p)];
+  let routes = 0;
+  for (const area of areas) {
+    const app = await area.build();
+    for (const route of app.routes) {
+      const path = samplePath(route.path);
+      routes++;
+      assert.ok(area.covers(path), `${area.name}: ${route.method} ${route.path} (${path})`);
+    }
+  }
+  assert.ok(routes > 300, `only ${routes} routes`);
+});
+
+test("one page of each area answers after its lazy mount, with the session's viewer", async () => {
+  for (const path of [
+    "/",
+    "/social",
+    "/notifications",
+    "/groups",
+    "/decisions",
+    "/budgets",
+    "/economy",
+    "/opsroom",
+    "/commons",
+    "/network",
+    "/media",
+    "/publications/new",
+    "/settings",
+    "/settings/moving",
+    "/@lia",
+    "/search",
+  ]) {
+    const res = await member.get(path);
+    const body = await res.text();
+    assert.equal(res.status, 200, `${path}: ${res.status}`);
+    // The viewer the session middleware set reached the page (its menu names her).
+    assert.match(body, /lia/, `${path} shows the signed-in member`);
+  }
+  const api = await fetch(`${node.url}/api/v1/accounts/lookup?acct=lia`);
+  assert.equal(api.status, 200);
+  assert.equal(((await api.json()) as { username: string }).username, "lia");
+});
+
+test("a lazily loaded page gets the locale, and a path no area has is the 404 page", async () => {
+  const es = await fetch(`${node.url}/login`, { headers: { "accept-language": "es" } });
+  assert.equal(es.status, 200);
+  assert.match(await es.text(), /lang="es"/);
+  const missing = await member.get("/no-such-area/at-all");
+  assert.equal(missing.status, 404);
+  assert.match(missing.headers.get("content-type") ?? "", /text\/html/);
+});
+
+test("a form the CSRF check has read reaches the lazily loaded handler; a wrong token is refused", async () => {
+  const refused = await member.post("/settings/profile", {
+    _csrf: "wrong",
+    displayName: "Lia",
+    language: "en",
+  });
+  assert.equal(refused.status, 403);
+  const saved = await member.post("/settings/profile", { displayName: "Lia Lazy", language: "en" });
+  assert.ok(saved.status < 400, `saved: ${saved.status} ${await saved.text()}`);
+  const profile = await (await member.get("/settings")).text();
+  assert.match(profile, /Lia Lazy/);
+});
+
+test("the metrics count a lazily loaded page by its route pattern", async () => {
+  await member.get("/groups");
+  const metrics = await (
+    await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+  ).text();
+  assert.match(metrics, /route="\/groups"/);
+});
