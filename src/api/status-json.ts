@@ -276,9 +276,10 @@ function matchesOf(
   return matches.some((m) => m.filter.action === "hide") ? "hide" : matches;
 }
 
-/** A JSON array of the rendered statuses, in the ids' order. */
-export function statusArray(rendered: RenderedStatuses): string {
+/** A JSON array of the rendered statuses, in the ids' order (or of those of `ids`, in theirs). */
+export function statusArray(rendered: RenderedStatuses, ids?: string[]): string {
   let out = "";
-  for (const text of rendered.json.values()) out += out ? `,${text}` : text;
+  for (const text of ids ? ids.map((id) => rendered.json.get(id)) : rendered.json.values())
+    if (text !== undefined) out += out ? `,${text}` : text;
   return `[${out}]`;
 }
