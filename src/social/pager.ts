@@ -51,13 +51,19 @@ export const lowerBound = (req: PageRequest) => {
 
 export const limitOf = (req: PageRequest) => clampLimit(req.limit);
 
-/** One page of a timeline, hydrated for the viewer. */
-export async function timelinePage<DB, TB extends keyof DB>(
-  s: SocialContext,
-  viewer: ViewerRef | null,
+/** A page of a timeline as ids: the posts' ids in order, each one's cursor, and the next page's. */
+export interface IdPage {
+  ids: string[];
+  /** Each id's cursor, in the ids' order (its id, or the like's id on favourites). */
+  cursors: string[];
+  nextMaxId: string | null;
+}
+
+/** One page of a timeline, its post ids only (the client API renders them itself: api/status-json.ts). */
+export async function timelinePageIds<DB, TB extends keyof DB>(
   source: TimelineSource<DB, TB>,
   req: PageRequest = {},
-): Promise<Page> {
+): Promise<IdPage> {
   const limit = limitOf(req);
   const { after, upwards } = lowerBound(req);
   const cursor = sql.ref(source.cursor);
@@ -76,16 +82,26 @@ export async function timelinePage<DB, TB extends keyof DB>(
   // Read upwards from min_id: the page is the first `limit` after it, shown newest first.
   const more = !upwards && rows.length > limit;
   const page = upwards ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
-  const items = await hydrate(
-    s,
-    viewer?.id ?? null,
-    viewer?.uri ?? null,
-    page.map((r) => r.post_id),
-  );
-  const cursorOf = new Map(page.map((r) => [r.post_id, r.cursor]));
+  return {
+    ids: page.map((r) => r.post_id),
+    cursors: page.map((r) => r.cursor),
+    nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
+  };
+}
+
+/** One page of a timeline, hydrated for the viewer. */
+export async function timelinePage<DB, TB extends keyof DB>(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  source: TimelineSource<DB, TB>,
+  req: PageRequest = {},
+): Promise<Page> {
+  const page = await timelinePageIds(source, req);
+  const items = await hydrate(s, viewer?.id ?? null, viewer?.uri ?? null, page.ids);
+  const cursorOf = new Map(page.ids.map((id, i) => [id, page.cursors[i]]));
   return {
     items,
-    nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
+    nextMaxId: page.nextMaxId,
     cursors: items.map((v) => cursorOf.get(v.id) ?? v.id),
   };
 }

@@ -70,11 +70,8 @@ export const notLimited = (eb: PostsEb) =>
     ]),
   ]);
 
-export function homeTimeline(
-  s: SocialContext,
-  viewer: ViewerRef,
-  req: PageRequest = {},
-): Promise<Page> {
+/** The home timeline as a source for the pager (homeTimeline; the client API pages its ids). */
+export function homeSource(s: SocialContext, viewer: ViewerRef) {
   const rows = s.db
     .selectFrom("home_entries as h")
     .innerJoin("posts as p", "p.id", "h.post_id")
@@ -82,16 +79,24 @@ export function homeTimeline(
     .where(notSuspended)
     .where("p.deleted_at", "is", null)
     .where(notFiltered(viewer));
-  return timelinePage(s, viewer, { rows, cursor: "h.post_id" }, req);
+  return { rows, cursor: "h.post_id" };
 }
 
-export function publicTimeline(
+export function homeTimeline(
+  s: SocialContext,
+  viewer: ViewerRef,
+  req: PageRequest = {},
+): Promise<Page> {
+  return timelinePage(s, viewer, homeSource(s, viewer), req);
+}
+
+/** The local or federated timeline as a source for the pager. */
+export function publicSource(
   s: SocialContext,
   viewer: ViewerRef | null,
   scope: "local" | "federated",
-  req: PageRequest = {},
   filters: TimelineFilters = {},
-): Promise<Page> {
+) {
   const rows = s.db
     .selectFrom("posts as p")
     .where("p.visibility", "=", "public")
@@ -107,16 +112,26 @@ export function publicTimeline(
     .where(notLimited)
     .where(notFiltered(viewer))
     .where(matchesFilters(filters));
-  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
+  return { rows, cursor: "p.id" };
 }
 
-export function tagTimeline(
+export function publicTimeline(
   s: SocialContext,
   viewer: ViewerRef | null,
-  tag: string,
+  scope: "local" | "federated",
   req: PageRequest = {},
   filters: TimelineFilters = {},
 ): Promise<Page> {
+  return timelinePage(s, viewer, publicSource(s, viewer, scope, filters), req);
+}
+
+/** A hashtag's timeline as a source for the pager. */
+export function tagSource(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  tag: string,
+  filters: TimelineFilters = {},
+) {
   const rows = s.db
     .selectFrom("post_tags as t")
     .innerJoin("posts as p", "p.id", "t.post_id")
@@ -134,20 +149,29 @@ export function tagTimeline(
     .where(notFiltered(viewer))
     .where(matchesFilters(filters));
   // Cut and ordered by the tag index itself (same ids), so the scan walks (tag, post_id) backwards.
-  return timelinePage(s, viewer, { rows, cursor: "t.post_id" }, req);
+  return { rows, cursor: "t.post_id" };
+}
+
+export function tagTimeline(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  tag: string,
+  req: PageRequest = {},
+  filters: TimelineFilters = {},
+): Promise<Page> {
+  return timelinePage(s, viewer, tagSource(s, viewer, tag, filters), req);
 }
 
 /**
  * An author's posts and boosts the viewer may see: followers-only ones for
  * followers; in a members-only group, for the group's members (visibleTo).
  */
-export async function profileTimeline(
+export async function profileSource(
   s: SocialContext,
   viewer: ViewerRef | null,
   authorUri: string,
-  req: PageRequest = {},
   filters: TimelineFilters = {},
-): Promise<Page> {
+) {
   const follower =
     viewer && (viewer.uri === authorUri || (await isFollowing(s.db, viewer.uri, authorUri)));
   const rows = s.db
@@ -170,7 +194,17 @@ export async function profileTimeline(
     )
     .where("p.deleted_at", "is", null)
     .where(matchesFilters(filters));
-  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
+  return { rows, cursor: "p.id" };
+}
+
+export async function profileTimeline(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  authorUri: string,
+  req: PageRequest = {},
+  filters: TimelineFilters = {},
+): Promise<Page> {
+  return timelinePage(s, viewer, await profileSource(s, viewer, authorUri, filters), req);
 }
 
 export async function pinnedPosts(
@@ -201,8 +235,12 @@ export function bookmarkedPosts(
   viewer: ViewerRef,
   req: PageRequest = {},
 ): Promise<Page> {
+  return timelinePage(s, viewer, bookmarksSource(s, viewer), req);
+}
+
+export function bookmarksSource(s: SocialContext, viewer: ViewerRef) {
   const rows = s.db.selectFrom("bookmarks as b").where("b.account_id", "=", viewer.id);
-  return timelinePage(s, viewer, { rows, cursor: "b.post_id" }, req);
+  return { rows, cursor: "b.post_id" };
 }
 
 /** Posts a member liked, newest like first: the cursor is the like's id, as in Mastodon. */
@@ -211,20 +249,28 @@ export function favouritedPosts(
   viewer: ViewerRef,
   req: PageRequest = {},
 ): Promise<Page> {
+  return timelinePage(s, viewer, favouritesSource(s, viewer), req);
+}
+
+export function favouritesSource(s: SocialContext, viewer: ViewerRef) {
   const rows = s.db
     .selectFrom("likes as l")
     .innerJoin("posts as p", "p.id", "l.post_id")
     .where("l.actor_uri", "=", viewer.uri)
     .where("p.deleted_at", "is", null);
-  return timelinePage(s, viewer, { rows, cursor: "l.id", postId: "l.post_id" }, req);
+  return { rows, cursor: "l.id", postId: "l.post_id" };
 }
 
-/** One post (if the viewer may see it) with the rest of its thread the viewer may see. */
-export async function thread(
+/**
+ * The ids of a post's thread the viewer may see, above it and below it (null when
+ * the viewer may not see the post, or it is a boost). The post itself may still
+ * turn out deleted when it is read.
+ */
+export async function threadIds(
   s: SocialContext,
   viewer: ViewerRef | null,
   postId: string,
-): Promise<{ post: PostView; ancestors: PostView[]; descendants: PostView[] } | null> {
+): Promise<{ ancestors: string[]; descendants: string[] } | null> {
   const post = await s.db
     .selectFrom("posts")
     .select([...audienceColumns, "thread_id", "reblog_of_id"])
@@ -278,6 +324,18 @@ export async function thread(
       below.add(m.id);
       descendants.push(m.id);
     }
+  return { ancestors, descendants };
+}
+
+/** One post (if the viewer may see it) with the rest of its thread the viewer may see. */
+export async function thread(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  postId: string,
+): Promise<{ post: PostView; ancestors: PostView[]; descendants: PostView[] } | null> {
+  const ids = await threadIds(s, viewer, postId);
+  if (!ids) return null;
+  const { ancestors, descendants } = ids;
   const views = await hydrate(s, viewer?.id ?? null, viewer?.uri ?? null, [
     postId,
     ...ancestors,
@@ -317,4 +375,24 @@ export function ownPostIds(db: Kysely<Schema>, accountId: string) {
     .where("author_account_id", "=", accountId)
     .orderBy("id", "desc")
     .execute();
+}
+
+/**
+ * Whether the viewer may read this post by its id, as postView decides it: a post
+ * of a thread they may see, or their own boost. Deletion is left to whoever reads
+ * the post (it is shown only if not deleted).
+ */
+export async function mayReadPost(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  postId: string,
+): Promise<boolean> {
+  const post = await s.db
+    .selectFrom("posts")
+    .select([...audienceColumns, "reblog_of_id"])
+    .where("id", "=", postId)
+    .executeTakeFirst();
+  if (!post) return false;
+  if (!post.reblog_of_id) return canSee(s.db, viewer, post);
+  return !!viewer && post.author_uri === viewer.uri;
 }

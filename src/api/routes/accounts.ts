@@ -12,8 +12,9 @@ import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remote-actors.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { timelinePageIds } from "../../social/pager.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
-import { pinnedPosts, profileTimeline } from "../../social/timelines.ts";
+import { pinnedPosts, profileSource } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
 import { optionalUser, requireUser } from "../auth.ts";
@@ -22,8 +23,8 @@ import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { idList, readParams, truthy } from "../params.ts";
 import { actorById, credentialAccount, loadAccount, loadAccounts } from "../serializers/account.ts";
-import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
+import { renderStatuses, statusArray } from "../status-json.ts";
 
 /** GET /api/v1/accounts?id[]= reads at most this many (Mastodon: DEFAULT_ACCOUNTS_LIMIT). */
 export const MAX_ACCOUNTS_BY_ID = 40;
@@ -179,15 +180,17 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
     const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;
-    const got = await profileTimeline(s, ref, actor.uri, page, {
+    const source = await profileSource(s, ref, actor.uri, {
       onlyMedia: truthy(p.only_media),
       excludeReplies: truthy(p.exclude_replies),
       excludeReblogs: truthy(p.exclude_reblogs),
       tagged,
     });
-    const statuses = await serializeFiltered(l, got.items, ref, "account");
-    setLink(c, got.cursors, { hasMore: got.nextMaxId !== null });
-    return c.json(statuses);
+    const got = await timelinePageIds(source, page);
+    // Statuses as JSON text (status-json.ts); the cursors of the posts read, as timelines'.
+    const rendered = await renderStatuses(s, l, ref, got.ids, "account");
+    setLink(c, rendered.present, { hasMore: got.nextMaxId !== null });
+    return c.body(statusArray(rendered), 200, { "content-type": "application/json" });
   });
 
   const followList = (which: "followers" | "following") => async (c: ApiContext) => {

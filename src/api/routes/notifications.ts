@@ -21,7 +21,7 @@ import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { notificationQuery } from "../notification-query.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readFocus, readParams } from "../params.ts";
-import { serializeNotifications } from "../serializers/notification.ts";
+import { notificationsJson, serializeNotifications } from "../serializers/notification.ts";
 import { serializeMedia, serializePoll } from "../serializers/status.ts";
 
 export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -41,13 +41,13 @@ export function notificationRoutes(deps: ApiDeps): Hono<ApiEnv> {
           limit: page.limit,
         })
       : [];
-    const out = await serializeNotifications(s, l, memberRef(deps, me), rows);
+    const out = await notificationsJson(s, l, memberRef(deps, me), rows);
     setLink(
       c,
       rows.map((n) => n.id),
       { hasMore: rows.length === page.limit },
     );
-    return c.json(out);
+    return c.body(out, 200, { "content-type": "application/json" });
   });
 
   app.get("/api/v1/notifications/unread_count", async (c) => {

@@ -23,20 +23,20 @@ import {
 } from "../../social/interactions.ts";
 import { ownPostSource } from "../../social/post-lookups.ts";
 import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
-import { postView, thread } from "../../social/timelines.ts";
+import { mayReadPost, postView, threadIds } from "../../social/timelines.ts";
 import { visiblePosts } from "../../social/views.ts";
 import { ownAttachments } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
+import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { attributeList, idList, readFocus, readParams, truthy } from "../params.ts";
 import { loadAccounts } from "../serializers/account.ts";
-import { serializeFiltered } from "../serializers/filter.ts";
 import {
   fromMastodonVisibility,
   serializeMedia,
   serializeStatuses,
 } from "../serializers/status.ts";
+import { renderStatuses, statusArray } from "../status-json.ts";
 
 const postProblems: Record<string, string> = {
   empty: "Text can't be blank",
@@ -92,6 +92,17 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return status;
   };
 
+  /** The same status as JSON text (status-json.ts), answered as it is; or 404. */
+  const oneJson = async (id: string, viewer: { id: string; username: string } | null) => {
+    const ref = viewer ? memberRef(deps, viewer) : null;
+    if (!(await mayReadPost(s, ref, id))) throw notFound();
+    const text = (await renderStatuses(s, l, ref, [id], null)).json.get(id);
+    if (text === undefined) throw notFound();
+    return text;
+  };
+  const json = (c: ApiContext, text: string) =>
+    c.body(text, 200, { "content-type": "application/json" });
+
   app.post("/api/v1/statuses", async (c) => {
     const me = requireUser(c, "write:statuses");
     const key = c.req.header("idempotency-key")?.slice(0, 200) || undefined;
@@ -134,7 +145,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
         );
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    return c.json(await one(result.value.id, me));
+    return json(c, await oneJson(result.value.id, me));
   });
 
   // Several at once (Mastodon 4.3): those the viewer may see, in the order asked; unknown ids are left out.
@@ -147,7 +158,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get("/api/v1/statuses/:id", async (c) =>
-    c.json(await one(c.req.param("id"), optionalUser(c, "read:statuses"))),
+    json(c, await oneJson(c.req.param("id"), optionalUser(c, "read:statuses"))),
   );
 
   app.put("/api/v1/statuses/:id", async (c) => {
@@ -180,7 +191,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
       if (result.reason === "not-found") throw notFound();
       throw unprocessable(postProblems[result.reason] ?? result.reason);
     }
-    return c.json(await one(result.value.id, me));
+    return json(c, await oneJson(result.value.id, me));
   });
 
   app.delete("/api/v1/statuses/:id", async (c) => {
@@ -198,12 +209,15 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/statuses/:id/context", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const ref = viewer ? memberRef(deps, viewer) : null;
-    const found = await thread(s, ref, c.req.param("id"));
+    const found = await threadIds(s, ref, c.req.param("id"));
     if (!found) throw notFound();
-    return c.json({
-      ancestors: await serializeFiltered(l, found.ancestors, ref, "thread"),
-      descendants: await serializeFiltered(l, found.descendants, ref, "thread"),
-    });
+    const { ancestors, descendants } = found;
+    // The thread's statuses in one go, then split (filters as in a thread).
+    const rendered = await renderStatuses(s, l, ref, [...ancestors, ...descendants], "thread");
+    return json(
+      c,
+      `{"ancestors":${statusArray(rendered, ancestors)},"descendants":${statusArray(rendered, descendants)}}`,
+    );
   });
 
   // Every version (StatusEdit), oldest first, the current one last, as Mastodon answers.
@@ -264,10 +278,10 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     app.post(`/api/v1/statuses/:id/${path}`, async (c) => {
       const me = requireUser(c, scope);
       const id = c.req.param("id");
-      await one(id, me);
+      await oneJson(id, me);
       if (!(await run(me, id)))
         throw new ApiError(422, "Validation failed: this action is not possible on this status");
-      return c.json(await one(answer ? await answer(me, id) : id, me));
+      return json(c, await oneJson(answer ? await answer(me, id) : id, me));
     });
   act("favourite", "write:favourites", async (me, id) => {
     const r = await like(s, me, id);
@@ -307,10 +321,10 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return true;
   });
   app.post("/api/v1/statuses/:id/mute", async (c) =>
-    c.json(await one(c.req.param("id"), requireUser(c, "write:mutes"))),
+    json(c, await oneJson(c.req.param("id"), requireUser(c, "write:mutes"))),
   );
   app.post("/api/v1/statuses/:id/unmute", async (c) =>
-    c.json(await one(c.req.param("id"), requireUser(c, "write:mutes"))),
+    json(c, await oneJson(c.req.param("id"), requireUser(c, "write:mutes"))),
   );
 
   for (const [path, list] of [

@@ -10,13 +10,14 @@ import { isGroupKey, memberGroup } from "../../groups/member-groups.ts";
 import { groupTimeline } from "../../social/group-timeline.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listTimeline } from "../../social/list-timeline.ts";
+import { type IdPage, timelinePageIds } from "../../social/pager.ts";
 import {
-  bookmarkedPosts,
-  favouritedPosts,
-  homeTimeline,
+  bookmarksSource,
+  favouritesSource,
+  homeSource,
   type Page,
-  publicTimeline,
-  tagTimeline,
+  publicSource,
+  tagSource,
 } from "../../social/timelines.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -25,6 +26,7 @@ import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
 import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
+import { renderStatuses, statusArray } from "../status-json.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -46,39 +48,55 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     setLink(c, page.cursors, { hasMore: page.nextMaxId !== null });
     return c.json(statuses);
   };
+  /** Answers a page of ids: its statuses as JSON text (status-json.ts), and the Link header. */
+  const answerIds = async (
+    c: ApiContext,
+    page: IdPage,
+    viewer: { id: string; username: string } | null,
+    context: FilterContext | null,
+  ) => {
+    const rendered = await renderStatuses(s, l, viewerOf(viewer), page.ids, context);
+    // The cursors of the posts read (deleted ones left out), filtered or not, as answer's.
+    const cursorOf = new Map(page.ids.map((id, i) => [id, page.cursors[i] ?? id]));
+    setLink(
+      c,
+      rendered.present.map((id) => cursorOf.get(id) ?? id),
+      { hasMore: page.nextMaxId !== null },
+    );
+    return c.body(statusArray(rendered), 200, { "content-type": "application/json" });
+  };
   const viewerOf = (viewer: { id: string; username: string } | null) =>
     viewer ? memberRef(deps, viewer) : null;
 
   app.get("/api/v1/timelines/home", async (c) => {
     const me = requireUser(c, "read:statuses");
     const page = readPage(await readParams(c));
-    return answer(c, await homeTimeline(s, memberRef(deps, me), page), me, "home");
+    return answerIds(
+      c,
+      await timelinePageIds(homeSource(s, memberRef(deps, me)), page),
+      me,
+      "home",
+    );
   });
 
   app.get("/api/v1/timelines/public", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
-    const got = await publicTimeline(
-      s,
-      viewerOf(viewer),
-      truthy(p.local) ? "local" : "federated",
-      readPage(p),
-      { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
-    );
-    return answer(c, got, viewer, "public");
+    const source = publicSource(s, viewerOf(viewer), truthy(p.local) ? "local" : "federated", {
+      remoteOnly: truthy(p.remote),
+      onlyMedia: truthy(p.only_media),
+    });
+    return answerIds(c, await timelinePageIds(source, readPage(p)), viewer, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
-    const got = await tagTimeline(
-      s,
-      viewerOf(viewer),
-      c.req.param("hashtag").replace(/^#/, ""),
-      readPage(p),
-      { remoteOnly: truthy(p.remote), onlyMedia: truthy(p.only_media) },
-    );
-    return answer(c, got, viewer, "public");
+    const source = tagSource(s, viewerOf(viewer), c.req.param("hashtag").replace(/^#/, ""), {
+      remoteOnly: truthy(p.remote),
+      onlyMedia: truthy(p.only_media),
+    });
+    return answerIds(c, await timelinePageIds(source, readPage(p)), viewer, "public");
   });
 
   app.get("/api/v1/timelines/link", async (c) => {
@@ -108,14 +126,20 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/bookmarks", async (c) => {
     const me = requireUser(c, "read:bookmarks");
     const page = readPage(await readParams(c));
-    return answer(c, await bookmarkedPosts(s, memberRef(deps, me), page), me, null);
+    return answerIds(
+      c,
+      await timelinePageIds(bookmarksSource(s, memberRef(deps, me)), page),
+      me,
+      null,
+    );
   });
 
   // Paged by the like's id (Mastodon's Link header on favourites carries it too).
   app.get("/api/v1/favourites", async (c) => {
     const me = requireUser(c, "read:favourites");
     const page = readPage(await readParams(c));
-    return answer(c, await favouritedPosts(s, memberRef(deps, me), page), me, null);
+    const source = favouritesSource(s, memberRef(deps, me));
+    return answerIds(c, await timelinePageIds(source, page), me, null);
   });
   return app;
 }

@@ -112,11 +112,69 @@ export async function loadAccounts(
   uris: string[],
   nested = false,
 ): Promise<Map<string, ApiAccount>> {
-  const unique = [...new Set(uris)];
+  const { statics, numbers } = await staticsWithCounts(l, uris, nested);
+  const withCounts = (a: ApiAccount): ApiAccount => {
+    const n = numbers.get(a.uri);
+    return {
+      ...a,
+      last_status_at: day(n?.last),
+      statuses_count: n?.statuses ?? 0,
+      followers_count: n?.followers ?? 0,
+      following_count: n?.following ?? 0,
+      ...(a.moved ? { moved: withCounts(a.moved) } : {}),
+    };
+  };
   const out = new Map<string, ApiAccount>();
-  if (unique.length === 0) return out;
-  const cache = accountCache(l.db);
+  for (const [uri, a] of statics) out.set(uri, withCounts(a));
+  return out;
+}
+
+/** An Account as JSON text, and what a Mention shows of it (status-json.ts). */
+export interface AccountJson {
+  /** What is kept of the account (counts at 0): id, username, url, acct for mentions. */
+  account: ApiAccount;
+  json: string;
+}
+
+// A kept account's JSON but its counts and `moved`, by the kept object itself: a new
+// object (the account changed) makes a new text; a dropped one takes its text along.
+const jsonHeads = new WeakMap<ApiAccount, string>();
+
+function jsonHead(a: ApiAccount): string {
+  let head = jsonHeads.get(a);
+  if (head === undefined) {
+    const { last_status_at, statuses_count, followers_count, following_count, moved, ...rest } = a;
+    head = JSON.stringify(rest).slice(0, -1);
+    jsonHeads.set(a, head);
+  }
+  return head;
+}
+
+/**
+ * Accounts as JSON text (the same entity as loadAccounts, its fields in another
+ * order): the kept part's text is made once, the counts read and joined to it.
+ */
+export async function loadAccountJson(
+  l: AccountLoader,
+  uris: string[],
+): Promise<Map<string, AccountJson>> {
+  const { statics, numbers } = await staticsWithCounts(l, uris, false);
+  const text = (a: ApiAccount): string => {
+    const n = numbers.get(a.uri);
+    const last = day(n?.last);
+    return `${jsonHead(a)},"last_status_at":${last === null ? "null" : `"${last}"`},"statuses_count":${n?.statuses ?? 0},"followers_count":${n?.followers ?? 0},"following_count":${n?.following ?? 0}${a.moved ? `,"moved":${text(a.moved)}` : ""}}`;
+  };
+  const out = new Map<string, AccountJson>();
+  for (const [uri, a] of statics) out.set(uri, { account: a, json: text(a) });
+  return out;
+}
+
+/** The kept part of each account (built on a miss) and every count they show, in one query. */
+async function staticsWithCounts(l: AccountLoader, uris: string[], nested: boolean) {
+  const unique = [...new Set(uris)];
   const statics = new Map<string, ApiAccount>();
+  if (unique.length === 0) return { statics, numbers: new Map<string, Counts>() };
+  const cache = accountCache(l.db);
   const missing: string[] = [];
   const key = nested ? "nested " : "";
   for (const uri of unique) {
@@ -136,20 +194,7 @@ export async function loadAccounts(
   // Counts of the accounts and of those they moved to, fresh.
   const counted = [...statics.keys()];
   for (const a of statics.values()) if (a.moved) counted.push(a.moved.uri);
-  const numbers = await counts(l, counted);
-  const withCounts = (a: ApiAccount): ApiAccount => {
-    const n = numbers.get(a.uri);
-    return {
-      ...a,
-      last_status_at: day(n?.last),
-      statuses_count: n?.statuses ?? 0,
-      followers_count: n?.followers ?? 0,
-      following_count: n?.following ?? 0,
-      ...(a.moved ? { moved: withCounts(a.moved) } : {}),
-    };
-  };
-  for (const [uri, a] of statics) out.set(uri, withCounts(a));
-  return out;
+  return { statics, numbers: await counts(l, counted) };
 }
 
 /** Accounts for these actor URIs, their counts left at 0 (loadAccounts reads them). */

@@ -55,7 +55,7 @@ export function v1Filters(filters: FilterView[]) {
   );
 }
 
-const resultJson = (m: FilterMatch) => ({
+export const resultJson = (m: FilterMatch) => ({
   filter: filterJson(m.filter, false),
   keyword_matches: m.keywordMatches.length ? m.keywordMatches : null,
   status_matches: m.statusMatches.length ? m.statusMatches : null,
@@ -79,7 +79,7 @@ const filterCache = cachePerDatabase<string, FilterView[]>({
 });
 
 /** The viewer's filters in this context, not expired (filtersIn, through the cache). */
-async function viewerFilters(l: AccountLoader, accountId: string, context: FilterContext) {
+export async function viewerFilters(l: AccountLoader, accountId: string, context: FilterContext) {
   const cache = filterCache(l.db);
   if (!cache) return filtersIn(l.db, accountId, context);
   const all = await cache.through(accountId, () => memberFilters(l.db, accountId));

@@ -11,7 +11,8 @@ import type { NotificationView } from "../../social/notifications.ts";
 import { hydrate } from "../../social/views.ts";
 import type { ViewerRef } from "../../social/visibility.ts";
 import { MASTODON_KNOWN_TYPES } from "../notification-query.ts";
-import { type AccountLoader, loadAccounts } from "./account.ts";
+import { renderStatuses } from "../status-json.ts";
+import { type AccountLoader, loadAccountJson, loadAccounts } from "./account.ts";
 import { serializeFiltered } from "./filter.ts";
 
 const grouped = new Set(DEFAULT_GROUPED_TYPES);
@@ -128,6 +129,49 @@ export async function serializeNotifications(
       },
     ];
   });
+}
+
+/**
+ * The same Notifications as serializeNotifications, as JSON text: their statuses
+ * joined from kept fragments (status-json.ts) instead of hydrated and serialized.
+ */
+export async function notificationsJson(
+  s: SocialContext,
+  l: AccountLoader,
+  viewer: ViewerRef,
+  views: NotificationView[],
+): Promise<string> {
+  const postIds = [...new Set(views.flatMap((n) => (n.postId ? [n.postId] : [])))];
+  const [accounts, posts, reports] = await Promise.all([
+    loadAccountJson(
+      l,
+      views.map((n) => n.fromUri),
+    ),
+    // A post the member's filters hide takes its notification with it; a warned one is marked.
+    renderStatuses(s, l, viewer, postIds, "notifications"),
+    reportEntities(s, l, views),
+  ]);
+  let out = "";
+  for (const n of views) {
+    // Types Mastodon has no name for (decisions) would break apps: the stream drops them too.
+    if (!MASTODON_KNOWN_TYPES.includes(n.type)) continue;
+    const account = accounts.get(n.fromUri);
+    if (!account) continue;
+    const status = n.postId ? posts.json.get(n.postId) : undefined;
+    if (n.postId && status === undefined) continue;
+    const report = n.type === "report" && n.subjectId ? reports.get(n.subjectId) : undefined;
+    if (n.type === "report" && !report) continue;
+    const head = JSON.stringify({
+      id: n.id,
+      type: mastodonType(n.type),
+      group_key: groupKeyOf(n, grouped),
+      created_at: new Date(n.createdAt).toISOString(),
+      ...(report ? { report } : {}),
+    }).slice(0, -1);
+    const one = `${head},"account":${account.json}${status !== undefined ? `,"status":${status}` : ""}}`;
+    out += out ? `,${one}` : one;
+  }
+  return `[${out}]`;
 }
 
 function parseIds(json: string): string[] {

@@ -119,7 +119,7 @@ export function serializePoll(id: string, poll: NonNullable<PostView["poll"]>, s
  * sanitizer keeps as `<p><strong>…</strong></p>`. Not `spoiler_text`, which every
  * app would show as a content warning hiding the post behind a button.
  */
-const contentOf = (v: PostView) =>
+export const contentOf = (v: PostView) =>
   v.title ? `<p><strong>${escapeHtml(v.title)}</strong></p>${v.contentHtml}` : v.contentHtml;
 
 export type ApiStatus = ReturnType<typeof build>;

@@ -1,0 +1,285 @@
+/**
+ * Statuses as JSON text for a page of post ids (issue 24): the same entities as
+ * serializers/status.ts (and filter.ts) make, joined from kept fragments
+ * (status-fragments.ts) and what changes per request, in a fixed number of
+ * queries: the posts' stamps and counts (one), the accounts' counts (one), the
+ * viewer's flags and poll votes (one, signed in), the polls (one, when the page
+ * has polls), decision polls (one, when the page has a thread's root with a
+ * title). Only fragments not kept are hydrated. Visibility stays with whoever
+ * chose the ids (the timeline's query, canSee): nothing here is per viewer but the
+ * flags, votes and filters, read for this viewer on every request.
+ */
+import { sql } from "kysely";
+import { prepared } from "../db/prepared.ts";
+import type { FilterContext } from "../db/schema/social.ts";
+import type { SocialContext } from "../social/context.ts";
+import { type FilterMatch, matchPost } from "../social/filter-matching.ts";
+import { isClosed, parseOptions } from "../social/polls.ts";
+import type { ViewerRef } from "../social/visibility.ts";
+import { type AccountLoader, loadAccountJson } from "./serializers/account.ts";
+import { decisionPollsOf } from "./serializers/decision.ts";
+import { resultJson, viewerFilters } from "./serializers/filter.ts";
+import { serializePoll } from "./serializers/status.ts";
+import { buildFragments, fragmentCache, type StatusFragment, stampOf } from "./status-fragments.ts";
+
+/** The posts and those they boost (a union: each half walks the primary key, as hydrate's). */
+const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("posts as p")
+    .select([
+      "p.id",
+      "p.reblog_of_id",
+      "p.author_uri",
+      "p.created_at",
+      "p.edited_at",
+      "p.deleted_at",
+      "p.in_reply_to_id",
+      "p.title",
+      "p.has_poll",
+      "p.replies_count",
+      "p.reblogs_count",
+      "p.likes_count",
+    ])
+    .where("p.id", "in", (eb) =>
+      eb
+        .selectFrom("posts as b")
+        .select("b.id")
+        .where("b.id", "in", a.ids)
+        .unionAll(
+          eb
+            .selectFrom("posts as c")
+            .select(sql<string>`${sql.ref("c.reblog_of_id")}`.as("id"))
+            .where("c.id", "in", a.ids)
+            .where("c.reblog_of_id", "is not", null),
+        ),
+    ),
+);
+type Row = Awaited<ReturnType<typeof rowsOf>>[number];
+
+const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
+);
+
+/**
+ * What the viewer did to the page's posts, in one query: liked (f), boosted (r),
+ * bookmarked (b), voted (v, with the choice); and which are pinned (p, by their
+ * author: hydrate's rule).
+ */
+const flagsOf = prepared((db, a: { uri: string; id: string; ids: readonly string[] }) =>
+  db
+    .selectFrom("likes")
+    .select([sql<string>`'f'`.as("k"), "post_id", sql<number>`0`.as("choice")])
+    .where("actor_uri", "=", a.uri)
+    .where("post_id", "in", a.ids)
+    .unionAll((eb) =>
+      eb
+        .selectFrom("posts")
+        .select([
+          sql<string>`'r'`.as("k"),
+          sql<string>`${sql.ref("reblog_of_id")}`.as("post_id"),
+          sql<number>`0`.as("choice"),
+        ])
+        .where("author_uri", "=", a.uri)
+        .where("reblog_of_id", "in", a.ids),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom("bookmarks")
+        .select([sql<string>`'b'`.as("k"), "post_id", sql<number>`0`.as("choice")])
+        .where("account_id", "=", a.id)
+        .where("post_id", "in", a.ids),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom("pins")
+        .select([sql<string>`'p'`.as("k"), "post_id", sql<number>`0`.as("choice")])
+        .where("post_id", "in", a.ids),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom("poll_votes")
+        .select([sql<string>`'v'`.as("k"), "post_id", "choice"])
+        .where("voter_uri", "=", a.uri)
+        .where("post_id", "in", a.ids),
+    ),
+);
+
+interface Flags {
+  liked: Set<string>;
+  boosted: Set<string>;
+  marked: Set<string>;
+  pinned: Set<string>;
+  votes: Map<string, number[]>;
+}
+
+async function flagsFor(l: AccountLoader, viewer: ViewerRef, ids: string[]): Promise<Flags> {
+  const out: Flags = {
+    liked: new Set(),
+    boosted: new Set(),
+    marked: new Set(),
+    pinned: new Set(),
+    votes: new Map(),
+  };
+  for (const f of await flagsOf(l.db, { uri: viewer.uri, id: viewer.id, ids })) {
+    if (f.k === "f") out.liked.add(f.post_id);
+    else if (f.k === "r") out.boosted.add(f.post_id);
+    else if (f.k === "b") out.marked.add(f.post_id);
+    else if (f.k === "p") out.pinned.add(f.post_id);
+    else {
+      const votes = out.votes.get(f.post_id);
+      if (votes) votes.push(Number(f.choice));
+      else out.votes.set(f.post_id, [Number(f.choice)]);
+    }
+  }
+  return out;
+}
+
+export interface RenderedStatuses {
+  /** Each shown status's JSON by its id, in the ids' order. */
+  json: Map<string, string>;
+  /** The ids hydrate would have kept (not deleted, nor a boost of a deleted post), before filters: a page's cursors. */
+  present: string[];
+}
+
+/**
+ * The Statuses of these posts for this viewer, as JSON text: deleted posts (and
+ * boosts of deleted posts), posts whose author is unknown and, in a filter
+ * context, posts the viewer's "hide" filters match are left out.
+ */
+export async function renderStatuses(
+  s: SocialContext,
+  l: AccountLoader,
+  viewer: ViewerRef | null,
+  ids: string[],
+  context: FilterContext | null,
+): Promise<RenderedStatuses> {
+  const json = new Map<string, string>();
+  const present: string[] = [];
+  if (ids.length === 0) return { json, present };
+  const rows = await rowsOf(l.db, { ids });
+  const byId = new Map<string, Row>();
+  for (const r of rows) byId.set(r.id, r);
+  // The page's posts in order, each with the post it boosts: as hydrate leaves them.
+  const shown: { row: Row; inner: Row | null }[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (!row || row.deleted_at) continue;
+    const inner = row.reblog_of_id ? byId.get(row.reblog_of_id) : null;
+    if (inner === undefined || inner?.deleted_at) continue;
+    shown.push({ row, inner });
+    present.push(id);
+  }
+  if (shown.length === 0) return { json, present };
+  const all: Row[] = [];
+  for (const x of shown) {
+    all.push(x.row);
+    if (x.inner) all.push(x.inner);
+  }
+  // Kept fragments whose stamp still holds; the others built in one go.
+  const cache = fragmentCache(l.db);
+  const fragments = new Map<string, StatusFragment>();
+  const stale = new Map<string, string>();
+  for (const r of all) {
+    const stamp = stampOf(r);
+    const hit = cache.get(r.id, stamp);
+    if (hit) fragments.set(r.id, hit);
+    else stale.set(r.id, stamp);
+  }
+  for (const [id, f] of await buildFragments(s, l, stale)) fragments.set(id, f);
+
+  const allIds = all.map((r) => r.id);
+  const pollIds = all.filter((r) => r.has_poll && !r.reblog_of_id).map((r) => r.id);
+  const uris: string[] = [];
+  for (const f of fragments.values()) {
+    uris.push(f.authorUri, ...f.mentionUris);
+    if (f.replyAuthorUri) uris.push(f.replyAuthorUri);
+  }
+  const [accounts, flags, polls, filters] = await Promise.all([
+    loadAccountJson(l, uris),
+    viewer ? flagsFor(l, viewer, allIds) : null,
+    pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
+    viewer && context ? viewerFilters(l, viewer.id, context) : [],
+  ]);
+  const pollById = new Map(polls.map((p) => [p.post_id, p]));
+  // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
+  const decisionPolls = await decisionPollsOf(
+    l.db,
+    all
+      .filter((r) => !r.reblog_of_id && !pollById.has(r.id) && !r.in_reply_to_id && r.title)
+      .map((r) => r.id),
+  );
+
+  const pollJson = (r: Row): string => {
+    const poll = pollById.get(r.id);
+    if (!poll) {
+      const decision = decisionPolls.get(r.id);
+      return decision ? JSON.stringify(decision) : "null";
+    }
+    const view = {
+      options: parseOptions(poll.options),
+      multiple: poll.multiple === 1,
+      votersCount: poll.voters_count,
+      expiresAt: poll.expires_at,
+      closed: isClosed(poll),
+      ownVotes: flags?.votes.get(r.id) ?? [],
+    };
+    return JSON.stringify(serializePoll(r.id, view, viewer !== null));
+  };
+
+  const one = (r: Row, reblog: string, filtered: string): string | null => {
+    const f = fragments.get(r.id);
+    const author = f && accounts.get(f.authorUri);
+    if (!f || !author) return null;
+    let mentions = "";
+    for (const uri of f.mentionUris) {
+      const m = accounts.get(uri)?.account;
+      if (m)
+        mentions += `${mentions ? "," : ""}${JSON.stringify({ id: m.id, username: m.username, url: m.url, acct: m.acct })}`;
+    }
+    const replyTo = f.replyAuthorUri ? accounts.get(f.replyAuthorUri)?.account.id : undefined;
+    let out = `${f.head},"account":${author.json},"mentions":[${mentions}],"in_reply_to_account_id":${replyTo ? JSON.stringify(replyTo) : "null"},"reblogs_count":${r.reblogs_count},"favourites_count":${r.likes_count},"replies_count":${r.replies_count},"reblog":${reblog},"poll":${r.reblog_of_id ? "null" : pollJson(r)},"filtered":${filtered}`;
+    if (flags)
+      out += `,"favourited":${flags.liked.has(r.id)},"reblogged":${flags.boosted.has(r.id)},"muted":false,"bookmarked":${flags.marked.has(r.id)},"pinned":${flags.pinned.has(r.id)}`;
+    return `${out}}`;
+  };
+
+  for (const { row, inner } of shown) {
+    const post = inner ?? row;
+    const matches = matchesOf(filters, viewer, post, fragments.get(post.id), pollById);
+    if (matches === "hide") continue;
+    const filtered = matches.length ? JSON.stringify(matches.map(resultJson)) : "[]";
+    const innerJson = inner ? one(inner, "null", filtered) : "null";
+    if (innerJson === null) continue;
+    const status = one(row, innerJson, filtered);
+    if (status !== null) json.set(row.id, status);
+  }
+  return { json, present };
+}
+
+/** The viewer's filters a post sets off ("hide" if one hides it); the viewer's own posts never. */
+function matchesOf(
+  filters: Awaited<ReturnType<typeof viewerFilters>>,
+  viewer: ViewerRef | null,
+  post: Row,
+  fragment: StatusFragment | undefined,
+  polls: Map<string, { options: string }>,
+): FilterMatch[] | "hide" {
+  if (filters.length === 0 || !viewer || !fragment || post.author_uri === viewer.uri) return [];
+  const poll = polls.get(post.id);
+  const matches = matchPost(filters, {
+    id: post.id,
+    contentHtml: fragment.contentHtml,
+    spoiler: fragment.spoiler,
+    mediaDescriptions: fragment.mediaDescriptions,
+    pollOptions: poll ? parseOptions(poll.options).map((o) => o.title) : [],
+  });
+  return matches.some((m) => m.filter.action === "hide") ? "hide" : matches;
+}
+
+/** A JSON array of the rendered statuses, in the ids' order (or of those of `ids`, in theirs). */
+export function statusArray(rendered: RenderedStatuses, ids?: string[]): string {
+  let out = "";
+  for (const text of ids ? ids.map((id) => rendered.json.get(id)) : rendered.json.values())
+    if (text !== undefined) out += out ? `,${text}` : text;
+  return `[${out}]`;
+}
