@@ -297,7 +297,29 @@ export function postList(
 ): Html {
   const t = c.get("t");
   if (posts.length === 0) return html`<p class="notice">${t("social.empty")}</p>`;
-  const sep = base.includes("?") ? "&" : "?";
   return html`<div class="feed">${posts.map((p) => postCard(c, p))}</div>
-    ${next ? html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${safeUrl(`${base}${sep}max_id=${next}`)}">${t("social.older")}</a></nav>` : ""}`;
+    ${pager(c, next, base)}`;
+}
+
+function pager(c: Context<WebEnv>, next: string | null, base: string): Html | string {
+  if (!next) return "";
+  const t = c.get("t");
+  const sep = base.includes("?") ? "&" : "?";
+  return html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${safeUrl(`${base}${sep}max_id=${next}`)}">${t("social.older")}</a></nav>`;
+}
+
+/** postList as parts, a card each (for page-parts.ts: a long page is never one string). */
+export function postListParts(
+  c: Context<WebEnv>,
+  posts: PostView[],
+  next: string | null,
+  base: string,
+): (Html | string)[] {
+  if (posts.length === 0) return [postList(c, posts, next, base)];
+  return [
+    '<div class="feed">',
+    ...posts.map((p) => postCard(c, p)),
+    html`</div>
+    ${pager(c, next, base)}`,
+  ];
 }
