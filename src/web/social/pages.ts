@@ -24,6 +24,7 @@ import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
 import { notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
+import { pageOfParts } from "../page-parts.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
@@ -31,7 +32,7 @@ import { timeTag } from "../time.ts";
 import { composeForm } from "./compose.ts";
 import { parseCompose, submitCompose } from "./compose-submit.ts";
 import { isPostId, type SocialPagesDeps, socialContext, viewerRef } from "./deps.ts";
-import { postCard, postList } from "./render.ts";
+import { postCard, postListParts } from "./render.ts";
 
 const cursor = (c: Context<WebEnv>) => {
   const maxId = c.req.query("max_id");
@@ -114,8 +115,14 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     status = 200,
     head: Html = html``,
   ) {
-    const body = html`${socialNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${compose}${postList(c, page.items, page.nextMaxId, base)}`;
-    return c.html(layout(c, title, body, { head }), status as 200);
+    const top = html`${socialNav(c)}<h1>${title}</h1>${notice(c.req.query("done")?.slice(0, 200))}${compose}`;
+    return pageOfParts(
+      c,
+      title,
+      [top, ...postListParts(c, page.items, page.nextMaxId, base)],
+      { head },
+      status,
+    );
   }
 
   app.get("/social", async (c) => {

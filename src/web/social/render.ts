@@ -10,15 +10,15 @@ import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import type { PostView } from "../../social/views.ts";
 import type { WebEnv } from "../context.ts";
-import { csrfField, formatDate } from "../forms.ts";
+import { formatDate } from "../forms.ts";
 import type { Html } from "../layout.ts";
 import { safeUrl } from "../safe-url.ts";
 import { timeTag } from "../time.ts";
+import { type CardSlots, cachedCard } from "./card-cache.ts";
 
-/** Where an act returns without JavaScript: this page, at the post (a path here only). */
-function backField(c: Context<WebEnv>, post: PostView): Html {
-  const here = new URL(c.req.url);
-  return html`<input type="hidden" name="back" value="${`${here.pathname}${here.search}#post-${post.id}`}" />`;
+/** Where an act returns without JavaScript: this page (its path and query, a slot), at the post. */
+function backField(slots: CardSlots, post: PostView): Html {
+  return raw(`<input type="hidden" name="back" value="${slots.back}#post-${post.id}" />`);
 }
 
 /**
@@ -27,7 +27,7 @@ function backField(c: Context<WebEnv>, post: PostView): Html {
  * it in place and flips it, reading the other state's action and label from data-*.
  */
 function toggle(
-  c: Context<WebEnv>,
+  slots: CardSlots,
   post: PostView,
   act: { name: string; undo: string; label: string; undoLabel: string; on: boolean },
   icon: Html,
@@ -35,7 +35,7 @@ function toggle(
 ): Html {
   const name = act.on ? act.undo : act.name;
   return html`<form method="post" action="${safeUrl(`/posts/${post.id}/${name}`)}" class="act" data-do="${safeUrl(`/posts/${post.id}/${act.name}`)}" data-undo="${safeUrl(`/posts/${post.id}/${act.undo}`)}" data-do-label="${act.label}" data-undo-label="${act.undoLabel}">
-    ${csrfField(c)}${backField(c, post)}
+    ${slots.csrf}${backField(slots, post)}
     <button type="submit" class="act-button act-${act.name}" aria-pressed="${act.on ? "true" : "false"}" aria-label="${act.on ? act.undoLabel : act.label}" title="${act.on ? act.undoLabel : act.label}">${icon}</button>${count === undefined ? "" : html`<span class="act-count" aria-hidden="true">${count}</span>`}
   </form>`;
 }
@@ -55,7 +55,7 @@ const icons = {
   more: svg("M5 12h.01M12 12h.01M19 12h.01"),
 };
 
-function pollHtml(c: Context<WebEnv>, post: PostView): Html {
+function pollHtml(c: Context<WebEnv>, slots: CardSlots, post: PostView): Html {
   const poll = post.poll;
   if (!poll) return html``;
   const t = c.get("t");
@@ -74,7 +74,7 @@ function pollHtml(c: Context<WebEnv>, post: PostView): Html {
   if (canVote) {
     const type = poll.multiple ? "checkbox" : "radio";
     return html`<form method="post" action="/posts/${post.id}/vote" class="poll">
-      ${csrfField(c)}
+      ${slots.csrf}
       <fieldset><legend>${t("social.poll.vote")}</legend>
         ${poll.options.map((o, i) => html`<label><input type="${type}" name="choice" value="${i}" /> ${o.title}</label>`)}
       </fieldset>
@@ -118,14 +118,14 @@ export function localMentions(content: string, paths: Record<string, string>): s
   });
 }
 
-function body(c: Context<WebEnv>, post: PostView): Html {
+function body(c: Context<WebEnv>, slots: CardSlots, post: PostView): Html {
   const media = post.media.length
     ? html`<div class="post-media">${post.media.map(
         (m) =>
           html`<a href="${safeUrl(m.url)}"><img src="${safeUrl(m.url)}" alt="${m.description}" loading="lazy"${m.width ? html` width="${m.width}" height="${m.height ?? ""}"` : ""} /></a>`,
       )}</div>`
     : "";
-  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(localMentions(post.contentHtml, post.mentionPaths))}</div>${media}${pollHtml(c, post)}`;
+  const content = html`<div class="post-content" lang="${post.language ?? ""}">${raw(localMentions(post.contentHtml, post.mentionPaths))}</div>${media}${pollHtml(c, slots, post)}`;
   if (!post.spoiler) return content;
   return html`<details class="spoiler"><summary>${post.spoiler} <span class="muted">(${c.get("t")("social.showMore")})</span></summary>${content}</details>`;
 }
@@ -155,7 +155,23 @@ export function groupPaths(post: PostView): { thread: string; base: string } | n
   return base ? { thread, base } : null;
 }
 
+/** A post's card: kept rendered (card-cache.ts) while nothing it shows has changed. */
 export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardOptions = {}): Html {
+  return cachedCard(c, outer, options, (slots, now) => {
+    const card = renderCard(c, outer, options, slots, now);
+    // A card is built of plain strings (no async parts), so it is a string at once.
+    if (card instanceof Promise) throw new Error("a post card rendered asynchronously");
+    return card.toString();
+  });
+}
+
+function renderCard(
+  c: Context<WebEnv>,
+  outer: PostView,
+  options: PostCardOptions,
+  slots: CardSlots,
+  now: number,
+): Html {
   const t = c.get("t");
   const viewer = c.get("viewer");
   const post = outer.reblog ?? outer;
@@ -180,7 +196,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
     if (post.visibility === "public" || post.visibility === "unlisted")
       actions.push(
         toggle(
-          c,
+          slots,
           post,
           {
             name: "boost",
@@ -195,7 +211,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
       );
     actions.push(
       toggle(
-        c,
+        slots,
         post,
         {
           name: "like",
@@ -210,7 +226,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
     );
     actions.push(
       toggle(
-        c,
+        slots,
         post,
         {
           name: "bookmark",
@@ -225,7 +241,7 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
     if (mine && !group && (post.visibility === "public" || post.visibility === "unlisted"))
       more.push(
         toggle(
-          c,
+          slots,
           post,
           {
             name: "pin",
@@ -259,10 +275,10 @@ export function postCard(c: Context<WebEnv>, outer: PostView, options: PostCardO
         <a id="post-${post.id}-author" href="${safeUrl(post.author.url)}" class="post-author">${post.author.name}</a>
         <span class="handle">${post.author.handle}</span>
       </div>
-      <a class="post-time muted" href="${safeUrl(threadUrl)}">${timeTag(c.get("locale"), post.createdAt)}</a>
+      <a class="post-time muted" href="${safeUrl(threadUrl)}">${timeTag(c.get("locale"), post.createdAt, now)}</a>
     </header>
     ${!options.focus && !options.inThread ? replyLine(c, post) : ""}
-    ${body(c, post)}
+    ${body(c, slots, post)}
     <footer class="post-foot">
       <span class="badge">${visibility}</span>
       ${post.hiddenAt ? html`<span class="badge">${t("groups.thread.hidden")}</span>` : ""}
@@ -281,7 +297,29 @@ export function postList(
 ): Html {
   const t = c.get("t");
   if (posts.length === 0) return html`<p class="notice">${t("social.empty")}</p>`;
-  const sep = base.includes("?") ? "&" : "?";
   return html`<div class="feed">${posts.map((p) => postCard(c, p))}</div>
-    ${next ? html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${safeUrl(`${base}${sep}max_id=${next}`)}">${t("social.older")}</a></nav>` : ""}`;
+    ${pager(c, next, base)}`;
+}
+
+function pager(c: Context<WebEnv>, next: string | null, base: string): Html | string {
+  if (!next) return "";
+  const t = c.get("t");
+  const sep = base.includes("?") ? "&" : "?";
+  return html`<nav class="pager" aria-label="${t("social.older")}"><a rel="next" href="${safeUrl(`${base}${sep}max_id=${next}`)}">${t("social.older")}</a></nav>`;
+}
+
+/** postList as parts, a card each (for page-parts.ts: a long page is never one string). */
+export function postListParts(
+  c: Context<WebEnv>,
+  posts: PostView[],
+  next: string | null,
+  base: string,
+): (Html | string)[] {
+  if (posts.length === 0) return [postList(c, posts, next, base)];
+  return [
+    '<div class="feed">',
+    ...posts.map((p) => postCard(c, p)),
+    html`</div>
+    ${pager(c, next, base)}`,
+  ];
 }

@@ -1,0 +1,44 @@
+/**
+ * A long page (a timeline of posts) sent as the UTF-8 bytes of its parts, never
+ * joined into one string first. Why (issue 24): V8 keeps a string of more than
+ * 128 KB (64 K characters once one is outside Latin-1, such as an emoji or "↩")
+ * in its large-object space, and making one — flattening the page's pieces before
+ * encoding it — cost 1.5–4 ms on this machine, more than rendering the page.
+ * Each part here stays small (a post's card is a few KB); their bytes are joined.
+ * The page is the shell of layout.ts as every page has it, cut where the body goes.
+ */
+import { randomBytes } from "node:crypto";
+import type { Context } from "hono";
+import { raw } from "hono/html";
+import { HtmlEscapedCallbackPhase, resolveCallback } from "hono/utils/html";
+import type { WebEnv } from "./context.ts";
+import { type Html, type LayoutExtras, layout } from "./layout.ts";
+
+// Where the body goes in the shell: random per process, so no title or name can hold it.
+const BODY = `syncobody${randomBytes(12).toString("hex")}`;
+
+/** Html (possibly awaiting parts) as a string, as Hono's c.html() resolves it. */
+async function text(part: Html | string): Promise<string> {
+  if (typeof part === "string") return part;
+  const resolved = await resolveCallback(await part, HtmlEscapedCallbackPhase.Stringify, false, {});
+  return resolved.toString();
+}
+
+/** The page (layout's shell around `parts`, in order) as an HTML response. */
+export async function pageOfParts(
+  c: Context<WebEnv>,
+  title: string,
+  parts: (Html | string)[],
+  extras: LayoutExtras = {},
+  status = 200,
+): Promise<Response> {
+  const shell = await text(layout(c, title, raw(BODY), extras));
+  const at = shell.indexOf(BODY);
+  const texts = await Promise.all(parts.map(text));
+  const chunks = [shell.slice(0, at), ...texts, shell.slice(at + BODY.length)].map((s) =>
+    Buffer.from(s, "utf8"),
+  );
+  return c.body(Buffer.concat(chunks), status as 200, {
+    "Content-Type": "text/html; charset=UTF-8",
+  });
+}
