@@ -4,7 +4,8 @@
  * offers vegetables in the federation for credit; B's co-op responds from its
  * copy; A accepts and records the delivery; the fulfilled agreement settles as
  * one transfer in A's ledger (B's co-op pays A's), which B's node reads and
- * audits from the journal A serves.
+ * audits from the journal A serves. What was given in return counts the
+ * ledger's payment on both nodes (issue 20's gap: it read "0 of N").
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -21,7 +22,7 @@ import { createGroup } from "../src/groups/groups.ts";
 import { coopUri } from "../src/kernel/uris.ts";
 import { publishProposal } from "./support/economy.ts";
 import { joinFederationOn } from "./support/federations.ts";
-import { createMember } from "./support/login.ts";
+import { createMember, signIn } from "./support/login.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
 
 let a: TestNode;
@@ -203,4 +204,29 @@ test("an offer on A, accepted from B, fulfilled, settles once in the ledger both
     transfers.map((t) => [t.id, t.amount, t.status]),
     [[settled, 600, "completed"]],
   );
+  // The payment fulfils what is given in return, on A (where the ledger paid) and on B
+  // (told as an economic event by A's co-op, the party there).
+  const inReturn = async (n: TestNode, agreementId: string) =>
+    (
+      await n.node.db.db
+        .selectFrom("econ_commitments")
+        .select(["fulfilled", "quantity"])
+        .where("agreement_id", "=", agreementId)
+        .where("reciprocal", "=", 1)
+        .executeTakeFirstOrThrow()
+    ).fulfilled;
+  assert.equal(await inReturn(a, onA.id), 600);
+  await waitFor("B counts the payment", async () => (await inReturn(b, onB.id)) === 600, SLOW);
+  for (const [n, who, id] of [
+    [a, "ana", onA.id],
+    [b, "ben", onB.id],
+  ] as const) {
+    const page = await (
+      await (await signIn(n, who, "password123")).get(`/economy/agreements/${id}`)
+    ).text();
+    const line = /<li>In return:([\s\S]*?)<\/li>/.exec(page)?.[1] ?? "";
+    assert.match(line, /<progress max="600" value="600">/, `${who}'s page: ${line}`);
+    const [, done, total] = /(\S+ \S+) of (\S+ \S+)/.exec(line.replace(/<[^>]+>/g, " ")) ?? [];
+    assert.ok(done && done === total, `${who}'s page reads "${done} of ${total}"`);
+  }
 });

@@ -27,6 +27,15 @@ export const menu = [
   { path: "/commons", key: "pillar.commons", coming: false },
 ] as const satisfies readonly { path: string; key: MessageKey; coming: boolean }[];
 
+/**
+ * Entries for signed-in members only, after the pillars: their pages need an
+ * account. The opsroom (issue 21) gathers a member's boards across groups.
+ */
+export const memberMenu = [{ path: "/opsroom", key: "nav.opsroom" }] as const satisfies readonly {
+  path: string;
+  key: MessageKey;
+}[];
+
 /** The five pillars of DESIGN.md (the menu less groups). */
 export const pillars = menu.filter((p) => p.path !== "/groups");
 
@@ -91,6 +100,7 @@ ${extras.head ?? ""}
           ? html`<li><span class="coming">${t(p.key)} <small>${t("pillar.coming")}</small></span></li>`
           : html`<li><a href="${safeUrl(p.path)}"${current.startsWith(p.path) ? html` aria-current="page"` : ""}>${t(p.key)}</a></li>`,
       )}
+      ${c.get("viewer") ? memberMenu.map((p) => html`<li><a href="${safeUrl(p.path)}"${current.startsWith(p.path) ? html` aria-current="page"` : ""}>${t(p.key)}</a></li>`) : ""}
     </ul>
   </nav>
   <div class="account">${accountLinks(c)}</div>

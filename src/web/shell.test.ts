@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { createMember, signIn } from "../../test/support/login.ts";
 import { startTestNode, type TestNode } from "../../test/support/node.ts";
-import { menu } from "./layout.ts";
+import { createAccount } from "../accounts/accounts.ts";
+import { memberMenu, menu } from "./layout.ts";
 
 let t: TestNode;
 before(async () => {
@@ -26,6 +28,40 @@ test("every pillar has a page, even while it is empty", async () => {
     assert.equal(res.status, 200, p.path);
     assert.match(await res.text(), new RegExp(`href="${p.path}" aria-current="page"`));
   }
+});
+
+test("members find the opsroom in the main menu, marked current there, in English and Spanish", async () => {
+  const visitorPage = await (await fetch(`${t.url}/economy`)).text();
+  assert.doesNotMatch(visitorPage, /href="\/opsroom"/, "a visitor has no opsroom to go to");
+  await createMember(t, { username: "menu_ana", password: "a long enough password" });
+  const ana = await signIn(t, "menu_ana", "a long enough password");
+  const nav = (page: string) => /<nav aria-label="[^"]*">([\s\S]*?)<\/nav>/.exec(page)?.[1] ?? "";
+  const economy = nav(await (await ana.get("/economy")).text());
+  for (const p of [...menu, ...memberMenu]) assert.ok(economy.includes(`href="${p.path}"`), p.path);
+  assert.match(economy, /<a href="\/opsroom">Opsroom<\/a>/);
+  const opsroom = await ana.get("/opsroom");
+  assert.equal(opsroom.status, 200);
+  const opsNav = nav(await opsroom.text());
+  assert.match(opsNav, /<a href="\/opsroom" aria-current="page">Opsroom<\/a>/);
+  assert.equal(opsNav.match(/aria-current/g)?.length, 1, "only the opsroom is current");
+  // A member who chose Spanish reads it in Spanish.
+  const made = await createAccount(
+    t.node.db.db,
+    {
+      username: "menu_eva",
+      email: "eva@example.test",
+      password: "a long enough password",
+      role: "member",
+      language: "es",
+    },
+    { passwordCost: t.node.config.passwordCost },
+  );
+  assert.ok(made.ok);
+  const eva = await signIn(t, "menu_eva", "a long enough password");
+  assert.match(
+    nav(await (await eva.get("/opsroom")).text()),
+    /aria-current="page">Sala de operaciones<\/a>/,
+  );
 });
 
 test("Accept-Language picks Spanish", async () => {

@@ -15,7 +15,7 @@ import { coopUri, memberUri } from "../../kernel/uris.ts";
 import { acceptAgreement, cancelAgreement, rejectAgreement } from "./answers.ts";
 import type { Acting, AgreementsContext } from "./context.ts";
 import { agreementsContributor } from "./data.ts";
-import { recordEconomicEvent } from "./fulfilment.ts";
+import { recordEconomicEvent, recordLedgerPayment } from "./fulfilment.ts";
 import { hideMessage, postMessage, reportMessage } from "./messages.ts";
 import { offerAgreement } from "./offers.ts";
 import { agreementsOf, agreementView, stocksOf } from "./reads.ts";
@@ -176,6 +176,79 @@ test("respond, accept, fulfil: available falls, stocks move, the agreement is fu
     }),
     { ok: false, reason: "not-accepted" },
   );
+});
+
+test("credit is given in return by the ledger: never by hand, counted once when it pays", async () => {
+  const p = await publishProposal(handle.db, ORIGIN, {
+    reciprocity: "credit",
+    unit_price: 300,
+    currency: "hours",
+  });
+  const offered = await offerAgreement(ctx, cyd, { proposalId: p.id, quantity: 2_000, note: "" });
+  assert.ok(offered.ok);
+  const id = offered.value.id;
+  assert.ok((await acceptAgreement(ctx, coopAdmin, id)).ok);
+  const commitments = (await agreementView(ctx, id))?.commitments ?? [];
+  const [primary, inReturn] = [0, 1].map((r) => commitments.find((c) => c.reciprocal === r));
+  assert.ok(primary && inReturn);
+  assert.equal(inReturn.quantity, 600);
+  // A party's word is not a payment in credit: only the ledger moves credit.
+  assert.deepEqual(
+    await recordEconomicEvent(ctx, cyd, {
+      agreementId: id,
+      commitmentId: inReturn.id,
+      quantity: 600,
+      note: "paid",
+    }),
+    { ok: false, reason: "paid-by-ledger" },
+  );
+  const delivered = await recordEconomicEvent(ctx, coopAdmin, {
+    agreementId: id,
+    commitmentId: primary.id,
+    quantity: 2_000,
+    note: "",
+  });
+  assert.ok(delivered.ok && delivered.value.fulfilled);
+  // The ledger paid (credit/settle.ts calls this with the transfer): in return, 600 of 600.
+  const now = "2026-03-02T10:00:00.000Z";
+  const paid = await recordLedgerPayment(handle.db, ORIGIN, {
+    agreementId: id,
+    amount: 600,
+    note: "",
+    now,
+  });
+  assert.ok(paid);
+  const again = await recordLedgerPayment(handle.db, ORIGIN, {
+    agreementId: id,
+    amount: 600,
+    note: "",
+    now,
+  });
+  assert.equal(again, null, "a settlement seen twice counts once");
+  const view = await agreementView(ctx, id);
+  assert.deepEqual(
+    view?.commitments.map((c) => [c.reciprocal, c.fulfilled, c.quantity]),
+    [
+      [0, 2_000, 2_000],
+      [1, 600, 600],
+    ],
+  );
+  const payment = view?.events.find((e) => e.id === paid.id);
+  assert.equal(payment?.action, "transfer");
+  assert.equal(payment?.commitment_id, inReturn.id);
+  assert.equal(view?.agreement.status, "fulfilled");
+  // Told to the other party like any event; fulfilled once only.
+  const told = await handle.db
+    .selectFrom("outbox_events")
+    .select(["type", "payload"])
+    .where("type", "in", ["economy.event.recorded", "economy.agreement.fulfilled"])
+    .execute();
+  const mine = told.filter((e) => JSON.stringify(e.payload).includes(id)).map((e) => e.type);
+  assert.deepEqual(mine.sort(), [
+    "economy.agreement.fulfilled",
+    "economy.event.recorded",
+    "economy.event.recorded",
+  ]);
 });
 
 test("bad offers change nothing", async () => {

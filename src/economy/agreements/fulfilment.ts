@@ -7,6 +7,9 @@
  * reference, federation/economy/relay-handlers.ts). When every primary
  * commitment is fulfilled the agreement is `fulfilled` and
  * `economy.agreement.fulfilled` is recorded (the ledger settles credit on it).
+ * A credit agreement's reciprocal commitment is fulfilled by the ledger alone:
+ * the settlement records the payment as an event here (recordLedgerPayment),
+ * told to the other party's node like any other, so both sides count it.
  */
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
@@ -23,7 +26,7 @@ import {
   isLocalAgent,
   resourceUri,
 } from "./context.ts";
-import { canFulfil, MAX_NOTE, MAX_QUANTITY, stockDeltas } from "./rules.ts";
+import { canFulfil, canPay, MAX_NOTE, MAX_QUANTITY, stockDeltas } from "./rules.ts";
 
 export type FulfilProblem =
   | "agreement-not-found"
@@ -33,7 +36,8 @@ export type FulfilProblem =
   | "bad-quantity"
   | "bad-action"
   | "note-too-long"
-  | "duplicate";
+  | "duplicate"
+  | "paid-by-ledger";
 
 export const ECONOMIC_ACTIONS: readonly EconAction[] = [
   "transfer",
@@ -202,7 +206,7 @@ export async function recordEconomicEvent(
   return ctx.db.transaction().execute(async (trx) => {
     const a = await trx
       .selectFrom("econ_agreements")
-      .select(["id", "status", "proposer_uri", "responder_uri"])
+      .select(["id", "status", "proposer_uri", "responder_uri", "reciprocity"])
       .where("id", "=", input.agreementId)
       .executeTakeFirst();
     if (!a) return fail("agreement-not-found");
@@ -211,11 +215,13 @@ export async function recordEconomicEvent(
     if (!canFulfil(a.status)) return fail("not-accepted");
     const c = await trx
       .selectFrom("econ_commitments")
-      .select(["id", "action"])
+      .select(["id", "action", "reciprocal"])
       .where("id", "=", input.commitmentId)
       .where("agreement_id", "=", a.id)
       .executeTakeFirst();
     if (!c) return fail("commitment-not-found");
+    // Credit moves only in the ledger: a party's word would count a payment twice, or one never made.
+    if (c.reciprocal && a.reciprocity === "credit") return fail("paid-by-ledger");
     const id = newId();
     const applied = await applyEvent(
       trx,
@@ -269,6 +275,7 @@ export async function receiveEconomicEvent(
       .innerJoin("econ_agreements", "econ_agreements.id", "econ_commitments.agreement_id")
       .select([
         "econ_commitments.id as commitmentId",
+        "econ_commitments.reciprocal",
         "econ_agreements.id as agreementId",
         "econ_agreements.status",
         "econ_agreements.proposer_uri",
@@ -281,7 +288,7 @@ export async function receiveEconomicEvent(
     const parties = [c.proposer_uri, c.responder_uri];
     if (!parties.includes(input.actorUri) || isLocalAgent(ctx.origin, input.actorUri))
       return fail("not-allowed");
-    if (!canFulfil(c.status)) return fail("not-accepted");
+    if (!(c.reciprocal ? canPay(c.status) : canFulfil(c.status))) return fail("not-accepted");
     const applied = await applyEvent(
       trx,
       ctx.origin,
@@ -300,4 +307,48 @@ export async function receiveEconomicEvent(
     );
     return ok(applied);
   });
+}
+
+/**
+ * The ledger here paid a credit agreement (credit/settle.ts, in the caller's
+ * transaction with the agreement's transfer_id): the payment fulfils what is
+ * given in return. Our party records it (this node saw the ledger's journal)
+ * and it is told to the other party's node as any event. Only the part still
+ * open is recorded, so a settlement seen twice counts once.
+ */
+export async function recordLedgerPayment(
+  trx: Kysely<Schema>,
+  origin: string,
+  input: { agreementId: string; amount: number; note: string; now: string },
+): Promise<{ id: string } | null> {
+  const c = await trx
+    .selectFrom("econ_commitments as c")
+    .innerJoin("econ_agreements as a", "a.id", "c.agreement_id")
+    .select(["c.id", "c.quantity", "c.fulfilled", "a.proposer_uri", "a.responder_uri"])
+    .where("c.agreement_id", "=", input.agreementId)
+    .where("c.reciprocal", "=", 1)
+    .executeTakeFirst();
+  if (!c) return null;
+  const quantity = Math.min(input.amount, c.quantity - c.fulfilled);
+  const ours = [c.proposer_uri, c.responder_uri].find((uri) => isLocalAgent(origin, uri));
+  if (quantity <= 0 || !ours) return null;
+  const id = newId();
+  await applyEvent(
+    trx,
+    origin,
+    {
+      id,
+      uri: economicEventUri(origin, id),
+      agreementId: input.agreementId,
+      commitmentId: c.id,
+      action: "transfer",
+      quantity,
+      note: input.note.slice(0, MAX_NOTE),
+      recordedByUri: ours,
+      occurredAt: input.now,
+      announce: true,
+    },
+    input.now,
+  );
+  return { id };
 }

@@ -131,6 +131,13 @@ export function stockDeltas(
 /** The statuses from which each change may happen. */
 export const canAnswer = (status: EconAgreementStatus) => status === "offered";
 export const canFulfil = (status: EconAgreementStatus) => status === "accepted";
+/**
+ * A payment may follow the delivery: a credit agreement is paid by the ledger
+ * once it is fulfilled (credit/settle.ts), so what is given in return may be
+ * recorded on a fulfilled agreement too.
+ */
+export const canPay = (status: EconAgreementStatus) =>
+  status === "accepted" || status === "fulfilled";
 export const canTalk = (status: EconAgreementStatus) => status !== "cancelled";
 
 /** Quantities to and from text: "2.5" ⇄ 2500 thousandths (at most three decimals). */

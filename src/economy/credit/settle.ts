@@ -11,12 +11,16 @@
  * Where: if the group's ledger is hosted here, the transfer is posted here and
  * the agreement's transfer_id set; otherwise the payer's node (and only it, so
  * the ledger is asked once) records a request that federation/credit sends to
- * the ledger's node as an Offer. Settling twice is harmless: one settlement per
+ * the ledger's node as an Offer. A payment posted here fulfils the agreement's
+ * reciprocal commitment in the same transaction (agreements/fulfilment.ts), an
+ * event the other party's node receives, so both count what was given in return. Settling twice is harmless: one settlement per
  * agreement (transfers.ts, and a unique index).
  */
+
 import { findGroup } from "../../groups/groups.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { coopUri, groupPrefix } from "../../kernel/uris.ts";
+import { recordLedgerPayment } from "../agreements/fulfilment.ts";
 import { type CreditContext, coopOfAgent } from "./context.ts";
 import { ledgerOfGroup } from "./ledgers.ts";
 import { insertRequest } from "./requests.ts";
@@ -104,11 +108,20 @@ export async function settleAgreement(
     const t = posted.value;
     if (t.status === "refused" && t.reason)
       return ok({ kind: "refused", transferId: t.id, reason: t.reason });
-    await ctx.db
-      .updateTable("econ_agreements")
-      .set({ transfer_id: t.id, updated_at: ctx.clock.now().toISOString() })
-      .where("id", "=", a.id)
-      .execute();
+    const now = ctx.clock.now().toISOString();
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("econ_agreements")
+        .set({ transfer_id: t.id, updated_at: now })
+        .where("id", "=", a.id)
+        .execute();
+      await recordLedgerPayment(trx, ctx.origin, {
+        agreementId: a.id,
+        amount: a.total_price,
+        note: "",
+        now,
+      });
+    });
     return ok({ kind: "settled", transferId: t.id });
   }
 

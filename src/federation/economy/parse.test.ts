@@ -350,3 +350,34 @@ test("an EconomicEvent we serve parses back; another id than asked is refused", 
   });
   assert.equal(parseEconomicEvent(doc, "https://market.example/economy/events/e2").ok, false);
 });
+
+test("a payment event we serve parses back in hundredths, as its commitment counts it", () => {
+  const row = {
+    id: "e2",
+    uri: "https://market.example/economy/events/e2",
+    agreement_id: "a1",
+    commitment_id: "c2",
+    action: "transfer" as const,
+    provider_uri: "https://social.example/users/coop",
+    receiver_uri: "https://market.example/users/coop",
+    spec_uri: "https://w3id.org/valueflows/ont/vf#MutualCredit",
+    unit: "credit",
+    quantity: 600,
+    note: "",
+    recorded_by_uri: "https://market.example/users/coop",
+    occurred_at: "2026-03-02T09:00:00.000Z",
+    created_at: "2026-03-02T09:00:00.000Z",
+  };
+  const doc = economicEventDocument(row, {
+    commitmentUri: `${AGREEMENT}#reciprocal`,
+    agreementUri: AGREEMENT,
+    reciprocal: true,
+  });
+  assert.equal(doc.resourceQuantity.hasNumericalValue, "6.00");
+  const parsed = parseEconomicEvent(doc, row.uri);
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.quantity, 600);
+  // Less than a hundredth is no payment.
+  const dust = { ...doc, resourceQuantity: { hasUnit: "credit", hasNumericalValue: "0.004" } };
+  assert.equal(parseEconomicEvent(dust, row.uri).ok, false);
+});

@@ -325,11 +325,18 @@ export function parseEconomicEvent(doc: unknown, expectedId: string) {
   const e = parsed.data;
   if (e.id !== expectedId) return fail("the document is not the one asked for");
   if (!e.resourceQuantity.hasNumericalValue) return fail("no quantity");
+  // A payment (what is given in return) is written in money's units, "6.00", and kept in
+  // hundredths, as the Agreement's reciprocal commitment; resources in thousandths.
+  const payment = e.fulfills.endsWith("#reciprocal");
+  const quantity = payment
+    ? minorUnits(e.resourceQuantity.hasNumericalValue)
+    : e.resourceQuantity.hasNumericalValue;
+  if (!quantity) return fail("no quantity");
   return ok({
     uri: e.id,
     fulfils: e.fulfills,
     action: e.action as EconAction,
-    quantity: e.resourceQuantity.hasNumericalValue,
+    quantity,
     note: (e.note ?? "").slice(0, MAX_NOTE),
     occurredAt: e.hasPointInTime,
   });

@@ -107,6 +107,8 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
         : a.status === "offered" && isResponder
           ? html`<form method="post" action="/economy/agreements/${a.id}/cancel">${csrfField(c)}<button>${t(c)("agreements.cancel")}</button></form>`
           : "";
+    // Credit is paid by the ledger on fulfilment (settle.ts), never recorded by hand.
+    const recordable = commitments.filter((k) => !(k.reciprocal && a.reciprocity === "credit"));
     const unitOf = (c2: (typeof commitments)[number]) =>
       c2.reciprocal
         ? a.currency || c2.unit
@@ -152,7 +154,7 @@ export function agreementPages(deps: AgreementsDeps): Hono<WebEnv> {
           party && a.status === "accepted"
             ? html`<form method="post" action="/economy/agreements/${a.id}/events" class="stack">${csrfField(c)}
               <div class="field"><label for="e-commitment">${t(c)("agreements.record.commitment")}</label>
-                <select id="e-commitment" name="commitment">${commitments.map((k) => html`<option value="${k.id}">${t(c)(k.reciprocal ? "agreements.commitment.reciprocal" : "agreements.commitment.primary")} (${unitOf(k)})</option>`)}</select></div>
+                <select id="e-commitment" name="commitment">${recordable.map((k) => html`<option value="${k.id}">${t(c)(k.reciprocal ? "agreements.commitment.reciprocal" : "agreements.commitment.primary")} (${unitOf(k)})</option>`)}</select></div>
               <div class="field"><label for="e-quantity">${t(c)("agreements.quantity")}</label><input type="text" id="e-quantity" name="quantity" inputmode="decimal" required pattern="[0-9]+([.,][0-9]{1,3})?" /></div>
               <div class="field"><label for="e-note">${t(c)("agreements.note")}</label><input type="text" id="e-note" name="note" maxlength="2000" /></div>
               <button>${t(c)("agreements.record")}</button></form>`

@@ -73,6 +73,8 @@ export const economyAgreements = {
   "agreements.error.commitment-not-found": "No such commitment.",
   "agreements.error.not-accepted": "Only an accepted agreement can be fulfilled.",
   "agreements.error.bad-action": "Unknown action.",
+  "agreements.error.paid-by-ledger":
+    "Credit is paid by the federation's ledger once the agreement is fulfilled; it is recorded then.",
   "agreements.error.closed": "This thread is closed.",
   "agreements.error.bad-body": "Write a message (at most 5,000 characters).",
   "agreements.error.bad-comment": "Say why (at most 1,000 characters).",

@@ -49,6 +49,7 @@ export const shell = {
   "nav.notifications": "Notifications",
   "nav.unread": "{n, plural, one {# unread} other {# unread}}",
   "nav.settings": "Settings",
+  "nav.opsroom": "Opsroom",
   "nav.admin": "Administration",
   "nav.profile": "Profile",
   "error.title": "Something went wrong",

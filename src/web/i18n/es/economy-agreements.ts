@@ -76,6 +76,8 @@ export const economyAgreements: Record<keyof typeof en, string> = {
   "agreements.error.commitment-not-found": "No existe ese compromiso.",
   "agreements.error.not-accepted": "Solo se puede cumplir un acuerdo aceptado.",
   "agreements.error.bad-action": "Acción desconocida.",
+  "agreements.error.paid-by-ledger":
+    "El crédito lo paga el libro de la federación cuando el acuerdo se cumple; se anota entonces.",
   "agreements.error.closed": "Esta conversación está cerrada.",
   "agreements.error.bad-body": "Escribe un mensaje (como mucho 5.000 caracteres).",
   "agreements.error.bad-comment": "Di por qué (como mucho 1.000 caracteres).",

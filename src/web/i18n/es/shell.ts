@@ -56,6 +56,7 @@ export const shell: Record<keyof typeof en, string> = {
   "nav.notifications": "Notificaciones",
   "nav.unread": "{n, plural, one {# sin leer} other {# sin leer}}",
   "nav.settings": "Ajustes",
+  "nav.opsroom": "Sala de operaciones",
   "nav.admin": "Administración",
   "nav.profile": "Perfil",
   "error.title": "Algo ha fallado",
