@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { testDatabase } from "../../test/support/db.ts";
+import { trackWrites, WriteClock } from "../api/cache.ts";
 import type { Db } from "../db/database.ts";
 import { fixedClock } from "../kernel/clock.ts";
 import { createAccount } from "./accounts.ts";
 import { sweepAccounts } from "./housekeeping.ts";
-import { createSession, endAllSessions, findSession, SESSION_LIFETIME_MS } from "./sessions.ts";
+import {
+  createSession,
+  endAllSessions,
+  endSession,
+  findSession,
+  SESSION_LIFETIME_MS,
+} from "./sessions.ts";
 import { hashToken, issueAccountToken } from "./tokens.ts";
 
 let handle: Db;
@@ -88,4 +95,49 @@ test("housekeeping removes expired sessions and tokens, and keeps live ones", as
       .execute(),
     [],
   );
+});
+
+test("a kept session row is dropped at once by a logout, a suspension, or the end of every session", async () => {
+  // As app.ts does: this handle's committed writes feed the caches' clock.
+  const tracked = await testDatabase();
+  const clock = new WriteClock();
+  const stop = tracked.onWriteCommitted(clock.heard);
+  trackWrites(tracked.db, clock);
+  try {
+    const made = await createAccount(
+      tracked.db,
+      { username: "ida", email: "ida@example.test", password: "long enough" },
+      { passwordCost: 8 },
+    );
+    assert.ok(made.ok);
+    const member = made.value.id;
+    const first = await createSession(tracked.db, member, "test");
+    const second = await createSession(tracked.db, member, "test");
+    for (let i = 0; i < 3; i++)
+      assert.equal((await findSession(tracked.db, first.token))?.accountId, member, "kept");
+    assert.ok(await findSession(tracked.db, second.token));
+
+    assert.ok(await endSession(tracked.db, member, first.id));
+    assert.equal(await findSession(tracked.db, first.token), undefined, "logged out");
+    assert.ok(await findSession(tracked.db, second.token), "the other session goes on");
+
+    await tracked.db
+      .updateTable("accounts")
+      .set({ status: "suspended" })
+      .where("id", "=", member)
+      .execute();
+    assert.equal(await findSession(tracked.db, second.token), undefined, "suspended");
+    await tracked.db
+      .updateTable("accounts")
+      .set({ status: "active" })
+      .where("id", "=", member)
+      .execute();
+    assert.ok(await findSession(tracked.db, second.token), "active again");
+
+    await endAllSessions(tracked.db, member);
+    assert.equal(await findSession(tracked.db, second.token), undefined, "every session ended");
+  } finally {
+    stop();
+    await tracked.close();
+  }
 });

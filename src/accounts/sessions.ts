@@ -4,6 +4,7 @@
  * minutes so reading pages does not mean writing the database.
  */
 import type { Kysely } from "kysely";
+import { cachePerDatabase } from "../api/cache.ts";
 import type { AccountsTable, Schema } from "../db/schema.ts";
 import { type Clock, systemClock } from "../kernel/clock.ts";
 import { newId, newToken } from "../kernel/ids.ts";
@@ -45,19 +46,43 @@ export async function createSession(
   return { id, token };
 }
 
-/** The active member behind a session token, or undefined (expired, revoked, suspended, deleted). */
-export async function findSession(
-  db: Kysely<Schema>,
-  token: string,
-  clock: Clock = systemClock,
-): Promise<SessionAccount | undefined> {
-  const now = clock.now();
+/** A session's row as findSession reads it. */
+interface SessionRow {
+  sessionId: string;
+  lastSeen: string;
+  expiresAt: string;
+  accountId: string;
+  username: string;
+  displayName: string;
+  role: AccountsTable["role"];
+  language: string;
+  status: string;
+}
+
+/**
+ * Every page a member opens reads their session: the row is kept, by the token's
+ * hash, until this process writes `sessions` or `accounts` (a logout, a suspension,
+ * a new display name) or for a second (another process's write), as API tokens are
+ * (issue 24). Expiry and the member's status are still checked on each read.
+ */
+const sessionRows = cachePerDatabase<string, SessionRow>({
+  tables: ["sessions", "accounts"],
+  max: 10_000,
+});
+
+async function sessionRow(db: Kysely<Schema>, tokenHash: string, now: Date) {
+  const cache = sessionRows(db);
+  const hit = cache?.get(tokenHash);
+  if (hit) return hit;
+  const writes = cache?.writes;
+  const at = performance.now();
   const row = await db
     .selectFrom("sessions")
     .innerJoin("accounts", "accounts.id", "sessions.account_id")
     .select([
       "sessions.id as sessionId",
       "sessions.last_seen_at as lastSeen",
+      "sessions.expires_at as expiresAt",
       "accounts.id as accountId",
       "accounts.username",
       "accounts.display_name as displayName",
@@ -65,10 +90,23 @@ export async function findSession(
       "accounts.language",
       "accounts.status",
     ])
-    .where("sessions.token_hash", "=", hashToken(token))
+    .where("sessions.token_hash", "=", tokenHash)
     .where("sessions.expires_at", ">", now.toISOString())
     .executeTakeFirst();
-  if (row?.status !== "active") return undefined;
+  // Unknown tokens are not kept (a guessing visitor fills nothing).
+  if (row && cache) cache.set(tokenHash, row, writes, at);
+  return row;
+}
+
+/** The active member behind a session token, or undefined (expired, revoked, suspended, deleted). */
+export async function findSession(
+  db: Kysely<Schema>,
+  token: string,
+  clock: Clock = systemClock,
+): Promise<SessionAccount | undefined> {
+  const now = clock.now();
+  const row = await sessionRow(db, hashToken(token), now);
+  if (row?.status !== "active" || row.expiresAt <= now.toISOString()) return undefined;
   if (now.getTime() - Date.parse(row.lastSeen) > TOUCH_EVERY_MS) {
     await db
       .updateTable("sessions")

@@ -2,19 +2,24 @@
  * Kysely's driver for PostgreSQL, written for the web process's CPU (issue 24). A
  * page reads through a dozen queries, and each one cost the process more than the
  * server took to answer it: a pool checkout (a tick, an idle timer, listeners
- * added and removed), Kysely's connection wrapper, then the protocol. Here:
+ * added and removed), a socket write and read of its own, Kysely's connection
+ * wrapper. Here:
  *
- * - a small pool of our own (postgres-clients.ts): an idle client is handed out at once, the
- *   most recently used first, so one request's queries mostly meet the same client;
- * - a query run twice on a client becomes a named prepared statement there
- *   (postgres-statements.ts): the server parses and plans it once per connection, and the
- *   Parse message is not sent again;
- * - one connection object per client for its whole life (Kysely and the write
- *   signal keep per-connection state in weak maps: a new object per query was
- *   garbage for every query).
+ * - statements outside transactions go down shared pipelined connections, the
+ *   writes of one turn of the event loop in one (postgres-pipeline.ts);
+ * - a transaction takes a connection of its own from a small pool
+ *   (postgres-clients.ts), the most recently used first;
+ * - a text run twice on a connection becomes a named prepared statement there
+ *   (postgres-statements.ts): parsed and planned once per connection, and never
+ *   served with a stale shape after a schema change;
+ * - the connection objects Kysely sees are reused (Kysely and the write signal
+ *   keep per-connection state in weak maps: a new object per query was garbage).
  *
- * A prepared statement must never answer with a stale shape after a schema change:
- * see postgres-statements.ts.
+ * Kysely acquires a connection for each query, each transaction and each
+ * `db.connection()`, and only a transaction tells the driver so (beginTransaction).
+ * A lease is therefore unbound until a transaction begins on it: the statements of
+ * `db.connection().execute(…)` outside a transaction run in autocommit on the
+ * shared connections, not on one session (nothing here keeps session state).
  */
 import {
   CompiledQuery,
@@ -29,52 +34,51 @@ import {
 } from "kysely";
 import type pg from "pg";
 import { ClientPool, type PooledClient } from "./postgres-clients.ts";
+import { SharedClients } from "./postgres-pipeline.ts";
+import { runStatement } from "./postgres-query.ts";
 import { StatementNames } from "./postgres-statements.ts";
 
 export interface PostgresDriverOptions {
-  /** Connections at most (requests wait for one beyond that). */
+  /** Connections for transactions at most (a transaction waits for one beyond that). */
   readonly max: number;
+  /** Shared pipelined connections for statements outside transactions. */
+  readonly shared?: number;
   /** Named statements kept per connection (least recently used deallocated beyond). */
   readonly statementsPerConnection?: number;
 }
 
-/** The pool's state, for the metrics page. */
+/** The connections' state, for the metrics page. */
 export interface PoolStats {
   total: number;
   idle: number;
   waiting: number;
 }
 
-class PostgresConnection implements DatabaseConnection {
-  readonly client: PooledClient;
-  readonly #names: StatementNames;
+/** Leases kept for reuse: past this many at once, extra ones are left to the GC. */
+const SPARE_LEASES = 64;
+
+interface Bound {
+  pooled: PooledClient;
+  names: StatementNames;
+}
+
+/** What Kysely holds between acquireConnection and releaseConnection. */
+class Lease implements DatabaseConnection {
+  readonly #shared: SharedClients;
+  /** The pool's connection, while a transaction is open on this lease. */
+  bound: Bound | null = null;
   transaction = false;
 
-  constructor(client: PooledClient, names: StatementNames) {
-    this.client = client;
-    this.#names = names;
+  constructor(shared: SharedClients) {
+    this.#shared = shared;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = query;
-    const name = this.#names.nameFor(sql, parameters.length);
-    let result: pg.QueryResult;
-    try {
-      result = await this.client.pg.query(
-        name
-          ? { name, text: sql, values: parameters as unknown[] }
-          : { text: sql, values: parameters as unknown[] },
-      );
-    } catch (error) {
-      if (name) this.#names.failed(sql, name);
-      if (!this.#names.staleShape(error)) throw error;
-      // Another process changed the schema under a statement of ours: forgotten
-      // above (every statement of this connection); outside a transaction the query
-      // is simply run again, parsed anew. Inside one, the transaction has failed.
-      if (this.transaction) throw error;
-      result = await this.client.pg.query({ text: sql, values: parameters as unknown[] });
-    }
-    this.#names.afterRun(sql);
+    const { bound } = this;
+    const result = bound
+      ? await runStatement(bound.pooled.pg, bound.names, sql, parameters, this.transaction)
+      : await this.#shared.run(sql, parameters);
     const { command, rowCount, rows } = result;
     if (command === "ROLLBACK" || command === "COMMIT") return { rows: [{ command } as R] };
     return {
@@ -94,69 +98,81 @@ class PostgresConnection implements DatabaseConnection {
 
 export class PostgresDriver implements Driver {
   readonly #pool: ClientPool;
-  readonly #connections = new WeakMap<PooledClient, PostgresConnection>();
+  readonly #shared: SharedClients;
+  readonly #names = new WeakMap<PooledClient, StatementNames>();
+  readonly #spare: Lease[] = [];
   readonly #statementsPerConnection: number;
   /** Bumped by each schema change run through this driver: older names are forgotten. */
   readonly #schema = { generation: 0 };
 
   constructor(config: pg.ClientConfig, options: PostgresDriverOptions) {
-    this.#pool = new ClientPool(config, options.max);
     this.#statementsPerConnection = options.statementsPerConnection ?? 256;
+    this.#pool = new ClientPool(config, options.max);
+    this.#shared = new SharedClients(config, {
+      max: options.shared ?? Math.max(1, Math.min(3, Math.ceil(options.max / 4))),
+      statementsPerConnection: this.#statementsPerConnection,
+      schema: this.#schema,
+    });
   }
 
   async init(): Promise<void> {}
 
   stats(): PoolStats {
-    return this.#pool.stats();
+    const pool = this.#pool.stats();
+    return { ...pool, total: pool.total + this.#shared.size };
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const client = await this.#pool.acquire();
-    let connection = this.#connections.get(client);
-    if (!connection) {
-      connection = new PostgresConnection(
-        client,
-        new StatementNames(client.pg, this.#schema, this.#statementsPerConnection),
-      );
-      this.#connections.set(client, connection);
-    }
-    return connection;
+    return this.#spare.pop() ?? new Lease(this.#shared);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    const lease = connection as Lease;
+    const pooled = await this.#pool.acquire();
+    let names = this.#names.get(pooled);
+    if (!names) {
+      names = new StatementNames(pooled.pg, this.#schema, this.#statementsPerConnection);
+      this.#names.set(pooled, names);
+    }
+    lease.bound = { pooled, names };
     let begin = "begin";
     if (settings.isolationLevel || settings.accessMode) {
       begin = "start transaction";
       if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`;
       if (settings.accessMode) begin += ` ${settings.accessMode}`;
     }
-    await connection.executeQuery(CompiledQuery.raw(begin));
-    (connection as PostgresConnection).transaction = true;
+    try {
+      await lease.executeQuery(CompiledQuery.raw(begin));
+    } catch (error) {
+      this.#unbind(lease);
+      throw error;
+    }
+    lease.transaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const own = connection as PostgresConnection;
+    const lease = connection as Lease;
     try {
-      const { rows } = await connection.executeQuery<{ command: string }>(
-        CompiledQuery.raw("commit"),
-      );
+      const { rows } = await lease.executeQuery<{ command: string }>(CompiledQuery.raw("commit"));
       // PostgreSQL answers COMMIT with ROLLBACK when an earlier error aborted the transaction.
       if (rows[0]?.command === "ROLLBACK") throw new Error("The transaction was rolled back");
     } finally {
-      own.transaction = false;
+      lease.transaction = false;
+      this.#unbind(lease);
     }
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const own = connection as PostgresConnection;
+    const lease = connection as Lease;
+    // Kysely rolls back after a failed commit too: that transaction is over already.
+    if (!lease.bound) return;
     try {
-      await connection.executeQuery(CompiledQuery.raw("rollback"));
-    } catch (error) {
-      // A connection that cannot roll back is in no state to serve anyone else.
-      own.client.broken = true;
-      throw error;
+      await lease.executeQuery(CompiledQuery.raw("rollback"));
+      lease.transaction = false;
     } finally {
-      own.transaction = false;
+      // A connection that could not roll back is closed (unbind sees the transaction open).
+      this.#unbind(lease);
+      lease.transaction = false;
     }
   }
 
@@ -173,14 +189,23 @@ export class PostgresDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const own = connection as PostgresConnection;
-    // Handed back inside a transaction (an error between begin and rollback): not reusable.
-    if (own.transaction) own.client.broken = true;
-    this.#pool.release(own.client);
+    const lease = connection as Lease;
+    this.#unbind(lease);
+    lease.transaction = false;
+    if (this.#spare.length < SPARE_LEASES) this.#spare.push(lease);
   }
 
   async destroy(): Promise<void> {
-    await this.#pool.end();
+    await Promise.all([this.#pool.end(), this.#shared.end()]);
+  }
+
+  /** The lease's pool connection goes back; one still inside a transaction is closed. */
+  #unbind(lease: Lease): void {
+    const { bound } = lease;
+    if (!bound) return;
+    lease.bound = null;
+    if (lease.transaction) bound.pooled.broken = true;
+    this.#pool.release(bound.pooled);
   }
 }
 
