@@ -41,7 +41,6 @@ import {
   pageAreas,
 } from "./page-areas.ts";
 import { unreadCount } from "./social/notifications.ts";
-import { assetRoutes } from "./web/assets.ts";
 import { CONTENT_SECURITY_POLICY } from "./web/content-security.ts";
 import type { WebEnv } from "./web/context.ts";
 import { notFound, onError } from "./web/errors.ts";
@@ -201,9 +200,7 @@ export async function createNode(
   });
   app.use(formBodyLimit(bodyLimit({ maxSize: MAX_BODY_BYTES })));
   app.use(csrfProtection());
-  // Uploaded media and the stylesheet: small, asked for by every page.
-  app.route("/", assetRoutes({ db: db.db, config, clock }));
-  // The client API and the pages, each area imported on its first request.
+  // Media files, the client API and the pages, each area imported on its first request.
   for (const area of pageAreas(areas)) app.use(lazyArea(area));
 
   return {

@@ -44,6 +44,8 @@ function inOrder(...apps: Hono<WebEnv>[]): Hono<WebEnv> {
   return app;
 }
 
+const feedPath = /\/feed\.(?:rss|atom|json)$/;
+
 /**
  * Feeds (RSS, Atom, JSON Feed) of a member, a group, a tag and the local timeline:
  * the same for every reader and polled often, answered before the federation,
@@ -52,7 +54,7 @@ function inOrder(...apps: Hono<WebEnv>[]): Hono<WebEnv> {
 export function feedArea(p: PageAreasParameters): LazyAreaParameters {
   return {
     name: "the feeds",
-    covers: (path) => /\/feed\.(?:rss|atom|json)$/.test(path),
+    covers: (path) => feedPath.test(path),
     build: async () => {
       const [{ feedPages }, { FeedCache }] = await Promise.all([
         import("./web/feeds/routes.ts"),
@@ -105,6 +107,13 @@ export function pageAreas(p: PageAreasParameters): LazyAreaParameters[] {
   const social = { db: db.db, config, coop, federation, clock };
   const groupsBase = { db: db.db, config, federation, clock };
   return [
+    {
+      // Uploaded media and the stylesheets every page asks for.
+      name: "the media files and stylesheets",
+      covers: prefixed("/media/", "/static/"),
+      build: async () =>
+        (await import("./web/assets.ts")).assetRoutes({ db: db.db, config, clock }),
+    },
     {
       name: "the client API",
       covers: prefixed("/api/", "/oauth/", "/avatars/original", "/headers/original"),

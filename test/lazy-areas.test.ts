@@ -32,21 +32,6 @@ function samplePath(pattern: string): string {
     .replace(/\*/g, "any");
 }
 
-test("every route of every area lies under the paths its area is asked for", async () => {
-  const p = node.node.areas;
-  const areas = [feedArea(p), articleVisitorArea(p), newsletterLinkArea(p), ...pageAreas(p)];
-  let routes = 0;
-  for (const area of areas) {
-    const app = await area.build();
-    for (const route of app.routes) {
-      const path = samplePath(route.path);
-      routes++;
-      assert.ok(area.covers(path), `${area.name}: ${route.method} ${route.path} (${path})`);
-    }
-  }
-  assert.ok(routes > 300, `only ${routes} routes`);
-});
-
 test("one page of each area answers after its lazy mount, with the session's viewer", async () => {
   for (const path of [
     "/",
@@ -105,4 +90,54 @@ test("the metrics count a lazily loaded page by its route pattern", async () => 
     await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
   ).text();
   assert.match(metrics, /route="\/groups"/);
+});
+
+test("a kept actor document and WebFinger go out with the CORS and security headers of the first answer", async () => {
+  for (const [path, accept] of [
+    ["/users/lia", "application/activity+json"],
+    [`/.well-known/webfinger?resource=acct:lia@${node.domain}`, "application/jrd+json"],
+  ] as const) {
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${node.url}${path}`, { headers: { accept } });
+      answers.push({
+        status: res.status,
+        headers: new Headers(res.headers),
+        body: await res.text(),
+      });
+    }
+    const [first, ...kept] = answers;
+    assert.ok(first);
+    assert.equal(first.status, 200, path);
+    for (const answer of kept) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body, first.body);
+      for (const header of [
+        "content-type",
+        "access-control-allow-origin",
+        "x-content-type-options",
+        "content-security-policy",
+      ])
+        assert.equal(answer.headers.get(header), first.headers.get(header), `${path}: ${header}`);
+      assert.equal(answer.headers.get("access-control-allow-origin"), "*");
+      // Each answer has its own request id, never the kept one's.
+      assert.match(answer.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      assert.notEqual(answer.headers.get("x-request-id"), first.headers.get("x-request-id"));
+    }
+  }
+});
+
+test("every route of every area lies under the paths its area is asked for", async () => {
+  const p = node.node.areas;
+  const areas = [feedArea(p), articleVisitorArea(p), newsletterLinkArea(p), ...pageAreas(p)];
+  let routes = 0;
+  for (const area of areas) {
+    const app = await area.build();
+    for (const route of app.routes) {
+      const path = samplePath(route.path);
+      routes++;
+      assert.ok(area.covers(path), `${area.name}: ${route.method} ${route.path} (${path})`);
+    }
+  }
+  assert.ok(routes > 300, `only ${routes} routes`);
 });
