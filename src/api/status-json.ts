@@ -22,37 +22,32 @@ import { resultJson, viewerFilters } from "./serializers/filter.ts";
 import { serializePoll } from "./serializers/status.ts";
 import { buildFragments, fragmentCache, type StatusFragment, stampOf } from "./status-fragments.ts";
 
-/** The posts and those they boost (a union: each half walks the primary key, as hydrate's). */
+/** What is read of each post per request: its stamp, its counts, what it boosts. */
+export const POST_COLUMNS = [
+  "id",
+  "reblog_of_id",
+  "author_uri",
+  "created_at",
+  "edited_at",
+  "deleted_at",
+  "in_reply_to_id",
+  "title",
+  "has_poll",
+  "replies_count",
+  "reblogs_count",
+  "likes_count",
+] as const;
+
+/**
+ * Posts by id, and then the posts those boost, when not already read: plain key
+ * lookups. (A union of the two, as hydrate's, let SQLite walk the posts_reblog
+ * index for "reblog_of_id is not null" when the list was short: 0.4 ms for 8 ids.)
+ */
 const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
   db
     .selectFrom("posts as p")
-    .select([
-      "p.id",
-      "p.reblog_of_id",
-      "p.author_uri",
-      "p.created_at",
-      "p.edited_at",
-      "p.deleted_at",
-      "p.in_reply_to_id",
-      "p.title",
-      "p.has_poll",
-      "p.replies_count",
-      "p.reblogs_count",
-      "p.likes_count",
-    ])
-    .where("p.id", "in", (eb) =>
-      eb
-        .selectFrom("posts as b")
-        .select("b.id")
-        .where("b.id", "in", a.ids)
-        .unionAll(
-          eb
-            .selectFrom("posts as c")
-            .select(sql<string>`${sql.ref("c.reblog_of_id")}`.as("id"))
-            .where("c.id", "in", a.ids)
-            .where("c.reblog_of_id", "is not", null),
-        ),
-    ),
+    .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .where("p.id", "in", a.ids),
 );
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
 
@@ -152,13 +147,18 @@ export async function renderStatuses(
   viewer: ViewerRef | null,
   ids: string[],
   context: FilterContext | null,
+  /** The posts' POST_COLUMNS when the page's query read them (timelinePageIds): then only boosted posts are read. */
+  known: Record<string, unknown>[] = [],
 ): Promise<RenderedStatuses> {
   const json = new Map<string, string>();
   const present: string[] = [];
   if (ids.length === 0) return { json, present };
-  const rows = await rowsOf(l.db, { ids });
   const byId = new Map<string, Row>();
-  for (const r of rows) byId.set(r.id, r);
+  for (const r of known.length ? (known as Row[]) : await rowsOf(l.db, { ids })) byId.set(r.id, r);
+  const boosted = new Set<string>();
+  for (const r of byId.values())
+    if (r.reblog_of_id && !byId.has(r.reblog_of_id)) boosted.add(r.reblog_of_id);
+  if (boosted.size) for (const r of await rowsOf(l.db, { ids: [...boosted] })) byId.set(r.id, r);
   // The page's posts in order, each with the post it boosts: as hydrate leaves them.
   const shown: { row: Row; inner: Row | null }[] = [];
   for (const id of ids) {

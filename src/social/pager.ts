@@ -57,12 +57,16 @@ export interface IdPage {
   /** Each id's cursor, in the ids' order (its id, or the like's id on favourites). */
   cursors: string[];
   nextMaxId: string | null;
+  /** The columns asked of each post (`p`), in the ids' order, when asked. */
+  posts: Record<string, unknown>[];
 }
 
 /** One page of a timeline, its post ids only (the client API renders them itself: api/status-json.ts). */
 export async function timelinePageIds<DB, TB extends keyof DB>(
   source: TimelineSource<DB, TB>,
   req: PageRequest = {},
+  /** Columns of the post (a source whose rows join `posts as p`), read in the same query. */
+  postColumns: readonly string[] = [],
 ): Promise<IdPage> {
   const limit = limitOf(req);
   const { after, upwards } = lowerBound(req);
@@ -71,13 +75,14 @@ export async function timelinePageIds<DB, TB extends keyof DB>(
     .select([
       sql<string>`${cursor}`.as("cursor"),
       sql<string>`${sql.ref(source.postId ?? source.cursor)}`.as("post_id"),
+      ...postColumns.map((c) => sql`${sql.ref(`p.${c}`)}`.as(c)),
     ])
     .$if(req.maxId !== undefined, (q) => q.where(sql<boolean>`${cursor} < ${req.maxId}`))
     .$if(after !== undefined, (q) => q.where(sql<boolean>`${cursor} > ${after}`))
     .orderBy(cursor, upwards ? "asc" : "desc")
     .limit(limit + 1)
-    // The two columns selected above (their types are lost through the generic source).
-    .$castTo<{ cursor: string; post_id: string }>()
+    // The columns selected above (their types are lost through the generic source).
+    .$castTo<{ cursor: string; post_id: string } & Record<string, unknown>>()
     .execute();
   // Read upwards from min_id: the page is the first `limit` after it, shown newest first.
   const more = !upwards && rows.length > limit;
@@ -86,6 +91,7 @@ export async function timelinePageIds<DB, TB extends keyof DB>(
     ids: page.map((r) => r.post_id),
     cursors: page.map((r) => r.cursor),
     nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
+    posts: postColumns.length ? page : [],
   };
 }
 

@@ -24,7 +24,7 @@ import { readPage, setLink } from "../pagination.ts";
 import { idList, readParams, truthy } from "../params.ts";
 import { actorById, credentialAccount, loadAccount, loadAccounts } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
-import { renderStatuses, statusArray } from "../status-json.ts";
+import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
 
 /** GET /api/v1/accounts?id[]= reads at most this many (Mastodon: DEFAULT_ACCOUNTS_LIMIT). */
 export const MAX_ACCOUNTS_BY_ID = 40;
@@ -186,9 +186,9 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
       excludeReblogs: truthy(p.exclude_reblogs),
       tagged,
     });
-    const got = await timelinePageIds(source, page);
+    const got = await timelinePageIds(source, page, POST_COLUMNS);
     // Statuses as JSON text (status-json.ts); the cursors of the posts read, as timelines'.
-    const rendered = await renderStatuses(s, l, ref, got.ids, "account");
+    const rendered = await renderStatuses(s, l, ref, got.ids, "account", got.posts);
     setLink(c, rendered.present, { hasMore: got.nextMaxId !== null });
     return c.body(statusArray(rendered), 200, { "content-type": "application/json" });
   });

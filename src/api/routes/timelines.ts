@@ -26,7 +26,7 @@ import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
 import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
-import { renderStatuses, statusArray } from "../status-json.ts";
+import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -55,7 +55,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     viewer: { id: string; username: string } | null,
     context: FilterContext | null,
   ) => {
-    const rendered = await renderStatuses(s, l, viewerOf(viewer), page.ids, context);
+    const rendered = await renderStatuses(s, l, viewerOf(viewer), page.ids, context, page.posts);
     // The cursors of the posts read (deleted ones left out), filtered or not, as answer's.
     const cursorOf = new Map(page.ids.map((id, i) => [id, page.cursors[i] ?? id]));
     setLink(
@@ -73,7 +73,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const page = readPage(await readParams(c));
     return answerIds(
       c,
-      await timelinePageIds(homeSource(s, memberRef(deps, me)), page),
+      await timelinePageIds(homeSource(s, memberRef(deps, me)), page, POST_COLUMNS),
       me,
       "home",
     );
@@ -86,7 +86,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       remoteOnly: truthy(p.remote),
       onlyMedia: truthy(p.only_media),
     });
-    return answerIds(c, await timelinePageIds(source, readPage(p)), viewer, "public");
+    return answerIds(c, await timelinePageIds(source, readPage(p), POST_COLUMNS), viewer, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
@@ -96,7 +96,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
       remoteOnly: truthy(p.remote),
       onlyMedia: truthy(p.only_media),
     });
-    return answerIds(c, await timelinePageIds(source, readPage(p)), viewer, "public");
+    return answerIds(c, await timelinePageIds(source, readPage(p), POST_COLUMNS), viewer, "public");
   });
 
   app.get("/api/v1/timelines/link", async (c) => {
@@ -139,7 +139,7 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const me = requireUser(c, "read:favourites");
     const page = readPage(await readParams(c));
     const source = favouritesSource(s, memberRef(deps, me));
-    return answerIds(c, await timelinePageIds(source, page), me, null);
+    return answerIds(c, await timelinePageIds(source, page, POST_COLUMNS), me, null);
   });
   return app;
 }
