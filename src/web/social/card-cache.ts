@@ -44,7 +44,16 @@ const markerSlots: CardSlots = {
 
 /** Cards kept: a page of 40 for some 25 viewers who did different things (~5 KB each). */
 export const CARDS_KEPT = 1000;
-const cards = new StampedCache<string[]>(CARDS_KEPT);
+let cards = new StampedCache<string[]>(CARDS_KEPT);
+/** Cards served from the cache, and rendered, since start (or since forgetCards). */
+export const cardCounts = { kept: 0, rendered: 0 };
+
+/** Drops every kept card: for tests, comparing a page as kept with the page rendered afresh. */
+export function forgetCards(): void {
+  cards = new StampedCache<string[]>(CARDS_KEPT);
+  cardCounts.kept = 0;
+  cardCounts.rendered = 0;
+}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -127,7 +136,9 @@ export function cachedCard(
   const key = cardKey(c, outer, shape);
   const stamp = `${ageWording(post.createdAt, now)} ${JSON.stringify(outer)}`;
   let parts = cards.get(key, stamp);
-  if (!parts) {
+  if (parts) cardCounts.kept++;
+  else {
+    cardCounts.rendered++;
     // Even places: HTML; odd places: a slot's letter.
     parts = render(markerSlots, now).split(MARKER);
     cards.set(key, stamp, parts);
