@@ -17,6 +17,9 @@ import { type Html, type LayoutExtras, layout } from "./layout.ts";
 // Where the body goes in the shell: random per process, so no title or name can hold it.
 const BODY = `syncobody${randomBytes(12).toString("hex")}`;
 
+/** A part of a page: HTML, or its UTF-8 bytes already (in chunks, sent in order). */
+export type PagePart = Html | string | readonly Uint8Array[];
+
 /** Html (possibly awaiting parts) as a string, as Hono's c.html() resolves it. */
 async function text(part: Html | string): Promise<string> {
   if (typeof part === "string") return part;
@@ -24,20 +27,26 @@ async function text(part: Html | string): Promise<string> {
   return resolved.toString();
 }
 
+async function bytes(part: PagePart): Promise<readonly Uint8Array[]> {
+  return Array.isArray(part) ? part : [Buffer.from(await text(part as Html | string))];
+}
+
 /** The page (layout's shell around `parts`, in order) as an HTML response. */
 export async function pageOfParts(
   c: Context<WebEnv>,
   title: string,
-  parts: (Html | string)[],
+  parts: PagePart[],
   extras: LayoutExtras = {},
   status = 200,
 ): Promise<Response> {
   const shell = await text(layout(c, title, raw(BODY), extras));
   const at = shell.indexOf(BODY);
-  const texts = await Promise.all(parts.map(text));
-  const chunks = [shell.slice(0, at), ...texts, shell.slice(at + BODY.length)].map((s) =>
-    Buffer.from(s, "utf8"),
-  );
+  const body = await Promise.all(parts.map(bytes));
+  const chunks = [
+    Buffer.from(shell.slice(0, at)),
+    ...body.flat(),
+    Buffer.from(shell.slice(at + BODY.length)),
+  ];
   return c.body(Buffer.concat(chunks), status as 200, {
     "Content-Type": "text/html; charset=UTF-8",
   });

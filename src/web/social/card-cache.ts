@@ -44,7 +44,18 @@ const markerSlots: CardSlots = {
 
 /** Cards kept: a page of 40 for some 25 viewers who did different things (~5 KB each). */
 export const CARDS_KEPT = 1000;
-const cards = new StampedCache<string[]>(CARDS_KEPT);
+/** A kept card: its HTML as UTF-8, with the slots (by letter) between. */
+type KeptCard = (Buffer | "c" | "b")[];
+let cards = new StampedCache<KeptCard>(CARDS_KEPT);
+/** Cards served from the cache, and rendered, since start (or since forgetCards). */
+export const cardCounts = { kept: 0, rendered: 0 };
+
+/** Drops every kept card: for tests, comparing a page as kept with the page rendered afresh. */
+export function forgetCards(): void {
+  cards = new StampedCache<KeptCard>(CARDS_KEPT);
+  cardCounts.kept = 0;
+  cardCounts.rendered = 0;
+}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,10 +93,10 @@ function cardKey(c: Context<WebEnv>, outer: PostView, shape: CardShape): string 
   return `${outer.id} ${c.get("locale")} ${who} ${did} ${how}`;
 }
 
-/** What the markers stand for in one request: the form token and the page's path and query, escaped. */
+/** What the markers stand for in one request: the form token and the page's path and query, escaped, as UTF-8. */
 interface SlotValues {
-  csrf: string;
-  back: string;
+  c: Buffer;
+  b: Buffer;
 }
 
 // Worked out once per request, for all its cards.
@@ -96,8 +107,8 @@ function slotValues(c: Context<WebEnv>): SlotValues {
   if (!values) {
     const here = new URL(c.req.url);
     values = {
-      csrf: escapeAttr(c.get("csrfToken")),
-      back: escapeAttr(`${here.pathname}${here.search}`),
+      c: Buffer.from(escapeAttr(c.get("csrfToken"))),
+      b: Buffer.from(escapeAttr(`${here.pathname}${here.search}`)),
     };
     valuesOf.set(c, values);
   }
@@ -113,28 +124,40 @@ const escapeAttr = (s: string) =>
     .replaceAll(">", "&gt;");
 
 /**
- * The card of `outer`, from the cache when its stamp is unchanged, else rendered
- * by `render` (with the slots' markers and this `now`) and kept.
+ * The card of `outer` as UTF-8 chunks to be sent in order: from the cache when
+ * its stamp is unchanged, else rendered by `render` (with the slots' markers and
+ * this `now`) and kept. Kept as bytes, so a page sends them without encoding them again.
  */
+export function cardBytes(
+  c: Context<WebEnv>,
+  outer: PostView,
+  shape: CardShape,
+  render: (slots: CardSlots, now: number) => string,
+): Buffer[] {
+  const now = Date.now();
+  const post = outer.reblog ?? outer;
+  const key = cardKey(c, outer, shape);
+  const stamp = `${ageWording(post.createdAt, now)} ${JSON.stringify(outer)}`;
+  let kept = cards.get(key, stamp);
+  if (kept) cardCounts.kept++;
+  else {
+    cardCounts.rendered++;
+    // Even places: HTML; odd places: a slot's letter.
+    kept = render(markerSlots, now)
+      .split(MARKER)
+      .map((part, i) => (i % 2 ? (part as "c" | "b") : Buffer.from(part)));
+    cards.set(key, stamp, kept);
+  }
+  const values = slotValues(c);
+  return kept.map((part) => (typeof part === "string" ? values[part] : part));
+}
+
+/** The card of `outer` (see cardBytes) as HTML, for a page built as one string. */
 export function cachedCard(
   c: Context<WebEnv>,
   outer: PostView,
   shape: CardShape,
   render: (slots: CardSlots, now: number) => string,
 ): HtmlEscapedString {
-  const now = Date.now();
-  const post = outer.reblog ?? outer;
-  const key = cardKey(c, outer, shape);
-  const stamp = `${ageWording(post.createdAt, now)} ${JSON.stringify(outer)}`;
-  let parts = cards.get(key, stamp);
-  if (!parts) {
-    // Even places: HTML; odd places: a slot's letter.
-    parts = render(markerSlots, now).split(MARKER);
-    cards.set(key, stamp, parts);
-  }
-  const values = slotValues(c);
-  let out = parts[0] ?? "";
-  for (let i = 1; i < parts.length; i += 2)
-    out += (parts[i] === "c" ? values.csrf : values.back) + (parts[i + 1] ?? "");
-  return raw(out);
+  return raw(Buffer.concat(cardBytes(c, outer, shape, render)).toString());
 }
