@@ -110,6 +110,11 @@ test("publish on A, respond on B (phone), accept and fulfil on A, both see the b
     .click();
   await benPhone.waitForURL(/\/economy\/proposals\//);
   assert.match((await benPhone.locator(".market-facts").textContent()) ?? "", /40 kg/);
+  // The copy's report form can tell A's moderators too (Mastodon's "forward").
+  assert.equal(
+    await benPhone.getByLabel(`Also send it to the moderators of ${a.domain}`).count(),
+    1,
+  );
   await benPhone.locator("form[action$='/respond'] input[name=quantity]").fill("12");
   await benPhone.locator("form[action$='/respond'] textarea[name=note]").fill("For the canteen");
   await benPhone
@@ -155,7 +160,17 @@ test("publish on A, respond on B (phone), accept and fulfil on A, both see the b
     (await anaPage.locator(".notice.ok").textContent()) ?? "",
     /Paid in the ledger: transfer no\. 1/,
   );
-  await benPhone.goto(`${b.url}${benAgreement}`);
+  // What is given in return counts the ledger's payment, on A and (told by A) on B.
+  assert.match(
+    (await anaPage.locator("#commitments + ul").textContent()) ?? "",
+    /In return:[\s\S]*18 hours of 18 hours/,
+  );
+  await reloadUntil(
+    benPhone,
+    `${b.url}${benAgreement}`,
+    "#commitments + ul",
+    /In return:[\s\S]*18 hours of 18 hours/,
+  );
   assert.match((await benPhone.locator("main").textContent()) ?? "", /its journal shows/);
 
   const ledgerOnB = `${b.url}/economy/ledgers/remote?group=${encodeURIComponent(groupUri)}`;

@@ -15,6 +15,11 @@ export const marketEvents = defineEvents("economy", {
   "economy.proposal.updated": proposal,
   /** Its agent withdrew it (its copies elsewhere go: Delete). */
   "economy.proposal.deleted": proposal,
+  /**
+   * A member here reported a copy of a proposal published elsewhere and asked to
+   * forward it: a Flag from the co-op to the publisher's node (Mastodon's "forward").
+   */
+  "economy.proposal.report.forwarded": z.object({ reportId: z.string() }),
   /** A catalogue entry of a federation group hosted here was proposed, accepted or rejected. */
   "economy.spec.updated": z.object({ specId: z.string() }),
 });

@@ -13,7 +13,7 @@ import type { Group } from "../../groups/groups.ts";
 import { coopUri, memberUri } from "../../kernel/uris.ts";
 import type { MarketActor } from "./context.ts";
 import { marketContributor } from "./data.ts";
-import { reportProposal, setProposalHidden } from "./moderation.ts";
+import { receiveProposalReport, reportProposal, setProposalHidden } from "./moderation.ts";
 import { changeProposalStatus, editProposal, publishProposal } from "./proposals.ts";
 import { proposalById } from "./reads.ts";
 import { searchProposals } from "./search.ts";
@@ -441,6 +441,54 @@ test("reports reach the moderators, who hide and show a proposal", async () => {
     (await setProposalHidden(f.ctx, as(ada), { proposalId: made.value.id, hidden: false })).ok,
   );
   assert.equal((await proposalById(f.ctx, made.value.id))?.status, "open");
+});
+
+test("forwarding: only a copy's report goes out; a forwarded report comes in once, on our own", async () => {
+  const made = await publishProposal(f.ctx, as(bea), offer({ name: "Quinces", category: "fruit" }));
+  assert.ok(made.ok);
+  const here = await reportProposal(f.ctx, as(cyd), {
+    proposalId: made.value.id,
+    comment: "Not quinces",
+    forward: true,
+  });
+  assert.ok(here.ok);
+  assert.equal(here.value.forwarded, false, "our own proposal has no other node to tell");
+  const sent = await f.handle.db
+    .selectFrom("outbox_events")
+    .select("id")
+    .where("type", "=", "economy.proposal.report.forwarded")
+    .execute();
+  assert.equal(sent.length, 0);
+  const flag = {
+    uri: "https://elsewhere.example/activities/1",
+    reporterUri: "https://elsewhere.example/users/coop",
+    proposalUri: made.value.uri,
+    comment: "Seen from elsewhere",
+  };
+  assert.equal(await receiveProposalReport(f.ctx, flag), true);
+  assert.equal(await receiveProposalReport(f.ctx, flag), false, "a Flag seen twice");
+  assert.equal(
+    await receiveProposalReport(f.ctx, {
+      ...flag,
+      uri: "https://elsewhere.example/activities/2",
+      proposalUri: "https://elsewhere.example/economy/proposals/theirs",
+    }),
+    false,
+    "about nothing of ours",
+  );
+  const filed = await f.handle.db
+    .selectFrom("reports")
+    .select(["comment", "reporter_uri", "reporter_account_id", "uri"])
+    .where("target_uri", "=", made.value.uri)
+    .orderBy("id")
+    .execute();
+  assert.deepEqual(
+    filed.map((r) => [r.comment, r.reporter_uri, r.reporter_account_id, r.uri]),
+    [
+      ["Not quinces", memberUri(ORIGIN, cyd.username), cyd.id, null],
+      ["Seen from elsewhere", flag.reporterUri, null, flag.uri],
+    ],
+  );
 });
 
 test("export holds a member's proposals and watches; deletion withdraws theirs and keeps the co-op's", async () => {

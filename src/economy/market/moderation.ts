@@ -6,6 +6,11 @@
  * to — hide it (off the marketplace; its page says so to its agent) or show it
  * again. Hiding settles the open reports about it. A copy of a proposal from
  * elsewhere can be hidden here too; only a local one's change is federated.
+ *
+ * A report on a copy may be forwarded, as Mastodon forwards a report of a
+ * remote status: the co-op (not the member: the reporter stays unnamed) sends
+ * a Flag to the publisher's node, whose moderators get it as a report on their
+ * proposal (receiveProposalReport).
  */
 import { recordEvent } from "../../db/outbox.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
@@ -88,22 +93,24 @@ export async function setProposalHidden(
 export async function reportProposal(
   ctx: MarketContext,
   actor: MarketActor,
-  input: { proposalId: string; comment: string },
-): Promise<Result<{ id: string }, "not-found" | "bad-comment" | "forbidden">> {
+  input: { proposalId: string; comment: string; forward?: boolean },
+): Promise<Result<{ id: string; forwarded: boolean }, "not-found" | "bad-comment" | "forbidden">> {
   const comment = input.comment.trim();
   if (!comment || comment.length > MAX_REPORT_COMMENT) return fail("bad-comment");
   if (!(await isActiveMember(ctx, actor))) return fail("forbidden");
   const p = await ctx.db
     .selectFrom("econ_proposals")
-    .select(["id", "uri", "group_uri", "status"])
+    .select(["id", "uri", "group_uri", "status", "local"])
     .where("id", "=", input.proposalId)
     .executeTakeFirst();
   if (!p || p.status === "hidden" || p.status === "withdrawn") return fail("not-found");
   const id = newId();
+  // Only a copy has another node to tell.
+  const forwarded = !!input.forward && !p.local;
   // Read before the transaction: SQLite has one connection.
   const groupId = await localGroupId(ctx, p);
-  await ctx.db.transaction().execute((trx) =>
-    fileReport(
+  await ctx.db.transaction().execute(async (trx) => {
+    await fileReport(
       trx,
       {
         id,
@@ -111,12 +118,66 @@ export async function reportProposal(
         reporterUri: actor.uri,
         targetUri: p.uri,
         comment,
+        forwarded,
         groupId,
+      },
+      ctx.clock,
+    );
+    if (forwarded)
+      await recordEvent(trx, {
+        type: "economy.proposal.report.forwarded",
+        payload: { reportId: id },
+      });
+  });
+  return ok({ id, forwarded });
+}
+
+/**
+ * Another node forwarded a report on a proposal published here (a Flag from
+ * its co-op, federation/economy checks who sent it): our moderators, and the
+ * federation group's when it is hosted here, get it as any report. A Flag seen
+ * twice is filed once. False when it is about nothing of ours.
+ */
+export async function receiveProposalReport(
+  ctx: MarketContext,
+  input: { uri: string; reporterUri: string; proposalUri: string; comment: string },
+): Promise<boolean> {
+  const known = await ctx.db
+    .selectFrom("reports")
+    .select("id")
+    .where("uri", "=", input.uri)
+    .executeTakeFirst();
+  if (known) return false;
+  const p = await ctx.db
+    .selectFrom("econ_proposals")
+    .select(["uri", "group_uri", "status"])
+    .where("uri", "=", input.proposalUri)
+    .where("local", "=", 1)
+    .executeTakeFirst();
+  if (!p || p.status === "withdrawn") return false;
+  const groupId = await localGroupId(ctx, p);
+  const reporter = await ctx.db
+    .selectFrom("remote_actors")
+    .select("id")
+    .where("uri", "=", input.reporterUri)
+    .executeTakeFirst();
+  await ctx.db.transaction().execute((trx) =>
+    fileReport(
+      trx,
+      {
+        id: newId(),
+        reporterAccountId: null,
+        reporterRemoteId: reporter?.id ?? null,
+        reporterUri: input.reporterUri,
+        targetUri: p.uri,
+        comment: input.comment.trim().slice(0, MAX_REPORT_COMMENT),
+        groupId,
+        uri: input.uri,
       },
       ctx.clock,
     ),
   );
-  return ok({ id });
+  return true;
 }
 
 /** Open reports about proposals, newest first (the marketplace's moderation list). */

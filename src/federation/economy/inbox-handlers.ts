@@ -7,7 +7,9 @@
  * - Accept/Reject/Undo whose object is an Offer we know (by its id): by the
  *   party whose answer it is (checked in answers.ts);
  * - Create whose `context` is an agreement we hold: an EconomicEvent (fetched
- *   from its id, signed) or a message Note, by one of its parties.
+ *   from its id, signed) or a message Note, by one of its parties;
+ * - Flag naming a proposal published here: a report forwarded by another node
+ *   (reports.ts).
  * Whatever is refused is skipped with a log line and changes nothing; an event
  * that arrives before the Accept it depends on is refused with an error, so the
  * sender retries it.
@@ -19,6 +21,7 @@ import {
   Agreement,
   Create,
   Delete,
+  Flag,
   Note,
   Offer,
   Organization,
@@ -47,6 +50,7 @@ import {
   plainActivity,
   textOf,
 } from "./parse.ts";
+import { onProposalFlag, reportedProposal } from "./reports.ts";
 
 const logger = getLogger(["synco", "federation", "economy"]);
 
@@ -59,7 +63,8 @@ type Claimed =
   | { kind: "withdrawal"; uri: string }
   | { kind: "offer" }
   | { kind: "answer" }
-  | { kind: "thread"; agreementUri: string };
+  | { kind: "thread"; agreementUri: string }
+  | { kind: "report"; proposalUri: string };
 
 const sameOrigin = (a: string | undefined, b: string | undefined) =>
   !!a && !!b && URL.canParse(a) && URL.canParse(b) && new URL(a).origin === new URL(b).origin;
@@ -82,6 +87,12 @@ export function economyInbox(deps: FederationDeps) {
   async function claims(ctx: InboxContext<void>, activity: Activity): Promise<boolean> {
     const actor = activity.actorId?.href;
     if (!actor || ours(actor)) return false;
+    if (activity instanceof Flag) {
+      const proposalUri = await reportedProposal(deps, activity);
+      if (!proposalUri) return false;
+      claimed.set(activity, { kind: "report", proposalUri });
+      return true;
+    }
     if (activity instanceof Accept || activity instanceof Reject || activity instanceof Undo) {
       if (!(await knownOffer(activity.objectId?.href))) return false;
       claimed.set(activity, { kind: "answer" });
@@ -244,6 +255,10 @@ export function economyInbox(deps: FederationDeps) {
         return activity instanceof Offer ? onOffer(ctx, activity) : undefined;
       case "answer":
         return onAnswer(ctx, activity);
+      case "report":
+        return activity instanceof Flag
+          ? onProposalFlag(ctx, deps, activity, what.proposalUri)
+          : undefined;
       case "thread":
         return activity instanceof Create
           ? onThread(ctx, activity, what.agreementUri)

@@ -40,6 +40,7 @@ import type { EventHandler, EventHandlers } from "../extensions.ts";
 import { remoteMembers } from "../groups/post-activities.ts";
 import { ensureActor } from "../lookup.ts";
 import { agreementObject, proposalNote, proposalNoteUri, proposalObject } from "./objects.ts";
+import { reportForwarded } from "./reports.ts";
 
 const activityId = (deps: FederationDeps, event: OutboxEventRow, suffix = "") =>
   new URL(`/activities/${event.id}${suffix}`, deps.config.origin);
@@ -354,5 +355,6 @@ export const economyEventHandlers: EventHandlers<typeof agreementEvents & typeof
   "economy.agreement.cancelled": cancelled,
   "economy.event.recorded": eventRecorded,
   "economy.message.posted": messagePosted,
+  "economy.proposal.report.forwarded": reportForwarded,
   // economy.agreement.fulfilled is the ledger's (federation/credit): it settles credit.
 };

@@ -221,6 +221,7 @@ ${p.local ? "" : html`<link rel="alternate" href="${safeUrl(p.uri)}" />`}`;
           ? html`<details><summary>${t("market.report")}</summary>
         <form method="post" action="${safeUrl(`${proposalHref(p)}/report`)}" class="stack">${csrfField(c)}
           <div class="field"><label for="f-comment">${t("market.report.why")}</label><textarea id="f-comment" name="comment" maxlength="1000" required></textarea></div>
+          ${p.local ? "" : html`<div class="field"><label><input type="checkbox" name="forward" value="on" /> ${t("market.report.forward", { domain: new URL(p.uri).host })}</label><p class="hint">${t("market.report.forward.hint")}</p></div>`}
           <button type="submit" class="secondary">${t("market.report.send")}</button></form></details>`
           : ""
       }`;
@@ -298,8 +299,13 @@ ${p.local ? "" : html`<link rel="alternate" href="${safeUrl(p.uri)}" />`}`;
   app.post("/economy/proposals/:id/report", async (c) => {
     const viewer = requireViewer(c);
     const { p } = await visible(c);
-    const comment = (await readForm(c)).comment ?? "";
-    const done = await reportProposal(ctx, actorOf(deps, viewer), { proposalId: p.id, comment });
+    const form = await readForm(c);
+    const done = await reportProposal(ctx, actorOf(deps, viewer), {
+      proposalId: p.id,
+      comment: form.comment ?? "",
+      // The box of a copy: tell its publisher's node too (an unchecked box sends nothing).
+      forward: form.forward === "on",
+    });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
     return redirectHere(c, `${proposalHref(p)}${doneQuery(c.get("t")("market.reported"))}`, 303);
   });

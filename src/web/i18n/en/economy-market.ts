@@ -105,6 +105,9 @@ export const economyMarket = {
   "market.unhide": "Show again",
   "market.report": "Report to the moderators",
   "market.report.why": "What is wrong?",
+  "market.report.forward": "Also send it to the moderators of {domain}",
+  "market.report.forward.hint":
+    "It goes from the co-op, without your name, as other fediverse servers do.",
   "market.report.send": "Send the report",
   "market.coop.title": "{name}'s economy",
   "market.coop.offers": "The co-op's offers",

@@ -108,6 +108,9 @@ export const economyMarket: Record<keyof typeof en, string> = {
   "market.unhide": "Volver a mostrar",
   "market.report": "Denunciar a la moderación",
   "market.report.why": "¿Qué está mal?",
+  "market.report.forward": "Enviarla también a la moderación de {domain}",
+  "market.report.forward.hint":
+    "Se envía en nombre de la cooperativa, sin tu nombre, como hacen otros servidores del fediverso.",
   "market.report.send": "Enviar la denuncia",
   "market.coop.title": "Economía de {name}",
   "market.coop.offers": "Ofertas de la cooperativa",
