@@ -178,7 +178,7 @@ describe("kept post cards", () => {
 
 describe("a kept card's age", () => {
   it("is reworded whenever time.ts would word it otherwise", () => {
-    // Read every 37 s over two hours, across a new year (the day's wording shows the year).
+    // Read every 97 s over two hours, across a new year (the day's wording shows the year).
     const start = Date.parse("2026-12-31T22:30:00Z");
     const reads = Array.from({ length: 80 }, (_, i) => start + i * 97_000);
     const posted = [0, 59_000, 3_599_000, 86_000_000, 400 * 86_400_000, -120_000].map((ago) =>

@@ -46,6 +46,13 @@ async function olderDatabase() {
 
 const uris = [actor(1).uri, actor(2).uri];
 
+/** The first row, which must be there. */
+function first<T>(rows: readonly T[]): T {
+  const row = rows[0];
+  assert.ok(row, "a row");
+  return row;
+}
+
 test("migrated through the same handle: the prepared query reads the new columns", async () => {
   const { handle } = await olderDatabase();
   try {
@@ -53,12 +60,13 @@ test("migrated through the same handle: the prepared query reads the new columns
     for (let i = 0; i < 4; i++) {
       const rows = await actorsByUri(handle.db, { uris });
       assert.equal(rows.length, 2);
-      for (const column of ADDED) assert.ok(!(column in rows[0]!), `${column} not there yet`);
+      for (const column of ADDED) assert.ok(!(column in first(rows)), `${column} not there yet`);
     }
     await migrateToLatest(handle.db);
     const rows = await actorsByUri(handle.db, { uris });
     assert.equal(rows.length, 2);
-    for (const column of ADDED) assert.equal(rows[0]![column as keyof (typeof rows)[0]], null);
+    for (const column of ADDED)
+      assert.equal(first(rows)[column as keyof (typeof rows)[number]], null);
   } finally {
     await handle.close();
   }
@@ -75,7 +83,7 @@ test("migrated by another process: reads outside a transaction answer with the n
     const pages = await Promise.all([1, 2, 3].map(() => actorsByUri(handle.db, { uris })));
     for (const rows of pages) {
       assert.equal(rows.length, 2);
-      for (const column of ADDED) assert.ok(column in rows[0]!, `${column} read`);
+      for (const column of ADDED) assert.ok(column in first(rows), `${column} read`);
     }
   } finally {
     await other.close();
@@ -104,7 +112,7 @@ test("migrated by another process: a transaction fails at most once per connecti
     }
     assert.ok(failures <= 1, `${failures} failed transactions`);
     assert.ok(rows);
-    for (const column of ADDED) assert.ok(column in rows[0]!, `${column} read`);
+    for (const column of ADDED) assert.ok(column in first(rows), `${column} read`);
   } finally {
     await other.close();
     await handle.close();

@@ -24,7 +24,7 @@ import type { WebEnv } from "../context.ts";
 import { feedLinks } from "../feeds/discovery.ts";
 import { notice } from "../forms.ts";
 import { type Html, layout } from "../layout.ts";
-import { pageOfParts } from "../page-parts.ts";
+import { pageOfParts, startBadge } from "../page-parts.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
@@ -129,10 +129,12 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
     const viewer = c.get("viewer");
     if (!viewer) return redirectHere(c, "/social/local", 302);
     const t = c.get("t");
+    const maxId = cursor(c);
+    startBadge(c);
     const page = await homeTimeline(
       s,
       viewerRef(deps, viewer) as NonNullable<ReturnType<typeof viewerRef>>,
-      { maxId: cursor(c) },
+      { maxId },
     );
     return timelinePage(c, t("social.home"), page, "/social", composeBox(c, composeForm(c)));
   });
@@ -140,9 +142,9 @@ export function socialPages(deps: SocialPagesDeps): Hono<WebEnv> {
   for (const scope of ["local", "federated"] as const) {
     app.get(`/social/${scope}`, async (c) => {
       const t = c.get("t");
-      const page = await publicTimeline(s, viewerRef(deps, c.get("viewer")), scope, {
-        maxId: cursor(c),
-      });
+      const maxId = cursor(c);
+      startBadge(c);
+      const page = await publicTimeline(s, viewerRef(deps, c.get("viewer")), scope, { maxId });
       const title = t(scope === "local" ? "social.local" : "social.federated");
       // The local timeline has feeds (web/feeds); the federated one is other servers' posts.
       const feeds = scope === "local" ? feedLinks(c, "/social/local", title) : html``;
