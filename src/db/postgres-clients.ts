@@ -11,6 +11,9 @@
  */
 import pg from "pg";
 
+/** pg's Client has ref() and unref() (its socket's), which its types leave out. */
+type Refable = pg.Client & { ref(): void; unref(): void };
+
 const IDLE_CLOSE_MS = 60_000;
 
 export interface PooledClient {
@@ -50,7 +53,10 @@ export class ClientPool {
   acquire(): Promise<PooledClient> {
     if (this.#ended) return Promise.reject(new Error("The database pool has been closed"));
     const idle = this.#idle.pop();
-    if (idle) return Promise.resolve(idle);
+    if (idle) {
+      (idle.pg as Refable).ref();
+      return Promise.resolve(idle);
+    }
     if (this.#all.size + this.#opening < this.#max) return this.#open();
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
@@ -69,6 +75,8 @@ export class ClientPool {
       return;
     }
     client.idleSince = performance.now();
+    // An idle connection lets the process exit (as pg's pool's allowExitOnIdle).
+    (client.pg as Refable).unref();
     this.#idle.push(client);
   }
 

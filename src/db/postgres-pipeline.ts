@@ -29,7 +29,9 @@ interface Shared {
   readonly client: pg.Client;
   readonly names: StatementNames;
   /** pg's connection, whose stream is the socket (or the TLS stream once upgraded). */
-  readonly connection: { stream?: { cork(): void; uncork(): void } } | undefined;
+  readonly connection:
+    | { stream?: { cork(): void; uncork(): void; ref(): void; unref(): void } }
+    | undefined;
   inFlight: number;
   /** When it last answered a statement (or was given one while idle). */
   progressAt: number;
@@ -66,7 +68,11 @@ export class SharedClients {
   async run(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
     const shared = this.#pick() ?? (await this.#open());
     const now = performance.now();
-    if (shared.inFlight++ === 0) shared.progressAt = now;
+    if (shared.inFlight++ === 0) {
+      shared.progressAt = now;
+      // Held while it has statements out (an idle connection lets the process exit).
+      shared.connection?.stream?.ref();
+    }
     // The statements of this turn of the event loop leave in one write: the
     // stream is held until the turn's promise jobs have run (process.nextTick
     // queued from one runs after them).
@@ -79,7 +85,7 @@ export class SharedClients {
     try {
       return await runStatement(shared.client, shared.names, text, values, false);
     } finally {
-      shared.inFlight--;
+      if (--shared.inFlight === 0) shared.connection?.stream?.unref();
       shared.progressAt = performance.now();
     }
   }
@@ -140,6 +146,9 @@ export class SharedClients {
       await client.end();
       throw new Error("The database pool has been closed");
     }
+    // Idle until its first statement: a process with nothing else to do may exit, as
+    // with pg's pool's allowExitOnIdle (a script, a test file that never closes its node).
+    shared.connection?.stream?.unref();
     this.#clients.push(shared);
     return shared;
   }
