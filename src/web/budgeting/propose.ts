@@ -54,6 +54,22 @@ export interface KeptPicture {
   url: string;
 }
 
+/** The picture kept from the last try, with its id for the next and a "remove" box. */
+export function keptPictureField(
+  c: Context<WebEnv>,
+  kept: KeptPicture | null | undefined,
+  alt: string | undefined,
+): Html {
+  if (!kept) return html``;
+  const t = c.get("t");
+  return html`<div class="kept-image">
+    <img src="${safeUrl(kept.url)}" alt="${alt ?? ""}" width="96" height="96" loading="lazy" />
+    <p class="hint">${t("upload.kept")}</p>
+    <input type="hidden" name="keptImage" value="${kept.uploadId}" />
+    <label><input type="checkbox" name="dropImage" value="on" /> ${t("upload.remove")}</label>
+  </div>`;
+}
+
 export function projectForm(
   c: Context<WebEnv>,
   o: {
@@ -98,16 +114,7 @@ export function projectForm(
       ${field({ name: "latitude", label: t("budgets.form.latitude"), value: v.latitude ?? "", error: e.latitude, maxlength: 20 })}
       ${field({ name: "longitude", label: t("budgets.form.longitude"), value: v.longitude ?? "", error: e.longitude, maxlength: 20 })}
     </fieldset>
-    ${
-      o.kept
-        ? html`<div class="kept-image">
-        <img src="${safeUrl(o.kept.url)}" alt="${v.imageAlt ?? ""}" width="96" height="96" loading="lazy" />
-        <p class="hint">${t("upload.kept")}</p>
-        <input type="hidden" name="keptImage" value="${o.kept.uploadId}" />
-        <label><input type="checkbox" name="dropImage" value="on" /> ${t("upload.remove")}</label>
-      </div>`
-        : ""
-    }
+    ${keptPictureField(c, o.kept, v.imageAlt)}
     ${field({ name: "image", label: t("budgets.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
     ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
     <button type="submit">${t("budgets.form.send")}</button>
