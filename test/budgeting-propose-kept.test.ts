@@ -130,3 +130,30 @@ test("another member cannot use a kept picture's id; remove drops it", async () 
   const project = await (await bea.get(dropped.headers.get("location") ?? "")).text();
   assert.doesNotMatch(project, /alt="Swings"/);
 });
+
+test("a refused new pick keeps the picture kept before", async () => {
+  const first = await bea.postMultipart(
+    `/budgets/${processId}/propose`,
+    await form({ title: "Lamps", cost: "many", imageAlt: "Lamps" }, true),
+  );
+  const kept = keptIdIn(await first.text());
+  assert.ok(kept);
+  const bad = await form({ title: "Lamps", cost: "80", imageAlt: "Lamps", keptImage: kept });
+  bad.set(
+    "image",
+    new Blob([new TextEncoder().encode("not an image")], { type: "image/png" }),
+    "x.png",
+  );
+  const refused = await bea.postMultipart(`/budgets/${processId}/propose`, bad);
+  assert.equal(refused.status, 422);
+  const page = await refused.text();
+  assert.equal(keptIdIn(page), kept, "the earlier picture is still offered");
+  assert.match(page, /class="field-error"/);
+  const made = await bea.postMultipart(
+    `/budgets/${processId}/propose`,
+    await form({ title: "Lamps", cost: "80", imageAlt: "Lamps", keptImage: kept }),
+  );
+  assert.equal(made.status, 303, await made.text());
+  const project = await (await bea.get(made.headers.get("location") ?? "")).text();
+  assert.match(project, /<img src="\/media\/[^"]+" alt="Lamps"/);
+});

@@ -220,23 +220,23 @@ export async function pictureAcrossTries(
 ): Promise<{ kept: KeptPicture | null; error?: string }> {
   const keptId = (values.keptImage ?? "").slice(0, 64);
   const picked = file instanceof File && file.size > 0;
-  let kept: KeptPicture | null = null;
-  if (keptId) {
-    if (values.dropImage === "on" || picked) await discardFormUploads(deps.db, ownerId, [keptId]);
-    else {
-      const [upload] = await keptFormUploads(deps.db, ownerId, [keptId]);
-      if (!upload) return { kept: null, error: c.get("t")("upload.gone") };
-      kept = { uploadId: upload.id, url: mediaUrl(upload.path) };
-    }
-  }
-  if (!picked) return { kept };
+  if (keptId && values.dropImage === "on") await discardFormUploads(deps.db, ownerId, [keptId]);
+  const keep = keptId && values.dropImage !== "on" ? keptId : null;
+  const asKept = async (id: string) => {
+    const [upload] = await keptFormUploads(deps.db, ownerId, [id]);
+    return upload ? { uploadId: upload.id, url: mediaUrl(upload.path) } : null;
+  };
+  const previous = keep ? await asKept(keep) : null;
+  if (keep && !previous) return { kept: null, error: c.get("t")("upload.gone") };
+  if (!picked) return { kept: previous };
+  // A new pick replaces the kept one, but only once it is stored: a refused file keeps the old.
   const stored = await imageFrom(c, deps, file, values.imageAlt ?? "", ownerId);
-  if (!stored.ok) return { kept: null, error: stored.error };
+  if (!stored.ok) return { kept: previous, error: stored.error };
   const [image] = stored.images;
-  if (!image) return { kept: null };
+  if (!image) return { kept: previous };
   await keepFormUpload(deps.db, ownerId, image.mediaId, deps.clock);
-  const [upload] = await keptFormUploads(deps.db, ownerId, [image.mediaId]);
-  return { kept: upload ? { uploadId: upload.id, url: mediaUrl(upload.path) } : null };
+  if (keep) await discardFormUploads(deps.db, ownerId, [keep]);
+  return { kept: await asKept(image.mediaId) };
 }
 
 export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
