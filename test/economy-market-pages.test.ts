@@ -94,8 +94,18 @@ test("the economy landing page replaces the placeholder, in English and Spanish"
   assert.match(es, /Mercado/);
 });
 
-test("publishing an offer: bad input → 422 and nothing written; a good one with a picture → its page", async () => {
+test("publishing an offer: bad input → 422, nothing published, the picture kept; a good one with it → its page", async () => {
   const before = [await count("econ_proposals"), await count("uploads")];
+  const keptForForms = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom("form_uploads")
+          .select(db().fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  let refusedPage = "";
   const bads: Record<string, string>[] = [
     { name: "" },
     { quantity: "-3" },
@@ -117,25 +127,36 @@ test("publishing an offer: bad input → 422 and nothing written; a good one wit
       multipart(offerForm(bad), await png()),
     );
     assert.equal(res.status, 422, JSON.stringify(bad));
-    assert.match(await res.text(), /class="errors"/);
+    refusedPage = await res.text();
+    assert.match(refusedPage, /class="errors"/);
   }
   // Only who speaks for the co-op may publish for it.
   assert.equal(
     (await bea.postMultipart("/economy/proposals", multipart(offerForm({ asCoop: "1" })))).status,
     403,
   );
-  assert.deepEqual([await count("econ_proposals"), await count("uploads")], before);
+  // Nothing published; each refused try's picture is kept for the next try, and only those.
+  assert.equal(await count("econ_proposals"), before[0]);
+  assert.equal(await count("uploads"), (before[1] ?? 0) + bads.length);
+  assert.equal(await keptForForms(), bads.length);
+  const keptImage = /name="keptImage" value="([^"]+)"/.exec(refusedPage)?.[1];
+  assert.ok(keptImage, "the refused form shows the picture, so it need not be picked again");
   const visitor = await fetch(`${node.url}/economy/proposals/new`, { redirect: "manual" });
   assert.notEqual(visitor.status, 200);
 
+  // The next try sends the kept picture's id, not the file again.
   const made = await bea.postMultipart(
     "/economy/proposals",
     multipart(
-      offerForm({ groupUri: `${node.url}/groups/valley`, imageAlt: "A crate of tomatoes" }),
-      await png(),
+      offerForm({
+        groupUri: `${node.url}/groups/valley`,
+        imageAlt: "A crate of tomatoes",
+        keptImage,
+      }),
     ),
   );
   assert.equal(made.status, 303, await made.text());
+  assert.equal(await keptForForms(), bads.length - 1, "the offer took it from the form's keeping");
   offerPath = (made.headers.get("location") ?? "").split("?")[0] ?? "";
   assert.match(offerPath, /^\/economy\/proposals\/[0-9a-f-]{36}$/);
   const page = await (await fetch(`${node.url}${offerPath}`)).text();

@@ -1,8 +1,10 @@
 /**
  * Proposing a project (/budgets/:id/propose): title, description, cost, which
  * budget, category, place and a picture. The picture is stored in the
- * proposer's media library (storage/images.ts strips metadata) only once the
- * text is valid, and passed to the capability by its upload id.
+ * proposer's media library (storage/images.ts strips metadata) and passed to
+ * the capability by its upload id. A picture sent with a form that comes back
+ * (a mistyped cost, say) is kept for the next try (storage/form-uploads.ts): the
+ * form shows it with its id in a hidden field, so it need not be picked again.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -17,8 +19,13 @@ import {
   type Process,
 } from "../../governance/budgeting/processes/reads.ts";
 import { InputError } from "../../kernel/errors.ts";
-import { storeImage } from "../../storage/images.ts";
-import { discardUploads } from "../../storage/uploads.ts";
+import {
+  discardFormUploads,
+  keepFormUpload,
+  keptFormUploads,
+  releaseFormUploads,
+} from "../../storage/form-uploads.ts";
+import { mediaUrl, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field, refuseUnsafeNames } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
@@ -41,6 +48,28 @@ import {
 
 type Values = Record<string, string>;
 
+/** A picture stored on an earlier try of the form, kept for the next (its upload id and URL). */
+export interface KeptPicture {
+  uploadId: string;
+  url: string;
+}
+
+/** The picture kept from the last try, with its id for the next and a "remove" box. */
+export function keptPictureField(
+  c: Context<WebEnv>,
+  kept: KeptPicture | null | undefined,
+  alt: string | undefined,
+): Html {
+  if (!kept) return html``;
+  const t = c.get("t");
+  return html`<div class="kept-image">
+    <img src="${safeUrl(kept.url)}" alt="${alt ?? ""}" width="96" height="96" loading="lazy" />
+    <p class="hint">${t("upload.kept")}</p>
+    <input type="hidden" name="keptImage" value="${kept.uploadId}" />
+    <label><input type="checkbox" name="dropImage" value="on" /> ${t("upload.remove")}</label>
+  </div>`;
+}
+
 export function projectForm(
   c: Context<WebEnv>,
   o: {
@@ -50,6 +79,7 @@ export function projectForm(
     categories: Category[];
     values: Values;
     errors: FieldErrors;
+    kept?: KeptPicture | null;
   },
 ): Html {
   const t = c.get("t");
@@ -84,6 +114,7 @@ export function projectForm(
       ${field({ name: "latitude", label: t("budgets.form.latitude"), value: v.latitude ?? "", error: e.latitude, maxlength: 20 })}
       ${field({ name: "longitude", label: t("budgets.form.longitude"), value: v.longitude ?? "", error: e.longitude, maxlength: 20 })}
     </fieldset>
+    ${keptPictureField(c, o.kept, v.imageAlt)}
     ${field({ name: "image", label: t("budgets.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
     ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
     <button type="submit">${t("budgets.form.send")}</button>
@@ -175,6 +206,39 @@ export async function imageFrom(
   return { ok: true, images: [{ mediaId: stored.value.id, alt: alt.trim().slice(0, 1500) }] };
 }
 
+/**
+ * The form's picture across tries: the one kept from the last try (unless the
+ * member ticked "remove" or picked another), or the newly picked one, stored at
+ * once and kept until a project takes it. Kept ids are read with their owner.
+ */
+export async function pictureAcrossTries(
+  c: Context<WebEnv>,
+  deps: BudgetingDeps,
+  values: Values,
+  file: unknown,
+  ownerId: string,
+): Promise<{ kept: KeptPicture | null; error?: string }> {
+  const keptId = (values.keptImage ?? "").slice(0, 64);
+  const picked = file instanceof File && file.size > 0;
+  if (keptId && values.dropImage === "on") await discardFormUploads(deps.db, ownerId, [keptId]);
+  const keep = keptId && values.dropImage !== "on" ? keptId : null;
+  const asKept = async (id: string) => {
+    const [upload] = await keptFormUploads(deps.db, ownerId, [id]);
+    return upload ? { uploadId: upload.id, url: mediaUrl(upload.path) } : null;
+  };
+  const previous = keep ? await asKept(keep) : null;
+  if (keep && !previous) return { kept: null, error: c.get("t")("upload.gone") };
+  if (!picked) return { kept: previous };
+  // A new pick replaces the kept one, but only once it is stored: a refused file keeps the old.
+  const stored = await imageFrom(c, deps, file, values.imageAlt ?? "", ownerId);
+  if (!stored.ok) return { kept: previous, error: stored.error };
+  const [image] = stored.images;
+  if (!image) return { kept: previous };
+  await keepFormUpload(deps.db, ownerId, image.mediaId, deps.clock);
+  if (keep) await discardFormUploads(deps.db, ownerId, [keep]);
+  return { kept: await asKept(image.mediaId) };
+}
+
 export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const ctx = budgetingContext(deps);
@@ -185,6 +249,7 @@ export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
     values: Values,
     errors: FieldErrors,
     status: 200 | 422,
+    kept: KeptPicture | null = null,
   ) => {
     const [districts, categories] = await Promise.all([
       districtsOf(ctx, process.id),
@@ -194,7 +259,7 @@ export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
     const body = html`<p><a href="/budgets/${process.id}">${c.get("t")("budgets.back", { title: process.title })}</a></p>
       <h1>${title}</h1>${errorSummary(c, errors)}
       ${process.local ? "" : html`<p class="notice">${c.get("t")("budgets.propose.elsewhere", { host: hostOf(process) })}</p>`}
-      ${projectForm(c, { action: `/budgets/${process.id}/propose`, process, districts, categories, values, errors })}`;
+      ${projectForm(c, { action: `/budgets/${process.id}/propose`, process, districts, categories, values, errors, kept })}`;
     return c.html(layout(c, `${title} · ${process.title}`, body), status);
   };
 
@@ -220,24 +285,36 @@ export function proposePages(deps: BudgetingDeps): Hono<WebEnv> {
     const { viewer, process, actor } = await open(c);
     const { values, body } = await readMultipart(c);
     const parsed = parseProjectForm(c, values, await districtsOf(ctx, process.id));
-    if (!parsed.ok) return page(c, process, values, parsed.errors, 422);
-    const image = await imageFrom(c, deps, body.image, values.imageAlt ?? "", viewer.id);
-    if (!image.ok) return page(c, process, values, { image: image.error }, 422);
+    // The picture is stored even when the text is refused, so the next try keeps it.
+    const picture = await pictureAcrossTries(c, deps, values, body.image, viewer.id);
+    const errors = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(picture.error ? { image: picture.error } : {}),
+    };
+    if (!parsed.ok || picture.error) return page(c, process, values, errors, 422, picture.kept);
+    const alt = (values.imageAlt ?? "").trim().slice(0, 1500);
+    const images = picture.kept ? [{ mediaId: picture.kept.uploadId, alt }] : [];
     const made = await proposeProject(ctx, actor, {
       processId: process.id,
-      project: { ...parsed.value, images: image.images },
+      project: { ...parsed.value, images },
     });
     if (!made.ok) {
-      // Nothing was proposed: the picture stored for it goes too.
-      await discardUploads(
+      if (made.reason === "invalid" || made.reason === "too-many")
+        return page(c, process, values, { title: problemText(c, made.reason) }, 422, picture.kept);
+      // Nothing was proposed and the form is not shown again: the picture goes too.
+      await discardFormUploads(
         deps.db,
         viewer.id,
-        image.images.map((i) => i.mediaId),
+        images.map((i) => i.mediaId),
       );
-      if (made.reason === "invalid" || made.reason === "too-many")
-        return page(c, process, values, { title: problemText(c, made.reason) }, 422);
       throw new InputError(problemText(c, made.reason), problemStatus(made.reason));
     }
+    // The project has it now: no longer the form's to keep.
+    await releaseFormUploads(
+      deps.db,
+      viewer.id,
+      images.map((i) => i.mediaId),
+    );
     return redirectHere(
       c,
       `/budgets/${process.id}/projects/${made.value.id}${doneQuery(c.get("t")("budgets.proposed"))}`,

@@ -11,6 +11,7 @@ import type { Federation } from "../../economy/market/publishing.ts";
 import type { Proposal, Spec } from "../../economy/market/reads.ts";
 import { proposalProblem, RECIPROCITIES } from "../../economy/market/rules.ts";
 import { parseQuantity, quantityInput, UNITS } from "../../economy/market/units.ts";
+import { type KeptPicture, keptPictureField } from "../budgeting/propose.ts";
 import { moneyInput, parseMoney } from "../budgeting/render.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, type FieldErrors, field } from "../forms.ts";
@@ -44,6 +45,8 @@ export function proposalForm(
     /** Offer the "publish as the co-op" choice (only when creating). */
     coopChoice: boolean;
     editing: boolean;
+    /** The picture kept from a refused try (budgeting/propose.ts). */
+    kept?: KeptPicture | null;
   },
 ): Html {
   const t = c.get("t");
@@ -100,6 +103,7 @@ export function proposalForm(
     ${field({ name: "longitude", label: t("market.form.longitude"), value: v.longitude ?? "", error: e.longitude })}
     <div class="field"><label for="f-availableFrom">${t("market.form.from")}</label><input type="date" id="f-availableFrom" name="availableFrom" value="${v.availableFrom ?? ""}" /></div>
     <div class="field"><label for="f-availableUntil">${t("market.form.until")}</label><input type="date" id="f-availableUntil" name="availableUntil" value="${v.availableUntil ?? ""}"${e.availableUntil ? html` aria-invalid="true" aria-describedby="f-availableUntil-error"` : ""} />${e.availableUntil ? html`<p class="field-error" id="f-availableUntil-error">${e.availableUntil}</p>` : ""}</div>
+    ${o.editing ? "" : keptPictureField(c, o.kept, v.imageAlt)}
     ${o.editing ? "" : field({ name: "image", label: t("market.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
     ${o.editing ? "" : field({ name: "imageAlt", label: t("market.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
     <button type="submit">${o.editing ? t("market.form.save") : t("market.form.publish")}</button>

@@ -32,8 +32,8 @@ import { acceptedSpecs } from "../../economy/market/specs.ts";
 import { formatQuantity } from "../../economy/market/units.ts";
 import { InputError } from "../../kernel/errors.ts";
 import { coopUri, memberPrefix } from "../../kernel/uris.ts";
-import { discardUploads } from "../../storage/uploads.ts";
-import { imageFrom, readMultipart } from "../budgeting/propose.ts";
+import { discardFormUploads, releaseFormUploads } from "../../storage/form-uploads.ts";
+import { type KeptPicture, pictureAcrossTries, readMultipart } from "../budgeting/propose.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, notice, readForm } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
@@ -81,7 +81,13 @@ export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
 
   const formPage = async (
     c: Context<WebEnv>,
-    o: { values: Values; errors: FieldErrors; status: 200 | 422; editing?: Proposal },
+    o: {
+      values: Values;
+      errors: FieldErrors;
+      status: 200 | 422;
+      editing?: Proposal;
+      kept?: KeptPicture | null;
+    },
   ) => {
     const t = c.get("t");
     const viewer = requireViewer(c);
@@ -97,6 +103,7 @@ export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
       ${proposalForm(c, {
         action: o.editing ? `${proposalHref(o.editing)}/edit` : "/economy/proposals",
         values: o.values,
+        kept: o.kept,
         errors: o.errors,
         federations,
         specs,
@@ -119,23 +126,46 @@ export function proposalPages(deps: EconomyDeps): Hono<WebEnv> {
     const viewer = requireViewer(c);
     const { values, body } = await readMultipart(c);
     const parsed = parseProposalForm(c, values);
-    if (!parsed.ok) return formPage(c, { values, errors: parsed.errors, status: 422 });
-    const image = await imageFrom(c, deps, body.image, values.imageAlt ?? "", viewer.id);
-    if (!image.ok) return formPage(c, { values, errors: { image: image.error }, status: 422 });
+    // The picture is stored even when the text is refused, so the next try keeps it.
+    const picture = await pictureAcrossTries(c, deps, values, body.image, viewer.id);
+    const kept = picture.kept;
+    if (!parsed.ok || picture.error) {
+      const errors = {
+        ...(parsed.ok ? {} : parsed.errors),
+        ...(picture.error ? { image: picture.error } : {}),
+      };
+      return formPage(c, { values, errors, status: 422, kept });
+    }
+    const images = kept
+      ? [{ mediaId: kept.uploadId, alt: (values.imageAlt ?? "").trim().slice(0, 1500) }]
+      : [];
     const made = await publishProposal(ctx, actorOf(deps, viewer), {
       ...parsed.value,
-      images: image.images,
+      images,
     });
     if (!made.ok) {
-      // Nothing was published: the picture stored for it goes too.
-      await discardUploads(
-        deps.db,
-        viewer.id,
-        image.images.map((i) => i.mediaId),
-      );
-      if (made.reason === "forbidden") throw new InputError(problemText(c, made.reason), 403);
-      return formPage(c, { values, errors: { name: problemText(c, made.reason) }, status: 422 });
+      if (made.reason === "forbidden") {
+        // Nothing was published and the form is not shown again: the picture goes too.
+        await discardFormUploads(
+          deps.db,
+          viewer.id,
+          images.map((i) => i.mediaId),
+        );
+        throw new InputError(problemText(c, made.reason), 403);
+      }
+      return formPage(c, {
+        values,
+        errors: { name: problemText(c, made.reason) },
+        status: 422,
+        kept,
+      });
     }
+    // The proposal has it now: no longer the form's to keep.
+    await releaseFormUploads(
+      deps.db,
+      viewer.id,
+      images.map((i) => i.mediaId),
+    );
     return redirectHere(
       c,
       `${proposalHref(made.value)}${doneQuery(c.get("t")("market.published"))}`,
