@@ -35,6 +35,7 @@ import { RequestMetrics } from "./metrics.ts";
 import { observabilityRoutes, observeRequests } from "./observability.ts";
 import {
   articleVisitorArea,
+  assetArea,
   feedArea,
   newsletterLinkArea,
   type PageAreasParameters,
@@ -160,10 +161,12 @@ export async function createNode(
     newsletterDeps,
     newsletters,
   };
-  // Feeds, then the article page for visitors: the same for every reader, before the
-  // federation, locale and session middleware (a miss goes on as any request).
+  // Feeds, the article page for visitors, media files and stylesheets: the same for
+  // every reader, before the federation, locale and session middleware (a miss goes
+  // on as any request).
   app.use(lazyArea(feedArea(areas)));
   app.use(lazyArea(articleVisitorArea(areas)));
+  app.use(lazyArea(assetArea(areas)));
   app.route("/", discoveryRoutes({ config, federation }));
   // The instance document, asked by every app on start, without a token: answered here,
   // before the layers the rest of the API needs (issue 24).
@@ -200,7 +203,7 @@ export async function createNode(
   });
   app.use(formBodyLimit(bodyLimit({ maxSize: MAX_BODY_BYTES })));
   app.use(csrfProtection());
-  // Media files, the client API and the pages, each area imported on its first request.
+  // The client API and the pages, each area imported on its first request.
   for (const area of pageAreas(areas)) app.use(lazyArea(area));
 
   return {

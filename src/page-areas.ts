@@ -89,6 +89,24 @@ export function articleVisitorArea(p: PageAreasParameters): LazyAreaParameters {
   };
 }
 
+/**
+ * Uploaded media and the stylesheet and script every page asks for: the same for
+ * every reader (no session, locale or co-op name), answered before those layers;
+ * a file not found goes on (to the areas' own /static/ files, or the 404 page).
+ */
+export function assetArea(p: PageAreasParameters): LazyAreaParameters {
+  return {
+    name: "the media files and stylesheets",
+    covers: prefixed("/media/", "/static/"),
+    build: async () =>
+      (await import("./web/assets.ts")).assetRoutes({
+        db: p.db.db,
+        config: p.config,
+        clock: p.clock,
+      }),
+  };
+}
+
 /** Confirm and one-click unsubscribe links: before the session (the signed token is the authority). */
 export function newsletterLinkArea(p: PageAreasParameters): LazyAreaParameters {
   return {
@@ -107,13 +125,6 @@ export function pageAreas(p: PageAreasParameters): LazyAreaParameters[] {
   const social = { db: db.db, config, coop, federation, clock };
   const groupsBase = { db: db.db, config, federation, clock };
   return [
-    {
-      // Uploaded media and the stylesheets every page asks for.
-      name: "the media files and stylesheets",
-      covers: prefixed("/media/", "/static/"),
-      build: async () =>
-        (await import("./web/assets.ts")).assetRoutes({ db: db.db, config, clock }),
-    },
     {
       name: "the client API",
       covers: prefixed("/api/", "/oauth/", "/avatars/original", "/headers/original"),

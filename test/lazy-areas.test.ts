@@ -7,7 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { articleVisitorArea, feedArea, newsletterLinkArea, pageAreas } from "../src/page-areas.ts";
+import {
+  articleVisitorArea,
+  assetArea,
+  feedArea,
+  newsletterLinkArea,
+  pageAreas,
+} from "../src/page-areas.ts";
+import { stylesheetPath } from "../src/web/static.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
 
@@ -129,7 +136,13 @@ test("a kept actor document and WebFinger go out with the CORS and security head
 
 test("every route of every area lies under the paths its area is asked for", async () => {
   const p = node.node.areas;
-  const areas = [feedArea(p), articleVisitorArea(p), newsletterLinkArea(p), ...pageAreas(p)];
+  const areas = [
+    feedArea(p),
+    articleVisitorArea(p),
+    assetArea(p),
+    newsletterLinkArea(p),
+    ...pageAreas(p),
+  ];
   let routes = 0;
   for (const area of areas) {
     const app = await area.build();
@@ -140,4 +153,18 @@ test("every route of every area lies under the paths its area is asked for", asy
     }
   }
   assert.ok(routes > 300, `only ${routes} routes`);
+});
+
+test("the stylesheet is answered before the session layer: a stale session cookie is not even looked up", async () => {
+  const stale = { cookie: "synco_session=no-such-session" };
+  const res = await fetch(`${node.url}${stylesheetPath}`, { headers: stale });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/css/);
+  // Not looked up, so not cleared: the answer carries no cookie and stays cacheable.
+  assert.equal(res.headers.get("set-cookie"), null);
+  await res.text();
+  // A page does look it up (and, finding no session, gives the visitor a pre-session cookie).
+  const page = await fetch(`${node.url}/login`, { headers: stale });
+  assert.match(page.headers.get("set-cookie") ?? "", /synco_(?:session|csrf)=/);
+  await page.text();
 });
