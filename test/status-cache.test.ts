@@ -309,7 +309,7 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
     const post = await ada.client.v1.statuses.create({ status: "Kept", visibility: "public" });
     await api(`/api/v1/statuses/${post.id}`);
     const cache = fragmentCache(l().db);
-    assert.ok(cache.size > 0 && cache.size <= 4000);
+    assert.ok(cache.size > 0 && cache.size <= 3000);
     // A fragment changed behind the stamp's back is served as kept: proof that it is kept.
     const row = await l()
       .db.selectFrom("posts")

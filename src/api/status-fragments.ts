@@ -41,10 +41,10 @@ export const stampOf = (r: {
   title: string;
 }) => `${r.edited_at ?? r.created_at}\n${r.in_reply_to_id ?? ""}\n${r.title}`;
 
-// Bounded by entries and by each entry's size: a page's worth of posts for a few
-// hundred readers' timelines (~1–3 KB each), a very long post is built each time.
-const MAX_ENTRIES = 4000;
-const MAX_HEAD_CHARS = 32_000;
+// Bounded by entries and by each entry's size: ~1–2 KB a post, so some 3–6 MB
+// (24 MB at the very most); a post whose fragment is longer is built each time.
+const MAX_ENTRIES = 3000;
+const MAX_HEAD_CHARS = 8_000;
 
 const caches = new WeakMap<Kysely<Schema>, StampedCache<StatusFragment>>();
 

@@ -9,7 +9,9 @@
  * key, post_tags' (tag, post_id), posts' (author_uri, id)…), and filtering is a
  * condition of that query, so pages come back full.
  */
-import { type SelectQueryBuilder, sql } from "kysely";
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { prepared } from "../db/prepared.ts";
+import type { Schema } from "../db/schema.ts";
 import { clampLimit, type PageRequest } from "../kernel/pagination.ts";
 import type { SocialContext } from "./context.ts";
 import { hydrate, type PostView } from "./views.ts";
@@ -92,6 +94,69 @@ export async function timelinePageIds<DB, TB extends keyof DB>(
     cursors: page.map((r) => r.cursor),
     nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
     posts: postColumns.length ? page : [],
+  };
+}
+
+type PageArgs = Record<string, string>;
+
+/**
+ * timelinePageIds for a timeline whose query has a few forms only (its `form`:
+ * which conditions it has), each built and compiled once (db/prepared.ts) instead
+ * of per request: `sourceOf` must use its arguments as values only (they are
+ * stand-ins when it runs), and choose the query's form from `form` alone, which
+ * `formOf` makes of the arguments.
+ */
+export function preparedPage<A extends PageArgs, F, DB, TB extends keyof DB>(
+  sourceOf: (db: Kysely<Schema>, args: A, form: F) => TimelineSource<DB, TB>,
+  formOf: (args: A) => F,
+  postColumns: readonly string[] = [],
+) {
+  type Run = (
+    db: Kysely<Schema>,
+    a: A & { maxId: string; after: string; limit: number },
+  ) => Promise<({ cursor: string; post_id: string } & Record<string, unknown>)[]>;
+  const forms = new Map<string, Run>();
+  return async (db: Kysely<Schema>, args: A, req: PageRequest = {}): Promise<IdPage> => {
+    const limit = limitOf(req);
+    const { after, upwards } = lowerBound(req);
+    const form = formOf(args);
+    const key = `${JSON.stringify(form)};${req.maxId !== undefined};${after !== undefined};${upwards}`;
+    let run = forms.get(key);
+    if (!run) {
+      const hasMax = req.maxId !== undefined;
+      const hasAfter = after !== undefined;
+      run = prepared((db, a: A & { maxId: string; after: string; limit: number }) => {
+        const source = sourceOf(db, a, form);
+        const cursor = sql.ref(source.cursor);
+        return source.rows
+          .select([
+            sql<string>`${cursor}`.as("cursor"),
+            sql<string>`${sql.ref(source.postId ?? source.cursor)}`.as("post_id"),
+            ...postColumns.map((c) => sql`${sql.ref(`p.${c}`)}`.as(c)),
+          ])
+          .$if(hasMax, (q) => q.where(sql<boolean>`${cursor} < ${a.maxId}`))
+          .$if(hasAfter, (q) => q.where(sql<boolean>`${cursor} > ${a.after}`))
+          .orderBy(cursor, upwards ? "asc" : "desc")
+          .limit(a.limit)
+          .$castTo<{ cursor: string; post_id: string } & Record<string, unknown>>();
+      }) as unknown as Run;
+      // A handful of forms per timeline; bounded all the same.
+      if (forms.size < 64) forms.set(key, run);
+    }
+    const rows = await run(db, {
+      ...args,
+      maxId: req.maxId ?? "",
+      after: after ?? "",
+      limit: limit + 1,
+    });
+    const more = !upwards && rows.length > limit;
+    const page = upwards ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+    return {
+      ids: page.map((r) => r.post_id),
+      cursors: page.map((r) => r.cursor),
+      nextMaxId: more ? (page.at(-1)?.cursor ?? null) : null,
+      posts: postColumns.length ? page : [],
+    };
   };
 }
 

@@ -19,7 +19,7 @@ import { audienceColumns, canSee, type ViewerRef, visibleTo } from "./visibility
 export { PAGE_SIZE, type Page, type PageRequest } from "./pager.ts";
 
 /** Not by someone the viewer blocked or muted. */
-export const notFiltered = (viewer: ViewerRef | null) => (eb: PostsEb) =>
+export const notFiltered = (viewer: Pick<ViewerRef, "id"> | null) => (eb: PostsEb) =>
   viewer
     ? eb.not(
         eb.exists(
@@ -71,7 +71,7 @@ export const notLimited = (eb: PostsEb) =>
   ]);
 
 /** The home timeline as a source for the pager (homeTimeline; the client API pages its ids). */
-export function homeSource(s: SocialContext, viewer: ViewerRef) {
+export function homeSource(s: Pick<SocialContext, "db">, viewer: Pick<ViewerRef, "id">) {
   const rows = s.db
     .selectFrom("home_entries as h")
     .innerJoin("posts as p", "p.id", "h.post_id")
@@ -92,8 +92,8 @@ export function homeTimeline(
 
 /** The local or federated timeline as a source for the pager. */
 export function publicSource(
-  s: SocialContext,
-  viewer: ViewerRef | null,
+  s: Pick<SocialContext, "db">,
+  viewer: Pick<ViewerRef, "id"> | null,
   scope: "local" | "federated",
   filters: TimelineFilters = {},
 ) {

@@ -11,14 +11,7 @@ import { groupTimeline } from "../../social/group-timeline.ts";
 import { linkTimeline } from "../../social/link-timeline.ts";
 import { listTimeline } from "../../social/list-timeline.ts";
 import { type IdPage, timelinePageIds } from "../../social/pager.ts";
-import {
-  bookmarksSource,
-  favouritesSource,
-  homeSource,
-  type Page,
-  publicSource,
-  tagSource,
-} from "../../social/timelines.ts";
+import { bookmarksSource, favouritesSource, type Page, tagSource } from "../../social/timelines.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
@@ -27,6 +20,7 @@ import { readParams, truthy } from "../params.ts";
 import { serializeFiltered } from "../serializers/filter.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
+import { homePageIds, publicPageIds } from "../status-pages.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -71,22 +65,19 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/timelines/home", async (c) => {
     const me = requireUser(c, "read:statuses");
     const page = readPage(await readParams(c));
-    return answerIds(
-      c,
-      await timelinePageIds(homeSource(s, memberRef(deps, me)), page, POST_COLUMNS),
-      me,
-      "home",
-    );
+    return answerIds(c, await homePageIds(deps.db, { viewerId: me.id }, page), me, "home");
   });
 
   app.get("/api/v1/timelines/public", async (c) => {
     const viewer = optionalUser(c, "read:statuses");
     const p = await readParams(c);
-    const source = publicSource(s, viewerOf(viewer), truthy(p.local) ? "local" : "federated", {
-      remoteOnly: truthy(p.remote),
-      onlyMedia: truthy(p.only_media),
-    });
-    return answerIds(c, await timelinePageIds(source, readPage(p), POST_COLUMNS), viewer, "public");
+    const args = {
+      viewerId: viewer?.id ?? "",
+      local: truthy(p.local) ? "1" : "0",
+      remote: truthy(p.remote) ? "1" : "0",
+      media: truthy(p.only_media) ? "1" : "0",
+    };
+    return answerIds(c, await publicPageIds(deps.db, args, readPage(p)), viewer, "public");
   });
 
   app.get("/api/v1/timelines/tag/:hashtag", async (c) => {
