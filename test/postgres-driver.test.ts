@@ -156,3 +156,34 @@ test("the pool's state is reported", async (t) => {
   assert.ok(stats);
   assert.ok(stats.total >= 1 && stats.idle >= 0 && stats.waiting === 0);
 });
+
+test("idle connections let a script end; closing waits for every connection to end", async (t) => {
+  if (!onPostgres) return t.skip(skip);
+  const { execFile } = await import("node:child_process");
+  // A child process (its own driver) on this test's database: one runs a statement and
+  // a transaction and never closes (it must exit by itself: idle sockets hold nothing);
+  // the other closes and prints after close() resolved (close must not be cut short).
+  const script = (close: boolean) => `
+    import { openDatabase } from ${JSON.stringify(new URL("../src/db/database.ts", import.meta.url).href)};
+    import { sql } from "kysely";
+    const h = await openDatabase(${JSON.stringify(handle.url)});
+    await sql\`select 1\`.execute(h.db);
+    await h.db.transaction().execute((trx) => sql\`select 2\`.execute(trx));
+    ${close ? 'await h.close(); console.log("closed");' : 'console.log("idle");'}
+  `;
+  const run = (close: boolean) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ["--input-type=module", "-e", script(close)],
+        { timeout: 60_000 },
+        (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }),
+      );
+      child.stdin?.end();
+    });
+  const [idle, closed] = await Promise.all([run(false), run(true)]);
+  assert.equal(idle.code, 0, idle.err);
+  assert.equal(idle.out.trim(), "idle");
+  assert.equal(closed.code, 0, closed.err);
+  assert.equal(closed.out.trim(), "closed", "close() resolved before the process ended");
+});

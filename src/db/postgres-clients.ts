@@ -118,6 +118,8 @@ export class ClientPool {
 
   async #close(client: PooledClient): Promise<void> {
     this.#drop(client);
+    // Held until it has closed: end() waits for the socket's end, idle ones are unref'd.
+    (client.pg as Refable).ref();
     await client.pg.end().catch(() => undefined);
   }
 

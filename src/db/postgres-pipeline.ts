@@ -93,6 +93,8 @@ export class SharedClients {
   async end(): Promise<void> {
     this.#ended = true;
     const clients = this.#clients.splice(0);
+    // Held until closed: end() waits for the socket's end, and an idle one is unref'd.
+    for (const s of clients) s.connection?.stream?.ref();
     await Promise.all(clients.map((s) => s.client.end().catch(() => undefined)));
   }
 
