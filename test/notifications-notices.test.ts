@@ -459,4 +459,12 @@ test("an edit tells boosters; a poll whose counts changed is not marked edited",
   assert.match(counts.options, /"votes":5/);
   assert.ok(await updateRemotePost(s(), { ...poll(5), contentHtml: "<p>Soup or bread?</p>" }));
   assert.ok((await edited()).edited_at, "a new question is an edit");
+  // GoToSocial's `updated` has whole seconds: two edits in one second carry one time,
+  // and each must still get a later edited_at (what the API's kept statuses check).
+  const second = "2026-03-01T10:05:00Z";
+  assert.ok(await updateRemotePost(s(), { ...poll(5), contentHtml: "<p>A</p>", editedAt: second }));
+  const first = (await edited()).edited_at ?? "";
+  assert.ok(await updateRemotePost(s(), { ...poll(5), contentHtml: "<p>B</p>", editedAt: second }));
+  const then = (await edited()).edited_at ?? "";
+  assert.ok(Date.parse(then) > Date.parse(first), `${then} after ${first}`);
 });

@@ -25,6 +25,7 @@ import {
 import { MAX_POST_LENGTH, MAX_SPOILER_LENGTH, parseHashtags, renderText } from "./content.ts";
 import { type Member, memberUri, postUri, postUrl, type SocialContext, tagUrl } from "./context.ts";
 import { bumpCount } from "./counters.ts";
+import { editTime } from "./edit-time.ts";
 import { keepVersion } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { type CreatePostOptions, writeOnce } from "./idempotency.ts";
@@ -349,7 +350,7 @@ export async function editPost(
         content_html: html,
         spoiler: input.spoiler.trim(),
         sensitive: input.sensitive || input.spoiler.trim() !== "" ? 1 : 0,
-        edited_at: s.clock.now().toISOString(),
+        edited_at: editTime(post.edited_at, s.clock.now().toISOString(), s.clock.now()),
       })
       .where("id", "=", postId)
       .execute();

@@ -4,6 +4,7 @@
  * object's own author may change or delete it (the federation layer has checked
  * that the activity's signer is its actor; here the actor must be the author).
  */
+
 import type { Kysely } from "kysely";
 import { recordEvent } from "../db/outbox.ts";
 import type { PostKind, Visibility } from "../db/schema/social.ts";
@@ -14,6 +15,7 @@ import { registerRemoteMedia } from "../storage/remote-media.ts";
 import { sanitizeRemoteHtml } from "./content.ts";
 import type { SocialContext } from "./context.ts";
 import { bumpCount } from "./counters.ts";
+import { editTime } from "./edit-time.ts";
 import { keepVersionIfChanged } from "./edits.ts";
 import { fanOut } from "./fanout.ts";
 import { notifyBoosters } from "./notifications.ts";
@@ -283,7 +285,7 @@ export async function updateRemotePost(
 ): Promise<boolean> {
   const post = await s.db
     .selectFrom("posts")
-    .select(["id", "author_uri", "author_remote_id", "deleted_at", "group_id"])
+    .select(["id", "author_uri", "author_remote_id", "deleted_at", "group_id", "edited_at"])
     .where("uri", "=", input.uri)
     .executeTakeFirst();
   if (!post || post.author_uri !== input.authorUri || post.deleted_at) return false;
@@ -314,7 +316,13 @@ export async function updateRemotePost(
     if (edited) {
       await trx
         .updateTable("posts")
-        .set({ edited_at: input.editedAt ?? s.clock.now().toISOString() })
+        .set({
+          edited_at: editTime(
+            post.edited_at,
+            input.editedAt ?? s.clock.now().toISOString(),
+            s.clock.now(),
+          ),
+        })
         .where("id", "=", post.id)
         .execute();
       await notifyBoosters(
