@@ -289,6 +289,69 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
     await compareAll("suspended", [cyPost.id]);
   });
 
+  it("a status read in one row (its poll, its author's suspension) keeps the rules", async () => {
+    // Di follows ada, Ed nobody; ada's private and direct posts, a poll that closes.
+    const di = await memberClient(node, "di");
+    const ed = await memberClient(node, "ed", di.app);
+    await di.client.v1.accounts.$select(ada.id).follow();
+    const friends = await ada.client.v1.statuses.create({
+      status: "Friends",
+      visibility: "private",
+    });
+    const direct = await ada.client.v1.statuses.create({
+      status: "@ed psst",
+      visibility: "direct",
+    });
+    const poll = await ada.client.v1.statuses.create({
+      status: "Oven?",
+      visibility: "public",
+      poll: { options: ["gas", "wood"], expiresIn: 3600 },
+    });
+    const ids = [friends.id, direct.id, poll.id];
+    const viewers = [
+      { name: "di", member: di },
+      { name: "ed", member: ed },
+      { name: "nobody", member: null },
+    ];
+    const check = async (label: string, expected: Record<string, (number | "ok")[]>) => {
+      for (const { name, member } of viewers) {
+        const viewer = member ? ref(member, name) : null;
+        for (const [i, id] of ids.entries()) {
+          const got = await api(`/api/v1/statuses/${id}`, member?.token);
+          const v = await postView(s(), viewer, id);
+          const fresh = v ? (await serializeStatuses(l(), [v], !!viewer))[0] : undefined;
+          assert.deepEqual(got, plain(fresh), `${label}: ${id} as ${name}`);
+          assert.equal(got === 404 ? 404 : "ok", expected[name]?.[i], `${label}: ${id} as ${name}`);
+        }
+      }
+    };
+    await check("posted", {
+      di: ["ok", 404, "ok"],
+      ed: [404, "ok", "ok"],
+      nobody: [404, 404, "ok"],
+    });
+    await sql`UPDATE polls SET closed_at = ${new Date().toISOString()} WHERE post_id = ${poll.id}`.execute(
+      l().db,
+    );
+    const closed = (await api(`/api/v1/statuses/${poll.id}`, di.token)) as {
+      poll: { expired: boolean };
+    };
+    assert.equal(closed.poll.expired, true);
+    // Suspending ada hides all three from everyone; lifting it shows them again.
+    await sql`INSERT INTO actor_limits (actor_uri, level, created_at) VALUES (${memberUri(node.url, "ada")}, ${"suspend"}, ${new Date().toISOString()})`.execute(
+      l().db,
+    );
+    await check("suspended", { di: [404, 404, 404], ed: [404, 404, 404], nobody: [404, 404, 404] });
+    await sql`DELETE FROM actor_limits WHERE actor_uri = ${memberUri(node.url, "ada")}`.execute(
+      l().db,
+    );
+    await check("lifted", {
+      di: ["ok", 404, "ok"],
+      ed: [404, "ok", "ok"],
+      nobody: [404, 404, "ok"],
+    });
+  });
+
   it("two viewers never see each other's flags", async () => {
     const post = await ada.client.v1.statuses.create({ status: "Crumbs", visibility: "public" });
     await bo.client.v1.statuses.$select(post.id).favourite();
