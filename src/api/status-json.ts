@@ -54,6 +54,7 @@ type Row = Awaited<ReturnType<typeof rowsOf>>[number];
 const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
   db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
 );
+export type PollRow = Awaited<ReturnType<typeof pollsOf>>[number];
 
 /**
  * What the viewer did to the page's posts, in one query: liked (f), boosted (r),
@@ -149,6 +150,8 @@ export async function renderStatuses(
   context: FilterContext | null,
   /** The posts' POST_COLUMNS when the page's query read them (timelinePageIds): then only boosted posts are read. */
   known: Record<string, unknown>[] = [],
+  /** Polls read with the posts (renderStatus), by post id: those are not read again. */
+  knownPolls: ReadonlyMap<string, PollRow> = new Map(),
 ): Promise<RenderedStatuses> {
   const json = new Map<string, string>();
   const present: string[] = [];
@@ -188,7 +191,9 @@ export async function renderStatuses(
   for (const [id, f] of await buildFragments(s, l, stale)) fragments.set(id, f);
 
   const allIds = all.map((r) => r.id);
-  const pollIds = all.filter((r) => r.has_poll && !r.reblog_of_id).map((r) => r.id);
+  const pollIds = all
+    .filter((r) => r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id))
+    .map((r) => r.id);
   const uris: string[] = [];
   for (const f of fragments.values()) {
     uris.push(f.authorUri, ...f.mentionUris);
@@ -200,7 +205,8 @@ export async function renderStatuses(
     pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
     viewer && context ? viewerFilters(l, viewer.id, context) : [],
   ]);
-  const pollById = new Map(polls.map((p) => [p.post_id, p]));
+  const pollById = new Map<string, PollRow>(knownPolls);
+  for (const p of polls) pollById.set(p.post_id, p);
   // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
   const decisionPolls = await decisionPollsOf(
     l.db,

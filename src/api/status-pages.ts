@@ -5,7 +5,7 @@
  * more than a tenth of a home timeline's CPU.
  */
 import { preparedPage } from "../social/pager.ts";
-import { homeSource, publicSource } from "../social/timelines.ts";
+import { homeSource, profileRows, publicSource } from "../social/timelines.ts";
 import { POST_COLUMNS } from "./status-json.ts";
 
 export const homePageIds = preparedPage(
@@ -38,3 +38,48 @@ export const publicPageIds = preparedPage(
   }),
   POST_COLUMNS,
 );
+
+type ProfileArgs = {
+  viewerId: string;
+  viewerUri: string;
+  authorUri: string;
+  /** "1" when the viewer sees the author's followers-only posts (followsAuthor). */
+  follower: string;
+  /** "1" when a hashtag was asked for; then `tagged`, lower-cased without '#'. */
+  hasTag: string;
+  tagged: string;
+  /** The page's filters that pick the form: only_media, exclude_replies, exclude_reblogs ("1" or ""). */
+  media: string;
+  noReplies: string;
+  noReblogs: string;
+};
+
+/** An account's statuses: a form per viewer or nobody, follower or not, and filters asked for. */
+export const profilePageIds = preparedPage(
+  (db, a: ProfileArgs, form: ReturnType<typeof profileForm>) =>
+    profileRows(
+      { db },
+      form.viewer ? { id: a.viewerId, uri: a.viewerUri } : null,
+      a.authorUri,
+      form.follower,
+      {
+        onlyMedia: form.onlyMedia,
+        excludeReplies: form.excludeReplies,
+        excludeReblogs: form.excludeReblogs,
+        tagged: form.tagged ? a.tagged : undefined,
+      },
+    ),
+  (a: ProfileArgs) => profileForm(a),
+  POST_COLUMNS,
+);
+
+function profileForm(a: ProfileArgs) {
+  return {
+    viewer: a.viewerId !== "",
+    follower: a.follower === "1",
+    onlyMedia: a.media === "1",
+    excludeReplies: a.noReplies === "1",
+    excludeReblogs: a.noReblogs === "1",
+    tagged: a.hasTag === "1",
+  };
+}

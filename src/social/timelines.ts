@@ -166,14 +166,35 @@ export function tagTimeline(
  * An author's posts and boosts the viewer may see: followers-only ones for
  * followers; in a members-only group, for the group's members (visibleTo).
  */
+/** Whether the viewer sees the author's followers-only posts (their own, or an accepted follow). */
+export async function followsAuthor(
+  s: Pick<SocialContext, "db">,
+  viewer: ViewerRef | null,
+  authorUri: string,
+): Promise<boolean> {
+  return !!viewer && (viewer.uri === authorUri || (await isFollowing(s.db, viewer.uri, authorUri)));
+}
+
 export async function profileSource(
   s: SocialContext,
   viewer: ViewerRef | null,
   authorUri: string,
   filters: TimelineFilters = {},
 ) {
-  const follower =
-    viewer && (viewer.uri === authorUri || (await isFollowing(s.db, viewer.uri, authorUri)));
+  return profileRows(s, viewer, authorUri, await followsAuthor(s, viewer, authorUri), filters);
+}
+
+/**
+ * An author's posts the viewer may see, `follower` as followsAuthor says: the values
+ * (viewer, author, tag) only as values, so the query can be compiled once per form.
+ */
+export function profileRows(
+  s: Pick<SocialContext, "db">,
+  viewer: ViewerRef | null,
+  authorUri: string,
+  follower: boolean,
+  filters: TimelineFilters = {},
+) {
   const rows = s.db
     .selectFrom("posts as p")
     .where("p.author_uri", "=", authorUri)

@@ -12,9 +12,8 @@ import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remote-actors.ts";
 import { memberUri } from "../../kernel/uris.ts";
-import { timelinePageIds } from "../../social/pager.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
-import { pinnedPosts, profileSource } from "../../social/timelines.ts";
+import { followsAuthor, pinnedPosts } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
 import { optionalUser, requireUser } from "../auth.ts";
@@ -24,7 +23,8 @@ import { readPage, setLink } from "../pagination.ts";
 import { idList, readParams, truthy } from "../params.ts";
 import { actorById, credentialAccount, loadAccount, loadAccounts } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
-import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
+import { renderStatuses, statusArray } from "../status-json.ts";
+import { profilePageIds } from "../status-pages.ts";
 
 /** GET /api/v1/accounts?id[]= reads at most this many (Mastodon: DEFAULT_ACCOUNTS_LIMIT). */
 export const MAX_ACCOUNTS_BY_ID = 40;
@@ -179,14 +179,24 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
         : await remotePinnedPosts(s, ref, actor.uri);
       return c.json(await serializeStatuses(l, pins, !!viewer));
     }
-    const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : undefined;
-    const source = await profileSource(s, ref, actor.uri, {
-      onlyMedia: truthy(p.only_media),
-      excludeReplies: truthy(p.exclude_replies),
-      excludeReblogs: truthy(p.exclude_reblogs),
-      tagged,
-    });
-    const got = await timelinePageIds(source, page, POST_COLUMNS);
+    // Normalized as matchesFilters does (the compiled query is given the value as it is).
+    const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : "";
+    const flag = (x: unknown) => (truthy(x) ? "1" : "");
+    const got = await profilePageIds(
+      deps.db,
+      {
+        viewerId: ref?.id ?? "",
+        viewerUri: ref?.uri ?? "",
+        authorUri: actor.uri,
+        follower: flag(await followsAuthor(s, ref, actor.uri)),
+        hasTag: tagged ? "1" : "",
+        tagged: tagged.toLowerCase().replace(/^#/, ""),
+        media: flag(p.only_media),
+        noReplies: flag(p.exclude_replies),
+        noReblogs: flag(p.exclude_reblogs),
+      },
+      page,
+    );
     // Statuses as JSON text (status-json.ts); the cursors of the posts read, as timelines'.
     const rendered = await renderStatuses(s, l, ref, got.ids, "account", got.posts);
     setLink(c, rendered.present, { hasMore: got.nextMaxId !== null });

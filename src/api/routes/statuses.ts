@@ -23,7 +23,7 @@ import {
 } from "../../social/interactions.ts";
 import { ownPostSource } from "../../social/post-lookups.ts";
 import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
-import { mayReadPost, postView, threadIds } from "../../social/timelines.ts";
+import { postView, threadIds } from "../../social/timelines.ts";
 import { visiblePosts } from "../../social/views.ts";
 import { ownAttachments } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
@@ -37,6 +37,7 @@ import {
   serializeStatuses,
 } from "../serializers/status.ts";
 import { renderStatuses, statusArray } from "../status-json.ts";
+import { renderStatus } from "../status-one.ts";
 
 const postProblems: Record<string, string> = {
   empty: "Text can't be blank",
@@ -95,9 +96,8 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
   /** The same status as JSON text (status-json.ts), answered as it is; or 404. */
   const oneJson = async (id: string, viewer: { id: string; username: string } | null) => {
     const ref = viewer ? memberRef(deps, viewer) : null;
-    if (!(await mayReadPost(s, ref, id))) throw notFound();
-    const text = (await renderStatuses(s, l, ref, [id], null)).json.get(id);
-    if (text === undefined) throw notFound();
+    const text = await renderStatus(s, l, ref, id);
+    if (text === null) throw notFound();
     return text;
   };
   const json = (c: ApiContext, text: string) =>
