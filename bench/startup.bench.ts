@@ -8,6 +8,7 @@
  *   node bench/startup.bench.ts                      (a fresh data dir)
  *   STARTUP_DIR=/tmp/inproc-b node bench/startup.bench.ts   (a copy of a seeded node's dir)
  *   STARTUP_RUNS=5
+ *   STARTUP_ROLE=web   `synco start --role web` (no worker), to see the start without it
  *   STARTUP_LOAD=400   then 400 of each HTTP bench request, 4 at a time, and RSS after
  *                      (needs STARTUP_DIR seeded by bench/http/inprocess.ts: its bench.json)
  */
@@ -23,6 +24,7 @@ import type { Seeded } from "./http/seed.ts";
 const cli = join(import.meta.dirname, "..", "bin", "synco");
 const runs = Number(process.env.STARTUP_RUNS ?? 5);
 const load = Number(process.env.STARTUP_LOAD ?? 0);
+const roleArgs = process.env.STARTUP_ROLE ? ["--role", process.env.STARTUP_ROLE] : [];
 /** The seeded node's member and status (bench/http/inprocess.ts writes them with the seed). */
 const seededFile = process.env.STARTUP_DIR ? join(process.env.STARTUP_DIR, "bench.json") : "";
 const seeded: Seeded | undefined =
@@ -87,7 +89,7 @@ async function waitForAnswer(url: string, child: ChildProcess, started: number):
 async function startOnce(dataDir: string): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(cli, ["start"], {
+  const child = spawn(cli, ["start", ...roleArgs], {
     env: {
       ...process.env,
       SYNCO_DATA_DIR: dataDir,
