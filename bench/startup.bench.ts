@@ -8,16 +8,29 @@
  *   node bench/startup.bench.ts                      (a fresh data dir)
  *   STARTUP_DIR=/tmp/inproc-b node bench/startup.bench.ts   (a copy of a seeded node's dir)
  *   STARTUP_RUNS=5
+ *   STARTUP_ROLE=web   `synco start --role web` (no worker), to see the start without it
+ *   STARTUP_LOAD=400   then 400 of each HTTP bench request, 4 at a time, and RSS after
+ *                      (needs STARTUP_DIR seeded by bench/http/inprocess.ts: its bench.json)
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpuMs, freePort, rssMb, sleep } from "./http/measure.ts";
+import { syncoRequests } from "./http/requests.ts";
+import type { Seeded } from "./http/seed.ts";
 
 // The same entry point as `npm start`: the wrapper that sets the runtime flags.
 const cli = join(import.meta.dirname, "..", "bin", "synco");
 const runs = Number(process.env.STARTUP_RUNS ?? 5);
+const load = Number(process.env.STARTUP_LOAD ?? 0);
+const roleArgs = process.env.STARTUP_ROLE ? ["--role", process.env.STARTUP_ROLE] : [];
+/** The seeded node's member and status (bench/http/inprocess.ts writes them with the seed). */
+const seededFile = process.env.STARTUP_DIR ? join(process.env.STARTUP_DIR, "bench.json") : "";
+const seeded: Seeded | undefined =
+  load > 0 && existsSync(seededFile)
+    ? (JSON.parse(readFileSync(seededFile, "utf8")) as { seeded: Seeded }).seeded
+    : undefined;
 /** One page per area, asked after the idle reading (what a visitor's browsing loads). */
 const areaPaths = [
   "/",
@@ -36,6 +49,26 @@ interface Start {
   cpuSeconds: number;
   idleRss: number;
   browsedRss: number;
+  /** RSS after STARTUP_LOAD of each bench request (NaN without it). */
+  loadedRss: number;
+}
+
+/** `load` of each HTTP bench request, 4 at a time, as the bench's clients ask them. */
+async function sendLoad(port: number): Promise<void> {
+  if (!seeded) return;
+  // The node's own host: the seed's links and WebFinger name it (envFor in inprocess.ts).
+  const requests = syncoRequests(seeded, "127.0.0.1:8787").filter((r) => !r.single);
+  for (const r of requests) {
+    let left = load;
+    const client = async () => {
+      while (left-- > 0) {
+        const res = await fetch(`http://127.0.0.1:${port}${r.path}`, { headers: r.headers });
+        await res.text();
+        if (!res.ok) throw new Error(`${r.path}: ${res.status}`);
+      }
+    };
+    await Promise.all([client(), client(), client(), client()]);
+  }
 }
 
 async function waitForAnswer(url: string, child: ChildProcess, started: number): Promise<number> {
@@ -56,13 +89,18 @@ async function waitForAnswer(url: string, child: ChildProcess, started: number):
 async function startOnce(dataDir: string): Promise<Start> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(cli, ["start"], {
+  const child = spawn(cli, ["start", ...roleArgs], {
     env: {
       ...process.env,
       SYNCO_DATA_DIR: dataDir,
       SYNCO_DATABASE_URL: `sqlite:${join(dataDir, "synco.db")}`,
       SYNCO_PORT: String(port),
       SYNCO_LOG_LEVEL: "error",
+      // The seed's domain and secret (bench/http/inprocess.ts), so its token and names hold.
+      ...(seeded && {
+        SYNCO_DOMAIN: "127.0.0.1:8787",
+        SYNCO_SECRET: "bench-secret-".padEnd(40, "x"),
+      }),
     },
     stdio: "ignore",
   });
@@ -75,10 +113,12 @@ async function startOnce(dataDir: string): Promise<Start> {
   for (const path of areaPaths) await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
   await sleep(500);
   const browsedRss = rssMb(pid);
+  await sendLoad(port);
+  const loadedRss = seeded ? rssMb(pid) : Number.NaN;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
-  return { seconds, cpuSeconds, idleRss, browsedRss };
+  return { seconds, cpuSeconds, idleRss, browsedRss, loadedRss };
 }
 
 /** A copy of STARTUP_DIR's database, or a fresh dir (the first start migrates it). */
@@ -97,8 +137,8 @@ const restarts: Start[] = [];
 for (let i = 0; i < runs; i++) restarts.push(await startOnce(dir));
 const median = (pick: (s: Start) => number) =>
   restarts.map(pick).sort((a, b) => a - b)[Math.floor(restarts.length / 2)] ?? Number.NaN;
-const line = (s: Pick<Start, "seconds" | "cpuSeconds" | "idleRss" | "browsedRss">) =>
-  `${s.seconds.toFixed(3)} s to first answer (${s.cpuSeconds.toFixed(2)} s CPU), idle RSS ${s.idleRss.toFixed(1)} MB, after one page per area ${s.browsedRss.toFixed(1)} MB`;
+const line = (s: Start) =>
+  `${s.seconds.toFixed(3)} s to first answer (${s.cpuSeconds.toFixed(2)} s CPU), idle RSS ${s.idleRss.toFixed(1)} MB, after one page per area ${s.browsedRss.toFixed(1)} MB${seeded ? `, after ${load} of each bench request ${s.loadedRss.toFixed(1)} MB` : ""}`;
 console.log(
   `first start${process.env.STARTUP_DIR ? "" : " (new database, migrations)"}: ${line(first)}`,
 );
@@ -107,6 +147,7 @@ const m = {
   cpuSeconds: median((s) => s.cpuSeconds),
   idleRss: median((s) => s.idleRss),
   browsedRss: median((s) => s.browsedRss),
+  loadedRss: median((s) => s.loadedRss),
 };
 console.log(`restart, median of ${runs}: ${line(m)}`);
 console.log(

@@ -2,11 +2,42 @@
  * Message catalogues and language negotiation. The member's own setting wins;
  * otherwise Accept-Language (RFC 9110 §12.5.4, q-values honoured); otherwise English.
  */
+import { createRequire } from "node:module";
 import { type Catalogue, en, type MessageKey } from "./en/index.ts";
-import { es } from "./es/index.ts";
 
-export const catalogues = { en, es } as const satisfies Record<string, Catalogue>;
-export type Locale = keyof typeof catalogues;
+export type Locale = "en" | "es";
+
+/**
+ * English is every message's fallback, so it loads with this module; another
+ * locale's catalogue loads on its first use (issue 24: a node whose readers never
+ * ask for Spanish never reads its 25 files). `require` loads an ES module
+ * synchronously (Node 24), so a translator stays a plain function.
+ */
+const require = createRequire(import.meta.url);
+const loaders: Record<Locale, () => Catalogue> = {
+  en: () => en,
+  es: () => (require("./es/index.ts") as { es: Catalogue }).es,
+};
+const loaded = new Map<Locale, Catalogue>();
+function catalogueOf(locale: Locale): Catalogue {
+  let catalogue = loaded.get(locale);
+  if (!catalogue) {
+    catalogue = loaders[locale]();
+    loaded.set(locale, catalogue);
+  }
+  return catalogue;
+}
+
+/** Every catalogue by locale; reading one loads it. */
+export const catalogues = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    (Object.keys(loaders) as Locale[]).map((locale) => [
+      locale,
+      { enumerable: true, get: () => catalogueOf(locale) },
+    ]),
+  ),
+) as { readonly [L in Locale]: Catalogue };
 export const locales = Object.keys(catalogues) as Locale[];
 export type { MessageKey };
 
@@ -29,7 +60,7 @@ export function translator(locale: Locale): Translate {
 }
 
 function buildTranslator(locale: Locale): Translate {
-  const catalogue: Catalogue = catalogues[locale];
+  const catalogue = catalogueOf(locale);
   const rules = new Intl.PluralRules(locale);
   const numbers = new Intl.NumberFormat(locale);
   return (key, params) => {
