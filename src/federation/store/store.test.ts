@@ -162,16 +162,18 @@ test("queue: concurrent claimers never take the same message", async () => {
 });
 
 test("queue: a live handler renews its claim, so a slow delivery is not taken twice", async () => {
-  const live = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 60 });
-  const other = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 60 });
+  // A lease long enough that a loaded machine's scheduling delays (tens of ms, seen
+  // on CI with a 60 ms lease) don't pass for a dead handler; renewed every 300 ms.
+  const live = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 900 });
+  const other = new DatabaseMessageQueue(handle, { queue: "renew", leaseMs: 900 });
   await live.enqueue("slow");
   const controller = new AbortController();
   let stolen: unknown;
   const listening = live.listen(
     async () => {
       // Well past three leases: without renewal the other worker would claim it here.
-      for (let i = 0; i < 6; i++) {
-        await new Promise((r) => setTimeout(r, 40));
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 600));
         stolen ??= await other.claim();
       }
       controller.abort();
