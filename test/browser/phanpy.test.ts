@@ -241,8 +241,20 @@ test("Phanpy: log in through the popup, post with an image, open notifications, 
   await page.reload();
   await page.getByText("Hello from Phanpy").first().waitFor({ timeout: 20_000 });
   await subscribed;
-  await adaApi.v1.statuses.$select(posted.id).update({ status: "Edited elsewhere, seen live" });
-  await page.getByText("Edited elsewhere, seen live").first().waitFor({ timeout: 60_000 });
+  // The subscribe frame sent is not the server having it: on a loaded machine an edit
+  // can still come first. Each try is a new edit (never a reload); one must arrive live.
+  let seen = false;
+  for (let attempt = 1; attempt <= 4 && !seen; attempt++) {
+    const text = `Edited elsewhere, seen live (${attempt})`;
+    await adaApi.v1.statuses.$select(posted.id).update({ status: text });
+    seen = await page
+      .getByText(text)
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .then(() => true)
+      .catch(() => false);
+  }
+  assert.ok(seen, "an edit made in another app appears without a reload");
   await screenshot(page, "phanpy-live-edit");
   assert.deepEqual(errors, []);
   await context.close();
