@@ -17,7 +17,7 @@ import { authorsOf, mentionsOf, tagsOf } from "../social/api-support.ts";
 import type { SocialContext } from "../social/context.ts";
 import { hydrate, type PostView } from "../social/views.ts";
 import type { AccountLoader } from "./serializers/account.ts";
-import { contentOf, serializeMedia, toMastodonVisibility } from "./serializers/status.ts";
+import { contentOf, mediaRow, serializeMedia, toMastodonVisibility } from "./serializers/status.ts";
 
 export interface StatusFragment {
   /** `{"id":…` up to `edited_at`, without the closing brace. */
@@ -75,21 +75,7 @@ function fragmentOf(
     visibility: toMastodonVisibility(v.visibility),
     sensitive: v.sensitive,
     spoiler_text: v.spoiler,
-    media_attachments: boost
-      ? []
-      : v.media.map((m) =>
-          serializeMedia(origin, {
-            id: m.id,
-            upload_id: m.uploadId,
-            path: m.path,
-            remote_url: m.remoteUrl,
-            media_type: m.mediaType,
-            description: m.description,
-            width: m.width,
-            height: m.height,
-            focus: m.focus,
-          }),
-        ),
+    media_attachments: boost ? [] : v.media.map((m) => serializeMedia(origin, mediaRow(m))),
     application: null,
     tags: extra.tags.map((t) => ({ name: t, url: tagUrl(origin, t) })),
     emojis: [],

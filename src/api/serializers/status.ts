@@ -18,7 +18,7 @@ export const fromMastodonVisibility = (v: string): Visibility | null =>
   v === "private" ? "followers" : v === "public" || v === "unlisted" || v === "direct" ? v : null;
 
 /** A post's attachment as hydrate read it (views.ts), in the columns serializeMedia takes. */
-const mediaRow = (m: MediaView) => ({
+export const mediaRow = (m: MediaView) => ({
   id: m.id,
   upload_id: m.uploadId,
   path: m.path,
