@@ -5,13 +5,15 @@
  * a copy (B's member follows A's co-op). On B a member reports the copy twice,
  * through the page's form: once without forwarding (it stays on B), once with
  * the box ticked (a Flag from B's co-op, the member unnamed, to A). A's
- * moderators then see exactly the forwarded report on their own offer.
+ * moderators then see exactly the forwarded report on their own offer. The
+ * client API's report route takes `forward` the same way (a second offer).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { recordEvent } from "../src/db/outbox.ts";
 import { followRemote, waitFor } from "../src/federation/testing.ts";
 import { coopUri } from "../src/kernel/uris.ts";
+import { memberClient } from "./api-helpers.ts";
 import { publishProposal } from "./support/economy.ts";
 import { createMember, type SignedIn, signIn } from "./support/login.ts";
 import { startTestNode, type TestNode } from "./support/node.ts";
@@ -139,4 +141,52 @@ test("a report on a copy, forwarded, reaches the publisher's moderators; one not
   assert.match(list, /These are not pumpkins/);
   assert.doesNotMatch(list, /Only for our moderators/);
   assert.doesNotMatch(list, /users\/bo/);
+});
+
+test("the API's report of a copy takes `forward` too: the publisher's node files it; without it, it stays", async () => {
+  const p = await a.node.db.db.transaction().execute(async (trx) => {
+    const row = await publishProposal(trx, a.url, { name: "Quinces" });
+    await recordEvent(trx, { type: "economy.proposal.created", payload: { proposalId: row.id } });
+    return row;
+  });
+  const copy = await waitFor(
+    "B keeps a copy of A's second offer",
+    () =>
+      b.node.db.db
+        .selectFrom("econ_proposals")
+        .select("id")
+        .where("uri", "=", p.uri)
+        .executeTakeFirst(),
+    SLOW,
+  );
+  const { token } = await memberClient(b, "bianca");
+  const report = (body: Record<string, unknown>) =>
+    fetch(`${b.url}/api/synco/v1/economy/proposals/${copy.id}/report`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const kept = await report({ comment: "Stays with B" });
+  assert.equal(kept.status, 201);
+  assert.equal(((await kept.json()) as { forwarded?: boolean }).forwarded, false);
+  const sent = await report({ comment: "Not quinces at all", forward: true });
+  assert.equal(sent.status, 201);
+  assert.equal(((await sent.json()) as { forwarded?: boolean }).forwarded, true);
+  // Bad input is refused and files nothing.
+  const before = (await reportsOn(b, p.uri)).length;
+  assert.equal((await report({ comment: "x".repeat(6000), forward: true })).status, 422);
+  assert.equal((await reportsOn(b, p.uri)).length, before);
+
+  const onA = await waitFor(
+    "A files the report forwarded through the API",
+    async () => {
+      const rows = await reportsOn(a, p.uri);
+      return rows.length ? rows : null;
+    },
+    SLOW,
+  );
+  assert.deepEqual(
+    onA.map((r) => [r.comment, r.reporter_uri, r.reporter_account_id]),
+    [["Not quinces at all", coopUri(b.url), null]],
+  );
 });

@@ -48,4 +48,6 @@ export const socialEvents = defineEvents("social", {
   "social.actor.unblocked": block,
   /** A report about a remote post, forwarded as Flag from the co-op actor. */
   "social.report.forwarded": z.object({ reportId: z.string() }),
+  /** An app asked for a remote account whose counts are stale: read them from its server. */
+  "social.counts.requested": z.object({ uri: z.string().max(2000) }),
 });

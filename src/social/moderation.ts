@@ -173,9 +173,15 @@ export async function report(
   s: SocialContext,
   reporter: Member,
   input: { targetUri: string; postIds: string[]; comment: string; forward: boolean },
-): Promise<Result<{ id: string }, "bad-comment" | "not-found">> {
+): Promise<Result<{ id: string; forwarded: boolean }, "bad-comment" | "not-found">> {
   if (!input.comment.trim() || input.comment.length > MAX_REPORT_COMMENT)
     return fail("bad-comment");
+  // An account reported without posts (an app's report) is forwarded too, as Mastodon does.
+  const remoteTarget = await s.db
+    .selectFrom("remote_actors")
+    .select("id")
+    .where("uri", "=", input.targetUri)
+    .executeTakeFirst();
   return s.db.transaction().execute(async (trx) => {
     const found = await trx
       .selectFrom("posts")
@@ -188,7 +194,7 @@ export async function report(
     )
       return fail("not-found" as const);
     const id = newId();
-    const remote = found.some((p) => p.author_remote_id);
+    const remote = !!remoteTarget || found.some((p) => p.author_remote_id);
     await fileReport(
       trx,
       {
@@ -205,7 +211,7 @@ export async function report(
     );
     if (input.forward && remote)
       await recordEvent(trx, { type: "social.report.forwarded", payload: { reportId: id } });
-    return ok({ id });
+    return ok({ id, forwarded: input.forward && remote });
   });
 }
 

@@ -12,6 +12,7 @@ import { followersOf, followingOf } from "../../federation/follow-lists.ts";
 import { manuallyApproves, setManuallyApproves } from "../../federation/follows.ts";
 import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remote-actors.ts";
 import { memberUri } from "../../kernel/uris.ts";
+import { askForCounts } from "../../social/person-counts.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
 import { followsAuthor, pinnedPosts } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
@@ -116,7 +117,7 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get("/api/v1/accounts/lookup", async (c) => {
-    optionalUser(c);
+    const viewer = optionalUser(c);
     const acct = (c.req.query("acct") ?? "").replace(/^@/, "");
     if (!acct) throw unprocessable("acct is missing");
     const [name = "", host] = acct.split("@");
@@ -124,7 +125,11 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (!host || host.toLowerCase() === deps.config.domain.toLowerCase()) {
       const found = await findByUsername(deps.db, name);
       if (found?.status === "active") uri = memberUri(deps.config.origin, found.username);
-    } else uri = (await findRemoteActor(deps.db, { handle: acct }))?.uri;
+    } else {
+      const remote = await findRemoteActor(deps.db, { handle: acct });
+      uri = remote?.uri;
+      if (remote && viewer) await askForCounts(deps.db, remote, deps.clock.now());
+    }
     const account = uri ? await loadAccount(l, uri) : undefined;
     if (!account) throw notFound();
     return c.json(account);
@@ -159,8 +164,10 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get("/api/v1/accounts/:id", async (c) => {
-    optionalUser(c);
+    const viewer = optionalUser(c);
     const actor = await actorById(l, c.req.param("id"));
+    // A member looking at a remote account: its server's counts, read again if stale (queued).
+    if (actor?.remote && viewer) await askForCounts(deps.db, actor.remote, deps.clock.now());
     const account = actor ? await loadAccount(l, actor.uri) : undefined;
     if (!account) throw notFound();
     return c.json(account);

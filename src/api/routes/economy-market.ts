@@ -32,7 +32,7 @@ import { memberUri } from "../../kernel/uris.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, socialContext } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { readParams } from "../params.ts";
+import { readParams, truthy } from "../params.ts";
 import { serializeProposal, serializeSpec, serializeWatch } from "../serializers/economy-market.ts";
 
 const PREFIX = "/api/synco/v1/economy";
@@ -316,14 +316,14 @@ export function economyMarketRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post(`${PREFIX}/proposals/:id/report`, async (c) => {
     const me = requireUser(c, "write:statuses");
     const p = await visible(c, me);
-    const comment = z
-      .string()
-      .max(5000)
-      .default("")
-      .parse((await readParams(c)).comment);
-    const done = await reportProposal(ctx(), actor(me), { proposalId: p.id, comment });
+    const params = await readParams(c);
+    const comment = z.string().max(5000).default("").parse(params.comment);
+    // As Mastodon's POST /api/v1/reports: `forward` sends a copy's report on to its
+    // publisher's node (a Flag from the co-op, the member unnamed).
+    const forward = truthy(params.forward);
+    const done = await reportProposal(ctx(), actor(me), { proposalId: p.id, comment, forward });
     if (!done.ok) return refuse(done.reason);
-    return c.json({ id: done.value.id }, 201);
+    return c.json({ id: done.value.id, forwarded: done.value.forwarded }, 201);
   });
 
   app.get(`${PREFIX}/watches`, async (c) => {

@@ -244,7 +244,7 @@ export function moreRoutes(deps: ApiDeps): Hono<ApiEnv> {
       action_taken_at: null,
       category: p.category ?? "other",
       comment,
-      forwarded: truthy(p.forward) && !!actor.remote,
+      forwarded: result.value.forwarded,
       created_at: deps.clock.now().toISOString(),
       status_ids: p.status_ids ?? null,
       rule_ids: null,

@@ -106,6 +106,24 @@ const accountCache = cachePerDatabase<string, ApiAccount | null>({
   max: 5000,
 });
 
+/**
+ * What a remote account's own server says of it (remote_actors' posts, followers and
+ * following counts, read by person-refresh.ts), by the kept account object: a
+ * refresh writes remote_actors, which drops the kept object and this with it.
+ * Each unknown figure (never read, or the server hides it) falls back to ours.
+ */
+const remoteFigures = new WeakMap<ApiAccount, Partial<Counts>>();
+
+/** The counts an account shows: the remote server's where known, else what we know. */
+function figures(a: ApiAccount, n: Counts | undefined) {
+  const r = remoteFigures.get(a);
+  return {
+    statuses: r?.statuses ?? n?.statuses ?? 0,
+    followers: r?.followers ?? n?.followers ?? 0,
+    following: r?.following ?? n?.following ?? 0,
+  };
+}
+
 /** Accounts for these actor URIs (unknown URIs are left out). */
 export async function loadAccounts(
   l: AccountLoader,
@@ -115,12 +133,13 @@ export async function loadAccounts(
   const { statics, numbers } = await staticsWithCounts(l, uris, nested);
   const withCounts = (a: ApiAccount): ApiAccount => {
     const n = numbers.get(a.uri);
+    const f = figures(a, n);
     return {
       ...a,
       last_status_at: day(n?.last),
-      statuses_count: n?.statuses ?? 0,
-      followers_count: n?.followers ?? 0,
-      following_count: n?.following ?? 0,
+      statuses_count: f.statuses,
+      followers_count: f.followers,
+      following_count: f.following,
       ...(a.moved ? { moved: withCounts(a.moved) } : {}),
     };
   };
@@ -162,7 +181,8 @@ export async function loadAccountJson(
   const text = (a: ApiAccount): string => {
     const n = numbers.get(a.uri);
     const last = day(n?.last);
-    return `${jsonHead(a)},"last_status_at":${last === null ? "null" : `"${last}"`},"statuses_count":${n?.statuses ?? 0},"followers_count":${n?.followers ?? 0},"following_count":${n?.following ?? 0}${a.moved ? `,"moved":${text(a.moved)}` : ""}}`;
+    const f = figures(a, n);
+    return `${jsonHead(a)},"last_status_at":${last === null ? "null" : `"${last}"`},"statuses_count":${f.statuses},"followers_count":${f.followers},"following_count":${f.following}${a.moved ? `,"moved":${text(a.moved)}` : ""}}`;
   };
   const out = new Map<string, AccountJson>();
   for (const [uri, a] of statics) out.set(uri, { account: a, json: text(a) });
@@ -268,7 +288,7 @@ async function buildAccounts(
   for (const r of remotes) {
     const avatar = abs(r.avatar_url ? remoteMedia(r.avatar_url) : MISSING_AVATAR);
     const header = abs(r.header_url ? remoteMedia(r.header_url) : MISSING_HEADER);
-    out.set(r.uri, {
+    const account: ApiAccount = {
       id: r.id,
       username: r.username,
       acct: `${r.username}@${r.host}`,
@@ -295,7 +315,13 @@ async function buildAccounts(
       statuses_count: 0,
       followers_count: 0,
       following_count: 0,
+    };
+    remoteFigures.set(account, {
+      statuses: r.posts_count ?? undefined,
+      followers: r.followers_count ?? undefined,
+      following: r.following_count ?? undefined,
     });
+    out.set(r.uri, account);
   }
   if (!nested) await addMoved(l, out);
   return out;

@@ -13,6 +13,7 @@ import { getLogger } from "@logtape/logtape";
 import { httpUrlOrNull } from "../../kernel/safe-url.ts";
 import { isSuspendedActor } from "../../social/moderation.ts";
 import type { FederationDeps } from "../deps.ts";
+import type { EventHandler } from "../extensions.ts";
 import { ensureActor, signedLoader } from "../lookup.ts";
 import { backfillOutbox } from "./backfill.ts";
 import { allowsFederation } from "./domain-policy.ts";
@@ -63,3 +64,7 @@ export async function refreshPerson(
       logger.info("Reading the outbox of {uri} failed: {error}", { uri: address, error });
     });
 }
+
+/** An app asked for a remote account with stale counts (social/person-counts.ts): read them. */
+export const countsRequested: EventHandler<{ uri: string }> = (ctx, deps, _event, { uri }) =>
+  refreshPerson(ctx, deps, uri, { backfill: false });

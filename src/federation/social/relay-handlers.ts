@@ -39,6 +39,7 @@ import {
   loadLocalPost,
   postObject,
 } from "./notes.ts";
+import { countsRequested } from "./person-refresh.ts";
 
 type Event = OutboxEventRow;
 
@@ -381,6 +382,8 @@ export const socialEventHandlers: EventHandlers<typeof socialEvents> = {
   async "social.actor.unblocked"(ctx, deps, event, payload) {
     await sendBlock(ctx, deps, event, payload, true);
   },
+
+  "social.counts.requested": countsRequested,
 
   /** A member's report about a remote post, forwarded anonymously as Flag from the co-op actor. */
   async "social.report.forwarded"(ctx, deps, event, payload) {

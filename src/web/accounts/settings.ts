@@ -16,7 +16,14 @@ import {
   parseFields,
   updateProfile,
 } from "../../accounts/profile.ts";
-import { type ImagePurpose, storeImage } from "../../storage/images.ts";
+import { releaseFormUploads } from "../../storage/form-uploads.ts";
+import {
+  type KeptPicture,
+  keptPictureField,
+  type PictureSlot,
+  pictureAcrossTries,
+  readMultipart,
+} from "../budgeting/propose.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field, notice, readForm } from "../forms.ts";
 import { locales } from "../i18n/i18n.ts";
@@ -24,7 +31,6 @@ import { type Html, layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
-import { imageRejectionText } from "../uploads.ts";
 import { type AccountsDeps, sessionGuard, tooManyAttempts } from "./deps.ts";
 
 const sections = [
@@ -61,7 +67,18 @@ export function settingsLayout(
   return c.html(layout(c, section ? t(section.key) : t("settings.title"), page), status);
 }
 
-type ProfileForm = Profile & { avatarPath?: string | null; headerPath?: string | null };
+type ProfileForm = Profile & {
+  avatarPath?: string | null;
+  headerPath?: string | null;
+  /** Pictures picked on a try the form refused, kept for the next (as a project's picture). */
+  kept?: { avatar: KeptPicture | null; header: KeptPicture | null };
+};
+
+/** The profile's two pictures, each kept across tries under its own names. */
+const profilePictures = {
+  avatar: { file: "avatar", kept: "keptAvatar", drop: "dropAvatar", purpose: "avatar" },
+  header: { file: "header", kept: "keptHeader", drop: "dropHeader", purpose: "header" },
+} as const satisfies Record<string, PictureSlot>;
 
 function profileForm(
   c: Context<WebEnv>,
@@ -87,8 +104,8 @@ function profileForm(
         </select>
         ${errors.language ? html`<p class="field-error" id="f-language-error">${errors.language}</p>` : ""}
       </div>
-      ${imageField(c, "avatar", form.avatarPath, errors.avatar)}
-      ${imageField(c, "header", form.headerPath, errors.header)}
+      ${imageField(c, "avatar", form.avatarPath, errors.avatar, form.kept?.avatar)}
+      ${imageField(c, "header", form.headerPath, errors.header, form.kept?.header)}
       <fieldset class="profile-fields">
         <legend>${t("profile.fields")}</legend>
         <p class="hint">${t("profile.fieldsHint")}</p>
@@ -108,6 +125,7 @@ function imageField(
   kind: "avatar" | "header",
   path: string | null | undefined,
   error?: string,
+  kept?: KeptPicture | null,
 ) {
   const t = c.get("t");
   const remove = kind === "avatar" ? "removeAvatar" : "removeHeader";
@@ -115,6 +133,7 @@ function imageField(
     ${field({ name: kind, label: t(kind === "avatar" ? "profile.avatar" : "profile.header"), type: "file", error, hint: t("profile.imageHint"), accept: "image/jpeg,image/png,image/webp,image/gif,image/avif" })}
     ${path ? html`<img src="/media/${path}" alt="" class="${kind === "avatar" ? "avatar preview" : "profile-header preview"}" width="${kind === "avatar" ? 96 : 300}" height="${kind === "avatar" ? 96 : 100}" />` : ""}
     ${path ? html`<label class="check"><input type="checkbox" name="${remove}" value="1" /> ${t(kind === "avatar" ? "profile.removeAvatar" : "profile.removeHeader")}</label>` : ""}
+    ${keptPictureField(c, kept, "", profilePictures[kind])}
   </div>`;
 }
 
@@ -181,9 +200,8 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
 
   app.post("/settings/profile", async (c) => {
     const viewer = requireViewer(c);
-    const t = c.get("t");
-    const body = await c.req.parseBody();
-    const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+    const { values, body } = await readMultipart(c);
+    const text = (name: string) => values[name] ?? "";
     const input: Profile = {
       displayName: text("displayName"),
       bio: text("bio"),
@@ -193,49 +211,34 @@ export function settingsPages(deps: AccountsDeps): Hono<WebEnv> {
         value: text(`field${i}value`),
       })),
     };
-    const current = await loadProfile(deps, viewer.id);
-    const again = (errors: FieldErrors) =>
-      settingsLayout(
-        c,
-        "/settings",
-        profileForm(
-          c,
-          { ...input, avatarPath: current.avatarPath, headerPath: current.headerPath },
-          errors,
-        ),
-        422,
-      );
+    // Each picture is stored even when the rest is refused, so the next try keeps it.
+    const across = (kind: "avatar" | "header") =>
+      pictureAcrossTries(c, deps, values, body[kind], viewer.id, profilePictures[kind]);
+    const avatar = await across("avatar");
+    const header = await across("header");
+    const kept = { avatar: avatar.kept, header: header.kept };
     const checked = checkProfile(input, locales);
-    if (!checked.ok) return again(profileErrorText(c, checked.errors));
-
-    // Images are processed before anything is written; if one is refused, nothing changes.
-    const stored: { avatar?: string; header?: string } = {};
-    for (const purpose of ["avatar", "header"] as const satisfies ImagePurpose[]) {
-      const file = body[purpose];
-      if (!(file instanceof File) || file.size === 0) continue;
-      const result = await storeImage(
-        deps.db,
-        deps.config,
-        {
-          bytes: new Uint8Array(await file.arrayBuffer()),
-          purpose,
-          ownerId: viewer.id,
-        },
-        deps.clock,
-      );
-      if (!result.ok) {
-        await discard(deps, viewer.id, Object.values(stored));
-        return again({
-          [purpose]: imageRejectionText(t, result.reason, { file, locale: c.get("locale") }),
-        });
-      }
-      stored[purpose] = result.value.id;
+    const errors: FieldErrors = {
+      ...(checked.ok ? {} : profileErrorText(c, checked.errors)),
+      ...(avatar.error ? { avatar: avatar.error } : {}),
+      ...(header.error ? { header: header.error } : {}),
+    };
+    if (!checked.ok || avatar.error || header.error) {
+      const current = await loadProfile(deps, viewer.id);
+      const form = { ...input, avatarPath: current.avatarPath, headerPath: current.headerPath };
+      return settingsLayout(c, "/settings", profileForm(c, { ...form, kept }, errors), 422);
     }
     const images = {
-      avatarId: stored.avatar ?? (text("removeAvatar") ? null : undefined),
-      headerId: stored.header ?? (text("removeHeader") ? null : undefined),
+      avatarId: kept.avatar?.uploadId ?? (text("removeAvatar") ? null : undefined),
+      headerId: kept.header?.uploadId ?? (text("removeHeader") ? null : undefined),
     };
     const replaced = await updateProfile(deps.db, viewer.id, checked.value, images, deps.clock);
+    // The profile has them now: no longer the form's to keep (nor the sweep's to remove).
+    await releaseFormUploads(
+      deps.db,
+      viewer.id,
+      [kept.avatar, kept.header].flatMap((k) => (k ? [k.uploadId] : [])),
+    );
     await discard(deps, viewer.id, replaced);
     return redirectHere(c, "/settings?done=saved", 303);
   });

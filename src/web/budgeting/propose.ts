@@ -25,7 +25,7 @@ import {
   keptFormUploads,
   releaseFormUploads,
 } from "../../storage/form-uploads.ts";
-import { mediaUrl, storeImage } from "../../storage/images.ts";
+import { type ImagePurpose, mediaUrl, storeImage } from "../../storage/images.ts";
 import type { WebEnv } from "../context.ts";
 import { csrfField, errorSummary, type FieldErrors, field, refuseUnsafeNames } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
@@ -54,19 +54,42 @@ export interface KeptPicture {
   url: string;
 }
 
+/**
+ * Which picture of a form: its file field, the hidden field naming the one kept
+ * from the last try, the "remove" box, its description field and how it is stored.
+ * A form with two pictures (a profile's avatar and header) gives each its own.
+ */
+export interface PictureSlot {
+  file: string;
+  kept: string;
+  drop: string;
+  alt?: string;
+  purpose: ImagePurpose;
+}
+
+/** A project's or a market proposal's one picture. */
+export const projectPicture: PictureSlot = {
+  file: "image",
+  kept: "keptImage",
+  drop: "dropImage",
+  alt: "imageAlt",
+  purpose: "attachment",
+};
+
 /** The picture kept from the last try, with its id for the next and a "remove" box. */
 export function keptPictureField(
   c: Context<WebEnv>,
   kept: KeptPicture | null | undefined,
   alt: string | undefined,
+  slot: PictureSlot = projectPicture,
 ): Html {
   if (!kept) return html``;
   const t = c.get("t");
   return html`<div class="kept-image">
     <img src="${safeUrl(kept.url)}" alt="${alt ?? ""}" width="96" height="96" loading="lazy" />
     <p class="hint">${t("upload.kept")}</p>
-    <input type="hidden" name="keptImage" value="${kept.uploadId}" />
-    <label><input type="checkbox" name="dropImage" value="on" /> ${t("upload.remove")}</label>
+    <input type="hidden" name="${slot.kept}" value="${kept.uploadId}" />
+    <label><input type="checkbox" name="${slot.drop}" value="on" /> ${t("upload.remove")}</label>
   </div>`;
 }
 
@@ -176,13 +199,17 @@ export async function readMultipart(c: Context<WebEnv>) {
   return { values, body };
 }
 
+/** What storing a form's picture needs (the budgeting, market and account pages all have it). */
+type PictureDeps = Pick<BudgetingDeps, "db" | "config" | "clock">;
+
 /** Stores the form's picture (if any) in the member's library; its image entry, or a field error. */
 export async function imageFrom(
   c: Context<WebEnv>,
-  deps: BudgetingDeps,
+  deps: PictureDeps,
   file: unknown,
   alt: string,
   ownerId: string,
+  purpose: ImagePurpose = "attachment",
 ): Promise<
   { ok: true; images: { mediaId: string; alt: string }[] } | { ok: false; error: string }
 > {
@@ -192,7 +219,7 @@ export async function imageFrom(
     deps.config,
     {
       bytes: new Uint8Array(await file.arrayBuffer()),
-      purpose: "attachment",
+      purpose,
       ownerId,
       description: alt.slice(0, 1500),
     },
@@ -213,15 +240,17 @@ export async function imageFrom(
  */
 export async function pictureAcrossTries(
   c: Context<WebEnv>,
-  deps: BudgetingDeps,
+  deps: PictureDeps,
   values: Values,
   file: unknown,
   ownerId: string,
+  slot: PictureSlot = projectPicture,
 ): Promise<{ kept: KeptPicture | null; error?: string }> {
-  const keptId = (values.keptImage ?? "").slice(0, 64);
+  const keptId = (values[slot.kept] ?? "").slice(0, 64);
+  const dropped = values[slot.drop] === "on";
   const picked = file instanceof File && file.size > 0;
-  if (keptId && values.dropImage === "on") await discardFormUploads(deps.db, ownerId, [keptId]);
-  const keep = keptId && values.dropImage !== "on" ? keptId : null;
+  if (keptId && dropped) await discardFormUploads(deps.db, ownerId, [keptId]);
+  const keep = keptId && !dropped ? keptId : null;
   const asKept = async (id: string) => {
     const [upload] = await keptFormUploads(deps.db, ownerId, [id]);
     return upload ? { uploadId: upload.id, url: mediaUrl(upload.path) } : null;
@@ -230,7 +259,8 @@ export async function pictureAcrossTries(
   if (keep && !previous) return { kept: null, error: c.get("t")("upload.gone") };
   if (!picked) return { kept: previous };
   // A new pick replaces the kept one, but only once it is stored: a refused file keeps the old.
-  const stored = await imageFrom(c, deps, file, values.imageAlt ?? "", ownerId);
+  const alt = slot.alt ? (values[slot.alt] ?? "") : "";
+  const stored = await imageFrom(c, deps, file, alt, ownerId, slot.purpose);
   if (!stored.ok) return { kept: previous, error: stored.error };
   const [image] = stored.images;
   if (!image) return { kept: previous };
