@@ -154,11 +154,11 @@ async function store(
   return ok({ id: c.id, uri: c.uri });
 }
 
-/** A project's thread, oldest first (removed comments left out). */
+/** A project's thread in the order it arrived here (removed comments left out). */
 export async function commentsOf(
   ctx: Pick<BudgetingContext, "db">,
   projectId: string,
-  options: { limit?: number; afterId?: string } = {},
+  options: { limit?: number; afterId?: string; at?: string } = {},
 ): Promise<CommentView[]> {
   let q = ctx.db
     .selectFrom("pb_comments")
@@ -166,8 +166,9 @@ export async function commentsOf(
     .where("project_id", "=", projectId)
     .where("removed_at", "is", null);
   if (options.afterId) q = q.where("id", ">", options.afterId);
+  if (options.at) q = q.where("id", "=", options.at);
   const rows = await q
-    .orderBy("created_at")
+    // By arrival (ids are time-ordered), so `afterId` pages without gaps.
     .orderBy("id")
     .limit(Math.max(1, Math.min(options.limit ?? COMMENTS_PAGE, COMMENTS_PAGE)))
     .execute();
@@ -380,4 +381,42 @@ export async function isKeptComment(db: Kysely<Schema>, uri: string): Promise<bo
     .select("id")
     .where("uri", "=", uri)
     .executeTakeFirst());
+}
+
+/** Who wrote each comment, as a reader sees them: a name and a handle (user@host). */
+export async function commentAuthors(
+  ctx: Pick<BudgetingContext, "db" | "origin">,
+  comments: Pick<CommentView, "authorUri" | "accountId">[],
+): Promise<Map<string, { name: string; handle: string; local: boolean }>> {
+  const out = new Map<string, { name: string; handle: string; local: boolean }>();
+  const accountIds = [...new Set(comments.flatMap((x) => (x.accountId ? [x.accountId] : [])))];
+  const remote = [...new Set(comments.filter((x) => !x.accountId).map((x) => x.authorUri))];
+  if (accountIds.length)
+    for (const a of await ctx.db
+      .selectFrom("accounts")
+      .select(["id", "username", "display_name"])
+      .where("id", "in", accountIds)
+      .execute())
+      for (const x of comments)
+        if (x.accountId === a.id)
+          out.set(x.authorUri, {
+            name: a.display_name || a.username,
+            handle: a.username,
+            local: true,
+          });
+  if (remote.length)
+    for (const r of await ctx.db
+      .selectFrom("remote_actors")
+      .select(["uri", "name", "handle"])
+      .where("uri", "in", remote)
+      .execute())
+      out.set(r.uri, { name: r.name || r.handle, handle: r.handle, local: false });
+  // Not known here: the name the URI gives (…/users/bea on b.example → bea@b.example).
+  for (const uri of remote)
+    if (!out.has(uri) && URL.canParse(uri)) {
+      const u = new URL(uri);
+      const user = u.pathname.split("/").filter(Boolean).pop() ?? "";
+      out.set(uri, { name: user, handle: `${user}@${u.host}`, local: false });
+    }
+  return out;
 }
