@@ -146,7 +146,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
         ${district && districts.length > 1 ? html`<dt>${t(c)("budgets.form.district")}</dt><dd>${district.name}</dd>` : ""}
         ${category ? html`<dt>${t(c)("budgets.category")}</dt><dd>${category.name}</dd>` : ""}
         ${project.location ? html`<dt>${t(c)("budgets.location")}</dt><dd>${project.location}</dd>` : ""}
-        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${waitingForHost ? t(c)("budgets.sentToHost", { host: hostOf(process) }) : t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${project.review_note ? html`<br />${project.review_note}` : ""}</dd>
+        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${waitingForHost ? t(c)("budgets.sentToHost", { host: hostOf(process) }) : project.status === "refused" ? t(c)("budgets.status.refused", { host: hostOf(process) }) : t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${statusNote ? html`<br />${statusNote}` : ""}</dd>
       </dl>
       ${mergedInto ? html`<p>${t(c)("budgets.mergedInto")} <a href="/budgets/${process.id}/projects/${mergedInto.id}">${mergedInto.title}</a></p>` : ""}
       ${images.map(picture)}

@@ -165,7 +165,7 @@ export const budgeting = {
   "budgets.review.reportDismissed": "Report dismissed.",
   "social.notification.budget_refused": "The host of a participatory budget refused what you sent:",
   "social.notification.budget_comment": "Someone commented on your proposal:",
-  "budgets.status.refused": "Refused by {host}",
+  "budgets.status.refused": "Refused by the host",
   "budgets.refused.proposal": "{host} did not take your proposal.",
   "budgets.refused.edit": "{host} did not take your change; the proposal stays as the host has it.",
   "budgets.refused.withdrawal":

@@ -170,7 +170,7 @@ export const budgeting: Record<keyof typeof en, string> = {
   "social.notification.budget_refused":
     "El anfitrión de un presupuesto participativo no aceptó lo que enviaste:",
   "social.notification.budget_comment": "Alguien comentó tu propuesta:",
-  "budgets.status.refused": "Rechazada por {host}",
+  "budgets.status.refused": "Rechazada por el anfitrión",
   "budgets.refused.proposal": "{host} no aceptó tu propuesta.",
   "budgets.refused.edit":
     "{host} no aceptó tu cambio; la propuesta sigue como la tiene el anfitrión.",
