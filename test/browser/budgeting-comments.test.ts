@@ -42,7 +42,11 @@ before(async () => {
   const ben = await createMember(b, { username: "ben", password: PASSWORD, role: "admin" });
   const bea = await createMember(b, { username: "bea", password: PASSWORD });
   // bea reads in Spanish (her own setting wins over the browser's).
-  await b.node.db.db.updateTable("accounts").set({ language: "es" }).where("id", "=", bea.id).execute();
+  await b.node.db.db
+    .updateTable("accounts")
+    .set({ language: "es" })
+    .where("id", "=", bea.id)
+    .execute();
   const made = await createGroup(socialOf(a), ana, {
     name: "fednet",
     kind: "federation",
