@@ -66,7 +66,7 @@ export async function commentsSection(
   const takesPart = me ? await canTakePart(ctx, process, me.uri) : false;
   const base = `/budgets/${process.id}/projects/${project.id}/comments`;
   return html`<section class="pb-comments" aria-labelledby="comments">
-    <h2 id="comments">${t("budgets.comments.title", { count: comments.length })}</h2>
+    <h2 id="comments">${comments.length ? t("budgets.comments.title", { count: comments.length }) : t("budgets.comments.heading")}</h2>
     ${
       comments.length
         ? html`<ol class="pb-comment-list">${comments.map((x) => {

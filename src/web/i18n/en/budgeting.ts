@@ -185,7 +185,8 @@ export const budgeting = {
   "budgets.edit.sent": "Your change is saved here and sent to the host.",
   "budgets.edit.elsewhere":
     "This process is hosted by {host}: your change goes to the host, which checks it again. The pictures stay as they are.",
-  "budgets.comments.title": "{count, plural, =0 {Comments} one {# comment} other {# comments}}",
+  "budgets.comments.heading": "Comments",
+  "budgets.comments.title": "{count, plural, one {# comment} other {# comments}}",
   "budgets.comments.none": "No comments yet.",
   "budgets.comments.write": "Your comment",
   "budgets.comments.post": "Post comment",

@@ -189,8 +189,8 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.edit.sent": "Tu cambio se guardó aquí y se envió al anfitrión.",
   "budgets.edit.elsewhere":
     "Este proceso lo aloja {host}: tu cambio va al anfitrión, que lo vuelve a revisar. Las imágenes no cambian.",
-  "budgets.comments.title":
-    "{count, plural, =0 {Comentarios} one {# comentario} other {# comentarios}}",
+  "budgets.comments.heading": "Comentarios",
+  "budgets.comments.title": "{count, plural, one {# comentario} other {# comentarios}}",
   "budgets.comments.none": "Todavía no hay comentarios.",
   "budgets.comments.write": "Tu comentario",
   "budgets.comments.post": "Publicar comentario",
