@@ -257,9 +257,13 @@ export function budgetingInbox(deps: FederationDeps) {
     if (!parsed.ok) return skip(activity, `the proposal is refused: ${parsed.reason}`);
     const addressedTo = activity.toIds.map((u) => u.href);
     const create = activity instanceof Create;
-    const stored = create
+    let stored = create
       ? await receiveRemoteProposal(ctxOf(), parsed.value, { addressedTo })
       : await updateRemoteProposal(ctxOf(), parsed.value, { addressedTo });
+    // An edit that overtook its Create (inboxes run in parallel): the document fetched
+    // now is the edited proposal, so it is stored as new (the Create then finds it stored).
+    if (!create && !stored.ok && stored.reason === "not-found")
+      stored = await receiveRemoteProposal(ctxOf(), parsed.value, { addressedTo });
     logger.info("Proposal {uri} from {coop}: {result}", {
       uri,
       coop,

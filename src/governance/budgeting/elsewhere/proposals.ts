@@ -83,7 +83,14 @@ export async function proposalAsSent(
     .where("pb_projects.process_id", "=", processId)
     .where("pb_projects.proposal_uri", "=", uri)
     .executeTakeFirst();
-  if (!row || row.local !== 0 || !row.district_uri || row.status === "hidden") return undefined;
+  // A withdrawn or refused proposal is no longer served: a Create the host reads late stores nothing.
+  if (
+    !row ||
+    row.local !== 0 ||
+    !row.district_uri ||
+    ["hidden", "withdrawn", "refused"].includes(row.status)
+  )
+    return undefined;
   const images = imagesOf(row);
   const paths = await uploadPaths(
     { db },

@@ -106,7 +106,7 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
     const projects = await trx
       .selectFrom("pb_projects as p")
       .innerJoin("pb_processes as pr", "pr.id", "p.process_id")
-      .select(["p.id", "pr.phase", "p.status"])
+      .select(["p.id", "p.process_id", "pr.phase", "pr.local", "p.status", "p.proposal_uri"])
       .where((eb) => eb.or([eb("p.account_id", "=", accountId), eb("p.proposed_by_uri", "=", me)]))
       .execute();
     for (const p of projects) {
@@ -123,6 +123,17 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
         })
         .where("id", "=", p.id)
         .execute();
+      // Sent from our copy: the host is told it is withdrawn (its own row names them still).
+      if (
+        early &&
+        !p.local &&
+        p.proposal_uri &&
+        ["proposed", "feasible", "infeasible"].includes(p.status)
+      )
+        await recordEvent(trx, {
+          type: "budgeting.project.proposed",
+          payload: { processId: p.process_id, projectId: p.id, change: "withdraw" },
+        });
     }
     const comments = await trx
       .selectFrom("pb_comments")
