@@ -2,7 +2,9 @@
  * Participatory budgets for apps, under /api/synco/v1/budgets (docs/api.md
  * "Participatory budgets"): processes (list, show, open, move to the next
  * phase), projects (list, show with progress, propose, edit, withdraw, review,
- * merge, hide, report) and progress updates. Ballots and results are
+ * merge, hide, report; the author edits and withdraws from our copy too),
+ * comments on projects (list, post, remove, report) and progress updates.
+ * Ballots and results are
  * budget-ballots.ts. Reading is read:statuses, writing write:statuses; a
  * members-only group's budget is 404 to anyone else, as an unknown id is.
  * Images are uploads of the member's media library, named by id
