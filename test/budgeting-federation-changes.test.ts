@@ -403,7 +403,8 @@ test("comments travel between A, B and C; removals follow; a stranger's comment 
   });
   assert.equal(posted.status, 303, await posted.text());
   const [beas] = await thread(b, onB.project);
-  assert.ok(beas?.uri.startsWith(`${b.url}/pb-comments/`));
+  assert.ok(beas);
+  assert.ok(beas.uri.startsWith(`${b.url}/pb-comments/`));
   await waitLong("A has bea's comment", async () =>
     (await thread(a, p.benches)).find((x) => x.uri === beas.uri),
   );
