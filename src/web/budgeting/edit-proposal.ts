@@ -23,6 +23,7 @@ import { errorSummary, type FieldErrors } from "../forms.ts";
 import { doneQuery } from "../groups/render.ts";
 import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
+import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { parseProjectForm, projectForm, readMultipart } from "./propose.ts";
 import {
@@ -83,7 +84,7 @@ export function editProposalPages(deps: BudgetingDeps): Hono<WebEnv> {
       categoriesOf(ctx, process.id),
     ]);
     const title = t("budgets.edit.title");
-    const body = html`<p><a href="/budgets/${process.id}/projects/${project.id}">${t("budgets.back", { title: project.title })}</a></p>
+    const body = html`<p><a href="${safeUrl(`/budgets/${process.id}/projects/${project.id}`)}">${t("budgets.back", { title: project.title })}</a></p>
       <h1>${title}</h1>${errorSummary(c, errors)}
       ${process.local ? "" : html`<p class="notice">${t("budgets.edit.elsewhere", { host: hostOf(process) })}</p>`}
       ${projectForm(c, { action: `/budgets/${process.id}/projects/${project.id}/edit`, process, districts, categories, values, errors, pictures: false })}`;

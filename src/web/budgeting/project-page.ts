@@ -181,7 +181,7 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
       }
       ${
         authors && process.phase === "proposing" && project.status === "proposed"
-          ? html`<p><a class="button" href="/budgets/${process.id}/projects/${project.id}/edit">${t(c)("budgets.edit")}</a></p>`
+          ? html`<p><a class="button" href="${safeUrl(`/budgets/${process.id}/projects/${project.id}/edit`)}">${t(c)("budgets.edit")}</a></p>`
           : ""
       }
       ${
