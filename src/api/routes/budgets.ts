@@ -2,7 +2,9 @@
  * Participatory budgets for apps, under /api/synco/v1/budgets (docs/api.md
  * "Participatory budgets"): processes (list, show, open, move to the next
  * phase), projects (list, show with progress, propose, edit, withdraw, review,
- * merge, hide, report) and progress updates. Ballots and results are
+ * merge, hide, report; the author edits and withdraws from our copy too),
+ * comments on projects (list, post, remove, report) and progress updates.
+ * Ballots and results are
  * budget-ballots.ts. Reading is read:statuses, writing write:statuses; a
  * members-only group's budget is 404 to anyone else, as an unknown id is.
  * Images are uploads of the member's media library, named by id
@@ -10,6 +12,17 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import {
+  COMMENTS_PAGE,
+  type CommentView,
+  commentAuthors,
+  commentById,
+  commentsOf,
+  MAX_COMMENT,
+  postComment,
+  removeComment,
+  reportComment,
+} from "../../governance/budgeting/processes/comments.ts";
 import type { Voter } from "../../governance/budgeting/processes/context.ts";
 import { canRun, canTakePart } from "../../governance/budgeting/processes/eligibility.ts";
 import {
@@ -61,13 +74,23 @@ const PROBLEMS: Record<string, [number, string]> = {
   "not-funded": [409, "Only funded projects report progress"],
   "bad-comment": [422, "comment: 1 to 1000 characters"],
   invalid: [422, "The input is invalid"],
+  "comment-invalid": [422, "content: 1 to 5000 characters"],
+  "comments-full": [422, "This project has as many comments as it may keep"],
 };
 const refuse = (reason: string): never => {
   const [status, message] = PROBLEMS[reason] ?? [422, reason];
   throw new ApiError(status as 403, message);
 };
 
-const STATUSES = ["proposed", "feasible", "infeasible", "merged", "withdrawn", "hidden"] as const;
+const STATUSES = [
+  "proposed",
+  "feasible",
+  "infeasible",
+  "merged",
+  "withdrawn",
+  "hidden",
+  "refused",
+] as const;
 
 export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -255,9 +278,10 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(a.json, a.status);
   });
 
+  // The author edits and withdraws from our copy too (proposed here): the relay tells the host.
   app.put(`${PREFIX}/:id/projects/:pid`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { process, project } = await visibleProject(c, me);
+    const { process, project } = await visibleProject(c, me, true);
     const done = await editProject(ctx(), actor(me), {
       projectId: project.id,
       project: projectInput(await body(c)),
@@ -269,7 +293,7 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.delete(`${PREFIX}/:id/projects/:pid`, async (c) => {
     const me = requireUser(c, "write:statuses");
-    const { process, project } = await visibleProject(c, me);
+    const { process, project } = await visibleProject(c, me, true);
     const done = await withdrawProject(ctx(), actor(me), { projectId: project.id });
     if (!done.ok) return refuse(done.reason);
     const a = await projectAnswer(process, project.id);
@@ -350,5 +374,83 @@ export function budgetRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(a.json, a.status);
   });
 
+  /** A project's comments, oldest first (`since_id`: after that one; `limit` ≤ 200). */
+  app.get(`${PREFIX}/:id/projects/:pid/comments`, async (c) => {
+    const { project } = await visibleProject(c, optionalUser(c, "read:statuses"), true);
+    if (project.status === "hidden") throw notFound();
+    const q = z
+      .object({
+        since_id: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(COMMENTS_PAGE).default(COMMENTS_PAGE),
+      })
+      .safeParse(c.req.query());
+    if (!q.success) throw unprocessable("limit: 1 to 200");
+    const comments = await commentsOf(ctx(), project.id, {
+      limit: q.data.limit,
+      ...(q.data.since_id ? { afterId: q.data.since_id } : {}),
+    });
+    const authors = await commentAuthors(ctx(), comments);
+    return c.json(comments.map((x) => serializeComment(x, authors.get(x.authorUri))));
+  });
+
+  app.post(`${PREFIX}/:id/projects/:pid/comments`, async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const { project } = await visibleProject(c, me, true);
+    const p = z.object({ content: z.string().max(MAX_COMMENT * 2) }).safeParse(await body(c));
+    if (!p.success) throw unprocessable(`content: 1 to ${MAX_COMMENT} characters`);
+    const done = await postComment(ctx(), actor(me), {
+      projectId: project.id,
+      content: p.data.content,
+    });
+    if (!done.ok)
+      return done.reason === "invalid"
+        ? refuse("comment-invalid")
+        : refuse(done.reason === "too-many" ? "comments-full" : done.reason);
+    const [made] = await commentsOf(ctx(), project.id, { limit: 1, at: done.value.id });
+    if (!made) throw notFound();
+    const authors = await commentAuthors(ctx(), [made]);
+    return c.json(serializeComment(made, authors.get(made.authorUri)), 201);
+  });
+
+  /** Its author, or on the host a moderator of the group, removes a comment. */
+  app.delete(`${PREFIX}/:id/projects/:pid/comments/:cid`, async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const { project } = await visibleProject(c, me, true);
+    const comment = await commentById(ctx(), c.req.param("cid") ?? "");
+    if (!comment || comment.project_id !== project.id || comment.removed_at) throw notFound();
+    const done = await removeComment(ctx(), actor(me), { commentId: comment.id });
+    if (!done.ok) return refuse(done.reason);
+    return c.json({ id: comment.id });
+  });
+
+  app.post(`${PREFIX}/:id/projects/:pid/comments/:cid/report`, async (c) => {
+    const me = requireUser(c, "write:statuses");
+    const { project } = await visibleProject(c, me, true);
+    const comment = await commentById(ctx(), c.req.param("cid") ?? "");
+    if (!comment || comment.project_id !== project.id || comment.removed_at) throw notFound();
+    const p = z.object({ comment: z.string().max(5000) }).safeParse(await body(c));
+    if (!p.success) return refuse("bad-comment");
+    const done = await reportComment(ctx(), actor(me), {
+      commentId: comment.id,
+      comment: p.data.comment,
+    });
+    if (!done.ok) return refuse(done.reason);
+    return c.json({ id: done.value.id }, 201);
+  });
+
   return app;
+}
+
+function serializeComment(
+  x: CommentView,
+  who: { name: string; handle: string; local: boolean } | undefined,
+) {
+  return {
+    id: x.id,
+    uri: x.uri,
+    project_id: x.projectId,
+    author: { uri: x.authorUri, acct: who?.handle ?? null, display_name: who?.name ?? null },
+    content: x.content,
+    created_at: x.createdAt,
+  };
 }

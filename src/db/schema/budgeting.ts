@@ -28,7 +28,12 @@ export type PbProjectStatus =
   /** Withdrawn by its author. */
   | "withdrawn"
   /** Hidden by a moderator (moderation, not review). */
-  | "hidden";
+  | "hidden"
+  /**
+   * In a copy: a proposal made here that the host refused at the door (a
+   * closed phase, over its limits); review_note holds the host's reason code.
+   */
+  | "refused";
 
 export interface PbProcessesTable {
   id: string;
@@ -181,6 +186,23 @@ export interface PbProgressUpdatesTable {
   created_at: string;
 }
 
+/** A comment on a project (migration 0050): written here, or arrived from another node. */
+export interface PbCommentsTable {
+  id: string;
+  /** Its ActivityStreams id (a Note in reply to the project). */
+  uri: string;
+  process_id: string;
+  project_id: string;
+  author_uri: string;
+  /** The author, when a member here. */
+  account_id: string | null;
+  /** Plain text; emptied when removed. */
+  content: string;
+  created_at: string;
+  removed_at: string | null;
+  removed_by_uri: string | null;
+}
+
 /** One district's count, computed once when voting closes (or on import / recount). */
 export interface PbResultsTable {
   process_id: string;
@@ -202,5 +224,6 @@ export type BudgetingSchema = {
   pb_voters: PbVotersTable;
   pb_secret_ballots: PbSecretBallotsTable;
   pb_progress_updates: PbProgressUpdatesTable;
+  pb_comments: PbCommentsTable;
   pb_results: PbResultsTable;
 };

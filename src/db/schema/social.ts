@@ -198,6 +198,10 @@ export type NotificationType =
   // Participatory budgeting (governance/budgeting/processes): from_uri is the process.
   | "budget_phase"
   | "budget_project"
+  // The host refused a proposal, edit or withdrawal sent from a copy; from_uri is the proposal here, with why.
+  | "budget_refused"
+  // Someone commented on the member's proposal; from_uri is the project here.
+  | "budget_comment"
   // The opsroom (economy/opsroom): from_uri is the alarm's page.
   | "indicator_alarm"
   | "indicator_escalated"

@@ -5,7 +5,7 @@
  * only what is about a budgeting process or ballot (inbox.ts); it relays the
  * budgeting events (relay-handlers.ts), the one area that does.
  */
-import { Create, Delete, Update } from "@fedify/vocab";
+import { Announce, Create, Delete, Reject, Update } from "@fedify/vocab";
 import { budgetingEvents } from "../../governance/budgeting/processes/events.ts";
 import { type AreaExtension, areaExtension, perDeps } from "../extensions.ts";
 import { budgetingInbox } from "./inbox.ts";
@@ -19,7 +19,7 @@ export const budgetingExtension: AreaExtension = areaExtension({
   eventHandlers: budgetingEventHandlers,
   inbox: [
     {
-      types: [Create, Update, Delete],
+      types: [Create, Update, Delete, Reject, Announce],
       claims: (ctx, activity, deps) => inboxFor(deps).claims(ctx, activity),
       handle: (ctx, activity, deps) => inboxFor(deps).handle(ctx, activity),
     },

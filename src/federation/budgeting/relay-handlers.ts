@@ -11,6 +11,7 @@
  */
 import { Create, Delete, Update } from "@fedify/vocab";
 import type { OutboxEventRow } from "../../db/outbox.ts";
+import { proposalUri } from "../../governance/budgeting/elsewhere/proposal-uris.ts";
 import {
   markRelayed,
   pendingBallots,
@@ -25,6 +26,7 @@ import type { EventHandler, EventHandlers } from "../extensions.ts";
 import { groupSender, groupUrls } from "../groups/actor.ts";
 import { remoteMembers } from "../groups/post-activities.ts";
 import { findRemoteActor } from "../remote-actors.ts";
+import { relayCommentPosted, relayCommentRemoved } from "./comments.ts";
 
 const activityId = (deps: FederationDeps, event: OutboxEventRow, suffix = "") =>
   new URL(`/activities/${event.id}${suffix}`, deps.config.origin);
@@ -101,14 +103,14 @@ const relayBallots: EventHandler<{ processId: string; districtId: string }> = as
 /**
  * A project proposed here: hosted here, the Group tells its members (Update);
  * proposed by a member here in a copy, our co-op sends it to the host's Group
- * (Create, by reference: the host fetches it from us, serve.ts).
+ * (Create, by reference: the host fetches it from us, serve.ts); its author's
+ * edit goes as Update (the host fetches it again) and withdrawal as Delete.
  */
-const proposed: EventHandler<{ processId: string; projectId: string }> = async (
-  ctx,
-  deps,
-  event,
-  payload,
-) => {
+const proposed: EventHandler<{
+  processId: string;
+  projectId: string;
+  change?: "propose" | "edit" | "withdraw" | undefined;
+}> = async (ctx, deps, event, payload) => {
   const db = deps.db.db;
   const row = await db
     .selectFrom("pb_projects")
@@ -116,6 +118,7 @@ const proposed: EventHandler<{ processId: string; projectId: string }> = async (
     .select([
       "pb_processes.local",
       "pb_processes.group_uri",
+      "pb_projects.id",
       "pb_projects.uri",
       "pb_projects.proposal_uri",
     ])
@@ -124,14 +127,18 @@ const proposed: EventHandler<{ processId: string; projectId: string }> = async (
     .executeTakeFirst();
   if (!row) return;
   if (row.local) return tellMembers(Update)(ctx, deps, event, payload);
-  // Only a proposal the host has not described yet goes (its uri is still ours).
-  if (row.proposal_uri === null || row.uri !== row.proposal_uri) return;
+  // Only proposals made here (their proposal id is ours).
+  if (row.proposal_uri !== proposalUri(deps.config.origin, payload.processId, row.id)) return;
+  const change = payload.change ?? "propose";
+  // A new proposal goes once, while the host has not described it (its uri is still ours).
+  if (change === "propose" && row.uri !== row.proposal_uri) return;
   const group = await findRemoteActor(db, { uri: row.group_uri });
   if (!group) return;
+  const Kind = change === "edit" ? Update : change === "withdraw" ? Delete : Create;
   await ctx.sendActivity(
     { identifier: COOP },
     recipientOf(group),
-    new Create({
+    new Kind({
       id: activityId(deps, event),
       actor: new URL(coopUri(deps.config.origin)),
       object: new URL(row.proposal_uri),
@@ -148,4 +155,6 @@ export const budgetingEventHandlers: EventHandlers<typeof budgetingEvents> = {
   "budgeting.project.progressed": tellMembers(Update),
   "budgeting.results.counted": tellMembers(Update),
   "budgeting.ballot.cast": relayBallots,
+  "budgeting.comment.posted": relayCommentPosted,
+  "budgeting.comment.removed": relayCommentRemoved,
 };

@@ -30,6 +30,7 @@ import { layout } from "../layout.ts";
 import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
+import { editProposalPages } from "./edit-proposal.ts";
 import { parseProcessForm, processForm } from "./new-process.ts";
 import { mapPoints, projectMap } from "./project-map.ts";
 import { projectPages } from "./project-page.ts";
@@ -229,5 +230,6 @@ export function budgetingPages(deps: BudgetingDeps): Hono<WebEnv> {
   app.route("/", proposePages(deps));
   app.route("/", reviewPages(deps));
   app.route("/", projectPages(deps));
+  app.route("/", editProposalPages(deps));
   return app;
 }

@@ -8,6 +8,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { proposalUri } from "../../governance/budgeting/elsewhere/proposal-uris.ts";
+import { asRefusalReason, REFUSED_CHANGES } from "../../governance/budgeting/elsewhere/refusals.ts";
 import { canRun } from "../../governance/budgeting/processes/eligibility.ts";
 import {
   reportProject,
@@ -41,6 +43,7 @@ import { redirectHere } from "../redirect.ts";
 import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import { timeTag } from "../time.ts";
+import { commentRoutes, commentsSection } from "./comments.ts";
 import { imageFrom, readMultipart } from "./propose.ts";
 import {
   actorOf,
@@ -115,17 +118,35 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
     const category = categories.find((k) => k.id === project.category_id);
     const isFunded = funded.has(project.id);
     // Proposed here in a copy and not yet described by the host (elsewhere/proposals.ts).
-    const waitingForHost = !process.local && project.uri === project.proposal_uri;
+    const waitingForHost =
+      !process.local && project.uri === project.proposal_uri && project.status === "proposed";
+    // The author may change it here: hosted here, or proposed here in a copy (sent to the host).
+    const authors =
+      !!me &&
+      me.uri === project.proposed_by_uri &&
+      (process.local ||
+        project.proposal_uri === proposalUri(deps.config.origin, process.id, project.id));
+    // A refusal notice links here with what the host refused and why (elsewhere/refusals.ts).
+    const [refusedChange, refusedWhy] = (c.req.query("refused") ?? "").split(".");
+    const refusal =
+      authors && (REFUSED_CHANGES as readonly string[]).includes(refusedChange ?? "")
+        ? html`<p class="notice" role="status">${t(c)(`budgets.refused.${refusedChange}` as MessageKey, { host: hostOf(process) })} ${t(c)(`budgets.refusal.${asRefusalReason(refusedWhy ?? "")}`)}</p>`
+        : "";
+    const statusNote =
+      project.status === "refused"
+        ? t(c)(`budgets.refusal.${asRefusalReason(project.review_note)}`)
+        : project.review_note;
     const body = html`<p><a href="/budgets/${process.id}">${t(c)("budgets.back", { title: process.title })}</a></p>
       <h1>${project.title}</h1>
       ${notice(c.req.query("done"))}
+      ${refusal}
       ${errorSummary(c, errors)}
       <dl class="pb-facts">
         <dt>${t(c)("budgets.cost")}</dt><dd>${money(locale, project.cost, process.currency)}</dd>
         ${district && districts.length > 1 ? html`<dt>${t(c)("budgets.form.district")}</dt><dd>${district.name}</dd>` : ""}
         ${category ? html`<dt>${t(c)("budgets.category")}</dt><dd>${category.name}</dd>` : ""}
         ${project.location ? html`<dt>${t(c)("budgets.location")}</dt><dd>${project.location}</dd>` : ""}
-        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${waitingForHost ? t(c)("budgets.sentToHost", { host: hostOf(process) }) : t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${project.review_note ? html`<br />${project.review_note}` : ""}</dd>
+        <dt>${t(c)("budgets.reviewNote")}</dt><dd><strong>${waitingForHost ? t(c)("budgets.sentToHost", { host: hostOf(process) }) : project.status === "refused" ? t(c)("budgets.status.refused", { host: hostOf(process) }) : t(c)(`budgets.status.${project.status}` as MessageKey)}</strong>${isFunded ? html` · ✓ ${t(c)("budgets.funded")}` : ""}${statusNote ? html`<br />${statusNote}` : ""}</dd>
       </dl>
       ${mergedInto ? html`<p>${t(c)("budgets.mergedInto")} <a href="/budgets/${process.id}/projects/${mergedInto.id}">${mergedInto.title}</a></p>` : ""}
       ${images.map(picture)}
@@ -159,9 +180,12 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
           : ""
       }
       ${
-        me &&
-        process.local &&
-        me.uri === project.proposed_by_uri &&
+        authors && process.phase === "proposing" && project.status === "proposed"
+          ? html`<p><a class="button" href="${safeUrl(`/budgets/${process.id}/projects/${project.id}/edit`)}">${t(c)("budgets.edit")}</a></p>`
+          : ""
+      }
+      ${
+        authors &&
         (process.phase === "proposing" || process.phase === "review") &&
         ["proposed", "feasible", "infeasible"].includes(project.status)
           ? html`<form method="post" action="/budgets/${process.id}/projects/${project.id}/withdraw" class="inline">${csrfField(c)}<button type="submit" class="secondary">${t(c)("budgets.withdraw")}</button></form>`
@@ -175,7 +199,8 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
             ${field({ name: "comment", label: t(c)("budgets.report.comment"), type: "textarea", error: errors.comment, required: true, maxlength: 1000 })}
             <button type="submit" class="secondary">${t(c)("budgets.report")}</button></form></details>`
           : ""
-      }`;
+      }
+      ${await commentsSection(c, deps, { process, project, me, runs, errors })}`;
     return c.html(layout(c, `${project.title} · ${process.title}`, body), status);
   };
 
@@ -186,9 +211,15 @@ export function projectPages(deps: BudgetingDeps): Hono<WebEnv> {
   const back = (c: Context<WebEnv>, p: Project, text: string) =>
     redirectHere(c, `/budgets/${p.process_id}/projects/${p.id}${doneQuery(text)}`, 303);
 
+  app.route(
+    "/",
+    commentRoutes(deps, async (c, errors) => page(c, await projectFromPath(c, true), errors, 422)),
+  );
+
   app.post("/budgets/:id/projects/:pid/withdraw", async (c) => {
     const viewer = requireViewer(c);
-    const { project } = await projectFromPath(c);
+    // The author withdraws from our copy too; the relay tells the host.
+    const { project } = await projectFromPath(c, true);
     const done = await withdrawProject(ctx, actorOf(deps, viewer), { projectId: project.id });
     if (!done.ok) throw new InputError(problemText(c, done.reason), problemStatus(done.reason));
     return back(c, project, t(c)("budgets.withdrawn"));

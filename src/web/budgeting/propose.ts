@@ -103,6 +103,8 @@ export function projectForm(
     values: Values;
     errors: FieldErrors;
     kept?: KeptPicture | null;
+    /** False on the edit form: the pictures stay as they are. */
+    pictures?: boolean;
   },
 ): Html {
   const t = c.get("t");
@@ -137,10 +139,14 @@ export function projectForm(
       ${field({ name: "latitude", label: t("budgets.form.latitude"), value: v.latitude ?? "", error: e.latitude, maxlength: 20 })}
       ${field({ name: "longitude", label: t("budgets.form.longitude"), value: v.longitude ?? "", error: e.longitude, maxlength: 20 })}
     </fieldset>
-    ${keptPictureField(c, o.kept, v.imageAlt)}
+    ${
+      o.pictures === false
+        ? ""
+        : html`${keptPictureField(c, o.kept, v.imageAlt)}
     ${field({ name: "image", label: t("budgets.form.image"), type: "file", error: e.image, accept: "image/jpeg,image/png,image/webp,image/gif" })}
-    ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}
-    <button type="submit">${t("budgets.form.send")}</button>
+    ${field({ name: "imageAlt", label: t("budgets.form.imageAlt"), value: v.imageAlt ?? "", maxlength: 1500 })}`
+    }
+    <button type="submit">${o.pictures === false ? t("budgets.edit.save") : t("budgets.form.send")}</button>
   </form>`;
 }
 

@@ -83,7 +83,14 @@ export async function proposalAsSent(
     .where("pb_projects.process_id", "=", processId)
     .where("pb_projects.proposal_uri", "=", uri)
     .executeTakeFirst();
-  if (!row || row.local !== 0 || !row.district_uri || row.status === "hidden") return undefined;
+  // A withdrawn or refused proposal is no longer served: a Create the host reads late stores nothing.
+  if (
+    !row ||
+    row.local !== 0 ||
+    !row.district_uri ||
+    ["hidden", "withdrawn", "refused"].includes(row.status)
+  )
+    return undefined;
   const images = imagesOf(row);
   const paths = await uploadPaths(
     { db },
@@ -217,4 +224,142 @@ export async function receiveRemoteProposal(
     });
     return ok({ id });
   });
+}
+
+export type ProposalChangeProblem =
+  | "not-found"
+  | "not-addressed"
+  | "not-a-member-coop"
+  | "not-the-author"
+  | "wrong-phase"
+  | "invalid";
+
+/**
+ * The proposal a member co-op sent, on the host, if that co-op may change it:
+ * it lives on the co-op's node (as the proposal and its author do) and the
+ * co-op is still an active member co-op of the process's Group.
+ */
+async function sentProposal(trx: Kysely<Schema>, uri: string, coopUri: string) {
+  const row = await trx
+    .selectFrom("pb_projects")
+    .selectAll()
+    .where("proposal_uri", "=", uri)
+    .executeTakeFirst();
+  const p = row ? await lockProcess(trx, row.process_id) : undefined;
+  if (!row || !p?.local || !p.group_id || p.imported) return fail("not-found" as const);
+  const origin = URL.canParse(coopUri) ? new URL(coopUri).origin : "";
+  if (new URL(uri).origin !== origin || !URL.canParse(row.proposed_by_uri))
+    return fail("not-the-author" as const);
+  if (new URL(row.proposed_by_uri).origin !== origin) return fail("not-the-author" as const);
+  if ((await memberCoopOn(trx, p.group_id, origin)) !== coopUri)
+    return fail("not-a-member-coop" as const);
+  return ok({ row, p });
+}
+
+/**
+ * On the host: a member co-op's Update of a proposal it sent — its author
+ * edited it in the copy. As for an author here (projects.ts `editProject`):
+ * only while proposing and unreviewed, checked by the same rules; the
+ * document's author must be the one the host stored. The Group then describes
+ * the process again (the relay's Update), so every copy shows the edit.
+ */
+export async function updateRemoteProposal(
+  ctx: SocialContext,
+  input: RemoteProposalInput,
+  options: { addressedTo: string[] },
+): Promise<Result<{ id: string }, ProposalChangeProblem>> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await sentProposal(trx, input.uri, input.coopUri);
+    if (!found.ok) return found;
+    const { row, p } = found.value;
+    if (!options.addressedTo.includes(p.group_uri)) return fail("not-addressed" as const);
+    if (input.proposerUri !== row.proposed_by_uri) return fail("not-the-author" as const);
+    if (input.processUri !== p.uri) return fail("invalid" as const);
+    if (p.phase !== "proposing" || row.status !== "proposed") return fail("wrong-phase" as const);
+    const parsed = projectSchema.safeParse({
+      districtId: localPart(p.uri, "districts", input.districtUri) || "-",
+      categoryId: input.categoryUri
+        ? localPart(p.uri, "categories", input.categoryUri) || "-"
+        : null,
+      title: input.title,
+      description: input.description,
+      cost: input.cost,
+      location: input.location,
+      latitude: input.latitude,
+      longitude: input.longitude,
+    });
+    if (!parsed.success) return fail("invalid" as const);
+    const project = parsed.data;
+    if (await projectProblem(trx, p, project, null)) return fail("invalid" as const);
+    await trx
+      .updateTable("pb_projects")
+      .set({
+        district_id: project.districtId,
+        category_id: project.categoryId,
+        title: project.title,
+        description: project.description,
+        cost: project.cost,
+        location: project.location,
+        latitude: project.latitude,
+        longitude: project.longitude,
+        remote_images: JSON.stringify(input.images),
+        updated_at: ctx.clock.now().toISOString(),
+      })
+      .where("id", "=", row.id)
+      .execute();
+    await registerRemoteMedia(
+      trx,
+      input.images.map((i) => i.url),
+      ctx.clock,
+    );
+    await recordEvent(trx, {
+      type: "budgeting.project.proposed",
+      payload: { processId: p.id, projectId: row.id, change: "edit" },
+    });
+    return ok({ id: row.id });
+  });
+}
+
+/**
+ * On the host: a member co-op's Delete of a proposal it sent — its author
+ * withdrew it in the copy. As for an author here: until voting opens, unless
+ * it was merged or hidden. Only the co-op of the proposal's node may.
+ */
+export async function withdrawRemoteProposal(
+  ctx: SocialContext,
+  uri: string,
+  coopUri: string,
+): Promise<Result<{ id: string }, ProposalChangeProblem>> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await sentProposal(trx, uri, coopUri);
+    if (!found.ok) return found;
+    const { row, p } = found.value;
+    if (
+      (p.phase !== "proposing" && p.phase !== "review") ||
+      !["proposed", "feasible", "infeasible"].includes(row.status)
+    )
+      return fail("wrong-phase" as const);
+    await trx
+      .updateTable("pb_projects")
+      .set({ status: "withdrawn", updated_at: ctx.clock.now().toISOString() })
+      .where("id", "=", row.id)
+      .execute();
+    await recordEvent(trx, {
+      type: "budgeting.project.proposed",
+      payload: { processId: p.id, projectId: row.id, change: "withdraw" },
+    });
+    return ok({ id: row.id });
+  });
+}
+
+/** Is a proposal sent from a copy stored here (the host)? */
+export async function isReceivedProposal(db: Kysely<Schema>, uri: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("pb_projects")
+    .innerJoin("pb_processes", "pb_processes.id", "pb_projects.process_id")
+    .select("pb_projects.id")
+    .where("pb_projects.proposal_uri", "=", uri)
+    .where("pb_processes.local", "=", 1)
+    .executeTakeFirst();
+  return !!row;
 }

@@ -2,9 +2,13 @@
  * Participatory budgeting's part of a member's export and of account deletion.
  *
  * Export: the processes they opened, the projects they proposed (with each
- * review's note), their progress updates, their named ballots; for secret
+ * review's note), their progress updates, their comments on projects (removed
+ * ones too, marked), their named ballots; for secret
  * ballots only that they took part (the choice is read back only with the
  * voter's own receipt, which the node never stored).
+ *
+ * Their comments are removed (text emptied, author forgotten) and the removal
+ * travels as any removal does (comments.ts), so the host and copies drop them.
  *
  * Deletion: a proposal not yet on a ballot is withdrawn (its author is gone);
  * one that was voted on stays, as the count and its explanations refer to it,
@@ -18,6 +22,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AccountDataContributor } from "../../../accounts/data.ts";
+import { recordEvent } from "../../../db/outbox.ts";
 import type { Schema } from "../../../db/schema.ts";
 import { memberUri } from "../../../kernel/uris.ts";
 
@@ -60,6 +65,13 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
       .where((eb) => eb.or([eb("u.account_id", "=", accountId), eb("u.author_uri", "=", me)]))
       .orderBy("u.id")
       .execute();
+    const comments = await db
+      .selectFrom("pb_comments as c")
+      .innerJoin("pb_projects as p", "p.id", "c.project_id")
+      .select(["c.uri", "p.uri as project", "p.title", "c.content", "c.created_at", "c.removed_at"])
+      .where((eb) => eb.or([eb("c.account_id", "=", accountId), eb("c.author_uri", "=", me)]))
+      .orderBy("c.id")
+      .execute();
     const ballots = await db
       .selectFrom("pb_ballots as b")
       .innerJoin("pb_processes as pr", "pr.id", "b.process_id")
@@ -82,6 +94,7 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
         images: JSON.parse(p.images) as unknown,
       })),
       progressUpdates: updates,
+      comments,
       ballots: ballots.map((b) => ({ ...b, choices: JSON.parse(b.choices) as unknown })),
       // The choices of a secret ballot are not here: they are read with the voter's receipt.
       secretBallotsTakenPartIn: secret,
@@ -93,7 +106,7 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
     const projects = await trx
       .selectFrom("pb_projects as p")
       .innerJoin("pb_processes as pr", "pr.id", "p.process_id")
-      .select(["p.id", "pr.phase", "p.status"])
+      .select(["p.id", "p.process_id", "pr.phase", "pr.local", "p.status", "p.proposal_uri"])
       .where((eb) => eb.or([eb("p.account_id", "=", accountId), eb("p.proposed_by_uri", "=", me)]))
       .execute();
     for (const p of projects) {
@@ -110,6 +123,41 @@ export const budgetingContributor = (origin: string): AccountDataContributor => 
         })
         .where("id", "=", p.id)
         .execute();
+      // Sent from our copy: the host is told it is withdrawn (its own row names them still).
+      if (
+        early &&
+        !p.local &&
+        p.proposal_uri &&
+        ["proposed", "feasible", "infeasible"].includes(p.status)
+      )
+        await recordEvent(trx, {
+          type: "budgeting.project.proposed",
+          payload: { processId: p.process_id, projectId: p.id, change: "withdraw" },
+        });
+    }
+    const comments = await trx
+      .selectFrom("pb_comments")
+      .select(["id", "process_id", "project_id", "removed_at"])
+      .where((eb) => eb.or([eb("account_id", "=", accountId), eb("author_uri", "=", me)]))
+      .execute();
+    const at = new Date().toISOString();
+    for (const c of comments) {
+      await trx
+        .updateTable("pb_comments")
+        .set({
+          content: "",
+          author_uri: anonymous(),
+          account_id: null,
+          removed_at: c.removed_at ?? at,
+          removed_by_uri: c.removed_at ? undefined : "deleted",
+        })
+        .where("id", "=", c.id)
+        .execute();
+      if (!c.removed_at)
+        await recordEvent(trx, {
+          type: "budgeting.comment.removed",
+          payload: { processId: c.process_id, projectId: c.project_id, commentId: c.id },
+        });
     }
     await trx
       .updateTable("pb_progress_updates")

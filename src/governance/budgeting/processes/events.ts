@@ -15,14 +15,23 @@ export const budgetingEvents = defineEvents("budgeting", {
   "budgeting.process.created": process,
   /** The process moved to another phase (`phase` is the new one). */
   "budgeting.process.phase-changed": process.extend({ phase: z.string() }),
-  /** A project was proposed, or its author edited or withdrew it. */
-  "budgeting.project.proposed": project,
+  /**
+   * A project was proposed, or its author edited or withdrew it (`change`; a
+   * copy's relay sends Create, Update or Delete to the host by it).
+   */
+  "budgeting.project.proposed": project.extend({
+    change: z.enum(["propose", "edit", "withdraw"]).optional(),
+  }),
   /** A moderator reviewed (feasible, infeasible, adjusted, merged) or hid a project. */
   "budgeting.project.reviewed": project,
   /** A progress update on a funded project (implementation). */
   "budgeting.project.progressed": project.extend({ updateId: z.string() }),
   /** A ballot was cast, changed or withdrawn (recorded by ballots.ts). */
   "budgeting.ballot.cast": process.extend({ districtId: z.string() }),
+  /** A comment on a project was posted here, or arrived (comments.ts). */
+  "budgeting.comment.posted": project.extend({ commentId: z.string() }),
+  /** A comment was removed by a moderator or its author (comments.ts). */
+  "budgeting.comment.removed": project.extend({ commentId: z.string() }),
   /** The results of every district are stored (recorded by counting.ts). */
   "budgeting.results.counted": process,
 });

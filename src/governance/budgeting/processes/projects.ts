@@ -182,7 +182,7 @@ export async function editProject(
   if (!parsed.success) return fail("invalid");
   const p = parsed.data;
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await authorsProject(trx, input.projectId, actor);
+    const row = await authorsProject(trx, ctx.origin, input.projectId, actor);
     if (!row.ok) return row;
     const { project, process } = row.value;
     if (process.phase !== "proposing" || project.status !== "proposed")
@@ -206,7 +206,7 @@ export async function editProject(
       .execute();
     await recordEvent(trx, {
       type: "budgeting.project.proposed",
-      payload: { processId: process.id, projectId: project.id },
+      payload: { processId: process.id, projectId: project.id, change: "edit" },
     });
     return ok({ id: project.id });
   });
@@ -219,7 +219,7 @@ export async function withdrawProject(
   input: { projectId: string },
 ): Promise<Result<{ id: string }, EditProblem>> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await authorsProject(trx, input.projectId, actor);
+    const row = await authorsProject(trx, ctx.origin, input.projectId, actor);
     if (!row.ok) return row;
     const { project, process } = row.value;
     if (
@@ -234,21 +234,35 @@ export async function withdrawProject(
       .execute();
     await recordEvent(trx, {
       type: "budgeting.project.proposed",
-      payload: { processId: process.id, projectId: project.id },
+      payload: { processId: process.id, projectId: project.id, change: "withdraw" },
     });
     return ok({ id: project.id });
   });
 }
 
-/** The project, its process (locked), if the actor proposed it. */
-async function authorsProject(trx: Kysely<Schema>, projectId: string, actor: Voter) {
+/**
+ * The project, its process (locked), if the actor proposed it: hosted here, or
+ * proposed here in a copy (its proposal id is ours; the relay carries the edit
+ * or the withdrawal to the host, which decides again and describes the result).
+ */
+async function authorsProject(
+  trx: Kysely<Schema>,
+  origin: string,
+  projectId: string,
+  actor: Voter,
+) {
   const project = await trx
     .selectFrom("pb_projects")
     .selectAll()
     .where("id", "=", projectId)
     .executeTakeFirst();
   const process = project ? await lockProcess(trx, project.process_id) : undefined;
-  if (!project || !process?.local) return fail("not-found" as const);
+  const ours =
+    process &&
+    (process.local ||
+      (!process.imported &&
+        project?.proposal_uri === proposalUri(origin, process.id, project?.id ?? "")));
+  if (!project || !process || !ours) return fail("not-found" as const);
   if (project.proposed_by_uri !== actor.uri) return fail("forbidden" as const);
   return ok({ project, process });
 }

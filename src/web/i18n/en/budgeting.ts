@@ -163,4 +163,39 @@ export const budgeting = {
   "budgets.review.projectHidden": "The proposal is hidden from voters.",
   "budgets.review.projectShown": "The proposal is shown again.",
   "budgets.review.reportDismissed": "Report dismissed.",
+  "social.notification.budget_refused": "The host of a participatory budget refused what you sent:",
+  "social.notification.budget_comment": "Someone commented on your proposal:",
+  "budgets.status.refused": "Refused by the host",
+  "budgets.refused.proposal": "{host} did not take your proposal.",
+  "budgets.refused.edit": "{host} did not take your change; the proposal stays as the host has it.",
+  "budgets.refused.withdrawal":
+    "{host} did not take your withdrawal; the proposal stays in the process.",
+  "budgets.refusal.not-eligible": "You do not take part in this process there.",
+  "budgets.refusal.wrong-phase":
+    "The process no longer takes this (it was reviewed, or the phase moved on).",
+  "budgets.refusal.invalid":
+    "It does not fit the process's rules (its budget, district or category).",
+  "budgets.refusal.too-many":
+    "There are too many proposals (ten per person, a thousand per process).",
+  "budgets.refusal.other": "The host gave no reason we know.",
+  "budgets.edit": "Edit my proposal",
+  "budgets.edit.title": "Edit your proposal",
+  "budgets.edit.save": "Save changes",
+  "budgets.edit.saved": "Your proposal is changed.",
+  "budgets.edit.sent": "Your change is saved here and sent to the host.",
+  "budgets.edit.elsewhere":
+    "This process is hosted by {host}: your change goes to the host, which checks it again. The pictures stay as they are.",
+  "budgets.comments.heading": "Comments",
+  "budgets.comments.title": "{count, plural, one {# comment} other {# comments}}",
+  "budgets.comments.none": "No comments yet.",
+  "budgets.comments.write": "Your comment",
+  "budgets.comments.post": "Post comment",
+  "budgets.comments.posted": "Comment posted.",
+  "budgets.comments.removed": "Comment removed.",
+  "budgets.comments.remove": "Remove",
+  "budgets.comments.report": "Report this comment",
+  "budgets.comments.invalid": "Write a comment of at most {max} characters.",
+  "budgets.comments.elsewhere":
+    "Your comment is sent to the host, which shows it to every co-op taking part.",
+  "budgets.comments.signIn": "Sign in to comment.",
 };

@@ -167,4 +167,39 @@ export const budgeting: Record<keyof typeof en, string> = {
   "budgets.review.projectHidden": "La propuesta está oculta para quienes votan.",
   "budgets.review.projectShown": "La propuesta vuelve a verse.",
   "budgets.review.reportDismissed": "Denuncia descartada.",
+  "social.notification.budget_refused":
+    "El anfitrión de un presupuesto participativo no aceptó lo que enviaste:",
+  "social.notification.budget_comment": "Alguien comentó tu propuesta:",
+  "budgets.status.refused": "Rechazada por el anfitrión",
+  "budgets.refused.proposal": "{host} no aceptó tu propuesta.",
+  "budgets.refused.edit":
+    "{host} no aceptó tu cambio; la propuesta sigue como la tiene el anfitrión.",
+  "budgets.refused.withdrawal":
+    "{host} no aceptó que la retiraras; la propuesta sigue en el proceso.",
+  "budgets.refusal.not-eligible": "Allí no participas en este proceso.",
+  "budgets.refusal.wrong-phase": "El proceso ya no lo admite (se revisó o cambió de fase).",
+  "budgets.refusal.invalid":
+    "No cumple las reglas del proceso (su presupuesto, distrito o categoría).",
+  "budgets.refusal.too-many": "Hay demasiadas propuestas (diez por persona, mil por proceso).",
+  "budgets.refusal.other": "El anfitrión no dio un motivo que conozcamos.",
+  "budgets.edit": "Editar mi propuesta",
+  "budgets.edit.title": "Edita tu propuesta",
+  "budgets.edit.save": "Guardar cambios",
+  "budgets.edit.saved": "Tu propuesta ha cambiado.",
+  "budgets.edit.sent": "Tu cambio se guardó aquí y se envió al anfitrión.",
+  "budgets.edit.elsewhere":
+    "Este proceso lo aloja {host}: tu cambio va al anfitrión, que lo vuelve a revisar. Las imágenes no cambian.",
+  "budgets.comments.heading": "Comentarios",
+  "budgets.comments.title": "{count, plural, one {# comentario} other {# comentarios}}",
+  "budgets.comments.none": "Todavía no hay comentarios.",
+  "budgets.comments.write": "Tu comentario",
+  "budgets.comments.post": "Publicar comentario",
+  "budgets.comments.posted": "Comentario publicado.",
+  "budgets.comments.removed": "Comentario eliminado.",
+  "budgets.comments.remove": "Eliminar",
+  "budgets.comments.report": "Denunciar este comentario",
+  "budgets.comments.invalid": "Escribe un comentario de {max} caracteres como máximo.",
+  "budgets.comments.elsewhere":
+    "Tu comentario se envía al anfitrión, que lo muestra a todas las cooperativas participantes.",
+  "budgets.comments.signIn": "Inicia sesión para comentar.",
 };
