@@ -81,6 +81,8 @@ async function seededNode() {
 }
 
 let statements = 0;
+// STATEMENTS=1: SQLite's time per statement (by its text's start), printed after each request's runs.
+const timed = process.env.STATEMENTS ? new Map<string, { n: number; us: number }>() : null;
 for (const method of ["all", "get", "run", "iterate"] as const) {
   const original = StatementSync.prototype[method] as (...a: unknown[]) => unknown;
   (StatementSync.prototype as unknown as Record<string, unknown>)[method] = function (
@@ -88,7 +90,15 @@ for (const method of ["all", "get", "run", "iterate"] as const) {
     ...args: unknown[]
   ) {
     statements++;
-    return original.apply(this, args);
+    if (!timed) return original.apply(this, args);
+    const started = performance.now();
+    const out = original.apply(this, args);
+    const key = this.sourceSQL.replace(/\s+/g, " ").slice(0, 110);
+    const t = timed.get(key) ?? { n: 0, us: 0 };
+    t.n++;
+    t.us += (performance.now() - started) * 1000;
+    timed.set(key, t);
+    return out;
   };
 }
 if (pgUrl) {
@@ -125,6 +135,7 @@ console.log("|---|---|---|---|");
 for (const r of requests) {
   for (let i = 0; i < 50; i++) await once(r.path, r.headers);
   if (process.env.PROFILE) await session.post("Profiler.start");
+  timed?.clear();
   const before = process.threadCpuUsage();
   const counted = statements;
   let bytes = 0;
@@ -134,6 +145,13 @@ for (const r of requests) {
   console.log(
     `| ${r.label} | ${((cpu.user + cpu.system) / n).toFixed(0)} | ${perStatement.toFixed(1)} | ${bytes} |`,
   );
+  if (timed) {
+    for (const [sqlText, t] of [...timed].sort((a, b) => b[1].us - a[1].us))
+      console.log(
+        `    ${(t.us / n).toFixed(0).padStart(6)} µs  ${(t.n / n).toFixed(1)}×  ${sqlText}`,
+      );
+    timed.clear();
+  }
   if (process.env.PROFILE) {
     const { profile } = await session.post("Profiler.stop");
     if (process.env.PROFILE_OUT)
