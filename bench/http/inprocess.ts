@@ -22,7 +22,7 @@ import {
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StatementSync } from "node:sqlite";
+import { DatabaseSync, StatementSync } from "node:sqlite";
 import { createNode } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { syncoRequests } from "./requests.ts";
@@ -82,7 +82,18 @@ async function seededNode() {
 
 let statements = 0;
 // STATEMENTS=1: SQLite's time per statement (by its text's start), printed after each request's runs.
-const timed = process.env.STATEMENTS ? new Map<string, { n: number; us: number }>() : null;
+const timed = process.env.STATEMENTS
+  ? new Map<string, { n: number; us: number; plan: string }>()
+  : null;
+// Each statement's database, for PLANS=1.
+const databases = new WeakMap<StatementSync, DatabaseSync>();
+const prepare = DatabaseSync.prototype.prepare;
+DatabaseSync.prototype.prepare = function (this: DatabaseSync, sqlText: string) {
+  const statement = prepare.call(this, sqlText);
+  databases.set(statement, this);
+  return statement;
+};
+const allOf = StatementSync.prototype.all;
 for (const method of ["all", "get", "run", "iterate"] as const) {
   const original = StatementSync.prototype[method] as (...a: unknown[]) => unknown;
   (StatementSync.prototype as unknown as Record<string, unknown>)[method] = function (
@@ -94,7 +105,25 @@ for (const method of ["all", "get", "run", "iterate"] as const) {
     const started = performance.now();
     const out = original.apply(this, args);
     const key = this.sourceSQL.replace(/\s+/g, " ").slice(0, 110);
-    const t = timed.get(key) ?? { n: 0, us: 0 };
+    let t = timed.get(key);
+    if (!t) {
+      // PLANS=1: SQLite's plan of each statement, as first run.
+      const db = process.env.PLANS ? databases.get(this) : undefined;
+      const plan =
+        db && /^\s*select/i.test(this.sourceSQL)
+          ? (
+              allOf.apply(
+                prepare.call(db, `EXPLAIN QUERY PLAN ${this.sourceSQL}`),
+                args as never,
+              ) as {
+                detail: string;
+              }[]
+            )
+              .map((r) => `\n          ${r.detail}`)
+              .join("")
+          : "";
+      t = { n: 0, us: 0, plan: plan ?? "" };
+    }
     t.n++;
     t.us += (performance.now() - started) * 1000;
     timed.set(key, t);
@@ -148,7 +177,7 @@ for (const r of requests) {
   if (timed) {
     for (const [sqlText, t] of [...timed].sort((a, b) => b[1].us - a[1].us))
       console.log(
-        `    ${(t.us / n).toFixed(0).padStart(6)} µs  ${(t.n / n).toFixed(1)}×  ${sqlText}`,
+        `    ${(t.us / n).toFixed(0).padStart(6)} µs  ${(t.n / n).toFixed(1)}×  ${sqlText}${t.plan}`,
       );
     timed.clear();
   }

@@ -11,12 +11,19 @@ import { prepared } from "../db/prepared.ts";
 import type { SocialContext } from "../social/context.ts";
 import { canSee, type ViewerRef } from "../social/visibility.ts";
 import type { AccountLoader } from "./serializers/account.ts";
-import { POST_COLUMNS, renderStatuses, statusArray } from "./status-json.ts";
+import {
+  AUTHOR_COUNT_SELECTIONS,
+  POST_COLUMNS,
+  renderStatuses,
+  statusArray,
+} from "./status-json.ts";
 
 const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
   db
     .selectFrom("posts as p")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
     .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
     .select([
       "p.visibility",
       "p.audience_uri",

@@ -16,7 +16,7 @@ import type { SocialContext } from "../social/context.ts";
 import { type FilterMatch, matchPost } from "../social/filter-matching.ts";
 import { isClosed, parseOptions } from "../social/polls.ts";
 import type { ViewerRef } from "../social/visibility.ts";
-import { type AccountLoader, loadAccountJson } from "./serializers/account.ts";
+import { type AccountLoader, type Counts, loadAccountJson } from "./serializers/account.ts";
 import { decisionPollsOf } from "./serializers/decision.ts";
 import { resultJson, viewerFilters } from "./serializers/filter.ts";
 import { serializePoll } from "./serializers/status.ts";
@@ -46,10 +46,39 @@ export const POST_COLUMNS = [
 const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
   db
     .selectFrom("posts as p")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
     .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
     .where("p.id", "in", a.ids),
 );
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
+
+/**
+ * The post author's counts beside the post's columns (`actor_stats as st` joined
+ * on the author), as the pages' queries read them (social/pager.ts AUTHOR_COUNTS):
+ * no statement of their own (issue 24).
+ */
+export const AUTHOR_COUNT_SELECTIONS = [
+  "st.statuses_count as author_statuses_count",
+  "st.followers_count as author_followers_count",
+  "st.following_count as author_following_count",
+  "st.last_status_at as author_last_status_at",
+] as const;
+
+/** The authors' counts of rows read with AUTHOR_COUNT_SELECTIONS (none where a row was read without them). */
+function authorCounts(rows: Iterable<Row>): Map<string, Counts> | undefined {
+  const out = new Map<string, Counts>();
+  for (const r of rows) {
+    if (r.author_statuses_count === undefined) return undefined;
+    out.set(r.author_uri, {
+      statuses: Number(r.author_statuses_count ?? 0),
+      followers: Number(r.author_followers_count ?? 0),
+      following: Number(r.author_following_count ?? 0),
+      last: r.author_last_status_at ?? null,
+    });
+  }
+  return out;
+}
 
 const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
   db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
@@ -200,7 +229,8 @@ export async function renderStatuses(
     if (f.replyAuthorUri) uris.push(f.replyAuthorUri);
   }
   const [accounts, flags, polls, filters] = await Promise.all([
-    loadAccountJson(l, uris),
+    // The authors' counts came with their posts' rows; mentions show no counts.
+    loadAccountJson(l, uris, authorCounts(all)),
     viewer ? flagsFor(l, viewer, allIds) : null,
     pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
     viewer && context ? viewerFilters(l, viewer.id, context) : [],
