@@ -190,7 +190,20 @@ export async function renderStatuses(
   const boosted = new Set<string>();
   for (const r of byId.values())
     if (r.reblog_of_id && !byId.has(r.reblog_of_id)) boosted.add(r.reblog_of_id);
-  if (boosted.size) for (const r of await rowsOf(l.db, { ids: [...boosted] })) byId.set(r.id, r);
+  // What the boosted posts are, the viewer's flags, the polls and the filters in one
+  // wave: each needs only the ids (one round trip on PostgreSQL where there were two).
+  // The flags and polls of posts left out below are read for nothing, and not shown.
+  const flagIds = [...byId.keys(), ...boosted];
+  const pollIds = [...boosted];
+  for (const r of byId.values())
+    if (r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id)) pollIds.push(r.id);
+  const [innerRows, flags, polls, filters] = await Promise.all([
+    boosted.size ? rowsOf(l.db, { ids: [...boosted] }) : [],
+    viewer ? flagsFor(l, viewer, flagIds) : null,
+    pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
+    viewer && context ? viewerFilters(l, viewer.id, context) : [],
+  ]);
+  for (const r of innerRows) byId.set(r.id, r);
   // The page's posts in order, each with the post it boosts: as hydrate leaves them.
   const shown: { row: Row; inner: Row | null }[] = [];
   for (const id of ids) {
@@ -219,31 +232,25 @@ export async function renderStatuses(
   }
   for (const [id, f] of await buildFragments(s, l, stale)) fragments.set(id, f);
 
-  const allIds = all.map((r) => r.id);
-  const pollIds = all
-    .filter((r) => r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id))
-    .map((r) => r.id);
   const uris: string[] = [];
   for (const f of fragments.values()) {
     uris.push(f.authorUri, ...f.mentionUris);
     if (f.replyAuthorUri) uris.push(f.replyAuthorUri);
   }
-  const [accounts, flags, polls, filters] = await Promise.all([
+  const pollById = new Map<string, PollRow>(knownPolls);
+  // A boosted post's poll was asked before its row was read: kept only if it has one.
+  for (const p of polls) if (byId.get(p.post_id)?.has_poll) pollById.set(p.post_id, p);
+  const [accounts, decisionPolls] = await Promise.all([
     // The authors' counts came with their posts' rows; mentions show no counts.
     loadAccountJson(l, uris, authorCounts(all)),
-    viewer ? flagsFor(l, viewer, allIds) : null,
-    pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
-    viewer && context ? viewerFilters(l, viewer.id, context) : [],
+    // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
+    decisionPollsOf(
+      l.db,
+      all
+        .filter((r) => !r.reblog_of_id && !pollById.has(r.id) && !r.in_reply_to_id && r.title)
+        .map((r) => r.id),
+    ),
   ]);
-  const pollById = new Map<string, PollRow>(knownPolls);
-  for (const p of polls) pollById.set(p.post_id, p);
-  // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
-  const decisionPolls = await decisionPollsOf(
-    l.db,
-    all
-      .filter((r) => !r.reblog_of_id && !pollById.has(r.id) && !r.in_reply_to_id && r.title)
-      .map((r) => r.id),
-  );
 
   const pollJson = (r: Row): string => {
     const poll = pollById.get(r.id);

@@ -11,14 +11,14 @@ import { groupSource } from "../../social/group-timeline.ts";
 import { linkSource } from "../../social/link-timeline.ts";
 import { listSource } from "../../social/list-timeline.ts";
 import { type IdPage, timelinePageIds } from "../../social/pager.ts";
-import { bookmarksSource, favouritesSource, tagSource } from "../../social/timelines.ts";
+import { tagSource } from "../../social/timelines.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
 import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
-import { homePageIds, publicPageIds } from "../status-pages.ts";
+import { bookmarkPageIds, favouritePageIds, homePageIds, publicPageIds } from "../status-pages.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -100,20 +100,18 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.get("/api/v1/bookmarks", async (c) => {
     const me = requireUser(c, "read:bookmarks");
     const page = readPage(await readParams(c));
-    return answerIds(
-      c,
-      await timelinePageIds(bookmarksSource(s, memberRef(deps, me)), page),
-      me,
-      null,
-    );
+    const ref = memberRef(deps, me);
+    const args = { viewerId: ref.id, viewerUri: ref.uri };
+    return answerIds(c, await bookmarkPageIds(deps.db, args, page), me, null);
   });
 
   // Paged by the like's id (Mastodon's Link header on favourites carries it too).
   app.get("/api/v1/favourites", async (c) => {
     const me = requireUser(c, "read:favourites");
     const page = readPage(await readParams(c));
-    const source = favouritesSource(s, memberRef(deps, me));
-    return answerIds(c, await timelinePageIds(source, page, POST_COLUMNS), me, null);
+    const ref = memberRef(deps, me);
+    const args = { viewerId: ref.id, viewerUri: ref.uri };
+    return answerIds(c, await favouritePageIds(deps.db, args, page), me, null);
   });
   return app;
 }
