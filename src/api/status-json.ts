@@ -53,6 +53,26 @@ const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
 );
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
 
+/** The posts a page boosts, with their polls (read in the same wave as the page's polls). */
+const boostedRowsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("posts as p")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
+    .leftJoin("polls as pl", "pl.post_id", "p.id")
+    .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
+    .select([
+      "pl.post_id as poll_post_id",
+      "pl.multiple as poll_multiple",
+      "pl.options as poll_options",
+      "pl.voters_count as poll_voters_count",
+      "pl.expires_at as poll_expires_at",
+      "pl.closed_at as poll_closed_at",
+      "pl.ended_notified as poll_ended_notified",
+    ])
+    .where("p.id", "in", a.ids),
+);
+
 /**
  * The post author's counts beside the post's columns (`actor_stats as st` joined
  * on the author), as the pages' queries read them (social/pager.ts AUTHOR_COUNTS):
@@ -192,18 +212,34 @@ export async function renderStatuses(
     if (r.reblog_of_id && !byId.has(r.reblog_of_id)) boosted.add(r.reblog_of_id);
   // What the boosted posts are, the viewer's flags, the polls and the filters in one
   // wave: each needs only the ids (one round trip on PostgreSQL where there were two).
-  // The flags and polls of posts left out below are read for nothing, and not shown.
+  // The flags of posts left out below are read for nothing, and not shown; the
+  // boosted posts' polls come with their rows.
   const flagIds = [...byId.keys(), ...boosted];
-  const pollIds = [...boosted];
+  const pollIds: string[] = [];
   for (const r of byId.values())
     if (r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id)) pollIds.push(r.id);
   const [innerRows, flags, polls, filters] = await Promise.all([
-    boosted.size ? rowsOf(l.db, { ids: [...boosted] }) : [],
+    boosted.size ? boostedRowsOf(l.db, { ids: [...boosted] }) : [],
     viewer ? flagsFor(l, viewer, flagIds) : null,
     pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
     viewer && context ? viewerFilters(l, viewer.id, context) : [],
   ]);
-  for (const r of innerRows) byId.set(r.id, r);
+  const pollById = new Map<string, PollRow>(knownPolls);
+  for (const p of polls) pollById.set(p.post_id, p);
+  for (const r of innerRows) {
+    byId.set(r.id, r);
+    // The poll's columns are NOT NULL: null only where the join found no poll.
+    if (r.has_poll && r.poll_post_id !== null && r.poll_options !== null)
+      pollById.set(r.id, {
+        post_id: r.poll_post_id,
+        multiple: Number(r.poll_multiple),
+        options: r.poll_options,
+        voters_count: Number(r.poll_voters_count),
+        expires_at: r.poll_expires_at,
+        closed_at: r.poll_closed_at,
+        ended_notified: Number(r.poll_ended_notified),
+      });
+  }
   // The page's posts in order, each with the post it boosts: as hydrate leaves them.
   const shown: { row: Row; inner: Row | null }[] = [];
   for (const id of ids) {
@@ -237,9 +273,6 @@ export async function renderStatuses(
     uris.push(f.authorUri, ...f.mentionUris);
     if (f.replyAuthorUri) uris.push(f.replyAuthorUri);
   }
-  const pollById = new Map<string, PollRow>(knownPolls);
-  // A boosted post's poll was asked before its row was read: kept only if it has one.
-  for (const p of polls) if (byId.get(p.post_id)?.has_poll) pollById.set(p.post_id, p);
   const [accounts, decisionPolls] = await Promise.all([
     // The authors' counts came with their posts' rows; mentions show no counts.
     loadAccountJson(l, uris, authorCounts(all)),
