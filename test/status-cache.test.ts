@@ -28,6 +28,7 @@ import {
   bookmarkedPosts,
   favouritedPosts,
   homeTimeline,
+  pinnedPosts,
   postView,
   profileTimeline,
   publicTimeline,
@@ -123,6 +124,9 @@ async function compare(label: string, who: "ada" | "bo" | null, postIds: string[
   await expect(`/api/v1/timelines/link?url=${encodeURIComponent(LINK)}&limit=40`, async () =>
     publicPage((await linkTimeline(s(), viewer, LINK, req)).items),
   );
+  await expect(`/api/v1/accounts/${ada.id}/statuses?pinned=true`, async () =>
+    serializeStatuses(l(), await pinnedPosts(s(), viewer, ada.id), !!viewer),
+  );
   // Several by id (unknown and unseen ones left out), and the streaming API's payloads.
   const byId = [...postIds, "no-such-post"];
   await expect(`/api/v1/statuses?${byId.map((id) => `id[]=${id}`).join("&")}`, async () =>
@@ -214,6 +218,11 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
       visibility: "private",
     });
     const ids = [first.id, poll.id, quiet.id];
+    // Pinned: two public posts (a private one may not be pinned here).
+    await ada.client.v1.statuses.$select(first.id).pin();
+    await ada.client.v1.statuses.$select(poll.id).pin();
+    const pins = await api(`/api/v1/accounts/${ada.id}/statuses?pinned=true`, bo.token);
+    assert.equal((pins as unknown[]).length, 2);
     await compareAll("posted", ids);
     // The link, list and tag timelines compared have posts in them.
     const linked = await api(`/api/v1/timelines/link?url=${encodeURIComponent(LINK)}`);
