@@ -17,7 +17,10 @@ import { serializeFiltered } from "../src/api/serializers/filter.ts";
 import { serializeNotifications } from "../src/api/serializers/notification.ts";
 import { serializeStatuses } from "../src/api/serializers/status.ts";
 import { fragmentCache } from "../src/api/status-fragments.ts";
+import { DeliveryRound } from "../src/api/streaming/audience.ts";
 import { memberUri } from "../src/kernel/uris.ts";
+import { linkTimeline } from "../src/social/link-timeline.ts";
+import { listTimeline } from "../src/social/list-timeline.ts";
 import { limitActor } from "../src/social/moderation.ts";
 import { listNotifications } from "../src/social/notifications.ts";
 import type { TimelineFilters } from "../src/social/timeline-filters.ts";
@@ -25,11 +28,14 @@ import {
   bookmarkedPosts,
   favouritedPosts,
   homeTimeline,
+  pinnedPosts,
   postView,
   profileTimeline,
   publicTimeline,
+  tagTimeline,
   thread,
 } from "../src/social/timelines.ts";
+import { hydrate, visiblePosts } from "../src/social/views.ts";
 import type { ViewerRef } from "../src/social/visibility.ts";
 import { json, memberClient } from "./api-helpers.ts";
 import { socialOf, startTestNode, type TestNode } from "./support/node.ts";
@@ -38,6 +44,9 @@ let node: TestNode;
 let ada: { client: mastodon.rest.Client; token: string; id: string };
 let bo: { client: mastodon.rest.Client; token: string; id: string };
 let cy: { client: mastodon.rest.Client; token: string; id: string };
+/** Bo's list of ada's posts (read through the list timeline). */
+let listId: string;
+const LINK = "https://bread.example/loaf";
 
 before(async () => {
   node = await startTestNode({ host: "127.0.124.7" });
@@ -48,6 +57,8 @@ before(async () => {
   await bo.client.v1.accounts.$select(ada.id).follow();
   await bo.client.v1.accounts.$select(cy.id).follow();
   await ada.client.v1.accounts.$select(bo.id).follow();
+  listId = (await bo.client.v1.lists.create({ title: "Bakers" })).id;
+  await bo.client.v1.lists.$select(listId).accounts.create({ accountIds: [ada.id] });
 });
 after(() => node.close());
 
@@ -99,6 +110,39 @@ async function compare(label: string, who: "ada" | "bo" | null, postIds: string[
       return serializeNotifications(s(), l(), viewer, rows);
     });
   }
+  if (who === "bo")
+    await expect(`/api/v1/timelines/list/${listId}?limit=40`, async () => {
+      const page = await listTimeline(s(), viewer as ViewerRef, listId, req);
+      return serializeFiltered(l(), page?.items ?? [], viewer as ViewerRef, "home");
+    });
+  // The page of a timeline read from scratch, filtered in the public context.
+  const publicPage = async (items: Parameters<typeof serializeStatuses>[1]) =>
+    viewer ? serializeFiltered(l(), items, viewer, "public") : serializeStatuses(l(), items, false);
+  await expect("/api/v1/timelines/tag/bakery?limit=40", async () =>
+    publicPage((await tagTimeline(s(), viewer, "bakery", req)).items),
+  );
+  await expect(`/api/v1/timelines/link?url=${encodeURIComponent(LINK)}&limit=40`, async () =>
+    publicPage((await linkTimeline(s(), viewer, LINK, req)).items),
+  );
+  await expect(`/api/v1/accounts/${ada.id}/statuses?pinned=true`, async () =>
+    serializeStatuses(l(), await pinnedPosts(s(), viewer, ada.id), !!viewer),
+  );
+  // Several by id (unknown and unseen ones left out), and the streaming API's payloads.
+  const byId = [...postIds, "no-such-post"];
+  await expect(`/api/v1/statuses?${byId.map((id) => `id[]=${id}`).join("&")}`, async () =>
+    serializeStatuses(l(), await visiblePosts(s(), viewer, byId), !!viewer),
+  );
+  for (const id of postIds)
+    for (const round of ["cold", "warm"]) {
+      const payload = await new DeliveryRound(s(), []).status(viewer, id);
+      const views = await hydrate(s(), viewer?.id ?? null, viewer?.uri ?? null, [id]);
+      const [fresh] = await serializeStatuses(l(), views, !!viewer);
+      assert.deepEqual(
+        payload === null ? 404 : JSON.parse(payload),
+        plain(fresh),
+        `${label}: stream payload of ${id} as ${who ?? "nobody"} (${round})`,
+      );
+    }
   await expect("/api/v1/timelines/public?local=true&limit=40", async () => {
     const page = await publicTimeline(s(), viewer, "local", req);
     return viewer
@@ -160,7 +204,7 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
   it("after every kind of write, for each viewer", async () => {
     const media = await upload(ada.token, "a green square");
     const first = await ada.client.v1.statuses.create({
-      status: "Bread at noon @bo #bakery",
+      status: `Bread at noon @bo #bakery ${LINK}`,
       visibility: "public",
       mediaIds: [media],
     });
@@ -174,7 +218,18 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
       visibility: "private",
     });
     const ids = [first.id, poll.id, quiet.id];
+    // Pinned: two public posts (a private one may not be pinned here).
+    await ada.client.v1.statuses.$select(first.id).pin();
+    await ada.client.v1.statuses.$select(poll.id).pin();
+    const pins = await api(`/api/v1/accounts/${ada.id}/statuses?pinned=true`, bo.token);
+    assert.equal((pins as unknown[]).length, 2);
     await compareAll("posted", ids);
+    // The link, list and tag timelines compared have posts in them.
+    const linked = await api(`/api/v1/timelines/link?url=${encodeURIComponent(LINK)}`);
+    assert.equal((linked as unknown[]).length, 1);
+    const listed = await api(`/api/v1/timelines/list/${listId}`, bo.token);
+    assert.equal((listed as unknown[]).length, 3);
+    assert.equal(((await api("/api/v1/timelines/tag/bakery")) as unknown[]).length, 1);
 
     await bo.client.v1.statuses.$select(first.id).favourite();
     await compareAll("liked", ids);
@@ -196,12 +251,12 @@ describe("statuses from kept fragments equal statuses built from scratch", () =>
 
     // An edit of the text, and of the attachment's description (without a new text).
     await put(`/api/v1/statuses/${first.id}`, ada.token, {
-      status: "Bread at one @bo #bakery #rye",
+      status: `Bread at one @bo #bakery #rye ${LINK}`,
       media_ids: [media],
     });
     await compareAll("edited", [...ids, reply.id]);
     await put(`/api/v1/statuses/${first.id}`, ada.token, {
-      status: "Bread at one @bo #bakery #rye",
+      status: `Bread at one @bo #bakery #rye ${LINK}`,
       media_ids: [media],
       media_attributes: [{ id: media, description: "a darker square" }],
     });

@@ -22,7 +22,7 @@ import {
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StatementSync } from "node:sqlite";
+import { DatabaseSync, StatementSync } from "node:sqlite";
 import { createNode } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { syncoRequests } from "./requests.ts";
@@ -81,6 +81,19 @@ async function seededNode() {
 }
 
 let statements = 0;
+// STATEMENTS=1: SQLite's time per statement (by its text's start), printed after each request's runs.
+const timed = process.env.STATEMENTS
+  ? new Map<string, { n: number; us: number; plan: string }>()
+  : null;
+// Each statement's database, for PLANS=1.
+const databases = new WeakMap<StatementSync, DatabaseSync>();
+const prepare = DatabaseSync.prototype.prepare;
+DatabaseSync.prototype.prepare = function (this: DatabaseSync, sqlText: string) {
+  const statement = prepare.call(this, sqlText);
+  databases.set(statement, this);
+  return statement;
+};
+const allOf = StatementSync.prototype.all;
 for (const method of ["all", "get", "run", "iterate"] as const) {
   const original = StatementSync.prototype[method] as (...a: unknown[]) => unknown;
   (StatementSync.prototype as unknown as Record<string, unknown>)[method] = function (
@@ -88,7 +101,33 @@ for (const method of ["all", "get", "run", "iterate"] as const) {
     ...args: unknown[]
   ) {
     statements++;
-    return original.apply(this, args);
+    if (!timed) return original.apply(this, args);
+    const started = performance.now();
+    const out = original.apply(this, args);
+    const key = this.sourceSQL.replace(/\s+/g, " ").slice(0, 110);
+    let t = timed.get(key);
+    if (!t) {
+      // PLANS=1: SQLite's plan of each statement, as first run.
+      const db = process.env.PLANS ? databases.get(this) : undefined;
+      const plan =
+        db && /^\s*select/i.test(this.sourceSQL)
+          ? (
+              allOf.apply(
+                prepare.call(db, `EXPLAIN QUERY PLAN ${this.sourceSQL}`),
+                args as never,
+              ) as {
+                detail: string;
+              }[]
+            )
+              .map((r) => `\n          ${r.detail}`)
+              .join("")
+          : "";
+      t = { n: 0, us: 0, plan: plan ?? "" };
+    }
+    t.n++;
+    t.us += (performance.now() - started) * 1000;
+    timed.set(key, t);
+    return out;
   };
 }
 if (pgUrl) {
@@ -120,20 +159,31 @@ if (process.env.PROFILE) {
   await session.post("Profiler.enable");
   await session.post("Profiler.setSamplingInterval", { interval: 100 });
 }
-console.log("| request | CPU µs per request | statements | bytes |");
-console.log("|---|---|---|---|");
+console.log("| request | CPU µs per request | wall µs per request | statements | bytes |");
+console.log("|---|---|---|---|---|");
 for (const r of requests) {
   for (let i = 0; i < 50; i++) await once(r.path, r.headers);
   if (process.env.PROFILE) await session.post("Profiler.start");
+  timed?.clear();
+  const started = performance.now();
   const before = process.threadCpuUsage();
   const counted = statements;
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes = await once(r.path, r.headers);
   const cpu = process.threadCpuUsage(before);
+  // Wall time, one request at a time: on PostgreSQL, mostly its sequential round trips.
+  const wall = performance.now() - started;
   const perStatement = (statements - counted) / n;
   console.log(
-    `| ${r.label} | ${((cpu.user + cpu.system) / n).toFixed(0)} | ${perStatement.toFixed(1)} | ${bytes} |`,
+    `| ${r.label} | ${((cpu.user + cpu.system) / n).toFixed(0)} | ${((1000 * wall) / n).toFixed(0)} | ${perStatement.toFixed(1)} | ${bytes} |`,
   );
+  if (timed) {
+    for (const [sqlText, t] of [...timed].sort((a, b) => b[1].us - a[1].us))
+      console.log(
+        `    ${(t.us / n).toFixed(0).padStart(6)} µs  ${(t.n / n).toFixed(1)}×  ${sqlText}${t.plan}`,
+      );
+    timed.clear();
+  }
   if (process.env.PROFILE) {
     const { profile } = await session.post("Profiler.stop");
     if (process.env.PROFILE_OUT)

@@ -64,6 +64,26 @@ export const syncoRequests = (s: Seeded, host: string): Request[] => {
     },
     { key: "nodeinfo", label: "NodeInfo 2.1", path: "/nodeinfo/2.1" },
     ...page(s, auth),
+    // Not in GoToSocial's comparison: the other timelines an app reads.
+    {
+      key: "tag",
+      label: "tag timeline, 40",
+      path: "/api/v1/timelines/tag/bread?limit=40",
+      headers: auth,
+    },
+    { key: "bookmarks", label: "bookmarks, 40", path: "/api/v1/bookmarks?limit=40", headers: auth },
+    {
+      key: "favourites",
+      label: "favourites, 40",
+      path: "/api/v1/favourites?limit=40",
+      headers: auth,
+    },
+    {
+      key: "statuses-by-id",
+      label: "statuses by id (1)",
+      path: `/api/v1/statuses?id[]=${s.statusId}`,
+      headers: auth,
+    },
     {
       key: "web-home",
       label: "web home page (/social)",

@@ -16,7 +16,7 @@ import type { SocialContext } from "../social/context.ts";
 import { type FilterMatch, matchPost } from "../social/filter-matching.ts";
 import { isClosed, parseOptions } from "../social/polls.ts";
 import type { ViewerRef } from "../social/visibility.ts";
-import { type AccountLoader, loadAccountJson } from "./serializers/account.ts";
+import { type AccountLoader, type Counts, loadAccountJson } from "./serializers/account.ts";
 import { decisionPollsOf } from "./serializers/decision.ts";
 import { resultJson, viewerFilters } from "./serializers/filter.ts";
 import { serializePoll } from "./serializers/status.ts";
@@ -46,10 +46,59 @@ export const POST_COLUMNS = [
 const rowsOf = prepared((db, a: { ids: readonly string[] }) =>
   db
     .selectFrom("posts as p")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
     .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
     .where("p.id", "in", a.ids),
 );
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
+
+/** The posts a page boosts, with their polls (read in the same wave as the page's polls). */
+const boostedRowsOf = prepared((db, a: { ids: readonly string[] }) =>
+  db
+    .selectFrom("posts as p")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
+    .leftJoin("polls as pl", "pl.post_id", "p.id")
+    .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
+    .select([
+      "pl.post_id as poll_post_id",
+      "pl.multiple as poll_multiple",
+      "pl.options as poll_options",
+      "pl.voters_count as poll_voters_count",
+      "pl.expires_at as poll_expires_at",
+      "pl.closed_at as poll_closed_at",
+      "pl.ended_notified as poll_ended_notified",
+    ])
+    .where("p.id", "in", a.ids),
+);
+
+/**
+ * The post author's counts beside the post's columns (`actor_stats as st` joined
+ * on the author), as the pages' queries read them (social/pager.ts AUTHOR_COUNTS):
+ * no statement of their own (issue 24).
+ */
+export const AUTHOR_COUNT_SELECTIONS = [
+  "st.statuses_count as author_statuses_count",
+  "st.followers_count as author_followers_count",
+  "st.following_count as author_following_count",
+  "st.last_status_at as author_last_status_at",
+] as const;
+
+/** The authors' counts of rows read with AUTHOR_COUNT_SELECTIONS (none where a row was read without them). */
+function authorCounts(rows: Iterable<Row>): Map<string, Counts> | undefined {
+  const out = new Map<string, Counts>();
+  for (const r of rows) {
+    if (r.author_statuses_count === undefined) return undefined;
+    out.set(r.author_uri, {
+      statuses: Number(r.author_statuses_count ?? 0),
+      followers: Number(r.author_followers_count ?? 0),
+      following: Number(r.author_following_count ?? 0),
+      last: r.author_last_status_at ?? null,
+    });
+  }
+  return out;
+}
 
 const pollsOf = prepared((db, a: { ids: readonly string[] }) =>
   db.selectFrom("polls").selectAll().where("post_id", "in", a.ids),
@@ -161,7 +210,36 @@ export async function renderStatuses(
   const boosted = new Set<string>();
   for (const r of byId.values())
     if (r.reblog_of_id && !byId.has(r.reblog_of_id)) boosted.add(r.reblog_of_id);
-  if (boosted.size) for (const r of await rowsOf(l.db, { ids: [...boosted] })) byId.set(r.id, r);
+  // What the boosted posts are, the viewer's flags, the polls and the filters in one
+  // wave: each needs only the ids (one round trip on PostgreSQL where there were two).
+  // The flags of posts left out below are read for nothing, and not shown; the
+  // boosted posts' polls come with their rows.
+  const flagIds = [...byId.keys(), ...boosted];
+  const pollIds: string[] = [];
+  for (const r of byId.values())
+    if (r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id)) pollIds.push(r.id);
+  const [innerRows, flags, polls, filters] = await Promise.all([
+    boosted.size ? boostedRowsOf(l.db, { ids: [...boosted] }) : [],
+    viewer ? flagsFor(l, viewer, flagIds) : null,
+    pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
+    viewer && context ? viewerFilters(l, viewer.id, context) : [],
+  ]);
+  const pollById = new Map<string, PollRow>(knownPolls);
+  for (const p of polls) pollById.set(p.post_id, p);
+  for (const r of innerRows) {
+    byId.set(r.id, r);
+    // The poll's columns are NOT NULL: null only where the join found no poll.
+    if (r.has_poll && r.poll_post_id !== null && r.poll_options !== null)
+      pollById.set(r.id, {
+        post_id: r.poll_post_id,
+        multiple: Number(r.poll_multiple),
+        options: r.poll_options,
+        voters_count: Number(r.poll_voters_count),
+        expires_at: r.poll_expires_at,
+        closed_at: r.poll_closed_at,
+        ended_notified: Number(r.poll_ended_notified),
+      });
+  }
   // The page's posts in order, each with the post it boosts: as hydrate leaves them.
   const shown: { row: Row; inner: Row | null }[] = [];
   for (const id of ids) {
@@ -190,30 +268,22 @@ export async function renderStatuses(
   }
   for (const [id, f] of await buildFragments(s, l, stale)) fragments.set(id, f);
 
-  const allIds = all.map((r) => r.id);
-  const pollIds = all
-    .filter((r) => r.has_poll && !r.reblog_of_id && !knownPolls.has(r.id))
-    .map((r) => r.id);
   const uris: string[] = [];
   for (const f of fragments.values()) {
     uris.push(f.authorUri, ...f.mentionUris);
     if (f.replyAuthorUri) uris.push(f.replyAuthorUri);
   }
-  const [accounts, flags, polls, filters] = await Promise.all([
-    loadAccountJson(l, uris),
-    viewer ? flagsFor(l, viewer, allIds) : null,
-    pollIds.length ? pollsOf(l.db, { ids: pollIds }) : [],
-    viewer && context ? viewerFilters(l, viewer.id, context) : [],
+  const [accounts, decisionPolls] = await Promise.all([
+    // The authors' counts came with their posts' rows; mentions show no counts.
+    loadAccountJson(l, uris, authorCounts(all)),
+    // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
+    decisionPollsOf(
+      l.db,
+      all
+        .filter((r) => !r.reblog_of_id && !pollById.has(r.id) && !r.in_reply_to_id && r.title)
+        .map((r) => r.id),
+    ),
   ]);
-  const pollById = new Map<string, PollRow>(knownPolls);
-  for (const p of polls) pollById.set(p.post_id, p);
-  // A poll-shaped decision is its thread's poll (docs/api.md, "Decisions").
-  const decisionPolls = await decisionPollsOf(
-    l.db,
-    all
-      .filter((r) => !r.reblog_of_id && !pollById.has(r.id) && !r.in_reply_to_id && r.title)
-      .map((r) => r.id),
-  );
 
   const pollJson = (r: Row): string => {
     const poll = pollById.get(r.id);

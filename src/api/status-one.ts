@@ -10,14 +10,21 @@ import { prepared } from "../db/prepared.ts";
 import type { SocialContext } from "../social/context.ts";
 import { canSee, type ViewerRef } from "../social/visibility.ts";
 import type { AccountLoader } from "./serializers/account.ts";
-import { POST_COLUMNS, type PollRow, renderStatuses } from "./status-json.ts";
+import {
+  AUTHOR_COUNT_SELECTIONS,
+  POST_COLUMNS,
+  type PollRow,
+  renderStatuses,
+} from "./status-json.ts";
 
 /** What renderStatuses reads of a post, what canSee needs, the suspension and the poll. */
 const postRowOf = prepared((db, a: { id: string }) =>
   db
     .selectFrom("posts as p")
     .leftJoin("polls as pl", "pl.post_id", "p.id")
+    .leftJoin("actor_stats as st", "st.actor_uri", "p.author_uri")
     .select(POST_COLUMNS.map((c) => `p.${c}` as const))
+    .select(AUTHOR_COUNT_SELECTIONS)
     .select([
       "p.visibility",
       "p.audience_uri",

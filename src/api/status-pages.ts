@@ -4,8 +4,16 @@
  * form (social/pager.ts preparedPage): building a page's query with Kysely cost
  * more than a tenth of a home timeline's CPU.
  */
+
+import type { SocialContext } from "../social/context.ts";
 import { preparedPage } from "../social/pager.ts";
-import { homeSource, profileRows, publicSource } from "../social/timelines.ts";
+import {
+  bookmarksSource,
+  favouritesSource,
+  homeSource,
+  profileRows,
+  publicSource,
+} from "../social/timelines.ts";
 import { POST_COLUMNS } from "./status-json.ts";
 
 export const homePageIds = preparedPage(
@@ -83,3 +91,18 @@ function profileForm(a: ProfileArgs) {
     tagged: a.hasTag === "1",
   };
 }
+
+/** A member's bookmarks (one form): by the bookmarked post's id. */
+export const bookmarkPageIds = preparedPage(
+  (db, a: { viewerId: string; viewerUri: string }) =>
+    bookmarksSource({ db } as SocialContext, { id: a.viewerId, uri: a.viewerUri }),
+  () => "bookmarks",
+);
+
+/** A member's favourites (one form): by the like's id, with the posts' columns. */
+export const favouritePageIds = preparedPage(
+  (db, a: { viewerId: string; viewerUri: string }) =>
+    favouritesSource({ db } as SocialContext, { id: a.viewerId, uri: a.viewerUri }),
+  () => "favourites",
+  POST_COLUMNS,
+);

@@ -10,13 +10,8 @@ import { type Page, type PageRequest, timelinePage } from "./pager.ts";
 import { notFiltered } from "./timelines.ts";
 import { type ViewerRef, visibleTo } from "./visibility.ts";
 
-/** The posts whose audience is this Group actor, as `viewer` may see them. */
-export function groupTimeline(
-  s: SocialContext,
-  viewer: ViewerRef | null,
-  audienceUri: string,
-  req: PageRequest = {},
-): Promise<Page> {
+/** The posts whose audience is this Group actor, as `viewer` may see them: a timeline source. */
+export function groupSource(s: SocialContext, viewer: ViewerRef | null, audienceUri: string) {
   // The (audience_uri, id) index walks the group's posts in order.
   const rows = s.db
     .selectFrom("posts as p")
@@ -24,5 +19,15 @@ export function groupTimeline(
     .where("p.reblog_of_id", "is", null)
     .where(visibleTo(viewer))
     .where(notFiltered(viewer));
-  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
+  return { rows, cursor: "p.id" };
+}
+
+/** A page of the group's posts, hydrated for the viewer. */
+export function groupTimeline(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  audienceUri: string,
+  req: PageRequest = {},
+): Promise<Page> {
+  return timelinePage(s, viewer, groupSource(s, viewer, audienceUri), req);
 }

@@ -14,12 +14,8 @@ import type { ViewerRef } from "./visibility.ts";
 const asAttribute = (url: string) => url.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-export function linkTimeline(
-  s: SocialContext,
-  viewer: ViewerRef | null,
-  url: string,
-  req: PageRequest = {},
-): Promise<Page> {
+/** The posts linking to `url` as a timeline source. */
+export function linkSource(s: SocialContext, viewer: ViewerRef | null, url: string) {
   const pattern = `%href="${likeEscaped(asAttribute(url))}"%`;
   const rows = s.db
     .selectFrom("posts as p")
@@ -30,5 +26,14 @@ export function linkTimeline(
     .where(sql<boolean>`p.content_html like ${pattern} escape '\\'`)
     .where(notLimited)
     .where(notFiltered(viewer));
-  return timelinePage(s, viewer, { rows, cursor: "p.id" }, req);
+  return { rows, cursor: "p.id" };
+}
+
+export function linkTimeline(
+  s: SocialContext,
+  viewer: ViewerRef | null,
+  url: string,
+  req: PageRequest = {},
+): Promise<Page> {
+  return timelinePage(s, viewer, linkSource(s, viewer, url), req);
 }

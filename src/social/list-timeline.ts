@@ -10,13 +10,8 @@ import { type Page, type PageRequest, timelinePage } from "./pager.ts";
 import { notFiltered, notSuspended } from "./timelines.ts";
 import type { ViewerRef } from "./visibility.ts";
 
-/** null when the list is not the member's. */
-export async function listTimeline(
-  s: SocialContext,
-  viewer: ViewerRef,
-  listId: string,
-  req: PageRequest = {},
-): Promise<Page | null> {
+/** The list's rows as a timeline source; null when the list is not the member's. */
+export async function listSource(s: SocialContext, viewer: ViewerRef, listId: string) {
   const list = await s.db
     .selectFrom("lists")
     .select("id")
@@ -40,5 +35,16 @@ export async function listTimeline(
     .where(notSuspended)
     .where("p.deleted_at", "is", null)
     .where(notFiltered(viewer));
-  return timelinePage(s, viewer, { rows, cursor: "h.post_id" }, req);
+  return { rows, cursor: "h.post_id" };
+}
+
+/** null when the list is not the member's. */
+export async function listTimeline(
+  s: SocialContext,
+  viewer: ViewerRef,
+  listId: string,
+  req: PageRequest = {},
+): Promise<Page | null> {
+  const source = await listSource(s, viewer, listId);
+  return source ? timelinePage(s, viewer, source, req) : null;
 }

@@ -59,7 +59,7 @@ export interface IdPage {
   /** Each id's cursor, in the ids' order (its id, or the like's id on favourites). */
   cursors: string[];
   nextMaxId: string | null;
-  /** The columns asked of each post (`p`), in the ids' order, when asked. */
+  /** The columns asked of each post (`p`) and its author's counts (AUTHOR_COUNTS), in the ids' order, when asked. */
   posts: Record<string, unknown>[];
 }
 
@@ -73,11 +73,11 @@ export async function timelinePageIds<DB, TB extends keyof DB>(
   const limit = limitOf(req);
   const { after, upwards } = lowerBound(req);
   const cursor = sql.ref(source.cursor);
-  const rows = await source.rows
+  const rows = await withAuthorCounts(source.rows, postColumns)
     .select([
       sql<string>`${cursor}`.as("cursor"),
       sql<string>`${sql.ref(source.postId ?? source.cursor)}`.as("post_id"),
-      ...postColumns.map((c) => sql`${sql.ref(`p.${c}`)}`.as(c)),
+      ...postSelections(postColumns),
     ])
     .$if(req.maxId !== undefined, (q) => q.where(sql<boolean>`${cursor} < ${req.maxId}`))
     .$if(after !== undefined, (q) => q.where(sql<boolean>`${cursor} > ${after}`))
@@ -98,6 +98,41 @@ export async function timelinePageIds<DB, TB extends keyof DB>(
 }
 
 type PageArgs = Record<string, string>;
+
+/**
+ * The post author's counts (actor_stats, kept by triggers), read with the page's
+ * posts when their columns are asked (as `author_statuses_count`, …): a row per
+ * author by its key, where reading them after was a statement of its own (issue 24).
+ */
+export const AUTHOR_COUNTS = [
+  "statuses_count",
+  "followers_count",
+  "following_count",
+  "last_status_at",
+] as const;
+
+/** The selections of the post's columns (`p`) and of its author's counts (`st`, joined by withAuthorCounts). */
+const postSelections = (postColumns: readonly string[]) =>
+  postColumns.length
+    ? [
+        ...postColumns.map((c) => sql`${sql.ref(`p.${c}`)}`.as(c)),
+        ...AUTHOR_COUNTS.map((c) => sql`${sql.ref(`st.${c}`)}`.as(`author_${c}`)),
+      ]
+    : [];
+
+/** The source's rows, with its posts' authors' counts joined when post columns are asked. */
+function withAuthorCounts<DB, TB extends keyof DB>(
+  rows: SelectQueryBuilder<DB, TB, object>,
+  postColumns: readonly string[],
+): SelectQueryBuilder<DB, TB, object> {
+  if (!postColumns.length) return rows;
+  // The source joins `posts as p` (postColumns' contract); its type is lost through the generic source.
+  return (rows as unknown as SelectQueryBuilder<Schema, "posts", object>).leftJoin(
+    "actor_stats as st",
+    "st.actor_uri",
+    "p.author_uri" as never,
+  ) as unknown as SelectQueryBuilder<DB, TB, object>;
+}
 
 /**
  * timelinePageIds for a timeline whose query has a few forms only (its `form`:
@@ -128,11 +163,11 @@ export function preparedPage<A extends PageArgs, F, DB, TB extends keyof DB>(
       run = prepared((db, a: A & { maxId: string; after: string; limit: number }) => {
         const source = sourceOf(db, a, form);
         const cursor = sql.ref(source.cursor);
-        return source.rows
+        return withAuthorCounts(source.rows, postColumns)
           .select([
             sql<string>`${cursor}`.as("cursor"),
             sql<string>`${sql.ref(source.postId ?? source.cursor)}`.as("post_id"),
-            ...postColumns.map((c) => sql`${sql.ref(`p.${c}`)}`.as(c)),
+            ...postSelections(postColumns),
           ])
           .$if(hasMax, (q) => q.where(sql<boolean>`${cursor} < ${a.maxId}`))
           .$if(hasAfter, (q) => q.where(sql<boolean>`${cursor} > ${a.after}`))

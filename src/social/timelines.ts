@@ -233,6 +233,20 @@ export async function pinnedPosts(
   viewer: ViewerRef | null,
   accountId: string,
 ): Promise<PostView[]> {
+  return hydrate(
+    s,
+    viewer?.id ?? null,
+    viewer?.uri ?? null,
+    await pinnedPostIds(s, viewer, accountId),
+  );
+}
+
+/** The ids of a member's pinned posts the viewer may see, newest pin first (the client API renders them itself). */
+export async function pinnedPostIds(
+  s: Pick<SocialContext, "db">,
+  viewer: ViewerRef | null,
+  accountId: string,
+): Promise<string[]> {
   const rows = await s.db
     .selectFrom("pins")
     .innerJoin("posts as p", "p.id", "pins.post_id")
@@ -242,12 +256,7 @@ export async function pinnedPosts(
     .where(visibleTo(viewer))
     .orderBy("pins.created_at", "desc")
     .execute();
-  return hydrate(
-    s,
-    viewer?.id ?? null,
-    viewer?.uri ?? null,
-    rows.map((r) => r.id),
-  );
+  return rows.map((r) => r.id);
 }
 
 /** A member's bookmarks, by the bookmarked post's id (tombstoning a post drops its bookmarks). */

@@ -14,7 +14,7 @@ import { findRemoteActor, remoteActorsStartingWith } from "../../federation/remo
 import { memberUri } from "../../kernel/uris.ts";
 import { askForCounts } from "../../social/person-counts.ts";
 import { remotePinnedPosts } from "../../social/remote-pins.ts";
-import { followsAuthor, pinnedPosts } from "../../social/timelines.ts";
+import { followsAuthor, pinnedPostIds } from "../../social/timelines.ts";
 import { storeImage } from "../../storage/images.ts";
 import { locales } from "../../web/i18n/i18n.ts";
 import { optionalUser, requireUser } from "../auth.ts";
@@ -181,10 +181,14 @@ export function accountRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const page = readPage(p);
     const ref = viewer ? memberRef(deps, viewer) : null;
     if (truthy(p.pinned)) {
-      const pins = actor.local
-        ? await pinnedPosts(s, ref, actor.local.id)
-        : await remotePinnedPosts(s, ref, actor.uri);
-      return c.json(await serializeStatuses(l, pins, !!viewer));
+      if (!actor.local)
+        return c.json(
+          await serializeStatuses(l, await remotePinnedPosts(s, ref, actor.uri), !!viewer),
+        );
+      // A member's pins from kept fragments (status-json.ts), as their other statuses.
+      const ids = await pinnedPostIds(s, ref, actor.local.id);
+      const rendered = await renderStatuses(s, l, ref, ids, null);
+      return c.body(statusArray(rendered, ids), 200, { "content-type": "application/json" });
     }
     // Normalized as matchesFilters does (the compiled query is given the value as it is).
     const tagged = typeof p.tagged === "string" ? p.tagged.slice(0, 100) : "";

@@ -24,7 +24,6 @@ import {
 import { ownPostSource } from "../../social/post-lookups.ts";
 import { createPost, deletePost, editPost, type MediaInput } from "../../social/posts.ts";
 import { postView, threadIds } from "../../social/timelines.ts";
-import { visiblePosts } from "../../social/views.ts";
 import { ownAttachments } from "../../storage/uploads.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
@@ -36,6 +35,7 @@ import {
   serializeMedia,
   serializeStatuses,
 } from "../serializers/status.ts";
+import { renderVisible } from "../status-by-ids.ts";
 import { renderStatuses, statusArray } from "../status-json.ts";
 import { renderStatus } from "../status-one.ts";
 
@@ -153,8 +153,7 @@ export function statusRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const viewer = optionalUser(c, "read:statuses");
     const ids = idList(await readParams(c), MAX_STATUSES_BY_ID);
     const ref = viewer ? memberRef(deps, viewer) : null;
-    const views = await visiblePosts(s, ref, ids);
-    return c.json(await serializeStatuses(l, views, !!viewer));
+    return json(c, await renderVisible(s, l, ref, ids));
   });
 
   app.get("/api/v1/statuses/:id", async (c) =>

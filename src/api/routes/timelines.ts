@@ -7,41 +7,24 @@
 import { Hono } from "hono";
 import type { FilterContext } from "../../db/schema/social.ts";
 import { isGroupKey, memberGroup } from "../../groups/member-groups.ts";
-import { groupTimeline } from "../../social/group-timeline.ts";
-import { linkTimeline } from "../../social/link-timeline.ts";
-import { listTimeline } from "../../social/list-timeline.ts";
+import { groupSource } from "../../social/group-timeline.ts";
+import { linkSource } from "../../social/link-timeline.ts";
+import { listSource } from "../../social/list-timeline.ts";
 import { type IdPage, timelinePageIds } from "../../social/pager.ts";
-import { bookmarksSource, favouritesSource, type Page, tagSource } from "../../social/timelines.ts";
+import { tagSource } from "../../social/timelines.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { type ApiContext, type ApiDeps, type ApiEnv, memberRef, socialContext } from "../deps.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import { readPage, setLink } from "../pagination.ts";
 import { readParams, truthy } from "../params.ts";
-import { serializeFiltered } from "../serializers/filter.ts";
-import { serializeStatuses } from "../serializers/status.ts";
 import { POST_COLUMNS, renderStatuses, statusArray } from "../status-json.ts";
-import { homePageIds, publicPageIds } from "../status-pages.ts";
+import { bookmarkPageIds, favouritePageIds, homePageIds, publicPageIds } from "../status-pages.ts";
 
 export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const s = socialContext(deps);
   const l = { db: deps.db, origin: deps.config.origin, domain: deps.config.domain };
 
-  /** Answers a page: its statuses, filtered in the given context, and the Link header. */
-  const answer = async (
-    c: ApiContext,
-    page: Page,
-    viewer: { id: string; username: string } | null,
-    context: FilterContext | null,
-  ) => {
-    const ref = viewer ? memberRef(deps, viewer) : null;
-    // The viewer's filters (filters v2) hide or mark posts; the cursors still walk every post read.
-    const statuses = context
-      ? await serializeFiltered(l, page.items, ref, context)
-      : await serializeStatuses(l, page.items, !!viewer);
-    setLink(c, page.cursors, { hasMore: page.nextMaxId !== null });
-    return c.json(statuses);
-  };
   /** Answers a page of ids: its statuses as JSON text (status-json.ts), and the Link header. */
   const answerIds = async (
     c: ApiContext,
@@ -96,8 +79,8 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const url = typeof p.url === "string" ? p.url.trim() : "";
     if (!/^https?:\/\/\S+$/.test(url) || url.length > 2000)
       throw unprocessable("url must be an http(s) address");
-    const got = await linkTimeline(s, viewerOf(viewer), url, readPage(p));
-    return answer(c, got, viewer, "public");
+    const source = linkSource(s, viewerOf(viewer), url);
+    return answerIds(c, await timelinePageIds(source, readPage(p), POST_COLUMNS), viewer, "public");
   });
 
   app.get("/api/v1/timelines/list/:id", async (c) => {
@@ -107,30 +90,28 @@ export function timelineRoutes(deps: ApiDeps): Hono<ApiEnv> {
     // One of the member's groups, shown as a list (group-lists.ts): the group's posts.
     const group = isGroupKey(id) ? await memberGroup(deps.db, deps.config.origin, me, id) : null;
     if (isGroupKey(id) && !group) throw notFound();
-    const got = group
-      ? await groupTimeline(s, memberRef(deps, me), group.uri, page)
-      : await listTimeline(s, memberRef(deps, me), id, page);
-    if (!got) throw notFound();
-    return answer(c, got, me, "home");
+    const source = group
+      ? groupSource(s, memberRef(deps, me), group.uri)
+      : await listSource(s, memberRef(deps, me), id);
+    if (!source) throw notFound();
+    return answerIds(c, await timelinePageIds(source, page, POST_COLUMNS), me, "home");
   });
 
   app.get("/api/v1/bookmarks", async (c) => {
     const me = requireUser(c, "read:bookmarks");
     const page = readPage(await readParams(c));
-    return answerIds(
-      c,
-      await timelinePageIds(bookmarksSource(s, memberRef(deps, me)), page),
-      me,
-      null,
-    );
+    const ref = memberRef(deps, me);
+    const args = { viewerId: ref.id, viewerUri: ref.uri };
+    return answerIds(c, await bookmarkPageIds(deps.db, args, page), me, null);
   });
 
   // Paged by the like's id (Mastodon's Link header on favourites carries it too).
   app.get("/api/v1/favourites", async (c) => {
     const me = requireUser(c, "read:favourites");
     const page = readPage(await readParams(c));
-    const source = favouritesSource(s, memberRef(deps, me));
-    return answerIds(c, await timelinePageIds(source, page, POST_COLUMNS), me, null);
+    const ref = memberRef(deps, me);
+    const args = { viewerId: ref.id, viewerUri: ref.uri };
+    return answerIds(c, await favouritePageIds(deps.db, args, page), me, null);
   });
   return app;
 }

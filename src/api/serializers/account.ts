@@ -74,7 +74,12 @@ export interface AccountLoader {
   domain: string;
 }
 
-type Counts = { followers: number; following: number; statuses: number; last: string | null };
+export type Counts = {
+  followers: number;
+  following: number;
+  statuses: number;
+  last: string | null;
+};
 
 const statsOf = prepared((db, a: { uris: readonly string[] }) =>
   db.selectFrom("actor_stats").selectAll().where("actor_uri", "in", a.uris),
@@ -176,8 +181,14 @@ function jsonHead(a: ApiAccount): string {
 export async function loadAccountJson(
   l: AccountLoader,
   uris: string[],
+  /**
+   * Counts already read (with the posts, status-json.ts): then only the accounts
+   * moved to are counted here, and an account counted nowhere shows zeros (a
+   * mention's, whose JSON is not shown).
+   */
+  known?: ReadonlyMap<string, Counts>,
 ): Promise<Map<string, AccountJson>> {
-  const { statics, numbers } = await staticsWithCounts(l, uris, false);
+  const { statics, numbers } = await staticsWithCounts(l, uris, false, known);
   const text = (a: ApiAccount): string => {
     const n = numbers.get(a.uri);
     const last = day(n?.last);
@@ -190,7 +201,12 @@ export async function loadAccountJson(
 }
 
 /** The kept part of each account (built on a miss) and every count they show, in one query. */
-async function staticsWithCounts(l: AccountLoader, uris: string[], nested: boolean) {
+async function staticsWithCounts(
+  l: AccountLoader,
+  uris: string[],
+  nested: boolean,
+  known?: ReadonlyMap<string, Counts>,
+) {
   const unique = [...new Set(uris)];
   const statics = new Map<string, ApiAccount>();
   if (unique.length === 0) return { statics, numbers: new Map<string, Counts>() };
@@ -212,6 +228,15 @@ async function staticsWithCounts(l: AccountLoader, uris: string[], nested: boole
     }
   }
   // Counts of the accounts and of those they moved to, fresh.
+  if (known) {
+    const moved: string[] = [];
+    for (const a of statics.values())
+      if (a.moved && !known.has(a.moved.uri)) moved.push(a.moved.uri);
+    if (moved.length === 0) return { statics, numbers: known };
+    const numbers = new Map(known);
+    for (const [uri, n] of await counts(l, moved)) numbers.set(uri, n);
+    return { statics, numbers };
+  }
   const counted = [...statics.keys()];
   for (const a of statics.values()) if (a.moved) counted.push(a.moved.uri);
   return { statics, numbers: await counts(l, counted) };

@@ -18,10 +18,9 @@
 import type { Visibility } from "../../db/schema/social.ts";
 import { memberUri } from "../../kernel/uris.ts";
 import type { SocialContext } from "../../social/context.ts";
-import { hydrate } from "../../social/views.ts";
 import { canSeeById, type ViewerRef } from "../../social/visibility.ts";
 import { grants } from "../oauth/scopes.ts";
-import { serializeStatuses } from "../serializers/status.ts";
+import { renderStatuses } from "../status-json.ts";
 import type { StreamConnection, Subscription } from "./streams.ts";
 
 export interface PostFacts {
@@ -165,9 +164,9 @@ export class DeliveryRound {
     let status = this.#statuses.get(key);
     if (!status) {
       status = (async () => {
-        const views = await hydrate(this.#s, viewer?.id ?? null, viewer?.uri ?? null, [postId]);
-        const [out] = await serializeStatuses(this.#s, views, !!viewer);
-        return out ? JSON.stringify(out) : null;
+        // From the kept fragments (status-json.ts), as the client API's pages are.
+        const rendered = await renderStatuses(this.#s, this.#s, viewer, [postId], null);
+        return rendered.json.get(postId) ?? null;
       })();
       this.#statuses.set(key, status);
     }

@@ -49,4 +49,5 @@ export const migrationNames: readonly string[] = [
   "0046_form_uploads",
   "0047_opsroom_computed",
   "0048_remote_actor_counts",
+  "0049_pins_post",
 ];
