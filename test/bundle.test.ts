@@ -80,7 +80,7 @@ test("the bundle is built when missing, kept while fresh, and rebuilt once its s
   assert.equal((await synco("--help")).built, false);
 });
 
-test("threads and the required catalogue are entry points of the bundle, valid modules", async () => {
+test("threads and the required catalogue are entry points of the bundle; a thread runs from its own", async () => {
   const files = readdirSync(bundleDir);
   for (const entry of [
     "src-inbox-helper-thread.js",
@@ -91,6 +91,14 @@ test("threads and the required catalogue are entry points of the bundle, valid m
     assert.ok(files.includes(entry), `${entry} built`);
     await run(node, ["--check", join(bundleDir, entry)]);
   }
+  // A solve runs in a worker thread started from its entry point (HiGHS from node_modules).
+  const plan = await synco(
+    "economy",
+    "plan",
+    join(root, "src/economy/planning/fixtures/bakeries.json"),
+    "--json",
+  );
+  assert.equal((JSON.parse(plan.stdout) as { status: string }).status, "optimal");
 });
 
 test("the bundled node answers from each area", async () => {
