@@ -10,7 +10,7 @@
  * - Lazy areas stay lazy: every `import("./x.ts")` becomes its own chunk (code
  *   splitting), loaded on the same first use as from source.
  * - Files read beside a module (`new URL("../static/app.css", import.meta.url)`) are
- *   read from src/, where they are: the rewrite below points the URL there.
+ *   read from src/, where they are: a source file's `import.meta.url` stays its own.
  * - Worker threads (`new Worker(new URL("./x.ts", import.meta.url))`) and the
  *   catalogue loaded with `require("./es/index.ts")` are entry points of their own
  *   (a thread and a synchronous load cannot take a chunk by import()).
@@ -110,6 +110,28 @@ function __sourceUrl() { return new URL(${JSON.stringify(fromOut)}, import.meta.
   };
 }
 
+/**
+ * zod builds its error messages in ~45 languages (`z.locales`, ~300 KB of the ~1.4 MB
+ * a start loads) into every import of "zod". Synco sets no zod locale (its own
+ * catalogues word what a person reads), so the bundle keeps English, the one zod
+ * configures itself with at import.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/zod/")
+        ? { path: args.importer, namespace: "zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 function checkTsconfig(): void {
   const options = JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8")).compilerOptions;
   for (const flag of ["erasableSyntaxOnly", "verbatimModuleSyntax"])
@@ -146,7 +168,7 @@ export async function buildBundle(outdir = join(root, "dist")): Promise<string[]
     banner: {
       js: 'import { createRequire as __syncoRequire } from "node:module"; const require = __syncoRequire(import.meta.url);',
     },
-    plugins: [sourcePaths(outdir)],
+    plugins: [sourcePaths(outdir), zodEnglishOnly],
     write: false,
     logLevel: "warning",
   });
