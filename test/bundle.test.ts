@@ -8,7 +8,15 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -24,7 +32,10 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
 const cli = join(root, "bin", "synco");
 const node = join(root, "node_modules", ".bin", "node");
-const bundleDir = mkdtempSync(join(tmpdir(), "synco-bundle-"));
+// Inside the checkout, as dist/ is: the packages left out of the bundle (sharp, HiGHS…)
+// are found from the bundle's folder up, in node_modules.
+mkdirSync(join(root, "dist"), { recursive: true });
+const bundleDir = mkdtempSync(join(root, "dist", "test-"));
 const stamp = join(bundleDir, ".built");
 const HOST = "127.0.225.1";
 
@@ -54,6 +65,7 @@ after(async () => {
     child.kill("SIGTERM");
     await exited;
   }
+  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 /** `bin/synco ARGS`: what it printed, and whether it (re)built the bundle first. */
