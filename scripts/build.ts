@@ -2,9 +2,12 @@
  * The bundled build `bin/synco` runs (issue 24): bin/synco.ts and what it imports,
  * libraries included, as a few large modules in dist/ instead of ~680 small ones.
  * Loading 680 modules (kysely alone is 263 files, zod 95) was most of a restart's
- * CPU; one module per area does the same work in far fewer steps.
+ * CPU; a start now loads 128 chunks (docs/performance.md, steps 46–52).
  *
  *   node scripts/build.ts [OUTDIR]     (default dist/; bin/synco calls it when stale)
+ *
+ * OUTDIR must lie inside the checkout: the packages left out of the bundle are found
+ * from it, in node_modules.
  *
  * What stays as it was:
  * - Lazy areas stay lazy: every `import("./x.ts")` becomes its own chunk (code
