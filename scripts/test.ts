@@ -31,7 +31,13 @@ const files = ["src", "bin", "test"]
 const pgUrl = process.env.TEST_DATABASE_URL;
 // Once, here: unpacking the packaged browser in each test file at once would race.
 const chromiumPath = await browserPath();
-const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: chromiumPath };
+// Tests run src/ as it is, bin/synco included (a test that runs the bundle says so:
+// test/bundle.test.ts); a test run never builds dist/.
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  CHROMIUM_PATH: chromiumPath,
+  SYNCO_FROM_SOURCE: "1",
+};
 let template: string | undefined;
 if (pgUrl) {
   template = await createTemplate(pgUrl);
