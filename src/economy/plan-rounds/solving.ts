@@ -47,6 +47,8 @@ export async function solveWaitingRounds(
     .where("local", "=", 1)
     .where("status", "in", ["open", "re-solving"])
     .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", stale)]))
+    // A round asking the co-ops for their hours waits for them before its first solve.
+    .where((eb) => eb.or([eb("hours_until", "is", null), eb("hours_until", "<=", isoNow(ctx))]))
     .orderBy("created_at")
     .limit(10)
     .execute();
@@ -105,7 +107,14 @@ export async function nextJob(ctx: PlanRoundsContext, round: PlanRound): Promise
     .where("round_id", "=", round.id)
     .where("revision", "<=", round.revision)
     .execute();
+  const hours = await ctx.db
+    .selectFrom("plan_round_hours")
+    .select(["coop_uri", "hours"])
+    .where("round_id", "=", round.id)
+    .orderBy("coop_uri")
+    .execute();
   return {
+    hours: Object.fromEntries(hours.map((h) => [h.coop_uri, Number(h.hours)])),
     proposals: await roundProposals(ctx.db, round, ctx.clock.now()),
     weights: JSON.parse(round.weights) as Weights,
     fixed: earlier.filter(isAgreed).map(keyOf),

@@ -96,3 +96,29 @@ test("needs' minimums that only lots stand in the way of: infeasible, saying so"
     (e: unknown) => e instanceof PlanSolveError && /lots/.test(e.message),
   );
 });
+
+test("many flows in their gaps at once are rounded together: a plan in a few LPs, not one per flow", () => {
+  const n = 12;
+  const input: PlanInput = { coops: [{ id: "B" }], supplies: [], needs: [], links: [] };
+  for (let i = 0; i < n; i++) {
+    input.coops.push({ id: `A${i}` }, { id: `C${i}` }, { id: `D${i}` });
+    input.supplies.push({ coop: `A${i}`, good: "flour", quantity: 6, minimumLot: 4 });
+    input.needs.push(
+      { coop: `C${i}`, good: "flour", quantity: 5, priority: 50 },
+      { coop: `D${i}`, good: "flour", quantity: 5, priority: 50 },
+    );
+    input.links.push(
+      { from: `A${i}`, to: `C${i}`, cost: 1 },
+      { from: `A${i}`, to: `D${i}`, cost: 2 },
+      { from: "B", to: `C${i}`, cost: 3 },
+      { from: "B", to: `D${i}`, cost: 3 },
+    );
+  }
+  input.supplies.push({ coop: "B", good: "flour", quantity: 1000 });
+  const r = solveAllocation(highs, input);
+  for (const f of r.flows.filter((f) => f.from !== "B"))
+    assert.ok(!inGap(f.quantity, 4), `${f.quantity}`);
+  assert.ok((r.solver.lots?.nodes ?? 99) <= 3, `${r.solver.lots?.nodes} LPs`);
+  // Each A sends its 5 to C; B the 5 each D needs.
+  close(r.objective, n * (5 + 15));
+});

@@ -13,7 +13,11 @@
  * - if no flow lies strictly between 0 and its lot, it is a plan: keep it;
  * - otherwise branch on the flow furthest inside its gap: one side sets its
  *   upper bound to 0, the other its lower bound to the lot; the nearer side
- *   (by rounding) is tried first, so the first leaf reached is the rounded plan.
+ *   (by rounding) is tried first, so the first leaf reached is the rounded plan;
+ * - when more than WIDE flows lie in their gaps (a large round), branching on
+ *   one at a time would take thousands of LPs to reach a first plan: the node
+ *   rounds them all at once instead (each to 0 or its lot, whichever is
+ *   nearer), with "all of them 0" below it should the rounding be infeasible.
  *
  * Rounds without lots never come here: their LP is solved once, as before. The
  * search is bounded (MAX_NODES LPs); when it stops early the best plan found
@@ -24,6 +28,8 @@ import type { AllocationModel } from "./model.ts";
 
 /** LPs solved at most in one round's search (each is a full solve of the round). */
 export const MAX_NODES = 200;
+/** More flows than this in their gaps at once are rounded together, not branched on one by one. */
+export const WIDE = 8;
 
 export interface Bounds {
   lower: Float64Array;
@@ -86,16 +92,33 @@ export function searchLots(
       continue;
     let branch = -1;
     let widest = 0;
+    const gaps: number[] = [];
     for (let j = 0; j < lots.length; j++) {
       const lot = lots[j] as number;
       if (lot <= 0) continue;
       const x = node.solution.colValue[j] as number;
       if (!inGap(x, lot)) continue;
+      gaps.push(j);
       const inside = Math.min(x, lot - x) / lot;
       if (inside > widest) {
         widest = inside;
         branch = j;
       }
+    }
+    if (gaps.length > WIDE) {
+      const zeros = { lower: bounds.lower, upper: Float64Array.from(bounds.upper) };
+      const rounded = {
+        lower: Float64Array.from(bounds.lower),
+        upper: Float64Array.from(bounds.upper),
+      };
+      for (const j of gaps) {
+        const lot = lots[j] as number;
+        zeros.upper[j] = 0;
+        if ((node.solution.colValue[j] as number) >= lot / 2) rounded.lower[j] = lot;
+        else rounded.upper[j] = 0;
+      }
+      stack.push(zeros, rounded);
+      continue;
     }
     if (branch < 0) {
       best = { bounds, ...node, nodes: 0, proven: true };
