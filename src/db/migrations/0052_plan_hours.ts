@@ -2,16 +2,14 @@ import type { Kysely } from "kysely";
 
 /**
  * Plan rounds plan labour (issue 21's gap): an offer says how many hours one
- * unit takes (`econ_proposals.hours_per_unit`), a co-op states the hours it
- * has for a round (`plan_round_hours`), and a round may wait for those
- * statements before its first solve (`plan_rounds.hours_until`).
+ * unit takes (`econ_proposals.hours_per_unit`), and a co-op states the hours
+ * it has for a round (`plan_round_hours`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("econ_proposals")
     .addColumn("hours_per_unit", "double precision")
     .execute();
-  await db.schema.alterTable("plan_rounds").addColumn("hours_until", "text").execute();
   await db.schema
     .createTable("plan_round_hours")
     .addColumn("round_id", "text", (c) =>

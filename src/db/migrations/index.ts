@@ -42,8 +42,8 @@ import * as m0043 from "./0043_plan_rounds.ts";
 import * as m0045 from "./0045_staff_notices.ts";
 import * as m0046 from "./0046_form_uploads.ts";
 import * as m0047 from "./0047_opsroom_computed.ts";
-import * as m0052 from "./0052_plan_hours.ts";
 import * as m0048 from "./0048_remote_actor_counts.ts";
+import * as m0052 from "./0052_plan_hours.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {

@@ -51,8 +51,6 @@ export interface PlanRoundsTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
-  /** The first solve waits until then for the co-ops' labour hours (ISO), or null: solve at once. */
-  hours_until: string | null;
 }
 
 /** Each solve of a round: exactly what went into the solver and what came out. */

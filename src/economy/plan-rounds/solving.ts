@@ -47,8 +47,6 @@ export async function solveWaitingRounds(
     .where("local", "=", 1)
     .where("status", "in", ["open", "re-solving"])
     .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", stale)]))
-    // A round asking the co-ops for their hours waits for them before its first solve.
-    .where((eb) => eb.or([eb("hours_until", "is", null), eb("hours_until", "<=", isoNow(ctx))]))
     .orderBy("created_at")
     .limit(10)
     .execute();
