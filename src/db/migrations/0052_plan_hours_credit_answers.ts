@@ -3,7 +3,9 @@ import type { Kysely } from "kysely";
 /**
  * Plan rounds plan labour (issue 21's gap): an offer says how many hours one
  * unit takes (`econ_proposals.hours_per_unit`), and a co-op states the hours
- * it has for a round (`plan_round_hours`).
+ * it has for a round (`plan_round_hours`). And a ledger on a third node answers
+ * a co-op's transfer request: the payer's node keeps the outcome on the request
+ * (`credit_requests.status`, `reason`, `transfer_uri`, `answered_at`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -21,4 +23,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("stated_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("plan_round_hours_pk", ["round_id", "coop_uri"])
     .execute();
+  for (const column of ["status", "reason", "transfer_uri", "answered_at"])
+    await db.schema.alterTable("credit_requests").addColumn(column, "text").execute();
 }
