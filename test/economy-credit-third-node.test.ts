@@ -95,7 +95,7 @@ after(async () => {
   await Promise.all([l?.close(), a?.close(), b?.close()]);
 });
 
-test("an offer on A, accepted from B, fulfilled, settles once in the ledger both can read", async () => {
+test("an offer on A, accepted from B, fulfilled: L's ledger posts B's request, answers it, and both parties count the payment", async () => {
   const p = await a.node.db.db.transaction().execute(async (trx) => {
     const row = await publishProposal(trx, a.url, {
       group_uri: groupUri,
@@ -240,7 +240,7 @@ test("an offer on A, accepted from B, fulfilled, settles once in the ledger both
 test("a transfer over the payer's limit: the ledger answers with a Reject and its reason", async () => {
   const asked = await requestTransfer(
     socialOf(a),
-    { id: anaCoop.accountId },
+    { id: anaCoop.accountId, username: "ana" },
     {
       groupUri,
       payeeUri: coopUri(b.url),
