@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { openRound } from "../src/economy/plan-rounds/rounds.ts";
 import { sweepPlanRounds } from "../src/economy/plan-rounds/sweep.ts";
 import { joinWithOurCoop } from "../src/groups/federations.ts";
 import { createGroup, type Group } from "../src/groups/groups.ts";
@@ -220,4 +221,45 @@ test("an infeasible round shows the diagnosis; Spanish for a member who reads Sp
   const es = await (await ana.get(opened.headers.get("location") ?? "")).text();
   assert.match(es, /Por qué esta ronda no se puede planificar/);
   assert.match(await (await ana.get("/plan-rounds")).text(), /Rondas de planificación/);
+});
+
+test("the API takes this co-op's hours for a round; bad ones are 422 or 403 and write nothing", async () => {
+  const anaRow = await db()
+    .selectFrom("accounts")
+    .select(["id", "username"])
+    .where("username", "=", "ana")
+    .executeTakeFirstOrThrow();
+  const opened = await openRound(ctx(), anaRow, {
+    groupId: fed.id,
+    round: { title: "Hours by API", deadline: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+  });
+  assert.ok(opened.ok);
+  const id = opened.value.id;
+  const cai = await memberClient(node, "cai");
+  await db().updateTable("accounts").set({ role: "admin" }).where("id", "=", cai.id).execute();
+  const hoursRows = async () =>
+    (await db().selectFrom("plan_round_hours").selectAll().where("round_id", "=", id).execute())
+      .length;
+  for (const body of [
+    { hours: -1 },
+    { hours: "5" },
+    { hours: 2_000_000 },
+    { hours: 5, extra: 1 },
+    "nope",
+  ]) {
+    const res = await api("POST", `/${id}/hours`, body, cai.token);
+    assert.equal(res.status, 422, JSON.stringify(body));
+  }
+  assert.equal((await api("POST", `/${id}/hours`, { hours: 5 }, beaToken)).status, 403);
+  assert.equal((await api("POST", "/nope/hours", { hours: 5 }, cai.token)).status, 404);
+  assert.equal(await hoursRows(), 0);
+  const res = await api("POST", `/${id}/hours`, { hours: 12.5 }, cai.token);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { hours: 12.5 });
+  const round = (await (await api("GET", `/${id}`, undefined, cai.token)).json()) as {
+    hours: number | null;
+    can_state_hours: boolean;
+  };
+  assert.equal(round.hours, 12.5);
+  assert.equal(round.can_state_hours, true);
 });

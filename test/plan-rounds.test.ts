@@ -343,7 +343,7 @@ test("a round is solved by the sweep, answered, re-solved with the accepted part
     opened: unknown[];
     answers: unknown[];
   };
-  assert.deepEqual(after, { opened: [], answers: [], weights: [] });
+  assert.deepEqual(after, { opened: [], answers: [], weights: [], hours: [] });
 });
 
 test("an impossible minimum: the round is infeasible and names the need", async () => {

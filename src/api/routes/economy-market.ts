@@ -90,6 +90,14 @@ function proposalInput(p: Record<string, unknown>) {
     unit: p.unit,
     quantity: (p.quantity_thousandths as number | undefined) ?? thousandths(p.quantity),
     ...opt("minimum", (p.minimum_thousandths as number | undefined) ?? thousandths(p.minimum)),
+    ...opt(
+      "hoursPerUnit",
+      p.hours_per_unit === undefined
+        ? undefined
+        : p.hours_per_unit === null
+          ? null
+          : num.parse(p.hours_per_unit),
+    ),
     ...opt("placeName", p.place_name),
     ...opt(
       "latitude",
@@ -255,6 +263,7 @@ export function economyMarketRoutes(deps: ApiDeps): Hono<ApiEnv> {
       unit: p.unit,
       quantity_thousandths: Number(p.quantity),
       minimum_thousandths: Number(p.minimum),
+      hours_per_unit: p.hours_per_unit,
       place_name: p.place_name,
       latitude: p.latitude,
       longitude: p.longitude,

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { answerPart } from "../../economy/plan-rounds/answers.ts";
+import { acceptsHours, statedHours, stateHours } from "../../economy/plan-rounds/hours.ts";
 import { roundView } from "../../economy/plan-rounds/reads.ts";
 import {
   allRounds,
@@ -39,6 +40,14 @@ const ANSWER_PROBLEMS: Record<string, [number, string]> = {
   "already-answered": [409, "Your co-op has answered this revision"],
   "unknown-commitment": [422, "rejected names a commitment that is not your co-op's"],
   "stale-revision": [409, "That revision has been replaced"],
+};
+
+const HOURS_PROBLEMS: Record<string, [number, string]> = {
+  invalid: [422, "hours must be a number from 0 to 1,000,000"],
+  "not-found": [404, "Record not found"],
+  forbidden: [403, "Only the co-op's admins and moderators state its hours"],
+  "not-member": [403, "Your co-op is not an active member of this federation"],
+  settled: [409, "The round is settled: hours no longer change it"],
 };
 
 const problem = (table: Record<string, [number, string]>, reason: string) => {
@@ -123,6 +132,8 @@ export function planRoundRoutes(deps: ApiDeps): Hono<ApiEnv> {
         at: view.answer.answered_at,
       },
       can_answer: view.canAnswer,
+      hours: await statedHours(ctx(), view.round.id),
+      can_state_hours: acceptsHours(view.round),
       plan: view.plan.map(serializeCommitment),
       plan_size: view.planSize,
     });
@@ -136,6 +147,20 @@ export function planRoundRoutes(deps: ApiDeps): Hono<ApiEnv> {
     });
     if (!answered.ok) throw problem(ANSWER_PROBLEMS, answered.reason);
     return c.json({ answer: answered.value.answer });
+  });
+
+  app.post(`${PREFIX}/:id/hours`, async (c) => {
+    const me = requireUser(c, "write");
+    const body = (await json(c)) as { hours?: unknown } | null;
+    const extra =
+      body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "hours") : [];
+    if (extra.length > 0) throw problem(HOURS_PROBLEMS, "invalid");
+    const stated = await stateHours(ctx(), me, {
+      roundId: c.req.param("id"),
+      hours: body && typeof body === "object" ? body.hours : undefined,
+    });
+    if (!stated.ok) throw problem(HOURS_PROBLEMS, stated.reason);
+    return c.json({ hours: stated.value.hours });
   });
 
   return app;

@@ -37,6 +37,7 @@ export function serializeProposal(
     quantity: Number(p.quantity) / 1000,
     available: Number(p.available) / 1000,
     minimum: Number(p.minimum) / 1000,
+    hours_per_unit: p.hours_per_unit === null ? null : Number(p.hours_per_unit),
     place: {
       name: p.place_name,
       latitude: p.latitude,

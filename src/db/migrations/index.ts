@@ -45,6 +45,7 @@ import * as m0047 from "./0047_opsroom_computed.ts";
 import * as m0048 from "./0048_remote_actor_counts.ts";
 import * as m0050 from "./0050_budgeting_comments.ts";
 import * as m0049 from "./0049_pins_post.ts";
+import * as m0052 from "./0052_plan_hours_credit_answers.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -94,4 +95,5 @@ export const migrations: Record<string, Migration> = {
   "0047_opsroom_computed": m0047,
   "0050_budgeting_comments": m0050,
   "0049_pins_post": m0049,
+  "0052_plan_hours_credit_answers": m0052,
 };

@@ -20,6 +20,13 @@ export interface CreditRequestsTable {
   payee_activity_uri: string | null;
   initiated_by: string | null;
   created_at: string;
+  /** The ledger's answer: null while waiting, "completed" (posted) or "refused". */
+  status: "completed" | "refused" | null;
+  /** Why the ledger refused it (a limit, not a member…), else null. */
+  reason: string | null;
+  /** The transfer in the ledger's journal, once answered. */
+  transfer_uri: string | null;
+  answered_at: string | null;
 }
 
 export type CreditSchema = {

@@ -71,6 +71,8 @@ export interface EconProposalsTable {
   quantity: number;
   available: number;
   minimum: number;
+  /** Labour hours one unit of an offer takes (plan rounds count them), or null: not stated. */
+  hours_per_unit: number | null;
   place_name: string;
   latitude: number | null;
   longitude: number | null;

@@ -117,6 +117,20 @@ export interface PlanPartAnswersTable {
   answered_at: string;
 }
 
+/**
+ * The labour hours a co-op has for a round (what its offers' hours per unit
+ * count against). On the host: what the co-op stated (here or from its node);
+ * on a member's node: what its co-op stated there.
+ */
+export interface PlanRoundHoursTable {
+  round_id: string;
+  coop_uri: string;
+  hours: number;
+  /** The local member who stated them (null when stated from elsewhere; cleared on deletion). */
+  account_id: string | null;
+  stated_at: string;
+}
+
 /** The priority weights a federation group's decision set (the last one passed). */
 export interface PlanGroupWeightsTable {
   group_id: string;
@@ -145,4 +159,5 @@ export type PlanRoundsSchema = {
   plan_revisions: PlanRevisionsTable;
   plan_commitments: PlanCommitmentsTable;
   plan_part_answers: PlanPartAnswersTable;
+  plan_round_hours: PlanRoundHoursTable;
 };

@@ -207,6 +207,9 @@ export type NotificationType =
   | "indicator_escalated"
   // The marketplace (economy/market): from_uri is the new offer or need a member watches for.
   | "economy_match"
+  // Agreements (economy/agreements/notices.ts): from_uri is the agreement's page here.
+  | "economy_agreement_offered"
+  | "economy_agreement_answered"
   // Plan rounds (economy/plan-rounds): from_uri is the round's page here.
   | "plan_round"
   // A post the member boosted was edited (Mastodon's "update").

@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { recordEvent } from "../../db/outbox.ts";
 import { fail, ok, type Result } from "../../kernel/errors.ts";
 import { type Acting, type AgreementsContext, canActAs, commitmentUri } from "./context.ts";
+import { tellResponder } from "./notices.ts";
 import { MAX_NOTE } from "./rules.ts";
 
 export type AnswerProblem =
@@ -204,6 +205,7 @@ export async function receiveAnswer(
       })
       .where("id", "=", a.id)
       .execute();
+    if (input.status !== "cancelled") await tellResponder(trx, ctx, a);
     // FEP-0837: the proposer may give the finalized agreement its own id; use it from now on.
     if (input.finalUri && input.finalUri !== a.uri) {
       const taken = await trx

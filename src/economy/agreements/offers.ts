@@ -20,6 +20,7 @@ import {
   commitmentUri,
   offerActivityUri,
 } from "./context.ts";
+import { tellProposer } from "./notices.ts";
 import {
   type CommitmentTerms,
   commitmentsFor,
@@ -162,6 +163,7 @@ export async function offerAgreement(
       commitments: commitmentsFor(termsOf(p), acting.agentUri, input.quantity),
       now: now.toISOString(),
     });
+    await tellProposer(trx, ctx, p, id, acting.accountId);
     await recordEvent(trx, { type: "economy.agreement.offered", payload: { agreementId: id } });
     return ok({ id, uri });
   });
@@ -241,6 +243,7 @@ export async function receiveOffer(
       commitments,
       now: now.toISOString(),
     });
+    await tellProposer(trx, ctx, p, id, null);
     return ok({ id });
   });
 }

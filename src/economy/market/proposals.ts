@@ -115,6 +115,7 @@ function columns(p: ParsedProposal, r: Resolved) {
     category: r.category,
     unit: p.unit,
     minimum: p.minimum,
+    hours_per_unit: p.hoursPerUnit,
     place_name: p.placeName,
     latitude: p.latitude,
     longitude: p.longitude,

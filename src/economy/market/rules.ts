@@ -33,6 +33,9 @@ const imageSchema = z.strictObject({
   alt: z.string().trim().max(1500).default(""),
 });
 
+/** Hours one unit may take: beyond that a number is a typo. */
+export const MAX_HOURS_PER_UNIT = 10_000;
+
 export const proposalSchema = z
   .strictObject({
     purpose: z.enum(PURPOSES),
@@ -48,6 +51,8 @@ export const proposalSchema = z
     unit: z.enum(UNIT_IDS),
     quantity: z.number().int().min(1).max(MAX_QUANTITY),
     minimum: z.number().int().min(0).max(MAX_QUANTITY).default(0),
+    /** An offer's labour hours per unit (plan rounds count them against the co-op's hours). */
+    hoursPerUnit: z.number().finite().min(0).max(MAX_HOURS_PER_UNIT).nullable().default(null),
     placeName: z.string().trim().max(200).default(""),
     latitude: z.number().min(-90).max(90).nullable().default(null),
     longitude: z.number().min(-180).max(180).nullable().default(null),
@@ -62,6 +67,8 @@ export const proposalSchema = z
     const problem = (path: string, message: string) =>
       issues.addIssue({ code: "custom", path: [path], message });
     if (p.minimum > p.quantity) problem("minimum", "above the quantity");
+    if (p.purpose === "request" && p.hoursPerUnit !== null)
+      problem("hoursPerUnit", "only an offer takes hours");
     if ((p.latitude === null) !== (p.longitude === null))
       problem("latitude", "give both coordinates or neither");
     if (p.availableFrom && p.availableUntil && p.availableUntil < p.availableFrom)

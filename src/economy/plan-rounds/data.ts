@@ -1,7 +1,7 @@
 /**
  * A member's data in plan rounds, for the export archive and account
  * deletion: the rounds they opened, the answers they gave for the co-op, and
- * the weights they proposed. Deleting the account keeps all of it (a round,
+ * the weights they proposed, the labour hours they stated for the co-op. Deleting the account keeps all of it (a round,
  * an answer and a proposal are the federation's and the co-op's record) but
  * forgets who the member was: the address that opened a round becomes "".
  */
@@ -30,7 +30,14 @@ export const planRoundsContributor = (origin: string): AccountDataContributor =>
       .where("proposed_by", "=", accountId)
       .orderBy("decision_id")
       .execute();
-    return { opened, answers, weights };
+    const hours = await db
+      .selectFrom("plan_round_hours as h")
+      .innerJoin("plan_rounds as r", "r.id", "h.round_id")
+      .select(["r.uri as round", "h.hours", "h.stated_at"])
+      .where("h.account_id", "=", accountId)
+      .orderBy("r.uri")
+      .execute();
+    return { opened, answers, weights, hours };
   },
   async erase(trx, accountId) {
     const account = await trx
@@ -58,6 +65,11 @@ export const planRoundsContributor = (origin: string): AccountDataContributor =>
       .updateTable("plan_weight_proposals")
       .set({ proposed_by: null })
       .where("proposed_by", "=", accountId)
+      .execute();
+    await trx
+      .updateTable("plan_round_hours")
+      .set({ account_id: null })
+      .where("account_id", "=", accountId)
       .execute();
   },
 });

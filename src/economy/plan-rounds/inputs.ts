@@ -56,6 +56,7 @@ async function pageOf(
       "p.category",
       "p.available",
       "p.minimum",
+      "p.hours_per_unit",
       "p.latitude",
       "p.longitude",
     ])
@@ -77,6 +78,7 @@ async function pageOf(
     category: r.category,
     available: Number(r.available),
     minimum: Number(r.minimum),
+    hoursPerUnit: r.hours_per_unit === null ? null : Number(r.hours_per_unit),
     latitude: r.latitude,
     longitude: r.longitude,
   }));

@@ -24,6 +24,8 @@ export interface RoundJob {
   weights: Weights;
   fixed: CommitmentKey[];
   rejected: CommitmentKey[];
+  /** Labour hours the co-ops stated for the round (co-op URI → hours). */
+  hours: Record<string, number>;
 }
 
 export type RoundReply =

@@ -9,6 +9,11 @@
  * - A need's priority is its category's weight (set by the group's decision;
  *   1 if absent) × PRIORITY_SCALE; its minimum (what must be delivered) is the
  *   need's own minimum.
+ * - An offer's minimum order is its supply's minimum lot (each flow from it is
+ *   0 or at least that, as the marketplace will only agree to that much), and
+ *   its hours per unit count against the hours its co-op stated for the round
+ *   (both from the offer a flow is attributed to). A co-op that stated no
+ *   hours is not limited by labour.
  * - Links: each supply to the LINKS_PER_SUPPLY nearest co-ops needing the good
  *   (great-circle km), at a cost per unit of km / 100; a proposal without a
  *   place is UNKNOWN_DISTANCE_KM away.
@@ -46,6 +51,8 @@ export interface RoundProposal {
   /** Thousandths of the unit still available (an offer) or still needed (a need). */
   available: number;
   minimum: number;
+  /** Labour hours one unit takes (offers), null if not stated. */
+  hoursPerUnit: number | null;
   latitude: number | null;
   longitude: number | null;
 }
@@ -136,6 +143,8 @@ export function roundInput(
     weights: Weights;
     fixed?: readonly CommitmentKey[];
     rejected?: readonly CommitmentKey[];
+    /** The labour hours each co-op stated for the round (co-op URI → hours). */
+    hours?: Readonly<Record<string, number>>;
     linksPerSupply?: number;
   },
 ): RoundInput {
@@ -198,7 +207,18 @@ export function roundInput(
   for (const s of supplies.values()) {
     if (s.available <= 0) continue;
     coops.add(s.coop);
-    input.supplies.push({ coop: s.coop, good: s.good, quantity: units(s.available) });
+    const quantity = units(s.available);
+    // The marketplace agrees to less than the minimum only for all that is left.
+    const lot = Math.min(units(s.largest.minimum), units(s.largest.available), quantity);
+    const hoursPerUnit = s.largest.hoursPerUnit ?? 0;
+    input.supplies.push({
+      coop: s.coop,
+      good: s.good,
+      quantity,
+      // Only when set, so a round without them stores the same input as before.
+      ...(hoursPerUnit > 0 ? { hoursPerUnit } : {}),
+      ...(lot > 0 ? { minimumLot: lot } : {}),
+    });
     offers[pairKey(s.coop, s.good)] = s.largest.uri;
     const nearest = (needersOf.get(s.good) ?? [])
       .filter((n) => n.coop !== s.coop && !refused.has([s.coop, n.coop, s.good].join("\u0000")))
@@ -213,7 +233,11 @@ export function roundInput(
         cost: Math.round((km / 100) * 1e4) / 1e4,
       });
   }
-  input.coops = [...coops].sort().map((id) => ({ id }));
+  const hours = options.hours ?? {};
+  input.coops = [...coops].sort().map((id) => {
+    const h = Object.hasOwn(hours, id) ? hours[id] : undefined;
+    return h !== undefined && Number.isFinite(h) && h >= 0 ? { id, hours: h } : { id };
+  });
   return { input, goods, offers, requests };
 }
 

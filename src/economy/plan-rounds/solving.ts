@@ -105,7 +105,14 @@ export async function nextJob(ctx: PlanRoundsContext, round: PlanRound): Promise
     .where("round_id", "=", round.id)
     .where("revision", "<=", round.revision)
     .execute();
+  const hours = await ctx.db
+    .selectFrom("plan_round_hours")
+    .select(["coop_uri", "hours"])
+    .where("round_id", "=", round.id)
+    .orderBy("coop_uri")
+    .execute();
   return {
+    hours: Object.fromEntries(hours.map((h) => [h.coop_uri, Number(h.hours)])),
     proposals: await roundProposals(ctx.db, round, ctx.clock.now()),
     weights: JSON.parse(round.weights) as Weights,
     fixed: earlier.filter(isAgreed).map(keyOf),

@@ -20,6 +20,11 @@ const supply = z.strictObject({
   quantity,
   /** Labour hours needed to provide one unit (0 if omitted). */
   hoursPerUnit: quantity.default(0),
+  /**
+   * The smallest lot this supply is sent in: each flow from it is 0 or at least
+   * this much (an offer's minimum order). 0 if omitted.
+   */
+  minimumLot: quantity.default(0),
 });
 
 const need = z.strictObject({

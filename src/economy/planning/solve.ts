@@ -7,6 +7,7 @@
  */
 import type { Highs } from "./highs.ts";
 import { type PlanInput, validatePlanInput } from "./input.ts";
+import { type Bounds, lotsOf, searchLots } from "./lots.ts";
 import { type AllocationModel, buildAllocationModel } from "./model.ts";
 
 export interface PlanFlow {
@@ -56,6 +57,11 @@ export interface PlanResult {
     variables: number;
     constraints: number;
     nonzeros: number;
+    /**
+     * Present when some supply has a minimum lot: the LPs its search solved and
+     * whether it proved the plan the cheapest (false: stopped at the node limit).
+     */
+    lots?: { nodes: number; proven: boolean };
   };
 }
 
@@ -100,7 +106,7 @@ function statusName(highs: Highs, code: number): string {
 function createLp(
   highs: Highs,
   model: AllocationModel,
-  columns: { cost: Float64Array; upper: Float64Array } = {
+  columns: { cost: Float64Array; upper: Float64Array; lower?: Float64Array } = {
     cost: model.colCost,
     upper: model.colUpper,
   },
@@ -109,7 +115,7 @@ function createLp(
     numCols: model.numCols,
     numRows: model.numRows,
     colCost: columns.cost,
-    colLower: model.colLower,
+    colLower: columns.lower ?? model.colLower,
     colUpper: columns.upper,
     rowLower: model.rowLower,
     rowUpper: model.rowUpper,
@@ -166,48 +172,79 @@ export function solveAllocation(highs: Highs, raw: PlanInput | unknown): PlanRes
   const input = validatePlanInput(raw);
   const model = buildAllocationModel(input);
   const started = performance.now();
-  const lp = createLp(highs, model);
-  try {
-    lp.options.set({ output_flag: false, solver: "ipm" });
-    if (input.options?.timeLimit) lp.options.set("time_limit", input.options.timeLimit);
-    lp.run();
-    const code = lp.getModelStatus();
-    const status = statusName(highs, code);
-    if (code === highs.constants.modelStatus.infeasible) {
-      const short = shortOfMinimum(highs, input, model);
-      const named = short.map(
-        (n) =>
-          `${n.good} for ${n.coop} (minimum ${n.minimum}, at most ${Number(n.delivered.toPrecision(6))} with the others)`,
-      );
-      throw new PlanSolveError(
-        status,
-        `infeasible: the needs' minimums cannot all be met with these supplies, labour hours and links${named.length > 0 ? `; short: ${named.join("; ")}` : ""}`,
-        short,
-      );
+  const lots = lotsOf(model, (s) => input.supplies[s]?.minimumLot ?? 0);
+  let nodes = 0;
+  let status = "";
+  // One LP at the given bounds; null when HiGHS proves it infeasible.
+  const solveAt = (bounds: Bounds) => {
+    const lp = createLp(highs, model, { cost: model.colCost, ...bounds });
+    try {
+      lp.options.set({ output_flag: false, solver: "ipm" });
+      if (input.options?.timeLimit) lp.options.set("time_limit", input.options.timeLimit);
+      lp.run();
+      const code = lp.getModelStatus();
+      status = statusName(highs, code);
+      nodes++;
+      if (code === highs.constants.modelStatus.infeasible) {
+        if (nodes > 1) return null;
+        // The round itself (lots aside) cannot meet its minimums: name the needs.
+        const short = shortOfMinimum(highs, input, model);
+        const named = short.map(
+          (n) =>
+            `${n.good} for ${n.coop} (minimum ${n.minimum}, at most ${Number(n.delivered.toPrecision(6))} with the others)`,
+        );
+        throw new PlanSolveError(
+          status,
+          `infeasible: the needs' minimums cannot all be met with these supplies, labour hours and links${named.length > 0 ? `; short: ${named.join("; ")}` : ""}`,
+          short,
+        );
+      }
+      if (code !== highs.constants.modelStatus.optimal) {
+        throw new PlanSolveError(
+          status,
+          `the solver stopped without an optimal plan (status: ${status})`,
+        );
+      }
+      const solution = lp.getSolution();
+      let objective = 0;
+      for (let j = 0; j < model.numCols; j++)
+        objective += (model.colCost[j] as number) * (solution.colValue[j] as number);
+      return { solution, objective, iterations: Number(lp.info.get("ipm_iteration_count")) };
+    } finally {
+      lp.dispose();
     }
-    if (code !== highs.constants.modelStatus.optimal) {
-      throw new PlanSolveError(
-        status,
-        `the solver stopped without an optimal plan (status: ${status})`,
-      );
-    }
-    const solution = lp.getSolution();
-    const seconds = (performance.now() - started) / 1000;
-    const iterations = Number(lp.info.get("ipm_iteration_count"));
-    return interpret(input, model, solution, {
-      name: "HiGHS",
-      version: highs.version.string,
-      method: "ipm",
-      status,
-      iterations,
-      seconds,
-      variables: model.numCols,
-      constraints: model.numRows,
-      nonzeros: model.indices.length,
-    });
-  } finally {
-    lp.dispose();
+  };
+  const solver = (iterations: number, extra: Pick<PlanResult["solver"], "lots"> = {}) => ({
+    name: "HiGHS" as const,
+    version: highs.version.string,
+    method: "ipm" as const,
+    status,
+    iterations,
+    seconds: (performance.now() - started) / 1000,
+    variables: model.numCols,
+    constraints: model.numRows,
+    nonzeros: model.indices.length,
+    ...extra,
+  });
+  if (!lots.some((lot) => lot > 0)) {
+    const root = solveAt({ lower: model.colLower, upper: model.colUpper });
+    if (!root) throw new PlanSolveError("infeasible", "infeasible");
+    return interpret(input, model, root.solution, solver(root.iterations));
   }
+  const found = searchLots(model, lots, solveAt);
+  if (!found) {
+    throw new PlanSolveError(
+      "infeasible",
+      "infeasible: the needs' minimums cannot all be met when every offer is sent in lots of at least its minimum",
+    );
+  }
+  status = "optimal";
+  return interpret(
+    input,
+    model,
+    found.solution,
+    solver(found.iterations, { lots: { nodes: found.nodes, proven: found.proven } }),
+  );
 }
 
 function interpret(

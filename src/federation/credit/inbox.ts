@@ -7,16 +7,22 @@
  * (limits, membership) with the Offer's id as the payer's activity; a refusal
  * is kept with its reason. Whatever is refused is skipped with a log line and
  * changes nothing.
+ *
+ * The ledger answers the payer's node (answer.ts): the Group's Accept of the
+ * Offer when the transfer is in the journal, its Reject (with the reason) when
+ * it was refused or cannot be posted. A repeated Offer is answered from the
+ * transfer it already made.
  */
 import type { InboxContext } from "@fedify/fedify";
 import { type Activity, Offer } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { ledgerOfGroup, ledgerUriOf } from "../../economy/credit/ledgers.ts";
 import { postTransfer } from "../../economy/credit/transfers.ts";
-import { findGroup } from "../../groups/groups.ts";
+import { findGroup, type Group } from "../../groups/groups.ts";
 import { groupPrefix, groupUri } from "../../kernel/uris.ts";
 import { type FederationDeps, socialContext } from "../deps.ts";
 import { signedLoader } from "../lookup.ts";
+import { answerPayer } from "./answer.ts";
 import { parseTransferRequest } from "./parse-request.ts";
 
 const logger = getLogger(["synco", "federation", "credit"]);
@@ -30,7 +36,7 @@ export function creditInbox(deps: FederationDeps) {
   const origin = deps.config.origin;
   const claimed = new WeakMap<
     Activity,
-    { document: unknown; ledgerId: string; ledgerUri: string }
+    { document: unknown; ledgerId: string; ledgerUri: string; group: Group }
   >();
 
   async function claims(ctx: InboxContext<void>, activity: Activity): Promise<boolean> {
@@ -51,13 +57,14 @@ export function creditInbox(deps: FederationDeps) {
         document,
         ledgerId: ledger.id,
         ledgerUri: ledgerUriOf(groupUri(origin, group.name)),
+        group,
       });
       return true;
     }
     return false;
   }
 
-  async function handle(_ctx: InboxContext<void>, activity: Activity): Promise<void> {
+  async function handle(ctx: InboxContext<void>, activity: Activity): Promise<void> {
     const what = claimed.get(activity);
     if (!what || !activity.id) return skip(activity, "not a credit transfer for a ledger here");
     const parsed = parseTransferRequest(what.document, activity.objectId?.href ?? "");
@@ -66,6 +73,22 @@ export function creditInbox(deps: FederationDeps) {
     if (r.payer !== activity.actorId?.href)
       return skip(activity, "only the payer offers its credit");
     if (r.ledger !== what.ledgerUri) return skip(activity, "the transfer names another ledger");
+    const answer = (outcome: { transferUri: string | null; reason: string | null }) =>
+      answerPayer(ctx, deps, what.group, {
+        ...outcome,
+        offerUri: activity.id?.href ?? "",
+        payer: r.payer,
+      });
+    const before = await db
+      .selectFrom("credit_transfers")
+      .select(["uri", "status", "refused_reason"])
+      .where("payer_activity_uri", "=", activity.id.href)
+      .executeTakeFirst();
+    if (before)
+      return answer({
+        transferUri: before.uri,
+        reason: before.status === "refused" ? (before.refused_reason ?? "refused") : null,
+      });
     const posted = await postTransfer(socialContext(deps), {
       ledgerId: what.ledgerId,
       payerUri: r.payer,
@@ -81,6 +104,11 @@ export function creditInbox(deps: FederationDeps) {
       coop: r.payer,
       result: posted.ok ? `${posted.value.status} ${posted.value.reason ?? ""}` : posted.reason,
     });
+    await answer(
+      posted.ok
+        ? { transferUri: posted.value.uri, reason: posted.value.reason ?? null }
+        : { transferUri: null, reason: posted.reason },
+    );
   }
 
   return { claims, handle };

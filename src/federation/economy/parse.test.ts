@@ -142,6 +142,7 @@ const bikeRow = (): Selectable<EconProposalsTable> => ({
   quantity: 1000,
   available: 1000,
   minimum: 1000,
+  hours_per_unit: null,
   place_name: "",
   latitude: 25,
   longitude: -71,

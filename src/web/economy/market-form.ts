@@ -89,6 +89,7 @@ export function proposalForm(
     )}
     ${field({ name: "quantity", label: t("market.form.quantity"), value: v.quantity ?? "", error: e.quantity, required: true, hint: t("market.form.quantityHint") })}
     ${field({ name: "minimum", label: t("market.form.minimum"), value: v.minimum ?? "", error: e.minimum })}
+    ${field({ name: "hoursPerUnit", label: t("market.form.hoursPerUnit"), value: v.hoursPerUnit ?? "", error: e.hoursPerUnit, hint: t("market.form.hoursPerUnitHint") })}
     ${select(
       "reciprocity",
       t("market.form.reciprocity"),
@@ -123,6 +124,7 @@ export function valuesOf(p: Proposal): Values {
     unit: p.unit,
     quantity: quantityInput(p.quantity),
     minimum: Number(p.minimum) ? quantityInput(p.minimum) : "",
+    hoursPerUnit: p.hours_per_unit === null ? "" : String(p.hours_per_unit),
     reciprocity: p.reciprocity,
     unitPrice: Number(p.unit_price) ? moneyInput(p.unit_price) : "",
     currency: p.currency,
@@ -151,6 +153,13 @@ export function parseProposalForm(
   if (!quantity) errors.quantity = t("market.error.quantity");
   const minimum = (v.minimum ?? "").trim() ? parseQuantity(v.minimum ?? "") : 0;
   if (minimum === null) errors.minimum = t("market.error.quantity");
+  const hoursText = (v.hoursPerUnit ?? "").trim().replace(",", ".");
+  const hoursPerUnit = !hoursText
+    ? null
+    : /^\d{1,5}(\.\d{1,4})?$/.test(hoursText)
+      ? Number(hoursText)
+      : Number.NaN;
+  if (Number.isNaN(hoursPerUnit)) errors.hoursPerUnit = t("market.error.hoursPerUnit");
   const reciprocity = v.reciprocity ?? "";
   // A gift's price is left empty; one typed anyway is an error (the rules say so), not dropped.
   const typed = (v.unitPrice ?? "").trim();
@@ -172,6 +181,7 @@ export function parseProposalForm(
     unit: v.unit,
     quantity,
     minimum,
+    hoursPerUnit,
     placeName: v.placeName ?? "",
     latitude,
     longitude,
@@ -190,6 +200,7 @@ export function parseProposalForm(
         name: "market.error.name",
         category: "market.error.category",
         minimum: "market.error.minimum",
+        hoursPerUnit: "market.error.hoursPerUnit",
         latitude: "market.error.coordinates",
         longitude: "market.error.coordinates",
         availableUntil: "market.error.window",

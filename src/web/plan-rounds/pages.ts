@@ -14,6 +14,7 @@ import { html } from "hono/html";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
 import { answerPart } from "../../economy/plan-rounds/answers.ts";
+import { acceptsHours, statedHours, stateHours } from "../../economy/plan-rounds/hours.ts";
 import { roundView } from "../../economy/plan-rounds/reads.ts";
 import { allRounds, canRunRounds, openRound } from "../../economy/plan-rounds/rounds.ts";
 import { groupWeights, proposeWeights } from "../../economy/plan-rounds/weights.ts";
@@ -29,6 +30,7 @@ import { safeUrl } from "../safe-url.ts";
 import { requireViewer } from "../session.ts";
 import {
   diagnosisSection,
+  hoursSection,
   openForm,
   partSection,
   planSection,
@@ -157,6 +159,8 @@ export function planRoundPages(deps: PlanRoundPagesDeps): Hono<WebEnv> {
     errors: FieldErrors = {},
     message?: string,
     status: 200 | 422 = 200,
+    hoursErrors?: FieldErrors,
+    hoursMessage?: string,
   ) {
     requireViewer(c);
     const t = c.get("t");
@@ -168,14 +172,19 @@ export function planRoundPages(deps: PlanRoundPagesDeps): Hono<WebEnv> {
     );
     if (!view) throw notFound(c);
     const r = view.round;
+    const hours = acceptsHours(r)
+      ? hoursSection(c, r.id, await statedHours(ctx(), r.id), hoursErrors ?? {}, hoursMessage)
+      : "";
     const body = html`<p><a href="${safeUrl("/plan-rounds")}">← ${t("plan.back")}</a></p>
       <h1>${r.title}</h1>
       <p>${statusBadge(c, r)} · ${r.local ? t("plan.hosted") : t("plan.copy")}</p>
       <p class="muted">${t("plan.deadline", { when: new Date(r.deadline).toISOString().slice(0, 16).replace("T", " ") })}${r.revision > 0 ? ` · ${t("plan.revision", { n: r.revision })}` : ""}${r.solver_version ? ` · ${t("plan.solver", { version: r.solver_version })}` : ""}</p>
       <p class="muted">${t("plan.weightsNow", { weights: weightsText(c, view.weights) })}</p>
       ${c.req.query("answered") ? notice(t("plan.answer.done")) : ""}
+      ${c.req.query("hours") ? notice(t("plan.hours.done")) : ""}
       ${diagnosisSection(c, view.diagnosis)}
       ${partSection(c, view, coopUri(deps.config.origin), errors, message)}
+      ${hours}
       ${planSection(c, view)}`;
     return c.html(layout(c, r.title, body), status);
   }
@@ -201,6 +210,22 @@ export function planRoundPages(deps: PlanRoundPagesDeps): Hono<WebEnv> {
     if (done.reason === "forbidden") throw new InputError(t("plan.problem.forbidden"), 403);
     if (done.reason === "not-found") throw notFound(c);
     return roundPage(c, {}, t(`plan.problem.${done.reason}`), 422);
+  });
+
+  app.post("/plan-rounds/:id/hours", async (c) => {
+    const viewer = requireViewer(c);
+    const t = c.get("t");
+    const body = await c.req.parseBody();
+    refuseUnsafeNames(c, body);
+    const raw = typeof body.hours === "string" ? body.hours.trim() : "";
+    const hours = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    const done = await stateHours(ctx(), viewer, { roundId: c.req.param("id"), hours });
+    if (done.ok) return redirectHere(c, `/plan-rounds/${c.req.param("id")}?hours=1`, 303);
+    if (done.reason === "forbidden") throw new InputError(t("plan.problem.forbidden"), 403);
+    if (done.reason === "not-found") throw notFound(c);
+    if (done.reason === "invalid")
+      return roundPage(c, {}, undefined, 422, { hours: t("plan.hours.bad") });
+    return roundPage(c, {}, undefined, 422, {}, t(`plan.problem.${done.reason}`));
   });
 
   return app;

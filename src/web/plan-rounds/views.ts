@@ -177,3 +177,25 @@ export function weightsForm(
     <button type="submit" class="secondary">${t("plan.weights.submit")}</button>
   </form>`;
 }
+
+/** The form where the co-op states its labour hours for a round hosted here. */
+export function hoursSection(
+  c: C,
+  roundId: string,
+  stated: number | null,
+  errors: FieldErrors,
+  message?: string,
+) {
+  const t = c.get("t");
+  const value = errors.hours ? undefined : stated === null ? "" : String(stated);
+  return html`<section class="plan-hours" aria-labelledby="plan-hours">
+    <h2 id="plan-hours">${t("plan.hours.title")}</h2>
+    <p class="muted">${t("plan.hours.lead")}</p>
+    ${stated !== null ? html`<p>${t("plan.hours.now", { hours: stated })}</p>` : ""}
+    <form method="post" action="${safeUrl(`/plan-rounds/${roundId}/hours`)}" class="plan-hours-form">
+      ${csrfField(c)}${errorSummary(c, errors, message)}
+      ${field({ name: "hours", label: t("plan.hours.field"), type: "number", value, error: errors.hours, required: true })}
+      <p><button type="submit">${t("plan.hours.save")}</button></p>
+    </form>
+  </section>`;
+}

@@ -1,5 +1,8 @@
 /** Agreements on offers and needs (src/web/economy/agreements*.ts). */
 export const economyAgreements = {
+  "social.notification.economy_agreement_offered":
+    "Someone offered an agreement on what you published:",
+  "social.notification.economy_agreement_answered": "Your agreement was answered:",
   "agreements.title": "Agreements",
   "agreements.mine": "My agreements",
   "agreements.none": "No agreements yet.",

@@ -70,6 +70,9 @@ export const economyMarket = {
   "market.form.quantity": "Quantity",
   "market.form.quantityHint": "In the unit chosen; decimals allowed (2.5).",
   "market.form.minimum": "Minimum order",
+  "market.form.hoursPerUnit": "Labour hours per unit (offers, optional)",
+  "market.form.hoursPerUnitHint":
+    "Plan rounds count them against the hours your co-op states for a round.",
   "market.form.reciprocity": "In return",
   "market.form.unitPrice": "Price per unit",
   "market.form.unitPriceHint": "Leave empty for a gift.",
@@ -153,6 +156,7 @@ export const economyMarket = {
   "market.error.name": "Say what it is, in at most 200 characters.",
   "market.error.category": "A category: letters, digits and spaces, at most 60.",
   "market.error.minimum": "The minimum order cannot be above the quantity.",
+  "market.error.hoursPerUnit": "Give hours per unit as a number (an offer only), up to 10,000.",
   "market.error.coordinates":
     "Give latitude (−90 to 90) and longitude (−180 to 180), both or neither.",
   "market.error.window": "It cannot end before it starts.",

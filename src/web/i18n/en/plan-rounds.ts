@@ -77,4 +77,15 @@ export const planRounds = {
   "plan.card":
     "Plan with the federation: who sends what to whom, and your co-op's part to accept or reject.",
   "plan.back": "All plan rounds",
+  "plan.hours.title": "Our labour hours",
+  "plan.hours.lead":
+    "The hours your co-op has for this round. The planner counts the hours per unit each of your offers says against them; without them, labour does not limit your part. They count from the next solve.",
+  "plan.hours.field": "Hours we have for this round",
+  "plan.hours.save": "Save our hours",
+  "plan.hours.now": "Stated: {hours} h.",
+  "plan.hours.done": "Your co-op's hours are recorded; they count from the next solve.",
+  "plan.hours.bad": "Give a number of hours from 0 to 1,000,000.",
+  "plan.problem.not-member": "Your co-op is not an active member of this federation.",
+  "plan.problem.settled": "This round is settled: hours no longer change it.",
+  "plan.labour": "Labour: {used} of {hours} h used; one more hour would save {price}.",
 };

@@ -2,6 +2,9 @@
 import type { economyAgreements as en } from "../en/economy-agreements.ts";
 
 export const economyAgreements: Record<keyof typeof en, string> = {
+  "social.notification.economy_agreement_offered":
+    "Alguien ofreció un acuerdo sobre lo que publicaste:",
+  "social.notification.economy_agreement_answered": "Tu acuerdo recibió respuesta:",
   "agreements.title": "Acuerdos",
   "agreements.mine": "Mis acuerdos",
   "agreements.none": "Todavía no hay acuerdos.",

@@ -72,6 +72,9 @@ export const economyMarket: Record<keyof typeof en, string> = {
   "market.form.quantity": "Cantidad",
   "market.form.quantityHint": "En la unidad elegida; se admiten decimales (2,5).",
   "market.form.minimum": "Pedido mínimo",
+  "market.form.hoursPerUnit": "Horas de trabajo por unidad (ofertas, opcional)",
+  "market.form.hoursPerUnitHint":
+    "Las rondas de planificación las cuentan contra las horas que tu cooperativa declara para cada ronda.",
   "market.form.reciprocity": "A cambio",
   "market.form.unitPrice": "Precio por unidad",
   "market.form.unitPriceHint": "Déjalo vacío para un regalo.",
@@ -156,6 +159,8 @@ export const economyMarket: Record<keyof typeof en, string> = {
   "market.error.name": "Di qué es, en 200 caracteres como mucho.",
   "market.error.category": "Una categoría: letras, cifras y espacios, 60 como mucho.",
   "market.error.minimum": "El pedido mínimo no puede superar la cantidad.",
+  "market.error.hoursPerUnit":
+    "Indica las horas por unidad con un número (solo en una oferta), hasta 10.000.",
   "market.error.coordinates": "Da latitud (−90 a 90) y longitud (−180 a 180), las dos o ninguna.",
   "market.error.window": "No puede terminar antes de empezar.",
   "market.error.price": "Un precio como 2,50; un regalo no tiene, el crédito y el dinero sí.",

@@ -82,4 +82,16 @@ export const planRounds: Record<keyof typeof en, string> = {
   "plan.card":
     "Planificar con la federación: quién envía qué a quién, y la parte de tu cooperativa para aceptar o rechazar.",
   "plan.back": "Todas las rondas",
+  "plan.hours.title": "Nuestras horas de trabajo",
+  "plan.hours.lead":
+    "Las horas que tu cooperativa tiene para esta ronda. El planificador cuenta contra ellas las horas por unidad que dice cada una de vuestras ofertas; sin ellas, el trabajo no limita vuestra parte. Cuentan desde la próxima resolución.",
+  "plan.hours.field": "Horas que tenemos para esta ronda",
+  "plan.hours.save": "Guardar nuestras horas",
+  "plan.hours.now": "Declaradas: {hours} h.",
+  "plan.hours.done":
+    "Las horas de tu cooperativa quedaron registradas; cuentan desde la próxima resolución.",
+  "plan.hours.bad": "Indica un número de horas entre 0 y 1.000.000.",
+  "plan.problem.not-member": "Tu cooperativa no es miembro activo de esta federación.",
+  "plan.problem.settled": "Esta ronda está cerrada: las horas ya no la cambian.",
+  "plan.labour": "Trabajo: {used} de {hours} h usadas; una hora más ahorraría {price}.",
 };
