@@ -43,8 +43,8 @@ import * as m0045 from "./0045_staff_notices.ts";
 import * as m0046 from "./0046_form_uploads.ts";
 import * as m0047 from "./0047_opsroom_computed.ts";
 import * as m0048 from "./0048_remote_actor_counts.ts";
-import * as m0050 from "./0050_budgeting_comments.ts";
 import * as m0049 from "./0049_pins_post.ts";
+import * as m0050 from "./0050_budgeting_comments.ts";
 import * as m0052 from "./0052_plan_hours_credit_answers.ts";
 
 /** Every migration, by name; names sort in the order they must run. */
@@ -93,7 +93,7 @@ export const migrations: Record<string, Migration> = {
   "0045_staff_notices": m0045,
   "0046_form_uploads": m0046,
   "0047_opsroom_computed": m0047,
-  "0050_budgeting_comments": m0050,
   "0049_pins_post": m0049,
+  "0050_budgeting_comments": m0050,
   "0052_plan_hours_credit_answers": m0052,
 };

@@ -50,4 +50,6 @@ export const migrationNames: readonly string[] = [
   "0047_opsroom_computed",
   "0048_remote_actor_counts",
   "0049_pins_post",
+  "0050_budgeting_comments",
+  "0052_plan_hours_credit_answers",
 ];
