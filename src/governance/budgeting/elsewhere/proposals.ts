@@ -153,21 +153,8 @@ export async function receiveRemoteProposal(
       .where("proposal_uri", "=", input.uri)
       .executeTakeFirst();
     if (had) return fail("already-proposed" as const);
-    const parsed = projectSchema.safeParse({
-      districtId: localPart(p.uri, "districts", input.districtUri) || "-",
-      categoryId: input.categoryUri
-        ? localPart(p.uri, "categories", input.categoryUri) || "-"
-        : null,
-      title: input.title,
-      description: input.description,
-      cost: input.cost,
-      location: input.location,
-      latitude: input.latitude,
-      longitude: input.longitude,
-    });
-    if (!parsed.success) return fail("invalid" as const);
-    const project = parsed.data;
-    if (await projectProblem(trx, p, project, null)) return fail("invalid" as const);
+    const project = await sentProject(trx, p, input);
+    if (!project) return fail("invalid" as const);
     const counts = await trx
       .selectFrom("pb_projects")
       .select((eb) => [
@@ -234,6 +221,27 @@ export type ProposalChangeProblem =
   | "wrong-phase"
   | "invalid";
 
+/** A sent proposal as a project of the process: null when it is not a valid one there. */
+async function sentProject(
+  trx: Kysely<Schema>,
+  p: NonNullable<Awaited<ReturnType<typeof lockProcess>>>,
+  input: RemoteProposalInput,
+) {
+  const parsed = projectSchema.safeParse({
+    districtId: localPart(p.uri, "districts", input.districtUri) || "-",
+    categoryId: input.categoryUri ? localPart(p.uri, "categories", input.categoryUri) || "-" : null,
+    title: input.title,
+    description: input.description,
+    cost: input.cost,
+    location: input.location,
+    latitude: input.latitude,
+    longitude: input.longitude,
+  });
+  if (!parsed.success) return null;
+  if (await projectProblem(trx, p, parsed.data, null)) return null;
+  return parsed.data;
+}
+
 /**
  * The proposal a member co-op sent, on the host, if that co-op may change it:
  * it lives on the co-op's node (as the proposal and its author do) and the
@@ -276,21 +284,8 @@ export async function updateRemoteProposal(
     if (input.proposerUri !== row.proposed_by_uri) return fail("not-the-author" as const);
     if (input.processUri !== p.uri) return fail("invalid" as const);
     if (p.phase !== "proposing" || row.status !== "proposed") return fail("wrong-phase" as const);
-    const parsed = projectSchema.safeParse({
-      districtId: localPart(p.uri, "districts", input.districtUri) || "-",
-      categoryId: input.categoryUri
-        ? localPart(p.uri, "categories", input.categoryUri) || "-"
-        : null,
-      title: input.title,
-      description: input.description,
-      cost: input.cost,
-      location: input.location,
-      latitude: input.latitude,
-      longitude: input.longitude,
-    });
-    if (!parsed.success) return fail("invalid" as const);
-    const project = parsed.data;
-    if (await projectProblem(trx, p, project, null)) return fail("invalid" as const);
+    const project = await sentProject(trx, p, input);
+    if (!project) return fail("invalid" as const);
     await trx
       .updateTable("pb_projects")
       .set({
